@@ -1,0 +1,1 @@
+"""Session-wide fixtures: the spaCy pipeline is loaded once, stores are per test."""
