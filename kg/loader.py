@@ -1,0 +1,229 @@
+"""Load articles into a store: idempotent, one transaction per batch, validated first."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from kg.mapping import extraction_quads
+from kg.model import Article, Extraction
+from kg.namespaces import ONTOLOGY, SCHEMA, XSD, article_iri
+from kg.store import LocalStore, Term
+from kg.remote import RemoteStore
+
+log = logging.getLogger(__name__)
+
+StoreLike = LocalStore | RemoteStore
+Extract = Callable[[list[Article]], Iterable[Extraction]]
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class Failure(Protocol):
+    """A reader's report of a skipped input (``ingest.readers.ReadFailure``)."""
+
+    source: str
+    reason: str
+
+
+@dataclass
+class BatchReport:
+    """What one committed batch did."""
+
+    new: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    relations: int = 0
+    entities: int = 0
+    violations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestSummary:
+    """What a whole ingest run did."""
+
+    new: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    relations: int = 0
+    entities: int = 0
+    batches: int = 0
+    violations: list[str] = field(default_factory=list)
+
+    @property
+    def articles(self) -> int:
+        """Return how many articles were read (new, unchanged or replaced)."""
+        return self.new + self.unchanged + self.replaced
+
+    def add(self, b: BatchReport) -> None:
+        """Fold one batch report in."""
+        self.new += b.new
+        self.unchanged += b.unchanged
+        self.replaced += b.replaced
+        self.relations += b.relations
+        self.entities += b.entities
+        self.violations.extend(b.violations)
+        self.batches += 1
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict."""
+        return {
+            "articles": self.articles, "new": self.new, "unchanged": self.unchanged,
+            "replaced": self.replaced,
+            "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
+            "relations": self.relations, "entities": self.entities, "batches": self.batches,
+            "violations": self.violations,
+        }
+
+
+def _literal_rows(values: Iterable[Term]) -> str:
+    return " ".join(str(v) for v in values)
+
+
+def existing_ids(store: StoreLike, ids: Iterable[str]) -> set[str]:
+    """Return which of these article ids the store already holds."""
+    graphs = [article_iri(i) for i in ids]
+    if not graphs:
+        return set()
+    q = ("SELECT ?g WHERE { VALUES ?g { " + _literal_rows(graphs) + " } "
+         f"GRAPH ?g {{ ?g <{ONTOLOGY}sha256> ?h }} }}")
+    return {row["g"].value.rsplit("/", 1)[1] for row in store.query(q)}
+
+
+def graphs_for_urls(store: StoreLike, urls: Iterable[str]) -> dict[str, list[ox.NamedNode]]:
+    """Return url -> the article graphs recorded under that url."""
+    lits = [ox.Literal(u, datatype=ox.NamedNode(XSD + "anyURI")) for u in urls]
+    if not lits:
+        return {}
+    q = ("SELECT ?g ?u WHERE { VALUES ?u { " + _literal_rows(lits) + " } "
+         f"GRAPH ?g {{ ?g <{SCHEMA}url> ?u }} }}")
+    out: dict[str, list[ox.NamedNode]] = {}
+    for row in store.query(q):
+        out.setdefault(row["u"].value, []).append(row["g"])
+    return out
+
+
+def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
+                 validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
+                 ingested_at: datetime | None = None) -> BatchReport:
+    """Extract, map, validate and commit one batch of articles in one transaction.
+
+    Articles already in the store (same text) are left alone; an article whose url is
+    in the store with another text replaces that graph in the same transaction.
+
+    Args:
+        store: where to write.
+        articles: the batch; later duplicates (same id or same url) win.
+        extract: turns articles into extractions (the NLP pipeline).
+        validate: returns (quads to keep, violation messages); None keeps all.
+        ingested_at: timestamp recorded on new articles.
+
+    Raises:
+        StoreError: the commit failed; the store is as before this batch.
+    """
+    report = BatchReport()
+    by_key: dict[str, Article] = {}
+    for a in articles:
+        by_key.pop(a.key, None)
+        by_key[a.key] = a
+    batch = list({a.id: a for a in by_key.values()}.values())
+    present = existing_ids(store, [a.id for a in batch])
+    todo = [a for a in batch if a.id not in present]
+    report.unchanged = len(batch) - len(todo)
+    if not todo:
+        return report
+    old = graphs_for_urls(store, [a.url for a in todo if a.url])
+    drops: list[ox.NamedNode] = []
+    for a in todo:
+        stale = [g for g in old.get(a.url or "", []) if g != article_iri(a.id)]
+        if stale:
+            report.replaced += 1
+            drops.extend(stale)
+        else:
+            report.new += 1
+    quads: list[ox.Quad] = []
+    entities: set[str] = set()
+    when = ingested_at or datetime.now(timezone.utc)
+    for ex in extract(todo):
+        quads.extend(extraction_quads(ex, ingested_at=when))
+        report.relations += len(ex.relations)
+        entities.update(e.slug for e in ex.entities)
+    report.entities = len(entities)
+    if validate is not None:
+        quads, report.violations = validate(quads)
+    store.commit(quads, drops)
+    return report
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """Yield lists of at most ``size`` items, streaming."""
+    buf: list = []
+    for item in items:
+        buf.append(item)
+        if len(buf) >= size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+
+def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extract, *,
+           batch_size: int = 32,
+           validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
+           on_batch: Callable[[BatchReport, IngestSummary], None] | None = None) -> IngestSummary:
+    """Ingest a stream of articles (and reader failures) batch by batch.
+
+    Args:
+        store: where to write.
+        items: articles, interleaved with reader failures to report.
+        extract: the NLP pipeline as a function of a batch.
+        batch_size: articles per transaction.
+        validate: shape validation of a batch's quads.
+        on_batch: called after each committed batch (progress bars live there).
+
+    Returns:
+        The summary; batches committed before an exception stay committed.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    summary = IngestSummary()
+    articles = _split_failures(items, summary)
+    for batch in batched(articles, batch_size):
+        report = commit_batch(store, batch, extract, validate=validate)
+        summary.add(report)
+        if on_batch is not None:
+            on_batch(report, summary)
+    return summary
+
+
+def _split_failures(items: Iterable[Article | Failure], summary: IngestSummary) -> Iterator[Article]:
+    for item in items:
+        if isinstance(item, Article):
+            yield item
+        else:
+            summary.skipped.append((item.source, item.reason))
+
+
+def find_articles(store: StoreLike, ref: str) -> list[ox.NamedNode]:
+    """Return the article graphs a url or a sha256 id (or a prefix of 8+ hex) names."""
+    ref = ref.strip()
+    if re.fullmatch(r"[0-9a-f]{8,64}", ref):
+        q = (f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g <{ONTOLOGY}sha256> ?h }} "
+             "FILTER(STRSTARTS(?h, ?prefix)) }")
+        rows = store.query(q, substitutions={"prefix": ox.Literal(ref)})
+        return [r["g"] for r in rows]
+    return graphs_for_urls(store, [ref]).get(ref, [])
+
+
+def delete_articles(store: StoreLike, graphs: list[ox.NamedNode]) -> int:
+    """Drop articles in one transaction; triples no other article supports go with them."""
+    if graphs:
+        store.commit([], graphs)
+    return len(graphs)

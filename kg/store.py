@@ -1,0 +1,365 @@
+"""One graph-store API over an on-disk Oxigraph store or any SPARQL 1.1 server.
+
+Both stores keep the same layout: one named graph per article, and the default graph
+holding the union of all named graphs (set semantics, so plain SPARQL sees each
+triple once). Every write of an article batch is one transaction: one ``extend`` (only
+inserts) or one SPARQL update request (drops and inserts together).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol, Union
+
+import pyoxigraph as ox
+
+from kg.errors import (
+    QuerySyntaxError,
+    RDFParseError,
+    StoreError,
+    StoreLockedError,
+    UnsupportedFormatError,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STORE = "./aikg-data"
+
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
+QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+
+# Serialization names a user types -> pyoxigraph formats.
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ttl": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "xml": ox.RdfFormat.RDF_XML,
+    "owl": ox.RdfFormat.RDF_XML,
+    "n3": ox.RdfFormat.N3,
+}
+
+_EXTENSIONS = {
+    ".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig",
+    ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "rdfxml", ".xml": "rdfxml",
+    ".owl": "rdfxml", ".n3": "n3",
+}
+
+QUAD_FORMATS = frozenset({ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD})
+
+
+def rdf_format(name_or_path: str | os.PathLike) -> ox.RdfFormat:
+    """Return the RDF format named, or guessed from a file extension.
+
+    Raises:
+        UnsupportedFormatError: the name or extension is not an RDF format aikg reads.
+    """
+    key = str(name_or_path).lower()
+    if key in RDF_FORMATS:
+        return RDF_FORMATS[key]
+    suffix = Path(key).suffix
+    if suffix in _EXTENSIONS:
+        return RDF_FORMATS[_EXTENSIONS[suffix]]
+    raise UnsupportedFormatError(
+        f"unknown RDF format {str(name_or_path)!r}; use one of: "
+        + ", ".join(sorted({"turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"}))
+    )
+
+
+def term_sparql(term: Term) -> str:
+    """Return the term in SPARQL syntax, escaped by pyoxigraph (never by hand)."""
+    return str(term)
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    """Sizes a user asks for first."""
+
+    triples: int
+    quads: int
+    graphs: int
+    articles: int
+    entities: int
+    statements: int
+    relations: int
+
+
+class Store(Protocol):
+    """What every aikg store offers; see :class:`LocalStore` and :class:`RemoteStore`."""
+
+    location: str
+
+    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
+              default_graph: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None) -> QueryResult: ...
+
+    def update(self, sparql: str) -> None: ...
+
+    def commit(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode] = ()) -> None: ...
+
+    def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]: ...
+
+    def load(self, data: bytes | IO[bytes], fmt: ox.RdfFormat, *, graph: str | None = None) -> int: ...
+
+    def dump(self, output: IO[bytes], fmt: ox.RdfFormat) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def parse_rdf(data: bytes | IO[bytes], fmt: ox.RdfFormat, *, graph: str | None = None,
+              base_iri: str | None = None) -> list[ox.Quad]:
+    """Parse a whole RDF document into quads, or fail without side effects.
+
+    Raises:
+        RDFParseError: the document does not parse; the message names line and column.
+    """
+    target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    try:
+        quads = []
+        for q in ox.parse(data, format=fmt, base_iri=base_iri):
+            if graph is not None and fmt not in QUAD_FORMATS or isinstance(q.graph_name, ox.DefaultGraph):
+                q = ox.Quad(q.subject, q.predicate, q.object, target)
+            quads.append(q)
+        return quads
+    except SyntaxError as exc:
+        raise RDFParseError(_syntax_message(exc)) from exc
+    except (ValueError, OSError) as exc:
+        raise RDFParseError(str(exc)) from exc
+
+
+def _syntax_message(exc: SyntaxError) -> str:
+    """Return a parser error as one line, with line and column when pyoxigraph gives them."""
+    msg = str(exc.msg if getattr(exc, "msg", None) else exc)
+    if exc.lineno and f"{exc.lineno}" not in msg:
+        return f"line {exc.lineno}, column {exc.offset or 0}: {msg}"
+    return msg
+
+
+def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode],
+                 dropped_triples: Iterable[ox.Triple]) -> str:
+    """Return one SPARQL update that drops graphs, inserts quads and keeps the union.
+
+    The default graph mirrors the union of the named graphs: inserted quads also go to
+    the default graph, and a triple of a dropped graph leaves the default graph only
+    when no other named graph still holds it. Terms are written by pyoxigraph.
+    """
+    parts: list[str] = [f"DROP SILENT GRAPH {term_sparql(g)}" for g in drop_graphs]
+    if inserts:
+        body = io.StringIO()
+        body.write("INSERT DATA {\n")
+        by_graph: dict[str, list[ox.Quad]] = {}
+        for q in inserts:
+            by_graph.setdefault(str(q.graph_name), []).append(q)
+        for g, quads in by_graph.items():
+            body.write(f"GRAPH {g} {{\n")
+            for q in quads:
+                body.write(f"{q.subject} {q.predicate} {q.object} .\n")
+            body.write("}\n")
+            for q in quads:
+                body.write(f"{q.subject} {q.predicate} {q.object} .\n")
+        body.write("}")
+        parts.append(body.getvalue())
+    rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in dropped_triples)
+    if rows:
+        parts.append(
+            "DELETE { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) { " + rows + " } ?s ?p ?o "
+            "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+        )
+    return " ;\n".join(parts)
+
+
+class LocalStore:
+    """An Oxigraph store in a directory on disk; one writer process at a time."""
+
+    def __init__(self, path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = False):
+        """Open (or create) the store directory.
+
+        Args:
+            path: the store directory; created when missing (unless read_only).
+            read_only: open without taking the writer lock (only while no process writes).
+
+        Raises:
+            StoreLockedError: another process has the store open for writing.
+            StoreError: the directory holds no valid store or cannot be accessed.
+        """
+        self.path = Path(path)
+        self.location = str(self.path)
+        self.read_only = read_only
+        try:
+            if read_only:
+                if not (self.path / "CURRENT").exists():
+                    raise StoreError(f"no aikg store at {self.path}")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            text = str(exc)
+            if "lock" in text.lower():
+                raise StoreLockedError(
+                    f"the store {self.path} is open in another process (an `aikg serve` or "
+                    "`aikg ingest`?): stop it, or point --store at the running server's URL, "
+                    "e.g. --store http://127.0.0.1:8000/sparql"
+                ) from exc
+            raise StoreError(f"cannot open store {self.path}: {text}") from exc
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """Return the underlying pyoxigraph store, for the hot query path."""
+        return self._store
+
+    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
+              default_graph: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None) -> QueryResult:
+        """Run a SPARQL query; variables in ``substitutions`` are bound before evaluation.
+
+        Raises:
+            QuerySyntaxError: the query does not parse (the parser's message).
+        """
+        kwargs: dict = {}
+        if substitutions:
+            kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        if default_graph is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            return self._store.query(sparql, **kwargs)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(_syntax_message(exc)) from exc
+        except (OSError, ValueError) as exc:
+            raise StoreError(str(exc)) from exc
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update as one transaction.
+
+        Raises:
+            QuerySyntaxError: the update does not parse.
+            StoreError: the store refused the write (read-only, disk full, ...).
+        """
+        self._writable()
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(_syntax_message(exc)) from exc
+        except OSError as exc:
+            raise StoreError(f"write failed, nothing committed: {exc}") from exc
+
+    def commit(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode] = ()) -> None:
+        """Drop graphs and insert quads in one transaction, keeping the default-graph union.
+
+        Raises:
+            StoreError: the write failed; nothing of it is in the store.
+        """
+        self._writable()
+        try:
+            if not drop_graphs:
+                union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in inserts]
+                self._store.extend([*inserts, *union])
+                return
+            dropped = {q.triple for g in drop_graphs for q in self.graph_quads(g)}
+            self._store.update(union_update(inserts, drop_graphs, dropped))
+        except OSError as exc:
+            raise StoreError(f"write failed, nothing committed: {exc}") from exc
+
+    def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
+        """Return every quad of one named graph."""
+        return list(self._store.quads_for_pattern(None, None, None, graph))
+
+    def load(self, data: bytes | IO[bytes], fmt: ox.RdfFormat, *, graph: str | None = None) -> int:
+        """Parse a document fully, then add it in one transaction; return the quad count.
+
+        Triples go to the default graph (or ``graph``); quads keep their graph and are
+        mirrored into the default graph like articles are.
+
+        Raises:
+            RDFParseError: the document does not parse; the store is untouched.
+        """
+        self._writable()
+        quads = parse_rdf(data, fmt, graph=graph)
+        union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                 for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
+        try:
+            self._store.extend([*quads, *union])
+        except OSError as exc:
+            raise StoreError(f"write failed, nothing committed: {exc}") from exc
+        return len(quads)
+
+    def dump(self, output: IO[bytes], fmt: ox.RdfFormat) -> None:
+        """Write the store: quad formats get every graph, triple formats the union graph."""
+        if fmt in QUAD_FORMATS:
+            self._store.dump(output, format=fmt)
+        else:
+            self._store.dump(output, format=fmt, from_graph=ox.DefaultGraph())
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def flush(self) -> None:
+        """Flush buffered writes to disk."""
+        if not self.read_only:
+            self._store.flush()
+
+    def close(self) -> None:
+        """Release the store (and its lock)."""
+        store = getattr(self, "_store", None)
+        if store is not None:
+            if not self.read_only:
+                store.flush()
+            del self._store
+
+    def __enter__(self) -> LocalStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"the store {self.path} is open read-only")
+
+
+def open_store(location: str | os.PathLike | None = None, *, read_only: bool = False,
+               token: str | None = None) -> LocalStore | "RemoteStore":
+    """Open the store at a directory or a SPARQL server URL.
+
+    Args:
+        location: a directory, an ``http(s)://`` SPARQL endpoint, or None for
+            ``$AIKG_STORE`` or ``./aikg-data``.
+        read_only: open a local store without the writer lock.
+        token: bearer token for writes to a remote store (default ``$AIKG_TOKEN``).
+    """
+    loc = str(location or os.environ.get("AIKG_STORE") or DEFAULT_STORE)
+    if loc.startswith(("http://", "https://")):
+        from kg.remote import RemoteStore
+
+        return RemoteStore(loc, token=token if token is not None else os.environ.get("AIKG_TOKEN"))
+    return LocalStore(loc, read_only=read_only)
+
+
+def iter_solutions(result: QueryResult) -> Iterator[dict[str, Term | None]]:
+    """Yield SELECT rows as dicts of variable name -> term (None when unbound)."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("not a SELECT result")
+    names = [v.value for v in result.variables]
+    for row in result:
+        yield {n: row[n] for n in names}
+
+
+def count(store: LocalStore | "RemoteStore", sparql: str, **kw) -> int:
+    """Return the integer ``?n`` of a one-row COUNT query."""
+    for row in store.query(sparql, **kw):
+        return int(row["n"].value) if row["n"] is not None else 0
+    return 0
