@@ -18,7 +18,7 @@ import httpx
 import pyoxigraph as ox
 
 from kg.errors import QuerySyntaxError, RemoteStoreError
-from kg.store import QUAD_FORMATS, QueryResult, Term, parse_rdf, term_sparql, union_update
+from kg.store import QUAD_FORMATS, QueryResult, Term, bind_values, parse_rdf, union_update
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +46,6 @@ def endpoints(url: str) -> tuple[str, str]:
     return query_url, explicit.get("update", update_url)
 
 
-def values_clause(substitutions: Mapping[str, Term]) -> str:
-    """Return a trailing VALUES block binding the variables; terms escaped by pyoxigraph."""
-    names = list(substitutions)
-    row = " ".join(term_sparql(substitutions[n]) for n in names)
-    return "\nVALUES (" + " ".join("?" + n for n in names) + ") { (" + row + ") }"
-
-
 class RemoteStore:
     """A SPARQL 1.1 server used as the aikg store."""
 
@@ -73,14 +66,14 @@ class RemoteStore:
     def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
               default_graph: Sequence[str] | None = None,
               named_graphs: Sequence[str] | None = None) -> QueryResult:
-        """Run a query on the server; substitutions become a trailing VALUES block.
+        """Run a query on the server; substitutions are bound by a VALUES block.
 
         Raises:
             QuerySyntaxError: the server answered 400 (its message is kept).
             RemoteStoreError: the server is unreachable or failed.
         """
         if substitutions:
-            sparql = sparql + values_clause(substitutions)
+            sparql = bind_values(sparql, substitutions)
         params: list[tuple[str, str]] = [("default-graph-uri", g) for g in default_graph or ()]
         params += [("named-graph-uri", g) for g in named_graphs or ()]
         resp = self._send(

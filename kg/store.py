@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,36 @@ def rdf_format(name_or_path: str | os.PathLike) -> ox.RdfFormat:
 def term_sparql(term: Term) -> str:
     """Return the term in SPARQL syntax, escaped by pyoxigraph (never by hand)."""
     return str(term)
+
+
+_SKIP = re.compile(
+    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
+)
+_WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
+
+
+def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
+    """Return the query with a VALUES block binding variables at the top of its WHERE group.
+
+    The values are written by pyoxigraph (escaped), so a user's text stays data. The
+    block goes inside the outermost WHERE group, so it restricts the pattern before any
+    aggregation, whether or not the variable is projected.
+
+    Raises:
+        QuerySyntaxError: the query has no WHERE group to bind into.
+    """
+    names = list(substitutions)
+    block = (" VALUES (" + " ".join("?" + n for n in names) + ") { ("
+             + " ".join(term_sparql(substitutions[n]) for n in names) + ") } ")
+    # Blank out comments, strings and IRIs so braces and keywords inside them are not seen.
+    masked = _SKIP.sub(lambda m: " " * len(m.group(0)), sparql)
+    where = _WHERE.search(masked)
+    start = where.end() if where else 0
+    brace = masked.find("{", start)
+    if brace < 0:
+        raise QuerySyntaxError("cannot bind parameters: the query has no WHERE { ... } group")
+    return sparql[: brace + 1] + block + sparql[brace + 1:]
 
 
 @dataclass(frozen=True)
@@ -230,7 +261,7 @@ class LocalStore:
         """
         kwargs: dict = {}
         if substitutions:
-            kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+            sparql = bind_values(sparql, substitutions)
         if default_graph is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
         if named_graphs is not None:

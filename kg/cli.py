@@ -1,0 +1,302 @@
+"""The ``aikg`` command line: thin commands that hand off to library functions."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kg.errors import (
+    AikgError,
+    QuerySyntaxError,
+    RDFParseError,
+    StoreLockedError,
+    UnsupportedFormatError,
+)
+
+app = typer.Typer(
+    name="aikg",
+    help="aikg: a knowledge graph of the AI industry, from news articles to SPARQL.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+StoreOpt = Annotated[
+    Optional[str],
+    typer.Option("--store", envvar="AIKG_STORE",
+                 help="Store directory or SPARQL endpoint URL [default: ./aikg-data]."),
+]
+
+QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld")
+EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "graphml", "gexf", "csv")
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"aikg: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _open(store: str | None, *, read_only: bool = False):
+    from kg.store import open_store
+
+    try:
+        return open_store(store, read_only=read_only)
+    except StoreLockedError as exc:
+        raise _fail(str(exc), 1) from exc
+    except AikgError as exc:
+        raise _fail(str(exc), 1) from exc
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv: debug).")] = 0,
+) -> None:
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path], typer.Argument(help="RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML).")],
+    store: StoreOpt = None,
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="Format of every file [default: by extension].")] = None,
+    graph: Annotated[Optional[str], typer.Option("--graph", help="Load triples into this named graph IRI.")] = None,
+) -> None:
+    """Load RDF files into the store (each file all-or-nothing)."""
+    from kg.store import rdf_format
+
+    try:
+        formats = [rdf_format(format or f) for f in files]
+    except UnsupportedFormatError as exc:
+        raise _fail(str(exc), 2) from exc
+    for f in files:
+        if not f.is_file():
+            raise _fail(f"{f}: no such file", 2)
+    s = _open(store)
+    try:
+        for f, fmt in zip(files, formats):
+            try:
+                with f.open("rb") as fh:
+                    n = s.load(fh, fmt, graph=graph)
+            except RDFParseError as exc:
+                raise _fail(f"{f}: {exc} (nothing loaded from this file)", 2) from exc
+            except AikgError as exc:
+                raise _fail(f"{f}: {exc}", 1) from exc
+            typer.echo(f"loaded {n} statements from {f}")
+    finally:
+        s.close()
+
+
+@app.command()
+def query(
+    sparql: Annotated[Optional[str], typer.Argument(help="A SPARQL query, or a .rq file holding one.")] = None,
+    store: StoreOpt = None,
+    named: Annotated[Optional[str], typer.Option("--named", "-n", help="Run a named query (see --list).")] = None,
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="NAME=VALUE for a named query.")] = None,
+    list_named: Annotated[bool, typer.Option("--list", help="List the named queries and exit.")] = False,
+    format: Annotated[str, typer.Option("--format", "-f", help="table|json|xml|csv|tsv|turtle|ntriples|jsonld")] = "table",
+) -> None:
+    """Run a SPARQL query (text, .rq file or named query) against the store."""
+    from kg import output
+
+    if list_named:
+        from kg.queries import list_queries
+
+        for q in list_queries():
+            params = ", ".join(q.params) or "-"
+            typer.echo(f"{q.name:28} {q.title}  [params: {params}]")
+        return
+    if format not in QUERY_FORMATS:
+        raise _fail(f"unknown --format {format!r}; use one of: {', '.join(QUERY_FORMATS)}", 2)
+    if (sparql is None) == (named is None):
+        raise _fail("give either a query (text or .rq file) or --named NAME", 2)
+    params: dict[str, str] = {}
+    for p in param or []:
+        if "=" not in p:
+            raise _fail(f"--param takes NAME=VALUE, got {p!r}", 2)
+        k, v = p.split("=", 1)
+        params[k.strip()] = v
+    s = _open(store, read_only=True)
+    try:
+        if named is not None:
+            from kg.queries import run_named
+
+            result = run_named(s, named, params)
+        else:
+            text = sparql
+            if text.endswith(".rq") and Path(text).is_file():
+                text = Path(text).read_text(encoding="utf-8")
+            result = s.query(text)
+        output.write_result(result, format, sys.stdout.buffer)
+    except QuerySyntaxError as exc:
+        raise _fail(f"malformed query: {exc}", 2) from exc
+    except (ValueError, UnsupportedFormatError) as exc:
+        raise _fail(str(exc), 2) from exc
+    except AikgError as exc:
+        raise _fail(str(exc), 1) from exc
+    finally:
+        s.close()
+
+
+@app.command()
+def export(
+    store: StoreOpt = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="|".join(EXPORT_FORMATS))] = "turtle",
+    output_path: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
+) -> None:
+    """Export the graph as RDF, or as GraphML/GEXF/CSV for Gephi and Cytoscape."""
+    if format not in EXPORT_FORMATS:
+        raise _fail(f"unknown --format {format!r}; use one of: {', '.join(EXPORT_FORMATS)}", 2)
+    s = _open(store, read_only=True)
+    try:
+        out = output_path.open("wb") if output_path else sys.stdout.buffer
+        try:
+            if format in ("graphml", "gexf", "csv"):
+                from kg.analytics import to_networkx
+                from kg.exports import export_graph
+
+                export_graph(to_networkx(s), format, out)
+            else:
+                from kg.store import rdf_format
+
+                s.dump(out, rdf_format(format))
+        finally:
+            if output_path:
+                out.close()
+    finally:
+        s.close()
+    if output_path:
+        typer.echo(f"wrote {output_path}", err=True)
+
+
+@app.command()
+def stats(
+    store: StoreOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Print counts: articles, entities by type, relations by predicate, triples."""
+    from kg.stats import store_stats
+
+    s = _open(store, read_only=True)
+    try:
+        st = store_stats(s)
+    finally:
+        s.close()
+    if as_json:
+        typer.echo(json.dumps(st, indent=2))
+        return
+    typer.echo(f"store      {st['location']}")
+    typer.echo(f"articles   {st['articles']}")
+    typer.echo(f"entities   {st['entities']}  " + "  ".join(f"{k}={v}" for k, v in st["entities_by_type"].items()))
+    typer.echo(f"relations  {st['relations']} distinct, {st['statements']} mentions")
+    for p, n in st["relations_by_predicate"].items():
+        typer.echo(f"  {p:14} {n}")
+    typer.echo(f"triples    {st['triples']} in the union graph, {st['quads']} quads in all")
+
+
+@app.command()
+def validate(
+    store: StoreOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Validate the store against ontology/shapes.ttl; exit 1 on violations."""
+    from kg.validate import validate_store
+
+    s = _open(store, read_only=True)
+    try:
+        report = validate_store(s)
+    finally:
+        s.close()
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        typer.echo(report.format())
+    raise typer.Exit(0 if report.conforms else 1)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    store: StoreOpt = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per transaction.")] = 32,
+    n_process: Annotated[int, typer.Option("--n-process", min=1, help="spaCy worker processes.")] = 1,
+    date: Annotated[Optional[str], typer.Option("--date", help="Publication date for articles without one (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON, no progress bar.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation of each batch.")] = False,
+) -> None:
+    """Extract relations from articles and add them to the store, batch by batch."""
+    from kg.ingest_run import run_ingest
+
+    code = run_ingest(paths, store=store, batch_size=batch_size, n_process=n_process, date=date,
+                      as_json=as_json, quiet=quiet, validate=not no_validate)
+    raise typer.Exit(code)
+
+
+@app.command()
+def delete(
+    refs: Annotated[list[str], typer.Argument(help="Article urls or sha256 ids (a prefix of 8+ hex digits will do).")],
+    store: StoreOpt = None,
+) -> None:
+    """Delete articles and every triple that only they supported."""
+    from kg.loader import delete_articles, find_articles
+
+    s = _open(store)
+    try:
+        graphs = []
+        for ref in refs:
+            found = find_articles(s, ref)
+            if not found:
+                raise _fail(f"no article matches {ref!r}", 1)
+            graphs.extend(found)
+        n = delete_articles(s, graphs)
+    finally:
+        s.close()
+    typer.echo(f"deleted {n} article(s)")
+
+
+@app.command()
+def demo(
+    store: StoreOpt = None,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Only ingest the sample articles.")] = False,
+) -> None:
+    """Ingest the bundled sample articles, then serve the API and graph pages."""
+    from kg.ingest_run import run_ingest, sample_articles_dir
+
+    code = run_ingest([str(sample_articles_dir())], store=store, batch_size=32, n_process=1,
+                      date=None, as_json=False, quiet=False, validate=True)
+    if code != 0 or no_serve:
+        raise typer.Exit(code)
+    from api.commands import serve
+
+    serve(store=store, host=host, port=port)
+
+
+def _register_optional() -> None:
+    """Attach the commands that live beside their packages."""
+    from ingest.commands import eval as eval_cmd
+    from ingest.commands import extract
+
+    app.command("extract", help="Print the relations found in articles as JSON Lines (touches no store).")(extract)
+    app.command("eval", help="Score extraction against a gold directory: entity and relation P/R/F1.")(eval_cmd)
+
+
+def main() -> None:
+    """Run the CLI."""
+    _register_optional()
+    try:
+        app()
+    except AikgError as exc:
+        typer.echo(f"aikg: error: {exc}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""SHACL validation against ontology/shapes.ttl: a report, never an exception."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import SH
+
+from kg.namespaces import ONTOLOGY, RDF
+
+log = logging.getLogger(__name__)
+
+_STATEMENT_PARTS = {RDF + "subject", RDF + "predicate", RDF + "object"}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, readable."""
+
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    severity: str
+
+    def format(self) -> str:
+        """Return one line: focus node, path, value, message."""
+        where = _short(self.focus) + (f" {_short(self.path)}" if self.path else "")
+        val = f" = {_short(self.value)}" if self.value else ""
+        return f"{self.severity}: {where}{val}: {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of validating a graph against the shapes."""
+
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+    triples: int = 0
+
+    def format(self) -> str:
+        """Return a readable report."""
+        if self.conforms:
+            return f"conforms: {self.triples} triples, no violations"
+        lines = [f"{len(self.violations)} violation(s) in {self.triples} triples:"]
+        lines += ["  " + v.format() for v in self.violations]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict."""
+        return {"conforms": self.conforms, "triples": self.triples,
+                "violations": [v.__dict__ for v in self.violations]}
+
+
+def _short(iri: str | None) -> str:
+    if iri is None:
+        return ""
+    for prefix, ns in (("aikg:", ONTOLOGY), ("ent:", "https://w3id.org/aikg/entity/"),
+                       ("stmt:", "https://w3id.org/aikg/statement/"),
+                       ("art:", "https://w3id.org/aikg/article/"), ("rdf:", RDF)):
+        if iri.startswith(ns):
+            return prefix + iri[len(ns):]
+    return iri
+
+
+def validate_triples(triples: Iterable[ox.Triple]) -> ValidationReport:
+    """Validate triples against the shapes (no inference)."""
+    import pyshacl
+
+    from ontology import load_shapes
+
+    buf = io.BytesIO()
+    triples = list(triples)
+    ox.serialize(triples, buf, format=ox.RdfFormat.N_TRIPLES)
+    data = rdflib.Graph()
+    data.parse(data=buf.getvalue().decode("utf-8"), format="nt")
+    conforms, results, _ = pyshacl.validate(data, shacl_graph=load_shapes(), inference="none",
+                                            advanced=True, allow_warnings=True)
+    violations = []
+    for res in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        def one(p):
+            v = results.value(res, p)
+            return None if v is None else str(v)
+        sev = one(SH.resultSeverity) or ""
+        violations.append(Violation(
+            focus=one(SH.focusNode) or "", path=one(SH.resultPath), value=one(SH.value),
+            message=one(SH.resultMessage) or "constraint violated",
+            severity=sev.rsplit("#", 1)[-1] or "Violation",
+        ))
+    violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
+    return ValidationReport(bool(conforms), violations, len(triples))
+
+
+def validate_store(store) -> ValidationReport:
+    """Validate the store's union graph."""
+    triples = [ox.Triple(r["s"], r["p"], r["o"]) for r in store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")]
+    return validate_triples(triples)
+
+
+def validate_batch(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[str]]:
+    """Validate a batch's quads; return the quads to keep and the violations left out.
+
+    A violation on a direct relation drops that relation and its statements; one on a
+    statement drops the statement (and its direct relation when nothing else supports
+    it); one on an entity drops the entity and every relation touching it.
+    """
+    triples = {q.triple for q in quads}
+    report = validate_triples(triples)
+    if report.conforms:
+        return quads, []
+    bad_nodes: set[str] = set()
+    bad_triples: set[tuple[str, str, str]] = set()
+    for v in report.violations:
+        if v.path and v.path.startswith(ONTOLOGY) and v.value:
+            bad_triples.add((v.focus, v.path, v.value))
+        else:
+            bad_nodes.add(v.focus)
+    by_subject: dict[str, dict[str, str]] = {}
+    for q in quads:
+        if q.predicate.value in _STATEMENT_PARTS:
+            by_subject.setdefault(q.subject.value, {})[q.predicate.value] = q.object.value
+    bad_statements = set()
+    for st, parts in by_subject.items():
+        spo = (parts.get(RDF + "subject"), parts.get(RDF + "predicate"), parts.get(RDF + "object"))
+        if st in bad_nodes or spo in bad_triples or bad_nodes & {spo[0], spo[2]}:
+            bad_statements.add(st)
+            if st in bad_nodes:
+                bad_triples.add(spo)  # re-checked below: kept if another statement supports it
+    supported = {
+        (p.get(RDF + "subject"), p.get(RDF + "predicate"), p.get(RDF + "object"))
+        for st, p in by_subject.items() if st not in bad_statements
+    }
+    kept = []
+    for q in quads:
+        s, p, o = q.subject.value, q.predicate.value, getattr(q.object, "value", None)
+        if s in bad_statements or s in bad_nodes:
+            continue
+        if p.startswith(ONTOLOGY) and (s, p, o) in bad_triples and (s, p, o) not in supported:
+            continue
+        if p.startswith(ONTOLOGY) and o in bad_nodes:
+            continue
+        kept.append(q)
+    return kept, [v.format() for v in report.violations]

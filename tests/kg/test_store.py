@@ -1,0 +1,177 @@
+"""The embedded store: persistence, locking, atomic replace, the union default graph."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+
+import pyoxigraph as ox
+import pytest
+
+from kg import loader
+from kg.errors import QuerySyntaxError, RDFParseError, StoreLockedError
+from kg.model import Article, Entity, Extraction, RelationMention
+from kg.remote import endpoints
+from kg.store import LocalStore, open_store, rdf_format
+
+MS = Entity("Microsoft", "Organization", "Q2283", ("Microsoft Corp.",))
+OA = Entity("OpenAI", "Organization", "Q21708200")
+NV = Entity("Nvidia", "Organization", "Q182477")
+
+INVESTS = "https://w3id.org/aikg/ontology#investsIn"
+
+
+def fake_extract(table):
+    """Return an extract function that yields the relations listed per article url."""
+    def extract(batch):
+        for a in batch:
+            rels = tuple(
+                RelationMention(s, p, o, 0.9, a.text, 0, len(a.text)) for s, p, o in table.get(a.url, ())
+            )
+            ents = tuple({e.name: e for r in rels for e in (r.subject, r.object)}.values())
+            yield Extraction(a, ents, rels, "test/1")
+    return extract
+
+
+def investors(store):
+    rows = store.query(f"SELECT ?s ?o WHERE {{ ?s <{INVESTS}> ?o }} ORDER BY ?s ?o")
+    return [(r["s"].value.rsplit("/", 1)[1], r["o"].value.rsplit("/", 1)[1]) for r in rows]
+
+
+def test_reopen_shows_everything_written(tmp_path):
+    table = {"u1": [(MS, "investsIn", OA)]}
+    with LocalStore(tmp_path / "s") as s:
+        loader.ingest(s, [Article("Microsoft put money into OpenAI again.", url="u1")], fake_extract(table))
+        n = len(s)
+    with LocalStore(tmp_path / "s") as s:
+        assert len(s) == n > 0
+        assert investors(s) == [("microsoft", "openai")]
+
+
+def test_second_process_gets_a_clear_lock_error(tmp_path):
+    path = tmp_path / "s"
+    with LocalStore(path):
+        code = (
+            "import sys\nfrom kg.store import LocalStore\nfrom kg.errors import StoreLockedError\n"
+            f"try:\n    LocalStore({str(path)!r})\nexcept StoreLockedError as e:\n    print(e); sys.exit(3)\n"
+        )
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 3, proc.stderr
+    assert "open in another process" in proc.stdout
+
+
+def test_same_process_second_open_is_refused_not_corrupting(tmp_path):
+    with LocalStore(tmp_path / "s"):
+        with pytest.raises(StoreLockedError):
+            LocalStore(tmp_path / "s")
+
+
+def test_union_graph_lists_each_triple_once_and_keeps_shared_support(tmp_path):
+    table = {"u1": [(MS, "investsIn", OA)], "u2": [(MS, "investsIn", OA), (NV, "investsIn", OA)]}
+    arts = [Article("First story about Microsoft and OpenAI.", url="u1"),
+            Article("Second story about Microsoft, Nvidia and OpenAI.", url="u2")]
+    with LocalStore(tmp_path / "s") as s:
+        loader.ingest(s, arts, fake_extract(table))
+        assert investors(s) == [("microsoft", "openai"), ("nvidia", "openai")]
+        loader.delete_articles(s, loader.find_articles(s, "u2"))
+        # Microsoft's stake is still backed by u1; Nvidia's had only u2.
+        assert investors(s) == [("microsoft", "openai")]
+        loader.delete_articles(s, loader.find_articles(s, "u1"))
+        assert len(s) == 0
+
+
+def test_replacing_an_article_swaps_its_graph_in_one_commit(tmp_path):
+    with LocalStore(tmp_path / "s") as s:
+        loader.ingest(s, [Article("Old text: Microsoft backs OpenAI.", url="u1")],
+                      fake_extract({"u1": [(MS, "investsIn", OA)]}))
+        summary = loader.ingest(s, [Article("New text: Nvidia backs OpenAI.", url="u1")],
+                                fake_extract({"u1": [(NV, "investsIn", OA)]}))
+        assert (summary.replaced, summary.new) == (1, 0)
+        assert investors(s) == [("nvidia", "openai")]
+        graphs = {r["g"].value for r in s.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a ?b ?c } }")}
+        assert len(graphs) == 1
+
+
+def test_same_article_twice_changes_nothing(tmp_path):
+    art = Article("Microsoft backs OpenAI with billions.", url="u1", published=date(2023, 1, 23))
+    ex = fake_extract({"u1": [(MS, "investsIn", OA)]})
+    with LocalStore(tmp_path / "s") as s:
+        loader.ingest(s, [art], ex)
+        before = sorted(str(q) for q in s.oxigraph)
+        summary = loader.ingest(s, [art, art], ex)
+        assert (summary.unchanged, summary.new) == (1, 0)
+        assert sorted(str(q) for q in s.oxigraph) == before
+
+
+def test_failed_commit_leaves_store_as_before(tmp_path):
+    good = fake_extract({"u1": [(MS, "investsIn", OA)]})
+
+    def broken(batch):
+        yield from good(batch[:1])
+        raise RuntimeError("extractor died mid-batch")
+
+    with LocalStore(tmp_path / "s") as s:
+        loader.ingest(s, [Article("Microsoft backs OpenAI.", url="u0")], good)
+        before = len(s)
+        with pytest.raises(RuntimeError):
+            loader.ingest(s, [Article("Microsoft backs OpenAI.", url="u1"),
+                              Article("Another one entirely.", url="u2")], broken, batch_size=10)
+        assert len(s) == before
+
+
+def test_malformed_query_raises_parser_message(tmp_path):
+    with LocalStore(tmp_path / "s") as s:
+        with pytest.raises(QuerySyntaxError, match="1:"):
+            s.query("SELEC * WHERE { ?s ?p ?o }")
+
+
+def test_substitution_treats_hostile_value_as_data(tmp_path):
+    with LocalStore(tmp_path / "s") as s:
+        loader.ingest(s, [Article("Microsoft backs OpenAI.", url="u1")],
+                      fake_extract({"u1": [(MS, "investsIn", OA)]}))
+        n = len(s)
+        rows = list(s.query("SELECT ?e WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?name }",
+                            substitutions={"name": ox.Literal('x" } ; DROP ALL ; #')}))
+        assert rows == [] and len(s) == n
+
+
+def test_load_is_all_or_nothing(tmp_path):
+    with LocalStore(tmp_path / "s") as s:
+        bad = b"<http://a> <http://b> <http://c> .\n<http://a> <http://b> \"unterminated .\n"
+        with pytest.raises(RDFParseError, match="line 2|2:"):
+            s.load(bad, rdf_format("x.nt"))
+        assert len(s) == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "query", "update"),
+    [
+        ("http://127.0.0.1:8000/sparql", "http://127.0.0.1:8000/sparql", "http://127.0.0.1:8000/update"),
+        ("http://127.0.0.1:7878/query", "http://127.0.0.1:7878/query", "http://127.0.0.1:7878/update"),
+        ("http://h:3030/ds/sparql", "http://h:3030/ds/sparql", "http://h:3030/ds/update"),
+        ("http://h:8000", "http://h:8000/sparql", "http://h:8000/update"),
+        ("http://h/q#update=http://h/u", "http://h/q/sparql", "http://h/u"),
+    ],
+)
+def test_remote_endpoints_follow_server_conventions(url, query, update):
+    assert endpoints(url) == (query, update)
+
+
+def test_open_store_reads_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIKG_STORE", str(tmp_path / "env-store"))
+    s = open_store()
+    try:
+        assert s.location == str(tmp_path / "env-store")
+    finally:
+        s.close()
+
+
+def test_bound_variable_restricts_before_aggregation(tmp_path):
+    table = {"u1": [(MS, "investsIn", OA), (NV, "investsIn", OA)], "u2": [(MS, "investsIn", NV)]}
+    with LocalStore(tmp_path / "s") as s:
+        loader.ingest(s, [Article("Story one about investors.", url="u1"),
+                          Article("Story two about investors.", url="u2")], fake_extract(table))
+        q = f"SELECT (COUNT(?o) AS ?n) WHERE {{ ?s <{INVESTS}> ?o }}"
+        rows = list(s.query(q, substitutions={"s": ox.NamedNode("https://w3id.org/aikg/entity/microsoft")}))
+        assert int(rows[0]["n"].value) == 2
