@@ -41,13 +41,20 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _open(store: str | None, *, read_only: bool = False):
-    from kg.store import open_store
+def _open(store: str | None, *, must_exist: bool = False):
+    """Open the store for a command; reading commands want one that exists.
 
+    The embedded store is opened with its writer lock even to read: opening it read-only
+    beside a running writer is undefined behaviour in RocksDB, so a second process gets a
+    clear "locked" error pointing at the server URL instead.
+    """
+    from kg.store import open_store, resolve_location
+
+    loc = resolve_location(store)
+    if must_exist and not loc.startswith(("http://", "https://")) and not (Path(loc) / "CURRENT").exists():
+        raise _fail(f"no aikg store at {loc}: run `aikg ingest` or `aikg load` first, or pass --store", 1)
     try:
-        return open_store(store, read_only=read_only)
-    except StoreLockedError as exc:
-        raise _fail(str(exc), 1) from exc
+        return open_store(loc)
     except AikgError as exc:
         raise _fail(str(exc), 1) from exc
 
@@ -121,7 +128,7 @@ def query(
             raise _fail(f"--param takes NAME=VALUE, got {p!r}", 2)
         k, v = p.split("=", 1)
         params[k.strip()] = v
-    s = _open(store, read_only=True)
+    s = _open(store, must_exist=True)
     try:
         if named is not None:
             from kg.queries import run_named
@@ -152,7 +159,7 @@ def export(
     """Export the graph as RDF, or as GraphML/GEXF/CSV for Gephi and Cytoscape."""
     if format not in EXPORT_FORMATS:
         raise _fail(f"unknown --format {format!r}; use one of: {', '.join(EXPORT_FORMATS)}", 2)
-    s = _open(store, read_only=True)
+    s = _open(store, must_exist=True)
     try:
         out = output_path.open("wb") if output_path else sys.stdout.buffer
         try:
@@ -182,7 +189,7 @@ def stats(
     """Print counts: articles, entities by type, relations by predicate, triples."""
     from kg.stats import store_stats
 
-    s = _open(store, read_only=True)
+    s = _open(store, must_exist=True)
     try:
         st = store_stats(s)
     finally:
@@ -207,7 +214,7 @@ def validate(
     """Validate the store against ontology/shapes.ttl; exit 1 on violations."""
     from kg.validate import validate_store
 
-    s = _open(store, read_only=True)
+    s = _open(store, must_exist=True)
     try:
         report = validate_store(s)
     finally:
@@ -281,11 +288,26 @@ def demo(
 
 def _register_optional() -> None:
     """Attach the commands that live beside their packages."""
-    from ingest.commands import eval as eval_cmd
-    from ingest.commands import extract
+    from importlib.util import find_spec
 
-    app.command("extract", help="Print the relations found in articles as JSON Lines (touches no store).")(extract)
-    app.command("eval", help="Score extraction against a gold directory: entity and relation P/R/F1.")(eval_cmd)
+    if find_spec("ingest.commands"):
+        from ingest.commands import eval as eval_cmd
+        from ingest.commands import extract
+
+        app.command("extract", help="Print the relations found in articles as JSON Lines (touches no store).")(extract)
+        app.command("eval", help="Score extraction against a gold directory: entity and relation P/R/F1.")(eval_cmd)
+    if find_spec("api.commands"):
+        from api.commands import serve
+
+        app.command("serve", help="Serve the SPARQL endpoint, REST API and pages.")(serve)
+    if find_spec("kg.cli_viz"):
+        from kg.cli_viz import viz
+
+        app.command("viz", help="Write an interactive network page (standalone HTML).")(viz)
+    if find_spec("kg.cli_analytics"):
+        from kg.cli_analytics import analytics_app
+
+        app.add_typer(analytics_app, name="analytics", help="Centrality, communities, paths.")
 
 
 def main() -> None:

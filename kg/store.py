@@ -362,6 +362,11 @@ class LocalStore:
             raise StoreError(f"the store {self.path} is open read-only")
 
 
+def resolve_location(location: str | os.PathLike | None = None) -> str:
+    """Return the store location: the argument, else ``$AIKG_STORE``, else ``./aikg-data``."""
+    return str(location or os.environ.get("AIKG_STORE") or DEFAULT_STORE)
+
+
 def open_store(location: str | os.PathLike | None = None, *, read_only: bool = False,
                token: str | None = None) -> LocalStore | "RemoteStore":
     """Open the store at a directory or a SPARQL server URL.
@@ -372,7 +377,7 @@ def open_store(location: str | os.PathLike | None = None, *, read_only: bool = F
         read_only: open a local store without the writer lock.
         token: bearer token for writes to a remote store (default ``$AIKG_TOKEN``).
     """
-    loc = str(location or os.environ.get("AIKG_STORE") or DEFAULT_STORE)
+    loc = resolve_location(location)
     if loc.startswith(("http://", "https://")):
         from kg.remote import RemoteStore
 
