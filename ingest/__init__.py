@@ -1,0 +1,1 @@
+"""Article readers and the NLP pipeline: text to entities to relations."""
