@@ -1,0 +1,540 @@
+"""Project the graph's relations onto networkx and measure it.
+
+``to_networkx`` reads the statement nodes (one per mention) and folds them into one edge
+per (subject, predicate, object), so every filter applies to the evidence, not to the
+already-merged triple: "as of 2022" keeps an edge only when an article dated 2022 or
+earlier supports it, and ``first``/``last``/``sources`` count only those articles.
+
+The measures (centrality, communities, paths) run on the undirected simple projection:
+an industry graph's direction says who invests in whom, not who matters, and symmetric
+predicates are stored in one direction only.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kg.errors import NotFoundError
+from kg.model import ENTITY_TYPES, PREDICATES, SYMMETRIC_PREDICATES, slugify
+from kg.namespaces import (
+    DCTERMS,
+    ENTITY,
+    ONTOLOGY,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    WD,
+    XSD,
+)
+from kg.store import LocalStore, Term, term_sparql
+from kg.remote import RemoteStore
+
+log = logging.getLogger(__name__)
+
+StoreLike = LocalStore | RemoteStore
+
+FAMILIES: dict[str, str] = {
+    "partnersWith": "cooperation",
+    "investsIn": "cooperation",
+    "suppliesTo": "cooperation",
+    "uses": "cooperation",
+    "competesWith": "conflict",
+    "disputesWith": "conflict",
+    "sues": "conflict",
+    "subsidiaryOf": "structure",
+    "acquires": "structure",
+    "founded": "structure",
+    "leads": "structure",
+    "worksFor": "structure",
+    "develops": "structure",
+}
+
+MEASURES = ("pagerank", "degree", "betweenness")
+
+_XSD_DATE = ox.NamedNode(XSD + "date")
+_WIKIDATA_ID = re.compile(r"^(?:wd:|https?://www\.wikidata\.org/(?:entity|wiki)/)?(Q[1-9][0-9]*)$", re.I)
+
+_PREFIXES = (
+    f"PREFIX aikg: <{ONTOLOGY}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
+    f"PREFIX skos: <{SKOS}>\nPREFIX owl: <{OWL}>\nPREFIX prov: <{PROV}>\n"
+    f"PREFIX dcterms: <{DCTERMS}>\nPREFIX xsd: <{XSD}>\n"
+)
+
+# The filters are typed values (dates, a float, predicate names checked against the
+# vocabulary) written as terms by pyoxigraph, inside the WHERE clause: a remote store's
+# substitutions become a trailing VALUES block, which SPARQL joins only after GROUP BY,
+# too late for a filter on each mention.
+_EDGES = _PREFIXES + """
+SELECT ?s ?p ?o (COUNT(DISTINCT ?art) AS ?sources) (COUNT(?st) AS ?mentions)
+       (MIN(?dmin) AS ?first) (MAX(?dmax) AS ?last) (MAX(?c) AS ?confidence)
+       (SUM(IF(COALESCE(?h, false), 0, 1)) AS ?plain)
+WHERE {{
+  VALUES ?p {{ {predicates} }}
+  ?st a aikg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  OPTIONAL {{ ?st prov:wasDerivedFrom ?art }}
+  OPTIONAL {{ ?st dcterms:date ?d }}
+  OPTIONAL {{ ?st aikg:confidence ?c }}
+  OPTIONAL {{ ?st aikg:hedged ?h }}
+  {filters}
+  # MIN/MAX over a group with an unbound value are unbound: undated mentions get
+  # sentinels that never win, so an edge keeps the dates of its dated sources.
+  BIND(COALESCE(STR(?d), "9999-12-31~") AS ?dmin)
+  BIND(COALESCE(STR(?d), "") AS ?dmax)
+}}
+GROUP BY ?s ?p ?o
+"""
+
+_NODES = _PREFIXES + f"""
+SELECT ?e ?k ?v WHERE {{
+  VALUES ?k {{ rdf:type rdfs:label skos:prefLabel skos:altLabel owl:sameAs }}
+  ?e ?k ?v .
+  FILTER(STRSTARTS(STR(?e), "{ENTITY}"))
+}}
+"""
+
+
+def _as_date(value: date | datetime | str | None, name: str) -> date | None:
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    text = str(value).strip()
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            return date(int(text), 12, 31) if name in ("until", "as_of") else date(int(text), 1, 1)
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValueError(f"{name} must be a date YYYY-MM-DD (or a year YYYY), got {value!r}") from None
+
+
+def _check_names(values: Iterable[str] | None, valid: tuple[str, ...], what: str) -> list[str] | None:
+    if values is None:
+        return None
+    values = [values] if isinstance(values, str) else list(values)
+    bad = [v for v in values if v not in valid]
+    if bad:
+        raise ValueError(f"unknown {what} {', '.join(map(repr, bad))}; use any of: {', '.join(valid)}")
+    return values
+
+
+def _date_literal(d: date) -> str:
+    return term_sparql(ox.Literal(d.isoformat(), datatype=_XSD_DATE))
+
+
+def to_networkx(store: StoreLike, *, predicates: Iterable[str] | None = None,
+                types: Iterable[str] | None = None,
+                since: date | str | None = None, until: date | str | None = None,
+                as_of: date | str | None = None, min_confidence: float = 0.0,
+                min_sources: int = 1, include_hedged: bool = True) -> nx.MultiDiGraph:
+    """Return the relations as a MultiDiGraph, one edge per (subject, predicate, object).
+
+    Args:
+        store: the store to read.
+        predicates: keep only these predicates (local names); None keeps all.
+        types: keep only entities of these types (and edges between them).
+        since: keep mentions from articles dated on or after this day.
+        until: keep mentions from articles dated on or before this day.
+        as_of: the same as ``until`` (the graph as it was known on that day).
+        min_confidence: keep mentions at least this confident.
+        min_sources: keep edges that this many distinct articles support.
+        include_hedged: False drops hedged mentions ("reportedly", "in talks").
+
+    Returns:
+        Nodes keyed by entity IRI with ``label``, ``type``, ``wikidata``, ``aliases``;
+        edges keyed by predicate with ``predicate``, ``family``, ``symmetric``,
+        ``sources``, ``mentions``, ``first``, ``last``, ``confidence``, ``hedged``.
+        A date filter drops undated mentions (their date cannot be compared).
+
+    Raises:
+        ValueError: an unknown predicate or type, or a malformed date.
+    """
+    preds = _check_names(predicates, PREDICATES, "predicate") or list(PREDICATES)
+    keep_types = _check_names(types, ENTITY_TYPES, "entity type")
+    start = _as_date(since, "since")
+    end = _as_date(until, "until")
+    cutoff = _as_date(as_of, "as_of")
+    if cutoff is not None:
+        end = cutoff if end is None else min(end, cutoff)
+    if min_sources < 1:
+        min_sources = 1
+    filters = []
+    if start is not None:
+        filters.append(f"BOUND(?d) && ?d >= {_date_literal(start)}")
+    if end is not None:
+        filters.append(f"BOUND(?d) && ?d <= {_date_literal(end)}")
+    if min_confidence > 0:
+        filters.append(f"COALESCE(?c, 1.0) >= {float(min_confidence)!r}")
+    if not include_hedged:
+        filters.append("!COALESCE(?h, false)")
+    sparql = _EDGES.format(
+        predicates=" ".join(f"aikg:{p}" for p in preds),
+        filters=f"FILTER({' && '.join(f'({f})' for f in filters)})" if filters else "",
+    )
+    G = nx.MultiDiGraph()
+    edges = []
+    for row in store.query(sparql):
+        sources = int(row["sources"].value)
+        if sources < min_sources:
+            continue
+        pred = row["p"].value.removeprefix(ONTOLOGY)
+        edges.append((row["s"].value, row["o"].value, pred, {
+            "predicate": pred,
+            "family": FAMILIES[pred],
+            "symmetric": pred in SYMMETRIC_PREDICATES,
+            "sources": sources,
+            "mentions": int(row["mentions"].value),
+            "first": _date_or_none(row["first"]),
+            "last": _date_or_none(row["last"]),
+            "confidence": float(row["confidence"].value) if row["confidence"] is not None else None,
+            "hedged": int(row["plain"].value) == 0,
+        }))
+    if not edges:
+        return G
+    nodes = _entity_info(store)
+    for s, o, pred, attrs in edges:
+        for n in (s, o):
+            if n not in G:
+                G.add_node(n, **nodes.get(n, _fallback_info(n)))
+        G.add_edge(s, o, key=pred, **attrs)
+    if keep_types is not None:
+        G.remove_nodes_from([n for n, t in G.nodes(data="type") if t not in keep_types])
+        G.remove_nodes_from([n for n in list(G) if G.degree(n) == 0])
+    log.debug("projected %d nodes, %d edges", G.number_of_nodes(), G.number_of_edges())
+    return G
+
+
+def _date_or_none(term: ox.Literal | None) -> str | None:
+    value = term.value if term is not None else ""
+    return value[:10] if value and not value.endswith("~") else None
+
+
+def _fallback_info(iri: str) -> dict:
+    slug = iri.rsplit("/", 1)[-1]
+    return {"label": slug, "type": None, "wikidata": None, "aliases": []}
+
+
+def _entity_info(store: StoreLike) -> dict[str, dict]:
+    """Return IRI -> node attributes for every entity, in one query."""
+    raw: dict[str, dict[str, list[str]]] = {}
+    for row in store.query(_NODES):
+        key = row["k"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        raw.setdefault(row["e"].value, {}).setdefault(key, []).append(row["v"].value)
+    info = {}
+    for iri, props in raw.items():
+        types = [t.removeprefix(ONTOLOGY) for t in props.get("type", []) if t.startswith(ONTOLOGY)]
+        # An entity typed differently by two articles keeps the first type in the
+        # vocabulary's order, so the projection is the same on every run.
+        etype = next((t for t in ENTITY_TYPES if t in types), None)
+        labels = sorted(set(props.get("label", []) + props.get("prefLabel", [])), key=lambda s: (len(s), s))
+        label = labels[0] if labels else iri.rsplit("/", 1)[-1]
+        same = sorted(v.removeprefix(WD) for v in props.get("sameAs", []) if v.startswith(WD))
+        aliases = sorted(set(props.get("altLabel", []) + labels[1:]) - {label})
+        info[iri] = {"label": label, "type": etype, "wikidata": same[0] if same else None,
+                     "aliases": aliases}
+    return info
+
+
+def _undirected(G: nx.MultiDiGraph) -> nx.Graph:
+    """Return the simple undirected projection; ``weight`` sums the edges' sources."""
+    U = nx.Graph()
+    U.add_nodes_from(G.nodes(data=True))
+    for u, v, data in G.edges(data=True):
+        if u == v:
+            continue
+        w = data.get("sources", 1) or 1
+        if U.has_edge(u, v):
+            U[u][v]["weight"] += w
+        else:
+            U.add_edge(u, v, weight=w)
+    return U
+
+
+def _node_dict(G: nx.Graph, n: str) -> dict:
+    d = G.nodes[n]
+    return {"id": n, "label": d.get("label", n), "type": d.get("type")}
+
+
+def centrality(G: nx.MultiDiGraph, measure: str = "pagerank", top: int = 20) -> list[dict]:
+    """Rank entities by a centrality measure on the undirected projection.
+
+    Args:
+        G: a graph from :func:`to_networkx`.
+        measure: ``pagerank`` (weighted by sources), ``degree`` or ``betweenness``.
+        top: how many to return (0 or less: all).
+
+    Returns:
+        Dicts ``id``, ``label``, ``type``, ``score``, highest score first (ties by label).
+
+    Raises:
+        ValueError: an unknown measure.
+    """
+    scores = _scores(G, measure)
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], G.nodes[kv[0]].get("label", kv[0]), kv[0]))
+    if top and top > 0:
+        ranked = ranked[:top]
+    return [{**_node_dict(G, n), "score": round(float(s), 6)} for n, s in ranked]
+
+
+def _scores(G: nx.MultiDiGraph, measure: str) -> dict[str, float]:
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; use one of: {', '.join(MEASURES)}")
+    if G.number_of_nodes() == 0:
+        return {}
+    U = _undirected(G)
+    if measure == "pagerank":
+        return _pagerank(U)
+    if measure == "degree":
+        return nx.degree_centrality(U)
+    return nx.betweenness_centrality(U)
+
+
+def _pagerank(U: nx.Graph, alpha: float = 0.85, tol: float = 1e-10, max_iter: int = 200) -> dict[str, float]:
+    """Return weighted PageRank by power iteration.
+
+    networkx's own ``pagerank`` needs scipy, which aikg does not otherwise depend on;
+    on the undirected projection every node has out-links, so no dangling mass.
+    """
+    nodes = list(U)
+    n = len(nodes)
+    strength = {u: sum(d.get("weight", 1) for _, _, d in U.edges(u, data=True)) for u in nodes}
+    rank = dict.fromkeys(nodes, 1.0 / n)
+    for _ in range(max_iter):
+        dangling = sum(rank[u] for u in nodes if strength[u] == 0)
+        new = dict.fromkeys(nodes, (1.0 - alpha) / n + alpha * dangling / n)
+        for u in nodes:
+            if strength[u]:
+                share = alpha * rank[u] / strength[u]
+                for _, v, d in U.edges(u, data=True):
+                    new[v] += share * d.get("weight", 1)
+        err = sum(abs(new[u] - rank[u]) for u in nodes)
+        rank = new
+        if err < n * tol:
+            break
+    return rank
+
+
+def communities(G: nx.MultiDiGraph, seed: int = 42) -> list[list[dict]]:
+    """Split the graph into Louvain communities (undirected, weighted by sources).
+
+    Args:
+        G: a graph from :func:`to_networkx`.
+        seed: the random seed, so the same graph gives the same split.
+
+    Returns:
+        Communities, largest first; each a list of ``id``/``label``/``type`` dicts, most
+        connected member first.
+    """
+    if G.number_of_nodes() == 0:
+        return []
+    U = _undirected(G)
+    parts = nx.community.louvain_communities(U, weight="weight", seed=seed)
+    out = []
+    for part in parts:
+        members = sorted(part, key=lambda n: (-U.degree(n, weight="weight"), U.nodes[n].get("label", n), n))
+        out.append([_node_dict(U, n) for n in members])
+    out.sort(key=lambda c: (-len(c), c[0]["label"]))
+    return out
+
+
+def find_node(G: nx.Graph, ref: str) -> str:
+    """Return the node a reference names: its IRI, slug, label, alias or Wikidata id.
+
+    Raises:
+        NotFoundError: nothing in the graph matches.
+    """
+    if ref in G:
+        return ref
+    if ENTITY + ref in G:
+        return ENTITY + ref
+    want = ref.strip().casefold()
+    m = _WIKIDATA_ID.match(ref.strip())
+    for key in ("label", "aliases"):
+        for n, d in G.nodes(data=True):
+            values = d.get(key) or []
+            values = [values] if isinstance(values, str) else values
+            if any(v.casefold() == want for v in values):
+                return n
+    for n, d in G.nodes(data=True):
+        if m and (d.get("wikidata") or "").upper() == m.group(1).upper():
+            return n
+    slug = ENTITY + slugify(ref)
+    if slug in G:
+        return slug
+    raise NotFoundError(f"no entity {ref!r} in the graph")
+
+
+def shortest_path(G: nx.MultiDiGraph, a: str, b: str, max_length: int = 6) -> list[dict]:
+    """Return the shortest chain of relations linking two entities, either direction.
+
+    Args:
+        G: a graph from :func:`to_networkx`.
+        a: the start entity (IRI, slug, label, alias or Wikidata id).
+        b: the end entity.
+        max_length: the longest path accepted, in edges.
+
+    Returns:
+        One dict per hop: ``from``, ``predicate``, ``to`` (IRIs, in path order),
+        ``from_label``, ``to_label``, ``sources`` and ``direction``: ``forward`` when
+        the relation reads from -> to (always so for symmetric predicates), else
+        ``backward`` (``to`` is its subject). Where two entities share several
+        predicates the best supported one is shown.
+
+    Raises:
+        NotFoundError: an entity is not in the graph, or no path of at most
+            ``max_length`` edges joins them.
+    """
+    u, v = find_node(G, a), find_node(G, b)
+    if u == v:
+        return []
+    U = _undirected(G)
+    try:
+        nodes = nx.shortest_path(U, u, v)
+    except nx.NetworkXNoPath:
+        raise NotFoundError(f"no path between {a!r} and {b!r}") from None
+    if len(nodes) - 1 > max_length:
+        raise NotFoundError(
+            f"no path between {a!r} and {b!r} of at most {max_length} steps "
+            f"(the shortest has {len(nodes) - 1})"
+        )
+    hops = []
+    for x, y in zip(nodes, nodes[1:]):
+        options = []
+        for key, data in (G.get_edge_data(x, y) or {}).items():
+            options.append((data.get("sources", 0), "forward", key))
+        for key, data in (G.get_edge_data(y, x) or {}).items():
+            sym = data.get("symmetric", False)
+            options.append((data.get("sources", 0), "forward" if sym else "backward", key))
+        sources, direction, pred = max(options, key=lambda t: (t[0], t[1] == "forward", t[2]))
+        hops.append({
+            "from": x, "predicate": pred, "to": y, "direction": direction,
+            "from_label": G.nodes[x].get("label", x), "to_label": G.nodes[y].get("label", y),
+            "sources": sources,
+        })
+    return hops
+
+
+def ego_graph(G: nx.MultiDiGraph, center: str, depth: int = 1) -> nx.MultiDiGraph:
+    """Return the entities within ``depth`` relations of one entity, either direction.
+
+    Raises:
+        NotFoundError: the center is not in the graph.
+    """
+    node = find_node(G, center)
+    return nx.ego_graph(G, node, radius=max(0, depth), undirected=True).copy()
+
+
+def top_entities(G: nx.MultiDiGraph, limit: int, measure: str = "pagerank") -> nx.MultiDiGraph:
+    """Return the subgraph of the ``limit`` most central entities.
+
+    Raises:
+        ValueError: an unknown measure.
+    """
+    keep = [d["id"] for d in centrality(G, measure, top=max(0, limit))] if limit > 0 else []
+    return G.subgraph(keep).copy()
+
+
+_RESOLVE_EXACT = _PREFIXES + """
+SELECT ?e ?rank ?l WHERE {
+  { ?e rdfs:label ?l BIND(0 AS ?rank) } UNION { ?e skos:prefLabel ?l BIND(0 AS ?rank) }
+  UNION { ?e skos:altLabel ?l BIND(1 AS ?rank) }
+  FILTER(LCASE(STR(?l)) = LCASE(STR(?name)))
+}
+"""
+
+_RESOLVE_PREFIX = _PREFIXES + """
+SELECT ?e ?rank ?l WHERE {
+  { ?e rdfs:label ?l BIND(0 AS ?rank) } UNION { ?e skos:altLabel ?l BIND(1 AS ?rank) }
+  FILTER(STRSTARTS(LCASE(STR(?l)), LCASE(STR(?name))))
+}
+"""
+
+_RESOLVE_WIKIDATA = _PREFIXES + "SELECT ?e WHERE { ?e owl:sameAs ?wd }"
+_EXISTS = _PREFIXES + "SELECT ?t WHERE { ?e a ?t } LIMIT 1"
+_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+
+
+def query_bound(store: StoreLike, sparql: str, bindings: Mapping[str, Term]):
+    """Run a query with variables bound to values before the WHERE clause is evaluated.
+
+    A local store binds them through pyoxigraph substitutions. A remote store gets a
+    VALUES block at the start of the first WHERE group (terms written by pyoxigraph):
+    the trailing VALUES that ``RemoteStore.query`` appends is joined after FILTER and
+    GROUP BY, so a FILTER on a bound variable would see it unbound there.
+
+    Args:
+        store: the store.
+        sparql: a query whose first ``WHERE {`` opens the group the bindings belong to.
+        bindings: variable name (without ``?``) -> term.
+    """
+    if not bindings or not isinstance(store, RemoteStore):
+        return store.query(sparql, substitutions=dict(bindings) or None)
+    names = list(bindings)
+    block = ("VALUES (" + " ".join("?" + n for n in names) + ") { ("
+             + " ".join(term_sparql(bindings[n]) for n in names) + ") }\n")
+    m = _WHERE.search(sparql)
+    if m is None:
+        return store.query(sparql, substitutions=dict(bindings))
+    return store.query(sparql[:m.end()] + "\n" + block + sparql[m.end():])
+
+
+def _exists(store: StoreLike, iri: str) -> bool:
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return any(True for _ in query_bound(store, _EXISTS, {"e": node}))
+
+
+def _best(rows: Iterable, name: str) -> str | None:
+    """Pick the match: canonical label before alias, then shortest label, then IRI."""
+    found = sorted(
+        (int(r["rank"].value), len(r["l"].value), r["e"].value)
+        for r in rows if r["e"].value.startswith(ENTITY)
+    )
+    return found[0][2] if found else None
+
+
+def resolve_entity(store: StoreLike, text: str) -> str | None:
+    """Return the IRI of the entity a user names, or None when nothing matches.
+
+    Tries, in order: an entity IRI, a Wikidata id (``Q2283``, ``wd:Q2283`` or its URL),
+    a slug (``google-deepmind``), a label or alias matched case-insensitively, then a
+    label or alias that starts with the text. The text only ever reaches the store as a
+    bound literal, so quotes or SPARQL in it are data.
+
+    Args:
+        store: the store to search.
+        text: what the user typed.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text.startswith(("http://", "https://")) and not _WIKIDATA_ID.match(text):
+        return text if _exists(store, text) else None
+    m = _WIKIDATA_ID.match(text)
+    if m:
+        hits = sorted(r["e"].value for r in query_bound(
+            store, _RESOLVE_WIKIDATA, {"wd": ox.NamedNode(WD + m.group(1).upper())}))
+        hits = [h for h in hits if h.startswith(ENTITY)]
+        if hits:
+            return hits[0]
+    if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text) and _exists(store, ENTITY + text):
+        return ENTITY + text
+    name = ox.Literal(text)
+    hit = _best(query_bound(store, _RESOLVE_EXACT, {"name": name}), text)
+    if hit:
+        return hit
+    slug = slugify(text)
+    if _exists(store, ENTITY + slug):
+        return ENTITY + slug
+    if len(text) >= 2:
+        return _best(query_bound(store, _RESOLVE_PREFIX, {"name": name}), text)
+    return None

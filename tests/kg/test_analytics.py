@@ -1,0 +1,157 @@
+"""The networkx projection and its measures, on the hand-built store of conftest.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.analytics import (
+    centrality,
+    communities,
+    ego_graph,
+    resolve_entity,
+    shortest_path,
+    to_networkx,
+    top_entities,
+)
+from kg.errors import NotFoundError
+from kg.namespaces import ENTITY
+from kg.store import count
+
+MSFT, OPENAI, ANTHROPIC, MISTRAL = (ENTITY + s for s in ("microsoft", "openai", "anthropic", "mistral-ai"))
+
+
+def test_nodes_carry_label_type_wikidata_and_aliases(world):
+    G = to_networkx(world)
+    assert G.nodes[MSFT] == {"label": "Microsoft", "type": "Organization", "wikidata": "Q2283",
+                             "aliases": ["MSFT", "Microsoft Corporation"]}
+    assert G.nodes[ENTITY + "mustafa-suleyman"]["type"] == "Person"
+
+
+def test_edge_counts_distinct_articles_and_keeps_dated_span(world):
+    G = to_networkx(world)
+    edge = G.edges[MSFT, OPENAI, "investsIn"]
+    # four mentions in three articles, one of them undated
+    assert edge["sources"] == 3
+    assert edge["mentions"] == 4
+    assert (edge["first"], edge["last"]) == ("2019-07-22", "2023-01-23")
+    assert edge["confidence"] == pytest.approx(0.95)
+    assert edge["family"] == "cooperation" and edge["symmetric"] is False
+
+
+def test_as_of_answers_what_was_known_then(world):
+    early = to_networkx(world, as_of="2020-01-01")
+    assert set(early.edges(keys=True)) == {(MSFT, OPENAI, "investsIn"), (MSFT, OPENAI, "suppliesTo")}
+    assert early.edges[MSFT, OPENAI, "investsIn"]["sources"] == 1
+    later = to_networkx(world, as_of="2024-01-01")
+    assert later.has_edge(ENTITY + "amazon", ANTHROPIC, "investsIn")
+    assert not later.has_edge(MSFT, MISTRAL, "investsIn")
+    assert to_networkx(world, as_of="2024-02-26").has_edge(MSFT, MISTRAL, "investsIn")
+
+
+def test_since_and_min_sources_filter_evidence(world):
+    recent = to_networkx(world, since="2024-01-01")
+    assert not recent.has_edge(MSFT, OPENAI, "investsIn")
+    assert recent.has_edge(MSFT, MISTRAL, "investsIn")
+    corroborated = to_networkx(world, min_sources=2)
+    assert list(corroborated.edges(keys=True)) == [(MSFT, OPENAI, "investsIn")]
+
+
+def test_hedged_and_confidence_filters(world):
+    G = to_networkx(world)
+    assert G.edges[ENTITY + "google", ANTHROPIC, "investsIn"]["hedged"] is True
+    assert not to_networkx(world, include_hedged=False).has_edge(ENTITY + "google", ANTHROPIC)
+    confident = to_networkx(world, min_confidence=0.85)
+    assert confident.has_edge(MSFT, OPENAI, "investsIn")
+    assert not confident.has_edge(OPENAI, MISTRAL) and not confident.has_edge(MISTRAL, OPENAI)
+
+
+def test_predicate_and_type_filters(world):
+    G = to_networkx(world, predicates=["competesWith"])
+    assert {k for _, _, k in G.edges(keys=True)} == {"competesWith"}
+    assert set(G) == {OPENAI, ANTHROPIC, MISTRAL}
+    people = to_networkx(world, types=["Organization"])
+    assert ENTITY + "mustafa-suleyman" not in people and MSFT in people
+    with pytest.raises(ValueError, match="investsIn"):
+        to_networkx(world, predicates=["fundedBy"])
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        to_networkx(world, as_of="last tuesday")
+
+
+def test_centrality_ranks_the_hub_first(world):
+    G = to_networkx(world)
+    for measure in ("pagerank", "degree", "betweenness"):
+        ranked = centrality(G, measure, top=3)
+        assert ranked[0]["label"] == "Microsoft", measure
+        assert len(ranked) == 3
+    with pytest.raises(ValueError, match="pagerank, degree, betweenness"):
+        centrality(G, "eigenvector")
+
+
+def test_communities_put_anthropic_backers_together(world):
+    groups = communities(to_networkx(world))
+    assert len(groups[0]) >= len(groups[-1])
+    anthro = next(g for g in groups if any(m["id"] == ANTHROPIC for m in g))
+    assert {m["label"] for m in anthro} >= {"Amazon", "Google"}
+    assert communities(to_networkx(world)) == groups
+
+
+def test_shortest_path_names_predicates_and_directions(world):
+    G = to_networkx(world)
+    hops = shortest_path(G, "Copilot", "Mustafa Suleyman")
+    assert [(h["from_label"], h["predicate"], h["to_label"], h["direction"]) for h in hops] == [
+        ("Copilot", "develops", "Microsoft", "backward"),
+        ("Microsoft", "subsidiaryOf", "Microsoft AI", "backward"),
+        ("Microsoft AI", "leads", "Mustafa Suleyman", "backward"),
+    ]
+    with pytest.raises(NotFoundError, match="at most 2"):
+        shortest_path(G, "Copilot", "Mustafa Suleyman", max_length=2)
+    with pytest.raises(NotFoundError):
+        shortest_path(G, "Copilot", "Nobody Inc")
+
+
+def test_symmetric_edge_reads_forward_from_either_side(world):
+    G = to_networkx(world)
+    (hop,) = shortest_path(G, "OpenAI", "Anthropic")
+    assert (hop["predicate"], hop["direction"]) == ("competesWith", "forward")
+    (hop,) = shortest_path(G, "Anthropic", "OpenAI")
+    assert (hop["predicate"], hop["direction"]) == ("competesWith", "forward")
+
+
+def test_ego_and_top_subgraphs(world):
+    G = to_networkx(world)
+    ego = ego_graph(G, "Anthropic")
+    assert set(ego) == {ANTHROPIC, OPENAI, ENTITY + "amazon", ENTITY + "google"}
+    assert ego.nodes[ANTHROPIC]["label"] == "Anthropic"
+    top = top_entities(G, 2)
+    assert set(top) == {MSFT, OPENAI}
+    assert top.has_edge(MSFT, OPENAI, "investsIn")
+
+
+@pytest.mark.parametrize("text", [
+    "Microsoft", "microsoft", "MSFT", "Microsoft Corporation", "Q2283", "wd:Q2283",
+    "http://www.wikidata.org/entity/Q2283", ENTITY + "microsoft", "Microsof",
+])
+def test_resolve_entity_by_any_name(world, text):
+    assert resolve_entity(world, text) == MSFT
+
+
+def test_resolve_prefers_exact_match_over_prefix(world):
+    # "Microsoft" is also a prefix of "Microsoft AI"
+    assert resolve_entity(world, "Microsoft AI") == ENTITY + "microsoft-ai"
+    assert resolve_entity(world, "the chatgpt maker") == OPENAI
+
+
+@pytest.mark.parametrize("text", ['"} ; DROP ALL', "x' } ; DROP ALL ; #", "", "Nobody Inc"])
+def test_resolve_treats_hostile_text_as_data(world, text):
+    before = count(world, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert resolve_entity(world, text) is None
+    assert count(world, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == before > 0
+
+
+def test_empty_store_gives_empty_graph(tmp_path):
+    from kg.store import LocalStore
+
+    with LocalStore(tmp_path / "empty") as store:
+        G = to_networkx(store)
+    assert G.number_of_nodes() == 0
+    assert centrality(G) == [] and communities(G) == []
