@@ -323,6 +323,8 @@ def strip_markdown(md: str) -> tuple[str, str | None]:
 
     Heading markers, emphasis, link targets, images, reference definitions, rules,
     blockquote and bullet markers go; link text and code (fenced or inline) stay as text.
+    Lines wrapped inside a paragraph are joined, as Markdown renders them, so a sentence
+    never holds a line break the parser would trip on.
 
     Args:
         md: the Markdown body without front matter.
@@ -331,30 +333,51 @@ def strip_markdown(md: str) -> tuple[str, str | None]:
         (text, first heading or None).
     """
     out: list[str] = []
+    # Whether the last line of ``out`` is paragraph text a following line continues.
+    open_paragraph = False
     first_heading: str | None = None
     in_fence = False
+
+    def emit(line: str, joinable: bool) -> None:
+        nonlocal open_paragraph
+        if joinable and open_paragraph and line.strip():
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+        open_paragraph = joinable and bool(line.strip())
+
     for line in md.splitlines():
         if _FENCE.match(line):
             in_fence = not in_fence
+            open_paragraph = False
             continue
         if in_fence:
-            out.append(line)
+            emit(line, False)
             continue
-        if _SETEXT_RULE.match(line) and out and out[-1].strip():
+        if _SETEXT_RULE.match(line) and open_paragraph:
             # "Title\n=====": the previous line was the heading.
             if first_heading is None:
                 first_heading = out[-1].strip()
+            open_paragraph = False
             continue
         if _HRULE.match(line) or _REF_DEF.match(line):
+            open_paragraph = False
             continue
         m = _HEADING.match(line)
         if m:
-            line = m[1]
+            text = _strip_inline(m[1]).strip()
             if first_heading is None:
-                first_heading = _strip_inline(line).strip()
+                first_heading = text
+            open_paragraph = False
+            emit(text, False)
+            open_paragraph = False
+            continue
         line = _BLOCKQUOTE.sub("", line)
-        line = _BULLET.sub(r"\1", line)
-        out.append(_strip_inline(line))
+        if _BULLET.match(line) or re.match(r"^\s*\d+[.)]\s+", line):
+            # A list item starts its own line; its wrapped continuation joins it.
+            open_paragraph = False
+            line = _BULLET.sub(r"\1", line)
+        emit(_strip_inline(line), True)
     return "\n".join(out), first_heading
 
 
