@@ -6,6 +6,7 @@ import io
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 import rdflib
@@ -31,7 +32,7 @@ class Violation:
     def format(self) -> str:
         """Return one line: focus node, path, value, message."""
         where = _short(self.focus) + (f" {_short(self.path)}" if self.path else "")
-        val = f" = {_short(self.value)}" if self.value else ""
+        val = f" = {_short(self.value)}" if self.value and self.value != self.focus else ""
         return f"{self.severity}: {where}{val}: {self.message}"
 
 
@@ -68,18 +69,58 @@ def _short(iri: str | None) -> str:
     return iri
 
 
-def validate_triples(triples: Iterable[ox.Triple]) -> ValidationReport:
-    """Validate triples against the shapes (no inference)."""
-    import pyshacl
+@lru_cache(maxsize=1)
+def _split_shapes() -> tuple[rdflib.Graph, tuple[tuple[str, str, str, str], ...]]:
+    """Return the shapes without SPARQL constraints, and those constraints apart.
 
+    pyshacl runs a SPARQL constraint once per focus node through rdflib's engine, which
+    costs seconds on a batch; we run each one once for all focus nodes in pyoxigraph.
+    Each entry: (shape IRI, target class IRI, SELECT text, message).
+    """
     from ontology import load_shapes
 
+    shapes = load_shapes()
+    core = rdflib.Graph()
+    sparql_links = set(shapes.triples((None, SH.sparql, None)))
+    for t in shapes:
+        if t not in sparql_links:
+            core.add(t)
+    constraints = []
+    for shape, _, constraint in sparql_links:
+        select = shapes.value(constraint, SH.select)
+        message = shapes.value(constraint, SH.message) or "SPARQL constraint violated"
+        for target in shapes.objects(shape, SH.targetClass):
+            constraints.append((str(shape), str(target), str(select), str(message)))
+    return core, tuple(constraints)
+
+
+def _sparql_violations(triples: list[ox.Triple]) -> list[Violation]:
+    _, constraints = _split_shapes()
+    if not constraints:
+        return []
+    mem = ox.Store()
+    mem.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    out = []
+    for _shape, target, select, message in constraints:
+        inner = select.replace("$this", "?this")
+        q = f"SELECT DISTINCT ?this WHERE {{ ?this a <{target}> . {{ {inner} }} }}"
+        for row in mem.query(q):
+            out.append(Violation(focus=row["this"].value, path=None, value=None,
+                                 message=message, severity="Violation"))
+    return out
+
+
+def validate_triples(triples: Iterable[ox.Triple]) -> ValidationReport:
+    """Validate triples against ontology/shapes.ttl (no inference)."""
+    import pyshacl
+
+    core, _ = _split_shapes()
     buf = io.BytesIO()
     triples = list(triples)
     ox.serialize(triples, buf, format=ox.RdfFormat.N_TRIPLES)
     data = rdflib.Graph()
     data.parse(data=buf.getvalue().decode("utf-8"), format="nt")
-    conforms, results, _ = pyshacl.validate(data, shacl_graph=load_shapes(), inference="none",
+    conforms, results, _ = pyshacl.validate(data, shacl_graph=core, inference="none",
                                             advanced=True, allow_warnings=True)
     violations = []
     for res in results.subjects(rdflib.RDF.type, SH.ValidationResult):
@@ -92,8 +133,9 @@ def validate_triples(triples: Iterable[ox.Triple]) -> ValidationReport:
             message=one(SH.resultMessage) or "constraint violated",
             severity=sev.rsplit("#", 1)[-1] or "Violation",
         ))
+    violations.extend(_sparql_violations(triples))
     violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
-    return ValidationReport(bool(conforms), violations, len(triples))
+    return ValidationReport(not violations, violations, len(triples))
 
 
 def validate_store(store) -> ValidationReport:
