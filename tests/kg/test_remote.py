@@ -1,0 +1,168 @@
+"""The store API over a real Oxigraph server process (PyPI package `oxigraph`)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from kg import loader
+from kg.errors import QuerySyntaxError, RemoteStoreError
+from kg.model import Article, Entity, Extraction, RelationMention
+from kg.store import open_store
+
+pytestmark = pytest.mark.server
+
+MS = Entity("Microsoft", "Organization", "Q2283", ("Microsoft Corporation",))
+OA = Entity("OpenAI", "Organization", "Q21708200")
+NV = Entity("Nvidia", "Organization", "Q182477")
+INVESTS = "https://w3id.org/aikg/ontology#investsIn"
+
+
+def oxigraph_bin() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(found).exists():
+        pytest.fail("the `oxigraph` server (PyPI package oxigraph) is not installed")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class OxigraphServer:
+    def __init__(self, location: Path):
+        self.location = location
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/query"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [oxigraph_bin(), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"http://127.0.0.1:{self.port}/query", params={"query": "ASK {}"}, timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("oxigraph server did not start")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = OxigraphServer(tmp_path / "oxi")
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def extractor(table):
+    def extract(batch):
+        for a in batch:
+            rels = tuple(RelationMention(s, p, o, 0.8, a.text, 0, len(a.text)) for s, p, o in table.get(a.url, ()))
+            yield Extraction(a, tuple({e.name: e for r in rels for e in (r.subject, r.object)}.values()), rels, "t/1")
+    return extract
+
+
+def investors(store):
+    rows = store.query(f"SELECT ?s ?o WHERE {{ ?s <{INVESTS}> ?o }} ORDER BY ?s ?o")
+    return [(r["s"].value.rsplit("/", 1)[1], r["o"].value.rsplit("/", 1)[1]) for r in rows]
+
+
+TABLE = {"u1": [(MS, "investsIn", OA)], "u2": [(MS, "investsIn", OA), (NV, "investsIn", OA)]}
+ARTS = [Article("Microsoft invests in OpenAI, again.", url="u1"),
+        Article("Nvidia joins Microsoft in backing OpenAI.", url="u2")]
+
+
+def test_ingest_query_delete_on_a_server(server):
+    store = open_store(server.url)
+    summary = loader.ingest(store, ARTS, extractor(TABLE))
+    assert summary.new == 2
+    assert investors(store) == [("microsoft", "openai"), ("nvidia", "openai")]
+    # Idempotent: the same articles again change nothing.
+    before = httpx.post(server.url, content="SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                        headers={"Content-Type": "application/sparql-query",
+                                 "Accept": "application/sparql-results+json"}).json()
+    again = loader.ingest(store, ARTS, extractor(TABLE))
+    assert (again.unchanged, again.new) == (2, 0)
+    after = httpx.post(server.url, content="SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                       headers={"Content-Type": "application/sparql-query",
+                                "Accept": "application/sparql-results+json"}).json()
+    assert before == after
+    loader.delete_articles(store, loader.find_articles(store, "u2"))
+    assert investors(store) == [("microsoft", "openai")]
+    store.close()
+
+
+def test_parameters_are_data_on_a_server(server):
+    store = open_store(server.url)
+    loader.ingest(store, ARTS[:1], extractor(TABLE))
+    rows = list(store.query("SELECT ?e WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?n }",
+                            substitutions={"n": ox.Literal('OpenAI" } ; DROP ALL ; #')}))
+    assert rows == []
+    assert investors(store) == [("microsoft", "openai")]
+    store.close()
+
+
+def test_malformed_query_reports_the_servers_message(server):
+    store = open_store(server.url)
+    with pytest.raises(QuerySyntaxError):
+        store.query("SELECT WHERE {")
+    store.close()
+
+
+def test_server_down_mid_ingest_is_a_clear_error_and_resumable(server):
+    store = open_store(server.url)
+    arts = [Article(f"Article number {i} says Microsoft invests in OpenAI.", url=f"n{i}") for i in range(6)]
+    table = {a.url: [(MS, "investsIn", OA)] for a in arts}
+    calls = {"n": 0}
+    base = extractor(table)
+
+    def extract_then_kill(batch):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            server.stop()
+        yield from base(batch)
+
+    with pytest.raises(RemoteStoreError, match="cannot reach"):
+        loader.ingest(store, arts, extract_then_kill, batch_size=3)
+    server.start()
+    store = open_store(server.url)
+    done = {r["u"].value for r in store.query(
+        "SELECT ?u WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u } }")}
+    assert done == {"n0", "n1", "n2"}  # the first batch only: no partial second batch
+    summary = loader.ingest(store, arts, base, batch_size=3)
+    assert (summary.unchanged, summary.new) == (3, 3)
+    store.close()
+
+
+def test_cli_reads_a_server(server, tmp_path):
+    store = open_store(server.url)
+    loader.ingest(store, ARTS, extractor(TABLE))
+    store.close()
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "stats", "--json", "--store", server.url],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert '"investsIn": 2' in proc.stdout
