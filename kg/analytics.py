@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import networkx as nx
@@ -34,7 +34,7 @@ from kg.namespaces import (
     WD,
     XSD,
 )
-from kg.store import LocalStore, Term, term_sparql
+from kg.store import LocalStore, term_sparql
 from kg.remote import RemoteStore
 
 log = logging.getLogger(__name__)
@@ -69,9 +69,7 @@ _PREFIXES = (
 )
 
 # The filters are typed values (dates, a float, predicate names checked against the
-# vocabulary) written as terms by pyoxigraph, inside the WHERE clause: a remote store's
-# substitutions become a trailing VALUES block, which SPARQL joins only after GROUP BY,
-# too late for a filter on each mention.
+# vocabulary) written as terms by pyoxigraph, never user text.
 _EDGES = _PREFIXES + """
 SELECT ?s ?p ?o (COUNT(DISTINCT ?art) AS ?sources) (COUNT(?st) AS ?mentions)
        (MIN(?dmin) AS ?first) (MAX(?dmax) AS ?last) (MAX(?c) AS ?confidence)
@@ -458,31 +456,6 @@ SELECT ?e ?rank ?l WHERE {
 
 _RESOLVE_WIKIDATA = _PREFIXES + "SELECT ?e WHERE { ?e owl:sameAs ?wd }"
 _EXISTS = _PREFIXES + "SELECT ?t WHERE { ?e a ?t } LIMIT 1"
-_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
-
-
-def query_bound(store: StoreLike, sparql: str, bindings: Mapping[str, Term]):
-    """Run a query with variables bound to values before the WHERE clause is evaluated.
-
-    A local store binds them through pyoxigraph substitutions. A remote store gets a
-    VALUES block at the start of the first WHERE group (terms written by pyoxigraph):
-    the trailing VALUES that ``RemoteStore.query`` appends is joined after FILTER and
-    GROUP BY, so a FILTER on a bound variable would see it unbound there.
-
-    Args:
-        store: the store.
-        sparql: a query whose first ``WHERE {`` opens the group the bindings belong to.
-        bindings: variable name (without ``?``) -> term.
-    """
-    if not bindings or not isinstance(store, RemoteStore):
-        return store.query(sparql, substitutions=dict(bindings) or None)
-    names = list(bindings)
-    block = ("VALUES (" + " ".join("?" + n for n in names) + ") { ("
-             + " ".join(term_sparql(bindings[n]) for n in names) + ") }\n")
-    m = _WHERE.search(sparql)
-    if m is None:
-        return store.query(sparql, substitutions=dict(bindings))
-    return store.query(sparql[:m.end()] + "\n" + block + sparql[m.end():])
 
 
 def _exists(store: StoreLike, iri: str) -> bool:
@@ -490,7 +463,7 @@ def _exists(store: StoreLike, iri: str) -> bool:
         node = ox.NamedNode(iri)
     except ValueError:
         return False
-    return any(True for _ in query_bound(store, _EXISTS, {"e": node}))
+    return any(True for _ in store.query(_EXISTS, substitutions={"e": node}))
 
 
 def _best(rows: Iterable, name: str) -> str | None:
@@ -521,20 +494,20 @@ def resolve_entity(store: StoreLike, text: str) -> str | None:
         return text if _exists(store, text) else None
     m = _WIKIDATA_ID.match(text)
     if m:
-        hits = sorted(r["e"].value for r in query_bound(
-            store, _RESOLVE_WIKIDATA, {"wd": ox.NamedNode(WD + m.group(1).upper())}))
+        wd = ox.NamedNode(WD + m.group(1).upper())
+        hits = sorted(r["e"].value for r in store.query(_RESOLVE_WIKIDATA, substitutions={"wd": wd}))
         hits = [h for h in hits if h.startswith(ENTITY)]
         if hits:
             return hits[0]
     if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text) and _exists(store, ENTITY + text):
         return ENTITY + text
     name = ox.Literal(text)
-    hit = _best(query_bound(store, _RESOLVE_EXACT, {"name": name}), text)
+    hit = _best(store.query(_RESOLVE_EXACT, substitutions={"name": name}), text)
     if hit:
         return hit
     slug = slugify(text)
     if _exists(store, ENTITY + slug):
         return ENTITY + slug
     if len(text) >= 2:
-        return _best(query_bound(store, _RESOLVE_PREFIX, {"name": name}), text)
+        return _best(store.query(_RESOLVE_PREFIX, substitutions={"name": name}), text)
     return None
