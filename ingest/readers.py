@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import email.utils
 import io
+import itertools
 import json
 import logging
 import os
@@ -184,11 +185,26 @@ def _mostly_ascii_letters(text: str) -> bool:
     return sum(c.isascii() for c in letters) / len(letters) >= 0.9
 
 
+_DOC_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""",
+    re.I)
+
+
+def _document_charset(data: bytes) -> str | None:
+    """Return the charset an HTML <meta> or XML declaration names, if any."""
+    m = _DOC_CHARSET.search(data[:4096])
+    if not m:
+        return None
+    return (m[1] or m[2]).decode("ascii", "replace")
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Decode the bytes of a text file whatever its encoding.
 
-    Order: a byte-order mark; the declared charset; strict UTF-8; Windows-1252 when the
-    result is mostly ASCII letters (English news with a few accented names, which
+    Order: a byte-order mark; the charset the transport declared; strict UTF-8; the
+    charset the document declares (HTML <meta>, XML declaration), which comes after
+    UTF-8 because pages often declare latin-1 and are saved as UTF-8; Windows-1252 when
+    the result is mostly ASCII letters (English news with a few accented names, which
     charset detection guesses wrong on short texts); charset-normalizer otherwise.
 
     Args:
@@ -213,6 +229,14 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    in_document = _document_charset(data)
+    if in_document:
+        try:
+            text = data.decode(in_document)
+        except (LookupError, UnicodeDecodeError):
+            text = None
+        if text is not None and not _CONTROL.search(text):
+            return text
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
@@ -243,7 +267,7 @@ def sniff_format(text: str) -> str:
         One of "jsonl", "json", "feed", "html", "markdown", "text".
     """
     head = text.lstrip("\ufeff \t\r\n")
-    lines = [ln for ln in text.splitlines() if ln.strip()]
+    lines = [ln for ln in text.split("\n") if ln.strip()]
     if lines and all(ln.lstrip().startswith("{") for ln in lines):
         return "jsonl"
     if head.startswith("[") or head.startswith("{"):
@@ -381,6 +405,21 @@ def strip_markdown(md: str) -> tuple[str, str | None]:
     return "\n".join(out), first_heading
 
 
+def _yaml_reason(exc: Exception) -> str:
+    problem = getattr(exc, "problem", None)
+    mark = getattr(exc, "problem_mark", None)
+    if problem and mark is not None:
+        # Marks count from 0 and the block python-frontmatter hands to YAML starts with
+        # the newline after the opening "---", so mark.line + 1 is the file's line.
+        reason = f"{problem} (line {mark.line + 1})"
+        context = getattr(exc, "context", None)
+        context_mark = getattr(exc, "context_mark", None)
+        if context and context_mark is not None:
+            reason += f", {context} started on line {context_mark.line + 1}"
+        return reason
+    return _one_line(exc)
+
+
 def _read_markdown(text: str, source: str, default_published: date | None,
                    ) -> Iterator[Article | ReadFailure]:
     import frontmatter
@@ -389,7 +428,7 @@ def _read_markdown(text: str, source: str, default_published: date | None,
     try:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
-        yield _fail(source, f"invalid front matter: {_one_line(exc)}")
+        yield _fail(source, f"invalid front matter: {_yaml_reason(exc)}")
         return
     meta = post.metadata if isinstance(post.metadata, dict) else {}
     body, heading = strip_markdown(post.content)
@@ -577,6 +616,9 @@ def _record(obj: object, *, source: str, where: str,
     if not isinstance(obj, dict):
         return _fail(source, f"{prefix}not a JSON object but {type(obj).__name__}")
     text = _first(obj, _TEXT_KEYS)
+    if isinstance(text, list) and text and all(isinstance(t, str) for t in text):
+        # Some exports store the body as a list of paragraphs.
+        text = "\n\n".join(text)
     if not isinstance(text, str) or not text.strip():
         return _fail(source, f"{prefix}no text (expected a 'text', 'content' or 'body' field)")
     if re.search(r"<(p|div|br|article|span|a)\b[^>]*>", text, re.I):
@@ -616,18 +658,57 @@ def _read_json(text: str, source: str, default_published: date | None,
     yield _record(data, source=source, where="", default_published=default_published)
 
 
-def _jsonl_lines(lines: Iterable[str], source: str, default_published: date | None,
+def _bounded_lines(stream, limit: int) -> Iterator[str | bytes]:
+    """Yield the lines of a text or binary stream, cutting a line at ``limit`` + 1.
+
+    A cut line is longer than the limit, so the caller reports it; the rest of it is
+    read and dropped, so a runaway line never sits in memory whole.
+    """
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n" if isinstance(line, bytes) else "\n"):
+            while True:
+                more = stream.readline(65536)
+                if not more or more.endswith(b"\n" if isinstance(more, bytes) else "\n"):
+                    break
+        yield line
+
+
+def _decode_line(line: bytes, first: bool) -> str:
+    if first and line.startswith(codecs.BOM_UTF8):
+        line = line[len(codecs.BOM_UTF8):]
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        # JSON is UTF-8 by RFC 8259, but exports from old tools are often cp1252.
+        return decode_bytes(line)
+
+
+def _jsonl_lines(lines: Iterable[str | bytes], source: str, default_published: date | None,
                  max_bytes: int) -> Iterator[Article | ReadFailure]:
+    """Read JSON Lines one line at a time; a bad line is reported, the rest read."""
     seen = False
     for lineno, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        seen = True
         where = f"line {lineno}"
         line_source = f"{source}#{lineno}"
         if len(line) > max_bytes:
+            seen = True
             yield _fail(line_source, f"{where}: longer than {max_bytes} bytes")
             continue
+        if isinstance(line, bytes):
+            try:
+                line = _decode_line(line, lineno == 1)
+            except UnicodeDecodeError:
+                seen = True
+                yield _fail(line_source, f"{where}: undecodable bytes")
+                continue
+        elif lineno == 1:
+            line = line.lstrip("\ufeff")
+        if not line.strip():
+            continue
+        seen = True
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -641,8 +722,8 @@ def _jsonl_lines(lines: Iterable[str], source: str, default_published: date | No
 
 def _read_jsonl(text: str, source: str, default_published: date | None,
                 max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | ReadFailure]:
-    yield from _jsonl_lines(text.lstrip("\ufeff").splitlines(), source, default_published,
-                            max_bytes)
+    # Split on "\n" only: JSON strings may hold U+2028, which str.splitlines breaks at.
+    yield from _jsonl_lines(text.split("\n"), source, default_published, max_bytes)
 
 
 # ----------------------------------------------------------------------- feeds
@@ -777,19 +858,23 @@ def _read_jsonl_file(path: Path, default_published: date | None, max_bytes: int,
         if not head.strip():
             yield _fail(source, "empty file")
             return
+        if any(head.startswith(bom) for bom, enc in _BOMS if enc != "utf-8-sig"):
+            # UTF-16/32 lines cannot be split on the byte b"\n"; read the file whole.
+            if path.stat().st_size > max_bytes:
+                yield _fail(source, f"file too large ({path.stat().st_size} bytes, "
+                                    f"limit {max_bytes})")
+                return
+            yield from _read_data(head + fh.read(), source=source, fmt="jsonl",
+                                  charset=None, default_published=default_published,
+                                  max_bytes=max_bytes)
+            return
         reason = _binary_kind(head)
         if reason:
             yield _fail(source, reason)
             return
         fh.seek(0)
-        encoding = "utf-8-sig"
-        for bom, enc in _BOMS:
-            if head.startswith(bom):
-                encoding = enc
-                break
-        # JSON is UTF-8 by RFC 8259; a stray byte spoils one line, not the file.
-        stream = io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline=None)
-        yield from _jsonl_lines(stream, source, default_published, max_bytes)
+        yield from _jsonl_lines(_bounded_lines(fh, max_bytes), source, default_published,
+                                max_bytes)
 
 
 def _walk(directory: Path, seen: set[str]) -> Iterator[Path]:
@@ -802,8 +887,8 @@ def _walk(directory: Path, seen: set[str]) -> Iterator[Path]:
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as exc:
-        log.warning("skipped %s: unreadable directory: %s", directory, exc.strerror)
-        yield directory  # reported as unreadable by _read_file's caller
+        log.debug("cannot list %s: %s", directory, exc.strerror)
+        yield directory  # read_paths reports it as an unreadable directory
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -819,13 +904,34 @@ def _walk(directory: Path, seen: set[str]) -> Iterator[Path]:
             yield path
 
 
-def _stdin_bytes(stdin: TextIO | BinaryIO | None) -> bytes | str:
-    if stdin is None:
-        stdin = sys.stdin
-    buffer = getattr(stdin, "buffer", None)
-    if buffer is not None:
-        return buffer.read()
-    return stdin.read()
+# Enough of stdin to tell JSON Lines from a single document.
+_STDIN_SNIFF = 65536
+
+
+def _read_stdin(stream: TextIO | BinaryIO | None, default_published: date | None,
+                max_bytes: int) -> Iterator[Article | ReadFailure]:
+    """Read "-": JSON Lines stream line by line; anything else is read whole and sniffed."""
+    if stream is None:
+        stream = sys.stdin
+    # Prefer the bytes under a text stream, so the encoding is detected, not assumed.
+    stream = getattr(stream, "buffer", stream)
+    head = stream.read(_STDIN_SNIFF)
+    is_bytes = isinstance(head, bytes)
+    if len(head) == _STDIN_SNIFF:
+        head += stream.readline(max_bytes)  # finish the line the sniff cut
+    sample = head.decode("utf-8", "replace") if is_bytes else head
+    lines = [ln for ln in sample.lstrip("\ufeff").split("\n") if ln.strip()]
+    if (lines and all(ln.lstrip().startswith("{") for ln in lines)
+            and not (is_bytes and _binary_kind(head))):
+        first = io.BytesIO(head) if is_bytes else io.StringIO(head, newline="\n")
+        yield from _jsonl_lines(itertools.chain(first, _bounded_lines(stream, max_bytes)),
+                                "-", default_published, max_bytes)
+        return
+    if len(head) <= max_bytes:
+        head += stream.read(max_bytes + 1 - len(head))
+    data = head if is_bytes else head.encode("utf-8")
+    yield from _read_data(data, source="-", fmt=None, charset=None if is_bytes else "utf-8",
+                          default_published=default_published, max_bytes=max_bytes)
 
 
 def read_paths(paths: Iterable[str | os.PathLike], *, stdin: TextIO | BinaryIO | None = None,
@@ -850,24 +956,7 @@ def read_paths(paths: Iterable[str | os.PathLike], *, stdin: TextIO | BinaryIO |
     """
     for p in paths:
         if str(p) == "-":
-            raw = _stdin_bytes(stdin)
-            if isinstance(raw, str):
-                text = raw
-                if not text.strip():
-                    yield _fail("-", "empty input")
-                    continue
-                if len(text.encode("utf-8", "replace")) > max_bytes:
-                    yield _fail("-", f"input too large (limit {max_bytes} bytes)")
-                    continue
-                fmt = sniff_format(text)
-                if fmt == "feed":
-                    yield from _read_feed(text, "-", default_published)
-                else:
-                    yield from _read_decoded(text, fmt, "-", default_published, max_bytes)
-            else:
-                yield from _read_data(raw, source="-", fmt=None, charset=None,
-                                      default_published=default_published,
-                                      max_bytes=max_bytes)
+            yield from _read_stdin(stdin, default_published, max_bytes)
             continue
         path = Path(p)
         if path.is_dir():

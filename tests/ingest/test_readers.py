@@ -478,3 +478,63 @@ def test_unparseable_date_falls_back_to_default(tmp_path):
     p.write_text(json.dumps({"text": LONG_TEXT, "date": "the other day"}), encoding="utf-8")
     a = only_article(read_all(p, default_published=date(2020, 1, 1)))
     assert a.published == date(2020, 1, 1)
+
+
+# ------------------------------------------------------------- robustness details
+
+
+def test_stdin_jsonl_streams_past_the_size_limit():
+    # Each line is under the limit, the stream as a whole is far over it.
+    lines = [json.dumps({"text": f"{LONG_TEXT} Item {i}."}) for i in range(2000)]
+    stream = io.BytesIO(("\n".join(lines) + "\n").encode("utf-8"))
+    items = list(read_paths(["-"], stdin=stream, max_bytes=1000))
+    assert len(items) == 2000 and all(isinstance(i, Article) for i in items)
+    assert items[-1].source == "-#2000" and items[-1].text.endswith("Item 1999.")
+
+
+def test_jsonl_line_separator_inside_a_string_does_not_split_the_line(tmp_path):
+    p = tmp_path / "ls.jsonl"
+    p.write_text(json.dumps({"text": LONG_TEXT + "\u2028Second part."}, ensure_ascii=False)
+                 + "\n" + json.dumps({"text": LONG_TEXT}) + "\n", encoding="utf-8")
+    items = read_all(p)
+    assert [type(i) for i in items] == [Article, Article]
+    assert [i.source for i in items] == [f"{p}#1", f"{p}#2"]
+    uploaded = list(read_bytes(p.read_bytes(), name="up", content_type="application/x-ndjson"))
+    assert [i.source for i in uploaded] == ["up#1", "up#2"]
+    assert "Second part." in uploaded[0].text
+
+
+def test_cp1252_and_utf16_jsonl_lines(tmp_path):
+    cp = tmp_path / "cp.jsonl"
+    cp.write_bytes((json.dumps({"text": ACCENTED}, ensure_ascii=False) + "\n").encode("cp1252"))
+    assert only_article(read_all(cp)).text == ACCENTED
+    u16 = tmp_path / "u16.jsonl"
+    u16.write_bytes((json.dumps({"text": ACCENTED}, ensure_ascii=False) + "\n"
+                     + json.dumps({"text": LONG_TEXT}) + "\n").encode("utf-16"))
+    items = read_all(u16)
+    assert [i.text for i in items] == [ACCENTED, LONG_TEXT]
+
+
+def test_html_meta_charset_is_honoured(tmp_path):
+    # iso-8859-7 (Greek) would be misread as cp1252 without the page's declaration.
+    greek = "Η OpenAI ανακοίνωσε συνεργασία με τη Microsoft για την Ευρώπη σήμερα."
+    p = tmp_path / "el.html"
+    p.write_bytes(('<html><head><meta charset="iso-8859-7"><title>t</title></head><body>'
+                   f"<article><p>{greek}</p></article></body></html>").encode("iso-8859-7"))
+    assert only_article(read_all(p)).text == greek
+
+
+def test_json_text_as_list_of_paragraphs(tmp_path):
+    p = tmp_path / "paras.json"
+    p.write_text(json.dumps({"body": [LONG_TEXT, "A second paragraph follows here."]}),
+                 encoding="utf-8")
+    assert only_article(read_all(p)).text == LONG_TEXT + "\n\nA second paragraph follows here."
+
+
+def test_invalid_front_matter_names_the_line(tmp_path):
+    p = tmp_path / "bad.md"
+    p.write_text("---\ntitle: ok\ntags: [unclosed\n---\n" + LONG_TEXT, encoding="utf-8")
+    [f] = read_all(p)
+    assert f.source == str(p)
+    assert f.reason.startswith("invalid front matter:")
+    assert "started on line 3" in f.reason  # the line with the unclosed "["
