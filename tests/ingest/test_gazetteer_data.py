@@ -1,0 +1,175 @@
+"""Check the shipped AI-industry gazetteer (ingest/data/gazetteer.jsonl) as plain data."""
+
+import json
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from kg.model import ENTITY_TYPES
+
+GAZETTEER = Path(__file__).resolve().parents[2] / "ingest" / "data" / "gazetteer.jsonl"
+QID = re.compile(r"^Q[1-9][0-9]*$")
+REQUIRED_KEYS = {"name", "type", "wikidata", "aliases"}
+ALLOWED_KEYS = REQUIRED_KEYS | {"descriptors"}
+
+# Lower-case ordinary words and first names that must never be a surface form:
+# the EntityRuler would fire on them in ordinary prose.
+FORBIDDEN_SURFACES = {
+    "apple", "meta", "the", "a", "sam", "mark", "elon", "claude", "grok", "llama",
+    "company", "startup", "model", "cursor", "windows", "runway", "magic", "figure",
+    "cognition", "adept", "inflection", "harvey", "sierra", "writer", "together",
+    "lambda", "moonshot", "the company", "the startup",
+}
+
+# Entries the extraction pipeline and the sample corpus rely on; each id was checked.
+MUST_HAVE = [
+    ("OpenAI", "Organization", "Q21708200"),
+    ("Microsoft", "Organization", "Q2283"),
+    ("Nvidia", "Organization", "Q182477"),
+    ("Google", "Organization", "Q95"),
+    ("Alphabet", "Organization", "Q20800404"),
+    ("Amazon", "Organization", "Q3884"),
+    ("Apple", "Organization", "Q312"),
+    ("Meta", "Organization", "Q380"),
+    ("Google DeepMind", "Organization", "Q15733006"),
+    ("IBM", "Organization", "Q37156"),
+    ("Intel", "Organization", "Q248"),
+    ("TSMC", "Organization", "Q713418"),
+    ("SoftBank", "Organization", "Q201653"),
+    ("Tesla", "Organization", "Q478214"),
+    ("The New York Times", "Organization", "Q9684"),
+    ("European Commission", "Organization", "Q8880"),
+    ("Sam Altman", "Person", "Q7407093"),
+    ("Elon Musk", "Person", "Q317521"),
+    ("Satya Nadella", "Person", "Q7426870"),
+    ("Mark Zuckerberg", "Person", "Q36215"),
+    ("Sundar Pichai", "Person", "Q3503829"),
+    ("Jensen Huang", "Person", "Q305177"),
+    ("Demis Hassabis", "Person", "Q3022141"),
+    ("ChatGPT", "Product", "Q115564437"),
+    ("Microsoft Azure", "Product", "Q725967"),
+    ("GPT-3", "AIModel", "Q95726734"),
+    ("Anthropic", "Organization", None),
+    ("GPT-4o", "AIModel", None),
+    ("Claude", "AIModel", None),
+    ("Llama", "AIModel", None),
+    ("Grok", "AIModel", None),
+    ("Gemini", "AIModel", None),
+    ("Gemini app", "Product", None),
+    ("Microsoft Copilot", "Product", None),
+    ("Stargate", "Organization", None),
+    ("H100", "Product", None),
+]
+
+# Surface forms whose owner was a deliberate choice between candidates.
+RESOLVED_SURFACES = [
+    ("DeepMind", "Google DeepMind"),
+    ("Facebook", "Meta"),
+    ("Bard", "Gemini app"),
+    ("Copilot", "Microsoft Copilot"),
+    ("Azure", "Microsoft Azure"),
+    ("AWS", "Amazon Web Services"),
+    ("a16z", "Andreessen Horowitz"),
+    ("Twitter", "X"),
+    ("Codeium", "Windsurf"),
+    ("o1", "OpenAI o1"),
+    ("FTC", "Federal Trade Commission"),
+]
+
+
+@pytest.fixture(scope="module")
+def entries():
+    """Parse every line of the gazetteer once for the module."""
+    records = []
+    with GAZETTEER.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            assert line.strip(), f"blank line {number}"
+            records.append((number, json.loads(line)))
+    return records
+
+
+@pytest.fixture(scope="module")
+def by_name(entries):
+    return {record["name"]: record for _, record in entries}
+
+
+@pytest.fixture(scope="module")
+def surface_owner(entries):
+    owners = {}
+    for _, record in entries:
+        for surface in [record["name"], *record["aliases"]]:
+            owners.setdefault(surface.casefold(), record["name"])
+    return owners
+
+
+def test_every_line_has_the_expected_shape(entries):
+    for number, record in entries:
+        assert isinstance(record, dict), f"line {number} is not an object"
+        keys = set(record)
+        assert REQUIRED_KEYS <= keys, f"line {number} lacks {REQUIRED_KEYS - keys}"
+        assert keys <= ALLOWED_KEYS, f"line {number} has unknown keys {keys - ALLOWED_KEYS}"
+        assert isinstance(record["name"], str) and record["name"].strip() == record["name"] != ""
+        assert record["type"] in ENTITY_TYPES, f"line {number}: bad type {record['type']!r}"
+        qid = record["wikidata"]
+        assert qid is None or (isinstance(qid, str) and QID.match(qid)), f"line {number}: {qid!r}"
+        for field in ("aliases", "descriptors"):
+            values = record.get(field, [])
+            assert isinstance(values, list), f"line {number}: {field} is not a list"
+            for value in values:
+                assert isinstance(value, str) and value.strip() == value != "", (number, value)
+
+
+def test_no_surface_form_belongs_to_two_entries(entries):
+    owners = defaultdict(set)
+    for _, record in entries:
+        for surface in [record["name"], *record["aliases"]]:
+            owners[surface.casefold()].add(record["name"])
+    clashes = {surface: names for surface, names in owners.items() if len(names) > 1}
+    assert clashes == {}
+
+
+def test_names_are_unique(entries):
+    counts = Counter(record["name"] for _, record in entries)
+    assert [name for name, count in counts.items() if count > 1] == []
+
+
+def test_wikidata_ids_are_unique(entries):
+    counts = Counter(record["wikidata"] for _, record in entries if record["wikidata"])
+    assert [qid for qid, count in counts.items() if count > 1] == []
+
+
+def test_descriptors_are_unambiguous_and_bare(entries):
+    owners = defaultdict(set)
+    for _, record in entries:
+        for descriptor in record.get("descriptors", []):
+            assert not descriptor.lower().startswith("the "), descriptor
+            owners[descriptor.casefold()].add(record["name"])
+    assert {d: n for d, n in owners.items() if len(n) > 1} == {}
+
+
+def test_no_ordinary_word_is_a_surface_form(entries):
+    for _, record in entries:
+        for surface in [record["name"], *record["aliases"]]:
+            assert surface not in FORBIDDEN_SURFACES, (record["name"], surface)
+            assert surface.casefold() not in {"the company", "the startup"}
+
+
+def test_size_and_type_coverage(entries):
+    assert len(entries) >= 450
+    counts = Counter(record["type"] for _, record in entries)
+    for entity_type in ENTITY_TYPES:
+        assert counts[entity_type] >= 40, (entity_type, counts[entity_type])
+
+
+@pytest.mark.parametrize(("name", "entity_type", "qid"), MUST_HAVE)
+def test_must_have_entry(by_name, name, entity_type, qid):
+    assert name in by_name, f"{name} missing"
+    assert by_name[name]["type"] == entity_type
+    assert by_name[name]["wikidata"] == qid
+
+
+@pytest.mark.parametrize(("surface", "owner"), RESOLVED_SURFACES)
+def test_ambiguous_surface_resolves_to_chosen_entry(surface_owner, surface, owner):
+    assert surface_owner.get(surface.casefold()) == owner
