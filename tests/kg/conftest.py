@@ -22,12 +22,16 @@ SULEYMAN = Entity("Mustafa Suleyman", "Person", "Q19978523")
 COPILOT = Entity("Copilot", "Product")
 META = Entity("Meta", "Organization", "Q380")
 TRICKY = Entity('O"Brien } ; DROP ALL', "Person")
+NVIDIA = Entity("Nvidia", "Organization", "Q182477")
+RUNAI = Entity("Run:ai", "Organization")
+ALTMAN = Entity("Sam Altman", "Person", "Q7407093")
+MAI1 = Entity("MAI-1", "AIModel")
 
-# (title, published, [(subject, predicate, object, confidence, hedged), ...]); each tuple
-# is one mention, so a repeated tuple is a second sentence of the same article.
+# (title, published, [(subject, predicate, object, confidence, hedged[, amount]), ...]);
+# each tuple is one mention, so a repeated tuple is a second sentence of one article.
 ARTICLES = [
     ("Microsoft puts $1 billion into OpenAI", date(2019, 7, 22), [
-        (MSFT, "investsIn", OPENAI, 0.9, False),
+        (MSFT, "investsIn", OPENAI, 0.9, False, "$1 billion"),
         (MSFT, "suppliesTo", OPENAI, 0.8, False),
     ]),
     ("Microsoft extends its OpenAI bet", date(2023, 1, 23), [
@@ -57,6 +61,14 @@ ARTICLES = [
         (SULEYMAN, "leads", MAI, 0.9, False),
         (MAI, "subsidiaryOf", MSFT, 0.8, False),
         (TRICKY, "worksFor", MSFT, 0.5, False),
+        (MAI, "develops", MAI1, 0.7, False),
+    ]),
+    ("Nvidia buys Run:ai", date(2024, 4, 24), [
+        (NVIDIA, "acquires", RUNAI, 0.9, False, "$700 million"),
+    ]),
+    ("A profile of Sam Altman", date(2024, 5, 1), [
+        (ALTMAN, "founded", OPENAI, 0.9, False),
+        (ALTMAN, "leads", OPENAI, 0.9, False),
     ]),
     ("An undated note on Microsoft and OpenAI", None, [
         (MSFT, "investsIn", OPENAI, 0.8, False),
@@ -68,12 +80,13 @@ def extractions() -> dict[str, Extraction]:
     """Return article id -> its hand-made extraction."""
     out = {}
     for i, (title, published, rels) in enumerate(ARTICLES):
-        sentences = [f"{s.name} {p} {o.name} (sentence {j})." for j, (s, p, o, _, _) in enumerate(rels)]
+        sentences = [f"{r[0].name} {r[1]} {r[2].name} (sentence {j})." for j, r in enumerate(rels)]
         text = f"{title}.\n\n" + " ".join(sentences)
         art = Article(text=text, url=f"https://news.example/{i}", title=title, published=published)
         mentions, pos = [], len(title) + 3
-        for (s, p, o, conf, hedged), sent in zip(rels, sentences):
-            mentions.append(RelationMention(s, p, o, conf, sent, pos, pos + len(sent), hedged))
+        for (s, p, o, conf, hedged, *amount), sent in zip(rels, sentences):
+            mentions.append(RelationMention(s, p, o, conf, sent, pos, pos + len(sent), hedged,
+                                            amount[0] if amount else None))
             pos += len(sent) + 1
         ents = tuple({e.slug: e for r in rels for e in (r[0], r[2])}.values())
         out[art.id] = Extraction(art, ents, tuple(mentions), "test-1")

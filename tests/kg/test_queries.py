@@ -1,0 +1,169 @@
+"""Named queries answer researchers' questions on the hand-built store of conftest.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kg.errors import NotFoundError
+from kg.model import PREDICATES
+from kg.queries import get_query, list_queries, parse_query, run_named
+from kg.store import count, iter_solutions
+
+SAMPLE_PARAMS = {
+    "entity": "Microsoft", "a": "OpenAI", "b": "Microsoft", "subject": "Microsoft",
+    "object": "OpenAI", "predicate": "investsIn", "date": "2024-01-01", "year": "2024",
+}
+
+
+def rows(store, name, **params):
+    """Return the rows as dicts of plain values."""
+    return [{k: (v.value if v is not None else None) for k, v in r.items()}
+            for r in iter_solutions(run_named(store, name, params))]
+
+
+def labels(store, name, column, **params):
+    return sorted(r[column] for r in rows(store, name, **params))
+
+
+def test_at_least_twelve_documented_queries():
+    queries = list_queries()
+    assert len(queries) >= 12
+    for q in queries:
+        assert q.title and len(q.description) > 30, q.name
+        for p in q.params:
+            assert re.search(rf"\?{p}\b", q.text), f"{q.name} declares {p} but never uses ?{p}"
+            assert q.param_help[p], f"{q.name}: param {p} undocumented"
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries()])
+def test_every_query_runs(world, name):
+    q = get_query(name)
+    result = run_named(world, name, {p: SAMPLE_PARAMS[p] for p in q.params})
+    list(result)
+
+
+def test_unknown_query_lists_the_names():
+    with pytest.raises(NotFoundError, match="investors-of"):
+        get_query("investors-off")
+
+
+def test_investors_of_openai(world):
+    (row,) = rows(world, "investors-of", entity="OpenAI")
+    assert row["investorLabel"] == "Microsoft"
+    assert (row["sources"], row["first"], row["last"]) == ("3", "2019-07-22", "2023-01-23")
+    assert row["amounts"] == "$1 billion"
+    assert labels(world, "investors-of", "investorLabel", entity="Anthropic") == ["Amazon", "Google"]
+
+
+def test_as_of_answers_two_dates(world):
+    early = {(r["sLabel"], r["predicate"], r["oLabel"]) for r in rows(world, "as-of", date="2020-01-01")}
+    assert early == {("Microsoft", "investsIn", "OpenAI"), ("Microsoft", "suppliesTo", "OpenAI")}
+    mid = {(r["sLabel"], r["predicate"], r["oLabel"]): r for r in rows(world, "as-of", date="2024-03-01")}
+    assert ("Microsoft", "investsIn", "Mistral AI") in mid
+    assert ("Mustafa Suleyman", "leads", "Microsoft AI") not in mid
+    # the undated article does not count towards what was known on a date
+    assert mid[("Microsoft", "investsIn", "OpenAI")]["sources"] == "2"
+
+
+def test_investments_as_of(world):
+    assert labels(world, "investments-as-of", "targetLabel", entity="Microsoft", date="2023-12-31") == ["OpenAI"]
+    assert labels(world, "investments-as-of", "targetLabel", entity="MSFT", date="2024-12-31") == ["Mistral AI", "OpenAI"]
+    assert rows(world, "investments-as-of", entity="Microsoft", date="2019-07-21") == []
+
+
+def test_corroboration_counts_distinct_articles_not_mentions(world):
+    (row,) = rows(world, "corroborated")
+    assert (row["sLabel"], row["predicate"], row["oLabel"]) == ("Microsoft", "investsIn", "OpenAI")
+    assert (row["sources"], row["mentions"]) == ("3", "4")
+    assert (row["first"], row["last"]) == ("2019-07-22", "2023-01-23")
+
+
+@pytest.mark.parametrize("entity, expected", [
+    ("OpenAI", ["Anthropic", "Mistral AI"]),
+    ("Anthropic", ["OpenAI"]),
+    ("Mistral", ["OpenAI"]),
+])
+def test_rivals_found_from_either_side(world, entity, expected):
+    assert labels(world, "rivals-of", "rivalLabel", entity=entity) == expected
+
+
+def test_partners_found_from_either_side(world):
+    assert labels(world, "partners-of", "partnerLabel", entity="Meta") == ["Microsoft"]
+    assert labels(world, "partners-of", "partnerLabel", entity="Microsoft") == ["Meta", "Mistral AI", "OpenAI"]
+
+
+def test_symmetric_evidence_in_either_order_directed_only_one_way(world):
+    one = rows(world, "relation-evidence", subject="Anthropic", predicate="competesWith", object="OpenAI")
+    other = rows(world, "relation-evidence", subject="OpenAI", predicate="competesWith", object="Anthropic")
+    assert one == other and len(one) == 1
+    assert rows(world, "relation-evidence", subject="OpenAI", predicate="investsIn", object="Microsoft") == []
+    evidence = rows(world, "relation-evidence", subject="Microsoft", predicate="investsIn", object="OpenAI")
+    assert len(evidence) == 4
+    assert evidence[-1]["date"] is None  # the undated article comes last
+
+
+def test_year_leaders_founders_models_acquisitions(world):
+    assert {(r["aLabel"], r["bLabel"]) for r in rows(world, "partnerships-in-year", year="2024")} == {
+        ("Meta", "Microsoft"), ("Microsoft", "Mistral AI")}
+    assert rows(world, "partnerships-in-year", year="2019") == []
+    assert labels(world, "leaders-of", "personLabel", entity="OpenAI") == ["Sam Altman"]
+    assert {(r["personLabel"], r["orgLabel"]) for r in rows(world, "who-leads")} == {
+        ("Sam Altman", "OpenAI"), ("Mustafa Suleyman", "Microsoft AI")}
+    assert [(r["founderLabel"], r["orgLabel"]) for r in rows(world, "founders")] == [("Sam Altman", "OpenAI")]
+    assert [(r["developerLabel"], r["modelLabel"]) for r in rows(world, "models-by-developer")] == [
+        ("Microsoft AI", "MAI-1")]  # Copilot is a Product, not a model
+    assert [(r["buyerLabel"], r["targetLabel"]) for r in rows(world, "acquisitions")] == [("Nvidia", "Run:ai")]
+    assert labels(world, "disputes-and-lawsuits", "bLabel") == ["Microsoft", "OpenAI"]
+    top = rows(world, "most-connected")
+    assert top[0]["label"] == "Microsoft"
+
+
+def test_timeline_of_pair_in_date_order(world):
+    timeline = rows(world, "timeline-of-pair", a="OpenAI", b="Microsoft")
+    assert [r["date"] for r in timeline] == ["2019-07-22"] * 2 + ["2023-01-23"] * 3 + [None]
+    assert {r["predicate"] for r in timeline} == {"investsIn", "suppliesTo", "partnersWith"}
+    assert all(r["evidence"] and r["title"] for r in timeline)
+
+
+@pytest.mark.parametrize("hostile", [
+    '"} ; DROP ALL', "x' } ; DROP ALL ; #", "OpenAI\" } UNION { ?s ?p ?o", "<http://evil/> }",
+])
+def test_hostile_params_are_data(world, hostile):
+    before = count(world, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert rows(world, "investors-of", entity=hostile) == []
+    assert rows(world, "timeline-of-pair", a=hostile, b="Microsoft") == []
+    assert count(world, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == before
+
+
+def test_entity_named_with_quotes_and_braces_is_found(world):
+    timeline = rows(world, "timeline-of-pair", a='O"Brien } ; DROP ALL', b="Microsoft")
+    assert [r["predicate"] for r in timeline] == ["worksFor"]
+
+
+@pytest.mark.parametrize("name, params, message", [
+    ("as-of", {"date": "yesterday"}, "YYYY-MM-DD"),
+    ("as-of", {"date": "2024-02-30"}, "YYYY-MM-DD"),
+    ("partnerships-in-year", {"year": "24"}, "four-digit"),
+    ("relation-evidence", {"subject": "a", "predicate": "fundedBy", "object": "b"}, "investsIn"),
+    ("investors-of", {}, "needs parameters: entity"),
+    ("investors-of", {"entity": "OpenAI", "year": "2020"}, "unknown: year"),
+    ("investors-of", {"entity": "  "}, "empty"),
+])
+def test_bad_params_say_what_is_wrong(world, name, params, message):
+    with pytest.raises(ValueError, match=message):
+        run_named(world, name, params)
+
+
+def test_header_parsing_joins_continuation_lines():
+    q = parse_query("x", "# title: T\n# description: one\n#   two\n# param: entity — the firm\n"
+                         "#   or its alias\nSELECT * WHERE { ?entity ?p ?o }\n")
+    assert (q.title, q.description, q.params) == ("T", "one two", ("entity",))
+    assert q.param_help["entity"] == "the firm or its alias"
+    assert q.to_dict()["params"] == [{"name": "entity", "description": "the firm or its alias"}]
+
+
+def test_predicates_param_accepts_every_predicate(world):
+    for p in PREDICATES:
+        run_named(world, "relation-evidence", {"subject": "Microsoft", "predicate": p, "object": "OpenAI"})
