@@ -293,13 +293,20 @@ def sniff_format(text: str) -> str:
 def _article(text: str, *, source: str, url: str | None = None, title: str | None = None,
              published: date | None = None) -> Article | ReadFailure:
     """Build the Article, or report the source as empty when the text is too short."""
-    article = Article(text=text, url=url or None, title=(title or "").strip() or None,
+    article = Article(text=text, url=url or None, title=_clean_title(title),
                       published=published, source=source)
     if len(article.text) < MIN_TEXT_CHARS:
         what = "empty file" if not article.text else (
             f"empty text ({len(article.text)} characters, fewer than {MIN_TEXT_CHARS})")
         return _fail(source, what)
     return article
+
+
+def _clean_title(title: object) -> str | None:
+    """Return a title on one line, or None when there is none."""
+    if title is None:
+        return None
+    return " ".join(str(title).split()) or None
 
 
 def _read_text(text: str, source: str, default_published: date | None,
@@ -447,10 +454,28 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "foote
 _BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "li", "ul", "ol",
                          "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr",
                          "table", "br", "figure", "figcaption", "dd", "dt", "hr"})
-# Class/id fragments of page furniture that is not in a <nav>/<footer> element.
-_BOILERPLATE = re.compile(
-    r"cookie|consent|gdpr|banner|newsletter|subscribe|share|social|related|promo|"
-    r"advert|\bads?\b|sidebar|breadcrumb|comment|paywall|popup|modal", re.I)
+# Class/id words of page furniture that is not in a <nav>/<footer> element. Matched
+# against whole words of class and id values ("cookie-banner" -> cookie, banner), so
+# "shareable" or "commentary" do not take an article body with them.
+_BOILERPLATE_WORDS = frozenset({
+    "cookie", "cookies", "consent", "gdpr", "banner", "newsletter", "subscribe",
+    "subscription", "share", "sharing", "social", "related", "promo", "advert", "ad",
+    "ads", "advertisement", "sidebar", "breadcrumb", "breadcrumbs", "comments", "paywall",
+    "popup", "modal", "masthead", "menu",
+})
+_FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary"})
+
+
+def _is_furniture(el) -> bool:
+    if el.tag in ("html", "body", "article", "main") or el.getparent() is None:
+        return False
+    if el.get("role") in _FURNITURE_ROLES:
+        return True
+    words = re.split(r"[\s_-]+", f"{el.get('class', '')} {el.get('id', '')}".lower())
+    if not _BOILERPLATE_WORDS.intersection(words):
+        return False
+    # A wrapper that holds the article is not furniture, whatever its class says.
+    return not el.xpath(".//article|.//main")
 
 
 def _parse_html(html: str):
@@ -467,6 +492,9 @@ def _parse_html(html: str):
             return None
 
 
+_WS_RUN = re.compile(r"\s+")
+
+
 def _element_text(el) -> str:
     """Return an element's text with block elements on their own lines."""
     parts: list[str] = []
@@ -476,17 +504,17 @@ def _element_text(el) -> str:
         if tag in _BLOCK_TAGS:
             parts.append("\n")
         if node.text and tag:
-            parts.append(node.text)
+            parts.append(_WS_RUN.sub(" ", node.text))
         for child in node:
             walk(child)
             if child.tail:
-                parts.append(child.tail)
+                parts.append(_WS_RUN.sub(" ", child.tail))
         if tag in _BLOCK_TAGS:
             parts.append("\n")
 
+    # Newlines in the HTML source are just spaces; only block elements break lines.
     walk(el)
-    text = "".join(parts)
-    lines = [re.sub(r"\s+", " ", ln).strip() for ln in text.split("\n")]
+    lines = [re.sub(r" {2,}", " ", ln).strip() for ln in "".join(parts).split("\n")]
     return "\n\n".join(ln for ln in lines if ln)
 
 
@@ -521,10 +549,7 @@ def _fallback_main_text(root) -> str:
     for el in root.xpath("//" + "|//".join(_DROP_TAGS)):
         el.drop_tree()
     for el in root.xpath("//*[@class or @id or @role]"):
-        marker = " ".join((el.get("class", ""), el.get("id", ""), el.get("role", "")))
-        if el.getparent() is not None and el.tag not in ("body", "html") and (
-                _BOILERPLATE.search(marker) or el.get("role") in ("navigation", "banner",
-                                                                   "contentinfo")):
+        if _is_furniture(el):
             el.drop_tree()
     for xpath in ("//article", "//main", "//*[@role='main']", "//body"):
         found = root.xpath(xpath)
@@ -625,7 +650,7 @@ def _record(obj: object, *, source: str, where: str,
         text = html_to_text(text)
     published = _date_or_default(_first(obj, _DATE_KEYS), default_published, source)
     article = Article(text=text, url=_str_or_none(_first(obj, _URL_KEYS)),
-                      title=_str_or_none(_first(obj, _TITLE_KEYS)), published=published,
+                      title=_clean_title(_first(obj, _TITLE_KEYS)), published=published,
                       source=source)
     if len(article.text) < MIN_TEXT_CHARS:
         return _fail(source, f"{prefix}empty text ({len(article.text)} characters, "
@@ -758,7 +783,7 @@ def _read_feed(data: bytes | str, source: str, default_published: date | None,
         raw_date = (entry.get("published_parsed") or entry.get("updated_parsed")
                     or entry.get("published") or entry.get("updated"))
         published = _date_or_default(raw_date, default_published, item_source)
-        article = Article(text=text, url=link, title=_str_or_none(entry.get("title")),
+        article = Article(text=text, url=link, title=_clean_title(entry.get("title")),
                           published=published, source=item_source)
         if len(article.text) < MIN_TEXT_CHARS:
             yield _fail(item_source, f"item {i}: no text (no content or summary)")

@@ -296,7 +296,8 @@ def test_read_bytes_uses_content_type_then_name():
 
 def test_read_bytes_honours_declared_charset():
     body = "Timothée Lacroix — Mistral AI’s co-founder, said Monday.".encode("cp1252")
-    a = only_article(read_bytes(body, name="x.txt", content_type="text/plain; charset=windows-1252"))
+    a = only_article(read_bytes(body, name="x.txt",
+                                content_type="text/plain; charset=windows-1252"))
     assert a.text == "Timothée Lacroix — Mistral AI’s co-founder, said Monday."
 
 
@@ -538,3 +539,19 @@ def test_invalid_front_matter_names_the_line(tmp_path):
     assert f.source == str(p)
     assert f.reason.startswith("invalid front matter:")
     assert "started on line 3" in f.reason  # the line with the unclosed "["
+
+
+def test_html_fallback_keeps_wrapped_paragraphs_and_article_wrappers(tmp_path):
+    # Short page (trafilatura's precision mode gives up), body inside a wrapper whose
+    # class merely contains a furniture word, paragraphs hard-wrapped in the source.
+    p = tmp_path / "wrapped.html"
+    p.write_text(
+        "<html><head><title>\n  Wrapped\n  title\n</title></head><body>"
+        '<div class="post shareable"><article><p>OpenAI and Microsoft\n'
+        "extended their partnership.</p></article></div>"
+        '<div class="social-share">Share on every network</div>'
+        '<div id="cookie-consent">Accept our cookies please</div></body></html>',
+        encoding="utf-8")
+    a = only_article(read_all(p))
+    assert a.text == "OpenAI and Microsoft extended their partnership."
+    assert a.title == "Wrapped title"
