@@ -296,7 +296,9 @@ def _article(text: str, *, source: str, url: str | None = None, title: str | Non
     article = Article(text=text, url=url or None, title=_clean_title(title),
                       published=published, source=source)
     if len(article.text) < MIN_TEXT_CHARS:
-        what = "empty file" if not article.text else (
+        # Whitespace-only files were reported as empty before parsing; this one had
+        # markup, front matter or fields, but no text.
+        what = "no text" if not article.text else (
             f"empty text ({len(article.text)} characters, fewer than {MIN_TEXT_CHARS})")
         return _fail(source, what)
     return article
@@ -815,10 +817,12 @@ def _read_data(data: bytes, *, source: str, fmt: str | None, charset: str | None
                ) -> Iterator[Article | ReadFailure]:
     """Read one whole file or body whose format is known (or None to sniff)."""
     if len(data) > max_bytes:
-        yield _fail(source, f"file too large ({len(data)} bytes, limit {max_bytes})")
+        # Stdin is read only up to the limit, so its true size is unknown.
+        yield _fail(source, f"input too large (over {max_bytes} bytes)" if source == "-"
+                    else f"file too large ({len(data)} bytes, limit {max_bytes})")
         return
     if not data.strip():
-        yield _fail(source, "empty file")
+        yield _fail(source, "empty input" if source == "-" else "empty file")
         return
     reason = _binary_kind(data)
     if reason:

@@ -279,7 +279,18 @@ def test_stdin_bytes_stream_is_decoded():
 
 def test_stdin_empty_is_a_failure():
     [f] = read_paths(["-"], stdin=io.StringIO("  \n"))
-    assert isinstance(f, ReadFailure) and f.source == "-"
+    assert f == ReadFailure("-", "empty input")
+
+
+def test_stdin_over_the_limit_is_a_failure():
+    [f] = read_paths(["-"], stdin=io.StringIO(LONG_TEXT * 20), max_bytes=500)
+    assert f == ReadFailure("-", "input too large (over 500 bytes)")
+
+
+def test_markdown_with_front_matter_only_has_no_text(tmp_path):
+    p = tmp_path / "stub.md"
+    p.write_text("---\ntitle: A stub\n---\n![only an image](x.png)\n", encoding="utf-8")
+    assert read_all(p) == [ReadFailure(str(p), "no text")]
 
 
 # ---------------------------------------------------------------------- uploads
