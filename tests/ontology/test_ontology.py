@@ -5,6 +5,10 @@ from __future__ import annotations
 import inspect
 import itertools
 import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -86,6 +90,23 @@ def test_ontology_parses_in_both_rdf_libraries():
     data = ontology.ONTOLOGY_PATH.read_bytes()
     triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
     assert len(triples) == len(ontology.load_ontology()) > 200
+
+
+def test_files_load_from_a_zipped_install(tmp_path):
+    """Package data is read through importlib.resources, not a source-tree path."""
+    archive = tmp_path / "site.zip"
+    package = Path(ontology.__file__).parent
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name in ("__init__.py", "aikg.ttl", "shapes.ttl"):
+            zf.write(package / name, f"ontology/{name}")
+    script = (
+        f"import sys; sys.path.insert(0, {str(archive)!r}); import ontology; "
+        "assert ontology.__file__.startswith(sys.path[0]), ontology.__file__; "
+        "print(len(ontology.load_ontology()), len(ontology.load_shapes()))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert [int(n) for n in out] == [len(ontology.load_ontology()), len(ontology.load_shapes())]
 
 
 def test_ontology_header(onto):
