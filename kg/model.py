@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from datetime import date
 
 ENTITY_TYPES = ("Organization", "Person", "AIModel", "Product")
@@ -52,6 +53,7 @@ def article_id(text: str) -> str:
     return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
 
 
+@lru_cache(maxsize=65536)
 def slugify(name: str) -> str:
     """Return the IRI slug of a canonical entity name ("Google DeepMind" -> "google-deepmind")."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()

@@ -1,0 +1,180 @@
+"""Store speed as ratios against raw pyoxigraph in the same run.
+
+1. Writing: RDF mapping + idempotency checks + transactional commit of a synthetic corpus
+   (default 10,000 articles) through ``kg.loader``, against pyoxigraph bulk-loading the
+   very same quads (target ratio >= 0.5).
+2. Reading a store of 1M+ triples: a one-hop neighbourhood query and a GROUP BY over all
+   relations, through ``kg`` (LocalStore.query with a bound parameter) and through raw
+   pyoxigraph (the same query text with the IRI pasted in).
+
+Usage: python benchmarks/bench_store.py [--articles 10000] [--big-articles 60000]
+Writes benchmarks/results/store.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import loader
+from kg.mapping import extraction_quads
+from kg.model import PREDICATES, Article, Entity, Extraction, RelationMention
+from kg.store import LocalStore
+
+TYPES_FOR = {
+    "develops": ("Organization", "AIModel"), "uses": ("Organization", "Product"),
+    "leads": ("Person", "Organization"), "worksFor": ("Person", "Organization"),
+    "founded": ("Person", "Organization"), "acquires": ("Organization", "Organization"),
+}
+
+
+def synthetic_corpus(n_articles: int, n_entities: int = 5000, rels_per_article: int = 6, seed: int = 7):
+    """Return (articles, extraction by article id) with a skewed, realistic-looking entity use."""
+    rnd = random.Random(seed)
+    by_type = {t: [Entity(f"{t} {i}", t, f"Q{100000 + i}" if i % 3 == 0 else None)
+                   for i in range(n_entities // 4)] for t in ("Organization", "Person", "AIModel", "Product")}
+    start = date(2019, 1, 1)
+    articles, extractions = [], {}
+    for i in range(n_articles):
+        words = " ".join(rnd.choice(("Microsoft", "invests", "in", "OpenAI", "partners", "with", "model",
+                                     "lab", "chips", "cloud", "deal", "billion")) for _ in range(60))
+        a = Article(f"Article {i}. {words}.", url=f"https://news.example.org/{i}", title=f"Story {i}",
+                    published=start + timedelta(days=i % 2500))
+        rels = []
+        for _ in range(rels_per_article):
+            p = rnd.choice(PREDICATES)
+            st, ot = TYPES_FOR.get(p, ("Organization", "Organization"))
+            # Pareto-skewed picks: a few hubs, a long tail.
+            s = by_type[st][min(int(rnd.paretovariate(1.2)) - 1, len(by_type[st]) - 1)]
+            o = by_type[ot][rnd.randrange(len(by_type[ot]))]
+            if s != o:
+                sent = f"{s.name} and {o.name} in sentence {rnd.randrange(1000)}."
+                rels.append(RelationMention(s, p, o, round(rnd.uniform(0.5, 0.99), 2), sent, 0, len(sent),
+                                            hedged=rnd.random() < 0.1))
+        ents = tuple({e.name: e for r in rels for e in (r.subject, r.object)}.values())
+        extractions[a.id] = Extraction(a, ents, tuple(rels), "bench/1")
+        articles.append(a)
+    return articles, extractions
+
+
+def bench_write(n_articles: int, batch_size: int) -> dict:
+    articles, extractions = synthetic_corpus(n_articles)
+
+    def extract(batch):
+        return (extractions[a.id] for a in batch)
+
+    with tempfile.TemporaryDirectory() as d1, tempfile.TemporaryDirectory() as d2:
+        store = LocalStore(Path(d1) / "kg")
+        t0 = time.perf_counter()
+        summary = loader.ingest(store, articles, extract, batch_size=batch_size)
+        store.flush()
+        ours = time.perf_counter() - t0
+        quads = len(store)
+        store.close()
+
+        # Baseline: the same quads (article graphs + union graph), pre-serialized, bulk-loaded.
+        when = None
+        buf = io.BytesIO()
+        all_quads = []
+        for a in articles:
+            qs = extraction_quads(extractions[a.id], ingested_at=when)
+            all_quads.extend(qs)
+            all_quads.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in qs)
+        ox.serialize(all_quads, buf, format=ox.RdfFormat.N_QUADS)
+        data = buf.getvalue()
+        raw = ox.Store(str(Path(d2) / "raw"))
+        t0 = time.perf_counter()
+        raw.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        raw.flush()
+        base = time.perf_counter() - t0
+        raw_quads = len(raw)
+        del raw
+    return {
+        "articles": n_articles, "batch_size": batch_size, "relations": summary.relations,
+        "quads_kg": quads, "quads_raw": raw_quads,
+        "kg_seconds": round(ours, 3), "raw_bulk_load_seconds": round(base, 3),
+        "ratio": round(base / ours, 3), "target": 0.5,
+        "kg_articles_per_s": round(n_articles / ours, 1),
+    }
+
+
+def _p50(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bench_read(n_articles: int, repeat: int) -> dict:
+    articles, extractions = synthetic_corpus(n_articles, n_entities=20000, rels_per_article=5, seed=11)
+    with tempfile.TemporaryDirectory() as d:
+        # Build it fast: bulk-load the mapped quads (the layout kg writes), then open through kg.
+        buf = io.BytesIO()
+        qs_all = []
+        for a in articles:
+            qs = extraction_quads(extractions[a.id])
+            qs_all.extend(qs)
+            qs_all.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in qs)
+        ox.serialize(qs_all, buf, format=ox.RdfFormat.N_QUADS)
+        del qs_all
+        raw = ox.Store(str(Path(d) / "s"))
+        raw.bulk_load(buf.getvalue(), format=ox.RdfFormat.N_QUADS)
+        raw.flush()
+        del raw
+        store = LocalStore(Path(d) / "s")
+        triples = len(list(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
+        n_triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+        hub = ox.NamedNode("https://w3id.org/aikg/entity/organization-0")
+        one_hop = "SELECT ?p ?o WHERE { { ?e ?p ?o } UNION { ?o ?p ?e } FILTER(STRSTARTS(STR(?p), \"https://w3id.org/aikg/ontology#\")) }"
+        raw_one_hop = one_hop.replace("?e", f"<{hub.value}>")
+        group = ("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s a ?t . "
+                 "FILTER(STRSTARTS(STR(?p), \"https://w3id.org/aikg/ontology#\")) } GROUP BY ?p")
+        ox_store = store.oxigraph
+        res = {
+            "triples_union_graph": n_triples, "quads": len(store),
+            "one_hop_rows": len(list(store.query(one_hop, substitutions={"e": hub}))),
+        }
+        res["one_hop_kg_ms"] = round(1000 * _p50(lambda: list(store.query(one_hop, substitutions={"e": hub})), repeat), 3)
+        res["one_hop_raw_ms"] = round(1000 * _p50(lambda: list(ox_store.query(raw_one_hop)), repeat), 3)
+        res["group_by_kg_ms"] = round(1000 * _p50(lambda: list(store.query(group)), max(3, repeat // 10)), 1)
+        res["group_by_raw_ms"] = round(1000 * _p50(lambda: list(ox_store.query(group)), max(3, repeat // 10)), 1)
+        res["one_hop_ratio"] = round(res["one_hop_raw_ms"] / res["one_hop_kg_ms"], 3)
+        res["group_by_ratio"] = round(res["group_by_raw_ms"] / res["group_by_kg_ms"], 3)
+        store.close()
+        del triples
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=10000)
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--big-articles", type=int, default=30000, help="articles for the 1M-triple read store")
+    ap.add_argument("--repeat", type=int, default=50)
+    ap.add_argument("--out", default=str(Path(__file__).with_name("results") / "store.json"))
+    args = ap.parse_args()
+    write = bench_write(args.articles, args.batch_size)
+    print(f"write: {write['articles']} articles, {write['quads_kg']} quads: kg {write['kg_seconds']} s, "
+          f"raw bulk_load {write['raw_bulk_load_seconds']} s, ratio {write['ratio']} (target >= 0.5)")
+    read = bench_read(args.big_articles, args.repeat)
+    print(f"read: {read['triples_union_graph']} triples in the union graph ({read['quads']} quads)")
+    print(f"  one-hop  kg {read['one_hop_kg_ms']} ms  raw {read['one_hop_raw_ms']} ms  ratio {read['one_hop_ratio']}")
+    print(f"  group-by kg {read['group_by_kg_ms']} ms  raw {read['group_by_raw_ms']} ms  ratio {read['group_by_ratio']}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"write": write, "read": read}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
