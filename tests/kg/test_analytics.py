@@ -155,3 +155,65 @@ def test_empty_store_gives_empty_graph(tmp_path):
         G = to_networkx(store)
     assert G.number_of_nodes() == 0
     assert centrality(G) == [] and communities(G) == []
+
+
+@pytest.fixture
+def store_dir(tmp_path):
+    """A closed store directory, as the CLI finds it."""
+    from tests.kg.conftest import build_store
+
+    path = tmp_path / "cli-store"
+    build_store(path).close()
+    return str(path)
+
+
+def _run(*args):
+    from typer.testing import CliRunner
+
+    from kg.cli_analytics import analytics_app
+
+    return CliRunner().invoke(analytics_app, list(args))
+
+
+def test_cli_centrality_table_and_json(store_dir):
+    table = _run("centrality", "--store", store_dir, "--top", "3")
+    assert table.exit_code == 0, table.output
+    assert table.output.index("Microsoft") < table.output.index("OpenAI")
+    as_json = _run("centrality", "--store", store_dir, "--measure", "degree", "--json", "--as-of", "2020-01-01")
+    assert as_json.exit_code == 0
+    import json
+
+    assert {r["label"] for r in json.loads(as_json.output)} == {"Microsoft", "OpenAI"}
+
+
+def test_cli_path_resolves_names_and_shows_predicates(store_dir):
+    result = _run("path", "Copilot", "Q7407093", "--store", store_dir)
+    assert result.exit_code == 0, result.output
+    assert "Sam Altman" in result.output and "investsIn ->" in result.output and "<- develops" in result.output
+    missing = _run("path", "Copilot", "Nobody Inc", "--store", store_dir)
+    assert missing.exit_code == 1
+    assert "Nobody Inc" in missing.output
+
+
+def test_cli_communities_and_clear_errors(store_dir, tmp_path):
+    result = _run("communities", "--store", store_dir, "--json")
+    assert result.exit_code == 0
+    import json
+
+    groups = json.loads(result.output)
+    assert {m["label"] for m in groups[0]} >= {"Microsoft", "OpenAI"}
+    absent = _run("centrality", "--store", str(tmp_path / "nowhere"))
+    assert absent.exit_code == 1 and "no aikg store" in absent.output
+    assert not (tmp_path / "nowhere").exists()
+    bad = _run("centrality", "--store", store_dir, "--measure", "closeness")
+    assert bad.exit_code == 2 and "pagerank, degree, betweenness" in bad.output
+
+
+def test_export_command_writes_file(store_dir, tmp_path):
+    import networkx as nx
+
+    from kg.cli_analytics import export_networkx_command
+
+    out = tmp_path / "g.graphml"
+    export_networkx_command(store_dir, "graphml", out)
+    assert nx.read_graphml(out).nodes[MSFT]["label"] == "Microsoft"
