@@ -70,12 +70,12 @@ def _short(iri: str | None) -> str:
 
 
 @lru_cache(maxsize=1)
-def _split_shapes() -> tuple[rdflib.Graph, tuple[tuple[str, str, str, str], ...]]:
+def _split_shapes() -> tuple[rdflib.Graph, tuple[tuple[str, str, str], ...]]:
     """Return the shapes without SPARQL constraints, and those constraints apart.
 
-    pyshacl runs a SPARQL constraint once per focus node through rdflib's engine, which
-    costs seconds on a batch; we run each one once for all focus nodes in pyoxigraph.
-    Each entry: (shape IRI, target class IRI, SELECT text, message).
+    pyshacl evaluates SPARQL constraints through rdflib's engine, which costs seconds on a
+    batch; we run each one once, for all its focus nodes, in pyoxigraph. Each entry:
+    (focus selector as a SPARQL group, SELECT text, message).
     """
     from ontology import load_shapes
 
@@ -87,10 +87,12 @@ def _split_shapes() -> tuple[rdflib.Graph, tuple[tuple[str, str, str, str], ...]
             core.add(t)
     constraints = []
     for shape, _, constraint in sparql_links:
-        select = shapes.value(constraint, SH.select)
-        message = shapes.value(constraint, SH.message) or "SPARQL constraint violated"
+        select = str(shapes.value(constraint, SH.select))
+        message = str(shapes.value(constraint, SH.message) or "SPARQL constraint violated")
         for target in shapes.objects(shape, SH.targetClass):
-            constraints.append((str(shape), str(target), str(select), str(message)))
+            constraints.append((f"?this a <{target}> .", select, message))
+        for node in shapes.objects(shape, SH.targetNode):
+            constraints.append((f"VALUES ?this {{ <{node}> }}", select, message))
     return core, tuple(constraints)
 
 
@@ -101,11 +103,13 @@ def _sparql_violations(triples: list[ox.Triple]) -> list[Violation]:
     mem = ox.Store()
     mem.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     out = []
-    for _shape, target, select, message in constraints:
+    for focus, select, message in constraints:
         inner = select.replace("$this", "?this")
-        q = f"SELECT DISTINCT ?this WHERE {{ ?this a <{target}> . {{ {inner} }} }}"
+        q = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {{ {inner} }} }}"
         for row in mem.query(q):
-            out.append(Violation(focus=row["this"].value, path=None, value=None,
+            value = row["value"]
+            out.append(Violation(focus=row["this"].value, path=None,
+                                 value=None if value is None else value.value,
                                  message=message, severity="Violation"))
     return out
 
@@ -160,6 +164,8 @@ def validate_batch(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[str]]:
     for v in report.violations:
         if v.path and v.path.startswith(ONTOLOGY) and v.value:
             bad_triples.add((v.focus, v.path, v.value))
+        elif v.path is None and v.value and v.focus.startswith(ONTOLOGY):
+            bad_nodes.add(v.value)  # a class-wide SPARQL check names the offender as its value
         else:
             bad_nodes.add(v.focus)
     by_subject: dict[str, dict[str, str]] = {}
