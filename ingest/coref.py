@@ -1,0 +1,156 @@
+"""Rule-based coreference: pronouns and descriptions resolved to an earlier entity mention.
+
+Journalists name an entity once and then say "the company", "the ChatGPT maker", "it",
+"its chief executive". Each such token is linked to the nearest earlier mention of a
+compatible type, preferring the subject of the sentence (the most salient entity).
+Precision first: "they" and "this" are never resolved, and a description is never the
+subject of its own clause's verb ("Amazon ... took a stake in the startup").
+"""
+
+from __future__ import annotations
+
+from ingest.entities import Gazetteer, name_key
+
+# Pronouns and the entity type they can stand for.
+_PRONOUNS = {
+    "it": "Organization", "its": "Organization", "itself": "Organization",
+    "he": "Person", "him": "Person", "his": "Person", "she": "Person", "her": "Person",
+}
+# Head nouns of definite descriptions ("the company", "the AI lab") and their type.
+_DESCRIPTION_NOUNS = {
+    "company": "Organization", "startup": "Organization", "start-up": "Organization",
+    "firm": "Organization", "lab": "Organization", "laboratory": "Organization",
+    "giant": "Organization", "maker": "Organization", "developer": "Organization",
+    "chipmaker": "Organization", "group": "Organization", "business": "Organization",
+    "outfit": "Organization", "unicorn": "Organization", "organization": "Organization",
+    "organisation": "Organization", "nonprofit": "Organization", "conglomerate": "Organization",
+    "billionaire": "Person", "entrepreneur": "Person", "executive": "Person",
+    "businessman": "Person", "businesswoman": "Person",
+}
+_SUBJ_DEPS = {"nsubj", "nsubjpass"}
+# How many sentences back an antecedent may be.
+_MAX_SENT_BACK = 3
+
+
+def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list[int]]:
+    """Link pronouns and definite descriptions to mentions.
+
+    Args:
+        doc: a parsed spaCy Doc.
+        mentions: the output of :func:`ingest.entities.find_mentions` for the doc.
+        gaz: the gazetteer, whose descriptors ("the ChatGPT maker") name an entity
+            outright.
+
+    Returns:
+        ``[token_index, mention_index]`` pairs (a list, so it survives msgpack); for a
+        description the token is its head noun. When a descriptor names a gazetteer
+        entity not mentioned before, a mention is appended to ``mentions``.
+    """
+    in_mention = {i for m in mentions for i in range(m["s"], m["e"])}
+    sents = list(doc.sents)
+    sent_of = {}
+    for si, sent in enumerate(sents):
+        for t in sent:
+            sent_of[t.i] = si
+    links: list[list[int]] = []
+    for tok in doc:
+        if tok.i in in_mention:
+            continue
+        low = tok.lower_
+        type_ = None
+        target = None
+        if low in _PRONOUNS and tok.tag_ in ("PRP", "PRP$"):
+            type_ = _PRONOUNS[low]
+            if low == "her" and tok.tag_ == "PRP":
+                type_ = "Person"
+        elif tok.pos_ == "NOUN" and tok.dep_ != "compound" and _is_definite(tok):
+            target = _descriptor_entry(tok, gaz)
+            if target is None and tok.lower_ in _DESCRIPTION_NOUNS and not _has_entity_inside(tok, in_mention):
+                type_ = _DESCRIPTION_NOUNS[tok.lower_]
+        if target is not None:
+            idx = _find_or_add(mentions, target, tok)
+            links.append([tok.i, idx])
+            continue
+        if type_ is None:
+            continue
+        idx = _antecedent(tok, type_, mentions, sents, sent_of, is_pronoun=low in _PRONOUNS)
+        if idx is not None:
+            links.append([tok.i, idx])
+    return links
+
+
+def _is_definite(tok) -> bool:
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
+
+
+def _has_entity_inside(tok, in_mention: set[int]) -> bool:
+    # "the OpenAI board" names its entity itself
+    return any(c.i in in_mention for c in tok.children if c.dep_ in ("compound", "poss", "amod"))
+
+
+def _descriptor_entry(tok, gaz: Gazetteer):
+    """Return the gazetteer entry a description like "the ChatGPT maker" names, if any."""
+    if not gaz.descriptors:
+        return None
+    left = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
+    if not left:
+        return None
+    start = min(c.left_edge.i for c in left)
+    for s in range(start, tok.i + 1):
+        entry = gaz.descriptors.get(name_key(tok.doc[s:tok.i + 1].text))
+        if entry is not None:
+            return entry
+    return None
+
+
+def _find_or_add(mentions: list[dict], entry, tok) -> int:
+    for i, m in enumerate(mentions):
+        if m["name"] == entry.name:
+            return i
+    mentions.append({"s": tok.i, "e": tok.i + 1, "name": entry.name, "type": entry.type,
+                     "qid": entry.wikidata, "src": "desc", "agency": False, "virtual": True})
+    return len(mentions) - 1
+
+
+def _clause_verb(tok):
+    t = tok
+    while t.head.i != t.i and t.pos_ not in ("VERB", "AUX"):
+        t = t.head
+    return t
+
+
+def _antecedent(tok, type_: str, mentions: list[dict], sents, sent_of, *, is_pronoun: bool) -> int | None:
+    """Return the index of the most salient earlier compatible mention, or None."""
+    si = sent_of[tok.i]
+    verb = _clause_verb(tok)
+    possessive = tok.tag_ == "PRP$" or tok.dep_ == "poss"
+    for back in range(0, _MAX_SENT_BACK + 1):
+        sj = si - back
+        if sj < 0:
+            break
+        cands = []
+        for idx, m in enumerate(mentions):
+            if m.get("virtual") or m["type"] != type_ or m["agency"]:
+                continue
+            if sent_of.get(m["s"]) != sj or m["e"] > tok.i:
+                continue
+            head = _mention_root(tok.doc, m)
+            if back == 0 and not possessive and head.dep_ in _SUBJ_DEPS and head.head.i == verb.i:
+                # a non-possessive pronoun or a description is not the subject of its own verb
+                continue
+            if back == 0 and not is_pronoun and head.head.i == verb.i:
+                continue
+            cands.append((idx, head))
+        if not cands:
+            continue
+        subjects = [c for c in cands if c[1].dep_ in _SUBJ_DEPS]
+        pick = subjects[0] if subjects else cands[-1]
+        if back == 0 and not subjects:
+            pick = cands[-1]
+        return pick[0]
+    return None
+
+
+def _mention_root(doc, m: dict):
+    span = doc[m["s"]:m["e"]]
+    return span.root

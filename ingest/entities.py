@@ -1,0 +1,425 @@
+"""Entities: the gazetteer, its EntityRuler patterns, type correction, filtering, canonicalization.
+
+The small English model is weak on this domain (it tags OpenAI as PERSON, "AI" as GPE),
+so a curated gazetteer runs before NER; what NER finds on its own is filtered and its
+type corrected here. Every surface form goes through :func:`name_key`, so "OpenAI's",
+"OpenAI Inc." and "openai" meet at one canonical entity.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from kg.model import Entity
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GAZETTEER = Path(__file__).parent / "data" / "gazetteer.jsonl"
+
+# spaCy labels the EntityRuler assigns, per entity type; AIMODEL is ours.
+TYPE_TO_LABEL = {"Organization": "ORG", "Person": "PERSON", "AIModel": "AIMODEL", "Product": "PRODUCT"}
+LABEL_TO_TYPE = {"ORG": "Organization", "PERSON": "Person", "AIMODEL": "AIModel", "PRODUCT": "Product"}
+
+# Suffixes that do not change which company is meant ("Microsoft Corp." is Microsoft).
+_CORP_SUFFIXES = {
+    "inc", "incorporated", "corp", "corporation", "ltd", "limited", "llc", "plc", "gmbh",
+    "ag", "sa", "s a", "co", "company", "lp", "llp", "nv", "bv", "se",
+}
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "prof", "sir", "dame"}
+
+# Surface forms NER returns that are never an entity of ours, however tagged.
+_NOT_ENTITIES = {
+    "ai", "a i", "agi", "genai", "gen ai", "llm", "llms", "api", "apis", "gpu", "gpus", "cpu",
+    "company", "companies", "startup", "firm", "lab", "board", "group", "team", "ceo", "cto",
+    "cfo", "coo", "chief executive", "it", "he", "she", "they", "we", "i", "you", "this",
+    "that", "the company", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "chatbot", "cloud", "ml", "nlp", "us", "u s", "eu", "uk", "congress", "senate",
+    "ftc", "sec", "doj", "nasdaq", "nyse", "wall street", "silicon valley", "twitter x",
+    "covid", "covid 19", "series a", "series b", "series c", "series d", "series e",
+    "bot", "bots", "pro", "plus", "max", "mini", "ultra", "turbo", "copyright",
+}
+# News agencies: real organizations, but in articles they are sources, so coreference
+# never resolves "the company" to them.
+NEWS_AGENCIES = {"reuters", "bloomberg", "associated press", "ap", "afp", "the information",
+                 "cnbc", "axios", "techcrunch", "the verge", "financial times", "ft"}
+
+# Last tokens that make a name an organization whatever NER said.
+_ORG_HEADS = {
+    "inc", "corp", "corporation", "ltd", "llc", "plc", "gmbh", "ag", "labs", "lab",
+    "technologies", "technology", "systems", "ai", "capital", "ventures", "partners",
+    "group", "holdings", "research", "robotics", "semiconductor", "foundation", "institute",
+    "university", "networks", "software", "computing", "cloud", "bank", "fund", "motors",
+    "studios", "media", "intelligence", "dynamics", "analytics", "platforms", "microsystems",
+    "inc.", "corp.", "co.", "ltd.",
+}
+
+
+def name_key(name: str) -> str:
+    """Return the comparison key of a surface form: case, accents, possessive, suffix folded.
+
+    Args:
+        name: a surface form such as "OpenAI's" or "Microsoft Corp.".
+
+    Returns:
+        The key ("openai", "microsoft"), or "" if nothing is left.
+    """
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c)).replace("\u2019", "'")
+    s = re.sub(r"'s?$", "", s.strip())
+    s = s.replace("&", " and ").replace(".", "")
+    toks = re.findall(r"[^\W_]+", s.casefold())
+    while len(toks) > 1 and (toks[0] == "the" or toks[0] in _HONORIFICS):
+        toks = toks[1:]
+    while len(toks) > 1 and toks[-1] in _CORP_SUFFIXES:
+        toks = toks[:-1]
+    return " ".join(toks)
+
+
+def clean_surface(text: str) -> str:
+    """Return a surface form as a display name: possessive, leading "the", suffix removed.
+
+    Args:
+        text: the span text NER found.
+
+    Returns:
+        The cleaned name ("Acme Robotics Inc.'s" -> "Acme Robotics").
+    """
+    s = text.replace("\u2019", "'").strip(" \t\n,;:\"'()[]")
+    s = re.sub(r"'s?$", "", s).strip()
+    s = re.sub(r"^(?:the|The)\s+", "", s)
+    parts = s.split()
+    while len(parts) > 1 and parts[-1].lower().strip(".,") in _CORP_SUFFIXES:
+        parts = parts[:-1]
+    s = " ".join(parts).rstrip(",")
+    return s
+
+
+@dataclass(frozen=True)
+class GazEntry:
+    """One gazetteer line: a canonical entity, its aliases and coreference descriptors."""
+
+    name: str
+    type: str
+    wikidata: str | None
+    aliases: tuple[str, ...] = ()
+    descriptors: tuple[str, ...] = ()
+
+    def entity(self) -> Entity:
+        """Return the canonical :class:`Entity`."""
+        return Entity(self.name, self.type, self.wikidata, self.aliases)
+
+
+@dataclass
+class Gazetteer:
+    """The curated entities, indexed by :func:`name_key` of name and aliases."""
+
+    entries: list[GazEntry] = field(default_factory=list)
+    by_key: dict[str, GazEntry] = field(default_factory=dict)
+    by_name: dict[str, GazEntry] = field(default_factory=dict)
+    descriptors: dict[str, GazEntry] = field(default_factory=dict)
+
+    def add(self, entry: GazEntry) -> None:
+        """Index one entry; a key already taken keeps its first owner."""
+        self.entries.append(entry)
+        self.by_name[entry.name] = entry
+        for form in (entry.name, *entry.aliases):
+            key = name_key(form)
+            if not key:
+                continue
+            owner = self.by_key.setdefault(key, entry)
+            if owner is not entry:
+                log.debug("gazetteer key %r of %r already belongs to %r", key, entry.name, owner.name)
+        for desc in entry.descriptors:
+            key = name_key(desc)
+            if key:
+                self.descriptors.setdefault(key, entry)
+
+    def lookup(self, name: str, type_: str | None = None) -> GazEntry | None:
+        """Return the entry a surface form names exactly (after :func:`name_key`), if any.
+
+        Args:
+            name: a surface form.
+            type_: when given, only an entry of this type matches.
+
+        Returns:
+            The entry or None.
+        """
+        entry = self.by_key.get(name_key(name))
+        if entry is not None and (type_ is None or entry.type == type_):
+            return entry
+        return None
+
+    def fuzzy(self, name: str, type_: str, *, threshold: float = 92.0) -> GazEntry | None:
+        """Return the entry a near-miss spelling names, within one type, or None.
+
+        Conservative on purpose: short keys never match fuzzily ("Meta" vs "Metal").
+
+        Args:
+            name: a surface form not found exactly.
+            type_: the entity type the match must have.
+            threshold: rapidfuzz ratio (0-100) required.
+
+        Returns:
+            The entry or None.
+        """
+        key = name_key(name)
+        if len(key) < 6:
+            return None
+        choices = _typed_keys(self, type_)
+        if not choices:
+            return None
+        hit = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=threshold)
+        if hit is None:
+            return None
+        cand = hit[0]
+        # A differing digit is a different model ("GPT-4" vs "GPT-3"), never a typo.
+        if re.findall(r"\d+", cand) != re.findall(r"\d+", key):
+            return None
+        return self.by_key[cand]
+
+    def patterns(self, make_doc) -> list[dict]:
+        """Return EntityRuler phrase patterns for every name and alias, with safe case variants.
+
+        Args:
+            make_doc: the tokenizer (``nlp.make_doc``) phrase patterns are built with.
+
+        Returns:
+            A list of ``{"label", "pattern", "id"}`` dicts.
+        """
+        seen: set[tuple[str, str]] = set()
+        out = []
+        for entry in self.entries:
+            label = TYPE_TO_LABEL.get(entry.type)
+            if label is None:
+                continue
+            for form in (entry.name, *entry.aliases):
+                for variant in _case_variants(form):
+                    if (variant, entry.name) in seen or self.by_key.get(name_key(variant)) not in (entry, None):
+                        continue
+                    seen.add((variant, entry.name))
+                    out.append({"label": label, "pattern": variant, "id": entry.name})
+        return out
+
+
+def _case_variants(form: str) -> list[str]:
+    """Return the form plus case variants safe to match (long or multi-word names only)."""
+    form = form.strip()
+    if not form:
+        return []
+    variants = [form]
+    # Short single words are case-sensitive: "Meta" is not "meta", "Claude" not "claude".
+    if len(form) >= 8 or " " in form:
+        for v in (form.lower(), form.title(), form.upper()):
+            if v not in variants:
+                variants.append(v)
+    return variants
+
+
+def _typed_keys(gaz: Gazetteer, type_: str) -> list[str]:
+    cache = gaz.__dict__.setdefault("_typed", {})
+    if type_ not in cache:
+        cache[type_] = [k for k, e in gaz.by_key.items() if e.type == type_]
+    return cache[type_]
+
+
+@lru_cache(maxsize=8)
+def load_gazetteer(path: str | None = None) -> Gazetteer:
+    """Load the gazetteer JSON Lines file; a missing file yields an empty gazetteer.
+
+    Args:
+        path: the file; defaults to ``ingest/data/gazetteer.jsonl``.
+
+    Returns:
+        The indexed :class:`Gazetteer`. Malformed lines are logged and skipped.
+    """
+    p = Path(path) if path else DEFAULT_GAZETTEER
+    gaz = Gazetteer()
+    if not p.exists():
+        log.warning("gazetteer %s not found; extracting with NER only", p)
+        return gaz
+    with p.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                d = json.loads(line)
+                entry = GazEntry(
+                    name=d["name"], type=d["type"], wikidata=d.get("wikidata") or None,
+                    aliases=tuple(a for a in d.get("aliases") or () if a),
+                    descriptors=tuple(x for x in d.get("descriptors") or () if x),
+                )
+            except (ValueError, KeyError, TypeError) as exc:
+                log.warning("%s:%d: skipped gazetteer line (%s)", p, lineno, exc)
+                continue
+            if entry.type not in TYPE_TO_LABEL:
+                log.warning("%s:%d: unknown type %r", p, lineno, entry.type)
+                continue
+            gaz.add(entry)
+    return gaz
+
+
+# ---------------------------------------------------------------------------
+# NER mentions: filter, correct the type, canonicalize
+
+_ROLE_WORDS = {
+    "ceo", "chief", "executive", "founder", "cofounder", "co-founder", "president", "head",
+    "chairman", "chairwoman", "chair", "director", "cto", "cfo", "coo", "investor",
+    "researcher", "engineer", "scientist", "employee", "officer",
+}
+
+
+def ner_type(label: str, text: str, tokens: list) -> str | None:
+    """Return our entity type for a span NER found, or None to drop it.
+
+    Args:
+        label: the spaCy NER label.
+        text: the cleaned span text.
+        tokens: the span's tokens (spaCy Token objects) for context checks.
+
+    Returns:
+        "Organization", "Person", "Product" or None.
+    """
+    key = name_key(text)
+    if not key or key in _NOT_ENTITIES or not any(c.isupper() for c in text):
+        return None
+    if key.replace(" ", "").isdigit() or len(key) < 2 or len(tokens) > 6:
+        return None
+    if label not in ("ORG", "PERSON", "PRODUCT"):
+        return None
+    words = text.split()
+    last = words[-1].lower().strip(".,")
+    if label == "PERSON":
+        if last in _ORG_HEADS or any(ch.isdigit() for ch in text) or _org_context(tokens):
+            return "Organization"
+        # A person has a first and a last name, each capitalized; single tokens are
+        # either later short mentions (resolved by the caller) or misfires.
+        if len(words) < 2 or not all(w[0].isupper() for w in words if w[0].isalpha()):
+            return "Person?" if len(words) == 1 and words[0][0].isupper() else None
+        return "Person"
+    if label == "ORG":
+        if len(words) == 1 and text.islower():
+            return None
+        return "Organization"
+    return "Product"
+
+
+def _org_context(tokens: list) -> bool:
+    """Return True if the words around a PERSON span show it is an organization.
+
+    "CEO of X", "X's chief executive", "X Inc." - a role noun governing the span through
+    "of"/"at" or a possessive/compound link means the span is the employer.
+    """
+    root = tokens[-1]
+    for t in tokens:
+        if t.head not in tokens:
+            root = t
+            break
+    if root.dep_ in ("poss", "compound") and root.head.lower_ in _ROLE_WORDS:
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ in ("of", "at") and root.head.head.lower_ in _ROLE_WORDS:
+        return True
+    nxt = tokens[-1].nbor(1) if tokens[-1].i + 1 < len(tokens[-1].doc) else None
+    return nxt is not None and nxt.lower_.strip(".") in ("inc", "corp", "ltd", "llc")
+
+
+def canonical_entity(gaz: Gazetteer, text: str, type_: str) -> Entity:
+    """Return the canonical entity for a NER surface form of a known type.
+
+    Exact gazetteer key first (any type: the gazetteer knows better than NER), then a
+    fuzzy match within the type, else the cleaned surface form itself, which is
+    deterministic, so two articles naming "Acme Corp." and "Acme" meet at "Acme".
+
+    Args:
+        gaz: the gazetteer.
+        text: the surface form.
+        type_: the corrected type.
+
+    Returns:
+        The canonical :class:`Entity`.
+    """
+    entry = gaz.lookup(text) or gaz.fuzzy(text, type_)
+    if entry is not None:
+        return entry.entity()
+    return Entity(clean_surface(text), type_, None, ())
+
+
+def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
+    """Return the entity mentions of a parsed doc, filtered, typed and canonicalized.
+
+    Gazetteer spans (EntityRuler, ``ent_id_`` = canonical name) are taken as they are;
+    NER spans go through :func:`ner_type` and :func:`canonical_entity`. A later
+    single-word mention ("Altman", "Inflection") maps to the earlier full name of the
+    same type in the same article.
+
+    Args:
+        doc: a spaCy Doc after NER.
+        gaz: the gazetteer.
+
+    Returns:
+        Plain dicts (msgpack-safe, so docs cross process boundaries): ``s``/``e`` token
+        offsets, ``name``, ``type``, ``qid``, ``src`` ("gaz", "ner" or "short") and
+        ``agency``.
+    """
+    out: list[dict] = []
+    for ent in doc.ents:
+        entry = gaz.by_name.get(ent.ent_id_) if ent.ent_id_ else None
+        if entry is not None:
+            out.append(_mention(ent, entry.name, entry.type, entry.wikidata, "gaz"))
+            continue
+        text = clean_surface(ent.text)
+        type_ = ner_type(ent.label_, text, list(ent))
+        if type_ is None:
+            continue
+        entry = gaz.lookup(text)
+        if entry is not None:
+            out.append(_mention(ent, entry.name, entry.type, entry.wikidata, "gaz"))
+            continue
+        short = _earlier_full_name(out, text, type_)
+        if short is not None:
+            out.append(_mention(ent, short["name"], short["type"], short["qid"], "short"))
+            continue
+        if type_ == "Person?":
+            continue
+        entity = canonical_entity(gaz, text, type_)
+        out.append(_mention(ent, entity.name, entity.type, entity.wikidata,
+                            "gaz" if entity.wikidata or entity.name in gaz.by_name else "ner"))
+    return out
+
+
+def _mention(span, name: str, type_: str, qid: str | None, src: str) -> dict:
+    start, end = span.start, span.end
+    # "OpenAI's" must not carry the possessive into the mention
+    while end - start > 1 and span.doc[end - 1].tag_ == "POS":
+        end -= 1
+    return {"s": start, "e": end, "name": name, "type": type_, "qid": qid, "src": src,
+            "agency": name_key(name) in NEWS_AGENCIES}
+
+
+def _earlier_full_name(mentions: list[dict], text: str, type_: str) -> dict | None:
+    """Return an earlier mention this short form refers to ("Altman" -> "Sam Altman")."""
+    key = name_key(text)
+    if not key:
+        return None
+    want = {"Person?": "Person"}.get(type_, type_)
+    for m in reversed(mentions):
+        if m["type"] != want and not (type_ == "Person?" and m["type"] == "Person"):
+            continue
+        full = name_key(m["name"])
+        if full == key:
+            return m
+        toks = full.split()
+        if len(toks) > 1 and len(key.split()) < len(toks):
+            if want == "Person" and key in (toks[-1], " ".join(toks[-len(key.split()):])):
+                return m
+            if want == "Organization" and full.startswith(key + " "):
+                return m
+    return None

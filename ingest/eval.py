@@ -1,0 +1,227 @@
+"""Score the extractor against gold passages: entity and relation precision, recall, F1.
+
+A gold file is JSON: ``text`` (and optionally ``title``, ``url``, ``published``),
+``entities`` [{name, type, aliases}], ``relations`` [{subject, predicate, object}] and
+optionally ``negatives`` (relations the text must not yield). Names on both sides go
+through one canonicalizer (gazetteer first, then the gold file's own aliases, then
+:func:`ingest.entities.name_key`), so gold "DeepMind" and predicted "Google DeepMind"
+meet. Symmetric predicates match in either direction. Only asserted relations are
+scored: hedged ones ("in talks to acquire") are not claims of fact, and the gold
+annotates facts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ingest.entities import Gazetteer, name_key
+from kg.model import PREDICATES, SYMMETRIC_PREDICATES, Article
+
+log = logging.getLogger(__name__)
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Return precision, recall and F1 (0.0 where undefined).
+
+    Args:
+        tp: true positives.
+        fp: false positives.
+        fn: false negatives.
+
+    Returns:
+        ``(precision, recall, f1)``.
+    """
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+@dataclass
+class EvalReport:
+    """Counts and scores of one evaluation run."""
+
+    files: int = 0
+    entity_counts: Counter = field(default_factory=Counter)
+    relation_counts: dict = field(default_factory=dict)
+    negatives_total: int = 0
+    negatives_extracted: int = 0
+    errors: list = field(default_factory=list)
+
+    def _pred_counts(self, pred: str) -> Counter:
+        return self.relation_counts.setdefault(pred, Counter())
+
+    @property
+    def entity_prf(self) -> tuple[float, float, float]:
+        """Return entity (precision, recall, F1)."""
+        c = self.entity_counts
+        return prf(c["tp"], c["fp"], c["fn"])
+
+    @property
+    def relation_prf(self) -> tuple[float, float, float]:
+        """Return micro-averaged relation (precision, recall, F1) over all predicates."""
+        tot = Counter()
+        for c in self.relation_counts.values():
+            tot.update(c)
+        return prf(tot["tp"], tot["fp"], tot["fn"])
+
+    def predicate_prf(self, pred: str) -> tuple[float, float, float]:
+        """Return (precision, recall, F1) of one predicate."""
+        c = self.relation_counts.get(pred, Counter())
+        return prf(c["tp"], c["fp"], c["fn"])
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict."""
+        ep, er, ef = self.entity_prf
+        rp, rr, rf = self.relation_prf
+        per = {}
+        for pred in PREDICATES:
+            c = self.relation_counts.get(pred)
+            if not c:
+                continue
+            p, r, f = self.predicate_prf(pred)
+            per[pred] = {"tp": c["tp"], "fp": c["fp"], "fn": c["fn"], "precision": round(p, 4),
+                         "recall": round(r, 4), "f1": round(f, 4)}
+        return {
+            "files": self.files,
+            "entities": {**{k: self.entity_counts[k] for k in ("tp", "fp", "fn")},
+                         "precision": round(ep, 4), "recall": round(er, 4), "f1": round(ef, 4)},
+            "relations": {"precision": round(rp, 4), "recall": round(rr, 4), "f1": round(rf, 4),
+                          "per_predicate": per},
+            "negatives": {"total": self.negatives_total, "extracted": self.negatives_extracted},
+            "errors": self.errors,
+        }
+
+    def format(self) -> str:
+        """Return a readable table of the scores."""
+        lines = [f"gold files: {self.files}", "",
+                 f"{'':16} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}"]
+
+        def row(label, c, scores):
+            p, r, f = scores
+            return f"{label:16} {c['tp']:4d} {c['fp']:4d} {c['fn']:4d} {p:6.3f} {r:6.3f} {f:6.3f}"
+
+        lines.append(row("entities", self.entity_counts, self.entity_prf))
+        lines.append("")
+        tot = Counter()
+        for pred in PREDICATES:
+            c = self.relation_counts.get(pred)
+            if not c:
+                continue
+            tot.update(c)
+            lines.append(row(pred, c, self.predicate_prf(pred)))
+        lines.append(row("micro", tot, self.relation_prf))
+        lines.append("")
+        lines.append(f"negatives extracted: {self.negatives_extracted} of {self.negatives_total} (should be 0)")
+        return "\n".join(lines)
+
+
+class _Canon:
+    """Canonical names for one gold file: gazetteer, then the file's aliases, then the key."""
+
+    def __init__(self, gaz: Gazetteer, gold_entities: list[dict]):
+        self.gaz = gaz
+        self.alias: dict[str, str] = {}
+        for e in gold_entities:
+            target = self._base(e["name"])
+            for form in (e["name"], *(e.get("aliases") or ())):
+                self.alias.setdefault(self._base(form), target)
+
+    def _base(self, name: str) -> str:
+        entry = self.gaz.lookup(name)
+        return name_key(entry.name) if entry is not None else name_key(name)
+
+    def __call__(self, name: str) -> str:
+        base = self._base(name)
+        return self.alias.get(base, base)
+
+
+def _triple(canon: _Canon, s: str, p: str, o: str) -> tuple[str, str, str]:
+    a, b = canon(s), canon(o)
+    if p in SYMMETRIC_PREDICATES and b < a:
+        a, b = b, a
+    return a, p, b
+
+
+def _gold_files(gold_dir: str | Path, subset: str | None) -> list[Path]:
+    files = sorted(Path(gold_dir).glob("*.json"))
+    if subset in ("odd", "even"):
+        want = 1 if subset == "odd" else 0
+        files = [f for f in files if (m := re.match(r"(\d+)", f.name)) and int(m.group(1)) % 2 == want]
+    elif subset is not None:
+        raise ValueError(f"subset must be 'odd', 'even' or None, got {subset!r}")
+    return files
+
+
+def evaluate(gold_dir: str | Path, extractor, *, subset: str | None = None,
+             min_confidence: float = 0.0) -> EvalReport:
+    """Run the extractor over every gold file of a directory and score it.
+
+    Args:
+        gold_dir: a directory of gold ``*.json`` files.
+        extractor: an :class:`ingest.pipeline.Extractor` (anything with ``extract`` and
+            ``gaz``).
+        subset: "odd" or "even" to score only files whose numeric prefix has that
+            parity (a development / held-out split), or None for all.
+        min_confidence: relations below this confidence are not counted as predicted.
+
+    Returns:
+        The :class:`EvalReport`. A malformed gold file is logged and skipped.
+    """
+    report = EvalReport()
+    gaz = getattr(extractor, "gaz", None) or Gazetteer()
+    for path in _gold_files(gold_dir, subset):
+        try:
+            gold = json.loads(path.read_text(encoding="utf-8"))
+            text = gold["text"]
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("skipped gold file %s: %s", path, exc)
+            continue
+        report.files += 1
+        pub = gold.get("published")
+        article = Article(text=text, url=gold.get("url"), title=gold.get("title"),
+                          published=date.fromisoformat(pub[:10]) if pub else None)
+        ex = extractor.extract(article)
+        canon = _Canon(gaz, gold.get("entities") or [])
+
+        gold_ents = {canon(e["name"]) for e in gold.get("entities") or []}
+        pred_ents = {canon(e.name) for e in ex.entities}
+        report.entity_counts.update(tp=len(gold_ents & pred_ents), fp=len(pred_ents - gold_ents),
+                                    fn=len(gold_ents - pred_ents))
+
+        gold_rels = {_triple(canon, r["subject"], r["predicate"], r["object"])
+                     for r in gold.get("relations") or []}
+        pred_rels = {}
+        for r in ex.relations:
+            if r.hedged or r.confidence < min_confidence:
+                continue
+            pred_rels.setdefault(_triple(canon, r.subject.name, r.predicate, r.object.name), r)
+        for t in gold_rels | set(pred_rels):
+            c = report._pred_counts(t[1])
+            if t in gold_rels and t in pred_rels:
+                c["tp"] += 1
+            elif t in pred_rels:
+                c["fp"] += 1
+                report.errors.append({"file": path.name, "kind": "fp", "triple": list(t),
+                                      "sentence": pred_rels[t].sentence})
+            else:
+                c["fn"] += 1
+                report.errors.append({"file": path.name, "kind": "fn", "triple": list(t)})
+        for n in gold.get("negatives") or []:
+            report.negatives_total += 1
+            t = _triple(canon, n["subject"], n["predicate"], n["object"])
+            if t in pred_rels:
+                report.negatives_extracted += 1
+                report.errors.append({"file": path.name, "kind": "negative", "triple": list(t),
+                                      "sentence": pred_rels[t].sentence})
+        for e in sorted(pred_ents - gold_ents):
+            report.errors.append({"file": path.name, "kind": "entity_fp", "name": e})
+        for e in sorted(gold_ents - pred_ents):
+            report.errors.append({"file": path.name, "kind": "entity_fn", "name": e})
+    return report

