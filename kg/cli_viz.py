@@ -1,0 +1,66 @@
+"""``aikg viz``: write the interactive network page to a file (registered by kg.cli)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+log = logging.getLogger(__name__)
+
+
+def viz(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.",
+                                         dir_okay=False, writable=True)] = Path("graph.html"),
+    store: Annotated[Optional[str], typer.Option(
+        "--store", envvar="AIKG_STORE", help="Store directory or SPARQL endpoint URL [default: ./aikg-data].")] = None,
+    focus: Annotated[Optional[str], typer.Option(
+        "--focus", help="Centre on this entity (name, alias, slug or Wikidata id): its ego network.")] = None,
+    depth: Annotated[int, typer.Option("--depth", min=0, max=6, help="Relations away from the focus.")] = 1,
+    predicates: Annotated[Optional[list[str]], typer.Option(
+        "--predicates", "--predicate", help="Keep only these relations (repeat, or comma-separated).")] = None,
+    types: Annotated[Optional[list[str]], typer.Option(
+        "--types", "--type", help="Keep only entities of these types (repeat, or comma-separated).")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Evidence dated on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Evidence dated on or before (YYYY-MM-DD).")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The graph as known on this day.")] = None,
+    min_confidence: Annotated[float, typer.Option(
+        "--min-confidence", min=0.0, max=1.0, help="Keep evidence at least this confident.")] = 0.0,
+    min_sources: Annotated[int, typer.Option(
+        "--min-sources", min=1, help="Keep relations supported by this many articles.")] = 1,
+    limit: Annotated[int, typer.Option(
+        "--limit", min=1, help="Most entities drawn; the most central are kept.")] = 300,
+    title: Annotated[str, typer.Option("--title", help="The page heading.")] = "aikg: the AI industry graph",
+    link_base: Annotated[Optional[str], typer.Option(
+        "--link-base", help="URL of an aikg server, to link entities to its /entity pages.")] = None,
+) -> None:
+    """Write an interactive network page (one self-contained HTML file, no network needed).
+
+    The filters match the /graph page's URL parameters; in the file they can be changed
+    again in the page itself.
+    """
+    from kg.cli import _open
+    from kg.viz import render_html, view_from_store
+
+    started = time.perf_counter()
+    st = _open(store, must_exist=True)
+    try:
+        try:
+            view = view_from_store(st, focus=focus, depth=depth, predicates=predicates, types=types,
+                                   since=since, until=until, as_of=as_of, min_confidence=min_confidence,
+                                   min_sources=min_sources, limit=limit)
+        except ValueError as exc:
+            typer.echo(f"aikg: error: {exc}", err=True)
+            raise typer.Exit(2) from exc
+    finally:
+        st.close()
+    base = link_base.rstrip("/") + "/entity/" if link_base else None
+    page = render_html(view, title=title, standalone=True, entity_base=base)
+    output.write_text(page, encoding="utf-8")
+    for note in view.notes:
+        typer.echo(note, err=True)
+    typer.echo(f"wrote {output} ({len(view.nodes):,} entities, {len(view.edges):,} relations, "
+               f"{len(page) / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s", err=True)
