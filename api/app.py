@@ -1,0 +1,87 @@
+"""Build the FastAPI app; nothing is opened or created at import time."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.util import find_spec
+
+from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
+
+from api import errors
+from api.settings import Settings
+from api.sparql import QueryRunner
+from kg.store import open_store
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+An open knowledge graph of the AI industry: typed, sourced relations extracted from news
+articles.
+
+* **SPARQL 1.1 Protocol** at `/sparql` (query) and `/update` (bearer token).
+* **REST**: articles, entities, relations, paths and analytics as JSON.
+* **Pages**: `/` (overview), `/query` (SPARQL editor), `/entity/{slug}`, `/article/{id}`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Return the aikg app; the store is opened at startup and closed at shutdown.
+
+    Args:
+        settings: the configuration; None reads ``AIKG_*`` environment variables.
+
+    Raises:
+        pydantic.ValidationError: the settings are unsafe or invalid.
+    """
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings.store, token=settings.token_value())
+        app.state.store = store
+        app.state.runner = QueryRunner(
+            store, workers=settings.query_workers, timeout=settings.query_timeout,
+            max_rows=settings.max_rows, buffer_bytes=settings.stream_buffer_bytes,
+        )
+        log.info("serving store %s", store.location)
+        try:
+            yield
+        finally:
+            app.state.runner.close()
+            with app.state.write_lock:
+                store.close()
+
+    app = FastAPIOffline(
+        title="aikg",
+        summary="Knowledge graph of the AI industry: SPARQL endpoint, REST API, pages.",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        static_url="/static-docs",
+    )
+    app.state.settings = settings
+    app.state.write_lock = threading.Lock()
+    app.state.extractor = None
+    app.state.extractor_lock = threading.Lock()
+    errors.install(app)
+    app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
+    _include_routers(app)
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    from api.routes import sparql
+
+    app.include_router(sparql.router)
+    for name in ("articles", "entities", "relations", "analytics", "pages"):
+        if find_spec(f"api.routes.{name}"):
+            module = __import__(f"api.routes.{name}", fromlist=["router"])
+            app.include_router(module.router)
+    if find_spec("api.routes.graph"):
+        from api.routes import graph
+
+        app.include_router(graph.router)

@@ -1,0 +1,77 @@
+"""Dependencies the routes declare; tests replace them with ``app.dependency_overrides``."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from collections.abc import Callable, Iterable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from api.settings import Settings
+from api.sparql import QueryRunner
+from kg.model import Article, Extraction
+from kg.store import Store
+
+Extract = Callable[[list[Article]], Iterable[Extraction]]
+
+
+def get_settings(request: Request) -> Settings:
+    """Return the app's settings."""
+    return request.app.state.settings
+
+
+def get_store(request: Request) -> Store:
+    """Return the store the app opened at startup."""
+    return request.app.state.store
+
+
+def get_runner(request: Request) -> QueryRunner:
+    """Return the SPARQL query runner (worker threads, deadline, row cap)."""
+    return request.app.state.runner
+
+
+def get_write_lock(request: Request) -> threading.Lock:
+    """Return the lock every write holds: one writer at a time, reads go on meanwhile."""
+    return request.app.state.write_lock
+
+
+def get_extract(request: Request) -> Extract:
+    """Return the NLP pipeline as a function of a batch, loading spaCy on first use.
+
+    Raises:
+        HTTPException: 503 when the ingest package is not installed.
+    """
+    state = request.app.state
+    with state.extractor_lock:
+        if state.extractor is None:
+            try:
+                from ingest.pipeline import Extractor
+            except ImportError as exc:
+                raise HTTPException(503, f"article extraction is not available here: {exc}") from exc
+            state.extractor = Extractor()
+    return state.extractor.extract_many
+
+
+def require_token(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
+    """Let the request through only with ``Authorization: Bearer <the server's token>``.
+
+    Raises:
+        HTTPException: 403 when the server has no token (writes off), 401 without the right one.
+    """
+    token = settings.token_value()
+    if token is None:
+        raise HTTPException(403, "writes are turned off on this server: start it with AIKG_TOKEN set")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise HTTPException(401, "this operation needs 'Authorization: Bearer <token>' with the server's token",
+                            headers={"WWW-Authenticate": 'Bearer realm="aikg"'})
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[Store, Depends(get_store)]
+RunnerDep = Annotated[QueryRunner, Depends(get_runner)]
+WriteLockDep = Annotated[threading.Lock, Depends(get_write_lock)]
+ExtractDep = Annotated[Extract, Depends(get_extract)]
+TokenDep = Depends(require_token)

@@ -1,0 +1,207 @@
+"""SPARQL 1.1 Protocol: the query operation at /sparql, the update operation at /update.
+
+Implements https://www.w3.org/TR/sparql11-protocol/ sections 2.1 (query via GET, POST
+form, POST direct) and 2.2 (update via POST form, POST direct), with content negotiation
+over the result formats in :mod:`api.sparql`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from api.deps import RunnerDep, StoreDep, WriteLockDep, require_token
+from api.sparql import QueryRequest, looks_like_update
+from kg.errors import QuerySyntaxError
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(tags=["sparql"])
+
+_FORM = "application/x-www-form-urlencoded"
+_QUERY = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+
+_QUERY_DOC = {
+    "parameters": [
+        {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "The SPARQL query (GET; POST sends it in the body)."},
+        {"name": "default-graph-uri", "in": "query", "required": False,
+         "schema": {"type": "array", "items": {"type": "string"}},
+         "description": "Graphs whose merge is the query's default graph (repeatable)."},
+        {"name": "named-graph-uri", "in": "query", "required": False,
+         "schema": {"type": "array", "items": {"type": "string"}},
+         "description": "Graphs the query may name with GRAPH (repeatable)."},
+        {"name": "format", "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "Overrides Accept: json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, jsonld, rdfxml (CONSTRUCT/DESCRIBE); or a media type."},
+    ],
+    "responses": {
+        "200": {"description": "Results; SELECT/ASK as SPARQL JSON (default), XML, CSV, TSV; "
+                               "CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD, RDF/XML.",
+                "content": {m: {} for m in ("application/sparql-results+json", "application/sparql-results+xml",
+                                            "text/csv", "text/tab-separated-values", "text/turtle",
+                                            "application/n-triples", "application/ld+json",
+                                            "application/rdf+xml")}},
+        "400": {"description": "Malformed query, missing or repeated query parameter, or result over the row cap."},
+        "406": {"description": "No acceptable result format."},
+        "413": {"description": "Request body too large."},
+        "415": {"description": "Unsupported request Content-Type."},
+        "503": {"description": "The query ran past the server's timeout."},
+    },
+}
+_QUERY_BODY_DOC = {
+    **_QUERY_DOC,
+    "requestBody": {"content": {
+        _QUERY: {"schema": {"type": "string"}, "example": "SELECT * WHERE { ?s ?p ?o } LIMIT 10"},
+        _FORM: {"schema": {"type": "object", "properties": {
+            "query": {"type": "string"},
+            "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+            "named-graph-uri": {"type": "array", "items": {"type": "string"}}},
+            "required": ["query"]}},
+    }},
+}
+_UPDATE_DOC = {
+    "requestBody": {"content": {
+        _UPDATE: {"schema": {"type": "string"},
+                  "example": "INSERT DATA { <https://example.org/a> <https://example.org/p> 1 }"},
+        _FORM: {"schema": {"type": "object", "properties": {"update": {"type": "string"}},
+                           "required": ["update"]}},
+    }},
+    "responses": {
+        "204": {"description": "Applied (one transaction)."},
+        "400": {"description": "Malformed update."},
+        "401": {"description": "Missing or wrong bearer token."},
+        "403": {"description": "The server has no token: writes are off."},
+    },
+}
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _one(values: list[str], name: str) -> str:
+    if not values:
+        raise HTTPException(400, f"missing the '{name}' parameter (a browser-friendly editor is at /query)")
+    if len(values) > 1:
+        raise HTTPException(400, f"the '{name}' parameter is given {len(values)} times; send exactly one")
+    return values[0]
+
+
+def _iris(values: list[str], name: str) -> tuple[str, ...]:
+    for v in values:
+        try:
+            ox.NamedNode(v)
+        except ValueError as exc:
+            raise HTTPException(400, f"{name} {v!r} is not an absolute IRI: {exc}") from exc
+    return tuple(values)
+
+
+async def _read_text(request: Request) -> str:
+    try:
+        return (await request.body()).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HTTPException(400, f"the request body is not UTF-8: {exc}") from exc
+
+
+async def _form(request: Request) -> FormData:
+    try:
+        return await request.form()
+    except (ValueError, KeyError) as exc:
+        raise HTTPException(400, f"the form body does not parse: {exc}") from exc
+
+
+def _reject_update(text: str, exc: QuerySyntaxError) -> None:
+    if looks_like_update(text):
+        raise HTTPException(
+            400, "this is a SPARQL update, not a query: POST it to /update (with the server's token)"
+        ) from exc
+
+
+async def _answer(runner: RunnerDep, request: Request, req: QueryRequest) -> Response:
+    try:
+        return await runner.respond(req)
+    except QuerySyntaxError as exc:
+        _reject_update(req.query, exc)
+        raise
+
+
+@router.get("/sparql", summary="SPARQL query (GET)", openapi_extra=_QUERY_DOC)
+async def sparql_get(request: Request, runner: RunnerDep) -> Response:
+    """Run a SPARQL query given in the URL (SPARQL 1.1 Protocol 2.1.1)."""
+    params = request.query_params
+    req = QueryRequest(
+        query=_one(params.getlist("query"), "query"),
+        default_graphs=_iris(params.getlist("default-graph-uri"), "default-graph-uri"),
+        named_graphs=_iris(params.getlist("named-graph-uri"), "named-graph-uri"),
+        accept=request.headers.get("accept"),
+        format=tuple(params.getlist("format")),
+        download=params.get("download") in ("1", "true"),
+    )
+    return await _answer(runner, request, req)
+
+
+@router.post("/sparql", summary="SPARQL query (POST form or direct)", openapi_extra=_QUERY_BODY_DOC)
+async def sparql_post(request: Request, runner: RunnerDep) -> Response:
+    """Run a SPARQL query sent as a form or as the body (SPARQL 1.1 Protocol 2.1.2, 2.1.3)."""
+    ctype = _media_type(request)
+    params = request.query_params
+    if ctype == _FORM:
+        form = await _form(request)
+        queries = [v for v in form.getlist("query") if isinstance(v, str)] + params.getlist("query")
+        default = [v for v in form.getlist("default-graph-uri") if isinstance(v, str)]
+        named = [v for v in form.getlist("named-graph-uri") if isinstance(v, str)]
+        default += params.getlist("default-graph-uri")
+        named += params.getlist("named-graph-uri")
+        query = _one(queries, "query")
+    elif ctype == _QUERY:
+        if params.getlist("query"):
+            raise HTTPException(400, "the query is in the body; do not also send a 'query' URL parameter")
+        query = await _read_text(request)
+        default, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    else:
+        raise HTTPException(
+            415, f"unsupported Content-Type {ctype or '(none)'!r} for a query: use {_QUERY} or {_FORM}"
+        )
+    req = QueryRequest(
+        query=query,
+        default_graphs=_iris(default, "default-graph-uri"),
+        named_graphs=_iris(named, "named-graph-uri"),
+        accept=request.headers.get("accept"),
+        format=tuple(params.getlist("format")),
+    )
+    return await _answer(runner, request, req)
+
+
+@router.post("/update", summary="SPARQL update (token)", status_code=204,
+             dependencies=[Depends(require_token)], openapi_extra=_UPDATE_DOC)
+async def sparql_update(request: Request, store: StoreDep, lock: WriteLockDep) -> Response:
+    """Apply a SPARQL update as one transaction (SPARQL 1.1 Protocol 2.2)."""
+    ctype = _media_type(request)
+    if ctype == _FORM:
+        form = await _form(request)
+        text = _one([v for v in form.getlist("update") if isinstance(v, str)], "update")
+        graphs = form.getlist("using-graph-uri") + form.getlist("using-named-graph-uri")
+    elif ctype == _UPDATE:
+        text = await _read_text(request)
+        graphs = request.query_params.getlist("using-graph-uri") + request.query_params.getlist("using-named-graph-uri")
+    else:
+        raise HTTPException(
+            415, f"unsupported Content-Type {ctype or '(none)'!r} for an update: use {_UPDATE} or {_FORM}"
+        )
+    if graphs:
+        raise HTTPException(400, "using-graph-uri and using-named-graph-uri are not supported: "
+                                 "write USING / USING NAMED in the update")
+
+    def apply() -> None:
+        with lock:
+            store.update(text)
+
+    await run_in_threadpool(apply)
+    log.info("applied a SPARQL update of %d characters", len(text))
+    return Response(status_code=204)

@@ -1,0 +1,409 @@
+"""SPARQL 1.1 Protocol machinery: result formats, content negotiation, cut-able streaming.
+
+How a query runs (see :class:`QueryRunner`): a worker thread evaluates it with pyoxigraph
+and serializes the results natively into a sink that hands 8 KiB chunks to the event
+loop. The sink checks the deadline, the row cap and a cancel flag on every chunk, so a
+query that produces rows (a cross product, a big SELECT) is cut there. A blocking
+operator (ORDER BY, GROUP BY, COUNT over a huge join) produces nothing until it is done:
+the client gets its 503 at the deadline all the same, but that thread keeps computing
+until the operator finishes and only then notices the cancel flag. ``query_workers``
+bounds how many such threads can run at once; a query waiting for a free worker counts
+its wait against its own deadline.
+
+The first ``stream_buffer_bytes`` of a result are held before the response starts, so a
+small result that fails (timeout, cap) gets a proper status code. Past that the
+response is streamed, and a failure ends the connection without the final chunk: HTTP
+clients then raise an "incomplete body" error instead of reading a truncated result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from starlette.responses import Response, StreamingResponse
+
+from kg.errors import QueryTimeoutError, ResultTooLargeError
+from kg.store import Store
+
+log = logging.getLogger(__name__)
+
+# SPARQL 1.1 Query Results formats (JSON: W3C sparql11-results-json; XML:
+# rdf-sparql-XMLres; CSV/TSV: sparql11-results-csv-tsv), for SELECT and ASK.
+RESULTS_MEDIA: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "text/xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+# RDF serializations for CONSTRUCT and DESCRIBE (SPARQL 1.1 Protocol section 2.1.6).
+GRAPH_MEDIA: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+# What the response says it is, whichever alias the client asked for.
+_CANONICAL = {
+    ox.QueryResultsFormat.JSON: "application/sparql-results+json",
+    ox.QueryResultsFormat.XML: "application/sparql-results+xml",
+    ox.QueryResultsFormat.CSV: "text/csv; charset=utf-8",
+    ox.QueryResultsFormat.TSV: "text/tab-separated-values; charset=utf-8",
+    ox.RdfFormat.TURTLE: "text/turtle; charset=utf-8",
+    ox.RdfFormat.N_TRIPLES: "application/n-triples",
+    ox.RdfFormat.JSON_LD: "application/ld+json",
+    ox.RdfFormat.RDF_XML: "application/rdf+xml",
+    ox.RdfFormat.TRIG: "application/trig",
+    ox.RdfFormat.N_QUADS: "application/n-quads",
+}
+# ``?format=`` names, for links that cannot set an Accept header (downloads). Clients
+# such as SPARQLWrapper also send them (format=n3, format=xml for CONSTRUCT), so they
+# are read per result kind; a value known to neither table is ignored.
+RESULTS_FORMAT_NAMES: dict[str, str] = {
+    "json": "application/sparql-results+json", "srj": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml", "srx": "application/sparql-results+xml",
+    "csv": "text/csv", "tsv": "text/tab-separated-values",
+}
+GRAPH_FORMAT_NAMES: dict[str, str] = {
+    "turtle": "text/turtle", "ttl": "text/turtle", "n3": "text/turtle",
+    "ntriples": "application/n-triples", "nt": "application/n-triples",
+    "jsonld": "application/ld+json", "json-ld": "application/ld+json", "json": "application/ld+json",
+    "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml", "xml": "application/rdf+xml",
+}
+_RESULTS_ORDER = ["application/sparql-results+json", "application/sparql-results+xml",
+                  "text/csv", "text/tab-separated-values", "application/json", "application/xml", "text/xml"]
+_GRAPH_ORDER = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
+                "application/trig", "application/n-quads", "text/plain"]
+_DOWNLOAD_EXT = {
+    ox.QueryResultsFormat.JSON: "srj", ox.QueryResultsFormat.XML: "srx",
+    ox.QueryResultsFormat.CSV: "csv", ox.QueryResultsFormat.TSV: "tsv",
+    ox.RdfFormat.TURTLE: "ttl", ox.RdfFormat.N_TRIPLES: "nt", ox.RdfFormat.JSON_LD: "jsonld",
+    ox.RdfFormat.RDF_XML: "rdf", ox.RdfFormat.TRIG: "trig", ox.RdfFormat.N_QUADS: "nq",
+}
+
+_UPDATE_START = re.compile(
+    r"^\s*(?:(?:#[^\n]*\n|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+
+
+class NotAcceptableError(Exception):
+    """No offered serialization matches the Accept header (HTTP 406)."""
+
+
+def looks_like_update(text: str) -> bool:
+    """Return whether a text that failed to parse as a query starts like a SPARQL update."""
+    return bool(_UPDATE_START.match(text))
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """Return (media range, q) pairs of an Accept header, in header order."""
+    out: list[tuple[str, float]] = []
+    for part in (header or "*/*").split(","):
+        bits = [b.strip() for b in part.split(";")]
+        media = bits[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for b in bits[1:]:
+            if b.lower().startswith("q="):
+                try:
+                    q = float(b[2:])
+                except ValueError:
+                    q = 0.0
+        out.append((media, q))
+    return out or [("*/*", 1.0)]
+
+
+def _q_for(offer: str, ranges: list[tuple[str, float]]) -> float:
+    """Return the q of the most specific range matching the offer (RFC 9110 section 12.5.1)."""
+    best, best_spec = 0.0, -1
+    major = offer.split("/")[0]
+    for media, q in ranges:
+        if media == offer:
+            spec = 2
+        elif media == f"{major}/*":
+            spec = 1
+        elif media == "*/*":
+            spec = 0
+        else:
+            continue
+        if spec > best_spec:
+            best, best_spec = q, spec
+    return best
+
+
+def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
+    """Return the offer the client prefers (ties: the first offered), or None if none is acceptable.
+
+    A browser's Accept (``text/html`` first, XML at a lower q) gets the first offer, so
+    opening a query URL shows JSON rather than XML.
+    """
+    ranges = parse_accept(accept)
+    top_q = max(q for _, q in ranges)
+    if any(m in ("text/html", "application/xhtml+xml") and q == top_q for m, q in ranges):
+        return offers[0]
+    best, best_q = None, 0.0
+    for offer in offers:
+        q = _q_for(offer, ranges)
+        if q > best_q:
+            best, best_q = offer, q
+    return best
+
+
+def choose_format(result: object, accept: str | None, format_names: Sequence[str] = ()
+                  ) -> tuple[ox.QueryResultsFormat | ox.RdfFormat, str]:
+    """Return the serialization and Content-Type for a result.
+
+    Raises:
+        NotAcceptableError: the client accepts none of the formats this result has.
+    """
+    graph = not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean))
+    table, order = (GRAPH_MEDIA, _GRAPH_ORDER) if graph else (RESULTS_MEDIA, _RESULTS_ORDER)
+    names = GRAPH_FORMAT_NAMES if graph else RESULTS_FORMAT_NAMES
+    media = None
+    for value in format_names:
+        value = value.strip().lower()
+        media = names.get(value) or (value if value in table else None)
+        if media:
+            break
+    if media is None:
+        media = negotiate(accept, order)
+    if media is None:
+        kind = "CONSTRUCT/DESCRIBE" if graph else "SELECT/ASK"
+        raise NotAcceptableError(f"cannot serve {kind} results as {accept!r}; acceptable: {', '.join(order)}")
+    fmt = table[media]
+    return fmt, _CANONICAL[fmt]
+
+
+def download_extension(fmt: ox.QueryResultsFormat | ox.RdfFormat) -> str:
+    """Return the usual file extension of a serialization."""
+    return _DOWNLOAD_EXT[fmt]
+
+
+# Row boundaries in each results serialization, countable in raw bytes because the
+# pattern cannot occur inside an escaped value: JSON escapes '"', XML escapes '<', TSV
+# escapes newlines. A CSV value holding a CRLF is counted twice (the cap errs strict).
+_ROW_MARK = {
+    ox.QueryResultsFormat.JSON: b',{"',
+    ox.QueryResultsFormat.XML: b"<result>",
+    ox.QueryResultsFormat.TSV: b"\n",
+    ox.QueryResultsFormat.CSV: b"\r\n",
+}
+
+
+class _Cancelled(Exception):
+    """The response no longer wants this query's output."""
+
+
+@dataclass
+class _Job:
+    loop: asyncio.AbstractEventLoop
+    deadline: float
+    timeout: float
+    max_rows: int
+    queue: asyncio.Queue = field(default_factory=asyncio.Queue)
+    credits: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(32))
+    cancelled: threading.Event = field(default_factory=threading.Event)
+
+    def send(self, item: tuple) -> None:
+        self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
+
+    def check(self) -> None:
+        if self.cancelled.is_set():
+            raise _Cancelled()
+        if time.monotonic() > self.deadline:
+            raise QueryTimeoutError(_timeout_message(self.timeout))
+
+    def too_many(self) -> ResultTooLargeError:
+        return ResultTooLargeError(
+            f"the result has more than {self.max_rows} rows, the server's cap (AIKG_MAX_ROWS): "
+            "add a LIMIT, or page with LIMIT/OFFSET"
+        )
+
+
+def _timeout_message(timeout: float) -> str:
+    return (f"the query ran longer than the server's {timeout:g} s timeout (AIKG_QUERY_TIMEOUT) "
+            "and was cancelled: add a LIMIT, or narrow the patterns")
+
+
+class _Sink:
+    """A binary file for pyoxigraph's serializers that feeds the response, or stops them."""
+
+    def __init__(self, job: _Job, mark: bytes | None, header_rows: int):
+        self.job = job
+        self.mark = mark
+        self.rows = -header_rows
+        self.tail = b""
+
+    def write(self, data: bytes) -> int:
+        job = self.job
+        job.check()
+        if self.mark is not None and job.max_rows:
+            buf = self.tail + bytes(data)
+            self.rows += buf.count(self.mark)
+            self.tail = buf[-(len(self.mark) - 1):] if len(self.mark) > 1 else b""
+            if self.rows > job.max_rows:
+                raise job.too_many()
+        # Backpressure: a slow client holds the producer here, not in memory.
+        while not job.credits.acquire(timeout=0.1):
+            job.check()
+        job.send(("chunk", bytes(data)))
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing is buffered here."""
+
+
+def _capped(triples: Iterator[ox.Triple], job: _Job) -> Iterator[ox.Triple]:
+    for n, t in enumerate(triples, 1):
+        if job.max_rows and n > job.max_rows:
+            raise job.too_many()
+        yield t
+
+
+def _rows_before_first_mark(fmt: ox.QueryResultsFormat) -> int:
+    # JSON's first row has no leading ',{"'; TSV and CSV have a header line.
+    return {ox.QueryResultsFormat.JSON: -1, ox.QueryResultsFormat.TSV: 1,
+            ox.QueryResultsFormat.CSV: 1}.get(fmt, 0)
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One protocol query operation, as parsed from the HTTP request."""
+
+    query: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    accept: str | None = None
+    format: tuple[str, ...] = ()
+    download: bool = False
+
+
+class QueryRunner:
+    """Evaluates protocol queries on worker threads and streams their results."""
+
+    def __init__(self, store: Store, *, workers: int, timeout: float, max_rows: int,
+                 buffer_bytes: int):
+        """Set up the worker pool; threads start on the first query."""
+        self.store = store
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self.buffer_bytes = buffer_bytes
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="aikg-sparql")
+
+    def close(self) -> None:
+        """Stop accepting queries; running ones are cancelled at their next chunk."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    async def respond(self, req: QueryRequest) -> Response:
+        """Run the query and return its response (buffered if small, else streamed).
+
+        Raises:
+            QuerySyntaxError: the query does not parse.
+            QueryTimeoutError: the deadline passed before the response started.
+            ResultTooLargeError: the row cap was passed before the response started.
+            NotAcceptableError: no acceptable serialization.
+        """
+        job = _Job(asyncio.get_running_loop(), time.monotonic() + self.timeout, self.timeout, self.max_rows)
+        self._pool.submit(self._produce, job, req)
+        try:
+            kind, payload = await self._next(job)
+            if kind == "error":
+                raise payload
+            media, fmt = payload
+            headers = {}
+            if req.download:
+                headers["Content-Disposition"] = f'attachment; filename="results.{download_extension(fmt)}"'
+            head: list[bytes] = []
+            size = 0
+            while size < self.buffer_bytes:
+                kind, payload = await self._next(job)
+                if kind == "chunk":
+                    job.credits.release()
+                    head.append(payload)
+                    size += len(payload)
+                elif kind == "end":
+                    return Response(b"".join(head), media_type=media, headers=headers)
+                else:
+                    raise payload
+        except BaseException:
+            job.cancelled.set()
+            raise
+        return StreamingResponse(self._stream(job, head), media_type=media, headers=headers)
+
+    async def _next(self, job: _Job) -> tuple[str, object]:
+        remaining = job.deadline - time.monotonic()
+        try:
+            return await asyncio.wait_for(job.queue.get(), timeout=max(remaining, 0.0))
+        except TimeoutError:
+            raise QueryTimeoutError(_timeout_message(job.timeout)) from None
+
+    async def _stream(self, job: _Job, head: list[bytes]) -> AsyncIterator[bytes]:
+        try:
+            for chunk in head:
+                yield chunk
+            while True:
+                kind, payload = await self._next(job)
+                if kind == "chunk":
+                    job.credits.release()
+                    yield payload
+                elif kind == "end":
+                    return
+                else:
+                    raise payload
+        except (QueryTimeoutError, ResultTooLargeError) as exc:
+            # Headers are sent: ending without the last chunk is the only honest signal left.
+            log.warning("streamed SPARQL response cut: %s", exc)
+            raise
+        finally:
+            job.cancelled.set()
+
+    def _produce(self, job: _Job, req: QueryRequest) -> None:
+        result = None
+        try:
+            job.check()
+            result = self.evaluate(req)
+            fmt, media = choose_format(result, req.accept, req.format)
+            job.send(("meta", (media, fmt)))
+            if isinstance(result, ox.QuerySolutions):
+                result.serialize(_Sink(job, _ROW_MARK[fmt], _rows_before_first_mark(fmt)), format=fmt)
+            elif isinstance(result, ox.QueryBoolean):
+                result.serialize(_Sink(job, None, 0), format=fmt)
+            else:
+                ox.serialize(_capped(iter(result), job), _Sink(job, None, 0), format=fmt)
+            job.send(("end", None))
+        except _Cancelled:
+            log.debug("SPARQL query abandoned by its response")
+        except Exception as exc:  # noqa: BLE001 - handed to the request, which maps it
+            # pyoxigraph results must die on this thread: the traceback's frames hold them.
+            result = None
+            exc.__context__ = None
+            job.send(("error", exc.with_traceback(None)))
+
+    def evaluate(self, req: QueryRequest) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Evaluate the query on the store (no serialization).
+
+        Raises:
+            QuerySyntaxError: the query does not parse.
+        """
+        kwargs: dict = {}
+        if req.default_graphs:
+            kwargs["default_graph"] = list(req.default_graphs)
+        if req.named_graphs:
+            kwargs["named_graphs"] = list(req.named_graphs)
+        return self.store.query(req.query, **kwargs)

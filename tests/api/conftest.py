@@ -1,0 +1,176 @@
+"""API fixtures: real stores built through the loader with hand-made extractions.
+
+In-process tests use TestClient on a store in tmp_path; the ``server`` fixture runs a
+real uvicorn process (session-scoped) for tests with real SPARQL clients.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from kg.loader import ingest
+from kg.model import Article, Entity, Extraction, RelationMention
+from kg.store import LocalStore
+
+TOKEN = "test-token-9f2c"
+REPO = Path(__file__).resolve().parents[2]
+
+MSFT = Entity("Microsoft", "Organization", "Q2283", ("MSFT", "Microsoft Corporation"))
+OPENAI = Entity("OpenAI", "Organization", "Q21708200", ("Open AI",))
+ANTHROPIC = Entity("Anthropic", "Organization", "Q116758847")
+AMAZON = Entity("Amazon", "Organization", "Q3884")
+SULEYMAN = Entity("Mustafa Suleyman", "Person", "Q17183285")
+MSAI = Entity("Microsoft AI", "Organization")
+GPT4 = Entity("GPT-4", "AIModel", "Q116737890")
+# Untrusted text from "the news": pages must escape it.
+EVIL = Entity("<script>alert(1)</script> Labs", "Organization")
+
+
+def _rel(s: Entity, p: str, o: Entity, sentence: str, text: str, conf: float = 0.9) -> RelationMention:
+    start = text.index(sentence)
+    return RelationMention(s, p, o, conf, sentence, start, start + len(sentence))
+
+
+def make_extraction(text: str, title: str, url: str, published: date,
+                    triples: list[tuple[Entity, str, Entity, str, float]]) -> Extraction:
+    """Build an extraction the way the pipeline would, without spaCy."""
+    art = Article(text=text, url=url, title=title, published=published)
+    rels = tuple(_rel(s, p, o, sent, art.text, c) for s, p, o, sent, c in triples)
+    ents = tuple({e.slug: e for r in rels for e in (r.subject, r.object)}.values())
+    return Extraction(art, ents, rels, "test-1")
+
+
+S1 = "Microsoft invested $10 billion in OpenAI."
+S2 = "Anthropic competes with OpenAI."
+S3 = "Amazon invested $4 billion in Anthropic."
+S4 = "Mustafa Suleyman leads Microsoft AI."
+S5 = "OpenAI develops GPT-4."
+S6 = "Microsoft has put more money into OpenAI."
+S7 = "<script>alert(1)</script> Labs partners with Microsoft."
+
+EXTRACTIONS = [
+    make_extraction(f"{S1} {S2} {S5}", "Microsoft bets on OpenAI", "https://news.example/msft-openai",
+                    date(2023, 1, 23),
+                    [(MSFT, "investsIn", OPENAI, S1, 0.95), (ANTHROPIC, "competesWith", OPENAI, S2, 0.8),
+                     (OPENAI, "develops", GPT4, S5, 0.9)]),
+    make_extraction(f"{S3} {S2}", "Amazon and Anthropic", "https://news.example/amazon-anthropic",
+                    date(2023, 9, 25),
+                    [(AMAZON, "investsIn", ANTHROPIC, S3, 0.9), (ANTHROPIC, "competesWith", OPENAI, S2, 0.7)]),
+    make_extraction(f"{S4} {S6}", "Suleyman to lead Microsoft AI", "https://news.example/suleyman",
+                    date(2024, 3, 19),
+                    [(SULEYMAN, "leads", MSAI, S4, 0.85), (MSFT, "investsIn", OPENAI, S6, 0.6)]),
+    make_extraction(S7, "<b>Labs</b> & friends", "https://news.example/evil", date(2024, 5, 1),
+                    [(EVIL, "partnersWith", MSFT, S7, 0.5)]),
+]
+ARTICLES = [ex.article for ex in EXTRACTIONS]
+
+
+def fake_extract(batch: list[Article]) -> Iterable[Extraction]:
+    """Return the hand-made extraction of each known article (the text decides)."""
+    by_id = {ex.article.id: ex for ex in EXTRACTIONS}
+    for a in batch:
+        known = by_id.get(a.id)
+        yield Extraction(a, known.entities, known.relations, "test-1") if known else Extraction(a, (), (), "test-1")
+
+
+def build_store(path: Path) -> Path:
+    """Ingest the sample extractions into a store directory and close it."""
+    with LocalStore(path) as store:
+        ingest(store, ARTICLES, fake_extract)
+    return path
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    return build_store(tmp_path / "store")
+
+
+def make_client(store_dir: Path, **settings) -> TestClient:
+    app = create_app(Settings(store=str(store_dir), **settings))
+    from api.deps import get_extract
+
+    app.dependency_overrides[get_extract] = lambda: fake_extract
+    return TestClient(app)
+
+
+@pytest.fixture
+def client(store_dir: Path) -> Iterator[TestClient]:
+    with make_client(store_dir, token=TOKEN) as c:
+        yield c
+
+
+@pytest.fixture
+def auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running ``aikg serve``-equivalent uvicorn process."""
+
+    def __init__(self, url: str, proc: subprocess.Popen, store: Path):
+        self.url = url
+        self.proc = proc
+        self.store = store
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "/sparql"
+
+
+def start_server(store: Path, **env: str) -> Server:
+    port = free_port()
+    environ = {**os.environ, "AIKG_STORE": str(store), "AIKG_TOKEN": TOKEN, **env}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "api.commands:app_factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        cwd=REPO, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            if httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                return Server(url, proc, store)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise RuntimeError("server did not start within 30 s")
+
+
+def stop_server(server: Server) -> None:
+    server.proc.terminate()
+    try:
+        server.proc.wait(10)
+    except subprocess.TimeoutExpired:
+        server.proc.kill()
+        server.proc.wait(5)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server process over the sample store, with a short timeout for the cut tests."""
+    store = build_store(tmp_path_factory.mktemp("served") / "store")
+    srv = start_server(store, AIKG_QUERY_TIMEOUT="2", AIKG_MAX_ROWS="0")
+    yield srv
+    stop_server(srv)
