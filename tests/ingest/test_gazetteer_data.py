@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.entities import name_key
 from kg.model import ENTITY_TYPES
 
 GAZETTEER = Path(__file__).resolve().parents[2] / "ingest" / "data" / "gazetteer.jsonl"
@@ -22,6 +23,9 @@ FORBIDDEN_SURFACES = {
     "cognition", "adept", "inflection", "harvey", "sierra", "writer", "together",
     "lambda", "moonshot", "the company", "the startup",
 }
+
+# Keys that name_key cannot keep apart; see test_alexa_plus_keeps_its_own_key.
+KNOWN_KEY_CLASHES = {"alexa"}
 
 # Entries the extraction pipeline and the sample corpus rely on. Each id was
 # cross-checked against public sources that cite it (most against several); None
@@ -98,7 +102,6 @@ RESOLVED_SURFACES = [
     ("FTC", "Federal Trade Commission"),
     ("Grok 3", "Grok 3"),
     ("GB200", "Grace Blackwell"),
-    ("Inflection", "Inflection AI"),
     ("Altman", "Sam Altman"),
 ]
 
@@ -154,6 +157,24 @@ def test_no_surface_form_belongs_to_two_entries(entries):
             owners[surface.casefold()].add(record["name"])
     clashes = {surface: names for surface, names in owners.items() if len(names) > 1}
     assert clashes == {}
+
+
+def test_no_two_entries_share_a_lookup_key(entries):
+    # The loader folds every surface through name_key (case, accents, punctuation,
+    # corporate suffixes) and keeps the first owner of a key, so a clash here would
+    # silently send one entry's mentions to another.
+    owners = defaultdict(set)
+    for _, record in entries:
+        for surface in [record["name"], *record["aliases"]]:
+            owners[name_key(surface)].add(record["name"])
+    clashes = {key: names for key, names in owners.items() if len(names) > 1}
+    assert clashes.keys() <= KNOWN_KEY_CLASHES, clashes
+    assert "" not in owners
+
+
+@pytest.mark.xfail(reason="name_key drops '+', so 'Alexa+' folds into the key of 'Alexa'")
+def test_alexa_plus_keeps_its_own_key():
+    assert name_key("Alexa+") != name_key("Alexa")
 
 
 def test_names_are_unique(entries):
