@@ -21,7 +21,7 @@ _DESCRIPTION_NOUNS = {
     "company": "Organization", "startup": "Organization", "start-up": "Organization",
     "firm": "Organization", "lab": "Organization", "laboratory": "Organization",
     "giant": "Organization", "maker": "Organization", "developer": "Organization",
-    "chipmaker": "Organization", "group": "Organization", "business": "Organization",
+    "chipmaker": "Organization", "group": "Organization",
     "outfit": "Organization", "unicorn": "Organization", "organization": "Organization",
     "organisation": "Organization", "nonprofit": "Organization", "conglomerate": "Organization",
     "billionaire": "Person", "entrepreneur": "Person", "executive": "Person",
@@ -67,13 +67,23 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list[int]]:
             target = _descriptor_entry(tok, gaz)
             if target is None and tok.lower_ in _DESCRIPTION_NOUNS and not _has_entity_inside(tok, in_mention):
                 type_ = _DESCRIPTION_NOUNS[tok.lower_]
+        elif low == "whose" and tok.dep_ == "poss":
+            # "Microsoft, whose GitHub Copilot ...": the relative clause's head noun
+            clause = tok.head
+            while clause.dep_ not in ("relcl", "appos") and clause.head.i != clause.i:
+                clause = clause.head
+            if clause.dep_ in ("relcl", "appos"):
+                idx = _mention_at(mentions, clause.head.i, links)
+                if idx is not None:
+                    links.append([tok.i, idx])
+            continue
         if target is not None:
             idx = _find_or_add(mentions, target, tok)
             links.append([tok.i, idx])
             continue
         if type_ is None:
             continue
-        idx = _antecedent(tok, type_, mentions, sents, sent_of, is_pronoun=low in _PRONOUNS)
+        idx = _antecedent(tok, type_, mentions, links, sent_of, is_pronoun=low in _PRONOUNS)
         if idx is not None:
             links.append([tok.i, idx])
     return links
@@ -119,35 +129,57 @@ def _clause_verb(tok):
     return t
 
 
-def _antecedent(tok, type_: str, mentions: list[dict], sents, sent_of, *, is_pronoun: bool) -> int | None:
-    """Return the index of the most salient earlier compatible mention, or None."""
+def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], sent_of,
+                *, is_pronoun: bool) -> int | None:
+    """Return the index of the most salient earlier compatible mention, or None.
+
+    Candidates are the names and the already resolved pronouns and descriptions ("The
+    startup, whose investors ..., says" makes "the startup" the topic). A pronoun or a
+    description in subject position continues the topic (the subject of the nearest
+    sentence that has one); elsewhere a description points at the nearest name.
+    """
+    doc = tok.doc
     si = sent_of[tok.i]
     verb = _clause_verb(tok)
     possessive = tok.tag_ == "PRP$" or tok.dep_ == "poss"
+    positions = [(_mention_root(doc, m).i, idx) for idx, m in enumerate(mentions)
+                 if not m.get("virtual") and m["e"] <= tok.i]
+    positions += [(t, idx) for t, idx in links if t < tok.i]
+    positions.sort()
+    topic = is_pronoun or tok.dep_ in _SUBJ_DEPS
     for back in range(0, _MAX_SENT_BACK + 1):
         sj = si - back
         if sj < 0:
             break
         cands = []
-        for idx, m in enumerate(mentions):
-            if m.get("virtual") or m["type"] != type_ or m["agency"]:
+        for pos, idx in positions:
+            m = mentions[idx]
+            if m["type"] != type_ or m["agency"] or sent_of.get(pos) != sj:
                 continue
-            if sent_of.get(m["s"]) != sj or m["e"] > tok.i:
-                continue
-            head = _mention_root(tok.doc, m)
+            head = doc[pos]
             if back == 0 and not possessive and head.dep_ in _SUBJ_DEPS and head.head.i == verb.i:
                 # a non-possessive pronoun or a description is not the subject of its own verb
                 continue
-            if back == 0 and not is_pronoun and head.head.i == verb.i:
+            if back == 0 and not is_pronoun and (head.head.i == verb.i or head.dep_ not in _SUBJ_DEPS):
+                # a description rarely points inside its own sentence, except to the
+                # subject of another clause ("X said the company would ...")
                 continue
             cands.append((idx, head))
         if not cands:
             continue
         subjects = [c for c in cands if c[1].dep_ in _SUBJ_DEPS]
-        pick = subjects[0] if subjects else cands[-1]
-        if back == 0 and not subjects:
-            pick = cands[-1]
+        pick = (subjects[0] if subjects else cands[-1]) if topic else cands[-1]
         return pick[0]
+    return None
+
+
+def _mention_at(mentions: list[dict], tok_i: int, links: list[list[int]]) -> int | None:
+    for idx, m in enumerate(mentions):
+        if not m.get("virtual") and m["s"] <= tok_i < m["e"]:
+            return idx
+    for t, idx in links:
+        if t == tok_i:
+            return idx
     return None
 
 

@@ -384,6 +384,9 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
             out.append(_mention(ent, entry.name, entry.type, entry.wikidata, "gaz"))
             continue
         short = _earlier_full_name(out, text, type_)
+        if short is None and len(text.split()) == 1:
+            # NER often tags a lone surname as ORG ("with Sutskever")
+            short = _earlier_full_name(out, text, "Person?")
         if short is not None:
             out.append(_mention(ent, short["name"], short["type"], short["qid"], "short"))
             continue

@@ -111,6 +111,32 @@ def make_relations(nlp: Language, name: str, triggers_path: str | None) -> _Rela
     return _RelationsComponent(triggers_path)
 
 
+# "co-founded" split at the hyphen parses as three words ("co/relcl -/acl founded/acl") and
+# loses its subject; kept whole, the tagger reads it as the verb it is.
+# The lemma given is the stem's, so "co-founded" triggers what "founded" triggers.
+_PREFIXED_STEMS = {
+    "founded": "found", "founder": "founder", "founders": "founder", "found": "found",
+    "founds": "found", "founding": "found", "led": "lead", "lead": "lead", "leads": "lead",
+    "leading": "lead", "head": "head", "heads": "head", "headed": "head", "chair": "chair",
+    "chairs": "chair", "chaired": "chair", "owned": "own", "owner": "owner", "owners": "owner",
+    "invest": "invest", "invested": "invest", "investor": "investor", "investors": "investor",
+    "developed": "develop", "develop": "develop", "developer": "developer", "created": "create",
+    "creator": "creator",
+}
+
+
+def _keep_prefixed_words(nlp: Language) -> None:
+    """Keep "co-founded", "Co-founder" one token, lemmatized as the bare stem."""
+    patterns = []
+    for stem, lemma in _PREFIXED_STEMS.items():
+        for prefix in ("co-", "Co-"):
+            word = prefix + stem
+            nlp.tokenizer.add_special_case(word, [{"ORTH": word}])
+            patterns.append({"patterns": [[{"ORTH": word}]], "attrs": {"LEMMA": lemma}})
+    if "attribute_ruler" in nlp.pipe_names:
+        nlp.get_pipe("attribute_ruler").add_patterns(patterns)
+
+
 def build_nlp(*, gazetteer_path: str | None = None, triggers_path: str | None = None) -> Language:
     """Load the English model and add our components in their one declared order.
 
@@ -122,6 +148,7 @@ def build_nlp(*, gazetteer_path: str | None = None, triggers_path: str | None = 
         The spaCy pipeline.
     """
     nlp = spacy.load(MODEL_NAME)
+    _keep_prefixed_words(nlp)
     gp = str(gazetteer_path) if gazetteer_path else None
     nlp.add_pipe("aikg_sentences_v1", name="aikg_sentences", before="parser")
     nlp.add_pipe("aikg_gazetteer_v1", name="aikg_gazetteer", before="ner", config={"gazetteer_path": gp})

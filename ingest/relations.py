@@ -61,6 +61,8 @@ _SUPPORT_UP = {"^dobj", "^attr", "^oprd", "^xcomp", "^pobj", "^ccomp", "^acomp"}
 # Labels through which a verb trigger inherits the subject of a governing verb:
 # "agreed to acquire" (xcomp), "built and released" (conj).
 _CONTROL_UP = {"^xcomp", "^conj", "^advcl"}
+# Prepositions that frame a whole clause as part of an arrangement
+_FRAME_PREPS = {"^prep:under", "^prep:through", "^prep:via"}
 _WH = {"which", "who", "that", "whom"}
 # Noun-phrase-internal links that keep the path inside one argument ("Anthropic, DeepMind
 # and Meta"): dropped when walking down to an argument.
@@ -188,16 +190,43 @@ def arm(t, h) -> tuple[str, int] | None:
     Returns:
         ``(label, steps)``, or None when the path is too long to trust.
     """
+    if t.i == h.i:
+        return ("self", 0)  # "the ChatGPT maker": the description holds the role itself
     p = _path(t, h)
     if p is None:
         return None
     up, down = p
+    is_noun = t.pos_ in ("NOUN", "PROPN")
+    if is_noun and up and up[0].dep_ == "conj" and up[0].head.pos_ in ("NOUN", "PROPN") and not _has_det(t):
+        # "co-founder and chief executive of X": coordinated role nouns share arguments
+        up = up[1:]
+    if is_noun and not up and len(down) > 1 and down[0].dep_ == "conj" and down[0].pos_ == "NOUN" \
+            and not _has_det(down[0]) and down[1].dep_ == "prep":
+        down = down[1:]
+    if len(down) > 1 and down[-1].dep_ in ("compound", "nmod") and down[-2].pos_ == "NOUN" \
+            and down[-2].dep_ != "compound":
+        # "use AWS Trainium chips": the name classifies the noun that fills the slot
+        down = down[:-1]
     ups = ["^" + (("prep:" + u.lower_) if u.dep_ == "prep" else u.dep_) for u in up]
     downs = []
+    skip_of = False
     for k, d in enumerate(down):
-        if d.dep_ in ("dobj", "npadvmod", "attr") and k < len(down) - 1 and _is_amount(d):
-            continue  # "invested $10 billion in OpenAI": the amount carries the preposition
+        last = k == len(down) - 1
+        if skip_of and d.dep_ == "prep" and d.lower_ == "of":
+            skip_of = False
+            continue
+        skip_of = False
+        if d.dep_ in ("dobj", "npadvmod", "attr", "nsubjpass", "nsubj", "pobj") and not last and _is_amount(d):
+            # "invested $10 billion in OpenAI", "acquired the rest of Windsurf": the
+            # amount or part carries the preposition that names the argument
+            skip_of = d.lower_ not in ("billion", "million") and d.ent_type_ != "MONEY"
+            continue
+        if d.dep_ == "prep" and not last and k > 0 and (
+                d.lower_ in ("including", "like") or (d.lower_ == "as" and any(c.lower_ == "such" for c in d.children))):
+            continue  # "from investors including A and B": the list names the argument
         if d.dep_ in _COORD and k > 0:
+            if any(c.dep_ == "case" for c in d.children):
+                return None  # "with Inflection and Google's with ...": a gapped clause, not a conjunct
             continue  # coordination inside the argument phrase
         if d.dep_ == "appos" and k > 0:
             continue  # "in OpenAI, the San Francisco lab": the lab is the same argument
@@ -212,8 +241,16 @@ def arm(t, h) -> tuple[str, int] | None:
     return label, steps
 
 
+_PARTS = {"billion", "million", "rest", "most", "part", "majority", "remainder", "portion", "assets",
+          "asset", "bulk", "share", "shares", "stake", "all", "much", "some", "half", "parts"}
+
+
+def _has_det(tok) -> bool:
+    return any(c.dep_ == "det" for c in tok.children)
+
+
 def _is_amount(tok) -> bool:
-    return tok.ent_type_ == "MONEY" or tok.like_num or tok.lower_ in ("billion", "million", "stake", "share")
+    return tok.ent_type_ == "MONEY" or tok.like_num or tok.lower_ in _PARTS
 
 
 def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
@@ -230,6 +267,8 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         return ">".join(downs)
     is_verb = t.pos_ in ("VERB", "AUX")
     # h governs t: relative clause, participle, apposition, compound
+    if not downs and len(ups) > 1 and ups[0] in ("^amod", "^acl") and all(u in ("^compound", "^appos") for u in ups[1:]):
+        ups = ups[:1]  # "the Microsoft-backed startup OpenAI": the common noun names no one else
     if not downs:
         if len(ups) == 1:
             u = ups[0]
@@ -245,8 +284,12 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         return None
     if is_verb:
         k = 0
-        while k < len(ups) and ups[k] in _CONTROL_UP:
+        infinitival = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+        while k < len(ups) and (ups[k] in _CONTROL_UP or (infinitival and (
+                ups[k] == "^acl" or ups[k] in _SUPPORT_UP or ups[k].startswith("^prep:")))):
             k += 1
+        if infinitival and ups == ["^acl"] and downs == ["poss"]:
+            return "nsubj"  # "X's plan to acquire Y"
         if k == len(ups) and k > 0 and downs == ["nsubj"] and not _has_subject(t):
             return "nsubj"
         if k == len(ups) and k > 0 and downs == ["nsubjpass"] and not _has_subject(t):
@@ -257,7 +300,12 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
     # noun trigger reached from a support verb's subject
     if downs in (["nsubj"], ["nsubjpass"]) and all(u in _SUPPORT_UP or u.startswith("^prep:") for u in ups):
         verb = up_tokens[-1].head
+        if len(ups) >= 2 and ups[-1] in _FRAME_PREPS:
+            return "sup_subj:*"  # "Under the partnership with Y, X will ..."
         return "sup_subj:" + verb.lemma_
+    # "Perplexity's investors include Jeff Bezos": the role noun is the subject of "include"
+    if ups == ["^nsubj"] and downs == ["dobj"] and up_tokens[-1].head.lemma_ in ("include", "be"):
+        return "incl_obj"
     # "Anthropic named AWS its cloud provider": the naming verb's object holds the role
     if ups == ["^oprd"] and downs == ["dobj"]:
         return "oprd_obj"
@@ -277,6 +325,10 @@ def _clause_chain(t) -> list:
     chain = [t]
     cur = t
     while cur.head.i != cur.i:
+        if cur.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children):
+            cur = cur.head  # "plans to acquire": the noun governs the infinitive
+            chain.append(cur)
+            continue
         if cur.dep_ in ("relcl", "appos", "acl", "amod", "compound", "poss", "nsubj", "nsubjpass", "parataxis"):
             break
         cur = cur.head
@@ -448,7 +500,9 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
                         if rel is not None:
                             _keep(out, rel)
         _possessive_develops(doc, sent, sent_args, mentions, out)
-    return list(out.values())
+    leads = {(r["s"], r["o"], r["ss"]) for r in out.values() if r["p"] in ("leads", "founded")}
+    # a leader or founder is also on staff; saying so again adds nothing
+    return [r for r in out.values() if not (r["p"] == "worksFor" and (r["s"], r["o"], r["ss"]) in leads)]
 
 
 def _fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
@@ -458,7 +512,7 @@ def _fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
             return True
         if arm_label.startswith("sup_subj:"):
             verb = arm_label.split(":", 1)[1]
-            return "sup_subj" in allowed and verb in lexicon.support_verbs
+            return "sup_subj" in allowed and (verb == "*" or verb in lexicon.support_verbs)
         return False
 
     if arm1 == arm2:
