@@ -749,7 +749,7 @@ _PAGE_JS = r"""
     clearPanel();
     panel.setAttribute("data-kind", "node");
     panel.appendChild(el("h2", n.label));
-    panel.appendChild(el("p", (n.type || "unknown type") + " \u00b7 " + n.degree + " relations", "facts"));
+    panel.appendChild(el("p", (n.type || "unknown type") + " \u00b7 " + n.degree + (n.degree === 1 ? " relation" : " relations"), "facts"));
     if (n.aliases && n.aliases.length) panel.appendChild(el("p", "Also: " + n.aliases.join(", "), "facts"));
     if (n.wikidata && /^Q[0-9]+$/.test(n.wikidata)) {
       var w = el("p", null, "facts");
@@ -985,6 +985,7 @@ _PAGE_JS = r"""
   });
   var search = document.getElementById("search");
   var searchMsg = document.getElementById("search-msg");
+  var navigating = false;
   function centre(text) {
     searchMsg.textContent = "";
     var id = findNode(text);
@@ -993,6 +994,9 @@ _PAGE_JS = r"""
       network.selectNodes([id]);
       showNode(id);
     } else if (!CONFIG.standalone && text.trim()) {
+      // Enter and the change that follows it both land here: navigate once.
+      if (navigating) return;
+      navigating = true;
       var q = new URLSearchParams(queryString());
       q.set("focus", text.trim());
       q.set("depth", q.get("depth") || "1");

@@ -1,0 +1,134 @@
+"""Headless Chromium (Debian's package) driven by Playwright, and the pages it opens.
+
+Playwright's own browser download is not used: the system ``/usr/bin/chromium`` is
+launched through ``executable_path``. Every request a page makes is recorded, and any
+that leaves the page's own server is aborted and reported by the tests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser import sample
+
+CHROMIUM = os.environ.get("AIKG_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """The browser, launched once per session."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watched:
+    """A page and what happened on it."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def foreign(self, allowed_origin: str | None) -> list[str]:
+        """Return the requests that went anywhere but the page's own file or server."""
+        out = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in ("file", "data", "blob", "about"):
+                continue
+            if allowed_origin and f"{parts.scheme}://{parts.netloc}" == allowed_origin:
+                continue
+            out.append(url)
+        return out + self.blocked
+
+
+def open_watched(chromium, allowed_origin: str | None = None) -> Watched:
+    context = chromium.new_context(viewport={"width": 1400, "height": 850})
+    page = context.new_page()
+    w = Watched(page)
+
+    def route(r):
+        parts = urlsplit(r.request.url)
+        if parts.scheme in ("file", "data", "blob") or (
+                allowed_origin and f"{parts.scheme}://{parts.netloc}" == allowed_origin):
+            r.continue_()
+        else:
+            w.blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("request", lambda req: w.requests.append(req.url))
+    page.on("console", lambda m: w.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: w.errors.append(str(exc)))
+
+    def on_dialog(d):
+        w.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+    return w
+
+
+@pytest.fixture
+def watched(chromium) -> Iterator[callable]:
+    """Open pages in fresh contexts; each is closed after the test."""
+    opened: list[Watched] = []
+
+    def make(allowed_origin: str | None = None) -> Watched:
+        w = open_watched(chromium, allowed_origin)
+        opened.append(w)
+        return w
+
+    yield make
+    for w in opened:
+        w.page.context.close()
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> Path:
+    return sample.build_store(tmp_path_factory.mktemp("viz") / "store")
+
+
+@pytest.fixture(scope="session")
+def standalone_page(sample_store: Path, tmp_path_factory) -> Path:
+    """The page ``aikg viz`` writes for the sample store."""
+    import typer
+    from typer.testing import CliRunner
+
+    from kg.cli_viz import viz
+
+    app = typer.Typer()
+    app.command()(viz)
+    out = tmp_path_factory.mktemp("page") / "graph.html"
+    result = CliRunner().invoke(app, ["--store", str(sample_store), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="session")
+def graph_server(tmp_path_factory):
+    """A real API server process over its own copy of the sample store."""
+    from tests.api.conftest import start_server, stop_server
+
+    store = sample.build_store(tmp_path_factory.mktemp("served-viz") / "store")
+    srv = start_server(store)
+    yield srv
+    stop_server(srv)
