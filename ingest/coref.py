@@ -77,6 +77,12 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list[int]]:
                 if idx is not None:
                     links.append([tok.i, idx])
             continue
+        if (type_ is not None or target is not None) and tok.dep_ == "appos":
+            # "Cognition, the maker of Devin": an apposition describes its head
+            idx = _mention_at(mentions, tok.head.i, links)
+            if idx is not None:
+                links.append([tok.i, idx])
+            continue
         if target is not None:
             idx = _find_or_add(mentions, target, tok)
             links.append([tok.i, idx])
@@ -168,6 +174,9 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
         if not cands:
             continue
         subjects = [c for c in cands if c[1].dep_ in _SUBJ_DEPS]
+        own = [c for c in subjects if c[1].head.i == verb.i]
+        if back == 0 and possessive and own:
+            return own[-1][0]  # "Google is folding its models": its own clause's subject
         pick = (subjects[0] if subjects else cands[-1]) if topic else cands[-1]
         return pick[0]
     return None

@@ -303,6 +303,9 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         if len(ups) >= 2 and ups[-1] in _FRAME_PREPS:
             return "sup_subj:*"  # "Under the partnership with Y, X will ..."
         return "sup_subj:" + verb.lemma_
+    # "took a stake in X": the parser often hangs the noun's preposition on the verb
+    if ups == ["^dobj"] and len(downs) == 1 and downs[0].startswith("prep:"):
+        return downs[0]
     # "Perplexity's investors include Jeff Bezos": the role noun is the subject of "include"
     if ups == ["^nsubj"] and downs == ["dobj"] and up_tokens[-1].head.lemma_ in ("include", "be"):
         return "incl_obj"
@@ -470,8 +473,6 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
                 continue
             arms = {}
             for h, idx, src in sent_args:
-                if h.i == tok.i:
-                    continue
                 a = arm(tok, h)
                 if a is not None:
                     arms[h.i] = a
@@ -500,6 +501,7 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
                         if rel is not None:
                             _keep(out, rel)
         _possessive_develops(doc, sent, sent_args, mentions, out)
+        _title_relations(doc, sent, sent_args, mentions, lexicon, out)
     leads = {(r["s"], r["o"], r["ss"]) for r in out.values() if r["p"] in ("leads", "founded")}
     # a leader or founder is also on staff; saying so again adds nothing
     return [r for r in out.values() if not (r["p"] == "worksFor" and (r["s"], r["o"], r["ss"]) in leads)]
@@ -580,3 +582,90 @@ def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
                 "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
                 "trigger": "'s",
             })
+
+
+# Words that may sit inside a title between an organization and a name without being a
+# role noun themselves ("Silo AI's chief executive and co-founder Peter Sarlin").
+_TITLE_GLUE = {"and", "&", "chief", "senior", "executive", "vice", "interim", "acting", "co",
+               "founding", "former", "then", "longtime", "general", "deputy", "principal",
+               "lead", "staff", "technical", "technology", "research", "product", "operating",
+               "financial", "science", "scientific", "managing", "global", "ai", "machine",
+               "learning", "engineering", "its", "his", "her"}
+_TITLE_PREDICATES = ("leads", "founded", "worksFor")
+
+
+def _title_relations(doc, sent, sent_args, mentions, lexicon: Lexicon, out: dict) -> None:
+    """Add role relations for the title construction "<Org>('s) <title> <Person>".
+
+    The small model often mis-parses "Anthropic chief executive Dario Amodei" (the name of
+    the company as an adjective), so this reads the surface order instead: a run of
+    lowercase title words holding at least one role noun of the lexicon, directly between
+    an organization (or a possessive pronoun resolved to one) and a person.
+    """
+    arg_at = {h.i: (idx, src) for h, idx, src in sent_args}
+    starts = {}
+    for h, idx, src in sent_args:
+        if src != "coref":
+            m = mentions[idx]
+            starts[m["s"]] = (idx, src, m["e"])
+    roots_done: dict[int, list] = {}
+    for h, idx, src in sorted(sent_args, key=lambda a: a[0].i):
+        m = mentions[idx]
+        if m["type"] != _PER or src == "coref":
+            continue
+        roles, owner = _title_before(doc, sent, m["s"], arg_at, mentions, lexicon)
+        head_roles, head_owner = roots_done.get(h.head.i, ([], None)) if h.dep_ == "conj" else ([], None)
+        if not roles and doc[m["s"] - 1].lower_ in ("and", ","):
+            roles, owner = head_roles, head_owner  # "co-founders Imran Chaudhri and Bethany Bongiorno"
+        elif roles and owner is None:
+            owner = head_owner  # "Windsurf chief executive Varun Mohan, co-founder Douglas Chen"
+        roots_done[h.i] = (roles, owner)
+        found = [(tr, owner[0], owner[1]) for tr in roles] if owner is not None else []
+        for trig, o_idx, o_src in found:
+            if mentions[o_idx]["name"] == m["name"]:
+                continue
+            _keep(out, {
+                "s": idx, "o": o_idx, "p": trig.predicate,
+                "c": _confidence(trig.weight * 0.95, 2, src, o_src, False), "h": False,
+                "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
+                "trigger": "title",
+            })
+
+
+def _title_before(doc, sent, start: int, arg_at: dict, mentions, lexicon: Lexicon) -> list:
+    j = start - 1
+    roles = []
+    while j >= sent.start and start - j <= 6:
+        t = doc[j]
+        trigs = [tr for tr in lexicon.by_lemma.get((t.lemma_.lower(), "NOUN"), ())
+                 if tr.predicate in _TITLE_PREDICATES and _trigger_matches(t, tr)]
+        if trigs:
+            roles.append((t, trigs))
+        elif t.lower_ in ("its", "his", "her"):
+            break
+        elif not (t.lower_ in _TITLE_GLUE or t.text in ("-",)):
+            break
+        j -= 1
+    if not roles:
+        return [], None
+    seen = set()
+    trig_list = []
+    for t, trigs in roles:
+        for tr in trigs:
+            if tr.predicate not in seen:
+                seen.add(tr.predicate)
+                trig_list.append(tr)
+    if j < sent.start:
+        return trig_list, None
+    org_tok = doc[j]
+    if org_tok.tag_ == "POS" and j - 1 >= sent.start:
+        org_tok = doc[j - 1]
+    owner = None
+    for k, (idx, src) in arg_at.items():
+        m = mentions[idx]
+        if m["type"] != _ORG:
+            continue
+        if (src == "coref" and k == org_tok.i) or (src != "coref" and m["s"] <= org_tok.i < m["e"]):
+            owner = (idx, src)
+            break
+    return trig_list, owner
