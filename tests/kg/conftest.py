@@ -107,3 +107,25 @@ def world(tmp_path):
     store = build_store(tmp_path / "store")
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory):
+    """The sample corpus (examples/articles) through the real NLP pipeline, once per session.
+
+    Read-only use only: tests that write need their own store.
+    """
+    from pathlib import Path
+
+    from ingest.pipeline import Extractor
+    from ingest.readers import read_paths
+
+    corpus = Path(__file__).resolve().parents[2] / "examples" / "articles"
+    if not corpus.is_dir():
+        pytest.skip("examples/articles is missing")
+    extractor = Extractor()
+    store = LocalStore(tmp_path_factory.mktemp("sample") / "store")
+    summary = ingest(store, read_paths([str(corpus)]), lambda batch: list(extractor.extract_many(batch)))
+    assert summary.new >= 10 and not summary.skipped
+    yield store
+    store.close()

@@ -217,3 +217,19 @@ def test_export_command_writes_file(store_dir, tmp_path):
     out = tmp_path / "g.graphml"
     export_networkx_command(store_dir, "graphml", out)
     assert nx.read_graphml(out).nodes[MSFT]["label"] == "Microsoft"
+
+
+@pytest.mark.slow
+def test_sample_corpus_graph(sample_store):
+    G = to_networkx(sample_store)
+    # the corpus is about Microsoft and OpenAI; which of the two leads depends on extraction
+    assert {r["label"] for r in centrality(G, top=2)} == {"Microsoft", "OpenAI"}
+    hops = shortest_path(G, "Mistral AI", "Anthropic")
+    assert hops[0]["from_label"] == "Mistral AI" and hops[-1]["to_label"] == "Anthropic"
+    assert len(hops) <= 4
+    early = to_networkx(sample_store, as_of="2019-12-31")
+    assert early.has_edge(MSFT, OPENAI, "investsIn")
+    assert ENTITY + "mistral-ai" not in early
+    groups = communities(G)
+    mistral = next(g for g in groups if any(m["label"] == "Mistral AI" for m in g))
+    assert "Arthur Mensch" in {m["label"] for m in mistral}

@@ -167,3 +167,73 @@ def test_header_parsing_joins_continuation_lines():
 def test_predicates_param_accepts_every_predicate(world):
     for p in PREDICATES:
         run_named(world, "relation-evidence", {"subject": "Microsoft", "predicate": p, "object": "OpenAI"})
+
+
+# --- the sample corpus through the real pipeline: answers a reader of the articles expects
+
+
+def _on_sample(store, name, column, **params):
+    return {r[column] for r in rows(store, name, **params)}
+
+
+def _triples(store, name, **params):
+    return {(r.get("sLabel") or r.get("aLabel"), r["predicate"], r.get("oLabel") or r.get("bLabel"))
+            for r in rows(store, name, **params)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query, entity, column, expected", [
+    ("investors-of", "OpenAI", "investorLabel", {"Microsoft"}),
+    ("investors-of", "Anthropic", "investorLabel", {"Amazon", "Google"}),
+    ("leaders-of", "Microsoft", "personLabel", {"Satya Nadella"}),
+    ("leaders-of", "OpenAI", "personLabel", {"Sam Altman"}),
+    ("rivals-of", "OpenAI", "rivalLabel", {"Anthropic", "xAI"}),
+    ("partners-of", "Microsoft", "partnerLabel", {"OpenAI", "Mistral AI"}),
+    ("portfolio-of", "Amazon", "targetLabel", {"Anthropic"}),
+    pytest.param("rivals-of", "OpenAI", "rivalLabel", {"Google"}, marks=pytest.mark.xfail(
+        reason="article 11: 'OpenAI also appears alongside Google as a competitor in search' is not extracted")),
+    pytest.param("rivals-of", "Microsoft", "rivalLabel", {"OpenAI"}, marks=pytest.mark.xfail(
+        reason="article 11: 'Microsoft now names OpenAI among the companies it competes with' is not extracted")),
+    pytest.param("investors-of", "OpenAI", "investorLabel", {"Microsoft", "Nvidia", "SoftBank", "Thrive Capital"},
+                 marks=pytest.mark.xfail(reason="article 12: the backers of OpenAI's $6.6 billion round "
+                                                "('Thrive Capital led the round', 'So did Nvidia') are missed")),
+    pytest.param("investors-of", "Scale AI", "investorLabel", {"Meta"}, marks=pytest.mark.xfail(
+        reason="article 17: 'a significant investment from Meta' (nominal, passive) is not extracted")),
+    pytest.param("partners-of", "OpenAI", "partnerLabel", {"SoftBank", "Oracle"}, marks=pytest.mark.xfail(
+        reason="article 14: 'OpenAI, SoftBank and Oracle have formed a joint venture' is not extracted")),
+])
+def test_sample_corpus_answers(sample_store, query, entity, column, expected):
+    assert _on_sample(sample_store, query, column, entity=entity) >= expected
+
+
+@pytest.mark.slow
+def test_sample_corpus_lawsuits_and_deals(sample_store):
+    suits = _triples(sample_store, "disputes-and-lawsuits")
+    assert {("The New York Times", "sues", "OpenAI"), ("The New York Times", "sues", "Microsoft"),
+            ("Elon Musk", "sues", "OpenAI")} <= suits
+    assert ("xAI", "X") in {(r["buyerLabel"], r["targetLabel"]) for r in rows(sample_store, "acquisitions")}
+    founders = {(r["founderLabel"], r["orgLabel"]) for r in rows(sample_store, "founders")}
+    assert {("Arthur Mensch", "Mistral AI"), ("Mustafa Suleyman", "Inflection AI")} <= founders
+
+
+@pytest.mark.slow
+def test_sample_corpus_corroboration_and_as_of(sample_store):
+    corroborated = {(r["sLabel"], r["predicate"], r["oLabel"]): int(r["sources"])
+                    for r in rows(sample_store, "corroborated")}
+    assert corroborated[("Microsoft", "investsIn", "OpenAI")] >= 3
+    assert corroborated[("Sam Altman", "leads", "OpenAI")] >= 3
+    assert all(n >= 3 for n in corroborated.values())
+    in_2019 = _triples(sample_store, "as-of", date="2019-12-31")
+    assert ("Microsoft", "investsIn", "OpenAI") in in_2019
+    assert ("Microsoft", "partnersWith", "Mistral AI") not in in_2019
+    assert ("Microsoft", "partnersWith", "Mistral AI") in _triples(sample_store, "as-of", date="2024-03-01")
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(reason="precision: the leads trigger attaches Dario Amodei to Google (article 13), and "
+                          "'Tesla founded OpenAI' comes from a list of Musk's roles (article 01)")
+def test_sample_corpus_has_no_obvious_false_leaders_or_founders(sample_store):
+    assert "Dario Amodei" not in _on_sample(sample_store, "leaders-of", "personLabel", entity="Google")
+    founders_of_openai = {f for f, o in ((r["founderLabel"], r["orgLabel"]) for r in rows(sample_store, "founders"))
+                          if o == "OpenAI"}
+    assert "Tesla" not in founders_of_openai
