@@ -237,3 +237,46 @@ def test_sample_corpus_has_no_obvious_false_leaders_or_founders(sample_store):
     founders_of_openai = {f for f, o in ((r["founderLabel"], r["orgLabel"]) for r in rows(sample_store, "founders"))
                           if o == "OpenAI"}
     assert "Tesla" not in founders_of_openai
+
+
+@pytest.fixture
+def remote_world(world):
+    """A RemoteStore whose HTTP requests are answered by the local store's SPARQL engine.
+
+    Only the transport is faked: the query text goes out as a remote server would get
+    it (parameters bound by a VALUES block) and the SPARQL JSON answer is parsed back.
+    """
+    import httpx
+    import pyoxigraph as ox
+
+    from kg.remote import RemoteStore
+
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        text = request.content.decode("utf-8")
+        seen.append(text)
+        result = world.oxigraph.query(text)
+        body = result.serialize(format=ox.QueryResultsFormat.JSON)
+        return httpx.Response(200, content=body, headers={"Content-Type": "application/sparql-results+json"})
+
+    remote = RemoteStore("http://sparql.example/sparql")
+    remote._client = httpx.Client(transport=httpx.MockTransport(answer))
+    remote.seen = seen
+    yield remote
+    remote.close()
+
+
+def test_named_queries_and_projection_work_on_a_remote_store(remote_world):
+    from kg.analytics import resolve_entity, to_networkx
+
+    assert resolve_entity(remote_world, "msft") == "https://w3id.org/aikg/entity/microsoft"
+    assert labels(remote_world, "investments-as-of", "targetLabel", entity="Microsoft", date="2023-12-31") == ["OpenAI"]
+    (row,) = rows(remote_world, "corroborated")
+    assert (row["sources"], row["mentions"]) == ("3", "4")
+    assert labels(remote_world, "rivals-of", "rivalLabel", entity="Mistral") == ["OpenAI"]
+    assert rows(remote_world, "investors-of", entity='"} ; DROP ALL') == []
+    # the text went out escaped inside a literal, never as query syntax
+    assert any('"\\"} ; DROP ALL"' in q for q in remote_world.seen)
+    G = to_networkx(remote_world, as_of="2020-01-01")
+    assert sorted(k for _, _, k in G.edges(keys=True)) == ["investsIn", "suppliesTo"]
