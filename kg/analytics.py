@@ -75,7 +75,7 @@ _PREFIXES = (
 # vocabulary) written as terms by pyoxigraph, never user text.
 _EDGES = _PREFIXES + """
 SELECT ?s ?p ?o (COUNT(DISTINCT ?art) AS ?sources) (COUNT(?st) AS ?mentions)
-       (MIN(?dmin) AS ?first) (MAX(?dmax) AS ?last) (MAX(?c) AS ?confidence)
+       (MIN(?dmin) AS ?first) (MAX(?dmax) AS ?last) (MAX(?cmax) AS ?confidence)
        (SUM(IF(COALESCE(?h, false), 0, 1)) AS ?plain)
 WHERE {{
   VALUES ?p {{ {predicates} }}
@@ -85,10 +85,11 @@ WHERE {{
   OPTIONAL {{ ?st aikg:confidence ?c }}
   OPTIONAL {{ ?st aikg:hedged ?h }}
   {filters}
-  # MIN/MAX over a group with an unbound value are unbound: undated mentions get
-  # sentinels that never win, so an edge keeps the dates of its dated sources.
+  # MIN/MAX over a group with an unbound value are unbound: undated (or unscored)
+  # mentions get sentinels that never win, so an edge keeps its dated sources' dates.
   BIND(COALESCE(STR(?d), "9999-12-31~") AS ?dmin)
   BIND(COALESCE(STR(?d), "") AS ?dmax)
+  BIND(COALESCE(?c, -1.0) AS ?cmax)
 }}
 GROUP BY ?s ?p ?o
 """
@@ -194,7 +195,7 @@ def to_networkx(store: StoreLike, *, predicates: Iterable[str] | None = None,
             "mentions": int(row["mentions"].value),
             "first": _date_or_none(row["first"]),
             "last": _date_or_none(row["last"]),
-            "confidence": float(row["confidence"].value) if row["confidence"] is not None else None,
+            "confidence": _confidence_or_none(row["confidence"]),
             "hedged": int(row["plain"].value) == 0,
         }))
     if not edges:
@@ -215,6 +216,11 @@ def to_networkx(store: StoreLike, *, predicates: Iterable[str] | None = None,
 def _date_or_none(term: ox.Literal | None) -> str | None:
     value = term.value if term is not None else ""
     return value[:10] if value and not value.endswith("~") else None
+
+
+def _confidence_or_none(term: ox.Literal | None) -> float | None:
+    value = float(term.value) if term is not None else -1.0
+    return value if value >= 0 else None
 
 
 def _fallback_info(iri: str) -> dict:
