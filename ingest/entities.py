@@ -327,6 +327,8 @@ def _org_context(tokens: list) -> bool:
         return True
     if root.dep_ == "pobj" and root.head.lower_ in ("of", "at") and root.head.head.lower_ in _ROLE_WORDS:
         return True
+    if any(t.lower_.strip(".") in _CORP_SUFFIXES for t in tokens[1:]):
+        return True
     nxt = tokens[-1].nbor(1) if tokens[-1].i + 1 < len(tokens[-1].doc) else None
     return nxt is not None and nxt.lower_.strip(".") in ("inc", "corp", "ltd", "llc")
 
