@@ -410,13 +410,14 @@ def shortest_path(G: nx.MultiDiGraph, a: str, b: str, max_length: int = 6) -> li
     if u == v:
         return []
     U = _undirected(G)
+    names = f"{G.nodes[u].get('label', u)} and {G.nodes[v].get('label', v)}"
     try:
         nodes = nx.shortest_path(U, u, v)
     except nx.NetworkXNoPath:
-        raise NotFoundError(f"no path between {a!r} and {b!r}") from None
+        raise NotFoundError(f"no chain of relations links {names}") from None
     if len(nodes) - 1 > max_length:
         raise NotFoundError(
-            f"no path between {a!r} and {b!r} of at most {max_length} steps "
+            f"no chain of at most {max_length} relations links {names} "
             f"(the shortest has {len(nodes) - 1})"
         )
     hops = []
