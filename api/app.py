@@ -67,6 +67,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.write_lock = threading.Lock()
     app.state.extractor = None
     app.state.extractor_lock = threading.Lock()
+    app.state.generation = 0
+    app.state.graph_cache = None
+    app.state.graph_lock = threading.Lock()
     errors.install(app)
     app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
     _include_routers(app)
@@ -74,14 +77,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _include_routers(app: FastAPI) -> None:
-    from api.routes import sparql
+    from api.routes import analytics, articles, entities, graph, relations, sparql
 
-    app.include_router(sparql.router)
-    for name in ("articles", "entities", "relations", "analytics", "pages"):
-        if find_spec(f"api.routes.{name}"):
-            module = __import__(f"api.routes.{name}", fromlist=["router"])
-            app.include_router(module.router)
-    if find_spec("api.routes.graph"):
-        from api.routes import graph
+    for module in (sparql, articles, entities, relations, analytics, graph):
+        app.include_router(module.router)
+    if find_spec("api.routes.pages"):
+        from api.routes import pages
 
-        app.include_router(graph.router)
+        app.include_router(pages.router)

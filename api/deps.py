@@ -75,3 +75,38 @@ RunnerDep = Annotated[QueryRunner, Depends(get_runner)]
 WriteLockDep = Annotated[threading.Lock, Depends(get_write_lock)]
 ExtractDep = Annotated[Extract, Depends(get_extract)]
 TokenDep = Depends(require_token)
+
+
+def note_write(request: Request) -> None:
+    """Record that the store changed, so cached projections are rebuilt."""
+    request.app.state.generation += 1
+
+
+def projection(request: Request, store: Store, **filters):
+    """Return the networkx projection of the relations (kg.analytics.to_networkx).
+
+    The unfiltered projection of the embedded store is cached until the next write
+    through this app (every write to it goes through this process: it holds the lock).
+
+    Args:
+        filters: keyword arguments of ``to_networkx``; None means not given.
+
+    Raises:
+        ValueError: a filter is invalid (an unknown predicate, a bad date).
+    """
+    from kg.analytics import to_networkx
+    from kg.store import LocalStore
+
+    state = request.app.state
+    active = {k: v for k, v in filters.items() if v is not None}
+    if active or not isinstance(store, LocalStore):
+        return to_networkx(store, **active)
+    with state.graph_lock:
+        cached = state.graph_cache
+        if cached is not None and cached[0] == state.generation:
+            return cached[1]
+        generation = state.generation
+    G = to_networkx(store)
+    with state.graph_lock:
+        state.graph_cache = (generation, G)
+    return G

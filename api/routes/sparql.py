@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from api.deps import RunnerDep, StoreDep, WriteLockDep, require_token
+from api.deps import RunnerDep, StoreDep, WriteLockDep, note_write, require_token
 from api.sparql import QueryRequest, looks_like_update
 from kg.errors import QuerySyntaxError
 
@@ -203,5 +203,6 @@ async def sparql_update(request: Request, store: StoreDep, lock: WriteLockDep) -
             store.update(text)
 
     await run_in_threadpool(apply)
+    note_write(request)
     log.info("applied a SPARQL update of %d characters", len(text))
     return Response(status_code=204)

@@ -1,0 +1,430 @@
+"""The reads and the article ingest behind the REST routes and pages.
+
+Every value a user sends reaches SPARQL as a bound term (``substitutions``); the only
+text formatted into queries is LIMIT/OFFSET integers the routes already validated.
+Relation-level figures (sources, first/last dates) come from the statement nodes, like
+:func:`kg.analytics.to_networkx`, so the REST API and the analytics agree.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+import pyoxigraph as ox
+
+from api.deps import Extract
+from kg.errors import NotFoundError
+from kg.loader import existing_ids, find_articles, graphs_for_urls, ingest
+from kg.mapping import oriented
+from kg.model import ENTITY_TYPES, SYMMETRIC_PREDICATES, Article, Extraction, slugify
+from kg.namespaces import ARTICLE, ENTITY, ONTOLOGY, WD, article_iri, entity_iri, sparql_prologue
+from kg.store import Store
+
+log = logging.getLogger(__name__)
+
+_P = sparql_prologue()
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _v(row: ox.QuerySolution, name: str) -> str | None:
+    term = row[name]
+    return term.value if term is not None else None
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def ref(iri: str, label: str | None = None, etype: str | None = None) -> dict:
+    """Return the JSON of an entity reference."""
+    slug = iri.removeprefix(ENTITY)
+    return {"slug": slug, "iri": iri, "label": label or slug, "type": etype}
+
+
+def local(iri: str | None) -> str | None:
+    """Return the local name of an aikg ontology term."""
+    return iri.removeprefix(ONTOLOGY) if iri else None
+
+
+# ---------------------------------------------------------------- articles
+
+_ARTICLES = _P + """
+SELECT ?a ?id ?title ?url ?published (COUNT(DISTINCT ?st) AS ?relations) WHERE {
+  ?a a aikg:Article ; aikg:sha256 ?id .
+  OPTIONAL { ?a dcterms:title ?title }
+  OPTIONAL { ?a schema:url ?url }
+  OPTIONAL { ?a dcterms:issued ?published }
+  OPTIONAL { ?st prov:wasDerivedFrom ?a }
+}
+GROUP BY ?a ?id ?title ?url ?published
+ORDER BY DESC(COALESCE(STR(?published), "")) ?id
+"""
+_ARTICLE_COUNT = _P + "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a aikg:Article }"
+_ARTICLE = _P + """
+SELECT ?id ?title ?url ?published ?ingested WHERE {
+  GRAPH ?a { ?a aikg:sha256 ?id .
+    OPTIONAL { ?a dcterms:title ?title }
+    OPTIONAL { ?a schema:url ?url }
+    OPTIONAL { ?a dcterms:issued ?published }
+    OPTIONAL { ?a aikg:ingestedAt ?ingested } }
+}
+"""
+_MENTIONS = _P + """
+SELECT ?st ?s ?p ?o ?sl ?ol ?stype ?otype ?evidence ?conf ?hedged ?start ?end ?amount WHERE {
+  GRAPH ?a {
+    ?st prov:wasDerivedFrom ?a ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; aikg:evidence ?evidence .
+    OPTIONAL { ?st aikg:confidence ?conf }
+    OPTIONAL { ?st aikg:hedged ?hedged }
+    OPTIONAL { ?st aikg:charStart ?start }
+    OPTIONAL { ?st aikg:charEnd ?end }
+    OPTIONAL { ?st aikg:amount ?amount }
+    OPTIONAL { ?s rdfs:label ?sl }
+    OPTIONAL { ?o rdfs:label ?ol }
+    OPTIONAL { ?s a ?stype }
+    OPTIONAL { ?o a ?otype }
+  }
+}
+ORDER BY ?start ?st
+"""
+
+
+def count_articles(store: Store) -> int:
+    """Return how many articles the store holds."""
+    for row in store.query(_ARTICLE_COUNT):
+        return int(row["n"].value)
+    return 0
+
+
+def list_articles(store: Store, limit: int, offset: int) -> list[dict]:
+    """Return a page of articles, newest first, with their relation counts."""
+    out = []
+    for row in store.query(_ARTICLES + f"LIMIT {int(limit)} OFFSET {int(offset)}"):
+        out.append({
+            "id": _v(row, "id"), "title": _v(row, "title"), "url": _v(row, "url"),
+            "published": _day(_v(row, "published")), "relations": int(row["relations"].value),
+        })
+    return out
+
+
+def resolve_article(store: Store, ref_text: str) -> ox.NamedNode:
+    """Return the graph of the article an id (or 8+ hex prefix) names.
+
+    Raises:
+        NotFoundError: no article, or a prefix shared by several.
+    """
+    text = ref_text.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{8,64}", text):
+        raise NotFoundError(f"no article {ref_text!r}: an article id is its sha256 (64 hex digits, or 8+ as a prefix)")
+    graphs = find_articles(store, text)
+    if not graphs:
+        raise NotFoundError(f"no article {ref_text!r}")
+    if len(graphs) > 1:
+        raise NotFoundError(f"{ref_text!r} is the prefix of {len(graphs)} articles: give more digits")
+    return graphs[0]
+
+
+def mentions(store: Store, graph: ox.NamedNode) -> list[dict]:
+    """Return the relation mentions an article's graph holds, in text order."""
+    out: dict[str, dict] = {}
+    for row in store.query(_MENTIONS, substitutions={"a": graph}):
+        key = _v(row, "st")
+        if key in out:
+            continue
+        out[key] = {
+            "subject": ref(_v(row, "s"), _v(row, "sl"), local(_v(row, "stype"))),
+            "predicate": local(_v(row, "p")),
+            "object": ref(_v(row, "o"), _v(row, "ol"), local(_v(row, "otype"))),
+            "confidence": _float(_v(row, "conf")),
+            "evidence": _v(row, "evidence"),
+            "hedged": _v(row, "hedged") == "true",
+            "amount": _v(row, "amount"),
+            "start": int(_v(row, "start")) if _v(row, "start") else None,
+            "end": int(_v(row, "end")) if _v(row, "end") else None,
+        }
+    return list(out.values())
+
+
+def get_article(store: Store, ref_text: str) -> dict:
+    """Return an article's metadata and its relations.
+
+    Raises:
+        NotFoundError: no such article.
+    """
+    graph = resolve_article(store, ref_text)
+    rows = list(store.query(_ARTICLE, substitutions={"a": graph}))
+    if not rows:
+        raise NotFoundError(f"no article {ref_text!r}")
+    row = rows[0]
+    found = mentions(store, graph)
+    return {
+        "id": _v(row, "id"), "iri": graph.value, "title": _v(row, "title"), "url": _v(row, "url"),
+        "published": _day(_v(row, "published")), "ingested_at": _v(row, "ingested"),
+        "relations": len(found), "mentions": found,
+    }
+
+
+def _mention_of(rel, article_published: date | None = None) -> dict:
+    s, o = oriented(rel)
+    return {
+        "subject": ref(entity_iri(s.slug).value, s.name, s.type),
+        "predicate": rel.predicate,
+        "object": ref(entity_iri(o.slug).value, o.name, o.type),
+        "confidence": round(float(rel.confidence), 4), "evidence": rel.sentence, "hedged": rel.hedged,
+        "amount": rel.amount, "start": rel.start, "end": rel.end,
+    }
+
+
+def ingest_articles(store: Store, articles: list[Article], extract: Extract, *, batch_size: int,
+                    validate=None) -> tuple[list[dict], list[str]]:
+    """Ingest articles and report, per article, its status and relations.
+
+    Returns:
+        (one dict per distinct article, in input order; shape violations dropped).
+
+    Raises:
+        StoreError: a batch failed to commit (earlier batches stay committed).
+    """
+    unique = list({a.id: a for a in articles}.values())
+    present = existing_ids(store, [a.id for a in unique])
+    old = graphs_for_urls(store, [a.url for a in unique if a.url and a.id not in present])
+    captured: dict[str, Extraction] = {}
+
+    def capture(batch: list[Article]) -> Iterator[Extraction]:
+        for ex in extract(batch):
+            captured[ex.article.id] = ex
+            yield ex
+
+    summary = ingest(store, unique, capture, batch_size=batch_size, validate=validate)
+    out = []
+    for a in unique:
+        if a.id in present:
+            status, rels = "unchanged", mentions(store, article_iri(a.id))
+        else:
+            stale = [g for g in old.get(a.url or "", []) if g != article_iri(a.id)]
+            status = "replaced" if stale else "new"
+            ex = captured.get(a.id)
+            rels = [_mention_of(r) for r in ex.relations] if ex else []
+        out.append({"id": a.id, "title": a.title, "url": a.url, "status": status, "relations": rels})
+    return out, summary.violations
+
+
+# ---------------------------------------------------------------- entities
+
+_SEARCH = _P + """
+SELECT ?e ?name ?k WHERE {
+  VALUES ?k { rdfs:label skos:altLabel }
+  ?e ?k ?name .
+  FILTER(STRSTARTS(STR(?e), STR(ent:)) && CONTAINS(LCASE(STR(?name)), LCASE(STR(?q))))
+}
+"""
+_ALL_ENTITIES = _P + """
+SELECT ?e ?name ?k WHERE {
+  VALUES ?k { rdfs:label }
+  ?e ?k ?name .
+  FILTER(STRSTARTS(STR(?e), STR(ent:)))
+}
+"""
+_ENTITY_PROPS = _P + """
+SELECT ?k ?v WHERE {
+  VALUES ?k { rdf:type rdfs:label skos:prefLabel skos:altLabel owl:sameAs }
+  ?e ?k ?v .
+}
+"""
+_ENTITY_PROPS_MANY = _P + """
+SELECT ?e ?k ?v WHERE {
+  VALUES ?k { rdf:type rdfs:label skos:altLabel owl:sameAs }
+  ?e ?k ?v .
+  FILTER(STRSTARTS(STR(?e), STR(ent:)))
+}
+"""
+
+
+def _props(rows: Iterable[ox.QuerySolution], key: str | None = None) -> dict[str, dict[str, list[str]]]:
+    out: dict[str, dict[str, list[str]]] = {}
+    for row in rows:
+        e = _v(row, key) if key else ""
+        k = _v(row, "k").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        vals = out.setdefault(e, {}).setdefault(k, [])
+        if _v(row, "v") not in vals:
+            vals.append(_v(row, "v"))
+    return out
+
+
+def _describe(iri: str, props: dict[str, list[str]]) -> dict:
+    types = [t.removeprefix(ONTOLOGY) for t in props.get("type", []) if t.startswith(ONTOLOGY)]
+    etype = next((t for t in ENTITY_TYPES if t in types), None)
+    labels = sorted(set(props.get("label", []) + props.get("prefLabel", [])), key=lambda s: (len(s), s))
+    label = labels[0] if labels else iri.removeprefix(ENTITY)
+    wikidata = sorted(v.removeprefix(WD) for v in props.get("sameAs", []) if v.startswith(WD))
+    aliases = sorted(set(props.get("altLabel", []) + labels[1:]) - {label})
+    return {**ref(iri, label, etype), "types": types, "labels": labels, "aliases": aliases,
+            "wikidata": wikidata[0] if wikidata else None}
+
+
+def search_entities(store: Store, q: str | None, etype: str | None, limit: int, offset: int
+                    ) -> tuple[list[dict], int]:
+    """Find entities by label or alias: exact matches, then prefixes, then substrings.
+
+    Args:
+        q: the text (case-insensitive); empty lists every entity by label.
+        etype: keep one entity type.
+
+    Returns:
+        (the page of entity dicts with ``match``, the total number of matches).
+    """
+    text = (q or "").strip()
+    if text:
+        rows = store.query(_SEARCH, substitutions={"q": ox.Literal(text)})
+    else:
+        rows = store.query(_ALL_ENTITIES)
+    want = text.casefold()
+    best: dict[str, tuple[int, str]] = {}
+    for row in rows:
+        name = _v(row, "name")
+        folded = name.casefold()
+        rank = 3 if not want else 0 if folded == want else 1 if folded.startswith(want) else 2
+        if rank == 2 and want not in folded:
+            continue  # SPARQL LCASE and casefold differ on a few letters (German sharp s)
+        e = _v(row, "e")
+        if e not in best or (rank, name) < best[e]:
+            best[e] = (rank, name)
+    props = _props(store.query(_ENTITY_PROPS_MANY), "e") if best else {}
+    found = []
+    for e, (rank, name) in best.items():
+        d = _describe(e, props.get(e, {}))
+        if etype and d["type"] != etype:
+            continue
+        d["match"] = ("exact", "prefix", "substring", "all")[rank]
+        found.append((rank, d["label"].casefold(), e, d))
+    found.sort(key=lambda t: t[:3])
+    page = [d for *_, d in found[offset:offset + limit]]
+    for d in page:
+        d.pop("types"), d.pop("labels")
+    return page, len(found)
+
+
+_ENTITY_STATEMENTS = _P + """
+SELECT ?st ?s ?p ?o ?evidence ?conf ?hedged ?date ?art ?title ?url WHERE {
+  { ?st rdf:subject ?e } UNION { ?st rdf:object ?e }
+  ?st a aikg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+      aikg:evidence ?evidence ; prov:wasDerivedFrom ?art .
+  OPTIONAL { ?st aikg:confidence ?conf }
+  OPTIONAL { ?st aikg:hedged ?hedged }
+  OPTIONAL { ?st dcterms:date ?date }
+  OPTIONAL { ?art dcterms:title ?title }
+  OPTIONAL { ?art schema:url ?url }
+}
+"""
+
+
+def entity_iri_for(slug: str) -> ox.NamedNode:
+    """Return the IRI of a slug.
+
+    Raises:
+        NotFoundError: the text cannot be a slug.
+    """
+    if not _SLUG.match(slug):
+        raise NotFoundError(f"no entity {slug!r}: a slug is lowercase letters, digits and hyphens "
+                            f"(e.g. {slugify(slug)!r})")
+    return entity_iri(slug)
+
+
+def get_entity(store: Store, slug: str, evidence_limit: int = 20) -> dict:
+    """Return an entity: types, labels, aliases, Wikidata, relations in and out with evidence.
+
+    Raises:
+        NotFoundError: no entity with this slug.
+    """
+    node = entity_iri_for(slug)
+    props = _props(store.query(_ENTITY_PROPS, substitutions={"e": node})).get("", {})
+    if not props:
+        raise NotFoundError(f"no entity {slug!r}")
+    out = _describe(node.value, props)
+    out["wikidata_url"] = WD + out["wikidata"] if out["wikidata"] else None
+    groups: dict[tuple[str, str, str], dict] = {}
+    seen: set[str] = set()
+    for row in store.query(_ENTITY_STATEMENTS, substitutions={"e": node}):
+        st = _v(row, "st")
+        if st in seen:
+            continue
+        seen.add(st)
+        s, p, o = _v(row, "s"), local(_v(row, "p")), _v(row, "o")
+        outward = s == node.value
+        if s == o:
+            outward = True
+        other = o if outward else s
+        direction = "out" if outward or p in SYMMETRIC_PREDICATES else "in"
+        g = groups.setdefault((direction, p, other), {
+            "direction": direction, "predicate": p, "other": other, "articles": set(), "dates": [],
+            "confidence": None, "evidence": [],
+        })
+        day = _day(_v(row, "date"))
+        conf = _float(_v(row, "conf"))
+        g["articles"].add(_v(row, "art"))
+        if day:
+            g["dates"].append(day)
+        if conf is not None:
+            g["confidence"] = max(conf, g["confidence"] or 0.0)
+        g["evidence"].append({
+            "sentence": _v(row, "evidence"), "article": _v(row, "art").removeprefix(ARTICLE),
+            "title": _v(row, "title"), "url": _v(row, "url"), "date": day, "confidence": conf,
+            "hedged": _v(row, "hedged") == "true",
+        })
+    others = {g["other"] for g in groups.values()}
+    info = _props(store.query(_ENTITY_PROPS_MANY), "e") if others else {}
+    rels = []
+    for g in groups.values():
+        d = _describe(g["other"], info.get(g["other"], {}))
+        ev = sorted(g["evidence"], key=lambda e: (e["date"] is None, e["date"] or date.min, e["sentence"]))
+        rels.append({
+            "direction": g["direction"], "predicate": g["predicate"],
+            "other": ref(g["other"], d["label"], d["type"]),
+            "sources": len(g["articles"]),
+            "first": min(g["dates"]) if g["dates"] else None,
+            "last": max(g["dates"]) if g["dates"] else None,
+            "confidence": g["confidence"], "evidence": ev[:evidence_limit],
+        })
+    rels.sort(key=lambda r: (-r["sources"], r["direction"], r["predicate"], r["other"]["label"]))
+    out["relations"] = rels
+    return out
+
+
+# ---------------------------------------------------------------- relations
+
+def node_ref(G, iri: str) -> dict:
+    """Return the entity reference of a networkx node."""
+    d = G.nodes[iri] if iri in G else {}
+    return ref(iri, d.get("label"), d.get("type"))
+
+
+def relations_from_graph(G, subject: str | None, obj: str | None) -> list[dict]:
+    """Return the edges of a projection as relation dicts, best supported first."""
+    out = []
+    for s, o, data in G.edges(data=True):
+        if subject and s != subject and not (data.get("symmetric") and o == subject):
+            continue
+        if obj and o != obj and not (data.get("symmetric") and s == obj):
+            continue
+        out.append({
+            "subject": node_ref(G, s), "predicate": data["predicate"], "object": node_ref(G, o),
+            "sources": data["sources"], "mentions": data["mentions"],
+            "first": _day(data.get("first")), "last": _day(data.get("last")),
+            "confidence": data.get("confidence"), "hedged": data.get("hedged", False),
+        })
+    out.sort(key=lambda r: (-r["sources"], r["subject"]["label"], r["predicate"], r["object"]["label"]))
+    return out

@@ -1,0 +1,188 @@
+"""Response (and request) bodies of the REST API, as they appear in OpenAPI."""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list: ``items``, and ``total`` matches in all pages."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class EntityRef(BaseModel):
+    """An entity as other resources mention it."""
+
+    slug: str
+    iri: str
+    label: str
+    type: str | None = None
+
+
+class ArticleIn(BaseModel):
+    """An article to ingest."""
+
+    text: str = Field(min_length=1, description="The article's text (plain text).")
+    title: str | None = None
+    url: str | None = Field(None, description="Where it was published; a new text at a known url replaces the old.")
+    published: Date | None = Field(None, description="Publication day, YYYY-MM-DD.")
+
+
+class Mention(BaseModel):
+    """One relation as one sentence of an article states it."""
+
+    subject: EntityRef
+    predicate: str
+    object: EntityRef
+    confidence: float | None = None
+    evidence: str
+    hedged: bool = False
+    amount: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class ArticleSummary(BaseModel):
+    """An article in a list."""
+
+    id: str
+    title: str | None = None
+    url: str | None = None
+    published: Date | None = None
+    relations: int = Field(description="How many relation mentions were extracted from it.")
+
+
+class ArticleDetail(ArticleSummary):
+    """An article with the relations extracted from it."""
+
+    iri: str
+    ingested_at: str | None = None
+    mentions: list[Mention]
+
+
+class IngestedArticle(BaseModel):
+    """What happened to one posted article."""
+
+    id: str
+    title: str | None = None
+    url: str | None = None
+    status: Literal["new", "unchanged", "replaced"]
+    relations: list[Mention]
+
+
+class IngestResult(BaseModel):
+    """What a POST /articles did."""
+
+    articles: list[IngestedArticle]
+    skipped: list[dict[str, str]] = Field(default_factory=list, description="Inputs the readers could not use, with why.")
+    violations: list[str] = Field(default_factory=list, description="Shape violations dropped from the batch.")
+
+
+class Evidence(BaseModel):
+    """One source sentence for a relation."""
+
+    sentence: str
+    article: str
+    title: str | None = None
+    url: str | None = None
+    date: Date | None = None
+    confidence: float | None = None
+    hedged: bool = False
+
+
+class EntityRelation(BaseModel):
+    """A relation of an entity, folded over all its mentions."""
+
+    direction: Literal["out", "in"]
+    predicate: str
+    other: EntityRef
+    sources: int
+    first: Date | None = None
+    last: Date | None = None
+    confidence: float | None = None
+    evidence: list[Evidence]
+
+
+class EntitySummary(EntityRef):
+    """An entity found by a search."""
+
+    aliases: list[str] = Field(default_factory=list)
+    wikidata: str | None = None
+    match: Literal["exact", "prefix", "substring", "all"] = "all"
+
+
+class EntityDetail(EntityRef):
+    """An entity with everything the graph says about it."""
+
+    types: list[str]
+    labels: list[str]
+    aliases: list[str]
+    wikidata: str | None = None
+    wikidata_url: str | None = None
+    relations: list[EntityRelation]
+
+
+class Relation(BaseModel):
+    """A relation (one direct triple) with the support behind it."""
+
+    subject: EntityRef
+    predicate: str
+    object: EntityRef
+    sources: int
+    mentions: int
+    first: Date | None = None
+    last: Date | None = None
+    confidence: float | None = None
+    hedged: bool
+
+
+class PathHop(BaseModel):
+    """One step of a path between two entities."""
+
+    from_: EntityRef = Field(alias="from")
+    predicate: str
+    to: EntityRef
+    direction: Literal["forward", "backward"]
+    sources: int
+
+    model_config = {"populate_by_name": True}
+
+
+class PathResult(BaseModel):
+    """The shortest chain of relations between two entities."""
+
+    length: int
+    hops: list[PathHop]
+
+
+class Ranked(BaseModel):
+    """An entity with a centrality score."""
+
+    entity: EntityRef
+    score: float
+
+
+class Community(BaseModel):
+    """A group of densely related entities."""
+
+    size: int
+    members: list[EntityRef]
+
+
+class NamedQueryOut(BaseModel):
+    """A shipped SPARQL query."""
+
+    name: str
+    title: str
+    description: str
+    params: list[dict[str, str]]
+    sparql: str

@@ -1,0 +1,137 @@
+"""/articles: ingest (token), list, read and delete articles."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import TypeAdapter, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.responses import Response
+
+from api import data
+from api.deps import ExtractDep, SettingsDep, StoreDep, WriteLockDep, note_write, require_token
+from api.models import ArticleDetail, ArticleIn, ArticleSummary, IngestResult, Page
+from kg.loader import delete_articles
+from kg.model import Article
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/articles", tags=["articles"])
+
+Limit = Annotated[int, Query(ge=1, le=500, description="Page size (at most 500).")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+
+_ARTICLES_JSON = TypeAdapter(ArticleIn | list[ArticleIn])
+_READER_TYPES = frozenset({
+    "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines",
+    "application/jsonlines", "text/plain", "text/markdown", "text/html", "application/rss+xml",
+    "application/atom+xml",
+})
+_POST_DOC = {
+    "requestBody": {"required": True, "content": {
+        "application/json": {"schema": {"anyOf": [
+            {"$ref": "#/components/schemas/ArticleIn"},
+            {"type": "array", "items": {"$ref": "#/components/schemas/ArticleIn"}}]}},
+        "application/x-ndjson": {"schema": {"type": "string"},
+                                 "example": '{"text": "...", "title": "...", "url": "...", "published": "2024-03-19"}\n'},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "file": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},
+        "text/plain": {"schema": {"type": "string"}},
+    }},
+}
+
+
+async def _read_articles(request: Request, max_bytes: int) -> tuple[list[Article], list[dict[str, str]]]:
+    ctype = request.headers.get("content-type", "")
+    media = ctype.split(";")[0].strip().lower()
+    if media == "application/json":
+        try:
+            parsed = _ARTICLES_JSON.validate_json(await request.body())
+        except ValidationError as exc:
+            raise HTTPException(422, exc.errors(include_url=False, include_context=False)) from exc
+        items = parsed if isinstance(parsed, list) else [parsed]
+        if not items:
+            raise HTTPException(422, "the list of articles is empty")
+        return [Article(text=a.text, title=a.title, url=a.url, published=a.published) for a in items], []
+    from ingest.readers import read_bytes
+
+    uploads: list[tuple[bytes, str, str | None]] = []
+    if media == "multipart/form-data":
+        form = await request.form()
+        for _, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                uploads.append((await value.read(), value.filename or "upload", value.content_type))
+        if not uploads:
+            raise HTTPException(422, "the multipart body has no file part")
+    elif media in _READER_TYPES:
+        name = "body.jsonl" if "json" in media else "body"
+        uploads.append((await request.body(), name, ctype))
+    else:
+        raise HTTPException(415, f"unsupported Content-Type {media or '(none)'!r}: send application/json, "
+                                 "application/x-ndjson (JSON Lines), multipart/form-data or text/plain")
+    articles: list[Article] = []
+    skipped: list[dict[str, str]] = []
+    for body, name, declared in uploads:
+        for item in read_bytes(body, name=name, content_type=declared, max_bytes=max_bytes):
+            if isinstance(item, Article):
+                articles.append(item)
+            else:
+                skipped.append({"source": item.source, "reason": item.reason})
+    return articles, skipped
+
+
+@router.post("", response_model=IngestResult, dependencies=[Depends(require_token)],
+             summary="Ingest articles (token)", openapi_extra=_POST_DOC)
+async def post_articles(request: Request, store: StoreDep, settings: SettingsDep, lock: WriteLockDep,
+                        extract: ExtractDep) -> dict:
+    """Extract relations from articles and store them, one transaction per batch.
+
+    Send one JSON article, a JSON list, JSON Lines, plain text, or files as
+    multipart/form-data. An article already stored (same text) is ``unchanged``; a new
+    text at a stored url ``replaced`` the old one. Reads go on while this runs.
+    """
+    articles, skipped = await _read_articles(request, settings.max_body_bytes)
+    if not articles:
+        raise HTTPException(422, {"message": "no readable article in the request", "skipped": skipped})
+    try:
+        from kg.validate import validate_batch
+    except ImportError:
+        validate_batch = None
+
+    def run() -> tuple[list[dict], list[str]]:
+        with lock:
+            return data.ingest_articles(store, articles, extract, batch_size=settings.batch_size,
+                                        validate=validate_batch)
+
+    results, violations = await run_in_threadpool(run)
+    note_write(request)
+    log.info("ingested %d articles over HTTP", len(results))
+    return {"articles": results, "skipped": skipped, "violations": violations}
+
+
+@router.get("", response_model=Page[ArticleSummary], summary="List articles")
+def list_articles(store: StoreDep, limit: Limit = 50, offset: Offset = 0) -> dict:
+    """List articles, newest first, with how many relations each yielded."""
+    return {"items": data.list_articles(store, limit, offset), "total": data.count_articles(store),
+            "limit": limit, "offset": offset}
+
+
+@router.get("/{article_id}", response_model=ArticleDetail, summary="One article and its relations",
+            responses={404: {"description": "No such article."}})
+def get_article(article_id: str, store: StoreDep) -> dict:
+    """Return an article's metadata and every relation extracted from it, with evidence."""
+    return data.get_article(store, article_id)
+
+
+@router.delete("/{article_id}", status_code=204, dependencies=[Depends(require_token)],
+               summary="Delete an article (token)", responses={404: {"description": "No such article."}})
+def delete_article(article_id: str, request: Request, store: StoreDep, lock: WriteLockDep) -> Response:
+    """Remove an article and whatever only it supported, in one transaction."""
+    with lock:
+        graph = data.resolve_article(store, article_id)
+        delete_articles(store, [graph])
+    note_write(request)
+    return Response(status_code=204)

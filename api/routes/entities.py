@@ -1,0 +1,36 @@
+"""/entities: search by label or alias, and everything the graph says about one entity."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from api import data
+from api.deps import StoreDep
+from api.models import EntityDetail, EntitySummary, Page
+from kg.model import ENTITY_TYPES
+
+router = APIRouter(prefix="/entities", tags=["entities"])
+
+
+@router.get("", response_model=Page[EntitySummary], summary="Search entities")
+def search_entities(
+    store: StoreDep,
+    q: Annotated[str | None, Query(max_length=200, description="Text in a label or alias (case-insensitive).")] = None,
+    type: Annotated[str | None, Query(description=f"One of: {', '.join(ENTITY_TYPES)}.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict:
+    """Find entities: exact label/alias matches first, then prefixes, then substrings."""
+    if type is not None and type not in ENTITY_TYPES:
+        raise HTTPException(422, f"unknown type {type!r}; use one of: {', '.join(ENTITY_TYPES)}")
+    items, total = data.search_entities(store, q, type, limit, offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/{slug}", response_model=EntityDetail, summary="One entity",
+            responses={404: {"description": "No such entity."}})
+def get_entity(slug: str, store: StoreDep) -> dict:
+    """Return types, labels, aliases, the Wikidata link and relations in and out with evidence."""
+    return data.get_entity(store, slug)

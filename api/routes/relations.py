@@ -1,0 +1,73 @@
+"""/relations and /paths: relations with their support, and chains between entities."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from api import data
+from api.deps import StoreDep, projection
+from api.models import Page, PathResult, Relation
+from kg.analytics import resolve_entity, shortest_path
+from kg.errors import NotFoundError
+from kg.model import PREDICATES
+
+router = APIRouter(tags=["relations"])
+
+
+def _entity(store, text: str | None, name: str) -> str | None:
+    if text is None:
+        return None
+    iri = resolve_entity(store, text)
+    if iri is None:
+        raise NotFoundError(f"{name}: no entity {text!r} (try GET /entities?q=...)")
+    return iri
+
+
+@router.get("/relations", response_model=Page[Relation], summary="Relations with their support",
+            responses={404: {"description": "An entity given as subject/object is unknown."}})
+def list_relations(
+    request: Request,
+    store: StoreDep,
+    predicate: Annotated[str | None, Query(description=f"One of: {', '.join(PREDICATES)}.")] = None,
+    subject: Annotated[str | None, Query(description="Entity name, alias, slug, Wikidata id or IRI.")] = None,
+    object: Annotated[str | None, Query(description="Entity name, alias, slug, Wikidata id or IRI.")] = None,
+    since: Annotated[date | None, Query(description="Only mentions in articles dated on or after this day.")] = None,
+    until: Annotated[date | None, Query(description="Only mentions in articles dated on or before this day.")] = None,
+    min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    min_sources: Annotated[int | None, Query(ge=1, description="At least this many distinct articles.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict:
+    """List relations (one per subject, predicate, object), best supported first.
+
+    Filters apply to the mentions: ``since=2024-01-01`` keeps a relation only when an
+    article of 2024 or later states it, and its ``sources`` count only those.
+    """
+    if predicate is not None and predicate not in PREDICATES:
+        raise HTTPException(422, f"unknown predicate {predicate!r}; use one of: {', '.join(PREDICATES)}")
+    s, o = _entity(store, subject, "subject"), _entity(store, object, "object")
+    G = projection(request, store, predicates=[predicate] if predicate else None, since=since, until=until,
+                   min_confidence=min_confidence, min_sources=min_sources)
+    rows = data.relations_from_graph(G, s, o)
+    return {"items": rows[offset:offset + limit], "total": len(rows), "limit": limit, "offset": offset}
+
+
+@router.get("/paths", response_model=PathResult, summary="Shortest chain of relations between two entities",
+            responses={404: {"description": "Unknown entity, or no path short enough."}})
+def get_path(
+    request: Request,
+    store: StoreDep,
+    from_: Annotated[str, Query(alias="from", min_length=1, description="Start entity.")],
+    to: Annotated[str, Query(min_length=1, description="End entity.")],
+    max_length: Annotated[int, Query(ge=1, le=10)] = 6,
+) -> dict:
+    """Return the shortest chain of relations (either direction) linking two entities."""
+    a, b = _entity(store, from_, "from"), _entity(store, to, "to")
+    G = projection(request, store)
+    hops = shortest_path(G, a, b, max_length=max_length)
+    return {"length": len(hops), "hops": [
+        {"from": data.node_ref(G, h["from"]), "predicate": h["predicate"], "to": data.node_ref(G, h["to"]),
+         "direction": h["direction"], "sources": h["sources"]} for h in hops]}
