@@ -280,3 +280,21 @@ def test_named_queries_and_projection_work_on_a_remote_store(remote_world):
     assert any('"\\"} ; DROP ALL"' in q for q in remote_world.seen)
     G = to_networkx(remote_world, as_of="2020-01-01")
     assert sorted(k for _, _, k in G.edges(keys=True)) == ["investsIn", "suppliesTo"]
+
+
+def test_relations_of_counts_undated_evidence_and_marks_symmetric(world):
+    found = {(r["predicate"], r["direction"], r["otherLabel"]): r for r in rows(world, "relations-of", entity="OpenAI")}
+    assert found[("investsIn", "in", "Microsoft")]["sources"] == "3"  # the undated article counts
+    assert found[("investsIn", "in", "Microsoft")]["last"] == "2023-01-23"
+    assert ("competesWith", "both", "Anthropic") in found and ("competesWith", "both", "Mistral AI") in found
+    assert ("sues", "in", "The New York Times") in found
+    assert labels(world, "suppliers-of", "supplierLabel", entity="OpenAI") == ["Microsoft"]
+
+
+def test_new_since_is_the_complement_of_as_of(world):
+    new = {(r["sLabel"], r["predicate"], r["oLabel"]) for r in rows(world, "new-since", date="2024-01-01")}
+    known = {(r["sLabel"], r["predicate"], r["oLabel"]) for r in rows(world, "as-of", date="2023-12-31")}
+    assert ("Microsoft", "investsIn", "Mistral AI") in new
+    # reported in 2019 and again in 2023: known before, so not new
+    assert ("Microsoft", "investsIn", "OpenAI") in known and ("Microsoft", "investsIn", "OpenAI") not in new
+    assert not new & known
