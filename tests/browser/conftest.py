@@ -132,3 +132,25 @@ def graph_server(tmp_path_factory):
     srv = start_server(store)
     yield srv
     stop_server(srv)
+
+
+def wait_for(page, condition: str, timeout_s: float = 30.0) -> None:
+    """Wait until a JS condition holds, polling inside the page.
+
+    Playwright's ``wait_for_function`` re-evaluates its predicate with ``eval``, which
+    the page's Content-Security-Policy forbids; a function given to ``evaluate`` is
+    compiled by the debugger protocol instead.
+    """
+    page.evaluate("""ms => new Promise((resolve, reject) => {
+        const t0 = performance.now();
+        (function check() {
+            if (%s) resolve(true);
+            else if (performance.now() - t0 > ms) reject(new Error("timed out"));
+            else setTimeout(check, 10);
+        })();
+    })""" % condition, timeout_s * 1000)
+
+
+def wait_ready(page, timeout_s: float = 30.0) -> None:
+    """Wait until the network page is drawn and answers clicks."""
+    wait_for(page, "window.aikg && window.aikg.state.ready", timeout_s)

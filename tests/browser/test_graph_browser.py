@@ -8,7 +8,7 @@ import pytest
 
 from kg.namespaces import ENTITY
 from tests.browser import sample
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ XSS_ID = ENTITY + sample.XSS.slug
 
 def load(w, url: str) -> None:
     w.page.goto(url)
-    w.page.wait_for_function("window.aikg && window.aikg.state.ready", timeout=30_000)
+    wait_ready(w.page)
 
 
 def dataset(w) -> tuple[set[str], set[tuple[str, str, str]]]:
@@ -164,7 +164,7 @@ def test_served_form_asks_the_server_with_a_short_link(watched, graph_server):
     w.page.fill("#f-depth", "1")
     with w.page.expect_navigation():
         w.page.click("#filters button[type=submit]")
-    w.page.wait_for_function("window.aikg && window.aikg.state.ready", timeout=30_000)
+    wait_ready(w.page)
     assert w.page.url == graph_server.url + "/graph?focus=OpenAI&depth=1"
     nodes, _ = dataset(w)
     assert nodes == {ENTITY + s for s in ("openai", "microsoft", "anthropic", "gpt-4")}
@@ -175,6 +175,6 @@ def test_served_form_asks_the_server_with_a_short_link(watched, graph_server):
     w.page.fill("#search", "Copilot")
     with w.page.expect_navigation():
         w.page.press("#search", "Enter")
-    w.page.wait_for_function("window.aikg && window.aikg.state.ready", timeout=30_000)
+    wait_ready(w.page)
     assert ENTITY + "copilot" in dataset(w)[0]
     assert w.errors == [] and w.foreign(graph_server.url) == []
