@@ -33,7 +33,7 @@ from pyvis.edge import Edge
 from pyvis.network import Network
 from pyvis.node import Node
 
-from kg.analytics import FAMILIES, StoreLike, centrality, find_node, to_networkx
+from kg.analytics import FAMILIES, StoreLike, _as_date, centrality, find_node, to_networkx
 from kg.errors import NotFoundError
 from kg.model import ENTITY_TYPES, PREDICATES, SYMMETRIC_PREDICATES
 from kg.namespaces import DCTERMS, ENTITY, ONTOLOGY, PROV, RDF, SCHEMA, XSD
@@ -151,7 +151,8 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
         notes.append(f"showing {limit:,} of {total:,} entities, the most central")
     else:
         keep = set(G)
-    sub = G.subgraph(keep)
+    # A subgraph view is slow to walk; the whole graph needs none.
+    sub = G if len(keep) == total else G.subgraph(keep)
     top = max((scores.get(n, 0.0) for n in sub), default=0.0) or 1.0
 
     physics = sub.number_of_nodes() <= layout_threshold
@@ -245,10 +246,11 @@ def view_from_store(store: StoreLike, *, focus: str | None = None, depth: int = 
     filters = {"focus": focus or "", "depth": depth, "predicates": preds or [], "types": kinds or [],
                "since": _iso(since), "until": _iso(until), "as_of": _iso(as_of),
                "min_confidence": min_confidence, "min_sources": min_sources, "limit": limit}
-    end = until
-    if as_of is not None and (end is None or str(as_of) < str(end)):
-        end = as_of
-    kw = dict(depth=depth, limit=limit, store=store, since=since, until=end,
+    # The evidence shown obeys the same dates as the edges ("2023" means the whole year).
+    start, end, cutoff = _as_date(since, "since"), _as_date(until, "until"), _as_date(as_of, "as_of")
+    if cutoff is not None and (end is None or cutoff < end):
+        end = cutoff
+    kw = dict(depth=depth, limit=limit, store=store, since=start, until=end,
               min_confidence=min_confidence, layout_threshold=layout_threshold, filters=filters)
     if focus:
         try:

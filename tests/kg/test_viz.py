@@ -125,8 +125,11 @@ def test_evidence_has_sentences_titles_dates_and_only_web_links(store):
     assert ev[0]["sentence"] == sample.S_INVEST and ev[0]["url"] == "https://news.example/msft-openai"
     xss = next(e for e in view.edges if e["from"] == ent(sample.XSS.slug) or e["to"] == ent(sample.XSS.slug))
     assert xss["evidence"][0]["url"] is None  # the article's javascript: URL never becomes a link
-    later = view_from_store(store, since="2024-01-01")
-    assert [e["date"] for e in edge(later, "microsoft", "investsIn", "openai")["evidence"]] == ["2024-06-01"]
+    for since in ("2024-01-01", "2024"):
+        later = view_from_store(store, since=since)
+        assert [e["date"] for e in edge(later, "microsoft", "investsIn", "openai")["evidence"]] == ["2024-06-01"]
+    early = view_from_store(store, as_of="2023")
+    assert [e["date"] for e in edge(early, "microsoft", "investsIn", "openai")["evidence"]] == ["2023-01-23"]
 
 
 def test_script_json_cannot_break_out_and_round_trips():
