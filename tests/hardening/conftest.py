@@ -1,0 +1,300 @@
+"""Fixtures for the hardening suite: real processes, real faults, loopback only.
+
+Everything here starts real programs (``aikg ingest``, ``aikg serve``, the Oxigraph
+server) on 127.0.0.1 and tears them down even when a test fails. The corpus is
+synthetic: short articles naming real AI companies, so spaCy runs fast while the
+gazetteer, relation layer, mapping and validation all take part.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from kg.namespaces import ONTOLOGY, SCHEMA
+from kg.store import LocalStore
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN = "hardening-token-7c41e2b9d0"
+LOOPBACK = "127.0.0.1"
+
+COMPANIES = ["Microsoft", "OpenAI", "Nvidia", "Google", "Anthropic", "Amazon", "Meta",
+             "Mistral AI", "xAI", "Apple", "Oracle", "CoreWeave", "IBM", "Intel", "AMD"]
+VERBS = ["invested in", "partnered with", "competes with", "sued", "acquired", "supplies chips to"]
+
+DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def aikg_bin() -> str:
+    """Return the ``aikg`` console script of this venv."""
+    found = Path(sys.executable).with_name("aikg")
+    return str(found) if found.exists() else (shutil.which("aikg") or "aikg")
+
+
+def oxigraph_bin() -> str:
+    """Return the Oxigraph server binary (PyPI package ``oxigraph``)."""
+    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(found).exists():
+        pytest.fail("the `oxigraph` server (PyPI package oxigraph) is not installed")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """Return an environment for child processes without any inherited aikg settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
+def make_corpus(path: Path, n: int, *, seed: int = 7, prefix: str = "hard") -> list[dict]:
+    """Write ``n`` short synthetic articles as JSON Lines; return the records in order."""
+    rnd = random.Random(seed)
+    records = []
+    for i in range(n):
+        a, b, c = rnd.sample(COMPANIES, 3)
+        text = (f"{a} {rnd.choice(VERBS)} {b} in deal number {i} of the {prefix} series. "
+                f"{c} said it {rnd.choice(VERBS)} {a} last week. "
+                f"Analysts expect more news from {b}.")
+        records.append({"url": f"https://example.org/{prefix}/{i}", "title": f"{prefix} story {i}",
+                        "published": "2024-05-01", "text": text})
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return records
+
+
+# ---------------------------------------------------------------- store checks
+
+def article_urls(store: LocalStore) -> list[str]:
+    """Return the url of every article graph (with repeats, if an article were doubled)."""
+    q = f"SELECT ?u WHERE {{ GRAPH ?g {{ ?g <{SCHEMA}url> ?u }} }}"
+    return [r["u"].value for r in store.query(q)]
+
+
+def graph_sizes(store: LocalStore) -> dict[str, int]:
+    """Return url -> number of quads in that article's graph."""
+    q = (f"SELECT ?u (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{SCHEMA}url> ?u }} "
+         "GRAPH ?g { ?s ?p ?o } } GROUP BY ?u")
+    return {r["u"].value: int(r["n"].value) for r in store.query(q)}
+
+
+UNION_BROKEN = (
+    "ASK { { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } "
+    "UNION { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } } }"
+)
+ORPHAN_GRAPHS = (
+    f"SELECT ?g WHERE {{ GRAPH ?g {{ ?x ?y ?z }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?g <{ONTOLOGY}sha256> ?h }} }} }}"
+)
+
+
+def union_consistent(store: LocalStore) -> bool:
+    """Return whether the default graph is exactly the union of the named graphs."""
+    return not bool(store.query(UNION_BROKEN))
+
+
+@dataclass
+class StoreCheck:
+    """What one inspection of a store found."""
+
+    articles: int
+    distinct_urls: int
+    union_ok: bool
+    conforms: bool
+    orphan_graphs: int
+
+
+def inspect_store(path: Path) -> tuple[StoreCheck, list[str], dict[str, int]]:
+    """Open a store after a fault and look at it: urls, sizes, union, shapes."""
+    from kg.validate import validate_store
+
+    with LocalStore(path) as store:
+        urls = article_urls(store)
+        sizes = graph_sizes(store)
+        orphans = len({r["g"].value for r in store.query(ORPHAN_GRAPHS)})
+        report = validate_store(store)
+        check = StoreCheck(len(urls), len(set(urls)), union_consistent(store), report.conforms, orphans)
+    return check, urls, sizes
+
+
+# ---------------------------------------------------------------- processes
+
+def kill_group(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    """Send a signal to a child started in its own session, and reap it."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+class AikgServer:
+    """``aikg serve`` as a child process on a loopback port; stderr kept in a file."""
+
+    def __init__(self, store: str, workdir: Path, *, token: str | None = TOKEN, **settings: str):
+        self.store = store
+        self.port = free_port()
+        self.token = token
+        self.settings = settings
+        self.log = workdir / f"serve-{self.port}.log"
+        self.proc: subprocess.Popen | None = None
+        self.starts = 0
+
+    @property
+    def base(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def sparql(self) -> str:
+        return self.base + "/sparql"
+
+    def start(self, timeout: float = 60) -> None:
+        env = child_env(**{f"AIKG_{k.upper()}": str(v) for k, v in self.settings.items()})
+        if self.token:
+            env["AIKG_TOKEN"] = self.token
+        out = open(self.log, "ab")
+        self.proc = subprocess.Popen(
+            [aikg_bin(), "serve", "--store", self.store, "--host", LOOPBACK, "--port", str(self.port)],
+            stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=self.log.parent,
+        )
+        out.close()
+        self.starts += 1
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"aikg serve exited with {self.proc.returncode}:\n{self.log.read_text()}")
+            try:
+                if httpx.get(self.sparql, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"aikg serve did not answer within {timeout} s:\n{self.log.read_text()}")
+
+    def kill9(self) -> None:
+        if self.proc is not None:
+            kill_group(self.proc, signal.SIGKILL)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            kill_group(self.proc, signal.SIGTERM)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+class OxigraphServer:
+    """The Oxigraph SPARQL server on a loopback port (its own process)."""
+
+    def __init__(self, location: Path):
+        self.location = location
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}/query"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [oxigraph_bin(), "serve", "--location", str(self.location), "--bind", f"{LOOPBACK}:{self.port}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(self.url, params={"query": "ASK {}"}, timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("oxigraph server did not start")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            kill_group(self.proc, sig)
+
+
+def run_ingest(paths: list[str], store: str, *, batch_size: int = 10, env: dict | None = None,
+               timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``aikg ingest --json`` to completion and return the finished process."""
+    return subprocess.run(
+        [aikg_bin(), "ingest", *paths, "--store", store, "--batch-size", str(batch_size), "--json"],
+        capture_output=True, text=True, env=env or child_env(), timeout=timeout,
+    )
+
+
+def sparql_json(base_or_url: str, query: str, timeout: float = 30) -> list[dict]:
+    """GET a SELECT from a SPARQL endpoint and return its bindings."""
+    r = httpx.get(base_or_url, params={"query": query}, timeout=timeout,
+                  headers={"Accept": "application/sparql-results+json"})
+    r.raise_for_status()
+    return r.json()["results"]["bindings"]
+
+
+# ---------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="session")
+def corpus200(tmp_path_factory) -> tuple[Path, list[dict]]:
+    """Return the 200-article JSON Lines corpus and its records."""
+    d = tmp_path_factory.mktemp("corpus")
+    path = d / "corpus200.jsonl"
+    return path, make_corpus(path, 200)
+
+
+@dataclass
+class Reference:
+    """A clean, uninterrupted ingest of the 200-article corpus."""
+
+    store: Path
+    sizes: dict[str, int]
+    seconds: float
+    summary: dict
+
+
+@pytest.fixture(scope="session")
+def reference200(corpus200, tmp_path_factory) -> Reference:
+    """Ingest the corpus once without faults: what every faulted run must end up equal to."""
+    path, _ = corpus200
+    store = tmp_path_factory.mktemp("reference") / "store"
+    t0 = time.monotonic()
+    done = run_ingest([str(path)], str(store))
+    seconds = time.monotonic() - t0
+    assert done.returncode == 0, done.stderr
+    with LocalStore(store) as s:
+        sizes = graph_sizes(s)
+    return Reference(store, sizes, seconds, json.loads(done.stdout))
+
+
+@pytest.fixture
+def servers() -> Iterator[list]:
+    """Collect every server a test starts, and stop them all at the end."""
+    started: list = []
+    yield started
+    for srv in started:
+        srv.stop()

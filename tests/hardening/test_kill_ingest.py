@@ -1,0 +1,107 @@
+"""``kill -9`` of a running ``aikg ingest``, twenty times: nothing half-written, nothing lost.
+
+Each round starts ``aikg ingest`` on the 200-article corpus (batches of 10) against the
+store the previous round left (when it holds under half the corpus, so that resuming
+after a kill is exercised too; otherwise a fresh store), and kills it with SIGKILL after a seeded random delay
+spread over the whole run (model loading included). After every kill the store must
+open, conform to the shapes, hold a whole number of batches (exactly the first 10*k
+articles of the input, since batches commit in order), hold every article complete
+(as many quads as in a clean run), and keep the default graph equal to the union of
+the article graphs. A store that reaches all 200 (a run that finished before its kill)
+must equal a clean run; the last killed store is completed by running again.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import time
+
+import pytest
+
+from .conftest import aikg_bin, child_env, inspect_store, kill_group, run_ingest
+
+pytestmark = [pytest.mark.slow]
+
+KILLS = 20
+BATCH = 10
+BUDGET_S = 170
+
+
+def check_prefix_of_batches(urls: list[str], order: list[str]) -> int:
+    """Assert the store holds exactly the first k batches of the input; return k."""
+    held = set(urls)
+    k, rem = divmod(len(held), BATCH)
+    assert rem == 0 or len(held) == len(order), f"{len(held)} articles is not a whole number of batches"
+    assert held == set(order[: len(held)]), "the store holds articles of a batch that was not committed"
+    return k
+
+
+def test_kill_9_during_ingest_loses_nothing_committed(corpus200, reference200, tmp_path):
+    path, records = corpus200
+    order = [r["url"] for r in records]
+    rnd = random.Random(20261125)
+    longest = max(reference200.seconds, 3.0)
+    log: list[dict] = []
+    kills = completions = resumed_completions = 0
+    store = tmp_path / "store-0"
+    started = time.monotonic()
+    rounds = 0
+    partial_store = None
+    while kills < KILLS and time.monotonic() - started < BUDGET_S:
+        rounds += 1
+        delay = rnd.uniform(0.3, longest)
+        proc = subprocess.Popen(
+            [aikg_bin(), "ingest", str(path), "--store", str(store), "--batch-size", str(BATCH), "--json"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env(), start_new_session=True,
+        )
+        try:
+            proc.wait(timeout=delay)
+            finished = True
+        except subprocess.TimeoutExpired:
+            finished = False
+        finally:
+            kill_group(proc, signal.SIGKILL)
+        out, err = proc.communicate()
+        if not (store / "CURRENT").exists():
+            # Killed before the store directory was created: nothing to inspect yet.
+            log.append({"round": rounds, "delay": round(delay, 2), "batches": 0, "note": "before open"})
+            kills += 1
+            continue
+        check, urls, sizes = inspect_store(store)
+        assert check.conforms, f"round {rounds}: store does not conform after kill"
+        assert check.union_ok, f"round {rounds}: default graph differs from the union of article graphs"
+        assert check.orphan_graphs == 0, f"round {rounds}: a named graph without article metadata"
+        assert check.distinct_urls == check.articles, f"round {rounds}: an article is stored twice"
+        k = check_prefix_of_batches(urls, order)
+        partial = {u: (n, reference200.sizes[u]) for u, n in sizes.items() if n != reference200.sizes[u]}
+        assert not partial, f"round {rounds}: articles not complete (quads held, expected): {partial}"
+        entry = {"round": rounds, "delay": round(delay, 2), "batches": k, "killed": not finished}
+        log.append(entry)
+        if finished:
+            assert proc.returncode == 0, err.decode()
+            assert check.articles == len(order)
+            completions += 1
+            resumed_completions += json.loads(out)["unchanged"] > 0
+        else:
+            kills += 1
+        if check.articles == len(order):
+            assert sizes == reference200.sizes
+        if 0 < check.articles < len(order):
+            partial_store = store
+        if check.articles * 2 >= len(order):
+            store = tmp_path / f"store-{rounds}"
+    assert kills >= KILLS, f"only {kills} kills landed in {BUDGET_S} s: {log}"
+    # The last store a kill left part-filled is completed by running the same command again.
+    assert partial_store is not None, f"no kill landed mid-run: {log}"
+    done = run_ingest([str(path)], str(partial_store), batch_size=BATCH)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["unchanged"] > 0
+    check, urls, sizes = inspect_store(partial_store)
+    assert (check.articles, check.distinct_urls) == (200, 200)
+    assert check.union_ok and check.conforms
+    assert sizes == reference200.sizes
+    print(json.dumps({"kills": kills, "rounds": rounds, "completions": completions,
+                      "resumed_completions": resumed_completions, "log": log}))
