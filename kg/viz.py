@@ -29,9 +29,6 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pyoxigraph as ox
-from pyvis.edge import Edge
-from pyvis.network import Network
-from pyvis.node import Node
 
 from kg.analytics import FAMILIES, StoreLike, _as_date, centrality, find_node, to_networkx
 from kg.errors import NotFoundError
@@ -132,6 +129,11 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
     Raises:
         NotFoundError: the focus is not in the graph.
     """
+    # pyvis pulls in IPython: imported here, so the CLI and API start without it.
+    from pyvis.edge import Edge
+    from pyvis.network import Network
+    from pyvis.node import Node
+
     limit = max(1, int(limit))
     total = G.number_of_nodes()
     scores = {d["id"]: d["score"] for d in centrality(G, "pagerank", top=0)}
