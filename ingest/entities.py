@@ -291,8 +291,8 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
     key = name_key(text)
     if not key or key in _NOT_ENTITIES or not any(c.isupper() for c in text):
         return None
-    if key.replace(" ", "").isdigit() or len(key) < 2 or len(tokens) > 6:
-        return None
+    if key.replace(" ", "").isdigit() or len(key) < 2 or len(tokens) > 6 or key in _CORP_SUFFIXES:
+        return None  # "Nippon Express USA, INC": the suffix alone is no entity
     if label not in ("ORG", "PERSON", "PRODUCT"):
         return None
     words = text.split()

@@ -298,13 +298,17 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             return None
         return None
     # noun trigger reached from a support verb's subject
-    if downs in (["nsubj"], ["nsubjpass"]) and all(u in _SUPPORT_UP or u.startswith("^prep:") for u in ups):
+    if downs in (["nsubj"], ["nsubjpass"]) and all(
+            u in _SUPPORT_UP or u.startswith("^prep:") or (u == "^conj" and not _has_subject(tok.head))
+            for u, tok in zip(ups, up_tokens)):
         verb = up_tokens[-1].head
         if len(ups) >= 2 and ups[-1] in _FRAME_PREPS:
             return "sup_subj:*"  # "Under the partnership with Y, X will ..."
         return "sup_subj:" + verb.lemma_
     # "took a stake in X": the parser often hangs the noun's preposition on the verb
-    if ups == ["^dobj"] and len(downs) == 1 and downs[0].startswith("prep:"):
+    if ups in (["^dobj"], ["^attr"], ["^oprd"], ["^pobj", "^prep:as"]) and len(downs) == 1 \
+            and downs[0].startswith("prep:") and downs[0] != "prep:as":
+        # also "served as chief officer at X", "is a professor at X"
         return downs[0]
     # "Perplexity's investors include Jeff Bezos": the role noun is the subject of "include"
     if ups == ["^nsubj"] and downs == ["dobj"] and up_tokens[-1].head.lemma_ in ("include", "be"):
@@ -458,10 +462,15 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
     for idx, m in enumerate(mentions):
         if m.get("virtual"):
             continue
-        root = doc[m["s"]:m["e"]].root
-        args.setdefault(root.i, (idx, m["src"]))
+        span = doc[m["s"]:m["e"]]
+        # every token attached outside the span is an entry point: the small model
+        # often hangs "GSB Mortgage, Inc." on the verb by "Inc." rather than by its root
+        for t in span:
+            if t.i == span.root.i or not (m["s"] <= t.head.i < m["e"]):
+                args.setdefault(t.i, (idx, m["src"]))
     for tok_i, idx in coref:
         args.setdefault(tok_i, (idx, "coref"))
+    coref_tokens = {t for t, _ in coref}
     out: dict[tuple, dict] = {}
     for sent in doc.sents:
         sent_args = [(doc[i], idx, src) for i, (idx, src) in args.items() if sent.start <= i < sent.end]
@@ -473,6 +482,8 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
                 continue
             arms = {}
             for h, idx, src in sent_args:
+                if h.dep_ == "compound" and h.head.i in coref_tokens and h.head.i != tok.i:
+                    continue  # "the Claude developer will run ...": Claude only names the description
                 a = arm(tok, h)
                 if a is not None:
                     arms[h.i] = a
@@ -569,6 +580,8 @@ def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
         m = mentions[idx]
         if m["type"] not in (_MOD, _PRD) or src == "coref":
             continue
+        while h.dep_ == "conj" and h.head.i != h.i:
+            h = h.head  # "Nvidia's Grace Blackwell and Vera Rubin systems"
         owner = h.head if h.dep_ == "compound" else h
         for c in owner.children:
             if c.dep_ != "poss" or c.i not in by_tok:
