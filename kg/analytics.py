@@ -94,13 +94,17 @@ WHERE {{
 GROUP BY ?s ?p ?o
 """
 
-_NODES = _PREFIXES + f"""
+_NODES = _PREFIXES + """
 SELECT ?e ?k ?v WHERE {{
   VALUES ?k {{ rdf:type rdfs:label skos:prefLabel skos:altLabel owl:sameAs }}
+  {restrict}
   ?e ?k ?v .
-  FILTER(STRSTARTS(STR(?e), "{ENTITY}"))
+  FILTER(STRSTARTS(STR(?e), "{entity}"))
 }}
 """
+# Up to this many endpoints are named in the node query; above it one scan of all
+# entities is cheaper than a long VALUES block.
+_NODES_VALUES_MAX = 2000
 
 
 def _as_date(value: date | datetime | str | None, name: str) -> date | None:
@@ -200,7 +204,7 @@ def to_networkx(store: StoreLike, *, predicates: Iterable[str] | None = None,
         }))
     if not edges:
         return G
-    nodes = _entity_info(store)
+    nodes = _entity_info(store, {n for s, o, _, _ in edges for n in (s, o)})
     for s, o, pred, attrs in edges:
         for n in (s, o):
             if n not in G:
@@ -228,10 +232,13 @@ def _fallback_info(iri: str) -> dict:
     return {"label": slug, "type": None, "wikidata": None, "aliases": []}
 
 
-def _entity_info(store: StoreLike) -> dict[str, dict]:
-    """Return IRI -> node attributes for every entity, in one query."""
+def _entity_info(store: StoreLike, iris: set[str]) -> dict[str, dict]:
+    """Return IRI -> node attributes for these entities, in one query."""
+    restrict = ""
+    if len(iris) <= _NODES_VALUES_MAX:
+        restrict = "VALUES ?e { " + " ".join(term_sparql(ox.NamedNode(i)) for i in sorted(iris)) + " }"
     raw: dict[str, dict[str, list[str]]] = {}
-    for row in store.query(_NODES):
+    for row in store.query(_NODES.format(restrict=restrict, entity=ENTITY)):
         key = row["k"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         raw.setdefault(row["e"].value, {}).setdefault(key, []).append(row["v"].value)
     info = {}
