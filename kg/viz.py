@@ -30,7 +30,7 @@ import networkx as nx
 import numpy as np
 import pyoxigraph as ox
 
-from kg.analytics import FAMILIES, StoreLike, _as_date, centrality, find_node, to_networkx
+from kg.analytics import FAMILIES, StoreLike, centrality, find_node, to_networkx
 from kg.errors import NotFoundError
 from kg.model import ENTITY_TYPES, PREDICATES, SYMMETRIC_PREDICATES
 from kg.namespaces import DCTERMS, ENTITY, ONTOLOGY, PROV, RDF, SCHEMA, XSD
@@ -249,7 +249,7 @@ def view_from_store(store: StoreLike, *, focus: str | None = None, depth: int = 
                "since": _iso(since), "until": _iso(until), "as_of": _iso(as_of),
                "min_confidence": min_confidence, "min_sources": min_sources, "limit": limit}
     # The evidence shown obeys the same dates as the edges ("2023" means the whole year).
-    start, end, cutoff = _as_date(since, "since"), _as_date(until, "until"), _as_date(as_of, "as_of")
+    start, end, cutoff = _day(since, last=False), _day(until, last=True), _day(as_of, last=True)
     if cutoff is not None and (end is None or cutoff < end):
         end = cutoff
     kw = dict(depth=depth, limit=limit, store=store, since=start, until=end,
@@ -277,6 +277,18 @@ def _split(values: Iterable[str] | str | None) -> list[str] | None:
         values = [values]
     out = [v.strip() for item in values for v in str(item).split(",") if v.strip()]
     return out or None
+
+
+def _day(value: date | str | None, *, last: bool) -> date | None:
+    """Return a filter's day; a bare year is its first (or ``last``) day, as in to_networkx."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}", text):
+        return date(int(text), 12, 31) if last else date(int(text), 1, 1)
+    return date.fromisoformat(text[:10])
 
 
 def _iso(value: date | str | None) -> str:

@@ -179,3 +179,20 @@ def test_served_form_asks_the_server_with_a_short_link(watched, graph_server):
     wait_ready(w.page)
     assert ENTITY + "copilot" in dataset(w)[0]
     assert w.errors == [] and w.foreign(graph_server.url) == []
+
+
+def test_clicking_an_edge_shows_its_sentences(watched, standalone_page):
+    w = watched()
+    load(w, standalone_page.as_uri())
+    edge_id = w.page.evaluate("""() => aikg.data.edges.find(e =>
+        e.from.endsWith('/amazon') && e.predicate === 'investsIn').id""")
+    # vis-network draws edges as curves: take the point halfway along the drawn one.
+    pos = w.page.evaluate("""id => aikg.network.canvasToDOM(
+        aikg.network.body.edges[id].edgeType.getPoint(0.5))""", edge_id)
+    box = w.page.locator("#network canvas").bounding_box()
+    w.page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+    w.page.locator("#panel h2").wait_for()
+    assert w.page.locator("#panel").get_attribute("data-kind") == "edge"
+    assert w.page.locator("#panel h2").inner_text() == "Amazon investsIn Anthropic"
+    assert sample.S_AMAZON in w.page.locator("#panel").inner_text()
+    assert w.page.locator("#panel").get_by_role("link", name="Amazon backs Anthropic").count() == 1
