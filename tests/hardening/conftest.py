@@ -124,17 +124,36 @@ class StoreCheck:
     orphan_graphs: int
 
 
-def inspect_store(path: Path) -> tuple[StoreCheck, list[str], dict[str, int]]:
-    """Open a store after a fault and look at it: urls, sizes, union, shapes."""
+def check_open_store(store) -> tuple[StoreCheck, list[str], dict[str, int]]:
+    """Look at an open store (local or remote): urls, graph sizes, union, shapes."""
     from kg.validate import validate_store
 
+    urls = article_urls(store)
+    sizes = graph_sizes(store)
+    orphans = len({r["g"].value for r in store.query(ORPHAN_GRAPHS)})
+    report = validate_store(store)
+    return StoreCheck(len(urls), len(set(urls)), union_consistent(store), report.conforms, orphans), urls, sizes
+
+
+def inspect_store(path: Path) -> tuple[StoreCheck, list[str], dict[str, int]]:
+    """Open a store directory after a fault (taking the writer lock) and look at it."""
     with LocalStore(path) as store:
-        urls = article_urls(store)
-        sizes = graph_sizes(store)
-        orphans = len({r["g"].value for r in store.query(ORPHAN_GRAPHS)})
-        report = validate_store(store)
-        check = StoreCheck(len(urls), len(set(urls)), union_consistent(store), report.conforms, orphans)
-    return check, urls, sizes
+        return check_open_store(store)
+
+
+def assert_whole_batches(urls: list[str], order: list[str], batch: int) -> int:
+    """Assert a store holds exactly the first k batches of the input, each article once; return k."""
+    assert len(urls) == len(set(urls)), "an article is stored twice"
+    held = set(urls)
+    k, rem = divmod(len(held), batch)
+    assert rem == 0 or len(held) == len(order), f"{len(held)} articles is not a whole number of batches"
+    assert held == set(order[: len(held)]), "the store holds articles of a batch that was not committed"
+    return k
+
+
+def incomplete(sizes: dict[str, int], reference: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Return url -> (quads held, quads of a clean run) for every article not held whole."""
+    return {u: (n, reference.get(u, -1)) for u, n in sizes.items() if n != reference.get(u)}
 
 
 # ---------------------------------------------------------------- processes

@@ -21,22 +21,15 @@ import time
 
 import pytest
 
-from .conftest import aikg_bin, child_env, inspect_store, kill_group, run_ingest
+from .conftest import (
+    aikg_bin, assert_whole_batches, child_env, incomplete, inspect_store, kill_group, run_ingest,
+)
 
 pytestmark = [pytest.mark.slow]
 
 KILLS = 20
 BATCH = 10
 BUDGET_S = 170
-
-
-def check_prefix_of_batches(urls: list[str], order: list[str]) -> int:
-    """Assert the store holds exactly the first k batches of the input; return k."""
-    held = set(urls)
-    k, rem = divmod(len(held), BATCH)
-    assert rem == 0 or len(held) == len(order), f"{len(held)} articles is not a whole number of batches"
-    assert held == set(order[: len(held)]), "the store holds articles of a batch that was not committed"
-    return k
 
 
 def test_kill_9_during_ingest_loses_nothing_committed(corpus200, reference200, tmp_path):
@@ -75,8 +68,8 @@ def test_kill_9_during_ingest_loses_nothing_committed(corpus200, reference200, t
         assert check.union_ok, f"round {rounds}: default graph differs from the union of article graphs"
         assert check.orphan_graphs == 0, f"round {rounds}: a named graph without article metadata"
         assert check.distinct_urls == check.articles, f"round {rounds}: an article is stored twice"
-        k = check_prefix_of_batches(urls, order)
-        partial = {u: (n, reference200.sizes[u]) for u, n in sizes.items() if n != reference200.sizes[u]}
+        k = assert_whole_batches(urls, order, BATCH)
+        partial = incomplete(sizes, reference200.sizes)
         assert not partial, f"round {rounds}: articles not complete (quads held, expected): {partial}"
         entry = {"round": rounds, "delay": round(delay, 2), "batches": k, "killed": not finished}
         log.append(entry)
