@@ -292,6 +292,7 @@ class QueryRequest:
     accept: str | None = None
     format: tuple[str, ...] = ()
     download: bool = False
+    substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None
 
 
 class QueryRunner:
@@ -402,6 +403,8 @@ class QueryRunner:
             QuerySyntaxError: the query does not parse.
         """
         kwargs: dict = {}
+        if req.substitutions:
+            kwargs["substitutions"] = req.substitutions
         if req.default_graphs:
             kwargs["default_graph"] = list(req.default_graphs)
         if req.named_graphs:

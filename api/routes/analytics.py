@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from api import data
-from api.deps import StoreDep, projection
+from api.deps import RunnerDep, StoreDep, projection
+from api.sparql import QueryRequest
 from api.models import Community, NamedQueryOut, Ranked
 from kg.analytics import MEASURES, centrality, communities
 
@@ -42,3 +45,36 @@ def list_named_queries() -> list[dict]:
     from kg.queries import list_queries
 
     return [q.to_dict() for q in list_queries()]
+
+
+_NOT_PARAMS = frozenset({"format", "download"})
+
+
+@router.get("/queries/{name}/results", summary="Run a named SPARQL query",
+            responses={200: {"description": "SPARQL results, negotiated like /sparql."},
+                       404: {"description": "No such named query."},
+                       422: {"description": "A parameter is missing, unknown or malformed."}})
+async def run_named_query(name: str, request: Request, store: StoreDep, runner: RunnerDep) -> Response:
+    """Run a named query; its parameters come as URL parameters (``?entity=OpenAI``), bound as data."""
+    from kg.queries import bind_param, get_query
+
+    q = get_query(name)
+    given = {k: v for k, v in request.query_params.items() if k not in _NOT_PARAMS}
+    unknown = sorted(set(given) - set(q.params))
+    missing = [p for p in q.params if p not in given]
+    if unknown or missing:
+        raise HTTPException(422, f"query {q.name} takes parameters: {', '.join(q.params) or 'none'}"
+                                 + (f"; missing: {', '.join(missing)}" if missing else "")
+                                 + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+
+    def bind() -> dict:
+        try:
+            return {p: bind_param(store, p, given[p]) for p in q.params}
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from exc
+
+    bindings = await run_in_threadpool(bind)
+    req = QueryRequest(query=q.text, substitutions=bindings or None, accept=request.headers.get("accept"),
+                       format=tuple(request.query_params.getlist("format")),
+                       download=request.query_params.get("download") in ("1", "true"))
+    return await runner.respond(req)

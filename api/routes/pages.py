@@ -1,0 +1,116 @@
+"""HTML pages: home, entity, article, search and the SPARQL editor.
+
+Jinja2 autoescaping is on for every template: labels, sentences, titles and urls come
+from news articles and are untrusted. The pages load nothing from outside the server,
+and their Content-Security-Policy says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from markupsafe import Markup
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from api import data
+from api.deps import StoreDep, projection
+from kg.analytics import centrality
+from kg.errors import NotFoundError
+from kg.namespaces import sparql_prologue
+
+router = APIRouter(include_in_schema=False)
+
+_HERE = Path(__file__).resolve().parent.parent
+# The pages' own script and styles are files under /static; nothing inline, nothing remote.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'")
+
+_EXAMPLE = sparql_prologue() + """
+SELECT ?investor ?target (COUNT(DISTINCT ?article) AS ?sources) WHERE {
+  ?st rdf:subject ?investor ; rdf:predicate aikg:investsIn ; rdf:object ?target ;
+      prov:wasDerivedFrom ?article .
+}
+GROUP BY ?investor ?target
+ORDER BY DESC(?sources)
+LIMIT 50
+"""
+
+
+@functools.lru_cache(maxsize=1)
+def templates() -> Jinja2Templates:
+    """Return the template environment (autoescape on for .html)."""
+    t = Jinja2Templates(directory=str(_HERE / "templates"))
+    assert t.env.autoescape  # noqa: S101 - the pages' safety rests on it
+    return t
+
+
+def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    """Render a page with the security headers every page carries."""
+    resp = templates().TemplateResponse(request, name, context, status_code=status)
+    resp.headers["Content-Security-Policy"] = CSP
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    return resp
+
+
+def json_for_script(value: object) -> Markup:
+    """Return JSON safe inside a <script type="application/json"> element."""
+    text = json.dumps(value, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 - every '<', '>' and '&' is escaped above
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, store: StoreDep) -> HTMLResponse:
+    """Return the overview page."""
+    from kg.stats import store_stats
+
+    stats = store_stats(store)
+    G = projection(request, store)
+    top = [{"entity": data.node_ref(G, r["id"]), "type_label": r.get("type") or ""}
+           for r in centrality(G, "degree", 15)]
+    articles = data.list_articles(store, 10, 0)
+    return render(request, "home.html", stats=stats, top=top, articles=articles)
+
+
+@router.get("/entity/{slug}", response_class=HTMLResponse)
+def entity_page(slug: str, request: Request, store: StoreDep) -> HTMLResponse:
+    """Return an entity's page: facts, relations and their evidence."""
+    try:
+        e = data.get_entity(store, slug)
+    except NotFoundError as exc:
+        return render(request, "missing.html", 404, message=str(exc))
+    return render(request, "entity.html", e=e)
+
+
+@router.get("/article/{article_id}", response_class=HTMLResponse)
+def article_page(article_id: str, request: Request, store: StoreDep) -> HTMLResponse:
+    """Return an article's page: metadata and the relations extracted from it."""
+    try:
+        a = data.get_article(store, article_id)
+    except NotFoundError as exc:
+        return render(request, "missing.html", 404, message=str(exc))
+    return render(request, "article.html", a=a)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, store: StoreDep,
+                q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    """Return entity search results as a page."""
+    items, total = data.search_entities(store, q, None, 50, 0) if q.strip() else ([], 0)
+    return render(request, "search.html", q=q, items=items, total=total)
+
+
+@router.get("/query", response_class=HTMLResponse)
+def query_page(request: Request, query: Annotated[str | None, Query(max_length=100_000)] = None) -> HTMLResponse:
+    """Return the SPARQL editor."""
+    from kg.queries import list_queries
+
+    queries = [q.to_dict() for q in list_queries()]
+    return render(request, "query.html", queries=queries, queries_json=json_for_script(queries),
+                  initial=query or _EXAMPLE.strip())

@@ -1,0 +1,140 @@
+// The SPARQL editor: runs queries with fetch and renders results with textContent
+// only, since every value comes from news text and is untrusted.
+"use strict";
+(function () {
+  const ENTITY = "https://w3id.org/aikg/entity/";
+  const ARTICLE = "https://w3id.org/aikg/article/";
+  const form = document.getElementById("query-form");
+  const textarea = document.getElementById("query");
+  const picker = document.getElementById("named");
+  const paramsBox = document.getElementById("params");
+  const description = document.getElementById("named-description");
+  const statusLine = document.getElementById("status");
+  const results = document.getElementById("results");
+  const named = JSON.parse(document.getElementById("named-queries").textContent);
+  const byName = Object.fromEntries(named.map((q) => [q.name, q]));
+  let selected = null;
+
+  function el(tag, text, attrs) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = text;
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    return node;
+  }
+
+  function choose(name) {
+    selected = byName[name] || null;
+    paramsBox.replaceChildren();
+    description.textContent = selected ? selected.description : "";
+    if (!selected) return;
+    textarea.value = selected.sparql;
+    for (const p of selected.params) {
+      const label = el("label", p.name + " ");
+      const input = el("input", null, { name: "param-" + p.name, "data-param": p.name, placeholder: p.description, required: "" });
+      label.appendChild(input);
+      paramsBox.appendChild(label);
+    }
+  }
+
+  function requestUrl(format) {
+    const params = new URLSearchParams();
+    if (selected && selected.params.length) {
+      for (const input of paramsBox.querySelectorAll("input[data-param]")) params.append(input.dataset.param, input.value);
+      if (format) { params.append("format", format); params.append("download", "1"); }
+      return "/queries/" + encodeURIComponent(selected.name) + "/results?" + params.toString();
+    }
+    params.append("query", textarea.value);
+    if (format) { params.append("format", format); params.append("download", "1"); }
+    return "/sparql?" + params.toString();
+  }
+
+  function cell(term) {
+    const td = el("td");
+    if (!term) return td;
+    if (term.type === "uri") {
+      if (term.value.startsWith(ENTITY)) {
+        td.appendChild(el("a", term.value.slice(ENTITY.length), { href: "/entity/" + encodeURIComponent(term.value.slice(ENTITY.length)) }));
+      } else if (term.value.startsWith(ARTICLE)) {
+        const id = term.value.slice(ARTICLE.length);
+        td.appendChild(el("a", "article " + id.slice(0, 10), { href: "/article/" + encodeURIComponent(id) }));
+      } else {
+        td.textContent = term.value;
+      }
+    } else {
+      td.textContent = term.value;
+    }
+    return td;
+  }
+
+  function renderSelect(json) {
+    const vars = json.head.vars || [];
+    const rows = json.results.bindings;
+    const table = el("table");
+    const head = el("tr");
+    for (const v of vars) head.appendChild(el("th", v));
+    table.appendChild(el("thead")).appendChild(head);
+    const body = el("tbody");
+    let focus = null;
+    for (const row of rows) {
+      const tr = el("tr");
+      for (const v of vars) {
+        tr.appendChild(cell(row[v]));
+        if (!focus && row[v] && row[v].type === "uri" && row[v].value.startsWith(ENTITY)) focus = row[v].value.slice(ENTITY.length);
+      }
+      body.appendChild(tr);
+    }
+    table.appendChild(body);
+    statusLine.textContent = rows.length + " row" + (rows.length === 1 ? "" : "s");
+    if (focus) {
+      statusLine.append(" · ");
+      statusLine.appendChild(el("a", "show " + focus + " in the graph", { href: "/graph?focus=" + encodeURIComponent(focus) }));
+    }
+    results.replaceChildren(table);
+  }
+
+  async function run(event) {
+    event.preventDefault();
+    statusLine.textContent = "Running…";
+    results.replaceChildren();
+    const started = performance.now();
+    let resp;
+    try {
+      resp = await fetch(requestUrl(null), { headers: { Accept: "application/sparql-results+json, text/turtle;q=0.9" } });
+    } catch (err) {
+      statusLine.textContent = "";
+      results.replaceChildren(el("p", "The server could not be reached: " + err, { class: "error" }));
+      return;
+    }
+    const ms = Math.round(performance.now() - started);
+    const type = (resp.headers.get("content-type") || "").split(";")[0];
+    if (!resp.ok) {
+      let text = await resp.text();
+      try { const j = JSON.parse(text); text = typeof j.detail === "string" ? j.detail : JSON.stringify(j.detail); } catch (e) { /* plain text */ }
+      statusLine.textContent = "";
+      results.replaceChildren(el("p", resp.status + " " + resp.statusText + "\n" + text, { class: "error" }));
+      return;
+    }
+    if (type === "application/sparql-results+json") {
+      const json = await resp.json();
+      if ("boolean" in json) {
+        statusLine.textContent = "";
+        results.replaceChildren(el("p", "Answer: " + json.boolean));
+      } else {
+        renderSelect(json);
+      }
+    } else {
+      statusLine.textContent = "";
+      results.replaceChildren(el("pre", await resp.text(), { class: "rdf" }));
+    }
+    statusLine.append(" (" + ms + " ms)");
+  }
+
+  picker.addEventListener("change", () => choose(picker.value));
+  textarea.addEventListener("input", () => {
+    if (selected) { selected = null; picker.value = ""; paramsBox.replaceChildren(); description.textContent = ""; }
+  });
+  form.addEventListener("submit", run);
+  for (const link of document.querySelectorAll(".downloads a[data-format]")) {
+    link.addEventListener("click", (event) => { link.href = requestUrl(link.dataset.format); });
+  }
+})();
