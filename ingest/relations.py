@@ -63,6 +63,7 @@ _SUPPORT_UP = {"^dobj", "^attr", "^oprd", "^xcomp", "^pobj", "^ccomp", "^acomp"}
 _CONTROL_UP = {"^xcomp", "^conj", "^advcl"}
 # Prepositions that frame a whole clause as part of an arrangement
 _FRAME_PREPS = {"^prep:under", "^prep:through", "^prep:via"}
+_NAMING = {"call", "name", "dub", "brand", "know"}
 _WH = {"which", "who", "that", "whom"}
 # Noun-phrase-internal links that keep the path inside one argument ("Anthropic, DeepMind
 # and Meta"): dropped when walking down to an argument.
@@ -137,6 +138,19 @@ def load_lexicon(path: str | None = None) -> Lexicon:
                 out.add(a)
         return out
 
+    word_sets = data.get("word_sets", {})
+
+    def words(ws):
+        out = set()
+        for w in ws or ():
+            if w.startswith("@"):
+                if w[1:] not in word_sets:
+                    raise ValueError(f"unknown word set {w!r}; known: {sorted(word_sets)}")
+                out |= set(word_sets[w[1:]])
+            else:
+                out.add(w)
+        return frozenset(out)
+
     by_lemma: dict = {}
     for pred, entries in data["predicates"].items():
         if pred not in PREDICATES:
@@ -147,7 +161,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
                     predicate=pred, lemma=lemma, pos=e["pos"], weight=float(weight),
                     subj=frozenset(expand(e.get("subj"))), obj=frozenset(expand(e.get("obj"))),
                     pair=frozenset(expand(e.get("pair"))),
-                    with_words=frozenset(e.get("with", ())), without_words=frozenset(e.get("without", ())),
+                    with_words=words(e.get("with")), without_words=words(e.get("without")),
                     invert=bool(e.get("invert", False)),
                 )
                 by_lemma.setdefault((lemma, e["pos"]), []).append(trig)
@@ -221,6 +235,14 @@ def arm(t, h) -> tuple[str, int] | None:
             # amount or part carries the preposition that names the argument
             skip_of = d.lower_ not in ("billion", "million") and d.ent_type_ != "MONEY"
             continue
+        if d.dep_ == "acl" and d.lemma_ in _NAMING and not last and down[k + 1].dep_ == "oprd":
+            # "a new division at Microsoft called Microsoft AI": the name is the noun
+            if k + 1 == len(down) - 1:
+                downs.append("named")
+                break
+            continue
+        if d.dep_ == "oprd" and k > 0 and down[k - 1].dep_ == "acl" and down[k - 1].lemma_ in _NAMING:
+            continue
         if d.dep_ == "prep" and not last and k > 0 and (
                 d.lower_ in ("including", "like") or (d.lower_ == "as" and any(c.lower_ == "such" for c in d.children))):
             continue  # "from investors including A and B": the list names the argument
@@ -260,6 +282,8 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             return None
         if len(downs) == 1:
             return downs[0]
+        if downs[-1] == "named":
+            return "named" if len(downs) == 1 else None
         if downs[0].startswith("prep:") and len(downs) == 1:
             return downs[0]
         if len(downs) == 2 and downs[0].startswith("prep:") and downs[1] == "poss":
@@ -545,6 +569,13 @@ def _make(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps
     if subj["name"] == obj["name"]:
         return None
     dom, rng = SIGNATURES[trig.predicate]
+    if trig.predicate in _METONYMIC and subj["type"] in (_PRD, _MOD):
+        # "Microsoft's Azure cloud will remain the provider": the product stands for its maker
+        owner = _product_owner(doc, sent, mentions, s_idx)
+        if owner is not None:
+            s_idx, subj = owner, mentions[owner]
+    if subj["name"] == obj["name"]:
+        return None
     if subj["type"] not in dom or obj["type"] not in rng:
         if trig.predicate in SYMMETRIC_PREDICATES and obj["type"] in dom and subj["type"] in rng:
             subj, obj, s_idx, o_idx = obj, subj, o_idx, s_idx
@@ -560,6 +591,31 @@ def _make(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps
         "ss": sent.start_char, "se": sent.end_char, "amount": amount, "date": date,
         "trigger": tok.text,
     }
+
+
+_METONYMIC = {"suppliesTo"}
+
+
+def _product_owner(doc, sent, mentions, p_idx: int) -> int | None:
+    """Return the mention of the organization that owns a product mention, if the text says.
+
+    The owner is the possessor of the product's phrase ("Microsoft's Azure cloud") or an
+    organization whose name begins the product's name ("Amazon Bedrock"), mentioned in
+    the same sentence.
+    """
+    m = mentions[p_idx]
+    root = doc[m["s"]:m["e"]].root
+    head = root.head if root.dep_ == "compound" else root
+    for c in [*root.children, *head.children]:
+        if c.dep_ == "poss":
+            for idx, o in enumerate(mentions):
+                if o["type"] == _ORG and not o.get("virtual") and o["s"] <= c.i < o["e"]:
+                    return idx
+    for idx, o in enumerate(mentions):
+        if o["type"] == _ORG and not o.get("virtual") and sent.start <= o["s"] < sent.end \
+                and m["name"].startswith(o["name"] + " "):
+            return idx
+    return None
 
 
 def _keep(out: dict, rel: dict) -> None:
