@@ -193,7 +193,8 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
         family = d.get("family") or FAMILIES.get(pred, "structure")
         symmetric = bool(d.get("symmetric", pred in SYMMETRIC_PREDICATES))
         sources = int(d.get("sources") or 1)
-        edge = Edge(s, o, not symmetric, color={"color": FAMILY_COLOR[family], "highlight": "#000000"},
+        edge = Edge(s, o, not symmetric, color={"color": FAMILY_COLOR[family], "highlight": FAMILY_COLOR[family],
+                                                  "hover": FAMILY_COLOR[family]},
                     width=round(min(1 + 1.5 * math.log2(sources), 8), 2),
                     dashes=bool(d.get("hedged")),
                     title=_edge_title(sub.nodes[s].get("label", s), pred, sub.nodes[o].get("label", o), d))
