@@ -206,3 +206,13 @@ def test_cli_writes_a_standalone_page(tmp_path: Path):
     assert bad.exit_code == 2 and "unknown predicate" in bad.output
     missing = CliRunner().invoke(app, ["--store", str(tmp_path / "nothing"), "-o", str(out)])
     assert missing.exit_code == 1
+
+
+def test_empty_store_gives_an_empty_page(tmp_path: Path):
+    from kg.store import LocalStore
+
+    with LocalStore(tmp_path / "empty") as st:
+        view = view_from_store(st)
+        page = render_html(view)
+    assert view.nodes == [] and view.edges == [] and view.total_entities == 0
+    assert "0 entities, 0 relations" in page
