@@ -393,11 +393,27 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
             out.append(_mention(ent, short["name"], short["type"], short["qid"], "short"))
             continue
         if type_ == "Person?":
-            continue
+            if not _lone_name_is_person(ent):
+                continue
+            type_ = "Person"
         entity = canonical_entity(gaz, text, type_)
         out.append(_mention(ent, entity.name, entity.type, entity.wikidata,
                             "gaz" if entity.wikidata or entity.name in gaz.by_name else "ner"))
     return out
+
+
+def _lone_name_is_person(span) -> bool:
+    """Return True if a one-word PERSON span is a person even without an earlier full name.
+
+    After an honorific ("Mr. Otley") it is; as the subject of a clause ("Anupam co-founded
+    Occams Advisory") it is a name used alone, which profiles and bios do.
+    """
+    prev = span.doc[span.start - 1] if span.start > 0 else None
+    if prev is not None and prev.lower_.rstrip(".") in _HONORIFICS | {"mister", "miss", "master"}:
+        return True
+    root = span.root
+    return root.dep_ in ("nsubj", "nsubjpass") and span.text.isalpha() and span.text[0].isupper() \
+        and not span.text.isupper()
 
 
 def _mention(span, name: str, type_: str, qid: str | None, src: str) -> dict:

@@ -318,8 +318,8 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             return "nsubj"
         if k == len(ups) and k > 0 and downs == ["nsubjpass"] and not _has_subject(t):
             return "nsubjpass" if up_tokens[-1].tag_ == "VBN" else None
-        if ups == ["^relcl"] and downs == ["nsubj"]:
-            return None
+        if ups == ["^advcl"] and downs == ["nsubj"] and t.tag_ == "VBN" and not _has_subject(t):
+            return "nsubjpass"  # "Founded in 2015 by X, OpenAI ...": the main subject underwent it
         return None
     # noun trigger reached from a support verb's subject
     if downs in (["nsubj"], ["nsubjpass"]) and all(
