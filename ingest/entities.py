@@ -58,6 +58,11 @@ _ORG_HEADS = {
     "group", "holdings", "research", "robotics", "semiconductor", "foundation", "institute",
     "university", "networks", "software", "computing", "cloud", "bank", "fund", "motors",
     "studios", "media", "intelligence", "dynamics", "analytics", "platforms", "microsystems",
+    "automotive", "foods", "enterprises", "industries", "communications", "solutions", "services",
+    "stations", "airlines", "airways", "insurance", "energy", "pharmaceuticals", "entertainment",
+    "electronics", "logistics", "mortgage", "manufacturing", "associates", "consulting",
+    "marketing", "academy", "school", "college", "society", "association", "council", "agency",
+    "company", "partners", "bancorp", "financial", "securities", "telecom", "motors", "games",
     "inc.", "corp.", "co.", "ltd.",
 }
 
@@ -441,6 +446,7 @@ def _earlier_full_name(mentions: list[dict], text: str, type_: str) -> dict | No
         if len(toks) > 1 and len(key.split()) < len(toks):
             if want == "Person" and key in (toks[-1], " ".join(toks[-len(key.split()):])):
                 return m
-            if want == "Organization" and full.startswith(key + " "):
-                return m
+            if want == "Organization" and full.startswith(key + " ") and len(text.split()) == 1 \
+                    and key == text.casefold():
+                return m  # "Inflection" after "Inflection AI", but never "CBS Corp." after "CBS Radio"
     return None

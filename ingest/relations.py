@@ -323,7 +323,7 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         return None
     # noun trigger reached from a support verb's subject
     if downs in (["nsubj"], ["nsubjpass"]) and all(
-            u in _SUPPORT_UP or u.startswith("^prep:") or (u == "^conj" and not _has_subject(tok.head))
+            u in _SUPPORT_UP or u.startswith("^prep:") or (u == "^conj" and not _has_subject(tok))
             for u, tok in zip(ups, up_tokens)):
         verb = up_tokens[-1].head
         if len(ups) >= 2 and ups[-1] in _FRAME_PREPS:
