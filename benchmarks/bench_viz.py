@@ -11,7 +11,7 @@ until its evidence panel shows, and an as-of slider step until the network is up
 Baseline in the same run: the same page with the layout left to vis-network's physics in
 the browser (what a plain pyvis page does), timed until its stabilization is over.
 
-Usage: python benchmarks/bench_viz.py [--sizes 500 2000 5000] [--baseline-sizes 500 2000]
+Usage: python benchmarks/bench_viz.py [--sizes 500 2000 5000] [--baseline-sizes 500 2000 5000]
 Writes benchmarks/results/viz.json. Needs /usr/bin/chromium.
 """
 
@@ -171,7 +171,7 @@ def run(sizes: list[int], baseline_sizes: list[int], timeout_s: float) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 5000])
-    ap.add_argument("--baseline-sizes", type=int, nargs="*", default=[500, 2000])
+    ap.add_argument("--baseline-sizes", type=int, nargs="*", default=[500, 2000, 5000])
     ap.add_argument("--timeout", type=float, default=180.0, help="Seconds a page may take to be ready.")
     ap.add_argument("--out", default=str(Path(__file__).with_name("results") / "viz.json"))
     args = ap.parse_args()
