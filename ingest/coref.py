@@ -152,7 +152,8 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
                  if not m.get("virtual") and m["e"] <= tok.i]
     positions += [(t, idx) for t, idx in links if t < tok.i]
     positions.sort()
-    topic = is_pronoun or tok.dep_ in _SUBJ_DEPS
+    topic = is_pronoun or tok.dep_ in _SUBJ_DEPS or (
+        tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in _SUBJ_DEPS)
     for back in range(0, _MAX_SENT_BACK + 1):
         sj = si - back
         if sj < 0:
@@ -177,6 +178,14 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
         own = [c for c in subjects if c[1].head.i == verb.i]
         if back == 0 and possessive and own:
             return own[-1][0]  # "Google is folding its models": its own clause's subject
+        if topic and not is_pronoun:
+            # "The company was later acquired ...": the entity the article keeps talking
+            # about (most mentions so far), the subject breaking ties
+            counts = {}
+            for pos, idx in positions:
+                counts[idx] = counts.get(idx, 0) + 1
+            subj_ids = {c[0] for c in subjects}
+            return max(cands, key=lambda c: (counts.get(c[0], 0), c[0] in subj_ids))[0]
         pick = (subjects[0] if subjects else cands[-1]) if topic else cands[-1]
         return pick[0]
     return None

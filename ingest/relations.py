@@ -211,7 +211,8 @@ def arm(t, h) -> tuple[str, int] | None:
         return None
     up, down = p
     is_noun = t.pos_ in ("NOUN", "PROPN")
-    if is_noun and up and up[0].dep_ == "conj" and up[0].head.pos_ in ("NOUN", "PROPN") and not _has_det(t):
+    if is_noun and up and up[0].dep_ == "conj" and up[0].head.pos_ in ("NOUN", "PROPN") and (
+            not _has_det(t) or up[0].head.dep_ in ("appos", "attr")):
         # "co-founder and chief executive of X": coordinated role nouns share arguments
         up = up[1:]
     if is_noun and not up and len(down) > 1 and down[0].dep_ == "conj" and down[0].pos_ == "NOUN" \
@@ -223,17 +224,24 @@ def arm(t, h) -> tuple[str, int] | None:
         down = down[:-1]
     ups = ["^" + (("prep:" + u.lower_) if u.dep_ == "prep" else u.dep_) for u in up]
     downs = []
-    skip_of = False
+    skip_of = None
+    carry = None
     for k, d in enumerate(down):
         last = k == len(down) - 1
         if skip_of and d.dep_ == "prep" and d.lower_ == "of":
-            skip_of = False
+            carry, skip_of = skip_of, None
             continue
-        skip_of = False
+        skip_of = None
+        if carry and d.dep_ == "pobj":
+            downs.append(carry)  # "the rest of the company had been acquired": a nsubjpass
+            carry = None
+            continue
+        carry = None
         if d.dep_ in ("dobj", "npadvmod", "attr", "nsubjpass", "nsubj", "pobj") and not last and _is_amount(d):
             # "invested $10 billion in OpenAI", "acquired the rest of Windsurf": the
             # amount or part carries the preposition that names the argument
-            skip_of = d.lower_ not in ("billion", "million") and d.ent_type_ != "MONEY"
+            if d.lower_ not in ("billion", "million") and d.ent_type_ != "MONEY" and d.dep_ != "pobj":
+                skip_of = d.dep_
             continue
         if d.dep_ == "acl" and d.lemma_ in _NAMING and not last and down[k + 1].dep_ == "oprd":
             # "a new division at Microsoft called Microsoft AI": the name is the noun
@@ -291,7 +299,7 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         return ">".join(downs)
     is_verb = t.pos_ in ("VERB", "AUX")
     # h governs t: relative clause, participle, apposition, compound
-    if not downs and len(ups) > 1 and ups[0] in ("^amod", "^acl") and all(u in ("^compound", "^appos") for u in ups[1:]):
+    if not downs and len(ups) > 1 and ups[0] in ("^amod", "^acl", "^relcl") and all(u in ("^compound", "^appos") for u in ups[1:]):
         ups = ups[:1]  # "the Microsoft-backed startup OpenAI": the common noun names no one else
     if not downs:
         if len(ups) == 1:
@@ -326,8 +334,9 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             u in _SUPPORT_UP or u.startswith("^prep:") or (u == "^conj" and not _has_subject(tok))
             for u, tok in zip(ups, up_tokens)):
         verb = up_tokens[-1].head
-        if len(ups) >= 2 and ups[-1] in _FRAME_PREPS:
-            return "sup_subj:*"  # "Under the partnership with Y, X will ..."
+        if len(ups) >= 2 and (ups[-1] in _FRAME_PREPS or ups[-1] == "^prep:as"):
+            # "Under the partnership with Y, X will ...", "X returned as chief executive"
+            return "sup_subj:*"
         return "sup_subj:" + verb.lemma_
     # "took a stake in X": the parser often hangs the noun's preposition on the verb
     if ups in (["^dobj"], ["^attr"], ["^oprd"], ["^pobj", "^prep:as"]) and len(downs) == 1 \
