@@ -93,6 +93,8 @@ def wait_for(page, condition: str, timeout_s: float) -> None:
 
 def time_page(browser, path: Path, timeout_s: float) -> dict:
     """Open a page and time it until ready, then one click and one slider step."""
+    from playwright.sync_api import Error as PlaywrightError
+
     context = browser.new_context(viewport={"width": 1400, "height": 850})
     page = context.new_page()
     errors: list[str] = []
@@ -101,7 +103,7 @@ def time_page(browser, path: Path, timeout_s: float) -> dict:
     page.goto(path.as_uri(), timeout=timeout_s * 1000)
     try:
         wait_for(page, "window.aikg && window.aikg.state.ready", timeout_s)
-    except Exception:  # noqa: BLE001 - a page that never settles is a result, not a crash
+    except PlaywrightError:  # a page that never settles is a result, not a crash
         context.close()
         return {"ready_s": None, "timed_out_after_s": timeout_s}
     wall = time.perf_counter() - started

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-log = logging.getLogger(__name__)
 
 
 def viz(

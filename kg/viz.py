@@ -207,6 +207,8 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
         })
         net.edges.append(edge.options)
 
+    log.debug("view: %d of %d entities, %d relations, %s layout", len(net.nodes), total, len(net.edges),
+              "browser" if physics else "server")
     return View(nodes=net.nodes, edges=net.edges, total_entities=total, focus=center,
                 depth=depth, physics=physics, notes=notes, filters=dict(filters or {}))
 
