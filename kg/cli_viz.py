@@ -9,7 +9,6 @@ from typing import Annotated, Optional
 import typer
 
 
-
 def viz(
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.",
                                          dir_okay=False, writable=True)] = Path("graph.html"),
