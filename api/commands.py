@@ -48,6 +48,16 @@ def serve(
         messages = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
         typer.echo(f"aikg serve: error: {messages}", err=True)
         raise typer.Exit(2) from exc
+    if not settings.store.startswith(("http://", "https://")):
+        # Fail here with one line, not with uvicorn's startup traceback.
+        from kg.errors import StoreError
+        from kg.store import LocalStore
+
+        try:
+            LocalStore(settings.store).close()
+        except StoreError as exc:
+            typer.echo(f"aikg serve: error: {exc}", err=True)
+            raise typer.Exit(1) from exc
     writes = "on (bearer token)" if settings.token is not None else "off (no AIKG_TOKEN)"
     typer.echo(f"aikg: serving {settings.store} at http://{settings.host}:{settings.port}/ - writes {writes}",
                err=True)

@@ -245,3 +245,21 @@ def test_json_results_are_valid_json_for_odd_literals(client, auth):
                 headers={"Content-Type": "application/sparql-update", **auth})
     r = client.get("/sparql", params={"query": "SELECT ?o WHERE { <http://x/s> <http://x/p> ?o }"})
     assert json.loads(r.content)["results"]["bindings"][0]["o"]["value"] == odd
+
+
+def test_row_cap_counts_construct_triples(store_dir):
+    with make_client(store_dir, max_rows=3) as c:
+        r = c.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
+        assert r.status_code == 400 and "AIKG_MAX_ROWS" in r.text
+        ok = c.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3"},
+                   headers={"Accept": "application/n-triples"})
+        assert ok.status_code == 200 and len(ok.text.strip().splitlines()) == 3
+
+
+def test_large_result_streams_complete(store_dir):
+    """A result past the buffer is streamed; it must still arrive whole."""
+    with make_client(store_dir, stream_buffer_bytes=1024, max_rows=0) as c:
+        r = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } LIMIT 20000"},
+                  headers={"Accept": "text/tab-separated-values"})
+        assert r.status_code == 200
+        assert len(r.text.splitlines()) == 20001
