@@ -152,6 +152,12 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
                  if not m.get("virtual") and m["e"] <= tok.i]
     positions += [(t, idx) for t, idx in links if t < tok.i]
     positions.sort()
+    if possessive and verb.dep_ == "relcl" and any(
+            c.dep_ in _SUBJ_DEPS and c.lower_ in ("which", "who", "that") for c in verb.children):
+        # "the business, which counts OpenAI among its customers": its = the relative's head
+        idx = _mention_at(mentions, verb.head.i, links)
+        if idx is not None and mentions[idx]["type"] == type_:
+            return idx
     topic = is_pronoun or tok.dep_ in _SUBJ_DEPS or (
         tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in _SUBJ_DEPS)
     for back in range(0, _MAX_SENT_BACK + 1):
@@ -164,6 +170,11 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
             if m["type"] != type_ or m["agency"] or sent_of.get(pos) != sj:
                 continue
             head = doc[pos]
+            role = head
+            while role.dep_ == "conj" and role.head.i != role.i:
+                role = role.head
+            if back == 0 and role.dep_ in ("dobj", "dative") and role.head.i == verb.i:
+                continue  # "X counts Y and Z among its customers": its is not the object
             if back == 0 and not possessive and head.dep_ in _SUBJ_DEPS and head.head.i == verb.i:
                 # a non-possessive pronoun or a description is not the subject of its own verb
                 continue

@@ -343,6 +343,9 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             and downs[0].startswith("prep:") and downs[0] != "prep:as":
         # also "served as chief officer at X", "is a professor at X"
         return downs[0]
+    # "counts OpenAI and Meta among its customers"
+    if ups == ["^pobj", "^prep:among"] and downs == ["dobj"]:
+        return "incl_obj"
     # "Perplexity's investors include Jeff Bezos": the role noun is the subject of "include"
     if ups == ["^nsubj"] and downs == ["dobj"] and up_tokens[-1].head.lemma_ in ("include", "be"):
         return "incl_obj"
