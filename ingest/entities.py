@@ -296,6 +296,8 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
     key = name_key(text)
     if not key or key in _NOT_ENTITIES or not any(c.isupper() for c in text):
         return None
+    if ":" in text or key in _EXCHANGES or _in_ticker_parens(tokens):
+        return None  # "(NYSE: LVS)" is a listing, not a party to anything
     if key.replace(" ", "").isdigit() or len(key) < 2 or len(tokens) > 6 or key in _CORP_SUFFIXES:
         return None  # "Nippon Express USA, INC": the suffix alone is no entity
     if label not in ("ORG", "PERSON", "PRODUCT"):
@@ -315,6 +317,18 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
             return None
         return "Organization"
     return "Product"
+
+
+_EXCHANGES = {"nyse", "nasdaq", "tsx", "hkse", "hkex", "lse", "new york stock exchange",
+              "london stock exchange", "otc", "amex", "asx", "sgx", "euronext"}
+
+
+def _in_ticker_parens(tokens: list) -> bool:
+    """Return True if the span sits in a parenthesis holding a ticker, like "(NASDAQ: BECN)"."""
+    doc = tokens[0].doc
+    before = [t.text for t in doc[max(0, tokens[0].i - 2):tokens[0].i]]
+    after = [t.text for t in doc[tokens[-1].i + 1:min(len(doc), tokens[-1].i + 3)]]
+    return "(" in before and ":" in after + before
 
 
 def _org_context(tokens: list) -> bool:
