@@ -213,7 +213,10 @@ def arm(t, h) -> tuple[str, int] | None:
     is_noun = t.pos_ in ("NOUN", "PROPN")
     if is_noun and up and up[0].dep_ == "conj" and up[0].head.pos_ in ("NOUN", "PROPN") and (
             not _has_det(t) or up[0].head.dep_ in ("appos", "attr")):
-        # "co-founder and chief executive of X": coordinated role nouns share arguments
+        # "co-founder and chief executive of X": coordinated role nouns share arguments;
+        # "professor at X and the project leader of Y": a separate phrase shares only its holder
+        if _has_det(t) and len(up) == 1:
+            return None
         up = up[1:]
     if is_noun and not up and len(down) > 1 and down[0].dep_ == "conj" and down[0].pos_ == "NOUN" \
             and not _has_det(down[0]) and down[1].dep_ == "prep":
