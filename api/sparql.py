@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import queue
 import re
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -221,7 +221,13 @@ class _Job:
     cancelled: threading.Event = field(default_factory=threading.Event)
 
     def send(self, item: tuple) -> None:
-        self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
+        if self.cancelled.is_set():
+            return
+        try:
+            self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
+        except RuntimeError:
+            # The loop is closed (server shutting down): nobody waits for this any more.
+            self.cancelled.set()
 
     def check(self) -> None:
         if self.cancelled.is_set():
@@ -300,16 +306,30 @@ class QueryRunner:
 
     def __init__(self, store: Store, *, workers: int, timeout: float, max_rows: int,
                  buffer_bytes: int):
-        """Set up the worker pool; threads start on the first query."""
+        """Start the worker threads."""
         self.store = store
         self.timeout = timeout
         self.max_rows = max_rows
         self.buffer_bytes = buffer_bytes
-        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="aikg-sparql")
+        # Daemon threads, not a ThreadPoolExecutor: a query abandoned at its deadline may
+        # still be inside a blocking operator, and must not hold up the process's exit.
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._threads = [threading.Thread(target=self._work, name=f"aikg-sparql-{i}", daemon=True)
+                         for i in range(workers)]
+        for t in self._threads:
+            t.start()
 
     def close(self) -> None:
-        """Stop accepting queries; running ones are cancelled at their next chunk."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the workers once they finish what they run; queued queries are dropped."""
+        for _ in self._threads:
+            self._jobs.put(None)
+
+    def _work(self) -> None:
+        while True:
+            item = self._jobs.get()
+            if item is None:
+                return
+            self._produce(*item)
 
     async def respond(self, req: QueryRequest) -> Response:
         """Run the query and return its response (buffered if small, else streamed).
@@ -321,7 +341,7 @@ class QueryRunner:
             NotAcceptableError: no acceptable serialization.
         """
         job = _Job(asyncio.get_running_loop(), time.monotonic() + self.timeout, self.timeout, self.max_rows)
-        self._pool.submit(self._produce, job, req)
+        self._jobs.put((job, req))
         try:
             kind, payload = await self._next(job)
             if kind == "error":

@@ -60,10 +60,10 @@ async def _read_articles(request: Request, max_bytes: int) -> tuple[list[Article
 
     uploads: list[tuple[bytes, str, str | None]] = []
     if media == "multipart/form-data":
-        form = await request.form()
-        for _, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                uploads.append((await value.read(), value.filename or "upload", value.content_type))
+        async with request.form() as form:
+            for _, value in form.multi_items():
+                if isinstance(value, UploadFile):
+                    uploads.append((await value.read(), value.filename or "upload", value.content_type))
         if not uploads:
             raise HTTPException(422, "the multipart body has no file part")
     elif media in _READER_TYPES:

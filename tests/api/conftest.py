@@ -126,10 +126,11 @@ def free_port() -> int:
 class Server:
     """A running ``aikg serve``-equivalent uvicorn process."""
 
-    def __init__(self, url: str, proc: subprocess.Popen, store: Path):
+    def __init__(self, url: str, proc: subprocess.Popen, store: Path, log: Path):
         self.url = url
         self.proc = proc
         self.store = store
+        self.log = log
 
     @property
     def sparql(self) -> str:
@@ -137,24 +138,29 @@ class Server:
 
 
 def start_server(store: Path, **env: str) -> Server:
+    """Start a server process on a free port over the store; its log goes to a file beside it."""
     port = free_port()
     environ = {**os.environ, "AIKG_STORE": str(store), "AIKG_TOKEN": TOKEN, **env}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.commands:app_factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=REPO, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    log = Path(str(store) + f"-server-{port}.log")
+    # A file, not a pipe: nobody reads a pipe while tests run, and a full one blocks the server.
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "api.commands:app_factory",
+             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            cwd=REPO, env=environ, stdout=subprocess.DEVNULL, stderr=sink,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
         try:
             if httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                return Server(url, proc, store)
+                return Server(url, proc, store, log)
         except httpx.TransportError:
             time.sleep(0.1)
     proc.terminate()
+    proc.wait(10)
     raise RuntimeError("server did not start within 30 s")
 
 
