@@ -220,3 +220,47 @@ def test_openapi_documents_the_rest_models(client):
     spec = client.get("/openapi.json").json()
     assert {"/articles", "/entities/{slug}", "/relations", "/paths", "/sparql", "/update"} <= set(spec["paths"])
     assert "EntityDetail" in spec["components"]["schemas"]
+
+
+def test_reads_are_answered_while_an_ingest_runs(store_dir, auth):
+    import threading
+    import time
+
+    from api.deps import get_extract
+
+    from .conftest import fake_extract
+
+    def slow_extract(batch):
+        time.sleep(1.5)
+        return list(fake_extract(batch))
+
+    with make_client(store_dir, token=TOKEN) as c:
+        c.app.dependency_overrides[get_extract] = lambda: slow_extract
+        done = {}
+        t = threading.Thread(target=lambda: done.setdefault("r", c.post("/articles", json=NEW, headers=auth)))
+        t.start()
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        r = c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+        waited = time.monotonic() - t0
+        t.join(10)
+    assert r.status_code == 200 and waited < 0.8
+    assert done["r"].status_code == 200
+
+
+@pytest.mark.slow
+def test_post_article_runs_the_real_pipeline(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    text = "Microsoft invested $10 billion in OpenAI, the maker of ChatGPT, in January 2023."
+    with TestClient(create_app(Settings(store=str(tmp_path / "s"), token=TOKEN))) as c:
+        r = c.post("/articles", json={"text": text, "url": "https://news.example/real", "published": "2023-01-23"},
+                   headers={"Authorization": f"Bearer {TOKEN}"})
+        (item,) = r.json()["articles"]
+        found = {(m["subject"]["slug"], m["predicate"], m["object"]["slug"]) for m in item["relations"]}
+        assert ("microsoft", "investsIn", "openai") in found
+        e = c.get("/entities/openai").json()
+        assert ("in", "investsIn", "microsoft") in {(x["direction"], x["predicate"], x["other"]["slug"]) for x in e["relations"]}

@@ -171,3 +171,20 @@ def test_docs_page_needs_no_network(server):
     assert "http" not in html.replace(server.url, "").split("<body>")[0].replace("http-equiv", "")
     assert httpx.get(server.url + "/static-docs/swagger-ui-bundle.js").status_code == 200
     assert httpx.get(server.url + "/openapi.json").json()["info"]["title"] == "aikg"
+
+
+def test_an_app_can_serve_a_remote_store(server):
+    """aikg serve --store http://...: the app in front of another SPARQL server."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    with TestClient(create_app(Settings(store=server.sparql))) as c:
+        r = c.get("/sparql", params={"query": INVESTORS}, headers={"Accept": "text/csv"})
+        assert r.status_code == 200
+        rows = list(csv.reader(io.StringIO(r.text)))
+        assert [tuple(row) for row in rows[1:]] == EXPECTED
+        assert c.get("/entities/microsoft").json()["wikidata"] == "Q2283"
+        bad = c.get("/sparql", params={"query": "SELECT * WHERE {"})
+        assert bad.status_code == 400
