@@ -8,7 +8,8 @@ operator (ORDER BY, GROUP BY, COUNT over a huge join) produces nothing until it 
 the client gets its 503 at the deadline all the same, but that thread keeps computing
 until the operator finishes and only then notices the cancel flag. ``query_workers``
 bounds how many such threads can run at once; a query waiting for a free worker counts
-its wait against its own deadline.
+its wait against its own deadline. The deadline covers the whole response, sending
+included: a client that reads a huge result slower than the timeout allows is cut too.
 
 The first ``stream_buffer_bytes`` of a result are held before the response starts, so a
 small result that fails (timeout, cap) gets a proper status code. Past that the
