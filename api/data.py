@@ -226,17 +226,19 @@ def ingest_articles(store: Store, articles: list[Article], extract: Extract, *, 
 # ---------------------------------------------------------------- entities
 
 _SEARCH = _P + """
-SELECT ?e ?name ?k WHERE {
+SELECT ?e ?name ?k ?type WHERE {
   VALUES ?k { rdfs:label skos:altLabel }
   ?e ?k ?name .
   FILTER(STRSTARTS(STR(?e), STR(ent:)) && CONTAINS(LCASE(STR(?name)), LCASE(STR(?q))))
+  OPTIONAL { ?e rdf:type ?type }
 }
 """
 _ALL_ENTITIES = _P + """
-SELECT ?e ?name ?k WHERE {
+SELECT ?e ?name ?k ?type WHERE {
   VALUES ?k { rdfs:label }
   ?e ?k ?name .
   FILTER(STRSTARTS(STR(?e), STR(ent:)))
+  OPTIONAL { ?e rdf:type ?type }
 }
 """
 _ENTITY_PROPS = _P + """
@@ -245,13 +247,19 @@ SELECT ?k ?v WHERE {
   ?e ?k ?v .
 }
 """
-_ENTITY_PROPS_MANY = _P + """
-SELECT ?e ?k ?v WHERE {
-  VALUES ?k { rdf:type rdfs:label skos:altLabel owl:sameAs }
-  ?e ?k ?v .
-  FILTER(STRSTARTS(STR(?e), STR(ent:)))
-}
-"""
+
+
+def _props_of(store: Store, iris: Iterable[str]) -> dict[str, dict[str, list[str]]]:
+    """Return IRI -> property name -> values for these entities, in one query.
+
+    The IRIs come from the store, and pyoxigraph writes each as a term.
+    """
+    terms = " ".join(str(ox.NamedNode(i)) for i in sorted(set(iris)))
+    if not terms:
+        return {}
+    q = _P + ("SELECT ?e ?k ?v WHERE { VALUES ?e { " + terms + " } "
+              "VALUES ?k { rdf:type rdfs:label skos:altLabel owl:sameAs } ?e ?k ?v . }")
+    return _props(store.query(q), "e")
 
 
 def _props(rows: Iterable[ox.QuerySolution], key: str | None = None) -> dict[str, dict[str, list[str]]]:
@@ -294,6 +302,7 @@ def search_entities(store: Store, q: str | None, etype: str | None, limit: int, 
         rows = store.query(_ALL_ENTITIES)
     want = text.casefold()
     best: dict[str, tuple[int, str]] = {}
+    types: dict[str, set[str]] = {}
     for row in rows:
         name = _v(row, "name")
         folded = name.casefold()
@@ -301,20 +310,24 @@ def search_entities(store: Store, q: str | None, etype: str | None, limit: int, 
         if rank == 2 and want not in folded:
             continue  # SPARQL LCASE and casefold differ on a few letters (German sharp s)
         e = _v(row, "e")
+        types.setdefault(e, set()).add(local(_v(row, "type")) or "")
         if e not in best or (rank, name) < best[e]:
             best[e] = (rank, name)
-    props = _props(store.query(_ENTITY_PROPS_MANY), "e") if best else {}
     found = []
     for e, (rank, name) in best.items():
-        d = _describe(e, props.get(e, {}))
-        if etype and d["type"] != etype:
+        kind = next((t for t in ENTITY_TYPES if t in types.get(e, ())), None)
+        if etype and kind != etype:
             continue
-        d["match"] = ("exact", "prefix", "substring", "all")[rank]
-        found.append((rank, d["label"].casefold(), e, d))
-    found.sort(key=lambda t: t[:3])
-    page = [d for *_, d in found[offset:offset + limit]]
-    for d in page:
+        found.append((rank, name.casefold(), e))
+    found.sort()
+    page_iris = [e for _, _, e in found[offset:offset + limit]]
+    props = _props_of(store, page_iris)
+    page = []
+    for e in page_iris:
+        d = _describe(e, props.get(e, {}))
+        d["match"] = ("exact", "prefix", "substring", "all")[best[e][0]]
         d.pop("types"), d.pop("labels")
+        page.append(d)
     return page, len(found)
 
 
@@ -385,8 +398,7 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20) -> dict:
             "title": _v(row, "title"), "url": _v(row, "url"), "date": day, "confidence": conf,
             "hedged": _v(row, "hedged") == "true",
         })
-    others = {g["other"] for g in groups.values()}
-    info = _props(store.query(_ENTITY_PROPS_MANY), "e") if others else {}
+    info = _props_of(store, (g["other"] for g in groups.values()))
     rels = []
     for g in groups.values():
         d = _describe(g["other"], info.get(g["other"], {}))
