@@ -73,8 +73,6 @@ def main(argv: list[str] | None = None) -> int:
     list(bare.pipe(texts[:4]))
     list(extractor.extract_many(articles[:4]))
 
-    results = {}
-    results["spacy_bare_1proc"] = _timed(lambda: sum(1 for _ in bare.pipe(texts, batch_size=args.batch_size)), args.repeat)
     n_rel = 0
 
     def run(n_process):
@@ -82,9 +80,18 @@ def main(argv: list[str] | None = None) -> int:
         n_rel = sum(len(e.relations) for e in extractor.extract_many(
             articles, n_process=n_process, batch_size=args.batch_size))
 
-    results["aikg_extract_1proc"] = _timed(lambda: run(1), args.repeat)
-    results["spacy_bare_2proc"] = _timed(lambda: sum(1 for _ in bare.pipe(texts, batch_size=args.batch_size, n_process=2)), args.repeat)
-    results["aikg_extract_2proc"] = _timed(lambda: run(2), args.repeat)
+    runs = {
+        "spacy_bare_1proc": lambda: sum(1 for _ in bare.pipe(texts, batch_size=args.batch_size)),
+        "aikg_extract_1proc": lambda: run(1),
+        "spacy_bare_2proc": lambda: sum(1 for _ in bare.pipe(texts, batch_size=args.batch_size, n_process=2)),
+        "aikg_extract_2proc": lambda: run(2),
+    }
+    # rounds interleave the runs, so load from other processes on the shared machine
+    # hits baseline and pipeline alike; the best time of each run counts
+    results = {name: float("inf") for name in runs}
+    for _ in range(args.repeat):
+        for name, fn in runs.items():
+            results[name] = min(results[name], _timed(fn, 1))
 
     base = results["spacy_bare_1proc"]
     rows = []

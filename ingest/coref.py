@@ -213,5 +213,6 @@ def _mention_at(mentions: list[dict], tok_i: int, links: list[list[int]]) -> int
 
 
 def _mention_root(doc, m: dict):
-    span = doc[m["s"]:m["e"]]
-    return span.root
+    if "r" not in m:
+        m["r"] = doc[m["s"]:m["e"]].root.i  # cached: pronouns ask for it again and again
+    return doc[m["r"]]

@@ -2,7 +2,7 @@
 
 Component order is declared once, in :data:`COMPONENTS` / :func:`build_nlp`:
 
-    tok2vec, tagger, aikg_sentences, parser, attribute_ruler, lemmatizer,
+    tok2vec, tagger, aikg_sentences, parser, attribute_ruler, lemmatizer, aikg_prefixes,
     aikg_gazetteer (EntityRuler), ner, aikg_entities, aikg_coref, aikg_relations
 
 Components keep their results in ``Doc._`` extensions as plain lists and dicts, so docs
@@ -126,15 +126,27 @@ _PREFIXED_STEMS = {
 
 
 def _keep_prefixed_words(nlp: Language) -> None:
-    """Keep "co-founded", "Co-founder" one token, lemmatized as the bare stem."""
-    patterns = []
-    for stem, lemma in _PREFIXED_STEMS.items():
-        for prefix in ("co-", "Co-"):
+    """Keep "co-founded", "Co-founder" one token (their lemma is set by aikg_prefixes)."""
+    for stem in _PREFIXED_STEMS:
+        for prefix in ("co-", "Co-", "CO-"):
             word = prefix + stem
             nlp.tokenizer.add_special_case(word, [{"ORTH": word}])
-            patterns.append({"patterns": [[{"ORTH": word}]], "attrs": {"LEMMA": lemma}})
-    if "attribute_ruler" in nlp.pipe_names:
-        nlp.get_pipe("attribute_ruler").add_patterns(patterns)
+
+
+@Language.component("aikg_prefixes_v1", assigns=["token.lemma"])
+def prefixes_component(doc: Doc) -> Doc:
+    """Lemmatize "co-founded" as "found", so it triggers what "founded" triggers.
+
+    A string check per token; attribute-ruler patterns for the same cost more than the
+    whole relation layer.
+    """
+    for tok in doc:
+        low = tok.lower_
+        if low.startswith("co-"):
+            lemma = _PREFIXED_STEMS.get(low[3:])
+            if lemma is not None:
+                tok.lemma_ = lemma
+    return doc
 
 
 def build_nlp(*, gazetteer_path: str | None = None, triggers_path: str | None = None) -> Language:
@@ -151,6 +163,7 @@ def build_nlp(*, gazetteer_path: str | None = None, triggers_path: str | None = 
     _keep_prefixed_words(nlp)
     gp = str(gazetteer_path) if gazetteer_path else None
     nlp.add_pipe("aikg_sentences_v1", name="aikg_sentences", before="parser")
+    nlp.add_pipe("aikg_prefixes_v1", name="aikg_prefixes", after="lemmatizer")
     nlp.add_pipe("aikg_gazetteer_v1", name="aikg_gazetteer", before="ner", config={"gazetteer_path": gp})
     nlp.add_pipe("aikg_entities_v1", name="aikg_entities", after="ner", config={"gazetteer_path": gp})
     nlp.add_pipe("aikg_coref_v1", name="aikg_coref", after="aikg_entities", config={"gazetteer_path": gp})
