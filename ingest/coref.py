@@ -80,9 +80,12 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list[int]]:
         if (type_ is not None or target is not None) and tok.dep_ == "appos":
             # "Cognition, the maker of Devin": an apposition describes its head
             idx = _mention_at(mentions, tok.head.i, links)
-            if idx is not None:
+            want = target.type if target is not None else type_
+            if idx is not None and mentions[idx]["type"] == want:
                 links.append([tok.i, idx])
-            continue
+                continue
+            if target is None:
+                continue
         if target is not None:
             idx = _find_or_add(mentions, target, tok)
             links.append([tok.i, idx])

@@ -584,11 +584,16 @@ def _make(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps
     if subj["name"] == obj["name"]:
         return None
     dom, rng = SIGNATURES[trig.predicate]
-    if trig.predicate in _METONYMIC and subj["type"] in (_PRD, _MOD):
+    if trig.predicate in _METONYMIC:
         # "Microsoft's Azure cloud will remain the provider": the product stands for its maker
-        owner = _product_owner(doc, sent, mentions, s_idx)
-        if owner is not None:
-            s_idx, subj = owner, mentions[owner]
+        if subj["type"] in (_PRD, _MOD):
+            owner = _product_owner(doc, sent, mentions, s_idx, doc._.aikg_coref or ())
+            if owner is not None:
+                s_idx, subj = owner, mentions[owner]
+        if obj["type"] in (_PRD, _MOD) and trig.predicate in SYMMETRIC_PREDICATES:
+            owner = _product_owner(doc, sent, mentions, o_idx, doc._.aikg_coref or ())
+            if owner is not None:
+                o_idx, obj = owner, mentions[owner]
     if subj["name"] == obj["name"]:
         return None
     if subj["type"] not in dom or obj["type"] not in rng:
@@ -608,10 +613,10 @@ def _make(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps
     }
 
 
-_METONYMIC = {"suppliesTo"}
+_METONYMIC = {"suppliesTo", "competesWith"}
 
 
-def _product_owner(doc, sent, mentions, p_idx: int) -> int | None:
+def _product_owner(doc, sent, mentions, p_idx: int, coref=()) -> int | None:
     """Return the mention of the organization that owns a product mention, if the text says.
 
     The owner is the possessor of the product's phrase ("Microsoft's Azure cloud") or an
@@ -626,6 +631,9 @@ def _product_owner(doc, sent, mentions, p_idx: int) -> int | None:
             for idx, o in enumerate(mentions):
                 if o["type"] == _ORG and not o.get("virtual") and o["s"] <= c.i < o["e"]:
                     return idx
+            for t_i, idx in coref:
+                if t_i == c.i and mentions[idx]["type"] == _ORG:
+                    return idx  # "Microsoft, whose GitHub Copilot ..."
     for idx, o in enumerate(mentions):
         if o["type"] == _ORG and not o.get("virtual") and sent.start <= o["s"] < sent.end \
                 and m["name"].startswith(o["name"] + " "):
