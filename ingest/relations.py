@@ -63,6 +63,8 @@ _SUPPORT_UP = {"^dobj", "^attr", "^oprd", "^xcomp", "^pobj", "^ccomp", "^acomp"}
 _CONTROL_UP = {"^xcomp", "^conj", "^advcl"}
 # Prepositions that frame a whole clause as part of an arrangement
 _FRAME_PREPS = {"^prep:under", "^prep:through", "^prep:via"}
+_STAFF = {"engineer", "employee", "staff", "staffer", "researcher", "developer", "team", "scientist",
+          "executive", "worker", "programmer"}
 _NAMING = {"call", "name", "dub", "brand", "know"}
 _WH = {"which", "who", "that", "whom"}
 # Noun-phrase-internal links that keep the path inside one argument ("Anthropic, DeepMind
@@ -254,6 +256,12 @@ def arm(t, h) -> tuple[str, int] | None:
             continue
         if d.dep_ == "oprd" and k > 0 and down[k - 1].dep_ == "acl" and down[k - 1].lemma_ in _NAMING:
             continue
+        if d.dep_ in ("nsubj", "nsubjpass", "agent", "pobj") and k == len(down) - 2 and d.lemma_ in _STAFF \
+                and down[-1].dep_ in ("compound", "poss", "nmod"):
+            # "OpenAI engineers had been using Claude Code": the staff act for the company
+            downs.append(d.dep_ if d.dep_ != "pobj" else None)
+            downs = [x for x in downs if x]
+            break
         if d.dep_ == "prep" and not last and k > 0 and (
                 d.lower_ in ("including", "like") or (d.lower_ == "as" and any(c.lower_ == "such" for c in d.children))):
             continue  # "from investors including A and B": the list names the argument
@@ -318,6 +326,8 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             return u
         return None
     if is_verb:
+        if ups == ["^advcl"] and downs == ["nsubj"] and t.tag_ == "VBN" and not _has_subject(t):
+            return "nsubjpass"  # "Founded in 2015 by X, OpenAI ...": the main subject underwent it
         k = 0
         infinitival = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
         while k < len(ups) and (ups[k] in _CONTROL_UP or (infinitival and (
@@ -329,8 +339,6 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             return "nsubj"
         if k == len(ups) and k > 0 and downs == ["nsubjpass"] and not _has_subject(t):
             return "nsubjpass" if up_tokens[-1].tag_ == "VBN" else None
-        if ups == ["^advcl"] and downs == ["nsubj"] and t.tag_ == "VBN" and not _has_subject(t):
-            return "nsubjpass"  # "Founded in 2015 by X, OpenAI ...": the main subject underwent it
         return None
     # noun trigger reached from a support verb's subject
     if downs in (["nsubj"], ["nsubjpass"]) and all(

@@ -67,6 +67,20 @@ FOUND = [
     ("Amazon will invest $4 billion in Anthropic. Google also took a stake in the startup.", ("Google", "investsIn", "Anthropic")),
     ("SoftBank agreed to invest in the ChatGPT maker.", ("SoftBank", "investsIn", "OpenAI")),
     ("Microsoft, whose Copilot assistant runs on GPT-4, reported earnings.", ("Microsoft", "develops", "Microsoft Copilot")),
+    # title read from surface order, where the small model mis-parses it
+    ("Anthropic chief executive Dario Amodei announced the deal.", ("Dario Amodei", "leads", "Anthropic")),
+    ("Humane's co-founders Imran Chaudhri and Bethany Bongiorno will join HP.", ("Bethany Bongiorno", "founded", "Humane")),
+    # funding rounds
+    ("OpenAI raised $6.6 billion in a round led by Thrive Capital.", ("Thrive Capital", "investsIn", "OpenAI")),
+    ("SoftBank led a $40 billion funding round in OpenAI.", ("SoftBank", "investsIn", "OpenAI")),
+    # parent company, named unit
+    ("Alphabet is the parent company of Google.", ("Google", "subsidiaryOf", "Alphabet")),
+    ("Microsoft set up a new consumer division called Microsoft AI.", ("Microsoft AI", "subsidiaryOf", "Microsoft")),
+    # staff act for the company; integration into a product
+    ("OpenAI engineers had been using Claude Code for months.", ("OpenAI", "uses", "Claude Code")),
+    ("Google is folding its Gemini models into Workspace.", ("Google Workspace", "uses", "Gemini")),
+    # participle clause and "as <role>"
+    ("Founded in 2021 by Dario Amodei, Anthropic builds large models.", ("Dario Amodei", "founded", "Anthropic")),
 ]
 
 
