@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import pyoxigraph as ox
 import pytest
 
 from kg.namespaces import ONTOLOGY, SCHEMA

@@ -11,7 +11,6 @@ import json
 import signal
 import subprocess
 import time
-from pathlib import Path
 
 import httpx
 import pytest

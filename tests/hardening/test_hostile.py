@@ -22,7 +22,6 @@ import httpx
 import pytest
 from markupsafe import escape
 
-from kg.namespaces import SCHEMA
 from kg.store import LocalStore
 
 from .conftest import TOKEN, AikgServer, child_env, graph_sizes, make_corpus, run_ingest

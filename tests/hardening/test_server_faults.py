@@ -9,6 +9,7 @@ keeps answering everyone else.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +18,10 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from .conftest import AikgServer, graph_sizes, inspect_store
+from .conftest import (
+    TOKEN, AikgServer, aikg_bin, assert_whole_batches, child_env, incomplete, inspect_store, kill_group,
+    run_ingest,
+)
 
 pytestmark = [pytest.mark.server]
 
@@ -160,3 +164,42 @@ def test_more_runaway_counts_than_workers_do_not_starve_the_server(slow_server):
             f.result(timeout=120)
         status, seconds = _timed_get(slow_server.sparql, SIMPLE, timeout=30)
     assert status == 200 and seconds < TIMEOUT, (status, seconds)
+
+
+@pytest.mark.slow
+def test_serve_killed_while_a_pipeline_writes_through_it(corpus200, reference200, tmp_path, servers):
+    path, records = corpus200
+    order = [r["url"] for r in records]
+    store = tmp_path / "store"
+    server = AikgServer(str(store), tmp_path)
+    servers.append(server)
+    server.start()
+    proc = subprocess.Popen(
+        [aikg_bin(), "ingest", str(path), "--store", server.sparql, "--batch-size", "10", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env(AIKG_TOKEN=TOKEN),
+        start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            with httpx.Client(timeout=5) as client:
+                if _read_counts(client, server.sparql)[0] >= 50:
+                    break
+            time.sleep(0.05)
+        assert proc.poll() is None, "ingest finished before the server could be killed"
+        server.kill9()
+        out, err = proc.communicate(timeout=120)
+    finally:
+        kill_group(proc)
+    assert proc.returncode == 1, out + err
+    assert "cannot reach" in err and "Run the same command again" in err and "Traceback" not in err, err
+    check, urls, sizes = inspect_store(store)
+    k = assert_whole_batches(urls, order, 10)
+    assert k >= 5 and check.conforms and check.union_ok and check.orphan_graphs == 0
+    assert not incomplete(sizes, reference200.sizes)
+    server.start()
+    again = run_ingest([str(path)], server.sparql, env=child_env(AIKG_TOKEN=TOKEN))
+    assert again.returncode == 0, again.stderr
+    server.stop()
+    check, urls, sizes = inspect_store(store)
+    assert (check.articles, check.distinct_urls) == (200, 200) and sizes == reference200.sizes
+    print({"serve_killed_mid_write": {"committed_batches": k}})
