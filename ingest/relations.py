@@ -227,6 +227,9 @@ def arm(t, h) -> tuple[str, int] | None:
             and down[-2].dep_ != "compound":
         # "use AWS Trainium chips": the name classifies the noun that fills the slot
         down = down[:-1]
+    if not up and down and down[0].dep_ == "prep" and down[0].i > t.i and any(
+            x.dep_ == "case" and x.head.dep_ == "conj" for x in t.doc[t.i:down[0].i]):
+        return None  # "X's deal with A and Y's with B": the second phrase has its own, elided head
     ups = ["^" + (("prep:" + u.lower_) if u.dep_ == "prep" else u.dep_) for u in up]
     downs = []
     skip_of = None
