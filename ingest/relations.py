@@ -63,6 +63,7 @@ _SUPPORT_UP = {"^dobj", "^attr", "^oprd", "^xcomp", "^pobj", "^ccomp", "^acomp"}
 _CONTROL_UP = {"^xcomp", "^conj", "^advcl"}
 # Prepositions that frame a whole clause as part of an arrangement
 _FRAME_PREPS = {"^prep:under", "^prep:through", "^prep:via"}
+_SHARES = {"%", "percent", "stake", "stakes", "share", "shares", "minority", "majority", "interest"}
 _STAFF = {"engineer", "employee", "staff", "staffer", "researcher", "developer", "team", "scientist",
           "executive", "worker", "programmer"}
 _NAMING = {"call", "name", "dub", "brand", "know"}
@@ -245,6 +246,13 @@ def arm(t, h) -> tuple[str, int] | None:
             carry = None
             continue
         carry = None
+        if d.lower_ in _SHARES and not last and down[k + 1].dep_ == "prep" and down[k + 1].lower_ in ("of", "in") \
+                and d.dep_ in ("dobj", "nsubjpass", "attr"):
+            # "owns 14% of X", "bought a minority stake in X": a share, not the whole
+            if k + 2 == len(down) - 1 and down[-1].dep_ == "pobj":
+                downs.append("share_of")
+                break
+            return None
         if d.dep_ in ("dobj", "npadvmod", "attr", "nsubjpass", "nsubj", "pobj") and not last and _is_amount(d):
             # "invested $10 billion in OpenAI", "acquired the rest of Windsurf": the
             # amount or part carries the preposition that names the argument
@@ -353,10 +361,14 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             return "sup_subj:*"
         return "sup_subj:" + verb.lemma_
     # "took a stake in X": the parser often hangs the noun's preposition on the verb
-    if ups in (["^dobj"], ["^attr"], ["^oprd"], ["^pobj", "^prep:as"]) and len(downs) == 1 \
-            and downs[0].startswith("prep:") and downs[0] != "prep:as":
+    if (ups in (["^dobj"], ["^attr"], ["^oprd"]) or (len(ups) == 2 and ups[0] == "^pobj" and ups[1].startswith("^prep:"))) \
+            and len(downs) == 1 and downs[0].startswith("prep:") and downs[0] != "prep:as" \
+            and "^" + downs[0] != ups[-1]:
         # also "served as chief officer at X", "is a professor at X"
         return downs[0]
+    # "The round was led by X": the passive of "X led the round"
+    if ups == ["^nsubjpass"] and downs == ["agent"]:
+        return "acl>agent"
     # "counts OpenAI and Meta among its customers"
     if ups == ["^pobj", "^prep:among"] and downs == ["dobj"]:
         return "incl_obj"
@@ -584,7 +596,7 @@ def _fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
         return False
     # a possessor fills the subject slot of a noun itself ("Y's investment in Z"): the
     # support verb's subject is then someone else ("X criticized Y's investment in Z")
-    if arm1.startswith("sup_subj") and any(c.dep_ == "poss" for c in tok.children):
+    if arm1.startswith("sup_subj") and "poss" in trig.subj and any(c.dep_ == "poss" for c in tok.children):
         return False
     return True
 
