@@ -225,7 +225,7 @@ def arm(t, h) -> tuple[str, int] | None:
             and not _has_det(down[0]) and down[1].dep_ == "prep":
         down = down[1:]
     if len(down) > 1 and down[-1].dep_ in ("compound", "nmod") and down[-2].pos_ == "NOUN" \
-            and down[-2].dep_ != "compound":
+            and down[-2].dep_ not in ("compound", "appos"):
         # "use AWS Trainium chips": the name classifies the noun that fills the slot
         down = down[:-1]
     if not up and down and down[0].dep_ == "prep" and down[0].i > t.i and any(
@@ -591,7 +591,9 @@ def _fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
         return False
 
     if arm1 == arm2:
-        return arm1 in trig.pair
+        # "OpenAI and Microsoft have a partnership": both fill the support verb's subject
+        return arm1 in trig.pair or (arm1.startswith("sup_subj:") and "sup_subj" in trig.pair
+                                     and arm1.split(":", 1)[1] in lexicon.support_verbs)
     if not (ok(arm1, trig.subj) and ok(arm2, trig.obj)):
         return False
     # a possessor fills the subject slot of a noun itself ("Y's investment in Z"): the

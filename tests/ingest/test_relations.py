@@ -81,6 +81,14 @@ FOUND = [
     ("Google is folding its Gemini models into Workspace.", ("Google Workspace", "uses", "Gemini")),
     # participle clause and "as <role>"
     ("Founded in 2021 by Dario Amodei, Anthropic builds large models.", ("Dario Amodei", "founded", "Anthropic")),
+    # a date adjunct does not block a release; coordinated subjects share a support verb
+    ("Anthropic released Claude 3 on Monday.", ("Anthropic", "develops", "Claude 3")),
+    ("OpenAI and Microsoft have a close partnership.", ("OpenAI", "partnersWith", "Microsoft")),
+    # investor lists, shares and passive rounds
+    ("Nvidia is among the investors in xAI.", ("Nvidia", "investsIn", "xAI")),
+    ("Google owns about 14% of Anthropic.", ("Google", "investsIn", "Anthropic")),
+    ("The funding round for Mistral AI was led by General Catalyst.", ("General Catalyst", "investsIn", "Mistral AI")),
+    ("Microsoft is OpenAI's largest investor.", ("Microsoft", "investsIn", "OpenAI")),
 ]
 
 
@@ -106,6 +114,10 @@ ABSENT = [
     ("The deal follows Microsoft's deal with Inflection AI and Google's with Character.AI.", ("Google", "partnersWith", "Microsoft")),
     # "build X into Y" is integration, not development
     ("Apple decided to build ChatGPT into its operating system.", ("Apple", "develops", "ChatGPT")),
+    # a share is not ownership of the whole
+    ("Google owns about 14% of Anthropic.", ("Anthropic", "subsidiaryOf", "Google")),
+    # an employer named inside an apposition did not found what the person started
+    ("Andrej Karpathy, a former OpenAI researcher, started Eureka Labs.", ("OpenAI", "founded", "Eureka Labs")),
     # self-relation
     ("OpenAI partnered with OpenAI.", ("OpenAI", "partnersWith", "OpenAI")),
 ]
@@ -145,6 +157,16 @@ def test_symmetric_relation_emitted_once_per_sentence(extractor):
 def test_gapped_coordination(triples):
     found = triples("Microsoft will invest up to $5 billion in Anthropic and Nvidia up to $10 billion.")
     assert ("Nvidia", "investsIn", "Anthropic") in found
+
+
+@pytest.mark.xfail(reason="the small model tags 'competes' as a noun after a sentence-initial name")
+def test_mis_tagged_verb(triples):
+    assert _has(triples("Anthropic competes with OpenAI and Google."), "Anthropic", "competesWith", "OpenAI")
+
+
+@pytest.mark.xfail(reason="gazetteer types Instagram and YouTube as Product; subsidiaryOf needs an Organization")
+def test_product_typed_subsidiary(triples):
+    assert ("Instagram", "subsidiaryOf", "Meta") in triples("Instagram is owned by Meta.")
 
 
 @pytest.mark.xfail(reason="plural descriptions ('the two companies') are not resolved")
