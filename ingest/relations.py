@@ -575,9 +575,20 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
                             _keep(out, rel)
         _possessive_develops(doc, sent, sent_args, mentions, out)
         _title_relations(doc, sent, sent_args, mentions, lexicon, out)
-    leads = {(r["s"], r["o"], r["ss"]) for r in out.values() if r["p"] in ("leads", "founded")}
+    # one mention per (names, predicate, sentence): the same entity named twice in a
+    # sentence gives two mention indexes but one fact
+    best: dict[tuple, dict] = {}
+    for r in out.values():
+        names = (mentions[r["s"]]["name"], mentions[r["o"]]["name"])
+        if r["p"] in SYMMETRIC_PREDICATES:
+            names = tuple(sorted(names))
+        key = (names, r["p"], r["ss"])
+        if key not in best or r["c"] > best[key]["c"]:
+            best[key] = r
+    named = lambda r: (mentions[r["s"]]["name"], mentions[r["o"]]["name"], r["ss"])  # noqa: E731
+    leads = {named(r) for r in best.values() if r["p"] in ("leads", "founded")}
     # a leader or founder is also on staff; saying so again adds nothing
-    return [r for r in out.values() if not (r["p"] == "worksFor" and (r["s"], r["o"], r["ss"]) in leads)]
+    return [r for r in best.values() if not (r["p"] == "worksFor" and named(r) in leads)]
 
 
 def _fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
