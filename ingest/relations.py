@@ -632,6 +632,15 @@ def _make(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps
                 o_idx, obj = owner, mentions[owner]
     if subj["name"] == obj["name"]:
         return None
+    # NER tags unfamiliar company names as people ("Activision Blizzard"); a slot that only
+    # an organization can fill settles it, for names the gazetteer does not know
+    for m in (subj, obj):
+        slot = dom if m is subj else rng
+        if m["type"] == _PER and m["src"] == "ner" and _PER not in slot and _ORG in slot \
+                and len(m["name"].split()) > 1:
+            for other in mentions:
+                if other["name"] == m["name"] and other["src"] == "ner":
+                    other["type"] = _ORG  # every mention of the name, so the entity has one type
     if subj["type"] not in dom or obj["type"] not in rng:
         if trig.predicate in SYMMETRIC_PREDICATES and obj["type"] in dom and subj["type"] in rng:
             subj, obj, s_idx, o_idx = obj, subj, o_idx, s_idx
@@ -698,7 +707,9 @@ def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
         while h.dep_ == "conj" and h.head.i != h.i:
             h = h.head  # "Nvidia's Grace Blackwell and Vera Rubin systems"
         owner = h.head if h.dep_ == "compound" else h
-        for c in owner.children:
+        # "Gemini, Google's most capable model": the possessor of an apposed noun
+        holders = [owner, *(c for c in owner.children if c.dep_ == "appos" and c.pos_ == "NOUN")]
+        for c in (c for o in holders for c in o.children):
             if c.dep_ != "poss" or c.i not in by_tok:
                 continue
             o_idx, o_src = by_tok[c.i]

@@ -113,3 +113,12 @@ def test_patterns_are_case_sensitive_for_short_names(tiny_gazetteer, nlp):
     forms = {p["pattern"] for p in tiny_gazetteer.patterns(nlp.make_doc)}
     assert "Meta" in forms and "meta" not in forms
     assert "anthropic pbc" in forms  # long multi-word names also match in lower case
+
+
+def test_organization_slot_retypes_an_unknown_ner_person(extractor):
+    # the small model calls "Activision Blizzard" a PERSON; only a company can be acquired
+    ex = extractor.extract(Article(text="Microsoft bought Activision Blizzard for $69 billion. Activision Blizzard makes games."))
+    ents = {e.name: e for e in ex.entities}
+    assert ents["Activision Blizzard"].type == "Organization"
+    assert [(r.subject.name, r.object.name) for r in ex.relations if r.predicate == "acquires"] == [
+        ("Microsoft", "Activision Blizzard")]
