@@ -35,9 +35,6 @@ COMPANIES = ["Microsoft", "OpenAI", "Nvidia", "Google", "Anthropic", "Amazon", "
              "Mistral AI", "xAI", "Apple", "Oracle", "CoreWeave", "IBM", "Intel", "AMD"]
 VERBS = ["invested in", "partnered with", "competes with", "sued", "acquired", "supplies chips to"]
 
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
 def aikg_bin() -> str:
