@@ -75,7 +75,7 @@ _COORD = {"conj", "cc", "punct"}
 _NEG_LEMMAS = {"deny", "decline", "refuse", "reject", "dismiss", "fail", "end", "terminate",
                "scrap", "abandon", "cancel", "block", "halt", "quit", "exit", "sever",
                "drop", "rebuff", "spurn", "collapse", "walk", "prevent", "stop", "unwind",
-               "dissolve", "deny"}
+               "dissolve", "sell", "divest", "offload", "unload", "dump"}
 _NEG_WORDS = {"not", "n't", "never", "no", "neither", "nor", "without"}
 _HEDGE_LEMMAS = {"consider", "plan", "explore", "weigh", "mull", "discuss", "negotiate",
                  "seek", "intend", "propose", "hope", "want", "aim", "rumor", "rumour",
@@ -417,6 +417,8 @@ def negated(t) -> bool:
                 return True
             if c.dep_ == "advmod" and c.lower_ in ("never", "not"):
                 return True
+            if c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children):
+                return True  # "is no longer an investor"
     doc = t.doc
     for k in range(max(t.sent.start, t.i - 4), t.i):
         if doc[k].lower_ in ("without", "instead") or (doc[k].lower_ == "than" and doc[k - 1].lower_ == "rather"):

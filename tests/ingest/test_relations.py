@@ -104,6 +104,9 @@ ABSENT = [
     ("Meta has no plans to acquire Mistral AI.", ("Meta", "acquires", "Mistral AI")),
     ("Apple ruled out buying Perplexity.", ("Apple", "acquires", "Perplexity")),
     ("Microsoft hired the founders rather than buy Inflection AI outright.", ("Microsoft", "acquires", "Inflection AI")),
+    ("Microsoft sold its stake in OpenAI.", ("Microsoft", "investsIn", "OpenAI")),
+    ("SoftBank is no longer an investor in OpenAI.", ("SoftBank", "investsIn", "OpenAI")),
+    ("Regulators blocked Nvidia's acquisition of Arm.", ("Nvidia", "acquires", "Arm")),
     # hedged relations are not asserted
     ("Apple is in talks to acquire Perplexity, according to people familiar with the matter.", ("Apple", "acquires", "Perplexity")),
     ("Meta is considering an investment in Mistral AI.", ("Meta", "investsIn", "Mistral AI")),
