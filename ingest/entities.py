@@ -326,7 +326,7 @@ _EXCHANGES = {"nyse", "nasdaq", "tsx", "hkse", "hkex", "lse", "new york stock ex
 def _in_ticker_parens(tokens: list) -> bool:
     """Return True if the span sits in a parenthesis holding a ticker, like "(NASDAQ: BECN)"."""
     doc = tokens[0].doc
-    before = [t.text for t in doc[max(0, tokens[0].i - 2):tokens[0].i]]
+    before = [t.text for t in doc[max(0, tokens[0].i - 3):tokens[0].i]]
     after = [t.text for t in doc[tokens[-1].i + 1:min(len(doc), tokens[-1].i + 3)]]
     return "(" in before and ":" in after + before
 
