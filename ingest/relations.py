@@ -75,7 +75,10 @@ _COORD = {"conj", "cc", "punct"}
 _NEG_LEMMAS = {"deny", "decline", "refuse", "reject", "dismiss", "fail", "end", "terminate",
                "scrap", "abandon", "cancel", "block", "halt", "quit", "exit", "sever",
                "drop", "rebuff", "spurn", "collapse", "walk", "prevent", "stop", "unwind",
-               "dissolve", "sell", "divest", "offload", "unload", "dump"}
+               "dissolve"}
+# Verbs that undo a holding: negate a stake, not whatever else the sentence sells
+_DIVEST_LEMMAS = {"sell", "divest", "offload", "unload", "dump", "exit"}
+_HOLDING_NOUNS = {"stake", "share", "interest", "investment", "holding", "position"}
 _NEG_WORDS = {"not", "n't", "never", "no", "neither", "nor", "without"}
 _HEDGE_LEMMAS = {"consider", "plan", "explore", "weigh", "mull", "discuss", "negotiate",
                  "seek", "intend", "propose", "hope", "want", "aim", "rumor", "rumour",
@@ -412,6 +415,8 @@ def negated(t) -> bool:
             return True
         if tok.lemma_ == "rule" and any(c.lower_ == "out" for c in tok.children):
             return True
+        if tok.lemma_ in _DIVEST_LEMMAS and t.lemma_ in _HOLDING_NOUNS and tok.i != t.i:
+            return True  # "sold its stake in X"
         for c in tok.children:
             if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "neither")):
                 return True
