@@ -45,6 +45,7 @@ _NOT_ENTITIES = {
     "ftc", "sec", "doj", "nasdaq", "nyse", "wall street", "silicon valley", "twitter x",
     "covid", "covid 19", "series a", "series b", "series c", "series d", "series e",
     "bot", "bots", "pro", "plus", "max", "mini", "ultra", "turbo", "copyright",
+    "board of directors", "executive board", "board of trustees", "scientific",
 }
 # News agencies: real organizations, but in articles they are sources, so coreference
 # never resolves "the company" to them.
@@ -102,6 +103,9 @@ def clean_surface(text: str) -> str:
     s = re.sub(r"^(?:the|The)\s+", "", s)
     parts = s.split()
     while len(parts) > 1 and parts[-1].lower().strip(".,") in _CORP_SUFFIXES:
+        parts = parts[:-1]
+    # "Walden International and", "Chase &": NER spans that stop inside a coordination
+    while len(parts) > 1 and parts[-1].lower() in ("and", "&", "of", "the", "or", "for"):
         parts = parts[:-1]
     s = " ".join(parts).rstrip(",")
     return s
@@ -296,6 +300,9 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
     key = name_key(text)
     if not key or key in _NOT_ENTITIES or not any(c.isupper() for c in text):
         return None
+    first = text.split()[0].lower().strip(".,")
+    if label != "PERSON" and (first in _ROLE_WORDS or first in ("professor", "board", "scientific")):
+        return None  # "Board & CEO", "Professor and University": a title, not a name
     if ":" in text or key in _EXCHANGES or _in_ticker_parens(tokens):
         return None  # "(NYSE: LVS)" is a listing, not a party to anything
     if key.replace(" ", "").isdigit() or len(key) < 2 or len(tokens) > 6 or key in _CORP_SUFFIXES:
