@@ -246,3 +246,26 @@ def test_concurrent_pipelines_with_overlapping_input_store_each_article_once(cor
     assert check.union_ok
     assert check.conforms, (f"three pipelines reported {written} new articles for 60: the same article was "
                             "written more than once, with two sources / ingestedAt values")
+
+
+@pytest.mark.slow
+def test_concurrent_posts_of_the_same_articles_store_each_once(corpus200, tmp_path, servers):
+    """POST /articles checks and writes under the server's write lock: overlap is safe there."""
+    records = [json.loads(line) for line in corpus200[0].read_text(encoding="utf-8").splitlines()[:20]]
+    store = tmp_path / "store"
+    server = AikgServer(str(store), tmp_path)
+    servers.append(server)
+    server.start()
+
+    def post(_: int) -> httpx.Response:
+        return httpx.post(server.base + "/articles", json=records, timeout=180,
+                          headers={"Authorization": f"Bearer {TOKEN}"})
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        answers = list(pool.map(post, range(3)))
+    assert all(r.status_code == 200 for r in answers), [r.text[:200] for r in answers]
+    statuses = [a["status"] for r in answers for a in r.json()["articles"]]
+    assert statuses.count("new") == 20 and statuses.count("unchanged") == 40, statuses
+    server.stop()
+    check, _, _ = inspect_store(store)
+    assert (check.articles, check.distinct_urls) == (20, 20) and check.conforms and check.union_ok
