@@ -482,3 +482,68 @@ def test_the_token_never_reaches_logs_or_error_messages(hostile, tmp_path):
     # apart from that line, the token must appear nowhere.
     leaked = [line for line in log.splitlines() if TOKEN in line and "token=" not in line]
     assert not leaked, leaked
+
+
+# ---------------------------------------------------------------- XML entities, upload names
+
+XXE_FEED = """<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<rss version="2.0"><channel><title>feed</title>
+<item><title>Item &xxe;</title><link>https://example.org/xxe/{n}</link>
+<pubDate>Mon, 01 Jul 2024 00:00:00 GMT</pubDate>
+<description>Microsoft invested in OpenAI in round {n}. &xxe; Nvidia partnered with Google.</description></item>
+</channel></rss>
+"""
+XXE_HTML = """<?xml version="1.0"?>
+<!DOCTYPE html [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<html><head><title>Page &xxe;</title></head><body><article>
+<p>Microsoft invested in OpenAI. &xxe; Nvidia partnered with Google on chips, the firms said.</p>
+</article></body></html>
+"""
+
+
+def _laughs() -> str:
+    doc = '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol0 "lollollollollollollollollollol">\n'
+    for i in range(1, 10):
+        doc += f' <!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">\n'
+    return doc + ("]>\n<rss version=\"2.0\"><channel><title>t</title><item><title>Bomb</title>"
+                  "<link>https://example.org/bomb</link><description>Microsoft invested in OpenAI. &lol9;"
+                  "</description></item></channel></rss>\n")
+
+
+def _literals(store_dir: Path) -> str:
+    with LocalStore(store_dir) as s:
+        return " ".join(r["o"].value for r in s.query("SELECT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }"))
+
+
+def test_xml_entities_are_never_expanded_from_files(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "feed.rss").write_text(XXE_FEED.format(n=1))
+    (src / "page.html").write_text(XXE_HTML)
+    (src / "bomb.rss").write_text(_laughs())
+    done = subprocess.run([_aikg(), "ingest", str(src), "--store", str(tmp_path / "store"), "--json"],
+                          capture_output=True, text=True, env=child_env(), timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-600:]
+    text = _literals(tmp_path / "store")
+    assert "root:x:0:0" not in text and "/bin/" not in text, "an external entity was read from disk"
+    assert "lollollol" * 10 not in text, "the entity bomb was expanded"
+
+
+def test_xml_entities_are_never_expanded_over_http(hostile):
+    for body in (XXE_FEED.format(n=2), _laughs()):
+        r = httpx.post(hostile.base + "/articles", content=body.encode(), timeout=120,
+                       headers={"Content-Type": "application/rss+xml", "Authorization": f"Bearer {TOKEN}"})
+        assert r.status_code in (200, 422), r.text[:300]
+        assert "root:x:0:0" not in r.text and "lollollol" * 10 not in r.text
+    for a in httpx.get(hostile.base + "/articles", params={"limit": 500}).json()["items"]:
+        assert "root:x" not in (a.get("title") or "")
+
+
+def test_upload_file_names_are_labels_not_paths(hostile, tmp_path):
+    target = Path("/tmp") / f"aikg-hardening-{hostile.port}.txt"
+    name = f"../../../../..{target}"
+    r = httpx.post(hostile.base + "/articles", timeout=120, headers={"Authorization": f"Bearer {TOKEN}"},
+                   files={"file": (name, b"Amazon invested in Anthropic, the filing showed.", "text/plain")})
+    assert r.status_code == 200, r.text[:300]
+    assert not target.exists(), "an upload's file name was used as a path"
