@@ -359,7 +359,8 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             u in _SUPPORT_UP or u.startswith("^prep:") or (u == "^conj" and not _has_subject(tok))
             for u, tok in zip(ups, up_tokens)):
         verb = up_tokens[-1].head
-        if len(ups) >= 2 and (ups[-1] in _FRAME_PREPS or ups[-1] == "^prep:as"):
+        if len(ups) >= 2 and (ups[-1] in _FRAME_PREPS or (
+                ups[-1] == "^prep:as" and not any(c.dep_ == "dobj" for c in verb.children))):
             # "Under the partnership with Y, X will ...", "X returned as chief executive"
             return "sup_subj:*"
         return "sup_subj:" + verb.lemma_
@@ -378,6 +379,9 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
     # "Perplexity's investors include Jeff Bezos": the role noun is the subject of "include"
     if ups == ["^nsubj"] and downs == ["dobj"] and up_tokens[-1].head.lemma_ in ("include", "be"):
         return "incl_obj"
+    # "counts Nvidia as an investor", "named Jane Doe as its chief executive"
+    if len(ups) == 2 and ups[0] == "^pobj" and ups[1] == "^prep:as" and downs == ["dobj"]:
+        return "oprd_obj"
     # "Anthropic named AWS its cloud provider": the naming verb's object holds the role
     if ups == ["^oprd"] and downs == ["dobj"]:
         return "oprd_obj"

@@ -89,6 +89,9 @@ FOUND = [
     ("Google owns about 14% of Anthropic.", ("Google", "investsIn", "Anthropic")),
     ("The funding round for Mistral AI was led by General Catalyst.", ("General Catalyst", "investsIn", "Mistral AI")),
     ("Microsoft is OpenAI's largest investor.", ("Microsoft", "investsIn", "OpenAI")),
+    ("Mistral AI counts Nvidia as an investor.", ("Nvidia", "investsIn", "Mistral AI")),
+    ("SoftBank committed $30 billion to OpenAI.", ("SoftBank", "investsIn", "OpenAI")),
+    ("Sam Altman returned as chief executive of OpenAI.", ("Sam Altman", "leads", "OpenAI")),
 ]
 
 
