@@ -65,7 +65,9 @@ _CONTROL_UP = {"^xcomp", "^conj", "^advcl"}
 _FRAME_PREPS = {"^prep:under", "^prep:through", "^prep:via"}
 _SHARES = {"%", "percent", "stake", "stakes", "share", "shares", "minority", "majority", "interest"}
 _STAFF = {"engineer", "employee", "staff", "staffer", "researcher", "developer", "team", "scientist",
-          "executive", "worker", "programmer"}
+          "executive", "worker", "programmer",
+          # and a company's own products stand for it as the subject of a clause
+          "model", "system", "workload", "product", "service", "software", "app", "technology"}
 _NAMING = {"call", "name", "dub", "brand", "know"}
 _WH = {"which", "who", "that", "whom"}
 # Noun-phrase-internal links that keep the path inside one argument ("Anthropic, DeepMind

@@ -92,6 +92,10 @@ FOUND = [
     ("Mistral AI counts Nvidia as an investor.", ("Nvidia", "investsIn", "Mistral AI")),
     ("SoftBank committed $30 billion to OpenAI.", ("SoftBank", "investsIn", "OpenAI")),
     ("Sam Altman returned as chief executive of OpenAI.", ("Sam Altman", "leads", "OpenAI")),
+    # platforms and products
+    ("Claude 3 is available on Amazon Bedrock.", ("Amazon Bedrock", "uses", "Claude 3")),
+    ("Perplexity switched to Claude for its answers.", ("Perplexity", "uses", "Claude")),
+    ("OpenAI's models run on Microsoft Azure.", ("OpenAI", "uses", "Microsoft Azure")),
 ]
 
 
