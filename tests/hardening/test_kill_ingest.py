@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import signal
 import subprocess
 import time
 
 import pytest
+
+from kg.store import LocalStore
 
 from .conftest import (
     aikg_bin, assert_whole_batches, child_env, incomplete, inspect_store, kill_group, run_ingest,
@@ -98,3 +101,58 @@ def test_kill_9_during_ingest_loses_nothing_committed(corpus200, reference200, t
     assert sizes == reference200.sizes
     print(json.dumps({"kills": kills, "rounds": rounds, "completions": completions,
                       "resumed_completions": resumed_completions, "log": log}))
+
+
+REPLACE_KILLS = 10
+
+
+def test_kill_9_while_replacing_articles_leaves_old_or_new_never_both(corpus200, reference200, tmp_path):
+    """New texts at the same 200 urls: each batch drops old graphs and inserts new ones in one update."""
+    _, records = corpus200
+    order = [r["url"] for r in records]
+    revised = tmp_path / "revised.jsonl"
+    revised.write_text("".join(json.dumps({**r, "text": r["text"] + " The deal was revised later."}) + "\n"
+                               for r in records), encoding="utf-8")
+    new_ref = tmp_path / "new-reference"
+    done = run_ingest([str(revised)], str(new_ref), batch_size=BATCH)
+    assert done.returncode == 0, done.stderr
+    new_sizes = inspect_store(new_ref)[2]
+    old_ids = {r["u"].value: r["h"].value for r in _ids(reference200.store)}
+    rnd = random.Random(7)
+    longest = max(reference200.seconds, 3.0)
+    kills, rounds, seen = 0, 0, []
+    started = time.monotonic()
+    while kills < REPLACE_KILLS and time.monotonic() - started < 90:
+        rounds += 1
+        store = tmp_path / f"replace-{rounds}"
+        shutil.copytree(reference200.store, store)
+        proc = subprocess.Popen(
+            [aikg_bin(), "ingest", str(revised), "--store", str(store), "--batch-size", str(BATCH), "--json"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env(), start_new_session=True)
+        try:
+            proc.wait(timeout=rnd.uniform(1.0, longest))
+        except subprocess.TimeoutExpired:
+            kills += 1
+        finally:
+            kill_group(proc, signal.SIGKILL)
+        check, urls, sizes = inspect_store(store)
+        assert (check.articles, check.distinct_urls) == (200, 200), f"round {rounds}: an article lost or doubled"
+        assert check.union_ok and check.conforms and check.orphan_graphs == 0, f"round {rounds}: {check}"
+        with LocalStore(store) as s:
+            texts = {r["u"].value: r["h"].value for r in s.query(
+                "SELECT ?u ?h WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u ; "
+                "<https://w3id.org/aikg/ontology#sha256> ?h } }")}
+        replaced = [u for u in order if texts[u] != old_ids[u]]
+        assert replaced == order[: len(replaced)] and len(replaced) % BATCH == 0, f"round {rounds}: {len(replaced)}"
+        for u in order:
+            want = new_sizes[u] if u in replaced else reference200.sizes[u]
+            assert sizes[u] == want, f"round {rounds}: {u} holds {sizes[u]} quads, a whole version has {want}"
+        seen.append(len(replaced) // BATCH)
+    assert kills >= REPLACE_KILLS, f"only {kills} kills landed: {seen}"
+    print(json.dumps({"replace_kills": kills, "batches_replaced_at_kill": seen}))
+
+
+def _ids(store_dir):
+    with LocalStore(store_dir, read_only=True) as s:
+        return list(s.query("SELECT ?u ?h WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u ; "
+                            "<https://w3id.org/aikg/ontology#sha256> ?h } }"))
