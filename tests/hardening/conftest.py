@@ -171,8 +171,10 @@ def kill_group(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
 class AikgServer:
     """``aikg serve`` as a child process on a loopback port; stderr kept in a file."""
 
-    def __init__(self, store: str, workdir: Path, *, token: str | None = TOKEN, **settings: str):
+    def __init__(self, store: str, workdir: Path, *, token: str | None = TOKEN, log_level: str = "info",
+                 **settings: str):
         self.store = store
+        self.log_level = log_level
         self.port = free_port()
         self.token = token
         self.settings = settings
@@ -194,7 +196,8 @@ class AikgServer:
             env["AIKG_TOKEN"] = self.token
         out = open(self.log, "ab")
         self.proc = subprocess.Popen(
-            [aikg_bin(), "serve", "--store", self.store, "--host", LOOPBACK, "--port", str(self.port)],
+            [aikg_bin(), "-vv", "serve", "--store", self.store, "--host", LOOPBACK, "--port", str(self.port),
+             "--log-level", self.log_level],
             stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=self.log.parent,
         )
         out.close()

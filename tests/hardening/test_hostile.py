@@ -547,3 +547,20 @@ def test_upload_file_names_are_labels_not_paths(hostile, tmp_path):
                    files={"file": (name, b"Amazon invested in Anthropic, the filing showed.", "text/plain")})
     assert r.status_code == 200, r.text[:300]
     assert not target.exists(), "an upload's file name was used as a path"
+
+
+def test_the_token_stays_out_of_the_most_verbose_logs(tmp_path, servers):
+    server = AikgServer(str(tmp_path / "store"), tmp_path, log_level="trace")
+    servers.append(server)
+    server.start()
+    corpus = tmp_path / "c.jsonl"
+    make_corpus(corpus, 6, prefix="verbose")
+    done = subprocess.run([_aikg(), "-vv", "ingest", str(corpus), "--store", server.sparql, "--batch-size", "3"],
+                          capture_output=True, text=True, env=child_env(AIKG_TOKEN=TOKEN), timeout=120)
+    assert done.returncode == 0, done.stderr
+    httpx.post(server.base + "/update", content=b"DROP ALL", headers={
+        "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}-wrong"})
+    server.stop()
+    log = server.output()
+    assert "ASGI" in log or "TRACE" in log.upper(), "the server did not log at trace level"
+    assert TOKEN not in log and TOKEN not in done.stderr + done.stdout
