@@ -16,7 +16,9 @@ no metadata come back under the url ``orphan``. A reader finds "half an article"
 article is visible with fewer statements than a clean run gives it, a statement's direct
 triple is missing, or a statement is visible without its article. Latency is per request
 as the client sees it (Python threads in one process, so it includes client overhead).
-Results (p50/p99, errors, articles seen) go to benchmarks/results/load.json.
+Results (p50/p99, errors, articles seen) go to benchmarks/results/load.json, one entry
+per writer kind (``--writer cli``: ``aikg ingest --store URL``; ``--writer post``:
+POST /articles, extraction inside the server).
 """
 
 from __future__ import annotations
@@ -245,9 +247,40 @@ def reader(url: str, expected: dict[str, int], floor: int, stop: threading.Event
                 stats.max_articles = max(stats.max_articles, articles)
 
 
+def post_writer(base: str, token: str, corpus: Path, batch_size: int, stop: threading.Event,
+                report: dict) -> None:
+    """POST the corpus to /articles in batches of JSON Lines until done or told to stop."""
+    lines = corpus.read_bytes().splitlines(keepends=True)
+    report.update(written=0, errors=[])
+    with httpx.Client(timeout=300, headers={"Authorization": f"Bearer {token}",
+                                            "Content-Type": "application/x-ndjson"}) as client:
+        for i in range(0, len(lines), batch_size):
+            if stop.is_set():
+                return
+            try:
+                r = client.post(base + "/articles", content=b"".join(lines[i:i + batch_size]))
+            except httpx.HTTPError as exc:
+                report["errors"].append(f"{type(exc).__name__}: {exc}")
+                continue
+            if r.status_code != 200:
+                report["errors"].append(f"HTTP {r.status_code}: {r.text[:200]}")
+                continue
+            report["written"] += sum(a["status"] == "new" for a in r.json()["articles"])
+    report["finished"] = True
+
+
 def run_load(sparql_url: str, token: str, prepared: Prepared, *, readers: int, seconds: float,
-             batch_size: int = 10) -> dict:
-    """Run the readers and the writer against a running server; return the figures."""
+             batch_size: int = 10, writer_kind: str = "cli") -> dict:
+    """Run the readers and the writer against a running server; return the figures.
+
+    Args:
+        writer_kind: ``cli`` runs ``aikg ingest --store URL`` (extraction in its own
+            process, one /update per batch); ``post`` sends batches to POST /articles
+            (extraction inside the server).
+    """
+    if writer_kind == "post":
+        return _run_with_post_writer(sparql_url, token, prepared, readers=readers, seconds=seconds,
+                                     batch_size=batch_size)
     stats = ReaderStats()
     stop = threading.Event()
     threads = [threading.Thread(target=reader, args=(sparql_url, prepared.expected, prepared.preload, stop, stats),
@@ -273,23 +306,13 @@ def run_load(sparql_url: str, token: str, prepared: Prepared, *, readers: int, s
         if writer.poll() is None:
             os.killpg(writer.pid, signal.SIGTERM)
         out, err = writer.communicate(timeout=60)
-    lat = sorted(stats.latencies)
-    q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [float("nan")] * 99
     summary = json.loads(out) if writer.returncode == 0 and out.strip() else None
     return {
         "readers": readers,
         "seconds": seconds,
-        "queries": len(lat),
-        "queries_per_s": round(len(lat) / seconds, 1),
-        "p50_ms": round(q[49] * 1000, 1),
-        "p99_ms": round(q[98] * 1000, 1),
-        "max_ms": round(lat[-1] * 1000, 1) if lat else None,
-        "errors": len(stats.errors),
-        "error_samples": stats.errors[:5],
-        "half_articles_seen": len(stats.broken),
-        "broken_samples": stats.broken[:5],
+        "writer_kind": "cli",
+        **_latency_figures(stats, seconds),
         "articles_at_start": prepared.preload,
-        "articles_max_seen": stats.max_articles,
         "writer": {
             "exit": writer.returncode,
             "finished_within_s": round(writer_seconds, 1) if writer_seconds else None,
@@ -299,6 +322,43 @@ def run_load(sparql_url: str, token: str, prepared: Prepared, *, readers: int, s
     }
 
 
+def _latency_figures(stats: ReaderStats, seconds: float) -> dict:
+    lat = sorted(stats.latencies)
+    q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [float("nan")] * 99
+    return {
+        "queries": len(lat), "queries_per_s": round(len(lat) / seconds, 1),
+        "p50_ms": round(q[49] * 1000, 1), "p99_ms": round(q[98] * 1000, 1),
+        "max_ms": round(lat[-1] * 1000, 1) if lat else None,
+        "errors": len(stats.errors), "error_samples": stats.errors[:5],
+        "half_articles_seen": len(stats.broken), "broken_samples": stats.broken[:5],
+        "articles_max_seen": stats.max_articles,
+    }
+
+
+def _run_with_post_writer(sparql_url: str, token: str, prepared: Prepared, *, readers: int, seconds: float,
+                          batch_size: int) -> dict:
+    stats = ReaderStats()
+    stop = threading.Event()
+    threads = [threading.Thread(target=reader, args=(sparql_url, prepared.expected, prepared.preload, stop, stats),
+                                daemon=True) for _ in range(readers)]
+    for t in threads:
+        t.start()
+    report: dict = {}
+    base = sparql_url.rsplit("/sparql", 1)[0]
+    writer = threading.Thread(target=post_writer, args=(base, token, prepared.writer_corpus, batch_size, stop, report),
+                              daemon=True)
+    writer.start()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join(timeout=90)
+    writer.join(timeout=300)
+    return {"readers": readers, "seconds": seconds, "writer_kind": "post", **_latency_figures(stats, seconds),
+            "articles_at_start": prepared.preload,
+            "writer": {"articles_written": report.get("written"), "errors": len(report.get("errors", [])),
+                       "error_samples": report.get("errors", [])[:3], "finished": report.get("finished", False)}}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Prepare, serve, load, report; return the exit code (1 on any error or broken read)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -306,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--preload", type=int, default=200, help="articles in the store before the load")
     ap.add_argument("--write", type=int, default=1000, help="articles the writer ingests meanwhile")
+    ap.add_argument("--writer", choices=("cli", "post"), default="cli",
+                    help="cli: aikg ingest --store URL; post: POST /articles (extraction in the server)")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
     token = os.urandom(16).hex()
@@ -317,7 +379,8 @@ def main(argv: list[str] | None = None) -> int:
         server = Server(prepared.store, token, work / "serve.log")
         server.start()
         try:
-            result = run_load(server.sparql, token, prepared, readers=args.readers, seconds=args.seconds)
+            result = run_load(server.sparql, token, prepared, readers=args.readers, seconds=args.seconds,
+                              writer_kind=args.writer)
         finally:
             server.stop()
         log = (work / "serve.log").read_text(errors="replace")
@@ -326,11 +389,17 @@ def main(argv: list[str] | None = None) -> int:
     result["prepare_s"] = round(prep_s, 1)
     result["cpu_count"] = os.cpu_count()
     result["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    # One file, one entry per writer kind, so both runs can be compared side by side.
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    runs = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+    if not isinstance(runs, dict) or "readers" in runs:
+        runs = {}
+    runs[args.writer] = result
+    args.out.write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
     json.dump(result, sys.stdout, indent=2)
     sys.stdout.write("\n")
-    bad = result["errors"] or result["half_articles_seen"] or result["writer"]["exit"] not in (0, None, -15)
+    bad = (result["errors"] or result["half_articles_seen"] or result["writer"].get("exit") not in (0, None, -15)
+           or result["writer"].get("errors"))
     return 1 if bad else 0
 
 

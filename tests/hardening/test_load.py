@@ -45,8 +45,24 @@ def test_readers_never_see_half_an_article_under_a_writer(bench, tmp_path, serve
     # The writer really wrote while the readers read.
     assert result["articles_max_seen"] > prepared.preload
     assert result["writer"]["exit"] in (0, -15), result["writer"]
+    _invariant_can_fail(bench, server, prepared)
 
-    # The invariant query can fail: break one article by hand and a reader sees it.
+
+def test_readers_never_see_half_an_article_under_post_articles(bench, tmp_path, servers):
+    prepared = bench.prepare(tmp_path, preload=50, write=150)
+    server = AikgServer(str(prepared.store), tmp_path)
+    servers.append(server)
+    server.start()
+    result = bench.run_load(server.sparql, TOKEN, prepared, readers=50, seconds=12, writer_kind="post")
+    print(json.dumps({"load_test_post": result}))
+    assert result["errors"] == 0, result["error_samples"]
+    assert result["half_articles_seen"] == 0, result["broken_samples"]
+    assert result["writer"]["errors"] == 0, result["writer"]
+    assert result["articles_max_seen"] > prepared.preload
+
+
+def _invariant_can_fail(bench, server, prepared) -> None:
+    """Break one article by hand and check that the invariant query reports it."""
     url = next(u for u, n in prepared.expected.items() if n > 0 and "/preload/" in u)
     breakage = bench.PREFIXES + f"""
     DELETE {{ ?s ?p ?o }} WHERE {{
