@@ -52,6 +52,7 @@ def oxigraph_bin() -> str:
 
 
 def free_port() -> int:
+    """Return a port nobody listens on at 127.0.0.1 right now."""
     with socket.socket() as s:
         s.bind((LOOPBACK, 0))
         return s.getsockname()[1]
@@ -191,6 +192,7 @@ class AikgServer:
         return self.base + "/sparql"
 
     def start(self, timeout: float = 60) -> None:
+        """Start the server (again, on the same port) and wait until /sparql answers."""
         env = child_env(**{f"AIKG_{k.upper()}": str(v) for k, v in self.settings.items()})
         if self.token:
             env["AIKG_TOKEN"] = self.token
@@ -215,14 +217,17 @@ class AikgServer:
         raise RuntimeError(f"aikg serve did not answer within {timeout} s:\n{self.log.read_text()}")
 
     def kill9(self) -> None:
+        """Kill the server with SIGKILL: no shutdown, no flush."""
         if self.proc is not None:
             kill_group(self.proc, signal.SIGKILL)
 
     def stop(self) -> None:
+        """Stop the server gracefully (SIGTERM), if it runs."""
         if self.proc is not None and self.proc.poll() is None:
             kill_group(self.proc, signal.SIGTERM)
 
     def output(self) -> str:
+        """Return everything the server printed so far (stdout and stderr)."""
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
@@ -239,6 +244,7 @@ class OxigraphServer:
         return f"http://{LOOPBACK}:{self.port}/query"
 
     def start(self) -> None:
+        """Start the server and wait until its query endpoint answers."""
         self.proc = subprocess.Popen(
             [oxigraph_bin(), "serve", "--location", str(self.location), "--bind", f"{LOOPBACK}:{self.port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
@@ -254,6 +260,7 @@ class OxigraphServer:
         raise RuntimeError("oxigraph server did not start")
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
+        """Stop the server with ``sig`` (SIGKILL to simulate a crash)."""
         if self.proc is not None and self.proc.poll() is None:
             kill_group(self.proc, sig)
 
