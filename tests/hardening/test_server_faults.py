@@ -9,7 +9,9 @@ keeps answering everyone else.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -269,3 +271,42 @@ def test_concurrent_posts_of_the_same_articles_store_each_once(corpus200, tmp_pa
     server.stop()
     check, _, _ = inspect_store(store)
     assert (check.articles, check.distinct_urls) == (20, 20) and check.conforms and check.union_ok
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
+def test_serve_stopped_during_post_articles_keeps_whole_batches(sig, corpus200, reference200, tmp_path, servers):
+    path, records = corpus200
+    order = [r["url"] for r in records]
+    store = tmp_path / "store"
+    server = AikgServer(str(store), tmp_path, batch_size="10")
+    servers.append(server)
+    server.start()
+    outcome: dict = {}
+
+    def post() -> None:
+        try:
+            outcome["response"] = httpx.post(
+                server.base + "/articles", content=path.read_bytes(), timeout=300,
+                headers={"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {TOKEN}"})
+        except httpx.HTTPError as exc:
+            outcome["error"] = type(exc).__name__
+
+    poster = threading.Thread(target=post)
+    poster.start()
+    deadline = time.monotonic() + 120
+    with httpx.Client(timeout=5) as client:
+        while time.monotonic() < deadline and poster.is_alive() and _read_counts(client, server.sparql)[0] < 30:
+            time.sleep(0.05)
+    assert poster.is_alive(), f"the post finished before the server could be stopped: {outcome}"
+    os.killpg(server.proc.pid, sig)
+    server.proc.wait(timeout=60)
+    poster.join(timeout=60)
+    check, urls, sizes = inspect_store(store)
+    k = assert_whole_batches(urls, order, 10)
+    assert k >= 3 and check.conforms and check.union_ok and check.orphan_graphs == 0, check
+    assert not incomplete(sizes, reference200.sizes)
+    # The client learns the outcome: a broken connection, or (SIGTERM) the whole answer if it had time.
+    if "response" in outcome:
+        assert outcome["response"].status_code == 200 and k == 20, (outcome, k)
+    print({"serve_stopped_mid_post": {"signal": sig.name, "batches": k, "client": outcome.get("error", "200")}})
