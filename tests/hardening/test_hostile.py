@@ -617,3 +617,28 @@ def test_deeply_nested_sparql_is_refused_and_the_server_lives(name, reference200
         exit_code = None
     assert exit_code is None, f"the server died (exit {exit_code}); the client saw {status}"
     assert status == 400
+
+
+def test_deep_markup_and_rdf_are_read_or_skipped_cleanly(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "nested.html").write_text("<html><body>" + "<div>" * 100_000
+                                     + "<p>Microsoft invested in OpenAI, the filing showed.</p>"
+                                     + "</div>" * 100_000 + "</body></html>")
+    (src / "quotes.md").write_text("---\ntitle: t\n---\n" + ">" * 50_000 + " Microsoft invested in OpenAI.\n")
+    (src / "bold.rss").write_text('<?xml version="1.0"?><rss version="2.0"><channel><item><title>x</title>'
+                                  "<description>" + "<b>" * 50_000 + "Apple partnered with OpenAI."
+                                  + "</b>" * 50_000 + "</description><link>https://e.org/d</link></item>"
+                                  "</channel></rss>")
+    done = subprocess.run([_aikg(), "ingest", str(src), "--store", str(tmp_path / "store"), "--json"],
+                          capture_output=True, text=True, env=child_env(), timeout=180)
+    assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr[-600:]
+    summary = json.loads(done.stdout)
+    assert summary["articles"] + len(summary["skipped"]) == 3, summary
+    assert all(s["reason"].strip() for s in summary["skipped"])
+    ttl = tmp_path / "deep.ttl"
+    ttl.write_text("@prefix : <http://e.org/> .\n:a :p " + "[ :p " * 20_000 + ":b" + " ]" * 20_000 + " .\n"
+                   ":c :p " + "( " * 20_000 + ":d" + " )" * 20_000 + " .\n")
+    done = subprocess.run([_aikg(), "load", str(ttl), "--store", str(tmp_path / "rdf")],
+                          capture_output=True, text=True, env=child_env(), timeout=180)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-600:]
