@@ -39,8 +39,11 @@ XSS = [
     "<iframe src=javascript:alert('x5')></iframe>",
     "' onmouseover='alert(6)' data-x='",
 ]
+SCRIPT_URLS = ["javascript:alert('u1')", "JaVaScRiPt:alert('u2')", "data:text/html,<script>alert('u3')</script>",
+               " javascript:alert('u4')", "vbscript:msgbox('u5')"]
 LIVE = [re.compile(p, re.I) for p in (r"<script>alert", r"<img src=x onerror", r"<svg onload",
-                                      r"<iframe src=javascript", r"onmouseover='alert")]
+                                      r"<iframe src=javascript", r"onmouseover='alert",
+                                      r"<[^>]*\b(href|src|action)\s*=\s*[\"']?\s*(javascript|data|vbscript):")]
 
 INJECTIONS = [
     '"', "'", '" } ; DROP ALL ; #', "' } ; DROP ALL ; #", "} ; DROP ALL ; SELECT * WHERE {",
@@ -62,6 +65,9 @@ def xss_records() -> list[dict]:
             "text": f"Microsoft invested in OpenAI in round {i} {p} this week. "
                     f"Nvidia partnered with Google {p} on chips.",
         })
+    for i, url in enumerate(SCRIPT_URLS):
+        out.append({"url": url, "title": f"Script link {i}", "published": "2024-07-02",
+                    "text": f"Amazon invested in Anthropic in tranche {i}, a filing showed."})
     return out
 
 
@@ -378,6 +384,11 @@ def test_markup_in_articles_is_escaped_on_every_page(hostile):
              "/graph", "/graph?focus=microsoft", "/graph?focus=nvidia&depth=2",
              "/query?query=" + quote("SELECT * WHERE { ?s ?p ?o } # " + XSS[3])]
     pages += [f"/article/{i}" for i in ids]
+    items = httpx.get(hostile.base + "/articles", params={"limit": 500}).json()["items"]
+    script_links = [a["id"] for a in items if (a.get("url") or "").strip().lower().startswith(
+        ("javascript:", "data:", "vbscript:"))]
+    assert len(script_links) == len(SCRIPT_URLS), "articles with script urls were not stored"
+    pages += [f"/article/{i}" for i in script_links]
     escaped_somewhere = 0
     for page in pages:
         r = httpx.get(hostile.base + page, timeout=60)
