@@ -25,6 +25,14 @@ def _echo(msg: str) -> None:
     sys.stderr.write(msg + "\n")
 
 
+def _close(store) -> None:
+    """Close the store; a failing final flush is reported in one line, not a traceback."""
+    try:
+        store.close()
+    except AikgError as exc:
+        _echo(f"aikg: warning: {exc}")
+
+
 def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_process: int,
                date: str | None, as_json: bool, quiet: bool, validate: bool) -> int:
     """Ingest paths into the store, reporting on stderr (or JSON on stdout); return the exit code."""
@@ -91,7 +99,7 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
     finally:
         if progress is not None:
             progress.stop()
-        s.close()
+        _close(s)
     elapsed = time.monotonic() - started
     if as_json:
         d = summary.to_dict()

@@ -18,7 +18,7 @@ import httpx
 import pyoxigraph as ox
 
 from kg.errors import QuerySyntaxError, RemoteStoreError
-from kg.store import QUAD_FORMATS, QueryResult, Term, bind_values, parse_rdf, union_update
+from kg.store import QUAD_FORMATS, QueryResult, Term, bind_values, check_query, parse_rdf, union_update
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,7 @@ class RemoteStore:
         """
         if substitutions:
             sparql = bind_values(sparql, substitutions)
+        check_query(sparql)
         params: list[tuple[str, str]] = [("default-graph-uri", g) for g in default_graph or ()]
         params += [("named-graph-uri", g) for g in named_graphs or ()]
         resp = self._send(
@@ -101,9 +102,13 @@ class RemoteStore:
         self._send(self.update_url, sparql, "application/sparql-update", self._auth, [])
 
     def commit(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode] = ()) -> None:
-        """Drop graphs and insert quads in one update request, keeping the union graph."""
+        """Drop graphs and insert quads in one update request, keeping the union graph.
+
+        Several pipelines may write to one server: an article graph is inserted only if
+        the server does not hold it yet, checked inside the same request.
+        """
         dropped = {q.triple for g in drop_graphs for q in self.graph_quads(g)}
-        self.update(union_update(inserts, drop_graphs, dropped))
+        self.update(union_update(inserts, drop_graphs, dropped, only_new_graphs=True))
 
     def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
         """Return every quad of one named graph."""

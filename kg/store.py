@@ -91,6 +91,34 @@ _SKIP = re.compile(
 _WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
 
 
+MAX_NESTING = 200
+
+
+def check_query(sparql: str, *, max_depth: int = MAX_NESTING) -> None:
+    """Refuse a query or update whose brackets nest deeper than ``max_depth``.
+
+    Oxigraph's parser recurses once per level: a few thousand nested groups overflow the
+    native stack and kill the process, so this check runs before any text reaches it.
+    Brackets inside strings, IRIs and comments do not count.
+
+    Raises:
+        QuerySyntaxError: nested too deeply.
+    """
+    if sparql.count("{") + sparql.count("(") + sparql.count("[") <= max_depth:
+        return
+    masked = _SKIP.sub(lambda m: " " * len(m.group(0)), sparql)
+    depth = 0
+    for ch in masked:
+        if ch in "{([":
+            depth += 1
+            if depth > max_depth:
+                raise QuerySyntaxError(
+                    f"query nested too deeply: more than {max_depth} levels of brackets"
+                )
+        elif ch in "})]":
+            depth -= 1
+
+
 def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
     """Return the query with a VALUES block binding variables at the top of its WHERE group.
 
@@ -179,29 +207,43 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 
 def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode],
-                 dropped_triples: Iterable[ox.Triple]) -> str:
+                 dropped_triples: Iterable[ox.Triple], *, only_new_graphs: bool = False) -> str:
     """Return one SPARQL update that drops graphs, inserts quads and keeps the union.
 
     The default graph mirrors the union of the named graphs: inserted quads also go to
     the default graph, and a triple of a dropped graph leaves the default graph only
     when no other named graph still holds it. Terms are written by pyoxigraph.
+
+    With ``only_new_graphs``, each named graph is inserted only if the server does not
+    hold it yet, decided inside the same request: two writers racing on one article
+    store it once.
     """
     parts: list[str] = [f"DROP SILENT GRAPH {term_sparql(g)}" for g in drop_graphs]
-    if inserts:
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for q in inserts:
+        by_graph.setdefault(str(q.graph_name), []).append(q)
+
+    def block(g: str, quads: list[ox.Quad], out: io.StringIO) -> None:
+        lines = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
+        if g == str(ox.DefaultGraph()):
+            out.write(lines)
+        else:
+            out.write(f"GRAPH {g} {{\n{lines}}}\n{lines}")
+
+    if by_graph and not only_new_graphs:
         body = io.StringIO()
         body.write("INSERT DATA {\n")
-        by_graph: dict[str, list[ox.Quad]] = {}
-        for q in inserts:
-            by_graph.setdefault(str(q.graph_name), []).append(q)
         for g, quads in by_graph.items():
-            body.write(f"GRAPH {g} {{\n")
-            for q in quads:
-                body.write(f"{q.subject} {q.predicate} {q.object} .\n")
-            body.write("}\n")
-            for q in quads:
-                body.write(f"{q.subject} {q.predicate} {q.object} .\n")
+            block(g, quads, body)
         body.write("}")
         parts.append(body.getvalue())
+    elif by_graph:
+        for g, quads in by_graph.items():
+            body = io.StringIO()
+            body.write("INSERT {\n")
+            block(g, quads, body)
+            body.write(f"}} WHERE {{ FILTER NOT EXISTS {{ GRAPH {g} {{ ?s ?p ?o }} }} }}")
+            parts.append(body.getvalue())
     rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in dropped_triples)
     if rows:
         parts.append(
@@ -264,6 +306,7 @@ class LocalStore:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        check_query(sparql)
         try:
             if substitutions:
                 # Oxigraph's own substitution is fastest, but only binds projected variables;
@@ -289,6 +332,7 @@ class LocalStore:
             StoreError: the store refused the write (read-only, disk full, ...).
         """
         self._writable()
+        check_query(sparql)
         try:
             self._store.update(sparql)
         except SyntaxError as exc:
@@ -352,11 +396,21 @@ class LocalStore:
             self._store.flush()
 
     def close(self) -> None:
-        """Release the store (and its lock)."""
+        """Release the store (and its lock); buffered writes are flushed first.
+
+        Raises:
+            StoreError: the final flush failed (e.g. disk full); the lock is released
+                anyway and committed transactions stay in the write-ahead log.
+        """
         store = getattr(self, "_store", None)
-        if store is not None:
+        if store is None:
+            return
+        try:
             if not self.read_only:
                 store.flush()
+        except OSError as exc:
+            raise StoreError(f"could not flush the store on close: {exc}") from exc
+        finally:
             del self._store
 
     def __enter__(self) -> LocalStore:

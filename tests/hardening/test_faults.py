@@ -82,9 +82,6 @@ def test_disk_full_fails_the_batch_and_keeps_committed_batches(filled, small_dis
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "kg/store.py LocalStore.close() calls flush() and lets its OSError out; on a full disk aikg ingest prints "
-    "the clear 'write failed, nothing committed' message and then a traceback from close() in kg/ingest_run.py"))
 def test_disk_full_is_reported_without_a_traceback(filled):
     _, done = filled
     assert done.returncode == 1

@@ -209,13 +209,6 @@ def test_serve_killed_while_a_pipeline_writes_through_it(corpus200, reference200
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "kg/loader.py commit_batch checks which articles exist (one query) and writes the batch (another "
-    "request) with nothing in between holding them together: pipelines loading the same new article at "
-    "once all write it, and its graph ends with two or three dcterms:source / aikg:ingestedAt values, "
-    "which ontology/shapes.ttl forbids (70 violations for 60 articles here). Fix idea: make the insert "
-    "conditional on the server (DELETE/INSERT ... WHERE FILTER NOT EXISTS sha256) or check again under the "
-    "server's write lock"))
 def test_concurrent_pipelines_with_overlapping_input_store_each_article_once(corpus200, tmp_path, servers):
     """Three pipelines load the same 60 articles from differently named files at once."""
     lines = corpus200[0].read_text(encoding="utf-8").splitlines(keepends=True)[:60]

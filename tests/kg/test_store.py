@@ -175,3 +175,25 @@ def test_bound_variable_restricts_before_aggregation(tmp_path):
         q = f"SELECT (COUNT(?o) AS ?n) WHERE {{ ?s <{INVESTS}> ?o }}"
         rows = list(s.query(q, substitutions={"s": ox.NamedNode("https://w3id.org/aikg/entity/microsoft")}))
         assert int(rows[0]["n"].value) == 2
+
+
+def test_deeply_nested_query_is_refused_before_the_parser(tmp_path):
+    deep = "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o " + "} " * 5000
+    with LocalStore(tmp_path / "s") as s:
+        with pytest.raises(QuerySyntaxError, match="nested too deeply"):
+            s.query(deep)
+        with pytest.raises(QuerySyntaxError, match="nested too deeply"):
+            s.update("INSERT DATA " + "{ " * 5000 + "} " * 5000)
+        # Brackets inside a string literal do not count.
+        assert list(s.query('SELECT ?x WHERE { BIND("' + "{" * 5000 + '" AS ?x) }'))
+
+
+def test_two_writers_racing_on_one_article_store_it_once():
+    from kg.store import union_update
+
+    q = ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://p"), ox.Literal("v"), ox.NamedNode("http://g"))
+    other = ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://p"), ox.Literal("w"), ox.NamedNode("http://g"))
+    mem = ox.Store()
+    mem.update(union_update([q], (), (), only_new_graphs=True))
+    mem.update(union_update([other], (), (), only_new_graphs=True))
+    assert [x.object.value for x in mem.quads_for_pattern(None, None, None, ox.NamedNode("http://g"))] == ["v"]
