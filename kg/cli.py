@@ -10,11 +10,11 @@ from typing import Annotated, Optional
 
 import typer
 
+from kg.cli_common import StoreOpt, fail, open_for_command
 from kg.errors import (
     AikgError,
     QuerySyntaxError,
     RDFParseError,
-    StoreLockedError,
     UnsupportedFormatError,
 )
 
@@ -26,37 +26,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-StoreOpt = Annotated[
-    Optional[str],
-    typer.Option("--store", envvar="AIKG_STORE",
-                 help="Store directory or SPARQL endpoint URL [default: ./aikg-data]."),
-]
-
 QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld")
 EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "graphml", "gexf", "csv")
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"aikg: error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def _open(store: str | None, *, must_exist: bool = False):
-    """Open the store for a command; reading commands want one that exists.
-
-    The embedded store is opened with its writer lock even to read: opening it read-only
-    beside a running writer is undefined behaviour in RocksDB, so a second process gets a
-    clear "locked" error pointing at the server URL instead.
-    """
-    from kg.store import open_store, resolve_location
-
-    loc = resolve_location(store)
-    if must_exist and not loc.startswith(("http://", "https://")) and not (Path(loc) / "CURRENT").exists():
-        raise _fail(f"no aikg store at {loc}: run `aikg ingest` or `aikg load` first, or pass --store", 1)
-    try:
-        return open_store(loc)
-    except AikgError as exc:
-        raise _fail(str(exc), 1) from exc
 
 
 @app.callback()
@@ -80,20 +51,20 @@ def load(
     try:
         formats = [rdf_format(format or f) for f in files]
     except UnsupportedFormatError as exc:
-        raise _fail(str(exc), 2) from exc
+        raise fail(str(exc), 2) from exc
     for f in files:
         if not f.is_file():
-            raise _fail(f"{f}: no such file", 2)
-    s = _open(store)
+            raise fail(f"{f}: no such file", 2)
+    s = open_for_command(store)
     try:
         for f, fmt in zip(files, formats):
             try:
                 with f.open("rb") as fh:
                     n = s.load(fh, fmt, graph=graph)
             except RDFParseError as exc:
-                raise _fail(f"{f}: {exc} (nothing loaded from this file)", 2) from exc
+                raise fail(f"{f}: {exc} (nothing loaded from this file)", 2) from exc
             except AikgError as exc:
-                raise _fail(f"{f}: {exc}", 1) from exc
+                raise fail(f"{f}: {exc}", 1) from exc
             typer.echo(f"loaded {n} statements from {f}")
     finally:
         s.close()
@@ -119,16 +90,16 @@ def query(
             typer.echo(f"{q.name:28} {q.title}  [params: {params}]")
         return
     if format not in QUERY_FORMATS:
-        raise _fail(f"unknown --format {format!r}; use one of: {', '.join(QUERY_FORMATS)}", 2)
+        raise fail(f"unknown --format {format!r}; use one of: {', '.join(QUERY_FORMATS)}", 2)
     if (sparql is None) == (named is None):
-        raise _fail("give either a query (text or .rq file) or --named NAME", 2)
+        raise fail("give either a query (text or .rq file) or --named NAME", 2)
     params: dict[str, str] = {}
     for p in param or []:
         if "=" not in p:
-            raise _fail(f"--param takes NAME=VALUE, got {p!r}", 2)
+            raise fail(f"--param takes NAME=VALUE, got {p!r}", 2)
         k, v = p.split("=", 1)
         params[k.strip()] = v
-    s = _open(store, must_exist=True)
+    s = open_for_command(store, must_exist=True)
     try:
         if named is not None:
             from kg.queries import run_named
@@ -141,11 +112,11 @@ def query(
             result = s.query(text)
         output.write_result(result, format, sys.stdout.buffer)
     except QuerySyntaxError as exc:
-        raise _fail(f"malformed query: {exc}", 2) from exc
+        raise fail(f"malformed query: {exc}", 2) from exc
     except (ValueError, UnsupportedFormatError) as exc:
-        raise _fail(str(exc), 2) from exc
+        raise fail(str(exc), 2) from exc
     except AikgError as exc:
-        raise _fail(str(exc), 1) from exc
+        raise fail(str(exc), 1) from exc
     finally:
         s.close()
 
@@ -158,8 +129,8 @@ def export(
 ) -> None:
     """Export the graph as RDF, or as GraphML/GEXF/CSV for Gephi and Cytoscape."""
     if format not in EXPORT_FORMATS:
-        raise _fail(f"unknown --format {format!r}; use one of: {', '.join(EXPORT_FORMATS)}", 2)
-    s = _open(store, must_exist=True)
+        raise fail(f"unknown --format {format!r}; use one of: {', '.join(EXPORT_FORMATS)}", 2)
+    s = open_for_command(store, must_exist=True)
     try:
         out = output_path.open("wb") if output_path else sys.stdout.buffer
         try:
@@ -189,7 +160,7 @@ def stats(
     """Print counts: articles, entities by type, relations by predicate, triples."""
     from kg.stats import store_stats
 
-    s = _open(store, must_exist=True)
+    s = open_for_command(store, must_exist=True)
     try:
         st = store_stats(s)
     finally:
@@ -214,7 +185,7 @@ def validate(
     """Validate the store against ontology/shapes.ttl; exit 1 on violations."""
     from kg.validate import validate_store
 
-    s = _open(store, must_exist=True)
+    s = open_for_command(store, must_exist=True)
     try:
         report = validate_store(s)
     finally:
@@ -253,13 +224,13 @@ def delete(
     """Delete articles and every triple that only they supported."""
     from kg.loader import delete_articles, find_articles
 
-    s = _open(store)
+    s = open_for_command(store)
     try:
         graphs = []
         for ref in refs:
             found = find_articles(s, ref)
             if not found:
-                raise _fail(f"no article matches {ref!r}", 1)
+                raise fail(f"no article matches {ref!r}", 1)
             graphs.extend(found)
         n = delete_articles(s, graphs)
     finally:

@@ -1,6 +1,6 @@
 """``aikg analytics``: centrality, communities and paths over the networkx projection.
 
-Thin commands: each opens the store read-only, calls :mod:`kg.analytics`, and prints a
+Thin commands: each opens the store, calls :mod:`kg.analytics`, and prints a
 rich table or JSON. ``export_networkx_command`` serves ``aikg export`` for the graph
 formats (GraphML, GEXF, CSV).
 """
@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kg.cli_common import StoreOpt, fail, open_for_command
 from kg.errors import AikgError, NotFoundError, UnsupportedFormatError
 
 analytics_app = typer.Typer(
@@ -28,11 +29,6 @@ analytics_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-StoreOpt = Annotated[
-    Optional[str],
-    typer.Option("--store", envvar="AIKG_STORE",
-                 help="Store directory or SPARQL endpoint URL [default: ./aikg-data]."),
-]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 PredicateOpt = Annotated[Optional[list[str]], typer.Option(
     "--predicate", "-p", help="Keep only this predicate (repeatable), e.g. investsIn.")]
@@ -46,20 +42,10 @@ MinConfOpt = Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0,
 HedgedOpt = Annotated[bool, typer.Option("--hedged/--no-hedged", help="Include hedged mentions (rumoured, in talks).")]
 
 
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"aikg: error: {message}", err=True)
-    return typer.Exit(code)
-
-
 @contextmanager
 def _store(location: str | None) -> Iterator:
-    """Open the store read-only (no writer lock), with a clear error when it is missing."""
-    from kg.store import open_store
-
-    try:
-        store = open_store(location, read_only=True)
-    except AikgError as exc:
-        raise _fail(f"{exc} (give --store DIR or URL, or set AIKG_STORE)", 1) from exc
+    """Open an existing store for the command, closing it afterwards."""
+    store = open_for_command(location, must_exist=True)
     try:
         yield store
     finally:
@@ -74,9 +60,9 @@ def _graph(store, predicates, types, as_of, since, min_sources, min_confidence, 
                            since=since, min_sources=min_sources, min_confidence=min_confidence,
                            include_hedged=hedged)
     except ValueError as exc:
-        raise _fail(str(exc), 2) from exc
+        raise fail(str(exc), 2) from exc
     except AikgError as exc:
-        raise _fail(str(exc), 1) from exc
+        raise fail(str(exc), 1) from exc
 
 
 def _console() -> Console:
@@ -112,7 +98,7 @@ def centrality(
     from kg.analytics import centrality as rank
 
     if measure not in MEASURES:
-        raise _fail(f"unknown --measure {measure!r}; use one of: {', '.join(MEASURES)}", 2)
+        raise fail(f"unknown --measure {measure!r}; use one of: {', '.join(MEASURES)}", 2)
     with _store(store) as s:
         G = _graph(s, predicate, type_, as_of, since, min_sources, min_confidence, hedged)
     ranked = rank(G, measure, top=top)
@@ -182,7 +168,7 @@ def path(
     try:
         hops = shortest_path(G, ends[0], ends[1], max_length=max_length)
     except NotFoundError as exc:
-        raise _fail(str(exc), 1) from exc
+        raise fail(str(exc), 1) from exc
     if as_json:
         _echo_json(hops)
         return
@@ -213,17 +199,17 @@ def export_networkx_command(store: str | None, fmt: str, output: Path | str | No
     from kg.exports import GRAPH_FORMATS, export_graph
 
     if fmt not in GRAPH_FORMATS:
-        raise _fail(f"unknown graph format {fmt!r}; use one of: {', '.join(GRAPH_FORMATS)}", 2)
+        raise fail(f"unknown graph format {fmt!r}; use one of: {', '.join(GRAPH_FORMATS)}", 2)
     with _store(store) as s:
         try:
             G = to_networkx(s)
         except AikgError as exc:
-            raise _fail(str(exc), 1) from exc
+            raise fail(str(exc), 1) from exc
     try:
         export_graph(G, fmt, output if output is not None else sys.stdout.buffer)
     except UnsupportedFormatError as exc:
-        raise _fail(str(exc), 2) from exc
+        raise fail(str(exc), 2) from exc
     except OSError as exc:
-        raise _fail(f"cannot write {output or 'to stdout'}: {exc}", 1) from exc
+        raise fail(f"cannot write {output or 'to stdout'}: {exc}", 1) from exc
     if output is not None:
         typer.echo(f"wrote {G.number_of_nodes()} entities and {G.number_of_edges()} relations to {output}", err=True)

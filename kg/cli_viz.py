@@ -39,11 +39,11 @@ def viz(
     The filters match the /graph page's URL parameters; in the file they can be changed
     again in the page itself.
     """
-    from kg.cli import _open
+    from kg.cli_common import open_for_command
     from kg.viz import render_html, view_from_store
 
     started = time.perf_counter()
-    st = _open(store, must_exist=True)
+    st = open_for_command(store, must_exist=True)
     try:
         try:
             view = view_from_store(st, focus=focus, depth=depth, predicates=predicates, types=types,

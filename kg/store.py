@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol, Union
+from typing import IO, TYPE_CHECKING, Protocol, Union
 
 import pyoxigraph as ox
 
@@ -26,6 +26,9 @@ from kg.errors import (
     StoreLockedError,
     UnsupportedFormatError,
 )
+
+if TYPE_CHECKING:
+    from kg.remote import RemoteStore
 
 log = logging.getLogger(__name__)
 
