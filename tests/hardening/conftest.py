@@ -13,7 +13,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,11 +24,11 @@ import httpx
 import pytest
 
 from kg.namespaces import ONTOLOGY, SCHEMA
+from tests.servers import LOOPBACK, OxigraphServer, free_port, kill_group, oxigraph_bin  # noqa: F401 (re-exported to the tests here)
 from kg.store import LocalStore
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "hardening-token-7c41e2b9d0"
-LOOPBACK = "127.0.0.1"
 
 COMPANIES = ["Microsoft", "OpenAI", "Nvidia", "Google", "Anthropic", "Amazon", "Meta",
              "Mistral AI", "xAI", "Apple", "Oracle", "CoreWeave", "IBM", "Intel", "AMD"]
@@ -41,21 +40,6 @@ def aikg_bin() -> str:
     """Return the ``aikg`` console script of this venv."""
     found = Path(sys.executable).with_name("aikg")
     return str(found) if found.exists() else (shutil.which("aikg") or "aikg")
-
-
-def oxigraph_bin() -> str:
-    """Return the Oxigraph server binary (PyPI package ``oxigraph``)."""
-    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(found).exists():
-        pytest.fail("the `oxigraph` server (PyPI package oxigraph) is not installed")
-    return found
-
-
-def free_port() -> int:
-    """Return a port nobody listens on at 127.0.0.1 right now."""
-    with socket.socket() as s:
-        s.bind((LOOPBACK, 0))
-        return s.getsockname()[1]
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -155,20 +139,6 @@ def incomplete(sizes: dict[str, int], reference: dict[str, int]) -> dict[str, tu
 
 # ---------------------------------------------------------------- processes
 
-def kill_group(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
-    """Send a signal to a child started in its own session, and reap it."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            pass
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
 class AikgServer:
     """``aikg serve`` as a child process on a loopback port; stderr kept in a file."""
 
@@ -229,40 +199,6 @@ class AikgServer:
     def output(self) -> str:
         """Return everything the server printed so far (stdout and stderr)."""
         return self.log.read_text(errors="replace") if self.log.exists() else ""
-
-
-class OxigraphServer:
-    """The Oxigraph SPARQL server on a loopback port (its own process)."""
-
-    def __init__(self, location: Path):
-        self.location = location
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://{LOOPBACK}:{self.port}/query"
-
-    def start(self) -> None:
-        """Start the server and wait until its query endpoint answers."""
-        self.proc = subprocess.Popen(
-            [oxigraph_bin(), "serve", "--location", str(self.location), "--bind", f"{LOOPBACK}:{self.port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(self.url, params={"query": "ASK {}"}, timeout=1)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("oxigraph server did not start")
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        """Stop the server with ``sig`` (SIGKILL to simulate a crash)."""
-        if self.proc is not None and self.proc.poll() is None:
-            kill_group(self.proc, sig)
 
 
 def run_ingest(paths: list[str], store: str, *, batch_size: int = 10, env: dict | None = None,

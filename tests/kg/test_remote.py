@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -17,6 +13,7 @@ from kg import loader
 from kg.errors import QuerySyntaxError, RemoteStoreError
 from kg.model import Article, Entity, Extraction, RelationMention
 from kg.store import open_store
+from tests.servers import OxigraphServer
 
 pytestmark = pytest.mark.server
 
@@ -24,50 +21,6 @@ MS = Entity("Microsoft", "Organization", "Q2283", ("Microsoft Corporation",))
 OA = Entity("OpenAI", "Organization", "Q21708200")
 NV = Entity("Nvidia", "Organization", "Q182477")
 INVESTS = "https://w3id.org/aikg/ontology#investsIn"
-
-
-def oxigraph_bin() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(found).exists():
-        pytest.fail("the `oxigraph` server (PyPI package oxigraph) is not installed")
-    return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class OxigraphServer:
-    def __init__(self, location: Path):
-        self.location = location
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/query"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [oxigraph_bin(), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"http://127.0.0.1:{self.port}/query", params={"query": "ASK {}"}, timeout=1)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("oxigraph server did not start")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=20)
 
 
 @pytest.fixture
