@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from contextlib import nullcontext
 from datetime import date as Date
 from importlib import resources
 from pathlib import Path
@@ -34,7 +35,7 @@ def _close(store) -> None:
 
 
 def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_process: int,
-               date: str | None, as_json: bool, quiet: bool, validate: bool) -> int:
+               date: str | None, as_json: bool, quiet: bool, validate: bool, bulk: bool = False) -> int:
     """Ingest paths into the store, reporting on stderr (or JSON on stdout); return the exit code."""
     from ingest.pipeline import Extractor
     from ingest.readers import read_paths
@@ -51,6 +52,10 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
     except AikgError as exc:
         _echo(f"aikg: error: {exc}")
         return 1
+    if bulk and not hasattr(s, "bulk_mode"):
+        _echo("aikg: error: --bulk works on a local store directory, not a server")
+        _close(s)
+        return 2
     extractor = Extractor()
 
     def extract(batch):
@@ -87,8 +92,9 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
                             rate=summary.articles / elapsed)
 
     try:
-        summary = ingest(s, read_paths(paths, default_published=default_date), extract,
-                         batch_size=batch_size, validate=validator, on_batch=on_batch)
+        with s.bulk_mode() if bulk else nullcontext():
+            summary = ingest(s, read_paths(paths, default_published=default_date), extract,
+                             batch_size=batch_size, validate=validator, on_batch=on_batch)
     except AikgError as exc:
         if progress is not None:
             progress.stop()

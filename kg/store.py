@@ -13,6 +13,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol, Union
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_STORE = "./aikg-data"
+BULK_MARKER = "AIKG_BULK_LOAD_INCOMPLETE"
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
@@ -256,6 +258,13 @@ def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]
     return " ;\n".join(parts)
 
 
+def _union_copies(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Return the default-graph copies of named-graph quads (the union mirror)."""
+    dg = ox.DefaultGraph()
+    return [ox.Quad(q.subject, q.predicate, q.object, dg) for q in quads
+            if not isinstance(q.graph_name, ox.DefaultGraph)]
+
+
 class LocalStore:
     """An Oxigraph store in a directory on disk; one writer process at a time."""
 
@@ -273,6 +282,12 @@ class LocalStore:
         self.path = Path(path)
         self.location = str(self.path)
         self.read_only = read_only
+        self._bulk = False
+        if (self.path / BULK_MARKER).exists():
+            raise StoreError(
+                f"an interrupted bulk load (`aikg ingest --bulk`) left {self.path} incomplete: "
+                "delete the directory and load again"
+            )
         try:
             if read_only:
                 if not (self.path / "CURRENT").exists():
@@ -351,9 +366,11 @@ class LocalStore:
         """
         self._writable()
         try:
+            if self._bulk and not drop_graphs:
+                self._store.bulk_extend([*inserts, *_union_copies(inserts)])
+                return
             if not drop_graphs:
-                union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in inserts]
-                self._store.extend([*inserts, *union])
+                self._store.extend([*inserts, *_union_copies(inserts)])
                 return
             dropped = {q.triple for g in drop_graphs for q in self.graph_quads(g)}
             self._store.update(union_update(inserts, drop_graphs, dropped))
@@ -363,6 +380,30 @@ class LocalStore:
     def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
         """Return every quad of one named graph."""
         return list(self._store.quads_for_pattern(None, None, None, graph))
+
+    @contextmanager
+    def bulk_mode(self) -> Iterator[None]:
+        """Load a new, empty store fast, giving up per-batch atomicity while it runs.
+
+        Commits inside use pyoxigraph's bulk loader (about 3x faster than transactions).
+        A marker file stands in the directory until the load ends cleanly; a store whose
+        load was interrupted refuses to open, so a partial load is never mistaken for data.
+
+        Raises:
+            StoreError: the store is not empty.
+        """
+        self._writable()
+        if len(self._store):
+            raise StoreError(f"--bulk loads only into an empty store; {self.path} holds data")
+        marker = self.path / BULK_MARKER
+        marker.write_text("bulk load in progress\n", encoding="utf-8")
+        self._bulk = True
+        try:
+            yield
+            self._store.flush()
+            marker.unlink()
+        finally:
+            self._bulk = False
 
     def load(self, data: bytes | IO[bytes], fmt: ox.RdfFormat, *, graph: str | None = None) -> int:
         """Parse a document fully, then add it in one transaction; return the quad count.
@@ -375,10 +416,8 @@ class LocalStore:
         """
         self._writable()
         quads = parse_rdf(data, fmt, graph=graph)
-        union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                 for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
         try:
-            self._store.extend([*quads, *union])
+            self._store.extend([*quads, *_union_copies(quads)])
         except OSError as exc:
             raise StoreError(f"write failed, nothing committed: {exc}") from exc
         return len(quads)

@@ -197,3 +197,31 @@ def test_two_writers_racing_on_one_article_store_it_once():
     mem.update(union_update([q], (), (), only_new_graphs=True))
     mem.update(union_update([other], (), (), only_new_graphs=True))
     assert [x.object.value for x in mem.quads_for_pattern(None, None, None, ox.NamedNode("http://g"))] == ["v"]
+
+
+def test_bulk_mode_writes_the_same_store_and_an_interrupted_one_refuses_to_open(tmp_path):
+    from kg.errors import StoreError
+
+    arts = [Article(f"Story {i}: Microsoft backs OpenAI.", url=f"u{i}") for i in range(5)]
+    table = {a.url: [(MS, "investsIn", OA)] for a in arts}
+    with LocalStore(tmp_path / "tx") as s:
+        loader.ingest(s, arts, fake_extract(table), batch_size=2)
+        tx = sorted(str(q) for q in s.oxigraph if "ingestedAt" not in str(q))
+    with LocalStore(tmp_path / "bulk") as s:
+        with s.bulk_mode():
+            loader.ingest(s, arts, fake_extract(table), batch_size=2)
+        assert sorted(str(q) for q in s.oxigraph if "ingestedAt" not in str(q)) == tx
+        with pytest.raises(StoreError, match="empty store"):
+            with s.bulk_mode():
+                pass
+
+    def dies(batch):
+        yield from fake_extract(table)(batch)
+        raise KeyboardInterrupt
+
+    with LocalStore(tmp_path / "broken") as s:
+        with pytest.raises(KeyboardInterrupt):
+            with s.bulk_mode():
+                loader.ingest(s, arts, dies, batch_size=2)
+    with pytest.raises(StoreError, match="interrupted bulk load"):
+        LocalStore(tmp_path / "broken")
