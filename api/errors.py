@@ -11,6 +11,7 @@ import logging
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -96,7 +97,8 @@ class BodyLimit:
     """ASGI middleware answering 413 to a request body larger than ``max_bytes``.
 
     A declared Content-Length is refused before any byte is read; a chunked body is
-    counted as it arrives.
+    counted as it arrives. A client that hangs up mid-body gets no answer and one INFO
+    log line.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int):
@@ -134,6 +136,11 @@ class BodyLimit:
         except _BodyTooLarge:
             if not started:
                 await self._refuse(scope, send)
+        except ClientDisconnect:
+            # The client hung up before its body arrived: nobody is left to answer, and
+            # nothing was written, so this is news, not a crash.
+            log.info("client hung up during %s %s before its body arrived",
+                     scope.get("method"), scope.get("path"))
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         text = f"the request body is larger than the server's limit of {self.max_bytes} bytes (AIKG_MAX_BODY_BYTES)"

@@ -51,7 +51,10 @@ async def _read_articles(request: Request, max_bytes: int) -> tuple[list[Article
         try:
             parsed = _ARTICLES_JSON.validate_json(await request.body())
         except ValidationError as exc:
-            raise HTTPException(422, exc.errors(include_url=False, include_context=False)) from exc
+            # Without the inputs: a body that is not JSON would echo raw bytes, which
+            # cannot be written as JSON (the client got a bare 500).
+            raise HTTPException(422, exc.errors(include_url=False, include_context=False,
+                                                include_input=False)) from exc
         items = parsed if isinstance(parsed, list) else [parsed]
         if not items:
             raise HTTPException(422, "the list of articles is empty")
