@@ -166,12 +166,16 @@ def _date_or_default(value: object, default: date | None, source: str) -> date |
 # ----------------------------------------------------------------------- decoding
 
 
-def _binary_kind(data: bytes) -> str | None:
-    """Return why the bytes are not text, or None when they may be."""
+def _binary_kind(data: bytes, *, lines: bool = False) -> str | None:
+    """Return why the bytes are not text, or None when they may be.
+
+    With ``lines`` (JSON Lines) only a binary signature condemns the whole input: NUL
+    bytes are judged line by line, so one bad line does not lose the good ones.
+    """
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             return f"binary file ({kind})"
-    if any(data.startswith(bom) for bom, _ in _BOMS):
+    if lines or any(data.startswith(bom) for bom, _ in _BOMS):
         return None
     if b"\x00" in data[:65536]:
         return "binary file (NUL bytes)"
@@ -660,6 +664,9 @@ def _record(obj: object, *, source: str, where: str,
     return article
 
 
+_TOO_DEEP = "invalid JSON: nested too deeply"
+
+
 def _read_json(text: str, source: str, default_published: date | None,
                ) -> Iterator[Article | ReadFailure]:
     try:
@@ -667,6 +674,10 @@ def _read_json(text: str, source: str, default_published: date | None,
     except json.JSONDecodeError as exc:
         yield _fail(source, f"invalid JSON: {exc.msg} (line {exc.lineno}, "
                             f"column {exc.colno})")
+        return
+    except RecursionError:
+        # The json module recurses per level; no article is nested this deep.
+        yield _fail(source, _TOO_DEEP)
         return
     if isinstance(data, dict) and not _first(data, _TEXT_KEYS):
         # A wrapper object such as {"articles": [...]} or {"items": [...]}.
@@ -736,10 +747,16 @@ def _jsonl_lines(lines: Iterable[str | bytes], source: str, default_published: d
         if not line.strip():
             continue
         seen = True
+        if "\x00" in line:
+            yield _fail(line_source, f"{where}: binary (NUL bytes)")
+            continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             yield _fail(line_source, f"{where}: invalid JSON: {exc.msg}")
+            continue
+        except RecursionError:
+            yield _fail(line_source, f"{where}: {_TOO_DEEP}")
             continue
         yield _record(obj, source=line_source, where=where,
                       default_published=default_published)
@@ -824,9 +841,15 @@ def _read_data(data: bytes, *, source: str, fmt: str | None, charset: str | None
     if not data.strip():
         yield _fail(source, "empty input" if source == "-" else "empty file")
         return
-    reason = _binary_kind(data)
+    reason = _binary_kind(data, lines=fmt == "jsonl")
     if reason:
         yield _fail(source, reason)
+        return
+    if (fmt == "jsonl" and (charset is None or charset.lower().replace("_", "-") in ("utf-8", "utf8"))
+            and not any(data.startswith(bom) for bom, enc in _BOMS if enc != "utf-8-sig")):
+        # Decode line by line, as for a file: one binary or mis-encoded line is that
+        # line's problem, not the body's.
+        yield from _jsonl_lines(data.split(b"\n"), source, default_published, max_bytes)
         return
     if fmt == "feed":
         # feedparser honours the XML encoding declaration itself.
@@ -897,7 +920,7 @@ def _read_jsonl_file(path: Path, default_published: date | None, max_bytes: int,
                                   charset=None, default_published=default_published,
                                   max_bytes=max_bytes)
             return
-        reason = _binary_kind(head)
+        reason = _binary_kind(head, lines=True)
         if reason:
             yield _fail(source, reason)
             return

@@ -566,3 +566,31 @@ def test_html_fallback_keeps_wrapped_paragraphs_and_article_wrappers(tmp_path):
     a = only_article(read_all(p))
     assert a.text == "OpenAI and Microsoft extended their partnership."
     assert a.title == "Wrapped title"
+
+
+def test_deeply_nested_json_file_is_reported_and_the_next_file_read(tmp_path):
+    (tmp_path / "a_deep.json").write_bytes(b"[" * 200_000 + b"]" * 200_000)
+    (tmp_path / "b_good.txt").write_text(LONG_TEXT)
+    deep, good = read_all(tmp_path)
+    assert isinstance(deep, ReadFailure) and "nested too deeply" in deep.reason
+    assert isinstance(good, Article)
+
+
+@pytest.mark.parametrize("via", ["file", "body"])
+def test_jsonl_bad_lines_cost_only_themselves(tmp_path, via):
+    good = json.dumps({"text": LONG_TEXT, "url": "https://example.org/ok"}).encode()
+    raw = b"\x00\x01\x02 binary line\n" + b"[" * 5000 + b"]" * 5000 + b"\n" + good + b"\n"
+    if via == "file":
+        (tmp_path / "mixed.jsonl").write_bytes(raw)
+        items = read_all(tmp_path / "mixed.jsonl")
+    else:
+        items = list(read_bytes(raw, name="body.jsonl", content_type="application/x-ndjson"))
+    nul, deep, article = items
+    assert "line 1" in nul.reason and "NUL" in nul.reason
+    assert "line 2" in deep.reason and "nested too deeply" in deep.reason
+    assert isinstance(article, Article) and article.url == "https://example.org/ok"
+
+
+def test_a_png_posted_as_jsonl_is_still_one_binary_failure():
+    items = list(read_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, name="x", content_type="application/x-ndjson"))
+    assert len(items) == 1 and "PNG" in items[0].reason
