@@ -178,9 +178,6 @@ def test_bad_lines_are_skipped_and_the_rest_of_the_batch_goes_on(hostile):
     assert {g["url"] for g in good} <= urls
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ingest/readers.py sniffs NUL bytes over the whole body before splitting JSON Lines: one binary line "
-    "makes the whole upload 'binary file (NUL bytes)' (422) and the good lines are not ingested"))
 def test_a_binary_line_does_not_sink_the_rest_of_a_json_lines_body(hostile):
     good = {"url": "https://example.org/nul/1", "title": "After a NUL line",
             "text": "Oracle supplies cloud capacity to OpenAI, the companies said."}
@@ -191,9 +188,6 @@ def test_a_binary_line_does_not_sink_the_rest_of_a_json_lines_body(hostile):
     assert good["url"] in {a["url"] for a in r.json()["articles"]}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ingest/readers.py calls json.loads without catching RecursionError: deeply nested JSON (a JSON Lines line over HTTP -> 500) "
-    "escapes the reader"))
 def test_a_deeply_nested_json_line_is_skipped_not_a_500(hostile):
     good = {"url": "https://example.org/deep/1", "title": "After a deep line",
             "text": "IBM partnered with AMD on accelerators, the companies said."}
@@ -205,9 +199,6 @@ def test_a_deeply_nested_json_line_is_skipped_not_a_500(hostile):
     assert r.json()["skipped"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ingest/readers.py calls json.loads without catching RecursionError: deeply nested JSON (a .json file -> aikg ingest dies with a traceback, later files unread) "
-    "escapes the reader"))
 def test_cli_reader_survives_deeply_nested_json(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
@@ -601,10 +592,6 @@ DEEP_SPARQL = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pyoxigraph's SPARQL parser recurses once per nesting level and overflows the stack: a query nested "
-    "about 2,500+ deep (groups or parentheses; a 6 KB GET will do) kills the aikg serve process with SIGSEGV "
-    "(exit -11), for every reader, without a token. api/ must refuse deep nesting before parsing"))
 @pytest.mark.parametrize("name", [*DEEP_SPARQL, "get"])
 def test_deeply_nested_sparql_is_refused_and_the_server_lives(name, reference200, tmp_path, servers):
     shutil.copytree(reference200.store, tmp_path / "store")
