@@ -263,3 +263,19 @@ def test_large_result_streams_complete(store_dir):
                   headers={"Accept": "text/tab-separated-values"})
         assert r.status_code == 200
         assert len(r.text.splitlines()) == 20001
+
+
+@pytest.mark.parametrize("how", ["get", "post", "update"])
+def test_deeply_nested_text_is_refused_before_the_parser(client, auth, how):
+    # 3,000 levels crashed the process inside pyoxigraph's parser; the check must come first.
+    deep = "{" * 3000 + "}" * 3000
+    if how == "get":
+        r = client.get("/sparql", params={"query": "SELECT * WHERE " + deep})
+    elif how == "post":
+        r = client.post("/sparql", content=("SELECT * WHERE " + deep).encode(),
+                        headers={"Content-Type": "application/sparql-query"})
+    else:
+        r = client.post("/update", content=("INSERT DATA " + deep).encode(),
+                        headers={"Content-Type": "application/sparql-update", **auth})
+    assert r.status_code == 400
+    assert "nested too deeply" in r.text
