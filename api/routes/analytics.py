@@ -8,10 +8,10 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api import data
 from api.deps import RunnerDep, StoreDep, projection
 from api.sparql import QueryRequest
 from api.models import Community, NamedQueryOut, Ranked
+from kg import graphdata as data
 from kg.analytics import MEASURES, centrality, communities
 
 router = APIRouter(tags=["analytics"])

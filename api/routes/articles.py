@@ -11,9 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from api import data
 from api.deps import ExtractDep, SettingsDep, StoreDep, WriteLockDep, note_write, require_token
 from api.models import ArticleDetail, ArticleIn, ArticleSummary, IngestResult, Page
+from kg import graphdata as data
 from kg.loader import delete_articles
 from kg.model import Article
 

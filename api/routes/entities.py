@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from api import data
 from api.deps import StoreDep
 from api.models import EntityDetail, EntitySummary, Page
+from kg import graphdata as data
 from kg.model import ENTITY_TYPES
 
 router = APIRouter(prefix="/entities", tags=["entities"])

@@ -17,8 +17,8 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from api import data
 from api.deps import StoreDep, projection
+from kg import graphdata as data
 from kg.analytics import centrality
 from kg.errors import NotFoundError
 from kg.namespaces import sparql_prologue

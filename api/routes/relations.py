@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from api import data
 from api.deps import StoreDep, projection
 from api.models import Page, PathResult, Relation
+from kg import graphdata as data
 from kg.analytics import resolve_entity, shortest_path
 from kg.errors import NotFoundError
 from kg.model import PREDICATES

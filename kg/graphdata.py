@@ -1,9 +1,11 @@
-"""The reads and the article ingest behind the REST routes and pages.
+"""Reads of the graph shaped for the REST API and pages, and ingest with a per-article report.
 
-Every value a user sends reaches SPARQL as a bound term (``substitutions``); the only
-text formatted into queries is LIMIT/OFFSET integers the routes already validated.
-Relation-level figures (sources, first/last dates) come from the statement nodes, like
-:func:`kg.analytics.to_networkx`, so the REST API and the analytics agree.
+The HTTP layer (api/) only maps requests to these functions and their results to JSON;
+the SPARQL lives here, in the library. Every value a user sends reaches SPARQL as a
+bound term (``substitutions``); the only text formatted into queries is LIMIT/OFFSET
+integers the callers already validated. Relation-level figures (sources, first/last
+dates) come from the statement nodes, like :func:`kg.analytics.to_networkx`, so the
+REST API and the analytics agree.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from datetime import date
 
 import pyoxigraph as ox
 
-from api.deps import Extract
 from kg.errors import NotFoundError
-from kg.loader import existing_ids, find_articles, graphs_for_urls, ingest
+from kg.loader import Extract, existing_ids, find_articles, graphs_for_urls, ingest
 from kg.mapping import oriented
 from kg.model import ENTITY_TYPES, SYMMETRIC_PREDICATES, Article, Extraction, slugify
 from kg.namespaces import ARTICLE, ENTITY, ONTOLOGY, WD, article_iri, entity_iri, sparql_prologue
