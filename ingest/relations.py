@@ -278,8 +278,11 @@ def arm(t, h) -> tuple[str, int] | None:
             downs.append(d.dep_ if d.dep_ != "pobj" else None)
             downs = [x for x in downs if x]
             break
-        if d.dep_ == "prep" and not last and k > 0 and (
-                d.lower_ in ("including", "like") or (d.lower_ == "as" and any(c.lower_ == "such" for c in d.children))):
+        if d.dep_ == "prep" and not last and (
+                d.lower_ in ("including", "like") or (d.lower_ == "as" and (
+                    any(c.lower_ == "such" for c in d.children) or t.doc[d.i - 1].lower_ == "such"))):
+            if k == 0 and not up and t.pos_ in ("NOUN", "PROPN") and t.tag_ in ("NNS", "NNPS"):
+                downs.append("appos")  # "rivals such as X": X is one of the role's holders
             continue  # "from investors including A and B": the list names the argument
         if d.dep_ in _COORD and k > 0:
             if any(c.dep_ == "case" for c in d.children):
@@ -342,6 +345,10 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             return u
         return None
     if is_verb:
+        if ups[0] == "^acl" and t.tag_ == "VBG" and downs == ["nsubj"] and len(ups) > 1 and all(
+                u in _SUPPORT_UP or u in ("^prep:among", "^prep:as") for u in ups[1:]) \
+                and up_tokens[0].head.tag_ in ("NNS", "NNPS"):
+            return "nsubj"  # "X and Y are among the companies competing with Z"
         if ups == ["^advcl"] and downs == ["nsubj"] and t.tag_ == "VBN" and not _has_subject(t):
             return "nsubjpass"  # "Founded in 2015 by X, OpenAI ...": the main subject underwent it
         k = 0
@@ -460,11 +467,15 @@ def _attached(ent, chain_ids: set[int]) -> bool:
     return False
 
 
+_SENT_ENTS = "aikg_sent_ents"
+
+
 def _amount_and_date(t, sent) -> tuple[str | None, str | None]:
     chain = _clause_chain(t)
     ids = {c.i for c in chain}
     amount = date = None
-    for ent in sent.ents:
+    cached = t.doc.user_data.get(_SENT_ENTS)
+    for ent in (cached.get(sent.start, []) if cached is not None else sent.ents):
         if ent.label_ == "MONEY" and amount is None and _attached(ent, ids):
             amount = ent.text
         elif ent.label_ == "DATE" and date is None and _attached(ent, ids):
@@ -547,8 +558,17 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
         args.setdefault(tok_i, (idx, "coref"))
     coref_tokens = {t for t, _ in coref}
     out: dict[tuple, dict] = {}
+    # arguments and named-entity spans bucketed by sentence in one pass: filtering the
+    # whole doc per sentence is quadratic, and a book-length article has 10,000 sentences
+    by_sent: dict[int, list] = {}
+    for i, (idx, src) in args.items():
+        by_sent.setdefault(doc[i].sent.start, []).append((doc[i], idx, src))
+    ents_by_sent: dict[int, list] = {}
+    for ent in doc.ents:
+        ents_by_sent.setdefault(ent.sent.start, []).append(ent)
+    doc.user_data[_SENT_ENTS] = ents_by_sent
     for sent in doc.sents:
-        sent_args = [(doc[i], idx, src) for i, (idx, src) in args.items() if sent.start <= i < sent.end]
+        sent_args = by_sent.get(sent.start, [])
         if len({idx for _, idx, _ in sent_args}) < 2 and not sent_args:
             continue
         for tok in sent:
@@ -568,6 +588,9 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
             for trig in trigs:
                 if not _trigger_matches(tok, trig):
                     continue
+                # "X and Y compete with Z": with the object slot filled, the coordinated
+                # subjects are not each other's partners or rivals
+                paired = not any(a[0] in trig.obj for a in arms.values())
                 for h1, i1, src1 in sent_args:
                     a1 = arms.get(h1.i)
                     if a1 is None:
@@ -576,7 +599,7 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
                         a2 = arms.get(h2.i)
                         if a2 is None or i1 == i2 or h1.i == h2.i:
                             continue
-                        if not _fills(trig, a1[0], a2[0], tok, lexicon):
+                        if not _fills(trig, a1[0], a2[0], tok, lexicon) or (a1[0] == a2[0] and not paired):
                             continue
                         if neg is None:
                             neg = negated(tok)
@@ -601,6 +624,7 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
     named = lambda r: (mentions[r["s"]]["name"], mentions[r["o"]]["name"], r["ss"])  # noqa: E731
     leads = {named(r) for r in best.values() if r["p"] in ("leads", "founded")}
     # a leader or founder is also on staff; saying so again adds nothing
+    doc.user_data.pop(_SENT_ENTS, None)
     return [r for r in best.values() if not (r["p"] == "worksFor" and named(r) in leads)]
 
 

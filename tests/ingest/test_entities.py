@@ -112,7 +112,17 @@ def test_malformed_gazetteer_line_is_skipped(tiny_gazetteer):
 def test_patterns_are_case_sensitive_for_short_names(tiny_gazetteer, nlp):
     forms = {p["pattern"] for p in tiny_gazetteer.patterns(nlp.make_doc)}
     assert "Meta" in forms and "meta" not in forms
-    assert "anthropic pbc" in forms  # long multi-word names also match in lower case
+    # in lower case a name reads as plain English ("perplexity", "thinking machines")
+    assert "anthropic pbc" not in forms and "ANTHROPIC PBC" in forms
+
+
+def test_lower_case_words_that_are_names_elsewhere_are_not_entities(extractor):
+    ex = extractor.extract(Article(text=(
+        "The market reached an inflection point, and the perplexity of investors grew. "
+        "Alexa+ is built on Amazon's models.")))
+    names = {e.name for e in ex.entities}
+    assert "Perplexity" not in names and "Inflection AI" not in names
+    assert "Alexa+" in names and "Alexa" not in names
 
 
 def test_organization_slot_retypes_an_unknown_ner_person(extractor):

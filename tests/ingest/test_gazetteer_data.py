@@ -24,8 +24,8 @@ FORBIDDEN_SURFACES = {
     "lambda", "moonshot", "the company", "the startup",
 }
 
-# Keys that name_key cannot keep apart; see test_alexa_plus_keeps_its_own_key.
-KNOWN_KEY_CLASHES = {"alexa"}
+# Keys that name_key cannot keep apart (none left since "+" reads as "plus").
+KNOWN_KEY_CLASHES: set[str] = set()
 
 # Entries the extraction pipeline and the sample corpus rely on. Each id was
 # cross-checked against public sources that cite it (most against several); None
@@ -172,7 +172,6 @@ def test_no_two_entries_share_a_lookup_key(entries):
     assert "" not in owners
 
 
-@pytest.mark.xfail(reason="name_key drops '+', so 'Alexa+' folds into the key of 'Alexa'")
 def test_alexa_plus_keeps_its_own_key():
     assert name_key("Alexa+") != name_key("Alexa")
 
