@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = store
         app.state.runner = QueryRunner(
             store, workers=settings.query_workers, timeout=settings.query_timeout,
+            max_abandoned=settings.max_abandoned_queries,
             max_rows=settings.max_rows, buffer_bytes=settings.stream_buffer_bytes,
         )
         log.info("serving store %s", store.location)

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Largest request body accepted (413 above).")
     batch_size: int = Field(32, ge=1, description="Articles per transaction on POST /articles.")
     query_workers: int = Field(4, ge=1, le=64, description="Threads evaluating SPARQL queries at once.")
+    max_abandoned_queries: int = Field(
+        16, ge=0, le=256,
+        description="Queries answered 503 but still computing (a blocking operator) that get a replacement "
+                    "worker; past this, new queries wait for one of them to finish.",
+    )
     stream_buffer_bytes: int = Field(
         256 * 1024, ge=0,
         description="Result bytes held before the response starts; errors before that get a status code.",

@@ -6,9 +6,13 @@ loop. The sink checks the deadline, the row cap and a cancel flag on every chunk
 query that produces rows (a cross product, a big SELECT) is cut there. A blocking
 operator (ORDER BY, GROUP BY, COUNT over a huge join) produces nothing until it is done:
 the client gets its 503 at the deadline all the same, but that thread keeps computing
-until the operator finishes and only then notices the cancel flag. ``query_workers``
-bounds how many such threads can run at once; a query waiting for a free worker counts
-its wait against its own deadline. The deadline covers the whole response, sending
+until the operator finishes and only then notices the cancel flag. pyoxigraph cannot
+interrupt it, so such a thread is *abandoned*: a replacement worker starts, and the old
+thread ends once its operator does. ``query_workers`` threads are thus always free for
+new queries, until ``max_abandoned`` abandoned threads are computing at once; past that
+no replacement starts (new queries wait for a worker, and time out at their deadline if
+none frees up). Abandoned threads still use CPU and memory until they finish. A query
+waiting for a free worker counts its wait against its own deadline. The deadline covers the whole response, sending
 included: a client that reads a huge result slower than the timeout allows is cut too.
 
 The first ``stream_buffer_bytes`` of a result are held before the response starts, so a
@@ -220,6 +224,12 @@ class _Job:
     queue: asyncio.Queue = field(default_factory=asyncio.Queue)
     credits: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(32))
     cancelled: threading.Event = field(default_factory=threading.Event)
+    # Guarded by QueryRunner._lock.
+    started: bool = False
+    finished: bool = False
+    abandoned: bool = False
+    # Set on the event loop once the producer's last message ("end" or "error") arrived.
+    done: bool = False
 
     def send(self, item: tuple) -> None:
         if self.cancelled.is_set():
@@ -306,23 +316,37 @@ class QueryRunner:
     """Evaluates protocol queries on worker threads and streams their results."""
 
     def __init__(self, store: Store, *, workers: int, timeout: float, max_rows: int,
-                 buffer_bytes: int):
+                 buffer_bytes: int, max_abandoned: int = 16):
         """Start the worker threads."""
         self.store = store
         self.timeout = timeout
         self.max_rows = max_rows
         self.buffer_bytes = buffer_bytes
+        self.workers = workers
+        self.max_abandoned = max_abandoned
+        self._lock = threading.Lock()
+        self._abandoned = 0
+        self._spawned = 0
         # Daemon threads, not a ThreadPoolExecutor: a query abandoned at its deadline may
         # still be inside a blocking operator, and must not hold up the process's exit.
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._threads = [threading.Thread(target=self._work, name=f"aikg-sparql-{i}", daemon=True)
-                         for i in range(workers)]
-        for t in self._threads:
-            t.start()
+        for _ in range(workers):
+            self._spawn()
+
+    @property
+    def abandoned(self) -> int:
+        """Return how many abandoned queries are still computing."""
+        with self._lock:
+            return self._abandoned
+
+    def _spawn(self) -> None:
+        self._spawned += 1
+        threading.Thread(target=self._work, name=f"aikg-sparql-{self._spawned}", daemon=True).start()
 
     def close(self) -> None:
         """Stop the workers once they finish what they run; queued queries are dropped."""
-        for _ in self._threads:
+        # Abandoned threads end by themselves; exactly ``workers`` others take jobs.
+        for _ in range(self.workers):
             self._jobs.put(None)
 
     def _work(self) -> None:
@@ -330,7 +354,43 @@ class QueryRunner:
             item = self._jobs.get()
             if item is None:
                 return
-            self._produce(*item)
+            job = item[0]
+            with self._lock:
+                job.started = True
+            try:
+                self._produce(*item)
+            finally:
+                with self._lock:
+                    job.finished = True
+                    replaced = job.abandoned
+                    if replaced:
+                        self._abandoned -= 1
+            if replaced:
+                log.info("an abandoned SPARQL query finished; %d still computing", self.abandoned)
+                return
+
+    def _abandon(self, job: _Job) -> None:
+        """Give up on a job still on a worker: start a replacement worker, within the cap."""
+        job.cancelled.set()
+        if job.done:
+            return
+        with self._lock:
+            if not job.started or job.finished or job.abandoned:
+                return
+            if self._abandoned >= self.max_abandoned:
+                full = True
+            else:
+                full = False
+                job.abandoned = True
+                self._abandoned += 1
+                self._spawn()
+            count = self._abandoned
+        if full:
+            log.warning("%d abandoned SPARQL queries are still computing (AIKG_MAX_ABANDONED_QUERIES): "
+                        "new queries wait for a worker", count)
+        else:
+            log.info("SPARQL query abandoned while computing; a replacement worker started "
+                     "(%d abandoned still computing)", count)
 
     async def respond(self, req: QueryRequest) -> Response:
         """Run the query and return its response (buffered if small, else streamed).
@@ -364,16 +424,19 @@ class QueryRunner:
                 else:
                     raise payload
         except BaseException:
-            job.cancelled.set()
+            self._abandon(job)
             raise
         return StreamingResponse(self._stream(job, head), media_type=media, headers=headers)
 
     async def _next(self, job: _Job) -> tuple[str, object]:
         remaining = job.deadline - time.monotonic()
         try:
-            return await asyncio.wait_for(job.queue.get(), timeout=max(remaining, 0.0))
+            item = await asyncio.wait_for(job.queue.get(), timeout=max(remaining, 0.0))
         except TimeoutError:
             raise QueryTimeoutError(_timeout_message(job.timeout)) from None
+        if item[0] in ("end", "error"):
+            job.done = True
+        return item
 
     async def _stream(self, job: _Job, head: list[bytes]) -> AsyncIterator[bytes]:
         try:
@@ -393,7 +456,7 @@ class QueryRunner:
             log.warning("streamed SPARQL response cut: %s", exc)
             raise
         finally:
-            job.cancelled.set()
+            self._abandon(job)
 
     def _produce(self, job: _Job, req: QueryRequest) -> None:
         result = None
