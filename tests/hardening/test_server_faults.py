@@ -154,11 +154,6 @@ def test_runaway_query_is_cut_and_others_are_answered(slow_server, query):
     assert max(t for _, t in others) < TIMEOUT + 2, others
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a blocking operator (COUNT over a cross product) is answered 503 at the deadline, but its worker "
-    "thread computes on until the operator finishes (api/sparql.py: the cancel flag is only seen per "
-    "result chunk); once AIKG_QUERY_WORKERS such queries are running, every other query waits for a "
-    "worker and times out: a handful of requests make the server unusable"))
 def test_more_runaway_counts_than_workers_do_not_starve_the_server(slow_server):
     workers = 4  # Settings.query_workers default
     with ThreadPoolExecutor(max_workers=workers + 1) as pool:
