@@ -212,10 +212,6 @@ def test_cli_reader_survives_deeply_nested_json(tmp_path):
     assert any("deep.json" in s for s in skipped), skipped
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ingest/pipeline.py passes texts longer than spaCy's nlp.max_length (1,000,000 characters; the readers "
-    "allow 20 MiB) to nlp.pipe: ValueError E088 ends aikg ingest with a traceback instead of skipping or "
-    "splitting that article"))
 def test_cli_article_longer_than_spacys_limit_is_skipped_or_read(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
