@@ -237,7 +237,7 @@ class Extractor:
         for doc, offset in parts:
             mentions = doc._.aikg_mentions or []
             for m in mentions:
-                if not m.get("virtual"):
+                if not m.get("virtual") and not m.get("fallback"):
                     ents.setdefault(m["name"], self._entity(m))
             for r in doc._.aikg_relations or []:
                 s, o = self._entity(mentions[r["s"]]), self._entity(mentions[r["o"]])

@@ -349,6 +349,10 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
                 u in _SUPPORT_UP or u in ("^prep:among", "^prep:as") for u in ups[1:]) \
                 and up_tokens[0].head.tag_ in ("NNS", "NNPS"):
             return "nsubj"  # "X and Y are among the companies competing with Z"
+        if t.tag_ == "VBG" and downs == ["nsubj"] and not _has_subject(t) and len(ups) >= 2 \
+                and ups[0] == "^pcomp" and ups[1].startswith("^prep:") \
+                and all(u.startswith("^prep:") or u in ("^advmod", "^advcl") for u in ups[1:]):
+            return "nsubj"  # "Prior to joining X, Y was ...": the clause's subject did the joining
         if ups == ["^advcl"] and downs == ["nsubj"] and t.tag_ == "VBN" and not _has_subject(t):
             return "nsubjpass"  # "Founded in 2015 by X, OpenAI ...": the main subject underwent it
         k = 0
@@ -487,7 +491,7 @@ def _amount_and_date(t, sent) -> tuple[str | None, str | None]:
 # Extraction
 
 
-_SOURCE_FACTOR = {"gaz": 1.0, "short": 0.95, "ner": 0.9, "desc": 0.9, "coref": 0.85}
+_SOURCE_FACTOR = {"gaz": 1.0, "short": 0.95, "ner": 0.9, "desc": 0.9, "coref": 0.85, "np": 0.8}
 
 
 def _confidence(weight: float, steps: int, src_a: str, src_b: str, hedge: bool) -> float:
@@ -544,6 +548,7 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
         (confidence), ``h`` (hedged), ``ss``/``se`` (sentence char offsets), ``amount``,
         ``date``; deduplicated per sentence.
     """
+    _add_fallback_names(doc, mentions)
     args: dict[int, tuple[int, str]] = {}
     for idx, m in enumerate(mentions):
         if m.get("virtual"):
@@ -628,6 +633,67 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
     return [r for r in best.values() if not (r["p"] == "worksFor" and named(r) in leads)]
 
 
+# Predicates whose arguments may be names that neither the gazetteer nor NER found:
+# biographies and company profiles name small firms no model knows ("Airstream is a
+# subsidiary of Thor Industries"). News-only predicates keep to recognized names.
+_FALLBACK_PREDICATES = {"leads", "founded", "subsidiaryOf", "worksFor"}
+_NOT_NAMES = {"GPE", "LOC", "DATE", "TIME", "NORP", "FAC", "EVENT", "LAW", "LANGUAGE", "MONEY",
+              "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "WORK_OF_ART", "PRODUCT"}
+_NOT_NAME_WORDS = {
+    "inc", "incorporated", "corp", "corporation", "ltd", "limited", "llc", "plc", "gmbh", "ag", "sa",
+    "s.a.s", "co", "company", "companies", "lp", "llp", "nv", "bv", "se", "pvt", "group", "holdings",
+    "nyse", "nasdaq", "tsx", "hkse", "lse", "asx", "subsidiary", "subsidiaries", "division", "unit",
+    "chairman", "chairwoman", "chair", "president", "director", "ceo", "cto", "cfo", "coo", "founder",
+    "officer", "vice", "chief", "executive", "manager", "partner", "member", "board", "counsel",
+    "general", "senior", "head", "usa", "us", "uk", "mr", "mrs", "ms", "dr",
+}
+
+
+def lexicon_nouns(word: str) -> bool:
+    """Return True if ``word`` is a role or relation noun of the packaged lexicon."""
+    if word not in _LEX_NOUNS_CACHE:
+        _LEX_NOUNS_CACHE[word] = (word, "NOUN") in load_lexicon().by_lemma
+    return _LEX_NOUNS_CACHE[word]
+
+
+_LEX_NOUNS_CACHE: dict[str, bool] = {}
+_NAME_DEPS = ("nsubj", "nsubjpass", "pobj", "dobj", "appos", "attr", "conj")
+
+
+def _add_fallback_names(doc, mentions: list[dict]) -> None:
+    """Append ``fallback`` Organization mentions for unrecognized proper-noun phrases.
+
+    Only a phrase of capitalized proper nouns in an argument position (subject, object,
+    object of a preposition), outside every mention and every non-organization entity,
+    qualifies; it may fill only the slots of :data:`_FALLBACK_PREDICATES`, and is listed
+    as an entity only if a relation uses it.
+    """
+    taken = set()
+    for m in mentions:
+        taken.update(range(m["s"], m["e"]))
+    for tok in doc:
+        if tok.pos_ != "PROPN" or tok.i in taken or tok.dep_ not in _NAME_DEPS or tok.ent_type_ in _NOT_NAMES \
+                or not tok.text[:1].isupper():
+            continue
+        start = tok.i
+        while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i == tok.i \
+                and doc[start - 1].dep_ in ("compound", "nmod", "amod") and doc[start - 1].i not in taken \
+                and doc[start - 1].ent_type_ not in _NOT_NAMES and doc[start - 1].text[:1].isupper():
+            start -= 1
+        if tok.i == tok.sent.start and start == tok.i and tok.text.isalpha() and not tok.text.isupper() \
+                and tok.lower_ in ("the", "a", "it", "he", "she", "they", "this"):
+            continue
+        span = doc[start:tok.i + 1]
+        if any(t.i in taken for t in span):
+            continue
+        words = [w.lower_.strip(".") for w in span]
+        if all(w in _NOT_NAME_WORDS or lexicon_nouns(w) for w in words) or words[-1] in _NOT_NAME_WORDS:
+            continue  # "Chairman", "LLC", "(NYSE: ...)": a title, suffix or exchange, not a name
+        taken.update(range(span.start, span.end))
+        mentions.append({"s": span.start, "e": span.end, "name": span.text, "type": _ORG, "qid": None,
+                         "src": "np", "agency": False, "fallback": True})
+
+
 def _fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
     """Return True if arm1 fills the trigger's subject slot and arm2 its object slot."""
     def ok(arm_label: str, allowed: frozenset[str]) -> bool:
@@ -656,6 +722,8 @@ def _make(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps
     subj, obj = mentions[s_idx], mentions[o_idx]
     if subj["name"] == obj["name"]:
         return None
+    if (subj.get("fallback") or obj.get("fallback")) and trig.predicate not in _FALLBACK_PREDICATES:
+        return None
     dom, rng = SIGNATURES[trig.predicate]
     if trig.predicate in _METONYMIC:
         # "Microsoft's Azure cloud will remain the provider": the product stands for its maker
@@ -678,6 +746,13 @@ def _make(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps
             for other in mentions:
                 if other["name"] == m["name"] and other["src"] == "ner":
                     other["type"] = _ORG  # every mention of the name, so the entity has one type
+        elif m["type"] == _ORG and m["src"] == "ner" and slot == {_PER} and _ORG in (rng if m is subj else dom) \
+                and " " not in m["name"] and m["name"][:1].isupper() and m["name"][1:].islower():
+            # and a lone surname or first name ("Sidhu served as ...") as a company: a
+            # person-only slot, filled opposite an organization, settles that too
+            for other in mentions:
+                if other["name"] == m["name"] and other["src"] == "ner":
+                    other["type"] = _PER
     if subj["type"] not in dom or obj["type"] not in rng:
         if trig.predicate in SYMMETRIC_PREDICATES and obj["type"] in dom and subj["type"] in rng:
             subj, obj, s_idx, o_idx = obj, subj, o_idx, s_idx
