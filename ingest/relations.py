@@ -289,6 +289,8 @@ def arm(t, h) -> tuple[str, int] | None:
                 return None  # "with Inflection and Google's with ...": a gapped clause, not a conjunct
             continue  # coordination inside the argument phrase
         if d.dep_ == "appos" and k > 0:
+            if _ticker(d):
+                return None  # "Navistar (NYSE: NAV)": the exchange and symbol are not the company
             continue  # "in OpenAI, the San Francisco lab": the lab is the same argument
         lab = _down_label(d)
         if lab is not None:
@@ -303,6 +305,14 @@ def arm(t, h) -> tuple[str, int] | None:
 
 _PARTS = {"billion", "million", "rest", "most", "part", "majority", "remainder", "portion", "assets",
           "asset", "bulk", "share", "shares", "stake", "all", "much", "some", "half", "parts"}
+
+
+def _ticker(tok) -> bool:
+    """Return True if ``tok`` sits in a parenthesized "(EXCHANGE: SYMBOL)" aside."""
+    doc = tok.doc
+    lo, hi = max(tok.sent.start, tok.i - 4), min(tok.sent.end, tok.i + 4)
+    window = [t.text for t in doc[lo:hi]]
+    return "(" in window[:tok.i - lo + 1] and ":" in window
 
 
 def _has_det(tok) -> bool:
@@ -614,6 +624,7 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
                         rel = _make(doc, sent, tok, trig, mentions, s_idx, o_idx, a1[1] + a2[1], src1, src2)
                         if rel is not None:
                             _keep(out, rel)
+        _round_participants(doc, sent, sent_args, mentions, out)
         _possessive_develops(doc, sent, sent_args, mentions, out)
         _title_relations(doc, sent, sent_args, mentions, lexicon, out)
     # one mention per (names, predicate, sentence): the same entity named twice in a
@@ -807,6 +818,60 @@ def _keep(out: dict, rel: dict) -> None:
     old = out.get(key)
     if old is None or rel["c"] > old["c"]:
         out[key] = rel
+
+
+_ROUND_NOUNS = {"round", "raise", "financing", "funding", "fundraise", "fundraising", "offering"}
+
+
+def _round_participants(doc, sent, sent_args, mentions, out) -> None:
+    """Add investsIn for "X and Y also took part / participated / joined the round".
+
+    The company raising is the possessor of "round" ("joined the ChatGPT maker's latest
+    round") or, for a bare "also took part", the company that the nearest earlier
+    sentence of the text says raised money (its latest investsIn object).
+    """
+    by_tok = {h.i: (idx, src) for h, idx, src in sent_args}
+    for tok in sent:
+        lem = tok.lemma_.lower()
+        objs = [c for c in tok.children if c.dep_ == "dobj"]
+        preps = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children
+                 if g.dep_ == "pobj"]
+        if lem == "participate" or (lem == "take" and any(o.lower_ == "part" for o in objs)):
+            rounds = [g for g in preps if g.lemma_.lower() in _ROUND_NOUNS]
+        elif lem in ("join", "back") and objs and objs[0].lemma_.lower() in _ROUND_NOUNS:
+            rounds = objs[:1]
+        else:
+            continue
+        if tok.pos_ not in ("VERB", "AUX") or negated(tok):
+            continue
+        target = None
+        for r in rounds:
+            for c in r.children:
+                if c.dep_ == "poss":
+                    hit = by_tok.get(c.i) or next((by_tok[t.i] for t in c.subtree if t.i in by_tok), None)
+                    if hit is not None:
+                        target = hit
+        if target is None and (not rounds or not any(c.dep_ == "poss" for r in rounds for c in r.children)):
+            earlier = [r for r in out.values() if r["p"] == "investsIn" and r["ss"] < sent.start_char
+                       and sent.start_char - r["se"] < 400]
+            if earlier:
+                last = max(earlier, key=lambda r: r["ss"])
+                target = (last["o"], "coref")
+        if target is None or mentions[target[0]]["type"] != _ORG:
+            continue
+        for h, idx, src in sent_args:
+            a = arm(tok, h)
+            if a is None or a[0] not in ("nsubj", "nsubjpass") or idx == target[0] \
+                    or mentions[idx]["type"] not in (_ORG, _PER) or mentions[idx]["name"] == mentions[target[0]]["name"] \
+                    or mentions[idx].get("fallback") or mentions[idx]["agency"]:
+                continue
+            hedge = hedged(tok)
+            _keep(out, {
+                "s": idx, "o": target[0], "p": "investsIn",
+                "c": _confidence(0.7, a[1] + 1, src, target[1], hedge), "h": hedge,
+                "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
+                "trigger": tok.text,
+            })
 
 
 def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:

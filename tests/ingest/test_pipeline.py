@@ -82,3 +82,24 @@ def test_extract_command_prints_one_json_line_per_relation(tmp_path, capsys, ext
     with pytest.raises(typer.Exit) as none:
         commands.extract([str(tmp_path / "missing.txt")])
     assert none.value.exit_code == 1
+
+
+def test_long_article_is_read_in_pieces_with_whole_article_offsets(extractor, monkeypatch):
+    from ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 200)
+    para = "Filler text about the weather and nothing else at all. " * 3
+    text = para + "\n\n" + para + "\n\nMicrosoft invested in OpenAI.\n\n" + para
+    ex = extractor.extract(Article(text=text))
+    [rel] = [r for r in ex.relations if r.predicate == "investsIn"]
+    assert text[rel.start:rel.end].strip() == "Microsoft invested in OpenAI."
+
+
+def test_split_text_cuts_at_paragraphs_and_covers_the_text():
+    from ingest.pipeline import split_text
+
+    text = ("One sentence here. Another one there.\n\n" * 30) + "x" * 50
+    spans = split_text(text, 120)
+    assert "".join(text[a:b] for a, b in spans) == text
+    assert all(b - a <= 120 for a, b in spans)
+    assert all(text[a:b].endswith("\n\n") for a, b in spans[:-1])

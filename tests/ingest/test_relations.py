@@ -96,6 +96,15 @@ FOUND = [
     ("Claude 3 is available on Amazon Bedrock.", ("Amazon Bedrock", "uses", "Claude 3")),
     ("Perplexity switched to Claude for its answers.", ("Perplexity", "uses", "Claude")),
     ("OpenAI's models run on Microsoft Azure.", ("OpenAI", "uses", "Microsoft Azure")),
+    # participation in a round named in the sentence before
+    ("OpenAI said it had raised $40 billion in a round led by SoftBank. Coatue and Thrive Capital also took part.",
+     ("Thrive Capital", "investsIn", "OpenAI")),
+    # names neither the gazetteer nor NER knows, in a company profile
+    ("Airstream is a subsidiary of Thor Industries.", ("Airstream", "subsidiaryOf", "Thor Industries")),
+    # participle clause: the main subject did the joining
+    ("Prior to joining Microsoft, Denis Smith was chairman of Mobile Cohesion.", ("Denis Smith", "worksFor", "Microsoft")),
+    # the object filled: coordinated subjects are not each other's rivals
+    ("Google and Anthropic are among the companies competing with OpenAI.", ("Google", "competesWith", "OpenAI")),
 ]
 
 
@@ -130,6 +139,11 @@ ABSENT = [
     ("Andrej Karpathy, a former OpenAI researcher, started Eureka Labs.", ("OpenAI", "founded", "Eureka Labs")),
     # self-relation
     ("OpenAI partnered with OpenAI.", ("OpenAI", "partnersWith", "OpenAI")),
+    ("Google and Anthropic are among the companies competing with OpenAI.", ("Google", "competesWith", "Anthropic")),
+    # a title or a stock exchange is not a company name
+    ("IC Bus is a wholly-owned subsidiary of Navistar (NYSE: NAV).", ("IC Bus", "subsidiaryOf", "New York Stock Exchange")),
+    # taking part in something that is not a funding round
+    ("SoftBank invested in OpenAI in 2024. Microsoft did not take part.", ("Microsoft", "investsIn", "OpenAI")),
 ]
 
 
