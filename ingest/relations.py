@@ -861,7 +861,7 @@ def _round_participants(doc, sent, sent_args, mentions, out) -> None:
             continue
         for h, idx, src in sent_args:
             a = arm(tok, h)
-            if a is None or a[0] not in ("nsubj", "nsubjpass") or idx == target[0] \
+            if a is None or a[0] not in ("nsubj", "nsubjpass") or a[1] > 3 or idx == target[0] \
                     or mentions[idx]["type"] not in (_ORG, _PER) or mentions[idx]["name"] == mentions[target[0]]["name"] \
                     or mentions[idx].get("fallback") or mentions[idx]["agency"]:
                 continue
