@@ -627,6 +627,7 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
         _round_participants(doc, sent, sent_args, mentions, out)
         _possessive_develops(doc, sent, sent_args, mentions, out)
         _title_relations(doc, sent, sent_args, mentions, lexicon, out)
+    _anaphoric_partnerships(doc, mentions, out)
     # one mention per (names, predicate, sentence): the same entity named twice in a
     # sentence gives two mention indexes but one fact
     best: dict[tuple, dict] = {}
@@ -818,6 +819,51 @@ def _keep(out: dict, rel: dict) -> None:
     old = out.get(key)
     if old is None or rel["c"] > old["c"]:
         out[key] = rel
+
+
+_ALLIANCE_NOUNS = {"partnership", "alliance", "collaboration", "tie-up"}
+_PAIR_PREDICATES = ("investsIn", "partnersWith", "disputesWith", "suppliesTo")
+_RENEW_VERBS = {"extend", "expand", "deepen", "renew", "broaden", "strengthen", "renegotiate"}
+
+
+def _anaphoric_partnerships(doc, mentions, out: dict) -> None:
+    """Add partnersWith for "the partnership" / "their alliance" naming no partner itself.
+
+    The partners are the two organizations of the latest investment, partnership,
+    dispute or supply relation stated before the noun, in its sentence or the previous one ("Microsoft
+    is making an investment in OpenAI, extending a partnership that began in 2019").
+    """
+    sents = list(doc.sents)
+    for k, sent in enumerate(sents):
+        if any(r["p"] == "partnersWith" and r["ss"] == sent.start_char for r in out.values()):
+            continue
+        for tok in sent:
+            if tok.lemma_.lower() not in _ALLIANCE_NOUNS or tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            definite = any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "their", "this", "that")
+                           for c in tok.children)
+            renewed = tok.head.lemma_ in _RENEW_VERBS or any(
+                c.dep_ == "amod" and c.lemma_ in ("expand", "expanded", "deepen", "renew", "extend", "longstanding")
+                for c in tok.children)
+            if not (definite or renewed) or any(c.dep_ == "prep" and c.lower_ in ("with", "between") for c in tok.children):
+                continue
+            if negated(tok):
+                continue
+            lo = sents[k - 1].start_char if k > 0 else sent.start_char
+            near = [r for r in out.values() if r["p"] in _PAIR_PREDICATES and lo <= r["ss"] <= sent.start_char
+                    and mentions[r["s"]]["type"] == _ORG and mentions[r["o"]]["type"] == _ORG
+                    and not r["h"] and (r["ss"] < sent.start_char
+                                        or max(mentions[r["s"]]["s"], mentions[r["o"]]["s"]) < tok.i)]
+            if not near:
+                continue
+            last = max(near, key=lambda r: (r["ss"], -r["c"]))
+            _keep(out, {
+                "s": last["s"], "o": last["o"], "p": "partnersWith",
+                "c": round(min(0.6, last["c"]) * 0.85, 3), "h": False,
+                "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
+                "trigger": tok.text,
+            })
+            break
 
 
 _ROUND_NOUNS = {"round", "raise", "financing", "funding", "fundraise", "fundraising", "offering"}

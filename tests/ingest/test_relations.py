@@ -99,6 +99,10 @@ FOUND = [
     # participation in a round named in the sentence before
     ("OpenAI said it had raised $40 billion in a round led by SoftBank. Coatue and Thrive Capital also took part.",
      ("Thrive Capital", "investsIn", "OpenAI")),
+    # "the partnership" naming no partner: the pair of the investment stated before it
+    ("Microsoft is making a multibillion-dollar investment in OpenAI, extending a partnership that began in 2019.",
+     ("Microsoft", "partnersWith", "OpenAI")),
+    ("Claude models are used on Amazon Bedrock.", ("Amazon Bedrock", "uses", "Claude")),
     # names neither the gazetteer nor NER knows, in a company profile
     ("Airstream is a subsidiary of Thor Industries.", ("Airstream", "subsidiaryOf", "Thor Industries")),
     # participle clause: the main subject did the joining
@@ -142,6 +146,9 @@ ABSENT = [
     ("Google and Anthropic are among the companies competing with OpenAI.", ("Google", "competesWith", "Anthropic")),
     # a title or a stock exchange is not a company name
     ("IC Bus is a wholly-owned subsidiary of Navistar (NYSE: NAV).", ("IC Bus", "subsidiaryOf", "New York Stock Exchange")),
+    # an alliance noun before the pair is about some other arrangement
+    ("As part of the expanded collaboration, Anthropic named Amazon Web Services its primary training partner.",
+     ("Amazon Web Services", "partnersWith", "Anthropic")),
     # taking part in something that is not a funding round
     ("SoftBank invested in OpenAI in 2024. Microsoft did not take part.", ("Microsoft", "investsIn", "OpenAI")),
 ]
