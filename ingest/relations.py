@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -775,11 +775,18 @@ def _make(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps
     hedge = hedged(tok)
     amount, date = _amount_and_date(tok, sent)
     return {
-        "s": s_idx, "o": o_idx, "p": trig.predicate,
+        "s": s_idx, "o": o_idx, "p": "worksFor" if trig.predicate == "leads" and _unit_head(tok) else trig.predicate,
         "c": _confidence(trig.weight, steps, src1, src2, hedge), "h": hedge,
         "ss": sent.start_char, "se": sent.end_char, "amount": amount, "date": date,
         "trigger": tok.text,
     }
+
+
+def _unit_head(tok) -> bool:
+    """Return True for the head of a unit rather than the company ("services chief")."""
+    return tok.pos_ == "NOUN" and any(
+        c.dep_ == "compound" and c.pos_ == "NOUN" and c.text.isalpha() and c.text.islower()
+        and c.lower_ not in _TITLE_GLUE and not lexicon_nouns(c.lower_) for c in tok.children)
 
 
 _METONYMIC = {"suppliesTo", "competesWith"}
@@ -997,6 +1004,7 @@ def _title_relations(doc, sent, sent_args, mentions, lexicon: Lexicon, out: dict
 def _title_before(doc, sent, start: int, arg_at: dict, mentions, lexicon: Lexicon) -> list:
     j = start - 1
     roles = []
+    unit = False
     while j >= sent.start and start - j <= 6:
         t = doc[j]
         trigs = [tr for tr in lexicon.by_lemma.get((t.lemma_.lower(), "NOUN"), ())
@@ -1005,11 +1013,16 @@ def _title_before(doc, sent, start: int, arg_at: dict, mentions, lexicon: Lexico
             roles.append((t, trigs))
         elif t.lower_ in ("its", "his", "her"):
             break
+        elif roles and t.pos_ == "NOUN" and t.text.isalpha() and t.text.islower() and t.lower_ not in _TITLE_GLUE:
+            unit = True  # "Apple's services chief": the head of a unit, on the company's staff
         elif not (t.lower_ in _TITLE_GLUE or t.text in ("-",)):
             break
         j -= 1
     if not roles:
         return [], None
+    if unit:
+        roles = [(t, [replace(tr, predicate="worksFor") if tr.predicate == "leads" else tr for tr in trigs])
+                 for t, trigs in roles]
     seen = set()
     trig_list = []
     for t, trigs in roles:

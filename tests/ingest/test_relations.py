@@ -103,6 +103,8 @@ FOUND = [
     ("Microsoft is making a multibillion-dollar investment in OpenAI, extending a partnership that began in 2019.",
      ("Microsoft", "partnersWith", "OpenAI")),
     ("Claude models are used on Amazon Bedrock.", ("Amazon Bedrock", "uses", "Claude")),
+    # the head of an unnamed unit is on the company's staff, not its leader
+    ("Apple's services chief Eddy Cue testified on Tuesday.", ("Eddy Cue", "worksFor", "Apple")),
     # a former employer is still an employer (the graph keeps history by date)
     ("Sutskever started a new lab in June after leaving OpenAI in May.", ("Ilya Sutskever", "worksFor", "OpenAI")),
     # names neither the gazetteer nor NER knows, in a company profile
