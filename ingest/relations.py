@@ -669,6 +669,11 @@ def lexicon_nouns(word: str) -> bool:
 
 
 _LEX_NOUNS_CACHE: dict[str, bool] = {}
+_TITLE_WORDS = {
+    "professor", "assistant", "adjunct", "associate", "director", "chairman", "chairwoman", "president",
+    "executive", "non-executive", "officer", "operations", "manager", "founder", "counsel", "vice",
+    "chief", "head", "senior", "instructor", "master", "member", "mr", "mrs", "ms", "dr", "ceo",
+}
 _NAME_DEPS = ("nsubj", "nsubjpass", "pobj", "dobj", "appos", "attr", "conj")
 
 
@@ -699,7 +704,8 @@ def _add_fallback_names(doc, mentions: list[dict]) -> None:
         if any(t.i in taken for t in span):
             continue
         words = [w.lower_.strip(".") for w in span]
-        if all(w in _NOT_NAME_WORDS or lexicon_nouns(w) for w in words) or words[-1] in _NOT_NAME_WORDS:
+        if all(w in _NOT_NAME_WORDS or lexicon_nouns(w) for w in words) or words[-1] in _NOT_NAME_WORDS \
+                or any(w in _TITLE_WORDS for w in words) or (len(words) == 1 and tok.i > 0 and doc[tok.i - 1].pos_ == "PROPN"):
             continue  # "Chairman", "LLC", "(NYSE: ...)": a title, suffix or exchange, not a name
         taken.update(range(span.start, span.end))
         mentions.append({"s": span.start, "e": span.end, "name": span.text, "type": _ORG, "qid": None,
@@ -753,6 +759,8 @@ def _make(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps
     # an organization can fill settles it, for names the gazetteer does not know
     for m in (subj, obj):
         slot = dom if m is subj else rng
+        if m.get("fallback") and _ORG not in slot and _PER in slot and " " in m["name"].strip():
+            m["type"] = _PER  # an unrecognized two-word name in a person-only slot ("Laurent Kratz is the CEO")
         if m["type"] == _PER and m["src"] == "ner" and _PER not in slot and _ORG in slot \
                 and len(m["name"].split()) > 1:
             for other in mentions:
