@@ -1,50 +1,19 @@
 """The SPARQL editor and an entity page in headless Chromium against a real server.
 
-Each test drives its own Playwright in a worker thread: the sync API refuses to start
-while another sync Playwright (tests/browser's session browser) runs in the main thread.
+The browser is the session-wide ``chromium`` fixture (tests/conftest.py): Playwright's
+sync API allows one instance per thread, so every suite shares it.
 """
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
 import pytest
 
-from tests.browser.conftest import ARGS, CHROMIUM, open_watched, wait_for
+from tests.browser.conftest import open_watched, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 
-def in_browser(check) -> None:
-    """Run ``check(browser)`` in a fresh Chromium on a worker thread; re-raise its failure."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium")
-    outcome: list[BaseException] = []
-
-    def run() -> None:
-        from playwright.sync_api import sync_playwright
-
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                try:
-                    check(browser)
-                finally:
-                    browser.close()
-        except BaseException as exc:  # noqa: BLE001 - carried to the test thread
-            outcome.append(exc)
-
-    t = threading.Thread(target=run)
-    t.start()
-    t.join(120)
-    if t.is_alive():
-        pytest.fail("the browser check did not finish in 120 s")
-    if outcome:
-        raise outcome[0]
-
-
-def test_query_page_runs_a_query_and_renders_a_table(server):
+def test_query_page_runs_a_query_and_renders_a_table(server, chromium):
     def check(browser) -> None:
         w = open_watched(browser, server.url)
         page = w.page
@@ -72,10 +41,10 @@ def test_query_page_runs_a_query_and_renders_a_table(server):
         assert w.foreign(server.url) == [] and w.dialogs == []
         page.context.close()
 
-    in_browser(check)
+    check(chromium)
 
 
-def test_entity_page_with_hostile_label_runs_no_script(server):
+def test_entity_page_with_hostile_label_runs_no_script(server, chromium):
     def check(browser) -> None:
         w = open_watched(browser, server.url)
         w.page.goto(server.url + "/entity/script-alert-1-script-labs")
@@ -83,4 +52,4 @@ def test_entity_page_with_hostile_label_runs_no_script(server):
         assert w.dialogs == [] and w.errors == [] and w.foreign(server.url) == []
         w.page.context.close()
 
-    in_browser(check)
+    check(chromium)
