@@ -32,7 +32,12 @@ def ask(runner: QueryRunner, label: str) -> int | str:
             return (await runner.respond(QueryRequest(f"ASK {{}} # {label}"))).status_code
         except QueryTimeoutError:
             return "timeout"
-    return asyncio.run(go())
+    # On a thread of its own: the session's Playwright keeps an event loop running on this one.
+    out: list = []
+    t = threading.Thread(target=lambda: out.append(asyncio.run(go())))
+    t.start()
+    t.join(10)
+    return out[0]
 
 
 def wait_until(cond, seconds: float = 5.0) -> None:
