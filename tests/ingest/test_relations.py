@@ -105,6 +105,8 @@ FOUND = [
     ("Claude models are used on Amazon Bedrock.", ("Amazon Bedrock", "uses", "Claude")),
     # the head of an unnamed unit is on the company's staff, not its leader
     ("Apple's services chief Eddy Cue testified on Tuesday.", ("Eddy Cue", "worksFor", "Apple")),
+    ("Demis Hassabis, who heads Google's AI efforts, spoke on Tuesday.", ("Demis Hassabis", "worksFor", "Google")),
+    ("Mistral AI takes on OpenAI in Europe.", ("Mistral AI", "competesWith", "OpenAI")),
     # a former employer is still an employer (the graph keeps history by date)
     ("Sutskever started a new lab in June after leaving OpenAI in May.", ("Ilya Sutskever", "worksFor", "OpenAI")),
     # names neither the gazetteer nor NER knows, in a company profile
