@@ -944,7 +944,9 @@ def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
             continue
         while h.dep_ == "conj" and h.head.i != h.i:
             h = h.head  # "Nvidia's Grace Blackwell and Vera Rubin systems"
-        owner = h.head if h.dep_ == "compound" else h
+        owner = h.head if h.dep_ in ("compound", "nmod") else h
+        while owner.dep_ == "conj" and owner.head.i != owner.i and owner.head.pos_ in ("NOUN", "PROPN"):
+            owner = owner.head  # "... and Vera Rubin systems": the possessor sits on the first conjunct
         # "Gemini, Google's most capable model": the possessor of an apposed noun
         holders = [owner, *(c for c in owner.children if c.dep_ == "appos" and c.pos_ == "NOUN")]
         for c in (c for o in holders for c in o.children):
