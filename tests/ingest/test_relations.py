@@ -109,6 +109,7 @@ FOUND = [
     ("Mistral AI takes on OpenAI in Europe.", ("Mistral AI", "competesWith", "OpenAI")),
     # a possessor before coordinated names owns each of them
     ("Others rely on Google's Gemini Pro and Imagen 2 models.", ("Google", "develops", "Imagen 2")),
+    ("Scale AI received a significant investment from Meta.", ("Meta", "investsIn", "Scale AI")),
     # a former employer is still an employer (the graph keeps history by date)
     ("Sutskever started a new lab in June after leaving OpenAI in May.", ("Ilya Sutskever", "worksFor", "OpenAI")),
     # names neither the gazetteer nor NER knows, in a company profile
