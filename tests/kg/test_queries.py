@@ -199,8 +199,7 @@ def _triples(store, name, **params):
                                                 "('Thrive Capital led the round', 'So did Nvidia') are missed")),
     pytest.param("investors-of", "Scale AI", "investorLabel", {"Meta"}, marks=pytest.mark.xfail(
         reason="article 17: 'a significant investment from Meta' (nominal, passive) is not extracted")),
-    pytest.param("partners-of", "OpenAI", "partnerLabel", {"SoftBank", "Oracle"}, marks=pytest.mark.xfail(
-        reason="article 14: 'OpenAI, SoftBank and Oracle have formed a joint venture' is not extracted")),
+    ("partners-of", "OpenAI", "partnerLabel", {"SoftBank", "Oracle"}),
 ])
 def test_sample_corpus_answers(sample_store, query, entity, column, expected):
     assert _on_sample(sample_store, query, column, entity=entity) >= expected
@@ -230,8 +229,6 @@ def test_sample_corpus_corroboration_and_as_of(sample_store):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="precision: the leads trigger attaches Dario Amodei to Google (article 13), and "
-                          "'Tesla founded OpenAI' comes from a list of Musk's roles (article 01)")
 def test_sample_corpus_has_no_obvious_false_leaders_or_founders(sample_store):
     assert "Dario Amodei" not in _on_sample(sample_store, "leaders-of", "personLabel", entity="Google")
     founders_of_openai = {f for f, o in ((r["founderLabel"], r["orgLabel"]) for r in rows(sample_store, "founders"))
