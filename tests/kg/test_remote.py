@@ -11,16 +11,13 @@ import pytest
 
 from kg import loader
 from kg.errors import QuerySyntaxError, RemoteStoreError
-from kg.model import Article, Entity, Extraction, RelationMention
+from kg.model import Article
+from tests.fakes import MS, NV, OA, fake_extract, investors
 from kg.store import open_store
 from tests.servers import OxigraphServer
 
 pytestmark = pytest.mark.server
 
-MS = Entity("Microsoft", "Organization", "Q2283", ("Microsoft Corporation",))
-OA = Entity("OpenAI", "Organization", "Q21708200")
-NV = Entity("Nvidia", "Organization", "Q182477")
-INVESTS = "https://w3id.org/aikg/ontology#investsIn"
 
 
 @pytest.fixture
@@ -31,19 +28,6 @@ def server(tmp_path):
     srv.stop()
 
 
-def extractor(table):
-    def extract(batch):
-        for a in batch:
-            rels = tuple(RelationMention(s, p, o, 0.8, a.text, 0, len(a.text)) for s, p, o in table.get(a.url, ()))
-            yield Extraction(a, tuple({e.name: e for r in rels for e in (r.subject, r.object)}.values()), rels, "t/1")
-    return extract
-
-
-def investors(store):
-    rows = store.query(f"SELECT ?s ?o WHERE {{ ?s <{INVESTS}> ?o }} ORDER BY ?s ?o")
-    return [(r["s"].value.rsplit("/", 1)[1], r["o"].value.rsplit("/", 1)[1]) for r in rows]
-
-
 TABLE = {"u1": [(MS, "investsIn", OA)], "u2": [(MS, "investsIn", OA), (NV, "investsIn", OA)]}
 ARTS = [Article("Microsoft invests in OpenAI, again.", url="u1"),
         Article("Nvidia joins Microsoft in backing OpenAI.", url="u2")]
@@ -51,14 +35,14 @@ ARTS = [Article("Microsoft invests in OpenAI, again.", url="u1"),
 
 def test_ingest_query_delete_on_a_server(server):
     store = open_store(server.url)
-    summary = loader.ingest(store, ARTS, extractor(TABLE))
+    summary = loader.ingest(store, ARTS, fake_extract(TABLE))
     assert summary.new == 2
     assert investors(store) == [("microsoft", "openai"), ("nvidia", "openai")]
     # Idempotent: the same articles again change nothing.
     before = httpx.post(server.url, content="SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
                         headers={"Content-Type": "application/sparql-query",
                                  "Accept": "application/sparql-results+json"}).json()
-    again = loader.ingest(store, ARTS, extractor(TABLE))
+    again = loader.ingest(store, ARTS, fake_extract(TABLE))
     assert (again.unchanged, again.new) == (2, 0)
     after = httpx.post(server.url, content="SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
                        headers={"Content-Type": "application/sparql-query",
@@ -71,7 +55,7 @@ def test_ingest_query_delete_on_a_server(server):
 
 def test_parameters_are_data_on_a_server(server):
     store = open_store(server.url)
-    loader.ingest(store, ARTS[:1], extractor(TABLE))
+    loader.ingest(store, ARTS[:1], fake_extract(TABLE))
     rows = list(store.query("SELECT ?e WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?n }",
                             substitutions={"n": ox.Literal('OpenAI" } ; DROP ALL ; #')}))
     assert rows == []
@@ -91,7 +75,7 @@ def test_server_down_mid_ingest_is_a_clear_error_and_resumable(server):
     arts = [Article(f"Article number {i} says Microsoft invests in OpenAI.", url=f"n{i}") for i in range(6)]
     table = {a.url: [(MS, "investsIn", OA)] for a in arts}
     calls = {"n": 0}
-    base = extractor(table)
+    base = fake_extract(table)
 
     def extract_then_kill(batch):
         calls["n"] += 1
@@ -113,7 +97,7 @@ def test_server_down_mid_ingest_is_a_clear_error_and_resumable(server):
 
 def test_cli_reads_a_server(server, tmp_path):
     store = open_store(server.url)
-    loader.ingest(store, ARTS, extractor(TABLE))
+    loader.ingest(store, ARTS, fake_extract(TABLE))
     store.close()
     proc = subprocess.run([sys.executable, "-m", "kg.cli", "stats", "--json", "--store", server.url],
                           capture_output=True, text=True, timeout=60)

@@ -11,32 +11,12 @@ import pytest
 
 from kg import loader
 from kg.errors import QuerySyntaxError, RDFParseError, StoreLockedError
-from kg.model import Article, Entity, Extraction, RelationMention
+from kg.model import Article
 from kg.remote import endpoints
+from tests.fakes import INVESTS, MS, NV, OA, fake_extract, investors
 from kg.store import LocalStore, open_store, rdf_format
 
-MS = Entity("Microsoft", "Organization", "Q2283", ("Microsoft Corp.",))
-OA = Entity("OpenAI", "Organization", "Q21708200")
-NV = Entity("Nvidia", "Organization", "Q182477")
 
-INVESTS = "https://w3id.org/aikg/ontology#investsIn"
-
-
-def fake_extract(table):
-    """Return an extract function that yields the relations listed per article url."""
-    def extract(batch):
-        for a in batch:
-            rels = tuple(
-                RelationMention(s, p, o, 0.9, a.text, 0, len(a.text)) for s, p, o in table.get(a.url, ())
-            )
-            ents = tuple({e.name: e for r in rels for e in (r.subject, r.object)}.values())
-            yield Extraction(a, ents, rels, "test/1")
-    return extract
-
-
-def investors(store):
-    rows = store.query(f"SELECT ?s ?o WHERE {{ ?s <{INVESTS}> ?o }} ORDER BY ?s ?o")
-    return [(r["s"].value.rsplit("/", 1)[1], r["o"].value.rsplit("/", 1)[1]) for r in rows]
 
 
 def test_reopen_shows_everything_written(tmp_path):
