@@ -77,9 +77,11 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list[int]]:
                 if idx is not None:
                     links.append([tok.i, idx])
             continue
-        if (type_ is not None or target is not None) and tok.dep_ == "appos":
-            # "Cognition, the maker of Devin": an apposition describes its head
-            idx = _mention_at(mentions, tok.head.i, links)
+        surface_appos = _surface_apposition(tok, mentions) if (type_ is not None or target is not None) else None
+        if (type_ is not None or target is not None) and (tok.dep_ == "appos" or surface_appos is not None):
+            # "Cognition, the maker of Devin": an apposition describes its head (read
+            # from the surface too, when the parser loses the apposition)
+            idx = _mention_at(mentions, tok.head.i, links) if tok.dep_ == "appos" else surface_appos
             want = target.type if target is not None else type_
             if idx is not None and mentions[idx]["type"] == want:
                 links.append([tok.i, idx])
@@ -96,6 +98,22 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list[int]]:
         if idx is not None:
             links.append([tok.i, idx])
     return links
+
+
+def _surface_apposition(tok, mentions: list[dict]) -> int | None:
+    """Return the mention a "Name, the <description>" phrase sits right after, if any.
+
+    Only a name opening its sentence qualifies ("Anysphere, the company behind Cursor,
+    has raised"): after a name in mid-sentence the phrase may begin a list.
+    """
+    start = tok.left_edge.i
+    doc = tok.doc
+    if start < 2 or doc[start - 1].text != "," or doc[start].lower_ != "the":
+        return None
+    for idx, m in enumerate(mentions):
+        if not m.get("virtual") and m["e"] == start - 1 and m["s"] == doc[m["s"]].sent.start:
+            return idx
+    return None
 
 
 def _is_definite(tok) -> bool:

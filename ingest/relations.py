@@ -411,6 +411,31 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
     return None
 
 
+def _coagent(tok, h) -> bool:
+    """Return True if ``h`` is named in an "alongside X" / "along with X" phrase of verb ``tok``."""
+    cur = h
+    while cur.dep_ in ("conj", "compound", "appos", "flat") and cur.head.i != cur.i:
+        cur = cur.head
+    if cur.dep_ != "pobj":
+        return False
+    prep = cur.head
+    if prep.lower_ == "alongside" and prep.head.i == tok.i:
+        return True
+    return prep.lower_ == "with" and prep.head.lower_ in ("along", "together") and prep.head.head.i == tok.i
+
+
+def _coagents(tok, sent_args, arms: dict) -> None:
+    """Let the partners in "X invested alongside Y and Z" fill X's slot of the verb."""
+    if tok.pos_ not in ("VERB", "AUX"):
+        return
+    subj = next((a for a in arms.values() if a[0] in ("nsubj", "agent")), None)
+    if subj is None:
+        return
+    for h, _, _ in sent_args:
+        if _coagent(tok, h):
+            arms[h.i] = (subj[0], subj[1] + 1)
+
+
 def _has_subject(t) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in t.children)
 
@@ -582,7 +607,9 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
     for ent in doc.ents:
         ents_by_sent.setdefault(ent.sent.start, []).append(ent)
     doc.user_data[_SENT_ENTS] = ents_by_sent
-    for sent in doc.sents:
+    funding_ctx: dict = {}
+    for k_sent, sent in enumerate(doc.sents):
+        funding_ctx["sent_index"] = k_sent
         sent_args = by_sent.get(sent.start, [])
         if len({idx for _, idx, _ in sent_args}) < 2 and not sent_args:
             continue
@@ -599,6 +626,7 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
                     arms[h.i] = a
             if len(arms) < 2:
                 continue
+            _coagents(tok, sent_args, arms)
             neg = None
             for trig in trigs:
                 if not _trigger_matches(tok, trig):
@@ -624,10 +652,11 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
                         rel = _make(doc, sent, tok, trig, mentions, s_idx, o_idx, a1[1] + a2[1], src1, src2)
                         if rel is not None:
                             _keep(out, rel)
-        _round_participants(doc, sent, sent_args, mentions, out)
+        _round_participants(doc, sent, sent_args, mentions, out, funding_ctx)
         _possessive_develops(doc, sent, sent_args, mentions, out)
         _title_relations(doc, sent, sent_args, mentions, lexicon, out)
     _anaphoric_partnerships(doc, mentions, out)
+    _expand_lists(doc, mentions, out)
     # one mention per (names, predicate, sentence): the same entity named twice in a
     # sentence gives two mention indexes but one fact
     best: dict[tuple, dict] = {}
@@ -836,6 +865,87 @@ def _keep(out: dict, rel: dict) -> None:
         out[key] = rel
 
 
+_LIST_GLUE = {",", "and", "or", "as well as"}
+# Relations read from the surface next to one name ("OpenAI chief executive Sam Altman")
+# say nothing about the other members of a list that name starts
+_LOCAL_TRIGGERS = {"title", "'s"}
+
+
+def _lists(doc, mentions) -> dict[int, int]:
+    """Return {mention index: list id} for names coordinated in the text ("A, B and C").
+
+    A list is a run of named mentions of one type separated only by commas, with "and"
+    or "or" before its last member. It is read from the surface, not the parse: the
+    small model splits long lists ("with Cisco, AMD and Fujitsu also taking part").
+    """
+    named = sorted((m["s"], m["e"], idx) for idx, m in enumerate(mentions)
+                   if not m.get("virtual") and m["e"] > m["s"])
+    groups: list[list[int]] = []
+    run: list[int] = []
+    prev = None
+    for s, e, idx in named:
+        if prev is not None:
+            ps, pe, pidx = prev
+            glue = doc[pe:s]
+            words = [t.lower_ for t in glue]
+            ok = 0 < len(words) <= 3 and all(w in (",", "and", "or") for w in words) \
+                and mentions[pidx]["type"] == mentions[idx]["type"] and doc[pe - 1].sent.start == doc[s].sent.start \
+                and not (pe < len(doc) and doc[pe].tag_ == "POS")
+            if ok:
+                if not run:
+                    run = [pidx]
+                run.append(idx)
+                if "and" in words or "or" in words:
+                    groups.append(run)
+                    run = []
+                prev = (s, e, idx)
+                continue
+            run = []
+        prev = (s, e, idx)
+    out = {}
+    for gid, g in enumerate(groups):
+        # "A, B and C's chips": a possessive after the last name belongs to that name alone
+        last = mentions[g[-1]]
+        if last["e"] < len(doc) and doc[last["e"]].tag_ == "POS":
+            g = g[:-1]
+        if len(g) >= 2:
+            for idx in g:
+                out[idx] = gid
+    return out
+
+
+def _expand_lists(doc, mentions, out: dict) -> None:
+    """Give every member of a coordinated list the relations one member has in its sentence.
+
+    The parser attaches only some members of a long list to the verb ("Dell and
+    Supermicro supplied the servers"); the others fill the same slot. A member that has
+    its own relation of the predicate in the slot keeps it, and no relation is copied
+    onto a pair inside one list ("A and B partnered").
+    """
+    lists = _lists(doc, mentions)
+    if not lists:
+        return
+    members: dict[int, list[int]] = {}
+    for idx, gid in lists.items():
+        members.setdefault(gid, []).append(idx)
+    for rel in list(out.values()):
+        if rel.get("trigger") in _LOCAL_TRIGGERS:
+            continue
+        for slot in ("s", "o"):
+            gid = lists.get(rel[slot])
+            other = rel["o" if slot == "s" else "s"]
+            if gid is None or lists.get(other) == gid:
+                continue
+            for idx in members[gid]:
+                if idx == rel[slot] or mentions[idx]["name"] == mentions[other]["name"]:
+                    continue
+                taken = any(r["p"] == rel["p"] and r["ss"] == rel["ss"] and r[slot] == idx
+                            for r in out.values())
+                if taken:
+                    continue
+                _keep(out, {**rel, slot: idx, "c": round(rel["c"] * 0.9, 3)})
+
+
 _ALLIANCE_NOUNS = {"partnership", "alliance", "collaboration", "tie-up"}
 _PAIR_PREDICATES = ("investsIn", "partnersWith", "disputesWith", "suppliesTo")
 _RENEW_VERBS = {"extend", "expand", "deepen", "renew", "broaden", "strengthen", "renegotiate"}
@@ -881,48 +991,110 @@ def _anaphoric_partnerships(doc, mentions, out: dict) -> None:
             break
 
 
-_ROUND_NOUNS = {"round", "raise", "financing", "funding", "fundraise", "fundraising", "offering"}
+_ROUND_NOUNS = {"round", "raise", "financing", "funding", "fundraise", "fundraising", "seed"}
+# Verbs whose subject raises money when their object is an amount or a round
+_RAISE_VERBS = {"raise", "secure", "close", "land", "receive", "complete", "collect", "bag", "net",
+                "attract", "finalize", "finalise", "announce", "pull", "get"}
+_LEAD_VERBS = {"lead", "co-lead", "colead", "anchor", "spearhead", "headline"}
+_CO_INVESTOR_PREPS = {"alongside", "with"}
 
 
-def _round_participants(doc, sent, sent_args, mentions, out) -> None:
-    """Add investsIn for "X and Y also took part / participated / joined the round".
+def _funding_noun(tok) -> bool:
+    return tok.lemma_.lower() in _ROUND_NOUNS or tok.lower_ in ("million", "billion") or tok.ent_type_ == "MONEY"
 
-    The company raising is the possessor of "round" ("joined the ChatGPT maker's latest
-    round") or, for a bare "also took part", the company that the nearest earlier
-    sentence of the text says raised money (its latest investsIn object).
+
+def _raiser_in(sent, sent_args, mentions) -> tuple[int, str] | None:
+    """Return the organization that the sentence says raised money ("X has raised $500 million")."""
+    for tok in sent:
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in _RAISE_VERBS:
+            continue
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        objs += [g for o in objs for g in o.conjuncts]
+        if not any(_funding_noun(o) if tok.lemma_.lower() != "announce" else o.lemma_.lower() in _ROUND_NOUNS
+                   for o in objs):
+            continue
+        if negated(tok):
+            continue
+        for h, idx, src in sent_args:
+            a = arm(tok, h)
+            if a is not None and a[0] == "nsubj" and mentions[idx]["type"] == _ORG and not mentions[idx]["agency"]:
+                return idx, src
+    return None
+
+
+def _round_owner(rnd, by_tok) -> tuple[int, str] | None:
+    for c in rnd.children:
+        if c.dep_ == "poss":
+            hit = by_tok.get(c.i) or next((by_tok[t.i] for t in c.subtree if t.i in by_tok), None)
+            if hit is not None:
+                return hit
+    return None
+
+
+def _round_participants(doc, sent, sent_args, mentions, out, ctx: dict) -> None:
+    """Add investsIn for investors of a round whose sentence names no company.
+
+    "Thrive Capital led the financing", "the round, led by Thrive Capital", "Google,
+    Amazon and Nvidia all invested", "with Cisco and AMD also taking part", "X and Y
+    joined the round". The company raising is the possessor of the round ("joined the
+    ChatGPT maker's latest round"), else the company the sentence says raised money,
+    else the one the two sentences before it say raised money (``ctx`` carries it).
     """
     by_tok = {h.i: (idx, src) for h, idx, src in sent_args}
+    raiser = _raiser_in(sent, sent_args, mentions)
+    earlier = None
+    if raiser is None:
+        # the latest company that an earlier sentence (at most two back) says raised money
+        cands = []
+        if ctx.get("raiser") and ctx.get("sent_index", 0) - ctx["raiser"][2] <= 2:
+            cands.append((ctx["raiser"][1], ctx["raiser"][0]))
+        cands += [(r["ss"], (r["o"], "coref")) for r in out.values() if r["p"] == "investsIn"
+                  and r["ss"] < sent.start_char and sent.start_char - r["se"] < 400]
+        if cands:
+            earlier = max(cands, key=lambda c: c[0])[1]
+    else:
+        ctx["raiser"] = (raiser, sent.start_char, ctx.get("sent_index", 0))
     for tok in sent:
         lem = tok.lemma_.lower()
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
         objs = [c for c in tok.children if c.dep_ == "dobj"]
-        preps = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children
+        preps = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("in", "into") for g in c.children
                  if g.dep_ == "pobj"]
-        if lem == "participate" or (lem == "take" and any(o.lower_ == "part" for o in objs)):
+        arms_ok = ("nsubj",)
+        if lem == "participate" or (lem == "take" and any(o.lower_ == "part" for o in objs)) \
+                or (lem in ("invest", "co-invest", "chip") and not any(o.i in by_tok for o in objs)):
             rounds = [g for g in preps if g.lemma_.lower() in _ROUND_NOUNS]
+            if preps and not rounds:
+                continue  # "invested in AI": a field, not the round
         elif lem in ("join", "back") and objs and objs[0].lemma_.lower() in _ROUND_NOUNS:
             rounds = objs[:1]
+        elif lem in _LEAD_VERBS and objs and objs[0].lemma_.lower() in _ROUND_NOUNS:
+            rounds = objs[:1]
+        elif lem in _LEAD_VERBS and tok.tag_ == "VBN" and tok.dep_ in ("acl", "relcl") \
+                and tok.head.lemma_.lower() in _ROUND_NOUNS:
+            rounds, arms_ok = [tok.head], ("agent",)  # "a round led by X"
+        elif lem in _LEAD_VERBS and any(c.dep_ == "nsubjpass" and c.lemma_.lower() in _ROUND_NOUNS for c in tok.children):
+            rounds, arms_ok = [c for c in tok.children if c.dep_ == "nsubjpass"], ("agent",)  # "the round was led by X"
         else:
             continue
-        if tok.pos_ not in ("VERB", "AUX") or negated(tok):
+        if negated(tok):
             continue
         target = None
         for r in rounds:
-            for c in r.children:
-                if c.dep_ == "poss":
-                    hit = by_tok.get(c.i) or next((by_tok[t.i] for t in c.subtree if t.i in by_tok), None)
-                    if hit is not None:
-                        target = hit
-        if target is None and (not rounds or not any(c.dep_ == "poss" for r in rounds for c in r.children)):
-            earlier = [r for r in out.values() if r["p"] == "investsIn" and r["ss"] < sent.start_char
-                       and sent.start_char - r["se"] < 400]
-            if earlier:
-                last = max(earlier, key=lambda r: r["ss"])
-                target = (last["o"], "coref")
+            target = _round_owner(r, by_tok) or target
+        if target is None and rounds and any(c.dep_ == "poss" for r in rounds for c in r.children):
+            continue  # "joined its round": an owner we cannot name
+        if target is None:
+            target = raiser or earlier
         if target is None or mentions[target[0]]["type"] != _ORG:
             continue
         for h, idx, src in sent_args:
             a = arm(tok, h)
-            if a is None or a[0] not in ("nsubj", "nsubjpass") or a[1] > 3 or idx == target[0] \
+            if a is None and arms_ok == ("nsubj",) and tok.dep_ in ("pcomp", "advcl") and h.i < tok.i and \
+                    any(c.dep_ == "prep" and c.lower_ == "with" and c.i < h.i for c in [tok.head, *tok.head.children]):
+                a = ("nsubj", 2)  # "with Cisco, AMD and Fujitsu also taking part": the parser splits the list
+            if a is None or a[0] not in arms_ok or a[1] > 3 or idx == target[0] \
                     or mentions[idx]["type"] not in (_ORG, _PER) or mentions[idx]["name"] == mentions[target[0]]["name"] \
                     or mentions[idx].get("fallback") or mentions[idx]["agency"]:
                 continue
