@@ -1107,12 +1107,67 @@ def _round_participants(doc, sent, sent_args, mentions, out, ctx: dict) -> None:
             })
 
 
+# Nouns that name what a product or model is ("OpenAI's GPT-4o model"), as opposed to
+# what someone does with it ("Apple's ChatGPT integration")
+_PRODUCT_NOUNS = {
+    "model", "chatbot", "assistant", "app", "application", "service", "chip", "processor", "gpu",
+    "accelerator", "family", "platform", "editor", "tool", "engine", "system", "software", "generator",
+    "series", "line", "lineup", "feature", "cloud", "suite", "browser", "device", "phone", "smartphone",
+    "headset", "glasses", "robot", "agent", "api", "product", "supercomputer", "cluster", "bot",
+    "search", "database", "framework", "library", "language", "version", "release", "program",
+    "programme", "offering", "tier", "subscription", "player", "camera", "laptop", "pc", "tablet",
+    "speaker", "car", "vehicle", "architecture", "part", "card", "server", "superchip", "codec",
+}
+
+
+def _surface_possessor(doc, sent, m: dict, by_tok: dict) -> tuple[int, str] | None | bool:
+    """Return the owner in "<Owner>'s [lowercase words] <M>", read from the surface.
+
+    Returns the owner's (mention, source); False when another name or a list separator
+    stands in between (the parse must not reach past it); None when nothing is said.
+    """
+    j = m["s"] - 1
+    steps = 0
+    while j >= sent.start and steps < 4:
+        t = doc[j]
+        if t.tag_ in ("WP$", "PRP$") and t.i in by_tok:
+            return by_tok[t.i]  # "Microsoft, whose GitHub Copilot", "its Westlaw service"
+        if t.tag_ == "POS" or t.lower_ in ("its", "their", "his", "her"):
+            k = j - 1 if t.tag_ == "POS" else j
+            if k < sent.start:
+                return None
+            return by_tok.get(k) or next((by_tok[x] for x in range(max(sent.start, k - 5), k + 1)
+                                          if x in by_tok and doc[x].head.i == k), None) or False
+        if t.is_punct or t.lower_ in ("and", "or") or t.i in by_tok or t.pos_ in ("VERB", "AUX", "ADP"):
+            return False if (t.i in by_tok or t.text in (",", ";")) else None
+        j -= 1
+        steps += 1
+    return None
+
+
 def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
     """Add develops(X, M) for "X's M" where M is a model or product ("OpenAI's GPT-4")."""
     by_tok = {h.i: (idx, src) for h, idx, src in sent_args}
     for h, idx, src in sent_args:
         m = mentions[idx]
         if m["type"] not in (_MOD, _PRD) or src == "coref":
+            continue
+        surf = _surface_possessor(doc, sent, m, by_tok)
+        nxt = doc[m["e"]] if m["e"] < sent.end else None
+        if nxt is not None and nxt.pos_ == "NOUN" and nxt.text.isalpha() and nxt.text.islower() \
+                and nxt.lemma_.lower() not in _PRODUCT_NOUNS:
+            continue  # "Apple's ChatGPT integration": the possessor owns the integration
+        if surf:
+            o_idx, o_src = surf
+            if mentions[o_idx]["type"] in (_ORG, _PER) and mentions[o_idx]["name"] != m["name"]:
+                _keep(out, {
+                    "s": o_idx, "o": idx, "p": "develops",
+                    "c": _confidence(0.75, 2, o_src, src, False), "h": False,
+                    "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
+                    "trigger": "'s",
+                })
+            continue
+        if surf is False and h.dep_ != "conj":
             continue
         while h.dep_ == "conj" and h.head.i != h.i:
             h = h.head  # "Nvidia's Grace Blackwell and Vera Rubin systems"
