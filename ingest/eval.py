@@ -5,9 +5,9 @@ A gold file is JSON: ``text`` (and optionally ``title``, ``url``, ``published``)
 optionally ``negatives`` (relations the text must not yield). Names on both sides go
 through one canonicalizer (gazetteer first, then the gold file's own aliases, then
 :func:`ingest.entities.name_key`), so gold "DeepMind" and predicted "Google DeepMind"
-meet. Symmetric predicates match in either direction. Only asserted relations are
-scored: hedged ones ("in talks to acquire") are not claims of fact, and the gold
-annotates facts.
+meet. Symmetric predicates match in either direction. Every relation the extractor
+outputs is scored, hedged ones included ("in talks to acquire"): they reach the graph
+with their flag, and the gold annotates them too (its ``hedged`` flag).
 """
 
 from __future__ import annotations
@@ -199,7 +199,7 @@ def evaluate(gold_dir: str | Path, extractor, *, subset: str | None = None,
                      for r in gold.get("relations") or []}
         pred_rels = {}
         for r in ex.relations:
-            if r.hedged or r.confidence < min_confidence:
+            if r.confidence < min_confidence:
                 continue
             pred_rels.setdefault(_triple(canon, r.subject.name, r.predicate, r.object.name), r)
         for t in gold_rels | set(pred_rels):

@@ -460,9 +460,41 @@ def _clause_chain(t) -> list:
     return chain
 
 
+_UNDONE_PARTICLES = {"off", "through", "apart"}
+
+
+def _undone(chain) -> bool:
+    """Return True if the clause says the deal came to nothing.
+
+    "The purchase of X is off", "the deal fell through", "tried to acquire X but was
+    rebuffed": the trigger's phrase is the subject of a verb that undoes it, or a
+    "but" clause coordinated with the trigger's undoes it.
+    """
+    top = chain[-1]
+    if top.dep_ in ("nsubj", "nsubjpass"):
+        verb = top.head
+        if verb.lemma_ in _NEG_LEMMAS or verb.lemma_ in ("fall", "unravel", "stall", "die", "sink", "founder"):
+            if verb.lemma_ != "fall" or any(c.lower_ in _UNDONE_PARTICLES for c in verb.children):
+                return True
+        if verb.lemma_ in ("be", "call") and any(c.lower_ in _UNDONE_PARTICLES and c.dep_ in ("advmod", "prt", "acomp", "prep")
+                                                  for c in verb.children):
+            return True
+    for tok in chain:
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
+        for c in tok.children:
+            if c.dep_ == "conj" and c.i > tok.i and (c.lemma_ in _NEG_LEMMAS or c.lemma_ == "rebuff") and any(
+                    x.lower_ in ("but", "only") for x in tok.doc[tok.i:c.i]):
+                return True
+    return False
+
+
 def negated(t) -> bool:
     """Return True if the trigger's clause negates it ("did not", "denied", "no plans to")."""
-    for tok in _clause_chain(t):
+    chain = _clause_chain(t)
+    if _undone(chain):
+        return True
+    for tok in chain:
         if tok.lemma_ in _NEG_LEMMAS and tok.i != t.i:
             return True
         if tok.lemma_ == "rule" and any(c.lower_ == "out" for c in tok.children):
