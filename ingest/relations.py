@@ -687,6 +687,7 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
         _round_participants(doc, sent, sent_args, mentions, out, funding_ctx)
         _possessive_develops(doc, sent, sent_args, mentions, out)
         _title_relations(doc, sent, sent_args, mentions, lexicon, out)
+        _implicit_roles(doc, sent, sent_args, mentions, lexicon, out)
     _anaphoric_partnerships(doc, mentions, out)
     _expand_lists(doc, mentions, out)
     # one mention per (names, predicate, sentence): the same entity named twice in a
@@ -847,7 +848,7 @@ def _make(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps
         "s": s_idx, "o": o_idx, "p": "worksFor" if trig.predicate == "leads" and _unit_head(tok) else trig.predicate,
         "c": _confidence(trig.weight, steps, src1, src2, hedge), "h": hedge,
         "ss": sent.start_char, "se": sent.end_char, "amount": amount, "date": date,
-        "trigger": tok.text,
+        "trigger": tok.text, "ti": tok.i,
     }
 
 
@@ -1252,6 +1253,18 @@ def _title_relations(doc, sent, sent_args, mentions, lexicon: Lexicon, out: dict
         if m["type"] != _PER or src == "coref":
             continue
         roles, owner = _title_before(doc, sent, m["s"], arg_at, mentions, lexicon)
+        if roles:
+            # the title words right before the name are that person's alone: "Groq's
+            # founder and chief executive Jonathan Ross, its president Sunny Madra"
+            j = m["s"] - 1
+            claimed = set()
+            while j >= sent.start and m["s"] - j <= 6 and (doc[j].text.islower() or doc[j].text == "-"):
+                if doc[j].tag_ not in ("NNS", "NNPS"):
+                    claimed.add(j)  # "co-founders A and B": a plural role is shared
+                j -= 1
+            for key in [k for k, r in out.items() if r.get("ti") in claimed and r["p"] in _TITLE_PREDICATES
+                        and mentions[r["s"]]["name"] != m["name"] and r["ss"] == sent.start_char]:
+                del out[key]
         head_roles, head_owner = roots_done.get(h.head.i, ([], None)) if h.dep_ == "conj" else ([], None)
         if not roles and doc[m["s"] - 1].lower_ in ("and", ","):
             roles, owner = head_roles, head_owner  # "co-founders Imran Chaudhri and Bethany Bongiorno"
@@ -1278,6 +1291,9 @@ def _title_before(doc, sent, start: int, arg_at: dict, mentions, lexicon: Lexico
         t = doc[j]
         trigs = [tr for tr in lexicon.by_lemma.get((t.lemma_.lower(), "NOUN"), ())
                  if tr.predicate in _TITLE_PREDICATES and _trigger_matches(t, tr)]
+        if trigs and t.lower_ in ("chief", "head") and j + 1 < start and doc[j + 1].pos_ == "NOUN" \
+                and doc[j + 1].text.islower():
+            trigs = []  # "chief scientist": a modifier of the role that follows, not a role
         if trigs:
             roles.append((t, trigs))
         elif t.lower_ in ("its", "his", "her"):
@@ -1313,3 +1329,93 @@ def _title_before(doc, sent, start: int, arg_at: dict, mentions, lexicon: Lexico
             owner = (idx, src)
             break
     return trig_list, owner
+
+
+# "X will serve as chief executive", "X becomes CEO", "the board named X interim CEO":
+# the role's organization goes unsaid in the clause
+_ROLE_COPULAS = {"become", "be", "remain", "stay", "name", "appoint", "make", "elect", "tap", "install",
+                 "promote", "confirm", "reinstate"}
+_ROLE_AS_VERBS = {"remove", "oust", "fire", "depose", "serve", "act", "return", "join", "step", "take", "continue", "remain", "stay", "name",
+                  "appoint", "install", "tap", "hire", "come", "start", "elect", "promote", "confirm",
+                  "reinstate", "rehire", "begin", "succeed", "replace", "bring", "settle"}
+_NAMING_VERBS = {"remove", "oust", "fire", "depose", "name", "appoint", "tap", "install", "make", "elect", "promote", "confirm", "reinstate",
+                 "hire", "rehire", "bring", "replace", "succeed"}
+_REPORTING = {"say", "announce", "confirm", "tell", "disclose", "report", "state", "add", "write", "post"}
+
+
+def _role_verb(t):
+    if t.dep_ in ("attr", "oprd", "acomp") and t.head.lemma_ in _ROLE_COPULAS:
+        return t.head
+    if t.dep_ == "pobj" and t.head.lower_ == "as" and t.head.head.pos_ in ("VERB", "AUX") \
+            and t.head.head.lemma_ in _ROLE_AS_VERBS:
+        return t.head.head
+    return None
+
+
+def _implicit_roles(doc, sent, sent_args, mentions, lexicon: Lexicon, out: dict) -> None:
+    """Add leads for a person made chief executive in a clause that names no organization.
+
+    The organization is, in order: one the sentence already ties the person to ("Jason
+    Droege, Scale's strategy chief, will become interim chief executive"); the subject
+    of the naming or reporting verb ("Character.AI said X would serve as interim chief
+    executive"); the organization of the latest leadership change stated in the two
+    sentences before ("X resigned as chief executive of Y. A and B will serve as
+    interim co-chief executives").
+    """
+    for t in sent:
+        if t.pos_ not in ("NOUN", "PROPN"):
+            continue
+        trigs = [tr for tr in lexicon.by_lemma.get((t.lemma_.lower(), "NOUN"), ())
+                 if tr.predicate == "leads" and _trigger_matches(t, tr)]
+        if not trigs or _unit_head(t):
+            continue
+        if any(c.dep_ in ("poss", "compound", "prep") and c.lower_ not in ("interim", "acting")
+               and (c.dep_ != "prep" or c.lower_ in ("of", "at", "for")) for c in t.children):
+            continue  # "chief executive of X": the lexicon reads it
+        verb = _role_verb(t)
+        if verb is None or negated(verb):
+            continue
+        naming = verb.lemma_ in _NAMING_VERBS and any(c.dep_ == "dobj" for c in verb.children)
+        people, orgs = [], []
+        for h, idx, src in sent_args:
+            a = arm(verb, h)
+            if a is None:
+                continue
+            typ = mentions[idx]["type"]
+            if typ == _PER and a[0] in (("dobj", "nsubjpass") if naming else ("nsubj", "nsubjpass")):
+                people.append((idx, src))
+            elif typ == _ORG and naming and (a[0] == "nsubj" or (a[0] == "nsubj>poss" and any(
+                    c.dep_ == "nsubj" and c.lemma_ in ("board", "director", "shareholder") for c in verb.children))):
+                orgs.append((idx, src))  # "OpenAI named ...", "OpenAI's board named ..."
+        if not people:
+            continue
+        if not orgs:
+            rep = verb
+            for _ in range(4):
+                if rep.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or rep.head.i == rep.i:
+                    break
+                rep = rep.head
+                if rep.lemma_ in _REPORTING:
+                    orgs = [(idx, src) for h, idx, src in sent_args if mentions[idx]["type"] == _ORG
+                            and (arm(rep, h) or ("",))[0] == "nsubj"]
+                    break
+        hedge = hedged(verb)
+        for p_idx, p_src in people:
+            name = mentions[p_idx]["name"]
+            cands = orgs or [(r["o"], "coref") for r in out.values() if r["ss"] == sent.start_char
+                             and r["p"] in ("worksFor", "leads", "founded") and mentions[r["s"]]["name"] == name]
+            if not cands:
+                # the leadership change the sentence before states
+                prev = [r for r in out.values() if r["p"] == "leads" and mentions[r["s"]]["name"] != name
+                        and 0 <= sent.start_char - r["se"] < 3]
+                if prev:
+                    cands = [(max(prev, key=lambda r: r["ss"])["o"], "coref")]
+            for o_idx, o_src in cands[:1]:
+                if mentions[o_idx]["type"] != _ORG or mentions[o_idx]["agency"]:
+                    continue
+                _keep(out, {
+                    "s": p_idx, "o": o_idx, "p": "leads",
+                    "c": _confidence(trigs[0].weight * 0.75, 3, p_src, o_src, hedge), "h": hedge,
+                    "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
+                    "trigger": t.text,
+                })
