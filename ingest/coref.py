@@ -26,6 +26,9 @@ _DESCRIPTION_NOUNS = {
     "organisation": "Organization", "nonprofit": "Organization", "conglomerate": "Organization",
     "billionaire": "Person", "entrepreneur": "Person", "executive": "Person",
     "businessman": "Person", "businesswoman": "Person",
+    # a model or product named before: "The model is available through Amazon Bedrock"
+    "model": "AIModel|Product", "chatbot": "AIModel|Product", "assistant": "AIModel|Product",
+    "app": "Product", "chip": "Product", "processor": "Product", "service": "Product|AIModel",
 }
 _SUBJ_DEPS = {"nsubj", "nsubjpass"}
 # How many sentences back an antecedent may be.
@@ -83,7 +86,7 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list[int]]:
             # from the surface too, when the parser loses the apposition)
             idx = _mention_at(mentions, tok.head.i, links) if tok.dep_ == "appos" else surface_appos
             want = target.type if target is not None else type_
-            if idx is not None and mentions[idx]["type"] == want:
+            if idx is not None and mentions[idx]["type"] in want.split("|"):
                 links.append([tok.i, idx])
                 continue
             if target is None:
@@ -129,6 +132,13 @@ def _descriptor_entry(tok, gaz: Gazetteer):
     """Return the gazetteer entry a description like "the ChatGPT maker" names, if any."""
     if not gaz.descriptors:
         return None
+    for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+        # "the maker of the Claude chatbot"
+        end = prep.right_edge.i + 1
+        for text in (tok.doc[tok.i:end].text, f"{tok.text} of {tok.doc[prep.i + 1:end].text}".replace(" of the ", " of ")):
+            entry = gaz.descriptors.get(name_key(text))
+            if entry is not None:
+                return entry
     left = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
     if not left:
         return None
@@ -167,7 +177,19 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
     """
     doc = tok.doc
     si = sent_of[tok.i]
+    types = type_.split("|")
     verb = _clause_verb(tok)
+    subj_verb = verb
+    while not any(c.dep_ in _SUBJ_DEPS for c in subj_verb.children) and subj_verb.dep_ in ("conj", "xcomp") \
+            and subj_verb.head.i != subj_verb.i:
+        subj_verb = subj_verb.head  # "X will invest in Y and take a stake in the startup": X took it
+    own_subject = set()
+    if tok.dep_ not in _SUBJ_DEPS:
+        for c in subj_verb.children:
+            if c.dep_ in _SUBJ_DEPS:
+                hit = _mention_at(mentions, c.i, links)
+                if hit is not None:
+                    own_subject.add(hit)
     possessive = tok.tag_ == "PRP$" or tok.dep_ == "poss"
     positions = [(_mention_root(doc, m).i, idx) for idx, m in enumerate(mentions)
                  if not m.get("virtual") and m["e"] <= tok.i]
@@ -177,7 +199,7 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
             c.dep_ in _SUBJ_DEPS and c.lower_ in ("which", "who", "that") for c in verb.children):
         # "the business, which counts OpenAI among its customers": its = the relative's head
         idx = _mention_at(mentions, verb.head.i, links)
-        if idx is not None and mentions[idx]["type"] == type_:
+        if idx is not None and mentions[idx]["type"] in type_.split("|"):
             return idx
     topic = is_pronoun or tok.dep_ in _SUBJ_DEPS or (
         tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in _SUBJ_DEPS)
@@ -188,7 +210,7 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
         cands = []
         for pos, idx in positions:
             m = mentions[idx]
-            if m["type"] != type_ or m["agency"] or sent_of.get(pos) != sj:
+            if m["type"] not in types or m["agency"] or sent_of.get(pos) != sj:
                 continue
             head = doc[pos]
             role = head
@@ -196,7 +218,9 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
                 role = role.head
             if back == 0 and role.dep_ in ("dobj", "dative") and role.head.i == verb.i:
                 continue  # "X counts Y and Z among its customers": its is not the object
-            if back == 0 and not possessive and head.dep_ in _SUBJ_DEPS and head.head.i == verb.i:
+            if not possessive and idx in own_subject:
+                continue  # "Google owns a stake in the startup": never Google itself
+            if back == 0 and not possessive and head.dep_ in _SUBJ_DEPS and head.head.i in (verb.i, subj_verb.i):
                 # a non-possessive pronoun or a description is not the subject of its own verb
                 continue
             if back == 0 and not is_pronoun and (head.head.i == verb.i or head.dep_ not in _SUBJ_DEPS):

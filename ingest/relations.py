@@ -701,6 +701,10 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
         if key not in best or r["c"] > best[key]["c"]:
             best[key] = r
     named = lambda r: (mentions[r["s"]]["name"], mentions[r["o"]]["name"], r["ss"])  # noqa: E731
+    made = {named(r)[:2] for r in best.values() if r["p"] == "develops"}
+    # a developer putting its own model to work is not a user of it ("Google is folding
+    # its Gemini models into Workspace": Workspace uses Gemini, Google develops it)
+    best = {k: r for k, r in best.items() if not (r["p"] == "uses" and named(r)[:2] in made)}
     leads = {named(r) for r in best.values() if r["p"] in ("leads", "founded")}
     # a leader or founder is also on staff; saying so again adds nothing
     doc.user_data.pop(_SENT_ENTS, None)
