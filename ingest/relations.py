@@ -388,7 +388,7 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             return "sup_subj:*"
         return "sup_subj:" + verb.lemma_
     # "took a stake in X": the parser often hangs the noun's preposition on the verb
-    if (ups in (["^dobj"], ["^attr"], ["^oprd"]) or (len(ups) == 2 and ups[0] == "^pobj" and ups[1].startswith("^prep:"))) \
+    if (ups in (["^dobj"], ["^attr"], ["^oprd"], ["^acomp"]) or (len(ups) == 2 and ups[0] == "^pobj" and ups[1].startswith("^prep:"))) \
             and len(downs) == 1 and downs[0].startswith("prep:") and downs[0] != "prep:as" \
             and "^" + downs[0] != ups[-1]:
         # also "served as chief officer at X", "is a professor at X"
@@ -409,6 +409,71 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
     if ups == ["^oprd"] and downs == ["dobj"]:
         return "oprd_obj"
     return None
+
+
+_GROUP_NOUNS = {"company", "firm", "startup", "lab", "giant", "group", "rival", "partner", "side", "business"}
+_GROUP_SIZES = {"two": 2, "both": 2, "three": 3, "pair": 2, "duo": 2}
+
+
+def _plural_groups(doc, mentions, coref) -> dict[int, list[tuple]]:
+    """Return {sentence start: [(token, [mention indexes])]} for "the two companies".
+
+    The members are the most recent distinct organizations named before the phrase,
+    in its sentence or the two before it, as many as the phrase says (two, three,
+    both, the pair).
+    """
+    out: dict[int, list[tuple]] = {}
+    orgs = sorted((m["s"], idx) for idx, m in enumerate(mentions)
+                  if m["type"] == _ORG and not m.get("virtual") and not m.get("fallback") and not m["agency"])
+    if len(orgs) < 2:
+        return out
+    sents = list(doc.sents)
+    for k, sent in enumerate(sents):
+        for tok in sent:
+            size = None
+            if tok.tag_ == "NNS" and tok.lemma_.lower() in _GROUP_NOUNS:
+                for c in tok.children:
+                    if c.lower_ in _GROUP_SIZES and c.dep_ in ("nummod", "det", "predet", "amod"):
+                        size = _GROUP_SIZES[c.lower_]
+            elif tok.lower_ in ("pair", "duo") and any(c.lower_ == "the" for c in tok.children):
+                size = 2
+            if size is None:
+                continue
+            lo = sents[max(0, k - 2)].start
+            first: dict[str, int] = {}
+            for start, idx in reversed(orgs):
+                if lo <= start < tok.i:
+                    first.setdefault(mentions[idx]["name"], idx)
+            # one corporate family counts once ("Google" and "Google Cloud")
+            names = [n for n in first if not any(n != o and n.startswith(o + " ") for o in first)]
+            if len(names) < size:
+                continue
+            # the most talked-about ones so far, the most recent breaking ties
+            weight = {n: sum(1 for m in mentions[:] if m["name"] == n and m["s"] < tok.i) for n in names}
+            for t_i, idx in coref:
+                if t_i < tok.i and mentions[idx]["name"] in weight:
+                    weight[mentions[idx]["name"]] += 1
+            ranked = sorted(names, key=lambda n: (-weight[n], names.index(n)))[:size]
+            out.setdefault(sent.start, []).append((tok, [first[n] for n in ranked]))
+    return out
+
+
+def _group_pairs(doc, sent, tok, trigs, groups, mentions, lexicon: Lexicon, out: dict) -> None:
+    """Add symmetric relations among the members of "the two companies" filling a pair slot."""
+    for g_tok, members in groups:
+        a = arm(tok, g_tok)
+        if a is None:
+            continue
+        for trig in trigs:
+            if trig.predicate not in SYMMETRIC_PREDICATES or not _trigger_matches(tok, trig):
+                continue
+            if not _fills(trig, a[0], a[0], tok, lexicon) or negated(tok):
+                continue
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    rel = _make(doc, sent, tok, trig, mentions, members[x], members[y], a[1] + 2, "coref", "coref")
+                    if rel is not None:
+                        _keep(out, rel)
 
 
 def _coagent(tok, h) -> bool:
@@ -640,14 +705,15 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
         ents_by_sent.setdefault(ent.sent.start, []).append(ent)
     doc.user_data[_SENT_ENTS] = ents_by_sent
     funding_ctx: dict = {}
+    groups = _plural_groups(doc, mentions, coref)
     for k_sent, sent in enumerate(doc.sents):
         funding_ctx["sent_index"] = k_sent
         sent_args = by_sent.get(sent.start, [])
-        if len({idx for _, idx, _ in sent_args}) < 2 and not sent_args:
+        if not sent_args and not groups.get(sent.start):
             continue
         for tok in sent:
             trigs = lexicon.by_lemma.get((tok.lemma_.lower(), _coarse_pos(tok)))
-            if not trigs or len(sent_args) < 2:
+            if not trigs or (len(sent_args) < 2 and not groups.get(sent.start)):
                 continue
             arms = {}
             for h, idx, src in sent_args:
@@ -656,6 +722,8 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
                 a = arm(tok, h)
                 if a is not None:
                     arms[h.i] = a
+            if groups.get(sent.start):
+                _group_pairs(doc, sent, tok, trigs, groups[sent.start], mentions, lexicon, out)
             if len(arms) < 2:
                 continue
             _coagents(tok, sent_args, arms)
