@@ -234,6 +234,17 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
         own = [c for c in subjects if c[1].head.i == verb.i]
         if back == 0 and possessive and own:
             return own[-1][0]  # "Google is folding its models": its own clause's subject
+        if back == 0 and possessive and subjects:
+            # "..., and Baidu said its models would be free": the subject of the nearest
+            # clause that governs the pronoun's own
+            v = subj_verb
+            for _ in range(6):
+                gov = [c for c in subjects if c[1].head.i == v.i]
+                if gov:
+                    return gov[-1][0]
+                if v.head.i == v.i:
+                    break
+                v = v.head
         if topic and not is_pronoun:
             # "The company was later acquired ...": the entity the article keeps talking
             # about (most mentions so far), the subject breaking ties

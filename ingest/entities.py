@@ -410,6 +410,12 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
     for ent in doc.ents:
         entry = gaz.by_name.get(ent.ent_id_) if ent.ent_id_ else None
         if entry is not None:
+            longer = _longer_name(doc, ent, entry.type)
+            if longer is not None and gaz.lookup(clean_surface(longer.text)) is None:
+                # "Cisco Investments", "Snapdragon X Elite": a name of its own that
+                # begins with a known one
+                out.append(_mention(longer, clean_surface(longer.text), entry.type, None, "ner"))
+                continue
             out.append(_mention(ent, entry.name, entry.type, entry.wikidata, "gaz"))
             continue
         text = clean_surface(ent.text)
@@ -435,6 +441,47 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         out.append(_mention(ent, entity.name, entity.type, entity.wikidata,
                             "gaz" if entity.wikidata or entity.name in gaz.by_name else "ner"))
     return out
+
+
+# Last words that make "<known company> <words>" an organization of its own
+_ORG_TAILS = {"investments", "ventures", "capital", "partners", "fund", "funds", "foundation", "research",
+              "securities", "bank", "asset", "management", "labs", "studios", "institute"}
+# Words that continue a model or product name ("Snapdragon X Elite", "Ernie Speed")
+_VARIANT_STOP = {"ceo", "cto", "cfo", "coo", "chief", "president", "chairman", "founder", "inc", "corp",
+                 "ltd", "llc", "ai"}
+
+
+def _longer_name(doc, ent, type_: str):
+    """Return the span of a longer proper name that starts with gazetteer match ``ent``, if any."""
+    end = ent.end
+    run = []
+    while end < len(doc) and len(run) < 4:
+        t = doc[end]
+        if t.ent_iob_ == "B" or t.lower_ in _VARIANT_STOP or t.is_sent_start:
+            break
+        if t.text == "-" and end + 1 < len(doc) and doc[end + 1].is_alpha \
+                and not t.whitespace_ and not doc[end - 1].whitespace_:
+            run += [t, doc[end + 1]]  # "Hunyuan-lite"
+            end += 2
+            continue
+        if t.pos_ == "PROPN" and t.text[:1].isupper() and t.is_alpha:
+            run.append(t)
+        elif type_ != "Organization" and (t.like_num or (t.is_upper and len(t) <= 3)) and not t.is_punct:
+            run.append(t)
+        else:
+            break
+        end += 1
+    if not run:
+        return None
+    if type_ == "Organization":
+        # only a run ending in a word that names a separate body ("Cisco Investments")
+        while run and run[-1].lower_ not in _ORG_TAILS:
+            run.pop()
+        if not run:
+            return None
+    elif run[-1].tag_ in ("NNPS", "NNS"):
+        return None  # "Nvidia GPUs": the product's plural, not a new name
+    return doc[ent.start:run[-1].i + 1]
 
 
 def _lone_name_is_person(span) -> bool:

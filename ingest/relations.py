@@ -348,6 +348,9 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
                 for c in t.children:
                     if c.lower_ in _WH and c.dep_ in ("nsubj", "nsubjpass", "dobj"):
                         return c.dep_
+                    if c.lower_ in ("where", "when", "why", "how") and c.dep_ == "advmod":
+                        # "Google, where he had run search": the place, not the object
+                        return "prep:at" if c.lower_ == "where" else None
                 has_subj = any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
                 return "dobj" if has_subj else "nsubj"
             if u in ("^acl", "^amod") and is_verb:
@@ -769,6 +772,10 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
         if key not in best or r["c"] > best[key]["c"]:
             best[key] = r
     named = lambda r: (mentions[r["s"]]["name"], mentions[r["o"]]["name"], r["ss"])  # noqa: E731
+    sued = {(frozenset(named(r)[:2]), r["ss"]) for r in best.values() if r["p"] == "sues"}
+    # a lawsuit is a sues relation; the accusations its sentence reports are not a second fact
+    best = {k: r for k, r in best.items()
+            if not (r["p"] == "disputesWith" and (frozenset(named(r)[:2]), r["ss"]) in sued)}
     made = {named(r)[:2] for r in best.values() if r["p"] == "develops"}
     # a developer putting its own model to work is not a user of it ("Google is folding
     # its Gemini models into Workspace": Workspace uses Gemini, Google develops it)
