@@ -75,10 +75,12 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list[int]]:
             clause = tok.head
             while clause.dep_ not in ("relcl", "appos") and clause.head.i != clause.i:
                 clause = clause.head
-            if clause.dep_ in ("relcl", "appos"):
-                idx = _mention_at(mentions, clause.head.i, links)
-                if idx is not None:
-                    links.append([tok.i, idx])
+            idx = _mention_at(mentions, clause.head.i, links) if clause.dep_ in ("relcl", "appos") else None
+            if idx is None and tok.i >= 2 and doc[tok.i - 1].text == ",":
+                # the parse lost the clause: "OpenAI, whose chief executive ..." by the surface
+                idx = next((k for k, m in enumerate(mentions) if not m.get("virtual") and m["e"] == tok.i - 1), None)
+            if idx is not None:
+                links.append([tok.i, idx])
             continue
         surface_appos = _surface_apposition(tok, mentions) if (type_ is not None or target is not None) else None
         if (type_ is not None or target is not None) and (tok.dep_ == "appos" or surface_appos is not None):
@@ -183,6 +185,15 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
     while not any(c.dep_ in _SUBJ_DEPS for c in subj_verb.children) and subj_verb.dep_ in ("conj", "xcomp") \
             and subj_verb.head.i != subj_verb.i:
         subj_verb = subj_verb.head  # "X will invest in Y and take a stake in the startup": X took it
+    appos_host = set()
+    for a in tok.ancestors:
+        if a.dep_ == "appos":
+            hit = _mention_at(mentions, a.head.i, links)
+            if hit is not None:
+                appos_host.add(hit)
+            break
+        if a.pos_ in ("VERB", "AUX"):
+            break
     own_subject = set()
     if tok.dep_ not in _SUBJ_DEPS:
         for c in subj_verb.children:
@@ -201,6 +212,14 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
         idx = _mention_at(mentions, verb.head.i, links)
         if idx is not None and mentions[idx]["type"] in type_.split("|"):
             return idx
+    if possessive and tok.head.dep_ == "pobj" and tok.head.head.dep_ == "prep" and tok.head.head.head.i == verb.i:
+        # "At its annual conference, GitHub said ...": a fronted phrase looks ahead to
+        # its clause's subject
+        for c in verb.children:
+            if c.dep_ in _SUBJ_DEPS and c.i > tok.i:
+                idx = _mention_at(mentions, c.i, links)
+                if idx is not None and mentions[idx]["type"] in types:
+                    return idx
     topic = is_pronoun or tok.dep_ in _SUBJ_DEPS or (
         tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in _SUBJ_DEPS)
     for back in range(0, _MAX_SENT_BACK + 1):
@@ -220,6 +239,8 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
                 continue  # "X counts Y and Z among its customers": its is not the object
             if not possessive and idx in own_subject:
                 continue  # "Google owns a stake in the startup": never Google itself
+            if possessive and idx in appos_host:
+                continue  # "Microsoft, its main backer": its is not Microsoft
             if back == 0 and not possessive and head.dep_ in _SUBJ_DEPS and head.head.i in (verb.i, subj_verb.i):
                 # a non-possessive pronoun or a description is not the subject of its own verb
                 continue
@@ -247,12 +268,19 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
                 v = v.head
         if topic and not is_pronoun:
             # "The company was later acquired ...": the entity the article keeps talking
-            # about (most mentions so far), the subject breaking ties
-            counts = {}
+            # about (most mentions so far, by name), the subject breaking ties; the
+            # names of the sentences further back in the window compete too
+            counts: dict[str, int] = {}
             for pos, idx in positions:
-                counts[idx] = counts.get(idx, 0) + 1
+                counts[mentions[idx]["name"]] = counts.get(mentions[idx]["name"], 0) + 1
             subj_ids = {c[0] for c in subjects}
-            return max(cands, key=lambda c: (counts.get(c[0], 0), c[0] in subj_ids))[0]
+            pool = list(cands)
+            for pos, idx in positions:
+                if mentions[idx]["type"] in types and not mentions[idx]["agency"] \
+                        and si - _MAX_SENT_BACK <= sent_of.get(pos, -99) < sj:
+                    pool.append((idx, doc[pos]))
+            best = max(pool, key=lambda c: (counts.get(mentions[c[0]]["name"], 0), c in cands, c[0] in subj_ids))
+            return best[0]
         pick = (subjects[0] if subjects else cands[-1]) if topic else cands[-1]
         return pick[0]
     return None

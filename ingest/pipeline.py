@@ -215,7 +215,7 @@ class Extractor:
             for a in articles:
                 spans = split_text(a.text, CHUNK_CHARS)
                 for k, (start, end) in enumerate(spans):
-                    yield a.text[start:end], (a, start, k == len(spans) - 1)
+                    yield mask_artifacts(a.text[start:end]), (a, start, k == len(spans) - 1)
 
         parts: list[tuple[Doc, int]] = []
         for doc, (article, offset, last) in self.nlp.pipe(
@@ -252,6 +252,21 @@ class Extractor:
         rels.sort(key=lambda r: (r.start, r.predicate, r.subject.name, r.object.name))
         return Extraction(article=article, entities=tuple(ents.values()), relations=tuple(rels),
                           extractor_version=EXTRACTOR_VERSION)
+
+
+# Page furniture inside sentences that the parser would read as words: a news site's
+# link marker and stock tickers ("Microsoft (MSFT.O), opens new tab, said"). An
+# exchange-suffixed or exchange-prefixed ticker only, so "(FTC)" stays.
+_ARTIFACTS = re.compile(
+    r",?\s*opens new tab"
+    r"|\((?:(?:NYSE|NASDAQ|Nasdaq|NYSE American|TSX|LSE|HKEX|SEHK|TYO|KRX|ASX|Euronext|XETRA|SIX|OTC)"
+    r"\s*:\s*[A-Za-z0-9.\-]{1,12}|[A-Z0-9]{1,6}\.[A-Z]{1,2})\)"
+)
+
+
+def mask_artifacts(text: str) -> str:
+    """Return ``text`` with tickers and link markers blanked out, every offset unchanged."""
+    return _ARTIFACTS.sub(lambda m: " " * len(m.group(0)), text)
 
 
 _CUTS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"[.!?][\"')\]]*\s+"), re.compile(r"\s+"))

@@ -202,7 +202,7 @@ def _down_label(tok) -> str | None:
     return dep
 
 
-def arm(t, h) -> tuple[str, int] | None:
+def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
     """Return the arm by which trigger ``t`` reaches argument token ``h``, and its length.
 
     Args:
@@ -218,6 +218,16 @@ def arm(t, h) -> tuple[str, int] | None:
     if p is None:
         return None
     up, down = p
+    if redirect and up and up[-1].dep_ == "relcl" and all(d.dep_ in _COORD or d.dep_ in ("compound", "flat") for d in down):
+        # "Google, Meta and Anthropic, which is backed by Amazon": the parser hangs the
+        # clause on the list's head, but it describes the name right before it
+        anchor = up[-1].head
+        before = [c for c in anchor.conjuncts if anchor.i < c.i < up[-1].left_edge.i]
+        if before:
+            nearest = max(before, key=lambda c: c.i)
+            if not (h.i == nearest.i or (h.head.i == nearest.i and h.dep_ in ("compound", "flat"))) or not redirect:
+                return None
+            return arm(t, anchor, redirect=False)
     is_noun = t.pos_ in ("NOUN", "PROPN")
     if is_noun and up and up[0].dep_ == "conj" and up[0].head.pos_ in ("NOUN", "PROPN") and (
             not _has_det(t) or up[0].head.dep_ in ("appos", "attr")):
@@ -759,6 +769,7 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
         _possessive_develops(doc, sent, sent_args, mentions, out)
         _title_relations(doc, sent, sent_args, mentions, lexicon, out)
         _implicit_roles(doc, sent, sent_args, mentions, lexicon, out)
+        _succession(doc, sent, sent_args, mentions, out)
     _anaphoric_partnerships(doc, mentions, out)
     _expand_lists(doc, mentions, out)
     # one mention per (names, predicate, sentence): the same entity named twice in a
@@ -1026,6 +1037,19 @@ def _lists(doc, mentions) -> dict[int, int]:
     return out
 
 
+def _describes_member(doc, tok, member_ids, mentions) -> bool:
+    """Return True if ``tok`` sits in a relative clause or apposition hung on a list member."""
+    inside = {i for idx in member_ids for i in range(mentions[idx]["s"], mentions[idx]["e"])}
+    for a in [tok, *tok.ancestors]:
+        if a.dep_ in ("relcl", "acl", "appos") and a.head.i in inside:
+            # "A and B, the co-founders of X" / "A and B, which are backed by X": plural
+            # agreement says the clause is about the whole list
+            plural = a.tag_ in ("NNS", "NNPS") if a.dep_ == "appos" else any(
+                x.tag_ == "VBP" or x.lower_ in ("are", "were") for x in [a, *a.children])
+            return not plural
+    return False
+
+
 def _expand_lists(doc, mentions, out: dict) -> None:
     """Give every member of a coordinated list the relations one member has in its sentence.
 
@@ -1048,6 +1072,8 @@ def _expand_lists(doc, mentions, out: dict) -> None:
             other = rel["o" if slot == "s" else "s"]
             if gid is None or lists.get(other) == gid:
                 continue
+            if rel.get("ti") is not None and _describes_member(doc, doc[rel["ti"]], members[gid], mentions):
+                continue  # "A, B and C, which is backed by X": the clause is about C alone
             for idx in members[gid]:
                 if idx == rel[slot] or mentions[idx]["name"] == mentions[other]["name"]:
                     continue
@@ -1349,17 +1375,47 @@ def _title_relations(doc, sent, sent_args, mentions, lexicon: Lexicon, out: dict
             roles, owner = head_roles, head_owner  # "co-founders Imran Chaudhri and Bethany Bongiorno"
         elif roles and owner is None:
             owner = head_owner  # "Windsurf chief executive Varun Mohan, co-founder Douglas Chen"
-        roots_done[h.i] = (roles, owner)
+        bare = False
+        if roles and owner is None and not head_roles:
+            # "Chief Executive Sam Altman said ...": a bare title in a story about one company
+            owner = _salient_org(doc, mentions, doc._.aikg_coref or (), m["s"])
+            bare = owner is not None
+        roots_done[h.i] = (roles, owner if not bare else None)
         found = [(tr, owner[0], owner[1]) for tr in roles] if owner is not None else []
         for trig, o_idx, o_src in found:
             if mentions[o_idx]["name"] == m["name"]:
                 continue
             _keep(out, {
                 "s": idx, "o": o_idx, "p": trig.predicate,
-                "c": _confidence(trig.weight * 0.95, 2, src, o_src, False), "h": False,
+                "c": _confidence(trig.weight * (0.7 if bare else 0.95), 2, src, o_src, False), "h": False,
                 "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
                 "trigger": "title",
             })
+
+
+def _salient_org(doc, mentions, coref, before: int) -> tuple[int, str] | None:
+    """Return the organization the text has named most often before token ``before``.
+
+    Only a clear topic counts: at least two mentions (names or resolved pronouns and
+    descriptions) and more than any other organization.
+    """
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for idx, m in enumerate(mentions):
+        if m["type"] == _ORG and not m.get("virtual") and not m.get("fallback") and not m["agency"] \
+                and m["s"] < before:
+            counts[m["name"]] = counts.get(m["name"], 0) + 1
+            first.setdefault(m["name"], idx)
+    for t_i, idx in coref:
+        m = mentions[idx]
+        if t_i < before and m["name"] in counts:
+            counts[m["name"]] += 1
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return first[ranked[0][0]], "coref"
 
 
 def _title_before(doc, sent, start: int, arg_at: dict, mentions, lexicon: Lexicon) -> list:
@@ -1397,6 +1453,8 @@ def _title_before(doc, sent, start: int, arg_at: dict, mentions, lexicon: Lexico
     if j < sent.start:
         return trig_list, None
     org_tok = doc[j]
+    if org_tok.tag_ in ("WP$", "PRP$") and org_tok.i not in arg_at:
+        return [], None  # "whose chief executive X": an owner we could not resolve
     if org_tok.tag_ == "POS" and j - 1 >= sent.start:
         org_tok = doc[j - 1]
     owner = None
@@ -1497,4 +1555,44 @@ def _implicit_roles(doc, sent, sent_args, mentions, lexicon: Lexicon, out: dict)
                     "c": _confidence(trigs[0].weight * 0.75, 3, p_src, o_src, hedge), "h": hedge,
                     "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
                     "trigger": t.text,
+                })
+
+
+def _succession(doc, sent, sent_args, mentions, out: dict) -> None:
+    """Add leads for a successor: "X will step down and be replaced by Y", "Y succeeds X".
+
+    The successor takes over what the predecessor leads, as stated in the sentence or
+    the one before it.
+    """
+    for tok in sent:
+        if tok.pos_ != "VERB" or tok.lemma_ not in ("replace", "succeed") or negated(tok):
+            continue
+        passive = any(c.dep_ in ("auxpass", "agent") for c in tok.children)
+        new_arms, old_arms = (("agent",), ("nsubjpass", "nsubj")) if passive else (("nsubj",), ("dobj",))
+        new, old = [], []
+        for h, idx, src in sent_args:
+            if mentions[idx]["type"] != _PER:
+                continue
+            a = arm(tok, h)
+            if a is None:
+                continue
+            if a[0] in new_arms:
+                new.append((idx, src))
+            elif a[0] in old_arms:
+                old.append(idx)
+        if not new or not old:
+            continue
+        old_names = {mentions[i]["name"] for i in old}
+        led = [r for r in out.values() if r["p"] == "leads" and mentions[r["s"]]["name"] in old_names
+               and (r["ss"] == sent.start_char or 0 <= sent.start_char - r["se"] < 3)]
+        hedge = hedged(tok)
+        for r in led:
+            for idx, src in new:
+                if mentions[idx]["name"] in old_names:
+                    continue
+                _keep(out, {
+                    "s": idx, "o": r["o"], "p": "leads",
+                    "c": _confidence(0.75, 3, src, "coref", hedge), "h": hedge,
+                    "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
+                    "trigger": tok.text,
                 })
