@@ -351,6 +351,9 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
     # h governs t: relative clause, participle, apposition, compound
     if not downs and len(ups) > 1 and ups[0] in ("^amod", "^acl", "^relcl") and all(u in ("^compound", "^appos") for u in ups[1:]):
         ups = ups[:1]  # "the Microsoft-backed startup OpenAI": the common noun names no one else
+    if not downs and len(ups) == 2 and ups[0] in ("^attr", "^oprd") and ups[1] == "^relcl" \
+            and t.pos_ in ("NOUN", "PROPN") and any(c.lower_ in _WH and c.dep_ == "nsubj" for c in up_tokens[1].children):
+        return "sup_subj:" + up_tokens[1].lemma_  # "Microsoft, which was CoreWeave's largest customer"
     if not downs:
         if len(ups) == 1:
             u = ups[0]
@@ -737,6 +740,10 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
                     arms[h.i] = a
             if groups.get(sent.start):
                 _group_pairs(doc, sent, tok, trigs, groups[sent.start], mentions, lexicon, out)
+            for hi, (lab, _) in list(arms.items()):
+                owned = doc[hi].head.i
+                if lab.endswith(">poss") and owned in arms and arms[owned][0] == lab[:-len(">poss")]:
+                    del arms[hi]  # "compete with Alphabet's Google": Google fills the slot, not Alphabet
             if len(arms) < 2:
                 continue
             _coagents(tok, sent_args, arms)
@@ -1010,7 +1017,7 @@ def _lists(doc, mentions) -> dict[int, int]:
         if prev is not None:
             ps, pe, pidx = prev
             glue = doc[pe:s]
-            words = [t.lower_ for t in glue]
+            words = [t.lower_ for t in glue if not t.is_space]
             ok = 0 < len(words) <= 3 and all(w in (",", "and", "or") for w in words) \
                 and mentions[pidx]["type"] == mentions[idx]["type"] and doc[pe - 1].sent.start == doc[s].sent.start \
                 and not (pe < len(doc) and doc[pe].tag_ == "POS")
@@ -1336,6 +1343,11 @@ _TITLE_GLUE = {"and", "&", "chief", "senior", "executive", "vice", "interim", "a
                "financial", "science", "scientific", "managing", "global", "ai", "machine",
                "learning", "engineering", "its", "his", "her"}
 _TITLE_PREDICATES = ("leads", "founded", "worksFor")
+# Words that name a unit when they come right before "chief" or "head"
+_UNIT_WORDS = {"research", "product", "technology", "engineering", "science", "ai", "policy", "design",
+               "security", "safety", "hardware", "software", "cloud", "marketing", "sales", "finance",
+               "communications", "legal", "operations", "strategy", "data", "infrastructure", "services",
+               "gaming", "devices", "mobile", "consumer", "enterprise", "business", "news", "content"}
 
 
 def _title_relations(doc, sent, sent_args, mentions, lexicon: Lexicon, out: dict) -> None:
@@ -1426,9 +1438,13 @@ def _title_before(doc, sent, start: int, arg_at: dict, mentions, lexicon: Lexico
         t = doc[j]
         trigs = [tr for tr in lexicon.by_lemma.get((t.lemma_.lower(), "NOUN"), ())
                  if tr.predicate in _TITLE_PREDICATES and _trigger_matches(t, tr)]
-        if trigs and t.lower_ in ("chief", "head") and j + 1 < start and doc[j + 1].pos_ == "NOUN" \
-                and doc[j + 1].text.islower():
-            trigs = []  # "chief scientist": a modifier of the role that follows, not a role
+        if trigs and t.lower_ in ("chief", "head") and j + 1 < start and doc[j + 1].pos_ in ("NOUN", "PROPN", "ADJ") \
+                and doc[j + 1].is_alpha:
+            trigs = []  # "chief scientist", "Chief Technology Officer": a modifier of the role that follows
+        elif trigs and t.lower_ in ("chief", "head", "boss", "leader") and j - 1 >= sent.start \
+                and doc[j - 1].lower_ in _UNIT_WORDS:
+            # "research chief Bob McGrew": the head of a unit, on the company's staff
+            trigs = [replace(tr, predicate="worksFor") if tr.predicate == "leads" else tr for tr in trigs]
         if trigs:
             roles.append((t, trigs))
         elif t.lower_ in ("its", "his", "her"):
