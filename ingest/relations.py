@@ -389,7 +389,8 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         if infinitival and ups == ["^acl"] and downs == ["poss"]:
             return "nsubj"  # "X's plan to acquire Y"
         if k == len(ups) and k > 0 and downs == ["nsubj"] and not _has_subject(t):
-            return "nsubj"
+            # "agreed to be bought by IBM": a passive infinitive passes on its patient
+            return "nsubjpass" if any(c.dep_ == "auxpass" for c in t.children) else "nsubj"
         if k == len(ups) and k > 0 and downs == ["nsubjpass"] and not _has_subject(t):
             return "nsubjpass" if up_tokens[-1].tag_ == "VBN" else None
         return None
@@ -415,6 +416,9 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
     # "counts OpenAI and Meta among its customers"
     if ups == ["^pobj", "^prep:among"] and downs == ["dobj"]:
         return "incl_obj"
+    # "with Nvidia and Salesforce among the other backers": the phrase's head holds the role
+    if ups == ["^pobj", "^prep:among"] and not downs:
+        return "appos"
     # "Perplexity's investors include Jeff Bezos": the role noun is the subject of "include"
     if ups == ["^nsubj"] and downs == ["dobj"] and up_tokens[-1].head.lemma_ in ("include", "be"):
         return "incl_obj"
@@ -932,6 +936,12 @@ def _make(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps
             for other in mentions:
                 if other["name"] == m["name"] and other["src"] == "ner":
                     other["type"] = _PER
+    if obj["type"] == _ORG and obj["src"] == "ner" and _ORG not in rng and _PRD in rng:
+        root = doc[obj["s"]:obj["e"]].root
+        if root.dep_ in ("compound", "nmod", "amod") and root.head.lemma_.lower() in _PRODUCT_NOUNS:
+            for other in mentions:
+                if other["name"] == obj["name"] and other["src"] == "ner":
+                    other["type"] = _PRD  # "the Terraform infrastructure software": NER said ORG
     if subj["type"] not in dom or obj["type"] not in rng:
         if trig.predicate in SYMMETRIC_PREDICATES and obj["type"] in dom and subj["type"] in rng:
             subj, obj, s_idx, o_idx = obj, subj, o_idx, s_idx
@@ -1138,14 +1148,18 @@ def _anaphoric_partnerships(doc, mentions, out: dict) -> None:
 
 _ROUND_NOUNS = {"round", "raise", "financing", "funding", "fundraise", "fundraising", "seed"}
 # Verbs whose subject raises money when their object is an amount or a round
-_RAISE_VERBS = {"raise", "secure", "close", "land", "receive", "complete", "collect", "bag", "net",
-                "attract", "finalize", "finalise", "announce", "pull", "get"}
+_RAISE_VERBS = {"raise", "secure", "close", "land", "receive", "complete", "bag", "net",
+                "attract", "finalize", "finalise", "announce", "get"}
+# Verbs that take money for many reasons: a round only when their object says so
+_ROUND_ONLY_VERBS = {"announce", "receive", "get"}
+_INVESTOR_NOUNS = {"investor", "backer", "shareholder", "funder", "participant", "co-investor"}
 _LEAD_VERBS = {"lead", "co-lead", "colead", "anchor", "spearhead", "headline"}
 _CO_INVESTOR_PREPS = {"alongside", "with"}
 
 
 def _funding_noun(tok) -> bool:
-    return tok.lemma_.lower() in _ROUND_NOUNS or tok.lower_ in ("million", "billion") or tok.ent_type_ == "MONEY"
+    return tok.lemma_.lower() in _ROUND_NOUNS or tok.lower_ in ("million", "billion", "money", "capital", "cash") \
+        or tok.ent_type_ == "MONEY"
 
 
 def _raiser_in(sent, sent_args, mentions) -> tuple[int, str] | None:
@@ -1155,7 +1169,7 @@ def _raiser_in(sent, sent_args, mentions) -> tuple[int, str] | None:
             continue
         objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
         objs += [g for o in objs for g in o.conjuncts]
-        if not any(_funding_noun(o) if tok.lemma_.lower() != "announce" else o.lemma_.lower() in _ROUND_NOUNS
+        if not any(_funding_noun(o) if tok.lemma_.lower() not in _ROUND_ONLY_VERBS else o.lemma_.lower() in _ROUND_NOUNS
                    for o in objs):
             continue
         if negated(tok):
@@ -1199,6 +1213,33 @@ def _round_participants(doc, sent, sent_args, mentions, out, ctx: dict) -> None:
             earlier = max(cands, key=lambda c: c[0])[1]
     else:
         ctx["raiser"] = (raiser, sent.start_char, ctx.get("sent_index", 0))
+    for tok in sent:
+        target = raiser or earlier
+        if target is None or tok.pos_ != "NOUN" or tok.lemma_.lower() not in _INVESTOR_NOUNS:
+            continue
+        # "Nvidia, which is also an investor", "with A and B among the other backers":
+        # an investor of the company the story says raised money, when the noun names none
+        arms = [(arm(tok, h), idx, src) for h, idx, src in sent_args]
+        if any(a is not None and a[0] in ("prep:in", "poss", "prep:of", "compound", "prep:into") for a, _, _ in arms):
+            continue
+        if any(c.dep_ == "poss" for c in tok.children) or negated(tok):
+            continue
+        for a, idx, src in arms:
+            if a is None or not (a[0] in ("appos", "^appos", "incl_obj", "oprd_obj") or a[0].startswith("sup_subj:")):
+                continue
+            tgt = target
+            if mentions[idx]["name"] == mentions[tgt[0]]["name"]:
+                tgt = raiser or earlier  # "A is an investor": A is the sentence's subject itself
+            if tgt is None or idx == tgt[0] or mentions[idx]["type"] not in (_ORG, _PER) or mentions[idx].get("fallback") \
+                    or mentions[idx]["agency"] or mentions[idx]["name"] == mentions[tgt[0]]["name"]:
+                continue
+            hedge = hedged(tok)
+            _keep(out, {
+                "s": idx, "o": tgt[0], "p": "investsIn",
+                "c": _confidence(0.65, a[1] + 1, src, tgt[1], hedge), "h": hedge,
+                "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
+                "trigger": tok.text,
+            })
     for tok in sent:
         lem = tok.lemma_.lower()
         if tok.pos_ not in ("VERB", "AUX"):
@@ -1255,7 +1296,7 @@ def _round_participants(doc, sent, sent_args, mentions, out, ctx: dict) -> None:
 # Nouns that name what a product or model is ("OpenAI's GPT-4o model"), as opposed to
 # what someone does with it ("Apple's ChatGPT integration")
 _PRODUCT_NOUNS = {
-    "model", "chatbot", "assistant", "app", "application", "service", "chip", "processor", "gpu",
+    "tool", "model", "chatbot", "assistant", "app", "application", "service", "chip", "processor", "gpu",
     "accelerator", "family", "platform", "editor", "tool", "engine", "system", "software", "generator",
     "series", "line", "lineup", "feature", "cloud", "suite", "browser", "device", "phone", "smartphone",
     "headset", "glasses", "robot", "agent", "api", "product", "supercomputer", "cluster", "bot",
@@ -1321,6 +1362,10 @@ def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
             owner = owner.head  # "... and Vera Rubin systems": the possessor sits on the first conjunct
         # "Gemini, Google's most capable model": the possessor of an apposed noun
         holders = [owner, *(c for c in owner.children if c.dep_ == "appos" and c.pos_ == "NOUN")]
+        if owner.dep_ == "pobj" and (owner.head.lower_ in ("including", "like") or (
+                owner.head.lower_ == "as" and doc[owner.head.i - 1].lower_ == "such")) \
+                and owner.head.head.pos_ == "NOUN" and owner.head.head.lemma_.lower() in _PRODUCT_NOUNS:
+            holders.append(owner.head.head)  # "Runway's video tools, including Gen-3 Alpha"
         for c in (c for o in holders for c in o.children):
             if c.dep_ != "poss" or c.i not in by_tok:
                 continue
