@@ -440,7 +440,29 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         entity = canonical_entity(gaz, text, type_)
         out.append(_mention(ent, entity.name, entity.type, entity.wikidata,
                             "gaz" if entity.wikidata or entity.name in gaz.by_name else "ner"))
+    _share_surnames(doc, out, gaz)
     return out
+
+
+def _share_surnames(doc, mentions: list[dict], gaz: Gazetteer) -> None:
+    """Give a lone first name the surname of the name it is coordinated with.
+
+    "siblings Dario and Daniela Amodei" names Dario Amodei, not a "Dario".
+    """
+    by_start = {m["s"]: m for m in mentions}
+    for m in mentions:
+        if m["type"] != "Person" or m["e"] - m["s"] != 1 or m["e"] + 1 >= len(doc) or " " in m["name"] \
+                or any(o["type"] == "Person" and o["name"].split()[-1] == m["name"] for o in mentions):
+            continue  # "Altman and Greg Brockman": a surname already known
+        if doc[m["e"]].lower_ not in ("and", "&"):
+            continue
+        nxt = by_start.get(m["e"] + 1)
+        if nxt is None or nxt["type"] != "Person" or nxt["e"] - nxt["s"] < 2:
+            continue
+        full = f"{doc[m['s']].text} {doc[nxt['e'] - 1].text}"
+        entry = gaz.lookup(full)
+        m["name"] = entry.name if entry is not None else full
+        m["qid"] = entry.wikidata if entry is not None else None
 
 
 # Last words that make "<known company> <words>" an organization of its own

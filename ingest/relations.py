@@ -284,6 +284,8 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
             continue
         if d.dep_ in ("nsubj", "nsubjpass", "agent", "pobj") and k == len(down) - 2 and d.lemma_ in _STAFF \
                 and down[-1].dep_ in ("compound", "poss", "nmod"):
+            if any(c.lower_ in ("former", "ex", "ex-", "onetime", "one-time") for c in d.children):
+                return None  # "former OpenAI employees": they no longer act for it
             # "OpenAI engineers had been using Claude Code": the staff act for the company
             downs.append(d.dep_ if d.dep_ != "pobj" else None)
             downs = [x for x in downs if x]
@@ -871,6 +873,14 @@ def _add_fallback_names(doc, mentions: list[dict]) -> None:
                 or any(w in _TITLE_WORDS for w in words) or (len(words) == 1 and tok.i > 0 and doc[tok.i - 1].pos_ == "PROPN"):
             continue  # "Chairman", "LLC", "(NYSE: ...)": a title, suffix or exchange, not a name
         taken.update(range(span.start, span.end))
+        if len(span) == 1 and span.end + 1 < len(doc) and doc[span.end].lower_ in ("and", "&"):
+            nxt = next((m for m in mentions if m["s"] == span.end + 1 and m["type"] == _PER and m["e"] - m["s"] >= 2), None)
+            surname = any(m["type"] == _PER and m["name"].split()[-1] == span.text for m in mentions)
+            if nxt is not None and not surname:
+                # "siblings Dario and Daniela Amodei": a first name sharing the surname
+                mentions.append({"s": span.start, "e": span.end, "name": f"{span.text} {doc[nxt['e'] - 1].text}",
+                                 "type": _PER, "qid": None, "src": "ner", "agency": False})
+                continue
         mentions.append({"s": span.start, "e": span.end, "name": span.text, "type": _ORG, "qid": None,
                          "src": "np", "agency": False, "fallback": True})
 
@@ -918,6 +928,10 @@ def _make(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps
                 o_idx, obj = owner, mentions[owner]
     if subj["name"] == obj["name"]:
         return None
+    if trig.predicate in ("founded", "leads", "worksFor") and subj["type"] == _ORG and not subj.get("virtual"):
+        root = doc[subj["s"]:subj["e"]].root
+        if root.dep_ in ("compound", "poss", "nmod") and root.head.lemma_ in _STAFF and root.head.pos_ == "NOUN":
+            return None  # "founded by OpenAI researchers": people founded it, not OpenAI
     # NER tags unfamiliar company names as people ("Activision Blizzard"); a slot that only
     # an organization can fill settles it, for names the gazetteer does not know
     for m in (subj, obj):
@@ -1091,6 +1105,10 @@ def _expand_lists(doc, mentions, out: dict) -> None:
                 continue
             if rel.get("ti") is not None and _describes_member(doc, doc[rel["ti"]], members[gid], mentions):
                 continue  # "A, B and C, which is backed by X": the clause is about C alone
+            span_lo = min(mentions[i]["s"] for i in members[gid])
+            span_hi = max(mentions[i]["e"] for i in members[gid])
+            if rel.get("ti") is not None and span_lo <= rel["ti"] < span_hi:
+                continue  # "A, its subsidiary B, and C": the trigger describes one member
             for idx in members[gid]:
                 if idx == rel[slot] or mentions[idx]["name"] == mentions[other]["name"]:
                     continue
@@ -1306,7 +1324,7 @@ _PRODUCT_NOUNS = {
 }
 
 
-def _surface_possessor(doc, sent, m: dict, by_tok: dict) -> tuple[int, str] | None | bool:
+def _surface_possessor(doc, sent, m: dict, by_tok: dict, mentions=(), depth: int = 0):
     """Return the owner in "<Owner>'s [lowercase words] <M>", read from the surface.
 
     Returns the owner's (mention, source); False when another name or a list separator
@@ -1324,8 +1342,15 @@ def _surface_possessor(doc, sent, m: dict, by_tok: dict) -> tuple[int, str] | No
                 return None
             return by_tok.get(k) or next((by_tok[x] for x in range(max(sent.start, k - 5), k + 1)
                                           if x in by_tok and doc[x].head.i == k), None) or False
+        if t.lower_ in ("and", "or") and steps == 0 and depth == 0 and j - 1 >= sent.start:
+            # "OpenAI's GPT-4o and o1-preview": the possessor of the first name, shared
+            prev = next((mm for mm in mentions if mm["e"] == j and not mm.get("virtual")), None)
+            if prev is not None and prev["type"] in (_MOD, _PRD):
+                got = _surface_possessor(doc, sent, prev, by_tok, mentions, depth=1)
+                return ("shared", got) if got else False
+            return False
         if t.is_punct or t.lower_ in ("and", "or") or t.i in by_tok or t.pos_ in ("VERB", "AUX", "ADP"):
-            return False if (t.i in by_tok or t.text in (",", ";")) else None
+            return False if (t.i in by_tok or t.text in (",", ";") or t.lower_ in ("and", "or")) else None
         j -= 1
         steps += 1
     return None
@@ -1338,7 +1363,15 @@ def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
         m = mentions[idx]
         if m["type"] not in (_MOD, _PRD) or src == "coref":
             continue
-        surf = _surface_possessor(doc, sent, m, by_tok)
+        surf = _surface_possessor(doc, sent, m, by_tok, mentions)
+        if surf and surf[0] == "shared":
+            # a shared possessor, unless the name says its own maker ("GitHub Copilot")
+            # or a clause of its own does ("..., which Microsoft sells")
+            sharer = mentions[surf[1][0]]["name"]
+            own = any(o["type"] == _ORG and not o.get("virtual") and o["name"] != sharer
+                      and m["name"].startswith(o["name"] + " ") for o in mentions) \
+                or any(c.dep_ == "relcl" for c in doc[m["s"]:m["e"]].root.children)
+            surf = False if own else surf[1]
         nxt = doc[m["e"]] if m["e"] < sent.end else None
         if nxt is not None and nxt.pos_ == "NOUN" and nxt.text.isalpha() and nxt.text.islower() \
                 and nxt.lemma_.lower() not in _PRODUCT_NOUNS:
@@ -1353,8 +1386,10 @@ def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
                     "trigger": "'s",
                 })
             continue
-        if surf is False and h.dep_ != "conj":
-            continue
+        if surf is False and (h.dep_ != "conj" or any(
+                o["type"] == _ORG and not o.get("virtual") and m["name"].startswith(o["name"] + " ")
+                for o in mentions) or any(c.dep_ == "relcl" for c in h.children)):
+            continue  # "OpenAI's Codex and GitHub Copilot, which Microsoft sells": not OpenAI's
         while h.dep_ == "conj" and h.head.i != h.i:
             h = h.head  # "Nvidia's Grace Blackwell and Vera Rubin systems"
         owner = h.head if h.dep_ in ("compound", "nmod") else h
