@@ -267,20 +267,14 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
                     break
                 v = v.head
         if topic and not is_pronoun:
-            # "The company was later acquired ...": the entity the article keeps talking
-            # about (most mentions so far, by name), the subject breaking ties; the
-            # names of the sentences further back in the window compete too
+            # "The company was later acquired ...": the entity the story is about, which
+            # is the subject of the nearest sentence that names one (centering), else
+            # the most mentioned name of that sentence
             counts: dict[str, int] = {}
             for pos, idx in positions:
                 counts[mentions[idx]["name"]] = counts.get(mentions[idx]["name"], 0) + 1
             subj_ids = {c[0] for c in subjects}
-            pool = list(cands)
-            for pos, idx in positions:
-                if mentions[idx]["type"] in types and not mentions[idx]["agency"] \
-                        and si - _MAX_SENT_BACK <= sent_of.get(pos, -99) < sj:
-                    pool.append((idx, doc[pos]))
-            best = max(pool, key=lambda c: (counts.get(mentions[c[0]]["name"], 0), c in cands, c[0] in subj_ids))
-            return best[0]
+            return max(cands, key=lambda c: (c[0] in subj_ids, counts.get(mentions[c[0]]["name"], 0)))[0]
         pick = (subjects[0] if subjects else cands[-1]) if topic else cands[-1]
         return pick[0]
     return None

@@ -928,6 +928,11 @@ def _make(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps
                 o_idx, obj = owner, mentions[owner]
     if subj["name"] == obj["name"]:
         return None
+    if trig.predicate == "acquires" and not obj.get("virtual"):
+        root = doc[obj["s"]:obj["e"]].root
+        if root.dep_ in ("compound", "nmod") and root.head.pos_ == "NOUN" and root.head.text.islower() \
+                and root.head.lemma_ not in ("company", "startup", "firm", "business", "unit", "maker"):
+            return None  # "buys Nvidia hardware": the goods, not the company
     if trig.predicate in ("founded", "leads", "worksFor") and subj["type"] == _ORG and not subj.get("virtual"):
         root = doc[subj["s"]:subj["e"]].root
         if root.dep_ in ("compound", "poss", "nmod") and root.head.lemma_ in _STAFF and root.head.pos_ == "NOUN":
