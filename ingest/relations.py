@@ -1224,21 +1224,28 @@ def _round_participants(doc, sent, sent_args, mentions, out, ctx: dict) -> None:
     """
     by_tok = {h.i: (idx, src) for h, idx, src in sent_args}
     raiser = _raiser_in(sent, sent_args, mentions)
-    earlier = None
-    if raiser is None:
-        # the latest company that an earlier sentence (at most two back) says raised money
+    if raiser is not None:
+        ctx["raiser"] = (raiser, sent.start_char, ctx.get("sent_index", 0))
+    earlier_cache: list = []
+
+    def earlier_raiser():
+        """The latest company an earlier sentence (at most two back) says raised money."""
+        if raiser is not None:
+            return None
+        if earlier_cache:
+            return earlier_cache[0]
         cands = []
         if ctx.get("raiser") and ctx.get("sent_index", 0) - ctx["raiser"][2] <= 2:
             cands.append((ctx["raiser"][1], ctx["raiser"][0]))
         cands += [(r["ss"], (r["o"], "coref")) for r in out.values() if r["p"] == "investsIn"
                   and r["ss"] < sent.start_char and sent.start_char - r["se"] < 400]
-        if cands:
-            earlier = max(cands, key=lambda c: c[0])[1]
-    else:
-        ctx["raiser"] = (raiser, sent.start_char, ctx.get("sent_index", 0))
+        earlier_cache.append(max(cands, key=lambda c: c[0])[1] if cands else None)
+        return earlier_cache[0]
     for tok in sent:
-        target = raiser or earlier
-        if target is None or tok.pos_ != "NOUN" or tok.lemma_.lower() not in _INVESTOR_NOUNS:
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in _INVESTOR_NOUNS:
+            continue
+        target = raiser or earlier_raiser()
+        if target is None:
             continue
         # "Nvidia, which is also an investor", "with A and B among the other backers":
         # an investor of the company the story says raised money, when the noun names none
@@ -1252,7 +1259,7 @@ def _round_participants(doc, sent, sent_args, mentions, out, ctx: dict) -> None:
                 continue
             tgt = target
             if mentions[idx]["name"] == mentions[tgt[0]]["name"]:
-                tgt = raiser or earlier  # "A is an investor": A is the sentence's subject itself
+                tgt = raiser or earlier_raiser()  # "A is an investor": A is the sentence's subject
             if tgt is None or idx == tgt[0] or mentions[idx]["type"] not in (_ORG, _PER) or mentions[idx].get("fallback") \
                     or mentions[idx]["agency"] or mentions[idx]["name"] == mentions[tgt[0]]["name"]:
                 continue
@@ -1295,7 +1302,7 @@ def _round_participants(doc, sent, sent_args, mentions, out, ctx: dict) -> None:
         if target is None and rounds and any(c.dep_ == "poss" for r in rounds for c in r.children):
             continue  # "joined its round": an owner we cannot name
         if target is None:
-            target = raiser or earlier
+            target = raiser or earlier_raiser()
         if target is None or mentions[target[0]]["type"] != _ORG:
             continue
         for h, idx, src in sent_args:
@@ -1376,7 +1383,9 @@ def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
             own = any(o["type"] == _ORG and not o.get("virtual") and o["name"] != sharer
                       and m["name"].startswith(o["name"] + " ") for o in mentions) \
                 or any(c.dep_ == "relcl" for c in doc[m["s"]:m["e"]].root.children)
-            surf = False if own else surf[1]
+            if own:
+                continue
+            surf = surf[1]
         nxt = doc[m["e"]] if m["e"] < sent.end else None
         if nxt is not None and nxt.pos_ == "NOUN" and nxt.text.isalpha() and nxt.text.islower() \
                 and nxt.lemma_.lower() not in _PRODUCT_NOUNS:
@@ -1393,7 +1402,7 @@ def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
             continue
         if surf is False and (h.dep_ != "conj" or any(
                 o["type"] == _ORG and not o.get("virtual") and m["name"].startswith(o["name"] + " ")
-                for o in mentions) or any(c.dep_ == "relcl" for c in h.children)):
+                for o in mentions) or any(c.dep_ == "relcl" for c in doc[m["s"]:m["e"]].root.children)):
             continue  # "OpenAI's Codex and GitHub Copilot, which Microsoft sells": not OpenAI's
         while h.dep_ == "conj" and h.head.i != h.i:
             h = h.head  # "Nvidia's Grace Blackwell and Vera Rubin systems"

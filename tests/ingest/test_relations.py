@@ -141,6 +141,37 @@ FOUND = [
      ("Amazon Bedrock", "uses", "Claude 3.5 Sonnet")),
     # a descriptor read with its of-phrase
     ("SoftBank will invest $40 billion in the maker of ChatGPT.", ("SoftBank", "investsIn", "OpenAI")),
+    # surnames shared, models behind products, rivals of products, joined forces, passive
+    # infinitives, included products, suppliers bought from or paid, earlier employers,
+    # copular relative clauses, whose-titles, tickers, successors, lawsuits fought
+    ('Anthropic was founded in 2021 by siblings Dario and Daniela Amodei.',
+     ('Dario Amodei', 'founded', 'Anthropic')),
+    ('GPT-4o, the model behind ChatGPT, is fast.',
+     ('ChatGPT', 'uses', 'GPT-4o')),
+    ("Figma is a rival to Adobe's own design software.",
+     ('Figma', 'competesWith', 'Adobe')),
+    ('Samsung joined forces with Google on the phones.',
+     ('Samsung Electronics', 'partnersWith', 'Google')),
+    ('HashiCorp agreed to be bought by IBM.',
+     ('IBM', 'acquires', 'HashiCorp')),
+    ("Lionsgate will put Runway's video tools, including Gen-3 Alpha, to work.",
+     ('Runway', 'develops', 'Gen-3 Alpha')),
+    ('CoreWeave buys its graphics processors from Nvidia.',
+     ('Nvidia', 'suppliesTo', 'CoreWeave')),
+    ('Apple will pay Google about $1 billion a year for a custom model.',
+     ('Google', 'suppliesTo', 'Apple')),
+    ('Ruoming Pang joined Apple from Google in 2021.',
+     ('Ruoming Pang', 'worksFor', 'Google')),
+    ("Microsoft, which was CoreWeave's largest customer last year, signed a new deal.",
+     ('CoreWeave', 'suppliesTo', 'Microsoft')),
+    ('Reddit licenses its posts to OpenAI, whose chief executive Sam Altman is a shareholder.',
+     ('Sam Altman', 'leads', 'OpenAI')),
+    ("Microsoft (MSFT.O), opens new tab, OpenAI's biggest backer, put in $1 billion.",
+     ('Microsoft', 'investsIn', 'OpenAI')),
+    ('Frank Slootman will step down as chief executive of Snowflake and be replaced by Sridhar Ramaswamy.',
+     ('Sridhar Ramaswamy', 'leads', 'Snowflake')),
+    ('Anthropic is fighting a lawsuit brought by Universal Music Group.',
+     ('Universal Music Group', 'sues', 'Anthropic')),
 ]
 
 
@@ -200,6 +231,20 @@ ABSENT = [
     ("Google is folding its Gemini models into Workspace.", ("Google", "uses", "Gemini")),
     # a list member is not paired with the list's other members
     ("Nvidia, AMD and Intel compete with each other.", ("Nvidia", "investsIn", "AMD")),
+    # a possessor does not take its own name's slot; former staff; goods bought; a
+    # name that says its own maker; a clause on the last list member; a lawsuit's accusations
+    ("OpenAI is competing with Alphabet's Google.",
+     ('OpenAI', 'competesWith', 'Alphabet')),
+    ('Anthropic was founded by former OpenAI researchers.',
+     ('OpenAI', 'founded', 'Anthropic')),
+    ('Anthropic buys Nvidia hardware through Azure.',
+     ('Anthropic', 'acquires', 'Nvidia')),
+    ("Claude Code competes with OpenAI's Codex and GitHub Copilot, which Microsoft sells.",
+     ('OpenAI', 'develops', 'GitHub Copilot')),
+    ('OpenAI is competing with Google, Meta and Anthropic, which is backed by Amazon.',
+     ('Amazon', 'investsIn', 'Google')),
+    ('Reddit sued Anthropic, accusing the Claude maker of scraping its site.',
+     ('Reddit', 'disputesWith', 'Anthropic')),
 ]
 
 
