@@ -68,7 +68,9 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list[int]]:
                 type_ = "Person"
         elif tok.pos_ == "NOUN" and tok.dep_ != "compound" and _is_definite(tok):
             target = _descriptor_entry(tok, gaz)
-            if target is None and tok.lower_ in _DESCRIPTION_NOUNS and not _has_entity_inside(tok, in_mention):
+            if target is None and tok.lower_ in _DESCRIPTION_NOUNS and not _has_entity_inside(tok, in_mention) \
+                    and not ("Organization" not in _DESCRIPTION_NOUNS[tok.lower_] and tok.dep_ in ("attr", "oprd")):
+                # ("X is the most used assistant" predicates a class, it names no earlier product)
                 type_ = _DESCRIPTION_NOUNS[tok.lower_]
         elif low == "whose" and tok.dep_ == "poss":
             # "Microsoft, whose GitHub Copilot ...": the relative clause's head noun
@@ -200,7 +202,7 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
             if c.dep_ in _SUBJ_DEPS:
                 hit = _mention_at(mentions, c.i, links)
                 if hit is not None:
-                    own_subject.add(hit)
+                    own_subject.add(mentions[hit]["name"])
     possessive = tok.tag_ == "PRP$" or tok.dep_ == "poss"
     positions = [(_mention_root(doc, m).i, idx) for idx, m in enumerate(mentions)
                  if not m.get("virtual") and m["e"] <= tok.i]
@@ -237,7 +239,7 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list[int]], s
                 role = role.head
             if back == 0 and role.dep_ in ("dobj", "dative") and role.head.i == verb.i:
                 continue  # "X counts Y and Z among its customers": its is not the object
-            if not possessive and idx in own_subject:
+            if not possessive and m["name"] in own_subject:
                 continue  # "Google owns a stake in the startup": never Google itself
             if possessive and idx in appos_host:
                 continue  # "Microsoft, its main backer": its is not Microsoft
