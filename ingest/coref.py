@@ -84,6 +84,12 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list[int]]:
             if idx is not None:
                 links.append([tok.i, idx])
             continue
+        if type_ is not None and "Organization" in type_ and tok.dep_ == "attr" and tok.head.lemma_ == "be":
+            subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+            idx = _mention_at(mentions, subj.i, links) if subj is not None else None
+            if idx is not None and mentions[idx]["type"] in type_.split("|"):
+                links.append([tok.i, idx])  # "Sound Ventures is the firm co-founded by ..."
+            continue
         surface_appos = _surface_apposition(tok, mentions) if (type_ is not None or target is not None) else None
         if (type_ is not None or target is not None) and (tok.dep_ == "appos" or surface_appos is not None):
             # "Cognition, the maker of Devin": an apposition describes its head (read

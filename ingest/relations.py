@@ -885,6 +885,13 @@ def _add_fallback_names(doc, mentions: list[dict]) -> None:
                          "src": "np", "agency": False, "fallback": True})
 
 
+# Support verbs whose coordinated subjects do the same thing side by side, not together:
+# "A, B and C co-led the deal" makes them co-investors, not partners
+_NOT_PAIRING = {"lead", "co-lead", "join", "participate", "take", "raise", "secure", "close", "land",
+                "acquire", "buy", "own", "hold", "file", "bring", "lodge", "sue", "face", "plan", "seek",
+                "explore", "consider"}
+
+
 def _fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
     """Return True if arm1 fills the trigger's subject slot and arm2 its object slot."""
     def ok(arm_label: str, allowed: frozenset[str]) -> bool:
@@ -898,7 +905,8 @@ def _fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
     if arm1 == arm2:
         # "OpenAI and Microsoft have a partnership": both fill the support verb's subject
         return arm1 in trig.pair or (arm1.startswith("sup_subj:") and "sup_subj" in trig.pair
-                                     and arm1.split(":", 1)[1] in lexicon.support_verbs)
+                                     and arm1.split(":", 1)[1] in lexicon.support_verbs
+                                     and arm1.split(":", 1)[1] not in _NOT_PAIRING)
     if not (ok(arm1, trig.subj) and ok(arm2, trig.obj)):
         return False
     # a possessor fills the subject slot of a noun itself ("Y's investment in Z"): the
@@ -1234,11 +1242,14 @@ def _round_participants(doc, sent, sent_args, mentions, out, ctx: dict) -> None:
             return None
         if earlier_cache:
             return earlier_cache[0]
+        # a company said to raise money wins over the objects of other investments
+        # mentioned since ("Thrive Capital, the firm that has also backed OpenAI")
         cands = []
         if ctx.get("raiser") and ctx.get("sent_index", 0) - ctx["raiser"][2] <= 2:
             cands.append((ctx["raiser"][1], ctx["raiser"][0]))
-        cands += [(r["ss"], (r["o"], "coref")) for r in out.values() if r["p"] == "investsIn"
-                  and r["ss"] < sent.start_char and sent.start_char - r["se"] < 400]
+        else:
+            cands += [(r["ss"], (r["o"], "coref")) for r in out.values() if r["p"] == "investsIn"
+                      and r["ss"] < sent.start_char and sent.start_char - r["se"] < 400]
         earlier_cache.append(max(cands, key=lambda c: c[0])[1] if cands else None)
         return earlier_cache[0]
     for tok in sent:
@@ -1353,7 +1364,8 @@ def _surface_possessor(doc, sent, m: dict, by_tok: dict, mentions=(), depth: int
             if k < sent.start:
                 return None
             return by_tok.get(k) or next((by_tok[x] for x in range(max(sent.start, k - 5), k + 1)
-                                          if x in by_tok and doc[x].head.i == k), None) or False
+                                          if x in by_tok and doc[x].head.i == k
+                                          and doc[x].dep_ in ("compound", "flat", "nmod", "amod")), None) or False
         if t.lower_ in ("and", "or") and steps == 0 and depth == 0 and j - 1 >= sent.start:
             # "OpenAI's GPT-4o and o1-preview": the possessor of the first name, shared
             prev = next((mm for mm in mentions if mm["e"] == j and not mm.get("virtual")), None)
@@ -1500,26 +1512,53 @@ def _title_relations(doc, sent, sent_args, mentions, lexicon: Lexicon, out: dict
 
 
 def _salient_org(doc, mentions, coref, before: int) -> tuple[int, str] | None:
-    """Return the organization the text has named most often before token ``before``.
+    """Return the organization a bare title ("Chief Executive Jane Doe said") belongs to.
 
-    Only a clear topic counts: at least two mentions (names or resolved pronouns and
-    descriptions) and more than any other organization.
+    In order: the subject of the previous sentence, if an organization; the one
+    organization named since the previous sentence began; else the story's clear topic
+    (at least three mentions, names or resolved pronouns, and twice any other's).
     """
+    sent = doc[before].sent
+    prev = doc[sent.start - 1].sent if sent.start > 0 else None
+    lo = prev.start if prev is not None else sent.start
+    usable = [(idx, m) for idx, m in enumerate(mentions) if m["type"] == _ORG and not m.get("virtual")
+              and not m.get("fallback") and not m["agency"]]
+    here = {m["name"]: idx for idx, m in usable if sent.start <= m["s"] < before}
+    here.update({mentions[idx]["name"]: idx for t_i, idx in coref
+                 if sent.start <= t_i < before and mentions[idx]["type"] == _ORG})
+    if len(here) == 1:
+        return next(iter(here.values())), "coref"  # "the MosaicML team, including co-founders A and B"
+    for idx, m in usable:
+        root = doc[m["s"]:m["e"]].root
+        if sent.start <= m["s"] < before and root.dep_ in ("nsubj", "nsubjpass"):
+            return idx, "coref"  # "Figure AI is ending its deal with OpenAI, founder X said"
+    if here:
+        return None
+    if prev is not None:
+        for idx, m in usable:
+            root = doc[m["s"]:m["e"]].root
+            if prev.start <= m["s"] < prev.end and root.dep_ in ("nsubj", "nsubjpass") and root.head.i == prev.root.i:
+                return idx, "coref"
+        for t_i, idx in coref:
+            if prev.start <= t_i < prev.end and mentions[idx]["type"] == _ORG and doc[t_i].dep_ in ("nsubj", "nsubjpass") \
+                    and doc[t_i].head.i == prev.root.i:
+                return idx, "coref"
+    near = {m["name"]: idx for idx, m in usable if lo <= m["s"] < before}
+    near.update({mentions[idx]["name"]: idx for t_i, idx in coref
+                 if lo <= t_i < before and mentions[idx]["type"] == _ORG})
+    if len(near) == 1:
+        return next(iter(near.values())), "coref"
     counts: dict[str, int] = {}
     first: dict[str, int] = {}
-    for idx, m in enumerate(mentions):
-        if m["type"] == _ORG and not m.get("virtual") and not m.get("fallback") and not m["agency"] \
-                and m["s"] < before:
+    for idx, m in usable:
+        if m["s"] < before:
             counts[m["name"]] = counts.get(m["name"], 0) + 1
             first.setdefault(m["name"], idx)
     for t_i, idx in coref:
-        m = mentions[idx]
-        if t_i < before and m["name"] in counts:
-            counts[m["name"]] += 1
-    if not counts:
-        return None
+        if t_i < before and mentions[idx]["name"] in counts:
+            counts[mentions[idx]["name"]] += 1
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    if ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+    if not ranked or ranked[0][1] < 3 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
         return None
     return first[ranked[0][0]], "coref"
 
