@@ -218,9 +218,10 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
     if p is None:
         return None
     up, down = p
-    if redirect and up and up[-1].dep_ == "relcl" and all(d.dep_ in _COORD or d.dep_ in ("compound", "flat") for d in down):
-        # "Google, Meta and Anthropic, which is backed by Amazon": the parser hangs the
-        # clause on the list's head, but it describes the name right before it
+    if redirect and up and up[-1].dep_ in ("relcl", "appos", "acl") and all(d.dep_ in _COORD or d.dep_ in ("compound", "flat") for d in down):
+        # "Google, Meta and Anthropic, which is backed by Amazon" / "Nvidia and Salesforce
+        # Ventures, the investment arm of Salesforce": the parser hangs the clause on the
+        # list's head, but it describes the name right before it
         anchor = up[-1].head
         before = [c for c in anchor.conjuncts if anchor.i < c.i < up[-1].left_edge.i]
         if before:
@@ -1373,6 +1374,8 @@ def _surface_possessor(doc, sent, m: dict, by_tok: dict, mentions=(), depth: int
                 got = _surface_possessor(doc, sent, prev, by_tok, mentions, depth=1)
                 return ("shared", got) if got else False
             return False
+        if t.text == "," and steps == 0 and doc[m["s"]:m["e"]].root.dep_ == "appos":
+            return None  # "Its chatbot, Le Chat": the noun it is apposed to has the owner
         if t.is_punct or t.lower_ in ("and", "or") or t.i in by_tok or t.pos_ in ("VERB", "AUX", "ADP"):
             return False if (t.i in by_tok or t.text in (",", ";") or t.lower_ in ("and", "or")) else None
         j -= 1
@@ -1383,8 +1386,16 @@ def _surface_possessor(doc, sent, m: dict, by_tok: dict, mentions=(), depth: int
 def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
     """Add develops(X, M) for "X's M" where M is a model or product ("OpenAI's GPT-4")."""
     by_tok = {h.i: (idx, src) for h, idx, src in sent_args}
+    in_mention = {i for mm in mentions if not mm.get("virtual") for i in range(mm["s"], mm["e"])}
     for h, idx, src in sent_args:
         m = mentions[idx]
+        if m["type"] == _ORG and m["src"] == "ner" and src != "coref":
+            root = doc[m["s"]:m["e"]].root
+            if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.lemma_.lower() in _PRODUCT_NOUNS \
+                    and any(c.dep_ == "poss" for c in root.head.children):
+                for other in mentions:
+                    if other["name"] == m["name"] and other["src"] == "ner":
+                        other["type"] = _PRD  # "whose Firefly models": NER said ORG
         if m["type"] not in (_MOD, _PRD) or src == "coref":
             continue
         surf = _surface_possessor(doc, sent, m, by_tok, mentions)
@@ -1398,8 +1409,11 @@ def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
             if own:
                 continue
             surf = surf[1]
-        nxt = doc[m["e"]] if m["e"] < sent.end else None
-        if nxt is not None and nxt.pos_ == "NOUN" and nxt.text.isalpha() and nxt.text.islower() \
+        nxt = doc[m["s"]:m["e"]].root
+        while nxt.dep_ in ("compound", "nmod", "amod") and nxt.head.pos_ in ("NOUN", "PROPN") \
+                and m["e"] <= nxt.head.i < sent.end and nxt.head.i not in in_mention:
+            nxt = nxt.head  # "its Lunar Lake laptop processors": the phrase's head noun decides
+        if nxt.i >= m["e"] and nxt.pos_ == "NOUN" and nxt.text.isalpha() and nxt.text.islower() \
                 and nxt.lemma_.lower() not in _PRODUCT_NOUNS:
             continue  # "Apple's ChatGPT integration": the possessor owns the integration
         if surf:
@@ -1423,6 +1437,8 @@ def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
             owner = owner.head  # "... and Vera Rubin systems": the possessor sits on the first conjunct
         # "Gemini, Google's most capable model": the possessor of an apposed noun
         holders = [owner, *(c for c in owner.children if c.dep_ == "appos" and c.pos_ == "NOUN")]
+        if owner.dep_ == "appos" and owner.head.pos_ == "NOUN" and owner.head.lemma_.lower() in _PRODUCT_NOUNS:
+            holders.append(owner.head)  # "Its chatbot, Le Chat"
         if owner.dep_ == "pobj" and (owner.head.lower_ in ("including", "like") or (
                 owner.head.lower_ == "as" and doc[owner.head.i - 1].lower_ == "such")) \
                 and owner.head.head.pos_ == "NOUN" and owner.head.head.lemma_.lower() in _PRODUCT_NOUNS:
