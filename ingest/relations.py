@@ -107,6 +107,7 @@ class Trigger:
     with_words: frozenset[str]
     without_words: frozenset[str]
     invert: bool
+    needs_funding_object: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
                     pair=frozenset(expand(e.get("pair"))),
                     with_words=words(e.get("with")), without_words=words(e.get("without")),
                     invert=bool(e.get("invert", False)),
+                    needs_funding_object=bool(e.get("needs_funding_object", False)),
                 )
                 by_lemma.setdefault((lemma, e["pos"]), []).append(trig)
     return Lexicon(by_lemma=by_lemma, support_verbs=frozenset(data.get("support_verbs", ())))
@@ -354,6 +356,9 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
     # h governs t: relative clause, participle, apposition, compound
     if not downs and len(ups) > 1 and ups[0] in ("^amod", "^acl", "^relcl") and all(u in ("^compound", "^appos") for u in ups[1:]):
         ups = ups[:1]  # "the Microsoft-backed startup OpenAI": the common noun names no one else
+    if is_verb and not downs and ups[-1] == "^relcl" and len(ups) > 1 and all(u in _CONTROL_UP for u in ups[:-1]) \
+            and not _has_subject(t) and any(c.lower_ in _WH and c.dep_ == "nsubj" for c in up_tokens[-1].children):
+        return "nsubj"  # "Ryan Blue, who created Iceberg while working at Netflix"
     if not downs and len(ups) == 2 and ups[0] in ("^attr", "^oprd") and ups[1] == "^relcl" \
             and t.pos_ in ("NOUN", "PROPN") and any(c.lower_ in _WH and c.dep_ == "nsubj" for c in up_tokens[1].children):
         return "sup_subj:" + up_tokens[1].lemma_  # "Microsoft, which was CoreWeave's largest customer"
@@ -664,6 +669,10 @@ def _confidence(weight: float, steps: int, src_a: str, src_b: str, hedge: bool) 
 
 
 def _trigger_matches(tok, trig: Trigger) -> bool:
+    if trig.needs_funding_object and not any(
+            c.dep_ in ("dobj", "nsubjpass") and (_funding_noun(c) or any(_funding_noun(g) for g in c.conjuncts))
+            for c in tok.children):
+        return False  # "took $13 billion from Microsoft", never "took market share from Intel"
     if trig.with_words:
         near = {c.lower_ for c in tok.children} | {c.lower_ for c in tok.lefts}
         if tok.i > 0:
@@ -1297,6 +1306,12 @@ def _round_participants(doc, sent, sent_args, mentions, out, ctx: dict) -> None:
                 continue  # "invested in AI": a field, not the round
         elif lem in ("join", "back") and objs and objs[0].lemma_.lower() in _ROUND_NOUNS:
             rounds = objs[:1]
+        elif lem == "join" and not objs and not any(c.dep_ in ("prep", "agent") for c in tok.children):
+            rounds = []  # "Nvidia, Samsung and IBM all joined", in a story about a round
+        elif lem in ("put", "pour", "plow", "plough") and any(_funding_noun(o) for o in objs) \
+                and not any(c.dep_ == "prep" and c.lower_ in ("into", "in") and any(g.dep_ == "pobj" for g in c.children)
+                            for c in tok.children):
+            rounds = []  # "Returning backers A and B put in more money"
         elif lem in _LEAD_VERBS and objs and objs[0].lemma_.lower() in _ROUND_NOUNS:
             rounds = objs[:1]
         elif lem in _LEAD_VERBS and tok.tag_ == "VBN" and tok.dep_ in ("acl", "relcl") \
@@ -1637,7 +1652,7 @@ def _title_before(doc, sent, start: int, arg_at: dict, mentions, lexicon: Lexico
 # the role's organization goes unsaid in the clause
 _ROLE_COPULAS = {"become", "be", "remain", "stay", "name", "appoint", "make", "elect", "tap", "install",
                  "promote", "confirm", "reinstate"}
-_ROLE_AS_VERBS = {"remove", "oust", "fire", "depose", "serve", "act", "return", "join", "step", "take", "continue", "remain", "stay", "name",
+_ROLE_AS_VERBS = {"resign", "quit", "retire", "step", "leave", "depart", "remove", "oust", "fire", "depose", "serve", "act", "return", "join", "step", "take", "continue", "remain", "stay", "name",
                   "appoint", "install", "tap", "hire", "come", "start", "elect", "promote", "confirm",
                   "reinstate", "rehire", "begin", "succeed", "replace", "bring", "settle"}
 _NAMING_VERBS = {"remove", "oust", "fire", "depose", "name", "appoint", "tap", "install", "make", "elect", "promote", "confirm", "reinstate",

@@ -172,6 +172,21 @@ FOUND = [
      ('Sridhar Ramaswamy', 'leads', 'Snowflake')),
     ('Anthropic is fighting a lawsuit brought by Universal Music Group.',
      ('Universal Music Group', 'sues', 'Anthropic')),
+    # money taken or lined up from an investor; investors of a round that name no company
+    ("Anthropic has lined up as much as $4 billion from Amazon.", ("Amazon", "investsIn", "Anthropic")),
+    ("Mistral AI has raised $600 million. Nvidia, Samsung and IBM all joined.", ("IBM", "investsIn", "Mistral AI")),
+    ("Stability AI raised $80 million. Returning backers Lightspeed Venture Partners and Coatue put in more money.",
+     ("Coatue", "investsIn", "Stability AI")),
+    # earlier employers: a clause inside a relative clause, years spent, leaving for
+    ("Ryan Blue, who created the Iceberg format while working at Netflix, joined Databricks.",
+     ("Ryan Blue", "worksFor", "Netflix")),
+    ("Arthur Mensch spent nearly three years at Google DeepMind.", ("Arthur Mensch", "worksFor", "Google DeepMind")),
+    ("Pat Gelsinger left in 2009 for EMC.", ("Pat Gelsinger", "worksFor", "EMC")),
+    # an apposition after a list; a product apposed to an owned noun; a possessed NER name
+    ("Nvidia and Salesforce Ventures, the investment arm of Salesforce, joined.",
+     ("Salesforce Ventures", "subsidiaryOf", "Salesforce")),
+    ("Mistral AI grew fast. Its chatbot, Le Chat, has millions of users.", ("Mistral AI", "develops", "Le Chat")),
+    ("Adobe, whose Firefly models are trained on licensed images, disagreed.", ("Adobe", "develops", "Firefly")),
 ]
 
 
@@ -245,6 +260,13 @@ ABSENT = [
      ('Amazon', 'investsIn', 'Google')),
     ('Reddit sued Anthropic, accusing the Claude maker of scraping its site.',
      ('Reddit', 'disputesWith', 'Anthropic')),
+    # taking something other than money from a company is not an investment
+    ("Intel took market share from AMD.", ("AMD", "investsIn", "Intel")),
+    # co-leaders of a round are co-investors, not partners
+    ("Databricks raised $10 billion. Andreessen Horowitz, DST Global and GIC co-led the deal.",
+     ("Andreessen Horowitz", "partnersWith", "DST Global")),
+    # the apposition describes the last list member only
+    ("Nvidia and Salesforce Ventures, the investment arm of Salesforce, joined.", ("Nvidia", "subsidiaryOf", "Salesforce")),
 ]
 
 
