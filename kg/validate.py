@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 import rdflib
+import rdflib.collection
 from rdflib.namespace import SH
 
 from kg.namespaces import ONTOLOGY, RDF
@@ -69,30 +70,95 @@ def _short(iri: str | None) -> str:
     return iri
 
 
-@lru_cache(maxsize=1)
-def _split_shapes() -> tuple[rdflib.Graph, tuple[tuple[str, str, str], ...]]:
-    """Return the shapes without SPARQL constraints, and those constraints apart.
+def _class_alternatives(shapes: rdflib.Graph, node) -> list[str] | None:
+    """Return the classes of ``sh:class C`` or ``sh:or ([sh:class C1] ...)`` on a shape, else None."""
+    direct = list(shapes.objects(node, SH["class"]))
+    if len(direct) == 1 and shapes.value(node, SH["or"]) is None:
+        return [str(direct[0])]
+    if direct:
+        return None
+    alternatives = shapes.value(node, SH["or"])
+    if alternatives is None:
+        return None
+    out = []
+    for item in rdflib.collection.Collection(shapes, alternatives):
+        if set(shapes.predicates(item)) != {SH["class"]}:
+            return None
+        out.append(str(shapes.value(item, SH["class"])))
+    return out
 
-    pyshacl evaluates SPARQL constraints through rdflib's engine, which costs seconds on a
-    batch; we run each one once, for all its focus nodes, in pyoxigraph. Each entry:
-    (focus selector as a SPARQL group, SELECT text, message).
+
+def _focus_pattern(shapes: rdflib.Graph, shape) -> str | None:
+    """Return a SPARQL pattern binding ?this to a node shape's targets, if it has one kind."""
+    targets = [(SH.targetClass, "?this a <{}> ."), (SH.targetSubjectsOf, "?this <{}> [] ."),
+               (SH.targetObjectsOf, "[] <{}> ?this .")]
+    found = [(fmt, t) for pred, fmt in targets for t in shapes.objects(shape, pred)]
+    if len(found) != 1 or any(True for _ in shapes.objects(shape, SH.targetNode)):
+        return None
+    fmt, target = found[0]
+    return fmt.format(target)
+
+
+@lru_cache(maxsize=1)
+def _split_shapes() -> tuple[rdflib.Graph, tuple[tuple[str, str, str | None], ...]]:
+    """Return the shapes left to pyshacl, and the constraints we run in pyoxigraph.
+
+    pyshacl evaluates SPARQL constraints through rdflib's engine, and class constraints
+    (``sh:class``, ``sh:or`` of classes) node by node, building a result for every
+    failed alternative: together seconds per batch. We run each such constraint once,
+    for all its focus nodes, as one SPARQL query in pyoxigraph. The class checks mean
+    what SHACL means with inference off: the value has ``rdf:type`` one of the classes
+    (the data graph holds no ``rdfs:subClassOf``). Each entry: (query selecting ?this and
+    optionally ?value, message, result path or None).
     """
     from ontology import load_shapes
 
     shapes = load_shapes()
     core = rdflib.Graph()
-    sparql_links = set(shapes.triples((None, SH.sparql, None)))
-    for t in shapes:
-        if t not in sparql_links:
-            core.add(t)
+    drop = set(shapes.triples((None, SH.sparql, None)))
     constraints = []
-    for shape, _, constraint in sparql_links:
-        select = str(shapes.value(constraint, SH.select))
+    for shape, _, constraint in sorted(drop):
+        select = str(shapes.value(constraint, SH.select)).replace("$this", "?this")
         message = str(shapes.value(constraint, SH.message) or "SPARQL constraint violated")
-        for target in shapes.objects(shape, SH.targetClass):
-            constraints.append((f"?this a <{target}> .", select, message))
-        for node in shapes.objects(shape, SH.targetNode):
-            constraints.append((f"VALUES ?this {{ <{node}> }}", select, message))
+        focuses = [f"?this a <{t}> ." for t in shapes.objects(shape, SH.targetClass)]
+        focuses += [f"VALUES ?this {{ <{n}> }}" for n in shapes.objects(shape, SH.targetNode)]
+        for focus in focuses:
+            constraints.append((f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {{ {select} }} }}", message, None))
+
+    def values(classes):
+        return " ".join(f"<{c}>" for c in classes)
+
+    converted_props: dict = {}
+    for shape in set(shapes.subjects(rdflib.RDF.type, SH.NodeShape)):
+        focus = _focus_pattern(shapes, shape)
+        if focus is None:
+            continue
+        classes = _class_alternatives(shapes, shape)
+        if classes is not None:
+            message = str(shapes.value(shape, SH.message) or "class constraint violated")
+            constraints.append((
+                f"SELECT DISTINCT ?this (?this AS ?value) WHERE {{ {focus} "
+                f"FILTER NOT EXISTS {{ ?this a ?c . VALUES ?c {{ {values(classes)} }} }} }}",
+                message, None))
+            drop |= set(shapes.triples((shape, SH["class"], None))) | set(shapes.triples((shape, SH["or"], None)))
+        for prop in shapes.objects(shape, SH.property):
+            path = shapes.value(prop, SH.path)
+            classes = _class_alternatives(shapes, prop)
+            if not isinstance(path, rdflib.URIRef) or classes is None:
+                converted_props[prop] = False
+                continue
+            message = str(shapes.value(prop, SH.message) or "class constraint violated")
+            constraints.append((
+                f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this <{path}> ?value . "
+                f"FILTER NOT EXISTS {{ ?value a ?c . VALUES ?c {{ {values(classes)} }} }} }}",
+                message, str(path)))
+            converted_props.setdefault(prop, True)
+    for prop, ok in converted_props.items():
+        if ok:
+            drop |= set(shapes.triples((prop, SH["class"], None))) | set(shapes.triples((prop, SH["or"], None)))
+    for t in shapes:
+        if t not in drop:
+            core.add(t)
     return core, tuple(constraints)
 
 
@@ -103,15 +169,20 @@ def _sparql_violations(triples: list[ox.Triple]) -> list[Violation]:
     mem = ox.Store()
     mem.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     out = []
-    for focus, select, message in constraints:
-        inner = select.replace("$this", "?this")
-        q = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {{ {inner} }} }}"
-        for row in mem.query(q):
-            value = row["value"]
-            out.append(Violation(focus=row["this"].value, path=None,
+    for query, message, path in constraints:
+        for row in mem.query(query):
+            value = _get(row, "value")
+            out.append(Violation(focus=row["this"].value, path=path,
                                  value=None if value is None else value.value,
                                  message=message, severity="Violation"))
     return out
+
+
+def _get(row, name: str):
+    try:
+        return row[name]
+    except (KeyError, IndexError):
+        return None
 
 
 def validate_triples(triples: Iterable[ox.Triple]) -> ValidationReport:
