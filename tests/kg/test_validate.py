@@ -82,3 +82,24 @@ def test_validate_store_and_cli_exit_codes(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1
     assert "Violation: ent:openai: leads: subject must be a Person" in bad.stdout
+
+
+def test_class_constraints_report_focus_path_and_value():
+    # the class checks run as SPARQL in pyoxigraph; their results read like pyshacl's
+    from kg.validate import validate_triples
+
+    quads = quads_for(rel(MS, "investsIn", OA), rel(ALTMAN, "leads", OA))
+    triples = [q.triple for q in quads]
+    ms = ox.NamedNode("https://w3id.org/aikg/entity/microsoft")
+    oa = ox.NamedNode("https://w3id.org/aikg/entity/openai")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    # Microsoft retyped as a Product: wrong subject of investsIn; a literal object of investsIn
+    triples = [t for t in triples if not (t.subject == ms and t.predicate == rdf_type)]
+    triples.append(ox.Triple(ms, rdf_type, ox.NamedNode(AIKG + "Product")))
+    triples.append(ox.Triple(oa, ox.NamedNode(AIKG + "investsIn"), ox.Literal("not an entity")))
+    report = validate_triples(triples)
+    found = {(v.focus.rsplit("/", 1)[-1], v.path and v.path.rsplit("#", 1)[-1], v.value and v.value.rsplit("/", 1)[-1])
+             for v in report.violations}
+    assert ("microsoft", None, "microsoft") in found  # node-level: the value is the focus node
+    assert ("openai", "investsIn", "not an entity") in found  # property-level: path and value
+    assert not report.conforms
