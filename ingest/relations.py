@@ -220,6 +220,13 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
     if p is None:
         return None
     up, down = p
+    k = 0
+    while k + 2 < len(up):
+        if up[k].dep_ == "pobj" and up[k + 1].dep_ == "prep" and up[k + 1].lower_ == "of" \
+                and up[k + 2].lower_ in _PARTITIVES and up[k + 1].head.i == up[k + 2].i:
+            up = up[:k] + up[k + 2:]  # "one of Stability's closest rivals": the rivals' role
+            break
+        k += 1
     if redirect and up and up[-1].dep_ in ("relcl", "appos", "acl") and all(d.dep_ in _COORD or d.dep_ in ("compound", "flat") for d in down):
         # "Google, Meta and Anthropic, which is backed by Amazon" / "Nvidia and Salesforce
         # Ventures, the investment arm of Salesforce": the parser hangs the clause on the
@@ -318,6 +325,7 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
     return label, steps
 
 
+_PARTITIVES = {"one", "two", "three", "some", "several", "each", "any", "many", "all", "both", "most"}
 _PARTS = {"billion", "million", "rest", "most", "part", "majority", "remainder", "portion", "assets",
           "asset", "bulk", "share", "shares", "stake", "all", "much", "some", "half", "parts"}
 
@@ -424,6 +432,9 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
     # "counts OpenAI and Meta among its customers"
     if ups == ["^pobj", "^prep:among"] and downs == ["dobj"]:
         return "incl_obj"
+    # "puts Salesforce in direct competition with Microsoft"
+    if ups == ["^pobj", "^prep:in"] and downs == ["dobj"] and up_tokens[-1].head.lemma_ in ("put", "place", "bring", "pit"):
+        return "oprd_obj"
     # "with Nvidia and Salesforce among the other backers": the phrase's head holds the role
     if ups == ["^pobj", "^prep:among"] and not downs:
         return "appos"
@@ -1545,13 +1556,12 @@ def _title_relations(doc, sent, sent_args, mentions, lexicon: Lexicon, out: dict
 def _salient_org(doc, mentions, coref, before: int) -> tuple[int, str] | None:
     """Return the organization a bare title ("Chief Executive Jane Doe said") belongs to.
 
-    In order: the subject of the previous sentence, if an organization; the one
-    organization named since the previous sentence began; else the story's clear topic
-    (at least three mentions, names or resolved pronouns, and twice any other's).
+    In order: the one organization its sentence names before it; the organization that
+    is its sentence's subject; else the story's clear topic (at least three mentions,
+    names or resolved pronouns, and twice any other's). The sentence before is no
+    guide: it is as often about investors or rivals as about the company.
     """
     sent = doc[before].sent
-    prev = doc[sent.start - 1].sent if sent.start > 0 else None
-    lo = prev.start if prev is not None else sent.start
     usable = [(idx, m) for idx, m in enumerate(mentions) if m["type"] == _ORG and not m.get("virtual")
               and not m.get("fallback") and not m["agency"]]
     here = {m["name"]: idx for idx, m in usable if sent.start <= m["s"] < before}
@@ -1565,20 +1575,6 @@ def _salient_org(doc, mentions, coref, before: int) -> tuple[int, str] | None:
             return idx, "coref"  # "Figure AI is ending its deal with OpenAI, founder X said"
     if here:
         return None
-    if prev is not None:
-        for idx, m in usable:
-            root = doc[m["s"]:m["e"]].root
-            if prev.start <= m["s"] < prev.end and root.dep_ in ("nsubj", "nsubjpass") and root.head.i == prev.root.i:
-                return idx, "coref"
-        for t_i, idx in coref:
-            if prev.start <= t_i < prev.end and mentions[idx]["type"] == _ORG and doc[t_i].dep_ in ("nsubj", "nsubjpass") \
-                    and doc[t_i].head.i == prev.root.i:
-                return idx, "coref"
-    near = {m["name"]: idx for idx, m in usable if lo <= m["s"] < before}
-    near.update({mentions[idx]["name"]: idx for t_i, idx in coref
-                 if lo <= t_i < before and mentions[idx]["type"] == _ORG})
-    if len(near) == 1:
-        return next(iter(near.values())), "coref"
     counts: dict[str, int] = {}
     first: dict[str, int] = {}
     for idx, m in usable:
