@@ -187,6 +187,14 @@ FOUND = [
      ("Salesforce Ventures", "subsidiaryOf", "Salesforce")),
     ("Mistral AI grew fast. Its chatbot, Le Chat, has millions of users.", ("Mistral AI", "develops", "Le Chat")),
     ("Adobe, whose Firefly models are trained on licensed images, disagreed.", ("Adobe", "develops", "Firefly")),
+    # partitives, competition, snapping up, the helm, launching a company, teaming with
+    ("Runway, the New York startup that is now one of Stability AI's closest rivals, raised money.",
+     ("Runway", "competesWith", "Stability AI")),
+    ("The deal puts Salesforce in direct competition with Microsoft.", ("Salesforce", "competesWith", "Microsoft")),
+    ("Microsoft snapped up Inflection AI last year.", ("Microsoft", "acquires", "Inflection AI")),
+    ("Satya Nadella took the helm at Microsoft in 2014.", ("Satya Nadella", "leads", "Microsoft")),
+    ("Sam Altman launched OpenAI in 2015 with Elon Musk.", ("Sam Altman", "founded", "OpenAI")),
+    ("Samsung teamed with Google on the phones.", ("Samsung Electronics", "partnersWith", "Google")),
 ]
 
 
