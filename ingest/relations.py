@@ -1242,6 +1242,24 @@ def _round_owner(rnd, by_tok) -> tuple[int, str] | None:
     return None
 
 
+def _add_investor(out, mentions, sent, tok, investor, target, weight: float, steps: int) -> None:
+    """Keep investsIn(investor, target) from trigger ``tok`` unless the pair cannot hold it."""
+    idx, src = investor
+    if target is None or idx == target[0]:
+        return
+    m, t = mentions[idx], mentions[target[0]]
+    if m["type"] not in (_ORG, _PER) or m.get("fallback") or m["agency"] or m["name"] == t["name"] \
+            or t["type"] != _ORG:
+        return
+    hedge = hedged(tok)
+    _keep(out, {
+        "s": idx, "o": target[0], "p": "investsIn",
+        "c": _confidence(weight, steps, src, target[1], hedge), "h": hedge,
+        "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
+        "trigger": tok.text,
+    })
+
+
 def _round_participants(doc, sent, sent_args, mentions, out, ctx: dict) -> None:
     """Add investsIn for investors of a round whose sentence names no company.
 
@@ -1292,16 +1310,7 @@ def _round_participants(doc, sent, sent_args, mentions, out, ctx: dict) -> None:
             tgt = target
             if mentions[idx]["name"] == mentions[tgt[0]]["name"]:
                 tgt = raiser or earlier_raiser()  # "A is an investor": A is the sentence's subject
-            if tgt is None or idx == tgt[0] or mentions[idx]["type"] not in (_ORG, _PER) or mentions[idx].get("fallback") \
-                    or mentions[idx]["agency"] or mentions[idx]["name"] == mentions[tgt[0]]["name"]:
-                continue
-            hedge = hedged(tok)
-            _keep(out, {
-                "s": idx, "o": tgt[0], "p": "investsIn",
-                "c": _confidence(0.65, a[1] + 1, src, tgt[1], hedge), "h": hedge,
-                "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
-                "trigger": tok.text,
-            })
+            _add_investor(out, mentions, sent, tok, (idx, src), tgt, 0.65, a[1] + 1)
     for tok in sent:
         lem = tok.lemma_.lower()
         if tok.pos_ not in ("VERB", "AUX"):
@@ -1348,17 +1357,8 @@ def _round_participants(doc, sent, sent_args, mentions, out, ctx: dict) -> None:
             if a is None and arms_ok == ("nsubj",) and tok.dep_ in ("pcomp", "advcl") and h.i < tok.i and \
                     any(c.dep_ == "prep" and c.lower_ == "with" and c.i < h.i for c in [tok.head, *tok.head.children]):
                 a = ("nsubj", 2)  # "with Cisco, AMD and Fujitsu also taking part": the parser splits the list
-            if a is None or a[0] not in arms_ok or a[1] > 3 or idx == target[0] \
-                    or mentions[idx]["type"] not in (_ORG, _PER) or mentions[idx]["name"] == mentions[target[0]]["name"] \
-                    or mentions[idx].get("fallback") or mentions[idx]["agency"]:
-                continue
-            hedge = hedged(tok)
-            _keep(out, {
-                "s": idx, "o": target[0], "p": "investsIn",
-                "c": _confidence(0.7, a[1] + 1, src, target[1], hedge), "h": hedge,
-                "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
-                "trigger": tok.text,
-            })
+            if a is not None and a[0] in arms_ok and a[1] <= 3:
+                _add_investor(out, mentions, sent, tok, (idx, src), target, 0.7, a[1] + 1)
 
 
 # Nouns that name what a product or model is ("OpenAI's GPT-4o model"), as opposed to
