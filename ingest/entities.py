@@ -46,6 +46,13 @@ _NOT_ENTITIES = {
     "covid", "covid 19", "series a", "series b", "series c", "series d", "series e",
     "bot", "bots", "pro", "plus", "max", "mini", "ultra", "turbo", "copyright",
     "board of directors", "executive board", "board of trustees", "scientific",
+    # page furniture and finance words NER takes for names
+    "ipo", "analysis", "compute", "related", "read more", "editing", "reporting", "opinion",
+    "exclusive", "update", "breaking", "newsletter", "subscribe",
+    # places the small model often tags as organizations
+    "uae", "abu dhabi", "dubai", "saudi arabia", "china", "beijing", "shanghai", "washington",
+    "taiwan", "brussels", "paris", "london", "tokyo", "seoul", "europe", "asia", "india",
+    "japan", "korea", "south korea", "emirati", "silicon valley",
 }
 # News agencies: real organizations, but in articles they are sources, so coreference
 # never resolves "the company" to them.
