@@ -473,7 +473,7 @@ def _share_surnames(doc, mentions: list[dict], gaz: Gazetteer) -> None:
 
 
 # Last words that make "<known company> <words>" an organization of its own
-_ORG_TAILS = {"investments", "ventures", "capital", "partners", "fund", "funds", "foundation", "research",
+_ORG_TAILS = {"investments", "ventures", "capital", "partners", "fund", "funds", "foundation", "research", "foundry",
               "securities", "bank", "asset", "management", "labs", "studios", "institute"}
 # Words that continue a model or product name ("Snapdragon X Elite", "Ernie Speed")
 _VARIANT_STOP = {"ceo", "cto", "cfo", "coo", "chief", "president", "chairman", "founder", "inc", "corp",

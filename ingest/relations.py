@@ -249,8 +249,8 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
     if is_noun and not up and len(down) > 1 and down[0].dep_ == "conj" and down[0].pos_ == "NOUN" \
             and not _has_det(down[0]) and down[1].dep_ == "prep":
         down = down[1:]
-    if len(down) > 1 and down[-1].dep_ in ("compound", "nmod") and down[-2].pos_ == "NOUN" \
-            and down[-2].dep_ not in ("compound", "appos"):
+    if len(down) > 1 and (down[-1].dep_ in ("compound", "nmod") or (down[-1].dep_ == "amod" and down[-1].pos_ == "PROPN")) \
+            and down[-2].pos_ == "NOUN" and down[-2].dep_ not in ("compound", "appos"):
         # "use AWS Trainium chips": the name classifies the noun that fills the slot
         down = down[:-1]
     if not up and down and down[0].dep_ == "prep" and down[0].i > t.i and any(
