@@ -325,6 +325,9 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
     return label, steps
 
 
+# Passive verbs that pass their subject on to an infinitive as its doer ("is expected to join")
+_RAISING = {"expect", "set", "poise", "slate", "schedule", "say", "report", "believe", "think", "understand",
+            "rumor", "rumour", "tip", "anticipate", "project", "due", "suppose", "plan"}
 _PARTITIVES = {"one", "two", "three", "some", "several", "each", "any", "many", "all", "both", "most"}
 _PARTS = {"billion", "million", "rest", "most", "part", "majority", "remainder", "portion", "assets",
           "asset", "bulk", "share", "shares", "stake", "all", "much", "some", "half", "parts"}
@@ -408,6 +411,8 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             # "agreed to be bought by IBM": a passive infinitive passes on its patient
             return "nsubjpass" if any(c.dep_ == "auxpass" for c in t.children) else "nsubj"
         if k == len(ups) and k > 0 and downs == ["nsubjpass"] and not _has_subject(t):
+            if up_tokens[-1].head.lemma_ in _RAISING and not any(c.dep_ == "auxpass" for c in t.children):
+                return "nsubj"  # "X is expected to join Y": X does the joining
             return "nsubjpass" if up_tokens[-1].tag_ == "VBN" else None
         return None
     # noun trigger reached from a support verb's subject
