@@ -196,7 +196,7 @@ FOUND = [
     ("Sam Altman launched OpenAI in 2015 with Elon Musk.", ("Sam Altman", "founded", "OpenAI")),
     ("Samsung teamed with Google on the phones.", ("Samsung Electronics", "partnersWith", "Google")),
     # a raising verb passes its subject on; a proper name tagged as an adjective
-    ("The MosaicML team, including co-founder Naveen Rao, is expected to join Databricks.",
+    ("The MosaicML team, including co-founder Naveen Rao, is set to join Databricks.",
      ("Naveen Rao", "worksFor", "Databricks")),
     ("Yann LeCun, who founded Meta's FAIR research lab, will leave.", ("Yann LeCun", "founded", "FAIR")),
 ]
