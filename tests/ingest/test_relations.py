@@ -199,6 +199,9 @@ FOUND = [
     ("The MosaicML team, including co-founder Naveen Rao, is set to join Databricks.",
      ("Naveen Rao", "worksFor", "Databricks")),
     ("Yann LeCun, who founded Meta's FAIR research lab, will leave.", ("Yann LeCun", "founded", "FAIR")),
+    ("John Schulman, who moved to Anthropic last year, joined as chief scientist.",
+     ("John Schulman", "worksFor", "Anthropic")),
+    ("Microsoft hired Mustafa Suleyman for Microsoft AI.", ("Mustafa Suleyman", "worksFor", "Microsoft AI")),
 ]
 
 
