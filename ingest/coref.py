@@ -66,6 +66,9 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list[int]]:
             type_ = _PRONOUNS[low]
             if low == "her" and tok.tag_ == "PRP":
                 type_ = "Person"
+        elif tok.pos_ == "NOUN" and tok.dep_ != "compound" and not _is_definite(tok) \
+                and any(c.dep_ == "poss" for c in tok.children):
+            target = _descriptor_entry(tok, gaz)  # "OpenAI's chatbot": a descriptor with its owner
         elif tok.pos_ == "NOUN" and tok.dep_ != "compound" and _is_definite(tok):
             target = _descriptor_entry(tok, gaz)
             if target is None and tok.lower_ in _DESCRIPTION_NOUNS and not _has_entity_inside(tok, in_mention) \
@@ -149,7 +152,7 @@ def _descriptor_entry(tok, gaz: Gazetteer):
             entry = gaz.descriptors.get(name_key(text))
             if entry is not None:
                 return entry
-    left = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
+    left = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod", "poss")]
     if not left:
         return None
     start = min(c.left_edge.i for c in left)

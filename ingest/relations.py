@@ -1427,6 +1427,17 @@ def _possessive_develops(doc, sent, sent_args, mentions, out) -> None:
                 for other in mentions:
                     if other["name"] == m["name"] and other["src"] == "ner":
                         other["type"] = _PRD  # "whose Firefly models": NER said ORG
+        if m["type"] in (_MOD, _PRD) and src == "coref" and h.pos_ == "NOUN":
+            # "OpenAI's chatbot", resolved to ChatGPT: the possessor made it
+            for c in h.children:
+                hit = by_tok.get(c.i) if c.dep_ == "poss" else None
+                if hit is not None and mentions[hit[0]]["type"] == _ORG and mentions[hit[0]]["name"] != m["name"]:
+                    _keep(out, {
+                        "s": hit[0], "o": idx, "p": "develops",
+                        "c": _confidence(0.7, 2, hit[1], src, False), "h": False,
+                        "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
+                        "trigger": "'s",
+                    })
         if m["type"] not in (_MOD, _PRD) or src == "coref":
             continue
         surf = _surface_possessor(doc, sent, m, by_tok, mentions)

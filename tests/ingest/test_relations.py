@@ -202,6 +202,9 @@ FOUND = [
     ("John Schulman, who moved to Anthropic last year, joined as chief scientist.",
      ("John Schulman", "worksFor", "Anthropic")),
     ("Microsoft hired Mustafa Suleyman for Microsoft AI.", ("Mustafa Suleyman", "worksFor", "Microsoft AI")),
+    # a possessive descriptor names the product and its maker
+    ("Siri will pass the question to OpenAI's chatbot, which is powered by GPT-4o.", ("ChatGPT", "uses", "GPT-4o")),
+    ("Siri will pass the question to OpenAI's chatbot, which is powered by GPT-4o.", ("OpenAI", "develops", "ChatGPT")),
 ]
 
 
