@@ -16,8 +16,9 @@ from fastapi_offline import FastAPIOffline
 
 from api import errors
 from api.settings import Settings
-from api.sparql import QueryRunner
-from kg.store import open_store
+from api.sparql import IsolatedRunner, QueryRunner
+from kg.isolation import EngineLimits, IsolatedStore, QueryPool
+from kg.store import LocalStore, open_store
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +46,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.store, token=settings.token_value())
+        if isinstance(store, LocalStore):
+            # Untrusted queries run in engine processes over snapshots (kg.isolation).
+            pool = QueryPool(store, workers=settings.query_workers, limits=EngineLimits(
+                timeout=settings.query_timeout, max_rows=settings.max_rows,
+                max_bytes=settings.max_response_bytes, memory_mb=settings.query_memory_mb))
+            store = IsolatedStore(store, pool, limits=settings.query_limits())
+            app.state.runner = IsolatedRunner(
+                pool, buffer_bytes=settings.stream_buffer_bytes, send_timeout=settings.send_timeout,
+                max_streams_per_client=settings.max_streams_per_client, limits=settings.query_limits(),
+                allow_remote=settings.remote_hosts())
+        else:
+            app.state.runner = QueryRunner(
+                store, workers=settings.query_workers, timeout=settings.query_timeout,
+                max_abandoned=settings.max_abandoned_queries,
+                max_rows=settings.max_rows, buffer_bytes=settings.stream_buffer_bytes,
+                limits=settings.query_limits(), allow_remote=settings.remote_hosts(),
+            )
         app.state.store = store
-        app.state.runner = QueryRunner(
-            store, workers=settings.query_workers, timeout=settings.query_timeout,
-            max_abandoned=settings.max_abandoned_queries,
-            max_rows=settings.max_rows, buffer_bytes=settings.stream_buffer_bytes,
-        )
         log.info("serving store %s", store.location)
         try:
             yield

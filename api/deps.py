@@ -80,6 +80,9 @@ TokenDep = Depends(require_token)
 def note_write(request: Request) -> None:
     """Record that the store changed, so cached projections are rebuilt."""
     request.app.state.generation += 1
+    pool = getattr(request.app.state.store, "pool", None)
+    if pool is not None:
+        pool.note_write()
 
 
 def projection(request: Request, store: Store, **filters):
@@ -99,7 +102,7 @@ def projection(request: Request, store: Store, **filters):
 
     state = request.app.state
     active = {k: v for k, v in filters.items() if v is not None}
-    if active or not isinstance(store, LocalStore):
+    if active or not isinstance(getattr(store, "live", store), LocalStore):
         return to_networkx(store, **active)
     with state.graph_lock:
         cached = state.graph_cache

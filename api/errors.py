@@ -15,14 +15,16 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.sparql import NotAcceptableError
+from api.sparql import NotAcceptableError, TooManyStreamsError, UnknownFormatError
 from kg.errors import (
     AikgError,
     NotFoundError,
+    QueryCrashedError,
     QuerySyntaxError,
     QueryTimeoutError,
     RDFParseError,
     ReaderError,
+    RemoteAccessError,
     RemoteStoreError,
     ResultTooLargeError,
     ShapeViolationError,
@@ -38,6 +40,8 @@ PROTOCOL_PATHS = frozenset({"/sparql", "/update"})
 # Most specific first: the first class the error is an instance of decides.
 STATUS: list[tuple[type[Exception], int]] = [
     (QuerySyntaxError, 400),
+    (RemoteAccessError, 400),
+    (QueryCrashedError, 500),
     (QueryTimeoutError, 503),
     (ResultTooLargeError, 400),
     (NotFoundError, 404),
@@ -78,6 +82,14 @@ async def _not_acceptable(request: Request, exc: Exception) -> Response:
     return _reply(request, 406, str(exc))
 
 
+async def _unknown_format(request: Request, exc: Exception) -> Response:
+    return _reply(request, 400, str(exc))
+
+
+async def _too_many_streams(request: Request, exc: Exception) -> Response:
+    return _reply(request, 429, str(exc), {"Retry-After": "5"})
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if request.url.path in PROTOCOL_PATHS:
@@ -89,6 +101,8 @@ def install(app: FastAPI) -> None:
     """Register the handlers on an app."""
     app.add_exception_handler(AikgError, _aikg_error)
     app.add_exception_handler(NotAcceptableError, _not_acceptable)
+    app.add_exception_handler(UnknownFormatError, _unknown_format)
+    app.add_exception_handler(TooManyStreamsError, _too_many_streams)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(HTTPException, _http_error)
 

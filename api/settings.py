@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     max_rows: int = Field(100_000, ge=0, description="Rows (or triples) a /sparql result may have; 0: no cap.")
     max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Largest request body accepted (413 above).")
     batch_size: int = Field(32, ge=1, description="Articles per transaction on POST /articles.")
-    query_workers: int = Field(4, ge=1, le=64, description="Threads evaluating SPARQL queries at once.")
+    query_workers: int = Field(4, ge=1, le=64, description="Engine processes evaluating SPARQL queries at once.")
     max_abandoned_queries: int = Field(
         16, ge=0, le=256,
         description="Queries answered 503 but still computing (a blocking operator) that get a replacement "
@@ -48,8 +48,26 @@ class Settings(BaseSettings):
     )
     stream_buffer_bytes: int = Field(
         256 * 1024, ge=0,
-        description="Result bytes held before the response starts; errors before that get a status code.",
+        description="Results up to this size are sent as one body; larger ones are streamed from their spool.",
     )
+    max_query_bytes: int = Field(512 * 1024, gt=0, description="Largest SPARQL query or update text (400 above).")
+    max_triple_patterns: int = Field(1000, gt=0, description="Triple patterns a query may hold (400 above).")
+    max_nesting: int = Field(200, gt=0, description="Bracket nesting depth a query may reach (400 above).")
+    max_values_rows: int = Field(10_000, gt=0, description="Rows the VALUES blocks of a query may hold (400 above).")
+    max_response_bytes: int = Field(
+        256 * 1024 * 1024, gt=0, description="Bytes one SPARQL result may have (400 above); bounds one huge literal too.")
+    query_memory_mb: int = Field(
+        2048, ge=256, description="Address space of each query engine process, MB; a query past it fails alone.")
+    send_timeout: float = Field(
+        10.0, gt=0, description="Seconds a client may take to accept the next chunk of a large result.")
+    max_streams_per_client: int = Field(
+        4, ge=1, description="Large results one client address may have in flight (429 above).")
+    allow_remote: str = Field(
+        "", description="Comma-separated hosts (host or host:port) that SERVICE and LOAD may reach; "
+                        "empty: no outbound requests.")
+    remote_timeout: float = Field(10.0, gt=0, description="Seconds a LOAD of an allowed URL may take.")
+    remote_max_bytes: int = Field(
+        50 * 1024 * 1024, gt=0, description="Largest document a LOAD of an allowed URL may fetch.")
 
     @field_validator("token")
     @classmethod
@@ -66,6 +84,17 @@ class Settings(BaseSettings):
                 "Set AIKG_TOKEN (writes need it), or set AIKG_ALLOW_PUBLIC=1 to serve read-only to everyone"
             )
         return self
+
+    def remote_hosts(self) -> tuple[str, ...]:
+        """Return the hosts SERVICE and LOAD may reach."""
+        return tuple(h.strip() for h in self.allow_remote.split(",") if h.strip())
+
+    def query_limits(self):
+        """Return the static limits on SPARQL text (:class:`kg.limits.QueryLimits`)."""
+        from kg.limits import QueryLimits
+
+        return QueryLimits(max_bytes=self.max_query_bytes, max_triple_patterns=self.max_triple_patterns,
+                           max_depth=self.max_nesting, max_values_rows=self.max_values_rows)
 
     def token_value(self) -> str | None:
         """Return the token as plain text (for comparing, never for logging)."""

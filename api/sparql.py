@@ -29,8 +29,9 @@ import queue
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import IO
 
 import pyoxigraph as ox
 from starlette.responses import Response, StreamingResponse
@@ -87,6 +88,7 @@ GRAPH_FORMAT_NAMES: dict[str, str] = {
     "ntriples": "application/n-triples", "nt": "application/n-triples",
     "jsonld": "application/ld+json", "json-ld": "application/ld+json", "json": "application/ld+json",
     "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml", "xml": "application/rdf+xml",
+    "nquads": "application/n-quads", "nq": "application/n-quads", "trig": "application/trig",
 }
 _RESULTS_ORDER = ["application/sparql-results+json", "application/sparql-results+xml",
                   "text/csv", "text/tab-separated-values", "application/json", "application/xml", "text/xml"]
@@ -177,7 +179,16 @@ def choose_format(result: object, accept: str | None, format_names: Sequence[str
     Raises:
         NotAcceptableError: the client accepts none of the formats this result has.
     """
-    graph = not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean))
+    return choose_media(not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)), accept, format_names)
+
+
+def choose_media(graph: bool, accept: str | None, format_names: Sequence[str] = ()
+                 ) -> tuple[ox.QueryResultsFormat | ox.RdfFormat, str]:
+    """Return the serialization and Content-Type for a graph (or a results) result.
+
+    Raises:
+        NotAcceptableError: the client accepts none of the formats of that kind.
+    """
     table, order = (GRAPH_MEDIA, _GRAPH_ORDER) if graph else (RESULTS_MEDIA, _RESULTS_ORDER)
     names = GRAPH_FORMAT_NAMES if graph else RESULTS_FORMAT_NAMES
     media = None
@@ -193,6 +204,59 @@ def choose_format(result: object, accept: str | None, format_names: Sequence[str
         raise NotAcceptableError(f"cannot serve {kind} results as {accept!r}; acceptable: {', '.join(order)}")
     fmt = table[media]
     return fmt, _CANONICAL[fmt]
+
+
+class UnknownFormatError(ValueError):
+    """A ``format=`` value names no serialization this endpoint writes (HTTP 400)."""
+
+
+def check_format_names(format_names: Sequence[str]) -> None:
+    """Refuse ``format=`` values that name no serialization, listing the accepted ones.
+
+    Raises:
+        UnknownFormatError: a value is neither a known name nor a served media type.
+    """
+    for value in format_names:
+        key = value.strip().lower()
+        if key in RESULTS_FORMAT_NAMES or key in GRAPH_FORMAT_NAMES or key in RESULTS_MEDIA or key in GRAPH_MEDIA:
+            continue
+        names = sorted(set(RESULTS_FORMAT_NAMES) | set(GRAPH_FORMAT_NAMES))
+        raise UnknownFormatError(
+            f"unknown format {value!r}: use one of {', '.join(names)}, or a media type such as "
+            "application/sparql-results+json or text/turtle")
+
+
+def formats_for(accept: str | None, format_names: Sequence[str] = ()) -> dict[str, str | None]:
+    """Return the media type to write for each result kind (None: the client accepts none).
+
+    Kinds: ``solutions`` (SELECT), ``boolean`` (ASK), ``graph`` (CONSTRUCT/DESCRIBE). The
+    choice is made before evaluation, so the engine process can write the result directly.
+    """
+    out: dict[str, str | None] = {}
+    for kind, graph in (("solutions", False), ("graph", True)):
+        try:
+            fmt, _ = choose_media(graph, accept, format_names)
+        except NotAcceptableError:
+            out[kind] = None
+            continue
+        table = RESULTS_MEDIA if kind == "solutions" else GRAPH_MEDIA
+        out[kind] = next(m for m, f in table.items() if f == fmt and _CANONICAL[f].split(";")[0] == m)
+    out["boolean"] = out["solutions"]
+    return out
+
+
+def canonical_media(media: str) -> str:
+    """Return the Content-Type to send for a media type the engine wrote."""
+    fmt = RESULTS_MEDIA.get(media) or GRAPH_MEDIA[media]
+    return _CANONICAL[fmt]
+
+
+def not_acceptable_message(kind: str, accept: str | None) -> str:
+    """Return the 406 message for a result kind the client accepts no format of."""
+    graph = kind == "graph"
+    order = _GRAPH_ORDER if graph else _RESULTS_ORDER
+    what = "CONSTRUCT/DESCRIBE" if graph else "SELECT/ASK"
+    return f"cannot serve {what} results as {accept!r}; acceptable: {', '.join(order)}"
 
 
 def download_extension(fmt: ox.QueryResultsFormat | ox.RdfFormat) -> str:
@@ -310,15 +374,18 @@ class QueryRequest:
     format: tuple[str, ...] = ()
     download: bool = False
     substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None
+    base_iri: str | None = None
 
 
 class QueryRunner:
     """Evaluates protocol queries on worker threads and streams their results."""
 
     def __init__(self, store: Store, *, workers: int, timeout: float, max_rows: int,
-                 buffer_bytes: int, max_abandoned: int = 16):
+                 buffer_bytes: int, max_abandoned: int = 16, limits=None, allow_remote: Sequence[str] = ()):
         """Start the worker threads."""
         self.store = store
+        self.limits = limits
+        self.allow_remote = tuple(allow_remote)
         self.timeout = timeout
         self.max_rows = max_rows
         self.buffer_bytes = buffer_bytes
@@ -392,7 +459,7 @@ class QueryRunner:
             log.info("SPARQL query abandoned while computing; a replacement worker started "
                      "(%d abandoned still computing)", count)
 
-    async def respond(self, req: QueryRequest) -> Response:
+    async def respond(self, req: QueryRequest, client: str = "") -> Response:
         """Run the query and return its response (buffered if small, else streamed).
 
         Raises:
@@ -401,6 +468,11 @@ class QueryRunner:
             ResultTooLargeError: the row cap was passed before the response started.
             NotAcceptableError: no acceptable serialization.
         """
+        from kg.limits import DEFAULT_LIMITS, check_remote, check_text
+
+        check_format_names(req.format)
+        check_text(req.query, self.limits or DEFAULT_LIMITS)
+        check_remote(req.query, self.allow_remote)
         job = _Job(asyncio.get_running_loop(), time.monotonic() + self.timeout, self.timeout, self.max_rows)
         self._jobs.put((job, req))
         try:
@@ -494,3 +566,133 @@ class QueryRunner:
         if req.named_graphs:
             kwargs["named_graphs"] = list(req.named_graphs)
         return self.store.query(req.query, **kwargs)
+
+
+class TooManyStreamsError(Exception):
+    """A client already has the allowed number of large responses in flight (HTTP 429)."""
+
+
+class SpooledResponse(Response):
+    """A finished result sent from its spool file, each chunk within a send timeout.
+
+    The engine process is already free when this starts: a client that reads slowly
+    holds only its spool (memory up to a bound, then a temporary file), and a client that
+    stops reading is cut after ``send_timeout`` seconds without progress.
+    """
+
+    chunk_size = 256 * 1024
+
+    def __init__(self, body: IO[bytes], size: int, media_type: str, headers: dict[str, str],
+                 send_timeout: float, on_close: Callable[[], None]):
+        super().__init__(content=b"", media_type=media_type, headers=headers)
+        self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]
+        self.raw_headers.append((b"content-length", str(size).encode()))
+        self.spool = body
+        self.send_timeout = send_timeout
+        self.on_close = on_close
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+            if scope.get("method") == "HEAD":
+                return
+            while True:
+                chunk = self.spool.read(self.chunk_size)
+                if not chunk:
+                    break
+                try:
+                    await asyncio.wait_for(send({"type": "http.response.body", "body": chunk, "more_body": True}),
+                                           self.send_timeout)
+                except TimeoutError:
+                    log.warning("a client read nothing for %g s (AIKG_SEND_TIMEOUT): response cut", self.send_timeout)
+                    raise
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            self.spool.close()
+            self.on_close()
+
+
+class IsolatedRunner:
+    """Evaluates protocol queries in engine processes (:class:`kg.isolation.QueryPool`).
+
+    The result is written by the engine in the negotiated format and spooled here; a
+    small one is sent as one body, a large one by :class:`SpooledResponse`. A client may
+    have ``max_streams_per_client`` large responses in flight at once.
+    """
+
+    def __init__(self, pool, *, buffer_bytes: int, send_timeout: float = 10.0,
+                 max_streams_per_client: int = 4, limits=None, allow_remote: Sequence[str] = ()):
+        self.pool = pool
+        self.allow_remote = tuple(allow_remote)
+        self.buffer_bytes = buffer_bytes
+        self.send_timeout = send_timeout
+        self.max_streams_per_client = max_streams_per_client
+        self.limits = limits
+        self.timeout = pool.limits.timeout
+        self._streams: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Nothing to stop here: the pool is closed with the store."""
+
+    def _open_stream(self, client: str) -> None:
+        with self._lock:
+            if self._streams.get(client, 0) >= self.max_streams_per_client:
+                raise TooManyStreamsError(
+                    f"{self.max_streams_per_client} large results are still being sent to your address "
+                    "(AIKG_MAX_STREAMS_PER_CLIENT): read them first, or add a LIMIT")
+            self._streams[client] = self._streams.get(client, 0) + 1
+
+    def _close_stream(self, client: str) -> None:
+        with self._lock:
+            left = self._streams.get(client, 1) - 1
+            if left <= 0:
+                self._streams.pop(client, None)
+            else:
+                self._streams[client] = left
+
+    async def respond(self, req: QueryRequest, client: str = "") -> Response:
+        """Run the query in an engine process and return its response.
+
+        Raises:
+            QuerySyntaxError, QueryLimitError: malformed or over a static limit.
+            RemoteAccessError: a SERVICE to a host not allowed.
+            QueryTimeoutError: past the deadline (the engine was stopped).
+            ResultTooLargeError: past the row or byte cap.
+            QueryCrashedError: the engine died on this query.
+            NotAcceptableError: no acceptable serialization.
+            TooManyStreamsError: the client has too many large results in flight.
+        """
+        from kg.isolation import NotAcceptable, QueryJob
+        from kg.limits import DEFAULT_LIMITS, check_remote, check_text
+
+        check_format_names(req.format)
+        check_text(req.query, self.limits or DEFAULT_LIMITS)
+        check_remote(req.query, self.allow_remote)
+        with self._lock:
+            if self._streams.get(client, 0) >= self.max_streams_per_client:
+                self._open_stream(client)  # raises with the message
+        formats = formats_for(req.accept, req.format)
+        job = QueryJob(req.query, formats, substitutions=req.substitutions,
+                       default_graph=req.default_graphs, named_graphs=req.named_graphs,
+                       base_iri=req.base_iri)
+        loop = asyncio.get_running_loop()
+        try:
+            out = await loop.run_in_executor(None, self.pool.run, job)
+        except NotAcceptable as exc:
+            raise NotAcceptableError(not_acceptable_message(exc.kind, req.accept)) from None
+        media = canonical_media(out.media)
+        headers: dict[str, str] = {}
+        if req.download:
+            fmt = RESULTS_MEDIA.get(out.media) or GRAPH_MEDIA[out.media]
+            headers["Content-Disposition"] = f'attachment; filename="results.{download_extension(fmt)}"'
+        if out.size <= self.buffer_bytes:
+            with out.body:
+                return Response(out.body.read(), media_type=media, headers=headers)
+        try:
+            self._open_stream(client)
+        except TooManyStreamsError:
+            out.body.close()
+            raise
+        return SpooledResponse(out.body, out.size, media, headers, self.send_timeout,
+                               lambda: self._close_stream(client))

@@ -47,3 +47,15 @@ class ShapeViolationError(AikgError):
 
 class NotFoundError(AikgError):
     """A requested article, entity or named query does not exist."""
+
+
+class QueryLimitError(QuerySyntaxError):
+    """A query or update is over a static limit (size, triple patterns, depth, VALUES rows)."""
+
+
+class RemoteAccessError(AikgError):
+    """A query or update would make the server reach the network, and that is not allowed."""
+
+
+class QueryCrashedError(AikgError):
+    """The query engine process died while evaluating one query (a crash or its memory limit)."""

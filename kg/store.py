@@ -118,7 +118,7 @@ def check_query(sparql: str, *, max_depth: int = MAX_NESTING) -> None:
             depth += 1
             if depth > max_depth:
                 raise QuerySyntaxError(
-                    f"query nested too deeply: more than {max_depth} levels of brackets"
+                    f"the query nests brackets more than {max_depth} levels deep, the server's limit (AIKG_MAX_NESTING)"
                 )
         elif ch in "})]":
             depth -= 1

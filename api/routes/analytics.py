@@ -77,4 +77,4 @@ async def run_named_query(name: str, request: Request, store: StoreDep, runner: 
     req = QueryRequest(query=q.text, substitutions=bindings or None, accept=request.headers.get("accept"),
                        format=tuple(request.query_params.getlist("format")),
                        download=request.query_params.get("download") in ("1", "true"))
-    return await runner.respond(req)
+    return await runner.respond(req, request.client.host if request.client else "")

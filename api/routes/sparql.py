@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from api.deps import RunnerDep, StoreDep, WriteLockDep, note_write, require_token
 from api.sparql import QueryRequest, looks_like_update
+from api.update import apply_update
 from kg.errors import QuerySyntaxError
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ def _reject_update(text: str, exc: QuerySyntaxError) -> None:
 
 async def _answer(runner: RunnerDep, request: Request, req: QueryRequest) -> Response:
     try:
-        return await runner.respond(req)
+        return await runner.respond(req, request.client.host if request.client else "")
     except QuerySyntaxError as exc:
         _reject_update(req.query, exc)
         raise
@@ -198,11 +199,7 @@ async def sparql_update(request: Request, store: StoreDep, lock: WriteLockDep) -
         raise HTTPException(400, "using-graph-uri and using-named-graph-uri are not supported: "
                                  "write USING / USING NAMED in the update")
 
-    def apply() -> None:
-        with lock:
-            store.update(text)
-
-    await run_in_threadpool(apply)
+    await run_in_threadpool(apply_update, request, store, lock, text)
     note_write(request)
     log.info("applied a SPARQL update of %d characters", len(text))
     return Response(status_code=204)

@@ -127,8 +127,12 @@ def test_remote_store_without_token_cannot_write(server):
 CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def test_cross_product_is_cut_at_the_timeout_while_other_queries_are_answered(server):
-    """The server runs with AIKG_QUERY_TIMEOUT=2 and no row cap."""
+def test_cross_product_is_stopped_at_the_timeout_while_other_queries_are_answered(server):
+    """The server runs with AIKG_QUERY_TIMEOUT=2 and no row cap.
+
+    The engine writes the whole result before the response starts, so a query that
+    cannot finish in time gets a 503 (not a cut body), and its engine process is killed.
+    """
     outcome: dict = {}
 
     def big() -> None:
@@ -150,8 +154,7 @@ def test_cross_product_is_cut_at_the_timeout_while_other_queries_are_answered(se
     small_seconds = time.monotonic() - t0
     th.join(30)
     assert small.status_code == 200 and small_seconds < 1.0
-    assert outcome["status"] == 200  # streaming had started
-    assert isinstance(outcome["error"], httpx.RemoteProtocolError), outcome  # body cut, not silently short
+    assert outcome["error"] is None and outcome["status"] == 503, outcome
     assert outcome["seconds"] < 6
     assert httpx.get(server.sparql, params={"query": "ASK {}"}).status_code == 200
 

@@ -278,4 +278,4 @@ def test_deeply_nested_text_is_refused_before_the_parser(client, auth, how):
         r = client.post("/update", content=("INSERT DATA " + deep).encode(),
                         headers={"Content-Type": "application/sparql-update", **auth})
     assert r.status_code == 400
-    assert "nested too deeply" in r.text
+    assert "more than 200 levels deep" in r.text and "AIKG_MAX_NESTING" in r.text

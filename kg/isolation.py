@@ -1,0 +1,488 @@
+"""Untrusted SPARQL runs in engine processes the server can lose: crashes and runaways stay there.
+
+pyoxigraph evaluates a query on the calling thread and cannot be interrupted from Python;
+some inputs overflow its native stack and kill the whole process. So the serving process
+never evaluates user-shaped queries itself. It keeps the store open as the only writer and,
+for reads, hands each query to a small pool of worker processes (:mod:`kg.query_worker`):
+
+* **Snapshots.** A worker reads a checkpoint of the store (``Store.backup``: hard links to
+  the immutable data files, about 10 ms), opened read-only. RocksDB supports a read-only
+  open of a directory no process writes to; it does not support one beside a live writer,
+  which is why workers never open the live store. A new snapshot is taken when a query
+  arrives after a write, so every query sees every write committed before it started.
+  Old snapshots are deleted once no worker holds them.
+* **Timeouts.** At the deadline the worker is killed (SIGKILL): its CPU is free at once,
+  and a fresh worker takes its place.
+* **Crashes and memory.** Each worker caps its address space; a query that overflows the
+  stack or passes the cap ends only its worker, and that request gets a one-line error.
+* **Updates.** An update is first applied to a private copy of the store in a worker (a
+  dry run): if it crashes, runs out of memory or time there, the live store never sees it.
+  Only an update that completed is applied to the live store, under the write lock, so
+  it meets the same data it was tried on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from kg.errors import (
+    QueryCrashedError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    ResultTooLargeError,
+    StoreError,
+)
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_DIR = "aikg-snapshots"
+
+
+def timeout_message(timeout: float) -> str:
+    """Return the message of a query stopped at the server's deadline."""
+    return (f"the query ran longer than the server's {timeout:g} s timeout (AIKG_QUERY_TIMEOUT) "
+            "and was stopped: add a LIMIT, or narrow the patterns")
+
+
+class NotAcceptable(Exception):
+    """The result's kind has no serialization the client accepts; ``kind`` names it."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class EngineLimits:
+    """What one query may use in its engine process."""
+
+    timeout: float = 30.0
+    max_rows: int = 100_000
+    max_bytes: int = 256 * 1024 * 1024
+    memory_mb: int = 4096
+
+
+@dataclass
+class QueryJob:
+    """One evaluation: the text, its dataset, and the media type to write per result kind."""
+
+    query: str
+    formats: Mapping[str, str | None]
+    substitutions: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode] | None = None
+    default_graph: Sequence[str] = ()
+    named_graphs: Sequence[str] = ()
+    base_iri: str | None = None
+    max_rows: int | None = None
+
+
+@dataclass
+class Outcome:
+    """A finished evaluation: the result kind, its media type and the serialized bytes."""
+
+    kind: str
+    media: str
+    body: IO[bytes]
+    size: int
+    elapsed: float = 0.0
+
+
+class _Worker:
+    """One engine process and the two pipes to it."""
+
+    _ids = itertools.count(1)
+
+    def __init__(self, memory_mb: int):
+        self.id = next(self._ids)
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        env = dict(os.environ)
+        # The worker must import the same kg as this process (a checkout on PYTHONPATH).
+        root = str(Path(__file__).resolve().parents[1])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kg.query_worker", str(to_child_r), str(from_child_w), str(memory_mb)],
+            pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, env=env,
+            start_new_session=True,
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.send = Connection(to_child_w, readable=False)
+        self.recv = Connection(from_child_r, writable=False)
+        self.path: str | None = None
+        self.jobs = 0
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError, OSError):
+            self.proc.kill()
+        with contextlib.suppress(OSError):
+            self.send.close()
+        with contextlib.suppress(OSError):
+            self.recv.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=5)
+
+    def died_how(self) -> str:
+        try:
+            code = self.proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            return "stopped answering"
+        if code < 0:
+            try:
+                return f"was killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"was killed by signal {-code}"
+        return f"exited with status {code}"
+
+
+class QueryPool:
+    """Engine processes over snapshots of one local store; see the module docstring."""
+
+    def __init__(self, store, *, workers: int = 4, limits: EngineLimits = EngineLimits(),
+                 spool_memory: int = 8 * 1024 * 1024):
+        """Prepare the pool; workers start on first use.
+
+        Args:
+            store: the :class:`kg.store.LocalStore` this process writes.
+            workers: engine processes evaluating at once.
+            limits: timeout, row, byte and memory caps per query.
+            spool_memory: result bytes kept in memory before spilling to a temporary file.
+        """
+        self.store = store
+        self.limits = limits
+        self.size = workers
+        self.spool_memory = spool_memory
+        self.generation = 0
+        self._snap_root = Path(store.path) / SNAPSHOT_DIR
+        shutil.rmtree(self._snap_root, ignore_errors=True)
+        self._snap_root.mkdir(parents=True, exist_ok=True)
+        self._snap_lock = threading.Lock()
+        self._snapshot: tuple[int, str] | None = None
+        self._snap_ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._free = threading.Semaphore(workers)
+        self._closed = False
+        self.stats = {"queries": 0, "timeouts": 0, "crashes": 0, "snapshots": 0}
+
+    # --- snapshots -------------------------------------------------------------------
+
+    def note_write(self) -> None:
+        """Record that the live store changed: the next query takes a new snapshot."""
+        with self._snap_lock:
+            self.generation += 1
+
+    def _current_snapshot(self, worker: _Worker) -> str:
+        """Return the snapshot of the latest write, taking it if needed; the worker holds it."""
+        with self._snap_lock:
+            gen = self.generation
+            if self._snapshot is not None and self._snapshot[0] == gen:
+                worker.path = self._snapshot[1]
+                return worker.path
+            path = self._new_checkpoint()
+            self._snapshot = (gen, path)
+            worker.path = path
+        self._collect()
+        return path
+
+    def _new_checkpoint(self) -> str:
+        path = str(self._snap_root / f"s{next(self._snap_ids)}")
+        try:
+            self.store.oxigraph.backup(path)
+        except OSError as exc:
+            shutil.rmtree(path, ignore_errors=True)
+            raise StoreError(f"cannot take a snapshot of the store for queries: {exc}") from exc
+        self.stats["snapshots"] += 1
+        return path
+
+    def _collect(self) -> None:
+        """Delete snapshots that are neither current nor open in a worker."""
+        with self._lock:
+            held = {w.path for w in self._idle} | {w.path for w in self._busy}
+        with self._snap_lock:
+            current = self._snapshot[1] if self._snapshot else None
+        for child in self._snap_root.iterdir():
+            p = str(child)
+            if p != current and p not in held and not child.name.startswith("u"):
+                shutil.rmtree(child, ignore_errors=True)
+
+    # --- workers ---------------------------------------------------------------------
+
+    def _acquire(self, deadline: float) -> _Worker:
+        if not self._free.acquire(timeout=max(deadline - time.monotonic(), 0)):
+            raise QueryTimeoutError(timeout_message(self.limits.timeout))
+        with self._lock:
+            if self._closed:
+                self._free.release()
+                raise StoreError("the server is shutting down")
+            worker = self._idle.pop() if self._idle else None
+        if worker is None or worker.proc.poll() is not None:
+            if worker is not None:
+                worker.kill()
+            try:
+                worker = _Worker(self.limits.memory_mb)
+            except OSError as exc:
+                self._free.release()
+                raise StoreError(f"cannot start a query engine process: {exc}") from exc
+        with self._lock:
+            self._busy.add(worker)
+        return worker
+
+    def _release(self, worker: _Worker, *, healthy: bool) -> None:
+        with self._lock:
+            self._busy.discard(worker)
+            if healthy and not self._closed:
+                self._idle.append(worker)
+                worker = None
+        if worker is not None:
+            worker.kill()
+        self._free.release()
+
+    def close(self) -> None:
+        """Stop every worker and delete the snapshots."""
+        with self._lock:
+            self._closed = True
+            workers = [*self._idle, *self._busy]
+            self._idle.clear()
+        for w in workers:
+            w.kill()
+        shutil.rmtree(self._snap_root, ignore_errors=True)
+
+    # --- running ---------------------------------------------------------------------
+
+    def run(self, job: QueryJob, *, deadline: float | None = None,
+            on_start: Callable[[str, str], None] | None = None) -> Outcome:
+        """Evaluate a query in a worker and return its serialized result, spooled.
+
+        Args:
+            job: the query and how to serialize each result kind.
+            deadline: time.monotonic() by which the result must be complete
+                (default: now plus the pool's timeout).
+            on_start: called with (kind, media) once the result kind is known.
+
+        Raises:
+            QuerySyntaxError: the query does not parse (line and column kept).
+            QueryTimeoutError: the deadline passed; the worker was killed.
+            ResultTooLargeError: past the row or byte cap.
+            QueryCrashedError: the engine process died on this query.
+            NotAcceptable: no media type for the result's kind.
+            StoreError: the store could not be read.
+        """
+        started = time.monotonic()
+        deadline = deadline if deadline is not None else started + self.limits.timeout
+        worker = self._acquire(deadline)
+        healthy = False
+        spool = tempfile.SpooledTemporaryFile(max_size=self.spool_memory)
+        try:
+            path = self._current_snapshot(worker)
+            max_rows = self.limits.max_rows if job.max_rows is None else job.max_rows
+            worker.send.send({
+                "op": "query", "path": path, "query": job.query, "formats": dict(job.formats),
+                "substitutions": dict(job.substitutions or {}), "default_graph": list(job.default_graph),
+                "named_graphs": list(job.named_graphs), "base_iri": job.base_iri,
+                "max_rows": max_rows, "max_bytes": self.limits.max_bytes,
+            })
+            worker.jobs += 1
+            self.stats["queries"] += 1
+            kind = media = ""
+            size = 0
+            while True:
+                msg = self._next(worker, deadline, job.query)
+                tag = msg[:1]
+                if tag == b"D":
+                    spool.write(memoryview(msg)[1:])
+                    size += len(msg) - 1
+                elif tag == b"M":
+                    kind, media = msg[1:].decode().split("\0")
+                    if on_start is not None:
+                        on_start(kind, media)
+                elif tag == b"E":
+                    healthy = True
+                    spool.seek(0)
+                    return Outcome(kind, media, spool, size, time.monotonic() - started)
+                elif tag == b"F":
+                    healthy = True
+                    self._raise(json.loads(msg[1:]), job, max_rows)
+        except BaseException:
+            spool.close()
+            raise
+        finally:
+            self._release(worker, healthy=healthy)
+
+    def _next(self, worker: _Worker, deadline: float, text: str) -> bytes:
+        remaining = deadline - time.monotonic()
+        try:
+            ready = remaining > 0 and worker.recv.poll(remaining)
+            if not ready:
+                worker.kill()
+                self.stats["timeouts"] += 1
+                raise QueryTimeoutError(timeout_message(self.limits.timeout))
+            return worker.recv.recv_bytes()
+        except (EOFError, OSError):
+            how = worker.died_how()
+            self.stats["crashes"] += 1
+            log.error("a query engine process %s while evaluating a query of %d characters", how, len(text))
+            raise QueryCrashedError(
+                f"the query engine {how} while evaluating this query (out of memory past "
+                f"{self.limits.memory_mb} MB, AIKG_QUERY_MEMORY_MB, or an engine fault); "
+                "nothing else was affected: simplify the query"
+            ) from None
+
+    def _raise(self, failure: dict, job: QueryJob, max_rows: int) -> None:
+        kind = failure["type"]
+        if kind == "syntax":
+            exc = SyntaxError(failure["message"])
+            exc.msg = failure["message"]
+            exc.lineno = failure.get("line")
+            exc.offset = failure.get("column")
+            raise _syntax_error(job.query, exc)
+        if kind == "too_many_rows":
+            raise ResultTooLargeError(
+                f"the result has more than {max_rows} rows, the server's cap (AIKG_MAX_ROWS): "
+                "add a LIMIT, or page with LIMIT/OFFSET")
+        if kind == "too_large":
+            raise ResultTooLargeError(
+                f"the result is larger than {self.limits.max_bytes} bytes, the server's cap "
+                "(AIKG_MAX_RESPONSE_BYTES): add a LIMIT, or select fewer or shorter values")
+        if kind == "not_acceptable":
+            raise NotAcceptable(failure["message"])
+        if kind == "memory":
+            raise QueryCrashedError(
+                f"the query needed more than {self.limits.memory_mb} MB (AIKG_QUERY_MEMORY_MB) and was "
+                "stopped: add a LIMIT, or narrow the patterns")
+        raise StoreError(failure["message"])
+
+    def dry_run_update(self, text: str, *, base_iri: str | None = None, deadline: float | None = None) -> None:
+        """Apply an update to a private copy of the store in a worker; the copy is then deleted.
+
+        Call it holding the write lock, then apply the same update to the live store.
+
+        Raises:
+            QuerySyntaxError, QueryTimeoutError, QueryCrashedError, StoreError: as :meth:`run`.
+        """
+        deadline = deadline if deadline is not None else time.monotonic() + self.limits.timeout
+        worker = self._acquire(deadline)
+        healthy = False
+        path = str(self._snap_root / f"u{next(self._snap_ids)}")
+        try:
+            try:
+                self.store.oxigraph.backup(path)
+            except OSError as exc:
+                raise StoreError(f"cannot copy the store to try the update: {exc}") from exc
+            worker.send.send({"op": "update", "path": path, "query": text, "base_iri": base_iri})
+            msg = self._next(worker, deadline, text)
+            healthy = True
+            if msg[:1] == b"F":
+                self._raise(json.loads(msg[1:]), QueryJob(text, {}), 0)
+        finally:
+            self._release(worker, healthy=healthy)
+            shutil.rmtree(path, ignore_errors=True)
+
+    # --- native results, for library callers -----------------------------------------
+
+    def query(self, sparql: str, *, substitutions=None, default_graph: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None, deadline: float | None = None):
+        """Run a query in a worker and return pyoxigraph results, like ``Store.query``.
+
+        SELECT and ASK come back as :class:`pyoxigraph.QuerySolutions` / ``QueryBoolean``,
+        CONSTRUCT and DESCRIBE as a list of triples. No row cap applies (the byte cap does).
+        """
+        job = QueryJob(sparql, _NATIVE_FORMATS, substitutions=substitutions,
+                       default_graph=tuple(default_graph or ()), named_graphs=tuple(named_graphs or ()),
+                       max_rows=0)
+        out = self.run(job, deadline=deadline)
+        with out.body:
+            data = out.body.read()
+        if out.kind == "graph":
+            return _Triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+        return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+
+
+_NATIVE_FORMATS = {"solutions": "application/sparql-results+json",
+                   "boolean": "application/sparql-results+json", "graph": "application/n-triples"}
+
+
+class _Triples(list):
+    """CONSTRUCT/DESCRIBE results from a worker, iterable like pyoxigraph's."""
+
+    def __init__(self, triples: Iterator):
+        super().__init__(t.triple if isinstance(t, ox.Quad) else t for t in triples)
+
+
+def _syntax_error(text: str, exc: SyntaxError) -> QuerySyntaxError:
+    try:
+        from kg.sparql_errors import syntax_error
+    except ImportError:
+        from kg.store import _syntax_message
+
+        return QuerySyntaxError(_syntax_message(exc))
+    return syntax_error(text, exc)
+
+
+class IsolatedStore:
+    """A :class:`kg.store.LocalStore` whose reads run in a :class:`QueryPool`.
+
+    Writes go to the live store in this process and mark the pool's snapshot stale;
+    every other attribute is the live store's.
+    """
+
+    def __init__(self, store, pool: QueryPool, *, limits=None):
+        self._live = store
+        self.pool = pool
+        self.limits = limits
+
+    def __getattr__(self, name: str):
+        return getattr(self._live, name)
+
+    @property
+    def live(self):
+        """Return the store this process writes."""
+        return self._live
+
+    def query(self, sparql: str, *, substitutions=None, default_graph=None, named_graphs=None):
+        """Run a query in an engine process (see :meth:`QueryPool.query`)."""
+        from kg.limits import DEFAULT_LIMITS, check_text
+
+        check_text(sparql, self.limits or DEFAULT_LIMITS)
+        return self.pool.query(sparql, substitutions=substitutions, default_graph=default_graph,
+                               named_graphs=named_graphs)
+
+    def update(self, sparql: str, **kwargs) -> None:
+        try:
+            self._live.update(sparql, **kwargs)
+        finally:
+            self.pool.note_write()
+
+    def commit(self, *args, **kwargs) -> None:
+        try:
+            self._live.commit(*args, **kwargs)
+        finally:
+            self.pool.note_write()
+
+    def load(self, *args, **kwargs) -> int:
+        try:
+            return self._live.load(*args, **kwargs)
+        finally:
+            self.pool.note_write()
+
+    def close(self) -> None:
+        self.pool.close()
+        self._live.close()
