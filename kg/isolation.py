@@ -120,7 +120,6 @@ class _Worker:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "kg.query_worker", str(to_child_r), str(from_child_w), str(memory_mb)],
             pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, env=env,
-            start_new_session=True,
         )
         os.close(to_child_r)
         os.close(from_child_w)

@@ -81,10 +81,11 @@ def _depth(masked: str, limit: int) -> int:
 def triple_patterns(masked: str) -> int:
     """Return an upper estimate of the triple patterns in masked SPARQL text.
 
-    Every '.', ';' and ',' between patterns is counted, plus one per group: an estimate
-    that errs high (commas in function calls count too), never low.
+    Every '.', ';' and ',' that ends or continues a pattern is counted: an estimate that
+    errs high (commas in function calls count too). A group's last pattern may end without
+    a '.', so a query of N patterns counts N or N - 1.
     """
-    return len(_SEPARATOR.findall(masked)) + masked.count("{")
+    return len(_SEPARATOR.findall(masked))
 
 
 def values_rows(masked: str) -> int:

@@ -196,13 +196,22 @@ def main(argv: list[str]) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     inbox = Connection(read_fd, writable=False)
     out = Connection(write_fd, readable=False)
-    # The parent's signals (Ctrl-C in a terminal) are its to handle: it ends us.
-    try:
-        import signal
+    # The parent's signals (Ctrl-C in a terminal) are its to handle: it ends us. If the
+    # parent dies without doing so (kill -9), a watchdog ends us within half a second,
+    # even mid-query (pyoxigraph evaluates without holding the GIL).
+    import signal
+    import threading
+    import time
 
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except (ImportError, ValueError):
-        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watchdog() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watchdog, daemon=True).start()
     serve(inbox, out)
     os._exit(0)
 
