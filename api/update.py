@@ -138,7 +138,7 @@ def apply_update(request, store, lock, text: str, *, base_iri: str | None = None
     """
     settings = request.app.state.settings
     allow = settings.remote_hosts()
-    check_text(text, settings.query_limits())
+    check_text(text, settings.query_limits(), update=True)
     check_remote(text, allow, update=True)
     if any(kw == "LOAD" for kw, _ in remote_targets(text, update=True)):
         _apply_loads(store, lock, load_operations(text), settings)

@@ -105,36 +105,78 @@ def values_rows(masked: str) -> int:
     return rows
 
 
-def check_text(text: str, limits: QueryLimits = DEFAULT_LIMITS) -> None:
+_WHERE_KW = re.compile(r"(?<![\w:?$@-])WHERE(?![\w:-])", re.IGNORECASE)
+
+
+def where_groups(masked: str) -> str:
+    """Return the WHERE groups of masked update text (what is matched, not the data written).
+
+    ``INSERT DATA`` blocks and ``INSERT``/``DELETE`` templates are ground data or
+    instantiated per solution: they hold no patterns for the engine to join.
+    """
+    parts: list[str] = []
+    pos = 0
+    for m in _WHERE_KW.finditer(masked):
+        if m.start() < pos:
+            continue
+        brace = masked.find("{", m.end())
+        if brace < 0:
+            break
+        depth = 0
+        for i in range(brace, len(masked)):
+            if masked[i] == "{":
+                depth += 1
+            elif masked[i] == "}":
+                depth -= 1
+                if depth == 0:
+                    parts.append(masked[brace: i + 1])
+                    pos = i + 1
+                    break
+        else:
+            parts.append(masked[brace:])
+            break
+    return " ".join(parts)
+
+
+def check_text(text: str, limits: QueryLimits = DEFAULT_LIMITS, *, update: bool = False) -> None:
     """Refuse SPARQL text over any static limit, before a parser sees it.
+
+    For an update, the size is bounded by the request body limit instead, and triple
+    patterns and VALUES rows are counted in its WHERE groups only: a batch of ground data
+    (``INSERT DATA``) may be large, and is parsed and written linearly.
 
     Raises:
         QueryLimitError: the text is too large, has too many triple patterns, nests too
             deeply or has too many VALUES rows; the message names the limit and setting.
     """
+    what = "update" if update else "query"
     size = len(text.encode("utf-8"))
-    if size > limits.max_bytes:
+    if size > limits.max_bytes and not update:
         raise QueryLimitError(
-            f"the query is {size} bytes, over the server's limit of {limits.max_bytes} (AIKG_MAX_QUERY_BYTES)")
-    # Cheap exits first: most queries hold few brackets and separators.
-    if text.count("{") + text.count("(") + text.count("[") > limits.max_depth or len(text) > 2000:
+            f"the {what} is {size} bytes, over the server's limit of {limits.max_bytes} (AIKG_MAX_QUERY_BYTES)")
+    # Cheap exit first: a short text cannot pass the counting limits (each pattern or row
+    # takes at least two characters), and few brackets cannot nest deeply.
+    short = min(2000, 2 * limits.max_values_rows, 2 * limits.max_triple_patterns)
+    if text.count("{") + text.count("(") + text.count("[") > limits.max_depth or len(text) > short:
         masked = mask(text)
     else:
         return
     depth = _depth(masked, limits.max_depth)
     if depth > limits.max_depth:
         raise QueryLimitError(
-            f"the query nests brackets more than {limits.max_depth} levels deep, the server's limit "
+            f"the {what} nests brackets more than {limits.max_depth} levels deep, the server's limit "
             "(AIKG_MAX_NESTING)")
+    if update:
+        masked = where_groups(masked)
     patterns = triple_patterns(masked)
     if patterns > limits.max_triple_patterns:
         raise QueryLimitError(
-            f"the query has about {patterns} triple patterns, over the server's limit of "
+            f"the {what} has about {patterns} triple patterns, over the server's limit of "
             f"{limits.max_triple_patterns} (AIKG_MAX_TRIPLE_PATTERNS): split it, or use VALUES")
     rows = values_rows(masked)
     if rows > limits.max_values_rows:
         raise QueryLimitError(
-            f"the query's VALUES blocks have {rows} rows, over the server's limit of "
+            f"the {what}'s VALUES blocks have {rows} rows, over the server's limit of "
             f"{limits.max_values_rows} (AIKG_MAX_VALUES_ROWS)")
 
 
