@@ -92,13 +92,23 @@ class RemoteStore:
         except (SyntaxError, ValueError) as exc:
             raise RemoteStoreError(f"{self.query_url} answered unreadable {ctype!r}: {exc}") from exc
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Send one update request (one transaction on the server).
+
+        Args:
+            sparql: the update text.
+            base_iri: the IRI its relative IRIs resolve against. The protocol has no
+                parameter for it, so it goes as a BASE declaration before the text (on
+                the same line: the server's line numbers stay right). A BASE of the
+                update's own still applies from where it stands, as with a local store.
 
         Raises:
             QuerySyntaxError: the server answered 400.
             RemoteStoreError: refused (401/403), unreachable or failed; nothing is assumed written.
+            ValueError: ``base_iri`` is not an absolute IRI.
         """
+        if base_iri is not None:
+            sparql = f"BASE {ox.NamedNode(base_iri)} {sparql}"
         self._send(self.update_url, sparql, "application/sparql-update", self._auth, [])
 
     def commit(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode] = ()) -> None:

@@ -169,7 +169,7 @@ class Store(Protocol):
               default_graph: Sequence[str] | None = None,
               named_graphs: Sequence[str] | None = None) -> QueryResult: ...
 
-    def update(self, sparql: str) -> None: ...
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None: ...
 
     def commit(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode] = ()) -> None: ...
 
@@ -342,8 +342,12 @@ class LocalStore:
         except (OSError, ValueError) as exc:
             raise StoreError(str(exc)) from exc
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL update as one transaction.
+
+        Args:
+            sparql: the update text.
+            base_iri: the IRI its relative IRIs resolve against (None: they are errors).
 
         Raises:
             QuerySyntaxError: the update does not parse.
@@ -352,7 +356,7 @@ class LocalStore:
         self._writable()
         check_query(sparql)
         try:
-            self._store.update(sparql)
+            self._store.update(sparql, base_iri=base_iri)
         except SyntaxError as exc:
             raise QuerySyntaxError(_syntax_message(exc)) from exc
         except OSError as exc:
