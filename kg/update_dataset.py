@@ -6,10 +6,9 @@ mean what USING and USING NAMED mean in the update text (SPARQL 1.1 Update, sect
 3.1.3). pyoxigraph's ``Store.update`` takes no dataset, so :func:`with_using` writes the
 clauses into the text, before the WHERE of every DELETE/INSERT operation.
 
-The text is never parsed by hand: a copy in which comments, strings, IRIs, variables,
-prefixed names, blank node labels and language tags are blanked out shows the brackets,
-semicolons and keywords of the update itself, and only their positions are used. The
-clauses are built from IRIs that pyoxigraph validated and wrote; nothing of the user's
+The text is not parsed here: the comments, strings, IRIs and prefixed names are skipped,
+which leaves the brackets, semicolons and keywords of the update itself, and only their
+positions are used. The clauses are built from IRIs that pyoxigraph validated and wrote; nothing of the user's
 text is copied. pyoxigraph then parses the result as usual, so a malformed update is
 still refused by the parser (a column it reports after an inserted clause, on the same
 line, is shifted by the clause's length).
@@ -38,22 +37,24 @@ import pyoxigraph as ox
 
 from kg.errors import QuerySyntaxError
 
-# Tokens whose text must not be read as the update's own syntax. Longest forms first:
-# a long string before a short one, an IRI before a '<' operator (an IRI cannot hold a
-# space or a bracket, so a comparison such as `?a < ?b` is left alone).
-_OPAQUE = (
-    r"\#[^\r\n]*"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\r\n]|\\.)*"'
-    r"|'(?:[^'\\\r\n]|\\.)*'"
-    r"|<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"
-    r"|[?$][\w\u00b7]+"  # variable
-    r"|_:[\w.\-\u00b7]*"  # blank node label
-    r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"  # language tag
-    r"|(?:[^\W\d_][\w.\-\u00b7]*)?:(?:[\w.:%\-\u00b7]|\\.)*"  # prefixed name
+# Tokens whose text must not be read as the update's own syntax: those that can stand
+# outside a group (comments, IRIs, prefixed names) or hold a bracket or a semicolon
+# (strings, IRIs, prefixed names with escapes). Variables, blank nodes and language tags
+# stand only inside groups and hold neither, so they need no masking. Longest forms
+# first: a long string before a short one. An IRI cannot hold a space or a bracket, so
+# a comparison such as `?a < ?b` is not taken for one.
+_OPAQUE_FORMS = (
+    r"\#[^\r\n]*",  # comment
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+    r'"(?:[^"\\\r\n]|\\.)*"',
+    r"'(?:[^'\\\r\n]|\\.)*'",
+    r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>",  # IRI
+    r"(?:[^\W\d_][\w.\-\u00b7]*)?:(?:[\w.:%\-\u00b7]|\\.)*",  # prefixed name
 )
-_TOKEN = re.compile(rf"(?P<opaque>{_OPAQUE})|(?P<word>[^\W\d]\w*)|(?P<open>\{{)|(?P<close>\}})|(?P<semi>;)")
+_TOKEN = re.compile(
+    "(?P<opaque>" + "|".join(_OPAQUE_FORMS) + r")|(?P<word>[^\W\d]\w*)|(?P<open>\{)|(?P<close>\})|(?P<semi>;)"
+)
 
 _PROLOGUE = frozenset({"BASE", "PREFIX"})
 

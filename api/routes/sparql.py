@@ -249,12 +249,13 @@ async def sparql_update(request: Request, store: StoreDep, lock: WriteLockDep) -
         raise HTTPException(
             415, f"unsupported Content-Type {ctype or '(none)'!r} for an update: use {_UPDATE} or {_FORM}"
         )
-    using += params.getlist("using-graph-uri")
-    named += params.getlist("using-named-graph-uri")
-    text = with_using(text, _iris(using, "using-graph-uri"), _iris(named, "using-named-graph-uri"))
+    default_graphs = _iris(using + params.getlist("using-graph-uri"), "using-graph-uri")
+    named_graphs = _iris(named + params.getlist("using-named-graph-uri"), "using-named-graph-uri")
     base = _endpoint_iri(request)
 
     def apply() -> None:
+        nonlocal text
+        text = with_using(text, default_graphs, named_graphs)  # off the event loop: the text may be megabytes
         with lock:
             try:
                 store.update(text, base_iri=base)
