@@ -8,8 +8,8 @@ operation (as the W3C runners do when given a query URL and an update URL). Ever
 carries the server's token, as the W3C runners send one.
 
 Where the suite only asks for a 4xx, the update cases also check that the refused update
-changed nothing. The update cases start from the suite's data: graph ``dataN.rdf`` holds
-``<dataN.rdf> a foaf:Document`` (N = 1, 2, 3).
+changed nothing. Every case starts from the suite's data (the update cases clear it):
+graph ``dataN.rdf`` holds ``<dataN.rdf> a foaf:Document`` (N = 1, 2, 3).
 
 ``test_the_suite_is_complete`` checks that each of the suite's 34 cases has exactly one
 test here; the other 34 tests are the cases, so "35 passed" reads "34 of 34 protocol
