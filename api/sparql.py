@@ -565,6 +565,8 @@ class QueryRunner:
             kwargs["default_graph"] = list(req.default_graphs)
         if req.named_graphs:
             kwargs["named_graphs"] = list(req.named_graphs)
+        if req.base_iri:
+            kwargs["base_iri"] = req.base_iri
         return self.store.query(req.query, **kwargs)
 
 

@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import QuerySyntaxError, RDFParseError, RemoteAccessError, UnsupportedFormatError
+from kg.errors import QueryEvaluationError, QuerySyntaxError, RDFParseError, RemoteAccessError, UnsupportedFormatError
 from kg.limits import check_remote, check_text, host_allowed, mask, remote_targets
 from kg.store import parse_rdf, rdf_format
 
@@ -148,7 +148,13 @@ def apply_update(request, store, lock, text: str, *, base_iri: str | None = None
     with lock:
         if pool is not None:
             pool.dry_run_update(text, **kwargs)
-        store.update(text, **kwargs)
+        try:
+            store.update(text, **kwargs)
+        except RuntimeError as exc:
+            # pyoxigraph's evaluation errors (CLEAR or DROP of a graph that does not exist,
+            # CREATE of one that does): the transaction wrote nothing.
+            reason = " ".join(str(exc).split())
+            raise QueryEvaluationError(f"the update failed and nothing was written: {reason}") from exc
 
 
 def _apply_loads(store, lock, ops: list[LoadOp], settings) -> None:

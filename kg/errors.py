@@ -59,3 +59,7 @@ class RemoteAccessError(AikgError):
 
 class QueryCrashedError(AikgError):
     """The query engine process died while evaluating one query (a crash or its memory limit)."""
+
+
+class QueryEvaluationError(AikgError):
+    """The engine refused to evaluate a well-formed query or update (nothing was written)."""

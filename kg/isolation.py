@@ -45,6 +45,7 @@ import pyoxigraph as ox
 
 from kg.errors import (
     QueryCrashedError,
+    QueryEvaluationError,
     QuerySyntaxError,
     QueryTimeoutError,
     ResultTooLargeError,
@@ -363,6 +364,8 @@ class QueryPool:
                 "(AIKG_MAX_RESPONSE_BYTES): add a LIMIT, or select fewer or shorter values")
         if kind == "not_acceptable":
             raise NotAcceptable(failure["message"])
+        if kind == "evaluation":
+            raise QueryEvaluationError(f"the engine could not evaluate this: {failure['message']}")
         if kind == "memory":
             raise QueryCrashedError(
                 f"the query needed more than {self.limits.memory_mb} MB (AIKG_QUERY_MEMORY_MB) and was "

@@ -184,6 +184,9 @@ def serve(inbox: Connection, out: Connection) -> None:
             _fail(out, "syntax", str(exc.msg if getattr(exc, "msg", None) else exc), exc.lineno, exc.offset)
         except MemoryError:
             _fail(out, "memory", "out of memory")
+        except RuntimeError as exc:
+            # pyoxigraph's evaluation errors (CLEAR of a graph that does not exist, ...).
+            _fail(out, "evaluation", " ".join(str(exc).split()))
         except Exception as exc:  # noqa: BLE001 - every failure goes back as one message
             _fail(out, "store", f"{type(exc).__name__}: {exc}")
 

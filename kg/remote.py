@@ -65,7 +65,7 @@ class RemoteStore:
 
     def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
               default_graph: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None) -> QueryResult:
+              named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> QueryResult:
         """Run a query on the server; substitutions are bound by a VALUES block.
 
         Raises:
@@ -74,6 +74,8 @@ class RemoteStore:
         """
         if substitutions:
             sparql = bind_values(sparql, substitutions)
+        if base_iri:
+            sparql = f"BASE {ox.NamedNode(base_iri)} {sparql}"
         check_query(sparql)
         params: list[tuple[str, str]] = [("default-graph-uri", g) for g in default_graph or ()]
         params += [("named-graph-uri", g) for g in named_graphs or ()]
@@ -92,13 +94,23 @@ class RemoteStore:
         except (SyntaxError, ValueError) as exc:
             raise RemoteStoreError(f"{self.query_url} answered unreadable {ctype!r}: {exc}") from exc
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Send one update request (one transaction on the server).
+
+        Args:
+            sparql: the update text.
+            base_iri: the IRI its relative IRIs resolve against. The protocol has no
+                parameter for it, so it goes as a BASE declaration before the text (on
+                the same line: the server's line numbers stay right). A BASE of the
+                update's own still applies from where it stands, as with a local store.
 
         Raises:
             QuerySyntaxError: the server answered 400.
             RemoteStoreError: refused (401/403), unreachable or failed; nothing is assumed written.
+            ValueError: ``base_iri`` is not an absolute IRI.
         """
+        if base_iri is not None:
+            sparql = f"BASE {ox.NamedNode(base_iri)} {sparql}"
         self._send(self.update_url, sparql, "application/sparql-update", self._auth, [])
 
     def commit(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode] = ()) -> None:

@@ -167,9 +167,9 @@ class Store(Protocol):
 
     def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
               default_graph: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None) -> QueryResult: ...
+              named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> QueryResult: ...
 
-    def update(self, sparql: str) -> None: ...
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None: ...
 
     def commit(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode] = ()) -> None: ...
 
@@ -313,7 +313,7 @@ class LocalStore:
 
     def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
               default_graph: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None) -> QueryResult:
+              named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> QueryResult:
         """Run a SPARQL query; variables in ``substitutions`` are bound before evaluation.
 
         Raises:
@@ -324,6 +324,8 @@ class LocalStore:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if base_iri:
+            kwargs["base_iri"] = base_iri
         check_query(sparql)
         try:
             if substitutions:
@@ -342,8 +344,12 @@ class LocalStore:
         except (OSError, ValueError) as exc:
             raise StoreError(str(exc)) from exc
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL update as one transaction.
+
+        Args:
+            sparql: the update text.
+            base_iri: the IRI its relative IRIs resolve against (None: they are errors).
 
         Raises:
             QuerySyntaxError: the update does not parse.
@@ -352,7 +358,7 @@ class LocalStore:
         self._writable()
         check_query(sparql)
         try:
-            self._store.update(sparql)
+            self._store.update(sparql, base_iri=base_iri)
         except SyntaxError as exc:
             raise QuerySyntaxError(_syntax_message(exc)) from exc
         except OSError as exc:

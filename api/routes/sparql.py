@@ -19,6 +19,7 @@ from api.deps import RunnerDep, StoreDep, WriteLockDep, note_write, require_toke
 from api.sparql import QueryRequest, looks_like_update
 from api.update import apply_update
 from kg.errors import QuerySyntaxError
+from kg.update_dataset import with_using
 
 log = logging.getLogger(__name__)
 
@@ -67,17 +68,32 @@ _QUERY_BODY_DOC = {
     }},
 }
 _UPDATE_DOC = {
+    "parameters": [
+        {"name": "using-graph-uri", "in": "query", "required": False,
+         "schema": {"type": "array", "items": {"type": "string"}},
+         "description": "Graphs whose merge is the default graph of every DELETE/INSERT ... WHERE "
+                        "(as USING; repeatable)."},
+        {"name": "using-named-graph-uri", "in": "query", "required": False,
+         "schema": {"type": "array", "items": {"type": "string"}},
+         "description": "Graphs those WHERE clauses may name with GRAPH (as USING NAMED; repeatable)."},
+    ],
     "requestBody": {"content": {
         _UPDATE: {"schema": {"type": "string"},
                   "example": "INSERT DATA { <https://example.org/a> <https://example.org/p> 1 }"},
-        _FORM: {"schema": {"type": "object", "properties": {"update": {"type": "string"}},
-                           "required": ["update"]}},
+        _FORM: {"schema": {"type": "object", "properties": {
+            "update": {"type": "string"},
+            "using-graph-uri": {"type": "array", "items": {"type": "string"}},
+            "using-named-graph-uri": {"type": "array", "items": {"type": "string"}}},
+            "required": ["update"]}},
     }},
     "responses": {
-        "204": {"description": "Applied (one transaction)."},
-        "400": {"description": "Malformed update."},
+        "204": {"description": "Applied (one transaction). Relative IRIs resolve against the /update URL."},
+        "400": {"description": "Malformed update; using-graph-uri/using-named-graph-uri with an update that "
+                               "has its own USING/WITH clause, or with a DELETE WHERE."},
         "401": {"description": "Missing or wrong bearer token."},
         "403": {"description": "The server has no token: writes are off."},
+        "413": {"description": "Request body too large."},
+        "415": {"description": "Unsupported request Content-Type, or a charset other than UTF-8."},
     },
 }
 
@@ -103,11 +119,41 @@ def _iris(values: list[str], name: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+_UTF8 = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+
+
+def _charset(request: Request) -> str | None:
+    """Return the charset parameter of the Content-Type, lower-cased (None when absent)."""
+    for param in request.headers.get("content-type", "").split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
 async def _read_text(request: Request) -> str:
+    """Return a direct POST body: SPARQL text is UTF-8 (SPARQL 1.1 Protocol 2.1.3, 2.2.2)."""
+    charset = _charset(request)
+    if charset is not None and charset not in _UTF8:
+        raise HTTPException(415, f"the body must be UTF-8 SPARQL text, not charset={charset}")
     try:
         return (await request.body()).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise HTTPException(400, f"the request body is not UTF-8: {exc}") from exc
+
+
+def _endpoint_iri(request: Request) -> str | None:
+    """Return the URL the request was sent to, without its query: the service's base IRI.
+
+    SPARQL 1.1 Protocol lets the service define the base IRI of relative IRIs, and names
+    the endpoint's own URL as the natural one. None if the Host the client sent does not
+    make a valid IRI (relative IRIs are then an error, as with no base).
+    """
+    url = str(request.url.replace(query="", fragment=""))
+    try:
+        return ox.NamedNode(url).value
+    except ValueError:
+        return None
 
 
 async def _form(request: Request) -> FormData:
@@ -143,6 +189,7 @@ async def sparql_get(request: Request, runner: RunnerDep) -> Response:
         accept=request.headers.get("accept"),
         format=tuple(params.getlist("format")),
         download=params.get("download") in ("1", "true"),
+        base_iri=_endpoint_iri(request),
     )
     return await _answer(runner, request, req)
 
@@ -175,6 +222,7 @@ async def sparql_post(request: Request, runner: RunnerDep) -> Response:
         named_graphs=_iris(named, "named-graph-uri"),
         accept=request.headers.get("accept"),
         format=tuple(params.getlist("format")),
+        base_iri=_endpoint_iri(request),
     )
     return await _answer(runner, request, req)
 
@@ -182,24 +230,38 @@ async def sparql_post(request: Request, runner: RunnerDep) -> Response:
 @router.post("/update", summary="SPARQL update (token)", status_code=204,
              dependencies=[Depends(require_token)], openapi_extra=_UPDATE_DOC)
 async def sparql_update(request: Request, store: StoreDep, lock: WriteLockDep) -> Response:
-    """Apply a SPARQL update as one transaction (SPARQL 1.1 Protocol 2.2)."""
+    """Apply a SPARQL update as one transaction (SPARQL 1.1 Protocol 2.2).
+
+    ``using-graph-uri`` / ``using-named-graph-uri`` (in the form, or in the URL) act as
+    USING / USING NAMED on every DELETE/INSERT ... WHERE (see :mod:`kg.update_dataset`).
+    Relative IRIs resolve against this endpoint's URL.
+    """
     ctype = _media_type(request)
+    params = request.query_params
     if ctype == _FORM:
         form = await _form(request)
         text = _one([v for v in form.getlist("update") if isinstance(v, str)], "update")
-        graphs = form.getlist("using-graph-uri") + form.getlist("using-named-graph-uri")
+        using = [v for v in form.getlist("using-graph-uri") if isinstance(v, str)]
+        named = [v for v in form.getlist("using-named-graph-uri") if isinstance(v, str)]
     elif ctype == _UPDATE:
+        if params.getlist("update"):
+            raise HTTPException(400, "the update is in the body; do not also send an 'update' URL parameter")
         text = await _read_text(request)
-        graphs = request.query_params.getlist("using-graph-uri") + request.query_params.getlist("using-named-graph-uri")
+        using, named = [], []
     else:
         raise HTTPException(
             415, f"unsupported Content-Type {ctype or '(none)'!r} for an update: use {_UPDATE} or {_FORM}"
         )
-    if graphs:
-        raise HTTPException(400, "using-graph-uri and using-named-graph-uri are not supported: "
-                                 "write USING / USING NAMED in the update")
+    default_graphs = _iris(using + params.getlist("using-graph-uri"), "using-graph-uri")
+    named_graphs = _iris(named + params.getlist("using-named-graph-uri"), "using-named-graph-uri")
+    base = _endpoint_iri(request)
 
-    await run_in_threadpool(apply_update, request, store, lock, text)
+    def apply() -> None:
+        # Off the event loop: the text may be megabytes.
+        with_dataset = with_using(text, default_graphs, named_graphs)
+        apply_update(request, store, lock, with_dataset, base_iri=base)
+
+    await run_in_threadpool(apply)
     note_write(request)
     log.info("applied a SPARQL update of %d characters", len(text))
     return Response(status_code=204)

@@ -279,3 +279,84 @@ def test_deeply_nested_text_is_refused_before_the_parser(client, auth, how):
                         headers={"Content-Type": "application/sparql-update", **auth})
     assert r.status_code == 400
     assert "more than 200 levels deep" in r.text and "AIKG_MAX_NESTING" in r.text
+
+
+OUT = "http://example.org/out"
+COPY_INVESTORS = (PREFIX + f"INSERT {{ GRAPH <{OUT}> {{ ?who aikg:investsIn ?x }} }} "
+                  "WHERE { ?who aikg:investsIn ?x }")
+INVESTORS_COPIED = f"SELECT ?who WHERE {{ GRAPH <{OUT}> {{ ?who ?p ?x }} }} ORDER BY ?who"
+
+
+@pytest.mark.parametrize("how", ["form", "direct"])
+def test_using_graph_uri_restricts_the_where_clause_to_one_article(client, auth, how):
+    one = ARTICLE + ARTICLES[1].id
+    if how == "form":
+        r = client.post("/update", data={"update": COPY_INVESTORS, "using-graph-uri": one}, headers=auth)
+    else:
+        r = client.post("/update", params={"using-graph-uri": one}, content=COPY_INVESTORS,
+                        headers={"Content-Type": "application/sparql-update", **auth})
+    assert r.status_code == 204, r.text
+    assert bindings(client.get("/sparql", params={"query": INVESTORS_COPIED})) == [{"who": ENTITY + "amazon"}]
+
+
+def test_using_named_graph_uri_names_the_graphs_a_where_clause_may_read(client, auth):
+    update = (PREFIX + f"INSERT {{ GRAPH <{OUT}> {{ ?who aikg:investsIn ?x }} }} "
+              "WHERE { GRAPH ?g { ?who aikg:investsIn ?x } }")
+    named = [ARTICLE + ARTICLES[0].id, ARTICLE + ARTICLES[3].id]
+    r = client.post("/update", data={"update": update, "using-named-graph-uri": named}, headers=auth)
+    assert r.status_code == 204, r.text
+    assert bindings(client.get("/sparql", params={"query": INVESTORS_COPIED})) == [{"who": ENTITY + "microsoft"}]
+
+
+@pytest.mark.parametrize("update, reason", [
+    (PREFIX + f"INSERT {{ GRAPH <{OUT}> {{ ?a ?b ?c }} }} USING <{ARTICLE}x> WHERE {{ ?a ?b ?c }}", "own USING"),
+    (PREFIX + f"WITH <{OUT}> DELETE {{ ?a ?b ?c }} WHERE {{ ?a ?b ?c }}", "own WITH"),
+    (PREFIX + "DELETE WHERE { ?who aikg:investsIn ?x }", "DELETE WHERE"),
+])
+def test_a_dataset_the_update_cannot_take_is_400_and_changes_nothing(client, auth, update, reason):
+    r = client.post("/update", params={"using-graph-uri": ARTICLE + ARTICLES[1].id}, content=update,
+                    headers={"Content-Type": "application/sparql-update", **auth})
+    assert r.status_code == 400
+    assert reason in r.text and r.headers["content-type"].startswith("text/plain")
+    assert bindings(client.get("/sparql", params={"query": INVESTORS})) == [
+        {"who": ENTITY + "amazon"}, {"who": ENTITY + "microsoft"}]
+
+
+def test_a_using_graph_uri_that_is_not_an_iri_is_400(client, auth):
+    r = client.post("/update", data={"update": COPY_INVESTORS, "using-graph-uri": "<nope> } ; DROP ALL"},
+                    headers=auth)
+    assert r.status_code == 400 and "using-graph-uri" in r.text
+    assert bindings(client.get("/sparql", params={"query": INVESTORS})) != []
+
+
+def test_relative_iris_in_an_update_resolve_against_the_update_url(client, auth):
+    r = client.post("/update", content="INSERT DATA { <http://x/s> <http://x/p> <thing> }",
+                    headers={"Content-Type": "application/sparql-update", **auth})
+    assert r.status_code == 204, r.text
+    r = client.get("/sparql", params={"query": "SELECT ?o WHERE { <http://x/s> <http://x/p> ?o }"})
+    assert bindings(r) == [{"o": "http://testserver/thing"}]
+
+
+def test_an_update_that_fails_while_running_is_400_and_writes_nothing(client, auth):
+    update = "INSERT DATA { <http://x/s> <http://x/p> 1 } ; CLEAR GRAPH <http://x/never-created>"
+    r = client.post("/update", content=update, headers={"Content-Type": "application/sparql-update", **auth})
+    assert r.status_code == 400
+    assert "does not exist" in r.text and "Traceback" not in r.text
+    assert client.get("/sparql", params={"query": "ASK { <http://x/s> ?p ?o }"}).json()["boolean"] is False
+
+
+@pytest.mark.parametrize("path, ctype", [("/sparql", "application/sparql-query"),
+                                         ("/update", "application/sparql-update")])
+def test_a_body_in_another_charset_than_utf8_is_415(client, auth, path, ctype):
+    body = ("ASK {}" if path == "/sparql" else "CLEAR ALL").encode("latin-1")
+    r = client.post(path, content=body, headers={"Content-Type": f"{ctype}; charset=ISO-8859-1", **auth})
+    assert r.status_code == 415 and "UTF-8" in r.text
+    ok = client.post(path, content=body, headers={"Content-Type": f'{ctype}; charset="UTF-8"', **auth})
+    assert ok.status_code in (200, 204)
+
+
+def test_update_in_the_body_and_in_the_url_is_400(client, auth):
+    r = client.post("/update", params={"update": "CLEAR ALL"}, content=UPDATE,
+                    headers={"Content-Type": "application/sparql-update", **auth})
+    assert r.status_code == 400
+    assert client.get("/sparql", params={"query": ASK_X}).json()["boolean"] is False

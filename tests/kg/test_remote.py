@@ -70,6 +70,23 @@ def test_malformed_query_reports_the_servers_message(server):
     store.close()
 
 
+def test_update_base_iri_resolves_like_a_local_store(server, tmp_path):
+    from kg.store import LocalStore
+
+    updates = ["INSERT DATA { <http://x/s> <http://x/p> <a> }",
+               "BASE <http://other.example/dir/> INSERT DATA { <http://x/s> <http://x/p> <b> }"]
+    base = "http://127.0.0.1:1/update"
+    remote = open_store(server.url)
+    with LocalStore(tmp_path / "local") as local:
+        for update in updates:
+            remote.update(update, base_iri=base)
+            local.update(update, base_iri=base)
+        expected = {r["o"].value for r in local.query("SELECT ?o WHERE { <http://x/s> ?p ?o }")}
+    got = {r["o"].value for r in remote.query("SELECT ?o WHERE { <http://x/s> ?p ?o }")}
+    assert got == expected == {"http://127.0.0.1:1/a", "http://other.example/dir/b"}
+    remote.close()
+
+
 def test_server_down_mid_ingest_is_a_clear_error_and_resumable(server):
     store = open_store(server.url)
     arts = [Article(f"Article number {i} says Microsoft invests in OpenAI.", url=f"n{i}") for i in range(6)]
