@@ -89,6 +89,8 @@ class Settings(BaseSettings):
                 if "*" in h[1:] or (h.startswith("*") and h != "*" and not h.startswith("*.")):
                     raise ValueError(f"allowed host {h!r}: a wildcard must be a whole first label, as in "
                                      "'*.example.org'")
+                if h.startswith("[") and not h.endswith("]"):
+                    raise ValueError(f"allowed host {h!r}: give a name without a port")
                 if ":" in h and not h.startswith("["):
                     try:
                         ipaddress.IPv6Address(h)

@@ -57,10 +57,13 @@ def test_default_hosts_exclude_testclient_and_foreign_names(store_dir):
         assert r.status_code == 400 and "location" not in r.headers
 
 
-def test_a_wildcard_host_covers_subdomains_only(store_dir):
+def test_wildcard_hosts(store_dir):
+    """``*.example.org`` covers subdomains only; ``*`` turns the check off."""
     with make_client(store_dir, allowed_hosts=["*.example.org"]) as c:
         assert c.get("/articles", headers={"Host": "kg.example.org"}).status_code == 200
         assert c.get("/articles", headers={"Host": "example.org.evil.example"}).status_code == 400
+    with make_client(store_dir, allowed_hosts=["*"]) as c:
+        assert c.get("/articles", headers={"Host": "evil.example"}).status_code == 200
 
 
 # ---------------------------------------------------------------- HEAD

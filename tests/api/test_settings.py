@@ -106,6 +106,7 @@ def test_http_limits_have_safe_defaults():
 
 @pytest.mark.parametrize("hosts, says", [
     ("kg.*.org", "wildcard"), ("*example.org", "wildcard"), ("example.org:8000", "without a port"),
+    ("[::1]:8000", "without a port"),
 ])
 def test_bad_allowed_hosts_are_refused(hosts, says):
     with pytest.raises(ValidationError, match=says):
