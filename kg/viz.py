@@ -5,8 +5,10 @@ pyvis) are inlined, and nothing else is referenced, so it opens offline. The pag
 server sends references them at a URL of its own instead (``assets_url``), so browsers
 cache the library rather than fetch it with every page; the page's own script and style
 stay inline, and :func:`inline_code` gives what a Content-Security-Policy hashes. Neither
-makes a request beyond its own server. Every string that comes from the data (names, sentences, titles, URLs) is article
-text, hence untrusted: it travels as JSON in a non-executable ``<script type=
+makes a request beyond its own server.
+
+Every string that comes from the data (names, sentences, titles, URLs) is article text,
+hence untrusted: it travels as JSON in a non-executable ``<script type=
 "application/json">`` block, escaped so it cannot close that block, and the page's own JS
 writes it with ``textContent`` only. Labels are drawn on a canvas and hover titles are
 plain strings, which vis-network 9 shows as text.
@@ -578,8 +580,8 @@ def _form_html(filters: Mapping, action: str) -> str:
 
 
 def _legend_html(legend: Mapping) -> str:
-    # Colours come from classes (see _LEGEND_CSS), not style attributes, which a CSP
-    # without 'unsafe-inline' would drop.
+    # Colours come from classes (the legend rules of _PAGE_CSS), not style attributes,
+    # which a CSP without 'unsafe-inline' would drop.
     types = "".join(f'<li><span class="shape shape-{t["shape"]} t-{t["type"]}"></span>{html.escape(t["type"])}</li>'
                     for t in legend["types"])
     fams = "".join(f'<li><span class="line f-{f["family"]}"></span>{html.escape(f["family"])}'
