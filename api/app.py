@@ -13,8 +13,10 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from api import errors
+from api.httplayer import HeadAsGet
 from api.settings import Settings
 from api.sparql import IsolatedRunner, QueryRunner
 from kg.isolation import EngineLimits, IsolatedStore, QueryPool
@@ -89,7 +91,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.graph_lock = threading.Lock()
     errors.install(app)
     app.add_middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HeadAsGet)
+    # Outermost: a request naming a host this server is not (DNS rebinding) goes no further.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts(), www_redirect=False)
     _include_routers(app)
+    from api.routes.graph import VIS_PATH, vis_assets
+
+    app.mount(VIS_PATH, vis_assets(), name="vis-network")
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app
 

@@ -61,8 +61,14 @@ def serve(
     writes = "on (bearer token)" if settings.token is not None else "off (no AIKG_TOKEN)"
     typer.echo(f"aikg: serving {settings.store} at http://{settings.host}:{settings.port}/ - writes {writes}",
                err=True)
+    if settings.host in ("0.0.0.0", "::") and not settings.allowed_hosts:
+        typer.echo("aikg: note: only requests to localhost, 127.0.0.1 or [::1] are answered (400 otherwise); "
+                   "set AIKG_ALLOWED_HOSTS to the names clients reach this server by", err=True)
+    from api.httplayer import protocol_class
+
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=log_level,
-                timeout_graceful_shutdown=5)
+                timeout_graceful_shutdown=5, http=protocol_class(settings.header_timeout),
+                limit_concurrency=settings.max_connections)
 
 
 def app_factory():

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from datetime import date as Date
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 T = TypeVar("T")
+
+#: The largest ``offset`` of a list route: past any real store, and far inside what SPARQL's
+#: OFFSET takes (past 2**64 the parser refuses it with a message of its own).
+MAX_OFFSET = 1_000_000_000
+#: The ``offset`` query parameter of the list routes (422 past MAX_OFFSET).
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip (at most {MAX_OFFSET:,}).")]
 
 
 class Page(BaseModel, Generic[T]):

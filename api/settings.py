@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from kg.store import DEFAULT_STORE
 
 _LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost"})
+#: Host header names a server answers to whatever it binds: this machine's own names.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+#: Bind addresses that stand for every interface: no Host header names them.
+_WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::", "[::]", ""})
 
 
 def is_loopback(host: str) -> bool:
@@ -68,12 +73,48 @@ class Settings(BaseSettings):
     remote_timeout: float = Field(10.0, gt=0, description="Seconds a LOAD of an allowed URL may take.")
     remote_max_bytes: int = Field(
         50 * 1024 * 1024, gt=0, description="Largest document a LOAD of an allowed URL may fetch.")
+    allowed_hosts: Annotated[list[str] | None, NoDecode] = Field(
+        None,
+        description="Host header values answered besides localhost, 127.0.0.1, [::1] and the bound host "
+                    "(comma-separated in AIKG_ALLOWED_HOSTS; '*.example.org' matches subdomains, '*' turns "
+                    "the check off); any other Host gets 400.",
+    )
+    header_timeout: float = Field(
+        10.0, gt=0, le=3600,
+        description="Seconds a connection has to send complete request headers (and the longest pause "
+                    "inside a request body) before it is closed.",
+    )
+    max_connections: int = Field(
+        512, ge=1, le=100_000,
+        description="Connections open at once; a request on a connection past it is answered 503 and closed.",
+    )
 
     @field_validator("token")
     @classmethod
     def _token_not_blank(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().strip():
             raise ValueError("the token is empty: set a real secret, or leave AIKG_TOKEN unset to turn writes off")
+        return value
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, (list, tuple)):
+            hosts = [str(h).strip().lower() for h in value if str(h).strip()]
+            for h in hosts:
+                if "*" in h[1:] or (h.startswith("*") and h != "*" and not h.startswith("*.")):
+                    raise ValueError(f"allowed host {h!r}: a wildcard must be a whole first label, as in "
+                                     "'*.example.org'")
+                if h.startswith("[") and not h.endswith("]"):
+                    raise ValueError(f"allowed host {h!r}: give a name without a port")
+                if ":" in h and not h.startswith("["):
+                    try:
+                        ipaddress.IPv6Address(h)
+                    except ValueError:
+                        raise ValueError(f"allowed host {h!r}: give a name without a port") from None
+            return hosts or None
         return value
 
     @model_validator(mode="after")
@@ -95,7 +136,30 @@ class Settings(BaseSettings):
 
         return QueryLimits(max_bytes=self.max_query_bytes, max_triple_patterns=self.max_triple_patterns,
                            max_depth=self.max_nesting, max_values_rows=self.max_values_rows)
+    def trusted_hosts(self) -> list[str]:
+        """Return the Host header values the server answers, as Starlette's TrustedHostMiddleware takes them.
+
+        Always the loopback names (a DNS-rebinding page cannot make a browser send them),
+        the bound host when it names one address, then ``allowed_hosts``. IPv6
+        addresses come in brackets, as they appear in a Host header.
+        """
+        hosts = list(LOOPBACK_HOSTS)
+        for host in [self.host.lower(), *(self.allowed_hosts or [])]:
+            host = _bracketed(host)
+            if host not in _WILDCARD_ADDRESSES and host not in hosts:
+                hosts.append(host)
+        return hosts
 
     def token_value(self) -> str | None:
         """Return the token as plain text (for comparing, never for logging)."""
         return self.token.get_secret_value() if self.token is not None else None
+
+
+def _bracketed(host: str) -> str:
+    """Return an IPv6 address in brackets (``[::1]``), anything else as it is."""
+    if ":" in host and not host.startswith("["):
+        try:
+            return f"[{ipaddress.IPv6Address(host)}]"
+        except ValueError:
+            return host
+    return host

@@ -1,9 +1,14 @@
 """Draw the graph as an interactive vis-network page: selection, layout, evidence, HTML.
 
-The page is self-contained: vis-network's JS and CSS (shipped inside pyvis) are inlined,
-and nothing else is referenced, so it opens offline and makes no request beyond its own
-server. Every string that comes from the data (names, sentences, titles, URLs) is article
-text, hence untrusted: it travels as JSON in a non-executable ``<script type=
+The file ``aikg viz`` writes is self-contained: vis-network's JS and CSS (shipped inside
+pyvis) are inlined, and nothing else is referenced, so it opens offline. The page the
+server sends references them at a URL of its own instead (``assets_url``), so browsers
+cache the library rather than fetch it with every page; the page's own script and style
+stay inline, and :func:`inline_code` gives what a Content-Security-Policy hashes. Neither
+makes a request beyond its own server.
+
+Every string that comes from the data (names, sentences, titles, URLs) is article text,
+hence untrusted: it travels as JSON in a non-executable ``<script type=
 "application/json">`` block, escaped so it cannot close that block, and the page's own JS
 writes it with ``textContent`` only. Labels are drawn on a canvas and hover titles are
 plain strings, which vis-network 9 shows as text.
@@ -465,22 +470,38 @@ def script_json(data: object) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+#: The vis-network release pyvis ships, and its two files.
+VIS_VERSION = "9.1.2"
+VIS_JS = "vis-network.min.js"
+VIS_CSS = "vis-network.css"
+
+
+def vis_asset_dir() -> Path:
+    """Return the directory of vis-network's JS and CSS inside the installed pyvis."""
+    import pyvis
+
+    return Path(pyvis.__file__).parent / "templates" / "lib" / f"vis-{VIS_VERSION}"
+
+
 @lru_cache(maxsize=1)
 def _vis_assets() -> tuple[str, str]:
     """Return vis-network's JS and CSS as shipped inside pyvis (no CDN)."""
-    import pyvis
-
-    lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
-    js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
-    css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    lib = vis_asset_dir()
+    js = (lib / VIS_JS).read_text(encoding="utf-8")
+    css = (lib / VIS_CSS).read_text(encoding="utf-8")
     # Inlined as is, a closing tag inside would end the element early.
     if re.search(r"</(script|style)", js + css, re.I):
         raise RuntimeError("vis-network assets contain a closing tag and cannot be inlined")
     return js, css
 
 
+def inline_code() -> tuple[str, str]:
+    """Return the page's own style and script, exactly as inlined (what a CSP hash covers)."""
+    return _PAGE_CSS, _PAGE_JS
+
+
 def render_html(view: View, *, title: str = "aikg graph", standalone: bool = True,
-                entity_base: str | None = None, form_action: str = "") -> str:
+                entity_base: str | None = None, form_action: str = "", assets_url: str | None = None) -> str:
     """Return the whole page for a view.
 
     Args:
@@ -491,12 +512,24 @@ def render_html(view: View, *, title: str = "aikg graph", standalone: bool = Tru
             again (so it can reach entities beyond the drawn ones).
         entity_base: prefix of entity page links (``/entity/``); None shows no link.
         form_action: where the served filter form submits (the page's own path).
+        assets_url: where vis-network's files are served (``/static/vis-9.1.2``); the
+            page then references them and carries no Content-Security-Policy of its
+            own (the server sends one). None inlines them, with a CSP ``<meta>`` that
+            allows the inline code: a single file that works offline.
 
     Returns:
         HTML text.
     """
     page, js, css = _PAGE, _PAGE_JS, _PAGE_CSS
-    vis_js, vis_css = _vis_assets()
+    if assets_url is None:
+        vis_js, vis_css = _vis_assets()
+        csp_meta = f'<meta http-equiv="Content-Security-Policy" content="{_FILE_CSP}">'
+        vis_style, vis_script = f"<style>{vis_css}</style>", f"<script>{vis_js}</script>"
+    else:
+        base = html.escape(assets_url.rstrip("/"), quote=True)
+        csp_meta = ""
+        vis_style = f'<link rel="stylesheet" href="{base}/{VIS_CSS}">'
+        vis_script = f'<script src="{base}/{VIS_JS}"></script>'
     config = {"standalone": standalone, "entityBase": entity_base, "predicates": list(PREDICATES),
               "types": list(ENTITY_TYPES)}
     shown = len(view.nodes)
@@ -508,9 +541,10 @@ def render_html(view: View, *, title: str = "aikg graph", standalone: bool = Tru
         "{{notes}}": "".join(f"<p class=\"note\">{html.escape(n)}</p>" for n in view.notes),
         "{{form}}": _form_html(view.filters, form_action),
         "{{legend}}": _legend_html(view.legend),
-        "{{vis_css}}": vis_css,
+        "{{csp_meta}}": csp_meta,
+        "{{vis_style}}": vis_style,
         "{{page_css}}": css,
-        "{{vis_js}}": vis_js,
+        "{{vis_script}}": vis_script,
         "{{page_js}}": js,
         "{{data}}": script_json(view.to_dict()),
         "{{config}}": script_json(config),
@@ -546,9 +580,11 @@ def _form_html(filters: Mapping, action: str) -> str:
 
 
 def _legend_html(legend: Mapping) -> str:
-    types = "".join(f'<li><span class="shape shape-{t["shape"]}" style="--c:{t["color"]}"></span>{html.escape(t["type"])}</li>'
+    # Colours come from classes (the legend rules of _PAGE_CSS), not style attributes,
+    # which a CSP without 'unsafe-inline' would drop.
+    types = "".join(f'<li><span class="shape shape-{t["shape"]} t-{t["type"]}"></span>{html.escape(t["type"])}</li>'
                     for t in legend["types"])
-    fams = "".join(f'<li><span class="line" style="--c:{f["color"]}"></span>{html.escape(f["family"])}'
+    fams = "".join(f'<li><span class="line f-{f["family"]}"></span>{html.escape(f["family"])}'
                    f'<small> ({html.escape(", ".join(f["predicates"]))})</small></li>' for f in legend["families"])
     return (f'<div id="legend"><ul class="types">{types}</ul><ul class="families">{fams}'
             '<li><span class="line dashed"></span>hedged (reported)</li>'
@@ -562,9 +598,9 @@ _PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'">
+{{csp_meta}}
 <title>{{title}}</title>
-<style>{{vis_css}}</style>
+{{vis_style}}
 <style>{{page_css}}</style>
 </head>
 <body>
@@ -586,11 +622,15 @@ _PAGE = """<!DOCTYPE html>
 <aside id="panel" aria-live="polite"><p class="hint">Click an entity or a relation to see the sentences behind it.</p></aside>
 <script type="application/json" id="graph-data">{{data}}</script>
 <script type="application/json" id="graph-config">{{config}}</script>
-<script>{{vis_js}}</script>
+{{vis_script}}
 <script>{{page_js}}</script>
 </body>
 </html>
 """
+
+# The policy of the standalone file: everything it needs is inline, nothing is fetched.
+_FILE_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+             "form-action 'self'; base-uri 'none'")
 
 _PAGE_CSS = """
 html, body { height: 100%; margin: 0; }
@@ -640,6 +680,10 @@ header .note { margin: 0; color: #8a5300; }
 #asof { width: 100%; }
 div.vis-tooltip { white-space: pre-line; max-width: 360px; font: 12px system-ui, sans-serif; }
 """
+
+# The legend's colours, one class per entity type and predicate family.
+_PAGE_CSS += "".join(f".t-{t} {{ --c: {TYPE_STYLE[t][0]}; }}\n" for t in ENTITY_TYPES) + "".join(
+    f".f-{f} {{ --c: {c}; }}\n" for f, c in FAMILY_COLOR.items())
 
 _PAGE_JS = r"""
 (function () {

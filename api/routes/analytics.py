@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -9,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.deps import RunnerDep, StoreDep, projection
-from api.sparql import QueryRequest
+from api.sparql import GRAPH_FORMAT_NAMES, GRAPH_MEDIA, RESULTS_FORMAT_NAMES, RESULTS_MEDIA, QueryRequest
 from api.models import Community, NamedQueryOut, Ranked
 from kg import graphdata as data
 from kg.analytics import MEASURES, centrality, communities
@@ -48,6 +49,25 @@ def list_named_queries() -> list[dict]:
 
 
 _NOT_PARAMS = frozenset({"format", "download"})
+_IRI_OR_COMMENT = re.compile(r"<[^<>\s]*>|#[^\n]*")
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def _check_formats(text: str, values: list[str]) -> None:
+    """Refuse a ``format=`` value the query's results cannot be written as.
+
+    Raises:
+        HTTPException: 400 naming the accepted values.
+    """
+    found = _FORM.search(_IRI_OR_COMMENT.sub(" ", text))
+    graph = found is not None and found.group(1).upper() in ("CONSTRUCT", "DESCRIBE")
+    names, media = (GRAPH_FORMAT_NAMES, GRAPH_MEDIA) if graph else (RESULTS_FORMAT_NAMES, RESULTS_MEDIA)
+    for value in values:
+        key = value.strip().lower()
+        if key and key not in names and key not in media:
+            kind = "CONSTRUCT/DESCRIBE" if graph else "SELECT/ASK"
+            raise HTTPException(400, f"unknown format {value[:50]!r} for {kind} results; use one of: "
+                                     f"{', '.join(names)}, or a media type ({', '.join(media)})")
 
 
 @router.get("/queries/{name}/results", summary="Run a named SPARQL query",
@@ -73,8 +93,10 @@ async def run_named_query(name: str, request: Request, store: StoreDep, runner: 
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from exc
 
+    formats = request.query_params.getlist("format")
+    _check_formats(q.text, formats)
     bindings = await run_in_threadpool(bind)
     req = QueryRequest(query=q.text, substitutions=bindings or None, accept=request.headers.get("accept"),
-                       format=tuple(request.query_params.getlist("format")),
+                       format=tuple(formats),
                        download=request.query_params.get("download") in ("1", "true"))
     return await runner.respond(req, request.client.host if request.client else "")

@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from api.deps import ExtractDep, SettingsDep, StoreDep, WriteLockDep, note_write, require_token
-from api.models import ArticleDetail, ArticleIn, ArticleSummary, IngestResult, Page
+from api.models import ArticleDetail, ArticleIn, ArticleSummary, IngestResult, Offset, Page
 from kg import graphdata as data
 from kg.loader import delete_articles
 from kg.model import Article
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/articles", tags=["articles"])
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size (at most 500).")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+
 
 _ARTICLES_JSON = TypeAdapter(ArticleIn | list[ArticleIn])
 _READER_TYPES = frozenset({

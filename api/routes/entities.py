@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import StoreDep
-from api.models import EntityDetail, EntitySummary, Page
+from api.models import EntityDetail, EntitySummary, Offset, Page
 from kg import graphdata as data
 from kg.model import ENTITY_TYPES
 
@@ -20,7 +20,7 @@ def search_entities(
     q: Annotated[str | None, Query(max_length=200, description="Text in a label or alias (case-insensitive).")] = None,
     type: Annotated[str | None, Query(description=f"One of: {', '.join(ENTITY_TYPES)}.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> dict:
     """Find entities: exact label/alias matches first, then prefixes, then substrings."""
     if type is not None and type not in ENTITY_TYPES:

@@ -1,22 +1,61 @@
-"""The /graph page: the interactive network, filtered by URL parameters (shareable links)."""
+"""The /graph page: the interactive network, filtered by URL parameters (shareable links).
+
+vis-network's files are served from :data:`VIS_PATH` (a versioned URL, cached by browsers
+for a year) rather than inlined into every page; the page's own script and style are
+inline and allowed by their sha256 in the Content-Security-Policy.
+"""
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import logging
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
+from starlette.staticfiles import StaticFiles
 
 from api.deps import StoreDep
-from kg.viz import DEFAULT_LIMIT, render_html, view_from_store
+from api.httplayer import page_headers
+from kg.viz import DEFAULT_LIMIT, VIS_VERSION, inline_code, render_html, vis_asset_dir, view_from_store
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["graph"])
 
 MAX_LIMIT = 5000
+#: Where vis-network's JS and CSS are served; the version in the path makes them immutable.
+VIS_PATH = f"/static/vis-{VIS_VERSION}"
+
+
+class _ImmutableFiles(StaticFiles):
+    """Static files whose URL changes with their content: cached for a year, revalidated by ETag."""
+
+    def file_response(self, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def vis_assets() -> StaticFiles:
+    """Return the app that serves vis-network's files from the installed pyvis (mount at VIS_PATH)."""
+    return _ImmutableFiles(directory=str(vis_asset_dir()))
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+@functools.lru_cache(maxsize=1)
+def graph_csp() -> str:
+    """Return the page's Content-Security-Policy: its own files, and its two inline blocks by hash."""
+    css, js = inline_code()
+    return (f"default-src 'none'; script-src 'self' {_sha256(js)}; style-src 'self' {_sha256(css)}; "
+            "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
 @router.get("/graph", response_class=HTMLResponse, summary="Interactive network page")
@@ -45,5 +84,5 @@ def graph_page(
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from exc
     page = render_html(view, title="aikg: the AI industry graph", standalone=False,
-                       entity_base="/entity/", form_action="/graph")
-    return HTMLResponse(page)
+                       entity_base="/entity/", form_action="/graph", assets_url=VIS_PATH)
+    return HTMLResponse(page, headers=page_headers(graph_csp()))

@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from api.deps import StoreDep, projection
+from api.httplayer import page_headers
 from kg import graphdata as data
 from kg.analytics import centrality
 from kg.errors import NotFoundError
@@ -28,7 +29,7 @@ router = APIRouter(include_in_schema=False)
 _HERE = Path(__file__).resolve().parent.parent
 # The pages' own script and styles are files under /static; nothing inline, nothing remote.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'")
+       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 _EXAMPLE = sparql_prologue() + """
 SELECT ?investor ?target (COUNT(DISTINCT ?article) AS ?sources) WHERE {
@@ -52,9 +53,7 @@ def templates() -> Jinja2Templates:
 def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     """Render a page with the security headers every page carries."""
     resp = templates().TemplateResponse(request, name, context, status_code=status)
-    resp.headers["Content-Security-Policy"] = CSP
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Referrer-Policy"] = "no-referrer"
+    resp.headers.update(page_headers(CSP))
     return resp
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from api.deps import StoreDep, projection
-from api.models import Page, PathResult, Relation
+from api.models import Offset, Page, PathResult, Relation
 from kg import graphdata as data
 from kg.analytics import resolve_entity, shortest_path
 from kg.errors import NotFoundError
@@ -39,7 +39,7 @@ def list_relations(
     min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
     min_sources: Annotated[int | None, Query(ge=1, description="At least this many distinct articles.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> dict:
     """List relations (one per subject, predicate, object), best supported first.
 

@@ -98,7 +98,12 @@ def store_dir(tmp_path: Path) -> Path:
     return build_store(tmp_path / "store")
 
 
+#: The Host header TestClient sends; the app answers only the hosts it is told about.
+TEST_HOSTS = ["testserver"]
+
+
 def make_client(store_dir: Path, **settings) -> TestClient:
+    settings.setdefault("allowed_hosts", TEST_HOSTS)
     app = create_app(Settings(store=str(store_dir), **settings))
     from api.deps import get_extract
 

@@ -13,13 +13,14 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import Settings
 from kg.namespaces import ENTITY
+from tests.api.conftest import TEST_HOSTS
 from tests.browser import sample
 
 
 @pytest.fixture
 def graph_client(tmp_path: Path) -> Iterator[TestClient]:
     store = sample.build_store(tmp_path / "store")
-    with TestClient(create_app(Settings(store=str(store)))) as c:
+    with TestClient(create_app(Settings(store=str(store), allowed_hosts=TEST_HOSTS))) as c:
         yield c
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from kg.namespaces import ENTITY
 
-from .conftest import ARTICLES, S1, TOKEN, make_client
+from .conftest import ARTICLES, S1, TEST_HOSTS, TOKEN, make_client
 
 
 def test_list_articles_is_paged_newest_first(client):
@@ -256,7 +256,7 @@ def test_post_article_runs_the_real_pipeline(tmp_path):
     from api.settings import Settings
 
     text = "Microsoft invested $10 billion in OpenAI, the maker of ChatGPT, in January 2023."
-    with TestClient(create_app(Settings(store=str(tmp_path / "s"), token=TOKEN))) as c:
+    with TestClient(create_app(Settings(store=str(tmp_path / "s"), token=TOKEN, allowed_hosts=TEST_HOSTS))) as c:
         r = c.post("/articles", json={"text": text, "url": "https://news.example/real", "published": "2023-01-23"},
                    headers={"Authorization": f"Bearer {TOKEN}"})
         (item,) = r.json()["articles"]

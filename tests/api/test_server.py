@@ -20,7 +20,7 @@ from kg.loader import ingest
 from kg.namespaces import ENTITY, ONTOLOGY
 from kg.remote import RemoteStore
 
-from .conftest import MSFT, TOKEN, Entity, fake_extract, make_extraction
+from .conftest import MSFT, TEST_HOSTS, TOKEN, Entity, fake_extract, make_extraction
 
 pytestmark = pytest.mark.server
 
@@ -183,7 +183,7 @@ def test_an_app_can_serve_a_remote_store(server):
     from api.app import create_app
     from api.settings import Settings
 
-    with TestClient(create_app(Settings(store=server.sparql))) as c:
+    with TestClient(create_app(Settings(store=server.sparql, allowed_hosts=TEST_HOSTS))) as c:
         r = c.get("/sparql", params={"query": INVESTORS}, headers={"Accept": "text/csv"})
         assert r.status_code == 200
         rows = list(csv.reader(io.StringIO(r.text)))

@@ -78,3 +78,42 @@ def test_update_token_comparison_is_exact(store_dir):
             r = c.post("/update", content="INSERT DATA { <http://x/a> <http://x/b> 1 }",
                        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {wrong}"})
             assert r.status_code == 401
+
+
+def test_trusted_hosts_default_to_loopback_names_and_a_concrete_bound_host():
+    assert Settings().trusted_hosts() == ["localhost", "127.0.0.1", "[::1]"]
+    assert Settings(host="::1").trusted_hosts() == ["localhost", "127.0.0.1", "[::1]"]
+    assert Settings(host="192.168.1.5", allow_public=True).trusted_hosts()[-1] == "192.168.1.5"
+    assert Settings(host="fe80::1", allow_public=True).trusted_hosts()[-1] == "[fe80::1]"
+    # A wildcard address names no host: only the loopback names (and what is configured).
+    assert Settings(host="0.0.0.0", allow_public=True).trusted_hosts() == ["localhost", "127.0.0.1", "[::1]"]
+
+
+def test_allowed_hosts_come_comma_separated_from_the_environment(monkeypatch):
+    monkeypatch.setenv("AIKG_ALLOWED_HOSTS", " KG.example.org, *.example.net ,2001:db8::1,")
+    monkeypatch.setenv("AIKG_HEADER_TIMEOUT", "4.5")
+    monkeypatch.setenv("AIKG_MAX_CONNECTIONS", "64")
+    s = Settings()
+    assert s.trusted_hosts() == ["localhost", "127.0.0.1", "[::1]", "kg.example.org", "*.example.net",
+                                 "[2001:db8::1]"]
+    assert s.header_timeout == 4.5 and s.max_connections == 64
+
+
+def test_http_limits_have_safe_defaults():
+    s = Settings()
+    assert s.header_timeout == 10.0 and s.max_connections == 512 and s.allowed_hosts is None
+
+
+@pytest.mark.parametrize("hosts, says", [
+    ("kg.*.org", "wildcard"), ("*example.org", "wildcard"), ("example.org:8000", "without a port"),
+    ("[::1]:8000", "without a port"),
+])
+def test_bad_allowed_hosts_are_refused(hosts, says):
+    with pytest.raises(ValidationError, match=says):
+        Settings(allowed_hosts=hosts)
+
+
+@pytest.mark.parametrize("field, value", [("header_timeout", 0), ("max_connections", 0)])
+def test_http_limits_must_be_positive(field, value):
+    with pytest.raises(ValidationError):
+        Settings(**{field: value})

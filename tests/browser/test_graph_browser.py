@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from api.routes.graph import VIS_PATH
 from kg.namespaces import ENTITY
 from tests.browser import sample
 from tests.browser.conftest import ARTIFACTS, wait_ready
@@ -179,6 +180,28 @@ def test_served_form_asks_the_server_with_a_short_link(watched, graph_server):
     wait_ready(w.page)
     assert ENTITY + "copilot" in dataset(w)[0]
     assert w.errors == [] and w.foreign(graph_server.url) == []
+
+
+@pytest.mark.server
+def test_served_page_keeps_to_its_policy_and_gets_vis_network_from_the_server(watched, graph_server):
+    w = watched(graph_server.url)
+    w.page.add_init_script("window.violations = []; document.addEventListener('securitypolicyviolation', "
+                           "e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));")
+    load(w, graph_server.url + "/graph")
+    # Drawn, with no inline code refused: the page's own script and style pass by their hashes.
+    assert w.page.evaluate("window.violations") == [] and w.errors == []
+    assert graph_server.url + VIS_PATH + "/vis-network.min.js" in w.requests
+    assert graph_server.url + VIS_PATH + "/vis-network.css" in w.requests
+    assert w.foreign(graph_server.url) == []
+    # The legend keeps its colours without style attributes.
+    swatch = "getComputedStyle(document.querySelector('#legend .%s')).%s"
+    assert w.page.evaluate(swatch % ("t-Organization", "backgroundColor")) == "rgb(78, 121, 167)"
+    assert w.page.evaluate(swatch % ("f-conflict", "borderTopColor")) == "rgb(214, 39, 40)"
+    # A script the page did not ship does not run.
+    w.page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1'; "
+                    "document.body.appendChild(s); }")
+    assert w.page.evaluate("window.injected === undefined")
+    assert any(v.startswith("script-src") for v in w.page.evaluate("window.violations"))
 
 
 def test_clicking_an_edge_shows_its_sentences(watched, standalone_page):
