@@ -218,7 +218,7 @@ def check_format_names(format_names: Sequence[str]) -> None:
     """
     for value in format_names:
         key = value.strip().lower()
-        if key in RESULTS_FORMAT_NAMES or key in GRAPH_FORMAT_NAMES or key in RESULTS_MEDIA or key in GRAPH_MEDIA:
+        if not key or key in RESULTS_FORMAT_NAMES or key in GRAPH_FORMAT_NAMES or key in RESULTS_MEDIA or key in GRAPH_MEDIA:
             continue
         names = sorted(set(RESULTS_FORMAT_NAMES) | set(GRAPH_FORMAT_NAMES))
         raise UnknownFormatError(
