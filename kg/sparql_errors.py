@@ -59,8 +59,9 @@ ARITY: dict[str, tuple[int, int | None]] = {
     **dict.fromkeys("IF STRLANGDIR TRIPLE".split(), (3, 3)),
     **dict.fromkeys("CONCAT COALESCE".split(), (0, None)),
     "BNODE": (0, 1), "SUBSTR": (2, 3), "REPLACE": (3, 4), "REGEX": (2, 3),
+    **dict.fromkeys("COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT".split(), (1, 1)),
 }
-FUNCTIONS = frozenset(ARITY) | AGGREGATES | {"EXISTS"}
+FUNCTIONS = frozenset(ARITY) | {"EXISTS"}
 # Words after which "(" is grammar, not a function call.
 BEFORE_PAREN = frozenset("FILTER BIND VALUES SELECT DISTINCT REDUCED BY HAVING ASC DESC IN NOT A AS "
                          "WHERE CONSTRUCT DESCRIBE LATERAL SEPARATOR".split())
@@ -114,6 +115,7 @@ class Token:
     kind: str
     text: str
     start: int
+    index: int = -1  # its place in the token list
 
     @property
     def end(self) -> int:
@@ -176,7 +178,7 @@ def tokenize(text: str) -> list[Token]:
         if m.lastgroup not in ("ws", "comment"):
             tokens.append(Token(m.lastgroup or "other", m.group(0), i))
         i = m.end()
-    return tokens
+    return [Token(t.kind, t.text, t.start, n) for n, t in enumerate(tokens)]
 
 
 # --- positions --------------------------------------------------------------------------
@@ -344,6 +346,7 @@ class _Frame:
     count: int = 0
     after_dot: bool = False
     modifiers: list[Token] | None = None  # solution modifiers after a closed group
+    has_select: bool = False  # a subquery: SELECT is directly inside
 
 
 # What the grammar wants after a word (or mark): (description, test of the next token).
@@ -375,9 +378,9 @@ _AFTER: dict[str, tuple[str, object]] = {
     "DATA": ("`{`", _words("{")),
     "NOT": ("EXISTS or IN", _words("EXISTS", "IN")),
     "IN": ("`(`", _words("(")),
-    "FILTER": ("`(` or a function call", _any(_words("("), _kinds("word"), _IRI_LIKE)),
+    "FILTER": ("`(` or a function call", _any(_words("(", "NOT", *FUNCTIONS), _IRI_LIKE)),
     "BIND": ("`(`", _words("(")),
-    "HAVING": ("`(` or a function call", _any(_words("("), _kinds("word"), _IRI_LIKE)),
+    "HAVING": ("`(` or a function call", _any(_words("(", *FUNCTIONS), _IRI_LIKE)),
     "FROM": ("an IRI (or NAMED)", _any(_IRI_LIKE, _words("NAMED"))),
     "INTO": ("GRAPH", _words("GRAPH")),
     "USING": ("an IRI (or NAMED)", _any(_IRI_LIKE, _words("NAMED"))),
@@ -397,7 +400,8 @@ _AFTER: dict[str, tuple[str, object]] = {
     "INSERT": ("DATA or `{`", _words("DATA", "{")),
     "DELETE": ("DATA, WHERE or `{`", _words("DATA", "WHERE", "{")),
     "VALUES": ("a variable or `(`", _any(_kinds("var"), _words("("))),
-    "BY": ("a variable or an expression", _any(_kinds("var", "word"), _IRI_LIKE, _words("("))),
+    "BY": ("a variable or an expression",
+           _any(_kinds("var"), _IRI_LIKE, _words("(", "ASC", "DESC", *(FUNCTIONS - {"EXISTS"})))),
     "^^": ("a datatype IRI", _IRI_LIKE),
 }
 
@@ -484,15 +488,19 @@ class _Analysis:
         allowed = UPDATE_OPERATIONS if self.operation == "update" else QUERY_FORMS
         for start in starts:
             i = self._prologue(start)
+            if i is not None and i >= len(toks) and i > start:
+                what = "SELECT, ASK, CONSTRUCT or DESCRIBE" if self.operation != "update" else "an update operation"
+                self.add(len(self.text), f"unexpected end of {self.noun}: expected {what} after the "
+                         "PREFIX/BASE declarations", None, list(allowed))
             if i is None or i >= len(toks) or toks[i].upper in allowed:
                 continue
             t = toks[i]
             if self.operation == "update":
                 words = "INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE, ADD or WITH (or PREFIX/BASE)"
-                hint = " (a query, not an update)" if t.upper in QUERY_FORMS else ""
+                hint = " (a query, not an update)" if t.upper in QUERY_FORMS and t.text.isupper() else ""
             else:
                 words = "SELECT, ASK, CONSTRUCT or DESCRIBE (or PREFIX/BASE)"
-                hint = " (an update, not a query)" if t.upper in UPDATE_OPERATIONS else ""
+                hint = " (an update, not a query)" if t.upper in UPDATE_OPERATIONS and t.text.isupper() else ""
             guess = self._suggest(t, allowed + PROLOGUE) if t.kind == "word" else ""
             self.add(t.start, f"expected {words} but found {_show(t)}{hint}{guess}", t, [*allowed, "PREFIX", "BASE"])
 
@@ -608,9 +616,9 @@ class _Analysis:
         if key in ("DISTINCT", "REDUCED") and before is not None and before.upper == "SELECT":
             return (f"`*`, a variable or `(expression AS ?name)` after {key}", key,
                     _any(_kinds("var"), _words("*", "(")))
+        if key in FUNCTIONS and key != "EXISTS" and prev.kind == "word":
+            return f"`(` after {key}", key, _words("(")
         if key not in _AFTER:
-            return None
-        if key in ("WHERE", "DATA") and before is not None and before.kind == "punct":
             return None
         if key == "NAMED" or (key in ("GRAPH", "SERVICE") and before is not None and before.upper in
                               ("CLEAR", "DROP", "CREATE", "TO", "INTO", "SILENT", "ADD", "MOVE", "COPY")):
@@ -622,6 +630,20 @@ class _Analysis:
 
     def check_context(self) -> None:
         """A token that cannot follow the keyword before it (ORDER without BY, FILTER ?x ...)."""
+        toks = self.tokens
+        for i, t in enumerate(toks):
+            prev = toks[i - 1] if i else None
+            before = toks[i - 2] if i >= 2 else None
+            if t.upper == "BY" and (prev is None or prev.upper not in ("GROUP", "ORDER")):
+                self.add(t.start, "unexpected BY: write GROUP BY or ORDER BY", t, ["GROUP BY", "ORDER BY"])
+            elif t.upper == "IN" and prev is not None and (prev.is_("(", ",") or prev.text in _COMPARE) \
+                    and not (prev.upper == "NOT"):
+                self.add(t.start, "IN needs a value before it, as in ?x IN (1, 2)", t, ["a value"])
+            elif t.upper == "DISTINCT" and not (
+                    prev is not None and (prev.upper == "SELECT" or (prev.is_("(") and before is not None
+                                                                      and before.upper in AGGREGATES))):
+                self.add(t.start, "unexpected DISTINCT: it goes right after SELECT, or inside an aggregate as "
+                         "in COUNT(DISTINCT ?x)", t)
         for i in range(1, len(self.tokens) + 1):
             want = self.expectation(i)
             if want is None:
@@ -634,10 +656,60 @@ class _Analysis:
                 self.add(t.start, f"expected {words} but found {_show(t)}", t, [words])
 
     def check_expressions(self) -> None:
-        """Operators without a right-hand side, empty arguments, calls with a wrong arity."""
+        """Operators without a right-hand side, missing operators, empty arguments, wrong arity."""
         toks = self.tokens
+        # For each open bracket: "call" (a function's arguments), "group" (parentheses in an
+        # expression), "bind" (BIND, GROUP BY or a SELECT expression: AS may come), or "".
+        frames: list[str] = []
+        in_select = False
         for i, t in enumerate(toks):
+            prev = toks[i - 1] if i else None
             nxt = toks[i + 1] if i + 1 < len(toks) else None
+            inside = frames[-1] if frames else ""
+            if t.upper == "SELECT":
+                in_select = True
+            elif t.is_("WHERE", "{", "FROM"):
+                in_select = False
+            if t.kind == "punct" and t.text in _OPEN:
+                kind = ""
+                if t.text == "(" and prev is not None:
+                    word = prev.upper
+                    top_select = in_select and not inside and (prev.kind == "var" or prev.is_(
+                        ")", "SELECT", "DISTINCT", "REDUCED"))
+                    if word in ("BIND", "BY") or top_select:
+                        kind = "bind"
+                    elif word in FUNCTIONS or word == "IN" or (inside and prev.kind in ("iri", "pname")):
+                        kind = "call"
+                    elif inside or word in ("FILTER", "HAVING", "ASC", "DESC"):
+                        kind = "group"
+                frames.append(kind)
+                continue
+            if t.kind == "punct" and t.text in _CLOSE:
+                if frames:
+                    frames.pop()
+                continue
+            if inside and prev is not None and (
+                    t.kind in _TERMS or t.upper in ("TRUE", "FALSE") or t.upper in FUNCTIONS - {"EXISTS"}) and (
+                    prev.kind in _TERMS | {"lang"} or prev.upper in ("TRUE", "FALSE") or prev.is_(")")):
+                if inside == "bind":
+                    self.add(t.start, f"expected AS (or an operator) before {_show(t)}", t, ["AS", "an operator"])
+                else:
+                    self.add(t.start, f"expected an operator or `,` before {_show(t)}", t, ["an operator", "`,`"])
+            if inside and t.is_("|", "^", "."):
+                hint = " (`||` is or)" if t.text == "|" else ""
+                self.add(t.start, f"unexpected `{t.text}` in an expression{hint}", t, ["an operator"])
+            elif inside and inside != "call" and t.is_(","):
+                self.add(t.start, "unexpected `,`: only a function's arguments are separated by commas", t)
+            elif inside in ("call", "group") and t.upper == "AS":
+                self.add(t.start, "unexpected AS: it belongs directly inside BIND( … ) or a SELECT expression; "
+                         "is a `)` missing before it?", t, ["`)`"])
+            elif inside and t.upper == "A":
+                self.add(t.start, "unexpected `a` in an expression: it stands for rdf:type only in a triple "
+                         "pattern", t)
+            elif inside and t.kind == "word" and t.upper in CLAUSE_WORDS - {
+                    "AS", "IN", "NOT", "EXISTS", "DISTINCT", "SEPARATOR", "UNDEF", "ASC", "DESC"}:
+                self.add(t.start, f"unexpected {t.upper} inside an expression; is a `)` missing before it?", t,
+                         ["`)`"])
             if t.kind == "punct" and t.text in _COMPARE:
                 if nxt is None or nxt.is_(")", ",", "}", "]", ".", ";") or (nxt.kind == "punct" and nxt.text in _COMPARE):
                     self.add(nxt.start if nxt else len(self.text),
@@ -684,6 +756,14 @@ class _Analysis:
                 continue
             j = i + 1
             while j < len(toks) and not toks[j].is_("WHERE", "{", "FROM"):
+                if toks[j].upper in FUNCTIONS:
+                    self.add(toks[j].start, f"expected `(` before {toks[j].upper}: a SELECT expression is written "
+                             f"({toks[j].upper}(…) AS ?name)", toks[j], ["`(`"])
+                    break
+                if toks[j].upper in CLAUSE_WORDS - {"DISTINCT", "REDUCED", "AS"}:
+                    self.add(toks[j].start, f"unexpected {toks[j].upper} in the SELECT clause: the clause lists "
+                             "variables and (expression AS ?name), then comes WHERE { … }", toks[j], ["WHERE"])
+                    break
                 if toks[j].is_("("):
                     inner = self.group(j)
                     end = j + len(inner) + 1
@@ -714,6 +794,9 @@ class _Analysis:
                     self._incomplete(frame, t)
                 frame.room = None
                 frame.modifiers = None if t.text == "{" and not values_pending else frame.modifiers
+                if t.text == "{" and frame.kind == "data":
+                    self.add(t.start, "unexpected `{` inside a VALUES block: its rows are written (1 2) or, for one "
+                             "variable, as plain values", t)
                 if t.text == "{":
                     kind = "data" if values_pending else "group"
                     stack.append(_Frame(t, kind, 3 if kind == "group" else None))
@@ -729,11 +812,30 @@ class _Analysis:
                 values_pending = True
             elif values_pending and not (t.kind == "var" or t.is_("(", ")")):
                 values_pending = False
+            if t.upper == "SELECT":
+                frame.has_select = True
+            if t.upper == "WHERE" and frame.kind == "group" and not frame.has_select and frame.opener is not None:
+                self.add(t.start, f"unexpected WHERE inside the `{{ … }}` group opened at "
+                         f"{self.where(frame.opener.start)}: write SELECT … WHERE {{ … }}", t)
+            if frame.kind == "group" and not frame.has_select and t.upper in MODIFIERS[:-1] \
+                    and frame.opener is not None:
+                name = {"GROUP": "GROUP BY", "ORDER": "ORDER BY"}.get(t.upper, t.upper)
+                self.add(t.start, f"unexpected {name} inside a `{{ … }}` group: is a `}}` missing before it? (the "
+                         f"`{{` at {self.where(frame.opener.start)} is still open here)", t, ["`}`"])
             if frame.modifiers is not None and t.kind == "word":
                 if t.upper in MODIFIERS:
                     self._modifier(frame.modifiers, t)
-                elif t.upper in CLAUSE_WORDS - {"BY", "ASC", "DESC"}:
+                elif t.upper in CLAUSE_WORDS - {"BY", "ASC", "DESC", "AS", "UNDEF", "DISTINCT", "SEPARATOR"}:
+                    if frame.kind == "top" and self.operation != "update":
+                        self.add(t.start, f"unexpected {_show(t)} after the end of the query: only GROUP BY, "
+                                 "HAVING, ORDER BY, LIMIT, OFFSET and VALUES may follow", t, [*MODIFIERS])
+                    elif frame.kind == "group" and frame.has_select and frame.modifiers and frame.opener is not None:
+                        self.add(t.start, f"expected `}}` to end the subquery opened at "
+                                 f"{self.where(frame.opener.start)} but found {_show(t)}", t, ["`}`"])
                     frame.modifiers = None
+            if frame.kind == "top" and t.is_(".", ",") or (frame.kind == "top" and t.is_(";")
+                                                           and self.operation != "update"):
+                self.add(t.start, f"unexpected `{t.text}` outside the `{{ … }}` of the {self.noun}", t)
             if frame.kind != "group":
                 continue
             # Triple patterns: subject predicate object, "," and ";" lists, "." between them.
@@ -745,6 +847,18 @@ class _Analysis:
                 frame.room, frame.count, frame.after_dot = 3, 0, True
                 continue
             frame.after_dot = False
+            if t.kind == "punct" and t.text in _COMPARE:
+                msg = ("an IRI is written without spaces, like <http://example.org/x>" if t.text == "<"
+                       else "a comparison goes inside FILTER( … )")
+                self.add(t.start, f"unexpected `{t.text}` here: {msg}", t)
+                frame.room = None
+                continue
+            if (t.is_(";") and frame.room == 3 and frame.count == 0) or (t.is_(",") and frame.count == 0
+                                                                          and frame.room is not None):
+                self.add(t.start, f"unexpected `{t.text}`: it comes after a predicate and object, not at the start "
+                         "of a triple pattern", t, ["a subject"])
+                frame.room = None
+                continue
             if t.is_(";", ","):
                 if frame.room is not None and frame.count and frame.count < frame.room:
                     self._incomplete(frame, t)
@@ -765,6 +879,17 @@ class _Analysis:
                 frame.room = None
                 continue
             if frame.room is None:
+                continue
+            predicate = (frame.room == 3 and frame.count == 1) or (frame.room == 2 and frame.count == 0)
+            if predicate and t.kind in ("string", "number", "bnode") or (predicate and t.upper in ("TRUE", "FALSE")):
+                self.add(t.start, f"{_show(t)} cannot be a predicate: a predicate is an IRI, a prefixed name, "
+                         "a variable or `a`", t, ["a predicate"])
+                frame.room = None
+                continue
+            if t.upper == "A" and frame.room == 3 and frame.count == 0:
+                self.add(t.start, "a triple pattern cannot start with `a` (rdf:type): the subject is missing", t,
+                         ["a subject"])
+                frame.room = None
                 continue
             frame.count += 1
             if frame.count > frame.room:
@@ -804,10 +929,16 @@ class _Analysis:
             self._after_block(t, frame, parent)
             if parent.kind == "group":
                 parent.room, parent.count = 3, 0
-            parent.modifiers = [] if frame.kind == "group" else parent.modifiers
+            template = frame.opener is not None and self._keyword_before(frame.opener) == "CONSTRUCT"
+            parent.modifiers = [] if frame.kind == "group" and not template else parent.modifiers
         elif parent.kind == "group":
-            parent.room = None
+            call = frame.opener is not None and self._keyword_before(frame.opener) in FUNCTIONS | {"BIND", "FILTER"}
+            parent.room, parent.count = (3, 0) if call else (None, 0)
         return True
+
+    def _keyword_before(self, t: Token) -> str:
+        i = t.index
+        return self.tokens[i - 1].upper if i else ""
 
     def _incomplete(self, frame: _Frame, at: Token) -> None:
         """A triple pattern ended before its object (or predicate and object)."""
@@ -823,9 +954,9 @@ class _Analysis:
         toks = self.tokens
         if parent.kind != "top" or frame.opener is None:
             return
-        i = toks.index(close)
+        i = close.index
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        o = toks.index(frame.opener)
+        o = frame.opener.index
         before = toks[o - 1].upper if o > 0 else ""
         if nxt is None or (nxt.kind == "punct" and nxt.text in _CLOSE):
             return  # the end, or a closing bracket the bracket check judges
@@ -928,34 +1059,55 @@ class _Analysis:
                     return
                 j += len(inner) + 2
 
-    def _enclosing_group(self, i: int) -> int:
-        """Return the index of the ``{`` still open at token ``i`` (0 when none)."""
-        depth = 0
-        for j in range(i - 1, -1, -1):
-            s = self.tokens[j]
-            if s.kind == "punct" and s.text in _CLOSE:
-                depth += 1
-            elif s.kind == "punct" and s.text in _OPEN:
-                if depth == 0 and s.text == "{":
-                    return j
-                depth = max(0, depth - 1)
-        return 0
-
     def check_bind(self) -> None:
+        """BIND( … AS ?x) after the group already binds ?x (one pass over the text).
+
+        A group binds the variables of its own triple patterns and blank-node lists, those of
+        the OPTIONAL, UNION and GRAPH groups inside it, and earlier BIND targets; not those in
+        FILTER expressions, MINUS, EXISTS or a subquery, which stay out of its scope.
+        """
         toks = self.tokens
-        for i, t in enumerate(toks[:-1]):
-            if t.upper != "BIND" or not toks[i + 1].is_("("):
+        # Per open bracket: its text, the names it binds ("{" only), whether they also count
+        # for the enclosing group, and whether it is a BIND's parenthesis.
+        frames: list[tuple[str, set[str], bool, bool]] = []
+        for i, t in enumerate(toks):
+            before = toks[i - 1] if i else None
+            if t.kind == "punct" and t.text in _OPEN:
+                if t.text == "{":
+                    up = not (before is not None and before.upper in ("MINUS", "EXISTS")) and not (
+                        i + 1 < len(toks) and toks[i + 1].upper == "SELECT")
+                    frames.append(("{", set(), up, False))
+                else:
+                    bind = (t.text == "(" and before is not None and before.upper == "BIND"
+                            and bool(frames) and frames[-1][0] == "{")
+                    frames.append((t.text, set(), False, bind))
                 continue
-            inner = self.group(i + 1)
-            target = next((toks[k + 1] for k in inner if toks[k].upper == "AS" and k + 1 < len(toks)
-                           and toks[k + 1].kind == "var"), None)
-            if target is None:
+            if t.kind == "punct" and t.text in _CLOSE:
+                if frames:
+                    frames.pop()
                 continue
-            name = target.text[1:]
-            if any(toks[j].kind == "var" and toks[j].text[1:] == name for j in range(self._enclosing_group(i), i)):
-                self.add(target.start, f"BIND assigns `?{name}`, which the group already binds before it; "
-                         "use a new variable name", target)
+            if t.kind != "var" or not frames:
+                continue
+            name = t.text[1:]
+            if frames[-1][3] and before is not None and before.upper == "AS":
+                if name in frames[-2][1]:
+                    self.add(t.start, f"BIND assigns `?{name}`, which the group already binds before it; "
+                             "use a new variable name", t)
+                    return
+                self._binds(frames[:-1], name)
+            elif "(" not in (f[0] for f in frames[-2:]) and frames[-1][0] in "{[":
+                self._binds(frames, name)
+
+    @staticmethod
+    def _binds(frames: list[tuple[str, set[str], bool, bool]], name: str) -> None:
+        """Record that the innermost group binds ``name``, and the groups it counts for."""
+        for kind, names, up, _ in reversed(frames):
+            if kind == "(":
                 return
+            if kind == "{":
+                names.add(name)
+                if not up:
+                    return
 
     def _selects(self) -> list[tuple[list[int], list[int], int]]:
         """Each SELECT: its clause tokens, its GROUP BY tokens, the index of its WHERE ``{``."""
@@ -1195,6 +1347,8 @@ def _fallback(an: _Analysis, parsed: _Parsed, offset: int) -> Finding:
     i = an.index_at(offset)
     found = an.tokens[i] if i < len(an.tokens) else None
     want = an.expectation(i)
+    if want is not None and found is not None and want[2](found):  # type: ignore[operator]
+        want = None  # what is there fits the keyword before it: the parser's list says more
     expected = [want[0]] if want else _describe(parsed.expected)
     if found is None:
         last = an.tokens[-1]
@@ -1204,7 +1358,7 @@ def _fallback(an: _Analysis, parsed: _Parsed, offset: int) -> Finding:
         elif parsed.sentences:
             what += f" ({parsed.sentences[0].rstrip('.')})"
         return Finding(len(an.text), what, None, tuple(expected))
-    at = found.start if found.start <= offset else offset
+    at = found.start
     if expected:
         return Finding(at, f"expected {_join(expected)} but found {_show(found)}", found, tuple(expected))
     return Finding(at, f"unexpected {_show(found)}", found)
@@ -1241,9 +1395,10 @@ def syntax_error(text: str, exc: SyntaxError, *, operation: str | None = None,
     finding = _from_sentences(an, parsed, offset)
     if finding is None:
         near = [f for f in an.findings if f.offset <= offset or at_end]
-        if not near and at_end:
+        if not near:
+            # Scope and grouping mistakes: Oxigraph notices them when the clause ends.
             an.check_semantics("")
-            near = an.findings
+            near = [f for f in an.findings if f.offset <= offset or at_end]
         if near:
             finding = min(near, key=lambda f: (f.offset, f.rank))
         elif parsed.offset is None:
