@@ -549,8 +549,9 @@ class _Analysis:
             elif t.kind == "string":
                 m = _BAD_ESCAPE.search(t.text, 1, len(t.text) - 1)
                 if m:
-                    self.add(t.start + m.start(), f"invalid escape {_show(Token('x', m.group(0) or chr(92), 0))} "
-                             "in a string; the escapes are \\t \\b \\n \\r \\f \\\" \\' \\\\ and \\uXXXX", t)
+                    escape = Token("escape", m.group(0) or "\\", t.start + m.start())
+                    self.add(escape.start, f"invalid escape {_show(escape)} in a string; the escapes are "
+                             "\\t \\b \\n \\r \\f \\\" \\' \\\\ and \\uXXXX", escape)
             elif t.kind == "bad-iri":
                 self.add(t.start, f"invalid IRI {_show(t)}: {_iri_problem(t.text)}", t, ["an IRI"])
             elif t.kind == "iri" and not self.has_base and self.base_iri is None \
@@ -692,9 +693,11 @@ class _Analysis:
                     t.kind in _TERMS or t.upper in ("TRUE", "FALSE") or t.upper in FUNCTIONS - {"EXISTS"}) and (
                     prev.kind in _TERMS | {"lang"} or prev.upper in ("TRUE", "FALSE") or prev.is_(")")):
                 if inside == "bind":
-                    self.add(t.start, f"expected AS (or an operator) before {_show(t)}", t, ["AS", "an operator"])
+                    self.add(t.start, f"expected AS (or an operator) before {_show(t)}", t, ["AS", "an operator"],
+                             rank=1)
                 else:
-                    self.add(t.start, f"expected an operator or `,` before {_show(t)}", t, ["an operator", "`,`"])
+                    self.add(t.start, f"expected an operator or `,` before {_show(t)}", t, ["an operator", "`,`"],
+                             rank=1)
             if inside and t.is_("|", "^", "."):
                 hint = " (`||` is or)" if t.text == "|" else ""
                 self.add(t.start, f"unexpected `{t.text}` in an expression{hint}", t, ["an operator"])
