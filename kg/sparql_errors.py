@@ -32,12 +32,12 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kg.errors import QuerySyntaxError
 
-__all__ = ["syntax_error", "pointer", "line_column", "tokenize"]
+__all__ = ["syntax_error", "server_error", "pointer", "line_column", "tokenize"]
 
 POINTER_WIDTH = 100  # the widest query line a pointer shows; longer ones are cut around the column
 
@@ -349,21 +349,24 @@ class _Frame:
     has_select: bool = False  # a subquery: SELECT is directly inside
 
 
-# What the grammar wants after a word (or mark): (description, test of the next token).
-def _kinds(*kinds: str):
+# What the grammar wants after a keyword (or ^^): its description and a test of the next token.
+_Test = Callable[[Token], bool]
+
+
+def _kinds(*kinds: str) -> _Test:
     return lambda t: t.kind in kinds
 
 
-def _words(*words: str):
+def _words(*words: str) -> _Test:
     return lambda t: t.is_(*words)
 
 
-def _any(*tests):
+def _any(*tests: _Test) -> _Test:
     return lambda t: any(test(t) for test in tests)
 
 
 _IRI_LIKE = _kinds("iri", "pname", "bad-iri", "open-iri")
-_AFTER: dict[str, tuple[str, object]] = {
+_AFTER: dict[str, tuple[str, _Test]] = {
     "ORDER": ("BY", _words("BY")),
     "GROUP": ("BY", _words("BY")),
     "LIMIT": ("a whole number", lambda t: t.kind == "number" and t.text.isdigit()),
@@ -607,7 +610,7 @@ class _Analysis:
         hits = difflib.get_close_matches(t.text.upper(), list(choices), n=1, cutoff=0.8)
         return f" (did you mean {hits[0]}?)" if hits and hits[0] != t.text.upper() else ""
 
-    def expectation(self, i: int) -> tuple[str, str, object] | None:
+    def expectation(self, i: int) -> tuple[str, str, _Test] | None:
         """What the grammar wants at token ``i`` (or at the end) judging by the token before."""
         if i == 0 or i > len(self.tokens):
             return None
@@ -653,7 +656,7 @@ class _Analysis:
             t = self.tokens[i] if i < len(self.tokens) else None
             if t is None:
                 self.add(len(self.text), f"unexpected end of {self.noun}; expected {words}", None, [words])
-            elif not test(t):  # type: ignore[operator]
+            elif not test(t):
                 self.add(t.start, f"expected {words} but found {_show(t)}", t, [words])
 
     def check_expressions(self) -> None:
@@ -1350,7 +1353,7 @@ def _fallback(an: _Analysis, parsed: _Parsed, offset: int) -> Finding:
     i = an.index_at(offset)
     found = an.tokens[i] if i < len(an.tokens) else None
     want = an.expectation(i)
-    if want is not None and found is not None and want[2](found):  # type: ignore[operator]
+    if want is not None and found is not None and want[2](found):
         want = None  # what is there fits the keyword before it: the parser's list says more
     expected = [want[0]] if want else _describe(parsed.expected)
     if found is None:
