@@ -72,6 +72,9 @@ KEYWORDS = frozenset("""
     CREATE ADD MOVE COPY INSERT DELETE DATA WITH USING DEFAULT ALL INTO TO
 """.split()) | FUNCTIONS
 CLAUSE_WORDS = KEYWORDS - FUNCTIONS - {"A", "TRUE", "FALSE"}
+# Words that never stand inside a { } group (a subquery's SELECT and clauses do).
+_NOT_IN_GROUPS = frozenset(UPDATE_OPERATIONS + PROLOGUE) | {"DATA", "USING", "INTO", "TO", "DEFAULT", "ALL",
+                                                             "ASK", "CONSTRUCT", "DESCRIBE", "FROM"}
 
 _POSITION = re.compile(r"^\s*error at (\d+):(\d+):\s*")
 
@@ -620,6 +623,13 @@ class _Analysis:
         if key in ("DISTINCT", "REDUCED") and before is not None and before.upper == "SELECT":
             return (f"`*`, a variable or `(expression AS ?name)` after {key}", key,
                     _any(_kinds("var"), _words("*", "(")))
+        if self.operation == "update" and (prev.kind == "iri" or key == "DEFAULT"):
+            j = i - 2
+            while j >= 0 and self.tokens[j].upper in ("GRAPH", "SILENT"):
+                j -= 1
+            if j >= 0 and self.tokens[j].upper in ("ADD", "MOVE", "COPY"):
+                op = self.tokens[j].upper
+                return f"TO after {op} {prev.text}", op, _words("TO")
         if key in FUNCTIONS and key != "EXISTS" and prev.kind == "word":
             return f"`(` after {key}", key, _words("(")
         if key not in _AFTER:
@@ -820,6 +830,9 @@ class _Analysis:
                 values_pending = False
             if t.upper == "SELECT":
                 frame.has_select = True
+            if t.upper in _NOT_IN_GROUPS and frame.kind == "group" and frame.opener is not None:
+                self.add(t.start, f"unexpected {t.upper} inside the `{{ … }}` opened at "
+                         f"{self.where(frame.opener.start)}: is a `}}` missing before it?", t, ["`}`"])
             if t.upper == "WHERE" and frame.kind == "group" and not frame.has_select and frame.opener is not None:
                 self.add(t.start, f"unexpected WHERE inside the `{{ … }}` group opened at "
                          f"{self.where(frame.opener.start)}: write SELECT … WHERE {{ … }}", t)
@@ -969,6 +982,9 @@ class _Analysis:
         if self.operation == "update":
             if before in ("DATA", "WHERE") and not nxt.is_(";"):
                 self.add(nxt.start, f"expected `;` between update operations but found {_show(nxt)}", nxt, ["`;`"])
+            elif before in ("INSERT", "DELETE") and not nxt.is_("INSERT", "WHERE", "USING"):
+                self.add(nxt.start, f"expected WHERE {{ … }} after the {before} template but found {_show(nxt)}",
+                         nxt, ["WHERE"], rank=2)
             return
         if frame.kind == "data":
             if not nxt.is_("}"):
