@@ -1,7 +1,19 @@
 """The one place where aikg's exceptions become HTTP status codes.
 
-The SPARQL protocol paths answer errors as ``text/plain`` (the parser's message as is,
-what SPARQL clients show); the REST API answers ``{"detail": ...}`` JSON.
+The SPARQL protocol paths answer errors as ``text/plain`` (what SPARQL clients show);
+the REST API answers ``{"detail": ...}`` JSON.
+
+A query that does not parse answers 400 with a readable message (see
+:mod:`kg.sparql_errors`). As text: the one-line message, then the query line and a
+caret line under the column, then ``detail: `` and the parser's own message (which may
+run over several lines)::
+
+    line 1, column 22: unknown prefix `foo:`; declare it with PREFIX foo: <…>
+    SELECT ?x WHERE { ?x foo:bar ?y }
+                         ^
+    detail: error at 1:29: expected one of Prefix not found, ...
+
+As JSON: ``{"detail": message, "line": 1, "column": 22, "pointer": "...", "parser": "..."}``.
 """
 
 from __future__ import annotations
@@ -72,7 +84,22 @@ def _reply(request: Request, status: int, message: str, headers: dict[str, str] 
     return JSONResponse({"detail": message}, status_code=status, headers=headers)
 
 
+def _syntax_reply(request: Request, exc: QuerySyntaxError) -> Response:
+    message = str(exc)
+    if request.url.path in PROTOCOL_PATHS:
+        text = message
+        if exc.pointer:
+            text += "\n" + exc.pointer
+        if exc.detail and exc.detail != message:
+            text += "\ndetail: " + exc.detail.strip()
+        return PlainTextResponse(text + "\n", status_code=400)
+    return JSONResponse({"detail": message, "line": exc.line, "column": exc.column,
+                         "pointer": exc.pointer or None, "parser": exc.detail}, status_code=400)
+
+
 async def _aikg_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, QuerySyntaxError):
+        return _syntax_reply(request, exc)
     status = status_for(exc)
     if status >= 500 and status != 503:
         log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)

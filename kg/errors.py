@@ -18,7 +18,35 @@ class RemoteStoreError(StoreError):
 
 
 class QuerySyntaxError(AikgError):
-    """A SPARQL query or update does not parse; the message is the parser's."""
+    """A SPARQL query or update does not parse, or is refused before parsing.
+
+    The message is one line. A parse error built by :func:`kg.sparql_errors.syntax_error`
+    also says where and what:
+
+    Attributes:
+        line: 1-based line of the mistake (None when unknown).
+        column: 1-based column, in characters (Unicode code points).
+        found: the text found there (None at the end of the query).
+        expected: what may come there, in words.
+        pointer: the query line and a caret line under the column ("" when unknown).
+        detail: the parser's own message, unchanged (None when there is none).
+    """
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None,
+                 found: str | None = None, expected: tuple[str, ...] = (), pointer: str = "",
+                 detail: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.found = found
+        self.expected = tuple(expected)
+        self.pointer = pointer
+        self.detail = detail
+
+    def __reduce__(self):
+        # Keep the attributes when the error crosses a process boundary (pickle).
+        return (_rebuild_syntax_error, (type(self), self.message, self.__dict__.copy()))
 
 
 class QueryTimeoutError(AikgError):
@@ -47,6 +75,12 @@ class ShapeViolationError(AikgError):
 
 class NotFoundError(AikgError):
     """A requested article, entity or named query does not exist."""
+
+
+def _rebuild_syntax_error(cls: type[QuerySyntaxError], message: str, state: dict) -> QuerySyntaxError:
+    err = cls(message)
+    err.__dict__.update(state)
+    return err
 
 
 class QueryLimitError(QuerySyntaxError):

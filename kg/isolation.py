@@ -346,14 +346,14 @@ class QueryPool:
                 "nothing else was affected: simplify the query"
             ) from None
 
-    def _raise(self, failure: dict, job: QueryJob, max_rows: int) -> None:
+    def _raise(self, failure: dict, job: QueryJob, max_rows: int, *, operation: str = "query") -> None:
         kind = failure["type"]
         if kind == "syntax":
             exc = SyntaxError(failure["message"])
             exc.msg = failure["message"]
             exc.lineno = failure.get("line")
             exc.offset = failure.get("column")
-            raise _syntax_error(job.query, exc)
+            raise _syntax_error(job.query, exc, operation, job.base_iri)
         if kind == "too_many_rows":
             raise ResultTooLargeError(
                 f"the result has more than {max_rows} rows, the server's cap (AIKG_MAX_ROWS): "
@@ -393,7 +393,7 @@ class QueryPool:
             msg = self._next(worker, deadline, text)
             healthy = True
             if msg[:1] == b"F":
-                self._raise(json.loads(msg[1:]), QueryJob(text, {}), 0)
+                self._raise(json.loads(msg[1:]), QueryJob(text, {}, base_iri=base_iri), 0, operation="update")
         finally:
             self._release(worker, healthy=healthy)
             shutil.rmtree(path, ignore_errors=True)
@@ -429,14 +429,10 @@ class _Triples(list):
         super().__init__(t.triple if isinstance(t, ox.Quad) else t for t in triples)
 
 
-def _syntax_error(text: str, exc: SyntaxError) -> QuerySyntaxError:
-    try:
-        from kg.sparql_errors import syntax_error
-    except ImportError:
-        from kg.store import _syntax_message
+def _syntax_error(text: str, exc: SyntaxError, operation: str, base_iri: str | None) -> QuerySyntaxError:
+    from kg.sparql_errors import syntax_error
 
-        return QuerySyntaxError(_syntax_message(exc))
-    return syntax_error(text, exc)
+    return syntax_error(text, exc, operation=operation, base_iri=base_iri)
 
 
 class IsolatedStore:

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import QuerySyntaxError, RemoteStoreError
+from kg.errors import RemoteStoreError
+from kg.sparql_errors import server_error
 from kg.store import QUAD_FORMATS, QueryResult, Term, bind_values, check_query, parse_rdf, union_update
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class RemoteStore:
         """Run a query on the server; substitutions are bound by a VALUES block.
 
         Raises:
-            QuerySyntaxError: the server answered 400 (its message is kept).
+            QuerySyntaxError: the server answered 400 (its parser's message made readable).
             RemoteStoreError: the server is unreachable or failed.
         """
         if substitutions:
@@ -172,7 +173,7 @@ class RemoteStore:
         except httpx.HTTPError as exc:
             raise RemoteStoreError(f"cannot reach the SPARQL server at {url}: {exc}") from exc
         if resp.status_code == 400:
-            raise QuerySyntaxError(resp.text.strip()[:2000] or "the server rejected the request")
+            raise server_error(body, resp.text, operation="update" if ctype == "application/sparql-update" else "query")
         if resp.status_code in (401, 403):
             raise RemoteStoreError(
                 f"{url} refused the write ({resp.status_code}): set AIKG_TOKEN to the server's token"

@@ -340,7 +340,9 @@ class LocalStore:
                     sparql = bind_values(sparql, substitutions)
             return self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
-            raise QuerySyntaxError(_syntax_message(exc)) from exc
+            from kg.sparql_errors import syntax_error
+
+            raise syntax_error(sparql, exc, operation="query") from exc
         except (OSError, ValueError) as exc:
             raise StoreError(str(exc)) from exc
 
@@ -360,7 +362,9 @@ class LocalStore:
         try:
             self._store.update(sparql, base_iri=base_iri)
         except SyntaxError as exc:
-            raise QuerySyntaxError(_syntax_message(exc)) from exc
+            from kg.sparql_errors import syntax_error
+
+            raise syntax_error(sparql, exc, operation="update") from exc
         except OSError as exc:
             raise StoreError(f"write failed, nothing committed: {exc}") from exc
 

@@ -11,6 +11,7 @@
   const description = document.getElementById("named-description");
   const statusLine = document.getElementById("status");
   const results = document.getElementById("results");
+  const errorBox = document.getElementById("query-error");
   const named = JSON.parse(document.getElementById("named-queries").textContent);
   const byName = Object.fromEntries(named.map((q) => [q.name, q]));
   let selected = null;
@@ -92,26 +93,101 @@
     results.replaceChildren(table);
   }
 
+  // An error answer, as JSON (REST routes: detail, line, column, pointer, parser) or as the
+  // SPARQL protocol's text: the message line, then for a query that does not parse the
+  // query line and a caret line, then "detail: " and the parser's own message.
+  function readError(type, text) {
+    const err = { message: text.trim(), pointer: "", parser: "", line: null, column: null };
+    if (type === "application/json") {
+      try {
+        const j = JSON.parse(text);
+        err.message = typeof j.detail === "string" ? j.detail : JSON.stringify(j.detail);
+        err.pointer = j.pointer || "";
+        err.parser = j.parser || "";
+        err.line = j.line || null;
+        err.column = j.column || null;
+      } catch (e) { /* not JSON after all: keep the text */ }
+    } else {
+      const lines = text.replace(/\n$/, "").split("\n");
+      let rest = 1;
+      if (lines.length >= 3 && /^[\t ]*\^$/.test(lines[2])) {
+        err.pointer = lines[1] + "\n" + lines[2];
+        rest = 3;
+      }
+      if (lines.length > rest && lines[rest].startsWith("detail: ")) {
+        err.message = lines[0];
+        err.parser = [lines[rest].slice("detail: ".length), ...lines.slice(rest + 1)].join("\n");
+      } else if (rest === 3) {
+        err.message = lines[0];
+      }
+    }
+    const at = /^line (\d+), column (\d+): /.exec(err.message);
+    if (at && err.line === null) { err.line = Number(at[1]); err.column = Number(at[2]); }
+    return err;
+  }
+
+  // The textarea index of a 1-based line and column counted in code points (the server's unit).
+  function indexOf(text, line, column) {
+    let i = 0;
+    for (let l = 1; l < line; l++) {
+      const nl = text.indexOf("\n", i);
+      if (nl < 0) return text.length;
+      i = nl + 1;
+    }
+    for (let c = 1; c < column && i < text.length && text[i] !== "\n"; c++) {
+      i += text.codePointAt(i) > 0xFFFF ? 2 : 1;
+    }
+    return i;
+  }
+
+  function clearError() {
+    errorBox.hidden = true;
+    errorBox.replaceChildren();
+  }
+
+  function showError(status, err, fromEditor) {
+    errorBox.replaceChildren(el("p", (status ? status + " · " : "") + err.message, { class: "error" }));
+    if (err.pointer) errorBox.appendChild(el("pre", err.pointer, { class: "pointer" }));
+    if (fromEditor && err.line !== null) {
+      const go = el("button", "Show line " + err.line + ", column " + err.column + " in the editor",
+                    { type: "button", class: "goto" });
+      go.addEventListener("click", () => {
+        const i = indexOf(textarea.value, err.line, err.column);
+        textarea.focus();
+        textarea.setSelectionRange(i, Math.min(i + 1, textarea.value.length));
+      });
+      errorBox.appendChild(go);
+    }
+    if (err.parser && err.parser !== err.message) {
+      const more = el("details");
+      more.appendChild(el("summary", "The parser's own message"));
+      more.appendChild(el("pre", err.parser, { class: "parser" }));
+      errorBox.appendChild(more);
+    }
+    errorBox.hidden = false;
+  }
+
   async function run(event) {
     event.preventDefault();
     statusLine.textContent = "Running…";
     results.replaceChildren();
+    clearError();
+    const fromEditor = !(selected && selected.params.length);
     const started = performance.now();
     let resp;
     try {
       resp = await fetch(requestUrl(null), { headers: { Accept: "application/sparql-results+json, text/turtle;q=0.9" } });
     } catch (err) {
       statusLine.textContent = "";
-      results.replaceChildren(el("p", "The server could not be reached: " + err, { class: "error" }));
+      showError(null, { message: "The server could not be reached: " + err, pointer: "", parser: "", line: null }, false);
       return;
     }
     const ms = Math.round(performance.now() - started);
     const type = (resp.headers.get("content-type") || "").split(";")[0];
     if (!resp.ok) {
-      let text = await resp.text();
-      try { const j = JSON.parse(text); text = typeof j.detail === "string" ? j.detail : JSON.stringify(j.detail); } catch (e) { /* plain text */ }
       statusLine.textContent = "";
-      results.replaceChildren(el("p", resp.status + " " + resp.statusText + "\n" + text, { class: "error" }));
+      results.replaceChildren();
+      showError(resp.status, readError(type, await resp.text()), fromEditor);
       return;
     }
     if (type === "application/sparql-results+json") {

@@ -31,11 +31,12 @@ def test_query_page_runs_a_query_and_renders_a_table(server, chromium):
         page.fill("input[data-param=entity]", "OpenAI")
         page.click("button[type=submit]")
         wait_for(page, "document.querySelector('#results a[href=\"/entity/microsoft\"]') !== null")
-        # A syntax error shows the parser's message.
+        # A syntax error shows a readable message next to the editor (see the test below).
         page.fill("#query", "SELECT * WHERE {")
         page.click("button[type=submit]")
-        wait_for(page, "document.querySelector('#results .error') !== null")
-        assert "400" in page.text_content("#results .error")
+        wait_for(page, "!document.getElementById('query-error').hidden")
+        assert "400" in page.text_content("#query-error .error")
+        assert "never closed" in page.text_content("#query-error .error")
         # The browser logs the 400 itself; any other console error is the page's fault.
         assert [e for e in w.errors if "status of 400" not in e] == []
         assert w.foreign(server.url) == [] and w.dialogs == []
@@ -51,5 +52,47 @@ def test_entity_page_with_hostile_label_runs_no_script(server, chromium):
         assert "<script>alert(1)</script> Labs" in w.page.text_content("h1")
         assert w.dialogs == [] and w.errors == [] and w.foreign(server.url) == []
         w.page.context.close()
+
+    check(chromium)
+
+
+def test_query_page_shows_a_readable_syntax_error_next_to_the_editor(server, chromium):
+    def check(browser) -> None:
+        w = open_watched(browser, server.url)
+        page = w.page
+        page.goto(server.url + "/query")
+        # A run that works first: its table must go when the next run fails.
+        page.fill("#query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3")
+        page.click("button[type=submit]")
+        wait_for(page, "document.querySelectorAll('#results tbody tr').length > 0")
+        broken = 'SELECT ?x WHERE {\n  ?x <http://www.w3.org/2000/01/rdf-schema#label> "Zoë 😀" . ?x foo:bar ?y\n}'
+        page.fill("#query", broken)
+        page.click("button[type=submit]")
+        wait_for(page, "!document.getElementById('query-error').hidden")
+        message = page.text_content("#query-error p.error")
+        assert "line 2, column 64: unknown prefix `foo:`; declare it with PREFIX foo: <…>" in message
+        assert "..=" not in message and "Prefix not found" not in message
+        shown, caret = page.text_content("#query-error pre.pointer").split("\n")
+        assert shown == broken.split("\n")[1] and caret == " " * 64 + "^"
+        # The error sits by the editor, the old table is gone, the parser's words are one click away.
+        assert page.evaluate("document.getElementById('query').nextElementSibling.id") == "query-error"
+        assert page.eval_on_selector_all("#results table", "t => t.length") == 0
+        assert not page.is_visible("#query-error details pre")
+        page.click("#query-error details summary")
+        assert page.text_content("#query-error details pre").startswith("error at 2:")
+        # The button puts the cursor on the mistake, counting 😀 as one character like the server.
+        page.click("#query-error button.goto")
+        start = page.evaluate("document.getElementById('query').selectionStart")
+        assert page.evaluate("document.getElementById('query').value").__len__() > start
+        assert page.evaluate("(() => { const t = document.getElementById('query'); "
+                             "return t.value.slice(t.selectionStart, t.selectionStart + 7); })()") == "foo:bar"
+        # A good run afterwards clears the error.
+        page.fill("#query", "ASK { ?s ?p ?o }")
+        page.click("button[type=submit]")
+        wait_for(page, "document.getElementById('results').textContent.includes('Answer')")
+        assert page.evaluate("document.getElementById('query-error').hidden") is True
+        assert [e for e in w.errors if "status of 400" not in e] == []
+        assert w.foreign(server.url) == [] and w.dialogs == []
+        page.context.close()
 
     check(chromium)

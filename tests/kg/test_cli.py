@@ -79,7 +79,7 @@ def test_query_from_rq_file_and_construct_as_turtle(loaded, tmp_path):
 def test_malformed_query_exits_2_with_position_and_store_untouched(loaded):
     proc = aikg("query", "SELECT ?x WHERE { ?x ?p }", "--store", str(loaded))
     assert proc.returncode == 2
-    assert "malformed query" in proc.stderr and "1:" in proc.stderr
+    assert "malformed query: line 1, column 25: incomplete triple pattern" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
