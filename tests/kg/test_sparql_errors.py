@@ -252,7 +252,7 @@ def test_the_error_survives_pickling_with_its_fields(store):
 
 def test_a_refusal_before_parsing_keeps_a_plain_message(store):
     err = refused(store, "SELECT * WHERE " + "{" * 300 + "}" * 300)
-    assert "nested too deeply" in str(err) and err.line is None and err.detail is None
+    assert "AIKG_MAX_NESTING" in str(err) and err.line is None and err.detail is None
 
 
 def test_a_message_without_a_position_is_kept():
