@@ -144,11 +144,20 @@ def atomic_output(path: str | os.PathLike) -> Iterator[IO[bytes]]:
     The bytes go to a temporary file in the same directory (``.NAME.XXXX.tmp``), which is
     flushed to disk and renamed over ``path`` when the block ends without an exception.
     When it raises, the temporary file is deleted and ``path`` is left as it was. A file
-    replaced keeps its permission bits; a symbolic link at ``path`` is followed.
+    replaced keeps its permission bits; a symbolic link at ``path`` is followed. A device
+    or pipe (``/dev/stdout``, a FIFO) is written directly: there is no file to replace.
 
     Raises:
         OSError: the temporary file cannot be created, written or renamed.
     """
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        special = False
+    if special:
+        with open(path, "wb") as fh:
+            yield fh
+        return
     target = Path(os.path.realpath(path))
     fd, tmp = _create_beside(target)
     try:

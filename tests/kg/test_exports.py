@@ -128,3 +128,17 @@ def test_atomic_output_writes_through_a_symlink(tmp_path):
     with atomic_output(link) as fh:
         fh.write(b"new")
     assert link.is_symlink() and real.read_bytes() == b"new"
+
+
+def test_atomic_output_writes_a_pipe_directly(tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    with atomic_output(fifo) as fh:
+        fh.write(b"streamed")
+    reader.join(timeout=10)
+    assert got == [b"streamed"] and os.listdir(tmp_path) == ["pipe"]
