@@ -53,8 +53,11 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def xml_text(value: str) -> str:
-    """Return ``value`` without the characters XML 1.0 forbids (C0 controls but tab,
-    LF and CR; lone surrogates; U+FFFE and U+FFFF)."""
+    """Return ``value`` without the characters XML 1.0 forbids.
+
+    Those are the C0 control characters other than tab, LF and CR, lone surrogates, and
+    U+FFFE and U+FFFF; every other character is kept.
+    """
     return _XML_FORBIDDEN.sub("", value)
 
 
