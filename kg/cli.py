@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -126,30 +127,70 @@ def export(
     store: StoreOpt = None,
     format: Annotated[str, typer.Option("--format", "-f", help="|".join(EXPORT_FORMATS))] = "turtle",
     output_path: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="CSV: write cells verbatim. By default a cell starting with "
+                                      "= + - @ (or tab, CR) gets a leading ' so spreadsheets show it as text.")] = False,
 ) -> None:
-    """Export the graph as RDF, or as GraphML/GEXF/CSV for Gephi and Cytoscape."""
+    """Export the graph as RDF, or as GraphML/GEXF/CSV for Gephi and Cytoscape.
+
+    A file is written under a temporary name and renamed when complete: a failed export
+    leaves no partial file, and a file already at --output stays as it was.
+    """
     if format not in EXPORT_FORMATS:
         raise fail(f"unknown --format {format!r}; use one of: {', '.join(EXPORT_FORMATS)}", 2)
+    if raw and format != "csv":
+        raise fail("--raw applies to --format csv only", 2)
+    from kg.exports import atomic_output, check_target, export_graph
+
+    if output_path is not None and (problem := check_target(output_path)):
+        raise fail(problem, 2)
+    where = output_path or "to stdout"
     s = open_for_command(store, must_exist=True)
     try:
-        out = output_path.open("wb") if output_path else sys.stdout.buffer
-        try:
-            if format in ("graphml", "gexf", "csv"):
-                from kg.analytics import to_networkx
-                from kg.exports import export_graph
+        G = None
+        if format in ("graphml", "gexf", "csv"):
+            from kg.analytics import to_networkx
 
-                export_graph(to_networkx(s), format, out)
+            G = to_networkx(s)
+        with atomic_output(output_path) if output_path else nullcontext(sys.stdout.buffer) as out:
+            if G is not None:
+                export_graph(G, format, out, raw=raw)
             else:
                 from kg.store import rdf_format
 
                 s.dump(out, rdf_format(format))
-        finally:
-            if output_path:
-                out.close()
+            out.flush()
+    except BrokenPipeError as exc:
+        # A reader that stopped early (`aikg export | head`): nothing to report.
+        _silence_stdout()
+        raise typer.Exit(1) from exc
+    except OSError as exc:
+        raise fail(f"cannot write {where}: {exc.strerror or exc}{_untouched(output_path)}", 1) from exc
+    except AikgError as exc:
+        raise fail(f"export failed: {exc}{_untouched(output_path)}", 1) from exc
     finally:
         s.close()
     if output_path:
         typer.echo(f"wrote {output_path}", err=True)
+
+
+def _untouched(output_path: Path | None) -> str:
+    """Return the end of an export error: what became of the output file."""
+    if output_path is None:
+        return ""
+    if output_path.exists():
+        return f"; {output_path} is unchanged"
+    return f"; {output_path} was not created"
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 @app.command()

@@ -184,32 +184,36 @@ def path(
     _console().print(table)
 
 
-def export_networkx_command(store: str | None, fmt: str, output: Path | str | None) -> None:
+def export_networkx_command(store: str | None, fmt: str, output: Path | str | None, *, raw: bool = False) -> None:
     """Write the whole relation graph as GraphML, GEXF or CSV (``aikg export``).
 
     Args:
         store: store directory or SPARQL endpoint URL (None: ``$AIKG_STORE`` or default).
         fmt: ``graphml``, ``gexf`` or ``csv``.
-        output: file to write; None writes to stdout.
+        output: file to write (atomically: complete or not at all); None writes to stdout.
+        raw: CSV only: cells verbatim, without the formula-neutralising quote.
 
     Raises:
-        typer.Exit: with code 2 for an unknown format, 1 when the store cannot be read.
+        typer.Exit: with code 2 for an unknown format or an impossible output path, 1
+            when the store cannot be read or the file cannot be written.
     """
     from kg.analytics import to_networkx
-    from kg.exports import GRAPH_FORMATS, export_graph
+    from kg.exports import GRAPH_FORMATS, check_target, export_graph
 
     if fmt not in GRAPH_FORMATS:
         raise fail(f"unknown graph format {fmt!r}; use one of: {', '.join(GRAPH_FORMATS)}", 2)
+    if output is not None and (problem := check_target(output)):
+        raise fail(problem, 2)
     with _store(store) as s:
         try:
             G = to_networkx(s)
         except AikgError as exc:
             raise fail(str(exc), 1) from exc
     try:
-        export_graph(G, fmt, output if output is not None else sys.stdout.buffer)
+        export_graph(G, fmt, output if output is not None else sys.stdout.buffer, raw=raw)
     except UnsupportedFormatError as exc:
         raise fail(str(exc), 2) from exc
     except OSError as exc:
-        raise fail(f"cannot write {output or 'to stdout'}: {exc}", 1) from exc
+        raise fail(f"cannot write {output or 'to stdout'}: {exc.strerror or exc}; nothing written", 1) from exc
     if output is not None:
         typer.echo(f"wrote {G.number_of_nodes()} entities and {G.number_of_edges()} relations to {output}", err=True)

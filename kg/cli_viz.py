@@ -56,7 +56,15 @@ def viz(
         st.close()
     base = link_base.rstrip("/") + "/entity/" if link_base else None
     page = render_html(view, title=title, standalone=True, entity_base=base)
-    output.write_text(page, encoding="utf-8")
+    from kg.exports import atomic_output
+
+    try:
+        # Complete or not at all: a failed write leaves no half page, and an older page stays.
+        with atomic_output(output) as fh:
+            fh.write(page.encode("utf-8"))
+    except OSError as exc:
+        typer.echo(f"aikg: error: cannot write {output}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from exc
     for note in view.notes:
         typer.echo(note, err=True)
     typer.echo(f"wrote {output} ({len(view.nodes):,} entities, {len(view.edges):,} relations, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from contextlib import nullcontext
@@ -11,6 +12,8 @@ from importlib import resources
 from pathlib import Path
 
 from kg.errors import AikgError
+
+log = logging.getLogger(__name__)
 
 
 def sample_articles_dir() -> Path:
@@ -86,6 +89,9 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
     def on_batch(report: BatchReport, summary: IngestSummary) -> None:
         for v in report.violations:
             _echo(f"left out (shape violation): {v}")
+        # One line per durable batch with -v: progress for logs, where no bar is drawn.
+        log.info("batch %d committed: %d articles so far (%d new, %d unchanged, %d replaced)",
+                 summary.batches, summary.articles, summary.new, summary.unchanged, summary.replaced)
         if progress is not None:
             elapsed = max(time.monotonic() - started, 1e-6)
             progress.update(task, completed=summary.articles, relations=summary.relations,

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 
 import networkx as nx
 import pytest
 
 from kg.analytics import to_networkx
 from kg.errors import UnsupportedFormatError
-from kg.exports import CSV_COLUMNS, export_graph
+from kg.exports import CSV_COLUMNS, atomic_output, export_graph, spreadsheet_cell, xml_text
 from kg.namespaces import ENTITY
 
 MSFT, OPENAI = ENTITY + "microsoft", ENTITY + "openai"
@@ -68,3 +70,75 @@ def test_empty_graph_and_unknown_format(tmp_path):
     assert nx.read_gexf(tmp_path / "empty.gexf").number_of_nodes() == 0
     with pytest.raises(UnsupportedFormatError, match="graphml, gexf, csv"):
         export_graph(nx.MultiDiGraph(), "dot", tmp_path / "x.dot")
+
+
+@pytest.mark.parametrize("text, cell", [
+    ("=1+1", "'=1+1"), ("+44 20 7946", "'+44 20 7946"), ("-2+3", "'-2+3"), ("@Scale Labs", "'@Scale Labs"),
+    ("\tTab", "'\tTab"), ("\rCR", "'\rCR"), ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),
+    ("-0.5", "-0.5"), ("+3", "+3"), ("1e-3", "1e-3"), ("Microsoft", "Microsoft"), ("a=b", "a=b"),
+    ("", ""), (" =1", " =1"), (3, 3), (-1.5, -1.5),
+])
+def test_spreadsheet_cells(text, cell):
+    assert spreadsheet_cell(text) == cell
+
+
+def test_xml_text_keeps_what_xml_allows():
+    assert xml_text("a\x00b\x01c\x08d\x0be\x0cf\x1fg\ufffeh\uffffi\ud800j") == "abcdefghij"
+    kept = "tab\t lf\n cr\r \x7f \u0085 \ue000 \ufffd \U0001f600 <&>\""
+    assert xml_text(kept) == kept
+
+
+def test_csv_of_formula_labels_raw_and_neutralised(tmp_path):
+    G = nx.MultiDiGraph()
+    G.add_node("urn:a", label="=HYPERLINK(\"http://evil.example\")", type="Organization")
+    G.add_node("urn:b", label="@Scale Labs", type="Organization")
+    G.add_edge("urn:a", "urn:b", key="investsIn", predicate="investsIn", sources=1, confidence=0.5)
+    for raw, prefix in ((False, "'"), (True, "")):
+        path = tmp_path / f"raw-{raw}.csv"
+        export_graph(G, "csv", path, raw=raw)
+        with path.open(newline="", encoding="utf-8") as fh:
+            row = next(csv.DictReader(fh))
+        assert row["subject"] == prefix + "=HYPERLINK(\"http://evil.example\")"
+        assert row["object"] == prefix + "@Scale Labs"
+        assert row["confidence"] == "0.5"
+
+
+def test_atomic_output_keeps_the_old_file_on_failure(tmp_path):
+    target = tmp_path / "out.graphml"
+    target.write_bytes(b"old")
+    os.chmod(target, 0o640)
+    with pytest.raises(RuntimeError):
+        with atomic_output(target) as fh:
+            fh.write(b"half a file")
+            raise RuntimeError("the store went away")
+    assert target.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["out.graphml"]
+    with atomic_output(target) as fh:
+        fh.write(b"new")
+    assert target.read_bytes() == b"new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640  # the replaced file's mode is kept
+    assert os.listdir(tmp_path) == ["out.graphml"]
+
+
+def test_atomic_output_writes_through_a_symlink(tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    with atomic_output(link) as fh:
+        fh.write(b"new")
+    assert link.is_symlink() and real.read_bytes() == b"new"
+
+
+def test_atomic_output_writes_a_pipe_directly(tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    with atomic_output(fifo) as fh:
+        fh.write(b"streamed")
+    reader.join(timeout=10)
+    assert got == [b"streamed"] and os.listdir(tmp_path) == ["pipe"]
