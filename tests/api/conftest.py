@@ -142,20 +142,28 @@ class Server:
         return self.url + "/sparql"
 
 
-def start_server(store: Path, **env: str) -> Server:
-    """Start a server process on a free port over the store; its log goes to a file beside it."""
+def start_server(store: Path, *, command: str = "uvicorn", timeout: float = 60, **env: str) -> Server:
+    """Start a server process on a free port over the store; its log goes to a file beside it.
+
+    Args:
+        command: ``uvicorn`` (the app factory, configured from ``AIKG_*``) or ``aikg``
+            (``aikg serve``, the command users run).
+        env: extra ``AIKG_*`` settings for the process.
+    """
     port = free_port()
     environ = {**os.environ, "AIKG_STORE": str(store), "AIKG_TOKEN": TOKEN, **env}
     log = Path(str(store) + f"-server-{port}.log")
+    if command == "aikg":
+        argv = [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--store", str(store),
+                "--port", str(port), "--log-level", "warning"]
+    else:
+        argv = [sys.executable, "-m", "uvicorn", "--factory", "api.commands:app_factory",
+                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     # A file, not a pipe: nobody reads a pipe while tests run, and a full one blocks the server.
     with log.open("wb") as sink:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "api.commands:app_factory",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=REPO, env=environ, stdout=subprocess.DEVNULL, stderr=sink,
-        )
+        proc = subprocess.Popen(argv, cwd=REPO, env=environ, stdout=subprocess.DEVNULL, stderr=sink)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
@@ -166,7 +174,7 @@ def start_server(store: Path, **env: str) -> Server:
             time.sleep(0.1)
     proc.terminate()
     proc.wait(10)
-    raise RuntimeError("server did not start within 30 s")
+    raise RuntimeError(f"server did not start within {timeout:g} s")
 
 
 def stop_server(server: Server) -> None:

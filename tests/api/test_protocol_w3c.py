@@ -18,19 +18,14 @@ checks pass" (an ``xfailed`` is a case that does not pass yet).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from .conftest import REPO, TOKEN, Server, free_port, stop_server
+from .conftest import TOKEN, Server, start_server, stop_server
 
 pytestmark = pytest.mark.server
 
@@ -98,36 +93,10 @@ SUITE_DATA = "DROP ALL ;\nINSERT DATA {\n" + "".join(
 ASK_DATA1 = f"ASK {{ GRAPH <{DATA1}> {{ <{DATA1}> a <{FOAF_DOC}> }} }}"
 
 
-def start_aikg_serve(store: Path) -> Server:
-    """Start ``aikg serve`` (the command users run) on a free port, with the test token."""
-    port = free_port()
-    env = {**os.environ, "AIKG_TOKEN": TOKEN}
-    log = Path(f"{store}-serve-{port}.log")
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--store", str(store),
-             "--port", str(port), "--log-level", "warning"],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=sink,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"aikg serve exited: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                return Server(url, proc, store, log)
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.terminate()
-    proc.wait(10)
-    raise RuntimeError("aikg serve did not start within 60 s")
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """An ``aikg serve`` process over a store of its own (the update cases clear it)."""
-    srv = start_aikg_serve(tmp_path_factory.mktemp("w3c") / "store")
+    srv = start_server(tmp_path_factory.mktemp("w3c") / "store", command="aikg")
     yield srv
     stop_server(srv)
 
