@@ -107,7 +107,7 @@ def check_query(sparql: str, *, max_depth: int = MAX_NESTING) -> None:
     Brackets inside strings, IRIs and comments do not count.
 
     Raises:
-        QuerySyntaxError: nested too deeply.
+        QuerySyntaxError: nested too deeply (the message names AIKG_MAX_NESTING).
     """
     if sparql.count("{") + sparql.count("(") + sparql.count("[") <= max_depth:
         return
