@@ -103,9 +103,9 @@ def main(argv):
                         if r.get("hedged") or r.get("past"):
                             errs.append(f"{w}: flags on negative")
             # a leader is not also worksFor the same org
-            lw = {(r["subject"], r["object"]) for r in rels if r.get("predicate") == "leads"}
+            lw = {(r["subject"], r["object"]) for r in rels if r.get("predicate") == "leads" and not r.get("past")}
             for r in rels:
-                if r.get("predicate") == "worksFor" and (r["subject"], r["object"]) in lw:
+                if r.get("predicate") == "worksFor" and not r.get("past") and (r["subject"], r["object"]) in lw:
                     errs.append(f"{w}: leads and worksFor {r['subject']}")
     for k, c in ids.items():
         if c > 1:
