@@ -91,9 +91,9 @@ def check(files, stats=False):
                         if k not in ("subject", "predicate", "object", "note", "hedged", "past"):
                             errs.append(f"{where}: relation field {k}")
             rk = {(r["subject"], r["predicate"], r["object"]) for r in rels}
-            pastk = {(r["subject"], r["predicate"], r["object"]) for r in rels if r.get("past")}
+            pastk = {(r["subject"], r["predicate"], r["object"]) for r in rels if r.get("past") or r.get("hedged")}
             for (s, p, o) in rk:
-                # a leader is annotated with leads only, unless one of the two roles is stated as past
+                # a leader is annotated with leads only, unless one of the two roles is past or to come (hedged)
                 if p == "leads" and (s, "worksFor", o) in rk and not ({(s, p, o), (s, "worksFor", o)} & pastk):
                     errs.append(f"{where}: {s} both leads and worksFor {o}")
             st["negpassages"] += bool(negs); st["norel"] += not rels; st["neg"] += len(negs)
