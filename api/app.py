@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
+from aikg import __version__
 from api import errors
 from api.settings import Settings
 from api.sparql import QueryRunner
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="aikg",
         summary="Knowledge graph of the AI industry: SPARQL endpoint, REST API, pages.",
         description=DESCRIPTION,
-        version="0.1.0",
+        version=__version__,
         lifespan=lifespan,
         static_url="/static-docs",
     )

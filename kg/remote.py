@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import QuerySyntaxError, RemoteStoreError
+from kg.errors import QuerySyntaxError, RemoteStoreError, WriteRefusedError
 from kg.store import QUAD_FORMATS, QueryResult, Term, bind_values, check_query, parse_rdf, union_update
 
 log = logging.getLogger(__name__)
@@ -161,10 +161,14 @@ class RemoteStore:
             raise RemoteStoreError(f"cannot reach the SPARQL server at {url}: {exc}") from exc
         if resp.status_code == 400:
             raise QuerySyntaxError(resp.text.strip()[:2000] or "the server rejected the request")
-        if resp.status_code in (401, 403):
-            raise RemoteStoreError(
-                f"{url} refused the write ({resp.status_code}): set AIKG_TOKEN to the server's token"
-            )
+        if resp.status_code == 401:
+            raise WriteRefusedError(
+                f"{url} refused the write (401): the token is missing or wrong; "
+                "set AIKG_TOKEN to the server's token")
+        if resp.status_code == 403:
+            raise WriteRefusedError(
+                f"{url} refused the write (403): the token is wrong or the server takes no writes "
+                "(an aikg server started without AIKG_TOKEN); set AIKG_TOKEN to the server's token")
         if resp.status_code >= 300:
             raise RemoteStoreError(f"{url} answered {resp.status_code}: {resp.text.strip()[:500]}")
         return resp
