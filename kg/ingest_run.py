@@ -15,6 +15,10 @@ from kg.errors import AikgError, WriteRefusedError
 
 # Mirrors ingest.readers.DEFAULT_MAX_ARTICLE_BYTES, so `aikg --help` need not import it.
 DEFAULT_MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+# An article that yields more relations than this is reported and not written: its one
+# transaction would hold the memory the rest of the run is kept within (about 11 quads a
+# relation). A news story has tens; text made of lists of companies reaches 150 per KB.
+MAX_ARTICLE_RELATIONS = 2_000
 
 
 def sample_articles_dir() -> Path:
@@ -124,6 +128,9 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
     def on_batch(report: BatchReport, summary: IngestSummary) -> None:
         nonlocal written
         written = summary.articles
+        if not (quiet or as_json):
+            for source, reason in report.skipped:
+                _echo(skip_line(source, reason, None))
         for v in report.violations:
             _echo(f"left out (shape violation): {v}")
         if progress is not None:
@@ -136,7 +143,8 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
     try:
         with s.bulk_mode() if bulk else nullcontext():
             summary = ingest(s, _reported(items, not (quiet or as_json)), extract,
-                             batch_size=batch_size, validate=validator, on_batch=on_batch)
+                             batch_size=batch_size, validate=validator, on_batch=on_batch,
+                             max_relations=MAX_ARTICLE_RELATIONS)
     except WriteRefusedError as exc:
         if progress is not None:
             progress.stop()

@@ -186,11 +186,10 @@ def _get(row, name: str):
 
 
 # Above this many triples a graph is validated in slices. pyshacl's memory grows with the
-# graph it is given: one article of 28,000 relations (310,000 triples) took the whole
-# ingest past 1.3 GB. No shape looks across statements (each checks one statement and the
+# graph it is given (about 2 KB a triple). No shape looks across statements (each checks one statement and the
 # entities, article and direct triple it names), so every slice holds a share of the
 # statement nodes plus everything else, and the results are the same.
-SLICE_TRIPLES = 60_000
+SLICE_TRIPLES = 30_000
 
 
 def validate_triples(triples: Iterable[ox.Triple]) -> ValidationReport:
