@@ -149,10 +149,14 @@ def _measured(*args: str, cwd: Path | None = None) -> tuple[subprocess.Completed
     return proc, int(peak)
 
 
-def _one_line_text(path: Path, size: int) -> None:
-    """Write ``size`` bytes of news-like prose on one line, as a new user's scraped dump might be."""
+def _one_line_text(path: Path, size: int, plain: int = 0) -> None:
+    """Write ``size`` bytes of news-like prose on one line, as a new user's scraped dump might be.
+
+    Each sentence naming companies is followed by ``plain`` sentences that name none.
+    """
     sentence = ("Microsoft invested in OpenAI, and Nvidia said it supplies chips to Meta while "
-                "Google competes with Anthropic in the market for large models. ")
+                "Google competes with Anthropic in the market for large models. "
+                + "Analysts wrote long notes about the week, and the markets moved slowly. " * plain)
     with path.open("w", encoding="utf-8") as fh:
         written = 0
         while written < size:
@@ -203,7 +207,7 @@ def test_a_long_article_is_parsed_in_pieces_with_progress_and_memory_bounded(tmp
     import pty
 
     long_text = tmp_path / "long.txt"
-    _one_line_text(long_text, 120_000)
+    _one_line_text(long_text, 120_000, plain=4)
     probe = ("import os, pty, resource, sys\n"
              "out = bytearray()\n"
              "def read(fd):\n"
@@ -280,3 +284,16 @@ def test_a_refused_write_says_the_token_is_wrong(tmp_path, server_token, client_
     assert "token" in line and "AIKG_TOKEN" in line and line.endswith("(nothing was written)")
     assert "run the same command again" not in line.lower()
     assert count["results"]["bindings"][0]["n"]["value"] == "0"
+
+
+def test_an_article_of_too_many_relations_is_reported_once_and_not_written(tmp_path):
+    dense = tmp_path / "dense.txt"
+    _one_line_text(dense, 100_000)  # four relations in every sentence
+    proc, peak_mb = _measured("ingest", str(dense), "--store", str(tmp_path / "store"))
+    assert proc.returncode == 2, proc.stderr
+    first, summary = proc.stderr.splitlines()
+    assert re.fullmatch(rf"skipped {re.escape(str(dense))}: too many relations \(\d,\d{{3}}, limit 2,000\); "
+                        r"not written", first), first
+    assert summary.startswith("0 articles (0 new") and peak_mb < 1024
+    with LocalStore(tmp_path / "store") as s:
+        assert len(s) == 0
