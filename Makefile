@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# `make demo PORT=8765` serves on another port (as does AIKG_PORT=8765 in the environment).
 demo: setup
-	$(BIN)/aikg demo
+	$(BIN)/aikg demo $(if $(PORT),--port $(PORT))
 
 test: setup browser
 	$(BIN)/python -m pytest

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from aikg import __version__
 from api import errors
 from api.httplayer import HeadAsGet
 from api.settings import Settings
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="aikg",
         summary="Knowledge graph of the AI industry: SPARQL endpoint, REST API, pages.",
         description=DESCRIPTION,
-        version="0.1.0",
+        version=__version__,
         lifespan=lifespan,
         static_url="/static-docs",
     )

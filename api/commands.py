@@ -48,6 +48,12 @@ def serve(
         messages = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
         typer.echo(f"aikg serve: error: {messages}", err=True)
         raise typer.Exit(2) from exc
+    from kg.cli_common import port_problem
+
+    problem = port_problem(settings.host, settings.port)
+    if problem:
+        typer.echo(f"aikg serve: error: {problem}", err=True)
+        raise typer.Exit(1)
     if not settings.store.startswith(("http://", "https://")):
         # Fail here with one line, not with uvicorn's startup traceback.
         from kg.errors import StoreError

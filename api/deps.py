@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Annotated
@@ -13,6 +14,8 @@ from api.settings import Settings
 from api.sparql import QueryRunner
 from kg.model import Article, Extraction
 from kg.store import Store
+
+log = logging.getLogger(__name__)
 
 Extract = Callable[[list[Article]], Iterable[Extraction]]
 
@@ -41,8 +44,10 @@ def get_extract(request: Request) -> Extract:
     """Return the NLP pipeline as a function of a batch, loading spaCy on first use.
 
     Raises:
-        HTTPException: 503 when the ingest package is not installed.
+        HTTPException: 503 when the ingest package or the spaCy model is not installed.
     """
+    from kg.errors import ModelMissingError
+
     state = request.app.state
     with state.extractor_lock:
         if state.extractor is None:
@@ -50,7 +55,13 @@ def get_extract(request: Request) -> Extract:
                 from ingest.pipeline import Extractor
             except ImportError as exc:
                 raise HTTPException(503, f"article extraction is not available here: {exc}") from exc
-            state.extractor = Extractor()
+            try:
+                state.extractor = Extractor()
+            except ModelMissingError as exc:
+                # The full message (with the server's pip command) is for the operator's log.
+                log.error("%s", exc)
+                raise HTTPException(503, "article extraction is not available here: "
+                                         "the server has no spaCy model installed") from exc
     return state.extractor.extract_many
 
 

@@ -21,6 +21,7 @@ import argparse
 import json
 import platform
 import random
+import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -177,6 +178,9 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=180.0, help="Seconds a page may take to be ready.")
     ap.add_argument("--out", default=str(Path(__file__).with_name("results") / "viz.json"))
     args = ap.parse_args()
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"bench_viz: error: {CHROMIUM} is missing: install Debian's chromium with `make browser` "
+                 "(apt-get install -y chromium)")
     report = run(args.sizes, args.baseline_sizes, args.timeout)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,9 @@ from typing import Annotated
 
 import typer
 
+from kg.cli_common import MaxArticleOpt
+from kg.ingest_run import DEFAULT_MAX_ARTICLE_BYTES
+
 
 def _relation_line(rel, article, published) -> dict:
     return {
@@ -32,30 +35,43 @@ def extract(
     date: Annotated[str | None, typer.Option("--date", help="Published date (YYYY-MM-DD) of articles without one.")] = None,
     n_process: Annotated[int, typer.Option("--n-process", min=1, help="Worker processes.")] = 1,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per spaCy batch.")] = 16,
+    max_article_bytes: MaxArticleOpt = DEFAULT_MAX_ARTICLE_BYTES,
 ) -> None:
-    """Print the relations found in articles as JSON Lines, one relation per line."""
+    """Print the relations found in articles as JSON Lines, one relation per line.
+
+    Exits 0 when at least one article was read (skipped files are listed on stderr), 2 when nothing could be read, 1 when the spaCy model is missing.
+    """
     default_published = None
     if date is not None:
         try:
             default_published = _date.fromisoformat(date)
         except ValueError:
-            typer.echo(f"error: --date must be YYYY-MM-DD, got {date!r}", err=True)
+            typer.echo(f"aikg: error: --date must be YYYY-MM-DD, got {date!r}", err=True)
             raise typer.Exit(2) from None
 
     from ingest.pipeline import Extractor
-    from ingest.readers import ReadFailure, read_paths
+    from ingest.readers import DEFAULT_MAX_BYTES, ReadFailure, read_paths
+    from kg.errors import ModelMissingError
+    from kg.ingest_run import skip_line
+
+    try:
+        extractor = Extractor()
+    except ModelMissingError as exc:
+        typer.echo(f"aikg: error: {exc}", err=True)
+        raise typer.Exit(1) from None
 
     counts = {"read": 0}
 
     def articles():
-        for item in read_paths(paths, default_published=default_published):
+        for item in read_paths(paths, default_published=default_published,
+                               max_article_bytes=max_article_bytes,
+                               max_bytes=max(DEFAULT_MAX_BYTES, max_article_bytes)):
             if isinstance(item, ReadFailure):
-                typer.echo(f"skipped {item.source}: {item.reason}", err=True)
+                typer.echo(skip_line(item.source, item.reason, item.limit), err=True)
                 continue
             counts["read"] += 1
             yield item
 
-    extractor = Extractor()
     out = sys.stdout
     for ex in extractor.extract_many(articles(), n_process=n_process, batch_size=batch_size):
         published = ex.article.published or default_published
@@ -63,7 +79,7 @@ def extract(
             out.write(_json.dumps(_relation_line(rel, ex.article, published), ensure_ascii=False) + "\n")
         out.flush()
     if counts["read"] == 0:
-        raise typer.Exit(1)
+        raise typer.Exit(2)
 
 
 def eval(  # noqa: A001 - the command is called "eval"
@@ -71,10 +87,24 @@ def eval(  # noqa: A001 - the command is called "eval"
     json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Score the extractor against a gold directory: entity and relation P/R/F1."""
+    from pathlib import Path
+
     from ingest.eval import evaluate
     from ingest.pipeline import Extractor
+    from kg.errors import ModelMissingError
 
-    report = evaluate(gold_dir, Extractor())
+    if not Path(gold_dir).is_dir():
+        typer.echo(f"aikg: error: {gold_dir}: no such directory", err=True)
+        raise typer.Exit(2)
+    if not any(Path(gold_dir).glob("*.json")):
+        typer.echo(f"aikg: error: {gold_dir}: no gold files (*.json) in it", err=True)
+        raise typer.Exit(2)
+    try:
+        extractor = Extractor()
+    except ModelMissingError as exc:
+        typer.echo(f"aikg: error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    report = evaluate(gold_dir, extractor)
     if json:
         typer.echo(_json.dumps(report.to_dict(), indent=1))
     else:

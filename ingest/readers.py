@@ -1,8 +1,14 @@
 """Turn files, directories, uploads and stdin into :class:`kg.model.Article` records.
 
 Readers are forgiving in batches: a file that cannot be read (binary, empty, malformed,
-too large, unreadable) is logged at WARNING and reported as a :class:`ReadFailure`, and
-the batch goes on. Everything is a generator, so a corpus is never held in memory whole.
+too large, unreadable) is reported as a :class:`ReadFailure` (and logged at INFO; the
+caller reports it to the user, once), and the batch goes on. Everything is a generator,
+so a corpus is never held in memory whole.
+
+Two size limits keep time and memory bounded: a file over ``max_bytes`` (20 MB) is not
+read (for JSON Lines the limit applies to each line), and an article whose text is over
+``max_article_bytes`` (2 MB of UTF-8) is skipped rather than parsed; plain-text and
+Markdown files are measured by their size, before they are read.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ SUPPORTED_EXTENSIONS = frozenset({
 })
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# The largest article text parsed (UTF-8 bytes): about 350,000 words, minutes of parsing.
+DEFAULT_MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 # Below this many characters of text there is nothing worth extracting relations from.
 MIN_TEXT_CHARS = 20
 
@@ -90,15 +98,54 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class ReadFailure:
-    """A file, line or item that was reported and skipped."""
+    """A file, line or item that was reported and skipped.
+
+    Attributes:
+        source: the file, ``file#line``, ``file#item`` or "-".
+        reason: why, in a few words.
+        limit: the size limit in bytes it was over, when that is why it was skipped.
+    """
 
     source: str
     reason: str
+    limit: int | None = None
 
 
-def _fail(source: str, reason: str) -> ReadFailure:
-    log.warning("skipped %s: %s", source, reason)
-    return ReadFailure(source, reason)
+def _fail(source: str, reason: str, limit: int | None = None) -> ReadFailure:
+    log.info("skipped %s: %s", source, reason)
+    return ReadFailure(source, reason, limit)
+
+
+def _size(n: int) -> str:
+    """Return a byte count as people read it: "19.0 MB", "512 KB", "900 bytes"."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} bytes"
+
+
+def _too_large(source: str, what: str, size: int, limit: int) -> ReadFailure:
+    return _fail(source, f"{what} too large ({_size(size)}, limit {_size(limit)})", limit)
+
+
+def _text_bytes(text: str, limit: int) -> int:
+    """Return the UTF-8 size of a text, or its length when that alone proves it fits."""
+    if len(text) * 4 <= limit:
+        return len(text)
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _within(items: Iterable[Article | ReadFailure], limit: int | None,
+            ) -> Iterator[Article | ReadFailure]:
+    """Pass items on, turning an article whose text is over ``limit`` bytes into a failure."""
+    for item in items:
+        if limit is not None and isinstance(item, Article):
+            size = _text_bytes(item.text, limit)
+            if size > limit:
+                yield _too_large(item.source or item.url or "-", "article text", size, limit)
+                continue
+        yield item
 
 
 # --------------------------------------------------------------------------- dates
@@ -733,7 +780,7 @@ def _jsonl_lines(lines: Iterable[str | bytes], source: str, default_published: d
         line_source = f"{source}#{lineno}"
         if len(line) > max_bytes:
             seen = True
-            yield _fail(line_source, f"{where}: longer than {max_bytes} bytes")
+            yield _fail(line_source, f"{where}: longer than {_size(max_bytes)}", max_bytes)
             continue
         if isinstance(line, bytes):
             try:
@@ -835,8 +882,10 @@ def _read_data(data: bytes, *, source: str, fmt: str | None, charset: str | None
     """Read one whole file or body whose format is known (or None to sniff)."""
     if len(data) > max_bytes:
         # Stdin is read only up to the limit, so its true size is unknown.
-        yield _fail(source, f"input too large (over {max_bytes} bytes)" if source == "-"
-                    else f"file too large ({len(data)} bytes, limit {max_bytes})")
+        if source == "-":
+            yield _fail(source, f"input too large (over {_size(max_bytes)})", max_bytes)
+        else:
+            yield _too_large(source, "file", len(data), max_bytes)
         return
     if not data.strip():
         yield _fail(source, "empty input" if source == "-" else "empty file")
@@ -873,7 +922,7 @@ def _read_data(data: bytes, *, source: str, fmt: str | None, charset: str | None
 
 
 def _read_file(path: Path, *, default_published: date | None, max_bytes: int,
-               ) -> Iterator[Article | ReadFailure]:
+               max_article_bytes: int | None = None) -> Iterator[Article | ReadFailure]:
     source = str(path)
     try:
         size = path.stat().st_size
@@ -885,9 +934,13 @@ def _read_file(path: Path, *, default_published: date | None, max_bytes: int,
         yield _fail(source, f"unreadable: {exc.strerror or _one_line(exc)}")
         return
     if size > max_bytes and path.suffix.lower() not in (".jsonl", ".ndjson"):
-        yield _fail(source, f"file too large ({size} bytes, limit {max_bytes})")
+        yield _too_large(source, "file", size, max_bytes)
         return
     fmt = _FORMAT_BY_EXT.get(path.suffix.lower())
+    if fmt in ("text", "markdown") and max_article_bytes is not None and size > max_article_bytes:
+        # One article per file, about as long as the file: not worth reading to measure.
+        yield _too_large(source, "article", size, max_article_bytes)
+        return
     try:
         if fmt == "jsonl":
             yield from _read_jsonl_file(path, default_published, max_bytes)
@@ -913,8 +966,7 @@ def _read_jsonl_file(path: Path, default_published: date | None, max_bytes: int,
         if any(head.startswith(bom) for bom, enc in _BOMS if enc != "utf-8-sig"):
             # UTF-16/32 lines cannot be split on the byte b"\n"; read the file whole.
             if path.stat().st_size > max_bytes:
-                yield _fail(source, f"file too large ({path.stat().st_size} bytes, "
-                                    f"limit {max_bytes})")
+                yield _too_large(source, "file", path.stat().st_size, max_bytes)
                 return
             yield from _read_data(head + fh.read(), source=source, fmt="jsonl",
                                   charset=None, default_published=default_published,
@@ -988,6 +1040,7 @@ def _read_stdin(stream: TextIO | BinaryIO | None, default_published: date | None
 
 def read_paths(paths: Iterable[str | os.PathLike], *, stdin: TextIO | BinaryIO | None = None,
                default_published: date | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+               max_article_bytes: int | None = DEFAULT_MAX_ARTICLE_BYTES,
                ) -> Iterator[Article | ReadFailure]:
     """Read articles from files, directories and stdin, one at a time.
 
@@ -1002,10 +1055,19 @@ def read_paths(paths: Iterable[str | os.PathLike], *, stdin: TextIO | BinaryIO |
         default_published: the date of articles that carry none.
         max_bytes: files larger than this are reported and skipped (for JSON Lines the
             limit applies to each line, so a large corpus file still streams).
+        max_article_bytes: articles whose text is larger than this (UTF-8 bytes) are
+            reported and skipped; None for no limit.
 
     Returns:
         A generator of Article records and ReadFailure reports, in input order.
     """
+    yield from _within(_read_paths(paths, stdin, default_published, max_bytes, max_article_bytes),
+                       max_article_bytes)
+
+
+def _read_paths(paths: Iterable[str | os.PathLike], stdin: TextIO | BinaryIO | None,
+                default_published: date | None, max_bytes: int, max_article_bytes: int | None,
+                ) -> Iterator[Article | ReadFailure]:
     for p in paths:
         if str(p) == "-":
             yield from _read_stdin(stdin, default_published, max_bytes)
@@ -1017,14 +1079,15 @@ def read_paths(paths: Iterable[str | os.PathLike], *, stdin: TextIO | BinaryIO |
                     yield _fail(str(file), "unreadable directory")
                     continue
                 yield from _read_file(file, default_published=default_published,
-                                      max_bytes=max_bytes)
+                                      max_bytes=max_bytes, max_article_bytes=max_article_bytes)
         else:
             yield from _read_file(path, default_published=default_published,
-                                  max_bytes=max_bytes)
+                                  max_bytes=max_bytes, max_article_bytes=max_article_bytes)
 
 
 def read_bytes(data: bytes, *, name: str, content_type: str | None = None,
                default_published: date | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+               max_article_bytes: int | None = DEFAULT_MAX_ARTICLE_BYTES,
                ) -> Iterator[Article | ReadFailure]:
     """Read articles from an uploaded body.
 
@@ -1036,6 +1099,8 @@ def read_bytes(data: bytes, *, name: str, content_type: str | None = None,
         content_type: the declared media type, optionally with a charset parameter.
         default_published: the date of articles that carry none.
         max_bytes: a body larger than this is reported and skipped.
+        max_article_bytes: articles whose text is larger than this (UTF-8 bytes) are
+            reported and skipped; None for no limit.
 
     Returns:
         A generator of Article records and ReadFailure reports.
@@ -1049,12 +1114,13 @@ def read_bytes(data: bytes, *, name: str, content_type: str | None = None,
         charset = m[1] if m else None
     if fmt is None:
         fmt = _FORMAT_BY_EXT.get(Path(name).suffix.lower())
-    yield from _read_data(data, source=name, fmt=fmt, charset=charset,
-                          default_published=default_published, max_bytes=max_bytes)
+    yield from _within(_read_data(data, source=name, fmt=fmt, charset=charset,
+                                  default_published=default_published, max_bytes=max_bytes),
+                       max_article_bytes)
 
 
 def iter_articles(paths: Iterable[str | os.PathLike], **kw) -> Iterator[Article]:
-    """Read articles like :func:`read_paths`, dropping failures (they are logged).
+    """Read articles like :func:`read_paths`, dropping failures (logged at WARNING).
 
     Args:
         paths: files, directories, or "-".
@@ -1066,3 +1132,5 @@ def iter_articles(paths: Iterable[str | os.PathLike], **kw) -> Iterator[Article]
     for item in read_paths(paths, **kw):
         if isinstance(item, Article):
             yield item
+        else:
+            log.warning("skipped %s: %s", item.source, item.reason)

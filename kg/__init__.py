@@ -1,3 +1,3 @@
 """aikg's graph library: model, store, RDF mapping, analytics, visualization, CLI."""
 
-__version__ = "0.1.0"
+from aikg import __version__  # noqa: F401 - the one version, written in aikg/__init__.py

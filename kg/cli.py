@@ -11,13 +11,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from kg.cli_common import StoreOpt, fail, open_for_command
+from kg.cli_common import MaxArticleOpt, StoreOpt, fail, open_for_command, port_problem, tidy_help
 from kg.errors import (
     AikgError,
     QuerySyntaxError,
     RDFParseError,
     UnsupportedFormatError,
 )
+from kg.ingest_run import DEFAULT_MAX_ARTICLE_BYTES
 
 app = typer.Typer(
     name="aikg",
@@ -31,9 +32,19 @@ QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "js
 EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "graphml", "gexf", "csv")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from aikg import __version__
+
+        typer.echo(f"aikg {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _main(
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv: debug).")] = 0,
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version,
+                                          help="Print the version and exit.")] = False,
 ) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
@@ -108,7 +119,9 @@ def query(
             result = run_named(s, named, params)
         else:
             text = sparql
-            if text.endswith(".rq") and Path(text).is_file():
+            if text.endswith(".rq"):
+                if not Path(text).is_file():
+                    raise fail(f"{text}: no such file", 2)
                 text = Path(text).read_text(encoding="utf-8")
             result = s.query(text)
         output.write_result(result, format, sys.stdout.buffer)
@@ -146,18 +159,21 @@ def export(
     where = output_path or "to stdout"
     s = open_for_command(store, must_exist=True)
     try:
+        from kg.output import ending_newline
+
         G = None
         if format in ("graphml", "gexf", "csv"):
             from kg.analytics import to_networkx
 
             G = to_networkx(s)
         with atomic_output(output_path) if output_path else nullcontext(sys.stdout.buffer) as out:
-            if G is not None:
-                export_graph(G, format, out, raw=raw)
-            else:
-                from kg.store import rdf_format
+            with ending_newline(out) as tracked:
+                if G is not None:
+                    export_graph(G, format, tracked, raw=raw)
+                else:
+                    from kg.store import rdf_format
 
-                s.dump(out, rdf_format(format))
+                    s.dump(tracked, rdf_format(format))
             out.flush()
     except BrokenPipeError as exc:
         # A reader that stopped early (`aikg export | head`): nothing to report.
@@ -250,12 +266,17 @@ def ingest(
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation of each batch.")] = False,
     bulk: Annotated[bool, typer.Option("--bulk", help="First load into an empty local store, ~3x faster writes; "
                                        "not crash-safe: an interrupted load must be started again from scratch.")] = False,
+    max_article_bytes: MaxArticleOpt = DEFAULT_MAX_ARTICLE_BYTES,
 ) -> None:
-    """Extract relations from articles and add them to the store, batch by batch."""
+    """Extract relations from articles and add them to the store, batch by batch.
+
+    Exits 0 when at least one article was read (skipped files are listed), 2 when nothing could be read, 1 on a runtime failure.
+    """
     from kg.ingest_run import run_ingest
 
     code = run_ingest(paths, store=store, batch_size=batch_size, n_process=n_process, date=date,
-                      as_json=as_json, quiet=quiet, validate=not no_validate, bulk=bulk)
+                      as_json=as_json, quiet=quiet, validate=not no_validate, bulk=bulk,
+                      max_article_bytes=max_article_bytes)
     raise typer.Exit(code)
 
 
@@ -284,13 +305,18 @@ def delete(
 @app.command()
 def demo(
     store: StoreOpt = None,
-    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port")] = 8000,
+    host: Annotated[str, typer.Option("--host", envvar="AIKG_HOST", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", envvar="AIKG_PORT", help="Port to serve on.")] = 8000,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Only ingest the sample articles.")] = False,
 ) -> None:
     """Ingest the bundled sample articles, then serve the API and graph pages."""
     from kg.ingest_run import run_ingest, sample_articles_dir
 
+    if not no_serve:
+        # Before the ingest: a busy port found after a minute of parsing is a minute lost.
+        problem = port_problem(host, port, also="AIKG_PORT=N, or make demo PORT=N")
+        if problem:
+            raise fail(problem, 1)
     code = run_ingest([str(sample_articles_dir())], store=store, batch_size=32, n_process=1,
                       date=None, as_json=False, quiet=False, validate=True)
     if code != 0 or no_serve:
@@ -327,8 +353,10 @@ def _register_optional() -> None:
 def main() -> None:
     """Run the CLI."""
     _register_optional()
+    command = typer.main.get_command(app)
+    tidy_help(command)
     try:
-        app()
+        command()
     except AikgError as exc:
         typer.echo(f"aikg: error: {exc}", err=True)
         sys.exit(1)

@@ -17,6 +17,10 @@ class RemoteStoreError(StoreError):
     """A remote SPARQL server refused a request or could not be reached."""
 
 
+class WriteRefusedError(RemoteStoreError):
+    """A remote SPARQL server refused a write (401/403): the token is missing or wrong."""
+
+
 class QuerySyntaxError(AikgError):
     """A SPARQL query or update does not parse, or is refused before parsing.
 
@@ -71,6 +75,10 @@ class ReaderError(AikgError):
 
 class ShapeViolationError(AikgError):
     """Data violates ontology/shapes.ttl."""
+
+
+class ModelMissingError(AikgError):
+    """The spaCy model the extractor needs is not installed or cannot be loaded."""
 
 
 class NotFoundError(AikgError):

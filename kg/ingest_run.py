@@ -6,27 +6,43 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from datetime import date as Date
 from importlib import resources
 from pathlib import Path
 
-from kg.errors import AikgError
+from kg.errors import AikgError, WriteRefusedError
+
+# Mirrors ingest.readers.DEFAULT_MAX_ARTICLE_BYTES, so `aikg --help` need not import it.
+DEFAULT_MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+# An article that yields more relations than this is reported and not written: its one
+# transaction would hold the memory the rest of the run is kept within (about 11 quads a
+# relation). A news story has tens; text made of lists of companies reaches 150 per KB.
+MAX_ARTICLE_RELATIONS = 2_000
 
 log = logging.getLogger(__name__)
 
 
 def sample_articles_dir() -> Path:
-    """Return the bundled sample articles (examples/articles in the checkout)."""
+    """Return the bundled sample articles (examples/articles in the checkout).
+
+    An installed wheel carries them as ``aikg/examples`` (see setup.py).
+    """
     here = Path(__file__).resolve().parent.parent / "examples" / "articles"
     if here.is_dir():
         return here
-    packaged = resources.files("kg") / "examples"
-    return Path(str(packaged))
+    return Path(str(resources.files("aikg") / "examples"))
 
 
 def _echo(msg: str) -> None:
     sys.stderr.write(msg + "\n")
+
+
+def skip_line(source: str, reason: str, limit: int | None) -> str:
+    """Return the one line that reports a skipped input; a size limit says how to raise it."""
+    hint = "; raise the limit with --max-article-bytes" if limit is not None else ""
+    return f"skipped {source}: {reason}{hint}"
 
 
 def _close(store) -> None:
@@ -37,11 +53,27 @@ def _close(store) -> None:
         _echo(f"aikg: warning: {exc}")
 
 
+def _reported(items: Iterable, show: bool) -> Iterator:
+    """Pass reader items on, printing each skipped input once, as it is met."""
+    from ingest.readers import ReadFailure
+
+    for item in items:
+        if show and isinstance(item, ReadFailure):
+            _echo(skip_line(item.source, item.reason, item.limit))
+        yield item
+
+
 def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_process: int,
-               date: str | None, as_json: bool, quiet: bool, validate: bool, bulk: bool = False) -> int:
-    """Ingest paths into the store, reporting on stderr (or JSON on stdout); return the exit code."""
+               date: str | None, as_json: bool, quiet: bool, validate: bool, bulk: bool = False,
+               max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> int:
+    """Ingest paths into the store, reporting on stderr (or JSON on stdout); return the exit code.
+
+    Exit codes: 0 when at least one article was read (files skipped on the way are
+    reported), 2 when nothing could be read (bad input), 1 on a runtime failure (the
+    model is missing, the store is locked, a server refused or failed).
+    """
     from ingest.pipeline import Extractor
-    from ingest.readers import read_paths
+    from ingest.readers import DEFAULT_MAX_BYTES, read_paths
     from kg.loader import BatchReport, IngestSummary, ingest
     from kg.store import open_store
 
@@ -51,6 +83,8 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         _echo(f"aikg: error: --date must be YYYY-MM-DD, got {date!r}")
         return 2
     try:
+        # The model first: a missing one is reported before any store is touched.
+        extractor = Extractor()
         s = open_store(store)
     except AikgError as exc:
         _echo(f"aikg: error: {exc}")
@@ -59,16 +93,6 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         _echo("aikg: error: --bulk works on a local store directory, not a server")
         _close(s)
         return 2
-    extractor = Extractor()
-
-    def extract(batch):
-        return extractor.extract_many(batch, n_process=n_process)
-
-    validator = None
-    if validate:
-        from kg.validate import validate_batch
-
-        validator = validate_batch
 
     show = not (quiet or as_json) and sys.stderr.isatty()
     started = time.monotonic()
@@ -80,13 +104,36 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         progress = Progress(
             TextColumn("[bold]ingest"), BarColumn(bar_width=None),
             TextColumn("{task.completed} articles, {task.fields[relations]} relations, "
-                       "{task.fields[rate]:.1f} articles/s"),
+                       "{task.fields[rate]:.1f} articles/s{task.fields[piece]}"),
             TimeElapsedColumn(), transient=True,
         )
         progress.start()
-        task = progress.add_task("ingest", total=None, relations=0, rate=0.0)
+        task = progress.add_task("ingest", total=None, relations=0, rate=0.0, piece="")
+
+    def on_piece(article, done: int, total: int) -> None:
+        # A long article is parsed in pieces: say how far, so a big file shows life.
+        if progress is not None:
+            name = Path(article.source).name if article.source else (article.url or "article")
+            text = "" if done == total else f"; {name}: piece {done} of {total}"
+            progress.update(task, piece=text)
+
+    def extract(batch):
+        return extractor.extract_many(batch, n_process=n_process, on_piece=on_piece)
+
+    validator = None
+    if validate:
+        from kg.validate import validate_batch
+
+        validator = validate_batch
+
+    written = 0
 
     def on_batch(report: BatchReport, summary: IngestSummary) -> None:
+        nonlocal written
+        written = summary.articles
+        if not (quiet or as_json):
+            for source, reason in report.skipped:
+                _echo(skip_line(source, reason, None))
         for v in report.violations:
             _echo(f"left out (shape violation): {v}")
         # One line per durable batch with -v: progress for logs, where no bar is drawn.
@@ -97,10 +144,19 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
             progress.update(task, completed=summary.articles, relations=summary.relations,
                             rate=summary.articles / elapsed)
 
+    items = read_paths(paths, default_published=default_date, max_article_bytes=max_article_bytes,
+                       max_bytes=max(DEFAULT_MAX_BYTES, max_article_bytes))
     try:
         with s.bulk_mode() if bulk else nullcontext():
-            summary = ingest(s, read_paths(paths, default_published=default_date), extract,
-                             batch_size=batch_size, validate=validator, on_batch=on_batch)
+            summary = ingest(s, _reported(items, not (quiet or as_json)), extract,
+                             batch_size=batch_size, validate=validator, on_batch=on_batch,
+                             max_relations=MAX_ARTICLE_RELATIONS)
+    except WriteRefusedError as exc:
+        if progress is not None:
+            progress.stop()
+        done = "nothing was written" if written == 0 else f"the {written} articles before were written"
+        _echo(f"aikg: error: {exc} ({done})")
+        return 1
     except AikgError as exc:
         if progress is not None:
             progress.stop()
@@ -118,14 +174,14 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         d["seconds"] = round(elapsed, 3)
         sys.stdout.write(json.dumps(d) + "\n")
     elif not quiet:
-        for src, reason in summary.skipped:
-            _echo(f"skipped {src}: {reason}")
         _echo(
             f"{summary.articles} articles ({summary.new} new, {summary.unchanged} unchanged, "
             f"{summary.replaced} replaced), {len(summary.skipped)} skipped; "
             f"{summary.relations} relations, {summary.entities} entities; "
             f"{len(summary.violations)} left out by validation; {elapsed:.1f} s"
         )
-    if summary.articles == 0 and summary.skipped:
-        return 1
+    if summary.articles == 0:
+        if not summary.skipped and not as_json:
+            _echo(f"aikg: error: no articles found in {' '.join(paths)}")
+        return 2
     return 0

@@ -32,6 +32,16 @@ class Failure(Protocol):
     reason: str
 
 
+# A transaction holds its quads in memory until it commits (Oxigraph took about 2 KB a
+# quad, the union graph included, and validation as much again), so a batch whose
+# articles map to more quads than this is written in several transactions, each of whole
+# articles. 32 news stories make a few thousand quads.
+COMMIT_QUADS = 25_000
+# RocksDB keeps written data in memory tables per index until a flush: left alone they
+# grew by 30 MB for every 20,000 quads. The store is flushed after this many quads.
+FLUSH_QUADS = 100_000
+
+
 @dataclass
 class BatchReport:
     """What one committed batch did."""
@@ -42,6 +52,8 @@ class BatchReport:
     relations: int = 0
     entities: int = 0
     violations: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    quads: int = 0
 
 
 @dataclass
@@ -70,6 +82,7 @@ class IngestSummary:
         self.relations += b.relations
         self.entities += b.entities
         self.violations.extend(b.violations)
+        self.skipped.extend(b.skipped)
         self.batches += 1
 
     def to_dict(self) -> dict:
@@ -112,11 +125,14 @@ def graphs_for_urls(store: StoreLike, urls: Iterable[str]) -> dict[str, list[ox.
 
 def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
                  validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
-                 ingested_at: datetime | None = None) -> BatchReport:
+                 ingested_at: datetime | None = None, max_relations: int | None = None,
+                 after_commit: Callable[[int], None] | None = None) -> BatchReport:
     """Extract, map, validate and commit one batch of articles in one transaction.
 
     Articles already in the store (same text) are left alone; an article whose url is
-    in the store with another text replaces that graph in the same transaction.
+    in the store with another text replaces that graph in the same transaction. A batch
+    that maps to more than :data:`COMMIT_QUADS` quads is committed in several
+    transactions, each of whole articles, so memory stays bounded.
 
     Args:
         store: where to write.
@@ -124,9 +140,13 @@ def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
         extract: turns articles into extractions (the NLP pipeline).
         validate: returns (quads to keep, violation messages); None keeps all.
         ingested_at: timestamp recorded on new articles.
+        max_relations: an article with more relations than this is not written and is
+            reported in ``skipped``; None for no limit.
+        after_commit: called with the number of quads after each transaction.
 
     Raises:
-        StoreError: the commit failed; the store is as before this batch.
+        StoreError: the commit failed; the store is as before this batch (as before the
+            failed transaction, for a batch written in several).
     """
     report = BatchReport()
     by_key: dict[str, Article] = {}
@@ -140,25 +160,43 @@ def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
     if not todo:
         return report
     old = graphs_for_urls(store, [a.url for a in todo if a.url])
+    quads: list[ox.Quad] = []
     drops: list[ox.NamedNode] = []
-    for a in todo:
+    entities: set[str] = set()
+    when = ingested_at or datetime.now(timezone.utc)
+
+    def write() -> None:
+        nonlocal quads, drops
+        if quads or drops:
+            if validate is not None:
+                quads, violations = validate(quads)
+                report.violations.extend(violations)
+            store.commit(quads, drops)
+            report.quads += len(quads)
+            if after_commit is not None:
+                after_commit(len(quads))
+        quads, drops = [], []
+
+    for ex in extract(todo):
+        a = ex.article
+        if max_relations is not None and len(ex.relations) > max_relations:
+            report.skipped.append((a.source or a.url or a.id,
+                                   f"too many relations ({len(ex.relations):,}, limit {max_relations:,}); not written"))
+            continue
+        mapped = extraction_quads(ex, ingested_at=when)
+        if quads and len(quads) + len(mapped) > COMMIT_QUADS:
+            write()
         stale = [g for g in old.get(a.url or "", []) if g != article_iri(a.id)]
         if stale:
             report.replaced += 1
             drops.extend(stale)
         else:
             report.new += 1
-    quads: list[ox.Quad] = []
-    entities: set[str] = set()
-    when = ingested_at or datetime.now(timezone.utc)
-    for ex in extract(todo):
-        quads.extend(extraction_quads(ex, ingested_at=when))
+        quads.extend(mapped)
         report.relations += len(ex.relations)
         entities.update(e.slug for e in ex.entities)
+    write()
     report.entities = len(entities)
-    if validate is not None:
-        quads, report.violations = validate(quads)
-    store.commit(quads, drops)
     return report
 
 
@@ -177,7 +215,8 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extract, *,
            batch_size: int = 32,
            validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
-           on_batch: Callable[[BatchReport, IngestSummary], None] | None = None) -> IngestSummary:
+           on_batch: Callable[[BatchReport, IngestSummary], None] | None = None,
+           max_relations: int | None = None) -> IngestSummary:
     """Ingest a stream of articles (and reader failures) batch by batch.
 
     Args:
@@ -187,6 +226,8 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
         batch_size: articles per transaction.
         validate: shape validation of a batch's quads.
         on_batch: called after each committed batch (progress bars live there).
+        max_relations: articles with more relations than this are reported as skipped
+            instead of written (see :func:`commit_batch`); None for no limit.
 
     Returns:
         The summary; batches committed before an exception stay committed.
@@ -195,8 +236,18 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
         raise ValueError("batch_size must be at least 1")
     summary = IngestSummary()
     articles = _split_failures(items, summary)
+    unflushed = 0
+
+    def flush_now_and_then(n: int) -> None:
+        nonlocal unflushed
+        unflushed += n
+        if unflushed >= FLUSH_QUADS and hasattr(store, "flush"):
+            store.flush()
+            unflushed = 0
+
     for batch in batched(articles, batch_size):
-        report = commit_batch(store, batch, extract, validate=validate)
+        report = commit_batch(store, batch, extract, validate=validate, max_relations=max_relations,
+                              after_commit=flush_now_and_then)
         summary.add(report)
         if on_batch is not None:
             on_batch(report, summary)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO
 
 import pyoxigraph as ox
@@ -24,15 +26,57 @@ _GRAPH_FORMATS = {
 }
 
 
+class _LastByte(io.RawIOBase):
+    """A write-only binary stream over another that remembers the last byte written."""
+
+    def __init__(self, out: IO[bytes]):
+        super().__init__()
+        self.out = out
+        self.last = b""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        if data:
+            self.last = data[-1:]
+        self.out.write(data)
+        return len(data)
+
+    def flush(self) -> None:
+        if not self.closed:
+            self.out.flush()
+
+
 def write_result(result: QueryResult, fmt: str, out: IO[bytes]) -> None:
-    """Write a SELECT, ASK or CONSTRUCT result.
+    """Write a SELECT, ASK or CONSTRUCT result, ending with a newline.
 
     ``table`` is a readable text table (SELECT), ``true``/``false`` (ASK) or Turtle
     (CONSTRUCT); the other names are the W3C result formats or RDF serializations.
+    Serializations that stop without a line break (JSON, XML) get one, so the output
+    ends like every text a shell prints.
 
     Raises:
         UnsupportedFormatError: the format does not fit the result kind.
     """
+    with ending_newline(out) as tracked:
+        _write_result(result, fmt, tracked)
+
+
+@contextmanager
+def ending_newline(out: IO[bytes]) -> Iterator[IO[bytes]]:
+    """Yield a stream over ``out`` that ends with a newline once the block has written.
+
+    Nothing is added to an empty output or one that ends with a newline already.
+    """
+    tracked = _LastByte(out)
+    yield tracked
+    if tracked.last not in (b"", b"\n"):
+        out.write(b"\n")
+
+
+def _write_result(result: QueryResult, fmt: str, out: IO[bytes]) -> None:
     if isinstance(result, ox.QueryBoolean):
         if fmt in ("table", "csv", "tsv"):
             out.write(b"true\n" if bool(result) else b"false\n")

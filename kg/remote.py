@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import RemoteStoreError
+from kg.errors import RemoteStoreError, WriteRefusedError
 from kg.sparql_errors import server_error
 from kg.store import QUAD_FORMATS, QueryResult, Term, bind_values, check_query, parse_rdf, union_update
 
@@ -174,10 +174,14 @@ class RemoteStore:
             raise RemoteStoreError(f"cannot reach the SPARQL server at {url}: {exc}") from exc
         if resp.status_code == 400:
             raise server_error(body, resp.text, operation="update" if ctype == "application/sparql-update" else "query")
-        if resp.status_code in (401, 403):
-            raise RemoteStoreError(
-                f"{url} refused the write ({resp.status_code}): set AIKG_TOKEN to the server's token"
-            )
+        if resp.status_code == 401:
+            raise WriteRefusedError(
+                f"{url} refused the write (401): the token is missing or wrong; "
+                "set AIKG_TOKEN to the server's token")
+        if resp.status_code == 403:
+            raise WriteRefusedError(
+                f"{url} refused the write (403): the token is wrong or the server takes no writes "
+                "(an aikg server started without AIKG_TOKEN); set AIKG_TOKEN to the server's token")
         if resp.status_code >= 300:
             raise RemoteStoreError(f"{url} answered {resp.status_code}: {resp.text.strip()[:500]}")
         return resp

@@ -185,13 +185,52 @@ def _get(row, name: str):
         return None
 
 
+# Above this many triples a graph is validated in slices. pyshacl's memory grows with the
+# graph it is given (about 2 KB a triple). No shape looks across statements (each checks one statement and the
+# entities, article and direct triple it names), so every slice holds a share of the
+# statement nodes plus everything else, and the results are the same.
+SLICE_TRIPLES = 30_000
+
+
 def validate_triples(triples: Iterable[ox.Triple]) -> ValidationReport:
-    """Validate triples against ontology/shapes.ttl (no inference)."""
+    """Validate triples against ontology/shapes.ttl (no inference).
+
+    A large graph is validated in slices of statement nodes (see :data:`SLICE_TRIPLES`),
+    so memory stays bounded whatever its size.
+    """
+    triples = list(triples)
+    if len(triples) <= SLICE_TRIPLES:
+        return _validate(triples)
+    statement_type = ox.NamedNode(ONTOLOGY + "RelationStatement")
+    statements = {t.subject for t in triples
+                  if t.predicate.value == RDF + "type" and t.object == statement_type}
+    by_statement: dict[object, list[ox.Triple]] = {}
+    common = []
+    for t in triples:
+        if t.subject in statements:
+            by_statement.setdefault(t.subject, []).append(t)
+        else:
+            common.append(t)
+    slices: list[list[ox.Triple]] = [[]]
+    for group in by_statement.values():
+        if len(slices[-1]) >= SLICE_TRIPLES:
+            slices.append([])
+        slices[-1].extend(group)
+    violations: dict[tuple, Violation] = {}
+    for part in slices:
+        # The nodes outside the statements are in every slice; their results are merged.
+        for v in _validate(common + part).violations:
+            violations.setdefault((v.focus, v.path, v.value, v.message), v)
+    found = sorted(violations.values(), key=lambda v: (v.focus, v.path or "", v.message))
+    return ValidationReport(not found, found, len(triples))
+
+
+def _validate(triples: list[ox.Triple]) -> ValidationReport:
+    """Validate one graph in one pyshacl run (plus the SPARQL constraints)."""
     import pyshacl
 
     core, _ = _split_shapes()
     buf = io.BytesIO()
-    triples = list(triples)
     ox.serialize(triples, buf, format=ox.RdfFormat.N_TRIPLES)
     data = rdflib.Graph()
     data.parse(data=buf.getvalue().decode("utf-8"), format="nt")

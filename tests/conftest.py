@@ -17,8 +17,12 @@ def chromium():
     One sync Playwright per thread is all Playwright allows, so every suite shares this one.
     """
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium with `make browser` "
+                    "(apt-get install -y chromium), or point AIKG_CHROMIUM at one")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is missing: pip install -c constraints.txt -e '.[test]'")
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

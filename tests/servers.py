@@ -21,7 +21,8 @@ def oxigraph_bin() -> str:
     """Return the Oxigraph server binary (PyPI package ``oxigraph``)."""
     found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     if not Path(found).exists():
-        pytest.fail("the `oxigraph` server (PyPI package oxigraph) is not installed")
+        pytest.fail("the Oxigraph server binary is not installed: pip install -c constraints.txt oxigraph "
+                    "(part of the test extra: pip install -c constraints.txt -e '.[test]')")
     return found
 
 

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from markupsafe import Markup
-from starlette.responses import HTMLResponse
+from starlette.responses import FileResponse, HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from api.deps import StoreDep, projection
@@ -113,3 +113,10 @@ def query_page(request: Request, query: Annotated[str | None, Query(max_length=1
     queries = [q.to_dict() for q in list_queries()]
     return render(request, "query.html", queries=queries, queries_json=json_for_script(queries),
                   initial=query or _EXAMPLE.strip())
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """Return the site icon (browsers ask for it on every page; a 404 would fill the logs)."""
+    return FileResponse(_HERE / "static" / "favicon.ico", media_type="image/x-icon",
+                        headers={"Cache-Control": "public, max-age=86400"})

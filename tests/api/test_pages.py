@@ -91,3 +91,11 @@ def test_docs_are_served_from_this_server(client):
     assert "/static-docs/swagger-ui-bundle.js" in html
     assert not re.search(r'(?:src|href)="https?://', html)
     assert client.get("/static-docs/swagger-ui.css").status_code == 200
+
+
+def test_favicon_is_served_and_linked(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/x-icon"
+    count = int.from_bytes(r.content[4:6], "little")
+    assert r.content[:4] == b"\x00\x00\x01\x00" and count >= 1  # an ICO file with at least one image
+    assert '<link rel="icon" href="/favicon.ico">' in client.get("/").text

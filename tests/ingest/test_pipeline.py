@@ -81,7 +81,7 @@ def test_extract_command_prints_one_json_line_per_relation(tmp_path, capsys, ext
     assert bad.value.exit_code == 2
     with pytest.raises(typer.Exit) as none:
         commands.extract([str(tmp_path / "missing.txt")])
-    assert none.value.exit_code == 1
+    assert none.value.exit_code == 2  # nothing could be read: bad input
 
 
 def test_long_article_is_read_in_pieces_with_whole_article_offsets(extractor, monkeypatch):

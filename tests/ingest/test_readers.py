@@ -169,7 +169,7 @@ def test_invalid_json_file_is_reported(tmp_path):
 
 def test_jsonl_malformed_line_is_reported_and_the_rest_read(caplog):
     path = DATA / "articles.jsonl"
-    with caplog.at_level(logging.WARNING, logger="ingest.readers"):
+    with caplog.at_level(logging.INFO, logger="ingest.readers"):
         items = read_all(path)
     assert [type(i) for i in items] == [Article, ReadFailure, Article]
     first, failure, third = items
@@ -284,7 +284,7 @@ def test_stdin_empty_is_a_failure():
 
 def test_stdin_over_the_limit_is_a_failure():
     [f] = read_paths(["-"], stdin=io.StringIO(LONG_TEXT * 20), max_bytes=500)
-    assert f == ReadFailure("-", "input too large (over 500 bytes)")
+    assert f == ReadFailure("-", "input too large (over 500 bytes)", limit=500)
 
 
 def test_markdown_with_front_matter_only_has_no_text(tmp_path):
@@ -371,7 +371,7 @@ def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path, caplog):
     (tmp_path / "i-no-text.json").write_text('{"title": "headline only"}', encoding="utf-8")
     (tmp_path / "j-good.md").write_text("---\ntitle: Fine\n---\n" + LONG_TEXT,
                                         encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="ingest.readers"):
+    with caplog.at_level(logging.INFO, logger="ingest.readers"):
         items = read_all(tmp_path, max_bytes=1000)
     got = {Path(i.source).name: (i.reason if isinstance(i, ReadFailure) else "ok")
            for i in items}
@@ -382,12 +382,12 @@ def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path, caplog):
         "d-blank.md": "empty file",
         "e-short.txt": "empty text (10 characters, fewer than 20)",
         "f-image.jpg": "binary file (JPEG image)",
-        "g-big.txt": f"file too large ({len(LONG_TEXT) * 50} bytes, limit 1000)",
+        "g-big.txt": f"file too large ({len(LONG_TEXT) * 50 / 1024:.0f} KB, limit 1000 bytes)",
         "h-broken-link.txt": "unreadable: broken symlink",
         "i-no-text.json": "no text (expected a 'text', 'content' or 'body' field)",
         "j-good.md": "ok",
     }
-    # Every skipped file is logged at WARNING with its name.
+    # Every skipped file is logged (at INFO: the caller tells the user) with its name.
     for name, reason in got.items():
         if reason != "ok":
             assert name in caplog.text

@@ -5,11 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
+import shutil
+import socket
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
+REPO = Path(__file__).resolve().parents[2]
 
 TURTLE = """\
 @prefix aikg: <https://w3id.org/aikg/ontology#> .
@@ -138,3 +146,115 @@ def test_help_lists_every_subcommand():
     proc = aikg("--help")
     for cmd in ("load", "query", "export", "stats", "validate", "ingest", "delete", "demo"):
         assert cmd in proc.stdout
+
+
+# ------------------------------------------------------------------ what the README promises
+
+def test_version_comes_from_the_package_and_python_m_aikg_works_like_aikg():
+    from aikg import __version__
+
+    for cmd in ([sys.executable, "-m", "aikg"], [sys.executable, "-m", "kg.cli"]):
+        proc = subprocess.run([*cmd, "--version"], capture_output=True, text=True, timeout=120)
+        assert (proc.returncode, proc.stdout) == (0, f"aikg {__version__}\n")
+    proc = subprocess.run([sys.executable, "-m", "aikg", "--help"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "python -m aikg" in proc.stdout
+    for cmd in ("load", "query", "ingest", "extract", "serve", "demo", "analytics"):
+        assert cmd in proc.stdout
+
+
+def _help_pages() -> dict[str, str]:
+    """Return the --help text of the command and of every subcommand, by command line."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cmds = ("", "load", "query", "export", "stats", "validate", "ingest", "delete", "demo", "extract",
+            "eval", "serve", "viz", "analytics", "analytics centrality", "analytics communities",
+            "analytics path")
+    with ThreadPoolExecutor(4) as pool:
+        done = dict(zip(cmds, pool.map(lambda cmd: aikg(*cmd.split(), "--help"), cmds)))
+    for cmd, proc in done.items():
+        assert proc.returncode == 0, (cmd, proc.stderr)
+    return {f"aikg {cmd}".strip(): proc.stdout for cmd, proc in done.items()}
+
+
+def test_help_pages_show_no_value_type_on_flags_and_no_stray_spaces():
+    pages = _help_pages()
+    for cmd, text in pages.items():
+        assert "<bool>" not in text, cmd
+        # Rich used to eat "[default: ...]" as markup, leaving "URL ." behind.
+        stray = re.search(r".{0,30}\w \.(?=\s|$)", text, re.M)
+        assert not stray, (cmd, stray)
+        # ... and set the env var and default in columns apart from the sentence.
+        assert not re.search(r"[^\s│] {2,}\[(env var|default)", text), cmd
+    flat = {cmd: " ".join(text.replace("│", " ").split()) for cmd, text in pages.items()}
+    assert "[default: ./aikg-data]" in flat["aikg ingest"]
+    assert "--max-article-bytes" in flat["aikg ingest"] and "--max-article-bytes" in flat["aikg extract"]
+    assert "--version Print the version and exit." in flat["aikg"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv", "table"])
+def test_query_output_ends_with_a_newline(loaded, fmt):
+    for q in (QUERY, "ASK { ?s ?p ?o }"):
+        proc = aikg("query", q, "--store", str(loaded), "--format", fmt)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.endswith("\n") and not proc.stdout.endswith("\n\n"), proc.stdout[-40:]
+
+
+@pytest.mark.parametrize("fmt", ["jsonld", "graphml", "turtle", "csv"])
+def test_export_ends_with_a_newline(loaded, tmp_path, fmt):
+    proc = aikg("export", "--format", fmt, "--store", str(loaded))
+    assert proc.returncode == 0 and proc.stdout.endswith("\n"), proc.stdout[-40:]
+    out = tmp_path / f"graph.{fmt}"
+    assert aikg("export", "--format", fmt, "-o", str(out), "--store", str(loaded)).returncode == 0
+    assert out.read_bytes().endswith(b"\n")
+
+
+def test_a_missing_query_file_is_bad_input(loaded, tmp_path):
+    proc = aikg("query", str(tmp_path / "missing.rq"), "--store", str(loaded))
+    assert proc.returncode == 2
+    assert proc.stderr == f"aikg: error: {tmp_path / 'missing.rq'}: no such file\n"
+
+
+@pytest.fixture
+def busy_port():
+    """A port someone else is listening on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        yield s.getsockname()[1]
+
+
+def test_demo_reports_a_busy_port_before_ingesting_anything(tmp_path, busy_port):
+    store = tmp_path / "store"
+    expected = (f"aikg: error: port {busy_port} on 127.0.0.1 is already in use: pick a free one with "
+                "--port N (or AIKG_PORT=N, or make demo PORT=N)\n")
+    started = time.monotonic()
+    by_flag = aikg("demo", "--port", str(busy_port), "--store", str(store))
+    by_env = aikg("demo", "--store", str(store), env={**os.environ, "AIKG_PORT": str(busy_port)})
+    for proc in (by_flag, by_env):
+        assert (proc.returncode, proc.stderr, proc.stdout) == (1, expected, "")
+    assert not store.exists(), "the demo started ingesting before it found the port busy"
+    assert time.monotonic() - started < 60
+
+
+def test_serve_reports_a_busy_port_in_one_line(tmp_path, busy_port):
+    proc = aikg("serve", "--port", str(busy_port), "--store", str(tmp_path / "store"))
+    assert proc.returncode == 1
+    assert proc.stderr == (f"aikg serve: error: port {busy_port} on 127.0.0.1 is already in use: pick a free "
+                           "one with --port N (or AIKG_PORT=N)\n")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_demo_port_picks_the_port(tmp_path, busy_port):
+    """`make demo PORT=N` hands the port to `aikg demo` (setup is skipped with a fresh stamp)."""
+    venv = Path(sys.prefix)
+    if not (venv / "bin" / "aikg").exists():
+        pytest.skip("this Python has no aikg console script beside it")
+    stamp = tmp_path / "installed"
+    stamp.touch()
+    proc = subprocess.run(["make", "-C", str(REPO), "demo", f"PORT={busy_port}", f"VENV={venv}", f"STAMP={stamp}"],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(REPO), "AIKG_STORE": str(tmp_path / "store")})
+    assert proc.returncode != 0
+    assert f"port {busy_port} on 127.0.0.1 is already in use" in proc.stderr
+    assert f"--port {busy_port}" in proc.stdout  # the command make ran
+    assert not (tmp_path / "store").exists()

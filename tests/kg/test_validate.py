@@ -103,3 +103,25 @@ def test_class_constraints_report_focus_path_and_value():
     assert ("microsoft", None, "microsoft") in found  # node-level: the value is the focus node
     assert ("openai", "investsIn", "not an entity") in found  # property-level: path and value
     assert not report.conforms
+
+
+def test_a_large_graph_validated_in_slices_reports_what_one_pass_reports(monkeypatch):
+    """Slicing by statement (for bounded memory) finds the same violations, each once."""
+    from kg import validate
+    from kg.validate import validate_triples
+
+    sentences = [f"Sentence number {i} says so." for i in range(12)]
+    good = [rel(MS, "investsIn", OA, s) for s in sentences[:6]]
+    bad = [rel(MS, "develops", OA, s) for s in sentences[6:9]]  # develops wants an AIModel or Product
+    people = [rel(ALTMAN, "leads", OA, s) for s in sentences[9:]]
+    quads = quads_for(*good, *bad, *people)
+    # One statement without its direct triple: a statement-level violation in one slice only.
+    quads = [q for q in quads if not (q.predicate.value == AIKG + "leads")]
+    triples = [q.triple for q in quads]
+    whole = validate_triples(triples)
+    assert not whole.conforms
+    monkeypatch.setattr(validate, "SLICE_TRIPLES", 20)
+    sliced = validate_triples(triples)
+    assert len(triples) > 3 * 20  # several slices
+    assert sliced.violations == whole.violations
+    assert sliced.triples == whole.triples == len(triples)
