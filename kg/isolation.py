@@ -55,6 +55,8 @@ from kg.errors import (
 log = logging.getLogger(__name__)
 
 SNAPSHOT_DIR = "aikg-snapshots"
+# Failures after which a worker is known to be fine: refused before or cut during output.
+_CLEAN_FAILURES = frozenset({"syntax", "too_many_rows", "too_large", "not_acceptable", "evaluation"})
 
 
 def timeout_message(timeout: float) -> str:
@@ -319,8 +321,11 @@ class QueryPool:
                     spool.seek(0)
                     return Outcome(kind, media, spool, size, time.monotonic() - started)
                 elif tag == b"F":
-                    healthy = True
-                    self._raise(json.loads(msg[1:]), job, max_rows)
+                    failure = json.loads(msg[1:])
+                    # A worker that ran out of memory or failed inside the engine may be left
+                    # in a bad state: it is replaced, not reused.
+                    healthy = failure["type"] in _CLEAN_FAILURES
+                    self._raise(failure, job, max_rows)
         except BaseException:
             spool.close()
             raise
@@ -391,7 +396,7 @@ class QueryPool:
                 raise StoreError(f"cannot copy the store to try the update: {exc}") from exc
             worker.send.send({"op": "update", "path": path, "query": text, "base_iri": base_iri})
             msg = self._next(worker, deadline, text)
-            healthy = True
+            healthy = msg[:1] != b"F" or json.loads(msg[1:])["type"] in _CLEAN_FAILURES
             if msg[:1] == b"F":
                 self._raise(json.loads(msg[1:]), QueryJob(text, {}, base_iri=base_iri), 0, operation="update")
         finally:

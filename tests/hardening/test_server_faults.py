@@ -147,8 +147,9 @@ def test_runaway_query_is_cut_and_others_are_answered(slow_server, query):
         time.sleep(0.3)
         others = [_timed_get(slow_server.sparql, SIMPLE) for _ in range(5)]
         status, seconds = runaway.result(timeout=120)
-    # Stopped at the deadline: the engine writes the whole result before the response starts.
-    assert status == 503, status
+    # Stopped at the deadline (503), or at the row cap if it gets there first (400): the
+    # engine writes the whole result before the response starts, so nothing is cut mid-body.
+    assert status in (400, 503), status
     assert seconds < TIMEOUT + 5, f"the runaway query took {seconds:.1f} s with a {TIMEOUT} s timeout"
     assert all(s == 200 for s, _ in others), others
     assert max(t for _, t in others) < TIMEOUT + 2, others
