@@ -671,9 +671,6 @@ class IsolatedRunner:
         check_format_names(req.format)
         check_text(req.query, self.limits or DEFAULT_LIMITS)
         check_remote(req.query, self.allow_remote)
-        with self._lock:
-            if self._streams.get(client, 0) >= self.max_streams_per_client:
-                self._open_stream(client)  # raises with the message
         formats = formats_for(req.accept, req.format)
         job = QueryJob(req.query, formats, substitutions=req.substitutions,
                        default_graph=req.default_graphs, named_graphs=req.named_graphs,

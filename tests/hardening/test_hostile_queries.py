@@ -10,7 +10,9 @@ connection left the machine for a host nobody allowed.
 from __future__ import annotations
 
 import http.server
+import os
 import select
+import signal
 import shutil
 import socket
 import threading
@@ -367,3 +369,37 @@ def test_slow_readers_do_not_hold_the_engine(big):
     finally:
         for s in socks:
             s.close()
+
+
+def test_engine_processes_end_with_a_killed_server(reference200, tmp_path, servers):
+    """kill -9 of the server mid-query leaves no engine process computing on."""
+    store = tmp_path / "store"
+    shutil.copytree(reference200.store, store)
+    server = AikgServer(str(store), tmp_path, query_timeout="60")
+    servers.append(server)
+    server.start()
+    runaway = threading.Thread(
+        target=lambda: _quietly(lambda: sparql(server, f"SELECT (COUNT(*) AS ?n) WHERE {{ {CARTESIAN} }}",
+                                               timeout=90)),
+        daemon=True)
+    runaway.start()
+    deadline = time.monotonic() + 30
+    engines: list[psutil.Process] = []
+    while time.monotonic() < deadline:
+        engines = [p for p in psutil.Process(server.proc.pid).children(recursive=True)
+                   if "kg.query_worker" in " ".join(p.cmdline())]
+        if any(p.cpu_percent(0.2) > 50 for p in engines):
+            break
+    assert engines, "no engine process was started"
+    # Only the server process, not its process group: the engines must notice by themselves.
+    os.kill(server.proc.pid, signal.SIGKILL)
+    server.proc.wait(10)
+    gone, alive = psutil.wait_procs(engines, timeout=5)
+    assert not alive, [p.pid for p in alive]
+
+
+def _quietly(call) -> None:
+    try:
+        call()
+    except httpx.HTTPError:
+        pass
