@@ -20,12 +20,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from kg.errors import QueryLimitError, RemoteAccessError
+from kg.store import _SKIP
 
-# Strings (long and short forms), IRIs and comments: blanked before counting.
-_SKIP = re.compile(
-    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
-)
+# Strings (long and short forms), IRIs and comments are blanked before counting, with the
+# same pattern the store's nesting check uses.
 # A '.' that ends a triple pattern: not part of a decimal (1.5), not inside a prefixed
 # name (ex:a.b is one name); ';' and ',' each add one more pattern to the subject.
 _SEPARATOR = re.compile(r"(?<![0-9])\.|\.(?![0-9])|[;,]")
