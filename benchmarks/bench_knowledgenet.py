@@ -95,7 +95,8 @@ def _scores(res: dict, props: list[str]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--dataset", help=f"the KnowledgeNet JSON Lines file (default: $AIKG_KNOWLEDGENET or the shared {FILE_NAME})")
+    ap.add_argument("--dataset",
+                    help=f"the KnowledgeNet JSON Lines file (default: $AIKG_KNOWLEDGENET or the shared {FILE_NAME})")
     ap.add_argument("--scorer", help="the shared score.py (default: next to the dataset)")
     ap.add_argument("--fold", type=int, default=3, choices=(1, 2, 3, 4), help="fold to score (default 3)")
     ap.add_argument("--limit", type=int, default=0, help="score only the first N selected documents (0 = all)")
@@ -137,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     res = score.score_documents(sel, preds)
     res_wfl = score.score_documents(sel, preds, worksfor_from_leads=True)
     n_sent = sum(1 for d in sel for p in d.passages if p.props & set(score.MAPPED_PROPS))
-    header = [f"KnowledgeNet fold {args.fold}: {len(sel)} documents, {n_sent} sentences annotated for a mapped property",
+    header = [f"KnowledgeNet fold {args.fold}: {len(sel)} documents, "
+              f"{n_sent} sentences annotated for a mapped property",
               f"ingest.pipeline.Extractor in process, {seconds:.0f}s; scoring by {scorer_path}"]
     print(score.format_report(res, header))
     o = res_wfl["overall"]
