@@ -27,7 +27,7 @@ Rules, in the order they apply:
 - **Entities.** Mentions with the same Wikidata URI are one entity. A mention without a
   URI joins the entity that has a mention of the same text (case-insensitive), else the
   one entity of the document whose longest name contains it as a run of whole words
-  ("Silverman" in "Jeff Silverman"), else it is an entity of its own. The canonical name
+  ("Quell" in "Mira Quell"), else it is an entity of its own. The canonical name
   is the entity's longest named mention; the other surface forms, pronouns included, are
   its ``aliases``. An entity with no named mention in the document (a pronoun whose
   antecedent was not annotated) is dropped with the facts that need it. Only people and
