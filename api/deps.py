@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 
 from api.settings import Settings
 from api.sparql import QueryRunner
@@ -80,7 +80,33 @@ def require_token(request: Request, settings: Annotated[Settings, Depends(get_se
                             headers={"WWW-Authenticate": 'Bearer realm="aikg"'})
 
 
+def get_min_confidence(
+    request: Request,
+    min_confidence: Annotated[str | None, Query(
+        description="A number from 0 to 1: show a relation when one of its statements is at least this "
+                    "confident, with only those statements as evidence; 0 shows everything "
+                    "[default: the server's AIKG_MIN_CONFIDENCE, 0.5].")] = None,
+) -> float:
+    """Return the confidence threshold of a page or /relations: the request's, else the server's.
+
+    Raises:
+        HTTPException: 422 when the value is not a number from 0 to 1.
+    """
+    text = (min_confidence or "").strip()
+    if not text:
+        return request.app.state.settings.min_confidence
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:
+        raise HTTPException(422, f"min_confidence must be a number from 0 to 1 (0 shows everything), "
+                                 f"got {min_confidence[:40]!r}")
+    return value
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+MinConfidenceDep = Annotated[float, Depends(get_min_confidence)]
 StoreDep = Annotated[Store, Depends(get_store)]
 RunnerDep = Annotated[QueryRunner, Depends(get_runner)]
 WriteLockDep = Annotated[threading.Lock, Depends(get_write_lock)]
@@ -99,8 +125,9 @@ def note_write(request: Request) -> None:
 def projection(request: Request, store: Store, **filters):
     """Return the networkx projection of the relations (kg.analytics.to_networkx).
 
-    The unfiltered projection of the embedded store is cached until the next write
-    through this app (every write to it goes through this process: it holds the lock).
+    The projection of the embedded store, unfiltered or filtered by confidence alone (the
+    default threshold of /relations), is cached until the next write through this app
+    (every write to it goes through this process: it holds the lock).
 
     Args:
         filters: keyword arguments of ``to_networkx``; None means not given.
@@ -113,14 +140,20 @@ def projection(request: Request, store: Store, **filters):
 
     state = request.app.state
     active = {k: v for k, v in filters.items() if v is not None}
-    if active or not isinstance(getattr(store, "live", store), LocalStore):
+    if active.get("min_confidence") == 0:
+        del active["min_confidence"]
+    key = float(active.get("min_confidence", 0.0))
+    if (set(active) - {"min_confidence"} or key not in (0.0, state.settings.min_confidence)
+            or not isinstance(getattr(store, "live", store), LocalStore)):
         return to_networkx(store, **active)
     with state.graph_lock:
         cached = state.graph_cache
-        if cached is not None and cached[0] == state.generation:
-            return cached[1]
+        if cached is not None and cached[0] == state.generation and key in cached[1]:
+            return cached[1][key]
         generation = state.generation
-    G = to_networkx(store)
+    G = to_networkx(store, **active)
     with state.graph_lock:
-        state.graph_cache = (generation, G)
+        cached = state.graph_cache
+        graphs = cached[1] if cached is not None and cached[0] == generation else {}
+        state.graph_cache = (generation, {**graphs, key: G})
     return G

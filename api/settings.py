@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from kg.model import DEFAULT_MIN_CONFIDENCE
 from kg.store import DEFAULT_STORE
 
 _LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost"})
@@ -45,6 +46,11 @@ class Settings(BaseSettings):
     max_rows: int = Field(100_000, ge=0, description="Rows (or triples) a /sparql result may have; 0: no cap.")
     max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Largest request body accepted (413 above).")
     batch_size: int = Field(32, ge=1, description="Articles per transaction on POST /articles.")
+    min_confidence: float = Field(
+        DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0,
+        description="Confidence the pages and /relations ask of a statement unless a request says otherwise "
+                    "(min_confidence=...; 0 shows everything). /sparql is never filtered.",
+    )
     query_workers: int = Field(4, ge=1, le=64, description="Engine processes evaluating SPARQL queries at once.")
     max_abandoned_queries: int = Field(
         16, ge=0, le=256,

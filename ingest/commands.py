@@ -85,14 +85,30 @@ def extract(
 def eval(  # noqa: A001 - the command is called "eval"
     gold_dir: Annotated[str, typer.Argument(help="Directory of gold JSON files.")],
     json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    by_confidence: Annotated[bool, typer.Option(
+        "--by-confidence", help="Also print relation P/R/F1 at confidence thresholds 0.0, 0.1, ..., 0.9 "
+                                "(the JSON report always has them).")] = False,
+    min_confidence: Annotated[str, typer.Option(
+        "--min-confidence", metavar="0..1",
+        help="Count only relations at least this confident as predicted.")] = "0",
 ) -> None:
-    """Score the extractor against a gold directory: entity and relation P/R/F1."""
+    """Score the extractor against a gold directory: entity and relation P/R/F1, and how well confidence predicts correctness.
+
+    Exits 2 on bad input (no such directory, no gold files, a confidence outside 0..1), 1 when the spaCy model is missing.
+    """
     from pathlib import Path
 
     from ingest.eval import evaluate
     from ingest.pipeline import Extractor
     from kg.errors import ModelMissingError
 
+    try:
+        floor = float(min_confidence)
+    except ValueError:
+        floor = float("nan")
+    if not 0.0 <= floor <= 1.0:
+        typer.echo(f"aikg: error: --min-confidence must be a number from 0 to 1, got {min_confidence!r}", err=True)
+        raise typer.Exit(2)
     if not Path(gold_dir).is_dir():
         typer.echo(f"aikg: error: {gold_dir}: no such directory", err=True)
         raise typer.Exit(2)
@@ -104,8 +120,8 @@ def eval(  # noqa: A001 - the command is called "eval"
     except ModelMissingError as exc:
         typer.echo(f"aikg: error: {exc}", err=True)
         raise typer.Exit(1) from None
-    report = evaluate(gold_dir, extractor)
+    report = evaluate(gold_dir, extractor, min_confidence=floor)
     if json:
         typer.echo(_json.dumps(report.to_dict(), indent=1))
     else:
-        typer.echo(report.format())
+        typer.echo(report.format(by_confidence=by_confidence))

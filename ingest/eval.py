@@ -8,6 +8,12 @@ through one canonicalizer (gazetteer first, then the gold file's own aliases, th
 meet. Symmetric predicates match in either direction. Every relation the extractor
 outputs is scored, hedged ones included ("in talks to acquire"): they reach the graph
 with their flag, and the gold annotates them too (its ``hedged`` flag).
+
+Confidence: each predicted triple of a file counts once, at the highest confidence of its
+mentions. The report bins them by that confidence (a reliability table: does a relation
+scored 0.9 turn out right nine times in ten?) and scores the extractor at thresholds
+0.0, 0.1, ..., 0.9 (:meth:`EvalReport.by_confidence`), so a display threshold can be chosen
+from the numbers.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +31,13 @@ from ingest.entities import Gazetteer, name_key
 from kg.model import PREDICATES, SYMMETRIC_PREDICATES, Article
 
 log = logging.getLogger(__name__)
+
+#: Upper edges of the coarse reliability bins; the last bin is closed: [0.8, 1.0].
+COARSE_EDGES = (0.5, 0.8)
+#: Upper edges of the fine (0.1 wide) reliability bins.
+FINE_EDGES = tuple(round(i / 10, 1) for i in range(1, 10))
+#: The thresholds of :meth:`EvalReport.by_confidence`.
+THRESHOLDS = tuple(round(i / 10, 1) for i in range(10))
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -53,6 +67,8 @@ class EvalReport:
     negatives_total: int = 0
     negatives_extracted: int = 0
     errors: list = field(default_factory=list)
+    #: one ``(confidence, correct, predicate)`` per predicted triple of a file.
+    predictions: list = field(default_factory=list)
 
     def _pred_counts(self, pred: str) -> Counter:
         return self.relation_counts.setdefault(pred, Counter())
@@ -76,6 +92,56 @@ class EvalReport:
         c = self.relation_counts.get(pred, Counter())
         return prf(c["tp"], c["fp"], c["fn"])
 
+    def reliability(self, edges: tuple[float, ...] = COARSE_EDGES) -> list[dict]:
+        """Return the predicted triples binned by their confidence.
+
+        Args:
+            edges: the inner bin edges, ascending; bins are ``[lo, hi)`` but the last is
+                closed at 1.0. A confidence outside [0, 1] counts in the nearest end bin.
+
+        Returns:
+            One dict per bin: ``low``, ``high``, ``count``, ``correct``, ``precision``
+            (correct / count, None for an empty bin) and ``mean_confidence`` (None when
+            empty).
+        """
+        bounds = (0.0, *edges, 1.0)
+        bins = [{"low": lo, "high": hi, "count": 0, "correct": 0, "sum": 0.0}
+                for lo, hi in zip(bounds, bounds[1:])]
+        for conf, correct, _ in self.predictions:
+            b = bins[min(bisect_right(edges, conf), len(bins) - 1)]
+            b["count"] += 1
+            b["correct"] += int(correct)
+            b["sum"] += conf
+        for b in bins:
+            total = b.pop("sum")
+            b["precision"] = round(b["correct"] / b["count"], 4) if b["count"] else None
+            b["mean_confidence"] = round(total / b["count"], 4) if b["count"] else None
+        return bins
+
+    def by_confidence(self, thresholds: tuple[float, ...] = THRESHOLDS) -> list[dict]:
+        """Return micro relation scores when only triples at or above a threshold count.
+
+        A triple counts as predicted at threshold t when its highest confidence is at
+        least t; the gold triples stay the same, so recall can only fall as t rises.
+
+        Args:
+            thresholds: the thresholds, in the order wanted.
+
+        Returns:
+            One dict per threshold: ``threshold``, ``predicted``, ``tp``, ``fp``, ``fn``,
+            ``precision``, ``recall``, ``f1``.
+        """
+        gold = sum(c["tp"] + c["fn"] for c in self.relation_counts.values())
+        rows = []
+        for t in thresholds:
+            kept = [correct for conf, correct, _ in self.predictions if conf >= t]
+            tp = sum(kept)
+            fp, fn = len(kept) - tp, gold - tp
+            p, r, f = prf(tp, fp, fn)
+            rows.append({"threshold": t, "predicted": len(kept), "tp": tp, "fp": fp, "fn": fn,
+                         "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)})
+        return rows
+
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
         ep, er, ef = self.entity_prf
@@ -95,11 +161,17 @@ class EvalReport:
             "relations": {"precision": round(rp, 4), "recall": round(rr, 4), "f1": round(rf, 4),
                           "per_predicate": per},
             "negatives": {"total": self.negatives_total, "extracted": self.negatives_extracted},
+            "reliability": {"bins": self.reliability(), "fine": self.reliability(FINE_EDGES)},
+            "by_confidence": self.by_confidence(),
             "errors": self.errors,
         }
 
-    def format(self) -> str:
-        """Return a readable table of the scores."""
+    def format(self, *, by_confidence: bool = False) -> str:
+        """Return a readable table of the scores.
+
+        Args:
+            by_confidence: add the table of micro relation scores per threshold.
+        """
         lines = [f"gold files: {self.files}", "",
                  f"{'':16} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}"]
 
@@ -119,6 +191,21 @@ class EvalReport:
         lines.append(row("micro", tot, self.relation_prf))
         lines.append("")
         lines.append(f"negatives extracted: {self.negatives_extracted} of {self.negatives_total} (should be 0)")
+        lines.append("")
+        lines.append("reliability (each predicted relation at its highest confidence)")
+        lines.append(f"{'confidence':12} {'n':>5} {'correct':>7} {'P':>6} {'mean':>6}")
+        for b in self.reliability():
+            label = f"[{b['low']:.1f}, {b['high']:.1f}{']' if b['high'] >= 1.0 else ')'}"
+            p = f"{b['precision']:6.3f}" if b["count"] else f"{'-':>6}"
+            m = f"{b['mean_confidence']:6.3f}" if b["count"] else f"{'-':>6}"
+            lines.append(f"{label:12} {b['count']:5d} {b['correct']:7d} {p} {m}")
+        if by_confidence:
+            lines.append("")
+            lines.append("relations by confidence threshold (micro over predicates)")
+            lines.append(f"{'threshold':12} {'n':>5} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}")
+            for r in self.by_confidence():
+                lines.append(f"{'>= ' + format(r['threshold'], '.1f'):12} {r['predicted']:5d} {r['tp']:4d} "
+                             f"{r['fp']:4d} {r['fn']:4d} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f}")
         return "\n".join(lines)
 
 
@@ -198,10 +285,14 @@ def evaluate(gold_dir: str | Path, extractor, *, subset: str | None = None,
         gold_rels = {_triple(canon, r["subject"], r["predicate"], r["object"])
                      for r in gold.get("relations") or []}
         pred_rels = {}
+        best: dict[tuple[str, str, str], float] = {}
         for r in ex.relations:
             if r.confidence < min_confidence:
                 continue
-            pred_rels.setdefault(_triple(canon, r.subject.name, r.predicate, r.object.name), r)
+            t = _triple(canon, r.subject.name, r.predicate, r.object.name)
+            pred_rels.setdefault(t, r)
+            best[t] = max(best.get(t, float(r.confidence)), float(r.confidence))
+        report.predictions.extend((best[t], t in gold_rels, t[1]) for t in sorted(pred_rels))
         for t in gold_rels | set(pred_rels):
             c = report._pred_counts(t[1])
             if t in gold_rels and t in pred_rels:
@@ -209,7 +300,7 @@ def evaluate(gold_dir: str | Path, extractor, *, subset: str | None = None,
             elif t in pred_rels:
                 c["fp"] += 1
                 report.errors.append({"file": path.name, "kind": "fp", "triple": list(t),
-                                      "sentence": pred_rels[t].sentence})
+                                      "confidence": best[t], "sentence": pred_rels[t].sentence})
             else:
                 c["fn"] += 1
                 report.errors.append({"file": path.name, "kind": "fn", "triple": list(t)})

@@ -8,6 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from kg.model import DEFAULT_MIN_CONFIDENCE
+
 
 def viz(
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.",
@@ -25,7 +27,9 @@ def viz(
     until: Annotated[Optional[str], typer.Option("--until", help="Evidence dated on or before (YYYY-MM-DD).")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="The graph as known on this day.")] = None,
     min_confidence: Annotated[float, typer.Option(
-        "--min-confidence", min=0.0, max=1.0, help="Keep evidence at least this confident.")] = 0.0,
+        "--min-confidence", min=0.0, max=1.0, envvar="AIKG_MIN_CONFIDENCE",
+        help="Draw relations with a statement at least this confident, and only those statements "
+             "as evidence; 0 draws everything.")] = DEFAULT_MIN_CONFIDENCE,
     min_sources: Annotated[int, typer.Option(
         "--min-sources", min=1, help="Keep relations supported by this many articles.")] = 1,
     limit: Annotated[int, typer.Option(

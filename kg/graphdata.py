@@ -160,8 +160,14 @@ def mentions(store: Store, graph: ox.NamedNode) -> list[dict]:
     return list(out.values())
 
 
-def get_article(store: Store, ref_text: str) -> dict:
+def get_article(store: Store, ref_text: str, min_confidence: float = 0.0) -> dict:
     """Return an article's metadata and its relations.
+
+    Args:
+        store: the store to read.
+        ref_text: the article's id, or 8+ hex digits of it.
+        min_confidence: keep the statements at least this confident (one without a
+            confidence counts as 1.0); ``hidden`` counts the others.
 
     Raises:
         NotFoundError: no such article.
@@ -171,11 +177,12 @@ def get_article(store: Store, ref_text: str) -> dict:
     if not rows:
         raise NotFoundError(f"no article {ref_text!r}")
     row = rows[0]
-    found = mentions(store, graph)
+    every = mentions(store, graph)
+    found = [m for m in every if m["confidence"] is None or m["confidence"] >= min_confidence]
     return {
         "id": _v(row, "id"), "iri": graph.value, "title": _v(row, "title"), "url": _v(row, "url"),
         "published": _day(_v(row, "published")), "ingested_at": _v(row, "ingested"),
-        "relations": len(found), "mentions": found,
+        "relations": len(found), "mentions": found, "hidden": len(every) - len(found),
     }
 
 
@@ -358,8 +365,17 @@ def entity_iri_for(slug: str) -> ox.NamedNode:
     return entity_iri(slug)
 
 
-def get_entity(store: Store, slug: str, evidence_limit: int = 20) -> dict:
+def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence: float = 0.0) -> dict:
     """Return an entity: types, labels, aliases, Wikidata, relations in and out with evidence.
+
+    Args:
+        store: the store to read.
+        slug: the entity's slug.
+        evidence_limit: sentences kept per relation.
+        min_confidence: keep a relation when one of its statements is at least this
+            confident (one without a confidence counts as 1.0), with only those statements
+            as its evidence, sources and dates; each relation counts the others in
+            ``weaker``, and ``hidden_relations`` counts the relations with none.
 
     Raises:
         NotFoundError: no entity with this slug.
@@ -385,10 +401,13 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20) -> dict:
         direction = "out" if outward or p in SYMMETRIC_PREDICATES else "in"
         g = groups.setdefault((direction, p, other), {
             "direction": direction, "predicate": p, "other": other, "articles": set(), "dates": [],
-            "confidence": None, "evidence": [],
+            "confidence": None, "evidence": [], "weaker": 0,
         })
         day = _day(_v(row, "date"))
         conf = _float(_v(row, "conf"))
+        if conf is not None and conf < min_confidence:
+            g["weaker"] += 1
+            continue
         g["articles"].add(_v(row, "art"))
         if day:
             g["dates"].append(day)
@@ -399,9 +418,10 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20) -> dict:
             "title": _v(row, "title"), "url": _v(row, "url"), "date": day, "confidence": conf,
             "hedged": _v(row, "hedged") == "true",
         })
-    info = _props_of(store, (g["other"] for g in groups.values()))
+    shown = [g for g in groups.values() if g["evidence"]]
+    info = _props_of(store, (g["other"] for g in shown))
     rels = []
-    for g in groups.values():
+    for g in shown:
         d = _describe(g["other"], info.get(g["other"], {}))
         ev = sorted(g["evidence"], key=lambda e: (e["date"] is None, e["date"] or date.min, e["sentence"]))
         rels.append({
@@ -410,10 +430,11 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20) -> dict:
             "sources": len(g["articles"]),
             "first": min(g["dates"]) if g["dates"] else None,
             "last": max(g["dates"]) if g["dates"] else None,
-            "confidence": g["confidence"], "evidence": ev[:evidence_limit],
+            "confidence": g["confidence"], "evidence": ev[:evidence_limit], "weaker": g["weaker"],
         })
     rels.sort(key=lambda r: (-r["sources"], r["direction"], r["predicate"], r["other"]["label"]))
     out["relations"] = rels
+    out["hidden_relations"] = len(groups) - len(shown)
     return out
 
 

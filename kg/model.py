@@ -32,6 +32,10 @@ PREDICATES = (
 )
 
 SYMMETRIC_PREDICATES = frozenset({"partnersWith", "competesWith", "disputesWith"})
+#: The confidence below which pages, ``/relations`` and ``aikg viz`` hide a statement
+#: unless told otherwise (``AIKG_MIN_CONFIDENCE``, ``min_confidence=``, ``--min-confidence``).
+#: /sparql and the exports are never filtered.
+DEFAULT_MIN_CONFIDENCE = 0.5
 
 _WS = re.compile(r"\s+")
 

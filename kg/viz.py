@@ -70,8 +70,9 @@ class View:
     ``nodes`` carry ``id``, ``label``, ``type``, ``slug``, ``wikidata``, ``aliases``,
     ``degree``, ``pagerank``, ``size`` and, when the layout was computed here, ``x``/``y``.
     ``edges`` carry ``id``, ``from``, ``to``, ``predicate``, ``family``, ``symmetric``,
-    ``sources``, ``first``, ``last``, ``confidence``, ``hedged`` and ``evidence`` (dicts
-    ``sentence``, ``title``, ``url``, ``date``, ``confidence``, ``hedged``).
+    ``sources``, ``first``, ``last``, ``confidence``, ``hedged``, ``evidence`` (dicts
+    ``sentence``, ``title``, ``url``, ``date``, ``confidence``, ``hedged``) and ``weaker``
+    (how many of its statements fall below ``min_confidence`` and are not shown).
     """
 
     nodes: list[dict]
@@ -121,7 +122,8 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
         store: where to read the evidence sentences from; None draws without evidence.
         since: evidence from articles dated on or after this day only.
         until: evidence from articles dated on or before this day only.
-        min_confidence: evidence at least this confident only.
+        min_confidence: evidence at least this confident only (a statement without a
+            confidence counts as 1.0); each edge counts the others in ``weaker``.
         max_evidence: sentences kept per edge, most confident first.
         layout_threshold: above this many nodes the layout is computed here and the
             browser's physics is turned off.
@@ -208,7 +210,8 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
             "sources": sources, "first": d.get("first"), "last": d.get("last"),
             "confidence": d.get("confidence"), "hedged": bool(d.get("hedged")),
             "arrows": {"to": {"enabled": not symmetric, "scaleFactor": 0.6}},
-            "evidence": evidence.get((s, pred, o), []),
+            "evidence": evidence.get((s, pred, o), ([], 0))[0],
+            "weaker": evidence.get((s, pred, o), ([], 0))[1],
         })
         net.edges.append(edge.options)
 
@@ -354,8 +357,13 @@ _SAFE_URL = re.compile(r"^https?://", re.I)
 
 
 def _load_evidence(store: StoreLike, nodes: Iterable[str], *, since=None, until=None,
-                   min_confidence: float = 0.0, per_edge: int = 5) -> dict[tuple[str, str, str], list[dict]]:
-    """Return (subject, predicate, object) -> evidence dicts, most confident first."""
+                   min_confidence: float = 0.0, per_edge: int = 5
+                   ) -> dict[tuple[str, str, str], tuple[list[dict], int]]:
+    """Return (subject, predicate, object) -> (evidence dicts, most confident first; weaker).
+
+    The evidence holds up to ``per_edge`` statements at or above ``min_confidence`` (one
+    without a confidence counts as 1.0); ``weaker`` counts the statements below it.
+    """
     nodes = sorted(nodes)
     keep = set(nodes)
     filters = []
@@ -364,10 +372,9 @@ def _load_evidence(store: StoreLike, nodes: Iterable[str], *, since=None, until=
         filters.append(f"BOUND(?d) && ?d >= {term_sparql(ox.Literal(_iso(since)[:10], datatype=date_type))}")
     if until:
         filters.append(f"BOUND(?d) && ?d <= {term_sparql(ox.Literal(_iso(until)[:10], datatype=date_type))}")
-    if min_confidence > 0:
-        filters.append(f"COALESCE(?c, 1.0) >= {float(min_confidence)!r}")
     where = f"FILTER({' && '.join(f'({f})' for f in filters)})" if filters else ""
-    found: dict[tuple[str, str, str], dict[tuple, dict]] = {}
+    floor = float(min_confidence)
+    found: dict[tuple[str, str, str], dict[tuple, tuple[dict, bool]]] = {}
     # Chunks keep each VALUES block a reasonable size on a 5,000-node page.
     for i in range(0, len(nodes), 500):
         chunk = " ".join(term_sparql(ox.NamedNode(n)) for n in nodes[i:i + 500])
@@ -388,11 +395,14 @@ def _load_evidence(store: StoreLike, nodes: Iterable[str], *, since=None, until=
                 "confidence": round(float(row["c"].value), 3) if row["c"] is not None else None,
                 "hedged": row["h"] is not None and row["h"].value == "true",
             }
-            found.setdefault(key, {})[(sentence, art)] = item
+            # Compared unrounded, as the projection's filter compares it.
+            strong = row["c"] is None or float(row["c"].value) >= floor
+            found.setdefault(key, {})[(sentence, art)] = (item, strong)
     out = {}
     for key, items in found.items():
-        ranked = sorted(items.values(), key=lambda e: (-(e["confidence"] or 0.0), e["date"] or "", e["sentence"]))
-        out[key] = ranked[:per_edge]
+        kept = [item for item, strong in items.values() if strong]
+        ranked = sorted(kept, key=lambda e: (-(e["confidence"] or 0.0), e["date"] or "", e["sentence"]))
+        out[key] = (ranked[:per_edge], len(items) - len(kept))
     return out
 
 
@@ -501,7 +511,8 @@ def inline_code() -> tuple[str, str]:
 
 
 def render_html(view: View, *, title: str = "aikg graph", standalone: bool = True,
-                entity_base: str | None = None, form_action: str = "", assets_url: str | None = None) -> str:
+                entity_base: str | None = None, form_action: str = "", assets_url: str | None = None,
+                default_min_confidence: float | None = None) -> str:
     """Return the whole page for a view.
 
     Args:
@@ -516,6 +527,9 @@ def render_html(view: View, *, title: str = "aikg graph", standalone: bool = Tru
             page then references them and carries no Content-Security-Policy of its
             own (the server sends one). None inlines them, with a CSP ``<meta>`` that
             allows the inline code: a single file that works offline.
+        default_min_confidence: the threshold a URL without ``min_confidence`` gets
+            (the server's default); links made by the page name any other. None: the
+            view's own threshold.
 
     Returns:
         HTML text.
@@ -530,8 +544,10 @@ def render_html(view: View, *, title: str = "aikg graph", standalone: bool = Tru
         csp_meta = ""
         vis_style = f'<link rel="stylesheet" href="{base}/{VIS_CSS}">'
         vis_script = f'<script src="{base}/{VIS_JS}"></script>'
+    if default_min_confidence is None:
+        default_min_confidence = float(view.filters.get("min_confidence") or 0.0)
     config = {"standalone": standalone, "entityBase": entity_base, "predicates": list(PREDICATES),
-              "types": list(ENTITY_TYPES)}
+              "types": list(ENTITY_TYPES), "defaultMinConfidence": float(default_min_confidence)}
     shown = len(view.nodes)
     summary = (f"{shown:,} entities, {len(view.edges):,} relations"
                + ("" if shown >= view.total_entities else f" (of {view.total_entities:,} entities)"))
@@ -788,7 +804,24 @@ _PAGE_JS = r"""
     });
     if (e.sources > e.evidence.length)
       ul.appendChild(el("li", e.sources + " articles support this relation; the most confident sentences are shown.", "hint"));
+    if (e.weaker) ul.appendChild(weakerNote(e.weaker));
     return ul;
+  }
+  function weakerNote(n) {
+    var li = el("li", null, "hint weaker");
+    li.appendChild(el("span", n + (n === 1 ? " weaker statement" : " weaker statements") + " hidden (confidence below " +
+                              Number(DATA.filters.min_confidence).toFixed(2) + ")"));
+    if (CONFIG.standalone) {
+      li.appendChild(el("span", "; not in this file (aikg viz --min-confidence 0 writes them)"));
+    } else {
+      var q = new URLSearchParams(queryString());
+      q.set("min_confidence", "0");
+      var a = el("a", "show all", "show-all");
+      a.href = location.pathname + "?" + q.toString();
+      li.appendChild(document.createTextNode(" \u00b7 "));
+      li.appendChild(a);
+    }
+    return li;
   }
   function edgeFacts(e) {
     var parts = [e.sources + (e.sources === 1 ? " source" : " sources")];
@@ -917,7 +950,8 @@ _PAGE_JS = r"""
     });
     if (f.since) q.set("since", f.since);
     if (f.until) q.set("until", f.until);
-    if (f.minConf > 0) q.set("min_confidence", String(f.minConf));
+    // The server applies its default threshold when the URL names none.
+    if (f.minConf !== CONFIG.defaultMinConfidence) q.set("min_confidence", String(f.minConf));
     if (f.minSources > 1) q.set("min_sources", String(f.minSources));
     var lim = form.elements.limit.value;
     if (lim && lim !== "300") q.set("limit", lim);

@@ -18,7 +18,7 @@ from fastapi import APIRouter, HTTPException, Query
 from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from api.deps import StoreDep
+from api.deps import MinConfidenceDep, SettingsDep, StoreDep
 from api.httplayer import page_headers
 from kg.viz import DEFAULT_LIMIT, VIS_VERSION, inline_code, render_html, vis_asset_dir, view_from_store
 
@@ -61,6 +61,8 @@ def graph_csp() -> str:
 @router.get("/graph", response_class=HTMLResponse, summary="Interactive network page")
 def graph_page(
     store: StoreDep,
+    settings: SettingsDep,
+    min_confidence: MinConfidenceDep,
     focus: Annotated[str | None, Query(max_length=300, description="Centre on this entity: name, alias, slug or Wikidata id.")] = None,
     depth: Annotated[int, Query(ge=0, le=4, description="Relations away from the focus.")] = 1,
     predicates: Annotated[list[str] | None, Query(description="Relations to keep (repeat, or comma-separated).")] = None,
@@ -68,14 +70,13 @@ def graph_page(
     since: Annotated[date | None, Query(description="Evidence dated on or after this day.")] = None,
     until: Annotated[date | None, Query(description="Evidence dated on or before this day.")] = None,
     as_of: Annotated[date | None, Query(description="The graph as known on this day.")] = None,
-    min_confidence: Annotated[float, Query(ge=0.0, le=1.0, description="Least confidence of evidence kept.")] = 0.0,
     min_sources: Annotated[int, Query(ge=1, description="Least number of articles behind a relation.")] = 1,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Most entities drawn (the most central).")] = DEFAULT_LIMIT,
 ) -> HTMLResponse:
     """Return the network page; without a focus, the most central entities up to ``limit``.
 
     Every parameter is also a field of the page's filter form, so the address of a view
-    is a link to it.
+    is a link to it. Without ``min_confidence`` the server's default threshold applies.
     """
     try:
         view = view_from_store(store, focus=focus, depth=depth, predicates=predicates, types=types,
@@ -84,5 +85,6 @@ def graph_page(
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from exc
     page = render_html(view, title="aikg: the AI industry graph", standalone=False,
-                       entity_base="/entity/", form_action="/graph", assets_url=VIS_PATH)
+                       entity_base="/entity/", form_action="/graph", assets_url=VIS_PATH,
+                       default_min_confidence=settings.min_confidence)
     return HTMLResponse(page, headers=page_headers(graph_csp()))

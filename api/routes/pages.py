@@ -17,7 +17,7 @@ from markupsafe import Markup
 from starlette.responses import FileResponse, HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from api.deps import StoreDep, projection
+from api.deps import MinConfidenceDep, StoreDep, projection
 from api.httplayer import page_headers
 from kg import graphdata as data
 from kg.analytics import centrality
@@ -78,23 +78,24 @@ def home(request: Request, store: StoreDep) -> HTMLResponse:
 
 
 @router.get("/entity/{slug}", response_class=HTMLResponse)
-def entity_page(slug: str, request: Request, store: StoreDep) -> HTMLResponse:
-    """Return an entity's page: facts, relations and their evidence."""
+def entity_page(slug: str, request: Request, store: StoreDep, min_confidence: MinConfidenceDep) -> HTMLResponse:
+    """Return an entity's page: facts, relations and their evidence at or above the threshold."""
     try:
-        e = data.get_entity(store, slug)
+        e = data.get_entity(store, slug, min_confidence=min_confidence)
     except NotFoundError as exc:
         return render(request, "missing.html", 404, message=str(exc))
-    return render(request, "entity.html", e=e)
+    return render(request, "entity.html", e=e, min_confidence=min_confidence)
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)
-def article_page(article_id: str, request: Request, store: StoreDep) -> HTMLResponse:
-    """Return an article's page: metadata and the relations extracted from it."""
+def article_page(article_id: str, request: Request, store: StoreDep,
+                 min_confidence: MinConfidenceDep) -> HTMLResponse:
+    """Return an article's page: metadata and the relations extracted from it at or above the threshold."""
     try:
-        a = data.get_article(store, article_id)
+        a = data.get_article(store, article_id, min_confidence=min_confidence)
     except NotFoundError as exc:
         return render(request, "missing.html", 404, message=str(exc))
-    return render(request, "article.html", a=a)
+    return render(request, "article.html", a=a, min_confidence=min_confidence)
 
 
 @router.get("/search", response_class=HTMLResponse)

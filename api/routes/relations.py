@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from api.deps import StoreDep, projection
+from api.deps import MinConfidenceDep, StoreDep, projection
 from api.models import Offset, Page, PathResult, Relation
 from kg import graphdata as data
 from kg.analytics import resolve_entity, shortest_path
@@ -31,12 +31,12 @@ def _entity(store, text: str | None, name: str) -> str | None:
 def list_relations(
     request: Request,
     store: StoreDep,
+    min_confidence: MinConfidenceDep,
     predicate: Annotated[str | None, Query(description=f"One of: {', '.join(PREDICATES)}.")] = None,
     subject: Annotated[str | None, Query(description="Entity name, alias, slug, Wikidata id or IRI.")] = None,
     object: Annotated[str | None, Query(description="Entity name, alias, slug, Wikidata id or IRI.")] = None,
     since: Annotated[date | None, Query(description="Only mentions in articles dated on or after this day.")] = None,
     until: Annotated[date | None, Query(description="Only mentions in articles dated on or before this day.")] = None,
-    min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
     min_sources: Annotated[int | None, Query(ge=1, description="At least this many distinct articles.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,
@@ -44,7 +44,9 @@ def list_relations(
     """List relations (one per subject, predicate, object), best supported first.
 
     Filters apply to the mentions: ``since=2024-01-01`` keeps a relation only when an
-    article of 2024 or later states it, and its ``sources`` count only those.
+    article of 2024 or later states it, and its ``sources`` count only those. So does
+    ``min_confidence``: without it the server's default threshold (``AIKG_MIN_CONFIDENCE``,
+    0.5) applies; ``min_confidence=0`` lists every relation.
     """
     if predicate is not None and predicate not in PREDICATES:
         raise HTTPException(422, f"unknown predicate {predicate!r}; use one of: {', '.join(PREDICATES)}")

@@ -176,7 +176,8 @@ def test_relations_filters(client):
 @pytest.mark.parametrize("params, status, says", [
     ({"predicate": "owns"}, 422, "investsIn"),
     ({"since": "last year"}, 422, "date"),
-    ({"min_confidence": 2}, 422, "less than or equal"),
+    ({"min_confidence": 2}, 422, "min_confidence must be a number from 0 to 1 (0 shows everything), got '2'"),
+    ({"min_confidence": "high"}, 422, "min_confidence must be a number from 0 to 1"),
     ({"subject": "Nobody Inc"}, 404, "Nobody"),
 ])
 def test_relations_bad_parameters(client, params, status, says):

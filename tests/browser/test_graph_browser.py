@@ -219,3 +219,37 @@ def test_clicking_an_edge_shows_its_sentences(watched, standalone_page):
     assert w.page.locator("#panel h2").inner_text() == "Amazon investsIn Anthropic"
     assert sample.S_AMAZON in w.page.locator("#panel").inner_text()
     assert w.page.locator("#panel").get_by_role("link", name="Amazon backs Anthropic").count() == 1
+
+
+@pytest.mark.server
+def test_weaker_statements_are_counted_and_one_link_shows_them(watched, tmp_path):
+    from tests.api.conftest import start_server, stop_server
+    from tests.api.test_confidence_threshold import MIXED_STRONG, MIXED_WEAK, build_threshold_store
+
+    srv = start_server(build_threshold_store(tmp_path / "store"))
+    try:
+        w = watched(srv.url)
+        load(w, srv.url + "/graph")
+        assert len(dataset(w)[1]) == 2
+        edge_id = w.page.evaluate("aikg.data.edges.find(e => e.predicate === 'partnersWith').id")
+        w.page.evaluate("id => aikg.showEdge(id)", edge_id)
+        panel = w.page.locator("#panel").inner_text()
+        assert MIXED_STRONG in panel and MIXED_WEAK not in panel
+        assert "1 weaker statement hidden (confidence below 0.50)" in panel
+        with w.page.expect_navigation():
+            w.page.click("#panel a.show-all")
+        wait_ready(w.page)
+        assert w.page.url == srv.url + "/graph?min_confidence=0"
+        assert len(dataset(w)[1]) == 3 and w.page.input_value("#f-conf") == "0"
+        w.page.evaluate("id => aikg.showEdge(id)", w.page.evaluate(
+            "aikg.data.edges.find(e => e.predicate === 'partnersWith').id"))
+        assert MIXED_WEAK in w.page.locator("#panel").inner_text()
+        # Back to the default from the form: the link names no threshold, the server applies its own.
+        w.page.fill("#f-conf", "0.5")
+        with w.page.expect_navigation():
+            w.page.click("#filters button[type=submit]")
+        wait_ready(w.page)
+        assert w.page.url == srv.url + "/graph" and len(dataset(w)[1]) == 2
+        assert w.errors == [] and w.foreign(srv.url) == []
+    finally:
+        stop_server(srv)
