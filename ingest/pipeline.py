@@ -26,6 +26,9 @@ from spacy.tokens import Doc
 from ingest import coref as _coref
 from ingest import entities as _entities
 from ingest import relations as _relations
+from ingest.learn import decide as _learn_decide
+from ingest.learn import features as _learn_features
+from ingest.learn import model as _learn_model
 from kg.errors import ModelMissingError
 from kg.model import Article, Entity, Extraction, RelationMention
 
@@ -95,15 +98,27 @@ class _CorefComponent:
         return doc
 
 
-class _RelationsComponent:
-    """Extract relation mentions with the trigger lexicon."""
+# The value of ``relation_model`` that turns the trained classifier off: the rules alone
+# decide (training uses it, to see what the rules find before any model exists).
+RULES_ONLY = "rules"
 
-    def __init__(self, triggers_path: str | None):
+
+class _RelationsComponent:
+    """Extract relation mentions: the rules, then the trained classifier over every candidate pair."""
+
+    def __init__(self, triggers_path: str | None, relation_model: str | None):
         self.lexicon = _relations.load_lexicon(triggers_path)
+        self.model = None
+        if relation_model != RULES_ONLY:
+            self.model = _learn_model.load_model(relation_model)
+            self.featurizer = _learn_features.Featurizer(self.lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.aikg_relations = _relations.extract(
-            doc, doc._.aikg_mentions or [], doc._.aikg_coref or [], self.lexicon)
+        mentions, coref = doc._.aikg_mentions or [], doc._.aikg_coref or []
+        rules = _relations.extract(doc, mentions, coref, self.lexicon)
+        if self.model is not None:
+            rules = _learn_decide.decide(doc, mentions, coref, rules, self.featurizer, self.model)
+        doc._.aikg_relations = rules
         return doc
 
 
@@ -122,10 +137,11 @@ def make_coref(nlp: Language, name: str, gazetteer_path: str | None) -> _CorefCo
 
 
 @Language.factory("aikg_relations_v1", requires=["doc._.aikg_mentions", "doc._.aikg_coref"],
-                  assigns=["doc._.aikg_relations"], default_config={"triggers_path": None})
-def make_relations(nlp: Language, name: str, triggers_path: str | None) -> _RelationsComponent:
-    """Build the relation extractor."""
-    return _RelationsComponent(triggers_path)
+                  assigns=["doc._.aikg_relations"], default_config={"triggers_path": None, "relation_model": None})
+def make_relations(nlp: Language, name: str, triggers_path: str | None,
+                   relation_model: str | None) -> _RelationsComponent:
+    """Build the relation extractor (``relation_model``: a model directory, None for the packaged one, or "rules")."""
+    return _RelationsComponent(triggers_path, relation_model)
 
 
 # "co-founded" split at the hyphen parses as three words ("co/relcl -/acl founded/acl") and
@@ -194,18 +210,22 @@ def load_model() -> Language:
             f"{_pip_command('--force-reinstall', MODEL_REQUIREMENT)}") from exc
 
 
-def build_nlp(*, gazetteer_path: str | None = None, triggers_path: str | None = None) -> Language:
+def build_nlp(*, gazetteer_path: str | None = None, triggers_path: str | None = None,
+              relation_model: str | None = None) -> Language:
     """Load the English model and add our components in their one declared order.
 
     Args:
         gazetteer_path: a gazetteer JSON Lines file instead of the packaged one.
         triggers_path: a trigger lexicon instead of the packaged one.
+        relation_model: a relation model directory instead of the packaged one, or
+            :data:`RULES_ONLY` for the hand-written rules alone.
 
     Returns:
         The spaCy pipeline.
 
     Raises:
-        ModelMissingError: the English model is not installed or does not load.
+        ModelMissingError: the English model is not installed or does not load, or the
+            relation model is missing or was built for another extractor version.
     """
     nlp = load_model()
     _keep_prefixed_words(nlp)
@@ -216,7 +236,8 @@ def build_nlp(*, gazetteer_path: str | None = None, triggers_path: str | None = 
     nlp.add_pipe("aikg_entities_v1", name="aikg_entities", after="ner", config={"gazetteer_path": gp})
     nlp.add_pipe("aikg_coref_v1", name="aikg_coref", after="aikg_entities", config={"gazetteer_path": gp})
     nlp.add_pipe("aikg_relations_v1", name="aikg_relations", after="aikg_coref",
-                 config={"triggers_path": str(triggers_path) if triggers_path else None})
+                 config={"triggers_path": str(triggers_path) if triggers_path else None,
+                         "relation_model": str(relation_model) if relation_model else None})
     return nlp
 
 

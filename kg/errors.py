@@ -78,7 +78,7 @@ class ShapeViolationError(AikgError):
 
 
 class ModelMissingError(AikgError):
-    """The spaCy model the extractor needs is not installed or cannot be loaded."""
+    """The spaCy model or the relation model the extractor needs is missing or cannot be loaded."""
 
 
 class NotFoundError(AikgError):

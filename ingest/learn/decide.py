@@ -1,0 +1,95 @@
+"""Decision: from scored candidates to the relation records of a doc.
+
+Each candidate is scored for every predicate its types fit; a predicate whose calibrated
+probability reaches the model's threshold becomes a relation, with that probability as
+its confidence. One record per (names, predicate, sentence), the most confident; the
+hedged flag, amount and date come from the rule that found the same pair when there is
+one, else from the clause the two names share. The conventions of the gold standard
+(``tests/gold/README.md``) are then applied as in the rules: a lawsuit's accusations are
+not a second dispute, a developer is not a user of its own model, and a leader or
+founder is not also listed as staff.
+"""
+
+from __future__ import annotations
+
+from ingest.learn.candidates import candidates
+from ingest.learn.features import Featurizer, dep_path
+from ingest.learn.model import RelationModel
+from ingest.relations import _amount_and_date
+from kg.model import SYMMETRIC_PREDICATES
+
+
+def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[dict],
+           featurizer: Featurizer, model: RelationModel, threshold: float | None = None) -> list[dict]:
+    """Return the relation records of a doc, scored by the model.
+
+    Args:
+        doc: the parsed doc.
+        mentions: its mentions (after the rules added fallback names).
+        coref: its coreference links.
+        rule_hits: the rules' records (features, and the source of hedging and amounts).
+        featurizer: the feature extractor.
+        model: the trained model.
+        threshold: emit at or above this probability (default: the model's own).
+
+    Returns:
+        Plain dicts with the keys the rules use (``s``, ``o``, ``p``, ``c``, ``h``,
+        ``ss``, ``se``, ``amount``, ``date``) plus ``rule`` (the rule that agreed, or
+        "model").
+    """
+    tau = model.threshold if threshold is None else threshold
+    cands = candidates(doc, mentions, coref)
+    if not cands:
+        return []
+    feats = featurizer.doc_features(doc, mentions, cands, rule_hits)
+    by_rule = {}
+    for r in rule_hits:
+        by_rule[(mentions[r["s"]]["name"], r["p"], mentions[r["o"]]["name"], r["ss"])] = r
+    best: dict[tuple, dict] = {}
+    for c, f in zip(cands, feats):
+        probs = model.probabilities(f, c.predicates)
+        for p, prob in probs.items():
+            if prob < tau:
+                continue
+            na, nb = mentions[c.a]["name"], mentions[c.b]["name"]
+            sent = doc[c.sent_start:c.sent_end]
+            ss, se = sent.start_char, sent.end_char
+            names = tuple(sorted((na, nb))) if p in SYMMETRIC_PREDICATES else (na, nb)
+            key = (names, p, ss)
+            if key in best and best[key]["c"] >= prob:
+                continue
+            rule = by_rule.get((na, p, nb, ss)) or (by_rule.get((nb, p, na, ss)) if p in SYMMETRIC_PREDICATES else None)
+            if rule is not None:
+                hedge, amount, date, name = bool(rule["h"]), rule.get("amount"), rule.get("date"), rule.get("rule", "rule")
+            else:
+                path = dep_path(doc, c.ha, c.hb)
+                top = path[1] if path is not None else doc[c.ha]
+                hedge = "hedged" in f or any(x.startswith(f"armfit={p}|hedge") for x in f)
+                amount, date = _amount_and_date(top, sent)
+                name = "model"
+            best[key] = {"s": c.a, "o": c.b, "p": p, "c": round(prob, 3), "h": hedge, "ss": ss, "se": se,
+                         "amount": amount, "date": date, "rule": name}
+    covered = {(mentions[c.a]["name"], mentions[c.b]["name"], doc[c.sent_start].idx) for c in cands}
+    for r in rule_hits:
+        # the rules link some pairs across sentences (a funding round named in one
+        # sentence, its investors in the next); no candidate stands for those, so the
+        # rule's own verdict and confidence are kept
+        na, nb = mentions[r["s"]]["name"], mentions[r["o"]]["name"]
+        if (na, nb, r["ss"]) in covered or (nb, na, r["ss"]) in covered:
+            continue
+        names = tuple(sorted((na, nb))) if r["p"] in SYMMETRIC_PREDICATES else (na, nb)
+        best.setdefault((names, r["p"], r["ss"]), {**r, "rule": r.get("rule", "rule")})
+    return _conventions(list(best.values()), mentions)
+
+
+def _conventions(rels: list[dict], mentions: list[dict]) -> list[dict]:
+    def named(r):
+        return mentions[r["s"]]["name"], mentions[r["o"]]["name"], r["ss"]
+
+    sued = {(frozenset(named(r)[:2]), r["ss"]) for r in rels if r["p"] == "sues"}
+    made = {named(r)[:2] for r in rels if r["p"] == "develops"}
+    leads = {named(r) for r in rels if r["p"] in ("leads", "founded")}
+    return [r for r in rels
+            if not (r["p"] == "disputesWith" and (frozenset(named(r)[:2]), r["ss"]) in sued)
+            and not (r["p"] == "uses" and named(r)[:2] in made)
+            and not (r["p"] == "worksFor" and named(r) in leads)]

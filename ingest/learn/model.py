@@ -1,0 +1,143 @@
+"""The trained relation classifier: hashed features, one logistic model per predicate, calibrated.
+
+The artifact is a directory (``ingest/data/relation_model/`` by default):
+
+- ``weights.npy``: float16 array ``(len(PREDICATES), 2**bits + 1)``: per predicate, the
+  weight of each hashed feature bucket and, last, the intercept;
+- ``model.json``: format version, feature version, hashing bits, predicate order, the
+  calibration (a sigmoid over the raw score), the emission threshold, training facts;
+- ``MODEL_CARD.md``: what it was trained on and how it scores.
+
+Only numpy is needed to run it; training (:mod:`ingest.learn.train`) needs scikit-learn.
+Features are hashed with CRC-32, so the same string always lands in the same bucket on
+every machine and Python version.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kg.errors import ModelMissingError
+from kg.model import PREDICATES
+
+FORMAT_VERSION = 1
+# Bump when features.py changes what it emits: an artifact trained on other features
+# must not be used silently.
+FEATURE_VERSION = 1
+DEFAULT_BITS = 18
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "relation_model"
+_PRED_INDEX = {p: k for k, p in enumerate(PREDICATES)}
+
+
+def hash_features(features: list[str], bits: int) -> list[int]:
+    """Return the distinct hashed bucket indexes of a feature list."""
+    mask = (1 << bits) - 1
+    return sorted({zlib.crc32(f.encode("utf-8")) & mask for f in features})
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """``p = 1 / (1 + exp(-(a * score + b)))``, fitted on held-out predictions."""
+
+    a: float = 1.0
+    b: float = 0.0
+
+    def __call__(self, score: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(self.a * score + self.b)))
+
+
+class RelationModel:
+    """Score candidates for each predicate whose signature they fit.
+
+    Args:
+        weights: ``(len(PREDICATES), 2**bits + 1)`` float array (intercept last).
+        bits: the hashing width.
+        calibration: maps raw scores to probabilities.
+        threshold: probabilities at or above it are emitted as relations.
+        meta: everything else in ``model.json`` (training facts), kept for the card.
+    """
+
+    def __init__(self, weights: np.ndarray, bits: int, calibration: Calibration, threshold: float,
+                 meta: dict | None = None):
+        if weights.shape != (len(PREDICATES), (1 << bits) + 1):
+            raise ValueError(f"weights shape {weights.shape} does not fit {len(PREDICATES)} predicates "
+                             f"and {bits} bits")
+        self.weights = weights.astype(np.float32)
+        self.bits = bits
+        self.calibration = calibration
+        self.threshold = threshold
+        self.meta = meta or {}
+
+    def raw_scores(self, features: list[str], predicates: tuple[str, ...]) -> dict[str, float]:
+        """Return the uncalibrated score (log-odds) of each predicate for one feature list."""
+        idx = hash_features(features, self.bits)
+        rows = [_PRED_INDEX[p] for p in predicates]
+        w = self.weights[rows]
+        s = w[:, idx].sum(axis=1) + w[:, -1]
+        return {p: float(v) for p, v in zip(predicates, s)}
+
+    def probabilities(self, features: list[str], predicates: tuple[str, ...]) -> dict[str, float]:
+        """Return the calibrated probability of each predicate for one feature list."""
+        raw = self.raw_scores(features, predicates)
+        if not raw:
+            return {}
+        probs = self.calibration(np.array(list(raw.values())))
+        return {p: float(v) for p, v in zip(raw, probs)}
+
+    def save(self, directory: str | Path, meta: dict | None = None) -> None:
+        """Write ``weights.npy`` and ``model.json`` into ``directory`` (created if needed)."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        with (d / "weights.npy").open("wb") as fh:
+            np.save(fh, self.weights.astype(np.float16), allow_pickle=False)
+        info = {**self.meta, **(meta or {}), "format_version": FORMAT_VERSION,
+                "feature_version": FEATURE_VERSION, "bits": self.bits, "predicates": list(PREDICATES),
+                "calibration": {"a": self.calibration.a, "b": self.calibration.b},
+                "threshold": self.threshold}
+        (d / "model.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def load_model(directory: str | Path | None = None) -> RelationModel:
+    """Load a relation model artifact.
+
+    Args:
+        directory: the artifact directory; defaults to the one shipped in the package.
+
+    Returns:
+        The model.
+
+    Raises:
+        ModelMissingError: the artifact is missing, unreadable, or was made for other
+            features or predicates; the message names ``aikg train``.
+    """
+    d = Path(directory) if directory else DEFAULT_DIR
+    hint = "rebuild it with `aikg train` (see training/README.md)"
+    try:
+        meta = json.loads((d / "model.json").read_text(encoding="utf-8"))
+        with (d / "weights.npy").open("rb") as fh:
+            weights = np.load(fh, allow_pickle=False)
+    except FileNotFoundError:
+        raise ModelMissingError(f"relation model not found in {d}: {hint}") from None
+    except (OSError, ValueError) as exc:
+        raise ModelMissingError(f"relation model in {d} is unreadable ({exc}): {hint}") from None
+    if meta.get("format_version") != FORMAT_VERSION or meta.get("feature_version") != FEATURE_VERSION \
+            or meta.get("predicates") != list(PREDICATES):
+        raise ModelMissingError(f"relation model in {d} was built for another version of the extractor: {hint}")
+    cal = meta.get("calibration") or {}
+    try:
+        return RelationModel(weights, int(meta["bits"]), Calibration(float(cal.get("a", 1.0)), float(cal.get("b", 0.0))),
+                             float(meta["threshold"]), meta)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelMissingError(f"relation model in {d} is unreadable ({exc}): {hint}") from None
+
+
+def logit(p: float) -> float:
+    """Return log(p / (1 - p)), clipped away from 0 and 1."""
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
