@@ -8,6 +8,50 @@ from typing import Any
 from ingest.relations.lexicon import Lexicon
 from kg.model import SYMMETRIC_PREDICATES
 
+@dataclass(frozen=True)
+class Record:
+    """One relation mention a rule found; :meth:`to_dict` gives the form :func:`extract` returns.
+
+    Attributes:
+        subject: the subject's mention index (``s``).
+        object: the object's mention index (``o``).
+        predicate: the predicate (``p``).
+        confidence: 0.01-0.99 (``c``).
+        hedged: reported as planned, possible or alleged (``h``).
+        sent_start: the sentence's first character (``ss``).
+        sent_end: the character after the sentence (``se``).
+        amount: a money amount attached to the trigger's clause.
+        date: a date attached to the trigger's clause.
+        trigger: the trigger's text, or ``"title"``/``"'s"`` for surface constructions.
+        rule: the pass that made it (the name it is registered under in
+            :mod:`ingest.relations.rules`; ``"trigger:<lemma>"`` for the trigger pass).
+        token: the trigger's token index (``ti``), when one trigger token made it.
+    """
+
+    subject: int
+    object: int
+    predicate: str
+    confidence: float
+    hedged: bool
+    sent_start: int
+    sent_end: int
+    amount: str | None
+    date: str | None
+    trigger: str
+    rule: str
+    token: int | None = None
+
+    def to_dict(self) -> dict:
+        """Return the record as the plain dict the pipeline reads (and msgpack carries)."""
+        d = {"s": self.subject, "o": self.object, "p": self.predicate, "c": self.confidence, "h": self.hedged,
+             "ss": self.sent_start, "se": self.sent_end, "amount": self.amount, "date": self.date,
+             "trigger": self.trigger}
+        if self.token is not None:
+            d["ti"] = self.token
+        d["rule"] = self.rule
+        return d
+
+
 _SOURCE_FACTOR = {"gaz": 1.0, "short": 0.95, "ner": 0.9, "desc": 0.9, "coref": 0.85, "np": 0.8}
 
 
@@ -25,14 +69,14 @@ def confidence(weight: float, steps: int, src_a: str, src_b: str, hedge: bool) -
     return round(max(0.01, min(0.99, c)), 3)
 
 
-def keep(out: dict, rel: dict) -> None:
+def keep(out: dict, rel: Record) -> None:
     """Keep one mention per (pair, predicate, sentence), the most confident."""
-    pair = (rel["s"], rel["o"])
-    if rel["p"] in SYMMETRIC_PREDICATES:
+    pair = (rel.subject, rel.object)
+    if rel.predicate in SYMMETRIC_PREDICATES:
         pair = tuple(sorted(pair))
-    key = (pair, rel["p"], rel["ss"])
+    key = (pair, rel.predicate, rel.sent_start)
     old = out.get(key)
-    if old is None or rel["c"] > old["c"]:
+    if old is None or rel.confidence > old.confidence:
         out[key] = rel
 
 

@@ -113,26 +113,26 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
 
 
 def _settle(records, mentions: list[dict]) -> list[dict]:
-    """Return one record per fact, dropping what another record of its sentence implies."""
+    """Return one record per fact, as a plain dict, dropping what another record of its sentence implies."""
     # one mention per (names, predicate, sentence): the same entity named twice in a
     # sentence gives two mention indexes but one fact
     best: dict[tuple, dict] = {}
     for r in records:
-        names = (mentions[r["s"]]["name"], mentions[r["o"]]["name"])
-        if r["p"] in SYMMETRIC_PREDICATES:
+        names = (mentions[r.subject]["name"], mentions[r.object]["name"])
+        if r.predicate in SYMMETRIC_PREDICATES:
             names = tuple(sorted(names))
-        key = (names, r["p"], r["ss"])
-        if key not in best or r["c"] > best[key]["c"]:
+        key = (names, r.predicate, r.sent_start)
+        if key not in best or r.confidence > best[key].confidence:
             best[key] = r
-    named = lambda r: (mentions[r["s"]]["name"], mentions[r["o"]]["name"], r["ss"])  # noqa: E731
-    sued = {(frozenset(named(r)[:2]), r["ss"]) for r in best.values() if r["p"] == "sues"}
+    named = lambda r: (mentions[r.subject]["name"], mentions[r.object]["name"], r.sent_start)  # noqa: E731
+    sued = {(frozenset(named(r)[:2]), r.sent_start) for r in best.values() if r.predicate == "sues"}
     # a lawsuit is a sues relation; the accusations its sentence reports are not a second fact
     best = {k: r for k, r in best.items()
-            if not (r["p"] == "disputesWith" and (frozenset(named(r)[:2]), r["ss"]) in sued)}
-    made = {named(r)[:2] for r in best.values() if r["p"] == "develops"}
+            if not (r.predicate == "disputesWith" and (frozenset(named(r)[:2]), r.sent_start) in sued)}
+    made = {named(r)[:2] for r in best.values() if r.predicate == "develops"}
     # a developer putting its own model to work is not a user of it ("Google is folding
     # its Gemini models into Workspace": Workspace uses Gemini, Google develops it)
-    best = {k: r for k, r in best.items() if not (r["p"] == "uses" and named(r)[:2] in made)}
-    leads = {named(r) for r in best.values() if r["p"] in ("leads", "founded")}
+    best = {k: r for k, r in best.items() if not (r.predicate == "uses" and named(r)[:2] in made)}
+    leads = {named(r) for r in best.values() if r.predicate in ("leads", "founded")}
     # a leader or founder is also on staff; saying so again adds nothing
-    return [r for r in best.values() if not (r["p"] == "worksFor" and named(r) in leads)]
+    return [r.to_dict() for r in best.values() if not (r.predicate == "worksFor" and named(r) in leads)]

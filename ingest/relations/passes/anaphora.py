@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.relations.clauses import negated
-from ingest.relations.records import Context, keep
+from ingest.relations.records import Context, Record, keep
 from ingest.relations.signatures import ORG
 from ingest.relations.words import WORDS
 
@@ -21,7 +21,7 @@ def anaphoric_partnerships(ctx: Context) -> None:
     doc, mentions, out = ctx.doc, ctx.mentions, ctx.out
     sents = list(doc.sents)
     for k, sent in enumerate(sents):
-        if any(r["p"] == "partnersWith" and r["ss"] == sent.start_char for r in out.values()):
+        if any(r.predicate == "partnersWith" and r.sent_start == sent.start_char for r in out.values()):
             continue
         for tok in sent:
             if tok.lemma_.lower() not in WORDS.alliance_nouns or tok.pos_ not in ("NOUN", "PROPN"):
@@ -36,17 +36,17 @@ def anaphoric_partnerships(ctx: Context) -> None:
             if negated(tok):
                 continue
             lo = sents[k - 1].start_char if k > 0 else sent.start_char
-            near = [r for r in out.values() if r["p"] in _PAIR_PREDICATES and lo <= r["ss"] <= sent.start_char
-                    and mentions[r["s"]]["type"] == ORG and mentions[r["o"]]["type"] == ORG
-                    and not r["h"] and (r["ss"] < sent.start_char
-                                        or max(mentions[r["s"]]["s"], mentions[r["o"]]["s"]) < tok.i)]
+            near = [r for r in out.values() if r.predicate in _PAIR_PREDICATES and lo <= r.sent_start <= sent.start_char
+                    and mentions[r.subject]["type"] == ORG and mentions[r.object]["type"] == ORG
+                    and not r.hedged and (r.sent_start < sent.start_char
+                                        or max(mentions[r.subject]["s"], mentions[r.object]["s"]) < tok.i)]
             if not near:
                 continue
-            last = max(near, key=lambda r: (r["ss"], -r["c"]))
-            keep(out, {
-                "s": last["s"], "o": last["o"], "p": "partnersWith",
-                "c": round(min(0.6, last["c"]) * 0.85, 3), "h": False,
-                "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
-                "trigger": tok.text, "rule": "anaphoric",
-            })
+            last = max(near, key=lambda r: (r.sent_start, -r.confidence))
+            keep(out, Record(
+                subject=last.subject, object=last.object, predicate="partnersWith",
+                confidence=round(min(0.6, last.confidence) * 0.85, 3), hedged=False,
+                sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
+                trigger=tok.text, rule="anaphoric",
+            ))
             break

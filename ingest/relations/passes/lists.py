@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ingest.relations.records import Context, keep
 
 # Relations read from the surface next to one name ("OpenAI chief executive Sam Altman")
@@ -81,24 +83,24 @@ def expand_lists(ctx: Context) -> None:
     for idx, gid in lists.items():
         members.setdefault(gid, []).append(idx)
     for rel in list(out.values()):
-        if rel.get("trigger") in _LOCAL_TRIGGERS:
+        if rel.trigger in _LOCAL_TRIGGERS:
             continue
-        for slot in ("s", "o"):
-            gid = lists.get(rel[slot])
-            other = rel["o" if slot == "s" else "s"]
+        for slot in ("subject", "object"):
+            gid = lists.get(getattr(rel, slot))
+            other = getattr(rel, "object" if slot == "subject" else "subject")
             if gid is None or lists.get(other) == gid:
                 continue
-            if rel.get("ti") is not None and _describes_member(doc, doc[rel["ti"]], members[gid], mentions):
+            if rel.token is not None and _describes_member(doc, doc[rel.token], members[gid], mentions):
                 continue  # "A, B and C, which is backed by X": the clause is about C alone
             span_lo = min(mentions[i]["s"] for i in members[gid])
             span_hi = max(mentions[i]["e"] for i in members[gid])
-            if rel.get("ti") is not None and span_lo <= rel["ti"] < span_hi:
+            if rel.token is not None and span_lo <= rel.token < span_hi:
                 continue  # "A, its subsidiary B, and C": the trigger describes one member
             for idx in members[gid]:
-                if idx == rel[slot] or mentions[idx]["name"] == mentions[other]["name"]:
+                if idx == getattr(rel, slot) or mentions[idx]["name"] == mentions[other]["name"]:
                     continue
-                taken = any(r["p"] == rel["p"] and r["ss"] == rel["ss"] and r[slot] == idx
+                taken = any(r.predicate == rel.predicate and r.sent_start == rel.sent_start and getattr(r, slot) == idx
                             for r in out.values())
                 if taken:
                     continue
-                keep(out, {**rel, slot: idx, "c": round(rel["c"] * 0.9, 3), "rule": "list"})
+                keep(out, replace(rel, **{slot: idx}, confidence=round(rel.confidence * 0.9, 3), rule="list"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.relations.records import Context, confidence, keep
+from ingest.relations.records import Context, Record, confidence, keep
 from ingest.relations.signatures import MOD, ORG, PER, PRD
 from ingest.relations.words import WORDS
 
@@ -61,12 +61,12 @@ def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
             for c in h.children:
                 hit = by_tok.get(c.i) if c.dep_ == "poss" else None
                 if hit is not None and mentions[hit[0]]["type"] == ORG and mentions[hit[0]]["name"] != m["name"]:
-                    keep(out, {
-                        "s": hit[0], "o": idx, "p": "develops",
-                        "c": confidence(0.7, 2, hit[1], src, False), "h": False,
-                        "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
-                        "trigger": "'s", "rule": "possessive",
-                    })
+                    keep(out, Record(
+                        subject=hit[0], object=idx, predicate="develops",
+                        confidence=confidence(0.7, 2, hit[1], src, False), hedged=False,
+                        sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
+                        trigger="'s", rule="possessive",
+                    ))
         if m["type"] not in (MOD, PRD) or src == "coref":
             continue
         surf = _surface_possessor(doc, sent, m, by_tok, mentions)
@@ -90,12 +90,12 @@ def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
         if surf:
             o_idx, o_src = surf
             if mentions[o_idx]["type"] in (ORG, PER) and mentions[o_idx]["name"] != m["name"]:
-                keep(out, {
-                    "s": o_idx, "o": idx, "p": "develops",
-                    "c": confidence(0.75, 2, o_src, src, False), "h": False,
-                    "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
-                    "trigger": "'s", "rule": "possessive",
-                })
+                keep(out, Record(
+                    subject=o_idx, object=idx, predicate="develops",
+                    confidence=confidence(0.75, 2, o_src, src, False), hedged=False,
+                    sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
+                    trigger="'s", rule="possessive",
+                ))
             continue
         if surf is False and (h.dep_ != "conj" or any(
                 o["type"] == ORG and not o.get("virtual") and m["name"].startswith(o["name"] + " ")
@@ -120,9 +120,9 @@ def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
             o_idx, o_src = by_tok[c.i]
             if mentions[o_idx]["type"] not in (ORG, PER) or mentions[o_idx]["name"] == m["name"]:
                 continue
-            keep(out, {
-                "s": o_idx, "o": idx, "p": "develops",
-                "c": confidence(0.75, 2, o_src, src, False), "h": False,
-                "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
-                "trigger": "'s", "rule": "possessive",
-            })
+            keep(out, Record(
+                subject=o_idx, object=idx, predicate="develops",
+                confidence=confidence(0.75, 2, o_src, src, False), hedged=False,
+                sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
+                trigger="'s", rule="possessive",
+            ))

@@ -7,7 +7,7 @@ from dataclasses import replace
 from ingest.relations.arms import arm
 from ingest.relations.clauses import hedged, negated
 from ingest.relations.lexicon import Lexicon, lexicon_nouns, trigger_matches
-from ingest.relations.records import Context, confidence, keep
+from ingest.relations.records import Context, Record, confidence, keep
 from ingest.relations.signatures import ORG, PER
 from ingest.relations.words import WORDS
 
@@ -52,8 +52,8 @@ def title_relations(ctx: Context, sent, sent_args: list) -> None:
                 if doc[j].tag_ not in ("NNS", "NNPS"):
                     claimed.add(j)  # "co-founders A and B": a plural role is shared
                 j -= 1
-            for key in [k for k, r in out.items() if r.get("ti") in claimed and r["p"] in _TITLE_PREDICATES
-                        and mentions[r["s"]]["name"] != m["name"] and r["ss"] == sent.start_char]:
+            for key in [k for k, r in out.items() if r.token in claimed and r.predicate in _TITLE_PREDICATES
+                        and mentions[r.subject]["name"] != m["name"] and r.sent_start == sent.start_char]:
                 del out[key]
         head_roles, head_owner = roots_done.get(h.head.i, ([], None)) if h.dep_ == "conj" else ([], None)
         if not roles and doc[m["s"] - 1].lower_ in ("and", ","):
@@ -70,12 +70,12 @@ def title_relations(ctx: Context, sent, sent_args: list) -> None:
         for trig, o_idx, o_src in found:
             if mentions[o_idx]["name"] == m["name"]:
                 continue
-            keep(out, {
-                "s": idx, "o": o_idx, "p": trig.predicate,
-                "c": confidence(trig.weight * (0.7 if bare else 0.95), 2, src, o_src, False), "h": False,
-                "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
-                "trigger": "title", "rule": "title",
-            })
+            keep(out, Record(
+                subject=idx, object=o_idx, predicate=trig.predicate,
+                confidence=confidence(trig.weight * (0.7 if bare else 0.95), 2, src, o_src, False), hedged=False,
+                sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
+                trigger="title", rule="title",
+            ))
 
 
 def _salient_org(doc, mentions, coref, before: int) -> tuple[int, str] | None:
@@ -229,23 +229,23 @@ def implicit_roles(ctx: Context, sent, sent_args: list) -> None:
         hedge = hedged(verb)
         for p_idx, p_src in people:
             name = mentions[p_idx]["name"]
-            cands = orgs or [(r["o"], "coref") for r in out.values() if r["ss"] == sent.start_char
-                             and r["p"] in ("worksFor", "leads", "founded") and mentions[r["s"]]["name"] == name]
+            cands = orgs or [(r.object, "coref") for r in out.values() if r.sent_start == sent.start_char
+                             and r.predicate in ("worksFor", "leads", "founded") and mentions[r.subject]["name"] == name]
             if not cands:
                 # the leadership change the sentence before states
-                prev = [r for r in out.values() if r["p"] == "leads" and mentions[r["s"]]["name"] != name
-                        and 0 <= sent.start_char - r["se"] < 3]
+                prev = [r for r in out.values() if r.predicate == "leads" and mentions[r.subject]["name"] != name
+                        and 0 <= sent.start_char - r.sent_end < 3]
                 if prev:
-                    cands = [(max(prev, key=lambda r: r["ss"])["o"], "coref")]
+                    cands = [(max(prev, key=lambda r: r.sent_start).object, "coref")]
             for o_idx, o_src in cands[:1]:
                 if mentions[o_idx]["type"] != ORG or mentions[o_idx]["agency"]:
                     continue
-                keep(out, {
-                    "s": p_idx, "o": o_idx, "p": "leads",
-                    "c": confidence(trigs[0].weight * 0.75, 3, p_src, o_src, hedge), "h": hedge,
-                    "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
-                    "trigger": t.text, "rule": "implicit_role",
-                })
+                keep(out, Record(
+                    subject=p_idx, object=o_idx, predicate="leads",
+                    confidence=confidence(trigs[0].weight * 0.75, 3, p_src, o_src, hedge), hedged=hedge,
+                    sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
+                    trigger=t.text, rule="implicit_role",
+                ))
 
 
 def succession(ctx: Context, sent, sent_args: list) -> None:
@@ -274,16 +274,16 @@ def succession(ctx: Context, sent, sent_args: list) -> None:
         if not new or not old:
             continue
         old_names = {mentions[i]["name"] for i in old}
-        led = [r for r in out.values() if r["p"] == "leads" and mentions[r["s"]]["name"] in old_names
-               and (r["ss"] == sent.start_char or 0 <= sent.start_char - r["se"] < 3)]
+        led = [r for r in out.values() if r.predicate == "leads" and mentions[r.subject]["name"] in old_names
+               and (r.sent_start == sent.start_char or 0 <= sent.start_char - r.sent_end < 3)]
         hedge = hedged(tok)
         for r in led:
             for idx, src in new:
                 if mentions[idx]["name"] in old_names:
                     continue
-                keep(out, {
-                    "s": idx, "o": r["o"], "p": "leads",
-                    "c": confidence(0.75, 3, src, "coref", hedge), "h": hedge,
-                    "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
-                    "trigger": tok.text, "rule": "succession",
-                })
+                keep(out, Record(
+                    subject=idx, object=r.object, predicate="leads",
+                    confidence=confidence(0.75, 3, src, "coref", hedge), hedged=hedge,
+                    sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
+                    trigger=tok.text, rule="succession",
+                ))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ingest.relations.arms import arm
 from ingest.relations.clauses import hedged, negated
 from ingest.relations.lexicon import funding_noun
-from ingest.relations.records import Context, confidence, keep
+from ingest.relations.records import Context, Record, confidence, keep
 from ingest.relations.signatures import ORG, PER
 from ingest.relations.words import WORDS
 
@@ -48,12 +48,12 @@ def _add_investor(out, mentions, sent, tok, investor, target, weight: float, ste
             or t["type"] != ORG:
         return
     hedge = hedged(tok)
-    keep(out, {
-        "s": idx, "o": target[0], "p": "investsIn",
-        "c": confidence(weight, steps, src, target[1], hedge), "h": hedge,
-        "ss": sent.start_char, "se": sent.end_char, "amount": None, "date": None,
-        "trigger": tok.text, "rule": "round",
-    })
+    keep(out, Record(
+        subject=idx, object=target[0], predicate="investsIn",
+        confidence=confidence(weight, steps, src, target[1], hedge), hedged=hedge,
+        sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
+        trigger=tok.text, rule="round",
+    ))
 
 
 def round_participants(ctx: Context, sent, sent_args: list) -> None:
@@ -86,8 +86,8 @@ def round_participants(ctx: Context, sent, sent_args: list) -> None:
         if carry.get("raiser") and ctx.sent_index - carry["raiser"][2] <= 2:
             cands.append((carry["raiser"][1], carry["raiser"][0]))
         else:
-            cands += [(r["ss"], (r["o"], "coref")) for r in out.values() if r["p"] == "investsIn"
-                      and r["ss"] < sent.start_char and sent.start_char - r["se"] < 400]
+            cands += [(r.sent_start, (r.object, "coref")) for r in out.values() if r.predicate == "investsIn"
+                      and r.sent_start < sent.start_char and sent.start_char - r.sent_end < 400]
         earlier_cache.append(max(cands, key=lambda c: c[0])[1] if cands else None)
         return earlier_cache[0]
     for tok in sent:

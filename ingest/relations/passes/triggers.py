@@ -7,7 +7,7 @@ from ingest.relations.clauses import amount_and_date, hedged, negated
 from ingest.relations.lexicon import Lexicon, Trigger, trigger_matches
 from ingest.relations.names import FALLBACK_PREDICATES
 from ingest.relations.passes.roles import unit_head
-from ingest.relations.records import Context, confidence, keep
+from ingest.relations.records import Context, Record, confidence, keep
 from ingest.relations.signatures import MOD, ORG, PER, PRD, SIGNATURES
 from ingest.relations.words import WORDS
 from kg.model import SYMMETRIC_PREDICATES
@@ -38,7 +38,7 @@ def fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
 
 
 def make_relation(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps: int,
-                  src1: str, src2: str, *, rule: str) -> dict | None:
+                  src1: str, src2: str, *, rule: str) -> Record | None:
     """Return the record of ``trig`` relating two mentions, or None if the pair cannot hold it.
 
     The subject and object must be different names of the types the predicate takes
@@ -107,12 +107,13 @@ def make_relation(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: in
         return None
     hedge = hedged(tok)
     amount, date = amount_and_date(tok, sent)
-    return {
-        "s": s_idx, "o": o_idx, "p": "worksFor" if trig.predicate == "leads" and unit_head(tok) else trig.predicate,
-        "c": confidence(trig.weight, steps, src1, src2, hedge), "h": hedge,
-        "ss": sent.start_char, "se": sent.end_char, "amount": amount, "date": date,
-        "trigger": tok.text, "ti": tok.i, "rule": rule,
-    }
+    return Record(
+        subject=s_idx, object=o_idx,
+        predicate="worksFor" if trig.predicate == "leads" and unit_head(tok) else trig.predicate,
+        confidence=confidence(trig.weight, steps, src1, src2, hedge), hedged=hedge,
+        sent_start=sent.start_char, sent_end=sent.end_char, amount=amount, date=date,
+        trigger=tok.text, token=tok.i, rule=rule,
+    )
 
 
 _METONYMIC = {"suppliesTo", "competesWith"}
