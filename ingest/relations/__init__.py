@@ -46,10 +46,10 @@ from ingest.relations.clauses import hedged, negated
 from ingest.relations.lexicon import DEFAULT_TRIGGERS, Lexicon, Trigger, lexicon_nouns, load_lexicon
 from ingest.relations.rules import DOCUMENT_PASSES, SENTENCE_PASSES, TOKEN_PASSES, extract
 from ingest.relations.signatures import SIGNATURES
-from ingest.relations.words import DEFAULT_RULE_WORDS, WORDS, RuleWords, load_rule_words
+from ingest.relations.words import DEFAULT_RULE_WORDS, WORDS, RuleWords, RuleWordsError, load_rule_words
 
 __all__ = [
     "DEFAULT_RULE_WORDS", "DEFAULT_TRIGGERS", "DOCUMENT_PASSES", "SENTENCE_PASSES", "SIGNATURES",
-    "TOKEN_PASSES", "WORDS", "Lexicon", "RuleWords", "Trigger", "arm", "extract", "hedged",
+    "TOKEN_PASSES", "WORDS", "Lexicon", "RuleWords", "RuleWordsError", "Trigger", "arm", "extract", "hedged",
     "lexicon_nouns", "load_lexicon", "load_rule_words", "negated",
 ]

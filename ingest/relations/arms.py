@@ -22,10 +22,6 @@ _FRAME_PREPS = {"^prep:under", "^prep:through", "^prep:via"}
 _COORD = {"conj", "cc", "punct"}
 
 
-# ---------------------------------------------------------------------------
-# Arms: the reduced dependency path from a trigger to an argument
-
-
 def _path(t, h) -> tuple[list, list] | None:
     """Return (tokens up from t to the common ancestor, tokens down to h), or None."""
     anc_t = [t, *t.ancestors]

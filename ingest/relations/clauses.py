@@ -5,10 +5,6 @@ from __future__ import annotations
 from ingest.relations.words import WORDS
 
 
-# ---------------------------------------------------------------------------
-# Negation, hedging, amounts, dates
-
-
 def _clause_chain(t) -> list:
     """Return the trigger and the tokens governing it up to its clause's boundary."""
     chain = [t]

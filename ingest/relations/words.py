@@ -16,6 +16,8 @@ import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from kg.errors import AikgError
+
 DEFAULT_RULE_WORDS = Path(__file__).resolve().parents[1] / "data" / "rule_words.json"
 
 
@@ -56,6 +58,10 @@ class RuleWords:
     reporting: frozenset[str]
 
 
+class RuleWordsError(AikgError, ValueError):
+    """The word lists file is unreadable or breaks a rule; the message is one line."""
+
+
 # Lists read in order (substrings of a sentence); the others are sets of words.
 _ORDERED = {"hedge_phrases"}
 
@@ -70,7 +76,7 @@ def load_rule_words(path: str | Path | None = None) -> RuleWords:
         The :class:`RuleWords`.
 
     Raises:
-        ValueError: one line naming the file and the list at fault: the file cannot be
+        RuleWordsError: (a ValueError) one line naming the file and the list at fault: the file cannot be
             read or is not a JSON object, a list is unknown or missing, or its
             ``words`` hold a non-string, a duplicate or a word with capitals.
     """
@@ -78,17 +84,17 @@ def load_rule_words(path: str | Path | None = None) -> RuleWords:
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{p}: cannot read the rule word lists ({exc})".replace("\n", " ")) from None
+        raise RuleWordsError(f"{p}: cannot read the rule word lists ({exc})".replace("\n", " ")) from None
     if not isinstance(data, dict):
-        raise ValueError(f"{p}: expected a JSON object of word lists")
+        raise RuleWordsError(f"{p}: expected a JSON object of word lists")
     known = [f.name for f in fields(RuleWords)]
     lists = {k: v for k, v in data.items() if not k.startswith("_")}
     for key in lists:
         if key not in known:
-            raise ValueError(f"{p}: unknown word list {key!r}")
+            raise RuleWordsError(f"{p}: unknown word list {key!r}")
     for key in known:
         if key not in lists:
-            raise ValueError(f"{p}: missing word list {key!r}")
+            raise RuleWordsError(f"{p}: missing word list {key!r}")
     out = {}
     for key in known:
         out[key] = _checked(p, key, lists[key])
@@ -98,20 +104,20 @@ def load_rule_words(path: str | Path | None = None) -> RuleWords:
 def _checked(p: Path, key: str, entry) -> frozenset[str] | tuple[str, ...]:
     """Return one list's words, or raise the one-line error that says what is wrong."""
     if not isinstance(entry, dict) or set(entry) != {"about", "words"}:
-        raise ValueError(f"{p}: word list {key!r} must be an object with 'about' and 'words'")
+        raise RuleWordsError(f"{p}: word list {key!r} must be an object with 'about' and 'words'")
     if not isinstance(entry["about"], str) or not entry["about"].strip():
-        raise ValueError(f"{p}: word list {key!r} needs an 'about' text")
+        raise RuleWordsError(f"{p}: word list {key!r} needs an 'about' text")
     words = entry["words"]
     if not isinstance(words, list) or not words:
-        raise ValueError(f"{p}: word list {key!r}: 'words' must be a non-empty list")
+        raise RuleWordsError(f"{p}: word list {key!r}: 'words' must be a non-empty list")
     seen: set[str] = set()
     for w in words:
         if not isinstance(w, str) or not w.strip():
-            raise ValueError(f"{p}: word list {key!r}: {w!r} is not a word")
+            raise RuleWordsError(f"{p}: word list {key!r}: {w!r} is not a word")
         if w in seen:
-            raise ValueError(f"{p}: word list {key!r}: {w!r} is listed twice")
+            raise RuleWordsError(f"{p}: word list {key!r}: {w!r} is listed twice")
         if w != w.lower():
-            raise ValueError(f"{p}: word list {key!r}: {w!r} has capitals; the rules match lower case")
+            raise RuleWordsError(f"{p}: word list {key!r}: {w!r} has capitals; the rules match lower case")
         seen.add(w)
     return tuple(words) if key in _ORDERED else frozenset(words)
 

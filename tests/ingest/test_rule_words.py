@@ -1,7 +1,11 @@
 """The relation rules' word lists (ingest/data/rule_words.json): the shipped file and the loader's checks."""
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
 
@@ -75,3 +79,22 @@ def test_file_that_is_not_json(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ValueError, match="cannot read the rule word lists"):
         load_rule_words(tmp_path / "nowhere.json")
+
+
+def test_cli_reports_a_broken_shipped_file_in_one_line(tmp_path):
+    """A copy of the packages whose rule_words.json has a bad word: `aikg extract` says so and exits 1."""
+    repo = PACKAGE.parents[1]
+    for pkg in ("aikg", "kg", "ingest", "ontology"):
+        shutil.copytree(repo / pkg, tmp_path / pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    broken = tmp_path / "ingest" / "data" / "rule_words.json"
+    data = json.loads(broken.read_text(encoding="utf-8"))
+    data["neg_lemmas"]["words"].append("Deny")
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "extract", "-"],
+                          input="Microsoft acquired GitHub.", capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (f"aikg: error: {broken}: word list 'neg_lemmas': 'Deny' has capitals; "
+                                   "the rules match lower case")
+    assert proc.stdout == ""
