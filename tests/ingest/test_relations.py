@@ -337,3 +337,43 @@ def test_product_typed_subsidiary(triples):
 def test_plural_description(triples):
     found = triples("Google met Samsung in Seoul. The phones follow an expanded partnership between the two companies.")
     assert _has(found, "Google", "partnersWith", "Samsung Electronics")
+
+
+# Which rule made a relation: the "rule" of the extractor's record behind it
+RULES = [
+    ("Microsoft acquired GitHub in 2018.", ("Microsoft", "acquires", "GitHub"), "trigger:acquire"),
+    ("Anthropic chief executive Dario Amodei spoke on Monday.", ("Dario Amodei", "leads", "Anthropic"), "title"),
+    ("Databricks raised $500 million. Thrive Capital led the round.", ("Thrive Capital", "investsIn", "Databricks"), "round"),
+    ("OpenAI's GPT-4 impressed many researchers.", ("OpenAI", "develops", "GPT-4"), "possessive"),
+    ("Google met Samsung in Seoul. The phones follow an expanded partnership between the two companies.",
+     ("Samsung Electronics", "partnersWith", "Google"), "group"),
+    ("Microsoft is making an investment in OpenAI, extending a partnership that began in 2019.",
+     ("Microsoft", "partnersWith", "OpenAI"), "anaphoric"),
+    ("Character.AI said Dominic Perella would serve as interim chief executive.",
+     ("Dominic Perella", "leads", "Character.AI"), "implicit_role"),
+    ("Satya Nadella is the chief executive of Microsoft. He will be replaced by Amy Hood.",
+     ("Amy Hood", "leads", "Microsoft"), "succession"),
+    ("Disney, Universal and Warner Bros. Discovery sued Midjourney in June.", ("Disney", "sues", "Midjourney"), "list"),
+]
+
+
+@pytest.mark.parametrize("text,triple,rule", RULES, ids=[r[2] for r in RULES])
+def test_relation_names_its_rule(nlp, text, triple, rule):
+    doc = nlp(text)
+    mentions = doc._.aikg_mentions
+    found = {}
+    for r in doc._.aikg_relations:
+        key = (mentions[r["s"]]["name"], r["p"], mentions[r["o"]]["name"])
+        found[key] = r["rule"]
+        if r["p"] in SYM:
+            found[(key[2], key[1], key[0])] = r["rule"]
+    assert found.get(triple) == rule
+
+
+def test_every_record_has_a_rule_of_a_registered_pass(nlp):
+    from ingest.relations import DOCUMENT_PASSES, SENTENCE_PASSES, TOKEN_PASSES
+
+    names = {n for n, _ in (*TOKEN_PASSES, *SENTENCE_PASSES, *DOCUMENT_PASSES)}
+    rules = [r["rule"] for text, _, _ in RULES for r in nlp(text)._.aikg_relations]
+    assert rules and all(r.split(":")[0] in names for r in rules)
+    assert {r.split(":")[0] for r in rules} == names

@@ -1,0 +1,55 @@
+"""Relations from the dependency parse, driven by the trigger lexicon in ``data/triggers.json``.
+
+How it works, for each sentence:
+
+1. Every entity mention (its root token) and every coreferent token ("it", "the
+   company") is an argument candidate.
+2. Every token whose lemma is a trigger of some predicate (``acquire``, ``stake``,
+   ``rival``, ``chief executive``) is a trigger candidate.
+3. For each trigger and argument, the dependency path from trigger to argument is
+   reduced to an *arm*: a short label saying which slot of the trigger the argument
+   fills (``nsubj``, ``dobj``, ``agent``, ``prep:in``, ``poss``, ``sup_subj`` ...).
+   The reduction folds the ways journalists rearrange one fact: passives, relative
+   clauses ("X, which Y acquired"), participles ("the Microsoft-backed startup"),
+   control verbs ("agreed to acquire"), support verbs ("announced a partnership
+   with"), coordination ("Anthropic, DeepMind and Meta").
+4. The lexicon says, per trigger, which arms are the subject and which the object.
+   A pair that fills both is a relation, subject to the domain/range of the predicate,
+   negation (dropped) and hedging (kept, lower confidence, ``hedged``).
+5. Passes for constructions a trigger and two arms do not cover (funding rounds,
+   possessives, titles, lists ...) add their own records; every record says which
+   pass made it in its ``rule`` key.
+
+The lexicon and the rules' word lists (``data/rule_words.json``) are data, so adding a
+trigger or a word is a one-line change; the code only knows syntax. Confidence is
+``trigger weight x path factor x argument source factor x hedge factor`` (see
+:func:`ingest.relations.records.confidence`).
+
+The package, one step a module:
+
+- :mod:`.rules`: :func:`extract`, and the passes it runs, registered in order.
+- :mod:`.passes`: one module per construction (the trigger pass, groups, rounds,
+  possessives, roles, anaphora, lists).
+- :mod:`.lexicon`: the trigger lexicon (:class:`Trigger`, :class:`Lexicon`,
+  :func:`load_lexicon`) and the tests of a token against it.
+- :mod:`.words`: the rules' word lists, read from ``data/rule_words.json`` and checked.
+- :mod:`.arms`: the reduction of a dependency path to an arm (:func:`arm`).
+- :mod:`.clauses`: negation, hedging, the amount and the date of a trigger's clause.
+- :mod:`.names`: fallback names for proper nouns no gazetteer or NER found.
+- :mod:`.records`: a record's confidence, one kept per pair, predicate and sentence,
+  and the context the passes share.
+- :mod:`.signatures`: the entity types each predicate relates (:data:`SIGNATURES`).
+"""
+
+from ingest.relations.arms import arm
+from ingest.relations.clauses import hedged, negated
+from ingest.relations.lexicon import DEFAULT_TRIGGERS, Lexicon, Trigger, lexicon_nouns, load_lexicon
+from ingest.relations.rules import DOCUMENT_PASSES, SENTENCE_PASSES, TOKEN_PASSES, extract
+from ingest.relations.signatures import SIGNATURES
+from ingest.relations.words import DEFAULT_RULE_WORDS, WORDS, RuleWords, RuleWordsError, load_rule_words
+
+__all__ = [
+    "DEFAULT_RULE_WORDS", "DEFAULT_TRIGGERS", "DOCUMENT_PASSES", "SENTENCE_PASSES", "SIGNATURES",
+    "TOKEN_PASSES", "WORDS", "Lexicon", "RuleWords", "RuleWordsError", "Trigger", "arm", "extract", "hedged",
+    "lexicon_nouns", "load_lexicon", "load_rule_words", "negated",
+]

@@ -1,0 +1,317 @@
+"""Arms: the reduced dependency path from a trigger to an argument (see the package docstring)."""
+
+from __future__ import annotations
+
+from ingest.relations.words import WORDS
+
+
+# Dependency labels through which a noun trigger reaches the verb whose subject is the
+# noun's agent: "X announced a partnership" (dobj), "X is a rival" (attr), "X was named
+# chief executive" (oprd), "X entered into a deal" (pobj+prep).
+_SUPPORT_UP = {"^dobj", "^attr", "^oprd", "^xcomp", "^pobj", "^ccomp", "^acomp"}
+
+# Labels through which a verb trigger inherits the subject of a governing verb:
+# "agreed to acquire" (xcomp), "built and released" (conj).
+_CONTROL_UP = {"^xcomp", "^conj", "^advcl"}
+
+# Prepositions that frame a whole clause as part of an arrangement
+_FRAME_PREPS = {"^prep:under", "^prep:through", "^prep:via"}
+
+# Noun-phrase-internal links that keep the path inside one argument ("Anthropic, DeepMind
+# and Meta"): dropped when walking down to an argument.
+_COORD = {"conj", "cc", "punct"}
+
+
+def _path(t, h) -> tuple[list, list] | None:
+    """Return (tokens up from t to the common ancestor, tokens down to h), or None."""
+    anc_t = [t, *t.ancestors]
+    anc_h = [h, *h.ancestors]
+    pos_h = {tok.i: k for k, tok in enumerate(anc_h)}
+    for k, tok in enumerate(anc_t):
+        if tok.i in pos_h:
+            up = anc_t[:k]
+            down = list(reversed(anc_h[:pos_h[tok.i]]))
+            return up, down
+    return None
+
+
+def _down_label(tok) -> str | None:
+    dep = tok.dep_
+    if dep == "prep":
+        return "prep:" + tok.lower_
+    if dep in ("pobj", "pcomp"):
+        return None  # folded into the preposition above it
+    return dep
+
+
+def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
+    """Return the arm by which trigger ``t`` reaches argument token ``h``, and its length.
+
+    Args:
+        t: the trigger token.
+        h: the argument's root token (or a coreferent token).
+
+    Returns:
+        ``(label, steps)``, or None when the path is too long to trust.
+    """
+    if t.i == h.i:
+        return ("self", 0)  # "the ChatGPT maker": the description holds the role itself
+    p = _path(t, h)
+    if p is None:
+        return None
+    up, down = p
+    k = 0
+    while k + 2 < len(up):
+        if up[k].dep_ == "pobj" and up[k + 1].dep_ == "prep" and up[k + 1].lower_ == "of" \
+                and up[k + 2].lower_ in WORDS.partitives and up[k + 1].head.i == up[k + 2].i:
+            up = up[:k] + up[k + 2:]  # "one of Stability's closest rivals": the rivals' role
+            break
+        k += 1
+    if redirect and up and up[-1].dep_ in ("relcl", "appos", "acl") and all(d.dep_ in _COORD or d.dep_ in ("compound", "flat") for d in down):
+        # "Google, Meta and Anthropic, which is backed by Amazon" / "Nvidia and Salesforce
+        # Ventures, the investment arm of Salesforce": the parser hangs the clause on the
+        # list's head, but it describes the name right before it
+        anchor = up[-1].head
+        before = [c for c in anchor.conjuncts if anchor.i < c.i < up[-1].left_edge.i]
+        if before:
+            nearest = max(before, key=lambda c: c.i)
+            if not (h.i == nearest.i or (h.head.i == nearest.i and h.dep_ in ("compound", "flat"))) or not redirect:
+                return None
+            return arm(t, anchor, redirect=False)
+    is_noun = t.pos_ in ("NOUN", "PROPN")
+    if is_noun and up and up[0].dep_ == "conj" and up[0].head.pos_ in ("NOUN", "PROPN") and (
+            not _has_det(t) or up[0].head.dep_ in ("appos", "attr")):
+        # "co-founder and chief executive of X": coordinated role nouns share arguments;
+        # "professor at X and the project leader of Y": a separate phrase shares only its holder
+        if _has_det(t) and len(up) == 1:
+            return None
+        up = up[1:]
+    if is_noun and not up and len(down) > 1 and down[0].dep_ == "conj" and down[0].pos_ == "NOUN" \
+            and not _has_det(down[0]) and down[1].dep_ == "prep":
+        down = down[1:]
+    if len(down) > 1 and (down[-1].dep_ in ("compound", "nmod") or (down[-1].dep_ == "amod" and down[-1].pos_ == "PROPN")) \
+            and down[-2].pos_ == "NOUN" and down[-2].dep_ not in ("compound", "appos"):
+        # "use AWS Trainium chips": the name classifies the noun that fills the slot
+        down = down[:-1]
+    if not up and down and down[0].dep_ == "prep" and down[0].i > t.i and any(
+            x.dep_ == "case" and x.head.dep_ == "conj" for x in t.doc[t.i:down[0].i]):
+        return None  # "X's deal with A and Y's with B": the second phrase has its own, elided head
+    ups = ["^" + (("prep:" + u.lower_) if u.dep_ == "prep" else u.dep_) for u in up]
+    downs = []
+    skip_of = None
+    carry = None
+    for k, d in enumerate(down):
+        last = k == len(down) - 1
+        if skip_of and d.dep_ == "prep" and d.lower_ == "of":
+            carry, skip_of = skip_of, None
+            continue
+        skip_of = None
+        if carry and d.dep_ == "pobj":
+            downs.append(carry)  # "the rest of the company had been acquired": a nsubjpass
+            carry = None
+            continue
+        carry = None
+        if d.lower_ in WORDS.shares and not last and down[k + 1].dep_ == "prep" and down[k + 1].lower_ in ("of", "in") \
+                and d.dep_ in ("dobj", "nsubjpass", "attr"):
+            # "owns 14% of X", "bought a minority stake in X": a share, not the whole
+            if k + 2 == len(down) - 1 and down[-1].dep_ == "pobj":
+                downs.append("share_of")
+                break
+            return None
+        if d.dep_ in ("dobj", "npadvmod", "attr", "nsubjpass", "nsubj", "pobj") and not last and _is_amount(d):
+            # "invested $10 billion in OpenAI", "acquired the rest of Windsurf": the
+            # amount or part carries the preposition that names the argument
+            if d.lower_ not in ("billion", "million") and d.ent_type_ != "MONEY" and d.dep_ != "pobj":
+                skip_of = d.dep_
+            continue
+        if d.dep_ == "acl" and d.lemma_ in WORDS.naming and not last and down[k + 1].dep_ == "oprd":
+            # "a new division at Microsoft called Microsoft AI": the name is the noun
+            if k + 1 == len(down) - 1:
+                downs.append("named")
+                break
+            continue
+        if d.dep_ == "oprd" and k > 0 and down[k - 1].dep_ == "acl" and down[k - 1].lemma_ in WORDS.naming:
+            continue
+        if d.dep_ in ("nsubj", "nsubjpass", "agent", "pobj") and k == len(down) - 2 and d.lemma_ in WORDS.staff \
+                and down[-1].dep_ in ("compound", "poss", "nmod"):
+            if any(c.lower_ in ("former", "ex", "ex-", "onetime", "one-time") for c in d.children):
+                return None  # "former OpenAI employees": they no longer act for it
+            # "OpenAI engineers had been using Claude Code": the staff act for the company
+            downs.append(d.dep_ if d.dep_ != "pobj" else None)
+            downs = [x for x in downs if x]
+            break
+        if d.dep_ == "prep" and not last and (
+                d.lower_ in ("including", "like") or (d.lower_ == "as" and (
+                    any(c.lower_ == "such" for c in d.children) or t.doc[d.i - 1].lower_ == "such"))):
+            if k == 0 and not up and t.pos_ in ("NOUN", "PROPN") and t.tag_ in ("NNS", "NNPS"):
+                downs.append("appos")  # "rivals such as X": X is one of the role's holders
+            continue  # "from investors including A and B": the list names the argument
+        if d.dep_ in _COORD and k > 0:
+            if any(c.dep_ == "case" for c in d.children):
+                return None  # "with Inflection and Google's with ...": a gapped clause, not a conjunct
+            continue  # coordination inside the argument phrase
+        if d.dep_ == "appos" and k > 0:
+            if _ticker(d):
+                return None  # "Navistar (NYSE: NAV)": the exchange and symbol are not the company
+            continue  # "in OpenAI, the San Francisco lab": the lab is the same argument
+        lab = _down_label(d)
+        if lab is not None:
+            downs.append(lab)
+    # "agent" keeps its meaning (passive by-phrase); prep:by on a noun is its agent too
+    steps = len(ups) + len(downs)
+    label = _reduce(t, ups, downs, up)
+    if label is None or steps > 5:
+        return None
+    return label, steps
+
+
+def _ticker(tok) -> bool:
+    """Return True if ``tok`` sits in a parenthesized "(EXCHANGE: SYMBOL)" aside."""
+    doc = tok.doc
+    lo, hi = max(tok.sent.start, tok.i - 4), min(tok.sent.end, tok.i + 4)
+    window = [t.text for t in doc[lo:hi]]
+    return "(" in window[:tok.i - lo + 1] and ":" in window
+
+
+def _has_det(tok) -> bool:
+    return any(c.dep_ == "det" for c in tok.children)
+
+
+def _is_amount(tok) -> bool:
+    return tok.ent_type_ == "MONEY" or tok.like_num or tok.lower_ in WORDS.parts
+
+
+def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
+    """Fold a raw path into an arm label (see module docstring)."""
+    if not ups:
+        if not downs:
+            return None
+        if len(downs) == 1:
+            return downs[0]
+        if downs[-1] == "named":
+            return "named" if len(downs) == 1 else None
+        if downs[0].startswith("prep:") and len(downs) == 1:
+            return downs[0]
+        if len(downs) == 2 and downs[0].startswith("prep:") and downs[1] == "poss":
+            return downs[0] + ">poss"
+        return ">".join(downs)
+    is_verb = t.pos_ in ("VERB", "AUX")
+    # h governs t: relative clause, participle, apposition, compound
+    if not downs and len(ups) > 1 and ups[0] in ("^amod", "^acl", "^relcl") and all(u in ("^compound", "^appos") for u in ups[1:]):
+        ups = ups[:1]  # "the Microsoft-backed startup OpenAI": the common noun names no one else
+    if is_verb and not downs and ups[-1] == "^relcl" and len(ups) > 1 and all(u in _CONTROL_UP for u in ups[:-1]) \
+            and not _has_subject(t) and any(c.lower_ in WORDS.wh and c.dep_ == "nsubj" for c in up_tokens[-1].children):
+        return "nsubj"  # "Ryan Blue, who created Iceberg while working at Netflix"
+    if not downs and len(ups) == 2 and ups[0] in ("^attr", "^oprd") and ups[1] == "^relcl" \
+            and t.pos_ in ("NOUN", "PROPN") \
+            and any(c.lower_ in WORDS.wh and c.dep_ == "nsubj" for c in up_tokens[1].children):
+        return "sup_subj:" + up_tokens[1].lemma_  # "Microsoft, which was CoreWeave's largest customer"
+    if not downs:
+        if len(ups) == 1:
+            u = ups[0]
+            if u == "^relcl" and is_verb:
+                for c in t.children:
+                    if c.lower_ in WORDS.wh and c.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                        return c.dep_
+                    if c.lower_ in ("where", "when", "why", "how") and c.dep_ == "advmod":
+                        # "Google, where he had run search": the place, not the object
+                        return "prep:at" if c.lower_ == "where" else None
+                has_subj = any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+                return "dobj" if has_subj else "nsubj"
+            if u in ("^acl", "^amod") and is_verb:
+                return "nsubjpass" if t.tag_ == "VBN" else ("nsubj" if t.tag_ == "VBG" else None)
+            return u
+        return None
+    if is_verb:
+        if ups[0] == "^acl" and t.tag_ == "VBG" and downs == ["nsubj"] and len(ups) > 1 and all(
+                u in _SUPPORT_UP or u in ("^prep:among", "^prep:as") for u in ups[1:]) \
+                and up_tokens[0].head.tag_ in ("NNS", "NNPS"):
+            return "nsubj"  # "X and Y are among the companies competing with Z"
+        if t.tag_ == "VBG" and downs == ["nsubj"] and not _has_subject(t) and len(ups) >= 2 \
+                and ups[0] == "^pcomp" and ups[1].startswith("^prep:") \
+                and all(u.startswith("^prep:") or u in ("^advmod", "^advcl") for u in ups[1:]):
+            return "nsubj"  # "Prior to joining X, Y was ...": the clause's subject did the joining
+        if ups == ["^advcl"] and downs == ["nsubj"] and t.tag_ == "VBN" and not _has_subject(t):
+            return "nsubjpass"  # "Founded in 2015 by X, OpenAI ...": the main subject underwent it
+        k = 0
+        infinitival = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+        while k < len(ups) and (ups[k] in _CONTROL_UP or (infinitival and (
+                ups[k] == "^acl" or ups[k] in _SUPPORT_UP or ups[k].startswith("^prep:")))):
+            k += 1
+        if infinitival and ups == ["^acl"] and downs == ["poss"]:
+            return "nsubj"  # "X's plan to acquire Y"
+        if k == len(ups) and k > 0 and downs == ["nsubj"] and not _has_subject(t):
+            # "agreed to be bought by IBM": a passive infinitive passes on its patient
+            return "nsubjpass" if any(c.dep_ == "auxpass" for c in t.children) else "nsubj"
+        if k == len(ups) and k > 0 and downs == ["nsubjpass"] and not _has_subject(t):
+            if up_tokens[-1].head.lemma_ in WORDS.raising and not any(c.dep_ == "auxpass" for c in t.children):
+                return "nsubj"  # "X is expected to join Y": X does the joining
+            return "nsubjpass" if up_tokens[-1].tag_ == "VBN" else None
+        return None
+    # noun trigger reached from a support verb's subject
+    if downs in (["nsubj"], ["nsubjpass"]) and all(
+            u in _SUPPORT_UP or u.startswith("^prep:") or (u == "^conj" and not _has_subject(tok))
+            for u, tok in zip(ups, up_tokens)):
+        verb = up_tokens[-1].head
+        if len(ups) >= 2 and (ups[-1] in _FRAME_PREPS or (
+                ups[-1] == "^prep:as" and not any(c.dep_ == "dobj" for c in verb.children))):
+            # "Under the partnership with Y, X will ...", "X returned as chief executive"
+            return "sup_subj:*"
+        return "sup_subj:" + verb.lemma_
+    # "took a stake in X": the parser often hangs the noun's preposition on the verb
+    if (ups in (["^dobj"], ["^attr"], ["^oprd"], ["^acomp"]) or (len(ups) == 2 and ups[0] == "^pobj" and ups[1].startswith("^prep:"))) \
+            and len(downs) == 1 and downs[0].startswith("prep:") and downs[0] != "prep:as" \
+            and "^" + downs[0] != ups[-1]:
+        # also "served as chief officer at X", "is a professor at X"
+        return downs[0]
+    # "The round was led by X": the passive of "X led the round"
+    if ups == ["^nsubjpass"] and downs == ["agent"]:
+        return "acl>agent"
+    # "counts OpenAI and Meta among its customers"
+    if ups == ["^pobj", "^prep:among"] and downs == ["dobj"]:
+        return "incl_obj"
+    # "puts Salesforce in direct competition with Microsoft"
+    if ups == ["^pobj", "^prep:in"] and downs == ["dobj"] and up_tokens[-1].head.lemma_ in ("put", "place", "bring", "pit"):
+        return "oprd_obj"
+    # "with Nvidia and Salesforce among the other backers": the phrase's head holds the role
+    if ups == ["^pobj", "^prep:among"] and not downs:
+        return "appos"
+    # "Perplexity's investors include Jeff Bezos": the role noun is the subject of "include"
+    if ups == ["^nsubj"] and downs == ["dobj"] and up_tokens[-1].head.lemma_ in ("include", "be"):
+        return "incl_obj"
+    # "counts Nvidia as an investor", "named Jane Doe as its chief executive"
+    if len(ups) == 2 and ups[0] == "^pobj" and ups[1] == "^prep:as" and downs == ["dobj"]:
+        return "oprd_obj"
+    # "Anthropic named AWS its cloud provider": the naming verb's object holds the role
+    if ups == ["^oprd"] and downs == ["dobj"]:
+        return "oprd_obj"
+    return None
+
+
+def _coagent(tok, h) -> bool:
+    """Return True if ``h`` is named in an "alongside X" / "along with X" phrase of verb ``tok``."""
+    cur = h
+    while cur.dep_ in ("conj", "compound", "appos", "flat") and cur.head.i != cur.i:
+        cur = cur.head
+    if cur.dep_ != "pobj":
+        return False
+    prep = cur.head
+    if prep.lower_ == "alongside" and prep.head.i == tok.i:
+        return True
+    return prep.lower_ == "with" and prep.head.lower_ in ("along", "together") and prep.head.head.i == tok.i
+
+
+def coagents(tok, sent_args, arms: dict) -> None:
+    """Let the partners in "X invested alongside Y and Z" fill X's slot of the verb."""
+    if tok.pos_ not in ("VERB", "AUX"):
+        return
+    subj = next((a for a in arms.values() if a[0] in ("nsubj", "agent")), None)
+    if subj is None:
+        return
+    for h, _, _ in sent_args:
+        if _coagent(tok, h):
+            arms[h.i] = (subj[0], subj[1] + 1)
+
+
+def _has_subject(t) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in t.children)
