@@ -125,3 +125,94 @@ def eval(  # noqa: A001 - the command is called "eval"
         typer.echo(_json.dumps(report.to_dict(), indent=1))
     else:
         typer.echo(report.format(by_confidence=by_confidence))
+
+
+def _gold_spec(spec: str):
+    """Split "DIR" or "DIR:odd" / "DIR:even" into files, or exit 2 with one line."""
+    from pathlib import Path
+
+    from ingest.eval import _gold_files
+
+    d, _, subset = spec.partition(":")
+    if not Path(d).is_dir():
+        typer.echo(f"aikg: error: {d}: no such directory", err=True)
+        raise typer.Exit(2)
+    try:
+        files = _gold_files(d, subset or None)
+    except ValueError:
+        typer.echo(f"aikg: error: {spec}: a subset must be :odd or :even", err=True)
+        raise typer.Exit(2) from None
+    if not files:
+        typer.echo(f"aikg: error: {spec}: no gold files (*.json) in it", err=True)
+        raise typer.Exit(2)
+    return files
+
+
+def train(
+    corpus: Annotated[list[str] | None, typer.Option(
+        "--corpus", help="Training passages: JSON Lines files or directories (repeatable).")] = None,
+    calibration: Annotated[list[str] | None, typer.Option(
+        "--calibration", metavar="DIR[:odd|:even]",
+        help="Gold sets to calibrate on and pick the threshold with (repeatable); never trained on.")] = None,
+    heldout: Annotated[list[str] | None, typer.Option(
+        "--heldout", metavar="DIR[:odd|:even]",
+        help="Gold sets to score the new model on for its card (repeatable); never trained or tuned on.")] = None,
+    knowledgenet: Annotated[str | None, typer.Option(
+        "--knowledgenet", envvar="AIKG_KNOWLEDGENET",
+        help="KnowledgeNet JSON Lines: folds 1-2 join the training data (fold 3 stays for testing).")] = None,
+    out: Annotated[str | None, typer.Option(
+        "--out", help="Where to write the model (default: the packaged model directory).")] = None,
+    c: Annotated[float, typer.Option("--c", help="Inverse regularization strength.", min=1e-6)] = 1.0,
+    seed: Annotated[int, typer.Option("--seed", help="Solver seed.")] = 0,
+) -> None:
+    """Rebuild the relation model from the training corpus, deterministically, with its model card.
+
+    Defaults fit a checkout of the repository: training/corpus, calibration on tests/gold and the
+    odd halves of tests/gold_blind and tests/gold_long, held-out scores on tests/gold_blind26 and
+    tests/gold_long26. Exits 2 on bad input, 1 when the spaCy model is missing.
+    """
+    import logging
+    from pathlib import Path
+
+    from kg.errors import ModelMissingError
+
+    try:
+        from ingest.learn.train import corpus_files, train as run_train
+    except ImportError as exc:  # scikit-learn is a training-only dependency
+        typer.echo(f"aikg: error: training needs the train extra ({exc.name} is missing): "
+                   f"pip install 'aikg[train]'", err=True)
+        raise typer.Exit(1) from None
+    corpus = corpus or ["training/corpus"]
+    for p in corpus:
+        if not Path(p).exists():
+            typer.echo(f"aikg: error: {p}: no such file or directory (run from a checkout, or pass --corpus)",
+                       err=True)
+            raise typer.Exit(2)
+    if not corpus_files(corpus):
+        typer.echo(f"aikg: error: {', '.join(corpus)}: no training passages (*.jsonl) in it", err=True)
+        raise typer.Exit(2)
+    if knowledgenet and not Path(knowledgenet).is_file():
+        typer.echo(f"aikg: error: {knowledgenet}: no such file (--knowledgenet / AIKG_KNOWLEDGENET)", err=True)
+        raise typer.Exit(2)
+    cal_files = [f for spec in (calibration or ["tests/gold", "tests/gold_blind:odd", "tests/gold_long:odd"])
+                 for f in _gold_spec(spec)]
+    held = heldout if heldout is not None else [d for d in ("tests/gold_blind26", "tests/gold_long26")
+                                                 if Path(d).is_dir()]
+    for spec in held:
+        _gold_spec(spec)
+    logging.getLogger("ingest").setLevel(logging.ERROR)
+    try:
+        run_train(corpus, cal_files, out or _default_model_dir(), knowledgenet=knowledgenet, heldout=held,
+                  c=c, seed=seed, progress=lambda line: typer.echo(line, err=True))
+    except ModelMissingError as exc:
+        typer.echo(f"aikg: error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except (ValueError, KeyError) as exc:
+        typer.echo(f"aikg: error: a training file is malformed: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _default_model_dir() -> str:
+    from ingest.learn.model import DEFAULT_DIR
+
+    return str(DEFAULT_DIR)

@@ -333,9 +333,11 @@ def _register_optional() -> None:
     if find_spec("ingest.commands"):
         from ingest.commands import eval as eval_cmd
         from ingest.commands import extract
+        from ingest.commands import train
 
         app.command("extract", help="Print the relations found in articles as JSON Lines (touches no store).")(extract)
         app.command("eval", help="Score extraction against a gold directory: entity and relation P/R/F1.")(eval_cmd)
+        app.command("train", help="Rebuild the relation model from the training corpus, with its model card.")(train)
     if find_spec("api.commands"):
         from api.commands import serve
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.relations import _FALLBACK_PREDICATES, SIGNATURES
+from ingest.relations.names import FALLBACK_PREDICATES
+from ingest.relations.signatures import SIGNATURES
 from kg.model import PREDICATES
 
 
@@ -47,7 +48,7 @@ class Candidate:
 def _fits(type_a: str, type_b: str, fallback: bool) -> tuple[str, ...]:
     return tuple(p for p in PREDICATES
                  if type_a in SIGNATURES[p][0] and type_b in SIGNATURES[p][1]
-                 and (not fallback or p in _FALLBACK_PREDICATES))
+                 and (not fallback or p in FALLBACK_PREDICATES))
 
 
 def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dict[int, list[tuple[int, int, str]]]:

@@ -15,8 +15,10 @@ from __future__ import annotations
 from ingest.learn.candidates import candidates
 from ingest.learn.features import Featurizer, dep_path
 from ingest.learn.model import RelationModel
-from ingest.relations import _amount_and_date
-from kg.model import SYMMETRIC_PREDICATES
+from ingest.relations.clauses import amount_and_date
+from kg.model import PREDICATES, SYMMETRIC_PREDICATES
+
+PRED_INDEX = {p: k for k, p in enumerate(PREDICATES)}
 
 
 def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[dict],
@@ -46,9 +48,10 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
     for r in rule_hits:
         by_rule[(mentions[r["s"]]["name"], r["p"], mentions[r["o"]]["name"], r["ss"])] = r
     best: dict[tuple, dict] = {}
-    for c, f in zip(cands, feats):
-        probs = model.probabilities(f, c.predicates)
-        for p, prob in probs.items():
+    table = model.batch_probabilities(feats)
+    for c, f, row in zip(cands, feats, table):
+        for p in c.predicates:
+            prob = float(row[PRED_INDEX[p]])
             if prob < tau:
                 continue
             na, nb = mentions[c.a]["name"], mentions[c.b]["name"]
@@ -65,7 +68,7 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
                 path = dep_path(doc, c.ha, c.hb)
                 top = path[1] if path is not None else doc[c.ha]
                 hedge = "hedged" in f or any(x.startswith(f"armfit={p}|hedge") for x in f)
-                amount, date = _amount_and_date(top, sent)
+                amount, date = amount_and_date(top, sent)
                 name = "model"
             best[key] = {"s": c.a, "o": c.b, "p": p, "c": round(prob, 3), "h": hedge, "ss": ss, "se": se,
                          "amount": amount, "date": date, "rule": name}

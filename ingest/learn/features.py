@@ -17,7 +17,9 @@ the model hashes them (:mod:`ingest.learn.model`). The groups:
 
 from __future__ import annotations
 
-from ingest.relations import Lexicon, _coarse_pos, arm, hedged, negated
+from ingest.relations.arms import arm
+from ingest.relations.clauses import hedged, negated
+from ingest.relations.lexicon import Lexicon, coarse_pos
 from ingest.learn.candidates import Candidate
 
 _FORMER = {"former", "ex", "ex-", "onetime", "one-time", "erstwhile", "previously", "formerly", "until", "left",
@@ -79,6 +81,7 @@ class Featurizer:
             rules.setdefault(key, []).append(r)
         sent_triggers: dict[int, list] = {}
         trig_state: dict[int, tuple[bool, bool]] = {}
+        arms: dict[tuple[int, int], tuple | None] = {}
         mention_at: dict[int, int] = {}
         for idx, m in enumerate(mentions):
             if not m.get("virtual"):
@@ -89,15 +92,15 @@ class Featurizer:
             if c.sent_start not in sent_triggers:
                 trigs = []
                 for tok in doc[c.sent_start:c.sent_end]:
-                    found = self.lexicon.by_lemma.get((tok.lemma_.lower(), _coarse_pos(tok)))
+                    found = self.lexicon.by_lemma.get((tok.lemma_.lower(), coarse_pos(tok)))
                     if found:
                         trigs.append((tok, found))
                 sent_triggers[c.sent_start] = trigs
             out.append(self._features(doc, mentions, c, rules, sent_triggers[c.sent_start], trig_state,
-                                      mention_at))
+                                      mention_at, arms))
         return out
 
-    def _features(self, doc, mentions, c: Candidate, rules, trigs, trig_state, mention_at) -> list[str]:
+    def _features(self, doc, mentions, c: Candidate, rules, trigs, trig_state, mention_at, arms) -> list[str]:
         ma, mb = mentions[c.a], mentions[c.b]
         ta, tb = doc[c.ha], doc[c.hb]
         f = [f"T={ma['type']}|{mb['type']}", f"src={c.src_a}|{c.src_b}",
@@ -181,10 +184,14 @@ class Featurizer:
             if tb.dep_ == "compound" and tb.head.i == ta.i:
                 f.append("compBA")
         for tok, found in trigs:
-            aa = arm(tok, ta)
+            aa = arms.get((tok.i, ta.i), False)
+            if aa is False:
+                aa = arms[(tok.i, ta.i)] = arm(tok, ta)
             if aa is None:
                 continue
-            ab = arm(tok, tb)
+            ab = arms.get((tok.i, tb.i), False)
+            if ab is False:
+                ab = arms[(tok.i, tb.i)] = arm(tok, tb)
             if ab is None:
                 continue
             lemma = tok.lemma_.lower()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ FORMAT_VERSION = 1
 # must not be used silently.
 FEATURE_VERSION = 1
 DEFAULT_BITS = 18
+MODEL_ENV = "AIKG_RELATION_MODEL"
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "relation_model"
 _PRED_INDEX = {p: k for k, p in enumerate(PREDICATES)}
 
@@ -78,8 +80,8 @@ class RelationModel:
         """Return the uncalibrated score (log-odds) of each predicate for one feature list."""
         idx = hash_features(features, self.bits)
         rows = [_PRED_INDEX[p] for p in predicates]
-        w = self.weights[rows]
-        s = w[:, idx].sum(axis=1) + w[:, -1]
+        idx.append(self.weights.shape[1] - 1)  # the intercept
+        s = self.weights[np.ix_(rows, idx)].sum(axis=1)
         return {p: float(v) for p, v in zip(predicates, s)}
 
     def probabilities(self, features: list[str], predicates: tuple[str, ...]) -> dict[str, float]:
@@ -89,6 +91,22 @@ class RelationModel:
             return {}
         probs = self.calibration(np.array(list(raw.values())))
         return {p: float(v) for p, v in zip(raw, probs)}
+
+    def batch_probabilities(self, feature_lists: list[list[str]]) -> np.ndarray:
+        """Return calibrated probabilities ``(len(feature_lists), len(PREDICATES))`` in one pass.
+
+        Every predicate is scored; callers keep those whose signature the pair fits.
+        """
+        if not feature_lists:
+            return np.zeros((0, len(PREDICATES)))
+        intercept = self.weights.shape[1] - 1
+        idx, starts = [], []
+        for f in feature_lists:
+            starts.append(len(idx))
+            idx.append(intercept)  # never an empty slice, so reduceat sums each list exactly
+            idx.extend(hash_features(f, self.bits))
+        raw = np.add.reduceat(self.weights[:, idx], starts, axis=1)
+        return self.calibration(raw.T)
 
     def save(self, directory: str | Path, meta: dict | None = None) -> None:
         """Write ``weights.npy`` and ``model.json`` into ``directory`` (created if needed)."""
@@ -107,7 +125,8 @@ def load_model(directory: str | Path | None = None) -> RelationModel:
     """Load a relation model artifact.
 
     Args:
-        directory: the artifact directory; defaults to the one shipped in the package.
+        directory: the artifact directory; defaults to ``$AIKG_RELATION_MODEL``, else the
+            one shipped in the package.
 
     Returns:
         The model.
@@ -116,7 +135,7 @@ def load_model(directory: str | Path | None = None) -> RelationModel:
         ModelMissingError: the artifact is missing, unreadable, or was made for other
             features or predicates; the message names ``aikg train``.
     """
-    d = Path(directory) if directory else DEFAULT_DIR
+    d = Path(directory or os.environ.get(MODEL_ENV) or DEFAULT_DIR)
     hint = "rebuild it with `aikg train` (see training/README.md)"
     try:
         meta = json.loads((d / "model.json").read_text(encoding="utf-8"))

@@ -29,3 +29,26 @@ def triples(extractor):
                 if include_hedged or not r.hedged}
 
     return run
+
+
+@pytest.fixture(scope="session")
+def rules_nlp():
+    """The pipeline with the hand-written rules alone (no trained model): the rules' own tests."""
+    from ingest.pipeline import RULES_ONLY, build_nlp
+
+    return build_nlp(relation_model=RULES_ONLY)
+
+
+@pytest.fixture(scope="session")
+def rules_triples(rules_nlp):
+    """Like ``triples``, with the rules alone."""
+    from ingest.pipeline import Extractor
+
+    extractor = Extractor(rules_nlp)
+
+    def run(text: str, *, include_hedged: bool = False) -> set[tuple[str, str, str]]:
+        ex = extractor.extract(Article(text=text))
+        return {(r.subject.name, r.predicate, r.object.name) for r in ex.relations
+                if include_hedged or not r.hedged}
+
+    return run

@@ -1,7 +1,10 @@
 """Sentence -> relations tables, one per construction journalists use.
 
 The sentences are our own; names come from the gazetteer. A relation table lists what
-must be found; ``absent`` lists what must not be.
+must be found; ``absent`` lists what must not be. Each table runs twice: through the
+hand-written rules alone (they are the classifier's features and must keep working),
+and through the full extractor, rules plus trained model (what users get). Cases the
+model still gets wrong are strict xfails, listed in ``MODEL_MISSES``.
 """
 
 import pytest
@@ -208,7 +211,25 @@ FOUND = [
 ]
 
 
+# Cases the full extractor (rules + trained model) gets wrong, by sentence start, and why.
+MODEL_MISSES: dict[str, str] = {}
+
+
+def _model_cases(table):
+    out = []
+    for text, triple in table:
+        why = MODEL_MISSES.get(text[:40])
+        marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
+        out.append(pytest.param(text, triple, marks=marks, id=f"{triple[1]}:{text[:40]}"))
+    return out
+
+
 @pytest.mark.parametrize("text,triple", FOUND, ids=[f"{t[1]}:{t[0][:40]}" for t in FOUND])
+def test_rules_find(rules_triples, text, triple):
+    assert _has(rules_triples(text), *triple), rules_triples(text)
+
+
+@pytest.mark.parametrize("text,triple", _model_cases(FOUND))
 def test_relation_found(triples, text, triple):
     assert _has(triples(text), *triple), triples(text)
 
@@ -289,6 +310,11 @@ ABSENT = [
 
 
 @pytest.mark.parametrize("text,triple", ABSENT, ids=[f"not-{t[1]}:{t[0][:40]}" for t in ABSENT])
+def test_rules_reject(rules_triples, text, triple):
+    assert not _has(rules_triples(text), *triple)
+
+
+@pytest.mark.parametrize("text,triple", _model_cases(ABSENT))
 def test_relation_absent(triples, text, triple):
     assert not _has(triples(text), *triple)
 
@@ -358,8 +384,8 @@ RULES = [
 
 
 @pytest.mark.parametrize("text,triple,rule", RULES, ids=[r[2] for r in RULES])
-def test_relation_names_its_rule(nlp, text, triple, rule):
-    doc = nlp(text)
+def test_relation_names_its_rule(rules_nlp, text, triple, rule):
+    doc = rules_nlp(text)
     mentions = doc._.aikg_mentions
     found = {}
     for r in doc._.aikg_relations:
@@ -370,10 +396,10 @@ def test_relation_names_its_rule(nlp, text, triple, rule):
     assert found.get(triple) == rule
 
 
-def test_every_record_has_a_rule_of_a_registered_pass(nlp):
+def test_every_record_has_a_rule_of_a_registered_pass(rules_nlp):
     from ingest.relations import DOCUMENT_PASSES, SENTENCE_PASSES, TOKEN_PASSES
 
     names = {n for n, _ in (*TOKEN_PASSES, *SENTENCE_PASSES, *DOCUMENT_PASSES)}
-    rules = [r["rule"] for text, _, _ in RULES for r in nlp(text)._.aikg_relations]
+    rules = [r["rule"] for text, _, _ in RULES for r in rules_nlp(text)._.aikg_relations]
     assert rules and all(r.split(":")[0] in names for r in rules)
     assert {r.split(":")[0] for r in rules} == names
