@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.aikg-installed
 
-.PHONY: setup demo test browser bench clean
+.PHONY: setup demo test browser bench model clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,12 @@ demo: setup
 
 test: setup browser
 	$(BIN)/python -m pytest
+
+# Rebuild the relation model (ingest/data/relation_model) from training/corpus, with
+# KnowledgeNet folds 1-2 when the benchmark file is beside the checkout.
+KNOWLEDGENET ?= ../shared/benchmarks/knowledgenet/knowledgenet-folds1-3.jsonl
+model: setup
+	$(BIN)/aikg train $(if $(wildcard $(KNOWLEDGENET)),--knowledgenet $(KNOWLEDGENET))
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py

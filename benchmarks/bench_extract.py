@@ -1,11 +1,13 @@
 """Extraction throughput against raw spaCy on the same texts, in the same process.
 
-Usage: python benchmarks/bench_extract.py [--words 50000] [--out benchmarks/results/extract.json]
+Usage: python benchmarks/bench_extract.py [--words 50000] [--stream 10000] [--out benchmarks/results/extract.json]
 
 The corpus is the sample articles (examples/articles) or, failing that, the gold
 passages, repeated to about ``--words`` words. Reported: words per second of the bare
 model (``spacy.load(...).pipe``), of the full extraction pipeline on one process and on
-two, and the ratio of each to the bare model. Not part of the test pass/fail.
+two, and the ratio of each to the bare model. With ``--stream N``, the resident memory of
+the process while it extracts a stream of N articles (the gold passages, cycled), read
+every N/10 articles: it must stay flat. Not part of the test pass/fail.
 """
 
 from __future__ import annotations
@@ -40,6 +42,29 @@ def _corpus(words: int) -> list[str]:
     return out
 
 
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def _memory_stream(extractor, n: int) -> dict:
+    """Extract a stream of ``n`` articles; return resident MB after every tenth of it."""
+    import itertools
+
+    from kg.model import Article
+
+    texts = [json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted((ROOT / "tests" / "gold").glob("*.json"))]
+    stream = (Article(text=t, url=f"https://bench.example/{k}") for k, t in
+              zip(range(n), itertools.cycle(texts)))
+    marks, step = {}, max(1, n // 10)
+    for k, _ in enumerate(extractor.extract_many(stream), start=1):
+        if k % step == 0:
+            marks[str(k)] = _rss_mb()
+    return marks
+
+
 def _timed(fn, repeat: int = 2) -> float:
     """Return the best of ``repeat`` wall-clock timings (the machine is shared)."""
     best = float("inf")
@@ -55,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--words", type=int, default=50_000)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--repeat", type=int, default=2, help="timings per run; the best counts")
+    ap.add_argument("--stream", type=int, default=0, help="also measure memory over a stream of N articles")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "extract.json"))
     args = ap.parse_args(argv)
 
@@ -107,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         },
         "runs": rows,
     }
+    if args.stream:
+        report["memory_stream"] = _memory_stream(extractor, args.stream)
+        print("resident MB while streaming:", report["memory_stream"])
     print(f"{n_words} words in {len(texts)} documents, {n_rel} relations")
     print(f"{'run':22} {'seconds':>8} {'words/s':>9} {'vs bare 1p':>10}")
     for r in rows:

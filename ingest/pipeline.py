@@ -114,7 +114,11 @@ class _RelationsComponent:
             self.featurizer = _learn_features.Featurizer(self.lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions, coref = doc._.aikg_mentions or [], doc._.aikg_coref or []
+        if doc._.aikg_mentions is None:
+            doc._.aikg_mentions = []
+        # the very list the doc keeps: the rules append fallback names to it, and the
+        # records they return point into it
+        mentions, coref = doc._.aikg_mentions, doc._.aikg_coref or []
         rules = _relations.extract(doc, mentions, coref, self.lexicon)
         if self.model is not None:
             rules = _learn_decide.decide(doc, mentions, coref, rules, self.featurizer, self.model)
