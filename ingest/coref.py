@@ -13,12 +13,15 @@ Two further sources of links:
   of the owner's ``units`` in the gazetteer ("ai" -> "Microsoft AI") is that unit. A
   mention of the unit is added if the text did not name it, so the relation rules see
   both the unit and its owner ("Microsoft's AI division" -> subsidiaryOf).
-- **The topic.** When "the company", "the startup", "the firm" or "its" finds no
-  compatible name in the sentences just before it, it stands for the story's topic:
-  the organization named most often so far (counting resolved links), the first named
-  on a tie. A topic named only once qualifies only if no other organization has been
-  named; a topic that is another argument of the description's own clause is never
-  taken (and no runner-up is tried instead).
+- **The topic.** The story's topic is the organization named most often so far
+  (counting resolved links), the first named on a tie; one named only once qualifies
+  only if no other organization has been named. It is taken (1) when "the company",
+  "the startup", "the firm" or "its" finds no compatible name in the sentences just
+  before it, and (2) when the nearest compatible name is another argument of the
+  description's own clause ("Amazon's stake in the startup"), for any organization
+  description. A topic the clause holds is never taken: in case (2) the search goes
+  on to the next name back, in case (1) nothing is linked. A pronoun whose clause
+  holds the nearest name is not linked at all ("it had an investment from Meta").
 
 Each link says how it was made: ``[token, mention, kind]`` with kind one of
 :data:`LINK_KINDS`.
@@ -305,7 +308,12 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list], sent_o
     # names a description (or a non-possessive pronoun) cannot be: the other arguments
     # of its own clause ("Amazon's stake in the startup": never Amazon)
     excluded = set() if possessive else set(own_subject)
-    if not (is_pronoun and possessive):
+    in_appos = bool(appos_host) and not is_pronoun
+    if in_appos:
+        # "Microsoft, the startup's biggest backer": an apposition is a clause of its
+        # own, about its host; a name before it in the sentence is a fit
+        excluded |= {mentions[i]["name"] for i in appos_host}
+    elif not (is_pronoun and possessive):
         sent = doc[tok.i].sent
         here = [(_mention_root(doc, m).i, idx) for idx, m in enumerate(mentions)
                 if not m.get("virtual") and sent.start <= m["s"] < sent.end]
@@ -328,6 +336,7 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list], sent_o
                     return idx, kind
     topic = is_pronoun or tok.dep_ in _SUBJ_DEPS or (
         tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in _SUBJ_DEPS)
+    blocked = tried_topic = False
     for back in range(0, _MAX_SENT_BACK + 1):
         sj = si - back
         if sj < 0:
@@ -344,19 +353,35 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list], sent_o
             if back == 0 and role.dep_ in ("dobj", "dative") and role.head.i == verb.i:
                 continue  # "X counts Y and Z among its customers": its is not the object
             if m["name"] in excluded:
-                continue  # "Google owns a stake in the startup": never Google itself
+                # "Google owns a stake in the startup": never Google itself. When the
+                # clause holds the nearest name, a description names the story's topic
+                # (unless the clause holds that too: then the next name back); a
+                # pronoun ("it had an investment from Meta") names something else or
+                # nothing, not a name further back
+                blocked = blocked or m["name"] not in own_subject
+                continue
             if possessive and idx in appos_host:
                 continue  # "Microsoft, its main backer": its is not Microsoft
             if back == 0 and not possessive and head.dep_ in _SUBJ_DEPS and head.head.i in (verb.i, subj_verb.i):
                 # a non-possessive pronoun or a description is not the subject of its own verb
                 continue
-            if back == 0 and not is_pronoun and (head.head.i == verb.i or head.dep_ not in _SUBJ_DEPS):
+            if back == 0 and not is_pronoun and not in_appos and (head.head.i == verb.i or head.dep_ not in _SUBJ_DEPS):
                 # a description rarely points inside its own sentence, except to the
                 # subject of another clause ("X said the company would ...")
                 continue
             cands.append((idx, head))
+        if blocked and not cands:
+            if is_pronoun:
+                return None
+            if "Organization" in types and not tried_topic:
+                tried_topic = True
+                found = _topic(mentions, positions, excluded)
+                if found is not None:
+                    return found, "topic"
         if not cands:
             continue
+        if back == 0 and in_appos:
+            return cands[-1][0], kind  # "to OpenAI, ..., and to Microsoft, the startup's backer"
         subjects = [c for c in cands if c[1].dep_ in _SUBJ_DEPS]
         own = [c for c in subjects if c[1].head.i == verb.i]
         if back == 0 and possessive and own:
@@ -383,7 +408,7 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list], sent_o
             return max(cands, key=lambda c: (c[0] in subj_ids, counts.get(mentions[c[0]]["name"], 0)))[0], kind
         pick = (subjects[0] if subjects else cands[-1]) if topic else cands[-1]
         return pick[0], kind
-    if tok.lower_ in _TOPIC_WORDS and "Organization" in types:
+    if "Organization" in types and tok.lower_ in _TOPIC_WORDS and not tried_topic:
         topic = _topic(mentions, positions, excluded | {mentions[i]["name"] for i in appos_host})
         if topic is not None:
             return topic, "topic"

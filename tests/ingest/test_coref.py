@@ -78,10 +78,24 @@ def test_they_is_never_resolved(links):
 
 
 def test_description_skips_a_name_its_own_clause_holds(links, triples, rules_triples):
-    text = "Anthropic trains large models. Amazon led the round. Amazon's stake in the startup is large."
-    assert _target(links(text), "startup") == [("Anthropic", "description")]
+    # the nearest name (Amazon) is another argument of the clause: the topic instead
+    text = ("Anthropic trains large models. Anthropic sells them to banks. Amazon led the round. "
+            "Amazon's stake in the startup is large.")
+    assert _target(links(text), "startup") == [("Anthropic", "topic")]
     for run in (rules_triples, triples):
         assert ("Amazon", "investsIn", "Anthropic") in run(text)
+
+
+def test_next_name_back_when_the_clause_holds_the_nearest_name_and_the_topic(links):
+    # Amazon is the topic too; the name before it is the startup
+    text = "Anthropic trains large models. Amazon led the round. Amazon's stake in the startup is large."
+    assert _target(links(text), "startup") == [("Anthropic", "description")]
+
+
+def test_pronoun_whose_clause_holds_the_nearest_name_is_not_linked_further_back(links):
+    # "it" is not Nvidia (its own clause names Nvidia), and no guess further back
+    text = "Cohere hired engineers. Nvidia bought chips. The lab said it had an investment from Nvidia."
+    assert _target(links(text), "it") == []
 
 
 def test_object_of_a_coordinated_clause_is_still_a_fit(links):
@@ -140,3 +154,9 @@ def test_unit_of_a_listed_name_is_not_the_list_head(links, triples):
     text = "Nvidia and Salesforce Ventures, the investment arm of Salesforce, joined the round."
     assert _target(links(text), "arm") == [("Salesforce Ventures", "unit")]
     assert ("Nvidia", "subsidiaryOf", "Salesforce") not in triples(text)
+
+
+def test_description_in_an_apposition_names_the_name_before_it(links):
+    # the apposition is about Microsoft; "the startup" is the name just before, not the subject
+    text = "Google competes with Cohere and with Microsoft, the startup's largest customer."
+    assert _target(links(text), "startup") == [("Cohere", "description")]
