@@ -121,13 +121,18 @@ def clean_surface(text: str) -> str:
 
 @dataclass(frozen=True)
 class GazEntry:
-    """One gazetteer line: a canonical entity, its aliases and coreference descriptors."""
+    """One gazetteer line: a canonical entity, its aliases and coreference descriptors.
+
+    ``units`` are the named parts of an organization, as ``(modifier, unit name)``
+    pairs: ``("ai", "Microsoft AI")`` lets "Microsoft's AI division" name Microsoft AI.
+    """
 
     name: str
     type: str
     wikidata: str | None
     aliases: tuple[str, ...] = ()
     descriptors: tuple[str, ...] = ()
+    units: tuple[tuple[str, str], ...] = ()
 
     def entity(self) -> Entity:
         """Return the canonical :class:`Entity`."""
@@ -158,6 +163,24 @@ class Gazetteer:
             key = name_key(desc)
             if key:
                 self.descriptors.setdefault(key, entry)
+
+    def unit(self, parent: str, modifier: str) -> GazEntry | None:
+        """Return the unit of an organization a modifier names ("Microsoft", "AI"), if any.
+
+        Args:
+            parent: the canonical name of the organization.
+            modifier: the words before the unit noun ("AI" in "Microsoft's AI division").
+
+        Returns:
+            The unit's entry, or None when the parent has no such unit (or the unit
+            has no entry of its own).
+        """
+        entry = self.by_name.get(parent)
+        if entry is None or not entry.units:
+            return None
+        key = name_key(modifier)
+        name = next((n for m, n in entry.units if name_key(m) == key), None) if key else None
+        return self.by_name.get(name) if name else None
 
     def lookup(self, name: str, type_: str | None = None) -> GazEntry | None:
         """Return the entry a surface form names exactly (after :func:`name_key`), if any.
@@ -281,8 +304,9 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
                     name=d["name"], type=d["type"], wikidata=d.get("wikidata") or None,
                     aliases=tuple(a for a in d.get("aliases") or () if a),
                     descriptors=tuple(x for x in d.get("descriptors") or () if x),
+                    units=tuple((str(k), str(v)) for k, v in (d.get("units") or {}).items() if k and v),
                 )
-            except (ValueError, KeyError, TypeError) as exc:
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 log.warning("%s:%d: skipped gazetteer line (%s)", p, lineno, exc)
                 continue
             if entry.type not in TYPE_TO_LABEL:

@@ -68,7 +68,7 @@ def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dic
         seen.add(root.i)
         src = "fallback" if m.get("fallback") else m.get("src", "ner")
         by_sent.setdefault(root.sent.start, []).append((root.i, idx, src))
-    for tok_i, idx in coref:
+    for tok_i, idx, *_ in coref:
         if tok_i in seen:
             continue
         seen.add(tok_i)
@@ -83,7 +83,7 @@ def candidates(doc, mentions: list[dict], coref: list[list[int]], max_pairs: int
         doc: the spaCy Doc, with sentences.
         mentions: entity mentions (:func:`ingest.entities.find_mentions`, after the
             rules added their fallback names).
-        coref: ``[token, mention]`` links (:func:`ingest.coref.resolve`).
+        coref: ``[token, mention, kind]`` links (:func:`ingest.coref.resolve`).
         max_pairs: at most this many pairs per sentence (nearest first), so one
             sentence that lists 80 companies costs no more than a normal one.
 

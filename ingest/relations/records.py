@@ -87,7 +87,7 @@ class Context:
     Attributes:
         doc: the spaCy Doc.
         mentions: entity mentions (fallback names appended, types corrected in place).
-        coref: ``[token, mention]`` links.
+        coref: ``[token, mention, kind]`` links.
         lexicon: the trigger lexicon.
         out: the records found so far, one per (pair, predicate, sentence); see :func:`keep`.
         by_sent: per sentence start, the arguments ``(token, mention index, source)``.

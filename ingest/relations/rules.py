@@ -57,7 +57,7 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
         doc: the spaCy Doc.
         mentions: entity mentions (:func:`ingest.entities.find_mentions`); fallback
             names are appended and types corrected in place.
-        coref: ``[token, mention]`` links (:func:`ingest.coref.resolve`).
+        coref: ``[token, mention, kind]`` links (:func:`ingest.coref.resolve`).
         lexicon: the trigger lexicon.
 
     Returns:
@@ -79,9 +79,9 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
         for t in span:
             if t.i == span.root.i or not (m["s"] <= t.head.i < m["e"]):
                 args.setdefault(t.i, (idx, m["src"]))
-    for tok_i, idx in coref:
+    for tok_i, idx, *_ in coref:
         args.setdefault(tok_i, (idx, "coref"))
-    ctx.coref_tokens = {t for t, _ in coref}
+    ctx.coref_tokens = {link[0] for link in coref}
     # arguments and named-entity spans bucketed by sentence in one pass: filtering the
     # whole doc per sentence is quadratic, and a book-length article has 10,000 sentences
     for i, (idx, src) in args.items():

@@ -109,6 +109,21 @@ def test_malformed_gazetteer_line_is_skipped(tiny_gazetteer):
     assert tiny_gazetteer.lookup("Meta Platforms Inc.").name == "Meta"
 
 
+def test_gazetteer_units_are_read_and_a_malformed_units_field_skips_its_line(tmp_path):
+    path = tmp_path / "gaz.jsonl"
+    rows = [
+        {"name": "Globex", "type": "Organization", "wikidata": None, "aliases": [], "units": {"ai": "Globex Labs"}},
+        {"name": "Globex Labs", "type": "Organization", "wikidata": None, "aliases": []},
+        {"name": "Initech", "type": "Organization", "wikidata": None, "aliases": [], "units": ["ai"]},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    gaz = load_gazetteer(str(path))
+    assert [e.name for e in gaz.entries] == ["Globex", "Globex Labs"]
+    assert gaz.unit("Globex", "AI").name == "Globex Labs"
+    assert gaz.unit("Globex", "cloud") is None
+    assert gaz.unit("Globex Labs", "AI") is None
+
+
 def test_patterns_are_case_sensitive_for_short_names(tiny_gazetteer, nlp):
     forms = {p["pattern"] for p in tiny_gazetteer.patterns(nlp.make_doc)}
     assert "Meta" in forms and "meta" not in forms

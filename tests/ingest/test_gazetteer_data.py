@@ -13,7 +13,7 @@ from kg.model import ENTITY_TYPES
 GAZETTEER = Path(__file__).resolve().parents[2] / "ingest" / "data" / "gazetteer.jsonl"
 QID = re.compile(r"^Q[1-9][0-9]*$")
 REQUIRED_KEYS = {"name", "type", "wikidata", "aliases"}
-ALLOWED_KEYS = REQUIRED_KEYS | {"descriptors"}
+ALLOWED_KEYS = REQUIRED_KEYS | {"descriptors", "units"}
 
 # Lower-case ordinary words and first names that must never be a surface form:
 # the EntityRuler would fire on them in ordinary prose.
@@ -193,6 +193,24 @@ def test_descriptors_are_unambiguous_and_bare(entries):
             assert not descriptor.lower().startswith("the "), descriptor
             owners[descriptor.casefold()].add(record["name"])
     assert {d: n for d, n in owners.items() if len(n) > 1} == {}
+
+
+def test_units_name_organizations_of_their_own(entries, by_name):
+    # "units" maps the words before a unit noun ("Microsoft's AI division") to the
+    # unit's own entry: an organization, never the parent itself
+    seen = 0
+    for number, record in entries:
+        units = record.get("units")
+        if units is None:
+            continue
+        assert isinstance(units, dict) and units, f"line {number}: units is not a non-empty object"
+        assert record["type"] == "Organization", f"line {number}: only an organization has units"
+        for modifier, unit in units.items():
+            assert modifier == modifier.strip().lower() != "", (number, modifier)
+            assert unit in by_name, f"line {number}: unit {unit!r} has no entry"
+            assert by_name[unit]["type"] == "Organization" and unit != record["name"], (number, unit)
+            seen += 1
+    assert seen > 0
 
 
 def test_no_ordinary_word_is_a_surface_form(entries):

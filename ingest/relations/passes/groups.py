@@ -50,7 +50,7 @@ def plural_groups(doc, mentions, coref) -> dict[int, list[tuple]]:
                 continue
             # the most talked-about ones so far, the most recent breaking ties
             weight = {n: sum(1 for m in mentions[:] if m["name"] == n and m["s"] < tok.i) for n in names}
-            for t_i, idx in coref:
+            for t_i, idx, *_ in coref:
                 if t_i < tok.i and mentions[idx]["name"] in weight:
                     weight[mentions[idx]["name"]] += 1
             ranked = sorted(names, key=lambda n: (-weight[n], names.index(n)))[:size]

@@ -90,7 +90,7 @@ def _salient_org(doc, mentions, coref, before: int) -> tuple[int, str] | None:
     usable = [(idx, m) for idx, m in enumerate(mentions) if m["type"] == ORG and not m.get("virtual")
               and not m.get("fallback") and not m["agency"]]
     here = {m["name"]: idx for idx, m in usable if sent.start <= m["s"] < before}
-    here.update({mentions[idx]["name"]: idx for t_i, idx in coref
+    here.update({mentions[idx]["name"]: idx for t_i, idx, *_ in coref
                  if sent.start <= t_i < before and mentions[idx]["type"] == ORG})
     if len(here) == 1:
         return next(iter(here.values())), "coref"  # "the MosaicML team, including co-founders A and B"
@@ -106,7 +106,7 @@ def _salient_org(doc, mentions, coref, before: int) -> tuple[int, str] | None:
         if m["s"] < before:
             counts[m["name"]] = counts.get(m["name"], 0) + 1
             first.setdefault(m["name"], idx)
-    for t_i, idx in coref:
+    for t_i, idx, *_ in coref:
         if t_i < before and mentions[idx]["name"] in counts:
             counts[mentions[idx]["name"]] += 1
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])

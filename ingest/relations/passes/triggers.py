@@ -134,7 +134,7 @@ def _product_owner(doc, sent, mentions, p_idx: int, coref=()) -> int | None:
             for idx, o in enumerate(mentions):
                 if o["type"] == ORG and not o.get("virtual") and o["s"] <= c.i < o["e"]:
                     return idx
-            for t_i, idx in coref:
+            for t_i, idx, *_ in coref:
                 if t_i == c.i and mentions[idx]["type"] == ORG:
                     return idx  # "Microsoft, whose GitHub Copilot ..."
     for idx, o in enumerate(mentions):

@@ -1,0 +1,162 @@
+"""Coreference: what "the startup", "its" and "Microsoft's AI division" are taken to name.
+
+The sentences are our own. Each case reads the links the pipeline's coreference step
+makes (token text -> entity name, and how the link was made), and where it matters
+the relations a user then gets.
+"""
+
+import pytest
+
+from ingest.coref import LINK_KINDS
+
+# Sentences with no organization in them, to push a name out of the nearest-name window.
+FILLER = "Revenue grew last year. Sales rose in Europe. Hiring slowed in the spring. "
+
+
+@pytest.fixture(scope="module")
+def links(rules_nlp):
+    """Return a function: text -> list of (token text, entity name, kind) links."""
+
+    def run(text: str) -> list[tuple[str, str, str]]:
+        doc = rules_nlp(text)
+        mentions = doc._.aikg_mentions
+        return [(doc[t].text, mentions[idx]["name"], kind) for t, idx, kind in doc._.aikg_coref]
+
+    return run
+
+
+def _target(found, word):
+    return [(name, kind) for text, name, kind in found if text == word]
+
+
+# ---------------------------------------------------------------------------
+# the story's topic
+
+
+def test_description_far_from_any_name_is_the_topic(links):
+    found = links("Mistral AI opened an office in Munich. " + FILLER + "The startup has raised more money.")
+    assert _target(found, "startup") == [("Mistral AI", "topic")]
+
+
+def test_possessive_pronoun_far_from_any_name_is_the_topic(links):
+    found = links("Cohere hired a new chief executive. Cohere also opened an office in Seoul. "
+                  "Nvidia supplies chips to Cohere. " + FILLER + "Its board approved the plan.")
+    assert _target(found, "Its") == [("Cohere", "topic")]
+
+
+def test_topic_is_the_most_named_organization(links):
+    found = links("Nvidia supplies chips to Cohere. Cohere hired a new chief executive. "
+                  "Cohere also opened an office in Seoul. " + FILLER + "The company plans to list its shares.")
+    assert _target(found, "company") == [("Cohere", "topic")]
+
+
+def test_no_topic_among_organizations_named_once(links):
+    found = links("Cohere and Mistral AI opened offices in Seoul. " + FILLER + "The startup has raised more money.")
+    assert _target(found, "startup") == []
+
+
+def test_topic_never_another_argument_of_the_clause(links):
+    # Amazon is the topic, but cannot be the startup it takes a stake in
+    found = links("Amazon opened a data center in Ohio. Amazon also hired engineers. "
+                  + FILLER + "Amazon took a stake in the startup.")
+    assert _target(found, "startup") == []
+
+
+def test_specific_description_does_not_fall_back_to_the_topic(links):
+    # "the chipmaker" says more than the topic may fit
+    found = links("Cohere opened an office in Seoul. " + FILLER + "The chipmaker raised prices.")
+    assert _target(found, "chipmaker") == []
+
+
+def test_they_is_never_resolved(links):
+    found = links("Microsoft opened an office in Paris. " + FILLER + "They plan to hire engineers.")
+    assert _target(found, "They") == []
+
+
+# ---------------------------------------------------------------------------
+# the nearest name, unless the clause already holds it
+
+
+def test_description_skips_a_name_its_own_clause_holds(links, triples, rules_triples):
+    # the nearest name (Amazon) is another argument of the clause: the topic instead
+    text = ("Anthropic trains large models. Anthropic sells them to banks. Amazon led the round. "
+            "Amazon's stake in the startup is large.")
+    assert _target(links(text), "startup") == [("Anthropic", "topic")]
+    for run in (rules_triples, triples):
+        assert ("Amazon", "investsIn", "Anthropic") in run(text)
+
+
+def test_next_name_back_when_the_clause_holds_the_nearest_name_and_the_topic(links):
+    # Amazon is the topic too; the name before it is the startup
+    text = "Anthropic trains large models. Amazon led the round. Amazon's stake in the startup is large."
+    assert _target(links(text), "startup") == [("Anthropic", "description")]
+
+
+def test_pronoun_whose_clause_holds_the_nearest_name_is_not_linked_further_back(links):
+    # "it" is not Nvidia (its own clause names Nvidia), and no guess further back
+    text = "Cohere hired engineers. Nvidia bought chips. The lab said it had an investment from Nvidia."
+    assert _target(links(text), "it") == []
+
+
+def test_object_of_a_coordinated_clause_is_still_a_fit(links):
+    text = "Anthropic trains models. Amazon invested in Anthropic and later bought shares of the startup."
+    assert _target(links(text), "startup") == [("Anthropic", "description")]
+
+
+def test_pronoun_and_description_kinds(links):
+    found = links("Mistral AI released a model. It is fast. Nvidia supplies chips to the company.")
+    assert ("It", "Mistral AI", "pronoun") in found
+    assert _target(found, "company") == [("Mistral AI", "description")]
+    assert {kind for _, _, kind in found} <= set(LINK_KINDS)
+
+
+# ---------------------------------------------------------------------------
+# units of a named owner
+
+
+@pytest.mark.parametrize("text,word,unit", [
+    ("Mustafa Suleyman, who runs Microsoft's AI division, spoke on Tuesday.", "division", "Microsoft AI"),
+    ("Google's cloud arm signed a deal with Anthropic.", "arm", "Google Cloud"),
+    ("Amazon's cloud computing business grew fast.", "business", "Amazon Web Services"),
+    ("Meta's AI research lab released a new model.", "lab", "FAIR"),
+    ("Microsoft released Copilot. The company's AI unit is run by Mustafa Suleyman.", "unit", "Microsoft AI"),
+    ("Google is expanding its new cloud business in India.", "business", "Google Cloud"),
+    ("The cloud unit of Alibaba cut its prices.", "unit", "Alibaba Cloud"),
+])
+def test_unit_description_names_the_unit(links, text, word, unit):
+    assert _target(links(text), word) == [(unit, "unit")]
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Microsoft's gaming division had a good year.", "division"),  # no such unit in the gazetteer
+    ("Meta's AI division hired researchers.", "division"),  # Meta's AI units change too often to guess
+    ("Google's cloud AI unit hired researchers.", "unit"),  # "cloud AI" is not "AI"
+])
+def test_unknown_unit_is_not_linked(links, text, word):
+    assert _target(links(text), word) == []
+
+
+@pytest.mark.parametrize("text,triple", [
+    ("Mustafa Suleyman, who runs Microsoft's AI division, spoke on Tuesday.",
+     ("Mustafa Suleyman", "leads", "Microsoft AI")),
+    ("Mustafa Suleyman, who runs Microsoft's AI division, spoke on Tuesday.",
+     ("Microsoft AI", "subsidiaryOf", "Microsoft")),
+    ("Microsoft released Copilot. The company's AI unit is run by Mustafa Suleyman.",
+     ("Mustafa Suleyman", "leads", "Microsoft AI")),
+    ("Google's cloud arm signed a deal with Anthropic.", ("Google Cloud", "subsidiaryOf", "Google")),
+])
+def test_unit_relations(rules_triples, triples, text, triple):
+    assert triple in rules_triples(text)
+    assert triple in triples(text)
+
+
+def test_unit_of_a_listed_name_is_not_the_list_head(links, triples):
+    text = "Nvidia and Salesforce Ventures, the investment arm of Salesforce, joined the round."
+    assert _target(links(text), "arm") == [("Salesforce Ventures", "unit")]
+    assert ("Nvidia", "subsidiaryOf", "Salesforce") not in triples(text)
+
+
+def test_description_in_an_apposition_names_the_name_before_it(links):
+    # the apposition is about Microsoft; "the startup" is the name just before, not the subject
+    text = "Google competes with Cohere and with Microsoft, the startup's largest customer."
+    assert _target(links(text), "startup") == [("Cohere", "description")]
