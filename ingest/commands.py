@@ -177,7 +177,7 @@ def train(
     from kg.errors import ModelMissingError
 
     try:
-        from ingest.learn.train import corpus_files, train as run_train
+        from ingest.relations.train import corpus_files, train as run_train
     except ImportError as exc:  # scikit-learn is a training-only dependency
         typer.echo(f"aikg: error: training needs the train extra ({exc.name} is missing): "
                    f"pip install 'aikg[train]'", err=True)
@@ -213,6 +213,6 @@ def train(
 
 
 def _default_model_dir() -> str:
-    from ingest.learn.model import DEFAULT_DIR
+    from ingest.relations.model import DEFAULT_DIR
 
     return str(DEFAULT_DIR)

@@ -26,9 +26,9 @@ from spacy.tokens import Doc
 from ingest import coref as _coref
 from ingest import entities as _entities
 from ingest import relations as _relations
-from ingest.learn import decide as _learn_decide
-from ingest.learn import features as _learn_features
-from ingest.learn import model as _learn_model
+from ingest.relations import decision as _decision
+from ingest.relations import features as _features
+from ingest.relations import model as _relation_model
 from kg.errors import ModelMissingError
 from kg.model import Article, Entity, Extraction, RelationMention
 
@@ -110,8 +110,8 @@ class _RelationsComponent:
         self.lexicon = _relations.load_lexicon(triggers_path)
         self.model = None
         if relation_model != RULES_ONLY:
-            self.model = _learn_model.load_model(relation_model)
-            self.featurizer = _learn_features.Featurizer(self.lexicon)
+            self.model = _relation_model.load_model(relation_model)
+            self.featurizer = _features.Featurizer(self.lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.aikg_mentions is None:
@@ -121,7 +121,7 @@ class _RelationsComponent:
         mentions, coref = doc._.aikg_mentions, doc._.aikg_coref or []
         rules = _relations.extract(doc, mentions, coref, self.lexicon)
         if self.model is not None:
-            rules = _learn_decide.decide(doc, mentions, coref, rules, self.featurizer, self.model)
+            rules = _decision.decide(doc, mentions, coref, rules, self.featurizer, self.model)
         doc._.aikg_relations = rules
         return doc
 

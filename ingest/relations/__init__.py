@@ -1,6 +1,14 @@
-"""Relations from the dependency parse, driven by the trigger lexicon in ``data/triggers.json``.
+"""Relations: hand-written rules over the dependency parse, then a trained classifier over every pair.
 
-How it works, for each sentence:
+Two layers. The **rules** (below) find what the trigger lexicon and the passes can prove,
+with a rule-formula confidence. The **classifier** then scores every candidate pair of a
+sentence for every predicate whose signature fits, with the rules' verdicts among its
+features, and decides: its calibrated probability becomes the confidence
+(:mod:`.candidates`, :mod:`.features`, :mod:`.model`, :mod:`.decision`; trained by
+:mod:`.train` from ``training/corpus``). ``build_nlp(relation_model="rules")`` keeps the
+rules alone.
+
+How the rules work, for each sentence:
 
 1. Every entity mention (its root token) and every coreferent token ("it", "the
    company") is an argument candidate.
@@ -39,6 +47,15 @@ The package, one step a module:
 - :mod:`.records`: a record's confidence, one kept per pair, predicate and sentence,
   and the context the passes share.
 - :mod:`.signatures`: the entity types each predicate relates (:data:`SIGNATURES`).
+- :mod:`.candidates`: the pairs the classifier scores (two mentions of a sentence whose
+  types fit a signature; a resolved pronoun or description stands for its mention).
+- :mod:`.features`: a feature record per candidate (the rules' verdicts, trigger arms,
+  dependency path, words, shape).
+- :mod:`.model`: the artifact (hashed features, a logistic model per predicate, the
+  calibration and threshold) and :func:`~.model.load_model`.
+- :mod:`.decision`: probabilities to relation records, the gold conventions applied.
+- :mod:`.dataset` and :mod:`.train`: labelled candidates from gold passages, and
+  ``aikg train``.
 """
 
 from ingest.relations.arms import arm

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.learn.candidates import candidates
-from ingest.learn.model import DEFAULT_DIR, load_model
+from ingest.relations.candidates import candidates
+from ingest.relations.model import DEFAULT_DIR, load_model
 from kg.errors import ModelMissingError
 from kg.model import Article
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from ingest.entities import Gazetteer
 from ingest.eval import _Canon, _triple
-from ingest.learn.candidates import candidates
-from ingest.learn.features import Featurizer
+from ingest.relations.candidates import candidates
+from ingest.relations.features import Featurizer
 from kg.model import PREDICATES
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ Steps:
 
 1. Parse the training corpus (``training/corpus/*.jsonl``, plus KnowledgeNet folds 1-2
    when given) with the pipeline and the rules alone, and turn every candidate pair
-   into a labelled feature record (:mod:`ingest.learn.dataset`).
+   into a labelled feature record (:mod:`ingest.relations.dataset`).
 2. Fit one L2-regularized logistic regression per predicate (liblinear, fixed seed) on
    the hashed features of the candidates whose types fit that predicate.
 3. Calibrate on the development gold sets, which the model never trained on: one
@@ -28,9 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.learn.dataset import Dataset, build, doc_scores, read_gold_records
-from ingest.learn.features import Featurizer
-from ingest.learn.model import DEFAULT_BITS, FEATURE_VERSION, Calibration, RelationModel, hash_features
+from ingest.relations.dataset import Dataset, build, doc_scores, read_gold_records
+from ingest.relations.features import Featurizer
+from ingest.relations.model import DEFAULT_BITS, FEATURE_VERSION, Calibration, RelationModel, hash_features
 from kg.model import PREDICATES
 
 log = logging.getLogger(__name__)
@@ -225,11 +225,11 @@ def write_card(path: Path, facts: dict, heldout: dict) -> None:
     lines = [
         "# Relation model card",
         "",
-        f"Trained {facts['trained']} by `aikg train` (ingest/learn/train.py).",
+        f"Trained {facts['trained']} by `aikg train` (ingest/relations/train.py).",
         "",
         "## Model",
         f"- Family: {facts['model_family']}; C={facts['c']}, seed {facts['seed']}.",
-        "- Features (ingest/learn/features.py): the rules' verdicts for the pair and the reversed pair "
+        "- Features (ingest/relations/features.py): the rules' verdicts for the pair and the reversed pair "
         "(predicate, rule, confidence band, hedging), every lexicon trigger in the sentence with the arms "
         "by which it reaches each side and its negation/hedging, the dependency path (labels, lemmas, top "
         "word), the words between and around, entity types, how each side was found (gazetteer, NER, "

@@ -12,9 +12,9 @@ founder is not also listed as staff.
 
 from __future__ import annotations
 
-from ingest.learn.candidates import candidates
-from ingest.learn.features import Featurizer, dep_path
-from ingest.learn.model import RelationModel
+from ingest.relations.candidates import candidates
+from ingest.relations.features import Featurizer, dep_path
+from ingest.relations.model import RelationModel
 from ingest.relations.clauses import amount_and_date
 from kg.model import PREDICATES, SYMMETRIC_PREDICATES
 

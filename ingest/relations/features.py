@@ -1,7 +1,7 @@
 """Feature records: what the classifier knows about one candidate pair.
 
 Every feature is a short string (``"lca=acquire"``, ``"rule=acquires|trigger:acquire"``);
-the model hashes them (:mod:`ingest.learn.model`). The groups:
+the model hashes them (:mod:`ingest.relations.model`). The groups:
 
 - **rules**: which predicates the hand-written rules found for this pair in this
   sentence, by which rule, and how sure they were; the same for the reversed pair.
@@ -20,7 +20,7 @@ from __future__ import annotations
 from ingest.relations.arms import arm
 from ingest.relations.clauses import hedged, negated
 from ingest.relations.lexicon import Lexicon, coarse_pos
-from ingest.learn.candidates import Candidate
+from ingest.relations.candidates import Candidate
 
 _FORMER = {"former", "ex", "ex-", "onetime", "one-time", "erstwhile", "previously", "formerly", "until", "left",
            "departed", "quit", "resigned", "ousted", "fired", "then-"}
@@ -71,7 +71,7 @@ class Featurizer:
         Args:
             doc: the parsed doc.
             mentions: the mentions (names and types).
-            cands: the candidates (:func:`ingest.learn.candidates.candidates`).
+            cands: the candidates (:func:`ingest.relations.candidates.candidates`).
             rule_hits: the rules' relation records for the doc (keys ``s``, ``o``,
                 ``p``, ``c``, ``h``, ``ss`` and optionally ``rule``).
         """

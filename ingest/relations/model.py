@@ -8,7 +8,7 @@ The artifact is a directory (``ingest/data/relation_model/`` by default):
   calibration (a sigmoid over the raw score), the emission threshold, training facts;
 - ``MODEL_CARD.md``: what it was trained on and how it scores.
 
-Only numpy is needed to run it; training (:mod:`ingest.learn.train`) needs scikit-learn.
+Only numpy is needed to run it; training (:mod:`ingest.relations.train`) needs scikit-learn.
 Features are hashed with CRC-32, so the same string always lands in the same bucket on
 every machine and Python version.
 """
