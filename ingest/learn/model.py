@@ -141,8 +141,9 @@ def load_model(directory: str | Path | None = None) -> RelationModel:
             or meta.get("predicates") != list(PREDICATES):
         raise ModelMissingError(f"relation model in {d} was built for another version of the extractor: {hint}")
     try:
+        main = meta.get("calibration") or {}
         cals = [Calibration(float(c.get("a", 1.0)), float(c.get("b", 0.0)))
-                for c in (meta.get("calibration") or {}, meta.get("calibration_unsupported") or meta.get("calibration") or {})]
+                for c in (main, meta.get("calibration_unsupported") or main)]
         return RelationModel(weights, int(meta["bits"]), cals[0], float(meta["threshold"]), meta, cals[1])
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelMissingError(f"relation model in {d} is unreadable ({exc}): {hint}") from None
