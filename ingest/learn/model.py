@@ -145,7 +145,7 @@ def load_model(directory: str | Path | None = None) -> RelationModel:
         cals = [Calibration(float(c.get("a", 1.0)), float(c.get("b", 0.0)))
                 for c in (main, meta.get("calibration_unsupported") or main)]
         return RelationModel(weights, int(meta["bits"]), cals[0], float(meta["threshold"]), meta, cals[1])
-    except (KeyError, TypeError, ValueError) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise ModelMissingError(f"relation model in {d} is unreadable ({exc}): {hint}") from None
 
 

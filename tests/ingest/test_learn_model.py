@@ -69,3 +69,16 @@ def test_calibration_learns_that_unsupported_verdicts_are_weaker():
         if tuned.probabilities(e.features, e.predicates)[P] >= tau:
             decided.setdefault(e.doc, set()).add(e.triple_keys[P])
     assert doc_scores(data, decided)["micro"] == pytest.approx(s["micro"], abs=1e-9)
+
+
+def test_a_damaged_calibration_is_a_clear_error(tmp_path):
+    import json
+
+    from kg.errors import ModelMissingError
+
+    RelationModel(_weights({"x": 1.0}), BITS, Calibration(), 0.5).save(tmp_path / "m")
+    info = json.loads((tmp_path / "m" / "model.json").read_text())
+    info["calibration_unsupported"] = "broken"
+    (tmp_path / "m" / "model.json").write_text(json.dumps(info))
+    with pytest.raises(ModelMissingError, match="unreadable.*aikg train"):
+        load_model(tmp_path / "m")
