@@ -17,16 +17,12 @@ the model hashes them (:mod:`ingest.learn.model`). The groups:
 
 from __future__ import annotations
 
-from ingest.relations import _HEDGE_LEMMAS, _NEG_LEMMAS, Lexicon, _coarse_pos, arm, hedged, negated
+from ingest.relations import Lexicon, _coarse_pos, arm, hedged, negated
 from ingest.learn.candidates import Candidate
 
 _FORMER = {"former", "ex", "ex-", "onetime", "one-time", "erstwhile", "previously", "formerly", "until", "left",
            "departed", "quit", "resigned", "ousted", "fired", "then-"}
 _MAX_BETWEEN = 12
-_MODALS = {"could", "may", "might", "would", "should"}
-# steps that move along a list or an apposition without changing the role: "A, B and C
-# invested" reaches C by conj steps from A's role
-_LIST_STEPS = {"conj^", "vconj", "appos^", "vappos", "cc^", "vcc"}
 
 
 def _bucket(n: int) -> str:
@@ -106,13 +102,10 @@ class Featurizer:
         ta, tb = doc[c.ha], doc[c.hb]
         f = [f"T={ma['type']}|{mb['type']}", f"src={c.src_a}|{c.src_b}",
              f"order={'ab' if c.ha < c.hb else 'ba'}"]
-        for side, src, tok, m in (("A", c.src_a, ta, ma), ("B", c.src_b, tb, mb)):
-            if src == "coref":
-                f.append(f"coref{side}={tok.lower_}")
-                # how far back the antecedent is: a pronoun resolved across several
-                # sentences is often resolved wrongly
-                gap = tok.i - m["e"]
-                f.append(f"corefgap{side}=" + ("same" if m["s"] >= c.sent_start else _bucket(gap // 8)))
+        if c.src_a == "coref":
+            f.append(f"corefA={ta.lower_}")
+        if c.src_b == "coref":
+            f.append(f"corefB={tb.lower_}")
         ss = doc[c.sent_start].idx
         for r in rules.get((ma["name"], mb["name"], ss), ()):
             rule = r.get("rule", "rule")
@@ -166,22 +159,6 @@ class Featurizer:
                          + " ".join(labs[len(up):]))
             for t in up[1:] + down[:-1]:
                 f.append(f"pw={_lemma(t)}")
-            col = [x for x in labs if x not in _LIST_STEPS]
-            if len(col) != n and len(col) <= 6:
-                f.append("pcol=" + " ".join(col))
-                f.append(f"pcoltop={top_lemma if not top_is_arg else '#ARG'}|" + " ".join(col))
-            for t in [*up[1:], top, *down[:-1]]:
-                if t.i in (c.ha, c.hb):
-                    continue
-                if t.lemma_ in _NEG_LEMMAS:
-                    f.append("pathneglemma")
-                if t.lemma_ in _HEDGE_LEMMAS:
-                    f.append("pathhedgelemma")
-                for ch in t.children:
-                    if ch.dep_ == "neg" or (ch.dep_ == "advmod" and ch.lower_ in ("never", "not")):
-                        f.append("pathneg")
-                    elif ch.dep_ == "aux" and ch.lower_ in _MODALS:
-                        f.append("pathmodal")
             if not top_is_arg:
                 neg_hed = trig_state.get(top.i)
                 if neg_hed is None:

@@ -30,7 +30,7 @@ from kg.model import PREDICATES
 FORMAT_VERSION = 1
 # Bump when features.py changes what it emits: an artifact trained on other features
 # must not be used silently.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 1
 DEFAULT_BITS = 18
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "relation_model"
 _PRED_INDEX = {p: k for k, p in enumerate(PREDICATES)}
