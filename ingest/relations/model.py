@@ -5,7 +5,8 @@ The artifact is a directory (``ingest/data/relation_model/`` by default):
 - ``weights.npy``: float16 array ``(len(PREDICATES), 2**bits + 1)``: per predicate, the
   weight of each hashed feature bucket and, last, the intercept;
 - ``model.json``: format version, feature version, hashing bits, predicate order, the
-  calibration (a sigmoid over the raw score), the emission threshold, training facts;
+  calibration (a sigmoid over the raw score, one for the verdicts a rule agrees with and
+  one for the rest), the emission threshold, training facts;
 - ``MODEL_CARD.md``: what it was trained on and how it scores.
 
 Only numpy is needed to run it; training (:mod:`ingest.relations.train`) needs scikit-learn.
@@ -37,6 +38,11 @@ DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "relation_model"
 _PRED_INDEX = {p: k for k, p in enumerate(PREDICATES)}
 
 
+def rule_feature(predicate: str) -> str:
+    """Return the feature that says a hand-written rule found ``predicate`` for the pair."""
+    return f"R={predicate}"
+
+
 def hash_features(features: list[str], bits: int) -> list[int]:
     """Return the distinct hashed bucket indexes of a feature list."""
     mask = (1 << bits) - 1
@@ -63,16 +69,21 @@ class RelationModel:
         calibration: maps raw scores to probabilities.
         threshold: probabilities at or above it are emitted as relations.
         meta: everything else in ``model.json`` (training facts), kept for the card.
+        unsupported: the calibration of a predicate that no rule found for the pair
+            (default: ``calibration``). The model learns from passages we wrote, where
+            a verdict without a rule behind it is as sure as one with; in news it is
+            right far less often, and a calibration of its own says so.
     """
 
     def __init__(self, weights: np.ndarray, bits: int, calibration: Calibration, threshold: float,
-                 meta: dict | None = None):
+                 meta: dict | None = None, unsupported: Calibration | None = None):
         if weights.shape != (len(PREDICATES), (1 << bits) + 1):
             raise ValueError(f"weights shape {weights.shape} does not fit {len(PREDICATES)} predicates "
                              f"and {bits} bits")
         self.weights = weights.astype(np.float32)
         self.bits = bits
         self.calibration = calibration
+        self.unsupported = unsupported or calibration
         self.threshold = threshold
         self.meta = meta or {}
 
@@ -87,10 +98,9 @@ class RelationModel:
     def probabilities(self, features: list[str], predicates: tuple[str, ...]) -> dict[str, float]:
         """Return the calibrated probability of each predicate for one feature list."""
         raw = self.raw_scores(features, predicates)
-        if not raw:
-            return {}
-        probs = self.calibration(np.array(list(raw.values())))
-        return {p: float(v) for p, v in zip(raw, probs)}
+        fs = set(features)
+        return {p: float((self.calibration if rule_feature(p) in fs else self.unsupported)(np.array([v]))[0])
+                for p, v in raw.items()}
 
     def batch_probabilities(self, feature_lists: list[list[str]]) -> np.ndarray:
         """Return calibrated probabilities ``(len(feature_lists), len(PREDICATES))`` in one pass.
@@ -117,6 +127,7 @@ class RelationModel:
         info = {**self.meta, **(meta or {}), "format_version": FORMAT_VERSION,
                 "feature_version": FEATURE_VERSION, "bits": self.bits, "predicates": list(PREDICATES),
                 "calibration": {"a": self.calibration.a, "b": self.calibration.b},
+                "calibration_unsupported": {"a": self.unsupported.a, "b": self.unsupported.b},
                 "threshold": self.threshold}
         (d / "model.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
@@ -148,11 +159,12 @@ def load_model(directory: str | Path | None = None) -> RelationModel:
     if meta.get("format_version") != FORMAT_VERSION or meta.get("feature_version") != FEATURE_VERSION \
             or meta.get("predicates") != list(PREDICATES):
         raise ModelMissingError(f"relation model in {d} was built for another version of the extractor: {hint}")
-    cal = meta.get("calibration") or {}
     try:
-        return RelationModel(weights, int(meta["bits"]), Calibration(float(cal.get("a", 1.0)), float(cal.get("b", 0.0))),
-                             float(meta["threshold"]), meta)
-    except (KeyError, TypeError, ValueError) as exc:
+        main = meta.get("calibration") or {}
+        cals = [Calibration(float(c.get("a", 1.0)), float(c.get("b", 0.0)))
+                for c in (main, meta.get("calibration_unsupported") or main)]
+        return RelationModel(weights, int(meta["bits"]), cals[0], float(meta["threshold"]), meta, cals[1])
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise ModelMissingError(f"relation model in {d} is unreadable ({exc}): {hint}") from None
 
 

@@ -1,0 +1,84 @@
+"""The relation model's calibration: verdicts a rule agrees with and the rest are calibrated apart."""
+
+import numpy as np
+import pytest
+
+from ingest.relations.dataset import Dataset, Example, doc_scores
+from ingest.relations.model import Calibration, RelationModel, hash_features, load_model, rule_feature
+from ingest.relations.train import MIN_PRECISION, calibrate
+from kg.model import PREDICATES
+
+BITS = 12
+P = "develops"
+
+
+def _weights(feature_weights: dict[str, float]) -> np.ndarray:
+    w = np.zeros((len(PREDICATES), (1 << BITS) + 1))
+    k = PREDICATES.index(P)
+    for f, v in feature_weights.items():
+        (idx,) = hash_features([f], BITS)
+        assert w[k, idx] == 0, f"hash collision on {f}"
+        w[k, idx] = v
+    return w
+
+
+def test_same_score_is_less_sure_without_a_rule(tmp_path):
+    model = RelationModel(_weights({"x": 1.0}), BITS, Calibration(1.0, 0.0), 0.5,
+                          unsupported=Calibration(1.0, -2.0))
+    with_rule = model.probabilities(["x", rule_feature(P)], (P,))[P]
+    without = model.probabilities(["x"], (P,))[P]
+    assert with_rule == pytest.approx(1 / (1 + np.exp(-1.0)), abs=1e-3)
+    assert without == pytest.approx(1 / (1 + np.exp(1.0)), abs=1e-3)
+
+    model.save(tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    assert loaded.probabilities(["x", rule_feature(P)], (P,))[P] == pytest.approx(with_rule, abs=1e-3)
+    assert loaded.probabilities(["x"], (P,))[P] == pytest.approx(without, abs=1e-3)
+
+
+def test_calibration_learns_that_unsupported_verdicts_are_weaker():
+    # the same raw scores on both sides; a rule stands behind most right answers, and
+    # the verdicts without a rule are mostly wrong
+    scores = {f"s{k}": k / 2 for k in range(-4, 9)}
+    data = Dataset()
+    rng = np.random.default_rng(0)
+    for n in range(240):
+        supported = n % 2 == 0
+        level = f"s{rng.integers(-4, 9)}"
+        raw = scores[level]
+        p_true = 1 / (1 + np.exp(-(raw - 0.5))) if supported else 1 / (1 + np.exp(-(raw - 3.5)))
+        label = bool(rng.random() < p_true)
+        feats = [level] + ([rule_feature(P)] if supported else [])
+        key = (f"a{n}", P, f"b{n}")
+        data.examples.append(Example(n, feats, (P,), frozenset({P}) if label else frozenset(), {P: key}))
+        data.gold.append({key} if label else set())
+        data.ids.append(str(n))
+        data.groups.append("test")
+    model = RelationModel(_weights(scores), BITS, Calibration(), 0.5)
+
+    cal, cal_unsupported, tau, s = calibrate(model, data)
+
+    for raw in (0.0, 1.0, 2.0, 3.0):
+        assert cal_unsupported(np.array([raw]))[0] < cal(np.array([raw]))[0] - 0.1
+    p, r, f = s["micro"]
+    assert p >= MIN_PRECISION and r > 0.3
+    # the reported scores are those of the chosen threshold
+    tuned = RelationModel(model.weights, BITS, cal, tau, unsupported=cal_unsupported)
+    decided = {}
+    for e in data.examples:
+        if tuned.probabilities(e.features, e.predicates)[P] >= tau:
+            decided.setdefault(e.doc, set()).add(e.triple_keys[P])
+    assert doc_scores(data, decided)["micro"] == pytest.approx(s["micro"], abs=1e-9)
+
+
+def test_a_damaged_calibration_is_a_clear_error(tmp_path):
+    import json
+
+    from kg.errors import ModelMissingError
+
+    RelationModel(_weights({"x": 1.0}), BITS, Calibration(), 0.5).save(tmp_path / "m")
+    info = json.loads((tmp_path / "m" / "model.json").read_text())
+    info["calibration_unsupported"] = "broken"
+    (tmp_path / "m" / "model.json").write_text(json.dumps(info))
+    with pytest.raises(ModelMissingError, match="unreadable.*aikg train"):
+        load_model(tmp_path / "m")
