@@ -115,8 +115,9 @@ class RelationModel:
             starts.append(len(idx))
             idx.append(intercept)  # never an empty slice, so reduceat sums each list exactly
             idx.extend(hash_features(f, self.bits))
-        raw = np.add.reduceat(self.weights[:, idx], starts, axis=1)
-        return self.calibration(raw.T)
+        raw = np.add.reduceat(self.weights[:, idx], starts, axis=1).T
+        supported = np.array([[rule_feature(p) in fs for p in PREDICATES] for fs in map(set, feature_lists)])
+        return np.where(supported, self.calibration(raw), self.unsupported(raw))
 
     def save(self, directory: str | Path, meta: dict | None = None) -> None:
         """Write ``weights.npy`` and ``model.json`` into ``directory`` (created if needed)."""
