@@ -212,7 +212,18 @@ FOUND = [
 
 
 # Cases the full extractor (rules + trained model) gets wrong, by sentence start, and why.
-MODEL_MISSES: dict[str, str] = {}
+MODEL_MISSES: dict[str, str] = {
+    "Mistral AI has raised $640 million. Gene": "the round's investors are named a sentence after the company; "
+                                                "candidates are pairs within one sentence",
+    "Perplexity, the search startup, has rais": "investors listed after the round, through a description; the "
+                                                "model does not trust the rule's cross-clause link",
+    "Microsoft sold its stake in OpenAI.": "the rules see the sale and drop it; the model reads 'stake in' as "
+                                           "an investment (few sold-stake negatives in the corpus)",
+    "As part of the expanded collaboration, A": "the model takes the collaboration noun for a partnership of the "
+                                                "two names in the sentence",
+    "OpenAI is competing with Alphabet's Goog": "the possessor takes the competitor's slot in the model, "
+                                                "though the rules give it to the possessed name",
+}
 
 
 def _model_cases(table):
