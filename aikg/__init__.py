@@ -6,7 +6,7 @@ This package holds the version (the one place it is written) and the entry point
 (HTTP server and pages) and :mod:`ontology`.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 
 def main() -> None:
