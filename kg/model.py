@@ -35,7 +35,7 @@ SYMMETRIC_PREDICATES = frozenset({"partnersWith", "competesWith", "disputesWith"
 #: The confidence below which pages, ``/relations`` and ``aikg viz`` hide a statement
 #: unless told otherwise (``AIKG_MIN_CONFIDENCE``, ``min_confidence=``, ``--min-confidence``).
 #: /sparql and the exports are never filtered. The trained extractor emits relations from
-#: 0.5, so the default shows all it found; 0.8 keeps the band that is right about 85% of
+#: 0.5, so the default shows all it found; 0.8 keeps the band that is right 81-89% of
 #: the time on our gold sets (README, "Quality, measured").
 DEFAULT_MIN_CONFIDENCE = 0.5
 

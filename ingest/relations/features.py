@@ -20,6 +20,7 @@ from __future__ import annotations
 from ingest.relations.arms import arm
 from ingest.relations.clauses import hedged, negated
 from ingest.relations.lexicon import Lexicon, coarse_pos
+from ingest.relations.rules import names_tokens
 from ingest.relations.candidates import Candidate
 
 _FORMER = {"former", "ex", "ex-", "onetime", "one-time", "erstwhile", "previously", "formerly", "until", "left",
@@ -91,7 +92,10 @@ class Featurizer:
         for c in cands:
             if c.sent_start not in sent_triggers:
                 trigs = []
+                in_name = names_tokens(doc, mentions)
                 for tok in doc[c.sent_start:c.sent_end]:
+                    if tok.i in in_name:
+                        continue
                     found = self.lexicon.by_lemma.get((tok.lemma_.lower(), coarse_pos(tok)))
                     if found:
                         trigs.append((tok, found))

@@ -82,6 +82,7 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
     for tok_i, idx, *_ in coref:
         args.setdefault(tok_i, (idx, "coref"))
     ctx.coref_tokens = {link[0] for link in coref}
+    in_name = names_tokens(doc, mentions)
     # arguments and named-entity spans bucketed by sentence in one pass: filtering the
     # whole doc per sentence is quadratic, and a book-length article has 10,000 sentences
     for i, (idx, src) in args.items():
@@ -99,7 +100,7 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
                 continue
             for tok in sent:
                 trigs = lexicon.by_lemma.get((tok.lemma_.lower(), coarse_pos(tok)))
-                if not trigs or (len(sent_args) < 2 and not ctx.groups.get(sent.start)):
+                if not trigs or tok.i in in_name or (len(sent_args) < 2 and not ctx.groups.get(sent.start)):
                     continue
                 for _, run in TOKEN_PASSES:
                     run(ctx, sent, sent_args, tok, trigs)
@@ -110,6 +111,26 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
     finally:
         doc.user_data.pop(SENT_ENTS, None)
     return _settle(ctx.out.values(), mentions)
+
+
+def names_tokens(doc, mentions: list[dict]) -> set[int]:
+    """Return the tokens that are part of a name, which are no triggers.
+
+    The nouns of a name of two or more words, and a capitalized proper noun right after a
+    name ("OpenAI Group" where the gazetteer knows "OpenAI"): "Group" there names the
+    company and says nothing about a parent group. A verb stays a trigger even inside a
+    name: NER sometimes takes it in ("Universal sued").
+    """
+    out = set()
+    for m in mentions:
+        if m.get("virtual"):
+            continue
+        if m["e"] - m["s"] > 1:
+            out.update(t for t in range(m["s"], m["e"]) if doc[t].pos_ in ("NOUN", "PROPN"))
+        nxt = m["e"]
+        if nxt < len(doc) and doc[nxt].pos_ == "PROPN" and doc[nxt].is_title and not doc[nxt].is_sent_start:
+            out.add(nxt)
+    return out
 
 
 def _settle(records, mentions: list[dict]) -> list[dict]:

@@ -361,9 +361,15 @@ def test_gapped_coordination(triples):
     assert ("Nvidia", "investsIn", "Anthropic") in found
 
 
-@pytest.mark.xfail(reason="the small model tags 'competes' as a noun after a sentence-initial name")
 def test_mis_tagged_verb(triples):
+    # the small model tags "competes" as a noun after a sentence-initial name; the rules
+    # miss it, the trained model does not
     assert _has(triples("Anthropic competes with OpenAI and Google."), "Anthropic", "competesWith", "OpenAI")
+
+
+@pytest.mark.xfail(strict=True, reason="the small model tags 'competes' as a noun after a sentence-initial name")
+def test_mis_tagged_verb_rules_alone(rules_triples):
+    assert _has(rules_triples("Anthropic competes with OpenAI and Google."), "Anthropic", "competesWith", "OpenAI")
 
 
 @pytest.mark.xfail(reason="gazetteer types Instagram and YouTube as Product; subsidiaryOf needs an Organization")
