@@ -349,6 +349,12 @@ def _run_with_post_writer(sparql_url: str, token: str, prepared: Prepared, *, re
                               daemon=True)
     writer.start()
     time.sleep(seconds)
+    # the readers keep reading until the writer has committed at least one batch: on a
+    # loaded machine the first POST (extraction in the server) can take longer than the
+    # window, and a load test with no write in it proves nothing
+    end = time.monotonic() + 3 * seconds
+    while not report.get("written") and not report.get("errors") and writer.is_alive() and time.monotonic() < end:
+        time.sleep(0.5)
     stop.set()
     for t in threads:
         t.join(timeout=90)

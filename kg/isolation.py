@@ -228,7 +228,7 @@ class QueryPool:
 
     # --- workers ---------------------------------------------------------------------
 
-    def _acquire(self, deadline: float) -> _Worker:
+    def _acquire(self, deadline: float, *, fresh: bool = False) -> _Worker:
         if not self._free.acquire(timeout=max(deadline - time.monotonic(), 0)):
             raise QueryTimeoutError(timeout_message(self.limits.timeout))
         with self._lock:
@@ -236,7 +236,7 @@ class QueryPool:
                 self._free.release()
                 raise StoreError("the server is shutting down")
             worker = self._idle.pop() if self._idle else None
-        if worker is None or worker.proc.poll() is not None:
+        if worker is None or fresh or worker.proc.poll() is not None:
             if worker is not None:
                 worker.kill()
             try:
@@ -290,8 +290,22 @@ class QueryPool:
         """
         started = time.monotonic()
         deadline = deadline if deadline is not None else started + self.limits.timeout
-        worker = self._acquire(deadline)
+        try:
+            return self._run_once(job, deadline, on_start, started, fresh=False)
+        except QueryCrashedError as exc:
+            # A worker that served earlier queries may have died of their aftermath (memory
+            # its allocator kept after a huge result): the query gets one fresh engine
+            # before it is blamed. A query that kills a fresh engine too fails as before.
+            if not getattr(exc, "retryable", False) or time.monotonic() >= deadline:
+                raise
+            self.stats["retries"] = self.stats.get("retries", 0) + 1
+            log.warning("retrying a query on a fresh engine process after a reused one failed")
+            return self._run_once(job, deadline, on_start, started, fresh=True)
+
+    def _run_once(self, job: QueryJob, deadline: float, on_start, started: float, *, fresh: bool) -> Outcome:
+        worker = self._acquire(deadline, fresh=fresh)
         healthy = False
+        kind = ""
         spool = tempfile.SpooledTemporaryFile(max_size=self.spool_memory)
         try:
             path = self._current_snapshot(worker)
@@ -326,6 +340,10 @@ class QueryPool:
                     # in a bad state: it is replaced, not reused.
                     healthy = failure["type"] in _CLEAN_FAILURES
                     self._raise(failure, job, max_rows)
+        except QueryCrashedError as exc:
+            spool.close()
+            exc.retryable = not fresh and worker.jobs > 1 and not kind
+            raise
         except BaseException:
             spool.close()
             raise
