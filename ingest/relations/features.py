@@ -17,7 +17,7 @@ the model hashes them (:mod:`ingest.relations.model`). The groups:
 
 from __future__ import annotations
 
-from ingest.relations.arms import arm
+from ingest.relations.arms import _path, arm
 from ingest.relations.clauses import hedged, negated
 from ingest.relations.lexicon import Lexicon, coarse_pos
 from ingest.relations.rules import names_tokens
@@ -45,14 +45,11 @@ def _lemma(tok) -> str:
 
 def dep_path(doc, i: int, j: int) -> tuple[list, object, list] | None:
     """Return (tokens up from ``i`` below the top, the top token, tokens down to ``j``)."""
-    a, b = doc[i], doc[j]
-    anc_a = [a, *a.ancestors]
-    pos_b = {t.i: k for k, t in enumerate([b, *b.ancestors])}
-    anc_b = [b, *b.ancestors]
-    for k, t in enumerate(anc_a):
-        if t.i in pos_b:
-            return anc_a[:k], t, list(reversed(anc_b[:pos_b[t.i]]))
-    return None
+    path = _path(doc[i], doc[j])
+    if path is None:
+        return None
+    up, down = path
+    return up, (up[-1].head if up else doc[i]), down
 
 
 class Featurizer:
@@ -88,11 +85,11 @@ class Featurizer:
             if not m.get("virtual"):
                 for t in range(m["s"], m["e"]):
                     mention_at.setdefault(t, idx)
+        in_name = names_tokens(doc, mentions)
         out = []
         for c in cands:
             if c.sent_start not in sent_triggers:
                 trigs = []
-                in_name = names_tokens(doc, mentions)
                 for tok in doc[c.sent_start:c.sent_end]:
                     if tok.i in in_name:
                         continue
