@@ -353,7 +353,8 @@ class _Found:
             self.rels.append(RelationMention(
                 subject=s, predicate=r["p"], object=o, confidence=r["c"],
                 sentence=article.text[start:end].strip(), start=start, end=end,
-                hedged=bool(r["h"]), amount=r.get("amount"), date=r.get("date"),
+                hedged=bool(r["h"]), amount=r.get("amount"), date_text=r.get("date"),
+                ended=bool(r.get("ended")),
             ))
 
     def extraction(self, article: Article) -> Extraction:

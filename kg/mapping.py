@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
@@ -45,6 +46,8 @@ _XSD_INT = ox.NamedNode(XSD + "integer")
 _XSD_DOUBLE = ox.NamedNode(XSD + "double")
 _XSD_BOOL = ox.NamedNode(XSD + "boolean")
 _XSD_URI = ox.NamedNode(XSD + "anyURI")
+_XSD_DECIMAL = ox.NamedNode(XSD + "decimal")
+_ISO = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
 
 ARTICLE_CLASS = aikg("Article")
 STATEMENT_CLASS = aikg("RelationStatement")
@@ -159,7 +162,32 @@ def _relation_quads(art: Article, rel: RelationMention, g: ox.NamedNode,
     yield ox.Quad(st, _DERIVED, article_iri(art.id), g)
     if art.published:
         yield ox.Quad(st, _DATE, ox.Literal(art.published.isoformat(), datatype=_XSD_DATE), g)
+    yield ox.Quad(st, aikg("ended"), ox.Literal("true" if rel.ended else "false", datatype=_XSD_BOOL), g)
     if rel.amount:
         yield ox.Quad(st, aikg("amount"), ox.Literal(rel.amount), g)
-    if rel.date:
-        yield ox.Quad(st, aikg("statedDate"), ox.Literal(rel.date), g)
+    if rel.amount_value is not None:
+        yield ox.Quad(st, aikg("amountValue"), ox.Literal(str(rel.amount_value), datatype=_XSD_DECIMAL), g)
+    if rel.amount_currency:
+        yield ox.Quad(st, aikg("currency"), ox.Literal(rel.amount_currency), g)
+    if rel.stake_percent is not None:
+        yield ox.Quad(st, aikg("stakePercent"), ox.Literal(str(rel.stake_percent), datatype=_XSD_DECIMAL), g)
+    if rel.date_text:
+        yield ox.Quad(st, aikg("dateText"), ox.Literal(rel.date_text), g)
+    for prop, value in (("statedDate", rel.date), ("startDate", rel.start_date), ("endDate", rel.end_date)):
+        if value:
+            yield ox.Quad(st, aikg(prop), iso_literal(value), g)
+
+
+def iso_literal(value: str) -> ox.Literal:
+    """Return an ISO date at its own precision as a typed literal.
+
+    ``2024-03-05`` is an ``xsd:date``, ``2024-03`` an ``xsd:gYearMonth``, ``2024`` an
+    ``xsd:gYear``.
+
+    Raises:
+        ValueError: ``value`` is none of these forms.
+    """
+    kind = {10: "date", 7: "gYearMonth", 4: "gYear"}.get(len(value))
+    if kind is None or not _ISO.fullmatch(value):
+        raise ValueError(f"not an ISO date, year-month or year: {value!r}")
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + kind))

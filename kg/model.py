@@ -139,8 +139,14 @@ class RelationMention:
     """One relation as one sentence of one article states it.
 
     ``start``/``end`` are character offsets of the evidence sentence in the article's
-    normalized text. ``amount`` and ``date`` are the MONEY and DATE the sentence states
-    for the relation, verbatim, where it states them.
+    normalized text. ``amount`` and ``date_text`` are the MONEY and DATE the sentence
+    states for the relation, verbatim, where it states them; ``date`` is that date
+    resolved against the article's date (ISO 8601: ``YYYY-MM-DD``, ``YYYY-MM`` or
+    ``YYYY``), ``start_date`` / ``end_date`` the same date when the words say the
+    relation began ("joined in 2019") or ended ("left in 2023"). ``ended`` says the text
+    states the relation as over ("former", "stepped down", "sold its stake").
+    ``amount_value`` (a decimal string, in the currency's unit), ``amount_currency``
+    (ISO 4217) and ``stake_percent`` are the amount normalized.
     """
 
     subject: Entity
@@ -153,6 +159,13 @@ class RelationMention:
     hedged: bool = False
     amount: str | None = None
     date: str | None = None
+    ended: bool = False
+    date_text: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    amount_value: str | None = None
+    amount_currency: str | None = None
+    stake_percent: str | None = None
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
@@ -161,6 +174,9 @@ class RelationMention:
             "object": self.object.to_dict(), "confidence": self.confidence,
             "sentence": self.sentence, "start": self.start, "end": self.end,
             "hedged": self.hedged, "amount": self.amount, "date": self.date,
+            "ended": self.ended, "date_text": self.date_text, "start_date": self.start_date,
+            "end_date": self.end_date, "amount_value": self.amount_value,
+            "amount_currency": self.amount_currency, "stake_percent": self.stake_percent,
         }
 
     @classmethod
@@ -169,7 +185,9 @@ class RelationMention:
         return cls(
             Entity.from_dict(d["subject"]), d["predicate"], Entity.from_dict(d["object"]),
             float(d["confidence"]), d["sentence"], int(d["start"]), int(d["end"]),
-            bool(d.get("hedged")), d.get("amount"), d.get("date"),
+            bool(d.get("hedged")), d.get("amount"), d.get("date"), bool(d.get("ended")),
+            d.get("date_text"), d.get("start_date"), d.get("end_date"), d.get("amount_value"),
+            d.get("amount_currency"), d.get("stake_percent"),
         )
 
 

@@ -9,7 +9,9 @@ The RDF model (see README "RDF model"):
   pair, subject = the smaller slug).
 - statement ``stmt:<hash>`` a ``aikg:RelationStatement``: ``rdf:subject``/``rdf:predicate``/
   ``rdf:object``, ``aikg:evidence`` (sentence), ``aikg:charStart``/``aikg:charEnd``,
-  ``aikg:confidence``, ``aikg:hedged``, ``aikg:amount``, ``aikg:statedDate``,
+  ``aikg:confidence``, ``aikg:hedged``, ``aikg:ended``, ``aikg:amount``,
+  ``aikg:amountValue``, ``aikg:currency``, ``aikg:stakePercent``, ``aikg:dateText``,
+  ``aikg:statedDate``, ``aikg:startDate``, ``aikg:endDate`` (typed ``aikg:DateAtPrecision``),
   ``aikg:extractorVersion``, ``prov:wasDerivedFrom`` the article, ``dcterms:date`` the
   article's date.
 - article ``art:<sha256>`` a ``aikg:Article`` (subclass of ``schema:NewsArticle``):

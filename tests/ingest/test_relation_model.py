@@ -39,7 +39,7 @@ def test_confidence_is_the_models_probability(extractor):
     rel = next(r for r in ex.relations if r.predicate == "acquires")
     model = load_model()
     assert model.threshold <= rel.confidence < 1.0
-    assert rel.amount == "$7.5 billion" and rel.date == "2018"
+    assert rel.amount == "$7.5 billion" and rel.date_text == "2018"
 
 
 def test_a_pair_can_hold_several_predicates(extractor):

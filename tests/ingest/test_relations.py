@@ -345,7 +345,7 @@ def test_relation_carries_evidence_amount_and_date(extractor):
     assert rel.sentence == "Microsoft invested $10 billion in OpenAI in January 2023."
     assert text[rel.start:rel.end].strip() == rel.sentence
     assert rel.amount == "$10 billion"
-    assert rel.date == "January 2023"
+    assert rel.date_text == "January 2023"
     assert 0.0 < rel.confidence <= 1.0
 
 
