@@ -151,14 +151,16 @@ def in_view(day: str | None, as_of: date | None) -> bool:
 
 
 def changes(statements: Iterable[tuple[str | None, bool]]) -> list[list]:
-    """Return the dated statements as the relation's changes of state, oldest first.
+    """Return a relation's dated statements as what a replay needs, oldest first.
 
-    Each item is ``[claim day, ended]``, kept only where the state differs from the one
-    before, so the state as of a day is that of the last item on or before it (the same
-    answer as :func:`fold`: an ended statement sorts after an open one of the same day).
+    Each item is ``[claim day, ended]``. An open statement is kept only where it opens
+    the relation (first, or first after an ending); every ending is kept. The state as
+    of a day is then :func:`fold`'s answer read off the items on or before it: the last
+    one decides (an ended statement sorts after an open one of the same day), its day is
+    the end date when it is ended, and the first open item is the start date.
     """
     out: list[list] = []
     for day, ended in sorted({(d, bool(e)) for d, e in statements if d is not None}):
-        if not out or out[-1][1] != ended:
+        if ended or not out or out[-1][1]:
             out.append([day, ended])
     return out
