@@ -65,9 +65,17 @@ def _graph(store, predicates, types, as_of, since, min_sources, min_confidence, 
                            since=since, min_sources=min_sources, min_confidence=min_confidence,
                            include_hedged=hedged, include_ended=ended)
     except ValueError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(option_message(str(exc)), 2) from exc
     except AikgError as exc:
         raise fail(str(exc), 1) from exc
+
+
+def option_message(message: str) -> str:
+    """Return a library message about a date parameter as the command's option names it."""
+    for name in ("as_of", "since", "until"):
+        if message.startswith(name + " "):
+            return "--" + name.replace("_", "-") + message[len(name):]
+    return message
 
 
 def _console() -> Console:

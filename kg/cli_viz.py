@@ -58,7 +58,9 @@ def viz(
                                    since=since, until=until, as_of=as_of, min_confidence=min_confidence,
                                    min_sources=min_sources, limit=limit, show_ended=ended)
         except ValueError as exc:
-            typer.echo(f"aikg: error: {exc}", err=True)
+            from kg.cli_analytics import option_message
+
+            typer.echo(f"aikg: error: {option_message(str(exc))}", err=True)
             raise typer.Exit(2) from exc
     finally:
         st.close()

@@ -19,7 +19,6 @@ from kg.timeline import fold, parse_day
 from kg.viz import ENDED_COLOR, ENDED_DASHES, FAMILY_COLOR, view_from_store
 from tests import timeworld as tw
 
-DANA, HELIX, NORTHWIND = (ENTITY + e.slug for e in (tw.DANA, tw.HELIX, tw.NORTHWIND))
 
 
 @pytest.fixture
@@ -203,3 +202,42 @@ def test_a_malformed_day_is_one_clear_line(career, text):
         to_networkx(career, as_of=text)
     assert "\n" not in str(err.value)
     assert parse_day("2024-02") == date(2024, 2, 29) and parse_day("2024", "since", last=False) == date(2024, 1, 1)
+
+
+def test_cli_analytics_and_viz_take_as_of_and_ended(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from kg.cli_analytics import analytics_app
+    from tests.api.test_graph_page import page_data
+
+    store = str(tw.build_store(tmp_path / "store"))
+
+    def ranked(*args):
+        result = CliRunner().invoke(analytics_app, ["centrality", "--store", store, "--json", *args])
+        assert result.exit_code == 0, result.output
+        return {r["label"] for r in json.loads(result.output)}
+
+    everyone = {"Helix Robotics", "Northwind Capital", "Dana Okafor"}
+    assert ranked("--as-of", "2023-06-30") == everyone
+    assert ranked("--as-of", "2025-01-01") == {"Helix Robotics", "Northwind Capital"}
+    assert ranked("--as-of", "2025-01-01", "--ended") == everyone
+    assert ranked() == everyone and ranked("--no-ended") == {"Helix Robotics", "Northwind Capital"}
+    bad = CliRunner().invoke(analytics_app, ["communities", "--store", store, "--as-of", "yesterday"])
+    assert bad.exit_code == 2
+    assert bad.output.strip() == ("aikg: error: --as-of must be a date YYYY-MM-DD (or a month YYYY-MM, "
+                                  "or a year YYYY), got 'yesterday'")
+
+    import typer
+
+    from kg.cli_viz import viz
+
+    app = typer.Typer()
+    app.command()(viz)
+    out = tmp_path / "graph.html"
+    result = CliRunner().invoke(app, ["--store", store, "-o", str(out), "--as-of", "2025-01-01", "--no-ended"])
+    assert result.exit_code == 0, result.output
+    data = page_data(out.read_text(encoding="utf-8"))
+    assert data["filters"]["include_ended"] is False and data["filters"]["as_of"] == "2025-01-01"
+    assert sorted(e["predicate"] for e in data["edges"] if e["ended"]) == ["leads", "worksFor"]
