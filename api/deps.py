@@ -6,6 +6,7 @@ import hmac
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
@@ -105,7 +106,30 @@ def get_min_confidence(
     return value
 
 
+def get_as_of(
+    as_of: Annotated[str | None, Query(
+        description="The graph as it stood on this day (YYYY-MM-DD; a month or year means its last day): "
+                    "relations by the claim days of their statements, ended ones flagged (docs/TIME.md).",
+        examples=["2023-06-30"])] = None,
+) -> date | None:
+    """Return the day of an ``as_of`` parameter, or None when none was given.
+
+    Raises:
+        HTTPException: 400 when the value is no date, with the one-line reason.
+    """
+    from kg.timeline import parse_day
+
+    try:
+        return parse_day(as_of, "as_of")
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from exc
+
+
+IncludeEnded = Annotated[bool, Query(
+    description="Keep the relations that are over (flagged ended); false lists only current ones.")]
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+AsOfDep = Annotated[date | None, Depends(get_as_of)]
 MinConfidenceDep = Annotated[float, Depends(get_min_confidence)]
 StoreDep = Annotated[Store, Depends(get_store)]
 RunnerDep = Annotated[QueryRunner, Depends(get_runner)]

@@ -44,7 +44,28 @@ class ArticleIn(BaseModel):
     published: Date | None = Field(None, description="Publication day, YYYY-MM-DD.")
 
 
-class Mention(BaseModel):
+#: ISO 8601 at its own precision: a day, a month or a year.
+IsoDate = Annotated[str | None, Field(description="YYYY-MM-DD, YYYY-MM or YYYY (the precision the words allow).",
+                                      examples=["2024-03-05", "2024-03", "2024"])]
+
+
+class StatementTime(BaseModel):
+    """What one statement says about time and money (docs/TIME.md)."""
+
+    ended: bool = Field(False, description="The sentence states the relation as over (former, left, sold).")
+    stated_date: IsoDate = None
+    date_text: str | None = Field(None, description="The date as the sentence words it.")
+    start_date: IsoDate = None
+    end_date: IsoDate = None
+    claim_date: IsoDate = Field(None, description="The day the time rule places this statement at: its end "
+                                                  "(ended) or start date, else its stated date, else the article's.")
+    amount: str | None = None
+    amount_value: float | None = Field(None, description="The amount as a number, in units of amount_currency.")
+    amount_currency: str | None = Field(None, description="ISO 4217 code.")
+    stake_percent: float | None = None
+
+
+class Mention(StatementTime):
     """One relation as one sentence of an article states it."""
 
     subject: EntityRef
@@ -53,7 +74,6 @@ class Mention(BaseModel):
     confidence: float | None = None
     evidence: str
     hedged: bool = False
-    amount: str | None = None
     start: int | None = None
     end: int | None = None
 
@@ -94,8 +114,8 @@ class IngestResult(BaseModel):
     violations: list[str] = Field(default_factory=list, description="Shape violations dropped from the batch.")
 
 
-class Evidence(BaseModel):
-    """One source sentence for a relation."""
+class Evidence(StatementTime):
+    """One source sentence for a relation; ``date`` is its article's publication day."""
 
     sentence: str
     article: str
@@ -116,6 +136,9 @@ class EntityRelation(BaseModel):
     first: Date | None = None
     last: Date | None = None
     confidence: float | None = None
+    ended: bool = Field(False, description="Over, by the time rule (as of the day asked, or at all).")
+    start_date: IsoDate = None
+    end_date: IsoDate = None
     evidence: list[Evidence]
 
 
@@ -135,6 +158,7 @@ class EntityDetail(EntityRef):
     aliases: list[str]
     wikidata: str | None = None
     wikidata_url: str | None = None
+    as_of: Date | None = Field(None, description="The day the relations are as of; null: all time.")
     relations: list[EntityRelation]
 
 
@@ -150,6 +174,9 @@ class Relation(BaseModel):
     last: Date | None = None
     confidence: float | None = None
     hedged: bool
+    ended: bool = Field(False, description="Over, by the time rule (as of the day asked, or at all).")
+    start_date: IsoDate = None
+    end_date: IsoDate = None
 
 
 class PathHop(BaseModel):

@@ -2,8 +2,11 @@
 
 ``to_networkx`` reads the statement nodes (one per mention) and folds them into one edge
 per (subject, predicate, object), so every filter applies to the evidence, not to the
-already-merged triple: "as of 2022" keeps an edge only when an article dated 2022 or
-earlier supports it, and ``first``/``last``/``sources`` count only those articles.
+already-merged triple: ``since``/``until`` keep the statements of articles published in
+that span, and ``first``/``last``/``sources`` count only those articles. ``as_of`` is
+the graph as it stood on a day, by the time rule of :mod:`kg.timeline`: a relation
+joined in 2019 and left in 2024 is active as of 2020 and ended as of 2025, whenever the
+articles that say so were published.
 
 The measures (centrality, communities, paths) run on the undirected simple projection:
 an industry graph's direction says who invests in whom, not who matters, and symmetric
@@ -34,8 +37,9 @@ from kg.namespaces import (
     WD,
     XSD,
 )
-from kg.store import LocalStore, term_sparql
 from kg.remote import RemoteStore
+from kg.store import LocalStore, term_sparql
+from kg.timeline import claim_day_sparql, parse_day
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +77,17 @@ _PREFIXES = (
 
 # The filters are typed values (dates, a float, predicate names checked against the
 # vocabulary) written as terms by pyoxigraph, never user text.
+#
+# The time rule (kg.timeline, docs/TIME.md) is applied in the aggregate: every statement
+# gets its claim day and a sort key "<claim day> <0 open|1 ended>"; the greatest key of a
+# relation is its deciding statement (a space sorts before "-" and digits, so "2023 1" <
+# "2023-06-01 0": string order of the days first, an ended statement winning a tie; an
+# undated statement's key " 0" is below every dated one).
 _EDGES = _PREFIXES + """
 SELECT ?s ?p ?o (COUNT(DISTINCT ?art) AS ?sources) (COUNT(?st) AS ?mentions)
        (MIN(?dmin) AS ?first) (MAX(?dmax) AS ?last) (MAX(?cmax) AS ?confidence)
        (SUM(IF(COALESCE(?h, false), 0, 1)) AS ?plain)
+       (MAX(?key) AS ?latest) (MIN(?openDay) AS ?start)
 WHERE {{
   VALUES ?p {{ {predicates} }}
   ?st a aikg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
@@ -84,12 +95,20 @@ WHERE {{
   OPTIONAL {{ ?st dcterms:date ?d }}
   OPTIONAL {{ ?st aikg:confidence ?c }}
   OPTIONAL {{ ?st aikg:hedged ?h }}
+  OPTIONAL {{ ?st aikg:ended ?e }}
+  OPTIONAL {{ ?st aikg:statedDate ?statedDate }}
+  OPTIONAL {{ ?st aikg:startDate ?startDate }}
+  OPTIONAL {{ ?st aikg:endDate ?endDate }}
+  BIND(COALESCE(?e, false) AS ?ended)
+  BIND({claim} AS ?claim)
   {filters}
   # MIN/MAX over a group with an unbound value are unbound: undated (or unscored)
   # mentions get sentinels that never win, so an edge keeps its dated sources' dates.
   BIND(COALESCE(STR(?d), "9999-12-31~") AS ?dmin)
   BIND(COALESCE(STR(?d), "") AS ?dmax)
   BIND(COALESCE(?c, -1.0) AS ?cmax)
+  BIND(CONCAT(COALESCE(?claim, ""), IF(?ended, " 1", " 0")) AS ?key)
+  BIND(IF(!?ended && BOUND(?claim), ?claim, "~") AS ?openDay)
 }}
 GROUP BY ?s ?p ?o
 """
@@ -108,17 +127,7 @@ _NODES_VALUES_MAX = 2000
 
 
 def _as_date(value: date | datetime | str | None, name: str) -> date | None:
-    if value is None or isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, datetime):
-        return value.date()
-    text = str(value).strip()
-    try:
-        if re.fullmatch(r"\d{4}", text):
-            return date(int(text), 12, 31) if name in ("until", "as_of") else date(int(text), 1, 1)
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        raise ValueError(f"{name} must be a date YYYY-MM-DD (or a year YYYY), got {value!r}") from None
+    return parse_day(value, name, last=name != "since")
 
 
 def _check_names(values: Iterable[str] | None, valid: tuple[str, ...], what: str) -> list[str] | None:
@@ -139,25 +148,41 @@ def to_networkx(store: StoreLike, *, predicates: Iterable[str] | None = None,
                 types: Iterable[str] | None = None,
                 since: date | str | None = None, until: date | str | None = None,
                 as_of: date | str | None = None, min_confidence: float = 0.0,
-                min_sources: int = 1, include_hedged: bool = True) -> nx.MultiDiGraph:
+                min_sources: int = 1, include_hedged: bool = True,
+                include_ended: bool | None = None) -> nx.MultiDiGraph:
     """Return the relations as a MultiDiGraph, one edge per (subject, predicate, object).
+
+    Every filter applies to the statements before they are folded into edges, and the
+    time rule (:mod:`kg.timeline`, docs/TIME.md) decides each edge's state over the
+    statements that pass: the latest claim day wins, an ended statement winning a tie.
 
     Args:
         store: the store to read.
         predicates: keep only these predicates (local names); None keeps all.
         types: keep only entities of these types (and edges between them).
-        since: keep mentions from articles dated on or after this day.
-        until: keep mentions from articles dated on or before this day.
-        as_of: the same as ``until`` (the graph as it was known on that day).
+        since: keep mentions from articles published on or after this day.
+        until: keep mentions from articles published on or before this day.
+        as_of: the graph as it stood on this day: only statements whose claim day is
+            this day or earlier count (undated ones cannot be placed and are left out),
+            and an edge is ``ended`` when the latest of them states the relation over.
+            A year or month (``2023``, ``2023-06``) means its last day.
         min_confidence: keep mentions at least this confident.
         min_sources: keep edges that this many distinct articles support.
         include_hedged: False drops hedged mentions ("reportedly", "in talks").
+        include_ended: keep the edges that are ended (flagged ``ended``); None, the
+            default, keeps them without ``as_of`` (the history, ended edges flagged) and
+            drops them with it (the graph as of a day is its active relations, what
+            centrality and communities should count).
 
     Returns:
         Nodes keyed by entity IRI with ``label``, ``type``, ``wikidata``, ``aliases``;
         edges keyed by predicate with ``predicate``, ``family``, ``symmetric``,
-        ``sources``, ``mentions``, ``first``, ``last``, ``confidence``, ``hedged``.
-        A date filter drops undated mentions (their date cannot be compared).
+        ``sources``, ``mentions``, ``first``, ``last`` (publication days of the kept
+        mentions), ``confidence``, ``hedged``, ``ended``, ``start_date`` (the first claim
+        day of its open statements) and ``end_date`` (the claim day of the ending that
+        decides it; None unless ``ended``). Claim days keep their precision
+        (``2019``, ``2019-06`` or ``2019-06-03``). A publication-date filter drops
+        undated mentions (their date cannot be compared).
 
     Raises:
         ValueError: an unknown predicate or type, or a malformed date.
@@ -167,8 +192,8 @@ def to_networkx(store: StoreLike, *, predicates: Iterable[str] | None = None,
     start = _as_date(since, "since")
     end = _as_date(until, "until")
     cutoff = _as_date(as_of, "as_of")
-    if cutoff is not None:
-        end = cutoff if end is None else min(end, cutoff)
+    if include_ended is None:
+        include_ended = cutoff is None
     if min_sources < 1:
         min_sources = 1
     filters = []
@@ -176,12 +201,15 @@ def to_networkx(store: StoreLike, *, predicates: Iterable[str] | None = None,
         filters.append(f"BOUND(?d) && ?d >= {_date_literal(start)}")
     if end is not None:
         filters.append(f"BOUND(?d) && ?d <= {_date_literal(end)}")
+    if cutoff is not None:
+        filters.append(f"BOUND(?claim) && ?claim <= {term_sparql(ox.Literal(cutoff.isoformat()))}")
     if min_confidence > 0:
         filters.append(f"COALESCE(?c, 1.0) >= {float(min_confidence)!r}")
     if not include_hedged:
         filters.append("!COALESCE(?h, false)")
     sparql = _EDGES.format(
         predicates=" ".join(f"aikg:{p}" for p in preds),
+        claim=claim_day_sparql(),
         filters=f"FILTER({' && '.join(f'({f})' for f in filters)})" if filters else "",
     )
     G = nx.MultiDiGraph()
@@ -190,6 +218,12 @@ def to_networkx(store: StoreLike, *, predicates: Iterable[str] | None = None,
         sources = int(row["sources"].value)
         if sources < min_sources:
             continue
+        latest = row["latest"].value if row["latest"] is not None else " 0"
+        day, _, flag = latest.rpartition(" ")
+        ended = flag == "1"
+        if ended and not include_ended:
+            continue
+        first_open = row["start"].value if row["start"] is not None else "~"
         pred = row["p"].value.removeprefix(ONTOLOGY)
         edges.append((row["s"].value, row["o"].value, pred, {
             "predicate": pred,
@@ -201,6 +235,9 @@ def to_networkx(store: StoreLike, *, predicates: Iterable[str] | None = None,
             "last": _date_or_none(row["last"]),
             "confidence": _confidence_or_none(row["confidence"]),
             "hedged": int(row["plain"].value) == 0,
+            "ended": ended,
+            "start_date": None if first_open == "~" else first_open,
+            "end_date": (day or None) if ended else None,
         }))
     if not edges:
         return G

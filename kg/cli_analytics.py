@@ -35,7 +35,12 @@ PredicateOpt = Annotated[Optional[list[str]], typer.Option(
 TypeOpt = Annotated[Optional[list[str]], typer.Option(
     "--type", "-t", help="Keep only entities of this type (repeatable): Organization, Person, AIModel, Product.")]
 AsOfOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", help="The graph as known on this day (YYYY-MM-DD): evidence published by then.")]
+    "--as-of", help="The graph as it stood on this day (YYYY-MM-DD, or YYYY-MM, or YYYY for its last day): "
+                    "relations by the dates their statements give, active ones only unless --ended (docs/TIME.md).")]
+EndedOpt = Annotated[Optional[bool], typer.Option(
+    "--ended/--no-ended", show_default=False,
+    help="Count the relations that are over too (a former role, a stake sold). Default: counted without "
+         "--as-of (the whole history), left out with it (the graph on that day).")]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only evidence published on or after this day.")]
 MinSourcesOpt = Annotated[int, typer.Option("--min-sources", min=1, help="Keep relations backed by this many distinct articles.")]
 MinConfOpt = Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Keep mentions at least this confident.")]
@@ -52,17 +57,25 @@ def _store(location: str | None) -> Iterator:
         store.close()
 
 
-def _graph(store, predicates, types, as_of, since, min_sources, min_confidence, hedged):
+def _graph(store, predicates, types, as_of, since, min_sources, min_confidence, hedged, ended=None):
     from kg.analytics import to_networkx
 
     try:
         return to_networkx(store, predicates=predicates or None, types=types or None, as_of=as_of,
                            since=since, min_sources=min_sources, min_confidence=min_confidence,
-                           include_hedged=hedged)
+                           include_hedged=hedged, include_ended=ended)
     except ValueError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(option_message(str(exc)), 2) from exc
     except AikgError as exc:
         raise fail(str(exc), 1) from exc
+
+
+def option_message(message: str) -> str:
+    """Return a library message about a date parameter as the command's option names it."""
+    for name in ("as_of", "since", "until"):
+        if message.startswith(name + " "):
+            return "--" + name.replace("_", "-") + message[len(name):]
+    return message
 
 
 def _console() -> Console:
@@ -92,6 +105,7 @@ def centrality(
     min_sources: MinSourcesOpt = 1,
     min_confidence: MinConfOpt = 0.0,
     hedged: HedgedOpt = True,
+    ended: EndedOpt = None,
 ) -> None:
     """Rank entities by centrality (PageRank weighted by sources, degree, betweenness)."""
     from kg.analytics import MEASURES
@@ -100,7 +114,7 @@ def centrality(
     if measure not in MEASURES:
         raise fail(f"unknown --measure {measure!r}; use one of: {', '.join(MEASURES)}", 2)
     with _store(store) as s:
-        G = _graph(s, predicate, type_, as_of, since, min_sources, min_confidence, hedged)
+        G = _graph(s, predicate, type_, as_of, since, min_sources, min_confidence, hedged, ended)
     ranked = rank(G, measure, top=top)
     if as_json:
         _echo_json(ranked)
@@ -126,12 +140,13 @@ def communities(
     min_sources: MinSourcesOpt = 1,
     min_confidence: MinConfOpt = 0.0,
     hedged: HedgedOpt = True,
+    ended: EndedOpt = None,
 ) -> None:
     """Split the graph into communities (Louvain), largest first."""
     from kg.analytics import communities as split
 
     with _store(store) as s:
-        G = _graph(s, predicate, type_, as_of, since, min_sources, min_confidence, hedged)
+        G = _graph(s, predicate, type_, as_of, since, min_sources, min_confidence, hedged, ended)
     groups = split(G, seed=seed)
     if as_json:
         _echo_json(groups)
@@ -158,13 +173,14 @@ def path(
     predicate: PredicateOpt = None,
     as_of: AsOfOpt = None,
     min_sources: MinSourcesOpt = 1,
+    ended: EndedOpt = None,
 ) -> None:
     """Show the shortest chain of relations between two entities (either direction)."""
     from kg.analytics import resolve_entity, shortest_path
 
     with _store(store) as s:
         ends = [resolve_entity(s, x) or x for x in (a, b)]
-        G = _graph(s, predicate, None, as_of, None, min_sources, 0.0, True)
+        G = _graph(s, predicate, None, as_of, None, min_sources, 0.0, True, ended)
     try:
         hops = shortest_path(G, ends[0], ends[1], max_length=max_length)
     except NotFoundError as exc:

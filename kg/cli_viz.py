@@ -25,7 +25,11 @@ def viz(
         "--types", "--type", help="Keep only entities of these types (repeat, or comma-separated).")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="Evidence dated on or after (YYYY-MM-DD).")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Evidence dated on or before (YYYY-MM-DD).")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The graph as known on this day.")] = None,
+    as_of: Annotated[Optional[str], typer.Option(
+        "--as-of", help="The graph as it stood on this day (docs/TIME.md); the page's slider replays up to it.")] = None,
+    ended: Annotated[bool, typer.Option(
+        "--ended/--no-ended", help="Start with ended relations shown (dashed grey); they stay in the "
+                                   "file either way, behind the page's \"show ended relations\" box.")] = True,
     min_confidence: Annotated[float, typer.Option(
         "--min-confidence", min=0.0, max=1.0, envvar="AIKG_MIN_CONFIDENCE",
         help="Draw relations with a statement at least this confident, and only those statements "
@@ -52,9 +56,11 @@ def viz(
         try:
             view = view_from_store(st, focus=focus, depth=depth, predicates=predicates, types=types,
                                    since=since, until=until, as_of=as_of, min_confidence=min_confidence,
-                                   min_sources=min_sources, limit=limit)
+                                   min_sources=min_sources, limit=limit, show_ended=ended)
         except ValueError as exc:
-            typer.echo(f"aikg: error: {exc}", err=True)
+            from kg.cli_analytics import option_message
+
+            typer.echo(f"aikg: error: {option_message(str(exc))}", err=True)
             raise typer.Exit(2) from exc
     finally:
         st.close()

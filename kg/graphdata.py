@@ -5,7 +5,8 @@ the SPARQL lives here, in the library. Every value a user sends reaches SPARQL a
 bound term (``substitutions``); the only text formatted into queries is LIMIT/OFFSET
 integers the callers already validated. Relation-level figures (sources, first/last
 dates) come from the statement nodes, like :func:`kg.analytics.to_networkx`, so the
-REST API and the analytics agree.
+REST API and the analytics agree; so do their states on a day (``as_of``), both decided
+by the time rule of :mod:`kg.timeline`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from kg.mapping import oriented
 from kg.model import ENTITY_TYPES, SYMMETRIC_PREDICATES, Article, Extraction, slugify
 from kg.namespaces import ARTICLE, ENTITY, ONTOLOGY, WD, article_iri, entity_iri, sparql_prologue
 from kg.store import Store
+from kg.timeline import claim_day, fold, in_view
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,43 @@ def _float(text: str | None) -> float | None:
         return float(text) if text is not None else None
     except ValueError:
         return None
+
+
+def _decimal(text: str | None) -> float | None:
+    """Return an xsd:decimal's value as a JSON number (amounts and stakes fit a double)."""
+    return _float(text)
+
+
+#: The statement values every reader fetches, as OPTIONAL patterns on ``?st``.
+_STATEMENT_VALUES = """
+    OPTIONAL { ?st aikg:ended ?ended }
+    OPTIONAL { ?st aikg:statedDate ?stated }
+    OPTIONAL { ?st aikg:startDate ?startDate }
+    OPTIONAL { ?st aikg:endDate ?endDate }
+    OPTIONAL { ?st aikg:dateText ?dateText }
+    OPTIONAL { ?st aikg:amount ?amount }
+    OPTIONAL { ?st aikg:amountValue ?amountValue }
+    OPTIONAL { ?st aikg:currency ?currency }
+    OPTIONAL { ?st aikg:stakePercent ?stake }
+"""
+_STATEMENT_VARS = "?ended ?stated ?startDate ?endDate ?dateText ?amount ?amountValue ?currency ?stake"
+
+
+def time_fields(row: ox.QuerySolution, published: str | None) -> dict:
+    """Return a statement's time and amount fields from a row that selected ``_STATEMENT_VARS``.
+
+    ``claim_date`` is the day the time rule places the statement at (:mod:`kg.timeline`);
+    ``published`` is its article's date, the last resort of that day.
+    """
+    ended = _v(row, "ended") == "true"
+    stated, start, end = _v(row, "stated"), _v(row, "startDate"), _v(row, "endDate")
+    return {
+        "ended": ended, "stated_date": stated, "date_text": _v(row, "dateText"),
+        "start_date": start, "end_date": end,
+        "claim_date": claim_day(ended, start, end, stated, published[:10] if published else None),
+        "amount": _v(row, "amount"), "amount_value": _decimal(_v(row, "amountValue")),
+        "amount_currency": _v(row, "currency"), "stake_percent": _decimal(_v(row, "stake")),
+    }
 
 
 def ref(iri: str, label: str | None = None, etype: str | None = None) -> dict:
@@ -86,14 +125,15 @@ SELECT ?id ?title ?url ?published ?ingested WHERE {
 }
 """
 _MENTIONS = _P + """
-SELECT ?st ?s ?p ?o ?sl ?ol ?stype ?otype ?evidence ?conf ?hedged ?start ?end ?amount WHERE {
+SELECT ?st ?s ?p ?o ?sl ?ol ?stype ?otype ?evidence ?conf ?hedged ?start ?end ?date """ + _STATEMENT_VARS + """
+WHERE {
   GRAPH ?a {
     ?st prov:wasDerivedFrom ?a ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; aikg:evidence ?evidence .
     OPTIONAL { ?st aikg:confidence ?conf }
     OPTIONAL { ?st aikg:hedged ?hedged }
     OPTIONAL { ?st aikg:charStart ?start }
     OPTIONAL { ?st aikg:charEnd ?end }
-    OPTIONAL { ?st aikg:amount ?amount }
+    OPTIONAL { ?st dcterms:date ?date }""" + _STATEMENT_VALUES + """
     OPTIONAL { ?s rdfs:label ?sl }
     OPTIONAL { ?o rdfs:label ?ol }
     OPTIONAL { ?s a ?stype }
@@ -140,7 +180,12 @@ def resolve_article(store: Store, ref_text: str) -> ox.NamedNode:
 
 
 def mentions(store: Store, graph: ox.NamedNode) -> list[dict]:
-    """Return the relation mentions an article's graph holds, in text order."""
+    """Return the relation mentions an article's graph holds, in text order.
+
+    Each carries its time fields (``ended``, ``stated_date``, ``date_text``,
+    ``start_date``, ``end_date``, ``claim_date``) and its amount normalized
+    (``amount_value``, ``amount_currency``, ``stake_percent``), as the article states them.
+    """
     out: dict[str, dict] = {}
     for row in store.query(_MENTIONS, substitutions={"a": graph}):
         key = _v(row, "st")
@@ -153,7 +198,7 @@ def mentions(store: Store, graph: ox.NamedNode) -> list[dict]:
             "confidence": _float(_v(row, "conf")),
             "evidence": _v(row, "evidence"),
             "hedged": _v(row, "hedged") == "true",
-            "amount": _v(row, "amount"),
+            **time_fields(row, _v(row, "date")),
             "start": int(_v(row, "start")) if _v(row, "start") else None,
             "end": int(_v(row, "end")) if _v(row, "end") else None,
         }
@@ -188,12 +233,18 @@ def get_article(store: Store, ref_text: str, min_confidence: float = 0.0) -> dic
 
 def _mention_of(rel, article_published: date | None = None) -> dict:
     s, o = oriented(rel)
+    published = article_published.isoformat() if article_published else None
     return {
         "subject": ref(entity_iri(s.slug).value, s.name, s.type),
         "predicate": rel.predicate,
         "object": ref(entity_iri(o.slug).value, o.name, o.type),
         "confidence": round(float(rel.confidence), 4), "evidence": rel.sentence, "hedged": rel.hedged,
-        "amount": rel.amount, "start": rel.start, "end": rel.end,
+        "ended": rel.ended, "stated_date": rel.date, "date_text": rel.date_text,
+        "start_date": rel.start_date, "end_date": rel.end_date,
+        "claim_date": claim_day(rel.ended, rel.start_date, rel.end_date, rel.date, published),
+        "amount": rel.amount, "amount_value": _float(rel.amount_value),
+        "amount_currency": rel.amount_currency, "stake_percent": _float(rel.stake_percent),
+        "start": rel.start, "end": rel.end,
     }
 
 
@@ -226,7 +277,7 @@ def ingest_articles(store: Store, articles: list[Article], extract: Extract, *, 
             stale = [g for g in old.get(a.url or "", []) if g != article_iri(a.id)]
             status = "replaced" if stale else "new"
             ex = captured.get(a.id)
-            rels = [_mention_of(r) for r in ex.relations] if ex else []
+            rels = [_mention_of(r, a.published) for r in ex.relations] if ex else []
         out.append({"id": a.id, "title": a.title, "url": a.url, "status": status, "relations": rels})
     return out, summary.violations
 
@@ -340,13 +391,14 @@ def search_entities(store: Store, q: str | None, etype: str | None, limit: int, 
 
 
 _ENTITY_STATEMENTS = _P + """
-SELECT ?st ?s ?p ?o ?evidence ?conf ?hedged ?date ?art ?title ?url WHERE {
+SELECT ?st ?s ?p ?o ?evidence ?conf ?hedged ?date ?art ?title ?url """ + _STATEMENT_VARS + """
+WHERE {
   { ?st rdf:subject ?e } UNION { ?st rdf:object ?e }
   ?st a aikg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
       aikg:evidence ?evidence ; prov:wasDerivedFrom ?art .
   OPTIONAL { ?st aikg:confidence ?conf }
   OPTIONAL { ?st aikg:hedged ?hedged }
-  OPTIONAL { ?st dcterms:date ?date }
+  OPTIONAL { ?st dcterms:date ?date }""" + _STATEMENT_VALUES + """
   OPTIONAL { ?art dcterms:title ?title }
   OPTIONAL { ?art schema:url ?url }
 }
@@ -365,7 +417,8 @@ def entity_iri_for(slug: str) -> ox.NamedNode:
     return entity_iri(slug)
 
 
-def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence: float = 0.0) -> dict:
+def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence: float = 0.0,
+               as_of: date | None = None, include_ended: bool = True) -> dict:
     """Return an entity: types, labels, aliases, Wikidata, relations in and out with evidence.
 
     Args:
@@ -376,6 +429,14 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence
             confident (one without a confidence counts as 1.0), with only those statements
             as its evidence, sources and dates; each relation counts the others in
             ``weaker``, and ``hidden_relations`` counts the relations with none.
+        as_of: the entity as it stood on this day: only statements whose claim day is
+            this day or earlier count (:mod:`kg.timeline`); None counts them all.
+        include_ended: keep the relations that are over (by ``as_of``, or at all), flagged
+            ``ended``; current relations come first.
+
+    Returns:
+        The entity dict; each relation carries ``ended``, ``start_date`` and ``end_date``
+        by the time rule, and each evidence sentence its own time and amount fields.
 
     Raises:
         NotFoundError: no entity with this slug.
@@ -386,6 +447,7 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence
         raise NotFoundError(f"no entity {slug!r}")
     out = _describe(node.value, props)
     out["wikidata_url"] = WD + out["wikidata"] if out["wikidata"] else None
+    out["as_of"] = as_of
     groups: dict[tuple[str, str, str], dict] = {}
     seen: set[str] = set()
     for row in store.query(_ENTITY_STATEMENTS, substitutions={"e": node}):
@@ -393,6 +455,10 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence
         if st in seen:
             continue
         seen.add(st)
+        day = _day(_v(row, "date"))
+        times = time_fields(row, _v(row, "date"))
+        if not in_view(times["claim_date"], as_of):
+            continue
         s, p, o = _v(row, "s"), local(_v(row, "p")), _v(row, "o")
         outward = s == node.value
         if s == o:
@@ -403,7 +469,6 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence
             "direction": direction, "predicate": p, "other": other, "articles": set(), "dates": [],
             "confidence": None, "evidence": [], "weaker": 0,
         })
-        day = _day(_v(row, "date"))
         conf = _float(_v(row, "conf"))
         if conf is not None and conf < min_confidence:
             g["weaker"] += 1
@@ -416,12 +481,15 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence
         g["evidence"].append({
             "sentence": _v(row, "evidence"), "article": _v(row, "art").removeprefix(ARTICLE),
             "title": _v(row, "title"), "url": _v(row, "url"), "date": day, "confidence": conf,
-            "hedged": _v(row, "hedged") == "true",
+            "hedged": _v(row, "hedged") == "true", **times,
         })
     shown = [g for g in groups.values() if g["evidence"]]
     info = _props_of(store, (g["other"] for g in shown))
     rels = []
     for g in shown:
+        state = fold(((e["claim_date"], e["ended"]) for e in g["evidence"]), as_of)
+        if state is None or (state.ended and not include_ended):
+            continue
         d = _describe(g["other"], info.get(g["other"], {}))
         ev = sorted(g["evidence"], key=lambda e: (e["date"] is None, e["date"] or date.min, e["sentence"]))
         rels.append({
@@ -431,8 +499,9 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence
             "first": min(g["dates"]) if g["dates"] else None,
             "last": max(g["dates"]) if g["dates"] else None,
             "confidence": g["confidence"], "evidence": ev[:evidence_limit], "weaker": g["weaker"],
+            "ended": state.ended, "start_date": state.start_date, "end_date": state.end_date,
         })
-    rels.sort(key=lambda r: (-r["sources"], r["direction"], r["predicate"], r["other"]["label"]))
+    rels.sort(key=lambda r: (r["ended"], -r["sources"], r["direction"], r["predicate"], r["other"]["label"]))
     out["relations"] = rels
     out["hidden_relations"] = len(groups) - len(shown)
     return out
@@ -459,6 +528,8 @@ def relations_from_graph(G, subject: str | None, obj: str | None) -> list[dict]:
             "sources": data["sources"], "mentions": data["mentions"],
             "first": _day(data.get("first")), "last": _day(data.get("last")),
             "confidence": data.get("confidence"), "hedged": data.get("hedged", False),
+            "ended": data.get("ended", False), "start_date": data.get("start_date"),
+            "end_date": data.get("end_date"),
         })
     out.sort(key=lambda r: (-r["sources"], r["subject"]["label"], r["predicate"], r["object"]["label"]))
     return out

@@ -40,6 +40,8 @@ from kg.errors import NotFoundError
 from kg.model import ENTITY_TYPES, PREDICATES, SYMMETRIC_PREDICATES
 from kg.namespaces import DCTERMS, ENTITY, ONTOLOGY, PROV, RDF, SCHEMA, XSD
 from kg.store import term_sparql
+from kg.timeline import changes as state_changes
+from kg.timeline import claim_day, in_view, parse_day
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,10 @@ FAMILY_COLOR: dict[str, str] = {
     "conflict": "#d62728",
     "structure": "#7f7f7f",
 }
+#: An ended relation (over by the day shown, docs/TIME.md): a pale grey in short dots,
+#: whatever its family, apart from a hedged one's family colour in long dashes.
+ENDED_COLOR = "#b8b8b8"
+ENDED_DASHES = [2, 6]
 
 DEFAULT_LIMIT = 300
 DEFAULT_LAYOUT_THRESHOLD = 300
@@ -70,9 +76,12 @@ class View:
     ``nodes`` carry ``id``, ``label``, ``type``, ``slug``, ``wikidata``, ``aliases``,
     ``degree``, ``pagerank``, ``size`` and, when the layout was computed here, ``x``/``y``.
     ``edges`` carry ``id``, ``from``, ``to``, ``predicate``, ``family``, ``symmetric``,
-    ``sources``, ``first``, ``last``, ``confidence``, ``hedged``, ``evidence`` (dicts
-    ``sentence``, ``title``, ``url``, ``date``, ``confidence``, ``hedged``) and ``weaker``
-    (how many of its statements fall below ``min_confidence`` and are not shown).
+    ``sources``, ``first``, ``last``, ``confidence``, ``hedged``, ``ended``,
+    ``start_date``, ``end_date``, ``changes`` (the relation's changes of state,
+    ``[claim day, ended]``, oldest first: what the as-of slider replays), ``evidence``
+    (dicts ``sentence``, ``title``, ``url``, ``date``, ``confidence``, ``hedged`` and the
+    statement's time and amount fields) and ``weaker`` (how many of its statements fall
+    below ``min_confidence`` and are not shown).
     """
 
     nodes: list[dict]
@@ -92,6 +101,7 @@ class View:
             "families": [{"family": f, "color": c,
                           "predicates": [p for p in PREDICATES if FAMILIES[p] == f]}
                          for f, c in FAMILY_COLOR.items()],
+            "ended": {"color": ENDED_COLOR, "dashes": ENDED_DASHES},
         }
 
     def to_dict(self) -> dict:
@@ -108,7 +118,7 @@ class View:
 def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
                limit: int = DEFAULT_LIMIT, store: StoreLike | None = None,
                since: date | str | None = None, until: date | str | None = None,
-               min_confidence: float = 0.0, max_evidence: int = 5,
+               as_of: date | None = None, min_confidence: float = 0.0, max_evidence: int = 5,
                layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD, seed: int = 42,
                filters: Mapping | None = None) -> View:
     """Select what to draw from a projected graph and dress it for the page.
@@ -122,6 +132,8 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
         store: where to read the evidence sentences from; None draws without evidence.
         since: evidence from articles dated on or after this day only.
         until: evidence from articles dated on or before this day only.
+        as_of: evidence whose claim day is this day or earlier only (the day ``G`` was
+            projected as of); the edges' changes of state are read from the same.
         min_confidence: evidence at least this confident only (a statement without a
             confidence counts as 1.0); each edge counts the others in ``weaker``.
         max_evidence: sentences kept per edge, most confident first.
@@ -143,7 +155,9 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
 
     limit = max(1, int(limit))
     total = G.number_of_nodes()
-    scores = {d["id"]: d["score"] for d in centrality(G, "pagerank", top=0)}
+    # Sizes and the choice of the most central entities count the relations that hold.
+    active = nx.subgraph_view(G, filter_edge=lambda u, v, k: not G.edges[u, v, k].get("ended"))
+    scores = {d["id"]: d["score"] for d in centrality(active, "pagerank", top=0)}
     notes: list[str] = []
     center = None
     if focus:
@@ -193,25 +207,28 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
         net.node_ids.append(n)
 
     edges = sorted(sub.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
-    evidence = (_load_evidence(store, keep, since=since, until=until, min_confidence=min_confidence,
-                               per_edge=max_evidence) if store is not None and edges else {})
+    evidence = (_load_evidence(store, keep, since=since, until=until, as_of=as_of,
+                               min_confidence=min_confidence, per_edge=max_evidence)
+                if store is not None and edges else {})
     for i, (s, o, key, d) in enumerate(edges):
         pred = d.get("predicate", key)
         family = d.get("family") or FAMILIES.get(pred, "structure")
         symmetric = bool(d.get("symmetric", pred in SYMMETRIC_PREDICATES))
         sources = int(d.get("sources") or 1)
-        edge = Edge(s, o, not symmetric, color={"color": FAMILY_COLOR[family], "highlight": FAMILY_COLOR[family],
-                                                  "hover": FAMILY_COLOR[family]},
+        ended = bool(d.get("ended"))
+        color = ENDED_COLOR if ended else FAMILY_COLOR[family]
+        edge = Edge(s, o, not symmetric, color={"color": color, "highlight": color, "hover": color},
                     width=round(min(1 + 1.5 * math.log2(sources), 8), 2),
-                    dashes=bool(d.get("hedged")),
+                    dashes=list(ENDED_DASHES) if ended else bool(d.get("hedged")),
                     title=_edge_title(sub.nodes[s].get("label", s), pred, sub.nodes[o].get("label", o), d))
+        found = evidence.get((s, pred, o), ([], 0, []))
         edge.options.update({
             "id": f"e{i}", "predicate": pred, "family": family, "symmetric": symmetric,
             "sources": sources, "first": d.get("first"), "last": d.get("last"),
             "confidence": d.get("confidence"), "hedged": bool(d.get("hedged")),
+            "ended": ended, "start_date": d.get("start_date"), "end_date": d.get("end_date"),
             "arrows": {"to": {"enabled": not symmetric, "scaleFactor": 0.6}},
-            "evidence": evidence.get((s, pred, o), ([], 0))[0],
-            "weaker": evidence.get((s, pred, o), ([], 0))[1],
+            "evidence": found[0], "weaker": found[1], "changes": found[2],
         })
         net.edges.append(edge.options)
 
@@ -226,7 +243,7 @@ def view_from_store(store: StoreLike, *, focus: str | None = None, depth: int = 
                     since: date | str | None = None, until: date | str | None = None,
                     as_of: date | str | None = None, min_confidence: float = 0.0,
                     min_sources: int = 1, limit: int = DEFAULT_LIMIT,
-                    layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD) -> View:
+                    layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD, show_ended: bool = True) -> View:
     """Project the store with the filters and build the view, evidence included.
 
     A focus that names nothing in the graph is dropped with a note on the page rather
@@ -238,13 +255,16 @@ def view_from_store(store: StoreLike, *, focus: str | None = None, depth: int = 
         depth: relations away from the focus.
         predicates: keep only these predicates.
         types: keep only entities of these types.
-        since: keep evidence dated on or after this day.
-        until: keep evidence dated on or before this day.
-        as_of: the graph as it was known on this day.
+        since: keep evidence from articles published on or after this day.
+        until: keep evidence from articles published on or before this day.
+        as_of: the graph as it stood on this day (docs/TIME.md): relations by the claim
+            days of their statements, the ones over by then flagged ``ended``.
         min_confidence: keep evidence at least this confident.
         min_sources: keep edges supported by this many articles.
         limit: the most entities drawn.
         layout_threshold: above this many nodes the layout is computed on the server.
+        show_ended: the page's "show ended relations" box starts ticked. Ended relations
+            are in the page either way, so the box shows and hides them at once.
 
     Returns:
         The view.
@@ -254,16 +274,16 @@ def view_from_store(store: StoreLike, *, focus: str | None = None, depth: int = 
     """
     preds = _split(predicates)
     kinds = _split(types)
-    G = to_networkx(store, predicates=preds, types=kinds, since=since, until=until, as_of=as_of,
-                    min_confidence=min_confidence, min_sources=min_sources)
+    start, end = parse_day(since, "since", last=False), parse_day(until, "until")
+    cutoff = parse_day(as_of, "as_of")
+    G = to_networkx(store, predicates=preds, types=kinds, since=start, until=end, as_of=cutoff,
+                    min_confidence=min_confidence, min_sources=min_sources, include_ended=True)
     filters = {"focus": focus or "", "depth": depth, "predicates": preds or [], "types": kinds or [],
-               "since": _iso(since), "until": _iso(until), "as_of": _iso(as_of),
-               "min_confidence": min_confidence, "min_sources": min_sources, "limit": limit}
+               "since": _iso(since), "until": _iso(until), "as_of": _iso(cutoff),
+               "min_confidence": min_confidence, "min_sources": min_sources, "limit": limit,
+               "include_ended": bool(show_ended)}
     # The evidence shown obeys the same dates as the edges ("2023" means the whole year).
-    start, end, cutoff = _day(since, last=False), _day(until, last=True), _day(as_of, last=True)
-    if cutoff is not None and (end is None or cutoff < end):
-        end = cutoff
-    kw = dict(depth=depth, limit=limit, store=store, since=start, until=end,
+    kw = dict(depth=depth, limit=limit, store=store, since=start, until=end, as_of=cutoff,
               min_confidence=min_confidence, layout_threshold=layout_threshold, filters=filters)
     if focus:
         try:
@@ -288,18 +308,6 @@ def _split(values: Iterable[str] | str | None) -> list[str] | None:
         values = [values]
     out = [v.strip() for item in values for v in str(item).split(",") if v.strip()]
     return out or None
-
-
-def _day(value: date | str | None, *, last: bool) -> date | None:
-    """Return a filter's day; a bare year is its first (or ``last``) day, as in to_networkx."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if re.fullmatch(r"\d{4}", text):
-        return date(int(text), 12, 31) if last else date(int(text), 1, 1)
-    return date.fromisoformat(text[:10])
 
 
 def _iso(value: date | str | None) -> str:
@@ -329,7 +337,20 @@ def _edge_title(a: str, pred: str, b: str, d: Mapping) -> str:
         lines.append(f"confidence {d['confidence']:.2f}")
     if d.get("hedged"):
         lines.append("hedged (reported, not confirmed)")
+    state = state_line(bool(d.get("ended")), d.get("start_date"), d.get("end_date"))
+    if state:
+        lines.append(state)
     return "\n".join(lines)
+
+
+def state_line(ended: bool, start_date: str | None, end_date: str | None) -> str:
+    """Return the last line of an edge's hover text: when it began, or that it ended and when.
+
+    The page's script writes the same line when the as-of slider changes the state.
+    """
+    if ended:
+        return "ended" + (f" {end_date}" if end_date else "") + (f" (since {start_date})" if start_date else "")
+    return f"since {start_date}" if start_date else ""
 
 
 # ---------------------------------------------------------------------------- evidence
@@ -340,13 +361,23 @@ PREFIX rdf: <{RDF}>
 PREFIX prov: <{PROV}>
 PREFIX dcterms: <{DCTERMS}>
 PREFIX schema: <{SCHEMA}>
-SELECT ?s ?p ?o ?sentence ?c ?h ?d ?title ?url ?art WHERE {{
+SELECT ?st ?s ?p ?o ?sentence ?c ?h ?d ?title ?url ?art ?ended ?stated ?startDate ?endDate ?dateText
+       ?amount ?amountValue ?currency ?stake WHERE {{
   VALUES ?s {{ {{subjects}} }}
   ?st a aikg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
   OPTIONAL {{ ?st aikg:evidence ?sentence }}
   OPTIONAL {{ ?st aikg:confidence ?c }}
   OPTIONAL {{ ?st aikg:hedged ?h }}
   OPTIONAL {{ ?st dcterms:date ?d }}
+  OPTIONAL {{ ?st aikg:ended ?ended }}
+  OPTIONAL {{ ?st aikg:statedDate ?stated }}
+  OPTIONAL {{ ?st aikg:startDate ?startDate }}
+  OPTIONAL {{ ?st aikg:endDate ?endDate }}
+  OPTIONAL {{ ?st aikg:dateText ?dateText }}
+  OPTIONAL {{ ?st aikg:amount ?amount }}
+  OPTIONAL {{ ?st aikg:amountValue ?amountValue }}
+  OPTIONAL {{ ?st aikg:currency ?currency }}
+  OPTIONAL {{ ?st aikg:stakePercent ?stake }}
   OPTIONAL {{ ?st prov:wasDerivedFrom ?art .
              OPTIONAL {{ ?art dcterms:title ?title }} OPTIONAL {{ ?art schema:url ?url }} }}
   {{filters}}
@@ -356,13 +387,29 @@ SELECT ?s ?p ?o ?sentence ?c ?h ?d ?title ?url ?art WHERE {{
 _SAFE_URL = re.compile(r"^https?://", re.I)
 
 
+def _text(row, name: str) -> str | None:
+    term = row[name]
+    return term.value if term is not None else None
+
+
+def _number(row, name: str) -> float | None:
+    term = row[name]
+    try:
+        return float(term.value) if term is not None else None
+    except ValueError:
+        return None
+
+
 def _load_evidence(store: StoreLike, nodes: Iterable[str], *, since=None, until=None,
-                   min_confidence: float = 0.0, per_edge: int = 5
-                   ) -> dict[tuple[str, str, str], tuple[list[dict], int]]:
-    """Return (subject, predicate, object) -> (evidence dicts, most confident first; weaker).
+                   as_of: date | None = None, min_confidence: float = 0.0, per_edge: int = 5
+                   ) -> dict[tuple[str, str, str], tuple[list[dict], int, list[list]]]:
+    """Return (subject, predicate, object) -> (evidence dicts, most confident first; weaker; changes).
 
     The evidence holds up to ``per_edge`` statements at or above ``min_confidence`` (one
     without a confidence counts as 1.0); ``weaker`` counts the statements below it.
+    ``since``/``until`` keep the statements of articles published in that span, ``as_of``
+    the statements whose claim day is that day or earlier, as the projection does; the
+    changes of state (:func:`kg.timeline.changes`) are read from the statements kept.
     """
     nodes = sorted(nodes)
     keep = set(nodes)
@@ -375,6 +422,7 @@ def _load_evidence(store: StoreLike, nodes: Iterable[str], *, since=None, until=
     where = f"FILTER({' && '.join(f'({f})' for f in filters)})" if filters else ""
     floor = float(min_confidence)
     found: dict[tuple[str, str, str], dict[tuple, tuple[dict, bool]]] = {}
+    events: dict[tuple[str, str, str], set[tuple[str | None, bool]]] = {}
     # Chunks keep each VALUES block a reasonable size on a 5,000-node page.
     for i in range(0, len(nodes), 500):
         chunk = " ".join(term_sparql(ox.NamedNode(n)) for n in nodes[i:i + 500])
@@ -383,26 +431,38 @@ def _load_evidence(store: StoreLike, nodes: Iterable[str], *, since=None, until=
             o = row["o"].value
             if o not in keep:
                 continue
+            published = row["d"].value[:10] if row["d"] is not None else None
+            ended = _text(row, "ended") == "true"
+            stated, start, end = _text(row, "stated"), _text(row, "startDate"), _text(row, "endDate")
+            day = claim_day(ended, start, end, stated, published)
+            if not in_view(day, as_of):
+                continue
             key = (row["s"].value, row["p"].value.removeprefix(ONTOLOGY), o)
-            sentence = row["sentence"].value if row["sentence"] is not None else ""
-            art = row["art"].value if row["art"] is not None else ""
-            url = row["url"].value if row["url"] is not None else None
+            sentence = _text(row, "sentence") or ""
+            art = _text(row, "art") or ""
+            url = _text(row, "url")
             item = {
                 "sentence": sentence,
-                "title": row["title"].value if row["title"] is not None else None,
+                "title": _text(row, "title"),
                 "url": url if url and _SAFE_URL.match(url) else None,
-                "date": row["d"].value[:10] if row["d"] is not None else None,
+                "date": published,
                 "confidence": round(float(row["c"].value), 3) if row["c"] is not None else None,
-                "hedged": row["h"] is not None and row["h"].value == "true",
+                "hedged": _text(row, "h") == "true",
+                "ended": ended, "stated_date": stated, "date_text": _text(row, "dateText"),
+                "start_date": start, "end_date": end, "claim_date": day,
+                "amount": _text(row, "amount"), "amount_value": _number(row, "amountValue"),
+                "amount_currency": _text(row, "currency"), "stake_percent": _number(row, "stake"),
             }
             # Compared unrounded, as the projection's filter compares it.
             strong = row["c"] is None or float(row["c"].value) >= floor
             found.setdefault(key, {})[(sentence, art)] = (item, strong)
+            if strong:
+                events.setdefault(key, set()).add((day, ended))
     out = {}
     for key, items in found.items():
         kept = [item for item, strong in items.values() if strong]
         ranked = sorted(kept, key=lambda e: (-(e["confidence"] or 0.0), e["date"] or "", e["sentence"]))
-        out[key] = (ranked[:per_edge], len(items) - len(kept))
+        out[key] = (ranked[:per_edge], len(items) - len(kept), state_changes(events.get(key, ())))
     return out
 
 
@@ -586,6 +646,7 @@ def _form_html(filters: Mapping, action: str) -> str:
 <label>Depth <input name="depth" id="f-depth" type="number" min="0" max="4" value="{e(filters.get('depth', 1))}"></label></div>
 <fieldset><legend>Relations</legend>{pred_boxes}</fieldset>
 <fieldset><legend>Entity types</legend>{type_boxes}</fieldset>
+<div class="row"><label class="chk"><input type="checkbox" name="include_ended" id="f-ended" value="1"{" checked" if filters.get("include_ended", True) else ""}> show ended relations</label></div>
 <div class="row"><label>Since <input name="since" id="f-since" type="date" value="{e(filters.get('since'))}"></label>
 <label>Until <input name="until" id="f-until" type="date" value="{e(filters.get('until'))}"></label></div>
 <div class="row"><label>Min confidence <input name="min_confidence" id="f-conf" type="number" min="0" max="1" step="0.05" value="{e(mc)}"></label>
@@ -604,6 +665,7 @@ def _legend_html(legend: Mapping) -> str:
                    f'<small> ({html.escape(", ".join(f["predicates"]))})</small></li>' for f in legend["families"])
     return (f'<div id="legend"><ul class="types">{types}</ul><ul class="families">{fams}'
             '<li><span class="line dashed"></span>hedged (reported)</li>'
+            '<li><span class="line ended"></span>ended (over by the day shown)</li>'
             '<li><small>arrow: directed relation; size: PageRank; width: sources</small></li></ul></div>')
 
 
@@ -689,6 +751,10 @@ header .note { margin: 0; color: #8a5300; }
 .line { display: inline-block; width: 24px; height: 0; border-top: 3px solid var(--c, #555);
   margin-right: 6px; vertical-align: middle; }
 .line.dashed { border-top-style: dashed; }
+.line.ended { border-top: 3px dotted #b8b8b8; }
+#panel .meta .ended { color: #555; background: #ececec; border: 1px dashed #aaa; border-radius: 3px; padding: 0 4px; }
+#panel .meta .when { color: #555; }
+#panel li.ended q { color: #777; }
 .sw { display: inline-block; width: 10px; height: 3px; margin: 0 4px 3px 0; }
 .fam-cooperation { background: #2ca02c; } .fam-conflict { background: #d62728; }
 .fam-structure { background: #7f7f7f; }
@@ -728,6 +794,56 @@ _PAGE_JS = r"""
   var edges = new vis.DataSet(DATA.edges.map(function (e) {
     return pick(e, ["id", "from", "to", "color", "width", "dashes", "arrows", "title"]);
   }));
+
+  // ------------------------------------------------------------------ time
+  // The state of a relation as of a day (YYYY-MM-DD), read off its changes
+  // (kg.timeline.changes): the last change on or before the day decides, claim days
+  // compared as strings, so "2024" and "2024-03" count as their first day; null when no
+  // change places it by then.
+  var ENDED_STYLE = DATA.legend.ended;
+  var FAMILY = {};
+  DATA.legend.families.forEach(function (f) { FAMILY[f.family] = f.color; });
+  function firstDay(day) {
+    return /^\d{4}$/.test(day) ? day + "-01-01" : /^\d{4}-\d{2}$/.test(day) ? day + "-01" : day;
+  }
+  function lastDay(day) {
+    // An as_of a person typed ("2024", "2024-03") means its last day, as the server reads it.
+    if (/^\d{4}$/.test(day)) return day + "-12-31";
+    if (/^\d{4}-\d{2}$/.test(day)) {
+      var end = new Date(Date.UTC(+day.slice(0, 4), +day.slice(5, 7), 0)).getUTCDate();
+      return day + "-" + String(end).padStart(2, "0");
+    }
+    return day;
+  }
+  function stateAt(e, day) {
+    if (!day) return { ended: e.ended, start: e.start_date, end: e.end_date };
+    var last = null, start = null;
+    (e.changes || []).forEach(function (c) {
+      if (c[0] > day) return;
+      last = c;
+      if (!c[1] && start === null) start = c[0];
+    });
+    if (!last) return null;
+    return { ended: last[1], start: start, end: last[1] ? last[0] : null };
+  }
+  function stateLine(st) {
+    // The same words as kg.viz.state_line.
+    if (!st) return "";
+    if (st.ended) return "ended" + (st.end ? " " + st.end : "") + (st.start ? " (since " + st.start + ")" : "");
+    return st.start ? "since " + st.start : "";
+  }
+  var baseTitle = new Map(), shownKey = new Map();
+  DATA.edges.forEach(function (e) {
+    var st = stateAt(e, null), own = stateLine(st), t = e.title || "";
+    baseTitle.set(e.id, own && t.slice(-own.length) === own ? t.slice(0, -own.length).replace(/\n$/, "") : t);
+    shownKey.set(e.id, (st.ended ? "1 " : "0 ") + own);
+  });
+  function styleFor(e, st) {
+    var ended = Boolean(st && st.ended), line = stateLine(st), c = ended ? ENDED_STYLE.color : FAMILY[e.family];
+    return { id: e.id, color: { color: c, highlight: c, hover: c },
+             dashes: ended ? ENDED_STYLE.dashes : Boolean(e.hedged),
+             title: baseTitle.get(e.id) + (line ? "\n" + line : "") };
+  }
   var big = DATA.nodes.length > 1000;
   var options = {
     nodes: { font: { size: 14, face: "system-ui, sans-serif" }, borderWidth: 1 },
@@ -782,7 +898,8 @@ _PAGE_JS = r"""
       return ul;
     }
     e.evidence.forEach(function (ev) {
-      var li = el("li");
+      if (asOf && !(ev.claim_date && ev.claim_date <= asOf)) return;
+      var li = el("li", null, ev.ended ? "ended" : null);
       li.appendChild(el("q", ev.sentence));
       var meta = el("div", null, "meta");
       var name = ev.title || ev.url || "untitled article";
@@ -796,6 +913,12 @@ _PAGE_JS = r"""
         meta.appendChild(el("span", name));
       }
       if (ev.date) meta.appendChild(el("span", ev.date, "date"));
+      if (ev.ended) meta.appendChild(el("span", "ended" + (ev.claim_date ? " " + ev.claim_date : ""), "ended"));
+      else if (ev.start_date) meta.appendChild(el("span", "from " + ev.start_date, "when"));
+      else if (ev.stated_date) meta.appendChild(el("span", "dated " + ev.stated_date, "when"));
+      if (ev.date_text) meta.appendChild(el("span", "\u201c" + ev.date_text + "\u201d", "when"));
+      if (ev.amount) meta.appendChild(el("span", ev.amount, "amount"));
+      if (ev.stake_percent !== null && ev.stake_percent !== undefined) meta.appendChild(el("span", ev.stake_percent + "% stake", "amount"));
       if (ev.confidence !== null && ev.confidence !== undefined)
         meta.appendChild(el("span", "confidence " + Number(ev.confidence).toFixed(2), "conf"));
       if (ev.hedged) meta.appendChild(el("span", "hedged", "hedged"));
@@ -825,6 +948,8 @@ _PAGE_JS = r"""
   }
   function edgeFacts(e) {
     var parts = [e.sources + (e.sources === 1 ? " source" : " sources")];
+    var when = stateLine(stateAt(e, asOf));
+    if (when) parts.push(when);
     if (e.first) parts.push(e.first === e.last || !e.last ? e.first : e.first + " to " + e.last);
     if (e.confidence !== null && e.confidence !== undefined) parts.push("confidence " + Number(e.confidence).toFixed(2));
     if (e.hedged) parts.push("hedged");
@@ -899,6 +1024,7 @@ _PAGE_JS = r"""
   // -------------------------------------------------------------------- filters
   var form = document.getElementById("filters");
   var hiddenNodes = new Set(), hiddenEdges = new Set();
+  // asOf: the slider's day, YYYY-MM-DD (null: no cut beyond the server's own as_of).
   var asOf = null;
   function fold(s) { return String(s || "").trim().toLowerCase(); }
   function findNode(text) {
@@ -924,7 +1050,8 @@ _PAGE_JS = r"""
       since: String(fd.get("since") || ""),
       until: String(fd.get("until") || ""),
       minConf: parseFloat(fd.get("min_confidence")) || 0,
-      minSources: parseInt(fd.get("min_sources"), 10) || 1
+      minSources: parseInt(fd.get("min_sources"), 10) || 1,
+      showEnded: fd.get("include_ended") !== null
     };
   }
   function writeForm(params) {
@@ -937,6 +1064,8 @@ _PAGE_JS = r"""
       params.getAll(k).forEach(function (v) { v.split(",").forEach(function (x) { if (x.trim()) want.add(x.trim()); }); });
       form.querySelectorAll("input[name=" + k + "]").forEach(function (box) { box.checked = want.has(box.value); });
     });
+    if (params.has("include_ended"))
+      form.elements.include_ended.checked = ["0", "false", "no", "off"].indexOf(fold(params.get("include_ended"))) < 0;
     if (params.has("as_of")) setAsOf(params.get("as_of"));
   }
   function queryString() {
@@ -955,7 +1084,8 @@ _PAGE_JS = r"""
     if (f.minSources > 1) q.set("min_sources", String(f.minSources));
     var lim = form.elements.limit.value;
     if (lim && lim !== "300") q.set("limit", lim);
-    if (asOf) q.set("as_of", asOf);
+    if (asOf || DATA.filters.as_of) q.set("as_of", asOf || DATA.filters.as_of);
+    if (!f.showEnded) q.set("include_ended", "0");
     return q.toString();
   }
   function shareUrl() {
@@ -974,10 +1104,20 @@ _PAGE_JS = r"""
       if (f.minConf > 0 && e.confidence !== null && e.confidence < f.minConf) return;
       if (f.since && !(e.last && e.last >= f.since)) return;
       if (f.until && !(e.first && e.first <= f.until)) return;
-      if (asOf && !(e.first && e.first <= asOf)) return;
+      var st = stateAt(e, asOf);
+      if (!st || (st.ended && !f.showEnded)) return;
       if (!nodeOk(nodeById.get(e.from)) || !nodeOk(nodeById.get(e.to))) return;
       edgeOk.add(e.id);
     });
+    // An edge's look follows its state on the slider's day; only the changed ones are redrawn.
+    var restyle = [];
+    DATA.edges.forEach(function (e) {
+      var st = stateAt(e, asOf);
+      if (!st) return;
+      var key = (st.ended ? "1 " : "0 ") + stateLine(st);
+      if (key !== shownKey.get(e.id)) { restyle.push(styleFor(e, st)); shownKey.set(e.id, key); }
+    });
+    if (restyle.length) edges.update(restyle);
     var show = new Set();
     var center = f.focus ? (DATA.focus && fold(f.focus) === fold(DATA.filters.focus) ? DATA.focus : findNode(f.focus)) : null;
     if (center) {
@@ -1035,28 +1175,38 @@ _PAGE_JS = r"""
   });
   form.addEventListener("change", function (ev) {
     if (CONFIG.standalone || ev.target.type === "checkbox") apply();
+    if (ev.target.name === "include_ended") {
+      // The address keeps the box's state, so a reload or a shared link shows the same.
+      try { history.replaceState(null, "", shareUrl()); } catch (err) { /* a file: URL may refuse */ }
+    }
   });
 
   // ------------------------------------------------------------- as-of slider
-  var dates = Array.from(new Set(DATA.edges.map(function (e) { return e.first; }).filter(Boolean))).sort();
+  // The slider's stops are the claim days at which some relation began or ended.
+  var dates = Array.from(new Set([].concat.apply([], DATA.edges.map(function (e) {
+    return (e.changes || []).map(function (c) { return c[0]; });
+  })))).sort();
   var slider = document.getElementById("asof");
   var asofLabel = document.getElementById("asof-label");
   slider.max = String(dates.length);
   slider.value = String(dates.length);
   function onSlide() {
     var i = parseInt(slider.value, 10);
-    asOf = i >= dates.length ? null : dates[i];
-    asofLabel.textContent = asOf || "all dates";
+    // A stop is a claim day at its own precision; as a day it is its first day.
+    asOf = i >= dates.length ? null : firstDay(dates[i]);
+    asofLabel.textContent = (i >= dates.length ? null : dates[i]) || DATA.filters.as_of || "all dates";
     apply();
   }
-  function setAsOf(day) {
+  function setAsOf(text) {
+    // From an address: the day it names (a year or month: its last day), the slider at
+    // the last stop on or before it.
+    var day = lastDay(String(text || "").trim());
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return;
     var i = 0;
-    while (i < dates.length && dates[i] <= day) i++;
-    slider.value = String(Math.max(0, i - 1));
-    if (!dates.length || day >= dates[dates.length - 1]) slider.value = String(dates.length);
-    var j = parseInt(slider.value, 10);
-    asOf = j >= dates.length ? null : dates[j];
-    asofLabel.textContent = asOf || "all dates";
+    while (i < dates.length && firstDay(dates[i]) <= day) i++;
+    slider.value = String(i >= dates.length ? dates.length : Math.max(0, i - 1));
+    asOf = day;
+    asofLabel.textContent = String(text).trim();
   }
   slider.addEventListener("input", onSlide);
   var timer = null;
@@ -1108,7 +1258,7 @@ _PAGE_JS = r"""
   // ----------------------------------------------------------------------- start
   var initial = CONFIG.standalone ? location.hash.replace(/^#/, "") : location.search.replace(/^\?/, "");
   if (initial) writeForm(new URLSearchParams(initial));
-  if (asOf === null) asofLabel.textContent = "all dates";
+  if (asOf === null) asofLabel.textContent = DATA.filters.as_of || "all dates";
   apply();
 })();
 """

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from api.deps import StoreDep
+from api.deps import AsOfDep, IncludeEnded, StoreDep
 from api.models import EntityDetail, EntitySummary, Offset, Page
 from kg import graphdata as data
 from kg.model import ENTITY_TYPES
@@ -31,6 +31,11 @@ def search_entities(
 
 @router.get("/{slug}", response_model=EntityDetail, summary="One entity",
             responses={404: {"description": "No such entity."}})
-def get_entity(slug: str, store: StoreDep) -> dict:
-    """Return types, labels, aliases, the Wikidata link and relations in and out with evidence."""
-    return data.get_entity(store, slug)
+def get_entity(slug: str, store: StoreDep, as_of: AsOfDep = None, include_ended: IncludeEnded = True) -> dict:
+    """Return types, labels, aliases, the Wikidata link and relations in and out with evidence.
+
+    Each relation is ``ended`` or not by the time rule (docs/TIME.md); with ``as_of`` it
+    is as it stood on that day, counting only the statements placed by then. Current
+    relations come first.
+    """
+    return data.get_entity(store, slug, as_of=as_of, include_ended=include_ended)

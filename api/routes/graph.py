@@ -18,7 +18,7 @@ from fastapi import APIRouter, HTTPException, Query
 from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from api.deps import MinConfidenceDep, SettingsDep, StoreDep
+from api.deps import AsOfDep, MinConfidenceDep, SettingsDep, StoreDep
 from api.httplayer import page_headers
 from kg.viz import DEFAULT_LIMIT, VIS_VERSION, inline_code, render_html, vis_asset_dir, view_from_store
 
@@ -69,7 +69,9 @@ def graph_page(
     types: Annotated[list[str] | None, Query(description="Entity types to keep (repeat, or comma-separated).")] = None,
     since: Annotated[date | None, Query(description="Evidence dated on or after this day.")] = None,
     until: Annotated[date | None, Query(description="Evidence dated on or before this day.")] = None,
-    as_of: Annotated[date | None, Query(description="The graph as known on this day.")] = None,
+    as_of: AsOfDep = None,
+    include_ended: Annotated[bool, Query(description="Start with ended relations shown (dashed grey); "
+                                                     "the page's box toggles them.")] = True,
     min_sources: Annotated[int, Query(ge=1, description="Least number of articles behind a relation.")] = 1,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Most entities drawn (the most central).")] = DEFAULT_LIMIT,
 ) -> HTMLResponse:
@@ -77,11 +79,13 @@ def graph_page(
 
     Every parameter is also a field of the page's filter form, so the address of a view
     is a link to it. Without ``min_confidence`` the server's default threshold applies.
+    ``as_of`` draws the graph as it stood on that day (docs/TIME.md); relations over by
+    then are drawn dashed grey unless ``include_ended=false`` hides them.
     """
     try:
         view = view_from_store(store, focus=focus, depth=depth, predicates=predicates, types=types,
                                since=since, until=until, as_of=as_of, min_confidence=min_confidence,
-                               min_sources=min_sources, limit=limit)
+                               min_sources=min_sources, limit=limit, show_ended=include_ended)
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from exc
     page = render_html(view, title="aikg: the AI industry graph", standalone=False,

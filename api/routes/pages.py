@@ -17,7 +17,7 @@ from markupsafe import Markup
 from starlette.responses import FileResponse, HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from api.deps import MinConfidenceDep, StoreDep, projection
+from api.deps import AsOfDep, MinConfidenceDep, StoreDep, projection
 from api.httplayer import page_headers
 from kg import graphdata as data
 from kg.analytics import centrality
@@ -78,13 +78,22 @@ def home(request: Request, store: StoreDep) -> HTMLResponse:
 
 
 @router.get("/entity/{slug}", response_class=HTMLResponse)
-def entity_page(slug: str, request: Request, store: StoreDep, min_confidence: MinConfidenceDep) -> HTMLResponse:
-    """Return an entity's page: facts, relations and their evidence at or above the threshold."""
+def entity_page(slug: str, request: Request, store: StoreDep, min_confidence: MinConfidenceDep,
+                as_of: AsOfDep = None) -> HTMLResponse:
+    """Return an entity's page: facts, current and past relations, evidence at or above the threshold.
+
+    With ``as_of`` the relations are as they stood on that day (docs/TIME.md); the ones
+    that were over by then are listed under "Past".
+    """
     try:
-        e = data.get_entity(store, slug, min_confidence=min_confidence)
+        e = data.get_entity(store, slug, min_confidence=min_confidence, as_of=as_of)
     except NotFoundError as exc:
         return render(request, "missing.html", 404, message=str(exc))
-    return render(request, "entity.html", e=e, min_confidence=min_confidence)
+    current = [r for r in e["relations"] if not r["ended"]]
+    past = [r for r in e["relations"] if r["ended"]]
+    keep = {"min_confidence": request.query_params.get("min_confidence", "")}
+    return render(request, "entity.html", e=e, current=current, past=past, min_confidence=min_confidence,
+                  as_of=as_of, keep=keep)
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from api.deps import MinConfidenceDep, StoreDep, projection
+from api.deps import AsOfDep, IncludeEnded, MinConfidenceDep, StoreDep, projection
 from api.models import Offset, Page, PathResult, Relation
 from kg import graphdata as data
 from kg.analytics import resolve_entity, shortest_path
@@ -37,6 +37,8 @@ def list_relations(
     object: Annotated[str | None, Query(description="Entity name, alias, slug, Wikidata id or IRI.")] = None,
     since: Annotated[date | None, Query(description="Only mentions in articles dated on or after this day.")] = None,
     until: Annotated[date | None, Query(description="Only mentions in articles dated on or before this day.")] = None,
+    as_of: AsOfDep = None,
+    include_ended: IncludeEnded = True,
     min_sources: Annotated[int | None, Query(ge=1, description="At least this many distinct articles.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,
@@ -47,12 +49,19 @@ def list_relations(
     article of 2024 or later states it, and its ``sources`` count only those. So does
     ``min_confidence``: without it the server's default threshold (``AIKG_MIN_CONFIDENCE``,
     0.5) applies; ``min_confidence=0`` lists every relation.
+
+    ``as_of=2023-06-30`` lists the relations as they stood on that day: a relation
+    counts the statements whose claim day is that day or earlier, and is ``ended`` when
+    the latest of them says it was over (docs/TIME.md). Ended relations are listed,
+    flagged, unless ``include_ended=false``.
     """
     if predicate is not None and predicate not in PREDICATES:
         raise HTTPException(422, f"unknown predicate {predicate!r}; use one of: {', '.join(PREDICATES)}")
     s, o = _entity(store, subject, "subject"), _entity(store, object, "object")
+    # Left out when it is to_networkx's own default, so the cached projection serves it.
+    ended = None if include_ended and as_of is None else include_ended
     G = projection(request, store, predicates=[predicate] if predicate else None, since=since, until=until,
-                   min_confidence=min_confidence, min_sources=min_sources)
+                   as_of=as_of, include_ended=ended, min_confidence=min_confidence, min_sources=min_sources)
     rows = data.relations_from_graph(G, s, o)
     return {"items": rows[offset:offset + limit], "total": len(rows), "limit": limit, "offset": offset}
 
