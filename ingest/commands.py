@@ -26,6 +26,7 @@ def _relation_line(rel, article, published) -> dict:
         "subject_id": rel.subject.wikidata, "object_id": rel.object.wikidata,
         "hedged": rel.hedged, "amount": rel.amount, "date": rel.date,
         "ended": rel.ended, "date_text": rel.date_text, "start_date": rel.start_date, "end_date": rel.end_date,
+        "date_note": rel.date_note,
         "amount_value": float(rel.amount_value) if rel.amount_value is not None else None,
         "amount_currency": rel.amount_currency,
         "stake_percent": float(rel.stake_percent) if rel.stake_percent is not None else None,

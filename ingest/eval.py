@@ -25,6 +25,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from ingest.entities import Gazetteer, name_key
@@ -69,6 +70,32 @@ class EvalReport:
     errors: list = field(default_factory=list)
     #: one ``(confidence, correct, predicate)`` per predicted triple of a file.
     predictions: list = field(default_factory=list)
+    #: time scores over the relations found (true positives): ``ended_tp/fp/fn/tn``;
+    #: ``date_both`` (gold and prediction give a date) and ``date_exact`` (the same
+    #: ISO value), ``date_gold_only``, ``date_pred_only``; the same for ``amount_``
+    #: (value and currency) and ``stake_``.
+    time_counts: Counter = field(default_factory=Counter)
+
+    def time_scores(self) -> dict:
+        """Return the ended flag's P/R/F1 and the exactness of dates, amounts and stakes.
+
+        Scored on the relations the extractor found (a missed relation is a relation-level
+        error, counted once, there). ``exact`` is the share of right values where both
+        the gold and the prediction give one; ``agreement`` also counts a value given by
+        only one side as wrong.
+        """
+        t = self.time_counts
+        p, r, f = prf(t["ended_tp"], t["ended_fp"], t["ended_fn"])
+        out = {"ended": {"tp": t["ended_tp"], "fp": t["ended_fp"], "fn": t["ended_fn"], "tn": t["ended_tn"],
+                         "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}}
+        for k in ("date", "amount", "stake"):
+            both, exact = t[f"{k}_both"], t[f"{k}_exact"]
+            either = both + t[f"{k}_gold_only"] + t[f"{k}_pred_only"]
+            out[k] = {"both": both, "exact_count": exact, "gold_only": t[f"{k}_gold_only"],
+                      "pred_only": t[f"{k}_pred_only"],
+                      "exact": round(exact / both, 4) if both else None,
+                      "agreement": round(exact / either, 4) if either else None}
+        return out
 
     def _pred_counts(self, pred: str) -> Counter:
         return self.relation_counts.setdefault(pred, Counter())
@@ -163,6 +190,7 @@ class EvalReport:
             "negatives": {"total": self.negatives_total, "extracted": self.negatives_extracted},
             "reliability": {"bins": self.reliability(), "fine": self.reliability(FINE_EDGES)},
             "by_confidence": self.by_confidence(),
+            **({"time": self.time_scores()} if self.time_counts else {}),
             "errors": self.errors,
         }
 
@@ -199,6 +227,19 @@ class EvalReport:
             p = f"{b['precision']:6.3f}" if b["count"] else f"{'-':>6}"
             m = f"{b['mean_confidence']:6.3f}" if b["count"] else f"{'-':>6}"
             lines.append(f"{label:12} {b['count']:5d} {b['correct']:7d} {p} {m}")
+        if self.time_counts:
+            ts = self.time_scores()
+            e = ts["ended"]
+            lines.append("")
+            lines.append("time, on the relations found")
+            lines.append(f"ended flag: tp {e['tp']} fp {e['fp']} fn {e['fn']} P {e['precision']:.3f} "
+                         f"R {e['recall']:.3f} F1 {e['f1']:.3f}")
+            for k in ("date", "amount", "stake"):
+                v = ts[k]
+                ex = "-" if v["exact"] is None else f"{v['exact']:.3f}"
+                ag = "-" if v["agreement"] is None else f"{v['agreement']:.3f}"
+                lines.append(f"{k}: exact {ex} ({v['exact_count']} of {v['both']} where both give one); "
+                             f"agreement {ag} (gold only {v['gold_only']}, predicted only {v['pred_only']})")
         if by_confidence:
             lines.append("")
             lines.append("relations by confidence threshold (micro over predicates)")
@@ -244,6 +285,49 @@ def _gold_files(gold_dir: str | Path, subset: str | None) -> list[Path]:
     elif subset is not None:
         raise ValueError(f"subset must be 'odd', 'even' or None, got {subset!r}")
     return files
+
+
+def _score_time(report: EvalReport, canon, gold: dict, ex, gold_rels: set, min_confidence: float) -> None:
+    """Count ended flags, dates, amounts and stakes of the found relations whose gold carries them."""
+    golds: dict[tuple, dict] = {}
+    for r in gold.get("relations") or []:
+        golds.setdefault(_triple(canon, r["subject"], r["predicate"], r["object"]), r)
+    mentions: dict[tuple, list] = {}
+    for r in ex.relations:
+        if r.confidence >= min_confidence:
+            mentions.setdefault(_triple(canon, r.subject.name, r.predicate, r.object.name), []).append(r)
+    c = report.time_counts
+    for t, ms in mentions.items():
+        g = golds.get(t)
+        if g is None or t not in gold_rels:
+            continue
+        ms = sorted(ms, key=lambda m: -float(m.confidence))
+        if "ended" in g or "past" in g:
+            truth, said = bool(g.get("ended", g.get("past"))), any(m.ended for m in ms)
+            c["ended_" + ("tp" if truth and said else "fn" if truth else "fp" if said else "tn")] += 1
+        pairs = []
+        if "date" in g:
+            pairs.append(("date", g["date"], next((m.date for m in ms if m.date), None)))
+        if "amount_value" in g:
+            gv = None if g["amount_value"] is None else (_decimal(g["amount_value"]), g.get("amount_currency"))
+            pv = next(((_decimal(m.amount_value), m.amount_currency) for m in ms if m.amount_value is not None), None)
+            pairs.append(("amount", gv, pv))
+        if "stake_percent" in g:
+            gv = None if g["stake_percent"] is None else _decimal(g["stake_percent"])
+            pv = next((_decimal(m.stake_percent) for m in ms if m.stake_percent is not None), None)
+            pairs.append(("stake", gv, pv))
+        for k, gv, pv in pairs:
+            if gv is not None and pv is not None:
+                c[f"{k}_both"] += 1
+                c[f"{k}_exact"] += gv == pv
+            elif gv is not None:
+                c[f"{k}_gold_only"] += 1
+            elif pv is not None:
+                c[f"{k}_pred_only"] += 1
+
+
+def _decimal(value) -> Decimal:
+    return Decimal(str(value)).normalize()
 
 
 def evaluate(gold_dir: str | Path, extractor, *, subset: str | None = None,
@@ -293,6 +377,7 @@ def evaluate(gold_dir: str | Path, extractor, *, subset: str | None = None,
             pred_rels.setdefault(t, r)
             best[t] = max(best.get(t, float(r.confidence)), float(r.confidence))
         report.predictions.extend((best[t], t in gold_rels, t[1]) for t in sorted(pred_rels))
+        _score_time(report, canon, gold, ex, gold_rels, min_confidence)
         for t in gold_rels | set(pred_rels):
             c = report._pred_counts(t[1])
             if t in gold_rels and t in pred_rels:

@@ -27,6 +27,7 @@ from ingest import coref as _coref
 from ingest import entities as _entities
 from ingest import relations as _relations
 from ingest.relations import decision as _decision
+from ingest.relations import ended as _ended
 from ingest.relations import features as _features
 from ingest.relations import model as _relation_model
 from kg.errors import ModelMissingError
@@ -122,6 +123,8 @@ class _RelationsComponent:
         rules = _relations.extract(doc, mentions, coref, self.lexicon)
         if self.model is not None:
             rules = _decision.decide(doc, mentions, coref, rules, self.featurizer, self.model)
+        else:
+            _ended.mark_rule_records(doc, mentions, rules)
         doc._.aikg_relations = rules
         return doc
 
@@ -331,6 +334,38 @@ def _char_batches(items: Iterable[tuple[str, object]], size: int, chars: int,
         yield batch
 
 
+def _time_fields(r: dict, published) -> dict:
+    """Return a relation record's date and amount, normalized, as :class:`RelationMention` fields.
+
+    The date words are resolved against the article's date (none: relative words stay
+    unresolved); the date is the relation's start or end date too when the record's
+    ``date_role`` says so. Amounts become a decimal in the currency's unit; a range or a
+    vague sum keeps its words only.
+    """
+    from ingest.amounts import parse_amount, parse_stake
+    from ingest.temporal import resolve_date
+
+    out: dict = {"date_text": r.get("date")}
+    if r.get("date"):
+        resolved = resolve_date(r["date"], published, prefer="future" if r.get("future") else "past")
+        out["date"] = resolved.value
+        out["date_note"] = resolved.reason
+        if resolved.value and r.get("date_role") == "start":
+            out["start_date"] = resolved.value
+        elif resolved.value and r.get("date_role") == "end":
+            out["end_date"] = resolved.value
+    if r.get("amount"):
+        amount = parse_amount(r["amount"])
+        if amount.value is not None:
+            out["amount_value"] = format(amount.value.normalize(), "f")
+            out["amount_currency"] = amount.currency
+    if r.get("stake"):
+        stake = parse_stake(r["stake"])
+        if stake is not None and 0 <= stake <= 100:
+            out["stake_percent"] = format(stake.normalize(), "f")
+    return out
+
+
 class _Found:
     """The entities and relations of one article, gathered piece by piece."""
 
@@ -353,8 +388,8 @@ class _Found:
             self.rels.append(RelationMention(
                 subject=s, predicate=r["p"], object=o, confidence=r["c"],
                 sentence=article.text[start:end].strip(), start=start, end=end,
-                hedged=bool(r["h"]), amount=r.get("amount"), date_text=r.get("date"),
-                ended=bool(r.get("ended")),
+                hedged=bool(r["h"]), amount=r.get("amount"), ended=bool(r.get("ended")),
+                **_time_fields(r, article.published),
             ))
 
     def extraction(self, article: Article) -> Extraction:

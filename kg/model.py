@@ -146,7 +146,8 @@ class RelationMention:
     relation began ("joined in 2019") or ended ("left in 2023"). ``ended`` says the text
     states the relation as over ("former", "stepped down", "sold its stake").
     ``amount_value`` (a decimal string, in the currency's unit), ``amount_currency``
-    (ISO 4217) and ``stake_percent`` are the amount normalized.
+    (ISO 4217) and ``stake_percent`` are the amount normalized. ``date_note`` says why
+    date words were left unresolved ("relative date and no article date", "fiscal period").
     """
 
     subject: Entity
@@ -166,6 +167,7 @@ class RelationMention:
     amount_value: str | None = None
     amount_currency: str | None = None
     stake_percent: str | None = None
+    date_note: str | None = None
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
@@ -177,6 +179,7 @@ class RelationMention:
             "ended": self.ended, "date_text": self.date_text, "start_date": self.start_date,
             "end_date": self.end_date, "amount_value": self.amount_value,
             "amount_currency": self.amount_currency, "stake_percent": self.stake_percent,
+            "date_note": self.date_note,
         }
 
     @classmethod
@@ -187,7 +190,7 @@ class RelationMention:
             float(d["confidence"]), d["sentence"], int(d["start"]), int(d["end"]),
             bool(d.get("hedged")), d.get("amount"), d.get("date"), bool(d.get("ended")),
             d.get("date_text"), d.get("start_date"), d.get("end_date"), d.get("amount_value"),
-            d.get("amount_currency"), d.get("stake_percent"),
+            d.get("amount_currency"), d.get("stake_percent"), d.get("date_note"),
         )
 
 

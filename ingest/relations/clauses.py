@@ -97,6 +97,36 @@ def _attached(ent, chain_ids: set[int]) -> bool:
     return False
 
 
+_CURRENCY_MARKS = {"$", "€", "£", "¥", "₹", "₩", "us$", "c$", "a$", "hk$", "s$", "rs", "rs.", "eur", "usd", "gbp"}
+_MAGNITUDES = {"m", "mn", "bn", "b", "k", "tn", "million", "billion", "trillion", "crore", "lakh"}
+
+
+def money_text(ent) -> str:
+    """Return a MONEY span's words with the currency sign and magnitude the tagger left out.
+
+    The small model tags "$650m" as "650": the sign and the "m" are tokens of their own.
+    """
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    if start > 0 and doc[start - 1].lower_ in _CURRENCY_MARKS and doc[start - 1].ent_type_ in ("", "MONEY"):
+        start -= 1
+    if end < len(doc) and doc[end].lower_ in _MAGNITUDES and not doc[end - 1].lower_ in _MAGNITUDES:
+        end += 1
+    return doc[start:end].text
+
+
+def _reported_on(ent, t, chain_ids: set[int]) -> bool:
+    """Return True if the date hangs on a reporting verb above the trigger ("said on Tuesday it would buy X").
+
+    The day a company spoke is not the day of the deal; a trigger that is itself the
+    reporting verb ("announced a partnership on Tuesday") keeps its date.
+    """
+    for a in [ent.root, *ent.root.ancestors]:
+        if a.i in chain_ids:
+            return a.i != t.i and a.lemma_.lower() in WORDS.reporting
+    return False
+
+
 # The doc's named-entity spans by sentence start, kept in ``doc.user_data`` while
 # :func:`ingest.relations.extract` runs (filtering the whole doc per trigger is quadratic)
 SENT_ENTS = "aikg_sent_ents"
@@ -110,7 +140,17 @@ def amount_and_date(t, sent) -> tuple[str | None, str | None]:
     cached = t.doc.user_data.get(SENT_ENTS)
     for ent in (cached.get(sent.start, []) if cached is not None else sent.ents):
         if ent.label_ == "MONEY" and amount is None and _attached(ent, ids):
-            amount = ent.text
-        elif ent.label_ == "DATE" and date is None and _attached(ent, ids):
+            amount = money_text(ent)
+        elif ent.label_ == "DATE" and date is None and _attached(ent, ids) and not _reported_on(ent, t, ids):
             date = ent.text
     return amount, date
+
+
+def stake_of(t, sent) -> str | None:
+    """Return the PERCENT words attached to the trigger's clause ("a 49% stake", "about 27 percent"), if any."""
+    ids = {c.i for c in _clause_chain(t)}
+    cached = t.doc.user_data.get(SENT_ENTS)
+    for ent in (cached.get(sent.start, []) if cached is not None else sent.ents):
+        if ent.label_ == "PERCENT" and _attached(ent, ids | {x.i for x in t.subtree}):
+            return ent.text
+    return None

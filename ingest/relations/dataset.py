@@ -18,7 +18,8 @@ from pathlib import Path
 from ingest.entities import Gazetteer
 from ingest.eval import _Canon, _triple
 from ingest.relations.candidates import candidates
-from ingest.relations.features import Featurizer
+from ingest.relations.ended import cues
+from ingest.relations.features import Featurizer, dep_path
 from kg.model import PREDICATES
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,10 @@ class Example:
     labels: frozenset[str]
     triple_keys: dict[str, tuple[str, str, str]]
     trained: frozenset[str] | None = None
+    #: the predicates among ``labels`` whose gold relation is stated as over (``past``)
+    ended: frozenset[str] = frozenset()
+    #: :func:`ingest.relations.ended.cues` for the pair (positives only)
+    cues: tuple[str, ...] = ()
 
 
 @dataclass
@@ -50,7 +55,7 @@ class Dataset:
         base = len(self.gold)
         for ex in other.examples:
             self.examples.append(Example(ex.doc + base, ex.features, ex.predicates, ex.labels, ex.triple_keys,
-                                         ex.trained))
+                                         ex.trained, ex.ended, ex.cues))
         self.gold += other.gold
         self.ids += other.ids
         self.groups += other.groups
@@ -101,6 +106,8 @@ def build(records: Iterable[dict], nlp, gaz: Gazetteer, featurizer: Featurizer, 
         canon = _Canon(gaz, rec.get("entities") or [])
         gold = {_triple(canon, r["subject"], r["predicate"], r["object"]) for r in rec.get("relations") or ()}
         negs = {_triple(canon, r["subject"], r["predicate"], r["object"]) for r in rec.get("negatives") or ()}
+        past = {_triple(canon, r["subject"], r["predicate"], r["object"]) for r in rec.get("relations") or ()
+                if r.get("ended", r.get("past"))}
         d = len(data.gold)
         data.gold.append(gold)
         data.ids.append(str(rec.get("id", k)))
@@ -117,7 +124,11 @@ def build(records: Iterable[dict], nlp, gaz: Gazetteer, featurizer: Featurizer, 
                 trained = frozenset(p for p, t in keys.items() if p in partial and (t in gold or t in negs))
                 if not trained:
                     continue
-            data.examples.append(Example(d, f, c.predicates, labels, keys, trained))
+            ended, cue_list = frozenset(), ()
+            if labels:
+                ended = frozenset(p for p in labels if keys[p] in past)
+                cue_list = tuple(cues(doc, c.ha, c.hb, dep_path(doc, c.ha, c.hb)))
+            data.examples.append(Example(d, f, c.predicates, labels, keys, trained, ended, cue_list))
     return data
 
 

@@ -12,13 +12,16 @@ founder is not also listed as staff.
 
 from __future__ import annotations
 
+from ingest.relations import ended as _ended
 from ingest.relations.candidates import candidates
 from ingest.relations.features import Featurizer, dep_path
 from ingest.relations.model import RelationModel
-from ingest.relations.clauses import amount_and_date
+from ingest.relations.clauses import amount_and_date, money_text, stake_of
 from kg.model import PREDICATES, SYMMETRIC_PREDICATES
 
 PRED_INDEX = {p: k for k, p in enumerate(PREDICATES)}
+# the predicates whose statements can carry a stake ("a 49% stake", "owns 27 percent of")
+_STAKE_PREDICATES = ("investsIn", "acquires")
 
 
 def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[dict],
@@ -48,6 +51,7 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
     for r in rule_hits:
         by_rule[(mentions[r["s"]]["name"], r["p"], mentions[r["o"]]["name"], r["ss"])] = r
     best: dict[tuple, dict] = {}
+    source: dict[tuple, tuple] = {}
     table = model.batch_probabilities(feats)
     for c, f, row in zip(cands, feats, table):
         for p in c.predicates:
@@ -72,6 +76,15 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
                 name = "model"
             best[key] = {"s": c.a, "o": c.b, "p": p, "c": round(prob, 3), "h": hedge, "ss": ss, "se": se,
                          "amount": amount, "date": date, "rule": name}
+            if p in _STAKE_PREDICATES and amount is None:
+                best[key]["amount"] = _sole_amount(sent)
+            if p in _STAKE_PREDICATES:
+                path = dep_path(doc, c.ha, c.hb)
+                stake = stake_of(path[1] if path is not None else doc[c.ha], sent)
+                if stake:
+                    best[key]["stake"] = stake
+            source[key] = (c, f)
+    _mark_ended(doc, best, source, model)
     covered = {(mentions[c.a]["name"], mentions[c.b]["name"], doc[c.sent_start].idx) for c in cands}
     for r in rule_hits:
         # the rules link some pairs across sentences (a funding round named in one
@@ -82,7 +95,45 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
             continue
         names = tuple(sorted((na, nb))) if r["p"] in SYMMETRIC_PREDICATES else (na, nb)
         best.setdefault((names, r["p"], r["ss"]), {**r, "rule": r.get("rule", "rule")})
-    return _conventions(list(best.values()), mentions)
+    rels = _conventions(list(best.values()), mentions)
+    _ended.mark_rule_records(doc, mentions, rels)
+    return rels
+
+
+def _sole_amount(sent) -> str | None:
+    """Return the sentence's only sum of money, unless it is a valuation.
+
+    "announced a $300 million round led by X and Y", "raised ₩130 billion from X": the
+    sum belongs to the round, and the round to each investor the sentence names.
+    """
+    money = [e for e in sent.ents if e.label_ == "MONEY"]
+    if len(money) != 1:
+        return None
+    e = money[0]
+    near = {t.lemma_.lower() for t in e.doc[max(sent.start, e.start - 3):min(sent.end, e.end + 2)]}
+    return None if near & {"valuation", "value", "worth"} else money_text(e)
+
+
+def _mark_ended(doc, best: dict[tuple, dict], source: dict[tuple, tuple], model: RelationModel) -> None:
+    """Set ``ended`` (the ended classifier's verdict) and ``date_role`` on the model's records."""
+    keys = list(source)
+    cue_lists, rows = [], []
+    for key in keys:
+        c, f = source[key]
+        found = _ended.cues(doc, c.ha, c.hb, dep_path(doc, c.ha, c.hb))
+        cue_lists.append(found)
+        rows.append(_ended.features(best[key]["p"], f, found))
+    if model.ended is None:
+        verdicts = [_ended.rule_ended(found) for found in cue_lists]
+    else:
+        verdicts = list(model.ended_probabilities(rows) >= model.ended_threshold)
+    for key, found, is_ended in zip(keys, cue_lists, verdicts):
+        r = best[key]
+        r["ended"] = bool(is_ended)
+        r["date_role"] = _ended.date_role(bool(is_ended), found)
+        r["future"] = "tense=future" in found
+        c = source[key][0]
+        _ended._date_from_verbs(r, _ended.verb_dates(doc, c.ha, c.hb, dep_path(doc, c.ha, c.hb)))
 
 
 def _conventions(rels: list[dict], mentions: list[dict]) -> list[dict]:

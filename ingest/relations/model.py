@@ -7,6 +7,10 @@ The artifact is a directory (``ingest/data/relation_model/`` by default):
 - ``model.json``: format version, feature version, hashing bits, predicate order, the
   calibration (a sigmoid over the raw score, one for the verdicts a rule agrees with and
   one for the rest), the emission threshold, training facts;
+- ``ended.npy``: float16 array ``(2**bits + 1,)``: the ended classifier (does the
+  sentence state the relation as over?) over the relation's features plus the cues of
+  :mod:`ingest.relations.ended`, intercept last; its threshold is ``ended_threshold``
+  in ``model.json``;
 - ``MODEL_CARD.md``: what it was trained on and how it scores.
 
 Only numpy is needed to run it; training (:mod:`ingest.relations.train`) needs scikit-learn.
@@ -28,10 +32,10 @@ import numpy as np
 from kg.errors import ModelMissingError
 from kg.model import PREDICATES
 
-FORMAT_VERSION = 1
-# Bump when features.py changes what it emits: an artifact trained on other features
+FORMAT_VERSION = 2
+# Bump when features.py or ended.py changes what it emits: an artifact trained on other features
 # must not be used silently.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 DEFAULT_BITS = 18
 MODEL_ENV = "AIKG_RELATION_MODEL"
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "relation_model"
@@ -76,7 +80,8 @@ class RelationModel:
     """
 
     def __init__(self, weights: np.ndarray, bits: int, calibration: Calibration, threshold: float,
-                 meta: dict | None = None, unsupported: Calibration | None = None):
+                 meta: dict | None = None, unsupported: Calibration | None = None,
+                 ended: np.ndarray | None = None, ended_threshold: float = 0.5):
         if weights.shape != (len(PREDICATES), (1 << bits) + 1):
             raise ValueError(f"weights shape {weights.shape} does not fit {len(PREDICATES)} predicates "
                              f"and {bits} bits")
@@ -86,6 +91,19 @@ class RelationModel:
         self.unsupported = unsupported or calibration
         self.threshold = threshold
         self.meta = meta or {}
+        if ended is not None and ended.shape != ((1 << bits) + 1,):
+            raise ValueError(f"ended weights shape {ended.shape} does not fit {bits} bits")
+        self.ended = ended.astype(np.float32) if ended is not None else None
+        self.ended_threshold = ended_threshold
+
+    def ended_probabilities(self, feature_lists: list[list[str]]) -> np.ndarray:
+        """Return the probability that each relation is stated as over (zeros without an ended model)."""
+        if self.ended is None or not feature_lists:
+            return np.zeros(len(feature_lists))
+        intercept = self.ended.shape[0] - 1
+        raw = np.array([self.ended[hash_features(f, self.bits)].sum() + self.ended[intercept]
+                        for f in feature_lists])
+        return 1.0 / (1.0 + np.exp(-raw))
 
     def raw_scores(self, features: list[str], predicates: tuple[str, ...]) -> dict[str, float]:
         """Return the uncalibrated score (log-odds) of each predicate for one feature list."""
@@ -125,11 +143,14 @@ class RelationModel:
         d.mkdir(parents=True, exist_ok=True)
         with (d / "weights.npy").open("wb") as fh:
             np.save(fh, self.weights.astype(np.float16), allow_pickle=False)
+        if self.ended is not None:
+            with (d / "ended.npy").open("wb") as fh:
+                np.save(fh, self.ended.astype(np.float16), allow_pickle=False)
         info = {**self.meta, **(meta or {}), "format_version": FORMAT_VERSION,
                 "feature_version": FEATURE_VERSION, "bits": self.bits, "predicates": list(PREDICATES),
                 "calibration": {"a": self.calibration.a, "b": self.calibration.b},
                 "calibration_unsupported": {"a": self.unsupported.a, "b": self.unsupported.b},
-                "threshold": self.threshold}
+                "threshold": self.threshold, "ended_threshold": self.ended_threshold}
         (d / "model.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -153,6 +174,10 @@ def load_model(directory: str | Path | None = None) -> RelationModel:
         meta = json.loads((d / "model.json").read_text(encoding="utf-8"))
         with (d / "weights.npy").open("rb") as fh:
             weights = np.load(fh, allow_pickle=False)
+        ended = None
+        if (d / "ended.npy").exists():  # a corpus without ended relations trains none
+            with (d / "ended.npy").open("rb") as fh:
+                ended = np.load(fh, allow_pickle=False)
     except FileNotFoundError:
         raise ModelMissingError(f"relation model not found in {d}: {hint}") from None
     except (OSError, ValueError) as exc:
@@ -164,7 +189,8 @@ def load_model(directory: str | Path | None = None) -> RelationModel:
         main = meta.get("calibration") or {}
         cals = [Calibration(float(c.get("a", 1.0)), float(c.get("b", 0.0)))
                 for c in (main, meta.get("calibration_unsupported") or main)]
-        return RelationModel(weights, int(meta["bits"]), cals[0], float(meta["threshold"]), meta, cals[1])
+        return RelationModel(weights, int(meta["bits"]), cals[0], float(meta["threshold"]), meta, cals[1],
+                             ended, float(meta.get("ended_threshold", 0.5)))
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise ModelMissingError(f"relation model in {d} is unreadable ({exc}): {hint}") from None
 

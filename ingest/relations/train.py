@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.relations.dataset import Dataset, build, doc_scores, read_gold_records
+from ingest.relations.ended import features as ended_features
 from ingest.relations.features import Featurizer
 from ingest.relations.model import DEFAULT_BITS, FEATURE_VERSION, Calibration, RelationModel, hash_features, rule_feature
 from kg.model import PREDICATES
@@ -81,6 +82,67 @@ def fit(data: Dataset, *, bits: int = DEFAULT_BITS, c: float = 1.0, seed: int = 
         weights[k, :-1] = m.coef_[0]
         weights[k, -1] = m.intercept_[0]
     return weights
+
+
+def _ended_rows(data: Dataset) -> list[tuple[int, str]]:
+    """Return ``(example index, predicate)`` for every gold relation the ended classifier learns from.
+
+    KnowledgeNet examples are left out: their annotations say nothing of roles being over.
+    """
+    return [(i, p) for i, e in enumerate(data.examples) if e.trained is None for p in sorted(e.labels)]
+
+
+def _ended_matrix(data: Dataset, rows: list[tuple[int, str]], bits: int):
+    from scipy.sparse import csr_matrix
+
+    indptr, indices = [0], []
+    for i, p in rows:
+        e = data.examples[i]
+        indices.extend(hash_features(ended_features(p, e.features, list(e.cues)), bits))
+        indptr.append(len(indices))
+    vals = np.ones(len(indices), dtype=np.float64)
+    return csr_matrix((vals, np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
+                      shape=(len(rows), 1 << bits))
+
+
+def fit_ended(data: Dataset, *, bits: int = DEFAULT_BITS, c: float = 1.0, seed: int = 0) -> np.ndarray | None:
+    """Fit the ended classifier on the gold relations; return its weights (intercept last).
+
+    A row is one gold relation the candidates found, labelled by its ``past`` flag.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    rows = _ended_rows(data)
+    y = np.array([p in data.examples[i].ended for i, p in rows], dtype=np.int8)
+    if not rows or y.min() == y.max():
+        log.warning("ended: no examples of both classes, no ended model")
+        return None
+    m = LogisticRegression(C=c, solver="liblinear", max_iter=5000, random_state=seed)
+    m.fit(_ended_matrix(data, rows, bits), y)
+    return np.concatenate([m.coef_[0], m.intercept_])
+
+
+def choose_ended_threshold(model: RelationModel, data: Dataset) -> tuple[float, dict]:
+    """Pick the ended threshold with the best F1 on held-out gold relations (ties: the higher).
+
+    Returns:
+        ``(threshold, {"precision", "recall", "f1", "ended", "relations"})``.
+    """
+    rows = _ended_rows(data)
+    truth = np.array([p in data.examples[i].ended for i, p in rows], dtype=bool)
+    probs = model.ended_probabilities([ended_features(p, data.examples[i].features, list(data.examples[i].cues))
+                                       for i, p in rows])
+    best = (0.5, {"precision": 0.0, "recall": 0.0, "f1": 0.0})
+    for tau in np.arange(0.2, 0.81, 0.05):
+        tau = round(float(tau), 2)
+        pred = probs >= tau
+        tp, fp, fn = int((pred & truth).sum()), int((pred & ~truth).sum()), int((~pred & truth).sum())
+        pr = tp / (tp + fp) if tp + fp else 0.0
+        rc = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
+        if f >= best[1]["f1"]:
+            best = (tau, {"precision": round(pr, 4), "recall": round(rc, 4), "f1": round(f, 4)})
+    return best[0], {**best[1], "ended": int(truth.sum()), "relations": len(rows)}
 
 
 def raw_scores(model: RelationModel, data: Dataset) -> list[tuple[int, str, float]]:
@@ -197,14 +259,19 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
         data.extend(kn)
         progress(f"KnowledgeNet folds 1-2: {kn_docs} documents, {len(kn.examples)} candidates")
     weights = fit(data, bits=bits, c=c, seed=seed)
-    progress(f"fitted {len(PREDICATES)} predicate models ({time.monotonic() - t0:.0f} s)")
+    ended = fit_ended(data, bits=bits, c=c, seed=seed)
+    progress(f"fitted {len(PREDICATES)} predicate models and the ended model ({time.monotonic() - t0:.0f} s)")
     cal_files = corpus_files(calibration)
     cal_data = build(read_gold_records(cal_files), nlp, gaz, featurizer, group="calibration")
     model = RelationModel(weights, bits, Calibration(), 0.5)
     cal, cal_unsupported, tau, cal_scores = calibrate(model, cal_data)
-    model = RelationModel(weights, bits, cal, tau, unsupported=cal_unsupported)
+    model = RelationModel(weights, bits, cal, tau, unsupported=cal_unsupported, ended=ended)
+    ended_tau, ended_scores = choose_ended_threshold(model, cal_data)
+    model.ended_threshold = ended_tau
     p, r, f = cal_scores["micro"]
-    progress(f"calibrated on {len(cal_data.gold)} passages: threshold {tau}, P {p:.3f} R {r:.3f} F1 {f:.3f}")
+    progress(f"calibrated on {len(cal_data.gold)} passages: threshold {tau}, P {p:.3f} R {r:.3f} F1 {f:.3f}; "
+             f"ended threshold {ended_tau}, ended F1 {ended_scores['f1']:.3f} over {ended_scores['relations']} "
+             f"relations ({ended_scores['ended']} ended)")
     positives = {p: 0 for p in PREDICATES}
     for e in data.examples:
         for lab in e.labels:
@@ -219,6 +286,9 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
         "training_candidates": len(data.examples),
         "positive_candidates": positives,
         "calibration_scores": {"threshold": tau, "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)},
+        "ended_training_relations": len(_ended_rows(data)),
+        "ended_training_positives": sum(len(e.ended) for e in data.examples if e.trained is None),
+        "ended_calibration": {"threshold": ended_tau, **ended_scores},
         "feature_version_trained": FEATURE_VERSION,
     }
     model.save(out_dir, facts)
@@ -261,6 +331,13 @@ def write_card(path: Path, facts: dict, heldout: dict) -> None:
         f"{cs['threshold']} (best F1 there with precision >= {MIN_PRECISION}, the most precise within "
         f"{F1_TOLERANCE} of it): P {cs['precision']}, "
         f"R {cs['recall']}, F1 {cs['f1']}.",
+        f"- Ended (the relation stated as over): one logistic regression over the relation's features plus "
+        f"the cues of ingest/relations/ended.py, trained on the {facts['ended_training_relations']} gold "
+        f"relations the candidates found ({facts['ended_training_positives']} flagged past); threshold "
+        f"{facts['ended_calibration']['threshold']} (best F1 on the calibration set's gold relations: "
+        f"P {facts['ended_calibration']['precision']}, R {facts['ended_calibration']['recall']}, "
+        f"F1 {facts['ended_calibration']['f1']} over {facts['ended_calibration']['ended']} ended of "
+        f"{facts['ended_calibration']['relations']}).",
         "",
         "## Data",
         f"- Training candidates: {facts['training_candidates']}; KnowledgeNet documents (folds 1-2): "

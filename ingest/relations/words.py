@@ -56,6 +56,11 @@ class RuleWords:
     role_as_verbs: frozenset[str]
     naming_verbs: frozenset[str]
     reporting: frozenset[str]
+    ended_verbs: frozenset[str]
+    ended_phrasal: frozenset[str]
+    ended_nouns: frozenset[str]
+    former_words: frozenset[str]
+    start_verbs: frozenset[str]
 
 
 class RuleWordsError(AikgError, ValueError):

@@ -1,0 +1,212 @@
+"""Ended relations: does the sentence state the relation as over?
+
+"Former OpenAI researcher", "who left Google in 2023", "stepped down as chief executive",
+"the partnership ended last year", "sold its stake", "dropped the lawsuit": the relation
+existed and is over. The classifier (:mod:`ingest.relations.model`, trained by ``aikg
+train`` on the corpus's ``past`` flags) decides from the relation's own feature record
+plus the cues below; :func:`rule_ended` is the fallback where no model runs (the rules
+alone, and rule hits that no candidate stands for).
+
+Cues are looked for where they can speak of this pair: on the dependency path between
+the two sides, on each side's way up to its clause's verb, and on the modifiers of those
+words. The words themselves are data (``ingest/data/rule_words.json``: ``ended_verbs``, ``ended_phrasal``,
+``ended_nouns``, ``former_words``, ``start_verbs``).
+"""
+
+from __future__ import annotations
+
+from ingest.relations.words import WORDS
+
+_END = WORDS.ended_verbs
+_END_PARTICLES = {tuple(x.split()) for x in WORDS.ended_phrasal}
+_END_NOUNS = WORDS.ended_nouns
+_FORMER = WORDS.former_words
+_START = WORDS.start_verbs
+_CLAUSE_POS = ("VERB", "AUX")
+
+
+def _scope(doc, ha: int, hb: int, path) -> list:
+    """Return the tokens that can speak of the pair: the path and each side's way to its verb."""
+    seen: dict[int, object] = {}
+    if path is not None:
+        up, top, down = path
+        for t in (*up, top, *down):
+            seen[t.i] = t
+    for h in (ha, hb):
+        t = doc[h]
+        seen[t.i] = t
+        for _ in range(6):
+            if t.head.i == t.i:
+                break
+            t = t.head
+            seen[t.i] = t
+            if t.pos_ in _CLAUSE_POS:
+                break
+    return list(seen.values())
+
+
+def cues(doc, ha: int, hb: int, path) -> list[str]:
+    """Return the ended/started cues for the pair whose sides stand at ``ha`` and ``hb``.
+
+    Args:
+        doc: the parsed doc.
+        ha: token index of the subject side.
+        hb: token index of the object side.
+        path: :func:`ingest.relations.features.dep_path` for the pair (or None).
+
+    Returns:
+        Short strings such as ``end=leave``, ``end=step_down``, ``former``, ``until``,
+        ``nolonger``, ``tense=past``, ``start=join``; empty when nothing is said.
+    """
+    out: list[str] = []
+    scope = _scope(doc, ha, hb, path)
+    seen_ids = {t.i for t in scope}
+    sides = {ha, hb}
+    for t in scope:
+        lemma = t.lemma_.lower()
+        where = "arg" if t.i in sides else "path"
+        if t.pos_ in _CLAUSE_POS or t.pos_ == "NOUN":
+            prts = [c.lemma_.lower() for c in t.children if c.dep_ in ("prt", "advmod")]
+            for prt in prts:
+                if (lemma, prt) in _END_PARTICLES:
+                    out.append(f"end={lemma}_{prt}")
+            if t.pos_ != "NOUN" and lemma in _END:
+                out.append(f"end={lemma}")
+                out.append(f"end@{where}")
+            if t.pos_ == "NOUN" and lemma in _END_NOUNS:
+                out.append(f"endnoun={lemma}")
+            if lemma in _START and t.pos_ != "NOUN":
+                out.append(f"start={lemma}")
+        if t.pos_ in _CLAUSE_POS:
+            aux = {c.lemma_.lower() for c in t.children if c.dep_ in ("aux", "auxpass")}
+            if "will" in aux or "would" in aux:
+                out.append("tense=future")
+            elif t.tag_ == "VBD" or (t.tag_ == "VBN" and "have" in aux and any(
+                    c.tag_ == "VBD" for c in t.children if c.dep_ == "aux")):
+                out.append("tense=past")
+            elif t.tag_ in ("VBZ", "VBP") or (t.tag_ in ("VBG", "VBN") and any(
+                    c.tag_ in ("VBZ", "VBP") for c in t.children if c.dep_ in ("aux", "auxpass"))):
+                out.append("tense=present")
+        for c in t.children:
+            cl = c.lower_
+            if c.dep_ in ("acl", "relcl", "advcl", "conj") and c.pos_ == "VERB" and c.i not in seen_ids:
+                # "the chief executive, who left in 2024": a clause hanging on the pair's words
+                cm = c.lemma_.lower()
+                cprts = {x.lemma_.lower() for x in c.children if x.dep_ in ("prt", "advmod")}
+                if cm in _END or any((cm, x) in _END_PARTICLES for x in cprts):
+                    out.append(f"endrel={cm}")
+                    out.append(f"end@{c.dep_}")
+                elif cm in _START:
+                    out.append(f"startrel={cm}")
+            if cl in _FORMER or (c.dep_ in ("amod", "advmod", "compound") and c.lemma_.lower() in _FORMER):
+                out.append("former")
+                out.append(f"former={cl}")
+            elif cl in ("until", "till") and c.dep_ == "prep":
+                out.append("until")
+            elif cl == "since" and c.dep_ == "prep":
+                out.append("since")
+            elif cl == "longer" and any(g.lower_ == "no" for g in c.children):
+                out.append("nolonger")
+            elif cl in ("no", "not") and c.dep_ == "neg" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "longer":
+                out.append("nolonger")
+    # "ex-Google engineer": the tokenizer keeps "ex" and "-" apart
+    for h in (ha, hb):
+        t = doc[h]
+        for k in range(max(t.left_edge.i, h - 4), h):
+            if doc[k].lower_ in ("ex", "ex-") and k + 1 < len(doc) and doc[k + 1].text in ("-", "‑"):
+                out.append("former")
+                out.append("former=ex")
+    return sorted(set(out))
+
+
+def verb_dates(doc, ha: int, hb: int, path) -> dict[str, str | None]:
+    """Return the date words attached to an ending verb and to a starting verb that govern the pair.
+
+    "Ian Moffat, the previous chief executive, left in 2024": the relation comes from
+    the title, its end date from "left". A DATE counts when it hangs on the verb itself
+    or through one preposition ("in 2024", "since April").
+
+    Returns:
+        ``{"end": words or None, "start": words or None}``.
+    """
+    out: dict[str, str | None] = {"end": None, "start": None}
+    ents = [e for e in doc.ents if e.label_ == "DATE"]
+    if not ents:
+        return out
+    scope = _scope(doc, ha, hb, path)
+    verbs = list(scope) + [c for t in scope for c in t.children
+                           if c.dep_ in ("acl", "relcl", "advcl", "conj") and c.pos_ == "VERB"]
+    for t in verbs:
+        if t.pos_ not in _CLAUSE_POS:
+            continue
+        lemma = t.lemma_.lower()
+        prts = {c.lemma_.lower() for c in t.children if c.dep_ in ("prt", "advmod")}
+        kind = ("end" if lemma in _END or any((lemma, p) in _END_PARTICLES for p in prts)
+                else "start" if lemma in _START else None)
+        if kind is None or out[kind] is not None:
+            continue
+        for e in ents:
+            head = e.root.head
+            if head.i == t.i or (head.dep_ == "prep" and head.head.i == t.i):
+                out[kind] = e.text
+                break
+    return out
+
+
+def features(predicate: str, relation_features: list[str], cue_list: list[str]) -> list[str]:
+    """Return the ended classifier's features for one (pair, predicate)."""
+    return ([f"P={predicate}"] + relation_features + cue_list
+            + [f"{predicate}|{c}" for c in cue_list])
+
+
+def rule_ended(cue_list: list[str]) -> bool:
+    """Return the hand-written verdict: a "former" title, an ending verb on the path, "no longer"."""
+    cs = set(cue_list)
+    return bool(cs & {"former", "nolonger", "end@path"}) or any(c.startswith("end=") and "_" in c for c in cs)
+
+
+def date_role(ended: bool, cue_list: list[str]) -> str | None:
+    """Return "end" when an ended relation's date is its end, "start" when the words start it, else None."""
+    if ended:
+        return "end"
+    if "since" in cue_list or any(c.startswith("start=") for c in cue_list):
+        return "start"
+    return None
+
+
+def mark_rule_records(doc, mentions: list[dict], records: list[dict]) -> None:
+    """Set ``ended`` and ``date_role`` on rule records that have none, by :func:`rule_ended`.
+
+    The sides are the mentions' head tokens where they stand in the record's sentence;
+    a side told in another sentence (the rules link some pairs across sentences) adds
+    only its own cues.
+    """
+    from ingest.relations.features import dep_path
+
+    for r in records:
+        if "ended" in r:
+            continue
+        span = doc.char_span(r["ss"], r["se"], alignment_mode="expand")
+        heads = []
+        for k in (r["s"], r["o"]):
+            m = mentions[k]
+            if span is not None and span.start <= m["s"] < span.end and not m.get("virtual"):
+                heads.append(doc[m["s"]:m["e"]].root.i)
+        if not heads:
+            r["ended"], r["date_role"], r["future"] = False, None, False
+            continue
+        a, b = (heads + heads)[:2]
+        path = dep_path(doc, a, b) if a != b else None
+        found = cues(doc, a, b, path)
+        r["ended"] = rule_ended(found)
+        _date_from_verbs(r, verb_dates(doc, a, b, path))
+        r["date_role"] = date_role(r["ended"], found)
+        r["future"] = "tense=future" in found
+
+
+def _date_from_verbs(r: dict, dates: dict[str, str | None]) -> None:
+    """Give an ended relation its ending verb's date, and a dateless one its starting verb's."""
+    if r["ended"] and dates["end"]:
+        r["date"], r["date_role"] = dates["end"], "end"
+    elif not r.get("date") and not r["ended"] and dates["start"]:
+        r["date"], r["date_role"] = dates["start"], "start"

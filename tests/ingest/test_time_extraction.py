@@ -1,0 +1,81 @@
+"""Time in extraction: ended relations, dates resolved against the article, amounts as numbers.
+
+Run through the real extractor (spaCy model, rules and the packaged classifier). The
+sentences are our own; most names are invented so that the gazetteer stays out of the way.
+"""
+
+from datetime import date
+
+import pytest
+
+from kg.model import Article
+
+PUB = date(2025, 6, 12)  # a Thursday
+
+
+def _rels(extractor, text, published=PUB):
+    ex = extractor.extract(Article(text=text, published=published))
+    return {(r.subject.name, r.predicate, r.object.name): r for r in ex.relations}
+
+
+# (text, (subject, predicate, object), ended)
+ENDED = [
+    ("Former Halvorsen Labs researcher Priya Venkataraman joined Quillon Systems last week.",
+     ("Priya Venkataraman", "worksFor", "Halvorsen Labs"), True),
+    pytest.param("Former Halvorsen Labs researcher Priya Venkataraman joined Quillon Systems last week.",
+                 ("Priya Venkataraman", "worksFor", "Quillon Systems"), False,
+                 marks=pytest.mark.xfail(strict=True, reason="the 'former' of the old employer leaks to the "
+                                         "new one (ended probability 0.39 at threshold 0.3)")),
+    ("Tomas Reyes stepped down as chief executive of Borealis Robotics in 2023.",
+     ("Tomas Reyes", "leads", "Borealis Robotics"), True),
+    ("Tomas Reyes, who left Borealis Robotics in 2023, now advises startups.",
+     ("Tomas Reyes", "worksFor", "Borealis Robotics"), True),
+    ("Carla Mendez has led Borealis Robotics since 2021.",
+     ("Carla Mendez", "leads", "Borealis Robotics"), False),
+    ("Tomas Reyes is the chief executive of Borealis Robotics.",
+     ("Tomas Reyes", "leads", "Borealis Robotics"), False),
+]
+
+
+def _id(case):
+    _, (s, p, o), _ = case.values if hasattr(case, "values") else case
+    return f"{p}-{o}"
+
+
+@pytest.mark.parametrize(("text", "triple", "ended"), ENDED, ids=[_id(c) for c in ENDED])
+def test_ended_flag(extractor, text, triple, ended):
+    rels = _rels(extractor, text)
+    assert triple in rels, f"{triple} not extracted from {text!r}: {sorted(rels)}"
+    assert rels[triple].ended is ended
+
+
+def test_end_date_and_start_date(extractor):
+    left = _rels(extractor, "Tomas Reyes stepped down as chief executive of Borealis Robotics in 2023.")
+    rel = left[("Tomas Reyes", "leads", "Borealis Robotics")]
+    assert (rel.date_text, rel.date, rel.end_date, rel.start_date) == ("2023", "2023", "2023", None)
+    since = _rels(extractor, "Carla Mendez has led Borealis Robotics since 2021.")
+    rel = since[("Carla Mendez", "leads", "Borealis Robotics")]
+    assert (rel.date, rel.start_date, rel.end_date) == ("2021", "2021", None)
+
+
+def test_relative_date_resolved_against_the_article(extractor):
+    text = "Amazon invested $4bn in Anthropic last month."
+    rel = _rels(extractor, text, published=date(2023, 10, 5))[("Amazon", "investsIn", "Anthropic")]
+    assert rel.date_text == "last month" and rel.date == "2023-09"
+    assert (rel.amount, rel.amount_value, rel.amount_currency) == ("$4bn", "4000000000", "USD")
+    undated = _rels(extractor, text, published=None)[("Amazon", "investsIn", "Anthropic")]
+    assert undated.date_text == "last month" and undated.date is None
+    assert "no article date" in undated.date_note
+
+
+def test_amount_in_euros_and_a_stake(extractor):
+    rels = _rels(extractor, "Acme Capital bought a 49% stake in Borealis Robotics for €1.7 billion.")
+    rel = rels[("Acme Capital", "investsIn", "Borealis Robotics")]
+    assert (rel.amount, rel.amount_value, rel.amount_currency) == ("€1.7 billion", "1700000000", "EUR")
+    assert rel.stake_percent == "49"
+
+
+def test_reporting_day_is_not_the_deals_date(extractor):
+    text = "Microsoft said on Tuesday that it had invested $10 billion in OpenAI in January."
+    rel = _rels(extractor, text, published=date(2023, 3, 2))[("Microsoft", "investsIn", "OpenAI")]
+    assert rel.date_text == "January" and rel.date == "2023-01"
