@@ -119,12 +119,25 @@ def cues(doc, ha: int, hb: int, path) -> list[str]:
     return sorted(set(out))
 
 
+_CLAUSE_DEPS = ("relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "parataxis", "ROOT")
+
+
+def _hangs_on(tok, verb) -> bool:
+    """Return True if ``verb`` governs ``tok`` within its own clause (no other clause's verb between)."""
+    for a in tok.ancestors:
+        if a.i == verb.i:
+            return True
+        if a.pos_ in _CLAUSE_POS and a.dep_ in _CLAUSE_DEPS:
+            return False
+    return False
+
+
 def verb_dates(doc, ha: int, hb: int, path) -> dict[str, str | None]:
     """Return the date words attached to an ending verb and to a starting verb that govern the pair.
 
     "Ian Moffat, the previous chief executive, left in 2024": the relation comes from
-    the title, its end date from "left". A DATE counts when it hangs on the verb itself
-    or through one preposition ("in 2024", "since April").
+    the title, its end date from "left". A DATE counts when the verb governs it within
+    its own clause ("left in 2024", "left the startup on Friday").
 
     Returns:
         ``{"end": words or None, "start": words or None}``.
@@ -146,8 +159,7 @@ def verb_dates(doc, ha: int, hb: int, path) -> dict[str, str | None]:
         if kind is None or out[kind] is not None:
             continue
         for e in ents:
-            head = e.root.head
-            if head.i == t.i or (head.dep_ == "prep" and head.head.i == t.i):
+            if _hangs_on(e.root, t):
                 out[kind] = e.text
                 break
     return out
