@@ -15,6 +15,7 @@ from __future__ import annotations
 from ingest.relations import ended as _ended
 from ingest.relations.candidates import candidates
 from ingest.relations.features import Featurizer, dep_path
+from ingest.relations.lexicon import coarse_pos
 from ingest.relations.model import RelationModel
 from ingest.relations.clauses import amount_and_date, money_text, stake_of
 from kg.model import PREDICATES, SYMMETRIC_PREDICATES
@@ -73,6 +74,10 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
                 top = path[1] if path is not None else doc[c.ha]
                 hedge = "hedged" in f or any(x.startswith(f"armfit={p}|hedge") for x in f)
                 amount, date = amount_and_date(top, sent)
+                if not _is_trigger(featurizer.lexicon, top, p):
+                    # the path's top word is not a word of this relation ("Musk, who
+                    # co-founded OpenAI in 2015, ... the ChatGPT maker"): its date is another event's
+                    date = None
                 name = "model"
             best[key] = {"s": c.a, "o": c.b, "p": p, "c": round(prob, 3), "h": hedge, "ss": ss, "se": se,
                          "amount": amount, "date": date, "rule": name}
@@ -98,6 +103,12 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
     rels = _conventions(list(best.values()), mentions)
     _ended.mark_rule_records(doc, mentions, rels)
     return rels
+
+
+def _is_trigger(lexicon, tok, predicate: str) -> bool:
+    """Return True if the token is one of the lexicon's words for ``predicate``."""
+    found = lexicon.by_lemma.get((tok.lemma_.lower(), coarse_pos(tok))) or ()
+    return any(t.predicate == predicate for t in found)
 
 
 def _sole_amount(sent) -> str | None:
