@@ -162,6 +162,9 @@ def train(
     heldout: Annotated[list[str] | None, typer.Option(
         "--heldout", metavar="DIR[:odd|:even]",
         help="Gold sets to score the new model on for its card (repeatable); never trained or tuned on.")] = None,
+    ended_corpus: Annotated[list[str] | None, typer.Option(
+        "--ended-corpus", help="Passages that teach only the ended classifier (repeatable; "
+        "default: training/ended when present).")] = None,
     knowledgenet: Annotated[str | None, typer.Option(
         "--knowledgenet", envvar="AIKG_KNOWLEDGENET",
         help="KnowledgeNet JSON Lines: folds 1-2 join the training data (fold 3 stays for testing).")] = None,
@@ -172,7 +175,8 @@ def train(
 ) -> None:
     """Rebuild the relation model from the training corpus, deterministically, with its model card.
 
-    Defaults fit a checkout of the repository: training/corpus, calibration on tests/gold and the
+    Defaults fit a checkout of the repository: training/corpus (and training/ended for the ended
+    classifier), calibration on tests/gold and the
     odd halves of tests/gold_blind and tests/gold_long, held-out scores on tests/gold_blind26 and
     tests/gold_long26. Exits 2 on bad input, 1 when the spaCy model is missing.
     """
@@ -188,7 +192,9 @@ def train(
                    f"pip install 'aikg[train]'", err=True)
         raise typer.Exit(1) from None
     corpus = corpus or ["training/corpus"]
-    for p in corpus:
+    if ended_corpus is None:
+        ended_corpus = ["training/ended"] if Path("training/ended").is_dir() else []
+    for p in [*corpus, *ended_corpus]:
         if not Path(p).exists():
             typer.echo(f"aikg: error: {p}: no such file or directory (run from a checkout, or pass --corpus)",
                        err=True)
@@ -208,7 +214,7 @@ def train(
     logging.getLogger("ingest").setLevel(logging.ERROR)
     try:
         run_train(corpus, cal_files, out or _default_model_dir(), knowledgenet=knowledgenet, heldout=held,
-                  c=c, seed=seed, progress=lambda line: typer.echo(line, err=True))
+                  ended_corpus=ended_corpus, c=c, seed=seed, progress=lambda line: typer.echo(line, err=True))
     except ModelMissingError as exc:
         typer.echo(f"aikg: error: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -218,7 +218,8 @@ def corpus_files(paths: list[str | Path]) -> list[Path]:
 
 
 def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str | Path, *,
-          knowledgenet: str | Path | None = None, heldout: list[str | Path] = (), c: float = 1.0,
+          knowledgenet: str | Path | None = None, heldout: list[str | Path] = (),
+          ended_corpus: list[str | Path] = (), c: float = 1.0,
           bits: int = DEFAULT_BITS, seed: int = 0, n_process: int = 1, progress=print) -> dict:
     """Train, calibrate, save and document a relation model.
 
@@ -228,6 +229,9 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
         out_dir: where the artifact goes.
         knowledgenet: the KnowledgeNet JSON Lines file; folds 1-2 join the training data.
         heldout: gold directories to score the saved model on (figures go in the card).
+        ended_corpus: passages that teach only the ended classifier (``training/ended``):
+            written for the relations stated as over, they are not added to what the
+            relation models learn from (on the development sets they did not help them).
         c: inverse regularization strength.
         bits: hashing width.
         seed: solver seed.
@@ -259,7 +263,15 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
         data.extend(kn)
         progress(f"KnowledgeNet folds 1-2: {kn_docs} documents, {len(kn.examples)} candidates")
     weights = fit(data, bits=bits, c=c, seed=seed)
-    ended = fit_ended(data, bits=bits, c=c, seed=seed)
+    ended_files = corpus_files(list(ended_corpus))
+    ended_data = data
+    if ended_files:
+        extra = build(read_gold_records(ended_files), nlp, gaz, featurizer, group="ended", n_process=n_process)
+        progress(f"ended corpus: {len(extra.gold)} passages, {len(extra.examples)} candidates")
+        ended_data = Dataset()
+        ended_data.extend(data)
+        ended_data.extend(extra)
+    ended = fit_ended(ended_data, bits=bits, c=c, seed=seed)
     progress(f"fitted {len(PREDICATES)} predicate models and the ended model ({time.monotonic() - t0:.0f} s)")
     cal_files = corpus_files(calibration)
     cal_data = build(read_gold_records(cal_files), nlp, gaz, featurizer, group="calibration")
@@ -286,8 +298,9 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
         "training_candidates": len(data.examples),
         "positive_candidates": positives,
         "calibration_scores": {"threshold": tau, "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)},
-        "ended_training_relations": len(_ended_rows(data)),
-        "ended_training_positives": sum(len(e.ended) for e in data.examples if e.trained is None),
+        "ended_training_files": file_hashes(ended_files),
+        "ended_training_relations": len(_ended_rows(ended_data)),
+        "ended_training_positives": sum(len(e.ended) for e in ended_data.examples if e.trained is None),
         "ended_calibration": {"threshold": ended_tau, **ended_scores},
         "feature_version_trained": FEATURE_VERSION,
     }
@@ -346,6 +359,8 @@ def write_card(path: Path, facts: dict, heldout: dict) -> None:
         + ", ".join(f"{p} {n}" for p, n in facts["positive_candidates"].items()) + ".",
         "- Training files (SHA-256):",
         *[f"  - `{n}` {h}" for n, h in facts["training_files"].items()],
+        "- Ended classifier's own training files (SHA-256; it also learns from the files above):",
+        *([f"  - `{n}` {h}" for n, h in facts["ended_training_files"].items()] or ["  - none"]),
         "- Calibration files (SHA-256):",
         *[f"  - `{n}` {h}" for n, h in facts["calibration_files"].items()],
         "",

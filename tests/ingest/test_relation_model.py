@@ -91,36 +91,44 @@ def test_model_for_other_features_is_refused(tmp_path):
         load_model(d)
 
 
-def _slice(tmp_path) -> tuple[Path, Path]:
-    """A small corpus (the first 60 passages of two writers) and a calibration set of 8 dev files."""
+def _slice(tmp_path) -> tuple[Path, Path, Path]:
+    """A small corpus (the first 60 passages of two writers), 20 passages for the ended classifier
+    and a calibration set of 8 dev files."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name in ("c1-batch-01.jsonl", "c4-batch-01.jsonl"):
         lines = (ROOT / "training" / "corpus" / name).read_text(encoding="utf-8").splitlines()[:30]
         (corpus / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ended = tmp_path / "ended"
+    ended.mkdir()
+    lines = (ROOT / "training" / "ended" / "c8-batch-01.jsonl").read_text(encoding="utf-8").splitlines()[:20]
+    (ended / "c8-batch-01.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     cal = tmp_path / "cal"
     cal.mkdir()
     for f in sorted((ROOT / "tests" / "gold").glob("*.json"))[:8]:
         shutil.copy(f, cal / f.name)
-    return corpus, cal
+    return corpus, ended, cal
 
 
 def test_training_is_a_deterministic_command(tmp_path):
-    corpus, cal = _slice(tmp_path)
+    corpus, ended, cal = _slice(tmp_path)
     outs = []
     for k in (1, 2):
         out = tmp_path / f"m{k}"
-        r = _aikg("train", "--corpus", str(corpus), "--calibration", str(cal), "--heldout", str(cal),
-                  "--out", str(out))
+        r = _aikg("train", "--corpus", str(corpus), "--ended-corpus", str(ended), "--calibration", str(cal),
+                  "--heldout", str(cal), "--out", str(out))
         assert r.returncode == 0, r.stderr
         assert "calibrated on 8 passages" in r.stderr
         outs.append(out)
     w1, w2 = (np.load(o / "weights.npy") for o in outs)
     assert w1.shape == w2.shape and np.array_equal(w1, w2), "same corpus, same weights"
+    e1, e2 = (np.load(o / "ended.npy") for o in outs)
+    assert np.array_equal(e1, e2), "same corpus, same ended classifier"
     m1, m2 = (json.loads((o / "model.json").read_text()) for o in outs)
     assert m1["calibration"] == m2["calibration"] and m1["threshold"] == m2["threshold"]
     card = (outs[0] / "MODEL_CARD.md").read_text()
     assert "c1-batch-01.jsonl" in card and "Held-out scores" in card and "F1" in card
+    assert "c8-batch-01.jsonl" in card, "the card lists the ended classifier's own passages"
     # the trained slice works as a model
     from ingest.pipeline import Extractor, build_nlp
 

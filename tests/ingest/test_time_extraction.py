@@ -25,7 +25,7 @@ ENDED = [
     pytest.param("Former Halvorsen Labs researcher Priya Venkataraman joined Quillon Systems last week.",
                  ("Priya Venkataraman", "worksFor", "Quillon Systems"), False,
                  marks=pytest.mark.xfail(strict=True, reason="the 'former' of the old employer leaks to the "
-                                         "new one (ended probability 0.39 at threshold 0.3)")),
+                                         "new one: the ended classifier scores it just over its threshold")),
     ("Tomas Reyes stepped down as chief executive of Borealis Robotics in 2023.",
      ("Tomas Reyes", "leads", "Borealis Robotics"), True),
     ("Tomas Reyes, who left Borealis Robotics in 2023, now advises startups.",

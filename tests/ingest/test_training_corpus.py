@@ -16,6 +16,7 @@ from ingest.relations import SIGNATURES
 from kg.model import PREDICATES
 
 CORPUS = Path(__file__).resolve().parents[2] / "training" / "corpus"
+ENDED = CORPUS.parent / "ended"  # passages for the ended classifier (same format)
 TYPES = {"Organization", "Person", "AIModel", "Product"}
 SYMMETRIC = {"partnersWith", "competesWith", "disputesWith"}
 FIELDS = {"id", "style", "title", "url", "published", "text", "entities", "relations"}
@@ -23,7 +24,7 @@ FIELDS = {"id", "style", "title", "url", "published", "text", "entities", "relat
 
 def _passages() -> list[tuple[str, dict]]:
     out = []
-    for path in sorted(CORPUS.glob("*.jsonl")):
+    for path in sorted(CORPUS.glob("*.jsonl")) + sorted(ENDED.glob("*.jsonl")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
                 out.append((f"{path.name}:{n}", json.loads(line)))

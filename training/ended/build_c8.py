@@ -9,7 +9,7 @@ Block:  @ style | title | YYYY-MM-DD
 Blocks are separated by blank lines; ids (c8-NNNN) are assigned in order across batches.
 ``+p`` marks a relation stated as over (past), ``+h`` one that is reported or planned.
 Run ``python training/corpus/build_c8.py`` after editing a source, then
-``python training/corpus/check_corpus.py``.
+``python training/corpus/check_corpus.py training/ended/*.jsonl``.
 """
 import glob
 import json
