@@ -55,11 +55,11 @@ class NamedQuery:
     defaults: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        """Return a JSON-ready dict (what the API lists)."""
+        """Return a JSON-ready dict (what the API lists); a parameter's default only when it has one."""
         return {
             "name": self.name, "title": self.title, "description": self.description,
             "params": [{"name": p, "description": self.param_help.get(p, ""),
-                        "default": self.defaults.get(p)} for p in self.params],
+                        **({"default": self.defaults[p]} if p in self.defaults else {})} for p in self.params],
             "sparql": self.text,
         }
 

@@ -161,7 +161,7 @@ def test_header_parsing_joins_continuation_lines():
                          "#   or its alias\nSELECT * WHERE { ?entity ?p ?o }\n")
     assert (q.title, q.description, q.params) == ("T", "one two", ("entity",))
     assert q.param_help["entity"] == "the firm or its alias"
-    assert q.to_dict()["params"] == [{"name": "entity", "description": "the firm or its alias", "default": None}]
+    assert q.to_dict()["params"] == [{"name": "entity", "description": "the firm or its alias"}]
     q = parse_query("y", "# title: T\n# description: d\n# param: currency = all — a code, or all\n"
                          "SELECT * WHERE { ?s ?p ?currency }\n")
     assert (q.params, q.defaults, q.param_help["currency"]) == (("currency",), {"currency": "all"}, "a code, or all")

@@ -314,6 +314,16 @@ def test_investment_totals_for_one_currency(timeline):
     assert totals(timeline, currency="GBP") == {}
 
 
+@pytest.mark.parametrize("name", ["current-employer-of", "people-who-left", "who-led-on"])
+def test_a_hostile_entity_is_data(timeline, name):
+    params = {"entity": '"} } ; DROP ALL ; #'}
+    if name == "who-led-on":
+        params["date"] = "2024-01-01"
+    before = len(timeline)
+    assert rows(timeline, name, **params) == []
+    assert len(timeline) == before
+
+
 def test_currency_default_is_declared_and_bad_codes_are_refused(timeline):
     q = get_query("investment-totals")
     assert q.params == ("currency",) and q.defaults == {"currency": "all"}
@@ -369,3 +379,23 @@ def test_investments_as_of_drops_a_stake_once_sold(timeline):
     lumen = rows(timeline, "investments-as-of", entity="Lumen Partners", date="2024-01-15")
     assert [(r["targetLabel"], r["first"], r["sources"]) for r in lumen] == [
         ("Nimbus Labs", "2023-12", "1"), ("Orbit Labs", "2024-01-15", "1")]
+
+
+# --- the README shows the same SPARQL
+
+
+@pytest.mark.parametrize("name", ["current-employer-of", "people-who-left", "who-led-on", "investment-totals"])
+def test_readme_shows_the_shipped_sparql(name):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    m = re.search(rf"<code>kg/queries/{name}\.rq</code>\)</summary>\s*```sparql\n(.*?)```", readme, re.S)
+    assert m, f"README has no SPARQL for {name}"
+    shown = m.group(1).splitlines()
+    values = [line for line in shown if line.lstrip().startswith("VALUES") and "?p " not in line]
+    assert len(values) == 1 and all(f"?{p}" in values[0] for p in get_query(name).params)
+    shown.remove(values[0])
+    text = get_query(name).text.splitlines()
+    body = text[next(i for i, line in enumerate(text) if line.startswith("PREFIX")):]
+    assert shown == body
