@@ -38,9 +38,50 @@ TYPES_FOR = {
 }
 
 
-def synthetic_corpus(n_articles: int, n_entities: int = 5000, rels_per_article: int = 6, seed: int = 7):
-    """Return (articles, extraction by article id) with a skewed, realistic-looking entity use."""
+CURRENCIES = (("USD", 0.7), ("EUR", 0.2), ("GBP", 0.1))
+# Predicates whose statements the news often tells as over (left, stepped down, sold).
+ENDS_OFTEN = {"worksFor": 0.2, "leads": 0.2, "investsIn": 0.08, "partnersWith": 0.08, "sues": 0.1}
+
+
+def _iso_near(rnd: random.Random, day: date) -> str:
+    """Return a day, month or year up to two years before ``day``, at a random precision."""
+    d = day - timedelta(days=rnd.randrange(730))
+    return rnd.choice((d.isoformat(), d.isoformat()[:7], d.isoformat()[:4]))
+
+
+def time_fields(rnd: random.Random, predicate: str, published: date) -> dict:
+    """Return the time and amount fields of one synthetic mention (RelationMention keywords).
+
+    About a third of the mentions state a date, endings are common for jobs and
+    leadership, and most investments carry a normalized amount, drawn from a few round
+    sums so that articles repeat the same deal.
+    """
+    out: dict = {"ended": rnd.random() < ENDS_OFTEN.get(predicate, 0.03)}
+    if rnd.random() < 0.35:
+        when = _iso_near(rnd, published)
+        out.update(date=when, date_text=f"in {when}")
+        if out["ended"] and rnd.random() < 0.7:
+            out["end_date"] = when
+        elif not out["ended"] and predicate in ("worksFor", "leads", "investsIn") and rnd.random() < 0.6:
+            out["start_date"] = when
+    if predicate in ("investsIn", "acquires") and rnd.random() < 0.6:
+        millions = rnd.choice((10, 25, 50, 100, 250, 500, 1000, 2000, 10000))
+        out["amount"] = f"{millions} million"
+        out["amount_value"] = str(millions * 1_000_000)
+        out["amount_currency"] = rnd.choices([c for c, _ in CURRENCIES], [w for _, w in CURRENCIES])[0]
+    return out
+
+
+def synthetic_corpus(n_articles: int, n_entities: int = 5000, rels_per_article: int = 6, seed: int = 7,
+                     with_time: bool = False):
+    """Return (articles, extraction by article id) with a skewed, realistic-looking entity use.
+
+    ``with_time`` gives the mentions endings, dates and amounts (see :func:`time_fields`),
+    drawn from a second random stream: the articles, entities and triples are the same
+    either way.
+    """
     rnd = random.Random(seed)
+    trnd = random.Random(seed + 1)
     by_type = {t: [Entity(f"{t} {i}", t, f"Q{100000 + i}" if i % 3 == 0 else None)
                    for i in range(n_entities // 4)] for t in ("Organization", "Person", "AIModel", "Product")}
     start = date(2019, 1, 1)
@@ -59,8 +100,9 @@ def synthetic_corpus(n_articles: int, n_entities: int = 5000, rels_per_article: 
             o = by_type[ot][rnd.randrange(len(by_type[ot]))]
             if s != o:
                 sent = f"{s.name} and {o.name} in sentence {rnd.randrange(1000)}."
+                extra = time_fields(trnd, p, a.published) if with_time else {}
                 rels.append(RelationMention(s, p, o, round(rnd.uniform(0.5, 0.99), 2), sent, 0, len(sent),
-                                            hedged=rnd.random() < 0.1))
+                                            hedged=rnd.random() < 0.1, **extra))
         ents = tuple({e.name: e for r in rels for e in (r.subject, r.object)}.values())
         extractions[a.id] = Extraction(a, ents, tuple(rels), "bench/1")
         articles.append(a)

@@ -98,7 +98,7 @@ def query(
         from kg.queries import list_queries
 
         for q in list_queries():
-            params = ", ".join(q.params) or "-"
+            params = ", ".join(p + (f"={q.defaults[p]}" if p in q.defaults else "") for p in q.params) or "-"
             typer.echo(f"{q.name:28} {q.title}  [params: {params}]")
         return
     if format not in QUERY_FORMATS:

@@ -2,12 +2,14 @@
 
 Each file starts with comment lines ``# title: ...``, ``# description: ...`` (which may
 continue on further indented comment lines) and one ``# param: NAME — meaning`` per
-parameter. A parameter is a SPARQL variable of the query, bound through the store's
-substitutions, so a value is always data, never query text. Parameters are typed by
-name: ``entity``, ``a``, ``b``, ``subject``, ``object`` name entities (resolved with
+parameter (``# param: NAME = DEFAULT — meaning`` for one that may be left out). A
+parameter is a SPARQL variable of the query, bound through the store's substitutions,
+so a value is always data, never query text. Parameters are typed by name: ``entity``,
+``a``, ``b``, ``subject``, ``object`` name entities (resolved with
 :func:`kg.analytics.resolve_entity`), ``date`` is an ``xsd:date``, ``year`` an
-``xsd:integer``, ``predicate`` one of the thirteen relation predicates; any other is a
-plain string.
+``xsd:integer``, ``predicate`` one of the thirteen relation predicates, ``currency`` a
+three-letter ISO 4217 code (bound upper-case) or ``all``, any case, bound as ``"*"``
+(so the Albanian lek cannot be picked by its code); any other is a plain string.
 """
 
 from __future__ import annotations
@@ -33,12 +35,16 @@ log = logging.getLogger(__name__)
 ENTITY_PARAMS = frozenset({"entity", "a", "b", "subject", "object"})
 
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
-_PARAM = re.compile(r"^\??([A-Za-z_][A-Za-z0-9_]*)\s*(?:—|–|-{1,2}|:)?\s*(.*)$")
+_PARAM = re.compile(r"^\??([A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*([^\s—–]+))?\s*(?:—|–|-{1,2}|:)?\s*(.*)$")
 
 
 @dataclass(frozen=True)
 class NamedQuery:
-    """One shipped query: its file name (without ``.rq``), header and SPARQL text."""
+    """One shipped query: its file name (without ``.rq``), header and SPARQL text.
+
+    ``params`` lists every parameter in header order; ``defaults`` maps those that may
+    be left out to the value they then take.
+    """
 
     name: str
     title: str
@@ -46,12 +52,14 @@ class NamedQuery:
     params: tuple[str, ...]
     text: str
     param_help: Mapping[str, str] = field(default_factory=dict)
+    defaults: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        """Return a JSON-ready dict (what the API lists)."""
+        """Return a JSON-ready dict (what the API lists); a parameter's default only when it has one."""
         return {
             "name": self.name, "title": self.title, "description": self.description,
-            "params": [{"name": p, "description": self.param_help.get(p, "")} for p in self.params],
+            "params": [{"name": p, "description": self.param_help.get(p, ""),
+                        **({"default": self.defaults[p]} if p in self.defaults else {})} for p in self.params],
             "sparql": self.text,
         }
 
@@ -64,6 +72,7 @@ def parse_query(name: str, text: str) -> NamedQuery:
     """
     fields: dict[str, str] = {"title": "", "description": ""}
     params: dict[str, str] = {}
+    defaults: dict[str, str] = {}
     last: str | None = None
     for line in text.splitlines():
         stripped = line.strip()
@@ -77,7 +86,9 @@ def parse_query(name: str, text: str) -> NamedQuery:
             if key == "param":
                 pm = _PARAM.match(value)
                 if pm:
-                    params[pm.group(1)] = pm.group(2).strip()
+                    params[pm.group(1)] = pm.group(3).strip()
+                    if pm.group(2):
+                        defaults[pm.group(1)] = pm.group(2)
                     last = "param:" + pm.group(1)
             else:
                 fields[key] = value
@@ -91,7 +102,7 @@ def parse_query(name: str, text: str) -> NamedQuery:
                 fields[last] += " " + more
     if not fields["title"]:
         raise ValueError(f"named query {name!r} has no '# title:' line")
-    return NamedQuery(name, fields["title"], fields["description"], tuple(params), text, params)
+    return NamedQuery(name, fields["title"], fields["description"], tuple(params), text, params, defaults)
 
 
 @functools.cache
@@ -156,6 +167,10 @@ def bind_param(store: StoreLike, name: str, value: str) -> Term:
         if local not in PREDICATES:
             raise ValueError(f"parameter predicate must be one of: {', '.join(PREDICATES)}; got {value!r}")
         return ox.NamedNode(ONTOLOGY + local)
+    if name == "currency":
+        if not re.fullmatch(r"[A-Za-z]{3}", text):
+            raise ValueError(f"parameter currency must be a three-letter code such as USD, or all; got {value!r}")
+        return ox.Literal("*" if text.lower() == "all" else text.upper())
     return ox.Literal(text)
 
 
@@ -165,7 +180,8 @@ def run_named(store: StoreLike, name: str, params: Mapping[str, str] | None = No
     Args:
         store: the store to query.
         name: the query's name (``investors-of``; see :func:`list_queries`).
-        params: parameter name -> the value a user typed (``{"entity": "OpenAI"}``).
+        params: parameter name -> the value a user typed (``{"entity": "OpenAI"}``); a
+            parameter with a default may be left out.
 
     Returns:
         The store's query result (SELECT solutions).
@@ -175,7 +191,7 @@ def run_named(store: StoreLike, name: str, params: Mapping[str, str] | None = No
         ValueError: a parameter is missing, unknown, empty or of the wrong type.
     """
     q = get_query(name)
-    given = {k.strip().lstrip("?"): v for k, v in (params or {}).items()}
+    given = {**q.defaults, **{k.strip().lstrip("?"): v for k, v in (params or {}).items()}}
     unknown = sorted(set(given) - set(q.params))
     if unknown:
         expected = ", ".join(q.params) or "none"

@@ -1073,7 +1073,9 @@ class _Analysis:
                     j += 1
                     continue
                 inner = self.group(body[j])
-                values = sum(1 for k in inner if toks[k].kind in _TERMS or toks[k].upper in ("UNDEF", "TRUE", "FALSE"))
+                # a typed literal's datatype IRI (after ^^) is part of its value, not one more
+                values = sum(1 for k in inner if (toks[k].kind in _TERMS or toks[k].upper in ("UNDEF", "TRUE", "FALSE"))
+                             and not toks[k - 1].is_("^^"))
                 if values != len(names):
                     s = lambda n: "" if n == 1 else "s"  # noqa: E731
                     self.add(row.start, f"this VALUES row has {values} value{s(values)} for {len(names)} "

@@ -13,7 +13,7 @@ from kg.store import count, iter_solutions
 
 SAMPLE_PARAMS = {
     "entity": "Microsoft", "a": "OpenAI", "b": "Microsoft", "subject": "Microsoft",
-    "object": "OpenAI", "predicate": "investsIn", "date": "2024-01-01", "year": "2024",
+    "object": "OpenAI", "predicate": "investsIn", "date": "2024-01-01", "year": "2024", "currency": "USD",
 }
 
 
@@ -162,6 +162,9 @@ def test_header_parsing_joins_continuation_lines():
     assert (q.title, q.description, q.params) == ("T", "one two", ("entity",))
     assert q.param_help["entity"] == "the firm or its alias"
     assert q.to_dict()["params"] == [{"name": "entity", "description": "the firm or its alias"}]
+    q = parse_query("y", "# title: T\n# description: d\n# param: currency = all — a code, or all\n"
+                         "SELECT * WHERE { ?s ?p ?currency }\n")
+    assert (q.params, q.defaults, q.param_help["currency"]) == (("currency",), {"currency": "all"}, "a code, or all")
 
 
 def test_predicates_param_accepts_every_predicate(world):

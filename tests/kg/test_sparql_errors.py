@@ -290,6 +290,8 @@ VALID = [
     "FILTER(?a > -1 && ?b != \"x\" || !(?c <= 3)) }",
     "SELECT * WHERE { ?s ?p ?o BIND(STR(?o) AS ?t) VALUES (?a ?b) { (1 UNDEF) (UNDEF 2) } "
     "VALUES ?c { 1 2 3 4 } } VALUES ?s { <http://a> <http://b> <http://c> <http://d> }",
+    "SELECT * WHERE { VALUES (?a ?d) { (<http://a> \"2024-01-01\"^^<http://www.w3.org/2001/XMLSchema#date>) "
+    "(UNDEF \"x\"@en) } }",
     "SELECT ?s ?n WHERE { { SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s "
     "HAVING (COUNT(?o) > 1) ORDER BY DESC(?n) LIMIT 10 OFFSET 2 } }",
     "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } MINUS { ?s ?p 1 } { ?s ?p 2 } UNION { ?s ?p 3 } "
