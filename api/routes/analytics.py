@@ -81,6 +81,7 @@ async def run_named_query(name: str, request: Request, store: StoreDep, runner: 
     q = get_query(name)
     given = {k: v for k, v in request.query_params.items() if k not in _NOT_PARAMS}
     unknown = sorted(set(given) - set(q.params))
+    given = {**q.defaults, **given}
     missing = [p for p in q.params if p not in given]
     if unknown or missing:
         raise HTTPException(422, f"query {q.name} takes parameters: {', '.join(q.params) or 'none'}"

@@ -126,3 +126,12 @@ def test_a_malformed_as_of_is_a_400_with_one_line(time_client, path, bad):
     assert r.status_code == 400
     detail = r.json()["detail"]
     assert re.fullmatch(r"as_of must be a date YYYY-MM-DD \(or a month YYYY-MM, or a year YYYY\), got '.*'", detail)
+
+
+def test_named_query_parameter_defaults_over_http(time_client):
+    # investment-totals declares currency = all: a client may leave it out
+    r = time_client.get("/queries/investment-totals/results", headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.text
+    rows = r.json()["results"]["bindings"]
+    assert [(b["investorLabel"]["value"], b["currencyCode"]["value"]) for b in rows] == [("Northwind Capital", "USD")]
+    assert time_client.get("/queries/investment-totals/results", params={"currency": "usd!"}).status_code in (400, 422)
