@@ -127,6 +127,10 @@ def get_as_of(
 
 IncludeEnded = Annotated[bool, Query(
     description="Keep the relations that are over (flagged ended); false lists only current ones.")]
+#: The graph measures' choice, as ``to_networkx`` and ``aikg analytics --ended/--no-ended`` make it.
+CountEnded = Annotated[bool | None, Query(
+    description="Count the relations that are over too (a former role, a stake sold). Default: counted "
+                "without as_of (the whole history), left out with it (the graph on that day).")]
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AsOfDep = Annotated[date | None, Depends(get_as_of)]
@@ -166,6 +170,8 @@ def projection(request: Request, store: Store, **filters):
     active = {k: v for k, v in filters.items() if v is not None}
     if active.get("min_confidence") == 0:
         del active["min_confidence"]
+    if active.get("include_ended") == ("as_of" not in active):
+        del active["include_ended"]  # to_networkx's own default, so the cached graph serves it
     key = float(active.get("min_confidence", 0.0))
     if (set(active) - {"min_confidence"} or key not in (0.0, state.settings.min_confidence)
             or not isinstance(getattr(store, "live", store), LocalStore)):

@@ -187,6 +187,9 @@ class PathHop(BaseModel):
     to: EntityRef
     direction: Literal["forward", "backward"]
     sources: int
+    ended: bool = Field(False, description="Over, by the time rule (as of the day asked, or at all).")
+    start_date: IsoDate = None
+    end_date: IsoDate = None
 
     model_config = {"populate_by_name": True}
 

@@ -443,8 +443,10 @@ def shortest_path(G: nx.MultiDiGraph, a: str, b: str, max_length: int = 6) -> li
         One dict per hop: ``from``, ``predicate``, ``to`` (IRIs, in path order),
         ``from_label``, ``to_label``, ``sources`` and ``direction``: ``forward`` when
         the relation reads from -> to (always so for symmetric predicates), else
-        ``backward`` (``to`` is its subject). Where two entities share several
-        predicates the best supported one is shown.
+        ``backward`` (``to`` is its subject), and the relation's time: ``ended``,
+        ``start_date``, ``end_date`` (see :func:`to_networkx`). Where two entities
+        share several predicates an active one is shown before an ended one, then the
+        best supported.
 
     Raises:
         NotFoundError: an entity is not in the graph, or no path of at most
@@ -468,15 +470,16 @@ def shortest_path(G: nx.MultiDiGraph, a: str, b: str, max_length: int = 6) -> li
     for x, y in zip(nodes, nodes[1:]):
         options = []
         for key, data in (G.get_edge_data(x, y) or {}).items():
-            options.append((data.get("sources", 0), "forward", key))
+            options.append((data, "forward", key))
         for key, data in (G.get_edge_data(y, x) or {}).items():
-            sym = data.get("symmetric", False)
-            options.append((data.get("sources", 0), "forward" if sym else "backward", key))
-        sources, direction, pred = max(options, key=lambda t: (t[0], t[1] == "forward", t[2]))
+            options.append((data, "forward" if data.get("symmetric", False) else "backward", key))
+        data, direction, pred = max(options, key=lambda t: (
+            not t[0].get("ended", False), t[0].get("sources", 0), t[1] == "forward", t[2]))
         hops.append({
             "from": x, "predicate": pred, "to": y, "direction": direction,
             "from_label": G.nodes[x].get("label", x), "to_label": G.nodes[y].get("label", y),
-            "sources": sources,
+            "sources": data.get("sources", 0), "ended": bool(data.get("ended", False)),
+            "start_date": data.get("start_date"), "end_date": data.get("end_date"),
         })
     return hops
 

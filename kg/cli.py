@@ -11,7 +11,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from kg.cli_common import MaxArticleOpt, StoreOpt, fail, open_for_command, port_problem, tidy_help
+from kg.cli_common import (
+    AsOfOpt,
+    EndedOpt,
+    MaxArticleOpt,
+    StoreOpt,
+    fail,
+    open_for_command,
+    option_message,
+    port_problem,
+    tidy_help,
+)
 from kg.errors import (
     AikgError,
     QuerySyntaxError,
@@ -29,7 +39,8 @@ app = typer.Typer(
 )
 
 QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld")
-EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "graphml", "gexf", "csv")
+GRAPH_EXPORTS = ("graphml", "gexf", "csv")
+EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", *GRAPH_EXPORTS)
 
 
 def _print_version(value: bool) -> None:
@@ -142,9 +153,13 @@ def export(
     output_path: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
     raw: Annotated[bool, typer.Option("--raw", help="CSV: write cells verbatim. By default a cell starting with "
                                       "= + - @ (or tab, CR) gets a leading ' so spreadsheets show it as text.")] = False,
+    as_of: AsOfOpt = None,
+    ended: EndedOpt = None,
 ) -> None:
     """Export the graph as RDF, or as GraphML/GEXF/CSV for Gephi and Cytoscape.
 
+    GraphML, GEXF and CSV hold one edge per relation, with its time (ended, start_date,
+    end_date); --as-of and --ended/--no-ended choose them as `aikg analytics` does.
     A file is written under a temporary name and renamed when complete: a failed export
     leaves no partial file, and a file already at --output stays as it was.
     """
@@ -152,6 +167,15 @@ def export(
         raise fail(f"unknown --format {format!r}; use one of: {', '.join(EXPORT_FORMATS)}", 2)
     if raw and format != "csv":
         raise fail("--raw applies to --format csv only", 2)
+    if (as_of is not None or ended is not None) and format not in GRAPH_EXPORTS:
+        used = "--as-of" if as_of is not None else "--ended/--no-ended"
+        raise fail(f"{used} applies to --format {', '.join(GRAPH_EXPORTS)} only (RDF exports hold every statement)", 2)
+    from kg.timeline import parse_day
+
+    try:
+        day = parse_day(as_of, "as_of")
+    except ValueError as exc:
+        raise fail(option_message(str(exc)), 2) from exc
     from kg.exports import atomic_output, check_target, export_graph
 
     if output_path is not None and (problem := check_target(output_path)):
@@ -162,10 +186,10 @@ def export(
         from kg.output import ending_newline
 
         G = None
-        if format in ("graphml", "gexf", "csv"):
+        if format in GRAPH_EXPORTS:
             from kg.analytics import to_networkx
 
-            G = to_networkx(s)
+            G = to_networkx(s, as_of=day, include_ended=ended)
         with atomic_output(output_path) if output_path else nullcontext(sys.stdout.buffer) as out:
             with ending_newline(out) as tracked:
                 if G is not None:

@@ -18,7 +18,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kg.cli_common import StoreOpt, fail, open_for_command
+# AsOfOpt, EndedOpt and option_message are shared with `aikg export` and `aikg viz`.
+from kg.cli_common import AsOfOpt, EndedOpt, StoreOpt, fail, open_for_command, option_message
 from kg.errors import AikgError, NotFoundError, UnsupportedFormatError
 
 analytics_app = typer.Typer(
@@ -34,13 +35,6 @@ PredicateOpt = Annotated[Optional[list[str]], typer.Option(
     "--predicate", "-p", help="Keep only this predicate (repeatable), e.g. investsIn.")]
 TypeOpt = Annotated[Optional[list[str]], typer.Option(
     "--type", "-t", help="Keep only entities of this type (repeatable): Organization, Person, AIModel, Product.")]
-AsOfOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", help="The graph as it stood on this day (YYYY-MM-DD, or YYYY-MM, or YYYY for its last day): "
-                    "relations by the dates their statements give, active ones only unless --ended (docs/TIME.md).")]
-EndedOpt = Annotated[Optional[bool], typer.Option(
-    "--ended/--no-ended", show_default=False,
-    help="Count the relations that are over too (a former role, a stake sold). Default: counted without "
-         "--as-of (the whole history), left out with it (the graph on that day).")]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only evidence published on or after this day.")]
 MinSourcesOpt = Annotated[int, typer.Option("--min-sources", min=1, help="Keep relations backed by this many distinct articles.")]
 MinConfOpt = Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Keep mentions at least this confident.")]
@@ -68,14 +62,6 @@ def _graph(store, predicates, types, as_of, since, min_sources, min_confidence, 
         raise fail(option_message(str(exc)), 2) from exc
     except AikgError as exc:
         raise fail(str(exc), 1) from exc
-
-
-def option_message(message: str) -> str:
-    """Return a library message about a date parameter as the command's option names it."""
-    for name in ("as_of", "since", "until"):
-        if message.startswith(name + " "):
-            return "--" + name.replace("_", "-") + message[len(name):]
-    return message
 
 
 def _console() -> Console:

@@ -1,4 +1,4 @@
-"""What every ``aikg`` command module shares: the --store option, errors, opening stores."""
+"""What every ``aikg`` command module shares: the --store and time options, errors, opening stores."""
 
 from __future__ import annotations
 
@@ -14,6 +14,22 @@ StoreOpt = Annotated[
     typer.Option("--store", envvar="AIKG_STORE",
                  help="Store directory or SPARQL endpoint URL [default: ./aikg-data]."),
 ]
+
+AsOfOpt = Annotated[Optional[str], typer.Option(
+    "--as-of", help="The graph as it stood on this day (YYYY-MM-DD, or YYYY-MM, or YYYY for its last day): "
+                    "relations by the dates their statements give, active ones only unless --ended (docs/TIME.md).")]
+EndedOpt = Annotated[Optional[bool], typer.Option(
+    "--ended/--no-ended", show_default=False,
+    help="Keep the relations that are over too (a former role, a stake sold). Default: kept without "
+         "--as-of (the whole history), left out with it (the graph on that day).")]
+
+
+def option_message(message: str) -> str:
+    """Return a library message about a date parameter as the command's option names it."""
+    for name in ("as_of", "since", "until"):
+        if message.startswith(name + " "):
+            return "--" + name.replace("_", "-") + message[len(name):]
+    return message
 
 
 def fail(message: str, code: int) -> typer.Exit:

@@ -35,8 +35,11 @@ from kg.errors import UnsupportedFormatError
 
 GRAPH_FORMATS = ("graphml", "gexf", "csv")
 
+# New columns go at the end, so a spreadsheet or script that reads columns by position
+# keeps working.
 CSV_COLUMNS = ("subject", "subject_type", "predicate", "object", "object_type", "sources",
-               "first", "last", "confidence", "subject_iri", "object_iri")
+               "first", "last", "confidence", "subject_iri", "object_iri",
+               "ended", "start_date", "end_date")
 
 Output = str | os.PathLike | IO[bytes]
 
@@ -84,7 +87,9 @@ def flat_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     Lists become ``"; "``-joined strings and None becomes ``""`` (GraphML has no null);
     every edge gets a unique id (``e0``, ``e1``, ...) because two pairs may share a
     predicate, and a ``label`` (the predicate) and ``weight`` (its sources) that Gephi
-    shows without configuration. Characters XML cannot carry are dropped from every
+    shows without configuration. An edge's time (docs/TIME.md) is ``ended`` (a boolean)
+    and ``start_date`` / ``end_date`` (claim days at their own precision, ``""`` when
+    unknown or not ended). Characters XML cannot carry are dropped from every
     node id and text attribute (:func:`xml_text`).
     """
     H = nx.MultiDiGraph()
@@ -100,6 +105,8 @@ def flat_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
             "weight": int(d.get("sources") or 1),
             "first": d.get("first") or "", "last": d.get("last") or "",
             "confidence": float(d["confidence"]) if d.get("confidence") is not None else 0.0,
+            "ended": bool(d.get("ended")), "start_date": d.get("start_date") or "",
+            "end_date": d.get("end_date") or "",
         }
         H.add_edge(_x(u), _x(v), key=f"e{i}", **{k: _x(val) for k, val in attrs.items()})
     return H
@@ -112,7 +119,8 @@ def _csv_rows(G: nx.MultiDiGraph) -> Iterator[list]:
         yield [su.get("label") or u, su.get("type") or "", d.get("predicate") or key,
                sv.get("label") or v, sv.get("type") or "", d.get("sources") or 0,
                d.get("first") or "", d.get("last") or "",
-               "" if conf is None else f"{float(conf):.4g}", u, v]
+               "" if conf is None else f"{float(conf):.4g}", u, v,
+               "true" if d.get("ended") else "false", d.get("start_date") or "", d.get("end_date") or ""]
 
 
 def _write_csv(G: nx.MultiDiGraph, out: IO[bytes], *, raw: bool = False) -> None:
@@ -192,8 +200,8 @@ def export_graph(G: nx.MultiDiGraph, fmt: str, output: Output, *, raw: bool = Fa
     Args:
         G: the graph.
         fmt: ``graphml``, ``gexf`` or ``csv`` (one edge per row: subject, subject_type,
-            predicate, object, object_type, sources, first, last, confidence, then the
-            two IRIs).
+            predicate, object, object_type, sources, first, last, confidence, the two
+            IRIs, then ended (``true``/``false``), start_date and end_date).
         output: a file path (written atomically, see :func:`atomic_output`), or a binary
             stream (left open).
         raw: CSV only: write cells verbatim, without the quote that keeps a spreadsheet

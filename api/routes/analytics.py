@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.deps import RunnerDep, StoreDep, projection
+from api.deps import AsOfDep, CountEnded, RunnerDep, StoreDep, projection
 from api.sparql import GRAPH_FORMAT_NAMES, GRAPH_MEDIA, RESULTS_FORMAT_NAMES, RESULTS_MEDIA, QueryRequest
 from api.models import Community, NamedQueryOut, Ranked
 from kg import graphdata as data
@@ -24,19 +24,30 @@ def get_centrality(
     store: StoreDep,
     measure: Annotated[str, Query(description=f"One of: {', '.join(MEASURES)}.")] = "pagerank",
     top: Annotated[int, Query(ge=1, le=500)] = 20,
+    as_of: AsOfDep = None,
+    include_ended: CountEnded = None,
 ) -> list[dict]:
-    """Rank entities by centrality on the undirected relation graph."""
+    """Rank entities by centrality on the undirected relation graph.
+
+    ``as_of=2023-06-30`` ranks the graph as it stood on that day: the relations active
+    then, unless ``include_ended=true`` (docs/TIME.md). Without it every relation counts,
+    ended ones too, unless ``include_ended=false``.
+    """
     if measure not in MEASURES:
         raise HTTPException(422, f"unknown measure {measure!r}; use one of: {', '.join(MEASURES)}")
-    G = projection(request, store)
+    G = projection(request, store, as_of=as_of, include_ended=include_ended)
     return [{"entity": data.node_ref(G, r["id"]), "score": r["score"]} for r in centrality(G, measure, top)]
 
 
 @router.get("/analytics/communities", response_model=list[Community], summary="Communities (Louvain)")
 def get_communities(request: Request, store: StoreDep,
-                    limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict]:
-    """Split the relation graph into communities, largest first."""
-    G = projection(request, store)
+                    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                    as_of: AsOfDep = None, include_ended: CountEnded = None) -> list[dict]:
+    """Split the relation graph into communities, largest first.
+
+    ``as_of`` and ``include_ended`` choose the relations as for /analytics/centrality.
+    """
+    G = projection(request, store, as_of=as_of, include_ended=include_ended)
     return [{"size": len(c), "members": [data.node_ref(G, m["id"]) for m in c]} for c in communities(G)[:limit]]
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from api.deps import AsOfDep, IncludeEnded, MinConfidenceDep, StoreDep, projection
+from api.deps import AsOfDep, CountEnded, IncludeEnded, MinConfidenceDep, StoreDep, projection
 from api.models import Offset, Page, PathResult, Relation
 from kg import graphdata as data
 from kg.analytics import resolve_entity, shortest_path
@@ -58,10 +58,9 @@ def list_relations(
     if predicate is not None and predicate not in PREDICATES:
         raise HTTPException(422, f"unknown predicate {predicate!r}; use one of: {', '.join(PREDICATES)}")
     s, o = _entity(store, subject, "subject"), _entity(store, object, "object")
-    # Left out when it is to_networkx's own default, so the cached projection serves it.
-    ended = None if include_ended and as_of is None else include_ended
     G = projection(request, store, predicates=[predicate] if predicate else None, since=since, until=until,
-                   as_of=as_of, include_ended=ended, min_confidence=min_confidence, min_sources=min_sources)
+                   as_of=as_of, include_ended=include_ended, min_confidence=min_confidence,
+                   min_sources=min_sources)
     rows = data.relations_from_graph(G, s, o)
     return {"items": rows[offset:offset + limit], "total": len(rows), "limit": limit, "offset": offset}
 
@@ -74,11 +73,27 @@ def get_path(
     from_: Annotated[str, Query(alias="from", min_length=1, description="Start entity.")],
     to: Annotated[str, Query(min_length=1, description="End entity.")],
     max_length: Annotated[int, Query(ge=1, le=10)] = 6,
+    as_of: AsOfDep = None,
+    include_ended: CountEnded = None,
 ) -> dict:
-    """Return the shortest chain of relations (either direction) linking two entities."""
+    """Return the shortest chain of relations (either direction) linking two entities.
+
+    ``as_of=2023-06-30`` searches the graph as it stood on that day: only the relations
+    active then, unless ``include_ended=true`` (docs/TIME.md). Without ``as_of`` the
+    whole history counts, ended relations too, unless ``include_ended=false``. Each hop
+    says whether its relation is ``ended``; where two entities share several relations
+    an active one is shown.
+    """
     a, b = _entity(store, from_, "from"), _entity(store, to, "to")
-    G = projection(request, store)
+    G = projection(request, store, as_of=as_of, include_ended=include_ended)
+    for iri, name in ((a, from_), (b, to)):
+        if iri not in G:
+            when = f" as of {as_of.isoformat()}" if as_of is not None else ""
+            left_out = include_ended is False or (include_ended is None and as_of is not None)
+            raise NotFoundError(f"{name!r} has no relations in this graph{when}"
+                                + (" (ended ones are left out; include_ended=true counts them)" if left_out else ""))
     hops = shortest_path(G, a, b, max_length=max_length)
+    keep = ("predicate", "direction", "sources", "ended", "start_date", "end_date")
     return {"length": len(hops), "hops": [
-        {"from": data.node_ref(G, h["from"]), "predicate": h["predicate"], "to": data.node_ref(G, h["to"]),
-         "direction": h["direction"], "sources": h["sources"]} for h in hops]}
+        {"from": data.node_ref(G, h["from"]), "to": data.node_ref(G, h["to"]), **{k: h[k] for k in keep}}
+        for h in hops]}

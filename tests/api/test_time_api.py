@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from kg.store import LocalStore
 from kg.viz import ENDED_COLOR, ENDED_DASHES
 from tests import timeworld as tw
 from tests.api.conftest import make_client
@@ -119,10 +121,81 @@ def test_entity_page_lists_past_relations_under_their_own_heading(time_client):
     assert "No current relations recorded." in dana and "Past (2)" in dana
 
 
-@pytest.mark.parametrize("path", ["/relations", "/entities/dana-okafor", "/graph", "/entity/dana-okafor"])
+def hops(r) -> list[tuple]:
+    assert r.status_code == 200, r.text
+    return [(h["from"]["slug"], h["predicate"], h["to"]["slug"], h["direction"], h["ended"], h["end_date"])
+            for h in r.json()["hops"]]
+
+
+def test_paths_as_of_a_day_go_through_the_relations_of_that_day(time_client):
+    def path(**params):
+        return time_client.get("/paths", params={"from": "Dana Okafor", "to": "Northwind Capital", **params})
+
+    in_2023 = [("dana-okafor", "worksFor", "helix-robotics", "forward", False, None),
+               ("helix-robotics", "investsIn", "northwind-capital", "backward", False, None)]
+    assert hops(path(as_of="2023-06-30")) == in_2023
+    # By 2025 her roles at Helix are over: the graph of that day has no chain to her.
+    gone = path(as_of="2025-01-01")
+    assert gone.status_code == 404
+    assert gone.json()["detail"] == ("'Dana Okafor' has no relations in this graph as of 2025-01-01 "
+                                     "(ended ones are left out; include_ended=true counts them)")
+    # Counted on request, and flagged: the first step is a relation that ended in August 2024.
+    assert hops(path(as_of="2025-01-01", include_ended="true")) == [
+        ("dana-okafor", "worksFor", "helix-robotics", "forward", True, "2024-08"), in_2023[1]]
+    # Without a day the whole history counts, unless ended relations are left out.
+    assert hops(path())[0][4] is True
+    assert path(include_ended="false").status_code == 404
+    assert path(as_of="2019-02-28").status_code == 404
+
+
+def test_a_path_shows_an_active_relation_before_an_ended_one(tmp_path):
+    s = "Dana Okafor now partners with Helix Robotics on its sensors."
+    later = tw.extraction("Okafor and Helix", "https://news.example/okafor-partner", date(2024, 10, 1), [s], [
+        (s, tw.DANA, "partnersWith", tw.HELIX, {})])
+    store = tmp_path / "store"
+    with LocalStore(store) as st:
+        tw.load(st, [*tw.EXTRACTIONS, later])
+    with make_client(store) as client:
+        r = client.get("/paths", params={"from": "dana-okafor", "to": "helix-robotics", "as_of": "2025-01-01",
+                                         "include_ended": "true"})
+        # worksFor and leads (ended) have two sources each, the partnership one: it is still shown.
+        assert hops(r) == [("dana-okafor", "partnersWith", "helix-robotics", "forward", False, None)]
+        r = client.get("/paths", params={"from": "dana-okafor", "to": "helix-robotics", "as_of": "2024-09-30",
+                                         "include_ended": "true"})
+        assert hops(r) == [("dana-okafor", "worksFor", "helix-robotics", "forward", True, "2024-08")]
+
+
+def test_analytics_as_of_rank_and_split_the_graph_of_that_day(time_client):
+    def ranked(**params):
+        r = time_client.get("/analytics/centrality", params={"measure": "degree", **params})
+        assert r.status_code == 200, r.text
+        return {x["entity"]["label"] for x in r.json()}
+
+    def groups(**params):
+        r = time_client.get("/analytics/communities", params=params)
+        assert r.status_code == 200, r.text
+        return sorted(sorted(m["slug"] for m in g["members"]) for g in r.json())
+
+    everyone = {"Helix Robotics", "Northwind Capital", "Dana Okafor"}
+    assert ranked(as_of="2023-06-30") == everyone
+    assert ranked(as_of="2025-01-01") == {"Helix Robotics", "Northwind Capital"}
+    assert ranked(as_of="2025-01-01", include_ended="true") == everyone
+    assert ranked() == everyone and ranked(include_ended="false") == {"Helix Robotics", "Northwind Capital"}
+    assert ranked(as_of="2019-02-28") == set()
+    assert groups(as_of="2025-01-01") == [["helix-robotics", "northwind-capital"]]
+    assert groups(as_of="2020") == [["dana-okafor", "helix-robotics"]]
+    assert groups() == [["dana-okafor", "helix-robotics", "northwind-capital"]]
+
+
+TIME_ROUTES = [("/relations", {}), ("/entities/dana-okafor", {}), ("/graph", {}), ("/entity/dana-okafor", {}),
+               ("/paths", {"from": "Dana Okafor", "to": "Northwind Capital"}),
+               ("/analytics/centrality", {}), ("/analytics/communities", {})]
+
+
+@pytest.mark.parametrize("path, params", TIME_ROUTES, ids=[p for p, _ in TIME_ROUTES])
 @pytest.mark.parametrize("bad", ["last tuesday", "2024-13-01", "2024-02-30"])
-def test_a_malformed_as_of_is_a_400_with_one_line(time_client, path, bad):
-    r = time_client.get(path, params={"as_of": bad})
+def test_a_malformed_as_of_is_a_400_with_one_line(time_client, path, params, bad):
+    r = time_client.get(path, params={**params, "as_of": bad})
     assert r.status_code == 400
     detail = r.json()["detail"]
     assert re.fullmatch(r"as_of must be a date YYYY-MM-DD \(or a month YYYY-MM, or a year YYYY\), got '.*'", detail)

@@ -14,6 +14,8 @@ from kg.analytics import to_networkx
 from kg.errors import UnsupportedFormatError
 from kg.exports import CSV_COLUMNS, atomic_output, export_graph, spreadsheet_cell, xml_text
 from kg.namespaces import ENTITY
+from kg.store import LocalStore
+from tests import timeworld as tw
 
 MSFT, OPENAI = ENTITY + "microsoft", ENTITY + "openai"
 
@@ -142,3 +144,91 @@ def test_atomic_output_writes_a_pipe_directly(tmp_path):
         fh.write(b"streamed")
     reader.join(timeout=10)
     assert got == [b"streamed"] and os.listdir(tmp_path) == ["pipe"]
+
+
+# The columns of the CSV before relations had a time: a script that reads them by
+# position must find them where they were.
+CSV_COLUMNS_BEFORE_TIME = ("subject", "subject_type", "predicate", "object", "object_type", "sources",
+                           "first", "last", "confidence", "subject_iri", "object_iri")
+WORKS = ("Dana Okafor", "worksFor", "Helix Robotics")
+LEADS = ("Dana Okafor", "leads", "Helix Robotics")
+STAKE = ("Northwind Capital", "investsIn", "Helix Robotics")
+
+
+@pytest.fixture
+def career_dir(tmp_path):
+    """Joined Helix in March 2019, chief executive from May 2022, left in August 2024 (tests/timeworld.py)."""
+    return tw.build_store(tmp_path / "career")
+
+
+def csv_times(path) -> dict[tuple[str, str, str], tuple[str, str, str]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return {(r["subject"], r["predicate"], r["object"]): (r["ended"], r["start_date"], r["end_date"])
+                for r in csv.DictReader(fh)}
+
+
+def test_career_as_csv_shows_the_ended_relations_with_their_end_date(career_dir, tmp_path):
+    with LocalStore(career_dir) as store:
+        G = to_networkx(store)
+    path = tmp_path / "career.csv"
+    export_graph(G, "csv", path)
+    assert csv_times(path) == {WORKS: ("true", "2019-03", "2024-08"), LEADS: ("true", "2022-05", "2024-08"),
+                               STAKE: ("false", "2022-05-03", "")}
+    with open(path, newline="", encoding="utf-8") as fh:
+        header, *rows = list(csv.reader(fh))
+    assert tuple(header[:11]) == CSV_COLUMNS_BEFORE_TIME
+    stake = next(r for r in rows if r[0] == "Northwind Capital")
+    assert stake[9:11] == [ENTITY + "northwind-capital", ENTITY + "helix-robotics"]
+    assert (stake[5], stake[6], stake[8]) == ("1", "2022-05-03", "0.9")
+
+
+@pytest.mark.parametrize("fmt, reader", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
+def test_career_graph_files_carry_ended_and_dates(career_dir, tmp_path, fmt, reader):
+    with LocalStore(career_dir) as store:
+        G = to_networkx(store, as_of="2025-01-01", include_ended=True)
+    path = tmp_path / f"career.{fmt}"
+    export_graph(G, fmt, path)
+    H = reader(path)
+    dana, helix, northwind = (ENTITY + s for s in ("dana-okafor", "helix-robotics", "northwind-capital"))
+    works = _edge(H, dana, helix, "worksFor")
+    assert (works["ended"], works["start_date"], works["end_date"]) == (True, "2019-03", "2024-08")
+    stake = _edge(H, northwind, helix, "investsIn")
+    assert (stake["ended"], stake["start_date"], stake["end_date"]) == (False, "2022-05-03", "")
+
+
+def test_export_command_takes_as_of_and_ended(career_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    out = tmp_path / "edges.csv"
+
+    def export(*args):
+        result = CliRunner().invoke(app, ["export", "--store", str(career_dir), "-f", "csv", "-o", str(out), *args])
+        assert result.exit_code == 0, result.output
+        return csv_times(out)
+
+    history = {WORKS: ("true", "2019-03", "2024-08"), LEADS: ("true", "2022-05", "2024-08"),
+               STAKE: ("false", "2022-05-03", "")}
+    assert export() == history
+    assert export("--as-of", "2023-06-30") == {WORKS: ("false", "2019-03", ""), LEADS: ("false", "2022-05", ""),
+                                               STAKE: ("false", "2022-05-03", "")}
+    # The graph of a day is its active relations; --ended keeps the ones over by then, flagged.
+    assert export("--as-of", "2025-01-01") == {STAKE: ("false", "2022-05-03", "")}
+    assert export("--as-of", "2025", "--ended") == history
+    assert export("--no-ended") == {STAKE: ("false", "2022-05-03", "")}
+    assert export("--as-of", "2020-06") == {WORKS: ("false", "2019-03", "")}
+
+    before = out.read_bytes()
+    for args, message in [
+        (["-f", "csv", "--as-of", "yesterday"],
+         "aikg: error: --as-of must be a date YYYY-MM-DD (or a month YYYY-MM, or a year YYYY), got 'yesterday'"),
+        (["-f", "turtle", "--as-of", "2024"],
+         "aikg: error: --as-of applies to --format graphml, gexf, csv only (RDF exports hold every statement)"),
+        (["-f", "nquads", "--no-ended"],
+         "aikg: error: --ended/--no-ended applies to --format graphml, gexf, csv only "
+         "(RDF exports hold every statement)"),
+    ]:
+        result = CliRunner().invoke(app, ["export", "--store", str(career_dir), "-o", str(out), *args])
+        assert (result.exit_code, result.output.strip()) == (2, message)
+        assert out.read_bytes() == before
