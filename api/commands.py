@@ -72,11 +72,11 @@ def serve(
                    "set AIKG_ALLOWED_HOSTS to the names clients reach this server by", err=True)
     from api.httplayer import protocol_class
 
-    # On SIGTERM, requests in flight get 20 s to finish: a POST /articles batch with
-    # extraction can need more than a few seconds on a loaded machine, and cancelling it
-    # answers 500 for a write that completes anyway.
+    # On SIGTERM, requests in flight get 45 s to finish: a POST /articles of many batches
+    # can need that on a loaded machine, and cancelling it answers 500 for batches that
+    # complete anyway. (Better, not done: stop after the current batch and answer 503.)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=log_level,
-                timeout_graceful_shutdown=20, http=protocol_class(settings.header_timeout),
+                timeout_graceful_shutdown=45, http=protocol_class(settings.header_timeout),
                 limit_concurrency=settings.max_connections)
 
 

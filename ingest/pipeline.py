@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 from ingest import coref as _coref
 from ingest import entities as _entities
 from ingest import relations as _relations
+from ingest.relations import clauses as _clauses
 from ingest.relations import decision as _decision
 from ingest.relations import ended as _ended
 from ingest.relations import features as _features
@@ -123,11 +124,19 @@ class _RelationsComponent:
         # the very list the doc keeps: the rules append fallback names to it, and the
         # records they return point into it
         mentions, coref = doc._.aikg_mentions, doc._.aikg_coref or []
-        rules = _relations.extract(doc, mentions, coref, self.lexicon)
-        if self.model is not None:
-            rules = _decision.decide(doc, mentions, coref, rules, self.featurizer, self.model)
-        else:
-            _ended.mark_rule_records(doc, mentions, rules)
+        # the named entities by sentence, built once: the rules, the decision and the
+        # ended marks all look up a sentence's dates and sums (per relation, a scan of the
+        # whole doc would be quadratic in a long article)
+        doc.user_data[_clauses.SENT_ENTS] = _clauses.ents_by_sentence(doc)
+        try:
+            rules = _relations.extract(doc, mentions, coref, self.lexicon)
+            if self.model is not None:
+                rules = _decision.decide(doc, mentions, coref, rules, self.featurizer, self.model)
+            else:
+                _ended.mark_rule_records(doc, mentions, rules)
+        finally:
+            doc.user_data.pop(_clauses.SENT_ENTS, None)
+            doc.user_data.pop("aikg_mention_tokens", None)
         doc._.aikg_relations = rules
         return doc
 

@@ -132,13 +132,26 @@ def _reported_on(ent, t, chain_ids: set[int]) -> bool:
 SENT_ENTS = "aikg_sent_ents"
 
 
+def ents_by_sentence(doc) -> dict[int, list]:
+    """Return the doc's named-entity spans bucketed by their sentence's first token, in one pass."""
+    out: dict[int, list] = {}
+    for ent in doc.ents:
+        out.setdefault(ent.sent.start, []).append(ent)
+    return out
+
+
+def sentence_ents(sent) -> list:
+    """Return a sentence's named-entity spans, from the doc's cache when one is set."""
+    cached = sent.doc.user_data.get(SENT_ENTS)
+    return cached.get(sent.start, []) if cached is not None else list(sent.ents)
+
+
 def amount_and_date(t, sent) -> tuple[str | None, str | None]:
     """Return the money amount and the date attached to the trigger's clause, if any."""
     chain = _clause_chain(t)
     ids = {c.i for c in chain}
     amount = date = None
-    cached = t.doc.user_data.get(SENT_ENTS)
-    for ent in (cached.get(sent.start, []) if cached is not None else sent.ents):
+    for ent in sentence_ents(sent):
         if ent.label_ == "MONEY" and amount is None and _attached(ent, ids):
             amount = money_text(ent)
         elif ent.label_ == "DATE" and date is None and _attached(ent, ids) and not _reported_on(ent, t, ids):
@@ -149,8 +162,7 @@ def amount_and_date(t, sent) -> tuple[str | None, str | None]:
 def stake_of(t, sent) -> str | None:
     """Return the PERCENT words attached to the trigger's clause ("a 49% stake", "about 27 percent"), if any."""
     ids = {c.i for c in _clause_chain(t)}
-    cached = t.doc.user_data.get(SENT_ENTS)
-    for ent in (cached.get(sent.start, []) if cached is not None else sent.ents):
+    for ent in sentence_ents(sent):
         if ent.label_ == "PERCENT" and _attached(ent, ids | {x.i for x in t.subtree}):
             return ent.text
     return None

@@ -17,7 +17,7 @@ from ingest.relations.candidates import candidates
 from ingest.relations.features import Featurizer, dep_path
 from ingest.relations.lexicon import coarse_pos
 from ingest.relations.model import RelationModel
-from ingest.relations.clauses import amount_and_date, money_text, stake_of
+from ingest.relations.clauses import amount_and_date, money_text, sentence_ents, stake_of
 from kg.model import PREDICATES, SYMMETRIC_PREDICATES
 
 PRED_INDEX = {p: k for k, p in enumerate(PREDICATES)}
@@ -117,7 +117,7 @@ def _sole_amount(sent) -> str | None:
     "announced a $300 million round led by X and Y", "raised ₩130 billion from X": the
     sum belongs to the round, and the round to each investor the sentence names.
     """
-    money = [e for e in sent.ents if e.label_ == "MONEY"]
+    money = [e for e in sentence_ents(sent) if e.label_ == "MONEY"]
     if len(money) != 1:
         return None
     e = money[0]

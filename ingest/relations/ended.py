@@ -15,6 +15,7 @@ words. The words themselves are data (``ingest/data/rule_words.json``: ``ended_v
 
 from __future__ import annotations
 
+from ingest.relations.clauses import sentence_ents
 from ingest.relations.words import WORDS
 
 _END = WORDS.ended_verbs
@@ -143,7 +144,7 @@ def verb_dates(doc, ha: int, hb: int, path) -> dict[str, str | None]:
         ``{"end": words or None, "start": words or None}``.
     """
     out: dict[str, str | None] = {"end": None, "start": None}
-    ents = [e for e in doc.ents if e.label_ == "DATE"]
+    ents = [e for e in sentence_ents(doc[ha].sent) if e.label_ == "DATE"]
     if not ents:
         return out
     scope = _scope(doc, ha, hb, path)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ingest.relations.clauses import SENT_ENTS
+from ingest.relations.clauses import SENT_ENTS, ents_by_sentence
 from ingest.relations.lexicon import Lexicon, coarse_pos
 from ingest.relations.names import add_fallback_names
 from ingest.relations.passes.anaphora import anaphoric_partnerships
@@ -87,10 +87,9 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
     # whole doc per sentence is quadratic, and a book-length article has 10,000 sentences
     for i, (idx, src) in args.items():
         ctx.by_sent.setdefault(doc[i].sent.start, []).append((doc[i], idx, src))
-    ents_by_sent: dict[int, list] = {}
-    for ent in doc.ents:
-        ents_by_sent.setdefault(ent.sent.start, []).append(ent)
-    doc.user_data[SENT_ENTS] = ents_by_sent
+    own_cache = SENT_ENTS not in doc.user_data  # the pipeline may hold it for the whole component
+    if own_cache:
+        doc.user_data[SENT_ENTS] = ents_by_sentence(doc)
     try:
         ctx.groups = plural_groups(doc, mentions, coref)
         for k_sent, sent in enumerate(doc.sents):
@@ -109,7 +108,8 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
         for _, run in DOCUMENT_PASSES:
             run(ctx)
     finally:
-        doc.user_data.pop(SENT_ENTS, None)
+        if own_cache:
+            doc.user_data.pop(SENT_ENTS, None)
     return _settle(ctx.out.values(), mentions)
 
 

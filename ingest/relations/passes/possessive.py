@@ -42,11 +42,20 @@ def _surface_possessor(doc, sent, m: dict, by_tok: dict, mentions=(), depth: int
     return None
 
 
+def _mention_tokens(doc, mentions: list[dict]) -> set[int]:
+    """Return the token indexes inside a named mention, computed once per doc (and again if names were added)."""
+    cached = doc.user_data.get("aikg_mention_tokens")
+    if cached is None or cached[0] != len(mentions):
+        cached = (len(mentions), {i for mm in mentions if not mm.get("virtual") for i in range(mm["s"], mm["e"])})
+        doc.user_data["aikg_mention_tokens"] = cached
+    return cached[1]
+
+
 def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
     """Add develops(X, M) for "X's M" where M is a model or product ("OpenAI's GPT-4")."""
     doc, mentions, out = ctx.doc, ctx.mentions, ctx.out
     by_tok = {h.i: (idx, src) for h, idx, src in sent_args}
-    in_mention = {i for mm in mentions if not mm.get("virtual") for i in range(mm["s"], mm["e"])}
+    in_mention = _mention_tokens(doc, mentions)
     for h, idx, src in sent_args:
         m = mentions[idx]
         if m["type"] == ORG and m["src"] == "ner" and src != "coref":
