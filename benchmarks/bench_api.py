@@ -103,14 +103,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(path: Path) -> tuple[subprocess.Popen, str]:
+def start_server(path: Path, code: Path = REPO) -> tuple[subprocess.Popen, str]:
+    """Serve the store at ``path`` with the aikg of the checkout ``code``; return (process, /sparql URL)."""
     port = free_port()
-    env = {**os.environ, "AIKG_STORE": str(path), "AIKG_MAX_ROWS": "1000000", "AIKG_QUERY_TIMEOUT": "60"}
+    env = {**os.environ, "AIKG_STORE": str(path), "AIKG_MAX_ROWS": "1000000", "AIKG_QUERY_TIMEOUT": "60",
+           "PYTHONPATH": str(code)}
     env.pop("AIKG_TOKEN", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "api.commands:app_factory", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/sparql"
     for _ in range(300):

@@ -216,3 +216,25 @@ def test_empty_store_gives_an_empty_page(tmp_path: Path):
         page = render_html(view)
     assert view.nodes == [] and view.edges == [] and view.total_entities == 0
     assert "0 entities, 0 relations" in page
+
+
+def test_evidence_of_a_statement_that_is_a_blank_node(store):
+    # RDF loaded from elsewhere may state a relation through a blank node: the page
+    # shows its sentence like any other.
+    turtle = f"""
+@prefix aikg: <https://w3id.org/aikg/ontology#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+<{ent("microsoft")}> aikg:partnersWith <{ent("openai")}> .
+[] a aikg:RelationStatement ; rdf:subject <{ent("microsoft")}> ; rdf:predicate aikg:partnersWith ;
+   rdf:object <{ent("openai")}> ; aikg:evidence "Microsoft and OpenAI work together, a partner says." ;
+   aikg:confidence 0.9 ; dcterms:date "2024-02-02"^^xsd:date ; prov:wasDerivedFrom <urn:example:elsewhere> .
+"""
+    import pyoxigraph as ox
+
+    store.load(turtle.encode(), ox.RdfFormat.TURTLE)
+    ev = edge(view_from_store(store), "microsoft", "partnersWith", "openai")["evidence"]
+    assert [(e["sentence"], e["date"]) for e in ev] == [
+        ("Microsoft and OpenAI work together, a partner says.", "2024-02-02")]
