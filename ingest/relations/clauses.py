@@ -147,16 +147,108 @@ def sentence_ents(sent) -> list:
 
 
 def amount_and_date(t, sent) -> tuple[str | None, str | None]:
-    """Return the money amount and the date attached to the trigger's clause, if any."""
+    """Return the money amount and the date attached to the trigger's clause, if any.
+
+    Of several dates the one nearest the trigger wins (see :func:`_date_chain`).
+    """
     chain = _clause_chain(t)
     ids = {c.i for c in chain}
-    amount = date = None
+    amount = None
+    dates = []
     for ent in sentence_ents(sent):
         if ent.label_ == "MONEY" and amount is None and _attached(ent, ids):
             amount = money_text(ent)
-        elif ent.label_ == "DATE" and date is None and _attached(ent, ids) and not _reported_on(ent, t, ids):
-            date = ent.text
-    return amount, date
+        elif ent.label_ == "DATE":
+            dates.append(ent)
+    return amount, (_clause_date(t, dates) if dates else None)
+
+
+def _date_chain(t) -> list[tuple[object, int | None]]:
+    """Return the tokens whose dates can date the trigger, nearest first.
+
+    The trigger's clause as :func:`_clause_chain` walks it, with three limits for
+    dates: a subordinate clause ("after Ballmer had run the company since 2000") keeps
+    its own time, so the walk stops at an ``advcl``; a verb coordinated after another
+    shares that verb's dates only when they stand before it ("In 2019 it bought X and
+    merged Y", not "it bought X in 2019 and has since merged Y"); and a relative clause
+    on a trigger noun dates it ("its investment, which began in 2019").
+
+    Returns:
+        ``(token, before)`` pairs: a date hanging on the token counts if it starts
+        before token index ``before`` (None: anywhere).
+    """
+    out: list[tuple[object, int | None]] = [(t, None)]
+    if t.pos_ in ("NOUN", "PROPN"):
+        out.extend((c, None) for c in t.children if c.dep_ in ("relcl", "acl") and c.pos_ in ("VERB", "AUX"))
+    cur, before = t, None
+    while cur.head.i != cur.i:
+        if cur.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children):
+            cur = cur.head
+            out.append((cur, before))
+            continue
+        if cur.dep_ == "advcl" and not any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children):
+            break  # "to supply X" (a purpose) shares the main verb's time; "after it had run X" does not
+        if cur.dep_ in ("relcl", "appos", "acl", "amod", "compound", "poss", "nsubj", "nsubjpass", "parataxis"):
+            break
+        if cur.dep_ == "conj" and cur.pos_ in ("VERB", "AUX") and before is None:
+            before = cur.head.i  # only dates fronted before the first verb are shared
+        cur = cur.head
+        out.append((cur, before))
+    return out
+
+
+def _clause_date(t, dates: list) -> str | None:
+    """Return the words of the date nearest the trigger in its clause, or None."""
+    chain = _date_chain(t)
+    where: dict[int, tuple[int, int | None]] = {}
+    for k, (tok, before) in enumerate(chain):
+        where.setdefault(tok.i, (k, before))
+    ids = set(where)
+    best = None
+    for ent in dates:
+        hit = _attach_point(ent, ids)
+        if hit is None:
+            continue
+        k, before = where[hit]
+        if before is not None and ent.start >= before:
+            continue
+        if _reported_on(ent, t, ids) or _after_reporting_verb(ent, t) or _is_duration(ent):
+            continue
+        if best is None or k < best[0]:
+            best = (k, ent.text)
+    return best[1] if best else None
+
+
+def _is_duration(ent) -> bool:
+    """Return True if the DATE span is a length of time ("for five years"), not a day."""
+    from ingest.temporal import DURATION, resolve_date
+
+    return resolve_date(ent.text, None).reason == DURATION
+
+
+def _attach_point(ent, ids: set[int]) -> int | None:
+    """Return the index of the token in ``ids`` that the date hangs on, or None (another clause's)."""
+    root = ent.root
+    for a in [root, *root.ancestors]:
+        if a.i in ids:
+            return a.i
+        if a.pos_ in ("VERB", "AUX") and a.i not in ids:
+            return None
+    return None
+
+
+def _after_reporting_verb(ent, t) -> bool:
+    """Return True if the date follows a reporting verb ("said on Monday the company had agreed").
+
+    The parser often hangs such a date on the reported clause; the words say whose day it is.
+    """
+    doc = ent.doc
+    k = ent.start - 1
+    if k >= 0 and doc[k].lower_ in ("on", "in", "late", "early", "this", "last"):
+        k -= 1
+    if k < 0 or k == t.i:
+        return False
+    return doc[k].pos_ in ("VERB", "AUX") and doc[k].lemma_.lower() in WORDS.reporting
 
 
 def stake_of(t, sent) -> str | None:

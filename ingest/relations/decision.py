@@ -144,7 +144,7 @@ def _mark_ended(doc, best: dict[tuple, dict], source: dict[tuple, tuple], model:
         r["date_role"] = _ended.date_role(bool(is_ended), found)
         r["future"] = "tense=future" in found
         c = source[key][0]
-        _ended._date_from_verbs(r, _ended.verb_dates(doc, c.ha, c.hb, dep_path(doc, c.ha, c.hb)))
+        _ended._date_from_verbs(r, _ended.verb_dates(doc, c.ha, c.hb, dep_path(doc, c.ha, c.hb), r["p"]))
 
 
 def _conventions(rels: list[dict], mentions: list[dict]) -> list[dict]:

@@ -23,6 +23,7 @@ _END_PARTICLES = {tuple(x.split()) for x in WORDS.ended_phrasal}
 _END_NOUNS = WORDS.ended_nouns
 _FORMER = WORDS.former_words
 _START = WORDS.start_verbs
+_FOUNDING = WORDS.founding_verbs
 _CLAUSE_POS = ("VERB", "AUX")
 
 
@@ -133,12 +134,16 @@ def _hangs_on(tok, verb) -> bool:
     return False
 
 
-def verb_dates(doc, ha: int, hb: int, path) -> dict[str, str | None]:
+def verb_dates(doc, ha: int, hb: int, path, predicate: str | None = None) -> dict[str, str | None]:
     """Return the date words attached to an ending verb and to a starting verb that govern the pair.
 
     "Ian Moffat, the previous chief executive, left in 2024": the relation comes from
     the title, its end date from "left". A DATE counts when the verb governs it within
-    its own clause ("left in 2024", "left the startup on Friday").
+    its own clause ("left in 2024", "left the startup on Friday"). A clause hanging on
+    the pair's words counts unless it has a subject of its own ("while its former parent
+    spun it off in 2023" says nothing of the pair). "Chief executive from 2017 until
+    last year": "until" gives the end, "from" and "since" the start, when they hang on the pair's own words (the path's nouns and its top). A founding starts
+    only by a founding verb ("started the company in 2018", not "took a stake in 2021").
 
     Returns:
         ``{"end": words or None, "start": words or None}``.
@@ -148,22 +153,47 @@ def verb_dates(doc, ha: int, hb: int, path) -> dict[str, str | None]:
     if not ents:
         return out
     scope = _scope(doc, ha, hb, path)
+    sides = {ha, hb}
     verbs = list(scope) + [c for t in scope for c in t.children
-                           if c.dep_ in ("acl", "relcl", "advcl", "conj") and c.pos_ == "VERB"]
+                           if c.dep_ in ("acl", "relcl", "advcl", "conj") and c.pos_ == "VERB"
+                           and not _own_subject(c, sides)]
+    starts = _FOUNDING if predicate == "founded" else _START
     for t in verbs:
         if t.pos_ not in _CLAUSE_POS:
             continue
         lemma = t.lemma_.lower()
         prts = {c.lemma_.lower() for c in t.children if c.dep_ in ("prt", "advmod")}
         kind = ("end" if lemma in _END or any((lemma, p) in _END_PARTICLES for p in prts)
-                else "start" if lemma in _START else None)
+                else "start" if lemma in starts else None)
         if kind is None or out[kind] is not None:
             continue
         for e in ents:
             if _hangs_on(e.root, t):
                 out[kind] = e.text
                 break
+    if path is None:
+        top = sides
+    else:
+        top = {t.i for t in (*path[0], path[1], *path[2]) if t.i == path[1].i or t.pos_ not in _CLAUSE_POS}
+    for e in ents:
+        prep = e.root.head
+        if e.root.dep_ != "pobj" or prep.dep_ != "prep" or prep.head.i not in top:
+            continue
+        word = prep.lower_
+        ranged = word == "to" and any(c.lower_ == "from" for c in prep.head.children)
+        if (word in ("until", "till", "through") or ranged) and out["end"] is None:
+            out["end"] = e.text
+        elif word in ("from", "since") and out["start"] is None and predicate != "founded":
+            out["start"] = e.text
     return out
+
+
+def _own_subject(verb, sides: set[int]) -> bool:
+    """Return True if a hanging clause names a subject of its own, neither side nor a pronoun."""
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.i not in sides and c.pos_ not in ("PRON", "DET"):
+            return True
+    return False
 
 
 def features(predicate: str, relation_features: list[str], cue_list: list[str]) -> list[str]:
@@ -212,7 +242,7 @@ def mark_rule_records(doc, mentions: list[dict], records: list[dict]) -> None:
         path = dep_path(doc, a, b) if a != b else None
         found = cues(doc, a, b, path)
         r["ended"] = rule_ended(found)
-        _date_from_verbs(r, verb_dates(doc, a, b, path))
+        _date_from_verbs(r, verb_dates(doc, a, b, path, r["p"]))
         r["date_role"] = date_role(r["ended"], found)
         r["future"] = "tense=future" in found
 

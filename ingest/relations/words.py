@@ -61,6 +61,7 @@ class RuleWords:
     ended_nouns: frozenset[str]
     former_words: frozenset[str]
     start_verbs: frozenset[str]
+    founding_verbs: frozenset[str]
 
 
 class RuleWordsError(AikgError, ValueError):

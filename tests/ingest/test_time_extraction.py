@@ -79,3 +79,43 @@ def test_reporting_day_is_not_the_deals_date(extractor):
     text = "Microsoft said on Tuesday that it had invested $10 billion in OpenAI in January."
     rel = _rels(extractor, text, published=date(2023, 3, 2))[("Microsoft", "investsIn", "OpenAI")]
     assert rel.date_text == "January" and rel.date == "2023-01"
+
+
+# Which date belongs to the relation when the sentence has several: (text, triple,
+# expected date words). The published day is PUB.
+ATTACHED = [
+    # the date nearest the trigger wins over one higher up the sentence
+    ("Ruth Calder succeeded Ian Ward at Amazon in February 2014 and has overseen Amazon's investment "
+     "in Anthropic, which began in 2023.",
+     ("Amazon", "investsIn", "Anthropic"), "2023"),
+    # a date after the first of two coordinated verbs is that verb's own
+    ("Brantley Capital sold its shares in Ostrava Logic in May and has since invested in Kelvin Dynamics.",
+     ("Brantley Capital", "investsIn", "Kelvin Dynamics"), None),
+    # a fronted date covers both verbs
+    ("In 2022, Brantley Capital sold its shares in Ostrava Logic and invested in Kelvin Dynamics.",
+     ("Brantley Capital", "investsIn", "Kelvin Dynamics"), "2022"),
+    # "said on Monday the company had agreed": the parser may hang the day on the deal
+    ("Ruth Okafor said on Monday the Tamsin Group had agreed to buy Velloran Data for $90 million.",
+     ("Tamsin Group", "acquires", "Velloran Data"), None),
+    # a purpose clause shares the main verb's day; a length of time is no date
+    ("Ferncastle Compute signed a deal on Friday to supply chips to Odessa Robotics for three years.",
+     ("Ferncastle Compute", "suppliesTo", "Odessa Robotics"), "Friday"),
+    # another subject's clause says nothing of the pair
+    ("Its largest backer, Harrowgate Partners, put money into Lumora Labs last year, "
+     "while its former parent, Tessit Group, spun it off in 2021.",
+     ("Harrowgate Partners", "investsIn", "Lumora Labs"), "last year"),
+    # "from ... until ...": an ended role's date is its end
+    ("Irene Castell, the chief executive of Dunmore Freight from 2016 until last year, signed the contract.",
+     ("Irene Castell", "leads", "Dunmore Freight"), "last year"),
+    # a founding is dated by a founding verb, not by another event in the clause
+    ("Juno Tabata, who founded Arvalo Robotics in 2018, said the stake that Kestrel Capital took in it "
+     "in 2021 was sold.",
+     ("Juno Tabata", "founded", "Arvalo Robotics"), "2018"),
+]
+
+
+@pytest.mark.parametrize(("text", "triple", "words"), ATTACHED, ids=[f"{t[1]}-{t[2]}" for _, t, _ in ATTACHED])
+def test_the_relations_own_date(extractor, text, triple, words):
+    rels = _rels(extractor, text)
+    assert triple in rels, f"{triple} not extracted from {text!r}: {sorted(rels)}"
+    assert rels[triple].date_text == words
