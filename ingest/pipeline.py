@@ -16,7 +16,7 @@ import importlib.util
 import logging
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import spacy
 from spacy.language import Language
@@ -346,20 +346,28 @@ def _char_batches(items: Iterable[tuple[str, object]], size: int, chars: int,
         yield batch
 
 
-def _time_fields(r: dict, published) -> dict:
+def _time_fields(r: dict, published, anchors: Sequence[str] = ()) -> dict:
     """Return a relation record's date and amount, normalized, as :class:`RelationMention` fields.
 
     The date words are resolved against the article's date (none: relative words stay
-    unresolved); the date is the relation's start or end date too when the record's
-    ``date_role`` says so. Amounts become a decimal in the currency's unit; a range or a
-    vague sum keeps its words only.
+    unresolved; words told from another date, "that year", from the nearest of
+    ``anchors`` that resolves); the date is the relation's start or end date too when
+    the record's ``date_role`` says so. Amounts become a decimal in the currency's
+    unit; a range or a vague sum keeps its words only.
     """
     from ingest.amounts import parse_amount, parse_stake
-    from ingest.temporal import resolve_date
+    from ingest.temporal import ANAPHORIC, resolve_date, resolve_from_anchor
 
     out: dict = {"date_text": r.get("date")}
     if r.get("date"):
         resolved = resolve_date(r["date"], published, prefer="future" if r.get("future") else "past")
+        if resolved.reason == ANAPHORIC:
+            # "That year he started a fund": the nearest earlier date that resolves
+            for words in anchors:
+                anchor = resolve_date(words, published)
+                if anchor.resolved:
+                    resolved = resolve_from_anchor(r["date"], anchor)
+                    break
         out["date"] = resolved.value
         out["date_note"] = resolved.reason
         if resolved.value and r.get("date_role") == "start":
@@ -376,6 +384,15 @@ def _time_fields(r: dict, published) -> dict:
         if stake is not None and 0 <= stake <= 100:
             out["stake_percent"] = format(stake.normalize(), "f")
     return out
+
+
+def _anchors(doc: Doc, r: dict) -> list[str]:
+    """Return the earlier date words a record's date words may lean on (only for words like "that year")."""
+    from ingest.temporal import ANAPHORIC, resolve_date
+
+    if not r.get("date") or resolve_date(r["date"], None).reason != ANAPHORIC:
+        return []
+    return _clauses.date_anchors(doc, r["ss"], r["se"], r["date"])
 
 
 class _Found:
@@ -401,7 +418,7 @@ class _Found:
                 subject=s, predicate=r["p"], object=o, confidence=r["c"],
                 sentence=article.text[start:end].strip(), start=start, end=end,
                 hedged=bool(r["h"]), amount=r.get("amount"), ended=bool(r.get("ended")),
-                **_time_fields(r, article.published),
+                **_time_fields(r, article.published, _anchors(doc, r)),
             ))
 
     def extraction(self, article: Article) -> Extraction:

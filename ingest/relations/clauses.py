@@ -232,7 +232,7 @@ def _attach_point(ent, ids: set[int]) -> int | None:
     for a in [root, *root.ancestors]:
         if a.i in ids:
             return a.i
-        if a.pos_ in ("VERB", "AUX") and a.i not in ids:
+        if a.pos_ in ("VERB", "AUX") and a.i not in ids and a.lower_ not in WORDS.verb_like_nouns:
             return None
     return None
 
@@ -249,6 +249,36 @@ def _after_reporting_verb(ent, t) -> bool:
     if k < 0 or k == t.i:
         return False
     return doc[k].pos_ in ("VERB", "AUX") and doc[k].lemma_.lower() in WORDS.reporting
+
+
+def date_anchors(doc, sent_start: int, sent_end: int, words: str, *, back: int = 3) -> list[str]:
+    """Return the DATE words before a relation's date words, nearest first.
+
+    "He left in 2023. That year he started a fund": "That year" leans on "2023". The
+    candidates are the earlier DATE spans of the same sentence and of up to ``back``
+    sentences before it; the caller keeps the first one that resolves.
+
+    Args:
+        doc: the parsed doc.
+        sent_start: the relation's sentence, first character (doc offsets).
+        sent_end: its end character.
+        words: the relation's date words, as the record holds them.
+        back: how many sentences before the relation's to look into.
+    """
+    span = doc.char_span(sent_start, sent_end, alignment_mode="expand")
+    if span is None:
+        return []
+    here = next((e for e in span.ents if e.label_ == "DATE" and e.text == words), None)
+    limit = here.start if here is not None else span.start
+    sents = [span.sent]
+    k = span.start - 1
+    while len(sents) <= back and k >= 0:
+        sents.append(doc[k].sent)
+        k = doc[k].sent.start - 1
+    out = []
+    for s in sents:
+        out.extend(e.text for e in reversed(sentence_ents(s)) if e.label_ == "DATE" and e.end <= limit)
+    return out
 
 
 def stake_of(t, sent) -> str | None:

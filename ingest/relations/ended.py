@@ -129,7 +129,7 @@ def _hangs_on(tok, verb) -> bool:
     for a in tok.ancestors:
         if a.i == verb.i:
             return True
-        if a.pos_ in _CLAUSE_POS and a.dep_ in _CLAUSE_DEPS:
+        if a.pos_ in _CLAUSE_POS and a.dep_ in _CLAUSE_DEPS and a.lower_ not in WORDS.verb_like_nouns:
             return False
     return False
 

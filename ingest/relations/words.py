@@ -62,6 +62,7 @@ class RuleWords:
     former_words: frozenset[str]
     start_verbs: frozenset[str]
     founding_verbs: frozenset[str]
+    verb_like_nouns: frozenset[str]
 
 
 class RuleWordsError(AikgError, ValueError):

@@ -26,6 +26,7 @@ from ingest.temporal import (
     WINTER,
     ResolvedDate,
     resolve_date,
+    resolve_from_anchor,
     xsd_datatype,
 )
 
@@ -361,3 +362,37 @@ def test_any_words_give_a_value_with_its_interval_or_a_reason(words, ref, prefer
         if ref is None:
             assert resolve_date(text, date(2025, 6, 12), prefer=prefer).value == r.value
 
+
+
+# Words told from another date of the text: (words, anchor words, article date, value).
+FROM_ANCHOR = [
+    ("That year", "in 2023", None, "2023"),
+    ("the same year", "2020", None, "2020"),
+    ("later that year", "in March 2021", None, "2021"),
+    ("a year later", "in 2019", None, "2020"),
+    ("two years later", "2019", None, "2021"),
+    ("the following year", "in 2019", None, "2020"),
+    ("the previous year", "in 2019", None, "2018"),
+    ("three months later", "in November 2021", None, "2022-02"),
+    ("that month", "last month", date(2024, 1, 15), "2023-12"),
+    ("hours later", "on Friday", date(2023, 11, 20), "2023-11-17"),
+    ("the next day", "on December 31, 2024", None, "2025-01-01"),
+    ("a day earlier", "on March 1, 2024", None, "2024-02-29"),
+]
+
+
+@pytest.mark.parametrize(("text", "anchor", "ref", "value"), FROM_ANCHOR)
+def test_words_told_from_another_date(text, anchor, ref, value):
+    resolved = resolve_from_anchor(text, resolve_date(anchor, ref))
+    assert (resolved.value, resolved.reason) == (value, None)
+
+
+@pytest.mark.parametrize(("text", "anchor"), [
+    ("that month", "in 2023"),        # finer than the anchor
+    ("the same day", "in May 2022"),
+    ("then", "in 2023"),              # not a date the grammar can count from
+    ("that year", "last month"),      # the anchor itself is unresolved (no article date)
+])
+def test_no_date_finer_than_its_anchor(text, anchor):
+    resolved = resolve_from_anchor(text, resolve_date(anchor, None))
+    assert resolved.value is None and resolved.reason == ANAPHORIC

@@ -119,3 +119,13 @@ def test_the_relations_own_date(extractor, text, triple, words):
     rels = _rels(extractor, text)
     assert triple in rels, f"{triple} not extracted from {text!r}: {sorted(rels)}"
     assert rels[triple].date_text == words
+
+
+def test_that_year_leans_on_the_date_before_it(extractor):
+    rels = _rels(extractor, "Dara Quinn left Ostrava Logic in 2020 and founded Tidewater Data the same year.")
+    rel = rels[("Dara Quinn", "founded", "Tidewater Data")]
+    assert (rel.date_text, rel.date) == ("the same year", "2020")
+    rels = _rels(extractor, "Kofi Mensah sold Lanthorn to Dovecote Bank in 2022 and left in 2023. "
+                            "That year he started Abena Capital.")
+    rel = rels[("Kofi Mensah", "founded", "Abena Capital")]
+    assert (rel.date_text, rel.date) == ("That year", "2023")
