@@ -53,6 +53,14 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
         by_rule[(mentions[r["s"]]["name"], r["p"], mentions[r["o"]]["name"], r["ss"])] = r
     best: dict[tuple, dict] = {}
     source: dict[tuple, tuple] = {}
+    paths: dict[tuple[int, int], object] = {}
+
+    def path_of(c):
+        key = (c.ha, c.hb)
+        if key not in paths:
+            paths[key] = dep_path(doc, c.ha, c.hb)
+        return paths[key]
+
     table = model.batch_probabilities(feats)
     for c, f, row in zip(cands, feats, table):
         for p in c.predicates:
@@ -70,7 +78,7 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
             if rule is not None:
                 hedge, amount, date, name = bool(rule["h"]), rule.get("amount"), rule.get("date"), rule.get("rule", "rule")
             else:
-                path = dep_path(doc, c.ha, c.hb)
+                path = path_of(c)
                 top = path[1] if path is not None else doc[c.ha]
                 hedge = "hedged" in f or any(x.startswith(f"armfit={p}|hedge") for x in f)
                 amount, date = amount_and_date(top, sent)
@@ -84,12 +92,12 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
             if p in _STAKE_PREDICATES and amount is None:
                 best[key]["amount"] = _sole_amount(sent)
             if p in _STAKE_PREDICATES:
-                path = dep_path(doc, c.ha, c.hb)
+                path = path_of(c)
                 stake = stake_of(path[1] if path is not None else doc[c.ha], sent)
                 if stake:
                     best[key]["stake"] = stake
             source[key] = (c, f)
-    _mark_ended(doc, best, source, model)
+    _mark_ended(doc, best, source, model, path_of)
     covered = {(mentions[c.a]["name"], mentions[c.b]["name"], doc[c.sent_start].idx) for c in cands}
     for r in rule_hits:
         # the rules link some pairs across sentences (a funding round named in one
@@ -125,13 +133,17 @@ def _sole_amount(sent) -> str | None:
     return None if near & {"valuation", "value", "worth"} else money_text(e)
 
 
-def _mark_ended(doc, best: dict[tuple, dict], source: dict[tuple, tuple], model: RelationModel) -> None:
-    """Set ``ended`` (the ended classifier's verdict) and ``date_role`` on the model's records."""
+def _mark_ended(doc, best: dict[tuple, dict], source: dict[tuple, tuple], model: RelationModel,
+                path_of) -> None:
+    """Set ``ended`` (the ended classifier's verdict) and ``date_role`` on the model's records.
+
+    ``path_of`` gives a candidate's dependency path (computed once per pair).
+    """
     keys = list(source)
     cue_lists, rows = [], []
     for key in keys:
         c, f = source[key]
-        found = _ended.cues(doc, c.ha, c.hb, dep_path(doc, c.ha, c.hb))
+        found = _ended.cues(doc, c.ha, c.hb, path_of(c))
         cue_lists.append(found)
         rows.append(_ended.features(best[key]["p"], f, found))
     if model.ended is None:
@@ -144,7 +156,7 @@ def _mark_ended(doc, best: dict[tuple, dict], source: dict[tuple, tuple], model:
         r["date_role"] = _ended.date_role(bool(is_ended), found)
         r["future"] = "tense=future" in found
         c = source[key][0]
-        _ended._date_from_verbs(r, _ended.verb_dates(doc, c.ha, c.hb, dep_path(doc, c.ha, c.hb), r["p"]))
+        _ended._date_from_verbs(r, _ended.verb_dates(doc, c.ha, c.hb, path_of(c), r["p"]))
 
 
 def _conventions(rels: list[dict], mentions: list[dict]) -> list[dict]:
