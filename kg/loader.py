@@ -68,6 +68,8 @@ class IngestSummary:
     entities: int = 0
     batches: int = 0
     violations: list[str] = field(default_factory=list)
+    #: True when ``should_stop`` ended the run between two batches (the rest not read).
+    stopped: bool = False
 
     @property
     def articles(self) -> int:
@@ -216,7 +218,8 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
            batch_size: int = 32,
            validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
            on_batch: Callable[[BatchReport, IngestSummary], None] | None = None,
-           max_relations: int | None = None) -> IngestSummary:
+           max_relations: int | None = None,
+           should_stop: Callable[[], bool] | None = None) -> IngestSummary:
     """Ingest a stream of articles (and reader failures) batch by batch.
 
     Args:
@@ -228,6 +231,9 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
         on_batch: called after each committed batch (progress bars live there).
         max_relations: articles with more relations than this are reported as skipped
             instead of written (see :func:`commit_batch`); None for no limit.
+        should_stop: asked before each batch; when it returns True the run ends there,
+            with every batch before committed whole, and the summary says ``stopped``
+            (a server shutting down stops a long POST /articles this way).
 
     Returns:
         The summary; batches committed before an exception stay committed.
@@ -246,6 +252,9 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
             unflushed = 0
 
     for batch in batched(articles, batch_size):
+        if should_stop is not None and should_stop():
+            summary.stopped = True
+            break
         report = commit_batch(store, batch, extract, validate=validate, max_relations=max_relations,
                               after_commit=flush_now_and_then)
         summary.add(report)

@@ -54,3 +54,22 @@ def test_an_article_with_too_many_relations_is_reported_and_not_written(tmp_path
         assert urls.isdisjoint({ex.article.url for ex in big}) and len(urls) == report.new
     finally:
         store.close()
+
+
+def test_should_stop_ends_an_ingest_between_batches_with_the_batches_before_whole(tmp_path):
+    exs = extractions()
+    articles = [e.article for e in exs.values()]
+    assert len(articles) >= 4, "the hand-made corpus needs four articles for two batches of two"
+    asked = 0
+
+    def stop_on_third_ask() -> bool:
+        nonlocal asked
+        asked += 1
+        return asked == 3
+
+    with LocalStore(tmp_path / "s") as store:
+        summary = loader.ingest(store, articles, lambda batch: [exs[a.id] for a in batch], batch_size=2,
+                                should_stop=stop_on_third_ask)
+        urls = {r["u"].value for r in store.query("SELECT ?u WHERE { ?a <https://schema.org/url> ?u }")}
+    assert (summary.stopped, summary.batches, summary.new) == (True, 2, 4)
+    assert urls == {a.url for a in articles[:4]}
