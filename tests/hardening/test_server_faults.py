@@ -304,4 +304,4 @@ def test_serve_stopped_during_post_articles_keeps_whole_batches(sig, corpus200, 
             r.status_code == 503 and r.json()["committed"]["batches"] == k), (r.status_code, r.text[:300], k)
     elif "response" in outcome:
         assert outcome["response"].status_code == 200 and k == 20, (outcome, k)
-    print({"serve_stopped_mid_post": {"signal": sig.name, "batches": k, "client": outcome.get("error", "200")}})
+    print({"serve_stopped_mid_post": {"signal": sig.name, "batches": k, "client": outcome["response"].status_code if "response" in outcome else outcome.get("error")}})
