@@ -17,6 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from aikg import __version__
 from api import errors
+from api.deps import ShutdownFlag
 from api.httplayer import HeadAsGet
 from api.settings import Settings
 from api.sparql import IsolatedRunner, QueryRunner
@@ -85,6 +86,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.write_lock = threading.Lock()
+    # Set when the server begins to shut down (api.commands): writes in progress stop
+    # after their current batch, new ones are refused with 503.
+    app.state.shutting_down = ShutdownFlag()
     app.state.extractor = None
     app.state.extractor_lock = threading.Lock()
     app.state.generation = 0

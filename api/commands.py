@@ -72,12 +72,39 @@ def serve(
                    "set AIKG_ALLOWED_HOSTS to the names clients reach this server by", err=True)
     from api.httplayer import protocol_class
 
-    # On SIGTERM, requests in flight get 45 s to finish: a POST /articles of many batches
-    # can need that on a loaded machine, and cancelling it answers 500 for batches that
-    # complete anyway. (Better, not done: stop after the current batch and answer 503.)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=log_level,
-                timeout_graceful_shutdown=45, http=protocol_class(settings.header_timeout),
-                limit_concurrency=settings.max_connections)
+    app = create_app(settings)
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level=log_level,
+                            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+                            http=protocol_class(settings.header_timeout),
+                            limit_concurrency=settings.max_connections)
+    server = _notifying_server(config, on_exit=app.state.shutting_down.set)
+    server.run()
+    if not server.started:
+        # uvicorn logged why (a port taken after our check, a failing startup).
+        raise typer.Exit(3)
+
+
+#: Seconds requests in flight get to finish after SIGTERM. A POST /articles stops after
+#: the batch it is in (and answers 503), so this only needs to cover one batch of
+#: extraction on a loaded machine; past it uvicorn cancels what still runs.
+GRACEFUL_SHUTDOWN_SECONDS = 30
+
+
+def _notifying_server(config, *, on_exit):
+    """Return a uvicorn server that calls ``on_exit`` the moment a shutdown signal arrives.
+
+    uvicorn tells the app of a shutdown (lifespan) only once the requests in flight are
+    done; a long write must know at once to stop after its current batch.
+    """
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame) -> None:
+            # Runs in the signal handler: only sets a flag, nothing that could block.
+            on_exit()
+            super().handle_exit(sig, frame)
+
+    return Server(config)
 
 
 def app_factory():

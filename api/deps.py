@@ -36,8 +36,45 @@ def get_runner(request: Request) -> QueryRunner:
     return request.app.state.runner
 
 
+#: Seconds a client is told to wait (Retry-After) when a write meets a server shutting
+#: down: a supervisor restarting the server is back within that.
+SHUTDOWN_RETRY_AFTER = 10
+
+
+class ShutdownFlag:
+    """Whether the server has begun to shut down: set once, from a signal handler.
+
+    A plain attribute, not a ``threading.Event``: setting an Event takes a lock, and a
+    second signal arriving in the middle of that would wait for it forever.
+    """
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def set(self) -> None:
+        """Mark the shutdown as begun."""
+        self._set = True
+
+    def is_set(self) -> bool:
+        """Return whether the shutdown has begun."""
+        return self._set
+
+
+def shutting_down(request: Request) -> bool:
+    """Return whether the server has begun to shut down (``aikg serve`` got SIGTERM or Ctrl-C)."""
+    return request.app.state.shutting_down.is_set()
+
+
 def get_write_lock(request: Request) -> threading.Lock:
-    """Return the lock every write holds: one writer at a time, reads go on meanwhile."""
+    """Return the lock every write holds: one writer at a time, reads go on meanwhile.
+
+    Raises:
+        HTTPException: 503 with Retry-After once the server is shutting down: a write
+            arriving then is refused at once, before its body is read.
+    """
+    if shutting_down(request):
+        raise HTTPException(503, "server is shutting down: no writes are taken now; send it again when "
+                                 "the server is back", headers={"Retry-After": str(SHUTDOWN_RETRY_AFTER)})
     return request.app.state.write_lock
 
 

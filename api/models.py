@@ -114,6 +114,37 @@ class IngestResult(BaseModel):
     violations: list[str] = Field(default_factory=list, description="Shape violations dropped from the batch.")
 
 
+class CommittedCounts(BaseModel):
+    """What the batches committed before a stop hold."""
+
+    batches: int = Field(description="Batches committed whole.")
+    total_batches: int = Field(description="Batches the request made.")
+    articles: int
+    new: int
+    unchanged: int
+    replaced: int
+    relations: int
+
+
+class PendingArticle(BaseModel):
+    """A posted article that was not read because the server stopped first."""
+
+    id: str
+    title: str | None = None
+    url: str | None = None
+
+
+class IngestStoppedResult(BaseModel):
+    """The 503 of a POST /articles that a server shutdown stopped between two batches."""
+
+    detail: str = Field(examples=["server is shutting down: stopped after 3 of 8 batches; resend the rest"])
+    committed: CommittedCounts
+    articles: list[IngestedArticle] = Field(description="The articles of the committed batches.")
+    remaining: list[PendingArticle] = Field(description="The articles to send again, in input order.")
+    skipped: list[dict[str, str]] = Field(default_factory=list)
+    violations: list[str] = Field(default_factory=list)
+
+
 class Evidence(StatementTime):
     """One source sentence for a relation; ``date`` is its article's publication day."""
 

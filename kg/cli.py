@@ -291,16 +291,23 @@ def ingest(
     bulk: Annotated[bool, typer.Option("--bulk", help="First load into an empty local store, ~3x faster writes; "
                                        "not crash-safe: an interrupted load must be started again from scratch.")] = False,
     max_article_bytes: MaxArticleOpt = DEFAULT_MAX_ARTICLE_BYTES,
+    reextract: Annotated[bool, typer.Option(
+        "--reextract", help="Extract again the stored articles among the inputs whose statements an older "
+                            "extractor made, replacing them batch by batch (the store keeps no article text).")] = False,
+    reextract_all: Annotated[bool, typer.Option(
+        "--reextract-all", help="Like --reextract, for every stored article among the inputs.")] = False,
 ) -> None:
     """Extract relations from articles and add them to the store, batch by batch.
 
+    An article already stored (same text) is left as it is, unless --reextract says otherwise.
     Exits 0 when at least one article was read (skipped files are listed), 2 when nothing could be read, 1 on a runtime failure.
     """
     from kg.ingest_run import run_ingest
 
+    mode = "all" if reextract_all else "outdated" if reextract else None
     code = run_ingest(paths, store=store, batch_size=batch_size, n_process=n_process, date=date,
                       as_json=as_json, quiet=quiet, validate=not no_validate, bulk=bulk,
-                      max_article_bytes=max_article_bytes)
+                      max_article_bytes=max_article_bytes, reextract=mode)
     raise typer.Exit(code)
 
 

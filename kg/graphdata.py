@@ -248,15 +248,46 @@ def _mention_of(rel, article_published: date | None = None) -> dict:
     }
 
 
+class IngestStopped(Exception):
+    """An ingest ended between two batches because it was told to stop (a server shutdown).
+
+    Attributes:
+        articles: the per-article report of the committed batches, as ingest_articles gives.
+        violations: the shape violations dropped from those batches.
+        batches: how many batches were committed whole.
+        total: how many batches the request made.
+        remaining: the articles not read, in input order (send them again).
+    """
+
+    def __init__(self, articles: list[dict], violations: list[str], batches: int, total: int,
+                 remaining: list[Article]):
+        super().__init__(f"stopped after {batches} of {total} batches")
+        self.articles = articles
+        self.violations = violations
+        self.batches = batches
+        self.total = total
+        self.remaining = remaining
+
+
 def ingest_articles(store: Store, articles: list[Article], extract: Extract, *, batch_size: int,
-                    validate=None) -> tuple[list[dict], list[str]]:
+                    validate=None, should_stop=None) -> tuple[list[dict], list[str]]:
     """Ingest articles and report, per article, its status and relations.
+
+    Args:
+        store: where to write.
+        articles: the articles, in the order they are written (duplicates once).
+        extract: the NLP pipeline as a function of a batch.
+        batch_size: articles per transaction.
+        validate: shape validation of a batch's quads.
+        should_stop: asked before each batch (see :func:`kg.loader.ingest`).
 
     Returns:
         (one dict per distinct article, in input order; shape violations dropped).
 
     Raises:
         StoreError: a batch failed to commit (earlier batches stay committed).
+        IngestStopped: ``should_stop`` said so before the last batch; the batches before
+            are committed and reported in the exception.
     """
     unique = list({a.id: a for a in articles}.values())
     present = existing_ids(store, [a.id for a in unique])
@@ -268,9 +299,12 @@ def ingest_articles(store: Store, articles: list[Article], extract: Extract, *, 
             captured[ex.article.id] = ex
             yield ex
 
-    summary = ingest(store, unique, capture, batch_size=batch_size, validate=validate)
+    summary = ingest(store, unique, capture, batch_size=batch_size, validate=validate,
+                     should_stop=should_stop)
+    # Batches are cut from ``unique`` in order, so the committed ones are its head.
+    done = unique[:summary.batches * batch_size] if summary.stopped else unique
     out = []
-    for a in unique:
+    for a in done:
         if a.id in present:
             status, rels = "unchanged", mentions(store, article_iri(a.id))
         else:
@@ -279,6 +313,9 @@ def ingest_articles(store: Store, articles: list[Article], extract: Extract, *, 
             ex = captured.get(a.id)
             rels = [_mention_of(r, a.published) for r in ex.relations] if ex else []
         out.append({"id": a.id, "title": a.title, "url": a.url, "status": status, "relations": rels})
+    if summary.stopped:
+        total = -(-len(unique) // batch_size)
+        raise IngestStopped(out, summary.violations, summary.batches, total, unique[len(done):])
     return out, summary.violations
 
 

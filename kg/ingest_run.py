@@ -65,16 +65,22 @@ def _reported(items: Iterable, show: bool) -> Iterator:
 
 def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_process: int,
                date: str | None, as_json: bool, quiet: bool, validate: bool, bulk: bool = False,
-               max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> int:
+               max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES, reextract: str | None = None) -> int:
     """Ingest paths into the store, reporting on stderr (or JSON on stdout); return the exit code.
 
+    Args:
+        reextract: None leaves stored articles alone (same text: ``unchanged``);
+            ``"outdated"`` extracts again the stored ones among the inputs that have a
+            statement by an older extractor; ``"all"`` every stored one among the inputs.
+            Each is replaced in its batch's transaction.
+
     Exit codes: 0 when at least one article was read (files skipped on the way are
-    reported), 2 when nothing could be read (bad input), 1 on a runtime failure (the
-    model is missing, the store is locked, a server refused or failed).
+    reported), 2 when nothing could be read (bad input) or on a usage error, 1 on a
+    runtime failure (the model is missing, the store is locked, a server refused or failed).
     """
-    from ingest.pipeline import Extractor
+    from ingest.pipeline import EXTRACTOR_VERSION, Extractor
     from ingest.readers import DEFAULT_MAX_BYTES, read_paths
-    from kg.loader import BatchReport, IngestSummary, ingest
+    from kg.loader import BatchReport, IngestSummary, ingest, outdated_ids
     from kg.store import open_store
 
     try:
@@ -82,6 +88,16 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
     except ValueError:
         _echo(f"aikg: error: --date must be YYYY-MM-DD, got {date!r}")
         return 2
+    if reextract is not None and bulk:
+        _echo("aikg: error: --reextract replaces stored articles; --bulk is for a first load into an empty store")
+        return 2
+    redo = None
+    if reextract == "all":
+        def redo(_store, ids: list[str]) -> set[str]:
+            return set(ids)
+    elif reextract is not None:
+        def redo(store_, ids: list[str]) -> set[str]:
+            return outdated_ids(store_, ids, EXTRACTOR_VERSION)
     try:
         # The model first: a missing one is reported before any store is touched.
         extractor = Extractor()
@@ -137,8 +153,9 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         for v in report.violations:
             _echo(f"left out (shape violation): {v}")
         # One line per durable batch with -v: progress for logs, where no bar is drawn.
-        log.info("batch %d committed: %d articles so far (%d new, %d unchanged, %d replaced)",
-                 summary.batches, summary.articles, summary.new, summary.unchanged, summary.replaced)
+        log.info("batch %d committed: %d articles so far (%d new, %d unchanged, %d replaced, %d re-extracted)",
+                 summary.batches, summary.articles, summary.new, summary.unchanged, summary.replaced,
+                 summary.reextracted)
         if progress is not None:
             elapsed = max(time.monotonic() - started, 1e-6)
             progress.update(task, completed=summary.articles, relations=summary.relations,
@@ -150,7 +167,7 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         with s.bulk_mode() if bulk else nullcontext():
             summary = ingest(s, _reported(items, not (quiet or as_json)), extract,
                              batch_size=batch_size, validate=validator, on_batch=on_batch,
-                             max_relations=MAX_ARTICLE_RELATIONS)
+                             max_relations=MAX_ARTICLE_RELATIONS, redo=redo)
     except WriteRefusedError as exc:
         if progress is not None:
             progress.stop()
@@ -174,9 +191,10 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         d["seconds"] = round(elapsed, 3)
         sys.stdout.write(json.dumps(d) + "\n")
     elif not quiet:
+        again = f", {summary.reextracted} re-extracted" if reextract is not None else ""
         _echo(
             f"{summary.articles} articles ({summary.new} new, {summary.unchanged} unchanged, "
-            f"{summary.replaced} replaced), {len(summary.skipped)} skipped; "
+            f"{summary.replaced} replaced{again}), {len(summary.skipped)} skipped; "
             f"{summary.relations} relations, {summary.entities} entities; "
             f"{len(summary.violations)} left out by validation; {elapsed:.1f} s"
         )

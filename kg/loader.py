@@ -54,6 +54,7 @@ class BatchReport:
     violations: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     quads: int = 0
+    reextracted: int = 0
 
 
 @dataclass
@@ -67,18 +68,22 @@ class IngestSummary:
     relations: int = 0
     entities: int = 0
     batches: int = 0
+    reextracted: int = 0
     violations: list[str] = field(default_factory=list)
+    #: True when ``should_stop`` ended the run between two batches (the rest not read).
+    stopped: bool = False
 
     @property
     def articles(self) -> int:
-        """Return how many articles were read (new, unchanged or replaced)."""
-        return self.new + self.unchanged + self.replaced
+        """Return how many articles were read (new, unchanged, replaced or re-extracted)."""
+        return self.new + self.unchanged + self.replaced + self.reextracted
 
     def add(self, b: BatchReport) -> None:
         """Fold one batch report in."""
         self.new += b.new
         self.unchanged += b.unchanged
         self.replaced += b.replaced
+        self.reextracted += b.reextracted
         self.relations += b.relations
         self.entities += b.entities
         self.violations.extend(b.violations)
@@ -89,7 +94,7 @@ class IngestSummary:
         """Return a JSON-ready dict."""
         return {
             "articles": self.articles, "new": self.new, "unchanged": self.unchanged,
-            "replaced": self.replaced,
+            "replaced": self.replaced, "reextracted": self.reextracted,
             "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
             "relations": self.relations, "entities": self.entities, "batches": self.batches,
             "violations": self.violations,
@@ -123,10 +128,62 @@ def graphs_for_urls(store: StoreLike, urls: Iterable[str]) -> dict[str, list[ox.
     return out
 
 
+_VERSION = re.compile(r"/(\d+(?:\.\d+)*)$")
+
+#: Which stored articles an ingest extracts again: given the store and the ids of a
+#: batch's articles it already holds, the ids to redo (see :func:`outdated_ids`).
+Redo = Callable[[StoreLike, list[str]], set[str]]
+
+
+def version_key(version: str | None) -> tuple[int, ...] | None:
+    """Return ``name/1.2.3`` as (1, 2, 3) for comparing; None when it has no such number."""
+    m = _VERSION.search(version or "")
+    return tuple(int(p) for p in m.group(1).split(".")) if m else None
+
+
+def outdated_ids(store: StoreLike, ids: Iterable[str], current: str) -> set[str]:
+    """Return which of these stored articles have a statement made by an older extractor.
+
+    A statement is older when its ``aikg:extractorVersion`` is missing, has no version
+    number, or has a lower one than ``current``. A newer version is left alone (an older
+    aikg does not undo a newer one's work), and so is an article without statements:
+    nothing in the store says which extractor read it.
+    """
+    graphs = [article_iri(i) for i in ids]
+    if not graphs:
+        return set()
+    now = version_key(current)
+    q = ("SELECT DISTINCT ?g ?v WHERE { VALUES ?g { " + _literal_rows(graphs) + " } "
+         f"GRAPH ?g {{ ?st a <{ONTOLOGY}RelationStatement> OPTIONAL {{ ?st <{ONTOLOGY}extractorVersion> ?v }} }} }}")
+    out: set[str] = set()
+    for row in store.query(q):
+        v = row["v"]
+        key = version_key(v.value if v is not None else None)
+        if key is None or now is None or key < now:
+            out.add(row["g"].value.rsplit("/", 1)[1])
+    return out
+
+
+def _ingested_at(store: StoreLike, ids: Iterable[str]) -> dict[str, datetime]:
+    """Return article id -> the time it was first ingested, as the store records it."""
+    graphs = [article_iri(i) for i in ids]
+    if not graphs:
+        return {}
+    q = ("SELECT ?g ?t WHERE { VALUES ?g { " + _literal_rows(graphs) + " } "
+         f"GRAPH ?g {{ ?g <{ONTOLOGY}ingestedAt> ?t }} }}")
+    out = {}
+    for row in store.query(q):
+        try:
+            out[row["g"].value.rsplit("/", 1)[1]] = datetime.fromisoformat(row["t"].value)
+        except ValueError:
+            continue
+    return out
+
+
 def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
                  validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
                  ingested_at: datetime | None = None, max_relations: int | None = None,
-                 after_commit: Callable[[int], None] | None = None) -> BatchReport:
+                 after_commit: Callable[[int], None] | None = None, redo: Redo | None = None) -> BatchReport:
     """Extract, map, validate and commit one batch of articles in one transaction.
 
     Articles already in the store (same text) are left alone; an article whose url is
@@ -143,6 +200,9 @@ def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
         max_relations: an article with more relations than this is not written and is
             reported in ``skipped``; None for no limit.
         after_commit: called with the number of quads after each transaction.
+        redo: picks stored articles to extract again (``aikg ingest --reextract``); each
+            one's graph is dropped and written anew in the same transaction, keeping
+            its first ``aikg:ingestedAt``. None leaves every stored article alone.
 
     Raises:
         StoreError: the commit failed; the store is as before this batch (as before the
@@ -155,10 +215,12 @@ def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
         by_key[a.key] = a
     batch = list({a.id: a for a in by_key.values()}.values())
     present = existing_ids(store, [a.id for a in batch])
-    todo = [a for a in batch if a.id not in present]
+    again = redo(store, sorted(present)) & present if redo is not None and present else set()
+    todo = [a for a in batch if a.id not in present or a.id in again]
     report.unchanged = len(batch) - len(todo)
     if not todo:
         return report
+    first_seen = _ingested_at(store, again)
     old = graphs_for_urls(store, [a.url for a in todo if a.url])
     quads: list[ox.Quad] = []
     drops: list[ox.NamedNode] = []
@@ -183,11 +245,16 @@ def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
             report.skipped.append((a.source or a.url or a.id,
                                    f"too many relations ({len(ex.relations):,}, limit {max_relations:,}); not written"))
             continue
-        mapped = extraction_quads(ex, ingested_at=when)
+        mapped = extraction_quads(ex, ingested_at=first_seen.get(a.id, when))
         if quads and len(quads) + len(mapped) > COMMIT_QUADS:
             write()
         stale = [g for g in old.get(a.url or "", []) if g != article_iri(a.id)]
-        if stale:
+        if a.id in again:
+            # Its old statements go in the transaction that writes the new ones.
+            report.reextracted += 1
+            drops.append(article_iri(a.id))
+            drops.extend(stale)
+        elif stale:
             report.replaced += 1
             drops.extend(stale)
         else:
@@ -216,7 +283,8 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
            batch_size: int = 32,
            validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
            on_batch: Callable[[BatchReport, IngestSummary], None] | None = None,
-           max_relations: int | None = None) -> IngestSummary:
+           max_relations: int | None = None,
+           should_stop: Callable[[], bool] | None = None, redo: Redo | None = None) -> IngestSummary:
     """Ingest a stream of articles (and reader failures) batch by batch.
 
     Args:
@@ -228,6 +296,10 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
         on_batch: called after each committed batch (progress bars live there).
         max_relations: articles with more relations than this are reported as skipped
             instead of written (see :func:`commit_batch`); None for no limit.
+        should_stop: asked before each batch; when it returns True the run ends there,
+            with every batch before committed whole, and the summary says ``stopped``
+            (a server shutting down stops a long POST /articles this way).
+        redo: picks stored articles to extract again (see :func:`commit_batch`).
 
     Returns:
         The summary; batches committed before an exception stay committed.
@@ -246,8 +318,11 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
             unflushed = 0
 
     for batch in batched(articles, batch_size):
+        if should_stop is not None and should_stop():
+            summary.stopped = True
+            break
         report = commit_batch(store, batch, extract, validate=validate, max_relations=max_relations,
-                              after_commit=flush_now_and_then)
+                              after_commit=flush_now_and_then, redo=redo)
         summary.add(report)
         if on_batch is not None:
             on_batch(report, summary)

@@ -6,13 +6,17 @@ import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
 from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
-from api.deps import ExtractDep, SettingsDep, StoreDep, WriteLockDep, note_write, require_token
-from api.models import ArticleDetail, ArticleIn, ArticleSummary, IngestResult, Offset, Page
+from api.deps import (
+    SHUTDOWN_RETRY_AFTER, ExtractDep, SettingsDep, StoreDep, WriteLockDep, note_write, require_token,
+    shutting_down,
+)
+from api.models import ArticleDetail, ArticleIn, ArticleSummary, IngestResult, IngestStoppedResult, Offset, Page
 from kg import graphdata as data
 from kg.loader import delete_articles
 from kg.model import Article
@@ -86,8 +90,30 @@ async def _read_articles(request: Request, max_bytes: int) -> tuple[list[Article
     return articles, skipped
 
 
+def _stopped_reply(stop: data.IngestStopped, skipped: list[dict[str, str]]) -> JSONResponse:
+    """Return the 503 of an ingest that a shutdown stopped: what was committed, what to resend."""
+    counts = {"new": 0, "unchanged": 0, "replaced": 0}
+    for a in stop.articles:
+        counts[a["status"]] += 1
+    body = {
+        "detail": f"server is shutting down: stopped after {stop.batches} of {stop.total} batches; "
+                  "resend the rest",
+        "committed": {"batches": stop.batches, "total_batches": stop.total, "articles": len(stop.articles),
+                      **counts, "relations": sum(len(a["relations"]) for a in stop.articles)},
+        "articles": stop.articles,
+        "remaining": [{"id": a.id, "title": a.title, "url": a.url} for a in stop.remaining],
+        "skipped": skipped,
+        "violations": stop.violations,
+    }
+    return JSONResponse(jsonable_encoder(body), status_code=503,
+                        headers={"Retry-After": str(SHUTDOWN_RETRY_AFTER)})
+
+
 @router.post("", response_model=IngestResult, dependencies=[Depends(require_token)],
-             summary="Ingest articles (token)", openapi_extra=_POST_DOC)
+             summary="Ingest articles (token)", openapi_extra=_POST_DOC,
+             responses={503: {"model": IngestStoppedResult,
+                              "description": "The server began to shut down: the batches before committed "
+                                             "(counted here), the rest not read; send `remaining` again."}})
 async def post_articles(request: Request, store: StoreDep, settings: SettingsDep, lock: WriteLockDep,
                         extract: ExtractDep) -> dict:
     """Extract relations from articles and store them, one transaction per batch.
@@ -95,6 +121,10 @@ async def post_articles(request: Request, store: StoreDep, settings: SettingsDep
     Send one JSON article, a JSON list, JSON Lines, plain text, or files as
     multipart/form-data. An article already stored (same text) is ``unchanged``; a new
     text at a stored url ``replaced`` the old one. Reads go on while this runs.
+
+    When the server begins to shut down meanwhile, the request stops after the batch it
+    is in and answers 503 (with Retry-After): how many batches were committed, their
+    articles, and the ``remaining`` ones to send again. Nothing committed is undone.
     """
     articles, skipped = await _read_articles(request, settings.max_body_bytes)
     if not articles:
@@ -107,9 +137,16 @@ async def post_articles(request: Request, store: StoreDep, settings: SettingsDep
     def run() -> tuple[list[dict], list[str]]:
         with lock:
             return data.ingest_articles(store, articles, extract, batch_size=settings.batch_size,
-                                        validate=validate_batch)
+                                        validate=validate_batch, should_stop=lambda: shutting_down(request))
 
-    results, violations = await run_in_threadpool(run)
+    try:
+        results, violations = await run_in_threadpool(run)
+    except data.IngestStopped as stop:
+        if stop.batches:
+            note_write(request)
+        log.warning("POST /articles stopped by the shutdown after %d of %d batches (%d articles committed)",
+                    stop.batches, stop.total, len(stop.articles))
+        return _stopped_reply(stop, skipped)
     note_write(request)
     log.info("ingested %d articles over HTTP", len(results))
     return {"articles": results, "skipped": skipped, "violations": violations}
