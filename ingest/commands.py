@@ -165,6 +165,10 @@ def train(
     ended_corpus: Annotated[list[str] | None, typer.Option(
         "--ended-corpus", help="Passages that teach only the ended classifier (repeatable; "
         "default: training/ended when present).")] = None,
+    ended_calibration: Annotated[list[str] | None, typer.Option(
+        "--ended-calibration", metavar="DIR[:odd|:even]",
+        help="Gold sets added to the calibration sets to pick the ended threshold only (repeatable; "
+        "default: the odd half of tests/gold_time when present).")] = None,
     knowledgenet: Annotated[str | None, typer.Option(
         "--knowledgenet", envvar="AIKG_KNOWLEDGENET",
         help="KnowledgeNet JSON Lines: folds 1-2 join the training data (fold 3 stays for testing).")] = None,
@@ -177,8 +181,8 @@ def train(
 
     Defaults fit a checkout of the repository: training/corpus (and training/ended for the ended
     classifier), calibration on tests/gold and the
-    odd halves of tests/gold_blind and tests/gold_long, held-out scores on tests/gold_blind26 and
-    tests/gold_long26. Exits 2 on bad input, 1 when the spaCy model is missing.
+    odd halves of tests/gold_blind and tests/gold_long (and of tests/gold_time for the ended
+    threshold), held-out scores on tests/gold_blind26 and tests/gold_long26. Exits 2 on bad input, 1 when the spaCy model is missing.
     """
     import logging
     from pathlib import Path
@@ -207,6 +211,9 @@ def train(
         raise typer.Exit(2)
     cal_files = [f for spec in (calibration or ["tests/gold", "tests/gold_blind:odd", "tests/gold_long:odd"])
                  for f in _gold_spec(spec)]
+    if ended_calibration is None:
+        ended_calibration = ["tests/gold_time:odd"] if Path("tests/gold_time").is_dir() else []
+    ended_cal_files = [f for spec in ended_calibration for f in _gold_spec(spec)]
     held = heldout if heldout is not None else [d for d in ("tests/gold_blind26", "tests/gold_long26")
                                                  if Path(d).is_dir()]
     for spec in held:
@@ -214,7 +221,7 @@ def train(
     logging.getLogger("ingest").setLevel(logging.ERROR)
     try:
         run_train(corpus, cal_files, out or _default_model_dir(), knowledgenet=knowledgenet, heldout=held,
-                  ended_corpus=ended_corpus, c=c, seed=seed, progress=lambda line: typer.echo(line, err=True))
+                  ended_corpus=ended_corpus, ended_calibration=ended_cal_files, c=c, seed=seed, progress=lambda line: typer.echo(line, err=True))
     except ModelMissingError as exc:
         typer.echo(f"aikg: error: {exc}", err=True)
         raise typer.Exit(1) from None

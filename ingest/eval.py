@@ -281,7 +281,7 @@ def _gold_files(gold_dir: str | Path, subset: str | None) -> list[Path]:
     files = sorted(Path(gold_dir).glob("*.json"))
     if subset in ("odd", "even"):
         want = 1 if subset == "odd" else 0
-        files = [f for f in files if (m := re.match(r"(\d+)", f.name)) and int(m.group(1)) % 2 == want]
+        files = [f for f in files if (m := re.search(r"(\d+)", f.name)) and int(m.group(1)) % 2 == want]
     elif subset is not None:
         raise ValueError(f"subset must be 'odd', 'even' or None, got {subset!r}")
     return files

@@ -17,7 +17,7 @@ from ingest.relations.candidates import candidates
 from ingest.relations.features import Featurizer, dep_path
 from ingest.relations.lexicon import coarse_pos
 from ingest.relations.model import RelationModel
-from ingest.relations.clauses import amount_and_date, money_text, sentence_ents, stake_of
+from ingest.relations.clauses import amount_and_date, money_text, negated, sentence_ents, stake_of
 from kg.model import PREDICATES, SYMMETRIC_PREDICATES
 
 PRED_INDEX = {p: k for k, p in enumerate(PREDICATES)}
@@ -81,6 +81,8 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
                 path = path_of(c)
                 top = path[1] if path is not None else doc[c.ha]
                 hedge = "hedged" in f or any(x.startswith(f"armfit={p}|hedge") for x in f)
+                if _says_no(path, top, featurizer.lexicon, p):
+                    continue  # "is not training GPT-5": a verb between the two says no
                 amount, date = amount_and_date(top, sent)
                 if not _is_trigger(featurizer.lexicon, top, p):
                     # the path's top word is not a word of this relation ("Musk, who
@@ -111,6 +113,20 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
     rels = _conventions(list(best.values()), mentions)
     _ended.mark_rule_records(doc, mentions, rels)
     return rels
+
+
+def _says_no(path, top, lexicon, predicate: str) -> bool:
+    """Return True if the pair's own words deny the relation (a model-only record is then dropped).
+
+    The top word when it is one of the predicate's triggers and its clause negates it, or
+    a verb on the path with its own negation ("told ... the company is not training GPT-5").
+    """
+    if _is_trigger(lexicon, top, predicate) and negated(top):
+        return True
+    if path is None:
+        return False
+    up, _, down = path
+    return any(t.pos_ in ("VERB", "AUX") and any(c.dep_ == "neg" for c in t.children) for t in (*up, *down))
 
 
 def _is_trigger(lexicon, tok, predicate: str) -> bool:

@@ -219,7 +219,7 @@ def corpus_files(paths: list[str | Path]) -> list[Path]:
 
 def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str | Path, *,
           knowledgenet: str | Path | None = None, heldout: list[str | Path] = (),
-          ended_corpus: list[str | Path] = (), c: float = 1.0,
+          ended_corpus: list[str | Path] = (), ended_calibration: list[str | Path] = (), c: float = 1.0,
           bits: int = DEFAULT_BITS, seed: int = 0, n_process: int = 1, progress=print) -> dict:
     """Train, calibrate, save and document a relation model.
 
@@ -232,6 +232,8 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
         ended_corpus: passages that teach only the ended classifier (``training/ended``):
             written for the relations stated as over, they are not added to what the
             relation models learn from (on the development sets they did not help them).
+        ended_calibration: gold files or directories added to ``calibration`` to pick the
+            ended threshold only (the calibration sets hold few ended relations).
         c: inverse regularization strength.
         bits: hashing width.
         seed: solver seed.
@@ -278,7 +280,14 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
     model = RelationModel(weights, bits, Calibration(), 0.5)
     cal, cal_unsupported, tau, cal_scores = calibrate(model, cal_data)
     model = RelationModel(weights, bits, cal, tau, unsupported=cal_unsupported, ended=ended)
-    ended_tau, ended_scores = choose_ended_threshold(model, cal_data)
+    ended_cal_files = corpus_files(list(ended_calibration))
+    ended_cal = cal_data
+    if ended_cal_files:
+        # more ended relations to pick the ended threshold on: the calibration sets hold few
+        ended_cal = Dataset()
+        ended_cal.extend(cal_data)
+        ended_cal.extend(build(read_gold_records(ended_cal_files), nlp, gaz, featurizer, group="ended-calibration"))
+    ended_tau, ended_scores = choose_ended_threshold(model, ended_cal)
     model.ended_threshold = ended_tau
     p, r, f = cal_scores["micro"]
     progress(f"calibrated on {len(cal_data.gold)} passages: threshold {tau}, P {p:.3f} R {r:.3f} F1 {f:.3f}; "
@@ -302,6 +311,7 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
         "ended_training_relations": len(_ended_rows(ended_data)),
         "ended_training_positives": sum(len(e.ended) for e in ended_data.examples if e.trained is None),
         "ended_calibration": {"threshold": ended_tau, **ended_scores},
+        "ended_calibration_files": file_hashes(ended_cal_files),
         "feature_version_trained": FEATURE_VERSION,
     }
     model.save(out_dir, facts)
@@ -347,7 +357,8 @@ def write_card(path: Path, facts: dict, heldout: dict) -> None:
         f"- Ended (the relation stated as over): one logistic regression over the relation's features plus "
         f"the cues of ingest/relations/ended.py, trained on the {facts['ended_training_relations']} gold "
         f"relations the candidates found ({facts['ended_training_positives']} flagged past); threshold "
-        f"{facts['ended_calibration']['threshold']} (best F1 on the calibration set's gold relations: "
+        f"{facts['ended_calibration']['threshold']} (best F1 on the gold relations of the calibration "
+        f"set{' and the ended calibration set' if facts.get('ended_calibration_files') else ''}: "
         f"P {facts['ended_calibration']['precision']}, R {facts['ended_calibration']['recall']}, "
         f"F1 {facts['ended_calibration']['f1']} over {facts['ended_calibration']['ended']} ended of "
         f"{facts['ended_calibration']['relations']}).",
@@ -363,6 +374,8 @@ def write_card(path: Path, facts: dict, heldout: dict) -> None:
         *([f"  - `{n}` {h}" for n, h in facts["ended_training_files"].items()] or ["  - none"]),
         "- Calibration files (SHA-256):",
         *[f"  - `{n}` {h}" for n, h in facts["calibration_files"].items()],
+        "- Ended calibration files, for the ended threshold only (SHA-256):",
+        *([f"  - `{n}` {h}" for n, h in facts.get("ended_calibration_files", {}).items()] or ["  - none"]),
         "",
         "## Held-out scores (never trained or tuned on)",
     ]

@@ -147,3 +147,23 @@ def test_organization_slot_retypes_an_unknown_ner_person(extractor):
     assert ents["Activision Blizzard"].type == "Organization"
     assert [(r.subject.name, r.object.name) for r in ex.relations if r.predicate == "acquires"] == [
         ("Microsoft", "Activision Blizzard")]
+
+
+# Models the gazetteer does not know, named as newsrooms name them: (text, model, not a model)
+MODEL_NAMES = [
+    ("Brightwell Labs released Corvina-2, its newest language model, on Monday.", "Corvina-2", None),
+    ("The Marlin-70B weights are free to download.", "Marlin-70B", None),
+    ("Hanbit's warehouse robots run on its own Haneul vision model.", "Haneul", None),
+    ("Mistral is the French model maker behind Le Chat.", None, "French"),
+    ("Brightwell Labs trained the Brightwell model on public data.", None, "Brightwell"),
+    ("The F-35 program is over budget.", None, "F-35"),
+]
+
+
+@pytest.mark.parametrize(("text", "model", "not_model"), MODEL_NAMES)
+def test_model_names_the_gazetteer_does_not_know(extractor, text, model, not_model):
+    ents = {e.name: e.type for e in extractor.extract(Article(text=text)).entities}
+    if model:
+        assert ents.get(model) == "AIModel", ents
+    if not_model:
+        assert ents.get(not_model) != "AIModel", ents
