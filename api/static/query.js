@@ -101,6 +101,19 @@
   // and the IRI itself on hover.
   const BaseTable = Yasr.plugins.table;
   class LabelledTable extends BaseTable {
+    // DataTables sorts and filters on the plain value; Yasr would run it through an HTML
+    // sanitizer first, which parses hostile text as markup for nothing.
+    getColumns() {
+      return super.getColumns().map((col, i) => {
+        if (i === 0) return col;
+        const draw = col.render;
+        return Object.assign({}, col, {
+          render: (term, type, row, meta) => (term === "" || type === "display" || type === "type")
+            ? draw(term, type, row, meta) : term.value,
+        });
+      });
+    }
+
     getUriLinkFromBinding(binding, prefixes) {
       const iri = binding.value;
       const label = labels.get(iri);
