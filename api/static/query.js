@@ -280,7 +280,8 @@
     paramsBox.replaceChildren();
     description.textContent = selected ? selected.description : "";
     if (!selected) return;
-    setQuery(selected.sparql);
+    // The title and description are shown above; the editor gets the query itself.
+    setQuery(selected.sparql.replace(/^(?:#[^\n]*\n|[ \t]*\n)+/, ""));
     for (const p of selected.params) {
       const label = el("label", p.name + " ");
       const attrs = { name: "param-" + p.name, "data-param": p.name, placeholder: p.description };
