@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.aikg-installed
 
-.PHONY: setup demo test browser bench model clean
+.PHONY: setup demo test browser bench model vendor clean
 
 setup: $(STAMP)
 
@@ -31,6 +31,12 @@ test: setup browser
 KNOWLEDGENET ?= ../shared/benchmarks/knowledgenet/knowledgenet-folds1-3.jsonl
 model: setup
 	$(BIN)/aikg train $(if $(wildcard $(KNOWLEDGENET)),--knowledgenet $(KNOWLEDGENET))
+
+# Re-vendor the SPARQL editor (api/static/vendor/yasgui) from the npm registry: the pinned
+# release, checked against its pinned sha512. The result is committed; nobody else needs npm.
+vendor:
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	$(PYTHON) scripts/vendor_yasgui.py
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py

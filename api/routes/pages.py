@@ -22,7 +22,7 @@ from api.httplayer import page_headers
 from kg import graphdata as data
 from kg.analytics import centrality
 from kg.errors import NotFoundError
-from kg.namespaces import sparql_prologue
+from kg.namespaces import ARTICLE, ENTITY, PREFIXES, sparql_prologue
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,6 +30,12 @@ _HERE = Path(__file__).resolve().parent.parent
 # The pages' own script and styles are files under /static; nothing inline, nothing remote.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+# The vendored SPARQL editor's result table (the column-resizer inside yasgui.min.js) adds
+# two fixed <style> elements when it draws; /query allows exactly those by their hashes
+# (tests/api/test_query_editor.py recomputes them from the bundle), no other inline style.
+YASGUI_STYLE_HASHES = ("'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",
+                       "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='")
+QUERY_CSP = CSP.replace("style-src 'self';", "style-src 'self' " + " ".join(YASGUI_STYLE_HASHES) + ";")
 
 _EXAMPLE = sparql_prologue() + """
 SELECT ?investor ?target (COUNT(DISTINCT ?article) AS ?sources) WHERE {
@@ -50,10 +56,10 @@ def templates() -> Jinja2Templates:
     return t
 
 
-def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+def render(request: Request, name: str, status: int = 200, csp: str = CSP, **context) -> HTMLResponse:
     """Render a page with the security headers every page carries."""
     resp = templates().TemplateResponse(request, name, context, status_code=status)
-    resp.headers.update(page_headers(CSP))
+    resp.headers.update(page_headers(csp))
     return resp
 
 
@@ -121,8 +127,22 @@ def query_page(request: Request, query: Annotated[str | None, Query(max_length=1
     from kg.queries import list_queries
 
     queries = [q.to_dict() for q in list_queries()]
-    return render(request, "query.html", queries=queries, queries_json=json_for_script(queries),
+    return render(request, "query.html", csp=QUERY_CSP, queries=queries, queries_json=json_for_script(queries),
+                  prefixes=list(PREFIXES), vocabulary_json=json_for_script(editor_vocabulary()),
                   initial=query or _EXAMPLE.strip())
+
+
+@functools.lru_cache(maxsize=1)
+def editor_vocabulary() -> dict:
+    """Return what the SPARQL editor completes: the project's prefixes and the ontology's terms.
+
+    The editor offers these from the page itself; it asks no prefix service.
+    """
+    from ontology import NAMESPACE, load_ontology
+
+    terms = sorted({"aikg:" + str(s)[len(NAMESPACE):] for s in load_ontology().subjects()
+                    if str(s).startswith(NAMESPACE) and len(str(s)) > len(NAMESPACE)})
+    return {"prefixes": dict(PREFIXES), "terms": terms, "entity": ENTITY, "article": ARTICLE}
 
 
 @router.get("/favicon.ico")

@@ -1,11 +1,14 @@
-// The SPARQL editor: runs queries with fetch and renders results with textContent
-// only, since every value comes from news text and is untrusted.
+// The SPARQL editor: Yasqe (the vendored Yasgui editor, /static/vendor/yasgui) to write a
+// query, our own fetch to run it against this server's /sparql, and Yasr to show the
+// answer as a table or as the raw response. Every value comes from news text and is
+// untrusted: what this file puts into HTML is escaped, and the rest goes in as text.
+// The editor asks nothing of other servers: the prefixes and the ontology's terms it
+// completes come with the page, and Yasgui's prefix.cc and LOV look-ups are switched off.
 "use strict";
 (function () {
-  const ENTITY = "https://w3id.org/aikg/entity/";
-  const ARTICLE = "https://w3id.org/aikg/article/";
   const form = document.getElementById("query-form");
   const textarea = document.getElementById("query");
+  const editorBox = document.getElementById("editor");
   const picker = document.getElementById("named");
   const paramsBox = document.getElementById("params");
   const description = document.getElementById("named-description");
@@ -13,8 +16,27 @@
   const results = document.getElementById("results");
   const errorBox = document.getElementById("query-error");
   const named = JSON.parse(document.getElementById("named-queries").textContent);
+  const vocab = JSON.parse(document.getElementById("editor-vocabulary").textContent);
   const byName = Object.fromEntries(named.map((q) => [q.name, q]));
+  const ENTITY = vocab.entity;
+  const ARTICLE = vocab.article;
+  // What an IRI may hold between < and > in SPARQL (IRIREF), and only http(s) ones.
+  const SAFE_IRI = /^https?:\/\/[^\u0000-\u0020<>"{}|^`\\]*$/;
+  const MAX_LABELLED = 1000;
+
+  const lib = window.Yasgui;
+  if (!lib || !lib.Yasqe || !lib.Yasr) {
+    // The bundle did not load: the plain form still sends the query to /sparql.
+    statusLine.textContent = "The editor could not be loaded; Run sends the query to the endpoint as plain text.";
+    return;
+  }
+  const { Yasqe, Yasr } = lib;
+
   let selected = null;
+  let labels = new Map();
+  let runs = 0;
+  let errorMark = null;
+  let quiet = false;
 
   function el(tag, text, attrs) {
     const node = document.createElement(tag);
@@ -23,75 +45,153 @@
     return node;
   }
 
-  function choose(name) {
-    selected = byName[name] || null;
-    paramsBox.replaceChildren();
-    description.textContent = selected ? selected.description : "";
-    if (!selected) return;
-    textarea.value = selected.sparql;
-    for (const p of selected.params) {
-      const label = el("label", p.name + " ");
-      const input = el("input", null, { name: "param-" + p.name, "data-param": p.name, placeholder: p.description, required: "" });
-      label.appendChild(input);
-      paramsBox.appendChild(label);
-    }
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   }
 
-  function requestUrl(format) {
-    const params = new URLSearchParams();
-    if (selected && selected.params.length) {
-      for (const input of paramsBox.querySelectorAll("input[data-param]")) params.append(input.dataset.param, input.value);
-      if (format) { params.append("format", format); params.append("download", "1"); }
-      return "/queries/" + encodeURIComponent(selected.name) + "/results?" + params.toString();
-    }
-    params.append("query", textarea.value);
-    if (format) { params.append("format", format); params.append("download", "1"); }
-    return "/sparql?" + params.toString();
+  // --- the editor -------------------------------------------------------------------
+
+  // Prefix completion from our own list (after PREFIX, and a prefix typed in the body
+  // is declared on the spot); Yasgui's built-in list and its prefix.cc fetch are not used.
+  const prefixLines = Object.entries(vocab.prefixes).map(([p, iri]) => p + ": <" + iri + ">").sort();
+  Yasqe.registerAutocompleter(Object.assign({}, Yasqe.Autocompleters.prefixes, { get: prefixLines }));
+  // The ontology's classes and properties after "aikg:".
+  Yasqe.registerAutocompleter({
+    name: "aikgTerms",
+    bulk: true,
+    autoShow: true,
+    get: vocab.terms,
+    isValidCompletionPosition(yasqe) {
+      const token = yasqe.getCompleteToken();
+      if (!token.string.startsWith("aikg:")) return false;
+      const before = yasqe.getPreviousNonWsToken(yasqe.getDoc().getCursor().line, token);
+      return !(before && before.string && before.string.toUpperCase() === "PREFIX");
+    },
+  });
+  // The class and property completers ask Linked Open Vocabularies: left out.
+  Yasqe.defaults.autocompleters = ["prefixes", "aikgTerms", "variables"];
+
+  const yasqe = new Yasqe(editorBox, {
+    value: textarea.value,
+    persistenceId: null,          // the page's query, not one left in localStorage
+    consumeShareLink: null,
+    createShareableLink: null,
+    showQueryButton: false,       // our Run button runs it
+    resizeable: true,
+    editorHeight: "22rem",
+  });
+  textarea.hidden = true;
+  yasqe.getInputField().setAttribute("aria-label", "SPARQL query");
+  yasqe.getInputField().setAttribute("aria-describedby", "query-error");
+  const submit = () => form.requestSubmit();
+  yasqe.setOption("extraKeys", Object.assign({}, yasqe.getOption("extraKeys"), { "Ctrl-Enter": submit, "Cmd-Enter": submit }));
+  yasqe.on("change", () => {
+    clearMark();
+    if (!quiet && selected) { selected = null; picker.value = ""; paramsBox.replaceChildren(); description.textContent = ""; }
+  });
+
+  function setQuery(text) {
+    quiet = true;
+    try { yasqe.setValue(text); } finally { quiet = false; }
   }
 
-  function cell(term) {
-    const td = el("td");
-    if (!term) return td;
-    if (term.type === "uri") {
-      if (term.value.startsWith(ENTITY)) {
-        td.appendChild(el("a", term.value.slice(ENTITY.length), { href: "/entity/" + encodeURIComponent(term.value.slice(ENTITY.length)) }));
-      } else if (term.value.startsWith(ARTICLE)) {
-        const id = term.value.slice(ARTICLE.length);
-        td.appendChild(el("a", "article " + id.slice(0, 10), { href: "/article/" + encodeURIComponent(id) }));
-      } else {
-        td.textContent = term.value;
+  // --- results ------------------------------------------------------------------------
+
+  // Yasr's table, with an entity's or article's label in the cell, a link to its page,
+  // and the IRI itself on hover.
+  const BaseTable = Yasr.plugins.table;
+  class LabelledTable extends BaseTable {
+    // DataTables sorts and filters on the plain value; Yasr would run it through an HTML
+    // sanitizer first, which parses hostile text as markup for nothing.
+    getColumns() {
+      return super.getColumns().map((col, i) => {
+        if (i === 0) return col;
+        const draw = col.render;
+        return Object.assign({}, col, {
+          render: (term, type, row, meta) => (term === "" || type === "display" || type === "type")
+            ? draw(term, type, row, meta) : term.value,
+        });
+      });
+    }
+
+    getUriLinkFromBinding(binding, prefixes) {
+      const iri = binding.value;
+      const label = labels.get(iri);
+      let text = label;
+      if (!text) {
+        text = "<" + iri + ">";
+        for (const [p, ns] of Object.entries(prefixes || {})) {
+          if (iri.startsWith(ns) && iri.length > ns.length) { text = p + ":" + iri.slice(ns.length); break; }
+        }
       }
-    } else {
-      td.textContent = term.value;
+      let href = null;
+      let extra = "";
+      if (iri.startsWith(ENTITY)) href = "/entity/" + encodeURIComponent(iri.slice(ENTITY.length));
+      else if (iri.startsWith(ARTICLE)) href = "/article/" + encodeURIComponent(iri.slice(ARTICLE.length));
+      else if (SAFE_IRI.test(iri)) { href = iri; extra = ' rel="noopener noreferrer" target="_blank"'; }
+      const cls = label ? "iri labelled" : "iri";
+      if (!href) return '<span class="' + cls + '" title="' + escapeHtml(iri) + '">' + escapeHtml(text) + "</span>";
+      return '<a class="' + cls + '" href="' + escapeHtml(href) + '" title="' + escapeHtml(iri) + '"' + extra + ">" +
+        escapeHtml(text) + "</a>";
     }
-    return td;
+  }
+  Yasr.registerPlugin("table", LabelledTable);
+
+  let yasr = null;
+  let chosenView = null;
+
+  // A fresh Yasr for every run: nothing of the last answer can stay on screen.
+  function clearResults() {
+    if (yasr) {
+      chosenView = yasr.selectedPlugin || chosenView;
+      yasr.destroy();
+      yasr = null;
+    }
+    results.replaceChildren();
   }
 
-  function renderSelect(json) {
-    const vars = json.head.vars || [];
-    const rows = json.results.bindings;
-    const table = el("table");
-    const head = el("tr");
-    for (const v of vars) head.appendChild(el("th", v));
-    table.appendChild(el("thead")).appendChild(head);
-    const body = el("tbody");
-    let focus = null;
-    for (const row of rows) {
-      const tr = el("tr");
-      for (const v of vars) {
-        tr.appendChild(cell(row[v]));
-        if (!focus && row[v] && row[v].type === "uri" && row[v].value.startsWith(ENTITY)) focus = row[v].value.slice(ENTITY.length);
-      }
-      body.appendChild(tr);
-    }
-    table.appendChild(body);
-    statusLine.textContent = rows.length + " row" + (rows.length === 1 ? "" : "s");
-    if (focus) {
-      statusLine.append(" · ");
-      statusLine.appendChild(el("a", "show " + focus + " in the graph", { href: "/graph?focus=" + encodeURIComponent(focus) }));
-    }
-    results.replaceChildren(table);
+  function newYasr() {
+    const y = new Yasr(results, {
+      persistenceId: null,
+      prefixes: vocab.prefixes,
+      pluginOrder: ["table", "response"],
+      defaultPlugin: "table",
+    });
+    if (chosenView) y.selectedPlugin = chosenView;
+    return y;
   }
+
+  // Labels of the entities and articles in a SELECT answer, by one query whose VALUES
+  // holds their IRIs; an IRI that is not a plain http(s) IRI is left out, never pasted.
+  async function fetchLabels(json) {
+    const found = new Set();
+    for (const row of (json.results && json.results.bindings) || []) {
+      for (const term of Object.values(row)) {
+        if (term.type === "uri" && (term.value.startsWith(ENTITY) || term.value.startsWith(ARTICLE)) &&
+            SAFE_IRI.test(term.value)) found.add(term.value);
+        if (found.size >= MAX_LABELLED) break;
+      }
+    }
+    const out = new Map();
+    if (!found.size) return out;
+    const query = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" +
+      "PREFIX dcterms: <http://purl.org/dc/terms/>\n" +
+      "SELECT ?iri (SAMPLE(?l) AS ?label) WHERE {\n  VALUES ?iri { " +
+      Array.from(found, (iri) => "<" + iri + ">").join(" ") +
+      " }\n  { ?iri rdfs:label ?l } UNION { ?iri dcterms:title ?l }\n} GROUP BY ?iri";
+    const resp = await fetch("/sparql", {
+      method: "POST",
+      headers: { "Content-Type": "application/sparql-query", Accept: "application/sparql-results+json" },
+      body: query,
+    });
+    if (!resp.ok) throw new Error("labels: " + resp.status);
+    for (const row of (await resp.json()).results.bindings) {
+      if (row.iri && row.label) out.set(row.iri.value, row.label.value);
+    }
+    return out;
+  }
+
+  // --- errors -------------------------------------------------------------------------
 
   // An error answer, as JSON (REST routes: detail, line, column, pointer, parser) or as the
   // SPARQL protocol's text: the message line, then for a query that does not parse the
@@ -126,21 +226,22 @@
     return err;
   }
 
-  // The textarea index of a 1-based line and column counted in code points (the server's unit).
-  function indexOf(text, line, column) {
-    let i = 0;
-    for (let l = 1; l < line; l++) {
-      const nl = text.indexOf("\n", i);
-      if (nl < 0) return text.length;
-      i = nl + 1;
-    }
-    for (let c = 1; c < column && i < text.length && text[i] !== "\n"; c++) {
-      i += text.codePointAt(i) > 0xFFFF ? 2 : 1;
-    }
-    return i;
+  // The editor position of a 1-based line and column counted in code points (the
+  // server's unit); CodeMirror counts UTF-16 units.
+  function positionOf(line, column) {
+    const l = Math.min(Math.max(line - 1, 0), yasqe.lastLine());
+    const text = yasqe.getLine(l);
+    let ch = 0;
+    for (let c = 1; c < column && ch < text.length; c++) ch += text.codePointAt(ch) > 0xFFFF ? 2 : 1;
+    return { line: l, ch };
+  }
+
+  function clearMark() {
+    if (errorMark) { errorMark.clear(); errorMark = null; }
   }
 
   function clearError() {
+    clearMark();
     errorBox.hidden = true;
     errorBox.replaceChildren();
   }
@@ -149,12 +250,17 @@
     errorBox.replaceChildren(el("p", (status ? status + " · " : "") + err.message, { class: "error" }));
     if (err.pointer) errorBox.appendChild(el("pre", err.pointer, { class: "pointer" }));
     if (fromEditor && err.line !== null) {
+      const at = positionOf(err.line, err.column);
+      const end = { line: at.line, ch: Math.min(at.ch + 1, yasqe.getLine(at.line).length) };
+      const mark = yasqe.markText(at, end, { className: "sparql-error-at" });
+      yasqe.addLineClass(at.line, "background", "sparql-error-line");
+      errorMark = { clear() { mark.clear(); yasqe.removeLineClass(at.line, "background", "sparql-error-line"); } };
       const go = el("button", "Show line " + err.line + ", column " + err.column + " in the editor",
                     { type: "button", class: "goto" });
       go.addEventListener("click", () => {
-        const i = indexOf(textarea.value, err.line, err.column);
-        textarea.focus();
-        textarea.setSelectionRange(i, Math.min(i + 1, textarea.value.length));
+        yasqe.focus();
+        yasqe.setSelection(at, end);
+        yasqe.scrollIntoView(at, 60);
       });
       errorBox.appendChild(go);
     }
@@ -167,50 +273,94 @@
     errorBox.hidden = false;
   }
 
+  // --- running ------------------------------------------------------------------------
+
+  function choose(name) {
+    selected = byName[name] || null;
+    paramsBox.replaceChildren();
+    description.textContent = selected ? selected.description : "";
+    if (!selected) return;
+    // The title and description are shown above; the editor gets the query itself.
+    setQuery(selected.sparql.replace(/^(?:#[^\n]*\n|[ \t]*\n)+/, ""));
+    for (const p of selected.params) {
+      const label = el("label", p.name + " ");
+      const attrs = { name: "param-" + p.name, "data-param": p.name, placeholder: p.description };
+      if (p.default !== undefined) attrs.value = p.default; else attrs.required = "";
+      label.appendChild(el("input", null, attrs));
+      paramsBox.appendChild(label);
+    }
+  }
+
+  function requestUrl(format) {
+    const params = new URLSearchParams();
+    if (selected && selected.params.length) {
+      for (const input of paramsBox.querySelectorAll("input[data-param]")) {
+        if (input.value !== "" || input.required) params.append(input.dataset.param, input.value);
+      }
+      if (format) { params.append("format", format); params.append("download", "1"); }
+      return "/queries/" + encodeURIComponent(selected.name) + "/results?" + params.toString();
+    }
+    params.append("query", yasqe.getValue());
+    if (format) { params.append("format", format); params.append("download", "1"); }
+    return "/sparql?" + params.toString();
+  }
+
   async function run(event) {
     event.preventDefault();
-    statusLine.textContent = "Running…";
-    results.replaceChildren();
+    const mine = ++runs;
+    clearResults();
     clearError();
+    statusLine.textContent = "Running…";
+    textarea.value = yasqe.getValue();
     const fromEditor = !(selected && selected.params.length);
     const started = performance.now();
-    let resp;
+    let resp, text;
     try {
       resp = await fetch(requestUrl(null), { headers: { Accept: "application/sparql-results+json, text/turtle;q=0.9" } });
+      text = await resp.text();
     } catch (err) {
+      if (mine !== runs) return;
       statusLine.textContent = "";
       showError(null, { message: "The server could not be reached: " + err, pointer: "", parser: "", line: null }, false);
       return;
     }
+    if (mine !== runs) return;  // a newer run took over
     const ms = Math.round(performance.now() - started);
     const type = (resp.headers.get("content-type") || "").split(";")[0];
     if (!resp.ok) {
       statusLine.textContent = "";
-      results.replaceChildren();
-      showError(resp.status, readError(type, await resp.text()), fromEditor);
+      showError(resp.status, readError(type, text), fromEditor);
       return;
     }
+    let note = "";
+    labels = new Map();
     if (type === "application/sparql-results+json") {
-      const json = await resp.json();
-      if ("boolean" in json) {
-        statusLine.textContent = "";
-        results.replaceChildren(el("p", "Answer: " + json.boolean));
-      } else {
-        renderSelect(json);
-      }
-    } else {
-      statusLine.textContent = "";
-      results.replaceChildren(el("pre", await resp.text(), { class: "rdf" }));
+      try {
+        const json = JSON.parse(text);
+        if (json.results) {
+          const n = json.results.bindings.length;
+          note = n + " row" + (n === 1 ? "" : "s");
+          try {
+            labels = await fetchLabels(json);
+          } catch (err) {
+            note += " · labels could not be fetched, IRIs are shown";
+          }
+          if (mine !== runs) return;
+        } else if ("boolean" in json) {
+          note = "Answer: " + json.boolean;
+        }
+      } catch (err) { /* Yasr shows what it can of it */ }
     }
-    statusLine.append(" (" + ms + " ms)");
+    statusLine.textContent = note + (note ? " " : "") + "(" + ms + " ms)";
+    yasr = newYasr();
+    yasr.setResponse({ ok: true, status: resp.status, statusText: resp.statusText, headers: resp.headers,
+                       type: resp.type, content: text }, ms);
   }
 
   picker.addEventListener("change", () => choose(picker.value));
-  textarea.addEventListener("input", () => {
-    if (selected) { selected = null; picker.value = ""; paramsBox.replaceChildren(); description.textContent = ""; }
-  });
   form.addEventListener("submit", run);
   for (const link of document.querySelectorAll(".downloads a[data-format]")) {
-    link.addEventListener("click", (event) => { link.href = requestUrl(link.dataset.format); });
+    link.addEventListener("click", () => { link.href = requestUrl(link.dataset.format); });
   }
+  window.aikgEditor = { yasqe, get yasr() { return yasr; } };
 })();

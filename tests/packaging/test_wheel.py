@@ -14,6 +14,7 @@ The wheel's size and the install time are written to test-artifacts/packaging.js
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -29,7 +30,7 @@ import httpx
 import pytest
 
 from aikg import __version__
-from tests.browser.conftest import ARTIFACTS, open_watched, wait_ready
+from tests.browser.conftest import ARTIFACTS, open_watched, wait_for, wait_ready
 from tests.servers import free_port, kill_group
 
 pytestmark = [pytest.mark.slow, pytest.mark.server, pytest.mark.browser]
@@ -109,6 +110,15 @@ def test_wheel_and_sdist_hold_every_module_and_data_file(dists):
         meta = zf.read(f"aikg-{__version__}.dist-info/METADATA").decode()
         entry_points = zf.read(f"aikg-{__version__}.dist-info/entry_points.txt").decode()
     assert expected - in_wheel == set(), "missing from the wheel"
+    # The vendored SPARQL editor is in it, byte for byte as its committed SHA256SUMS says,
+    # so a pip user's /query needs neither npm nor a CDN.
+    vendored = "api/static/vendor/yasgui/"
+    with zipfile.ZipFile(dists["wheel"]) as zf:
+        sums = zf.read(vendored + "SHA256SUMS").decode()
+        rows = [line.split("  ", 1) for line in sums.splitlines()]
+        assert {name for _, name in rows} == {"yasgui.min.js", "yasgui.min.css", "package.json", "NOTICE"}
+        for digest, name in rows:
+            assert hashlib.sha256(zf.read(vendored + name)).hexdigest() == digest, name
     assert not {n for n in in_wheel if n.startswith(("tests/", "examples/", "benchmarks/"))}
     assert dists["wheel"].name == f"aikg-{__version__}-py3-none-any.whl"
     assert f"\nVersion: {__version__}\n" in meta
@@ -125,6 +135,7 @@ def test_wheel_and_sdist_hold_every_module_and_data_file(dists):
             if p.is_file() and _is_source(p) and not p.name.startswith(".git")}
     # The sdist is the whole source tree (tests, docs, examples and benchmarks included).
     assert tree - in_sdist == set(), "missing from the sdist"
+    assert "scripts/vendor_yasgui.py" in in_sdist
 
     # The build says nothing is deprecated or left out (the license table, stray packages).
     log = dists["log"]
@@ -217,6 +228,12 @@ def test_the_installed_wheel_ingests_serves_queries_and_draws(venv, chromium, tm
             wait_ready(w.page)
             drawn = w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).length")
             labels = w.page.evaluate("aikg.nodes.get().map(n => n.label)")
+            # The SPARQL editor comes from the wheel's own static files.
+            w.page.goto(base + "/query")
+            wait_for(w.page, "window.aikgEditor && document.querySelector('#editor .CodeMirror') !== null")
+            w.page.click("#run")
+            wait_for(w.page, "document.querySelectorAll('#results table.dataTable tbody tr').length > 0")
+            editor_labels = w.page.eval_on_selector_all("#results a.iri.labelled", "a => a.map(x => x.textContent)")
             w.page.goto(base + "/")
             w.page.wait_for_load_state("networkidle")
             icon_href = w.page.evaluate("() => document.querySelector('link[rel=icon]').href")
@@ -231,6 +248,7 @@ def test_the_installed_wheel_ingests_serves_queries_and_draws(venv, chromium, tm
         finally:
             plain.close()
         assert drawn > 10 and "OpenAI" in labels
+        assert "Microsoft" in editor_labels
         assert icon_href == base + "/favicon.ico" and icon_seen == (200, "image/x-icon")
         assert w.foreign(base) == [] and w.errors == [] and failed == []
     finally:
