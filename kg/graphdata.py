@@ -249,8 +249,10 @@ def _mention_of(rel, article_published: date | None = None) -> dict:
 
 
 def ingest_articles(store: Store, articles: list[Article], extract: Extract, *, batch_size: int,
-                    validate=None) -> tuple[list[dict], list[str]]:
+                    validate=None, store_text: bool = False) -> tuple[list[dict], list[str]]:
     """Ingest articles and report, per article, its status and relations.
+
+    ``store_text`` keeps each new article's full text (``aikg:text``).
 
     Returns:
         (one dict per distinct article, in input order; shape violations dropped).
@@ -268,7 +270,7 @@ def ingest_articles(store: Store, articles: list[Article], extract: Extract, *, 
             captured[ex.article.id] = ex
             yield ex
 
-    summary = ingest(store, unique, capture, batch_size=batch_size, validate=validate)
+    summary = ingest(store, unique, capture, batch_size=batch_size, validate=validate, store_text=store_text)
     out = []
     for a in unique:
         if a.id in present:

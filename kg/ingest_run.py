@@ -65,8 +65,11 @@ def _reported(items: Iterable, show: bool) -> Iterator:
 
 def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_process: int,
                date: str | None, as_json: bool, quiet: bool, validate: bool, bulk: bool = False,
-               max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> int:
+               max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES, store_text: bool = False) -> int:
     """Ingest paths into the store, reporting on stderr (or JSON on stdout); return the exit code.
+
+    With ``store_text`` each new article's text is kept in the graph (``aikg:text``), so
+    its page can show it whole; otherwise only the evidence sentences are kept.
 
     Exit codes: 0 when at least one article was read (files skipped on the way are
     reported), 2 when nothing could be read (bad input), 1 on a runtime failure (the
@@ -150,7 +153,7 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         with s.bulk_mode() if bulk else nullcontext():
             summary = ingest(s, _reported(items, not (quiet or as_json)), extract,
                              batch_size=batch_size, validate=validator, on_batch=on_batch,
-                             max_relations=MAX_ARTICLE_RELATIONS)
+                             max_relations=MAX_ARTICLE_RELATIONS, store_text=store_text)
     except WriteRefusedError as exc:
         if progress is not None:
             progress.stop()

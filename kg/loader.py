@@ -126,7 +126,7 @@ def graphs_for_urls(store: StoreLike, urls: Iterable[str]) -> dict[str, list[ox.
 def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
                  validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
                  ingested_at: datetime | None = None, max_relations: int | None = None,
-                 after_commit: Callable[[int], None] | None = None) -> BatchReport:
+                 after_commit: Callable[[int], None] | None = None, store_text: bool = False) -> BatchReport:
     """Extract, map, validate and commit one batch of articles in one transaction.
 
     Articles already in the store (same text) are left alone; an article whose url is
@@ -143,6 +143,8 @@ def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
         max_relations: an article with more relations than this is not written and is
             reported in ``skipped``; None for no limit.
         after_commit: called with the number of quads after each transaction.
+        store_text: record each new article's text (``aikg:text``), not only its
+            evidence sentences.
 
     Raises:
         StoreError: the commit failed; the store is as before this batch (as before the
@@ -183,7 +185,7 @@ def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
             report.skipped.append((a.source or a.url or a.id,
                                    f"too many relations ({len(ex.relations):,}, limit {max_relations:,}); not written"))
             continue
-        mapped = extraction_quads(ex, ingested_at=when)
+        mapped = extraction_quads(ex, ingested_at=when, store_text=store_text)
         if quads and len(quads) + len(mapped) > COMMIT_QUADS:
             write()
         stale = [g for g in old.get(a.url or "", []) if g != article_iri(a.id)]
@@ -216,7 +218,7 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
            batch_size: int = 32,
            validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
            on_batch: Callable[[BatchReport, IngestSummary], None] | None = None,
-           max_relations: int | None = None) -> IngestSummary:
+           max_relations: int | None = None, store_text: bool = False) -> IngestSummary:
     """Ingest a stream of articles (and reader failures) batch by batch.
 
     Args:
@@ -228,6 +230,7 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
         on_batch: called after each committed batch (progress bars live there).
         max_relations: articles with more relations than this are reported as skipped
             instead of written (see :func:`commit_batch`); None for no limit.
+        store_text: record each new article's text (``aikg:text``); see :func:`commit_batch`.
 
     Returns:
         The summary; batches committed before an exception stay committed.
@@ -247,7 +250,7 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
 
     for batch in batched(articles, batch_size):
         report = commit_batch(store, batch, extract, validate=validate, max_relations=max_relations,
-                              after_commit=flush_now_and_then)
+                              after_commit=flush_now_and_then, store_text=store_text)
         summary.add(report)
         if on_batch is not None:
             on_batch(report, summary)

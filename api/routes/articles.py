@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/articles", tags=["articles"])
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size (at most 500).")]
+StoreTextParam = Annotated[bool, Query(description=(
+    "Keep each new article's full text in the graph (aikg:text) so its page shows it whole; "
+    "by default only the evidence sentences are kept, as news text belongs to its publishers."))]
 
 
 _ARTICLES_JSON = TypeAdapter(ArticleIn | list[ArticleIn])
@@ -89,12 +92,14 @@ async def _read_articles(request: Request, max_bytes: int) -> tuple[list[Article
 @router.post("", response_model=IngestResult, dependencies=[Depends(require_token)],
              summary="Ingest articles (token)", openapi_extra=_POST_DOC)
 async def post_articles(request: Request, store: StoreDep, settings: SettingsDep, lock: WriteLockDep,
-                        extract: ExtractDep) -> dict:
+                        extract: ExtractDep, store_text: StoreTextParam = False) -> dict:
     """Extract relations from articles and store them, one transaction per batch.
 
     Send one JSON article, a JSON list, JSON Lines, plain text, or files as
     multipart/form-data. An article already stored (same text) is ``unchanged``; a new
-    text at a stored url ``replaced`` the old one. Reads go on while this runs.
+    text at a stored url ``replaced`` the old one. Reads go on while this runs. With
+    ``store_text=true`` each new article's full text is kept so that its page shows it;
+    by default only the evidence sentences are.
     """
     articles, skipped = await _read_articles(request, settings.max_body_bytes)
     if not articles:
@@ -107,7 +112,7 @@ async def post_articles(request: Request, store: StoreDep, settings: SettingsDep
     def run() -> tuple[list[dict], list[str]]:
         with lock:
             return data.ingest_articles(store, articles, extract, batch_size=settings.batch_size,
-                                        validate=validate_batch)
+                                        validate=validate_batch, store_text=store_text)
 
     results, violations = await run_in_threadpool(run)
     note_write(request)
