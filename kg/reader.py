@@ -160,7 +160,7 @@ def article_view(store: Store, ref_text: str, min_confidence: float = 0.0) -> di
         ref_text: the article's id, or 8+ hex digits of it.
         min_confidence: list the triples at least this confident (one without a
             confidence counts as 1.0); ``hidden`` counts the others. Their sentences
-            stay in the text, unmarked.
+            are left out, or, when the whole text is stored, shown unmarked.
 
     Returns:
         The dict of :func:`kg.graphdata.get_article` (``mentions`` being the triples
@@ -191,6 +191,8 @@ def article_view(store: Store, ref_text: str, min_confidence: float = 0.0) -> di
     unplaced: dict[str, _Sentence] = {}
     offset_of: dict[str, tuple[int, str]] = {}
     for m in every:
+        if stored is None and m["id"] not in shown_ids:
+            continue  # without the text, a hidden statement's sentence stays hidden too
         sentence, start = m["evidence"] or "", m["start"]
         if stored is not None:
             if start is None or stored[start:start + len(sentence)] != sentence:

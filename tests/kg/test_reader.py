@@ -91,11 +91,16 @@ def test_stored_text_is_shown_whole_with_each_sentence_marked(full):
         assert marked[m["sentence"]] == m["evidence"]
 
 
-def test_a_hidden_statement_keeps_its_sentence_in_the_text_unlinked(full):
+def test_a_hidden_statement_keeps_its_sentence_in_the_stored_text_unlinked(full):
     v = article_view(full, EX.article.id, min_confidence=0.5)
     assert [m["predicate"] for m in v["mentions"]] == ["investsIn"] and v["hidden"] == 1
     items = [it for it in v["passages"][0] if it["sentence"]]
     assert [(_text([it]), it["triples"]) for it in items] == [(S1, [v["mentions"][0]["id"]]), (S2, [])]
+
+
+def test_without_stored_text_a_hidden_statement_hides_its_sentence(bare):
+    v = article_view(bare, EX.article.id, min_confidence=0.5)
+    assert [_text(p) for p in v["passages"]] == [S1] and v["hidden"] == 1
 
 
 def test_mentions_are_names_matched_longest_first_case_sensitive_on_word_boundaries(full):
