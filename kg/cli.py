@@ -296,6 +296,9 @@ def ingest(
                             "extractor made, replacing them batch by batch (the store keeps no article text).")] = False,
     reextract_all: Annotated[bool, typer.Option(
         "--reextract-all", help="Like --reextract, for every stored article among the inputs.")] = False,
+    store_text: Annotated[bool, typer.Option("--store-text", help="Keep each new article's full text in the graph so its "
+                                             "page shows it (default: only the evidence sentences; news text belongs to "
+                                             "its publishers).")] = False,
 ) -> None:
     """Extract relations from articles and add them to the store, batch by batch.
 
@@ -307,7 +310,8 @@ def ingest(
     mode = "all" if reextract_all else "outdated" if reextract else None
     code = run_ingest(paths, store=store, batch_size=batch_size, n_process=n_process, date=date,
                       as_json=as_json, quiet=quiet, validate=not no_validate, bulk=bulk,
-                      max_article_bytes=max_article_bytes, reextract=mode)
+                      max_article_bytes=max_article_bytes, reextract=mode,
+                      store_text=store_text)
     raise typer.Exit(code)
 
 
@@ -340,7 +344,7 @@ def demo(
     port: Annotated[int, typer.Option("--port", envvar="AIKG_PORT", help="Port to serve on.")] = 8000,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Only ingest the sample articles.")] = False,
 ) -> None:
-    """Ingest the bundled sample articles, then serve the API and graph pages."""
+    """Ingest the bundled sample articles (our own text, stored whole), then serve the API and pages."""
     from kg.ingest_run import run_ingest, sample_articles_dir
 
     if not no_serve:
@@ -349,7 +353,7 @@ def demo(
         if problem:
             raise fail(problem, 1)
     code = run_ingest([str(sample_articles_dir())], store=store, batch_size=32, n_process=1,
-                      date=None, as_json=False, quiet=False, validate=True)
+                      date=None, as_json=False, quiet=False, validate=True, store_text=True)
     if code != 0 or no_serve:
         raise typer.Exit(code)
     from api.commands import serve

@@ -270,7 +270,8 @@ class IngestStopped(Exception):
 
 
 def ingest_articles(store: Store, articles: list[Article], extract: Extract, *, batch_size: int,
-                    validate=None, should_stop=None) -> tuple[list[dict], list[str]]:
+                    validate=None, should_stop=None,
+                    store_text: bool = False) -> tuple[list[dict], list[str]]:
     """Ingest articles and report, per article, its status and relations.
 
     Args:
@@ -280,6 +281,7 @@ def ingest_articles(store: Store, articles: list[Article], extract: Extract, *, 
         batch_size: articles per transaction.
         validate: shape validation of a batch's quads.
         should_stop: asked before each batch (see :func:`kg.loader.ingest`).
+        store_text: keep each new article's full text (``aikg:text``).
 
     Returns:
         (one dict per distinct article, in input order; shape violations dropped).
@@ -300,7 +302,7 @@ def ingest_articles(store: Store, articles: list[Article], extract: Extract, *, 
             yield ex
 
     summary = ingest(store, unique, capture, batch_size=batch_size, validate=validate,
-                     should_stop=should_stop)
+                     should_stop=should_stop, store_text=store_text)
     # Batches are cut from ``unique`` in order, so the committed ones are its head.
     done = unique[:summary.batches * batch_size] if summary.stopped else unique
     out = []

@@ -65,7 +65,8 @@ def _reported(items: Iterable, show: bool) -> Iterator:
 
 def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_process: int,
                date: str | None, as_json: bool, quiet: bool, validate: bool, bulk: bool = False,
-               max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES, reextract: str | None = None) -> int:
+               max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES, reextract: str | None = None,
+               store_text: bool = False) -> int:
     """Ingest paths into the store, reporting on stderr (or JSON on stdout); return the exit code.
 
     Args:
@@ -73,6 +74,8 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
             ``"outdated"`` extracts again the stored ones among the inputs that have a
             statement by an older extractor; ``"all"`` every stored one among the inputs.
             Each is replaced in its batch's transaction.
+        store_text: keep each new article's text in the graph (``aikg:text``), so its
+            page can show it whole; otherwise only the evidence sentences are kept.
 
     Exit codes: 0 when at least one article was read (files skipped on the way are
     reported), 2 when nothing could be read (bad input) or on a usage error, 1 on a
@@ -167,7 +170,7 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         with s.bulk_mode() if bulk else nullcontext():
             summary = ingest(s, _reported(items, not (quiet or as_json)), extract,
                              batch_size=batch_size, validate=validator, on_batch=on_batch,
-                             max_relations=MAX_ARTICLE_RELATIONS, redo=redo)
+                             max_relations=MAX_ARTICLE_RELATIONS, redo=redo, store_text=store_text)
     except WriteRefusedError as exc:
         if progress is not None:
             progress.stop()

@@ -183,7 +183,8 @@ def _ingested_at(store: StoreLike, ids: Iterable[str]) -> dict[str, datetime]:
 def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
                  validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
                  ingested_at: datetime | None = None, max_relations: int | None = None,
-                 after_commit: Callable[[int], None] | None = None, redo: Redo | None = None) -> BatchReport:
+                 after_commit: Callable[[int], None] | None = None, redo: Redo | None = None,
+                 store_text: bool = False) -> BatchReport:
     """Extract, map, validate and commit one batch of articles in one transaction.
 
     Articles already in the store (same text) are left alone; an article whose url is
@@ -203,6 +204,8 @@ def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
         redo: picks stored articles to extract again (``aikg ingest --reextract``); each
             one's graph is dropped and written anew in the same transaction, keeping
             its first ``aikg:ingestedAt``. None leaves every stored article alone.
+        store_text: record each new article's text (``aikg:text``), not only its
+            evidence sentences.
 
     Raises:
         StoreError: the commit failed; the store is as before this batch (as before the
@@ -245,7 +248,7 @@ def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
             report.skipped.append((a.source or a.url or a.id,
                                    f"too many relations ({len(ex.relations):,}, limit {max_relations:,}); not written"))
             continue
-        mapped = extraction_quads(ex, ingested_at=first_seen.get(a.id, when))
+        mapped = extraction_quads(ex, ingested_at=first_seen.get(a.id, when), store_text=store_text)
         if quads and len(quads) + len(mapped) > COMMIT_QUADS:
             write()
         stale = [g for g in old.get(a.url or "", []) if g != article_iri(a.id)]
@@ -284,7 +287,8 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
            validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
            on_batch: Callable[[BatchReport, IngestSummary], None] | None = None,
            max_relations: int | None = None,
-           should_stop: Callable[[], bool] | None = None, redo: Redo | None = None) -> IngestSummary:
+           should_stop: Callable[[], bool] | None = None, redo: Redo | None = None,
+           store_text: bool = False) -> IngestSummary:
     """Ingest a stream of articles (and reader failures) batch by batch.
 
     Args:
@@ -300,6 +304,7 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
             with every batch before committed whole, and the summary says ``stopped``
             (a server shutting down stops a long POST /articles this way).
         redo: picks stored articles to extract again (see :func:`commit_batch`).
+        store_text: record each new article's text (``aikg:text``); see :func:`commit_batch`.
 
     Returns:
         The summary; batches committed before an exception stay committed.
@@ -322,7 +327,7 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
             summary.stopped = True
             break
         report = commit_batch(store, batch, extract, validate=validate, max_relations=max_relations,
-                              after_commit=flush_now_and_then, redo=redo)
+                              after_commit=flush_now_and_then, redo=redo, store_text=store_text)
         summary.add(report)
         if on_batch is not None:
             on_batch(report, summary)

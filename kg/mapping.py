@@ -86,8 +86,9 @@ def _entity_quads(e: Entity, g: ox.NamedNode) -> Iterator[ox.Quad]:
         yield ox.Quad(node, _SAME, ox.NamedNode(WD + e.wikidata), g)
 
 
-def article_quads(article: Article, g: ox.NamedNode, ingested_at: datetime) -> Iterator[ox.Quad]:
-    """Yield the metadata quads of an article."""
+def article_quads(article: Article, g: ox.NamedNode, ingested_at: datetime,
+                  store_text: bool = False) -> Iterator[ox.Quad]:
+    """Yield the metadata quads of an article, and its text as ``aikg:text`` when ``store_text``."""
     node = article_iri(article.id)
     yield ox.Quad(node, _TYPE, ARTICLE_CLASS, g)
     yield ox.Quad(node, aikg("sha256"), ox.Literal(article.id), g)
@@ -101,14 +102,20 @@ def article_quads(article: Article, g: ox.NamedNode, ingested_at: datetime) -> I
         yield ox.Quad(node, _ISSUED, ox.Literal(article.published.isoformat(), datatype=_XSD_DATE), g)
     if article.source:
         yield ox.Quad(node, _SOURCE, ox.Literal(article.source), g)
+    if store_text and article.text:
+        yield ox.Quad(node, aikg("text"), ox.Literal(article.text), g)
 
 
-def extraction_quads(ex: Extraction, *, ingested_at: datetime | None = None) -> list[ox.Quad]:
+def extraction_quads(ex: Extraction, *, ingested_at: datetime | None = None,
+                     store_text: bool = False) -> list[ox.Quad]:
     """Return every quad an article asserts, all in its named graph.
 
     Args:
         ex: the article's extraction.
         ingested_at: timestamp recorded on the article (default: now, UTC).
+        store_text: also record the article's normalized text (``aikg:text``). Off by
+            default: news text belongs to its publishers; the evidence sentences and
+            their offsets are kept either way.
 
     Returns:
         Quads, without duplicates, in a stable order.
@@ -122,7 +129,7 @@ def extraction_quads(ex: Extraction, *, ingested_at: datetime | None = None) -> 
         for q in quads:
             out[q] = None
 
-    add(article_quads(art, g, when))
+    add(article_quads(art, g, when, store_text))
     entities: dict[str, Entity] = {}
     for e in ex.entities:
         entities[e.slug] = _merge(entities.get(e.slug), e)

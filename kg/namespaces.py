@@ -16,7 +16,8 @@ The RDF model (see README "RDF model"):
   article's date.
 - article ``art:<sha256>`` a ``aikg:Article`` (subclass of ``schema:NewsArticle``):
   ``schema:url``, ``dcterms:title``, ``dcterms:issued``, ``aikg:sha256``,
-  ``aikg:ingestedAt``, ``dcterms:source``.
+  ``aikg:ingestedAt``, ``dcterms:source``; ``aikg:text`` (the normalized text) only when
+  the ingest was asked to store it.
 - the named graph of an article is the article IRI itself; it holds everything that
   article asserts (its metadata, its entities' type and labels, direct triples, statements).
 """

@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/articles", tags=["articles"])
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size (at most 500).")]
+StoreTextParam = Annotated[bool, Query(description=(
+    "Keep each new article's full text in the graph (aikg:text) so its page shows it whole; "
+    "by default only the evidence sentences are kept, as news text belongs to its publishers."))]
 
 
 _ARTICLES_JSON = TypeAdapter(ArticleIn | list[ArticleIn])
@@ -115,12 +118,14 @@ def _stopped_reply(stop: data.IngestStopped, skipped: list[dict[str, str]]) -> J
                               "description": "The server began to shut down: the batches before committed "
                                              "(counted here), the rest not read; send `remaining` again."}})
 async def post_articles(request: Request, store: StoreDep, settings: SettingsDep, lock: WriteLockDep,
-                        extract: ExtractDep) -> dict:
+                        extract: ExtractDep, store_text: StoreTextParam = False) -> dict:
     """Extract relations from articles and store them, one transaction per batch.
 
     Send one JSON article, a JSON list, JSON Lines, plain text, or files as
     multipart/form-data. An article already stored (same text) is ``unchanged``; a new
-    text at a stored url ``replaced`` the old one. Reads go on while this runs.
+    text at a stored url ``replaced`` the old one. Reads go on while this runs. With
+    ``store_text=true`` each new article's full text is kept so that its page shows it;
+    by default only the evidence sentences are.
 
     When the server begins to shut down meanwhile, the request stops after the batch it
     is in and answers 503 (with Retry-After): how many batches were committed, their
@@ -137,7 +142,8 @@ async def post_articles(request: Request, store: StoreDep, settings: SettingsDep
     def run() -> tuple[list[dict], list[str]]:
         with lock:
             return data.ingest_articles(store, articles, extract, batch_size=settings.batch_size,
-                                        validate=validate_batch, should_stop=lambda: shutting_down(request))
+                                        validate=validate_batch, should_stop=lambda: shutting_down(request),
+                                        store_text=store_text)
 
     try:
         results, violations = await run_in_threadpool(run)

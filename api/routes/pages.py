@@ -20,6 +20,7 @@ from starlette.templating import Jinja2Templates
 from api.deps import AsOfDep, MinConfidenceDep, StoreDep, projection
 from api.httplayer import page_headers
 from kg import graphdata as data
+from kg import reader
 from kg.analytics import centrality
 from kg.errors import NotFoundError
 from kg.namespaces import ARTICLE, ENTITY, PREFIXES, sparql_prologue
@@ -86,7 +87,7 @@ def home(request: Request, store: StoreDep) -> HTMLResponse:
 @router.get("/entity/{slug}", response_class=HTMLResponse)
 def entity_page(slug: str, request: Request, store: StoreDep, min_confidence: MinConfidenceDep,
                 as_of: AsOfDep = None) -> HTMLResponse:
-    """Return an entity's page: facts, current and past relations, evidence at or above the threshold.
+    """Return an entity's page: facts, ego network, relations grouped by predicate and direction.
 
     With ``as_of`` the relations are as they stood on that day (docs/TIME.md); the ones
     that were over by then are listed under "Past".
@@ -99,15 +100,16 @@ def entity_page(slug: str, request: Request, store: StoreDep, min_confidence: Mi
     past = [r for r in e["relations"] if r["ended"]]
     keep = {"min_confidence": request.query_params.get("min_confidence", "")}
     return render(request, "entity.html", e=e, current=current, past=past, min_confidence=min_confidence,
-                  as_of=as_of, keep=keep)
+                  as_of=as_of, keep=keep, groups=reader.relation_groups(e["relations"]),
+                  ego=reader.ego_network(e, e["relations"]))
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)
 def article_page(article_id: str, request: Request, store: StoreDep,
                  min_confidence: MinConfidenceDep) -> HTMLResponse:
-    """Return an article's page: metadata and the relations extracted from it at or above the threshold."""
+    """Return an article's page: its text (stored whole, or its evidence sentences) beside its relations."""
     try:
-        a = data.get_article(store, article_id, min_confidence=min_confidence)
+        a = reader.article_view(store, article_id, min_confidence=min_confidence)
     except NotFoundError as exc:
         return render(request, "missing.html", 404, message=str(exc))
     return render(request, "article.html", a=a, min_confidence=min_confidence)

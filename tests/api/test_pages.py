@@ -50,7 +50,7 @@ def test_entity_page_lists_relations_with_evidence(client):
 def test_article_page_lists_its_relations(client):
     html = client.get(f"/article/{ARTICLES[0].id}").text
     assert "Microsoft bets on OpenAI" in html
-    assert html.count("<tr>") == 4  # header + three relations
+    assert html.count('<li class="triple') == 3  # three relations beside the text
 
 
 @pytest.mark.parametrize("path", ["/entity/nobody", f"/article/{'0' * 64}"])

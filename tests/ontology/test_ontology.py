@@ -72,6 +72,7 @@ DATATYPE_PROPERTIES = {
     "extractorVersion": ("RelationStatement", XSD.string),
     "sha256": ("Article", XSD.string),
     "ingestedAt": ("Article", XSD.dateTime),
+    "text": ("Article", XSD.string),
 }
 
 
