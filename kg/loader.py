@@ -180,6 +180,16 @@ def _ingested_at(store: StoreLike, ids: Iterable[str]) -> dict[str, datetime]:
     return out
 
 
+def _with_text(store: StoreLike, ids: Iterable[str]) -> set[str]:
+    """Return the ids among ``ids`` whose article graph keeps the article's text (``aikg:text``)."""
+    graphs = [article_iri(i) for i in ids]
+    if not graphs:
+        return set()
+    q = ("SELECT DISTINCT ?g WHERE { VALUES ?g { " + _literal_rows(graphs) + " } "
+         f"GRAPH ?g {{ ?g <{ONTOLOGY}text> ?t }} }}")
+    return {row["g"].value.rsplit("/", 1)[1] for row in store.query(q)}
+
+
 def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
                  validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
                  ingested_at: datetime | None = None, max_relations: int | None = None,
@@ -224,6 +234,7 @@ def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
     if not todo:
         return report
     first_seen = _ingested_at(store, again)
+    kept_text = _with_text(store, again)  # a re-extracted article keeps a text it had
     old = graphs_for_urls(store, [a.url for a in todo if a.url])
     quads: list[ox.Quad] = []
     drops: list[ox.NamedNode] = []
@@ -248,7 +259,8 @@ def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
             report.skipped.append((a.source or a.url or a.id,
                                    f"too many relations ({len(ex.relations):,}, limit {max_relations:,}); not written"))
             continue
-        mapped = extraction_quads(ex, ingested_at=first_seen.get(a.id, when), store_text=store_text)
+        mapped = extraction_quads(ex, ingested_at=first_seen.get(a.id, when),
+                                  store_text=store_text or a.id in kept_text)
         if quads and len(quads) + len(mapped) > COMMIT_QUADS:
             write()
         stale = [g for g in old.get(a.url or "", []) if g != article_iri(a.id)]

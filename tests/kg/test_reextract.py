@@ -179,3 +179,19 @@ def test_reextract_with_bulk_is_a_usage_error(tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "--bulk" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())
+
+
+def test_reextract_keeps_a_text_the_article_had(tmp_path):
+    (tmp_path / "a.md").write_text(DATED, encoding="utf-8")
+    store = tmp_path / "store"
+    done = aikg("ingest", str(tmp_path / "a.md"), "--store", str(store), "--store-text", "--json")
+    assert done.returncode == 0, done.stderr
+    text = f"SELECT ?t WHERE {{ GRAPH ?g {{ ?a <{ONTOLOGY}text> ?t }} }}"
+    with LocalStore(store) as s:
+        [before] = [r["t"].value for r in s.query(text)]
+    assert "Inflection" in before
+    done = aikg("ingest", str(tmp_path / "a.md"), "--store", str(store), "--reextract-all", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["reextracted"] == 1
+    with LocalStore(store) as s:
+        assert [r["t"].value for r in s.query(text)] == [before]
