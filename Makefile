@@ -32,11 +32,13 @@ KNOWLEDGENET ?= ../shared/benchmarks/knowledgenet/knowledgenet-folds1-3.jsonl
 model: setup
 	$(BIN)/aikg train $(if $(wildcard $(KNOWLEDGENET)),--knowledgenet $(KNOWLEDGENET))
 
-# Re-vendor the SPARQL editor (api/static/vendor/yasgui) from the npm registry: the pinned
-# release, checked against its pinned sha512. The result is committed; nobody else needs npm.
+# Re-vendor the SPARQL editor (api/static/vendor/yasgui) and the accessibility test's axe-core
+# (tests/browser/vendor) from the npm registry: the pinned releases, checked against their
+# pinned sha512. The results are committed; nobody else needs npm.
 vendor:
 	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
 	$(PYTHON) scripts/vendor_yasgui.py
+	$(PYTHON) scripts/vendor_axe.py
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py

@@ -17,17 +17,28 @@ a usage error.
 
 from __future__ import annotations
 
-import argparse
-import base64
-import hashlib
 import json
 import re
-import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
+
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+from npm_vendor import (  # noqa: E402  (the shared part sits beside this script)
+    SUMS,
+    VendorError,
+    extract,
+    fetch_tarball as _fetch,
+    integrity_of,
+    replace_folder,
+    run_cli,
+    sha256sums,
+)
+from npm_vendor import check as _check  # noqa: E402
+
+__all__ = ["SUMS", "VendorError", "check", "integrity_of", "sha256sums", "vendor"]
 
 PACKAGE = "@zazuko/yasgui"
 VERSION = "4.6.2"
@@ -42,16 +53,6 @@ SOURCE_MAP = "package/build/yasgui.min.js.map"
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET = REPO / "api" / "static" / "vendor" / "yasgui"
-SUMS = "SHA256SUMS"
-
-
-class VendorError(Exception):
-    """A step of vendoring failed; the message says which and why."""
-
-
-def integrity_of(data: bytes) -> str:
-    """Return the npm-style ``sha512-<base64>`` integrity string of ``data``."""
-    return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
 
 
 def fetch_tarball(workdir: Path) -> Path:
@@ -60,20 +61,7 @@ def fetch_tarball(workdir: Path) -> Path:
     Raises:
         VendorError: npm is missing or failed, or the tarball's sha512 is not the pinned one.
     """
-    npm = shutil.which("npm")
-    if npm is None:
-        raise VendorError("npm is not installed (apt-get install -y npm)")
-    spec = f"{PACKAGE}@{VERSION}"
-    proc = subprocess.run([npm, "pack", spec, "--json", "--pack-destination", str(workdir)],  # noqa: S603
-                          capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise VendorError(f"npm pack {spec} failed: {proc.stderr.strip().splitlines()[-1:]}")
-    name = json.loads(proc.stdout)[0]["filename"]
-    tarball = workdir / name
-    got = integrity_of(tarball.read_bytes())
-    if got != INTEGRITY:
-        raise VendorError(f"{name}: sha512 is {got}, the pinned integrity is {INTEGRITY}")
-    return tarball
+    return _fetch(PACKAGE, VERSION, INTEGRITY, workdir)
 
 
 def _licence_comments(text: str) -> list[str]:
@@ -125,33 +113,9 @@ def notice(manifest: dict, libs: dict[str, list[str]]) -> str:
     return "\n".join(lines)
 
 
-def sha256sums(folder: Path) -> str:
-    """Return SHA256SUMS text (``<hex>  <name>`` lines) for every file in ``folder`` but itself."""
-    rows = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}"
-            for p in sorted(folder.iterdir()) if p.is_file() and p.name != SUMS]
-    return "\n".join(rows) + "\n"
-
-
 def check(folder: Path = TARGET) -> list[str]:
     """Return the problems of the vendored files against their SHA256SUMS (empty: all good)."""
-    sums = folder / SUMS
-    if not sums.is_file():
-        return [f"{sums} is missing: run `make vendor`"]
-    listed = {}
-    for row in sums.read_text().splitlines():
-        digest, _, name = row.partition("  ")
-        listed[name] = digest
-    problems = []
-    present = {p.name for p in folder.iterdir() if p.is_file() and p.name != SUMS}
-    for name in sorted(present - listed.keys()):
-        problems.append(f"{name}: not listed in {SUMS}")
-    for name, digest in sorted(listed.items()):
-        path = folder / name
-        if not path.is_file():
-            problems.append(f"{name}: listed in {SUMS} but missing")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            problems.append(f"{name}: sha256 differs from {SUMS}")
-    return problems
+    return _check(folder, "make vendor")
 
 
 def vendor(target: Path = TARGET) -> None:
@@ -165,43 +129,20 @@ def vendor(target: Path = TARGET) -> None:
         tarball = fetch_tarball(work)
         staged = work / "staged"
         staged.mkdir()
+        extract(tarball, FILES, staged)
         with tarfile.open(tarball, "r:gz") as tar:
-            members = {m.name: m for m in tar.getmembers()}
-            for member, name in FILES.items():
-                if member not in members or not members[member].isfile():
-                    raise VendorError(f"{tarball.name} has no file {member}")
-                (staged / name).write_bytes(tar.extractfile(members[member]).read())
-            source_map = json.loads(tar.extractfile(members[SOURCE_MAP]).read())
+            source_map = json.loads(tar.extractfile(SOURCE_MAP).read())
         manifest = json.loads((staged / "package.json").read_text())
         if (manifest["name"], manifest["version"]) != (PACKAGE, VERSION):
             raise VendorError(f"the tarball holds {manifest['name']} {manifest['version']}")
         (staged / "NOTICE").write_text(notice(manifest, bundled_libraries(source_map)))
-        (staged / SUMS).write_text(sha256sums(staged))
-        if target.exists():
-            shutil.rmtree(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(staged, target)
+        replace_folder(staged, target)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="only verify the committed files")
-    args = parser.parse_args(argv)
-    if args.check:
-        problems = check()
-        for p in problems:
-            print(f"vendor_yasgui: {p}", file=sys.stderr)
-        if not problems:
-            print(f"vendor_yasgui: {TARGET.relative_to(REPO)} matches {SUMS}")
-        return 1 if problems else 0
-    try:
-        vendor()
-    except VendorError as exc:
-        print(f"vendor_yasgui: {exc}", file=sys.stderr)
-        return 1
-    print(f"vendor_yasgui: {PACKAGE}@{VERSION} written to {TARGET.relative_to(REPO)}")
-    return 0
+    return run_cli(__doc__, "vendor_yasgui", TARGET.relative_to(REPO), vendor, check,
+                   f"{PACKAGE}@{VERSION} written to {TARGET.relative_to(REPO)}", argv)
 
 
 if __name__ == "__main__":
