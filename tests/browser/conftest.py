@@ -43,8 +43,9 @@ class Watched:
         return out + self.blocked
 
 
-def open_watched(chromium, allowed_origin: str | None = None) -> Watched:
-    context = chromium.new_context(viewport={"width": 1400, "height": 850})
+def open_watched(chromium, allowed_origin: str | None = None, **context_options) -> Watched:
+    """Open a page in a new browser context (``context_options`` go to ``new_context``)."""
+    context = chromium.new_context(**{"viewport": {"width": 1400, "height": 850}, **context_options})
     page = context.new_page()
     w = Watched(page)
 
