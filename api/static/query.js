@@ -79,6 +79,9 @@
     showQueryButton: false,       // our Run button runs it
     resizeable: true,
     editorHeight: "22rem",
+    // The text itself is the focusable element (not a hidden textarea beside it), so the
+    // scrolling code area can be reached and read with the keyboard and screen readers.
+    inputStyle: "contenteditable",
   });
   textarea.hidden = true;
   yasqe.getInputField().setAttribute("aria-label", "SPARQL query");
@@ -133,6 +136,12 @@
       if (!href) return '<span class="' + cls + '" title="' + escapeHtml(iri) + '">' + escapeHtml(text) + "</span>";
       return '<a class="' + cls + '" href="' + escapeHtml(href) + '" title="' + escapeHtml(iri) + '"' + extra + ">" +
         escapeHtml(text) + "</a>";
+    }
+
+    // Yasr's page-size list has a caption beside it but no label, so a screen reader gave it no name.
+    drawControls() {
+      super.drawControls();
+      if (this.tableSizeField) this.tableSizeField.setAttribute("aria-label", "Page size");
     }
   }
   Yasr.registerPlugin("table", LabelledTable);

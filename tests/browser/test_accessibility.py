@@ -57,6 +57,7 @@ PAGES = {
     "not-found": "/entity/no-such-entity",
     "query": "/query",
     "query-results": "/query",
+    "query-error": "/query",
 }
 
 
@@ -123,6 +124,10 @@ def _prepare(name: str, page) -> None:
     if name == "query-results":
         page.click("#run")
         wait_for(page, "document.querySelectorAll('#results table.dataTable tbody tr').length > 0")
+    if name == "query-error":
+        page.evaluate("aikgEditor.yasqe.setValue(aikgEditor.yasqe.getValue() + '\\n}')")  # one brace too many
+        page.click("#run")
+        wait_for(page, "!document.getElementById('query-error').hidden")
     if name.startswith("entity"):
         page.eval_on_selector_all("details", "ds => ds.forEach(d => d.open = true)")
     if name.startswith("article"):
