@@ -20,6 +20,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.loader import ingest
+from kg.model import Article, Extraction
 from kg.queries import bind_param, get_query, parse_query
 from kg.store import LocalStore
 
@@ -46,6 +47,16 @@ def dense(tmp_path_factory):
             ex = dataclasses.replace(ex, article=dataclasses.replace(a, published=None))
         exs.append(ex)
     store = LocalStore(tmp_path_factory.mktemp("dense") / "store")
+    # ties: an article of the same day telling a relation as over, for every fifth job,
+    # post and holding, so that the ending and the claim share their claim day
+    ties = [(ex.article, r) for ex in exs for r in ex.relations
+            if r.predicate in ("worksFor", "leads", "investsIn") and not r.ended and not r.date]
+    for i, (a, r) in enumerate(ties[::5]):
+        text = f"Tie {i}. {r.sentence}"
+        art = Article(text, url=f"https://news.example.org/tie/{i}", title=f"Tie {i}", published=a.published)
+        ended = dataclasses.replace(r, ended=True, start=text.index(r.sentence),
+                                    end=text.index(r.sentence) + len(r.sentence))
+        exs.append(Extraction(art, (r.subject, r.object), (ended,), "bench/1"))
     by_id = {ex.article.id: ex for ex in exs}
     ingest(store, [ex.article for ex in exs], lambda batch: [by_id[a.id] for a in batch], batch_size=50)
     # a second label on a few investors and employers: a row per label, before and after
