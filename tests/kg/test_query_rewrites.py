@@ -131,11 +131,3 @@ def test_investment_totals_unchanged(dense, story, currency):
 def test_as_of_unchanged(dense, story, day):
     assert same_answer(dense, "as-of", {"date": day}) >= (0 if day < "2019-12" else 50)
     same_answer(story, "as-of", {"date": day})
-
-
-def test_investments_as_of_unchanged_for_every_investor(dense, story):
-    for store, least in ((dense, 20), (story, 3)):
-        investors = entities(store, "subject", "aikg:investsIn")
-        total = sum(same_answer(store, "investments-as-of", {"entity": iri, "date": day})
-                    for iri in investors for day in DAYS)
-        assert total >= least
