@@ -3,7 +3,7 @@
 For each size a synthetic industry-like graph (preferential attachment, a few hubs, a
 long tail; 13 predicates; 1-3 evidence sentences per edge) goes through the same path as
 ``aikg viz``: ``build_view`` (PageRank, selection, server layout above 300 nodes) and
-``render_html``. The page is then opened in headless Chromium and timed until it is drawn
+``render_graph_page`` (standalone). The page is then opened in headless Chromium and timed until it is drawn
 and answers (``aikg.state.ready``: the first frame after physics settled, or the first
 frame when the layout came from the server), then a click on the biggest node is timed
 until its evidence panel shows, and an as-of slider step until the network is updated.
@@ -32,7 +32,8 @@ import networkx as nx
 from kg.analytics import FAMILIES
 from kg.model import ENTITY_TYPES, PREDICATES, SYMMETRIC_PREDICATES
 from kg.namespaces import ENTITY
-from kg.viz import build_view, render_html
+from api.render import render_graph_page as render_html
+from kg.viz import build_view
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -48,7 +48,7 @@ def viz(
     again in the page itself.
     """
     from kg.cli_common import open_for_command
-    from kg.viz import render_html, view_from_store
+    from kg.viz import view_from_store
 
     started = time.perf_counter()
     st = open_for_command(store, must_exist=True)
@@ -65,7 +65,11 @@ def viz(
     finally:
         st.close()
     base = link_base.rstrip("/") + "/entity/" if link_base else None
-    page = render_html(view, title=title, standalone=True, entity_base=base)
+    # The page is rendered by the api package (its template and static files), as
+    # `aikg serve` is: imported here, so the other commands start without it.
+    from api.render import render_graph_page
+
+    page = render_graph_page(view, title=title, standalone=True, entity_base=base)
     from kg.exports import atomic_output
 
     try:

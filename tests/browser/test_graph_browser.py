@@ -173,7 +173,7 @@ def test_served_form_asks_the_server_with_a_short_link(watched, graph_server):
     assert w.page.evaluate("aikg.data.focus") == ENTITY + "openai"
     # An entity outside the drawn view is found by asking the server.
     load(w, graph_server.url + "/graph?limit=3")
-    assert "showing 3 of 11 entities" in w.page.locator("header").inner_text()
+    assert "showing 3 of 11 entities" in w.page.locator("header.graph-head").inner_text()
     w.page.fill("#search", "Copilot")
     with w.page.expect_navigation():
         w.page.press("#search", "Enter")

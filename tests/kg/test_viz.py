@@ -17,7 +17,8 @@ from kg.cli_viz import viz
 from kg.errors import NotFoundError
 from kg.namespaces import ENTITY
 from kg.store import open_store
-from kg.viz import FAMILY_COLOR, TYPE_STYLE, build_view, render_html, script_json, spring_positions, view_from_store
+from api.render import render_graph_page
+from kg.viz import FAMILY_COLOR, TYPE_STYLE, build_view, script_json, spring_positions, view_from_store
 from tests.browser import sample
 
 
@@ -141,7 +142,7 @@ def test_script_json_cannot_break_out_and_round_trips():
 
 
 def test_page_is_self_contained_and_data_stays_inert(store):
-    page = render_html(view_from_store(store), title="<i>t</i>", entity_base="/entity/")
+    page = render_graph_page(view_from_store(store), title="<i>t</i>", entity_base="/entity/")
     # Four script elements, each closed once (vis-network's code holds a "<script>" string
     # literal, but no closing tag).
     assert page.count("</script>") == 4 and len(re.findall(r"^<script", page, re.M)) == 4
@@ -213,7 +214,7 @@ def test_empty_store_gives_an_empty_page(tmp_path: Path):
 
     with LocalStore(tmp_path / "empty") as st:
         view = view_from_store(st)
-        page = render_html(view)
+        page = render_graph_page(view)
     assert view.nodes == [] and view.edges == [] and view.total_entities == 0
     assert "0 entities, 0 relations" in page
 
