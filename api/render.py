@@ -18,7 +18,6 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from kg.analytics import FAMILIES
 from kg.model import ENTITY_TYPES, PREDICATES
 from kg.viz import DEFAULT_LIMIT, VIS_CSS, VIS_JS, View, script_json, vis_asset_dir
 
@@ -65,7 +64,7 @@ def inline_assets() -> dict[str, Markup]:
 def render_graph_page(view: View, *, title: str = "aikg graph", standalone: bool = True,
                       entity_base: str | None = None, form_action: str = "",
                       assets_url: str | None = None, default_min_confidence: float | None = None,
-                      max_limit: int | None = None) -> str:
+                      max_limit: int | None = None, default_limit: int = DEFAULT_LIMIT) -> str:
     """Return the whole network page for a view.
 
     Args:
@@ -84,6 +83,8 @@ def render_graph_page(view: View, *, title: str = "aikg graph", standalone: bool
             view's own threshold.
         max_limit: the most entities the server draws ("show all" asks for them);
             None in a file, which holds what it holds.
+        default_limit: the ``limit`` a URL without one gets; links made by the page
+            name any other.
 
     Returns:
         HTML text.
@@ -97,7 +98,7 @@ def render_graph_page(view: View, *, title: str = "aikg graph", standalone: bool
         default_min_confidence = float(view.filters.get("min_confidence") or 0.0)
     config = {"standalone": standalone, "entityBase": entity_base, "predicates": list(PREDICATES),
               "types": list(ENTITY_TYPES), "defaultMinConfidence": float(default_min_confidence),
-              "defaultLimit": DEFAULT_LIMIT, "maxLimit": max_limit}
+              "defaultLimit": int(default_limit), "maxLimit": max_limit}
     shown = len(view.nodes)
     summary = (f"{shown:,} entities, {len(view.edges):,} relations"
                + ("" if shown >= view.total_entities else f" (of {view.total_entities:,} entities)"))
@@ -107,10 +108,10 @@ def render_graph_page(view: View, *, title: str = "aikg graph", standalone: bool
         "filters": filters, "form_action": form_action,
         "assets_url": (assets_url or "").rstrip("/"),
         "file_csp": Markup(FILE_CSP), "legend": view.legend,  # noqa: S704 - our constant, no quote
-        "predicates": [(p, FAMILIES[p]) for p in PREDICATES], "types": list(ENTITY_TYPES),
+        "types": list(ENTITY_TYPES),
         "checked_predicates": set(filters.get("predicates") or []) or set(PREDICATES),
         "checked_types": set(filters.get("types") or []) or set(ENTITY_TYPES),
-        "default_limit": DEFAULT_LIMIT,
+        "default_limit": int(default_limit),
         # Markup: already escaped for a <script> element by script_json.
         "data_json": Markup(script_json(view.to_dict())),  # noqa: S704
         "config_json": Markup(script_json(config)),  # noqa: S704

@@ -19,10 +19,13 @@ numpy) and the browser's physics is off, so thousands of nodes draw in a second 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,19 +54,46 @@ TYPE_STYLE: dict[str | None, tuple[str, str]] = {
     None: ("#9d9d9d", "dot"),
 }
 
-#: edge colour per predicate family.
-FAMILY_COLOR: dict[str, str] = {
-    "cooperation": "#2ca02c",
-    "conflict": "#d62728",
-    "structure": "#7f7f7f",
+#: Edge colour per predicate: 13 colours that stay apart for the common colour-vision
+#: deficiencies (Paul Tol's "muted" scheme and the Okabe-Ito colours), none of them the
+#: ended grey. Families stay near each other: greens and blues cooperate, reds and purples
+#: conflict, the rest are structure.
+PREDICATE_COLOR: dict[str, str] = {
+    "partnersWith": "#117733",   # green
+    "investsIn": "#44aa99",      # teal
+    "suppliesTo": "#999933",     # olive
+    "uses": "#88ccee",           # cyan
+    "competesWith": "#cc6677",   # rose
+    "disputesWith": "#882255",   # wine
+    "sues": "#d55e00",           # vermillion
+    "subsidiaryOf": "#332288",   # indigo
+    "acquires": "#aa4499",       # purple
+    "founded": "#e69f00",        # orange
+    "leads": "#0072b2",          # blue
+    "worksFor": "#ddcc77",       # sand
+    "develops": "#661100",       # brown
 }
+#: Node colours by community (the biggest first); communities past the palette, and
+#: those of one or two entities, are grey.
+COMMUNITY_COLORS = ("#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377",
+                    "#ee8866", "#44bb99", "#bbcc33", "#994455")
+SMALL_COMMUNITY_COLOR = "#c8c8c8"
 #: An ended relation (over by the day shown, docs/TIME.md): a pale grey in short dots,
-#: whatever its family, apart from a hedged one's family colour in long dashes.
+#: whatever its predicate, apart from a hedged one's predicate colour in long dashes.
 ENDED_COLOR = "#b8b8b8"
 ENDED_DASHES = [2, 6]
 
+#: The most entities a page carries (``aikg viz --limit``).
 DEFAULT_LIMIT = 300
-DEFAULT_LAYOUT_THRESHOLD = 300
+#: The size of the first view: a page opens on its this many most central entities
+#: (the served /graph sends no more unless asked; "show all" reveals the rest).
+FIRST_VIEW = 120
+#: Above this many nodes the layout is computed here; 0: always (the default, so a page
+#: is drawn still, in the same place every time).
+DEFAULT_LAYOUT_THRESHOLD = 0
+#: Node sizes and label sizes in pixels at zoom 1, smallest to largest (by degree).
+NODE_SIZE = (8.0, 30.0)
+LABEL_SIZE = (12.0, 26.0)
 
 
 @dataclass
@@ -79,6 +109,10 @@ class View:
     (dicts ``sentence``, ``title``, ``url``, ``date``, ``confidence``, ``hedged`` and the
     statement's time and amount fields) and ``weaker`` (how many of its statements fall
     below ``min_confidence`` and are not shown).
+
+    ``nodes`` are ordered most central first, and the page opens on the first ``first``
+    of them (the first view); nodes also carry ``community`` (an index, biggest first),
+    ``type_color`` and ``community_color`` for the page's colour switch.
     """
 
     nodes: list[dict]
@@ -89,15 +123,15 @@ class View:
     physics: bool = True
     notes: list[str] = field(default_factory=list)
     filters: dict = field(default_factory=dict)
+    first: int = 0
 
     @property
     def legend(self) -> dict:
-        """Return the colour/shape keys: ``types`` and ``families``."""
+        """Return the colour/shape keys: ``types``, ``predicates``, ``communities`` and ``ended``."""
         return {
             "types": [{"type": t, "color": TYPE_STYLE[t][0], "shape": TYPE_STYLE[t][1]} for t in ENTITY_TYPES],
-            "families": [{"family": f, "color": c,
-                          "predicates": [p for p in PREDICATES if FAMILIES[p] == f]}
-                         for f, c in FAMILY_COLOR.items()],
+            "predicates": [{"predicate": p, "color": PREDICATE_COLOR[p], "family": FAMILIES[p],
+                            "symmetric": p in SYMMETRIC_PREDICATES} for p in PREDICATES],
             "ended": {"color": ENDED_COLOR, "dashes": ENDED_DASHES},
         }
 
@@ -105,7 +139,7 @@ class View:
         """Return the JSON the page embeds."""
         return {
             "nodes": self.nodes, "edges": self.edges, "total_entities": self.total_entities,
-            "focus": self.focus, "depth": self.depth, "physics": self.physics,
+            "focus": self.focus, "depth": self.depth, "physics": self.physics, "first": self.first,
             "notes": self.notes, "filters": self.filters, "legend": self.legend,
         }
 
@@ -117,7 +151,7 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
                since: date | str | None = None, until: date | str | None = None,
                as_of: date | None = None, min_confidence: float = 0.0, max_evidence: int = 5,
                layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD, seed: int = 42,
-               filters: Mapping | None = None) -> View:
+               filters: Mapping | None = None, first_view: int = FIRST_VIEW) -> View:
     """Select what to draw from a projected graph and dress it for the page.
 
     Args:
@@ -134,10 +168,13 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
         min_confidence: evidence at least this confident only (a statement without a
             confidence counts as 1.0); each edge counts the others in ``weaker``.
         max_evidence: sentences kept per edge, most confident first.
-        layout_threshold: above this many nodes the layout is computed here and the
-            browser's physics is turned off.
+        layout_threshold: above this many nodes the layout is computed here (cached,
+            :func:`cached_layout`) and the browser's physics is off; the default 0
+            always lays out here.
         seed: the layout's random seed, so a page looks the same every time.
         filters: the parameters the view was made with, echoed into the page's form.
+        first_view: without a focus, the page opens on this many of the most central
+            entities (``View.first``); the others wait for "show all".
 
     Returns:
         The view.
@@ -145,11 +182,6 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
     Raises:
         NotFoundError: the focus is not in the graph.
     """
-    # pyvis pulls in IPython: imported here, so the CLI and API start without it.
-    from pyvis.edge import Edge
-    from pyvis.network import Network
-    from pyvis.node import Node
-
     limit = max(1, int(limit))
     total = G.number_of_nodes()
     # Sizes and the choice of the most central entities count the relations that hold.
@@ -173,66 +205,121 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
         keep = set(G)
     # A subgraph view is slow to walk; the whole graph needs none.
     sub = G if len(keep) == total else G.subgraph(keep)
-    top = max((scores.get(n, 0.0) for n in sub), default=0.0) or 1.0
+    order = sorted(sub, key=lambda n: (-scores.get(n, 0.0), n))
+    # The first view: the most central entities (all of an ego network).
+    first = len(order) if center is not None else min(len(order), max(1, int(first_view)))
 
     physics = sub.number_of_nodes() <= layout_threshold
-    positions = {} if physics else spring_positions(sub, seed=seed)
+    positions: dict[str, tuple[float, float]] = {}
+    if not physics:
+        # The first view is laid out alone, then the rest around it with the first view
+        # held still: "show all" adds entities without moving the ones on screen.
+        core = sub if first == len(order) else sub.subgraph(order[:first])
+        positions, scale = cached_layout(core, seed=seed)
+        if first < len(order):
+            positions, _ = cached_layout(sub, seed=seed, fixed=positions, scale=scale)
+    groups = _communities(sub, seed)
 
-    net = Network(directed=True, cdn_resources="in_line")
-    for n, d in sorted(sub.nodes(data=True), key=lambda nd: (-scores.get(nd[0], 0.0), nd[0])):
+    degrees = {n: G.degree(n) for n in sub}
+    top_degree = max(degrees.values(), default=0) or 1
+    nodes = []
+    for n in order:
+        d = sub.nodes[n]
         etype = d.get("type")
         color, shape = TYPE_STYLE.get(etype, TYPE_STYLE[None])
-        degree = G.degree(n)
+        group = groups.get(n, -1)
+        group_color = (COMMUNITY_COLORS[group] if 0 <= group < len(COMMUNITY_COLORS)
+                       else SMALL_COMMUNITY_COLOR)
+        degree = degrees[n]
+        weight = math.sqrt(degree / top_degree)
         label = d.get("label") or n.rsplit("/", 1)[-1]
         aliases = list(d.get("aliases") or [])
-        pr = scores.get(n, 0.0)
-        extra = {}
-        if n in positions:
-            extra = {"x": positions[n][0], "y": positions[n][1]}
-        node = Node(n, shape, label=label, color={"background": color, "border": _darker(color),
-                                                  "highlight": {"background": color, "border": "#000000"}},
-                    title=_node_title(label, etype, aliases, d.get("wikidata"), degree),
-                    size=round(8 + 32 * math.sqrt(pr / top), 2), **extra)
-        node.options.update({
+        node = {
+            "id": n, "label": label, "shape": shape,
+            "color": _node_color(color),
+            "title": _node_title(label, etype, aliases, d.get("wikidata"), degree),
+            "size": round(NODE_SIZE[0] + (NODE_SIZE[1] - NODE_SIZE[0]) * weight, 2),
+            "font": {"size": round(LABEL_SIZE[0] + (LABEL_SIZE[1] - LABEL_SIZE[0]) * weight, 1)},
             "type": etype, "slug": n.removeprefix(ENTITY) if n.startswith(ENTITY) else None,
             "wikidata": d.get("wikidata"), "aliases": aliases, "degree": degree,
-            "pagerank": round(pr, 6),
-        })
-        # Straight to the list: Network.add_node checks membership in a list, which is
-        # quadratic at a few thousand nodes.
-        net.nodes.append(node.options)
-        net.node_ids.append(n)
+            "pagerank": round(scores.get(n, 0.0), 6), "community": group,
+            "type_color": color, "community_color": group_color,
+        }
+        if n in positions:
+            node["x"], node["y"] = positions[n]
+        nodes.append(node)
 
-    edges = sorted(sub.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
+    edges_in = sorted(sub.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
     evidence = (_load_evidence(store, keep, since=since, until=until, as_of=as_of,
                                min_confidence=min_confidence, per_edge=max_evidence)
-                if store is not None and edges else {})
-    for i, (s, o, key, d) in enumerate(edges):
+                if store is not None and edges_in else {})
+    # Relations between the same two entities are drawn as curves bent apart, so each
+    # can be seen, hovered and clicked on its own.
+    pairs: dict[frozenset, list[int]] = {}
+    for i, (s, o, _key, _d) in enumerate(edges_in):
+        pairs.setdefault(frozenset((s, o)), []).append(i)
+    bend: dict[int, dict] = {}
+    for members in pairs.values():
+        if len(members) > 1:
+            for rank, i in enumerate(members):
+                s = edges_in[i][0]
+                # The same side for each rank, whichever way the edge points.
+                side = ("curvedCW" if rank % 2 == 0 else "curvedCCW")
+                if s > edges_in[i][1]:
+                    side = "curvedCCW" if side == "curvedCW" else "curvedCW"
+                bend[i] = {"enabled": True, "type": side, "roundness": round(0.2 * (rank // 2 + 1), 2)}
+    edges = []
+    for i, (s, o, key, d) in enumerate(edges_in):
         pred = d.get("predicate", key)
         family = d.get("family") or FAMILIES.get(pred, "structure")
         symmetric = bool(d.get("symmetric", pred in SYMMETRIC_PREDICATES))
         sources = int(d.get("sources") or 1)
         ended = bool(d.get("ended"))
-        color = ENDED_COLOR if ended else FAMILY_COLOR[family]
-        edge = Edge(s, o, not symmetric, color={"color": color, "highlight": color, "hover": color},
-                    width=round(min(1 + 1.5 * math.log2(sources), 8), 2),
-                    dashes=list(ENDED_DASHES) if ended else bool(d.get("hedged")),
-                    title=_edge_title(sub.nodes[s].get("label", s), pred, sub.nodes[o].get("label", o), d))
+        color = ENDED_COLOR if ended else PREDICATE_COLOR.get(pred, ENDED_COLOR)
         found = evidence.get((s, pred, o), ([], 0, []))
-        edge.options.update({
-            "id": f"e{i}", "predicate": pred, "family": family, "symmetric": symmetric,
+        edge = {
+            "id": f"e{i}", "from": s, "to": o, "label": pred,
+            "color": {"color": color, "highlight": color, "hover": color},
+            "width": round(min(1 + 1.5 * math.log2(sources), 8), 2),
+            "dashes": list(ENDED_DASHES) if ended else bool(d.get("hedged")),
+            "title": _edge_title(sub.nodes[s].get("label", s), pred, sub.nodes[o].get("label", o), d),
+            "predicate": pred, "family": family, "symmetric": symmetric,
             "sources": sources, "first": d.get("first"), "last": d.get("last"),
             "confidence": d.get("confidence"), "hedged": bool(d.get("hedged")),
             "ended": ended, "start_date": d.get("start_date"), "end_date": d.get("end_date"),
             "arrows": {"to": {"enabled": not symmetric, "scaleFactor": 0.6}},
             "evidence": found[0], "weaker": found[1], "changes": found[2],
-        })
-        net.edges.append(edge.options)
+        }
+        if i in bend:
+            edge["smooth"] = bend[i]
+        edges.append(edge)
 
-    log.debug("view: %d of %d entities, %d relations, %s layout", len(net.nodes), total, len(net.edges),
+    log.debug("view: %d of %d entities, %d relations, %s layout", len(nodes), total, len(edges),
               "browser" if physics else "server")
-    return View(nodes=net.nodes, edges=net.edges, total_entities=total, focus=center,
-                depth=depth, physics=physics, notes=notes, filters=dict(filters or {}))
+    return View(nodes=nodes, edges=edges, total_entities=total, focus=center, depth=depth,
+                physics=physics, notes=notes, filters=dict(filters or {}), first=first)
+
+
+def _node_color(color: str) -> dict:
+    """Return vis-network's colour object for a node of this colour."""
+    return {"background": color, "border": _darker(color),
+            "highlight": {"background": color, "border": "#000000"},
+            "hover": {"background": color, "border": "#000000"}}
+
+
+def _communities(G: nx.MultiDiGraph, seed: int) -> dict[str, int]:
+    """Return node -> community index (Louvain, biggest first); -1 for one or two entities."""
+    if G.number_of_nodes() == 0:
+        return {}
+    U = nx.Graph()
+    U.add_nodes_from(G)
+    for u, v, d in G.edges(data=True):
+        if u != v:
+            w = int(d.get("sources") or 1)
+            U.add_edge(u, v, weight=U.get_edge_data(u, v, {"weight": 0})["weight"] + w)
+    parts = nx.community.louvain_communities(U, weight="weight", seed=seed)
+    parts = sorted(parts, key=lambda c: (-len(c), min(c)))
+    return {n: (i if len(part) > 2 else -1) for i, part in enumerate(parts) for n in part}
 
 
 def view_from_store(store: StoreLike, *, focus: str | None = None, depth: int = 1,
@@ -240,7 +327,8 @@ def view_from_store(store: StoreLike, *, focus: str | None = None, depth: int = 
                     since: date | str | None = None, until: date | str | None = None,
                     as_of: date | str | None = None, min_confidence: float = 0.0,
                     min_sources: int = 1, limit: int = DEFAULT_LIMIT,
-                    layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD, show_ended: bool = True) -> View:
+                    layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD, show_ended: bool = True,
+                    first_view: int = FIRST_VIEW) -> View:
     """Project the store with the filters and build the view, evidence included.
 
     A focus that names nothing in the graph is dropped with a note on the page rather
@@ -262,6 +350,7 @@ def view_from_store(store: StoreLike, *, focus: str | None = None, depth: int = 
         layout_threshold: above this many nodes the layout is computed on the server.
         show_ended: the page's "show ended relations" box starts ticked. Ended relations
             are in the page either way, so the box shows and hides them at once.
+        first_view: the size of the first view (see :func:`build_view`).
 
     Returns:
         The view.
@@ -281,7 +370,8 @@ def view_from_store(store: StoreLike, *, focus: str | None = None, depth: int = 
                "include_ended": bool(show_ended)}
     # The evidence shown obeys the same dates as the edges ("2023" means the whole year).
     kw = dict(depth=depth, limit=limit, store=store, since=start, until=end, as_of=cutoff,
-              min_confidence=min_confidence, layout_threshold=layout_threshold, filters=filters)
+              min_confidence=min_confidence, layout_threshold=layout_threshold, filters=filters,
+              first_view=first_view)
     if focus:
         try:
             return build_view(G, focus=focus, **kw)
@@ -501,8 +591,9 @@ def _load_evidence(store: StoreLike, nodes: Iterable[str], *, since=None, until=
 
 # ------------------------------------------------------------------------------ layout
 
-def spring_positions(G: nx.Graph, *, seed: int = 42, iterations: int = 50, sample: int = 300,
-                     scale: float = 90.0) -> dict[str, tuple[float, float]]:
+def spring_layout(G: nx.Graph, *, seed: int = 42, iterations: int = 50, sample: int = 300,
+                     scale: float | None = None, fixed: Mapping[str, tuple[float, float]] | None = None,
+                     edge_px: float = 160.0) -> tuple[dict[str, tuple[float, float]], float]:
     """Return a force-directed layout in page pixels (Fruchterman-Reingold, numpy).
 
     networkx's ``spring_layout`` needs scipy above 500 nodes and walks them in Python;
@@ -514,17 +605,27 @@ def spring_positions(G: nx.Graph, *, seed: int = 42, iterations: int = 50, sampl
         seed: the random seed, so the same graph gets the same picture.
         iterations: rounds of the simulation.
         sample: nodes the repulsion is estimated from on big graphs.
-        scale: pixels per unit of ideal edge length.
+        scale: pixels per unit of the simulation; None chooses it so the median edge is
+            ``edge_px`` long (:func:`layout_scale` gives it back, to lay out more nodes
+            around held ones at the same scale).
+        fixed: nodes that keep these positions (pixels); the others are placed around them.
+        edge_px: the median edge length in pixels when ``scale`` is None.
 
     Returns:
-        Node -> (x, y).
+        Node -> (x, y), and the pixels per unit used.
+
+    Raises:
+        ValueError: held positions without their scale.
     """
     nodes = list(G)
     n = len(nodes)
+    fixed = {v: p for v, p in (fixed or {}).items() if v in G}
+    if fixed and scale is None:
+        raise ValueError("held positions need the scale they were laid out at")
     if n == 0:
-        return {}
+        return {}, scale or 90.0
     if n == 1:
-        return {nodes[0]: (0.0, 0.0)}
+        return {nodes[0]: fixed.get(nodes[0], (0.0, 0.0))}, scale or 90.0
     index = {v: i for i, v in enumerate(nodes)}
     pairs = {(min(index[u], index[v]), max(index[u], index[v])) for u, v in G.edges() if u != v}
     src = np.fromiter((a for a, _ in pairs), dtype=np.int64, count=len(pairs))
@@ -532,18 +633,30 @@ def spring_positions(G: nx.Graph, *, seed: int = 42, iterations: int = 50, sampl
     rng = np.random.default_rng(seed)
     side = math.sqrt(n)
     pos = (rng.random((n, 2)) - 0.5) * side
+    held = np.zeros(n, dtype=bool)
+    if fixed:
+        for v, (x, y) in fixed.items():
+            pos[index[v]] = (x / scale, y / scale)
+            held[index[v]] = True
+        # The others start on the held ones' side of the plane, spread wider.
+        pos[~held] *= 1.5
+    # Repulsion grows with both nodes' degrees (as in ForceAtlas2): hubs keep apart and
+    # gather their own neighbours around them, instead of piling up in the middle.
+    mass = 1.0 + np.bincount(np.concatenate([src, dst]), minlength=n).astype(float)
+    mass /= mass.mean()
     temp = side / 4
     cool = (0.02 / 4) ** (1 / max(1, iterations))
     for _ in range(iterations):
         if n <= 2 * sample:
-            others = pos
+            chosen = slice(None)
             factor = 1.0
         else:
-            others = pos[rng.choice(n, sample, replace=False)]
+            chosen = rng.choice(n, sample, replace=False)
             factor = n / sample
+        others = pos[chosen]
         delta = pos[:, None, :] - others[None, :, :]
         d2 = np.einsum("ijk,ijk->ij", delta, delta) + 1e-4
-        disp = np.einsum("ijk,ij->ik", delta, 1.0 / d2) * factor
+        disp = np.einsum("ijk,ij->ik", delta, mass[chosen][None, :] / d2) * (factor * mass[:, None])
         if len(src):
             diff = pos[src] - pos[dst]
             dist = np.sqrt(np.einsum("ij,ij->i", diff, diff)) + 1e-9
@@ -552,12 +665,109 @@ def spring_positions(G: nx.Graph, *, seed: int = 42, iterations: int = 50, sampl
             np.add.at(disp, dst, pull)
         # A weak pull to the centre keeps components and isolated nodes on screen.
         disp -= pos * (0.05 * math.sqrt(n) / side)
+        disp[held] = 0.0
         length = np.sqrt(np.einsum("ij,ij->i", disp, disp)) + 1e-9
         pos += disp * (np.minimum(length, temp) / length)[:, None]
         temp *= cool
-    pos -= pos.mean(axis=0)
+    _pack_components(G, nodes, index, pos, held)
+    if not held.any():
+        pos -= pos.mean(axis=0)
+    if scale is None:
+        scale = layout_scale(pos, src, dst, edge_px)
     return {v: (round(float(pos[i, 0]) * scale, 1), round(float(pos[i, 1]) * scale, 1))
-            for i, v in enumerate(nodes)}
+            for i, v in enumerate(nodes)}, scale
+
+
+def spring_positions(G: nx.Graph, **kwargs) -> dict[str, tuple[float, float]]:
+    """Return :func:`spring_layout`'s positions alone (same arguments)."""
+    return spring_layout(G, **kwargs)[0]
+
+
+def layout_scale(pos: np.ndarray, src: np.ndarray, dst: np.ndarray, edge_px: float = 90.0) -> float:
+    """Return the pixels per unit that make the median edge ``edge_px`` long (90 without edges)."""
+    if not len(src):
+        return 90.0
+    diff = pos[src] - pos[dst]
+    median = float(np.median(np.sqrt(np.einsum("ij,ij->i", diff, diff))))
+    return edge_px / median if median > 1e-6 else 90.0
+
+
+def _pack_components(G: nx.Graph, nodes: list, index: dict, pos: np.ndarray, held: np.ndarray,
+                     gap: float = 1.0) -> None:
+    """Move the small pieces of a graph next to its main part, in place.
+
+    Repulsion drives a component that nothing ties to the rest far out, and fitting such
+    a picture to the screen makes everything small. The biggest component (or the one
+    holding the held nodes) stays; every other one that holds no held node is placed,
+    biggest first, on rings around it, each at its own radius.
+    """
+    parts = sorted(nx.connected_components(G.to_undirected(as_view=True)), key=lambda c: (-len(c), min(c)))
+    if len(parts) < 2:
+        return
+    movable = [np.fromiter((index[v] for v in part), dtype=np.int64) for part in parts]
+    movable = [ids for ids in movable if not held[ids].any()]
+    if held.any():
+        anchor = np.flatnonzero(held)
+    else:
+        anchor, movable = movable[0], movable[1:]
+    # The anchored part, and every part placed so far, are "placed".
+    placed = set(anchor.tolist())
+    center = pos[anchor].mean(axis=0)
+    radius = float(np.sqrt(((pos[anchor] - center) ** 2).sum(axis=1)).max()) + gap
+    angle, ring = 0.0, radius
+    ring_width = 0.0
+    for ids in movable:
+        own = pos[ids] - pos[ids].mean(axis=0)
+        r = float(np.sqrt((own ** 2).sum(axis=1)).max()) + gap / 2
+        # Step along the ring by this part's width; a full turn opens the next ring.
+        step = 2 * math.asin(min(1.0, r / max(ring + r, 1e-9))) * 2
+        if angle + step > 2 * math.pi:
+            ring += ring_width + gap
+            angle, ring_width = 0.0, 0.0
+            step = 2 * math.asin(min(1.0, r / max(ring + r, 1e-9))) * 2
+        angle += step / 2
+        spot = center + (ring + r) * np.array([math.cos(angle), math.sin(angle)])
+        angle += step / 2
+        ring_width = max(ring_width, 2 * r)
+        pos[ids] = own + spot
+        placed.update(ids.tolist())
+
+
+_LAYOUTS: OrderedDict[str, tuple[dict[str, tuple[float, float]], float]] = OrderedDict()
+_LAYOUTS_KEPT = 32
+_LAYOUTS_LOCK = threading.Lock()
+
+
+def cached_layout(G: nx.Graph, *, seed: int = 42, fixed: Mapping[str, tuple[float, float]] | None = None,
+                  scale: float | None = None) -> tuple[dict[str, tuple[float, float]], float]:
+    """Return :func:`spring_layout` of a graph, computed once per graph, seed and held nodes.
+
+    The key is a digest of the nodes, the pairs they are joined by and the held positions,
+    so the same selection gets the same picture without the layout being run again (the
+    last 32 layouts are kept).
+
+    Raises:
+        ValueError: held positions without their scale.
+    """
+    h = hashlib.sha256(f"{seed}\n{scale}\n".encode())
+    for v in sorted(G):
+        h.update(v.encode("utf-8") + b"\0")
+    h.update(b"\1")
+    for a, b in sorted({(min(u, v), max(u, v)) for u, v in G.edges()}):
+        h.update(a.encode("utf-8") + b"\0" + b.encode("utf-8") + b"\0")
+    for v, (x, y) in sorted((fixed or {}).items()):
+        h.update(f"\2{v}\0{x}\0{y}".encode())
+    key = h.hexdigest()
+    with _LAYOUTS_LOCK:
+        if key in _LAYOUTS:
+            _LAYOUTS.move_to_end(key)
+            return _LAYOUTS[key]
+    result = spring_layout(G, seed=seed, fixed=fixed, scale=scale)
+    with _LAYOUTS_LOCK:
+        _LAYOUTS[key] = result
+        while len(_LAYOUTS) > _LAYOUTS_KEPT:
+            _LAYOUTS.popitem(last=False)
+    return result
 
 
 # ------------------------------------------------------------------- data for the page

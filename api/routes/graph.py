@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from api.deps import AsOfDep, MinConfidenceDep, SettingsDep, StoreDep
 from api.httplayer import page_headers
 from api.render import render_graph_page
-from kg.viz import DEFAULT_LIMIT, VIS_VERSION, vis_asset_dir, view_from_store
+from kg.viz import FIRST_VIEW, VIS_VERSION, vis_asset_dir, view_from_store
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,13 @@ def graph_page(
     include_ended: Annotated[bool, Query(description="Start with ended relations shown (dashed grey); "
                                                      "the page's box toggles them.")] = True,
     min_sources: Annotated[int, Query(ge=1, description="Least number of articles behind a relation.")] = 1,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Most entities drawn (the most central).")] = DEFAULT_LIMIT,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Most entities drawn (the most central); the "
+                                                                     "default is the first view's size.")] = FIRST_VIEW,
 ) -> HTMLResponse:
     """Return the network page; without a focus, the most central entities up to ``limit``.
+
+    The default ``limit`` is the first view (:data:`kg.viz.FIRST_VIEW`, 120 entities);
+    the page's "show all" asks again with ``limit`` at its most.
 
     Every parameter is also a field of the page's filter form, so the address of a view
     is a link to it. Without ``min_confidence`` the server's default threshold applies.
@@ -83,5 +87,6 @@ def graph_page(
         raise HTTPException(400, str(exc)) from exc
     page = render_graph_page(view, title="aikg: the AI industry graph", standalone=False,
                              entity_base="/entity/", form_action="/graph", assets_url=VIS_PATH,
-                             default_min_confidence=settings.min_confidence, max_limit=MAX_LIMIT)
+                             default_min_confidence=settings.min_confidence, max_limit=MAX_LIMIT,
+                             default_limit=FIRST_VIEW)
     return HTMLResponse(page, headers=page_headers(GRAPH_CSP))

@@ -8,6 +8,7 @@ import pytest
 
 from api.routes.graph import VIS_PATH
 from kg.namespaces import ENTITY
+from kg.viz import PREDICATE_COLOR
 from tests.browser import sample
 from tests.browser.conftest import ARTIFACTS, wait_ready
 
@@ -99,7 +100,7 @@ def test_hostile_names_and_sentences_stay_text(watched, standalone_page):
     w = watched()
     load(w, standalone_page.as_uri())
     hover_node(w, XSS_ID)
-    tooltip = w.page.locator("div.vis-tooltip")
+    tooltip = w.page.locator("#tip")
     tooltip.wait_for(state="visible", timeout=5000)
     assert tooltip.inner_text().splitlines()[0] == sample.XSS.name
     click_node(w, XSS_ID)
@@ -194,9 +195,10 @@ def test_served_page_keeps_to_its_policy_and_gets_vis_network_from_the_server(wa
     assert graph_server.url + VIS_PATH + "/vis-network.css" in w.requests
     assert w.foreign(graph_server.url) == []
     # The legend keeps its colours without style attributes.
-    swatch = "getComputedStyle(document.querySelector('#legend .%s')).%s"
-    assert w.page.evaluate(swatch % ("t-Organization", "backgroundColor")) == "rgb(78, 121, 167)"
-    assert w.page.evaluate(swatch % ("f-conflict", "borderTopColor")) == "rgb(214, 39, 40)"
+    assert w.page.evaluate("getComputedStyle(document.querySelector('#color-by .t-Organization'))"
+                           ".backgroundColor") == "rgb(78, 121, 167)"
+    assert w.page.evaluate("document.querySelector('[data-predicate=competesWith] line')"
+                           ".getAttribute('stroke')") == PREDICATE_COLOR["competesWith"]
     # A script the page did not ship does not run.
     w.page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1'; "
                     "document.body.appendChild(s); }")

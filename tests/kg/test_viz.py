@@ -18,7 +18,7 @@ from kg.errors import NotFoundError
 from kg.namespaces import ENTITY
 from kg.store import open_store
 from api.render import render_graph_page
-from kg.viz import FAMILY_COLOR, TYPE_STYLE, build_view, script_json, spring_positions, view_from_store
+from kg.viz import PREDICATE_COLOR, TYPE_STYLE, build_view, script_json, spring_positions, view_from_store
 from tests.browser import sample
 
 
@@ -43,14 +43,18 @@ def edge(view, s: str, p: str, o: str) -> dict:
     return next(e for e in view.edges if (e["from"], e["predicate"], e["to"]) == (ent(s), p, ent(o)))
 
 
-def test_small_graph_is_drawn_whole_with_physics(store):
+def test_small_graph_is_drawn_whole_laid_out_here_the_same_every_time(store):
     view = view_from_store(store)
     assert {n["id"] for n in view.nodes} == {ent(e.slug) for e in (
         sample.MSFT, sample.OPENAI, sample.ANTHROPIC, sample.AMAZON, sample.GOOGLE, sample.NVIDIA,
         sample.SULEYMAN, sample.MSAI, sample.GPT4, sample.COPILOT, sample.XSS)}
     assert len(view.edges) == 9
-    assert view.physics and view.notes == []
-    assert all("x" not in n for n in view.nodes)
+    assert not view.physics and view.notes == [] and view.first == 11
+    assert all("x" in n and "y" in n for n in view.nodes)
+    again = view_from_store(store)
+    assert [(n["x"], n["y"]) for n in again.nodes] == [(n["x"], n["y"]) for n in view.nodes]
+    # Browser physics is still there for a caller who asks for it.
+    assert view_from_store(store, layout_threshold=100).physics
 
 
 def test_limit_keeps_the_most_central_and_says_so(store):
@@ -103,7 +107,7 @@ def test_style_follows_type_family_direction_sources_and_hedging(store):
     assert by_id[ent("microsoft")]["size"] > by_id[ent("copilot")]["size"]
     invest = edge(view, "microsoft", "investsIn", "openai")
     rival = edge(view, "anthropic", "competesWith", "openai")
-    assert invest["color"]["color"] == FAMILY_COLOR["cooperation"] and rival["color"]["color"] == FAMILY_COLOR["conflict"]
+    assert invest["color"]["color"] == PREDICATE_COLOR["investsIn"] and rival["color"]["color"] == PREDICATE_COLOR["competesWith"]
     assert invest["arrows"]["to"]["enabled"] and not rival["arrows"]["to"]["enabled"]
     assert invest["width"] > rival["width"] and invest["sources"] == 2
     assert edge(view, "google", "investsIn", "anthropic")["dashes"] is True
