@@ -704,10 +704,17 @@
   network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   window.aikg.network = network;
   network.on("click", function (p) {
+    // What the tooltip names is what the click opens: vis-network finds the object of a
+    // click from the tap's rounded position, which can pick a neighbouring edge where
+    // edges cross. Without a tooltip (touch, big graphs), the click's own object.
+    var target = null;
+    if (hovered && !tip.hidden) target = hovered;
+    else if (p.nodes.length) target = { kind: "node", id: p.nodes[0] };
+    else if (p.edges.length) target = { kind: "edge", id: p.edges[0] };
     hideTip();
-    if (p.nodes.length) showNode(p.nodes[0]);
-    else if (p.edges.length) showEdge(p.edges[0]);
-    else hidePanel();
+    if (!target) { hidePanel(); return; }
+    if (target.kind === "node") { network.selectNodes([target.id]); showNode(target.id); }
+    else { network.setSelection({ nodes: [], edges: [target.id] }); showEdge(target.id); }
   });
   network.on("hoverNode", function (p) { showTip("node", p.node); });
   network.on("blurNode", function () { hideTip(); });
