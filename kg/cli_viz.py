@@ -37,7 +37,8 @@ def viz(
     min_sources: Annotated[int, typer.Option(
         "--min-sources", min=1, help="Keep relations supported by this many articles.")] = 1,
     limit: Annotated[int, typer.Option(
-        "--limit", min=1, help="Most entities drawn; the most central are kept.")] = 300,
+        "--limit", min=1, help="Most entities in the file; the most central are kept. The page opens on "
+                               "the 120 most central and its \"show all\" button shows the rest.")] = 300,
     title: Annotated[str, typer.Option("--title", help="The page heading.")] = "aikg: the AI industry graph",
     link_base: Annotated[Optional[str], typer.Option(
         "--link-base", help="URL of an aikg server, to link entities to its /entity pages.")] = None,
