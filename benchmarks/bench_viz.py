@@ -106,7 +106,8 @@ def time_page(browser, path: Path, timeout_s: float) -> dict:
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     started = time.perf_counter()
-    page.goto(path.as_uri(), timeout=timeout_s * 1000)
+    # "#all=1": every entity of the page drawn, not only the first view.
+    page.goto(path.as_uri() + "#all=1", timeout=timeout_s * 1000)
     try:
         wait_for(page, "window.aikg && window.aikg.state.ready", timeout_s)
     except PlaywrightError:  # a page that never settles is a result, not a crash

@@ -101,7 +101,8 @@ class View:
     """What one page shows: the selected nodes and edges, ready for the browser.
 
     ``nodes`` carry ``id``, ``label``, ``type``, ``slug``, ``wikidata``, ``aliases``,
-    ``degree``, ``pagerank``, ``size`` and, when the layout was computed here, ``x``/``y``.
+    ``degree``, ``pagerank``, ``size`` and ``font`` (by degree), ``title`` (the hover
+    text) and, when the layout was computed here, ``x``/``y``.
     ``edges`` carry ``id``, ``from``, ``to``, ``predicate``, ``family``, ``symmetric``,
     ``sources``, ``first``, ``last``, ``confidence``, ``hedged``, ``ended``,
     ``start_date``, ``end_date``, ``changes`` (the relation's changes of state,

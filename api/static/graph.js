@@ -712,6 +712,7 @@
     else if (p.nodes.length) target = { kind: "node", id: p.nodes[0] };
     else if (p.edges.length) target = { kind: "edge", id: p.edges[0] };
     hideTip();
+    setMenu(false);
     if (!target) { hidePanel(); return; }
     if (target.kind === "node") { network.selectNodes([target.id]); showNode(target.id); }
     else { network.setSelection({ nodes: [], edges: [target.id] }); showEdge(target.id); }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -291,7 +292,7 @@ def demo_server(demo_store, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def demo_page(demo_store, tmp_path_factory) -> "Path":
+def demo_page(demo_store, tmp_path_factory) -> Path:
     """The file `aikg viz` writes for the demo store, every statement kept (all entities)."""
     import typer
     from typer.testing import CliRunner
