@@ -58,6 +58,7 @@ PAGES = {
     "query": "/query",
     "query-results": "/query",
     "query-error": "/query",
+    "graph": "/graph",
 }
 
 
@@ -128,6 +129,8 @@ def _prepare(name: str, page) -> None:
         page.evaluate("aikgEditor.yasqe.setValue(aikgEditor.yasqe.getValue() + '\\n}')")  # one brace too many
         page.click("#run")
         wait_for(page, "!document.getElementById('query-error').hidden")
+    if name == "graph":
+        wait_for(page, "document.body.getAttribute('data-ready') === '1'")
     if name.startswith("entity"):
         page.eval_on_selector_all("details", "ds => ds.forEach(d => d.open = true)")
     if name.startswith("article"):
