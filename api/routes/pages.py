@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
-
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from markupsafe import Markup
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -103,7 +104,8 @@ def pick_format(request: Request, name: str, base: str) -> tuple[str, Format, st
     return stem, fmt, path
 
 
-def _rdf_or_404(fmt: Format, path: str, build) -> Response:  # noqa: ANN001 - a zero-argument callable
+def _rdf_or_404(fmt: Format, path: str, build: Callable[[], list[ox.Triple]]) -> Response:
+    """Return the triples ``build`` gives as RDF, or a one-line 404 when the resource does not exist."""
     try:
         triples = build()
     except NotFoundError as exc:
