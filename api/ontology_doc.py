@@ -68,7 +68,7 @@ def _ref(g: rdflib.Graph, node: rdflib.term.Node) -> list[dict]:
     return []
 
 
-def example_query(local: str) -> str:
+def example_query(local: str, label: str = "") -> str:
     """Return a SPARQL query listing the pairs a relation holds between, with a sentence and a source count.
 
     It reads the statements rather than the direct triples, so a symmetric relation (whose
@@ -76,8 +76,8 @@ def example_query(local: str) -> str:
     """
     prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("aikg", "rdf", "prov"))
     return prologue + f"""
-# Who {local} whom, according to how many articles. The direct triples are
-# ?subject aikg:{local} ?object; each statement adds its sentence and article.
+# Pairs where the subject {label or local} the object, most sources first, with one
+# sentence that says so. (The plain triples are ?subject aikg:{local} ?object.)
 SELECT ?subject ?object (SAMPLE(?sentence) AS ?evidence) (COUNT(DISTINCT ?article) AS ?sources) WHERE {{
   ?st rdf:subject ?subject ; rdf:predicate aikg:{local} ; rdf:object ?object ;
       aikg:evidence ?sentence ; prov:wasDerivedFrom ?article .
@@ -105,7 +105,7 @@ def _term(g: rdflib.Graph, s: rdflib.URIRef) -> dict:
         "example": None, "example_href": None,
     }
     if local in PREDICATES:
-        term["example"] = example_query(local)
+        term["example"] = example_query(local, term["label"])
         term["example_href"] = "/query?query=" + quote(term["example"], safe="")
     return term
 
