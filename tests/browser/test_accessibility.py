@@ -59,6 +59,7 @@ PAGES = {
     "query-results": "/query",
     "query-error": "/query",
     "graph": "/graph",
+    "ontology": "/ontology",
 }
 
 
@@ -131,7 +132,7 @@ def _prepare(name: str, page) -> None:
         wait_for(page, "!document.getElementById('query-error').hidden")
     if name == "graph":
         wait_for(page, "document.body.getAttribute('data-ready') === '1'")
-    if name.startswith("entity"):
+    if name.startswith("entity") or name == "ontology":
         page.eval_on_selector_all("details", "ds => ds.forEach(d => d.open = true)")
     if name.startswith("article"):
         page.click("li.triple button.pred:not([disabled])")
