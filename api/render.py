@@ -112,7 +112,7 @@ def render_graph_page(view: View, *, title: str = "aikg graph", standalone: bool
         "types": list(ENTITY_TYPES),
         "checked_predicates": set(filters.get("predicates") or []) or set(PREDICATES),
         "checked_types": set(filters.get("types") or []) or set(ENTITY_TYPES),
-        "default_limit": int(default_limit),
+        "default_limit": int(default_limit), "default_min_confidence": float(default_min_confidence),
         # Markup: already escaped for a <script> element by script_json.
         "data_json": Markup(script_json(view.to_dict())),  # noqa: S704
         "config_json": Markup(script_json(config)),  # noqa: S704

@@ -585,6 +585,27 @@
     if (network) network.fit({ nodes: Array.from(nodeById.keys()).filter(function (id) { return !hiddenNodes.has(id); }) });
   });
 
+  // -------------------------------------------------------- confidence slider
+  // Hides, in the page, the relations whose most confident statement is below the
+  // slider (from 0.5 up; the server's default threshold at first). It is the form's
+  // min_confidence, so the address keeps it and the server applies it on a reload.
+  var confSlider = document.getElementById("conf");
+  var confLabel = document.getElementById("conf-label");
+  function syncConf() {
+    var v = parseFloat(form.elements.min_confidence.value) || 0;
+    // A lower threshold (a link that shows every statement) stays reachable.
+    confSlider.min = String(Math.min(0.5, v));
+    confSlider.value = String(v);
+    confLabel.textContent = v.toFixed(2);
+  }
+  confSlider.addEventListener("input", function () {
+    form.elements.min_confidence.value = confSlider.value;
+    confLabel.textContent = Number(confSlider.value).toFixed(2);
+    apply();
+    remember();
+  });
+  form.elements.min_confidence.addEventListener("input", syncConf);
+
   // ------------------------------------------------------------- as-of slider
   // The slider's stops are the claim days at which some relation began or ended.
   var dates = Array.from(new Set([].concat.apply([], DATA.edges.map(function (e) {
@@ -861,6 +882,7 @@
 
   // ----------------------------------------------------------------------- start
   writeForm(params);
+  syncConf();
   if (asOf === null) asofLabel.textContent = DATA.filters.as_of || "all dates";
   apply();
   var container = document.getElementById("network");

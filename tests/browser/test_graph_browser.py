@@ -589,3 +589,37 @@ def test_double_click_expands_a_node_and_the_breadcrumb_returns(watched, demo_se
     answer = w.page.request.get(demo_server.url + "/graph/neighbours?entity=%22%3E%20Nobody%27s")
     assert answer.status == 404 and "no entity" in answer.json()["detail"]
     assert w.errors == [] and other.errors == [] and w.foreign(demo_server.url) == []
+
+
+@pytest.mark.server
+def test_confidence_slider_hides_weaker_relations_and_the_address_keeps_it(watched, demo_server):
+    from kg.model import DEFAULT_MIN_CONFIDENCE
+
+    w = watched(demo_server.url)
+    load(w, demo_server.url + "/graph")
+    slider = w.page.locator("#conf")
+    assert float(slider.input_value()) == DEFAULT_MIN_CONFIDENCE
+    assert slider.get_attribute("min") == "0.5" and slider.get_attribute("max") == "1"
+    shown_conf = """aikg.edges.get({filter: e => !e.hidden}).map(e => {
+        const c = aikg.data.edges.find(d => d.id === e.id).confidence; return c === null ? 1 : c; })"""
+    before = w.page.evaluate(shown_conf)
+    assert min(before) >= DEFAULT_MIN_CONFIDENCE
+    # A step of the slider with drawn relations on both sides of it.
+    steps = [round(0.5 + 0.05 * i, 2) for i in range(1, 11)]
+    value = next(v for v in steps if sum(c < v for c in before) and sum(c >= v for c in before))
+    slider.evaluate("(s, v) => { s.value = String(v); s.dispatchEvent(new Event('input')); }", value)
+    after = w.page.evaluate(shown_conf)
+    assert 0 < len(after) < len(before)
+    assert min(after) >= value
+    assert len(after) == sum(c >= value for c in before)
+    assert f"min_confidence={value}" in w.page.url
+    assert w.page.locator("#conf-label").inner_text() == f"{value:.2f}"
+    # The address keeps it: the page opens with the slider there and nothing weaker drawn.
+    other = watched(demo_server.url)
+    load(other, w.page.url)
+    assert float(other.page.locator("#conf").input_value()) == value
+    assert min(other.page.evaluate(shown_conf)) >= value
+    # Back down to the default: the relations come back and the address names no threshold.
+    slider.evaluate("(s, v) => { s.value = String(v); s.dispatchEvent(new Event('input')); }", DEFAULT_MIN_CONFIDENCE)
+    assert len(w.page.evaluate(shown_conf)) == len(before) and "min_confidence" not in w.page.url
+    assert w.errors == [] and other.errors == []
