@@ -623,3 +623,30 @@ def test_confidence_slider_hides_weaker_relations_and_the_address_keeps_it(watch
     slider.evaluate("(s, v) => { s.value = String(v); s.dispatchEvent(new Event('input')); }", DEFAULT_MIN_CONFIDENCE)
     assert len(w.page.evaluate(shown_conf)) == len(before) and "min_confidence" not in w.page.url
     assert w.errors == [] and other.errors == []
+
+
+def test_double_click_in_the_file_expands_from_the_entities_it_holds(watched, demo_page):
+    w = watched()
+    load(w, demo_page.as_uri())
+    before = set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    edges = w.page.evaluate("aikg.data.edges.map(e => [e.from, e.to])")
+    box = w.page.locator("#network canvas").bounding_box()
+    target = missing = pos = None
+    for node in w.page.evaluate("aikg.data.nodes.map(n => n.id)"):
+        if node not in before:
+            continue
+        near = {b for a, b in edges if a == node} | {a for a, b in edges if b == node}
+        p = w.page.evaluate("id => aikg.network.canvasToDOM(aikg.network.getPositions([id])[id])", node)
+        if near - before and 10 < p["x"] < box["width"] - 10 and 10 < p["y"] < box["height"] - 10:
+            target, missing, pos = node, near - before, p
+            break
+    assert target, "the file's first view hides some neighbour of an entity on screen"
+    w.page.mouse.dblclick(box["x"] + pos["x"], box["y"] + pos["y"])
+    w.page.wait_for_timeout(100)
+    wait_expanded(w)
+    after = set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    assert after - before == missing
+    assert "expand=" in w.page.url
+    w.page.click("#crumbs button[data-step='0']")
+    assert set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)")) == before
+    assert w.errors == [] and w.foreign(None) == []
