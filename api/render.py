@@ -98,7 +98,8 @@ def render_graph_page(view: View, *, title: str = "aikg graph", standalone: bool
         default_min_confidence = float(view.filters.get("min_confidence") or 0.0)
     config = {"standalone": standalone, "entityBase": entity_base, "predicates": list(PREDICATES),
               "types": list(ENTITY_TYPES), "defaultMinConfidence": float(default_min_confidence),
-              "defaultLimit": int(default_limit), "maxLimit": max_limit}
+              "defaultLimit": int(default_limit), "maxLimit": max_limit,
+              "neighboursUrl": None if standalone else form_action.rstrip("/") + "/neighbours"}
     shown = len(view.nodes)
     summary = (f"{shown:,} entities, {len(view.edges):,} relations"
                + ("" if shown >= view.total_entities else f" (of {view.total_entities:,} entities)"))
@@ -111,7 +112,7 @@ def render_graph_page(view: View, *, title: str = "aikg graph", standalone: bool
         "types": list(ENTITY_TYPES),
         "checked_predicates": set(filters.get("predicates") or []) or set(PREDICATES),
         "checked_types": set(filters.get("types") or []) or set(ENTITY_TYPES),
-        "default_limit": int(default_limit),
+        "default_limit": int(default_limit), "default_min_confidence": float(default_min_confidence),
         # Markup: already escaped for a <script> element by script_json.
         "data_json": Markup(script_json(view.to_dict())),  # noqa: S704
         "config_json": Markup(script_json(config)),  # noqa: S704

@@ -46,9 +46,13 @@ def vis_assets() -> StaticFiles:
     return _ImmutableFiles(directory=str(vis_asset_dir()))
 
 
-#: The page's policy: its own files only (the graph data blocks are JSON, never run).
+#: The most neighbours one expansion (double-click) adds, the most central first.
+MAX_NEIGHBOURS = 60
+
+#: The page's policy: its own files only (the graph data blocks are JSON, never run);
+#: its script may ask its own server for a node's neighbours.
 GRAPH_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-             "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+             "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
 @router.get("/graph", response_class=HTMLResponse, summary="Interactive network page")
@@ -90,3 +94,37 @@ def graph_page(
                              default_min_confidence=settings.min_confidence, max_limit=MAX_LIMIT,
                              default_limit=FIRST_VIEW)
     return HTMLResponse(page, headers=page_headers(GRAPH_CSP))
+
+
+@router.get("/graph/neighbours", summary="An entity's neighbours, for the network page's expansion")
+def graph_neighbours(
+    store: StoreDep,
+    min_confidence: MinConfidenceDep,
+    entity: Annotated[str, Query(min_length=1, max_length=300, description="The entity: IRI, name, alias, slug or Wikidata id.")],
+    predicates: Annotated[list[str] | None, Query(description="Relations to keep (repeat, or comma-separated).")] = None,
+    types: Annotated[list[str] | None, Query(description="Entity types to keep (repeat, or comma-separated).")] = None,
+    since: Annotated[date | None, Query(description="Evidence dated on or after this day.")] = None,
+    until: Annotated[date | None, Query(description="Evidence dated on or before this day.")] = None,
+    as_of: AsOfDep = None,
+    min_sources: Annotated[int, Query(ge=1, description="Least number of articles behind a relation.")] = 1,
+    limit: Annotated[int, Query(ge=1, le=MAX_NEIGHBOURS, description="Most neighbours returned (the most central).")] = MAX_NEIGHBOURS,
+) -> dict:
+    """Return an entity and its direct neighbours under the page's filters, as the page's JSON.
+
+    The network page calls this when a node is double-clicked: the answer has the same
+    node and edge fields as the page's own data (:class:`kg.viz.View`), and the page
+    adds those it does not show yet. The entity is looked up in the projected graph
+    (never pasted into a query).
+
+    Raises:
+        HTTPException: 400 for a bad filter, 404 when the entity is not in the filtered graph.
+    """
+    try:
+        view = view_from_store(store, focus=entity, depth=1, predicates=predicates, types=types,
+                               since=since, until=until, as_of=as_of, min_confidence=min_confidence,
+                               min_sources=min_sources, limit=limit + 1, show_ended=True)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    if not view.focus:
+        raise HTTPException(404, f"no entity {entity[:80]!r} in the graph with these filters")
+    return {"center": view.focus, "nodes": view.nodes, "edges": view.edges, "notes": view.notes}

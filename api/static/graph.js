@@ -30,18 +30,20 @@
     return { background: c, border: n.color.border, highlight: { background: c, border: "#000000" },
              hover: { background: c, border: "#000000" } };
   }
-  var nodes = new vis.DataSet(DATA.nodes.map(function (n) {
+  function nodeItem(n) {
     var v = pick(n, ["id", "label", "shape", "size", "font", "x", "y"]);
     v.color = nodeColor(n);
     v.tip = n.title;
     if (!DATA.physics) v.physics = false;
     return v;
-  }));
-  var edges = new vis.DataSet(DATA.edges.map(function (e) {
+  }
+  function edgeItem(e) {
     var v = pick(e, ["id", "from", "to", "color", "width", "dashes", "arrows", "label", "smooth"]);
     v.tip = e.title;
     return v;
-  }));
+  }
+  var nodes = new vis.DataSet(DATA.nodes.map(nodeItem));
+  var edges = new vis.DataSet(DATA.edges.map(edgeItem));
 
   // ------------------------------------------------------------------ time
   // The state of a relation as of a day (YYYY-MM-DD), read off its changes
@@ -81,11 +83,12 @@
     return st.start ? "since " + st.start : "";
   }
   var baseTip = new Map(), shownKey = new Map();
-  DATA.edges.forEach(function (e) {
+  function noteTip(e) {
     var st = stateAt(e, null), own = stateLine(st), t = e.title || "";
     baseTip.set(e.id, own && t.slice(-own.length) === own ? t.slice(0, -own.length).replace(/\n$/, "") : t);
     shownKey.set(e.id, (st.ended ? "1 " : "0 ") + own);
-  });
+  }
+  DATA.edges.forEach(noteTip);
   function styleFor(e, st) {
     var ended = Boolean(st && st.ended), line = stateLine(st);
     var c = ended ? ENDED_STYLE.color : PREDICATE_COLOR[e.predicate];
@@ -113,7 +116,7 @@
     layout: { improvedLayout: DATA.physics && DATA.nodes.length <= 100, randomSeed: 42 }
   };
   var network = null;
-  var state = { ready: false, readyAt: null };
+  var state = { ready: false, readyAt: null, expanding: false };
   window.aikg = { network: null, nodes: nodes, edges: edges, data: DATA, state: state,
                   showNode: showNode, showEdge: showEdge, hidePanel: hidePanel };
   function markReady() {
@@ -392,6 +395,8 @@
     if (withView) {
       if (showAll) q.set("all", "1");
       if (colorBy !== "type") q.set("color", colorBy);
+      if (expansions.length) q.set("expand", expansions.map(function (x) {
+        var n = nodeById.get(x.id); return n.slug || n.id; }).join(","));
       var sel = selectionParam();
       if (sel) q.set(sel[0], sel[1]);
     }
@@ -409,6 +414,8 @@
     try { history.replaceState(null, "", shareUrl()); } catch (err) { /* a file: URL may refuse */ }
   }
   var started = false;
+  // The breadcrumb's steps: {id: the double-clicked entity, added: the entities it brought}.
+  var expansions = [], extra = new Set(), lastEdgeOk = new Set();
   function apply() {
     var f = readForm();
     var preds = new Set(f.predicates), types = new Set(f.types);
@@ -436,6 +443,10 @@
     });
     if (restyle.length) edges.update(restyle);
     var show = new Set();
+    // Entities that only expansions brought are shown by the expansions still on the breadcrumb.
+    var active = new Set();
+    expansions.forEach(function (x) { x.added.forEach(function (id) { active.add(id); }); });
+    function held(id) { return !extra.has(id) || active.has(id); }
     var center = f.focus ? (DATA.focus && fold(f.focus) === fold(DATA.filters.focus) ? DATA.focus : findNode(f.focus)) : null;
     if (center) {
       show.add(center);
@@ -446,18 +457,25 @@
           edgesOf.get(id).forEach(function (e) {
             if (!edgeOk.has(e.id)) return;
             var other = e.from === id ? e.to : e.from;
-            if (!show.has(other)) { show.add(other); next.push(other); }
+            if (!show.has(other) && held(other)) { show.add(other); next.push(other); }
           });
         });
         frontier = next;
       }
     } else {
       DATA.nodes.forEach(function (n) {
-        if (!nodeOk(n) || (!showAll && !firstIds.has(n.id))) return;
+        if (!nodeOk(n) || (!showAll && !firstIds.has(n.id)) || extra.has(n.id)) return;
         var own = edgesOf.get(n.id);
         if ((!own.length && !dated) || own.some(function (e) { return edgeOk.has(e.id); })) show.add(n.id);
       });
     }
+    expansions.forEach(function (x) {
+      if (!show.has(x.id)) return;
+      x.added.forEach(function (id) {
+        if (nodeOk(nodeById.get(id)) && edgesOf.get(id).some(function (e) { return edgeOk.has(e.id); })) show.add(id);
+      });
+    });
+    lastEdgeOk = edgeOk;
     var nodeUpd = [], edgeUpd = [], shownEdges = 0;
     DATA.nodes.forEach(function (n) {
       var hide = !show.has(n.id);
@@ -566,6 +584,27 @@
     remember();
     if (network) network.fit({ nodes: Array.from(nodeById.keys()).filter(function (id) { return !hiddenNodes.has(id); }) });
   });
+
+  // -------------------------------------------------------- confidence slider
+  // Hides, in the page, the relations whose most confident statement is below the
+  // slider (from 0.5 up; the server's default threshold at first). It is the form's
+  // min_confidence, so the address keeps it and the server applies it on a reload.
+  var confSlider = document.getElementById("conf");
+  var confLabel = document.getElementById("conf-label");
+  function syncConf() {
+    var v = parseFloat(form.elements.min_confidence.value) || 0;
+    // A lower threshold (a link that shows every statement) stays reachable.
+    confSlider.min = String(Math.min(0.5, v));
+    confSlider.value = String(v);
+    confLabel.textContent = v.toFixed(2);
+  }
+  confSlider.addEventListener("input", function () {
+    form.elements.min_confidence.value = confSlider.value;
+    confLabel.textContent = Number(confSlider.value).toFixed(2);
+    apply();
+    remember();
+  });
+  form.elements.min_confidence.addEventListener("input", syncConf);
 
   // ------------------------------------------------------------- as-of slider
   // The slider's stops are the claim days at which some relation began or ended.
@@ -681,6 +720,151 @@
   search.addEventListener("change", function () { centre(search.value); });
   search.addEventListener("input", function () { lastSearch = null; });
 
+  // ------------------------------------------------------------ expansion
+  // A double-click on an entity adds its neighbours that the view does not show: asked
+  // of the server when served (under the page's filters), from the page's own data in a
+  // file. They are placed on an arc around it, facing away from the rest, and nothing
+  // else moves. The breadcrumb lists the expansions; a click on an earlier step goes
+  // back to it, and the address keeps them (expand=slug,slug).
+  var crumbs = document.getElementById("crumbs");
+  var edgeKeys = new Map();
+  DATA.edges.forEach(function (e) { edgeKeys.set(e.from + " " + e.predicate + " " + e.to, e.id); });
+  var added = 0;
+  function merge(ans) {
+    // The server's nodes and edges that the page lacks join its data (hidden until shown).
+    var newNodes = [], newEdges = [];
+    (ans.nodes || []).forEach(function (n) {
+      if (nodeById.has(n.id)) return;
+      delete n.x; delete n.y;
+      n.community = -1;
+      n.community_color = null;
+      DATA.nodes.push(n);
+      nodeById.set(n.id, n);
+      edgesOf.set(n.id, []);
+      extra.add(n.id);
+      var v = nodeItem(n);
+      v.hidden = true;
+      hiddenNodes.add(n.id);
+      newNodes.push(v);
+    });
+    (ans.edges || []).forEach(function (e) {
+      var key = e.from + " " + e.predicate + " " + e.to;
+      if (edgeKeys.has(key) || !nodeById.has(e.from) || !nodeById.has(e.to)) return;
+      e.id = "x" + (++added);
+      edgeKeys.set(key, e.id);
+      DATA.edges.push(e);
+      edgeById.set(e.id, e);
+      edgesOf.get(e.from).push(e);
+      if (e.to !== e.from) edgesOf.get(e.to).push(e);
+      noteTip(e);
+      var v = edgeItem(e);
+      v.hidden = true;
+      hiddenEdges.add(e.id);
+      newEdges.push(v);
+    });
+    if (newNodes.length) nodes.add(newNodes);
+    if (newEdges.length) edges.add(newEdges);
+  }
+  function placeAround(id, ids) {
+    // An arc around the entity, opening away from the middle of what is shown.
+    var shown = Array.from(nodeById.keys()).filter(function (x) { return !hiddenNodes.has(x); });
+    var pos = network.getPositions(shown.concat([id]));
+    var c = pos[id], mx = 0, my = 0;
+    shown.forEach(function (x) { mx += pos[x].x; my += pos[x].y; });
+    mx /= Math.max(1, shown.length); my /= Math.max(1, shown.length);
+    var away = Math.atan2(c.y - my, c.x - mx);
+    if (!isFinite(away) || (Math.abs(c.x - mx) < 1 && Math.abs(c.y - my) < 1)) away = 0;
+    var k = ids.length, spread = k < 4 ? Math.PI * 0.6 : Math.min(2 * Math.PI * (1 - 1 / k), Math.PI * 1.4);
+    var r = 130 + 10 * Math.max(0, k - 6);
+    nodes.update(ids.map(function (x, i) {
+      var a = away + (k === 1 ? 0 : -spread / 2 + spread * i / (k - 1));
+      return { id: x, x: c.x + r * Math.cos(a), y: c.y + r * Math.sin(a), physics: false };
+    }));
+  }
+  function neighbourQuery(id) {
+    var q = new URLSearchParams(queryString(false));
+    ["focus", "depth", "limit", "include_ended"].forEach(function (k) { q.delete(k); });
+    q.set("entity", id);
+    return CONFIG.neighboursUrl + "?" + q.toString();
+  }
+  function expand(id) {
+    if (!nodeById.has(id)) return Promise.resolve(false);
+    state.expanding = true;
+    var got = CONFIG.neighboursUrl
+      ? fetch(neighbourQuery(id), { headers: { Accept: "application/json" } }).then(function (r) {
+          if (!r.ok) throw new Error("the server could not list the neighbours of " + label(id) + " (" + r.status + ")");
+          return r.json();
+        })
+      : Promise.resolve(null);
+    return got.then(function (ans) {
+      if (ans) { merge(ans); apply(); }
+      var fresh = [];
+      edgesOf.get(id).forEach(function (e) {
+        var other = e.from === id ? e.to : e.from;
+        if (other !== id && lastEdgeOk.has(e.id) && hiddenNodes.has(other) && fresh.indexOf(other) < 0) fresh.push(other);
+      });
+      if (!fresh.length) {
+        say("All the neighbours of \u201c" + label(id) + "\u201d are shown.");
+        return false;
+      }
+      say("");
+      placeAround(id, fresh);
+      expansions.push({ id: id, added: fresh });
+      apply();
+      showCrumbs();
+      remember();
+      return true;
+    }).catch(function (err) {
+      say(String(err.message || err));
+      return false;
+    }).then(function (done) {
+      state.expanding = false;
+      return done;
+    });
+  }
+  function backTo(step) {
+    expansions.length = step;
+    apply();
+    showCrumbs();
+    remember();
+  }
+  function showCrumbs() {
+    var list = crumbs.querySelector("ol");
+    while (list.firstChild) list.removeChild(list.firstChild);
+    crumbs.hidden = !expansions.length;
+    var steps = ["View"].concat(expansions.map(function (x) { return "+ " + label(x.id); }));
+    steps.forEach(function (text, i) {
+      var li = el("li");
+      if (i === steps.length - 1) {
+        var here = el("span", text);
+        here.setAttribute("aria-current", "step");
+        li.appendChild(here);
+      } else {
+        var b = el("button", text, "link");
+        b.type = "button";
+        b.setAttribute("data-step", String(i));
+        b.addEventListener("click", function () { backTo(i); });
+        li.appendChild(b);
+      }
+      list.appendChild(li);
+    });
+  }
+  function replayExpansions(list) {
+    // From an address: each step by slug (or IRI), in order; one the page cannot find ends it.
+    var step = Promise.resolve(true);
+    list.forEach(function (name) {
+      step = step.then(function (ok) {
+        if (!ok) return false;
+        var id = null;
+        nodeById.forEach(function (n, key) { if (!id && (n.slug === name || key === name)) id = key; });
+        return id ? expand(id) : false;
+      });
+    });
+    return step;
+  }
+  window.aikg.expand = expand;
+  window.aikg.backTo = backTo;
+
   // -------------------------------------------------------------- phone menu
   var menu = document.getElementById("menu");
   function setMenu(open) {
@@ -698,6 +882,7 @@
 
   // ----------------------------------------------------------------------- start
   writeForm(params);
+  syncConf();
   if (asOf === null) asofLabel.textContent = DATA.filters.as_of || "all dates";
   apply();
   var container = document.getElementById("network");
@@ -717,6 +902,7 @@
     if (target.kind === "node") { network.selectNodes([target.id]); showNode(target.id); }
     else { network.setSelection({ nodes: [], edges: [target.id] }); showEdge(target.id); }
   });
+  network.on("doubleClick", function (p) { if (p.nodes.length) expand(p.nodes[0]); });
   network.on("hoverNode", function (p) { showTip("node", p.node); });
   network.on("blurNode", function () { hideTip(); });
   network.on("hoverEdge", function (p) {
@@ -782,6 +968,14 @@
     markReady();
   }
   started = true;
-  restore();
+  if (params.get("expand")) {
+    state.expanding = true;
+    replayExpansions(params.get("expand").split(",").filter(Boolean)).then(function () {
+      state.expanding = false;
+      restore();
+    });
+  } else {
+    restore();
+  }
   document.getElementById("share").href = shareUrl();
 })();

@@ -531,3 +531,122 @@ def test_escape_closes_the_panel_and_the_address_keeps_the_view(watched, graph_s
     load(again, other.page.url)
     assert again.page.locator("#panel h2").inner_text() == "Amazon investsIn Anthropic"
     assert w.errors == [] and other.errors == [] and again.errors == []
+
+
+def wait_expanded(w) -> None:
+    from tests.browser.conftest import wait_for
+
+    wait_for(w.page, "!aikg.state.expanding")
+
+
+@pytest.mark.server
+def test_double_click_expands_a_node_and_the_breadcrumb_returns(watched, demo_server, demo_store):
+    from kg.analytics import to_networkx
+    from kg.model import DEFAULT_MIN_CONFIDENCE
+    from kg.store import LocalStore
+
+    # The graph the server draws from (the server holds a copy of the same store).
+    with LocalStore(demo_store, read_only=True) as store:
+        G = to_networkx(store, min_confidence=DEFAULT_MIN_CONFIDENCE, include_ended=True)
+
+    w = watched(demo_server.url)
+    load(w, demo_server.url + "/graph")
+    before = set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    box = w.page.locator("#network canvas").bounding_box()
+    # An entity on screen with a neighbour the view does not show.
+    target = missing = pos = None
+    for node in w.page.evaluate("aikg.data.nodes.map(n => n.id)"):
+        if node not in before:
+            continue
+        near = set(G.predecessors(node)) | set(G.successors(node))
+        p = w.page.evaluate("id => aikg.network.canvasToDOM(aikg.network.getPositions([id])[id])", node)
+        if near - before and 10 < p["x"] < box["width"] - 10 and 10 < p["y"] < box["height"] - 10:
+            target, missing, pos = node, near - before, p
+            break
+    assert target, "the demo graph's first view hides some neighbour of an entity on screen"
+    still = positions(w, sorted(before))
+    w.page.mouse.dblclick(box["x"] + pos["x"], box["y"] + pos["y"])
+    w.page.wait_for_timeout(100)
+    wait_expanded(w)
+    after = set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    assert len(after) > len(before)
+    assert after - before == missing
+    # Nothing that was on screen moved; the new ones sit around the expanded entity.
+    assert positions(w, sorted(before)) == still
+    crumbs = w.page.locator("#crumbs")
+    assert crumbs.is_visible() and G.nodes[target]["label"] in crumbs.inner_text()
+    assert "expand=" in w.page.url
+    # The address keeps the expansion: opened again, the same entities are shown.
+    other = watched(demo_server.url)
+    load(other, w.page.url)
+    wait_expanded(other)
+    assert set(other.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)")) == after
+    # The breadcrumb's first step returns to the view before the expansion.
+    w.page.click("#crumbs button[data-step='0']")
+    assert set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)")) == before
+    assert not crumbs.is_visible() and "expand=" not in w.page.url
+    # An entity the graph lacks is a clear 404, whatever its text.
+    answer = w.page.request.get(demo_server.url + "/graph/neighbours?entity=%22%3E%20Nobody%27s")
+    assert answer.status == 404 and "no entity" in answer.json()["detail"]
+    assert w.errors == [] and other.errors == [] and w.foreign(demo_server.url) == []
+
+
+@pytest.mark.server
+def test_confidence_slider_hides_weaker_relations_and_the_address_keeps_it(watched, demo_server):
+    from kg.model import DEFAULT_MIN_CONFIDENCE
+
+    w = watched(demo_server.url)
+    load(w, demo_server.url + "/graph")
+    slider = w.page.locator("#conf")
+    assert float(slider.input_value()) == DEFAULT_MIN_CONFIDENCE
+    assert slider.get_attribute("min") == "0.5" and slider.get_attribute("max") == "1"
+    shown_conf = """aikg.edges.get({filter: e => !e.hidden}).map(e => {
+        const c = aikg.data.edges.find(d => d.id === e.id).confidence; return c === null ? 1 : c; })"""
+    before = w.page.evaluate(shown_conf)
+    assert min(before) >= DEFAULT_MIN_CONFIDENCE
+    # A step of the slider with drawn relations on both sides of it.
+    steps = [round(0.5 + 0.05 * i, 2) for i in range(1, 11)]
+    value = next(v for v in steps if sum(c < v for c in before) and sum(c >= v for c in before))
+    slider.evaluate("(s, v) => { s.value = String(v); s.dispatchEvent(new Event('input')); }", value)
+    after = w.page.evaluate(shown_conf)
+    assert 0 < len(after) < len(before)
+    assert min(after) >= value
+    assert len(after) == sum(c >= value for c in before)
+    assert f"min_confidence={value}" in w.page.url
+    assert w.page.locator("#conf-label").inner_text() == f"{value:.2f}"
+    # The address keeps it: the page opens with the slider there and nothing weaker drawn.
+    other = watched(demo_server.url)
+    load(other, w.page.url)
+    assert float(other.page.locator("#conf").input_value()) == value
+    assert min(other.page.evaluate(shown_conf)) >= value
+    # Back down to the default: the relations come back and the address names no threshold.
+    slider.evaluate("(s, v) => { s.value = String(v); s.dispatchEvent(new Event('input')); }", DEFAULT_MIN_CONFIDENCE)
+    assert len(w.page.evaluate(shown_conf)) == len(before) and "min_confidence" not in w.page.url
+    assert w.errors == [] and other.errors == []
+
+
+def test_double_click_in_the_file_expands_from_the_entities_it_holds(watched, demo_page):
+    w = watched()
+    load(w, demo_page.as_uri())
+    before = set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    edges = w.page.evaluate("aikg.data.edges.map(e => [e.from, e.to])")
+    box = w.page.locator("#network canvas").bounding_box()
+    target = missing = pos = None
+    for node in w.page.evaluate("aikg.data.nodes.map(n => n.id)"):
+        if node not in before:
+            continue
+        near = {b for a, b in edges if a == node} | {a for a, b in edges if b == node}
+        p = w.page.evaluate("id => aikg.network.canvasToDOM(aikg.network.getPositions([id])[id])", node)
+        if near - before and 10 < p["x"] < box["width"] - 10 and 10 < p["y"] < box["height"] - 10:
+            target, missing, pos = node, near - before, p
+            break
+    assert target, "the file's first view hides some neighbour of an entity on screen"
+    w.page.mouse.dblclick(box["x"] + pos["x"], box["y"] + pos["y"])
+    w.page.wait_for_timeout(100)
+    wait_expanded(w)
+    after = set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    assert after - before == missing
+    assert "expand=" in w.page.url
+    w.page.click("#crumbs button[data-step='0']")
+    assert set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)")) == before
+    assert w.errors == [] and w.foreign(None) == []
