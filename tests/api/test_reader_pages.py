@@ -44,3 +44,15 @@ def test_entity_page_groups_relations_with_counts_and_draws_its_neighbours(clien
     groups = re.findall(r'<span class="phrase">([^<]+)</span> <span class="count"[^>]*>(\d+)</span>', html)
     assert ("invested in by", "1") in groups and ("competes with", "1") in groups and ("develops", "1") in groups
     assert '<svg class="ego-net"' in html and html.count('<a class="node" href="/entity/') == 3
+
+
+def test_predicate_colours_are_the_graph_pages_colours():
+    """The entity page's network and legend use the same colour for a predicate as /graph."""
+    import re
+    from pathlib import Path
+
+    from kg.viz import PREDICATE_COLOR
+
+    css = (Path(__file__).resolve().parents[2] / "api" / "static" / "style.css").read_text(encoding="utf-8")
+    found = dict(re.findall(r"\.p-(\w+) \{ stroke: (#[0-9a-f]{6});", css))
+    assert found == PREDICATE_COLOR
