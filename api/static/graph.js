@@ -399,6 +399,7 @@
         var n = nodeById.get(x.id); return n.slug || n.id; }).join(","));
       var sel = selectionParam();
       if (sel) q.set(sel[0], sel[1]);
+      if (viewState) q.set("view", [viewState.x, viewState.y, viewState.scale].join(","));
     }
     return q.toString();
   }
@@ -939,6 +940,22 @@
     }));
   }
   network.on("zoom", function () { requestAnimationFrame(sizeLabels); });
+  // The address keeps where one zoomed or panned to (view=x,y,scale), once one has.
+  var viewState = null;
+  function keepView() {
+    var at = network.getViewPosition(), sc = network.getScale();
+    viewState = { x: Math.round(at.x), y: Math.round(at.y), scale: Math.round(sc * 1000) / 1000 };
+    remember();
+  }
+  network.on("zoom", keepView);
+  network.on("dragEnd", function (p) { if (!p.nodes.length) keepView(); });
+  function viewFromAddress() {
+    var v = (params.get("view") || "").split(",").map(Number);
+    if (v.length !== 3 || !v.every(isFinite) || v[2] <= 0) return false;
+    viewState = { x: v[0], y: v[1], scale: v[2] };
+    network.moveTo({ position: { x: v[0], y: v[1] }, scale: v[2], animation: false });
+    return true;
+  }
   function restore() {
     // The selection the address names, if the page holds it.
     var slugs = new Map();
@@ -963,6 +980,7 @@
     });
   } else if (DATA.nodes.length) {
     fitShown();
+    if (viewFromAddress()) sizeLabels();
     network.once("afterDrawing", markReady);
   } else {
     markReady();

@@ -533,6 +533,25 @@ def test_escape_closes_the_panel_and_the_address_keeps_the_view(watched, graph_s
     assert w.errors == [] and other.errors == [] and again.errors == []
 
 
+@pytest.mark.server
+def test_the_address_keeps_the_zoom(watched, graph_server):
+    w = watched(graph_server.url)
+    load(w, graph_server.url + "/graph")
+    assert "view=" not in w.page.url  # nothing to keep before one zooms
+    box = w.page.locator("#network").bounding_box()
+    w.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(3):
+        w.page.mouse.wheel(0, -200)
+    w.page.wait_for_function("location.href.includes('view=')")
+    scale, at = w.page.evaluate("[aikg.network.getScale(), aikg.network.getViewPosition()]")
+    other = watched(graph_server.url)
+    load(other, w.page.url)
+    scale2, at2 = other.page.evaluate("[aikg.network.getScale(), aikg.network.getViewPosition()]")
+    assert abs(scale2 - scale) < 0.01 * scale
+    assert abs(at2["x"] - at["x"]) <= 1 and abs(at2["y"] - at["y"]) <= 1
+    assert w.errors == [] and other.errors == []
+
+
 def wait_expanded(w) -> None:
     from tests.browser.conftest import wait_for
 
