@@ -146,6 +146,97 @@
   }
   Yasr.registerPlugin("table", LabelledTable);
 
+  // A bar chart of the answer's first number column against its first other column
+  // (Yasgui's own charts load Google Charts from a CDN; this one is drawn here, as SVG).
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const CHART_ROWS = 50;
+  function numeric(term) {
+    return term && term.type !== "uri" && term.type !== "bnode" && term.value.trim() !== "" &&
+      isFinite(Number(term.value));
+  }
+  class BarChart {
+    constructor(y) {
+      this.yasr = y;
+      this.priority = 5;
+      this.label = "Chart";
+    }
+    columns() {
+      const res = this.yasr.results;
+      if (!res || !res.getBindings || !res.getVariables) return null;
+      const rows = res.getBindings() || [];
+      const vars = res.getVariables() || [];
+      if (!rows.length) return null;
+      const value = vars.find((v) => rows.every((r) => r[v] === undefined || numeric(r[v])) &&
+        rows.some((r) => numeric(r[v])));
+      if (!value) return null;
+      const name = vars.find((v) => v !== value && !v.endsWith("Label") ? rows.some((r) => r[v]) : false) ||
+        vars.find((v) => v !== value);
+      return { rows, value, name, label: vars.find((v) => v === name + "Label") };
+    }
+    canHandleResults() { return this.columns() !== null; }
+    getIcon() {
+      const svg = document.createElementNS(SVG_NS, "svg");
+      svg.setAttribute("viewBox", "0 0 16 16");
+      svg.setAttribute("aria-hidden", "true");
+      for (const [x, h] of [[2, 6], [7, 11], [12, 4]]) {
+        const r = document.createElementNS(SVG_NS, "rect");
+        r.setAttribute("x", x); r.setAttribute("y", 15 - h); r.setAttribute("width", 3); r.setAttribute("height", h);
+        svg.appendChild(r);
+      }
+      return svg;
+    }
+    text(term) {
+      if (!term) return "";
+      if (term.type === "uri") return labels.get(term.value) || term.value;
+      return term.value;
+    }
+    draw() {
+      const c = this.columns();
+      const el = this.yasr.resultsEl;
+      el.replaceChildren();
+      if (!c) return;
+      const rows = c.rows.filter((r) => numeric(r[c.value])).slice(0, CHART_ROWS);
+      const max = Math.max(...rows.map((r) => Math.abs(Number(r[c.value].value))), 1e-9);
+      const barH = 22, labelW = 220, barW = 420, width = labelW + barW + 90;
+      const svg = document.createElementNS(SVG_NS, "svg");
+      svg.setAttribute("class", "aikg-chart");
+      svg.setAttribute("role", "img");
+      svg.setAttribute("viewBox", "0 0 " + width + " " + (rows.length * barH + 8));
+      const title = document.createElementNS(SVG_NS, "title");
+      title.textContent = c.value + " by " + (c.name || "row");
+      svg.appendChild(title);
+      rows.forEach((r, i) => {
+        const v = Number(r[c.value].value);
+        const y = 4 + i * barH;
+        const name = document.createElementNS(SVG_NS, "text");
+        name.setAttribute("x", labelW - 6); name.setAttribute("y", y + barH / 2 + 4);
+        name.setAttribute("text-anchor", "end");
+        const words = c.label && r[c.label] ? r[c.label].value : this.text(r[c.name]);
+        name.textContent = words.length > 34 ? words.slice(0, 33) + "…" : words;
+        const bar = document.createElementNS(SVG_NS, "rect");
+        bar.setAttribute("class", "bar");
+        bar.setAttribute("x", labelW); bar.setAttribute("y", y + 3);
+        bar.setAttribute("width", Math.max(1, Math.round(barW * Math.abs(v) / max)));
+        bar.setAttribute("height", barH - 6);
+        const tip = document.createElementNS(SVG_NS, "title");
+        tip.textContent = words + ": " + r[c.value].value;
+        bar.appendChild(tip);
+        const num = document.createElementNS(SVG_NS, "text");
+        num.setAttribute("x", labelW + Number(bar.getAttribute("width")) + 6); num.setAttribute("y", y + barH / 2 + 4);
+        num.textContent = r[c.value].value;
+        svg.append(name, bar, num);
+      });
+      el.appendChild(svg);
+      if (c.rows.length > rows.length) {
+        const more = document.createElement("p");
+        more.className = "chart-note";
+        more.textContent = "The first " + rows.length + " rows are drawn.";
+        el.appendChild(more);
+      }
+    }
+  }
+  Yasr.registerPlugin("chart", BarChart);
+
   let yasr = null;
   let chosenView = null;
 
@@ -163,7 +254,7 @@
     const y = new Yasr(results, {
       persistenceId: null,
       prefixes: vocab.prefixes,
-      pluginOrder: ["table", "response"],
+      pluginOrder: ["table", "chart", "response"],
       defaultPlugin: "table",
     });
     if (chosenView) y.selectedPlugin = chosenView;

@@ -187,3 +187,29 @@ def test_named_examples_and_screenshots(watched, graph_server):
         assert page.evaluate("document.querySelector('#editor .CodeMirror').getBoundingClientRect().right") <= width
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     clean(w, graph_server)
+
+
+def test_a_chart_view_draws_a_number_column_with_labels(watched, graph_server):
+    w = open_editor(watched, graph_server)
+    page = w.page
+    set_query(page, """PREFIX aikg: <https://w3id.org/aikg/ontology#>
+SELECT ?org (COUNT(?x) AS ?n) WHERE { ?org aikg:investsIn ?x } GROUP BY ?org ORDER BY DESC(?n) ?org""")
+    page.click("#run")
+    wait_for(page, "document.querySelectorAll('#results table.dataTable tbody tr').length > 0")
+    rows = page.eval_on_selector_all("#results table.dataTable tbody tr", "trs => trs.length")
+    page.click("#results .yasr_btn.select_chart")
+    wait_for(page, "document.querySelector('#results svg.aikg-chart') !== null")
+    bars = page.eval_on_selector_all("#results svg.aikg-chart rect.bar", "rs => rs.map(r => +r.getAttribute('width'))")
+    values = page.eval_on_selector_all("#results svg.aikg-chart > text:not([text-anchor])",
+                                       "ts => ts.map(t => +t.textContent)")
+    names = page.eval_on_selector_all("#results svg.aikg-chart > text[text-anchor=end]",
+                                      "ts => ts.map(t => t.textContent)")
+    assert len(bars) == len(values) == len(names) == rows
+    assert max(bars) == 420 and all(abs(b - 420 * v / max(values)) <= 1 for b, v in zip(bars, values))
+    assert "Microsoft" in names and not any(n.startswith("http") for n in names)  # labels, not IRIs
+    # An answer with no number column has no chart to offer.
+    set_query(page, INVESTORS)
+    page.click("#run")
+    wait_for(page, "document.querySelectorAll('#results table.dataTable tbody tr').length > 0")
+    assert page.evaluate("aikgEditor.yasr.plugins.chart.canHandleResults()") is False
+    clean(w, graph_server)
