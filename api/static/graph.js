@@ -203,7 +203,10 @@
     if (e.hedged) parts.push("hedged");
     return parts.join(" \u00b7 ");
   }
+  var returnFocus = null;
   function openPanel(kind, id) {
+    // Escape gives the focus back to where it was when the panel opened.
+    if (!panel.contains(document.activeElement)) returnFocus = document.activeElement;
     selected = { kind: kind, id: id };
     panel.setAttribute("data-kind", kind);
     panel.classList.add("open");
@@ -877,7 +880,13 @@
   document.addEventListener("keydown", function (ev) {
     if (ev.key !== "Escape") return;
     if (document.body.classList.contains("menu-open")) setMenu(false);
-    if (selected || panel.classList.contains("open")) hidePanel();
+    if (selected || panel.classList.contains("open")) {
+      hidePanel();
+      var back = returnFocus && document.contains(returnFocus) && returnFocus !== document.body
+        ? returnFocus : document.querySelector("#network .vis-network");
+      back.focus();
+      returnFocus = null;
+    }
     hideTip();
   });
 
@@ -948,6 +957,29 @@
     remember();
   }
   network.on("zoom", keepView);
+  // With the network focused (Tab reaches vis-network's frame), arrow keys pan, + and -
+  // zoom, 0 fits what is shown; each step is one move (vis-network's own keys only run
+  // while a key is held, and only after a click).
+  container.querySelector(".vis-network").addEventListener("keydown", function (ev) {
+    var at = network.getViewPosition(), sc = network.getScale(), step = 80 / sc;
+    var moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    if (moves[ev.key]) {
+      network.moveTo({ position: { x: at.x + moves[ev.key][0], y: at.y + moves[ev.key][1] }, scale: sc, animation: false });
+    } else if (ev.key === "+" || ev.key === "=") {
+      network.moveTo({ position: at, scale: sc * 1.25, animation: false });
+      requestAnimationFrame(sizeLabels);
+    } else if (ev.key === "-" || ev.key === "_") {
+      network.moveTo({ position: at, scale: sc / 1.25, animation: false });
+      requestAnimationFrame(sizeLabels);
+    } else if (ev.key === "0") {
+      fitShown();
+    } else {
+      return;
+    }
+    ev.preventDefault();
+    hideTip();
+    keepView();
+  });
   network.on("dragEnd", function (p) { if (!p.nodes.length) keepView(); });
   function viewFromAddress() {
     var v = (params.get("view") || "").split(",").map(Number);

@@ -542,7 +542,9 @@ def test_the_address_keeps_the_zoom(watched, graph_server):
     w.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     for _ in range(3):
         w.page.mouse.wheel(0, -200)
-    w.page.wait_for_function("location.href.includes('view=')")
+    from tests.browser.conftest import wait_for
+
+    wait_for(w.page, "location.href.includes('view=')")
     scale, at = w.page.evaluate("[aikg.network.getScale(), aikg.network.getViewPosition()]")
     other = watched(graph_server.url)
     load(other, w.page.url)
@@ -669,3 +671,31 @@ def test_double_click_in_the_file_expands_from_the_entities_it_holds(watched, de
     w.page.click("#crumbs button[data-step='0']")
     assert set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)")) == before
     assert w.errors == [] and w.foreign(None) == []
+
+
+@pytest.mark.server
+def test_the_keyboard_pans_zooms_and_escape_gives_focus_back(watched, graph_server):
+    w = watched(graph_server.url)
+    load(w, graph_server.url + "/graph")
+    page = w.page
+    page.focus("#network .vis-network")  # vis-network's own focusable frame
+    at = page.evaluate("aikg.network.getViewPosition()")
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    from tests.browser.conftest import wait_for
+
+    wait_for(page, f"aikg.network.getViewPosition().x !== {at['x']}")
+    scale = page.evaluate("aikg.network.getScale()")
+    for _ in range(3):
+        page.keyboard.press("=")  # vis-network's zoom-in key (+ without shift)
+    wait_for(page, f"aikg.network.getScale() > {scale}")
+    # a panel opened from the search box, closed by Escape: the focus goes back there
+    page.fill("#search", "Microsoft")
+    page.keyboard.press("Enter")
+    page.locator("#panel h2").wait_for()
+    page.focus("#search")
+    page.evaluate("() => aikg.showNode(aikg.data.nodes.find(n => n.label === 'Microsoft').id)")
+    page.keyboard.press("Escape")
+    assert page.locator("#panel").get_attribute("data-kind") is None
+    assert page.evaluate("document.activeElement.id") == "search"
+    assert w.errors == []
