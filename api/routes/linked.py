@@ -3,9 +3,9 @@
 - ``GET /.well-known/void``: VoID with live statistics (the counts of ``aikg stats``).
 - ``GET /sparql`` with no query and an RDF Accept header: the SPARQL 1.1 Service
   Description (answered from :func:`service_description`, called by the /sparql route).
-- ``GET /dumps/aikg.nq.gz`` and ``/dumps/aikg.ttl.gz``: the whole store, streamed from
-  it a batch at a time and gzip-compressed on the way (:mod:`kg.dumps`), with an ETag
-  that changes with every write through this server.
+- ``GET /dumps/aikg.nq.gz`` and ``/dumps/aikg.ttl.gz``: the whole store, streamed
+  through a bounded queue and gzip-compressed on the way (:mod:`kg.dumps`), with an
+  ETag that changes with every write through this server.
 
 Statistics are computed once per write: they are cached under the app's write counter
 (``app.state.generation``, bumped by :func:`api.deps.note_write`).

@@ -6,6 +6,8 @@ import gzip
 import io
 import subprocess
 import sys
+import threading
+import time
 import tracemalloc
 from datetime import datetime, timezone
 
@@ -14,7 +16,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
-from kg.dumps import BATCH_QUADS, dump_stream, gzip_chunks, serialized_chunks, write_dump
+from kg.dumps import CHUNK_BYTES, QUEUE_CHUNKS, dump_stream, write_dump
 from kg.loader import ingest
 from kg.mapping import extraction_quads
 from kg.namespaces import ONTOLOGY, STATEMENT
@@ -73,15 +75,6 @@ def test_turtle_dump_is_the_union_graph(source: LocalStore, tmp_path) -> None:
     assert set(to_canonical_graph(dumped)) == set(to_canonical_graph(expected))
 
 
-def test_turtle_dump_across_batches_is_one_document(source: LocalStore) -> None:
-    """Small batches: every batch restates the prefixes, and the whole still parses as one graph."""
-    chunks = list(serialized_chunks(iter(source.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph())),
-                                    ox.RdfFormat.TURTLE, batch=7))
-    assert len(chunks) > 10
-    g = Graph().parse(data=b"".join(chunks), format="turtle")
-    assert len(g) == len(list(source.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph())))
-
-
 def test_cli_export_writes_the_dumps_and_load_reads_them(tmp_path) -> None:
     store_dir = tmp_path / "store"
     build = LocalStore(store_dir)
@@ -117,51 +110,63 @@ def test_load_refuses_a_truncated_gzip_and_loads_nothing(world: LocalStore, tmp_
         assert len(empty) == 0
 
 
-def test_serialization_is_lazy() -> None:
-    """The first chunk comes out after one batch is read, not after the whole store."""
-    taken = 0
-
-    def quads():
-        nonlocal taken
-        for i in range(10 * BATCH_QUADS):
-            taken += 1
-            yield ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"),
-                          ox.Literal(str(i)), ox.NamedNode("http://example.org/g"))
-
-    chunks = serialized_chunks(quads(), ox.RdfFormat.N_QUADS)
-    next(chunks)
-    assert taken <= BATCH_QUADS + 1
-    gz = gzip_chunks(serialized_chunks(quads(), ox.RdfFormat.N_QUADS))
-    taken = 0
-    next(gz)
-    assert taken < 10 * BATCH_QUADS
+def big_store(path, n: int = 200_000) -> LocalStore:
+    """Return a store of ``n`` quads in 1,000 graphs (bulk-loaded: no union copies)."""
+    store = LocalStore(path)
+    store.oxigraph.bulk_extend(
+        ox.Quad(ox.NamedNode(f"https://w3id.org/aikg/entity/e{i}"), ox.NamedNode(ONTOLOGY + "investsIn"),
+                ox.NamedNode(f"https://w3id.org/aikg/entity/f{i % 977}"),
+                ox.NamedNode(f"https://w3id.org/aikg/article/a{i % 1000}"))
+        for i in range(n))
+    return store
 
 
-def test_dump_memory_is_bounded_by_a_batch(tmp_path) -> None:
-    """A dump of ~200k quads holds far less than the dump in Python memory at any time."""
-    n = 200_000
-    with LocalStore(tmp_path / "big") as big:
-        big.oxigraph.bulk_extend(
-            ox.Quad(ox.NamedNode(f"https://w3id.org/aikg/entity/e{i}"), ox.NamedNode(ONTOLOGY + "investsIn"),
-                    ox.NamedNode(f"https://w3id.org/aikg/entity/f{i % 977}"),
-                    ox.NamedNode(f"https://w3id.org/aikg/article/a{i % 1000}"))
-            for i in range(n))
+def test_stream_equals_the_file_and_holds_a_bounded_amount(tmp_path) -> None:
+    """The streamed dump is the exported file, and a reader that waits holds the dump up."""
+    with big_store(tmp_path / "big") as big:
+        whole = io.BytesIO()
+        write_dump(big, "nq.gz", whole)
+        assert len(gzip.decompress(whole.getvalue()).splitlines()) == len(big) == 200_000
+        stream = dump_stream(big.oxigraph, "nq.gz")
+        first = next(stream)
+        time.sleep(1.0)  # the writer runs ahead until the queue is full, then waits
+        held = first + b"".join(stream.gi_frame.f_locals["chunks"].queue)
+        assert len(held) <= (QUEUE_CHUNKS + 2) * (CHUNK_BYTES + 65536)
+        assert len(held) < len(whole.getvalue()) / 2
+        rest = b"".join(stream)
+        assert first + rest == whole.getvalue()
+
+
+def test_a_reader_that_stops_stops_the_dump(tmp_path) -> None:
+    with big_store(tmp_path / "big") as big:
+        before = {t.name for t in threading.enumerate()}
+        stream = dump_stream(big.oxigraph, "nq.gz")
+        next(stream)
+        assert "aikg-dump" in {t.name for t in threading.enumerate()} - before
+        stream.close()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(t.name == "aikg-dump" for t in threading.enumerate()):
+            time.sleep(0.05)
+        assert not any(t.name == "aikg-dump" for t in threading.enumerate())
+
+
+def test_dump_python_memory_is_bounded(tmp_path) -> None:
+    """Reading a 200k-quad dump holds far less than the dump in Python memory at any time."""
+    with big_store(tmp_path / "big") as big:
         tracemalloc.start()
         try:
-            raw = 0
-            for chunk in serialized_chunks(iter(big.oxigraph.quads_for_pattern(None, None, None, None)),
-                                           ox.RdfFormat.N_QUADS):
-                raw += len(chunk)
+            size = 0
+            for chunk in dump_stream(big.oxigraph, "nq.gz"):
+                size += len(chunk)
             _, peak = tracemalloc.get_traced_memory()
-            tracemalloc.reset_peak()
-            size = sum(len(c) for c in dump_stream(big.oxigraph, "nq.gz"))
-            _, gz_peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
+        whole = io.BytesIO()
+        big.dump(whole, ox.RdfFormat.N_QUADS)
+    raw = len(whole.getvalue())
     assert raw > 20_000_000 and size > 0
-    # One batch (its quads and their text) is a few MB; the whole dump would be over 30 MB.
-    assert peak < raw / 5, (peak, raw)
-    assert gz_peak < raw / 5, (gz_peak, raw)
+    # The queue and one chunk being compressed: about 1 MB; the dump is over 30 MB.
+    assert peak < raw / 10, (peak, raw)
 
 
 def test_reingest_mints_the_same_iris(tmp_path) -> None:
