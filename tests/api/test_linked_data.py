@@ -81,6 +81,10 @@ def test_service_description_by_accept_and_the_hint_otherwise(store_dir: Path) -
         for accept in (None, "*/*", "text/html,application/xhtml+xml,*/*;q=0.8", "text/html, text/turtle;q=0.5"):
             r = client.get("/sparql", headers={"Accept": accept} if accept else {})
             assert r.status_code == 400 and "/query" in r.text, accept
+        # sd:UnionDefaultGraph holds: no triple is in one graph and not the other.
+        for ask in ("ASK { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }",
+                    "ASK { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"):
+            assert client.get("/sparql", params={"query": ask}).json()["boolean"] is False, ask
         # Every format the description names, the endpoint answers in.
         g = graphs["text/turtle"]
         svc = URIRef("http://testserver/sparql")
