@@ -112,9 +112,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _include_routers(app: FastAPI) -> None:
-    from api.routes import analytics, articles, entities, graph, linked, relations, sparql
+    from api.routes import analytics, articles, entities, dataset, graph, relations, sparql
 
-    for module in (sparql, articles, entities, relations, analytics, graph, linked):
+    for module in (sparql, articles, entities, relations, analytics, graph, dataset):
         app.include_router(module.router)
     if find_spec("api.routes.pages"):
         from api.routes import pages

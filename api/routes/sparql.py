@@ -187,7 +187,7 @@ async def sparql_get(request: Request, runner: RunnerDep) -> Response:
     """
     params = request.query_params
     if not params.getlist("query"):
-        from api.routes.linked import service_description
+        from api.routes.dataset import service_description
 
         described = await run_in_threadpool(service_description, request, request.app.state.store)
         if described is not None:

@@ -21,7 +21,7 @@ from starlette.responses import Response, StreamingResponse
 
 from api.deps import StoreDep
 from api.sparql import parse_accept
-from kg import describe
+from kg import void
 from kg.dumps import DUMP_STEM, DUMPS, dump_stream
 from kg.stats import store_stats
 
@@ -42,9 +42,9 @@ _CONTENT_TYPE = {
 }
 
 
-def _site(request: Request) -> describe.Site:
+def _site(request: Request) -> void.Site:
     settings = request.app.state.settings
-    return describe.Site(base=str(request.base_url), update=settings.token is not None,
+    return void.Site(base=str(request.base_url), update=settings.token is not None,
                          federated=bool(settings.remote_hosts()))
 
 
@@ -57,14 +57,14 @@ def _stats(request: Request, store) -> dict:
         return cached[1]
     stats = store_stats(store)
     stats["modified"] = _modified(request, store)
-    stats["examples"] = describe.example_resources(store)
+    stats["examples"] = void.example_resources(store)
     state.linked_stats = (generation, stats)
     return stats
 
 
 def _modified(request: Request, store) -> str | None:
     """Return the last update known: the latest article ingest, or a later write through this server."""
-    last = describe.last_ingest(store)
+    last = void.last_ingest(store)
     written = getattr(request.app.state, "last_write", None)
     if written is not None:
         stamp = written.isoformat(timespec="seconds")
@@ -103,7 +103,7 @@ def rdf_choice(accept: str | None, *, default: bool) -> ox.RdfFormat | None:
 
 
 def _rdf_response(triples, fmt: ox.RdfFormat) -> Response:
-    return Response(describe.serialize(triples, fmt), media_type=_CONTENT_TYPE[fmt],
+    return Response(void.serialize(triples, fmt), media_type=_CONTENT_TYPE[fmt],
                     headers={"Vary": "Accept"})
 
 
@@ -116,7 +116,7 @@ def service_description(request: Request, store) -> Response | None:
     fmt = rdf_choice(request.headers.get("accept"), default=False)
     if fmt is None:
         return None
-    return _rdf_response(describe.service_triples(_stats(request, store), _site(request)), fmt)
+    return _rdf_response(void.service_triples(_stats(request, store), _site(request)), fmt)
 
 
 @router.get("/.well-known/void", summary="VoID description of the dataset",
@@ -130,7 +130,7 @@ def void_description(request: Request, store: StoreDep) -> Response:
     """
     fmt = rdf_choice(request.headers.get("accept"), default=True) or ox.RdfFormat.TURTLE
     stats = _stats(request, store)
-    triples = describe.void_triples(stats, _site(request), modified=stats["modified"],
+    triples = void.void_triples(stats, _site(request), modified=stats["modified"],
                                     license=request.app.state.settings.data_license,
                                     examples=stats["examples"])
     return _rdf_response(triples, fmt)

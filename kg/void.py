@@ -1,4 +1,4 @@
-"""The dataset describing itself: a VoID description and a SPARQL 1.1 Service Description.
+"""The whole dataset described: VoID and a SPARQL 1.1 Service Description (one resource: kg.describe).
 
 Both are built from :func:`kg.stats.store_stats`, the counts ``aikg stats`` prints, so
 the numbers a crawler reads at ``/.well-known/void`` are the ones an operator sees:

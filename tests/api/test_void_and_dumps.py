@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from api.sparql import GRAPH_MEDIA, RESULTS_MEDIA
-from kg.describe import RESULT_FORMATS
+from kg.void import RESULT_FORMATS
 from kg.namespaces import ARTICLE, ONTOLOGY
 from tests.api.conftest import ARTICLES, TOKEN, make_client
 
