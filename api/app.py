@@ -33,7 +33,9 @@ articles.
 
 * **SPARQL 1.1 Protocol** at `/sparql` (query) and `/update` (bearer token).
 * **REST**: articles, entities, relations, paths and analytics as JSON.
-* **Pages**: `/` (overview), `/query` (SPARQL editor), `/entity/{slug}`, `/article/{id}`.
+* **Pages**: `/` (overview), `/query` (SPARQL editor), `/entity/{slug}`, `/article/{id}`,
+  `/ontology`; the entity, article and ontology pages answer RDF (Turtle, N-Triples,
+  JSON-LD, RDF/XML) by Accept header or by suffix (`.ttl`, `.nt`, `.jsonld`, `.rdf`).
 """
 
 
@@ -117,6 +119,7 @@ def _include_routers(app: FastAPI) -> None:
     for module in (sparql, articles, entities, relations, analytics, graph, dataset):
         app.include_router(module.router)
     if find_spec("api.routes.pages"):
-        from api.routes import pages
+        from api.routes import ontology, pages
 
         app.include_router(pages.router)
+        app.include_router(ontology.router)

@@ -512,6 +512,12 @@ SELECT ?e ?rank ?l WHERE {
 }
 """
 
+# The same question for the exact text, answered from the index: the labels equal to the
+# text as typed (a plain string), read by value rather than by scanning every label.
+_RESOLVE_LABEL = _PREFIXES + """
+SELECT ?e ?name WHERE { { ?e rdfs:label ?name } UNION { ?e skos:prefLabel ?name } }
+"""
+
 _RESOLVE_PREFIX = _PREFIXES + """
 SELECT ?e ?rank ?l WHERE {
   { ?e rdfs:label ?l BIND(0 AS ?rank) } UNION { ?e skos:altLabel ?l BIND(1 AS ?rank) }
@@ -540,12 +546,33 @@ def _best(rows: Iterable, name: str) -> str | None:
     return found[0][2] if found else None
 
 
+def _exact_label(store: StoreLike, text: str) -> str | None:
+    """Return the entity whose canonical label is exactly the text, when the full scan would pick it too.
+
+    The case-insensitive scan ranks every label that matches: canonical before alias,
+    then shorter, then IRI. A canonical label spelt exactly as typed is the best rank
+    and the shortest length, so it can only lose to another entity with a label that
+    differs in letter case alone and a smaller IRI. Entities aikg writes take their IRI
+    from the slug of their label, and labels that differ in case alone have the same
+    slug, so they are one entity: the answer is taken from the index only when the hit
+    is such an entity (its IRI is the slug of the text, not the hash kept for names
+    without letters or digits). Otherwise None, and the caller scans.
+    """
+    slug = slugify(text)
+    if not re.search(r"[A-Za-z0-9]", text) or re.fullmatch(r"x[0-9a-f]{12}", slug):
+        return None
+    want = ENTITY + slug
+    hits = {r["e"].value for r in store.query(_RESOLVE_LABEL, substitutions={"name": ox.Literal(text)})}
+    return want if want in hits and min(h for h in hits if h.startswith(ENTITY)) == want else None
+
+
 def resolve_entity(store: StoreLike, text: str) -> str | None:
     """Return the IRI of the entity a user names, or None when nothing matches.
 
     Tries, in order: an entity IRI, a Wikidata id (``Q2283``, ``wd:Q2283`` or its URL),
     a slug (``google-deepmind``), a label or alias matched case-insensitively, then a
-    label or alias that starts with the text. The text only ever reaches the store as a
+    label or alias that starts with the text. A label spelt exactly as typed is read from
+    the index (under a millisecond); only other spellings scan the labels. The text only ever reaches the store as a
     bound literal, so quotes or SPARQL in it are data.
 
     Args:
@@ -566,6 +593,9 @@ def resolve_entity(store: StoreLike, text: str) -> str | None:
             return hits[0]
     if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text) and _exists(store, ENTITY + text):
         return ENTITY + text
+    hit = _exact_label(store, text)
+    if hit:
+        return hit
     name = ox.Literal(text)
     hit = _best(store.query(_RESOLVE_EXACT, substitutions={"name": name}), text)
     if hit:

@@ -37,7 +37,8 @@ def viz(
     min_sources: Annotated[int, typer.Option(
         "--min-sources", min=1, help="Keep relations supported by this many articles.")] = 1,
     limit: Annotated[int, typer.Option(
-        "--limit", min=1, help="Most entities drawn; the most central are kept.")] = 300,
+        "--limit", min=1, help="Most entities in the file; the most central are kept. The page opens on "
+                               "the 120 most central and its \"show all\" button shows the rest.")] = 300,
     title: Annotated[str, typer.Option("--title", help="The page heading.")] = "aikg: the AI industry graph",
     link_base: Annotated[Optional[str], typer.Option(
         "--link-base", help="URL of an aikg server, to link entities to its /entity pages.")] = None,
@@ -48,7 +49,7 @@ def viz(
     again in the page itself.
     """
     from kg.cli_common import open_for_command
-    from kg.viz import render_html, view_from_store
+    from kg.viz import view_from_store
 
     started = time.perf_counter()
     st = open_for_command(store, must_exist=True)
@@ -65,7 +66,11 @@ def viz(
     finally:
         st.close()
     base = link_base.rstrip("/") + "/entity/" if link_base else None
-    page = render_html(view, title=title, standalone=True, entity_base=base)
+    # The page is rendered by the api package (its template and static files), as
+    # `aikg serve` is: imported here, so the other commands start without it.
+    from api.render import render_graph_page
+
+    page = render_graph_page(view, title=title, standalone=True, entity_base=base)
     from kg.exports import atomic_output
 
     try:

@@ -1,17 +1,16 @@
-"""Draw the graph as an interactive vis-network page: selection, layout, evidence, HTML.
+"""The data of the interactive network page: selection, layout, evidence, JSON for its script.
 
-The file ``aikg viz`` writes is self-contained: vis-network's JS and CSS (shipped inside
-pyvis) are inlined, and nothing else is referenced, so it opens offline. The page the
-server sends references them at a URL of its own instead (``assets_url``), so browsers
-cache the library rather than fetch it with every page; the page's own script and style
-stay inline, and :func:`inline_code` gives what a Content-Security-Policy hashes. Neither
-makes a request beyond its own server.
+This module decides what a page shows (:class:`View`, :func:`build_view`,
+:func:`view_from_store`) and where it is drawn (:func:`spring_positions`); the page
+itself (template, script, style) lives in ``api``: :func:`api.render.render_graph_page`
+renders ``api/templates/graph.html`` for the served /graph page and, with everything
+inlined, for the file ``aikg viz`` writes. Neither makes a request beyond its own server.
 
 Every string that comes from the data (names, sentences, titles, URLs) is article text,
 hence untrusted: it travels as JSON in a non-executable ``<script type=
-"application/json">`` block, escaped so it cannot close that block, and the page's own JS
-writes it with ``textContent`` only. Labels are drawn on a canvas and hover titles are
-plain strings, which vis-network 9 shows as text.
+"application/json">`` block, escaped by :func:`script_json` so it cannot close that
+block, and the page's own JS writes it with ``textContent`` only. Labels are drawn on a
+canvas.
 
 Big graphs: without a focus the ``limit`` most central entities are kept, and above
 ``layout_threshold`` nodes the layout is computed here (a Fruchterman-Reingold pass in
@@ -20,15 +19,16 @@ numpy) and the browser's physics is off, so thousands of nodes draw in a second 
 
 from __future__ import annotations
 
-import html
+import hashlib
 import json
 import logging
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
@@ -54,19 +54,46 @@ TYPE_STYLE: dict[str | None, tuple[str, str]] = {
     None: ("#9d9d9d", "dot"),
 }
 
-#: edge colour per predicate family.
-FAMILY_COLOR: dict[str, str] = {
-    "cooperation": "#2ca02c",
-    "conflict": "#d62728",
-    "structure": "#7f7f7f",
+#: Edge colour per predicate: 13 colours that stay apart for the common colour-vision
+#: deficiencies (Paul Tol's "muted" scheme and the Okabe-Ito colours), none of them the
+#: ended grey. Families stay near each other: greens and blues cooperate, reds and purples
+#: conflict, the rest are structure.
+PREDICATE_COLOR: dict[str, str] = {
+    "partnersWith": "#117733",   # green
+    "investsIn": "#44aa99",      # teal
+    "suppliesTo": "#999933",     # olive
+    "uses": "#88ccee",           # cyan
+    "competesWith": "#cc6677",   # rose
+    "disputesWith": "#882255",   # wine
+    "sues": "#d55e00",           # vermillion
+    "subsidiaryOf": "#332288",   # indigo
+    "acquires": "#aa4499",       # purple
+    "founded": "#e69f00",        # orange
+    "leads": "#0072b2",          # blue
+    "worksFor": "#ddcc77",       # sand
+    "develops": "#661100",       # brown
 }
+#: Node colours by community (the biggest first); communities past the palette, and
+#: those of one or two entities, are grey.
+COMMUNITY_COLORS = ("#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377",
+                    "#ee8866", "#44bb99", "#bbcc33", "#994455")
+SMALL_COMMUNITY_COLOR = "#c8c8c8"
 #: An ended relation (over by the day shown, docs/TIME.md): a pale grey in short dots,
-#: whatever its family, apart from a hedged one's family colour in long dashes.
+#: whatever its predicate, apart from a hedged one's predicate colour in long dashes.
 ENDED_COLOR = "#b8b8b8"
 ENDED_DASHES = [2, 6]
 
+#: The most entities a page carries (``aikg viz --limit``).
 DEFAULT_LIMIT = 300
-DEFAULT_LAYOUT_THRESHOLD = 300
+#: The size of the first view: a page opens on its this many most central entities
+#: (the served /graph sends no more unless asked; "show all" reveals the rest).
+FIRST_VIEW = 120
+#: Above this many nodes the layout is computed here; 0: always (the default, so a page
+#: is drawn still, in the same place every time).
+DEFAULT_LAYOUT_THRESHOLD = 0
+#: Node sizes and label sizes in pixels at zoom 1, smallest to largest (by degree).
+NODE_SIZE = (8.0, 30.0)
+LABEL_SIZE = (12.0, 26.0)
 
 
 @dataclass
@@ -74,7 +101,8 @@ class View:
     """What one page shows: the selected nodes and edges, ready for the browser.
 
     ``nodes`` carry ``id``, ``label``, ``type``, ``slug``, ``wikidata``, ``aliases``,
-    ``degree``, ``pagerank``, ``size`` and, when the layout was computed here, ``x``/``y``.
+    ``degree``, ``pagerank``, ``size`` and ``font`` (by degree), ``title`` (the hover
+    text) and, when the layout was computed here, ``x``/``y``.
     ``edges`` carry ``id``, ``from``, ``to``, ``predicate``, ``family``, ``symmetric``,
     ``sources``, ``first``, ``last``, ``confidence``, ``hedged``, ``ended``,
     ``start_date``, ``end_date``, ``changes`` (the relation's changes of state,
@@ -82,6 +110,10 @@ class View:
     (dicts ``sentence``, ``title``, ``url``, ``date``, ``confidence``, ``hedged`` and the
     statement's time and amount fields) and ``weaker`` (how many of its statements fall
     below ``min_confidence`` and are not shown).
+
+    ``nodes`` are ordered most central first, and the page opens on the first ``first``
+    of them (the first view); nodes also carry ``community`` (an index, biggest first),
+    ``type_color`` and ``community_color`` for the page's colour switch.
     """
 
     nodes: list[dict]
@@ -92,15 +124,15 @@ class View:
     physics: bool = True
     notes: list[str] = field(default_factory=list)
     filters: dict = field(default_factory=dict)
+    first: int = 0
 
     @property
     def legend(self) -> dict:
-        """Return the colour/shape keys: ``types`` and ``families``."""
+        """Return the colour/shape keys: ``types``, ``predicates``, ``communities`` and ``ended``."""
         return {
             "types": [{"type": t, "color": TYPE_STYLE[t][0], "shape": TYPE_STYLE[t][1]} for t in ENTITY_TYPES],
-            "families": [{"family": f, "color": c,
-                          "predicates": [p for p in PREDICATES if FAMILIES[p] == f]}
-                         for f, c in FAMILY_COLOR.items()],
+            "predicates": [{"predicate": p, "color": PREDICATE_COLOR[p], "family": FAMILIES[p],
+                            "symmetric": p in SYMMETRIC_PREDICATES} for p in PREDICATES],
             "ended": {"color": ENDED_COLOR, "dashes": ENDED_DASHES},
         }
 
@@ -108,7 +140,7 @@ class View:
         """Return the JSON the page embeds."""
         return {
             "nodes": self.nodes, "edges": self.edges, "total_entities": self.total_entities,
-            "focus": self.focus, "depth": self.depth, "physics": self.physics,
+            "focus": self.focus, "depth": self.depth, "physics": self.physics, "first": self.first,
             "notes": self.notes, "filters": self.filters, "legend": self.legend,
         }
 
@@ -120,7 +152,7 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
                since: date | str | None = None, until: date | str | None = None,
                as_of: date | None = None, min_confidence: float = 0.0, max_evidence: int = 5,
                layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD, seed: int = 42,
-               filters: Mapping | None = None) -> View:
+               filters: Mapping | None = None, first_view: int = FIRST_VIEW) -> View:
     """Select what to draw from a projected graph and dress it for the page.
 
     Args:
@@ -137,10 +169,13 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
         min_confidence: evidence at least this confident only (a statement without a
             confidence counts as 1.0); each edge counts the others in ``weaker``.
         max_evidence: sentences kept per edge, most confident first.
-        layout_threshold: above this many nodes the layout is computed here and the
-            browser's physics is turned off.
+        layout_threshold: above this many nodes the layout is computed here (cached,
+            :func:`cached_layout`) and the browser's physics is off; the default 0
+            always lays out here.
         seed: the layout's random seed, so a page looks the same every time.
         filters: the parameters the view was made with, echoed into the page's form.
+        first_view: without a focus, the page opens on this many of the most central
+            entities (``View.first``); the others wait for "show all".
 
     Returns:
         The view.
@@ -148,11 +183,6 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
     Raises:
         NotFoundError: the focus is not in the graph.
     """
-    # pyvis pulls in IPython: imported here, so the CLI and API start without it.
-    from pyvis.edge import Edge
-    from pyvis.network import Network
-    from pyvis.node import Node
-
     limit = max(1, int(limit))
     total = G.number_of_nodes()
     # Sizes and the choice of the most central entities count the relations that hold.
@@ -176,66 +206,121 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
         keep = set(G)
     # A subgraph view is slow to walk; the whole graph needs none.
     sub = G if len(keep) == total else G.subgraph(keep)
-    top = max((scores.get(n, 0.0) for n in sub), default=0.0) or 1.0
+    order = sorted(sub, key=lambda n: (-scores.get(n, 0.0), n))
+    # The first view: the most central entities (all of an ego network).
+    first = len(order) if center is not None else min(len(order), max(1, int(first_view)))
 
     physics = sub.number_of_nodes() <= layout_threshold
-    positions = {} if physics else spring_positions(sub, seed=seed)
+    positions: dict[str, tuple[float, float]] = {}
+    if not physics:
+        # The first view is laid out alone, then the rest around it with the first view
+        # held still: "show all" adds entities without moving the ones on screen.
+        core = sub if first == len(order) else sub.subgraph(order[:first])
+        positions, scale = cached_layout(core, seed=seed)
+        if first < len(order):
+            positions, _ = cached_layout(sub, seed=seed, fixed=positions, scale=scale)
+    groups = _communities(sub, seed)
 
-    net = Network(directed=True, cdn_resources="in_line")
-    for n, d in sorted(sub.nodes(data=True), key=lambda nd: (-scores.get(nd[0], 0.0), nd[0])):
+    degrees = {n: G.degree(n) for n in sub}
+    top_degree = max(degrees.values(), default=0) or 1
+    nodes = []
+    for n in order:
+        d = sub.nodes[n]
         etype = d.get("type")
         color, shape = TYPE_STYLE.get(etype, TYPE_STYLE[None])
-        degree = G.degree(n)
+        group = groups.get(n, -1)
+        group_color = (COMMUNITY_COLORS[group] if 0 <= group < len(COMMUNITY_COLORS)
+                       else SMALL_COMMUNITY_COLOR)
+        degree = degrees[n]
+        weight = math.sqrt(degree / top_degree)
         label = d.get("label") or n.rsplit("/", 1)[-1]
         aliases = list(d.get("aliases") or [])
-        pr = scores.get(n, 0.0)
-        extra = {}
-        if n in positions:
-            extra = {"x": positions[n][0], "y": positions[n][1]}
-        node = Node(n, shape, label=label, color={"background": color, "border": _darker(color),
-                                                  "highlight": {"background": color, "border": "#000000"}},
-                    title=_node_title(label, etype, aliases, d.get("wikidata"), degree),
-                    size=round(8 + 32 * math.sqrt(pr / top), 2), **extra)
-        node.options.update({
+        node = {
+            "id": n, "label": label, "shape": shape,
+            "color": _node_color(color),
+            "title": _node_title(label, etype, aliases, d.get("wikidata"), degree),
+            "size": round(NODE_SIZE[0] + (NODE_SIZE[1] - NODE_SIZE[0]) * weight, 2),
+            "font": {"size": round(LABEL_SIZE[0] + (LABEL_SIZE[1] - LABEL_SIZE[0]) * weight, 1)},
             "type": etype, "slug": n.removeprefix(ENTITY) if n.startswith(ENTITY) else None,
             "wikidata": d.get("wikidata"), "aliases": aliases, "degree": degree,
-            "pagerank": round(pr, 6),
-        })
-        # Straight to the list: Network.add_node checks membership in a list, which is
-        # quadratic at a few thousand nodes.
-        net.nodes.append(node.options)
-        net.node_ids.append(n)
+            "pagerank": round(scores.get(n, 0.0), 6), "community": group,
+            "type_color": color, "community_color": group_color,
+        }
+        if n in positions:
+            node["x"], node["y"] = positions[n]
+        nodes.append(node)
 
-    edges = sorted(sub.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
+    edges_in = sorted(sub.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
     evidence = (_load_evidence(store, keep, since=since, until=until, as_of=as_of,
                                min_confidence=min_confidence, per_edge=max_evidence)
-                if store is not None and edges else {})
-    for i, (s, o, key, d) in enumerate(edges):
+                if store is not None and edges_in else {})
+    # Relations between the same two entities are drawn as curves bent apart, so each
+    # can be seen, hovered and clicked on its own.
+    pairs: dict[frozenset, list[int]] = {}
+    for i, (s, o, _key, _d) in enumerate(edges_in):
+        pairs.setdefault(frozenset((s, o)), []).append(i)
+    bend: dict[int, dict] = {}
+    for members in pairs.values():
+        if len(members) > 1:
+            for rank, i in enumerate(members):
+                s = edges_in[i][0]
+                # The same side for each rank, whichever way the edge points.
+                side = ("curvedCW" if rank % 2 == 0 else "curvedCCW")
+                if s > edges_in[i][1]:
+                    side = "curvedCCW" if side == "curvedCW" else "curvedCW"
+                bend[i] = {"enabled": True, "type": side, "roundness": round(0.2 * (rank // 2 + 1), 2)}
+    edges = []
+    for i, (s, o, key, d) in enumerate(edges_in):
         pred = d.get("predicate", key)
         family = d.get("family") or FAMILIES.get(pred, "structure")
         symmetric = bool(d.get("symmetric", pred in SYMMETRIC_PREDICATES))
         sources = int(d.get("sources") or 1)
         ended = bool(d.get("ended"))
-        color = ENDED_COLOR if ended else FAMILY_COLOR[family]
-        edge = Edge(s, o, not symmetric, color={"color": color, "highlight": color, "hover": color},
-                    width=round(min(1 + 1.5 * math.log2(sources), 8), 2),
-                    dashes=list(ENDED_DASHES) if ended else bool(d.get("hedged")),
-                    title=_edge_title(sub.nodes[s].get("label", s), pred, sub.nodes[o].get("label", o), d))
+        color = ENDED_COLOR if ended else PREDICATE_COLOR.get(pred, ENDED_COLOR)
         found = evidence.get((s, pred, o), ([], 0, []))
-        edge.options.update({
-            "id": f"e{i}", "predicate": pred, "family": family, "symmetric": symmetric,
+        edge = {
+            "id": f"e{i}", "from": s, "to": o, "label": pred,
+            "color": {"color": color, "highlight": color, "hover": color},
+            "width": round(min(1 + 1.5 * math.log2(sources), 8), 2),
+            "dashes": list(ENDED_DASHES) if ended else bool(d.get("hedged")),
+            "title": _edge_title(sub.nodes[s].get("label", s), pred, sub.nodes[o].get("label", o), d),
+            "predicate": pred, "family": family, "symmetric": symmetric,
             "sources": sources, "first": d.get("first"), "last": d.get("last"),
             "confidence": d.get("confidence"), "hedged": bool(d.get("hedged")),
             "ended": ended, "start_date": d.get("start_date"), "end_date": d.get("end_date"),
             "arrows": {"to": {"enabled": not symmetric, "scaleFactor": 0.6}},
             "evidence": found[0], "weaker": found[1], "changes": found[2],
-        })
-        net.edges.append(edge.options)
+        }
+        if i in bend:
+            edge["smooth"] = bend[i]
+        edges.append(edge)
 
-    log.debug("view: %d of %d entities, %d relations, %s layout", len(net.nodes), total, len(net.edges),
+    log.debug("view: %d of %d entities, %d relations, %s layout", len(nodes), total, len(edges),
               "browser" if physics else "server")
-    return View(nodes=net.nodes, edges=net.edges, total_entities=total, focus=center,
-                depth=depth, physics=physics, notes=notes, filters=dict(filters or {}))
+    return View(nodes=nodes, edges=edges, total_entities=total, focus=center, depth=depth,
+                physics=physics, notes=notes, filters=dict(filters or {}), first=first)
+
+
+def _node_color(color: str) -> dict:
+    """Return vis-network's colour object for a node of this colour."""
+    return {"background": color, "border": _darker(color),
+            "highlight": {"background": color, "border": "#000000"},
+            "hover": {"background": color, "border": "#000000"}}
+
+
+def _communities(G: nx.MultiDiGraph, seed: int) -> dict[str, int]:
+    """Return node -> community index (Louvain, biggest first); -1 for one or two entities."""
+    if G.number_of_nodes() == 0:
+        return {}
+    U = nx.Graph()
+    U.add_nodes_from(G)
+    for u, v, d in G.edges(data=True):
+        if u != v:
+            w = int(d.get("sources") or 1)
+            U.add_edge(u, v, weight=U.get_edge_data(u, v, {"weight": 0})["weight"] + w)
+    parts = nx.community.louvain_communities(U, weight="weight", seed=seed)
+    parts = sorted(parts, key=lambda c: (-len(c), min(c)))
+    return {n: (i if len(part) > 2 else -1) for i, part in enumerate(parts) for n in part}
 
 
 def view_from_store(store: StoreLike, *, focus: str | None = None, depth: int = 1,
@@ -243,7 +328,8 @@ def view_from_store(store: StoreLike, *, focus: str | None = None, depth: int = 
                     since: date | str | None = None, until: date | str | None = None,
                     as_of: date | str | None = None, min_confidence: float = 0.0,
                     min_sources: int = 1, limit: int = DEFAULT_LIMIT,
-                    layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD, show_ended: bool = True) -> View:
+                    layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD, show_ended: bool = True,
+                    first_view: int = FIRST_VIEW) -> View:
     """Project the store with the filters and build the view, evidence included.
 
     A focus that names nothing in the graph is dropped with a note on the page rather
@@ -265,6 +351,7 @@ def view_from_store(store: StoreLike, *, focus: str | None = None, depth: int = 
         layout_threshold: above this many nodes the layout is computed on the server.
         show_ended: the page's "show ended relations" box starts ticked. Ended relations
             are in the page either way, so the box shows and hides them at once.
+        first_view: the size of the first view (see :func:`build_view`).
 
     Returns:
         The view.
@@ -284,7 +371,8 @@ def view_from_store(store: StoreLike, *, focus: str | None = None, depth: int = 
                "include_ended": bool(show_ended)}
     # The evidence shown obeys the same dates as the edges ("2023" means the whole year).
     kw = dict(depth=depth, limit=limit, store=store, since=start, until=end, as_of=cutoff,
-              min_confidence=min_confidence, layout_threshold=layout_threshold, filters=filters)
+              min_confidence=min_confidence, layout_threshold=layout_threshold, filters=filters,
+              first_view=first_view)
     if focus:
         try:
             return build_view(G, focus=focus, **kw)
@@ -504,8 +592,9 @@ def _load_evidence(store: StoreLike, nodes: Iterable[str], *, since=None, until=
 
 # ------------------------------------------------------------------------------ layout
 
-def spring_positions(G: nx.Graph, *, seed: int = 42, iterations: int = 50, sample: int = 300,
-                     scale: float = 90.0) -> dict[str, tuple[float, float]]:
+def spring_layout(G: nx.Graph, *, seed: int = 42, iterations: int = 50, sample: int = 300,
+                     scale: float | None = None, fixed: Mapping[str, tuple[float, float]] | None = None,
+                     edge_px: float = 160.0) -> tuple[dict[str, tuple[float, float]], float]:
     """Return a force-directed layout in page pixels (Fruchterman-Reingold, numpy).
 
     networkx's ``spring_layout`` needs scipy above 500 nodes and walks them in Python;
@@ -517,17 +606,27 @@ def spring_positions(G: nx.Graph, *, seed: int = 42, iterations: int = 50, sampl
         seed: the random seed, so the same graph gets the same picture.
         iterations: rounds of the simulation.
         sample: nodes the repulsion is estimated from on big graphs.
-        scale: pixels per unit of ideal edge length.
+        scale: pixels per unit of the simulation; None chooses it so the median edge is
+            ``edge_px`` long (:func:`layout_scale` gives it back, to lay out more nodes
+            around held ones at the same scale).
+        fixed: nodes that keep these positions (pixels); the others are placed around them.
+        edge_px: the median edge length in pixels when ``scale`` is None.
 
     Returns:
-        Node -> (x, y).
+        Node -> (x, y), and the pixels per unit used.
+
+    Raises:
+        ValueError: held positions without their scale.
     """
     nodes = list(G)
     n = len(nodes)
+    fixed = {v: p for v, p in (fixed or {}).items() if v in G}
+    if fixed and scale is None:
+        raise ValueError("held positions need the scale they were laid out at")
     if n == 0:
-        return {}
+        return {}, scale or 90.0
     if n == 1:
-        return {nodes[0]: (0.0, 0.0)}
+        return {nodes[0]: fixed.get(nodes[0], (0.0, 0.0))}, scale or 90.0
     index = {v: i for i, v in enumerate(nodes)}
     pairs = {(min(index[u], index[v]), max(index[u], index[v])) for u, v in G.edges() if u != v}
     src = np.fromiter((a for a, _ in pairs), dtype=np.int64, count=len(pairs))
@@ -535,18 +634,30 @@ def spring_positions(G: nx.Graph, *, seed: int = 42, iterations: int = 50, sampl
     rng = np.random.default_rng(seed)
     side = math.sqrt(n)
     pos = (rng.random((n, 2)) - 0.5) * side
+    held = np.zeros(n, dtype=bool)
+    if fixed:
+        for v, (x, y) in fixed.items():
+            pos[index[v]] = (x / scale, y / scale)
+            held[index[v]] = True
+        # The others start on the held ones' side of the plane, spread wider.
+        pos[~held] *= 1.5
+    # Repulsion grows with both nodes' degrees (as in ForceAtlas2): hubs keep apart and
+    # gather their own neighbours around them, instead of piling up in the middle.
+    mass = 1.0 + np.bincount(np.concatenate([src, dst]), minlength=n).astype(float)
+    mass /= mass.mean()
     temp = side / 4
     cool = (0.02 / 4) ** (1 / max(1, iterations))
     for _ in range(iterations):
         if n <= 2 * sample:
-            others = pos
+            chosen = slice(None)
             factor = 1.0
         else:
-            others = pos[rng.choice(n, sample, replace=False)]
+            chosen = rng.choice(n, sample, replace=False)
             factor = n / sample
+        others = pos[chosen]
         delta = pos[:, None, :] - others[None, :, :]
         d2 = np.einsum("ijk,ijk->ij", delta, delta) + 1e-4
-        disp = np.einsum("ijk,ij->ik", delta, 1.0 / d2) * factor
+        disp = np.einsum("ijk,ij->ik", delta, mass[chosen][None, :] / d2) * (factor * mass[:, None])
         if len(src):
             diff = pos[src] - pos[dst]
             dist = np.sqrt(np.einsum("ij,ij->i", diff, diff)) + 1e-9
@@ -555,15 +666,112 @@ def spring_positions(G: nx.Graph, *, seed: int = 42, iterations: int = 50, sampl
             np.add.at(disp, dst, pull)
         # A weak pull to the centre keeps components and isolated nodes on screen.
         disp -= pos * (0.05 * math.sqrt(n) / side)
+        disp[held] = 0.0
         length = np.sqrt(np.einsum("ij,ij->i", disp, disp)) + 1e-9
         pos += disp * (np.minimum(length, temp) / length)[:, None]
         temp *= cool
-    pos -= pos.mean(axis=0)
+    _pack_components(G, nodes, index, pos, held)
+    if not held.any():
+        pos -= pos.mean(axis=0)
+    if scale is None:
+        scale = layout_scale(pos, src, dst, edge_px)
     return {v: (round(float(pos[i, 0]) * scale, 1), round(float(pos[i, 1]) * scale, 1))
-            for i, v in enumerate(nodes)}
+            for i, v in enumerate(nodes)}, scale
 
 
-# -------------------------------------------------------------------------------- HTML
+def spring_positions(G: nx.Graph, **kwargs) -> dict[str, tuple[float, float]]:
+    """Return :func:`spring_layout`'s positions alone (same arguments)."""
+    return spring_layout(G, **kwargs)[0]
+
+
+def layout_scale(pos: np.ndarray, src: np.ndarray, dst: np.ndarray, edge_px: float = 90.0) -> float:
+    """Return the pixels per unit that make the median edge ``edge_px`` long (90 without edges)."""
+    if not len(src):
+        return 90.0
+    diff = pos[src] - pos[dst]
+    median = float(np.median(np.sqrt(np.einsum("ij,ij->i", diff, diff))))
+    return edge_px / median if median > 1e-6 else 90.0
+
+
+def _pack_components(G: nx.Graph, nodes: list, index: dict, pos: np.ndarray, held: np.ndarray,
+                     gap: float = 1.0) -> None:
+    """Move the small pieces of a graph next to its main part, in place.
+
+    Repulsion drives a component that nothing ties to the rest far out, and fitting such
+    a picture to the screen makes everything small. The biggest component (or the one
+    holding the held nodes) stays; every other one that holds no held node is placed,
+    biggest first, on rings around it, each at its own radius.
+    """
+    parts = sorted(nx.connected_components(G.to_undirected(as_view=True)), key=lambda c: (-len(c), min(c)))
+    if len(parts) < 2:
+        return
+    movable = [np.fromiter((index[v] for v in part), dtype=np.int64) for part in parts]
+    movable = [ids for ids in movable if not held[ids].any()]
+    if held.any():
+        anchor = np.flatnonzero(held)
+    else:
+        anchor, movable = movable[0], movable[1:]
+    # The anchored part, and every part placed so far, are "placed".
+    placed = set(anchor.tolist())
+    center = pos[anchor].mean(axis=0)
+    radius = float(np.sqrt(((pos[anchor] - center) ** 2).sum(axis=1)).max()) + gap
+    angle, ring = 0.0, radius
+    ring_width = 0.0
+    for ids in movable:
+        own = pos[ids] - pos[ids].mean(axis=0)
+        r = float(np.sqrt((own ** 2).sum(axis=1)).max()) + gap / 2
+        # Step along the ring by this part's width; a full turn opens the next ring.
+        step = 2 * math.asin(min(1.0, r / max(ring + r, 1e-9))) * 2
+        if angle + step > 2 * math.pi:
+            ring += ring_width + gap
+            angle, ring_width = 0.0, 0.0
+            step = 2 * math.asin(min(1.0, r / max(ring + r, 1e-9))) * 2
+        angle += step / 2
+        spot = center + (ring + r) * np.array([math.cos(angle), math.sin(angle)])
+        angle += step / 2
+        ring_width = max(ring_width, 2 * r)
+        pos[ids] = own + spot
+        placed.update(ids.tolist())
+
+
+_LAYOUTS: OrderedDict[str, tuple[dict[str, tuple[float, float]], float]] = OrderedDict()
+_LAYOUTS_KEPT = 32
+_LAYOUTS_LOCK = threading.Lock()
+
+
+def cached_layout(G: nx.Graph, *, seed: int = 42, fixed: Mapping[str, tuple[float, float]] | None = None,
+                  scale: float | None = None) -> tuple[dict[str, tuple[float, float]], float]:
+    """Return :func:`spring_layout` of a graph, computed once per graph, seed and held nodes.
+
+    The key is a digest of the nodes, the pairs they are joined by and the held positions,
+    so the same selection gets the same picture without the layout being run again (the
+    last 32 layouts are kept).
+
+    Raises:
+        ValueError: held positions without their scale.
+    """
+    h = hashlib.sha256(f"{seed}\n{scale}\n".encode())
+    for v in sorted(G):
+        h.update(v.encode("utf-8") + b"\0")
+    h.update(b"\1")
+    for a, b in sorted({(min(u, v), max(u, v)) for u, v in G.edges()}):
+        h.update(a.encode("utf-8") + b"\0" + b.encode("utf-8") + b"\0")
+    for v, (x, y) in sorted((fixed or {}).items()):
+        h.update(f"\2{v}\0{x}\0{y}".encode())
+    key = h.hexdigest()
+    with _LAYOUTS_LOCK:
+        if key in _LAYOUTS:
+            _LAYOUTS.move_to_end(key)
+            return _LAYOUTS[key]
+    result = spring_layout(G, seed=seed, fixed=fixed, scale=scale)
+    with _LAYOUTS_LOCK:
+        _LAYOUTS[key] = result
+        while len(_LAYOUTS) > _LAYOUTS_KEPT:
+            _LAYOUTS.popitem(last=False)
+    return result
+
+
+# ------------------------------------------------------------------- data for the page
 
 def script_json(data: object) -> str:
     """Return JSON that is safe inside a ``<script>`` element.
@@ -587,714 +795,3 @@ def vis_asset_dir() -> Path:
     import pyvis
 
     return Path(pyvis.__file__).parent / "templates" / "lib" / f"vis-{VIS_VERSION}"
-
-
-@lru_cache(maxsize=1)
-def _vis_assets() -> tuple[str, str]:
-    """Return vis-network's JS and CSS as shipped inside pyvis (no CDN)."""
-    lib = vis_asset_dir()
-    js = (lib / VIS_JS).read_text(encoding="utf-8")
-    css = (lib / VIS_CSS).read_text(encoding="utf-8")
-    # Inlined as is, a closing tag inside would end the element early.
-    if re.search(r"</(script|style)", js + css, re.I):
-        raise RuntimeError("vis-network assets contain a closing tag and cannot be inlined")
-    return js, css
-
-
-def inline_code() -> tuple[str, str]:
-    """Return the page's own style and script, exactly as inlined (what a CSP hash covers)."""
-    return _PAGE_CSS, _PAGE_JS
-
-
-def render_html(view: View, *, title: str = "aikg graph", standalone: bool = True,
-                entity_base: str | None = None, form_action: str = "", assets_url: str | None = None,
-                default_min_confidence: float | None = None) -> str:
-    """Return the whole page for a view.
-
-    Args:
-        view: from :func:`build_view`.
-        title: the page heading.
-        standalone: True for a file (filters apply in the page and are kept in the
-            URL's ``#`` part); False when served, where the filter form asks the server
-            again (so it can reach entities beyond the drawn ones).
-        entity_base: prefix of entity page links (``/entity/``); None shows no link.
-        form_action: where the served filter form submits (the page's own path).
-        assets_url: where vis-network's files are served (``/static/vis-9.1.2``); the
-            page then references them and carries no Content-Security-Policy of its
-            own (the server sends one). None inlines them, with a CSP ``<meta>`` that
-            allows the inline code: a single file that works offline.
-        default_min_confidence: the threshold a URL without ``min_confidence`` gets
-            (the server's default); links made by the page name any other. None: the
-            view's own threshold.
-
-    Returns:
-        HTML text.
-    """
-    page, js, css = _PAGE, _PAGE_JS, _PAGE_CSS
-    if assets_url is None:
-        vis_js, vis_css = _vis_assets()
-        csp_meta = f'<meta http-equiv="Content-Security-Policy" content="{_FILE_CSP}">'
-        vis_style, vis_script = f"<style>{vis_css}</style>", f"<script>{vis_js}</script>"
-    else:
-        base = html.escape(assets_url.rstrip("/"), quote=True)
-        csp_meta = ""
-        vis_style = f'<link rel="stylesheet" href="{base}/{VIS_CSS}">'
-        vis_script = f'<script src="{base}/{VIS_JS}"></script>'
-    if default_min_confidence is None:
-        default_min_confidence = float(view.filters.get("min_confidence") or 0.0)
-    config = {"standalone": standalone, "entityBase": entity_base, "predicates": list(PREDICATES),
-              "types": list(ENTITY_TYPES), "defaultMinConfidence": float(default_min_confidence)}
-    shown = len(view.nodes)
-    summary = (f"{shown:,} entities, {len(view.edges):,} relations"
-               + ("" if shown >= view.total_entities else f" (of {view.total_entities:,} entities)"))
-    replacements = {
-        "{{title}}": html.escape(title),
-        "{{summary}}": html.escape(summary),
-        "{{notes}}": "".join(f"<p class=\"note\">{html.escape(n)}</p>" for n in view.notes),
-        "{{form}}": _form_html(view.filters, form_action),
-        "{{legend}}": _legend_html(view.legend),
-        "{{csp_meta}}": csp_meta,
-        "{{vis_style}}": vis_style,
-        "{{page_css}}": css,
-        "{{vis_script}}": vis_script,
-        "{{page_js}}": js,
-        "{{data}}": script_json(view.to_dict()),
-        "{{config}}": script_json(config),
-    }
-    # One pass, so a replacement's text is never scanned for another placeholder.
-    return re.sub(r"\{\{\w+\}\}", lambda m: replacements.get(m.group(0), m.group(0)), page)
-
-
-def _form_html(filters: Mapping, action: str) -> str:
-    e = lambda v: html.escape("" if v is None else str(v), quote=True)  # noqa: E731
-    preds = set(filters.get("predicates") or [])
-    types = set(filters.get("types") or [])
-    pred_boxes = "".join(
-        f'<label class="chk"><input type="checkbox" name="predicates" value="{p}"'
-        f'{" checked" if not preds or p in preds else ""}> <span class="sw fam-{FAMILIES[p]}"></span>{p}</label>'
-        for p in PREDICATES)
-    type_boxes = "".join(
-        f'<label class="chk"><input type="checkbox" name="types" value="{t}"'
-        f'{" checked" if not types or t in types else ""}> {t}</label>' for t in ENTITY_TYPES)
-    mc = filters.get("min_confidence") or 0
-    return f"""<form id="filters" method="get" action="{e(action)}">
-<div class="row"><label>Focus <input name="focus" id="f-focus" value="{e(filters.get('focus'))}" list="entity-names" placeholder="entity name"></label>
-<label>Depth <input name="depth" id="f-depth" type="number" min="0" max="4" value="{e(filters.get('depth', 1))}"></label></div>
-<fieldset><legend>Relations</legend>{pred_boxes}</fieldset>
-<fieldset><legend>Entity types</legend>{type_boxes}</fieldset>
-<div class="row"><label class="chk"><input type="checkbox" name="include_ended" id="f-ended" value="1"{" checked" if filters.get("include_ended", True) else ""}> show ended relations</label></div>
-<div class="row"><label>Since <input name="since" id="f-since" type="date" value="{e(filters.get('since'))}"></label>
-<label>Until <input name="until" id="f-until" type="date" value="{e(filters.get('until'))}"></label></div>
-<div class="row"><label>Min confidence <input name="min_confidence" id="f-conf" type="number" min="0" max="1" step="0.05" value="{e(mc)}"></label>
-<label>Min sources <input name="min_sources" id="f-sources" type="number" min="1" value="{e(filters.get('min_sources', 1))}"></label></div>
-<div class="row"><label>Limit <input name="limit" id="f-limit" type="number" min="1" max="20000" value="{e(filters.get('limit', DEFAULT_LIMIT))}"></label>
-<button type="submit">Apply</button> <a id="share" href="#">link to this view</a></div>
-</form>"""
-
-
-def _legend_html(legend: Mapping) -> str:
-    # Colours come from classes (the legend rules of _PAGE_CSS), not style attributes,
-    # which a CSP without 'unsafe-inline' would drop.
-    types = "".join(f'<li><span class="shape shape-{t["shape"]} t-{t["type"]}"></span>{html.escape(t["type"])}</li>'
-                    for t in legend["types"])
-    fams = "".join(f'<li><span class="line f-{f["family"]}"></span>{html.escape(f["family"])}'
-                   f'<small> ({html.escape(", ".join(f["predicates"]))})</small></li>' for f in legend["families"])
-    return (f'<div id="legend"><ul class="types">{types}</ul><ul class="families">{fams}'
-            '<li><span class="line dashed"></span>hedged (reported)</li>'
-            '<li><span class="line ended"></span>ended (over by the day shown)</li>'
-            '<li><small>arrow: directed relation; size: PageRank; width: sources</small></li></ul></div>')
-
-
-# The page's own template, style and script. Placeholders are ``{{name}}``; everything
-# from the data reaches the page only through the two JSON blocks.
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-{{csp_meta}}
-<title>{{title}}</title>
-{{vis_style}}
-<style>{{page_css}}</style>
-</head>
-<body>
-<header>
-<h1>{{title}}</h1>
-<span id="summary">{{summary}}</span>
-{{notes}}
-<div id="search-box"><input id="search" type="search" list="entity-names" placeholder="Find an entity" aria-label="Find an entity"><span id="search-msg"></span></div>
-<datalist id="entity-names"></datalist>
-</header>
-<aside id="side">
-<details open><summary>Filters</summary>{{form}}</details>
-<div id="asof-box"><label>As of <output id="asof-label">all dates</output>
-<input id="asof" type="range" min="0" max="0" value="0" aria-label="as of date"></label>
-<button type="button" id="replay">Replay</button></div>
-<details open><summary>Legend</summary>{{legend}}</details>
-</aside>
-<main id="network" aria-label="network"></main>
-<aside id="panel" aria-live="polite"><p class="hint">Click an entity or a relation to see the sentences behind it.</p></aside>
-<script type="application/json" id="graph-data">{{data}}</script>
-<script type="application/json" id="graph-config">{{config}}</script>
-{{vis_script}}
-<script>{{page_js}}</script>
-</body>
-</html>
-"""
-
-# The policy of the standalone file: everything it needs is inline, nothing is fetched.
-_FILE_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
-             "form-action 'self'; base-uri 'none'")
-
-_PAGE_CSS = """
-html, body { height: 100%; margin: 0; }
-body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222;
-  display: grid; grid-template-columns: 270px 1fr 360px; grid-template-rows: auto 1fr; }
-header { grid-column: 1 / 4; padding: 6px 12px; border-bottom: 1px solid #ddd; display: flex;
-  flex-wrap: wrap; gap: 4px 16px; align-items: baseline; }
-header h1 { font-size: 18px; margin: 0; }
-header .note { margin: 0; color: #8a5300; }
-#summary { color: #555; }
-#search-box { margin-left: auto; }
-#search-msg { color: #a00; margin-left: 6px; }
-#side { overflow: auto; padding: 8px 10px; border-right: 1px solid #ddd; font-size: 13px; }
-#side summary { font-weight: 600; cursor: pointer; margin: 4px 0; }
-#filters label { display: inline-block; margin: 2px 6px 2px 0; }
-#filters .chk { display: block; margin: 0; }
-#filters fieldset { border: 1px solid #e3e3e3; margin: 4px 0; padding: 2px 6px; }
-#filters input[type=number] { width: 4.5em; }
-#filters .row { margin: 4px 0; }
-#network { min-height: 0; min-width: 0; position: relative; }
-#panel { overflow: auto; padding: 8px 12px; border-left: 1px solid #ddd; background: #fafafa; }
-#panel h2 { font-size: 17px; margin: 4px 0; word-break: break-word; }
-#panel h3 { font-size: 14px; margin: 12px 0 4px; }
-#panel .facts { color: #444; margin: 2px 0; }
-#panel .rel { margin: 6px 0 2px; font-weight: 600; cursor: pointer; color: #1f4e8c; }
-#panel ul.evidence { margin: 2px 0 8px; padding-left: 16px; }
-#panel ul.evidence li { margin: 4px 0; }
-#panel ul.evidence q { display: block; }
-#panel .meta { color: #666; font-size: 12px; }
-#panel .meta > * { margin-right: 8px; }
-.hint { color: #777; }
-#legend ul { list-style: none; padding: 0; margin: 4px 0; }
-#legend li { margin: 2px 0; }
-.shape { display: inline-block; width: 12px; height: 12px; margin-right: 6px; background: var(--c);
-  vertical-align: middle; }
-.shape-dot { border-radius: 50%; }
-.shape-diamond { transform: rotate(45deg) scale(.85); }
-.shape-triangle { background: none; width: 0; height: 0; border-left: 7px solid transparent;
-  border-right: 7px solid transparent; border-bottom: 12px solid var(--c); }
-.line { display: inline-block; width: 24px; height: 0; border-top: 3px solid var(--c, #555);
-  margin-right: 6px; vertical-align: middle; }
-.line.dashed { border-top-style: dashed; }
-.line.ended { border-top: 3px dotted #b8b8b8; }
-#panel .meta .ended { color: #555; background: #ececec; border: 1px dashed #aaa; border-radius: 3px; padding: 0 4px; }
-#panel .meta .when { color: #555; }
-#panel li.ended q { color: #777; }
-.sw { display: inline-block; width: 10px; height: 3px; margin: 0 4px 3px 0; }
-.fam-cooperation { background: #2ca02c; } .fam-conflict { background: #d62728; }
-.fam-structure { background: #7f7f7f; }
-#asof-box { margin: 8px 0; }
-#asof { width: 100%; }
-div.vis-tooltip { white-space: pre-line; max-width: 360px; font: 12px system-ui, sans-serif; }
-"""
-
-# The legend's colours, one class per entity type and predicate family.
-_PAGE_CSS += "".join(f".t-{t} {{ --c: {TYPE_STYLE[t][0]}; }}\n" for t in ENTITY_TYPES) + "".join(
-    f".f-{f} {{ --c: {c}; }}\n" for f, c in FAMILY_COLOR.items())
-
-_PAGE_JS = r"""
-(function () {
-  "use strict";
-  var DATA = JSON.parse(document.getElementById("graph-data").textContent);
-  var CONFIG = JSON.parse(document.getElementById("graph-config").textContent);
-  var SAFE_URL = /^https?:\/\//i;
-  var nodeById = new Map(), edgeById = new Map(), edgesOf = new Map();
-  DATA.nodes.forEach(function (n) { nodeById.set(n.id, n); edgesOf.set(n.id, []); });
-  DATA.edges.forEach(function (e) {
-    edgeById.set(e.id, e);
-    edgesOf.get(e.from).push(e);
-    if (e.to !== e.from) edgesOf.get(e.to).push(e);
-  });
-
-  function pick(obj, keys) {
-    var out = {};
-    keys.forEach(function (k) { if (obj[k] !== undefined) out[k] = obj[k]; });
-    return out;
-  }
-  var nodes = new vis.DataSet(DATA.nodes.map(function (n) {
-    var v = pick(n, ["id", "label", "title", "shape", "color", "size", "x", "y"]);
-    if (!DATA.physics) v.physics = false;
-    return v;
-  }));
-  var edges = new vis.DataSet(DATA.edges.map(function (e) {
-    return pick(e, ["id", "from", "to", "color", "width", "dashes", "arrows", "title"]);
-  }));
-
-  // ------------------------------------------------------------------ time
-  // The state of a relation as of a day (YYYY-MM-DD), read off its changes
-  // (kg.timeline.changes): the last change on or before the day decides, claim days
-  // compared as strings, so "2024" and "2024-03" count as their first day; null when no
-  // change places it by then.
-  var ENDED_STYLE = DATA.legend.ended;
-  var FAMILY = {};
-  DATA.legend.families.forEach(function (f) { FAMILY[f.family] = f.color; });
-  function firstDay(day) {
-    return /^\d{4}$/.test(day) ? day + "-01-01" : /^\d{4}-\d{2}$/.test(day) ? day + "-01" : day;
-  }
-  function lastDay(day) {
-    // An as_of a person typed ("2024", "2024-03") means its last day, as the server reads it.
-    if (/^\d{4}$/.test(day)) return day + "-12-31";
-    if (/^\d{4}-\d{2}$/.test(day)) {
-      var end = new Date(Date.UTC(+day.slice(0, 4), +day.slice(5, 7), 0)).getUTCDate();
-      return day + "-" + String(end).padStart(2, "0");
-    }
-    return day;
-  }
-  function stateAt(e, day) {
-    if (!day) return { ended: e.ended, start: e.start_date, end: e.end_date };
-    var last = null, start = null;
-    (e.changes || []).forEach(function (c) {
-      if (c[0] > day) return;
-      last = c;
-      if (!c[1] && start === null) start = c[0];
-    });
-    if (!last) return null;
-    return { ended: last[1], start: start, end: last[1] ? last[0] : null };
-  }
-  function stateLine(st) {
-    // The same words as kg.viz.state_line.
-    if (!st) return "";
-    if (st.ended) return "ended" + (st.end ? " " + st.end : "") + (st.start ? " (since " + st.start + ")" : "");
-    return st.start ? "since " + st.start : "";
-  }
-  var baseTitle = new Map(), shownKey = new Map();
-  DATA.edges.forEach(function (e) {
-    var st = stateAt(e, null), own = stateLine(st), t = e.title || "";
-    baseTitle.set(e.id, own && t.slice(-own.length) === own ? t.slice(0, -own.length).replace(/\n$/, "") : t);
-    shownKey.set(e.id, (st.ended ? "1 " : "0 ") + own);
-  });
-  function styleFor(e, st) {
-    var ended = Boolean(st && st.ended), line = stateLine(st), c = ended ? ENDED_STYLE.color : FAMILY[e.family];
-    return { id: e.id, color: { color: c, highlight: c, hover: c },
-             dashes: ended ? ENDED_STYLE.dashes : Boolean(e.hedged),
-             title: baseTitle.get(e.id) + (line ? "\n" + line : "") };
-  }
-  var big = DATA.nodes.length > 1000;
-  var options = {
-    nodes: { font: { size: 14, face: "system-ui, sans-serif" }, borderWidth: 1 },
-    edges: { smooth: DATA.physics ? { type: "continuous" } : false, selectionWidth: 2 },
-    physics: DATA.physics ? {
-      solver: "barnesHut",
-      barnesHut: { gravitationalConstant: -6000, springLength: 150, springConstant: 0.03 },
-      stabilization: { iterations: 250, fit: true }
-    } : false,
-    interaction: { hover: !big, tooltipDelay: 150, hideEdgesOnDrag: big, hideEdgesOnZoom: big },
-    layout: { improvedLayout: DATA.physics && DATA.nodes.length <= 100, randomSeed: 42 }
-  };
-  var container = document.getElementById("network");
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
-
-  var state = { ready: false, readyAt: null };
-  window.aikg = { network: network, nodes: nodes, edges: edges, data: DATA, state: state,
-                  showNode: showNode, showEdge: showEdge };
-  function markReady() {
-    if (state.ready) return;
-    state.ready = true;
-    state.readyAt = performance.now();
-    document.body.setAttribute("data-ready", "1");
-  }
-  if (DATA.physics && DATA.nodes.length) {
-    network.once("stabilizationIterationsDone", function () {
-      // Frozen after the first settling, so the picture stays put while one reads it.
-      network.setOptions({ physics: false });
-      network.once("afterDrawing", markReady);
-      network.redraw();
-    });
-  } else if (DATA.nodes.length) {
-    network.once("afterDrawing", markReady);
-  } else {
-    markReady();
-  }
-
-  // ----------------------------------------------------------------- side panel
-  var panel = document.getElementById("panel");
-  function el(tag, text, cls) {
-    var x = document.createElement(tag);
-    if (text !== undefined && text !== null) x.textContent = String(text);
-    if (cls) x.className = cls;
-    return x;
-  }
-  function clearPanel() { while (panel.firstChild) panel.removeChild(panel.firstChild); }
-  function label(id) { var n = nodeById.get(id); return n ? n.label : id; }
-  function evidenceList(e) {
-    var ul = el("ul", null, "evidence");
-    if (!e.evidence || !e.evidence.length) {
-      ul.appendChild(el("li", "No sentence stored for this relation.", "hint"));
-      return ul;
-    }
-    e.evidence.forEach(function (ev) {
-      if (asOf && !(ev.claim_date && ev.claim_date <= asOf)) return;
-      var li = el("li", null, ev.ended ? "ended" : null);
-      li.appendChild(el("q", ev.sentence));
-      var meta = el("div", null, "meta");
-      var name = ev.title || ev.url || "untitled article";
-      if (ev.url && SAFE_URL.test(ev.url)) {
-        var a = el("a", name);
-        a.href = ev.url;
-        a.rel = "noopener noreferrer";
-        a.target = "_blank";
-        meta.appendChild(a);
-      } else {
-        meta.appendChild(el("span", name));
-      }
-      if (ev.date) meta.appendChild(el("span", ev.date, "date"));
-      if (ev.ended) meta.appendChild(el("span", "ended" + (ev.claim_date ? " " + ev.claim_date : ""), "ended"));
-      else if (ev.start_date) meta.appendChild(el("span", "from " + ev.start_date, "when"));
-      else if (ev.stated_date) meta.appendChild(el("span", "dated " + ev.stated_date, "when"));
-      if (ev.date_text) meta.appendChild(el("span", "\u201c" + ev.date_text + "\u201d", "when"));
-      if (ev.amount) meta.appendChild(el("span", ev.amount, "amount"));
-      if (ev.stake_percent !== null && ev.stake_percent !== undefined) meta.appendChild(el("span", ev.stake_percent + "% stake", "amount"));
-      if (ev.confidence !== null && ev.confidence !== undefined)
-        meta.appendChild(el("span", "confidence " + Number(ev.confidence).toFixed(2), "conf"));
-      if (ev.hedged) meta.appendChild(el("span", "hedged", "hedged"));
-      li.appendChild(meta);
-      ul.appendChild(li);
-    });
-    if (e.sources > e.evidence.length)
-      ul.appendChild(el("li", e.sources + " articles support this relation; the most confident sentences are shown.", "hint"));
-    if (e.weaker) ul.appendChild(weakerNote(e.weaker));
-    return ul;
-  }
-  function weakerNote(n) {
-    var li = el("li", null, "hint weaker");
-    li.appendChild(el("span", n + (n === 1 ? " weaker statement" : " weaker statements") + " hidden (confidence below " +
-                              Number(DATA.filters.min_confidence).toFixed(2) + ")"));
-    if (CONFIG.standalone) {
-      li.appendChild(el("span", "; not in this file (aikg viz --min-confidence 0 writes them)"));
-    } else {
-      var q = new URLSearchParams(queryString());
-      q.set("min_confidence", "0");
-      var a = el("a", "show all", "show-all");
-      a.href = location.pathname + "?" + q.toString();
-      li.appendChild(document.createTextNode(" \u00b7 "));
-      li.appendChild(a);
-    }
-    return li;
-  }
-  function edgeFacts(e) {
-    var parts = [e.sources + (e.sources === 1 ? " source" : " sources")];
-    var when = stateLine(stateAt(e, asOf));
-    if (when) parts.push(when);
-    if (e.first) parts.push(e.first === e.last || !e.last ? e.first : e.first + " to " + e.last);
-    if (e.confidence !== null && e.confidence !== undefined) parts.push("confidence " + Number(e.confidence).toFixed(2));
-    if (e.hedged) parts.push("hedged");
-    return parts.join(" \u00b7 ");
-  }
-  function showEdge(id) {
-    var e = edgeById.get(id);
-    if (!e) return;
-    clearPanel();
-    panel.setAttribute("data-kind", "edge");
-    panel.appendChild(el("h2", label(e.from) + " " + e.predicate + " " + label(e.to)));
-    panel.appendChild(el("p", e.family + (e.symmetric ? ", symmetric" : ", directed") + " \u00b7 " + edgeFacts(e), "facts"));
-    panel.appendChild(evidenceList(e));
-  }
-  function showNode(id) {
-    var n = nodeById.get(id);
-    if (!n) return;
-    clearPanel();
-    panel.setAttribute("data-kind", "node");
-    panel.appendChild(el("h2", n.label));
-    panel.appendChild(el("p", (n.type || "unknown type") + " \u00b7 " + n.degree + (n.degree === 1 ? " relation" : " relations"), "facts"));
-    if (n.aliases && n.aliases.length) panel.appendChild(el("p", "Also: " + n.aliases.join(", "), "facts"));
-    if (n.wikidata && /^Q[0-9]+$/.test(n.wikidata)) {
-      var w = el("p", null, "facts");
-      var wa = el("a", "Wikidata " + n.wikidata);
-      wa.href = "https://www.wikidata.org/wiki/" + n.wikidata;
-      wa.rel = "noopener noreferrer";
-      wa.target = "_blank";
-      w.appendChild(wa);
-      panel.appendChild(w);
-    }
-    if (CONFIG.entityBase && n.slug) {
-      var p = el("p", null, "facts");
-      var a = el("a", "Entity page");
-      a.href = CONFIG.entityBase + encodeURIComponent(n.slug);
-      a.className = "entity-link";
-      p.appendChild(a);
-      panel.appendChild(p);
-    }
-    var groups = new Map();
-    edgesOf.get(id).forEach(function (e) {
-      if (hiddenEdges.has(e.id)) return;
-      if (!groups.has(e.predicate)) groups.set(e.predicate, []);
-      groups.get(e.predicate).push(e);
-    });
-    if (!groups.size) panel.appendChild(el("p", "No relation shown with the current filters.", "hint"));
-    Array.from(groups.keys()).sort().forEach(function (pred) {
-      panel.appendChild(el("h3", pred));
-      groups.get(pred).forEach(function (e) {
-        var text;
-        if (e.symmetric) text = "\u2194 " + label(e.from === id ? e.to : e.from);
-        else if (e.from === id) text = "\u2192 " + label(e.to);
-        else text = "\u2190 " + label(e.from);
-        var head = el("div", text + "  (" + edgeFacts(e) + ")", "rel");
-        head.addEventListener("click", function () { network.selectEdges([e.id]); showEdge(e.id); });
-        panel.appendChild(head);
-        panel.appendChild(evidenceList(e));
-      });
-    });
-  }
-  function hidePanel() {
-    clearPanel();
-    panel.removeAttribute("data-kind");
-    panel.appendChild(el("p", "Click an entity or a relation to see the sentences behind it.", "hint"));
-  }
-  network.on("click", function (p) {
-    if (p.nodes.length) showNode(p.nodes[0]);
-    else if (p.edges.length) showEdge(p.edges[0]);
-    else hidePanel();
-  });
-
-  // -------------------------------------------------------------------- filters
-  var form = document.getElementById("filters");
-  var hiddenNodes = new Set(), hiddenEdges = new Set();
-  // asOf: the slider's day, YYYY-MM-DD (null: no cut beyond the server's own as_of).
-  var asOf = null;
-  function fold(s) { return String(s || "").trim().toLowerCase(); }
-  function findNode(text) {
-    var t = fold(text);
-    if (!t) return null;
-    if (nodeById.has(text)) return text;
-    var hit = null, prefix = null;
-    DATA.nodes.forEach(function (n) {
-      if (hit) return;
-      if (fold(n.label) === t || fold(n.slug) === t || fold(n.wikidata) === t ||
-          (n.aliases || []).some(function (a) { return fold(a) === t; })) hit = n.id;
-      else if (!prefix && fold(n.label).indexOf(t) === 0) prefix = n.id;
-    });
-    return hit || prefix;
-  }
-  function readForm() {
-    var fd = new FormData(form);
-    return {
-      focus: String(fd.get("focus") || "").trim(),
-      depth: Math.max(0, parseInt(fd.get("depth"), 10) || 0),
-      predicates: fd.getAll("predicates"),
-      types: fd.getAll("types"),
-      since: String(fd.get("since") || ""),
-      until: String(fd.get("until") || ""),
-      minConf: parseFloat(fd.get("min_confidence")) || 0,
-      minSources: parseInt(fd.get("min_sources"), 10) || 1,
-      showEnded: fd.get("include_ended") !== null
-    };
-  }
-  function writeForm(params) {
-    ["focus", "depth", "since", "until", "min_confidence", "min_sources", "limit"].forEach(function (k) {
-      if (params.has(k) && form.elements[k]) form.elements[k].value = params.get(k);
-    });
-    ["predicates", "types"].forEach(function (k) {
-      if (!params.has(k)) return;
-      var want = new Set();
-      params.getAll(k).forEach(function (v) { v.split(",").forEach(function (x) { if (x.trim()) want.add(x.trim()); }); });
-      form.querySelectorAll("input[name=" + k + "]").forEach(function (box) { box.checked = want.has(box.value); });
-    });
-    if (params.has("include_ended"))
-      form.elements.include_ended.checked = ["0", "false", "no", "off"].indexOf(fold(params.get("include_ended"))) < 0;
-    if (params.has("as_of")) setAsOf(params.get("as_of"));
-  }
-  function queryString() {
-    var q = new URLSearchParams();
-    var f = readForm();
-    if (f.focus) { q.set("focus", f.focus); q.set("depth", String(f.depth)); }
-    ["predicates", "types"].forEach(function (k) {
-      var boxes = form.querySelectorAll("input[name=" + k + "]");
-      var on = Array.from(boxes).filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
-      if (on.length < boxes.length) q.set(k, on.join(","));
-    });
-    if (f.since) q.set("since", f.since);
-    if (f.until) q.set("until", f.until);
-    // The server applies its default threshold when the URL names none.
-    if (f.minConf !== CONFIG.defaultMinConfidence) q.set("min_confidence", String(f.minConf));
-    if (f.minSources > 1) q.set("min_sources", String(f.minSources));
-    var lim = form.elements.limit.value;
-    if (lim && lim !== "300") q.set("limit", lim);
-    if (asOf || DATA.filters.as_of) q.set("as_of", asOf || DATA.filters.as_of);
-    if (!f.showEnded) q.set("include_ended", "0");
-    return q.toString();
-  }
-  function shareUrl() {
-    var qs = queryString();
-    return CONFIG.standalone ? "#" + qs : location.pathname + (qs ? "?" + qs : "");
-  }
-  function apply() {
-    var f = readForm();
-    var preds = new Set(f.predicates), types = new Set(f.types);
-    var allTypes = types.size === CONFIG.types.length;
-    var dated = Boolean(f.since || f.until || asOf);
-    function nodeOk(n) { return n.type ? types.has(n.type) : allTypes; }
-    var edgeOk = new Set();
-    DATA.edges.forEach(function (e) {
-      if (!preds.has(e.predicate) || e.sources < f.minSources) return;
-      if (f.minConf > 0 && e.confidence !== null && e.confidence < f.minConf) return;
-      if (f.since && !(e.last && e.last >= f.since)) return;
-      if (f.until && !(e.first && e.first <= f.until)) return;
-      var st = stateAt(e, asOf);
-      if (!st || (st.ended && !f.showEnded)) return;
-      if (!nodeOk(nodeById.get(e.from)) || !nodeOk(nodeById.get(e.to))) return;
-      edgeOk.add(e.id);
-    });
-    // An edge's look follows its state on the slider's day; only the changed ones are redrawn.
-    var restyle = [];
-    DATA.edges.forEach(function (e) {
-      var st = stateAt(e, asOf);
-      if (!st) return;
-      var key = (st.ended ? "1 " : "0 ") + stateLine(st);
-      if (key !== shownKey.get(e.id)) { restyle.push(styleFor(e, st)); shownKey.set(e.id, key); }
-    });
-    if (restyle.length) edges.update(restyle);
-    var show = new Set();
-    var center = f.focus ? (DATA.focus && fold(f.focus) === fold(DATA.filters.focus) ? DATA.focus : findNode(f.focus)) : null;
-    if (center) {
-      show.add(center);
-      var frontier = [center];
-      for (var d = 0; d < f.depth; d++) {
-        var next = [];
-        frontier.forEach(function (id) {
-          edgesOf.get(id).forEach(function (e) {
-            if (!edgeOk.has(e.id)) return;
-            var other = e.from === id ? e.to : e.from;
-            if (!show.has(other)) { show.add(other); next.push(other); }
-          });
-        });
-        frontier = next;
-      }
-    } else {
-      DATA.nodes.forEach(function (n) {
-        if (!nodeOk(n)) return;
-        var own = edgesOf.get(n.id);
-        if ((!own.length && !dated) || own.some(function (e) { return edgeOk.has(e.id); })) show.add(n.id);
-      });
-    }
-    var nodeUpd = [], edgeUpd = [], shownEdges = 0;
-    DATA.nodes.forEach(function (n) {
-      var hide = !show.has(n.id);
-      if (hide !== hiddenNodes.has(n.id)) nodeUpd.push({ id: n.id, hidden: hide });
-      if (hide) hiddenNodes.add(n.id); else hiddenNodes.delete(n.id);
-    });
-    DATA.edges.forEach(function (e) {
-      var hide = !(edgeOk.has(e.id) && show.has(e.from) && show.has(e.to));
-      if (!hide) shownEdges++;
-      if (hide !== hiddenEdges.has(e.id)) edgeUpd.push({ id: e.id, hidden: hide });
-      if (hide) hiddenEdges.add(e.id); else hiddenEdges.delete(e.id);
-    });
-    if (nodeUpd.length) nodes.update(nodeUpd);
-    if (edgeUpd.length) edges.update(edgeUpd);
-    var msg = show.size + " of " + DATA.nodes.length + " entities, " + shownEdges + " relations shown";
-    if (f.focus && !center) msg += "; no entity named \u201c" + f.focus + "\u201d here";
-    document.getElementById("summary").textContent = msg;
-    document.getElementById("share").href = shareUrl();
-    window.aikg.visible = { nodes: Array.from(show), edges: Array.from(edgeOk).filter(function (id) {
-      var e = edgeById.get(id); return show.has(e.from) && show.has(e.to); }) };
-  }
-  form.addEventListener("submit", function (ev) {
-    if (CONFIG.standalone) {
-      ev.preventDefault();
-      apply();
-      try { history.replaceState(null, "", shareUrl()); } catch (err) { location.hash = queryString(); }
-      return;
-    }
-    // Served: ask the server again, with a short URL (no defaults, no all-checked groups).
-    ev.preventDefault();
-    location.href = shareUrl();
-  });
-  form.addEventListener("change", function (ev) {
-    if (CONFIG.standalone || ev.target.type === "checkbox") apply();
-    if (ev.target.name === "include_ended") {
-      // The address keeps the box's state, so a reload or a shared link shows the same.
-      try { history.replaceState(null, "", shareUrl()); } catch (err) { /* a file: URL may refuse */ }
-    }
-  });
-
-  // ------------------------------------------------------------- as-of slider
-  // The slider's stops are the claim days at which some relation began or ended.
-  var dates = Array.from(new Set([].concat.apply([], DATA.edges.map(function (e) {
-    return (e.changes || []).map(function (c) { return c[0]; });
-  })))).sort();
-  var slider = document.getElementById("asof");
-  var asofLabel = document.getElementById("asof-label");
-  slider.max = String(dates.length);
-  slider.value = String(dates.length);
-  function onSlide() {
-    var i = parseInt(slider.value, 10);
-    // A stop is a claim day at its own precision; as a day it is its first day.
-    asOf = i >= dates.length ? null : firstDay(dates[i]);
-    asofLabel.textContent = (i >= dates.length ? null : dates[i]) || DATA.filters.as_of || "all dates";
-    apply();
-  }
-  function setAsOf(text) {
-    // From an address: the day it names (a year or month: its last day), the slider at
-    // the last stop on or before it.
-    var day = lastDay(String(text || "").trim());
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return;
-    var i = 0;
-    while (i < dates.length && firstDay(dates[i]) <= day) i++;
-    slider.value = String(i >= dates.length ? dates.length : Math.max(0, i - 1));
-    asOf = day;
-    asofLabel.textContent = String(text).trim();
-  }
-  slider.addEventListener("input", onSlide);
-  var timer = null;
-  document.getElementById("replay").addEventListener("click", function () {
-    if (timer) { clearInterval(timer); timer = null; return; }
-    slider.value = "0";
-    onSlide();
-    timer = setInterval(function () {
-      var i = parseInt(slider.value, 10) + 1;
-      slider.value = String(i);
-      onSlide();
-      if (i >= dates.length) { clearInterval(timer); timer = null; }
-    }, Math.max(60, Math.min(600, 12000 / Math.max(1, dates.length))));
-  });
-  if (!dates.length) document.getElementById("asof-box").hidden = true;
-
-  // -------------------------------------------------------------------- search
-  var names = document.getElementById("entity-names");
-  DATA.nodes.slice(0, 3000).forEach(function (n) {
-    var o = document.createElement("option");
-    o.value = n.label;
-    names.appendChild(o);
-  });
-  var search = document.getElementById("search");
-  var searchMsg = document.getElementById("search-msg");
-  var navigating = false;
-  function centre(text) {
-    searchMsg.textContent = "";
-    var id = findNode(text);
-    if (id && !hiddenNodes.has(id)) {
-      network.focus(id, { scale: 1.3, animation: { duration: 400 } });
-      network.selectNodes([id]);
-      showNode(id);
-    } else if (!CONFIG.standalone && text.trim()) {
-      // Enter and the change that follows it both land here: navigate once.
-      if (navigating) return;
-      navigating = true;
-      var q = new URLSearchParams(queryString());
-      q.set("focus", text.trim());
-      q.set("depth", q.get("depth") || "1");
-      location.href = location.pathname + "?" + q.toString();
-    } else {
-      searchMsg.textContent = text.trim() ? "not in this view" : "";
-    }
-  }
-  search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") centre(search.value); });
-  search.addEventListener("change", function () { centre(search.value); });
-
-  // ----------------------------------------------------------------------- start
-  var initial = CONFIG.standalone ? location.hash.replace(/^#/, "") : location.search.replace(/^\?/, "");
-  if (initial) writeForm(new URLSearchParams(initial));
-  if (asOf === null) asofLabel.textContent = DATA.filters.as_of || "all dates";
-  apply();
-})();
-"""

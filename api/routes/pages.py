@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from markupsafe import Markup
-from starlette.responses import FileResponse, HTMLResponse
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from api.deps import AsOfDep, MinConfidenceDep, StoreDep, projection
 from api.httplayer import page_headers
+from api.linked import Format, choose, negotiation_headers, rdf_response, split_suffix
+from api.sparql import NotAcceptableError
 from kg import graphdata as data
-from kg import reader
+from kg import describe, reader
 from kg.analytics import centrality
 from kg.errors import NotFoundError
 from kg.namespaces import ARTICLE, ENTITY, PREFIXES, sparql_prologue
@@ -84,35 +89,120 @@ def home(request: Request, store: StoreDep) -> HTMLResponse:
     return render(request, "home.html", stats=stats, top=top, articles=articles)
 
 
+def pick_format(request: Request, name: str, base: str) -> tuple[str, Format, str] | Response:
+    """Return the resource name, the format to answer in and the resource's path, or a 406.
+
+    A suffix (``microsoft.ttl``) decides the format; without one the Accept header does.
+    """
+    stem, fmt = split_suffix(name)
+    path = f"{base}/{quote(stem, safe='')}"
+    if fmt is None:
+        try:
+            fmt = choose(request.headers.get("accept"))
+        except NotAcceptableError as exc:
+            return PlainTextResponse(f"{exc}\n", status_code=406, headers=negotiation_headers(path))
+    return stem, fmt, path
+
+
+def _rdf_or_404(fmt: Format, path: str, build: Callable[[], list[ox.Triple]]) -> Response:
+    """Return the triples ``build`` gives as RDF, or a one-line 404 when the resource does not exist."""
+    try:
+        triples = build()
+    except NotFoundError as exc:
+        return PlainTextResponse(f"{exc}\n", status_code=404, headers=negotiation_headers(path))
+    return rdf_response(triples, fmt, path)
+
+
+#: schema.org types for the entity classes, for the JSON-LD block crawlers read.
+SCHEMA_TYPES = {"Organization": "Organization", "Person": "Person", "AIModel": "SoftwareApplication",
+                "Product": "Product"}
+
+
+def entity_jsonld(e: dict, url: str) -> dict:
+    """Return the schema.org description of an entity that its page embeds.
+
+    The context is written out (``@vocab``) rather than fetched from schema.org, so any
+    JSON-LD processor reads it without a network request.
+    """
+    doc: dict = {"@context": {"@vocab": "https://schema.org/"}, "@type": SCHEMA_TYPES.get(e.get("type") or "", "Thing"),
+                 "@id": e["iri"], "name": e["label"], "url": url}
+    if e.get("aliases"):
+        doc["alternateName"] = list(e["aliases"])
+    if e.get("wikidata_url"):
+        doc["sameAs"] = [e["wikidata_url"]]
+    return doc
+
+
 @router.get("/entity/{slug}", response_class=HTMLResponse)
 def entity_page(slug: str, request: Request, store: StoreDep, min_confidence: MinConfidenceDep,
-                as_of: AsOfDep = None) -> HTMLResponse:
-    """Return an entity's page: facts, ego network, relations grouped by predicate and direction.
+                as_of: AsOfDep = None) -> Response:
+    """Return an entity's page, or its RDF description (by Accept header or suffix).
 
-    With ``as_of`` the relations are as they stood on that day (docs/TIME.md); the ones
-    that were over by then are listed under "Past".
+    The page shows facts, ego network, relations grouped by predicate and direction. With
+    ``as_of`` the relations are as they stood on that day (docs/TIME.md); the ones that were
+    over by then are listed under "Past". The RDF is :func:`kg.describe.describe_entity`.
     """
+    picked = pick_format(request, slug, "/entity")
+    if isinstance(picked, Response):
+        return picked
+    slug, fmt, path = picked
+    if fmt.rdf is not None:
+        return _rdf_or_404(fmt, path, lambda: describe.describe_entity(store, slug))
+    headers = negotiation_headers(path)
     try:
         e = data.get_entity(store, slug, min_confidence=min_confidence, as_of=as_of)
     except NotFoundError as exc:
-        return render(request, "missing.html", 404, message=str(exc))
+        return _with(render(request, "missing.html", 404, message=str(exc)), headers)
     current = [r for r in e["relations"] if not r["ended"]]
     past = [r for r in e["relations"] if r["ended"]]
     keep = {"min_confidence": request.query_params.get("min_confidence", "")}
-    return render(request, "entity.html", e=e, current=current, past=past, min_confidence=min_confidence,
-                  as_of=as_of, keep=keep, groups=reader.relation_groups(e["relations"]),
-                  ego=reader.ego_network(e, e["relations"]))
+    jsonld = json_for_script(entity_jsonld(e, str(request.url_for("entity_page", slug=slug))))
+    return _with(render(request, "entity.html", e=e, current=current, past=past, min_confidence=min_confidence,
+                        as_of=as_of, keep=keep, groups=reader.relation_groups(e["relations"]),
+                        ego=reader.ego_network(e, e["relations"]), jsonld=jsonld), headers)
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)
 def article_page(article_id: str, request: Request, store: StoreDep,
-                 min_confidence: MinConfidenceDep) -> HTMLResponse:
-    """Return an article's page: its text (stored whole, or its evidence sentences) beside its relations."""
+                 min_confidence: MinConfidenceDep) -> Response:
+    """Return an article's page (its text beside its relations), or its RDF by Accept header or suffix."""
+    picked = pick_format(request, article_id, "/article")
+    if isinstance(picked, Response):
+        return picked
+    article_id, fmt, path = picked
+    if fmt.rdf is not None:
+        return _rdf_or_404(fmt, path, lambda: describe.describe_article(store, article_id))
+    headers = negotiation_headers(path)
     try:
         a = reader.article_view(store, article_id, min_confidence=min_confidence)
     except NotFoundError as exc:
-        return render(request, "missing.html", 404, message=str(exc))
-    return render(request, "article.html", a=a, min_confidence=min_confidence)
+        return _with(render(request, "missing.html", 404, message=str(exc)), headers)
+    return _with(render(request, "article.html", a=a, min_confidence=min_confidence), headers)
+
+
+@router.get("/statement/{digest}")
+def statement_resource(digest: str, request: Request, store: StoreDep) -> Response:
+    """Return a statement's RDF; a browser is sent (303) to the page of the article it comes from."""
+    picked = pick_format(request, digest, "/statement")
+    if isinstance(picked, Response):
+        return picked
+    digest, fmt, path = picked
+    try:
+        triples = describe.describe_statement(store, digest)
+    except NotFoundError as exc:
+        if fmt.rdf is None:
+            return _with(render(request, "missing.html", 404, message=str(exc)), negotiation_headers(path))
+        return PlainTextResponse(f"{exc}\n", status_code=404, headers=negotiation_headers(path))
+    if fmt.rdf is not None:
+        return rdf_response(triples, fmt, path)
+    article = describe.statement_article(triples) or ""
+    target = "/article/" + quote(article.rsplit("/", 1)[-1], safe="") if article else "/"
+    return RedirectResponse(target, status_code=303, headers=negotiation_headers(path))
+
+
+def _with(resp: Response, headers: dict[str, str]) -> Response:
+    resp.headers.update(headers)
+    return resp
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -72,3 +72,34 @@ def test_bad_parameters_are_client_errors(graph_client, params):
     r = graph_client.get("/graph", params=params)
     assert r.status_code in (400, 422)
     assert "detail" in r.json()
+
+
+def test_neighbours_of_an_entity_for_the_pages_expansion(graph_client):
+    r = graph_client.get("/graph/neighbours", params={"entity": ENTITY + "openai"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    assert body["center"] == ENTITY + "openai"
+    assert {n["id"] for n in body["nodes"]} == {ENTITY + s for s in ("openai", "microsoft", "anthropic", "gpt-4")}
+    assert {(e["from"], e["predicate"], e["to"]) for e in body["edges"]} >= {
+        (ENTITY + "microsoft", "investsIn", ENTITY + "openai"), (ENTITY + "openai", "develops", ENTITY + "gpt-4")}
+    # The page's filters apply: only investors, and a name works as well as an IRI.
+    only = graph_client.get("/graph/neighbours", params={"entity": "OpenAI", "predicates": "investsIn"}).json()
+    assert {n["id"] for n in only["nodes"]} == {ENTITY + "openai", ENTITY + "microsoft"}
+    # The hedged 0.6 statement is below a threshold of 0.7: Google is no neighbour then.
+    anthropic = graph_client.get("/graph/neighbours", params={"entity": "Anthropic", "min_confidence": "0.7"}).json()
+    assert ENTITY + "google" not in {n["id"] for n in anthropic["nodes"]}
+
+
+@pytest.mark.parametrize("params, status", [
+    ({"entity": "<script>alert(1)</script>"}, 404),
+    ({"entity": "Nobody Inc"}, 404),
+    ({}, 422),
+    ({"entity": "OpenAI", "limit": "61"}, 422),
+    ({"entity": "OpenAI", "predicates": "bogus"}, 400),
+])
+def test_neighbours_refuses_what_it_cannot_answer(graph_client, params, status):
+    r = graph_client.get("/graph/neighbours", params=params)
+    assert r.status_code == status
+    assert "Traceback" not in r.text
+    if status == 404:
+        assert r.json()["detail"].startswith("no entity ")

@@ -58,6 +58,8 @@ PAGES = {
     "query": "/query",
     "query-results": "/query",
     "query-error": "/query",
+    "graph": "/graph",
+    "ontology": "/ontology",
 }
 
 
@@ -128,7 +130,9 @@ def _prepare(name: str, page) -> None:
         page.evaluate("aikgEditor.yasqe.setValue(aikgEditor.yasqe.getValue() + '\\n}')")  # one brace too many
         page.click("#run")
         wait_for(page, "!document.getElementById('query-error').hidden")
-    if name.startswith("entity"):
+    if name == "graph":
+        wait_for(page, "document.body.getAttribute('data-ready') === '1'")
+    if name.startswith("entity") or name == "ontology":
         page.eval_on_selector_all("details", "ds => ds.forEach(d => d.open = true)")
     if name.startswith("article"):
         page.click("li.triple button.pred:not([disabled])")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
 from api.routes.graph import VIS_PATH
 from kg.namespaces import ENTITY
+from kg.viz import PREDICATE_COLOR
 from tests.browser import sample
 from tests.browser.conftest import ARTIFACTS, wait_ready
 
@@ -99,7 +101,7 @@ def test_hostile_names_and_sentences_stay_text(watched, standalone_page):
     w = watched()
     load(w, standalone_page.as_uri())
     hover_node(w, XSS_ID)
-    tooltip = w.page.locator("div.vis-tooltip")
+    tooltip = w.page.locator("#tip")
     tooltip.wait_for(state="visible", timeout=5000)
     assert tooltip.inner_text().splitlines()[0] == sample.XSS.name
     click_node(w, XSS_ID)
@@ -173,7 +175,7 @@ def test_served_form_asks_the_server_with_a_short_link(watched, graph_server):
     assert w.page.evaluate("aikg.data.focus") == ENTITY + "openai"
     # An entity outside the drawn view is found by asking the server.
     load(w, graph_server.url + "/graph?limit=3")
-    assert "showing 3 of 11 entities" in w.page.locator("header").inner_text()
+    assert "showing 3 of 11 entities" in w.page.locator("header.graph-head").inner_text()
     w.page.fill("#search", "Copilot")
     with w.page.expect_navigation():
         w.page.press("#search", "Enter")
@@ -194,9 +196,10 @@ def test_served_page_keeps_to_its_policy_and_gets_vis_network_from_the_server(wa
     assert graph_server.url + VIS_PATH + "/vis-network.css" in w.requests
     assert w.foreign(graph_server.url) == []
     # The legend keeps its colours without style attributes.
-    swatch = "getComputedStyle(document.querySelector('#legend .%s')).%s"
-    assert w.page.evaluate(swatch % ("t-Organization", "backgroundColor")) == "rgb(78, 121, 167)"
-    assert w.page.evaluate(swatch % ("f-conflict", "borderTopColor")) == "rgb(214, 39, 40)"
+    assert w.page.evaluate("getComputedStyle(document.querySelector('#color-by .t-Organization'))"
+                           ".backgroundColor") == "rgb(78, 121, 167)"
+    assert w.page.evaluate("document.querySelector('[data-predicate=competesWith] line')"
+                           ".getAttribute('stroke')") == PREDICATE_COLOR["competesWith"]
     # A script the page did not ship does not run.
     w.page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1'; "
                     "document.body.appendChild(s); }")
@@ -253,3 +256,397 @@ def test_weaker_statements_are_counted_and_one_link_shows_them(watched, tmp_path
         assert w.errors == [] and w.foreign(srv.url) == []
     finally:
         stop_server(srv)
+
+
+# ----------------------------------------------------------------- the demo graph
+# The 18 example articles through the real pipeline (`aikg demo --no-serve`): a graph of
+# about 180 entities and all 13 predicates, bigger than the first view.
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    import os
+    import subprocess
+    import sys
+
+    from tests.browser.conftest import REPO
+
+    store = tmp_path_factory.mktemp("demo") / "store"
+    subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "demo", "--no-serve",
+                    "--store", str(store)], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+                   check=True, capture_output=True)
+    return store
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_store, tmp_path_factory):
+    """A server over its own copy of the demo store (a served store is locked)."""
+    import shutil
+
+    from tests.api.conftest import start_server, stop_server
+
+    copy = tmp_path_factory.mktemp("demo-served") / "store"
+    shutil.copytree(demo_store, copy)
+    srv = start_server(copy)
+    yield srv
+    stop_server(srv)
+
+
+@pytest.fixture(scope="module")
+def demo_page(demo_store, tmp_path_factory) -> Path:
+    """The file `aikg viz` writes for the demo store, every statement kept (all entities)."""
+    import typer
+    from typer.testing import CliRunner
+
+    from kg.cli_viz import viz
+
+    app = typer.Typer()
+    app.command()(viz)
+    out = tmp_path_factory.mktemp("demo-page") / "graph.html"
+    result = CliRunner().invoke(app, ["--store", str(demo_store), "-o", str(out), "--min-confidence", "0"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def visible_count(w) -> int:
+    return w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).length")
+
+
+def positions(w, ids: list[str]) -> dict:
+    return w.page.evaluate("ids => aikg.network.getPositions(ids)", ids)
+
+
+@pytest.mark.server
+def test_phone_network_fills_the_screen_and_the_panel_slides_over_it(watched, demo_server):
+    w = watched(demo_server.url)
+    w.page.set_viewport_size({"width": 390, "height": 844})
+    load(w, demo_server.url + "/graph")
+    net = w.page.locator("#network").bounding_box()
+    assert net["height"] >= 300 and net["width"] >= 380
+    assert w.page.evaluate("document.documentElement.scrollWidth") <= 390
+    ARTIFACTS.mkdir(exist_ok=True)
+    w.page.screenshot(path=str(ARTIFACTS / "graph-phone.png"))
+    # The controls are folded into the menu button.
+    assert not w.page.locator("#side").is_visible() and w.page.locator("#menu").is_visible()
+    w.page.click("#menu")
+    assert w.page.locator("[data-predicate=investsIn]").is_visible()
+    w.page.screenshot(path=str(ARTIFACTS / "graph-phone-menu.png"))
+    w.page.keyboard.press("Escape")
+    assert not w.page.locator("#side").is_visible()
+    # A tap on an entity slides the evidence panel over the network.
+    top = w.page.evaluate("aikg.data.nodes[0].id")
+    click_node(w, top)
+    panel = w.page.locator("#panel")
+    panel.locator("h2").wait_for()
+    w.page.wait_for_timeout(300)  # the slide
+    box = panel.bounding_box()
+    assert panel.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= 390 + 1
+    assert box["x"] < net["x"] + net["width"] and box["height"] >= 300
+    assert w.page.evaluate("document.documentElement.scrollWidth") <= 390
+    w.page.screenshot(path=str(ARTIFACTS / "graph-phone-panel.png"))
+    w.page.keyboard.press("Escape")
+    w.page.wait_for_timeout(300)
+    assert not panel.is_visible()
+    assert w.errors == [] and w.foreign(demo_server.url) == []
+
+
+@pytest.mark.server
+def test_demo_graph_predicates_have_their_own_colours_arrows_and_legend_filter(watched, demo_server):
+    from kg.model import SYMMETRIC_PREDICATES
+    from kg.viz import ENDED_COLOR
+
+    w = watched(demo_server.url)
+    load(w, demo_server.url + "/graph")
+    rows = w.page.evaluate("""aikg.edges.get({filter: e => !e.hidden}).map(e =>
+        [aikg.data.edges.find(d => d.id === e.id).predicate, e.color.color, e.arrows.to.enabled, e.label])""")
+    drawn = {c for _, c, _, _ in rows if c != ENDED_COLOR}
+    assert len(drawn) >= 10
+    by_pred: dict[str, set] = {}
+    for p, c, arrow, text in rows:
+        if c != ENDED_COLOR:
+            by_pred.setdefault(p, set()).add(c)
+        assert arrow == (p not in SYMMETRIC_PREDICATES), p
+        assert text == p
+    assert all(len(cs) == 1 for cs in by_pred.values())
+    assert len({next(iter(cs)) for cs in by_pred.values()}) == len(by_pred)
+    assert SYMMETRIC_PREDICATES & set(by_pred), "the demo graph has symmetric relations"
+    # The legend is the filter: a click hides that predicate's edges, another shows them.
+    before = {p for p, *_ in rows}
+    assert "develops" in before
+    w.page.click("[data-predicate=develops]")
+    after = set(w.page.evaluate(
+        "aikg.edges.get({filter: e => !e.hidden}).map(e => aikg.data.edges.find(d => d.id === e.id).predicate)"))
+    assert "develops" not in after and after == before - {"develops"}
+    assert "predicates=" in w.page.url and "develops" not in w.page.url.split("predicates=")[1].split("&")[0]
+    assert w.page.locator("[data-predicate=develops] .count").inner_text() == "hidden"
+    w.page.click("[data-predicate=develops]")
+    assert len(dataset(w)[1]) == len(rows)
+    assert w.errors == []
+
+
+@pytest.mark.server
+def test_first_view_is_the_most_central_still_and_readable_and_show_all_shows_more(watched, demo_server):
+    from kg.viz import FIRST_VIEW
+
+    w = watched(demo_server.url)
+    load(w, demo_server.url + "/graph?min_confidence=0")
+    total = w.page.evaluate("aikg.data.total_entities")
+    assert total > FIRST_VIEW
+    assert w.page.evaluate("aikg.data.nodes.length") <= FIRST_VIEW
+    assert 0 < visible_count(w) <= FIRST_VIEW
+    # Laid out once: nothing moves after the page is ready.
+    ids = w.page.evaluate("aikg.data.nodes.slice(0, 20).map(n => n.id)")
+    still = positions(w, ids)
+    w.page.wait_for_timeout(700)
+    assert positions(w, ids) == still
+    # The labels of the most connected entities are readable at the opening zoom.
+    sizes = w.page.evaluate("""(() => { const s = aikg.network.getScale();
+        return aikg.data.nodes.slice().sort((a, b) => b.degree - a.degree).slice(0, 10)
+            .map(n => aikg.nodes.get(n.id).font.size * s); })()""")
+    assert min(sizes) >= 12
+    ARTIFACTS.mkdir(exist_ok=True)
+    w.page.screenshot(path=str(ARTIFACTS / "graph-first-view.png"))
+    button = w.page.locator("#show-all")
+    assert button.is_visible() and f"{total:,}" in button.inner_text()
+    with w.page.expect_navigation():
+        button.click()
+    wait_ready(w.page)
+    assert "all=1" in w.page.url
+    assert visible_count(w) == total > FIRST_VIEW
+    # The first view's entities stay where they were; the rest are laid out around them.
+    assert positions(w, ids) == still
+    assert w.errors == [] and w.foreign(demo_server.url) == []
+
+
+def test_standalone_first_view_and_show_all_in_the_file(watched, demo_page):
+    from kg.viz import FIRST_VIEW
+
+    w = watched()
+    load(w, demo_page.as_uri())
+    held = w.page.evaluate("aikg.data.nodes.length")
+    assert held > FIRST_VIEW and visible_count(w) <= FIRST_VIEW
+    w.page.click("#show-all")
+    assert visible_count(w) == held and "all=1" in w.page.url
+    w.page.click("#show-all")  # back to the first view
+    assert visible_count(w) <= FIRST_VIEW
+    assert w.errors == [] and w.foreign(None) == []
+
+
+@pytest.mark.server
+def test_hover_tooltip_and_panel_describe_the_same_edge_over_50_edges(watched, demo_server):
+    import random
+
+    w = watched(demo_server.url)
+    load(w, demo_server.url + "/graph")
+    shown = w.page.evaluate("aikg.edges.get({filter: e => !e.hidden}).map(e => e.id)")
+    picked = random.Random(16).sample(sorted(shown), 50)
+    box = w.page.locator("#network canvas").bounding_box()
+    compared = edges_seen = 0
+    for edge_id in picked:
+        pos = w.page.evaluate("""id => aikg.network.canvasToDOM(
+            aikg.network.body.edges[id].edgeType.getPoint(0.5))""", edge_id)
+        x, y = box["x"] + pos["x"], box["y"] + pos["y"]
+        w.page.mouse.move(box["x"] + 2, box["y"] + 2)
+        w.page.mouse.move(x, y)
+        tip = w.page.locator("#tip")
+        tip.wait_for(state="visible", timeout=3000)
+        kind = tip.get_attribute("data-kind")
+        said = tip.inner_text().splitlines()[0]
+        if kind == "edge":
+            edges_seen += 1
+            # The hovered edge's label is drawn whatever the zoom.
+            hovered = tip.get_attribute("data-id")
+            assert w.page.evaluate("id => aikg.edges.get(id).font.size * aikg.network.getScale()", hovered) >= 13
+        named = tip.get_attribute("data-id")
+        w.page.mouse.click(x, y)
+        w.page.locator("#panel h2").wait_for()
+        assert w.page.locator("#panel").get_attribute("data-kind") == kind
+        assert w.page.locator("#panel h2").inner_text() == said, edge_id
+        # The network highlights the same object.
+        chosen = w.page.evaluate("[aikg.network.getSelectedNodes(), aikg.network.getSelectedEdges()]")
+        assert (chosen[1] if kind == "edge" else chosen[0])[:1] == [named]
+        compared += 1
+    assert compared == 50 and edges_seen >= 40
+    assert w.errors == []
+
+
+def test_search_looks_in_what_is_shown_and_offers_a_hidden_entity_once(watched, standalone_page):
+    w = watched()
+    load(w, standalone_page.as_uri())
+    msg = w.page.locator("#search-msg")
+    # Something shown is centred on at once.
+    w.page.fill("#search", "OpenAI")
+    w.page.press("#search", "Enter")
+    assert w.page.locator("#panel h2").inner_text() == "OpenAI" and msg.inner_text() == ""
+    # Nvidia's only relation is suppliesTo: hiding that predicate hides Nvidia.
+    w.page.click("[data-predicate=suppliesTo]")
+    assert ENTITY + "nvidia" not in dataset(w)[0]
+    w.page.fill("#search", "Nvidia")
+    w.page.press("#search", "Enter")
+    w.page.locator("#network").click(position={"x": 5, "y": 5})  # blur: the change event comes too
+    assert msg.inner_text().count("hidden by the current filters") == 1
+    assert "Nvidia" in msg.inner_text()
+    msg.get_by_role("button", name="Show it").click()
+    assert {ENTITY + "nvidia", ENTITY + "microsoft"} <= dataset(w)[0]
+    assert w.page.locator("#panel h2").inner_text() == "Nvidia"
+    assert w.page.input_value("#f-focus") == "Nvidia" and msg.inner_text() == ""
+    # Something the file lacks is said once.
+    w.page.fill("#search", "Nobody Inc")
+    w.page.press("#search", "Enter")
+    w.page.locator("#network").click(position={"x": 5, "y": 5})
+    assert msg.inner_text() == "No entity named \u201cNobody Inc\u201d in this file."
+    assert w.errors == []
+
+
+@pytest.mark.server
+def test_escape_closes_the_panel_and_the_address_keeps_the_view(watched, graph_server):
+    w = watched(graph_server.url)
+    load(w, graph_server.url + "/graph")
+    click_node(w, ENTITY + "microsoft")
+    w.page.locator("#panel h2").wait_for()
+    assert "node=microsoft" in w.page.url
+    w.page.click("[data-predicate=suppliesTo]")
+    w.page.check("#color-by input[value=community]")
+    url = w.page.url
+    assert "color=community" in url and "predicates=" in url
+    # The same address opens the same view: filters, colour and the selected entity.
+    other = watched(graph_server.url)
+    load(other, url)
+    assert other.page.locator("#panel h2").inner_text() == "Microsoft"
+    assert not other.page.locator("input[name=predicates][value=suppliesTo]").is_checked()
+    assert other.page.locator("#color-by input[value=community]").is_checked()
+    colours = other.page.evaluate("""aikg.data.nodes.map(n =>
+        [aikg.nodes.get(n.id).color.background, n.community_color])""")
+    assert all(drawn == wanted for drawn, wanted in colours)
+    assert ENTITY + "nvidia" not in dataset(other)[0]
+    # Escape closes the panel and drops the selection, from the page and the address.
+    other.page.keyboard.press("Escape")
+    assert other.page.locator("#panel").get_attribute("data-kind") is None
+    assert other.page.evaluate("aikg.network.getSelectedNodes()") == []
+    assert "node=" not in other.page.url and "color=community" in other.page.url
+    # An edge is kept too.
+    edge_id = other.page.evaluate("aikg.data.edges.find(e => e.predicate === 'investsIn' && "
+                                  "e.from.endsWith('/amazon')).id")
+    other.page.evaluate("id => aikg.showEdge(id)", edge_id)
+    again = watched(graph_server.url)
+    load(again, other.page.url)
+    assert again.page.locator("#panel h2").inner_text() == "Amazon investsIn Anthropic"
+    assert w.errors == [] and other.errors == [] and again.errors == []
+
+
+def wait_expanded(w) -> None:
+    from tests.browser.conftest import wait_for
+
+    wait_for(w.page, "!aikg.state.expanding")
+
+
+@pytest.mark.server
+def test_double_click_expands_a_node_and_the_breadcrumb_returns(watched, demo_server, demo_store):
+    from kg.analytics import to_networkx
+    from kg.model import DEFAULT_MIN_CONFIDENCE
+    from kg.store import LocalStore
+
+    # The graph the server draws from (the server holds a copy of the same store).
+    with LocalStore(demo_store, read_only=True) as store:
+        G = to_networkx(store, min_confidence=DEFAULT_MIN_CONFIDENCE, include_ended=True)
+
+    w = watched(demo_server.url)
+    load(w, demo_server.url + "/graph")
+    before = set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    box = w.page.locator("#network canvas").bounding_box()
+    # An entity on screen with a neighbour the view does not show.
+    target = missing = pos = None
+    for node in w.page.evaluate("aikg.data.nodes.map(n => n.id)"):
+        if node not in before:
+            continue
+        near = set(G.predecessors(node)) | set(G.successors(node))
+        p = w.page.evaluate("id => aikg.network.canvasToDOM(aikg.network.getPositions([id])[id])", node)
+        if near - before and 10 < p["x"] < box["width"] - 10 and 10 < p["y"] < box["height"] - 10:
+            target, missing, pos = node, near - before, p
+            break
+    assert target, "the demo graph's first view hides some neighbour of an entity on screen"
+    still = positions(w, sorted(before))
+    w.page.mouse.dblclick(box["x"] + pos["x"], box["y"] + pos["y"])
+    w.page.wait_for_timeout(100)
+    wait_expanded(w)
+    after = set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    assert len(after) > len(before)
+    assert after - before == missing
+    # Nothing that was on screen moved; the new ones sit around the expanded entity.
+    assert positions(w, sorted(before)) == still
+    crumbs = w.page.locator("#crumbs")
+    assert crumbs.is_visible() and G.nodes[target]["label"] in crumbs.inner_text()
+    assert "expand=" in w.page.url
+    # The address keeps the expansion: opened again, the same entities are shown.
+    other = watched(demo_server.url)
+    load(other, w.page.url)
+    wait_expanded(other)
+    assert set(other.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)")) == after
+    # The breadcrumb's first step returns to the view before the expansion.
+    w.page.click("#crumbs button[data-step='0']")
+    assert set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)")) == before
+    assert not crumbs.is_visible() and "expand=" not in w.page.url
+    # An entity the graph lacks is a clear 404, whatever its text.
+    answer = w.page.request.get(demo_server.url + "/graph/neighbours?entity=%22%3E%20Nobody%27s")
+    assert answer.status == 404 and "no entity" in answer.json()["detail"]
+    assert w.errors == [] and other.errors == [] and w.foreign(demo_server.url) == []
+
+
+@pytest.mark.server
+def test_confidence_slider_hides_weaker_relations_and_the_address_keeps_it(watched, demo_server):
+    from kg.model import DEFAULT_MIN_CONFIDENCE
+
+    w = watched(demo_server.url)
+    load(w, demo_server.url + "/graph")
+    slider = w.page.locator("#conf")
+    assert float(slider.input_value()) == DEFAULT_MIN_CONFIDENCE
+    assert slider.get_attribute("min") == "0.5" and slider.get_attribute("max") == "1"
+    shown_conf = """aikg.edges.get({filter: e => !e.hidden}).map(e => {
+        const c = aikg.data.edges.find(d => d.id === e.id).confidence; return c === null ? 1 : c; })"""
+    before = w.page.evaluate(shown_conf)
+    assert min(before) >= DEFAULT_MIN_CONFIDENCE
+    # A step of the slider with drawn relations on both sides of it.
+    steps = [round(0.5 + 0.05 * i, 2) for i in range(1, 11)]
+    value = next(v for v in steps if sum(c < v for c in before) and sum(c >= v for c in before))
+    slider.evaluate("(s, v) => { s.value = String(v); s.dispatchEvent(new Event('input')); }", value)
+    after = w.page.evaluate(shown_conf)
+    assert 0 < len(after) < len(before)
+    assert min(after) >= value
+    assert len(after) == sum(c >= value for c in before)
+    assert f"min_confidence={value}" in w.page.url
+    assert w.page.locator("#conf-label").inner_text() == f"{value:.2f}"
+    # The address keeps it: the page opens with the slider there and nothing weaker drawn.
+    other = watched(demo_server.url)
+    load(other, w.page.url)
+    assert float(other.page.locator("#conf").input_value()) == value
+    assert min(other.page.evaluate(shown_conf)) >= value
+    # Back down to the default: the relations come back and the address names no threshold.
+    slider.evaluate("(s, v) => { s.value = String(v); s.dispatchEvent(new Event('input')); }", DEFAULT_MIN_CONFIDENCE)
+    assert len(w.page.evaluate(shown_conf)) == len(before) and "min_confidence" not in w.page.url
+    assert w.errors == [] and other.errors == []
+
+
+def test_double_click_in_the_file_expands_from_the_entities_it_holds(watched, demo_page):
+    w = watched()
+    load(w, demo_page.as_uri())
+    before = set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    edges = w.page.evaluate("aikg.data.edges.map(e => [e.from, e.to])")
+    box = w.page.locator("#network canvas").bounding_box()
+    target = missing = pos = None
+    for node in w.page.evaluate("aikg.data.nodes.map(n => n.id)"):
+        if node not in before:
+            continue
+        near = {b for a, b in edges if a == node} | {a for a, b in edges if b == node}
+        p = w.page.evaluate("id => aikg.network.canvasToDOM(aikg.network.getPositions([id])[id])", node)
+        if near - before and 10 < p["x"] < box["width"] - 10 and 10 < p["y"] < box["height"] - 10:
+            target, missing, pos = node, near - before, p
+            break
+    assert target, "the file's first view hides some neighbour of an entity on screen"
+    w.page.mouse.dblclick(box["x"] + pos["x"], box["y"] + pos["y"])
+    w.page.wait_for_timeout(100)
+    wait_expanded(w)
+    after = set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    assert after - before == missing
+    assert "expand=" in w.page.url
+    w.page.click("#crumbs button[data-step='0']")
+    assert set(w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)")) == before
+    assert w.errors == [] and w.foreign(None) == []

@@ -193,6 +193,10 @@ def test_entity_page_groups_collapses_and_draws_its_network(reader_server, chrom
     box = ego.bounding_box()
     assert box["width"] > 250 and box["height"] > 120
     assert page.locator("svg.ego-net a.node").count() == 12
+    # The schema.org block for crawlers: a data block the strict CSP lets be (w.errors
+    # below would hold a CSP report), readable as JSON, naming the entity.
+    assert page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]')"
+                         ".textContent).name") == FUND.name
     _shots(page, "entity")
     box = page.locator("svg.ego-net").bounding_box()
     assert page.locator("svg.ego-net").is_visible() and box["width"] > 250 and box["height"] > 120

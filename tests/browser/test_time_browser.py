@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from kg.namespaces import ENTITY
-from kg.viz import ENDED_COLOR, ENDED_DASHES, FAMILY_COLOR
+from kg.viz import ENDED_COLOR, ENDED_DASHES, PREDICATE_COLOR
 from tests import timeworld as tw
 from tests.browser.conftest import ARTIFACTS, wait_ready
 
@@ -34,7 +34,7 @@ def drawn(w) -> dict[tuple[str, str, str], dict]:
     """Return what vis-network holds for each visible edge: its colour, dashes and hover text."""
     rows = w.page.evaluate("""aikg.edges.get({filter: e => !e.hidden}).map(e => {
         const d = aikg.data.edges.find(x => x.id === e.id);
-        return [e.from, d.predicate, e.to, e.color.color, e.dashes, e.title, e.id];
+        return [e.from, d.predicate, e.to, e.color.color, e.dashes, e.tip, e.id];
     })""")
     return {(f, p, t): {"color": c, "dashes": dashes, "title": title, "id": i}
             for f, p, t, c, dashes, title, i in rows}
@@ -60,7 +60,7 @@ def test_ended_edges_are_dotted_grey_and_the_box_hides_them(watched, time_server
     for key in (WORKS, LEADS):
         assert edges[key]["color"] == ENDED_COLOR and edges[key]["dashes"] == ENDED_DASHES
     assert edges[WORKS]["title"].splitlines()[-1] == "ended 2024-08 (since 2019-03)"
-    assert edges[STAKE]["color"] == FAMILY_COLOR["cooperation"] and edges[STAKE]["dashes"] is False
+    assert edges[STAKE]["color"] == PREDICATE_COLOR["investsIn"] and edges[STAKE]["dashes"] is False
     assert "ended (over by the day shown)" in w.page.locator("#legend").inner_text()
 
     # The evidence panel says which sentence ended it, and when.
@@ -84,7 +84,7 @@ def test_ended_edges_are_dotted_grey_and_the_box_hides_them(watched, time_server
     slide_to(w, "2022-05")
     edges = drawn(w)
     assert set(edges) == {WORKS, LEADS}
-    assert edges[WORKS]["color"] == FAMILY_COLOR["structure"] and edges[WORKS]["dashes"] is False
+    assert edges[WORKS]["color"] == PREDICATE_COLOR["worksFor"] and edges[WORKS]["dashes"] is False
     assert edges[WORKS]["title"].splitlines()[-1] == "since 2019-03"
     slide_to(w, "2019-03")
     assert set(drawn(w)) == {WORKS}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kg.analytics import (
@@ -15,7 +17,7 @@ from kg.analytics import (
 )
 from kg.errors import NotFoundError
 from kg.namespaces import ENTITY
-from kg.store import count
+from kg.store import LocalStore, count
 
 MSFT, OPENAI, ANTHROPIC, MISTRAL = (ENTITY + s for s in ("microsoft", "openai", "anthropic", "mistral-ai"))
 
@@ -233,3 +235,48 @@ def test_sample_corpus_graph(sample_store):
     groups = communities(G)
     mistral = next(g for g in groups if any(m["label"] == "Mistral AI" for m in g))
     assert "Arthur Mensch" in {m["label"] for m in mistral}
+
+
+def _scan_answer(store, text: str) -> str | None:
+    """The case-insensitive label match as the full scan ranks it: canonical first, then shorter, then IRI."""
+    rows = store.query(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?e ?rank ?l WHERE { { ?e rdfs:label ?l BIND(0 AS ?rank) } UNION { ?e skos:prefLabel ?l BIND(0 AS ?rank) }"
+        " UNION { ?e skos:altLabel ?l BIND(1 AS ?rank) } }")
+    found = sorted((int(r["rank"].value), len(r["l"].value), r["e"].value) for r in rows
+                   if r["e"].value.startswith(ENTITY) and r["l"].value.lower() == text.lower())
+    return found[0][2] if found else None
+
+
+def test_resolve_by_label_picks_what_the_label_scan_picks(world):
+    labels = [r["l"].value for r in world.query(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT DISTINCT ?l WHERE { { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } }")]
+    assert len(labels) > 20
+    checked = 0
+    for label in labels:
+        for text in {label, label.lower(), label.upper(), label.title()}:
+            if text.startswith(("http://", "https://")) or re.fullmatch(r"(?:wd:)?[Qq]\d+|[a-z0-9]+(?:-[a-z0-9]+)*", text):
+                continue  # an IRI, Wikidata id or slug is looked up before any label
+            assert resolve_entity(world, text) == _scan_answer(world, text), text
+            checked += 1
+    assert checked > 40
+
+
+def test_resolve_by_label_when_labels_differ_only_in_case(tmp_path):
+    # two entities whose names differ in case alone: aikg gives them one slug, so one IRI;
+    # a name with no letter or digit gets a hashed slug each, and the scan decides
+    from kg.loader import ingest
+    from kg.model import Article, Entity, Extraction, RelationMention
+
+    upper, lower = Entity("ACME Labs", "Organization"), Entity("Acme Labs", "Organization")
+    omega, small = Entity("Ω", "Organization"), Entity("ω", "Organization")
+    text = "ACME Labs works with Acme Labs; Ω works with ω."
+    rels = (RelationMention(upper, "partnersWith", lower, 0.9, text, 0, len(text)),
+            RelationMention(omega, "partnersWith", small, 0.9, text, 0, len(text)))
+    ex = Extraction(Article(text=text, url="https://news.example/case"), (upper, lower, omega, small), rels, "t")
+    with LocalStore(tmp_path / "s") as store:
+        ingest(store, [ex.article], lambda batch: [ex])
+        for name in ("ACME Labs", "Acme Labs", "acme labs", "Ω", "ω"):
+            assert resolve_entity(store, name) == _scan_answer(store, name) is not None, name
+        assert resolve_entity(store, "ACME Labs") == ENTITY + "acme-labs"

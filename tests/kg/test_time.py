@@ -16,7 +16,7 @@ from kg.analytics import centrality, to_networkx
 from kg.namespaces import ENTITY
 from kg.store import LocalStore
 from kg.timeline import fold, parse_day
-from kg.viz import ENDED_COLOR, ENDED_DASHES, FAMILY_COLOR, view_from_store
+from kg.viz import ENDED_COLOR, ENDED_DASHES, PREDICATE_COLOR, view_from_store
 from tests import timeworld as tw
 
 
@@ -167,7 +167,7 @@ def test_network_view_draws_ended_relations_apart_and_replays_them(career):
     works, stake = by[WORKS], by[STAKE]
     assert works["ended"] and works["end_date"] == "2024-08"
     assert works["dashes"] == ENDED_DASHES and works["color"]["color"] == ENDED_COLOR
-    assert stake["dashes"] is False and stake["color"]["color"] == FAMILY_COLOR["cooperation"]
+    assert stake["dashes"] is False and stake["color"]["color"] == PREDICATE_COLOR["investsIn"]
     assert works["title"].splitlines()[-1] == "ended 2024-08 (since 2019-03)"
     assert works["changes"] == [["2019-03", False], ["2024-08", True]]
     assert [ev["ended"] for ev in sorted(works["evidence"], key=lambda ev: ev["claim_date"])] == [False, True]

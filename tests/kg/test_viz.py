@@ -17,7 +17,10 @@ from kg.cli_viz import viz
 from kg.errors import NotFoundError
 from kg.namespaces import ENTITY
 from kg.store import open_store
-from kg.viz import FAMILY_COLOR, TYPE_STYLE, build_view, render_html, script_json, spring_positions, view_from_store
+from api.render import render_graph_page
+from kg.model import PREDICATES
+from kg.viz import (ENDED_COLOR, FIRST_VIEW, PREDICATE_COLOR, TYPE_STYLE, build_view, cached_layout, script_json,
+                    spring_positions, view_from_store)
 from tests.browser import sample
 
 
@@ -42,14 +45,18 @@ def edge(view, s: str, p: str, o: str) -> dict:
     return next(e for e in view.edges if (e["from"], e["predicate"], e["to"]) == (ent(s), p, ent(o)))
 
 
-def test_small_graph_is_drawn_whole_with_physics(store):
+def test_small_graph_is_drawn_whole_laid_out_here_the_same_every_time(store):
     view = view_from_store(store)
     assert {n["id"] for n in view.nodes} == {ent(e.slug) for e in (
         sample.MSFT, sample.OPENAI, sample.ANTHROPIC, sample.AMAZON, sample.GOOGLE, sample.NVIDIA,
         sample.SULEYMAN, sample.MSAI, sample.GPT4, sample.COPILOT, sample.XSS)}
     assert len(view.edges) == 9
-    assert view.physics and view.notes == []
-    assert all("x" not in n for n in view.nodes)
+    assert not view.physics and view.notes == [] and view.first == 11
+    assert all("x" in n and "y" in n for n in view.nodes)
+    again = view_from_store(store)
+    assert [(n["x"], n["y"]) for n in again.nodes] == [(n["x"], n["y"]) for n in view.nodes]
+    # Browser physics is still there for a caller who asks for it.
+    assert view_from_store(store, layout_threshold=100).physics
 
 
 def test_limit_keeps_the_most_central_and_says_so(store):
@@ -102,7 +109,7 @@ def test_style_follows_type_family_direction_sources_and_hedging(store):
     assert by_id[ent("microsoft")]["size"] > by_id[ent("copilot")]["size"]
     invest = edge(view, "microsoft", "investsIn", "openai")
     rival = edge(view, "anthropic", "competesWith", "openai")
-    assert invest["color"]["color"] == FAMILY_COLOR["cooperation"] and rival["color"]["color"] == FAMILY_COLOR["conflict"]
+    assert invest["color"]["color"] == PREDICATE_COLOR["investsIn"] and rival["color"]["color"] == PREDICATE_COLOR["competesWith"]
     assert invest["arrows"]["to"]["enabled"] and not rival["arrows"]["to"]["enabled"]
     assert invest["width"] > rival["width"] and invest["sources"] == 2
     assert edge(view, "google", "investsIn", "anthropic")["dashes"] is True
@@ -141,7 +148,7 @@ def test_script_json_cannot_break_out_and_round_trips():
 
 
 def test_page_is_self_contained_and_data_stays_inert(store):
-    page = render_html(view_from_store(store), title="<i>t</i>", entity_base="/entity/")
+    page = render_graph_page(view_from_store(store), title="<i>t</i>", entity_base="/entity/")
     # Four script elements, each closed once (vis-network's code holds a "<script>" string
     # literal, but no closing tag).
     assert page.count("</script>") == 4 and len(re.findall(r"^<script", page, re.M)) == 4
@@ -175,17 +182,89 @@ def test_layout_of_5000_nodes_takes_seconds_not_minutes():
     assert time.perf_counter() - started < 20
 
 
-def test_big_view_gets_server_layout_and_no_physics():
+def tree(n: int, *, extra_pairs: int = 0) -> nx.MultiDiGraph:
+    """Return a graph of ``n`` entities, each investing in the one at index // 3, plus separate pairs."""
     G = nx.MultiDiGraph()
-    for i in range(400):
+    for i in range(n + 2 * extra_pairs):
         G.add_node(f"{ENTITY}n{i}", label=f"N{i}", type="Organization", wikidata=None, aliases=[])
-    for i in range(1, 400):
-        G.add_edge(f"{ENTITY}n{i}", f"{ENTITY}n{i // 3}", key="investsIn", predicate="investsIn",
+    links = [(i, i // 3) for i in range(1, n)] + [(n + 2 * k, n + 2 * k + 1) for k in range(extra_pairs)]
+    for a, b in links:
+        G.add_edge(f"{ENTITY}n{a}", f"{ENTITY}n{b}", key="investsIn", predicate="investsIn",
                    family="cooperation", symmetric=False, sources=1, first="2024-01-01",
                    last="2024-01-01", confidence=0.9, hedged=False)
-    view = build_view(G, limit=1000)
+    return G
+
+
+def test_big_view_gets_server_layout_and_no_physics():
+    view = build_view(tree(400), limit=1000)
     assert not view.physics and all("x" in n and "y" in n for n in view.nodes)
     assert len(view.nodes) == 400
+
+
+def test_predicates_have_13_distinct_colours_none_of_them_the_ended_grey():
+    assert set(PREDICATE_COLOR) == set(PREDICATES)
+    assert len(set(PREDICATE_COLOR.values())) == 13 and ENDED_COLOR not in PREDICATE_COLOR.values()
+
+
+def test_first_view_is_the_most_central_and_the_rest_is_laid_out_around_it():
+    G = tree(400)
+    whole = build_view(G, limit=1000)
+    assert whole.first == FIRST_VIEW and len(whole.nodes) == 400
+    ranks = [n["pagerank"] for n in whole.nodes]
+    assert ranks == sorted(ranks, reverse=True)
+    # The page the server sends by default (limit = the first view) draws those same
+    # entities in the same places: "show all" adds the rest without moving them.
+    first = build_view(G, limit=FIRST_VIEW)
+    assert [n["id"] for n in first.nodes] == [n["id"] for n in whole.nodes[:FIRST_VIEW]]
+    assert [(n["x"], n["y"]) for n in first.nodes] == [(n["x"], n["y"]) for n in whole.nodes[:FIRST_VIEW]]
+    # Sizes follow degree.
+    by_id = {n["id"]: n for n in whole.nodes}
+    hub, leaf = by_id[f"{ENTITY}n1"], by_id[f"{ENTITY}n399"]
+    assert hub["degree"] > leaf["degree"] and hub["size"] > leaf["size"]
+    assert hub["font"]["size"] > leaf["font"]["size"]
+    # An ego network is drawn whole.
+    ego = build_view(G, focus=f"{ENTITY}n1", depth=2, limit=1000)
+    assert ego.first == len(ego.nodes)
+
+
+def test_layout_is_computed_once_per_selection():
+    G = tree(150)
+    a = cached_layout(G, seed=3)
+    assert cached_layout(G, seed=3) is a
+    assert cached_layout(G, seed=4) is not a
+    with pytest.raises(ValueError, match="scale"):
+        spring_positions(G, fixed={f"{ENTITY}n0": (0.0, 0.0)})
+
+
+def test_small_components_sit_next_to_the_main_one():
+    pos = spring_positions(tree(120, extra_pairs=8), seed=1)
+    main = [complex(*pos[f"{ENTITY}n{i}"]) for i in range(120)]
+    centre = sum(main) / len(main)
+    reach = max(abs(p - centre) for p in main)
+    pairs = [complex(*pos[f"{ENTITY}n{i}"]) for i in range(120, 136)]
+    assert max(abs(p - centre) for p in pairs) < 2.5 * reach
+
+
+def test_relations_between_the_same_two_entities_are_bent_apart(store):
+    G = to_networkx(store)
+    G.add_edge(ent("microsoft"), ent("openai"), key="partnersWith", predicate="partnersWith",
+               family="cooperation", symmetric=True, sources=1, first="2024-01-01", last="2024-01-01",
+               confidence=0.9, hedged=False)
+    view = build_view(G)
+    pair = [e for e in view.edges if {e["from"], e["to"]} == {ent("microsoft"), ent("openai")}]
+    assert len(pair) == 2 and all(e["smooth"]["enabled"] for e in pair)
+    assert len({(e["smooth"]["type"], e["smooth"]["roundness"]) for e in pair}) == 2
+    assert "smooth" not in edge(view, "amazon", "investsIn", "anthropic")
+
+
+def test_nodes_carry_both_colourings(store):
+    view = view_from_store(store)
+    for n in view.nodes:
+        assert n["type_color"] == TYPE_STYLE[n["type"]][0]
+        assert n["community_color"].startswith("#") and isinstance(n["community"], int)
+    # Anthropic and Amazon are linked; one of their groups is a real community.
+    groups = {n["id"]: n["community"] for n in view.nodes}
+    assert groups[ent("anthropic")] >= 0
 
 
 def test_cli_writes_a_standalone_page(tmp_path: Path):
@@ -213,7 +292,7 @@ def test_empty_store_gives_an_empty_page(tmp_path: Path):
 
     with LocalStore(tmp_path / "empty") as st:
         view = view_from_store(st)
-        page = render_html(view)
+        page = render_graph_page(view)
     assert view.nodes == [] and view.edges == [] and view.total_entities == 0
     assert "0 entities, 0 relations" in page
 

@@ -103,8 +103,8 @@ def dists(tmp_path_factory) -> dict:
 def test_wheel_and_sdist_hold_every_module_and_data_file(dists):
     expected = package_files(REPO)
     assert {"api/routes/sparql.py", "api/routes/pages.py", "kg/queries/investors-of.rq",
-            "ontology/shapes.ttl", "ingest/data/gazetteer.jsonl", "api/static/favicon.ico",
-            "api/templates/base.html", "aikg/__main__.py"} <= expected
+            "ontology/shapes.ttl", "ontology/aikg.ttl", "ingest/data/gazetteer.jsonl", "api/static/favicon.ico",
+            "api/templates/base.html", "api/templates/ontology.html", "aikg/__main__.py"} <= expected
     with zipfile.ZipFile(dists["wheel"]) as zf:
         in_wheel = set(zf.namelist())
         meta = zf.read(f"aikg-{__version__}.dist-info/METADATA").decode()
@@ -219,6 +219,12 @@ def test_the_installed_wheel_ingests_serves_queries_and_draws(venv, chromium, tm
 
         icon = httpx.get(base + "/favicon.ico", timeout=10)
         assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+
+        # The ontology at its address, read from the package data of the installed wheel.
+        turtle = httpx.get(base + "/ontology", headers={"Accept": "text/turtle"}, timeout=10)
+        assert turtle.status_code == 200 and turtle.content == (REPO / "ontology" / "aikg.ttl").read_bytes()
+        doc = httpx.get(base + "/ontology", timeout=10)
+        assert doc.status_code == 200 and 'id="investsIn"' in doc.text
 
         w = open_watched(chromium, base)
         failed: list[str] = []
