@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -94,6 +95,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.extractor = None
     app.state.extractor_lock = threading.Lock()
     app.state.generation = 0
+    # This run of the server: dump ETags name it, so a tag from an earlier run never matches.
+    app.state.instance = secrets.token_hex(6)
+    app.state.last_write = None
     app.state.graph_cache = None
     app.state.graph_lock = threading.Lock()
     errors.install(app)
@@ -110,9 +114,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _include_routers(app: FastAPI) -> None:
-    from api.routes import analytics, articles, entities, graph, relations, sparql
+    from api.routes import analytics, articles, entities, dataset, graph, relations, sparql
 
-    for module in (sparql, articles, entities, relations, analytics, graph):
+    for module in (sparql, articles, entities, relations, analytics, graph, dataset):
         app.include_router(module.router)
     if find_spec("api.routes.pages"):
         from api.routes import ontology, pages

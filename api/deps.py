@@ -6,7 +6,7 @@ import hmac
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
@@ -180,8 +180,9 @@ TokenDep = Depends(require_token)
 
 
 def note_write(request: Request) -> None:
-    """Record that the store changed, so cached projections are rebuilt."""
+    """Record that the store changed, so cached projections and statistics are rebuilt."""
     request.app.state.generation += 1
+    request.app.state.last_write = datetime.now(timezone.utc)
     pool = getattr(request.app.state.store, "pool", None)
     if pool is not None:
         pool.note_write()

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=0, le=65535)
     token: SecretStr | None = Field(None, description="Bearer token for writes; None turns writes off.")
     allow_public: bool = Field(False, description="Allow binding a non-loopback address without a token.")
+    data_license: str | None = Field(
+        None, description="IRI of the licence the data is offered under, stated in /.well-known/void as "
+                          "dcterms:license; unset states none (the project licenses its code, not the data).")
     query_timeout: float = Field(30.0, gt=0, description="Seconds a SPARQL query may run (and stream).")
     max_rows: int = Field(100_000, ge=0, description="Rows (or triples) a /sparql result may have; 0: no cap.")
     max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Largest request body accepted (413 above).")

@@ -40,7 +40,9 @@ app = typer.Typer(
 
 QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld")
 GRAPH_EXPORTS = ("graphml", "gexf", "csv")
-EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", *GRAPH_EXPORTS)
+#: Gzip dumps, the files the server offers at /dumps/aikg.<format> (kg.dumps).
+DUMP_EXPORTS = ("nq.gz", "ttl.gz")
+EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", *GRAPH_EXPORTS, *DUMP_EXPORTS)
 
 
 def _print_version(value: bool) -> None:
@@ -68,11 +70,14 @@ def load(
     format: Annotated[Optional[str], typer.Option("--format", "-f", help="Format of every file [default: by extension].")] = None,
     graph: Annotated[Optional[str], typer.Option("--graph", help="Load triples into this named graph IRI.")] = None,
 ) -> None:
-    """Load RDF files into the store (each file all-or-nothing)."""
+    """Load RDF files into the store (each file all-or-nothing); a .gz file is read through gzip."""
+    import gzip
+    import zlib
+
     from kg.store import rdf_format
 
     try:
-        formats = [rdf_format(format or f) for f in files]
+        formats = [rdf_format(format or (f.with_suffix("") if f.suffix == ".gz" else f)) for f in files]
     except UnsupportedFormatError as exc:
         raise fail(str(exc), 2) from exc
     for f in files:
@@ -82,8 +87,10 @@ def load(
     try:
         for f, fmt in zip(files, formats):
             try:
-                with f.open("rb") as fh:
+                with gzip.open(f, "rb") if f.suffix == ".gz" else f.open("rb") as fh:
                     n = s.load(fh, fmt, graph=graph)
+            except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+                raise fail(f"{f}: not a complete gzip file: {exc} (nothing loaded from this file)", 2) from exc
             except RDFParseError as exc:
                 raise fail(f"{f}: {exc} (nothing loaded from this file)", 2) from exc
             except AikgError as exc:
@@ -160,6 +167,9 @@ def export(
 
     GraphML, GEXF and CSV hold one edge per relation, with its time (ended, start_date,
     end_date); --as-of and --ended/--no-ended choose them as `aikg analytics` does.
+    nq.gz (every quad, N-Quads) and ttl.gz (the union graph, Turtle) are gzip dumps, the
+    files `aikg serve` offers at /dumps/aikg.nq.gz and /dumps/aikg.ttl.gz; `aikg load`
+    reads them back.
     A file is written under a temporary name and renamed when complete: a failed export
     leaves no partial file, and a file already at --output stays as it was.
     """
@@ -191,13 +201,18 @@ def export(
 
             G = to_networkx(s, as_of=day, include_ended=ended)
         with atomic_output(output_path) if output_path else nullcontext(sys.stdout.buffer) as out:
-            with ending_newline(out) as tracked:
-                if G is not None:
-                    export_graph(G, format, tracked, raw=raw)
-                else:
-                    from kg.store import rdf_format
+            if format in DUMP_EXPORTS:
+                from kg.dumps import write_dump
 
-                    s.dump(tracked, rdf_format(format))
+                write_dump(s, format, out)
+            else:
+                with ending_newline(out) as tracked:
+                    if G is not None:
+                        export_graph(G, format, tracked, raw=raw)
+                    else:
+                        from kg.store import rdf_format
+
+                        s.dump(tracked, rdf_format(format))
             out.flush()
     except BrokenPipeError as exc:
         # A reader that stopped early (`aikg export | head`): nothing to report.

@@ -180,8 +180,18 @@ async def _answer(runner: RunnerDep, request: Request, req: QueryRequest) -> Res
 
 @router.get("/sparql", summary="SPARQL query (GET)", openapi_extra=_QUERY_DOC)
 async def sparql_get(request: Request, runner: RunnerDep) -> Response:
-    """Run a SPARQL query given in the URL (SPARQL 1.1 Protocol 2.1.1)."""
+    """Run a SPARQL query given in the URL (SPARQL 1.1 Protocol 2.1.1).
+
+    Without a query, a client that asks for RDF by name in Accept (Turtle, JSON-LD,
+    RDF/XML, N-Triples) gets the SPARQL 1.1 Service Description; others get the hint.
+    """
     params = request.query_params
+    if not params.getlist("query"):
+        from api.routes.dataset import service_description
+
+        described = await run_in_threadpool(service_description, request, request.app.state.store)
+        if described is not None:
+            return described
     req = QueryRequest(
         query=_one(params.getlist("query"), "query"),
         default_graphs=_iris(params.getlist("default-graph-uri"), "default-graph-uri"),

@@ -65,14 +65,14 @@ def test_wildcard_hosts(store_dir):
 
 def _sample_path(path: str) -> str:
     values = {"slug": "microsoft", "article_id": ARTICLES[0].id, "name": "investors-of",
-              "digest": "no-such-statement", "suffix": "ttl"}
+              "digest": "no-such-statement", "suffix": "ttl", "filename": "aikg.ttl.gz"}
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m.group(1)], path)
 
 
 def test_every_get_route_answers_head_like_get_without_a_body(client):
-    from api.routes import analytics, articles, entities, graph, ontology, pages, relations, sparql
+    from api.routes import analytics, articles, dataset, entities, graph, ontology, pages, relations, sparql
 
-    routes = [r for m in (analytics, articles, entities, graph, ontology, pages, relations, sparql)
+    routes = [r for m in (analytics, articles, dataset, entities, graph, ontology, pages, relations, sparql)
               for r in m.router.routes
               if isinstance(r, APIRoute) and "GET" in r.methods]
     paths = sorted({_sample_path(r.path) for r in routes}) + ["/docs", "/openapi.json", "/static/style.css",
