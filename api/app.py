@@ -71,6 +71,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 limits=settings.query_limits(), allow_remote=settings.remote_hosts(),
             )
         app.state.store = store
+        # the ontology's documentation page is built from ontology/aikg.ttl at start, once
+        from api.ontology_doc import ontology_doc
+
+        ontology_doc()
         log.info("serving store %s", store.location)
         try:
             yield

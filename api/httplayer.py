@@ -155,11 +155,16 @@ def _peer(client: tuple[str, int] | None) -> str:
     return f"{client[0]}:{client[1]}" if client else "an unknown peer"
 
 
+#: Set in the scope of a GET that serves a HEAD request (see :class:`HeadAsGet`).
+HEAD_SCOPE_KEY = "aikg.head"
+
+
 class HeadAsGet:
     """ASGI middleware: a ``HEAD`` request is served by the ``GET`` route, and its body dropped.
 
     The status and headers (Content-Type, Content-Length, ...) are those of the GET
-    answer, as RFC 9110 section 9.3.2 asks. The GET handler runs in full.
+    answer, as RFC 9110 section 9.3.2 asks. The GET handler runs in full, unless it
+    reads :data:`HEAD_SCOPE_KEY` from its scope and skips the body itself.
     """
 
     def __init__(self, app: ASGIApp):
@@ -180,4 +185,5 @@ class HeadAsGet:
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        # HEAD_SCOPE_KEY lets a route whose body is costly to make (a dump) skip making it
+        await self.app({**scope, "method": "GET", HEAD_SCOPE_KEY: True}, receive, headers_only)

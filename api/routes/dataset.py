@@ -20,6 +20,7 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response, StreamingResponse
 
 from api.deps import StoreDep
+from api.httplayer import HEAD_SCOPE_KEY
 from api.sparql import parse_accept
 from kg import void
 from kg.dumps import DUMP_STEM, DUMPS, dump_stream
@@ -174,4 +175,7 @@ def get_dump(filename: str, request: Request, store: StoreDep) -> Response:
     if _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     headers["Content-Disposition"] = f'attachment; filename="{DUMP_STEM}.{name}"'
+    if request.scope.get(HEAD_SCOPE_KEY):
+        # a HEAD asks for the headers: the dump is not made only to be thrown away
+        return Response(status_code=200, media_type="application/gzip", headers=headers)
     return StreamingResponse(dump_stream(oxstore, name), media_type="application/gzip", headers=headers)

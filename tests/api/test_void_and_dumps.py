@@ -192,6 +192,10 @@ def test_dumps_download_with_etag_and_equal_aikg_export(store_dir: Path, tmp_pat
             assert cached.status_code == 304 and cached.content == b"" and cached.headers["etag"] == etag
             assert client.get(f"/dumps/aikg.{name}", headers={"If-None-Match": '"other"'}).status_code == 200
             got[name] = (r.content, etag)
+            head = client.head(f"/dumps/aikg.{name}")  # the headers alone, no dump made
+            assert head.status_code == 200 and head.content == b""
+            assert head.headers["etag"] == etag and head.headers["content-type"] == "application/gzip"
+            assert head.headers["content-disposition"] == f'attachment; filename="aikg.{name}"'
         assert got["nq.gz"][1] != got["ttl.gz"][1]
         missing = client.get("/dumps/aikg.rdf.gz")
         assert missing.status_code == 404 and "/dumps/aikg.nq.gz" in missing.text
