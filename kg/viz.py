@@ -222,6 +222,15 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
     groups = _communities(sub, seed)
 
     degrees = {n: G.degree(n) for n in sub}
+    # The evidence behind an entity: the sources (articles) of its relations, added up.
+    evidence = {n: 0 for n in sub}
+    for a, b, d in G.edges(data=True):
+        w = int(d.get("sources") or 1)
+        if a in evidence:
+            evidence[a] += w
+        if b in evidence and b != a:
+            evidence[b] += w
+    top_evidence = max(evidence.values(), default=0) or 1
     top_degree = max(degrees.values(), default=0) or 1
     nodes = []
     for n in order:
@@ -241,6 +250,9 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
             "title": _node_title(label, etype, aliases, d.get("wikidata"), degree),
             "size": round(NODE_SIZE[0] + (NODE_SIZE[1] - NODE_SIZE[0]) * weight, 2),
             "font": {"size": round(LABEL_SIZE[0] + (LABEL_SIZE[1] - LABEL_SIZE[0]) * weight, 1)},
+            "sources": evidence[n],
+            "size_sources": round(NODE_SIZE[0] + (NODE_SIZE[1] - NODE_SIZE[0])
+                                  * math.sqrt(evidence[n] / top_evidence), 2),
             "type": etype, "slug": n.removeprefix(ENTITY) if n.startswith(ENTITY) else None,
             "wikidata": d.get("wikidata"), "aliases": aliases, "degree": degree,
             "pagerank": round(scores.get(n, 0.0), 6), "community": group,

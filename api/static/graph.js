@@ -18,6 +18,7 @@
   var params = new URLSearchParams(CONFIG.standalone ? location.hash.replace(/^#/, "") : location.search.replace(/^\?/, ""));
   var showAll = params.get("all") === "1";
   var colorBy = params.get("color") === "community" ? "community" : "type";
+  var sizeBy = params.get("size") === "sources" ? "sources" : "relations";
 
   function pick(obj, keys) {
     var out = {};
@@ -30,8 +31,12 @@
     return { background: c, border: n.color.border, highlight: { background: c, border: "#000000" },
              hover: { background: c, border: "#000000" } };
   }
+  function nodeSize(n) {
+    return sizeBy === "sources" && n.size_sources !== undefined ? n.size_sources : n.size;
+  }
   function nodeItem(n) {
     var v = pick(n, ["id", "label", "shape", "size", "font", "x", "y"]);
+    v.size = nodeSize(n);
     v.color = nodeColor(n);
     v.tip = n.title;
     if (!DATA.physics) v.physics = false;
@@ -227,7 +232,8 @@
     clearPanel();
     openPanel("node", id);
     panelBody.appendChild(el("h2", n.label));
-    panelBody.appendChild(el("p", (n.type || "unknown type") + " \u00b7 " + n.degree + (n.degree === 1 ? " relation" : " relations"), "facts"));
+    panelBody.appendChild(el("p", (n.type || "unknown type") + " \u00b7 " + n.degree + (n.degree === 1 ? " relation" : " relations") +
+      (n.sources ? " \u00b7 " + n.sources + (n.sources === 1 ? " source" : " sources") + " of its relations" : ""), "facts"));
     if (n.aliases && n.aliases.length) panelBody.appendChild(el("p", "Also: " + n.aliases.join(", "), "facts"));
     if (n.wikidata && /^Q[0-9]+$/.test(n.wikidata)) {
       var w = el("p", null, "facts");
@@ -398,6 +404,7 @@
     if (withView) {
       if (showAll) q.set("all", "1");
       if (colorBy !== "type") q.set("color", colorBy);
+      if (sizeBy !== "relations") q.set("size", sizeBy);
       if (expansions.length) q.set("expand", expansions.map(function (x) {
         var n = nodeById.get(x.id); return n.slug || n.id; }).join(","));
       var sel = selectionParam();
@@ -556,6 +563,16 @@
   colorSwitch.addEventListener("change", function (ev) { setColor(ev.target.value); remember(); });
   document.body.setAttribute("data-color", colorBy);
   colorSwitch.querySelectorAll("input").forEach(function (r) { r.checked = r.value === colorBy; });
+
+  // -------------------------------------------------------------- size switch
+  var sizeSwitch = document.getElementById("size-by");
+  function setSize(mode) {
+    sizeBy = mode === "sources" ? "sources" : "relations";
+    sizeSwitch.querySelectorAll("input").forEach(function (r) { r.checked = r.value === sizeBy; });
+    nodes.update(DATA.nodes.map(function (n) { return { id: n.id, size: nodeSize(n) }; }));
+  }
+  sizeSwitch.addEventListener("change", function (ev) { setSize(ev.target.value); remember(); });
+  sizeSwitch.querySelectorAll("input").forEach(function (r) { r.checked = r.value === sizeBy; });
 
   // ----------------------------------------------------------------- show all
   var showAllButton = document.getElementById("show-all");

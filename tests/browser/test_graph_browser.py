@@ -699,3 +699,27 @@ def test_the_keyboard_pans_zooms_and_escape_gives_focus_back(watched, graph_serv
     assert page.locator("#panel").get_attribute("data-kind") is None
     assert page.evaluate("document.activeElement.id") == "search"
     assert w.errors == []
+
+
+@pytest.mark.server
+def test_entity_size_by_relations_or_by_sources(watched, graph_server):
+    w = watched(graph_server.url)
+    load(w, graph_server.url + "/graph")
+    page = w.page
+    drawn = "aikg.data.nodes.map(n => [aikg.nodes.get(n.id).size, n.size, n.size_sources, n.sources])"
+    rows = page.evaluate(drawn)
+    assert all(size == by_degree for size, by_degree, _, _ in rows)
+    # the sources of an entity are those of its relations, added up (the sample is all shown)
+    added = page.evaluate("""aikg.data.nodes.map(n => [n.sources, aikg.data.edges
+        .filter(e => e.from === n.id || e.to === n.id).reduce((t, e) => t + e.sources, 0)])""")
+    assert all(a == b for a, b in added) and any(a > 1 for a, _ in added)
+    page.check("#size-by input[value=sources]")
+    rows = page.evaluate(drawn)
+    assert all(size == by_sources for size, _, by_sources, _ in rows)
+    most = max(rows, key=lambda r: r[3])
+    assert most[0] == max(r[0] for r in rows)  # the most sourced entity is drawn biggest
+    assert "size=sources" in page.url
+    again = watched(graph_server.url)
+    load(again, page.url)
+    assert again.page.locator("#size-by input[value=sources]").is_checked()
+    assert w.errors == [] and again.errors == []
