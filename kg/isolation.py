@@ -216,15 +216,20 @@ class QueryPool:
         return path
 
     def _collect(self) -> None:
-        """Delete snapshots that are neither current nor open in a worker."""
-        with self._lock:
-            held = {w.path for w in self._idle} | {w.path for w in self._busy}
+        """Delete snapshots that are neither current nor open in a worker.
+
+        What is held and what is current are read together, under the snapshot lock:
+        read apart, a snapshot taken and handed to a worker in between looked unheld and
+        was deleted under it (a query then failed with "No such file ... CURRENT").
+        """
         with self._snap_lock:
+            with self._lock:
+                held = {w.path for w in self._idle} | {w.path for w in self._busy}
             current = self._snapshot[1] if self._snapshot else None
-        for child in self._snap_root.iterdir():
-            p = str(child)
-            if p != current and p not in held and not child.name.startswith("u"):
-                shutil.rmtree(child, ignore_errors=True)
+            doomed = [child for child in self._snap_root.iterdir()
+                      if str(child) != current and str(child) not in held and not child.name.startswith("u")]
+        for child in doomed:
+            shutil.rmtree(child, ignore_errors=True)
 
     # --- workers ---------------------------------------------------------------------
 
