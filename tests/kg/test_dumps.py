@@ -131,23 +131,23 @@ def test_stream_equals_the_file_and_holds_a_bounded_amount(tmp_path) -> None:
         first = next(stream)
         time.sleep(1.0)  # the writer runs ahead until the queue is full, then waits
         held = first + b"".join(stream.gi_frame.f_locals["chunks"].queue)
+        # the bound is the queue's, whatever the dump's size (this one is about as big as
+        # the queue, so a share of it would depend on how fast gzip ran)
         assert len(held) <= (QUEUE_CHUNKS + 2) * (CHUNK_BYTES + 65536)
-        assert len(held) < len(whole.getvalue()) / 2
         rest = b"".join(stream)
         assert first + rest == whole.getvalue()
 
 
 def test_a_reader_that_stops_stops_the_dump(tmp_path) -> None:
     with big_store(tmp_path / "big") as big:
-        before = {t.name for t in threading.enumerate()}
+        before = set(threading.enumerate())  # a dump thread of an earlier test may still be ending
         stream = dump_stream(big.oxigraph, "nq.gz")
         next(stream)
-        assert "aikg-dump" in {t.name for t in threading.enumerate()} - before
+        mine = [t for t in threading.enumerate() if t not in before and t.name == "aikg-dump"]
+        assert len(mine) == 1
         stream.close()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(t.name == "aikg-dump" for t in threading.enumerate()):
-            time.sleep(0.05)
-        assert not any(t.name == "aikg-dump" for t in threading.enumerate())
+        mine[0].join(timeout=10)
+        assert not mine[0].is_alive()
 
 
 def test_dump_python_memory_is_bounded(tmp_path) -> None:
