@@ -164,30 +164,27 @@ def outdated_ids(store: StoreLike, ids: Iterable[str], current: str) -> set[str]
     return out
 
 
-def _ingested_at(store: StoreLike, ids: Iterable[str]) -> dict[str, datetime]:
-    """Return article id -> the time it was first ingested, as the store records it."""
+def _stored_facts(store: StoreLike, ids: Iterable[str]) -> tuple[dict[str, datetime], set[str]]:
+    """Return, for stored articles, id -> the time first ingested, and the ids that keep their text.
+
+    One query for what a re-extraction must carry over (``aikg:ingestedAt``, ``aikg:text``).
+    """
     graphs = [article_iri(i) for i in ids]
     if not graphs:
-        return {}
-    q = ("SELECT ?g ?t WHERE { VALUES ?g { " + _literal_rows(graphs) + " } "
-         f"GRAPH ?g {{ ?g <{ONTOLOGY}ingestedAt> ?t }} }}")
-    out = {}
+        return {}, set()
+    q = ("SELECT ?g ?t (BOUND(?x) AS ?text) WHERE { VALUES ?g { " + _literal_rows(graphs) + " } "
+         f"GRAPH ?g {{ ?g <{ONTOLOGY}ingestedAt> ?t OPTIONAL {{ ?g <{ONTOLOGY}text> ?x }} }} }}")
+    first_seen: dict[str, datetime] = {}
+    with_text: set[str] = set()
     for row in store.query(q):
+        key = row["g"].value.rsplit("/", 1)[1]
+        if row["text"] is not None and row["text"].value == "true":
+            with_text.add(key)
         try:
-            out[row["g"].value.rsplit("/", 1)[1]] = datetime.fromisoformat(row["t"].value)
+            first_seen[key] = datetime.fromisoformat(row["t"].value)
         except ValueError:
             continue
-    return out
-
-
-def _with_text(store: StoreLike, ids: Iterable[str]) -> set[str]:
-    """Return the ids among ``ids`` whose article graph keeps the article's text (``aikg:text``)."""
-    graphs = [article_iri(i) for i in ids]
-    if not graphs:
-        return set()
-    q = ("SELECT DISTINCT ?g WHERE { VALUES ?g { " + _literal_rows(graphs) + " } "
-         f"GRAPH ?g {{ ?g <{ONTOLOGY}text> ?t }} }}")
-    return {row["g"].value.rsplit("/", 1)[1] for row in store.query(q)}
+    return first_seen, with_text
 
 
 def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
@@ -233,8 +230,7 @@ def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
     report.unchanged = len(batch) - len(todo)
     if not todo:
         return report
-    first_seen = _ingested_at(store, again)
-    kept_text = _with_text(store, again)  # a re-extracted article keeps a text it had
+    first_seen, kept_text = _stored_facts(store, again)  # a re-extracted article keeps both
     old = graphs_for_urls(store, [a.url for a in todo if a.url])
     quads: list[ox.Quad] = []
     drops: list[ox.NamedNode] = []
