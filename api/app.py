@@ -6,7 +6,7 @@ import logging
 import secrets
 import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from importlib.util import find_spec
 
 from pathlib import Path
@@ -76,8 +76,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         ontology_doc()
         log.info("serving store %s", store.location)
+        mcp = getattr(app.state, "mcp", None)
         try:
-            yield
+            # MCP's streamable HTTP at /mcp (api.mcp_server) runs its session managers meanwhile.
+            async with mcp.running() if mcp is not None else nullcontext():
+                yield
         finally:
             app.state.runner.close()
             with app.state.write_lock:
@@ -110,6 +113,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost: a request naming a host this server is not (DNS rebinding) goes no further.
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts(), www_redirect=False)
     _include_routers(app)
+    if find_spec("mcp") and find_spec("api.mcp_server"):
+        from api.mcp_server import mount as mount_mcp
+
+        mount_mcp(app)
     from api.routes.graph import VIS_PATH, vis_assets
 
     app.mount(VIS_PATH, vis_assets(), name="vis-network")

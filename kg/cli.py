@@ -392,6 +392,10 @@ def _register_optional() -> None:
         from api.commands import serve
 
         app.command("serve", help="Serve the SPARQL endpoint, REST API and pages.")(serve)
+    if find_spec("api.mcp_command"):
+        from api.mcp_command import mcp
+
+        app.command("mcp", help="Serve the graph to AI assistants over MCP (stdio).")(mcp)
     if find_spec("kg.cli_viz"):
         from kg.cli_viz import viz
 
