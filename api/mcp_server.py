@@ -34,7 +34,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
-from mcp_types import ToolAnnotations
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
@@ -444,6 +444,16 @@ def _results(doc: dict) -> dict:
 # ---------------------------------------------------------------- the server
 
 
+async def _refuse_writes(ctx, call_next):
+    """Answer a call of a write tool on a read-only server with why, not "Unknown tool"."""
+    name = (ctx.params or {}).get("name") if ctx.method == "tools/call" else None
+    if name in WRITE_TOOLS:
+        return CallToolResult(content=[TextContent(type="text", text=(
+            f"{name} needs the server's write token: over HTTP send 'Authorization: Bearer <token>' "
+            "(the token of /update); start `aikg mcp` with AIKG_TOKEN or --token-file"))], is_error=True)
+    return await call_next(ctx)
+
+
 def build_server(app, *, writable: bool) -> MCPServer:
     """Return the MCP server of an app: its tools and resources.
 
@@ -459,7 +469,8 @@ def build_server(app, *, writable: bool) -> MCPServer:
 
     tools = GraphTools(app)
     server = MCPServer("aikg", title="aikg knowledge graph of the AI industry", version=__version__,
-                       instructions=_INSTRUCTIONS, log_level="WARNING")
+                       instructions=_INSTRUCTIONS, log_level="WARNING",
+                       middleware=[] if writable else [_refuse_writes])
 
     @server.tool(annotations=_READ)
     async def search_entities(query: str = "", type: str | None = None, limit: int = 20) -> dict:
