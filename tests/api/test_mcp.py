@@ -1,0 +1,267 @@
+"""The MCP server, driven by the MCP SDK's own client: ``aikg mcp`` over stdio, ``/mcp`` under ``aikg serve``.
+
+The stdio tests start ``aikg mcp --store DIR`` as a real subprocess over a real store
+(the sample articles of the API tests); the HTTP tests start a real ``aikg serve``.
+Answers are read as an assistant would: the JSON text of each tool result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import anyio
+import httpx
+import pytest
+
+mcp = pytest.importorskip("mcp", reason="the MCP SDK is not installed: pip install -c constraints.txt mcp")
+
+from mcp import Client  # noqa: E402
+from mcp.client.stdio import StdioServerParameters  # noqa: E402
+from mcp.client.streamable_http import streamable_http_client  # noqa: E402
+
+from tests.api.conftest import (  # noqa: E402
+    REPO, S1, S2, S3, S5, S6, TOKEN, Server, build_store, start_server, stop_server,
+)
+
+pytestmark = [pytest.mark.server]
+
+READ_TOOLS = {"search_entities", "get_entity", "relations_between", "shortest_path", "sparql",
+              "list_named_queries", "run_named_query"}
+ONE_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/aikg/ontology#Article> }"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_store(tmp_path_factory.mktemp("mcp") / "store")
+
+
+def stdio(store: Path, **env: str) -> StdioServerParameters:
+    """Return how an MCP client starts ``aikg mcp`` over the store (one engine process, for the CPU)."""
+    return StdioServerParameters(
+        command=sys.executable, args=["-c", "from kg.cli import main; main()", "mcp", "--store", str(store)],
+        env={"PYTHONPATH": str(REPO), "AIKG_QUERY_WORKERS": "1", **env}, cwd=str(REPO))
+
+
+async def call(client: Client, name: str, args: dict | None = None) -> tuple[bool, object]:
+    """Call a tool; return (is_error, its JSON answer, or the error text)."""
+    result = await client.call_tool(name, args or {})
+    text = result.content[0].text
+    return result.is_error, (text if result.is_error else json.loads(text))
+
+
+def run(fn) -> None:
+    anyio.run(fn)
+
+
+# ---------------------------------------------------------------- stdio
+
+
+def test_stdio_lists_the_read_tools_and_the_resources(store: Path) -> None:
+    async def main() -> None:
+        async with Client(stdio(store)) as c:
+            tools = {t.name: t for t in (await c.list_tools()).tools}
+            assert set(tools) == READ_TOOLS  # no token: nothing that writes
+            assert all(t.annotations.read_only_hint for t in tools.values())
+            assert "entity" in tools["get_entity"].input_schema["properties"]
+            uris = {str(r.uri) for r in (await c.list_resources()).resources}
+            assert {"aikg://ontology", "aikg://queries"} <= uris
+            ontology = (await c.read_resource("aikg://ontology")).contents[0]
+            assert ontology.mime_type == "text/turtle"
+            assert "aikg:investsIn" in ontology.text and "owl:ObjectProperty" in ontology.text
+            listed = json.loads((await c.read_resource("aikg://queries")).contents[0].text)
+            assert {"investors-of", "relation-evidence"} <= {q["name"] for q in listed}
+            text = (await c.read_resource("aikg://queries/investors-of")).contents[0].text
+            assert text.startswith("# title:") and "SELECT" in text
+
+    run(main)
+
+
+def test_stdio_entity_tools_answer_with_evidence_and_sources(store: Path) -> None:
+    async def main() -> None:
+        async with Client(stdio(store)) as c:
+            error, found = await call(c, "search_entities", {"query": "open"})
+            assert not error and found["entities"][0]["label"] == "OpenAI"
+            assert found["entities"][0]["iri"] == "https://w3id.org/aikg/entity/openai"
+            _, people = await call(c, "search_entities", {"type": "Person"})
+            assert [e["label"] for e in people["entities"]] == ["Mustafa Suleyman"]
+
+            error, msft = await call(c, "get_entity", {"entity": "MSFT"})  # by alias
+            assert not error and msft["entity"]["label"] == "Microsoft"
+            invests = msft["current"]["investsIn"]
+            assert [r["object"]["label"] for r in invests] == ["OpenAI"]
+            assert invests[0]["sources"] == 2 and invests[0]["first_reported"] == "2023-01-23"
+            cited = {(e["sentence"], e["url"]) for e in invests[0]["evidence"]}
+            assert (S1, "https://news.example/msft-openai") in cited
+            assert all(e["article"].startswith("https://w3id.org/aikg/article/") for e in invests[0]["evidence"])
+            assert msft["ended"] == {}
+
+            error, between = await call(c, "relations_between", {"a": "OpenAI", "b": "Microsoft"})
+            assert not error
+            [rel] = between["relations"]
+            assert rel["reads"] == "Microsoft investsIn OpenAI"
+            assert {e["sentence"] for e in rel["evidence"]} == {S1, S6}
+            _, none = await call(c, "relations_between", {"a": "Amazon", "b": "GPT-4"})
+            assert none["relations"] == [] and "shortest_path" in none["note"]
+
+            error, path = await call(c, "shortest_path", {"from_entity": "Amazon", "to_entity": "GPT-4"})
+            assert not error and path["length"] == 3
+            assert [h["reads"] for h in path["hops"]] == [
+                "Amazon investsIn Anthropic", "Anthropic competesWith OpenAI", "OpenAI develops GPT-4"]
+            assert [h["evidence"][0]["sentence"] for h in path["hops"]] == [S3, S2, S5]
+            assert all(h["evidence"][0]["url"].startswith("https://news.example/") for h in path["hops"])
+
+            error, message = await call(c, "get_entity", {"entity": "Nobody Corp"})
+            assert error and "no entity 'Nobody Corp'" in message and "\n" not in message
+            error, message = await call(c, "get_entity", {"entity": "OpenAI", "as_of": "last tuesday"})
+            assert error and "as_of" in message
+
+    run(main)
+
+
+def test_stdio_sparql_and_named_queries(store: Path) -> None:
+    async def main() -> None:
+        async with Client(stdio(store)) as c:
+            error, counted = await call(c, "sparql", {"query": ONE_QUERY})
+            assert not error and counted["rows"] == [{"n": "4"}]
+            error, asked = await call(c, "sparql", {"query": "ASK { ?s ?p ?o }"})
+            assert not error and asked == {"kind": "ask", "boolean": True}
+            error, graph = await call(c, "sparql", {
+                "query": "DESCRIBE <https://w3id.org/aikg/entity/openai>"})
+            assert not error and graph["kind"] == "graph" and "OpenAI" in graph["turtle"]
+
+            _, listed = await call(c, "list_named_queries")
+            names = {q["name"]: q for q in listed["queries"]}
+            assert [p["name"] for p in names["relation-evidence"]["params"]] == ["subject", "predicate", "object"]
+            error, rows = await call(c, "run_named_query", {"name": "relation-evidence", "params": {
+                "subject": "Microsoft", "predicate": "investsIn", "object": "OpenAI"}})
+            assert not error and [r["evidence"] for r in rows["rows"]] == [S1, S6]
+            assert rows["rows"][0]["url"] == "https://news.example/msft-openai"
+            error, message = await call(c, "run_named_query", {"name": "investors-of", "params": {"who": "x"}})
+            assert error and "missing: entity" in message and "unknown: who" in message
+            error, message = await call(c, "run_named_query", {"name": "no-such-query"})
+            assert error and "no named query" in message
+
+    run(main)
+
+
+def test_stdio_hostile_sparql_is_refused_like_sparql_and_the_server_stays_up(store: Path) -> None:
+    cartesian = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    rows = " ".join(str(i) for i in range(9000))
+    big = f'SELECT ?i ?pad WHERE {{ VALUES ?i {{ {rows} }} BIND("{"x" * 120}" AS ?pad) }}'
+    hostile = [
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "AIKG_ALLOW_REMOTE"),
+        ("INSERT DATA { <https://example.org/a> <https://example.org/b> 1 }", "SPARQL update, not a query"),
+        ("SELECT * WHERE " + "{" * 5000 + "}" * 5000, "AIKG_MAX_NESTING"),
+        (cartesian, "timeout"),
+        (big, "add a LIMIT"),
+        ("SELECT ?x WHERE { ?x foo:bar ?y }", "unknown prefix"),
+    ]
+
+    async def main() -> None:
+        async with Client(stdio(store, AIKG_QUERY_TIMEOUT="1")) as c:
+            for query, reason in hostile:
+                error, message = await call(c, "sparql", {"query": query})
+                assert error, query[:60]
+                assert reason in message, (query[:60], message)
+                # the server answers the next query as before
+                error, counted = await call(c, "sparql", {"query": ONE_QUERY})
+                assert not error and counted["rows"] == [{"n": "4"}]
+            # nothing was written by the update
+            _, asked = await call(c, "sparql", {"query": "ASK { <https://example.org/a> ?p ?o }"})
+            assert asked["boolean"] is False
+
+    run(main)
+
+
+def test_stdio_with_a_token_offers_the_ingest_tool(store: Path) -> None:
+    async def main() -> None:
+        async with Client(stdio(store, AIKG_TOKEN=TOKEN)) as c:
+            tools = {t.name: t for t in (await c.list_tools()).tools}
+            assert set(tools) == READ_TOOLS | {"ingest_text"}
+            assert tools["ingest_text"].annotations.read_only_hint is False
+            error, message = await call(c, "ingest_text", {"text": "Acme buys Beta.", "published": "someday"})
+            assert error and "published" in message  # refused before any extraction
+
+    run(main)
+
+
+@pytest.mark.parametrize("args, code, words", [
+    (["--store", "{missing}"], 1, "no aikg store at"),
+    (["--store", "{store}", "--query-timeout", "0"], 2, "greater than 0"),
+])
+def test_stdio_command_errors_are_one_line(store: Path, tmp_path: Path, args, code, words) -> None:
+    argv = [a.format(missing=tmp_path / "nothing", store=store) for a in args]
+    done = subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "mcp", *argv],
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == code
+    assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+# ---------------------------------------------------------------- HTTP under aikg serve
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    store = build_store(tmp_path_factory.mktemp("mcp-http") / "store")
+    srv = start_server(store, command="aikg", AIKG_QUERY_WORKERS="1")
+    yield srv
+    stop_server(srv)
+
+
+def authorized(srv: Server, token: str):
+    import httpx2
+
+    return Client(streamable_http_client(srv.url + "/mcp",
+                                         http_client=httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"})))
+
+
+def test_http_serves_the_read_tools_without_the_token(server: Server) -> None:
+    async def main() -> None:
+        async with Client(server.url + "/mcp") as c:
+            assert {t.name for t in (await c.list_tools()).tools} == READ_TOOLS
+            error, between = await call(c, "relations_between", {"a": "Amazon", "b": "Anthropic"})
+            assert not error and between["relations"][0]["evidence"][0]["sentence"] == S3
+            error, message = await call(c, "ingest_text", {"text": "Acme invested in Beta."})
+            assert error and "needs the server's write token" in message
+            error, message = await call(c, "sparql", {"query": "DELETE WHERE { ?s ?p ?o }"})
+            assert error and "SPARQL update, not a query" in message
+            _, counted = await call(c, "sparql", {"query": ONE_QUERY})
+            assert counted["rows"] == [{"n": "4"}]
+
+    run(main)
+
+
+def test_http_wrong_token_is_refused(server: Server) -> None:
+    r = httpx.post(server.url + "/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+                   headers={"Authorization": "Bearer not-the-token", "Accept": "application/json, text/event-stream"})
+    assert r.status_code == 401 and "wrong token" in r.json()["detail"]
+
+
+def test_http_ingest_with_the_token(server: Server) -> None:
+    text = "Google invested $2 billion in Anthropic, the AI startup said on Monday."
+    url = "https://news.example/google-anthropic"
+
+    async def main() -> None:
+        async with authorized(server, TOKEN) as c:
+            assert "ingest_text" in {t.name for t in (await c.list_tools()).tools}
+            error, done = await call(c, "ingest_text", {"text": text, "title": "Google and Anthropic", "url": url,
+                                                        "published": "2024-01-02"})
+            assert not error, done
+            [article] = done["articles"]
+            assert article["status"] == "new" and article["url"] == url
+            assert article["article"].startswith("https://w3id.org/aikg/article/")
+            assert "Google investsIn Anthropic" in {r["reads"] for r in article["relations"]}
+            _, again = await call(c, "ingest_text", {"text": text, "url": url})
+            assert again["articles"][0]["status"] == "unchanged"
+        async with Client(server.url + "/mcp") as c:  # what every reader now sees
+            _, between = await call(c, "relations_between", {"a": "Google", "b": "Anthropic"})
+            assert {(e["sentence"], e["url"]) for e in between["relations"][0]["evidence"]} == {(text, url)}
+
+    run(main)
