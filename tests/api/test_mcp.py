@@ -265,3 +265,16 @@ def test_http_ingest_with_the_token(server: Server) -> None:
             assert {(e["sentence"], e["url"]) for e in between["relations"][0]["evidence"]} == {(text, url)}
 
     run(main)
+
+
+def test_stdio_over_a_running_server_reads_through_its_endpoint(server: Server) -> None:
+    """``aikg mcp --store URL``: beside ``aikg serve`` (which holds the store's lock) it reads over SPARQL."""
+    async def main() -> None:
+        async with Client(stdio(server.url + "/sparql")) as c:
+            error, path = await call(c, "shortest_path", {"from_entity": "Amazon", "to_entity": "GPT-4"})
+            assert not error and path["hops"][0]["evidence"][0]["sentence"] == S3
+            error, message = await call(c, "sparql", {
+                "query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
+            assert error and "AIKG_ALLOW_REMOTE" in message
+
+    run(main)
