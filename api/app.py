@@ -6,7 +6,7 @@ import logging
 import secrets
 import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from importlib.util import find_spec
 
 from pathlib import Path
@@ -76,11 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         ontology_doc()
         log.info("serving store %s", store.location)
-        mcp = getattr(app.state, "mcp", None)
         try:
-            # MCP's streamable HTTP at /mcp (api.mcp_server) runs its session managers meanwhile.
-            async with mcp.running() if mcp is not None else nullcontext():
-                yield
+            yield
         finally:
             app.state.runner.close()
             with app.state.write_lock:
@@ -114,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts(), www_redirect=False)
     _include_routers(app)
     if find_spec("mcp") and find_spec("api.mcp_server"):
+        # MCP's streamable HTTP at /mcp; its servers start and stop with the app's lifespan.
         from api.mcp_server import mount as mount_mcp
 
         mount_mcp(app)

@@ -718,10 +718,19 @@ def mount(app) -> None:
     """Answer MCP's streamable HTTP at ``/mcp`` on an aikg app (read-only; writable with the token).
 
     Stateless JSON responses: every request stands alone, so a client needs no session
-    affinity, and the token is checked on each request. The app's lifespan builds the
-    servers and runs their session managers (``app.state.mcp.running()``).
+    affinity, and the token is checked on each request. The servers are built and their
+    session managers run inside the app's lifespan, which this wraps.
     """
     endpoint = _Endpoint(app)
     app.router.routes.append(Route(MCP_PATH, endpoint=endpoint, methods=["GET", "POST", "DELETE"],
                                    include_in_schema=False))
     app.state.mcp = endpoint
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app_) -> AsyncIterator[Any]:
+        # Inside the app's own lifespan: the tools need the store and runner it opens.
+        async with inner(app_) as state, endpoint.running():
+            yield state
+
+    app.router.lifespan_context = lifespan

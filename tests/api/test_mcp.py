@@ -218,8 +218,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def authorized(srv: Server, token: str):
     import httpx2
 
-    return Client(streamable_http_client(srv.url + "/mcp",
-                                         http_client=httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"})))
+    # The read timeout of the SDK's own client: the first ingest loads spaCy on a busy machine.
+    http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=httpx2.Timeout(30, read=300))
+    return Client(streamable_http_client(srv.url + "/mcp", http_client=http))
 
 
 def test_http_serves_the_read_tools_without_the_token(server: Server) -> None:
