@@ -353,8 +353,10 @@ class GraphTools:
 
         try:
             results, violations = await self._thread(run)
-        except ToolError:
-            raise
+        except data.IngestStopped:
+            # One article is one batch: a stop before it means nothing was written.
+            raise ToolError("the server is shutting down: nothing was ingested; send the article again "
+                            "when it is back") from None
         note_write(request)
         log.info("ingested %d article(s) over MCP", len(results))
         return _plain({"articles": [_ingested(a) for a in results], "violations": violations})

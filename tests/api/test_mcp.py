@@ -279,3 +279,36 @@ def test_stdio_over_a_running_server_reads_through_its_endpoint(server: Server) 
             assert error and "AIKG_ALLOW_REMOTE" in message
 
     run(main)
+
+
+def test_http_ingest_url_when_url_ingest_is_installed(server: Server, tmp_path: Path) -> None:
+    """``ingest_url`` is offered once ``ingest.fetch.ingest_urls`` exists (URL ingest, issue 20's first half)."""
+    import http.server
+    import threading
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    if find_spec("ingest.fetch") is None or not hasattr(import_module("ingest.fetch"), "ingest_urls"):
+        pytest.skip("ingest.fetch.ingest_urls is not installed: the ingest_url tool is not offered")
+    sentence = "Nvidia invested $1 billion in Mistral AI, the companies said."
+    page = f"<html><head><title>Nvidia and Mistral</title></head><body><article><p>{sentence}</p>" \
+           "</article></body></html>"
+    (tmp_path / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    (tmp_path / "nvidia.html").write_text(page)
+    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path), **k)  # noqa: E731
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{site.server_address[1]}/nvidia.html"
+
+    async def main() -> None:
+        async with authorized(server, TOKEN) as c:
+            assert "ingest_url" in {t.name for t in (await c.list_tools()).tools}
+            error, done = await call(c, "ingest_url", {"url": url})
+            assert not error, done
+            _, between = await call(c, "relations_between", {"a": "Nvidia", "b": "Mistral AI"})
+            assert (sentence, url) in {(e["sentence"], e["url"]) for r in between["relations"] for e in r["evidence"]}
+
+    try:
+        run(main)
+    finally:
+        site.shutdown()
