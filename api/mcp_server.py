@@ -125,7 +125,10 @@ class GraphTools:
     """The tools' work, over an app whose lifespan opened the store and the runner.
 
     Each method runs on a worker thread or awaits the runner, so the event loop of
-    ``aikg serve`` goes on meanwhile.
+    ``aikg serve`` goes on meanwhile. Every method raises :class:`ToolError` with a
+    one-line reason when it cannot answer (for a query that does not parse, the query
+    line and a caret under the spot follow it): an unknown entity, a bad date or
+    count, a query refused or failed.
     """
 
     def __init__(self, app):
