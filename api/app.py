@@ -110,9 +110,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost: a request naming a host this server is not (DNS rebinding) goes no further.
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts(), www_redirect=False)
     _include_routers(app)
-    if find_spec("mcp") and find_spec("api.mcp_server"):
-        # MCP's streamable HTTP at /mcp; its servers start and stop with the app's lifespan.
-        from api.mcp_server import mount as mount_mcp
+    if find_spec("mcp") and find_spec("api.mcp_http"):
+        # MCP's streamable HTTP at /mcp; the SDK is loaded on the first request there.
+        from api.mcp_http import mount as mount_mcp
 
         mount_mcp(app)
     from api.routes.graph import VIS_PATH, vis_assets

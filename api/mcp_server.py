@@ -4,7 +4,7 @@ Two ways in, one set of tools (built on the ``mcp`` SDK's :class:`MCPServer`):
 
 * ``aikg mcp --store DIR|URL`` speaks MCP over stdio, for an assistant that starts it as
   a subprocess (:func:`run_stdio`);
-* ``aikg serve`` answers MCP's streamable HTTP at ``/mcp`` (:func:`mount`): read-only,
+* ``aikg serve`` answers MCP's streamable HTTP at ``/mcp`` (:mod:`api.mcp_http`): read-only,
   unless a request carries ``Authorization: Bearer <token>`` with the server's write token
   (the one ``/update`` takes), which adds the ingest tool.
 
@@ -19,11 +19,9 @@ URL and IRI, so an assistant can cite them. A tool that cannot answer raises
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Callable
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
@@ -35,17 +33,13 @@ from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
+from api.mcp_http import MCP_PATH
 from kg.errors import AikgError, NotFoundError, QuerySyntaxError
 
 log = logging.getLogger(__name__)
 
-#: The path ``aikg serve`` answers MCP at.
-MCP_PATH = "/mcp"
 #: Largest SPARQL result a tool hands back (bytes of the serialized result); past it the
 #: assistant is told to add a LIMIT.
 MAX_RESULT_BYTES = 512 * 1024
@@ -653,59 +647,24 @@ def run_stdio(settings) -> None:
 # ---------------------------------------------------------------- streamable HTTP under aikg serve
 
 
-class _Endpoint:
-    """The ASGI endpoint at /mcp; its MCP servers are built when the app starts (:meth:`running`).
+def http_managers(app) -> tuple[StreamableHTTPSessionManager, StreamableHTTPSessionManager | None]:
+    """Return the session managers of ``/mcp``: read-only, and writable when the server has a token.
 
-    A request with the server's write token reaches the writable server, one without an
-    Authorization header the read-only one; a wrong token is answered 401.
+    Stateless JSON responses: every request stands alone, so a client needs no session
+    affinity, and :mod:`api.mcp_http` checks the token on each request. The managers must
+    be run (their ``run()``) before they handle a request.
     """
-
-    def __init__(self, app):
-        self.app = app
-        self.read: StreamableHTTPSessionManager | None = None
-        self.write: StreamableHTTPSessionManager | None = None
-
-    def _manager(self, writable: bool) -> StreamableHTTPSessionManager:
-        server = _quietly(lambda: build_server(self.app, writable=writable))
+    def manager(writable: bool) -> StreamableHTTPSessionManager:
+        server = _quietly(lambda: build_server(app, writable=writable))
         # Builds the server's session manager; the Starlette app it returns is not used.
         # The app's TrustedHostMiddleware already refuses a Host it is not (DNS rebinding).
         server.streamable_http_app(
             streamable_http_path=MCP_PATH, stateless_http=True, json_response=True,
-            max_request_body_size=self.app.state.settings.max_body_bytes,
+            max_request_body_size=app.state.settings.max_body_bytes,
             transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))
         return server.session_manager
 
-    @asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
-        """Build the servers and run their session managers while the app runs."""
-        self.read = self._manager(False)
-        self.write = self._manager(True) if self.app.state.settings.token is not None else None
-        async with AsyncExitStack() as stack:
-            for m in (self.read, self.write):
-                if m is not None:
-                    await stack.enter_async_context(m.run())
-            yield
-        self.read = self.write = None
-
-    async def __call__(self, scope, receive, send) -> None:
-        read, write = self.read, self.write
-        if read is None:
-            await JSONResponse({"detail": "the server is not running"}, status_code=503)(scope, receive, send)
-            return
-        given = Headers(scope=scope).get("authorization")
-        token = self.app.state.settings.token_value()
-        if given is None or token is None or write is None:
-            await read.handle_request(scope, receive, send)
-            return
-        scheme, _, value = given.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
-            response = JSONResponse(
-                {"detail": "wrong token: send 'Authorization: Bearer <token>' with the server's write token, "
-                           "or no Authorization header for the read-only tools"},
-                status_code=401, headers={"WWW-Authenticate": 'Bearer realm="aikg"'})
-            await response(scope, receive, send)
-            return
-        await write.handle_request(scope, receive, send)
+    return manager(False), manager(True) if app.state.settings.token is not None else None
 
 
 def _quietly(build: Callable[[], MCPServer]) -> MCPServer:
@@ -717,25 +676,3 @@ def _quietly(build: Callable[[], MCPServer]) -> MCPServer:
         return build()
     finally:
         root.removeHandler(guard)
-
-
-def mount(app) -> None:
-    """Answer MCP's streamable HTTP at ``/mcp`` on an aikg app (read-only; writable with the token).
-
-    Stateless JSON responses: every request stands alone, so a client needs no session
-    affinity, and the token is checked on each request. The servers are built and their
-    session managers run inside the app's lifespan, which this wraps.
-    """
-    endpoint = _Endpoint(app)
-    app.router.routes.append(Route(MCP_PATH, endpoint=endpoint, methods=["GET", "POST", "DELETE"],
-                                   include_in_schema=False))
-    app.state.mcp = endpoint
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(app_) -> AsyncIterator[Any]:
-        # Inside the app's own lifespan: the tools need the store and runner it opens.
-        async with inner(app_) as state, endpoint.running():
-            yield state
-
-    app.router.lifespan_context = lifespan
