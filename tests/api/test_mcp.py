@@ -315,3 +315,26 @@ def test_http_ingest_url_when_url_ingest_is_installed(server: Server, tmp_path: 
         run(main)
     finally:
         site.shutdown()
+
+
+def test_http_first_requests_at_once_are_all_answered(tmp_path: Path) -> None:
+    """The servers behind /mcp are built on the first request: six at once all get their answer."""
+    srv = start_server(build_store(tmp_path / "store"), command="aikg", AIKG_QUERY_WORKERS="1")
+    answers: list[str] = []
+
+    async def one() -> None:
+        async with Client(srv.url + "/mcp") as c:
+            error, entity = await call(c, "get_entity", {"entity": "GPT-4"})
+            assert not error, entity
+            answers.append(entity["entity"]["label"])
+
+    async def main() -> None:
+        async with anyio.create_task_group() as tasks:
+            for _ in range(6):
+                tasks.start_soon(one)
+
+    try:
+        run(main)
+    finally:
+        stop_server(srv)
+    assert answers == ["GPT-4"] * 6
