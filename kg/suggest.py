@@ -465,6 +465,8 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
             weights.append(0.15)
             checks.append("single-source")
             reasons.append("one source article" if sources else "no statement backs it")
+        if not weights:
+            continue
         out.append({"subject": sub.ref(), "predicate": p, "object": obj.ref(), "score": round(_combine(weights), 3),
                     "reasons": reasons, "checks": checks, "sources": sources, "confidence": best,
                     "evidence": ms[:EVIDENCE_PER_RELATION]})
