@@ -65,9 +65,9 @@ def _fetch(server: str, which: str, limit: int, params: dict[str, str]) -> list[
 
 def _read(ctx: typer.Context, store: str | None, server: str | None, which: str, limit: int, **kw) -> list[dict]:
     """Return the list from the server or from the store (an $AIKG_STORE gives way to --server)."""
-    from click.core import ParameterSource
-
-    if store and server and ctx.get_parameter_source("store") != ParameterSource.ENVIRONMENT:
+    # By name: Typer may bring its own copy of Click, with its own ParameterSource enum.
+    from_env = getattr(ctx.get_parameter_source("store"), "name", None) == "ENVIRONMENT"
+    if store and server and not from_env:
         raise fail("give --store or --server, not both", 2)
     if server:
         return _fetch(server, which, limit, {k: str(v) for k, v in kw.items()})
