@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from kg.model import ENTITY_TYPES, PREDICATES, SYMMETRIC_PREDICATES
-from kg.namespaces import ARTICLE, ENTITY, ONTOLOGY, WD, aikg, sparql_prologue
+from kg.namespaces import ARTICLE, ENTITY, ONTOLOGY, PROV, RDF, WD, aikg, sparql_prologue
 from kg.store import Store, term_sparql
 
 log = logging.getLogger(__name__)
@@ -71,12 +71,20 @@ SELECT ?e ?k ?v WHERE {
 }
 """
 
+# One row per statement property rather than one joined row per statement: Oxigraph
+# answers the flat form twice as fast, and the statements are put together below.
 _STATEMENTS = _P + """
-SELECT ?st ?s ?p ?o ?a ?evidence ?conf ?hedged ?id ?title ?url ?published WHERE {
-  ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?a .
-  OPTIONAL { ?st aikg:evidence ?evidence }
-  OPTIONAL { ?st aikg:confidence ?conf }
-  OPTIONAL { ?st aikg:hedged ?hedged }
+SELECT ?st ?k ?v WHERE {
+  VALUES ?k { rdf:subject rdf:predicate rdf:object prov:wasDerivedFrom aikg:evidence aikg:confidence aikg:hedged }
+  ?st ?k ?v .
+}
+"""
+_STATEMENT_KEYS = {RDF + "subject": "s", RDF + "predicate": "p", RDF + "object": "o", PROV + "wasDerivedFrom": "a",
+                   ONTOLOGY + "evidence": "evidence", ONTOLOGY + "confidence": "conf", ONTOLOGY + "hedged": "hedged"}
+
+_ARTICLES = _P + """
+SELECT ?a ?id ?title ?url ?published WHERE {
+  ?a a aikg:Article .
   OPTIONAL { ?a aikg:sha256 ?id }
   OPTIONAL { ?a dcterms:title ?title }
   OPTIONAL { ?a schema:url ?url }
@@ -162,11 +170,17 @@ def normalize_name(name: str) -> str:
 
 
 def _block_keys(norm: str) -> set[str]:
-    """Return the blocks a normalized name belongs to: its tokens and its first five letters."""
-    keys = {"t:" + t for t in norm.split() if len(t) > 1}
-    compact = norm.replace(" ", "")
-    if compact:
-        keys.add("p:" + compact[:5])
+    """Return the blocks a normalized name belongs to: its words, its first three letters, the last three of its first word.
+
+    Two spellings one letter apart share a block: the word without the typo, or the
+    first letters, or the end of the first word (a typo can touch only one of these in
+    any name of six letters or more).
+    """
+    tokens = norm.split()
+    keys = {"t:" + t for t in tokens if len(t) > 1}
+    if tokens:
+        keys.add("p:" + norm.replace(" ", "")[:3])
+        keys.add("s:" + tokens[0][-3:])
     return keys
 
 
@@ -209,18 +223,12 @@ def likely_duplicates(store: Store, limit: int | None = 50, *, name_cutoff: floa
         members = [e for e in entities.values() if etype in e.types]
         by_wd: dict[str, list[str]] = defaultdict(list)
         by_name: dict[str, list[str]] = defaultdict(list)
-        blocks: dict[str, list[int]] = defaultdict(list)
         norms = [normalize_name(e.label) for e in members]
         for i, e in enumerate(members):
             for q in e.wikidata:
                 by_wd[q].append(e.iri)
             for n in {normalize_name(x) for x in e.labels | e.aliases} - {""}:
                 by_name[n].append(e.iri)
-            keys = _block_keys(norms[i])
-            if etype == "Organization" and _core(norms[i]) != norms[i]:
-                keys.add("c:" + _core(norms[i]))
-            for key in keys:
-                blocks[key].append(i)
         for group in (*by_wd.values(), *by_name.values()):
             if 1 < len(set(group)) <= 50:
                 add(group, etype)
@@ -234,23 +242,49 @@ def likely_duplicates(store: Store, limit: int | None = 50, *, name_cutoff: floa
                 tail = " ".join(tokens[k:])
                 if len(tail) >= 3 and 0 < len(by_norm.get(tail, ())) <= 50:
                     add([e.iri, *by_norm[tail]], etype)
-        seen_blocks: set[tuple[int, ...]] = set()
-        for key, idx in blocks.items():
-            if len(idx) < 2 or len(idx) > MAX_BLOCK or tuple(idx) in seen_blocks:
-                if len(idx) > MAX_BLOCK:
-                    log.info("not comparing within block %s (%d %s names)", key, len(idx), etype)
-                continue
-            seen_blocks.add(tuple(idx))
-            names = [norms[i] for i in idx]
-            scores = cdist(names, names, scorer=fuzz.ratio, score_cutoff=name_cutoff, dtype=np.uint8, workers=1)
-            for r, c in zip(*np.nonzero(np.triu(scores, k=1))):
-                add((members[idx[r]].iri, members[idx[c]].iri), etype)
+        for i, j in similar_names(norms, name_cutoff, cores=etype == "Organization"):
+            add((members[i].iri, members[j].iri), etype)
 
     pairs = [_judge(entities[x], entities[y], etype, partners, name_cutoff)
              for (x, y), etype in candidates.items()]
     pairs = [p for p in pairs if p["score"] >= min_score]
     pairs.sort(key=lambda p: (-p["score"], p["a"]["label"], p["b"]["label"]))
     return pairs if limit is None else pairs[:limit]
+
+
+def similar_names(names: list[str], cutoff: float = NAME_CUTOFF, *, cores: bool = False) -> set[tuple[int, int]]:
+    """Return the index pairs (i < j) of normalized names at least ``cutoff`` alike (rapidfuzz ratio).
+
+    Names are compared only within blocks (:func:`_block_keys`; with ``cores``, also the
+    name without words such as AI or Labs), each block at once by ``rapidfuzz.process.cdist``.
+    A block larger than :data:`MAX_BLOCK` is skipped.
+
+    Args:
+        names: names as :func:`normalize_name` gives them.
+        cutoff: the least similarity (0-100) of a pair.
+        cores: also block organizations by their name without generic words.
+    """
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, norm in enumerate(names):
+        keys = _block_keys(norm)
+        if cores and _core(norm) != norm:
+            keys.add("c:" + _core(norm))
+        for key in keys:
+            blocks[key].append(i)
+    found: set[tuple[int, int]] = set()
+    seen: set[tuple[int, ...]] = set()
+    for key, idx in blocks.items():
+        if len(idx) > MAX_BLOCK:
+            log.info("not comparing within block %s (%d names)", key, len(idx))
+            continue
+        if len(idx) < 2 or tuple(idx) in seen:
+            continue
+        seen.add(tuple(idx))
+        block = [names[i] for i in idx]
+        scores = cdist(block, block, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=1)
+        for r, c in zip(*np.nonzero(np.triu(scores, k=1))):
+            found.add((idx[r], idx[c]))
+    return found
 
 
 def _judge(x: _Entity, y: _Entity, etype: str, partners: dict[str, set[str]], name_cutoff: float) -> dict:
@@ -388,22 +422,23 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
     _, triples = _neighbours(store)
     # Organizations one of which is part of the other: leading both is no contradiction.
     parts = {frozenset((a, c)) for a, p, c in triples if p in ("subsidiaryOf", "acquires")}
+    articles = {row["a"].value: {k: row[k].value if row[k] is not None else None
+                                 for k in ("id", "title", "url", "published")}
+                for row in store.query(_ARTICLES)}
     mentions: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-    for row in store.query(_STATEMENTS):
-        p = row["p"].value
-        if not p.startswith(ONTOLOGY):
+    for st, props in _statements(store).items():
+        if not {"s", "p", "o", "a"} <= props.keys() or not props["p"].startswith(ONTOLOGY):
             continue
-        key = (row["s"].value, p.removeprefix(ONTOLOGY), row["o"].value)
-        conf = row["conf"]
+        key = (props["s"], props["p"].removeprefix(ONTOLOGY), props["o"])
+        meta = articles.get(props["a"]) or {}
+        conf = props.get("conf")
         mentions[key].append({
-            "statement": row["st"].value,
-            "sentence": row["evidence"].value if row["evidence"] is not None else None,
-            "confidence": float(conf.value) if conf is not None else None,
-            "hedged": row["hedged"] is not None and row["hedged"].value == "true",
-            "article": row["id"].value if row["id"] is not None else row["a"].value.removeprefix(ARTICLE),
-            "title": row["title"].value if row["title"] is not None else None,
-            "url": row["url"].value if row["url"] is not None else None,
-            "published": row["published"].value if row["published"] is not None else None,
+            "statement": st,
+            "sentence": props.get("evidence"),
+            "confidence": float(conf) if conf is not None else None,
+            "hedged": props.get("hedged") == "true",
+            "article": meta.get("id") or props["a"].removeprefix(ARTICLE),
+            "title": meta.get("title"), "url": meta.get("url"), "published": meta.get("published"),
         })
     relations = set(mentions) | triples
     # How well each relation is backed: (sources, best confidence), compared between rivals.
@@ -473,6 +508,14 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
     out.sort(key=lambda r: (-r["score"], r["confidence"] if r["confidence"] is not None else 1.0,
                             r["subject"]["label"], r["predicate"], r["object"]["label"]))
     return out if limit is None else out[:limit]
+
+
+def _statements(store: Store) -> dict[str, dict[str, str]]:
+    """Return each statement node's values: s, p, o, a (its article), evidence, conf, hedged."""
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in store.query(_STATEMENTS):
+        out[row["st"].value][_STATEMENT_KEYS[row["k"].value]] = row["v"].value
+    return out
 
 
 def _stronger(theirs: tuple[int, float], mine: tuple[int, float]) -> bool:
