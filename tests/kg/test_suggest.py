@@ -320,3 +320,19 @@ def test_a_server_that_does_not_answer_is_one_line_and_exit_1():
     assert proc.returncode == 1
     assert proc.stderr.startswith("aikg: error: cannot reach http://127.0.0.1:")
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_blocking_finds_a_one_letter_typo_anywhere_in_a_name():
+    from kg.suggest import similar_names
+
+    fillers = [normalize_name(f"{a}{b} Robotics") for a in ("Zor", "Pel", "Quan", "Mib") for b in ("dex", "tav", "ulm")]
+    for base in ("Halvorsen Robotics", "Quintara", "Brightwater Bank"):
+        norm = normalize_name(base)
+        for i in range(len(norm)):
+            if norm[i] == " ":
+                continue
+            typo = norm[:i] + norm[i + 1:]
+            names = [*fillers, norm, typo]
+            assert (len(fillers), len(fillers) + 1) in similar_names(names), (norm, typo)
+    # Names unlike each other are never paired, whatever their blocks.
+    assert similar_names(["halvorsen robotics", "quintara robotics", "brightwater bank"]) == set()
