@@ -336,3 +336,20 @@ def test_blocking_finds_a_one_letter_typo_anywhere_in_a_name():
             assert (len(fillers), len(fillers) + 1) in similar_names(names), (norm, typo)
     # Names unlike each other are never paired, whatever their blocks.
     assert similar_names(["halvorsen robotics", "quintara robotics", "brightwater bank"]) == set()
+
+
+@pytest.mark.server
+def test_a_sparql_server_gives_the_same_lists(tmp_path, store):
+    from kg.store import open_store
+    from tests.servers import OxigraphServer
+
+    srv = OxigraphServer(tmp_path / "oxi")
+    srv.start()
+    try:
+        remote = open_store(srv.url)
+        ingest(remote, [ex.article for ex in EXTRACTIONS], lambda batch: (BY_ID[a.id] for a in batch))
+        assert likely_duplicates(remote, limit=None) == likely_duplicates(store, limit=None)
+        assert likely_wrong(remote, limit=None) == likely_wrong(store, limit=None)
+        remote.close()
+    finally:
+        srv.stop()
