@@ -164,7 +164,7 @@ def names_scaling(n: int, seed: int = 9) -> dict:
         names.append(_second_spelling(rnd, Entity(original, "Organization")))
     norms = [normalize_name(x) for x in names]
     t = time.perf_counter()
-    blocked = similar_names(norms, NAME_CUTOFF, cores=True)
+    blocked = similar_names(norms, NAME_CUTOFF)
     blocked_s = time.perf_counter() - t
     t = time.perf_counter()
     every: set[tuple[int, int]] = set()

@@ -353,3 +353,23 @@ def test_a_sparql_server_gives_the_same_lists(tmp_path, store):
         remote.close()
     finally:
         srv.stop()
+
+
+def test_a_company_suffix_or_a_generic_word_counts_once(tmp_path):
+    names = [Entity("Quintara", "Organization"), Entity("Quintara Inc.", "Organization"),
+             Entity("Belmor", "Organization"), Entity("Belmor AI", "Organization")]
+    sentences = [f"{e.name} opened an office next to Tallis Foundry." for e in names]
+    text = " ".join(sentences)
+    a = Article(text=text, url="https://news.example/suffixes", title="t", published=date(2025, 3, 1))
+    rels = tuple(RelationMention(e, "partnersWith", FOUNDRY, 0.9, sent, text.index(sent), text.index(sent) + len(sent))
+                 for e, sent in zip(names, sentences))
+    ex = Extraction(a, (*names, FOUNDRY), rels, "t")
+    with LocalStore(tmp_path / "s") as s:
+        ingest(s, [a], lambda batch: [ex])
+        pairs = likely_duplicates(s, limit=None)
+    suffix = _pair(pairs, names[0], names[1])
+    assert suffix["reasons"] == ["the same name apart from case, spaces, punctuation or a company suffix",
+                                 "1 of 1 neighbours shared"]
+    generic = _pair(pairs, names[2], names[3])
+    assert generic["reasons"][0] == "the same name apart from a word such as AI or Labs"
+    assert _pair(pairs, names[0], names[2]) is None
