@@ -6,8 +6,9 @@ between 0 and 1 and its reasons in words, most suspicious first.
 - :func:`likely_duplicates` pairs entities of one type that are probably one thing: names
   alike (rapidfuzz), one Wikidata id, a name or alias in common, the same relation partners.
   Names are compared within blocks (same type, and a word, the first three letters or
-  the end of the first word in common), never all against all: 20,000 names take 3 s
-  rather than 22 s, and the blocks find 98% of the pairs all-against-all finds.
+  the end of the first word in common), never all against all: 20,000 names take 2.4 s
+  rather than 15 s, and the blocks find 98% of the pairs all-against-all finds
+  (benchmarks/bench_suggest.py).
 - :func:`likely_wrong` lists relations with a reason to doubt them: a subject or object of
   a type the ontology's domain or range does not allow (``ontology/aikg.ttl`` is the one
   place signatures are read from), an entity related to itself, a relation that
