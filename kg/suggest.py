@@ -76,12 +76,14 @@ SELECT ?e ?k ?v WHERE {
 # answers the flat form twice as fast, and the statements are put together below.
 _STATEMENTS = _P + """
 SELECT ?st ?k ?v WHERE {
-  VALUES ?k { rdf:subject rdf:predicate rdf:object prov:wasDerivedFrom aikg:evidence aikg:confidence aikg:hedged }
+  VALUES ?k { rdf:subject rdf:predicate rdf:object prov:wasDerivedFrom aikg:evidence aikg:confidence aikg:hedged
+              aikg:ended }
   ?st ?k ?v .
 }
 """
 _STATEMENT_KEYS = {RDF + "subject": "s", RDF + "predicate": "p", RDF + "object": "o", PROV + "wasDerivedFrom": "a",
-                   ONTOLOGY + "evidence": "evidence", ONTOLOGY + "confidence": "conf", ONTOLOGY + "hedged": "hedged"}
+                   ONTOLOGY + "evidence": "evidence", ONTOLOGY + "confidence": "conf", ONTOLOGY + "hedged": "hedged",
+                   ONTOLOGY + "ended": "ended"}
 
 _ARTICLES = _P + """
 SELECT ?a ?id ?title ?url ?published WHERE {
@@ -396,6 +398,10 @@ CONTRADICTIONS = (
 #: Predicates whose subject usually has one object at a time: a person leading two
 #: unrelated organizations is doubted where the other is better backed.
 SINGLE_VALUED = frozenset({"leads"})
+#: Predicates whose object usually has one subject: a model or product developed, or a
+#: company acquired, by two organizations, neither part of the other, is doubted on the
+#: side less well backed.
+SINGLE_SUBJECT = frozenset({"develops", "acquires"})
 
 
 def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float = LOW_CONFIDENCE) -> list[dict]:
@@ -405,8 +411,9 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
     an entity related to itself; a subject or object whose type the ontology's domain or
     range for the predicate does not allow; a relation contradicting another one
     (:data:`CONTRADICTIONS`; heavier when the other is better backed); for
-    :data:`SINGLE_VALUED` predicates, a better-backed rival with another object, neither
-    object part of the other; its best mention less confident than ``low_confidence``
+    :data:`SINGLE_VALUED` predicates, a better-backed rival with another object (neither
+    stated as over), and for
+    :data:`SINGLE_SUBJECT` ones, with another subject, neither part of the other; its best mention less confident than ``low_confidence``
     (the lower, the heavier); only hedged mentions; a single source article. A relation
     with none of these is not listed.
 
@@ -421,7 +428,7 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
         (short codes: self-loop, type-conflict, contradiction, competing, low-confidence,
         hedged, single-source), ``sources`` (distinct articles), ``confidence`` (the best
         mention's, or None) and ``evidence``: the least confident mentions first, each with
-        ``statement``, ``sentence``, ``confidence``, ``hedged``, ``article`` (sha256 id),
+        ``statement``, ``sentence``, ``confidence``, ``hedged``, ``ended``, ``article`` (sha256 id),
         ``title``, ``url`` and ``published``.
 
     Raises:
@@ -432,8 +439,17 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
     signatures = relation_signatures()
     entities = _read_entities(store)
     _, triples = _neighbours(store)
-    # Organizations one of which is part of the other: leading both is no contradiction.
-    parts = {frozenset((a, c)) for a, p, c in triples if p in ("subsidiaryOf", "acquires")}
+    # Each organization's parents (by subsidiaryOf or acquires): two organizations of one
+    # group (one part of the other, or both of one parent) are not rivals.
+    parents: dict[str, set[str]] = defaultdict(set)
+    for a, p, c in triples:
+        if p == "subsidiaryOf":
+            parents[a].add(c)
+        elif p == "acquires":
+            parents[c].add(a)
+
+    def one_group(x: str, y: str) -> bool:
+        return x in parents.get(y, ()) or y in parents.get(x, ()) or bool(parents.get(x, set()) & parents.get(y, set()))
     articles = {row["a"].value: {k: row[k].value if row[k] is not None else None
                                  for k in ("id", "title", "url", "published")}
                 for row in store.query(_ARTICLES)}
@@ -449,6 +465,7 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
             "sentence": props.get("evidence"),
             "confidence": float(conf) if conf is not None else None,
             "hedged": props.get("hedged") == "true",
+            "ended": props.get("ended") == "true",
             "article": meta.get("id") or props["a"].removeprefix(ARTICLE),
             "title": meta.get("title"), "url": meta.get("url"), "published": meta.get("published"),
         })
@@ -456,11 +473,15 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
     # How well each relation is backed: (sources, best confidence), compared between rivals.
     support: dict[tuple[str, str, str], tuple[int, float]] = defaultdict(lambda: (0, 0.0))
     by_subject: dict[tuple[str, str], set[str]] = defaultdict(set)
+    by_object: dict[tuple[str, str], set[str]] = defaultdict(set)
+    # Relations every mention of which says they are over ("the former chief executive").
+    over = {key for key, ms in mentions.items() if ms and all(m["ended"] for m in ms)}
     for key in relations:
         ms = mentions.get(key, [])
         confs = [m["confidence"] for m in ms if m["confidence"] is not None]
         support[key] = (len({m["article"] for m in ms}), max(confs) if confs else 1.0)
         by_subject[key[:2]].add(key[2])
+        by_object[key[1:]].add(key[0])
 
     def entity(iri: str) -> _Entity:
         return entities.get(iri) or _Entity(iri)
@@ -500,14 +521,22 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
             weights.append(0.6 if _stronger(support[other], support[(s, p, o)]) else 0.25)
             reasons.append(f"contradicts {entity(other[0]).label} {other[1]} {entity(other[2]).label} "
                            f"({_versus(support[other], support[(s, p, o)])})")
-        if p in SINGLE_VALUED:
-            for other in sorted(by_subject[(s, p)] - {o}):
-                if _stronger(support[(s, p, other)], support[(s, p, o)]) and frozenset((o, other)) not in parts:
-                    weights.append(0.3)
+        if p in SINGLE_VALUED and (s, p, o) not in over:
+            for other in sorted(by_subject[(s, p)] - {o} - {x for x in by_subject[(s, p)] if (s, p, x) in over}):
+                if _stronger(support[(s, p, other)], support[(s, p, o)]) and not one_group(o, other):
+                    weights.append(_rival_weight(support[(s, p, other)], support[(s, p, o)]))
                     if "competing" not in checks:
                         checks.append("competing")
                     reasons.append(f"{sub.label} also {p} {entity(other).label} "
                                    f"({_versus(support[(s, p, other)], support[(s, p, o)])})")
+        if p in SINGLE_SUBJECT:
+            for other in sorted(by_object[(p, o)] - {s}):
+                if _stronger(support[(other, p, o)], support[(s, p, o)]) and not one_group(s, other):
+                    weights.append(_rival_weight(support[(other, p, o)], support[(s, p, o)]))
+                    if "competing" not in checks:
+                        checks.append("competing")
+                    reasons.append(f"{entity(other).label} also {p} {obj.label} "
+                                   f"({_versus(support[(other, p, o)], support[(s, p, o)])})")
         if sources <= 1:
             weights.append(0.15)
             checks.append("single-source")
@@ -533,6 +562,11 @@ def _statements(store: Store) -> dict[str, dict[str, str]]:
 def _stronger(theirs: tuple[int, float], mine: tuple[int, float]) -> bool:
     """Return whether a rival relation is clearly better backed: more sources, or as many and 0.1 more confident."""
     return theirs[0] > mine[0] or (theirs[0] == mine[0] and theirs[1] >= mine[1] + 0.1)
+
+
+def _rival_weight(theirs: tuple[int, float], mine: tuple[int, float]) -> float:
+    """Return how much a better-backed rival weighs: 0.3, and 0.05 more per source it has beyond ours, up to 0.55."""
+    return min(0.55, 0.3 + 0.05 * max(0, theirs[0] - mine[0]))
 
 
 def _versus(theirs: tuple[int, float], mine: tuple[int, float]) -> str:

@@ -73,6 +73,11 @@ STORIES = [
         (BANK, "acquires", FOUNDRY, "Brightwater Bank took over Tallis Foundry, one report said.", 0.6),
         (EVIL, "partnersWith", BANK, "<script>alert('x')</script> Holdings partners with Brightwater Bank.", 0.6),
     ]),
+    ("Zephyr's makers", [
+        (ORION_CO, "develops", ZEPHYR2, "Orion Labs built Zephyr-2 in house.", 0.9),
+        # A bank that runs a model is not its developer; the better-backed developer says so.
+        (BANK, "develops", ZEPHYR2, "Brightwater Bank runs Zephyr-2 for its clients.", 0.8),
+    ]),
     ("Foundry deals, again", [
         (FOUNDRY, "acquires", BANK, "Tallis Foundry completed its purchase of Brightwater Bank's unit.", 0.95),
         (HALCYON, "partnersWith", BANK, "Halcyon Robotics and Brightwater Bank renewed their deal.", 0.9),
@@ -228,6 +233,15 @@ def test_a_contradiction_weighs_on_the_weaker_side(store):
     assert strong is not None and "contradiction" in strong["checks"]
     assert weak["score"] > strong["score"]
     assert rows.index(weak) < rows.index(strong)
+
+
+def test_a_second_developer_less_well_backed_is_doubted(store):
+    rows = likely_wrong(store, limit=None)
+    row = _relation(rows, BANK, "develops", ZEPHYR2)
+    assert "Orion Labs also develops Zephyr-2 (2 sources against 1)" in row["reasons"]
+    assert "competing" in row["checks"]
+    # The better-backed developer is not doubted for it.
+    assert _relation(rows, ORION_CO, "develops", ZEPHYR2) is None
 
 
 def test_a_well_backed_relation_is_not_listed(store):
