@@ -146,5 +146,6 @@ def suspects(
         where = f" ({ev['title'] or ev['article'][:12]})" if ev else ""
         table.add_row(str(i), f"{r['score']:.2f}",
                       _cell(f"{r['subject']['label']} {r['predicate']} {r['object']['label']}"),
-                      _cell("; ".join(r["reasons"])), _cell(f"“{_clip(ev['sentence'])}”{where}" if ev and ev["sentence"] else ""))
+                      _cell("; ".join(r["reasons"])),
+                      _cell(f"“{_clip(ev['sentence'])}”{where}" if ev and ev["sentence"] else ""))
     Console(soft_wrap=False, highlight=False).print(table)

@@ -173,7 +173,7 @@ def normalize_name(name: str) -> str:
 
 
 def _block_keys(norm: str) -> set[str]:
-    """Return the blocks a normalized name belongs to: its words, its first three letters, the last three of its first word.
+    """Return the blocks a normalized name belongs to: its words, its first letters, the end of its first word.
 
     Two spellings one letter apart share a block: the word without the typo, or the
     first letters, or the end of the first word (a typo can touch only one of these in
@@ -410,12 +410,12 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
     Reasons, each weighed and combined into the score (1 - the product of 1 - weight):
     an entity related to itself; a subject or object whose type the ontology's domain or
     range for the predicate does not allow; a relation contradicting another one
-    (:data:`CONTRADICTIONS`; heavier when the other is better backed); for
-    :data:`SINGLE_VALUED` predicates, a better-backed rival with another object (neither
-    stated as over), and for
-    :data:`SINGLE_SUBJECT` ones, with another subject, neither part of the other; its best mention less confident than ``low_confidence``
-    (the lower, the heavier); only hedged mentions; a single source article. A relation
-    with none of these is not listed.
+    (:data:`CONTRADICTIONS`; heavier when the other is better backed); a better-backed
+    rival, with another object for :data:`SINGLE_VALUED` predicates (neither stated as
+    over) and with another subject for :data:`SINGLE_SUBJECT` ones, the two not of one
+    corporate group; its best mention less confident than ``low_confidence`` (the lower,
+    the heavier); only hedged mentions; a single source article. A relation with none of
+    these is not listed.
 
     Args:
         store: the store to read.
@@ -501,7 +501,8 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
             if allowed and ent.types and not ent.types & allowed:
                 weights.append(0.8)
                 checks.append("type-conflict")
-                reasons.append(f"{role} {ent.label} is {_a(sorted(ent.types))}; {p} takes {_a(sorted(allowed))} as {role}")
+                reasons.append(f"{role} {ent.label} is {_a(sorted(ent.types))}; "
+                               f"{p} takes {_a(sorted(allowed))} as {role}")
         ms = sorted(mentions.get((s, p, o), []), key=lambda m: (m["confidence"] if m["confidence"] is not None else 1.0,
                                                                 m["article"] or "", m["statement"]))
         confs = [m["confidence"] for m in ms if m["confidence"] is not None]
@@ -509,7 +510,8 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
         if best is not None and best < low_confidence:
             weights.append(min(0.6, 0.3 + (low_confidence - best)))
             checks.append("low-confidence")
-            reasons.append(f"low confidence: {'best mention ' if len(ms) > 1 else ''}{best:.2f} (below {low_confidence:g})")
+            best_of = "best mention " if len(ms) > 1 else ""
+            reasons.append(f"low confidence: {best_of}{best:.2f} (below {low_confidence:g})")
         if ms and all(m["hedged"] for m in ms):
             weights.append(0.2)
             checks.append("hedged")
