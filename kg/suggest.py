@@ -112,6 +112,7 @@ class _Entity:
     aliases: set[str] = field(default_factory=set)
     types: set[str] = field(default_factory=set)
     wikidata: set[str] = field(default_factory=set)
+    same: set[str] = field(default_factory=set)  # entities it is owl:sameAs (a merge done)
 
     @property
     def label(self) -> str:
@@ -142,6 +143,8 @@ def _read_entities(store: Store) -> dict[str, _Entity]:
             e.aliases.add(v.value)
         elif isinstance(v, ox.NamedNode) and v.value.startswith(WD):
             e.wikidata.add(v.value.removeprefix(WD))
+        elif isinstance(v, ox.NamedNode) and v.value.startswith(ENTITY):
+            e.same.add(v.value)
     return out
 
 
@@ -257,8 +260,9 @@ def likely_duplicates(store: Store, limit: int | None = 50, *, name_cutoff: floa
         for i, j in similar_names(norms, name_cutoff):
             add((members[i].iri, members[j].iri), etype)
 
+    # A pair already declared one (owl:sameAs, as a merge leaves it) needs no suggestion.
     pairs = [_judge(entities[x], entities[y], etype, partners, name_cutoff)
-             for (x, y), etype in candidates.items()]
+             for (x, y), etype in candidates.items() if y not in entities[x].same and x not in entities[y].same]
     pairs = [p for p in pairs if p["score"] >= min_score]
     pairs.sort(key=lambda p: (-p["score"], p["a"]["label"], p["b"]["label"]))
     return pairs if limit is None else pairs[:limit]

@@ -387,3 +387,15 @@ def test_a_company_suffix_or_a_generic_word_counts_once(tmp_path):
     generic = _pair(pairs, names[2], names[3])
     assert generic["reasons"][0] == "the same name apart from a word such as AI or Labs"
     assert _pair(pairs, names[0], names[2]) is None
+
+
+def test_a_pair_already_declared_one_is_not_suggested(tmp_path):
+    import pyoxigraph as ox
+
+    path = build_store(tmp_path / "s")
+    with LocalStore(path) as s:
+        assert _pair(likely_duplicates(s, limit=None), HALCYON, HALCYON_TYPO) is not None
+        same = (f"<https://w3id.org/aikg/entity/{HALCYON_TYPO.slug}> <http://www.w3.org/2002/07/owl#sameAs> "
+                f"<https://w3id.org/aikg/entity/{HALCYON.slug}> .\n")
+        s.load(same.encode(), ox.RdfFormat.N_TRIPLES, graph="https://w3id.org/aikg/graph/curation")
+        assert _pair(likely_duplicates(s, limit=None), HALCYON, HALCYON_TYPO) is None
