@@ -132,3 +132,8 @@ def _include_routers(app: FastAPI) -> None:
 
         app.include_router(pages.router)
         app.include_router(ontology.router)
+    if find_spec("api.routes.suggestions"):
+        # /curation and /curation/suggestions.json (issue 17): likely duplicates, relations to check.
+        from api.routes import suggestions
+
+        app.include_router(suggestions.router)

@@ -404,6 +404,12 @@ def _register_optional() -> None:
         from kg.cli_analytics import analytics_app
 
         app.add_typer(analytics_app, name="analytics", help="Centrality, communities, paths.")
+    if find_spec("kg.cli_suggest"):
+        # Suggestions for curators (issue 17); to move under `aikg curate` when it exists.
+        from kg.cli_suggest import duplicates, suspects
+
+        app.command("duplicates", help="List entities that are probably one thing, most likely first.")(duplicates)
+        app.command("suspects", help="List relations a curator should check, most suspicious first.")(suspects)
 
 
 def main() -> None:

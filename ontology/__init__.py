@@ -66,3 +66,34 @@ def relation_families() -> dict[str, str]:
         for prop, family in graph.subject_objects(_FAMILY)
         if str(prop).startswith(NAMESPACE)
     }
+
+
+def relation_signatures() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Return the entity types each relation property relates, as the ontology declares them.
+
+    A domain or range given as an ``owl:unionOf`` class counts each of its members.
+
+    Returns:
+        A dict from predicate local name (``"leads"``) to (domain classes, range classes),
+        each a set of class local names (``{"Person"}``, ``{"Organization"}``). A property
+        without a declared domain or range has an empty set there.
+    """
+    from rdflib.collection import Collection
+    from rdflib.namespace import OWL, RDFS
+
+    graph = load_ontology()
+
+    def classes(node: rdflib.term.Node) -> set[str]:
+        if isinstance(node, rdflib.URIRef):
+            return {str(node)[len(NAMESPACE):]} if str(node).startswith(NAMESPACE) else set()
+        members = graph.value(node, OWL.unionOf)
+        return {c for m in Collection(graph, members) for c in classes(m)} if members is not None else set()
+
+    out: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+    for prop in graph.subjects(rdflib.RDF.type, OWL.ObjectProperty):
+        if not str(prop).startswith(NAMESPACE):
+            continue
+        domain = {c for d in graph.objects(prop, RDFS.domain) for c in classes(d)}
+        range_ = {c for r in graph.objects(prop, RDFS.range) for c in classes(r)}
+        out[str(prop)[len(NAMESPACE):]] = (frozenset(domain), frozenset(range_))
+    return out

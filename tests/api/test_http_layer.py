@@ -70,9 +70,11 @@ def _sample_path(path: str) -> str:
 
 
 def test_every_get_route_answers_head_like_get_without_a_body(client):
-    from api.routes import analytics, articles, dataset, entities, graph, ontology, pages, relations, sparql
+    from api.routes import (analytics, articles, dataset, entities, graph, ontology, pages, relations, sparql,
+                            suggestions)
 
-    routes = [r for m in (analytics, articles, dataset, entities, graph, ontology, pages, relations, sparql)
+    modules = (analytics, articles, dataset, entities, graph, ontology, pages, relations, sparql, suggestions)
+    routes = [r for m in modules
               for r in m.router.routes
               if isinstance(r, APIRoute) and "GET" in r.methods]
     paths = sorted({_sample_path(r.path) for r in routes}) + ["/docs", "/openapi.json", "/static/style.css",

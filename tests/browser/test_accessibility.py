@@ -60,6 +60,7 @@ PAGES = {
     "query-error": "/query",
     "graph": "/graph",
     "ontology": "/ontology",
+    "curation": "/curation",
 }
 
 
@@ -136,6 +137,9 @@ def _prepare(name: str, page) -> None:
         page.eval_on_selector_all("details", "ds => ds.forEach(d => d.open = true)")
     if name.startswith("article"):
         page.click("li.triple button.pred:not([disabled])")
+    if name == "curation":
+        # The check means something only with rows in the table.
+        assert page.locator("table.suspects tbody tr").count() > 0
 
 
 def counts(violations: list[dict]) -> dict[str, int]:

@@ -168,7 +168,7 @@ def _help_pages() -> dict[str, str]:
 
     cmds = ("", "load", "query", "export", "stats", "validate", "ingest", "delete", "demo", "extract",
             "eval", "serve", "viz", "analytics", "analytics centrality", "analytics communities",
-            "analytics path")
+            "analytics path", "duplicates", "suspects")
     with ThreadPoolExecutor(4) as pool:
         done = dict(zip(cmds, pool.map(lambda cmd: aikg(*cmd.split(), "--help"), cmds)))
     for cmd, proc in done.items():
