@@ -56,6 +56,10 @@ class Site:
     log: list[tuple[str, int, dict]] = field(default_factory=list)
     bytes_sent: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    redirects: dict[str, str] = field(default_factory=dict)
+    inflight: int = 0
+    max_inflight: int = 0
+    starts: list[float] = field(default_factory=list)
 
     def put(self, path: str, body: str | bytes, content_type: str, *, etag: bool = True,
             last_modified: bool = True) -> None:
@@ -100,7 +104,21 @@ def _handler(site: Site):
                 site.bytes_sent += len(body)
 
         def do_GET(self) -> None:
+            with site.lock:
+                site.inflight += 1
+                site.max_inflight = max(site.max_inflight, site.inflight)
+                site.starts.append(time.monotonic())
+            try:
+                self._get()
+            finally:
+                with site.lock:
+                    site.inflight -= 1
+
+        def _get(self) -> None:
             path = self.path
+            if path in site.redirects:
+                self._send(302, b"", {"Location": site.redirects[path]})
+                return
             if path in site.slow:
                 time.sleep(site.slow[path])
             if path in site.errors:
