@@ -128,7 +128,11 @@ class FetchConfig:
 
 @dataclass
 class FetchStats:
-    """What the fetches of one run did (requests for robots.txt are not counted)."""
+    """What the fetches of one run did.
+
+    ``requests`` and the counts leave robots.txt out; ``bytes`` is every response
+    received, robots.txt included, headers and (compressed) bodies.
+    """
 
     fetched: int = 0
     not_modified: int = 0
@@ -408,12 +412,14 @@ class Fetcher:
         with self._gate(url):
             try:
                 with self._client.stream("GET", url, headers=headers) as r:
+                    if r.status_code == 304 or r.is_redirect:
+                        self.count("bytes", _header_bytes(r))
                     if r.is_redirect:
                         location = r.headers.get("location")
                         target = urljoin(url, location) if location else None
                         return r.status_code, dict(r.headers), b"", target
                     if r.status_code != 200:
-                        self.count("bytes", r.num_bytes_downloaded)
+                        self.count("bytes", r.num_bytes_downloaded + _header_bytes(r))
                         return r.status_code, dict(r.headers), b"", None
                     declared = r.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > max_bytes:
@@ -429,7 +435,7 @@ class Fetcher:
                             raise FetchError(f"timed out (the whole response took over "
                                              f"{self.config.deadline:g} s)")
                         chunks.append(chunk)
-                    self.count("bytes", r.num_bytes_downloaded)
+                    self.count("bytes", r.num_bytes_downloaded + _header_bytes(r))
                     return r.status_code, dict(r.headers), b"".join(chunks), None
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out after {self.config.timeout:g} s "
@@ -529,6 +535,11 @@ class Fetcher:
         self.count("fetched")
         return Fetched(url=current, status=200, body=body, content_type=content_type,
                        etag=got.get("etag"), last_modified=got.get("last-modified"))
+
+
+def _header_bytes(response) -> int:
+    """Return about how many bytes a response's status line and headers took on the wire."""
+    return 17 + sum(len(k) + len(v) + 4 for k, v in response.headers.raw) + 2
 
 
 def _without_fragment(url: str) -> str:

@@ -20,6 +20,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import datetime, timezone
@@ -129,11 +130,16 @@ class Watcher:
         """Close the fetcher's connections."""
         self.fetcher.close()
 
-    def round(self, store) -> RoundReport:
+    def round(self, store, write_lock=None) -> RoundReport:
         """Fetch every source once and ingest what is new into an open store.
 
         The fetch state is written when the round ends with its articles committed; a
         round stopped early, or failing, leaves it as it was.
+
+        Args:
+            store: where to write.
+            write_lock: held while writing, not while fetching (a server's write lock):
+                with one, the round's items are fetched first, then ingested under it.
 
         Raises:
             AikgError: a batch failed to commit (the batches before stay committed).
@@ -149,14 +155,18 @@ class Watcher:
         items = read_urls(self.sources, self.fetcher, default_published=self.default_published,
                           max_article_bytes=self.max_article_bytes)
         try:
-            summary = ingest(store, items, self.extract, batch_size=self.batch_size, validate=self.validate,
-                             max_relations=MAX_ARTICLE_RELATIONS, should_stop=self.should_stop,
-                             store_text=self.store_text)
+            if write_lock is not None:
+                items = list(items)
+            with write_lock if write_lock is not None else nullcontext():
+                summary = ingest(store, items, self.extract, batch_size=self.batch_size, validate=self.validate,
+                                 max_relations=MAX_ARTICLE_RELATIONS, should_stop=self.should_stop,
+                                 store_text=self.store_text)
         except BaseException:
             self.state.discard()
             raise
         finally:
-            items.close()
+            if hasattr(items, "close"):
+                items.close()
         stats = self.fetcher.stats
         report.fetched, report.not_modified, report.failed = stats.fetched, stats.not_modified, stats.failed
         report.bytes = stats.bytes
