@@ -78,6 +78,9 @@ _ROBOTS_TTL = 86400.0
 _ROBOTS_MAX_BYTES = 512 * 1024
 # How soon a robots.txt that could not be read (5xx, timeout) is asked for again.
 _ROBOTS_RETRY = 300.0
+# A URL not fetched for this long is forgotten, so the state does not grow without end
+# (its next fetch is a full one, and the loader keeps out what is already stored).
+_FORGET_AFTER = 90 * 86400.0
 # Backoff of a failed URL: this many seconds after the first failure, doubling, at most a day.
 _BACKOFF_BASE = 60.0
 _BACKOFF_MAX = 86400.0
@@ -269,6 +272,7 @@ class FetchState:
                 else:
                     self.failures[url] = entry
             self._pending_urls, self._pending_failures, self._pending_robots = {}, {}, {}
+            self._prune()
             if self.path is None:
                 return
             data = {"version": _STATE_VERSION, "urls": self.urls, "failures": self.failures,
@@ -284,6 +288,20 @@ class FetchState:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
+
+    def _prune(self) -> None:
+        """Forget URLs not fetched for :data:`_FORGET_AFTER` (items long gone from their feeds)."""
+        cutoff = datetime.now(timezone.utc).timestamp() - _FORGET_AFTER
+        for url, entry in list(self.urls.items()):
+            try:
+                when = datetime.fromisoformat(entry.get("fetched_at") or "").timestamp()
+            except (TypeError, ValueError):
+                when = 0.0
+            if when < cutoff:
+                del self.urls[url]
+        for host, entry in list(self.robots.items()):
+            if time.time() - float(entry.get("fetched", 0)) > _ROBOTS_TTL:
+                del self.robots[host]
 
     def discard(self) -> None:
         """Forget the changes held since the last commit."""

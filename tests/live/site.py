@@ -89,6 +89,10 @@ def _handler(site: Site):
             pass
 
         def _send(self, status: int, body: bytes = b"", headers: dict | None = None) -> None:
+            # Logged before the answer goes out: a client that has its answer finds it logged.
+            with site.lock:
+                site.log.append((self.path, status, dict(self.headers)))
+                site.bytes_sent += len(body)
             self.send_response(status)
             for k, v in (headers or {}).items():
                 self.send_header(k, v)
@@ -99,9 +103,6 @@ def _handler(site: Site):
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout under test)
-            with site.lock:
-                site.log.append((self.path, status, dict(self.headers)))
-                site.bytes_sent += len(body)
 
         def do_GET(self) -> None:
             with site.lock:

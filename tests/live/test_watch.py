@@ -18,7 +18,7 @@ import time
 import pytest
 
 from kg.store import LocalStore
-from tests.live.conftest import FETCH_TIMEOUT, FULL_TEXT, PAGES, aikg, build_site
+from tests.live.conftest import FETCH_TIMEOUT, FULL_TEXT, PAGES, SLOW, aikg, build_site
 from tests.servers import kill_group
 
 pytestmark = pytest.mark.slow
@@ -77,7 +77,8 @@ def test_watch_rounds_survive_kill_and_restart_without_duplicates(news_site, tmp
         site.clear_log()
         second = next_round(lines)
         assert (second["fetched"], second["not_modified"], second["new"], second["failed"]) == (0, 1, 0, 0), second
-        assert [r[1] for r in site.requests()] == [304], site.requests()
+        # (A request for the slow page that timed out in round 1 may still be logged now.)
+        assert [r[1] for r in site.requests() if r[0] != SLOW] == [304], site.requests()
         # SIGTERM: it stops between batches and exits 0.
         os.killpg(proc.pid, signal.SIGTERM)
         assert proc.wait(timeout=60) == 0
