@@ -72,6 +72,8 @@ _TEXT_TYPES = frozenset({
     "application/rdf+xml", "application/json", "application/x-ndjson", "application/ndjson",
     "application/jsonl", "text/x-opml",
 })
+_ACCEPT = ("text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, "
+           "text/x-opml, application/xml;q=0.9, text/*;q=0.8, */*;q=0.1")
 _FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
 # How long a host's robots.txt is kept (in memory and in the state): RFC 9309's day.
 _ROBOTS_TTL = 86400.0
@@ -385,7 +387,7 @@ class Fetcher:
         self.stats = FetchStats()
         self._client = httpx.Client(
             timeout=httpx.Timeout(self.config.timeout), follow_redirects=False,
-            headers={"User-Agent": user_agent(), "Accept-Encoding": "gzip, deflate"})
+            headers={"User-Agent": user_agent(), "Accept": _ACCEPT, "Accept-Encoding": "gzip, deflate"})
         self._gates: dict[str, _HostGate] = {}
         self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | None, str | None]] = {}
         self._lock = threading.Lock()
