@@ -41,12 +41,10 @@ import time
 import urllib.robotparser
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
-
-from kg.model import Article
 
 from ingest.readers import (
     MIN_TEXT_CHARS,
@@ -59,6 +57,7 @@ from ingest.readers import (
     read_bytes,
     sniff_format,
 )
+from kg.model import Article
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 import socket
 
+import pytest
+
 from ingest.fetch import FetchConfig, Fetcher, FetchState, is_url, read_urls, state_path_for
 from ingest.readers import ReadFailure
 from kg.model import Article
 from tests.live.site import Site, SiteServer, article_page, example_text, rss
-
-import pytest
 
 TITLE, BODY = example_text("03-google-deepmind-merger.md")
 PAGE = article_page(TITLE, BODY, "2023-04-20T09:00:00Z")
