@@ -44,6 +44,7 @@ class Resource:
     content_type: str
     etag: str | None = None
     last_modified: str | None = None
+    headers: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -62,14 +63,14 @@ class Site:
     starts: list[float] = field(default_factory=list)
 
     def put(self, path: str, body: str | bytes, content_type: str, *, etag: bool = True,
-            last_modified: bool = True) -> None:
+            last_modified: bool = True, headers: dict | None = None) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         tag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"' if etag else None
         when = email.utils.formatdate(time.time(), usegmt=True) if last_modified else None
         old = self.resources.get(path)
         if old is not None and old.body == data:
             return
-        self.resources[path] = Resource(data, content_type, tag, when)
+        self.resources[path] = Resource(data, content_type, tag, when, dict(headers or {}))
 
     def requests(self, path: str | None = None) -> list[tuple[str, int, dict]]:
         with self.lock:
@@ -140,7 +141,7 @@ def _handler(site: Site):
                     inm is None and ims is not None and res.last_modified and ims == res.last_modified):
                 self._send(304, b"", validators)
                 return
-            self._send(200, res.body, {"Content-Type": res.content_type, **validators})
+            self._send(200, res.body, {"Content-Type": res.content_type, **validators, **res.headers})
 
     return Handler
 

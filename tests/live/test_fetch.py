@@ -90,6 +90,20 @@ def test_bad_urls_each_reported_once_and_the_rest_read(served):
     assert site.requests("/private/x") == []
 
 
+def test_compressed_pages_read_and_a_compression_bomb_cut_at_the_limit(served):
+    import gzip
+
+    site, base = served
+    site.put("/gz", gzip.compress(PAGE.encode()), "text/html", headers={"Content-Encoding": "gzip"})
+    site.put("/bomb", gzip.compress(b"<html><body><p>" + b"a" * 50_000_000), "text/html",
+             headers={"Content-Encoding": "gzip"})
+    assert len(site.resources["/bomb"].body) < 100_000
+    items, fetcher = fetch_all([base + "/gz", base + "/bomb"], max_bytes=1_000_000)
+    assert failures(items) == {base + "/bomb": "larger than the 977 KB limit"}
+    [article] = [i for i in items if isinstance(i, Article)]
+    assert "Demis Hassabis" in article.text and fetcher.stats.fetched == 1
+
+
 def test_redirects_followed_bounded_and_checked_against_robots(served):
     site, base = served
     site.put("/a", PAGE, "text/html")
