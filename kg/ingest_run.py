@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import sys
@@ -105,8 +106,8 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
     runtime failure (the model is missing, the store is locked, a server refused or failed).
     """
     from ingest.pipeline import EXTRACTOR_VERSION, Extractor
-    from ingest.readers import DEFAULT_MAX_BYTES, read_paths
     from ingest.fetch import Fetcher, FetchState, is_url, read_urls, state_path_for
+    from ingest.readers import DEFAULT_MAX_BYTES, read_paths
     from kg.loader import BatchReport, IngestSummary, ingest, outdated_ids
     from kg.store import open_store
 
@@ -194,8 +195,6 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
                        max_bytes=max(DEFAULT_MAX_BYTES, max_article_bytes))
     fetcher = None
     if urls:
-        import itertools
-
         fetcher = Fetcher(fetch, FetchState(state_path_for(s.location, fetch_state)))
         items = itertools.chain(items, read_urls(urls, fetcher, default_published=default_date,
                                                  max_article_bytes=max_article_bytes))
