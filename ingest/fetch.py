@@ -83,7 +83,7 @@ _ROBOTS_RETRY = 300.0
 # (its next fetch is a full one, and the loader keeps out what is already stored).
 _FORGET_AFTER = 90 * 86400.0
 # Backoff of a failed URL: this many seconds after the first failure, doubling, at most a day.
-_BACKOFF_BASE = 60.0
+DEFAULT_BACKOFF = 60.0
 _BACKOFF_MAX = 86400.0
 
 
@@ -116,6 +116,8 @@ class FetchConfig:
             text is taken as the article; a shorter one means its link is fetched.
         retry_due_only: try a URL that failed before only once its backoff is over
             (the watch loop); otherwise every failed URL is tried again.
+        backoff: seconds a URL waits after its first failure (doubling after each
+            next one, at most a day) when ``retry_due_only``.
     """
 
     timeout: float = 10.0
@@ -128,6 +130,7 @@ class FetchConfig:
     robots: bool = True
     full_text_chars: int = 500
     retry_due_only: bool = False
+    backoff: float = DEFAULT_BACKOFF
 
 
 @dataclass
@@ -229,11 +232,18 @@ class FetchState:
             if url in self.failures or url in self._pending_failures:
                 self._pending_failures[url] = None
 
-    def note_failed(self, url: str, reason: str, feed: str | None) -> None:
-        """Hold a failure of a URL, with its next try after a doubling backoff."""
+    def note_failed(self, url: str, reason: str, feed: str | None, backoff: float = DEFAULT_BACKOFF) -> None:
+        """Hold a failure of a URL, with its next try after a doubling backoff.
+
+        Args:
+            url: the URL that failed.
+            reason: why, in one line.
+            feed: the feed it is an item of, if any (so it is retried behind a 304).
+            backoff: seconds to wait after a first failure; doubled for each one after.
+        """
         with self._lock:
             count = int((self.failures.get(url) or {}).get("count", 0)) + 1
-            wait = min(_BACKOFF_BASE * 2 ** (count - 1), _BACKOFF_MAX)
+            wait = min(backoff * 2 ** (count - 1), _BACKOFF_MAX)
             self._pending_failures[url] = {"reason": reason, "count": count, "feed": feed,
                                            "next_try": time.time() + wait, "failed_at": _now_iso()}
 
@@ -714,7 +724,7 @@ def read_urls(sources: Iterable[str], fetcher: Fetcher, *, default_published: da
                 fetched = fetcher.fetch(url)
             except FetchError as exc:
                 fetcher.count("failed")
-                fetcher.state.note_failed(url, str(exc), None)
+                fetcher.state.note_failed(url, str(exc), None, fetcher.config.backoff)
                 yield _fail(url, str(exc))
                 continue
             if fetched.status == 304:
@@ -780,7 +790,7 @@ def _fetch_items(items: list[_Item], feed: str, fetcher: Fetcher, pool: ThreadPo
             fetched = fetcher.fetch(item.link)
         except FetchError as exc:
             fetcher.count("failed")
-            fetcher.state.note_failed(item.link, str(exc), feed)
+            fetcher.state.note_failed(item.link, str(exc), feed, fetcher.config.backoff)
             return [_fail(item.link, str(exc))]
         if fetched.status == 304:
             fetcher.state.note_fetched(item.link, fetched)

@@ -199,3 +199,33 @@ def test_where_the_state_lives():
     assert state_path_for("http://host:7878/query") is None
     assert str(state_path_for("http://host:7878/query", "/var/lib/aikg/fetch.json")) == "/var/lib/aikg/fetch.json"
     assert is_url("HTTPS://x.org/feed") and not is_url("feeds/x.xml")
+
+
+def test_failed_item_waits_its_backoff_then_is_retried_behind_a_304(served):
+    import time
+
+    site, base = served
+    site.errors["/a"] = 503
+    site.put("/a", PAGE, "text/html")
+    site.put("/feed", rss(base, [{"title": "A", "link": base + "/a", "date": "Thu, 20 Apr 2023 09:00:00 GMT"}]),
+             "application/rss+xml")
+    state = FetchState(None)
+    fetcher = Fetcher(FetchConfig(host_delay=0, retry_due_only=True, backoff=1.0), state)
+
+    def run() -> list:
+        items = list(read_urls([base + "/feed"], fetcher))
+        state.commit()
+        return items
+
+    try:
+        assert failures(run()) == {base + "/a": "HTTP 503 Service Unavailable"}
+        del site.errors["/a"]
+        site.clear_log()
+        assert run() == []  # the feed answers 304 and the item's backoff is not over
+        assert [(p, s) for p, s, _ in site.requests()] == [("/feed", 304)]
+        time.sleep(1.1)
+        [article] = run()
+        assert article.url == base + "/a" and base + "/a" not in state.failures
+        assert run() == []
+    finally:
+        fetcher.close()
