@@ -401,6 +401,7 @@ class Fetcher:
         self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | None, str | None]] = {}
         self._lock = threading.Lock()
         self._robots_locks: dict[str, threading.Lock] = {}
+        self._addresses: dict[str, tuple[float, str | None]] = {}
 
     def close(self) -> None:
         """Close the connections."""
@@ -517,6 +518,22 @@ class Fetcher:
             self._robots[key] = (time.monotonic() + ttl, rules, closed)
             return rules, closed
 
+    def private_address(self, url: str) -> str | None:
+        """Return the loopback, private or link-local address a URL's host is at, if it is.
+
+        IP literals are judged as they are; names are resolved (kept five minutes).
+        A name that does not resolve is not private: its request fails on its own.
+        """
+        host = urlsplit(url).hostname or ""
+        with self._lock:
+            cached = self._addresses.get(host)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        found = _private_address(host)
+        with self._lock:
+            self._addresses[host] = (time.monotonic() + 300.0, found)
+        return found
+
     def _check_robots(self, url: str) -> None:
         if not self.config.robots:
             return
@@ -526,12 +543,16 @@ class Fetcher:
         if rules is not None and not rules.can_fetch(user_agent(), url):
             raise FetchError("disallowed by robots.txt")
 
-    def fetch(self, url: str, *, conditional: bool = True) -> Fetched:
+    def fetch(self, url: str, *, conditional: bool = True, allow_private: bool = True) -> Fetched:
         """Fetch a URL: robots.txt, conditional headers, redirects, limits.
 
         Args:
             url: an http(s) URL.
             conditional: send the validators remembered for it.
+            allow_private: whether it (and every redirect on the way) may be on a
+                loopback, private or link-local address; False for a link found in a
+                feed or OPML file on a public host, so a hostile feed cannot make aikg
+                read pages of the network it runs in into a public graph.
 
         Returns:
             A 200 with its body, or a 304.
@@ -545,6 +566,11 @@ class Fetcher:
         for _ in range(self.config.max_redirects + 1):
             if not is_url(current):
                 raise FetchError(f"redirected to a non-http address {current!r}")
+            if not allow_private:
+                address = self.private_address(current)
+                if address:
+                    raise FetchError(f"refused: {address} is a local or private address, and the "
+                                     "feed that links to it is not")
             self._check_robots(current)
             status, got, body, nxt = self._get_once(current, headers, self.config.max_bytes)
             if nxt is None:
@@ -564,6 +590,32 @@ class Fetcher:
         self.count("fetched")
         return Fetched(url=current, status=200, body=body, content_type=content_type,
                        etag=got.get("etag"), last_modified=got.get("last-modified"))
+
+
+def _private_address(host: str) -> str | None:
+    """Return the first of a host's addresses that is not on the public internet, if any."""
+    import ipaddress
+    import socket
+
+    try:
+        addresses = [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError, OSError):
+            return None
+        addresses = []
+        for info in infos:
+            try:
+                addresses.append(ipaddress.ip_address(info[4][0].split("%")[0]))
+            except ValueError:
+                continue
+    for a in addresses:
+        if getattr(a, "ipv4_mapped", None) is not None:
+            a = a.ipv4_mapped
+        if a.is_loopback or a.is_private or a.is_link_local or a.is_unspecified or a.is_reserved or a.is_multicast:
+            return str(a)
+    return None
 
 
 def _header_bytes(response) -> int:
@@ -706,12 +758,14 @@ def read_urls(sources: Iterable[str], fetcher: Fetcher, *, default_published: da
     Returns:
         A generator of Article records and ReadFailure reports.
     """
-    queue = list(dict.fromkeys(sources))
+    # (url, whether it may be on a private address): a source given here may; a feed
+    # listed in an OPML file may when the OPML file itself is on a private address.
+    queue: list[tuple[str, bool]] = [(u, True) for u in dict.fromkeys(sources)]
     seen: set[str] = set()
     pool = ThreadPoolExecutor(max_workers=max(1, fetcher.config.workers), thread_name_prefix="aikg-fetch")
     try:
         while queue:
-            url = queue.pop(0)
+            url, allow_private = queue.pop(0)
             if url in seen:
                 continue
             seen.add(url)
@@ -721,7 +775,7 @@ def read_urls(sources: Iterable[str], fetcher: Fetcher, *, default_published: da
                 log.info("%s: failed before; next try later", url)
                 continue
             try:
-                fetched = fetcher.fetch(url)
+                fetched = fetcher.fetch(url, allow_private=allow_private)
             except FetchError as exc:
                 fetcher.count("failed")
                 fetcher.state.note_failed(url, str(exc), None, fetcher.config.backoff)
@@ -744,7 +798,8 @@ def read_urls(sources: Iterable[str], fetcher: Fetcher, *, default_published: da
                     continue
                 if not listed:
                     yield _fail(url, "OPML file lists no feeds")
-                queue.extend(u for u in listed if u not in seen)
+                inside = fetcher.private_address(fetched.url) is not None
+                queue.extend((u, inside) for u in listed if u not in seen)
                 fetcher.state.note_fetched(url, fetched)
                 continue
             if _is_feed(fetched):
@@ -775,7 +830,9 @@ def _fetch_items(items: list[_Item], feed: str, fetcher: Fetcher, pool: ThreadPo
     """Yield the articles of a feed's items, fetching the links of those without full text.
 
     Returns (as the generator's value) whether every item was handed on (no stop).
+    Item links may be on a private address only when the feed is.
     """
+    inside = fetcher.private_address(feed) is not None
 
     def one(item: _Item) -> list[Article | ReadFailure] | None:
         if item.text:
@@ -787,7 +844,7 @@ def _fetch_items(items: list[_Item], feed: str, fetcher: Fetcher, pool: ThreadPo
         if fetcher.should_stop():
             return None
         try:
-            fetched = fetcher.fetch(item.link)
+            fetched = fetcher.fetch(item.link, allow_private=inside)
         except FetchError as exc:
             fetcher.count("failed")
             fetcher.state.note_failed(item.link, str(exc), feed, fetcher.config.backoff)

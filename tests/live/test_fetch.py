@@ -10,7 +10,7 @@ import socket
 
 import pytest
 
-from ingest.fetch import FetchConfig, Fetcher, FetchState, is_url, read_urls, state_path_for
+from ingest.fetch import FetchConfig, FetchError, Fetcher, FetchState, is_url, read_urls, state_path_for
 from ingest.readers import ReadFailure
 from kg.model import Article
 from tests.live.site import Site, SiteServer, article_page, example_text, rss
@@ -227,5 +227,25 @@ def test_failed_item_waits_its_backoff_then_is_retried_behind_a_304(served):
         [article] = run()
         assert article.url == base + "/a" and base + "/a" not in state.failures
         assert run() == []
+    finally:
+        fetcher.close()
+
+
+def test_links_from_public_feeds_may_not_reach_private_addresses(served):
+    site, base = served
+    site.put("/a", PAGE, "text/html")
+    fetcher = Fetcher(FetchConfig(host_delay=0))
+    try:
+        # A source the user gives may be local (this whole site is); a link a public feed
+        # hands over may not, nor a redirect on its way.
+        assert fetcher.fetch(base + "/a").status == 200
+        with pytest.raises(FetchError, match=r"^refused: 127\.0\.0\.1 is a local or private address"):
+            fetcher.fetch(base + "/a", allow_private=False)
+        assert fetcher.private_address("http://localhost:8000/") in ("127.0.0.1", "::1")
+        for private in ("http://10.1.2.3/", "http://169.254.169.254/latest/meta-data", "http://[::1]:9/",
+                        "http://192.168.0.1/", "http://[::ffff:127.0.0.1]/"):
+            assert fetcher.private_address(private), private
+        assert fetcher.private_address("http://93.184.216.34/") is None
+        assert fetcher.private_address("http://nonexistent.invalid/") is None
     finally:
         fetcher.close()
