@@ -324,7 +324,8 @@ def ingest(
     An article already stored (same text) is left as it is, unless --reextract says otherwise.
     URLs are fetched politely (robots.txt, 2 requests at a time per host, conditional GET:
     an unchanged feed costs one 304); a URL that fails is listed and skipped.
-    Exits 0 when at least one article was read (skipped files are listed), 2 when nothing could be read, 1 on a runtime failure.
+    Exits 0 when at least one article was read or a URL answered "not modified" (skipped inputs are listed),
+    2 when nothing could be read, 1 on a runtime failure.
     """
     from kg.ingest_run import run_ingest
 

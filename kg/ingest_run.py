@@ -101,8 +101,8 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         store_text: keep each new article's text in the graph (``aikg:text``), so its
             page can show it whole; otherwise only the evidence sentences are kept.
 
-    Exit codes: 0 when at least one article was read (files skipped on the way are
-    reported), 2 when nothing could be read (bad input) or on a usage error, 1 on a
+    Exit codes: 0 when at least one article was read, or a URL answered "not modified"
+    (inputs skipped on the way are reported), 2 when nothing could be read (bad input) or on a usage error, 1 on a
     runtime failure (the model is missing, the store is locked, a server refused or failed).
     """
     from ingest.pipeline import EXTRACTOR_VERSION, Extractor
