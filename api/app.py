@@ -76,9 +76,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         ontology_doc()
         log.info("serving store %s", store.location)
+        watch = None
+        if settings.watch:
+            from api.watch import ServerWatch
+
+            watch = ServerWatch(app, settings)
+            watch.start()
         try:
             yield
         finally:
+            if watch is not None:
+                watch.stop()
             app.state.runner.close()
             with app.state.write_lock:
                 store.close()

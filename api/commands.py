@@ -21,6 +21,14 @@ def serve(
     query_timeout: Annotated[Optional[float], typer.Option(
         "--query-timeout", help="Seconds a SPARQL query may run [default: 30].")] = None,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+    watch: Annotated[Optional[list[str]], typer.Option(
+        "--watch", metavar="URL", help="Poll this feed, OPML list or page and ingest what is new (repeatable); "
+                                       "a background thread writing like POST /articles.")] = None,
+    every: Annotated[Optional[str], typer.Option(
+        "--every", help="Time between two polling rounds of --watch: 30s, 15m, 1h [default: 15m].")] = None,
+    fetch_state: Annotated[Optional[str], typer.Option(
+        "--fetch-state", metavar="FILE", help="Where --watch keeps ETags and failures [default: in a local "
+                                              "store's directory].")] = None,
 ) -> None:
     """Serve the SPARQL endpoint, REST API and pages until interrupted.
 
@@ -42,6 +50,12 @@ def serve(
         values["query_timeout"] = query_timeout
     if token_file is not None:
         values["token"] = token_file.read_text(encoding="utf-8").strip()
+    if watch:
+        values["watch"] = watch
+    if every is not None:
+        values["watch_every"] = every
+    if fetch_state is not None:
+        values["fetch_state"] = fetch_state
     try:
         settings = Settings(**values)
     except ValidationError as exc:
@@ -67,6 +81,8 @@ def serve(
     writes = "on (bearer token)" if settings.token is not None else "off (no AIKG_TOKEN)"
     typer.echo(f"aikg: serving {settings.store} at http://{settings.host}:{settings.port}/ - writes {writes}",
                err=True)
+    if settings.watch:
+        typer.echo(f"aikg: polling {len(settings.watch)} sources every {settings.watch_every}", err=True)
     if settings.host in ("0.0.0.0", "::") and not settings.allowed_hosts:
         typer.echo("aikg: note: only requests to localhost, 127.0.0.1 or [::1] are answered (400 otherwise); "
                    "set AIKG_ALLOWED_HOSTS to the names clients reach this server by", err=True)

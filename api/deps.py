@@ -181,9 +181,14 @@ TokenDep = Depends(require_token)
 
 def note_write(request: Request) -> None:
     """Record that the store changed, so cached projections and statistics are rebuilt."""
-    request.app.state.generation += 1
-    request.app.state.last_write = datetime.now(timezone.utc)
-    pool = getattr(request.app.state.store, "pool", None)
+    note_app_write(request.app)
+
+
+def note_app_write(app) -> None:
+    """Record a write made outside a request (the watch thread); see :func:`note_write`."""
+    app.state.generation += 1
+    app.state.last_write = datetime.now(timezone.utc)
+    pool = getattr(app.state.store, "pool", None)
     if pool is not None:
         pool.note_write()
 

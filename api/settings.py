@@ -98,6 +98,36 @@ class Settings(BaseSettings):
         description="Connections open at once; a request on a connection past it is answered 503 and closed.",
     )
 
+    # -- the watch loop inside the server (kg.watch, api.watch): `aikg serve --watch URL --every 15m`
+    watch: Annotated[list[str] | None, NoDecode] = Field(
+        None, description="http(s) URLs of feeds, OPML lists or pages the server polls and ingests "
+                          "(comma-separated in AIKG_WATCH); none: no polling.")
+    watch_every: str = Field("15m", description="Time between two polling rounds: 30s, 15m, 1h, 1h30m.")
+    fetch_state: str | None = Field(
+        None, description="File of the polling's ETags and failures; default: aikg-fetch-state.json in a "
+                          "local store's directory (a server store keeps none unless given).")
+
+    @field_validator("watch", mode="before")
+    @classmethod
+    def _split_watch(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, (list, tuple)):
+            urls = [str(u).strip() for u in value if str(u).strip()]
+            for u in urls:
+                if not u.lower().startswith(("http://", "https://")):
+                    raise ValueError(f"watch source {u!r} is not an http(s) URL")
+            return urls or None
+        return value
+
+    @field_validator("watch_every")
+    @classmethod
+    def _interval(cls, value: str) -> str:
+        from kg.watch import parse_every
+
+        parse_every(value)
+        return value
+
     @field_validator("token")
     @classmethod
     def _token_not_blank(cls, value: SecretStr | None) -> SecretStr | None:

@@ -295,7 +295,8 @@ def validate(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, - for stdin, or http(s) URLs of article "
+                                               "pages, RSS/Atom feeds and OPML lists of feeds.")],
     store: StoreOpt = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per transaction.")] = 32,
     n_process: Annotated[int, typer.Option("--n-process", min=1, help="spaCy worker processes.")] = 1,
@@ -314,11 +315,17 @@ def ingest(
     store_text: Annotated[bool, typer.Option("--store-text", help="Keep each new article's full text in the graph so its "
                                              "page shows it (default: only the evidence sentences; news text belongs to "
                                              "its publishers).")] = False,
+    fetch_timeout: FetchTimeoutOpt = 10.0,
+    host_delay: HostDelayOpt = 1.0,
+    fetch_state: FetchStateOpt = None,
 ) -> None:
     """Extract relations from articles and add them to the store, batch by batch.
 
     An article already stored (same text) is left as it is, unless --reextract says otherwise.
-    Exits 0 when at least one article was read (skipped files are listed), 2 when nothing could be read, 1 on a runtime failure.
+    URLs are fetched politely (robots.txt, 2 requests at a time per host, conditional GET:
+    an unchanged feed costs one 304); a URL that fails is listed and skipped.
+    Exits 0 when at least one article was read or a URL answered "not modified" (skipped inputs are listed),
+    2 when nothing could be read, 1 on a runtime failure.
     """
     from kg.ingest_run import run_ingest
 
@@ -326,7 +333,55 @@ def ingest(
     code = run_ingest(paths, store=store, batch_size=batch_size, n_process=n_process, date=date,
                       as_json=as_json, quiet=quiet, validate=not no_validate, bulk=bulk,
                       max_article_bytes=max_article_bytes, reextract=mode,
-                      store_text=store_text)
+                      store_text=store_text, fetch=_fetch_config(fetch_timeout, host_delay),
+                      fetch_state=fetch_state)
+    raise typer.Exit(code)
+
+
+# -- fetching URLs: `aikg ingest URL...` and `aikg watch` (ingest.fetch, kg.watch)
+FetchTimeoutOpt = Annotated[float, typer.Option(
+    "--fetch-timeout", min=0.1, metavar="SECONDS", help="Seconds to connect to a host and to wait for its next bytes.")]
+HostDelayOpt = Annotated[float, typer.Option(
+    "--host-delay", min=0.0, metavar="SECONDS", help="Seconds between two requests to the same host.")]
+FetchStateOpt = Annotated[Optional[str], typer.Option(
+    "--fetch-state", metavar="FILE", help="Where ETags, Last-Modified and failures are kept between runs "
+                                          "[default: aikg-fetch-state.json in a local store's directory; "
+                                          "a server store keeps none unless given].")]
+
+
+def _fetch_config(timeout: float, host_delay: float):
+    from ingest.fetch import FetchConfig
+
+    return FetchConfig(timeout=timeout, host_delay=host_delay)
+
+
+@app.command()
+def watch(
+    sources: Annotated[list[str], typer.Argument(help="http(s) URLs of RSS/Atom feeds, OPML lists and article pages.")],
+    store: StoreOpt = None,
+    every: Annotated[str, typer.Option("--every", help="Time between the starts of two rounds: 30s, 15m, 1h, 1h30m.")] = "15m",
+    rounds: Annotated[Optional[int], typer.Option("--rounds", min=1, help="Stop after this many rounds [default: run until stopped].")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="Publication date for articles without one (YYYY-MM-DD).")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per transaction.")] = 32,
+    as_json: Annotated[bool, typer.Option("--json", help="Also print each round's report as a JSON line on stdout.")] = False,
+    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation of each batch.")] = False,
+    store_text: Annotated[bool, typer.Option("--store-text", help="Keep each new article's full text in the graph.")] = False,
+    max_article_bytes: MaxArticleOpt = DEFAULT_MAX_ARTICLE_BYTES,
+    fetch_timeout: FetchTimeoutOpt = 10.0,
+    host_delay: HostDelayOpt = 1.0,
+    fetch_state: FetchStateOpt = None,
+) -> None:
+    """Poll feeds and pages on a schedule and ingest what is new, one log line per round.
+
+    Survives restarts (the fetch state keeps ETags and failures); SIGTERM or Ctrl-C stops it
+    between two batches, exit 0. A local store is opened only during a round.
+    """
+    from kg.watch import run_watch
+
+    code = run_watch(sources, store=store, every=every, rounds=rounds, date=date, batch_size=batch_size,
+                     validate=not no_validate, store_text=store_text, as_json=as_json,
+                     fetch=_fetch_config(fetch_timeout, host_delay), fetch_state=fetch_state,
+                     max_article_bytes=max_article_bytes)
     raise typer.Exit(code)
 
 

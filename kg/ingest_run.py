@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import sys
@@ -63,13 +64,36 @@ def _reported(items: Iterable, show: bool) -> Iterator:
         yield item
 
 
+def fetch_line(stats) -> str:
+    """Return the one line that says what fetching URLs did (``ingest.fetch.FetchStats``)."""
+    from ingest.readers import _size
+
+    return (f"fetched {stats.fetched} URLs, {stats.not_modified} not modified, {stats.failed} failed; "
+            f"{_size(stats.bytes)} downloaded")
+
+
+def _save_fetch_state(state) -> None:
+    """Write the fetch state; a failure costs full fetches next time, so it only warns."""
+    try:
+        state.commit()
+    except OSError as exc:
+        _echo(f"aikg: warning: the fetch state could not be saved ({exc.strerror or exc}); "
+              "the next run fetches everything again")
+
+
 def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_process: int,
                date: str | None, as_json: bool, quiet: bool, validate: bool, bulk: bool = False,
                max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES, reextract: str | None = None,
-               store_text: bool = False) -> int:
+               store_text: bool = False, fetch=None, fetch_state: str | None = None) -> int:
     """Ingest paths into the store, reporting on stderr (or JSON on stdout); return the exit code.
 
     Args:
+        paths: files, directories, "-", and http(s) URLs (article pages, RSS/Atom feeds,
+            OPML lists of feeds; see :mod:`ingest.fetch`).
+        fetch: how URLs are fetched (``ingest.fetch.FetchConfig``); None for the defaults.
+        fetch_state: the file that remembers ETags, Last-Modified and failures between
+            runs; None puts it in a local store's directory (a server store then keeps
+            none). It is written only once the run's articles are committed.
         reextract: None leaves stored articles alone (same text: ``unchanged``);
             ``"outdated"`` extracts again the stored ones among the inputs that have a
             statement by an older extractor; ``"all"`` every stored one among the inputs.
@@ -77,11 +101,12 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         store_text: keep each new article's text in the graph (``aikg:text``), so its
             page can show it whole; otherwise only the evidence sentences are kept.
 
-    Exit codes: 0 when at least one article was read (files skipped on the way are
-    reported), 2 when nothing could be read (bad input) or on a usage error, 1 on a
+    Exit codes: 0 when at least one article was read, or a URL answered "not modified"
+    (inputs skipped on the way are reported), 2 when nothing could be read (bad input) or on a usage error, 1 on a
     runtime failure (the model is missing, the store is locked, a server refused or failed).
     """
     from ingest.pipeline import EXTRACTOR_VERSION, Extractor
+    from ingest.fetch import Fetcher, FetchState, is_url, read_urls, state_path_for
     from ingest.readers import DEFAULT_MAX_BYTES, read_paths
     from kg.loader import BatchReport, IngestSummary, ingest, outdated_ids
     from kg.store import open_store
@@ -164,20 +189,31 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
             progress.update(task, completed=summary.articles, relations=summary.relations,
                             rate=summary.articles / elapsed)
 
-    items = read_paths(paths, default_published=default_date, max_article_bytes=max_article_bytes,
+    urls = [p for p in paths if is_url(p)]
+    local = [p for p in paths if not is_url(p)]
+    items = read_paths(local, default_published=default_date, max_article_bytes=max_article_bytes,
                        max_bytes=max(DEFAULT_MAX_BYTES, max_article_bytes))
+    fetcher = None
+    if urls:
+        fetcher = Fetcher(fetch, FetchState(state_path_for(s.location, fetch_state)))
+        items = itertools.chain(items, read_urls(urls, fetcher, default_published=default_date,
+                                                 max_article_bytes=max_article_bytes))
     try:
         with s.bulk_mode() if bulk else nullcontext():
             summary = ingest(s, _reported(items, not (quiet or as_json)), extract,
                              batch_size=batch_size, validate=validator, on_batch=on_batch,
                              max_relations=MAX_ARTICLE_RELATIONS, redo=redo, store_text=store_text)
     except WriteRefusedError as exc:
+        if fetcher is not None:
+            fetcher.state.discard()
         if progress is not None:
             progress.stop()
         done = "nothing was written" if written == 0 else f"the {written} articles before were written"
         _echo(f"aikg: error: {exc} ({done})")
         return 1
     except AikgError as exc:
+        if fetcher is not None:
+            fetcher.state.discard()
         if progress is not None:
             progress.stop()
         _echo(f"aikg: error: {exc}")
@@ -188,10 +224,18 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         if progress is not None:
             progress.stop()
         _close(s)
+        if fetcher is not None:
+            fetcher.close()
+    stats = None
+    if fetcher is not None:
+        stats = fetcher.stats
+        _save_fetch_state(fetcher.state)
     elapsed = time.monotonic() - started
     if as_json:
         d = summary.to_dict()
         d["seconds"] = round(elapsed, 3)
+        if stats is not None:
+            d["fetch"] = stats.to_dict()
         sys.stdout.write(json.dumps(d) + "\n")
     elif not quiet:
         again = f", {summary.reextracted} re-extracted" if reextract is not None else ""
@@ -201,6 +245,10 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
             f"{summary.relations} relations, {summary.entities} entities; "
             f"{len(summary.violations)} left out by validation; {elapsed:.1f} s"
         )
+        if stats is not None:
+            _echo(fetch_line(stats))
+    if summary.articles == 0 and stats is not None and stats.not_modified:
+        return 0  # the sources answered "not modified": nothing new is not an error
     if summary.articles == 0:
         if not summary.skipped and not as_json:
             _echo(f"aikg: error: no articles found in {' '.join(paths)}")
