@@ -314,6 +314,10 @@ def ingest(
     store_text: Annotated[bool, typer.Option("--store-text", help="Keep each new article's full text in the graph so its "
                                              "page shows it (default: only the evidence sentences; news text belongs to "
                                              "its publishers).")] = False,
+    cluster: Annotated[Optional[str], typer.Option(
+        "--cluster", help="Extract on Dask workers: local:N starts N worker processes here, tcp://HOST:PORT "
+                          "joins a running scheduler; this process still writes each batch in order. "
+                          "Needs aikg[cluster].")] = None,
 ) -> None:
     """Extract relations from articles and add them to the store, batch by batch.
 
@@ -326,7 +330,7 @@ def ingest(
     code = run_ingest(paths, store=store, batch_size=batch_size, n_process=n_process, date=date,
                       as_json=as_json, quiet=quiet, validate=not no_validate, bulk=bulk,
                       max_article_bytes=max_article_bytes, reextract=mode,
-                      store_text=store_text)
+                      store_text=store_text, cluster=cluster)
     raise typer.Exit(code)
 
 
