@@ -133,9 +133,10 @@ class Cluster:
         except ImportError as exc:
             raise ClusterError("--cluster needs dask.distributed; install it with: "
                                "pip install 'aikg[cluster]'") from exc
-        level = logging.ERROR if self.quiet_logs else logging.WARNING
-        # Dask logs each worker and connection at INFO; a run shows only what went wrong.
-        logging.getLogger("distributed").setLevel(level)
+        # Dask logs each worker and connection at INFO, and a lost connection as an error
+        # with a traceback: the run reports what went wrong in its own one line instead.
+        level = logging.CRITICAL if self.quiet_logs else logging.WARNING
+        _set_dask_log_level(level)
         try:
             if self.spec.workers is not None:
                 # The scheduler serves HTTP (health, metrics) even without a dashboard:
@@ -173,14 +174,15 @@ class Cluster:
             raise self.lost(exc) from exc
 
     def worker_pids(self) -> dict[str, int]:
-        """Return worker address -> process id, as the scheduler reports them."""
-        info = self.client.scheduler_info(n_workers=-1)
-        return {addr: w["pid"] for addr, w in info["workers"].items()}
+        """Return worker address -> process id, as each worker says (its event loop answers while it parses)."""
+        return self.client.run(os.getpid)
 
     def lost(self, exc: BaseException) -> ClusterError:
         """Return the error that says the scheduler went away."""
         where = f"the Dask scheduler at {self.spec.address}" if self.spec.address else "the local Dask cluster"
-        return ClusterError(f"lost {where} ({_reason(exc)})")
+        # A cancelled future's own text is a paragraph about the task; the cause is enough.
+        reason = "the connection closed" if isinstance(exc, _cancelled()) else _reason(exc)
+        return ClusterError(f"lost {where}: {reason}")
 
     def close(self) -> None:
         """Close the client and stop a local cluster; errors on the way are ignored."""
@@ -192,6 +194,15 @@ class Cluster:
             except Exception as exc:  # closing after a lost scheduler may fail in many ways
                 log.debug("closing %s: %s", type(thing).__name__, exc)
         self.client = self._local = None
+
+
+def _set_dask_log_level(level: int) -> None:
+    """Set the level of Dask's loggers, those its config gave a level of their own included."""
+    import distributed  # noqa: F401  (its import configures the loggers first)
+
+    for name in ["distributed", *logging.root.manager.loggerDict]:
+        if name == "distributed" or name.startswith("distributed."):
+            logging.getLogger(name).setLevel(level)
 
 
 def _register_plugin(client) -> None:

@@ -84,11 +84,7 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
     reported), 2 when nothing could be read (bad input) or on a usage error, 1 on a
     runtime failure (the model is missing, the store is locked, a server refused or failed).
     """
-    from ingest.pipeline import EXTRACTOR_VERSION, Extractor
-    from ingest.readers import DEFAULT_MAX_BYTES, read_paths
     from kg.cluster import ClusterError, ClusterSpecError, parse_cluster
-    from kg.loader import BatchReport, IngestSummary, ingest, outdated_ids
-    from kg.store import open_store
 
     try:
         default_date = Date.fromisoformat(date) if date else None
@@ -108,6 +104,11 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         if n_process > 1:
             _echo("aikg: error: --n-process is for a run without --cluster; size the cluster with local:N")
             return 2
+    from ingest.pipeline import EXTRACTOR_VERSION, Extractor
+    from ingest.readers import DEFAULT_MAX_BYTES, read_paths
+    from kg.loader import BatchReport, IngestSummary, ingest, outdated_ids
+    from kg.store import open_store
+
     redo = None
     if reextract == "all":
         def redo(_store, ids: list[str]) -> set[str]:
@@ -194,7 +195,7 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
             else:
                 from kg.cluster import Cluster, ClusterProgress, cluster_ingest
 
-                with Cluster(spec, quiet_logs=not log.isEnabledFor(logging.INFO)) as workers:
+                with Cluster(spec, quiet_logs=not log.isEnabledFor(logging.DEBUG)) as workers:
                     live = ClusterProgress(workers, started, plain=not (quiet or as_json) and progress is None)
                     summary = cluster_ingest(s, _reported(items, not (quiet or as_json)), workers,
                                              batch_size=batch_size, validate=validator, on_batch=on_batch,
