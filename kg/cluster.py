@@ -375,10 +375,10 @@ class ClusterProgress:
         if progress is None and not (self.plain and now - self._last >= self.PLAIN_EVERY):
             return
         alive = self.cluster.workers()
+        workers = f"{alive} worker{'' if alive == 1 else 's'} alive"
         if progress is not None:
-            progress.update(task, piece=f"; {alive} workers alive")
+            progress.update(task, piece=f"; {workers}")
         else:
             rate = summary.articles / max(now - self.started, 1e-6)
-            sys.stderr.write(f"ingest: {summary.articles} articles, {rate:.1f} articles/s, "
-                             f"{alive} workers alive\n")
+            sys.stderr.write(f"ingest: {summary.articles} articles, {rate:.1f} articles/s, {workers}\n")
             self._last = now

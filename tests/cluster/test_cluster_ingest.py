@@ -176,7 +176,7 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(cluster, serial, tm
 
 def test_a_client_killed_mid_run_and_run_again_ends_as_serial(cluster, serial, tmp_path):
     store = tmp_path / "store"
-    proc = start_aikg("-v", "ingest", str(EXAMPLES), "--store", str(store), "--cluster", "local:2",
+    proc = start_aikg("-v", "ingest", str(EXAMPLES), "--store", str(store), "--cluster", "local:1",
                       "--batch-size", BATCH, "--json")
     try:
         wait_for_line(proc, "batch 2 committed")
