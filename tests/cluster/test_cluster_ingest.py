@@ -267,3 +267,12 @@ def test_cluster_values_read(value, expected):
 def test_cluster_values_refused(value):
     with pytest.raises(ClusterSpecError, match="--cluster"):
         parse_cluster(value)
+
+
+def test_n_process_with_a_cluster_is_a_usage_error(tmp_path):
+    proc = aikg("ingest", str(EXAMPLES), "--store", str(tmp_path / "store"), "--cluster", "local:2",
+                "--n-process", "2")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("aikg: error: --n-process is for a run without --cluster; "
+                                   "size the cluster with local:N")
+    assert not (tmp_path / "store").exists()
