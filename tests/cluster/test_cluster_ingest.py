@@ -276,3 +276,17 @@ def test_n_process_with_a_cluster_is_a_usage_error(tmp_path):
     assert proc.stderr.strip() == ("aikg: error: --n-process is for a run without --cluster; "
                                    "size the cluster with local:N")
     assert not (tmp_path / "store").exists()
+
+
+def test_without_dask_the_error_names_the_extra(tmp_path):
+    # A package directory that fails to import stands in for dask.distributed not installed.
+    shadow = tmp_path / "shadow" / "distributed"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('No module named distributed')\n")
+    path = os.pathsep.join(p for p in [str(shadow.parent), os.environ.get("PYTHONPATH", "")] if p)
+    proc = aikg("ingest", str(EXAMPLES), "--store", str(tmp_path / "store"), "--cluster", "local:1",
+                env={"PYTHONPATH": path})
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        "aikg: error: --cluster needs dask.distributed; install it with: pip install 'aikg[cluster]' "
+        "(nothing was written)"]
