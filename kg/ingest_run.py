@@ -180,7 +180,7 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
             elapsed = max(time.monotonic() - started, 1e-6)
             progress.update(task, completed=summary.articles, relations=summary.relations,
                             rate=summary.articles / elapsed)
-        if spec is not None and live is not None:
+        if live is not None:
             live.batch_done(summary, progress, task)
 
     items = read_paths(paths, default_published=default_date, max_article_bytes=max_article_bytes,
