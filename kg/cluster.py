@@ -153,7 +153,15 @@ class Cluster:
             self.close()
             where = f"the Dask scheduler at {self.spec.address}" if self.spec.address else "a local Dask cluster"
             raise ClusterError(f"cannot reach {where}: {_reason(exc)}") from exc
-        _register_plugin(self.client)
+        try:
+            _register_plugin(self.client)
+        except (OSError, TimeoutError) as exc:
+            self.close()
+            raise self.lost(exc) from exc
+        except Exception as exc:  # raised on a worker: most often aikg missing there
+            self.close()
+            raise ClusterError(f"the workers could not take aikg's extractor ({_reason(exc)}); "
+                               "install the same aikg, with aikg[cluster], where they run") from exc
 
     def threads(self) -> int:
         """Return the worker threads the scheduler knows now (0 while none is up).
