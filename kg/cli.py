@@ -318,6 +318,10 @@ def ingest(
     fetch_timeout: FetchTimeoutOpt = 10.0,
     host_delay: HostDelayOpt = 1.0,
     fetch_state: FetchStateOpt = None,
+    cluster: Annotated[Optional[str], typer.Option(
+        "--cluster", help="Extract on Dask workers: local:N starts N worker processes here, tcp://HOST:PORT "
+                          "joins a running scheduler; this process still writes each batch in order. "
+                          "Needs aikg[cluster].")] = None,
 ) -> None:
     """Extract relations from articles and add them to the store, batch by batch.
 
@@ -334,7 +338,7 @@ def ingest(
                       as_json=as_json, quiet=quiet, validate=not no_validate, bulk=bulk,
                       max_article_bytes=max_article_bytes, reextract=mode,
                       store_text=store_text, fetch=_fetch_config(fetch_timeout, host_delay),
-                      fetch_state=fetch_state)
+                      fetch_state=fetch_state, cluster=cluster)
     raise typer.Exit(code)
 
 

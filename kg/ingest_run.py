@@ -84,7 +84,8 @@ def _save_fetch_state(state) -> None:
 def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_process: int,
                date: str | None, as_json: bool, quiet: bool, validate: bool, bulk: bool = False,
                max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES, reextract: str | None = None,
-               store_text: bool = False, fetch=None, fetch_state: str | None = None) -> int:
+               store_text: bool = False, fetch=None, fetch_state: str | None = None,
+               cluster: str | None = None) -> int:
     """Ingest paths into the store, reporting on stderr (or JSON on stdout); return the exit code.
 
     Args:
@@ -100,16 +101,15 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
             Each is replaced in its batch's transaction.
         store_text: keep each new article's text in the graph (``aikg:text``), so its
             page can show it whole; otherwise only the evidence sentences are kept.
+        cluster: extract on Dask workers (see :mod:`kg.cluster`): ``local:N`` starts N
+            local worker processes, ``tcp://HOST:PORT`` joins a running scheduler; None
+            extracts in this process (``n_process`` spaCy processes).
 
     Exit codes: 0 when at least one article was read, or a URL answered "not modified"
     (inputs skipped on the way are reported), 2 when nothing could be read (bad input) or on a usage error, 1 on a
     runtime failure (the model is missing, the store is locked, a server refused or failed).
     """
-    from ingest.pipeline import EXTRACTOR_VERSION, Extractor
-    from ingest.fetch import Fetcher, FetchState, is_url, read_urls, state_path_for
-    from ingest.readers import DEFAULT_MAX_BYTES, read_paths
-    from kg.loader import BatchReport, IngestSummary, ingest, outdated_ids
-    from kg.store import open_store
+    from kg.cluster import ClusterError, ClusterSpecError, parse_cluster
 
     try:
         default_date = Date.fromisoformat(date) if date else None
@@ -119,6 +119,22 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
     if reextract is not None and bulk:
         _echo("aikg: error: --reextract replaces stored articles; --bulk is for a first load into an empty store")
         return 2
+    spec = None
+    if cluster is not None:
+        try:
+            spec = parse_cluster(cluster)
+        except ClusterSpecError as exc:
+            _echo(f"aikg: error: {exc}")
+            return 2
+        if n_process > 1:
+            _echo("aikg: error: --n-process is for a run without --cluster; size the cluster with local:N")
+            return 2
+    from ingest.fetch import Fetcher, FetchState, is_url, read_urls, state_path_for
+    from ingest.pipeline import EXTRACTOR_VERSION, Extractor
+    from ingest.readers import DEFAULT_MAX_BYTES, read_paths
+    from kg.loader import BatchReport, IngestSummary, ingest, outdated_ids
+    from kg.store import open_store
+
     redo = None
     if reextract == "all":
         def redo(_store, ids: list[str]) -> set[str]:
@@ -127,8 +143,9 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         def redo(store_, ids: list[str]) -> set[str]:
             return outdated_ids(store_, ids, EXTRACTOR_VERSION)
     try:
-        # The model first: a missing one is reported before any store is touched.
-        extractor = Extractor()
+        # The model first: a missing one is reported before any store is touched. With a
+        # cluster the workers load it, and the first batch reports a missing one.
+        extractor = Extractor() if spec is None else None
         s = open_store(store)
     except AikgError as exc:
         _echo(f"aikg: error: {exc}")
@@ -152,7 +169,8 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
             TimeElapsedColumn(), transient=True,
         )
         progress.start()
-        task = progress.add_task("ingest", total=None, relations=0, rate=0.0, piece="")
+        task = progress.add_task("ingest", total=None, relations=0, rate=0.0,
+                                 piece="" if spec is None else f"; starting {spec}")
 
     def on_piece(article, done: int, total: int) -> None:
         # A long article is parsed in pieces: say how far, so a big file shows life.
@@ -188,6 +206,8 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
             elapsed = max(time.monotonic() - started, 1e-6)
             progress.update(task, completed=summary.articles, relations=summary.relations,
                             rate=summary.articles / elapsed)
+        if live is not None:
+            live.batch_done(summary, progress, task)
 
     urls = [p for p in paths if is_url(p)]
     local = [p for p in paths if not is_url(p)]
@@ -198,11 +218,31 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         fetcher = Fetcher(fetch, FetchState(state_path_for(s.location, fetch_state)))
         items = itertools.chain(items, read_urls(urls, fetcher, default_published=default_date,
                                                  max_article_bytes=max_article_bytes))
+    live = None
     try:
         with s.bulk_mode() if bulk else nullcontext():
-            summary = ingest(s, _reported(items, not (quiet or as_json)), extract,
-                             batch_size=batch_size, validate=validator, on_batch=on_batch,
-                             max_relations=MAX_ARTICLE_RELATIONS, redo=redo, store_text=store_text)
+            if spec is None:
+                summary = ingest(s, _reported(items, not (quiet or as_json)), extract,
+                                 batch_size=batch_size, validate=validator, on_batch=on_batch,
+                                 max_relations=MAX_ARTICLE_RELATIONS, redo=redo, store_text=store_text)
+            else:
+                from kg.cluster import Cluster, ClusterProgress, cluster_ingest
+
+                with Cluster(spec, quiet_logs=not log.isEnabledFor(logging.DEBUG)) as workers:
+                    live = ClusterProgress(workers, started, plain=not (quiet or as_json) and progress is None)
+                    summary = cluster_ingest(s, _reported(items, not (quiet or as_json)), workers,
+                                             batch_size=batch_size, validate=validator, on_batch=on_batch,
+                                             max_relations=MAX_ARTICLE_RELATIONS, redo=redo,
+                                             store_text=store_text)
+    except ClusterError as exc:
+        if fetcher is not None:
+            fetcher.state.discard()
+        if progress is not None:
+            progress.stop()
+        done = ("nothing was written" if written == 0
+                else f"the {written} articles before were written; run the same command again to go on")
+        _echo(f"aikg: error: {exc} ({done})")
+        return 1
     except WriteRefusedError as exc:
         if fetcher is not None:
             fetcher.state.discard()
