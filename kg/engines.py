@@ -1,0 +1,248 @@
+"""How :class:`kg.remote.RemoteStore` talks to each kind of SPARQL server.
+
+Every server speaks the SPARQL 1.1 Protocol, but each reads it a little differently.
+One adapter per engine holds those differences; the store code never asks which
+engine it talks to. The store URL picks the adapter:
+
+- ``http(s)://host:port/query`` (or ``/sparql``): :class:`SparqlEngine`, the protocol
+  as written (the Oxigraph server, an aikg server, any conforming server).
+- ``fuseki+http://host:port/DATASET``: :class:`FusekiEngine`, Apache Jena Fuseki
+  (``/DATASET/query``, ``/DATASET/update``, ``/DATASET/data``).
+- ``virtuoso+http://[user:password@]host:port/sparql``: :class:`VirtuosoEngine`,
+  OpenLink Virtuoso (form posts, digest auth on ``/sparql-auth``, the union graph kept
+  in a graph of its own).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import httpx
+import pyoxigraph as ox
+
+from kg.errors import StoreError
+
+#: The named graph Virtuoso keeps the union mirror in (its default graph is no graph of its own).
+VIRTUOSO_UNION = "https://w3id.org/aikg/graph/union"
+
+
+def _split_engine(url: str) -> tuple[str, str]:
+    """Return (engine name, plain URL) of a store URL: ``fuseki+http://h/ds`` -> ('fuseki', 'http://h/ds')."""
+    scheme, sep, rest = url.partition("://")
+    if "+" in scheme:
+        name, _, transport = scheme.partition("+")
+        return name.lower(), f"{transport}{sep}{rest}"
+    return "sparql", url
+
+
+def endpoints(url: str) -> tuple[str, str]:
+    """Return (query URL, update URL) for a plain server URL.
+
+    ``.../sparql`` (aikg serve, Fuseki datasets, Virtuoso) and ``.../query`` (Oxigraph)
+    get ``.../update`` beside them; a bare ``host:port`` is taken as an aikg server. A
+    ``#update=URL`` fragment names the update endpoint explicitly.
+    """
+    parts = urlsplit(url)
+    explicit = dict(p.split("=", 1) for p in parts.fragment.split("&") if "=" in p)
+    base = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+    path = parts.path.rstrip("/")
+    if path.endswith(("/sparql", "/query")):
+        query_url = base
+        update_url = urlunsplit((parts.scheme, parts.netloc, path.rsplit("/", 1)[0] + "/update", "", ""))
+    else:
+        query_url = urlunsplit((parts.scheme, parts.netloc, path + "/sparql", "", ""))
+        update_url = urlunsplit((parts.scheme, parts.netloc, path + "/update", "", ""))
+    return query_url, explicit.get("update", update_url)
+
+
+def _credentials(url: str) -> tuple[str, tuple[str, str] | None]:
+    """Return the URL without its ``user:password@`` part, and that pair (None when absent)."""
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url, None
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    plain = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return plain, (unquote(parts.username), unquote(parts.password or ""))
+
+
+def public_url(url: str) -> str:
+    """Return a store URL with any ``user:password@`` removed (for messages and logs)."""
+    scheme, sep, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme}{sep}{host.rsplit('@', 1)[-1]}{slash}{path}" if sep else url
+
+
+class SparqlEngine:
+    """The SPARQL 1.1 Protocol as written: the Oxigraph server, aikg servers, most others.
+
+    Attributes:
+        name: the engine's name, as in the store URL's ``NAME+http://``.
+        location: the store URL as shown to users (no password in it).
+        query_url: where queries are posted.
+        update_url: where updates are posted.
+        union_graph: the named graph holding the union mirror, or None when the
+            server's own default graph holds it.
+    """
+
+    name = "sparql"
+    union_graph: ox.NamedNode | None = None
+
+    def __init__(self, url: str, *, token: str | None = None):
+        """Read the endpoints from a plain ``http(s)://`` URL.
+
+        Args:
+            url: the server URL without the engine prefix.
+            token: bearer token sent with updates.
+        """
+        self.location = url
+        self.query_url, self.update_url = endpoints(url)
+        self._token = token
+
+    def auth(self) -> httpx.Auth | None:
+        """Return the HTTP authentication for updates (None: headers only)."""
+        return None
+
+    def update_headers(self) -> dict[str, str]:
+        """Return extra headers for update requests."""
+        return {"Authorization": f"Bearer {self._token}"} if self._token else {}
+
+    def query_params(self, default_graph: Sequence[str] | None,
+                     named_graphs: Sequence[str] | None) -> list[tuple[str, str]]:
+        """Return the protocol's dataset parameters for a query."""
+        params = [("default-graph-uri", g) for g in default_graph or ()]
+        return params + [("named-graph-uri", g) for g in named_graphs or ()]
+
+    def query_body(self, sparql: str) -> dict:
+        """Return the httpx arguments carrying a query's text."""
+        return {"content": sparql.encode("utf-8"), "headers": {"Content-Type": "application/sparql-query"}}
+
+    def update_body(self, sparql: str) -> dict:
+        """Return the httpx arguments carrying an update's text."""
+        return {"content": sparql.encode("utf-8"), "headers": {"Content-Type": "application/sparql-update"}}
+
+    def solutions(self, resp: httpx.Response, fmt: ox.QueryResultsFormat) -> ox.QuerySolutions | ox.QueryBoolean:
+        """Parse a SELECT or ASK answer."""
+        return ox.parse_query_results(resp.content, format=fmt)
+
+    def graph_filter(self) -> str:
+        """Return a FILTER on ``?g`` keeping the graphs that hold aikg data ("" keeps all)."""
+        return ""
+
+
+class FusekiEngine(SparqlEngine):
+    """Apache Jena Fuseki: one dataset's ``/query`` and ``/update`` services.
+
+    Fuseki keeps a real default graph (unless a dataset is configured with
+    ``tdb2:unionDefaultGraph``, which aikg does not need), so the mirror stays there, as
+    on Oxigraph. The URL names the dataset: ``fuseki+http://host:3030/aikg``; a
+    ``user:password@`` in it is sent as HTTP basic auth on updates (Fuseki's shiro or
+    ``--auth`` setups), otherwise the bearer token goes as it does everywhere.
+    """
+
+    name = "fuseki"
+
+    def __init__(self, url: str, *, token: str | None = None):
+        url, self._login = _credentials(url)
+        super().__init__(url, token=token)
+        parts = urlsplit(url)
+        path = parts.path.rstrip("/")
+        for tail in ("/sparql", "/query", "/update"):
+            if path.endswith(tail):
+                path = path[: -len(tail)]
+        if not path:
+            raise StoreError(f"{url}: a Fuseki URL names its dataset, e.g. fuseki+http://127.0.0.1:3030/aikg")
+        self.dataset_url = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+        self.query_url = self.dataset_url + "/query"
+        self.update_url = self.dataset_url + "/update"
+
+    def auth(self) -> httpx.Auth | None:
+        return httpx.BasicAuth(*self._login) if self._login else None
+
+
+class VirtuosoEngine(SparqlEngine):
+    """OpenLink Virtuoso (tested with 7.2, Debian's ``virtuoso-opensource``).
+
+    Where it differs from the protocol as written:
+
+    - Queries and updates go as HTML form posts (``query=`` / ``update=``); a raw
+      ``application/sparql-query`` body is not read.
+    - Updates need a user with the ``SPARQL_UPDATE`` role: with ``user:password@`` in the
+      URL they go to ``/sparql-auth`` with HTTP digest auth; without, to ``/sparql`` (the
+      anonymous ``SPARQL`` user must then have been granted that role).
+    - Its default graph is the union of every graph, its own system graphs included,
+      with a triple held by two graphs seen twice. So the union mirror is kept in the
+      named graph :data:`VIRTUOSO_UNION`, and every query names that graph as its
+      default graph: plain patterns see each triple once, as on the other engines.
+    - An ASK is answered as a one-row SELECT of ``__ASK_RETVAL``; it is read back as a
+      boolean.
+    - ``INSERT DATA`` refuses blank nodes (aikg's articles have none).
+    """
+
+    name = "virtuoso"
+    union_graph = ox.NamedNode(VIRTUOSO_UNION)
+
+    def __init__(self, url: str, *, token: str | None = None):
+        url, self._login = _credentials(url)
+        super().__init__(url, token=token)
+        parts = urlsplit(url)
+        path = parts.path.rstrip("/")
+        root = path.rsplit("/", 1)[0] if path.endswith(("/sparql", "/sparql-auth")) else path
+        self.query_url = urlunsplit((parts.scheme, parts.netloc, root + "/sparql", "", ""))
+        self.update_url = urlunsplit((parts.scheme, parts.netloc, root + ("/sparql-auth" if self._login else "/sparql"), "", ""))
+
+    def auth(self) -> httpx.Auth | None:
+        return httpx.DigestAuth(*self._login) if self._login else None
+
+    def update_headers(self) -> dict[str, str]:
+        return {}
+
+    def query_params(self, default_graph: Sequence[str] | None,
+                     named_graphs: Sequence[str] | None) -> list[tuple[str, str]]:
+        return super().query_params(default_graph if default_graph else [VIRTUOSO_UNION], named_graphs)
+
+    def query_body(self, sparql: str) -> dict:
+        return {"data": {"query": sparql}}
+
+    def update_body(self, sparql: str) -> dict:
+        return {"data": {"update": sparql}}
+
+    def solutions(self, resp: httpx.Response, fmt: ox.QueryResultsFormat) -> ox.QuerySolutions | ox.QueryBoolean:
+        result = ox.parse_query_results(resp.content, format=fmt)
+        if isinstance(result, ox.QuerySolutions) and [v.value for v in result.variables] == ["__ASK_RETVAL"]:
+            rows = list(result)
+            answer = bool(rows) and rows[0]["__ASK_RETVAL"] is not None and rows[0]["__ASK_RETVAL"].value not in ("0", "false")
+            return ox.parse_query_results(json.dumps({"head": {}, "boolean": answer}),
+                                          format=ox.QueryResultsFormat.JSON)
+        return result
+
+    def graph_filter(self) -> str:
+        return f"FILTER (STRSTARTS(STR(?g), \"https://w3id.org/aikg/\") && ?g != {self.union_graph})"
+
+
+ENGINES: Mapping[str, type[SparqlEngine]] = {
+    "sparql": SparqlEngine,
+    "oxigraph": SparqlEngine,
+    "fuseki": FusekiEngine,
+    "virtuoso": VirtuosoEngine,
+}
+
+
+def engine_for(url: str, *, token: str | None = None) -> SparqlEngine:
+    """Return the adapter a store URL names.
+
+    Raises:
+        StoreError: the URL names an engine aikg has no adapter for.
+    """
+    name, plain = _split_engine(url)
+    try:
+        cls = ENGINES[name]
+    except KeyError:
+        raise StoreError(
+            f"unknown store engine {name!r} in {url!r}; use one of: "
+            + ", ".join(f"{n}+http://" for n in sorted(ENGINES) if n != "sparql") + " or plain http://"
+        ) from None
+    return cls(plain, token=token)
