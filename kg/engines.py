@@ -26,6 +26,7 @@ from kg.errors import StoreError
 
 #: The named graph Virtuoso keeps the union mirror in (its default graph is no graph of its own).
 VIRTUOSO_UNION = "https://w3id.org/aikg/graph/union"
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 def _split_engine(url: str) -> tuple[str, str]:
@@ -178,7 +179,8 @@ class VirtuosoEngine(SparqlEngine):
       named graph :data:`VIRTUOSO_UNION`, and every query names that graph as its
       default graph: plain patterns see each triple once, as on the other engines.
     - An ASK is answered as a one-row SELECT of ``__ASK_RETVAL``; it is read back as a
-      boolean.
+      boolean. ``xsd:boolean`` values come back as ``0``/``1``; they are read back as
+      ``false``/``true``.
     - ``INSERT DATA`` refuses blank nodes (aikg's articles have none).
     """
 
@@ -211,13 +213,21 @@ class VirtuosoEngine(SparqlEngine):
         return {"data": {"update": sparql}}
 
     def solutions(self, resp: httpx.Response, fmt: ox.QueryResultsFormat) -> ox.QuerySolutions | ox.QueryBoolean:
-        result = ox.parse_query_results(resp.content, format=fmt)
-        if isinstance(result, ox.QuerySolutions) and [v.value for v in result.variables] == ["__ASK_RETVAL"]:
-            rows = list(result)
-            answer = bool(rows) and rows[0]["__ASK_RETVAL"] is not None and rows[0]["__ASK_RETVAL"].value not in ("0", "false")
-            return ox.parse_query_results(json.dumps({"head": {}, "boolean": answer}),
-                                          format=ox.QueryResultsFormat.JSON)
-        return result
+        if fmt != ox.QueryResultsFormat.JSON:
+            return ox.parse_query_results(resp.content, format=fmt)
+        doc = json.loads(resp.content)
+        names = doc.get("head", {}).get("vars", [])
+        rows = doc.get("results", {}).get("bindings", [])
+        if names == ["__ASK_RETVAL"]:
+            value = rows[0].get("__ASK_RETVAL", {}).get("value") if rows else None
+            doc = {"head": {}, "boolean": value not in (None, "0", "false")}
+        else:
+            for row in rows:
+                for term in row.values():
+                    # Virtuoso writes xsd:boolean values as 0 and 1, the canonical forms are words.
+                    if term.get("datatype") == _XSD_BOOLEAN and term.get("value") in ("0", "1"):
+                        term["value"] = "true" if term["value"] == "1" else "false"
+        return ox.parse_query_results(json.dumps(doc).encode("utf-8"), format=ox.QueryResultsFormat.JSON)
 
     def graph_filter(self) -> str:
         return f"FILTER (STRSTARTS(STR(?g), \"https://w3id.org/aikg/\") && ?g != {self.union_graph})"

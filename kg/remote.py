@@ -116,20 +116,18 @@ class RemoteStore:
         return [ox.Quad(r["s"], r["p"], r["o"], graph) for r in res]
 
     def load(self, data: bytes | IO[bytes], fmt: ox.RdfFormat, *, graph: str | None = None) -> int:
-        """Parse locally first (a bad file sends nothing), then send one INSERT DATA.
+        """Parse locally first (a bad file sends nothing), then send one insert request.
+
+        Named-graph quads are mirrored into the union graph, as articles are. A document
+        with blank nodes goes as ``INSERT { ... } WHERE {}`` (a blank node then names one
+        node in its graph and in the mirror).
 
         Raises:
             RDFParseError: the document does not parse.
         """
         quads = parse_rdf(data, fmt, graph=graph)
-        named = [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
-        plain = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
-        union = self.engine.union_graph
-        text = union_update(named, (), (), union_graph=union)
-        if plain:
-            lines = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in plain)
-            body = "INSERT DATA {\n" + (f"GRAPH {union} {{\n{lines}}}" if union is not None else lines) + "}"
-            text = f"{text} ;\n{body}" if text else body
+        blank = any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object))
+        text = union_update(quads, (), (), union_graph=self.engine.union_graph, template=blank)
         if text:
             self.update(text)
         return len(quads)

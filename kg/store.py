@@ -213,7 +213,7 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode],
                  dropped_triples: Iterable[ox.Triple], *, only_new_graphs: bool = False,
-                 union_graph: ox.NamedNode | None = None) -> str:
+                 union_graph: ox.NamedNode | None = None, template: bool = False) -> str:
     """Return one SPARQL update that drops graphs, inserts quads and keeps the union.
 
     The default graph mirrors the union of the named graphs: inserted quads also go to
@@ -226,6 +226,8 @@ def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]
 
     With ``union_graph``, the mirror is kept in that named graph instead of the default
     graph, for a server whose default graph is not a graph of its own (Virtuoso).
+    With ``template``, the inserts are written as ``INSERT { ... } WHERE {}`` rather than
+    ``INSERT DATA``: a blank node may then stand in a named graph and in its mirror.
     """
     parts: list[str] = [f"DROP SILENT GRAPH {term_sparql(g)}" for g in drop_graphs]
 
@@ -245,10 +247,10 @@ def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]
 
     if by_graph and not only_new_graphs:
         body = io.StringIO()
-        body.write("INSERT DATA {\n")
+        body.write("INSERT {\n" if template else "INSERT DATA {\n")
         for g, quads in by_graph.items():
             block(g, quads, body)
-        body.write("}")
+        body.write("} WHERE {}" if template else "}")
         parts.append(body.getvalue())
     elif by_graph:
         for g, quads in by_graph.items():
