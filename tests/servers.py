@@ -196,14 +196,12 @@ class VirtuosoServer:
             kill_group(self.proc, sig)
 
 
-FUSEKI_VERSION = "5.6.0"
-FUSEKI_JAR = Path(os.environ.get(
-    "AIKG_FUSEKI_JAR",
-    Path.home() / ".cache" / "aikg" / "fuseki" / f"jena-fuseki-server-{FUSEKI_VERSION}.jar"))
+FUSEKI_HOME = Path(os.environ.get("AIKG_FUSEKI_HOME", Path.home() / ".cache" / "aikg" / "fuseki-5.6.0"))
+FUSEKI_MAIN = "org.apache.jena.fuseki.main.cmds.FusekiMainCmd"
 
 
 class FusekiServer:
-    """Apache Jena Fuseki (the ``jena-fuseki-server`` jar) with a TDB2 dataset in ``location``."""
+    """Apache Jena Fuseki 5.6 (``jena-fuseki-main``, installed by `make servers`) with a TDB2 dataset."""
 
     kind = "fuseki"
     dataset = "aikg"
@@ -218,14 +216,15 @@ class FusekiServer:
         return f"fuseki+http://{LOOPBACK}:{self.port}/{self.dataset}"
 
     def start(self) -> None:
-        """Start Fuseki with an updatable TDB2 dataset and wait for its query service."""
+        """Start Fuseki (jena-fuseki-main) with an updatable TDB2 dataset; wait for its query service."""
         java = shutil.which(os.environ.get("AIKG_JAVA", "java"))
-        if not FUSEKI_JAR.exists() or java is None:
-            pytest.skip(f"Fuseki is not installed ({FUSEKI_JAR} or java is missing): run `make servers`, "
-                        "which fetches the jar from Maven Central")
+        lib = FUSEKI_HOME / "lib"
+        if java is None or not (lib / ".complete").exists():
+            pytest.skip(f"Fuseki is not installed ({lib} or java is missing): `make servers` fetches "
+                        "jena-fuseki-main 5.6.0 through Maven, which needs Maven Central")
         self.location.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
-            [java, "-Xmx1g", "-jar", str(FUSEKI_JAR), "--localhost", "--port", str(self.port),
+            [java, "-Xmx1g", "-cp", f"{lib}/*", FUSEKI_MAIN, "--localhost", "--port", str(self.port),
              "--update", "--tdb2", "--loc", str(self.location / "tdb2"), f"/{self.dataset}"],
             cwd=self.location, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
