@@ -104,10 +104,11 @@ class RemoteStore:
         """Drop graphs and insert quads in one update request, keeping the union graph.
 
         Several pipelines may write to one server: an article graph is inserted only if
-        the server does not hold it yet, checked inside the same request.
+        the server does not hold it yet, checked inside the same request (where the
+        engine allows it at a fair cost: see :attr:`kg.engines.SparqlEngine.checks_new_graphs`).
         """
         dropped = {q.triple for g in drop_graphs for q in self.graph_quads(g)}
-        self.update(union_update(inserts, drop_graphs, dropped, only_new_graphs=True,
+        self.update(union_update(inserts, drop_graphs, dropped, only_new_graphs=self.engine.checks_new_graphs,
                                  union_graph=self.engine.union_graph))
 
     def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
