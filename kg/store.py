@@ -500,6 +500,11 @@ def resolve_location(location: str | os.PathLike | None = None) -> str:
 _ENGINE_URL = re.compile(r"^[a-z][a-z0-9]*\+https?://", re.IGNORECASE)
 
 
+def is_remote(location: str) -> bool:
+    """Return whether a store location is a SPARQL server URL (``http(s)://``, ``ENGINE+http(s)://``)."""
+    return location.startswith(("http://", "https://")) or bool(_ENGINE_URL.match(location))
+
+
 def open_store(location: str | os.PathLike | None = None, *, read_only: bool = False,
                token: str | None = None) -> LocalStore | "RemoteStore":
     """Open the store at a directory or a SPARQL server URL.
@@ -512,7 +517,7 @@ def open_store(location: str | os.PathLike | None = None, *, read_only: bool = F
         token: bearer token for writes to a remote store (default ``$AIKG_TOKEN``).
     """
     loc = resolve_location(location)
-    if loc.startswith(("http://", "https://")) or _ENGINE_URL.match(loc):
+    if is_remote(loc):
         from kg.remote import RemoteStore
 
         return RemoteStore(loc, token=token if token is not None else os.environ.get("AIKG_TOKEN"))

@@ -7,6 +7,10 @@ with the embedded store holding the same articles.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pyoxigraph as ox
 import pytest
 
@@ -17,6 +21,7 @@ from kg.loader import delete_articles, find_articles, ingest
 from kg.model import Article
 from kg.namespaces import ONTOLOGY
 from kg.queries import get_query, list_queries, run_named
+from kg.stats import store_stats
 from kg.store import open_store
 from kg.viz import view_from_store
 from tests.fakes import MS, NV, OA, fake_extract
@@ -164,6 +169,18 @@ def test_graph_page_and_article_pages_read_the_same(remote, reference):
     page = get_article(remote, listed[0]["id"])
     expected = get_article(reference, listed[0]["id"])
     assert page["mentions"] == expected["mentions"] and page["title"] == expected["title"]
+
+
+@pytest.mark.server
+def test_the_cli_counts_the_same_as_on_the_embedded_store(server, remote, reference):
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "stats", "--json", "--store", server.url],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    mine = json.loads(proc.stdout)
+    expected = store_stats(reference)
+    assert mine.pop("location") == remote.location and "@" not in remote.location.split("//")[1]
+    expected.pop("location")
+    assert mine == expected
 
 
 @pytest.mark.server
