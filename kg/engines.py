@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import StoreError
+from kg.errors import RemoteStoreError, StoreError, WriteRefusedError
 
 #: The named graph Virtuoso keeps the union mirror in (its default graph is no graph of its own).
 VIRTUOSO_UNION = "https://w3id.org/aikg/graph/union"
@@ -136,6 +136,10 @@ class SparqlEngine:
         """Return a FILTER on ``?g`` keeping the graphs that hold aikg data ("" keeps all)."""
         return ""
 
+    def refusal(self, resp: httpx.Response, url: str) -> RemoteStoreError | None:
+        """Return the error for an answer this engine words its own way (None: the usual reading)."""
+        return None
+
 
 class FusekiEngine(SparqlEngine):
     """Apache Jena Fuseki: one dataset's ``/query`` and ``/update`` services.
@@ -239,6 +243,22 @@ class VirtuosoEngine(SparqlEngine):
                     if term.get("datatype") == _XSD_BOOLEAN and term.get("value") in ("0", "1"):
                         term["value"] = "true" if term["value"] == "1" else "false"
         return ox.parse_query_results(json.dumps(doc).encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+
+    def refusal(self, resp: httpx.Response, url: str) -> RemoteStoreError | None:
+        if resp.status_code == 401:
+            return WriteRefusedError(
+                f"{url} refused the login (401): the user or password in the store URL is wrong "
+                "(virtuoso+http://USER:PASSWORD@HOST:PORT/sparql)")
+        if resp.status_code >= 500 and "SR186" in resp.text:
+            return WriteRefusedError(
+                f"{url} refused the write: Virtuoso's anonymous SPARQL user may not write; put a user with "
+                "the SPARQL_UPDATE role in the store URL (virtuoso+http://USER:PASSWORD@HOST:PORT/sparql), "
+                "or grant it in isql: GRANT SPARQL_UPDATE TO \"SPARQL\"")
+        if resp.status_code >= 300:
+            # Virtuoso's message is its first line; the rest repeats the request.
+            first = resp.text.strip().splitlines()[0] if resp.text.strip() else ""
+            return RemoteStoreError(f"{url} answered {resp.status_code}: {first[:500]}")
+        return None
 
     def graph_filter(self) -> str:
         return f"FILTER (STRSTARTS(STR(?g), \"https://w3id.org/aikg/\") && ?g != {self.union_graph})"

@@ -165,6 +165,9 @@ class RemoteStore:
             raise RemoteStoreError(f"cannot reach the SPARQL server at {url}: {exc}") from exc
         if resp.status_code == 400:
             raise server_error(body, resp.text, operation=operation)
+        refused = self.engine.refusal(resp, url)
+        if refused is not None:
+            raise refused
         if resp.status_code == 401:
             raise WriteRefusedError(
                 f"{url} refused the write (401): the token is missing or wrong; "

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.engines import FusekiEngine, SparqlEngine, VirtuosoEngine, engine_for
-from kg.errors import StoreError
+from kg.errors import StoreError, WriteRefusedError
 from kg.graphdata import get_article, list_articles
 from kg.loader import delete_articles, find_articles, ingest
 from kg.model import Article
@@ -235,3 +235,25 @@ def test_blank_nodes_are_stored(remote, request):
                              substitutions={"g": ox.NamedNode(graph)}))
     remote.update(f"DROP SILENT GRAPH <{graph}>")  # last test of the module: the mirror may keep its copy
     assert [r["city"].value for r in rows] == ["Paris"]
+
+
+@pytest.mark.server
+def test_virtuoso_logins_refused_and_granted(server, remote):
+    if server.kind != "virtuoso":
+        pytest.skip("Virtuoso's users and roles")
+    write = "INSERT DATA { GRAPH <https://w3id.org/aikg/test/login> { <https://w3id.org/aikg/test/s> <https://w3id.org/aikg/test/p> 1 } }"
+    wrong = open_store(server.url.replace("dba:dba@", "dba:wrong@"))
+    with pytest.raises(WriteRefusedError, match="user or password in the store URL is wrong"):
+        wrong.update(write)
+    anonymous = open_store(server.url.replace("dba:dba@", ""))
+    with pytest.raises(WriteRefusedError, match='GRANT SPARQL_UPDATE TO "SPARQL"'):
+        anonymous.update(write)
+    server.isql('GRANT SPARQL_UPDATE TO "SPARQL"')
+    try:
+        anonymous.update(write)
+        assert bool(anonymous.query("ASK { GRAPH ?g { <https://w3id.org/aikg/test/s> ?p 1 } }"))
+    finally:
+        server.isql('REVOKE SPARQL_UPDATE FROM "SPARQL"')
+        remote.update("DROP SILENT GRAPH <https://w3id.org/aikg/test/login>")
+    wrong.close()
+    anonymous.close()
