@@ -107,9 +107,7 @@ class RemoteStore:
         the server does not hold it yet, checked inside the same request (where the
         engine allows it at a fair cost: see :attr:`kg.engines.SparqlEngine.checks_new_graphs`).
         """
-        dropped = {q.triple for g in drop_graphs for q in self.graph_quads(g)}
-        self.update(union_update(inserts, drop_graphs, dropped, only_new_graphs=self.engine.checks_new_graphs,
-                                 union_graph=self.engine.union_graph))
+        self.update(self.engine.commit_update(self, inserts, drop_graphs))
 
     def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
         """Return every quad of one named graph."""

@@ -100,6 +100,20 @@ def remote(server):
     store.close()
 
 
+@pytest.fixture(scope="session")
+def example_extractions():
+    """The examples (examples/articles) through the real NLP pipeline, once per session."""
+    from pathlib import Path
+
+    from ingest.pipeline import Extractor
+    from ingest.readers import read_paths
+
+    corpus = Path(__file__).resolve().parents[2] / "examples" / "articles"
+    articles = list(read_paths([str(corpus)]))
+    assert len(articles) >= 10
+    return {ex.article.id: ex for ex in Extractor().extract_many(articles)}
+
+
 def quads(store, *, stamps: bool = True) -> set[str]:
     """Return every quad of a store (every graph and the union graph) as N-Quads lines.
 
@@ -181,6 +195,29 @@ def test_the_cli_counts_the_same_as_on_the_embedded_store(server, remote, refere
     assert mine.pop("location") == remote.location and "@" not in remote.location.split("//")[1]
     expected.pop("location")
     assert mine == expected
+
+
+@pytest.mark.server
+def test_the_examples_twice_store_what_the_embedded_store_holds(remote, example_extractions, tmp_path):
+    from kg.store import LocalStore
+
+    exs = example_extractions
+    articles = [ex.article for ex in exs.values()]
+    before = quads(remote)
+    first = ingest(remote, articles, lambda batch: [exs[a.id] for a in batch], batch_size=5)
+    assert first.new == len(articles)
+    with LocalStore(tmp_path / "examples") as local:
+        ingest(local, articles, lambda batch: [exs[a.id] for a in batch], batch_size=5)
+        for ex in exs.values():
+            (graph,) = find_articles(local, ex.article.id)
+            mine = {str(q) for q in remote.graph_quads(graph) if q.predicate != INGESTED_AT}
+            assert mine == {str(q) for q in local.graph_quads(graph) if q.predicate != INGESTED_AT}
+    stored = quads(remote)
+    again = ingest(remote, articles, lambda batch: [exs[a.id] for a in batch], batch_size=5)
+    assert (again.new, again.unchanged) == (0, len(articles))
+    assert quads(remote) == stored
+    delete_articles(remote, [g for ex in exs.values() for g in find_articles(remote, ex.article.id)])
+    assert quads(remote) == before
 
 
 @pytest.mark.server
