@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.engines import FusekiEngine, SparqlEngine, VirtuosoEngine, engine_for
-from kg.errors import StoreError, WriteRefusedError
+from kg.errors import RemoteStoreError, StoreError, WriteRefusedError
 from kg.graphdata import get_article, list_articles
 from kg.loader import delete_articles, find_articles, ingest
 from kg.model import Article
@@ -228,7 +228,8 @@ def test_deleting_an_article_leaves_the_store_as_it_was(remote):
     assert ingest(remote, extra, fake_extract(table)).new == 1
     grown = quads(remote)
     assert grown > before
-    delete_articles(remote, find_articles(remote, extra[0].id))
+    assert find_articles(remote, "https://news.example/extra") == find_articles(remote, extra[0].id)
+    delete_articles(remote, find_articles(remote, "https://news.example/extra"))
     # Triples only the deleted article held left the union; those other articles hold stayed.
     assert quads(remote) == before
 
@@ -294,3 +295,28 @@ def test_virtuoso_logins_refused_and_granted(server, remote):
         remote.update("DROP SILENT GRAPH <https://w3id.org/aikg/test/login>")
     wrong.close()
     anonymous.close()
+
+
+@pytest.mark.server
+def test_a_server_gone_mid_ingest_is_one_clear_error_and_the_rerun_finishes(server, remote):
+    arts = [Article(f"Report {i}: Microsoft invests in OpenAI.", url=f"https://news.example/down/{i}") for i in range(6)]
+    table = {a.url: [(MS, "investsIn", OA)] for a in arts}
+    base = fake_extract(table)
+    calls = {"n": 0}
+
+    def extract_then_stop(batch):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            server.stop()
+        yield from base(batch)
+
+    with pytest.raises(RemoteStoreError, match="cannot reach") as caught:
+        ingest(remote, arts, extract_then_stop, batch_size=3)
+    assert "\n" not in str(caught.value)
+    server.start()
+    store = open_store(server.url)
+    assert {u for a in arts for u in ([a.url] if find_articles(store, a.url) else [])} == {a.url for a in arts[:3]}
+    rerun = ingest(store, arts, base, batch_size=3)
+    assert (rerun.unchanged, rerun.new) == (3, 3)
+    delete_articles(store, [g for a in arts for g in find_articles(store, a.url)])
+    store.close()
