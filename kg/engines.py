@@ -93,12 +93,13 @@ class SparqlEngine:
         update_url: where updates are posted.
         union_graph: the named graph holding the union mirror, or None when the
             server's own default graph holds it.
+        checks_new_graphs: whether a commit checks inside its request that each article
+            graph is new.
     """
 
     name = "sparql"
     union_graph: ox.NamedNode | None = None
-    #: Whether a commit checks, inside its own request, that each article graph is new
-    #: (two writers racing on one article then store it once).
+    #: Two writers racing on one article then store it once.
     checks_new_graphs = True
 
     def __init__(self, url: str, *, token: str | None = None):
@@ -152,6 +153,9 @@ class SparqlEngine:
 
         The union triples of the dropped graphs are removed inside the update, where no
         other graph holds them (decided by the server as it runs the request).
+
+        Raises:
+            RemoteStoreError: reading the dropped graphs failed.
         """
         dropped = {q.triple for g in drop_graphs for q in store.graph_quads(g)}
         return union_update(inserts, drop_graphs, dropped, only_new_graphs=self.checks_new_graphs,
@@ -226,7 +230,8 @@ class VirtuosoEngine(SparqlEngine):
         path = parts.path.rstrip("/")
         root = path.rsplit("/", 1)[0] if path.endswith(("/sparql", "/sparql-auth")) else path
         self.query_url = urlunsplit((parts.scheme, parts.netloc, root + "/sparql", "", ""))
-        self.update_url = urlunsplit((parts.scheme, parts.netloc, root + ("/sparql-auth" if self._login else "/sparql"), "", ""))
+        update_path = root + ("/sparql-auth" if self._login else "/sparql")
+        self.update_url = urlunsplit((parts.scheme, parts.netloc, update_path, "", ""))
 
     def auth(self) -> httpx.Auth | None:
         return httpx.DigestAuth(*self._login) if self._login else None
@@ -287,6 +292,9 @@ class VirtuosoEngine(SparqlEngine):
         example articles, this about 2 s. A writer adding a triple to another graph
         between the queries and the update can see it leave the union graph; run one
         writer at a time against Virtuoso.
+
+        Raises:
+            RemoteStoreError: reading the dropped graphs failed.
         """
         gone = {str(g) for g in drop_graphs}
         kept = {q.triple for q in inserts}
@@ -311,8 +319,8 @@ class VirtuosoEngine(SparqlEngine):
         # DELETE DATA misses xsd:anyURI literals on Virtuoso; a pattern finds them (a few per article).
         for i in range(0, len(typed), 200):
             rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in typed[i:i + 200])
-            parts.append(f"DELETE {{ GRAPH {self.union_graph} {{ ?s ?p ?o }} }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} "
-                         f"GRAPH {self.union_graph} {{ ?s ?p ?o }} }}")
+            parts.append(f"DELETE {{ GRAPH {self.union_graph} {{ ?s ?p ?o }} }} "
+                         f"WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} GRAPH {self.union_graph} {{ ?s ?p ?o }} }}")
         text = " ;\n".join(p for p in [text, *parts] if p)
         return text
 

@@ -279,7 +279,8 @@ def test_blank_nodes_are_stored(remote, request):
 def test_virtuoso_logins_refused_and_granted(server, remote):
     if server.kind != "virtuoso":
         pytest.skip("Virtuoso's users and roles")
-    write = "INSERT DATA { GRAPH <https://w3id.org/aikg/test/login> { <https://w3id.org/aikg/test/s> <https://w3id.org/aikg/test/p> 1 } }"
+    write = ("INSERT DATA { GRAPH <https://w3id.org/aikg/test/login> "
+             "{ <https://w3id.org/aikg/test/s> <https://w3id.org/aikg/test/p> 1 } }")
     wrong = open_store(server.url.replace("dba:dba@", "dba:wrong@"))
     with pytest.raises(WriteRefusedError, match="user or password in the store URL is wrong"):
         wrong.update(write)
@@ -299,7 +300,8 @@ def test_virtuoso_logins_refused_and_granted(server, remote):
 
 @pytest.mark.server
 def test_a_server_gone_mid_ingest_is_one_clear_error_and_the_rerun_finishes(server, remote):
-    arts = [Article(f"Report {i}: Microsoft invests in OpenAI.", url=f"https://news.example/down/{i}") for i in range(6)]
+    arts = [Article(f"Report {i}: Microsoft invests in OpenAI.", url=f"https://news.example/down/{i}")
+            for i in range(6)]
     table = {a.url: [(MS, "investsIn", OA)] for a in arts}
     base = fake_extract(table)
     calls = {"n": 0}
