@@ -206,6 +206,8 @@ class VirtuosoEngine(SparqlEngine):
       with a triple held by two graphs seen twice. So the union mirror is kept in the
       named graph :data:`VIRTUOSO_UNION`, and every query names that graph as its
       default graph: plain patterns see each triple once, as on the other engines.
+      Updates get it as their default graph too (``define input:default-graph-uri``),
+      so an update of a user's own without ``GRAPH`` writes where queries read.
     - An ASK is answered as a one-row SELECT of ``__ASK_RETVAL``; it is read back as a
       boolean. ``xsd:boolean`` values come back as ``0``/``1``; they are read back as
       ``false``/``true``.
@@ -247,7 +249,9 @@ class VirtuosoEngine(SparqlEngine):
         return {"data": {"query": sparql}}
 
     def update_body(self, sparql: str) -> dict:
-        return {"data": {"update": sparql}}
+        # The union graph is the default graph of updates too: a user's INSERT DATA without
+        # GRAPH would otherwise be refused (SP031, "no plain default graph").
+        return {"data": {"update": f"define input:default-graph-uri {self.union_graph} {sparql}"}}
 
     def solutions(self, resp: httpx.Response, fmt: ox.QueryResultsFormat) -> ox.QuerySolutions | ox.QueryBoolean:
         if fmt != ox.QueryResultsFormat.JSON:

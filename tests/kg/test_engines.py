@@ -234,6 +234,15 @@ def test_deleting_an_article_leaves_the_store_as_it_was(remote):
     assert quads(remote) == before
 
 
+@pytest.mark.server
+def test_an_update_without_graph_writes_where_queries_read(remote):
+    triple = "<https://w3id.org/aikg/test/s> <https://w3id.org/aikg/test/p> 42"
+    remote.update(f"INSERT DATA {{ {triple} }}")
+    assert bool(remote.query(f"ASK {{ {triple} }}"))
+    remote.update(f"DELETE DATA {{ {triple} }}")
+    assert not bool(remote.query(f"ASK {{ {triple} }}"))
+
+
 LITERALS = """
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix ex: <https://w3id.org/aikg/test/> .
