@@ -16,6 +16,7 @@ engine it talks to. The store URL picks the adapter:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -24,7 +25,7 @@ import httpx
 import pyoxigraph as ox
 
 from kg.errors import RemoteStoreError, StoreError, WriteRefusedError
-from kg.store import union_update
+from kg.store import _SKIP, union_update
 
 if TYPE_CHECKING:
     from kg.remote import RemoteStore
@@ -33,6 +34,20 @@ if TYPE_CHECKING:
 VIRTUOSO_UNION = "https://w3id.org/aikg/graph/union"
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _XSD_ANYURI = "http://www.w3.org/2001/XMLSchema#anyURI"
+
+
+_GRAPH_ACCEPT = "application/n-triples"
+_SELECT_ACCEPT = "application/sparql-results+json"
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_form(sparql: str) -> str | None:
+    """Return a query's form: its first SELECT, ASK, CONSTRUCT or DESCRIBE outside strings, IRIs, comments.
+
+    Returns None when there is none (an update, or not SPARQL).
+    """
+    m = _FORM.search(_SKIP.sub(lambda x: " " * len(x.group(0)), sparql))
+    return m.group(1).upper() if m else None
 
 
 def _split_engine(url: str) -> tuple[str, str]:
@@ -126,6 +141,10 @@ class SparqlEngine:
         """Return the protocol's dataset parameters for a query."""
         params = [("default-graph-uri", g) for g in default_graph or ()]
         return params + [("named-graph-uri", g) for g in named_graphs or ()]
+
+    def accept(self, sparql: str) -> str:
+        """Return the Accept header for a query: SPARQL JSON results, else N-Triples."""
+        return f"{_SELECT_ACCEPT}, {_GRAPH_ACCEPT};q=0.9"
 
     def query_body(self, sparql: str) -> dict:
         """Return the httpx arguments carrying a query's text."""
@@ -244,6 +263,10 @@ class VirtuosoEngine(SparqlEngine):
     def query_params(self, default_graph: Sequence[str] | None,
                      named_graphs: Sequence[str] | None) -> list[tuple[str, str]]:
         return super().query_params(default_graph if default_graph else [VIRTUOSO_UNION], named_graphs)
+
+    def accept(self, sparql: str) -> str:
+        # Virtuoso answers a CONSTRUCT in SPARQL JSON when that is what Accept prefers.
+        return _GRAPH_ACCEPT if query_form(sparql) in ("CONSTRUCT", "DESCRIBE") else _SELECT_ACCEPT
 
     def query_body(self, sparql: str) -> dict:
         return {"data": {"query": sparql}}

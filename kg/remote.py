@@ -24,9 +24,6 @@ from kg.store import QUAD_FORMATS, QueryResult, Term, bind_values, check_query, 
 
 log = logging.getLogger(__name__)
 
-_GRAPH_ACCEPT = "application/n-triples"
-_SELECT_ACCEPT = "application/sparql-results+json"
-
 
 class RemoteStore:
     """A SPARQL 1.1 server used as the aikg store."""
@@ -68,7 +65,7 @@ class RemoteStore:
         params = self.engine.query_params(default_graph, named_graphs)
         resp = self._send(
             self.query_url, sparql, "query",
-            {"Accept": f"{_SELECT_ACCEPT}, {_GRAPH_ACCEPT};q=0.9"}, params,
+            {"Accept": self.engine.accept(sparql)}, params,
         )
         ctype = resp.headers.get("content-type", "").split(";")[0].strip()
         if ctype in ("application/sparql-results+json", "application/json"):

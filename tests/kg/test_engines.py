@@ -14,7 +14,7 @@ import sys
 import pyoxigraph as ox
 import pytest
 
-from kg.engines import FusekiEngine, SparqlEngine, VirtuosoEngine, engine_for
+from kg.engines import FusekiEngine, SparqlEngine, VirtuosoEngine, engine_for, query_form
 from kg.errors import RemoteStoreError, StoreError, WriteRefusedError
 from kg.graphdata import get_article, list_articles
 from kg.loader import delete_articles, find_articles, ingest
@@ -61,6 +61,17 @@ def test_a_password_in_the_url_is_never_shown():
 def test_an_unknown_engine_is_a_clear_error():
     with pytest.raises(StoreError, match="unknown store engine 'blazegraph'.*virtuoso\\+http://"):
         open_store("blazegraph+http://h:9999/sparql")
+
+
+@pytest.mark.parametrize("text, form", [
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT"),
+    ("PREFIX ex: <http://select.example/ask/> # SELECT in a comment\nconstruct WHERE { ?s ex:p 'ASK' }", "CONSTRUCT"),
+    ('BASE <http://x/> SELECT ?s WHERE { ?s ?p "CONSTRUCT" }', "SELECT"),
+    ("DESCRIBE <http://x/s>", "DESCRIBE"),
+    ("INSERT DATA { <http://x/s> <http://x/p> 1 }", None),
+])
+def test_the_query_form_is_read_past_prologue_strings_and_comments(text, form):
+    assert query_form(text) == form
 
 
 def test_a_fuseki_url_must_name_its_dataset():
@@ -183,6 +194,14 @@ def test_graph_page_and_article_pages_read_the_same(remote, reference):
     page = get_article(remote, listed[0]["id"])
     expected = get_article(reference, listed[0]["id"])
     assert page["mentions"] == expected["mentions"] and page["title"] == expected["title"]
+
+
+@pytest.mark.server
+def test_an_entitys_rdf_is_built_the_same(remote, reference):
+    from kg.describe import describe_entity
+
+    mine = {str(t) for t in describe_entity(remote, "microsoft")}
+    assert mine == {str(t) for t in describe_entity(reference, "microsoft")} and mine
 
 
 @pytest.mark.server
