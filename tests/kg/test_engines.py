@@ -8,6 +8,7 @@ with the embedded store holding the same articles.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 
@@ -350,3 +351,41 @@ def test_a_server_gone_mid_ingest_is_one_clear_error_and_the_rerun_finishes(serv
     assert (rerun.unchanged, rerun.new) == (3, 3)
     delete_articles(store, [g for a in arts for g in find_articles(store, a.url)])
     store.close()
+
+
+@pytest.mark.server
+def test_aikg_serve_over_the_server_draws_the_graph_page(server, remote, tmp_path):
+    import os
+    import time
+
+    import httpx
+
+    from tests.servers import free_port, kill_group
+
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--store", server.url,
+             "--port", str(port), "--log-level", "warning"],
+            env={**os.environ, "AIKG_STORE": ""}, stdout=subprocess.DEVNULL, stderr=sink, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, log.read_text(errors="replace")[-2000:]
+            try:
+                page = httpx.get(base + "/graph", timeout=30)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "aikg serve did not answer within 60 s"
+                time.sleep(0.2)
+        assert page.status_code == 200
+        assert "Microsoft" in page.text and "OpenAI" in page.text
+        answer = httpx.get(base + "/sparql", params={"query": (
+            "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/aikg/entity/microsoft> "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")},
+            headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+        assert answer["results"]["bindings"][0]["n"]["value"] == "1"  # the union graph: once, not per article
+    finally:
+        kill_group(proc, signal.SIGTERM)
