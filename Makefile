@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.aikg-installed
 
-.PHONY: setup demo test browser bench model vendor clean
+.PHONY: setup demo test browser servers bench model vendor clean
 
 setup: $(STAMP)
 
@@ -23,7 +23,12 @@ browser:
 demo: setup
 	$(BIN)/aikg demo $(if $(PORT),--port $(PORT))
 
-test: setup browser
+# The SPARQL servers the engine tests start: Virtuoso and a Java 17 runtime from Debian,
+# Fuseki 5.6.0 through Maven (skipped with a warning where Maven Central is out of reach).
+servers:
+	sh scripts/install_servers.sh
+
+test: setup browser servers
 	$(BIN)/python -m pytest
 
 # Rebuild the relation model (ingest/data/relation_model) from training/corpus, with

@@ -68,7 +68,9 @@ def serve(
     if problem:
         typer.echo(f"aikg serve: error: {problem}", err=True)
         raise typer.Exit(1)
-    if not settings.store.startswith(("http://", "https://")):
+    from kg.store import is_remote
+
+    if not is_remote(settings.store):
         # Fail here with one line, not with uvicorn's startup traceback.
         from kg.errors import StoreError
         from kg.store import LocalStore

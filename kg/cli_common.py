@@ -44,10 +44,10 @@ def open_for_command(store: str | None, *, must_exist: bool = False):
     beside a running writer is undefined behaviour in RocksDB, so a second process gets a
     clear "locked" error pointing at the server URL instead.
     """
-    from kg.store import open_store, resolve_location
+    from kg.store import is_remote, open_store, resolve_location
 
     loc = resolve_location(store)
-    if must_exist and not loc.startswith(("http://", "https://")) and not (Path(loc) / "CURRENT").exists():
+    if must_exist and not is_remote(loc) and not (Path(loc) / "CURRENT").exists():
         raise fail(f"no aikg store at {loc}: run `aikg ingest` or `aikg load` first, or pass --store", 1)
     try:
         return open_store(loc)

@@ -4,7 +4,8 @@ Query: SPARQL 1.1 Protocol (POST ``application/sparql-query``), results as SPARQ
 or N-Triples, parsed by pyoxigraph. Update: POST ``application/sparql-update`` to the
 update endpoint, with ``Authorization: Bearer`` when a token is set. One article batch is
 one update request, so a server that runs each request as a transaction (Oxigraph,
-Fuseki, GraphDB, Virtuoso) never holds half a batch.
+Fuseki, GraphDB, Virtuoso) never holds half a batch. What differs between servers is
+in the engine adapters of :mod:`kg.engines`, chosen by the URL.
 """
 
 from __future__ import annotations
@@ -12,56 +13,39 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from typing import IO
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
 
+from kg.engines import SparqlEngine, endpoints, engine_for, public_url  # noqa: F401 (endpoints: re-exported)
 from kg.errors import RemoteStoreError, WriteRefusedError
 from kg.sparql_errors import server_error
 from kg.store import QUAD_FORMATS, QueryResult, Term, bind_values, check_query, parse_rdf, union_update
 
 log = logging.getLogger(__name__)
 
-_GRAPH_ACCEPT = "application/n-triples"
-_SELECT_ACCEPT = "application/sparql-results+json"
-
-
-def endpoints(url: str) -> tuple[str, str]:
-    """Return (query URL, update URL) for a server URL.
-
-    ``.../sparql`` (aikg serve, Fuseki datasets, Virtuoso) and ``.../query`` (Oxigraph)
-    get ``.../update`` beside them; a bare ``host:port`` is taken as an aikg server. A
-    ``#update=URL`` fragment names the update endpoint explicitly.
-    """
-    parts = urlsplit(url)
-    explicit = dict(p.split("=", 1) for p in parts.fragment.split("&") if "=" in p)
-    base = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
-    path = parts.path.rstrip("/")
-    if path.endswith(("/sparql", "/query")):
-        query_url = base
-        update_url = urlunsplit((parts.scheme, parts.netloc, path.rsplit("/", 1)[0] + "/update", "", ""))
-    else:
-        query_url = urlunsplit((parts.scheme, parts.netloc, path + "/sparql", "", ""))
-        update_url = urlunsplit((parts.scheme, parts.netloc, path + "/update", "", ""))
-    return query_url, explicit.get("update", update_url)
-
 
 class RemoteStore:
     """A SPARQL 1.1 server used as the aikg store."""
 
-    def __init__(self, url: str, *, token: str | None = None, timeout: float = 120.0):
+    def __init__(self, url: str, *, token: str | None = None, timeout: float = 120.0,
+                 engine: SparqlEngine | None = None):
         """Point at a server; nothing is sent until the first request.
 
         Args:
-            url: the query endpoint (see :func:`endpoints`).
+            url: the query endpoint (see :func:`kg.engines.endpoints`), optionally with
+                an engine prefix (``virtuoso+http://``, ``fuseki+http://``).
             token: bearer token sent with updates.
             timeout: seconds per HTTP request.
+            engine: the adapter to use (default: the one the URL names).
+
+        Raises:
+            StoreError: the URL names an engine aikg has no adapter for.
         """
-        self.location = url
-        self.query_url, self.update_url = endpoints(url)
+        self.engine = engine or engine_for(url, token=token)
+        self.location = public_url(url)
+        self.query_url, self.update_url = self.engine.query_url, self.engine.update_url
         headers = {"User-Agent": "aikg"}
-        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
         self._client = httpx.Client(timeout=timeout, headers=headers)
 
     def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
@@ -78,17 +62,16 @@ class RemoteStore:
         if base_iri:
             sparql = f"BASE {ox.NamedNode(base_iri)} {sparql}"
         check_query(sparql)
-        params: list[tuple[str, str]] = [("default-graph-uri", g) for g in default_graph or ()]
-        params += [("named-graph-uri", g) for g in named_graphs or ()]
+        params = self.engine.query_params(default_graph, named_graphs)
         resp = self._send(
-            self.query_url, sparql, "application/sparql-query",
-            {"Accept": f"{_SELECT_ACCEPT}, {_GRAPH_ACCEPT};q=0.9"}, params,
+            self.query_url, sparql, "query",
+            {"Accept": self.engine.accept(sparql)}, params,
         )
         ctype = resp.headers.get("content-type", "").split(";")[0].strip()
         if ctype in ("application/sparql-results+json", "application/json"):
-            return ox.parse_query_results(resp.content, format=ox.QueryResultsFormat.JSON)
+            return self.engine.solutions(resp, ox.QueryResultsFormat.JSON)
         if ctype == "application/sparql-results+xml":
-            return ox.parse_query_results(resp.content, format=ox.QueryResultsFormat.XML)
+            return self.engine.solutions(resp, ox.QueryResultsFormat.XML)
         try:
             fmt = ox.RdfFormat.from_media_type(ctype) or ox.RdfFormat.N_TRIPLES
             return _Triples([q.triple for q in ox.parse(resp.content, format=fmt)])
@@ -112,16 +95,16 @@ class RemoteStore:
         """
         if base_iri is not None:
             sparql = f"BASE {ox.NamedNode(base_iri)} {sparql}"
-        self._send(self.update_url, sparql, "application/sparql-update", self._auth, [])
+        self._send(self.update_url, sparql, "update", self.engine.update_headers(), [])
 
     def commit(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode] = ()) -> None:
         """Drop graphs and insert quads in one update request, keeping the union graph.
 
         Several pipelines may write to one server: an article graph is inserted only if
-        the server does not hold it yet, checked inside the same request.
+        the server does not hold it yet, checked inside the same request (where the
+        engine allows it at a fair cost: see :attr:`kg.engines.SparqlEngine.checks_new_graphs`).
         """
-        dropped = {q.triple for g in drop_graphs for q in self.graph_quads(g)}
-        self.update(union_update(inserts, drop_graphs, dropped, only_new_graphs=True))
+        self.update(self.engine.commit_update(self, inserts, drop_graphs))
 
     def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
         """Return every quad of one named graph."""
@@ -129,18 +112,18 @@ class RemoteStore:
         return [ox.Quad(r["s"], r["p"], r["o"], graph) for r in res]
 
     def load(self, data: bytes | IO[bytes], fmt: ox.RdfFormat, *, graph: str | None = None) -> int:
-        """Parse locally first (a bad file sends nothing), then send one INSERT DATA.
+        """Parse locally first (a bad file sends nothing), then send one insert request.
+
+        Named-graph quads are mirrored into the union graph, as articles are. A document
+        with blank nodes goes as ``INSERT { ... } WHERE {}`` (a blank node then names one
+        node in its graph and in the mirror).
 
         Raises:
             RDFParseError: the document does not parse.
         """
         quads = parse_rdf(data, fmt, graph=graph)
-        named = [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
-        plain = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
-        text = union_update(named, (), ())
-        if plain:
-            body = "INSERT DATA {\n" + "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in plain) + "}"
-            text = f"{text} ;\n{body}" if text else body
+        blank = any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object))
+        text = union_update(quads, (), (), union_graph=self.engine.union_graph, template=blank)
         if text:
             self.update(text)
         return len(quads)
@@ -148,7 +131,8 @@ class RemoteStore:
     def dump(self, output: IO[bytes], fmt: ox.RdfFormat) -> None:
         """Write the server's data: every graph for quad formats, else the union graph."""
         if fmt in QUAD_FORMATS:
-            res = self.query("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+            res = self.query("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
+                             + self.engine.graph_filter() + " } }")
             quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"] or ox.DefaultGraph()) for r in res]
             ox.serialize(quads, output, format=fmt)
         else:
@@ -165,15 +149,20 @@ class RemoteStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _send(self, url: str, body: str, ctype: str, headers: Mapping[str, str],
+    def _send(self, url: str, body: str, operation: str, headers: Mapping[str, str],
               params: list[tuple[str, str]]) -> httpx.Response:
+        request = self.engine.update_body(body) if operation == "update" else self.engine.query_body(body)
+        auth = self.engine.auth() if operation == "update" else None
         try:
-            resp = self._client.post(url, content=body.encode("utf-8"), params=params,
-                                     headers={"Content-Type": ctype, **headers})
+            resp = self._client.post(url, params=params, headers={**request.pop("headers", {}), **headers},
+                                     auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT, **request)
         except httpx.HTTPError as exc:
             raise RemoteStoreError(f"cannot reach the SPARQL server at {url}: {exc}") from exc
         if resp.status_code == 400:
-            raise server_error(body, resp.text, operation="update" if ctype == "application/sparql-update" else "query")
+            raise server_error(body, resp.text, operation=operation)
+        refused = self.engine.refusal(resp, url)
+        if refused is not None:
+            raise refused
         if resp.status_code == 401:
             raise WriteRefusedError(
                 f"{url} refused the write (401): the token is missing or wrong; "

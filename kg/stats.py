@@ -24,6 +24,9 @@ def store_stats(store: LocalStore | RemoteStore) -> dict:
         local = row["p"].value.removeprefix(ONTOLOGY)
         if local in by_pred and row["p"].value.startswith(ONTOLOGY):
             by_pred[local] = int(row["n"].value)
+    # A server may hold graphs of its own (Virtuoso's system graphs): its adapter says which are ours.
+    engine = getattr(store, "engine", None)
+    ours = engine.graph_filter() if engine is not None else ""
     return {
         "location": store.location,
         "articles": count(store, f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a {_TYPE} <{ONTOLOGY}Article> }}"),
@@ -33,6 +36,7 @@ def store_stats(store: LocalStore | RemoteStore) -> dict:
         "relations_by_predicate": {p: n for p, n in by_pred.items() if n},
         "statements": count(store, f"SELECT (COUNT(?s) AS ?n) WHERE {{ ?s {_TYPE} <{ONTOLOGY}RelationStatement> }}"),
         "triples": count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-        "quads": count(store, "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"),
-        "graphs": count(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+        "quads": count(store, "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
+                       + ours + " } }"),
+        "graphs": count(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } " + ours + " }"),
     }

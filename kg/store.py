@@ -212,7 +212,8 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 
 def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode],
-                 dropped_triples: Iterable[ox.Triple], *, only_new_graphs: bool = False) -> str:
+                 dropped_triples: Iterable[ox.Triple], *, only_new_graphs: bool = False,
+                 union_graph: ox.NamedNode | None = None, template: bool = False) -> str:
     """Return one SPARQL update that drops graphs, inserts quads and keeps the union.
 
     The default graph mirrors the union of the named graphs: inserted quads also go to
@@ -222,8 +223,17 @@ def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]
     With ``only_new_graphs``, each named graph is inserted only if the server does not
     hold it yet, decided inside the same request: two writers racing on one article
     store it once.
+
+    With ``union_graph``, the mirror is kept in that named graph instead of the default
+    graph, for a server whose default graph is not a graph of its own (Virtuoso).
+    With ``template``, the inserts are written as ``INSERT { ... } WHERE {}`` rather than
+    ``INSERT DATA``: a blank node may then stand in a named graph and in its mirror.
     """
     parts: list[str] = [f"DROP SILENT GRAPH {term_sparql(g)}" for g in drop_graphs]
+
+    def mirror(lines: str) -> str:
+        return f"GRAPH {union_graph} {{\n{lines}}}\n" if union_graph is not None else lines
+
     by_graph: dict[str, list[ox.Quad]] = {}
     for q in inserts:
         by_graph.setdefault(str(q.graph_name), []).append(q)
@@ -231,16 +241,16 @@ def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]
     def block(g: str, quads: list[ox.Quad], out: io.StringIO) -> None:
         lines = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
         if g == str(ox.DefaultGraph()):
-            out.write(lines)
+            out.write(mirror(lines))
         else:
-            out.write(f"GRAPH {g} {{\n{lines}}}\n{lines}")
+            out.write(f"GRAPH {g} {{\n{lines}}}\n{mirror(lines)}")
 
     if by_graph and not only_new_graphs:
         body = io.StringIO()
-        body.write("INSERT DATA {\n")
+        body.write("INSERT {\n" if template else "INSERT DATA {\n")
         for g, quads in by_graph.items():
             block(g, quads, body)
-        body.write("}")
+        body.write("} WHERE {}" if template else "}")
         parts.append(body.getvalue())
     elif by_graph:
         for g, quads in by_graph.items():
@@ -250,7 +260,13 @@ def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]
             body.write(f"}} WHERE {{ FILTER NOT EXISTS {{ GRAPH {g} {{ ?s ?p ?o }} }} }}")
             parts.append(body.getvalue())
     rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in dropped_triples)
-    if rows:
+    if rows and union_graph is not None:
+        parts.append(
+            f"DELETE {{ GRAPH {union_graph} {{ ?s ?p ?o }} }} WHERE {{ VALUES (?s ?p ?o) {{ " + rows + " } "
+            f"GRAPH {union_graph} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {union_graph}) }} }}"
+        )
+    elif rows:
         parts.append(
             "DELETE { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) { " + rows + " } ?s ?p ?o "
             "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
@@ -481,18 +497,27 @@ def resolve_location(location: str | os.PathLike | None = None) -> str:
     return str(location or os.environ.get("AIKG_STORE") or DEFAULT_STORE)
 
 
+_ENGINE_URL = re.compile(r"^[a-z][a-z0-9]*\+https?://", re.IGNORECASE)
+
+
+def is_remote(location: str) -> bool:
+    """Return whether a store location is a SPARQL server URL (``http(s)://``, ``ENGINE+http(s)://``)."""
+    return location.startswith(("http://", "https://")) or bool(_ENGINE_URL.match(location))
+
+
 def open_store(location: str | os.PathLike | None = None, *, read_only: bool = False,
                token: str | None = None) -> LocalStore | "RemoteStore":
     """Open the store at a directory or a SPARQL server URL.
 
     Args:
-        location: a directory, an ``http(s)://`` SPARQL endpoint, or None for
-            ``$AIKG_STORE`` or ``./aikg-data``.
+        location: a directory, an ``http(s)://`` SPARQL endpoint (``virtuoso+http://``
+            or ``fuseki+http://`` names the server's engine, see :mod:`kg.engines`), or
+            None for ``$AIKG_STORE`` or ``./aikg-data``.
         read_only: open a local store without the writer lock.
         token: bearer token for writes to a remote store (default ``$AIKG_TOKEN``).
     """
     loc = resolve_location(location)
-    if loc.startswith(("http://", "https://")):
+    if is_remote(loc):
         from kg.remote import RemoteStore
 
         return RemoteStore(loc, token=token if token is not None else os.environ.get("AIKG_TOKEN"))

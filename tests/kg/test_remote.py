@@ -14,7 +14,7 @@ from kg.errors import QuerySyntaxError, RemoteStoreError
 from kg.model import Article
 from tests.fakes import MS, NV, OA, fake_extract, investors
 from kg.store import open_store
-from tests.servers import OxigraphServer
+from tests.servers import start_server
 
 pytestmark = pytest.mark.server
 
@@ -22,8 +22,7 @@ pytestmark = pytest.mark.server
 
 @pytest.fixture
 def server(tmp_path):
-    srv = OxigraphServer(tmp_path / "oxi")
-    srv.start()
+    srv = start_server("oxigraph", tmp_path / "oxi")
     yield srv
     srv.stop()
 
