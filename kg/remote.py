@@ -120,6 +120,21 @@ class RemoteStore:
         Several pipelines may write to one server: an article graph is inserted only if
         the server does not hold it yet, checked inside the same request.
         """
+        from kg.curation import data_block, drop_deletes, project, read_state
+
+        state = read_state(self)
+        if not state.empty:
+            # Curated: the default graph is the projection (kg.curation), not the plain union.
+            gone = drop_deletes(self, drop_graphs, inserts, state) if drop_graphs else set()
+            parts = [f"DROP SILENT GRAPH {g}" for g in drop_graphs]
+            if gone:
+                parts.append("DELETE DATA {\n" + data_block(gone) + "}")
+            if inserts:
+                parts.append(union_update(inserts, (), (), only_new_graphs=True,
+                                          project=lambda quads: project(quads, state)))
+            if parts:
+                self.update(" ;\n".join(parts))
+            return
         dropped = {q.triple for g in drop_graphs for q in self.graph_quads(g)}
         self.update(union_update(inserts, drop_graphs, dropped, only_new_graphs=True))
 
