@@ -400,6 +400,10 @@ def _register_optional() -> None:
         from kg.cli_analytics import analytics_app
 
         app.add_typer(analytics_app, name="analytics", help="Centrality, communities, paths.")
+    if find_spec("kg.cli_curate"):
+        from kg.cli_curate import curate_app
+
+        app.add_typer(curate_app, name="curate", help="Correct the graph: reject, accept, merge, split, alias, undo, log.")
 
 
 def main() -> None:

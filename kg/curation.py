@@ -216,7 +216,7 @@ def operations_from_quads(quads: Iterable[ox.Quad]) -> list[Operation]:
                 props.setdefault(p, []).append(q.object)
         if kind:
             ops.append(Operation(iri, kind, created, by, reason, props))
-    ops.sort(key=lambda op: (op.created, op.iri.value))
+    ops.sort(key=lambda op: op.iri.value)  # ids start with the time in nanoseconds
     return ops
 
 
@@ -907,7 +907,8 @@ def _new_sources(store, state: CurationState, op: Operation) -> int:
     q = (f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ VALUES ?a {{ {pre_s} }} VALUES ?b {{ {pre_o} }} "
          f"GRAPH ?g {{ {{ ?a {p} ?b }} UNION {{ ?b {p} ?a }} ?g <{ONTOLOGY}ingestedAt> ?t }} "
          f"FILTER(?t > ?since) }}")
-    created = ox.Literal(op.created, datatype=_XSD_DATETIME)
+    # ingestedAt is kept to the second: an article counts when ingested in a later second.
+    created = ox.Literal(op.created[:19] + "Z", datatype=_XSD_DATETIME)
     for row in store.query(q, substitutions={"since": created}):
         return int(row["n"].value)
     return 0
