@@ -45,11 +45,13 @@ from kg.namespaces import (
     PROV,
     RDF,
     RDFS,
+    SCHEMA,
     SKOS,
     STATEMENT,
     WD,
     XSD,
     aikg,
+    article_iri,
 )
 
 CURATION_GRAPH = ox.NamedNode(BASE + "graph/curation")
@@ -93,7 +95,6 @@ P_WIKIDATA = aikg("wikidataItem")
 P_ADDED = aikg("addedStatement")
 P_UNDOES = aikg("undoes")
 P_REASON = aikg("reason")
-P_SOURCE_URL = aikg("sourceUrl")
 
 _RELATION_PREDICATES = frozenset(aikg(p) for p in PREDICATES)
 _SYMMETRIC = frozenset(aikg(p) for p in SYMMETRIC_PREDICATES)
@@ -828,11 +829,20 @@ def add_relation(store, subject: str, predicate: str, obj: str, *, url: str, quo
         s, o = o, s
     digest = hashlib.sha256(f"curation|{s.value}|{p.value}|{o.value}|{url}|{quote_text}".encode()).hexdigest()[:32]
     st = ox.NamedNode(STATEMENT + digest)
+    # The source is an article node of its own (its id the digest of address and quote), so
+    # evidence panels show the address like any article's; it lives in the curation graph.
+    source_id = hashlib.sha256(f"{url}\n{quote_text}".encode()).hexdigest()
+    art = article_iri(source_id)
     g = CURATION_GRAPH
     extra = [
         ox.Quad(s, p, o, g), ox.Quad(st, _TYPE, _STATEMENT_CLASS, g), ox.Quad(st, _SUBJ, s, g),
         ox.Quad(st, _PRED, p, g), ox.Quad(st, _OBJ, o, g), ox.Quad(st, aikg("evidence"), ox.Literal(quote_text), g),
-        ox.Quad(st, P_SOURCE_URL, ox.Literal(url, datatype=ox.NamedNode(XSD + "anyURI")), g),
+        ox.Quad(st, _DERIVED, art, g), ox.Quad(art, _TYPE, aikg("Article"), g),
+        ox.Quad(art, aikg("sha256"), ox.Literal(source_id), g),
+        ox.Quad(art, ox.NamedNode(SCHEMA + "url"), ox.Literal(url, datatype=ox.NamedNode(XSD + "anyURI")), g),
+        ox.Quad(art, ox.NamedNode(DCTERMS + "source"), ox.Literal("curation"), g),
+        ox.Quad(st, aikg("charStart"), ox.Literal("0", datatype=ox.NamedNode(XSD + "integer")), g),
+        ox.Quad(st, aikg("charEnd"), ox.Literal(str(len(quote_text)), datatype=ox.NamedNode(XSD + "integer")), g),
         ox.Quad(st, aikg("confidence"), ox.Literal("1.0", datatype=_XSD_DOUBLE), g),
         ox.Quad(st, aikg("hedged"), ox.Literal("false", datatype=_XSD_BOOL), g),
         ox.Quad(st, aikg("ended"), ox.Literal("false", datatype=_XSD_BOOL), g),
@@ -841,7 +851,8 @@ def add_relation(store, subject: str, predicate: str, obj: str, *, url: str, quo
     ]
     iri, quads = new_operation("AddRelation", by=by, reason=reason,
                                props=[(P_ADDED, st), (P_SUBJECT, s), (P_PREDICATE, p), (P_OBJECT, o)], extra=extra)
-    quads.append(ox.Quad(st, _DERIVED, iri, g))
+    created = next(q.object for q in quads if q.predicate == _CREATED)
+    quads.append(ox.Quad(art, aikg("ingestedAt"), created, g))
     return apply_operation(store, iri, quads)
 
 

@@ -22,8 +22,7 @@ SELECT ?st ?s ?p ?o ?ev ?sl ?ol ?st_t ?ot ?url ?date WHERE {
     ?st a aikg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; aikg:evidence ?ev .
     OPTIONAL { ?s rdfs:label ?sl } OPTIONAL { ?o rdfs:label ?ol }
     OPTIONAL { ?s a ?st_t } OPTIONAL { ?o a ?ot }
-    OPTIONAL { ?g schema:url ?url } OPTIONAL { ?g dcterms:issued ?date }
-    OPTIONAL { ?st aikg:sourceUrl ?url }
+    OPTIONAL { ?st prov:wasDerivedFrom ?a . OPTIONAL { ?a schema:url ?url } OPTIONAL { ?a dcterms:issued ?date } }
   }
 }
 """

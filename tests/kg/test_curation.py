@@ -264,3 +264,15 @@ def test_export_labels_writes_the_trainers_format(world, tmp_path):
     assert "Nvidia" in accepted["text"] and {e["name"] for e in accepted["entities"]} == {"Nvidia", "Run:ai"}
     rejected = [r for r in recs if r["negatives"]][0]
     assert rejected["negatives"] == [{"subject": "Google", "predicate": "investsIn", "object": "Anthropic"}]
+
+
+def test_a_curated_store_conforms_to_the_shapes(world):
+    from kg.validate import validate_store
+
+    curation.add_relation(world, "Sam Altman", "investsIn", "Anthropic", url="https://e.org/a",
+                          quote_text="Altman invested.")
+    curation.verdict(world, "Accept", subject="Nvidia", predicate="acquires", obj="Run:ai", reason="checked")
+    curation.merge(world, "Microsoft AI", "Microsoft")
+    curation.undo(world, curation.log(world)[-1]["id"])
+    report = validate_store(world)
+    assert report.conforms, report.violations[:5]
