@@ -430,13 +430,14 @@ def search_entities(store: Store, q: str | None, etype: str | None, limit: int, 
 
 
 _ENTITY_STATEMENTS = _P + """
-SELECT ?st ?s ?p ?o ?evidence ?conf ?hedged ?date ?art ?title ?url """ + _STATEMENT_VARS + """
+SELECT ?st ?s ?p ?o ?evidence ?conf ?hedged ?reviewed ?date ?art ?title ?url """ + _STATEMENT_VARS + """
 WHERE {
   { ?st rdf:subject ?e } UNION { ?st rdf:object ?e }
   ?st a aikg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
       aikg:evidence ?evidence ; prov:wasDerivedFrom ?art .
   OPTIONAL { ?st aikg:confidence ?conf }
   OPTIONAL { ?st aikg:hedged ?hedged }
+  OPTIONAL { ?st aikg:reviewed ?reviewed }
   OPTIONAL { ?st dcterms:date ?date }""" + _STATEMENT_VALUES + """
   OPTIONAL { ?art dcterms:title ?title }
   OPTIONAL { ?art schema:url ?url }
@@ -509,7 +510,7 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence
             "confidence": None, "evidence": [], "weaker": 0,
         })
         conf = _float(_v(row, "conf"))
-        if conf is not None and conf < min_confidence:
+        if conf is not None and conf < min_confidence and _v(row, "reviewed") != "true":
             g["weaker"] += 1
             continue
         g["articles"].add(_v(row, "art"))

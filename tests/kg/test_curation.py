@@ -276,3 +276,18 @@ def test_a_curated_store_conforms_to_the_shapes(world):
     curation.undo(world, curation.log(world)[-1]["id"])
     report = validate_store(world)
     assert report.conforms, report.violations[:5]
+
+
+def test_an_accepted_statement_passes_any_confidence_threshold(world):
+    from kg.analytics import to_networkx
+    from kg.graphdata import get_entity
+
+    def google_edges(G) -> int:
+        return sum(1 for s, o, d in G.edges(data=True) if s.endswith("/google"))
+
+    assert google_edges(to_networkx(world, min_confidence=0.9)) == 0  # its statement is at 0.6
+    assert not [r for r in get_entity(world, "google", min_confidence=0.9)["relations"]]
+    curation.verdict(world, "Accept", subject="Google", predicate="investsIn", obj="Anthropic", reason="confirmed")
+    assert google_edges(to_networkx(world, min_confidence=0.9)) == 1
+    rels = get_entity(world, "google", min_confidence=0.9)["relations"]
+    assert [r["predicate"] for r in rels] == ["investsIn"]
