@@ -923,3 +923,19 @@ def _new_sources(store, state: CurationState, op: Operation) -> int:
     for row in store.query(q, substitutions={"since": created}):
         return int(row["n"].value)
     return 0
+
+
+def merged_into(store, slug: str) -> str | None:
+    """Return the slug of the entity a merged one now is (following merges), or None.
+
+    Reads the curated default graph: a merge leaves ``A owl:sameAs B`` there, and A has no
+    type of its own any more.
+    """
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug or ""):
+        return None
+    node = ox.NamedNode(ENTITY + slug)
+    q = (f"SELECT ?b WHERE {{ ?a <{OWL}sameAs> ?b FILTER(STRSTARTS(STR(?b), \"{ENTITY}\")) "
+         f"FILTER NOT EXISTS {{ ?a a ?t }} }} LIMIT 1")
+    for row in store.query(q, substitutions={"a": node}):
+        return row["b"].value.removeprefix(ENTITY)
+    return None

@@ -81,8 +81,14 @@ def test_every_operation_over_rest(srv):
     ok("merge", {"source": "Microsoft AI", "target": "Microsoft"})
     assert ask(srv, f"ASK {{ <{ENTITY}mustafa-suleyman> <{ONTOLOGY}leads> <{ENTITY}microsoft> }}")
     assert ask(srv, f"ASK {{ <{ENTITY}microsoft-ai> <{OWL}sameAs> <{ENTITY}microsoft> }}")
+    for path, target in (("/entities/microsoft-ai", "/entities/microsoft"),
+                         ("/entity/microsoft-ai", "/entity/microsoft"),
+                         ("/entity/microsoft-ai.ttl", "/entity/microsoft.ttl")):
+        r = httpx.get(srv.url + path, timeout=30)
+        assert r.status_code == 301 and r.headers["location"] == target
     ok("split", {"source": "Microsoft AI", "target": "Microsoft"})
     assert ask(srv, f"ASK {{ <{ENTITY}mustafa-suleyman> <{ONTOLOGY}leads> <{ENTITY}microsoft-ai> }}")
+    assert httpx.get(srv.url + "/entities/microsoft-ai", timeout=30).status_code == 200
     ok("rename", {"entity": "GPT-4", "name": "GPT 4"})
     assert ask(srv, f'ASK {{ <{ENTITY}gpt-4> <{SKOS}prefLabel> "GPT 4" }}')
     ok("alias", {"entity": "OpenAI", "alias": "OAI"})
