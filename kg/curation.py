@@ -564,11 +564,21 @@ def _is_op(term: ox.Term) -> bool:
     return isinstance(term, ox.NamedNode) and term.value.startswith(OP_PREFIX)
 
 
-def reproject_all(store, old: CurationState, new: CurationState, extra: Sequence[ox.Quad] = ()) -> str:
-    """Return the update that inserts ``extra`` and moves the whole default graph from ``old`` to ``new``."""
-    live = getattr(store, "live", store)
-    raw = [q for q in live.oxigraph.quads_for_pattern(None, None, None)
-           if not isinstance(q.graph_name, ox.DefaultGraph)]
+def reproject_all(store, old: CurationState, new: CurationState, extra: Sequence[ox.Quad] = (),
+                  raw: Sequence[ox.Quad] | None = None) -> str:
+    """Return the update that inserts ``extra`` and moves the whole default graph from ``old`` to ``new``.
+
+    Args:
+        store: a local store (its named graphs are read when ``raw`` is None).
+        old: the state the default graph reflects now.
+        new: the state it must reflect.
+        extra: quads the same update inserts (a file being loaded).
+        raw: every named-graph quad of the store, when the caller has read them.
+    """
+    if raw is None:
+        live = getattr(store, "live", store)
+        raw = [q for q in live.oxigraph.quads_for_pattern(None, None, None)
+               if not isinstance(q.graph_name, ox.DefaultGraph)]
     extra_named = [q for q in extra if not isinstance(q.graph_name, ox.DefaultGraph)]
     before = {q.triple for q in project(raw, old)} | {q.triple for q in derived(old)}
     after = {q.triple for q in project([*raw, *extra_named], new)} | {q.triple for q in derived(new)}

@@ -150,9 +150,27 @@ class RemoteStore:
             RDFParseError: the document does not parse.
         """
         quads = parse_rdf(data, fmt, graph=graph)
+        from kg.curation import (
+            CURATION_GRAPH,
+            operations_from_quads,
+            project,
+            read_state,
+            reproject_all,
+            state_from_operations,
+        )
+
+        state = read_state(self)
+        if any(q.graph_name == CURATION_GRAPH for q in quads):
+            # New operations: the whole default graph is projected again, in the same request.
+            rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            raw = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
+            ops = [q for q in [*raw, *quads] if q.graph_name == CURATION_GRAPH]
+            new = state_from_operations(operations_from_quads(ops))
+            self.update(reproject_all(self, state, new, extra=quads, raw=raw))
+            return len(quads)
         named = [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
         plain = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
-        text = union_update(named, (), ())
+        text = union_update(named, (), (), project=None if state.empty else lambda qs: project(qs, state))
         if plain:
             body = "INSERT DATA {\n" + "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in plain) + "}"
             text = f"{text} ;\n{body}" if text else body

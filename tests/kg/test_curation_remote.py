@@ -41,3 +41,19 @@ def test_a_rejection_holds_for_new_sources_and_deletes_on_a_server(server):
     curation.undo(store, change.operation.iri.value)
     assert investors(store) == [("microsoft", "openai")]
     store.close()
+
+
+def test_loading_a_curated_dump_into_a_server_projects_it(server, tmp_path):
+    import pyoxigraph as ox
+
+    from kg.store import LocalStore
+
+    with LocalStore(tmp_path / "local") as local:
+        loader.ingest(local, ARTS, fake_extract(TABLE))
+        curation.verdict(local, "Reject", subject="Microsoft", predicate="investsIn", obj="OpenAI")
+        named = [q for q in local.oxigraph.quads_for_pattern(None, None, None)
+                 if not isinstance(q.graph_name, ox.DefaultGraph)]
+    store = open_store(server.url)
+    store.load(ox.serialize(named, format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
+    assert investors(store) == [("nvidia", "openai")] and store.query(RAW)
+    store.close()
