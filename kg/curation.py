@@ -175,18 +175,36 @@ class CurationState:
                 out.add(a)
         return out
 
-    def rel_key(self, s: ox.Term, p: ox.Term, o: ox.Term) -> tuple:
-        """Return the key of a relation as a whole (merged ends resolved; symmetric unordered)."""
-        s, o = self.resolve(s), self.resolve(o)
-        if p in _SYMMETRIC and o.value < s.value:
-            s, o = o, s
-        return (s, p, o)
+    def chain(self, node: ox.Term) -> list[ox.Term]:
+        """Return the node and the entities it was merged into, in order."""
+        out = [node]
+        while out[-1] in self.merges and len(out) < 64:
+            out.append(self.merges[out[-1]])
+        return out
+
+    def relation_verdict(self, s: ox.Term, p: ox.Term, o: ox.Term) -> tuple[int, bool] | None:
+        """Return the latest (order, accepted) decided on a relation, or None.
+
+        A decision on (A, p, X) holds for every statement whose subject is A or was merged
+        into A (before or after the decision), and the same for the object; symmetric
+        relations in either direction.
+        """
+        if not self.rel_verdicts:
+            return None
+        best = None
+        for a in self.chain(s):
+            for b in self.chain(o):
+                for key in ((a, p, b), (b, p, a)) if p in _SYMMETRIC else ((a, p, b),):
+                    v = self.rel_verdicts.get(key)
+                    if v is not None and (best is None or v[0] > best[0]):
+                        best = v
+        return best
 
     def statement_verdict(self, st: ox.Term, spo: tuple | None) -> bool | None:
         """Return True (accepted), False (rejected) or None, the later decision winning."""
         best = self.stmt_verdicts.get(st)
         if spo is not None and None not in spo:
-            rel = self.rel_verdicts.get(self.rel_key(*spo))
+            rel = self.relation_verdict(*spo)
             if rel is not None and (best is None or rel[0] > best[0]):
                 best = rel
         return None if best is None else best[1]
@@ -242,7 +260,7 @@ def state_from_operations(ops: list[Operation]) -> CurationState:
             else:
                 s, p, o = op.one(P_SUBJECT), op.one(P_PREDICATE), op.one(P_OBJECT)
                 if None not in (s, p, o):
-                    st.rel_verdicts[st.rel_key(s, p, o)] = verdict
+                    st.rel_verdicts[(s, p, o)] = verdict
         elif k == "Merge":
             a, b = op.one(P_MERGED), op.one(P_INTO)
             if a is not None and b is not None and st.resolve(b) != a:
@@ -341,10 +359,11 @@ def project(quads: Sequence[ox.Quad], state: CurationState) -> list[ox.Quad]:
         if p in _RELATION_PREDICATES and _is_entity(o):
             kept = support.get((q.graph_name, s, p, o))
             if kept is None:
-                rel = state.rel_verdicts.get(state.rel_key(s, p, o))
+                rel = state.relation_verdict(s, p, o)
                 kept = rel is None or rel[1]
-            if kept:
-                out.append(ox.Quad(fs, p, resolve(o), dg))
+            fo = resolve(o)
+            if kept and (fs != fo or s == o):  # a merge makes no self-loop
+                out.append(ox.Quad(fs, p, fo, dg))
             continue
         if p == _TYPE:
             if fs in state.types:

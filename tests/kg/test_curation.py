@@ -291,3 +291,13 @@ def test_an_accepted_statement_passes_any_confidence_threshold(world):
     assert google_edges(to_networkx(world, min_confidence=0.9)) == 1
     rels = get_entity(world, "google", min_confidence=0.9)["relations"]
     assert [r["predicate"] for r in rels] == ["investsIn"]
+
+
+def test_a_rejection_follows_its_entities_through_later_merges(world):
+    curation.verdict(world, "Reject", subject="Google", predicate="investsIn", obj="Anthropic")
+    curation.merge(world, "Google", "Microsoft")
+    q = f"ASK {{ <{ENTITY}microsoft> <{ONTOLOGY}investsIn> <{ENTITY}anthropic> }}"
+    assert not world.query(q)  # Google's statement stays rejected as Microsoft's
+    assert world.query(f"ASK {{ <{ENTITY}microsoft> <{ONTOLOGY}investsIn> <{ENTITY}openai> }}")
+    curation.split(world, "Google", "Microsoft")
+    assert not world.query(GOOGLE_INVESTS)
