@@ -107,8 +107,8 @@ def _verdict(kind: str, subject, predicate, obj, statement, store, server, token
 
 @curate_app.command()
 def reject(
-    subject: Annotated[Optional[str], typer.Argument(help="The subject entity.")] = None,
-    predicate: Annotated[Optional[str], typer.Argument(help="The relation, e.g. investsIn.")] = None,
+    subject: Annotated[Optional[str], typer.Argument(metavar="SUBJECT", help="The subject entity.")] = None,
+    predicate: Annotated[Optional[str], typer.Argument(metavar="PREDICATE", help="The relation, e.g. investsIn.")] = None,
     obj: Annotated[Optional[str], typer.Argument(metavar="OBJECT", help="The object entity.")] = None,
     statement: StatementOpt = None, store: StoreOpt = None, server: ServerOpt = None, token: TokenOpt = None,
     by: ByOpt = None, reason: ReasonOpt = None, as_json: JsonOpt = False,
@@ -119,8 +119,8 @@ def reject(
 
 @curate_app.command()
 def accept(
-    subject: Annotated[Optional[str], typer.Argument(help="The subject entity.")] = None,
-    predicate: Annotated[Optional[str], typer.Argument(help="The relation, e.g. investsIn.")] = None,
+    subject: Annotated[Optional[str], typer.Argument(metavar="SUBJECT", help="The subject entity.")] = None,
+    predicate: Annotated[Optional[str], typer.Argument(metavar="PREDICATE", help="The relation, e.g. investsIn.")] = None,
     obj: Annotated[Optional[str], typer.Argument(metavar="OBJECT", help="The object entity.")] = None,
     statement: StatementOpt = None, store: StoreOpt = None, server: ServerOpt = None, token: TokenOpt = None,
     by: ByOpt = None, reason: ReasonOpt = None, as_json: JsonOpt = False,
@@ -222,8 +222,8 @@ def link(
 
 @curate_app.command()
 def add(
-    subject: Annotated[str, typer.Argument(help="The subject entity.")],
-    predicate: Annotated[str, typer.Argument(help="The relation, e.g. investsIn.")],
+    subject: Annotated[str, typer.Argument(metavar="SUBJECT", help="The subject entity.")],
+    predicate: Annotated[str, typer.Argument(metavar="PREDICATE", help="The relation, e.g. investsIn.")],
     obj: Annotated[str, typer.Argument(metavar="OBJECT", help="The object entity.")],
     url: Annotated[str, typer.Option("--url", help="The source's http(s) address.")],
     quote: Annotated[str, typer.Option("--quote", help="The source's sentence that states the relation.")],
