@@ -301,3 +301,15 @@ def test_a_rejection_follows_its_entities_through_later_merges(world):
     assert world.query(f"ASK {{ <{ENTITY}microsoft> <{ONTOLOGY}investsIn> <{ENTITY}openai> }}")
     curation.split(world, "Google", "Microsoft")
     assert not world.query(GOOGLE_INVESTS)
+
+
+def test_a_restored_backup_keeps_the_corrections_in_force(world, tmp_path):
+    curation.verdict(world, "Reject", subject="Google", predicate="investsIn", obj="Anthropic")
+    world.flush()
+    world.oxigraph.backup(str(tmp_path / "backup"))  # what `oxigraph backup` does (docs/OPERATIONS.md)
+    with LocalStore(tmp_path / "backup") as restored:
+        assert not restored.query(GOOGLE_INVESTS) and restored.query(RAW_GOOGLE_INVESTS)
+        new = _google_again(2)
+        ingest(restored, [new.article], lambda batch: [new])
+        assert not restored.query(GOOGLE_INVESTS)
+        assert [op["type"] for op in curation.log(restored)] == ["Reject"]
