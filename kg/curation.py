@@ -555,14 +555,20 @@ def apply_operation(store, iri: ox.NamedNode, quads: list[ox.Quad]) -> Change:
         cur = live.graph_quads(CURATION_GRAPH)
         old = state_from_operations(operations_from_quads(cur))
         new = state_from_operations(operations_from_quads([*cur, *quads]))
-        involved = _involved(quads, old)
-        for op in new.ops:
-            if op.iri in new.undone and new.undone[op.iri] == iri:
+        this = next(o for o in new.ops if o.iri == iri)
+        target = next((o for o in new.ops if new.undone.get(o.iri) == iri), None)
+        subject = target if target is not None else this
+        if subject.kind in ("Reject", "Accept", "AddRelation") and subject.one(P_SUBJECT) is not None:
+            # A relation as a whole: only the graphs that state it (with any merged-in end) change.
+            graphs = set(_graphs_stating(live, old, new, subject)) | {CURATION_GRAPH}
+        else:
+            involved = _involved(quads, old)
+            if target is not None:
                 involved |= _involved(
-                    [ox.Quad(op.iri, p, v, CURATION_GRAPH) for p, vs in op.props.items() for v in vs], old)
-        nodes = old.preimage(involved) | new.preimage(involved)
-        nodes |= {new.resolve(n) for n in nodes} | {old.resolve(n) for n in nodes}
-        graphs = set(_graphs_mentioning(live, nodes, exclude=[CURATION_GRAPH])) | {CURATION_GRAPH}
+                    [ox.Quad(target.iri, p, v, CURATION_GRAPH) for p, vs in target.props.items() for v in vs], old)
+            nodes = old.preimage(involved) | new.preimage(involved)
+            nodes |= {new.resolve(n) for n in nodes} | {old.resolve(n) for n in nodes}
+            graphs = set(_graphs_mentioning(live, nodes, exclude=[CURATION_GRAPH])) | {CURATION_GRAPH}
         raw = _quads_of(live, graphs - {CURATION_GRAPH})
         before = {q.triple for q in project([*raw, *cur], old)} | {q.triple for q in derived(old)}
         after = {q.triple for q in project([*raw, *cur, *quads], new)} | {q.triple for q in derived(new)}
@@ -577,6 +583,16 @@ def apply_operation(store, iri: ox.NamedNode, quads: list[ox.Quad]) -> Change:
     op = next(o for o in new.ops if o.iri == iri)
     # The counts are of the graph a reader sees: the operation's own record is left out.
     return Change(op, sum(1 for t in removed if not _is_op(t.subject)), sum(1 for t in added if not _is_op(t.subject)))
+
+
+def _graphs_stating(store, old: CurationState, new: CurationState, op: Operation) -> list[ox.NamedNode]:
+    """Return the named graphs holding the direct triple of an operation's relation (either end merged in)."""
+    s, p, o = op.one(P_SUBJECT), op.one(P_PREDICATE), op.one(P_OBJECT)
+    pre_s = " ".join(str(n) for n in old.preimage([s]) | new.preimage([s]))
+    pre_o = " ".join(str(n) for n in old.preimage([o]) | new.preimage([o]))
+    q = (f"SELECT DISTINCT ?g WHERE {{ VALUES ?a {{ {pre_s} }} VALUES ?b {{ {pre_o} }} "
+         f"GRAPH ?g {{ {{ ?a {p} ?b }} UNION {{ ?b {p} ?a }} }} }}")
+    return [r["g"] for r in store.query(q)]
 
 
 def _is_op(term: ox.Term) -> bool:
