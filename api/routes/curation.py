@@ -20,23 +20,23 @@ from kg import curation
 router = APIRouter(prefix="/curation", tags=["curation"])
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
-Optional = Annotated[str | None, Field(default=None, max_length=2000)]
+OptText = Annotated[str | None, Field(default=None, max_length=2000)]
 
 
 class Common(BaseModel):
     """Who and why, on every operation."""
 
-    by: Optional = Field(None, description="Who makes the operation (default: \"api\").")
-    reason: Optional = Field(None, description="Why, in free text.")
+    by: OptText = Field(None, description="Who makes the operation (default: \"api\").")
+    reason: OptText = Field(None, description="Why, in free text.")
 
 
 class Verdict(Common):
     """One statement, or a relation as a whole (subject, predicate, object)."""
 
-    statement: Optional = Field(None, description="A statement: stmt:<id> or its IRI.")
-    subject: Optional = Field(None, description="Entity name, alias, ent:slug or IRI.")
-    predicate: Optional = Field(None, description="A relation property, e.g. investsIn.")
-    object: Optional = Field(None, description="Entity name, alias, ent:slug or IRI.")
+    statement: OptText = Field(None, description="A statement: stmt:<id> or its IRI.")
+    subject: OptText = Field(None, description="Entity name, alias, ent:slug or IRI.")
+    predicate: OptText = Field(None, description="A relation property, e.g. investsIn.")
+    object: OptText = Field(None, description="Entity name, alias, ent:slug or IRI.")
 
 
 class Pair(Common):
@@ -64,7 +64,7 @@ class Retype(Common):
 
 class Link(Common):
     entity: Text
-    wikidata: Optional = Field(None, description="A Wikidata item id (Q95); null clears the link.")
+    wikidata: OptText = Field(None, description="A Wikidata item id (Q95); null clears the link.")
 
 
 class AddRelation(Common):
