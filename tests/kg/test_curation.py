@@ -313,3 +313,40 @@ def test_a_restored_backup_keeps_the_corrections_in_force(world, tmp_path):
         ingest(restored, [new.article], lambda batch: [new])
         assert not restored.query(GOOGLE_INVESTS)
         assert [op["type"] for op in curation.log(restored)] == ["Reject"]
+
+
+def test_the_trainer_learns_the_verdicts_as_positives_and_negatives(tmp_path):
+    from ingest.entities import load_gazetteer
+    from ingest.pipeline import RULES_ONLY, build_nlp
+    from ingest.relations import load_lexicon
+    from ingest.relations.features import Featurizer
+    from ingest.relations.train import build_labels
+    from kg.curation_labels import write_labels
+    from kg.model import Entity
+
+    amazon = Entity("Amazon", "Organization", "Q3884")
+    microsoft = Entity("Microsoft", "Organization", "Q2283")
+    openai = Entity("OpenAI", "Organization", "Q21708200")
+    good = "Microsoft invested $10 billion in OpenAI."
+    bad = "Google and Amazon both invested in Anthropic last year."
+    text = f"Cloud money.\n\n{good} {bad}"
+    art = Article(text=text, url="https://news.example/cloud", title="Cloud money")
+    rels = (RelationMention(microsoft, "investsIn", openai, 0.9, good, text.index(good), text.index(good) + len(good)),
+            RelationMention(GOOGLE, "investsIn", amazon, 0.6, bad, text.index(bad), text.index(bad) + len(bad)))
+    ex = Extraction(art, (microsoft, openai, GOOGLE, amazon), rels, "test-1")
+    with LocalStore(tmp_path / "store") as store:
+        ingest(store, [art], lambda batch: [ex])
+        curation.verdict(store, "Accept", subject="Microsoft", predicate="investsIn", obj="OpenAI")
+        curation.verdict(store, "Reject", subject="Google", predicate="investsIn", obj="Amazon")
+        assert write_labels(store, tmp_path / "labels.jsonl") == {"accepted": 1, "rejected": 1}
+    data = build_labels([tmp_path / "labels.jsonl"], build_nlp(relation_model=RULES_ONLY), load_gazetteer(),
+                        Featurizer(load_lexicon()))
+    learnt = {(data.ids[e.doc], p, p in e.labels) for e in data.examples for p in (e.trained or ())}
+    texts = {r["id"]: r["text"] for r in map(json.loads, (tmp_path / "labels.jsonl").read_text().splitlines())}
+    assert {(texts[i], p, positive) for i, p, positive in learnt} == {(good, "investsIn", True), (bad, "investsIn", False)}
+
+
+def test_train_refuses_a_missing_labels_file_in_one_line():
+    r = aikg("train", "--labels", "no/such/labels.jsonl")
+    assert r.returncode == 2
+    assert "no/such/labels.jsonl: no such file or directory" in r.stderr and len(r.stderr.strip().splitlines()) == 1
