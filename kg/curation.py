@@ -504,7 +504,7 @@ def new_operation(kind: str, *, by: str | None, reason: str | None,
     return iri, quads
 
 
-def _involved(quads: Iterable[ox.Quad], state: CurationState) -> set[ox.Term]:
+def _involved(quads: Iterable[ox.Quad]) -> set[ox.Term]:
     """Return the entities and statements an operation's quads name."""
     out: set[ox.Term] = set()
     for q in quads:
@@ -562,10 +562,10 @@ def apply_operation(store, iri: ox.NamedNode, quads: list[ox.Quad]) -> Change:
             # A relation as a whole: only the graphs that state it (with any merged-in end) change.
             graphs = set(_graphs_stating(live, old, new, subject)) | {CURATION_GRAPH}
         else:
-            involved = _involved(quads, old)
+            involved = _involved(quads)
             if target is not None:
                 involved |= _involved(
-                    [ox.Quad(target.iri, p, v, CURATION_GRAPH) for p, vs in target.props.items() for v in vs], old)
+                    [ox.Quad(target.iri, p, v, CURATION_GRAPH) for p, vs in target.props.items() for v in vs])
             nodes = old.preimage(involved) | new.preimage(involved)
             nodes |= {new.resolve(n) for n in nodes} | {old.resolve(n) for n in nodes}
             graphs = set(_graphs_mentioning(live, nodes, exclude=[CURATION_GRAPH])) | {CURATION_GRAPH}
