@@ -139,6 +139,8 @@ WHERE {
     OPTIONAL { ?s a ?stype }
     OPTIONAL { ?o a ?otype }
   }
+  # the curated view: a statement a curator rejected is not in the default graph (kg.curation)
+  FILTER EXISTS { ?st a aikg:RelationStatement }
 }
 ORDER BY ?start ?st
 """

@@ -350,3 +350,14 @@ def test_train_refuses_a_missing_labels_file_in_one_line():
     r = aikg("train", "--labels", "no/such/labels.jsonl")
     assert r.returncode == 2
     assert "no/such/labels.jsonl: no such file or directory" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_an_articles_view_leaves_out_its_rejected_statements(world):
+    from kg.graphdata import get_article
+
+    google = [e for e in extractions().values() if e.article.title == "Google said to weigh Anthropic stake"][0]
+    before = get_article(world, google.article.id)
+    assert [m["predicate"] for m in before["mentions"]] == ["investsIn"]
+    curation.verdict(world, "Reject", subject="Google", predicate="investsIn", obj="Anthropic")
+    after = get_article(world, google.article.id)
+    assert after["mentions"] == [] and after["title"] == before["title"]
