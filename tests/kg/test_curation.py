@@ -361,3 +361,8 @@ def test_an_articles_view_leaves_out_its_rejected_statements(world):
     curation.verdict(world, "Reject", subject="Google", predicate="investsIn", obj="Anthropic")
     after = get_article(world, google.article.id)
     assert after["mentions"] == [] and after["title"] == before["title"]
+    nvidia = [e for e in extractions().values() if e.article.title == "Nvidia buys Run:ai"][0]
+    assert get_article(world, nvidia.article.id, min_confidence=0.95)["hidden"] == 1
+    curation.verdict(world, "Accept", subject="Nvidia", predicate="acquires", obj="Run:ai")
+    shown = get_article(world, nvidia.article.id, min_confidence=0.95)
+    assert shown["hidden"] == 0 and [m["reviewed"] for m in shown["mentions"]] == [True]
