@@ -106,6 +106,31 @@ class CurationError(AikgError):
     """A curation request that cannot be carried out (a 400, or exit code 2)."""
 
 
+def _named(iri: str, what: str) -> ox.NamedNode:
+    """Return an IRI a curator gave as a node.
+
+    Raises:
+        CurationError: it is not a valid IRI.
+    """
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as exc:
+        raise CurationError(f"not a valid {what}: {iri[:80]!r}") from exc
+
+
+def _text(value: str, what: str) -> ox.Literal:
+    """Return a curator's text as a literal.
+
+    Raises:
+        CurationError: it is not valid Unicode (a lone surrogate, say).
+    """
+    try:
+        value.encode("utf-8")
+        return ox.Literal(value)
+    except (UnicodeError, ValueError) as exc:
+        raise CurationError(f"{what} is not valid Unicode text") from exc
+
+
 # ---------------------------------------------------------------------------------------
 # Operations and the state they make
 # ---------------------------------------------------------------------------------------
@@ -489,16 +514,18 @@ def new_operation(kind: str, *, by: str | None, reason: str | None,
                   props: Sequence[tuple[ox.NamedNode, ox.Term]],
                   extra: Sequence[ox.Quad] = ()) -> tuple[ox.NamedNode, list[ox.Quad]]:
     """Return the IRI and the curation-graph quads of a new operation."""
+    name = curator_name(by)
+    _text(name, "the curator name")
     created, ident = _now()
     iri = ox.NamedNode(OP_PREFIX + ident)
     g = CURATION_GRAPH
     quads = [
         ox.Quad(iri, _TYPE, aikg(kind), g),
-        ox.Quad(iri, _ATTRIBUTED, ox.NamedNode(CURATOR_PREFIX + quote(curator_name(by), safe="")), g),
+        ox.Quad(iri, _ATTRIBUTED, _named(CURATOR_PREFIX + quote(name, safe=""), "curator name"), g),
         ox.Quad(iri, _CREATED, ox.Literal(created, datatype=_XSD_DATETIME), g),
     ]
     if reason:
-        quads.append(ox.Quad(iri, P_REASON, ox.Literal(reason), g))
+        quads.append(ox.Quad(iri, P_REASON, _text(reason, "the reason"), g))
     quads.extend(ox.Quad(iri, p, o, g) for p, o in props)
     quads.extend(extra)
     return iri, quads
@@ -663,8 +690,9 @@ def resolve_entity(store, ref: str, *, raw: bool = False) -> ox.NamedNode:
     text = (ref or "").strip()
     if not text:
         raise CurationError("an entity name is empty")
+    _text(text, "the entity name")
     if text.startswith(("http://", "https://")) or text.startswith("ent:"):
-        node = ox.NamedNode(ENTITY + text[4:] if text.startswith("ent:") else text)
+        node = _named(ENTITY + text[4:] if text.startswith("ent:") else text, "entity IRI")
         if not entity_types(store, node, raw=True):
             raise CurationError(f"unknown entity {text!r}: no article names it")
         return node
@@ -755,9 +783,9 @@ def statement_node(text: str) -> ox.NamedNode:
     """Return the statement a ``stmt:<id>`` or IRI names."""
     text = text.strip()
     if text.startswith("stmt:"):
-        return ox.NamedNode(STATEMENT + text[5:])
+        return _named(STATEMENT + text[5:], "statement")
     if text.startswith(STATEMENT):
-        return ox.NamedNode(text)
+        return _named(text, "statement")
     raise CurationError(f"not a statement: {text!r} (use stmt:<id> or its IRI)")
 
 
@@ -834,7 +862,7 @@ def entity_op(store, kind: str, entity: str, value: str | None = None, *, by: st
     if kind in ("Rename", "AddAlias", "RemoveAlias"):
         if not value:
             raise CurationError("the name is empty")
-        props = [(P_LABEL if kind == "Rename" else P_ALIAS, ox.Literal(value))]
+        props = [(P_LABEL if kind == "Rename" else P_ALIAS, _text(value, "the name"))]
     elif kind == "Retype":
         if value not in ENTITY_TYPES:
             raise CurationError(f"unknown type {value!r}; use one of: {', '.join(ENTITY_TYPES)}")
@@ -869,6 +897,8 @@ def add_relation(store, subject: str, predicate: str, obj: str, *, url: str, quo
         raise CurationError("--url must be an http(s) address of the source")
     if not quote_text:
         raise CurationError("--quote must give the sentence of the source that states the relation")
+    _text(quote_text, "the quote")
+    _named(url, "source URL")
     check_signature(store, s, p, o)
     if p in _SYMMETRIC and o.value < s.value:
         s, o = o, s
@@ -908,7 +938,7 @@ def undo(store, op_ref: str, *, by: str | None = None, reason: str | None = None
         CurationError: no such operation, it is an undo, or it is undone already.
     """
     ref = (op_ref or "").strip()
-    iri = ox.NamedNode(ref if ref.startswith(OP_PREFIX) else OP_PREFIX + ref)
+    iri = _named(ref if ref.startswith(OP_PREFIX) else OP_PREFIX + ref, "operation id")
     state = read_state(store)
     target = next((op for op in state.ops if op.iri == iri), None)
     if target is None:

@@ -3,6 +3,7 @@ bad requests, ten curators at once, and /sparql never showing a rejected relatio
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -176,3 +177,17 @@ def test_cli_talks_to_the_server(srv):
     assert snapshot(srv) == before
     r = run("log", "--type", "Reject")
     assert r.returncode == 0 and "from the CLI" in r.stdout
+
+
+@pytest.mark.parametrize(("route", "body"), [
+    ("undo", {"operation": "\u0000iH"}),
+    ("merge", {"source": "https://w3id.org/aikg/entity/a b", "target": "OpenAI"}),
+    ("reject", {"statement": "stmt:\u0011\f"}),
+    ("alias", {"entity": "OpenAI", "alias": "x", "by": "\ud800"}),
+])
+def test_text_that_is_no_iri_or_no_unicode_gets_4xx(srv, route, body):
+    before = snapshot(srv)
+    r = httpx.post(f"{srv.url}/curation/{route}", content=json.dumps(body),
+                   headers={**AUTH, "Content-Type": "application/json"}, timeout=60)
+    assert r.status_code in (400, 422), r.text
+    assert snapshot(srv) == before
