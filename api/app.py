@@ -135,6 +135,10 @@ def _include_routers(app: FastAPI) -> None:
 
     for module in (sparql, articles, entities, relations, analytics, graph, dataset):
         app.include_router(module.router)
+    if find_spec("api.routes.curation"):
+        from api.routes import curation
+
+        app.include_router(curation.router)
     if find_spec("api.routes.pages"):
         from api.routes import ontology, pages
 

@@ -126,8 +126,22 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return await http_exception_handler(request, exc)
 
 
+async def _invalid_request(request: Request, exc: Exception) -> Response:
+    # FastAPI's own answer echoes the input as UTF-8 and fails (500) on a lone surrogate a
+    # JSON body may carry ("\ud800"); ASCII-escaped JSON carries any input.
+    import json
+
+    from fastapi.encoders import jsonable_encoder
+
+    body = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True)
+    return Response(body, status_code=422, media_type="application/json")
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on an app."""
+    from fastapi.exceptions import RequestValidationError
+
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(AikgError, _aikg_error)
     app.add_exception_handler(NotAcceptableError, _not_acceptable)
     app.add_exception_handler(UnknownFormatError, _unknown_format)

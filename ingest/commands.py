@@ -169,6 +169,9 @@ def train(
         "--ended-calibration", metavar="DIR[:odd|:even]",
         help="Gold sets added to the calibration sets to pick the ended threshold only (repeatable; "
         "default: the odd half of tests/gold_time when present).")] = None,
+    labels: Annotated[list[str] | None, typer.Option(
+        "--labels", help="Curators' verdicts from `aikg curate export-labels` (repeatable): accepted "
+        "relations are learnt as positives, rejected ones as negatives.")] = None,
     knowledgenet: Annotated[str | None, typer.Option(
         "--knowledgenet", envvar="AIKG_KNOWLEDGENET",
         help="KnowledgeNet JSON Lines: folds 1-2 join the training data (fold 3 stays for testing).")] = None,
@@ -198,7 +201,7 @@ def train(
     corpus = corpus or ["training/corpus"]
     if ended_corpus is None:
         ended_corpus = ["training/ended"] if Path("training/ended").is_dir() else []
-    for p in [*corpus, *ended_corpus]:
+    for p in [*corpus, *ended_corpus, *(labels or [])]:
         if not Path(p).exists():
             typer.echo(f"aikg: error: {p}: no such file or directory (run from a checkout, or pass --corpus)",
                        err=True)
@@ -221,7 +224,8 @@ def train(
     logging.getLogger("ingest").setLevel(logging.ERROR)
     try:
         run_train(corpus, cal_files, out or _default_model_dir(), knowledgenet=knowledgenet, heldout=held,
-                  ended_corpus=ended_corpus, ended_calibration=ended_cal_files, c=c, seed=seed, progress=lambda line: typer.echo(line, err=True))
+                  ended_corpus=ended_corpus, ended_calibration=ended_cal_files, c=c, seed=seed, progress=lambda line: typer.echo(line, err=True),
+                  labels=labels or [])
     except ModelMissingError as exc:
         typer.echo(f"aikg: error: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -204,7 +204,8 @@ def to_networkx(store: StoreLike, *, predicates: Iterable[str] | None = None,
     if cutoff is not None:
         filters.append(f"BOUND(?claim) && ?claim <= {term_sparql(ox.Literal(cutoff.isoformat()))}")
     if min_confidence > 0:
-        filters.append(f"COALESCE(?c, 1.0) >= {float(min_confidence)!r}")
+        # a statement a curator accepted (aikg:reviewed, kg.curation) passes any threshold
+        filters.append(f"(COALESCE(?c, 1.0) >= {float(min_confidence)!r} || EXISTS {{ ?st aikg:reviewed true }})")
     if not include_hedged:
         filters.append("!COALESCE(?h, false)")
     sparql = _EDGES.format(

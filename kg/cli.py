@@ -463,12 +463,14 @@ def _register_optional() -> None:
         from kg.cli_analytics import analytics_app
 
         app.add_typer(analytics_app, name="analytics", help="Centrality, communities, paths.")
-    if find_spec("kg.cli_suggest"):
-        # Suggestions for curators (issue 17); to move under `aikg curate` when it exists.
+    if find_spec("kg.cli_curate"):
+        from kg.cli_curate import curate_app
         from kg.cli_suggest import duplicates, suspects
 
-        app.command("duplicates", help="List entities that are probably one thing, most likely first.")(duplicates)
-        app.command("suspects", help="List relations a curator should check, most suspicious first.")(suspects)
+        curate_app.command("duplicates", help="List entities that are probably one thing, most likely first.")(duplicates)
+        curate_app.command("suspects", help="List relations a curator should check, most suspicious first.")(suspects)
+        app.add_typer(curate_app, name="curate",
+                      help="Correct the graph: reject, accept, merge, split, alias, undo, log; duplicates and suspects.")
 
 
 def main() -> None:

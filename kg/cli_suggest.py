@@ -1,4 +1,4 @@
-"""``aikg duplicates`` and ``aikg suspects``: where a curator should look first.
+"""``aikg curate duplicates`` and ``aikg curate suspects``: where a curator should look first.
 
 Thin commands over :mod:`kg.suggest`: each reads a store (a directory or a SPARQL
 endpoint URL, ``--store``) or asks a running aikg server for its lists (``--server``,

@@ -125,7 +125,7 @@ SELECT ?id ?title ?url ?published ?ingested WHERE {
 }
 """
 _MENTIONS = _P + """
-SELECT ?st ?s ?p ?o ?sl ?ol ?stype ?otype ?evidence ?conf ?hedged ?start ?end ?date """ + _STATEMENT_VARS + """
+SELECT ?st ?s ?p ?o ?sl ?ol ?stype ?otype ?evidence ?conf ?hedged ?reviewed ?start ?end ?date """ + _STATEMENT_VARS + """
 WHERE {
   GRAPH ?a {
     ?st prov:wasDerivedFrom ?a ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; aikg:evidence ?evidence .
@@ -139,6 +139,9 @@ WHERE {
     OPTIONAL { ?s a ?stype }
     OPTIONAL { ?o a ?otype }
   }
+  # the curated view: a statement a curator rejected is not in the default graph (kg.curation)
+  FILTER EXISTS { ?st a aikg:RelationStatement }
+  OPTIONAL { ?st aikg:reviewed ?reviewed }
 }
 ORDER BY ?start ?st
 """
@@ -198,6 +201,7 @@ def mentions(store: Store, graph: ox.NamedNode) -> list[dict]:
             "confidence": _float(_v(row, "conf")),
             "evidence": _v(row, "evidence"),
             "hedged": _v(row, "hedged") == "true",
+            "reviewed": _v(row, "reviewed") == "true",
             **time_fields(row, _v(row, "date")),
             "start": int(_v(row, "start")) if _v(row, "start") else None,
             "end": int(_v(row, "end")) if _v(row, "end") else None,
@@ -223,7 +227,7 @@ def get_article(store: Store, ref_text: str, min_confidence: float = 0.0) -> dic
         raise NotFoundError(f"no article {ref_text!r}")
     row = rows[0]
     every = mentions(store, graph)
-    found = [m for m in every if m["confidence"] is None or m["confidence"] >= min_confidence]
+    found = [m for m in every if m["confidence"] is None or m["confidence"] >= min_confidence or m["reviewed"]]
     return {
         "id": _v(row, "id"), "iri": graph.value, "title": _v(row, "title"), "url": _v(row, "url"),
         "published": _day(_v(row, "published")), "ingested_at": _v(row, "ingested"),
@@ -430,13 +434,14 @@ def search_entities(store: Store, q: str | None, etype: str | None, limit: int, 
 
 
 _ENTITY_STATEMENTS = _P + """
-SELECT ?st ?s ?p ?o ?evidence ?conf ?hedged ?date ?art ?title ?url """ + _STATEMENT_VARS + """
+SELECT ?st ?s ?p ?o ?evidence ?conf ?hedged ?reviewed ?date ?art ?title ?url """ + _STATEMENT_VARS + """
 WHERE {
   { ?st rdf:subject ?e } UNION { ?st rdf:object ?e }
   ?st a aikg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
       aikg:evidence ?evidence ; prov:wasDerivedFrom ?art .
   OPTIONAL { ?st aikg:confidence ?conf }
   OPTIONAL { ?st aikg:hedged ?hedged }
+  OPTIONAL { ?st aikg:reviewed ?reviewed }
   OPTIONAL { ?st dcterms:date ?date }""" + _STATEMENT_VALUES + """
   OPTIONAL { ?art dcterms:title ?title }
   OPTIONAL { ?art schema:url ?url }
@@ -509,7 +514,7 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence
             "confidence": None, "evidence": [], "weaker": 0,
         })
         conf = _float(_v(row, "conf"))
-        if conf is not None and conf < min_confidence:
+        if conf is not None and conf < min_confidence and _v(row, "reviewed") != "true":
             g["weaker"] += 1
             continue
         g["articles"].add(_v(row, "art"))

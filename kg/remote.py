@@ -104,7 +104,30 @@ class RemoteStore:
         the server does not hold it yet, checked inside the same request (where the
         engine allows it at a fair cost: see :attr:`kg.engines.SparqlEngine.checks_new_graphs`).
         """
-        self.update(self.engine.commit_update(self, inserts, drop_graphs))
+        from kg.curation import data_block, drop_deletes, project, read_state
+
+        state = read_state(self)
+        if state.empty:
+            self.update(self.engine.commit_update(self, inserts, drop_graphs))
+            return
+        # Curated: the default graph is the projection (kg.curation), not the plain union.
+        self._check_curation_engine()
+        gone = drop_deletes(self, drop_graphs, inserts, state) if drop_graphs else set()
+        parts = [f"DROP SILENT GRAPH {g}" for g in drop_graphs]
+        if gone:
+            parts.append("DELETE DATA {\n" + data_block(gone) + "}")
+        if inserts:
+            parts.append(union_update(inserts, (), (), only_new_graphs=True,
+                                      project=lambda quads: project(quads, state)))
+        if parts:
+            self.update(" ;\n".join(parts))
+
+    def _check_curation_engine(self) -> None:
+        """Refuse curation where the union is kept in a graph of its own (Virtuoso): not built yet."""
+        if self.engine.union_graph is not None:
+            raise RemoteStoreError(
+                f"curation is not supported on this server yet ({self.engine.name}): its union graph "
+                "is a named graph, which the curated projection does not write")
 
     def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
         """Return every quad of one named graph."""
@@ -122,8 +145,36 @@ class RemoteStore:
             RDFParseError: the document does not parse.
         """
         quads = parse_rdf(data, fmt, graph=graph)
-        blank = any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object))
-        text = union_update(quads, (), (), union_graph=self.engine.union_graph, template=blank)
+        from kg.curation import (
+            CURATION_GRAPH,
+            operations_from_quads,
+            project,
+            read_state,
+            reproject_all,
+            state_from_operations,
+        )
+
+        state = read_state(self)
+        if any(q.graph_name == CURATION_GRAPH for q in quads):
+            # New operations: the whole default graph is projected again, in the same request.
+            self._check_curation_engine()
+            rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            raw = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
+            ops = [q for q in [*raw, *quads] if q.graph_name == CURATION_GRAPH]
+            new = state_from_operations(operations_from_quads(ops))
+            self.update(reproject_all(self, state, new, extra=quads, raw=raw))
+            return len(quads)
+        if state.empty:
+            blank = any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object))
+            text = union_update(quads, (), (), union_graph=self.engine.union_graph, template=blank)
+        else:
+            self._check_curation_engine()
+            named = [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
+            plain = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
+            text = union_update(named, (), (), project=lambda qs: project(qs, state))
+            if plain:
+                body = "INSERT DATA {\n" + "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in plain) + "}"
+                text = f"{text} ;\n{body}" if text else body
         if text:
             self.update(text)
         return len(quads)

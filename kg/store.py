@@ -12,6 +12,7 @@ import io
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -213,7 +214,8 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode],
                  dropped_triples: Iterable[ox.Triple], *, only_new_graphs: bool = False,
-                 union_graph: ox.NamedNode | None = None, template: bool = False) -> str:
+                 union_graph: ox.NamedNode | None = None, template: bool = False,
+                 copies: Sequence[ox.Quad] | None = None, project=None) -> str:
     """Return one SPARQL update that drops graphs, inserts quads and keeps the union.
 
     The default graph mirrors the union of the named graphs: inserted quads also go to
@@ -228,6 +230,9 @@ def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]
     graph, for a server whose default graph is not a graph of its own (Virtuoso).
     With ``template``, the inserts are written as ``INSERT { ... } WHERE {}`` rather than
     ``INSERT DATA``: a blank node may then stand in a named graph and in its mirror.
+    When the store holds curation operations (kg.curation), the default graph is the
+    curated projection instead: ``copies`` are the default-graph quads of all the inserts,
+    or ``project`` maps one graph's quads to them.
     """
     parts: list[str] = [f"DROP SILENT GRAPH {term_sparql(g)}" for g in drop_graphs]
 
@@ -243,13 +248,20 @@ def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]
         if g == str(ox.DefaultGraph()):
             out.write(mirror(lines))
         else:
-            out.write(f"GRAPH {g} {{\n{lines}}}\n{mirror(lines)}")
+            mirrored = lines
+            if copies is not None:
+                mirrored = ""
+            elif project is not None:
+                mirrored = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in project(quads))
+            out.write(f"GRAPH {g} {{\n{lines}}}\n{mirror(mirrored) if mirrored else ''}")
 
     if by_graph and not only_new_graphs:
         body = io.StringIO()
         body.write("INSERT {\n" if template else "INSERT DATA {\n")
         for g, quads in by_graph.items():
             block(g, quads, body)
+        if copies:
+            body.write(mirror("".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in copies)))
         body.write("} WHERE {}" if template else "}")
         parts.append(body.getvalue())
     elif by_graph:
@@ -299,6 +311,8 @@ class LocalStore:
         self.location = str(self.path)
         self.read_only = read_only
         self._bulk = False
+        self._curation = None  # the curation state, read once until a write may change it
+        self._curation_lock = threading.RLock()  # orders this process's writes (kg.curation)
         if (self.path / BULK_MARKER).exists():
             raise StoreError(
                 f"an interrupted bulk load (`aikg ingest --bulk`) left {self.path} incomplete: "
@@ -375,6 +389,7 @@ class LocalStore:
         """
         self._writable()
         check_query(sparql)
+        self._curation = None  # an update may touch the curation graph
         try:
             self._store.update(sparql, base_iri=base_iri)
         except SyntaxError as exc:
@@ -391,17 +406,55 @@ class LocalStore:
             StoreError: the write failed; nothing of it is in the store.
         """
         self._writable()
-        try:
-            if self._bulk and not drop_graphs:
-                self._store.bulk_extend([*inserts, *_union_copies(inserts)])
-                return
-            if not drop_graphs:
-                self._store.extend([*inserts, *_union_copies(inserts)])
-                return
-            dropped = {q.triple for g in drop_graphs for q in self.graph_quads(g)}
-            self._store.update(union_update(inserts, drop_graphs, dropped))
-        except OSError as exc:
-            raise StoreError(f"write failed, nothing committed: {exc}") from exc
+        from kg.curation import store_lock
+
+        with store_lock(self):
+            state = self.curation_state()
+            try:
+                if not state.empty:
+                    self._commit_curated(inserts, drop_graphs, state)
+                    return
+                if self._bulk and not drop_graphs:
+                    self._store.bulk_extend([*inserts, *_union_copies(inserts)])
+                    return
+                if not drop_graphs:
+                    self._store.extend([*inserts, *_union_copies(inserts)])
+                    return
+                dropped = {q.triple for g in drop_graphs for q in self.graph_quads(g)}
+                self._store.update(union_update(inserts, drop_graphs, dropped))
+            except OSError as exc:
+                raise StoreError(f"write failed, nothing committed: {exc}") from exc
+
+    def _commit_curated(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode], state) -> None:
+        """Commit through the curated projection (kg.curation): the default graph is not the plain union."""
+        from kg.curation import data_block, drop_deletes, project
+
+        copies = project(inserts, state)
+        if not drop_graphs:
+            if self._bulk:
+                self._store.bulk_extend([*inserts, *copies])
+            else:
+                self._store.extend([*inserts, *copies])
+            return
+        gone = drop_deletes(self, drop_graphs, inserts, state)
+        parts = [f"DROP SILENT GRAPH {term_sparql(g)}" for g in drop_graphs]
+        if gone:
+            parts.append("DELETE DATA {\n" + data_block(gone) + "}")
+        if inserts:
+            parts.append(union_update(inserts, (), (), copies=copies))
+        self._store.update(" ;\n".join(parts))
+
+    def curation_state(self):
+        """Return the curation state (kg.curation), read from the store once and kept until a write changes it."""
+        if self._curation is None:
+            from kg.curation import read_state
+
+            self._curation = read_state(self)
+        return self._curation
+
+    def forget_curation(self) -> None:
+        """Drop the kept curation state: the next write reads it again."""
+        self._curation = None
 
     def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
         """Return every quad of one named graph."""
@@ -442,10 +495,31 @@ class LocalStore:
         """
         self._writable()
         quads = parse_rdf(data, fmt, graph=graph)
-        try:
-            self._store.extend([*quads, *_union_copies(quads)])
-        except OSError as exc:
-            raise StoreError(f"write failed, nothing committed: {exc}") from exc
+        from kg.curation import (
+            CURATION_GRAPH,
+            operations_from_quads,
+            project,
+            reproject_all,
+            state_from_operations,
+            store_lock,
+        )
+
+        with store_lock(self):
+            state = self.curation_state()
+            try:
+                if any(q.graph_name == CURATION_GRAPH for q in quads):
+                    # New operations: the whole default graph is projected again, in one transaction.
+                    ops = [*self.graph_quads(CURATION_GRAPH), *(q for q in quads if q.graph_name == CURATION_GRAPH)]
+                    new = state_from_operations(operations_from_quads(ops))
+                    self._store.update(reproject_all(self, state, new, extra=quads))
+                elif state.empty:
+                    self._store.extend([*quads, *_union_copies(quads)])
+                else:
+                    self._store.extend([*quads, *project(quads, state)])
+            except OSError as exc:
+                raise StoreError(f"write failed, nothing committed: {exc}") from exc
+            finally:
+                self._curation = None
         return len(quads)
 
     def dump(self, output: IO[bytes], fmt: ox.RdfFormat) -> None:

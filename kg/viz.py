@@ -481,10 +481,11 @@ PREFIX prov: <{PROV}>
 PREFIX dcterms: <{DCTERMS}>
 PREFIX schema: <{SCHEMA}>
 SELECT ?st ?s ?p ?o ?sentence ?c ?h ?d ?title ?url ?art ?ended ?stated ?startDate ?endDate ?dateText
-       ?amount ?amountValue ?currency ?stake WHERE {{
+       ?amount ?amountValue ?currency ?stake ?reviewed WHERE {{
   {{statements}}
   OPTIONAL {{ ?st aikg:evidence ?sentence }}
   OPTIONAL {{ ?st aikg:confidence ?c }}
+  OPTIONAL {{ ?st aikg:reviewed ?reviewed }}
   OPTIONAL {{ ?st aikg:hedged ?h }}
   OPTIONAL {{ ?st dcterms:date ?d }}
   OPTIONAL {{ ?st aikg:ended ?ended }}
@@ -590,7 +591,8 @@ def _load_evidence(store: StoreLike, nodes: Iterable[str], *, since=None, until=
                 "amount_currency": _text(row, "currency"), "stake_percent": _number(row, "stake"),
             }
             # Compared unrounded, as the projection's filter compares it.
-            strong = row["c"] is None or float(row["c"].value) >= floor
+            strong = (row["c"] is None or float(row["c"].value) >= floor
+                      or (row["reviewed"] is not None and row["reviewed"].value == "true"))
             found.setdefault(key, {})[(sentence, art)] = (item, strong)
             if strong:
                 events.setdefault(key, set()).add((day, ended))

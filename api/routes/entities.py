@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
 
 from api.deps import AsOfDep, IncludeEnded, StoreDep
 from api.models import EntityDetail, EntitySummary, Offset, Page
@@ -31,11 +32,17 @@ def search_entities(
 
 @router.get("/{slug}", response_model=EntityDetail, summary="One entity",
             responses={404: {"description": "No such entity."}})
-def get_entity(slug: str, store: StoreDep, as_of: AsOfDep = None, include_ended: IncludeEnded = True) -> dict:
+def get_entity(slug: str, request: Request, store: StoreDep, as_of: AsOfDep = None, include_ended: IncludeEnded = True) -> dict:
     """Return types, labels, aliases, the Wikidata link and relations in and out with evidence.
 
     Each relation is ``ended`` or not by the time rule (docs/TIME.md); with ``as_of`` it
     is as it stood on that day, counting only the statements placed by then. Current
-    relations come first.
+    relations come first. A merged entity answers 301 to the one it was merged into.
     """
+    from kg.curation import merged_into
+
+    target = merged_into(store, slug)
+    if target is not None:
+        return RedirectResponse(f"/entities/{target}" + (f"?{request.url.query}" if request.url.query else ""),
+                                status_code=301)
     return data.get_entity(store, slug, as_of=as_of, include_ended=include_ended)

@@ -146,6 +146,13 @@ def entity_page(slug: str, request: Request, store: StoreDep, min_confidence: Mi
     if isinstance(picked, Response):
         return picked
     slug, fmt, path = picked
+    from kg.curation import merged_into  # a merged entity's page is the one it was merged into
+
+    target = merged_into(store, slug)
+    if target is not None:
+        suffix = request.url.path.removeprefix(f"/entity/{slug}")
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/entity/{target}{suffix}{query}", status_code=301)
     if fmt.rdf is not None:
         return _rdf_or_404(fmt, path, lambda: describe.describe_entity(store, slug))
     headers = negotiation_headers(path)

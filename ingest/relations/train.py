@@ -217,10 +217,17 @@ def corpus_files(paths: list[str | Path]) -> list[Path]:
     return out
 
 
+def build_labels(files: list[Path], nlp, gaz, featurizer, *, n_process: int = 1) -> Dataset:
+    """Return the dataset of curators' verdicts: only the reviewed pairs and predicates are learnt from."""
+    return build(read_gold_records(files), nlp, gaz, featurizer, group="curation", n_process=n_process,
+                 partial=frozenset(PREDICATES))
+
+
 def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str | Path, *,
           knowledgenet: str | Path | None = None, heldout: list[str | Path] = (),
           ended_corpus: list[str | Path] = (), ended_calibration: list[str | Path] = (), c: float = 1.0,
-          bits: int = DEFAULT_BITS, seed: int = 0, n_process: int = 1, progress=print) -> dict:
+          bits: int = DEFAULT_BITS, seed: int = 0, n_process: int = 1, progress=print,
+          labels: list[str | Path] = ()) -> dict:
     """Train, calibrate, save and document a relation model.
 
     Args:
@@ -239,6 +246,9 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
         seed: solver seed.
         n_process: processes for parsing.
         progress: called with one line per step.
+        labels: curators' verdicts (``aikg curate export-labels``): each accepted relation
+            is a positive and each rejected one a negative; other pairs of those sentences
+            are not learnt from (they were not reviewed).
 
     Returns:
         The facts written to ``model.json`` and the card.
@@ -264,6 +274,11 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
         kn_docs = len(kn.gold)
         data.extend(kn)
         progress(f"KnowledgeNet folds 1-2: {kn_docs} documents, {len(kn.examples)} candidates")
+    label_files = corpus_files(list(labels))
+    if label_files:
+        curated = build_labels(label_files, nlp, gaz, featurizer, n_process=n_process)
+        data.extend(curated)
+        progress(f"curators' labels: {len(curated.gold)} sentences, {len(curated.examples)} candidates")
     weights = fit(data, bits=bits, c=c, seed=seed)
     ended_files = corpus_files(list(ended_corpus))
     ended_data = data
@@ -304,6 +319,7 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
         "training_files": file_hashes(files),
         "calibration_files": file_hashes(cal_files),
         "knowledgenet_documents": kn_docs,
+        "label_files": file_hashes(label_files),
         "training_candidates": len(data.examples),
         "positive_candidates": positives,
         "calibration_scores": {"threshold": tau, "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)},

@@ -168,7 +168,8 @@ def _help_pages() -> dict[str, str]:
 
     cmds = ("", "load", "query", "export", "stats", "validate", "ingest", "delete", "demo", "extract",
             "eval", "serve", "viz", "analytics", "analytics centrality", "analytics communities",
-            "analytics path", "duplicates", "suspects")
+            "analytics path", "curate", "curate duplicates", "curate suspects", "curate merge",
+            "watch", "mcp")
     with ThreadPoolExecutor(4) as pool:
         done = dict(zip(cmds, pool.map(lambda cmd: aikg(*cmd.split(), "--help"), cmds)))
     for cmd, proc in done.items():

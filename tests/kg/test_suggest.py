@@ -1,4 +1,4 @@
-"""Suggestions for curators (kg.suggest and `aikg duplicates` / `aikg suspects`) on a real store.
+"""Suggestions for curators (kg.suggest and `aikg curate duplicates` / `aikg curate suspects`) on a real store.
 
 The store is built through the real loader from hand-made articles (our own invented
 companies and people), without shape validation so that a relation the ontology forbids
@@ -287,7 +287,7 @@ def test_the_signatures_come_from_the_ontology_and_match_the_extractor():
 def aikg(*args: str) -> subprocess.CompletedProcess:
     # A wide terminal, so that a table row stays on one line.
     env = {**os.environ, "COLUMNS": "250"}
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, timeout=120,
+    return subprocess.run([sys.executable, "-m", "kg.cli", "curate", *args], capture_output=True, text=True, timeout=120,
                           env=env)
 
 

@@ -152,9 +152,28 @@ def test_statement_and_article_classes(onto):
 
 
 def test_object_properties_are_exactly_the_13_predicates(onto):
+    # The curation vocabulary's object properties name operations' targets, not relations.
+    curation = {str(p) for p in onto.subjects(RDFS.domain, None)
+                if str(onto.value(p, RDFS.domain)).startswith(str(AIKG)) and
+                str(onto.value(p, RDFS.domain)).removeprefix(str(AIKG)) in CURATION_CLASSES}
     declared = {str(p).removeprefix(str(AIKG)) for p in onto.subjects(RDF.type, OWL.ObjectProperty)
-                if str(p).startswith(str(AIKG))}
+                if str(p).startswith(str(AIKG)) and str(p) not in curation}
     assert declared == set(PREDICATES) == set(RELATIONS)
+
+
+CURATION_CLASSES = {"CurationOperation", "Reject", "Accept", "Merge", "Split", "Rename", "AddAlias",
+                    "RemoveAlias", "Retype", "SetWikidata", "ClearWikidata", "AddRelation", "Undo"}
+
+
+def test_every_aikg_term_curation_writes_is_declared(onto):
+    import kg.curation
+
+    written = set(re.findall(r"""aikg\(["'](\w+)["']\)""", inspect.getsource(kg.curation)))
+    assert {"reviewed", "statement", "undoes", "mergedInto"} <= written
+    assert set(kg.curation.OP_TYPES) | {"CurationOperation"} == CURATION_CLASSES
+    assert not (written | CURATION_CLASSES) - _aikg_terms(onto)
+    for name in kg.curation.OP_TYPES:
+        assert (AIKG[name], RDFS.subClassOf, AIKG.CurationOperation) in onto
 
 
 @pytest.mark.parametrize("predicate", PREDICATES)
