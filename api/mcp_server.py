@@ -47,6 +47,8 @@ MAX_RESULT_BYTES = 512 * 1024
 EVIDENCE_PER_RELATION = 3
 #: The tools that write; listed only on a server (or HTTP request) that has the token.
 WRITE_TOOLS = ("ingest_text", "ingest_url")
+# Articles ingested by one ingest_url call at most (a feed lists more): one call stays short.
+MAX_URL_ARTICLES = 100
 
 _INSTRUCTIONS = """\
 aikg is a knowledge graph of the AI industry: organizations, people, models and products,
@@ -358,19 +360,59 @@ class GraphTools:
         log.info("ingested %d article(s) over MCP", len(results))
         return _plain({"articles": [_ingested(a) for a in results], "violations": violations})
 
-    async def ingest_url(self, url: str) -> dict:
-        from api.deps import get_write_lock, note_write
-        from ingest.fetch import ingest_urls  # present when URL ingest is installed (see build_server)
+    async def ingest_url(self, url: str, published: str | None, store_text: bool) -> dict:
+        from api.deps import get_extract, get_write_lock, note_write, shutting_down
+        from ingest.fetch import Fetcher, FetchConfig, is_url, read_urls
+        from ingest.readers import DEFAULT_MAX_ARTICLE_BYTES
+        from kg import graphdata as data
+        from kg.limits import host_allowed
+        from kg.model import Article
 
+        if not is_url(url):
+            raise ToolError(f"not an http(s) URL: {url!r}")
+        try:
+            day = date.fromisoformat(published) if published else None
+        except ValueError:
+            raise ToolError(f"published must be YYYY-MM-DD, got {published!r}") from None
         request = _request(self.app)
+        allowed = self.settings.remote_hosts()
+        try:
+            from kg.validate import validate_batch
+        except ImportError:
+            validate_batch = None
 
-        def run():
+        def fetch() -> tuple[list[Article], list[str]]:
+            # A URL sent over the network is untrusted: it may not lead into the network the
+            # server runs in (loopback, private, link-local) unless its host is allowed.
+            with Fetcher(FetchConfig(), should_stop=lambda: shutting_down(request)) as fetcher:
+                items = list(read_urls(
+                    [url], fetcher, default_published=day, max_article_bytes=DEFAULT_MAX_ARTICLE_BYTES,
+                    private_ok=lambda u: host_allowed(u, allowed),
+                    private_refusal="which this server reads only from hosts listed in AIKG_ALLOW_REMOTE"))
+            articles = [i for i in items if isinstance(i, Article)]
+            return articles[:MAX_URL_ARTICLES], [f"{i.source}: {i.reason}" for i in items
+                                                 if not isinstance(i, Article)]
+
+        articles, skipped = await self._thread(fetch)
+        if not articles:
+            raise ToolError(f"nothing was ingested from {url}: "
+                            + ("; ".join(skipped[:3]) if skipped else "no article text found there"))
+
+        def run() -> tuple[list[dict], list[str]]:
             with get_write_lock(request):
-                return ingest_urls([url], store=self.store)
+                return data.ingest_articles(self.store, articles, get_extract(request),
+                                            batch_size=self.settings.batch_size, validate=validate_batch,
+                                            should_stop=lambda: shutting_down(request), store_text=store_text)
 
-        result = await self._thread(run)
+        try:
+            results, violations = await self._thread(run)
+        except data.IngestStopped:
+            raise ToolError("the server is shutting down: the articles of earlier batches were written; "
+                            "send the URL again when it is back (stored ones come back unchanged)") from None
         note_write(request)
-        return _plain({"result": result})
+        log.info("ingested %d article(s) from %s over MCP", len(results), url)
+        return _plain({"articles": [_ingested(a) for a in results], "skipped": skipped[:20],
+                       "violations": violations})
 
 
 def _ingested(a: dict) -> dict:
@@ -461,9 +503,6 @@ def build_server(app, *, writable: bool) -> MCPServer:
             when a tool is called (it opens the store and the SPARQL runner).
         writable: offer the ingest tool(s); only for a caller holding the write token.
     """
-    from importlib import import_module
-    from importlib.util import find_spec
-
     from aikg import __version__
 
     tools = GraphTools(app)
@@ -582,15 +621,21 @@ def build_server(app, *, writable: bool) -> MCPServer:
             """
             return await tools.ingest_text(text, title, url, published, store_text)
 
-        if find_spec("ingest.fetch") is not None and hasattr(import_module("ingest.fetch"), "ingest_urls"):
-            @server.tool(annotations=_WRITE)
-            async def ingest_url(url: str) -> dict:
-                """Fetch an article page or feed at a URL and add what it holds to the graph.
+        @server.tool(annotations=_WRITE)
+        async def ingest_url(url: str, published: str | None = None, store_text: bool = False) -> dict:
+            """Fetch an article page, an RSS/Atom feed or an OPML list and add its articles to the graph.
 
-                Args:
-                    url: an http(s) address of an article page, an RSS/Atom feed or an OPML list.
-                """
-                return await tools.ingest_url(url)
+            robots.txt is honoured; a feed's items are fetched (at most 100 articles a call).
+            Stored articles come back "unchanged". Answers the relations found, with their
+            evidence, and the URLs skipped with why.
+
+            Args:
+                url: an http(s) address on a public host (local and private addresses only
+                    for hosts the server lists in AIKG_ALLOW_REMOTE).
+                published: the publication day, YYYY-MM-DD, for articles whose page and feed give none.
+                store_text: keep the full text in the graph (by default only evidence sentences).
+            """
+            return await tools.ingest_url(url, published, store_text)
 
     @server.resource("aikg://ontology", name="ontology", title="The aikg ontology (Turtle)",
                      mime_type="text/turtle")

@@ -543,7 +543,8 @@ class Fetcher:
         if rules is not None and not rules.can_fetch(user_agent(), url):
             raise FetchError("disallowed by robots.txt")
 
-    def fetch(self, url: str, *, conditional: bool = True, allow_private: bool = True) -> Fetched:
+    def fetch(self, url: str, *, conditional: bool = True, allow_private: bool = True,
+              private_refusal: str = "and the feed that links to it is not") -> Fetched:
         """Fetch a URL: robots.txt, conditional headers, redirects, limits.
 
         Args:
@@ -553,6 +554,7 @@ class Fetcher:
                 loopback, private or link-local address; False for a link found in a
                 feed or OPML file on a public host, so a hostile feed cannot make aikg
                 read pages of the network it runs in into a public graph.
+            private_refusal: the end of the refusal's line, saying why it is refused.
 
         Returns:
             A 200 with its body, or a 304.
@@ -569,8 +571,7 @@ class Fetcher:
             if not allow_private:
                 address = self.private_address(current)
                 if address:
-                    raise FetchError(f"refused: {address} is a local or private address, and the "
-                                     "feed that links to it is not")
+                    raise FetchError(f"refused: {address} is a local or private address, {private_refusal}")
             self._check_robots(current)
             status, got, body, nxt = self._get_once(current, headers, self.config.max_bytes)
             if nxt is None:
@@ -741,7 +742,9 @@ def _page_articles(fetched: Fetched, *, source: str, default_published: date | N
 
 
 def read_urls(sources: Iterable[str], fetcher: Fetcher, *, default_published: date | None = None,
-              max_article_bytes: int | None = None) -> Iterator[Article | ReadFailure]:
+              max_article_bytes: int | None = None, private_ok: Callable[[str], bool] | None = None,
+              private_refusal: str = "and the feed that links to it is not",
+              ) -> Iterator[Article | ReadFailure]:
     """Fetch sources and yield their articles, and a failure for each URL that failed.
 
     A source is an article page, a feed or an OPML list of feeds: which one is told by
@@ -754,13 +757,18 @@ def read_urls(sources: Iterable[str], fetcher: Fetcher, *, default_published: da
         fetcher: the fetcher, with its state.
         default_published: the date of articles whose feed item and page carry none.
         max_article_bytes: articles whose text is larger are reported and skipped.
+        private_ok: whether a given source may be on a loopback, private or link-local
+            address (None: every source may, as on the command line). A source that may
+            not, and every link its feed or OPML file leads to, is refused there with
+            ``private_refusal`` as the reason; requests from the network (MCP) use it.
+        private_refusal: the end of that refusal's line.
 
     Returns:
         A generator of Article records and ReadFailure reports.
     """
     # (url, whether it may be on a private address): a source given here may; a feed
     # listed in an OPML file may when the OPML file itself is on a private address.
-    queue: list[tuple[str, bool]] = [(u, True) for u in dict.fromkeys(sources)]
+    queue: list[tuple[str, bool]] = [(u, private_ok is None or private_ok(u)) for u in dict.fromkeys(sources)]
     seen: set[str] = set()
     pool = ThreadPoolExecutor(max_workers=max(1, fetcher.config.workers), thread_name_prefix="aikg-fetch")
     try:
@@ -775,7 +783,7 @@ def read_urls(sources: Iterable[str], fetcher: Fetcher, *, default_published: da
                 log.info("%s: failed before; next try later", url)
                 continue
             try:
-                fetched = fetcher.fetch(url, allow_private=allow_private)
+                fetched = fetcher.fetch(url, allow_private=allow_private, private_refusal=private_refusal)
             except FetchError as exc:
                 fetcher.count("failed")
                 fetcher.state.note_failed(url, str(exc), None, fetcher.config.backoff)

@@ -213,7 +213,8 @@ def test_stdio_command_errors_are_one_line(store: Path, tmp_path: Path, args, co
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     store = build_store(tmp_path_factory.mktemp("mcp-http") / "store")
-    srv = start_server(store, command="aikg", AIKG_QUERY_WORKERS="1")
+    # ``localhost`` may be read by ingest_url (the test site below); 127.0.0.1 may not.
+    srv = start_server(store, command="aikg", AIKG_QUERY_WORKERS="1", AIKG_ALLOW_REMOTE="localhost")
     yield srv
     stop_server(srv)
 
@@ -284,15 +285,11 @@ def test_stdio_over_a_running_server_reads_through_its_endpoint(server: Server) 
     run(main)
 
 
-def test_http_ingest_url_when_url_ingest_is_installed(server: Server, tmp_path: Path) -> None:
-    """``ingest_url`` is offered once ``ingest.fetch.ingest_urls`` exists (URL ingest, issue 20's first half)."""
+def test_http_ingest_url_fetches_a_page_and_refuses_local_addresses(server: Server, tmp_path: Path) -> None:
+    """``ingest_url`` reads a page into the graph; a local address not in AIKG_ALLOW_REMOTE is refused."""
     import http.server
     import threading
-    from importlib import import_module
-    from importlib.util import find_spec
 
-    if find_spec("ingest.fetch") is None or not hasattr(import_module("ingest.fetch"), "ingest_urls"):
-        pytest.skip("ingest.fetch.ingest_urls is not installed: the ingest_url tool is not offered")
     sentence = "Nvidia invested $1 billion in Mistral AI, the companies said."
     page = f"<html><head><title>Nvidia and Mistral</title></head><body><article><p>{sentence}</p>" \
            "</article></body></html>"
@@ -301,13 +298,28 @@ def test_http_ingest_url_when_url_ingest_is_installed(server: Server, tmp_path: 
     handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path), **k)  # noqa: E731
     site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=site.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{site.server_address[1]}/nvidia.html"
+    port = site.server_address[1]
+    url = f"http://localhost:{port}/nvidia.html"
 
     async def main() -> None:
+        async with Client(server.url + "/mcp") as c:  # without the token: not offered
+            assert "ingest_url" not in {t.name for t in (await c.list_tools()).tools}
         async with authorized(server, TOKEN) as c:
             assert "ingest_url" in {t.name for t in (await c.list_tools()).tools}
-            error, done = await call(c, "ingest_url", {"url": url})
+            _, before = await call(c, "sparql", {"query": ONE_QUERY})
+            error, message = await call(c, "ingest_url", {"url": f"http://127.0.0.1:{port}/nvidia.html"})
+            assert error and "local or private address" in message and "AIKG_ALLOW_REMOTE" in message
+            _, after = await call(c, "sparql", {"query": ONE_QUERY})
+            assert after["rows"] == before["rows"]  # the refusal wrote nothing
+            error, message = await call(c, "ingest_url", {"url": "file:///etc/passwd"})
+            assert error and "not an http(s) URL" in message
+            error, done = await call(c, "ingest_url", {"url": url, "published": "2025-06-11"})
             assert not error, done
+            [article] = done["articles"]
+            assert article["status"] == "new" and article["url"] == url
+            assert "Nvidia investsIn Mistral AI" in {r["reads"] for r in article["relations"]}
+            _, again = await call(c, "ingest_url", {"url": url})
+            assert again["articles"][0]["status"] == "unchanged"
             _, between = await call(c, "relations_between", {"a": "Nvidia", "b": "Mistral AI"})
             assert (sentence, url) in {(e["sentence"], e["url"]) for r in between["relations"] for e in r["evidence"]}
 
