@@ -75,8 +75,10 @@ def relation_signatures() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
 
     Returns:
         A dict from predicate local name (``"leads"``) to (domain classes, range classes),
-        each a set of class local names (``{"Person"}``, ``{"Organization"}``). A property
-        without a declared domain or range has an empty set there.
+        each a set of class local names (``{"Person"}``, ``{"Organization"}``). Only
+        properties between entities count: those whose declared domain classes are all
+        subclasses of ``aikg:Entity`` (the curation vocabulary, whose domain is an
+        operation, is left out).
     """
     from rdflib.collection import Collection
     from rdflib.namespace import OWL, RDFS
@@ -89,11 +91,17 @@ def relation_signatures() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
         members = graph.value(node, OWL.unionOf)
         return {c for m in Collection(graph, members) for c in classes(m)} if members is not None else set()
 
+    entity = rdflib.URIRef(NAMESPACE + "Entity")
+    entity_classes = {str(c)[len(NAMESPACE):] for c in graph.transitive_subjects(RDFS.subClassOf, entity)}
+    entity_classes.discard("Entity")
+
     out: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
     for prop in graph.subjects(rdflib.RDF.type, OWL.ObjectProperty):
         if not str(prop).startswith(NAMESPACE):
             continue
         domain = {c for d in graph.objects(prop, RDFS.domain) for c in classes(d)}
         range_ = {c for r in graph.objects(prop, RDFS.range) for c in classes(r)}
+        if not domain or not domain <= entity_classes:
+            continue
         out[str(prop)[len(NAMESPACE):]] = (frozenset(domain), frozenset(range_))
     return out
