@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
+import re
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -16,6 +18,10 @@ _LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost"})
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 #: Bind addresses that stand for every interface: no Host header names them.
 _WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::", "[::]", ""})
+#: ``name:secret``: a token that names its holder (recorded as the curator of /curation writes).
+_NAMED_TOKEN = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]{0,63}):(.*)", re.DOTALL)
+#: Who a token without a name stands for.
+DEFAULT_TOKEN_NAME = "curator"
 
 
 def is_loopback(host: str) -> bool:
@@ -40,7 +46,9 @@ class Settings(BaseSettings):
     store: str = Field(DEFAULT_STORE, description="Store directory or SPARQL endpoint URL.")
     host: str = Field("127.0.0.1", description="Address to bind.")
     port: int = Field(8000, ge=0, le=65535)
-    token: SecretStr | None = Field(None, description="Bearer token for writes; None turns writes off.")
+    token: SecretStr | None = Field(
+        None, description="Bearer token for writes; None turns writes off. 'NAME:SECRET' names its holder "
+                          "(the curator /curation records; default 'curator'); clients send SECRET or the whole value.")
     allow_public: bool = Field(False, description="Allow binding a non-loopback address without a token.")
     data_license: str | None = Field(
         None, description="IRI of the licence the data is offered under, stated in /.well-known/void as "
@@ -133,6 +141,10 @@ class Settings(BaseSettings):
     def _token_not_blank(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().strip():
             raise ValueError("the token is empty: set a real secret, or leave AIKG_TOKEN unset to turn writes off")
+        if value is not None:
+            named = _NAMED_TOKEN.fullmatch(value.get_secret_value().strip())
+            if named and not named.group(2).strip():
+                raise ValueError(f"the token after the name {named.group(1)!r} is empty: write it as NAME:SECRET")
         return value
 
     @field_validator("allowed_hosts", mode="before")
@@ -189,9 +201,41 @@ class Settings(BaseSettings):
                 hosts.append(host)
         return hosts
 
+    def _token_parts(self) -> tuple[str, str] | None:
+        """Return (name, secret) of the token, or None when writes are off."""
+        if self.token is None:
+            return None
+        text = self.token.get_secret_value().strip()
+        named = _NAMED_TOKEN.fullmatch(text)
+        if named:
+            return named.group(1), named.group(2).strip()
+        return DEFAULT_TOKEN_NAME, text
+
     def token_value(self) -> str | None:
-        """Return the token as plain text (for comparing, never for logging)."""
-        return self.token.get_secret_value() if self.token is not None else None
+        """Return the token's secret as plain text (for comparing, never for logging).
+
+        A ``NAME:SECRET`` token gives its SECRET; any other token is the secret as it is.
+        """
+        parts = self._token_parts()
+        return parts[1] if parts is not None else None
+
+    def token_name(self) -> str:
+        """Return the name of the token's holder: NAME of ``NAME:SECRET``, else "curator"."""
+        parts = self._token_parts()
+        return parts[0] if parts is not None else DEFAULT_TOKEN_NAME
+
+    def accepts(self, given: str) -> bool:
+        """Return whether a bearer value is the token: its secret, or the whole ``NAME:SECRET``.
+
+        Both are compared in constant time. False when writes are off.
+        """
+        parts = self._token_parts()
+        if parts is None:
+            return False
+        given_b = given.strip().encode()
+        secret_ok = hmac.compare_digest(given_b, parts[1].encode())
+        whole_ok = hmac.compare_digest(given_b, self.token.get_secret_value().strip().encode())
+        return secret_ok or whole_ok
 
 
 def _bracketed(host: str) -> str:
