@@ -16,7 +16,7 @@ import pytest
 from kg.namespaces import ENTITY, ONTOLOGY, OWL
 from tests.api.conftest import TOKEN
 from tests.browser import sample
-from tests.browser.conftest import open_watched, wait_for, wait_ready
+from tests.browser.conftest import ARTIFACTS, open_watched, wait_for, wait_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -103,6 +103,8 @@ def test_reject_from_the_entity_page(server, chromium):
         assert not dialog.is_visible() and ask(server, INVESTS)
         row.get_by_role("button", name="Reject Microsoft investsIn OpenAI").click()
         page.fill("#curate-reason", "a <b>bold</b> claim")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "curate-entity-confirm.png"))
         with page.expect_navigation():
             page.click("#curate-confirm")
         status = page.locator("#curator-status").inner_text()
@@ -117,6 +119,7 @@ def test_reject_from_the_entity_page(server, chromium):
         assert re.search(rf"Rejected by {CURATOR} on \d{{4}}-\d\d-\d\d: “a <b>bold</b> claim” · 2 statements "
                          r"from 2 articles · 0 new sources since", text), text
         assert rejected.locator("b").count() == 0  # the reason is text, not markup
+        page.screenshot(path=str(ARTIFACTS / "curate-entity-rejected.png"), full_page=True)
         # The token went in a header only: no URL, no cookie.
         assert not any(TOKEN in u for u in w.requests) and page.evaluate("document.cookie") == ""
         assert w.errors == [] and w.dialogs == [] and w.foreign(server.url) == []
