@@ -301,10 +301,21 @@ def _short(value: Any) -> str:
 @curate_app.command("export-labels")
 def export_labels(
     out: Annotated[Path, typer.Argument(help="The JSON Lines file to write.")],
-    store: StoreOpt = None,
+    store: StoreOpt = None, server: ServerOpt = None,
 ) -> None:
-    """Write accepted and rejected relations with their sentences, in the training corpus format."""
+    """Write accepted and rejected relations with their sentences, in the training corpus format.
+
+    With ``--server URL`` the verdicts and sentences are read through the server's /sparql
+    (no token needed: it only reads).
+    """
     from kg import curation_labels
 
+    if server and store:
+        raise fail("give --store or --server, not both", 2)
+    if server:
+        url = server.rstrip("/")
+        for tail in ("/sparql", "/update"):
+            url = url.removesuffix(tail)
+        store = f"{url}/sparql"
     n = _local(store, lambda s: curation_labels.write_labels(s, out))
     typer.echo(f"wrote {n['accepted']} accepted and {n['rejected']} rejected sentences to {out}")

@@ -183,6 +183,20 @@ def test_cli_talks_to_the_server(srv):
     assert snapshot(srv) == before
     r = run("log", "--type", "Reject")
     assert r.returncode == 0 and "from the CLI" in r.stdout
+    r = run("reject", "OpenAI", "develops", "GPT-4", "--by", "someone", "--token", TOKEN)
+    assert r.returncode == 2 and "--by does not apply with --server" in r.stderr
+
+
+def test_cli_exports_labels_from_the_server(srv, tmp_path):
+    assert post(srv, "reject", {"subject": "Microsoft", "predicate": "investsIn", "object": "OpenAI"}).status_code == 200
+    out = tmp_path / "labels.jsonl"
+    env = {k: v for k, v in os.environ.items() if k not in ("AIKG_TOKEN", "AIKG_STORE")} | {"PYTHONPATH": str(REPO)}
+    r = subprocess.run([sys.executable, "-m", "kg.cli", "curate", "export-labels", str(out), "--server", srv.url],
+                       capture_output=True, text=True, timeout=120, env=env, cwd=REPO)
+    assert r.returncode == 0, r.stderr
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    texts = {rec["text"] for rec in records if rec.get("negatives")}
+    assert "Microsoft invested $10 billion in OpenAI." in texts, records
 
 
 @pytest.mark.parametrize(("route", "body"), [
