@@ -7,6 +7,8 @@ instead, and says who rejected what, when, why, and how many articles stated it 
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
 from kg import curation
@@ -123,4 +125,76 @@ def _rejection(store, state: CurationState, op: Operation, node: ox.NamedNode, s
         "operation": op.iri.value.removeprefix(curation.OP_PREFIX), "by": op.by,
         "created": op.created[:10], "reason": op.reason, "statements": statements, "sources": sources,
         "new_sources_since": curation._new_sources(store, state, op) if statement is None else None,
+    }
+
+
+_SOURCE = """
+SELECT ?a ?id ?url ?ingested WHERE {
+  GRAPH ?cg { ?a ?sha ?id ; ?source "curation" .
+    OPTIONAL { ?a ?urlp ?url } OPTIONAL { ?a ?ingp ?ingested } }
+  FILTER(STRSTARTS(?id, ?prefix))
+}"""
+_QUOTES = """
+SELECT ?st ?s ?p ?o ?quote ?conf WHERE {
+  ?st ?derived ?a ; ?ps ?s ; ?pp ?p ; ?po ?o ; ?ev ?quote .
+  OPTIONAL { ?st ?confp ?conf }
+} ORDER BY ?st"""
+
+
+def curation_source(store, ref_text: str) -> dict | None:
+    """Return the page of the source a curator gave for a hand-added relation, or None.
+
+    A hand-added relation's statement is derived from an article node of its own (its id
+    the digest of the address and the quote) that lives in the curation graph, not in an
+    article graph of its own, so the article page does not find it. This returns it in the
+    shape of :func:`kg.reader.article_view`: the quote is the one passage, the relations
+    are the ones the curated graph still holds (an undone addition has none).
+
+    Args:
+        store: the store to read.
+        ref_text: the source's id, or 8+ hex digits of it.
+
+    Returns:
+        The article dict, or None when no curation source has this id (or it is ambiguous).
+    """
+    from kg import graphdata
+    from kg.namespaces import DCTERMS, PROV, SCHEMA, aikg
+
+    text = (ref_text or "").strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{8,64}", text):
+        return None
+    rows = list(store.query(_SOURCE, substitutions={
+        "cg": curation.CURATION_GRAPH, "sha": aikg("sha256"), "source": ox.NamedNode(DCTERMS + "source"),
+        "urlp": ox.NamedNode(SCHEMA + "url"), "ingp": aikg("ingestedAt"), "prefix": ox.Literal(text)}))
+    if len({r["a"] for r in rows}) != 1:
+        return None
+    row = rows[0]
+    art = row["a"]
+    mentions, passages = [], []
+    found = list(store.query(_QUOTES, substitutions={
+        "a": art, "derived": ox.NamedNode(PROV + "wasDerivedFrom"), "ps": _SUBJ, "pp": _PRED, "po": _OBJ,
+        "ev": aikg("evidence"), "confp": aikg("confidence")}))
+    info = graphdata._props_of(store, {r[k].value for r in found for k in ("s", "o")})
+
+    def entity(iri: str) -> dict:
+        d = graphdata._describe(iri, info.get(iri, {}))
+        return graphdata.ref(iri, d["label"], d["type"])
+
+    for i, r in enumerate(found, 1):
+        tid, sid = f"t{i}", f"s{i}"
+        quote = r["quote"].value
+        mentions.append({
+            "id": tid, "sentence": sid, "subject": entity(r["s"].value),
+            "predicate": r["p"].value.removeprefix(ONTOLOGY), "object": entity(r["o"].value),
+            "evidence": quote, "confidence": float(r["conf"].value) if r["conf"] is not None else None,
+            "hedged": False, "reviewed": True, "ended": False, "start_date": None, "end_date": None,
+            "stated_date": None, "date_text": None, "amount": None, "stake_percent": None,
+        })
+        passages.append([{"sentence": sid, "triples": [tid], "pieces": [{"text": quote, "entity": None}]}])
+    return {
+        "id": row["id"].value, "iri": art.value, "title": "A source given with a hand-added relation",
+        "url": row["url"].value if row["url"] is not None else None, "published": None,
+        "ingested_at": row["ingested"].value if row["ingested"] is not None else None,
+        "relations": len(mentions), "mentions": mentions, "hidden": 0, "full_text": False,
+        "passages": passages, "gap_before": False, "unplaced": 0,
     }

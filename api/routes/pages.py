@@ -186,7 +186,11 @@ def article_page(article_id: str, request: Request, store: StoreDep,
     try:
         a = reader.article_view(store, article_id, min_confidence=min_confidence)
     except NotFoundError as exc:
-        return _with(render(request, "missing.html", 404, message=str(exc)), headers)
+        from kg.curation_view import curation_source  # the source of a relation a curator added
+
+        a = curation_source(store, article_id)
+        if a is None:
+            return _with(render(request, "missing.html", 404, message=str(exc)), headers)
     return _with(render(request, "article.html", a=a, min_confidence=min_confidence), headers)
 
 

@@ -107,6 +107,15 @@ def test_every_operation_over_rest(srv):
                        "url": "https://example.org/a", "quote": "Amazon and Anthropic work together."})
     assert added["added"] > 0
     assert ask(srv, f"ASK {{ <{ENTITY}amazon> <{ONTOLOGY}partnersWith> <{ENTITY}anthropic> }}")
+    # The evidence links to a page for the curator's source: its address and the quote.
+    ent = httpx.get(f"{srv.url}/entities/amazon", timeout=30).json()
+    ev = next(r for r in ent["relations"] if r["predicate"] == "partnersWith")["evidence"][0]
+    page = httpx.get(f"{srv.url}/article/{ev['article']}", timeout=30)
+    assert page.status_code == 200, page.text[:300]
+    assert '<q class="quote">Amazon and Anthropic work together.</q>' in page.text
+    assert "Relations found (1)" in page.text
+    assert 'href="https://example.org/a"' in page.text and "partnersWith" in page.text
+    assert httpx.get(f"{srv.url}/article/{'0' * 64}", timeout=30).status_code == 404
     stmt = sparql(srv, f"SELECT ?st WHERE {{ ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{ENTITY}openai> ; "
                        f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> <{ONTOLOGY}develops> }}")
     st = stmt["results"]["bindings"][0]["st"]["value"]
