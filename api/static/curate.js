@@ -146,9 +146,7 @@
         error.textContent = err.message;
         if (err.status === 401) {
           error.textContent = err.message + " You are signed out; sign in again with the right token.";
-          sessionStorage.removeItem(TOKEN);
-          sessionStorage.removeItem(NAME);
-          document.body.classList.remove("curating");
+          signOut();  // the page's buttons go; this dialog stays to show why
         }
       });
     });

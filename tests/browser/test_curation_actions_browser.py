@@ -173,6 +173,9 @@ def test_a_wrong_token_shows_the_refusal_and_changes_nothing(server, chromium):
         assert error.startswith("The server refused (401): this operation needs 'Authorization: Bearer <token>'")
         assert "\n" not in error
         assert snapshot(server) == before and ask(server, SUPPLIES)
+        # Refused, the page signs the curator out: its buttons are gone.
+        assert page.locator("button.curate").count() == 0
+        assert page.evaluate("sessionStorage.getItem('aikg-curator-token')") is None
         assert w.errors == [] or all("401" in e for e in w.errors)
     finally:
         page.context.close()
