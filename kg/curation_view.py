@@ -12,7 +12,14 @@ import re
 import pyoxigraph as ox
 
 from kg import curation
-from kg.curation import P_OBJECT, P_PREDICATE, P_STATEMENT, P_SUBJECT, CurationState, Operation
+from kg.curation import (
+    P_OBJECT,
+    P_PREDICATE,
+    P_STATEMENT,
+    P_SUBJECT,
+    CurationState,
+    Operation,
+)
 from kg.model import SYMMETRIC_PREDICATES
 from kg.namespaces import ENTITY, ONTOLOGY, RDF
 
