@@ -70,6 +70,8 @@ def test_without_a_token_no_button_is_shown(server, chromium):
         for path in (f"/entity/{sample.MSFT.slug}", "/curation"):
             page.goto(server.url + path)
             assert page.locator("#curator summary").inner_text() == "Curator sign-in"
+            page.click("#curator summary")
+            assert page.locator("#curator-token").is_visible() and not page.locator("#curator-who").is_visible()
             assert page.locator("button.curate").count() == 0
             assert page.locator("form.curate-entity").count() == 0
         page.goto(server.url + "/graph")
@@ -90,6 +92,7 @@ def test_reject_from_the_entity_page(server, chromium):
         page.goto(f"{server.url}/entity/{sample.MSFT.slug}")
         sign_in(page, TOKEN)
         assert page.locator("#curator-status").inner_text() == f"Signed in as {CURATOR} for this browser session."
+        assert page.locator("#curator-who").is_visible() and not page.locator("#curator-signin").is_visible()
         assert page.evaluate("sessionStorage.getItem('aikg-curator-token')") == TOKEN
         row = page.locator("li.row", has=page.locator("a.entity", has_text="OpenAI"))
         row.get_by_role("button", name="Reject Microsoft investsIn OpenAI").click()
@@ -190,6 +193,8 @@ def test_reject_from_the_evidence_panel_of_the_graph(server, chromium):
         sign_in(page, TOKEN)
         page.evaluate("""() => aikg.showEdge(aikg.data.edges.find(e => e.predicate === 'uses').id)""")
         panel = page.locator("#panel")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "curate-graph-panel.png"))
         panel.get_by_role("button", name="Reject Copilot uses GPT-4").click()
         assert page.locator("#curate-dialog-text").inner_text().startswith(
             "Reject: Copilot uses GPT-4 (1 statement from 1 article). Readers will no longer see it")
