@@ -206,3 +206,35 @@ def test_reject_from_the_evidence_panel_of_the_graph(server, chromium):
         assert page.evaluate("aikg.data.edges.filter(e => e.predicate === 'uses').length") == 0
     finally:
         page.context.close()
+
+
+def test_rename_and_unlink_from_the_entity_form(server, chromium):
+    w = open_watched(chromium, server.url)
+    page = w.page
+    try:
+        page.goto(f"{server.url}/entity/{sample.AMAZON.slug}")
+        sign_in(page, TOKEN)
+        page.select_option("#curate-action", "rename")
+        page.fill("#curate-value", "Amazon.com, Inc.")
+        page.click("form.curate-entity button[type=submit]")
+        assert page.locator("#curate-dialog-text").inner_text() == (
+            "Rename: Amazon is called \u201cAmazon.com, Inc.\u201d. The names articles use stay as aliases.")
+        with page.expect_navigation():
+            page.click("#curate-confirm")
+        assert page.locator("h1").inner_text().startswith("Amazon.com, Inc.")
+        assert "Amazon" in page.locator("dl.facts").inner_text()  # the old name, now an alias
+        page.select_option("#curate-action", "link")
+        assert page.input_value("#curate-value") == "Q3884"
+        page.fill("#curate-value", "")
+        page.click("form.curate-entity button[type=submit]")
+        assert page.locator("#curate-dialog-text").inner_text() == \
+            "Remove the Wikidata link of Amazon.com, Inc. (now Q3884)."
+        with page.expect_navigation():
+            page.click("#curate-confirm")
+        assert "not linked" in page.locator("dl.facts").inner_text()
+        assert not ask(server, f"ASK {{ <{ENTITY}amazon> <{OWL}sameAs> ?item }}")
+        log = httpx.get(f"{server.url}/curation/log", timeout=30).json()["operations"]
+        assert [(op["type"], op["by"]) for op in log[-2:]] == [("Rename", CURATOR), ("ClearWikidata", CURATOR)]
+        assert w.errors == [] and w.foreign(server.url) == []
+    finally:
+        page.context.close()
