@@ -91,7 +91,10 @@ def _run(request: Request, store, lock, action: Callable[[Any], curation.Change]
 
 
 def _by(request: Request) -> str:
-    """Return the curator a write is recorded under: the name of the server's token."""
+    """Return the curator a write is recorded under: the name of the token it came with."""
+    holder = getattr(request.state, "curator", None)
+    if holder:
+        return holder
     settings: Settings = get_settings(request)
     return settings.token_name()
 

@@ -18,13 +18,14 @@ from tests.api.conftest import REPO, TOKEN, Server, build_store, start_server, s
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 CURATOR = "rita"  # the server's token is "rita:<TOKEN>": operations are recorded as rita's
+SECOND = ("bob", "second-curator-secret")  # a second token, one line further down
 EVERYTHING = "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 
 
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     store = build_store(tmp_path_factory.mktemp("curated") / "store")
-    server = start_server(store, AIKG_TOKEN=f"{CURATOR}:{TOKEN}")
+    server = start_server(store, AIKG_TOKEN=f"{CURATOR}:{TOKEN}\n{SECOND[0]}:{SECOND[1]}\n")
     yield server
     stop_server(server)
 
@@ -157,8 +158,9 @@ def test_ten_curators_at_once_lose_nothing(srv):
     results: list[int] = []
 
     def curator(i: int) -> None:
-        # Half send the token's secret, half the whole NAME:SECRET value: both are the token.
-        auth = AUTH if i % 2 else {"Authorization": f"Bearer {CURATOR}:{TOKEN}"}
+        # Two curators, each with a token of their own; some send the whole NAME:SECRET line.
+        auth = [AUTH, {"Authorization": f"Bearer {CURATOR}:{TOKEN}"},
+                {"Authorization": f"Bearer {SECOND[1]}"}, {"Authorization": f"Bearer {':'.join(SECOND)}"}][i % 4]
         r = post(srv, "alias", {"entity": "Anthropic", "alias": f"Curator alias {i}"}, headers=auth)
         results.append(r.status_code)
 
@@ -171,7 +173,8 @@ def test_ten_curators_at_once_lose_nothing(srv):
     log = httpx.get(f"{srv.url}/curation/log", params={"type": "AddAlias"}, timeout=30).json()["operations"]
     mine = [op for op in log if str(op.get("alias", "")).startswith("Curator alias")]
     assert sorted(op["alias"] for op in mine) == sorted(f"Curator alias {i}" for i in range(10))
-    assert {op["by"] for op in mine} == {CURATOR}
+    by = {op["alias"]: op["by"] for op in mine}
+    assert by == {f"Curator alias {i}": CURATOR if i % 4 < 2 else SECOND[0] for i in range(10)}
     assert httpx.get(f"{srv.url}/curation/log", timeout=30).json()["count"] == start + 10
     rows = sparql(srv, f"SELECT ?l WHERE {{ <{ENTITY}anthropic> <{SKOS}altLabel> ?l FILTER(STRSTARTS(?l, \"Curator\")) }}")
     assert len(rows["results"]["bindings"]) == 10

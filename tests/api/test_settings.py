@@ -133,3 +133,14 @@ def test_a_named_token_gives_its_name_and_takes_either_form():
 def test_a_name_without_a_secret_is_refused():
     with pytest.raises(ValueError, match="after the name 'ada' is empty"):
         Settings(token="ada:  ")
+
+
+def test_several_tokens_one_per_line_each_name_their_holder():
+    several = Settings(token="ada:first-secret\n\n  bob:second-secret  \nthird-secret\n")
+    assert several.token_holder("first-secret") == "ada"
+    assert several.token_holder("bob:second-secret") == "bob"
+    assert several.token_holder("third-secret") == "curator"
+    assert several.token_holder("ada:second-secret") is None and several.token_holder("") is None
+    assert (several.token_name(), several.token_value()) == ("ada", "first-secret")
+    with pytest.raises(ValueError, match="same secret"):
+        Settings(token="ada:one-secret\nbob:one-secret")
