@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -113,9 +112,11 @@ def require_token(request: Request, settings: Annotated[Settings, Depends(get_se
     if token is None:
         raise HTTPException(403, "writes are turned off on this server: start it with AIKG_TOKEN set")
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+    holder = settings.token_holder(given) if scheme.lower() == "bearer" else None
+    if holder is None:
         raise HTTPException(401, "this operation needs 'Authorization: Bearer <token>' with the server's token",
                             headers={"WWW-Authenticate": 'Bearer realm="aikg"'})
+    request.state.curator = holder  # the token's name: who /curation records
 
 
 def get_min_confidence(

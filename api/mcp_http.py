@@ -13,7 +13,6 @@ and stop with it.
 
 from __future__ import annotations
 
-import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -88,7 +87,7 @@ class McpEndpoint:
             await read.handle_request(scope, receive, send)
             return
         scheme, _, value = given.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+        if scheme.lower() != "bearer" or not self.app.state.settings.accepts(value):
             response = JSONResponse(
                 {"detail": "wrong token: send 'Authorization: Bearer <token>' with the server's write token, "
                            "or no Authorization header for the read-only tools"},

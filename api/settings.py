@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
+import re
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -16,6 +18,23 @@ _LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost"})
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 #: Bind addresses that stand for every interface: no Host header names them.
 _WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::", "[::]", ""})
+#: ``name:secret``: a token that names its holder (recorded as the curator of /curation writes).
+_NAMED_TOKEN = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]{0,63}):(.*)", re.DOTALL)
+#: Who a token without a name stands for.
+DEFAULT_TOKEN_NAME = "curator"
+
+
+def _token_lines(text: str) -> list[str]:
+    """Return the tokens of a token value: its non-blank lines, stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _token_entry(line: str) -> tuple[str, str, str]:
+    """Return (name, secret, line) of one token line."""
+    named = _NAMED_TOKEN.fullmatch(line)
+    if named:
+        return named.group(1), named.group(2).strip(), line
+    return DEFAULT_TOKEN_NAME, line, line
 
 
 def is_loopback(host: str) -> bool:
@@ -40,7 +59,10 @@ class Settings(BaseSettings):
     store: str = Field(DEFAULT_STORE, description="Store directory or SPARQL endpoint URL.")
     host: str = Field("127.0.0.1", description="Address to bind.")
     port: int = Field(8000, ge=0, le=65535)
-    token: SecretStr | None = Field(None, description="Bearer token for writes; None turns writes off.")
+    token: SecretStr | None = Field(
+        None, description="Bearer token for writes; None turns writes off. 'NAME:SECRET' names its holder "
+                          "(the curator /curation records; default 'curator'); clients send SECRET or the whole "
+                          "line. Several tokens: one per line (a token file for several curators).")
     allow_public: bool = Field(False, description="Allow binding a non-loopback address without a token.")
     data_license: str | None = Field(
         None, description="IRI of the licence the data is offered under, stated in /.well-known/void as "
@@ -133,6 +155,16 @@ class Settings(BaseSettings):
     def _token_not_blank(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().strip():
             raise ValueError("the token is empty: set a real secret, or leave AIKG_TOKEN unset to turn writes off")
+        if value is not None:
+            seen: set[str] = set()
+            for line in _token_lines(value.get_secret_value()):
+                named = _NAMED_TOKEN.fullmatch(line)
+                if named and not named.group(2).strip():
+                    raise ValueError(f"the token after the name {named.group(1)!r} is empty: write it as NAME:SECRET")
+                secret = _token_entry(line)[1]
+                if secret in seen:
+                    raise ValueError("two tokens have the same secret: give each curator a secret of their own")
+                seen.add(secret)
         return value
 
     @field_validator("allowed_hosts", mode="before")
@@ -189,9 +221,47 @@ class Settings(BaseSettings):
                 hosts.append(host)
         return hosts
 
+    def _token_entries(self) -> list[tuple[str, str, str]]:
+        """Return (name, secret, the line as written) of each token; none when writes are off.
+
+        The value holds one token, or several one per line (a token file for several
+        curators); each is ``NAME:SECRET`` or a bare secret, named "curator".
+        """
+        if self.token is None:
+            return []
+        return [_token_entry(line) for line in _token_lines(self.token.get_secret_value())]
+
     def token_value(self) -> str | None:
-        """Return the token as plain text (for comparing, never for logging)."""
-        return self.token.get_secret_value() if self.token is not None else None
+        """Return the (first) token's secret as plain text (for comparing, never for logging).
+
+        A ``NAME:SECRET`` token gives its SECRET; any other token is the secret as it is.
+        """
+        entries = self._token_entries()
+        return entries[0][1] if entries else None
+
+    def token_name(self) -> str:
+        """Return the name of the (first) token's holder: NAME of ``NAME:SECRET``, else "curator"."""
+        entries = self._token_entries()
+        return entries[0][0] if entries else DEFAULT_TOKEN_NAME
+
+    def token_holder(self, given: str) -> str | None:
+        """Return the name of the token a bearer value is, or None when it is none of them.
+
+        A token is given as its secret or as the whole ``NAME:SECRET`` line. Every token is
+        compared, each in constant time, so the time taken does not say which one matched.
+        """
+        given_b = given.strip().encode()
+        found = None
+        for name, secret, line in self._token_entries():
+            secret_ok = hmac.compare_digest(given_b, secret.encode())
+            whole_ok = hmac.compare_digest(given_b, line.encode())
+            if (secret_ok or whole_ok) and found is None:
+                found = name
+        return found
+
+    def accepts(self, given: str) -> bool:
+        """Return whether a bearer value is one of the tokens (False when writes are off)."""
+        return self.token_holder(given) is not None
 
 
 def _bracketed(host: str) -> str:

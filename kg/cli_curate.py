@@ -30,7 +30,8 @@ ServerOpt = Annotated[Optional[str], typer.Option(
     "--server", metavar="URL", help="A running aikg server (e.g. http://127.0.0.1:8000): send the operation there.")]
 TokenOpt = Annotated[Optional[str], typer.Option(
     "--token", envvar="AIKG_TOKEN", show_envvar=False, help="The server's token (default: $AIKG_TOKEN).")]
-ByOpt = Annotated[Optional[str], typer.Option("--by", help="Who makes the operation [default: $USER].")]
+ByOpt = Annotated[Optional[str], typer.Option(
+    "--by", help="Who makes the operation [default: $USER]; with --server, the name of the server's token.")]
 ReasonOpt = Annotated[Optional[str], typer.Option("--reason", "-r", help="Why, in free text.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 StatementOpt = Annotated[Optional[str], typer.Option(
@@ -87,6 +88,9 @@ def _report(change: dict, as_json: bool) -> None:
 
 def _do(store, server, token, as_json, route: str, body: dict, action: Callable[[Any], Any]) -> None:
     if server:
+        # A server records its token's name as the curator (NAME:SECRET in its AIKG_TOKEN).
+        if body.pop("by", None):
+            raise fail("--by does not apply with --server: the server records the name of its token", 2)
         change = _remote(server, token, "POST", route, body)
     else:
         change = _local(store, action).to_dict()
@@ -297,10 +301,21 @@ def _short(value: Any) -> str:
 @curate_app.command("export-labels")
 def export_labels(
     out: Annotated[Path, typer.Argument(help="The JSON Lines file to write.")],
-    store: StoreOpt = None,
+    store: StoreOpt = None, server: ServerOpt = None,
 ) -> None:
-    """Write accepted and rejected relations with their sentences, in the training corpus format."""
+    """Write accepted and rejected relations with their sentences, in the training corpus format.
+
+    With ``--server URL`` the verdicts and sentences are read through the server's /sparql
+    (no token needed: it only reads).
+    """
     from kg import curation_labels
 
+    if server and store:
+        raise fail("give --store or --server, not both", 2)
+    if server:
+        url = server.rstrip("/")
+        for tail in ("/sparql", "/update"):
+            url = url.removesuffix(tail)
+        store = f"{url}/sparql"
     n = _local(store, lambda s: curation_labels.write_labels(s, out))
     typer.echo(f"wrote {n['accepted']} accepted and {n['rejected']} rejected sentences to {out}")

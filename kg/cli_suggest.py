@@ -70,7 +70,9 @@ def _read(ctx: typer.Context, store: str | None, server: str | None, which: str,
     if store and server and not from_env:
         raise fail("give --store or --server, not both", 2)
     if server:
-        return _fetch(server, which, limit, {k: str(v) for k, v in kw.items()})
+        # The server names the suspects' minimum min_suspect_score (its min_score is the duplicates').
+        names = {"min_score": "min_suspect_score"} if which == "suspects" else {}
+        return _fetch(server, which, limit, {names.get(k, k): str(v) for k, v in kw.items()})
     from kg import suggest
 
     s = open_for_command(store, must_exist=True)
@@ -123,14 +125,18 @@ def suspects(
     as_json: JsonOpt = False,
     low_confidence: Annotated[float, typer.Option("--low-confidence", min=0.0, max=1.0,
                                                   help="Doubt relations whose best mention is less confident.")] = 0.7,
+    min_score: Annotated[float, typer.Option(
+        "--min-score", min=0.0, max=1.0,
+        help="Leave out relations scoring below this (a single source alone scores 0.15; 0 lists all).")] = 0.2,
 ) -> None:
     """List relations a curator should check, most suspicious first, with their evidence.
 
     The reasons: a type the ontology does not allow, an entity related to itself, a
     contradiction (A acquires B and B acquires A), a better-backed rival (a person who
-    also leads another company), low confidence, hedged wording only, a single source.
+    also leads another company), low confidence, hedged wording only, no sentence naming
+    both ends (found through "the company" elsewhere), a single source.
     """
-    rows = _read(ctx, store, server, "suspects", limit, low_confidence=low_confidence)
+    rows = _read(ctx, store, server, "suspects", limit, low_confidence=low_confidence, min_score=min_score)
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return

@@ -543,6 +543,7 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence
             "first": min(g["dates"]) if g["dates"] else None,
             "last": max(g["dates"]) if g["dates"] else None,
             "confidence": g["confidence"], "evidence": ev[:evidence_limit], "weaker": g["weaker"],
+            "statements": len(g["evidence"]),
             "ended": state.ended, "start_date": state.start_date, "end_date": state.end_date,
         })
     rels.sort(key=lambda r: (r["ended"], -r["sources"], r["direction"], r["predicate"], r["other"]["label"]))

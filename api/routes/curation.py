@@ -14,7 +14,8 @@ from typing import Annotated, Any, Callable
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep, WriteLockDep, note_write, require_token
+from api.deps import StoreDep, WriteLockDep, get_settings, note_write, require_token
+from api.settings import Settings
 from kg import curation
 
 router = APIRouter(prefix="/curation", tags=["curation"])
@@ -24,9 +25,8 @@ OptText = Annotated[str | None, Field(default=None, max_length=2000)]
 
 
 class Common(BaseModel):
-    """Who and why, on every operation."""
+    """Why, on every operation; who is the name of the token (``NAME:SECRET``, else "curator")."""
 
-    by: OptText = Field(None, description="Who makes the operation (default: \"api\").")
     reason: OptText = Field(None, description="Why, in free text.")
 
 
@@ -90,8 +90,13 @@ def _run(request: Request, store, lock, action: Callable[[Any], curation.Change]
     return change.to_dict()
 
 
-def _by(body: Common) -> str:
-    return (body.by or "").strip() or "api"
+def _by(request: Request) -> str:
+    """Return the curator a write is recorded under: the name of the token it came with."""
+    holder = getattr(request.state, "curator", None)
+    if holder:
+        return holder
+    settings: Settings = get_settings(request)
+    return settings.token_name()
 
 
 _WRITE = {"dependencies": [Depends(require_token)],
@@ -104,7 +109,7 @@ def post_reject(body: Verdict, request: Request, store: StoreDep, lock: WriteLoc
     """Take a statement, or every statement of a relation (now and later), out of the curated graph."""
     return _run(request, store, lock, lambda s: curation.verdict(
         s, "Reject", statement=body.statement, subject=body.subject, predicate=body.predicate,
-        obj=body.object, by=_by(body), reason=body.reason))
+        obj=body.object, by=_by(request), reason=body.reason))
 
 
 @router.post("/accept", summary="Accept a statement or a relation (token)", **_WRITE)
@@ -112,42 +117,42 @@ def post_accept(body: Verdict, request: Request, store: StoreDep, lock: WriteLoc
     """Mark a statement, or every statement of a relation, reviewed (``aikg:reviewed true``)."""
     return _run(request, store, lock, lambda s: curation.verdict(
         s, "Accept", statement=body.statement, subject=body.subject, predicate=body.predicate,
-        obj=body.object, by=_by(body), reason=body.reason))
+        obj=body.object, by=_by(request), reason=body.reason))
 
 
 @router.post("/merge", summary="Merge one entity into another (token)", **_WRITE)
 def post_merge(body: Pair, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Show ``source`` as ``target`` everywhere; ``target`` keeps its labels as aliases."""
     return _run(request, store, lock, lambda s: curation.merge(
-        s, body.source, body.target, by=_by(body), reason=body.reason))
+        s, body.source, body.target, by=_by(request), reason=body.reason))
 
 
 @router.post("/split", summary="Split a merged entity out again (token)", **_WRITE)
 def post_split(body: Pair, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Take ``source`` out of ``target`` again."""
     return _run(request, store, lock, lambda s: curation.split(
-        s, body.source, body.target, by=_by(body), reason=body.reason))
+        s, body.source, body.target, by=_by(request), reason=body.reason))
 
 
 @router.post("/rename", summary="Rename an entity (token)", **_WRITE)
 def post_rename(body: Rename, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Give an entity a new name; the names articles gave it stay as aliases."""
     return _run(request, store, lock, lambda s: curation.entity_op(
-        s, "Rename", body.entity, body.name, by=_by(body), reason=body.reason))
+        s, "Rename", body.entity, body.name, by=_by(request), reason=body.reason))
 
 
 @router.post("/alias", summary="Add or remove an alias (token)", **_WRITE)
 def post_alias(body: Alias, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Add an alias to an entity, or remove one."""
     return _run(request, store, lock, lambda s: curation.entity_op(
-        s, "RemoveAlias" if body.remove else "AddAlias", body.entity, body.alias, by=_by(body), reason=body.reason))
+        s, "RemoveAlias" if body.remove else "AddAlias", body.entity, body.alias, by=_by(request), reason=body.reason))
 
 
 @router.post("/retype", summary="Change an entity's type (token)", **_WRITE)
 def post_retype(body: Retype, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Give an entity another of the four types."""
     return _run(request, store, lock, lambda s: curation.entity_op(
-        s, "Retype", body.entity, body.type, by=_by(body), reason=body.reason))
+        s, "Retype", body.entity, body.type, by=_by(request), reason=body.reason))
 
 
 @router.post("/link", summary="Set or clear an entity's Wikidata item (token)", **_WRITE)
@@ -155,7 +160,7 @@ def post_link(body: Link, request: Request, store: StoreDep, lock: WriteLockDep)
     """Link an entity to a Wikidata item (replacing the ones articles gave), or clear it."""
     kind = "SetWikidata" if body.wikidata else "ClearWikidata"
     return _run(request, store, lock, lambda s: curation.entity_op(
-        s, kind, body.entity, body.wikidata, by=_by(body), reason=body.reason))
+        s, kind, body.entity, body.wikidata, by=_by(request), reason=body.reason))
 
 
 @router.post("/add", summary="Add a relation by hand (token)", **_WRITE)
@@ -163,13 +168,19 @@ def post_add(body: AddRelation, request: Request, store: StoreDep, lock: WriteLo
     """Add a relation with its source URL and quote (a reviewed statement in the curation graph)."""
     return _run(request, store, lock, lambda s: curation.add_relation(
         s, body.subject, body.predicate, body.object, url=body.url, quote_text=body.quote,
-        by=_by(body), reason=body.reason))
+        by=_by(request), reason=body.reason))
 
 
 @router.post("/undo", summary="Undo an operation (token)", **_WRITE)
 def post_undo(body: Undo, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Take an operation back; the history keeps both."""
-    return _run(request, store, lock, lambda s: curation.undo(s, body.operation, by=_by(body), reason=body.reason))
+    return _run(request, store, lock, lambda s: curation.undo(s, body.operation, by=_by(request), reason=body.reason))
+
+
+@router.get("/whoami", summary="The curator the token stands for (token)", **_WRITE)
+def get_whoami(request: Request) -> dict:
+    """Return the name operations made with this token are recorded under (the pages' sign-in checks it)."""
+    return {"name": _by(request)}
 
 
 @router.get("/log", summary="The operations, oldest first",

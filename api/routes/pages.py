@@ -162,11 +162,14 @@ def entity_page(slug: str, request: Request, store: StoreDep, min_confidence: Mi
         return _with(render(request, "missing.html", 404, message=str(exc)), headers)
     current = [r for r in e["relations"] if not r["ended"]]
     past = [r for r in e["relations"] if r["ended"]]
+    from kg.curation_view import rejected_relations  # the relations curators took out, with who and why
+
+    rejected = rejected_relations(store, slug)
     keep = {"min_confidence": request.query_params.get("min_confidence", "")}
     jsonld = json_for_script(entity_jsonld(e, str(request.url_for("entity_page", slug=slug))))
     return _with(render(request, "entity.html", e=e, current=current, past=past, min_confidence=min_confidence,
                         as_of=as_of, keep=keep, groups=reader.relation_groups(e["relations"]),
-                        ego=reader.ego_network(e, e["relations"]), jsonld=jsonld), headers)
+                        ego=reader.ego_network(e, e["relations"]), jsonld=jsonld, rejected=rejected), headers)
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)
@@ -183,7 +186,11 @@ def article_page(article_id: str, request: Request, store: StoreDep,
     try:
         a = reader.article_view(store, article_id, min_confidence=min_confidence)
     except NotFoundError as exc:
-        return _with(render(request, "missing.html", 404, message=str(exc)), headers)
+        from kg.curation_view import curation_source  # the source of a relation a curator added
+
+        a = curation_source(store, article_id)
+        if a is None:
+            return _with(render(request, "missing.html", 404, message=str(exc)), headers)
     return _with(render(request, "article.html", a=a, min_confidence=min_confidence), headers)
 
 

@@ -22,10 +22,13 @@ LimitQuery = Annotated[int, Query(ge=1, le=1000, description="How many of each l
 MinScoreQuery = Annotated[float, Query(ge=0.0, le=1.0, description="Duplicate pairs scoring below this are left out.")]
 LowConfidenceQuery = Annotated[float, Query(
     ge=0.0, le=1.0, description="A relation whose best mention is less confident than this is doubted.")]
+MinSuspectQuery = Annotated[float, Query(
+    ge=0.0, le=1.0, description="Relations to check scoring below this are left out (0.15: a single source alone).")]
 
 
 def suggestions(request: Request, store: Store, limit: int, min_score: float, low_confidence: float,
-                which: tuple[str, ...] = ("duplicates", "suspects")) -> dict[str, list[dict]]:
+                which: tuple[str, ...] = ("duplicates", "suspects"),
+                min_suspect_score: float = suggest.MIN_SUSPECT_SCORE) -> dict[str, list[dict]]:
     """Return the lists asked for, from the cache when nothing was written since.
 
     Args:
@@ -35,10 +38,11 @@ def suggestions(request: Request, store: Store, limit: int, min_score: float, lo
         min_score: passed to :func:`kg.suggest.likely_duplicates`.
         low_confidence: passed to :func:`kg.suggest.likely_wrong`.
         which: the lists to compute.
+        min_suspect_score: passed to :func:`kg.suggest.likely_wrong` as ``min_score``.
     """
     state = request.app.state
     cacheable = isinstance(getattr(store, "live", store), LocalStore)
-    key = (getattr(state, "generation", 0), limit, min_score, low_confidence)
+    key = (getattr(state, "generation", 0), limit, min_score, low_confidence, min_suspect_score)
     cached = getattr(state, "suggestions_cache", None) if cacheable else None
     lists = dict(cached[1]) if cached is not None and cached[0] == key else {}
     for name in which:
@@ -46,7 +50,8 @@ def suggestions(request: Request, store: Store, limit: int, min_score: float, lo
             if name == "duplicates":
                 lists[name] = suggest.likely_duplicates(store, limit, min_score=min_score)
             else:
-                lists[name] = suggest.likely_wrong(store, limit, low_confidence=low_confidence)
+                lists[name] = suggest.likely_wrong(store, limit, low_confidence=low_confidence,
+                                                   min_score=min_suspect_score)
     if cacheable:
         state.suggestions_cache = (key, lists)
     return {name: lists[name] for name in which}
@@ -57,7 +62,8 @@ def suggestions_json(request: Request, store: StoreDep, limit: LimitQuery = 50,
                      list_: Annotated[Literal["duplicates", "suspects", "both"], Query(
                          alias="list", description="Which list: duplicates, suspects or both.")] = "both",
                      min_score: MinScoreQuery = suggest.MIN_DUPLICATE_SCORE,
-                     low_confidence: LowConfidenceQuery = suggest.LOW_CONFIDENCE) -> JSONResponse:
+                     low_confidence: LowConfidenceQuery = suggest.LOW_CONFIDENCE,
+                     min_suspect_score: MinSuspectQuery = suggest.MIN_SUSPECT_SCORE) -> JSONResponse:
     """Return likely duplicate entities and relations to check, each with a score and its reasons.
 
     ``duplicates``: pairs of entities of one type (``a``, ``b``: the one to merge into),
@@ -65,17 +71,20 @@ def suggestions_json(request: Request, store: StoreDep, limit: LimitQuery = 50,
     ``checks`` (codes) and ``evidence`` (sentences and their articles).
     """
     which = ("duplicates", "suspects") if list_ == "both" else (list_,)
-    body = suggestions(request, store, limit, min_score, low_confidence, which)
-    return JSONResponse({"limit": limit, "min_score": min_score, "low_confidence": low_confidence, **body})
+    body = suggestions(request, store, limit, min_score, low_confidence, which, min_suspect_score)
+    return JSONResponse({"limit": limit, "min_score": min_score, "low_confidence": low_confidence,
+                         "min_suspect_score": min_suspect_score, **body})
 
 
 @router.get("/curation", response_class=HTMLResponse, include_in_schema=False)
 def curation_page(request: Request, store: StoreDep, limit: LimitQuery = 50,
                   min_score: MinScoreQuery = suggest.MIN_DUPLICATE_SCORE,
-                  low_confidence: LowConfidenceQuery = suggest.LOW_CONFIDENCE) -> HTMLResponse:
+                  low_confidence: LowConfidenceQuery = suggest.LOW_CONFIDENCE,
+                  min_suspect_score: MinSuspectQuery = suggest.MIN_SUSPECT_SCORE) -> HTMLResponse:
     """Return the page listing likely duplicates and relations to check, each linking to its entities and evidence."""
     from api.routes.pages import render
 
-    lists = suggestions(request, store, limit, min_score, low_confidence)
+    lists = suggestions(request, store, limit, min_score, low_confidence, min_suspect_score=min_suspect_score)
     return render(request, "curation.html", limit=limit, min_score=min_score, low_confidence=low_confidence,
+                  min_suspect_score=min_suspect_score,
                   duplicates=lists["duplicates"], suspects=lists["suspects"], nav_current="curation")

@@ -225,6 +225,11 @@
     panelBody.appendChild(el("h2", edgeHeading(e)));
     panelBody.appendChild(el("p", e.family + (e.symmetric ? ", symmetric" : ", directed") + " \u00b7 " + edgeFacts(e), "facts"));
     panelBody.appendChild(evidenceList(e));
+    // The curator's buttons (api/static/curate.js, served pages only) join the panel here.
+    document.dispatchEvent(new CustomEvent("aikg:edge-shown", { detail: {
+      container: panelBody, subject: e.from, subjectLabel: label(e.from), predicate: e.predicate,
+      object: e.to, objectLabel: label(e.to), sources: e.sources,
+      statements: (e.evidence ? e.evidence.length : 0) + (e.weaker || 0) } }));
   }
   function showNode(id) {
     var n = nodeById.get(id);

@@ -17,13 +17,15 @@ from kg.namespaces import ENTITY, ONTOLOGY, OWL, SKOS
 from tests.api.conftest import REPO, TOKEN, Server, build_store, start_server, stop_server
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+CURATOR = "rita"  # the server's token is "rita:<TOKEN>": operations are recorded as rita's
+SECOND = ("bob", "second-curator-secret")  # a second token, one line further down
 EVERYTHING = "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 
 
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     store = build_store(tmp_path_factory.mktemp("curated") / "store")
-    server = start_server(store)
+    server = start_server(store, AIKG_TOKEN=f"{CURATOR}:{TOKEN}\n{SECOND[0]}:{SECOND[1]}\n")
     yield server
     stop_server(server)
 
@@ -62,9 +64,10 @@ def test_reject_over_rest_and_sparql_never_shows_it(srv):
     statement = (f"ASK {{ ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{ENTITY}amazon> }}")
     assert ask(srv, relation)
     r = post(srv, "reject", {"subject": "Amazon", "predicate": "investsIn", "object": "Anthropic",
-                             "reason": "test", "by": "rita"})
+                             "reason": "test", "by": "mallory"})
     assert r.status_code == 200, r.text
-    assert r.json()["removed"] > 0 and r.json()["operation"]["by"] == "rita"
+    # Who is the token's name, whatever the body says.
+    assert r.json()["removed"] > 0 and r.json()["operation"]["by"] == CURATOR
     assert not ask(srv, relation) and not ask(srv, statement)
     assert ask(srv, f"ASK {{ GRAPH ?g {{ <{ENTITY}amazon> <{ONTOLOGY}investsIn> <{ENTITY}anthropic> }} }}")
     rels = httpx.get(f"{srv.url}/relations", params={"subject": "Amazon", "min_confidence": "0"}, timeout=30).json()
@@ -105,6 +108,15 @@ def test_every_operation_over_rest(srv):
                        "url": "https://example.org/a", "quote": "Amazon and Anthropic work together."})
     assert added["added"] > 0
     assert ask(srv, f"ASK {{ <{ENTITY}amazon> <{ONTOLOGY}partnersWith> <{ENTITY}anthropic> }}")
+    # The evidence links to a page for the curator's source: its address and the quote.
+    ent = httpx.get(f"{srv.url}/entities/amazon", timeout=30).json()
+    ev = next(r for r in ent["relations"] if r["predicate"] == "partnersWith")["evidence"][0]
+    page = httpx.get(f"{srv.url}/article/{ev['article']}", timeout=30)
+    assert page.status_code == 200, page.text[:300]
+    assert '<q class="quote">Amazon and Anthropic work together.</q>' in page.text
+    assert "Relations found (1)" in page.text
+    assert 'href="https://example.org/a"' in page.text and "partnersWith" in page.text
+    assert httpx.get(f"{srv.url}/article/{'0' * 64}", timeout=30).status_code == 404
     stmt = sparql(srv, f"SELECT ?st WHERE {{ ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{ENTITY}openai> ; "
                        f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> <{ONTOLOGY}develops> }}")
     st = stmt["results"]["bindings"][0]["st"]["value"]
@@ -146,7 +158,10 @@ def test_ten_curators_at_once_lose_nothing(srv):
     results: list[int] = []
 
     def curator(i: int) -> None:
-        r = post(srv, "alias", {"entity": "Anthropic", "alias": f"Curator alias {i}", "by": f"curator-{i}"})
+        # Two curators, each with a token of their own; some send the whole NAME:SECRET line.
+        auth = [AUTH, {"Authorization": f"Bearer {CURATOR}:{TOKEN}"},
+                {"Authorization": f"Bearer {SECOND[1]}"}, {"Authorization": f"Bearer {':'.join(SECOND)}"}][i % 4]
+        r = post(srv, "alias", {"entity": "Anthropic", "alias": f"Curator alias {i}"}, headers=auth)
         results.append(r.status_code)
 
     threads = [threading.Thread(target=curator, args=(i,)) for i in range(10)]
@@ -156,7 +171,10 @@ def test_ten_curators_at_once_lose_nothing(srv):
         t.join(120)
     assert results == [200] * 10
     log = httpx.get(f"{srv.url}/curation/log", params={"type": "AddAlias"}, timeout=30).json()["operations"]
-    assert {op["by"] for op in log} >= {f"curator-{i}" for i in range(10)}
+    mine = [op for op in log if str(op.get("alias", "")).startswith("Curator alias")]
+    assert sorted(op["alias"] for op in mine) == sorted(f"Curator alias {i}" for i in range(10))
+    by = {op["alias"]: op["by"] for op in mine}
+    assert by == {f"Curator alias {i}": CURATOR if i % 4 < 2 else SECOND[0] for i in range(10)}
     assert httpx.get(f"{srv.url}/curation/log", timeout=30).json()["count"] == start + 10
     rows = sparql(srv, f"SELECT ?l WHERE {{ <{ENTITY}anthropic> <{SKOS}altLabel> ?l FILTER(STRSTARTS(?l, \"Curator\")) }}")
     assert len(rows["results"]["bindings"]) == 10
@@ -177,13 +195,27 @@ def test_cli_talks_to_the_server(srv):
     assert snapshot(srv) == before
     r = run("log", "--type", "Reject")
     assert r.returncode == 0 and "from the CLI" in r.stdout
+    r = run("reject", "OpenAI", "develops", "GPT-4", "--by", "someone", "--token", TOKEN)
+    assert r.returncode == 2 and "--by does not apply with --server" in r.stderr
+
+
+def test_cli_exports_labels_from_the_server(srv, tmp_path):
+    assert post(srv, "reject", {"subject": "Microsoft", "predicate": "investsIn", "object": "OpenAI"}).status_code == 200
+    out = tmp_path / "labels.jsonl"
+    env = {k: v for k, v in os.environ.items() if k not in ("AIKG_TOKEN", "AIKG_STORE")} | {"PYTHONPATH": str(REPO)}
+    r = subprocess.run([sys.executable, "-m", "kg.cli", "curate", "export-labels", str(out), "--server", srv.url],
+                       capture_output=True, text=True, timeout=120, env=env, cwd=REPO)
+    assert r.returncode == 0, r.stderr
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    texts = {rec["text"] for rec in records if rec.get("negatives")}
+    assert "Microsoft invested $10 billion in OpenAI." in texts, records
 
 
 @pytest.mark.parametrize(("route", "body"), [
     ("undo", {"operation": "\u0000iH"}),
     ("merge", {"source": "https://w3id.org/aikg/entity/a b", "target": "OpenAI"}),
     ("reject", {"statement": "stmt:\u0011\f"}),
-    ("alias", {"entity": "OpenAI", "alias": "x", "by": "\ud800"}),
+    ("alias", {"entity": "OpenAI", "alias": "x", "reason": "\ud800"}),
 ])
 def test_text_that_is_no_iri_or_no_unicode_gets_4xx(srv, route, body):
     before = snapshot(srv)

@@ -117,3 +117,30 @@ def test_bad_allowed_hosts_are_refused(hosts, says):
 def test_http_limits_must_be_positive(field, value):
     with pytest.raises(ValidationError):
         Settings(**{field: value})
+
+
+def test_a_named_token_gives_its_name_and_takes_either_form():
+    named = Settings(token="ada:s3cret-value")
+    assert (named.token_name(), named.token_value()) == ("ada", "s3cret-value")
+    assert named.accepts("s3cret-value") and named.accepts("ada:s3cret-value")
+    assert not named.accepts("ada") and not named.accepts("bob:s3cret-value") and not named.accepts("")
+    plain = Settings(token="plain-secret")
+    assert (plain.token_name(), plain.token_value()) == ("curator", "plain-secret")
+    assert plain.accepts("plain-secret") and not plain.accepts("curator:plain-secret")
+    assert not Settings().accepts("anything") and Settings().token_name() == "curator"
+
+
+def test_a_name_without_a_secret_is_refused():
+    with pytest.raises(ValueError, match="after the name 'ada' is empty"):
+        Settings(token="ada:  ")
+
+
+def test_several_tokens_one_per_line_each_name_their_holder():
+    several = Settings(token="ada:first-secret\n\n  bob:second-secret  \nthird-secret\n")
+    assert several.token_holder("first-secret") == "ada"
+    assert several.token_holder("bob:second-secret") == "bob"
+    assert several.token_holder("third-secret") == "curator"
+    assert several.token_holder("ada:second-secret") is None and several.token_holder("") is None
+    assert (several.token_name(), several.token_value()) == ("ada", "first-secret")
+    with pytest.raises(ValueError, match="same secret"):
+        Settings(token="ada:one-secret\nbob:one-secret")

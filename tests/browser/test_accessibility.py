@@ -21,9 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from kg import curation
 from kg.loader import ingest
 from kg.model import Article, Extraction, RelationMention
 from kg.store import LocalStore
+from tests.api.conftest import TOKEN
 from tests.browser import sample
 from tests.browser.conftest import ARTIFACTS, open_watched, wait_for
 
@@ -61,6 +63,8 @@ PAGES = {
     "graph": "/graph",
     "ontology": "/ontology",
     "curation": "/curation",
+    "entity-curator": f"/entity/{sample.COPILOT.slug}",
+    "curation-curator": "/curation",
 }
 
 
@@ -103,6 +107,8 @@ def a11y_server(tmp_path_factory):
     with LocalStore(path) as store:
         ingest(store, [ex.article for ex in WITH_TEXT], lambda b: (BY_ID[a.id] for a in b), store_text=True)
         ingest(store, [ex.article for ex in EXCERPTS], lambda b: (BY_ID[a.id] for a in b))
+        # One rejection, so that an entity page shows its "Rejected" group.
+        curation.verdict(store, "Reject", subject="Copilot", predicate="uses", obj="GPT-4", reason="a test")
     srv = start_server(path)
     yield srv
     stop_server(srv)
@@ -137,9 +143,17 @@ def _prepare(name: str, page) -> None:
         page.eval_on_selector_all("details", "ds => ds.forEach(d => d.open = true)")
     if name.startswith("article"):
         page.click("li.triple button.pred:not([disabled])")
-    if name == "curation":
+    if name.startswith("curation"):
         # The check means something only with rows in the table.
         assert page.locator("table.suspects tbody tr").count() > 0
+    if name.endswith("-curator"):
+        # Signed in: the buttons, the entity's form and the confirmation are on the page.
+        page.evaluate("document.getElementById('curator').open = true")
+        page.fill("#curator-token", TOKEN)
+        page.click("#curator-signin button[type=submit]")
+        wait_for(page, "document.querySelectorAll('button.curate').length > 0")
+        page.locator("button.curate").first.click()
+        wait_for(page, "document.getElementById('curate-dialog').open")
 
 
 def counts(violations: list[dict]) -> dict[str, int]:

@@ -399,3 +399,27 @@ def test_a_pair_already_declared_one_is_not_suggested(tmp_path):
                 f"<https://w3id.org/aikg/entity/{HALCYON.slug}> .\n")
         s.load(same.encode(), ox.RdfFormat.N_TRIPLES, graph="https://w3id.org/aikg/graph/curation")
         assert _pair(likely_duplicates(s, limit=None), HALCYON, HALCYON_TYPO) is None
+
+
+def test_a_single_source_alone_is_left_out_unless_asked_for(store):
+    listed = likely_wrong(store, limit=None)
+    everything = likely_wrong(store, limit=None, min_score=0.0)
+    alone = [r for r in everything if r["checks"] == ["single-source"]]
+    assert alone and all(r["score"] == 0.15 for r in alone)
+    assert all(r["score"] >= 0.2 for r in listed)
+    assert len(listed) == len(everything) - len(alone)
+
+
+def test_an_end_no_sentence_names_is_doubted(tmp_path):
+    from tests.fakes import MS, NV, OA, fake_extract
+
+    table = {"u1": [(MS, "investsIn", OA)], "u2": [(NV, "investsIn", OA)]}
+    arts = [Article("The company put another billion into OpenAI.", url="u1"),
+            Article("Nvidia backs OpenAI with chips and money.", url="u2")]
+    with LocalStore(tmp_path / "s") as s:
+        ingest(s, arts, fake_extract(table))
+        rows = likely_wrong(s, limit=None)
+    unnamed = _relation(rows, MS, "investsIn", OA)
+    assert unnamed is not None and "unnamed" in unnamed["checks"]
+    assert "no sentence names Microsoft: found through a pronoun or a description elsewhere" in unnamed["reasons"]
+    assert _relation(rows, NV, "investsIn", OA) is None  # named, one source only: below the minimum

@@ -1,0 +1,207 @@
+"""What the pages show of the curation: the relations rejected around one entity.
+
+The curated default graph no longer holds a rejected relation, so an entity's page cannot
+find it there; this reads the operations (:mod:`kg.curation`) and the article graphs
+instead, and says who rejected what, when, why, and how many articles stated it since.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from kg import curation
+from kg.curation import (
+    P_OBJECT,
+    P_PREDICATE,
+    P_STATEMENT,
+    P_SUBJECT,
+    CurationState,
+    Operation,
+)
+from kg.model import SYMMETRIC_PREDICATES
+from kg.namespaces import ENTITY, ONTOLOGY, RDF
+
+_SUBJ = ox.NamedNode(RDF + "subject")
+_PRED = ox.NamedNode(RDF + "predicate")
+_OBJ = ox.NamedNode(RDF + "object")
+
+
+def _state(store) -> CurationState:
+    """Return the store's curation state, from its cache when it keeps one."""
+    live = getattr(store, "live", store)
+    cached = getattr(live, "curation_state", None)
+    return cached() if cached is not None else curation.read_state(live)
+
+
+def _statement_spo(store, st: ox.Term) -> tuple | None:
+    """Return the (subject, predicate, object) a statement has in its article graph, or None."""
+    q = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?st ?ps ?s ; ?pp ?p ; ?po ?o } } LIMIT 1"
+    for row in store.query(q, substitutions={"st": st, "ps": _SUBJ, "pp": _PRED, "po": _OBJ}):
+        return row["s"], row["p"], row["o"]
+    return None
+
+
+def _support(store, state: CurationState, s: ox.Term, p: ox.Term, o: ox.Term,
+             statement: ox.Term | None) -> tuple[int, int]:
+    """Return how many statements, in how many named graphs, state the relation (or the one statement)."""
+    if statement is not None:
+        q = "SELECT (COUNT(DISTINCT ?g) AS ?a) WHERE { GRAPH ?g { ?st ?ps ?x } }"
+        for row in store.query(q, substitutions={"st": statement, "ps": _SUBJ}):
+            return 1, int(row["a"].value)
+        return 1, 0
+    pre_s = " ".join(str(n) for n in state.preimage([s]))
+    pre_o = " ".join(str(n) for n in state.preimage([o]))
+    both = p.value.removeprefix(ONTOLOGY) in SYMMETRIC_PREDICATES
+    pattern = "{ ?st ?ps ?a ; ?po ?b } UNION { ?st ?ps ?b ; ?po ?a }" if both else "?st ?ps ?a ; ?po ?b ."
+    q = (f"SELECT (COUNT(DISTINCT ?st) AS ?n) (COUNT(DISTINCT ?g) AS ?m) WHERE {{ "
+         f"VALUES ?a {{ {pre_s} }} VALUES ?b {{ {pre_o} }} GRAPH ?g {{ {pattern} ?st ?pp ?p }} }}")
+    for row in store.query(q, substitutions={"ps": _SUBJ, "po": _OBJ, "pp": _PRED, "p": p}):
+        return int(row["n"].value), int(row["m"].value)
+    return 0, 0
+
+
+def rejected_relations(store, slug: str) -> list[dict]:
+    """Return the relations to or from an entity that stand rejected, the latest rejection first.
+
+    A relation counts while its latest verdict is a rejection (an accept after it, or an
+    undo, takes it off the list); a rejection of one statement counts while that statement
+    stays rejected. Merges are followed: a rejection made on an entity merged into this one
+    is listed here.
+
+    Args:
+        store: the store to read.
+        slug: the entity's slug.
+
+    Returns:
+        One dict per rejected relation: ``subject`` and ``object`` (entity references
+        ``slug``, ``iri``, ``label``, ``type``, as the curated graph names them), ``predicate`` (local name), ``statement`` (the IRI when one
+        statement was rejected, else None), ``operation`` (id), ``by``, ``created``
+        (``YYYY-MM-DD``), ``reason``, ``statements`` and ``sources`` (how many statements
+        and article graphs state it) and ``new_sources_since`` (articles that stated it
+        after the rejection; relations only).
+    """
+    state = _state(store)
+    if state.empty:
+        return []
+    node = ox.NamedNode(ENTITY + slug)
+    seen: set[tuple] = set()
+    out = []
+    for op in reversed(state.ops):
+        if op.kind != "Reject" or op.iri in state.undone:
+            continue
+        row = _rejection(store, state, op, node, seen)
+        if row is not None:
+            out.append(row)
+    if out:
+        from kg import graphdata
+
+        info = graphdata._props_of(store, {r[k] for r in out for k in ("subject", "object")})
+        for r in out:
+            for k in ("subject", "object"):
+                d = graphdata._describe(r[k], info.get(r[k], {}))
+                r[k] = graphdata.ref(r[k], d["label"], d["type"])
+    return out
+
+
+def _rejection(store, state: CurationState, op: Operation, node: ox.NamedNode, seen: set[tuple]) -> dict | None:
+    """Return the row of one rejection when it stands and touches ``node``, else None."""
+    statement = op.one(P_STATEMENT)
+    if statement is not None:
+        spo = _statement_spo(store, statement)
+        if spo is None or state.statement_verdict(statement, spo) is not False:
+            return None
+        s, p, o = spo
+    else:
+        s, p, o = op.one(P_SUBJECT), op.one(P_PREDICATE), op.one(P_OBJECT)
+        if None in (s, p, o):
+            return None
+        verdict = state.relation_verdict(s, p, o)
+        if verdict is None or verdict[1]:
+            return None
+    fs, fo = state.resolve(s), state.resolve(o)
+    key = (fs, p, fo, statement)
+    if node not in (fs, fo) or key in seen:
+        return None
+    seen.add(key)
+    statements, sources = _support(store, state, s, p, o, statement)
+    return {
+        "subject": fs.value, "predicate": p.value.removeprefix(ONTOLOGY), "object": fo.value,
+        "statement": statement.value if statement is not None else None,
+        "operation": op.iri.value.removeprefix(curation.OP_PREFIX), "by": op.by,
+        "created": op.created[:10], "reason": op.reason, "statements": statements, "sources": sources,
+        "new_sources_since": curation._new_sources(store, state, op) if statement is None else None,
+    }
+
+
+_SOURCE = """
+SELECT ?a ?id ?url ?ingested WHERE {
+  GRAPH ?cg { ?a ?sha ?id ; ?source "curation" .
+    OPTIONAL { ?a ?urlp ?url } OPTIONAL { ?a ?ingp ?ingested } }
+  FILTER(STRSTARTS(?id, ?prefix))
+}"""
+_QUOTES = """
+SELECT ?st ?s ?p ?o ?quote ?conf WHERE {
+  ?st ?derived ?a ; ?ps ?s ; ?pp ?p ; ?po ?o ; ?ev ?quote .
+  OPTIONAL { ?st ?confp ?conf }
+} ORDER BY ?st"""
+
+
+def curation_source(store, ref_text: str) -> dict | None:
+    """Return the page of the source a curator gave for a hand-added relation, or None.
+
+    A hand-added relation's statement is derived from an article node of its own (its id
+    the digest of the address and the quote) that lives in the curation graph, not in an
+    article graph of its own, so the article page does not find it. This returns it in the
+    shape of :func:`kg.reader.article_view`: the quote is the one passage, the relations
+    are the ones the curated graph still holds (an undone addition has none).
+
+    Args:
+        store: the store to read.
+        ref_text: the source's id, or 8+ hex digits of it.
+
+    Returns:
+        The article dict, or None when no curation source has this id (or it is ambiguous).
+    """
+    from kg import graphdata
+    from kg.namespaces import DCTERMS, PROV, SCHEMA, aikg
+
+    text = (ref_text or "").strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{8,64}", text):
+        return None
+    rows = list(store.query(_SOURCE, substitutions={
+        "cg": curation.CURATION_GRAPH, "sha": aikg("sha256"), "source": ox.NamedNode(DCTERMS + "source"),
+        "urlp": ox.NamedNode(SCHEMA + "url"), "ingp": aikg("ingestedAt"), "prefix": ox.Literal(text)}))
+    if len({r["a"] for r in rows}) != 1:
+        return None
+    row = rows[0]
+    art = row["a"]
+    mentions, passages = [], []
+    found = list(store.query(_QUOTES, substitutions={
+        "a": art, "derived": ox.NamedNode(PROV + "wasDerivedFrom"), "ps": _SUBJ, "pp": _PRED, "po": _OBJ,
+        "ev": aikg("evidence"), "confp": aikg("confidence")}))
+    info = graphdata._props_of(store, {r[k].value for r in found for k in ("s", "o")})
+
+    def entity(iri: str) -> dict:
+        d = graphdata._describe(iri, info.get(iri, {}))
+        return graphdata.ref(iri, d["label"], d["type"])
+
+    for i, r in enumerate(found, 1):
+        tid, sid = f"t{i}", f"s{i}"
+        quote = r["quote"].value
+        mentions.append({
+            "id": tid, "sentence": sid, "subject": entity(r["s"].value),
+            "predicate": r["p"].value.removeprefix(ONTOLOGY), "object": entity(r["o"].value),
+            "evidence": quote, "confidence": float(r["conf"].value) if r["conf"] is not None else None,
+            "hedged": False, "reviewed": True, "ended": False, "start_date": None, "end_date": None,
+            "stated_date": None, "date_text": None, "amount": None, "stake_percent": None,
+        })
+        passages.append([{"sentence": sid, "triples": [tid], "pieces": [{"text": quote, "entity": None}]}])
+    return {
+        "id": row["id"].value, "iri": art.value, "title": "A source given with a hand-added relation",
+        "url": row["url"].value if row["url"] is not None else None, "published": None,
+        "ingested_at": row["ingested"].value if row["ingested"] is not None else None,
+        "relations": len(mentions), "mentions": mentions, "hidden": 0, "full_text": False,
+        "passages": passages, "gap_before": False, "unplaced": 0,
+    }
