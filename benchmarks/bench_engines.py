@@ -7,7 +7,7 @@ install it), on a fresh server started as the tests start it (tests/servers.py):
    the engine's adapter: idempotency checks and one SPARQL update per batch, as
    ``aikg ingest --store URL`` writes, with the writes pipelined (batch N written while
    batch N+1 is prepared); and once more with each batch written before the next is
-   prepared (``serial``, the path before 0.27).
+   prepared (``serial``, the earlier path).
 2. bulk: the very same quads (article graphs and the union mirror, where that engine
    keeps it) written to an N-Quads file and loaded by the engine's own bulk path:
    ``oxigraph load`` (offline), Virtuoso's ``ld_dir`` + ``rdf_loader_run()`` through
@@ -69,7 +69,7 @@ def ours(kind: str, work: Path, articles, extractions, batch_size: int,
          pipeline: bool = True) -> tuple[float, int]:
     """Ingest through the adapter into a fresh server; return (seconds, quads in named graphs).
 
-    ``pipeline`` False writes each batch before preparing the next (the path before 0.27).
+    ``pipeline`` False writes each batch before preparing the next (the earlier path).
     """
     server = SERVERS[kind](work / ("ours" if pipeline else "ours-serial"))
     server.start()

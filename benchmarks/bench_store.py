@@ -3,7 +3,7 @@
 1. Writing: RDF mapping + idempotency checks + an atomic commit per batch of a synthetic
    corpus (default 10,000 articles) through ``kg.loader``, against pyoxigraph bulk-loading
    the very same quads (target ratio >= 0.6); the same with each commit forced through a
-   transaction (the write path before 0.27); and the same through ``LocalStore.bulk_mode``
+   transaction (the earlier write path); and the same through ``LocalStore.bulk_mode``
    (``aikg ingest --bulk``: a first load, not crash-safe per batch).
 2. Reading a store of 1M+ triples: a one-hop neighbourhood query and a GROUP BY over all
    relations, through ``kg`` (LocalStore.query with a bound parameter) and through raw
@@ -127,7 +127,7 @@ def bench_write(n_articles: int, batch_size: int) -> dict:
         ours = time.perf_counter() - t0
         quads = len(store)
         store.close()
-        # The same through a transaction per commit (the write path before 0.27), for a
+        # The same through a transaction per commit (the earlier write path), for a
         # before/after under the same load.
         tx_store = LocalStore(Path(d1) / "kg-tx")
         saved, store_mod.ATOMIC_BULK_QUADS = store_mod.ATOMIC_BULK_QUADS, 0
