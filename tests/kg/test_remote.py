@@ -145,3 +145,48 @@ def test_cli_reads_a_server(server, tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert '"investsIn": 2' in proc.stdout
+
+
+def test_two_writers_racing_on_the_same_articles_store_each_once(server):
+    import threading
+
+    # Two writers commit the same 120 article graphs, each with a value of its own, in
+    # batches of 12, at the same time: every graph must end as one writer's, whole.
+    graphs = [ox.NamedNode(f"https://w3id.org/aikg/article/race{i}") for i in range(120)]
+    p = ox.NamedNode("https://w3id.org/aikg/test/writer")
+
+    def quads(g, who):
+        return [ox.Quad(g, p, ox.Literal(who), g),
+                ox.Quad(g, ox.NamedNode("https://w3id.org/aikg/test/part"), ox.Literal(f"{who}-{g.value}"), g)]
+
+    errors = []
+    start = threading.Barrier(2)
+
+    def writer(who):
+        store = open_store(server.url)
+        try:
+            start.wait()
+            for i in range(0, len(graphs), 12):
+                store.commit([q for g in graphs[i:i + 12] for q in quads(g, who)])
+        except Exception as exc:  # reported below, with the writer's name
+            errors.append((who, exc))
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=writer, args=(who,)) for who in ("A", "B")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors
+    store = open_store(server.url)
+    rows = store.query("SELECT ?g ?o WHERE { GRAPH ?g { ?g ?p ?o } }")
+    seen: dict[str, set[str]] = {}
+    for r in rows:
+        seen.setdefault(r["g"].value, set()).add(r["o"].value)
+    assert set(seen) == {g.value for g in graphs}
+    for g, values in seen.items():
+        assert values in ({"A", f"A-{g}"}, {"B", f"B-{g}"}), (g, values)
+    union = {r["o"].value for r in store.query("SELECT ?o WHERE { ?s <https://w3id.org/aikg/test/writer> ?o }")}
+    assert union <= {"A", "B"}
+    store.close()
