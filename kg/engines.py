@@ -110,12 +110,17 @@ class SparqlEngine:
             server's own default graph holds it.
         checks_new_graphs: whether a commit checks inside its request that each article
             graph is new.
+        pipelined_writes: whether :func:`kg.loader.ingest` writes one batch while it
+            prepares the next (its reads then run beside the server's write).
     """
 
     name = "sparql"
     union_graph: ox.NamedNode | None = None
-    #: Two writers racing on one article then store it once.
+    #: A writer that checks before it writes stores an article once (see docs/SCALING.md
+    #: for two writers racing on one article).
     checks_new_graphs = True
+    #: The Oxigraph server gains from it (bench_engines.py).
+    pipelined_writes = True
 
     def __init__(self, url: str, *, token: str | None = None):
         """Read the endpoints from a plain ``http(s)://`` URL.
@@ -243,6 +248,9 @@ class VirtuosoEngine(SparqlEngine):
     name = "virtuoso"
     union_graph = ox.NamedNode(VIRTUOSO_UNION)
     checks_new_graphs = False
+    #: Measured slower: the next batch's reads wait on the write in flight (1,000 articles:
+    #: 38.9 s pipelined, 21.6 s one batch after the other).
+    pipelined_writes = False
 
     def __init__(self, url: str, *, token: str | None = None):
         url, self._login = _credentials(url)

@@ -349,8 +349,9 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
            store_text: bool = False, pipeline: bool | None = None) -> IngestSummary:
     """Ingest a stream of articles (and reader failures) batch by batch.
 
-    With ``pipeline`` (the default for a server store), one writer thread commits batch N
-    while this thread reads, extracts and maps batch N+1: the server's work overlaps ours. Batches are still committed one at a time and in
+    With ``pipeline`` (the default for most server stores), one writer thread commits
+    batch N while this thread reads, extracts and maps batch N+1: the server's work
+    overlaps ours. Batches are still committed one at a time and in
     order, each in its own transaction(s): the store passes through the same states as
     without the pipeline. A batch that shares an article id or url with the batch being
     written waits for that write before its idempotency checks, so it sees it.
@@ -371,8 +372,9 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
         redo: picks stored articles to extract again (see :func:`commit_batch`).
         store_text: record each new article's text (``aikg:text``); see :func:`commit_batch`.
         pipeline: overlap the write of one batch with the preparation of the next; None
-            for on with a server store, off with an embedded one (whose bulk writes hold
-            Python's lock, so a writer thread only made it slower, measured in bench_store.py).
+            for the store's choice: on for a server whose adapter says it gains
+            (:attr:`kg.engines.SparqlEngine.pipelined_writes`), off for the embedded store
+            (its bulk writes hold Python's lock, so a writer thread only made it slower).
 
     Returns:
         The summary; batches committed before an exception stay committed.
@@ -404,7 +406,7 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
                           redo=redo, store_text=store_text)
 
     if pipeline is None:
-        pipeline = not isinstance(store, LocalStore)
+        pipeline = bool(getattr(getattr(store, "engine", None), "pipelined_writes", False))
     if not pipeline:
         for batch in batched(articles, batch_size):
             if should_stop is not None and should_stop():
