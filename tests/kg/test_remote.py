@@ -146,3 +146,67 @@ def test_cli_reads_a_server(server, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert '"investsIn": 2' in proc.stdout
 
+
+
+@pytest.mark.server
+def test_a_batch_over_an_aikg_servers_values_limit_is_written(tmp_path):
+    """An aikg server refuses updates with over AIKG_MAX_VALUES_ROWS rows: the plain adapter's commits pass."""
+    import os
+    import time
+
+    from tests.servers import free_port, kill_group
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
+    env.update(AIKG_TOKEN="t0ken", AIKG_MAX_VALUES_ROWS="1000")
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(tmp_path / "s"),
+                             "--port", str(port), "--log-level", "warning"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(url, params={"query": "ASK {}"}, timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "aikg serve did not start"
+                time.sleep(0.2)
+        store = open_store(url, token="t0ken")
+        arts = [Article(f"Story {i}: Microsoft invests in OpenAI.", url=f"https://n.example/{i}") for i in range(40)]
+        table = {a.url: [(MS, "investsIn", OA), (NV, "investsIn", OA), (MS, "investsIn", NV)] for a in arts}
+        summary = loader.ingest(store, arts, fake_extract(table), batch_size=40)
+        assert summary.new == 40
+        n = store.query("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g a ?t } }")
+        assert int(next(iter(n))["n"].value) == 40
+        again = loader.ingest(store, arts, fake_extract(table), batch_size=40)
+        assert (again.new, again.unchanged) == (0, 40)
+        store.close()
+    finally:
+        kill_group(proc)
+
+
+def test_the_oxigraph_adapter_writes_a_batch_in_one_guarded_insert(server):
+    store = open_store("oxigraph+" + server.url)
+    assert store.engine.name == "oxigraph" and store.engine.max_values_rows is None
+    arts = [Article(f"Story {i}: Microsoft invests in OpenAI.", url=f"https://n.example/{i}") for i in range(30)]
+    table = {a.url: [(MS, "investsIn", OA), (NV, "investsIn", OA)] for a in arts}
+    plain = open_store(server.url)
+    text = plain.engine.commit_update(plain, [ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"),
+                                                      ox.Literal("v"), ox.NamedNode("http://e/g"))], ())
+    assert "VALUES" not in text  # the plain adapter never sends one
+    first = loader.ingest(store, arts, fake_extract(table), batch_size=30)
+    assert first.new == 30
+    union = sorted(str(r["s"]) + str(r["o"]) for r in store.query(
+        "SELECT ?s ?o WHERE { ?s <https://w3id.org/aikg/ontology#investsIn> ?o }"))
+    assert union == sorted({str(r["s"]) + str(r["o"]) for r in store.query(
+        "SELECT ?s ?o WHERE { GRAPH ?g { ?s <https://w3id.org/aikg/ontology#investsIn> ?o } }")})
+    # A second commit of a stored article graph, other content: the server keeps the first.
+    g = ox.NamedNode(f"https://w3id.org/aikg/article/{arts[0].id}")
+    before = set(store.graph_quads(g))
+    store.commit([ox.Quad(g, ox.NamedNode("https://w3id.org/aikg/test/p"), ox.Literal("late"), g)])
+    assert set(store.graph_quads(g)) == before
+    again = loader.ingest(store, arts, fake_extract(table), batch_size=30)
+    assert (again.new, again.unchanged) == (0, 30)
+    store.close()
+    plain.close()
