@@ -282,8 +282,9 @@ def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]
     when no other named graph still holds it. Terms are written by pyoxigraph.
 
     With ``only_new_graphs``, each named graph is inserted only if the server does not
-    hold it yet, decided inside the same request: two writers racing on one article
-    store it once.
+    hold it yet, decided inside the same request: a batch sent again, or a writer whose
+    own check came too late, stores an article once. Two requests for one article at the
+    same moment can both pass on the Oxigraph server (docs/SCALING.md).
 
     With ``union_graph``, the mirror is kept in that named graph instead of the default
     graph, for a server whose default graph is not a graph of its own (Virtuoso).
@@ -356,8 +357,9 @@ def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]
 
 def _union_copies(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """Return the default-graph copies of named-graph quads (the union mirror)."""
-    # Unpacking a quad is about 3x faster than reading its attributes one by one, and a
-    # Quad built without a graph name is in the default graph (measured in bench_store.py).
+    # Unpacking a quad is about 3x faster than reading its attributes one by one (3.3
+    # against 12 µs a quad, measured), and a Quad built without a graph name is in the
+    # default graph.
     return [ox.Quad(s, p, o) for s, p, o, g in quads if not isinstance(g, ox.DefaultGraph)]
 
 
