@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Protocol
@@ -187,6 +188,105 @@ def _stored_facts(store: StoreLike, ids: Iterable[str]) -> tuple[dict[str, datet
     return first_seen, with_text
 
 
+@dataclass
+class BatchPlan:
+    """One batch read, extracted and mapped, not yet written (see :func:`plan_batch`).
+
+    Attributes:
+        report: what the batch does; ``quads`` is filled in as it is written.
+        writes: the transactions to run in order, each (quads to insert, graphs to drop),
+            each holding whole articles.
+    """
+
+    report: BatchReport
+    writes: list[tuple[list[ox.Quad], list[ox.NamedNode]]] = field(default_factory=list)
+
+
+def plan_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
+               validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
+               ingested_at: datetime | None = None, max_relations: int | None = None,
+               redo: Redo | None = None, store_text: bool = False) -> BatchPlan:
+    """Read what the store holds of a batch, extract and map it: everything but the write.
+
+    The arguments are :func:`commit_batch`'s. Nothing is written; :func:`write_plan`
+    writes the result.
+
+    Raises:
+        StoreError: reading the store failed.
+    """
+    report = BatchReport()
+    plan = BatchPlan(report)
+    by_key: dict[str, Article] = {}
+    for a in articles:
+        by_key.pop(a.key, None)
+        by_key[a.key] = a
+    batch = list({a.id: a for a in by_key.values()}.values())
+    present = existing_ids(store, [a.id for a in batch])
+    again = redo(store, sorted(present)) & present if redo is not None and present else set()
+    todo = [a for a in batch if a.id not in present or a.id in again]
+    report.unchanged = len(batch) - len(todo)
+    if not todo:
+        return plan
+    first_seen, kept_text = _stored_facts(store, again)  # a re-extracted article keeps both
+    old = graphs_for_urls(store, [a.url for a in todo if a.url])
+    quads: list[ox.Quad] = []
+    drops: list[ox.NamedNode] = []
+    entities: set[str] = set()
+    when = ingested_at or datetime.now(timezone.utc)
+
+    def cut() -> None:
+        nonlocal quads, drops
+        if quads or drops:
+            if validate is not None:
+                quads, violations = validate(quads)
+                report.violations.extend(violations)
+            plan.writes.append((quads, drops))
+        quads, drops = [], []
+
+    for ex in extract(todo):
+        a = ex.article
+        if max_relations is not None and len(ex.relations) > max_relations:
+            report.skipped.append((a.source or a.url or a.id,
+                                   f"too many relations ({len(ex.relations):,}, limit {max_relations:,}); not written"))
+            continue
+        mapped = extraction_quads(ex, ingested_at=first_seen.get(a.id, when),
+                                  store_text=store_text or a.id in kept_text)
+        if quads and len(quads) + len(mapped) > COMMIT_QUADS:
+            cut()
+        stale = [g for g in old.get(a.url or "", []) if g != article_iri(a.id)]
+        if a.id in again:
+            # Its old statements go in the transaction that writes the new ones.
+            report.reextracted += 1
+            drops.append(article_iri(a.id))
+            drops.extend(stale)
+        elif stale:
+            report.replaced += 1
+            drops.extend(stale)
+        else:
+            report.new += 1
+        quads.extend(mapped)
+        report.relations += len(ex.relations)
+        entities.update(e.slug for e in ex.entities)
+    cut()
+    report.entities = len(entities)
+    return plan
+
+
+def write_plan(store: StoreLike, plan: BatchPlan,
+               after_commit: Callable[[int], None] | None = None) -> BatchReport:
+    """Write a planned batch, one transaction after another; return its report.
+
+    Raises:
+        StoreError: a commit failed; the transactions before it stay written.
+    """
+    for quads, drops in plan.writes:
+        store.commit(quads, drops)
+        plan.report.quads += len(quads)
+        if after_commit is not None:
+            after_commit(len(quads))
+    return plan.report
+
+
 def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
                  validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
                  ingested_at: datetime | None = None, max_relations: int | None = None,
@@ -197,7 +297,7 @@ def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
     Articles already in the store (same text) are left alone; an article whose url is
     in the store with another text replaces that graph in the same transaction. A batch
     that maps to more than :data:`COMMIT_QUADS` quads is committed in several
-    transactions, each of whole articles, so memory stays bounded.
+    transactions, each of whole articles, so a transaction stays bounded.
 
     Args:
         store: where to write.
@@ -218,64 +318,9 @@ def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
         StoreError: the commit failed; the store is as before this batch (as before the
             failed transaction, for a batch written in several).
     """
-    report = BatchReport()
-    by_key: dict[str, Article] = {}
-    for a in articles:
-        by_key.pop(a.key, None)
-        by_key[a.key] = a
-    batch = list({a.id: a for a in by_key.values()}.values())
-    present = existing_ids(store, [a.id for a in batch])
-    again = redo(store, sorted(present)) & present if redo is not None and present else set()
-    todo = [a for a in batch if a.id not in present or a.id in again]
-    report.unchanged = len(batch) - len(todo)
-    if not todo:
-        return report
-    first_seen, kept_text = _stored_facts(store, again)  # a re-extracted article keeps both
-    old = graphs_for_urls(store, [a.url for a in todo if a.url])
-    quads: list[ox.Quad] = []
-    drops: list[ox.NamedNode] = []
-    entities: set[str] = set()
-    when = ingested_at or datetime.now(timezone.utc)
-
-    def write() -> None:
-        nonlocal quads, drops
-        if quads or drops:
-            if validate is not None:
-                quads, violations = validate(quads)
-                report.violations.extend(violations)
-            store.commit(quads, drops)
-            report.quads += len(quads)
-            if after_commit is not None:
-                after_commit(len(quads))
-        quads, drops = [], []
-
-    for ex in extract(todo):
-        a = ex.article
-        if max_relations is not None and len(ex.relations) > max_relations:
-            report.skipped.append((a.source or a.url or a.id,
-                                   f"too many relations ({len(ex.relations):,}, limit {max_relations:,}); not written"))
-            continue
-        mapped = extraction_quads(ex, ingested_at=first_seen.get(a.id, when),
-                                  store_text=store_text or a.id in kept_text)
-        if quads and len(quads) + len(mapped) > COMMIT_QUADS:
-            write()
-        stale = [g for g in old.get(a.url or "", []) if g != article_iri(a.id)]
-        if a.id in again:
-            # Its old statements go in the transaction that writes the new ones.
-            report.reextracted += 1
-            drops.append(article_iri(a.id))
-            drops.extend(stale)
-        elif stale:
-            report.replaced += 1
-            drops.extend(stale)
-        else:
-            report.new += 1
-        quads.extend(mapped)
-        report.relations += len(ex.relations)
-        entities.update(e.slug for e in ex.entities)
-    write()
-    report.entities = len(entities)
-    return report
+    plan = plan_batch(store, articles, extract, validate=validate, ingested_at=ingested_at,
+                      max_relations=max_relations, redo=redo, store_text=store_text)
+    return write_plan(store, plan, after_commit)
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
@@ -290,14 +335,26 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield buf
 
 
+def _batch_keys(batch: list[Article]) -> set[str]:
+    """Return the ids and urls of a batch's articles (what its idempotency checks read)."""
+    return {a.id for a in batch} | {a.url for a in batch if a.url}
+
+
 def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extract, *,
            batch_size: int = 32,
            validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
            on_batch: Callable[[BatchReport, IngestSummary], None] | None = None,
            max_relations: int | None = None,
            should_stop: Callable[[], bool] | None = None, redo: Redo | None = None,
-           store_text: bool = False) -> IngestSummary:
+           store_text: bool = False, pipeline: bool | None = None) -> IngestSummary:
     """Ingest a stream of articles (and reader failures) batch by batch.
+
+    With ``pipeline`` (the default for most server stores), one writer thread commits
+    batch N while this thread reads, extracts and maps batch N+1: the server's work
+    overlaps ours. Batches are still committed one at a time and in
+    order, each in its own transaction(s): the store passes through the same states as
+    without the pipeline. A batch that shares an article id or url with the batch being
+    written waits for that write before its idempotency checks, so it sees it.
 
     Args:
         store: where to write.
@@ -305,7 +362,8 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
         extract: the NLP pipeline as a function of a batch.
         batch_size: articles per transaction.
         validate: shape validation of a batch's quads.
-        on_batch: called after each committed batch (progress bars live there).
+        on_batch: called after each committed batch, in order, from this thread
+            (progress bars live there).
         max_relations: articles with more relations than this are reported as skipped
             instead of written (see :func:`commit_batch`); None for no limit.
         should_stop: asked before each batch; when it returns True the run ends there,
@@ -313,9 +371,17 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
             (a server shutting down stops a long POST /articles this way).
         redo: picks stored articles to extract again (see :func:`commit_batch`).
         store_text: record each new article's text (``aikg:text``); see :func:`commit_batch`.
+        pipeline: overlap the write of one batch with the preparation of the next; None
+            for the store's choice: on for a server whose adapter says it gains
+            (:attr:`kg.engines.SparqlEngine.pipelined_writes`), off for the embedded store
+            (its bulk writes hold Python's lock, so a writer thread only made it slower).
 
     Returns:
         The summary; batches committed before an exception stay committed.
+
+    Raises:
+        StoreError: a commit failed. No later batch was written, and the write of an
+            earlier one has ended (committed) before the error is raised.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -330,15 +396,55 @@ def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extrac
             store.flush()
             unflushed = 0
 
-    for batch in batched(articles, batch_size):
-        if should_stop is not None and should_stop():
-            summary.stopped = True
-            break
-        report = commit_batch(store, batch, extract, validate=validate, max_relations=max_relations,
-                              after_commit=flush_now_and_then, redo=redo, store_text=store_text)
+    def done(report: BatchReport) -> None:
         summary.add(report)
         if on_batch is not None:
             on_batch(report, summary)
+
+    def plan(batch: list[Article]) -> BatchPlan:
+        return plan_batch(store, batch, extract, validate=validate, max_relations=max_relations,
+                          redo=redo, store_text=store_text)
+
+    if pipeline is None:
+        pipeline = bool(getattr(getattr(store, "engine", None), "pipelined_writes", False))
+    if not pipeline:
+        for batch in batched(articles, batch_size):
+            if should_stop is not None and should_stop():
+                summary.stopped = True
+                break
+            done(write_plan(store, plan(batch), flush_now_and_then))
+        return summary
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aikg-writer") as writer:
+        pending: tuple[Future, set[str]] | None = None  # the write in flight, and its batch's keys
+
+        def finish() -> None:
+            nonlocal pending
+            if pending is not None:
+                future, _ = pending
+                pending = None
+                done(future.result())  # a failed commit raises here
+
+        try:
+            for batch in batched(articles, batch_size):
+                if should_stop is not None and should_stop():
+                    summary.stopped = True
+                    break
+                keys = _batch_keys(batch)
+                if pending is not None and pending[1] & keys:
+                    finish()  # the checks below must see the batch being written
+                ready = plan(batch)
+                finish()
+                pending = (writer.submit(write_plan, store, ready, flush_now_and_then), keys)
+            finish()
+        except BaseException:
+            # Let the write in flight end (committed or not) before the error goes up.
+            if pending is not None:
+                future, _ = pending
+                pending = None
+                if future.exception() is None:
+                    done(future.result())
+            raise
     return summary
 
 

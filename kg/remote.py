@@ -102,7 +102,9 @@ class RemoteStore:
 
         Several pipelines may write to one server: an article graph is inserted only if
         the server does not hold it yet, checked inside the same request (where the
-        engine allows it at a fair cost: see :attr:`kg.engines.SparqlEngine.checks_new_graphs`).
+        engine allows it at a fair cost: see :attr:`kg.engines.SparqlEngine.checks_new_graphs`;
+        two requests for one article at the same moment can still both pass, see
+        docs/SCALING.md).
         """
         from kg.curation import data_block, drop_deletes, project, read_state
 

@@ -333,16 +333,14 @@ def test_a_server_gone_mid_ingest_is_one_clear_error_and_the_rerun_finishes(serv
             for i in range(6)]
     table = {a.url: [(MS, "investsIn", OA)] for a in arts}
     base = fake_extract(table)
-    calls = {"n": 0}
 
-    def extract_then_stop(batch):
-        calls["n"] += 1
-        if calls["n"] == 2:
+    def stop_after_first(report, summary):
+        # Between two batches: the first is committed, the second is on its way.
+        if summary.batches == 1:
             server.stop()
-        yield from base(batch)
 
     with pytest.raises(RemoteStoreError, match="cannot reach") as caught:
-        ingest(remote, arts, extract_then_stop, batch_size=3)
+        ingest(remote, arts, base, batch_size=3, on_batch=stop_after_first)
     assert "\n" not in str(caught.value)
     server.start()
     store = open_store(server.url)

@@ -124,3 +124,62 @@ def test_reextract_replaces_batch_by_batch_and_a_failed_batch_leaves_its_article
         assert (summary.reextracted, summary.unchanged) == (len(articles) - 2, 2)
         assert all(v == {current} for v in _versions(store).values())
         assert loader.ingest(store, articles, extract_now, batch_size=2, redo=redo).reextracted == 0
+
+
+def _timeless_quads(store: LocalStore) -> set[str]:
+    stamp = f"<{ONTOLOGY}ingestedAt>"
+    return {q for q in _all_quads(store) if stamp not in q}
+
+
+def test_the_pipelined_ingest_ends_like_the_serial_one_when_batches_share_articles(tmp_path):
+    from tests.fakes import MS, NV, OA, fake_extract
+
+    # Batch 2 repeats an article of batch 1, and gives another of its urls a new text: its
+    # checks must see batch 1 written, though batch 1 may still be on its way.
+    a1 = Article("Microsoft invests in OpenAI.", url="https://n.example/1")
+    a2 = Article("Nvidia invests in OpenAI.", url="https://n.example/2")
+    a2_new = Article("Nvidia invests in OpenAI, the story updated.", url="https://n.example/2")
+    a3 = Article("Microsoft invests in Nvidia.", url="https://n.example/3")
+    a4 = Article("OpenAI invests in Nvidia.", url="https://n.example/4")
+    table = {a1.url: [(MS, "investsIn", OA)], a2.url: [(NV, "investsIn", OA)],
+             a3.url: [(MS, "investsIn", NV)], a4.url: [(OA, "investsIn", NV)]}
+    items = [a1, a2, a1, a2_new, a3, a4]
+    runs = {}
+    for pipeline in (False, True):
+        store = LocalStore(tmp_path / str(pipeline))
+        summary = loader.ingest(store, items, fake_extract(table), batch_size=2, pipeline=pipeline)
+        runs[pipeline] = ((summary.new, summary.unchanged, summary.replaced, summary.batches),
+                          _timeless_quads(store))
+        store.close()
+    assert runs[True] == runs[False]
+    assert runs[True][0] == (4, 1, 1, 3)
+
+
+def test_a_failed_pipelined_commit_stops_the_run_with_earlier_batches_whole(tmp_path):
+    from kg.errors import StoreError
+    from tests.fakes import MS, OA, fake_extract
+
+    arts = [Article(f"Story {i}: Microsoft invests in OpenAI.", url=f"https://n.example/{i}") for i in range(8)]
+    table = {a.url: [(MS, "investsIn", OA)] for a in arts}
+    store = LocalStore(tmp_path / "s")
+    real_commit = store.commit
+    calls = {"n": 0}
+
+    def commit_failing_third(quads, drops=()):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise StoreError("write failed, nothing committed: disk full")
+        real_commit(quads, drops)
+
+    store.commit = commit_failing_third
+    seen = []
+    with pytest.raises(StoreError, match="disk full"):
+        loader.ingest(store, arts, fake_extract(table), batch_size=2, pipeline=True,
+                      on_batch=lambda report, summary: seen.append(summary.new))
+    stored = {r["u"].value for r in store.query("SELECT ?u WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u } }")}
+    assert seen == [2, 4]
+    assert stored == {a.url for a in arts[:4]}
+    store.commit = real_commit
+    summary = loader.ingest(store, arts, fake_extract(table), batch_size=2, pipeline=True)
+    assert (summary.unchanged, summary.new) == (4, 4)
+    store.close()

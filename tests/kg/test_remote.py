@@ -90,6 +90,30 @@ def test_server_down_mid_ingest_is_a_clear_error_and_resumable(server):
     store = open_store(server.url)
     arts = [Article(f"Article number {i} says Microsoft invests in OpenAI.", url=f"n{i}") for i in range(6)]
     table = {a.url: [(MS, "investsIn", OA)] for a in arts}
+    base = fake_extract(table)
+
+    def stop_after_first(report, summary):
+        if summary.batches == 1:
+            server.stop()
+
+    with pytest.raises(RemoteStoreError, match="cannot reach"):
+        loader.ingest(store, arts, base, batch_size=3, on_batch=stop_after_first)
+    server.start()
+    store = open_store(server.url)
+    done = {r["u"].value for r in store.query(
+        "SELECT ?u WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u } }")}
+    assert done == {"n0", "n1", "n2"}  # the first batch only: no partial second batch
+    summary = loader.ingest(store, arts, base, batch_size=3)
+    assert (summary.unchanged, summary.new) == (3, 3)
+    store.close()
+
+
+def test_server_down_while_the_next_batch_is_prepared_loses_no_batch_and_doubles_none(server):
+    # With the pipeline, batch 1 may still be on its way when the server goes (during the
+    # extraction of batch 2): it is then stored whole or not at all, and a rerun completes.
+    store = open_store(server.url)
+    arts = [Article(f"Article number {i} says Microsoft invests in OpenAI.", url=f"n{i}") for i in range(6)]
+    table = {a.url: [(MS, "investsIn", OA)] for a in arts}
     calls = {"n": 0}
     base = fake_extract(table)
 
@@ -100,14 +124,16 @@ def test_server_down_mid_ingest_is_a_clear_error_and_resumable(server):
         yield from base(batch)
 
     with pytest.raises(RemoteStoreError, match="cannot reach"):
-        loader.ingest(store, arts, extract_then_kill, batch_size=3)
+        loader.ingest(store, arts, extract_then_kill, batch_size=3, pipeline=True)
     server.start()
     store = open_store(server.url)
     done = {r["u"].value for r in store.query(
         "SELECT ?u WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u } }")}
-    assert done == {"n0", "n1", "n2"}  # the first batch only: no partial second batch
+    assert done in (set(), {"n0", "n1", "n2"})
     summary = loader.ingest(store, arts, base, batch_size=3)
-    assert (summary.unchanged, summary.new) == (3, 3)
+    assert (summary.unchanged, summary.new) == (len(done), 6 - len(done))
+    rows = store.query("SELECT ?u (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u } } GROUP BY ?u")
+    assert {r["u"].value: int(r["n"].value) for r in rows} == {a.url: 1 for a in arts}
     store.close()
 
 
@@ -119,3 +145,68 @@ def test_cli_reads_a_server(server, tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert '"investsIn": 2' in proc.stdout
+
+
+
+@pytest.mark.server
+def test_a_batch_over_an_aikg_servers_values_limit_is_written(tmp_path):
+    """An aikg server refuses updates with over AIKG_MAX_VALUES_ROWS rows: the plain adapter's commits pass."""
+    import os
+    import time
+
+    from tests.servers import free_port, kill_group
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
+    env.update(AIKG_TOKEN="t0ken", AIKG_MAX_VALUES_ROWS="1000")
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(tmp_path / "s"),
+                             "--port", str(port), "--log-level", "warning"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(url, params={"query": "ASK {}"}, timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "aikg serve did not start"
+                time.sleep(0.2)
+        store = open_store(url, token="t0ken")
+        arts = [Article(f"Story {i}: Microsoft invests in OpenAI.", url=f"https://n.example/{i}") for i in range(40)]
+        table = {a.url: [(MS, "investsIn", OA), (NV, "investsIn", OA), (MS, "investsIn", NV)] for a in arts}
+        summary = loader.ingest(store, arts, fake_extract(table), batch_size=40)
+        assert summary.new == 40
+        n = store.query("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g a ?t } }")
+        assert int(next(iter(n))["n"].value) == 40
+        again = loader.ingest(store, arts, fake_extract(table), batch_size=40)
+        assert (again.new, again.unchanged) == (0, 40)
+        store.close()
+    finally:
+        kill_group(proc)
+
+
+def test_the_oxigraph_adapter_writes_a_batch_in_one_guarded_insert(server):
+    store = open_store("oxigraph+" + server.url)
+    assert store.engine.name == "oxigraph" and store.engine.max_values_rows is None
+    arts = [Article(f"Story {i}: Microsoft invests in OpenAI.", url=f"https://n.example/{i}") for i in range(30)]
+    table = {a.url: [(MS, "investsIn", OA), (NV, "investsIn", OA)] for a in arts}
+    plain = open_store(server.url)
+    text = plain.engine.commit_update(plain, [ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"),
+                                                      ox.Literal("v"), ox.NamedNode("http://e/g"))], ())
+    assert "VALUES" not in text  # the plain adapter never sends one
+    first = loader.ingest(store, arts, fake_extract(table), batch_size=30)
+    assert first.new == 30
+    union = sorted(str(r["s"]) + str(r["o"]) for r in store.query(
+        "SELECT ?s ?o WHERE { ?s <https://w3id.org/aikg/ontology#investsIn> ?o }"))
+    assert union == sorted({str(r["s"]) + str(r["o"]) for r in store.query(
+        "SELECT ?s ?o WHERE { GRAPH ?g { ?s <https://w3id.org/aikg/ontology#investsIn> ?o } }")})
+    # A second commit of a stored article graph, other content: the server keeps the first.
+    g = ox.NamedNode(f"https://w3id.org/aikg/article/{arts[0].id}")
+    before = set(store.graph_quads(g))
+    store.commit([ox.Quad(g, ox.NamedNode("https://w3id.org/aikg/test/p"), ox.Literal("late"), g)])
+    assert set(store.graph_quads(g)) == before
+    again = loader.ingest(store, arts, fake_extract(table), batch_size=30)
+    assert (again.new, again.unchanged) == (0, 30)
+    store.close()
+    plain.close()
