@@ -16,14 +16,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from aikg import __version__
+from kg import __version__
 from api import errors
 from api.deps import ShutdownFlag
 from api.httplayer import HeadAsGet
 from api.settings import Settings
 from api.sparql import IsolatedRunner, QueryRunner
 from kg.isolation import EngineLimits, IsolatedStore, QueryPool
-from kg.store import LocalStore, open_store
+from kg.backend import open_store
+from kg.store import LocalStore
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.write_lock = threading.Lock()
-    # Set when the server begins to shut down (api.commands): writes in progress stop
+    # Set when the server begins to shut down (aikg.cli_serve): writes in progress stop
     # after their current batch, new ones are refused with 503.
     app.state.shutting_down = ShutdownFlag()
     app.state.extractor = None

@@ -94,7 +94,7 @@ def is_url(arg: str) -> bool:
 
 def user_agent() -> str:
     """Return the User-Agent aikg sends: ``aikg/<version> (+<project URL>)``."""
-    from aikg import __version__
+    from kg import __version__
 
     return f"aikg/{__version__} (+{PROJECT_URL})"
 

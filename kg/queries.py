@@ -24,7 +24,8 @@ from importlib import resources
 
 import pyoxigraph as ox
 
-from kg.analytics import StoreLike, resolve_entity
+from kg.analytics import resolve_entity
+from kg.store import Store as StoreLike
 from kg.errors import NotFoundError
 from kg.model import PREDICATES
 from kg.namespaces import ONTOLOGY, XSD

@@ -154,10 +154,10 @@ def start_server(store: Path, *, command: str = "uvicorn", timeout: float = 60, 
     environ = {**os.environ, "AIKG_STORE": str(store), "AIKG_TOKEN": TOKEN, **env}
     log = Path(str(store) + f"-server-{port}.log")
     if command == "aikg":
-        argv = [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--store", str(store),
+        argv = [sys.executable, "-c", "from aikg.cli import main; main()", "serve", "--store", str(store),
                 "--port", str(port), "--log-level", "warning"]
     else:
-        argv = [sys.executable, "-m", "uvicorn", "--factory", "api.commands:app_factory",
+        argv = [sys.executable, "-m", "uvicorn", "--factory", "aikg.cli_serve:app_factory",
                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     # A file, not a pipe: nobody reads a pipe while tests run, and a full one blocks the server.
     with log.open("wb") as sink:

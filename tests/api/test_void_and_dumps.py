@@ -33,7 +33,7 @@ RDF_ACCEPT = {"text/turtle": "turtle", "application/ld+json": "json-ld",
 
 
 def aikg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "aikg", *args], capture_output=True, text=True, timeout=300)
 
 
 def cli_stats(store_dir: Path) -> dict:

@@ -97,7 +97,7 @@ def standalone_page(sample_store: Path, tmp_path_factory) -> Path:
     import typer
     from typer.testing import CliRunner
 
-    from kg.cli_viz import viz
+    from aikg.cli_viz import viz
 
     app = typer.Typer()
     app.command()(viz)

@@ -17,7 +17,7 @@ import pytest
 
 from kg.errors import StoreError
 from kg.namespaces import SCHEMA
-from kg.store import open_store
+from kg.backend import open_store
 
 from .conftest import (
     OxigraphServer, aikg_bin, assert_whole_batches, check_open_store, child_env, incomplete,

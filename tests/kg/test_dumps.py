@@ -28,7 +28,7 @@ BNODE_TTL = b'@prefix ex: <http://example.org/> . ex:a ex:p [ ex:q "x" ] .'
 
 
 def aikg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "aikg", *args], capture_output=True, text=True, timeout=300)
 
 
 def canonical_nquads(store: LocalStore) -> list[str]:

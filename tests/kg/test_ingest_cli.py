@@ -23,7 +23,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "articles"
 
 
 def aikg(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], input=stdin, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "aikg", *args], input=stdin, capture_output=True,
                           text=True, timeout=600)
 
 
@@ -142,7 +142,7 @@ def _measured(*args: str, cwd: Path | None = None) -> tuple[subprocess.Completed
              "p = subprocess.run(sys.argv[1:])\n"
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr)\n"
              "sys.exit(p.returncode)\n")
-    proc = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "kg.cli", *args],
+    proc = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "aikg", *args],
                           capture_output=True, text=True, timeout=600, cwd=cwd)
     *lines, peak = proc.stderr.splitlines()
     proc.stderr = "\n".join(lines) + ("\n" if lines else "")
@@ -220,7 +220,7 @@ def test_a_long_article_is_parsed_in_pieces_with_progress_and_memory_bounded(tmp
              "sys.exit(os.waitstatus_to_exitcode(status))\n")
     log = tmp_path / "terminal.log"
     assert pty  # the probe needs a POSIX terminal
-    proc = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "kg.cli", "ingest",
+    proc = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "aikg", "ingest",
                            str(long_text), "--store", str(tmp_path / "store")],
                           capture_output=True, text=True, timeout=600,
                           env={**os.environ, "PTY_LOG": str(log), "COLUMNS": "160"}, stdin=subprocess.DEVNULL)
@@ -246,7 +246,7 @@ def _serve(store: Path, token: str | None) -> tuple[subprocess.Popen, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
     if token:
         env["AIKG_TOKEN"] = token
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "aikg", "serve", "--store", str(store), "--port", str(port),
                              "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -275,7 +275,7 @@ def test_a_refused_write_says_the_token_is_wrong(tmp_path, server_token, client_
             env["AIKG_TOKEN"] = client_token
         record = json.dumps({"text": "Apple partnered with OpenAI to bring ChatGPT to Siri.",
                              "url": "https://news.example.org/siri"})
-        proc = subprocess.run([sys.executable, "-m", "kg.cli", "ingest", "-", "--store", url + "/sparql"],
+        proc = subprocess.run([sys.executable, "-m", "aikg", "ingest", "-", "--store", url + "/sparql"],
                               input=record, capture_output=True, text=True, timeout=300, env=env)
         count = httpx.get(url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
                           headers={"Accept": "application/sparql-results+json"}, timeout=10).json()

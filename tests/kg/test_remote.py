@@ -13,7 +13,7 @@ from kg import loader
 from kg.errors import QuerySyntaxError, RemoteStoreError
 from kg.model import Article
 from tests.fakes import MS, NV, OA, fake_extract, investors
-from kg.store import open_store
+from kg.backend import open_store
 from tests.servers import start_server
 
 pytestmark = pytest.mark.server
@@ -115,7 +115,7 @@ def test_cli_reads_a_server(server, tmp_path):
     store = open_store(server.url)
     loader.ingest(store, ARTS, fake_extract(TABLE))
     store.close()
-    proc = subprocess.run([sys.executable, "-m", "kg.cli", "stats", "--json", "--store", server.url],
+    proc = subprocess.run([sys.executable, "-m", "aikg", "stats", "--json", "--store", server.url],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert '"investsIn": 2' in proc.stdout

@@ -14,7 +14,8 @@ from kg.errors import QuerySyntaxError, RDFParseError, StoreLockedError
 from kg.model import Article
 from kg.remote import endpoints
 from tests.fakes import INVESTS, MS, NV, OA, fake_extract, investors
-from kg.store import LocalStore, open_store, rdf_format
+from kg.backend import open_store
+from kg.store import LocalStore, rdf_format
 
 
 

@@ -209,7 +209,7 @@ def test_cli_analytics_and_viz_take_as_of_and_ended(tmp_path):
 
     from typer.testing import CliRunner
 
-    from kg.cli_analytics import analytics_app
+    from aikg.cli_analytics import analytics_app
     from tests.api.test_graph_page import page_data
 
     store = str(tw.build_store(tmp_path / "store"))
@@ -231,7 +231,7 @@ def test_cli_analytics_and_viz_take_as_of_and_ended(tmp_path):
 
     import typer
 
-    from kg.cli_viz import viz
+    from aikg.cli_viz import viz
 
     app = typer.Typer()
     app.command()(viz)

@@ -13,10 +13,10 @@ import typer
 from typer.testing import CliRunner
 
 from kg.analytics import to_networkx
-from kg.cli_viz import viz
+from aikg.cli_viz import viz
 from kg.errors import NotFoundError
 from kg.namespaces import ENTITY
-from kg.store import open_store
+from kg.backend import open_store
 from api.render import render_graph_page
 from kg.model import PREDICATES
 from kg.viz import (ENDED_COLOR, FIRST_VIEW, PREDICATE_COLOR, TYPE_STYLE, build_view, cached_layout, script_json,

@@ -26,7 +26,7 @@ def test_server_polls_feed_and_queries_see_new_articles(news_site, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "AIKG_TOKEN"}
     with log.open("wb") as sink:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "serve", "--store", str(tmp_path / "store"), "--port", str(port),
+            [sys.executable, "-m", "aikg", "serve", "--store", str(tmp_path / "store"), "--port", str(port),
              "--log-level", "warning", "--watch", base + "/feed.xml", "--every", "1s"],
             stdout=subprocess.DEVNULL, stderr=sink, env={**env, "AIKG_QUERY_WORKERS": "1"},
             start_new_session=True)

@@ -28,7 +28,7 @@ URLS_Q = "SELECT ?g ?u WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u } }"
 
 def start_watch(feed: str, store, *extra: str) -> tuple[subprocess.Popen, queue.Queue]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "watch", feed, "--store", str(store), "--every", "1s", "--json",
+        [sys.executable, "-m", "aikg", "watch", feed, "--store", str(store), "--every", "1s", "--json",
          "--fetch-timeout", FETCH_TIMEOUT, "--host-delay", "0", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     lines: queue.Queue = queue.Queue()

@@ -1,4 +1,4 @@
-"""``aikg serve``: run the app under uvicorn (registered by kg.cli)."""
+"""``aikg serve``: run the app under uvicorn (registered by aikg.cli)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def serve(
         messages = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
         typer.echo(f"aikg serve: error: {messages}", err=True)
         raise typer.Exit(2) from exc
-    from kg.cli_common import port_problem
+    from aikg.cli_common import port_problem
 
     problem = port_problem(settings.host, settings.port)
     if problem:
@@ -126,7 +126,7 @@ def _notifying_server(config, *, on_exit):
 
 
 def app_factory():
-    """Return an app configured from the environment (``uvicorn --factory api.commands:app_factory``)."""
+    """Return an app configured from the environment (``uvicorn --factory aikg.cli_serve:app_factory``)."""
     from api.app import create_app
 
     return create_app()

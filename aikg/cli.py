@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kg.cli_common import (
+from aikg.cli_common import (
     AsOfOpt,
     EndedOpt,
     MaxArticleOpt,
@@ -28,7 +28,7 @@ from kg.errors import (
     RDFParseError,
     UnsupportedFormatError,
 )
-from kg.ingest_run import DEFAULT_MAX_ARTICLE_BYTES
+from aikg.ingest_run import DEFAULT_MAX_ARTICLE_BYTES
 
 app = typer.Typer(
     name="aikg",
@@ -47,7 +47,7 @@ EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", *GRAPH_EXPOR
 
 def _print_version(value: bool) -> None:
     if value:
-        from aikg import __version__
+        from kg import __version__
 
         typer.echo(f"aikg {__version__}")
         raise typer.Exit(0)
@@ -331,7 +331,7 @@ def ingest(
     Exits 0 when at least one article was read or a URL answered "not modified" (skipped inputs are listed),
     2 when nothing could be read, 1 on a runtime failure.
     """
-    from kg.ingest_run import run_ingest
+    from aikg.ingest_run import run_ingest
 
     mode = "all" if reextract_all else "outdated" if reextract else None
     code = run_ingest(paths, store=store, batch_size=batch_size, n_process=n_process, date=date,
@@ -342,7 +342,7 @@ def ingest(
     raise typer.Exit(code)
 
 
-# -- fetching URLs: `aikg ingest URL...` and `aikg watch` (ingest.fetch, kg.watch)
+# -- fetching URLs: `aikg ingest URL...` and `aikg watch` (ingest.fetch, aikg.watch)
 FetchTimeoutOpt = Annotated[float, typer.Option(
     "--fetch-timeout", min=0.1, metavar="SECONDS", help="Seconds to connect to a host and to wait for its next bytes.")]
 HostDelayOpt = Annotated[float, typer.Option(
@@ -380,7 +380,7 @@ def watch(
     Survives restarts (the fetch state keeps ETags and failures); SIGTERM or Ctrl-C stops it
     between two batches, exit 0. A local store is opened only during a round.
     """
-    from kg.watch import run_watch
+    from aikg.watch import run_watch
 
     code = run_watch(sources, store=store, every=every, rounds=rounds, date=date, batch_size=batch_size,
                      validate=not no_validate, store_text=store_text, as_json=as_json,
@@ -419,7 +419,7 @@ def demo(
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Only ingest the sample articles.")] = False,
 ) -> None:
     """Ingest the bundled sample articles (our own text, stored whole), then serve the API and pages."""
-    from kg.ingest_run import run_ingest, sample_articles_dir
+    from aikg.ingest_run import run_ingest, sample_articles_dir
 
     if not no_serve:
         # Before the ingest: a busy port found after a minute of parsing is a minute lost.
@@ -430,47 +430,33 @@ def demo(
                       date=None, as_json=False, quiet=False, validate=True, store_text=True)
     if code != 0 or no_serve:
         raise typer.Exit(code)
-    from api.commands import serve
+    from aikg.cli_serve import serve
 
     serve(store=store, host=host, port=port)
 
 
 def _register_optional() -> None:
-    """Attach the commands that live beside their packages."""
-    from importlib.util import find_spec
+    """Attach the commands defined in the other ``aikg.cli_*`` modules."""
+    from aikg.cli_analytics import analytics_app
+    from aikg.cli_curate import curate_app
+    from aikg.cli_extract import eval as eval_cmd
+    from aikg.cli_extract import extract, train
+    from aikg.cli_mcp import mcp
+    from aikg.cli_serve import serve
+    from aikg.cli_suggest import duplicates, suspects
+    from aikg.cli_viz import viz
 
-    if find_spec("ingest.commands"):
-        from ingest.commands import eval as eval_cmd
-        from ingest.commands import extract
-        from ingest.commands import train
-
-        app.command("extract", help="Print the relations found in articles as JSON Lines (touches no store).")(extract)
-        app.command("eval", help="Score extraction against a gold directory: entity and relation P/R/F1.")(eval_cmd)
-        app.command("train", help="Rebuild the relation model from the training corpus, with its model card.")(train)
-    if find_spec("api.commands"):
-        from api.commands import serve
-
-        app.command("serve", help="Serve the SPARQL endpoint, REST API and pages.")(serve)
-    if find_spec("api.mcp_command"):
-        from api.mcp_command import mcp
-
-        app.command("mcp", help="Serve the graph to AI assistants over MCP (stdio).")(mcp)
-    if find_spec("kg.cli_viz"):
-        from kg.cli_viz import viz
-
-        app.command("viz", help="Write an interactive network page (standalone HTML).")(viz)
-    if find_spec("kg.cli_analytics"):
-        from kg.cli_analytics import analytics_app
-
-        app.add_typer(analytics_app, name="analytics", help="Centrality, communities, paths.")
-    if find_spec("kg.cli_curate"):
-        from kg.cli_curate import curate_app
-        from kg.cli_suggest import duplicates, suspects
-
-        curate_app.command("duplicates", help="List entities that are probably one thing, most likely first.")(duplicates)
-        curate_app.command("suspects", help="List relations a curator should check, most suspicious first.")(suspects)
-        app.add_typer(curate_app, name="curate",
-                      help="Correct the graph: reject, accept, merge, split, alias, undo, log; duplicates and suspects.")
+    app.command("extract", help="Print the relations found in articles as JSON Lines (touches no store).")(extract)
+    app.command("eval", help="Score extraction against a gold directory: entity and relation P/R/F1.")(eval_cmd)
+    app.command("train", help="Rebuild the relation model from the training corpus, with its model card.")(train)
+    app.command("serve", help="Serve the SPARQL endpoint, REST API and pages.")(serve)
+    app.command("mcp", help="Serve the graph to AI assistants over MCP (stdio).")(mcp)
+    app.command("viz", help="Write an interactive network page (standalone HTML).")(viz)
+    app.add_typer(analytics_app, name="analytics", help="Centrality, communities, paths.")
+    curate_app.command("duplicates", help="List entities that are probably one thing, most likely first.")(duplicates)
+    curate_app.command("suspects", help="List relations a curator should check, most suspicious first.")(suspects)
+    app.add_typer(curate_app, name="curate",
+                  help="Correct the graph: reject, accept, merge, split, alias, undo, log; duplicates and suspects.")
 
 
 def main() -> None:

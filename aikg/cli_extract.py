@@ -1,4 +1,4 @@
-"""The ``aikg extract`` and ``aikg eval`` commands (registered by ``kg/cli.py``).
+"""The ``aikg extract`` and ``aikg eval`` commands (registered by ``aikg/cli.py``).
 
 spaCy and the pipeline are imported inside the functions, so ``aikg --help`` stays fast.
 """
@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from kg.cli_common import MaxArticleOpt
-from kg.ingest_run import DEFAULT_MAX_ARTICLE_BYTES
+from aikg.cli_common import MaxArticleOpt
+from aikg.ingest_run import DEFAULT_MAX_ARTICLE_BYTES
 
 
 def _relation_line(rel, article, published) -> dict:
@@ -57,7 +57,7 @@ def extract(
     from ingest.pipeline import Extractor
     from ingest.readers import DEFAULT_MAX_BYTES, ReadFailure, read_paths
     from kg.errors import ModelMissingError
-    from kg.ingest_run import skip_line
+    from aikg.ingest_run import skip_line
 
     try:
         extractor = Extractor()

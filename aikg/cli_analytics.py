@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 # AsOfOpt, EndedOpt and option_message are shared with `aikg export` and `aikg viz`.
-from kg.cli_common import AsOfOpt, EndedOpt, StoreOpt, fail, open_for_command, option_message
+from aikg.cli_common import AsOfOpt, EndedOpt, StoreOpt, fail, open_for_command, option_message
 from kg.errors import AikgError, NotFoundError, UnsupportedFormatError
 
 analytics_app = typer.Typer(

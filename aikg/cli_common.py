@@ -44,7 +44,8 @@ def open_for_command(store: str | None, *, must_exist: bool = False):
     beside a running writer is undefined behaviour in RocksDB, so a second process gets a
     clear "locked" error pointing at the server URL instead.
     """
-    from kg.store import is_remote, open_store, resolve_location
+    from kg.backend import open_store
+    from kg.store import is_remote, resolve_location
 
     loc = resolve_location(store)
     if must_exist and not is_remote(loc) and not (Path(loc) / "CURRENT").exists():
