@@ -22,13 +22,13 @@ from aikg.cli_common import (
     port_problem,
     tidy_help,
 )
+from aikg.ingest_run import DEFAULT_MAX_ARTICLE_BYTES
 from kg.errors import (
     AikgError,
     QuerySyntaxError,
     RDFParseError,
     UnsupportedFormatError,
 )
-from aikg.ingest_run import DEFAULT_MAX_ARTICLE_BYTES
 
 app = typer.Typer(
     name="aikg",

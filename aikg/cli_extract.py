@@ -54,10 +54,10 @@ def extract(
             typer.echo(f"aikg: error: --date must be YYYY-MM-DD, got {date!r}", err=True)
             raise typer.Exit(2) from None
 
+    from aikg.ingest_run import skip_line
     from ingest.pipeline import Extractor
     from ingest.readers import DEFAULT_MAX_BYTES, ReadFailure, read_paths
     from kg.errors import ModelMissingError
-    from aikg.ingest_run import skip_line
 
     try:
         extractor = Extractor()
@@ -193,7 +193,8 @@ def train(
     from kg.errors import ModelMissingError
 
     try:
-        from ingest.relations.train import corpus_files, train as run_train
+        from ingest.relations.train import corpus_files
+        from ingest.relations.train import train as run_train
     except ImportError as exc:  # scikit-learn is a training-only dependency
         typer.echo(f"aikg: error: training needs the train extra ({exc.name} is missing): "
                    f"pip install 'aikg[train]'", err=True)

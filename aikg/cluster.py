@@ -29,8 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kg.errors import AikgError
-from kg.loader import (FLUSH_QUADS, BatchReport, Failure, IngestSummary, Redo, batched,
-                       commit_batch, existing_ids)
+from kg.loader import FLUSH_QUADS, BatchReport, Failure, IngestSummary, Redo, batched, commit_batch, existing_ids
 from kg.model import Article, Extraction
 from kg.store import Store
 
@@ -207,7 +206,7 @@ class Cluster:
                 continue
             try:
                 thing.close()
-            except Exception as exc:  # closing after a lost scheduler may fail in many ways
+            except Exception as exc:  # noqa: BLE001 - closing after a lost scheduler may fail in many ways
                 log.debug("closing %s: %s", type(thing).__name__, exc)
         self.client = self._local = None
 
@@ -356,7 +355,7 @@ def cluster_ingest(store: Store, items: Iterable[Article | Failure], cluster: Cl
             if future is not None:
                 try:
                     future.cancel()
-                except Exception as exc:  # the scheduler may be gone already
+                except Exception as exc:  # noqa: BLE001 - the scheduler may be gone already
                     log.debug("cancelling a batch: %s", exc)
     return summary
 

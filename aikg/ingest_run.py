@@ -129,8 +129,8 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
     from ingest.fetch import Fetcher, FetchState, is_url, read_urls, state_path_for
     from ingest.pipeline import EXTRACTOR_VERSION, Extractor
     from ingest.readers import DEFAULT_MAX_BYTES, read_paths
-    from kg.loader import BatchReport, IngestSummary, ingest, outdated_ids
     from kg.backend import open_store
+    from kg.loader import BatchReport, IngestSummary, ingest, outdated_ids
 
     redo = None
     if reextract == "all":

@@ -44,8 +44,8 @@ def run_watch(sources: list[str], *, store: str | None, every: str, rounds: int 
     import json
 
     from ingest.fetch import is_url, state_path_for
-    from kg.errors import AikgError
     from kg.backend import open_store
+    from kg.errors import AikgError
     from kg.store import resolve_location
 
     def echo(msg: str) -> None:

@@ -8,7 +8,6 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.util import find_spec
-
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -16,14 +15,14 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from kg import __version__
 from api import errors
 from api.deps import ShutdownFlag
 from api.httplayer import HeadAsGet
 from api.settings import Settings
 from api.sparql import IsolatedRunner, QueryRunner
-from kg.isolation import EngineLimits, IsolatedStore, QueryPool
+from kg import __version__
 from kg.backend import open_store
+from kg.isolation import EngineLimits, IsolatedStore, QueryPool
 from kg.store import LocalStore
 
 log = logging.getLogger(__name__)
@@ -132,7 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _include_routers(app: FastAPI) -> None:
-    from api.routes import analytics, articles, entities, dataset, graph, relations, sparql
+    from api.routes import analytics, articles, dataset, entities, graph, relations, sparql
 
     for module in (sparql, articles, entities, relations, analytics, graph, dataset):
         app.include_router(module.router)

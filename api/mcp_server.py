@@ -274,7 +274,13 @@ class GraphTools:
 
     async def _run(self, query: str, substitutions=None) -> dict:
         """Run a query through the server's runner, as /sparql does, and return its result as JSON."""
-        from api.sparql import NotAcceptableError, QueryRequest, TooManyStreamsError, UnknownFormatError, looks_like_update
+        from api.sparql import (
+            NotAcceptableError,
+            QueryRequest,
+            TooManyStreamsError,
+            UnknownFormatError,
+            looks_like_update,
+        )
 
         req = QueryRequest(query=query, substitutions=substitutions,
                            accept="application/sparql-results+json, text/turtle")

@@ -24,8 +24,8 @@ import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from datetime import date as Date
-from datetime import datetime, timezone
 
 from api.settings import parse_every
 
@@ -53,7 +53,7 @@ class RoundReport:
         """Return the round's one log line."""
         from ingest.readers import _size
 
-        when = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        when = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
         if self.error:
             return f"{when} round {self.number}: not done: {self.error}"
         tail = "; stopped by a signal (the rest is fetched again next time)" if self.stopped else ""

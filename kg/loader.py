@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -237,7 +237,7 @@ def commit_batch(store: Store, articles: list[Article], extract: Extract, *,
     quads: list[ox.Quad] = []
     drops: list[ox.NamedNode] = []
     entities: set[str] = set()
-    when = ingested_at or datetime.now(timezone.utc)
+    when = ingested_at or datetime.now(UTC)
 
     def write() -> None:
         nonlocal quads, drops

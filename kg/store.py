@@ -15,7 +15,6 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol, Self, Union
 
@@ -143,19 +142,6 @@ def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
     if brace < 0:
         raise QuerySyntaxError("cannot bind parameters: the query has no WHERE { ... } group")
     return sparql[: brace + 1] + block + sparql[brace + 1:]
-
-
-@dataclass(frozen=True)
-class StoreStats:
-    """Sizes a user asks for first."""
-
-    triples: int
-    quads: int
-    graphs: int
-    articles: int
-    entities: int
-    statements: int
-    relations: int
 
 
 class Store(Protocol):

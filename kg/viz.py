@@ -416,7 +416,7 @@ def _iso(value: date | str | None) -> str:
 
 def _darker(color: str) -> str:
     r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
-    return "#{:02x}{:02x}{:02x}".format(int(r * 0.7), int(g * 0.7), int(b * 0.7))
+    return f"#{int(r * 0.7):02x}{int(g * 0.7):02x}{int(b * 0.7):02x}"
 
 
 def _node_title(label: str, etype: str | None, aliases: list[str], wikidata: str | None, degree: int) -> str:

@@ -25,7 +25,17 @@ from mcp.client.stdio import StdioServerParameters  # noqa: E402
 from mcp.client.streamable_http import streamable_http_client  # noqa: E402
 
 from tests.api.conftest import (  # noqa: E402
-    REPO, S1, S2, S3, S5, S6, TOKEN, Server, build_store, start_server, stop_server,
+    REPO,
+    S1,
+    S2,
+    S3,
+    S5,
+    S6,
+    TOKEN,
+    Server,
+    build_store,
+    start_server,
+    stop_server,
 )
 
 pytestmark = [pytest.mark.server]

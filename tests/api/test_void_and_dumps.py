@@ -20,8 +20,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from api.sparql import GRAPH_MEDIA, RESULTS_MEDIA
-from kg.void import RESULT_FORMATS
 from kg.namespaces import ARTICLE, ONTOLOGY
+from kg.void import RESULT_FORMATS
 from tests.api.conftest import ARTICLES, TOKEN, make_client
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

@@ -24,8 +24,8 @@ import httpx
 import pytest
 
 from kg.namespaces import ONTOLOGY, SCHEMA
-from tests.servers import LOOPBACK, OxigraphServer, free_port, kill_group, oxigraph_bin  # noqa: F401 (re-exported to the tests here)
 from kg.store import LocalStore
+from tests.servers import LOOPBACK, OxigraphServer, free_port, kill_group, oxigraph_bin  # noqa: F401 (re-exported to the tests here)
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "hardening-token-7c41e2b9d0"

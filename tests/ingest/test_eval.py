@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ingest.entities import Gazetteer, GazEntry
+from ingest.entities import GazEntry, Gazetteer
 from ingest.eval import evaluate, prf
 from kg.model import Entity, Extraction, RelationMention
 

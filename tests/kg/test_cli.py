@@ -56,7 +56,7 @@ def test_query_table_lists_investors(loaded):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].strip() == "investor"
-    assert [l.strip() for l in lines[2:4]] == ["Microsoft", "Nvidia"]
+    assert [line.strip() for line in lines[2:4]] == ["Microsoft", "Nvidia"]
     assert lines[-1] == "(2 rows)"
 
 

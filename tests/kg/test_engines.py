@@ -15,6 +15,7 @@ import sys
 import pyoxigraph as ox
 import pytest
 
+from kg.backend import open_store
 from kg.engines import FusekiEngine, SparqlEngine, VirtuosoEngine, engine_for, query_form
 from kg.errors import RemoteStoreError, StoreError, WriteRefusedError
 from kg.graphdata import get_article, list_articles
@@ -23,7 +24,6 @@ from kg.model import Article
 from kg.namespaces import ONTOLOGY
 from kg.queries import get_query, list_queries, run_named
 from kg.stats import store_stats
-from kg.backend import open_store
 from kg.viz import view_from_store
 from tests.fakes import MS, NV, OA, fake_extract
 from tests.kg.conftest import build_store, extractions

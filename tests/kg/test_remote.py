@@ -10,10 +10,10 @@ import pyoxigraph as ox
 import pytest
 
 from kg import loader
+from kg.backend import open_store
 from kg.errors import QuerySyntaxError, RemoteStoreError
 from kg.model import Article
 from tests.fakes import MS, NV, OA, fake_extract, investors
-from kg.backend import open_store
 from tests.servers import start_server
 
 pytestmark = pytest.mark.server

@@ -20,7 +20,6 @@ from kg.viz import ENDED_COLOR, ENDED_DASHES, PREDICATE_COLOR, view_from_store
 from tests import timeworld as tw
 
 
-
 @pytest.fixture
 def career(tmp_path):
     store = LocalStore(tmp_path / "store")

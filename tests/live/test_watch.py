@@ -84,7 +84,7 @@ def test_watch_rounds_survive_kill_and_restart_without_duplicates(news_site, tmp
         assert proc.wait(timeout=60) == 0
         err = proc.stderr.read()
         assert "stopped by SIGTERM" in err and "Traceback" not in err, err
-        assert f"round 2: 0 fetched, 1 not modified, 0 new articles" in err
+        assert "round 2: 0 fetched, 1 not modified, 0 new articles" in err
     finally:
         kill_group(proc)
     assert contents(store)[0] == expected
