@@ -239,36 +239,16 @@ def test_a_long_article_is_parsed_in_pieces_with_progress_and_memory_bounded(tmp
 
 # ------------------------------------------------------------------ a server that refuses writes
 
-def _serve(store: Path, token: str | None) -> tuple[subprocess.Popen, str]:
-    from tests.servers import free_port
-
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
-    if token:
-        env["AIKG_TOKEN"] = token
-    proc = subprocess.Popen([sys.executable, "-m", "aikg", "serve", "--store", str(store), "--port", str(port),
-                             "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("aikg serve did not start")
-
-
 @pytest.mark.server
 @pytest.mark.parametrize("server_token,client_token,status", [("right-token", "wrong-token", 401),
                                                                ("right-token", None, 401),
                                                                (None, "any-token", 403)])
 def test_a_refused_write_says_the_token_is_wrong(tmp_path, server_token, client_token, status):
-    from tests.servers import kill_group
+    from tests.servers import AikgServer
 
-    server, url = _serve(tmp_path / "served", server_token)
+    server = AikgServer(tmp_path / "served", tmp_path, token=server_token, log_level="warning", verbose=False)
+    server.start()
+    url = server.url
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
         if client_token:
@@ -280,7 +260,7 @@ def test_a_refused_write_says_the_token_is_wrong(tmp_path, server_token, client_
         count = httpx.get(url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
                           headers={"Accept": "application/sparql-results+json"}, timeout=10).json()
     finally:
-        kill_group(server)
+        server.stop()
     assert proc.returncode == 1
     [line] = proc.stderr.splitlines()
     assert line.startswith(f"aikg: error: {url}/update refused the write ({status}): ")
