@@ -13,8 +13,12 @@ import typer
 
 from aikg.cli_common import (
     AsOfOpt,
+    BatchSizeOpt,
+    DateOpt,
     EndedOpt,
+    HostOpt,
     MaxArticleOpt,
+    NoValidateOpt,
     StoreOpt,
     fail,
     open_for_command,
@@ -298,12 +302,12 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, - for stdin, or http(s) URLs of article "
                                                "pages, RSS/Atom feeds and OPML lists of feeds.")],
     store: StoreOpt = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per transaction.")] = 32,
+    batch_size: BatchSizeOpt = 32,
     n_process: Annotated[int, typer.Option("--n-process", min=1, help="spaCy worker processes.")] = 1,
-    date: Annotated[Optional[str], typer.Option("--date", help="Publication date for articles without one (YYYY-MM-DD).")] = None,
+    date: DateOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON, no progress bar.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation of each batch.")] = False,
+    no_validate: NoValidateOpt = False,
     bulk: Annotated[bool, typer.Option("--bulk", help="First load into an empty local store, ~3x faster writes; "
                                        "not crash-safe: an interrupted load must be started again from scratch.")] = False,
     max_article_bytes: MaxArticleOpt = DEFAULT_MAX_ARTICLE_BYTES,
@@ -365,10 +369,10 @@ def watch(
     store: StoreOpt = None,
     every: Annotated[str, typer.Option("--every", help="Time between the starts of two rounds: 30s, 15m, 1h, 1h30m.")] = "15m",
     rounds: Annotated[Optional[int], typer.Option("--rounds", min=1, help="Stop after this many rounds [default: run until stopped].")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="Publication date for articles without one (YYYY-MM-DD).")] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per transaction.")] = 32,
+    date: DateOpt = None,
+    batch_size: BatchSizeOpt = 32,
     as_json: Annotated[bool, typer.Option("--json", help="Also print each round's report as a JSON line on stdout.")] = False,
-    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation of each batch.")] = False,
+    no_validate: NoValidateOpt = False,
     store_text: Annotated[bool, typer.Option("--store-text", help="Keep each new article's full text in the graph.")] = False,
     max_article_bytes: MaxArticleOpt = DEFAULT_MAX_ARTICLE_BYTES,
     fetch_timeout: FetchTimeoutOpt = 10.0,
@@ -414,7 +418,7 @@ def delete(
 @app.command()
 def demo(
     store: StoreOpt = None,
-    host: Annotated[str, typer.Option("--host", envvar="AIKG_HOST", help="Address to bind.")] = "127.0.0.1",
+    host: HostOpt = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", envvar="AIKG_PORT", help="Port to serve on.")] = 8000,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Only ingest the sample articles.")] = False,
 ) -> None:

@@ -56,6 +56,12 @@ def open_for_command(store: str | None, *, must_exist: bool = False):
         raise fail(str(exc), 1) from exc
 
 
+# Options that `aikg ingest` and `aikg watch` share (declared once, so their help agrees).
+DateOpt = Annotated[Optional[str], typer.Option(
+    "--date", help="Publication date for articles without one (YYYY-MM-DD).")]
+BatchSizeOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Articles per transaction.")]
+NoValidateOpt = Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation of each batch.")]
+HostOpt = Annotated[str, typer.Option("--host", envvar="AIKG_HOST", help="Address to bind.")]
 MaxArticleOpt = Annotated[
     int,
     typer.Option("--max-article-bytes", min=1, metavar="BYTES",

@@ -7,11 +7,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from aikg.cli_common import HostOpt
+
 
 def serve(
     store: Annotated[Optional[str], typer.Option(
         "--store", envvar="AIKG_STORE", help="Store directory or SPARQL endpoint URL [default: ./aikg-data].")] = None,
-    host: Annotated[str, typer.Option("--host", envvar="AIKG_HOST", help="Address to bind.")] = "127.0.0.1",
+    host: HostOpt = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", envvar="AIKG_PORT", help="Port (0: any free port).")] = 8000,
     token_file: Annotated[Optional[Path], typer.Option(
         "--token-file", help="Read the write token from this file (else $AIKG_TOKEN; none: writes off).",
