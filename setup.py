@@ -2,7 +2,7 @@
 
 The sample articles stay where a reader of the checkout finds them (examples/articles);
 in a wheel they become ``aikg/examples``, which ``aikg demo`` reads when there is no
-checkout around it (see ``kg.ingest_run.sample_articles_dir``). Everything else about
+checkout around it (see ``aikg.ingest_run.sample_articles_dir``). Everything else about
 the build is declared in pyproject.toml.
 """
 

@@ -1,16 +1,20 @@
-"""aikg: an open knowledge graph of the AI industry.
+"""aikg: an open knowledge graph of the AI industry; this package is its command line.
 
-This package holds the version (the one place it is written) and the entry point of the
-``aikg`` command and of ``python -m aikg``. The libraries live beside it: :mod:`kg`
-(store, mapping, queries, CLI), :mod:`ingest` (readers, spaCy pipeline), :mod:`api`
-(HTTP server and pages) and :mod:`ontology`.
+Owns: the ``aikg`` command (:mod:`aikg.cli` and its ``cli_*`` modules), the drivers that
+join the layers (:mod:`aikg.ingest_run` for ``aikg ingest``, :mod:`aikg.watch`,
+:mod:`aikg.cluster` for Dask workers) and ``python -m aikg``.
+
+May import: everything: :mod:`api`, :mod:`ingest`, :mod:`kg` and :mod:`ontology`, which
+must never import it (docs/ARCHITECTURE.md draws the layers).
 """
 
-__version__ = "0.3.0"
+from kg import __version__
+
+__all__ = ["__version__", "main"]
 
 
 def main() -> None:
     """Run the ``aikg`` command line (the console script and ``python -m aikg``)."""
-    from kg.cli import main as cli_main
+    from aikg.cli import main as cli_main
 
     cli_main()

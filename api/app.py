@@ -8,7 +8,6 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.util import find_spec
-
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -16,14 +15,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from aikg import __version__
 from api import errors
 from api.deps import ShutdownFlag
 from api.httplayer import HeadAsGet
 from api.settings import Settings
 from api.sparql import IsolatedRunner, QueryRunner
+from kg import __version__
+from kg.backend import open_store
 from kg.isolation import EngineLimits, IsolatedStore, QueryPool
-from kg.store import LocalStore, open_store
+from kg.store import LocalStore
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.write_lock = threading.Lock()
-    # Set when the server begins to shut down (api.commands): writes in progress stop
+    # Set when the server begins to shut down (aikg.cli_serve): writes in progress stop
     # after their current batch, new ones are refused with 503.
     app.state.shutting_down = ShutdownFlag()
     app.state.extractor = None
@@ -131,7 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _include_routers(app: FastAPI) -> None:
-    from api.routes import analytics, articles, entities, dataset, graph, relations, sparql
+    from api.routes import analytics, articles, dataset, entities, graph, relations, sparql
 
     for module in (sparql, articles, entities, relations, analytics, graph, dataset):
         app.include_router(module.router)

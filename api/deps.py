@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
@@ -177,7 +177,6 @@ StoreDep = Annotated[Store, Depends(get_store)]
 RunnerDep = Annotated[QueryRunner, Depends(get_runner)]
 WriteLockDep = Annotated[threading.Lock, Depends(get_write_lock)]
 ExtractDep = Annotated[Extract, Depends(get_extract)]
-TokenDep = Depends(require_token)
 
 
 def note_write(request: Request) -> None:
@@ -188,7 +187,7 @@ def note_write(request: Request) -> None:
 def note_app_write(app) -> None:
     """Record a write made outside a request (the watch thread); see :func:`note_write`."""
     app.state.generation += 1
-    app.state.last_write = datetime.now(timezone.utc)
+    app.state.last_write = datetime.now(UTC)
     pool = getattr(app.state.store, "pool", None)
     if pool is not None:
         pool.note_write()

@@ -61,7 +61,7 @@ class McpEndpoint:
                 return False
             from api.mcp_server import http_managers
 
-            read, write = http_managers(self.app)
+            read, write = http_managers(self.app, MCP_PATH)
 
             async def run(*, task_status=anyio.TASK_STATUS_IGNORED) -> None:
                 async with AsyncExitStack() as stack:

@@ -35,7 +35,6 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.mcp_http import MCP_PATH
 from kg.errors import AikgError, NotFoundError, QuerySyntaxError
 
 log = logging.getLogger(__name__)
@@ -277,7 +276,13 @@ class GraphTools:
 
     async def _run(self, query: str, substitutions=None) -> dict:
         """Run a query through the server's runner, as /sparql does, and return its result as JSON."""
-        from api.sparql import NotAcceptableError, QueryRequest, TooManyStreamsError, UnknownFormatError, looks_like_update
+        from api.sparql import (
+            NotAcceptableError,
+            QueryRequest,
+            TooManyStreamsError,
+            UnknownFormatError,
+            looks_like_update,
+        )
 
         req = QueryRequest(query=query, substitutions=substitutions,
                            accept="application/sparql-results+json, text/turtle")
@@ -503,7 +508,10 @@ def build_server(app, *, writable: bool) -> MCPServer:
             when a tool is called (it opens the store and the SPARQL runner).
         writable: offer the ingest tool(s); only for a caller holding the write token.
     """
-    from aikg import __version__
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from kg import __version__
 
     tools = GraphTools(app)
     server = MCPServer("aikg", title="aikg knowledge graph of the AI industry", version=__version__,
@@ -670,20 +678,19 @@ def build_server(app, *, writable: bool) -> MCPServer:
 # ---------------------------------------------------------------- stdio
 
 
-def run_stdio(settings) -> None:
+def run_stdio(app, *, writable: bool) -> None:
     """Serve MCP over stdin/stdout until the client closes stdin.
 
-    The store and the query engines are opened as ``aikg serve`` opens them (the app's
-    lifespan), so the tools read with the same isolation and limits. The ingest tool is
-    offered when the settings carry a token.
+    Args:
+        app: the app of :func:`api.app.create_app`; its lifespan opens the store and the
+            query engines as ``aikg serve`` does, so the tools read with the same
+            isolation and limits.
+        writable: offer the ingest tool (the settings carry a token).
     """
-    from api.app import create_app
-
-    app = create_app(settings)
 
     async def main() -> None:
         async with app.router.lifespan_context(app):
-            server = _quietly(lambda: build_server(app, writable=settings.token is not None))
+            server = _quietly(lambda: build_server(app, writable=writable))
             await server.run_stdio_async()
 
     anyio.run(main)
@@ -692,8 +699,8 @@ def run_stdio(settings) -> None:
 # ---------------------------------------------------------------- streamable HTTP under aikg serve
 
 
-def http_managers(app) -> tuple[StreamableHTTPSessionManager, StreamableHTTPSessionManager | None]:
-    """Return the session managers of ``/mcp``: read-only, and writable when the server has a token.
+def http_managers(app, path: str) -> tuple[StreamableHTTPSessionManager, StreamableHTTPSessionManager | None]:
+    """Return the session managers of ``path`` (``/mcp``): read-only, and writable when the server has a token.
 
     Stateless JSON responses: every request stands alone, so a client needs no session
     affinity, and :mod:`api.mcp_http` checks the token on each request. The managers must
@@ -704,7 +711,7 @@ def http_managers(app) -> tuple[StreamableHTTPSessionManager, StreamableHTTPSess
         # Builds the server's session manager; the Starlette app it returns is not used.
         # The app's TrustedHostMiddleware already refuses a Host it is not (DNS rebinding).
         server.streamable_http_app(
-            streamable_http_path=MCP_PATH, stateless_http=True, json_response=True,
+            streamable_http_path=path, stateless_http=True, json_response=True,
             max_request_body_size=app.state.settings.max_body_bytes,
             transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))
         return server.session_manager

@@ -37,6 +37,29 @@ def _token_entry(line: str) -> tuple[str, str, str]:
     return DEFAULT_TOKEN_NAME, line, line
 
 
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?", re.I)
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+
+
+def parse_every(text: str) -> float:
+    """Return the seconds of an interval written as ``90``, ``30s``, ``15m``, ``1h30m`` or ``1d``.
+
+    Raises:
+        ValueError: the text is no interval, or not above zero.
+    """
+    s = text.strip().lower().replace(" ", "")
+    pos, total = 0, 0.0
+    while pos < len(s):
+        m = _DURATION.match(s, pos)
+        if not m or m.end() == pos:
+            raise ValueError(f"--every takes an interval such as 30s, 15m, 1h or 1h30m, got {text!r}")
+        total += float(m[1]) * _UNIT_SECONDS[m[2]]
+        pos = m.end()
+    if not s or total <= 0:
+        raise ValueError(f"--every must be above zero, got {text!r}")
+    return total
+
+
 def is_loopback(host: str) -> bool:
     """Return whether a bind address only accepts connections from this machine."""
     if host.lower() in _LOOPBACK_NAMES:
@@ -120,7 +143,7 @@ class Settings(BaseSettings):
         description="Connections open at once; a request on a connection past it is answered 503 and closed.",
     )
 
-    # -- the watch loop inside the server (kg.watch, api.watch): `aikg serve --watch URL --every 15m`
+    # -- the watch loop inside the server (aikg.watch, api.watch): `aikg serve --watch URL --every 15m`
     watch: Annotated[list[str] | None, NoDecode] = Field(
         None, description="http(s) URLs of feeds, OPML lists or pages the server polls and ingests "
                           "(comma-separated in AIKG_WATCH); none: no polling.")
@@ -145,8 +168,6 @@ class Settings(BaseSettings):
     @field_validator("watch_every")
     @classmethod
     def _interval(cls, value: str) -> str:
-        from kg.watch import parse_every
-
         parse_every(value)
         return value
 

@@ -1,6 +1,15 @@
-"""``aikg serve --watch``: the watch loop (:mod:`kg.watch`) as a thread of the server.
+"""The watch rounds: fetch feeds and pages, ingest what is new; and the server's watch thread.
 
-Each round fetches its sources outside any lock, then ingests under the server's write
+:class:`Watcher` runs one round at a time; ``aikg watch`` (:mod:`aikg.watch`) drives it
+in its own process and :class:`ServerWatch` in a thread of ``aikg serve --watch``. A
+round fetches every source (conditional GET, so an unchanged feed costs one 304), reads
+the new items and hands them to the loader, which skips what the store already holds by
+content hash and replaces an article whose URL it holds with another text. The fetch
+state (:mod:`ingest.fetch`) is written after a round whose articles are all committed,
+so a watcher killed at any moment and started again refetches at most one round and
+writes no duplicates.
+
+In the server, each round fetches its sources outside any lock, then ingests under the server's write
 lock through the same store object POST /articles writes to (the isolated store, whose
 query engines are told of the write), and notes the write so cached projections and
 statistics are rebuilt. The thread stops between two batches once the server begins to
@@ -12,8 +21,150 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from datetime import date as Date
+
+from api.settings import parse_every
 
 log = logging.getLogger("aikg.watch")
+
+@dataclass
+class RoundReport:
+    """What one round did."""
+
+    number: int
+    fetched: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    bytes: int = 0
+    new: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    relations: int = 0
+    seconds: float = 0.0
+    stopped: bool = False
+    error: str | None = None
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def line(self) -> str:
+        """Return the round's one log line."""
+        from ingest.readers import _size
+
+        when = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        if self.error:
+            return f"{when} round {self.number}: not done: {self.error}"
+        tail = "; stopped by a signal (the rest is fetched again next time)" if self.stopped else ""
+        return (f"{when} round {self.number}: {self.fetched} fetched, {self.not_modified} not modified, "
+                f"{self.new} new articles, {self.replaced} replaced, {self.failed} failed; "
+                f"{_size(self.bytes)} downloaded, {self.seconds:.1f} s{tail}")
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict."""
+        return {"round": self.number, "fetched": self.fetched, "not_modified": self.not_modified,
+                "failed": self.failed, "bytes": self.bytes, "new": self.new, "replaced": self.replaced,
+                "unchanged": self.unchanged, "relations": self.relations,
+                "seconds": round(self.seconds, 3), "stopped": self.stopped, "error": self.error,
+                "failures": [{"source": s, "reason": r} for s, r in self.failures]}
+
+
+class Watcher:
+    """Run rounds of fetching and ingesting over a fixed list of sources.
+
+    Args:
+        sources: http(s) URLs of pages, feeds and OPML lists.
+        extract: the NLP pipeline as a function of a batch.
+        state_path: the fetch state file (None: kept in memory, for this process only).
+        fetch: the fetcher's configuration (``ingest.fetch.FetchConfig``).
+        default_published: the date of articles that carry none.
+        batch_size: articles per transaction.
+        validate: shape validation of a batch's quads (None: none).
+        store_text: keep each new article's full text.
+        max_article_bytes: articles whose text is larger are reported and skipped.
+        should_stop: asked between batches and between URLs; True ends the round early.
+    """
+
+    def __init__(self, sources: list[str], extract, *, state_path=None, fetch=None,
+                 default_published: Date | None = None, batch_size: int = 32, validate=None,
+                 store_text: bool = False, max_article_bytes: int | None = None,
+                 should_stop: Callable[[], bool] | None = None):
+        from dataclasses import replace
+
+        from ingest.fetch import FetchConfig, Fetcher, FetchState
+
+        config = replace(fetch or FetchConfig(), retry_due_only=True)
+        self.sources = sources
+        self.extract = extract
+        self.should_stop = should_stop or (lambda: False)
+        self.state = FetchState(state_path)
+        self.fetcher = Fetcher(config, self.state, should_stop=self.should_stop)
+        self.default_published = default_published
+        self.batch_size = batch_size
+        self.validate = validate
+        self.store_text = store_text
+        self.max_article_bytes = max_article_bytes
+        self.rounds = 0
+
+    def close(self) -> None:
+        """Close the fetcher's connections."""
+        self.fetcher.close()
+
+    def round(self, store, write_lock=None) -> RoundReport:
+        """Fetch every source once and ingest what is new into an open store.
+
+        The fetch state is written when the round ends with its articles committed; a
+        round stopped early, or failing, leaves it as it was.
+
+        Args:
+            store: where to write.
+            write_lock: held while writing, not while fetching (a server's write lock):
+                with one, the round's items are fetched first, then ingested under it.
+
+        Raises:
+            AikgError: a batch failed to commit (the batches before stay committed).
+        """
+        from ingest.fetch import read_urls
+        from kg.loader import MAX_ARTICLE_RELATIONS, ingest
+
+        self.rounds += 1
+        report = RoundReport(self.rounds)
+        started = time.monotonic()
+        self.fetcher.reset_stats()
+        items = read_urls(self.sources, self.fetcher, default_published=self.default_published,
+                          max_article_bytes=self.max_article_bytes)
+        try:
+            if write_lock is not None:
+                items = list(items)
+            with write_lock if write_lock is not None else nullcontext():
+                summary = ingest(store, items, self.extract, batch_size=self.batch_size, validate=self.validate,
+                                 max_relations=MAX_ARTICLE_RELATIONS, should_stop=self.should_stop,
+                                 store_text=self.store_text)
+        except BaseException:
+            self.state.discard()
+            raise
+        finally:
+            if hasattr(items, "close"):
+                items.close()
+        stats = self.fetcher.stats
+        report.fetched, report.not_modified, report.failed = stats.fetched, stats.not_modified, stats.failed
+        report.bytes = stats.bytes
+        report.new, report.replaced, report.unchanged = summary.new, summary.replaced, summary.unchanged
+        report.relations = summary.relations
+        report.failures = list(summary.skipped)
+        report.stopped = summary.stopped
+        if summary.stopped:
+            self.state.discard()
+        else:
+            try:
+                self.state.commit()
+            except OSError as exc:
+                log.warning("the fetch state could not be saved (%s); the next round fetches everything again",
+                            exc.strerror or exc)
+        report.seconds = time.monotonic() - started
+        return report
+
 
 
 class ServerWatch:
@@ -25,8 +176,6 @@ class ServerWatch:
     """
 
     def __init__(self, app, settings):
-        from kg.watch import parse_every
-
         self.app = app
         self.settings = settings
         self.interval = parse_every(settings.watch_every)
@@ -63,7 +212,6 @@ class ServerWatch:
     def _run(self) -> None:
         from ingest.fetch import state_path_for
         from kg.errors import AikgError
-        from kg.watch import Watcher
 
         try:
             extract = self._extract()
@@ -93,7 +241,6 @@ class ServerWatch:
     def _round(self, watcher) -> None:
         from api.deps import note_app_write
         from kg.errors import AikgError
-        from kg.watch import RoundReport
 
         state = self.app.state
         try:

@@ -110,7 +110,7 @@ def start_server(path: Path, code: Path = REPO) -> tuple[subprocess.Popen, str]:
            "PYTHONPATH": str(code)}
     env.pop("AIKG_TOKEN", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.commands:app_factory", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "--factory", "aikg.cli_serve:app_factory", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning", "--no-access-log"],
         cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

@@ -28,7 +28,7 @@ from pathlib import Path
 import psutil
 
 from ingest.readers import iter_articles
-from kg.ingest_run import MAX_ARTICLE_RELATIONS
+from kg.loader import MAX_ARTICLE_RELATIONS
 from kg.model import Article
 from kg.store import LocalStore
 from kg.validate import validate_batch
@@ -79,7 +79,7 @@ def run_serial(articles: list[Article], batch_size: int) -> dict:
 
 def run_cluster(articles: list[Article], batch_size: int, workers: int) -> dict:
     """Ingest through a local cluster of ``workers`` processes (``--cluster local:N``)."""
-    from kg.cluster import Cluster, ClusterSpec, cluster_ingest
+    from aikg.cluster import Cluster, ClusterSpec, cluster_ingest
 
     t0 = time.perf_counter()
     with Cluster(ClusterSpec(workers=workers)) as cluster:

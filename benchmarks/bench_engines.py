@@ -44,9 +44,10 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 from bench_store import synthetic_corpus  # noqa: E402
 
 from kg import loader  # noqa: E402
+from kg.backend import open_store  # noqa: E402
 from kg.engines import ENGINES, VIRTUOSO_UNION  # noqa: E402
 from kg.mapping import extraction_quads  # noqa: E402
-from kg.store import count, open_store  # noqa: E402
+from kg.store import count  # noqa: E402
 from tests.servers import LOOPBACK, SERVERS, oxigraph_bin  # noqa: E402
 
 

@@ -30,6 +30,7 @@ import trafilatura  # noqa: E402
 from ingest.readers import _fallback_main_text, _parse_html  # noqa: E402
 from tests.live.site import example_text  # noqa: E402
 
+
 def page(title, body, style):
     paras = "\n".join(f"<p>{H.escape(p)}</p>" for p in body.split("\n\n"))
     furniture_top = ("<div class='notice'>We use cookies to improve your experience. Accept all cookies.</div>"

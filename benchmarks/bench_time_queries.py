@@ -35,8 +35,8 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
-
 from bench_store import synthetic_corpus
+
 from kg.mapping import extraction_quads
 from kg.queries import bind_param, get_query, parse_query
 from kg.store import LocalStore

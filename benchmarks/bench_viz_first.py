@@ -96,7 +96,7 @@ def measure(checkout: Path, demo_store: Path, browser, repeat: int, tmp: Path) -
     """Time both cases with the code of one checkout."""
     port = _free_port()
     env = {**_env(checkout), "AIKG_STORE": str(demo_store)}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "api.commands:app_factory",
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "aikg.cli_serve:app_factory",
                              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
                             cwd=checkout, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -136,7 +136,7 @@ def main() -> None:
     if not Path(CHROMIUM).exists():
         sys.exit(f"bench_viz_first: error: {CHROMIUM} is missing (apt-get install -y chromium)")
     if not args.demo_store.exists():
-        subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "demo", "--no-serve",
+        subprocess.run([sys.executable, "-c", "from aikg.cli import main; main()", "demo", "--no-serve",
                         "--store", str(args.demo_store)], cwd=REPO, env=_env(REPO), check=True)
     from playwright.sync_api import sync_playwright
 

@@ -402,7 +402,7 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list], sent_o
             # is the subject of the nearest sentence that names one (centering), else
             # the most mentioned name of that sentence
             counts: dict[str, int] = {}
-            for pos, idx in positions:
+            for _pos, idx in positions:
                 counts[mentions[idx]["name"]] = counts.get(mentions[idx]["name"], 0) + 1
             subj_ids = {c[0] for c in subjects}
             return max(cands, key=lambda c: (c[0] in subj_ids, counts.get(mentions[c[0]]["name"], 0)))[0], kind

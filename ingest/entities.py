@@ -26,7 +26,6 @@ DEFAULT_GAZETTEER = Path(__file__).parent / "data" / "gazetteer.jsonl"
 
 # spaCy labels the EntityRuler assigns, per entity type; AIMODEL is ours.
 TYPE_TO_LABEL = {"Organization": "ORG", "Person": "PERSON", "AIModel": "AIMODEL", "Product": "PRODUCT"}
-LABEL_TO_TYPE = {"ORG": "Organization", "PERSON": "Person", "AIMODEL": "AIModel", "PRODUCT": "Product"}
 
 # Suffixes that do not change which company is meant ("Microsoft Corp." is Microsoft).
 _CORP_SUFFIXES = {
@@ -52,7 +51,7 @@ _NOT_ENTITIES = {
     # places the small model often tags as organizations
     "uae", "abu dhabi", "dubai", "saudi arabia", "china", "beijing", "shanghai", "washington",
     "taiwan", "brussels", "paris", "london", "tokyo", "seoul", "europe", "asia", "india",
-    "japan", "korea", "south korea", "emirati", "silicon valley",
+    "japan", "korea", "south korea", "emirati",
 }
 # News agencies: real organizations, but in articles they are sources, so coreference
 # never resolves "the company" to them.
@@ -70,7 +69,7 @@ _ORG_HEADS = {
     "stations", "airlines", "airways", "insurance", "energy", "pharmaceuticals", "entertainment",
     "electronics", "logistics", "mortgage", "manufacturing", "associates", "consulting",
     "marketing", "academy", "school", "college", "society", "association", "council", "agency",
-    "company", "partners", "bancorp", "financial", "securities", "telecom", "motors", "games",
+    "company", "bancorp", "financial", "securities", "telecom", "games",
     "inc.", "corp.", "co.", "ltd.",
 }
 

@@ -42,7 +42,7 @@ import urllib.robotparser
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -94,7 +94,7 @@ def is_url(arg: str) -> bool:
 
 def user_agent() -> str:
     """Return the User-Agent aikg sends: ``aikg/<version> (+<project URL>)``."""
-    from aikg import __version__
+    from kg import __version__
 
     return f"aikg/{__version__} (+{PROJECT_URL})"
 
@@ -302,7 +302,7 @@ class FetchState:
 
     def _prune(self) -> None:
         """Forget URLs not fetched for :data:`_FORGET_AFTER` (items long gone from their feeds)."""
-        cutoff = datetime.now(timezone.utc).timestamp() - _FORGET_AFTER
+        cutoff = datetime.now(UTC).timestamp() - _FORGET_AFTER
         for url, entry in list(self.urls.items()):
             try:
                 when = datetime.fromisoformat(entry.get("fetched_at") or "").timestamp()
@@ -334,7 +334,7 @@ def state_path_for(store: str, given: str | None = None) -> Path | None:
 
 
 def _now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 # ------------------------------------------------------------------------ fetching

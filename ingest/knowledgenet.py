@@ -80,8 +80,6 @@ MAPPED = {
     "SUBSIDIARY_OF": ("subsidiaryOf", False),
     "EMPLOYEE_OR_MEMBER_OF": ("worksFor", False),
 }
-# our predicate -> KnowledgeNet property name
-PROPERTY_OF = {pred: prop for prop, (pred, _inv) in MAPPED.items()}
 
 # Property ids of the dataset files (names are also given in the passages' headers).
 PROPERTY_NAMES = {
@@ -401,7 +399,7 @@ def _build(doc: dict, ents: _Doc, uri_votes: dict[str, Counter], counts: Counter
         inside |= {i for i in names if any(not _is_pronoun(t) and _key(t) in ptext for t in ents.forms[i])}
         mentioned.append(inside & set(names))
     negatives: dict[tuple, None] = {}
-    for k, p in enumerate(doc["passages"]):
+    for p in doc["passages"]:
         annotated = {ents.entity_of[m] for _prop, s, o in p["facts"] for m in (s, o)
                      if ents.entity_of.get(m) in names}
         for prop in sorted(p["props"] & set(MAPPED)):

@@ -1,6 +1,6 @@
 """The extraction pipeline: spaCy plus our components, and the :class:`Extractor` facade.
 
-Component order is declared once, in :data:`COMPONENTS` / :func:`build_nlp`:
+Component order is declared once, in :func:`build_nlp`:
 
     tok2vec, tagger, aikg_sentences, parser, attribute_ruler, lemmatizer, aikg_prefixes,
     aikg_gazetteer (EntityRuler), ner, aikg_entities, aikg_coref, aikg_relations

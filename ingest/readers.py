@@ -25,7 +25,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -178,7 +178,7 @@ def parse_date(value: object) -> date | None:
         # Milliseconds since the epoch are common in JSON exports.
         seconds = value / 1000 if value > 1e11 else value
         try:
-            return datetime.fromtimestamp(seconds, tz=timezone.utc).date()
+            return datetime.fromtimestamp(seconds, tz=UTC).date()
         except (OverflowError, OSError, ValueError):
             return None
     if not isinstance(value, str):

@@ -37,13 +37,11 @@ from kg.namespaces import (
     WD,
     XSD,
 )
-from kg.remote import RemoteStore
-from kg.store import LocalStore, term_sparql
+from kg.store import Store, term_sparql
 from kg.timeline import claim_day_sparql, parse_day
 
 log = logging.getLogger(__name__)
 
-StoreLike = LocalStore | RemoteStore
 
 FAMILIES: dict[str, str] = {
     "partnersWith": "cooperation",
@@ -144,7 +142,7 @@ def _date_literal(d: date) -> str:
     return term_sparql(ox.Literal(d.isoformat(), datatype=_XSD_DATE))
 
 
-def to_networkx(store: StoreLike, *, predicates: Iterable[str] | None = None,
+def to_networkx(store: Store, *, predicates: Iterable[str] | None = None,
                 types: Iterable[str] | None = None,
                 since: date | str | None = None, until: date | str | None = None,
                 as_of: date | str | None = None, min_confidence: float = 0.0,
@@ -270,7 +268,7 @@ def _fallback_info(iri: str) -> dict:
     return {"label": slug, "type": None, "wikidata": None, "aliases": []}
 
 
-def _entity_info(store: StoreLike, iris: set[str]) -> dict[str, dict]:
+def _entity_info(store: Store, iris: set[str]) -> dict[str, dict]:
     """Return IRI -> node attributes for these entities, in one query."""
     restrict = ""
     if len(iris) <= _NODES_VALUES_MAX:
@@ -530,7 +528,7 @@ _RESOLVE_WIKIDATA = _PREFIXES + "SELECT ?e WHERE { ?e owl:sameAs ?wd }"
 _EXISTS = _PREFIXES + "SELECT ?t WHERE { ?e a ?t } LIMIT 1"
 
 
-def _exists(store: StoreLike, iri: str) -> bool:
+def _exists(store: Store, iri: str) -> bool:
     try:
         node = ox.NamedNode(iri)
     except ValueError:
@@ -547,7 +545,7 @@ def _best(rows: Iterable, name: str) -> str | None:
     return found[0][2] if found else None
 
 
-def _exact_label(store: StoreLike, text: str) -> str | None:
+def _exact_label(store: Store, text: str) -> str | None:
     """Return the entity whose canonical label is exactly the text, when the full scan would pick it too.
 
     The case-insensitive scan ranks every label that matches: canonical before alias,
@@ -567,7 +565,7 @@ def _exact_label(store: StoreLike, text: str) -> str | None:
     return want if want in hits and min(h for h in hits if h.startswith(ENTITY)) == want else None
 
 
-def resolve_entity(store: StoreLike, text: str) -> str | None:
+def resolve_entity(store: Store, text: str) -> str | None:
     """Return the IRI of the entity a user names, or None when nothing matches.
 
     Tries, in order: an entity IRI, a Wikidata id (``Q2283``, ``wd:Q2283`` or its URL),

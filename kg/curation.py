@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from urllib.parse import quote, unquote
 
@@ -500,7 +500,7 @@ def _now() -> tuple[str, str]:
     with _op_lock:
         ns = max(time.time_ns(), _last_ns + 1000)
         _last_ns = ns
-    when = datetime.fromtimestamp(ns / 1e9, timezone.utc)
+    when = datetime.fromtimestamp(ns / 1e9, UTC)
     return when.isoformat(timespec="microseconds").replace("+00:00", "Z"), f"{ns:020d}-{secrets.token_hex(4)}"
 
 

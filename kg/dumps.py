@@ -143,7 +143,7 @@ def _threaded(oxstore: ox.Store, fmt: ox.RdfFormat, all_graphs: bool) -> Iterato
             put(_END)
         except DumpAbandoned:
             pass
-        except BaseException as exc:  # handed to the reader, raised there
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader, raised there
             if not stop.is_set():
                 try:
                     put(exc)

@@ -28,7 +28,8 @@ from kg.errors import RemoteStoreError, StoreError, WriteRefusedError
 from kg.store import _SKIP, group_by_graph, triple_lines, union_update
 
 if TYPE_CHECKING:
-    from kg.remote import RemoteStore
+    # The engines read through the Store protocol only; kg.remote imports this module.
+    from kg.store import Store as RemoteStore
 
 #: The named graph Virtuoso keeps the union mirror in (its default graph is no graph of its own).
 VIRTUOSO_UNION = "https://w3id.org/aikg/graph/union"

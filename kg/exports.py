@@ -24,10 +24,10 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 import networkx as nx
 
@@ -190,7 +190,7 @@ def _binary(output: Output) -> Iterator[IO[bytes]]:
     if hasattr(output, "write"):
         yield output  # type: ignore[misc]
     else:
-        with atomic_output(output) as fh:  # type: ignore[arg-type]
+        with atomic_output(output) as fh:
             yield fh
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -15,12 +15,10 @@ import pyoxigraph as ox
 from kg.mapping import extraction_quads
 from kg.model import Article, Extraction
 from kg.namespaces import ONTOLOGY, SCHEMA, XSD, article_iri
-from kg.store import LocalStore, Term
-from kg.remote import RemoteStore
+from kg.store import Store, Term
 
 log = logging.getLogger(__name__)
 
-StoreLike = LocalStore | RemoteStore
 Extract = Callable[[list[Article]], Iterable[Extraction]]
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -33,6 +31,10 @@ class Failure(Protocol):
     reason: str
 
 
+# An article that yields more relations than this is reported and not written: its one
+# transaction would hold the memory the rest of the run is kept within (about 11 quads a
+# relation). A news story has tens; text made of lists of companies reaches 150 per KB.
+MAX_ARTICLE_RELATIONS = 2_000
 # A transaction holds its quads in memory until it commits (Oxigraph took about 2 KB a
 # quad, the union graph included, and validation as much again), so a batch whose
 # articles map to more quads than this is written in several transactions, each of whole
@@ -106,7 +108,7 @@ def _literal_rows(values: Iterable[Term]) -> str:
     return " ".join(str(v) for v in values)
 
 
-def existing_ids(store: StoreLike, ids: Iterable[str]) -> set[str]:
+def existing_ids(store: Store, ids: Iterable[str]) -> set[str]:
     """Return which of these article ids the store already holds."""
     graphs = [article_iri(i) for i in ids]
     if not graphs:
@@ -116,7 +118,7 @@ def existing_ids(store: StoreLike, ids: Iterable[str]) -> set[str]:
     return {row["g"].value.rsplit("/", 1)[1] for row in store.query(q)}
 
 
-def graphs_for_urls(store: StoreLike, urls: Iterable[str]) -> dict[str, list[ox.NamedNode]]:
+def graphs_for_urls(store: Store, urls: Iterable[str]) -> dict[str, list[ox.NamedNode]]:
     """Return url -> the article graphs recorded under that url."""
     lits = [ox.Literal(u, datatype=ox.NamedNode(XSD + "anyURI")) for u in urls]
     if not lits:
@@ -133,7 +135,7 @@ _VERSION = re.compile(r"/(\d+(?:\.\d+)*)$")
 
 #: Which stored articles an ingest extracts again: given the store and the ids of a
 #: batch's articles it already holds, the ids to redo (see :func:`outdated_ids`).
-Redo = Callable[[StoreLike, list[str]], set[str]]
+Redo = Callable[[Store, list[str]], set[str]]
 
 
 def version_key(version: str | None) -> tuple[int, ...] | None:
@@ -142,7 +144,7 @@ def version_key(version: str | None) -> tuple[int, ...] | None:
     return tuple(int(p) for p in m.group(1).split(".")) if m else None
 
 
-def outdated_ids(store: StoreLike, ids: Iterable[str], current: str) -> set[str]:
+def outdated_ids(store: Store, ids: Iterable[str], current: str) -> set[str]:
     """Return which of these stored articles have a statement made by an older extractor.
 
     A statement is older when its ``aikg:extractorVersion`` is missing, has no version
@@ -165,7 +167,7 @@ def outdated_ids(store: StoreLike, ids: Iterable[str], current: str) -> set[str]
     return out
 
 
-def _stored_facts(store: StoreLike, ids: Iterable[str]) -> tuple[dict[str, datetime], set[str]]:
+def _stored_facts(store: Store, ids: Iterable[str]) -> tuple[dict[str, datetime], set[str]]:
     """Return, for stored articles, id -> the time first ingested, and the ids that keep their text.
 
     One query for what a re-extraction must carry over (``aikg:ingestedAt``, ``aikg:text``).
@@ -202,7 +204,7 @@ class BatchPlan:
     writes: list[tuple[list[ox.Quad], list[ox.NamedNode]]] = field(default_factory=list)
 
 
-def plan_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
+def plan_batch(store: Store, articles: list[Article], extract: Extract, *,
                validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
                ingested_at: datetime | None = None, max_relations: int | None = None,
                redo: Redo | None = None, store_text: bool = False) -> BatchPlan:
@@ -232,7 +234,7 @@ def plan_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
     quads: list[ox.Quad] = []
     drops: list[ox.NamedNode] = []
     entities: set[str] = set()
-    when = ingested_at or datetime.now(timezone.utc)
+    when = ingested_at or datetime.now(UTC)
 
     def cut() -> None:
         nonlocal quads, drops
@@ -272,7 +274,7 @@ def plan_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
     return plan
 
 
-def write_plan(store: StoreLike, plan: BatchPlan,
+def write_plan(store: Store, plan: BatchPlan,
                after_commit: Callable[[int], None] | None = None) -> BatchReport:
     """Write a planned batch, one transaction after another; return its report.
 
@@ -287,7 +289,7 @@ def write_plan(store: StoreLike, plan: BatchPlan,
     return plan.report
 
 
-def commit_batch(store: StoreLike, articles: list[Article], extract: Extract, *,
+def commit_batch(store: Store, articles: list[Article], extract: Extract, *,
                  validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
                  ingested_at: datetime | None = None, max_relations: int | None = None,
                  after_commit: Callable[[int], None] | None = None, redo: Redo | None = None,
@@ -340,7 +342,7 @@ def _batch_keys(batch: list[Article]) -> set[str]:
     return {a.id for a in batch} | {a.url for a in batch if a.url}
 
 
-def ingest(store: StoreLike, items: Iterable[Article | Failure], extract: Extract, *,
+def ingest(store: Store, items: Iterable[Article | Failure], extract: Extract, *,
            batch_size: int = 32,
            validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
            on_batch: Callable[[BatchReport, IngestSummary], None] | None = None,
@@ -456,7 +458,7 @@ def _split_failures(items: Iterable[Article | Failure], summary: IngestSummary) 
             summary.skipped.append((item.source, item.reason))
 
 
-def find_articles(store: StoreLike, ref: str) -> list[ox.NamedNode]:
+def find_articles(store: Store, ref: str) -> list[ox.NamedNode]:
     """Return the article graphs a url or a sha256 id (or a prefix of 8+ hex) names."""
     ref = ref.strip()
     if re.fullmatch(r"[0-9a-f]{8,64}", ref):
@@ -467,7 +469,7 @@ def find_articles(store: StoreLike, ref: str) -> list[ox.NamedNode]:
     return graphs_for_urls(store, [ref]).get(ref, [])
 
 
-def delete_articles(store: StoreLike, graphs: list[ox.NamedNode]) -> int:
+def delete_articles(store: Store, graphs: list[ox.NamedNode]) -> int:
     """Drop articles in one transaction; triples no other article supports go with them."""
     if graphs:
         store.commit([], graphs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
@@ -122,7 +122,7 @@ def extraction_quads(ex: Extraction, *, ingested_at: datetime | None = None,
     """
     art = ex.article
     g = article_iri(art.id)
-    when = ingested_at or datetime.now(timezone.utc)
+    when = ingested_at or datetime.now(UTC)
     out: dict[ox.Quad, None] = {}
 
     def add(quads: Iterator[ox.Quad]) -> None:

@@ -10,8 +10,8 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 ENTITY_TYPES = ("Organization", "Person", "AIModel", "Product")
 

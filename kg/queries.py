@@ -24,11 +24,12 @@ from importlib import resources
 
 import pyoxigraph as ox
 
-from kg.analytics import StoreLike, resolve_entity
+from kg.analytics import resolve_entity
 from kg.errors import NotFoundError
 from kg.model import PREDICATES
 from kg.namespaces import ONTOLOGY, XSD
 from kg.store import QueryResult, Term
+from kg.store import Store as StoreLike
 
 log = logging.getLogger(__name__)
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from kg.model import ENTITY_TYPES, PREDICATES
 from kg.namespaces import ONTOLOGY, RDF
-from kg.store import LocalStore, count
-from kg.remote import RemoteStore
+from kg.store import Store, count
 
 _TYPE = f"<{RDF}type>"
 
 
-def store_stats(store: LocalStore | RemoteStore) -> dict:
+def store_stats(store: Store) -> dict:
     """Return counts of articles, entities (by type), relations (by predicate), triples."""
     by_type = {t: 0 for t in ENTITY_TYPES}
     for row in store.query(

@@ -15,9 +15,8 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Protocol, Union
+from typing import IO, Protocol, Self, Union
 
 import pyoxigraph as ox
 
@@ -28,9 +27,6 @@ from kg.errors import (
     StoreLockedError,
     UnsupportedFormatError,
 )
-
-if TYPE_CHECKING:
-    from kg.remote import RemoteStore
 
 log = logging.getLogger(__name__)
 
@@ -151,19 +147,6 @@ def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
     return sparql[: brace + 1] + block + sparql[brace + 1:]
 
 
-@dataclass(frozen=True)
-class StoreStats:
-    """Sizes a user asks for first."""
-
-    triples: int
-    quads: int
-    graphs: int
-    articles: int
-    entities: int
-    statements: int
-    relations: int
-
-
 class Store(Protocol):
     """What every aikg store offers; see :class:`LocalStore` and :class:`RemoteStore`."""
 
@@ -184,6 +167,10 @@ class Store(Protocol):
     def dump(self, output: IO[bytes], fmt: ox.RdfFormat) -> None: ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc: object) -> None: ...
 
 
 def parse_rdf(data: bytes | IO[bytes], fmt: ox.RdfFormat, *, graph: str | None = None,
@@ -662,25 +649,6 @@ def is_remote(location: str) -> bool:
     return location.startswith(("http://", "https://")) or bool(_ENGINE_URL.match(location))
 
 
-def open_store(location: str | os.PathLike | None = None, *, read_only: bool = False,
-               token: str | None = None) -> LocalStore | "RemoteStore":
-    """Open the store at a directory or a SPARQL server URL.
-
-    Args:
-        location: a directory, an ``http(s)://`` SPARQL endpoint (``virtuoso+http://``
-            or ``fuseki+http://`` names the server's engine, see :mod:`kg.engines`), or
-            None for ``$AIKG_STORE`` or ``./aikg-data``.
-        read_only: open a local store without the writer lock.
-        token: bearer token for writes to a remote store (default ``$AIKG_TOKEN``).
-    """
-    loc = resolve_location(location)
-    if is_remote(loc):
-        from kg.remote import RemoteStore
-
-        return RemoteStore(loc, token=token if token is not None else os.environ.get("AIKG_TOKEN"))
-    return LocalStore(loc, read_only=read_only)
-
-
 def iter_solutions(result: QueryResult) -> Iterator[dict[str, Term | None]]:
     """Yield SELECT rows as dicts of variable name -> term (None when unbound)."""
     if not isinstance(result, ox.QuerySolutions):
@@ -690,7 +658,7 @@ def iter_solutions(result: QueryResult) -> Iterator[dict[str, Term | None]]:
         yield {n: row[n] for n in names}
 
 
-def count(store: LocalStore | "RemoteStore", sparql: str, **kw) -> int:
+def count(store: Store, sparql: str, **kw) -> int:
     """Return the integer ``?n`` of a one-row COUNT query."""
     for row in store.query(sparql, **kw):
         return int(row["n"].value) if row["n"] is not None else 0

@@ -238,7 +238,7 @@ def likely_duplicates(store: Store, limit: int | None = 50, *, name_cutoff: floa
         by_wd: dict[str, list[str]] = defaultdict(list)
         by_name: dict[str, list[str]] = defaultdict(list)
         norms = [normalize_name(e.label) for e in members]
-        for i, e in enumerate(members):
+        for e in members:
             for q in e.wikidata:
                 by_wd[q].append(e.iri)
             for n in {normalize_name(x) for x in e.labels | e.aliases} - {""}:

@@ -238,7 +238,7 @@ def _validate(triples: list[ox.Triple]) -> ValidationReport:
                                             advanced=True, allow_warnings=True)
     violations = []
     for res in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-        def one(p):
+        def one(p, res=res):
             v = results.value(res, p)
             return None if v is None else str(v)
         sev = one(SH.resultSeverity) or ""

@@ -35,11 +35,11 @@ import networkx as nx
 import numpy as np
 import pyoxigraph as ox
 
-from kg.analytics import FAMILIES, StoreLike, centrality, find_node, to_networkx
+from kg.analytics import FAMILIES, centrality, find_node, to_networkx
 from kg.errors import NotFoundError
 from kg.model import ENTITY_TYPES, PREDICATES, SYMMETRIC_PREDICATES
 from kg.namespaces import DCTERMS, ENTITY, ONTOLOGY, PROV, RDF, SCHEMA, XSD
-from kg.store import term_sparql
+from kg.store import Store, term_sparql
 from kg.timeline import changes as state_changes
 from kg.timeline import claim_day, in_view, parse_day
 
@@ -148,7 +148,7 @@ class View:
 # --------------------------------------------------------------------------- selection
 
 def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
-               limit: int = DEFAULT_LIMIT, store: StoreLike | None = None,
+               limit: int = DEFAULT_LIMIT, store: Store | None = None,
                since: date | str | None = None, until: date | str | None = None,
                as_of: date | None = None, min_confidence: float = 0.0, max_evidence: int = 5,
                layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD, seed: int = 42,
@@ -335,7 +335,7 @@ def _communities(G: nx.MultiDiGraph, seed: int) -> dict[str, int]:
     return {n: (i if len(part) > 2 else -1) for i, part in enumerate(parts) for n in part}
 
 
-def view_from_store(store: StoreLike, *, focus: str | None = None, depth: int = 1,
+def view_from_store(store: Store, *, focus: str | None = None, depth: int = 1,
                     predicates: Iterable[str] | None = None, types: Iterable[str] | None = None,
                     since: date | str | None = None, until: date | str | None = None,
                     as_of: date | str | None = None, min_confidence: float = 0.0,
@@ -416,7 +416,7 @@ def _iso(value: date | str | None) -> str:
 
 def _darker(color: str) -> str:
     r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
-    return "#{:02x}{:02x}{:02x}".format(int(r * 0.7), int(g * 0.7), int(b * 0.7))
+    return f"#{int(r * 0.7):02x}{int(g * 0.7):02x}{int(b * 0.7):02x}"
 
 
 def _node_title(label: str, etype: str | None, aliases: list[str], wikidata: str | None, degree: int) -> str:
@@ -529,7 +529,7 @@ def _values(iris: Iterable[str], size: int = 500) -> Iterator[str]:
         yield " ".join(term_sparql(ox.NamedNode(n)) for n in ordered[i:i + size])
 
 
-def _load_evidence(store: StoreLike, nodes: Iterable[str], *, since=None, until=None,
+def _load_evidence(store: Store, nodes: Iterable[str], *, since=None, until=None,
                    as_of: date | None = None, min_confidence: float = 0.0, per_edge: int = 5
                    ) -> dict[tuple[str, str, str], tuple[list[dict], int, list[list]]]:
     """Return (subject, predicate, object) -> (evidence dicts, most confident first; weaker; changes).

@@ -30,13 +30,15 @@ from npm_vendor import (  # noqa: E402  (the shared part sits beside this script
     SUMS,
     VendorError,
     extract,
-    fetch_tarball as _fetch,
     integrity_of,
     replace_folder,
     run_cli,
     sha256sums,
 )
 from npm_vendor import check as _check  # noqa: E402
+from npm_vendor import (
+    fetch_tarball as _fetch,
+)
 
 __all__ = ["SUMS", "VendorError", "check", "integrity_of", "sha256sums", "vendor"]
 

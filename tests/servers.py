@@ -1,9 +1,11 @@
 """Server processes the tests start on loopback ports, and how to stop them.
 
 Every server is one class with the same face: ``start()`` (waits until it answers),
-``stop(sig)``, ``url`` (what a store URL names) and ``kind``. :func:`start_server`
-starts any of them by name; the engine suite (tests/kg/test_engines.py) starts each
-once per session that way.
+``stop(sig)``, ``url`` and ``kind``. For the SPARQL servers ``url`` is what a store URL
+names, and :func:`start_server` starts any of them by name (the engine suite,
+tests/kg/test_engines.py, starts each once per session that way). :class:`AikgServer`
+is our own ``aikg serve``, whose ``url`` is the base of its API and pages; every test
+that serves the app starts it through that class.
 """
 
 from __future__ import annotations
@@ -21,6 +23,20 @@ import httpx
 import pytest
 
 LOOPBACK = "127.0.0.1"
+
+def aikg_bin() -> str:
+    """Return the ``aikg`` console script of this venv."""
+    found = Path(sys.executable).with_name("aikg")
+    return str(found) if found.exists() else (shutil.which("aikg") or "aikg")
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """Return an environment for child processes without any inherited aikg settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
 
 
 def oxigraph_bin() -> str:
@@ -239,6 +255,92 @@ class FusekiServer:
         """Stop the server with ``sig``."""
         if self.proc is not None and self.proc.poll() is None:
             kill_group(self.proc, sig)
+
+
+class AikgServer:
+    """``aikg serve`` as a child process on a loopback port; its output kept in a file.
+
+    Args:
+        store: the store directory or URL it serves.
+        workdir: where the log file goes (``serve-PORT.log``).
+        token: the write token (None: read-only).
+        log_level: uvicorn's log level.
+        command: ``aikg`` (the command users run) or ``uvicorn`` (the app factory under
+            uvicorn, configured from ``AIKG_*`` alone).
+        args: more arguments of ``aikg serve`` (``--watch URL``).
+        verbose: run ``aikg -vv serve`` (debug logs in the log file).
+        settings: ``AIKG_*`` settings by lower-case name (``query_timeout="2"``).
+    """
+
+    kind = "aikg"
+
+    def __init__(self, store: str | Path, workdir: Path, *, token: str | None = None, log_level: str = "info",
+                 command: str = "aikg", args: tuple[str, ...] = (), verbose: bool = True, **settings: str):
+        self.store = str(store)
+        self.log_level = log_level
+        self.command = command
+        self.args = tuple(args)
+        self.verbose = verbose
+        self.port = free_port()
+        self.token = token
+        self.settings = settings
+        self.log = workdir / f"serve-{self.port}.log"
+        self.proc: subprocess.Popen | None = None
+        self.starts = 0
+
+    @property
+    def url(self) -> str:
+        """Return the base URL of the API and pages."""
+        return f"http://{LOOPBACK}:{self.port}"
+
+    base = url
+
+    @property
+    def sparql(self) -> str:
+        return self.base + "/sparql"
+
+    def start(self, timeout: float = 60) -> None:
+        """Start the server (again, on the same port) and wait until /sparql answers."""
+        env = child_env(**{f"AIKG_{k.upper()}": str(v) for k, v in self.settings.items()})
+        if self.token:
+            env["AIKG_TOKEN"] = self.token
+        if self.command == "uvicorn":
+            env["AIKG_STORE"] = self.store
+            argv = [sys.executable, "-m", "uvicorn", "--factory", "aikg.cli_serve:app_factory",
+                    "--host", LOOPBACK, "--port", str(self.port), "--log-level", self.log_level]
+        else:
+            argv = [aikg_bin(), *(["-vv"] if self.verbose else []), "serve", "--store", self.store, "--host", LOOPBACK, "--port", str(self.port),
+                    "--log-level", self.log_level, *self.args]
+        # A file, not a pipe: nobody reads a pipe while tests run, and a full one blocks the server.
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env,
+                                         start_new_session=True, cwd=self.log.parent)
+        self.starts += 1
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"aikg serve exited with {self.proc.returncode}:\n{self.output()[-4000:]}")
+            try:
+                if httpx.get(self.sparql, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"aikg serve did not answer within {timeout} s:\n{self.output()[-4000:]}")
+
+    def kill9(self) -> None:
+        """Kill the server with SIGKILL: no shutdown, no flush."""
+        if self.proc is not None:
+            kill_group(self.proc, signal.SIGKILL)
+
+    def stop(self) -> None:
+        """Stop the server gracefully (SIGTERM), if it runs."""
+        if self.proc is not None and self.proc.poll() is None:
+            kill_group(self.proc, signal.SIGTERM)
+
+    def output(self) -> str:
+        """Return everything the server printed so far (stdout and stderr)."""
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
 SERVERS = {"oxigraph": OxigraphServer, "virtuoso": VirtuosoServer, "fuseki": FusekiServer}

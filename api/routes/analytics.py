@@ -10,8 +10,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.deps import AsOfDep, CountEnded, RunnerDep, StoreDep, projection
-from api.sparql import GRAPH_FORMAT_NAMES, GRAPH_MEDIA, RESULTS_FORMAT_NAMES, RESULTS_MEDIA, QueryRequest
 from api.models import Community, NamedQueryOut, Ranked
+from api.sparql import GRAPH_FORMAT_NAMES, GRAPH_MEDIA, RESULTS_FORMAT_NAMES, RESULTS_MEDIA, QueryRequest
 from kg import graphdata as data
 from kg.analytics import MEASURES, centrality, communities
 

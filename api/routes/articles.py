@@ -13,7 +13,13 @@ from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, Response
 
 from api.deps import (
-    SHUTDOWN_RETRY_AFTER, ExtractDep, SettingsDep, StoreDep, WriteLockDep, note_write, require_token,
+    SHUTDOWN_RETRY_AFTER,
+    ExtractDep,
+    SettingsDep,
+    StoreDep,
+    WriteLockDep,
+    note_write,
+    require_token,
     shutting_down,
 )
 from api.models import ArticleDetail, ArticleIn, ArticleSummary, IngestResult, IngestStoppedResult, Offset, Page

@@ -13,7 +13,7 @@ Statistics are computed once per write: they are cached under the app's write co
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Request
@@ -78,8 +78,8 @@ def _instant(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        return datetime.min.replace(tzinfo=timezone.utc)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return datetime.min.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def rdf_choice(accept: str | None, *, default: bool) -> ox.RdfFormat | None:

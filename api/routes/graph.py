@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from api.deps import AsOfDep, MinConfidenceDep, SettingsDep, StoreDep
 from api.httplayer import page_headers
 from api.render import render_graph_page
-from kg.viz import FIRST_VIEW, VIS_VERSION, vis_asset_dir, view_from_store
+from kg.viz import FIRST_VIEW, VIS_VERSION, view_from_store, vis_asset_dir
 
 log = logging.getLogger(__name__)
 

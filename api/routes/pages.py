@@ -24,8 +24,8 @@ from api.deps import AsOfDep, MinConfidenceDep, StoreDep, projection
 from api.httplayer import page_headers
 from api.linked import Format, choose, negotiation_headers, rdf_response, split_suffix
 from api.sparql import NotAcceptableError
-from kg import graphdata as data
 from kg import describe, reader
+from kg import graphdata as data
 from kg.analytics import centrality
 from kg.errors import NotFoundError
 from kg.namespaces import ARTICLE, ENTITY, PREFIXES, sparql_prologue

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ingest.relations.words import WORDS
 
-
 # Dependency labels through which a noun trigger reaches the verb whose subject is the
 # noun's agent: "X announced a partnership" (dobj), "X is a rival" (attr), "X was named
 # chief executive" (oprd), "X entered into a deal" (pobj+prep).

@@ -110,7 +110,7 @@ def money_text(ent) -> str:
     start, end = ent.start, ent.end
     if start > 0 and doc[start - 1].lower_ in _CURRENCY_MARKS and doc[start - 1].ent_type_ in ("", "MONEY"):
         start -= 1
-    if end < len(doc) and doc[end].lower_ in _MAGNITUDES and not doc[end - 1].lower_ in _MAGNITUDES:
+    if end < len(doc) and doc[end].lower_ in _MAGNITUDES and doc[end - 1].lower_ not in _MAGNITUDES:
         end += 1
     return doc[start:end].text
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from ingest.relations import ended as _ended
 from ingest.relations.candidates import candidates
+from ingest.relations.clauses import amount_and_date, money_text, negated, sentence_ents, stake_of
 from ingest.relations.features import Featurizer, dep_path
 from ingest.relations.lexicon import coarse_pos
 from ingest.relations.model import RelationModel
-from ingest.relations.clauses import amount_and_date, money_text, negated, sentence_ents, stake_of
 from kg.model import PREDICATES, SYMMETRIC_PREDICATES
 
 PRED_INDEX = {p: k for k, p in enumerate(PREDICATES)}

@@ -18,10 +18,10 @@ the model hashes them (:mod:`ingest.relations.model`). The groups:
 from __future__ import annotations
 
 from ingest.relations.arms import _path, arm
+from ingest.relations.candidates import Candidate
 from ingest.relations.clauses import hedged, negated
 from ingest.relations.lexicon import Lexicon, coarse_pos
 from ingest.relations.rules import names_tokens
-from ingest.relations.candidates import Candidate
 
 _FORMER = {"former", "ex", "ex-", "onetime", "one-time", "erstwhile", "previously", "formerly", "until", "left",
            "departed", "quit", "resigned", "ousted", "fired", "then-"}

@@ -10,7 +10,6 @@ from pathlib import Path
 from ingest.relations.words import WORDS
 from kg.model import PREDICATES
 
-
 DEFAULT_TRIGGERS = Path(__file__).resolve().parents[1] / "data" / "triggers.json"
 
 

@@ -21,7 +21,6 @@ every machine and Python version.
 from __future__ import annotations
 
 import json
-import math
 import os
 import zlib
 from dataclasses import dataclass
@@ -193,9 +192,3 @@ def load_model(directory: str | Path | None = None) -> RelationModel:
                              ended, float(meta.get("ended_threshold", 0.5)))
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise ModelMissingError(f"relation model in {d} is unreadable ({exc}): {hint}") from None
-
-
-def logit(p: float) -> float:
-    """Return log(p / (1 - p)), clipped away from 0 and 1."""
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))

@@ -6,7 +6,6 @@ from ingest.relations.lexicon import lexicon_nouns
 from ingest.relations.signatures import ORG, PER
 from ingest.relations.words import WORDS
 
-
 # Predicates whose arguments may be names that neither the gazetteer nor NER found:
 # biographies and company profiles name small firms no model knows ("Airstream is a
 # subsidiary of Thor Industries"). News-only predicates keep to recognized names.

@@ -8,6 +8,7 @@ from typing import Any
 from ingest.relations.lexicon import Lexicon
 from kg.model import SYMMETRIC_PREDICATES
 
+
 @dataclass(frozen=True)
 class Record:
     """One relation mention a rule found; :meth:`to_dict` gives the form :func:`extract` returns.

@@ -33,7 +33,14 @@ import numpy as np
 from ingest.relations.dataset import Dataset, build, doc_scores, read_gold_records
 from ingest.relations.ended import features as ended_features
 from ingest.relations.features import Featurizer
-from ingest.relations.model import DEFAULT_BITS, FEATURE_VERSION, Calibration, RelationModel, hash_features, rule_feature
+from ingest.relations.model import (
+    DEFAULT_BITS,
+    FEATURE_VERSION,
+    Calibration,
+    RelationModel,
+    hash_features,
+    rule_feature,
+)
 from kg.model import PREDICATES
 
 log = logging.getLogger(__name__)

@@ -6,16 +6,10 @@ real uvicorn process (session-scoped) for tests with real SPARQL clients.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -24,6 +18,7 @@ from api.settings import Settings
 from kg.loader import ingest
 from kg.model import Article, Entity, Extraction, RelationMention
 from kg.store import LocalStore
+from tests.servers import AikgServer
 
 TOKEN = "test-token-9f2c"
 REPO = Path(__file__).resolve().parents[2]
@@ -122,72 +117,26 @@ def auth() -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKEN}"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """A running ``aikg serve``-equivalent uvicorn process."""
-
-    def __init__(self, url: str, proc: subprocess.Popen, store: Path, log: Path):
-        self.url = url
-        self.proc = proc
-        self.store = store
-        self.log = log
-
-    @property
-    def sparql(self) -> str:
-        return self.url + "/sparql"
-
-
-def start_server(store: Path, *, command: str = "uvicorn", timeout: float = 60, **env: str) -> Server:
-    """Start a server process on a free port over the store; its log goes to a file beside it.
+def start_server(store: Path, *, command: str = "uvicorn", timeout: float = 60, **env: str) -> AikgServer:
+    """Start a server process on a free port over the store (see :class:`tests.servers.AikgServer`).
 
     Args:
         command: ``uvicorn`` (the app factory, configured from ``AIKG_*``) or ``aikg``
             (``aikg serve``, the command users run).
-        env: extra ``AIKG_*`` settings for the process.
+        env: extra ``AIKG_*`` settings for the process (``AIKG_QUERY_TIMEOUT="2"``).
     """
-    port = free_port()
-    environ = {**os.environ, "AIKG_STORE": str(store), "AIKG_TOKEN": TOKEN, **env}
-    log = Path(str(store) + f"-server-{port}.log")
-    if command == "aikg":
-        argv = [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--store", str(store),
-                "--port", str(port), "--log-level", "warning"]
-    else:
-        argv = [sys.executable, "-m", "uvicorn", "--factory", "api.commands:app_factory",
-                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    # A file, not a pipe: nobody reads a pipe while tests run, and a full one blocks the server.
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(argv, cwd=REPO, env=environ, stdout=subprocess.DEVNULL, stderr=sink)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                return Server(url, proc, store, log)
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.terminate()
-    proc.wait(10)
-    raise RuntimeError(f"server did not start within {timeout:g} s")
+    settings = {k.removeprefix("AIKG_").lower(): v for k, v in env.items()}
+    server = AikgServer(store, Path(store).parent, token=TOKEN, log_level="warning", command=command, verbose=False, **settings)
+    server.start(timeout)
+    return server
 
 
-def stop_server(server: Server) -> None:
-    server.proc.terminate()
-    try:
-        server.proc.wait(10)
-    except subprocess.TimeoutExpired:
-        server.proc.kill()
-        server.proc.wait(5)
+def stop_server(server: AikgServer) -> None:
+    server.stop()
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AikgServer]:
     """A server process over the sample store, with a short timeout for the cut tests."""
     store = build_store(tmp_path_factory.mktemp("served") / "store")
     srv = start_server(store, AIKG_QUERY_TIMEOUT="2", AIKG_MAX_ROWS="0")

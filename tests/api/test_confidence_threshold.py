@@ -189,7 +189,7 @@ def test_aikg_viz_follows_the_same_default(store_dir, tmp_path):
     out = tmp_path / "g.html"
 
     def run(*extra: str, **more: str) -> dict:
-        proc = subprocess.run([sys.executable, "-m", "kg.cli", "viz", "--store", str(store_dir), "-o", str(out),
+        proc = subprocess.run([sys.executable, "-m", "aikg", "viz", "--store", str(store_dir), "-o", str(out),
                                *extra], capture_output=True, text=True, timeout=300, env={**env, **more})
         assert proc.returncode == 0, proc.stderr
         return page_data(out.read_text(encoding="utf-8"))

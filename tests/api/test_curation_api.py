@@ -182,7 +182,7 @@ def test_ten_curators_at_once_lose_nothing(srv):
 
 def test_cli_talks_to_the_server(srv):
     env = {k: v for k, v in os.environ.items() if k != "AIKG_TOKEN"} | {"PYTHONPATH": str(REPO)}
-    run = lambda *a: subprocess.run([sys.executable, "-m", "kg.cli", "curate", *a, "--server", srv.url],  # noqa: E731
+    run = lambda *a: subprocess.run([sys.executable, "-m", "aikg", "curate", *a, "--server", srv.url],  # noqa: E731
                                     capture_output=True, text=True, timeout=120, env=env, cwd=REPO)
     r = run("reject", "OpenAI", "develops", "GPT-4", "--reason", "from the CLI", "--token", TOKEN)
     assert r.returncode == 0, r.stderr
@@ -203,7 +203,7 @@ def test_cli_exports_labels_from_the_server(srv, tmp_path):
     assert post(srv, "reject", {"subject": "Microsoft", "predicate": "investsIn", "object": "OpenAI"}).status_code == 200
     out = tmp_path / "labels.jsonl"
     env = {k: v for k, v in os.environ.items() if k not in ("AIKG_TOKEN", "AIKG_STORE")} | {"PYTHONPATH": str(REPO)}
-    r = subprocess.run([sys.executable, "-m", "kg.cli", "curate", "export-labels", str(out), "--server", srv.url],
+    r = subprocess.run([sys.executable, "-m", "aikg", "curate", "export-labels", str(out), "--server", srv.url],
                        capture_output=True, text=True, timeout=120, env=env, cwd=REPO)
     assert r.returncode == 0, r.stderr
     records = [json.loads(line) for line in out.read_text().splitlines()]

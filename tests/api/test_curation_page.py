@@ -77,11 +77,11 @@ def test_untrusted_names_and_sentences_are_escaped(served):
 def test_the_command_asks_a_running_server(served):
     srv, expected = served
     env = {**os.environ, "AIKG_STORE": "/nonexistent/store/set/in/the/environment"}
-    proc = subprocess.run([sys.executable, "-m", "kg.cli", "curate", "suspects", "--server", srv.url, "--json"],
+    proc = subprocess.run([sys.executable, "-m", "aikg", "curate", "suspects", "--server", srv.url, "--json"],
                           capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == expected["suspects"]
-    proc = subprocess.run([sys.executable, "-m", "kg.cli", "curate", "duplicates", "--server", srv.url + "/", "--json",
+    proc = subprocess.run([sys.executable, "-m", "aikg", "curate", "duplicates", "--server", srv.url + "/", "--json",
                            "-n", "1"], capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == expected["duplicates"][:1]
@@ -89,7 +89,7 @@ def test_the_command_asks_a_running_server(served):
 
 def test_the_command_reports_a_server_without_the_lists(served):
     srv, _ = served
-    proc = subprocess.run([sys.executable, "-m", "kg.cli", "curate", "suspects", "--server", srv.url + "/nothing-here"],
+    proc = subprocess.run([sys.executable, "-m", "aikg", "curate", "suspects", "--server", srv.url + "/nothing-here"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     assert re.match(r"aikg: error: http://127\.0\.0\.1:\d+/nothing-here/curation/suggestions\.json answered 404",

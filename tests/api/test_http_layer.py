@@ -70,8 +70,18 @@ def _sample_path(path: str) -> str:
 
 
 def test_every_get_route_answers_head_like_get_without_a_body(client):
-    from api.routes import (analytics, articles, dataset, entities, graph, ontology, pages, relations, sparql,
-                            suggestions)
+    from api.routes import (
+        analytics,
+        articles,
+        dataset,
+        entities,
+        graph,
+        ontology,
+        pages,
+        relations,
+        sparql,
+        suggestions,
+    )
 
     modules = (analytics, articles, dataset, entities, graph, ontology, pages, relations, sparql, suggestions)
     routes = [r for m in modules
@@ -146,8 +156,8 @@ def test_graph_page_references_vis_network_instead_of_inlining_it(graph_client):
 
 
 def test_standalone_page_still_inlines_vis_network(tmp_path):
-    from kg.store import LocalStore
     from api.render import render_graph_page
+    from kg.store import LocalStore
     from kg.viz import view_from_store, vis_asset_dir
 
     with LocalStore(sample.build_store(tmp_path / "store")) as store:

@@ -25,7 +25,17 @@ from mcp.client.stdio import StdioServerParameters  # noqa: E402
 from mcp.client.streamable_http import streamable_http_client  # noqa: E402
 
 from tests.api.conftest import (  # noqa: E402
-    REPO, S1, S2, S3, S5, S6, TOKEN, Server, build_store, start_server, stop_server,
+    REPO,
+    S1,
+    S2,
+    S3,
+    S5,
+    S6,
+    TOKEN,
+    Server,
+    build_store,
+    start_server,
+    stop_server,
 )
 
 pytestmark = [pytest.mark.server]
@@ -43,7 +53,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def stdio(store: Path, **env: str) -> StdioServerParameters:
     """Return how an MCP client starts ``aikg mcp`` over the store (one engine process, for the CPU)."""
     return StdioServerParameters(
-        command=sys.executable, args=["-c", "from kg.cli import main; main()", "mcp", "--store", str(store)],
+        command=sys.executable, args=["-c", "from aikg.cli import main; main()", "mcp", "--store", str(store)],
         env={"PYTHONPATH": str(REPO), "AIKG_QUERY_WORKERS": "1", **env}, cwd=str(REPO))
 
 
@@ -199,7 +209,7 @@ def test_stdio_with_a_token_offers_the_ingest_tool(store: Path) -> None:
 ])
 def test_stdio_command_errors_are_one_line(store: Path, tmp_path: Path, args, code, words) -> None:
     argv = [a.format(missing=tmp_path / "nothing", store=store) for a in args]
-    done = subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "mcp", *argv],
+    done = subprocess.run([sys.executable, "-c", "from aikg.cli import main; main()", "mcp", *argv],
                           cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == code

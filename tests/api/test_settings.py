@@ -7,7 +7,7 @@ import typer
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from api.commands import serve
+from aikg.cli_serve import serve
 from api.settings import Settings, is_loopback
 from kg.store import LocalStore
 

@@ -20,8 +20,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from api.sparql import GRAPH_MEDIA, RESULTS_MEDIA
-from kg.void import RESULT_FORMATS
 from kg.namespaces import ARTICLE, ONTOLOGY
+from kg.void import RESULT_FORMATS
 from tests.api.conftest import ARTICLES, TOKEN, make_client
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -33,7 +33,7 @@ RDF_ACCEPT = {"text/turtle": "turtle", "application/ld+json": "json-ld",
 
 
 def aikg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "aikg", *args], capture_output=True, text=True, timeout=300)
 
 
 def cli_stats(store_dir: Path) -> dict:

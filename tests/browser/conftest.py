@@ -97,7 +97,7 @@ def standalone_page(sample_store: Path, tmp_path_factory) -> Path:
     import typer
     from typer.testing import CliRunner
 
-    from kg.cli_viz import viz
+    from aikg.cli_viz import viz
 
     app = typer.Typer()
     app.command()(viz)
@@ -132,7 +132,7 @@ def wait_for(page, condition: str, timeout_s: float = 30.0) -> None:
             else if (performance.now() - t0 > ms) reject(new Error("timed out"));
             else setTimeout(check, 10);
         })();
-    })""" % condition, timeout_s * 1000)
+    })""" % condition, timeout_s * 1000)  # noqa: UP031 - a JavaScript template whose one hole is %s
 
 
 def wait_ready(page, timeout_s: float = 30.0) -> None:

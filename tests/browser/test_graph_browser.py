@@ -271,7 +271,7 @@ def demo_store(tmp_path_factory):
     from tests.browser.conftest import REPO
 
     store = tmp_path_factory.mktemp("demo") / "store"
-    subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "demo", "--no-serve",
+    subprocess.run([sys.executable, "-c", "from aikg.cli import main; main()", "demo", "--no-serve",
                     "--store", str(store)], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
                    check=True, capture_output=True)
     return store
@@ -297,7 +297,7 @@ def demo_page(demo_store, tmp_path_factory) -> Path:
     import typer
     from typer.testing import CliRunner
 
-    from kg.cli_viz import viz
+    from aikg.cli_viz import viz
 
     app = typer.Typer()
     app.command()(viz)

@@ -26,7 +26,7 @@ from kg.store import LocalStore
 
 pytest.importorskip("distributed", reason="dask.distributed is missing: pip install -c constraints.txt -e '.[test]'")
 
-from kg.cluster import Cluster, ClusterSpec, ClusterSpecError, cluster_ingest, parse_cluster  # noqa: E402
+from aikg.cluster import Cluster, ClusterSpec, ClusterSpecError, cluster_ingest, parse_cluster  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -38,13 +38,13 @@ INGESTED_AT = f"<{ONTOLOGY}ingestedAt>"
 
 
 def aikg(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "aikg", *args], capture_output=True, text=True,
                           timeout=timeout, env={**os.environ, **(env or {})})
 
 
 def start_aikg(*args: str) -> subprocess.Popen:
     """Start ``aikg`` in its own process group (its local cluster's processes join it)."""
-    return subprocess.Popen([sys.executable, "-m", "kg.cli", *args], stdout=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, "-m", "aikg", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
@@ -131,7 +131,7 @@ def wait_for_workers(cluster: Cluster, n: int, timeout: float = 120) -> None:
 def run_in_process(cluster: Cluster, store_dir: Path, on_batch=None):
     """Ingest the sample articles through ``cluster`` as ``aikg ingest`` does."""
     from ingest.readers import read_paths
-    from kg.ingest_run import MAX_ARTICLE_RELATIONS
+    from kg.loader import MAX_ARTICLE_RELATIONS
     from kg.validate import validate_batch
 
     with LocalStore(store_dir) as store:

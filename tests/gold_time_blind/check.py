@@ -386,7 +386,7 @@ def counts(docs: list[dict], by_hand: list[str]) -> str:
            "",
            "| predicate | relations | ended | hedged | with date | with amount | negatives |",
            "|---|---:|---:|---:|---:|---:|---:|"]
-    for p in sorted(PREDICATES, key=lambda p: (-n(lambda r: r["predicate"] == p), p)):
+    for p in sorted(PREDICATES, key=lambda p: (-n(lambda r: r["predicate"] == p), p)):  # noqa: B023
         rp = [r for r in rels if r["predicate"] == p]
         out.append(f"| {p} | {len(rp)} | {sum(r['ended'] for r in rp)} | {sum(r['hedged'] for r in rp)} | "
                    f"{sum(r['date'] is not None for r in rp)} | {sum(r['amount'] is not None for r in rp)} | "

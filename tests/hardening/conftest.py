@@ -9,12 +9,8 @@ gazetteer, relation layer, mapping and validation all take part.
 from __future__ import annotations
 
 import json
-import os
 import random
-import shutil
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,8 +20,19 @@ import httpx
 import pytest
 
 from kg.namespaces import ONTOLOGY, SCHEMA
-from tests.servers import LOOPBACK, OxigraphServer, free_port, kill_group, oxigraph_bin  # noqa: F401 (re-exported to the tests here)
 from kg.store import LocalStore
+from tests.servers import (  # noqa: F401 (re-exported to the tests here)
+    LOOPBACK,
+    OxigraphServer,
+    aikg_bin,
+    child_env,
+    free_port,
+    kill_group,
+    oxigraph_bin,
+)
+from tests.servers import (
+    AikgServer as _AikgServer,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "hardening-token-7c41e2b9d0"
@@ -34,20 +41,6 @@ COMPANIES = ["Microsoft", "OpenAI", "Nvidia", "Google", "Anthropic", "Amazon", "
              "Mistral AI", "xAI", "Apple", "Oracle", "CoreWeave", "IBM", "Intel", "AMD"]
 VERBS = ["invested in", "partnered with", "competes with", "sued", "acquired", "supplies chips to"]
 
-
-
-def aikg_bin() -> str:
-    """Return the ``aikg`` console script of this venv."""
-    found = Path(sys.executable).with_name("aikg")
-    return str(found) if found.exists() else (shutil.which("aikg") or "aikg")
-
-
-def child_env(**extra: str) -> dict[str, str]:
-    """Return an environment for child processes without any inherited aikg settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(extra)
-    return env
 
 
 def make_corpus(path: Path, n: int, *, seed: int = 7, prefix: str = "hard") -> list[dict]:
@@ -139,66 +132,12 @@ def incomplete(sizes: dict[str, int], reference: dict[str, int]) -> dict[str, tu
 
 # ---------------------------------------------------------------- processes
 
-class AikgServer:
-    """``aikg serve`` as a child process on a loopback port; stderr kept in a file."""
 
-    def __init__(self, store: str, workdir: Path, *, token: str | None = TOKEN, log_level: str = "info",
-                 **settings: str):
-        self.store = store
-        self.log_level = log_level
-        self.port = free_port()
-        self.token = token
-        self.settings = settings
-        self.log = workdir / f"serve-{self.port}.log"
-        self.proc: subprocess.Popen | None = None
-        self.starts = 0
+class AikgServer(_AikgServer):
+    """:class:`tests.servers.AikgServer` with the hardening suite's write token."""
 
-    @property
-    def base(self) -> str:
-        return f"http://{LOOPBACK}:{self.port}"
-
-    @property
-    def sparql(self) -> str:
-        return self.base + "/sparql"
-
-    def start(self, timeout: float = 60) -> None:
-        """Start the server (again, on the same port) and wait until /sparql answers."""
-        env = child_env(**{f"AIKG_{k.upper()}": str(v) for k, v in self.settings.items()})
-        if self.token:
-            env["AIKG_TOKEN"] = self.token
-        out = open(self.log, "ab")
-        self.proc = subprocess.Popen(
-            [aikg_bin(), "-vv", "serve", "--store", self.store, "--host", LOOPBACK, "--port", str(self.port),
-             "--log-level", self.log_level],
-            stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=self.log.parent,
-        )
-        out.close()
-        self.starts += 1
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"aikg serve exited with {self.proc.returncode}:\n{self.log.read_text()}")
-            try:
-                if httpx.get(self.sparql, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"aikg serve did not answer within {timeout} s:\n{self.log.read_text()}")
-
-    def kill9(self) -> None:
-        """Kill the server with SIGKILL: no shutdown, no flush."""
-        if self.proc is not None:
-            kill_group(self.proc, signal.SIGKILL)
-
-    def stop(self) -> None:
-        """Stop the server gracefully (SIGTERM), if it runs."""
-        if self.proc is not None and self.proc.poll() is None:
-            kill_group(self.proc, signal.SIGTERM)
-
-    def output(self) -> str:
-        """Return everything the server printed so far (stdout and stderr)."""
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
+    def __init__(self, store: str, workdir: Path, *, token: str | None = TOKEN, **kw: str):
+        super().__init__(store, workdir, token=token, **kw)
 
 
 def run_ingest(paths: list[str], store: str, *, batch_size: int = 10, env: dict | None = None,

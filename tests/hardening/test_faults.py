@@ -15,13 +15,20 @@ import time
 import httpx
 import pytest
 
+from kg.backend import open_store
 from kg.errors import StoreError
 from kg.namespaces import SCHEMA
-from kg.store import open_store
 
 from .conftest import (
-    OxigraphServer, aikg_bin, assert_whole_batches, check_open_store, child_env, incomplete,
-    inspect_store, kill_group, run_ingest,
+    OxigraphServer,
+    aikg_bin,
+    assert_whole_batches,
+    check_open_store,
+    child_env,
+    incomplete,
+    inspect_store,
+    kill_group,
+    run_ingest,
 )
 
 BATCH = 10

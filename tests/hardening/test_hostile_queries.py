@@ -12,8 +12,8 @@ from __future__ import annotations
 import http.server
 import os
 import select
-import signal
 import shutil
+import signal
 import socket
 import threading
 import time
@@ -346,7 +346,7 @@ def test_fifty_hostile_queries_from_ten_clients(big):
 def test_slow_readers_do_not_hold_the_engine(big):
     """Four clients ask for 100k rows and never read; an ASK is still answered at once."""
     socks = []
-    body = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000".encode()
+    body = b"SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000"
     for _ in range(4):
         s = socket.create_connection(("127.0.0.1", big.port))
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)

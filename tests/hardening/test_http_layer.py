@@ -59,7 +59,7 @@ def exchange(port: int, data: bytes, wait: float = 10.0) -> tuple[bytes, bool, f
                     closed = True
                     break
                 out += chunk
-        except socket.timeout:
+        except TimeoutError:
             pass
         except ConnectionResetError:
             closed = True
@@ -91,12 +91,12 @@ def test_slow_loris_connections_are_closed_and_others_are_served_meanwhile(guard
     silent: list[socket.socket] = []
     try:
         opened = time.monotonic()
-        for i in range(200):
+        for _ in range(200):
             s = socket.create_connection((LOOPBACK, guarded.port))
             s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
             s.setblocking(False)
             slow.append(s)
-        for i in range(5):
+        for _ in range(5):
             s = socket.create_connection((LOOPBACK, guarded.port))
             s.setblocking(False)
             silent.append(s)

@@ -38,7 +38,13 @@ import pytest
 from kg.store import LocalStore
 
 from .conftest import (
-    aikg_bin, assert_whole_batches, child_env, incomplete, inspect_store, kill_group, run_ingest,
+    aikg_bin,
+    assert_whole_batches,
+    child_env,
+    incomplete,
+    inspect_store,
+    kill_group,
+    run_ingest,
 )
 
 pytestmark = [pytest.mark.slow]

@@ -22,7 +22,14 @@ import httpx
 import pytest
 
 from .conftest import (
-    TOKEN, AikgServer, aikg_bin, assert_whole_batches, child_env, incomplete, inspect_store, kill_group,
+    TOKEN,
+    AikgServer,
+    aikg_bin,
+    assert_whole_batches,
+    child_env,
+    incomplete,
+    inspect_store,
+    kill_group,
     run_ingest,
 )
 

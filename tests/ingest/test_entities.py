@@ -60,7 +60,7 @@ def test_ner_type_corrects_and_filters(nlp, text, label, expected):
 
 
 def test_later_surname_maps_to_full_name(extractor):
-    ex = extractor.extract(Article(text="Jane Kowalski founded Kestrel Labs in 2021. Kowalski said the lab would hire.")) 
+    ex = extractor.extract(Article(text="Jane Kowalski founded Kestrel Labs in 2021. Kowalski said the lab would hire."))
     names = {e.name for e in ex.entities}
     assert "Jane Kowalski" in names and "Kowalski" not in names
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ingest.entities import Gazetteer, GazEntry
+from ingest.entities import GazEntry, Gazetteer
 from ingest.eval import evaluate, prf
 from kg.model import Entity, Extraction, RelationMention
 
@@ -183,7 +183,7 @@ def _aikg(*args):
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, timeout=600)
+    return subprocess.run([sys.executable, "-m", "aikg", *args], capture_output=True, text=True, timeout=600)
 
 
 def test_cli_by_confidence_prints_every_threshold(small_gold):

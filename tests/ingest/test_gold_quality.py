@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from ingest.eval import evaluate
-from kg.model import PREDICATES
-
 from ingest.relations import SIGNATURES
+from kg.model import PREDICATES
 
 GOLD_ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIRS = [d for d in ("gold", "gold_blind", "gold_long") if (GOLD_ROOT / d).is_dir()]

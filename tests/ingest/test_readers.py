@@ -272,7 +272,7 @@ def test_stdin_jsonl_text_stream():
 
 
 def test_stdin_bytes_stream_is_decoded():
-    stream = io.BytesIO(("Timothée Lacroix co-founded Mistral AI — in Paris.").encode("utf-8"))
+    stream = io.BytesIO(("Timothée Lacroix co-founded Mistral AI — in Paris.").encode())
     a = only_article(read_paths(["-"], stdin=stream))
     assert a.text == "Timothée Lacroix co-founded Mistral AI — in Paris."
 

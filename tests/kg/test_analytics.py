@@ -172,7 +172,7 @@ def store_dir(tmp_path):
 def _run(*args):
     from typer.testing import CliRunner
 
-    from kg.cli_analytics import analytics_app
+    from aikg.cli_analytics import analytics_app
 
     return CliRunner().invoke(analytics_app, list(args))
 
@@ -213,11 +213,13 @@ def test_cli_communities_and_clear_errors(store_dir, tmp_path):
 
 def test_export_command_writes_file(store_dir, tmp_path):
     import networkx as nx
+    from typer.testing import CliRunner
 
-    from kg.cli_analytics import export_networkx_command
+    from aikg.cli import app
 
     out = tmp_path / "g.graphml"
-    export_networkx_command(store_dir, "graphml", out)
+    done = CliRunner().invoke(app, ["export", "--store", str(store_dir), "--format", "graphml", "-o", str(out)])
+    assert done.exit_code == 0, done.output
     assert nx.read_graphml(out).nodes[MSFT]["label"] == "Microsoft"
 
 

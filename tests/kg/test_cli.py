@@ -36,7 +36,7 @@ QUERY = ("PREFIX aikg: <https://w3id.org/aikg/ontology#> PREFIX rdfs: <http://ww
 
 
 def aikg(*args, stdin=None, env=None):
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], input=stdin, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "aikg", *args], input=stdin, capture_output=True,
                           text=True, timeout=120, env=env)
 
 
@@ -56,7 +56,7 @@ def test_query_table_lists_investors(loaded):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].strip() == "investor"
-    assert [l.strip() for l in lines[2:4]] == ["Microsoft", "Nvidia"]
+    assert [line.strip() for line in lines[2:4]] == ["Microsoft", "Nvidia"]
     assert lines[-1] == "(2 rows)"
 
 
@@ -153,7 +153,7 @@ def test_help_lists_every_subcommand():
 def test_version_comes_from_the_package_and_python_m_aikg_works_like_aikg():
     from aikg import __version__
 
-    for cmd in ([sys.executable, "-m", "aikg"], [sys.executable, "-m", "kg.cli"]):
+    for cmd in ([sys.executable, "-m", "aikg"], [sys.executable, "-m", "aikg.cli"]):
         proc = subprocess.run([*cmd, "--version"], capture_output=True, text=True, timeout=120)
         assert (proc.returncode, proc.stdout) == (0, f"aikg {__version__}\n")
     proc = subprocess.run([sys.executable, "-m", "aikg", "--help"], capture_output=True, text=True, timeout=120)

@@ -30,7 +30,7 @@ RAW_GOOGLE_INVESTS = f"ASK {{ GRAPH ?g {{ <{ENTITY}google> <{ONTOLOGY}investsIn>
 
 def aikg(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO), "USER": "tester"}
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "aikg", *args], capture_output=True, text=True,
                           timeout=120, env=env, cwd=REPO)
 
 

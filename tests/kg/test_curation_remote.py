@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kg import curation, loader
+from kg.backend import open_store
 from kg.model import Article
-from kg.store import open_store
 from tests.fakes import MS, NV, OA, fake_extract, investors
 from tests.servers import OxigraphServer
 

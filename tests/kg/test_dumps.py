@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 import tracemalloc
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 import pytest
@@ -28,7 +28,7 @@ BNODE_TTL = b'@prefix ex: <http://example.org/> . ex:a ex:p [ ex:q "x" ] .'
 
 
 def aikg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "aikg", *args], capture_output=True, text=True, timeout=300)
 
 
 def canonical_nquads(store: LocalStore) -> list[str]:
@@ -172,8 +172,8 @@ def test_dump_python_memory_is_bounded(tmp_path) -> None:
 def test_reingest_mints_the_same_iris(tmp_path) -> None:
     """The same article ingested into two stores, at different times, gets the same IRIs."""
     exs = extractions()
-    first = extraction_quads(next(iter(exs.values())), ingested_at=datetime(2024, 1, 1, tzinfo=timezone.utc))
-    later = extraction_quads(next(iter(exs.values())), ingested_at=datetime(2026, 6, 1, tzinfo=timezone.utc))
+    first = extraction_quads(next(iter(exs.values())), ingested_at=datetime(2024, 1, 1, tzinfo=UTC))
+    later = extraction_quads(next(iter(exs.values())), ingested_at=datetime(2026, 6, 1, tzinfo=UTC))
 
     def iris(quads):
         return {t.value for q in quads for t in (q.subject, q.object, q.graph_name)

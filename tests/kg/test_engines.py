@@ -15,6 +15,7 @@ import sys
 import pyoxigraph as ox
 import pytest
 
+from kg.backend import open_store
 from kg.engines import FusekiEngine, SparqlEngine, VirtuosoEngine, engine_for, query_form
 from kg.errors import RemoteStoreError, StoreError, WriteRefusedError
 from kg.graphdata import get_article, list_articles
@@ -23,7 +24,6 @@ from kg.model import Article
 from kg.namespaces import ONTOLOGY
 from kg.queries import get_query, list_queries, run_named
 from kg.stats import store_stats
-from kg.store import open_store
 from kg.viz import view_from_store
 from tests.fakes import MS, NV, OA, fake_extract
 from tests.kg.conftest import build_store, extractions
@@ -207,7 +207,7 @@ def test_an_entitys_rdf_is_built_the_same(remote, reference):
 
 @pytest.mark.server
 def test_the_cli_counts_the_same_as_on_the_embedded_store(server, remote, reference):
-    proc = subprocess.run([sys.executable, "-m", "kg.cli", "stats", "--json", "--store", server.url],
+    proc = subprocess.run([sys.executable, "-m", "aikg", "stats", "--json", "--store", server.url],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     mine = json.loads(proc.stdout)
@@ -364,7 +364,7 @@ def test_aikg_serve_over_the_server_draws_the_graph_page(server, remote, tmp_pat
     log = tmp_path / "serve.log"
     with log.open("wb") as sink:
         proc = subprocess.Popen(
-            [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--store", server.url,
+            [sys.executable, "-c", "from aikg.cli import main; main()", "serve", "--store", server.url,
              "--port", str(port), "--log-level", "warning"],
             env={**os.environ, "AIKG_STORE": ""}, stdout=subprocess.DEVNULL, stderr=sink, start_new_session=True)
     base = f"http://127.0.0.1:{port}"

@@ -199,7 +199,7 @@ def test_career_graph_files_carry_ended_and_dates(career_dir, tmp_path, fmt, rea
 def test_export_command_takes_as_of_and_ended(career_dir, tmp_path):
     from typer.testing import CliRunner
 
-    from kg.cli import app
+    from aikg.cli import app
 
     out = tmp_path / "edges.csv"
 

@@ -23,7 +23,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "articles"
 
 
 def aikg(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], input=stdin, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "aikg", *args], input=stdin, capture_output=True,
                           text=True, timeout=600)
 
 
@@ -142,7 +142,7 @@ def _measured(*args: str, cwd: Path | None = None) -> tuple[subprocess.Completed
              "p = subprocess.run(sys.argv[1:])\n"
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr)\n"
              "sys.exit(p.returncode)\n")
-    proc = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "kg.cli", *args],
+    proc = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "aikg", *args],
                           capture_output=True, text=True, timeout=600, cwd=cwd)
     *lines, peak = proc.stderr.splitlines()
     proc.stderr = "\n".join(lines) + ("\n" if lines else "")
@@ -220,7 +220,7 @@ def test_a_long_article_is_parsed_in_pieces_with_progress_and_memory_bounded(tmp
              "sys.exit(os.waitstatus_to_exitcode(status))\n")
     log = tmp_path / "terminal.log"
     assert pty  # the probe needs a POSIX terminal
-    proc = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "kg.cli", "ingest",
+    proc = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "aikg", "ingest",
                            str(long_text), "--store", str(tmp_path / "store")],
                           capture_output=True, text=True, timeout=600,
                           env={**os.environ, "PTY_LOG": str(log), "COLUMNS": "160"}, stdin=subprocess.DEVNULL)
@@ -239,48 +239,28 @@ def test_a_long_article_is_parsed_in_pieces_with_progress_and_memory_bounded(tmp
 
 # ------------------------------------------------------------------ a server that refuses writes
 
-def _serve(store: Path, token: str | None) -> tuple[subprocess.Popen, str]:
-    from tests.servers import free_port
-
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
-    if token:
-        env["AIKG_TOKEN"] = token
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port),
-                             "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("aikg serve did not start")
-
-
 @pytest.mark.server
 @pytest.mark.parametrize("server_token,client_token,status", [("right-token", "wrong-token", 401),
                                                                ("right-token", None, 401),
                                                                (None, "any-token", 403)])
 def test_a_refused_write_says_the_token_is_wrong(tmp_path, server_token, client_token, status):
-    from tests.servers import kill_group
+    from tests.servers import AikgServer
 
-    server, url = _serve(tmp_path / "served", server_token)
+    server = AikgServer(tmp_path / "served", tmp_path, token=server_token, log_level="warning", verbose=False)
+    server.start()
+    url = server.url
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
         if client_token:
             env["AIKG_TOKEN"] = client_token
         record = json.dumps({"text": "Apple partnered with OpenAI to bring ChatGPT to Siri.",
                              "url": "https://news.example.org/siri"})
-        proc = subprocess.run([sys.executable, "-m", "kg.cli", "ingest", "-", "--store", url + "/sparql"],
+        proc = subprocess.run([sys.executable, "-m", "aikg", "ingest", "-", "--store", url + "/sparql"],
                               input=record, capture_output=True, text=True, timeout=300, env=env)
         count = httpx.get(url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
                           headers={"Accept": "application/sparql-results+json"}, timeout=10).json()
     finally:
-        kill_group(server)
+        server.stop()
     assert proc.returncode == 1
     [line] = proc.stderr.splitlines()
     assert line.startswith(f"aikg: error: {url}/update refused the write ({status}): ")

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 import pytest
 
 from kg import loader
 from kg.namespaces import ONTOLOGY, article_iri
-from kg.model import Article, Extraction
 from kg.store import LocalStore
 from tests.kg.conftest import extractions
 
-WHEN = datetime(2025, 1, 2, tzinfo=timezone.utc)
+WHEN = datetime(2025, 1, 2, tzinfo=UTC)
 
 
 def _all_quads(store: LocalStore) -> set[str]:

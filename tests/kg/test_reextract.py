@@ -62,7 +62,7 @@ ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o
 
 
 def aikg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, timeout=600)
+    return subprocess.run([sys.executable, "-m", "aikg", *args], capture_output=True, text=True, timeout=600)
 
 
 def _statements(store: LocalStore, graph: ox.NamedNode) -> dict[str, dict]:

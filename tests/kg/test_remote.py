@@ -10,10 +10,10 @@ import pyoxigraph as ox
 import pytest
 
 from kg import loader
+from kg.backend import open_store
 from kg.errors import QuerySyntaxError, RemoteStoreError
 from kg.model import Article
 from tests.fakes import MS, NV, OA, fake_extract, investors
-from kg.store import open_store
 from tests.servers import start_server
 
 pytestmark = pytest.mark.server
@@ -141,7 +141,7 @@ def test_cli_reads_a_server(server, tmp_path):
     store = open_store(server.url)
     loader.ingest(store, ARTS, fake_extract(TABLE))
     store.close()
-    proc = subprocess.run([sys.executable, "-m", "kg.cli", "stats", "--json", "--store", server.url],
+    proc = subprocess.run([sys.executable, "-m", "aikg", "stats", "--json", "--store", server.url],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert '"investsIn": 2' in proc.stdout
@@ -159,7 +159,7 @@ def test_a_batch_over_an_aikg_servers_values_limit_is_written(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
     env.update(AIKG_TOKEN="t0ken", AIKG_MAX_VALUES_ROWS="1000")
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(tmp_path / "s"),
+    proc = subprocess.Popen([sys.executable, "-m", "aikg", "serve", "--store", str(tmp_path / "s"),
                              "--port", str(port), "--log-level", "warning"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}/sparql"

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from kg.errors import QuerySyntaxError
 from kg.queries import list_queries
-from kg.sparql_errors import line_column, pointer, syntax_error
+from kg.sparql_errors import line_column, syntax_error
 from kg.store import LocalStore
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,13 +10,12 @@ import pyoxigraph as ox
 import pytest
 
 from kg import loader
+from kg.backend import open_store
 from kg.errors import QuerySyntaxError, RDFParseError, StoreLockedError
 from kg.model import Article
 from kg.remote import endpoints
+from kg.store import LocalStore, rdf_format
 from tests.fakes import INVESTS, MS, NV, OA, fake_extract, investors
-from kg.store import LocalStore, open_store, rdf_format
-
-
 
 
 def test_reopen_shows_everything_written(tmp_path):

@@ -287,7 +287,7 @@ def test_the_signatures_come_from_the_ontology_and_match_the_extractor():
 def aikg(*args: str) -> subprocess.CompletedProcess:
     # A wide terminal, so that a table row stays on one line.
     env = {**os.environ, "COLUMNS": "250"}
-    return subprocess.run([sys.executable, "-m", "kg.cli", "curate", *args], capture_output=True, text=True, timeout=120,
+    return subprocess.run([sys.executable, "-m", "aikg", "curate", *args], capture_output=True, text=True, timeout=120,
                           env=env)
 
 
@@ -354,7 +354,7 @@ def test_blocking_finds_a_one_letter_typo_anywhere_in_a_name():
 
 @pytest.mark.server
 def test_a_sparql_server_gives_the_same_lists(tmp_path, store):
-    from kg.store import open_store
+    from kg.backend import open_store
     from tests.servers import OxigraphServer
 
     srv = OxigraphServer(tmp_path / "oxi")

@@ -20,7 +20,6 @@ from kg.viz import ENDED_COLOR, ENDED_DASHES, PREDICATE_COLOR, view_from_store
 from tests import timeworld as tw
 
 
-
 @pytest.fixture
 def career(tmp_path):
     store = LocalStore(tmp_path / "store")
@@ -209,7 +208,7 @@ def test_cli_analytics_and_viz_take_as_of_and_ended(tmp_path):
 
     from typer.testing import CliRunner
 
-    from kg.cli_analytics import analytics_app
+    from aikg.cli_analytics import analytics_app
     from tests.api.test_graph_page import page_data
 
     store = str(tw.build_store(tmp_path / "store"))
@@ -231,7 +230,7 @@ def test_cli_analytics_and_viz_take_as_of_and_ended(tmp_path):
 
     import typer
 
-    from kg.cli_viz import viz
+    from aikg.cli_viz import viz
 
     app = typer.Typer()
     app.command()(viz)

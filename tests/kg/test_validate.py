@@ -72,13 +72,13 @@ def test_validate_store_and_cli_exit_codes(tmp_path):
     with LocalStore(path) as s:
         loader.ingest(s, [Article("Microsoft backs OpenAI again.", url="u1")], extract)
         assert validate_store(s).conforms
-    ok = subprocess.run([sys.executable, "-m", "kg.cli", "validate", "--store", str(path)],
+    ok = subprocess.run([sys.executable, "-m", "aikg", "validate", "--store", str(path)],
                         capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0 and "conforms" in ok.stdout
     with LocalStore(path) as s:
         s.update(f"INSERT DATA {{ <https://w3id.org/aikg/entity/openai> <{AIKG}leads> "
                  "<https://w3id.org/aikg/entity/microsoft> }")
-    bad = subprocess.run([sys.executable, "-m", "kg.cli", "validate", "--store", str(path)],
+    bad = subprocess.run([sys.executable, "-m", "aikg", "validate", "--store", str(path)],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1
     assert "Violation: ent:openai: leads: subject must be a Person" in bad.stdout

@@ -12,15 +12,24 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from kg.analytics import to_networkx
-from kg.cli_viz import viz
-from kg.errors import NotFoundError
-from kg.namespaces import ENTITY
-from kg.store import open_store
+from aikg.cli_viz import viz
 from api.render import render_graph_page
+from kg.analytics import to_networkx
+from kg.backend import open_store
+from kg.errors import NotFoundError
 from kg.model import PREDICATES
-from kg.viz import (ENDED_COLOR, FIRST_VIEW, PREDICATE_COLOR, TYPE_STYLE, build_view, cached_layout, script_json,
-                    spring_positions, view_from_store)
+from kg.namespaces import ENTITY
+from kg.viz import (
+    ENDED_COLOR,
+    FIRST_VIEW,
+    PREDICATE_COLOR,
+    TYPE_STYLE,
+    build_view,
+    cached_layout,
+    script_json,
+    spring_positions,
+    view_from_store,
+)
 from tests.browser import sample
 
 

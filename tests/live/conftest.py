@@ -62,5 +62,5 @@ def news_site():
 
 def aikg(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run the aikg command as a subprocess (the worktree first on the path, as the tests run)."""
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "aikg", *args], capture_output=True, text=True,
                           timeout=timeout)

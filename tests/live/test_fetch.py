@@ -10,7 +10,7 @@ import socket
 
 import pytest
 
-from ingest.fetch import FetchConfig, FetchError, Fetcher, FetchState, is_url, read_urls, state_path_for
+from ingest.fetch import FetchConfig, Fetcher, FetchError, FetchState, is_url, read_urls, state_path_for
 from ingest.readers import ReadFailure
 from kg.model import Article
 from tests.live.site import Site, SiteServer, article_page, example_text, rss

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.watch import parse_every
+from api.settings import parse_every
 from tests.live.conftest import aikg
 
 

@@ -28,7 +28,7 @@ URLS_Q = "SELECT ?g ?u WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u } }"
 
 def start_watch(feed: str, store, *extra: str) -> tuple[subprocess.Popen, queue.Queue]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "watch", feed, "--store", str(store), "--every", "1s", "--json",
+        [sys.executable, "-m", "aikg", "watch", feed, "--store", str(store), "--every", "1s", "--json",
          "--fetch-timeout", FETCH_TIMEOUT, "--host-delay", "0", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     lines: queue.Queue = queue.Queue()
@@ -84,7 +84,7 @@ def test_watch_rounds_survive_kill_and_restart_without_duplicates(news_site, tmp
         assert proc.wait(timeout=60) == 0
         err = proc.stderr.read()
         assert "stopped by SIGTERM" in err and "Traceback" not in err, err
-        assert f"round 2: 0 fetched, 1 not modified, 0 new articles" in err
+        assert "round 2: 0 fetched, 1 not modified, 0 new articles" in err
     finally:
         kill_group(proc)
     assert contents(store)[0] == expected

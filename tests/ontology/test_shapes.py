@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pyoxigraph as ox
 import pyshacl
@@ -232,7 +232,7 @@ def test_what_the_mapping_writes_conforms(shapes):
         RelationMention(oa, "competesWith", ms, 0.5, "OpenAI rivals Microsoft.", 74, 98, hedged=True),
     )
     ex = Extraction(art, (ms, oa), rels, "test/0")
-    quads = extraction_quads(ex, ingested_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    quads = extraction_quads(ex, ingested_at=datetime(2026, 1, 1, tzinfo=UTC))
     nt = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
     conforms, report = _validate(Graph().parse(data=nt, format="nt"), shapes)
     assert conforms, _messages(report)

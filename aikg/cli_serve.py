@@ -1,4 +1,4 @@
-"""``aikg serve``: run the app under uvicorn (registered by kg.cli)."""
+"""``aikg serve``: run the app under uvicorn (registered by aikg.cli)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from aikg.cli_common import HostOpt
+
 
 def serve(
     store: Annotated[Optional[str], typer.Option(
         "--store", envvar="AIKG_STORE", help="Store directory or SPARQL endpoint URL [default: ./aikg-data].")] = None,
-    host: Annotated[str, typer.Option("--host", envvar="AIKG_HOST", help="Address to bind.")] = "127.0.0.1",
+    host: HostOpt = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", envvar="AIKG_PORT", help="Port (0: any free port).")] = 8000,
     token_file: Annotated[Optional[Path], typer.Option(
         "--token-file", help="Read the write token from this file (else $AIKG_TOKEN; none: writes off).",
@@ -62,7 +64,7 @@ def serve(
         messages = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
         typer.echo(f"aikg serve: error: {messages}", err=True)
         raise typer.Exit(2) from exc
-    from kg.cli_common import port_problem
+    from aikg.cli_common import port_problem
 
     problem = port_problem(settings.host, settings.port)
     if problem:
@@ -126,7 +128,7 @@ def _notifying_server(config, *, on_exit):
 
 
 def app_factory():
-    """Return an app configured from the environment (``uvicorn --factory api.commands:app_factory``)."""
+    """Return an app configured from the environment (``uvicorn --factory aikg.cli_serve:app_factory``)."""
     from api.app import create_app
 
     return create_app()

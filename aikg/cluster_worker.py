@@ -1,6 +1,6 @@
 """The worker side of ``aikg ingest --cluster``: one extractor per worker process, batch tasks.
 
-Imported by Dask workers (and by :mod:`kg.cluster` when it starts a run); it needs
+Imported by Dask workers (and by :mod:`aikg.cluster` when it starts a run); it needs
 ``dask.distributed``.
 """
 

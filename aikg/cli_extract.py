@@ -1,4 +1,4 @@
-"""The ``aikg extract`` and ``aikg eval`` commands (registered by ``kg/cli.py``).
+"""The ``aikg extract`` and ``aikg eval`` commands (registered by ``aikg/cli.py``).
 
 spaCy and the pipeline are imported inside the functions, so ``aikg --help`` stays fast.
 """
@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from kg.cli_common import MaxArticleOpt
-from kg.ingest_run import DEFAULT_MAX_ARTICLE_BYTES
+from aikg.cli_common import MaxArticleOpt
+from aikg.ingest_run import DEFAULT_MAX_ARTICLE_BYTES
 
 
 def _relation_line(rel, article, published) -> dict:
@@ -54,10 +54,10 @@ def extract(
             typer.echo(f"aikg: error: --date must be YYYY-MM-DD, got {date!r}", err=True)
             raise typer.Exit(2) from None
 
+    from aikg.ingest_run import skip_line
     from ingest.pipeline import Extractor
     from ingest.readers import DEFAULT_MAX_BYTES, ReadFailure, read_paths
     from kg.errors import ModelMissingError
-    from kg.ingest_run import skip_line
 
     try:
         extractor = Extractor()
@@ -193,7 +193,8 @@ def train(
     from kg.errors import ModelMissingError
 
     try:
-        from ingest.relations.train import corpus_files, train as run_train
+        from ingest.relations.train import corpus_files
+        from ingest.relations.train import train as run_train
     except ImportError as exc:  # scikit-learn is a training-only dependency
         typer.echo(f"aikg: error: training needs the train extra ({exc.name} is missing): "
                    f"pip install 'aikg[train]'", err=True)

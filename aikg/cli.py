@@ -11,10 +11,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from kg.cli_common import (
+from aikg.cli_common import (
     AsOfOpt,
+    BatchSizeOpt,
+    DateOpt,
     EndedOpt,
+    HostOpt,
     MaxArticleOpt,
+    NoValidateOpt,
     StoreOpt,
     fail,
     open_for_command,
@@ -22,13 +26,13 @@ from kg.cli_common import (
     port_problem,
     tidy_help,
 )
+from aikg.ingest_run import DEFAULT_MAX_ARTICLE_BYTES
 from kg.errors import (
     AikgError,
     QuerySyntaxError,
     RDFParseError,
     UnsupportedFormatError,
 )
-from kg.ingest_run import DEFAULT_MAX_ARTICLE_BYTES
 
 app = typer.Typer(
     name="aikg",
@@ -47,7 +51,7 @@ EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", *GRAPH_EXPOR
 
 def _print_version(value: bool) -> None:
     if value:
-        from aikg import __version__
+        from kg import __version__
 
         typer.echo(f"aikg {__version__}")
         raise typer.Exit(0)
@@ -298,12 +302,12 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, - for stdin, or http(s) URLs of article "
                                                "pages, RSS/Atom feeds and OPML lists of feeds.")],
     store: StoreOpt = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per transaction.")] = 32,
+    batch_size: BatchSizeOpt = 32,
     n_process: Annotated[int, typer.Option("--n-process", min=1, help="spaCy worker processes.")] = 1,
-    date: Annotated[Optional[str], typer.Option("--date", help="Publication date for articles without one (YYYY-MM-DD).")] = None,
+    date: DateOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON, no progress bar.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation of each batch.")] = False,
+    no_validate: NoValidateOpt = False,
     bulk: Annotated[bool, typer.Option("--bulk", help="First load into an empty local store, ~3x faster writes; "
                                        "not crash-safe: an interrupted load must be started again from scratch.")] = False,
     max_article_bytes: MaxArticleOpt = DEFAULT_MAX_ARTICLE_BYTES,
@@ -331,7 +335,7 @@ def ingest(
     Exits 0 when at least one article was read or a URL answered "not modified" (skipped inputs are listed),
     2 when nothing could be read, 1 on a runtime failure.
     """
-    from kg.ingest_run import run_ingest
+    from aikg.ingest_run import run_ingest
 
     mode = "all" if reextract_all else "outdated" if reextract else None
     code = run_ingest(paths, store=store, batch_size=batch_size, n_process=n_process, date=date,
@@ -342,7 +346,7 @@ def ingest(
     raise typer.Exit(code)
 
 
-# -- fetching URLs: `aikg ingest URL...` and `aikg watch` (ingest.fetch, kg.watch)
+# -- fetching URLs: `aikg ingest URL...` and `aikg watch` (ingest.fetch, aikg.watch)
 FetchTimeoutOpt = Annotated[float, typer.Option(
     "--fetch-timeout", min=0.1, metavar="SECONDS", help="Seconds to connect to a host and to wait for its next bytes.")]
 HostDelayOpt = Annotated[float, typer.Option(
@@ -365,10 +369,10 @@ def watch(
     store: StoreOpt = None,
     every: Annotated[str, typer.Option("--every", help="Time between the starts of two rounds: 30s, 15m, 1h, 1h30m.")] = "15m",
     rounds: Annotated[Optional[int], typer.Option("--rounds", min=1, help="Stop after this many rounds [default: run until stopped].")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="Publication date for articles without one (YYYY-MM-DD).")] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per transaction.")] = 32,
+    date: DateOpt = None,
+    batch_size: BatchSizeOpt = 32,
     as_json: Annotated[bool, typer.Option("--json", help="Also print each round's report as a JSON line on stdout.")] = False,
-    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation of each batch.")] = False,
+    no_validate: NoValidateOpt = False,
     store_text: Annotated[bool, typer.Option("--store-text", help="Keep each new article's full text in the graph.")] = False,
     max_article_bytes: MaxArticleOpt = DEFAULT_MAX_ARTICLE_BYTES,
     fetch_timeout: FetchTimeoutOpt = 10.0,
@@ -380,7 +384,7 @@ def watch(
     Survives restarts (the fetch state keeps ETags and failures); SIGTERM or Ctrl-C stops it
     between two batches, exit 0. A local store is opened only during a round.
     """
-    from kg.watch import run_watch
+    from aikg.watch import run_watch
 
     code = run_watch(sources, store=store, every=every, rounds=rounds, date=date, batch_size=batch_size,
                      validate=not no_validate, store_text=store_text, as_json=as_json,
@@ -414,12 +418,12 @@ def delete(
 @app.command()
 def demo(
     store: StoreOpt = None,
-    host: Annotated[str, typer.Option("--host", envvar="AIKG_HOST", help="Address to bind.")] = "127.0.0.1",
+    host: HostOpt = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", envvar="AIKG_PORT", help="Port to serve on.")] = 8000,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Only ingest the sample articles.")] = False,
 ) -> None:
     """Ingest the bundled sample articles (our own text, stored whole), then serve the API and pages."""
-    from kg.ingest_run import run_ingest, sample_articles_dir
+    from aikg.ingest_run import run_ingest, sample_articles_dir
 
     if not no_serve:
         # Before the ingest: a busy port found after a minute of parsing is a minute lost.
@@ -430,47 +434,33 @@ def demo(
                       date=None, as_json=False, quiet=False, validate=True, store_text=True)
     if code != 0 or no_serve:
         raise typer.Exit(code)
-    from api.commands import serve
+    from aikg.cli_serve import serve
 
     serve(store=store, host=host, port=port)
 
 
 def _register_optional() -> None:
-    """Attach the commands that live beside their packages."""
-    from importlib.util import find_spec
+    """Attach the commands defined in the other ``aikg.cli_*`` modules."""
+    from aikg.cli_analytics import analytics_app
+    from aikg.cli_curate import curate_app
+    from aikg.cli_extract import eval as eval_cmd
+    from aikg.cli_extract import extract, train
+    from aikg.cli_mcp import mcp
+    from aikg.cli_serve import serve
+    from aikg.cli_suggest import duplicates, suspects
+    from aikg.cli_viz import viz
 
-    if find_spec("ingest.commands"):
-        from ingest.commands import eval as eval_cmd
-        from ingest.commands import extract
-        from ingest.commands import train
-
-        app.command("extract", help="Print the relations found in articles as JSON Lines (touches no store).")(extract)
-        app.command("eval", help="Score extraction against a gold directory: entity and relation P/R/F1.")(eval_cmd)
-        app.command("train", help="Rebuild the relation model from the training corpus, with its model card.")(train)
-    if find_spec("api.commands"):
-        from api.commands import serve
-
-        app.command("serve", help="Serve the SPARQL endpoint, REST API and pages.")(serve)
-    if find_spec("api.mcp_command"):
-        from api.mcp_command import mcp
-
-        app.command("mcp", help="Serve the graph to AI assistants over MCP (stdio).")(mcp)
-    if find_spec("kg.cli_viz"):
-        from kg.cli_viz import viz
-
-        app.command("viz", help="Write an interactive network page (standalone HTML).")(viz)
-    if find_spec("kg.cli_analytics"):
-        from kg.cli_analytics import analytics_app
-
-        app.add_typer(analytics_app, name="analytics", help="Centrality, communities, paths.")
-    if find_spec("kg.cli_curate"):
-        from kg.cli_curate import curate_app
-        from kg.cli_suggest import duplicates, suspects
-
-        curate_app.command("duplicates", help="List entities that are probably one thing, most likely first.")(duplicates)
-        curate_app.command("suspects", help="List relations a curator should check, most suspicious first.")(suspects)
-        app.add_typer(curate_app, name="curate",
-                      help="Correct the graph: reject, accept, merge, split, alias, undo, log; duplicates and suspects.")
+    app.command("extract", help="Print the relations found in articles as JSON Lines (touches no store).")(extract)
+    app.command("eval", help="Score extraction against a gold directory: entity and relation P/R/F1.")(eval_cmd)
+    app.command("train", help="Rebuild the relation model from the training corpus, with its model card.")(train)
+    app.command("serve", help="Serve the SPARQL endpoint, REST API and pages.")(serve)
+    app.command("mcp", help="Serve the graph to AI assistants over MCP (stdio).")(mcp)
+    app.command("viz", help="Write an interactive network page (standalone HTML).")(viz)
+    app.add_typer(analytics_app, name="analytics", help="Centrality, communities, paths.")
+    curate_app.command("duplicates", help="List entities that are probably one thing, most likely first.")(duplicates)
+    curate_app.command("suspects", help="List relations a curator should check, most suspicious first.")(suspects)
+    app.add_typer(curate_app, name="curate",
+                  help="Correct the graph: reject, accept, merge, split, alias, undo, log; duplicates and suspects.")
 
 
 def main() -> None:

@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kg.errors import AikgError
-from kg.loader import (FLUSH_QUADS, BatchReport, Failure, IngestSummary, Redo, StoreLike, batched,
-                       commit_batch, existing_ids)
+from kg.loader import FLUSH_QUADS, BatchReport, Failure, IngestSummary, Redo, batched, commit_batch, existing_ids
 from kg.model import Article, Extraction
+from kg.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +206,7 @@ class Cluster:
                 continue
             try:
                 thing.close()
-            except Exception as exc:  # closing after a lost scheduler may fail in many ways
+            except Exception as exc:  # noqa: BLE001 - closing after a lost scheduler may fail in many ways
                 log.debug("closing %s: %s", type(thing).__name__, exc)
         self.client = self._local = None
 
@@ -221,7 +221,7 @@ def _set_dask_log_level(level: int) -> None:
 
 
 def _register_plugin(client) -> None:
-    from kg.cluster_worker import PLUGIN_NAME, ExtractorPlugin
+    from aikg.cluster_worker import PLUGIN_NAME, ExtractorPlugin
 
     client.register_plugin(ExtractorPlugin(), name=PLUGIN_NAME)
 
@@ -231,7 +231,7 @@ def _reason(exc: BaseException) -> str:
     return text[:200]
 
 
-def _to_send(store: StoreLike, batch: list[Article], redo: Redo | None) -> list[Article]:
+def _to_send(store: Store, batch: list[Article], redo: Redo | None) -> list[Article]:
     """Return the articles of a batch that need extracting, as commit_batch will see them now."""
     by_key: dict[str, Article] = {}
     for a in batch:
@@ -251,7 +251,7 @@ def _articles(items: Iterable[Article | Failure], summary: IngestSummary) -> Ite
             summary.skipped.append((item.source, item.reason))
 
 
-def cluster_ingest(store: StoreLike, items: Iterable[Article | Failure], cluster: Cluster, *,
+def cluster_ingest(store: Store, items: Iterable[Article | Failure], cluster: Cluster, *,
                    batch_size: int = 32, validate=None,
                    on_batch: Callable[[BatchReport, IngestSummary], None] | None = None,
                    max_relations: int | None = None, redo: Redo | None = None,
@@ -283,7 +283,7 @@ def cluster_ingest(store: StoreLike, items: Iterable[Article | Failure], cluster
     """
     from distributed import KilledWorker
 
-    from kg.cluster_worker import extract_batch
+    from aikg.cluster_worker import extract_batch
 
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -355,7 +355,7 @@ def cluster_ingest(store: StoreLike, items: Iterable[Article | Failure], cluster
             if future is not None:
                 try:
                     future.cancel()
-                except Exception as exc:  # the scheduler may be gone already
+                except Exception as exc:  # noqa: BLE001 - the scheduler may be gone already
                     log.debug("cancelling a batch: %s", exc)
     return summary
 

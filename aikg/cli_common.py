@@ -44,7 +44,8 @@ def open_for_command(store: str | None, *, must_exist: bool = False):
     beside a running writer is undefined behaviour in RocksDB, so a second process gets a
     clear "locked" error pointing at the server URL instead.
     """
-    from kg.store import is_remote, open_store, resolve_location
+    from kg.backend import open_store
+    from kg.store import is_remote, resolve_location
 
     loc = resolve_location(store)
     if must_exist and not is_remote(loc) and not (Path(loc) / "CURRENT").exists():
@@ -55,6 +56,12 @@ def open_for_command(store: str | None, *, must_exist: bool = False):
         raise fail(str(exc), 1) from exc
 
 
+# Options that `aikg ingest` and `aikg watch` share (declared once, so their help agrees).
+DateOpt = Annotated[Optional[str], typer.Option(
+    "--date", help="Publication date for articles without one (YYYY-MM-DD).")]
+BatchSizeOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Articles per transaction.")]
+NoValidateOpt = Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation of each batch.")]
+HostOpt = Annotated[str, typer.Option("--host", envvar="AIKG_HOST", help="Address to bind.")]
 MaxArticleOpt = Annotated[
     int,
     typer.Option("--max-article-bytes", min=1, metavar="BYTES",

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from kg.cli_common import StoreOpt, fail, open_for_command
+from aikg.cli_common import StoreOpt, fail, open_for_command
 from kg.errors import AikgError
 
 ServerOpt = Annotated[Optional[str], typer.Option(

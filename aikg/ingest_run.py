@@ -14,13 +14,10 @@ from importlib import resources
 from pathlib import Path
 
 from kg.errors import AikgError, WriteRefusedError
+from kg.loader import MAX_ARTICLE_RELATIONS
 
 # Mirrors ingest.readers.DEFAULT_MAX_ARTICLE_BYTES, so `aikg --help` need not import it.
 DEFAULT_MAX_ARTICLE_BYTES = 2 * 1024 * 1024
-# An article that yields more relations than this is reported and not written: its one
-# transaction would hold the memory the rest of the run is kept within (about 11 quads a
-# relation). A news story has tens; text made of lists of companies reaches 150 per KB.
-MAX_ARTICLE_RELATIONS = 2_000
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +98,7 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
             Each is replaced in its batch's transaction.
         store_text: keep each new article's text in the graph (``aikg:text``), so its
             page can show it whole; otherwise only the evidence sentences are kept.
-        cluster: extract on Dask workers (see :mod:`kg.cluster`): ``local:N`` starts N
+        cluster: extract on Dask workers (see :mod:`aikg.cluster`): ``local:N`` starts N
             local worker processes, ``tcp://HOST:PORT`` joins a running scheduler; None
             extracts in this process (``n_process`` spaCy processes).
 
@@ -109,7 +106,7 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
     (inputs skipped on the way are reported), 2 when nothing could be read (bad input) or on a usage error, 1 on a
     runtime failure (the model is missing, the store is locked, a server refused or failed).
     """
-    from kg.cluster import ClusterError, ClusterSpecError, parse_cluster
+    from aikg.cluster import ClusterError, ClusterSpecError, parse_cluster
 
     try:
         default_date = Date.fromisoformat(date) if date else None
@@ -132,8 +129,8 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
     from ingest.fetch import Fetcher, FetchState, is_url, read_urls, state_path_for
     from ingest.pipeline import EXTRACTOR_VERSION, Extractor
     from ingest.readers import DEFAULT_MAX_BYTES, read_paths
+    from kg.backend import open_store
     from kg.loader import BatchReport, IngestSummary, ingest, outdated_ids
-    from kg.store import open_store
 
     redo = None
     if reextract == "all":
@@ -226,7 +223,7 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
                                  batch_size=batch_size, validate=validator, on_batch=on_batch,
                                  max_relations=MAX_ARTICLE_RELATIONS, redo=redo, store_text=store_text)
             else:
-                from kg.cluster import Cluster, ClusterProgress, cluster_ingest
+                from aikg.cluster import Cluster, ClusterProgress, cluster_ingest
 
                 with Cluster(spec, quiet_logs=not log.isEnabledFor(logging.DEBUG)) as workers:
                     live = ClusterProgress(workers, started, plain=not (quiet or as_json) and progress is None)

@@ -1,17 +1,14 @@
 """``aikg analytics``: centrality, communities and paths over the networkx projection.
 
 Thin commands: each opens the store, calls :mod:`kg.analytics`, and prints a
-rich table or JSON. ``export_networkx_command`` serves ``aikg export`` for the graph
-formats (GraphML, GEXF, CSV).
+rich table or JSON. The graph formats (GraphML, GEXF, CSV) are ``aikg export``'s.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -19,8 +16,8 @@ from rich.console import Console
 from rich.table import Table
 
 # AsOfOpt, EndedOpt and option_message are shared with `aikg export` and `aikg viz`.
-from kg.cli_common import AsOfOpt, EndedOpt, StoreOpt, fail, open_for_command, option_message
-from kg.errors import AikgError, NotFoundError, UnsupportedFormatError
+from aikg.cli_common import AsOfOpt, EndedOpt, StoreOpt, fail, open_for_command, option_message
+from kg.errors import AikgError, NotFoundError
 
 analytics_app = typer.Typer(
     name="analytics",
@@ -186,36 +183,3 @@ def path(
     _console().print(table)
 
 
-def export_networkx_command(store: str | None, fmt: str, output: Path | str | None, *, raw: bool = False) -> None:
-    """Write the whole relation graph as GraphML, GEXF or CSV (``aikg export``).
-
-    Args:
-        store: store directory or SPARQL endpoint URL (None: ``$AIKG_STORE`` or default).
-        fmt: ``graphml``, ``gexf`` or ``csv``.
-        output: file to write (atomically: complete or not at all); None writes to stdout.
-        raw: CSV only: cells verbatim, without the formula-neutralising quote.
-
-    Raises:
-        typer.Exit: with code 2 for an unknown format or an impossible output path, 1
-            when the store cannot be read or the file cannot be written.
-    """
-    from kg.analytics import to_networkx
-    from kg.exports import GRAPH_FORMATS, check_target, export_graph
-
-    if fmt not in GRAPH_FORMATS:
-        raise fail(f"unknown graph format {fmt!r}; use one of: {', '.join(GRAPH_FORMATS)}", 2)
-    if output is not None and (problem := check_target(output)):
-        raise fail(problem, 2)
-    with _store(store) as s:
-        try:
-            G = to_networkx(s)
-        except AikgError as exc:
-            raise fail(str(exc), 1) from exc
-    try:
-        export_graph(G, fmt, output if output is not None else sys.stdout.buffer, raw=raw)
-    except UnsupportedFormatError as exc:
-        raise fail(str(exc), 2) from exc
-    except OSError as exc:
-        raise fail(f"cannot write {output or 'to stdout'}: {exc.strerror or exc}; nothing written", 1) from exc
-    if output is not None:
-        typer.echo(f"wrote {G.number_of_nodes()} entities and {G.number_of_edges()} relations to {output}", err=True)

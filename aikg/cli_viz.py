@@ -1,4 +1,4 @@
-"""``aikg viz``: write the interactive network page to a file (registered by kg.cli)."""
+"""``aikg viz``: write the interactive network page to a file (registered by aikg.cli)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def viz(
     The filters match the /graph page's URL parameters; in the file they can be changed
     again in the page itself.
     """
-    from kg.cli_common import open_for_command
+    from aikg.cli_common import open_for_command
     from kg.viz import view_from_store
 
     started = time.perf_counter()
@@ -59,7 +59,7 @@ def viz(
                                    since=since, until=until, as_of=as_of, min_confidence=min_confidence,
                                    min_sources=min_sources, limit=limit, show_ended=ended)
         except ValueError as exc:
-            from kg.cli_analytics import option_message
+            from aikg.cli_analytics import option_message
 
             typer.echo(f"aikg: error: {option_message(str(exc))}", err=True)
             raise typer.Exit(2) from exc

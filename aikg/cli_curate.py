@@ -15,7 +15,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from kg.cli_common import StoreOpt, fail, open_for_command
+from aikg.cli_common import StoreOpt, fail, open_for_command
 from kg.errors import AikgError
 
 curate_app = typer.Typer(
