@@ -43,8 +43,9 @@ def _statement_spo(store, st: ox.Term) -> tuple | None:
     return None
 
 
-def _support(store, state: CurationState, s: ox.Term, p: ox.Term, o: ox.Term,
-             statement: ox.Term | None) -> tuple[int, int]:
+def _support(
+    store, state: CurationState, s: ox.Term, p: ox.Term, o: ox.Term, statement: ox.Term | None
+) -> tuple[int, int]:
     """Return how many statements, in how many named graphs, state the relation (or the one statement)."""
     if statement is not None:
         q = "SELECT (COUNT(DISTINCT ?g) AS ?a) WHERE { GRAPH ?g { ?st ?ps ?x } }"
@@ -55,8 +56,10 @@ def _support(store, state: CurationState, s: ox.Term, p: ox.Term, o: ox.Term,
     pre_o = " ".join(str(n) for n in state.preimage([o]))
     both = p.value.removeprefix(ONTOLOGY) in SYMMETRIC_PREDICATES
     pattern = "{ ?st ?ps ?a ; ?po ?b } UNION { ?st ?ps ?b ; ?po ?a }" if both else "?st ?ps ?a ; ?po ?b ."
-    q = (f"SELECT (COUNT(DISTINCT ?st) AS ?n) (COUNT(DISTINCT ?g) AS ?m) WHERE {{ "
-         f"VALUES ?a {{ {pre_s} }} VALUES ?b {{ {pre_o} }} GRAPH ?g {{ {pattern} ?st ?pp ?p }} }}")
+    q = (
+        f"SELECT (COUNT(DISTINCT ?st) AS ?n) (COUNT(DISTINCT ?g) AS ?m) WHERE {{ "
+        f"VALUES ?a {{ {pre_s} }} VALUES ?b {{ {pre_o} }} GRAPH ?g {{ {pattern} ?st ?pp ?p }} }}"
+    )
     for row in store.query(q, substitutions={"ps": _SUBJ, "po": _OBJ, "pp": _PRED, "p": p}):
         return int(row["n"].value), int(row["m"].value)
     return 0, 0
@@ -127,10 +130,16 @@ def _rejection(store, state: CurationState, op: Operation, node: ox.NamedNode, s
     seen.add(key)
     statements, sources = _support(store, state, s, p, o, statement)
     return {
-        "subject": fs.value, "predicate": p.value.removeprefix(ONTOLOGY), "object": fo.value,
+        "subject": fs.value,
+        "predicate": p.value.removeprefix(ONTOLOGY),
+        "object": fo.value,
         "statement": statement.value if statement is not None else None,
-        "operation": op.iri.value.removeprefix(curation.OP_PREFIX), "by": op.by,
-        "created": op.created[:10], "reason": op.reason, "statements": statements, "sources": sources,
+        "operation": op.iri.value.removeprefix(curation.OP_PREFIX),
+        "by": op.by,
+        "created": op.created[:10],
+        "reason": op.reason,
+        "statements": statements,
+        "sources": sources,
         "new_sources_since": curation._new_sources(store, state, op) if statement is None else None,
     }
 
@@ -170,17 +179,38 @@ def curation_source(store, ref_text: str) -> dict | None:
     text = (ref_text or "").strip().lower()
     if not re.fullmatch(r"[0-9a-f]{8,64}", text):
         return None
-    rows = list(store.query(_SOURCE, substitutions={
-        "cg": curation.CURATION_GRAPH, "sha": aikg("sha256"), "source": ox.NamedNode(DCTERMS + "source"),
-        "urlp": ox.NamedNode(SCHEMA + "url"), "ingp": aikg("ingestedAt"), "prefix": ox.Literal(text)}))
+    rows = list(
+        store.query(
+            _SOURCE,
+            substitutions={
+                "cg": curation.CURATION_GRAPH,
+                "sha": aikg("sha256"),
+                "source": ox.NamedNode(DCTERMS + "source"),
+                "urlp": ox.NamedNode(SCHEMA + "url"),
+                "ingp": aikg("ingestedAt"),
+                "prefix": ox.Literal(text),
+            },
+        )
+    )
     if len({r["a"] for r in rows}) != 1:
         return None
     row = rows[0]
     art = row["a"]
     mentions, passages = [], []
-    found = list(store.query(_QUOTES, substitutions={
-        "a": art, "derived": ox.NamedNode(PROV + "wasDerivedFrom"), "ps": _SUBJ, "pp": _PRED, "po": _OBJ,
-        "ev": aikg("evidence"), "confp": aikg("confidence")}))
+    found = list(
+        store.query(
+            _QUOTES,
+            substitutions={
+                "a": art,
+                "derived": ox.NamedNode(PROV + "wasDerivedFrom"),
+                "ps": _SUBJ,
+                "pp": _PRED,
+                "po": _OBJ,
+                "ev": aikg("evidence"),
+                "confp": aikg("confidence"),
+            },
+        )
+    )
     info = graphdata._props_of(store, {r[k].value for r in found for k in ("s", "o")})
 
     def entity(iri: str) -> dict:
@@ -190,18 +220,39 @@ def curation_source(store, ref_text: str) -> dict | None:
     for i, r in enumerate(found, 1):
         tid, sid = f"t{i}", f"s{i}"
         quote = r["quote"].value
-        mentions.append({
-            "id": tid, "sentence": sid, "subject": entity(r["s"].value),
-            "predicate": r["p"].value.removeprefix(ONTOLOGY), "object": entity(r["o"].value),
-            "evidence": quote, "confidence": float(r["conf"].value) if r["conf"] is not None else None,
-            "hedged": False, "reviewed": True, "ended": False, "start_date": None, "end_date": None,
-            "stated_date": None, "date_text": None, "amount": None, "stake_percent": None,
-        })
+        mentions.append(
+            {
+                "id": tid,
+                "sentence": sid,
+                "subject": entity(r["s"].value),
+                "predicate": r["p"].value.removeprefix(ONTOLOGY),
+                "object": entity(r["o"].value),
+                "evidence": quote,
+                "confidence": float(r["conf"].value) if r["conf"] is not None else None,
+                "hedged": False,
+                "reviewed": True,
+                "ended": False,
+                "start_date": None,
+                "end_date": None,
+                "stated_date": None,
+                "date_text": None,
+                "amount": None,
+                "stake_percent": None,
+            }
+        )
         passages.append([{"sentence": sid, "triples": [tid], "pieces": [{"text": quote, "entity": None}]}])
     return {
-        "id": row["id"].value, "iri": art.value, "title": "A source given with a hand-added relation",
-        "url": row["url"].value if row["url"] is not None else None, "published": None,
+        "id": row["id"].value,
+        "iri": art.value,
+        "title": "A source given with a hand-added relation",
+        "url": row["url"].value if row["url"] is not None else None,
+        "published": None,
         "ingested_at": row["ingested"].value if row["ingested"] is not None else None,
-        "relations": len(mentions), "mentions": mentions, "hidden": 0, "full_text": False,
-        "passages": passages, "gap_before": False, "unplaced": 0,
+        "relations": len(mentions),
+        "mentions": mentions,
+        "hidden": 0,
+        "full_text": False,
+        "passages": passages,
+        "gap_before": False,
+        "unplaced": 0,
     }

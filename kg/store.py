@@ -58,9 +58,16 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 _EXTENSIONS = {
-    ".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig",
-    ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "rdfxml", ".xml": "rdfxml",
-    ".owl": "rdfxml", ".n3": "n3",
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".rdf": "rdfxml",
+    ".xml": "rdfxml",
+    ".owl": "rdfxml",
+    ".n3": "n3",
 }
 
 QUAD_FORMATS = frozenset({ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD})
@@ -135,8 +142,13 @@ def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
         QuerySyntaxError: the query has no WHERE group to bind into.
     """
     names = list(substitutions)
-    block = (" VALUES (" + " ".join("?" + n for n in names) + ") { ("
-             + " ".join(term_sparql(substitutions[n]) for n in names) + ") } ")
+    block = (
+        " VALUES ("
+        + " ".join("?" + n for n in names)
+        + ") { ("
+        + " ".join(term_sparql(substitutions[n]) for n in names)
+        + ") } "
+    )
     # Blank out comments, strings and IRIs so braces and keywords inside them are not seen.
     masked = _SKIP.sub(lambda m: " " * len(m.group(0)), sparql)
     where = _WHERE.search(masked)
@@ -144,7 +156,7 @@ def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
     brace = masked.find("{", start)
     if brace < 0:
         raise QuerySyntaxError("cannot bind parameters: the query has no WHERE { ... } group")
-    return sparql[: brace + 1] + block + sparql[brace + 1:]
+    return sparql[: brace + 1] + block + sparql[brace + 1 :]
 
 
 class Store(Protocol):
@@ -152,9 +164,15 @@ class Store(Protocol):
 
     location: str
 
-    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-              default_graph: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> QueryResult: ...
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult: ...
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None: ...
 
@@ -173,8 +191,9 @@ class Store(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
 
-def parse_rdf(data: bytes | IO[bytes], fmt: ox.RdfFormat, *, graph: str | None = None,
-              base_iri: str | None = None) -> list[ox.Quad]:
+def parse_rdf(
+    data: bytes | IO[bytes], fmt: ox.RdfFormat, *, graph: str | None = None, base_iri: str | None = None
+) -> list[ox.Quad]:
     """Parse a whole RDF document into quads, or fail without side effects.
 
     Raises:
@@ -253,15 +272,24 @@ def _guarded_insert(inserts: Sequence[ox.Quad], union_graph: ox.NamedNode | None
         return None
     rows = "".join(f"({line[:-3]})\n" for line in text.splitlines(keepends=True))  # "s p o g .\n"
     union = f"GRAPH {union_graph} {{ ?s ?p ?o }}" if union_graph is not None else "?s ?p ?o"
-    return (f"INSERT {{ GRAPH ?g {{ ?s ?p ?o }} {union} }} WHERE {{ VALUES (?s ?p ?o ?g) {{\n{rows}}} "
-            "FILTER NOT EXISTS { GRAPH ?g { ?x ?y ?z } } }")
+    return (
+        f"INSERT {{ GRAPH ?g {{ ?s ?p ?o }} {union} }} WHERE {{ VALUES (?s ?p ?o ?g) {{\n{rows}}} "
+        "FILTER NOT EXISTS { GRAPH ?g { ?x ?y ?z } } }"
+    )
 
 
-def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode],
-                 dropped_triples: Iterable[ox.Triple], *, only_new_graphs: bool = False,
-                 union_graph: ox.NamedNode | None = None, template: bool = False,
-                 copies: Sequence[ox.Quad] | None = None, project=None,
-                 max_values_rows: int | None = 0) -> str:
+def union_update(
+    inserts: Sequence[ox.Quad],
+    drop_graphs: Sequence[ox.NamedNode],
+    dropped_triples: Iterable[ox.Triple],
+    *,
+    only_new_graphs: bool = False,
+    union_graph: ox.NamedNode | None = None,
+    template: bool = False,
+    copies: Sequence[ox.Quad] | None = None,
+    project=None,
+    max_values_rows: int | None = 0,
+) -> str:
     """Return one SPARQL update that drops graphs, inserts quads and keeps the union.
 
     The default graph mirrors the union of the named graphs: inserted quads also go to
@@ -287,8 +315,13 @@ def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]
     """
     parts: list[str] = [f"DROP SILENT GRAPH {term_sparql(g)}" for g in drop_graphs]
     guarded = None
-    if (only_new_graphs and not template and copies is None and project is None
-            and (max_values_rows is None or len(inserts) <= max_values_rows)):
+    if (
+        only_new_graphs
+        and not template
+        and copies is None
+        and project is None
+        and (max_values_rows is None or len(inserts) <= max_values_rows)
+    ):
         guarded = _guarded_insert(inserts, union_graph)
     if guarded is not None:
         parts.append(guarded)
@@ -398,9 +431,15 @@ class LocalStore:
         """Return the underlying pyoxigraph store, for the hot query path."""
         return self._store
 
-    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-              default_graph: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
         """Run a SPARQL query; variables in ``substitutions`` are bound before evaluation.
 
         Raises:

@@ -62,7 +62,7 @@ def relation_families() -> dict[str, str]:
     """
     graph = load_ontology()
     return {
-        str(prop)[len(NAMESPACE):]: str(family)
+        str(prop)[len(NAMESPACE) :]: str(family)
         for prop, family in graph.subject_objects(_FAMILY)
         if str(prop).startswith(NAMESPACE)
     }
@@ -87,12 +87,12 @@ def relation_signatures() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
 
     def classes(node: rdflib.term.Node) -> set[str]:
         if isinstance(node, rdflib.URIRef):
-            return {str(node)[len(NAMESPACE):]} if str(node).startswith(NAMESPACE) else set()
+            return {str(node)[len(NAMESPACE) :]} if str(node).startswith(NAMESPACE) else set()
         members = graph.value(node, OWL.unionOf)
         return {c for m in Collection(graph, members) for c in classes(m)} if members is not None else set()
 
     entity = rdflib.URIRef(NAMESPACE + "Entity")
-    entity_classes = {str(c)[len(NAMESPACE):] for c in graph.transitive_subjects(RDFS.subClassOf, entity)}
+    entity_classes = {str(c)[len(NAMESPACE) :] for c in graph.transitive_subjects(RDFS.subClassOf, entity)}
     entity_classes.discard("Entity")
 
     out: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
@@ -103,5 +103,5 @@ def relation_signatures() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
         range_ = {c for r in graph.objects(prop, RDFS.range) for c in classes(r)}
         if not domain or not domain <= entity_classes:
             continue
-        out[str(prop)[len(NAMESPACE):]] = (frozenset(domain), frozenset(range_))
+        out[str(prop)[len(NAMESPACE) :]] = (frozenset(domain), frozenset(range_))
     return out

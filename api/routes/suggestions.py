@@ -20,15 +20,26 @@ router = APIRouter(tags=["curation"])
 
 LimitQuery = Annotated[int, Query(ge=1, le=1000, description="How many of each list, best first.")]
 MinScoreQuery = Annotated[float, Query(ge=0.0, le=1.0, description="Duplicate pairs scoring below this are left out.")]
-LowConfidenceQuery = Annotated[float, Query(
-    ge=0.0, le=1.0, description="A relation whose best mention is less confident than this is doubted.")]
-MinSuspectQuery = Annotated[float, Query(
-    ge=0.0, le=1.0, description="Relations to check scoring below this are left out (0.15: a single source alone).")]
+LowConfidenceQuery = Annotated[
+    float, Query(ge=0.0, le=1.0, description="A relation whose best mention is less confident than this is doubted.")
+]
+MinSuspectQuery = Annotated[
+    float,
+    Query(
+        ge=0.0, le=1.0, description="Relations to check scoring below this are left out (0.15: a single source alone)."
+    ),
+]
 
 
-def suggestions(request: Request, store: Store, limit: int, min_score: float, low_confidence: float,
-                which: tuple[str, ...] = ("duplicates", "suspects"),
-                min_suspect_score: float = suggest.MIN_SUSPECT_SCORE) -> dict[str, list[dict]]:
+def suggestions(
+    request: Request,
+    store: Store,
+    limit: int,
+    min_score: float,
+    low_confidence: float,
+    which: tuple[str, ...] = ("duplicates", "suspects"),
+    min_suspect_score: float = suggest.MIN_SUSPECT_SCORE,
+) -> dict[str, list[dict]]:
     """Return the lists asked for, from the cache when nothing was written since.
 
     Args:
@@ -50,20 +61,27 @@ def suggestions(request: Request, store: Store, limit: int, min_score: float, lo
             if name == "duplicates":
                 lists[name] = suggest.likely_duplicates(store, limit, min_score=min_score)
             else:
-                lists[name] = suggest.likely_wrong(store, limit, low_confidence=low_confidence,
-                                                   min_score=min_suspect_score)
+                lists[name] = suggest.likely_wrong(
+                    store, limit, low_confidence=low_confidence, min_score=min_suspect_score
+                )
     if cacheable:
         state.suggestions_cache = (key, lists)
     return {name: lists[name] for name in which}
 
 
 @router.get("/curation/suggestions.json")
-def suggestions_json(request: Request, store: StoreDep, limit: LimitQuery = 50,
-                     list_: Annotated[Literal["duplicates", "suspects", "both"], Query(
-                         alias="list", description="Which list: duplicates, suspects or both.")] = "both",
-                     min_score: MinScoreQuery = suggest.MIN_DUPLICATE_SCORE,
-                     low_confidence: LowConfidenceQuery = suggest.LOW_CONFIDENCE,
-                     min_suspect_score: MinSuspectQuery = suggest.MIN_SUSPECT_SCORE) -> JSONResponse:
+def suggestions_json(
+    request: Request,
+    store: StoreDep,
+    limit: LimitQuery = 50,
+    list_: Annotated[
+        Literal["duplicates", "suspects", "both"],
+        Query(alias="list", description="Which list: duplicates, suspects or both."),
+    ] = "both",
+    min_score: MinScoreQuery = suggest.MIN_DUPLICATE_SCORE,
+    low_confidence: LowConfidenceQuery = suggest.LOW_CONFIDENCE,
+    min_suspect_score: MinSuspectQuery = suggest.MIN_SUSPECT_SCORE,
+) -> JSONResponse:
     """Return likely duplicate entities and relations to check, each with a score and its reasons.
 
     ``duplicates``: pairs of entities of one type (``a``, ``b``: the one to merge into),
@@ -72,19 +90,38 @@ def suggestions_json(request: Request, store: StoreDep, limit: LimitQuery = 50,
     """
     which = ("duplicates", "suspects") if list_ == "both" else (list_,)
     body = suggestions(request, store, limit, min_score, low_confidence, which, min_suspect_score)
-    return JSONResponse({"limit": limit, "min_score": min_score, "low_confidence": low_confidence,
-                         "min_suspect_score": min_suspect_score, **body})
+    return JSONResponse(
+        {
+            "limit": limit,
+            "min_score": min_score,
+            "low_confidence": low_confidence,
+            "min_suspect_score": min_suspect_score,
+            **body,
+        }
+    )
 
 
 @router.get("/curation", response_class=HTMLResponse, include_in_schema=False)
-def curation_page(request: Request, store: StoreDep, limit: LimitQuery = 50,
-                  min_score: MinScoreQuery = suggest.MIN_DUPLICATE_SCORE,
-                  low_confidence: LowConfidenceQuery = suggest.LOW_CONFIDENCE,
-                  min_suspect_score: MinSuspectQuery = suggest.MIN_SUSPECT_SCORE) -> HTMLResponse:
+def curation_page(
+    request: Request,
+    store: StoreDep,
+    limit: LimitQuery = 50,
+    min_score: MinScoreQuery = suggest.MIN_DUPLICATE_SCORE,
+    low_confidence: LowConfidenceQuery = suggest.LOW_CONFIDENCE,
+    min_suspect_score: MinSuspectQuery = suggest.MIN_SUSPECT_SCORE,
+) -> HTMLResponse:
     """Return the page listing likely duplicates and relations to check, each linking to its entities and evidence."""
     from api.routes.pages import render
 
     lists = suggestions(request, store, limit, min_score, low_confidence, min_suspect_score=min_suspect_score)
-    return render(request, "curation.html", limit=limit, min_score=min_score, low_confidence=low_confidence,
-                  min_suspect_score=min_suspect_score,
-                  duplicates=lists["duplicates"], suspects=lists["suspects"], nav_current="curation")
+    return render(
+        request,
+        "curation.html",
+        limit=limit,
+        min_score=min_score,
+        low_confidence=low_confidence,
+        min_suspect_score=min_suspect_score,
+        duplicates=lists["duplicates"],
+        suspects=lists["suspects"],
+        nav_current="curation",
+    )

@@ -39,8 +39,7 @@ def server(tmp_path_factory):
 
 
 def sparql(srv, query: str) -> dict:
-    r = httpx.post(srv.sparql, data={"query": query}, headers={"Accept": "application/sparql-results+json"},
-                   timeout=30)
+    r = httpx.post(srv.sparql, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30)
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -98,8 +97,13 @@ def test_reject_from_the_entity_page(server, chromium):
         row.get_by_role("button", name="Reject Microsoft investsIn OpenAI").click()
         dialog = page.locator("dialog#curate-dialog")
         assert dialog.is_visible()
-        assert dialog.locator("#curate-dialog-text").inner_text().startswith(
-            "Reject: Microsoft investsIn OpenAI (2 statements from 2 articles). Readers will no longer see it")
+        assert (
+            dialog.locator("#curate-dialog-text")
+            .inner_text()
+            .startswith(
+                "Reject: Microsoft investsIn OpenAI (2 statements from 2 articles). Readers will no longer see it"
+            )
+        )
         # Keyboard: the confirmation has the focus, and Escape closes it without a change.
         assert page.evaluate("document.activeElement.id") == "curate-confirm"
         page.keyboard.press("Escape")
@@ -119,8 +123,11 @@ def test_reject_from_the_entity_page(server, chromium):
         assert rejected.locator("summary").inner_text() == "Rejected (1)"
         rejected.locator("summary").click()
         text = rejected.locator("li.row").inner_text()
-        assert re.search(rf"Rejected by {CURATOR} on \d{{4}}-\d\d-\d\d: “a <b>bold</b> claim” · 2 statements "
-                         r"from 2 articles · 0 new sources since", text), text
+        assert re.search(
+            rf"Rejected by {CURATOR} on \d{{4}}-\d\d-\d\d: “a <b>bold</b> claim” · 2 statements "
+            r"from 2 articles · 0 new sources since",
+            text,
+        ), text
         assert rejected.locator("b").count() == 0  # the reason is text, not markup
         page.screenshot(path=str(ARTIFACTS / "curate-entity-rejected.png"), full_page=True)
         # The token went in a header only: no URL, no cookie.
@@ -141,8 +148,9 @@ def test_merge_from_the_curation_page(server, chromium):
         button.focus()
         page.keyboard.press("Enter")  # reachable and usable from the keyboard
         text = page.locator("#curate-dialog-text").inner_text()
-        assert text.startswith("Merge: Microsoft AI into Microsoft (both Organization). Microsoft AI is then "
-                               "shown as Microsoft everywhere")
+        assert text.startswith(
+            "Merge: Microsoft AI into Microsoft (both Organization). Microsoft AI is then shown as Microsoft everywhere"
+        )
         with page.expect_navigation():
             page.keyboard.press("Enter")  # the focus is on Confirm
         assert page.locator("#curator-status").inner_text().startswith("Done: merged Microsoft AI into Microsoft")
@@ -162,8 +170,10 @@ def test_a_wrong_token_shows_the_refusal_and_changes_nothing(server, chromium):
         before = snapshot(server)
         page.goto(f"{server.url}/entity/{sample.NVIDIA.slug}")
         sign_in(page, "not-the-token")
-        assert page.locator("#curator-status").inner_text() == \
-            "The server refused this token (401); you are not signed in."
+        assert (
+            page.locator("#curator-status").inner_text()
+            == "The server refused this token (401); you are not signed in."
+        )
         assert page.locator("button.curate").count() == 0
         assert page.evaluate("sessionStorage.getItem('aikg-curator-token')") is None
         # A token that stops being right between sign-in and the action: the refusal, in one line.
@@ -196,8 +206,11 @@ def test_reject_from_the_evidence_panel_of_the_graph(server, chromium):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "curate-graph-panel.png"))
         panel.get_by_role("button", name="Reject Copilot uses GPT-4").click()
-        assert page.locator("#curate-dialog-text").inner_text().startswith(
-            "Reject: Copilot uses GPT-4 (1 statement from 1 article). Readers will no longer see it")
+        assert (
+            page.locator("#curate-dialog-text")
+            .inner_text()
+            .startswith("Reject: Copilot uses GPT-4 (1 statement from 1 article). Readers will no longer see it")
+        )
         with page.expect_navigation():
             page.click("#curate-confirm")
         wait_ready(page)
@@ -218,7 +231,8 @@ def test_rename_and_unlink_from_the_entity_form(server, chromium):
         page.fill("#curate-value", "Amazon.com, Inc.")
         page.click("form.curate-entity button[type=submit]")
         assert page.locator("#curate-dialog-text").inner_text() == (
-            "Rename: Amazon is called \u201cAmazon.com, Inc.\u201d. The names articles use stay as aliases.")
+            "Rename: Amazon is called \u201cAmazon.com, Inc.\u201d. The names articles use stay as aliases."
+        )
         with page.expect_navigation():
             page.click("#curate-confirm")
         assert page.locator("h1").inner_text().startswith("Amazon.com, Inc.")
@@ -227,8 +241,10 @@ def test_rename_and_unlink_from_the_entity_form(server, chromium):
         assert page.input_value("#curate-value") == "Q3884"
         page.fill("#curate-value", "")
         page.click("form.curate-entity button[type=submit]")
-        assert page.locator("#curate-dialog-text").inner_text() == \
-            "Remove the Wikidata link of Amazon.com, Inc. (now Q3884)."
+        assert (
+            page.locator("#curate-dialog-text").inner_text()
+            == "Remove the Wikidata link of Amazon.com, Inc. (now Q3884)."
+        )
         with page.expect_navigation():
             page.click("#curate-confirm")
         assert "not linked" in page.locator("dl.facts").inner_text()

@@ -12,8 +12,12 @@ from kg.store import LocalStore
 from tests.fakes import MS, NV, OA, fake_extract, investors
 
 MSAI = Entity("Microsoft AI", "Organization")
-TABLE = {"u1": [(MS, "investsIn", OA), (NV, "investsIn", OA)], "u2": [(MS, "investsIn", OA)],
-         "u3": [(MS, "investsIn", OA)], "u4": [(MSAI, "investsIn", OA)]}
+TABLE = {
+    "u1": [(MS, "investsIn", OA), (NV, "investsIn", OA)],
+    "u2": [(MS, "investsIn", OA)],
+    "u3": [(MS, "investsIn", OA)],
+    "u4": [(MSAI, "investsIn", OA)],
+}
 ARTS = {u: Article(f"Article {u}: Microsoft and OpenAI.", url=u) for u in TABLE}
 
 
@@ -21,16 +25,31 @@ def test_a_rejected_relation_says_who_when_why_and_new_sources_since(tmp_path):
     with LocalStore(tmp_path / "s") as store:
         ingest(store, [ARTS["u1"], ARTS["u2"]], fake_extract(TABLE))
         assert rejected_relations(store, "microsoft") == []  # no operation yet
-        change = curation.verdict(store, "Reject", subject="Microsoft", predicate="investsIn", obj="OpenAI",
-                                  by="ada", reason="a loan, not a stake")
+        change = curation.verdict(
+            store,
+            "Reject",
+            subject="Microsoft",
+            predicate="investsIn",
+            obj="OpenAI",
+            by="ada",
+            reason="a loan, not a stake",
+        )
         time.sleep(1.1)  # ingest times are kept to the second
         ingest(store, [ARTS["u3"]], fake_extract(TABLE))  # a new source states it again
         assert investors(store) == [("nvidia", "openai")]
         rows = rejected_relations(store, "microsoft")
         assert len(rows) == 1
         row = rows[0]
-        assert (row["subject"]["label"], row["predicate"], row["object"]["label"]) == ("Microsoft", "investsIn", "OpenAI")
-        assert (row["by"], row["reason"], row["created"]) == ("ada", "a loan, not a stake", change.operation.created[:10])
+        assert (row["subject"]["label"], row["predicate"], row["object"]["label"]) == (
+            "Microsoft",
+            "investsIn",
+            "OpenAI",
+        )
+        assert (row["by"], row["reason"], row["created"]) == (
+            "ada",
+            "a loan, not a stake",
+            change.operation.created[:10],
+        )
         assert (row["statements"], row["sources"], row["new_sources_since"]) == (3, 3, 1)
         assert rejected_relations(store, "openai") == rows  # the other end lists it too
         assert rejected_relations(store, "nvidia") == []

@@ -19,7 +19,6 @@ from tests.servers import start_server
 pytestmark = pytest.mark.server
 
 
-
 @pytest.fixture
 def server(tmp_path):
     srv = start_server("oxigraph", tmp_path / "oxi")
@@ -28,8 +27,10 @@ def server(tmp_path):
 
 
 TABLE = {"u1": [(MS, "investsIn", OA)], "u2": [(MS, "investsIn", OA), (NV, "investsIn", OA)]}
-ARTS = [Article("Microsoft invests in OpenAI, again.", url="u1"),
-        Article("Nvidia joins Microsoft in backing OpenAI.", url="u2")]
+ARTS = [
+    Article("Microsoft invests in OpenAI, again.", url="u1"),
+    Article("Nvidia joins Microsoft in backing OpenAI.", url="u2"),
+]
 
 
 def test_ingest_query_delete_on_a_server(server):
@@ -38,14 +39,18 @@ def test_ingest_query_delete_on_a_server(server):
     assert summary.new == 2
     assert investors(store) == [("microsoft", "openai"), ("nvidia", "openai")]
     # Idempotent: the same articles again change nothing.
-    before = httpx.post(server.url, content="SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-                        headers={"Content-Type": "application/sparql-query",
-                                 "Accept": "application/sparql-results+json"}).json()
+    before = httpx.post(
+        server.url,
+        content="SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    ).json()
     again = loader.ingest(store, ARTS, fake_extract(TABLE))
     assert (again.unchanged, again.new) == (2, 0)
-    after = httpx.post(server.url, content="SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-                       headers={"Content-Type": "application/sparql-query",
-                                "Accept": "application/sparql-results+json"}).json()
+    after = httpx.post(
+        server.url,
+        content="SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    ).json()
     assert before == after
     loader.delete_articles(store, loader.find_articles(store, "u2"))
     assert investors(store) == [("microsoft", "openai")]
@@ -55,8 +60,12 @@ def test_ingest_query_delete_on_a_server(server):
 def test_parameters_are_data_on_a_server(server):
     store = open_store(server.url)
     loader.ingest(store, ARTS[:1], fake_extract(TABLE))
-    rows = list(store.query("SELECT ?e WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?n }",
-                            substitutions={"n": ox.Literal('OpenAI" } ; DROP ALL ; #')}))
+    rows = list(
+        store.query(
+            "SELECT ?e WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?n }",
+            substitutions={"n": ox.Literal('OpenAI" } ; DROP ALL ; #')},
+        )
+    )
     assert rows == []
     assert investors(store) == [("microsoft", "openai")]
     store.close()
@@ -72,8 +81,10 @@ def test_malformed_query_reports_the_servers_message(server):
 def test_update_base_iri_resolves_like_a_local_store(server, tmp_path):
     from kg.store import LocalStore
 
-    updates = ["INSERT DATA { <http://x/s> <http://x/p> <a> }",
-               "BASE <http://other.example/dir/> INSERT DATA { <http://x/s> <http://x/p> <b> }"]
+    updates = [
+        "INSERT DATA { <http://x/s> <http://x/p> <a> }",
+        "BASE <http://other.example/dir/> INSERT DATA { <http://x/s> <http://x/p> <b> }",
+    ]
     base = "http://127.0.0.1:1/update"
     remote = open_store(server.url)
     with LocalStore(tmp_path / "local") as local:
@@ -100,8 +111,7 @@ def test_server_down_mid_ingest_is_a_clear_error_and_resumable(server):
         loader.ingest(store, arts, base, batch_size=3, on_batch=stop_after_first)
     server.start()
     store = open_store(server.url)
-    done = {r["u"].value for r in store.query(
-        "SELECT ?u WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u } }")}
+    done = {r["u"].value for r in store.query("SELECT ?u WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u } }")}
     assert done == {"n0", "n1", "n2"}  # the first batch only: no partial second batch
     summary = loader.ingest(store, arts, base, batch_size=3)
     assert (summary.unchanged, summary.new) == (3, 3)
@@ -127,8 +137,7 @@ def test_server_down_while_the_next_batch_is_prepared_loses_no_batch_and_doubles
         loader.ingest(store, arts, extract_then_kill, batch_size=3, pipeline=True)
     server.start()
     store = open_store(server.url)
-    done = {r["u"].value for r in store.query(
-        "SELECT ?u WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u } }")}
+    done = {r["u"].value for r in store.query("SELECT ?u WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u } }")}
     assert done in (set(), {"n0", "n1", "n2"})
     summary = loader.ingest(store, arts, base, batch_size=3)
     assert (summary.unchanged, summary.new) == (len(done), 6 - len(done))
@@ -141,11 +150,14 @@ def test_cli_reads_a_server(server, tmp_path):
     store = open_store(server.url)
     loader.ingest(store, ARTS, fake_extract(TABLE))
     store.close()
-    proc = subprocess.run([sys.executable, "-m", "aikg", "stats", "--json", "--store", server.url],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "aikg", "stats", "--json", "--store", server.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert '"investsIn": 2' in proc.stdout
-
 
 
 @pytest.mark.server
@@ -159,9 +171,24 @@ def test_a_batch_over_an_aikg_servers_values_limit_is_written(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
     env.update(AIKG_TOKEN="t0ken", AIKG_MAX_VALUES_ROWS="1000")
-    proc = subprocess.Popen([sys.executable, "-m", "aikg", "serve", "--store", str(tmp_path / "s"),
-                             "--port", str(port), "--log-level", "warning"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "aikg",
+            "serve",
+            "--store",
+            str(tmp_path / "s"),
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}/sparql"
     try:
         deadline = time.monotonic() + 60
@@ -192,15 +219,24 @@ def test_the_oxigraph_adapter_writes_a_batch_in_one_guarded_insert(server):
     arts = [Article(f"Story {i}: Microsoft invests in OpenAI.", url=f"https://n.example/{i}") for i in range(30)]
     table = {a.url: [(MS, "investsIn", OA), (NV, "investsIn", OA)] for a in arts}
     plain = open_store(server.url)
-    text = plain.engine.commit_update(plain, [ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"),
-                                                      ox.Literal("v"), ox.NamedNode("http://e/g"))], ())
+    text = plain.engine.commit_update(
+        plain,
+        [ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("v"), ox.NamedNode("http://e/g"))],
+        (),
+    )
     assert "VALUES" not in text  # the plain adapter never sends one
     first = loader.ingest(store, arts, fake_extract(table), batch_size=30)
     assert first.new == 30
-    union = sorted(str(r["s"]) + str(r["o"]) for r in store.query(
-        "SELECT ?s ?o WHERE { ?s <https://w3id.org/aikg/ontology#investsIn> ?o }"))
-    assert union == sorted({str(r["s"]) + str(r["o"]) for r in store.query(
-        "SELECT ?s ?o WHERE { GRAPH ?g { ?s <https://w3id.org/aikg/ontology#investsIn> ?o } }")})
+    union = sorted(
+        str(r["s"]) + str(r["o"])
+        for r in store.query("SELECT ?s ?o WHERE { ?s <https://w3id.org/aikg/ontology#investsIn> ?o }")
+    )
+    assert union == sorted(
+        {
+            str(r["s"]) + str(r["o"])
+            for r in store.query("SELECT ?s ?o WHERE { GRAPH ?g { ?s <https://w3id.org/aikg/ontology#investsIn> ?o } }")
+        }
+    )
     # A second commit of a stored article graph, other content: the server keeps the first.
     g = ox.NamedNode(f"https://w3id.org/aikg/article/{arts[0].id}")
     before = set(store.graph_quads(g))

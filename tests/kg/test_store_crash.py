@@ -72,8 +72,14 @@ def _kill_during(path: Path, batches: int, fraction: float) -> int:
     """
     code = CHILD.format(bench=str(ROOT / "benchmarks"), n=ARTICLES, path=str(path), batch=BATCH)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
     seen = 0
     times: list[float] = []
     try:
@@ -101,8 +107,11 @@ def test_a_killed_ingest_leaves_whole_batches_and_a_matching_union(tmp_path, exp
     path = tmp_path / "s"
     seen = _kill_during(path, batches, fraction)
     with LocalStore(path) as store:
-        graphs = {q.graph_name for q in store.oxigraph.quads_for_pattern(None, None, None, None)
-                  if not isinstance(q.graph_name, ox.DefaultGraph)}
+        graphs = {
+            q.graph_name
+            for q in store.oxigraph.quads_for_pattern(None, None, None, None)
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+        }
         stored = {g.value.rsplit("/", 1)[1] for g in graphs}
         # Every batch the child saw committed is there, and nothing beyond whole batches.
         assert len(stored) >= seen * BATCH
