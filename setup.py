@@ -12,8 +12,7 @@ from setuptools import find_namespace_packages, setup
 # (api/static, kg/queries, ...) as the namespace packages Python sees them as; plus the
 # one mapped from outside the package tree. pyproject.toml lists the data files.
 PACKAGES = find_namespace_packages(
-    include=["aikg", "aikg.*", "kg", "kg.*", "ingest", "ingest.*", "api", "api.*",
-             "ontology", "ontology.*"],
+    include=["aikg", "aikg.*", "kg", "kg.*", "ingest", "ingest.*", "api", "api.*", "ontology", "ontology.*"],
     exclude=["*.__pycache__", "*.__pycache__.*"],
 )
 

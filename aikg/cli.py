@@ -60,8 +60,9 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def _main(
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv: debug).")] = 0,
-    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
@@ -69,9 +70,13 @@ def _main(
 
 @app.command()
 def load(
-    files: Annotated[list[Path], typer.Argument(help="RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML).")],
+    files: Annotated[
+        list[Path], typer.Argument(help="RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML).")
+    ],
     store: StoreOpt = None,
-    format: Annotated[Optional[str], typer.Option("--format", "-f", help="Format of every file [default: by extension].")] = None,
+    format: Annotated[
+        Optional[str], typer.Option("--format", "-f", help="Format of every file [default: by extension].")
+    ] = None,
     graph: Annotated[Optional[str], typer.Option("--graph", help="Load triples into this named graph IRI.")] = None,
 ) -> None:
     """Load RDF files into the store (each file all-or-nothing); a .gz file is read through gzip."""
@@ -111,7 +116,9 @@ def query(
     named: Annotated[Optional[str], typer.Option("--named", "-n", help="Run a named query (see --list).")] = None,
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="NAME=VALUE for a named query.")] = None,
     list_named: Annotated[bool, typer.Option("--list", help="List the named queries and exit.")] = False,
-    format: Annotated[str, typer.Option("--format", "-f", help="table|json|xml|csv|tsv|turtle|ntriples|jsonld")] = "table",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table|json|xml|csv|tsv|turtle|ntriples|jsonld")
+    ] = "table",
 ) -> None:
     """Run a SPARQL query (text, .rq file or named query) against the store."""
     from kg import output
@@ -161,9 +168,17 @@ def query(
 def export(
     store: StoreOpt = None,
     format: Annotated[str, typer.Option("--format", "-f", help="|".join(EXPORT_FORMATS))] = "turtle",
-    output_path: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
-    raw: Annotated[bool, typer.Option("--raw", help="CSV: write cells verbatim. By default a cell starting with "
-                                      "= + - @ (or tab, CR) gets a leading ' so spreadsheets show it as text.")] = False,
+    output_path: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="File to write [default: stdout].")
+    ] = None,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="CSV: write cells verbatim. By default a cell starting with "
+            "= + - @ (or tab, CR) gets a leading ' so spreadsheets show it as text.",
+        ),
+    ] = False,
     as_of: AsOfOpt = None,
     ended: EndedOpt = None,
 ) -> None:
@@ -299,8 +314,13 @@ def validate(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories, - for stdin, or http(s) URLs of article "
-                                               "pages, RSS/Atom feeds and OPML lists of feeds.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, directories, - for stdin, or http(s) URLs of article "
+            "pages, RSS/Atom feeds and OPML lists of feeds."
+        ),
+    ],
     store: StoreOpt = None,
     batch_size: BatchSizeOpt = 32,
     n_process: Annotated[int, typer.Option("--n-process", min=1, help="spaCy worker processes.")] = 1,
@@ -308,24 +328,47 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON, no progress bar.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     no_validate: NoValidateOpt = False,
-    bulk: Annotated[bool, typer.Option("--bulk", help="First load into an empty local store, ~3x faster writes; "
-                                       "not crash-safe: an interrupted load must be started again from scratch.")] = False,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="First load into an empty local store, ~3x faster writes; "
+            "not crash-safe: an interrupted load must be started again from scratch.",
+        ),
+    ] = False,
     max_article_bytes: MaxArticleOpt = DEFAULT_MAX_ARTICLE_BYTES,
-    reextract: Annotated[bool, typer.Option(
-        "--reextract", help="Extract again the stored articles among the inputs whose statements an older "
-                            "extractor made, replacing them batch by batch (the store keeps no article text).")] = False,
-    reextract_all: Annotated[bool, typer.Option(
-        "--reextract-all", help="Like --reextract, for every stored article among the inputs.")] = False,
-    store_text: Annotated[bool, typer.Option("--store-text", help="Keep each new article's full text in the graph so its "
-                                             "page shows it (default: only the evidence sentences; news text belongs to "
-                                             "its publishers).")] = False,
+    reextract: Annotated[
+        bool,
+        typer.Option(
+            "--reextract",
+            help="Extract again the stored articles among the inputs whose statements an older "
+            "extractor made, replacing them batch by batch (the store keeps no article text).",
+        ),
+    ] = False,
+    reextract_all: Annotated[
+        bool, typer.Option("--reextract-all", help="Like --reextract, for every stored article among the inputs.")
+    ] = False,
+    store_text: Annotated[
+        bool,
+        typer.Option(
+            "--store-text",
+            help="Keep each new article's full text in the graph so its "
+            "page shows it (default: only the evidence sentences; news text belongs to "
+            "its publishers).",
+        ),
+    ] = False,
     fetch_timeout: FetchTimeoutOpt = 10.0,
     host_delay: HostDelayOpt = 1.0,
     fetch_state: FetchStateOpt = None,
-    cluster: Annotated[Optional[str], typer.Option(
-        "--cluster", help="Extract on Dask workers: local:N starts N worker processes here, tcp://HOST:PORT "
-                          "joins a running scheduler; this process still writes each batch in order. "
-                          "Needs aikg[cluster].")] = None,
+    cluster: Annotated[
+        Optional[str],
+        typer.Option(
+            "--cluster",
+            help="Extract on Dask workers: local:N starts N worker processes here, tcp://HOST:PORT "
+            "joins a running scheduler; this process still writes each batch in order. "
+            "Needs aikg[cluster].",
+        ),
+    ] = None,
 ) -> None:
     """Extract relations from articles and add them to the store, batch by batch.
 
@@ -338,23 +381,50 @@ def ingest(
     from aikg.ingest_run import run_ingest
 
     mode = "all" if reextract_all else "outdated" if reextract else None
-    code = run_ingest(paths, store=store, batch_size=batch_size, n_process=n_process, date=date,
-                      as_json=as_json, quiet=quiet, validate=not no_validate, bulk=bulk,
-                      max_article_bytes=max_article_bytes, reextract=mode,
-                      store_text=store_text, fetch=_fetch_config(fetch_timeout, host_delay),
-                      fetch_state=fetch_state, cluster=cluster)
+    code = run_ingest(
+        paths,
+        store=store,
+        batch_size=batch_size,
+        n_process=n_process,
+        date=date,
+        as_json=as_json,
+        quiet=quiet,
+        validate=not no_validate,
+        bulk=bulk,
+        max_article_bytes=max_article_bytes,
+        reextract=mode,
+        store_text=store_text,
+        fetch=_fetch_config(fetch_timeout, host_delay),
+        fetch_state=fetch_state,
+        cluster=cluster,
+    )
     raise typer.Exit(code)
 
 
 # -- fetching URLs: `aikg ingest URL...` and `aikg watch` (ingest.fetch, aikg.watch)
-FetchTimeoutOpt = Annotated[float, typer.Option(
-    "--fetch-timeout", min=0.1, metavar="SECONDS", help="Seconds to connect to a host and to wait for its next bytes.")]
-HostDelayOpt = Annotated[float, typer.Option(
-    "--host-delay", min=0.0, metavar="SECONDS", help="Seconds between two requests to the same host.")]
-FetchStateOpt = Annotated[Optional[str], typer.Option(
-    "--fetch-state", metavar="FILE", help="Where ETags, Last-Modified and failures are kept between runs "
-                                          "[default: aikg-fetch-state.json in a local store's directory; "
-                                          "a server store keeps none unless given].")]
+FetchTimeoutOpt = Annotated[
+    float,
+    typer.Option(
+        "--fetch-timeout",
+        min=0.1,
+        metavar="SECONDS",
+        help="Seconds to connect to a host and to wait for its next bytes.",
+    ),
+]
+HostDelayOpt = Annotated[
+    float,
+    typer.Option("--host-delay", min=0.0, metavar="SECONDS", help="Seconds between two requests to the same host."),
+]
+FetchStateOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--fetch-state",
+        metavar="FILE",
+        help="Where ETags, Last-Modified and failures are kept between runs "
+        "[default: aikg-fetch-state.json in a local store's directory; "
+        "a server store keeps none unless given].",
+    ),
+]
 
 
 def _fetch_config(timeout: float, host_delay: float):
@@ -367,13 +437,21 @@ def _fetch_config(timeout: float, host_delay: float):
 def watch(
     sources: Annotated[list[str], typer.Argument(help="http(s) URLs of RSS/Atom feeds, OPML lists and article pages.")],
     store: StoreOpt = None,
-    every: Annotated[str, typer.Option("--every", help="Time between the starts of two rounds: 30s, 15m, 1h, 1h30m.")] = "15m",
-    rounds: Annotated[Optional[int], typer.Option("--rounds", min=1, help="Stop after this many rounds [default: run until stopped].")] = None,
+    every: Annotated[
+        str, typer.Option("--every", help="Time between the starts of two rounds: 30s, 15m, 1h, 1h30m.")
+    ] = "15m",
+    rounds: Annotated[
+        Optional[int], typer.Option("--rounds", min=1, help="Stop after this many rounds [default: run until stopped].")
+    ] = None,
     date: DateOpt = None,
     batch_size: BatchSizeOpt = 32,
-    as_json: Annotated[bool, typer.Option("--json", help="Also print each round's report as a JSON line on stdout.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Also print each round's report as a JSON line on stdout.")
+    ] = False,
     no_validate: NoValidateOpt = False,
-    store_text: Annotated[bool, typer.Option("--store-text", help="Keep each new article's full text in the graph.")] = False,
+    store_text: Annotated[
+        bool, typer.Option("--store-text", help="Keep each new article's full text in the graph.")
+    ] = False,
     max_article_bytes: MaxArticleOpt = DEFAULT_MAX_ARTICLE_BYTES,
     fetch_timeout: FetchTimeoutOpt = 10.0,
     host_delay: HostDelayOpt = 1.0,
@@ -386,10 +464,20 @@ def watch(
     """
     from aikg.watch import run_watch
 
-    code = run_watch(sources, store=store, every=every, rounds=rounds, date=date, batch_size=batch_size,
-                     validate=not no_validate, store_text=store_text, as_json=as_json,
-                     fetch=_fetch_config(fetch_timeout, host_delay), fetch_state=fetch_state,
-                     max_article_bytes=max_article_bytes)
+    code = run_watch(
+        sources,
+        store=store,
+        every=every,
+        rounds=rounds,
+        date=date,
+        batch_size=batch_size,
+        validate=not no_validate,
+        store_text=store_text,
+        as_json=as_json,
+        fetch=_fetch_config(fetch_timeout, host_delay),
+        fetch_state=fetch_state,
+        max_article_bytes=max_article_bytes,
+    )
     raise typer.Exit(code)
 
 
@@ -430,8 +518,17 @@ def demo(
         problem = port_problem(host, port, also="AIKG_PORT=N, or make demo PORT=N")
         if problem:
             raise fail(problem, 1)
-    code = run_ingest([str(sample_articles_dir())], store=store, batch_size=32, n_process=1,
-                      date=None, as_json=False, quiet=False, validate=True, store_text=True)
+    code = run_ingest(
+        [str(sample_articles_dir())],
+        store=store,
+        batch_size=32,
+        n_process=1,
+        date=None,
+        as_json=False,
+        quiet=False,
+        validate=True,
+        store_text=True,
+    )
     if code != 0 or no_serve:
         raise typer.Exit(code)
     from aikg.cli_serve import serve
@@ -459,8 +556,11 @@ def _register_optional() -> None:
     app.add_typer(analytics_app, name="analytics", help="Centrality, communities, paths.")
     curate_app.command("duplicates", help="List entities that are probably one thing, most likely first.")(duplicates)
     curate_app.command("suspects", help="List relations a curator should check, most suspicious first.")(suspects)
-    app.add_typer(curate_app, name="curate",
-                  help="Correct the graph: reject, accept, merge, split, alias, undo, log; duplicates and suspects.")
+    app.add_typer(
+        curate_app,
+        name="curate",
+        help="Correct the graph: reject, accept, merge, split, alias, undo, log; duplicates and suspects.",
+    )
 
 
 def main() -> None:

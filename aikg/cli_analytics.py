@@ -28,13 +28,23 @@ analytics_app = typer.Typer(
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-PredicateOpt = Annotated[Optional[list[str]], typer.Option(
-    "--predicate", "-p", help="Keep only this predicate (repeatable), e.g. investsIn.")]
-TypeOpt = Annotated[Optional[list[str]], typer.Option(
-    "--type", "-t", help="Keep only entities of this type (repeatable): Organization, Person, AIModel, Product.")]
+PredicateOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--predicate", "-p", help="Keep only this predicate (repeatable), e.g. investsIn."),
+]
+TypeOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--type", "-t", help="Keep only entities of this type (repeatable): Organization, Person, AIModel, Product."
+    ),
+]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only evidence published on or after this day.")]
-MinSourcesOpt = Annotated[int, typer.Option("--min-sources", min=1, help="Keep relations backed by this many distinct articles.")]
-MinConfOpt = Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Keep mentions at least this confident.")]
+MinSourcesOpt = Annotated[
+    int, typer.Option("--min-sources", min=1, help="Keep relations backed by this many distinct articles.")
+]
+MinConfOpt = Annotated[
+    float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Keep mentions at least this confident.")
+]
 HedgedOpt = Annotated[bool, typer.Option("--hedged/--no-hedged", help="Include hedged mentions (rumoured, in talks).")]
 
 
@@ -52,9 +62,17 @@ def _graph(store, predicates, types, as_of, since, min_sources, min_confidence, 
     from kg.analytics import to_networkx
 
     try:
-        return to_networkx(store, predicates=predicates or None, types=types or None, as_of=as_of,
-                           since=since, min_sources=min_sources, min_confidence=min_confidence,
-                           include_hedged=hedged, include_ended=ended)
+        return to_networkx(
+            store,
+            predicates=predicates or None,
+            types=types or None,
+            as_of=as_of,
+            since=since,
+            min_sources=min_sources,
+            min_confidence=min_confidence,
+            include_hedged=hedged,
+            include_ended=ended,
+        )
     except ValueError as exc:
         raise fail(option_message(str(exc)), 2) from exc
     except AikgError as exc:
@@ -174,12 +192,12 @@ def path(
     if not hops:
         typer.echo(f"{a} and {b} are the same entity")
         return
-    table = Table(title=f"{len(hops)} step{'s' if len(hops) != 1 else ''} from {hops[0]['from_label']} to {hops[-1]['to_label']}")
+    table = Table(
+        title=f"{len(hops)} step{'s' if len(hops) != 1 else ''} from {hops[0]['from_label']} to {hops[-1]['to_label']}"
+    )
     for col in ("from", "relation", "to", "sources"):
         table.add_column(col, justify="right" if col == "sources" else "left")
     for h in hops:
         arrow = f"{h['predicate']} ->" if h["direction"] == "forward" else f"<- {h['predicate']}"
         table.add_row(h["from_label"], arrow, h["to_label"], str(h["sources"]))
     _console().print(table)
-
-

@@ -11,24 +11,33 @@ from kg.errors import AikgError
 
 StoreOpt = Annotated[
     Optional[str],
-    typer.Option("--store", envvar="AIKG_STORE",
-                 help="Store directory or SPARQL endpoint URL [default: ./aikg-data]."),
+    typer.Option("--store", envvar="AIKG_STORE", help="Store directory or SPARQL endpoint URL [default: ./aikg-data]."),
 ]
 
-AsOfOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", help="The graph as it stood on this day (YYYY-MM-DD, or YYYY-MM, or YYYY for its last day): "
-                    "relations by the dates their statements give, active ones only unless --ended (docs/TIME.md).")]
-EndedOpt = Annotated[Optional[bool], typer.Option(
-    "--ended/--no-ended", show_default=False,
-    help="Keep the relations that are over too (a former role, a stake sold). Default: kept without "
-         "--as-of (the whole history), left out with it (the graph on that day).")]
+AsOfOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--as-of",
+        help="The graph as it stood on this day (YYYY-MM-DD, or YYYY-MM, or YYYY for its last day): "
+        "relations by the dates their statements give, active ones only unless --ended (docs/TIME.md).",
+    ),
+]
+EndedOpt = Annotated[
+    Optional[bool],
+    typer.Option(
+        "--ended/--no-ended",
+        show_default=False,
+        help="Keep the relations that are over too (a former role, a stake sold). Default: kept without "
+        "--as-of (the whole history), left out with it (the graph on that day).",
+    ),
+]
 
 
 def option_message(message: str) -> str:
     """Return a library message about a date parameter as the command's option names it."""
     for name in ("as_of", "since", "until"):
         if message.startswith(name + " "):
-            return "--" + name.replace("_", "-") + message[len(name):]
+            return "--" + name.replace("_", "-") + message[len(name) :]
     return message
 
 
@@ -57,16 +66,21 @@ def open_for_command(store: str | None, *, must_exist: bool = False):
 
 
 # Options that `aikg ingest` and `aikg watch` share (declared once, so their help agrees).
-DateOpt = Annotated[Optional[str], typer.Option(
-    "--date", help="Publication date for articles without one (YYYY-MM-DD).")]
+DateOpt = Annotated[
+    Optional[str], typer.Option("--date", help="Publication date for articles without one (YYYY-MM-DD).")
+]
 BatchSizeOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Articles per transaction.")]
 NoValidateOpt = Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation of each batch.")]
 HostOpt = Annotated[str, typer.Option("--host", envvar="AIKG_HOST", help="Address to bind.")]
 MaxArticleOpt = Annotated[
     int,
-    typer.Option("--max-article-bytes", min=1, metavar="BYTES",
-                 help="Skip articles whose text is larger than this (UTF-8 bytes; plain-text "
-                      "and Markdown files by their size): long texts take minutes to parse."),
+    typer.Option(
+        "--max-article-bytes",
+        min=1,
+        metavar="BYTES",
+        help="Skip articles whose text is larger than this (UTF-8 bytes; plain-text "
+        "and Markdown files by their size): long texts take minutes to parse.",
+    ),
 ]
 
 

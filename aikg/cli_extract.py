@@ -18,26 +18,39 @@ from aikg.ingest_run import DEFAULT_MAX_ARTICLE_BYTES
 
 def _relation_line(rel, article, published) -> dict:
     return {
-        "subject": rel.subject.name, "subject_type": rel.subject.type,
+        "subject": rel.subject.name,
+        "subject_type": rel.subject.type,
         "predicate": rel.predicate,
-        "object": rel.object.name, "object_type": rel.object.type,
-        "confidence": rel.confidence, "evidence": rel.sentence,
+        "object": rel.object.name,
+        "object_type": rel.object.type,
+        "confidence": rel.confidence,
+        "evidence": rel.sentence,
         "source": article.source or article.url or article.key,
-        "subject_id": rel.subject.wikidata, "object_id": rel.object.wikidata,
-        "hedged": rel.hedged, "amount": rel.amount, "date": rel.date,
-        "ended": rel.ended, "date_text": rel.date_text, "start_date": rel.start_date, "end_date": rel.end_date,
+        "subject_id": rel.subject.wikidata,
+        "object_id": rel.object.wikidata,
+        "hedged": rel.hedged,
+        "amount": rel.amount,
+        "date": rel.date,
+        "ended": rel.ended,
+        "date_text": rel.date_text,
+        "start_date": rel.start_date,
+        "end_date": rel.end_date,
         "date_note": rel.date_note,
         "amount_value": float(rel.amount_value) if rel.amount_value is not None else None,
         "amount_currency": rel.amount_currency,
         "stake_percent": float(rel.stake_percent) if rel.stake_percent is not None else None,
-        "article_id": article.id, "start": rel.start, "end": rel.end,
+        "article_id": article.id,
+        "start": rel.start,
+        "end": rel.end,
         "published": published.isoformat() if published else None,
     }
 
 
 def extract(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.", metavar="FILE|DIR|-")],
-    date: Annotated[str | None, typer.Option("--date", help="Published date (YYYY-MM-DD) of articles without one.")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Published date (YYYY-MM-DD) of articles without one.")
+    ] = None,
     n_process: Annotated[int, typer.Option("--n-process", min=1, help="Worker processes.")] = 1,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per spaCy batch.")] = 16,
     max_article_bytes: MaxArticleOpt = DEFAULT_MAX_ARTICLE_BYTES,
@@ -68,9 +81,12 @@ def extract(
     counts = {"read": 0}
 
     def articles():
-        for item in read_paths(paths, default_published=default_published,
-                               max_article_bytes=max_article_bytes,
-                               max_bytes=max(DEFAULT_MAX_BYTES, max_article_bytes)):
+        for item in read_paths(
+            paths,
+            default_published=default_published,
+            max_article_bytes=max_article_bytes,
+            max_bytes=max(DEFAULT_MAX_BYTES, max_article_bytes),
+        ):
             if isinstance(item, ReadFailure):
                 typer.echo(skip_line(item.source, item.reason, item.limit), err=True)
                 continue
@@ -90,12 +106,20 @@ def extract(
 def eval(  # noqa: A001 - the command is called "eval"
     gold_dir: Annotated[str, typer.Argument(help="Directory of gold JSON files.")],
     json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    by_confidence: Annotated[bool, typer.Option(
-        "--by-confidence", help="Also print relation P/R/F1 at confidence thresholds 0.0, 0.1, ..., 0.9 "
-                                "(the JSON report always has them).")] = False,
-    min_confidence: Annotated[str, typer.Option(
-        "--min-confidence", metavar="0..1",
-        help="Count only relations at least this confident as predicted.")] = "0",
+    by_confidence: Annotated[
+        bool,
+        typer.Option(
+            "--by-confidence",
+            help="Also print relation P/R/F1 at confidence thresholds 0.0, 0.1, ..., 0.9 "
+            "(the JSON report always has them).",
+        ),
+    ] = False,
+    min_confidence: Annotated[
+        str,
+        typer.Option(
+            "--min-confidence", metavar="0..1", help="Count only relations at least this confident as predicted."
+        ),
+    ] = "0",
 ) -> None:
     """Score the extractor against a gold directory: entity and relation P/R/F1, and how well confidence predicts correctness.
 
@@ -154,29 +178,61 @@ def _gold_spec(spec: str):
 
 
 def train(
-    corpus: Annotated[list[str] | None, typer.Option(
-        "--corpus", help="Training passages: JSON Lines files or directories (repeatable).")] = None,
-    calibration: Annotated[list[str] | None, typer.Option(
-        "--calibration", metavar="DIR[:odd|:even]",
-        help="Gold sets to calibrate on and pick the threshold with (repeatable); never trained on.")] = None,
-    heldout: Annotated[list[str] | None, typer.Option(
-        "--heldout", metavar="DIR[:odd|:even]",
-        help="Gold sets to score the new model on for its card (repeatable); never trained or tuned on.")] = None,
-    ended_corpus: Annotated[list[str] | None, typer.Option(
-        "--ended-corpus", help="Passages that teach only the ended classifier (repeatable; "
-        "default: training/ended when present).")] = None,
-    ended_calibration: Annotated[list[str] | None, typer.Option(
-        "--ended-calibration", metavar="DIR[:odd|:even]",
-        help="Gold sets added to the calibration sets to pick the ended threshold only (repeatable; "
-        "default: the odd half of tests/gold_time when present).")] = None,
-    labels: Annotated[list[str] | None, typer.Option(
-        "--labels", help="Curators' verdicts from `aikg curate export-labels` (repeatable): accepted "
-        "relations are learnt as positives, rejected ones as negatives.")] = None,
-    knowledgenet: Annotated[str | None, typer.Option(
-        "--knowledgenet", envvar="AIKG_KNOWLEDGENET",
-        help="KnowledgeNet JSON Lines: folds 1-2 join the training data (fold 3 stays for testing).")] = None,
-    out: Annotated[str | None, typer.Option(
-        "--out", help="Where to write the model (default: the packaged model directory).")] = None,
+    corpus: Annotated[
+        list[str] | None,
+        typer.Option("--corpus", help="Training passages: JSON Lines files or directories (repeatable)."),
+    ] = None,
+    calibration: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--calibration",
+            metavar="DIR[:odd|:even]",
+            help="Gold sets to calibrate on and pick the threshold with (repeatable); never trained on.",
+        ),
+    ] = None,
+    heldout: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--heldout",
+            metavar="DIR[:odd|:even]",
+            help="Gold sets to score the new model on for its card (repeatable); never trained or tuned on.",
+        ),
+    ] = None,
+    ended_corpus: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ended-corpus",
+            help="Passages that teach only the ended classifier (repeatable; default: training/ended when present).",
+        ),
+    ] = None,
+    ended_calibration: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ended-calibration",
+            metavar="DIR[:odd|:even]",
+            help="Gold sets added to the calibration sets to pick the ended threshold only (repeatable; "
+            "default: the odd half of tests/gold_time when present).",
+        ),
+    ] = None,
+    labels: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--labels",
+            help="Curators' verdicts from `aikg curate export-labels` (repeatable): accepted "
+            "relations are learnt as positives, rejected ones as negatives.",
+        ),
+    ] = None,
+    knowledgenet: Annotated[
+        str | None,
+        typer.Option(
+            "--knowledgenet",
+            envvar="AIKG_KNOWLEDGENET",
+            help="KnowledgeNet JSON Lines: folds 1-2 join the training data (fold 3 stays for testing).",
+        ),
+    ] = None,
+    out: Annotated[
+        str | None, typer.Option("--out", help="Where to write the model (default: the packaged model directory).")
+    ] = None,
     c: Annotated[float, typer.Option("--c", help="Inverse regularization strength.", min=1e-6)] = 1.0,
     seed: Annotated[int, typer.Option("--seed", help="Solver seed.")] = 0,
 ) -> None:
@@ -196,16 +252,16 @@ def train(
         from ingest.relations.train import corpus_files
         from ingest.relations.train import train as run_train
     except ImportError as exc:  # scikit-learn is a training-only dependency
-        typer.echo(f"aikg: error: training needs the train extra ({exc.name} is missing): "
-                   f"pip install 'aikg[train]'", err=True)
+        typer.echo(
+            f"aikg: error: training needs the train extra ({exc.name} is missing): pip install 'aikg[train]'", err=True
+        )
         raise typer.Exit(1) from None
     corpus = corpus or ["training/corpus"]
     if ended_corpus is None:
         ended_corpus = ["training/ended"] if Path("training/ended").is_dir() else []
     for p in [*corpus, *ended_corpus, *(labels or [])]:
         if not Path(p).exists():
-            typer.echo(f"aikg: error: {p}: no such file or directory (run from a checkout, or pass --corpus)",
-                       err=True)
+            typer.echo(f"aikg: error: {p}: no such file or directory (run from a checkout, or pass --corpus)", err=True)
             raise typer.Exit(2)
     if not corpus_files(corpus):
         typer.echo(f"aikg: error: {', '.join(corpus)}: no training passages (*.jsonl) in it", err=True)
@@ -213,20 +269,34 @@ def train(
     if knowledgenet and not Path(knowledgenet).is_file():
         typer.echo(f"aikg: error: {knowledgenet}: no such file (--knowledgenet / AIKG_KNOWLEDGENET)", err=True)
         raise typer.Exit(2)
-    cal_files = [f for spec in (calibration or ["tests/gold", "tests/gold_blind:odd", "tests/gold_long:odd"])
-                 for f in _gold_spec(spec)]
+    cal_files = [
+        f
+        for spec in (calibration or ["tests/gold", "tests/gold_blind:odd", "tests/gold_long:odd"])
+        for f in _gold_spec(spec)
+    ]
     if ended_calibration is None:
         ended_calibration = ["tests/gold_time:odd"] if Path("tests/gold_time").is_dir() else []
     ended_cal_files = [f for spec in ended_calibration for f in _gold_spec(spec)]
-    held = heldout if heldout is not None else [d for d in ("tests/gold_blind26", "tests/gold_long26")
-                                                 if Path(d).is_dir()]
+    held = (
+        heldout if heldout is not None else [d for d in ("tests/gold_blind26", "tests/gold_long26") if Path(d).is_dir()]
+    )
     for spec in held:
         _gold_spec(spec)
     logging.getLogger("ingest").setLevel(logging.ERROR)
     try:
-        run_train(corpus, cal_files, out or _default_model_dir(), knowledgenet=knowledgenet, heldout=held,
-                  ended_corpus=ended_corpus, ended_calibration=ended_cal_files, c=c, seed=seed, progress=lambda line: typer.echo(line, err=True),
-                  labels=labels or [])
+        run_train(
+            corpus,
+            cal_files,
+            out or _default_model_dir(),
+            knowledgenet=knowledgenet,
+            heldout=held,
+            ended_corpus=ended_corpus,
+            ended_calibration=ended_cal_files,
+            c=c,
+            seed=seed,
+            progress=lambda line: typer.echo(line, err=True),
+            labels=labels or [],
+        )
     except ModelMissingError as exc:
         typer.echo(f"aikg: error: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -13,14 +13,25 @@ import typer
 
 
 def mcp(
-    store: Annotated[Optional[str], typer.Option(
-        "--store", envvar="AIKG_STORE", help="Store directory or SPARQL endpoint URL [default: ./aikg-data].")] = None,
-    token_file: Annotated[Optional[Path], typer.Option(
-        "--token-file", help="Read the write token from this file (else $AIKG_TOKEN); with a token the "
-                             "ingest tool is offered, without one the tools only read.",
-        exists=True, dir_okay=False)] = None,
-    query_timeout: Annotated[Optional[float], typer.Option(
-        "--query-timeout", help="Seconds a SPARQL query may run [default: 30].")] = None,
+    store: Annotated[
+        Optional[str],
+        typer.Option(
+            "--store", envvar="AIKG_STORE", help="Store directory or SPARQL endpoint URL [default: ./aikg-data]."
+        ),
+    ] = None,
+    token_file: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--token-file",
+            help="Read the write token from this file (else $AIKG_TOKEN); with a token the "
+            "ingest tool is offered, without one the tools only read.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    query_timeout: Annotated[
+        Optional[float], typer.Option("--query-timeout", help="Seconds a SPARQL query may run [default: 30].")
+    ] = None,
 ) -> None:
     """Serve the graph to an AI assistant over MCP on stdin/stdout until the client hangs up.
 
@@ -59,8 +70,11 @@ def mcp(
         from kg.store import LocalStore
 
         if not (Path(settings.store) / "CURRENT").exists():
-            typer.echo(f"aikg mcp: error: no aikg store at {settings.store}: run `aikg ingest` or `aikg load` "
-                       "first, or pass --store", err=True)
+            typer.echo(
+                f"aikg mcp: error: no aikg store at {settings.store}: run `aikg ingest` or `aikg load` "
+                "first, or pass --store",
+                err=True,
+            )
             raise typer.Exit(1)
         try:
             LocalStore(settings.store).close()

@@ -11,26 +11,52 @@ from aikg.cli_common import HostOpt
 
 
 def serve(
-    store: Annotated[Optional[str], typer.Option(
-        "--store", envvar="AIKG_STORE", help="Store directory or SPARQL endpoint URL [default: ./aikg-data].")] = None,
+    store: Annotated[
+        Optional[str],
+        typer.Option(
+            "--store", envvar="AIKG_STORE", help="Store directory or SPARQL endpoint URL [default: ./aikg-data]."
+        ),
+    ] = None,
     host: HostOpt = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", envvar="AIKG_PORT", help="Port (0: any free port).")] = 8000,
-    token_file: Annotated[Optional[Path], typer.Option(
-        "--token-file", help="Read the write token from this file (else $AIKG_TOKEN; none: writes off).",
-        exists=True, dir_okay=False)] = None,
-    allow_public: Annotated[bool, typer.Option(
-        "--allow-public", help="Allow a non-loopback --host without a token (read-only to everyone).")] = False,
-    query_timeout: Annotated[Optional[float], typer.Option(
-        "--query-timeout", help="Seconds a SPARQL query may run [default: 30].")] = None,
+    token_file: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--token-file",
+            help="Read the write token from this file (else $AIKG_TOKEN; none: writes off).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    allow_public: Annotated[
+        bool,
+        typer.Option("--allow-public", help="Allow a non-loopback --host without a token (read-only to everyone)."),
+    ] = False,
+    query_timeout: Annotated[
+        Optional[float], typer.Option("--query-timeout", help="Seconds a SPARQL query may run [default: 30].")
+    ] = None,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
-    watch: Annotated[Optional[list[str]], typer.Option(
-        "--watch", metavar="URL", help="Poll this feed, OPML list or page and ingest what is new (repeatable); "
-                                       "a background thread writing like POST /articles.")] = None,
-    every: Annotated[Optional[str], typer.Option(
-        "--every", help="Time between two polling rounds of --watch: 30s, 15m, 1h [default: 15m].")] = None,
-    fetch_state: Annotated[Optional[str], typer.Option(
-        "--fetch-state", metavar="FILE", help="Where --watch keeps ETags and failures [default: in a local "
-                                              "store's directory].")] = None,
+    watch: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--watch",
+            metavar="URL",
+            help="Poll this feed, OPML list or page and ingest what is new (repeatable); "
+            "a background thread writing like POST /articles.",
+        ),
+    ] = None,
+    every: Annotated[
+        Optional[str],
+        typer.Option("--every", help="Time between two polling rounds of --watch: 30s, 15m, 1h [default: 15m]."),
+    ] = None,
+    fetch_state: Annotated[
+        Optional[str],
+        typer.Option(
+            "--fetch-state",
+            metavar="FILE",
+            help="Where --watch keeps ETags and failures [default: in a local store's directory].",
+        ),
+    ] = None,
 ) -> None:
     """Serve the SPARQL endpoint, REST API and pages until interrupted.
 
@@ -83,20 +109,27 @@ def serve(
             typer.echo(f"aikg serve: error: {exc}", err=True)
             raise typer.Exit(1) from exc
     writes = "on (bearer token)" if settings.token is not None else "off (no AIKG_TOKEN)"
-    typer.echo(f"aikg: serving {settings.store} at http://{settings.host}:{settings.port}/ - writes {writes}",
-               err=True)
+    typer.echo(f"aikg: serving {settings.store} at http://{settings.host}:{settings.port}/ - writes {writes}", err=True)
     if settings.watch:
         typer.echo(f"aikg: polling {len(settings.watch)} sources every {settings.watch_every}", err=True)
     if settings.host in ("0.0.0.0", "::") and not settings.allowed_hosts:
-        typer.echo("aikg: note: only requests to localhost, 127.0.0.1 or [::1] are answered (400 otherwise); "
-                   "set AIKG_ALLOWED_HOSTS to the names clients reach this server by", err=True)
+        typer.echo(
+            "aikg: note: only requests to localhost, 127.0.0.1 or [::1] are answered (400 otherwise); "
+            "set AIKG_ALLOWED_HOSTS to the names clients reach this server by",
+            err=True,
+        )
     from api.httplayer import protocol_class
 
     app = create_app(settings)
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level=log_level,
-                            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-                            http=protocol_class(settings.header_timeout),
-                            limit_concurrency=settings.max_connections)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=log_level,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        http=protocol_class(settings.header_timeout),
+        limit_concurrency=settings.max_connections,
+    )
     server = _notifying_server(config, on_exit=app.state.shutting_down.set)
     server.run()
     if not server.started:

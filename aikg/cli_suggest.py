@@ -19,9 +19,14 @@ from rich.table import Table
 from aikg.cli_common import StoreOpt, fail, open_for_command
 from kg.errors import AikgError
 
-ServerOpt = Annotated[Optional[str], typer.Option(
-    "--server", metavar="URL",
-    help="A running aikg server (e.g. http://127.0.0.1:8000): ask it for the list instead of reading a store.")]
+ServerOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--server",
+        metavar="URL",
+        help="A running aikg server (e.g. http://127.0.0.1:8000): ask it for the list instead of reading a store.",
+    ),
+]
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=0, help="How many to list, best first (0: all).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output (a JSON array).")]
 
@@ -90,8 +95,9 @@ def duplicates(
     server: ServerOpt = None,
     limit: LimitOpt = 50,
     as_json: JsonOpt = False,
-    min_score: Annotated[float, typer.Option("--min-score", min=0.0, max=1.0,
-                                             help="Leave out pairs scoring below this.")] = 0.5,
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0.0, max=1.0, help="Leave out pairs scoring below this.")
+    ] = 0.5,
 ) -> None:
     """List pairs of entities of one type that are probably one thing, most likely first.
 
@@ -106,12 +112,24 @@ def duplicates(
         typer.echo("no likely duplicates")
         return
     table = Table(title=f"{len(pairs)} likely duplicate pair{'s' if len(pairs) != 1 else ''}")
-    for col, justify in (("#", "right"), ("score", "right"), ("type", "left"), ("entity", "left"),
-                         ("same as?", "left"), ("why", "left")):
+    for col, justify in (
+        ("#", "right"),
+        ("score", "right"),
+        ("type", "left"),
+        ("entity", "left"),
+        ("same as?", "left"),
+        ("why", "left"),
+    ):
         table.add_column(col, justify=justify)
     for i, p in enumerate(pairs, 1):
-        table.add_row(str(i), f"{p['score']:.2f}", p["type"], _cell(p["a"]["label"]), _cell(p["b"]["label"]),
-                      _cell("; ".join(p["reasons"])))
+        table.add_row(
+            str(i),
+            f"{p['score']:.2f}",
+            p["type"],
+            _cell(p["a"]["label"]),
+            _cell(p["b"]["label"]),
+            _cell("; ".join(p["reasons"])),
+        )
     Console(soft_wrap=False, highlight=False).print(table)
 
 
@@ -121,8 +139,12 @@ def suspects(
     server: ServerOpt = None,
     limit: LimitOpt = 50,
     as_json: JsonOpt = False,
-    low_confidence: Annotated[float, typer.Option("--low-confidence", min=0.0, max=1.0,
-                                                  help="Doubt relations whose best mention is less confident.")] = 0.7,
+    low_confidence: Annotated[
+        float,
+        typer.Option(
+            "--low-confidence", min=0.0, max=1.0, help="Doubt relations whose best mention is less confident."
+        ),
+    ] = 0.7,
 ) -> None:
     """List relations a curator should check, most suspicious first, with their evidence.
 
@@ -138,14 +160,22 @@ def suspects(
         typer.echo("no suspect relations")
         return
     table = Table(title=f"{len(rows)} relation{'s' if len(rows) != 1 else ''} to check")
-    for col, justify in (("#", "right"), ("score", "right"), ("relation", "left"), ("why", "left"),
-                         ("evidence", "left")):
+    for col, justify in (
+        ("#", "right"),
+        ("score", "right"),
+        ("relation", "left"),
+        ("why", "left"),
+        ("evidence", "left"),
+    ):
         table.add_column(col, justify=justify)
     for i, r in enumerate(rows, 1):
         ev = r["evidence"][0] if r["evidence"] else None
         where = f" ({ev['title'] or ev['article'][:12]})" if ev else ""
-        table.add_row(str(i), f"{r['score']:.2f}",
-                      _cell(f"{r['subject']['label']} {r['predicate']} {r['object']['label']}"),
-                      _cell("; ".join(r["reasons"])),
-                      _cell(f"“{_clip(ev['sentence'])}”{where}" if ev and ev["sentence"] else ""))
+        table.add_row(
+            str(i),
+            f"{r['score']:.2f}",
+            _cell(f"{r['subject']['label']} {r['predicate']} {r['object']['label']}"),
+            _cell("; ".join(r["reasons"])),
+            _cell(f"“{_clip(ev['sentence'])}”{where}" if ev and ev["sentence"] else ""),
+        )
     Console(soft_wrap=False, highlight=False).print(table)

@@ -134,8 +134,9 @@ class Cluster:
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:
-            raise ClusterError("--cluster needs dask.distributed; install it with: "
-                               "pip install 'aikg[cluster]'") from exc
+            raise ClusterError(
+                "--cluster needs dask.distributed; install it with: pip install 'aikg[cluster]'"
+            ) from exc
         # Dask logs each worker and connection at INFO, and a lost connection as an error
         # with a traceback: the run reports what went wrong in its own one line instead.
         level = logging.CRITICAL if self.quiet_logs else logging.WARNING
@@ -149,9 +150,14 @@ class Cluster:
                 # workers' sampling profiler (every 10 ms) took 15-20% of their CPU.
                 with dask.config.set({WORKER_PROFILER: False}):
                     self._local = LocalCluster(
-                        n_workers=self.spec.workers, threads_per_worker=1, processes=True,
-                        host="127.0.0.1", scheduler_port=0, dashboard_address="127.0.0.1:0",
-                        silence_logs=level)
+                        n_workers=self.spec.workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        scheduler_port=0,
+                        dashboard_address="127.0.0.1:0",
+                        silence_logs=level,
+                    )
                 self.client = Client(self._local)
             else:
                 timeout = connect_timeout()
@@ -167,8 +173,10 @@ class Cluster:
             raise self.lost(exc) from exc
         except Exception as exc:  # raised on a worker: most often aikg missing there
             self.close()
-            raise ClusterError(f"the workers could not take aikg's extractor ({_reason(exc)}); "
-                               "install the same aikg, with aikg[cluster], where they run") from exc
+            raise ClusterError(
+                f"the workers could not take aikg's extractor ({_reason(exc)}); "
+                "install the same aikg, with aikg[cluster], where they run"
+            ) from exc
 
     def threads(self) -> int:
         """Return the worker threads the scheduler knows now (0 while none is up).
@@ -251,11 +259,18 @@ def _articles(items: Iterable[Article | Failure], summary: IngestSummary) -> Ite
             summary.skipped.append((item.source, item.reason))
 
 
-def cluster_ingest(store: Store, items: Iterable[Article | Failure], cluster: Cluster, *,
-                   batch_size: int = 32, validate=None,
-                   on_batch: Callable[[BatchReport, IngestSummary], None] | None = None,
-                   max_relations: int | None = None, redo: Redo | None = None,
-                   store_text: bool = False) -> IngestSummary:
+def cluster_ingest(
+    store: Store,
+    items: Iterable[Article | Failure],
+    cluster: Cluster,
+    *,
+    batch_size: int = 32,
+    validate=None,
+    on_batch: Callable[[BatchReport, IngestSummary], None] | None = None,
+    max_relations: int | None = None,
+    redo: Redo | None = None,
+    store_text: bool = False,
+) -> IngestSummary:
     """Ingest like :func:`kg.loader.ingest`, with the extraction done by the cluster's workers.
 
     Batches are cut as :func:`kg.loader.ingest` cuts them and committed in the same
@@ -306,8 +321,10 @@ def cluster_ingest(store: Store, items: Iterable[Article | Failure], cluster: Cl
             return future.result()
         except KilledWorker as exc:
             first = batch[0].source or batch[0].url or batch[0].id
-            raise ClusterError(f"the workers that took a batch of {len(batch)} articles (from {first}) "
-                               f"kept dying ({_reason(exc)}); is it too large for a worker's memory?") from exc
+            raise ClusterError(
+                f"the workers that took a batch of {len(batch)} articles (from {first}) "
+                f"kept dying ({_reason(exc)}); is it too large for a worker's memory?"
+            ) from exc
         except AikgError:
             raise
         except (OSError, TimeoutError, _cancelled()) as exc:
@@ -345,8 +362,16 @@ def cluster_ingest(store: Store, items: Iterable[Article | Failure], cluster: Cl
                     found.update((ex.article.id, ex) for ex in result(submit(missing), batch))
                 return [found[a.id] for a in todo]
 
-            report = commit_batch(store, batch, extract, validate=validate, max_relations=max_relations,
-                                  after_commit=flush_now_and_then, redo=redo, store_text=store_text)
+            report = commit_batch(
+                store,
+                batch,
+                extract,
+                validate=validate,
+                max_relations=max_relations,
+                after_commit=flush_now_and_then,
+                redo=redo,
+                store_text=store_text,
+            )
             summary.add(report)
             if on_batch is not None:
                 on_batch(report, summary)

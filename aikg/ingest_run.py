@@ -65,8 +65,10 @@ def fetch_line(stats) -> str:
     """Return the one line that says what fetching URLs did (``ingest.fetch.FetchStats``)."""
     from ingest.readers import _size
 
-    return (f"fetched {stats.fetched} URLs, {stats.not_modified} not modified, {stats.failed} failed; "
-            f"{_size(stats.bytes)} downloaded")
+    return (
+        f"fetched {stats.fetched} URLs, {stats.not_modified} not modified, {stats.failed} failed; "
+        f"{_size(stats.bytes)} downloaded"
+    )
 
 
 def _save_fetch_state(state) -> None:
@@ -74,15 +76,30 @@ def _save_fetch_state(state) -> None:
     try:
         state.commit()
     except OSError as exc:
-        _echo(f"aikg: warning: the fetch state could not be saved ({exc.strerror or exc}); "
-              "the next run fetches everything again")
+        _echo(
+            f"aikg: warning: the fetch state could not be saved ({exc.strerror or exc}); "
+            "the next run fetches everything again"
+        )
 
 
-def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_process: int,
-               date: str | None, as_json: bool, quiet: bool, validate: bool, bulk: bool = False,
-               max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES, reextract: str | None = None,
-               store_text: bool = False, fetch=None, fetch_state: str | None = None,
-               cluster: str | None = None) -> int:
+def run_ingest(
+    paths: list[str],
+    *,
+    store: str | None,
+    batch_size: int,
+    n_process: int,
+    date: str | None,
+    as_json: bool,
+    quiet: bool,
+    validate: bool,
+    bulk: bool = False,
+    max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+    reextract: str | None = None,
+    store_text: bool = False,
+    fetch=None,
+    fetch_state: str | None = None,
+    cluster: str | None = None,
+) -> int:
     """Ingest paths into the store, reporting on stderr (or JSON on stdout); return the exit code.
 
     Args:
@@ -134,11 +151,14 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
 
     redo = None
     if reextract == "all":
+
         def redo(_store, ids: list[str]) -> set[str]:
             return set(ids)
     elif reextract is not None:
+
         def redo(store_, ids: list[str]) -> set[str]:
             return outdated_ids(store_, ids, EXTRACTOR_VERSION)
+
     try:
         # The model first: a missing one is reported before any store is touched. With a
         # cluster the workers load it, and the first batch reports a missing one.
@@ -160,14 +180,19 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         progress = Progress(
-            TextColumn("[bold]ingest"), BarColumn(bar_width=None),
-            TextColumn("{task.completed} articles, {task.fields[relations]} relations, "
-                       "{task.fields[rate]:.1f} articles/s{task.fields[piece]}"),
-            TimeElapsedColumn(), transient=True,
+            TextColumn("[bold]ingest"),
+            BarColumn(bar_width=None),
+            TextColumn(
+                "{task.completed} articles, {task.fields[relations]} relations, "
+                "{task.fields[rate]:.1f} articles/s{task.fields[piece]}"
+            ),
+            TimeElapsedColumn(),
+            transient=True,
         )
         progress.start()
-        task = progress.add_task("ingest", total=None, relations=0, rate=0.0,
-                                 piece="" if spec is None else f"; starting {spec}")
+        task = progress.add_task(
+            "ingest", total=None, relations=0, rate=0.0, piece="" if spec is None else f"; starting {spec}"
+        )
 
     def on_piece(article, done: int, total: int) -> None:
         # A long article is parsed in pieces: say how far, so a big file shows life.
@@ -196,48 +221,78 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         for v in report.violations:
             _echo(f"left out (shape violation): {v}")
         # One line per durable batch with -v: progress for logs, where no bar is drawn.
-        log.info("batch %d committed: %d articles so far (%d new, %d unchanged, %d replaced, %d re-extracted)",
-                 summary.batches, summary.articles, summary.new, summary.unchanged, summary.replaced,
-                 summary.reextracted)
+        log.info(
+            "batch %d committed: %d articles so far (%d new, %d unchanged, %d replaced, %d re-extracted)",
+            summary.batches,
+            summary.articles,
+            summary.new,
+            summary.unchanged,
+            summary.replaced,
+            summary.reextracted,
+        )
         if progress is not None:
             elapsed = max(time.monotonic() - started, 1e-6)
-            progress.update(task, completed=summary.articles, relations=summary.relations,
-                            rate=summary.articles / elapsed)
+            progress.update(
+                task, completed=summary.articles, relations=summary.relations, rate=summary.articles / elapsed
+            )
         if live is not None:
             live.batch_done(summary, progress, task)
 
     urls = [p for p in paths if is_url(p)]
     local = [p for p in paths if not is_url(p)]
-    items = read_paths(local, default_published=default_date, max_article_bytes=max_article_bytes,
-                       max_bytes=max(DEFAULT_MAX_BYTES, max_article_bytes))
+    items = read_paths(
+        local,
+        default_published=default_date,
+        max_article_bytes=max_article_bytes,
+        max_bytes=max(DEFAULT_MAX_BYTES, max_article_bytes),
+    )
     fetcher = None
     if urls:
         fetcher = Fetcher(fetch, FetchState(state_path_for(s.location, fetch_state)))
-        items = itertools.chain(items, read_urls(urls, fetcher, default_published=default_date,
-                                                 max_article_bytes=max_article_bytes))
+        items = itertools.chain(
+            items, read_urls(urls, fetcher, default_published=default_date, max_article_bytes=max_article_bytes)
+        )
     live = None
     try:
         with s.bulk_mode() if bulk else nullcontext():
             if spec is None:
-                summary = ingest(s, _reported(items, not (quiet or as_json)), extract,
-                                 batch_size=batch_size, validate=validator, on_batch=on_batch,
-                                 max_relations=MAX_ARTICLE_RELATIONS, redo=redo, store_text=store_text)
+                summary = ingest(
+                    s,
+                    _reported(items, not (quiet or as_json)),
+                    extract,
+                    batch_size=batch_size,
+                    validate=validator,
+                    on_batch=on_batch,
+                    max_relations=MAX_ARTICLE_RELATIONS,
+                    redo=redo,
+                    store_text=store_text,
+                )
             else:
                 from aikg.cluster import Cluster, ClusterProgress, cluster_ingest
 
                 with Cluster(spec, quiet_logs=not log.isEnabledFor(logging.DEBUG)) as workers:
                     live = ClusterProgress(workers, started, plain=not (quiet or as_json) and progress is None)
-                    summary = cluster_ingest(s, _reported(items, not (quiet or as_json)), workers,
-                                             batch_size=batch_size, validate=validator, on_batch=on_batch,
-                                             max_relations=MAX_ARTICLE_RELATIONS, redo=redo,
-                                             store_text=store_text)
+                    summary = cluster_ingest(
+                        s,
+                        _reported(items, not (quiet or as_json)),
+                        workers,
+                        batch_size=batch_size,
+                        validate=validator,
+                        on_batch=on_batch,
+                        max_relations=MAX_ARTICLE_RELATIONS,
+                        redo=redo,
+                        store_text=store_text,
+                    )
     except ClusterError as exc:
         if fetcher is not None:
             fetcher.state.discard()
         if progress is not None:
             progress.stop()
-        done = ("nothing was written" if written == 0
-                else f"the {written} articles before were written; run the same command again to go on")
+        done = (
+            "nothing was written"
+            if written == 0
+            else f"the {written} articles before were written; run the same command again to go on"
+        )
         _echo(f"aikg: error: {exc} ({done})")
         return 1
     except WriteRefusedError as exc:
@@ -254,8 +309,10 @@ def run_ingest(paths: list[str], *, store: str | None, batch_size: int, n_proces
         if progress is not None:
             progress.stop()
         _echo(f"aikg: error: {exc}")
-        _echo("the failed batch was not written; batches before it are committed. "
-              "Run the same command again to complete the work.")
+        _echo(
+            "the failed batch was not written; batches before it are committed. "
+            "Run the same command again to complete the work."
+        )
         return 1
     finally:
         if progress is not None:

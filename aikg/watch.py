@@ -18,6 +18,7 @@ from api.watch import RoundReport, Watcher
 
 log = logging.getLogger(__name__)
 
+
 class _StopFlag:
     """Set from a signal handler: a plain attribute, never a lock (see api.deps.ShutdownFlag)."""
 
@@ -33,9 +34,21 @@ def _sleep_until(deadline: float, stop: _StopFlag) -> None:
         time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
 
 
-def run_watch(sources: list[str], *, store: str | None, every: str, rounds: int | None,
-              date: str | None, batch_size: int, validate: bool, store_text: bool, as_json: bool,
-              fetch=None, fetch_state: str | None = None, max_article_bytes: int | None = None) -> int:
+def run_watch(
+    sources: list[str],
+    *,
+    store: str | None,
+    every: str,
+    rounds: int | None,
+    date: str | None,
+    batch_size: int,
+    validate: bool,
+    store_text: bool,
+    as_json: bool,
+    fetch=None,
+    fetch_state: str | None = None,
+    max_article_bytes: int | None = None,
+) -> int:
     """Run ``aikg watch`` until SIGTERM/SIGINT or ``rounds`` rounds; return the exit code.
 
     Exit codes: 0 after a clean stop or the last round, 2 on a usage error, 1 when the
@@ -84,9 +97,18 @@ def run_watch(sources: list[str], *, store: str | None, every: str, rounds: int 
             from kg.validate import validate_batch
 
             validator = validate_batch
-        watcher = Watcher(sources, extractor.extract_many, state_path=state_path, fetch=fetch,
-                          default_published=default_date, batch_size=batch_size, validate=validator,
-                          store_text=store_text, max_article_bytes=max_article_bytes, should_stop=stop)
+        watcher = Watcher(
+            sources,
+            extractor.extract_many,
+            state_path=state_path,
+            fetch=fetch,
+            default_published=default_date,
+            batch_size=batch_size,
+            validate=validator,
+            store_text=store_text,
+            max_article_bytes=max_article_bytes,
+            should_stop=stop,
+        )
         where = state_path if state_path is not None else "memory only (give --fetch-state to keep it)"
         echo(f"aikg watch: {len(sources)} sources every {interval:g} s into {location}; fetch state: {where}")
         try:

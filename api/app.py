@@ -55,20 +55,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = open_store(settings.store, token=settings.token_value())
         if isinstance(store, LocalStore):
             # Untrusted queries run in engine processes over snapshots (kg.isolation).
-            pool = QueryPool(store, workers=settings.query_workers, limits=EngineLimits(
-                timeout=settings.query_timeout, max_rows=settings.max_rows,
-                max_bytes=settings.max_response_bytes, memory_mb=settings.query_memory_mb))
+            pool = QueryPool(
+                store,
+                workers=settings.query_workers,
+                limits=EngineLimits(
+                    timeout=settings.query_timeout,
+                    max_rows=settings.max_rows,
+                    max_bytes=settings.max_response_bytes,
+                    memory_mb=settings.query_memory_mb,
+                ),
+            )
             store = IsolatedStore(store, pool, limits=settings.query_limits())
             app.state.runner = IsolatedRunner(
-                pool, buffer_bytes=settings.stream_buffer_bytes, send_timeout=settings.send_timeout,
-                max_streams_per_client=settings.max_streams_per_client, limits=settings.query_limits(),
-                allow_remote=settings.remote_hosts())
+                pool,
+                buffer_bytes=settings.stream_buffer_bytes,
+                send_timeout=settings.send_timeout,
+                max_streams_per_client=settings.max_streams_per_client,
+                limits=settings.query_limits(),
+                allow_remote=settings.remote_hosts(),
+            )
         else:
             app.state.runner = QueryRunner(
-                store, workers=settings.query_workers, timeout=settings.query_timeout,
+                store,
+                workers=settings.query_workers,
+                timeout=settings.query_timeout,
                 max_abandoned=settings.max_abandoned_queries,
-                max_rows=settings.max_rows, buffer_bytes=settings.stream_buffer_bytes,
-                limits=settings.query_limits(), allow_remote=settings.remote_hosts(),
+                max_rows=settings.max_rows,
+                buffer_bytes=settings.stream_buffer_bytes,
+                limits=settings.query_limits(),
+                allow_remote=settings.remote_hosts(),
             )
         app.state.store = store
         # the ontology's documentation page is built from ontology/aikg.ttl at start, once

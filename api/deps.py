@@ -73,8 +73,11 @@ def get_write_lock(request: Request) -> threading.Lock:
             arriving then is refused at once, before its body is read.
     """
     if shutting_down(request):
-        raise HTTPException(503, "server is shutting down: no writes are taken now; send it again when "
-                                 "the server is back", headers={"Retry-After": str(SHUTDOWN_RETRY_AFTER)})
+        raise HTTPException(
+            503,
+            "server is shutting down: no writes are taken now; send it again when the server is back",
+            headers={"Retry-After": str(SHUTDOWN_RETRY_AFTER)},
+        )
     return request.app.state.write_lock
 
 
@@ -98,8 +101,9 @@ def get_extract(request: Request) -> Extract:
             except ModelMissingError as exc:
                 # The full message (with the server's pip command) is for the operator's log.
                 log.error("%s", exc)
-                raise HTTPException(503, "article extraction is not available here: "
-                                         "the server has no spaCy model installed") from exc
+                raise HTTPException(
+                    503, "article extraction is not available here: the server has no spaCy model installed"
+                ) from exc
     return state.extractor.extract_many
 
 
@@ -114,16 +118,23 @@ def require_token(request: Request, settings: Annotated[Settings, Depends(get_se
         raise HTTPException(403, "writes are turned off on this server: start it with AIKG_TOKEN set")
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-        raise HTTPException(401, "this operation needs 'Authorization: Bearer <token>' with the server's token",
-                            headers={"WWW-Authenticate": 'Bearer realm="aikg"'})
+        raise HTTPException(
+            401,
+            "this operation needs 'Authorization: Bearer <token>' with the server's token",
+            headers={"WWW-Authenticate": 'Bearer realm="aikg"'},
+        )
 
 
 def get_min_confidence(
     request: Request,
-    min_confidence: Annotated[str | None, Query(
-        description="A number from 0 to 1: show a relation when one of its statements is at least this "
-                    "confident, with only those statements as evidence; 0 shows everything "
-                    "[default: the server's AIKG_MIN_CONFIDENCE, 0.5].")] = None,
+    min_confidence: Annotated[
+        str | None,
+        Query(
+            description="A number from 0 to 1: show a relation when one of its statements is at least this "
+            "confident, with only those statements as evidence; 0 shows everything "
+            "[default: the server's AIKG_MIN_CONFIDENCE, 0.5]."
+        ),
+    ] = None,
 ) -> float:
     """Return the confidence threshold of a page or /relations: the request's, else the server's.
 
@@ -138,16 +149,21 @@ def get_min_confidence(
     except ValueError:
         value = float("nan")
     if not 0.0 <= value <= 1.0:
-        raise HTTPException(422, f"min_confidence must be a number from 0 to 1 (0 shows everything), "
-                                 f"got {min_confidence[:40]!r}")
+        raise HTTPException(
+            422, f"min_confidence must be a number from 0 to 1 (0 shows everything), got {min_confidence[:40]!r}"
+        )
     return value
 
 
 def get_as_of(
-    as_of: Annotated[str | None, Query(
-        description="The graph as it stood on this day (YYYY-MM-DD; a month or year means its last day): "
-                    "relations by the claim days of their statements, ended ones flagged (docs/TIME.md).",
-        examples=["2023-06-30"])] = None,
+    as_of: Annotated[
+        str | None,
+        Query(
+            description="The graph as it stood on this day (YYYY-MM-DD; a month or year means its last day): "
+            "relations by the claim days of their statements, ended ones flagged (docs/TIME.md).",
+            examples=["2023-06-30"],
+        ),
+    ] = None,
 ) -> date | None:
     """Return the day of an ``as_of`` parameter, or None when none was given.
 
@@ -162,12 +178,17 @@ def get_as_of(
         raise HTTPException(400, str(exc)) from exc
 
 
-IncludeEnded = Annotated[bool, Query(
-    description="Keep the relations that are over (flagged ended); false lists only current ones.")]
+IncludeEnded = Annotated[
+    bool, Query(description="Keep the relations that are over (flagged ended); false lists only current ones.")
+]
 #: The graph measures' choice, as ``to_networkx`` and ``aikg analytics --ended/--no-ended`` make it.
-CountEnded = Annotated[bool | None, Query(
-    description="Count the relations that are over too (a former role, a stake sold). Default: counted "
-                "without as_of (the whole history), left out with it (the graph on that day).")]
+CountEnded = Annotated[
+    bool | None,
+    Query(
+        description="Count the relations that are over too (a former role, a stake sold). Default: counted "
+        "without as_of (the whole history), left out with it (the graph on that day)."
+    ),
+]
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AsOfDep = Annotated[date | None, Depends(get_as_of)]
@@ -215,8 +236,11 @@ def projection(request: Request, store: Store, **filters):
     if active.get("include_ended") == ("as_of" not in active):
         del active["include_ended"]  # to_networkx's own default, so the cached graph serves it
     key = float(active.get("min_confidence", 0.0))
-    if (set(active) - {"min_confidence"} or key not in (0.0, state.settings.min_confidence)
-            or not isinstance(getattr(store, "live", store), LocalStore)):
+    if (
+        set(active) - {"min_confidence"}
+        or key not in (0.0, state.settings.min_confidence)
+        or not isinstance(getattr(store, "live", store), LocalStore)
+    ):
         return to_networkx(store, **active)
     with state.graph_lock:
         cached = state.graph_cache

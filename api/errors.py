@@ -93,8 +93,16 @@ def _syntax_reply(request: Request, exc: QuerySyntaxError) -> Response:
         if exc.detail and exc.detail != message:
             text += "\ndetail: " + exc.detail.strip()
         return PlainTextResponse(text + "\n", status_code=400)
-    return JSONResponse({"detail": message, "line": exc.line, "column": exc.column,
-                         "pointer": exc.pointer or None, "parser": exc.detail}, status_code=400)
+    return JSONResponse(
+        {
+            "detail": message,
+            "line": exc.line,
+            "column": exc.column,
+            "pointer": exc.pointer or None,
+            "parser": exc.detail,
+        },
+        status_code=400,
+    )
 
 
 async def _aikg_error(request: Request, exc: Exception) -> Response:
@@ -196,8 +204,7 @@ class BodyLimit:
         except ClientDisconnect:
             # The client hung up before its body arrived: nobody is left to answer, and
             # nothing was written, so this is news, not a crash.
-            log.info("client hung up during %s %s before its body arrived",
-                     scope.get("method"), scope.get("path"))
+            log.info("client hung up during %s %s before its body arrived", scope.get("method"), scope.get("path"))
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         text = f"the request body is larger than the server's limit of {self.max_bytes} bytes (AIKG_MAX_BODY_BYTES)"

@@ -49,8 +49,9 @@ class _FramedOnce(h11.Connection):
         if isinstance(event, h11.Request):
             names = {name for name, _ in event.headers}
             if b"content-length" in names and b"transfer-encoding" in names:
-                self.refusal = ("a request may not carry both Content-Length and Transfer-Encoding "
-                                "(RFC 9112 section 6.3)")
+                self.refusal = (
+                    "a request may not carry both Content-Length and Transfer-Encoding (RFC 9112 section 6.3)"
+                )
                 raise h11.RemoteProtocolError(self.refusal, error_status_hint=400)
         return event
 
@@ -91,10 +92,15 @@ class _GuardedH11Protocol(H11Protocol):
         partial, _ = self.conn.trailing_data
         if partial:
             body = f"request headers not complete within {self.header_timeout:g} s\n".encode()
-            self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
-                                 b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(body), body))
-        log.info("closed a connection from %s: no complete request headers within %g s",
-                 _peer(self.client), self.header_timeout)
+            self.transport.write(
+                b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(body), body)
+            )
+        log.info(
+            "closed a connection from %s: no complete request headers within %g s",
+            _peer(self.client),
+            self.header_timeout,
+        )
         self.transport.close()
 
     def _body_stalled(self) -> None:
@@ -105,8 +111,9 @@ class _GuardedH11Protocol(H11Protocol):
             # The app has not taken what arrived: the client is not the slow one.
             self._arm(self._body_stalled)
             return
-        log.info("closed a connection from %s: its request body stalled for %g s",
-                 _peer(self.client), self.header_timeout)
+        log.info(
+            "closed a connection from %s: its request body stalled for %g s", _peer(self.client), self.header_timeout
+        )
         self.transport.close()
 
     # --------------------------------------------------------- asyncio.Protocol

@@ -45,11 +45,13 @@ BY_SUFFIX = {f.suffix: f for f in FORMATS if f.suffix}
 # Offered media types, in the server's order of preference for ties (the page first), with
 # the aliases clients send for the same formats.
 _OFFERS: dict[str, Format] = {f.media: f for f in FORMATS}
-_OFFERS.update({
-    "application/xhtml+xml": HTML,
-    "application/x-turtle": BY_SUFFIX["ttl"],
-    "application/json": BY_SUFFIX["jsonld"],
-})
+_OFFERS.update(
+    {
+        "application/xhtml+xml": HTML,
+        "application/x-turtle": BY_SUFFIX["ttl"],
+        "application/json": BY_SUFFIX["jsonld"],
+    }
+)
 
 
 def split_suffix(name: str) -> tuple[str, Format | None]:
@@ -78,8 +80,9 @@ def choose(accept: str | None) -> Format:
 
 def link_header(path: str) -> str:
     """Return the ``Link`` header listing every format of the resource at ``path``."""
-    return ", ".join(f'<{path}{"." + f.suffix if f.suffix else ""}>; rel="alternate"; type="{f.media}"'
-                     for f in FORMATS)
+    return ", ".join(
+        f'<{path}{"." + f.suffix if f.suffix else ""}>; rel="alternate"; type="{f.media}"' for f in FORMATS
+    )
 
 
 def negotiation_headers(path: str) -> dict[str, str]:
@@ -96,5 +99,8 @@ def serialize(triples: Iterable[ox.Triple], fmt: Format) -> bytes:
 
 def rdf_response(triples: Iterable[ox.Triple], fmt: Format, path: str) -> Response:
     """Return the triples as an RDF response with the negotiation headers."""
-    return Response(serialize(triples, fmt), media_type=fmt.content_type,
-                    headers={**negotiation_headers(path), "X-Content-Type-Options": "nosniff"})
+    return Response(
+        serialize(triples, fmt),
+        media_type=fmt.content_type,
+        headers={**negotiation_headers(path), "X-Content-Type-Options": "nosniff"},
+    )

@@ -90,9 +90,13 @@ class McpEndpoint:
         scheme, _, value = given.partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
             response = JSONResponse(
-                {"detail": "wrong token: send 'Authorization: Bearer <token>' with the server's write token, "
-                           "or no Authorization header for the read-only tools"},
-                status_code=401, headers={"WWW-Authenticate": 'Bearer realm="aikg"'})
+                {
+                    "detail": "wrong token: send 'Authorization: Bearer <token>' with the server's write token, "
+                    "or no Authorization header for the read-only tools"
+                },
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="aikg"'},
+            )
             await response(scope, receive, send)
             return
         await write.handle_request(scope, receive, send)
@@ -105,8 +109,9 @@ def mount(app) -> None:
     runner it opens.
     """
     endpoint = McpEndpoint(app)
-    app.router.routes.append(Route(MCP_PATH, endpoint=endpoint, methods=["GET", "POST", "DELETE"],
-                                   include_in_schema=False))
+    app.router.routes.append(
+        Route(MCP_PATH, endpoint=endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
+    )
     app.state.mcp = endpoint
     inner = app.router.lifespan_context
 

@@ -75,15 +75,17 @@ def _evidence(items: list[dict], limit: int) -> list[dict]:
     """Return the citable part of evidence sentences: the sentence, its article and day."""
     out = []
     for e in items[:limit]:
-        out.append({
-            "sentence": e.get("sentence") or e.get("evidence"),
-            "url": e.get("url"),
-            "article": _article_iri(e.get("article")),
-            "title": e.get("title"),
-            "date": e.get("date"),
-            "confidence": e.get("confidence"),
-            "hedged": e.get("hedged", False),
-        })
+        out.append(
+            {
+                "sentence": e.get("sentence") or e.get("evidence"),
+                "url": e.get("url"),
+                "article": _article_iri(e.get("article")),
+                "title": e.get("title"),
+                "date": e.get("date"),
+                "confidence": e.get("confidence"),
+                "hedged": e.get("hedged", False),
+            }
+        )
     return out
 
 
@@ -163,12 +165,22 @@ class GraphTools:
             raise ToolError("query is longer than 200 characters")
         limit = _count(limit, "limit", 1, 100)
         items, total = await self._thread(lambda: data.search_entities(self.store, query, type, limit, 0))
-        return {"total": total, "entities": [
-            {**_entity_ref(e), "aliases": e.get("aliases", []), "wikidata": e.get("wikidata"),
-             "match": e.get("match")} for e in items]}
+        return {
+            "total": total,
+            "entities": [
+                {
+                    **_entity_ref(e),
+                    "aliases": e.get("aliases", []),
+                    "wikidata": e.get("wikidata"),
+                    "match": e.get("match"),
+                }
+                for e in items
+            ],
+        }
 
-    def _entity(self, text: str, name: str, *, as_of: date | None, include_ended: bool,
-                min_confidence: float | None) -> dict:
+    def _entity(
+        self, text: str, name: str, *, as_of: date | None, include_ended: bool, min_confidence: float | None
+    ) -> dict:
         from kg import graphdata as data
         from kg.namespaces import ENTITY
 
@@ -176,44 +188,75 @@ class GraphTools:
         if not iri.startswith(ENTITY):
             raise NotFoundError(f"{name}: {text!r} is not an entity of the graph (try search_entities)")
         threshold = self.settings.min_confidence if min_confidence is None else min_confidence
-        return data.get_entity(self.store, iri.removeprefix(ENTITY), min_confidence=threshold,
-                               as_of=as_of, include_ended=include_ended)
+        return data.get_entity(
+            self.store, iri.removeprefix(ENTITY), min_confidence=threshold, as_of=as_of, include_ended=include_ended
+        )
 
     @staticmethod
     def _relation(entity: dict, r: dict, evidence: int) -> dict:
         me, other = _entity_ref(entity), _entity_ref(r["other"])
         subject, obj = (me, other) if r["direction"] == "out" else (other, me)
         return {
-            "subject": subject, "predicate": r["predicate"], "object": obj,
+            "subject": subject,
+            "predicate": r["predicate"],
+            "object": obj,
             "reads": f"{subject['label']} {r['predicate']} {obj['label']}",
-            "ended": r["ended"], "start_date": r["start_date"], "end_date": r["end_date"],
-            "first_reported": r["first"], "last_reported": r["last"],
-            "sources": r["sources"], "confidence": r["confidence"],
+            "ended": r["ended"],
+            "start_date": r["start_date"],
+            "end_date": r["end_date"],
+            "first_reported": r["first"],
+            "last_reported": r["last"],
+            "sources": r["sources"],
+            "confidence": r["confidence"],
             "evidence": _evidence(r["evidence"], evidence),
         }
 
-    async def get_entity(self, entity: str, as_of: str | None, include_ended: bool,
-                         evidence_per_relation: int, min_confidence: float | None) -> dict:
+    async def get_entity(
+        self,
+        entity: str,
+        as_of: str | None,
+        include_ended: bool,
+        evidence_per_relation: int,
+        min_confidence: float | None,
+    ) -> dict:
         day = _day(as_of, "as_of")
         evidence = _count(evidence_per_relation, "evidence_per_relation", 1, 20)
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
             raise ToolError("min_confidence must be a number from 0 to 1 (0 shows everything)")
-        e = await self._thread(lambda: self._entity(entity, "entity", as_of=day, include_ended=include_ended,
-                                                    min_confidence=min_confidence))
+        e = await self._thread(
+            lambda: self._entity(
+                entity, "entity", as_of=day, include_ended=include_ended, min_confidence=min_confidence
+            )
+        )
         groups: dict[str, dict[str, list[dict]]] = {"current": {}, "ended": {}}
         for r in e["relations"]:
             key = "ended" if r["ended"] else "current"
             groups[key].setdefault(r["predicate"], []).append(self._relation(e, r, evidence))
-        return _plain({
-            "entity": {**_entity_ref(e), "aliases": e["aliases"], "wikidata": e["wikidata"],
-                       "wikidata_url": e["wikidata_url"]},
-            "as_of": day, "relation_count": len(e["relations"]),
-            "current": groups["current"], "ended": groups["ended"],
-            "hidden_relations": e["hidden_relations"],
-        })
+        return _plain(
+            {
+                "entity": {
+                    **_entity_ref(e),
+                    "aliases": e["aliases"],
+                    "wikidata": e["wikidata"],
+                    "wikidata_url": e["wikidata_url"],
+                },
+                "as_of": day,
+                "relation_count": len(e["relations"]),
+                "current": groups["current"],
+                "ended": groups["ended"],
+                "hidden_relations": e["hidden_relations"],
+            }
+        )
 
-    async def relations_between(self, a: str, b: str, as_of: str | None, include_ended: bool,
-                                evidence_per_relation: int, min_confidence: float | None) -> dict:
+    async def relations_between(
+        self,
+        a: str,
+        b: str,
+        as_of: str | None,
+        include_ended: bool,
+        evidence_per_relation: int,
+        min_confidence: float | None,
+    ) -> dict:
         day = _day(as_of, "as_of")
         evidence = _count(evidence_per_relation, "evidence_per_relation", 1, 20)
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
@@ -221,8 +264,7 @@ class GraphTools:
 
         def read() -> tuple[dict, str]:
             other = self._resolve(b, "b")
-            return self._entity(a, "a", as_of=day, include_ended=include_ended,
-                                min_confidence=min_confidence), other
+            return self._entity(a, "a", as_of=day, include_ended=include_ended, min_confidence=min_confidence), other
 
         e, other = await self._thread(read)
         rels = [self._relation(e, r, evidence) for r in e["relations"] if r["other"]["iri"] == other]
@@ -231,8 +273,15 @@ class GraphTools:
             out["note"] = "no relation links them directly; shortest_path finds a chain through others"
         return _plain(out)
 
-    async def shortest_path(self, from_entity: str, to_entity: str, max_length: int, as_of: str | None,
-                            include_ended: bool | None, evidence_per_hop: int) -> dict:
+    async def shortest_path(
+        self,
+        from_entity: str,
+        to_entity: str,
+        max_length: int,
+        as_of: str | None,
+        include_ended: bool | None,
+        evidence_per_hop: int,
+    ) -> dict:
         from api.deps import projection
         from kg import graphdata as data
         from kg.analytics import shortest_path
@@ -247,25 +296,40 @@ class GraphTools:
             G = projection(_request(self.app), self.store, as_of=day, include_ended=include_ended)
             for iri, name in ((a, from_entity), (b, to_entity)):
                 if iri not in G:
-                    raise NotFoundError(f"{name!r} has no relations in this graph"
-                                        + (f" as of {day.isoformat()}" if day else ""))
+                    raise NotFoundError(
+                        f"{name!r} has no relations in this graph" + (f" as of {day.isoformat()}" if day else "")
+                    )
             hops = []
             for h in shortest_path(G, a, b, max_length=max_length):
                 s, o = (h["from"], h["to"]) if h["direction"] == "forward" else (h["to"], h["from"])
-                rows = run_named(self.store, "relation-evidence",
-                                 {"subject": s, "predicate": h["predicate"], "object": o})
-                cited = [{"sentence": r["evidence"].value, "url": r["url"].value if r["url"] else None,
-                          "article": r["article"].value, "title": r["title"].value if r["title"] else None,
-                          "date": r["date"].value if r["date"] else None} for r in rows]
+                rows = run_named(
+                    self.store, "relation-evidence", {"subject": s, "predicate": h["predicate"], "object": o}
+                )
+                cited = [
+                    {
+                        "sentence": r["evidence"].value,
+                        "url": r["url"].value if r["url"] else None,
+                        "article": r["article"].value,
+                        "title": r["title"].value if r["title"] else None,
+                        "date": r["date"].value if r["date"] else None,
+                    }
+                    for r in rows
+                ]
                 subject, obj = data.node_ref(G, s), data.node_ref(G, o)
-                hops.append({
-                    "from": _entity_ref(data.node_ref(G, h["from"])), "to": _entity_ref(data.node_ref(G, h["to"])),
-                    "predicate": h["predicate"], "direction": h["direction"],
-                    "reads": f"{subject['label']} {h['predicate']} {obj['label']}",
-                    "sources": h["sources"], "ended": h["ended"],
-                    "start_date": h["start_date"], "end_date": h["end_date"],
-                    "evidence": cited[:evidence],
-                })
+                hops.append(
+                    {
+                        "from": _entity_ref(data.node_ref(G, h["from"])),
+                        "to": _entity_ref(data.node_ref(G, h["to"])),
+                        "predicate": h["predicate"],
+                        "direction": h["direction"],
+                        "reads": f"{subject['label']} {h['predicate']} {obj['label']}",
+                        "sources": h["sources"],
+                        "ended": h["ended"],
+                        "start_date": h["start_date"],
+                        "end_date": h["end_date"],
+                        "evidence": cited[:evidence],
+                    }
+                )
             return {"length": len(hops), "hops": hops}
 
         return _plain(await self._thread(read))
@@ -282,14 +346,17 @@ class GraphTools:
             looks_like_update,
         )
 
-        req = QueryRequest(query=query, substitutions=substitutions,
-                           accept="application/sparql-results+json, text/turtle")
+        req = QueryRequest(
+            query=query, substitutions=substitutions, accept="application/sparql-results+json, text/turtle"
+        )
         try:
             response = await self.app.state.runner.respond(req, "mcp")
         except QuerySyntaxError as exc:
             if looks_like_update(query):
-                raise ToolError("this is a SPARQL update, not a query: the sparql tool only reads "
-                                "(writes go to /update with the server's token)") from None
+                raise ToolError(
+                    "this is a SPARQL update, not a query: the sparql tool only reads "
+                    "(writes go to /update with the server's token)"
+                ) from None
             raise ToolError(_syntax_message(exc)) from None
         except (AikgError, NotAcceptableError, UnknownFormatError, TooManyStreamsError) as exc:
             raise ToolError(str(exc)) from None
@@ -316,16 +383,19 @@ class GraphTools:
         given = {**q.defaults, **given}
         missing = [p for p in q.params if p not in given]
         if unknown or missing:
-            raise ToolError(f"query {q.name} takes parameters: {', '.join(q.params) or 'none'}"
-                            + (f"; missing: {', '.join(missing)}" if missing else "")
-                            + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+            raise ToolError(
+                f"query {q.name} takes parameters: {', '.join(q.params) or 'none'}"
+                + (f"; missing: {', '.join(missing)}" if missing else "")
+                + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+            )
         bindings = await self._thread(lambda: {p: bind_param(self.store, p, given[p]) for p in q.params})
         return {"query": q.name, "title": q.title, **await self._run(q.text, bindings or None)}
 
     # ------------------------------------------------------------ writes
 
-    async def ingest_text(self, text: str, title: str | None, url: str | None, published: str | None,
-                          store_text: bool) -> dict:
+    async def ingest_text(
+        self, text: str, title: str | None, url: str | None, published: str | None, store_text: bool
+    ) -> dict:
         from pydantic import ValidationError
 
         from api.deps import get_extract, get_write_lock, note_write, shutting_down
@@ -349,16 +419,23 @@ class GraphTools:
             lock = get_write_lock(request)
             extract = get_extract(request)
             with lock:
-                return data.ingest_articles(self.store, [article], extract, batch_size=self.settings.batch_size,
-                                            validate=validate_batch, should_stop=lambda: shutting_down(request),
-                                            store_text=store_text)
+                return data.ingest_articles(
+                    self.store,
+                    [article],
+                    extract,
+                    batch_size=self.settings.batch_size,
+                    validate=validate_batch,
+                    should_stop=lambda: shutting_down(request),
+                    store_text=store_text,
+                )
 
         try:
             results, violations = await self._thread(run)
         except data.IngestStopped:
             # One article is one batch: a stop before it means nothing was written.
-            raise ToolError("the server is shutting down: nothing was ingested; send the article again "
-                            "when it is back") from None
+            raise ToolError(
+                "the server is shutting down: nothing was ingested; send the article again when it is back"
+            ) from None
         note_write(request)
         log.info("ingested %d article(s) over MCP", len(results))
         return _plain({"articles": [_ingested(a) for a in results], "violations": violations})
@@ -382,13 +459,23 @@ def _ingested(a: dict) -> dict:
     from kg.namespaces import article_iri
 
     return {
-        "id": a["id"], "article": article_iri(a["id"]).value, "title": a["title"], "url": a["url"],
+        "id": a["id"],
+        "article": article_iri(a["id"]).value,
+        "title": a["title"],
+        "url": a["url"],
         "status": a["status"],
-        "relations": [{
-            "subject": _entity_ref(r["subject"]), "predicate": r["predicate"], "object": _entity_ref(r["object"]),
-            "reads": f"{r['subject']['label']} {r['predicate']} {r['object']['label']}",
-            "evidence": r["evidence"], "confidence": r["confidence"], "ended": r["ended"],
-        } for r in a["relations"]],
+        "relations": [
+            {
+                "subject": _entity_ref(r["subject"]),
+                "predicate": r["predicate"],
+                "object": _entity_ref(r["object"]),
+                "reads": f"{r['subject']['label']} {r['predicate']} {r['object']['label']}",
+                "evidence": r["evidence"],
+                "confidence": r["confidence"],
+                "ended": r["ended"],
+            }
+            for r in a["relations"]
+        ],
     }
 
 
@@ -404,8 +491,10 @@ async def _read_body(response, limit: int) -> bytes:
     Raises:
         ToolError: the result is larger than a tool answer may be.
     """
-    too_big = ToolError(f"the result is larger than {limit // 1024} KiB, more than a tool answer holds: "
-                        "add a LIMIT (or select fewer variables)")
+    too_big = ToolError(
+        f"the result is larger than {limit // 1024} KiB, more than a tool answer holds: "
+        "add a LIMIT (or select fewer variables)"
+    )
     spool = getattr(response, "spool", None)
     if spool is not None:
         try:
@@ -452,9 +541,18 @@ async def _refuse_writes(ctx, call_next):
     """Answer a call of a write tool on a read-only server with why, not "Unknown tool"."""
     name = (ctx.params or {}).get("name") if ctx.method == "tools/call" else None
     if name in WRITE_TOOLS:
-        return CallToolResult(content=[TextContent(type="text", text=(
-            f"{name} needs the server's write token: over HTTP send 'Authorization: Bearer <token>' "
-            "(the token of /update); start `aikg mcp` with AIKG_TOKEN or --token-file"))], is_error=True)
+        return CallToolResult(
+            content=[
+                TextContent(
+                    type="text",
+                    text=(
+                        f"{name} needs the server's write token: over HTTP send 'Authorization: Bearer <token>' "
+                        "(the token of /update); start `aikg mcp` with AIKG_TOKEN or --token-file"
+                    ),
+                )
+            ],
+            is_error=True,
+        )
     return await call_next(ctx)
 
 
@@ -472,9 +570,14 @@ def build_server(app, *, writable: bool) -> MCPServer:
     from kg import __version__
 
     tools = GraphTools(app)
-    server = MCPServer("aikg", title="aikg knowledge graph of the AI industry", version=__version__,
-                       instructions=_INSTRUCTIONS, log_level="WARNING",
-                       middleware=[] if writable else [_refuse_writes])
+    server = MCPServer(
+        "aikg",
+        title="aikg knowledge graph of the AI industry",
+        version=__version__,
+        instructions=_INSTRUCTIONS,
+        log_level="WARNING",
+        middleware=[] if writable else [_refuse_writes],
+    )
 
     @server.tool(annotations=_READ)
     async def search_entities(query: str = "", type: str | None = None, limit: int = 20) -> dict:
@@ -488,9 +591,13 @@ def build_server(app, *, writable: bool) -> MCPServer:
         return await tools.search_entities(query, type, limit)
 
     @server.tool(annotations=_READ)
-    async def get_entity(entity: str, as_of: str | None = None, include_ended: bool = True,
-                         evidence_per_relation: int = EVIDENCE_PER_RELATION,
-                         min_confidence: float | None = None) -> dict:
+    async def get_entity(
+        entity: str,
+        as_of: str | None = None,
+        include_ended: bool = True,
+        evidence_per_relation: int = EVIDENCE_PER_RELATION,
+        min_confidence: float | None = None,
+    ) -> dict:
         """One entity with its relations, grouped into current and ended, then by predicate, each with evidence.
 
         Each relation gives its dates (start, end, first and last reported), how many
@@ -506,8 +613,14 @@ def build_server(app, *, writable: bool) -> MCPServer:
         return await tools.get_entity(entity, as_of, include_ended, evidence_per_relation, min_confidence)
 
     @server.tool(annotations=_READ)
-    async def relations_between(a: str, b: str, as_of: str | None = None, include_ended: bool = True,
-                                evidence_per_relation: int = 5, min_confidence: float | None = None) -> dict:
+    async def relations_between(
+        a: str,
+        b: str,
+        as_of: str | None = None,
+        include_ended: bool = True,
+        evidence_per_relation: int = 5,
+        min_confidence: float | None = None,
+    ) -> dict:
         """The relations that link two entities directly, either way, with evidence sentences and sources.
 
         Args:
@@ -521,8 +634,14 @@ def build_server(app, *, writable: bool) -> MCPServer:
         return await tools.relations_between(a, b, as_of, include_ended, evidence_per_relation, min_confidence)
 
     @server.tool(annotations=_READ)
-    async def shortest_path(from_entity: str, to_entity: str, max_length: int = 6, as_of: str | None = None,
-                            include_ended: bool | None = None, evidence_per_hop: int = 2) -> dict:
+    async def shortest_path(
+        from_entity: str,
+        to_entity: str,
+        max_length: int = 6,
+        as_of: str | None = None,
+        include_ended: bool | None = None,
+        evidence_per_hop: int = 2,
+    ) -> dict:
         """The shortest chain of relations (either direction) linking two entities, each hop with evidence.
 
         Args:
@@ -533,8 +652,7 @@ def build_server(app, *, writable: bool) -> MCPServer:
             include_ended: count relations that are over; default yes without as_of, no with it.
             evidence_per_hop: sentences per hop (1-10).
         """
-        return await tools.shortest_path(from_entity, to_entity, max_length, as_of, include_ended,
-                                         evidence_per_hop)
+        return await tools.shortest_path(from_entity, to_entity, max_length, as_of, include_ended, evidence_per_hop)
 
     @server.tool(annotations=_READ)
     async def sparql(query: str) -> dict:
@@ -570,9 +688,15 @@ def build_server(app, *, writable: bool) -> MCPServer:
         return await tools.run_named_query(name, params)
 
     if writable:
+
         @server.tool(annotations=_WRITE)
-        async def ingest_text(text: str, title: str | None = None, url: str | None = None,
-                              published: str | None = None, store_text: bool = False) -> dict:
+        async def ingest_text(
+            text: str,
+            title: str | None = None,
+            url: str | None = None,
+            published: str | None = None,
+            store_text: bool = False,
+        ) -> dict:
             """Extract relations from one article's text and add them to the graph (as POST /articles).
 
             An article already stored (same text) is "unchanged"; a new text at a stored url
@@ -588,6 +712,7 @@ def build_server(app, *, writable: bool) -> MCPServer:
             return await tools.ingest_text(text, title, url, published, store_text)
 
         if find_spec("ingest.fetch") is not None and hasattr(import_module("ingest.fetch"), "ingest_urls"):
+
             @server.tool(annotations=_WRITE)
             async def ingest_url(url: str) -> dict:
                 """Fetch an article page or feed at a URL and add what it holds to the graph.
@@ -597,24 +722,28 @@ def build_server(app, *, writable: bool) -> MCPServer:
                 """
                 return await tools.ingest_url(url)
 
-    @server.resource("aikg://ontology", name="ontology", title="The aikg ontology (Turtle)",
-                     mime_type="text/turtle")
+    @server.resource("aikg://ontology", name="ontology", title="The aikg ontology (Turtle)", mime_type="text/turtle")
     def ontology() -> str:
         """The classes and properties of the graph, with their comments."""
         from ontology import ONTOLOGY_PATH
 
         return ONTOLOGY_PATH.read_text(encoding="utf-8")
 
-    @server.resource("aikg://queries", name="named-queries", title="The named SPARQL queries",
-                     mime_type="application/json")
+    @server.resource(
+        "aikg://queries", name="named-queries", title="The named SPARQL queries", mime_type="application/json"
+    )
     def named_queries() -> str:
         """Every shipped named query with its parameters and SPARQL text."""
         from kg.queries import list_queries
 
         return json.dumps([q.to_dict() for q in list_queries()], ensure_ascii=False, indent=1)
 
-    @server.resource("aikg://queries/{name}", name="named-query", title="One named SPARQL query",
-                     mime_type="application/sparql-query")
+    @server.resource(
+        "aikg://queries/{name}",
+        name="named-query",
+        title="One named SPARQL query",
+        mime_type="application/sparql-query",
+    )
     def named_query(name: str) -> str:
         """The SPARQL text of one named query, its header comments included."""
         from kg.queries import get_query
@@ -658,14 +787,18 @@ def http_managers(app, path: str) -> tuple[StreamableHTTPSessionManager, Streama
     affinity, and :mod:`api.mcp_http` checks the token on each request. The managers must
     be run (their ``run()``) before they handle a request.
     """
+
     def manager(writable: bool) -> StreamableHTTPSessionManager:
         server = _quietly(lambda: build_server(app, writable=writable))
         # Builds the server's session manager; the Starlette app it returns is not used.
         # The app's TrustedHostMiddleware already refuses a Host it is not (DNS rebinding).
         server.streamable_http_app(
-            streamable_http_path=path, stateless_http=True, json_response=True,
+            streamable_http_path=path,
+            stateless_http=True,
+            json_response=True,
             max_request_body_size=app.state.settings.max_body_bytes,
-            transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))
+            transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+        )
         return server.session_manager
 
     return manager(False), manager(True) if app.state.settings.token is not None else None

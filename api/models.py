@@ -45,8 +45,13 @@ class ArticleIn(BaseModel):
 
 
 #: ISO 8601 at its own precision: a day, a month or a year.
-IsoDate = Annotated[str | None, Field(description="YYYY-MM-DD, YYYY-MM or YYYY (the precision the words allow).",
-                                      examples=["2024-03-05", "2024-03", "2024"])]
+IsoDate = Annotated[
+    str | None,
+    Field(
+        description="YYYY-MM-DD, YYYY-MM or YYYY (the precision the words allow).",
+        examples=["2024-03-05", "2024-03", "2024"],
+    ),
+]
 
 
 class StatementTime(BaseModel):
@@ -57,8 +62,11 @@ class StatementTime(BaseModel):
     date_text: str | None = Field(None, description="The date as the sentence words it.")
     start_date: IsoDate = None
     end_date: IsoDate = None
-    claim_date: IsoDate = Field(None, description="The day the time rule places this statement at: its end "
-                                                  "(ended) or start date, else its stated date, else the article's.")
+    claim_date: IsoDate = Field(
+        None,
+        description="The day the time rule places this statement at: its end "
+        "(ended) or start date, else its stated date, else the article's.",
+    )
     amount: str | None = None
     amount_value: float | None = Field(None, description="The amount as a number, in units of amount_currency.")
     amount_currency: str | None = Field(None, description="ISO 4217 code.")
@@ -110,7 +118,9 @@ class IngestResult(BaseModel):
     """What a POST /articles did."""
 
     articles: list[IngestedArticle]
-    skipped: list[dict[str, str]] = Field(default_factory=list, description="Inputs the readers could not use, with why.")
+    skipped: list[dict[str, str]] = Field(
+        default_factory=list, description="Inputs the readers could not use, with why."
+    )
     violations: list[str] = Field(default_factory=list, description="Shape violations dropped from the batch.")
 
 

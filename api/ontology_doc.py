@@ -30,8 +30,7 @@ KINDS = (
     (OWL.AnnotationProperty, "annotation-properties", "Annotation properties"),
     (RDFS.Datatype, "datatypes", "Datatypes"),
 )
-_MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch, SKOS.broadMatch, SKOS.relatedMatch,
-             AIKG.inverseMatch)
+_MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch, SKOS.broadMatch, SKOS.relatedMatch, AIKG.inverseMatch)
 _PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 _EXTRA_PREFIXES = {"vann": "http://purl.org/vocab/vann/", "wdt": "http://www.wikidata.org/prop/direct/"}
 
@@ -40,14 +39,14 @@ def curie(iri: str) -> str:
     """Return ``prefix:local`` for an IRI under a known namespace, else the IRI itself."""
     for prefix, ns in [*_PREFIX_ORDER, *_EXTRA_PREFIXES.items()]:
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
 def anchor(iri: str) -> str:
     """Return the page anchor of a term: its local name for aikg terms, ``prefix-local`` for others."""
     if iri.startswith(NAMESPACE):
-        return iri[len(NAMESPACE):]
+        return iri[len(NAMESPACE) :]
     return curie(iri).replace(":", "-").replace("/", "-")
 
 
@@ -75,7 +74,9 @@ def example_query(local: str, label: str = "") -> str:
     direct triple is stored once per pair) is found in the order the articles state it.
     """
     prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("aikg", "rdf", "prov"))
-    return prologue + f"""
+    return (
+        prologue
+        + f"""
 # Pairs where the subject {label or local} the object, most sources first, with one
 # sentence that says so. (The plain triples are ?subject aikg:{local} ?object.)
 SELECT ?subject ?object (SAMPLE(?sentence) AS ?evidence) (COUNT(DISTINCT ?article) AS ?sources) WHERE {{
@@ -85,24 +86,34 @@ SELECT ?subject ?object (SAMPLE(?sentence) AS ?evidence) (COUNT(DISTINCT ?articl
 GROUP BY ?subject ?object
 ORDER BY DESC(?sources)
 LIMIT 20"""
+    )
 
 
 def _term(g: rdflib.Graph, s: rdflib.URIRef) -> dict:
     iri = str(s)
-    local = iri[len(NAMESPACE):] if iri.startswith(NAMESPACE) else None
+    local = iri[len(NAMESPACE) :] if iri.startswith(NAMESPACE) else None
     term = {
-        "iri": iri, "curie": curie(iri), "anchor": anchor(iri), "ours": local is not None,
-        "label": _text(g, s, RDFS.label), "definition": _text(g, s, SKOS.definition),
+        "iri": iri,
+        "curie": curie(iri),
+        "anchor": anchor(iri),
+        "ours": local is not None,
+        "label": _text(g, s, RDFS.label),
+        "definition": _text(g, s, SKOS.definition),
         "comment": _text(g, s, RDFS.comment),
         "domain": [r for d in g.objects(s, RDFS.domain) for r in _ref(g, d)],
         "range": [r for d in g.objects(s, RDFS.range) for r in _ref(g, d)],
         "parents": [r for p in (RDFS.subClassOf, RDFS.subPropertyOf) for o in g.objects(s, p) for r in _ref(g, o)],
-        "characteristics": sorted(curie(str(t)) for t in g.objects(s, RDF.type)
-                                  if t in (OWL.SymmetricProperty, OWL.FunctionalProperty)),
+        "characteristics": sorted(
+            curie(str(t)) for t in g.objects(s, RDF.type) if t in (OWL.SymmetricProperty, OWL.FunctionalProperty)
+        ),
         "family": _text(g, s, AIKG.family),
-        "mappings": [{"relation": curie(str(p)), "target": curie(str(o))}
-                     for p in _MAPPINGS for o in sorted(g.objects(s, p), key=str)],
-        "example": None, "example_href": None,
+        "mappings": [
+            {"relation": curie(str(p)), "target": curie(str(o))}
+            for p in _MAPPINGS
+            for o in sorted(g.objects(s, p), key=str)
+        ],
+        "example": None,
+        "example_href": None,
     }
     if local in PREDICATES:
         term["example"] = example_query(local, term["label"])
@@ -128,7 +139,11 @@ def ontology_doc() -> dict:
             sections.append({"key": key, "title": title, "terms": terms})
     license_ = g.value(onto, DCTERMS.license)
     return {
-        "iri": ONTOLOGY_IRI, "title": _text(g, onto, DCTERMS.title), "description": _text(g, onto, DCTERMS.description),
-        "version": _text(g, onto, OWL.versionInfo), "license": str(license_) if license_ else "",
-        "namespace": NAMESPACE, "sections": sections,
+        "iri": ONTOLOGY_IRI,
+        "title": _text(g, onto, DCTERMS.title),
+        "description": _text(g, onto, DCTERMS.description),
+        "version": _text(g, onto, OWL.versionInfo),
+        "license": str(license_) if license_ else "",
+        "namespace": NAMESPACE,
+        "sections": sections,
     }

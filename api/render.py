@@ -25,15 +25,21 @@ _HERE = Path(__file__).resolve().parent
 STATIC = _HERE / "static"
 
 #: The policy of the standalone file: everything it needs is inline, nothing is fetched.
-FILE_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
-            "form-action 'self'; base-uri 'none'")
+FILE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+    "form-action 'self'; base-uri 'none'"
+)
 
 
 @functools.lru_cache(maxsize=1)
 def environment() -> Environment:
     """Return the template environment (autoescape on for .html, as the other pages)."""
-    env = Environment(loader=FileSystemLoader(str(_HERE / "templates")),
-                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(_HERE / "templates")),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     assert env.autoescape  # noqa: S101 - the page's safety rests on it
     return env
 
@@ -61,10 +67,18 @@ def inline_assets() -> dict[str, Markup]:
     }
 
 
-def render_graph_page(view: View, *, title: str = "aikg graph", standalone: bool = True,
-                      entity_base: str | None = None, form_action: str = "",
-                      assets_url: str | None = None, default_min_confidence: float | None = None,
-                      max_limit: int | None = None, default_limit: int = DEFAULT_LIMIT) -> str:
+def render_graph_page(
+    view: View,
+    *,
+    title: str = "aikg graph",
+    standalone: bool = True,
+    entity_base: str | None = None,
+    form_action: str = "",
+    assets_url: str | None = None,
+    default_min_confidence: float | None = None,
+    max_limit: int | None = None,
+    default_limit: int = DEFAULT_LIMIT,
+) -> str:
     """Return the whole network page for a view.
 
     Args:
@@ -96,23 +110,36 @@ def render_graph_page(view: View, *, title: str = "aikg graph", standalone: bool
         raise ValueError("a served page needs assets_url")
     if default_min_confidence is None:
         default_min_confidence = float(view.filters.get("min_confidence") or 0.0)
-    config = {"standalone": standalone, "entityBase": entity_base, "predicates": list(PREDICATES),
-              "types": list(ENTITY_TYPES), "defaultMinConfidence": float(default_min_confidence),
-              "defaultLimit": int(default_limit), "maxLimit": max_limit,
-              "neighboursUrl": None if standalone else form_action.rstrip("/") + "/neighbours"}
+    config = {
+        "standalone": standalone,
+        "entityBase": entity_base,
+        "predicates": list(PREDICATES),
+        "types": list(ENTITY_TYPES),
+        "defaultMinConfidence": float(default_min_confidence),
+        "defaultLimit": int(default_limit),
+        "maxLimit": max_limit,
+        "neighboursUrl": None if standalone else form_action.rstrip("/") + "/neighbours",
+    }
     shown = len(view.nodes)
-    summary = (f"{shown:,} entities, {len(view.edges):,} relations"
-               + ("" if shown >= view.total_entities else f" (of {view.total_entities:,} entities)"))
+    summary = f"{shown:,} entities, {len(view.edges):,} relations" + (
+        "" if shown >= view.total_entities else f" (of {view.total_entities:,} entities)"
+    )
     filters = view.filters
     context = {
-        "title": title, "standalone": standalone, "summary": summary, "notes": view.notes,
-        "filters": filters, "form_action": form_action,
+        "title": title,
+        "standalone": standalone,
+        "summary": summary,
+        "notes": view.notes,
+        "filters": filters,
+        "form_action": form_action,
         "assets_url": (assets_url or "").rstrip("/"),
-        "file_csp": Markup(FILE_CSP), "legend": view.legend,  # noqa: S704 - our constant, no quote
+        "file_csp": Markup(FILE_CSP),
+        "legend": view.legend,  # noqa: S704 - our constant, no quote
         "types": list(ENTITY_TYPES),
         "checked_predicates": set(filters.get("predicates") or []) or set(PREDICATES),
         "checked_types": set(filters.get("types") or []) or set(ENTITY_TYPES),
-        "default_limit": int(default_limit), "default_min_confidence": float(default_min_confidence),
+        "default_limit": int(default_limit),
+        "default_min_confidence": float(default_min_confidence),
         # Markup: already escaped for a <script> element by script_json.
         "data_json": Markup(script_json(view.to_dict())),  # noqa: S704
         "config_json": Markup(script_json(config)),  # noqa: S704

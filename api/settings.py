@@ -67,25 +67,32 @@ class Settings(BaseSettings):
     token: SecretStr | None = Field(None, description="Bearer token for writes; None turns writes off.")
     allow_public: bool = Field(False, description="Allow binding a non-loopback address without a token.")
     data_license: str | None = Field(
-        None, description="IRI of the licence the data is offered under, stated in /.well-known/void as "
-                          "dcterms:license; unset states none (the project licenses its code, not the data).")
+        None,
+        description="IRI of the licence the data is offered under, stated in /.well-known/void as "
+        "dcterms:license; unset states none (the project licenses its code, not the data).",
+    )
     query_timeout: float = Field(30.0, gt=0, description="Seconds a SPARQL query may run (and stream).")
     max_rows: int = Field(100_000, ge=0, description="Rows (or triples) a /sparql result may have; 0: no cap.")
     max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Largest request body accepted (413 above).")
     batch_size: int = Field(32, ge=1, description="Articles per transaction on POST /articles.")
     min_confidence: float = Field(
-        DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0,
+        DEFAULT_MIN_CONFIDENCE,
+        ge=0.0,
+        le=1.0,
         description="Confidence the pages and /relations ask of a statement unless a request says otherwise "
-                    "(min_confidence=...; 0 shows everything). /sparql is never filtered.",
+        "(min_confidence=...; 0 shows everything). /sparql is never filtered.",
     )
     query_workers: int = Field(4, ge=1, le=64, description="Engine processes evaluating SPARQL queries at once.")
     max_abandoned_queries: int = Field(
-        16, ge=0, le=256,
+        16,
+        ge=0,
+        le=256,
         description="Queries answered 503 but still computing (a blocking operator) that get a replacement "
-                    "worker; past this, new queries wait for one of them to finish.",
+        "worker; past this, new queries wait for one of them to finish.",
     )
     stream_buffer_bytes: int = Field(
-        256 * 1024, ge=0,
+        256 * 1024,
+        ge=0,
         description="Results up to this size are sent as one body; larger ones are streamed from their spool.",
     )
     max_query_bytes: int = Field(512 * 1024, gt=0, description="Largest SPARQL query or update text (400 above).")
@@ -93,43 +100,60 @@ class Settings(BaseSettings):
     max_nesting: int = Field(200, gt=0, description="Bracket nesting depth a query may reach (400 above).")
     max_values_rows: int = Field(10_000, gt=0, description="Rows the VALUES blocks of a query may hold (400 above).")
     max_response_bytes: int = Field(
-        256 * 1024 * 1024, gt=0, description="Bytes one SPARQL result may have (400 above); bounds one huge literal too.")
+        256 * 1024 * 1024,
+        gt=0,
+        description="Bytes one SPARQL result may have (400 above); bounds one huge literal too.",
+    )
     query_memory_mb: int = Field(
-        2048, ge=256, description="Address space of each query engine process, MB; a query past it fails alone.")
+        2048, ge=256, description="Address space of each query engine process, MB; a query past it fails alone."
+    )
     send_timeout: float = Field(
-        10.0, gt=0, description="Seconds a client may take to accept the next chunk of a large result.")
+        10.0, gt=0, description="Seconds a client may take to accept the next chunk of a large result."
+    )
     max_streams_per_client: int = Field(
-        4, ge=1, description="Large results one client address may have in flight (429 above).")
+        4, ge=1, description="Large results one client address may have in flight (429 above)."
+    )
     allow_remote: str = Field(
-        "", description="Comma-separated hosts (host or host:port) that SERVICE and LOAD may reach; "
-                        "empty: no outbound requests.")
+        "",
+        description="Comma-separated hosts (host or host:port) that SERVICE and LOAD may reach; "
+        "empty: no outbound requests.",
+    )
     remote_timeout: float = Field(10.0, gt=0, description="Seconds a LOAD of an allowed URL may take.")
     remote_max_bytes: int = Field(
-        50 * 1024 * 1024, gt=0, description="Largest document a LOAD of an allowed URL may fetch.")
+        50 * 1024 * 1024, gt=0, description="Largest document a LOAD of an allowed URL may fetch."
+    )
     allowed_hosts: Annotated[list[str] | None, NoDecode] = Field(
         None,
         description="Host header values answered besides localhost, 127.0.0.1, [::1] and the bound host "
-                    "(comma-separated in AIKG_ALLOWED_HOSTS; '*.example.org' matches subdomains, '*' turns "
-                    "the check off); any other Host gets 400.",
+        "(comma-separated in AIKG_ALLOWED_HOSTS; '*.example.org' matches subdomains, '*' turns "
+        "the check off); any other Host gets 400.",
     )
     header_timeout: float = Field(
-        10.0, gt=0, le=3600,
+        10.0,
+        gt=0,
+        le=3600,
         description="Seconds a connection has to send complete request headers (and the longest pause "
-                    "inside a request body) before it is closed.",
+        "inside a request body) before it is closed.",
     )
     max_connections: int = Field(
-        512, ge=1, le=100_000,
+        512,
+        ge=1,
+        le=100_000,
         description="Connections open at once; a request on a connection past it is answered 503 and closed.",
     )
 
     # -- the watch loop inside the server (aikg.watch, api.watch): `aikg serve --watch URL --every 15m`
     watch: Annotated[list[str] | None, NoDecode] = Field(
-        None, description="http(s) URLs of feeds, OPML lists or pages the server polls and ingests "
-                          "(comma-separated in AIKG_WATCH); none: no polling.")
+        None,
+        description="http(s) URLs of feeds, OPML lists or pages the server polls and ingests "
+        "(comma-separated in AIKG_WATCH); none: no polling.",
+    )
     watch_every: str = Field("15m", description="Time between two polling rounds: 30s, 15m, 1h, 1h30m.")
     fetch_state: str | None = Field(
-        None, description="File of the polling's ETags and failures; default: aikg-fetch-state.json in a "
-                          "local store's directory (a server store keeps none unless given).")
+        None,
+        description="File of the polling's ETags and failures; default: aikg-fetch-state.json in a "
+        "local store's directory (a server store keeps none unless given).",
+    )
 
     @field_validator("watch", mode="before")
     @classmethod
@@ -166,8 +190,9 @@ class Settings(BaseSettings):
             hosts = [str(h).strip().lower() for h in value if str(h).strip()]
             for h in hosts:
                 if "*" in h[1:] or (h.startswith("*") and h != "*" and not h.startswith("*.")):
-                    raise ValueError(f"allowed host {h!r}: a wildcard must be a whole first label, as in "
-                                     "'*.example.org'")
+                    raise ValueError(
+                        f"allowed host {h!r}: a wildcard must be a whole first label, as in '*.example.org'"
+                    )
                 if h.startswith("[") and not h.endswith("]"):
                     raise ValueError(f"allowed host {h!r}: give a name without a port")
                 if ":" in h and not h.startswith("["):
@@ -195,8 +220,13 @@ class Settings(BaseSettings):
         """Return the static limits on SPARQL text (:class:`kg.limits.QueryLimits`)."""
         from kg.limits import QueryLimits
 
-        return QueryLimits(max_bytes=self.max_query_bytes, max_triple_patterns=self.max_triple_patterns,
-                           max_depth=self.max_nesting, max_values_rows=self.max_values_rows)
+        return QueryLimits(
+            max_bytes=self.max_query_bytes,
+            max_triple_patterns=self.max_triple_patterns,
+            max_depth=self.max_nesting,
+            max_values_rows=self.max_values_rows,
+        )
+
     def trusted_hosts(self) -> list[str]:
         """Return the Host header values the server answers, as Starlette's TrustedHostMiddleware takes them.
 

@@ -79,26 +79,58 @@ _CANONICAL = {
 # such as SPARQLWrapper also send them (format=n3, format=xml for CONSTRUCT), so they
 # are read per result kind; a value known to neither table is ignored.
 RESULTS_FORMAT_NAMES: dict[str, str] = {
-    "json": "application/sparql-results+json", "srj": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml", "srx": "application/sparql-results+xml",
-    "csv": "text/csv", "tsv": "text/tab-separated-values",
+    "json": "application/sparql-results+json",
+    "srj": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "srx": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
 }
 GRAPH_FORMAT_NAMES: dict[str, str] = {
-    "turtle": "text/turtle", "ttl": "text/turtle", "n3": "text/turtle",
-    "ntriples": "application/n-triples", "nt": "application/n-triples",
-    "jsonld": "application/ld+json", "json-ld": "application/ld+json", "json": "application/ld+json",
-    "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml", "xml": "application/rdf+xml",
-    "nquads": "application/n-quads", "nq": "application/n-quads", "trig": "application/trig",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "n3": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "json": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "xml": "application/rdf+xml",
+    "nquads": "application/n-quads",
+    "nq": "application/n-quads",
+    "trig": "application/trig",
 }
-_RESULTS_ORDER = ["application/sparql-results+json", "application/sparql-results+xml",
-                  "text/csv", "text/tab-separated-values", "application/json", "application/xml", "text/xml"]
-_GRAPH_ORDER = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
-                "application/trig", "application/n-quads", "text/plain"]
+_RESULTS_ORDER = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "application/json",
+    "application/xml",
+    "text/xml",
+]
+_GRAPH_ORDER = [
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/trig",
+    "application/n-quads",
+    "text/plain",
+]
 _DOWNLOAD_EXT = {
-    ox.QueryResultsFormat.JSON: "srj", ox.QueryResultsFormat.XML: "srx",
-    ox.QueryResultsFormat.CSV: "csv", ox.QueryResultsFormat.TSV: "tsv",
-    ox.RdfFormat.TURTLE: "ttl", ox.RdfFormat.N_TRIPLES: "nt", ox.RdfFormat.JSON_LD: "jsonld",
-    ox.RdfFormat.RDF_XML: "rdf", ox.RdfFormat.TRIG: "trig", ox.RdfFormat.N_QUADS: "nq",
+    ox.QueryResultsFormat.JSON: "srj",
+    ox.QueryResultsFormat.XML: "srx",
+    ox.QueryResultsFormat.CSV: "csv",
+    ox.QueryResultsFormat.TSV: "tsv",
+    ox.RdfFormat.TURTLE: "ttl",
+    ox.RdfFormat.N_TRIPLES: "nt",
+    ox.RdfFormat.JSON_LD: "jsonld",
+    ox.RdfFormat.RDF_XML: "rdf",
+    ox.RdfFormat.TRIG: "trig",
+    ox.RdfFormat.N_QUADS: "nq",
 }
 
 _UPDATE_START = re.compile(
@@ -172,8 +204,9 @@ def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
     return best
 
 
-def choose_format(result: object, accept: str | None, format_names: Sequence[str] = ()
-                  ) -> tuple[ox.QueryResultsFormat | ox.RdfFormat, str]:
+def choose_format(
+    result: object, accept: str | None, format_names: Sequence[str] = ()
+) -> tuple[ox.QueryResultsFormat | ox.RdfFormat, str]:
     """Return the serialization and Content-Type for a result.
 
     Raises:
@@ -182,8 +215,9 @@ def choose_format(result: object, accept: str | None, format_names: Sequence[str
     return choose_media(not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)), accept, format_names)
 
 
-def choose_media(graph: bool, accept: str | None, format_names: Sequence[str] = ()
-                 ) -> tuple[ox.QueryResultsFormat | ox.RdfFormat, str]:
+def choose_media(
+    graph: bool, accept: str | None, format_names: Sequence[str] = ()
+) -> tuple[ox.QueryResultsFormat | ox.RdfFormat, str]:
     """Return the serialization and Content-Type for a graph (or a results) result.
 
     Raises:
@@ -218,12 +252,19 @@ def check_format_names(format_names: Sequence[str]) -> None:
     """
     for value in format_names:
         key = value.strip().lower()
-        if not key or key in RESULTS_FORMAT_NAMES or key in GRAPH_FORMAT_NAMES or key in RESULTS_MEDIA or key in GRAPH_MEDIA:
+        if (
+            not key
+            or key in RESULTS_FORMAT_NAMES
+            or key in GRAPH_FORMAT_NAMES
+            or key in RESULTS_MEDIA
+            or key in GRAPH_MEDIA
+        ):
             continue
         names = sorted(set(RESULTS_FORMAT_NAMES) | set(GRAPH_FORMAT_NAMES))
         raise UnknownFormatError(
             f"unknown format {value!r}: use one of {', '.join(names)}, or a media type such as "
-            "application/sparql-results+json or text/turtle")
+            "application/sparql-results+json or text/turtle"
+        )
 
 
 def formats_for(accept: str | None, format_names: Sequence[str] = ()) -> dict[str, str | None]:
@@ -318,8 +359,10 @@ class _Job:
 
 
 def _timeout_message(timeout: float) -> str:
-    return (f"the query ran longer than the server's {timeout:g} s timeout (AIKG_QUERY_TIMEOUT) "
-            "and was cancelled: add a LIMIT, or narrow the patterns")
+    return (
+        f"the query ran longer than the server's {timeout:g} s timeout (AIKG_QUERY_TIMEOUT) "
+        "and was cancelled: add a LIMIT, or narrow the patterns"
+    )
 
 
 class _Sink:
@@ -337,7 +380,7 @@ class _Sink:
         if self.mark is not None and job.max_rows:
             buf = self.tail + bytes(data)
             self.rows += buf.count(self.mark)
-            self.tail = buf[-(len(self.mark) - 1):] if len(self.mark) > 1 else b""
+            self.tail = buf[-(len(self.mark) - 1) :] if len(self.mark) > 1 else b""
             if self.rows > job.max_rows:
                 raise job.too_many()
         # Backpressure: a slow client holds the producer here, not in memory.
@@ -359,8 +402,7 @@ def _capped(triples: Iterator[ox.Triple], job: _Job) -> Iterator[ox.Triple]:
 
 def _rows_before_first_mark(fmt: ox.QueryResultsFormat) -> int:
     # JSON's first row has no leading ',{"'; TSV and CSV have a header line.
-    return {ox.QueryResultsFormat.JSON: -1, ox.QueryResultsFormat.TSV: 1,
-            ox.QueryResultsFormat.CSV: 1}.get(fmt, 0)
+    return {ox.QueryResultsFormat.JSON: -1, ox.QueryResultsFormat.TSV: 1, ox.QueryResultsFormat.CSV: 1}.get(fmt, 0)
 
 
 @dataclass(frozen=True)
@@ -380,8 +422,18 @@ class QueryRequest:
 class QueryRunner:
     """Evaluates protocol queries on worker threads and streams their results."""
 
-    def __init__(self, store: Store, *, workers: int, timeout: float, max_rows: int,
-                 buffer_bytes: int, max_abandoned: int = 16, limits=None, allow_remote: Sequence[str] = ()):
+    def __init__(
+        self,
+        store: Store,
+        *,
+        workers: int,
+        timeout: float,
+        max_rows: int,
+        buffer_bytes: int,
+        max_abandoned: int = 16,
+        limits=None,
+        allow_remote: Sequence[str] = (),
+    ):
         """Start the worker threads."""
         self.store = store
         self.limits = limits
@@ -453,11 +505,16 @@ class QueryRunner:
                 self._spawn()
             count = self._abandoned
         if full:
-            log.warning("%d abandoned SPARQL queries are still computing (AIKG_MAX_ABANDONED_QUERIES): "
-                        "new queries wait for a worker", count)
+            log.warning(
+                "%d abandoned SPARQL queries are still computing (AIKG_MAX_ABANDONED_QUERIES): "
+                "new queries wait for a worker",
+                count,
+            )
         else:
-            log.info("SPARQL query abandoned while computing; a replacement worker started "
-                     "(%d abandoned still computing)", count)
+            log.info(
+                "SPARQL query abandoned while computing; a replacement worker started (%d abandoned still computing)",
+                count,
+            )
 
     async def respond(self, req: QueryRequest, client: str = "") -> Response:
         """Run the query and return its response (buffered if small, else streamed).
@@ -584,8 +641,15 @@ class SpooledResponse(Response):
 
     chunk_size = 256 * 1024
 
-    def __init__(self, body: IO[bytes], size: int, media_type: str, headers: dict[str, str],
-                 send_timeout: float, on_close: Callable[[], None]):
+    def __init__(
+        self,
+        body: IO[bytes],
+        size: int,
+        media_type: str,
+        headers: dict[str, str],
+        send_timeout: float,
+        on_close: Callable[[], None],
+    ):
         super().__init__(content=b"", media_type=media_type, headers=headers)
         self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]
         self.raw_headers.append((b"content-length", str(size).encode()))
@@ -603,8 +667,9 @@ class SpooledResponse(Response):
                 if not chunk:
                     break
                 try:
-                    await asyncio.wait_for(send({"type": "http.response.body", "body": chunk, "more_body": True}),
-                                           self.send_timeout)
+                    await asyncio.wait_for(
+                        send({"type": "http.response.body", "body": chunk, "more_body": True}), self.send_timeout
+                    )
                 except TimeoutError:
                     log.warning("a client read nothing for %g s (AIKG_SEND_TIMEOUT): response cut", self.send_timeout)
                     raise
@@ -622,8 +687,16 @@ class IsolatedRunner:
     have ``max_streams_per_client`` large responses in flight at once.
     """
 
-    def __init__(self, pool, *, buffer_bytes: int, send_timeout: float = 10.0,
-                 max_streams_per_client: int = 4, limits=None, allow_remote: Sequence[str] = ()):
+    def __init__(
+        self,
+        pool,
+        *,
+        buffer_bytes: int,
+        send_timeout: float = 10.0,
+        max_streams_per_client: int = 4,
+        limits=None,
+        allow_remote: Sequence[str] = (),
+    ):
         self.pool = pool
         self.allow_remote = tuple(allow_remote)
         self.buffer_bytes = buffer_bytes
@@ -642,7 +715,8 @@ class IsolatedRunner:
             if self._streams.get(client, 0) >= self.max_streams_per_client:
                 raise TooManyStreamsError(
                     f"{self.max_streams_per_client} large results are still being sent to your address "
-                    "(AIKG_MAX_STREAMS_PER_CLIENT): read them first, or add a LIMIT")
+                    "(AIKG_MAX_STREAMS_PER_CLIENT): read them first, or add a LIMIT"
+                )
             self._streams[client] = self._streams.get(client, 0) + 1
 
     def _close_stream(self, client: str) -> None:
@@ -672,9 +746,14 @@ class IsolatedRunner:
         check_text(req.query, self.limits or DEFAULT_LIMITS)
         check_remote(req.query, self.allow_remote)
         formats = formats_for(req.accept, req.format)
-        job = QueryJob(req.query, formats, substitutions=req.substitutions,
-                       default_graph=req.default_graphs, named_graphs=req.named_graphs,
-                       base_iri=req.base_iri)
+        job = QueryJob(
+            req.query,
+            formats,
+            substitutions=req.substitutions,
+            default_graph=req.default_graphs,
+            named_graphs=req.named_graphs,
+            base_iri=req.base_iri,
+        )
         loop = asyncio.get_running_loop()
         try:
             out = await loop.run_in_executor(None, self.pool.run, job)
@@ -693,5 +772,6 @@ class IsolatedRunner:
         except TooManyStreamsError:
             out.body.close()
             raise
-        return SpooledResponse(out.body, out.size, media, headers, self.send_timeout,
-                               lambda: self._close_stream(client))
+        return SpooledResponse(
+            out.body, out.size, media, headers, self.send_timeout, lambda: self._close_stream(client)
+        )

@@ -63,9 +63,10 @@ def load_operations(text: str) -> list[LoadOp]:
         if m is None:
             raise QuerySyntaxError(
                 "an update with LOAD must hold only LOAD <url> [INTO GRAPH <iri>] operations with full IRIs: "
-                "send the other operations in a request of their own")
-        src = text[m.start("src") + 1: m.end("src") - 1]
-        graph = text[m.start("graph") + 1: m.end("graph") - 1] if m.group("graph") else None
+                "send the other operations in a request of their own"
+            )
+        src = text[m.start("src") + 1 : m.end("src") - 1]
+        graph = text[m.start("graph") + 1 : m.end("graph") - 1] if m.group("graph") else None
         ops.append(LoadOp(src, graph, bool(m.group("silent"))))
     return ops
 
@@ -89,9 +90,15 @@ def fetch(url: str, *, allow: tuple[str, ...], timeout: float, max_bytes: int) -
             answered an error, the document is too large or not RDF. One line; the remote
             body is never quoted.
     """
-    with httpx.Client(timeout=timeout, follow_redirects=False,
-                      headers={"User-Agent": "aikg (SPARQL LOAD)", "Accept": "text/turtle, application/n-triples, "
-                               "application/n-quads, application/trig, application/ld+json, application/rdf+xml;q=0.9"}) as client:
+    with httpx.Client(
+        timeout=timeout,
+        follow_redirects=False,
+        headers={
+            "User-Agent": "aikg (SPARQL LOAD)",
+            "Accept": "text/turtle, application/n-triples, "
+            "application/n-quads, application/trig, application/ld+json, application/rdf+xml;q=0.9",
+        },
+    ) as client:
         for _ in range(MAX_REDIRECTS + 1):
             if not host_allowed(url, allow):
                 raise RemoteAccessError(f"LOAD <{url}> refused: its host is not listed in AIKG_ALLOW_REMOTE")
@@ -108,11 +115,13 @@ def fetch(url: str, *, allow: tuple[str, ...], timeout: float, max_bytes: int) -
                         if len(body) > max_bytes:
                             raise RemoteAccessError(
                                 f"LOAD <{url}> failed: the document is larger than {max_bytes} bytes "
-                                "(AIKG_REMOTE_MAX_BYTES)")
+                                "(AIKG_REMOTE_MAX_BYTES)"
+                            )
                     ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
             except httpx.TimeoutException:
-                raise RemoteAccessError(f"LOAD <{url}> failed: no answer within {timeout:g} s "
-                                        "(AIKG_REMOTE_TIMEOUT)") from None
+                raise RemoteAccessError(
+                    f"LOAD <{url}> failed: no answer within {timeout:g} s (AIKG_REMOTE_TIMEOUT)"
+                ) from None
             except httpx.HTTPError as exc:
                 raise RemoteAccessError(f"LOAD <{url}> failed: {type(exc).__name__}") from None
             fmt = ox.RdfFormat.from_media_type(ctype) if ctype else None
@@ -161,15 +170,21 @@ def _apply_loads(store, lock, ops: list[LoadOp], settings) -> None:
     fetched: list[tuple[bytes, ox.RdfFormat, str | None]] = []
     for op in ops:
         try:
-            data, fmt = fetch(op.source, allow=settings.remote_hosts(), timeout=settings.remote_timeout,
-                              max_bytes=settings.remote_max_bytes)
+            data, fmt = fetch(
+                op.source,
+                allow=settings.remote_hosts(),
+                timeout=settings.remote_timeout,
+                max_bytes=settings.remote_max_bytes,
+            )
             parse_rdf(data, fmt, graph=op.graph)
         except (RemoteAccessError, RDFParseError) as exc:
             if op.silent:
                 log.info("LOAD SILENT skipped: %s", exc)
                 continue
             if isinstance(exc, RDFParseError):
-                raise RemoteAccessError(f"LOAD <{op.source}> failed: the document does not parse as {fmt.name}") from None
+                raise RemoteAccessError(
+                    f"LOAD <{op.source}> failed: the document does not parse as {fmt.name}"
+                ) from None
             raise
         fetched.append((data, fmt, op.graph))
     with lock:

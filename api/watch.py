@@ -31,6 +31,7 @@ from api.settings import parse_every
 
 log = logging.getLogger("aikg.watch")
 
+
 @dataclass
 class RoundReport:
     """What one round did."""
@@ -57,17 +58,29 @@ class RoundReport:
         if self.error:
             return f"{when} round {self.number}: not done: {self.error}"
         tail = "; stopped by a signal (the rest is fetched again next time)" if self.stopped else ""
-        return (f"{when} round {self.number}: {self.fetched} fetched, {self.not_modified} not modified, "
-                f"{self.new} new articles, {self.replaced} replaced, {self.failed} failed; "
-                f"{_size(self.bytes)} downloaded, {self.seconds:.1f} s{tail}")
+        return (
+            f"{when} round {self.number}: {self.fetched} fetched, {self.not_modified} not modified, "
+            f"{self.new} new articles, {self.replaced} replaced, {self.failed} failed; "
+            f"{_size(self.bytes)} downloaded, {self.seconds:.1f} s{tail}"
+        )
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
-        return {"round": self.number, "fetched": self.fetched, "not_modified": self.not_modified,
-                "failed": self.failed, "bytes": self.bytes, "new": self.new, "replaced": self.replaced,
-                "unchanged": self.unchanged, "relations": self.relations,
-                "seconds": round(self.seconds, 3), "stopped": self.stopped, "error": self.error,
-                "failures": [{"source": s, "reason": r} for s, r in self.failures]}
+        return {
+            "round": self.number,
+            "fetched": self.fetched,
+            "not_modified": self.not_modified,
+            "failed": self.failed,
+            "bytes": self.bytes,
+            "new": self.new,
+            "replaced": self.replaced,
+            "unchanged": self.unchanged,
+            "relations": self.relations,
+            "seconds": round(self.seconds, 3),
+            "stopped": self.stopped,
+            "error": self.error,
+            "failures": [{"source": s, "reason": r} for s, r in self.failures],
+        }
 
 
 class Watcher:
@@ -86,10 +99,20 @@ class Watcher:
         should_stop: asked between batches and between URLs; True ends the round early.
     """
 
-    def __init__(self, sources: list[str], extract, *, state_path=None, fetch=None,
-                 default_published: Date | None = None, batch_size: int = 32, validate=None,
-                 store_text: bool = False, max_article_bytes: int | None = None,
-                 should_stop: Callable[[], bool] | None = None):
+    def __init__(
+        self,
+        sources: list[str],
+        extract,
+        *,
+        state_path=None,
+        fetch=None,
+        default_published: Date | None = None,
+        batch_size: int = 32,
+        validate=None,
+        store_text: bool = False,
+        max_article_bytes: int | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ):
         from dataclasses import replace
 
         from ingest.fetch import FetchConfig, Fetcher, FetchState
@@ -132,15 +155,26 @@ class Watcher:
         report = RoundReport(self.rounds)
         started = time.monotonic()
         self.fetcher.reset_stats()
-        items = read_urls(self.sources, self.fetcher, default_published=self.default_published,
-                          max_article_bytes=self.max_article_bytes)
+        items = read_urls(
+            self.sources,
+            self.fetcher,
+            default_published=self.default_published,
+            max_article_bytes=self.max_article_bytes,
+        )
         try:
             if write_lock is not None:
                 items = list(items)
             with write_lock if write_lock is not None else nullcontext():
-                summary = ingest(store, items, self.extract, batch_size=self.batch_size, validate=self.validate,
-                                 max_relations=MAX_ARTICLE_RELATIONS, should_stop=self.should_stop,
-                                 store_text=self.store_text)
+                summary = ingest(
+                    store,
+                    items,
+                    self.extract,
+                    batch_size=self.batch_size,
+                    validate=self.validate,
+                    max_relations=MAX_ARTICLE_RELATIONS,
+                    should_stop=self.should_stop,
+                    store_text=self.store_text,
+                )
         except BaseException:
             self.state.discard()
             raise
@@ -160,11 +194,12 @@ class Watcher:
             try:
                 self.state.commit()
             except OSError as exc:
-                log.warning("the fetch state could not be saved (%s); the next round fetches everything again",
-                            exc.strerror or exc)
+                log.warning(
+                    "the fetch state could not be saved (%s); the next round fetches everything again",
+                    exc.strerror or exc,
+                )
         report.seconds = time.monotonic() - started
         return report
-
 
 
 class ServerWatch:
@@ -223,9 +258,14 @@ class ServerWatch:
         except ImportError:
             validate_batch = None
         settings = self.settings
-        watcher = Watcher(list(settings.watch), extract,
-                          state_path=state_path_for(settings.store, settings.fetch_state),
-                          batch_size=settings.batch_size, validate=validate_batch, should_stop=self._stopping)
+        watcher = Watcher(
+            list(settings.watch),
+            extract,
+            state_path=state_path_for(settings.store, settings.fetch_state),
+            batch_size=settings.batch_size,
+            validate=validate_batch,
+            should_stop=self._stopping,
+        )
         try:
             next_start = time.monotonic()
             while not self._stopping():

@@ -106,13 +106,33 @@ def free_port() -> int:
 def start_server(path: Path, code: Path = REPO) -> tuple[subprocess.Popen, str]:
     """Serve the store at ``path`` with the aikg of the checkout ``code``; return (process, /sparql URL)."""
     port = free_port()
-    env = {**os.environ, "AIKG_STORE": str(path), "AIKG_MAX_ROWS": "1000000", "AIKG_QUERY_TIMEOUT": "60",
-           "PYTHONPATH": str(code)}
+    env = {
+        **os.environ,
+        "AIKG_STORE": str(path),
+        "AIKG_MAX_ROWS": "1000000",
+        "AIKG_QUERY_TIMEOUT": "60",
+        "PYTHONPATH": str(code),
+    }
     env.pop("AIKG_TOKEN", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "aikg.cli_serve:app_factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "aikg.cli_serve:app_factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=code,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/sparql"
     for _ in range(300):
@@ -164,8 +184,11 @@ def concurrent_measure(url: str, subjects: list[str], clients: int, seconds: flo
             while time.monotonic() < stop:
                 t0 = time.perf_counter()
                 try:
-                    r = c.get(url, params={"query": one_hop_text(rng.choice(subjects))},
-                              headers={"Accept": "application/sparql-results+json"})
+                    r = c.get(
+                        url,
+                        params={"query": one_hop_text(rng.choice(subjects))},
+                        headers={"Accept": "application/sparql-results+json"},
+                    )
                     if r.status_code != 200:
                         bad.append(f"HTTP {r.status_code}")
                 except httpx.HTTPError as exc:
@@ -182,9 +205,16 @@ def concurrent_measure(url: str, subjects: list[str], clients: int, seconds: flo
     for t in threads:
         t.join(seconds + 60)
     wall = time.monotonic() - t0
-    return {"clients": clients, "seconds": round(wall, 2), "requests": len(latencies), "errors": len(errors),
-            "error_kinds": sorted(set(errors)), "p50_ms": pct(latencies, 0.5) * 1000,
-            "p99_ms": pct(latencies, 0.99) * 1000, "requests_per_s": len(latencies) / wall}
+    return {
+        "clients": clients,
+        "seconds": round(wall, 2),
+        "requests": len(latencies),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors)),
+        "p50_ms": pct(latencies, 0.5) * 1000,
+        "p99_ms": pct(latencies, 0.99) * 1000,
+        "requests_per_s": len(latencies) / wall,
+    }
 
 
 def main() -> None:
@@ -216,11 +246,20 @@ def main() -> None:
     result = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "pyoxigraph": ox.__version__},
         "store": {"triples": total, "entities": len(entities), "build_seconds": round(build_s, 2)},
-        "one_hop": {"raw_p50_ms": round(raw["one_hop_p50_ms"], 3), "http_p50_ms": round(http["one_hop_p50_ms"], 3),
-                    "overhead_ms": round(http["one_hop_p50_ms"] - raw["one_hop_p50_ms"], 3),
-                    "target_overhead_ms": 2.0, "reps": len(subjects)},
-        "big_result": {"rows": http["big_rows"], "raw_rows_per_s": round(raw_rate), "http_rows_per_s": round(http_rate),
-                       "ratio": round(http_rate / raw_rate, 3), "target_ratio": 0.5},
+        "one_hop": {
+            "raw_p50_ms": round(raw["one_hop_p50_ms"], 3),
+            "http_p50_ms": round(http["one_hop_p50_ms"], 3),
+            "overhead_ms": round(http["one_hop_p50_ms"] - raw["one_hop_p50_ms"], 3),
+            "target_overhead_ms": 2.0,
+            "reps": len(subjects),
+        },
+        "big_result": {
+            "rows": http["big_rows"],
+            "raw_rows_per_s": round(raw_rate),
+            "http_rows_per_s": round(http_rate),
+            "ratio": round(http_rate / raw_rate, 3),
+            "target_ratio": 0.5,
+        },
         "concurrent": {k: (round(v, 3) if isinstance(v, float) else v) for k, v in conc.items()},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -229,12 +268,20 @@ def main() -> None:
     oh, br, cc = result["one_hop"], result["big_result"], result["concurrent"]
     rows = [
         ("store", f"{total:,} triples, {len(entities):,} entities, built in {build_s:.1f} s"),
-        ("one-hop p50", f"raw {oh['raw_p50_ms']:.2f} ms, HTTP {oh['http_p50_ms']:.2f} ms, "
-                        f"+{oh['overhead_ms']:.2f} ms (target +2 ms)"),
-        ("100k rows", f"raw {br['raw_rows_per_s']:,}/s, HTTP {br['http_rows_per_s']:,}/s, "
-                      f"ratio {br['ratio']:.2f} (target 0.5)"),
-        (f"{cc['clients']} clients", f"{cc['requests']} requests in {cc['seconds']} s, {cc['errors']} errors, "
-                                     f"p50 {cc['p50_ms']:.1f} ms, p99 {cc['p99_ms']:.1f} ms"),
+        (
+            "one-hop p50",
+            f"raw {oh['raw_p50_ms']:.2f} ms, HTTP {oh['http_p50_ms']:.2f} ms, "
+            f"+{oh['overhead_ms']:.2f} ms (target +2 ms)",
+        ),
+        (
+            "100k rows",
+            f"raw {br['raw_rows_per_s']:,}/s, HTTP {br['http_rows_per_s']:,}/s, ratio {br['ratio']:.2f} (target 0.5)",
+        ),
+        (
+            f"{cc['clients']} clients",
+            f"{cc['requests']} requests in {cc['seconds']} s, {cc['errors']} errors, "
+            f"p50 {cc['p50_ms']:.1f} ms, p99 {cc['p99_ms']:.1f} ms",
+        ),
     ]
     width = max(len(k) for k, _ in rows)
     for k, v in rows:

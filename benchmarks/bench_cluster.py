@@ -42,8 +42,14 @@ def synthetic_articles(n: int) -> list[Article]:
     out = []
     for i in range(n):
         a = base[i % len(base)]
-        out.append(Article(f"{a.text}\n\nThis is copy {i} of the story.", url=f"{a.url}#copy{i}",
-                           title=a.title, published=a.published))
+        out.append(
+            Article(
+                f"{a.text}\n\nThis is copy {i} of the story.",
+                url=f"{a.url}#copy{i}",
+                title=a.title,
+                published=a.published,
+            )
+        )
     return out
 
 
@@ -67,14 +73,27 @@ def run_serial(articles: list[Article], batch_size: int) -> dict:
     startup = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as d, LocalStore(Path(d) / "kg") as store:
         t0, c0 = time.perf_counter(), _cpu()
-        summary = ingest(store, articles, lambda b: extractor.extract_many(b), batch_size=batch_size,
-                         validate=validate_batch, max_relations=MAX_ARTICLE_RELATIONS)
+        summary = ingest(
+            store,
+            articles,
+            lambda b: extractor.extract_many(b),
+            batch_size=batch_size,
+            validate=validate_batch,
+            max_relations=MAX_ARTICLE_RELATIONS,
+        )
         store.flush()
         seconds, cpu = time.perf_counter() - t0, _cpu() - c0
-    return {"config": "serial", "startup_seconds": round(startup, 2), "seconds": round(seconds, 2),
-            "articles": summary.new, "relations": summary.relations,
-            "articles_per_s": round(summary.new / seconds, 2), "memory_mb": [round(_rss() / 1e6)],
-            "cpu_seconds_client": round(cpu, 2), "cpu_seconds_workers": 0.0}
+    return {
+        "config": "serial",
+        "startup_seconds": round(startup, 2),
+        "seconds": round(seconds, 2),
+        "articles": summary.new,
+        "relations": summary.relations,
+        "articles_per_s": round(summary.new / seconds, 2),
+        "memory_mb": [round(_rss() / 1e6)],
+        "cpu_seconds_client": round(cpu, 2),
+        "cpu_seconds_workers": 0.0,
+    }
 
 
 def run_cluster(articles: list[Article], batch_size: int, workers: int) -> dict:
@@ -87,17 +106,30 @@ def run_cluster(articles: list[Article], batch_size: int, workers: int) -> dict:
         with tempfile.TemporaryDirectory() as d, LocalStore(Path(d) / "kg") as store:
             w0 = sum(cluster.client.run(_cpu).values())
             t0, c0 = time.perf_counter(), _cpu()
-            summary = cluster_ingest(store, articles, cluster, batch_size=batch_size, validate=validate_batch,
-                                     max_relations=MAX_ARTICLE_RELATIONS)
+            summary = cluster_ingest(
+                store,
+                articles,
+                cluster,
+                batch_size=batch_size,
+                validate=validate_batch,
+                max_relations=MAX_ARTICLE_RELATIONS,
+            )
             store.flush()
             seconds, cpu = time.perf_counter() - t0, _cpu() - c0
             worker_cpu = sum(cluster.client.run(_cpu).values()) - w0
         memory = sorted(round(v / 1e6) for v in cluster.client.run(_rss).values())
     # The client's CPU includes the scheduler and the nannies: LocalCluster runs them here.
-    return {"config": f"local:{workers}", "startup_seconds": round(startup, 2), "seconds": round(seconds, 2),
-            "articles": summary.new, "relations": summary.relations,
-            "articles_per_s": round(summary.new / seconds, 2), "memory_mb": memory,
-            "cpu_seconds_client": round(cpu, 2), "cpu_seconds_workers": round(worker_cpu, 2)}
+    return {
+        "config": f"local:{workers}",
+        "startup_seconds": round(startup, 2),
+        "seconds": round(seconds, 2),
+        "articles": summary.new,
+        "relations": summary.relations,
+        "articles_per_s": round(summary.new / seconds, 2),
+        "memory_mb": memory,
+        "cpu_seconds_client": round(cpu, 2),
+        "cpu_seconds_workers": round(worker_cpu, 2),
+    }
 
 
 def main() -> None:
@@ -112,8 +144,11 @@ def main() -> None:
     load_before = os.getloadavg()
     runs = []
     for config in ["serial", *args.workers]:
-        r = (run_serial(articles, args.batch_size) if config == "serial"
-             else run_cluster(articles, args.batch_size, config))
+        r = (
+            run_serial(articles, args.batch_size)
+            if config == "serial"
+            else run_cluster(articles, args.batch_size, config)
+        )
         r["ratio_to_serial"] = round(r["articles_per_s"] / runs[0]["articles_per_s"], 2) if runs else 1.0
         r["words_per_s"] = round(words / r["seconds"])
         cpu = r["cpu_seconds_client"] + r["cpu_seconds_workers"]
@@ -121,14 +156,23 @@ def main() -> None:
         r["words_per_cpu_second"] = round(words / cpu)
         r["worker_words_per_cpu_second"] = round(words / r["cpu_seconds_workers"]) if r["cpu_seconds_workers"] else None
         runs.append(r)
-        print(f"{r['config']:>8}: {r['articles']} articles in {r['seconds']:.1f} s, {r['articles_per_s']:.2f} "
-              f"articles/s ({r['words_per_s']} words/s), {r['ratio_to_serial']:.2f}x serial; CPU s: client "
-              f"{r['cpu_seconds_client']}, workers {r['cpu_seconds_workers']}; startup {r['startup_seconds']:.1f} s; "
-              f"memory per process {r['memory_mb']} MB", flush=True)
-    res = {"articles": len(articles), "words": words, "batch_size": args.batch_size,
-           "cpus": os.cpu_count(), "load_average_before": [round(x, 2) for x in load_before],
-           "load_average_after": [round(x, 2) for x in os.getloadavg()],
-           "target_local2_ratio": 1.7, "runs": runs}
+        print(
+            f"{r['config']:>8}: {r['articles']} articles in {r['seconds']:.1f} s, {r['articles_per_s']:.2f} "
+            f"articles/s ({r['words_per_s']} words/s), {r['ratio_to_serial']:.2f}x serial; CPU s: client "
+            f"{r['cpu_seconds_client']}, workers {r['cpu_seconds_workers']}; startup {r['startup_seconds']:.1f} s; "
+            f"memory per process {r['memory_mb']} MB",
+            flush=True,
+        )
+    res = {
+        "articles": len(articles),
+        "words": words,
+        "batch_size": args.batch_size,
+        "cpus": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "target_local2_ratio": 1.7,
+        "runs": runs,
+    }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2) + "\n")

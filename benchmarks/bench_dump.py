@@ -74,8 +74,10 @@ def bench(n_articles: int) -> dict:
         built = time.perf_counter() - t0
         store = LocalStore(root / "store")
         res: dict = {"articles": n_articles, "quads": len(store), "build_seconds": round(built, 1)}
-        for name, fmt, graph in (("nq.gz", ox.RdfFormat.N_QUADS, None), ("ttl.gz", ox.RdfFormat.TURTLE,
-                                                                         ox.DefaultGraph())):
+        for name, fmt, graph in (
+            ("nq.gz", ox.RdfFormat.N_QUADS, None),
+            ("ttl.gz", ox.RdfFormat.TURTLE, ox.DefaultGraph()),
+        ):
             ours_path, raw_path = root / f"kg.{name}", root / f"raw.{name}"
 
             def ours() -> None:
@@ -91,6 +93,7 @@ def bench(n_articles: int) -> dict:
 
             kg_s = min(_timed(ours) for _ in range(2))
             raw_s = min(_timed(raw) for _ in range(2))
+
             def streamed() -> None:
                 for _ in dump_stream(store.oxigraph, name):
                     pass
@@ -103,10 +106,15 @@ def bench(n_articles: int) -> dict:
             with gzip.open(ours_path, "rb") as fh:
                 uncompressed = sum(len(b) for b in iter(lambda: fh.read(1 << 20), b""))
             res[name] = {
-                "kg_seconds": round(kg_s, 2), "raw_seconds": round(raw_s, 2), "ratio": round(raw_s / kg_s, 3),
-                "stream_seconds": round(stream_s, 2), "stream_ratio": round(raw_s / stream_s, 3),
-                "kg_bytes": ours_path.stat().st_size, "raw_bytes": raw_path.stat().st_size,
-                "uncompressed_bytes": uncompressed, "kg_python_peak_bytes": peak,
+                "kg_seconds": round(kg_s, 2),
+                "raw_seconds": round(raw_s, 2),
+                "ratio": round(raw_s / kg_s, 3),
+                "stream_seconds": round(stream_s, 2),
+                "stream_ratio": round(raw_s / stream_s, 3),
+                "kg_bytes": ours_path.stat().st_size,
+                "raw_bytes": raw_path.stat().st_size,
+                "uncompressed_bytes": uncompressed,
+                "kg_python_peak_bytes": peak,
                 "kg_mb_per_s_uncompressed": round(uncompressed / kg_s / 1e6, 1),
             }
         store.close()

@@ -72,8 +72,7 @@ def ours(kind: str, work: Path, articles, extractions, batch_size: int) -> tuple
         t0 = time.perf_counter()
         loader.ingest(store, articles, lambda batch: (extractions[a.id] for a in batch), batch_size=batch_size)
         seconds = time.perf_counter() - t0
-        n = count(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                  + store.engine.graph_filter() + " }")
+        n = count(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } " + store.engine.graph_filter() + " }")
         store.close()
         return seconds, n
     finally:
@@ -85,8 +84,9 @@ def bulk_oxigraph(work: Path, data: bytes) -> float:
     path = work / "bulk.nq"
     path.write_bytes(data)
     t0 = time.perf_counter()
-    subprocess.run([oxigraph_bin(), "load", "--location", str(work / "bulk"), "--file", str(path)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [oxigraph_bin(), "load", "--location", str(work / "bulk"), "--file", str(path)], check=True, capture_output=True
+    )
     return time.perf_counter() - t0
 
 
@@ -102,8 +102,9 @@ def bulk_virtuoso(work: Path, data: bytes) -> float:
         server.isql(f"ld_dir('{files}', 'corpus.nq', '{VIRTUOSO_UNION}')", "rdf_loader_run()", "checkpoint")
         seconds = time.perf_counter() - t0
         store = open_store(server.url)
-        loaded = count(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                       + store.engine.graph_filter() + " }")
+        loaded = count(
+            store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } " + store.engine.graph_filter() + " }"
+        )
         store.close()
         print(f"  virtuoso bulk loader: {loaded} quads in article graphs")
         return seconds
@@ -117,8 +118,12 @@ def bulk_fuseki(work: Path, data: bytes) -> float:
     server.start()
     try:
         t0 = time.perf_counter()
-        resp = httpx.post(f"http://{LOOPBACK}:{server.port}/{server.dataset}", content=data,
-                          headers={"Content-Type": "application/n-quads"}, timeout=3600)
+        resp = httpx.post(
+            f"http://{LOOPBACK}:{server.port}/{server.dataset}",
+            content=data,
+            headers={"Content-Type": "application/n-quads"},
+            timeout=3600,
+        )
         resp.raise_for_status()
         return time.perf_counter() - t0
     finally:
@@ -132,12 +137,15 @@ def gsp(kind: str, work: Path, articles, extractions, batch_size: int) -> float 
     server = SERVERS[kind](work / "gsp")
     server.start()
     try:
-        url = (f"http://{LOOPBACK}:{server.port}/store" if kind == "oxigraph"
-               else f"http://{LOOPBACK}:{server.port}/{server.dataset}")
+        url = (
+            f"http://{LOOPBACK}:{server.port}/store"
+            if kind == "oxigraph"
+            else f"http://{LOOPBACK}:{server.port}/{server.dataset}"
+        )
         client = httpx.Client(timeout=600)
         t0 = time.perf_counter()
         for i in range(0, len(articles), batch_size):
-            body = nquads(corpus_quads(articles[i:i + batch_size], extractions, ox.DefaultGraph()))
+            body = nquads(corpus_quads(articles[i : i + batch_size], extractions, ox.DefaultGraph()))
             client.post(url, content=body, headers={"Content-Type": "application/n-quads"}).raise_for_status()
         return time.perf_counter() - t0
     finally:
@@ -157,9 +165,15 @@ def bench(kind: str, n_articles: int, batch_size: int) -> dict:
         bulk_s = BULK[kind](work, data)
         gsp_s = gsp(kind, work, articles, extractions, batch_size)
     out = {
-        "engine": kind, "articles": n_articles, "batch_size": batch_size, "quads_in_article_graphs": named_quads,
-        "quads_loaded": data.count(b"\n"), "ours_seconds": round(our_s, 3), "bulk_seconds": round(bulk_s, 3),
-        "ratio": round(bulk_s / our_s, 3), "target": 0.5,
+        "engine": kind,
+        "articles": n_articles,
+        "batch_size": batch_size,
+        "quads_in_article_graphs": named_quads,
+        "quads_loaded": data.count(b"\n"),
+        "ours_seconds": round(our_s, 3),
+        "bulk_seconds": round(bulk_s, 3),
+        "ratio": round(bulk_s / our_s, 3),
+        "target": 0.5,
         "ours_quads_per_s": round(data.count(b"\n") / our_s),
     }
     if gsp_s is not None:
@@ -183,8 +197,10 @@ def main() -> None:
             results.append({"engine": kind, "skipped": str(exc)})
             continue
         results.append(res)
-        line = (f"{kind}: {res['articles']} articles, {res['quads_loaded']} quads: ours {res['ours_seconds']} s, "
-                f"bulk loader {res['bulk_seconds']} s, ratio {res['ratio']} (target >= 0.5)")
+        line = (
+            f"{kind}: {res['articles']} articles, {res['quads_loaded']} quads: ours {res['ours_seconds']} s, "
+            f"bulk loader {res['bulk_seconds']} s, ratio {res['ratio']} (target >= 0.5)"
+        )
         if "gsp_seconds" in res:
             line += f"; GSP batches {res['gsp_seconds']} s ({res['gsp_speedup_over_ours']}x ours)"
         print(line, flush=True)

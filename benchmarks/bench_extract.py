@@ -31,7 +31,9 @@ def _corpus(words: int) -> list[str]:
     if articles.is_dir():
         texts = [a.text for a in read_paths([articles]) if not isinstance(a, ReadFailure)]
     if not texts:
-        texts = [json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted((ROOT / "tests" / "gold").glob("*.json"))]
+        texts = [
+            json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted((ROOT / "tests" / "gold").glob("*.json"))
+        ]
     out, n = [], 0
     while n < words:
         for t in texts:
@@ -55,9 +57,10 @@ def _memory_stream(extractor, n: int) -> dict:
 
     from kg.model import Article
 
-    texts = [json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted((ROOT / "tests" / "gold").glob("*.json"))]
-    stream = (Article(text=t, url=f"https://bench.example/{k}") for k, t in
-              zip(range(n), itertools.cycle(texts)))
+    texts = [
+        json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted((ROOT / "tests" / "gold").glob("*.json"))
+    ]
+    stream = (Article(text=t, url=f"https://bench.example/{k}") for k, t in zip(range(n), itertools.cycle(texts)))
     marks, step = {}, max(1, n // 10)
     for k, _ in enumerate(extractor.extract_many(stream), start=1):
         if k % step == 0:
@@ -103,8 +106,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def run(n_process):
         nonlocal n_rel
-        n_rel = sum(len(e.relations) for e in extractor.extract_many(
-            articles, n_process=n_process, batch_size=args.batch_size))
+        n_rel = sum(
+            len(e.relations) for e in extractor.extract_many(articles, n_process=n_process, batch_size=args.batch_size)
+        )
 
     runs = {
         "spacy_bare_1proc": lambda: sum(1 for _ in bare.pipe(texts, batch_size=args.batch_size)),
@@ -122,11 +126,22 @@ def main(argv: list[str] | None = None) -> int:
     base = results["spacy_bare_1proc"]
     rows = []
     for name, secs in results.items():
-        rows.append({"run": name, "seconds": round(secs, 3), "words_per_second": round(n_words / secs),
-                     "ratio_to_bare_1proc": round(base / secs, 3)})
+        rows.append(
+            {
+                "run": name,
+                "seconds": round(secs, 3),
+                "words_per_second": round(n_words / secs),
+                "ratio_to_bare_1proc": round(base / secs, 3),
+            }
+        )
     report = {
-        "words": n_words, "documents": len(texts), "relations": n_rel, "batch_size": args.batch_size,
-        "python": platform.python_version(), "spacy": spacy.__version__, "model": MODEL_NAME,
+        "words": n_words,
+        "documents": len(texts),
+        "relations": n_rel,
+        "batch_size": args.batch_size,
+        "python": platform.python_version(),
+        "spacy": spacy.__version__,
+        "model": MODEL_NAME,
         "extract_vs_bare_same_procs": {
             "1proc": round(results["spacy_bare_1proc"] / results["aikg_extract_1proc"], 3),
             "2proc": round(results["spacy_bare_2proc"] / results["aikg_extract_2proc"], 3),

@@ -65,22 +65,34 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         store = LocalStore(Path(d) / "kg")
         t0 = time.perf_counter()
-        summary = loader.ingest(store, articles, lambda b: extractor.extract_many(b),
-                                batch_size=args.batch_size,
-                                validate=None if args.no_validate else validate_batch)
+        summary = loader.ingest(
+            store,
+            articles,
+            lambda b: extractor.extract_many(b),
+            batch_size=args.batch_size,
+            validate=None if args.no_validate else validate_batch,
+        )
         store.flush()
         ours = time.perf_counter() - t0
         store.close()
     res = {
-        "articles": len(articles), "words": words, "relations": summary.relations,
-        "raw_spacy_seconds": round(raw, 3), "aikg_ingest_seconds": round(ours, 3),
-        "ratio": round(raw / ours, 3), "target": 0.6, "validated": not args.no_validate,
-        "raw_words_per_s": round(words / raw), "aikg_words_per_s": round(words / ours),
+        "articles": len(articles),
+        "words": words,
+        "relations": summary.relations,
+        "raw_spacy_seconds": round(raw, 3),
+        "aikg_ingest_seconds": round(ours, 3),
+        "ratio": round(raw / ours, 3),
+        "target": 0.6,
+        "validated": not args.no_validate,
+        "raw_words_per_s": round(words / raw),
+        "aikg_words_per_s": round(words / ours),
         "batch_size": args.batch_size,
     }
     print(f"{len(articles)} articles, {words} words, {summary.relations} relations")
-    print(f"raw spaCy {raw:.2f} s ({res['raw_words_per_s']} words/s); aikg ingest {ours:.2f} s "
-          f"({res['aikg_words_per_s']} words/s); ratio {res['ratio']} (target >= 0.6)")
+    print(
+        f"raw spaCy {raw:.2f} s ({res['raw_words_per_s']} words/s); aikg ingest {ours:.2f} s "
+        f"({res['aikg_words_per_s']} words/s); ratio {res['ratio']} (target >= 0.6)"
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2) + "\n")

@@ -76,17 +76,38 @@ def predict(docs, extractor, batch_size: int = 16) -> dict[str, list[dict]]:
     articles = [Article(text=d.input_text(), source=f"kn_{d.doc_id}.txt") for d in docs]
     out: dict[str, list[dict]] = {}
     for doc, ex in zip(docs, extractor.extract_many(articles, batch_size=batch_size)):
-        out[doc.doc_id] = [{
-            "subject": r.subject.name, "predicate": r.predicate, "object": r.object.name,
-            "evidence": r.sentence, "subject_id": r.subject.wikidata, "object_id": r.object.wikidata,
-        } for r in ex.relations]
+        out[doc.doc_id] = [
+            {
+                "subject": r.subject.name,
+                "predicate": r.predicate,
+                "object": r.object.name,
+                "evidence": r.sentence,
+                "subject_id": r.subject.wikidata,
+                "object_id": r.object.wikidata,
+            }
+            for r in ex.relations
+        ]
     return out
 
 
 def _scores(res: dict, props: list[str]) -> dict:
     """Keep the counts and scores of a score.py result (its examples hold dataset text)."""
-    keep = ("predicate", "gold", "gold_unresolved", "predicted", "tp", "fp", "fn", "neutral",
-            "ignored", "precision", "recall", "f1", "strict_recall", "strict_f1")
+    keep = (
+        "predicate",
+        "gold",
+        "gold_unresolved",
+        "predicted",
+        "tp",
+        "fp",
+        "fn",
+        "neutral",
+        "ignored",
+        "precision",
+        "recall",
+        "f1",
+        "strict_recall",
+        "strict_f1",
+    )
     r3 = lambda v: round(v, 4) if isinstance(v, float) else v  # noqa: E731
     per = {p: {k: r3(res["properties"][p][k]) for k in keep} for p in props}
     overall = {k: r3(v) for k, v in res["overall"].items() if k != "link"}
@@ -95,8 +116,9 @@ def _scores(res: dict, props: list[str]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--dataset",
-                    help=f"the KnowledgeNet JSON Lines file (default: $AIKG_KNOWLEDGENET or the shared {FILE_NAME})")
+    ap.add_argument(
+        "--dataset", help=f"the KnowledgeNet JSON Lines file (default: $AIKG_KNOWLEDGENET or the shared {FILE_NAME})"
+    )
     ap.add_argument("--scorer", help="the shared score.py (default: next to the dataset)")
     ap.add_argument("--fold", type=int, default=3, choices=(1, 2, 3, 4), help="fold to score (default 3)")
     ap.add_argument("--limit", type=int, default=0, help="score only the first N selected documents (0 = all)")
@@ -138,9 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     res = score.score_documents(sel, preds)
     res_wfl = score.score_documents(sel, preds, worksfor_from_leads=True)
     n_sent = sum(1 for d in sel for p in d.passages if p.props & set(score.MAPPED_PROPS))
-    header = [f"KnowledgeNet fold {args.fold}: {len(sel)} documents, "
-              f"{n_sent} sentences annotated for a mapped property",
-              f"ingest.pipeline.Extractor in process, {seconds:.0f}s; scoring by {scorer_path}"]
+    header = [
+        f"KnowledgeNet fold {args.fold}: {len(sel)} documents, {n_sent} sentences annotated for a mapped property",
+        f"ingest.pipeline.Extractor in process, {seconds:.0f}s; scoring by {scorer_path}",
+    ]
     print(score.format_report(res, header))
     o = res_wfl["overall"]
     print(f"with every leads also read as worksFor: P {o['precision']:.3f}  R {o['recall']:.3f}  F1 {o['f1']:.3f}")

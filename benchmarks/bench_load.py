@@ -43,8 +43,23 @@ import httpx
 LOOPBACK = "127.0.0.1"
 RESULTS = Path(__file__).resolve().parent / "results" / "load.json"
 
-COMPANIES = ["Microsoft", "OpenAI", "Nvidia", "Google", "Anthropic", "Amazon", "Meta",
-             "Mistral AI", "xAI", "Apple", "Oracle", "CoreWeave", "IBM", "Intel", "AMD"]
+COMPANIES = [
+    "Microsoft",
+    "OpenAI",
+    "Nvidia",
+    "Google",
+    "Anthropic",
+    "Amazon",
+    "Meta",
+    "Mistral AI",
+    "xAI",
+    "Apple",
+    "Oracle",
+    "CoreWeave",
+    "IBM",
+    "Intel",
+    "AMD",
+]
 VERBS = ["invested in", "partnered with", "competes with", "sued", "acquired", "supplies chips to"]
 
 PREFIXES = (
@@ -54,7 +69,9 @@ PREFIXES = (
 )
 # One query, one snapshot: per visible article, its statements and the ones whose direct
 # triple is missing; plus statements pointing at an article without metadata ("orphan").
-INVARIANT = PREFIXES + """
+INVARIANT = (
+    PREFIXES
+    + """
 SELECT ?u (COUNT(DISTINCT ?st) AS ?n) (SUM(?miss) AS ?missing) WHERE {
   {
     ?a a aikg:Article ; aikg:sha256 ?h ; schema:url ?u ; dcterms:title ?t .
@@ -69,11 +86,15 @@ SELECT ?u (COUNT(DISTINCT ?st) AS ?n) (SUM(?miss) AS ?missing) WHERE {
   }
 } GROUP BY ?u
 """
-STATEMENTS_PER_URL = PREFIXES + """
+)
+STATEMENTS_PER_URL = (
+    PREFIXES
+    + """
 SELECT ?u (COUNT(DISTINCT ?st) AS ?n) WHERE {
   ?a schema:url ?u . OPTIONAL { ?st prov:wasDerivedFrom ?a }
 } GROUP BY ?u
 """
+)
 
 
 def aikg_bin() -> str:
@@ -103,19 +124,26 @@ def write_corpus(path: Path, n: int, *, prefix: str, seed: int) -> list[str]:
     with path.open("w", encoding="utf-8") as f:
         for i in range(n):
             a, b, c = rnd.sample(COMPANIES, 3)
-            text = (f"{a} {rnd.choice(VERBS)} {b} in deal number {i} of the {prefix} series. "
-                    f"{c} said it {rnd.choice(VERBS)} {a} last week.")
+            text = (
+                f"{a} {rnd.choice(VERBS)} {b} in deal number {i} of the {prefix} series. "
+                f"{c} said it {rnd.choice(VERBS)} {a} last week."
+            )
             url = f"https://example.org/{prefix}/{i}"
             urls.append(url)
-            f.write(json.dumps({"url": url, "title": f"{prefix} story {i}", "published": "2024-06-01",
-                                "text": text}) + "\n")
+            f.write(
+                json.dumps({"url": url, "title": f"{prefix} story {i}", "published": "2024-06-01", "text": text}) + "\n"
+            )
     return urls
 
 
 def ingest_local(corpus: Path, store: Path) -> None:
     """Ingest a corpus into a local store with the CLI (the store is created)."""
-    done = subprocess.run([aikg_bin(), "ingest", str(corpus), "--store", str(store), "--json",
-                           "--batch-size", "50"], capture_output=True, text=True, env=child_env())
+    done = subprocess.run(
+        [aikg_bin(), "ingest", str(corpus), "--store", str(store), "--json", "--batch-size", "50"],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+    )
     if done.returncode != 0:
         raise RuntimeError(f"ingest failed: {done.stderr}")
 
@@ -168,9 +196,23 @@ class Server:
         env = child_env(AIKG_TOKEN=self.token, **{f"AIKG_{k.upper()}": v for k, v in self.settings.items()})
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [aikg_bin(), "serve", "--store", str(self.store), "--host", LOOPBACK, "--port", str(self.port),
-                 "--log-level", "warning"],
-                stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+                [
+                    aikg_bin(),
+                    "serve",
+                    "--store",
+                    str(self.store),
+                    "--host",
+                    LOOPBACK,
+                    "--port",
+                    str(self.port),
+                    "--log-level",
+                    "warning",
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -247,18 +289,18 @@ def reader(url: str, expected: dict[str, int], floor: int, stop: threading.Event
                 stats.max_articles = max(stats.max_articles, articles)
 
 
-def post_writer(base: str, token: str, corpus: Path, batch_size: int, stop: threading.Event,
-                report: dict) -> None:
+def post_writer(base: str, token: str, corpus: Path, batch_size: int, stop: threading.Event, report: dict) -> None:
     """POST the corpus to /articles in batches of JSON Lines until done or told to stop."""
     lines = corpus.read_bytes().splitlines(keepends=True)
     report.update(written=0, errors=[])
-    with httpx.Client(timeout=300, headers={"Authorization": f"Bearer {token}",
-                                            "Content-Type": "application/x-ndjson"}) as client:
+    with httpx.Client(
+        timeout=300, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"}
+    ) as client:
         for i in range(0, len(lines), batch_size):
             if stop.is_set():
                 return
             try:
-                r = client.post(base + "/articles", content=b"".join(lines[i:i + batch_size]))
+                r = client.post(base + "/articles", content=b"".join(lines[i : i + batch_size]))
             except httpx.HTTPError as exc:
                 report["errors"].append(f"{type(exc).__name__}: {exc}")
                 continue
@@ -269,8 +311,16 @@ def post_writer(base: str, token: str, corpus: Path, batch_size: int, stop: thre
     report["finished"] = True
 
 
-def run_load(sparql_url: str, token: str, prepared: Prepared, *, readers: int, seconds: float,
-             batch_size: int = 10, writer_kind: str = "cli") -> dict:
+def run_load(
+    sparql_url: str,
+    token: str,
+    prepared: Prepared,
+    *,
+    readers: int,
+    seconds: float,
+    batch_size: int = 10,
+    writer_kind: str = "cli",
+) -> dict:
     """Run the readers and the writer against a running server; return the figures.
 
     Args:
@@ -279,20 +329,37 @@ def run_load(sparql_url: str, token: str, prepared: Prepared, *, readers: int, s
             (extraction inside the server).
     """
     if writer_kind == "post":
-        return _run_with_post_writer(sparql_url, token, prepared, readers=readers, seconds=seconds,
-                                     batch_size=batch_size)
+        return _run_with_post_writer(
+            sparql_url, token, prepared, readers=readers, seconds=seconds, batch_size=batch_size
+        )
     stats = ReaderStats()
     stop = threading.Event()
-    threads = [threading.Thread(target=reader, args=(sparql_url, prepared.expected, prepared.preload, stop, stats),
-                                daemon=True) for _ in range(readers)]
+    threads = [
+        threading.Thread(
+            target=reader, args=(sparql_url, prepared.expected, prepared.preload, stop, stats), daemon=True
+        )
+        for _ in range(readers)
+    ]
     for t in threads:
         t.start()
     t0 = time.monotonic()
     writer = subprocess.Popen(
-        [aikg_bin(), "ingest", str(prepared.writer_corpus), "--store", sparql_url, "--batch-size",
-         str(batch_size), "--json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env(AIKG_TOKEN=token),
-        start_new_session=True)
+        [
+            aikg_bin(),
+            "ingest",
+            str(prepared.writer_corpus),
+            "--store",
+            sparql_url,
+            "--batch-size",
+            str(batch_size),
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_env(AIKG_TOKEN=token),
+        start_new_session=True,
+    )
     writer_seconds = None
     try:
         while time.monotonic() - t0 < seconds:
@@ -326,27 +393,37 @@ def _latency_figures(stats: ReaderStats, seconds: float) -> dict:
     lat = sorted(stats.latencies)
     q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [float("nan")] * 99
     return {
-        "queries": len(lat), "queries_per_s": round(len(lat) / seconds, 1),
-        "p50_ms": round(q[49] * 1000, 1), "p99_ms": round(q[98] * 1000, 1),
+        "queries": len(lat),
+        "queries_per_s": round(len(lat) / seconds, 1),
+        "p50_ms": round(q[49] * 1000, 1),
+        "p99_ms": round(q[98] * 1000, 1),
         "max_ms": round(lat[-1] * 1000, 1) if lat else None,
-        "errors": len(stats.errors), "error_samples": stats.errors[:5],
-        "half_articles_seen": len(stats.broken), "broken_samples": stats.broken[:5],
+        "errors": len(stats.errors),
+        "error_samples": stats.errors[:5],
+        "half_articles_seen": len(stats.broken),
+        "broken_samples": stats.broken[:5],
         "articles_max_seen": stats.max_articles,
     }
 
 
-def _run_with_post_writer(sparql_url: str, token: str, prepared: Prepared, *, readers: int, seconds: float,
-                          batch_size: int) -> dict:
+def _run_with_post_writer(
+    sparql_url: str, token: str, prepared: Prepared, *, readers: int, seconds: float, batch_size: int
+) -> dict:
     stats = ReaderStats()
     stop = threading.Event()
-    threads = [threading.Thread(target=reader, args=(sparql_url, prepared.expected, prepared.preload, stop, stats),
-                                daemon=True) for _ in range(readers)]
+    threads = [
+        threading.Thread(
+            target=reader, args=(sparql_url, prepared.expected, prepared.preload, stop, stats), daemon=True
+        )
+        for _ in range(readers)
+    ]
     for t in threads:
         t.start()
     report: dict = {}
     base = sparql_url.rsplit("/sparql", 1)[0]
-    writer = threading.Thread(target=post_writer, args=(base, token, prepared.writer_corpus, batch_size, stop, report),
-                              daemon=True)
+    writer = threading.Thread(
+        target=post_writer, args=(base, token, prepared.writer_corpus, batch_size, stop, report), daemon=True
+    )
     writer.start()
     time.sleep(seconds)
     # the readers keep reading until the writer has committed at least one batch: on a
@@ -359,10 +436,19 @@ def _run_with_post_writer(sparql_url: str, token: str, prepared: Prepared, *, re
     for t in threads:
         t.join(timeout=90)
     writer.join(timeout=300)
-    return {"readers": readers, "seconds": seconds, "writer_kind": "post", **_latency_figures(stats, seconds),
-            "articles_at_start": prepared.preload,
-            "writer": {"articles_written": report.get("written"), "errors": len(report.get("errors", [])),
-                       "error_samples": report.get("errors", [])[:3], "finished": report.get("finished", False)}}
+    return {
+        "readers": readers,
+        "seconds": seconds,
+        "writer_kind": "post",
+        **_latency_figures(stats, seconds),
+        "articles_at_start": prepared.preload,
+        "writer": {
+            "articles_written": report.get("written"),
+            "errors": len(report.get("errors", [])),
+            "error_samples": report.get("errors", [])[:3],
+            "finished": report.get("finished", False),
+        },
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -372,8 +458,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--preload", type=int, default=200, help="articles in the store before the load")
     ap.add_argument("--write", type=int, default=1000, help="articles the writer ingests meanwhile")
-    ap.add_argument("--writer", choices=("cli", "post"), default="cli",
-                    help="cli: aikg ingest --store URL; post: POST /articles (extraction in the server)")
+    ap.add_argument(
+        "--writer",
+        choices=("cli", "post"),
+        default="cli",
+        help="cli: aikg ingest --store URL; post: POST /articles (extraction in the server)",
+    )
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
     token = os.urandom(16).hex()
@@ -385,8 +475,9 @@ def main(argv: list[str] | None = None) -> int:
         server = Server(prepared.store, token, work / "serve.log")
         server.start()
         try:
-            result = run_load(server.sparql, token, prepared, readers=args.readers, seconds=args.seconds,
-                              writer_kind=args.writer)
+            result = run_load(
+                server.sparql, token, prepared, readers=args.readers, seconds=args.seconds, writer_kind=args.writer
+            )
         finally:
             server.stop()
         log = (work / "serve.log").read_text(errors="replace")
@@ -404,8 +495,12 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
     json.dump(result, sys.stdout, indent=2)
     sys.stdout.write("\n")
-    bad = (result["errors"] or result["half_articles_seen"] or result["writer"].get("exit") not in (0, None, -15)
-           or result["writer"].get("errors"))
+    bad = (
+        result["errors"]
+        or result["half_articles_seen"]
+        or result["writer"].get("exit") not in (0, None, -15)
+        or result["writer"].get("errors")
+    )
     return 1 if bad else 0
 
 

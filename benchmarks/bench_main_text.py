@@ -12,6 +12,7 @@ examples x 3 layouts: trafilatura P 0.973 R 1.000, the fallback P 0.902 R 1.000 
 headline counts against both). So ``ingest.readers`` asks trafilatura first and uses the
 fallback only when trafilatura finds no main text. Not part of the test pass/fail.
 """
+
 from __future__ import annotations
 
 import html as H
@@ -33,10 +34,14 @@ from tests.live.site import example_text  # noqa: E402
 
 def page(title, body, style):
     paras = "\n".join(f"<p>{H.escape(p)}</p>" for p in body.split("\n\n"))
-    furniture_top = ("<div class='notice'>We use cookies to improve your experience. Accept all cookies.</div>"
-                     "<div class='topbar'><a href='/'>Home</a> <a href='/tech'>Technology</a> <a href='/markets'>Markets</a></div>")
-    related = ("<div class='more-coverage'><h3>Related</h3><ul><li><a href='/x'>Nvidia shares fall as Intel partners with Apple</a></li>"
-               "<li><a href='/y'>Amazon invests in a robotics startup</a></li></ul></div>")
+    furniture_top = (
+        "<div class='notice'>We use cookies to improve your experience. Accept all cookies.</div>"
+        "<div class='topbar'><a href='/'>Home</a> <a href='/tech'>Technology</a> <a href='/markets'>Markets</a></div>"
+    )
+    related = (
+        "<div class='more-coverage'><h3>Related</h3><ul><li><a href='/x'>Nvidia shares fall as Intel partners with Apple</a></li>"
+        "<li><a href='/y'>Amazon invests in a robotics startup</a></li></ul></div>"
+    )
     side = "<div class='trending-now'><p>Most read: Google acquires a chip designer for $2bn</p></div>"
     foot = "<footer><p>Copyright 2024 Example Wire. All rights reserved. Subscribe to our newsletter.</p></footer>"
     if style == "article":
@@ -49,16 +54,22 @@ def page(title, body, style):
         for i, p in enumerate(ps):
             mixed += p
             if i == 1:
-                mixed += "<div class='slot-300'>Advertisement</div><div class='tools'>Share on X Share on LinkedIn</div>"
+                mixed += (
+                    "<div class='slot-300'>Advertisement</div><div class='tools'>Share on X Share on LinkedIn</div>"
+                )
         main = f"<div id='content'><h1>{H.escape(title)}</h1>{mixed}</div>{related}"
     return f"<!doctype html><html><head><title>{H.escape(title)}</title></head><body>{furniture_top}<div class='wrap'>{main}{side}</div>{foot}</body></html>"
 
-def words(t): return re.findall(r"\w+", t.lower())
+
+def words(t):
+    return re.findall(r"\w+", t.lower())
+
 
 def score(got, want):
     g, w = Counter(words(got)), Counter(words(want))
     inter = sum((g & w).values())
-    p = inter / max(1, sum(g.values())); r = inter / max(1, sum(w.values()))
+    p = inter / max(1, sum(g.values()))
+    r = inter / max(1, sum(w.values()))
     return p, r
 
 
@@ -70,7 +81,17 @@ def main() -> None:
         for style in ("article", "divs", "inline"):
             html = page(title, body, style)
             t = time.perf_counter()
-            a = trafilatura.extract(html, favor_precision=True, include_comments=False, include_tables=True, output_format="txt", deduplicate=False) or ""
+            a = (
+                trafilatura.extract(
+                    html,
+                    favor_precision=True,
+                    include_comments=False,
+                    include_tables=True,
+                    output_format="txt",
+                    deduplicate=False,
+                )
+                or ""
+            )
             times["trafilatura"] += time.perf_counter() - t
             t = time.perf_counter()
             b = _fallback_main_text(_parse_html(html))
@@ -81,7 +102,12 @@ def main() -> None:
         for style in ("article", "divs", "inline"):
             sel = [r for r in rows if r[0] == style]
             print(k, style, "P=%.3f R=%.3f" % (statistics.mean(r[1] for r in sel), statistics.mean(r[2] for r in sel)))
-        print(k, "all", "P=%.3f R=%.3f" % (statistics.mean(r[1] for r in rows), statistics.mean(r[2] for r in rows)), "time %.2fs for %d pages" % (times[k], len(rows)))
+        print(
+            k,
+            "all",
+            "P=%.3f R=%.3f" % (statistics.mean(r[1] for r in rows), statistics.mean(r[2] for r in rows)),
+            "time %.2fs for %d pages" % (times[k], len(rows)),
+        )
 
 
 if __name__ == "__main__":

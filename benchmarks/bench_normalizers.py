@@ -31,49 +31,87 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-R = date(2025, 6, 12)   # a Thursday
+R = date(2025, 6, 12)  # a Thursday
 MON = date(2025, 6, 9)
 JAN = date(2025, 1, 5)
 
 # (text, article date, prefer, expected ISO value or None for "must stay unresolved")
 DATE_CASES = [
-    ("in 2019", R, "past", "2019"), ("2019", R, "past", "2019"),
-    ("on Tuesday", R, "past", "2025-06-10"), ("Tuesday", R, "future", "2025-06-17"),
-    ("on Friday", MON, "past", "2025-06-06"), ("on Friday", MON, "future", "2025-06-13"),
-    ("on Monday", MON, "past", "2025-06-09"), ("last Tuesday", R, "past", "2025-06-10"),
-    ("next Tuesday", R, "past", "2025-06-17"), ("last month", R, "past", "2025-05"),
-    ("next month", R, "past", "2025-07"), ("this month", R, "past", "2025-06"),
-    ("earlier this month", R, "past", "2025-06"), ("earlier this year", R, "past", "2025"),
-    ("later this year", R, "future", "2025"), ("this year", R, "past", "2025"),
-    ("last year", R, "past", "2024"), ("last year", JAN, "past", "2024"),
-    ("next year", R, "future", "2026"), ("in March", R, "past", "2025-03"),
-    ("in March", R, "future", "2026-03"), ("in September", R, "past", "2024-09"),
-    ("in early March", R, "past", "2025-03"), ("last December", R, "past", "2024-12"),
-    ("in March last year", R, "past", "2024-03"), ("on March 3", R, "past", "2025-03-03"),
-    ("on March 3", R, "future", "2026-03-03"), ("Dec. 5", R, "past", "2024-12-05"),
-    ("March 3, 2024", R, "past", "2024-03-03"), ("on March 3, 2024", R, "past", "2024-03-03"),
-    ("3 March 2024", R, "past", "2024-03-03"), ("Tuesday, March 4", R, "past", "2025-03-04"),
-    ("March 2024", R, "past", "2024-03"), ("Sept. 2023", R, "past", "2023-09"),
-    ("December 2023", R, "past", "2023-12"), ("2024-03-05", R, "past", "2024-03-05"),
-    ("Q3 2025", R, "past", "2025"), ("the third quarter of 2025", R, "past", "2025"),
-    ("last quarter", R, "past", "2025"), ("last quarter", date(2025, 2, 10), "past", "2024"),
-    ("the fourth quarter", R, "past", "2024"), ("the first half of 2024", R, "past", "2024"),
-    ("H1 2024", R, "past", "2024"), ("late 2023", R, "past", "2023"),
-    ("mid-2024", R, "past", "2024"), ("the end of 2024", R, "past", "2024"),
-    ("end of last year", R, "past", "2024"), ("the summer of 2023", R, "past", "2023"),
-    ("last summer", R, "past", "2024"), ("this week", R, "past", "2025-06"),
-    ("yesterday", R, "past", "2025-06-11"), ("yesterday", date(2025, 6, 1), "past", "2025-05-31"),
-    ("today", R, "past", "2025-06-12"), ("two years ago", R, "past", "2023"),
-    ("a year ago", R, "past", "2024"), ("three months ago", R, "past", "2025-03"),
-    ("20 years ago", R, "past", "2005"), ("since 2021", R, "past", "2021"),
-    ("since March 2021", R, "past", "2021-03"), ("until 2023", R, "past", "2023"),
-    ("by 2030", R, "future", "2030"), ("the 2010s", R, "past", None),
-    ("fiscal 2025", R, "past", None), ("its fiscal third quarter", R, "past", None),
-    ("FY2025", R, "past", None), ("annual", R, "past", None), ("30 years", R, "past", None),
-    ("the past year", R, "past", None), ("the day before", R, "past", None),
-    ("last month", None, "past", None), ("in March", None, "past", None),
-    ("on Tuesday", None, "past", None), ("in 2019", None, "past", "2019"),
-    ("on March 3, 2024", None, "past", "2024-03-03"), ("Q3 2025", None, "past", "2025"),
+    ("in 2019", R, "past", "2019"),
+    ("2019", R, "past", "2019"),
+    ("on Tuesday", R, "past", "2025-06-10"),
+    ("Tuesday", R, "future", "2025-06-17"),
+    ("on Friday", MON, "past", "2025-06-06"),
+    ("on Friday", MON, "future", "2025-06-13"),
+    ("on Monday", MON, "past", "2025-06-09"),
+    ("last Tuesday", R, "past", "2025-06-10"),
+    ("next Tuesday", R, "past", "2025-06-17"),
+    ("last month", R, "past", "2025-05"),
+    ("next month", R, "past", "2025-07"),
+    ("this month", R, "past", "2025-06"),
+    ("earlier this month", R, "past", "2025-06"),
+    ("earlier this year", R, "past", "2025"),
+    ("later this year", R, "future", "2025"),
+    ("this year", R, "past", "2025"),
+    ("last year", R, "past", "2024"),
+    ("last year", JAN, "past", "2024"),
+    ("next year", R, "future", "2026"),
+    ("in March", R, "past", "2025-03"),
+    ("in March", R, "future", "2026-03"),
+    ("in September", R, "past", "2024-09"),
+    ("in early March", R, "past", "2025-03"),
+    ("last December", R, "past", "2024-12"),
+    ("in March last year", R, "past", "2024-03"),
+    ("on March 3", R, "past", "2025-03-03"),
+    ("on March 3", R, "future", "2026-03-03"),
+    ("Dec. 5", R, "past", "2024-12-05"),
+    ("March 3, 2024", R, "past", "2024-03-03"),
+    ("on March 3, 2024", R, "past", "2024-03-03"),
+    ("3 March 2024", R, "past", "2024-03-03"),
+    ("Tuesday, March 4", R, "past", "2025-03-04"),
+    ("March 2024", R, "past", "2024-03"),
+    ("Sept. 2023", R, "past", "2023-09"),
+    ("December 2023", R, "past", "2023-12"),
+    ("2024-03-05", R, "past", "2024-03-05"),
+    ("Q3 2025", R, "past", "2025"),
+    ("the third quarter of 2025", R, "past", "2025"),
+    ("last quarter", R, "past", "2025"),
+    ("last quarter", date(2025, 2, 10), "past", "2024"),
+    ("the fourth quarter", R, "past", "2024"),
+    ("the first half of 2024", R, "past", "2024"),
+    ("H1 2024", R, "past", "2024"),
+    ("late 2023", R, "past", "2023"),
+    ("mid-2024", R, "past", "2024"),
+    ("the end of 2024", R, "past", "2024"),
+    ("end of last year", R, "past", "2024"),
+    ("the summer of 2023", R, "past", "2023"),
+    ("last summer", R, "past", "2024"),
+    ("this week", R, "past", "2025-06"),
+    ("yesterday", R, "past", "2025-06-11"),
+    ("yesterday", date(2025, 6, 1), "past", "2025-05-31"),
+    ("today", R, "past", "2025-06-12"),
+    ("two years ago", R, "past", "2023"),
+    ("a year ago", R, "past", "2024"),
+    ("three months ago", R, "past", "2025-03"),
+    ("20 years ago", R, "past", "2005"),
+    ("since 2021", R, "past", "2021"),
+    ("since March 2021", R, "past", "2021-03"),
+    ("until 2023", R, "past", "2023"),
+    ("by 2030", R, "future", "2030"),
+    ("the 2010s", R, "past", None),
+    ("fiscal 2025", R, "past", None),
+    ("its fiscal third quarter", R, "past", None),
+    ("FY2025", R, "past", None),
+    ("annual", R, "past", None),
+    ("30 years", R, "past", None),
+    ("the past year", R, "past", None),
+    ("the day before", R, "past", None),
+    ("last month", None, "past", None),
+    ("in March", None, "past", None),
+    ("on Tuesday", None, "past", None),
+    ("in 2019", None, "past", "2019"),
+    ("on March 3, 2024", None, "past", "2024-03-03"),
+    ("Q3 2025", None, "past", "2025"),
 ]
 
 # (text, value, currency, low, high)
@@ -121,6 +159,7 @@ _PREP = re.compile(r"^(?:in|on|since|until|by)\s+", re.I)
 
 # --- date candidates ------------------------------------------------------------------
 
+
 def _ours_date(text, ref, prefer):
     from ingest.temporal import resolve_date
 
@@ -137,8 +176,7 @@ def _dateparser(text, ref, prefer):
     d = data.date_obj
     if d is None:
         return None
-    return {"year": f"{d.year:04d}", "month": f"{d.year:04d}-{d.month:02d}"}.get(
-        data.period, d.date().isoformat())
+    return {"year": f"{d.year:04d}", "month": f"{d.year:04d}-{d.month:02d}"}.get(data.period, d.date().isoformat())
 
 
 def _dateutil(text, ref, prefer):
@@ -179,10 +217,31 @@ def _ctparse(text, ref, prefer):
 
 # --- money candidates -----------------------------------------------------------------
 
-_SYMBOLS = {"$": "USD", "US$": "USD", "C$": "CAD", "€": "EUR", "EUR": "EUR", "£": "GBP",
-            "¥": "JPY", "₩": "KRW", "CHF": "CHF", "Rs": "INR", "₹": "INR"}
-_MAGS = {"thousand": 10**3, "k": 10**3, "million": 10**6, "m": 10**6, "billion": 10**9,
-         "bn": 10**9, "b": 10**9, "trillion": 10**12, "tn": 10**12, "crore": 10**7}
+_SYMBOLS = {
+    "$": "USD",
+    "US$": "USD",
+    "C$": "CAD",
+    "€": "EUR",
+    "EUR": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₩": "KRW",
+    "CHF": "CHF",
+    "Rs": "INR",
+    "₹": "INR",
+}
+_MAGS = {
+    "thousand": 10**3,
+    "k": 10**3,
+    "million": 10**6,
+    "m": 10**6,
+    "billion": 10**9,
+    "bn": 10**9,
+    "b": 10**9,
+    "trillion": 10**12,
+    "tn": 10**12,
+    "crore": 10**7,
+}
 
 
 def _ours_money(text):
@@ -205,8 +264,7 @@ def _price_parser_magnitudes(text):
     p = Price.fromstring(text)
     if p.amount is None:
         return None, _SYMBOLS.get(p.currency, p.currency), None, None
-    m = re.search(r"\d\s*-?\s*(thousand|million|billion|trillion|crore|bn|tn|[kmb])(?![a-z])",
-                  text, re.I)
+    m = re.search(r"\d\s*-?\s*(thousand|million|billion|trillion|crore|bn|tn|[kmb])(?![a-z])", text, re.I)
     value = p.amount * _MAGS[m[1].lower()] if m else p.amount
     if value == value.to_integral_value():
         value = value.quantize(D(1))
@@ -228,6 +286,7 @@ def _quantulum3(text):
 
 # --- scoring --------------------------------------------------------------------------
 
+
 def _score(fn, cases, expected_of, call, seconds: float) -> dict:
     right, wrong = 0, []
     for case in cases:
@@ -247,8 +306,7 @@ def _score(fn, cases, expected_of, call, seconds: float) -> dict:
             except Exception:  # noqa: S110 - timing only
                 pass
             n += 1
-    return {"right": right, "cases": len(cases), "calls_per_s": round(n / (time.perf_counter() - t0)),
-            "wrong": wrong}
+    return {"right": right, "cases": len(cases), "calls_per_s": round(n / (time.perf_counter() - t0)), "wrong": wrong}
 
 
 def _available(module: str) -> bool:
@@ -265,26 +323,29 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore")
     logging.disable(logging.WARNING)
 
-    date_candidates = {"ingest.temporal": ("ingest", _ours_date), "dateparser": ("dateparser", _dateparser),
-                       "python-dateutil": ("dateutil", _dateutil), "ctparse": ("ctparse", _ctparse)}
-    money_candidates = {"ingest.amounts": ("ingest", _ours_money),
-                        "price-parser": ("price_parser", _price_parser),
-                        "price-parser + magnitude words": ("price_parser", _price_parser_magnitudes),
-                        "quantulum3": ("quantulum3", _quantulum3)}
-    report: dict = {"machine": platform.platform(), "python": platform.python_version(),
-                    "dates": {}, "money": {}}
+    date_candidates = {
+        "ingest.temporal": ("ingest", _ours_date),
+        "dateparser": ("dateparser", _dateparser),
+        "python-dateutil": ("dateutil", _dateutil),
+        "ctparse": ("ctparse", _ctparse),
+    }
+    money_candidates = {
+        "ingest.amounts": ("ingest", _ours_money),
+        "price-parser": ("price_parser", _price_parser),
+        "price-parser + magnitude words": ("price_parser", _price_parser_magnitudes),
+        "quantulum3": ("quantulum3", _quantulum3),
+    }
+    report: dict = {"machine": platform.platform(), "python": platform.python_version(), "dates": {}, "money": {}}
     for name, (module, fn) in date_candidates.items():
         if not _available(module):
             report["dates"][name] = "skipped: not installed"
             continue
-        report["dates"][name] = _score(fn, DATE_CASES, lambda c: c[3],
-                                       lambda f, c: f(c[0], c[1], c[2]), args.seconds)
+        report["dates"][name] = _score(fn, DATE_CASES, lambda c: c[3], lambda f, c: f(c[0], c[1], c[2]), args.seconds)
     for name, (module, fn) in money_candidates.items():
         if not _available(module):
             report["money"][name] = "skipped: not installed"
             continue
-        report["money"][name] = _score(fn, MONEY_CASES, lambda c: tuple(c[1:]),
-                                       lambda f, c: f(c[0]), args.seconds)
+        report["money"][name] = _score(fn, MONEY_CASES, lambda c: tuple(c[1:]), lambda f, c: f(c[0]), args.seconds)
     for kind in ("dates", "money"):
         for name, r in report[kind].items():
             line = r if isinstance(r, str) else f"{r['right']}/{r['cases']} right, {r['calls_per_s']:,} calls/s"

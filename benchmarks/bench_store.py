@@ -32,9 +32,12 @@ from kg.model import PREDICATES, Article, Entity, Extraction, RelationMention
 from kg.store import LocalStore
 
 TYPES_FOR = {
-    "develops": ("Organization", "AIModel"), "uses": ("Organization", "Product"),
-    "leads": ("Person", "Organization"), "worksFor": ("Person", "Organization"),
-    "founded": ("Person", "Organization"), "acquires": ("Organization", "Organization"),
+    "develops": ("Organization", "AIModel"),
+    "uses": ("Organization", "Product"),
+    "leads": ("Person", "Organization"),
+    "worksFor": ("Person", "Organization"),
+    "founded": ("Person", "Organization"),
+    "acquires": ("Organization", "Organization"),
 }
 
 
@@ -72,8 +75,9 @@ def time_fields(rnd: random.Random, predicate: str, published: date) -> dict:
     return out
 
 
-def synthetic_corpus(n_articles: int, n_entities: int = 5000, rels_per_article: int = 6, seed: int = 7,
-                     with_time: bool = False):
+def synthetic_corpus(
+    n_articles: int, n_entities: int = 5000, rels_per_article: int = 6, seed: int = 7, with_time: bool = False
+):
     """Return (articles, extraction by article id) with a skewed, realistic-looking entity use.
 
     ``with_time`` gives the mentions endings, dates and amounts (see :func:`time_fields`),
@@ -82,15 +86,38 @@ def synthetic_corpus(n_articles: int, n_entities: int = 5000, rels_per_article: 
     """
     rnd = random.Random(seed)
     trnd = random.Random(seed + 1)
-    by_type = {t: [Entity(f"{t} {i}", t, f"Q{100000 + i}" if i % 3 == 0 else None)
-                   for i in range(n_entities // 4)] for t in ("Organization", "Person", "AIModel", "Product")}
+    by_type = {
+        t: [Entity(f"{t} {i}", t, f"Q{100000 + i}" if i % 3 == 0 else None) for i in range(n_entities // 4)]
+        for t in ("Organization", "Person", "AIModel", "Product")
+    }
     start = date(2019, 1, 1)
     articles, extractions = [], {}
     for i in range(n_articles):
-        words = " ".join(rnd.choice(("Microsoft", "invests", "in", "OpenAI", "partners", "with", "model",
-                                     "lab", "chips", "cloud", "deal", "billion")) for _ in range(60))
-        a = Article(f"Article {i}. {words}.", url=f"https://news.example.org/{i}", title=f"Story {i}",
-                    published=start + timedelta(days=i % 2500))
+        words = " ".join(
+            rnd.choice(
+                (
+                    "Microsoft",
+                    "invests",
+                    "in",
+                    "OpenAI",
+                    "partners",
+                    "with",
+                    "model",
+                    "lab",
+                    "chips",
+                    "cloud",
+                    "deal",
+                    "billion",
+                )
+            )
+            for _ in range(60)
+        )
+        a = Article(
+            f"Article {i}. {words}.",
+            url=f"https://news.example.org/{i}",
+            title=f"Story {i}",
+            published=start + timedelta(days=i % 2500),
+        )
         rels = []
         for _ in range(rels_per_article):
             p = rnd.choice(PREDICATES)
@@ -101,8 +128,19 @@ def synthetic_corpus(n_articles: int, n_entities: int = 5000, rels_per_article: 
             if s != o:
                 sent = f"{s.name} and {o.name} in sentence {rnd.randrange(1000)}."
                 extra = time_fields(trnd, p, a.published) if with_time else {}
-                rels.append(RelationMention(s, p, o, round(rnd.uniform(0.5, 0.99), 2), sent, 0, len(sent),
-                                            hedged=rnd.random() < 0.1, **extra))
+                rels.append(
+                    RelationMention(
+                        s,
+                        p,
+                        o,
+                        round(rnd.uniform(0.5, 0.99), 2),
+                        sent,
+                        0,
+                        len(sent),
+                        hedged=rnd.random() < 0.1,
+                        **extra,
+                    )
+                )
         ents = tuple({e.name: e for r in rels for e in (r.subject, r.object)}.values())
         extractions[a.id] = Extraction(a, ents, tuple(rels), "bench/1")
         articles.append(a)
@@ -148,11 +186,17 @@ def bench_write(n_articles: int, batch_size: int) -> dict:
         raw_quads = len(raw)
         del raw
     return {
-        "articles": n_articles, "batch_size": batch_size, "relations": summary.relations,
-        "quads_kg": quads, "quads_raw": raw_quads,
-        "kg_seconds": round(ours, 3), "raw_bulk_load_seconds": round(base, 3),
-        "ratio": round(base / ours, 3), "target": 0.5,
-        "kg_bulk_seconds": round(bulk, 3), "bulk_ratio": round(base / bulk, 3),
+        "articles": n_articles,
+        "batch_size": batch_size,
+        "relations": summary.relations,
+        "quads_kg": quads,
+        "quads_raw": raw_quads,
+        "kg_seconds": round(ours, 3),
+        "raw_bulk_load_seconds": round(base, 3),
+        "ratio": round(base / ours, 3),
+        "target": 0.5,
+        "kg_bulk_seconds": round(bulk, 3),
+        "bulk_ratio": round(base / bulk, 3),
         "kg_articles_per_s": round(n_articles / ours, 1),
     }
 
@@ -186,16 +230,21 @@ def bench_read(n_articles: int, repeat: int) -> dict:
         triples = len(list(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
         n_triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
         hub = ox.NamedNode("https://w3id.org/aikg/entity/organization-0")
-        one_hop = "SELECT ?p ?o WHERE { { ?e ?p ?o } UNION { ?o ?p ?e } FILTER(STRSTARTS(STR(?p), \"https://w3id.org/aikg/ontology#\")) }"
+        one_hop = 'SELECT ?p ?o WHERE { { ?e ?p ?o } UNION { ?o ?p ?e } FILTER(STRSTARTS(STR(?p), "https://w3id.org/aikg/ontology#")) }'
         raw_one_hop = one_hop.replace("?e", f"<{hub.value}>")
-        group = ("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s a ?t . "
-                 "FILTER(STRSTARTS(STR(?p), \"https://w3id.org/aikg/ontology#\")) } GROUP BY ?p")
+        group = (
+            "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s a ?t . "
+            'FILTER(STRSTARTS(STR(?p), "https://w3id.org/aikg/ontology#")) } GROUP BY ?p'
+        )
         ox_store = store.oxigraph
         res = {
-            "triples_union_graph": n_triples, "quads": len(store),
+            "triples_union_graph": n_triples,
+            "quads": len(store),
             "one_hop_rows": len(list(store.query(one_hop, substitutions={"e": hub}))),
         }
-        res["one_hop_kg_ms"] = round(1000 * _p50(lambda: list(store.query(one_hop, substitutions={"e": hub})), repeat), 3)
+        res["one_hop_kg_ms"] = round(
+            1000 * _p50(lambda: list(store.query(one_hop, substitutions={"e": hub})), repeat), 3
+        )
         res["one_hop_raw_ms"] = round(1000 * _p50(lambda: list(ox_store.query(raw_one_hop)), repeat), 3)
         res["group_by_kg_ms"] = round(1000 * _p50(lambda: list(store.query(group)), max(3, repeat // 10)), 1)
         res["group_by_raw_ms"] = round(1000 * _p50(lambda: list(ox_store.query(group)), max(3, repeat // 10)), 1)
@@ -215,13 +264,17 @@ def main() -> None:
     ap.add_argument("--out", default=str(Path(__file__).with_name("results") / "store.json"))
     args = ap.parse_args()
     write = bench_write(args.articles, args.batch_size)
-    print(f"write: {write['articles']} articles, {write['quads_kg']} quads: kg {write['kg_seconds']} s, "
-          f"raw bulk_load {write['raw_bulk_load_seconds']} s, ratio {write['ratio']} (target >= 0.5); "
-          f"kg --bulk {write['kg_bulk_seconds']} s, ratio {write['bulk_ratio']}")
+    print(
+        f"write: {write['articles']} articles, {write['quads_kg']} quads: kg {write['kg_seconds']} s, "
+        f"raw bulk_load {write['raw_bulk_load_seconds']} s, ratio {write['ratio']} (target >= 0.5); "
+        f"kg --bulk {write['kg_bulk_seconds']} s, ratio {write['bulk_ratio']}"
+    )
     read = bench_read(args.big_articles, args.repeat)
     print(f"read: {read['triples_union_graph']} triples in the union graph ({read['quads']} quads)")
     print(f"  one-hop  kg {read['one_hop_kg_ms']} ms  raw {read['one_hop_raw_ms']} ms  ratio {read['one_hop_ratio']}")
-    print(f"  group-by kg {read['group_by_kg_ms']} ms  raw {read['group_by_raw_ms']} ms  ratio {read['group_by_ratio']}")
+    print(
+        f"  group-by kg {read['group_by_kg_ms']} ms  raw {read['group_by_raw_ms']} ms  ratio {read['group_by_ratio']}"
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"write": write, "read": read}, indent=2) + "\n")

@@ -37,18 +37,118 @@ from kg.model import Article, Entity, Extraction, RelationMention
 from kg.store import LocalStore
 from kg.suggest import NAME_CUTOFF, likely_duplicates, likely_wrong, normalize_name, similar_names
 
-SYLLABLES = ["ka", "lo", "mi", "ra", "ven", "tor", "sil", "qua", "zen", "bri", "dor", "fal", "nex", "or",
-             "pel", "tri", "vo", "xen", "yar", "lu", "mar", "cor", "dex", "ith", "an", "el", "sta", "gri",
-             "bel", "cha", "dru", "eko", "fin", "gal", "hor", "iva", "jol", "kem", "lis", "mon", "nar", "osk",
-             "pra", "rud", "sen", "tav", "ulm", "vik", "wen", "zor", "bax", "cyr", "dap", "gov", "hul", "nim"]
-ORG_WORDS = ["Robotics", "AI", "Labs", "Systems", "Capital", "Ventures", "Networks", "Semiconductor", "Cloud",
-             "Bank", "Dynamics", "Analytics", "Research", "Software", "Partners", ""]
-GIVEN = ["Ada", "Bruno", "Chiara", "Dev", "Elif", "Farah", "Goran", "Hana", "Ivo", "Jun", "Kofi", "Lena",
-         "Mateo", "Nia", "Omar", "Pia", "Quentin", "Rosa", "Sven", "Tariq", "Uma", "Viktor", "Wen", "Yara"]
-PREDICATES_BY_TYPE = [("Organization", "partnersWith", "Organization"), ("Organization", "investsIn", "Organization"),
-                      ("Organization", "competesWith", "Organization"), ("Person", "leads", "Organization"),
-                      ("Person", "worksFor", "Organization"), ("Organization", "develops", "AIModel"),
-                      ("Organization", "develops", "Product"), ("Product", "uses", "AIModel")]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ra",
+    "ven",
+    "tor",
+    "sil",
+    "qua",
+    "zen",
+    "bri",
+    "dor",
+    "fal",
+    "nex",
+    "or",
+    "pel",
+    "tri",
+    "vo",
+    "xen",
+    "yar",
+    "lu",
+    "mar",
+    "cor",
+    "dex",
+    "ith",
+    "an",
+    "el",
+    "sta",
+    "gri",
+    "bel",
+    "cha",
+    "dru",
+    "eko",
+    "fin",
+    "gal",
+    "hor",
+    "iva",
+    "jol",
+    "kem",
+    "lis",
+    "mon",
+    "nar",
+    "osk",
+    "pra",
+    "rud",
+    "sen",
+    "tav",
+    "ulm",
+    "vik",
+    "wen",
+    "zor",
+    "bax",
+    "cyr",
+    "dap",
+    "gov",
+    "hul",
+    "nim",
+]
+ORG_WORDS = [
+    "Robotics",
+    "AI",
+    "Labs",
+    "Systems",
+    "Capital",
+    "Ventures",
+    "Networks",
+    "Semiconductor",
+    "Cloud",
+    "Bank",
+    "Dynamics",
+    "Analytics",
+    "Research",
+    "Software",
+    "Partners",
+    "",
+]
+GIVEN = [
+    "Ada",
+    "Bruno",
+    "Chiara",
+    "Dev",
+    "Elif",
+    "Farah",
+    "Goran",
+    "Hana",
+    "Ivo",
+    "Jun",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nia",
+    "Omar",
+    "Pia",
+    "Quentin",
+    "Rosa",
+    "Sven",
+    "Tariq",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Yara",
+]
+PREDICATES_BY_TYPE = [
+    ("Organization", "partnersWith", "Organization"),
+    ("Organization", "investsIn", "Organization"),
+    ("Organization", "competesWith", "Organization"),
+    ("Person", "leads", "Organization"),
+    ("Person", "worksFor", "Organization"),
+    ("Organization", "develops", "AIModel"),
+    ("Organization", "develops", "Product"),
+    ("Product", "uses", "AIModel"),
+]
 
 
 def _word(rnd: random.Random, parts: int) -> str:
@@ -73,11 +173,11 @@ def _second_spelling(rnd: random.Random, e: Entity) -> str:
     kind = rnd.choice(["typo", "suffix", "space", "case"])
     if kind == "typo":
         i = rnd.randrange(1, len(name) - 1)
-        return name[:i] + name[i + 1:] if name[i] != " " else name + "s"
+        return name[:i] + name[i + 1 :] if name[i] != " " else name + "s"
     if kind == "suffix" and e.type == "Organization":
         return name + rnd.choice([" Inc.", " Ltd", " Corporation"])
     if kind == "space" and " " not in name[:-1]:
-        return name[: len(name) // 2] + " " + name[len(name) // 2:]
+        return name[: len(name) // 2] + " " + name[len(name) // 2 :]
     return name.upper() if len(name) < 12 else name.replace(" ", "")
 
 
@@ -117,10 +217,14 @@ def synthetic(n: int, planted: int, seed: int = 5) -> tuple[list[Extraction], se
     rnd.shuffle(triples)
     extractions = []
     for k in range(0, len(triples), 20):
-        chunk = triples[k:k + 20]
+        chunk = triples[k : k + 20]
         sentences = [f"{s.name} {p} {o.name} (item {k + i})." for i, (s, p, o) in enumerate(chunk)]
-        art = Article(text=" ".join(sentences), url=f"https://bench.example/{k}", title=f"Bench {k}",
-                      published=date(2024, 1, 1) + timedelta(days=k % 365))
+        art = Article(
+            text=" ".join(sentences),
+            url=f"https://bench.example/{k}",
+            title=f"Bench {k}",
+            published=date(2024, 1, 1) + timedelta(days=k % 365),
+        )
         rels, at = [], 0
         for (s, p, o), sentence in zip(chunk, sentences):
             start = art.text.index(sentence, at)
@@ -169,15 +273,21 @@ def names_scaling(n: int, seed: int = 9) -> dict:
     t = time.perf_counter()
     every: set[tuple[int, int]] = set()
     for lo in range(0, len(norms), 1000):  # in slices: an n x n matrix would not fit in memory at scale
-        scores = cdist(norms[lo:lo + 1000], norms, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, dtype=np.uint8,
-                       workers=1)
+        scores = cdist(
+            norms[lo : lo + 1000], norms, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, dtype=np.uint8, workers=1
+        )
         for r, c in zip(*np.nonzero(scores)):
             if lo + r < c:
                 every.add((lo + r, int(c)))
     every_s = time.perf_counter() - t
-    return {"names": n, "blocked_seconds": round(blocked_s, 2), "all_pairs_seconds": round(every_s, 2),
-            "alike_pairs": len(every), "found_by_blocking": len(every & blocked),
-            "share_found": round(len(every & blocked) / len(every), 3) if every else None}
+    return {
+        "names": n,
+        "blocked_seconds": round(blocked_s, 2),
+        "all_pairs_seconds": round(every_s, 2),
+        "alike_pairs": len(every),
+        "found_by_blocking": len(every & blocked),
+        "share_found": round(len(every & blocked) / len(every), 3) if every else None,
+    }
 
 
 def main() -> None:
@@ -193,26 +303,39 @@ def main() -> None:
             t = time.perf_counter()
             ingest(store, [ex.article for ex in extractions], lambda b: (by_id[a.id] for a in b), batch_size=64)
             build = time.perf_counter() - t
-            n_entities = sum(1 for _ in store.query(
-                "SELECT DISTINCT ?e WHERE { ?e a ?t FILTER(STRSTARTS(STR(?e), 'https://w3id.org/aikg/entity/')) }"))
+            n_entities = sum(
+                1
+                for _ in store.query(
+                    "SELECT DISTINCT ?e WHERE { ?e a ?t FILTER(STRSTARTS(STR(?e), 'https://w3id.org/aikg/entity/')) }"
+                )
+            )
             dup_s, dups = best_of(lambda: likely_duplicates(store, limit=None))
             wrong_s, wrong = best_of(lambda: likely_wrong(store, limit=None))
             brute_s, compared = all_pairs_seconds(store)
     found = {frozenset((p["a"]["slug"], p["b"]["slug"])) for p in dups}
     result = {
         "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
-        "entities": n_entities, "articles": len(extractions),
-        "relations": sum(len(ex.relations) for ex in extractions), "store_build_seconds": round(build, 1),
-        "likely_duplicates_seconds": round(dup_s, 3), "pairs_listed": len(dups),
-        "planted_pairs": len(planted), "planted_found": len(found & planted),
+        "entities": n_entities,
+        "articles": len(extractions),
+        "relations": sum(len(ex.relations) for ex in extractions),
+        "store_build_seconds": round(build, 1),
+        "likely_duplicates_seconds": round(dup_s, 3),
+        "pairs_listed": len(dups),
+        "planted_pairs": len(planted),
+        "planted_found": len(found & planted),
         "recall": round(len(found & planted) / len(planted), 3) if planted else None,
         "other_pairs_listed": len(found - planted),
-        "likely_wrong_seconds": round(wrong_s, 3), "suspects_listed": len(wrong),
-        "all_pairs_baseline_seconds": round(brute_s, 3), "all_pairs_comparisons": compared,
+        "likely_wrong_seconds": round(wrong_s, 3),
+        "suspects_listed": len(wrong),
+        "all_pairs_baseline_seconds": round(brute_s, 3),
+        "all_pairs_comparisons": compared,
         "names_only": [names_scaling(n) for n in args.names],
         "missed_examples": sorted(sorted(p) for p in planted - found)[:10],
-        "other_examples": [[p["a"]["label"], p["b"]["label"], p["reasons"]] for p in dups
-                           if frozenset((p["a"]["slug"], p["b"]["slug"])) not in planted][:10],
+        "other_examples": [
+            [p["a"]["label"], p["b"]["label"], p["reasons"]]
+            for p in dups
+            if frozenset((p["a"]["slug"], p["b"]["slug"])) not in planted
+        ][:10],
     }
     out = Path(__file__).parent / "results" / "suggest.json"
     out.write_text(json.dumps(result, indent=2) + "\n")

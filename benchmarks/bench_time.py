@@ -104,14 +104,22 @@ def build_store(path: Path, n_articles: int) -> dict:
     raw.flush()
     size = len(raw)
     del raw
-    return {"articles": n_articles, "statements": statements, "ended_statements": ended,
-            "statements_with_a_date": dated, "quads": size}
+    return {
+        "articles": n_articles,
+        "statements": statements,
+        "ended_statements": ended,
+        "statements_with_a_date": dated,
+        "quads": size,
+    }
 
 
 def base_tree(rev: str, into: Path) -> Path:
     """Extract the baseline commit's files into a directory (``git archive``)."""
-    data = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", rev, "kg", "api", "aikg", "ontology"],
-                          check=True, capture_output=True).stdout
+    data = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", rev, "kg", "api", "aikg", "ontology"],
+        check=True,
+        capture_output=True,
+    ).stdout
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(into, filter="data")
     return into
@@ -126,8 +134,10 @@ def base_analytics(tree: Path):
 
 
 def support(G) -> dict:
-    return {(s, k, o): (d["sources"], d["mentions"], d["first"], d["last"], d["confidence"], d["hedged"])
-            for s, o, k, d in G.edges(keys=True, data=True)}
+    return {
+        (s, k, o): (d["sources"], d["mentions"], d["first"], d["last"], d["confidence"], d["hedged"])
+        for s, o, k, d in G.edges(keys=True, data=True)
+    }
 
 
 def _turns(runs: dict, repeat: int) -> dict[str, list[float]]:
@@ -159,8 +169,11 @@ def bench_projection(path: Path, base, repeat: int) -> dict:
         store.close()
     med = {name: statistics.median(t) for name, t in times.items()}
     return {
-        "edges": base_all.number_of_edges(), "ended_edges": ended_edges, "edges_as_of": edges_as_of,
-        "as_of": AS_OF, "same_edges_and_support_as_base": same,
+        "edges": base_all.number_of_edges(),
+        "ended_edges": ended_edges,
+        "edges_as_of": edges_as_of,
+        "as_of": AS_OF,
+        "same_edges_and_support_as_base": same,
         **{f"{name}_s": round(v, 3) for name, v in med.items()},
         "ratio": round(med["ours"] / med["base"], 3),
         "ratio_as_of": round(med["ours_as_of"] / med["base"], 3),
@@ -178,12 +191,16 @@ def bench_graph_page(base_store: Path, our_store: Path, tree: Path, repeat: int)
         procs.append(our_proc)
         base_url, our_url = base_url.removesuffix("/sparql"), our_url.removesuffix("/sparql")
         with httpx.Client(timeout=600) as client:
+
             def page(url: str, **params) -> None:
                 r = client.get(url + "/graph", params=params)
                 r.raise_for_status()
 
-            runs = {"base": lambda: page(base_url), "ours": lambda: page(our_url),
-                    "ours_as_of": lambda: page(our_url, as_of=AS_OF)}
+            runs = {
+                "base": lambda: page(base_url),
+                "ours": lambda: page(our_url),
+                "ours_as_of": lambda: page(our_url, as_of=AS_OF),
+            }
             for fn in runs.values():  # the first page of a process loads templates and assets
                 fn()
             times = _turns(runs, repeat)
@@ -192,9 +209,11 @@ def bench_graph_page(base_store: Path, our_store: Path, tree: Path, repeat: int)
             proc.terminate()
             proc.wait(timeout=60)
     med = {name: statistics.median(t) for name, t in times.items()}
-    return {**{f"{name}_s": round(v, 3) for name, v in med.items()},
-            "ratio": round(med["ours"] / med["base"], 3),
-            "ratio_as_of": round(med["ours_as_of"] / med["base"], 3)}
+    return {
+        **{f"{name}_s": round(v, 3) for name, v in med.items()},
+        "ratio": round(med["ours"] / med["base"], 3),
+        "ratio_as_of": round(med["ours_as_of"] / med["base"], 3),
+    }
 
 
 def main() -> None:
@@ -213,14 +232,21 @@ def main() -> None:
         tree = base_tree(args.base_rev, tmp / "base")
         projection = bench_projection(tmp / "store", base_analytics(tree), args.repeat)
         print(f"to_networkx: {json.dumps(projection)}", flush=True)
-        report = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-                  "base_rev": args.base_rev, "repeat": args.repeat, "store": store, "to_networkx": projection}
+        report = {
+            "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+            "base_rev": args.base_rev,
+            "repeat": args.repeat,
+            "store": store,
+            "to_networkx": projection,
+        }
         if not args.no_page:
             shutil.copytree(tmp / "store", tmp / "store-base")
             report["graph_page"] = bench_graph_page(tmp / "store-base", tmp / "store", tree, args.repeat)
             print(f"/graph: {json.dumps(report['graph_page'])}", flush=True)
-    report["note"] = ("ratio = ours / baseline, medians of turns in one run; the baseline is the code at "
-                      "base_rev (no time rule) on the same store")
+    report["note"] = (
+        "ratio = ours / baseline, medians of turns in one run; the baseline is the code at "
+        "base_rev (no time rule) on the same store"
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

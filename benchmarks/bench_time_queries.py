@@ -41,9 +41,11 @@ from kg.mapping import extraction_quads
 from kg.queries import bind_param, get_query, parse_query
 from kg.store import LocalStore
 
-PREFIXES = ("PREFIX aikg: <https://w3id.org/aikg/ontology#> "
-            "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
-            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> ")
+PREFIXES = (
+    "PREFIX aikg: <https://w3id.org/aikg/ontology#> "
+    "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+)
 BASELINE = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?st rdf:predicate aikg:investsIn }"
 TARGET_MS = 100.0
 DAY = "2022-06-30"
@@ -51,8 +53,7 @@ DAY = "2022-06-30"
 
 def build(path: Path, n_articles: int) -> LocalStore:
     """Bulk-load the mapped quads of the synthetic corpus (the layout kg writes); open it through kg."""
-    articles, extractions = synthetic_corpus(n_articles, n_entities=20000, rels_per_article=5, seed=11,
-                                             with_time=True)
+    articles, extractions = synthetic_corpus(n_articles, n_entities=20000, rels_per_article=5, seed=11, with_time=True)
     quads = []
     for a in articles:
         qs = extraction_quads(extractions[a.id])
@@ -77,15 +78,19 @@ RANKS = (("busiest", lambda n: 0), ("10th busiest", lambda n: 9), ("median", lam
 
 def pick(store: LocalStore, side: str, predicates: str) -> list[tuple[str, str, int]]:
     """Return (rank name, label, statements) for entities on one side of some predicates, by RANKS."""
-    text = (PREFIXES + f"SELECT ?label (COUNT(?st) AS ?n) WHERE {{ VALUES ?p {{ {predicates} }} "
-            f"?st rdf:predicate ?p ; rdf:{side} ?e . ?e rdfs:label ?label }} GROUP BY ?label ORDER BY DESC(?n) ?label")
+    text = (
+        PREFIXES + f"SELECT ?label (COUNT(?st) AS ?n) WHERE {{ VALUES ?p {{ {predicates} }} "
+        f"?st rdf:predicate ?p ; rdf:{side} ?e . ?e rdfs:label ?label }} GROUP BY ?label ORDER BY DESC(?n) ?label"
+    )
     ranked = [(r["label"].value, int(r["n"].value)) for r in store.query(text)]
     return [(name, *ranked[at(len(ranked))]) for name, at in RANKS]
 
 
 def entities(store: LocalStore, side: str, predicates: str) -> list[ox.NamedNode]:
     """Return every entity on one side of some predicates."""
-    text = PREFIXES + f"SELECT DISTINCT ?e WHERE {{ VALUES ?p {{ {predicates} }} ?st rdf:predicate ?p ; rdf:{side} ?e }}"
+    text = (
+        PREFIXES + f"SELECT DISTINCT ?e WHERE {{ VALUES ?p {{ {predicates} }} ?st rdf:predicate ?p ; rdf:{side} ?e }}"
+    )
     return sorted((r["e"] for r in store.query(text)), key=lambda e: e.value)
 
 
@@ -100,9 +105,14 @@ def sweep(store: LocalStore, name: str, nodes: list[ox.NamedNode], extra: dict) 
             pass
         times.append(1000 * (time.perf_counter() - t0))
     times.sort()
-    return {"query": name, "entities": len(times), "under_target": sum(t < TARGET_MS for t in times),
-            "p50_ms": round(statistics.median(times), 2), "p99_ms": round(times[int(0.99 * (len(times) - 1))], 2),
-            "max_ms": round(times[-1], 2)}
+    return {
+        "query": name,
+        "entities": len(times),
+        "under_target": sum(t < TARGET_MS for t in times),
+        "p50_ms": round(statistics.median(times), 2),
+        "p99_ms": round(times[int(0.99 * (len(times) - 1))], 2),
+        "max_ms": round(times[-1], 2),
+    }
 
 
 def p50_ms(fn, repeat: int) -> tuple[float, int]:
@@ -150,7 +160,9 @@ def main() -> None:
             (path / "BENCH_STORE_BUILD").write_text(str(built))
             done.write_text(str(args.articles))
         info = {
-            "articles": args.articles, "quads": len(store), "build_seconds": round(built, 1),
+            "articles": args.articles,
+            "quads": len(store),
+            "build_seconds": round(built, 1),
             "triples_union_graph": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
             "statements": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?st a aikg:RelationStatement }"),
             "ended_statements": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?st aikg:ended true }"),
@@ -161,13 +173,20 @@ def main() -> None:
         led = pick(store, "object", "aikg:leads")
         investors = pick(store, "subject", "aikg:investsIn")
         cases = []
-        for name, kinds, extra in (("current-employer-of", people, {}), ("people-who-left", orgs, {}),
-                                   ("who-led-on", led, {"date": DAY}), ("investments-as-of", investors, {"date": DAY})):
+        for name, kinds, extra in (
+            ("current-employer-of", people, {}),
+            ("people-who-left", orgs, {}),
+            ("who-led-on", led, {"date": DAY}),
+            ("investments-as-of", investors, {"date": DAY}),
+        ):
             cases += [(name, f"{rank} ({n} statements)", {"entity": label, **extra}) for rank, label, n in kinds]
-        cases += [("investment-totals", "all currencies", {}), ("investment-totals", "one currency", {"currency": "EUR"}),
-                  ("as-of", "whole graph", {"date": DAY})]
+        cases += [
+            ("investment-totals", "all currencies", {}),
+            ("investment-totals", "one currency", {"currency": "EUR"}),
+            ("as-of", "whole graph", {"date": DAY}),
+        ]
 
-        baseline_ms, baseline_n = p50_ms(lambda: _count(store, BASELINE[len(PREFIXES):]), args.repeat)
+        baseline_ms, baseline_n = p50_ms(lambda: _count(store, BASELINE[len(PREFIXES) :]), args.repeat)
         results = []
         for name, kind, params in cases:
             q = get_query(name)
@@ -180,44 +199,72 @@ def main() -> None:
                 old = parse_query(name, former.read_text(encoding="utf-8"))
                 (ms, rows), (before_ms, before_rows) = p50_ms_pair(
                     lambda: sum(1 for _ in store.query(q.text, substitutions=bound)),
-                    lambda: sum(1 for _ in store.query(old.text, substitutions=bound)), repeat)
+                    lambda: sum(1 for _ in store.query(old.text, substitutions=bound)),
+                    repeat,
+                )
                 assert rows == before_rows, (name, kind, rows, before_rows)
                 before = {"before_p50_ms": before_ms, "before_x_baseline": round(before_ms / baseline_ms, 1)}
             else:
                 ms, rows = p50_ms(lambda: sum(1 for _ in store.query(q.text, substitutions=bound)), repeat)
                 before = {}
             new = name not in ("as-of", "investments-as-of")
-            results.append({
-                "query": name, "case": kind, "params": params, "rows": rows, "p50_ms": ms,
-                "x_baseline": round(ms / baseline_ms, 1), "bind_ms": bind_ms,
-                **({"under_target": ms < TARGET_MS} if new else {}), **before,
-            })
+            results.append(
+                {
+                    "query": name,
+                    "case": kind,
+                    "params": params,
+                    "rows": rows,
+                    "p50_ms": ms,
+                    "x_baseline": round(ms / baseline_ms, 1),
+                    "bind_ms": bind_ms,
+                    **({"under_target": ms < TARGET_MS} if new else {}),
+                    **before,
+                }
+            )
             flag = ("ok" if ms < TARGET_MS else "OVER") if new else "  "
             was = f"  (former text {before['before_p50_ms']:.2f} ms)" if before else ""
-            print(f"{name:20} {kind:30} {rows:6} rows {ms:9.2f} ms  {ms / baseline_ms:7.1f}x baseline  {flag}{was}",
-                  flush=True)
+            print(
+                f"{name:20} {kind:30} {rows:6} rows {ms:9.2f} ms  {ms / baseline_ms:7.1f}x baseline  {flag}{was}",
+                flush=True,
+            )
         sweeps = []
         for name, side, predicates, extra in (
-                ("current-employer-of", "subject", "aikg:worksFor aikg:leads", {}),
-                ("people-who-left", "object", "aikg:worksFor aikg:leads", {}),
-                ("who-led-on", "object", "aikg:leads", {"date": DAY}),
-                ("investments-as-of", "subject", "aikg:investsIn", {"date": DAY})):
+            ("current-employer-of", "subject", "aikg:worksFor aikg:leads", {}),
+            ("people-who-left", "object", "aikg:worksFor aikg:leads", {}),
+            ("who-led-on", "object", "aikg:leads", {"date": DAY}),
+            ("investments-as-of", "subject", "aikg:investsIn", {"date": DAY}),
+        ):
             sw = sweep(store, name, entities(store, side, predicates), extra)
             sweeps.append(sw)
-            print(f"sweep {name:20} {sw['under_target']}/{sw['entities']} entities under {TARGET_MS:.0f} ms, "
-                  f"p50 {sw['p50_ms']} ms, p99 {sw['p99_ms']} ms, slowest {sw['max_ms']} ms", flush=True)
+            print(
+                f"sweep {name:20} {sw['under_target']}/{sw['entities']} entities under {TARGET_MS:.0f} ms, "
+                f"p50 {sw['p50_ms']} ms, p99 {sw['p99_ms']} ms, slowest {sw['max_ms']} ms",
+                flush=True,
+            )
         store.close()
     print(f"baseline: {baseline_ms} ms ({baseline_n} investsIn statements counted)")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "pyoxigraph": ox.__version__,
-                    "load_average_1_5_15min": {"start": load_before,
-                                               "end": [round(x, 2) for x in os.getloadavg()]}},
-        "store": info, "target_ms": TARGET_MS, "day": DAY,
-        "baseline": {"query": BASELINE, "p50_ms": baseline_ms, "count": baseline_n},
-        "queries": results, "sweeps": sweeps,
-    }, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "machine": {
+                    "python": platform.python_version(),
+                    "cpus": os.cpu_count(),
+                    "pyoxigraph": ox.__version__,
+                    "load_average_1_5_15min": {"start": load_before, "end": [round(x, 2) for x in os.getloadavg()]},
+                },
+                "store": info,
+                "target_ms": TARGET_MS,
+                "day": DAY,
+                "baseline": {"query": BASELINE, "p50_ms": baseline_ms, "count": baseline_n},
+                "queries": results,
+                "sweeps": sweeps,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

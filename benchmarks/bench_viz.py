@@ -40,8 +40,16 @@ except ImportError:  # an older checkout (bench_viz_first.py times one), where k
     from kg.viz import render_html  # type: ignore[attr-defined,no-redef]
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def synthetic_graph(n: int, seed: int = 11) -> nx.MultiDiGraph:
@@ -51,17 +59,31 @@ def synthetic_graph(n: int, seed: int = 11) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
     for i in skeleton:
         t = rnd.choices(ENTITY_TYPES, weights=(6, 2, 1, 1))[0]
-        G.add_node(f"{ENTITY}e{i}", label=f"{t} {i}", type=t, wikidata=f"Q{1000 + i}" if i % 3 == 0 else None,
-                   aliases=[f"Alias {i}"] if i % 5 == 0 else [])
+        G.add_node(
+            f"{ENTITY}e{i}",
+            label=f"{t} {i}",
+            type=t,
+            wikidata=f"Q{1000 + i}" if i % 3 == 0 else None,
+            aliases=[f"Alias {i}"] if i % 5 == 0 else [],
+        )
     start = date(2018, 1, 1)
     for u, v in skeleton.edges():
         p = rnd.choice(PREDICATES)
         first = start + timedelta(days=rnd.randrange(2500))
-        G.add_edge(f"{ENTITY}e{u}", f"{ENTITY}e{v}", key=p, predicate=p, family=FAMILIES[p],
-                   symmetric=p in SYMMETRIC_PREDICATES, sources=min(int(rnd.paretovariate(1.5)), 12),
-                   mentions=1, first=first.isoformat(),
-                   last=(first + timedelta(days=rnd.randrange(400))).isoformat(),
-                   confidence=round(rnd.uniform(0.5, 1.0), 2), hedged=rnd.random() < 0.1)
+        G.add_edge(
+            f"{ENTITY}e{u}",
+            f"{ENTITY}e{v}",
+            key=p,
+            predicate=p,
+            family=FAMILIES[p],
+            symmetric=p in SYMMETRIC_PREDICATES,
+            sources=min(int(rnd.paretovariate(1.5)), 12),
+            mentions=1,
+            first=first.isoformat(),
+            last=(first + timedelta(days=rnd.randrange(400))).isoformat(),
+            confidence=round(rnd.uniform(0.5, 1.0), 2),
+            hedged=rnd.random() < 0.1,
+        )
     return G
 
 
@@ -69,12 +91,18 @@ def add_evidence(view, seed: int = 5) -> None:
     """Give every edge 1-3 sentences, as a store would, so page sizes are realistic."""
     rnd = random.Random(seed)
     for e in view.edges:
-        e["evidence"] = [{
-            "sentence": f"{e['from'][-6:]} and {e['to'][-6:]} signed an agreement covering cloud capacity, "
-                        f"research staff and model licensing, people familiar with the talks said ({k}).",
-            "title": f"Story {rnd.randrange(100000)}", "url": f"https://news.example.org/{rnd.randrange(10**6)}",
-            "date": e["first"], "confidence": e["confidence"], "hedged": e["hedged"]}
-            for k in range(rnd.randint(1, 3))]
+        e["evidence"] = [
+            {
+                "sentence": f"{e['from'][-6:]} and {e['to'][-6:]} signed an agreement covering cloud capacity, "
+                f"research staff and model licensing, people familiar with the talks said ({k}).",
+                "title": f"Story {rnd.randrange(100000)}",
+                "url": f"https://news.example.org/{rnd.randrange(10**6)}",
+                "date": e["first"],
+                "confidence": e["confidence"],
+                "hedged": e["hedged"],
+            }
+            for k in range(rnd.randint(1, 3))
+        ]
 
 
 def wait_for(page, condition: str, timeout_s: float) -> None:
@@ -87,14 +115,18 @@ def wait_for(page, condition: str, timeout_s: float) -> None:
     Raises:
         playwright Error: the condition did not hold within the timeout.
     """
-    page.evaluate("""ms => new Promise((resolve, reject) => {
+    page.evaluate(
+        """ms => new Promise((resolve, reject) => {
         const t0 = performance.now();
         (function check() {
             if (%s) resolve(true);
             else if (performance.now() - t0 > ms) reject(new Error("timed out"));
             else setTimeout(check, 10);
         })();
-    })""" % condition, timeout_s * 1000)
+    })"""
+        % condition,
+        timeout_s * 1000,
+    )
 
 
 def time_page(browser, path: Path, timeout_s: float) -> dict:
@@ -128,8 +160,13 @@ def time_page(browser, path: Path, timeout_s: float) -> dict:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     slider = time.perf_counter() - t0
     context.close()
-    return {"ready_s": round(wall, 3), "ready_in_page_s": round(in_page, 3),
-            "click_to_panel_s": round(click, 3), "as_of_step_s": round(slider, 3), "errors": errors}
+    return {
+        "ready_s": round(wall, 3),
+        "ready_in_page_s": round(in_page, 3),
+        "click_to_panel_s": round(click, 3),
+        "as_of_step_s": round(slider, 3),
+        "errors": errors,
+    }
 
 
 def run(sizes: list[int], baseline_sizes: list[int], timeout_s: float) -> dict:
@@ -155,9 +192,15 @@ def run(sizes: list[int], baseline_sizes: list[int], timeout_s: float) -> dict:
             path = Path(tmp) / f"g{n}.html"
             path.write_text(page, encoding="utf-8")
             ours = time_page(browser, path, timeout_s)
-            row = {"nodes": n, "edges": len(view.edges), "server_layout": not view.physics,
-                   "build_view_s": round(build_s, 3), "render_html_s": round(render_s, 3),
-                   "page_mb": round(len(page.encode()) / 1e6, 2), "page": ours}
+            row = {
+                "nodes": n,
+                "edges": len(view.edges),
+                "server_layout": not view.physics,
+                "build_view_s": round(build_s, 3),
+                "render_html_s": round(render_s, 3),
+                "page_mb": round(len(page.encode()) / 1e6, 2),
+                "page": ours,
+            }
             if n in baseline_sizes:
                 base_view = build_view(G, limit=n, layout_threshold=10**9)
                 add_evidence(base_view)
@@ -171,10 +214,12 @@ def run(sizes: list[int], baseline_sizes: list[int], timeout_s: float) -> dict:
             results.append(row)
             print(json.dumps(row))
         browser.close()
-    return {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
-            "note": "ready = drawn and answering; totals for our pages add build_view + render_html "
-                    "(server) to the browser time; baseline = same page, layout by in-browser physics",
-            "results": results}
+    return {
+        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+        "note": "ready = drawn and answering; totals for our pages add build_view + render_html "
+        "(server) to the browser time; baseline = same page, layout by in-browser physics",
+        "results": results,
+    }
 
 
 def main() -> None:
@@ -185,8 +230,10 @@ def main() -> None:
     ap.add_argument("--out", default=str(Path(__file__).with_name("results") / "viz.json"))
     args = ap.parse_args()
     if not Path(CHROMIUM).exists():
-        sys.exit(f"bench_viz: error: {CHROMIUM} is missing: install Debian's chromium with `make browser` "
-                 "(apt-get install -y chromium)")
+        sys.exit(
+            f"bench_viz: error: {CHROMIUM} is missing: install Debian's chromium with `make browser` "
+            "(apt-get install -y chromium)"
+        )
     report = run(args.sizes, args.baseline_sizes, args.timeout)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

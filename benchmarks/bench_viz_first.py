@@ -32,8 +32,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 # Run in a child with the checkout on PYTHONPATH: build the first view of the synthetic
 # graph and write the standalone page; print the seconds spent.
@@ -67,14 +75,17 @@ def _env(checkout: Path) -> dict[str, str]:
 
 
 def _wait_ready(page, timeout_s: float = 120) -> None:
-    page.evaluate("""ms => new Promise((resolve, reject) => {
+    page.evaluate(
+        """ms => new Promise((resolve, reject) => {
         const t0 = performance.now();
         (function check() {
             if (window.aikg && window.aikg.state.ready) resolve(true);
             else if (performance.now() - t0 > ms) reject(new Error("timed out"));
             else setTimeout(check, 10);
         })();
-    })""", timeout_s * 1000)
+    })""",
+        timeout_s * 1000,
+    )
 
 
 def _time_load(browser, url: str, repeat: int) -> tuple[float, int]:
@@ -96,9 +107,25 @@ def measure(checkout: Path, demo_store: Path, browser, repeat: int, tmp: Path) -
     """Time both cases with the code of one checkout."""
     port = _free_port()
     env = {**_env(checkout), "AIKG_STORE": str(demo_store)}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "aikg.cli_serve:app_factory",
-                             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                            cwd=checkout, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "aikg.cli_serve:app_factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=checkout,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         import httpx
 
@@ -115,15 +142,28 @@ def measure(checkout: Path, demo_store: Path, browser, repeat: int, tmp: Path) -
         proc.terminate()
         proc.wait(10)
     out = tmp / f"first-{abs(hash(str(checkout)))}.html"
-    child = subprocess.run([sys.executable, "-c", _RENDER_5K.format(bench=str(HERE), n=5000, out=str(out))],
-                           cwd=checkout, env=_env(checkout), capture_output=True, text=True, check=True)
+    child = subprocess.run(
+        [sys.executable, "-c", _RENDER_5K.format(bench=str(HERE), n=5000, out=str(out))],
+        cwd=checkout,
+        env=_env(checkout),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     server_s, built = child.stdout.split()
     page_s, shown = _time_load(browser, out.as_uri(), repeat)
-    return {"checkout": str(checkout),
-            "demo_graph": {"ready_ms": round(demo_s * 1000), "entities_shown": demo_shown},
-            "synthetic_5k": {"build_render_ms": round(float(server_s) * 1000), "browser_ready_ms": round(page_s * 1000),
-                             "total_ms": round((float(server_s) + page_s) * 1000), "entities_in_page": int(built),
-                             "entities_shown": shown, "page_mb": round(out.stat().st_size / 1e6, 2)}}
+    return {
+        "checkout": str(checkout),
+        "demo_graph": {"ready_ms": round(demo_s * 1000), "entities_shown": demo_shown},
+        "synthetic_5k": {
+            "build_render_ms": round(float(server_s) * 1000),
+            "browser_ready_ms": round(page_s * 1000),
+            "total_ms": round((float(server_s) + page_s) * 1000),
+            "entities_in_page": int(built),
+            "entities_shown": shown,
+            "page_mb": round(out.stat().st_size / 1e6, 2),
+        },
+    }
 
 
 def main() -> None:
@@ -136,12 +176,27 @@ def main() -> None:
     if not Path(CHROMIUM).exists():
         sys.exit(f"bench_viz_first: error: {CHROMIUM} is missing (apt-get install -y chromium)")
     if not args.demo_store.exists():
-        subprocess.run([sys.executable, "-c", "from aikg.cli import main; main()", "demo", "--no-serve",
-                        "--store", str(args.demo_store)], cwd=REPO, env=_env(REPO), check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from aikg.cli import main; main()",
+                "demo",
+                "--no-serve",
+                "--store",
+                str(args.demo_store),
+            ],
+            cwd=REPO,
+            env=_env(REPO),
+            check=True,
+        )
     from playwright.sync_api import sync_playwright
 
-    report = {"note": "ready = drawn and answering (aikg.state.ready), median of repeats; 5k total adds "
-                      "build_view + render (server) to the browser time", "runs": []}
+    report = {
+        "note": "ready = drawn and answering (aikg.state.ready), median of repeats; 5k total adds "
+        "build_view + render (server) to the browser time",
+        "runs": [],
+    }
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for checkout in [REPO] + ([args.other] if args.other else []):
@@ -153,7 +208,8 @@ def main() -> None:
         ours, other = report["runs"]
         report["ratio_to_other"] = {
             "demo_graph": round(ours["demo_graph"]["ready_ms"] / other["demo_graph"]["ready_ms"], 2),
-            "synthetic_5k": round(ours["synthetic_5k"]["total_ms"] / other["synthetic_5k"]["total_ms"], 2)}
+            "synthetic_5k": round(ours["synthetic_5k"]["total_ms"] / other["synthetic_5k"]["total_ms"], 2),
+        }
         print(json.dumps(report["ratio_to_other"]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -97,53 +97,170 @@ class Amount:
 
 # Currency written before the number. Alphabetic ones must not end a longer word.
 _PREFIX_CURRENCIES = {
-    "us$": "USD", "u.s.$": "USD", "usd": "USD", "$": "USD", "a$": "AUD", "au$": "AUD",
-    "aud": "AUD", "c$": "CAD", "ca$": "CAD", "cad": "CAD", "hk$": "HKD", "hkd": "HKD",
-    "s$": "SGD", "sgd": "SGD", "nz$": "NZD", "nzd": "NZD", "nt$": "TWD", "twd": "TWD",
-    "r$": "BRL", "brl": "BRL", "mx$": "MXN", "mxn": "MXN", "€": "EUR", "eur": "EUR",
-    "£": "GBP", "gbp": "GBP", "¥": "JPY", "jp¥": "JPY", "jpy": "JPY", "cn¥": "CNY",
-    "rmb": "CNY", "cny": "CNY", "₩": "KRW", "krw": "KRW", "₹": "INR", "rs.": "INR",
-    "rs": "INR", "inr": "INR", "chf": "CHF", "sek": "SEK", "nok": "NOK", "dkk": "DKK",
-    "₪": "ILS", "ils": "ILS", "aed": "AED", "sar": "SAR", "zar": "ZAR", "₺": "TRY",
-    "pln": "PLN", "₽": "RUB", "rub": "RUB",
+    "us$": "USD",
+    "u.s.$": "USD",
+    "usd": "USD",
+    "$": "USD",
+    "a$": "AUD",
+    "au$": "AUD",
+    "aud": "AUD",
+    "c$": "CAD",
+    "ca$": "CAD",
+    "cad": "CAD",
+    "hk$": "HKD",
+    "hkd": "HKD",
+    "s$": "SGD",
+    "sgd": "SGD",
+    "nz$": "NZD",
+    "nzd": "NZD",
+    "nt$": "TWD",
+    "twd": "TWD",
+    "r$": "BRL",
+    "brl": "BRL",
+    "mx$": "MXN",
+    "mxn": "MXN",
+    "€": "EUR",
+    "eur": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "¥": "JPY",
+    "jp¥": "JPY",
+    "jpy": "JPY",
+    "cn¥": "CNY",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "₩": "KRW",
+    "krw": "KRW",
+    "₹": "INR",
+    "rs.": "INR",
+    "rs": "INR",
+    "inr": "INR",
+    "chf": "CHF",
+    "sek": "SEK",
+    "nok": "NOK",
+    "dkk": "DKK",
+    "₪": "ILS",
+    "ils": "ILS",
+    "aed": "AED",
+    "sar": "SAR",
+    "zar": "ZAR",
+    "₺": "TRY",
+    "pln": "PLN",
+    "₽": "RUB",
+    "rub": "RUB",
 }
 # Currency written after the number ("10bn dollars", "1.5 billion yuan", "500 million USD").
 _SUFFIX_CURRENCIES = {
-    "dollars": "USD", "dollar": "USD", "us dollars": "USD", "u.s. dollars": "USD",
-    "american dollars": "USD", "canadian dollars": "CAD", "australian dollars": "AUD",
-    "hong kong dollars": "HKD", "singapore dollars": "SGD", "new zealand dollars": "NZD",
-    "taiwan dollars": "TWD", "euros": "EUR", "euro": "EUR", "pounds sterling": "GBP",
-    "pounds": "GBP", "pound": "GBP", "british pounds": "GBP", "sterling": "GBP",
-    "yen": "JPY", "japanese yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
-    "chinese yuan": "CNY", "rupees": "INR", "rupee": "INR", "indian rupees": "INR",
-    "won": "KRW", "korean won": "KRW", "swiss francs": "CHF", "francs": "CHF",
-    "franc": "CHF", "shekels": "ILS", "dirhams": "AED", "riyals": "SAR", "rand": "ZAR",
-    "reais": "BRL", "kronor": "SEK", "kroner": "NOK", "rubles": "RUB", "roubles": "RUB",
+    "dollars": "USD",
+    "dollar": "USD",
+    "us dollars": "USD",
+    "u.s. dollars": "USD",
+    "american dollars": "USD",
+    "canadian dollars": "CAD",
+    "australian dollars": "AUD",
+    "hong kong dollars": "HKD",
+    "singapore dollars": "SGD",
+    "new zealand dollars": "NZD",
+    "taiwan dollars": "TWD",
+    "euros": "EUR",
+    "euro": "EUR",
+    "pounds sterling": "GBP",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "british pounds": "GBP",
+    "sterling": "GBP",
+    "yen": "JPY",
+    "japanese yen": "JPY",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "chinese yuan": "CNY",
+    "rupees": "INR",
+    "rupee": "INR",
+    "indian rupees": "INR",
+    "won": "KRW",
+    "korean won": "KRW",
+    "swiss francs": "CHF",
+    "francs": "CHF",
+    "franc": "CHF",
+    "shekels": "ILS",
+    "dirhams": "AED",
+    "riyals": "SAR",
+    "rand": "ZAR",
+    "reais": "BRL",
+    "kronor": "SEK",
+    "kroner": "NOK",
+    "rubles": "RUB",
+    "roubles": "RUB",
 }
 _SUFFIX_CURRENCIES.update({code.lower(): code for code in set(_PREFIX_CURRENCIES.values())})
 _SUFFIX_CURRENCIES.update({"rmb": "CNY"})
 _MAGNITUDES = {
-    "thousand": 10**3, "k": 10**3, "million": 10**6, "millions": 10**6, "mn": 10**6,
-    "mln": 10**6, "mil": 10**6, "mm": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9,
-    "bln": 10**9, "b": 10**9, "milliard": 10**9, "trillion": 10**12, "tn": 10**12,
-    "trn": 10**12, "t": 10**12, "crore": 10**7, "crores": 10**7, "cr": 10**7,
-    "lakh": 10**5, "lakhs": 10**5, "lac": 10**5,
+    "thousand": 10**3,
+    "k": 10**3,
+    "million": 10**6,
+    "millions": 10**6,
+    "mn": 10**6,
+    "mln": 10**6,
+    "mil": 10**6,
+    "mm": 10**6,
+    "m": 10**6,
+    "billion": 10**9,
+    "bn": 10**9,
+    "bln": 10**9,
+    "b": 10**9,
+    "milliard": 10**9,
+    "trillion": 10**12,
+    "tn": 10**12,
+    "trn": 10**12,
+    "t": 10**12,
+    "crore": 10**7,
+    "crores": 10**7,
+    "cr": 10**7,
+    "lakh": 10**5,
+    "lakhs": 10**5,
+    "lac": 10**5,
 }
 _WORD_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "a hundred": 100, "one hundred": 100, "half a": Decimal("0.5"),
-    "half an": Decimal("0.5"), "a half": Decimal("0.5"),
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "a hundred": 100,
+    "one hundred": 100,
+    "half a": Decimal("0.5"),
+    "half an": Decimal("0.5"),
+    "a half": Decimal("0.5"),
 }
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_WORD_NUMBERS.update({f"{t}-{u}": _WORD_NUMBERS[t] + _WORD_NUMBERS[u]
-                      for t in _TENS for u in _UNITS})
-_WORD_NUMBERS.update({f"{t} {u}": _WORD_NUMBERS[t] + _WORD_NUMBERS[u]
-                      for t in _TENS for u in _UNITS})
+_WORD_NUMBERS.update({f"{t}-{u}": _WORD_NUMBERS[t] + _WORD_NUMBERS[u] for t in _TENS for u in _UNITS})
+_WORD_NUMBERS.update({f"{t} {u}": _WORD_NUMBERS[t] + _WORD_NUMBERS[u] for t in _TENS for u in _UNITS})
 
 
 def _alt(words) -> str:
@@ -154,44 +271,65 @@ _PRE = rf"(?:(?<![a-z])(?P<pre>{_alt(_PREFIX_CURRENCIES)}))"
 _DIGITS = r"(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)(?!\d)"
 _MAG = rf"(?P<mag>{_alt(_MAGNITUDES)})(?![a-z])"
 # After a word number only a spelled-out magnitude counts ("two billion"; "a t" is not).
-_WORD_MAGNITUDES = ("thousand", "million", "billion", "trillion", "milliard", "crore",
-                    "crores", "lakh", "lakhs")
-_WORDS = (rf"(?<![a-z])(?P<wnum>{_alt(_WORD_NUMBERS)})"
-          rf"(?:[\s-]+(?P<wmag>{_alt(_WORD_MAGNITUDES)}))?(?![a-z])")
+_WORD_MAGNITUDES = ("thousand", "million", "billion", "trillion", "milliard", "crore", "crores", "lakh", "lakhs")
+_WORDS = (
+    rf"(?<![a-z])(?P<wnum>{_alt(_WORD_NUMBERS)})"
+    rf"(?:[\s-]+(?P<wmag>{_alt(_WORD_MAGNITUDES)}))?(?![a-z])"
+)
 _SUF = rf"(?P<suf>{_alt(_SUFFIX_CURRENCIES)})(?![a-z])"
 # One amount: currency?, number, magnitude?, currency?. Matches with none of the three
 # around the number are bare numbers, kept only as the low end of a range ("5 to 10
 # billion dollars"), so the article "a" is never read as one.
 _AMOUNT = re.compile(
     rf"{_PRE}?\s?(?:{_DIGITS}(?:\s*-?\s*{_MAG})?|{_WORDS})"
-    rf"(?:\s*(?:of\s+)?{_SUF})?(?!\s*(?:%|percent|per cent))")
+    rf"(?:\s*(?:of\s+)?{_SUF})?(?!\s*(?:%|percent|per cent))"
+)
 # A continental number: decimal comma ("1,5"), dotted thousands ("1.500.000"), or a
 # German/French magnitude word.
-_FOREIGN = re.compile(r"\d,\d{1,2}(?![\d,])|\d\.\d{3}\.\d{3}|\b(?:mrd|mio|milliarden?|"
-                      r"millionen?|md|mds|tsd)\b\.?")
+_FOREIGN = re.compile(
+    r"\d,\d{1,2}(?![\d,])|\d\.\d{3}\.\d{3}|\b(?:mrd|mio|milliarden?|"
+    r"millionen?|md|mds|tsd)\b\.?"
+)
 _VAGUE = re.compile(
     r"\b(?:billions|trillions|thousands|hundreds of|tens of|multi-?(?:million|billion|"
     r"trillion)|several (?:million|billion|trillion)|a few (?:million|billion|trillion)|"
     r"undisclosed|unspecified|unknown|unrevealed|a fortune|a lot of money|"
     r"(?:a )?couple of (?:million|billion|trillion)|a handful of)\b"
-    r"|^millions\b|\bmillions of\b")
-_BARE_NUMBER = re.compile(
-    rf"\d|(?<![a-z])(?:{_alt(set(_WORD_NUMBERS) - {'a', 'an', 'a half'})})(?![a-z])")
+    r"|^millions\b|\bmillions of\b"
+)
+_BARE_NUMBER = re.compile(rf"\d|(?<![a-z])(?:{_alt(set(_WORD_NUMBERS) - {'a', 'an', 'a half'})})(?![a-z])")
 # A fraction of a magnitude: "a quarter of a billion dollars" is 250000000; thirds have
 # no exact value and are refused rather than rounded.
-_FRACTIONS_OF = {"a quarter": "0.25", "one quarter": "0.25", "quarter": "0.25",
-                 "half": "0.5", "one half": "0.5", "a half": "0.5", "three quarters": "0.75",
-                 "three-quarters": "0.75", "a tenth": "0.1", "a third": None,
-                 "one third": None, "one-third": None, "two thirds": None, "two-thirds": None}
-_FRACTION_OF = re.compile(rf"(?<![a-z])(?P<frac>{_alt(_FRACTIONS_OF)})\s+of\s+an?\s+"
-                          rf"(?P<mag>{_alt(_WORD_MAGNITUDES)})(?![a-z])")
+_FRACTIONS_OF = {
+    "a quarter": "0.25",
+    "one quarter": "0.25",
+    "quarter": "0.25",
+    "half": "0.5",
+    "one half": "0.5",
+    "a half": "0.5",
+    "three quarters": "0.75",
+    "three-quarters": "0.75",
+    "a tenth": "0.1",
+    "a third": None,
+    "one third": None,
+    "one-third": None,
+    "two thirds": None,
+    "two-thirds": None,
+}
+_FRACTION_OF = re.compile(
+    rf"(?<![a-z])(?P<frac>{_alt(_FRACTIONS_OF)})\s+of\s+an?\s+"
+    rf"(?P<mag>{_alt(_WORD_MAGNITUDES)})(?![a-z])"
+)
 # "one and a half billion", "2 and a half million": the half joins the number.
-_AND_A_HALF = re.compile(rf"(?<![a-z\d.])(?P<n>\d+|{_alt(_WORD_NUMBERS)})\s+and\s+a\s+half"
-                         rf"(?=\s*-?\s*(?:{_alt(_WORD_MAGNITUDES)})(?![a-z]))")
+_AND_A_HALF = re.compile(
+    rf"(?<![a-z\d.])(?P<n>\d+|{_alt(_WORD_NUMBERS)})\s+and\s+a\s+half"
+    rf"(?=\s*-?\s*(?:{_alt(_WORD_MAGNITUDES)})(?![a-z]))"
+)
 _RANGE_BETWEEN = re.compile(r"(?:between|from)\s*$")
 _RANGE_JOIN = re.compile(r"\s*(?:-|to|and|through|or)\s*")
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-                         "\u2014": "-", "\u2212": "-", "\u00a0": " "})
+_DASHES = str.maketrans(
+    {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " "}
+)
 
 
 def _normalize(text: str) -> str:
@@ -270,8 +408,8 @@ def parse_amount(text: str) -> Amount:
         return Amount(text, currency=_currency_named(s), reason=FOREIGN_FORMAT)
     currencies = {_code(m) for m in matches} - {None}
     if len(currencies) > 1:
-        if len(matches) == 2 and s[matches[1].start() - 1:matches[1].start()] == "(":
-            matches, numbers = matches[:1], numbers[:1]      # "€1.7 billion ($1.9 billion)"
+        if len(matches) == 2 and s[matches[1].start() - 1 : matches[1].start()] == "(":
+            matches, numbers = matches[:1], numbers[:1]  # "€1.7 billion ($1.9 billion)"
             currencies = {_code(matches[0])} - {None}
         else:
             return Amount(text, reason=TWO_CURRENCIES)
@@ -284,7 +422,7 @@ def parse_amount(text: str) -> Amount:
     if len(matches) == 2 and _is_range(s, matches):
         a, b = matches
         mag_b = _magnitude(b, 1)
-        mag_a = _magnitude(a, mag_b)   # "5 to 10 billion": 5 billion
+        mag_a = _magnitude(a, mag_b)  # "5 to 10 billion": 5 billion
         low, high = _whole(numbers[0] * mag_a), _whole(numbers[1] * mag_b)
         if currency is None:
             return Amount(text, reason=NO_CURRENCY)
@@ -326,12 +464,12 @@ def _code(m: re.Match[str]) -> str | None:
 def _is_range(s: str, matches: list[re.Match[str]]) -> bool:
     """Whether two amounts are the ends of one range: "between A and B", "A to B", "A-B"."""
     a, b = matches
-    between = s[a.end():b.start()]
+    between = s[a.end() : b.start()]
     if not _RANGE_JOIN.fullmatch(between):
         return False
     joined_by = between.strip()
     if joined_by == "and":
-        return bool(_RANGE_BETWEEN.search(s[:a.start()]))
+        return bool(_RANGE_BETWEEN.search(s[: a.start()]))
     if joined_by == "or":
         return False
     return True
@@ -339,20 +477,34 @@ def _is_range(s: str, matches: list[re.Match[str]]) -> bool:
 
 # --- stakes ---------------------------------------------------------------------------
 
-_PERCENT = re.compile(r"(?<![\d.,])(?P<num>\d+(?:\.\d+)?)[\s-]*(?:%|percent\b|per\s*cent\b|"
-                      r"pct\b|pc\b)")
+_PERCENT = re.compile(
+    r"(?<![\d.,])(?P<num>\d+(?:\.\d+)?)[\s-]*(?:%|percent\b|per\s*cent\b|"
+    r"pct\b|pc\b)"
+)
 _WORD_PERCENT = re.compile(rf"(?<![a-z])(?P<wnum>{_alt(_WORD_NUMBERS)})[\s-]+(?:percent|per cent)\b")
 # Exact fractions a text may state a share in; thirds and the like are not exact decimals.
 _FRACTIONS = {
-    "half": Decimal(50), "a half": Decimal(50), "one half": Decimal(50),
-    "a quarter": Decimal(25), "one quarter": Decimal(25), "one-quarter": Decimal(25),
-    "three quarters": Decimal(75), "three-quarters": Decimal(75),
-    "a fifth": Decimal(20), "one fifth": Decimal(20), "one-fifth": Decimal(20),
-    "two fifths": Decimal(40), "two-fifths": Decimal(40), "a tenth": Decimal(10),
-    "one tenth": Decimal(10), "one-tenth": Decimal(10),
+    "half": Decimal(50),
+    "a half": Decimal(50),
+    "one half": Decimal(50),
+    "a quarter": Decimal(25),
+    "one quarter": Decimal(25),
+    "one-quarter": Decimal(25),
+    "three quarters": Decimal(75),
+    "three-quarters": Decimal(75),
+    "a fifth": Decimal(20),
+    "one fifth": Decimal(20),
+    "one-fifth": Decimal(20),
+    "two fifths": Decimal(40),
+    "two-fifths": Decimal(40),
+    "a tenth": Decimal(10),
+    "one tenth": Decimal(10),
+    "one-tenth": Decimal(10),
 }
-_FRACTION = re.compile(rf"(?<![a-z])(?P<frac>{_alt(_FRACTIONS)})(?:\s+(?:of|stake|share|"
-                       r"interest|ownership)\b|\s*$)")
+_FRACTION = re.compile(
+    rf"(?<![a-z])(?P<frac>{_alt(_FRACTIONS)})(?:\s+(?:of|stake|share|"
+    r"interest|ownership)\b|\s*$)"
+)
 
 
 def parse_stake(text: str) -> Decimal | None:
@@ -377,8 +529,9 @@ def parse_stake(text: str) -> Decimal | None:
     if not isinstance(text, str):
         raise TypeError(f"stake text must be a string, not {type(text).__name__}")
     s = _normalize(text)
-    if re.search(r"\d,\d|percentage points?", s) or re.search(r"\d\s*(?:-|to)\s*\d+(?:\.\d+)?\s*(?:%|percent|per cent)",
-                                           s):
+    if re.search(r"\d,\d|percentage points?", s) or re.search(
+        r"\d\s*(?:-|to)\s*\d+(?:\.\d+)?\s*(?:%|percent|per cent)", s
+    ):
         return None
     found = [Decimal(m["num"]) for m in _PERCENT.finditer(s)]
     found += [Decimal(_WORD_NUMBERS[m["wnum"]]) for m in _WORD_PERCENT.finditer(s)]

@@ -33,30 +33,76 @@ from ingest.entities import Gazetteer, name_key
 
 # Pronouns and the entity type they can stand for.
 _PRONOUNS = {
-    "it": "Organization", "its": "Organization", "itself": "Organization",
-    "he": "Person", "him": "Person", "his": "Person", "she": "Person", "her": "Person",
+    "it": "Organization",
+    "its": "Organization",
+    "itself": "Organization",
+    "he": "Person",
+    "him": "Person",
+    "his": "Person",
+    "she": "Person",
+    "her": "Person",
 }
 # Head nouns of definite descriptions ("the company", "the AI lab") and their type.
 _DESCRIPTION_NOUNS = {
-    "company": "Organization", "startup": "Organization", "start-up": "Organization",
-    "firm": "Organization", "lab": "Organization", "laboratory": "Organization",
-    "giant": "Organization", "maker": "Organization", "developer": "Organization",
-    "chipmaker": "Organization", "group": "Organization",
-    "outfit": "Organization", "unicorn": "Organization", "organization": "Organization",
-    "organisation": "Organization", "nonprofit": "Organization", "conglomerate": "Organization",
-    "billionaire": "Person", "entrepreneur": "Person", "executive": "Person",
-    "businessman": "Person", "businesswoman": "Person",
+    "company": "Organization",
+    "startup": "Organization",
+    "start-up": "Organization",
+    "firm": "Organization",
+    "lab": "Organization",
+    "laboratory": "Organization",
+    "giant": "Organization",
+    "maker": "Organization",
+    "developer": "Organization",
+    "chipmaker": "Organization",
+    "group": "Organization",
+    "outfit": "Organization",
+    "unicorn": "Organization",
+    "organization": "Organization",
+    "organisation": "Organization",
+    "nonprofit": "Organization",
+    "conglomerate": "Organization",
+    "billionaire": "Person",
+    "entrepreneur": "Person",
+    "executive": "Person",
+    "businessman": "Person",
+    "businesswoman": "Person",
     # a model or product named before: "The model is available through Amazon Bedrock"
-    "model": "AIModel|Product", "chatbot": "AIModel|Product", "assistant": "AIModel|Product",
-    "app": "Product", "chip": "Product", "processor": "Product", "service": "Product|AIModel",
+    "model": "AIModel|Product",
+    "chatbot": "AIModel|Product",
+    "assistant": "AIModel|Product",
+    "app": "Product",
+    "chip": "Product",
+    "processor": "Product",
+    "service": "Product|AIModel",
 }
 # Nouns naming a part of an organization ("Microsoft's AI division").
 _UNIT_NOUNS = {"division", "unit", "arm", "lab", "labs", "laboratory", "group", "business", "subsidiary"}
 # Words before a unit's modifier that leave the unit as it is ("its new AI division").
 _UNIT_EPITHETS = {
-    "new", "newly", "formed", "created", "own", "main", "dedicated", "fledgling", "secretive",
-    "flagship", "core", "fast", "-", "growing", "lucrative", "struggling", "big", "biggest",
-    "large", "largest", "key", "in-house", "internal", "former",
+    "new",
+    "newly",
+    "formed",
+    "created",
+    "own",
+    "main",
+    "dedicated",
+    "fledgling",
+    "secretive",
+    "flagship",
+    "core",
+    "fast",
+    "-",
+    "growing",
+    "lucrative",
+    "struggling",
+    "big",
+    "biggest",
+    "large",
+    "largest",
+    "key",
+    "in-house",
+    "internal",
+    "former",
 }
 # Descriptions (and the possessive pronoun) that may stand for the story's topic: the
 # generic ones only ("the chipmaker" says more than the topic may fit).
@@ -104,8 +150,12 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list]:
             type_ = _PRONOUNS[low]
             if low == "her" and tok.tag_ == "PRP":
                 type_ = "Person"
-        elif tok.pos_ == "NOUN" and tok.dep_ != "compound" and not _is_definite(tok) \
-                and any(c.dep_ == "poss" for c in tok.children):
+        elif (
+            tok.pos_ == "NOUN"
+            and tok.dep_ != "compound"
+            and not _is_definite(tok)
+            and any(c.dep_ == "poss" for c in tok.children)
+        ):
             target = _descriptor_entry(tok, gaz)  # "OpenAI's chatbot": a descriptor with its owner
             if target is None:
                 target = _unit_entry(tok, mentions, links, gaz)  # "Microsoft's AI division"
@@ -115,8 +165,12 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list]:
             if target is None:
                 target = _unit_entry(tok, mentions, links, gaz)  # "the AI division of Microsoft"
                 kind = "unit" if target is not None else kind
-            if target is None and tok.lower_ in _DESCRIPTION_NOUNS and not _has_entity_inside(tok, in_mention) \
-                    and not ("Organization" not in _DESCRIPTION_NOUNS[tok.lower_] and tok.dep_ in ("attr", "oprd")):
+            if (
+                target is None
+                and tok.lower_ in _DESCRIPTION_NOUNS
+                and not _has_entity_inside(tok, in_mention)
+                and not ("Organization" not in _DESCRIPTION_NOUNS[tok.lower_] and tok.dep_ in ("attr", "oprd"))
+            ):
                 # ("X is the most used assistant" predicates a class, it names no earlier product)
                 type_ = _DESCRIPTION_NOUNS[tok.lower_]
         elif low == "whose" and tok.dep_ == "poss":
@@ -194,7 +248,10 @@ def _descriptor_entry(tok, gaz: Gazetteer):
     for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
         # "the maker of the Claude chatbot"
         end = prep.right_edge.i + 1
-        for text in (tok.doc[tok.i:end].text, f"{tok.text} of {tok.doc[prep.i + 1:end].text}".replace(" of the ", " of ")):
+        for text in (
+            tok.doc[tok.i : end].text,
+            f"{tok.text} of {tok.doc[prep.i + 1 : end].text}".replace(" of the ", " of "),
+        ):
             entry = gaz.descriptors.get(name_key(text))
             if entry is not None:
                 return entry
@@ -203,7 +260,7 @@ def _descriptor_entry(tok, gaz: Gazetteer):
         return None
     start = min(c.left_edge.i for c in left)
     for s in range(start, tok.i + 1):
-        entry = gaz.descriptors.get(name_key(tok.doc[s:tok.i + 1].text))
+        entry = gaz.descriptors.get(name_key(tok.doc[s : tok.i + 1].text))
         if entry is not None:
             return entry
     return None
@@ -235,7 +292,7 @@ def _unit_entry(tok, mentions: list[dict], links: list[list], gaz: Gazetteer):
     mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
     if not mods:
         return None
-    words = list(tok.doc[max(min(c.left_edge.i for c in mods), start or 0):tok.i])
+    words = list(tok.doc[max(min(c.left_edge.i for c in mods), start or 0) : tok.i])
     while words:
         entry = gaz.unit(mentions[owner]["name"], " ".join(w.text for w in words))
         if entry is not None:
@@ -250,8 +307,18 @@ def _find_or_add(mentions: list[dict], entry, tok) -> int:
     for i, m in enumerate(mentions):
         if m["name"] == entry.name:
             return i
-    mentions.append({"s": tok.i, "e": tok.i + 1, "name": entry.name, "type": entry.type,
-                     "qid": entry.wikidata, "src": "desc", "agency": False, "virtual": True})
+    mentions.append(
+        {
+            "s": tok.i,
+            "e": tok.i + 1,
+            "name": entry.name,
+            "type": entry.type,
+            "qid": entry.wikidata,
+            "src": "desc",
+            "agency": False,
+            "virtual": True,
+        }
+    )
     return len(mentions) - 1
 
 
@@ -262,8 +329,9 @@ def _clause_verb(tok):
     return t
 
 
-def _antecedent(tok, type_: str, mentions: list[dict], links: list[list], sent_of,
-                *, is_pronoun: bool) -> tuple[int, str] | None:
+def _antecedent(
+    tok, type_: str, mentions: list[dict], links: list[list], sent_of, *, is_pronoun: bool
+) -> tuple[int, str] | None:
     """Return the most salient earlier compatible mention and the link's kind, or None.
 
     Candidates are the names and the already resolved pronouns and descriptions ("The
@@ -281,8 +349,11 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list], sent_o
     types = type_.split("|")
     verb = _clause_verb(tok)
     subj_verb = verb
-    while not any(c.dep_ in _SUBJ_DEPS for c in subj_verb.children) and subj_verb.dep_ in ("conj", "xcomp") \
-            and subj_verb.head.i != subj_verb.i:
+    while (
+        not any(c.dep_ in _SUBJ_DEPS for c in subj_verb.children)
+        and subj_verb.dep_ in ("conj", "xcomp")
+        and subj_verb.head.i != subj_verb.i
+    ):
         subj_verb = subj_verb.head  # "X will invest in Y and take a stake in the startup": X took it
     appos_host = set()
     for a in tok.ancestors:
@@ -301,8 +372,9 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list], sent_o
                 if hit is not None:
                     own_subject.add(mentions[hit]["name"])
     possessive = tok.tag_ == "PRP$" or tok.dep_ == "poss"
-    positions = [(_mention_root(doc, m).i, idx) for idx, m in enumerate(mentions)
-                 if not m.get("virtual") and m["e"] <= tok.i]
+    positions = [
+        (_mention_root(doc, m).i, idx) for idx, m in enumerate(mentions) if not m.get("virtual") and m["e"] <= tok.i
+    ]
     positions += [(t, idx) for t, idx, *_ in links if t < tok.i]
     positions.sort()
     # names a description (or a non-possessive pronoun) cannot be: the other arguments
@@ -315,13 +387,18 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list], sent_o
         excluded |= {mentions[i]["name"] for i in appos_host}
     elif not (is_pronoun and possessive):
         sent = doc[tok.i].sent
-        here = [(_mention_root(doc, m).i, idx) for idx, m in enumerate(mentions)
-                if not m.get("virtual") and sent.start <= m["s"] < sent.end]
+        here = [
+            (_mention_root(doc, m).i, idx)
+            for idx, m in enumerate(mentions)
+            if not m.get("virtual") and sent.start <= m["s"] < sent.end
+        ]
         here += [(t, idx) for t, idx in positions if t >= sent.start and t not in {p for p, _ in here}]
-        excluded |= {mentions[idx]["name"] for pos, idx in here
-                     if pos != tok.i and _clause_verb(doc[pos]).i == verb.i}
-    if possessive and verb.dep_ == "relcl" and any(
-            c.dep_ in _SUBJ_DEPS and c.lower_ in ("which", "who", "that") for c in verb.children):
+        excluded |= {mentions[idx]["name"] for pos, idx in here if pos != tok.i and _clause_verb(doc[pos]).i == verb.i}
+    if (
+        possessive
+        and verb.dep_ == "relcl"
+        and any(c.dep_ in _SUBJ_DEPS and c.lower_ in ("which", "who", "that") for c in verb.children)
+    ):
         # "the business, which counts OpenAI among its customers": its = the relative's head
         idx = _mention_at(mentions, verb.head.i, links)
         if idx is not None and mentions[idx]["type"] in type_.split("|"):
@@ -334,8 +411,11 @@ def _antecedent(tok, type_: str, mentions: list[dict], links: list[list], sent_o
                 idx = _mention_at(mentions, c.i, links)
                 if idx is not None and mentions[idx]["type"] in types:
                     return idx, kind
-    topic = is_pronoun or tok.dep_ in _SUBJ_DEPS or (
-        tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in _SUBJ_DEPS)
+    topic = (
+        is_pronoun
+        or tok.dep_ in _SUBJ_DEPS
+        or (tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in _SUBJ_DEPS)
+    )
     blocked = tried_topic = False
     for back in range(0, _MAX_SENT_BACK + 1):
         sj = si - back
@@ -453,5 +533,5 @@ def _mention_at(mentions: list[dict], tok_i: int, links: list[list]) -> int | No
 
 def _mention_root(doc, m: dict):
     if "r" not in m:
-        m["r"] = doc[m["s"]:m["e"]].root.i  # cached: pronouns ask for it again and again
+        m["r"] = doc[m["s"] : m["e"]].root.i  # cached: pronouns ask for it again and again
     return doc[m["r"]]

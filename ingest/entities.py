@@ -29,48 +29,243 @@ TYPE_TO_LABEL = {"Organization": "ORG", "Person": "PERSON", "AIModel": "AIMODEL"
 
 # Suffixes that do not change which company is meant ("Microsoft Corp." is Microsoft).
 _CORP_SUFFIXES = {
-    "inc", "incorporated", "corp", "corporation", "ltd", "limited", "llc", "plc", "gmbh",
-    "ag", "sa", "s a", "co", "company", "lp", "llp", "nv", "bv", "se",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "ltd",
+    "limited",
+    "llc",
+    "plc",
+    "gmbh",
+    "ag",
+    "sa",
+    "s a",
+    "co",
+    "company",
+    "lp",
+    "llp",
+    "nv",
+    "bv",
+    "se",
 }
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "prof", "sir", "dame"}
 
 # Surface forms NER returns that are never an entity of ours, however tagged.
 _NOT_ENTITIES = {
-    "ai", "a i", "agi", "genai", "gen ai", "llm", "llms", "api", "apis", "gpu", "gpus", "cpu",
-    "company", "companies", "startup", "firm", "lab", "board", "group", "team", "ceo", "cto",
-    "cfo", "coo", "chief executive", "it", "he", "she", "they", "we", "i", "you", "this",
-    "that", "the company", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-    "sunday", "chatbot", "cloud", "ml", "nlp", "us", "u s", "eu", "uk", "congress", "senate",
-    "ftc", "sec", "doj", "nasdaq", "nyse", "wall street", "silicon valley", "twitter x",
-    "covid", "covid 19", "series a", "series b", "series c", "series d", "series e",
-    "bot", "bots", "pro", "plus", "max", "mini", "ultra", "turbo", "copyright",
-    "board of directors", "executive board", "board of trustees", "scientific",
+    "ai",
+    "a i",
+    "agi",
+    "genai",
+    "gen ai",
+    "llm",
+    "llms",
+    "api",
+    "apis",
+    "gpu",
+    "gpus",
+    "cpu",
+    "company",
+    "companies",
+    "startup",
+    "firm",
+    "lab",
+    "board",
+    "group",
+    "team",
+    "ceo",
+    "cto",
+    "cfo",
+    "coo",
+    "chief executive",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "this",
+    "that",
+    "the company",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "chatbot",
+    "cloud",
+    "ml",
+    "nlp",
+    "us",
+    "u s",
+    "eu",
+    "uk",
+    "congress",
+    "senate",
+    "ftc",
+    "sec",
+    "doj",
+    "nasdaq",
+    "nyse",
+    "wall street",
+    "silicon valley",
+    "twitter x",
+    "covid",
+    "covid 19",
+    "series a",
+    "series b",
+    "series c",
+    "series d",
+    "series e",
+    "bot",
+    "bots",
+    "pro",
+    "plus",
+    "max",
+    "mini",
+    "ultra",
+    "turbo",
+    "copyright",
+    "board of directors",
+    "executive board",
+    "board of trustees",
+    "scientific",
     # page furniture and finance words NER takes for names
-    "ipo", "analysis", "compute", "related", "read more", "editing", "reporting", "opinion",
-    "exclusive", "update", "breaking", "newsletter", "subscribe",
+    "ipo",
+    "analysis",
+    "compute",
+    "related",
+    "read more",
+    "editing",
+    "reporting",
+    "opinion",
+    "exclusive",
+    "update",
+    "breaking",
+    "newsletter",
+    "subscribe",
     # places the small model often tags as organizations
-    "uae", "abu dhabi", "dubai", "saudi arabia", "china", "beijing", "shanghai", "washington",
-    "taiwan", "brussels", "paris", "london", "tokyo", "seoul", "europe", "asia", "india",
-    "japan", "korea", "south korea", "emirati",
+    "uae",
+    "abu dhabi",
+    "dubai",
+    "saudi arabia",
+    "china",
+    "beijing",
+    "shanghai",
+    "washington",
+    "taiwan",
+    "brussels",
+    "paris",
+    "london",
+    "tokyo",
+    "seoul",
+    "europe",
+    "asia",
+    "india",
+    "japan",
+    "korea",
+    "south korea",
+    "emirati",
 }
 # News agencies: real organizations, but in articles they are sources, so coreference
 # never resolves "the company" to them.
-NEWS_AGENCIES = {"reuters", "bloomberg", "associated press", "ap", "afp", "the information",
-                 "cnbc", "axios", "techcrunch", "the verge", "financial times", "ft"}
+NEWS_AGENCIES = {
+    "reuters",
+    "bloomberg",
+    "associated press",
+    "ap",
+    "afp",
+    "the information",
+    "cnbc",
+    "axios",
+    "techcrunch",
+    "the verge",
+    "financial times",
+    "ft",
+}
 
 # Last tokens that make a name an organization whatever NER said.
 _ORG_HEADS = {
-    "inc", "corp", "corporation", "ltd", "llc", "plc", "gmbh", "ag", "labs", "lab",
-    "technologies", "technology", "systems", "ai", "capital", "ventures", "partners",
-    "group", "holdings", "research", "robotics", "semiconductor", "foundation", "institute",
-    "university", "networks", "software", "computing", "cloud", "bank", "fund", "motors",
-    "studios", "media", "intelligence", "dynamics", "analytics", "platforms", "microsystems",
-    "automotive", "foods", "enterprises", "industries", "communications", "solutions", "services",
-    "stations", "airlines", "airways", "insurance", "energy", "pharmaceuticals", "entertainment",
-    "electronics", "logistics", "mortgage", "manufacturing", "associates", "consulting",
-    "marketing", "academy", "school", "college", "society", "association", "council", "agency",
-    "company", "bancorp", "financial", "securities", "telecom", "games",
-    "inc.", "corp.", "co.", "ltd.",
+    "inc",
+    "corp",
+    "corporation",
+    "ltd",
+    "llc",
+    "plc",
+    "gmbh",
+    "ag",
+    "labs",
+    "lab",
+    "technologies",
+    "technology",
+    "systems",
+    "ai",
+    "capital",
+    "ventures",
+    "partners",
+    "group",
+    "holdings",
+    "research",
+    "robotics",
+    "semiconductor",
+    "foundation",
+    "institute",
+    "university",
+    "networks",
+    "software",
+    "computing",
+    "cloud",
+    "bank",
+    "fund",
+    "motors",
+    "studios",
+    "media",
+    "intelligence",
+    "dynamics",
+    "analytics",
+    "platforms",
+    "microsystems",
+    "automotive",
+    "foods",
+    "enterprises",
+    "industries",
+    "communications",
+    "solutions",
+    "services",
+    "stations",
+    "airlines",
+    "airways",
+    "insurance",
+    "energy",
+    "pharmaceuticals",
+    "entertainment",
+    "electronics",
+    "logistics",
+    "mortgage",
+    "manufacturing",
+    "associates",
+    "consulting",
+    "marketing",
+    "academy",
+    "school",
+    "college",
+    "society",
+    "association",
+    "council",
+    "agency",
+    "company",
+    "bancorp",
+    "financial",
+    "securities",
+    "telecom",
+    "games",
+    "inc.",
+    "corp.",
+    "co.",
+    "ltd.",
 }
 
 
@@ -300,7 +495,9 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
             try:
                 d = json.loads(line)
                 entry = GazEntry(
-                    name=d["name"], type=d["type"], wikidata=d.get("wikidata") or None,
+                    name=d["name"],
+                    type=d["type"],
+                    wikidata=d.get("wikidata") or None,
                     aliases=tuple(a for a in d.get("aliases") or () if a),
                     descriptors=tuple(x for x in d.get("descriptors") or () if x),
                     units=tuple((str(k), str(v)) for k, v in (d.get("units") or {}).items() if k and v),
@@ -319,9 +516,27 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
 # NER mentions: filter, correct the type, canonicalize
 
 _ROLE_WORDS = {
-    "ceo", "chief", "executive", "founder", "cofounder", "co-founder", "president", "head",
-    "chairman", "chairwoman", "chair", "director", "cto", "cfo", "coo", "investor",
-    "researcher", "engineer", "scientist", "employee", "officer",
+    "ceo",
+    "chief",
+    "executive",
+    "founder",
+    "cofounder",
+    "co-founder",
+    "president",
+    "head",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "director",
+    "cto",
+    "cfo",
+    "coo",
+    "investor",
+    "researcher",
+    "engineer",
+    "scientist",
+    "employee",
+    "officer",
 }
 
 
@@ -365,15 +580,28 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
     return "Product"
 
 
-_EXCHANGES = {"nyse", "nasdaq", "tsx", "hkse", "hkex", "lse", "new york stock exchange",
-              "london stock exchange", "otc", "amex", "asx", "sgx", "euronext"}
+_EXCHANGES = {
+    "nyse",
+    "nasdaq",
+    "tsx",
+    "hkse",
+    "hkex",
+    "lse",
+    "new york stock exchange",
+    "london stock exchange",
+    "otc",
+    "amex",
+    "asx",
+    "sgx",
+    "euronext",
+}
 
 
 def _in_ticker_parens(tokens: list) -> bool:
     """Return True if the span sits in a parenthesis holding a ticker, like "(NASDAQ: BECN)"."""
     doc = tokens[0].doc
-    before = [t.text for t in doc[max(0, tokens[0].i - 3):tokens[0].i]]
-    after = [t.text for t in doc[tokens[-1].i + 1:min(len(doc), tokens[-1].i + 3)]]
+    before = [t.text for t in doc[max(0, tokens[0].i - 3) : tokens[0].i]]
+    after = [t.text for t in doc[tokens[-1].i + 1 : min(len(doc), tokens[-1].i + 3)]]
     return "(" in before and ":" in after + before
 
 
@@ -468,8 +696,15 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
                 continue
             type_ = "Person"
         entity = canonical_entity(gaz, text, type_)
-        out.append(_mention(ent, entity.name, entity.type, entity.wikidata,
-                            "gaz" if entity.wikidata or entity.name in gaz.by_name else "ner"))
+        out.append(
+            _mention(
+                ent,
+                entity.name,
+                entity.type,
+                entity.wikidata,
+                "gaz" if entity.wikidata or entity.name in gaz.by_name else "ner",
+            )
+        )
     _model_names(doc, out, gaz)
     _share_surnames(doc, out, gaz)
     return out
@@ -481,16 +716,61 @@ _VERSIONED = re.compile(r"^[A-Z][A-Za-z]{2,}-(?:\d+(?:\.\d+)?[A-Za-z]{0,2}|[A-Z]
 _PARAM_SIZE = re.compile(r"-\d+(?:\.\d+)?[BbMm]$")
 # Words between a model's name and "model" ("the Haneul vision model").
 _MODEL_MODIFIERS = {
-    "language", "vision", "reasoning", "coding", "code", "speech", "voice", "image", "video",
-    "foundation", "frontier", "ai", "open", "open-source", "open-weight", "large", "small",
-    "multimodal", "flagship", "translation", "audio", "music", "text", "chat", "forecasting",
-    "weather", "protein", "embedding", "generative", "diffusion", "base", "instruction",
+    "language",
+    "vision",
+    "reasoning",
+    "coding",
+    "code",
+    "speech",
+    "voice",
+    "image",
+    "video",
+    "foundation",
+    "frontier",
+    "ai",
+    "open",
+    "open-source",
+    "open-weight",
+    "large",
+    "small",
+    "multimodal",
+    "flagship",
+    "translation",
+    "audio",
+    "music",
+    "text",
+    "chat",
+    "forecasting",
+    "weather",
+    "protein",
+    "embedding",
+    "generative",
+    "diffusion",
+    "base",
+    "instruction",
 }
 _MODEL_NOUNS = {"model", "models", "llm", "llms"}
 # Words in the sentence that say it speaks of AI models (for a versioned name alone).
-_MODEL_CUES = _MODEL_NOUNS | {"weights", "parameters", "chatbot", "assistant", "fine-tuned", "trained",
-                              "benchmark", "benchmarks", "open-source", "open-weight", "inference",
-                              "tokens", "release", "released", "launched", "runs", "powered", "built"}
+_MODEL_CUES = _MODEL_NOUNS | {
+    "weights",
+    "parameters",
+    "chatbot",
+    "assistant",
+    "fine-tuned",
+    "trained",
+    "benchmark",
+    "benchmarks",
+    "open-source",
+    "open-weight",
+    "inference",
+    "tokens",
+    "release",
+    "released",
+    "launched",
+    "runs",
+    "powered",
+    "built",
+}
 
 
 def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
@@ -520,8 +800,13 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
         while k >= tok.sent.start and doc[k].lower_ in _MODEL_MODIFIERS and not doc[k].text.isupper():
             k -= 1
         end = k + 1
-        while k >= tok.sent.start and doc[k].text[:1].isupper() and doc[k].is_alpha and doc[k].i != doc[k].sent.start \
-                and end - k <= 3:
+        while (
+            k >= tok.sent.start
+            and doc[k].text[:1].isupper()
+            and doc[k].is_alpha
+            and doc[k].i != doc[k].sent.start
+            and end - k <= 3
+        ):
             k -= 1
         start = k + 1
         if start >= end:
@@ -555,8 +840,13 @@ def _share_surnames(doc, mentions: list[dict], gaz: Gazetteer) -> None:
     """
     by_start = {m["s"]: m for m in mentions}
     for m in mentions:
-        if m["type"] != "Person" or m["e"] - m["s"] != 1 or m["e"] + 1 >= len(doc) or " " in m["name"] \
-                or any(o["type"] == "Person" and o["name"].split()[-1] == m["name"] for o in mentions):
+        if (
+            m["type"] != "Person"
+            or m["e"] - m["s"] != 1
+            or m["e"] + 1 >= len(doc)
+            or " " in m["name"]
+            or any(o["type"] == "Person" and o["name"].split()[-1] == m["name"] for o in mentions)
+        ):
             continue  # "Altman and Greg Brockman": a surname already known
         if doc[m["e"]].lower_ not in ("and", "&"):
             continue
@@ -570,11 +860,40 @@ def _share_surnames(doc, mentions: list[dict], gaz: Gazetteer) -> None:
 
 
 # Last words that make "<known company> <words>" an organization of its own
-_ORG_TAILS = {"investments", "ventures", "capital", "partners", "fund", "funds", "foundation", "research", "foundry",
-              "securities", "bank", "asset", "management", "labs", "studios", "institute"}
+_ORG_TAILS = {
+    "investments",
+    "ventures",
+    "capital",
+    "partners",
+    "fund",
+    "funds",
+    "foundation",
+    "research",
+    "foundry",
+    "securities",
+    "bank",
+    "asset",
+    "management",
+    "labs",
+    "studios",
+    "institute",
+}
 # Words that continue a model or product name ("Snapdragon X Elite", "Ernie Speed")
-_VARIANT_STOP = {"ceo", "cto", "cfo", "coo", "chief", "president", "chairman", "founder", "inc", "corp",
-                 "ltd", "llc", "ai"}
+_VARIANT_STOP = {
+    "ceo",
+    "cto",
+    "cfo",
+    "coo",
+    "chief",
+    "president",
+    "chairman",
+    "founder",
+    "inc",
+    "corp",
+    "ltd",
+    "llc",
+    "ai",
+}
 
 
 def _longer_name(doc, ent, type_: str):
@@ -585,8 +904,13 @@ def _longer_name(doc, ent, type_: str):
         t = doc[end]
         if t.ent_iob_ == "B" or t.lower_ in _VARIANT_STOP or t.is_sent_start:
             break
-        if t.text == "-" and end + 1 < len(doc) and doc[end + 1].is_alpha \
-                and not t.whitespace_ and not doc[end - 1].whitespace_:
+        if (
+            t.text == "-"
+            and end + 1 < len(doc)
+            and doc[end + 1].is_alpha
+            and not t.whitespace_
+            and not doc[end - 1].whitespace_
+        ):
             run += [t, doc[end + 1]]  # "Hunyuan-lite"
             end += 2
             continue
@@ -607,7 +931,7 @@ def _longer_name(doc, ent, type_: str):
             return None
     elif run[-1].tag_ in ("NNPS", "NNS"):
         return None  # "Nvidia GPUs": the product's plural, not a new name
-    return doc[ent.start:run[-1].i + 1]
+    return doc[ent.start : run[-1].i + 1]
 
 
 def _lone_name_is_person(span) -> bool:
@@ -620,8 +944,12 @@ def _lone_name_is_person(span) -> bool:
     if prev is not None and prev.lower_.rstrip(".") in _HONORIFICS | {"mister", "miss", "master"}:
         return True
     root = span.root
-    return root.dep_ in ("nsubj", "nsubjpass") and span.text.isalpha() and span.text[0].isupper() \
+    return (
+        root.dep_ in ("nsubj", "nsubjpass")
+        and span.text.isalpha()
+        and span.text[0].isupper()
         and not span.text.isupper()
+    )
 
 
 def _mention(span, name: str, type_: str, qid: str | None, src: str) -> dict:
@@ -629,8 +957,15 @@ def _mention(span, name: str, type_: str, qid: str | None, src: str) -> dict:
     # "OpenAI's" must not carry the possessive into the mention
     while end - start > 1 and span.doc[end - 1].tag_ == "POS":
         end -= 1
-    return {"s": start, "e": end, "name": name, "type": type_, "qid": qid, "src": src,
-            "agency": name_key(name) in NEWS_AGENCIES}
+    return {
+        "s": start,
+        "e": end,
+        "name": name,
+        "type": type_,
+        "qid": qid,
+        "src": src,
+        "agency": name_key(name) in NEWS_AGENCIES,
+    }
 
 
 def _earlier_full_name(mentions: list[dict], text: str, type_: str) -> dict | None:
@@ -647,9 +982,13 @@ def _earlier_full_name(mentions: list[dict], text: str, type_: str) -> dict | No
             return m
         toks = full.split()
         if len(toks) > 1 and len(key.split()) < len(toks):
-            if want == "Person" and key in (toks[-1], " ".join(toks[-len(key.split()):])):
+            if want == "Person" and key in (toks[-1], " ".join(toks[-len(key.split()) :])):
                 return m
-            if want == "Organization" and full.startswith(key + " ") and len(text.split()) == 1 \
-                    and key == text.casefold():
+            if (
+                want == "Organization"
+                and full.startswith(key + " ")
+                and len(text.split()) == 1
+                and key == text.casefold()
+            ):
                 return m  # "Inflection" after "Inflection AI", but never "CBS Corp." after "CBS Radio"
     return None

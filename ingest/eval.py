@@ -86,15 +86,28 @@ class EvalReport:
         """
         t = self.time_counts
         p, r, f = prf(t["ended_tp"], t["ended_fp"], t["ended_fn"])
-        out = {"ended": {"tp": t["ended_tp"], "fp": t["ended_fp"], "fn": t["ended_fn"], "tn": t["ended_tn"],
-                         "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}}
+        out = {
+            "ended": {
+                "tp": t["ended_tp"],
+                "fp": t["ended_fp"],
+                "fn": t["ended_fn"],
+                "tn": t["ended_tn"],
+                "precision": round(p, 4),
+                "recall": round(r, 4),
+                "f1": round(f, 4),
+            }
+        }
         for k in ("date", "amount", "stake"):
             both, exact = t[f"{k}_both"], t[f"{k}_exact"]
             either = both + t[f"{k}_gold_only"] + t[f"{k}_pred_only"]
-            out[k] = {"both": both, "exact_count": exact, "gold_only": t[f"{k}_gold_only"],
-                      "pred_only": t[f"{k}_pred_only"],
-                      "exact": round(exact / both, 4) if both else None,
-                      "agreement": round(exact / either, 4) if either else None}
+            out[k] = {
+                "both": both,
+                "exact_count": exact,
+                "gold_only": t[f"{k}_gold_only"],
+                "pred_only": t[f"{k}_pred_only"],
+                "exact": round(exact / both, 4) if both else None,
+                "agreement": round(exact / either, 4) if either else None,
+            }
         return out
 
     def _pred_counts(self, pred: str) -> Counter:
@@ -132,8 +145,7 @@ class EvalReport:
             empty).
         """
         bounds = (0.0, *edges, 1.0)
-        bins = [{"low": lo, "high": hi, "count": 0, "correct": 0, "sum": 0.0}
-                for lo, hi in zip(bounds, bounds[1:])]
+        bins = [{"low": lo, "high": hi, "count": 0, "correct": 0, "sum": 0.0} for lo, hi in zip(bounds, bounds[1:])]
         for conf, correct, _ in self.predictions:
             b = bins[min(bisect_right(edges, conf), len(bins) - 1)]
             b["count"] += 1
@@ -165,8 +177,18 @@ class EvalReport:
             tp = sum(kept)
             fp, fn = len(kept) - tp, gold - tp
             p, r, f = prf(tp, fp, fn)
-            rows.append({"threshold": t, "predicted": len(kept), "tp": tp, "fp": fp, "fn": fn,
-                         "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)})
+            rows.append(
+                {
+                    "threshold": t,
+                    "predicted": len(kept),
+                    "tp": tp,
+                    "fp": fp,
+                    "fn": fn,
+                    "precision": round(p, 4),
+                    "recall": round(r, 4),
+                    "f1": round(f, 4),
+                }
+            )
         return rows
 
     def to_dict(self) -> dict:
@@ -179,14 +201,23 @@ class EvalReport:
             if not c:
                 continue
             p, r, f = self.predicate_prf(pred)
-            per[pred] = {"tp": c["tp"], "fp": c["fp"], "fn": c["fn"], "precision": round(p, 4),
-                         "recall": round(r, 4), "f1": round(f, 4)}
+            per[pred] = {
+                "tp": c["tp"],
+                "fp": c["fp"],
+                "fn": c["fn"],
+                "precision": round(p, 4),
+                "recall": round(r, 4),
+                "f1": round(f, 4),
+            }
         return {
             "files": self.files,
-            "entities": {**{k: self.entity_counts[k] for k in ("tp", "fp", "fn")},
-                         "precision": round(ep, 4), "recall": round(er, 4), "f1": round(ef, 4)},
-            "relations": {"precision": round(rp, 4), "recall": round(rr, 4), "f1": round(rf, 4),
-                          "per_predicate": per},
+            "entities": {
+                **{k: self.entity_counts[k] for k in ("tp", "fp", "fn")},
+                "precision": round(ep, 4),
+                "recall": round(er, 4),
+                "f1": round(ef, 4),
+            },
+            "relations": {"precision": round(rp, 4), "recall": round(rr, 4), "f1": round(rf, 4), "per_predicate": per},
             "negatives": {"total": self.negatives_total, "extracted": self.negatives_extracted},
             "reliability": {"bins": self.reliability(), "fine": self.reliability(FINE_EDGES)},
             "by_confidence": self.by_confidence(),
@@ -200,8 +231,7 @@ class EvalReport:
         Args:
             by_confidence: add the table of micro relation scores per threshold.
         """
-        lines = [f"gold files: {self.files}", "",
-                 f"{'':16} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}"]
+        lines = [f"gold files: {self.files}", "", f"{'':16} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}"]
 
         def row(label, c, scores):
             p, r, f = scores
@@ -232,21 +262,27 @@ class EvalReport:
             e = ts["ended"]
             lines.append("")
             lines.append("time, on the relations found")
-            lines.append(f"ended flag: tp {e['tp']} fp {e['fp']} fn {e['fn']} P {e['precision']:.3f} "
-                         f"R {e['recall']:.3f} F1 {e['f1']:.3f}")
+            lines.append(
+                f"ended flag: tp {e['tp']} fp {e['fp']} fn {e['fn']} P {e['precision']:.3f} "
+                f"R {e['recall']:.3f} F1 {e['f1']:.3f}"
+            )
             for k in ("date", "amount", "stake"):
                 v = ts[k]
                 ex = "-" if v["exact"] is None else f"{v['exact']:.3f}"
                 ag = "-" if v["agreement"] is None else f"{v['agreement']:.3f}"
-                lines.append(f"{k}: exact {ex} ({v['exact_count']} of {v['both']} where both give one); "
-                             f"agreement {ag} (gold only {v['gold_only']}, predicted only {v['pred_only']})")
+                lines.append(
+                    f"{k}: exact {ex} ({v['exact_count']} of {v['both']} where both give one); "
+                    f"agreement {ag} (gold only {v['gold_only']}, predicted only {v['pred_only']})"
+                )
         if by_confidence:
             lines.append("")
             lines.append("relations by confidence threshold (micro over predicates)")
             lines.append(f"{'threshold':12} {'n':>5} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}")
             for r in self.by_confidence():
-                lines.append(f"{'>= ' + format(r['threshold'], '.1f'):12} {r['predicted']:5d} {r['tp']:4d} "
-                             f"{r['fp']:4d} {r['fn']:4d} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f}")
+                lines.append(
+                    f"{'>= ' + format(r['threshold'], '.1f'):12} {r['predicted']:5d} {r['tp']:4d} "
+                    f"{r['fp']:4d} {r['fn']:4d} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f}"
+                )
         return "\n".join(lines)
 
 
@@ -330,8 +366,7 @@ def _decimal(value) -> Decimal:
     return Decimal(str(value)).normalize()
 
 
-def evaluate(gold_dir: str | Path, extractor, *, subset: str | None = None,
-             min_confidence: float = 0.0) -> EvalReport:
+def evaluate(gold_dir: str | Path, extractor, *, subset: str | None = None, min_confidence: float = 0.0) -> EvalReport:
     """Run the extractor over every gold file of a directory and score it.
 
     Args:
@@ -356,18 +391,22 @@ def evaluate(gold_dir: str | Path, extractor, *, subset: str | None = None,
             continue
         report.files += 1
         pub = gold.get("published")
-        article = Article(text=text, url=gold.get("url"), title=gold.get("title"),
-                          published=date.fromisoformat(pub[:10]) if pub else None)
+        article = Article(
+            text=text,
+            url=gold.get("url"),
+            title=gold.get("title"),
+            published=date.fromisoformat(pub[:10]) if pub else None,
+        )
         ex = extractor.extract(article)
         canon = _Canon(gaz, gold.get("entities") or [])
 
         gold_ents = {canon(e["name"]) for e in gold.get("entities") or []}
         pred_ents = {canon(e.name) for e in ex.entities}
-        report.entity_counts.update(tp=len(gold_ents & pred_ents), fp=len(pred_ents - gold_ents),
-                                    fn=len(gold_ents - pred_ents))
+        report.entity_counts.update(
+            tp=len(gold_ents & pred_ents), fp=len(pred_ents - gold_ents), fn=len(gold_ents - pred_ents)
+        )
 
-        gold_rels = {_triple(canon, r["subject"], r["predicate"], r["object"])
-                     for r in gold.get("relations") or []}
+        gold_rels = {_triple(canon, r["subject"], r["predicate"], r["object"]) for r in gold.get("relations") or []}
         pred_rels = {}
         best: dict[tuple[str, str, str], float] = {}
         for r in ex.relations:
@@ -384,8 +423,15 @@ def evaluate(gold_dir: str | Path, extractor, *, subset: str | None = None,
                 c["tp"] += 1
             elif t in pred_rels:
                 c["fp"] += 1
-                report.errors.append({"file": path.name, "kind": "fp", "triple": list(t),
-                                      "confidence": best[t], "sentence": pred_rels[t].sentence})
+                report.errors.append(
+                    {
+                        "file": path.name,
+                        "kind": "fp",
+                        "triple": list(t),
+                        "confidence": best[t],
+                        "sentence": pred_rels[t].sentence,
+                    }
+                )
             else:
                 c["fn"] += 1
                 report.errors.append({"file": path.name, "kind": "fn", "triple": list(t)})
@@ -394,8 +440,9 @@ def evaluate(gold_dir: str | Path, extractor, *, subset: str | None = None,
             t = _triple(canon, n["subject"], n["predicate"], n["object"])
             if t in pred_rels:
                 report.negatives_extracted += 1
-                report.errors.append({"file": path.name, "kind": "negative", "triple": list(t),
-                                      "sentence": pred_rels[t].sentence})
+                report.errors.append(
+                    {"file": path.name, "kind": "negative", "triple": list(t), "sentence": pred_rels[t].sentence}
+                )
         for e in sorted(pred_ents - gold_ents):
             report.errors.append({"file": path.name, "kind": "entity_fp", "name": e})
         for e in sorted(gold_ents - pred_ents):

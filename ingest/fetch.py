@@ -66,13 +66,24 @@ STATE_FILE = "aikg-fetch-state.json"
 PROJECT_URL = "https://example.org/aikg"
 _STATE_VERSION = 1
 # Media types that are read; anything else is reported as not text.
-_TEXT_TYPES = frozenset({
-    "application/xhtml+xml", "application/xml", "application/rss+xml", "application/atom+xml",
-    "application/rdf+xml", "application/json", "application/x-ndjson", "application/ndjson",
-    "application/jsonl", "text/x-opml",
-})
-_ACCEPT = ("text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, "
-           "text/x-opml, application/xml;q=0.9, text/*;q=0.8, */*;q=0.1")
+_TEXT_TYPES = frozenset(
+    {
+        "application/xhtml+xml",
+        "application/xml",
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/json",
+        "application/x-ndjson",
+        "application/ndjson",
+        "application/jsonl",
+        "text/x-opml",
+    }
+)
+_ACCEPT = (
+    "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, "
+    "text/x-opml, application/xml;q=0.9, text/*;q=0.8, */*;q=0.1"
+)
 _FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
 # How long a host's robots.txt is kept (in memory and in the state): RFC 9309's day.
 _ROBOTS_TTL = 86400.0
@@ -149,8 +160,13 @@ class FetchStats:
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
-        return {"fetched": self.fetched, "not_modified": self.not_modified, "failed": self.failed,
-                "bytes": self.bytes, "requests": self.requests}
+        return {
+            "fetched": self.fetched,
+            "not_modified": self.not_modified,
+            "failed": self.failed,
+            "bytes": self.bytes,
+            "requests": self.requests,
+        }
 
 
 class FetchError(Exception):
@@ -223,8 +239,7 @@ class FetchState:
         """Hold a URL's new validators (and clear its failure) until :meth:`commit`."""
         with self._lock:
             old = self.urls.get(url, {})
-            entry = {"etag": fetched.etag, "last_modified": fetched.last_modified,
-                     "fetched_at": _now_iso()}
+            entry = {"etag": fetched.etag, "last_modified": fetched.last_modified, "fetched_at": _now_iso()}
             if fetched.status == 304:
                 entry["etag"] = entry["etag"] or old.get("etag")
                 entry["last_modified"] = entry["last_modified"] or old.get("last_modified")
@@ -244,8 +259,13 @@ class FetchState:
         with self._lock:
             count = int((self.failures.get(url) or {}).get("count", 0)) + 1
             wait = min(backoff * 2 ** (count - 1), _BACKOFF_MAX)
-            self._pending_failures[url] = {"reason": reason, "count": count, "feed": feed,
-                                           "next_try": time.time() + wait, "failed_at": _now_iso()}
+            self._pending_failures[url] = {
+                "reason": reason,
+                "count": count,
+                "feed": feed,
+                "next_try": time.time() + wait,
+                "failed_at": _now_iso(),
+            }
 
     def cached_robots(self, host: str) -> dict | None:
         """Return a host's robots.txt as an earlier run read it (``body``, ``closed``), if recent."""
@@ -286,8 +306,7 @@ class FetchState:
             self._prune()
             if self.path is None:
                 return
-            data = {"version": _STATE_VERSION, "urls": self.urls, "failures": self.failures,
-                    "robots": self.robots}
+            data = {"version": _STATE_VERSION, "urls": self.urls, "failures": self.failures, "robots": self.robots}
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".fetch-state-", suffix=".tmp")
             try:
@@ -373,8 +392,13 @@ def _media_type(content_type: str | None) -> str:
 
 def _is_text(content_type: str | None) -> bool:
     media = _media_type(content_type)
-    return (not media or media.startswith("text/") or media in _TEXT_TYPES
-            or media.endswith("+xml") or media.endswith("+json"))
+    return (
+        not media
+        or media.startswith("text/")
+        or media in _TEXT_TYPES
+        or media.endswith("+xml")
+        or media.endswith("+json")
+    )
 
 
 class Fetcher:
@@ -386,8 +410,12 @@ class Fetcher:
         should_stop: asked before each request; True makes the rest of the run stop.
     """
 
-    def __init__(self, config: FetchConfig | None = None, state: FetchState | None = None,
-                 should_stop: Callable[[], bool] | None = None):
+    def __init__(
+        self,
+        config: FetchConfig | None = None,
+        state: FetchState | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ):
         import httpx
 
         self.config = config or FetchConfig()
@@ -395,8 +423,10 @@ class Fetcher:
         self.should_stop = should_stop or (lambda: False)
         self.stats = FetchStats()
         self._client = httpx.Client(
-            timeout=httpx.Timeout(self.config.timeout), follow_redirects=False,
-            headers={"User-Agent": user_agent(), "Accept": _ACCEPT, "Accept-Encoding": "gzip, deflate"})
+            timeout=httpx.Timeout(self.config.timeout),
+            follow_redirects=False,
+            headers={"User-Agent": user_agent(), "Accept": _ACCEPT, "Accept-Encoding": "gzip, deflate"},
+        )
         self._gates: dict[str, _HostGate] = {}
         self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | None, str | None]] = {}
         self._lock = threading.Lock()
@@ -433,8 +463,12 @@ class Fetcher:
                 gate = self._gates[key] = _HostGate(self.config.per_host, self.config.host_delay)
             return gate
 
-    def _get_once(self, url: str, headers: dict[str, str], max_bytes: int,
-                  ) -> tuple[int, dict, bytes, str | None]:
+    def _get_once(
+        self,
+        url: str,
+        headers: dict[str, str],
+        max_bytes: int,
+    ) -> tuple[int, dict, bytes, str | None]:
         """GET one URL (no redirects): (status, headers, body, next URL of a redirect)."""
         import httpx
 
@@ -453,8 +487,7 @@ class Fetcher:
                         return r.status_code, dict(r.headers), b"", None
                     declared = r.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > max_bytes:
-                        raise FetchError(f"larger than the {_size(max_bytes)} limit "
-                                         f"({_size(int(declared))})")
+                        raise FetchError(f"larger than the {_size(max_bytes)} limit ({_size(int(declared))})")
                     chunks: list[bytes] = []
                     total = 0
                     for chunk in r.iter_bytes():
@@ -462,14 +495,12 @@ class Fetcher:
                         if total > max_bytes:
                             raise FetchError(f"larger than the {_size(max_bytes)} limit")
                         if time.monotonic() - started > self.config.deadline:
-                            raise FetchError(f"timed out (the whole response took over "
-                                             f"{self.config.deadline:g} s)")
+                            raise FetchError(f"timed out (the whole response took over {self.config.deadline:g} s)")
                         chunks.append(chunk)
                     self.count("bytes", r.num_bytes_downloaded + _header_bytes(r))
                     return r.status_code, dict(r.headers), b"".join(chunks), None
             except httpx.TimeoutException as exc:
-                raise FetchError(f"timed out after {self.config.timeout:g} s "
-                                 f"({type(exc).__name__})") from exc
+                raise FetchError(f"timed out after {self.config.timeout:g} s ({type(exc).__name__})") from exc
             except httpx.ConnectError as exc:
                 raise FetchError(f"cannot connect: {_reason(exc)}") from exc
             except httpx.HTTPError as exc:
@@ -569,8 +600,9 @@ class Fetcher:
             if not allow_private:
                 address = self.private_address(current)
                 if address:
-                    raise FetchError(f"refused: {address} is a local or private address, and the "
-                                     "feed that links to it is not")
+                    raise FetchError(
+                        f"refused: {address} is a local or private address, and the feed that links to it is not"
+                    )
             self._check_robots(current)
             status, got, body, nxt = self._get_once(current, headers, self.config.max_bytes)
             if nxt is None:
@@ -580,16 +612,21 @@ class Fetcher:
             raise FetchError(f"more than {self.config.max_redirects} redirects")
         if status == 304:
             self.count("not_modified")
-            return Fetched(url=current, status=304, etag=got.get("etag"),
-                           last_modified=got.get("last-modified"))
+            return Fetched(url=current, status=304, etag=got.get("etag"), last_modified=got.get("last-modified"))
         if status != 200:
             raise FetchError(f"HTTP {status} {_phrase(status)}".rstrip())
         content_type = got.get("content-type")
         if not _is_text(content_type):
             raise FetchError(f"not text (content type {_media_type(content_type)})")
         self.count("fetched")
-        return Fetched(url=current, status=200, body=body, content_type=content_type,
-                       etag=got.get("etag"), last_modified=got.get("last-modified"))
+        return Fetched(
+            url=current,
+            status=200,
+            body=body,
+            content_type=content_type,
+            etag=got.get("etag"),
+            last_modified=got.get("last-modified"),
+        )
 
 
 def _private_address(host: str) -> str | None:
@@ -708,8 +745,12 @@ def _feed_items(body: bytes, feed_url: str, full_text_chars: int) -> tuple[list[
         link = urljoin(feed_url, link.strip()) if isinstance(link, str) and link.strip() else None
         if link is not None and not is_url(link):
             link = None
-        raw = (entry.get("published_parsed") or entry.get("updated_parsed")
-               or entry.get("published") or entry.get("updated"))
+        raw = (
+            entry.get("published_parsed")
+            or entry.get("updated_parsed")
+            or entry.get("published")
+            or entry.get("updated")
+        )
         item = _Item(i, link, _clean_title(entry.get("title")), parse_date(raw))
         for content in entry.get("content") or []:
             text = html_to_text(content.get("value") or "")
@@ -723,14 +764,19 @@ def _feed_items(body: bytes, feed_url: str, full_text_chars: int) -> tuple[list[
     return items, None
 
 
-def _page_articles(fetched: Fetched, *, source: str, default_published: date | None,
-                   max_article_bytes: int | None) -> list[Article | ReadFailure]:
+def _page_articles(
+    fetched: Fetched, *, source: str, default_published: date | None, max_article_bytes: int | None
+) -> list[Article | ReadFailure]:
     """Read a fetched page (HTML, text, JSON) as a file of its type would be read."""
     name = urlsplit(fetched.url).path.rsplit("/", 1)[-1] or "index.html"
     out: list[Article | ReadFailure] = []
-    for item in read_bytes(fetched.body, name=name, content_type=fetched.content_type,
-                           default_published=default_published,
-                           max_article_bytes=max_article_bytes):
+    for item in read_bytes(
+        fetched.body,
+        name=name,
+        content_type=fetched.content_type,
+        default_published=default_published,
+        max_article_bytes=max_article_bytes,
+    ):
         if isinstance(item, Article):
             # The page's canonical URL when it names one, else the address it came from.
             item = replace(item, url=item.url or fetched.url, source=source)
@@ -740,8 +786,13 @@ def _page_articles(fetched: Fetched, *, source: str, default_published: date | N
     return out
 
 
-def read_urls(sources: Iterable[str], fetcher: Fetcher, *, default_published: date | None = None,
-              max_article_bytes: int | None = None) -> Iterator[Article | ReadFailure]:
+def read_urls(
+    sources: Iterable[str],
+    fetcher: Fetcher,
+    *,
+    default_published: date | None = None,
+    max_article_bytes: int | None = None,
+) -> Iterator[Article | ReadFailure]:
     """Fetch sources and yield their articles, and a failure for each URL that failed.
 
     A source is an article page, a feed or an OPML list of feeds: which one is told by
@@ -786,8 +837,14 @@ def read_urls(sources: Iterable[str], fetcher: Fetcher, *, default_published: da
                 retry = [u for u in fetcher.state.failed_items(url) if u not in seen]
                 if retry:
                     yield from _fetch_items(
-                        [_Item(0, u, None, None) for u in retry], url, fetcher, pool,
-                        default_published, max_article_bytes, seen)
+                        [_Item(0, u, None, None) for u in retry],
+                        url,
+                        fetcher,
+                        pool,
+                        default_published,
+                        max_article_bytes,
+                        seen,
+                    )
                 continue
             if _looks_opml(fetched.body, fetched.content_type):
                 try:
@@ -808,25 +865,32 @@ def read_urls(sources: Iterable[str], fetcher: Fetcher, *, default_published: da
                     yield _fail(url, problem)
                 elif not items:
                     yield _fail(url, "feed with no items")
-                retry = [u for u in fetcher.state.failed_items(url)
-                         if u not in seen and u not in {i.link for i in items}]
+                retry = [
+                    u for u in fetcher.state.failed_items(url) if u not in seen and u not in {i.link for i in items}
+                ]
                 items += [_Item(0, u, None, None) for u in retry]
-                done = yield from _fetch_items(items, url, fetcher, pool, default_published,
-                                               max_article_bytes, seen)
+                done = yield from _fetch_items(items, url, fetcher, pool, default_published, max_article_bytes, seen)
                 if done:
                     # Only a feed whose every item was handed on is marked as read.
                     fetcher.state.note_fetched(url, fetched)
                 continue
-            yield from _page_articles(fetched, source=url, default_published=default_published,
-                                      max_article_bytes=max_article_bytes)
+            yield from _page_articles(
+                fetched, source=url, default_published=default_published, max_article_bytes=max_article_bytes
+            )
             fetcher.state.note_fetched(url, fetched)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _fetch_items(items: list[_Item], feed: str, fetcher: Fetcher, pool: ThreadPoolExecutor,
-                 default_published: date | None, max_article_bytes: int | None, seen: set[str],
-                 ) -> Iterator[Article | ReadFailure]:
+def _fetch_items(
+    items: list[_Item],
+    feed: str,
+    fetcher: Fetcher,
+    pool: ThreadPoolExecutor,
+    default_published: date | None,
+    max_article_bytes: int | None,
+    seen: set[str],
+) -> Iterator[Article | ReadFailure]:
     """Yield the articles of a feed's items, fetching the links of those without full text.
 
     Returns (as the generator's value) whether every item was handed on (no stop).
@@ -839,8 +903,15 @@ def _fetch_items(items: list[_Item], feed: str, fetcher: Fetcher, pool: ThreadPo
             source = item.link or f"{feed}#{item.index}"
             if len(item.text) < MIN_TEXT_CHARS:
                 return [_fail(source, f"item {item.index}: no text (no content or summary)")]
-            return [Article(text=item.text, url=item.link, title=item.title,
-                            published=item.published or default_published, source=source)]
+            return [
+                Article(
+                    text=item.text,
+                    url=item.link,
+                    title=item.title,
+                    published=item.published or default_published,
+                    source=source,
+                )
+            ]
         if fetcher.should_stop():
             return None
         try:
@@ -852,12 +923,14 @@ def _fetch_items(items: list[_Item], feed: str, fetcher: Fetcher, pool: ThreadPo
         if fetched.status == 304:
             fetcher.state.note_fetched(item.link, fetched)
             return []
-        out = _page_articles(fetched, source=item.link,
-                             default_published=item.published or default_published,
-                             max_article_bytes=max_article_bytes)
+        out = _page_articles(
+            fetched,
+            source=item.link,
+            default_published=item.published or default_published,
+            max_article_bytes=max_article_bytes,
+        )
         if item.title:
-            out = [replace(a, title=a.title or item.title) if isinstance(a, Article) else a
-                   for a in out]
+            out = [replace(a, title=a.title or item.title) if isinstance(a, Article) else a for a in out]
         fetcher.state.note_fetched(item.link, fetched)
         return out
 
@@ -879,5 +952,17 @@ def _fetch_items(items: list[_Item], feed: str, fetcher: Fetcher, pool: ThreadPo
     return complete
 
 
-__all__ = ["FetchConfig", "FetchError", "FetchState", "FetchStats", "Fetched", "Fetcher",
-           "STATE_FILE", "is_url", "parse_opml", "read_urls", "state_path_for", "user_agent"]
+__all__ = [
+    "FetchConfig",
+    "FetchError",
+    "FetchState",
+    "FetchStats",
+    "Fetched",
+    "Fetcher",
+    "STATE_FILE",
+    "is_url",
+    "parse_opml",
+    "read_urls",
+    "state_path_for",
+    "user_agent",
+]

@@ -83,21 +83,42 @@ MAPPED = {
 
 # Property ids of the dataset files (names are also given in the passages' headers).
 PROPERTY_NAMES = {
-    "1": "SUBSIDIARY_OF", "2": "FOUNDED_BY", "3": "EMPLOYEE_OR_MEMBER_OF", "4": "CEO",
-    "5": "DATE_FOUNDED", "6": "HEADQUARTERS", "9": "EDUCATED_AT", "10": "NATIONALITY",
-    "11": "PLACE_OF_RESIDENCE", "12": "PLACE_OF_BIRTH", "14": "DATE_OF_DEATH",
-    "15": "DATE_OF_BIRTH", "25": "SPOUSE", "34": "CHILD_OF", "45": "POLITICAL_AFFILIATION",
+    "1": "SUBSIDIARY_OF",
+    "2": "FOUNDED_BY",
+    "3": "EMPLOYEE_OR_MEMBER_OF",
+    "4": "CEO",
+    "5": "DATE_FOUNDED",
+    "6": "HEADQUARTERS",
+    "9": "EDUCATED_AT",
+    "10": "NATIONALITY",
+    "11": "PLACE_OF_RESIDENCE",
+    "12": "PLACE_OF_BIRTH",
+    "14": "DATE_OF_DEATH",
+    "15": "DATE_OF_BIRTH",
+    "25": "SPOUSE",
+    "34": "CHILD_OF",
+    "45": "POLITICAL_AFFILIATION",
 }
 
 PER, ORG = "Person", "Organization"
 # (subject type, object type) per property; None = not a person/organization of ours,
 # "?" = a person or an organization (no vote).
 _ROLES = {
-    "SUBSIDIARY_OF": (ORG, ORG), "FOUNDED_BY": (ORG, "?"), "EMPLOYEE_OR_MEMBER_OF": (PER, ORG),
-    "CEO": (ORG, PER), "DATE_FOUNDED": (ORG, None), "HEADQUARTERS": (ORG, None),
-    "EDUCATED_AT": (PER, ORG), "NATIONALITY": (PER, None), "PLACE_OF_RESIDENCE": (PER, None),
-    "PLACE_OF_BIRTH": (PER, None), "DATE_OF_DEATH": (PER, None), "DATE_OF_BIRTH": (PER, None),
-    "SPOUSE": (PER, PER), "CHILD_OF": (PER, PER), "POLITICAL_AFFILIATION": (PER, ORG),
+    "SUBSIDIARY_OF": (ORG, ORG),
+    "FOUNDED_BY": (ORG, "?"),
+    "EMPLOYEE_OR_MEMBER_OF": (PER, ORG),
+    "CEO": (ORG, PER),
+    "DATE_FOUNDED": (ORG, None),
+    "HEADQUARTERS": (ORG, None),
+    "EDUCATED_AT": (PER, ORG),
+    "NATIONALITY": (PER, None),
+    "PLACE_OF_RESIDENCE": (PER, None),
+    "PLACE_OF_BIRTH": (PER, None),
+    "DATE_OF_DEATH": (PER, None),
+    "DATE_OF_BIRTH": (PER, None),
+    "SPOUSE": (PER, PER),
+    "CHILD_OF": (PER, PER),
+    "POLITICAL_AFFILIATION": (PER, ORG),
 }
 # predicate -> (allowed subject types, allowed object types)
 _SIGNATURES = {
@@ -107,12 +128,12 @@ _SIGNATURES = {
     "worksFor": ({PER}, {ORG}),
 }
 
-_PERSON_PRONOUNS = frozenset(
-    "he him his himself she her hers herself who whom whose".split())
+_PERSON_PRONOUNS = frozenset("he him his himself she her hers herself who whom whose".split())
 _ORG_PRONOUNS = frozenset("it its itself which".split())
 _OTHER_PRONOUNS = frozenset(
     "they them their theirs themselves we us our ours ourselves i me my mine you your yours "
-    "that this these those".split())
+    "that this these those".split()
+)
 PRONOUNS = _PERSON_PRONOUNS | _ORG_PRONOUNS | _OTHER_PRONOUNS
 
 _ORG_WORDS = frozenset(
@@ -121,7 +142,8 @@ _ORG_WORDS = frozenset(
     "party council committee agency ministry department records studios studio "
     "productions entertainment media network press publishing partners capital ventures "
     "industries international systems technologies labs laboratories team band "
-    "orchestra church hospital museum fund trust union federation league".split())
+    "orchestra church hospital museum fund trust union federation league".split()
+)
 
 
 class KnowledgeNetError(ValueError):
@@ -142,11 +164,12 @@ def _is_pronoun(text: str) -> bool:
 
 def _has_run(longer: list[str], shorter: list[str]) -> bool:
     n = len(shorter)
-    return 0 < n < len(longer) and any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
+    return 0 < n < len(longer) and any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
 
 
 # --------------------------------------------------------------------------
 # Reading and checking the file
+
 
 def _need(obj: dict, name: str, kind: type | tuple, where: str):
     if not isinstance(obj, dict):
@@ -227,6 +250,7 @@ def _read(path: str | Path, folds: set[int]) -> list[dict]:
 # --------------------------------------------------------------------------
 # Building records
 
+
 def _record_text(doc: dict) -> str:
     """The annotated sentences in order; a gap of more than one character becomes a blank line."""
     parts, prev_end = [], None
@@ -237,7 +261,7 @@ def _record_text(doc: dict) -> str:
             if start > p["end"]:
                 continue
             parts.append(text[prev_end:start] if start - prev_end <= 1 else "\n\n")
-        parts.append(text[start:p["end"]])
+        parts.append(text[start : p["end"]])
         prev_end = max(prev_end or 0, p["end"])
     return "".join(parts).strip()
 
@@ -247,8 +271,8 @@ class _Doc:
 
     def __init__(self, doc: dict):
         self.doc = doc
-        self.entity_of: dict[tuple, int] = {}   # (text, uri, start) -> entity index
-        self.forms: list[list[str]] = []         # entity -> surface forms in order
+        self.entity_of: dict[tuple, int] = {}  # (text, uri, start) -> entity index
+        self.forms: list[list[str]] = []  # entity -> surface forms in order
         self.uris: list[str] = []
         self.votes: list[Counter] = []
         self.merged_into: dict[int, int] = {}
@@ -287,8 +311,11 @@ class _Doc:
         # a short name (surname, short company name) that is part of exactly one longer name
         for i in list(own.values()):
             words = _words(self.forms[i][0])
-            holders = {j for j, forms in enumerate(self.forms) if j != i and self.forms[j]
-                       and any(_has_run(_words(t), words) for t in forms if not _is_pronoun(t))}
+            holders = {
+                j
+                for j, forms in enumerate(self.forms)
+                if j != i and self.forms[j] and any(_has_run(_words(t), words) for t in forms if not _is_pronoun(t))
+            }
             if len(holders) == 1:
                 self.merge(i, next(iter(holders)))
 
@@ -394,14 +421,13 @@ def _build(doc: dict, ents: _Doc, uri_votes: dict[str, Counter], counts: Counter
     # where each entity is named or annotated, per passage
     mentioned: list[set[int]] = []
     for p in doc["passages"]:
-        ptext = _key(doc["text"][p["start"]:p["end"]])
+        ptext = _key(doc["text"][p["start"] : p["end"]])
         inside = {ents.entity_of[m] for _prop, s, o in p["facts"] for m in (s, o) if m in ents.entity_of}
         inside |= {i for i in names if any(not _is_pronoun(t) and _key(t) in ptext for t in ents.forms[i])}
         mentioned.append(inside & set(names))
     negatives: dict[tuple, None] = {}
     for p in doc["passages"]:
-        annotated = {ents.entity_of[m] for _prop, s, o in p["facts"] for m in (s, o)
-                     if ents.entity_of.get(m) in names}
+        annotated = {ents.entity_of[m] for _prop, s, o in p["facts"] for m in (s, o) if ents.entity_of.get(m) in names}
         for prop in sorted(p["props"] & set(MAPPED)):
             pred = MAPPED[prop][0]
             s_types, o_types = _SIGNATURES[pred]
@@ -413,8 +439,7 @@ def _build(doc: dict, ents: _Doc, uri_votes: dict[str, Counter], counts: Counter
                         continue
                     if pred == "worksFor" and (si, "leads", oi) in relations:
                         continue
-                    if any(si in m and oi in m and prop not in q["props"]
-                           for m, q in zip(mentioned, doc["passages"])):
+                    if any(si in m and oi in m and prop not in q["props"] for m, q in zip(mentioned, doc["passages"])):
                         counts[f"negative_unsure:{pred}"] += 1
                         continue
                     negatives[(si, pred, oi)] = None
@@ -425,12 +450,10 @@ def _build(doc: dict, ents: _Doc, uri_votes: dict[str, Counter], counts: Counter
         "fold": doc["fold"],
         "text": text,
         "entities": entities,
-        "relations": [{"subject": names[s], "predicate": pred, "object": names[o]}
-                      for s, pred, o in relations],
+        "relations": [{"subject": names[s], "predicate": pred, "object": names[o]} for s, pred, o in relations],
     }
     if negatives:
-        record["negatives"] = [{"subject": names[s], "predicate": pred, "object": names[o]}
-                               for s, pred, o in negatives]
+        record["negatives"] = [{"subject": names[s], "predicate": pred, "object": names[o]} for s, pred, o in negatives]
     return record
 
 

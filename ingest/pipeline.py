@@ -141,24 +141,34 @@ class _RelationsComponent:
         return doc
 
 
-@Language.factory("aikg_entities_v1", requires=["doc.ents"], assigns=["doc._.aikg_mentions"],
-                  default_config={"gazetteer_path": None})
+@Language.factory(
+    "aikg_entities_v1", requires=["doc.ents"], assigns=["doc._.aikg_mentions"], default_config={"gazetteer_path": None}
+)
 def make_entities(nlp: Language, name: str, gazetteer_path: str | None) -> _EntitiesComponent:
     """Build the entity filter/typer/canonicalizer."""
     return _EntitiesComponent(gazetteer_path)
 
 
-@Language.factory("aikg_coref_v1", requires=["doc._.aikg_mentions"], assigns=["doc._.aikg_coref"],
-                  default_config={"gazetteer_path": None})
+@Language.factory(
+    "aikg_coref_v1",
+    requires=["doc._.aikg_mentions"],
+    assigns=["doc._.aikg_coref"],
+    default_config={"gazetteer_path": None},
+)
 def make_coref(nlp: Language, name: str, gazetteer_path: str | None) -> _CorefComponent:
     """Build the rule-based coreference resolver."""
     return _CorefComponent(gazetteer_path)
 
 
-@Language.factory("aikg_relations_v1", requires=["doc._.aikg_mentions", "doc._.aikg_coref"],
-                  assigns=["doc._.aikg_relations"], default_config={"triggers_path": None, "relation_model": None})
-def make_relations(nlp: Language, name: str, triggers_path: str | None,
-                   relation_model: str | None) -> _RelationsComponent:
+@Language.factory(
+    "aikg_relations_v1",
+    requires=["doc._.aikg_mentions", "doc._.aikg_coref"],
+    assigns=["doc._.aikg_relations"],
+    default_config={"triggers_path": None, "relation_model": None},
+)
+def make_relations(
+    nlp: Language, name: str, triggers_path: str | None, relation_model: str | None
+) -> _RelationsComponent:
     """Build the relation extractor (``relation_model``: a model directory, None for the packaged one, or "rules")."""
     return _RelationsComponent(triggers_path, relation_model)
 
@@ -167,12 +177,33 @@ def make_relations(nlp: Language, name: str, triggers_path: str | None,
 # loses its subject; kept whole, the tagger reads it as the verb it is.
 # The lemma given is the stem's, so "co-founded" triggers what "founded" triggers.
 _PREFIXED_STEMS = {
-    "founded": "found", "founder": "founder", "founders": "founder", "found": "found",
-    "founds": "found", "founding": "found", "led": "lead", "lead": "lead", "leads": "lead",
-    "leading": "lead", "head": "head", "heads": "head", "headed": "head", "chair": "chair",
-    "chairs": "chair", "chaired": "chair", "owned": "own", "owner": "owner", "owners": "owner",
-    "invest": "invest", "invested": "invest", "investor": "investor", "investors": "investor",
-    "developed": "develop", "develop": "develop", "developer": "developer", "created": "create",
+    "founded": "found",
+    "founder": "founder",
+    "founders": "founder",
+    "found": "found",
+    "founds": "found",
+    "founding": "found",
+    "led": "lead",
+    "lead": "lead",
+    "leads": "lead",
+    "leading": "lead",
+    "head": "head",
+    "heads": "head",
+    "headed": "head",
+    "chair": "chair",
+    "chairs": "chair",
+    "chaired": "chair",
+    "owned": "own",
+    "owner": "owner",
+    "owners": "owner",
+    "invest": "invest",
+    "invested": "invest",
+    "investor": "investor",
+    "investors": "investor",
+    "developed": "develop",
+    "develop": "develop",
+    "developer": "developer",
+    "created": "create",
     "creator": "creator",
 }
 
@@ -218,19 +249,21 @@ def load_model() -> Language:
     """
     if importlib.util.find_spec(MODEL_NAME) is None:
         raise ModelMissingError(
-            f"the spaCy model {MODEL_NAME} is not installed; install it with: "
-            f"{_pip_command(MODEL_REQUIREMENT)}")
+            f"the spaCy model {MODEL_NAME} is not installed; install it with: {_pip_command(MODEL_REQUIREMENT)}"
+        )
     try:
         return spacy.load(MODEL_NAME)
     except (OSError, ImportError, ValueError) as exc:
         reason = " ".join(str(exc).split())[:200]
         raise ModelMissingError(
             f"the spaCy model {MODEL_NAME} does not load ({reason}); reinstall it with: "
-            f"{_pip_command('--force-reinstall', MODEL_REQUIREMENT)}") from exc
+            f"{_pip_command('--force-reinstall', MODEL_REQUIREMENT)}"
+        ) from exc
 
 
-def build_nlp(*, gazetteer_path: str | None = None, triggers_path: str | None = None,
-              relation_model: str | None = None) -> Language:
+def build_nlp(
+    *, gazetteer_path: str | None = None, triggers_path: str | None = None, relation_model: str | None = None
+) -> Language:
     """Load the English model and add our components in their one declared order.
 
     Args:
@@ -254,9 +287,15 @@ def build_nlp(*, gazetteer_path: str | None = None, triggers_path: str | None = 
     nlp.add_pipe("aikg_gazetteer_v1", name="aikg_gazetteer", before="ner", config={"gazetteer_path": gp})
     nlp.add_pipe("aikg_entities_v1", name="aikg_entities", after="ner", config={"gazetteer_path": gp})
     nlp.add_pipe("aikg_coref_v1", name="aikg_coref", after="aikg_entities", config={"gazetteer_path": gp})
-    nlp.add_pipe("aikg_relations_v1", name="aikg_relations", after="aikg_coref",
-                 config={"triggers_path": str(triggers_path) if triggers_path else None,
-                         "relation_model": str(relation_model) if relation_model else None})
+    nlp.add_pipe(
+        "aikg_relations_v1",
+        name="aikg_relations",
+        after="aikg_coref",
+        config={
+            "triggers_path": str(triggers_path) if triggers_path else None,
+            "relation_model": str(relation_model) if relation_model else None,
+        },
+    )
     return nlp
 
 
@@ -279,9 +318,14 @@ class Extractor:
         """
         return next(self.extract_many([article]))
 
-    def extract_many(self, articles: Iterable[Article], *, n_process: int = 1, batch_size: int = 16,
-                     on_piece: Callable[[Article, int, int], None] | None = None,
-                     ) -> Iterator[Extraction]:
+    def extract_many(
+        self,
+        articles: Iterable[Article],
+        *,
+        n_process: int = 1,
+        batch_size: int = 16,
+        on_piece: Callable[[Article, int, int], None] | None = None,
+    ) -> Iterator[Extraction]:
         """Extract from a stream of articles, in order, without holding the corpus in memory.
 
         An article longer than :data:`CHUNK_CHARS` is parsed in pieces cut at paragraph
@@ -299,6 +343,7 @@ class Extractor:
         Yields:
             One extraction per article, in input order.
         """
+
         def pieces() -> Iterator[tuple[str, tuple[Article, int, int, int]]]:
             for a in articles:
                 spans = split_text(a.text, CHUNK_CHARS)
@@ -308,8 +353,11 @@ class Extractor:
         if n_process == 1:
             # One nlp.pipe call per batch of at most BATCH_CHARS characters: the model's
             # memory follows the characters of a batch, not the number of documents.
-            docs = (doc for group in _char_batches(pieces(), batch_size, BATCH_CHARS)
-                    for doc in self.nlp.pipe(group, as_tuples=True, batch_size=len(group)))
+            docs = (
+                doc
+                for group in _char_batches(pieces(), batch_size, BATCH_CHARS)
+                for doc in self.nlp.pipe(group, as_tuples=True, batch_size=len(group))
+            )
         else:
             docs = self.nlp.pipe(pieces(), as_tuples=True, n_process=n_process, batch_size=batch_size)
         found = _Found(self)
@@ -328,8 +376,11 @@ class Extractor:
         return Entity(m["name"], m["type"], m.get("qid"), ())
 
 
-def _char_batches(items: Iterable[tuple[str, object]], size: int, chars: int,
-                  ) -> Iterator[list[tuple[str, object]]]:
+def _char_batches(
+    items: Iterable[tuple[str, object]],
+    size: int,
+    chars: int,
+) -> Iterator[list[tuple[str, object]]]:
     """Group (text, context) pairs into lists of at most ``size`` items and ``chars`` characters.
 
     A single text longer than ``chars`` makes a batch of its own.
@@ -414,18 +465,31 @@ class _Found:
             self.ents.setdefault(s.name, s)
             self.ents.setdefault(o.name, o)
             start, end = r["ss"] + offset, r["se"] + offset
-            self.rels.append(RelationMention(
-                subject=s, predicate=r["p"], object=o, confidence=r["c"],
-                sentence=article.text[start:end].strip(), start=start, end=end,
-                hedged=bool(r["h"]), amount=r.get("amount"), ended=bool(r.get("ended")),
-                **_time_fields(r, article.published, _anchors(doc, r)),
-            ))
+            self.rels.append(
+                RelationMention(
+                    subject=s,
+                    predicate=r["p"],
+                    object=o,
+                    confidence=r["c"],
+                    sentence=article.text[start:end].strip(),
+                    start=start,
+                    end=end,
+                    hedged=bool(r["h"]),
+                    amount=r.get("amount"),
+                    ended=bool(r.get("ended")),
+                    **_time_fields(r, article.published, _anchors(doc, r)),
+                )
+            )
 
     def extraction(self, article: Article) -> Extraction:
         """Return the article's extraction, relations in text order."""
         rels = sorted(self.rels, key=lambda r: (r.start, r.predicate, r.subject.name, r.object.name))
-        return Extraction(article=article, entities=tuple(self.ents.values()), relations=tuple(rels),
-                          extractor_version=EXTRACTOR_VERSION)
+        return Extraction(
+            article=article,
+            entities=tuple(self.ents.values()),
+            relations=tuple(rels),
+            extractor_version=EXTRACTOR_VERSION,
+        )
 
 
 # Page furniture inside sentences that the parser would read as words: a news site's

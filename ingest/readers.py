@@ -33,10 +33,22 @@ from kg.model import Article
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_EXTENSIONS = frozenset({
-    ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson",
-    ".xml", ".rss", ".atom",
-})
+SUPPORTED_EXTENSIONS = frozenset(
+    {
+        ".txt",
+        ".text",
+        ".md",
+        ".markdown",
+        ".html",
+        ".htm",
+        ".json",
+        ".jsonl",
+        ".ndjson",
+        ".xml",
+        ".rss",
+        ".atom",
+    }
+)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # The largest article text parsed (UTF-8 bytes): about 350,000 words, minutes of parsing.
@@ -45,32 +57,44 @@ DEFAULT_MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 MIN_TEXT_CHARS = 20
 
 _FORMAT_BY_EXT = {
-    ".txt": "text", ".text": "text",
-    ".md": "markdown", ".markdown": "markdown",
-    ".html": "html", ".htm": "html",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
     ".json": "json",
-    ".jsonl": "jsonl", ".ndjson": "jsonl",
-    ".xml": "feed", ".rss": "feed", ".atom": "feed",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
 }
 
 _FORMAT_BY_MEDIA_TYPE = {
     "text/plain": "text",
-    "text/markdown": "markdown", "text/x-markdown": "markdown",
-    "text/html": "html", "application/xhtml+xml": "html",
+    "text/markdown": "markdown",
+    "text/x-markdown": "markdown",
+    "text/html": "html",
+    "application/xhtml+xml": "html",
     "application/json": "json",
-    "application/x-ndjson": "jsonl", "application/ndjson": "jsonl",
-    "application/jsonl": "jsonl", "application/x-jsonlines": "jsonl",
+    "application/x-ndjson": "jsonl",
+    "application/ndjson": "jsonl",
+    "application/jsonl": "jsonl",
+    "application/x-jsonlines": "jsonl",
     "application/jsonlines": "jsonl",
-    "application/rss+xml": "feed", "application/atom+xml": "feed",
-    "application/xml": "feed", "text/xml": "feed", "application/rdf+xml": "feed",
+    "application/rss+xml": "feed",
+    "application/atom+xml": "feed",
+    "application/xml": "feed",
+    "text/xml": "feed",
+    "application/rdf+xml": "feed",
 }
 
 # Field names tried in order; the first present, non-empty one wins.
 _TEXT_KEYS = ("text", "content", "body", "article", "articleBody")
 _TITLE_KEYS = ("title", "headline")
 _URL_KEYS = ("url", "link", "href")
-_DATE_KEYS = ("published", "date", "published_at", "pubDate", "datePublished",
-              "publication_date")
+_DATE_KEYS = ("published", "date", "published_at", "pubDate", "datePublished", "publication_date")
 
 # Signatures of common binary formats, so the reason names what the file is.
 _MAGIC = (
@@ -136,8 +160,10 @@ def _text_bytes(text: str, limit: int) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
 
 
-def _within(items: Iterable[Article | ReadFailure], limit: int | None,
-            ) -> Iterator[Article | ReadFailure]:
+def _within(
+    items: Iterable[Article | ReadFailure],
+    limit: int | None,
+) -> Iterator[Article | ReadFailure]:
     """Pass items on, turning an article whose text is over ``limit`` bytes into a failure."""
     for item in items:
         if limit is not None and isinstance(item, Article):
@@ -237,8 +263,8 @@ def _mostly_ascii_letters(text: str) -> bool:
 
 
 _DOC_CHARSET = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""",
-    re.I)
+    rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I
+)
 
 
 def _document_charset(data: bytes) -> str | None:
@@ -330,8 +356,7 @@ def sniff_format(text: str) -> str:
         if "<html" in low:
             return "html"
         return "feed"
-    if re.match(r"<!doctype html|<html\b", low) or re.search(
-            r"<(body|article|p|div)\b[^>]*>", low):
+    if re.match(r"<!doctype html|<html\b", low) or re.search(r"<(body|article|p|div)\b[^>]*>", low):
         return "html"
     if re.match(r"---\s*\n", head) and re.search(r"\n---\s*(\n|$)", head[3:]):
         return "markdown"
@@ -341,16 +366,19 @@ def sniff_format(text: str) -> str:
 # ------------------------------------------------------------------ plain text
 
 
-def _article(text: str, *, source: str, url: str | None = None, title: str | None = None,
-             published: date | None = None) -> Article | ReadFailure:
+def _article(
+    text: str, *, source: str, url: str | None = None, title: str | None = None, published: date | None = None
+) -> Article | ReadFailure:
     """Build the Article, or report the source as empty when the text is too short."""
-    article = Article(text=text, url=url or None, title=_clean_title(title),
-                      published=published, source=source)
+    article = Article(text=text, url=url or None, title=_clean_title(title), published=published, source=source)
     if len(article.text) < MIN_TEXT_CHARS:
         # Whitespace-only files were reported as empty before parsing; this one had
         # markup, front matter or fields, but no text.
-        what = "no text" if not article.text else (
-            f"empty text ({len(article.text)} characters, fewer than {MIN_TEXT_CHARS})")
+        what = (
+            "no text"
+            if not article.text
+            else (f"empty text ({len(article.text)} characters, fewer than {MIN_TEXT_CHARS})")
+        )
         return _fail(source, what)
     return article
 
@@ -362,8 +390,11 @@ def _clean_title(title: object) -> str | None:
     return " ".join(str(title).split()) or None
 
 
-def _read_text(text: str, source: str, default_published: date | None,
-               ) -> Iterator[Article | ReadFailure]:
+def _read_text(
+    text: str,
+    source: str,
+    default_published: date | None,
+) -> Iterator[Article | ReadFailure]:
     yield _article(text, source=source, published=default_published)
 
 
@@ -480,8 +511,11 @@ def _yaml_reason(exc: Exception) -> str:
     return _one_line(exc)
 
 
-def _read_markdown(text: str, source: str, default_published: date | None,
-                   ) -> Iterator[Article | ReadFailure]:
+def _read_markdown(
+    text: str,
+    source: str,
+    default_published: date | None,
+) -> Iterator[Article | ReadFailure]:
     import frontmatter
     import yaml
 
@@ -494,7 +528,9 @@ def _read_markdown(text: str, source: str, default_published: date | None,
     body, heading = strip_markdown(post.content)
     raw_date = _first(meta, _DATE_KEYS)
     yield _article(
-        body, source=source, url=_str_or_none(_first(meta, _URL_KEYS)),
+        body,
+        source=source,
+        url=_str_or_none(_first(meta, _URL_KEYS)),
         title=_str_or_none(_first(meta, _TITLE_KEYS)) or heading,
         published=_date_or_default(raw_date, default_published, source),
     )
@@ -502,20 +538,82 @@ def _read_markdown(text: str, source: str, default_published: date | None,
 
 # ------------------------------------------------------------------------ HTML
 
-_DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer",
-              "aside", "form", "iframe", "svg", "button", "select")
-_BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "li", "ul", "ol",
-                         "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr",
-                         "table", "br", "figure", "figcaption", "dd", "dt", "hr"})
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+)
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "tr",
+        "table",
+        "br",
+        "figure",
+        "figcaption",
+        "dd",
+        "dt",
+        "hr",
+    }
+)
 # Class/id words of page furniture that is not in a <nav>/<footer> element. Matched
 # against whole words of class and id values ("cookie-banner" -> cookie, banner), so
 # "shareable" or "commentary" do not take an article body with them.
-_BOILERPLATE_WORDS = frozenset({
-    "cookie", "cookies", "consent", "gdpr", "banner", "newsletter", "subscribe",
-    "subscription", "share", "sharing", "social", "related", "promo", "advert", "ad",
-    "ads", "advertisement", "sidebar", "breadcrumb", "breadcrumbs", "comments", "paywall",
-    "popup", "modal", "masthead", "menu",
-})
+_BOILERPLATE_WORDS = frozenset(
+    {
+        "cookie",
+        "cookies",
+        "consent",
+        "gdpr",
+        "banner",
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "share",
+        "sharing",
+        "social",
+        "related",
+        "promo",
+        "advert",
+        "ad",
+        "ads",
+        "advertisement",
+        "sidebar",
+        "breadcrumb",
+        "breadcrumbs",
+        "comments",
+        "paywall",
+        "popup",
+        "modal",
+        "masthead",
+        "menu",
+    }
+)
 _FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary"})
 
 
@@ -622,8 +720,11 @@ def _meta(root, *names: str) -> str | None:
     return None
 
 
-def _read_html(text: str, source: str, default_published: date | None,
-               ) -> Iterator[Article | ReadFailure]:
+def _read_html(
+    text: str,
+    source: str,
+    default_published: date | None,
+) -> Iterator[Article | ReadFailure]:
     import trafilatura
 
     root = _parse_html(text)
@@ -636,15 +737,16 @@ def _read_html(text: str, source: str, default_published: date | None,
         title = " ".join(found[0].split()) if found else None
     canonical = root.xpath("//link[@rel='canonical']/@href")
     url = canonical[0].strip() if canonical and canonical[0].strip() else _meta(root, "og:url")
-    raw_date = _meta(root, "article:published_time", "datePublished", "date",
-                     "pubdate", "publish-date", "dc.date", "DC.date.issued")
+    raw_date = _meta(
+        root, "article:published_time", "datePublished", "date", "pubdate", "publish-date", "dc.date", "DC.date.issued"
+    )
     if raw_date is None:
         times = root.xpath("//time/@datetime")
         raw_date = times[0] if times else None
     published = parse_date(raw_date)
-    body = trafilatura.extract(text, favor_precision=True, include_comments=False,
-                               include_tables=True, output_format="txt",
-                               deduplicate=False)
+    body = trafilatura.extract(
+        text, favor_precision=True, include_comments=False, include_tables=True, output_format="txt", deduplicate=False
+    )
     if not body or len(body.strip()) < MIN_TEXT_CHARS:
         log.debug("%s: trafilatura found no main text; using the page structure", source)
         body = _fallback_main_text(root)
@@ -661,8 +763,7 @@ def _read_html(text: str, source: str, default_published: date | None,
     if not body or len(body.strip()) < MIN_TEXT_CHARS:
         yield _fail(source, "HTML page with no main text")
         return
-    yield _article(body, source=source, url=url, title=title,
-                   published=published or default_published)
+    yield _article(body, source=source, url=url, title=title, published=published or default_published)
 
 
 # ------------------------------------------------------------------------ JSON
@@ -687,8 +788,7 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def _record(obj: object, *, source: str, where: str,
-            default_published: date | None) -> Article | ReadFailure:
+def _record(obj: object, *, source: str, where: str, default_published: date | None) -> Article | ReadFailure:
     """Build an Article from one JSON object; ``where`` prefixes reasons ("line 3")."""
     prefix = f"{where}: " if where else ""
     if not isinstance(obj, dict):
@@ -702,25 +802,30 @@ def _record(obj: object, *, source: str, where: str,
     if re.search(r"<(p|div|br|article|span|a)\b[^>]*>", text, re.I):
         text = html_to_text(text)
     published = _date_or_default(_first(obj, _DATE_KEYS), default_published, source)
-    article = Article(text=text, url=_str_or_none(_first(obj, _URL_KEYS)),
-                      title=_clean_title(_first(obj, _TITLE_KEYS)), published=published,
-                      source=source)
+    article = Article(
+        text=text,
+        url=_str_or_none(_first(obj, _URL_KEYS)),
+        title=_clean_title(_first(obj, _TITLE_KEYS)),
+        published=published,
+        source=source,
+    )
     if len(article.text) < MIN_TEXT_CHARS:
-        return _fail(source, f"{prefix}empty text ({len(article.text)} characters, "
-                             f"fewer than {MIN_TEXT_CHARS})")
+        return _fail(source, f"{prefix}empty text ({len(article.text)} characters, fewer than {MIN_TEXT_CHARS})")
     return article
 
 
 _TOO_DEEP = "invalid JSON: nested too deeply"
 
 
-def _read_json(text: str, source: str, default_published: date | None,
-               ) -> Iterator[Article | ReadFailure]:
+def _read_json(
+    text: str,
+    source: str,
+    default_published: date | None,
+) -> Iterator[Article | ReadFailure]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield _fail(source, f"invalid JSON: {exc.msg} (line {exc.lineno}, "
-                            f"column {exc.colno})")
+        yield _fail(source, f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
         return
     except RecursionError:
         # The json module recurses per level; no article is nested this deep.
@@ -728,8 +833,7 @@ def _read_json(text: str, source: str, default_published: date | None,
         return
     if isinstance(data, dict) and not _first(data, _TEXT_KEYS):
         # A wrapper object such as {"articles": [...]} or {"items": [...]}.
-        lists = [v for v in data.values() if isinstance(v, list) and v
-                 and all(isinstance(x, dict) for x in v)]
+        lists = [v for v in data.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
         if len(lists) == 1:
             data = lists[0]
     if isinstance(data, list):
@@ -737,8 +841,7 @@ def _read_json(text: str, source: str, default_published: date | None,
             yield _fail(source, "empty JSON list")
             return
         for i, obj in enumerate(data, start=1):
-            yield _record(obj, source=f"{source}#{i}", where=f"item {i}",
-                          default_published=default_published)
+            yield _record(obj, source=f"{source}#{i}", where=f"item {i}", default_published=default_published)
         return
     yield _record(data, source=source, where="", default_published=default_published)
 
@@ -763,7 +866,7 @@ def _bounded_lines(stream, limit: int) -> Iterator[str | bytes]:
 
 def _decode_line(line: bytes, first: bool) -> str:
     if first and line.startswith(codecs.BOM_UTF8):
-        line = line[len(codecs.BOM_UTF8):]
+        line = line[len(codecs.BOM_UTF8) :]
     try:
         return line.decode("utf-8")
     except UnicodeDecodeError:
@@ -771,8 +874,9 @@ def _decode_line(line: bytes, first: bool) -> str:
         return decode_bytes(line)
 
 
-def _jsonl_lines(lines: Iterable[str | bytes], source: str, default_published: date | None,
-                 max_bytes: int) -> Iterator[Article | ReadFailure]:
+def _jsonl_lines(
+    lines: Iterable[str | bytes], source: str, default_published: date | None, max_bytes: int
+) -> Iterator[Article | ReadFailure]:
     """Read JSON Lines one line at a time; a bad line is reported, the rest read."""
     seen = False
     for lineno, line in enumerate(lines, start=1):
@@ -805,14 +909,14 @@ def _jsonl_lines(lines: Iterable[str | bytes], source: str, default_published: d
         except RecursionError:
             yield _fail(line_source, f"{where}: {_TOO_DEEP}")
             continue
-        yield _record(obj, source=line_source, where=where,
-                      default_published=default_published)
+        yield _record(obj, source=line_source, where=where, default_published=default_published)
     if not seen:
         yield _fail(source, "empty file")
 
 
-def _read_jsonl(text: str, source: str, default_published: date | None,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | ReadFailure]:
+def _read_jsonl(
+    text: str, source: str, default_published: date | None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Article | ReadFailure]:
     # Split on "\n" only: JSON strings may hold U+2028, which str.splitlines breaks at.
     yield from _jsonl_lines(text.split("\n"), source, default_published, max_bytes)
 
@@ -820,16 +924,18 @@ def _read_jsonl(text: str, source: str, default_published: date | None,
 # ----------------------------------------------------------------------- feeds
 
 
-def _read_feed(data: bytes | str, source: str, default_published: date | None,
-               ) -> Iterator[Article | ReadFailure]:
+def _read_feed(
+    data: bytes | str,
+    source: str,
+    default_published: date | None,
+) -> Iterator[Article | ReadFailure]:
     import feedparser
 
     parsed = feedparser.parse(data)
     entries = parsed.get("entries") or []
     if not entries:
         if parsed.get("bozo") and not parsed.get("feed"):
-            yield _fail(source, f"not an RSS or Atom feed: "
-                                f"{_one_line(parsed.get('bozo_exception', 'unparseable'))}")
+            yield _fail(source, f"not an RSS or Atom feed: {_one_line(parsed.get('bozo_exception', 'unparseable'))}")
         elif parsed.get("version"):
             yield _fail(source, "feed with no items")
         else:
@@ -846,11 +952,16 @@ def _read_feed(data: bytes | str, source: str, default_published: date | None,
         if not body:
             body = entry.get("summary") or entry.get("description") or ""
         text = html_to_text(body)
-        raw_date = (entry.get("published_parsed") or entry.get("updated_parsed")
-                    or entry.get("published") or entry.get("updated"))
+        raw_date = (
+            entry.get("published_parsed")
+            or entry.get("updated_parsed")
+            or entry.get("published")
+            or entry.get("updated")
+        )
         published = _date_or_default(raw_date, default_published, item_source)
-        article = Article(text=text, url=link, title=_clean_title(entry.get("title")),
-                          published=published, source=item_source)
+        article = Article(
+            text=text, url=link, title=_clean_title(entry.get("title")), published=published, source=item_source
+        )
         if len(article.text) < MIN_TEXT_CHARS:
             yield _fail(item_source, f"item {i}: no text (no content or summary)")
             continue
@@ -860,8 +971,9 @@ def _read_feed(data: bytes | str, source: str, default_published: date | None,
 # ---------------------------------------------------------------------- dispatch
 
 
-def _read_decoded(text: str, fmt: str, source: str, default_published: date | None,
-                  max_bytes: int) -> Iterator[Article | ReadFailure]:
+def _read_decoded(
+    text: str, fmt: str, source: str, default_published: date | None, max_bytes: int
+) -> Iterator[Article | ReadFailure]:
     if fmt == "markdown":
         yield from _read_markdown(text, source, default_published)
     elif fmt == "html":
@@ -876,9 +988,15 @@ def _read_decoded(text: str, fmt: str, source: str, default_published: date | No
         yield from _read_text(text, source, default_published)
 
 
-def _read_data(data: bytes, *, source: str, fmt: str | None, charset: str | None,
-               default_published: date | None, max_bytes: int,
-               ) -> Iterator[Article | ReadFailure]:
+def _read_data(
+    data: bytes,
+    *,
+    source: str,
+    fmt: str | None,
+    charset: str | None,
+    default_published: date | None,
+    max_bytes: int,
+) -> Iterator[Article | ReadFailure]:
     """Read one whole file or body whose format is known (or None to sniff)."""
     if len(data) > max_bytes:
         # Stdin is read only up to the limit, so its true size is unknown.
@@ -894,8 +1012,11 @@ def _read_data(data: bytes, *, source: str, fmt: str | None, charset: str | None
     if reason:
         yield _fail(source, reason)
         return
-    if (fmt == "jsonl" and (charset is None or charset.lower().replace("_", "-") in ("utf-8", "utf8"))
-            and not any(data.startswith(bom) for bom, enc in _BOMS if enc != "utf-8-sig")):
+    if (
+        fmt == "jsonl"
+        and (charset is None or charset.lower().replace("_", "-") in ("utf-8", "utf8"))
+        and not any(data.startswith(bom) for bom, enc in _BOMS if enc != "utf-8-sig")
+    ):
         # Decode line by line, as for a file: one binary or mis-encoded line is that
         # line's problem, not the body's.
         yield from _jsonl_lines(data.split(b"\n"), source, default_published, max_bytes)
@@ -921,8 +1042,9 @@ def _read_data(data: bytes, *, source: str, fmt: str | None, charset: str | None
     yield from _read_decoded(text, fmt, source, default_published, max_bytes)
 
 
-def _read_file(path: Path, *, default_published: date | None, max_bytes: int,
-               max_article_bytes: int | None = None) -> Iterator[Article | ReadFailure]:
+def _read_file(
+    path: Path, *, default_published: date | None, max_bytes: int, max_article_bytes: int | None = None
+) -> Iterator[Article | ReadFailure]:
     source = str(path)
     try:
         size = path.stat().st_size
@@ -950,12 +1072,16 @@ def _read_file(path: Path, *, default_published: date | None, max_bytes: int,
     except OSError as exc:
         yield _fail(source, f"unreadable: {exc.strerror or _one_line(exc)}")
         return
-    yield from _read_data(data, source=source, fmt=fmt, charset=None,
-                          default_published=default_published, max_bytes=max_bytes)
+    yield from _read_data(
+        data, source=source, fmt=fmt, charset=None, default_published=default_published, max_bytes=max_bytes
+    )
 
 
-def _read_jsonl_file(path: Path, default_published: date | None, max_bytes: int,
-                     ) -> Iterator[Article | ReadFailure]:
+def _read_jsonl_file(
+    path: Path,
+    default_published: date | None,
+    max_bytes: int,
+) -> Iterator[Article | ReadFailure]:
     """Stream a JSON Lines file line by line; the size limit applies to each line."""
     source = str(path)
     with path.open("rb") as fh:
@@ -968,17 +1094,21 @@ def _read_jsonl_file(path: Path, default_published: date | None, max_bytes: int,
             if path.stat().st_size > max_bytes:
                 yield _too_large(source, "file", path.stat().st_size, max_bytes)
                 return
-            yield from _read_data(head + fh.read(), source=source, fmt="jsonl",
-                                  charset=None, default_published=default_published,
-                                  max_bytes=max_bytes)
+            yield from _read_data(
+                head + fh.read(),
+                source=source,
+                fmt="jsonl",
+                charset=None,
+                default_published=default_published,
+                max_bytes=max_bytes,
+            )
             return
         reason = _binary_kind(head, lines=True)
         if reason:
             yield _fail(source, reason)
             return
         fh.seek(0)
-        yield from _jsonl_lines(_bounded_lines(fh, max_bytes), source, default_published,
-                                max_bytes)
+        yield from _jsonl_lines(_bounded_lines(fh, max_bytes), source, default_published, max_bytes)
 
 
 def _walk(directory: Path, seen: set[str]) -> Iterator[Path]:
@@ -1012,8 +1142,9 @@ def _walk(directory: Path, seen: set[str]) -> Iterator[Path]:
 _STDIN_SNIFF = 65536
 
 
-def _read_stdin(stream: TextIO | BinaryIO | None, default_published: date | None,
-                max_bytes: int) -> Iterator[Article | ReadFailure]:
+def _read_stdin(
+    stream: TextIO | BinaryIO | None, default_published: date | None, max_bytes: int
+) -> Iterator[Article | ReadFailure]:
     """Read "-": JSON Lines stream line by line; anything else is read whole and sniffed."""
     if stream is None:
         stream = sys.stdin
@@ -1025,23 +1156,33 @@ def _read_stdin(stream: TextIO | BinaryIO | None, default_published: date | None
         head += stream.readline(max_bytes)  # finish the line the sniff cut
     sample = head.decode("utf-8", "replace") if is_bytes else head
     lines = [ln for ln in sample.lstrip("\ufeff").split("\n") if ln.strip()]
-    if (lines and all(ln.lstrip().startswith("{") for ln in lines)
-            and not (is_bytes and _binary_kind(head))):
+    if lines and all(ln.lstrip().startswith("{") for ln in lines) and not (is_bytes and _binary_kind(head)):
         first = io.BytesIO(head) if is_bytes else io.StringIO(head, newline="\n")
-        yield from _jsonl_lines(itertools.chain(first, _bounded_lines(stream, max_bytes)),
-                                "-", default_published, max_bytes)
+        yield from _jsonl_lines(
+            itertools.chain(first, _bounded_lines(stream, max_bytes)), "-", default_published, max_bytes
+        )
         return
     if len(head) <= max_bytes:
         head += stream.read(max_bytes + 1 - len(head))
     data = head if is_bytes else head.encode("utf-8")
-    yield from _read_data(data, source="-", fmt=None, charset=None if is_bytes else "utf-8",
-                          default_published=default_published, max_bytes=max_bytes)
+    yield from _read_data(
+        data,
+        source="-",
+        fmt=None,
+        charset=None if is_bytes else "utf-8",
+        default_published=default_published,
+        max_bytes=max_bytes,
+    )
 
 
-def read_paths(paths: Iterable[str | os.PathLike], *, stdin: TextIO | BinaryIO | None = None,
-               default_published: date | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-               max_article_bytes: int | None = DEFAULT_MAX_ARTICLE_BYTES,
-               ) -> Iterator[Article | ReadFailure]:
+def read_paths(
+    paths: Iterable[str | os.PathLike],
+    *,
+    stdin: TextIO | BinaryIO | None = None,
+    default_published: date | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_article_bytes: int | None = DEFAULT_MAX_ARTICLE_BYTES,
+) -> Iterator[Article | ReadFailure]:
     """Read articles from files, directories and stdin, one at a time.
 
     Directories are walked recursively in path order, hidden entries skipped. The format
@@ -1061,13 +1202,16 @@ def read_paths(paths: Iterable[str | os.PathLike], *, stdin: TextIO | BinaryIO |
     Returns:
         A generator of Article records and ReadFailure reports, in input order.
     """
-    yield from _within(_read_paths(paths, stdin, default_published, max_bytes, max_article_bytes),
-                       max_article_bytes)
+    yield from _within(_read_paths(paths, stdin, default_published, max_bytes, max_article_bytes), max_article_bytes)
 
 
-def _read_paths(paths: Iterable[str | os.PathLike], stdin: TextIO | BinaryIO | None,
-                default_published: date | None, max_bytes: int, max_article_bytes: int | None,
-                ) -> Iterator[Article | ReadFailure]:
+def _read_paths(
+    paths: Iterable[str | os.PathLike],
+    stdin: TextIO | BinaryIO | None,
+    default_published: date | None,
+    max_bytes: int,
+    max_article_bytes: int | None,
+) -> Iterator[Article | ReadFailure]:
     for p in paths:
         if str(p) == "-":
             yield from _read_stdin(stdin, default_published, max_bytes)
@@ -1078,17 +1222,24 @@ def _read_paths(paths: Iterable[str | os.PathLike], stdin: TextIO | BinaryIO | N
                 if file.is_dir():
                     yield _fail(str(file), "unreadable directory")
                     continue
-                yield from _read_file(file, default_published=default_published,
-                                      max_bytes=max_bytes, max_article_bytes=max_article_bytes)
+                yield from _read_file(
+                    file, default_published=default_published, max_bytes=max_bytes, max_article_bytes=max_article_bytes
+                )
         else:
-            yield from _read_file(path, default_published=default_published,
-                                  max_bytes=max_bytes, max_article_bytes=max_article_bytes)
+            yield from _read_file(
+                path, default_published=default_published, max_bytes=max_bytes, max_article_bytes=max_article_bytes
+            )
 
 
-def read_bytes(data: bytes, *, name: str, content_type: str | None = None,
-               default_published: date | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-               max_article_bytes: int | None = DEFAULT_MAX_ARTICLE_BYTES,
-               ) -> Iterator[Article | ReadFailure]:
+def read_bytes(
+    data: bytes,
+    *,
+    name: str,
+    content_type: str | None = None,
+    default_published: date | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_article_bytes: int | None = DEFAULT_MAX_ARTICLE_BYTES,
+) -> Iterator[Article | ReadFailure]:
     """Read articles from an uploaded body.
 
     The format comes from the content type, else the name's extension, else the content.
@@ -1114,9 +1265,12 @@ def read_bytes(data: bytes, *, name: str, content_type: str | None = None,
         charset = m[1] if m else None
     if fmt is None:
         fmt = _FORMAT_BY_EXT.get(Path(name).suffix.lower())
-    yield from _within(_read_data(data, source=name, fmt=fmt, charset=charset,
-                                  default_published=default_published, max_bytes=max_bytes),
-                       max_article_bytes)
+    yield from _within(
+        _read_data(
+            data, source=name, fmt=fmt, charset=charset, default_published=default_published, max_bytes=max_bytes
+        ),
+        max_article_bytes,
+    )
 
 
 def iter_articles(paths: Iterable[str | os.PathLike], **kw) -> Iterator[Article]:

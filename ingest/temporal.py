@@ -225,9 +225,20 @@ def resolve_date(text: str, reference: date | None, *, prefer: str = "past") -> 
 
 # --- normalization --------------------------------------------------------------------
 
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-                         "\u2014": "-", "\u2015": "-", "\u2212": "-",
-                         "\u2018": "'", "\u2019": "'", "\u02bc": "'"})
+_DASHES = str.maketrans(
+    {
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
+    }
+)
 # Words in front of the date that do not change which date is meant.
 _LEAD = re.compile(
     r"(?:in|on|at|during|since|from|until|till|til|through|throughout|by|as of|as early as"
@@ -235,27 +246,41 @@ _LEAD = re.compile(
     r"starting in|starting on|starting from|beginning in|beginning on|effective|effective on"
     r"|around|about|circa|approximately|roughly|nearly|almost|some|just|only|for|of|so far"
     r"|as far back as|dating back to|dating to|ending|ended|expected in|due in"
-    r"|over(?=\s+(?:the|this|last|next|recent)\b))\s+")
+    r"|over(?=\s+(?:the|this|last|next|recent)\b))\s+"
+)
 # A clock time said with the date ("March 3 at 5 p.m. ET", "noon Friday") is dropped.
 _CLOCK = re.compile(
     r"(?:\s*,?\s*\b(?:at|by|around|about|before|after)\s+)?\b(?:\d{1,2}(?::\d\d)?\s*"
     r"(?:a\.?m\b\.?|p\.?m\b\.?)|noon|midnight|midday)(?:\s+(?:et|pt|ct|gmt|utc|bst|cet|cest|"
-    r"est|edt|pst|pdt|cst|cdt|jst|ist|local time)\b)?(?:\s+on\b)?")
+    r"est|edt|pst|pdt|cst|cdt|jst|ist|local time)\b)?(?:\s+on\b)?"
+)
 _FORTNIGHT = re.compile(r"\b(a\s+)?fortnights?\b")
 # Phrases said several ways, rewritten to the one the grammar reads.
-_REWRITES = {"year-end": "the end of this year", "year end": "the end of this year",
-             "end of year": "the end of this year", "end-of-year": "the end of this year",
-             "the year-end": "the end of this year", "earlier in the year": "earlier this year",
-             "later in the year": "later this year", "earlier in the month": "earlier this month",
-             "later in the month": "later this month", "earlier in the week": "earlier this week",
-             "later in the week": "later this week", "month-end": "the end of this month",
-             "the turn of the year": "the start of this year"}
+_REWRITES = {
+    "year-end": "the end of this year",
+    "year end": "the end of this year",
+    "end of year": "the end of this year",
+    "end-of-year": "the end of this year",
+    "the year-end": "the end of this year",
+    "earlier in the year": "earlier this year",
+    "later in the year": "later this year",
+    "earlier in the month": "earlier this month",
+    "later in the month": "later this month",
+    "earlier in the week": "earlier this week",
+    "later in the week": "later this week",
+    "month-end": "the end of this month",
+    "the turn of the year": "the start of this year",
+}
 # Bound quantifiers: "more than two years ago" is a bound, "more than a year" a duration.
-_QUANT = re.compile(r"(?:more than|over(?!\s+(?:the|this|last|next|recent)\b)|less than|under"
-                    r"|at least|at most|up to|upwards of|fewer than|nearly|almost)\s+")
-_BOUND = re.compile(r"(?:before|after|prior to|ahead of|no later than|no earlier than|"
-                    r"earlier than|later than|not until|within|not before|not after|"
-                    r"no sooner than)\b")
+_QUANT = re.compile(
+    r"(?:more than|over(?!\s+(?:the|this|last|next|recent)\b)|less than|under"
+    r"|at least|at most|up to|upwards of|fewer than|nearly|almost)\s+"
+)
+_BOUND = re.compile(
+    r"(?:before|after|prior to|ahead of|no later than|no earlier than|"
+    r"earlier than|later than|not until|within|not before|not after|"
+    r"no sooner than)\b"
+)
 
 
 def _normalize(text: str) -> tuple[str, str | None, str | None]:
@@ -269,7 +294,7 @@ def _normalize(text: str) -> tuple[str, str | None, str | None]:
     # An entity that runs past a line break ("Saturday, September 21, 2024\n\nGood
     # morning") took in the next line: its first line is the date.
     s = next((line for line in s.splitlines() if line.strip()), "")
-    s = " ".join(s.split()).strip(" ,;:!?()[]\"")
+    s = " ".join(s.split()).strip(' ,;:!?()[]"')
     s = re.sub(r"'s?$", "", s).strip()
     s = _CLOCK.sub("", s).strip(" ,")
     s = _FORTNIGHT.sub(lambda m: "two weeks" if m[1] else "weeks", s)
@@ -278,12 +303,12 @@ def _normalize(text: str) -> tuple[str, str | None, str | None]:
         m = _QUANT.match(s)
         if m and m.end() < len(s):
             quantifier = quantifier or m.group(0).strip()
-            s = s[m.end():]
+            s = s[m.end() :]
             continue
         m = _LEAD.match(s)
         if m and m.end() < len(s):
             prep = prep or m.group(0).strip()
-            s = s[m.end():]
+            s = s[m.end() :]
             continue
         break
     return _REWRITES.get(s, s), prep, quantifier
@@ -291,20 +316,83 @@ def _normalize(text: str) -> tuple[str, str | None, str | None]:
 
 # --- vocabulary -------------------------------------------------------------------------
 
-_MONTHS = {"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
-           "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
-           "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "october": 10,
-           "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12}
-_WEEKDAYS = {"monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "wednesday": 2,
-             "wed": 2, "weds": 2, "thursday": 3, "thurs": 3, "thur": 3, "thu": 3,
-             "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6}
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-            "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-            "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-            "fifty": 50, "a couple of": 2, "couple of": 2, "a couple": 2}
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
-             "fourth": 4, "4th": 4}
+_MONTHS = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+_WEEKDAYS = {
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tues": 1,
+    "tue": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "weds": 2,
+    "thursday": 3,
+    "thurs": 3,
+    "thur": 3,
+    "thu": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
+}
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "a couple of": 2,
+    "couple of": 2,
+    "a couple": 2,
+}
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11)}
 
 
@@ -320,21 +408,48 @@ _VAGUE_NUM = r"(?:a few|few|several|many|some|a number of|numerous|the|a handful
 _UNIT = r"(?P<unit>day|week|month|quarter|year|decade|century)s?"
 _YEAR4 = r"(?:1\d|20|21)\d\d"
 # A year as written: "2024", "'24", "this year", "last year", "next year", "the year".
-_YEARX = (rf"(?:(?P<year>{_YEAR4})|'(?P<yy>\d\d)|(?P<yrel>this|last|next|the current|"
-          r"current|the|the coming|the following|the previous|the prior) year)")
-_REL = (r"(?P<rel>last|this|next|this past|this coming|past|coming|previous|current|"
-        r"the current|the previous|the coming|the past|the last|the next|the)")
+_YEARX = (
+    rf"(?:(?P<year>{_YEAR4})|'(?P<yy>\d\d)|(?P<yrel>this|last|next|the current|"
+    r"current|the|the coming|the following|the previous|the prior) year)"
+)
+_REL = (
+    r"(?P<rel>last|this|next|this past|this coming|past|coming|previous|current|"
+    r"the current|the previous|the coming|the past|the last|the next|the)"
+)
 # Parts of a period: "early 2023", "the end of March", "the first half of 2024".
-_MODS = {"early": "early", "earlier": "earlier", "mid": "mid", "middle": "mid",
-         "late": "late", "later": "later", "the start of": "early",
-         "the beginning of": "early", "start of": "early", "beginning of": "early",
-         "the middle of": "mid", "middle of": "mid", "the end of": "late",
-         "end of": "late", "the close of": "late", "close of": "late",
-         "the first half of": "h1", "first half of": "h1", "the front half of": "h1",
-         "the second half of": "h2", "second half of": "h2", "the latter half of": "h2",
-         "the back half of": "h2", "the back end of": "late", "the tail end of": "late",
-         "the first week of": "w1", "the second week of": "w2", "the third week of": "w3",
-         "the fourth week of": "w4", "the last week of": "wl", "the final week of": "wl"}
+_MODS = {
+    "early": "early",
+    "earlier": "earlier",
+    "mid": "mid",
+    "middle": "mid",
+    "late": "late",
+    "later": "later",
+    "the start of": "early",
+    "the beginning of": "early",
+    "start of": "early",
+    "beginning of": "early",
+    "the middle of": "mid",
+    "middle of": "mid",
+    "the end of": "late",
+    "end of": "late",
+    "the close of": "late",
+    "close of": "late",
+    "the first half of": "h1",
+    "first half of": "h1",
+    "the front half of": "h1",
+    "the second half of": "h2",
+    "second half of": "h2",
+    "the latter half of": "h2",
+    "the back half of": "h2",
+    "the back end of": "late",
+    "the tail end of": "late",
+    "the first week of": "w1",
+    "the second week of": "w2",
+    "the third week of": "w3",
+    "the fourth week of": "w4",
+    "the last week of": "wl",
+    "the final week of": "wl",
+}
 _MOD = rf"(?:(?P<mod>{_alt(_MODS)})(?:\s*-\s*|\s+))?"
 
 
@@ -342,15 +457,21 @@ def _c(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-_FISCAL = _c(r".*\b(?:fiscal|financial year|fy\s*'?\d{2,4}|fy|f[1-4]?q[1-4])\b.*"
-             r"|(?:its|their|the company|the group)\b.*\bquarter\b.*")
+_FISCAL = _c(
+    r".*\b(?:fiscal|financial year|fy\s*'?\d{2,4}|fy|f[1-4]?q[1-4])\b.*"
+    r"|(?:its|their|the company|the group)\b.*\bquarter\b.*"
+)
 _DECADE = _c(rf"{_MOD}(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:(?:1\d|20|21)\d0|'?\d0)s")
-_SPAN_YEARS = _c(rf"(?:between\s+)?{_YEAR4}\s*(?:-|/|to|through|thru|and|until|till)\s*"
-                 r"(?:'?\d\d|\d{4})")
+_SPAN_YEARS = _c(
+    rf"(?:between\s+)?{_YEAR4}\s*(?:-|/|to|through|thru|and|until|till)\s*"
+    r"(?:'?\d\d|\d{4})"
+)
 _SPAN_WORDS = _c(r"between\b.+|.+\s(?:to|through|thru|until|till)\s.+|.+\d\s*-\s*\d.*")
-_SPAN_TRAILING = _c(rf"(?:the\s+)?(?:past|last|next|coming|previous|following|recent|"
-                    rf"first|final|ensuing|upcoming)\s+(?:(?:{_NUM_ALT}|{_VAGUE_NUM})\s+)?"
-                    r"(?:day|week|month|year|decade|quarter)s")
+_SPAN_TRAILING = _c(
+    rf"(?:the\s+)?(?:past|last|next|coming|previous|following|recent|"
+    rf"first|final|ensuing|upcoming)\s+(?:(?:{_NUM_ALT}|{_VAGUE_NUM})\s+)?"
+    r"(?:day|week|month|year|decade|quarter)s"
+)
 _SPAN_THE_PAST = _c(r"(?:the\s+)?(?:past|the last)\s+(?:day|week|month|year|decade|century)")
 _ANAPHORIC = _c(
     r"(?:that|the same|the following|the previous|the prior|the preceding|the next|"
@@ -358,7 +479,8 @@ _ANAPHORIC = _c(
     r"the year-ago|year-ago|a year-ago)\b.*"
     rf"|(?:(?:{_NUM_ALT}|{_VAGUE_NUM})\s+)?(?:hour|day|week|month|quarter|year|decade)s?\s+"
     r"(?:later|earlier|before|after|prior|on|afterwards?|afterward|previously)"
-    r"|then|at the time|the time|by then|until then|since then|the day|the same time")
+    r"|then|at the time|the time|by then|until then|since then|the day|the same time"
+)
 _NOT_A_DATE = _c(
     r"(?:annual|annually|yearly|daily|weekly|monthly|quarterly|biannual|biannually|"
     r"semiannual|semi-annual|biweekly|bimonthly|overnight|year-over-year|year-on-year|yoy|"
@@ -367,7 +489,8 @@ _NOT_A_DATE = _c(
     r"holiday season|the holidays|the holiday season|\d+(?:st|nd|rd|th)? anniversary|"
     r"multi-?(?:year|month|week|day|decade)|annualized|annualised|year-old|"
     r"[\w-]+-(?:year|month|week|day)s?-olds?|all (?:year|month|week|day)(?: long)?|"
-    r"year-round|all year round)")
+    r"year-round|all year round)"
+)
 _VAGUE = _c(
     r"(?:recently|soon|now|currently|today's|nowadays|these days|those days|once|later|"
     r"earlier|the future|the past|the near future|the coming (?:days|weeks|months|years)|"
@@ -376,21 +499,39 @@ _VAGUE = _c(
     r"the quarter|the period|the season|the decade|the first day|the last day|"
     r"the (?:latest|most recent|current|last reported) quarter|"
     rf"(?:{_VAGUE_NUM}\s+)?(?:day|week|month|year|decade)s\s+ago|"
-    r"(?:a|one)\s+(?:day|week|month|quarter|year|decade)\s+or\s+(?:two|so))")
+    r"(?:a|one)\s+(?:day|week|month|quarter|year|decade)\s+or\s+(?:two|so))"
+)
 _DURATION = _c(
     rf"(?:another\s+|an additional\s+|a further\s+|the\s+|an?\s+(?=\d))?(?:{_NUM_ALT}|{_VAGUE_NUM}|"
     r"half an?|\d+(?:\.\d+)?|\d+\s+and\s+a\s+half)?(?:\s*-\s*|\s+)?(?:full\s+)?"
     r"(?:hour|day|week|month|quarter|year|decade|centur(?:y|ie))s?(?:[\s-]long)?"
-    r"(?:\s+and\s+a\s+half)?")
+    r"(?:\s+and\s+a\s+half)?"
+)
 _AGO = _c(rf"{_NUM}\s+{_UNIT}\s+(?:ago|back|earlier than today)")
 _FROM_NOW = _c(rf"{_NUM}\s+{_UNIT}(?:\s+from\s+(?:now|today))?")
-_DAY_WORDS = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
-              "this evening": 0, "earlier today": 0, "later today": 0,
-              "yesterday": -1, "last night": -1, "yesterday morning": -1,
-              "yesterday afternoon": -1, "yesterday evening": -1, "late yesterday": -1,
-              "early yesterday": -1, "the day before yesterday": -2, "tomorrow": 1,
-              "tomorrow morning": 1, "tomorrow afternoon": 1, "tomorrow evening": 1,
-              "tomorrow night": 1, "the day after tomorrow": 2}
+_DAY_WORDS = {
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "earlier today": 0,
+    "later today": 0,
+    "yesterday": -1,
+    "last night": -1,
+    "yesterday morning": -1,
+    "yesterday afternoon": -1,
+    "yesterday evening": -1,
+    "late yesterday": -1,
+    "early yesterday": -1,
+    "the day before yesterday": -2,
+    "tomorrow": 1,
+    "tomorrow morning": 1,
+    "tomorrow afternoon": 1,
+    "tomorrow evening": 1,
+    "tomorrow night": 1,
+    "the day after tomorrow": 2,
+}
 _TIME_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
 _WEEKDAY_ONLY = _c(rf"(?:{_REL}\s+)?(?:(?:early|late)\s+(?:on\s+)?)?{_WEEKDAY}{_TIME_OF_DAY}")
 _ISO_FULL = _c(r"(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})")
@@ -405,30 +546,38 @@ _QUARTER = _c(
     rf"(?:{_REL}\s+)?"
     r"(?:q(?P<q1>[1-4])|(?P<q2>[1-4])q|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th|"
     r"final|last)[\s-]+quarter)"
-    rf"(?:(?:\s*[-',]?\s*|\s+of\s+)(?:{_YEARX}|(?P<yy2>\d\d)))?")
+    rf"(?:(?:\s*[-',]?\s*|\s+of\s+)(?:{_YEARX}|(?P<yy2>\d\d)))?"
+)
 _QUARTER_YEAR_FIRST = _c(
     rf"(?P<year>{_YEAR4})(?:'s)?\s+(?:q(?P<q1>[1-4])|(?P<qw>first|second|third|fourth|"
-    r"1st|2nd|3rd|4th|final|last)[\s-]+quarter)")
+    r"1st|2nd|3rd|4th|final|last)[\s-]+quarter)"
+)
 _QUARTER_REL = _c(rf"(?:{_MOD})?{_REL}\s+quarter")
 _HALF = _c(
     r"(?:(?:the\s+)?(?:h(?P<h1>[12])|(?P<h2>[12])h)|(?:the\s+)?(?P<hw>first|second|latter|"
     r"back|front)\s+half)"
-    rf"(?:(?:\s*[-',]?\s*|\s+of\s+)(?:{_YEARX}|(?P<yy2>\d\d)))?")
-_SEASON = _c(rf"{_MOD}(?:{_REL}\s+)?(?P<season>spring|summer|fall|autumn|winter)"
-             rf"(?:(?:\s+of)?,?\s+{_YEARX})?")
+    rf"(?:(?:\s*[-',]?\s*|\s+of\s+)(?:{_YEARX}|(?P<yy2>\d\d)))?"
+)
+_SEASON = _c(
+    rf"{_MOD}(?:{_REL}\s+)?(?P<season>spring|summer|fall|autumn|winter)"
+    rf"(?:(?:\s+of)?,?\s+{_YEARX})?"
+)
 _YEAR_ONLY = _c(rf"{_MOD}(?:the\s+year\s+)?{_YEARX}")
 _UNIT_REL = _c(rf"{_MOD}{_REL}\s+(?P<unit>week|weekend|month|year)")
-_THIS_TIME = _c(r"this time (?P<rel>last|next) year|(?P<rel2>a|one) year ago today|"
-                r"(?P<ytd>year to date|year-to-date|ytd)")
+_THIS_TIME = _c(
+    r"this time (?P<rel>last|next) year|(?P<rel2>a|one) year ago today|"
+    r"(?P<ytd>year to date|year-to-date|ytd)"
+)
 
 
 # --- periods --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Period:
     """What the grammar found: the value's unit and period, and the interval covered."""
 
-    unit: str          # "day", "month", "year" or "interval" (value from the interval)
+    unit: str  # "day", "month", "year" or "interval" (value from the interval)
     unit_start: date
     start: date
     end: date
@@ -460,9 +609,18 @@ def _year_period(y: int, mod: str | None, ctx: _Ctx, *, this: bool = False) -> _
 def _month_period(y: int, m: int, mod: str | None, ctx: _Ctx, *, this: bool = False) -> _Period:
     start, end = _month_bounds(y, m)
     last = end.day
-    sub = {"early": (1, 10), "mid": (11, 20), "late": (21, last), "h1": (1, 15),
-           "h2": (16, last), "w1": (1, 7), "w2": (8, 14), "w3": (15, 21), "w4": (22, 28),
-           "wl": (last - 6, last)}
+    sub = {
+        "early": (1, 10),
+        "mid": (11, 20),
+        "late": (21, last),
+        "h1": (1, 15),
+        "h2": (16, last),
+        "w1": (1, 7),
+        "w2": (8, 14),
+        "w3": (15, 21),
+        "w4": (22, 28),
+        "wl": (last - 6, last),
+    }
     if mod in sub:
         a, b = sub[mod]
         start, end = date(y, m, a), date(y, m, b)
@@ -471,8 +629,7 @@ def _month_period(y: int, m: int, mod: str | None, ctx: _Ctx, *, this: bool = Fa
     return _Period("month", start.replace(day=1), start, end)
 
 
-def _earlier_later(start: date, end: date, mod: str, ctx: _Ctx,
-                   this: bool) -> tuple[date, date]:
+def _earlier_later(start: date, end: date, mod: str, ctx: _Ctx, this: bool) -> tuple[date, date]:
     """Narrow "earlier this year" to [start, ref] and "later this year" to [ref, end]."""
     if not this:
         return start, end
@@ -561,6 +718,7 @@ def _year_from(m: re.Match[str], ctx: _Ctx, *, required: bool = False) -> int | 
 
 # --- the grammar ----------------------------------------------------------------------
 
+
 def _parse(s: str, ctx: _Ctx, quantifier: str | None) -> _Period:
     """Match the normalized words against the grammar, in order.
 
@@ -570,7 +728,7 @@ def _parse(s: str, ctx: _Ctx, quantifier: str | None) -> _Period:
     if _FISCAL.fullmatch(s):
         raise _Unresolved(FISCAL)
     if quantifier and _DURATION.fullmatch(s):
-        raise _Unresolved(DURATION)     # "at least a year"
+        raise _Unresolved(DURATION)  # "at least a year"
     if _BOUND.match(s):
         raise _Unresolved(BOUND)
     if m := _THIS_TIME.fullmatch(s):
@@ -674,7 +832,7 @@ def _numeric(m: re.Match[str], ctx: _Ctx) -> _Period:
     a, b = int(m["a"]), int(m["b"])
     y = int(m["y"]) if len(m["y"]) == 4 else 2000 + int(m["y"])
     if a > 12 >= b:
-        a, b = b, a          # day first: 15/3/2024
+        a, b = b, a  # day first: 15/3/2024
     elif a <= 12 and b <= 12 and a != b:
         raise _Unresolved(AMBIGUOUS_ORDER)
     return _day(_safe_date(y, a, b))
@@ -687,12 +845,14 @@ def _month_day(m: re.Match[str], ctx: _Ctx) -> _Period:
         raise _Unresolved(NO_SUCH_DAY)
     year = _year_from(m, ctx)
     if year is None:
+
         def make(y: int) -> tuple[date, date] | None:
             try:
                 d = date(y, month, day)
             except ValueError:
                 return None
             return d, d
+
         year = _pick(ctx, None, make)
     return _day(_safe_date(year, month, day))
 
@@ -720,13 +880,12 @@ def _is_current_year(m: re.Match[str]) -> bool:
 def _quarter(m: re.Match[str], ctx: _Ctx) -> _Period:
     g = m.groupdict()
     word = g.get("qw")
-    q = int(g.get("q1") or g.get("q2") or 0) or (4 if word in ("final", "last") else
-                                               _ORDINALS.get(word or "", 0))
+    q = int(g.get("q1") or g.get("q2") or 0) or (4 if word in ("final", "last") else _ORDINALS.get(word or "", 0))
     year = _year_from(m, ctx)
     rel = g.get("rel")
     if year is None:
         if word == "last" and rel in (None, "the"):
-            return _relative_quarter("last", None, ctx)   # "last quarter"
+            return _relative_quarter("last", None, ctx)  # "last quarter"
         year = _pick(ctx, rel, lambda y: _months_bounds(y, 3 * q - 2, 3 * q))
     elif rel and _rel_kind(rel) is not None:
         raise _Unresolved(UNRECOGNISED)
@@ -736,7 +895,7 @@ def _quarter(m: re.Match[str], ctx: _Ctx) -> _Period:
 def _quarter_rel(m: re.Match[str], ctx: _Ctx) -> _Period:
     kind = _rel_kind(m["rel"])
     if kind is None:
-        raise _Unresolved(VAGUE)        # "the quarter"
+        raise _Unresolved(VAGUE)  # "the quarter"
     return _relative_quarter(kind, _MODS.get(m["mod"]) if m["mod"] else None, ctx)
 
 
@@ -768,8 +927,7 @@ def _season(m: re.Match[str], ctx: _Ctx) -> _Period:
     year = _year_from(m, ctx)
     rel = m["rel"]
     if year is None:
-        year = _pick(ctx, None if rel == "the" else rel,
-                     lambda y: _months_bounds(y, first, last))
+        year = _pick(ctx, None if rel == "the" else rel, lambda y: _months_bounds(y, first, last))
     elif rel and _rel_kind(rel) is not None:
         raise _Unresolved(UNRECOGNISED)
     start, end = _months_bounds(year, first, last)
@@ -797,8 +955,8 @@ def _unit_rel(m: re.Match[str], ctx: _Ctx) -> _Period:
     if unit == "weekend":
         return _weekend(ref, kind, ctx)
     if kind is None and mod is None:
-        raise _Unresolved(VAGUE)        # "the month"
-    kind = kind or "this"               # "the end of the month"
+        raise _Unresolved(VAGUE)  # "the month"
+    kind = kind or "this"  # "the end of the month"
     step = {"last": -1, "next": 1}.get(kind, 0)
     if unit == "year":
         return _year_period(ref.year + step, mod, ctx, this=kind == "this")
@@ -866,11 +1024,15 @@ def _result(text: str, p: _Period) -> ResolvedDate:
 # --- dates told relative to another date of the text ------------------------------------
 
 _UNIT_WORDS = {"day": "day", "days": "day", "month": "month", "months": "month", "year": "year", "years": "year"}
-_SAME = _c(r"(?:later|earlier|early|late)?\s*(?:that|the same|that same)\s+(?P<unit>day|month|year)"
-           r"|(?P<hours>(?:(?:a few|several|two|three|\d+)\s+)?hours?\s+(?:later|afterwards?|earlier|before))")
-_SHIFT = _c(r"(?:the\s+(?P<dir>following|next|subsequent|previous|prior|preceding)\s+(?P<unit>day|month|year))"
-            rf"|(?P<num>{_NUM_ALT})\s+(?P<unit2>days?|months?|years?)\s+(?P<dir2>later|afterwards?|after|"
-            r"earlier|before|previously|prior)")
+_SAME = _c(
+    r"(?:later|earlier|early|late)?\s*(?:that|the same|that same)\s+(?P<unit>day|month|year)"
+    r"|(?P<hours>(?:(?:a few|several|two|three|\d+)\s+)?hours?\s+(?:later|afterwards?|earlier|before))"
+)
+_SHIFT = _c(
+    r"(?:the\s+(?P<dir>following|next|subsequent|previous|prior|preceding)\s+(?P<unit>day|month|year))"
+    rf"|(?P<num>{_NUM_ALT})\s+(?P<unit2>days?|months?|years?)\s+(?P<dir2>later|afterwards?|after|"
+    r"earlier|before|previously|prior)"
+)
 _GRAIN = {"day": 0, "month": 1, "year": 2}
 
 

@@ -81,7 +81,9 @@ _PREFIXES = (
 # relation is its deciding statement (a space sorts before "-" and digits, so "2023 1" <
 # "2023-06-01 0": string order of the days first, an ended statement winning a tie; an
 # undated statement's key " 0" is below every dated one).
-_EDGES = _PREFIXES + """
+_EDGES = (
+    _PREFIXES
+    + """
 SELECT ?s ?p ?o (COUNT(DISTINCT ?art) AS ?sources) (COUNT(?st) AS ?mentions)
        (MIN(?dmin) AS ?first) (MAX(?dmax) AS ?last) (MAX(?cmax) AS ?confidence)
        (SUM(IF(COALESCE(?h, false), 0, 1)) AS ?plain)
@@ -110,8 +112,11 @@ WHERE {{
 }}
 GROUP BY ?s ?p ?o
 """
+)
 
-_NODES = _PREFIXES + """
+_NODES = (
+    _PREFIXES
+    + """
 SELECT ?e ?k ?v WHERE {{
   VALUES ?k {{ rdf:type rdfs:label skos:prefLabel skos:altLabel owl:sameAs }}
   {restrict}
@@ -119,6 +124,7 @@ SELECT ?e ?k ?v WHERE {{
   FILTER(STRSTARTS(STR(?e), "{entity}"))
 }}
 """
+)
 # Up to this many endpoints are named in the node query; above it one scan of all
 # entities is cheaper than a long VALUES block.
 _NODES_VALUES_MAX = 2000
@@ -142,12 +148,19 @@ def _date_literal(d: date) -> str:
     return term_sparql(ox.Literal(d.isoformat(), datatype=_XSD_DATE))
 
 
-def to_networkx(store: Store, *, predicates: Iterable[str] | None = None,
-                types: Iterable[str] | None = None,
-                since: date | str | None = None, until: date | str | None = None,
-                as_of: date | str | None = None, min_confidence: float = 0.0,
-                min_sources: int = 1, include_hedged: bool = True,
-                include_ended: bool | None = None) -> nx.MultiDiGraph:
+def to_networkx(
+    store: Store,
+    *,
+    predicates: Iterable[str] | None = None,
+    types: Iterable[str] | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    as_of: date | str | None = None,
+    min_confidence: float = 0.0,
+    min_sources: int = 1,
+    include_hedged: bool = True,
+    include_ended: bool | None = None,
+) -> nx.MultiDiGraph:
     """Return the relations as a MultiDiGraph, one edge per (subject, predicate, object).
 
     Every filter applies to the statements before they are folded into edges, and the
@@ -224,20 +237,27 @@ def to_networkx(store: Store, *, predicates: Iterable[str] | None = None,
             continue
         first_open = row["start"].value if row["start"] is not None else "~"
         pred = row["p"].value.removeprefix(ONTOLOGY)
-        edges.append((row["s"].value, row["o"].value, pred, {
-            "predicate": pred,
-            "family": FAMILIES[pred],
-            "symmetric": pred in SYMMETRIC_PREDICATES,
-            "sources": sources,
-            "mentions": int(row["mentions"].value),
-            "first": _date_or_none(row["first"]),
-            "last": _date_or_none(row["last"]),
-            "confidence": _confidence_or_none(row["confidence"]),
-            "hedged": int(row["plain"].value) == 0,
-            "ended": ended,
-            "start_date": None if first_open == "~" else first_open,
-            "end_date": (day or None) if ended else None,
-        }))
+        edges.append(
+            (
+                row["s"].value,
+                row["o"].value,
+                pred,
+                {
+                    "predicate": pred,
+                    "family": FAMILIES[pred],
+                    "symmetric": pred in SYMMETRIC_PREDICATES,
+                    "sources": sources,
+                    "mentions": int(row["mentions"].value),
+                    "first": _date_or_none(row["first"]),
+                    "last": _date_or_none(row["last"]),
+                    "confidence": _confidence_or_none(row["confidence"]),
+                    "hedged": int(row["plain"].value) == 0,
+                    "ended": ended,
+                    "start_date": None if first_open == "~" else first_open,
+                    "end_date": (day or None) if ended else None,
+                },
+            )
+        )
     if not edges:
         return G
     nodes = _entity_info(store, {n for s, o, _, _ in edges for n in (s, o)})
@@ -287,8 +307,7 @@ def _entity_info(store: Store, iris: set[str]) -> dict[str, dict]:
         label = labels[0] if labels else iri.rsplit("/", 1)[-1]
         same = sorted(v.removeprefix(WD) for v in props.get("sameAs", []) if v.startswith(WD))
         aliases = sorted(set(props.get("altLabel", []) + labels[1:]) - {label})
-        info[iri] = {"label": label, "type": etype, "wikidata": same[0] if same else None,
-                     "aliases": aliases}
+        info[iri] = {"label": label, "type": etype, "wikidata": same[0] if same else None, "aliases": aliases}
     return info
 
 
@@ -462,8 +481,7 @@ def shortest_path(G: nx.MultiDiGraph, a: str, b: str, max_length: int = 6) -> li
         raise NotFoundError(f"no chain of relations links {names}") from None
     if len(nodes) - 1 > max_length:
         raise NotFoundError(
-            f"no chain of at most {max_length} relations links {names} "
-            f"(the shortest has {len(nodes) - 1})"
+            f"no chain of at most {max_length} relations links {names} (the shortest has {len(nodes) - 1})"
         )
     hops = []
     for x, y in zip(nodes, nodes[1:]):
@@ -472,14 +490,23 @@ def shortest_path(G: nx.MultiDiGraph, a: str, b: str, max_length: int = 6) -> li
             options.append((data, "forward", key))
         for key, data in (G.get_edge_data(y, x) or {}).items():
             options.append((data, "forward" if data.get("symmetric", False) else "backward", key))
-        data, direction, pred = max(options, key=lambda t: (
-            not t[0].get("ended", False), t[0].get("sources", 0), t[1] == "forward", t[2]))
-        hops.append({
-            "from": x, "predicate": pred, "to": y, "direction": direction,
-            "from_label": G.nodes[x].get("label", x), "to_label": G.nodes[y].get("label", y),
-            "sources": data.get("sources", 0), "ended": bool(data.get("ended", False)),
-            "start_date": data.get("start_date"), "end_date": data.get("end_date"),
-        })
+        data, direction, pred = max(
+            options, key=lambda t: (not t[0].get("ended", False), t[0].get("sources", 0), t[1] == "forward", t[2])
+        )
+        hops.append(
+            {
+                "from": x,
+                "predicate": pred,
+                "to": y,
+                "direction": direction,
+                "from_label": G.nodes[x].get("label", x),
+                "to_label": G.nodes[y].get("label", y),
+                "sources": data.get("sources", 0),
+                "ended": bool(data.get("ended", False)),
+                "start_date": data.get("start_date"),
+                "end_date": data.get("end_date"),
+            }
+        )
     return hops
 
 
@@ -503,26 +530,35 @@ def top_entities(G: nx.MultiDiGraph, limit: int, measure: str = "pagerank") -> n
     return G.subgraph(keep).copy()
 
 
-_RESOLVE_EXACT = _PREFIXES + """
+_RESOLVE_EXACT = (
+    _PREFIXES
+    + """
 SELECT ?e ?rank ?l WHERE {
   { ?e rdfs:label ?l BIND(0 AS ?rank) } UNION { ?e skos:prefLabel ?l BIND(0 AS ?rank) }
   UNION { ?e skos:altLabel ?l BIND(1 AS ?rank) }
   FILTER(LCASE(STR(?l)) = LCASE(STR(?name)))
 }
 """
+)
 
 # The same question for the exact text, answered from the index: the labels equal to the
 # text as typed (a plain string), read by value rather than by scanning every label.
-_RESOLVE_LABEL = _PREFIXES + """
+_RESOLVE_LABEL = (
+    _PREFIXES
+    + """
 SELECT ?e ?name WHERE { { ?e rdfs:label ?name } UNION { ?e skos:prefLabel ?name } }
 """
+)
 
-_RESOLVE_PREFIX = _PREFIXES + """
+_RESOLVE_PREFIX = (
+    _PREFIXES
+    + """
 SELECT ?e ?rank ?l WHERE {
   { ?e rdfs:label ?l BIND(0 AS ?rank) } UNION { ?e skos:altLabel ?l BIND(1 AS ?rank) }
   FILTER(STRSTARTS(LCASE(STR(?l)), LCASE(STR(?name))))
 }
 """
+)
 
 _RESOLVE_WIKIDATA = _PREFIXES + "SELECT ?e WHERE { ?e owl:sameAs ?wd }"
 _EXISTS = _PREFIXES + "SELECT ?t WHERE { ?e a ?t } LIMIT 1"
@@ -539,8 +575,7 @@ def _exists(store: Store, iri: str) -> bool:
 def _best(rows: Iterable, name: str) -> str | None:
     """Pick the match: canonical label before alias, then shortest label, then IRI."""
     found = sorted(
-        (int(r["rank"].value), len(r["l"].value), r["e"].value)
-        for r in rows if r["e"].value.startswith(ENTITY)
+        (int(r["rank"].value), len(r["l"].value), r["e"].value) for r in rows if r["e"].value.startswith(ENTITY)
     )
     return found[0][2] if found else None
 

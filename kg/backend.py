@@ -14,8 +14,9 @@ from kg.remote import RemoteStore
 from kg.store import LocalStore, Store, is_remote, resolve_location
 
 
-def open_store(location: str | os.PathLike | None = None, *, read_only: bool = False,
-               token: str | None = None) -> Store:
+def open_store(
+    location: str | os.PathLike | None = None, *, read_only: bool = False, token: str | None = None
+) -> Store:
     """Open the store at a directory or a SPARQL server URL.
 
     Args:

@@ -59,8 +59,20 @@ OP_PREFIX = BASE + "curation/op/"
 CURATOR_PREFIX = BASE + "curator/"
 
 #: The operation classes (local names of ``aikg:`` subclasses of ``aikg:CurationOperation``).
-OP_TYPES = ("Reject", "Accept", "Merge", "Split", "Rename", "AddAlias", "RemoveAlias", "Retype",
-            "SetWikidata", "ClearWikidata", "AddRelation", "Undo")
+OP_TYPES = (
+    "Reject",
+    "Accept",
+    "Merge",
+    "Split",
+    "Rename",
+    "AddAlias",
+    "RemoveAlias",
+    "Retype",
+    "SetWikidata",
+    "ClearWikidata",
+    "AddRelation",
+    "Undo",
+)
 
 _TYPE = ox.NamedNode(RDF + "type")
 _SUBJ = ox.NamedNode(RDF + "subject")
@@ -154,8 +166,14 @@ class Operation:
 
     def to_dict(self) -> dict:
         """Return a JSON-ready view of the operation."""
-        out = {"id": self.iri.value.removeprefix(OP_PREFIX), "iri": self.iri.value, "type": self.kind,
-               "created": self.created, "by": self.by, "reason": self.reason}
+        out = {
+            "id": self.iri.value.removeprefix(OP_PREFIX),
+            "iri": self.iri.value,
+            "type": self.kind,
+            "created": self.created,
+            "by": self.by,
+            "reason": self.reason,
+        }
         for prop, values in sorted(self.props.items(), key=lambda kv: kv[0].value):
             name = prop.value.removeprefix(ONTOLOGY)
             vals = [v.value for v in values]
@@ -298,7 +316,9 @@ def state_from_operations(ops: list[Operation]) -> CurationState:
             st.names[ent] = op.one(P_LABEL).value
         elif k in ("AddAlias", "RemoveAlias") and ent is not None:
             alias = op.one(P_ALIAS).value
-            add, remove = (st.aliases_added, st.aliases_removed) if k == "AddAlias" else (st.aliases_removed, st.aliases_added)
+            add, remove = (
+                (st.aliases_added, st.aliases_removed) if k == "AddAlias" else (st.aliases_removed, st.aliases_added)
+            )
             add.setdefault(ent, set()).add(alias)
             remove.get(ent, set()).discard(alias)
         elif k == "Retype" and ent is not None:
@@ -434,8 +454,9 @@ def derived(state: CurationState) -> set[ox.Quad]:
     return out
 
 
-def _graphs_mentioning(store, nodes: Iterable[ox.Term], *, as_object: bool = True,
-                       exclude: Iterable[ox.NamedNode] = ()) -> list[ox.NamedNode]:
+def _graphs_mentioning(
+    store, nodes: Iterable[ox.Term], *, as_object: bool = True, exclude: Iterable[ox.NamedNode] = ()
+) -> list[ox.NamedNode]:
     """Return the named graphs holding one of ``nodes`` as subject (or object too)."""
     values = " ".join(str(n) for n in set(nodes) if isinstance(n, ox.NamedNode))
     if not values:
@@ -453,8 +474,9 @@ def _quads_of(store, graphs: Iterable[ox.NamedNode]) -> list[ox.Quad]:
     return out
 
 
-def drop_deletes(store, drop_graphs: Sequence[ox.NamedNode], inserts: Sequence[ox.Quad],
-                 state: CurationState) -> set[ox.Triple]:
+def drop_deletes(
+    store, drop_graphs: Sequence[ox.NamedNode], inserts: Sequence[ox.Quad], state: CurationState
+) -> set[ox.Triple]:
     """Return the default-graph triples that leave with ``drop_graphs``.
 
     A triple the dropped graphs projected to stays while another named graph (or the
@@ -510,9 +532,14 @@ def curator_name(by: str | None) -> str:
     return name or "anonymous"
 
 
-def new_operation(kind: str, *, by: str | None, reason: str | None,
-                  props: Sequence[tuple[ox.NamedNode, ox.Term]],
-                  extra: Sequence[ox.Quad] = ()) -> tuple[ox.NamedNode, list[ox.Quad]]:
+def new_operation(
+    kind: str,
+    *,
+    by: str | None,
+    reason: str | None,
+    props: Sequence[tuple[ox.NamedNode, ox.Term]],
+    extra: Sequence[ox.Quad] = (),
+) -> tuple[ox.NamedNode, list[ox.Quad]]:
     """Return the IRI and the curation-graph quads of a new operation."""
     name = curator_name(by)
     _text(name, "the curator name")
@@ -592,7 +619,8 @@ def apply_operation(store, iri: ox.NamedNode, quads: list[ox.Quad]) -> Change:
             involved = _involved(quads)
             if target is not None:
                 involved |= _involved(
-                    [ox.Quad(target.iri, p, v, CURATION_GRAPH) for p, vs in target.props.items() for v in vs])
+                    [ox.Quad(target.iri, p, v, CURATION_GRAPH) for p, vs in target.props.items() for v in vs]
+                )
             nodes = old.preimage(involved) | new.preimage(involved)
             nodes |= {new.resolve(n) for n in nodes} | {old.resolve(n) for n in nodes}
             graphs = set(_graphs_mentioning(live, nodes, exclude=[CURATION_GRAPH])) | {CURATION_GRAPH}
@@ -617,8 +645,10 @@ def _graphs_stating(store, old: CurationState, new: CurationState, op: Operation
     s, p, o = op.one(P_SUBJECT), op.one(P_PREDICATE), op.one(P_OBJECT)
     pre_s = " ".join(str(n) for n in old.preimage([s]) | new.preimage([s]))
     pre_o = " ".join(str(n) for n in old.preimage([o]) | new.preimage([o]))
-    q = (f"SELECT DISTINCT ?g WHERE {{ VALUES ?a {{ {pre_s} }} VALUES ?b {{ {pre_o} }} "
-         f"GRAPH ?g {{ {{ ?a {p} ?b }} UNION {{ ?b {p} ?a }} }} }}")
+    q = (
+        f"SELECT DISTINCT ?g WHERE {{ VALUES ?a {{ {pre_s} }} VALUES ?b {{ {pre_o} }} "
+        f"GRAPH ?g {{ {{ ?a {p} ?b }} UNION {{ ?b {p} ?a }} }} }}"
+    )
     return [r["g"] for r in store.query(q)]
 
 
@@ -626,8 +656,9 @@ def _is_op(term: ox.Term) -> bool:
     return isinstance(term, ox.NamedNode) and term.value.startswith(OP_PREFIX)
 
 
-def reproject_all(store, old: CurationState, new: CurationState, extra: Sequence[ox.Quad] = (),
-                  raw: Sequence[ox.Quad] | None = None) -> str:
+def reproject_all(
+    store, old: CurationState, new: CurationState, extra: Sequence[ox.Quad] = (), raw: Sequence[ox.Quad] | None = None
+) -> str:
     """Return the update that inserts ``extra`` and moves the whole default graph from ``old`` to ``new``.
 
     Args:
@@ -639,8 +670,11 @@ def reproject_all(store, old: CurationState, new: CurationState, extra: Sequence
     """
     if raw is None:
         live = getattr(store, "live", store)
-        raw = [q for q in live.oxigraph.quads_for_pattern(None, None, None)
-               if not isinstance(q.graph_name, ox.DefaultGraph)]
+        raw = [
+            q
+            for q in live.oxigraph.quads_for_pattern(None, None, None)
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+        ]
     extra_named = [q for q in extra if not isinstance(q.graph_name, ox.DefaultGraph)]
     before = {q.triple for q in project(raw, old)} | {q.triple for q in derived(old)}
     after = {q.triple for q in project([*raw, *extra_named], new)} | {q.triple for q in derived(new)}
@@ -665,8 +699,9 @@ SELECT DISTINCT ?e ?t WHERE {{
 
 def _label_matches(store, text: str, props: str, raw: bool) -> dict[ox.NamedNode, ox.NamedNode]:
     types = " ".join(str(t) for t in _ENTITY_CLASSES)
-    q = _LABEL_QUERY.format(graph_open="GRAPH ?g {" if raw else "", graph_close="}" if raw else "",
-                            props=props, types=types)
+    q = _LABEL_QUERY.format(
+        graph_open="GRAPH ?g {" if raw else "", graph_close="}" if raw else "", props=props, types=types
+    )
     return {r["e"]: r["t"] for r in store.query(q, substitutions={"x": ox.Literal(text)})}
 
 
@@ -701,7 +736,10 @@ def resolve_entity(store, ref: str, *, raw: bool = False) -> ox.NamedNode:
         if len(found) == 1:
             return next(iter(found))
         if len(found) > 1:
-            listed = ", ".join(f"{e.value} ({t.value.removeprefix(ONTOLOGY)})" for e, t in sorted(found.items(), key=lambda kv: kv[0].value))
+            listed = ", ".join(
+                f"{e.value} ({t.value.removeprefix(ONTOLOGY)})"
+                for e, t in sorted(found.items(), key=lambda kv: kv[0].value)
+            )
             raise CurationError(f"{text!r} is ambiguous: it names {listed}; pass the IRI instead")
     slug_node = ox.NamedNode(ENTITY + slugify(text))
     if entity_types(store, slug_node, raw=True):
@@ -756,7 +794,8 @@ def check_signature(store, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode) ->
     if not ok:
         raise CurationError(
             f"{name} is not allowed from {'/'.join(sorted(st)) or 'untyped'} to {'/'.join(sorted(ot)) or 'untyped'} "
-            f"(the ontology allows {'/'.join(sorted(dom))} -> {'/'.join(sorted(rng))})")
+            f"(the ontology allows {'/'.join(sorted(dom))} -> {'/'.join(sorted(rng))})"
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -789,9 +828,17 @@ def statement_node(text: str) -> ox.NamedNode:
     raise CurationError(f"not a statement: {text!r} (use stmt:<id> or its IRI)")
 
 
-def verdict(store, kind: str, *, statement: str | None = None, subject: str | None = None,
-            predicate: str | None = None, obj: str | None = None, by: str | None = None,
-            reason: str | None = None) -> Change:
+def verdict(
+    store,
+    kind: str,
+    *,
+    statement: str | None = None,
+    subject: str | None = None,
+    predicate: str | None = None,
+    obj: str | None = None,
+    by: str | None = None,
+    reason: str | None = None,
+) -> Change:
     """Reject or accept one statement, or a relation as a whole (every statement, now and later).
 
     Raises:
@@ -827,13 +874,16 @@ def merge(store, source: str, target: str, *, by: str | None = None, reason: str
     if state.resolve(a) != a:
         raise CurationError(f"{source!r} is already merged into {state.resolve(a).value}")
     if a == b or state.resolve(b) == a:
-        raise CurationError(f"cannot merge {source!r} into itself" if a == b
-                            else f"cyclic merge: {target!r} is merged into {source!r}")
+        raise CurationError(
+            f"cannot merge {source!r} into itself" if a == b else f"cyclic merge: {target!r} is merged into {source!r}"
+        )
     b = state.resolve(b)
     ta, tb = entity_types(store, a), entity_types(store, b)
     if not ta & tb:
-        raise CurationError(f"cannot merge across types: {source!r} is {'/'.join(sorted(ta)) or 'untyped'}, "
-                            f"{target!r} is {'/'.join(sorted(tb)) or 'untyped'}")
+        raise CurationError(
+            f"cannot merge across types: {source!r} is {'/'.join(sorted(ta)) or 'untyped'}, "
+            f"{target!r} is {'/'.join(sorted(tb)) or 'untyped'}"
+        )
     return apply_operation(store, *new_operation("Merge", by=by, reason=reason, props=[(P_MERGED, a), (P_INTO, b)]))
 
 
@@ -850,8 +900,9 @@ def split(store, source: str, target: str, *, by: str | None = None, reason: str
     return apply_operation(store, *new_operation("Split", by=by, reason=reason, props=[(P_MERGED, a), (P_INTO, b)]))
 
 
-def entity_op(store, kind: str, entity: str, value: str | None = None, *, by: str | None = None,
-              reason: str | None = None) -> Change:
+def entity_op(
+    store, kind: str, entity: str, value: str | None = None, *, by: str | None = None, reason: str | None = None
+) -> Change:
     """Rename, add or remove an alias, retype, or set or clear the Wikidata item of an entity.
 
     Raises:
@@ -879,8 +930,17 @@ def entity_op(store, kind: str, entity: str, value: str | None = None, *, by: st
     return apply_operation(store, *new_operation(kind, by=by, reason=reason, props=[(P_ENTITY, e), *props]))
 
 
-def add_relation(store, subject: str, predicate: str, obj: str, *, url: str, quote_text: str,
-                 by: str | None = None, reason: str | None = None) -> Change:
+def add_relation(
+    store,
+    subject: str,
+    predicate: str,
+    obj: str,
+    *,
+    url: str,
+    quote_text: str,
+    by: str | None = None,
+    reason: str | None = None,
+) -> Change:
     """Add a relation by hand: a statement node with its source URL and quote, in the curation graph.
 
     Raises:
@@ -910,9 +970,14 @@ def add_relation(store, subject: str, predicate: str, obj: str, *, url: str, quo
     art = article_iri(source_id)
     g = CURATION_GRAPH
     extra = [
-        ox.Quad(s, p, o, g), ox.Quad(st, _TYPE, _STATEMENT_CLASS, g), ox.Quad(st, _SUBJ, s, g),
-        ox.Quad(st, _PRED, p, g), ox.Quad(st, _OBJ, o, g), ox.Quad(st, aikg("evidence"), ox.Literal(quote_text), g),
-        ox.Quad(st, _DERIVED, art, g), ox.Quad(art, _TYPE, aikg("Article"), g),
+        ox.Quad(s, p, o, g),
+        ox.Quad(st, _TYPE, _STATEMENT_CLASS, g),
+        ox.Quad(st, _SUBJ, s, g),
+        ox.Quad(st, _PRED, p, g),
+        ox.Quad(st, _OBJ, o, g),
+        ox.Quad(st, aikg("evidence"), ox.Literal(quote_text), g),
+        ox.Quad(st, _DERIVED, art, g),
+        ox.Quad(art, _TYPE, aikg("Article"), g),
         ox.Quad(art, aikg("sha256"), ox.Literal(source_id), g),
         ox.Quad(art, ox.NamedNode(SCHEMA + "url"), ox.Literal(url, datatype=ox.NamedNode(XSD + "anyURI")), g),
         ox.Quad(art, ox.NamedNode(DCTERMS + "source"), ox.Literal("curation"), g),
@@ -924,8 +989,13 @@ def add_relation(store, subject: str, predicate: str, obj: str, *, url: str, quo
         ox.Quad(st, aikg("extractorVersion"), ox.Literal("curation"), g),
         ox.Quad(st, _REVIEWED, _TRUE, g),
     ]
-    iri, quads = new_operation("AddRelation", by=by, reason=reason,
-                               props=[(P_ADDED, st), (P_SUBJECT, s), (P_PREDICATE, p), (P_OBJECT, o)], extra=extra)
+    iri, quads = new_operation(
+        "AddRelation",
+        by=by,
+        reason=reason,
+        props=[(P_ADDED, st), (P_SUBJECT, s), (P_PREDICATE, p), (P_OBJECT, o)],
+        extra=extra,
+    )
     created = next(q.object for q in quads if q.predicate == _CREATED)
     quads.append(ox.Quad(art, aikg("ingestedAt"), created, g))
     return apply_operation(store, iri, quads)
@@ -950,9 +1020,20 @@ def undo(store, op_ref: str, *, by: str | None = None, reason: str | None = None
     return apply_operation(store, *new_operation("Undo", by=by, reason=reason, props=[(P_UNDOES, iri)]))
 
 
-OPERATIONS = {"reject": "Reject", "accept": "Accept", "merge": "Merge", "split": "Split", "rename": "Rename",
-              "add-alias": "AddAlias", "remove-alias": "RemoveAlias", "retype": "Retype",
-              "set-wikidata": "SetWikidata", "clear-wikidata": "ClearWikidata", "add": "AddRelation", "undo": "Undo"}
+OPERATIONS = {
+    "reject": "Reject",
+    "accept": "Accept",
+    "merge": "Merge",
+    "split": "Split",
+    "rename": "Rename",
+    "add-alias": "AddAlias",
+    "remove-alias": "RemoveAlias",
+    "retype": "Retype",
+    "set-wikidata": "SetWikidata",
+    "clear-wikidata": "ClearWikidata",
+    "add": "AddRelation",
+    "undo": "Undo",
+}
 
 
 def log(store, *, kind: str | None = None, since: str | None = None) -> list[dict]:
@@ -990,9 +1071,11 @@ def _new_sources(store, state: CurationState, op: Operation) -> int:
     pre_s = " ".join(str(n) for n in state.preimage([op.one(P_SUBJECT)]))
     pre_o = " ".join(str(n) for n in state.preimage([op.one(P_OBJECT)]))
     p = op.one(P_PREDICATE)
-    q = (f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ VALUES ?a {{ {pre_s} }} VALUES ?b {{ {pre_o} }} "
-         f"GRAPH ?g {{ {{ ?a {p} ?b }} UNION {{ ?b {p} ?a }} ?g <{ONTOLOGY}ingestedAt> ?t }} "
-         f"FILTER(?t > ?since) }}")
+    q = (
+        f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ VALUES ?a {{ {pre_s} }} VALUES ?b {{ {pre_o} }} "
+        f"GRAPH ?g {{ {{ ?a {p} ?b }} UNION {{ ?b {p} ?a }} ?g <{ONTOLOGY}ingestedAt> ?t }} "
+        f"FILTER(?t > ?since) }}"
+    )
     # ingestedAt is kept to the second: an article counts when ingested in a later second.
     created = ox.Literal(op.created[:19] + "Z", datatype=_XSD_DATETIME)
     for row in store.query(q, substitutions={"since": created}):
@@ -1009,8 +1092,10 @@ def merged_into(store, slug: str) -> str | None:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug or ""):
         return None
     node = ox.NamedNode(ENTITY + slug)
-    q = (f"SELECT ?b WHERE {{ ?a <{OWL}sameAs> ?b FILTER(STRSTARTS(STR(?b), \"{ENTITY}\")) "
-         f"FILTER NOT EXISTS {{ ?a a ?t }} }} LIMIT 1")
+    q = (
+        f'SELECT ?b WHERE {{ ?a <{OWL}sameAs> ?b FILTER(STRSTARTS(STR(?b), "{ENTITY}")) '
+        f"FILTER NOT EXISTS {{ ?a a ?t }} }} LIMIT 1"
+    )
     for row in store.query(q, substitutions={"a": node}):
         return row["b"].value.removeprefix(ENTITY)
     return None

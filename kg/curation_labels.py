@@ -16,7 +16,9 @@ from pathlib import Path
 from kg.curation import read_state
 from kg.namespaces import ONTOLOGY, sparql_prologue
 
-_STATEMENTS = sparql_prologue() + """
+_STATEMENTS = (
+    sparql_prologue()
+    + """
 SELECT ?st ?s ?p ?o ?ev ?sl ?ol ?st_t ?ot ?url ?date WHERE {
   GRAPH ?g {
     ?st a aikg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; aikg:evidence ?ev .
@@ -26,6 +28,7 @@ SELECT ?st ?s ?p ?o ?ev ?sl ?ol ?st_t ?ot ?url ?date WHERE {
   }
 }
 """
+)
 
 
 def labelled_records(store) -> list[dict]:
@@ -40,17 +43,33 @@ def labelled_records(store) -> list[dict]:
             continue
         url = row["url"].value if row["url"] is not None else None
         key = (url, row["ev"].value)
-        rec = by_sentence.setdefault(key, {
-            "id": "curation-" + row["st"].value.rsplit("/", 1)[1], "url": url,
-            "published": row["date"].value if row["date"] is not None else None,
-            "text": row["ev"].value, "entities": {}, "relations": [], "negatives": [],
-            "curation": {"statements": []}})
+        rec = by_sentence.setdefault(
+            key,
+            {
+                "id": "curation-" + row["st"].value.rsplit("/", 1)[1],
+                "url": url,
+                "published": row["date"].value if row["date"] is not None else None,
+                "text": row["ev"].value,
+                "entities": {},
+                "relations": [],
+                "negatives": [],
+                "curation": {"statements": []},
+            },
+        )
         for label, typ in ((row["sl"], row["st_t"]), (row["ol"], row["ot"])):
-            rec["entities"].setdefault(label.value, {
-                "name": label.value, "type": typ.value.removeprefix(ONTOLOGY) if typ is not None else "Organization",
-                "aliases": []})
-        rel = {"subject": row["sl"].value, "predicate": row["p"].value.removeprefix(ONTOLOGY),
-               "object": row["ol"].value}
+            rec["entities"].setdefault(
+                label.value,
+                {
+                    "name": label.value,
+                    "type": typ.value.removeprefix(ONTOLOGY) if typ is not None else "Organization",
+                    "aliases": [],
+                },
+            )
+        rel = {
+            "subject": row["sl"].value,
+            "predicate": row["p"].value.removeprefix(ONTOLOGY),
+            "object": row["ol"].value,
+        }
         target = rec["relations"] if v else rec["negatives"]
         if rel not in target:
             target.append(rel)
@@ -70,5 +89,7 @@ def write_labels(store, path: str | Path) -> dict[str, int]:
     with path.open("w", encoding="utf-8") as fh:
         for rec in records:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    return {"accepted": sum(1 for r in records if r["relations"]),
-            "rejected": sum(1 for r in records if r["negatives"] and not r["relations"])}
+    return {
+        "accepted": sum(1 for r in records if r["relations"]),
+        "rejected": sum(1 for r in records if r["negatives"] and not r["relations"]),
+    }

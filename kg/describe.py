@@ -21,7 +21,9 @@ _PROLOGUE = sparql_prologue()
 # incoming direct relations, every statement naming it as subject or object with all its
 # properties, the names and types of the entities on the other side, and the title, url
 # and date of each supporting article.
-_ENTITY = _PROLOGUE + """
+_ENTITY = (
+    _PROLOGUE
+    + """
 CONSTRUCT {
   ?e ?p ?o .
   ?x ?q ?e .
@@ -49,16 +51,22 @@ WHERE {
     OPTIONAL { ?art dcterms:issued ?issued } }
 }
 """
+)
 
 # An article's named graph holds everything it asserts: its metadata, the types and
 # names of its entities, the direct triples and the statement nodes.
-_ARTICLE = _PROLOGUE + """
+_ARTICLE = (
+    _PROLOGUE
+    + """
 CONSTRUCT { ?s ?p ?o }
 WHERE { GRAPH ?a { ?s ?p ?o } }
 """
+)
 
 # A statement's own triples, the names of its two entities and its article's metadata.
-_STATEMENT = _PROLOGUE + """
+_STATEMENT = (
+    _PROLOGUE
+    + """
 CONSTRUCT {
   ?st ?sp ?so .
   ?ent rdfs:label ?label .
@@ -76,11 +84,13 @@ WHERE {
     OPTIONAL { ?art dcterms:issued ?issued } }
 }
 """
+)
 
 
 def _construct(store, sparql: str, var: str, node: ox.NamedNode, what: str) -> list[ox.Triple]:
-    triples = sorted({t.triple if isinstance(t, ox.Quad) else t
-                      for t in store.query(sparql, substitutions={var: node})}, key=str)
+    triples = sorted(
+        {t.triple if isinstance(t, ox.Quad) else t for t in store.query(sparql, substitutions={var: node})}, key=str
+    )
     if not triples:
         raise NotFoundError(f"no {what}")
     return triples

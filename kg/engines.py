@@ -137,8 +137,9 @@ class SparqlEngine:
         """Return extra headers for update requests."""
         return {"Authorization": f"Bearer {self._token}"} if self._token else {}
 
-    def query_params(self, default_graph: Sequence[str] | None,
-                     named_graphs: Sequence[str] | None) -> list[tuple[str, str]]:
+    def query_params(
+        self, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None
+    ) -> list[tuple[str, str]]:
         """Return the protocol's dataset parameters for a query."""
         params = [("default-graph-uri", g) for g in default_graph or ()]
         return params + [("named-graph-uri", g) for g in named_graphs or ()]
@@ -167,8 +168,7 @@ class SparqlEngine:
         """Return the error for an answer this engine words its own way (None: the usual reading)."""
         return None
 
-    def commit_update(self, store: RemoteStore, inserts: Sequence[ox.Quad],
-                      drop_graphs: Sequence[ox.NamedNode]) -> str:
+    def commit_update(self, store: RemoteStore, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]) -> str:
         """Return the one update that drops graphs, inserts quads and keeps the union graph.
 
         The union triples of the dropped graphs are removed inside the update, where no
@@ -178,8 +178,9 @@ class SparqlEngine:
             RemoteStoreError: reading the dropped graphs failed.
         """
         dropped = {q.triple for g in drop_graphs for q in store.graph_quads(g)}
-        return union_update(inserts, drop_graphs, dropped, only_new_graphs=self.checks_new_graphs,
-                            union_graph=self.union_graph)
+        return union_update(
+            inserts, drop_graphs, dropped, only_new_graphs=self.checks_new_graphs, union_graph=self.union_graph
+        )
 
 
 class FusekiEngine(SparqlEngine):
@@ -261,8 +262,9 @@ class VirtuosoEngine(SparqlEngine):
     def update_headers(self) -> dict[str, str]:
         return {}
 
-    def query_params(self, default_graph: Sequence[str] | None,
-                     named_graphs: Sequence[str] | None) -> list[tuple[str, str]]:
+    def query_params(
+        self, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None
+    ) -> list[tuple[str, str]]:
         return super().query_params(default_graph if default_graph else [VIRTUOSO_UNION], named_graphs)
 
     def accept(self, sparql: str) -> str:
@@ -298,20 +300,21 @@ class VirtuosoEngine(SparqlEngine):
         if resp.status_code == 401:
             return WriteRefusedError(
                 f"{url} refused the login (401): the user or password in the store URL is wrong "
-                "(virtuoso+http://USER:PASSWORD@HOST:PORT/sparql)")
+                "(virtuoso+http://USER:PASSWORD@HOST:PORT/sparql)"
+            )
         if resp.status_code >= 500 and "SR186" in resp.text:
             return WriteRefusedError(
                 f"{url} refused the write: Virtuoso's anonymous SPARQL user may not write; put a user with "
                 "the SPARQL_UPDATE role in the store URL (virtuoso+http://USER:PASSWORD@HOST:PORT/sparql), "
-                "or grant it in isql: GRANT SPARQL_UPDATE TO \"SPARQL\"")
+                'or grant it in isql: GRANT SPARQL_UPDATE TO "SPARQL"'
+            )
         if resp.status_code >= 300:
             # Virtuoso's message is its first line; the rest repeats the request.
             first = resp.text.strip().splitlines()[0] if resp.text.strip() else ""
             return RemoteStoreError(f"{url} answered {resp.status_code}: {first[:500]}")
         return None
 
-    def commit_update(self, store: RemoteStore, inserts: Sequence[ox.Quad],
-                      drop_graphs: Sequence[ox.NamedNode]) -> str:
+    def commit_update(self, store: RemoteStore, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]) -> str:
         """Return drops, inserts and an exact ``DELETE DATA`` of the union triples to remove.
 
         Which union triples go is found by queries just before (a triple stays when a
@@ -331,10 +334,13 @@ class VirtuosoEngine(SparqlEngine):
             dropped.update(q.triple for q in store.graph_quads(g))
             rows = store.query(
                 "SELECT DISTINCT ?s ?p ?o ?other WHERE { GRAPH ?g { ?s ?p ?o } GRAPH ?other { ?s ?p ?o } "
-                f"FILTER (?other != ?g && ?other != {self.union_graph}) }}", substitutions={"g": g})
+                f"FILTER (?other != ?g && ?other != {self.union_graph}) }}",
+                substitutions={"g": g},
+            )
             kept.update(ox.Triple(r["s"], r["p"], r["o"]) for r in rows if str(r["other"]) not in gone)
-        text = union_update(inserts, drop_graphs, (), only_new_graphs=self.checks_new_graphs,
-                            union_graph=self.union_graph)
+        text = union_update(
+            inserts, drop_graphs, (), only_new_graphs=self.checks_new_graphs, union_graph=self.union_graph
+        )
         plain, typed = [], []
         for t in dropped - kept:
             odd = isinstance(t.object, ox.Literal) and t.object.datatype.value == _XSD_ANYURI
@@ -342,18 +348,20 @@ class VirtuosoEngine(SparqlEngine):
         parts = []
         # A GRAPH block of thousands of triples exhausts Virtuoso's parser (SP030): 200 a block.
         for i in range(0, len(plain), 200):
-            lines = "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in plain[i:i + 200])
+            lines = "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in plain[i : i + 200])
             parts.append(f"DELETE DATA {{ GRAPH {self.union_graph} {{\n{lines}}} }}")
         # DELETE DATA misses xsd:anyURI literals on Virtuoso; a pattern finds them (a few per article).
         for i in range(0, len(typed), 200):
-            rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in typed[i:i + 200])
-            parts.append(f"DELETE {{ GRAPH {self.union_graph} {{ ?s ?p ?o }} }} "
-                         f"WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} GRAPH {self.union_graph} {{ ?s ?p ?o }} }}")
+            rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in typed[i : i + 200])
+            parts.append(
+                f"DELETE {{ GRAPH {self.union_graph} {{ ?s ?p ?o }} }} "
+                f"WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} GRAPH {self.union_graph} {{ ?s ?p ?o }} }}"
+            )
         text = " ;\n".join(p for p in [text, *parts] if p)
         return text
 
     def graph_filter(self) -> str:
-        return f"FILTER (STRSTARTS(STR(?g), \"https://w3id.org/aikg/\") && ?g != {self.union_graph})"
+        return f'FILTER (STRSTARTS(STR(?g), "https://w3id.org/aikg/") && ?g != {self.union_graph})'
 
 
 ENGINES: Mapping[str, type[SparqlEngine]] = {
@@ -376,6 +384,7 @@ def engine_for(url: str, *, token: str | None = None) -> SparqlEngine:
     except KeyError:
         raise StoreError(
             f"unknown store engine {name!r} in {url!r}; use one of: "
-            + ", ".join(f"{n}+http://" for n in sorted(ENGINES) if n != "sparql") + " or plain http://"
+            + ", ".join(f"{n}+http://" for n in sorted(ENGINES) if n != "sparql")
+            + " or plain http://"
         ) from None
     return cls(plain, token=token)

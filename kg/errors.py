@@ -36,9 +36,17 @@ class QuerySyntaxError(AikgError):
         detail: the parser's own message, unchanged (None when there is none).
     """
 
-    def __init__(self, message: str, *, line: int | None = None, column: int | None = None,
-                 found: str | None = None, expected: tuple[str, ...] = (), pointer: str = "",
-                 detail: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        found: str | None = None,
+        expected: tuple[str, ...] = (),
+        pointer: str = "",
+        detail: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.line = line

@@ -37,9 +37,22 @@ GRAPH_FORMATS = ("graphml", "gexf", "csv")
 
 # New columns go at the end, so a spreadsheet or script that reads columns by position
 # keeps working.
-CSV_COLUMNS = ("subject", "subject_type", "predicate", "object", "object_type", "sources",
-               "first", "last", "confidence", "subject_iri", "object_iri",
-               "ended", "start_date", "end_date")
+CSV_COLUMNS = (
+    "subject",
+    "subject_type",
+    "predicate",
+    "object",
+    "object_type",
+    "sources",
+    "first",
+    "last",
+    "confidence",
+    "subject_iri",
+    "object_iri",
+    "ended",
+    "start_date",
+    "end_date",
+)
 
 Output = str | os.PathLike | IO[bytes]
 
@@ -94,18 +107,29 @@ def flat_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """
     H = nx.MultiDiGraph()
     for n, d in G.nodes(data=True):
-        H.add_node(_x(n), label=_x(d.get("label") or n), type=_x(d.get("type") or ""),
-                   wikidata=_x(d.get("wikidata") or ""), aliases=_x("; ".join(d.get("aliases") or ())))
+        H.add_node(
+            _x(n),
+            label=_x(d.get("label") or n),
+            type=_x(d.get("type") or ""),
+            wikidata=_x(d.get("wikidata") or ""),
+            aliases=_x("; ".join(d.get("aliases") or ())),
+        )
     for i, (u, v, key, d) in enumerate(G.edges(keys=True, data=True)):
         pred = d.get("predicate") or key
         attrs = {
-            "label": pred, "predicate": pred, "family": d.get("family") or "",
-            "symmetric": bool(d.get("symmetric")), "hedged": bool(d.get("hedged")),
-            "sources": int(d.get("sources") or 0), "mentions": int(d.get("mentions") or 0),
+            "label": pred,
+            "predicate": pred,
+            "family": d.get("family") or "",
+            "symmetric": bool(d.get("symmetric")),
+            "hedged": bool(d.get("hedged")),
+            "sources": int(d.get("sources") or 0),
+            "mentions": int(d.get("mentions") or 0),
             "weight": int(d.get("sources") or 1),
-            "first": d.get("first") or "", "last": d.get("last") or "",
+            "first": d.get("first") or "",
+            "last": d.get("last") or "",
             "confidence": float(d["confidence"]) if d.get("confidence") is not None else 0.0,
-            "ended": bool(d.get("ended")), "start_date": d.get("start_date") or "",
+            "ended": bool(d.get("ended")),
+            "start_date": d.get("start_date") or "",
             "end_date": d.get("end_date") or "",
         }
         H.add_edge(_x(u), _x(v), key=f"e{i}", **{k: _x(val) for k, val in attrs.items()})
@@ -116,11 +140,22 @@ def _csv_rows(G: nx.MultiDiGraph) -> Iterator[list]:
     for u, v, key, d in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1])):
         su, sv = G.nodes[u], G.nodes[v]
         conf = d.get("confidence")
-        yield [su.get("label") or u, su.get("type") or "", d.get("predicate") or key,
-               sv.get("label") or v, sv.get("type") or "", d.get("sources") or 0,
-               d.get("first") or "", d.get("last") or "",
-               "" if conf is None else f"{float(conf):.4g}", u, v,
-               "true" if d.get("ended") else "false", d.get("start_date") or "", d.get("end_date") or ""]
+        yield [
+            su.get("label") or u,
+            su.get("type") or "",
+            d.get("predicate") or key,
+            sv.get("label") or v,
+            sv.get("type") or "",
+            d.get("sources") or 0,
+            d.get("first") or "",
+            d.get("last") or "",
+            "" if conf is None else f"{float(conf):.4g}",
+            u,
+            v,
+            "true" if d.get("ended") else "false",
+            d.get("start_date") or "",
+            d.get("end_date") or "",
+        ]
 
 
 def _write_csv(G: nx.MultiDiGraph, out: IO[bytes], *, raw: bool = False) -> None:

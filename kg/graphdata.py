@@ -82,11 +82,16 @@ def time_fields(row: ox.QuerySolution, published: str | None) -> dict:
     ended = _v(row, "ended") == "true"
     stated, start, end = _v(row, "stated"), _v(row, "startDate"), _v(row, "endDate")
     return {
-        "ended": ended, "stated_date": stated, "date_text": _v(row, "dateText"),
-        "start_date": start, "end_date": end,
+        "ended": ended,
+        "stated_date": stated,
+        "date_text": _v(row, "dateText"),
+        "start_date": start,
+        "end_date": end,
         "claim_date": claim_day(ended, start, end, stated, published[:10] if published else None),
-        "amount": _v(row, "amount"), "amount_value": _decimal(_v(row, "amountValue")),
-        "amount_currency": _v(row, "currency"), "stake_percent": _decimal(_v(row, "stake")),
+        "amount": _v(row, "amount"),
+        "amount_value": _decimal(_v(row, "amountValue")),
+        "amount_currency": _v(row, "currency"),
+        "stake_percent": _decimal(_v(row, "stake")),
     }
 
 
@@ -103,7 +108,9 @@ def local(iri: str | None) -> str | None:
 
 # ---------------------------------------------------------------- articles
 
-_ARTICLES = _P + """
+_ARTICLES = (
+    _P
+    + """
 SELECT ?a ?id ?title ?url ?published (COUNT(DISTINCT ?st) AS ?relations) WHERE {
   ?a a aikg:Article ; aikg:sha256 ?id .
   OPTIONAL { ?a dcterms:title ?title }
@@ -114,8 +121,11 @@ SELECT ?a ?id ?title ?url ?published (COUNT(DISTINCT ?st) AS ?relations) WHERE {
 GROUP BY ?a ?id ?title ?url ?published
 ORDER BY DESC(COALESCE(STR(?published), "")) ?id
 """
+)
 _ARTICLE_COUNT = _P + "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a aikg:Article }"
-_ARTICLE = _P + """
+_ARTICLE = (
+    _P
+    + """
 SELECT ?id ?title ?url ?published ?ingested WHERE {
   GRAPH ?a { ?a aikg:sha256 ?id .
     OPTIONAL { ?a dcterms:title ?title }
@@ -124,8 +134,13 @@ SELECT ?id ?title ?url ?published ?ingested WHERE {
     OPTIONAL { ?a aikg:ingestedAt ?ingested } }
 }
 """
-_MENTIONS = _P + """
-SELECT ?st ?s ?p ?o ?sl ?ol ?stype ?otype ?evidence ?conf ?hedged ?reviewed ?start ?end ?date """ + _STATEMENT_VARS + """
+)
+_MENTIONS = (
+    _P
+    + """
+SELECT ?st ?s ?p ?o ?sl ?ol ?stype ?otype ?evidence ?conf ?hedged ?reviewed ?start ?end ?date """
+    + _STATEMENT_VARS
+    + """
 WHERE {
   GRAPH ?a {
     ?st prov:wasDerivedFrom ?a ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; aikg:evidence ?evidence .
@@ -133,7 +148,9 @@ WHERE {
     OPTIONAL { ?st aikg:hedged ?hedged }
     OPTIONAL { ?st aikg:charStart ?start }
     OPTIONAL { ?st aikg:charEnd ?end }
-    OPTIONAL { ?st dcterms:date ?date }""" + _STATEMENT_VALUES + """
+    OPTIONAL { ?st dcterms:date ?date }"""
+    + _STATEMENT_VALUES
+    + """
     OPTIONAL { ?s rdfs:label ?sl }
     OPTIONAL { ?o rdfs:label ?ol }
     OPTIONAL { ?s a ?stype }
@@ -145,6 +162,7 @@ WHERE {
 }
 ORDER BY ?start ?st
 """
+)
 
 
 def count_articles(store: Store) -> int:
@@ -158,10 +176,15 @@ def list_articles(store: Store, limit: int, offset: int) -> list[dict]:
     """Return a page of articles, newest first, with their relation counts."""
     out = []
     for row in store.query(_ARTICLES + f"LIMIT {int(limit)} OFFSET {int(offset)}"):
-        out.append({
-            "id": _v(row, "id"), "title": _v(row, "title"), "url": _v(row, "url"),
-            "published": _day(_v(row, "published")), "relations": int(row["relations"].value),
-        })
+        out.append(
+            {
+                "id": _v(row, "id"),
+                "title": _v(row, "title"),
+                "url": _v(row, "url"),
+                "published": _day(_v(row, "published")),
+                "relations": int(row["relations"].value),
+            }
+        )
     return out
 
 
@@ -229,9 +252,15 @@ def get_article(store: Store, ref_text: str, min_confidence: float = 0.0) -> dic
     every = mentions(store, graph)
     found = [m for m in every if m["confidence"] is None or m["confidence"] >= min_confidence or m["reviewed"]]
     return {
-        "id": _v(row, "id"), "iri": graph.value, "title": _v(row, "title"), "url": _v(row, "url"),
-        "published": _day(_v(row, "published")), "ingested_at": _v(row, "ingested"),
-        "relations": len(found), "mentions": found, "hidden": len(every) - len(found),
+        "id": _v(row, "id"),
+        "iri": graph.value,
+        "title": _v(row, "title"),
+        "url": _v(row, "url"),
+        "published": _day(_v(row, "published")),
+        "ingested_at": _v(row, "ingested"),
+        "relations": len(found),
+        "mentions": found,
+        "hidden": len(every) - len(found),
     }
 
 
@@ -242,13 +271,21 @@ def _mention_of(rel, article_published: date | None = None) -> dict:
         "subject": ref(entity_iri(s.slug).value, s.name, s.type),
         "predicate": rel.predicate,
         "object": ref(entity_iri(o.slug).value, o.name, o.type),
-        "confidence": round(float(rel.confidence), 4), "evidence": rel.sentence, "hedged": rel.hedged,
-        "ended": rel.ended, "stated_date": rel.date, "date_text": rel.date_text,
-        "start_date": rel.start_date, "end_date": rel.end_date,
+        "confidence": round(float(rel.confidence), 4),
+        "evidence": rel.sentence,
+        "hedged": rel.hedged,
+        "ended": rel.ended,
+        "stated_date": rel.date,
+        "date_text": rel.date_text,
+        "start_date": rel.start_date,
+        "end_date": rel.end_date,
         "claim_date": claim_day(rel.ended, rel.start_date, rel.end_date, rel.date, published),
-        "amount": rel.amount, "amount_value": _float(rel.amount_value),
-        "amount_currency": rel.amount_currency, "stake_percent": _float(rel.stake_percent),
-        "start": rel.start, "end": rel.end,
+        "amount": rel.amount,
+        "amount_value": _float(rel.amount_value),
+        "amount_currency": rel.amount_currency,
+        "stake_percent": _float(rel.stake_percent),
+        "start": rel.start,
+        "end": rel.end,
     }
 
 
@@ -263,8 +300,7 @@ class IngestStopped(Exception):
         remaining: the articles not read, in input order (send them again).
     """
 
-    def __init__(self, articles: list[dict], violations: list[str], batches: int, total: int,
-                 remaining: list[Article]):
+    def __init__(self, articles: list[dict], violations: list[str], batches: int, total: int, remaining: list[Article]):
         super().__init__(f"stopped after {batches} of {total} batches")
         self.articles = articles
         self.violations = violations
@@ -273,9 +309,16 @@ class IngestStopped(Exception):
         self.remaining = remaining
 
 
-def ingest_articles(store: Store, articles: list[Article], extract: Extract, *, batch_size: int,
-                    validate=None, should_stop=None,
-                    store_text: bool = False) -> tuple[list[dict], list[str]]:
+def ingest_articles(
+    store: Store,
+    articles: list[Article],
+    extract: Extract,
+    *,
+    batch_size: int,
+    validate=None,
+    should_stop=None,
+    store_text: bool = False,
+) -> tuple[list[dict], list[str]]:
     """Ingest articles and report, per article, its status and relations.
 
     Args:
@@ -305,10 +348,11 @@ def ingest_articles(store: Store, articles: list[Article], extract: Extract, *, 
             captured[ex.article.id] = ex
             yield ex
 
-    summary = ingest(store, unique, capture, batch_size=batch_size, validate=validate,
-                     should_stop=should_stop, store_text=store_text)
+    summary = ingest(
+        store, unique, capture, batch_size=batch_size, validate=validate, should_stop=should_stop, store_text=store_text
+    )
     # Batches are cut from ``unique`` in order, so the committed ones are its head.
-    done = unique[:summary.batches * batch_size] if summary.stopped else unique
+    done = unique[: summary.batches * batch_size] if summary.stopped else unique
     out = []
     for a in done:
         if a.id in present:
@@ -321,13 +365,15 @@ def ingest_articles(store: Store, articles: list[Article], extract: Extract, *, 
         out.append({"id": a.id, "title": a.title, "url": a.url, "status": status, "relations": rels})
     if summary.stopped:
         total = -(-len(unique) // batch_size)
-        raise IngestStopped(out, summary.violations, summary.batches, total, unique[len(done):])
+        raise IngestStopped(out, summary.violations, summary.batches, total, unique[len(done) :])
     return out, summary.violations
 
 
 # ---------------------------------------------------------------- entities
 
-_SEARCH = _P + """
+_SEARCH = (
+    _P
+    + """
 SELECT ?e ?name ?k ?type WHERE {
   VALUES ?k { rdfs:label skos:altLabel }
   ?e ?k ?name .
@@ -335,7 +381,10 @@ SELECT ?e ?name ?k ?type WHERE {
   OPTIONAL { ?e rdf:type ?type }
 }
 """
-_ALL_ENTITIES = _P + """
+)
+_ALL_ENTITIES = (
+    _P
+    + """
 SELECT ?e ?name ?k ?type WHERE {
   VALUES ?k { rdfs:label }
   ?e ?k ?name .
@@ -343,12 +392,16 @@ SELECT ?e ?name ?k ?type WHERE {
   OPTIONAL { ?e rdf:type ?type }
 }
 """
-_ENTITY_PROPS = _P + """
+)
+_ENTITY_PROPS = (
+    _P
+    + """
 SELECT ?k ?v WHERE {
   VALUES ?k { rdf:type rdfs:label skos:prefLabel skos:altLabel owl:sameAs }
   ?e ?k ?v .
 }
 """
+)
 
 
 def _props_of(store: Store, iris: Iterable[str]) -> dict[str, dict[str, list[str]]]:
@@ -359,8 +412,10 @@ def _props_of(store: Store, iris: Iterable[str]) -> dict[str, dict[str, list[str
     terms = " ".join(str(ox.NamedNode(i)) for i in sorted(set(iris)))
     if not terms:
         return {}
-    q = _P + ("SELECT ?e ?k ?v WHERE { VALUES ?e { " + terms + " } "
-              "VALUES ?k { rdf:type rdfs:label skos:altLabel owl:sameAs } ?e ?k ?v . }")
+    q = _P + (
+        "SELECT ?e ?k ?v WHERE { VALUES ?e { " + terms + " } "
+        "VALUES ?k { rdf:type rdfs:label skos:altLabel owl:sameAs } ?e ?k ?v . }"
+    )
     return _props(store.query(q), "e")
 
 
@@ -382,12 +437,16 @@ def _describe(iri: str, props: dict[str, list[str]]) -> dict:
     label = labels[0] if labels else iri.removeprefix(ENTITY)
     wikidata = sorted(v.removeprefix(WD) for v in props.get("sameAs", []) if v.startswith(WD))
     aliases = sorted(set(props.get("altLabel", []) + labels[1:]) - {label})
-    return {**ref(iri, label, etype), "types": types, "labels": labels, "aliases": aliases,
-            "wikidata": wikidata[0] if wikidata else None}
+    return {
+        **ref(iri, label, etype),
+        "types": types,
+        "labels": labels,
+        "aliases": aliases,
+        "wikidata": wikidata[0] if wikidata else None,
+    }
 
 
-def search_entities(store: Store, q: str | None, etype: str | None, limit: int, offset: int
-                    ) -> tuple[list[dict], int]:
+def search_entities(store: Store, q: str | None, etype: str | None, limit: int, offset: int) -> tuple[list[dict], int]:
     """Find entities by label or alias: exact matches, then prefixes, then substrings.
 
     Args:
@@ -422,7 +481,7 @@ def search_entities(store: Store, q: str | None, etype: str | None, limit: int, 
             continue
         found.append((rank, name.casefold(), e))
     found.sort()
-    page_iris = [e for _, _, e in found[offset:offset + limit]]
+    page_iris = [e for _, _, e in found[offset : offset + limit]]
     props = _props_of(store, page_iris)
     page = []
     for e in page_iris:
@@ -433,8 +492,12 @@ def search_entities(store: Store, q: str | None, etype: str | None, limit: int, 
     return page, len(found)
 
 
-_ENTITY_STATEMENTS = _P + """
-SELECT ?st ?s ?p ?o ?evidence ?conf ?hedged ?reviewed ?date ?art ?title ?url """ + _STATEMENT_VARS + """
+_ENTITY_STATEMENTS = (
+    _P
+    + """
+SELECT ?st ?s ?p ?o ?evidence ?conf ?hedged ?reviewed ?date ?art ?title ?url """
+    + _STATEMENT_VARS
+    + """
 WHERE {
   { ?st rdf:subject ?e } UNION { ?st rdf:object ?e }
   ?st a aikg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
@@ -442,11 +505,14 @@ WHERE {
   OPTIONAL { ?st aikg:confidence ?conf }
   OPTIONAL { ?st aikg:hedged ?hedged }
   OPTIONAL { ?st aikg:reviewed ?reviewed }
-  OPTIONAL { ?st dcterms:date ?date }""" + _STATEMENT_VALUES + """
+  OPTIONAL { ?st dcterms:date ?date }"""
+    + _STATEMENT_VALUES
+    + """
   OPTIONAL { ?art dcterms:title ?title }
   OPTIONAL { ?art schema:url ?url }
 }
 """
+)
 
 
 def entity_iri_for(slug: str) -> ox.NamedNode:
@@ -456,13 +522,20 @@ def entity_iri_for(slug: str) -> ox.NamedNode:
         NotFoundError: the text cannot be a slug.
     """
     if not _SLUG.match(slug):
-        raise NotFoundError(f"no entity {slug!r}: a slug is lowercase letters, digits and hyphens "
-                            f"(e.g. {slugify(slug)!r})")
+        raise NotFoundError(
+            f"no entity {slug!r}: a slug is lowercase letters, digits and hyphens (e.g. {slugify(slug)!r})"
+        )
     return entity_iri(slug)
 
 
-def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence: float = 0.0,
-               as_of: date | None = None, include_ended: bool = True) -> dict:
+def get_entity(
+    store: Store,
+    slug: str,
+    evidence_limit: int = 20,
+    min_confidence: float = 0.0,
+    as_of: date | None = None,
+    include_ended: bool = True,
+) -> dict:
     """Return an entity: types, labels, aliases, Wikidata, relations in and out with evidence.
 
     Args:
@@ -509,10 +582,19 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence
             outward = True
         other = o if outward else s
         direction = "out" if outward or p in SYMMETRIC_PREDICATES else "in"
-        g = groups.setdefault((direction, p, other), {
-            "direction": direction, "predicate": p, "other": other, "articles": set(), "dates": [],
-            "confidence": None, "evidence": [], "weaker": 0,
-        })
+        g = groups.setdefault(
+            (direction, p, other),
+            {
+                "direction": direction,
+                "predicate": p,
+                "other": other,
+                "articles": set(),
+                "dates": [],
+                "confidence": None,
+                "evidence": [],
+                "weaker": 0,
+            },
+        )
         conf = _float(_v(row, "conf"))
         if conf is not None and conf < min_confidence and _v(row, "reviewed") != "true":
             g["weaker"] += 1
@@ -522,11 +604,18 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence
             g["dates"].append(day)
         if conf is not None:
             g["confidence"] = max(conf, g["confidence"] or 0.0)
-        g["evidence"].append({
-            "sentence": _v(row, "evidence"), "article": _v(row, "art").removeprefix(ARTICLE),
-            "title": _v(row, "title"), "url": _v(row, "url"), "date": day, "confidence": conf,
-            "hedged": _v(row, "hedged") == "true", **times,
-        })
+        g["evidence"].append(
+            {
+                "sentence": _v(row, "evidence"),
+                "article": _v(row, "art").removeprefix(ARTICLE),
+                "title": _v(row, "title"),
+                "url": _v(row, "url"),
+                "date": day,
+                "confidence": conf,
+                "hedged": _v(row, "hedged") == "true",
+                **times,
+            }
+        )
     shown = [g for g in groups.values() if g["evidence"]]
     info = _props_of(store, (g["other"] for g in shown))
     rels = []
@@ -536,15 +625,22 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence
             continue
         d = _describe(g["other"], info.get(g["other"], {}))
         ev = sorted(g["evidence"], key=lambda e: (e["date"] is None, e["date"] or date.min, e["sentence"]))
-        rels.append({
-            "direction": g["direction"], "predicate": g["predicate"],
-            "other": ref(g["other"], d["label"], d["type"]),
-            "sources": len(g["articles"]),
-            "first": min(g["dates"]) if g["dates"] else None,
-            "last": max(g["dates"]) if g["dates"] else None,
-            "confidence": g["confidence"], "evidence": ev[:evidence_limit], "weaker": g["weaker"],
-            "ended": state.ended, "start_date": state.start_date, "end_date": state.end_date,
-        })
+        rels.append(
+            {
+                "direction": g["direction"],
+                "predicate": g["predicate"],
+                "other": ref(g["other"], d["label"], d["type"]),
+                "sources": len(g["articles"]),
+                "first": min(g["dates"]) if g["dates"] else None,
+                "last": max(g["dates"]) if g["dates"] else None,
+                "confidence": g["confidence"],
+                "evidence": ev[:evidence_limit],
+                "weaker": g["weaker"],
+                "ended": state.ended,
+                "start_date": state.start_date,
+                "end_date": state.end_date,
+            }
+        )
     rels.sort(key=lambda r: (r["ended"], -r["sources"], r["direction"], r["predicate"], r["other"]["label"]))
     out["relations"] = rels
     out["hidden_relations"] = len(groups) - len(shown)
@@ -552,6 +648,7 @@ def get_entity(store: Store, slug: str, evidence_limit: int = 20, min_confidence
 
 
 # ---------------------------------------------------------------- relations
+
 
 def node_ref(G, iri: str) -> dict:
     """Return the entity reference of a networkx node."""
@@ -567,13 +664,21 @@ def relations_from_graph(G, subject: str | None, obj: str | None) -> list[dict]:
             continue
         if obj and o != obj and not (data.get("symmetric") and s == obj):
             continue
-        out.append({
-            "subject": node_ref(G, s), "predicate": data["predicate"], "object": node_ref(G, o),
-            "sources": data["sources"], "mentions": data["mentions"],
-            "first": _day(data.get("first")), "last": _day(data.get("last")),
-            "confidence": data.get("confidence"), "hedged": data.get("hedged", False),
-            "ended": data.get("ended", False), "start_date": data.get("start_date"),
-            "end_date": data.get("end_date"),
-        })
+        out.append(
+            {
+                "subject": node_ref(G, s),
+                "predicate": data["predicate"],
+                "object": node_ref(G, o),
+                "sources": data["sources"],
+                "mentions": data["mentions"],
+                "first": _day(data.get("first")),
+                "last": _day(data.get("last")),
+                "confidence": data.get("confidence"),
+                "hedged": data.get("hedged", False),
+                "ended": data.get("ended", False),
+                "start_date": data.get("start_date"),
+                "end_date": data.get("end_date"),
+            }
+        )
     out.sort(key=lambda r: (-r["sources"], r["subject"]["label"], r["predicate"], r["object"]["label"]))
     return out

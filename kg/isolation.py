@@ -61,8 +61,10 @@ _CLEAN_FAILURES = frozenset({"syntax", "too_many_rows", "too_large", "not_accept
 
 def timeout_message(timeout: float) -> str:
     """Return the message of a query stopped at the server's deadline."""
-    return (f"the query ran longer than the server's {timeout:g} s timeout (AIKG_QUERY_TIMEOUT) "
-            "and was stopped: add a LIMIT, or narrow the patterns")
+    return (
+        f"the query ran longer than the server's {timeout:g} s timeout (AIKG_QUERY_TIMEOUT) "
+        "and was stopped: add a LIMIT, or narrow the patterns"
+    )
 
 
 class NotAcceptable(Exception):
@@ -122,7 +124,9 @@ class _Worker:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "kg.query_worker", str(to_child_r), str(from_child_w), str(memory_mb)],
-            pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, env=env,
+            pass_fds=(to_child_r, from_child_w),
+            stdin=subprocess.DEVNULL,
+            env=env,
         )
         os.close(to_child_r)
         os.close(from_child_w)
@@ -157,8 +161,9 @@ class _Worker:
 class QueryPool:
     """Engine processes over snapshots of one local store; see the module docstring."""
 
-    def __init__(self, store, *, workers: int = 4, limits: EngineLimits = EngineLimits(),
-                 spool_memory: int = 8 * 1024 * 1024):
+    def __init__(
+        self, store, *, workers: int = 4, limits: EngineLimits = EngineLimits(), spool_memory: int = 8 * 1024 * 1024
+    ):
         """Prepare the pool; workers start on first use.
 
         Args:
@@ -226,8 +231,11 @@ class QueryPool:
             with self._lock:
                 held = {w.path for w in self._idle} | {w.path for w in self._busy}
             current = self._snapshot[1] if self._snapshot else None
-            doomed = [child for child in self._snap_root.iterdir()
-                      if str(child) != current and str(child) not in held and not child.name.startswith("u")]
+            doomed = [
+                child
+                for child in self._snap_root.iterdir()
+                if str(child) != current and str(child) not in held and not child.name.startswith("u")
+            ]
         for child in doomed:
             shutil.rmtree(child, ignore_errors=True)
 
@@ -275,8 +283,9 @@ class QueryPool:
 
     # --- running ---------------------------------------------------------------------
 
-    def run(self, job: QueryJob, *, deadline: float | None = None,
-            on_start: Callable[[str, str], None] | None = None) -> Outcome:
+    def run(
+        self, job: QueryJob, *, deadline: float | None = None, on_start: Callable[[str, str], None] | None = None
+    ) -> Outcome:
         """Evaluate a query in a worker and return its serialized result, spooled.
 
         Args:
@@ -315,12 +324,20 @@ class QueryPool:
         try:
             path = self._current_snapshot(worker)
             max_rows = self.limits.max_rows if job.max_rows is None else job.max_rows
-            worker.send.send({
-                "op": "query", "path": path, "query": job.query, "formats": dict(job.formats),
-                "substitutions": dict(job.substitutions or {}), "default_graph": list(job.default_graph),
-                "named_graphs": list(job.named_graphs), "base_iri": job.base_iri,
-                "max_rows": max_rows, "max_bytes": self.limits.max_bytes,
-            })
+            worker.send.send(
+                {
+                    "op": "query",
+                    "path": path,
+                    "query": job.query,
+                    "formats": dict(job.formats),
+                    "substitutions": dict(job.substitutions or {}),
+                    "default_graph": list(job.default_graph),
+                    "named_graphs": list(job.named_graphs),
+                    "base_iri": job.base_iri,
+                    "max_rows": max_rows,
+                    "max_bytes": self.limits.max_bytes,
+                }
+            )
             worker.jobs += 1
             self.stats["queries"] += 1
             kind = media = ""
@@ -385,11 +402,13 @@ class QueryPool:
         if kind == "too_many_rows":
             raise ResultTooLargeError(
                 f"the result has more than {max_rows} rows, the server's cap (AIKG_MAX_ROWS): "
-                "add a LIMIT, or page with LIMIT/OFFSET")
+                "add a LIMIT, or page with LIMIT/OFFSET"
+            )
         if kind == "too_large":
             raise ResultTooLargeError(
                 f"the result is larger than {self.limits.max_bytes} bytes, the server's cap "
-                "(AIKG_MAX_RESPONSE_BYTES): add a LIMIT, or select fewer or shorter values")
+                "(AIKG_MAX_RESPONSE_BYTES): add a LIMIT, or select fewer or shorter values"
+            )
         if kind == "not_acceptable":
             raise NotAcceptable(failure["message"])
         if kind == "evaluation":
@@ -397,7 +416,8 @@ class QueryPool:
         if kind == "memory":
             raise QueryCrashedError(
                 f"the query needed more than {self.limits.memory_mb} MB (AIKG_QUERY_MEMORY_MB) and was "
-                "stopped: add a LIMIT, or narrow the patterns")
+                "stopped: add a LIMIT, or narrow the patterns"
+            )
         raise StoreError(failure["message"])
 
     def dry_run_update(self, text: str, *, base_iri: str | None = None, deadline: float | None = None) -> None:
@@ -428,16 +448,28 @@ class QueryPool:
 
     # --- native results, for library callers -----------------------------------------
 
-    def query(self, sparql: str, *, substitutions=None, default_graph: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None, deadline: float | None = None):
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions=None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        deadline: float | None = None,
+    ):
         """Run a query in a worker and return pyoxigraph results, like ``Store.query``.
 
         SELECT and ASK come back as :class:`pyoxigraph.QuerySolutions` / ``QueryBoolean``,
         CONSTRUCT and DESCRIBE as a list of triples. No row cap applies (the byte cap does).
         """
-        job = QueryJob(sparql, _NATIVE_FORMATS, substitutions=substitutions,
-                       default_graph=tuple(default_graph or ()), named_graphs=tuple(named_graphs or ()),
-                       max_rows=0)
+        job = QueryJob(
+            sparql,
+            _NATIVE_FORMATS,
+            substitutions=substitutions,
+            default_graph=tuple(default_graph or ()),
+            named_graphs=tuple(named_graphs or ()),
+            max_rows=0,
+        )
         out = self.run(job, deadline=deadline)
         with out.body:
             data = out.body.read()
@@ -446,8 +478,11 @@ class QueryPool:
         return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
 
 
-_NATIVE_FORMATS = {"solutions": "application/sparql-results+json",
-                   "boolean": "application/sparql-results+json", "graph": "application/n-triples"}
+_NATIVE_FORMATS = {
+    "solutions": "application/sparql-results+json",
+    "boolean": "application/sparql-results+json",
+    "graph": "application/n-triples",
+}
 
 
 class _Triples(list):
@@ -488,8 +523,9 @@ class IsolatedStore:
         from kg.limits import DEFAULT_LIMITS, check_text
 
         check_text(sparql, self.limits or DEFAULT_LIMITS)
-        return self.pool.query(sparql, substitutions=substitutions, default_graph=default_graph,
-                               named_graphs=named_graphs)
+        return self.pool.query(
+            sparql, substitutions=substitutions, default_graph=default_graph, named_graphs=named_graphs
+        )
 
     def update(self, sparql: str, **kwargs) -> None:
         try:

@@ -28,8 +28,7 @@ from kg.store import _SKIP
 # name (ex:a.b is one name); ';' and ',' each add one more pattern to the subject.
 _SEPARATOR = re.compile(r"(?<![0-9])\.|\.(?![0-9])|[;,]")
 # Keywords that reach out; a name such as ?service or ex:SERVICE is not one.
-_SERVICE = re.compile(r"(?<![\w:?$@-])SERVICE(?![\w:-])(\s+SILENT)?\s*(<[^>]*>|[?$]\w+|[\w-]*:[\w.-]*)?",
-                      re.IGNORECASE)
+_SERVICE = re.compile(r"(?<![\w:?$@-])SERVICE(?![\w:-])(\s+SILENT)?\s*(<[^>]*>|[?$]\w+|[\w-]*:[\w.-]*)?", re.IGNORECASE)
 _LOAD = re.compile(r"(?<![\w:?$@-])LOAD(?![\w:-])(\s+SILENT)?\s*(<[^>]*>)?", re.IGNORECASE)
 _VALUES = re.compile(r"(?<![\w:?$@-])VALUES(?![\w:-])", re.IGNORECASE)
 
@@ -93,9 +92,9 @@ def values_rows(masked: str) -> int:
         brace = masked.find("{", m.end())
         if brace < 0:
             continue
-        head = masked[m.end():brace]
+        head = masked[m.end() : brace]
         end = masked.find("}", brace)
-        body = masked[brace + 1: end if end >= 0 else len(masked)]
+        body = masked[brace + 1 : end if end >= 0 else len(masked)]
         if "(" in head:
             rows += body.count("(")
         else:
@@ -127,7 +126,7 @@ def where_groups(masked: str) -> str:
             elif masked[i] == "}":
                 depth -= 1
                 if depth == 0:
-                    parts.append(masked[brace: i + 1])
+                    parts.append(masked[brace : i + 1])
                     pos = i + 1
                     break
         else:
@@ -151,7 +150,8 @@ def check_text(text: str, limits: QueryLimits = DEFAULT_LIMITS, *, update: bool 
     size = len(text.encode("utf-8"))
     if size > limits.max_bytes and not update:
         raise QueryLimitError(
-            f"the {what} is {size} bytes, over the server's limit of {limits.max_bytes} (AIKG_MAX_QUERY_BYTES)")
+            f"the {what} is {size} bytes, over the server's limit of {limits.max_bytes} (AIKG_MAX_QUERY_BYTES)"
+        )
     # Cheap exit first: a short text cannot pass the counting limits (each pattern or row
     # takes at least two characters), and few brackets cannot nest deeply.
     short = min(2000, 2 * limits.max_values_rows, 2 * limits.max_triple_patterns)
@@ -162,20 +162,22 @@ def check_text(text: str, limits: QueryLimits = DEFAULT_LIMITS, *, update: bool 
     depth = _depth(masked, limits.max_depth)
     if depth > limits.max_depth:
         raise QueryLimitError(
-            f"the {what} nests brackets more than {limits.max_depth} levels deep, the server's limit "
-            "(AIKG_MAX_NESTING)")
+            f"the {what} nests brackets more than {limits.max_depth} levels deep, the server's limit (AIKG_MAX_NESTING)"
+        )
     if update:
         masked = where_groups(masked)
     patterns = triple_patterns(masked)
     if patterns > limits.max_triple_patterns:
         raise QueryLimitError(
             f"the {what} has about {patterns} triple patterns, over the server's limit of "
-            f"{limits.max_triple_patterns} (AIKG_MAX_TRIPLE_PATTERNS): split it, or use VALUES")
+            f"{limits.max_triple_patterns} (AIKG_MAX_TRIPLE_PATTERNS): split it, or use VALUES"
+        )
     rows = values_rows(masked)
     if rows > limits.max_values_rows:
         raise QueryLimitError(
             f"the {what}'s VALUES blocks have {rows} rows, over the server's limit of "
-            f"{limits.max_values_rows} (AIKG_MAX_VALUES_ROWS)")
+            f"{limits.max_values_rows} (AIKG_MAX_VALUES_ROWS)"
+        )
 
 
 def host_allowed(iri: str, allow: Iterable[str]) -> bool:
@@ -219,7 +221,7 @@ def remote_targets(text: str, *, update: bool) -> list[tuple[str, str | None]]:
             iri = None
             if target and target.startswith("<"):
                 start = m.start(2)
-                iri = text[start + 1: start + len(target) - 1]
+                iri = text[start + 1 : start + len(target) - 1]
             found.append((keyword, iri))
     return found
 
@@ -236,9 +238,11 @@ def check_remote(text: str, allow: Iterable[str], *, update: bool = False) -> No
         if iri is None:
             raise RemoteAccessError(
                 f"{keyword} needs a full <http://…> IRI on this server (a variable or prefixed name "
-                "cannot be checked against AIKG_ALLOW_REMOTE)")
+                "cannot be checked against AIKG_ALLOW_REMOTE)"
+            )
         if not host_allowed(iri, allow):
             what = "calls to other SPARQL services are" if keyword == "SERVICE" else "loading data from URLs is"
             raise RemoteAccessError(
                 f"{keyword} <{iri}> refused: this server makes no outbound requests unless the host is "
-                f"listed in AIKG_ALLOW_REMOTE ({what} off by default)")
+                f"listed in AIKG_ALLOW_REMOTE ({what} off by default)"
+            )

@@ -95,10 +95,15 @@ class IngestSummary:
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
         return {
-            "articles": self.articles, "new": self.new, "unchanged": self.unchanged,
-            "replaced": self.replaced, "reextracted": self.reextracted,
+            "articles": self.articles,
+            "new": self.new,
+            "unchanged": self.unchanged,
+            "replaced": self.replaced,
+            "reextracted": self.reextracted,
             "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
-            "relations": self.relations, "entities": self.entities, "batches": self.batches,
+            "relations": self.relations,
+            "entities": self.entities,
+            "batches": self.batches,
             "violations": self.violations,
         }
 
@@ -112,8 +117,7 @@ def existing_ids(store: Store, ids: Iterable[str]) -> set[str]:
     graphs = [article_iri(i) for i in ids]
     if not graphs:
         return set()
-    q = ("SELECT ?g WHERE { VALUES ?g { " + _literal_rows(graphs) + " } "
-         f"GRAPH ?g {{ ?g <{ONTOLOGY}sha256> ?h }} }}")
+    q = "SELECT ?g WHERE { VALUES ?g { " + _literal_rows(graphs) + f" }} GRAPH ?g {{ ?g <{ONTOLOGY}sha256> ?h }} }}"
     return {row["g"].value.rsplit("/", 1)[1] for row in store.query(q)}
 
 
@@ -122,8 +126,7 @@ def graphs_for_urls(store: Store, urls: Iterable[str]) -> dict[str, list[ox.Name
     lits = [ox.Literal(u, datatype=ox.NamedNode(XSD + "anyURI")) for u in urls]
     if not lits:
         return {}
-    q = ("SELECT ?g ?u WHERE { VALUES ?u { " + _literal_rows(lits) + " } "
-         f"GRAPH ?g {{ ?g <{SCHEMA}url> ?u }} }}")
+    q = "SELECT ?g ?u WHERE { VALUES ?u { " + _literal_rows(lits) + f" }} GRAPH ?g {{ ?g <{SCHEMA}url> ?u }} }}"
     out: dict[str, list[ox.NamedNode]] = {}
     for row in store.query(q):
         out.setdefault(row["u"].value, []).append(row["g"])
@@ -155,8 +158,10 @@ def outdated_ids(store: Store, ids: Iterable[str], current: str) -> set[str]:
     if not graphs:
         return set()
     now = version_key(current)
-    q = ("SELECT DISTINCT ?g ?v WHERE { VALUES ?g { " + _literal_rows(graphs) + " } "
-         f"GRAPH ?g {{ ?st a <{ONTOLOGY}RelationStatement> OPTIONAL {{ ?st <{ONTOLOGY}extractorVersion> ?v }} }} }}")
+    q = (
+        "SELECT DISTINCT ?g ?v WHERE { VALUES ?g { " + _literal_rows(graphs) + " } "
+        f"GRAPH ?g {{ ?st a <{ONTOLOGY}RelationStatement> OPTIONAL {{ ?st <{ONTOLOGY}extractorVersion> ?v }} }} }}"
+    )
     out: set[str] = set()
     for row in store.query(q):
         v = row["v"]
@@ -174,8 +179,10 @@ def _stored_facts(store: Store, ids: Iterable[str]) -> tuple[dict[str, datetime]
     graphs = [article_iri(i) for i in ids]
     if not graphs:
         return {}, set()
-    q = ("SELECT ?g ?t (BOUND(?x) AS ?text) WHERE { VALUES ?g { " + _literal_rows(graphs) + " } "
-         f"GRAPH ?g {{ ?g <{ONTOLOGY}ingestedAt> ?t OPTIONAL {{ ?g <{ONTOLOGY}text> ?x }} }} }}")
+    q = (
+        "SELECT ?g ?t (BOUND(?x) AS ?text) WHERE { VALUES ?g { " + _literal_rows(graphs) + " } "
+        f"GRAPH ?g {{ ?g <{ONTOLOGY}ingestedAt> ?t OPTIONAL {{ ?g <{ONTOLOGY}text> ?x }} }} }}"
+    )
     first_seen: dict[str, datetime] = {}
     with_text: set[str] = set()
     for row in store.query(q):
@@ -189,11 +196,18 @@ def _stored_facts(store: Store, ids: Iterable[str]) -> tuple[dict[str, datetime]
     return first_seen, with_text
 
 
-def commit_batch(store: Store, articles: list[Article], extract: Extract, *,
-                 validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
-                 ingested_at: datetime | None = None, max_relations: int | None = None,
-                 after_commit: Callable[[int], None] | None = None, redo: Redo | None = None,
-                 store_text: bool = False) -> BatchReport:
+def commit_batch(
+    store: Store,
+    articles: list[Article],
+    extract: Extract,
+    *,
+    validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
+    ingested_at: datetime | None = None,
+    max_relations: int | None = None,
+    after_commit: Callable[[int], None] | None = None,
+    redo: Redo | None = None,
+    store_text: bool = False,
+) -> BatchReport:
     """Extract, map, validate and commit one batch of articles in one transaction.
 
     Articles already in the store (same text) are left alone; an article whose url is
@@ -254,11 +268,16 @@ def commit_batch(store: Store, articles: list[Article], extract: Extract, *,
     for ex in extract(todo):
         a = ex.article
         if max_relations is not None and len(ex.relations) > max_relations:
-            report.skipped.append((a.source or a.url or a.id,
-                                   f"too many relations ({len(ex.relations):,}, limit {max_relations:,}); not written"))
+            report.skipped.append(
+                (
+                    a.source or a.url or a.id,
+                    f"too many relations ({len(ex.relations):,}, limit {max_relations:,}); not written",
+                )
+            )
             continue
-        mapped = extraction_quads(ex, ingested_at=first_seen.get(a.id, when),
-                                  store_text=store_text or a.id in kept_text)
+        mapped = extraction_quads(
+            ex, ingested_at=first_seen.get(a.id, when), store_text=store_text or a.id in kept_text
+        )
         if quads and len(quads) + len(mapped) > COMMIT_QUADS:
             write()
         stale = [g for g in old.get(a.url or "", []) if g != article_iri(a.id)]
@@ -292,13 +311,19 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield buf
 
 
-def ingest(store: Store, items: Iterable[Article | Failure], extract: Extract, *,
-           batch_size: int = 32,
-           validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
-           on_batch: Callable[[BatchReport, IngestSummary], None] | None = None,
-           max_relations: int | None = None,
-           should_stop: Callable[[], bool] | None = None, redo: Redo | None = None,
-           store_text: bool = False) -> IngestSummary:
+def ingest(
+    store: Store,
+    items: Iterable[Article | Failure],
+    extract: Extract,
+    *,
+    batch_size: int = 32,
+    validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
+    on_batch: Callable[[BatchReport, IngestSummary], None] | None = None,
+    max_relations: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    redo: Redo | None = None,
+    store_text: bool = False,
+) -> IngestSummary:
     """Ingest a stream of articles (and reader failures) batch by batch.
 
     Args:
@@ -336,8 +361,16 @@ def ingest(store: Store, items: Iterable[Article | Failure], extract: Extract, *
         if should_stop is not None and should_stop():
             summary.stopped = True
             break
-        report = commit_batch(store, batch, extract, validate=validate, max_relations=max_relations,
-                              after_commit=flush_now_and_then, redo=redo, store_text=store_text)
+        report = commit_batch(
+            store,
+            batch,
+            extract,
+            validate=validate,
+            max_relations=max_relations,
+            after_commit=flush_now_and_then,
+            redo=redo,
+            store_text=store_text,
+        )
         summary.add(report)
         if on_batch is not None:
             on_batch(report, summary)
@@ -356,8 +389,7 @@ def find_articles(store: Store, ref: str) -> list[ox.NamedNode]:
     """Return the article graphs a url or a sha256 id (or a prefix of 8+ hex) names."""
     ref = ref.strip()
     if re.fullmatch(r"[0-9a-f]{8,64}", ref):
-        q = (f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g <{ONTOLOGY}sha256> ?h }} "
-             "FILTER(STRSTARTS(?h, ?prefix)) }")
+        q = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g <{ONTOLOGY}sha256> ?h }} FILTER(STRSTARTS(?h, ?prefix)) }}"
         rows = store.query(q, substitutions={"prefix": ox.Literal(ref)})
         return [r["g"] for r in rows]
     return graphs_for_urls(store, [ref]).get(ref, [])

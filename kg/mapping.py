@@ -86,14 +86,16 @@ def _entity_quads(e: Entity, g: ox.NamedNode) -> Iterator[ox.Quad]:
         yield ox.Quad(node, _SAME, ox.NamedNode(WD + e.wikidata), g)
 
 
-def article_quads(article: Article, g: ox.NamedNode, ingested_at: datetime,
-                  store_text: bool = False) -> Iterator[ox.Quad]:
+def article_quads(
+    article: Article, g: ox.NamedNode, ingested_at: datetime, store_text: bool = False
+) -> Iterator[ox.Quad]:
     """Yield the metadata quads of an article, and its text as ``aikg:text`` when ``store_text``."""
     node = article_iri(article.id)
     yield ox.Quad(node, _TYPE, ARTICLE_CLASS, g)
     yield ox.Quad(node, aikg("sha256"), ox.Literal(article.id), g)
-    yield ox.Quad(node, aikg("ingestedAt"),
-                  ox.Literal(ingested_at.isoformat(timespec="seconds"), datatype=_XSD_DATETIME), g)
+    yield ox.Quad(
+        node, aikg("ingestedAt"), ox.Literal(ingested_at.isoformat(timespec="seconds"), datatype=_XSD_DATETIME), g
+    )
     if article.url:
         yield ox.Quad(node, _URL, ox.Literal(article.url, datatype=_XSD_URI), g)
     if article.title:
@@ -106,8 +108,7 @@ def article_quads(article: Article, g: ox.NamedNode, ingested_at: datetime,
         yield ox.Quad(node, aikg("text"), ox.Literal(article.text), g)
 
 
-def extraction_quads(ex: Extraction, *, ingested_at: datetime | None = None,
-                     store_text: bool = False) -> list[ox.Quad]:
+def extraction_quads(ex: Extraction, *, ingested_at: datetime | None = None, store_text: bool = False) -> list[ox.Quad]:
     """Return every quad an article asserts, all in its named graph.
 
     Args:
@@ -150,8 +151,7 @@ def _merge(old: Entity | None, new: Entity) -> Entity:
     return Entity(old.name, old.type, old.wikidata or new.wikidata, aliases)
 
 
-def _relation_quads(art: Article, rel: RelationMention, g: ox.NamedNode,
-                    version: str) -> Iterator[ox.Quad]:
+def _relation_quads(art: Article, rel: RelationMention, g: ox.NamedNode, version: str) -> Iterator[ox.Quad]:
     s, o = oriented(rel)
     sn, on, pred = entity_node(s), entity_node(o), aikg(rel.predicate)
     yield ox.Quad(sn, pred, on, g)

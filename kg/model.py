@@ -125,8 +125,7 @@ class Entity:
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
-        return {"name": self.name, "type": self.type, "wikidata": self.wikidata,
-                "aliases": list(self.aliases)}
+        return {"name": self.name, "type": self.type, "wikidata": self.wikidata, "aliases": list(self.aliases)}
 
     @classmethod
     def from_dict(cls, d: dict) -> Entity:
@@ -172,13 +171,23 @@ class RelationMention:
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
         return {
-            "subject": self.subject.to_dict(), "predicate": self.predicate,
-            "object": self.object.to_dict(), "confidence": self.confidence,
-            "sentence": self.sentence, "start": self.start, "end": self.end,
-            "hedged": self.hedged, "amount": self.amount, "date": self.date,
-            "ended": self.ended, "date_text": self.date_text, "start_date": self.start_date,
-            "end_date": self.end_date, "amount_value": self.amount_value,
-            "amount_currency": self.amount_currency, "stake_percent": self.stake_percent,
+            "subject": self.subject.to_dict(),
+            "predicate": self.predicate,
+            "object": self.object.to_dict(),
+            "confidence": self.confidence,
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+            "hedged": self.hedged,
+            "amount": self.amount,
+            "date": self.date,
+            "ended": self.ended,
+            "date_text": self.date_text,
+            "start_date": self.start_date,
+            "end_date": self.end_date,
+            "amount_value": self.amount_value,
+            "amount_currency": self.amount_currency,
+            "stake_percent": self.stake_percent,
             "date_note": self.date_note,
         }
 
@@ -186,11 +195,24 @@ class RelationMention:
     def from_dict(cls, d: dict) -> RelationMention:
         """Build from :meth:`to_dict` output."""
         return cls(
-            Entity.from_dict(d["subject"]), d["predicate"], Entity.from_dict(d["object"]),
-            float(d["confidence"]), d["sentence"], int(d["start"]), int(d["end"]),
-            bool(d.get("hedged")), d.get("amount"), d.get("date"), bool(d.get("ended")),
-            d.get("date_text"), d.get("start_date"), d.get("end_date"), d.get("amount_value"),
-            d.get("amount_currency"), d.get("stake_percent"), d.get("date_note"),
+            Entity.from_dict(d["subject"]),
+            d["predicate"],
+            Entity.from_dict(d["object"]),
+            float(d["confidence"]),
+            d["sentence"],
+            int(d["start"]),
+            int(d["end"]),
+            bool(d.get("hedged")),
+            d.get("amount"),
+            d.get("date"),
+            bool(d.get("ended")),
+            d.get("date_text"),
+            d.get("start_date"),
+            d.get("end_date"),
+            d.get("amount_value"),
+            d.get("amount_currency"),
+            d.get("stake_percent"),
+            d.get("date_note"),
         )
 
 

@@ -90,11 +90,15 @@ def _write_result(result: QueryResult, fmt: str, out: IO[bytes]) -> None:
         elif fmt in _RESULT_FORMATS:
             result.serialize(out, format=_RESULT_FORMATS[fmt])
         else:
-            raise UnsupportedFormatError(f"a SELECT result cannot be written as {fmt}; use table, json, xml, csv or tsv")
+            raise UnsupportedFormatError(
+                f"a SELECT result cannot be written as {fmt}; use table, json, xml, csv or tsv"
+            )
     else:
         gfmt = "turtle" if fmt == "table" else fmt
         if gfmt not in _GRAPH_FORMATS:
-            raise UnsupportedFormatError(f"a CONSTRUCT result cannot be written as {fmt}; use turtle, ntriples or jsonld")
+            raise UnsupportedFormatError(
+                f"a CONSTRUCT result cannot be written as {fmt}; use turtle, ntriples or jsonld"
+            )
         ox.serialize(result, out, format=_GRAPH_FORMATS[gfmt])
 
 

@@ -58,9 +58,17 @@ class NamedQuery:
     def to_dict(self) -> dict:
         """Return a JSON-ready dict (what the API lists); a parameter's default only when it has one."""
         return {
-            "name": self.name, "title": self.title, "description": self.description,
-            "params": [{"name": p, "description": self.param_help.get(p, ""),
-                        **({"default": self.defaults[p]} if p in self.defaults else {})} for p in self.params],
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "params": [
+                {
+                    "name": p,
+                    "description": self.param_help.get(p, ""),
+                    **({"default": self.defaults[p]} if p in self.defaults else {}),
+                }
+                for p in self.params
+            ],
             "sparql": self.text,
         }
 
@@ -199,7 +207,6 @@ def run_named(store: StoreLike, name: str, params: Mapping[str, str] | None = No
         raise ValueError(f"query {q.name} takes parameters: {expected}; unknown: {', '.join(unknown)}")
     missing = [p for p in q.params if p not in given]
     if missing:
-        raise ValueError(f"query {q.name} needs parameters: {', '.join(missing)} "
-                         f"(e.g. --param {missing[0]}=...)")
+        raise ValueError(f"query {q.name} needs parameters: {', '.join(missing)} (e.g. --param {missing[0]}=...)")
     bindings = {p: bind_param(store, p, given[p]) for p in q.params}
     return store.query(q.text, substitutions=bindings or None)

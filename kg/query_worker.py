@@ -93,8 +93,9 @@ class _Sink:
 
 
 def _fail(out: Connection, kind: str, message: str, line: int | None = None, column: int | None = None) -> None:
-    out.send_bytes(b"F" + json.dumps({"type": kind, "message": message, "line": line,
-                                      "column": column}).encode("utf-8"))
+    out.send_bytes(
+        b"F" + json.dumps({"type": kind, "message": message, "line": line, "column": column}).encode("utf-8")
+    )
 
 
 def _capped(triples, max_rows: int):

@@ -56,7 +56,9 @@ PHRASES: dict[str, tuple[str, str]] = {
 
 _P = sparql_prologue()
 _TEXT = _P + "SELECT ?text WHERE { GRAPH ?a { ?a aikg:text ?text } }"
-_NAMES = _P + """
+_NAMES = (
+    _P
+    + """
 SELECT ?e ?k ?name ?type WHERE {
   GRAPH ?a {
     VALUES ?k { rdfs:label skos:altLabel }
@@ -66,6 +68,7 @@ SELECT ?e ?k ?name ?type WHERE {
   }
 }
 """
+)
 
 
 def phrase(predicate: str, direction: str) -> str:
@@ -75,6 +78,7 @@ def phrase(predicate: str, direction: str) -> str:
 
 
 # ---------------------------------------------------------------- article text
+
 
 @dataclass
 class _Sentence:
@@ -112,7 +116,7 @@ def _pieces(text: str, pattern: re.Pattern | None, by_name: dict[str, dict]) -> 
     at = 0
     for m in pattern.finditer(text) if pattern else ():
         if m.start() > at:
-            out.append({"text": text[at:m.start()], "entity": None})
+            out.append({"text": text[at : m.start()], "entity": None})
         out.append({"text": m.group(0), "entity": by_name[m.group(0)]})
         at = m.end()
     if at < len(text) or not out:
@@ -195,7 +199,7 @@ def article_view(store: Store, ref_text: str, min_confidence: float = 0.0) -> di
             continue  # without the text, a hidden statement's sentence stays hidden too
         sentence, start = m["evidence"] or "", m["start"]
         if stored is not None:
-            if start is None or stored[start:start + len(sentence)] != sentence:
+            if start is None or stored[start : start + len(sentence)] != sentence:
                 found = stored.find(sentence)
                 start = found if found >= 0 and sentence else None
         if start is None:
@@ -217,7 +221,7 @@ def article_view(store: Store, ref_text: str, min_confidence: float = 0.0) -> di
     else:
         gap_before = bool(sentences) and sentences[0].start > 0
         text_at: dict[int, str] = {}
-        for (start, sentence) in evidence:
+        for start, sentence in evidence:
             for k, ch in enumerate(sentence):
                 text_at.setdefault(start + k, ch)
         for s in sentences:
@@ -234,8 +238,7 @@ def article_view(store: Store, ref_text: str, min_confidence: float = 0.0) -> di
     for n, (sentence, span) in enumerate(unplaced.items()):
         span.id = f"u{n + 1}"
         extra.append(span)
-        passages.append([{"sentence": span.id, "triples": span.triples,
-                          "pieces": _pieces(sentence, pattern, by_name)}])
+        passages.append([{"sentence": span.id, "triples": span.triples, "pieces": _pieces(sentence, pattern, by_name)}])
 
     def sentence_of(tid: str) -> str | None:
         start, sentence = offset_of[tid]
@@ -246,13 +249,20 @@ def article_view(store: Store, ref_text: str, min_confidence: float = 0.0) -> di
 
     for m in shown:
         m["sentence"] = sentence_of(m["id"])
-    a.update(mentions=shown, relations=len(shown), hidden=len(every) - len(shown),
-             full_text=stored is not None, passages=passages, gap_before=gap_before,
-             unplaced=len(extra))
+    a.update(
+        mentions=shown,
+        relations=len(shown),
+        hidden=len(every) - len(shown),
+        full_text=stored is not None,
+        passages=passages,
+        gap_before=gap_before,
+        unplaced=len(extra),
+    )
     return a
 
 
 # ---------------------------------------------------------------- entity page
+
 
 def relation_groups(relations: list[dict]) -> dict[str, list[dict]]:
     """Group an entity's relations by state, predicate and direction.
@@ -272,10 +282,16 @@ def relation_groups(relations: list[dict]) -> dict[str, list[dict]]:
             if r["ended"] == (state == "past"):
                 groups.setdefault((r["predicate"], r["direction"]), []).append(r)
         for (pred, direction), rows in groups.items():
-            out[state].append({
-                "predicate": pred, "direction": direction, "phrase": phrase(pred, direction),
-                "count": len(rows), "rows": rows[:GROUP_ROWS], "more": rows[GROUP_ROWS:],
-            })
+            out[state].append(
+                {
+                    "predicate": pred,
+                    "direction": direction,
+                    "phrase": phrase(pred, direction),
+                    "count": len(rows),
+                    "rows": rows[:GROUP_ROWS],
+                    "more": rows[GROUP_ROWS:],
+                }
+            )
         out[state].sort(key=lambda g: (-g["count"], g["phrase"], g["direction"]))
     return out
 
@@ -296,8 +312,9 @@ def ego_network(entity: dict, relations: list[dict], limit: int = EGO_NODES) -> 
     """
     by_other: dict[str, dict] = {}
     for r in relations:
-        n = by_other.setdefault(r["other"]["slug"], {
-            "ref": r["other"], "predicates": [], "phrases": [], "sources": 0, "ended": True})
+        n = by_other.setdefault(
+            r["other"]["slug"], {"ref": r["other"], "predicates": [], "phrases": [], "sources": 0, "ended": True}
+        )
         if r["predicate"] not in n["predicates"]:
             n["predicates"].append(r["predicate"])
             n["phrases"].append(phrase(r["predicate"], r["direction"]))

@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 class RemoteStore:
     """A SPARQL 1.1 server used as the aikg store."""
 
-    def __init__(self, url: str, *, token: str | None = None, timeout: float = 120.0,
-                 engine: SparqlEngine | None = None):
+    def __init__(
+        self, url: str, *, token: str | None = None, timeout: float = 120.0, engine: SparqlEngine | None = None
+    ):
         """Point at a server; nothing is sent until the first request.
 
         Args:
@@ -48,9 +49,15 @@ class RemoteStore:
         headers = {"User-Agent": "aikg"}
         self._client = httpx.Client(timeout=timeout, headers=headers)
 
-    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-              default_graph: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
         """Run a query on the server; substitutions are bound by a VALUES block.
 
         Raises:
@@ -64,8 +71,11 @@ class RemoteStore:
         check_query(sparql)
         params = self.engine.query_params(default_graph, named_graphs)
         resp = self._send(
-            self.query_url, sparql, "query",
-            {"Accept": self.engine.accept(sparql)}, params,
+            self.query_url,
+            sparql,
+            "query",
+            {"Accept": self.engine.accept(sparql)},
+            params,
         )
         ctype = resp.headers.get("content-type", "").split(";")[0].strip()
         if ctype in ("application/sparql-results+json", "application/json"):
@@ -117,8 +127,9 @@ class RemoteStore:
         if gone:
             parts.append("DELETE DATA {\n" + data_block(gone) + "}")
         if inserts:
-            parts.append(union_update(inserts, (), (), only_new_graphs=True,
-                                      project=lambda quads: project(quads, state)))
+            parts.append(
+                union_update(inserts, (), (), only_new_graphs=True, project=lambda quads: project(quads, state))
+            )
         if parts:
             self.update(" ;\n".join(parts))
 
@@ -127,7 +138,8 @@ class RemoteStore:
         if self.engine.union_graph is not None:
             raise RemoteStoreError(
                 f"curation is not supported on this server yet ({self.engine.name}): its union graph "
-                "is a named graph, which the curated projection does not write")
+                "is a named graph, which the curated projection does not write"
+            )
 
     def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
         """Return every quad of one named graph."""
@@ -182,8 +194,11 @@ class RemoteStore:
     def dump(self, output: IO[bytes], fmt: ox.RdfFormat) -> None:
         """Write the server's data: every graph for quad formats, else the union graph."""
         if fmt in QUAD_FORMATS:
-            res = self.query("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
-                             + self.engine.graph_filter() + " } }")
+            res = self.query(
+                "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
+                + self.engine.graph_filter()
+                + " } }"
+            )
             quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"] or ox.DefaultGraph()) for r in res]
             ox.serialize(quads, output, format=fmt)
         else:
@@ -200,13 +215,19 @@ class RemoteStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _send(self, url: str, body: str, operation: str, headers: Mapping[str, str],
-              params: list[tuple[str, str]]) -> httpx.Response:
+    def _send(
+        self, url: str, body: str, operation: str, headers: Mapping[str, str], params: list[tuple[str, str]]
+    ) -> httpx.Response:
         request = self.engine.update_body(body) if operation == "update" else self.engine.query_body(body)
         auth = self.engine.auth() if operation == "update" else None
         try:
-            resp = self._client.post(url, params=params, headers={**request.pop("headers", {}), **headers},
-                                     auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT, **request)
+            resp = self._client.post(
+                url,
+                params=params,
+                headers={**request.pop("headers", {}), **headers},
+                auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
+                **request,
+            )
         except httpx.HTTPError as exc:
             raise RemoteStoreError(f"cannot reach the SPARQL server at {url}: {exc}") from exc
         if resp.status_code == 400:
@@ -216,12 +237,13 @@ class RemoteStore:
             raise refused
         if resp.status_code == 401:
             raise WriteRefusedError(
-                f"{url} refused the write (401): the token is missing or wrong; "
-                "set AIKG_TOKEN to the server's token")
+                f"{url} refused the write (401): the token is missing or wrong; set AIKG_TOKEN to the server's token"
+            )
         if resp.status_code == 403:
             raise WriteRefusedError(
                 f"{url} refused the write (403): the token is wrong or the server takes no writes "
-                "(an aikg server started without AIKG_TOKEN); set AIKG_TOKEN to the server's token")
+                "(an aikg server started without AIKG_TOKEN); set AIKG_TOKEN to the server's token"
+            )
         if resp.status_code >= 300:
             raise RemoteStoreError(f"{url} answered {resp.status_code}: {resp.text.strip()[:500]}")
         return resp
@@ -229,4 +251,3 @@ class RemoteStore:
 
 class _Triples(list):
     """CONSTRUCT/DESCRIBE results of a remote query, iterable like pyoxigraph's."""
-

@@ -49,32 +49,54 @@ MODIFIERS = ("GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES")
 AGGREGATES = frozenset({"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"})
 # Built-in calls (SPARQL 1.1, 1.2 and what Oxigraph 0.5 accepts) -> (fewest, most) arguments.
 ARITY: dict[str, tuple[int, int | None]] = {
-    **dict.fromkeys("STR LANG LANGDIR DATATYPE BOUND IRI URI ABS CEIL FLOOR ROUND STRLEN UCASE LCASE "
-                    "ENCODE_FOR_URI YEAR MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ MD5 SHA1 SHA256 "
-                    "SHA384 SHA512 ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC ISTRIPLE HASLANG HASLANGDIR "
-                    "SUBJECT PREDICATE OBJECT".split(), (1, 1)),
-    **dict.fromkeys("LANGMATCHES CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER STRLANG STRDT SAMETERM".split(),
-                    (2, 2)),
+    **dict.fromkeys(
+        "STR LANG LANGDIR DATATYPE BOUND IRI URI ABS CEIL FLOOR ROUND STRLEN UCASE LCASE "
+        "ENCODE_FOR_URI YEAR MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ MD5 SHA1 SHA256 "
+        "SHA384 SHA512 ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC ISTRIPLE HASLANG HASLANGDIR "
+        "SUBJECT PREDICATE OBJECT".split(),
+        (1, 1),
+    ),
+    **dict.fromkeys("LANGMATCHES CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER STRLANG STRDT SAMETERM".split(), (2, 2)),
     **dict.fromkeys("RAND NOW UUID STRUUID".split(), (0, 0)),
     **dict.fromkeys("IF STRLANGDIR TRIPLE".split(), (3, 3)),
     **dict.fromkeys("CONCAT COALESCE".split(), (0, None)),
-    "BNODE": (0, 1), "SUBSTR": (2, 3), "REPLACE": (3, 4), "REGEX": (2, 3),
+    "BNODE": (0, 1),
+    "SUBSTR": (2, 3),
+    "REPLACE": (3, 4),
+    "REGEX": (2, 3),
     **dict.fromkeys("COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT".split(), (1, 1)),
 }
 FUNCTIONS = frozenset(ARITY) | {"EXISTS"}
 # Words after which "(" is grammar, not a function call.
-BEFORE_PAREN = frozenset("FILTER BIND VALUES SELECT DISTINCT REDUCED BY HAVING ASC DESC IN NOT A AS "
-                         "WHERE CONSTRUCT DESCRIBE LATERAL SEPARATOR".split())
-KEYWORDS = frozenset("""
+BEFORE_PAREN = frozenset(
+    "FILTER BIND VALUES SELECT DISTINCT REDUCED BY HAVING ASC DESC IN NOT A AS "
+    "WHERE CONSTRUCT DESCRIBE LATERAL SEPARATOR".split()
+)
+KEYWORDS = (
+    frozenset(
+        """
     BASE PREFIX VERSION SELECT CONSTRUCT DESCRIBE ASK DISTINCT REDUCED AS FROM NAMED WHERE
     ORDER BY ASC DESC LIMIT OFFSET GROUP HAVING VALUES UNDEF OPTIONAL GRAPH SERVICE SILENT
     BIND MINUS UNION FILTER NOT IN EXISTS LATERAL SEPARATOR TRUE FALSE A LOAD CLEAR DROP
     CREATE ADD MOVE COPY INSERT DELETE DATA WITH USING DEFAULT ALL INTO TO
-""".split()) | FUNCTIONS
+""".split()
+    )
+    | FUNCTIONS
+)
 CLAUSE_WORDS = KEYWORDS - FUNCTIONS - {"A", "TRUE", "FALSE"}
 # Words that never stand inside a { } group (a subquery's SELECT and clauses do).
-_NOT_IN_GROUPS = frozenset(UPDATE_OPERATIONS + PROLOGUE) | {"DATA", "USING", "INTO", "TO", "DEFAULT", "ALL",
-                                                             "ASK", "CONSTRUCT", "DESCRIBE", "FROM"}
+_NOT_IN_GROUPS = frozenset(UPDATE_OPERATIONS + PROLOGUE) | {
+    "DATA",
+    "USING",
+    "INTO",
+    "TO",
+    "DEFAULT",
+    "ALL",
+    "ASK",
+    "CONSTRUCT",
+    "DESCRIBE",
+    "FROM",
+}
 
 _POSITION = re.compile(r"^\s*error at (\d+):(\d+):\s*")
 
@@ -84,14 +106,17 @@ _IRI = re.compile(r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]
 _IRI_LOOSE = re.compile(r"<([^<>\s\"][^<>\n]*|)>")
 _IRI_OPEN = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_LONG_STRING = {q: re.compile(q * 3 + r"(?:[^" + q + r"\\]|\\.|" + q + r"(?!" + q * 2 + r"))*" + q * 3, re.S)
-                for q in "\"'"}
+_LONG_STRING = {
+    q: re.compile(q * 3 + r"(?:[^" + q + r"\\]|\\.|" + q + r"(?!" + q * 2 + r"))*" + q * 3, re.S) for q in "\"'"
+}
 _SHORT_STRING = {q: re.compile(q + r"(?:[^" + q + r"\\\n\r]|\\.)*" + q) for q in "\"'"}
 _BAD_ESCAPE = re.compile(r"\\(?:[^tbnrf\"'\\uU]|u(?![0-9A-Fa-f]{4})|U(?![0-9A-Fa-f]{8})|$)", re.S)
 _NC = r"\w\u00B7\u0300-\u036F\u203F-\u2040-"  # characters inside a name
 _PN_PREFIX = r"[^\W\d_](?:[" + _NC + r".]*[" + _NC + r"])?"
-_PN_LOCAL = (r"(?:[" + _NC + r":%]|\\[_~.!$&'()*+,;=/?#@%-])"
-             r"(?:(?:[" + _NC + r":%.]|\\[_~.!$&'()*+,;=/?#@%-])*(?:[" + _NC + r":%]|\\[_~.!$&'()*+,;=/?#@%-]))?")
+_PN_LOCAL = (
+    r"(?:[" + _NC + r":%]|\\[_~.!$&'()*+,;=/?#@%-])"
+    r"(?:(?:[" + _NC + r":%.]|\\[_~.!$&'()*+,;=/?#@%-])*(?:[" + _NC + r":%]|\\[_~.!$&'()*+,;=/?#@%-]))?"
+)
 _TOKENS = re.compile(
     r"(?P<ws>[ \t\r\n]+)"
     r"|(?P<comment>\#[^\n]*)"
@@ -223,8 +248,10 @@ def pointer(text: str, line: int, column: int) -> str:
     if not 1 <= line <= len(lines):
         return ""
     src = lines[line - 1].rstrip("\r")
-    src = "".join(c if c == "\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
-                  else "\ufffd" for c in src)
+    src = "".join(
+        c if c == "\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") else "\ufffd"
+        for c in src
+    )
     col = max(1, min(column, len(src) + 1)) - 1
     head = tail = ""
     if len(src) > POINTER_WIDTH:
@@ -261,7 +288,7 @@ def _join(words: Sequence[str], last: str = "or") -> str:
 def _split_expected(rest: str) -> list[str]:
     """Split ``one of a, b, [...]`` into items; commas inside quotes or brackets stay."""
     rest = rest.strip()
-    rest = rest[len("one of "):] if rest.startswith("one of ") else rest
+    rest = rest[len("one of ") :] if rest.startswith("one of ") else rest
     items: list[str] = []
     buf: list[str] = []
     depth, quote, i = 0, "", 0
@@ -278,7 +305,7 @@ def _split_expected(rest: str) -> list[str]:
             quote = c
         elif c in "[]":
             depth += 1 if c == "[" else -1
-        elif c == "," and depth == 0 and rest[i + 1:i + 2] in (" ", "\n", ""):
+        elif c == "," and depth == 0 and rest[i + 1 : i + 2] in (" ", "\n", ""):
             buf.pop()
             items.append("".join(buf).strip())
             buf = []
@@ -294,9 +321,19 @@ def _is_sentence(item: str) -> bool:
 
 
 _TOKEN_WORDS = {
-    "$": "a variable", "?": "a variable", "<": "an IRI", ":": "a prefixed name",
-    "'": "a string", '"': "a string", "'''": "a string", '"""': "a string",
-    "+": "a number", "-": "a number", "_:": "a blank node", "true": "true or false", "false": "true or false",
+    "$": "a variable",
+    "?": "a variable",
+    "<": "an IRI",
+    ":": "a prefixed name",
+    "'": "a string",
+    '"': "a string",
+    "'''": "a string",
+    '"""': "a string",
+    "+": "a number",
+    "-": "a number",
+    "_:": "a blank node",
+    "true": "true or false",
+    "false": "true or false",
 }
 _NOISE = frozenset({"<<", "<<(", ")>>", ">>", "{|", "|}", "~", "\\", "\\u", "\\U"})
 _RANK = ["a variable", "an IRI", "a prefixed name", "a string", "a number", "true or false", "a blank node"]
@@ -393,8 +430,10 @@ _AFTER: dict[str, tuple[str, _Test]] = {
     "WITH": ("an IRI", _IRI_LIKE),
     "GRAPH": ("a variable or an IRI", _any(_IRI_LIKE, _kinds("var"))),
     "SERVICE": ("a variable or an IRI", _any(_IRI_LIKE, _kinds("var"), _words("SILENT"))),
-    "SELECT": ("`*`, a variable or `(expression AS ?name)`",
-               _any(_kinds("var"), _words("*", "(", "DISTINCT", "REDUCED"))),
+    "SELECT": (
+        "`*`, a variable or `(expression AS ?name)`",
+        _any(_kinds("var"), _words("*", "(", "DISTINCT", "REDUCED")),
+    ),
     "DESCRIBE": ("`*`, a variable or an IRI", _any(_kinds("var"), _IRI_LIKE, _words("*"))),
     "CONSTRUCT": ("`{` or WHERE", _words("{", "WHERE", "FROM")),
     "ASK": ("`{` or WHERE", _words("{", "WHERE", "FROM", "VALUES")),
@@ -406,8 +445,10 @@ _AFTER: dict[str, tuple[str, _Test]] = {
     "INSERT": ("DATA or `{`", _words("DATA", "{")),
     "DELETE": ("DATA, WHERE or `{`", _words("DATA", "WHERE", "{")),
     "VALUES": ("a variable or `(`", _any(_kinds("var"), _words("("))),
-    "BY": ("a variable or an expression",
-           _any(_kinds("var"), _IRI_LIKE, _words("(", "ASC", "DESC", *(FUNCTIONS - {"EXISTS"})))),
+    "BY": (
+        "a variable or an expression",
+        _any(_kinds("var"), _IRI_LIKE, _words("(", "ASC", "DESC", *(FUNCTIONS - {"EXISTS"}))),
+    ),
     "^^": ("a datatype IRI", _IRI_LIKE),
 }
 
@@ -423,8 +464,11 @@ class _Analysis:
         self.base_iri = base_iri
         self.findings: list[Finding] = []
         toks = self.tokens
-        self.prefixes = {toks[i + 1].text.split(":", 1)[0] for i in range(len(toks) - 1)
-                         if toks[i].upper == "PREFIX" and toks[i + 1].kind == "pname"}
+        self.prefixes = {
+            toks[i + 1].text.split(":", 1)[0]
+            for i in range(len(toks) - 1)
+            if toks[i].upper == "PREFIX" and toks[i + 1].kind == "pname"
+        }
         self.has_base = any(t.upper == "BASE" for t in toks)
 
     def _guess_operation(self) -> str:
@@ -446,8 +490,9 @@ class _Analysis:
         i = self.index_at(offset)
         return self.tokens[i] if i < len(self.tokens) else None
 
-    def add(self, offset: int, message: str, found: Token | None = None,
-            expected: Sequence[str] = (), rank: int = 0) -> None:
+    def add(
+        self, offset: int, message: str, found: Token | None = None, expected: Sequence[str] = (), rank: int = 0
+    ) -> None:
         self.findings.append(Finding(offset, message, found, tuple(expected), rank))
 
     def group(self, open_i: int) -> list[int]:
@@ -496,8 +541,12 @@ class _Analysis:
             i = self._prologue(start)
             if i is not None and i >= len(toks) and i > start:
                 what = "SELECT, ASK, CONSTRUCT or DESCRIBE" if self.operation != "update" else "an update operation"
-                self.add(len(self.text), f"unexpected end of {self.noun}: expected {what} after the "
-                         "PREFIX/BASE declarations", None, list(allowed))
+                self.add(
+                    len(self.text),
+                    f"unexpected end of {self.noun}: expected {what} after the PREFIX/BASE declarations",
+                    None,
+                    list(allowed),
+                )
             if i is None or i >= len(toks) or toks[i].upper in allowed:
                 continue
             t = toks[i]
@@ -525,19 +574,32 @@ class _Analysis:
             if kw == "PREFIX":
                 name, iri = at(i + 1), at(i + 2)
                 if name is None or name.kind != "pname" or not name.text.endswith(":") or name.text.count(":") > 1:
-                    self.add(offset(name), f"PREFIX needs a name ending in `:` (like `ex:`) but found {_show(name)}",
-                             name, ["a prefix name like ex:"])
+                    self.add(
+                        offset(name),
+                        f"PREFIX needs a name ending in `:` (like `ex:`) but found {_show(name)}",
+                        name,
+                        ["a prefix name like ex:"],
+                    )
                     return None
                 if iri is None or iri.kind not in ("iri", "bad-iri", "open-iri"):
-                    self.add(offset(iri), f"PREFIX {name.text} needs an IRI in angle brackets (PREFIX {name.text} "
-                             f"<http://example.org/>) but found {_show(iri)}", iri, ["an IRI"])
+                    self.add(
+                        offset(iri),
+                        f"PREFIX {name.text} needs an IRI in angle brackets (PREFIX {name.text} "
+                        f"<http://example.org/>) but found {_show(iri)}",
+                        iri,
+                        ["an IRI"],
+                    )
                     return None
                 i += 3
             elif kw == "BASE":
                 iri = at(i + 1)
                 if iri is None or iri.kind not in ("iri", "bad-iri", "open-iri"):
-                    self.add(offset(iri), f"BASE needs an IRI in angle brackets (BASE <http://example.org/>) but "
-                             f"found {_show(iri)}", iri, ["an IRI"])
+                    self.add(
+                        offset(iri),
+                        f"BASE needs an IRI in angle brackets (BASE <http://example.org/>) but found {_show(iri)}",
+                        iri,
+                        ["an IRI"],
+                    )
                     return None
                 i += 2
             else:
@@ -556,12 +618,15 @@ class _Analysis:
                 m = _BAD_ESCAPE.search(t.text, 1, len(t.text) - 1)
                 if m:
                     escape = Token("escape", m.group(0) or "\\", t.start + m.start())
-                    self.add(escape.start, f"invalid escape {_show(escape)} in a string; the escapes are "
-                             "\\t \\b \\n \\r \\f \\\" \\' \\\\ and \\uXXXX", escape)
+                    self.add(
+                        escape.start,
+                        f"invalid escape {_show(escape)} in a string; the escapes are "
+                        "\\t \\b \\n \\r \\f \\\" \\' \\\\ and \\uXXXX",
+                        escape,
+                    )
             elif t.kind == "bad-iri":
                 self.add(t.start, f"invalid IRI {_show(t)}: {_iri_problem(t.text)}", t, ["an IRI"])
-            elif t.kind == "iri" and not self.has_base and self.base_iri is None \
-                    and not _SCHEME.match(t.text[1:]):
+            elif t.kind == "iri" and not self.has_base and self.base_iri is None and not _SCHEME.match(t.text[1:]):
                 self.add(t.start, f"invalid IRI {_show(t)}: {_iri_problem(t.text)}", t, ["an IRI"], rank=1)
             elif t.kind == "open-iri":
                 self.add(t.start, f"unclosed IRI {_show(t)}: expected `>` at its end", t, ["`>`"])
@@ -569,10 +634,11 @@ class _Analysis:
                 self.add(t.start, f"invalid number {_show(t)}", t, ["a number"])
             elif t.kind == "lang" and not re.fullmatch(r"@[A-Za-z]+(-[A-Za-z0-9]+)*", t.text):
                 if prev is not None and prev.kind == "string" and prev.end == t.start:
-                    self.add(t.start, f"invalid language tag {_show(t)}; write it like @en or @en-GB", t,
-                             ["a language tag"])
+                    self.add(
+                        t.start, f"invalid language tag {_show(t)}; write it like @en or @en-GB", t, ["a language tag"]
+                    )
                 else:
-                    self.add(t.start, f"unexpected {_show(t)}: a language tag follows a string, as in \"text\"@en", t)
+                    self.add(t.start, f'unexpected {_show(t)}: a language tag follows a string, as in "text"@en', t)
             elif t.kind == "other":
                 if t.text.isspace() or not t.text.isprintable():
                     self.add(t.start, f"unexpected {_show(t)}; replace it with a plain space", t)
@@ -586,8 +652,12 @@ class _Analysis:
             if t.kind == "pname" and not (i and toks[i - 1].upper == "PREFIX"):
                 prefix = t.text.split(":", 1)[0]
                 if prefix not in self.prefixes:
-                    self.add(t.start, f"unknown prefix `{prefix}:`; declare it with PREFIX {prefix}: <…>", t,
-                             [f"PREFIX {prefix}: <…>"])
+                    self.add(
+                        t.start,
+                        f"unknown prefix `{prefix}:`; declare it with PREFIX {prefix}: <…>",
+                        t,
+                        [f"PREFIX {prefix}: <…>"],
+                    )
 
     def check_words(self) -> None:
         """Bare words that are no SPARQL keyword, and calls of functions SPARQL lacks."""
@@ -598,15 +668,26 @@ class _Analysis:
             call = i + 1 < len(toks) and toks[i + 1].text == "("
             if call and t.upper not in FUNCTIONS and t.upper not in BEFORE_PAREN:
                 guess = self._suggest(t, sorted(FUNCTIONS))
-                self.add(t.start, f"unknown function {_show(t)}{guess}; SPARQL has no built-in of that name "
-                         "(an extension function is called by its IRI)", t, ["a SPARQL function"], rank=1)
+                self.add(
+                    t.start,
+                    f"unknown function {_show(t)}{guess}; SPARQL has no built-in of that name "
+                    "(an extension function is called by its IRI)",
+                    t,
+                    ["a SPARQL function"],
+                    rank=1,
+                )
             elif t.upper not in KEYWORDS:
                 guess = self._suggest(t, sorted(KEYWORDS))
                 if guess:
                     self.add(t.start, f"unknown keyword {_show(t)}{guess}", t, rank=1)
                 else:
-                    self.add(t.start, f"unexpected word {_show(t)}: not a SPARQL keyword; write a variable "
-                             f"(?{t.text}), a prefixed name (ex:{t.text}) or an IRI (<…>)", t, rank=1)
+                    self.add(
+                        t.start,
+                        f"unexpected word {_show(t)}: not a SPARQL keyword; write a variable "
+                        f"(?{t.text}), a prefixed name (ex:{t.text}) or an IRI (<…>)",
+                        t,
+                        rank=1,
+                    )
 
     @staticmethod
     def _suggest(t: Token, choices: Iterable[str]) -> str:
@@ -621,8 +702,11 @@ class _Analysis:
         key = prev.upper if prev.kind == "word" else prev.text if prev.text == "^^" else ""
         before = self.tokens[i - 2] if i >= 2 else None
         if key in ("DISTINCT", "REDUCED") and before is not None and before.upper == "SELECT":
-            return (f"`*`, a variable or `(expression AS ?name)` after {key}", key,
-                    _any(_kinds("var"), _words("*", "(")))
+            return (
+                f"`*`, a variable or `(expression AS ?name)` after {key}",
+                key,
+                _any(_kinds("var"), _words("*", "(")),
+            )
         if self.operation == "update" and (prev.kind == "iri" or key == "DEFAULT"):
             j = i - 2
             while j >= 0 and self.tokens[j].upper in ("GRAPH", "SILENT"):
@@ -634,8 +718,11 @@ class _Analysis:
             return f"`(` after {key}", key, _words("(")
         if key not in _AFTER:
             return None
-        if key == "NAMED" or (key in ("GRAPH", "SERVICE") and before is not None and before.upper in
-                              ("CLEAR", "DROP", "CREATE", "TO", "INTO", "SILENT", "ADD", "MOVE", "COPY")):
+        if key == "NAMED" or (
+            key in ("GRAPH", "SERVICE")
+            and before is not None
+            and before.upper in ("CLEAR", "DROP", "CREATE", "TO", "INTO", "SILENT", "ADD", "MOVE", "COPY")
+        ):
             return None
         if key in ("INSERT", "DELETE") and self.operation != "update":
             return None
@@ -650,14 +737,22 @@ class _Analysis:
             before = toks[i - 2] if i >= 2 else None
             if t.upper == "BY" and (prev is None or prev.upper not in ("GROUP", "ORDER")):
                 self.add(t.start, "unexpected BY: write GROUP BY or ORDER BY", t, ["GROUP BY", "ORDER BY"])
-            elif t.upper == "IN" and prev is not None and (prev.is_("(", ",") or prev.text in _COMPARE) \
-                    and not (prev.upper == "NOT"):
+            elif (
+                t.upper == "IN"
+                and prev is not None
+                and (prev.is_("(", ",") or prev.text in _COMPARE)
+                and not (prev.upper == "NOT")
+            ):
                 self.add(t.start, "IN needs a value before it, as in ?x IN (1, 2)", t, ["a value"])
             elif t.upper == "DISTINCT" and not (
-                    prev is not None and (prev.upper == "SELECT" or (prev.is_("(") and before is not None
-                                                                      and before.upper in AGGREGATES))):
-                self.add(t.start, "unexpected DISTINCT: it goes right after SELECT, or inside an aggregate as "
-                         "in COUNT(DISTINCT ?x)", t)
+                prev is not None
+                and (prev.upper == "SELECT" or (prev.is_("(") and before is not None and before.upper in AGGREGATES))
+            ):
+                self.add(
+                    t.start,
+                    "unexpected DISTINCT: it goes right after SELECT, or inside an aggregate as in COUNT(DISTINCT ?x)",
+                    t,
+                )
         for i in range(1, len(self.tokens) + 1):
             want = self.expectation(i)
             if want is None:
@@ -688,8 +783,11 @@ class _Analysis:
                 kind = ""
                 if t.text == "(" and prev is not None:
                     word = prev.upper
-                    top_select = in_select and not inside and (prev.kind == "var" or prev.is_(
-                        ")", "SELECT", "DISTINCT", "REDUCED"))
+                    top_select = (
+                        in_select
+                        and not inside
+                        and (prev.kind == "var" or prev.is_(")", "SELECT", "DISTINCT", "REDUCED"))
+                    )
                     if word in ("BIND", "BY") or top_select:
                         kind = "bind"
                     elif word in FUNCTIONS or word == "IN" or (inside and prev.kind in ("iri", "pname")):
@@ -702,35 +800,54 @@ class _Analysis:
                 if frames:
                     frames.pop()
                 continue
-            if inside and prev is not None and (
-                    t.kind in _TERMS or t.upper in ("TRUE", "FALSE") or t.upper in FUNCTIONS - {"EXISTS"}) and (
-                    prev.kind in _TERMS | {"lang"} or prev.upper in ("TRUE", "FALSE") or prev.is_(")")):
+            if (
+                inside
+                and prev is not None
+                and (t.kind in _TERMS or t.upper in ("TRUE", "FALSE") or t.upper in FUNCTIONS - {"EXISTS"})
+                and (prev.kind in _TERMS | {"lang"} or prev.upper in ("TRUE", "FALSE") or prev.is_(")"))
+            ):
                 if inside == "bind":
-                    self.add(t.start, f"expected AS (or an operator) before {_show(t)}", t, ["AS", "an operator"],
-                             rank=1)
+                    self.add(
+                        t.start, f"expected AS (or an operator) before {_show(t)}", t, ["AS", "an operator"], rank=1
+                    )
                 else:
-                    self.add(t.start, f"expected an operator or `,` before {_show(t)}", t, ["an operator", "`,`"],
-                             rank=1)
+                    self.add(
+                        t.start, f"expected an operator or `,` before {_show(t)}", t, ["an operator", "`,`"], rank=1
+                    )
             if inside and t.is_("|", "^", "."):
                 hint = " (`||` is or)" if t.text == "|" else ""
                 self.add(t.start, f"unexpected `{t.text}` in an expression{hint}", t, ["an operator"])
             elif inside and inside != "call" and t.is_(","):
                 self.add(t.start, "unexpected `,`: only a function's arguments are separated by commas", t)
             elif inside in ("call", "group") and t.upper == "AS":
-                self.add(t.start, "unexpected AS: it belongs directly inside BIND( … ) or a SELECT expression; "
-                         "is a `)` missing before it?", t, ["`)`"])
+                self.add(
+                    t.start,
+                    "unexpected AS: it belongs directly inside BIND( … ) or a SELECT expression; "
+                    "is a `)` missing before it?",
+                    t,
+                    ["`)`"],
+                )
             elif inside and t.upper == "A":
-                self.add(t.start, "unexpected `a` in an expression: it stands for rdf:type only in a triple "
-                         "pattern", t)
-            elif inside and t.kind == "word" and t.upper in CLAUSE_WORDS - {
-                    "AS", "IN", "NOT", "EXISTS", "DISTINCT", "SEPARATOR", "UNDEF", "ASC", "DESC"}:
-                self.add(t.start, f"unexpected {t.upper} inside an expression; is a `)` missing before it?", t,
-                         ["`)`"])
+                self.add(t.start, "unexpected `a` in an expression: it stands for rdf:type only in a triple pattern", t)
+            elif (
+                inside
+                and t.kind == "word"
+                and t.upper
+                in CLAUSE_WORDS - {"AS", "IN", "NOT", "EXISTS", "DISTINCT", "SEPARATOR", "UNDEF", "ASC", "DESC"}
+            ):
+                self.add(t.start, f"unexpected {t.upper} inside an expression; is a `)` missing before it?", t, ["`)`"])
             if t.kind == "punct" and t.text in _COMPARE:
-                if nxt is None or nxt.is_(")", ",", "}", "]", ".", ";") or (nxt.kind == "punct" and nxt.text in _COMPARE):
-                    self.add(nxt.start if nxt else len(self.text),
-                             f"expected an expression after `{t.text}` but found {_show(nxt)}", nxt,
-                             ["an expression"])
+                if (
+                    nxt is None
+                    or nxt.is_(")", ",", "}", "]", ".", ";")
+                    or (nxt.kind == "punct" and nxt.text in _COMPARE)
+                ):
+                    self.add(
+                        nxt.start if nxt else len(self.text),
+                        f"expected an expression after `{t.text}` but found {_show(nxt)}",
+                        nxt,
+                        ["an expression"],
+                    )
             elif t.is_(",") and nxt is not None and nxt.is_(")"):
                 self.add(nxt.start, "expected an argument after `,` but found `)`", nxt, ["an argument"])
             elif t.kind == "word" and t.upper in ARITY and nxt is not None and nxt.is_("("):
@@ -747,8 +864,9 @@ class _Analysis:
                     else:
                         need = f"{low} to {high}"
                     plural = "" if (low == high == 1) else "s"
-                    self.add(t.start, f"{t.upper} takes {need} argument{plural}, not {args}", t,
-                             [f"{need} argument{plural}"])
+                    self.add(
+                        t.start, f"{t.upper} takes {need} argument{plural}, not {args}", t, [f"{need} argument{plural}"]
+                    )
 
     def _arguments(self, inner: list[int]) -> int:
         if not inner:
@@ -773,12 +891,22 @@ class _Analysis:
             j = i + 1
             while j < len(toks) and not toks[j].is_("WHERE", "{", "FROM"):
                 if toks[j].upper in FUNCTIONS:
-                    self.add(toks[j].start, f"expected `(` before {toks[j].upper}: a SELECT expression is written "
-                             f"({toks[j].upper}(…) AS ?name)", toks[j], ["`(`"])
+                    self.add(
+                        toks[j].start,
+                        f"expected `(` before {toks[j].upper}: a SELECT expression is written "
+                        f"({toks[j].upper}(…) AS ?name)",
+                        toks[j],
+                        ["`(`"],
+                    )
                     break
                 if toks[j].upper in CLAUSE_WORDS - {"DISTINCT", "REDUCED", "AS"}:
-                    self.add(toks[j].start, f"unexpected {toks[j].upper} in the SELECT clause: the clause lists "
-                             "variables and (expression AS ?name), then comes WHERE { … }", toks[j], ["WHERE"])
+                    self.add(
+                        toks[j].start,
+                        f"unexpected {toks[j].upper} in the SELECT clause: the clause lists "
+                        "variables and (expression AS ?name), then comes WHERE { … }",
+                        toks[j],
+                        ["WHERE"],
+                    )
                     break
                 if toks[j].is_("("):
                     inner = self.group(j)
@@ -787,11 +915,20 @@ class _Analysis:
                     if end < len(toks) and toks[end].is_(")") and not depth_as:
                         last = toks[inner[-1]] if inner else None
                         if last is not None and last.kind == "var" and len(inner) > 1:
-                            self.add(last.start, f"expected AS before {_show(last)}: a SELECT expression is "
-                                     f"written (expression AS {last.text})", last, ["AS"])
+                            self.add(
+                                last.start,
+                                f"expected AS before {_show(last)}: a SELECT expression is "
+                                f"written (expression AS {last.text})",
+                                last,
+                                ["AS"],
+                            )
                         else:
-                            self.add(toks[end].start, "expected `AS ?name` before `)`: a SELECT expression is "
-                                     "written (expression AS ?name)", toks[end], ["AS"])
+                            self.add(
+                                toks[end].start,
+                                "expected `AS ?name` before `)`: a SELECT expression is written (expression AS ?name)",
+                                toks[end],
+                                ["AS"],
+                            )
                     j = end + 1
                     continue
                 j += 1
@@ -811,8 +948,12 @@ class _Analysis:
                 frame.room = None
                 frame.modifiers = None if t.text == "{" and not values_pending else frame.modifiers
                 if t.text == "{" and frame.kind == "data":
-                    self.add(t.start, "unexpected `{` inside a VALUES block: its rows are written (1 2) or, for one "
-                             "variable, as plain values", t)
+                    self.add(
+                        t.start,
+                        "unexpected `{` inside a VALUES block: its rows are written (1 2) or, for one "
+                        "variable, as plain values",
+                        t,
+                    )
                 if t.text == "{":
                     kind = "data" if values_pending else "group"
                     stack.append(_Frame(t, kind, 3 if kind == "group" else None))
@@ -831,29 +972,60 @@ class _Analysis:
             if t.upper == "SELECT":
                 frame.has_select = True
             if t.upper in _NOT_IN_GROUPS and frame.kind == "group" and frame.opener is not None:
-                self.add(t.start, f"unexpected {t.upper} inside the `{{ … }}` opened at "
-                         f"{self.where(frame.opener.start)}: is a `}}` missing before it?", t, ["`}`"])
+                self.add(
+                    t.start,
+                    f"unexpected {t.upper} inside the `{{ … }}` opened at "
+                    f"{self.where(frame.opener.start)}: is a `}}` missing before it?",
+                    t,
+                    ["`}`"],
+                )
             if t.upper == "WHERE" and frame.kind == "group" and not frame.has_select and frame.opener is not None:
-                self.add(t.start, f"unexpected WHERE inside the `{{ … }}` group opened at "
-                         f"{self.where(frame.opener.start)}: write SELECT … WHERE {{ … }}", t)
-            if frame.kind == "group" and not frame.has_select and t.upper in MODIFIERS[:-1] \
-                    and frame.opener is not None:
+                self.add(
+                    t.start,
+                    f"unexpected WHERE inside the `{{ … }}` group opened at "
+                    f"{self.where(frame.opener.start)}: write SELECT … WHERE {{ … }}",
+                    t,
+                )
+            if (
+                frame.kind == "group"
+                and not frame.has_select
+                and t.upper in MODIFIERS[:-1]
+                and frame.opener is not None
+            ):
                 name = {"GROUP": "GROUP BY", "ORDER": "ORDER BY"}.get(t.upper, t.upper)
-                self.add(t.start, f"unexpected {name} inside a `{{ … }}` group: is a `}}` missing before it? (the "
-                         f"`{{` at {self.where(frame.opener.start)} is still open here)", t, ["`}`"])
+                self.add(
+                    t.start,
+                    f"unexpected {name} inside a `{{ … }}` group: is a `}}` missing before it? (the "
+                    f"`{{` at {self.where(frame.opener.start)} is still open here)",
+                    t,
+                    ["`}`"],
+                )
             if frame.modifiers is not None and t.kind == "word":
                 if t.upper in MODIFIERS:
                     self._modifier(frame.modifiers, t)
                 elif t.upper in CLAUSE_WORDS - {"BY", "ASC", "DESC", "AS", "UNDEF", "DISTINCT", "SEPARATOR"}:
                     if frame.kind == "top" and self.operation != "update":
-                        self.add(t.start, f"unexpected {_show(t)} after the end of the query: only GROUP BY, "
-                                 "HAVING, ORDER BY, LIMIT, OFFSET and VALUES may follow", t, [*MODIFIERS])
+                        self.add(
+                            t.start,
+                            f"unexpected {_show(t)} after the end of the query: only GROUP BY, "
+                            "HAVING, ORDER BY, LIMIT, OFFSET and VALUES may follow",
+                            t,
+                            [*MODIFIERS],
+                        )
                     elif frame.kind == "group" and frame.has_select and frame.modifiers and frame.opener is not None:
-                        self.add(t.start, f"expected `}}` to end the subquery opened at "
-                                 f"{self.where(frame.opener.start)} but found {_show(t)}", t, ["`}`"])
+                        self.add(
+                            t.start,
+                            f"expected `}}` to end the subquery opened at "
+                            f"{self.where(frame.opener.start)} but found {_show(t)}",
+                            t,
+                            ["`}`"],
+                        )
                     frame.modifiers = None
-            if frame.kind == "top" and t.is_(".", ",") or (frame.kind == "top" and t.is_(";")
-                                                           and self.operation != "update"):
+            if (
+                frame.kind == "top"
+                and t.is_(".", ",")
+                or (frame.kind == "top" and t.is_(";") and self.operation != "update")
+            ):
                 self.add(t.start, f"unexpected `{t.text}` outside the `{{ … }}` of the {self.noun}", t)
             if frame.kind != "group":
                 continue
@@ -867,15 +1039,24 @@ class _Analysis:
                 continue
             frame.after_dot = False
             if t.kind == "punct" and t.text in _COMPARE:
-                msg = ("an IRI is written without spaces, like <http://example.org/x>" if t.text == "<"
-                       else "a comparison goes inside FILTER( … )")
+                msg = (
+                    "an IRI is written without spaces, like <http://example.org/x>"
+                    if t.text == "<"
+                    else "a comparison goes inside FILTER( … )"
+                )
                 self.add(t.start, f"unexpected `{t.text}` here: {msg}", t)
                 frame.room = None
                 continue
-            if (t.is_(";") and frame.room == 3 and frame.count == 0) or (t.is_(",") and frame.count == 0
-                                                                          and frame.room is not None):
-                self.add(t.start, f"unexpected `{t.text}`: it comes after a predicate and object, not at the start "
-                         "of a triple pattern", t, ["a subject"])
+            if (t.is_(";") and frame.room == 3 and frame.count == 0) or (
+                t.is_(",") and frame.count == 0 and frame.room is not None
+            ):
+                self.add(
+                    t.start,
+                    f"unexpected `{t.text}`: it comes after a predicate and object, not at the start "
+                    "of a triple pattern",
+                    t,
+                    ["a subject"],
+                )
                 frame.room = None
                 continue
             if t.is_(";", ","):
@@ -901,25 +1082,42 @@ class _Analysis:
                 continue
             predicate = (frame.room == 3 and frame.count == 1) or (frame.room == 2 and frame.count == 0)
             if predicate and t.kind in ("string", "number", "bnode") or (predicate and t.upper in ("TRUE", "FALSE")):
-                self.add(t.start, f"{_show(t)} cannot be a predicate: a predicate is an IRI, a prefixed name, "
-                         "a variable or `a`", t, ["a predicate"])
+                self.add(
+                    t.start,
+                    f"{_show(t)} cannot be a predicate: a predicate is an IRI, a prefixed name, a variable or `a`",
+                    t,
+                    ["a predicate"],
+                )
                 frame.room = None
                 continue
             if t.upper == "A" and frame.room == 3 and frame.count == 0:
-                self.add(t.start, "a triple pattern cannot start with `a` (rdf:type): the subject is missing", t,
-                         ["a subject"])
+                self.add(
+                    t.start,
+                    "a triple pattern cannot start with `a` (rdf:type): the subject is missing",
+                    t,
+                    ["a subject"],
+                )
                 frame.room = None
                 continue
             frame.count += 1
             if frame.count > frame.room:
-                self.add(t.start, f"missing `.` before {_show(t)}: the triple pattern before it is complete",
-                         t, ["`.`", "`}`"])
+                self.add(
+                    t.start,
+                    f"missing `.` before {_show(t)}: the triple pattern before it is complete",
+                    t,
+                    ["`.`", "`}`"],
+                )
                 frame.room = None
         if len(stack) > 1:
             opener = stack[-1].opener
             assert opener is not None
-            self.add(len(self.text), f"unexpected end of {self.noun}: the `{opener.text}` at "
-                     f"{self.where(opener.start)} is never closed", None, [f"`{_UNPAIR[opener.text]}`"], rank=1)
+            self.add(
+                len(self.text),
+                f"unexpected end of {self.noun}: the `{opener.text}` at {self.where(opener.start)} is never closed",
+                None,
+                [f"`{_UNPAIR[opener.text]}`"],
+                rank=1,
+            )
         elif self.operation == "update":
             self._update_tail()
 
@@ -931,11 +1129,20 @@ class _Analysis:
             return False
         if frame.opener.text != want:
             if any(f.opener is not None and f.opener.text == want for f in stack[1:]):
-                self.add(t.start, f"expected `{_UNPAIR[frame.opener.text]}` to close the `{frame.opener.text}` at "
-                         f"{self.where(frame.opener.start)} but found {_show(t)}", t, [f"`{_UNPAIR[frame.opener.text]}`"])
+                self.add(
+                    t.start,
+                    f"expected `{_UNPAIR[frame.opener.text]}` to close the `{frame.opener.text}` at "
+                    f"{self.where(frame.opener.start)} but found {_show(t)}",
+                    t,
+                    [f"`{_UNPAIR[frame.opener.text]}`"],
+                )
             else:
-                self.add(t.start, f"unexpected {_show(t)}: there is no open `{want}` to close (the "
-                         f"`{frame.opener.text}` at {self.where(frame.opener.start)} is still open)", t)
+                self.add(
+                    t.start,
+                    f"unexpected {_show(t)}: there is no open `{want}` to close (the "
+                    f"`{frame.opener.text}` at {self.where(frame.opener.start)} is still open)",
+                    t,
+                )
             return False
         if frame.kind == "group":
             if frame.room is not None and frame.count:
@@ -965,8 +1172,12 @@ class _Analysis:
         if need <= 0:
             return
         words = "an object" if need == 1 else "a predicate and an object"
-        self.add(at.start, f"incomplete triple pattern: expected {words} before {_show(at)}", at,
-                 ["an object"] if need == 1 else ["a predicate", "an object"])
+        self.add(
+            at.start,
+            f"incomplete triple pattern: expected {words} before {_show(at)}",
+            at,
+            ["an object"] if need == 1 else ["a predicate", "an object"],
+        )
 
     def _after_block(self, close: Token, frame: _Frame, parent: _Frame) -> None:
         """What may follow the ``}`` of a block at the top level."""
@@ -983,16 +1194,29 @@ class _Analysis:
             if before in ("DATA", "WHERE") and not nxt.is_(";"):
                 self.add(nxt.start, f"expected `;` between update operations but found {_show(nxt)}", nxt, ["`;`"])
             elif before in ("INSERT", "DELETE") and not nxt.is_("INSERT", "WHERE", "USING"):
-                self.add(nxt.start, f"expected WHERE {{ … }} after the {before} template but found {_show(nxt)}",
-                         nxt, ["WHERE"], rank=2)
+                self.add(
+                    nxt.start,
+                    f"expected WHERE {{ … }} after the {before} template but found {_show(nxt)}",
+                    nxt,
+                    ["WHERE"],
+                    rank=2,
+                )
             return
         if frame.kind == "data":
             if not nxt.is_("}"):
                 self.add(nxt.start, f"unexpected {_show(nxt)} after the end of the query", nxt)
-        elif before != "CONSTRUCT" and not (nxt.kind == "word" and nxt.upper in MODIFIERS) \
-                and not (nxt.kind == "word" and nxt.upper not in KEYWORDS):
-            self.add(nxt.start, f"unexpected {_show(nxt)} after the end of the query: only GROUP BY, HAVING, "
-                     "ORDER BY, LIMIT, OFFSET and VALUES may follow", nxt, [*MODIFIERS])
+        elif (
+            before != "CONSTRUCT"
+            and not (nxt.kind == "word" and nxt.upper in MODIFIERS)
+            and not (nxt.kind == "word" and nxt.upper not in KEYWORDS)
+        ):
+            self.add(
+                nxt.start,
+                f"unexpected {_show(nxt)} after the end of the query: only GROUP BY, HAVING, "
+                "ORDER BY, LIMIT, OFFSET and VALUES may follow",
+                nxt,
+                [*MODIFIERS],
+            )
 
     def _update_tail(self) -> None:
         """An INSERT/DELETE template with no WHERE after it."""
@@ -1010,8 +1234,13 @@ class _Analysis:
                 if depth == 0:
                     kw = toks[j - 1].upper if j else ""
                     if kw in ("INSERT", "DELETE"):
-                        self.add(len(self.text), f"unexpected end of update: {kw} {{ … }} needs WHERE {{ … }} after "
-                                 f"it (or write {kw} DATA {{ … }} for fixed triples)", None, ["WHERE"])
+                        self.add(
+                            len(self.text),
+                            f"unexpected end of update: {kw} {{ … }} needs WHERE {{ … }} after "
+                            f"it (or write {kw} DATA {{ … }} for fixed triples)",
+                            None,
+                            ["WHERE"],
+                        )
                     return
 
     def _modifier(self, seen: list[Token], t: Token) -> None:
@@ -1022,8 +1251,12 @@ class _Analysis:
                 self.add(t.start, f"{names.get(t.upper, t.upper)} is given twice", t)
                 break
             if order[s.upper] > order[t.upper]:
-                self.add(t.start, f"{names.get(t.upper, t.upper)} must come before {names.get(s.upper, s.upper)}; "
-                         "the order is GROUP BY, HAVING, ORDER BY, LIMIT/OFFSET, VALUES", t)
+                self.add(
+                    t.start,
+                    f"{names.get(t.upper, t.upper)} must come before {names.get(s.upper, s.upper)}; "
+                    "the order is GROUP BY, HAVING, ORDER BY, LIMIT/OFFSET, VALUES",
+                    t,
+                )
                 break
         seen.append(t)
 
@@ -1074,12 +1307,20 @@ class _Analysis:
                     continue
                 inner = self.group(body[j])
                 # a typed literal's datatype IRI (after ^^) is part of its value, not one more
-                values = sum(1 for k in inner if (toks[k].kind in _TERMS or toks[k].upper in ("UNDEF", "TRUE", "FALSE"))
-                             and not toks[k - 1].is_("^^"))
+                values = sum(
+                    1
+                    for k in inner
+                    if (toks[k].kind in _TERMS or toks[k].upper in ("UNDEF", "TRUE", "FALSE"))
+                    and not toks[k - 1].is_("^^")
+                )
                 if values != len(names):
                     s = lambda n: "" if n == 1 else "s"  # noqa: E731
-                    self.add(row.start, f"this VALUES row has {values} value{s(values)} for {len(names)} "
-                             f"variable{s(len(names))}; write UNDEF for a missing value", row)
+                    self.add(
+                        row.start,
+                        f"this VALUES row has {values} value{s(values)} for {len(names)} "
+                        f"variable{s(len(names))}; write UNDEF for a missing value",
+                        row,
+                    )
                     return
                 j += len(inner) + 2
 
@@ -1099,11 +1340,17 @@ class _Analysis:
             if t.kind == "punct" and t.text in _OPEN:
                 if t.text == "{":
                     up = not (before is not None and before.upper in ("MINUS", "EXISTS")) and not (
-                        i + 1 < len(toks) and toks[i + 1].upper == "SELECT")
+                        i + 1 < len(toks) and toks[i + 1].upper == "SELECT"
+                    )
                     frames.append(("{", set(), up, False))
                 else:
-                    bind = (t.text == "(" and before is not None and before.upper == "BIND"
-                            and bool(frames) and frames[-1][0] == "{")
+                    bind = (
+                        t.text == "("
+                        and before is not None
+                        and before.upper == "BIND"
+                        and bool(frames)
+                        and frames[-1][0] == "{"
+                    )
                     frames.append((t.text, set(), False, bind))
                 continue
             if t.kind == "punct" and t.text in _CLOSE:
@@ -1115,8 +1362,11 @@ class _Analysis:
             name = t.text[1:]
             if frames[-1][3] and before is not None and before.upper == "AS":
                 if name in frames[-2][1]:
-                    self.add(t.start, f"BIND assigns `?{name}`, which the group already binds before it; "
-                             "use a new variable name", t)
+                    self.add(
+                        t.start,
+                        f"BIND assigns `?{name}`, which the group already binds before it; use a new variable name",
+                        t,
+                    )
                     return
                 self._binds(frames[:-1], name)
             elif "(" not in (f[0] for f in frames[-2:]) and frames[-1][0] in "{[":
@@ -1188,11 +1438,20 @@ class _Analysis:
                     self.add(v.start, f"variable `?{v.text[1:]}` appears twice in SELECT", v)
                     return
                 seen.add(v.text[1:])
-            star = next((toks[k] for k in clause if toks[k].is_("*") and toks[k - 1].upper in
-                         ("SELECT", "DISTINCT", "REDUCED")), None)
+            star = next(
+                (
+                    toks[k]
+                    for k in clause
+                    if toks[k].is_("*") and toks[k - 1].upper in ("SELECT", "DISTINCT", "REDUCED")
+                ),
+                None,
+            )
             if grouped and star is not None:
-                self.add(star.start, "SELECT * cannot be used with GROUP BY; list the grouped variables and "
-                         "aggregates instead", star)
+                self.add(
+                    star.start,
+                    "SELECT * cannot be used with GROUP BY; list the grouped variables and aggregates instead",
+                    star,
+                )
                 return
             keys = {toks[k].text[1:] for k in grouped if toks[k].kind == "var"}
             if grouped or aggregate:
@@ -1200,15 +1459,23 @@ class _Analysis:
                     if v.text[1:] not in keys:
                         how = "add it to GROUP BY" if grouped else "add GROUP BY " + v.text
                         what = "is selected" if v in plain else "is used in a SELECT expression"
-                        self.add(v.start, f"`{v.text}` {what} but neither grouped nor aggregated: {how}, or "
-                                 f"wrap it in an aggregate such as SAMPLE({v.text})", v)
+                        self.add(
+                            v.start,
+                            f"`{v.text}` {what} but neither grouped nor aggregated: {how}, or "
+                            f"wrap it in an aggregate such as SAMPLE({v.text})",
+                            v,
+                        )
                         return
             if "overrides" in said:
                 body = {toks[k].text[1:] for k in self.group(where) if toks[k].kind == "var"}
                 for v in named:
                     if v.text[1:] in body:
-                        self.add(v.start, f"`AS {v.text}` in SELECT names a variable the WHERE clause already "
-                                 "binds; choose a new name", v)
+                        self.add(
+                            v.start,
+                            f"`AS {v.text}` in SELECT names a variable the WHERE clause already "
+                            "binds; choose a new name",
+                            v,
+                        )
                         return
 
     def check_aggregates(self) -> None:
@@ -1229,24 +1496,43 @@ class _Analysis:
                 clause[-1] = t.upper
             if t.upper in AGGREGATES and i + 1 < len(toks) and toks[i + 1].is_("("):
                 inside_group = any(f.kind == "group" for f in stack)
-                if inside_group and clause[-1] not in ("SELECT", "DISTINCT", "REDUCED", "HAVING", "ORDER", "BY",
-                                                       "ASC", "DESC"):
-                    self.add(t.start, f"aggregate {t.upper} used inside a graph pattern; aggregates belong in "
-                             "SELECT, HAVING or ORDER BY", t)
+                if inside_group and clause[-1] not in (
+                    "SELECT",
+                    "DISTINCT",
+                    "REDUCED",
+                    "HAVING",
+                    "ORDER",
+                    "BY",
+                    "ASC",
+                    "DESC",
+                ):
+                    self.add(
+                        t.start,
+                        f"aggregate {t.upper} used inside a graph pattern; aggregates belong in "
+                        "SELECT, HAVING or ORDER BY",
+                        t,
+                    )
                     return
 
     def check_data_blocks(self) -> None:
         toks = self.tokens
         for i, t in enumerate(toks[:-2]):
-            if t.upper not in ("INSERT", "DELETE") or toks[i + 1].upper not in ("DATA", "WHERE") \
-                    or not toks[i + 2].is_("{"):
+            if (
+                t.upper not in ("INSERT", "DELETE")
+                or toks[i + 1].upper not in ("DATA", "WHERE")
+                or not toks[i + 2].is_("{")
+            ):
                 continue
             form = f"{t.upper} {toks[i + 1].upper}"
             for k in self.group(i + 2):
                 s = toks[k]
                 if s.kind == "var" and form.endswith("DATA"):
-                    self.add(s.start, f"variables are not allowed in {form}; use {t.upper} {{ … }} WHERE {{ … }} "
-                             "to work on what a pattern matches", s)
+                    self.add(
+                        s.start,
+                        f"variables are not allowed in {form}; use {t.upper} {{ … }} WHERE {{ … }} "
+                        "to work on what a pattern matches",
+                        s,
+                    )
                     return
                 if s.kind == "bnode" and t.upper == "DELETE":
                     fix = "name the node by its IRI" if form.endswith("DATA") else "use a variable instead"
@@ -1258,7 +1544,7 @@ def _iri_problem(iri: str) -> str:
     body = iri[1:-1]
     if re.search(r"\s", body):
         return "an IRI cannot contain spaces (write %20)"
-    bad = sorted({c for c in body if c in "<>\"{}|^`"})
+    bad = sorted({c for c in body if c in '<>"{}|^`'})
     if bad:
         return "an IRI cannot contain " + _join([f"`{c}`" for c in bad])
     if re.search(r"\\(?!u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})", body):
@@ -1270,40 +1556,69 @@ def _iri_problem(iri: str) -> str:
 
 # The parser's sentences that no check places, in our words.
 _SENTENCES = [
-    ("escape sequence should be followed by hexadecimal digits",
-     "`\\u` must be followed by four hexadecimal digits, `\\U` by eight"),
-    ("IRIs are only allowed to contain escape sequences", "an IRI may only contain the escapes \\uXXXX and \\UXXXXXXXX"),
+    (
+        "escape sequence should be followed by hexadecimal digits",
+        "`\\u` must be followed by four hexadecimal digits, `\\U` by eight",
+    ),
+    (
+        "IRIs are only allowed to contain escape sequences",
+        "an IRI may only contain the escapes \\uXXXX and \\UXXXXXXXX",
+    ),
     ("IRIs are not allowed to end with", "an IRI cannot end with `\\`"),
     ("strings are not allowed to end with", "a string cannot end with a lone `\\`"),
-    ("The character that can be escaped in strings",
-     "invalid escape in a string; the escapes are \\t \\b \\n \\r \\f \\\" \\' \\\\ and \\uXXXX"),
+    (
+        "The character that can be escaped in strings",
+        "invalid escape in a string; the escapes are \\t \\b \\n \\r \\f \\\" \\' \\\\ and \\uXXXX",
+    ),
     ("language tag parsing failed", "invalid language tag; write it like @en or @en-GB"),
     ("base directions", "the direction of a language tag is --ltr or --rtl"),
-    ("Variables are not allowed in INSERT DATA", "variables are not allowed in INSERT DATA; use INSERT { … } WHERE { … }"),
-    ("Variables and blank nodes are not allowed in DELETE DATA",
-     "variables and blank nodes are not allowed in DELETE DATA; use DELETE { … } WHERE { … }"),
+    (
+        "Variables are not allowed in INSERT DATA",
+        "variables are not allowed in INSERT DATA; use INSERT { … } WHERE { … }",
+    ),
+    (
+        "Variables and blank nodes are not allowed in DELETE DATA",
+        "variables and blank nodes are not allowed in DELETE DATA; use DELETE { … } WHERE { … }",
+    ),
     ("Blank nodes are not allowed in DELETE WHERE", "blank nodes are not allowed in DELETE WHERE; use a variable"),
-    ("VALUES clause rows should have exactly",
-     "a VALUES row must have one value per variable; write UNDEF for a missing value"),
+    (
+        "VALUES clause rows should have exactly",
+        "a VALUES row must have one value per variable; write UNDEF for a missing value",
+    ),
     ("Repeated variables are not allowed in VALUES", "a variable is listed twice in VALUES"),
     ("BIND is overriding an existing variable", "BIND assigns a variable the group already binds; use a new name"),
     ("overridden in the right side of LATERAL", "the right side of LATERAL assigns a variable the left side binds"),
-    ("Unexpected aggregate", "an aggregate (COUNT, SUM, …) is used where none is allowed; aggregates belong in SELECT, "
-     "HAVING or ORDER BY"),
-    ("The SELECT contains an expression with a variable that is unbound",
-     "an expression in SELECT uses a variable that is neither grouped nor aggregated"),
-    ("The SELECT contains a variable that is unbound",
-     "a selected variable is neither grouped nor aggregated; add it to GROUP BY or wrap it in an aggregate such as SAMPLE"),
+    (
+        "Unexpected aggregate",
+        "an aggregate (COUNT, SUM, …) is used where none is allowed; aggregates belong in SELECT, HAVING or ORDER BY",
+    ),
+    (
+        "The SELECT contains an expression with a variable that is unbound",
+        "an expression in SELECT uses a variable that is neither grouped nor aggregated",
+    ),
+    (
+        "The SELECT contains a variable that is unbound",
+        "a selected variable is neither grouped nor aggregated; add it to GROUP BY or wrap it in an aggregate such as SAMPLE",
+    ),
     ("Duplicated variable name in SELECT", "a variable appears twice in SELECT"),
-    ("The SELECT overrides an existing variable",
-     "an `AS ?name` in SELECT names a variable the WHERE clause already binds; choose a new name"),
-    ("SELECT * is not authorized with GROUP BY",
-     "SELECT * cannot be used with GROUP BY; list the grouped variables and aggregates instead"),
+    (
+        "The SELECT overrides an existing variable",
+        "an `AS ?name` in SELECT names a variable the WHERE clause already binds; choose a new name",
+    ),
+    (
+        "SELECT * is not authorized with GROUP BY",
+        "SELECT * cannot be used with GROUP BY; list the grouped variables and aggregates instead",
+    ),
     ("query limit should be", "LIMIT takes a whole number of a sensible size"),
     ("query offset should be", "OFFSET takes a whole number of a sensible size"),
-    ("Already used blank node id", "a blank node label is used in two different blocks; give each block its own labels"),
-    ("not allowed in subject position of nested patterns",
-     "a literal or a triple term cannot be the subject of a nested pattern"),
+    (
+        "Already used blank node id",
+        "a blank node label is used in two different blocks; give each block its own labels",
+    ),
+    (
+        "not allowed in subject position of nested patterns",
+        "a literal or a triple term cannot be the subject of a nested pattern",
+    ),
     ("custom function is an aggregate", "this function is an aggregate and cannot be called here"),
     ("custom function is a regular function", "this function is not an aggregate"),
     ("Reifiers are not allowed on property paths", "a reifier cannot follow a property path"),
@@ -1326,8 +1641,8 @@ def _parse_message(text: str, raw: str, exc: SyntaxError) -> _Parsed:
         offset = _offset(text, int(exc.lineno or 1), int(getattr(exc, "offset", None) or 1))
     else:
         offset = None
-    rest = (raw[m.end():] if m else raw).strip()
-    items = _split_expected(rest[len("expected "):]) if rest.startswith("expected ") else []
+    rest = (raw[m.end() :] if m else raw).strip()
+    items = _split_expected(rest[len("expected ") :]) if rest.startswith("expected ") else []
     sentences = [i for i in items if _is_sentence(i)]
     if not m and not items and rest:
         sentences = [rest.splitlines()[0]]
@@ -1351,11 +1666,18 @@ def _from_sentences(an: _Analysis, parsed: _Parsed, offset: int) -> Finding | No
     for word in ("limit", "offset"):
         if f"query {word} should be" in said:
             toks = an.tokens
-            hits = [toks[i + 1] for i in range(len(toks) - 1)
-                    if toks[i].upper == word.upper() and toks[i + 1].kind == "number" and toks[i + 1].start < offset]
+            hits = [
+                toks[i + 1]
+                for i in range(len(toks) - 1)
+                if toks[i].upper == word.upper() and toks[i + 1].kind == "number" and toks[i + 1].start < offset
+            ]
             if hits:
-                return Finding(hits[-1].start, f"{word.upper()} {_show(hits[-1])} is too large", hits[-1],
-                               ("a smaller whole number",))
+                return Finding(
+                    hits[-1].start,
+                    f"{word.upper()} {_show(hits[-1])} is too large",
+                    hits[-1],
+                    ("a smaller whole number",),
+                )
     before = len(an.findings)
     an.check_semantics(said)
     if len(an.findings) > before:
@@ -1388,8 +1710,9 @@ def _fallback(an: _Analysis, parsed: _Parsed, offset: int) -> Finding:
     return Finding(at, f"unexpected {_show(found)}", found)
 
 
-def syntax_error(text: str, exc: SyntaxError, *, operation: str | None = None,
-                 base_iri: str | None = None) -> QuerySyntaxError:
+def syntax_error(
+    text: str, exc: SyntaxError, *, operation: str | None = None, base_iri: str | None = None
+) -> QuerySyntaxError:
     """Return a readable :class:`QuerySyntaxError` for SPARQL text the parser refused.
 
     Args:
@@ -1409,8 +1732,11 @@ def syntax_error(text: str, exc: SyntaxError, *, operation: str | None = None,
     if not an.tokens:
         what = "empty" if not text.strip() else "nothing but comments"
         msg = f"the {an.noun} is {what}" if what == "empty" else f"the {an.noun} has {what}"
-        msg += ("; expected SELECT, ASK, CONSTRUCT or DESCRIBE" if an.noun == "query"
-                else "; expected INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE or ADD")
+        msg += (
+            "; expected SELECT, ASK, CONSTRUCT or DESCRIBE"
+            if an.noun == "query"
+            else "; expected INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE or ADD"
+        )
         return _error(text, len(text), msg, None, (), raw)
     parsed = _parse_message(text, raw, exc)
     offset = len(text) if parsed.offset is None else parsed.offset
@@ -1434,13 +1760,18 @@ def syntax_error(text: str, exc: SyntaxError, *, operation: str | None = None,
     return _error(text, finding.offset, finding.message, finding.found, finding.expected, raw)
 
 
-def _error(text: str, offset: int, message: str, found: Token | None, expected: Sequence[str],
-           raw: str) -> QuerySyntaxError:
+def _error(
+    text: str, offset: int, message: str, found: Token | None, expected: Sequence[str], raw: str
+) -> QuerySyntaxError:
     line, column = line_column(text, offset)
     return QuerySyntaxError(
         f"line {line}, column {column}: {message}",
-        line=line, column=column, found=found.text if found is not None else None,
-        expected=tuple(expected), pointer=pointer(text, line, column), detail=raw,
+        line=line,
+        column=column,
+        found=found.text if found is not None else None,
+        expected=tuple(expected),
+        pointer=pointer(text, line, column),
+        detail=raw,
     )
 
 
@@ -1461,8 +1792,10 @@ def server_error(text: str, body: str, *, operation: str) -> QuerySyntaxError:
     m = _OURS.match(first)
     if m:
         line, column = int(m.group(1)), int(m.group(2))
-        detail = rest.split("\ndetail: ", 1)[1] if "\ndetail: " in rest else (
-            rest[len("detail: "):] if rest.startswith("detail: ") else None)
-        return QuerySyntaxError(first, line=line, column=column, pointer=pointer(text, line, column),
-                                detail=detail)
+        detail = (
+            rest.split("\ndetail: ", 1)[1]
+            if "\ndetail: " in rest
+            else (rest[len("detail: ") :] if rest.startswith("detail: ") else None)
+        )
+        return QuerySyntaxError(first, line=line, column=column, pointer=pointer(text, line, column), detail=detail)
     return QuerySyntaxError(" ".join(body[:2000].split()) or "the server rejected the request", detail=body or None)

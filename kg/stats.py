@@ -12,9 +12,7 @@ _TYPE = f"<{RDF}type>"
 def store_stats(store: Store) -> dict:
     """Return counts of articles, entities (by type), relations (by predicate), triples."""
     by_type = {t: 0 for t in ENTITY_TYPES}
-    for row in store.query(
-        f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e {_TYPE} ?t }} GROUP BY ?t"
-    ):
+    for row in store.query(f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e {_TYPE} ?t }} GROUP BY ?t"):
         local = row["t"].value.removeprefix(ONTOLOGY)
         if local in by_type:
             by_type[local] = int(row["n"].value)
@@ -35,7 +33,8 @@ def store_stats(store: Store) -> dict:
         "relations_by_predicate": {p: n for p, n in by_pred.items() if n},
         "statements": count(store, f"SELECT (COUNT(?s) AS ?n) WHERE {{ ?s {_TYPE} <{ONTOLOGY}RelationStatement> }}"),
         "triples": count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-        "quads": count(store, "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
-                       + ours + " } }"),
+        "quads": count(
+            store, "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } " + ours + " } }"
+        ),
         "graphs": count(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } " + ours + " }"),
     }

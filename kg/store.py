@@ -55,9 +55,16 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 _EXTENSIONS = {
-    ".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig",
-    ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "rdfxml", ".xml": "rdfxml",
-    ".owl": "rdfxml", ".n3": "n3",
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".rdf": "rdfxml",
+    ".xml": "rdfxml",
+    ".owl": "rdfxml",
+    ".n3": "n3",
 }
 
 QUAD_FORMATS = frozenset({ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD})
@@ -132,8 +139,13 @@ def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
         QuerySyntaxError: the query has no WHERE group to bind into.
     """
     names = list(substitutions)
-    block = (" VALUES (" + " ".join("?" + n for n in names) + ") { ("
-             + " ".join(term_sparql(substitutions[n]) for n in names) + ") } ")
+    block = (
+        " VALUES ("
+        + " ".join("?" + n for n in names)
+        + ") { ("
+        + " ".join(term_sparql(substitutions[n]) for n in names)
+        + ") } "
+    )
     # Blank out comments, strings and IRIs so braces and keywords inside them are not seen.
     masked = _SKIP.sub(lambda m: " " * len(m.group(0)), sparql)
     where = _WHERE.search(masked)
@@ -141,7 +153,7 @@ def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
     brace = masked.find("{", start)
     if brace < 0:
         raise QuerySyntaxError("cannot bind parameters: the query has no WHERE { ... } group")
-    return sparql[: brace + 1] + block + sparql[brace + 1:]
+    return sparql[: brace + 1] + block + sparql[brace + 1 :]
 
 
 class Store(Protocol):
@@ -149,9 +161,15 @@ class Store(Protocol):
 
     location: str
 
-    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-              default_graph: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> QueryResult: ...
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult: ...
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None: ...
 
@@ -170,8 +188,9 @@ class Store(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
 
-def parse_rdf(data: bytes | IO[bytes], fmt: ox.RdfFormat, *, graph: str | None = None,
-              base_iri: str | None = None) -> list[ox.Quad]:
+def parse_rdf(
+    data: bytes | IO[bytes], fmt: ox.RdfFormat, *, graph: str | None = None, base_iri: str | None = None
+) -> list[ox.Quad]:
     """Parse a whole RDF document into quads, or fail without side effects.
 
     Raises:
@@ -199,10 +218,17 @@ def _syntax_message(exc: SyntaxError) -> str:
     return msg
 
 
-def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode],
-                 dropped_triples: Iterable[ox.Triple], *, only_new_graphs: bool = False,
-                 union_graph: ox.NamedNode | None = None, template: bool = False,
-                 copies: Sequence[ox.Quad] | None = None, project=None) -> str:
+def union_update(
+    inserts: Sequence[ox.Quad],
+    drop_graphs: Sequence[ox.NamedNode],
+    dropped_triples: Iterable[ox.Triple],
+    *,
+    only_new_graphs: bool = False,
+    union_graph: ox.NamedNode | None = None,
+    template: bool = False,
+    copies: Sequence[ox.Quad] | None = None,
+    project=None,
+) -> str:
     """Return one SPARQL update that drops graphs, inserts quads and keeps the union.
 
     The default graph mirrors the union of the named graphs: inserted quads also go to
@@ -276,8 +302,9 @@ def union_update(inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]
 def _union_copies(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """Return the default-graph copies of named-graph quads (the union mirror)."""
     dg = ox.DefaultGraph()
-    return [ox.Quad(q.subject, q.predicate, q.object, dg) for q in quads
-            if not isinstance(q.graph_name, ox.DefaultGraph)]
+    return [
+        ox.Quad(q.subject, q.predicate, q.object, dg) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)
+    ]
 
 
 class LocalStore:
@@ -328,9 +355,15 @@ class LocalStore:
         """Return the underlying pyoxigraph store, for the hot query path."""
         return self._store
 
-    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-              default_graph: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
         """Run a SPARQL query; variables in ``substitutions`` are bound before evaluation.
 
         Raises:

@@ -55,37 +55,71 @@ MAX_BLOCK = 2000
 EVIDENCE_PER_RELATION = 3
 
 # Words after a company's name that do not change which company it is.
-_SUFFIXES = frozenset({
-    "inc", "incorporated", "corp", "corporation", "ltd", "limited", "llc", "plc", "pbc", "gmbh",
-    "ag", "sa", "co", "company", "lp", "llp", "nv", "bv", "se",
-})
+_SUFFIXES = frozenset(
+    {
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "ltd",
+        "limited",
+        "llc",
+        "plc",
+        "pbc",
+        "gmbh",
+        "ag",
+        "sa",
+        "co",
+        "company",
+        "lp",
+        "llp",
+        "nv",
+        "bv",
+        "se",
+    }
+)
 # Words an organization's name may carry or drop ("Mistral" and "Mistral AI").
 _GENERIC = frozenset({"ai", "labs", "lab", "technologies", "technology", "holdings", "group"})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _DIGITS = re.compile(r"\d+")
 
-_ENTITIES = _P + """
+_ENTITIES = (
+    _P
+    + """
 SELECT ?e ?k ?v WHERE {
   VALUES ?k { rdf:type rdfs:label skos:altLabel owl:sameAs }
   ?e ?k ?v .
   FILTER(STRSTARTS(STR(?e), STR(ent:)))
 }
 """
+)
 
 # One row per statement property rather than one joined row per statement: Oxigraph
 # answers the flat form twice as fast, and the statements are put together below.
-_STATEMENTS = _P + """
+_STATEMENTS = (
+    _P
+    + """
 SELECT ?st ?k ?v WHERE {
   VALUES ?k { rdf:subject rdf:predicate rdf:object prov:wasDerivedFrom aikg:evidence aikg:confidence aikg:hedged
               aikg:ended }
   ?st ?k ?v .
 }
 """
-_STATEMENT_KEYS = {RDF + "subject": "s", RDF + "predicate": "p", RDF + "object": "o", PROV + "wasDerivedFrom": "a",
-                   ONTOLOGY + "evidence": "evidence", ONTOLOGY + "confidence": "conf", ONTOLOGY + "hedged": "hedged",
-                   ONTOLOGY + "ended": "ended"}
+)
+_STATEMENT_KEYS = {
+    RDF + "subject": "s",
+    RDF + "predicate": "p",
+    RDF + "object": "o",
+    PROV + "wasDerivedFrom": "a",
+    ONTOLOGY + "evidence": "evidence",
+    ONTOLOGY + "confidence": "conf",
+    ONTOLOGY + "hedged": "hedged",
+    ONTOLOGY + "ended": "ended",
+}
 
-_ARTICLES = _P + """
+_ARTICLES = (
+    _P
+    + """
 SELECT ?a ?id ?title ?url ?published WHERE {
   ?a a aikg:Article .
   OPTIONAL { ?a aikg:sha256 ?id }
@@ -94,6 +128,7 @@ SELECT ?a ?id ?title ?url ?published WHERE {
   OPTIONAL { ?a dcterms:issued ?published }
 }
 """
+)
 
 
 def _edges_query() -> str:
@@ -193,8 +228,9 @@ def _block_keys(norm: str) -> set[str]:
 # ---------------------------------------------------------------- duplicates
 
 
-def likely_duplicates(store: Store, limit: int | None = 50, *, name_cutoff: float = NAME_CUTOFF,
-                      min_score: float = MIN_DUPLICATE_SCORE) -> list[dict]:
+def likely_duplicates(
+    store: Store, limit: int | None = 50, *, name_cutoff: float = NAME_CUTOFF, min_score: float = MIN_DUPLICATE_SCORE
+) -> list[dict]:
     """Return pairs of entities of one type that are probably one thing, most likely first.
 
     Evidence, each weighed and combined into the score (1 - the product of 1 - weight):
@@ -261,8 +297,11 @@ def likely_duplicates(store: Store, limit: int | None = 50, *, name_cutoff: floa
             add((members[i].iri, members[j].iri), etype)
 
     # A pair already declared one (owl:sameAs, as a merge leaves it) needs no suggestion.
-    pairs = [_judge(entities[x], entities[y], etype, partners, name_cutoff)
-             for (x, y), etype in candidates.items() if y not in entities[x].same and x not in entities[y].same]
+    pairs = [
+        _judge(entities[x], entities[y], etype, partners, name_cutoff)
+        for (x, y), etype in candidates.items()
+        if y not in entities[x].same and x not in entities[y].same
+    ]
     pairs = [p for p in pairs if p["score"] >= min_score]
     pairs.sort(key=lambda p: (-p["score"], p["a"]["label"], p["b"]["label"]))
     return pairs if limit is None else pairs[:limit]
@@ -354,9 +393,18 @@ def _judge(x: _Entity, y: _Entity, etype: str, partners: dict[str, set[str]], na
         return (bool(e.wikidata), fuller, len(partners.get(e.iri, ())), e.iri)
 
     a, b = (x, y) if keeps(x) <= keeps(y) else (y, x)
-    return {"a": a.ref(), "b": b.ref(), "type": etype, "score": round(score, 3), "reasons": reasons,
-            "name_similarity": similarity, "wikidata": shared_wd[0] if shared_wd else None,
-            "shared_names": shared_names, "shared_neighbours": len(common), "neighbours": len(union)}
+    return {
+        "a": a.ref(),
+        "b": b.ref(),
+        "type": etype,
+        "score": round(score, 3),
+        "reasons": reasons,
+        "name_similarity": similarity,
+        "wikidata": shared_wd[0] if shared_wd else None,
+        "shared_names": shared_names,
+        "shared_neighbours": len(common),
+        "neighbours": len(union),
+    }
 
 
 def _core(norm: str) -> str:
@@ -454,9 +502,11 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
 
     def one_group(x: str, y: str) -> bool:
         return x in parents.get(y, ()) or y in parents.get(x, ()) or bool(parents.get(x, set()) & parents.get(y, set()))
-    articles = {row["a"].value: {k: row[k].value if row[k] is not None else None
-                                 for k in ("id", "title", "url", "published")}
-                for row in store.query(_ARTICLES)}
+
+    articles = {
+        row["a"].value: {k: row[k].value if row[k] is not None else None for k in ("id", "title", "url", "published")}
+        for row in store.query(_ARTICLES)
+    }
     mentions: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for st, props in _statements(store).items():
         if not {"s", "p", "o", "a"} <= props.keys() or not props["p"].startswith(ONTOLOGY):
@@ -464,15 +514,19 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
         key = (props["s"], props["p"].removeprefix(ONTOLOGY), props["o"])
         meta = articles.get(props["a"]) or {}
         conf = props.get("conf")
-        mentions[key].append({
-            "statement": st,
-            "sentence": props.get("evidence"),
-            "confidence": float(conf) if conf is not None else None,
-            "hedged": props.get("hedged") == "true",
-            "ended": props.get("ended") == "true",
-            "article": meta.get("id") or props["a"].removeprefix(ARTICLE),
-            "title": meta.get("title"), "url": meta.get("url"), "published": meta.get("published"),
-        })
+        mentions[key].append(
+            {
+                "statement": st,
+                "sentence": props.get("evidence"),
+                "confidence": float(conf) if conf is not None else None,
+                "hedged": props.get("hedged") == "true",
+                "ended": props.get("ended") == "true",
+                "article": meta.get("id") or props["a"].removeprefix(ARTICLE),
+                "title": meta.get("title"),
+                "url": meta.get("url"),
+                "published": meta.get("published"),
+            }
+        )
     relations = set(mentions) | triples
     # How well each relation is backed: (sources, best confidence), compared between rivals.
     support: dict[tuple[str, str, str], tuple[int, float]] = defaultdict(lambda: (0, 0.0))
@@ -505,10 +559,13 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
             if allowed and ent.types and not ent.types & allowed:
                 weights.append(0.8)
                 checks.append("type-conflict")
-                reasons.append(f"{role} {ent.label} is {_a(sorted(ent.types))}; "
-                               f"{p} takes {_a(sorted(allowed))} as {role}")
-        ms = sorted(mentions.get((s, p, o), []), key=lambda m: (m["confidence"] if m["confidence"] is not None else 1.0,
-                                                                m["article"] or "", m["statement"]))
+                reasons.append(
+                    f"{role} {ent.label} is {_a(sorted(ent.types))}; {p} takes {_a(sorted(allowed))} as {role}"
+                )
+        ms = sorted(
+            mentions.get((s, p, o), []),
+            key=lambda m: (m["confidence"] if m["confidence"] is not None else 1.0, m["article"] or "", m["statement"]),
+        )
         confs = [m["confidence"] for m in ms if m["confidence"] is not None]
         best = max(confs) if confs else None
         if best is not None and best < low_confidence:
@@ -525,35 +582,58 @@ def likely_wrong(store: Store, limit: int | None = 50, *, low_confidence: float 
             if "contradiction" not in checks:
                 checks.append("contradiction")
             weights.append(0.6 if _stronger(support[other], support[(s, p, o)]) else 0.25)
-            reasons.append(f"contradicts {entity(other[0]).label} {other[1]} {entity(other[2]).label} "
-                           f"({_versus(support[other], support[(s, p, o)])})")
+            reasons.append(
+                f"contradicts {entity(other[0]).label} {other[1]} {entity(other[2]).label} "
+                f"({_versus(support[other], support[(s, p, o)])})"
+            )
         if p in SINGLE_VALUED and (s, p, o) not in over:
             for other in sorted(by_subject[(s, p)] - {o} - {x for x in by_subject[(s, p)] if (s, p, x) in over}):
                 if _stronger(support[(s, p, other)], support[(s, p, o)]) and not one_group(o, other):
                     weights.append(_rival_weight(support[(s, p, other)], support[(s, p, o)]))
                     if "competing" not in checks:
                         checks.append("competing")
-                    reasons.append(f"{sub.label} also {p} {entity(other).label} "
-                                   f"({_versus(support[(s, p, other)], support[(s, p, o)])})")
+                    reasons.append(
+                        f"{sub.label} also {p} {entity(other).label} "
+                        f"({_versus(support[(s, p, other)], support[(s, p, o)])})"
+                    )
         if p in SINGLE_SUBJECT:
             for other in sorted(by_object[(p, o)] - {s}):
                 if _stronger(support[(other, p, o)], support[(s, p, o)]) and not one_group(s, other):
                     weights.append(_rival_weight(support[(other, p, o)], support[(s, p, o)]))
                     if "competing" not in checks:
                         checks.append("competing")
-                    reasons.append(f"{entity(other).label} also {p} {obj.label} "
-                                   f"({_versus(support[(other, p, o)], support[(s, p, o)])})")
+                    reasons.append(
+                        f"{entity(other).label} also {p} {obj.label} "
+                        f"({_versus(support[(other, p, o)], support[(s, p, o)])})"
+                    )
         if sources <= 1:
             weights.append(0.15)
             checks.append("single-source")
             reasons.append("one source article" if sources else "no statement backs it")
         if not weights:
             continue
-        out.append({"subject": sub.ref(), "predicate": p, "object": obj.ref(), "score": round(_combine(weights), 3),
-                    "reasons": reasons, "checks": checks, "sources": sources, "confidence": best,
-                    "evidence": ms[:EVIDENCE_PER_RELATION]})
-    out.sort(key=lambda r: (-r["score"], r["confidence"] if r["confidence"] is not None else 1.0,
-                            r["subject"]["label"], r["predicate"], r["object"]["label"]))
+        out.append(
+            {
+                "subject": sub.ref(),
+                "predicate": p,
+                "object": obj.ref(),
+                "score": round(_combine(weights), 3),
+                "reasons": reasons,
+                "checks": checks,
+                "sources": sources,
+                "confidence": best,
+                "evidence": ms[:EVIDENCE_PER_RELATION],
+            }
+        )
+    out.sort(
+        key=lambda r: (
+            -r["score"],
+            r["confidence"] if r["confidence"] is not None else 1.0,
+            r["subject"]["label"],
+            r["predicate"],
+            r["object"]["label"],
+        )
+    )
     return out if limit is None else out[:limit]
 
 

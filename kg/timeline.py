@@ -73,12 +73,14 @@ def parse_day(value: date | datetime | str | None, name: str = "as_of", *, last:
         return date(year, 12, 31) if last else date(year, 1, 1)
     except ValueError:
         shown = text if len(text) <= 40 else text[:40] + "..."
-        raise ValueError(f"{name} must be a date YYYY-MM-DD (or a month YYYY-MM, or a year YYYY), "
-                         f"got {shown!r}") from None
+        raise ValueError(
+            f"{name} must be a date YYYY-MM-DD (or a month YYYY-MM, or a year YYYY), got {shown!r}"
+        ) from None
 
 
-def claim_day(ended: bool, start_date: str | None, end_date: str | None, stated: str | None,
-              published: str | None) -> str | None:
+def claim_day(
+    ended: bool, start_date: str | None, end_date: str | None, stated: str | None, published: str | None
+) -> str | None:
     """Return the day a statement places its relation at, or None when it gives no date.
 
     Args:
@@ -92,8 +94,13 @@ def claim_day(ended: bool, start_date: str | None, end_date: str | None, stated:
     return own or stated or published or None
 
 
-def claim_day_sparql(ended: str = "?ended", start: str = "?startDate", end: str = "?endDate",
-                     stated: str = "?statedDate", published: str = "?d") -> str:
+def claim_day_sparql(
+    ended: str = "?ended",
+    start: str = "?startDate",
+    end: str = "?endDate",
+    stated: str = "?statedDate",
+    published: str = "?d",
+) -> str:
     """Return the SPARQL expression of a statement's claim day, as a string (unbound when undated).
 
     The arguments name the variables that hold the statement's values; ``ended`` must be
@@ -136,8 +143,7 @@ def fold(statements: Iterable[tuple[str | None, bool]], as_of: date | None = Non
         The relation's state, or None when no statement places it by ``as_of``.
     """
     cutoff = as_of.isoformat() if as_of is not None else None
-    kept = [(d, bool(e)) for d, e in statements
-            if cutoff is None or (d is not None and d <= cutoff)]
+    kept = [(d, bool(e)) for d, e in statements if cutoff is None or (d is not None and d <= cutoff)]
     if not kept:
         return None
     day, ended = max(kept, key=lambda s: _key(*s))

@@ -99,8 +99,10 @@ def _clauses(using: Sequence[str], using_named: Sequence[str]) -> str:
         UpdateDatasetError: a graph name is not an absolute IRI.
     """
     parts = []
-    for keyword, iris, name in (("USING", using, "using-graph-uri"),
-                                ("USING NAMED", using_named, "using-named-graph-uri")):
+    for keyword, iris, name in (
+        ("USING", using, "using-graph-uri"),
+        ("USING NAMED", using_named, "using-named-graph-uri"),
+    ):
         for iri in iris:
             try:
                 parts.append(f"{keyword} {ox.NamedNode(iri)} ")

@@ -55,18 +55,21 @@ class ValidationReport:
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict."""
-        return {"conforms": self.conforms, "triples": self.triples,
-                "violations": [v.__dict__ for v in self.violations]}
+        return {"conforms": self.conforms, "triples": self.triples, "violations": [v.__dict__ for v in self.violations]}
 
 
 def _short(iri: str | None) -> str:
     if iri is None:
         return ""
-    for prefix, ns in (("aikg:", ONTOLOGY), ("ent:", "https://w3id.org/aikg/entity/"),
-                       ("stmt:", "https://w3id.org/aikg/statement/"),
-                       ("art:", "https://w3id.org/aikg/article/"), ("rdf:", RDF)):
+    for prefix, ns in (
+        ("aikg:", ONTOLOGY),
+        ("ent:", "https://w3id.org/aikg/entity/"),
+        ("stmt:", "https://w3id.org/aikg/statement/"),
+        ("art:", "https://w3id.org/aikg/article/"),
+        ("rdf:", RDF),
+    ):
         if iri.startswith(ns):
-            return prefix + iri[len(ns):]
+            return prefix + iri[len(ns) :]
     return iri
 
 
@@ -90,8 +93,11 @@ def _class_alternatives(shapes: rdflib.Graph, node) -> list[str] | None:
 
 def _focus_pattern(shapes: rdflib.Graph, shape) -> str | None:
     """Return a SPARQL pattern binding ?this to a node shape's targets, if it has one kind."""
-    targets = [(SH.targetClass, "?this a <{}> ."), (SH.targetSubjectsOf, "?this <{}> [] ."),
-               (SH.targetObjectsOf, "[] <{}> ?this .")]
+    targets = [
+        (SH.targetClass, "?this a <{}> ."),
+        (SH.targetSubjectsOf, "?this <{}> [] ."),
+        (SH.targetObjectsOf, "[] <{}> ?this ."),
+    ]
     found = [(fmt, t) for pred, fmt in targets for t in shapes.objects(shape, pred)]
     if len(found) != 1 or any(True for _ in shapes.objects(shape, SH.targetNode)):
         return None
@@ -136,10 +142,14 @@ def _split_shapes() -> tuple[rdflib.Graph, tuple[tuple[str, str, str | None], ..
         classes = _class_alternatives(shapes, shape)
         if classes is not None:
             message = str(shapes.value(shape, SH.message) or "class constraint violated")
-            constraints.append((
-                f"SELECT DISTINCT ?this (?this AS ?value) WHERE {{ {focus} "
-                f"FILTER NOT EXISTS {{ ?this a ?c . VALUES ?c {{ {values(classes)} }} }} }}",
-                message, None))
+            constraints.append(
+                (
+                    f"SELECT DISTINCT ?this (?this AS ?value) WHERE {{ {focus} "
+                    f"FILTER NOT EXISTS {{ ?this a ?c . VALUES ?c {{ {values(classes)} }} }} }}",
+                    message,
+                    None,
+                )
+            )
             drop |= set(shapes.triples((shape, SH["class"], None))) | set(shapes.triples((shape, SH["or"], None)))
         for prop in shapes.objects(shape, SH.property):
             path = shapes.value(prop, SH.path)
@@ -148,10 +158,14 @@ def _split_shapes() -> tuple[rdflib.Graph, tuple[tuple[str, str, str | None], ..
                 converted_props[prop] = False
                 continue
             message = str(shapes.value(prop, SH.message) or "class constraint violated")
-            constraints.append((
-                f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this <{path}> ?value . "
-                f"FILTER NOT EXISTS {{ ?value a ?c . VALUES ?c {{ {values(classes)} }} }} }}",
-                message, str(path)))
+            constraints.append(
+                (
+                    f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this <{path}> ?value . "
+                    f"FILTER NOT EXISTS {{ ?value a ?c . VALUES ?c {{ {values(classes)} }} }} }}",
+                    message,
+                    str(path),
+                )
+            )
             converted_props.setdefault(prop, True)
     for prop, ok in converted_props.items():
         if ok:
@@ -172,9 +186,15 @@ def _sparql_violations(triples: list[ox.Triple]) -> list[Violation]:
     for query, message, path in constraints:
         for row in mem.query(query):
             value = _get(row, "value")
-            out.append(Violation(focus=row["this"].value, path=path,
-                                 value=None if value is None else value.value,
-                                 message=message, severity="Violation"))
+            out.append(
+                Violation(
+                    focus=row["this"].value,
+                    path=path,
+                    value=None if value is None else value.value,
+                    message=message,
+                    severity="Violation",
+                )
+            )
     return out
 
 
@@ -202,8 +222,7 @@ def validate_triples(triples: Iterable[ox.Triple]) -> ValidationReport:
     if len(triples) <= SLICE_TRIPLES:
         return _validate(triples)
     statement_type = ox.NamedNode(ONTOLOGY + "RelationStatement")
-    statements = {t.subject for t in triples
-                  if t.predicate.value == RDF + "type" and t.object == statement_type}
+    statements = {t.subject for t in triples if t.predicate.value == RDF + "type" and t.object == statement_type}
     by_statement: dict[object, list[ox.Triple]] = {}
     common = []
     for t in triples:
@@ -234,19 +253,26 @@ def _validate(triples: list[ox.Triple]) -> ValidationReport:
     ox.serialize(triples, buf, format=ox.RdfFormat.N_TRIPLES)
     data = rdflib.Graph()
     data.parse(data=buf.getvalue().decode("utf-8"), format="nt")
-    conforms, results, _ = pyshacl.validate(data, shacl_graph=core, inference="none",
-                                            advanced=True, allow_warnings=True)
+    conforms, results, _ = pyshacl.validate(
+        data, shacl_graph=core, inference="none", advanced=True, allow_warnings=True
+    )
     violations = []
     for res in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+
         def one(p, res=res):
             v = results.value(res, p)
             return None if v is None else str(v)
+
         sev = one(SH.resultSeverity) or ""
-        violations.append(Violation(
-            focus=one(SH.focusNode) or "", path=one(SH.resultPath), value=one(SH.value),
-            message=one(SH.resultMessage) or "constraint violated",
-            severity=sev.rsplit("#", 1)[-1] or "Violation",
-        ))
+        violations.append(
+            Violation(
+                focus=one(SH.focusNode) or "",
+                path=one(SH.resultPath),
+                value=one(SH.value),
+                message=one(SH.resultMessage) or "constraint violated",
+                severity=sev.rsplit("#", 1)[-1] or "Violation",
+            )
+        )
     violations.extend(_sparql_violations(triples))
     violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
     return ValidationReport(not violations, violations, len(triples))
@@ -291,7 +317,8 @@ def validate_batch(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[str]]:
                 bad_triples.add(spo)  # re-checked below: kept if another statement supports it
     supported = {
         (p.get(RDF + "subject"), p.get(RDF + "predicate"), p.get(RDF + "object"))
-        for st, p in by_subject.items() if st not in bad_statements
+        for st, p in by_subject.items()
+        if st not in bad_statements
     }
     kept = []
     for q in quads:

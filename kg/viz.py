@@ -59,24 +59,34 @@ TYPE_STYLE: dict[str | None, tuple[str, str]] = {
 #: ended grey. Families stay near each other: greens and blues cooperate, reds and purples
 #: conflict, the rest are structure.
 PREDICATE_COLOR: dict[str, str] = {
-    "partnersWith": "#117733",   # green
-    "investsIn": "#44aa99",      # teal
-    "suppliesTo": "#999933",     # olive
-    "uses": "#88ccee",           # cyan
-    "competesWith": "#cc6677",   # rose
-    "disputesWith": "#882255",   # wine
-    "sues": "#d55e00",           # vermillion
-    "subsidiaryOf": "#332288",   # indigo
-    "acquires": "#aa4499",       # purple
-    "founded": "#e69f00",        # orange
-    "leads": "#0072b2",          # blue
-    "worksFor": "#ddcc77",       # sand
-    "develops": "#661100",       # brown
+    "partnersWith": "#117733",  # green
+    "investsIn": "#44aa99",  # teal
+    "suppliesTo": "#999933",  # olive
+    "uses": "#88ccee",  # cyan
+    "competesWith": "#cc6677",  # rose
+    "disputesWith": "#882255",  # wine
+    "sues": "#d55e00",  # vermillion
+    "subsidiaryOf": "#332288",  # indigo
+    "acquires": "#aa4499",  # purple
+    "founded": "#e69f00",  # orange
+    "leads": "#0072b2",  # blue
+    "worksFor": "#ddcc77",  # sand
+    "develops": "#661100",  # brown
 }
 #: Node colours by community (the biggest first); communities past the palette, and
 #: those of one or two entities, are grey.
-COMMUNITY_COLORS = ("#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377",
-                    "#ee8866", "#44bb99", "#bbcc33", "#994455")
+COMMUNITY_COLORS = (
+    "#4477aa",
+    "#ee6677",
+    "#228833",
+    "#ccbb44",
+    "#66ccee",
+    "#aa3377",
+    "#ee8866",
+    "#44bb99",
+    "#bbcc33",
+    "#994455",
+)
 SMALL_COMMUNITY_COLOR = "#c8c8c8"
 #: An ended relation (over by the day shown, docs/TIME.md): a pale grey in short dots,
 #: whatever its predicate, apart from a hedged one's predicate colour in long dashes.
@@ -131,28 +141,54 @@ class View:
         """Return the colour/shape keys: ``types``, ``predicates``, ``communities`` and ``ended``."""
         return {
             "types": [{"type": t, "color": TYPE_STYLE[t][0], "shape": TYPE_STYLE[t][1]} for t in ENTITY_TYPES],
-            "predicates": [{"predicate": p, "color": PREDICATE_COLOR[p], "family": FAMILIES[p],
-                            "symmetric": p in SYMMETRIC_PREDICATES} for p in PREDICATES],
+            "predicates": [
+                {
+                    "predicate": p,
+                    "color": PREDICATE_COLOR[p],
+                    "family": FAMILIES[p],
+                    "symmetric": p in SYMMETRIC_PREDICATES,
+                }
+                for p in PREDICATES
+            ],
             "ended": {"color": ENDED_COLOR, "dashes": ENDED_DASHES},
         }
 
     def to_dict(self) -> dict:
         """Return the JSON the page embeds."""
         return {
-            "nodes": self.nodes, "edges": self.edges, "total_entities": self.total_entities,
-            "focus": self.focus, "depth": self.depth, "physics": self.physics, "first": self.first,
-            "notes": self.notes, "filters": self.filters, "legend": self.legend,
+            "nodes": self.nodes,
+            "edges": self.edges,
+            "total_entities": self.total_entities,
+            "focus": self.focus,
+            "depth": self.depth,
+            "physics": self.physics,
+            "first": self.first,
+            "notes": self.notes,
+            "filters": self.filters,
+            "legend": self.legend,
         }
 
 
 # --------------------------------------------------------------------------- selection
 
-def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
-               limit: int = DEFAULT_LIMIT, store: Store | None = None,
-               since: date | str | None = None, until: date | str | None = None,
-               as_of: date | None = None, min_confidence: float = 0.0, max_evidence: int = 5,
-               layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD, seed: int = 42,
-               filters: Mapping | None = None, first_view: int = FIRST_VIEW) -> View:
+
+def build_view(
+    G: nx.MultiDiGraph,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    limit: int = DEFAULT_LIMIT,
+    store: Store | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    as_of: date | None = None,
+    min_confidence: float = 0.0,
+    max_evidence: int = 5,
+    layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD,
+    seed: int = 42,
+    filters: Mapping | None = None,
+    first_view: int = FIRST_VIEW,
+) -> View:
     """Select what to draw from a projected graph and dress it for the page.
 
     Args:
@@ -195,8 +231,10 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
         keep = set(nx.ego_graph(G, center, radius=max(0, depth), undirected=True))
         if len(keep) > limit:
             ranked = sorted(keep - {center}, key=lambda n: (-scores.get(n, 0.0), n))
-            notes.append(f"showing {limit:,} of {len(keep):,} entities within {depth} of "
-                         f"{G.nodes[center].get('label', center)}, the most central")
+            notes.append(
+                f"showing {limit:,} of {len(keep):,} entities within {depth} of "
+                f"{G.nodes[center].get('label', center)}, the most central"
+            )
             keep = {center, *ranked[: limit - 1]}
     elif total > limit:
         ranked = sorted(G, key=lambda n: (-scores.get(n, 0.0), n))
@@ -238,34 +276,45 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
         etype = d.get("type")
         color, shape = TYPE_STYLE.get(etype, TYPE_STYLE[None])
         group = groups.get(n, -1)
-        group_color = (COMMUNITY_COLORS[group] if 0 <= group < len(COMMUNITY_COLORS)
-                       else SMALL_COMMUNITY_COLOR)
+        group_color = COMMUNITY_COLORS[group] if 0 <= group < len(COMMUNITY_COLORS) else SMALL_COMMUNITY_COLOR
         degree = degrees[n]
         weight = math.sqrt(degree / top_degree)
         label = d.get("label") or n.rsplit("/", 1)[-1]
         aliases = list(d.get("aliases") or [])
         node = {
-            "id": n, "label": label, "shape": shape,
+            "id": n,
+            "label": label,
+            "shape": shape,
             "color": _node_color(color),
             "title": _node_title(label, etype, aliases, d.get("wikidata"), degree),
             "size": round(NODE_SIZE[0] + (NODE_SIZE[1] - NODE_SIZE[0]) * weight, 2),
             "font": {"size": round(LABEL_SIZE[0] + (LABEL_SIZE[1] - LABEL_SIZE[0]) * weight, 1)},
             "sources": evidence[n],
-            "size_sources": round(NODE_SIZE[0] + (NODE_SIZE[1] - NODE_SIZE[0])
-                                  * math.sqrt(evidence[n] / top_evidence), 2),
-            "type": etype, "slug": n.removeprefix(ENTITY) if n.startswith(ENTITY) else None,
-            "wikidata": d.get("wikidata"), "aliases": aliases, "degree": degree,
-            "pagerank": round(scores.get(n, 0.0), 6), "community": group,
-            "type_color": color, "community_color": group_color,
+            "size_sources": round(
+                NODE_SIZE[0] + (NODE_SIZE[1] - NODE_SIZE[0]) * math.sqrt(evidence[n] / top_evidence), 2
+            ),
+            "type": etype,
+            "slug": n.removeprefix(ENTITY) if n.startswith(ENTITY) else None,
+            "wikidata": d.get("wikidata"),
+            "aliases": aliases,
+            "degree": degree,
+            "pagerank": round(scores.get(n, 0.0), 6),
+            "community": group,
+            "type_color": color,
+            "community_color": group_color,
         }
         if n in positions:
             node["x"], node["y"] = positions[n]
         nodes.append(node)
 
     edges_in = sorted(sub.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
-    evidence = (_load_evidence(store, keep, since=since, until=until, as_of=as_of,
-                               min_confidence=min_confidence, per_edge=max_evidence)
-                if store is not None and edges_in else {})
+    evidence = (
+        _load_evidence(
+            store, keep, since=since, until=until, as_of=as_of, min_confidence=min_confidence, per_edge=max_evidence
+        )
+        if store is not None and edges_in
+        else {}
+    )
     # Relations between the same two entities are drawn as curves bent apart, so each
     # can be seen, hovered and clicked on its own.
     pairs: dict[frozenset, list[int]] = {}
@@ -277,7 +326,7 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
             for rank, i in enumerate(members):
                 s = edges_in[i][0]
                 # The same side for each rank, whichever way the edge points.
-                side = ("curvedCW" if rank % 2 == 0 else "curvedCCW")
+                side = "curvedCW" if rank % 2 == 0 else "curvedCCW"
                 if s > edges_in[i][1]:
                     side = "curvedCCW" if side == "curvedCW" else "curvedCW"
                 bend[i] = {"enabled": True, "type": side, "roundness": round(0.2 * (rank // 2 + 1), 2)}
@@ -291,33 +340,62 @@ def build_view(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
         color = ENDED_COLOR if ended else PREDICATE_COLOR.get(pred, ENDED_COLOR)
         found = evidence.get((s, pred, o), ([], 0, []))
         edge = {
-            "id": f"e{i}", "from": s, "to": o, "label": pred,
+            "id": f"e{i}",
+            "from": s,
+            "to": o,
+            "label": pred,
             "color": {"color": color, "highlight": color, "hover": color},
             "width": round(min(1 + 1.5 * math.log2(sources), 8), 2),
             "dashes": list(ENDED_DASHES) if ended else bool(d.get("hedged")),
             "title": _edge_title(sub.nodes[s].get("label", s), pred, sub.nodes[o].get("label", o), d),
-            "predicate": pred, "family": family, "symmetric": symmetric,
-            "sources": sources, "first": d.get("first"), "last": d.get("last"),
-            "confidence": d.get("confidence"), "hedged": bool(d.get("hedged")),
-            "ended": ended, "start_date": d.get("start_date"), "end_date": d.get("end_date"),
+            "predicate": pred,
+            "family": family,
+            "symmetric": symmetric,
+            "sources": sources,
+            "first": d.get("first"),
+            "last": d.get("last"),
+            "confidence": d.get("confidence"),
+            "hedged": bool(d.get("hedged")),
+            "ended": ended,
+            "start_date": d.get("start_date"),
+            "end_date": d.get("end_date"),
             "arrows": {"to": {"enabled": not symmetric, "scaleFactor": 0.6}},
-            "evidence": found[0], "weaker": found[1], "changes": found[2],
+            "evidence": found[0],
+            "weaker": found[1],
+            "changes": found[2],
         }
         if i in bend:
             edge["smooth"] = bend[i]
         edges.append(edge)
 
-    log.debug("view: %d of %d entities, %d relations, %s layout", len(nodes), total, len(edges),
-              "browser" if physics else "server")
-    return View(nodes=nodes, edges=edges, total_entities=total, focus=center, depth=depth,
-                physics=physics, notes=notes, filters=dict(filters or {}), first=first)
+    log.debug(
+        "view: %d of %d entities, %d relations, %s layout",
+        len(nodes),
+        total,
+        len(edges),
+        "browser" if physics else "server",
+    )
+    return View(
+        nodes=nodes,
+        edges=edges,
+        total_entities=total,
+        focus=center,
+        depth=depth,
+        physics=physics,
+        notes=notes,
+        filters=dict(filters or {}),
+        first=first,
+    )
 
 
 def _node_color(color: str) -> dict:
     """Return vis-network's colour object for a node of this colour."""
-    return {"background": color, "border": _darker(color),
-            "highlight": {"background": color, "border": "#000000"},
-            "hover": {"background": color, "border": "#000000"}}
+    return {
+        "background": color,
+        "border": _darker(color),
+        "highlight": {"background": color, "border": "#000000"},
+        "hover": {"background": color, "border": "#000000"},
+    }
 
 
 def _communities(G: nx.MultiDiGraph, seed: int) -> dict[str, int]:
@@ -335,13 +413,23 @@ def _communities(G: nx.MultiDiGraph, seed: int) -> dict[str, int]:
     return {n: (i if len(part) > 2 else -1) for i, part in enumerate(parts) for n in part}
 
 
-def view_from_store(store: Store, *, focus: str | None = None, depth: int = 1,
-                    predicates: Iterable[str] | None = None, types: Iterable[str] | None = None,
-                    since: date | str | None = None, until: date | str | None = None,
-                    as_of: date | str | None = None, min_confidence: float = 0.0,
-                    min_sources: int = 1, limit: int = DEFAULT_LIMIT,
-                    layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD, show_ended: bool = True,
-                    first_view: int = FIRST_VIEW) -> View:
+def view_from_store(
+    store: Store,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    predicates: Iterable[str] | None = None,
+    types: Iterable[str] | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    as_of: date | str | None = None,
+    min_confidence: float = 0.0,
+    min_sources: int = 1,
+    limit: int = DEFAULT_LIMIT,
+    layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD,
+    show_ended: bool = True,
+    first_view: int = FIRST_VIEW,
+) -> View:
     """Project the store with the filters and build the view, evidence included.
 
     A focus that names nothing in the graph is dropped with a note on the page rather
@@ -375,16 +463,43 @@ def view_from_store(store: Store, *, focus: str | None = None, depth: int = 1,
     kinds = _split(types)
     start, end = parse_day(since, "since", last=False), parse_day(until, "until")
     cutoff = parse_day(as_of, "as_of")
-    G = to_networkx(store, predicates=preds, types=kinds, since=start, until=end, as_of=cutoff,
-                    min_confidence=min_confidence, min_sources=min_sources, include_ended=True)
-    filters = {"focus": focus or "", "depth": depth, "predicates": preds or [], "types": kinds or [],
-               "since": _iso(since), "until": _iso(until), "as_of": _iso(cutoff),
-               "min_confidence": min_confidence, "min_sources": min_sources, "limit": limit,
-               "include_ended": bool(show_ended)}
+    G = to_networkx(
+        store,
+        predicates=preds,
+        types=kinds,
+        since=start,
+        until=end,
+        as_of=cutoff,
+        min_confidence=min_confidence,
+        min_sources=min_sources,
+        include_ended=True,
+    )
+    filters = {
+        "focus": focus or "",
+        "depth": depth,
+        "predicates": preds or [],
+        "types": kinds or [],
+        "since": _iso(since),
+        "until": _iso(until),
+        "as_of": _iso(cutoff),
+        "min_confidence": min_confidence,
+        "min_sources": min_sources,
+        "limit": limit,
+        "include_ended": bool(show_ended),
+    }
     # The evidence shown obeys the same dates as the edges ("2023" means the whole year).
-    kw = dict(depth=depth, limit=limit, store=store, since=start, until=end, as_of=cutoff,
-              min_confidence=min_confidence, layout_threshold=layout_threshold, filters=filters,
-              first_view=first_view)
+    kw = dict(
+        depth=depth,
+        limit=limit,
+        store=store,
+        since=start,
+        until=end,
+        as_of=cutoff,
+        min_confidence=min_confidence,
+        layout_threshold=layout_threshold,
+        filters=filters,
+        first_view=first_view,
+    )
     if focus:
         try:
             return build_view(G, focus=focus, **kw)
@@ -415,7 +530,7 @@ def _iso(value: date | str | None) -> str:
 
 
 def _darker(color: str) -> str:
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     return f"#{int(r * 0.7):02x}{int(g * 0.7):02x}{int(b * 0.7):02x}"
 
 
@@ -471,8 +586,10 @@ SELECT ?st ?s ?o WHERE {{
 # The second step names the statements, or, for statements that are blank nodes (RDF
 # loaded from elsewhere; VALUES cannot name them), their subjects.
 _BY_STATEMENT = "VALUES ?st {{ {} }}\n  ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ."
-_BY_SUBJECT = ("VALUES ?s {{ {} }}\n  ?st a aikg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; "
-               "rdf:object ?o .\n  FILTER(isBlank(?st))")
+_BY_SUBJECT = (
+    "VALUES ?s {{ {} }}\n  ?st a aikg:RelationStatement ; rdf:subject ?s ; rdf:predicate ?p ; "
+    "rdf:object ?o .\n  FILTER(isBlank(?st))"
+)
 
 _EVIDENCE = f"""
 PREFIX aikg: <{ONTOLOGY}>
@@ -526,12 +643,19 @@ def _values(iris: Iterable[str], size: int = 500) -> Iterator[str]:
     """
     ordered = sorted(iris)
     for i in range(0, len(ordered), size):
-        yield " ".join(term_sparql(ox.NamedNode(n)) for n in ordered[i:i + size])
+        yield " ".join(term_sparql(ox.NamedNode(n)) for n in ordered[i : i + size])
 
 
-def _load_evidence(store: Store, nodes: Iterable[str], *, since=None, until=None,
-                   as_of: date | None = None, min_confidence: float = 0.0, per_edge: int = 5
-                   ) -> dict[tuple[str, str, str], tuple[list[dict], int, list[list]]]:
+def _load_evidence(
+    store: Store,
+    nodes: Iterable[str],
+    *,
+    since=None,
+    until=None,
+    as_of: date | None = None,
+    min_confidence: float = 0.0,
+    per_edge: int = 5,
+) -> dict[tuple[str, str, str], tuple[list[dict], int, list[list]]]:
     """Return (subject, predicate, object) -> (evidence dicts, most confident first; weaker; changes).
 
     The evidence holds up to ``per_edge`` statements at or above ``min_confidence`` (one
@@ -585,14 +709,23 @@ def _load_evidence(store: Store, nodes: Iterable[str], *, since=None, until=None
                 "date": published,
                 "confidence": round(float(row["c"].value), 3) if row["c"] is not None else None,
                 "hedged": _text(row, "h") == "true",
-                "ended": ended, "stated_date": stated, "date_text": _text(row, "dateText"),
-                "start_date": start, "end_date": end, "claim_date": day,
-                "amount": _text(row, "amount"), "amount_value": _number(row, "amountValue"),
-                "amount_currency": _text(row, "currency"), "stake_percent": _number(row, "stake"),
+                "ended": ended,
+                "stated_date": stated,
+                "date_text": _text(row, "dateText"),
+                "start_date": start,
+                "end_date": end,
+                "claim_date": day,
+                "amount": _text(row, "amount"),
+                "amount_value": _number(row, "amountValue"),
+                "amount_currency": _text(row, "currency"),
+                "stake_percent": _number(row, "stake"),
             }
             # Compared unrounded, as the projection's filter compares it.
-            strong = (row["c"] is None or float(row["c"].value) >= floor
-                      or (row["reviewed"] is not None and row["reviewed"].value == "true"))
+            strong = (
+                row["c"] is None
+                or float(row["c"].value) >= floor
+                or (row["reviewed"] is not None and row["reviewed"].value == "true")
+            )
             found.setdefault(key, {})[(sentence, art)] = (item, strong)
             if strong:
                 events.setdefault(key, set()).add((day, ended))
@@ -606,9 +739,17 @@ def _load_evidence(store: Store, nodes: Iterable[str], *, since=None, until=None
 
 # ------------------------------------------------------------------------------ layout
 
-def spring_layout(G: nx.Graph, *, seed: int = 42, iterations: int = 50, sample: int = 300,
-                     scale: float | None = None, fixed: Mapping[str, tuple[float, float]] | None = None,
-                     edge_px: float = 160.0) -> tuple[dict[str, tuple[float, float]], float]:
+
+def spring_layout(
+    G: nx.Graph,
+    *,
+    seed: int = 42,
+    iterations: int = 50,
+    sample: int = 300,
+    scale: float | None = None,
+    fixed: Mapping[str, tuple[float, float]] | None = None,
+    edge_px: float = 160.0,
+) -> tuple[dict[str, tuple[float, float]], float]:
     """Return a force-directed layout in page pixels (Fruchterman-Reingold, numpy).
 
     networkx's ``spring_layout`` needs scipy above 500 nodes and walks them in Python;
@@ -689,8 +830,9 @@ def spring_layout(G: nx.Graph, *, seed: int = 42, iterations: int = 50, sample: 
         pos -= pos.mean(axis=0)
     if scale is None:
         scale = layout_scale(pos, src, dst, edge_px)
-    return {v: (round(float(pos[i, 0]) * scale, 1), round(float(pos[i, 1]) * scale, 1))
-            for i, v in enumerate(nodes)}, scale
+    return {
+        v: (round(float(pos[i, 0]) * scale, 1), round(float(pos[i, 1]) * scale, 1)) for i, v in enumerate(nodes)
+    }, scale
 
 
 def spring_positions(G: nx.Graph, **kwargs) -> dict[str, tuple[float, float]]:
@@ -707,8 +849,9 @@ def layout_scale(pos: np.ndarray, src: np.ndarray, dst: np.ndarray, edge_px: flo
     return edge_px / median if median > 1e-6 else 90.0
 
 
-def _pack_components(G: nx.Graph, nodes: list, index: dict, pos: np.ndarray, held: np.ndarray,
-                     gap: float = 1.0) -> None:
+def _pack_components(
+    G: nx.Graph, nodes: list, index: dict, pos: np.ndarray, held: np.ndarray, gap: float = 1.0
+) -> None:
     """Move the small pieces of a graph next to its main part, in place.
 
     Repulsion drives a component that nothing ties to the rest far out, and fitting such
@@ -733,7 +876,7 @@ def _pack_components(G: nx.Graph, nodes: list, index: dict, pos: np.ndarray, hel
     ring_width = 0.0
     for ids in movable:
         own = pos[ids] - pos[ids].mean(axis=0)
-        r = float(np.sqrt((own ** 2).sum(axis=1)).max()) + gap / 2
+        r = float(np.sqrt((own**2).sum(axis=1)).max()) + gap / 2
         # Step along the ring by this part's width; a full turn opens the next ring.
         step = 2 * math.asin(min(1.0, r / max(ring + r, 1e-9))) * 2
         if angle + step > 2 * math.pi:
@@ -753,8 +896,9 @@ _LAYOUTS_KEPT = 32
 _LAYOUTS_LOCK = threading.Lock()
 
 
-def cached_layout(G: nx.Graph, *, seed: int = 42, fixed: Mapping[str, tuple[float, float]] | None = None,
-                  scale: float | None = None) -> tuple[dict[str, tuple[float, float]], float]:
+def cached_layout(
+    G: nx.Graph, *, seed: int = 42, fixed: Mapping[str, tuple[float, float]] | None = None, scale: float | None = None
+) -> tuple[dict[str, tuple[float, float]], float]:
     """Return :func:`spring_layout` of a graph, computed once per graph, seed and held nodes.
 
     The key is a digest of the nodes, the pairs they are joined by and the held positions,
@@ -787,6 +931,7 @@ def cached_layout(G: nx.Graph, *, seed: int = 42, fixed: Mapping[str, tuple[floa
 
 # ------------------------------------------------------------------- data for the page
 
+
 def script_json(data: object) -> str:
     """Return JSON that is safe inside a ``<script>`` element.
 
@@ -794,8 +939,13 @@ def script_json(data: object) -> str:
     cannot end or change the element), and U+2028/U+2029 are escaped for old JS parsers.
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 #: The vis-network release pyvis ships, and its two files.

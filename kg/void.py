@@ -93,8 +93,9 @@ class Site:
         return f"{self.base}dumps/aikg.{name}"
 
 
-def void_triples(stats: dict, site: Site, *, modified: str | None = None, license: str | None = None,
-                 examples: Sequence[str] = ()) -> list[ox.Triple]:
+def void_triples(
+    stats: dict, site: Site, *, modified: str | None = None, license: str | None = None, examples: Sequence[str] = ()
+) -> list[ox.Triple]:
     """Return the VoID description of the dataset.
 
     Args:
@@ -108,10 +109,15 @@ def void_triples(stats: dict, site: Site, *, modified: str | None = None, licens
     out = [
         ox.Triple(ds, _TYPE, _n(VOID + "Dataset")),
         ox.Triple(ds, _n(DCTERMS + "title"), ox.Literal("aikg: a knowledge graph of the AI industry")),
-        ox.Triple(ds, _n(DCTERMS + "description"), ox.Literal(
-            "Typed, sourced relations between organizations, people, AI models and products, extracted "
-            "from news articles. Each article's assertions are in a named graph named by the article IRI; "
-            "the default graph is their union.")),
+        ox.Triple(
+            ds,
+            _n(DCTERMS + "description"),
+            ox.Literal(
+                "Typed, sourced relations between organizations, people, AI models and products, extracted "
+                "from news articles. Each article's assertions are in a named graph named by the article IRI; "
+                "the default graph is their union."
+            ),
+        ),
         ox.Triple(ds, _n(FOAF + "homepage"), _n(site.base)),
         ox.Triple(ds, _n(VOID + "sparqlEndpoint"), _n(site.sparql)),
         ox.Triple(ds, _n(VOID + "uriSpace"), ox.Literal(BASE)),
@@ -134,14 +140,18 @@ def void_triples(stats: dict, site: Site, *, modified: str | None = None, licens
     classes += [("Article", stats["articles"]), ("RelationStatement", stats["statements"])]
     for local, n in classes:
         part = _n(f"{ds.value}-class-{local}")
-        out += [ox.Triple(ds, _n(VOID + "classPartition"), part),
-                ox.Triple(part, _n(VOID + "class"), _n(ONTOLOGY + local)),
-                ox.Triple(part, _n(VOID + "entities"), _int(n))]
+        out += [
+            ox.Triple(ds, _n(VOID + "classPartition"), part),
+            ox.Triple(part, _n(VOID + "class"), _n(ONTOLOGY + local)),
+            ox.Triple(part, _n(VOID + "entities"), _int(n)),
+        ]
     for local, n in stats["relations_by_predicate"].items():
         part = _n(f"{ds.value}-property-{local}")
-        out += [ox.Triple(ds, _n(VOID + "propertyPartition"), part),
-                ox.Triple(part, _n(VOID + "property"), _n(ONTOLOGY + local)),
-                ox.Triple(part, _n(VOID + "triples"), _int(n))]
+        out += [
+            ox.Triple(ds, _n(VOID + "propertyPartition"), part),
+            ox.Triple(part, _n(VOID + "property"), _n(ONTOLOGY + local)),
+            ox.Triple(part, _n(VOID + "triples"), _int(n)),
+        ]
     return out
 
 
@@ -165,9 +175,14 @@ def service_triples(stats: dict, site: Site) -> list[ox.Triple]:
         ox.Triple(dataset, _TYPE, _n(VOID + "Dataset")),
         ox.Triple(dataset, _n(RDFS + "seeAlso"), _n(site.void_document)),
         ox.Triple(dataset, _n(VOID + "documents"), _int(stats["articles"])),
-        ox.Triple(dataset, _n(RDFS + "comment"), ox.Literal(
-            f"{stats['graphs']} named graphs, one per article, each named by its article IRI "
-            "(list them with SELECT DISTINCT ?g WHERE { GRAPH ?g { } }). The default graph is their union.")),
+        ox.Triple(
+            dataset,
+            _n(RDFS + "comment"),
+            ox.Literal(
+                f"{stats['graphs']} named graphs, one per article, each named by its article IRI "
+                "(list them with SELECT DISTINCT ?g WHERE { GRAPH ?g { } }). The default graph is their union."
+            ),
+        ),
         ox.Triple(dataset, _n(SD + "defaultGraph"), default),
         ox.Triple(default, _TYPE, _n(SD + "Graph")),
         ox.Triple(default, _TYPE, _n(VOID + "Dataset")),
@@ -180,11 +195,13 @@ def service_triples(stats: dict, site: Site) -> list[ox.Triple]:
         out.append(ox.Triple(svc, _n(SD + "resultFormat"), _n(FORMATS + local)))
     if site.update:
         upd = _n(site.base + "update")
-        out += [ox.Triple(upd, _TYPE, _n(SD + "Service")),
-                ox.Triple(upd, _n(SD + "endpoint"), upd),
-                ox.Triple(upd, _n(SD + "supportedLanguage"), _n(SD + "SPARQL11Update")),
-                ox.Triple(upd, _n(SD + "feature"), _n(SD + "UnionDefaultGraph")),
-                ox.Triple(upd, _n(SD + "defaultDataset"), dataset)]
+        out += [
+            ox.Triple(upd, _TYPE, _n(SD + "Service")),
+            ox.Triple(upd, _n(SD + "endpoint"), upd),
+            ox.Triple(upd, _n(SD + "supportedLanguage"), _n(SD + "SPARQL11Update")),
+            ox.Triple(upd, _n(SD + "feature"), _n(SD + "UnionDefaultGraph")),
+            ox.Triple(upd, _n(SD + "defaultDataset"), dataset),
+        ]
     return out
 
 
@@ -196,7 +213,7 @@ def serialize(triples: Sequence[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     return ox.serialize(triples, format=fmt)
 
 
-_MODIFIED = (f"SELECT (MAX(?t) AS ?m) WHERE {{ ?a <{ONTOLOGY}ingestedAt> ?t }}")
+_MODIFIED = f"SELECT (MAX(?t) AS ?m) WHERE {{ ?a <{ONTOLOGY}ingestedAt> ?t }}"
 
 
 def last_ingest(store) -> str | None:

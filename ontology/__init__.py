@@ -62,7 +62,7 @@ def relation_families() -> dict[str, str]:
     """
     graph = load_ontology()
     return {
-        str(prop)[len(NAMESPACE):]: str(family)
+        str(prop)[len(NAMESPACE) :]: str(family)
         for prop, family in graph.subject_objects(_FAMILY)
         if str(prop).startswith(NAMESPACE)
     }
@@ -85,7 +85,7 @@ def relation_signatures() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
 
     def classes(node: rdflib.term.Node) -> set[str]:
         if isinstance(node, rdflib.URIRef):
-            return {str(node)[len(NAMESPACE):]} if str(node).startswith(NAMESPACE) else set()
+            return {str(node)[len(NAMESPACE) :]} if str(node).startswith(NAMESPACE) else set()
         members = graph.value(node, OWL.unionOf)
         return {c for m in Collection(graph, members) for c in classes(m)} if members is not None else set()
 
@@ -95,5 +95,5 @@ def relation_signatures() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
             continue
         domain = {c for d in graph.objects(prop, RDFS.domain) for c in classes(d)}
         range_ = {c for r in graph.objects(prop, RDFS.range) for c in classes(r)}
-        out[str(prop)[len(NAMESPACE):]] = (frozenset(domain), frozenset(range_))
+        out[str(prop)[len(NAMESPACE) :]] = (frozenset(domain), frozenset(range_))
     return out

@@ -44,8 +44,10 @@ def main(verbose: bool = False) -> None:
     print(f"module cycles: {len(cycles)}")
     for cycle in cycles:
         print(f"    {len(cycle)} modules: {', '.join(cycle)}")
-    sizes = sorted(((sum(1 for _ in p.open(encoding="utf-8")), str(p))
-                    for pkg in PACKAGES for p in Path(pkg).rglob("*.py")), reverse=True)
+    sizes = sorted(
+        ((sum(1 for _ in p.open(encoding="utf-8")), str(p)) for pkg in PACKAGES for p in Path(pkg).rglob("*.py")),
+        reverse=True,
+    )
     print("largest modules (lines):")
     for lines, path in sizes[:10]:
         print(f"    {lines:5d} {path}")

@@ -42,8 +42,12 @@ def fetch_tarball(package: str, version: str, integrity: str, workdir: Path) -> 
     if npm is None:
         raise VendorError("npm is not installed (apt-get install -y npm)")
     spec = f"{package}@{version}"
-    proc = subprocess.run([npm, "pack", spec, "--json", "--pack-destination", str(workdir)],  # noqa: S603
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [npm, "pack", spec, "--json", "--pack-destination", str(workdir)],  # noqa: S603
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         raise VendorError(f"npm pack {spec} failed: {proc.stderr.strip().splitlines()[-1:]}")
     name = json.loads(proc.stdout)[0]["filename"]
@@ -70,8 +74,11 @@ def extract(tarball: Path, files: dict[str, str], staged: Path) -> None:
 
 def sha256sums(folder: Path) -> str:
     """Return SHA256SUMS text (``<hex>  <name>`` lines) for every file in ``folder`` but itself."""
-    rows = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}"
-            for p in sorted(folder.iterdir()) if p.is_file() and p.name != SUMS]
+    rows = [
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}"
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != SUMS
+    ]
     return "\n".join(rows) + "\n"
 
 
@@ -109,8 +116,15 @@ def replace_folder(staged: Path, target: Path) -> None:
     shutil.copytree(staged, target)
 
 
-def run_cli(doc: str, prog: str, target: Path, vendor: Callable[[], None], check_files: Callable[[], list[str]],
-            done: str, argv: list[str] | None = None) -> int:
+def run_cli(
+    doc: str,
+    prog: str,
+    target: Path,
+    vendor: Callable[[], None],
+    check_files: Callable[[], list[str]],
+    done: str,
+    argv: list[str] | None = None,
+) -> int:
     """Run a vendoring script's command line (``[--check]``); return the exit status.
 
     ``doc`` is the script's docstring (its first paragraph is the description), ``prog``

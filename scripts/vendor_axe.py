@@ -70,8 +70,15 @@ def vendor(target: Path = TARGET) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    return run_cli(__doc__, "vendor_axe", TARGET.relative_to(REPO), vendor, check,
-                   f"{PACKAGE}@{VERSION} written to {TARGET.relative_to(REPO)}", argv)
+    return run_cli(
+        __doc__,
+        "vendor_axe",
+        TARGET.relative_to(REPO),
+        vendor,
+        check,
+        f"{PACKAGE}@{VERSION} written to {TARGET.relative_to(REPO)}",
+        argv,
+    )
 
 
 if __name__ == "__main__":

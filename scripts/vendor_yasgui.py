@@ -100,7 +100,8 @@ def notice(manifest: dict, libs: dict[str, list[str]]) -> str:
         f"Licence: {manifest.get('license', 'not stated')}, as its package.json (beside this file) declares;",
         "the package ships no licence file of its own.",
         f"Author: {manifest.get('author', 'not stated')}; contributors: "
-        + ", ".join(c.get("name", "") for c in manifest.get("contributors", [])) + ".",
+        + ", ".join(c.get("name", "") for c in manifest.get("contributors", []))
+        + ".",
         f"Source: {manifest.get('homepage', '')}",
         "",
         "The bundle yasgui.min.js also contains these npm packages (the list comes from the",
@@ -143,8 +144,15 @@ def vendor(target: Path = TARGET) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    return run_cli(__doc__, "vendor_yasgui", TARGET.relative_to(REPO), vendor, check,
-                   f"{PACKAGE}@{VERSION} written to {TARGET.relative_to(REPO)}", argv)
+    return run_cli(
+        __doc__,
+        "vendor_yasgui",
+        TARGET.relative_to(REPO),
+        vendor,
+        check,
+        f"{PACKAGE}@{VERSION} written to {TARGET.relative_to(REPO)}",
+        argv,
+    )
 
 
 if __name__ == "__main__":

@@ -6,8 +6,16 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("AIKG_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="session")
@@ -17,8 +25,10 @@ def chromium():
     One sync Playwright per thread is all Playwright allows, so every suite shares this one.
     """
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium with `make browser` "
-                    "(apt-get install -y chromium), or point AIKG_CHROMIUM at one")
+        pytest.skip(
+            f"{CHROMIUM} is missing: install Debian's chromium with `make browser` "
+            "(apt-get install -y chromium), or point AIKG_CHROMIUM at one"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

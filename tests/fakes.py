@@ -13,12 +13,15 @@ INVESTS = "https://w3id.org/aikg/ontology#investsIn"
 
 def fake_extract(table, confidence: float = 0.9):
     """Return an extract function yielding the (subject, predicate, object) listed per article url."""
+
     def extract(batch):
         for a in batch:
-            rels = tuple(RelationMention(s, p, o, confidence, a.text, 0, len(a.text))
-                         for s, p, o in table.get(a.url, ()))
+            rels = tuple(
+                RelationMention(s, p, o, confidence, a.text, 0, len(a.text)) for s, p, o in table.get(a.url, ())
+            )
             ents = tuple({e.name: e for r in rels for e in (r.subject, r.object)}.values())
             yield Extraction(a, ents, rels, "test/1")
+
     return extract
 
 

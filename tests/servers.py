@@ -24,6 +24,7 @@ import pytest
 
 LOOPBACK = "127.0.0.1"
 
+
 def aikg_bin() -> str:
     """Return the ``aikg`` console script of this venv."""
     found = Path(sys.executable).with_name("aikg")
@@ -38,13 +39,14 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
-
 def oxigraph_bin() -> str:
     """Return the Oxigraph server binary (PyPI package ``oxigraph``)."""
     found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     if not Path(found).exists():
-        pytest.fail("the Oxigraph server binary is not installed: pip install -c constraints.txt oxigraph "
-                    "(part of the test extra: pip install -c constraints.txt -e '.[test]')")
+        pytest.fail(
+            "the Oxigraph server binary is not installed: pip install -c constraints.txt oxigraph "
+            "(part of the test extra: pip install -c constraints.txt -e '.[test]')"
+        )
     return found
 
 
@@ -105,7 +107,9 @@ class OxigraphServer:
         """Start the server and wait until its query endpoint answers."""
         self.proc = subprocess.Popen(
             [oxigraph_bin(), "serve", "--location", str(self.location), "--bind", f"{LOOPBACK}:{self.port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -180,11 +184,16 @@ class VirtuosoServer:
             pytest.fail("Virtuoso is not installed: run `make servers` (apt-get install virtuoso-opensource)")
         self.location.mkdir(parents=True, exist_ok=True)
         ini = self.location / "virtuoso.ini"
-        ini.write_text(_VIRTUOSO_INI.format(dir=self.location, host=LOOPBACK, sql_port=self.sql_port,
-                                            http_port=self.port), encoding="utf-8")
+        ini.write_text(
+            _VIRTUOSO_INI.format(dir=self.location, host=LOOPBACK, sql_port=self.sql_port, http_port=self.port),
+            encoding="utf-8",
+        )
         self.proc = subprocess.Popen(
-            [binary, "+foreground", "+configfile", str(ini)], cwd=self.location,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [binary, "+foreground", "+configfile", str(ini)],
+            cwd=self.location,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         try:
             wait_for(f"http://{LOOPBACK}:{self.port}/sparql", self.proc, 90, "virtuoso-t", query="ASK {}")
@@ -200,8 +209,13 @@ class VirtuosoServer:
         """
         user, password = VIRTUOSO_LOGIN
         script = "".join(s.rstrip(";") + ";\n" for s in statements)
-        proc = subprocess.run([VIRTUOSO_ISQL, f"{LOOPBACK}:{self.sql_port}", user, password],
-                              input=script, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(
+            [VIRTUOSO_ISQL, f"{LOOPBACK}:{self.sql_port}", user, password],
+            input=script,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if proc.returncode != 0 or "*** Error" in proc.stdout:
             raise RuntimeError(f"isql failed: {proc.stdout[-1000:]} {proc.stderr[-500:]}")
         return proc.stdout
@@ -236,17 +250,34 @@ class FusekiServer:
         java = shutil.which(os.environ.get("AIKG_JAVA", "java"))
         lib = FUSEKI_HOME / "lib"
         if java is None or not (lib / ".complete").exists():
-            pytest.skip(f"Fuseki is not installed ({lib} or java is missing): `make servers` fetches "
-                        "jena-fuseki-main 5.6.0 through Maven, which needs Maven Central")
+            pytest.skip(
+                f"Fuseki is not installed ({lib} or java is missing): `make servers` fetches "
+                "jena-fuseki-main 5.6.0 through Maven, which needs Maven Central"
+            )
         self.location.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
-            [java, "-Xmx1g", "-cp", f"{lib}/*", FUSEKI_MAIN, "--localhost", "--port", str(self.port),
-             "--update", "--tdb2", "--loc", str(self.location / "tdb2"), f"/{self.dataset}"],
-            cwd=self.location, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [
+                java,
+                "-Xmx1g",
+                "-cp",
+                f"{lib}/*",
+                FUSEKI_MAIN,
+                "--localhost",
+                "--port",
+                str(self.port),
+                "--update",
+                "--tdb2",
+                "--loc",
+                str(self.location / "tdb2"),
+                f"/{self.dataset}",
+            ],
+            cwd=self.location,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         try:
-            wait_for(f"http://{LOOPBACK}:{self.port}/{self.dataset}/query", self.proc, 90, "Fuseki",
-                     query="ASK {}")
+            wait_for(f"http://{LOOPBACK}:{self.port}/{self.dataset}/query", self.proc, 90, "Fuseki", query="ASK {}")
         except RuntimeError:
             self.stop(signal.SIGKILL)
             raise
@@ -274,8 +305,18 @@ class AikgServer:
 
     kind = "aikg"
 
-    def __init__(self, store: str | Path, workdir: Path, *, token: str | None = None, log_level: str = "info",
-                 command: str = "aikg", args: tuple[str, ...] = (), verbose: bool = True, **settings: str):
+    def __init__(
+        self,
+        store: str | Path,
+        workdir: Path,
+        *,
+        token: str | None = None,
+        log_level: str = "info",
+        command: str = "aikg",
+        args: tuple[str, ...] = (),
+        verbose: bool = True,
+        **settings: str,
+    ):
         self.store = str(store)
         self.log_level = log_level
         self.command = command
@@ -306,15 +347,39 @@ class AikgServer:
             env["AIKG_TOKEN"] = self.token
         if self.command == "uvicorn":
             env["AIKG_STORE"] = self.store
-            argv = [sys.executable, "-m", "uvicorn", "--factory", "aikg.cli_serve:app_factory",
-                    "--host", LOOPBACK, "--port", str(self.port), "--log-level", self.log_level]
+            argv = [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "aikg.cli_serve:app_factory",
+                "--host",
+                LOOPBACK,
+                "--port",
+                str(self.port),
+                "--log-level",
+                self.log_level,
+            ]
         else:
-            argv = [aikg_bin(), *(["-vv"] if self.verbose else []), "serve", "--store", self.store, "--host", LOOPBACK, "--port", str(self.port),
-                    "--log-level", self.log_level, *self.args]
+            argv = [
+                aikg_bin(),
+                *(["-vv"] if self.verbose else []),
+                "serve",
+                "--store",
+                self.store,
+                "--host",
+                LOOPBACK,
+                "--port",
+                str(self.port),
+                "--log-level",
+                self.log_level,
+                *self.args,
+            ]
         # A file, not a pipe: nobody reads a pipe while tests run, and a full one blocks the server.
         with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env,
-                                         start_new_session=True, cwd=self.log.parent)
+            self.proc = subprocess.Popen(
+                argv, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=self.log.parent
+            )
         self.starts += 1
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -30,12 +30,12 @@ S_LEFT = "Dana Okafor, who left Helix Robotics in August 2024, is starting a com
 def mention(text: str, sentence: str, s: Entity, p: str, o: Entity, **fields) -> RelationMention:
     """Return a mention of ``sentence`` (found in ``text``) with the given time and amount fields."""
     start = text.index(sentence)
-    return RelationMention(s, p, o, fields.pop("confidence", 0.9), sentence, start, start + len(sentence),
-                           **fields)
+    return RelationMention(s, p, o, fields.pop("confidence", 0.9), sentence, start, start + len(sentence), **fields)
 
 
-def extraction(title: str, url: str, published: date | None, sentences: list[str],
-               relations: list[tuple]) -> Extraction:
+def extraction(
+    title: str, url: str, published: date | None, sentences: list[str], relations: list[tuple]
+) -> Extraction:
     """Return an article made of ``sentences`` and its mentions.
 
     Args:
@@ -48,21 +48,53 @@ def extraction(title: str, url: str, published: date | None, sentences: list[str
 
 
 EXTRACTIONS = [
-    extraction("A profile of Dana Okafor", "https://news.example/okafor-profile", date(2021, 2, 1), [S_JOINED], [
-        (S_JOINED, DANA, "worksFor", HELIX,
-         dict(date="2019-03", start_date="2019-03", date_text="in March 2019")),
-    ]),
-    extraction("Helix names a new chief", "https://news.example/helix-ceo", date(2022, 5, 3), [S_NAMED, S_STAKE], [
-        (S_NAMED, DANA, "leads", HELIX, dict(date="2022-05", start_date="2022-05", date_text="in May 2022")),
-        (S_STAKE, NORTHWIND, "investsIn", HELIX,
-         dict(amount="$40 million", amount_value="40000000", amount_currency="USD", stake_percent="12")),
-    ]),
-    extraction("Okafor starts her own company", "https://news.example/okafor-leaves", date(2024, 9, 16), [S_LEFT], [
-        (S_LEFT, DANA, "worksFor", HELIX,
-         dict(ended=True, date="2024-08", end_date="2024-08", date_text="in August 2024")),
-        (S_LEFT, DANA, "leads", HELIX,
-         dict(ended=True, date="2024-08", end_date="2024-08", date_text="in August 2024")),
-    ]),
+    extraction(
+        "A profile of Dana Okafor",
+        "https://news.example/okafor-profile",
+        date(2021, 2, 1),
+        [S_JOINED],
+        [
+            (S_JOINED, DANA, "worksFor", HELIX, dict(date="2019-03", start_date="2019-03", date_text="in March 2019")),
+        ],
+    ),
+    extraction(
+        "Helix names a new chief",
+        "https://news.example/helix-ceo",
+        date(2022, 5, 3),
+        [S_NAMED, S_STAKE],
+        [
+            (S_NAMED, DANA, "leads", HELIX, dict(date="2022-05", start_date="2022-05", date_text="in May 2022")),
+            (
+                S_STAKE,
+                NORTHWIND,
+                "investsIn",
+                HELIX,
+                dict(amount="$40 million", amount_value="40000000", amount_currency="USD", stake_percent="12"),
+            ),
+        ],
+    ),
+    extraction(
+        "Okafor starts her own company",
+        "https://news.example/okafor-leaves",
+        date(2024, 9, 16),
+        [S_LEFT],
+        [
+            (
+                S_LEFT,
+                DANA,
+                "worksFor",
+                HELIX,
+                dict(ended=True, date="2024-08", end_date="2024-08", date_text="in August 2024"),
+            ),
+            (
+                S_LEFT,
+                DANA,
+                "leads",
+                HELIX,
+                dict(ended=True, date="2024-08", end_date="2024-08", date_text="in August 2024"),
+            ),
+        ],
+    ),
 ]
 
 

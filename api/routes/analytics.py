@@ -40,9 +40,13 @@ def get_centrality(
 
 
 @router.get("/analytics/communities", response_model=list[Community], summary="Communities (Louvain)")
-def get_communities(request: Request, store: StoreDep,
-                    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                    as_of: AsOfDep = None, include_ended: CountEnded = None) -> list[dict]:
+def get_communities(
+    request: Request,
+    store: StoreDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    as_of: AsOfDep = None,
+    include_ended: CountEnded = None,
+) -> list[dict]:
     """Split the relation graph into communities, largest first.
 
     ``as_of`` and ``include_ended`` choose the relations as for /analytics/centrality.
@@ -77,14 +81,22 @@ def _check_formats(text: str, values: list[str]) -> None:
         key = value.strip().lower()
         if key and key not in names and key not in media:
             kind = "CONSTRUCT/DESCRIBE" if graph else "SELECT/ASK"
-            raise HTTPException(400, f"unknown format {value[:50]!r} for {kind} results; use one of: "
-                                     f"{', '.join(names)}, or a media type ({', '.join(media)})")
+            raise HTTPException(
+                400,
+                f"unknown format {value[:50]!r} for {kind} results; use one of: "
+                f"{', '.join(names)}, or a media type ({', '.join(media)})",
+            )
 
 
-@router.get("/queries/{name}/results", summary="Run a named SPARQL query",
-            responses={200: {"description": "SPARQL results, negotiated like /sparql."},
-                       404: {"description": "No such named query."},
-                       422: {"description": "A parameter is missing, unknown or malformed."}})
+@router.get(
+    "/queries/{name}/results",
+    summary="Run a named SPARQL query",
+    responses={
+        200: {"description": "SPARQL results, negotiated like /sparql."},
+        404: {"description": "No such named query."},
+        422: {"description": "A parameter is missing, unknown or malformed."},
+    },
+)
 async def run_named_query(name: str, request: Request, store: StoreDep, runner: RunnerDep) -> Response:
     """Run a named query; its parameters come as URL parameters (``?entity=OpenAI``), bound as data."""
     from kg.queries import bind_param, get_query
@@ -95,9 +107,12 @@ async def run_named_query(name: str, request: Request, store: StoreDep, runner: 
     given = {**q.defaults, **given}
     missing = [p for p in q.params if p not in given]
     if unknown or missing:
-        raise HTTPException(422, f"query {q.name} takes parameters: {', '.join(q.params) or 'none'}"
-                                 + (f"; missing: {', '.join(missing)}" if missing else "")
-                                 + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+        raise HTTPException(
+            422,
+            f"query {q.name} takes parameters: {', '.join(q.params) or 'none'}"
+            + (f"; missing: {', '.join(missing)}" if missing else "")
+            + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
+        )
 
     def bind() -> dict:
         try:
@@ -108,7 +123,11 @@ async def run_named_query(name: str, request: Request, store: StoreDep, runner: 
     formats = request.query_params.getlist("format")
     _check_formats(q.text, formats)
     bindings = await run_in_threadpool(bind)
-    req = QueryRequest(query=q.text, substitutions=bindings or None, accept=request.headers.get("accept"),
-                       format=tuple(formats),
-                       download=request.query_params.get("download") in ("1", "true"))
+    req = QueryRequest(
+        query=q.text,
+        substitutions=bindings or None,
+        accept=request.headers.get("accept"),
+        format=tuple(formats),
+        download=request.query_params.get("download") in ("1", "true"),
+    )
     return await runner.respond(req, request.client.host if request.client else "")

@@ -32,28 +32,57 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/articles", tags=["articles"])
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size (at most 500).")]
-StoreTextParam = Annotated[bool, Query(description=(
-    "Keep each new article's full text in the graph (aikg:text) so its page shows it whole; "
-    "by default only the evidence sentences are kept, as news text belongs to its publishers."))]
+StoreTextParam = Annotated[
+    bool,
+    Query(
+        description=(
+            "Keep each new article's full text in the graph (aikg:text) so its page shows it whole; "
+            "by default only the evidence sentences are kept, as news text belongs to its publishers."
+        )
+    ),
+]
 
 
 _ARTICLES_JSON = TypeAdapter(ArticleIn | list[ArticleIn])
-_READER_TYPES = frozenset({
-    "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines",
-    "application/jsonlines", "text/plain", "text/markdown", "text/html", "application/rss+xml",
-    "application/atom+xml",
-})
+_READER_TYPES = frozenset(
+    {
+        "application/x-ndjson",
+        "application/ndjson",
+        "application/jsonl",
+        "application/x-jsonlines",
+        "application/jsonlines",
+        "text/plain",
+        "text/markdown",
+        "text/html",
+        "application/rss+xml",
+        "application/atom+xml",
+    }
+)
 _POST_DOC = {
-    "requestBody": {"required": True, "content": {
-        "application/json": {"schema": {"anyOf": [
-            {"$ref": "#/components/schemas/ArticleIn"},
-            {"type": "array", "items": {"$ref": "#/components/schemas/ArticleIn"}}]}},
-        "application/x-ndjson": {"schema": {"type": "string"},
-                                 "example": '{"text": "...", "title": "...", "url": "...", "published": "2024-03-19"}\n'},
-        "multipart/form-data": {"schema": {"type": "object", "properties": {
-            "file": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},
-        "text/plain": {"schema": {"type": "string"}},
-    }},
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "anyOf": [
+                        {"$ref": "#/components/schemas/ArticleIn"},
+                        {"type": "array", "items": {"$ref": "#/components/schemas/ArticleIn"}},
+                    ]
+                }
+            },
+            "application/x-ndjson": {
+                "schema": {"type": "string"},
+                "example": '{"text": "...", "title": "...", "url": "...", "published": "2024-03-19"}\n',
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+                }
+            },
+            "text/plain": {"schema": {"type": "string"}},
+        },
+    },
 }
 
 
@@ -66,8 +95,7 @@ async def _read_articles(request: Request, max_bytes: int) -> tuple[list[Article
         except ValidationError as exc:
             # Without the inputs: a body that is not JSON would echo raw bytes, which
             # cannot be written as JSON (the client got a bare 500).
-            raise HTTPException(422, exc.errors(include_url=False, include_context=False,
-                                                include_input=False)) from exc
+            raise HTTPException(422, exc.errors(include_url=False, include_context=False, include_input=False)) from exc
         items = parsed if isinstance(parsed, list) else [parsed]
         if not items:
             raise HTTPException(422, "the list of articles is empty")
@@ -86,8 +114,11 @@ async def _read_articles(request: Request, max_bytes: int) -> tuple[list[Article
         name = "body.jsonl" if "json" in media else "body"
         uploads.append((await request.body(), name, ctype))
     else:
-        raise HTTPException(415, f"unsupported Content-Type {media or '(none)'!r}: send application/json, "
-                                 "application/x-ndjson (JSON Lines), multipart/form-data or text/plain")
+        raise HTTPException(
+            415,
+            f"unsupported Content-Type {media or '(none)'!r}: send application/json, "
+            "application/x-ndjson (JSON Lines), multipart/form-data or text/plain",
+        )
     articles: list[Article] = []
     skipped: list[dict[str, str]] = []
     for body, name, declared in uploads:
@@ -105,26 +136,44 @@ def _stopped_reply(stop: data.IngestStopped, skipped: list[dict[str, str]]) -> J
     for a in stop.articles:
         counts[a["status"]] += 1
     body = {
-        "detail": f"server is shutting down: stopped after {stop.batches} of {stop.total} batches; "
-                  "resend the rest",
-        "committed": {"batches": stop.batches, "total_batches": stop.total, "articles": len(stop.articles),
-                      **counts, "relations": sum(len(a["relations"]) for a in stop.articles)},
+        "detail": f"server is shutting down: stopped after {stop.batches} of {stop.total} batches; resend the rest",
+        "committed": {
+            "batches": stop.batches,
+            "total_batches": stop.total,
+            "articles": len(stop.articles),
+            **counts,
+            "relations": sum(len(a["relations"]) for a in stop.articles),
+        },
         "articles": stop.articles,
         "remaining": [{"id": a.id, "title": a.title, "url": a.url} for a in stop.remaining],
         "skipped": skipped,
         "violations": stop.violations,
     }
-    return JSONResponse(jsonable_encoder(body), status_code=503,
-                        headers={"Retry-After": str(SHUTDOWN_RETRY_AFTER)})
+    return JSONResponse(jsonable_encoder(body), status_code=503, headers={"Retry-After": str(SHUTDOWN_RETRY_AFTER)})
 
 
-@router.post("", response_model=IngestResult, dependencies=[Depends(require_token)],
-             summary="Ingest articles (token)", openapi_extra=_POST_DOC,
-             responses={503: {"model": IngestStoppedResult,
-                              "description": "The server began to shut down: the batches before committed "
-                                             "(counted here), the rest not read; send `remaining` again."}})
-async def post_articles(request: Request, store: StoreDep, settings: SettingsDep, lock: WriteLockDep,
-                        extract: ExtractDep, store_text: StoreTextParam = False) -> dict:
+@router.post(
+    "",
+    response_model=IngestResult,
+    dependencies=[Depends(require_token)],
+    summary="Ingest articles (token)",
+    openapi_extra=_POST_DOC,
+    responses={
+        503: {
+            "model": IngestStoppedResult,
+            "description": "The server began to shut down: the batches before committed "
+            "(counted here), the rest not read; send `remaining` again.",
+        }
+    },
+)
+async def post_articles(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    lock: WriteLockDep,
+    extract: ExtractDep,
+    store_text: StoreTextParam = False,
+) -> dict:
     """Extract relations from articles and store them, one transaction per batch.
 
     Send one JSON article, a JSON list, JSON Lines, plain text, or files as
@@ -147,17 +196,27 @@ async def post_articles(request: Request, store: StoreDep, settings: SettingsDep
 
     def run() -> tuple[list[dict], list[str]]:
         with lock:
-            return data.ingest_articles(store, articles, extract, batch_size=settings.batch_size,
-                                        validate=validate_batch, should_stop=lambda: shutting_down(request),
-                                        store_text=store_text)
+            return data.ingest_articles(
+                store,
+                articles,
+                extract,
+                batch_size=settings.batch_size,
+                validate=validate_batch,
+                should_stop=lambda: shutting_down(request),
+                store_text=store_text,
+            )
 
     try:
         results, violations = await run_in_threadpool(run)
     except data.IngestStopped as stop:
         if stop.batches:
             note_write(request)
-        log.warning("POST /articles stopped by the shutdown after %d of %d batches (%d articles committed)",
-                    stop.batches, stop.total, len(stop.articles))
+        log.warning(
+            "POST /articles stopped by the shutdown after %d of %d batches (%d articles committed)",
+            stop.batches,
+            stop.total,
+            len(stop.articles),
+        )
         return _stopped_reply(stop, skipped)
     note_write(request)
     log.info("ingested %d articles over HTTP", len(results))
@@ -167,19 +226,32 @@ async def post_articles(request: Request, store: StoreDep, settings: SettingsDep
 @router.get("", response_model=Page[ArticleSummary], summary="List articles")
 def list_articles(store: StoreDep, limit: Limit = 50, offset: Offset = 0) -> dict:
     """List articles, newest first, with how many relations each yielded."""
-    return {"items": data.list_articles(store, limit, offset), "total": data.count_articles(store),
-            "limit": limit, "offset": offset}
+    return {
+        "items": data.list_articles(store, limit, offset),
+        "total": data.count_articles(store),
+        "limit": limit,
+        "offset": offset,
+    }
 
 
-@router.get("/{article_id}", response_model=ArticleDetail, summary="One article and its relations",
-            responses={404: {"description": "No such article."}})
+@router.get(
+    "/{article_id}",
+    response_model=ArticleDetail,
+    summary="One article and its relations",
+    responses={404: {"description": "No such article."}},
+)
 def get_article(article_id: str, store: StoreDep) -> dict:
     """Return an article's metadata and every relation extracted from it, with evidence."""
     return data.get_article(store, article_id)
 
 
-@router.delete("/{article_id}", status_code=204, dependencies=[Depends(require_token)],
-               summary="Delete an article (token)", responses={404: {"description": "No such article."}})
+@router.delete(
+    "/{article_id}",
+    status_code=204,
+    dependencies=[Depends(require_token)],
+    summary="Delete an article (token)",
+    responses={404: {"description": "No such article."}},
+)
 def delete_article(article_id: str, request: Request, store: StoreDep, lock: WriteLockDep) -> Response:
     """Remove an article and whatever only it supported, in one transaction."""
     with lock:

@@ -27,7 +27,7 @@ OptText = Annotated[str | None, Field(default=None, max_length=2000)]
 class Common(BaseModel):
     """Who and why, on every operation."""
 
-    by: OptText = Field(None, description="Who makes the operation (default: \"api\").")
+    by: OptText = Field(None, description='Who makes the operation (default: "api").')
     reason: OptText = Field(None, description="Why, in free text.")
 
 
@@ -95,76 +95,137 @@ def _by(body: Common) -> str:
     return (body.by or "").strip() or "api"
 
 
-_WRITE = {"dependencies": [Depends(require_token)],
-          "responses": {400: {"description": "The operation cannot be carried out (one-line reason)."},
-                        401: {"description": "No or wrong token."}, 403: {"description": "Writes are off."}}}
+_WRITE = {
+    "dependencies": [Depends(require_token)],
+    "responses": {
+        400: {"description": "The operation cannot be carried out (one-line reason)."},
+        401: {"description": "No or wrong token."},
+        403: {"description": "Writes are off."},
+    },
+}
 
 
 @router.post("/reject", summary="Reject a statement or a relation (token)", **_WRITE)
 def post_reject(body: Verdict, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Take a statement, or every statement of a relation (now and later), out of the curated graph."""
-    return _run(request, store, lock, lambda s: curation.verdict(
-        s, "Reject", statement=body.statement, subject=body.subject, predicate=body.predicate,
-        obj=body.object, by=_by(body), reason=body.reason))
+    return _run(
+        request,
+        store,
+        lock,
+        lambda s: curation.verdict(
+            s,
+            "Reject",
+            statement=body.statement,
+            subject=body.subject,
+            predicate=body.predicate,
+            obj=body.object,
+            by=_by(body),
+            reason=body.reason,
+        ),
+    )
 
 
 @router.post("/accept", summary="Accept a statement or a relation (token)", **_WRITE)
 def post_accept(body: Verdict, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Mark a statement, or every statement of a relation, reviewed (``aikg:reviewed true``)."""
-    return _run(request, store, lock, lambda s: curation.verdict(
-        s, "Accept", statement=body.statement, subject=body.subject, predicate=body.predicate,
-        obj=body.object, by=_by(body), reason=body.reason))
+    return _run(
+        request,
+        store,
+        lock,
+        lambda s: curation.verdict(
+            s,
+            "Accept",
+            statement=body.statement,
+            subject=body.subject,
+            predicate=body.predicate,
+            obj=body.object,
+            by=_by(body),
+            reason=body.reason,
+        ),
+    )
 
 
 @router.post("/merge", summary="Merge one entity into another (token)", **_WRITE)
 def post_merge(body: Pair, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Show ``source`` as ``target`` everywhere; ``target`` keeps its labels as aliases."""
-    return _run(request, store, lock, lambda s: curation.merge(
-        s, body.source, body.target, by=_by(body), reason=body.reason))
+    return _run(
+        request, store, lock, lambda s: curation.merge(s, body.source, body.target, by=_by(body), reason=body.reason)
+    )
 
 
 @router.post("/split", summary="Split a merged entity out again (token)", **_WRITE)
 def post_split(body: Pair, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Take ``source`` out of ``target`` again."""
-    return _run(request, store, lock, lambda s: curation.split(
-        s, body.source, body.target, by=_by(body), reason=body.reason))
+    return _run(
+        request, store, lock, lambda s: curation.split(s, body.source, body.target, by=_by(body), reason=body.reason)
+    )
 
 
 @router.post("/rename", summary="Rename an entity (token)", **_WRITE)
 def post_rename(body: Rename, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Give an entity a new name; the names articles gave it stay as aliases."""
-    return _run(request, store, lock, lambda s: curation.entity_op(
-        s, "Rename", body.entity, body.name, by=_by(body), reason=body.reason))
+    return _run(
+        request,
+        store,
+        lock,
+        lambda s: curation.entity_op(s, "Rename", body.entity, body.name, by=_by(body), reason=body.reason),
+    )
 
 
 @router.post("/alias", summary="Add or remove an alias (token)", **_WRITE)
 def post_alias(body: Alias, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Add an alias to an entity, or remove one."""
-    return _run(request, store, lock, lambda s: curation.entity_op(
-        s, "RemoveAlias" if body.remove else "AddAlias", body.entity, body.alias, by=_by(body), reason=body.reason))
+    return _run(
+        request,
+        store,
+        lock,
+        lambda s: curation.entity_op(
+            s, "RemoveAlias" if body.remove else "AddAlias", body.entity, body.alias, by=_by(body), reason=body.reason
+        ),
+    )
 
 
 @router.post("/retype", summary="Change an entity's type (token)", **_WRITE)
 def post_retype(body: Retype, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Give an entity another of the four types."""
-    return _run(request, store, lock, lambda s: curation.entity_op(
-        s, "Retype", body.entity, body.type, by=_by(body), reason=body.reason))
+    return _run(
+        request,
+        store,
+        lock,
+        lambda s: curation.entity_op(s, "Retype", body.entity, body.type, by=_by(body), reason=body.reason),
+    )
 
 
 @router.post("/link", summary="Set or clear an entity's Wikidata item (token)", **_WRITE)
 def post_link(body: Link, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Link an entity to a Wikidata item (replacing the ones articles gave), or clear it."""
     kind = "SetWikidata" if body.wikidata else "ClearWikidata"
-    return _run(request, store, lock, lambda s: curation.entity_op(
-        s, kind, body.entity, body.wikidata, by=_by(body), reason=body.reason))
+    return _run(
+        request,
+        store,
+        lock,
+        lambda s: curation.entity_op(s, kind, body.entity, body.wikidata, by=_by(body), reason=body.reason),
+    )
 
 
 @router.post("/add", summary="Add a relation by hand (token)", **_WRITE)
 def post_add(body: AddRelation, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
     """Add a relation with its source URL and quote (a reviewed statement in the curation graph)."""
-    return _run(request, store, lock, lambda s: curation.add_relation(
-        s, body.subject, body.predicate, body.object, url=body.url, quote_text=body.quote,
-        by=_by(body), reason=body.reason))
+    return _run(
+        request,
+        store,
+        lock,
+        lambda s: curation.add_relation(
+            s,
+            body.subject,
+            body.predicate,
+            body.object,
+            url=body.url,
+            quote_text=body.quote,
+            by=_by(body),
+            reason=body.reason,
+        ),
+    )
 
 
 @router.post("/undo", summary="Undo an operation (token)", **_WRITE)
@@ -173,8 +234,9 @@ def post_undo(body: Undo, request: Request, store: StoreDep, lock: WriteLockDep)
     return _run(request, store, lock, lambda s: curation.undo(s, body.operation, by=_by(body), reason=body.reason))
 
 
-@router.get("/log", summary="The operations, oldest first",
-            responses={400: {"description": "An unknown type or a bad date."}})
+@router.get(
+    "/log", summary="The operations, oldest first", responses={400: {"description": "An unknown type or a bad date."}}
+)
 def get_log(
     store: StoreDep,
     type: Annotated[str | None, Query(description=f"Only this type: {', '.join(curation.OP_TYPES)}.")] = None,

@@ -45,8 +45,9 @@ _CONTENT_TYPE = {
 
 def _site(request: Request) -> void.Site:
     settings = request.app.state.settings
-    return void.Site(base=str(request.base_url), update=settings.token is not None,
-                         federated=bool(settings.remote_hosts()))
+    return void.Site(
+        base=str(request.base_url), update=settings.token is not None, federated=bool(settings.remote_hosts())
+    )
 
 
 def _stats(request: Request, store) -> dict:
@@ -104,8 +105,7 @@ def rdf_choice(accept: str | None, *, default: bool) -> ox.RdfFormat | None:
 
 
 def _rdf_response(triples, fmt: ox.RdfFormat) -> Response:
-    return Response(void.serialize(triples, fmt), media_type=_CONTENT_TYPE[fmt],
-                    headers={"Vary": "Accept"})
+    return Response(void.serialize(triples, fmt), media_type=_CONTENT_TYPE[fmt], headers={"Vary": "Accept"})
 
 
 def service_description(request: Request, store) -> Response | None:
@@ -120,9 +120,16 @@ def service_description(request: Request, store) -> Response | None:
     return _rdf_response(void.service_triples(_stats(request, store), _site(request)), fmt)
 
 
-@router.get("/.well-known/void", summary="VoID description of the dataset",
-            responses={200: {"content": {m: {} for m in DESCRIPTION_MEDIA},
-                             "description": "VoID (Turtle by default) with live counts."}})
+@router.get(
+    "/.well-known/void",
+    summary="VoID description of the dataset",
+    responses={
+        200: {
+            "content": {m: {} for m in DESCRIPTION_MEDIA},
+            "description": "VoID (Turtle by default) with live counts.",
+        }
+    },
+)
 def void_description(request: Request, store: StoreDep) -> Response:
     """Describe the dataset in VoID: counts by class and predicate, endpoint, dumps, last update.
 
@@ -131,9 +138,13 @@ def void_description(request: Request, store: StoreDep) -> Response:
     """
     fmt = rdf_choice(request.headers.get("accept"), default=True) or ox.RdfFormat.TURTLE
     stats = _stats(request, store)
-    triples = void.void_triples(stats, _site(request), modified=stats["modified"],
-                                    license=request.app.state.settings.data_license,
-                                    examples=stats["examples"])
+    triples = void.void_triples(
+        stats,
+        _site(request),
+        modified=stats["modified"],
+        license=request.app.state.settings.data_license,
+        examples=stats["examples"],
+    )
     return _rdf_response(triples, fmt)
 
 
@@ -154,22 +165,32 @@ def _matches(header: str | None, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-@router.get("/dumps/{filename}", summary="Download the dataset",
-            responses={200: {"content": {"application/gzip": {}},
-                             "description": "aikg.nq.gz: every quad (N-Quads); aikg.ttl.gz: the union "
-                                            "graph (Turtle). Gzip, streamed."},
-                       304: {"description": "The dump has not changed since the ETag given in If-None-Match."},
-                       404: {"description": "No such dump, or the server's store is remote."}})
+@router.get(
+    "/dumps/{filename}",
+    summary="Download the dataset",
+    responses={
+        200: {
+            "content": {"application/gzip": {}},
+            "description": "aikg.nq.gz: every quad (N-Quads); aikg.ttl.gz: the union graph (Turtle). Gzip, streamed.",
+        },
+        304: {"description": "The dump has not changed since the ETag given in If-None-Match."},
+        404: {"description": "No such dump, or the server's store is remote."},
+    },
+)
 def get_dump(filename: str, request: Request, store: StoreDep) -> Response:
     """Stream a dump of the whole store, gzip-compressed, with an ETag for conditional requests."""
     name = filename.removeprefix(DUMP_STEM + ".") if filename.startswith(DUMP_STEM + ".") else None
     if name not in DUMPS:
-        raise HTTPException(404, f"no dump {filename!r}; the dumps are "
-                                 + ", ".join(f"/dumps/{DUMP_STEM}.{n}" for n in DUMPS))
+        raise HTTPException(
+            404, f"no dump {filename!r}; the dumps are " + ", ".join(f"/dumps/{DUMP_STEM}.{n}" for n in DUMPS)
+        )
     oxstore = getattr(getattr(store, "live", store), "oxigraph", None)
     if oxstore is None:
-        raise HTTPException(404, "this server reads a remote SPARQL store: it serves no dumps; "
-                                 "run `aikg export --format nq.gz` against that store instead")
+        raise HTTPException(
+            404,
+            "this server reads a remote SPARQL store: it serves no dumps; "
+            "run `aikg export --format nq.gz` against that store instead",
+        )
     etag = dump_etag(request, name)
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if _matches(request.headers.get("if-none-match"), etag):

@@ -30,9 +30,12 @@ def search_entities(
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
-@router.get("/{slug}", response_model=EntityDetail, summary="One entity",
-            responses={404: {"description": "No such entity."}})
-def get_entity(slug: str, request: Request, store: StoreDep, as_of: AsOfDep = None, include_ended: IncludeEnded = True) -> dict:
+@router.get(
+    "/{slug}", response_model=EntityDetail, summary="One entity", responses={404: {"description": "No such entity."}}
+)
+def get_entity(
+    slug: str, request: Request, store: StoreDep, as_of: AsOfDep = None, include_ended: IncludeEnded = True
+) -> dict:
     """Return types, labels, aliases, the Wikidata link and relations in and out with evidence.
 
     Each relation is ``ended`` or not by the time rule (docs/TIME.md); with ``as_of`` it
@@ -43,6 +46,7 @@ def get_entity(slug: str, request: Request, store: StoreDep, as_of: AsOfDep = No
 
     target = merged_into(store, slug)
     if target is not None:
-        return RedirectResponse(f"/entities/{target}" + (f"?{request.url.query}" if request.url.query else ""),
-                                status_code=301)
+        return RedirectResponse(
+            f"/entities/{target}" + (f"?{request.url.query}" if request.url.query else ""), status_code=301
+        )
     return data.get_entity(store, slug, as_of=as_of, include_ended=include_ended)

@@ -51,8 +51,10 @@ MAX_NEIGHBOURS = 60
 
 #: The page's policy: its own files only (the graph data blocks are JSON, never run);
 #: its script may ask its own server for a node's neighbours.
-GRAPH_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-             "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+GRAPH_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 @router.get("/graph", response_class=HTMLResponse, summary="Interactive network page")
@@ -60,18 +62,29 @@ def graph_page(
     store: StoreDep,
     settings: SettingsDep,
     min_confidence: MinConfidenceDep,
-    focus: Annotated[str | None, Query(max_length=300, description="Centre on this entity: name, alias, slug or Wikidata id.")] = None,
+    focus: Annotated[
+        str | None, Query(max_length=300, description="Centre on this entity: name, alias, slug or Wikidata id.")
+    ] = None,
     depth: Annotated[int, Query(ge=0, le=4, description="Relations away from the focus.")] = 1,
-    predicates: Annotated[list[str] | None, Query(description="Relations to keep (repeat, or comma-separated).")] = None,
+    predicates: Annotated[
+        list[str] | None, Query(description="Relations to keep (repeat, or comma-separated).")
+    ] = None,
     types: Annotated[list[str] | None, Query(description="Entity types to keep (repeat, or comma-separated).")] = None,
     since: Annotated[date | None, Query(description="Evidence dated on or after this day.")] = None,
     until: Annotated[date | None, Query(description="Evidence dated on or before this day.")] = None,
     as_of: AsOfDep = None,
-    include_ended: Annotated[bool, Query(description="Start with ended relations shown (dashed grey); "
-                                                     "the page's box toggles them.")] = True,
+    include_ended: Annotated[
+        bool, Query(description="Start with ended relations shown (dashed grey); the page's box toggles them.")
+    ] = True,
     min_sources: Annotated[int, Query(ge=1, description="Least number of articles behind a relation.")] = 1,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Most entities drawn (the most central); the "
-                                                                     "default is the first view's size.")] = FIRST_VIEW,
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=MAX_LIMIT,
+            description="Most entities drawn (the most central); the default is the first view's size.",
+        ),
+    ] = FIRST_VIEW,
 ) -> HTMLResponse:
     """Return the network page; without a focus, the most central entities up to ``limit``.
 
@@ -84,15 +97,33 @@ def graph_page(
     then are drawn dashed grey unless ``include_ended=false`` hides them.
     """
     try:
-        view = view_from_store(store, focus=focus, depth=depth, predicates=predicates, types=types,
-                               since=since, until=until, as_of=as_of, min_confidence=min_confidence,
-                               min_sources=min_sources, limit=limit, show_ended=include_ended)
+        view = view_from_store(
+            store,
+            focus=focus,
+            depth=depth,
+            predicates=predicates,
+            types=types,
+            since=since,
+            until=until,
+            as_of=as_of,
+            min_confidence=min_confidence,
+            min_sources=min_sources,
+            limit=limit,
+            show_ended=include_ended,
+        )
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from exc
-    page = render_graph_page(view, title="aikg: the AI industry graph", standalone=False,
-                             entity_base="/entity/", form_action="/graph", assets_url=VIS_PATH,
-                             default_min_confidence=settings.min_confidence, max_limit=MAX_LIMIT,
-                             default_limit=FIRST_VIEW)
+    page = render_graph_page(
+        view,
+        title="aikg: the AI industry graph",
+        standalone=False,
+        entity_base="/entity/",
+        form_action="/graph",
+        assets_url=VIS_PATH,
+        default_min_confidence=settings.min_confidence,
+        max_limit=MAX_LIMIT,
+        default_limit=FIRST_VIEW,
+    )
     return HTMLResponse(page, headers=page_headers(GRAPH_CSP))
 
 
@@ -100,14 +131,20 @@ def graph_page(
 def graph_neighbours(
     store: StoreDep,
     min_confidence: MinConfidenceDep,
-    entity: Annotated[str, Query(min_length=1, max_length=300, description="The entity: IRI, name, alias, slug or Wikidata id.")],
-    predicates: Annotated[list[str] | None, Query(description="Relations to keep (repeat, or comma-separated).")] = None,
+    entity: Annotated[
+        str, Query(min_length=1, max_length=300, description="The entity: IRI, name, alias, slug or Wikidata id.")
+    ],
+    predicates: Annotated[
+        list[str] | None, Query(description="Relations to keep (repeat, or comma-separated).")
+    ] = None,
     types: Annotated[list[str] | None, Query(description="Entity types to keep (repeat, or comma-separated).")] = None,
     since: Annotated[date | None, Query(description="Evidence dated on or after this day.")] = None,
     until: Annotated[date | None, Query(description="Evidence dated on or before this day.")] = None,
     as_of: AsOfDep = None,
     min_sources: Annotated[int, Query(ge=1, description="Least number of articles behind a relation.")] = 1,
-    limit: Annotated[int, Query(ge=1, le=MAX_NEIGHBOURS, description="Most neighbours returned (the most central).")] = MAX_NEIGHBOURS,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_NEIGHBOURS, description="Most neighbours returned (the most central).")
+    ] = MAX_NEIGHBOURS,
 ) -> dict:
     """Return an entity and its direct neighbours under the page's filters, as the page's JSON.
 
@@ -120,9 +157,20 @@ def graph_neighbours(
         HTTPException: 400 for a bad filter, 404 when the entity is not in the filtered graph.
     """
     try:
-        view = view_from_store(store, focus=entity, depth=1, predicates=predicates, types=types,
-                               since=since, until=until, as_of=as_of, min_confidence=min_confidence,
-                               min_sources=min_sources, limit=limit + 1, show_ended=True)
+        view = view_from_store(
+            store,
+            focus=entity,
+            depth=1,
+            predicates=predicates,
+            types=types,
+            since=since,
+            until=until,
+            as_of=as_of,
+            min_confidence=min_confidence,
+            min_sources=min_sources,
+            limit=limit + 1,
+            show_ended=True,
+        )
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from exc
     if not view.focus:

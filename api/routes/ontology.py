@@ -43,8 +43,9 @@ def _answer(request: Request, name: str) -> Response:
         resp = render(request, "ontology.html", doc=ontology_doc())
         resp.headers.update(headers)
         return resp
-    return Response(ontology_bytes(fmt), media_type=fmt.content_type,
-                    headers={**headers, "X-Content-Type-Options": "nosniff"})
+    return Response(
+        ontology_bytes(fmt), media_type=fmt.content_type, headers={**headers, "X-Content-Type-Options": "nosniff"}
+    )
 
 
 @router.get("/ontology")
@@ -65,5 +66,6 @@ def ontology_file(suffix: str, request: Request) -> Response:
 @router.get("/ontology/shapes.ttl")
 def shapes() -> Response:
     """Return the SHACL shapes the data is checked against (Turtle)."""
-    return Response(SHAPES_PATH.read_bytes(), media_type="text/turtle; charset=utf-8",
-                    headers={"X-Content-Type-Options": "nosniff"})
+    return Response(
+        SHAPES_PATH.read_bytes(), media_type="text/turtle; charset=utf-8", headers={"X-Content-Type-Options": "nosniff"}
+    )

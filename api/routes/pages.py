@@ -34,16 +34,22 @@ router = APIRouter(include_in_schema=False)
 
 _HERE = Path(__file__).resolve().parent.parent
 # The pages' own script and styles are files under /static; nothing inline, nothing remote.
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 # The vendored SPARQL editor's result table (the column-resizer inside yasgui.min.js) adds
 # two fixed <style> elements when it draws; /query allows exactly those by their hashes
 # (tests/api/test_query_editor.py recomputes them from the bundle), no other inline style.
-YASGUI_STYLE_HASHES = ("'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",
-                       "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='")
+YASGUI_STYLE_HASHES = (
+    "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",
+    "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='",
+)
 QUERY_CSP = CSP.replace("style-src 'self';", "style-src 'self' " + " ".join(YASGUI_STYLE_HASHES) + ";")
 
-_EXAMPLE = sparql_prologue() + """
+_EXAMPLE = (
+    sparql_prologue()
+    + """
 SELECT ?investor ?target (COUNT(DISTINCT ?article) AS ?sources) WHERE {
   ?st rdf:subject ?investor ; rdf:predicate aikg:investsIn ; rdf:object ?target ;
       prov:wasDerivedFrom ?article .
@@ -52,6 +58,7 @@ GROUP BY ?investor ?target
 ORDER BY DESC(?sources)
 LIMIT 50
 """
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,8 +90,9 @@ def home(request: Request, store: StoreDep) -> HTMLResponse:
 
     stats = store_stats(store)
     G = projection(request, store)
-    top = [{"entity": data.node_ref(G, r["id"]), "type_label": r.get("type") or ""}
-           for r in centrality(G, "degree", 15)]
+    top = [
+        {"entity": data.node_ref(G, r["id"]), "type_label": r.get("type") or ""} for r in centrality(G, "degree", 15)
+    ]
     articles = data.list_articles(store, 10, 0)
     return render(request, "home.html", stats=stats, top=top, articles=articles)
 
@@ -114,8 +122,12 @@ def _rdf_or_404(fmt: Format, path: str, build: Callable[[], list[ox.Triple]]) ->
 
 
 #: schema.org types for the entity classes, for the JSON-LD block crawlers read.
-SCHEMA_TYPES = {"Organization": "Organization", "Person": "Person", "AIModel": "SoftwareApplication",
-                "Product": "Product"}
+SCHEMA_TYPES = {
+    "Organization": "Organization",
+    "Person": "Person",
+    "AIModel": "SoftwareApplication",
+    "Product": "Product",
+}
 
 
 def entity_jsonld(e: dict, url: str) -> dict:
@@ -124,8 +136,13 @@ def entity_jsonld(e: dict, url: str) -> dict:
     The context is written out (``@vocab``) rather than fetched from schema.org, so any
     JSON-LD processor reads it without a network request.
     """
-    doc: dict = {"@context": {"@vocab": "https://schema.org/"}, "@type": SCHEMA_TYPES.get(e.get("type") or "", "Thing"),
-                 "@id": e["iri"], "name": e["label"], "url": url}
+    doc: dict = {
+        "@context": {"@vocab": "https://schema.org/"},
+        "@type": SCHEMA_TYPES.get(e.get("type") or "", "Thing"),
+        "@id": e["iri"],
+        "name": e["label"],
+        "url": url,
+    }
     if e.get("aliases"):
         doc["alternateName"] = list(e["aliases"])
     if e.get("wikidata_url"):
@@ -134,8 +151,9 @@ def entity_jsonld(e: dict, url: str) -> dict:
 
 
 @router.get("/entity/{slug}", response_class=HTMLResponse)
-def entity_page(slug: str, request: Request, store: StoreDep, min_confidence: MinConfidenceDep,
-                as_of: AsOfDep = None) -> Response:
+def entity_page(
+    slug: str, request: Request, store: StoreDep, min_confidence: MinConfidenceDep, as_of: AsOfDep = None
+) -> Response:
     """Return an entity's page, or its RDF description (by Accept header or suffix).
 
     The page shows facts, ego network, relations grouped by predicate and direction. With
@@ -164,14 +182,26 @@ def entity_page(slug: str, request: Request, store: StoreDep, min_confidence: Mi
     past = [r for r in e["relations"] if r["ended"]]
     keep = {"min_confidence": request.query_params.get("min_confidence", "")}
     jsonld = json_for_script(entity_jsonld(e, str(request.url_for("entity_page", slug=slug))))
-    return _with(render(request, "entity.html", e=e, current=current, past=past, min_confidence=min_confidence,
-                        as_of=as_of, keep=keep, groups=reader.relation_groups(e["relations"]),
-                        ego=reader.ego_network(e, e["relations"]), jsonld=jsonld), headers)
+    return _with(
+        render(
+            request,
+            "entity.html",
+            e=e,
+            current=current,
+            past=past,
+            min_confidence=min_confidence,
+            as_of=as_of,
+            keep=keep,
+            groups=reader.relation_groups(e["relations"]),
+            ego=reader.ego_network(e, e["relations"]),
+            jsonld=jsonld,
+        ),
+        headers,
+    )
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)
-def article_page(article_id: str, request: Request, store: StoreDep,
-                 min_confidence: MinConfidenceDep) -> Response:
+def article_page(article_id: str, request: Request, store: StoreDep, min_confidence: MinConfidenceDep) -> Response:
     """Return an article's page (its text beside its relations), or its RDF by Accept header or suffix."""
     picked = pick_format(request, article_id, "/article")
     if isinstance(picked, Response):
@@ -213,8 +243,7 @@ def _with(resp: Response, headers: dict[str, str]) -> Response:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, store: StoreDep,
-                q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+def search_page(request: Request, store: StoreDep, q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
     """Return entity search results as a page."""
     items, total = data.search_entities(store, q, None, 50, 0) if q.strip() else ([], 0)
     return render(request, "search.html", q=q, items=items, total=total)
@@ -226,9 +255,16 @@ def query_page(request: Request, query: Annotated[str | None, Query(max_length=1
     from kg.queries import list_queries
 
     queries = [q.to_dict() for q in list_queries()]
-    return render(request, "query.html", csp=QUERY_CSP, queries=queries, queries_json=json_for_script(queries),
-                  prefixes=list(PREFIXES), vocabulary_json=json_for_script(editor_vocabulary()),
-                  initial=query or _EXAMPLE.strip())
+    return render(
+        request,
+        "query.html",
+        csp=QUERY_CSP,
+        queries=queries,
+        queries_json=json_for_script(queries),
+        prefixes=list(PREFIXES),
+        vocabulary_json=json_for_script(editor_vocabulary()),
+        initial=query or _EXAMPLE.strip(),
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -239,13 +275,19 @@ def editor_vocabulary() -> dict:
     """
     from ontology import NAMESPACE, load_ontology
 
-    terms = sorted({"aikg:" + str(s)[len(NAMESPACE):] for s in load_ontology().subjects()
-                    if str(s).startswith(NAMESPACE) and len(str(s)) > len(NAMESPACE)})
+    terms = sorted(
+        {
+            "aikg:" + str(s)[len(NAMESPACE) :]
+            for s in load_ontology().subjects()
+            if str(s).startswith(NAMESPACE) and len(str(s)) > len(NAMESPACE)
+        }
+    )
     return {"prefixes": dict(PREFIXES), "terms": terms, "entity": ENTITY, "article": ARTICLE}
 
 
 @router.get("/favicon.ico")
 def favicon() -> FileResponse:
     """Return the site icon (browsers ask for it on every page; a 404 would fill the logs)."""
-    return FileResponse(_HERE / "static" / "favicon.ico", media_type="image/x-icon",
-                        headers={"Cache-Control": "public, max-age=86400"})
+    return FileResponse(
+        _HERE / "static" / "favicon.ico", media_type="image/x-icon", headers={"Cache-Control": "public, max-age=86400"}
+    )

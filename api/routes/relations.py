@@ -26,8 +26,12 @@ def _entity(store, text: str | None, name: str) -> str | None:
     return iri
 
 
-@router.get("/relations", response_model=Page[Relation], summary="Relations with their support",
-            responses={404: {"description": "An entity given as subject/object is unknown."}})
+@router.get(
+    "/relations",
+    response_model=Page[Relation],
+    summary="Relations with their support",
+    responses={404: {"description": "An entity given as subject/object is unknown."}},
+)
 def list_relations(
     request: Request,
     store: StoreDep,
@@ -58,15 +62,27 @@ def list_relations(
     if predicate is not None and predicate not in PREDICATES:
         raise HTTPException(422, f"unknown predicate {predicate!r}; use one of: {', '.join(PREDICATES)}")
     s, o = _entity(store, subject, "subject"), _entity(store, object, "object")
-    G = projection(request, store, predicates=[predicate] if predicate else None, since=since, until=until,
-                   as_of=as_of, include_ended=include_ended, min_confidence=min_confidence,
-                   min_sources=min_sources)
+    G = projection(
+        request,
+        store,
+        predicates=[predicate] if predicate else None,
+        since=since,
+        until=until,
+        as_of=as_of,
+        include_ended=include_ended,
+        min_confidence=min_confidence,
+        min_sources=min_sources,
+    )
     rows = data.relations_from_graph(G, s, o)
-    return {"items": rows[offset:offset + limit], "total": len(rows), "limit": limit, "offset": offset}
+    return {"items": rows[offset : offset + limit], "total": len(rows), "limit": limit, "offset": offset}
 
 
-@router.get("/paths", response_model=PathResult, summary="Shortest chain of relations between two entities",
-            responses={404: {"description": "Unknown entity, or no path short enough."}})
+@router.get(
+    "/paths",
+    response_model=PathResult,
+    summary="Shortest chain of relations between two entities",
+    responses={404: {"description": "Unknown entity, or no path short enough."}},
+)
 def get_path(
     request: Request,
     store: StoreDep,
@@ -90,10 +106,16 @@ def get_path(
         if iri not in G:
             when = f" as of {as_of.isoformat()}" if as_of is not None else ""
             left_out = include_ended is False or (include_ended is None and as_of is not None)
-            raise NotFoundError(f"{name!r} has no relations in this graph{when}"
-                                + (" (ended ones are left out; include_ended=true counts them)" if left_out else ""))
+            raise NotFoundError(
+                f"{name!r} has no relations in this graph{when}"
+                + (" (ended ones are left out; include_ended=true counts them)" if left_out else "")
+            )
     hops = shortest_path(G, a, b, max_length=max_length)
     keep = ("predicate", "direction", "sources", "ended", "start_date", "end_date")
-    return {"length": len(hops), "hops": [
-        {"from": data.node_ref(G, h["from"]), "to": data.node_ref(G, h["to"]), **{k: h[k] for k in keep}}
-        for h in hops]}
+    return {
+        "length": len(hops),
+        "hops": [
+            {"from": data.node_ref(G, h["from"]), "to": data.node_ref(G, h["to"]), **{k: h[k] for k in keep}}
+            for h in hops
+        ],
+    }

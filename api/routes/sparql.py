@@ -31,24 +31,53 @@ _UPDATE = "application/sparql-update"
 
 _QUERY_DOC = {
     "parameters": [
-        {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
-         "description": "The SPARQL query (GET; POST sends it in the body)."},
-        {"name": "default-graph-uri", "in": "query", "required": False,
-         "schema": {"type": "array", "items": {"type": "string"}},
-         "description": "Graphs whose merge is the query's default graph (repeatable)."},
-        {"name": "named-graph-uri", "in": "query", "required": False,
-         "schema": {"type": "array", "items": {"type": "string"}},
-         "description": "Graphs the query may name with GRAPH (repeatable)."},
-        {"name": "format", "in": "query", "required": False, "schema": {"type": "string"},
-         "description": "Overrides Accept: json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, jsonld, rdfxml (CONSTRUCT/DESCRIBE); or a media type."},
+        {
+            "name": "query",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "The SPARQL query (GET; POST sends it in the body).",
+        },
+        {
+            "name": "default-graph-uri",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "description": "Graphs whose merge is the query's default graph (repeatable).",
+        },
+        {
+            "name": "named-graph-uri",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "description": "Graphs the query may name with GRAPH (repeatable).",
+        },
+        {
+            "name": "format",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "Overrides Accept: json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, jsonld, rdfxml (CONSTRUCT/DESCRIBE); or a media type.",
+        },
     ],
     "responses": {
-        "200": {"description": "Results; SELECT/ASK as SPARQL JSON (default), XML, CSV, TSV; "
-                               "CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD, RDF/XML.",
-                "content": {m: {} for m in ("application/sparql-results+json", "application/sparql-results+xml",
-                                            "text/csv", "text/tab-separated-values", "text/turtle",
-                                            "application/n-triples", "application/ld+json",
-                                            "application/rdf+xml")}},
+        "200": {
+            "description": "Results; SELECT/ASK as SPARQL JSON (default), XML, CSV, TSV; "
+            "CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD, RDF/XML.",
+            "content": {
+                m: {}
+                for m in (
+                    "application/sparql-results+json",
+                    "application/sparql-results+xml",
+                    "text/csv",
+                    "text/tab-separated-values",
+                    "text/turtle",
+                    "application/n-triples",
+                    "application/ld+json",
+                    "application/rdf+xml",
+                )
+            },
+        },
         "400": {"description": "Malformed query, missing or repeated query parameter, or result over the row cap."},
         "406": {"description": "No acceptable result format."},
         "413": {"description": "Request body too large."},
@@ -58,38 +87,66 @@ _QUERY_DOC = {
 }
 _QUERY_BODY_DOC = {
     **_QUERY_DOC,
-    "requestBody": {"content": {
-        _QUERY: {"schema": {"type": "string"}, "example": "SELECT * WHERE { ?s ?p ?o } LIMIT 10"},
-        _FORM: {"schema": {"type": "object", "properties": {
-            "query": {"type": "string"},
-            "default-graph-uri": {"type": "array", "items": {"type": "string"}},
-            "named-graph-uri": {"type": "array", "items": {"type": "string"}}},
-            "required": ["query"]}},
-    }},
+    "requestBody": {
+        "content": {
+            _QUERY: {"schema": {"type": "string"}, "example": "SELECT * WHERE { ?s ?p ?o } LIMIT 10"},
+            _FORM: {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "query": {"type": "string"},
+                        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    },
+                    "required": ["query"],
+                }
+            },
+        }
+    },
 }
 _UPDATE_DOC = {
     "parameters": [
-        {"name": "using-graph-uri", "in": "query", "required": False,
-         "schema": {"type": "array", "items": {"type": "string"}},
-         "description": "Graphs whose merge is the default graph of every DELETE/INSERT ... WHERE "
-                        "(as USING; repeatable)."},
-        {"name": "using-named-graph-uri", "in": "query", "required": False,
-         "schema": {"type": "array", "items": {"type": "string"}},
-         "description": "Graphs those WHERE clauses may name with GRAPH (as USING NAMED; repeatable)."},
+        {
+            "name": "using-graph-uri",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "description": "Graphs whose merge is the default graph of every DELETE/INSERT ... WHERE "
+            "(as USING; repeatable).",
+        },
+        {
+            "name": "using-named-graph-uri",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "description": "Graphs those WHERE clauses may name with GRAPH (as USING NAMED; repeatable).",
+        },
     ],
-    "requestBody": {"content": {
-        _UPDATE: {"schema": {"type": "string"},
-                  "example": "INSERT DATA { <https://example.org/a> <https://example.org/p> 1 }"},
-        _FORM: {"schema": {"type": "object", "properties": {
-            "update": {"type": "string"},
-            "using-graph-uri": {"type": "array", "items": {"type": "string"}},
-            "using-named-graph-uri": {"type": "array", "items": {"type": "string"}}},
-            "required": ["update"]}},
-    }},
+    "requestBody": {
+        "content": {
+            _UPDATE: {
+                "schema": {"type": "string"},
+                "example": "INSERT DATA { <https://example.org/a> <https://example.org/p> 1 }",
+            },
+            _FORM: {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "update": {"type": "string"},
+                        "using-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        "using-named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    },
+                    "required": ["update"],
+                }
+            },
+        }
+    },
     "responses": {
         "204": {"description": "Applied (one transaction). Relative IRIs resolve against the /update URL."},
-        "400": {"description": "Malformed update; using-graph-uri/using-named-graph-uri with an update that "
-                               "has its own USING/WITH clause, or with a DELETE WHERE."},
+        "400": {
+            "description": "Malformed update; using-graph-uri/using-named-graph-uri with an update that "
+            "has its own USING/WITH clause, or with a DELETE WHERE."
+        },
         "401": {"description": "Missing or wrong bearer token."},
         "403": {"description": "The server has no token: writes are off."},
         "413": {"description": "Request body too large."},
@@ -223,9 +280,7 @@ async def sparql_post(request: Request, runner: RunnerDep) -> Response:
         query = await _read_text(request)
         default, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
     else:
-        raise HTTPException(
-            415, f"unsupported Content-Type {ctype or '(none)'!r} for a query: use {_QUERY} or {_FORM}"
-        )
+        raise HTTPException(415, f"unsupported Content-Type {ctype or '(none)'!r} for a query: use {_QUERY} or {_FORM}")
     req = QueryRequest(
         query=query,
         default_graphs=_iris(default, "default-graph-uri"),
@@ -237,8 +292,13 @@ async def sparql_post(request: Request, runner: RunnerDep) -> Response:
     return await _answer(runner, request, req)
 
 
-@router.post("/update", summary="SPARQL update (token)", status_code=204,
-             dependencies=[Depends(require_token)], openapi_extra=_UPDATE_DOC)
+@router.post(
+    "/update",
+    summary="SPARQL update (token)",
+    status_code=204,
+    dependencies=[Depends(require_token)],
+    openapi_extra=_UPDATE_DOC,
+)
 async def sparql_update(request: Request, store: StoreDep, lock: WriteLockDep) -> Response:
     """Apply a SPARQL update as one transaction (SPARQL 1.1 Protocol 2.2).
 

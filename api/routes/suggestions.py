@@ -20,12 +20,19 @@ router = APIRouter(tags=["curation"])
 
 LimitQuery = Annotated[int, Query(ge=1, le=1000, description="How many of each list, best first.")]
 MinScoreQuery = Annotated[float, Query(ge=0.0, le=1.0, description="Duplicate pairs scoring below this are left out.")]
-LowConfidenceQuery = Annotated[float, Query(
-    ge=0.0, le=1.0, description="A relation whose best mention is less confident than this is doubted.")]
+LowConfidenceQuery = Annotated[
+    float, Query(ge=0.0, le=1.0, description="A relation whose best mention is less confident than this is doubted.")
+]
 
 
-def suggestions(request: Request, store: Store, limit: int, min_score: float, low_confidence: float,
-                which: tuple[str, ...] = ("duplicates", "suspects")) -> dict[str, list[dict]]:
+def suggestions(
+    request: Request,
+    store: Store,
+    limit: int,
+    min_score: float,
+    low_confidence: float,
+    which: tuple[str, ...] = ("duplicates", "suspects"),
+) -> dict[str, list[dict]]:
     """Return the lists asked for, from the cache when nothing was written since.
 
     Args:
@@ -53,11 +60,17 @@ def suggestions(request: Request, store: Store, limit: int, min_score: float, lo
 
 
 @router.get("/curation/suggestions.json")
-def suggestions_json(request: Request, store: StoreDep, limit: LimitQuery = 50,
-                     list_: Annotated[Literal["duplicates", "suspects", "both"], Query(
-                         alias="list", description="Which list: duplicates, suspects or both.")] = "both",
-                     min_score: MinScoreQuery = suggest.MIN_DUPLICATE_SCORE,
-                     low_confidence: LowConfidenceQuery = suggest.LOW_CONFIDENCE) -> JSONResponse:
+def suggestions_json(
+    request: Request,
+    store: StoreDep,
+    limit: LimitQuery = 50,
+    list_: Annotated[
+        Literal["duplicates", "suspects", "both"],
+        Query(alias="list", description="Which list: duplicates, suspects or both."),
+    ] = "both",
+    min_score: MinScoreQuery = suggest.MIN_DUPLICATE_SCORE,
+    low_confidence: LowConfidenceQuery = suggest.LOW_CONFIDENCE,
+) -> JSONResponse:
     """Return likely duplicate entities and relations to check, each with a score and its reasons.
 
     ``duplicates``: pairs of entities of one type (``a``, ``b``: the one to merge into),
@@ -70,12 +83,24 @@ def suggestions_json(request: Request, store: StoreDep, limit: LimitQuery = 50,
 
 
 @router.get("/curation", response_class=HTMLResponse, include_in_schema=False)
-def curation_page(request: Request, store: StoreDep, limit: LimitQuery = 50,
-                  min_score: MinScoreQuery = suggest.MIN_DUPLICATE_SCORE,
-                  low_confidence: LowConfidenceQuery = suggest.LOW_CONFIDENCE) -> HTMLResponse:
+def curation_page(
+    request: Request,
+    store: StoreDep,
+    limit: LimitQuery = 50,
+    min_score: MinScoreQuery = suggest.MIN_DUPLICATE_SCORE,
+    low_confidence: LowConfidenceQuery = suggest.LOW_CONFIDENCE,
+) -> HTMLResponse:
     """Return the page listing likely duplicates and relations to check, each linking to its entities and evidence."""
     from api.routes.pages import render
 
     lists = suggestions(request, store, limit, min_score, low_confidence)
-    return render(request, "curation.html", limit=limit, min_score=min_score, low_confidence=low_confidence,
-                  duplicates=lists["duplicates"], suspects=lists["suspects"], nav_current="curation")
+    return render(
+        request,
+        "curation.html",
+        limit=limit,
+        min_score=min_score,
+        low_confidence=low_confidence,
+        duplicates=lists["duplicates"],
+        suspects=lists["suspects"],
+        nav_current="curation",
+    )

@@ -66,7 +66,22 @@ from ingest.relations.signatures import SIGNATURES
 from ingest.relations.words import DEFAULT_RULE_WORDS, WORDS, RuleWords, RuleWordsError, load_rule_words
 
 __all__ = [
-    "DEFAULT_RULE_WORDS", "DEFAULT_TRIGGERS", "DOCUMENT_PASSES", "SENTENCE_PASSES", "SIGNATURES",
-    "TOKEN_PASSES", "WORDS", "Lexicon", "RuleWords", "RuleWordsError", "Trigger", "arm", "extract", "hedged",
-    "lexicon_nouns", "load_lexicon", "load_rule_words", "negated",
+    "DEFAULT_RULE_WORDS",
+    "DEFAULT_TRIGGERS",
+    "DOCUMENT_PASSES",
+    "SENTENCE_PASSES",
+    "SIGNATURES",
+    "TOKEN_PASSES",
+    "WORDS",
+    "Lexicon",
+    "RuleWords",
+    "RuleWordsError",
+    "Trigger",
+    "arm",
+    "extract",
+    "hedged",
+    "lexicon_nouns",
+    "load_lexicon",
+    "load_rule_words",
+    "negated",
 ]

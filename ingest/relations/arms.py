@@ -29,7 +29,7 @@ def _path(t, h) -> tuple[list, list] | None:
     for k, tok in enumerate(anc_t):
         if tok.i in pos_h:
             up = anc_t[:k]
-            down = list(reversed(anc_h[:pos_h[tok.i]]))
+            down = list(reversed(anc_h[: pos_h[tok.i]]))
             return up, down
     return None
 
@@ -61,12 +61,22 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
     up, down = p
     k = 0
     while k + 2 < len(up):
-        if up[k].dep_ == "pobj" and up[k + 1].dep_ == "prep" and up[k + 1].lower_ == "of" \
-                and up[k + 2].lower_ in WORDS.partitives and up[k + 1].head.i == up[k + 2].i:
-            up = up[:k] + up[k + 2:]  # "one of Stability's closest rivals": the rivals' role
+        if (
+            up[k].dep_ == "pobj"
+            and up[k + 1].dep_ == "prep"
+            and up[k + 1].lower_ == "of"
+            and up[k + 2].lower_ in WORDS.partitives
+            and up[k + 1].head.i == up[k + 2].i
+        ):
+            up = up[:k] + up[k + 2 :]  # "one of Stability's closest rivals": the rivals' role
             break
         k += 1
-    if redirect and up and up[-1].dep_ in ("relcl", "appos", "acl") and all(d.dep_ in _COORD or d.dep_ in ("compound", "flat") for d in down):
+    if (
+        redirect
+        and up
+        and up[-1].dep_ in ("relcl", "appos", "acl")
+        and all(d.dep_ in _COORD or d.dep_ in ("compound", "flat") for d in down)
+    ):
         # "Google, Meta and Anthropic, which is backed by Amazon" / "Nvidia and Salesforce
         # Ventures, the investment arm of Salesforce": the parser hangs the clause on the
         # list's head, but it describes the name right before it
@@ -78,22 +88,43 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
                 return None
             return arm(t, anchor, redirect=False)
     is_noun = t.pos_ in ("NOUN", "PROPN")
-    if is_noun and up and up[0].dep_ == "conj" and up[0].head.pos_ in ("NOUN", "PROPN") and (
-            not _has_det(t) or up[0].head.dep_ in ("appos", "attr")):
+    if (
+        is_noun
+        and up
+        and up[0].dep_ == "conj"
+        and up[0].head.pos_ in ("NOUN", "PROPN")
+        and (not _has_det(t) or up[0].head.dep_ in ("appos", "attr"))
+    ):
         # "co-founder and chief executive of X": coordinated role nouns share arguments;
         # "professor at X and the project leader of Y": a separate phrase shares only its holder
         if _has_det(t) and len(up) == 1:
             return None
         up = up[1:]
-    if is_noun and not up and len(down) > 1 and down[0].dep_ == "conj" and down[0].pos_ == "NOUN" \
-            and not _has_det(down[0]) and down[1].dep_ == "prep":
+    if (
+        is_noun
+        and not up
+        and len(down) > 1
+        and down[0].dep_ == "conj"
+        and down[0].pos_ == "NOUN"
+        and not _has_det(down[0])
+        and down[1].dep_ == "prep"
+    ):
         down = down[1:]
-    if len(down) > 1 and (down[-1].dep_ in ("compound", "nmod") or (down[-1].dep_ == "amod" and down[-1].pos_ == "PROPN")) \
-            and down[-2].pos_ == "NOUN" and down[-2].dep_ not in ("compound", "appos"):
+    if (
+        len(down) > 1
+        and (down[-1].dep_ in ("compound", "nmod") or (down[-1].dep_ == "amod" and down[-1].pos_ == "PROPN"))
+        and down[-2].pos_ == "NOUN"
+        and down[-2].dep_ not in ("compound", "appos")
+    ):
         # "use AWS Trainium chips": the name classifies the noun that fills the slot
         down = down[:-1]
-    if not up and down and down[0].dep_ == "prep" and down[0].i > t.i and any(
-            x.dep_ == "case" and x.head.dep_ == "conj" for x in t.doc[t.i:down[0].i]):
+    if (
+        not up
+        and down
+        and down[0].dep_ == "prep"
+        and down[0].i > t.i
+        and any(x.dep_ == "case" and x.head.dep_ == "conj" for x in t.doc[t.i : down[0].i])
+    ):
         return None  # "X's deal with A and Y's with B": the second phrase has its own, elided head
     ups = ["^" + (("prep:" + u.lower_) if u.dep_ == "prep" else u.dep_) for u in up]
     downs = []
@@ -110,8 +141,13 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
             carry = None
             continue
         carry = None
-        if d.lower_ in WORDS.shares and not last and down[k + 1].dep_ == "prep" and down[k + 1].lower_ in ("of", "in") \
-                and d.dep_ in ("dobj", "nsubjpass", "attr"):
+        if (
+            d.lower_ in WORDS.shares
+            and not last
+            and down[k + 1].dep_ == "prep"
+            and down[k + 1].lower_ in ("of", "in")
+            and d.dep_ in ("dobj", "nsubjpass", "attr")
+        ):
             # "owns 14% of X", "bought a minority stake in X": a share, not the whole
             if k + 2 == len(down) - 1 and down[-1].dep_ == "pobj":
                 downs.append("share_of")
@@ -131,17 +167,29 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
             continue
         if d.dep_ == "oprd" and k > 0 and down[k - 1].dep_ == "acl" and down[k - 1].lemma_ in WORDS.naming:
             continue
-        if d.dep_ in ("nsubj", "nsubjpass", "agent", "pobj") and k == len(down) - 2 and d.lemma_ in WORDS.staff \
-                and down[-1].dep_ in ("compound", "poss", "nmod"):
+        if (
+            d.dep_ in ("nsubj", "nsubjpass", "agent", "pobj")
+            and k == len(down) - 2
+            and d.lemma_ in WORDS.staff
+            and down[-1].dep_ in ("compound", "poss", "nmod")
+        ):
             if any(c.lower_ in ("former", "ex", "ex-", "onetime", "one-time") for c in d.children):
                 return None  # "former OpenAI employees": they no longer act for it
             # "OpenAI engineers had been using Claude Code": the staff act for the company
             downs.append(d.dep_ if d.dep_ != "pobj" else None)
             downs = [x for x in downs if x]
             break
-        if d.dep_ == "prep" and not last and (
-                d.lower_ in ("including", "like") or (d.lower_ == "as" and (
-                    any(c.lower_ == "such" for c in d.children) or t.doc[d.i - 1].lower_ == "such"))):
+        if (
+            d.dep_ == "prep"
+            and not last
+            and (
+                d.lower_ in ("including", "like")
+                or (
+                    d.lower_ == "as"
+                    and (any(c.lower_ == "such" for c in d.children) or t.doc[d.i - 1].lower_ == "such")
+                )
+            )
+        ):
             if k == 0 and not up and t.pos_ in ("NOUN", "PROPN") and t.tag_ in ("NNS", "NNPS"):
                 downs.append("appos")  # "rivals such as X": X is one of the role's holders
             continue  # "from investors including A and B": the list names the argument
@@ -169,7 +217,7 @@ def _ticker(tok) -> bool:
     doc = tok.doc
     lo, hi = max(tok.sent.start, tok.i - 4), min(tok.sent.end, tok.i + 4)
     window = [t.text for t in doc[lo:hi]]
-    return "(" in window[:tok.i - lo + 1] and ":" in window
+    return "(" in window[: tok.i - lo + 1] and ":" in window
 
 
 def _has_det(tok) -> bool:
@@ -196,14 +244,31 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         return ">".join(downs)
     is_verb = t.pos_ in ("VERB", "AUX")
     # h governs t: relative clause, participle, apposition, compound
-    if not downs and len(ups) > 1 and ups[0] in ("^amod", "^acl", "^relcl") and all(u in ("^compound", "^appos") for u in ups[1:]):
+    if (
+        not downs
+        and len(ups) > 1
+        and ups[0] in ("^amod", "^acl", "^relcl")
+        and all(u in ("^compound", "^appos") for u in ups[1:])
+    ):
         ups = ups[:1]  # "the Microsoft-backed startup OpenAI": the common noun names no one else
-    if is_verb and not downs and ups[-1] == "^relcl" and len(ups) > 1 and all(u in _CONTROL_UP for u in ups[:-1]) \
-            and not _has_subject(t) and any(c.lower_ in WORDS.wh and c.dep_ == "nsubj" for c in up_tokens[-1].children):
+    if (
+        is_verb
+        and not downs
+        and ups[-1] == "^relcl"
+        and len(ups) > 1
+        and all(u in _CONTROL_UP for u in ups[:-1])
+        and not _has_subject(t)
+        and any(c.lower_ in WORDS.wh and c.dep_ == "nsubj" for c in up_tokens[-1].children)
+    ):
         return "nsubj"  # "Ryan Blue, who created Iceberg while working at Netflix"
-    if not downs and len(ups) == 2 and ups[0] in ("^attr", "^oprd") and ups[1] == "^relcl" \
-            and t.pos_ in ("NOUN", "PROPN") \
-            and any(c.lower_ in WORDS.wh and c.dep_ == "nsubj" for c in up_tokens[1].children):
+    if (
+        not downs
+        and len(ups) == 2
+        and ups[0] in ("^attr", "^oprd")
+        and ups[1] == "^relcl"
+        and t.pos_ in ("NOUN", "PROPN")
+        and any(c.lower_ in WORDS.wh and c.dep_ == "nsubj" for c in up_tokens[1].children)
+    ):
         return "sup_subj:" + up_tokens[1].lemma_  # "Microsoft, which was CoreWeave's largest customer"
     if not downs:
         if len(ups) == 1:
@@ -222,20 +287,33 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             return u
         return None
     if is_verb:
-        if ups[0] == "^acl" and t.tag_ == "VBG" and downs == ["nsubj"] and len(ups) > 1 and all(
-                u in _SUPPORT_UP or u in ("^prep:among", "^prep:as") for u in ups[1:]) \
-                and up_tokens[0].head.tag_ in ("NNS", "NNPS"):
+        if (
+            ups[0] == "^acl"
+            and t.tag_ == "VBG"
+            and downs == ["nsubj"]
+            and len(ups) > 1
+            and all(u in _SUPPORT_UP or u in ("^prep:among", "^prep:as") for u in ups[1:])
+            and up_tokens[0].head.tag_ in ("NNS", "NNPS")
+        ):
             return "nsubj"  # "X and Y are among the companies competing with Z"
-        if t.tag_ == "VBG" and downs == ["nsubj"] and not _has_subject(t) and len(ups) >= 2 \
-                and ups[0] == "^pcomp" and ups[1].startswith("^prep:") \
-                and all(u.startswith("^prep:") or u in ("^advmod", "^advcl") for u in ups[1:]):
+        if (
+            t.tag_ == "VBG"
+            and downs == ["nsubj"]
+            and not _has_subject(t)
+            and len(ups) >= 2
+            and ups[0] == "^pcomp"
+            and ups[1].startswith("^prep:")
+            and all(u.startswith("^prep:") or u in ("^advmod", "^advcl") for u in ups[1:])
+        ):
             return "nsubj"  # "Prior to joining X, Y was ...": the clause's subject did the joining
         if ups == ["^advcl"] and downs == ["nsubj"] and t.tag_ == "VBN" and not _has_subject(t):
             return "nsubjpass"  # "Founded in 2015 by X, OpenAI ...": the main subject underwent it
         k = 0
         infinitival = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
-        while k < len(ups) and (ups[k] in _CONTROL_UP or (infinitival and (
-                ups[k] == "^acl" or ups[k] in _SUPPORT_UP or ups[k].startswith("^prep:")))):
+        while k < len(ups) and (
+            ups[k] in _CONTROL_UP
+            or (infinitival and (ups[k] == "^acl" or ups[k] in _SUPPORT_UP or ups[k].startswith("^prep:")))
+        ):
             k += 1
         if infinitival and ups == ["^acl"] and downs == ["poss"]:
             return "nsubj"  # "X's plan to acquire Y"
@@ -249,18 +327,27 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         return None
     # noun trigger reached from a support verb's subject
     if downs in (["nsubj"], ["nsubjpass"]) and all(
-            u in _SUPPORT_UP or u.startswith("^prep:") or (u == "^conj" and not _has_subject(tok))
-            for u, tok in zip(ups, up_tokens)):
+        u in _SUPPORT_UP or u.startswith("^prep:") or (u == "^conj" and not _has_subject(tok))
+        for u, tok in zip(ups, up_tokens)
+    ):
         verb = up_tokens[-1].head
-        if len(ups) >= 2 and (ups[-1] in _FRAME_PREPS or (
-                ups[-1] == "^prep:as" and not any(c.dep_ == "dobj" for c in verb.children))):
+        if len(ups) >= 2 and (
+            ups[-1] in _FRAME_PREPS or (ups[-1] == "^prep:as" and not any(c.dep_ == "dobj" for c in verb.children))
+        ):
             # "Under the partnership with Y, X will ...", "X returned as chief executive"
             return "sup_subj:*"
         return "sup_subj:" + verb.lemma_
     # "took a stake in X": the parser often hangs the noun's preposition on the verb
-    if (ups in (["^dobj"], ["^attr"], ["^oprd"], ["^acomp"]) or (len(ups) == 2 and ups[0] == "^pobj" and ups[1].startswith("^prep:"))) \
-            and len(downs) == 1 and downs[0].startswith("prep:") and downs[0] != "prep:as" \
-            and "^" + downs[0] != ups[-1]:
+    if (
+        (
+            ups in (["^dobj"], ["^attr"], ["^oprd"], ["^acomp"])
+            or (len(ups) == 2 and ups[0] == "^pobj" and ups[1].startswith("^prep:"))
+        )
+        and len(downs) == 1
+        and downs[0].startswith("prep:")
+        and downs[0] != "prep:as"
+        and "^" + downs[0] != ups[-1]
+    ):
         # also "served as chief officer at X", "is a professor at X"
         return downs[0]
     # "The round was led by X": the passive of "X led the round"
@@ -270,7 +357,11 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
     if ups == ["^pobj", "^prep:among"] and downs == ["dobj"]:
         return "incl_obj"
     # "puts Salesforce in direct competition with Microsoft"
-    if ups == ["^pobj", "^prep:in"] and downs == ["dobj"] and up_tokens[-1].head.lemma_ in ("put", "place", "bring", "pit"):
+    if (
+        ups == ["^pobj", "^prep:in"]
+        and downs == ["dobj"]
+        and up_tokens[-1].head.lemma_ in ("put", "place", "bring", "pit")
+    ):
         return "oprd_obj"
     # "with Nvidia and Salesforce among the other backers": the phrase's head holds the role
     if ups == ["^pobj", "^prep:among"] and not downs:

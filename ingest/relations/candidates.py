@@ -46,9 +46,11 @@ class Candidate:
 
 
 def _fits(type_a: str, type_b: str, fallback: bool) -> tuple[str, ...]:
-    return tuple(p for p in PREDICATES
-                 if type_a in SIGNATURES[p][0] and type_b in SIGNATURES[p][1]
-                 and (not fallback or p in FALLBACK_PREDICATES))
+    return tuple(
+        p
+        for p in PREDICATES
+        if type_a in SIGNATURES[p][0] and type_b in SIGNATURES[p][1] and (not fallback or p in FALLBACK_PREDICATES)
+    )
 
 
 def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dict[int, list[tuple[int, int, str]]]:
@@ -62,7 +64,7 @@ def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dic
     for idx, m in enumerate(mentions):
         if m.get("virtual"):
             continue
-        root = doc[m["s"]:m["e"]].root
+        root = doc[m["s"] : m["e"]].root
         if root.i in seen:
             continue
         seen.add(root.i)

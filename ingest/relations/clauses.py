@@ -35,15 +35,19 @@ def _undone(chain) -> bool:
             if verb.lemma_ != "fall" or any(c.lower_ in WORDS.undone_particles for c in verb.children):
                 return True
         if verb.lemma_ in ("be", "call") and any(
-                c.lower_ in WORDS.undone_particles and c.dep_ in ("advmod", "prt", "acomp", "prep")
-                for c in verb.children):
+            c.lower_ in WORDS.undone_particles and c.dep_ in ("advmod", "prt", "acomp", "prep") for c in verb.children
+        ):
             return True
     for tok in chain:
         if tok.pos_ not in ("VERB", "AUX"):
             continue
         for c in tok.children:
-            if c.dep_ == "conj" and c.i > tok.i and (c.lemma_ in WORDS.neg_lemmas or c.lemma_ == "rebuff") and any(
-                    x.lower_ in ("but", "only") for x in tok.doc[tok.i:c.i]):
+            if (
+                c.dep_ == "conj"
+                and c.i > tok.i
+                and (c.lemma_ in WORDS.neg_lemmas or c.lemma_ == "rebuff")
+                and any(x.lower_ in ("but", "only") for x in tok.doc[tok.i : c.i])
+            ):
                 return True
     return False
 

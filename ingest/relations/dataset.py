@@ -54,8 +54,11 @@ class Dataset:
         """Append another dataset's docs and examples."""
         base = len(self.gold)
         for ex in other.examples:
-            self.examples.append(Example(ex.doc + base, ex.features, ex.predicates, ex.labels, ex.triple_keys,
-                                         ex.trained, ex.ended, ex.cues))
+            self.examples.append(
+                Example(
+                    ex.doc + base, ex.features, ex.predicates, ex.labels, ex.triple_keys, ex.trained, ex.ended, ex.cues
+                )
+            )
         self.gold += other.gold
         self.ids += other.ids
         self.groups += other.groups
@@ -76,8 +79,15 @@ def read_gold_records(paths: Iterable[str | Path]) -> Iterator[dict]:
             yield json.loads(p.read_text(encoding="utf-8"))
 
 
-def build(records: Iterable[dict], nlp, gaz: Gazetteer, featurizer: Featurizer, group: str = "",
-          n_process: int = 1, partial: frozenset[str] | None = None) -> Dataset:
+def build(
+    records: Iterable[dict],
+    nlp,
+    gaz: Gazetteer,
+    featurizer: Featurizer,
+    group: str = "",
+    n_process: int = 1,
+    partial: frozenset[str] | None = None,
+) -> Dataset:
     """Parse, generate candidates, featurize and label a stream of gold records.
 
     Args:
@@ -99,15 +109,22 @@ def build(records: Iterable[dict], nlp, gaz: Gazetteer, featurizer: Featurizer, 
 
     records = list(records)
     data = Dataset()
-    docs = nlp.pipe(((mask_artifacts(r["text"]), k) for k, r in enumerate(records)), as_tuples=True,
-                    n_process=n_process, batch_size=32)
+    docs = nlp.pipe(
+        ((mask_artifacts(r["text"]), k) for k, r in enumerate(records)),
+        as_tuples=True,
+        n_process=n_process,
+        batch_size=32,
+    )
     for doc, k in docs:
         rec = records[k]
         canon = _Canon(gaz, rec.get("entities") or [])
         gold = {_triple(canon, r["subject"], r["predicate"], r["object"]) for r in rec.get("relations") or ()}
         negs = {_triple(canon, r["subject"], r["predicate"], r["object"]) for r in rec.get("negatives") or ()}
-        past = {_triple(canon, r["subject"], r["predicate"], r["object"]) for r in rec.get("relations") or ()
-                if r.get("ended", r.get("past"))}
+        past = {
+            _triple(canon, r["subject"], r["predicate"], r["object"])
+            for r in rec.get("relations") or ()
+            if r.get("ended", r.get("past"))
+        }
         d = len(data.gold)
         data.gold.append(gold)
         data.ids.append(str(rec.get("id", k)))

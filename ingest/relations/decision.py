@@ -25,8 +25,15 @@ PRED_INDEX = {p: k for k, p in enumerate(PREDICATES)}
 _STAKE_PREDICATES = ("investsIn", "acquires")
 
 
-def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[dict],
-           featurizer: Featurizer, model: RelationModel, threshold: float | None = None) -> list[dict]:
+def decide(
+    doc,
+    mentions: list[dict],
+    coref: list[list[int]],
+    rule_hits: list[dict],
+    featurizer: Featurizer,
+    model: RelationModel,
+    threshold: float | None = None,
+) -> list[dict]:
     """Return the relation records of a doc, scored by the model.
 
     Args:
@@ -68,7 +75,7 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
             if prob < tau:
                 continue
             na, nb = mentions[c.a]["name"], mentions[c.b]["name"]
-            sent = doc[c.sent_start:c.sent_end]
+            sent = doc[c.sent_start : c.sent_end]
             ss, se = sent.start_char, sent.end_char
             names = tuple(sorted((na, nb))) if p in SYMMETRIC_PREDICATES else (na, nb)
             key = (names, p, ss)
@@ -76,7 +83,12 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
                 continue
             rule = by_rule.get((na, p, nb, ss)) or (by_rule.get((nb, p, na, ss)) if p in SYMMETRIC_PREDICATES else None)
             if rule is not None:
-                hedge, amount, date, name = bool(rule["h"]), rule.get("amount"), rule.get("date"), rule.get("rule", "rule")
+                hedge, amount, date, name = (
+                    bool(rule["h"]),
+                    rule.get("amount"),
+                    rule.get("date"),
+                    rule.get("rule", "rule"),
+                )
             else:
                 path = path_of(c)
                 top = path[1] if path is not None else doc[c.ha]
@@ -89,8 +101,18 @@ def decide(doc, mentions: list[dict], coref: list[list[int]], rule_hits: list[di
                     # co-founded OpenAI in 2015, ... the ChatGPT maker"): its date is another event's
                     date = None
                 name = "model"
-            best[key] = {"s": c.a, "o": c.b, "p": p, "c": round(prob, 3), "h": hedge, "ss": ss, "se": se,
-                         "amount": amount, "date": date, "rule": name}
+            best[key] = {
+                "s": c.a,
+                "o": c.b,
+                "p": p,
+                "c": round(prob, 3),
+                "h": hedge,
+                "ss": ss,
+                "se": se,
+                "amount": amount,
+                "date": date,
+                "rule": name,
+            }
             if p in _STAKE_PREDICATES and amount is None:
                 best[key]["amount"] = _sole_amount(sent)
             if p in _STAKE_PREDICATES:
@@ -145,12 +167,11 @@ def _sole_amount(sent) -> str | None:
     if len(money) != 1:
         return None
     e = money[0]
-    near = {t.lemma_.lower() for t in e.doc[max(sent.start, e.start - 3):min(sent.end, e.end + 2)]}
+    near = {t.lemma_.lower() for t in e.doc[max(sent.start, e.start - 3) : min(sent.end, e.end + 2)]}
     return None if near & {"valuation", "value", "worth"} else money_text(e)
 
 
-def _mark_ended(doc, best: dict[tuple, dict], source: dict[tuple, tuple], model: RelationModel,
-                path_of) -> None:
+def _mark_ended(doc, best: dict[tuple, dict], source: dict[tuple, tuple], model: RelationModel, path_of) -> None:
     """Set ``ended`` (the ended classifier's verdict) and ``date_role`` on the model's records.
 
     ``path_of`` gives a candidate's dependency path (computed once per pair).
@@ -182,7 +203,10 @@ def _conventions(rels: list[dict], mentions: list[dict]) -> list[dict]:
     sued = {(frozenset(named(r)[:2]), r["ss"]) for r in rels if r["p"] == "sues"}
     made = {named(r)[:2] for r in rels if r["p"] == "develops"}
     leads = {named(r) for r in rels if r["p"] in ("leads", "founded")}
-    return [r for r in rels
-            if not (r["p"] == "disputesWith" and (frozenset(named(r)[:2]), r["ss"]) in sued)
-            and not (r["p"] == "uses" and named(r)[:2] in made)
-            and not (r["p"] == "worksFor" and named(r) in leads)]
+    return [
+        r
+        for r in rels
+        if not (r["p"] == "disputesWith" and (frozenset(named(r)[:2]), r["ss"]) in sued)
+        and not (r["p"] == "uses" and named(r)[:2] in made)
+        and not (r["p"] == "worksFor" and named(r) in leads)
+    ]

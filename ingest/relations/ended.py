@@ -83,11 +83,14 @@ def cues(doc, ha: int, hb: int, path) -> list[str]:
             aux = {c.lemma_.lower() for c in t.children if c.dep_ in ("aux", "auxpass")}
             if "will" in aux or "would" in aux:
                 out.append("tense=future")
-            elif t.tag_ == "VBD" or (t.tag_ == "VBN" and "have" in aux and any(
-                    c.tag_ == "VBD" for c in t.children if c.dep_ == "aux")):
+            elif t.tag_ == "VBD" or (
+                t.tag_ == "VBN" and "have" in aux and any(c.tag_ == "VBD" for c in t.children if c.dep_ == "aux")
+            ):
                 out.append("tense=past")
-            elif t.tag_ in ("VBZ", "VBP") or (t.tag_ in ("VBG", "VBN") and any(
-                    c.tag_ in ("VBZ", "VBP") for c in t.children if c.dep_ in ("aux", "auxpass"))):
+            elif t.tag_ in ("VBZ", "VBP") or (
+                t.tag_ in ("VBG", "VBN")
+                and any(c.tag_ in ("VBZ", "VBP") for c in t.children if c.dep_ in ("aux", "auxpass"))
+            ):
                 out.append("tense=present")
         for c in t.children:
             cl = c.lower_
@@ -154,17 +157,25 @@ def verb_dates(doc, ha: int, hb: int, path, predicate: str | None = None) -> dic
         return out
     scope = _scope(doc, ha, hb, path)
     sides = {ha, hb}
-    verbs = list(scope) + [c for t in scope for c in t.children
-                           if c.dep_ in ("acl", "relcl", "advcl", "conj") and c.pos_ == "VERB"
-                           and not _own_subject(c, sides)]
+    verbs = list(scope) + [
+        c
+        for t in scope
+        for c in t.children
+        if c.dep_ in ("acl", "relcl", "advcl", "conj") and c.pos_ == "VERB" and not _own_subject(c, sides)
+    ]
     starts = _FOUNDING if predicate == "founded" else _START
     for t in verbs:
         if t.pos_ not in _CLAUSE_POS:
             continue
         lemma = t.lemma_.lower()
         prts = {c.lemma_.lower() for c in t.children if c.dep_ in ("prt", "advmod")}
-        kind = ("end" if lemma in _END or any((lemma, p) in _END_PARTICLES for p in prts)
-                else "start" if lemma in starts else None)
+        kind = (
+            "end"
+            if lemma in _END or any((lemma, p) in _END_PARTICLES for p in prts)
+            else "start"
+            if lemma in starts
+            else None
+        )
         if kind is None or out[kind] is not None:
             continue
         for e in ents:
@@ -198,8 +209,7 @@ def _own_subject(verb, sides: set[int]) -> bool:
 
 def features(predicate: str, relation_features: list[str], cue_list: list[str]) -> list[str]:
     """Return the ended classifier's features for one (pair, predicate)."""
-    return ([f"P={predicate}"] + relation_features + cue_list
-            + [f"{predicate}|{c}" for c in cue_list])
+    return [f"P={predicate}"] + relation_features + cue_list + [f"{predicate}|{c}" for c in cue_list]
 
 
 def rule_ended(cue_list: list[str]) -> bool:
@@ -234,7 +244,7 @@ def mark_rule_records(doc, mentions: list[dict], records: list[dict]) -> None:
         for k in (r["s"], r["o"]):
             m = mentions[k]
             if span is not None and span.start <= m["s"] < span.end and not m.get("virtual"):
-                heads.append(doc[m["s"]:m["e"]].root.i)
+                heads.append(doc[m["s"] : m["e"]].root.i)
         if not heads:
             r["ended"], r["date_role"], r["future"] = False, None, False
             continue

@@ -23,8 +23,24 @@ from ingest.relations.clauses import hedged, negated
 from ingest.relations.lexicon import Lexicon, coarse_pos
 from ingest.relations.rules import names_tokens
 
-_FORMER = {"former", "ex", "ex-", "onetime", "one-time", "erstwhile", "previously", "formerly", "until", "left",
-           "departed", "quit", "resigned", "ousted", "fired", "then-"}
+_FORMER = {
+    "former",
+    "ex",
+    "ex-",
+    "onetime",
+    "one-time",
+    "erstwhile",
+    "previously",
+    "formerly",
+    "until",
+    "left",
+    "departed",
+    "quit",
+    "resigned",
+    "ousted",
+    "fired",
+    "then-",
+}
 _MAX_BETWEEN = 12
 
 
@@ -62,8 +78,7 @@ class Featurizer:
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
 
-    def doc_features(self, doc, mentions: list[dict], cands: list[Candidate],
-                     rule_hits: list[dict]) -> list[list[str]]:
+    def doc_features(self, doc, mentions: list[dict], cands: list[Candidate], rule_hits: list[dict]) -> list[list[str]]:
         """Return one feature list per candidate, in order.
 
         Args:
@@ -90,22 +105,22 @@ class Featurizer:
         for c in cands:
             if c.sent_start not in sent_triggers:
                 trigs = []
-                for tok in doc[c.sent_start:c.sent_end]:
+                for tok in doc[c.sent_start : c.sent_end]:
                     if tok.i in in_name:
                         continue
                     found = self.lexicon.by_lemma.get((tok.lemma_.lower(), coarse_pos(tok)))
                     if found:
                         trigs.append((tok, found))
                 sent_triggers[c.sent_start] = trigs
-            out.append(self._features(doc, mentions, c, rules, sent_triggers[c.sent_start], trig_state,
-                                      mention_at, arms))
+            out.append(
+                self._features(doc, mentions, c, rules, sent_triggers[c.sent_start], trig_state, mention_at, arms)
+            )
         return out
 
     def _features(self, doc, mentions, c: Candidate, rules, trigs, trig_state, mention_at, arms) -> list[str]:
         ma, mb = mentions[c.a], mentions[c.b]
         ta, tb = doc[c.ha], doc[c.hb]
-        f = [f"T={ma['type']}|{mb['type']}", f"src={c.src_a}|{c.src_b}",
-             f"order={'ab' if c.ha < c.hb else 'ba'}"]
+        f = [f"T={ma['type']}|{mb['type']}", f"src={c.src_a}|{c.src_b}", f"order={'ab' if c.ha < c.hb else 'ba'}"]
         if c.src_a == "coref":
             f.append(f"corefA={ta.lower_}")
         if c.src_b == "coref":
@@ -122,7 +137,7 @@ class Featurizer:
         lo, hi = sorted((c.ha, c.hb))
         dist = hi - lo
         f.append(f"dist={_bucket(dist)}")
-        between = doc[lo + 1:hi]
+        between = doc[lo + 1 : hi]
         others = {mention_at[t.i] for t in between if t.i in mention_at} - {c.a, c.b}
         f.append(f"nents={_bucket(len(others))}")
         words = [t for t in between if not t.is_punct or t.text in (",", "(", ":", "'s")]
@@ -140,7 +155,7 @@ class Featurizer:
         f.append(f"before={_lemma(left) if left is not None else '<s>'}")
         f.append(f"after={_lemma(right) if right is not None else '</s>'}")
         for side, tok in (("A", ta), ("B", tb)):
-            near = {x.lower_ for x in doc[max(c.sent_start, tok.left_edge.i - 3):tok.i]}
+            near = {x.lower_ for x in doc[max(c.sent_start, tok.left_edge.i - 3) : tok.i]}
             if near & _FORMER:
                 f.append(f"former{side}")
             f.append(f"dep{side}={tok.dep_}")
@@ -159,8 +174,12 @@ class Featurizer:
             f.append(f"toppos={top.pos_}")
             if n <= 6:
                 f.append("plab=" + " ".join(labs))
-                f.append("pfull=" + " ".join(labs[:len(up)]) + f" [{top_lemma if not top_is_arg else '#ARG'}] "
-                         + " ".join(labs[len(up):]))
+                f.append(
+                    "pfull="
+                    + " ".join(labs[: len(up)])
+                    + f" [{top_lemma if not top_is_arg else '#ARG'}] "
+                    + " ".join(labs[len(up) :])
+                )
             for t in up[1:] + down[:-1]:
                 f.append(f"pw={_lemma(t)}")
             if not top_is_arg:
@@ -173,8 +192,13 @@ class Featurizer:
                     f.append("hedged")
             if tb.head.i == ta.i and tb.dep_ == "appos" or ta.head.i == tb.i and ta.dep_ == "appos":
                 f.append("appos")
-            if tb.dep_ == "conj" and tb.head.i == ta.i or ta.dep_ == "conj" and ta.head.i == tb.i \
-                    or (ta.dep_ == "conj" and tb.dep_ == "conj" and ta.head.i == tb.head.i):
+            if (
+                tb.dep_ == "conj"
+                and tb.head.i == ta.i
+                or ta.dep_ == "conj"
+                and ta.head.i == tb.i
+                or (ta.dep_ == "conj" and tb.dep_ == "conj" and ta.head.i == tb.head.i)
+            ):
                 f.append("conj")
             if ta.dep_ == "poss" and ta.head.i == tb.i:
                 f.append("possAB")

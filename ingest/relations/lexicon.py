@@ -76,7 +76,10 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         for e in entries:
             for lemma, weight in e["lemmas"].items():
                 trig = Trigger(
-                    predicate=pred, lemma=lemma, pos=e["pos"], weight=float(weight),
+                    predicate=pred,
+                    lemma=lemma,
+                    pos=e["pos"],
+                    weight=float(weight),
                     subj=frozenset(resolve(e.get("subj"), arm_sets, "arm")),
                     obj=frozenset(resolve(e.get("obj"), arm_sets, "arm")),
                     pair=frozenset(resolve(e.get("pair"), arm_sets, "arm")),
@@ -92,8 +95,9 @@ def load_lexicon(path: str | None = None) -> Lexicon:
 def trigger_matches(tok, trig: Trigger) -> bool:
     """Return True if token ``tok`` meets the trigger's conditions (funding object, with/without words)."""
     if trig.needs_funding_object and not any(
-            c.dep_ in ("dobj", "nsubjpass") and (funding_noun(c) or any(funding_noun(g) for g in c.conjuncts))
-            for c in tok.children):
+        c.dep_ in ("dobj", "nsubjpass") and (funding_noun(c) or any(funding_noun(g) for g in c.conjuncts))
+        for c in tok.children
+    ):
         return False  # "took $13 billion from Microsoft", never "took market share from Intel"
     if trig.with_words:
         near = {c.lower_ for c in tok.children} | {c.lower_ for c in tok.lefts}
@@ -123,8 +127,11 @@ def coarse_pos(tok) -> str:
 
 def funding_noun(tok) -> bool:
     """Return True if ``tok`` names money or a funding round."""
-    return tok.lemma_.lower() in WORDS.round_nouns or tok.lower_ in ("million", "billion", "money", "capital", "cash") \
+    return (
+        tok.lemma_.lower() in WORDS.round_nouns
+        or tok.lower_ in ("million", "billion", "money", "capital", "cash")
         or tok.ent_type_ == "MONEY"
+    )
 
 
 _LEX_NOUNS_CACHE: dict[str, bool] = {}

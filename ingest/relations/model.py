@@ -78,12 +78,19 @@ class RelationModel:
             right far less often, and a calibration of its own says so.
     """
 
-    def __init__(self, weights: np.ndarray, bits: int, calibration: Calibration, threshold: float,
-                 meta: dict | None = None, unsupported: Calibration | None = None,
-                 ended: np.ndarray | None = None, ended_threshold: float = 0.5):
+    def __init__(
+        self,
+        weights: np.ndarray,
+        bits: int,
+        calibration: Calibration,
+        threshold: float,
+        meta: dict | None = None,
+        unsupported: Calibration | None = None,
+        ended: np.ndarray | None = None,
+        ended_threshold: float = 0.5,
+    ):
         if weights.shape != (len(PREDICATES), (1 << bits) + 1):
-            raise ValueError(f"weights shape {weights.shape} does not fit {len(PREDICATES)} predicates "
-                             f"and {bits} bits")
+            raise ValueError(f"weights shape {weights.shape} does not fit {len(PREDICATES)} predicates and {bits} bits")
         self.weights = weights.astype(np.float32)
         self.bits = bits
         self.calibration = calibration
@@ -100,8 +107,7 @@ class RelationModel:
         if self.ended is None or not feature_lists:
             return np.zeros(len(feature_lists))
         intercept = self.ended.shape[0] - 1
-        raw = np.array([self.ended[hash_features(f, self.bits)].sum() + self.ended[intercept]
-                        for f in feature_lists])
+        raw = np.array([self.ended[hash_features(f, self.bits)].sum() + self.ended[intercept] for f in feature_lists])
         return 1.0 / (1.0 + np.exp(-raw))
 
     def raw_scores(self, features: list[str], predicates: tuple[str, ...]) -> dict[str, float]:
@@ -116,8 +122,10 @@ class RelationModel:
         """Return the calibrated probability of each predicate for one feature list."""
         raw = self.raw_scores(features, predicates)
         fs = set(features)
-        return {p: float((self.calibration if rule_feature(p) in fs else self.unsupported)(np.array([v]))[0])
-                for p, v in raw.items()}
+        return {
+            p: float((self.calibration if rule_feature(p) in fs else self.unsupported)(np.array([v]))[0])
+            for p, v in raw.items()
+        }
 
     def batch_probabilities(self, feature_lists: list[list[str]]) -> np.ndarray:
         """Return calibrated probabilities ``(len(feature_lists), len(PREDICATES))`` in one pass.
@@ -145,11 +153,18 @@ class RelationModel:
         if self.ended is not None:
             with (d / "ended.npy").open("wb") as fh:
                 np.save(fh, self.ended.astype(np.float16), allow_pickle=False)
-        info = {**self.meta, **(meta or {}), "format_version": FORMAT_VERSION,
-                "feature_version": FEATURE_VERSION, "bits": self.bits, "predicates": list(PREDICATES),
-                "calibration": {"a": self.calibration.a, "b": self.calibration.b},
-                "calibration_unsupported": {"a": self.unsupported.a, "b": self.unsupported.b},
-                "threshold": self.threshold, "ended_threshold": self.ended_threshold}
+        info = {
+            **self.meta,
+            **(meta or {}),
+            "format_version": FORMAT_VERSION,
+            "feature_version": FEATURE_VERSION,
+            "bits": self.bits,
+            "predicates": list(PREDICATES),
+            "calibration": {"a": self.calibration.a, "b": self.calibration.b},
+            "calibration_unsupported": {"a": self.unsupported.a, "b": self.unsupported.b},
+            "threshold": self.threshold,
+            "ended_threshold": self.ended_threshold,
+        }
         (d / "model.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -181,14 +196,27 @@ def load_model(directory: str | Path | None = None) -> RelationModel:
         raise ModelMissingError(f"relation model not found in {d}: {hint}") from None
     except (OSError, ValueError) as exc:
         raise ModelMissingError(f"relation model in {d} is unreadable ({exc}): {hint}") from None
-    if meta.get("format_version") != FORMAT_VERSION or meta.get("feature_version") != FEATURE_VERSION \
-            or meta.get("predicates") != list(PREDICATES):
+    if (
+        meta.get("format_version") != FORMAT_VERSION
+        or meta.get("feature_version") != FEATURE_VERSION
+        or meta.get("predicates") != list(PREDICATES)
+    ):
         raise ModelMissingError(f"relation model in {d} was built for another version of the extractor: {hint}")
     try:
         main = meta.get("calibration") or {}
-        cals = [Calibration(float(c.get("a", 1.0)), float(c.get("b", 0.0)))
-                for c in (main, meta.get("calibration_unsupported") or main)]
-        return RelationModel(weights, int(meta["bits"]), cals[0], float(meta["threshold"]), meta, cals[1],
-                             ended, float(meta.get("ended_threshold", 0.5)))
+        cals = [
+            Calibration(float(c.get("a", 1.0)), float(c.get("b", 0.0)))
+            for c in (main, meta.get("calibration_unsupported") or main)
+        ]
+        return RelationModel(
+            weights,
+            int(meta["bits"]),
+            cals[0],
+            float(meta["threshold"]),
+            meta,
+            cals[1],
+            ended,
+            float(meta.get("ended_threshold", 0.5)),
+        )
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise ModelMissingError(f"relation model in {d} is unreadable ({exc}): {hint}") from None

@@ -11,8 +11,24 @@ from ingest.relations.words import WORDS
 # subsidiary of Thor Industries"). News-only predicates keep to recognized names.
 FALLBACK_PREDICATES = {"leads", "founded", "subsidiaryOf", "worksFor"}
 
-_NOT_NAMES = {"GPE", "LOC", "DATE", "TIME", "NORP", "FAC", "EVENT", "LAW", "LANGUAGE", "MONEY",
-              "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "WORK_OF_ART", "PRODUCT"}
+_NOT_NAMES = {
+    "GPE",
+    "LOC",
+    "DATE",
+    "TIME",
+    "NORP",
+    "FAC",
+    "EVENT",
+    "LAW",
+    "LANGUAGE",
+    "MONEY",
+    "PERCENT",
+    "QUANTITY",
+    "ORDINAL",
+    "CARDINAL",
+    "WORK_OF_ART",
+    "PRODUCT",
+}
 
 _NAME_DEPS = ("nsubj", "nsubjpass", "pobj", "dobj", "appos", "attr", "conj")
 
@@ -29,33 +45,73 @@ def add_fallback_names(doc, mentions: list[dict]) -> None:
     for m in mentions:
         taken.update(range(m["s"], m["e"]))
     for tok in doc:
-        if tok.pos_ != "PROPN" or tok.i in taken or tok.dep_ not in _NAME_DEPS or tok.ent_type_ in _NOT_NAMES \
-                or not tok.text[:1].isupper():
+        if (
+            tok.pos_ != "PROPN"
+            or tok.i in taken
+            or tok.dep_ not in _NAME_DEPS
+            or tok.ent_type_ in _NOT_NAMES
+            or not tok.text[:1].isupper()
+        ):
             continue
         start = tok.i
-        while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i == tok.i \
-                and doc[start - 1].dep_ in ("compound", "nmod", "amod") and doc[start - 1].i not in taken \
-                and doc[start - 1].ent_type_ not in _NOT_NAMES and doc[start - 1].text[:1].isupper():
+        while (
+            start > 0
+            and doc[start - 1].pos_ == "PROPN"
+            and doc[start - 1].head.i == tok.i
+            and doc[start - 1].dep_ in ("compound", "nmod", "amod")
+            and doc[start - 1].i not in taken
+            and doc[start - 1].ent_type_ not in _NOT_NAMES
+            and doc[start - 1].text[:1].isupper()
+        ):
             start -= 1
-        if tok.i == tok.sent.start and start == tok.i and tok.text.isalpha() and not tok.text.isupper() \
-                and tok.lower_ in ("the", "a", "it", "he", "she", "they", "this"):
+        if (
+            tok.i == tok.sent.start
+            and start == tok.i
+            and tok.text.isalpha()
+            and not tok.text.isupper()
+            and tok.lower_ in ("the", "a", "it", "he", "she", "they", "this")
+        ):
             continue
-        span = doc[start:tok.i + 1]
+        span = doc[start : tok.i + 1]
         if any(t.i in taken for t in span):
             continue
         words = [w.lower_.strip(".") for w in span]
-        if all(w in WORDS.not_name_words or lexicon_nouns(w) for w in words) or words[-1] in WORDS.not_name_words \
-                or any(w in WORDS.title_words for w in words) \
-                or (len(words) == 1 and tok.i > 0 and doc[tok.i - 1].pos_ == "PROPN"):
+        if (
+            all(w in WORDS.not_name_words or lexicon_nouns(w) for w in words)
+            or words[-1] in WORDS.not_name_words
+            or any(w in WORDS.title_words for w in words)
+            or (len(words) == 1 and tok.i > 0 and doc[tok.i - 1].pos_ == "PROPN")
+        ):
             continue  # "Chairman", "LLC", "(NYSE: ...)": a title, suffix or exchange, not a name
         taken.update(range(span.start, span.end))
         if len(span) == 1 and span.end + 1 < len(doc) and doc[span.end].lower_ in ("and", "&"):
-            nxt = next((m for m in mentions if m["s"] == span.end + 1 and m["type"] == PER and m["e"] - m["s"] >= 2), None)
+            nxt = next(
+                (m for m in mentions if m["s"] == span.end + 1 and m["type"] == PER and m["e"] - m["s"] >= 2), None
+            )
             surname = any(m["type"] == PER and m["name"].split()[-1] == span.text for m in mentions)
             if nxt is not None and not surname:
                 # "siblings Dario and Daniela Amodei": a first name sharing the surname
-                mentions.append({"s": span.start, "e": span.end, "name": f"{span.text} {doc[nxt['e'] - 1].text}",
-                                 "type": PER, "qid": None, "src": "ner", "agency": False})
+                mentions.append(
+                    {
+                        "s": span.start,
+                        "e": span.end,
+                        "name": f"{span.text} {doc[nxt['e'] - 1].text}",
+                        "type": PER,
+                        "qid": None,
+                        "src": "ner",
+                        "agency": False,
+                    }
+                )
                 continue
-        mentions.append({"s": span.start, "e": span.end, "name": span.text, "type": ORG, "qid": None,
-                         "src": "np", "agency": False, "fallback": True})
+        mentions.append(
+            {
+                "s": span.start,
+                "e": span.end,
+                "name": span.text,
+                "type": ORG,
+                "qid": None,
+                "src": "np",
+                "agency": False,
+                "fallback": True,
+            }
+        )

@@ -44,9 +44,18 @@ class Record:
 
     def to_dict(self) -> dict:
         """Return the record as the plain dict the pipeline reads (and msgpack carries)."""
-        d = {"s": self.subject, "o": self.object, "p": self.predicate, "c": self.confidence, "h": self.hedged,
-             "ss": self.sent_start, "se": self.sent_end, "amount": self.amount, "date": self.date,
-             "trigger": self.trigger}
+        d = {
+            "s": self.subject,
+            "o": self.object,
+            "p": self.predicate,
+            "c": self.confidence,
+            "h": self.hedged,
+            "ss": self.sent_start,
+            "se": self.sent_end,
+            "amount": self.amount,
+            "date": self.date,
+            "trigger": self.trigger,
+        }
         if self.token is not None:
             d["ti"] = self.token
         d["rule"] = self.rule

@@ -73,7 +73,7 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
     for idx, m in enumerate(mentions):
         if m.get("virtual"):
             continue
-        span = doc[m["s"]:m["e"]]
+        span = doc[m["s"] : m["e"]]
         # every token attached outside the span is an entry point: the small model
         # often hangs "GSB Mortgage, Inc." on the verb by "Inc." rather than by its root
         for t in span:
@@ -148,8 +148,11 @@ def _settle(records, mentions: list[dict]) -> list[dict]:
     named = lambda r: (mentions[r.subject]["name"], mentions[r.object]["name"], r.sent_start)  # noqa: E731
     sued = {(frozenset(named(r)[:2]), r.sent_start) for r in best.values() if r.predicate == "sues"}
     # a lawsuit is a sues relation; the accusations its sentence reports are not a second fact
-    best = {k: r for k, r in best.items()
-            if not (r.predicate == "disputesWith" and (frozenset(named(r)[:2]), r.sent_start) in sued)}
+    best = {
+        k: r
+        for k, r in best.items()
+        if not (r.predicate == "disputesWith" and (frozenset(named(r)[:2]), r.sent_start) in sued)
+    }
     made = {named(r)[:2] for r in best.values() if r.predicate == "develops"}
     # a developer putting its own model to work is not a user of it ("Google is folding
     # its Gemini models into Workspace": Workspace uses Gemini, Google develops it)

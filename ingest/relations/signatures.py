@@ -18,5 +18,3 @@ SIGNATURES = {
     "founded": ({PER, ORG}, {ORG}),
     "worksFor": ({PER}, {ORG}),
 }
-
-

@@ -58,12 +58,14 @@ def _matrix(data: Dataset, rows: list[int], bits: int):
         indices.extend(hash_features(data.examples[i].features, bits))
         indptr.append(len(indices))
     vals = np.ones(len(indices), dtype=np.float64)
-    return csr_matrix((vals, np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
-                      shape=(len(rows), 1 << bits))
+    return csr_matrix(
+        (vals, np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)), shape=(len(rows), 1 << bits)
+    )
 
 
-def fit(data: Dataset, *, bits: int = DEFAULT_BITS, c: float = 1.0, seed: int = 0,
-        knowledgenet_weight: float = 1.0) -> np.ndarray:
+def fit(
+    data: Dataset, *, bits: int = DEFAULT_BITS, c: float = 1.0, seed: int = 0, knowledgenet_weight: float = 1.0
+) -> np.ndarray:
     """Fit the per-predicate logistic models; return the weight matrix (intercepts last).
 
     Args:
@@ -77,8 +79,7 @@ def fit(data: Dataset, *, bits: int = DEFAULT_BITS, c: float = 1.0, seed: int = 
 
     weights = np.zeros((len(PREDICATES), (1 << bits) + 1), dtype=np.float64)
     for k, p in enumerate(PREDICATES):
-        rows = [i for i, e in enumerate(data.examples)
-                if p in e.predicates and (e.trained is None or p in e.trained)]
+        rows = [i for i, e in enumerate(data.examples) if p in e.predicates and (e.trained is None or p in e.trained)]
         y = np.array([p in data.examples[i].labels for i in rows], dtype=np.int8)
         if not rows or y.min() == y.max():
             log.warning("predicate %s: no examples of both classes, left at zero", p)
@@ -108,8 +109,9 @@ def _ended_matrix(data: Dataset, rows: list[tuple[int, str]], bits: int):
         indices.extend(hash_features(ended_features(p, e.features, list(e.cues)), bits))
         indptr.append(len(indices))
     vals = np.ones(len(indices), dtype=np.float64)
-    return csr_matrix((vals, np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
-                      shape=(len(rows), 1 << bits))
+    return csr_matrix(
+        (vals, np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)), shape=(len(rows), 1 << bits)
+    )
 
 
 def fit_ended(data: Dataset, *, bits: int = DEFAULT_BITS, c: float = 1.0, seed: int = 0) -> np.ndarray | None:
@@ -137,8 +139,9 @@ def choose_ended_threshold(model: RelationModel, data: Dataset) -> tuple[float, 
     """
     rows = _ended_rows(data)
     truth = np.array([p in data.examples[i].ended for i, p in rows], dtype=bool)
-    probs = model.ended_probabilities([ended_features(p, data.examples[i].features, list(data.examples[i].cues))
-                                       for i, p in rows])
+    probs = model.ended_probabilities(
+        [ended_features(p, data.examples[i].features, list(data.examples[i].cues)) for i, p in rows]
+    )
     best = (0.5, {"precision": 0.0, "recall": 0.0, "f1": 0.0})
     for tau in np.arange(0.2, 0.81, 0.05):
         tau = round(float(tau), 2)
@@ -165,8 +168,9 @@ def _supported(data: Dataset, i: int, p: str) -> bool:
     return rule_feature(p) in data.examples[i].features
 
 
-def _decided(data: Dataset, scored: list[tuple[int, str, float]], cals: tuple[Calibration, Calibration],
-             tau: float) -> dict:
+def _decided(
+    data: Dataset, scored: list[tuple[int, str, float]], cals: tuple[Calibration, Calibration], tau: float
+) -> dict:
     decided: dict[int, set] = {}
     for i, p, s in scored:
         if cals[0 if _supported(data, i, p) else 1](np.array([s]))[0] >= tau:
@@ -196,8 +200,10 @@ def calibrate(model: RelationModel, data: Dataset) -> tuple[Calibration, Calibra
         ``(calibration, calibration without a rule, threshold, scores at that threshold)``.
     """
     scored = raw_scores(model, data)
-    cals = (_platt([x for x in scored if _supported(data, x[0], x[1])], data),
-            _platt([x for x in scored if not _supported(data, x[0], x[1])], data))
+    cals = (
+        _platt([x for x in scored if _supported(data, x[0], x[1])], data),
+        _platt([x for x in scored if not _supported(data, x[0], x[1])], data),
+    )
     rows = []
     for tau in np.arange(0.2, 0.91, 0.05):
         tau = round(float(tau), 2)
@@ -226,15 +232,33 @@ def corpus_files(paths: list[str | Path]) -> list[Path]:
 
 def build_labels(files: list[Path], nlp, gaz, featurizer, *, n_process: int = 1) -> Dataset:
     """Return the dataset of curators' verdicts: only the reviewed pairs and predicates are learnt from."""
-    return build(read_gold_records(files), nlp, gaz, featurizer, group="curation", n_process=n_process,
-                 partial=frozenset(PREDICATES))
+    return build(
+        read_gold_records(files),
+        nlp,
+        gaz,
+        featurizer,
+        group="curation",
+        n_process=n_process,
+        partial=frozenset(PREDICATES),
+    )
 
 
-def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str | Path, *,
-          knowledgenet: str | Path | None = None, heldout: list[str | Path] = (),
-          ended_corpus: list[str | Path] = (), ended_calibration: list[str | Path] = (), c: float = 1.0,
-          bits: int = DEFAULT_BITS, seed: int = 0, n_process: int = 1, progress=print,
-          labels: list[str | Path] = ()) -> dict:
+def train(
+    corpus: list[str | Path],
+    calibration: list[str | Path],
+    out_dir: str | Path,
+    *,
+    knowledgenet: str | Path | None = None,
+    heldout: list[str | Path] = (),
+    ended_corpus: list[str | Path] = (),
+    ended_calibration: list[str | Path] = (),
+    c: float = 1.0,
+    bits: int = DEFAULT_BITS,
+    seed: int = 0,
+    n_process: int = 1,
+    progress=print,
+    labels: list[str | Path] = (),
+) -> dict:
     """Train, calibrate, save and document a relation model.
 
     Args:
@@ -270,14 +294,20 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
     featurizer = Featurizer(load_lexicon())
     files = corpus_files(corpus)
     data = build(read_gold_records(files), nlp, gaz, featurizer, group="corpus", n_process=n_process)
-    progress(f"corpus: {len(data.gold)} passages, {len(data.examples)} candidates "
-             f"({time.monotonic() - t0:.0f} s)")
+    progress(f"corpus: {len(data.gold)} passages, {len(data.examples)} candidates ({time.monotonic() - t0:.0f} s)")
     kn_docs = 0
     if knowledgenet:
         from ingest.knowledgenet import load_passages
 
-        kn = build(load_passages(knowledgenet, {1, 2}), nlp, gaz, featurizer, group="knowledgenet",
-                   n_process=n_process, partial=KNOWLEDGENET_PREDICATES)
+        kn = build(
+            load_passages(knowledgenet, {1, 2}),
+            nlp,
+            gaz,
+            featurizer,
+            group="knowledgenet",
+            n_process=n_process,
+            partial=KNOWLEDGENET_PREDICATES,
+        )
         kn_docs = len(kn.gold)
         data.extend(kn)
         progress(f"KnowledgeNet folds 1-2: {kn_docs} documents, {len(kn.examples)} candidates")
@@ -312,9 +342,11 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
     ended_tau, ended_scores = choose_ended_threshold(model, ended_cal)
     model.ended_threshold = ended_tau
     p, r, f = cal_scores["micro"]
-    progress(f"calibrated on {len(cal_data.gold)} passages: threshold {tau}, P {p:.3f} R {r:.3f} F1 {f:.3f}; "
-             f"ended threshold {ended_tau}, ended F1 {ended_scores['f1']:.3f} over {ended_scores['relations']} "
-             f"relations ({ended_scores['ended']} ended)")
+    progress(
+        f"calibrated on {len(cal_data.gold)} passages: threshold {tau}, P {p:.3f} R {r:.3f} F1 {f:.3f}; "
+        f"ended threshold {ended_tau}, ended F1 {ended_scores['f1']:.3f} over {ended_scores['relations']} "
+        f"relations ({ended_scores['ended']} ended)"
+    )
     positives = {p: 0 for p in PREDICATES}
     for e in data.examples:
         for lab in e.labels:
@@ -322,7 +354,8 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
     facts = {
         "trained": date.today().isoformat(),
         "model_family": "logistic regression per predicate (scikit-learn liblinear, L2), hashed features",
-        "c": c, "seed": seed,
+        "c": c,
+        "seed": seed,
         "training_files": file_hashes(files),
         "calibration_files": file_hashes(cal_files),
         "knowledgenet_documents": kn_docs,
@@ -347,8 +380,10 @@ def train(corpus: list[str | Path], calibration: list[str | Path], out_dir: str 
         for d in heldout:
             rep = evaluate(d, extractor).to_dict()
             heldout_scores[str(d)] = rep["relations"]
-            progress(f"held out {d}: P {rep['relations']['precision']:.3f} R {rep['relations']['recall']:.3f} "
-                     f"F1 {rep['relations']['f1']:.3f}")
+            progress(
+                f"held out {d}: P {rep['relations']['precision']:.3f} R {rep['relations']['recall']:.3f} "
+                f"F1 {rep['relations']['f1']:.3f}"
+            )
     write_card(Path(out_dir) / "MODEL_CARD.md", facts, heldout_scores)
     progress(f"saved {out_dir} ({time.monotonic() - t0:.0f} s)")
     return {**facts, "heldout": heldout_scores}
@@ -368,7 +403,7 @@ def write_card(path: Path, facts: dict, heldout: dict) -> None:
         "(predicate, rule, confidence band, hedging), every lexicon trigger in the sentence with the arms "
         "by which it reaches each side and its negation/hedging, the dependency path (labels, lemmas, top "
         "word), the words between and around, entity types, how each side was found (gazetteer, NER, "
-        "coreference, fallback), order, distance, lists, appositions, possessives, \"former\" cues.",
+        'coreference, fallback), order, distance, lists, appositions, possessives, "former" cues.',
         "- Output: for each candidate pair, a calibrated probability per predicate whose signature fits "
         "(several may pass); relations at or above the threshold are emitted with it as confidence.",
         "- Calibration: sigmoids over the raw score fitted on the calibration set, one for the verdicts "
@@ -390,7 +425,8 @@ def write_card(path: Path, facts: dict, heldout: dict) -> None:
         f"- Training candidates: {facts['training_candidates']}; KnowledgeNet documents (folds 1-2): "
         f"{facts['knowledgenet_documents']}.",
         "- Positive candidates per predicate: "
-        + ", ".join(f"{p} {n}" for p, n in facts["positive_candidates"].items()) + ".",
+        + ", ".join(f"{p} {n}" for p, n in facts["positive_candidates"].items())
+        + ".",
         "- Training files (SHA-256):",
         *[f"  - `{n}` {h}" for n, h in facts["training_files"].items()],
         "- Ended classifier's own training files (SHA-256; it also learns from the files above):",

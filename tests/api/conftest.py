@@ -39,8 +39,9 @@ def _rel(s: Entity, p: str, o: Entity, sentence: str, text: str, conf: float = 0
     return RelationMention(s, p, o, conf, sentence, start, start + len(sentence))
 
 
-def make_extraction(text: str, title: str, url: str, published: date,
-                    triples: list[tuple[Entity, str, Entity, str, float]]) -> Extraction:
+def make_extraction(
+    text: str, title: str, url: str, published: date, triples: list[tuple[Entity, str, Entity, str, float]]
+) -> Extraction:
     """Build an extraction the way the pipeline would, without spaCy."""
     art = Article(text=text, url=url, title=title, published=published)
     rels = tuple(_rel(s, p, o, sent, art.text, c) for s, p, o, sent, c in triples)
@@ -57,18 +58,38 @@ S6 = "Microsoft has put more money into OpenAI."
 S7 = "<script>alert(1)</script> Labs partners with Microsoft."
 
 EXTRACTIONS = [
-    make_extraction(f"{S1} {S2} {S5}", "Microsoft bets on OpenAI", "https://news.example/msft-openai",
-                    date(2023, 1, 23),
-                    [(MSFT, "investsIn", OPENAI, S1, 0.95), (ANTHROPIC, "competesWith", OPENAI, S2, 0.8),
-                     (OPENAI, "develops", GPT4, S5, 0.9)]),
-    make_extraction(f"{S3} {S2}", "Amazon and Anthropic", "https://news.example/amazon-anthropic",
-                    date(2023, 9, 25),
-                    [(AMAZON, "investsIn", ANTHROPIC, S3, 0.9), (ANTHROPIC, "competesWith", OPENAI, S2, 0.7)]),
-    make_extraction(f"{S4} {S6}", "Suleyman to lead Microsoft AI", "https://news.example/suleyman",
-                    date(2024, 3, 19),
-                    [(SULEYMAN, "leads", MSAI, S4, 0.85), (MSFT, "investsIn", OPENAI, S6, 0.6)]),
-    make_extraction(S7, "<b>Labs</b> & friends", "https://news.example/evil", date(2024, 5, 1),
-                    [(EVIL, "partnersWith", MSFT, S7, 0.5)]),
+    make_extraction(
+        f"{S1} {S2} {S5}",
+        "Microsoft bets on OpenAI",
+        "https://news.example/msft-openai",
+        date(2023, 1, 23),
+        [
+            (MSFT, "investsIn", OPENAI, S1, 0.95),
+            (ANTHROPIC, "competesWith", OPENAI, S2, 0.8),
+            (OPENAI, "develops", GPT4, S5, 0.9),
+        ],
+    ),
+    make_extraction(
+        f"{S3} {S2}",
+        "Amazon and Anthropic",
+        "https://news.example/amazon-anthropic",
+        date(2023, 9, 25),
+        [(AMAZON, "investsIn", ANTHROPIC, S3, 0.9), (ANTHROPIC, "competesWith", OPENAI, S2, 0.7)],
+    ),
+    make_extraction(
+        f"{S4} {S6}",
+        "Suleyman to lead Microsoft AI",
+        "https://news.example/suleyman",
+        date(2024, 3, 19),
+        [(SULEYMAN, "leads", MSAI, S4, 0.85), (MSFT, "investsIn", OPENAI, S6, 0.6)],
+    ),
+    make_extraction(
+        S7,
+        "<b>Labs</b> & friends",
+        "https://news.example/evil",
+        date(2024, 5, 1),
+        [(EVIL, "partnersWith", MSFT, S7, 0.5)],
+    ),
 ]
 ARTICLES = [ex.article for ex in EXTRACTIONS]
 
@@ -126,7 +147,9 @@ def start_server(store: Path, *, command: str = "uvicorn", timeout: float = 60, 
         env: extra ``AIKG_*`` settings for the process (``AIKG_QUERY_TIMEOUT="2"``).
     """
     settings = {k.removeprefix("AIKG_").lower(): v for k, v in env.items()}
-    server = AikgServer(store, Path(store).parent, token=TOKEN, log_level="warning", command=command, verbose=False, **settings)
+    server = AikgServer(
+        store, Path(store).parent, token=TOKEN, log_level="warning", command=command, verbose=False, **settings
+    )
     server.start(timeout)
     return server
 

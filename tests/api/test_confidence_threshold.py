@@ -40,10 +40,20 @@ WEAK = "Acme Robotics may be suing Globex, one blog hinted."
 MIXED_STRONG = "Meta partners with OpenAI on safety research."
 MIXED_WEAK = "Meta and OpenAI were seen at the same party."
 
-FIRST = make_extraction(f"{SURE} {MIXED_STRONG}", "A sure day", "https://news.example/sure", date(2024, 2, 1),
-                        [(NVIDIA, "investsIn", MISTRAL, SURE, 0.9), (META, "partnersWith", OPENAI, MIXED_STRONG, 0.8)])
-SECOND = make_extraction(f"{WEAK} {MIXED_WEAK}", "Rumours", "https://news.example/rumours", date(2024, 3, 1),
-                         [(ACME, "sues", GLOBEX, WEAK, 0.3), (META, "partnersWith", OPENAI, MIXED_WEAK, 0.2)])
+FIRST = make_extraction(
+    f"{SURE} {MIXED_STRONG}",
+    "A sure day",
+    "https://news.example/sure",
+    date(2024, 2, 1),
+    [(NVIDIA, "investsIn", MISTRAL, SURE, 0.9), (META, "partnersWith", OPENAI, MIXED_STRONG, 0.8)],
+)
+SECOND = make_extraction(
+    f"{WEAK} {MIXED_WEAK}",
+    "Rumours",
+    "https://news.example/rumours",
+    date(2024, 3, 1),
+    [(ACME, "sues", GLOBEX, WEAK, 0.3), (META, "partnersWith", OPENAI, MIXED_WEAK, 0.2)],
+)
 
 
 def _extract(batch):
@@ -140,8 +150,11 @@ def test_graph_page_data_leaves_out_weak_relations_and_weaker_evidence(client):
 def test_entity_page_shows_strong_statements_and_says_how_many_are_hidden(client):
     html = client.get("/entity/meta").text
     assert MIXED_STRONG in html and MIXED_WEAK not in html
-    assert re.search(r"1 weaker statement hidden \(confidence below 0\.50\) · "
-                     r'<a class="show-all" href="\?min_confidence=0">show all</a>', html)
+    assert re.search(
+        r"1 weaker statement hidden \(confidence below 0\.50\) · "
+        r'<a class="show-all" href="\?min_confidence=0">show all</a>',
+        html,
+    )
     full = client.get("/entity/meta", params={"min_confidence": 0}).text
     assert MIXED_STRONG in full and MIXED_WEAK in full and "weaker statement" not in full
 
@@ -166,8 +179,10 @@ def test_article_page_hides_its_weak_statements(client):
 
 
 def test_sparql_is_never_filtered(client):
-    q = ("PREFIX aikg: <https://w3id.org/aikg/ontology#> "
-         "SELECT (COUNT(?st) AS ?n) WHERE { ?st a aikg:RelationStatement }")
+    q = (
+        "PREFIX aikg: <https://w3id.org/aikg/ontology#> "
+        "SELECT (COUNT(?st) AS ?n) WHERE { ?st a aikg:RelationStatement }"
+    )
     r = client.get("/sparql", params={"query": q}, headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200
     assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == 4
@@ -189,8 +204,13 @@ def test_aikg_viz_follows_the_same_default(store_dir, tmp_path):
     out = tmp_path / "g.html"
 
     def run(*extra: str, **more: str) -> dict:
-        proc = subprocess.run([sys.executable, "-m", "aikg", "viz", "--store", str(store_dir), "-o", str(out),
-                               *extra], capture_output=True, text=True, timeout=300, env={**env, **more})
+        proc = subprocess.run(
+            [sys.executable, "-m", "aikg", "viz", "--store", str(store_dir), "-o", str(out), *extra],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**env, **more},
+        )
         assert proc.returncode == 0, proc.stderr
         return page_data(out.read_text(encoding="utf-8"))
 

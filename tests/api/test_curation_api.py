@@ -29,8 +29,7 @@ def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 def sparql(srv: Server, query: str) -> dict:
-    r = httpx.post(srv.sparql, data={"query": query}, headers={"Accept": "application/sparql-results+json"},
-                   timeout=30)
+    r = httpx.post(srv.sparql, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30)
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -59,10 +58,13 @@ def test_writes_need_the_token(srv):
 
 def test_reject_over_rest_and_sparql_never_shows_it(srv):
     relation = f"ASK {{ <{ENTITY}amazon> <{ONTOLOGY}investsIn> <{ENTITY}anthropic> }}"
-    statement = (f"ASK {{ ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{ENTITY}amazon> }}")
+    statement = f"ASK {{ ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{ENTITY}amazon> }}"
     assert ask(srv, relation)
-    r = post(srv, "reject", {"subject": "Amazon", "predicate": "investsIn", "object": "Anthropic",
-                             "reason": "test", "by": "rita"})
+    r = post(
+        srv,
+        "reject",
+        {"subject": "Amazon", "predicate": "investsIn", "object": "Anthropic", "reason": "test", "by": "rita"},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["removed"] > 0 and r.json()["operation"]["by"] == "rita"
     assert not ask(srv, relation) and not ask(srv, statement)
@@ -82,9 +84,11 @@ def test_every_operation_over_rest(srv):
     ok("merge", {"source": "Microsoft AI", "target": "Microsoft"})
     assert ask(srv, f"ASK {{ <{ENTITY}mustafa-suleyman> <{ONTOLOGY}leads> <{ENTITY}microsoft> }}")
     assert ask(srv, f"ASK {{ <{ENTITY}microsoft-ai> <{OWL}sameAs> <{ENTITY}microsoft> }}")
-    for path, target in (("/entities/microsoft-ai", "/entities/microsoft"),
-                         ("/entity/microsoft-ai", "/entity/microsoft"),
-                         ("/entity/microsoft-ai.ttl", "/entity/microsoft.ttl")):
+    for path, target in (
+        ("/entities/microsoft-ai", "/entities/microsoft"),
+        ("/entity/microsoft-ai", "/entity/microsoft"),
+        ("/entity/microsoft-ai.ttl", "/entity/microsoft.ttl"),
+    ):
         r = httpx.get(srv.url + path, timeout=30)
         assert r.status_code == 301 and r.headers["location"] == target
     ok("split", {"source": "Microsoft AI", "target": "Microsoft"})
@@ -101,12 +105,23 @@ def test_every_operation_over_rest(srv):
     ok("link", {"entity": "Microsoft AI", "wikidata": "Q123"})
     ok("link", {"entity": "Amazon", "wikidata": None})
     assert not ask(srv, f"ASK {{ <{ENTITY}amazon> <{OWL}sameAs> ?x }}")
-    added = ok("add", {"subject": "Amazon", "predicate": "partnersWith", "object": "Anthropic",
-                       "url": "https://example.org/a", "quote": "Amazon and Anthropic work together."})
+    added = ok(
+        "add",
+        {
+            "subject": "Amazon",
+            "predicate": "partnersWith",
+            "object": "Anthropic",
+            "url": "https://example.org/a",
+            "quote": "Amazon and Anthropic work together.",
+        },
+    )
     assert added["added"] > 0
     assert ask(srv, f"ASK {{ <{ENTITY}amazon> <{ONTOLOGY}partnersWith> <{ENTITY}anthropic> }}")
-    stmt = sparql(srv, f"SELECT ?st WHERE {{ ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{ENTITY}openai> ; "
-                       f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> <{ONTOLOGY}develops> }}")
+    stmt = sparql(
+        srv,
+        f"SELECT ?st WHERE {{ ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{ENTITY}openai> ; "
+        f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> <{ONTOLOGY}develops> }}",
+    )
     st = stmt["results"]["bindings"][0]["st"]["value"]
     ok("accept", {"statement": st})
     assert ask(srv, f"ASK {{ <{st}> <{ONTOLOGY}reviewed> true }}")
@@ -114,16 +129,22 @@ def test_every_operation_over_rest(srv):
     assert not ask(srv, f"ASK {{ <{ENTITY}amazon> <{ONTOLOGY}partnersWith> <{ENTITY}anthropic> }}")
 
 
-@pytest.mark.parametrize(("route", "body", "message"), [
-    ("merge", {"source": "Nobody", "target": "Microsoft"}, "unknown entity"),
-    ("merge", {"source": "OpenAI", "target": "OpenAI"}, "into itself"),
-    ("merge", {"source": "Mustafa Suleyman", "target": "Microsoft"}, "across types"),
-    ("reject", {"subject": "Microsoft", "predicate": "ownsPart", "object": "OpenAI"}, "unknown predicate"),
-    ("add", {"subject": "GPT-4", "predicate": "sues", "object": "OpenAI", "url": "https://e.org",
-             "quote": "q"}, "not allowed"),
-    ("split", {"source": "OpenAI", "target": "Microsoft"}, "not merged"),
-    ("undo", {"operation": "nope"}, "unknown operation"),
-])
+@pytest.mark.parametrize(
+    ("route", "body", "message"),
+    [
+        ("merge", {"source": "Nobody", "target": "Microsoft"}, "unknown entity"),
+        ("merge", {"source": "OpenAI", "target": "OpenAI"}, "into itself"),
+        ("merge", {"source": "Mustafa Suleyman", "target": "Microsoft"}, "across types"),
+        ("reject", {"subject": "Microsoft", "predicate": "ownsPart", "object": "OpenAI"}, "unknown predicate"),
+        (
+            "add",
+            {"subject": "GPT-4", "predicate": "sues", "object": "OpenAI", "url": "https://e.org", "quote": "q"},
+            "not allowed",
+        ),
+        ("split", {"source": "OpenAI", "target": "Microsoft"}, "not merged"),
+        ("undo", {"operation": "nope"}, "unknown operation"),
+    ],
+)
 def test_bad_requests_get_400_and_change_nothing(srv, route, body, message):
     before = snapshot(srv)
     r = post(srv, route, body)
@@ -158,14 +179,22 @@ def test_ten_curators_at_once_lose_nothing(srv):
     log = httpx.get(f"{srv.url}/curation/log", params={"type": "AddAlias"}, timeout=30).json()["operations"]
     assert {op["by"] for op in log} >= {f"curator-{i}" for i in range(10)}
     assert httpx.get(f"{srv.url}/curation/log", timeout=30).json()["count"] == start + 10
-    rows = sparql(srv, f"SELECT ?l WHERE {{ <{ENTITY}anthropic> <{SKOS}altLabel> ?l FILTER(STRSTARTS(?l, \"Curator\")) }}")
+    rows = sparql(
+        srv, f'SELECT ?l WHERE {{ <{ENTITY}anthropic> <{SKOS}altLabel> ?l FILTER(STRSTARTS(?l, "Curator")) }}'
+    )
     assert len(rows["results"]["bindings"]) == 10
 
 
 def test_cli_talks_to_the_server(srv):
     env = {k: v for k, v in os.environ.items() if k != "AIKG_TOKEN"} | {"PYTHONPATH": str(REPO)}
-    run = lambda *a: subprocess.run([sys.executable, "-m", "aikg", "curate", *a, "--server", srv.url],  # noqa: E731
-                                    capture_output=True, text=True, timeout=120, env=env, cwd=REPO)
+    run = lambda *a: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "aikg", "curate", *a, "--server", srv.url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=REPO,
+    )
     r = run("reject", "OpenAI", "develops", "GPT-4", "--reason", "from the CLI", "--token", TOKEN)
     assert r.returncode == 0, r.stderr
     assert not ask(srv, f"ASK {{ <{ENTITY}openai> <{ONTOLOGY}develops> <{ENTITY}gpt-4> }}")
@@ -179,15 +208,22 @@ def test_cli_talks_to_the_server(srv):
     assert r.returncode == 0 and "from the CLI" in r.stdout
 
 
-@pytest.mark.parametrize(("route", "body"), [
-    ("undo", {"operation": "\u0000iH"}),
-    ("merge", {"source": "https://w3id.org/aikg/entity/a b", "target": "OpenAI"}),
-    ("reject", {"statement": "stmt:\u0011\f"}),
-    ("alias", {"entity": "OpenAI", "alias": "x", "by": "\ud800"}),
-])
+@pytest.mark.parametrize(
+    ("route", "body"),
+    [
+        ("undo", {"operation": "\u0000iH"}),
+        ("merge", {"source": "https://w3id.org/aikg/entity/a b", "target": "OpenAI"}),
+        ("reject", {"statement": "stmt:\u0011\f"}),
+        ("alias", {"entity": "OpenAI", "alias": "x", "by": "\ud800"}),
+    ],
+)
 def test_text_that_is_no_iri_or_no_unicode_gets_4xx(srv, route, body):
     before = snapshot(srv)
-    r = httpx.post(f"{srv.url}/curation/{route}", content=json.dumps(body),
-                   headers={**AUTH, "Content-Type": "application/json"}, timeout=60)
+    r = httpx.post(
+        f"{srv.url}/curation/{route}",
+        content=json.dumps(body),
+        headers={**AUTH, "Content-Type": "application/json"},
+        timeout=60,
+    )
     assert r.status_code in (400, 422), r.text
     assert snapshot(srv) == before

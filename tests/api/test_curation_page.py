@@ -77,23 +77,38 @@ def test_untrusted_names_and_sentences_are_escaped(served):
 def test_the_command_asks_a_running_server(served):
     srv, expected = served
     env = {**os.environ, "AIKG_STORE": "/nonexistent/store/set/in/the/environment"}
-    proc = subprocess.run([sys.executable, "-m", "aikg", "suspects", "--server", srv.url, "--json"],
-                          capture_output=True, text=True, timeout=120, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "aikg", "suspects", "--server", srv.url, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == expected["suspects"]
-    proc = subprocess.run([sys.executable, "-m", "aikg", "duplicates", "--server", srv.url + "/", "--json",
-                           "-n", "1"], capture_output=True, text=True, timeout=120, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "aikg", "duplicates", "--server", srv.url + "/", "--json", "-n", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == expected["duplicates"][:1]
 
 
 def test_the_command_reports_a_server_without_the_lists(served):
     srv, _ = served
-    proc = subprocess.run([sys.executable, "-m", "aikg", "suspects", "--server", srv.url + "/nothing-here"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "aikg", "suspects", "--server", srv.url + "/nothing-here"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1
-    assert re.match(r"aikg: error: http://127\.0\.0\.1:\d+/nothing-here/curation/suggestions\.json answered 404",
-                    proc.stderr)
+    assert re.match(
+        r"aikg: error: http://127\.0\.0\.1:\d+/nothing-here/curation/suggestions\.json answered 404", proc.stderr
+    )
 
 
 def test_lists_follow_a_write_through_the_server(tmp_path):
@@ -108,10 +123,15 @@ def _check_lists_follow_a_write(srv) -> None:
     lists = srv.url + "/curation/suggestions.json"
     before = httpx.get(lists, params={"list": "suspects", "limit": 1000}, timeout=60).json()
     assert not any(r["subject"]["label"] == FOUNDRY.name and r["predicate"] == "sues" for r in before["suspects"])
-    resp = httpx.post(srv.url + "/update", content=(
-        "PREFIX aikg: <https://w3id.org/aikg/ontology#> PREFIX ent: <https://w3id.org/aikg/entity/> "
-        f"INSERT DATA {{ ent:{FOUNDRY.slug} aikg:sues ent:{BANK.slug} }}"),
-        headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer test-token-9f2c"}, timeout=60)
+    resp = httpx.post(
+        srv.url + "/update",
+        content=(
+            "PREFIX aikg: <https://w3id.org/aikg/ontology#> PREFIX ent: <https://w3id.org/aikg/entity/> "
+            f"INSERT DATA {{ ent:{FOUNDRY.slug} aikg:sues ent:{BANK.slug} }}"
+        ),
+        headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer test-token-9f2c"},
+        timeout=60,
+    )
     assert resp.status_code in (200, 204), resp.text
     after = httpx.get(lists, params={"list": "suspects", "limit": 1000}, timeout=60).json()
     row = next(r for r in after["suspects"] if r["subject"]["label"] == FOUNDRY.name and r["predicate"] == "sues")

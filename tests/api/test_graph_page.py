@@ -49,14 +49,15 @@ def test_url_parameters_filter_and_prefill_the_form(graph_client):
     assert {n["type"] for n in repeated["nodes"]} == {"Person", "Organization"}
     early = page_data(graph_client.get("/graph", params={"as_of": "2023-06-30"}).text)
     assert [(e["from"], e["predicate"], e["to"]) for e in early["edges"]] == [
-        (ENTITY + "microsoft", "investsIn", ENTITY + "openai"), (ENTITY + "openai", "develops", ENTITY + "gpt-4")]
+        (ENTITY + "microsoft", "investsIn", ENTITY + "openai"),
+        (ENTITY + "openai", "develops", ENTITY + "gpt-4"),
+    ]
 
 
 def test_focus_and_limit(graph_client):
     data = page_data(graph_client.get("/graph", params={"focus": "Q2283", "depth": 1}).text)
     assert data["focus"] == ENTITY + "microsoft"
-    assert {n["id"].removeprefix(ENTITY) for n in data["nodes"]} == {
-        "microsoft", "openai", "nvidia", sample.XSS.slug}
+    assert {n["id"].removeprefix(ENTITY) for n in data["nodes"]} == {"microsoft", "openai", "nvidia", sample.XSS.slug}
     r = graph_client.get("/graph", params={"limit": 2})
     assert "showing 2 of 11 entities, the most central" in r.text
     r = graph_client.get("/graph", params={"focus": "<b>nobody</b>"})
@@ -64,10 +65,17 @@ def test_focus_and_limit(graph_client):
     assert "no entity named" in page_data(r.text)["notes"][0]
 
 
-@pytest.mark.parametrize("params", [
-    {"predicates": "likes"}, {"types": "Country"}, {"since": "yesterday"}, {"min_confidence": 2},
-    {"limit": 0}, {"depth": 9},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"predicates": "likes"},
+        {"types": "Country"},
+        {"since": "yesterday"},
+        {"min_confidence": 2},
+        {"limit": 0},
+        {"depth": 9},
+    ],
+)
 def test_bad_parameters_are_client_errors(graph_client, params):
     r = graph_client.get("/graph", params=params)
     assert r.status_code in (400, 422)
@@ -81,7 +89,9 @@ def test_neighbours_of_an_entity_for_the_pages_expansion(graph_client):
     assert body["center"] == ENTITY + "openai"
     assert {n["id"] for n in body["nodes"]} == {ENTITY + s for s in ("openai", "microsoft", "anthropic", "gpt-4")}
     assert {(e["from"], e["predicate"], e["to"]) for e in body["edges"]} >= {
-        (ENTITY + "microsoft", "investsIn", ENTITY + "openai"), (ENTITY + "openai", "develops", ENTITY + "gpt-4")}
+        (ENTITY + "microsoft", "investsIn", ENTITY + "openai"),
+        (ENTITY + "openai", "develops", ENTITY + "gpt-4"),
+    }
     # The page's filters apply: only investors, and a name works as well as an IRI.
     only = graph_client.get("/graph/neighbours", params={"entity": "OpenAI", "predicates": "investsIn"}).json()
     assert {n["id"] for n in only["nodes"]} == {ENTITY + "openai", ENTITY + "microsoft"}
@@ -90,13 +100,16 @@ def test_neighbours_of_an_entity_for_the_pages_expansion(graph_client):
     assert ENTITY + "google" not in {n["id"] for n in anthropic["nodes"]}
 
 
-@pytest.mark.parametrize("params, status", [
-    ({"entity": "<script>alert(1)</script>"}, 404),
-    ({"entity": "Nobody Inc"}, 404),
-    ({}, 422),
-    ({"entity": "OpenAI", "limit": "61"}, 422),
-    ({"entity": "OpenAI", "predicates": "bogus"}, 400),
-])
+@pytest.mark.parametrize(
+    "params, status",
+    [
+        ({"entity": "<script>alert(1)</script>"}, 404),
+        ({"entity": "Nobody Inc"}, 404),
+        ({}, 422),
+        ({"entity": "OpenAI", "limit": "61"}, 422),
+        ({"entity": "OpenAI", "predicates": "bogus"}, 400),
+    ],
+)
 def test_neighbours_refuses_what_it_cannot_answer(graph_client, params, status):
     r = graph_client.get("/graph/neighbours", params=params)
     assert r.status_code == status

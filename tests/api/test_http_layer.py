@@ -41,6 +41,7 @@ def _csp(header: str) -> dict[str, list[str]]:
 
 # ---------------------------------------------------------------- Host header
 
+
 def test_default_hosts_exclude_testclient_and_foreign_names(store_dir):
     """Without the test fixture's extra name, TestClient's own Host is refused too."""
     with make_client(store_dir, allowed_hosts=None) as c:
@@ -63,9 +64,16 @@ def test_wildcard_hosts(store_dir):
 
 # ---------------------------------------------------------------- HEAD
 
+
 def _sample_path(path: str) -> str:
-    values = {"slug": "microsoft", "article_id": ARTICLES[0].id, "name": "investors-of",
-              "digest": "no-such-statement", "suffix": "ttl", "filename": "aikg.ttl.gz"}
+    values = {
+        "slug": "microsoft",
+        "article_id": ARTICLES[0].id,
+        "name": "investors-of",
+        "digest": "no-such-statement",
+        "suffix": "ttl",
+        "filename": "aikg.ttl.gz",
+    }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m.group(1)], path)
 
 
@@ -84,11 +92,14 @@ def test_every_get_route_answers_head_like_get_without_a_body(client):
     )
 
     modules = (analytics, articles, dataset, entities, graph, ontology, pages, relations, sparql, suggestions)
-    routes = [r for m in modules
-              for r in m.router.routes
-              if isinstance(r, APIRoute) and "GET" in r.methods]
-    paths = sorted({_sample_path(r.path) for r in routes}) + ["/docs", "/openapi.json", "/static/style.css",
-                                                              f"{VIS_PATH}/vis-network.css", "/nowhere"]
+    routes = [r for m in modules for r in m.router.routes if isinstance(r, APIRoute) and "GET" in r.methods]
+    paths = sorted({_sample_path(r.path) for r in routes}) + [
+        "/docs",
+        "/openapi.json",
+        "/static/style.css",
+        f"{VIS_PATH}/vis-network.css",
+        "/nowhere",
+    ]
     assert len(paths) > 20
     for path in paths:
         get = client.get(path, params={"q": "Open", "from": "Amazon", "to": "OpenAI", "query": "ASK {}"})
@@ -101,6 +112,7 @@ def test_every_get_route_answers_head_like_get_without_a_body(client):
 
 
 # ---------------------------------------------------------------- /graph and page headers
+
 
 def test_graph_page_sends_the_pages_security_headers_and_has_no_inline_code(graph_client):
     r = graph_client.get("/graph")
@@ -169,6 +181,7 @@ def test_standalone_page_still_inlines_vis_network(tmp_path):
 
 # ---------------------------------------------------------------- offsets and formats
 
+
 @pytest.mark.parametrize("path", ["/articles", "/entities", "/relations"])
 def test_a_huge_offset_is_a_422_not_the_parsers_message(client, path):
     for offset in (10**30, MAX_OFFSET + 1):
@@ -188,7 +201,9 @@ def test_an_unknown_format_on_a_named_query_lists_the_accepted_ones(client):
     detail = r.json()["detail"]
     assert "nquads-ish" in detail and all(name in detail for name in ("json", "xml", "csv", "tsv"))
     # A graph format is no format for a SELECT either; known names and media types pass.
-    assert client.get("/queries/investors-of/results", params={"entity": "OpenAI", "format": "turtle"}).status_code == 400
+    assert (
+        client.get("/queries/investors-of/results", params={"entity": "OpenAI", "format": "turtle"}).status_code == 400
+    )
     for value in ("csv", "TSV", "application/sparql-results+xml", ""):
         r = client.get("/queries/investors-of/results", params={"entity": "OpenAI", "format": value})
         assert r.status_code == 200, (value, r.text)

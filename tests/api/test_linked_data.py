@@ -43,9 +43,11 @@ def parse(resp, media: str) -> rdflib.Graph:
 
 def evidence_statements(g: rdflib.Graph, subject, predicate, obj) -> dict[str, rdflib.term.Node]:
     """Return sentence -> statement node for the statements of one relation in a graph."""
-    return {str(g.value(st, AIKG.evidence)): st
-            for st in g.subjects(RDF.subject, subject)
-            if g.value(st, RDF.predicate) == predicate and g.value(st, RDF.object) == obj}
+    return {
+        str(g.value(st, AIKG.evidence)): st
+        for st in g.subjects(RDF.subject, subject)
+        if g.value(st, RDF.predicate) == predicate and g.value(st, RDF.object) == obj
+    }
 
 
 def check_openai(g: rdflib.Graph) -> None:
@@ -96,18 +98,21 @@ def test_the_description_holds_only_what_concerns_the_entity(client):
     assert (ENT["amazon"], AIKG.investsIn, ENT["anthropic"]) not in g
 
 
-@pytest.mark.parametrize("accept, expected", [
-    (BROWSER, "text/html"),
-    ("*/*", "text/html"),
-    ("text/html", "text/html"),
-    (None, "text/html"),
-    ("text/turtle;q=0.5, application/ld+json", "application/ld+json"),
-    ("application/rdf+xml;q=0.9, text/turtle;q=0.95", "text/turtle"),
-    ("text/html;q=0.1, application/n-triples", "application/n-triples"),
-    ("text/*;q=0.3, application/n-triples;q=0.2", "text/html"),
-    ("application/x-turtle", "text/turtle"),
-    ("text/html;q=0, */*", "text/turtle"),
-])
+@pytest.mark.parametrize(
+    "accept, expected",
+    [
+        (BROWSER, "text/html"),
+        ("*/*", "text/html"),
+        ("text/html", "text/html"),
+        (None, "text/html"),
+        ("text/turtle;q=0.5, application/ld+json", "application/ld+json"),
+        ("application/rdf+xml;q=0.9, text/turtle;q=0.95", "text/turtle"),
+        ("text/html;q=0.1, application/n-triples", "application/n-triples"),
+        ("text/*;q=0.3, application/n-triples;q=0.2", "text/html"),
+        ("application/x-turtle", "text/turtle"),
+        ("text/html;q=0, */*", "text/turtle"),
+    ],
+)
 def test_accept_q_values_choose_the_format(client, accept, expected):
     headers = {"Accept": accept} if accept is not None else {}
     r = client.get(f"/entity/{OPENAI.slug}", headers=headers)
@@ -118,8 +123,9 @@ def test_accept_q_values_choose_the_format(client, accept, expected):
 
 def link_targets(resp) -> dict[str, str]:
     """Return media type -> target of the rel=alternate links of a response."""
-    return {m.group(2): m.group(1)
-            for m in re.finditer(r'<([^>]*)>; rel="alternate"; type="([^"]+)"', resp.headers["link"])}
+    return {
+        m.group(2): m.group(1) for m in re.finditer(r'<([^>]*)>; rel="alternate"; type="([^"]+)"', resp.headers["link"])
+    }
 
 
 @pytest.mark.parametrize("path", [f"/entity/{OPENAI.slug}", f"/article/{ARTICLES[0].id}"])
@@ -252,11 +258,11 @@ def test_ontology_page_gives_each_relation_an_example_query_that_answers(client,
                 assert {str(r["subject"].value) for r in rows} == {ENTITY + "microsoft", ENTITY + "amazon"}
 
 
-@pytest.mark.parametrize("media", ["text/turtle", "application/ld+json", "application/n-triples",
-                                   "application/rdf+xml"])
+@pytest.mark.parametrize(
+    "media", ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+)
 def test_ontology_rdf_is_the_ontology(client, media):
-    for r in (client.get("/ontology", headers={"Accept": media}),
-              client.get("/ontology." + FORMATS[media][0])):
+    for r in (client.get("/ontology", headers={"Accept": media}), client.get("/ontology." + FORMATS[media][0])):
         g = parse(r, media)
         assert isomorphic(g, ONTO)
         assert link_targets(r)["text/turtle"] == "/ontology.ttl"

@@ -40,8 +40,15 @@ from tests.api.conftest import (  # noqa: E402
 
 pytestmark = [pytest.mark.server]
 
-READ_TOOLS = {"search_entities", "get_entity", "relations_between", "shortest_path", "sparql",
-              "list_named_queries", "run_named_query"}
+READ_TOOLS = {
+    "search_entities",
+    "get_entity",
+    "relations_between",
+    "shortest_path",
+    "sparql",
+    "list_named_queries",
+    "run_named_query",
+}
 ONE_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/aikg/ontology#Article> }"
 
 
@@ -53,8 +60,11 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def stdio(store: Path, **env: str) -> StdioServerParameters:
     """Return how an MCP client starts ``aikg mcp`` over the store (one engine process, for the CPU)."""
     return StdioServerParameters(
-        command=sys.executable, args=["-c", "from aikg.cli import main; main()", "mcp", "--store", str(store)],
-        env={"PYTHONPATH": str(REPO), "AIKG_QUERY_WORKERS": "1", **env}, cwd=str(REPO))
+        command=sys.executable,
+        args=["-c", "from aikg.cli import main; main()", "mcp", "--store", str(store)],
+        env={"PYTHONPATH": str(REPO), "AIKG_QUERY_WORKERS": "1", **env},
+        cwd=str(REPO),
+    )
 
 
 async def call(client: Client, name: str, args: dict | None = None) -> tuple[bool, object]:
@@ -121,7 +131,10 @@ def test_stdio_entity_tools_answer_with_evidence_and_sources(store: Path) -> Non
             error, path = await call(c, "shortest_path", {"from_entity": "Amazon", "to_entity": "GPT-4"})
             assert not error and path["length"] == 3
             assert [h["reads"] for h in path["hops"]] == [
-                "Amazon investsIn Anthropic", "Anthropic competesWith OpenAI", "OpenAI develops GPT-4"]
+                "Amazon investsIn Anthropic",
+                "Anthropic competesWith OpenAI",
+                "OpenAI develops GPT-4",
+            ]
             assert [h["evidence"][0]["sentence"] for h in path["hops"]] == [S3, S2, S5]
             assert all(h["evidence"][0]["url"].startswith("https://news.example/") for h in path["hops"])
 
@@ -140,15 +153,20 @@ def test_stdio_sparql_and_named_queries(store: Path) -> None:
             assert not error and counted["rows"] == [{"n": "4"}]
             error, asked = await call(c, "sparql", {"query": "ASK { ?s ?p ?o }"})
             assert not error and asked == {"kind": "ask", "boolean": True}
-            error, graph = await call(c, "sparql", {
-                "query": "DESCRIBE <https://w3id.org/aikg/entity/openai>"})
+            error, graph = await call(c, "sparql", {"query": "DESCRIBE <https://w3id.org/aikg/entity/openai>"})
             assert not error and graph["kind"] == "graph" and "OpenAI" in graph["turtle"]
 
             _, listed = await call(c, "list_named_queries")
             names = {q["name"]: q for q in listed["queries"]}
             assert [p["name"] for p in names["relation-evidence"]["params"]] == ["subject", "predicate", "object"]
-            error, rows = await call(c, "run_named_query", {"name": "relation-evidence", "params": {
-                "subject": "Microsoft", "predicate": "investsIn", "object": "OpenAI"}})
+            error, rows = await call(
+                c,
+                "run_named_query",
+                {
+                    "name": "relation-evidence",
+                    "params": {"subject": "Microsoft", "predicate": "investsIn", "object": "OpenAI"},
+                },
+            )
             assert not error and [r["evidence"] for r in rows["rows"]] == [S1, S6]
             assert rows["rows"][0]["url"] == "https://news.example/msft-openai"
             error, message = await call(c, "run_named_query", {"name": "investors-of", "params": {"who": "x"}})
@@ -167,8 +185,10 @@ def test_stdio_hostile_sparql_is_refused_like_sparql_and_the_server_stays_up(sto
         ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "AIKG_ALLOW_REMOTE"),
         ("INSERT DATA { <https://example.org/a> <https://example.org/b> 1 }", "SPARQL update, not a query"),
         ("SELECT * WHERE " + "{" * 5000 + "}" * 5000, "AIKG_MAX_NESTING"),
-        ("SELECT * WHERE { " + " ".join(f"?s{i} <https://e/p> ?o{i} ." for i in range(1500)) + " }",
-         "AIKG_MAX_TRIPLE_PATTERNS"),
+        (
+            "SELECT * WHERE { " + " ".join(f"?s{i} <https://e/p> ?o{i} ." for i in range(1500)) + " }",
+            "AIKG_MAX_TRIPLE_PATTERNS",
+        ),
         ("SELECT * WHERE { VALUES ?x { " + " ".join(str(i) for i in range(20_000)) + " } }", "AIKG_MAX_VALUES_ROWS"),
         (cartesian, "timeout"),
         (big, "add a LIMIT"),
@@ -203,15 +223,24 @@ def test_stdio_with_a_token_offers_the_ingest_tool(store: Path) -> None:
     run(main)
 
 
-@pytest.mark.parametrize("args, code, words", [
-    (["--store", "{missing}"], 1, "no aikg store at"),
-    (["--store", "{store}", "--query-timeout", "0"], 2, "greater than 0"),
-])
+@pytest.mark.parametrize(
+    "args, code, words",
+    [
+        (["--store", "{missing}"], 1, "no aikg store at"),
+        (["--store", "{store}", "--query-timeout", "0"], 2, "greater than 0"),
+    ],
+)
 def test_stdio_command_errors_are_one_line(store: Path, tmp_path: Path, args, code, words) -> None:
     argv = [a.format(missing=tmp_path / "nothing", store=store) for a in args]
-    done = subprocess.run([sys.executable, "-c", "from aikg.cli import main; main()", "mcp", *argv],
-                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", "from aikg.cli import main; main()", "mcp", *argv],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == code
     assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr and done.stdout == ""
@@ -253,8 +282,11 @@ def test_http_serves_the_read_tools_without_the_token(server: Server) -> None:
 
 
 def test_http_wrong_token_is_refused(server: Server) -> None:
-    r = httpx.post(server.url + "/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
-                   headers={"Authorization": "Bearer not-the-token", "Accept": "application/json, text/event-stream"})
+    r = httpx.post(
+        server.url + "/mcp",
+        json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+        headers={"Authorization": "Bearer not-the-token", "Accept": "application/json, text/event-stream"},
+    )
     assert r.status_code == 401 and "wrong token" in r.json()["detail"]
 
 
@@ -265,8 +297,9 @@ def test_http_ingest_with_the_token(server: Server) -> None:
     async def main() -> None:
         async with authorized(server, TOKEN) as c:
             assert "ingest_text" in {t.name for t in (await c.list_tools()).tools}
-            error, done = await call(c, "ingest_text", {"text": text, "title": "Google and Anthropic", "url": url,
-                                                        "published": "2024-01-02"})
+            error, done = await call(
+                c, "ingest_text", {"text": text, "title": "Google and Anthropic", "url": url, "published": "2024-01-02"}
+            )
             assert not error, done
             [article] = done["articles"]
             assert article["status"] == "new" and article["url"] == url
@@ -283,12 +316,14 @@ def test_http_ingest_with_the_token(server: Server) -> None:
 
 def test_stdio_over_a_running_server_reads_through_its_endpoint(server: Server) -> None:
     """``aikg mcp --store URL``: beside ``aikg serve`` (which holds the store's lock) it reads over SPARQL."""
+
     async def main() -> None:
         async with Client(stdio(server.url + "/sparql")) as c:
             error, path = await call(c, "shortest_path", {"from_entity": "Amazon", "to_entity": "GPT-4"})
             assert not error and path["hops"][0]["evidence"][0]["sentence"] == S3
-            error, message = await call(c, "sparql", {
-                "query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
+            error, message = await call(
+                c, "sparql", {"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"}
+            )
             assert error and "AIKG_ALLOW_REMOTE" in message
 
     run(main)
@@ -304,8 +339,9 @@ def test_http_ingest_url_when_url_ingest_is_installed(server: Server, tmp_path: 
     if find_spec("ingest.fetch") is None or not hasattr(import_module("ingest.fetch"), "ingest_urls"):
         pytest.skip("ingest.fetch.ingest_urls is not installed: the ingest_url tool is not offered")
     sentence = "Nvidia invested $1 billion in Mistral AI, the companies said."
-    page = f"<html><head><title>Nvidia and Mistral</title></head><body><article><p>{sentence}</p>" \
-           "</article></body></html>"
+    page = (
+        f"<html><head><title>Nvidia and Mistral</title></head><body><article><p>{sentence}</p></article></body></html>"
+    )
     (tmp_path / "robots.txt").write_text("User-agent: *\nAllow: /\n")
     (tmp_path / "nvidia.html").write_text(page)
     handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path), **k)  # noqa: E731

@@ -27,9 +27,12 @@ def test_query_page_runs_a_query_and_renders_a_table(server, chromium):
         w = open_watched(browser, server.url)
         page = w.page
         _editor(page, server.url)
-        _write(page, "PREFIX aikg: <https://w3id.org/aikg/ontology#> "
-                     "SELECT ?who ?label WHERE { ?who aikg:investsIn ?x ; "
-                     "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label")
+        _write(
+            page,
+            "PREFIX aikg: <https://w3id.org/aikg/ontology#> "
+            "SELECT ?who ?label WHERE { ?who aikg:investsIn ?x ; "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label",
+        )
         page.click("button[type=submit]")
         wait_for(page, "document.querySelectorAll('#results tbody tr').length > 0")
         cells = page.eval_on_selector_all("#results tbody td", "tds => tds.map(td => td.textContent)")
@@ -91,8 +94,10 @@ def test_query_page_shows_a_readable_syntax_error_next_to_the_editor(server, chr
         assert page.text_content("#query-error details pre").startswith("error at 2:")
         # The button selects the mistake, counting 😀 as one character like the server.
         page.click("#query-error button.goto")
-        cursor = page.evaluate("(() => { const c = aikgEditor.yasqe.getCursor('from'); return "
-                               "aikgEditor.yasqe.getLine(c.line).slice(c.ch, c.ch + 7); })()")
+        cursor = page.evaluate(
+            "(() => { const c = aikgEditor.yasqe.getCursor('from'); return "
+            "aikgEditor.yasqe.getLine(c.line).slice(c.ch, c.ch + 7); })()"
+        )
         assert cursor == "foo:bar"
         # A good run afterwards clears the error.
         _write(page, "ASK { ?s ?p ?o }")

@@ -87,9 +87,11 @@ def _quad(n: int) -> ox.Quad:
 
 
 # The suite's three data graphs, written by pyoxigraph.
-SUITE_DATA = "DROP ALL ;\nINSERT DATA {\n" + "".join(
-    f"  GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}\n" for q in map(_quad, (1, 2, 3))
-) + "}"
+SUITE_DATA = (
+    "DROP ALL ;\nINSERT DATA {\n"
+    + "".join(f"  GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}\n" for q in map(_quad, (1, 2, 3)))
+    + "}"
+)
 ASK_DATA1 = f"ASK {{ GRAPH <{DATA1}> {{ <{DATA1}> a <{FOAF_DOC}> }} }}"
 
 
@@ -111,6 +113,7 @@ def http(served: Server) -> Iterator[httpx.Client]:
 
 
 # ---- what a case checks ----------------------------------------------------------------
+
 
 def media(resp: httpx.Response) -> str:
     return resp.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -150,9 +153,11 @@ def still_there(http: httpx.Client) -> bool:
 
 # ---- query operation ---------------------------------------------------------------------
 
+
 def test_query_post_form(http):
-    r = http.post("/sparql", params={"default-graph-uri": DATA0}, content=b"query=ASK%20%7B%7D",
-                  headers={"Content-Type": FORM})
+    r = http.post(
+        "/sparql", params={"default-graph-uri": DATA0}, content=b"query=ASK%20%7B%7D", headers={"Content-Type": FORM}
+    )
     assert boolean(r) is True
 
 
@@ -160,14 +165,19 @@ ASK_DATA1_AND_DATA2 = f"ASK {{ <{DATA1}> a ?type . <{DATA2}> a ?type . }}"
 
 
 def test_query_dataset_default_graphs_get(http):
-    r = http.get("/sparql", params=[("query", ASK_DATA1_AND_DATA2), ("default-graph-uri", DATA1),
-                                    ("default-graph-uri", DATA2)])
+    r = http.get(
+        "/sparql", params=[("query", ASK_DATA1_AND_DATA2), ("default-graph-uri", DATA1), ("default-graph-uri", DATA2)]
+    )
     assert boolean(r) is True
 
 
 def test_query_dataset_default_graphs_post(http):
-    r = http.post("/sparql", params=[("default-graph-uri", DATA1), ("default-graph-uri", DATA2)],
-                  content=ASK_DATA1_AND_DATA2.encode(), headers={"Content-Type": QUERY})
+    r = http.post(
+        "/sparql",
+        params=[("default-graph-uri", DATA1), ("default-graph-uri", DATA2)],
+        content=ASK_DATA1_AND_DATA2.encode(),
+        headers={"Content-Type": QUERY},
+    )
     assert boolean(r) is True
 
 
@@ -175,23 +185,28 @@ ASK_NAMED_1_2 = f"ASK {{ GRAPH ?g1 {{ <{DATA1}> a ?type }} GRAPH ?g2 {{ <{DATA2}
 
 
 def test_query_dataset_named_graphs_post(http):
-    r = http.post("/sparql", params=[("named-graph-uri", DATA1), ("named-graph-uri", DATA2)],
-                  content=ASK_NAMED_1_2.encode(), headers={"Content-Type": QUERY})
+    r = http.post(
+        "/sparql",
+        params=[("named-graph-uri", DATA1), ("named-graph-uri", DATA2)],
+        content=ASK_NAMED_1_2.encode(),
+        headers={"Content-Type": QUERY},
+    )
     assert boolean(r) is True
 
 
 def test_query_dataset_named_graphs_get(http):
-    r = http.get("/sparql", params=[("query", ASK_NAMED_1_2), ("named-graph-uri", DATA1),
-                                    ("named-graph-uri", DATA2)])
+    r = http.get("/sparql", params=[("query", ASK_NAMED_1_2), ("named-graph-uri", DATA1), ("named-graph-uri", DATA2)])
     assert boolean(r) is True
 
 
 def test_query_dataset_full(http):
-    query = (f"ASK {{\n  <{DATA3}> a ?type\n  GRAPH ?g1 {{ <{DATA1}> a ?type }}\n"
-             f"  GRAPH ?g2 {{ <{DATA2}> a ?type }}\n}}")
-    r = http.post("/sparql", params=[("default-graph-uri", DATA3), ("named-graph-uri", DATA1),
-                                     ("named-graph-uri", DATA2)],
-                  content=query.encode(), headers={"Content-Type": QUERY})
+    query = f"ASK {{\n  <{DATA3}> a ?type\n  GRAPH ?g1 {{ <{DATA1}> a ?type }}\n  GRAPH ?g2 {{ <{DATA2}> a ?type }}\n}}"
+    r = http.post(
+        "/sparql",
+        params=[("default-graph-uri", DATA3), ("named-graph-uri", DATA1), ("named-graph-uri", DATA2)],
+        content=query.encode(),
+        headers={"Content-Type": QUERY},
+    )
     assert boolean(r) is True
 
 
@@ -200,8 +215,12 @@ def test_query_multiple_dataset(http):
     # protocol's named graphs replace the query's dataset. (The manifest's path percent-
     # encodes the '&' between its two named-graph-uri parameters; the case sends two.)
     query = f"ASK FROM <{DATA3}> {{ GRAPH ?g1 {{ <{DATA1}> a ?type }} GRAPH ?g2 {{ <{DATA2}> a ?type }} }}"
-    r = http.post("/sparql", params=[("named-graph-uri", DATA1), ("named-graph-uri", DATA2)],
-                  content=query.encode(), headers={"Content-Type": QUERY})
+    r = http.post(
+        "/sparql",
+        params=[("named-graph-uri", DATA1), ("named-graph-uri", DATA2)],
+        content=query.encode(),
+        headers={"Content-Type": QUERY},
+    )
     assert boolean(r) is True
 
 
@@ -211,8 +230,12 @@ def test_query_get(http):
 
 
 def test_query_content_type_select(http):
-    r = http.post("/sparql", params={"default-graph-uri": DATA0}, content=b"SELECT (1 AS ?value) {}",
-                  headers={"Content-Type": QUERY})
+    r = http.post(
+        "/sparql",
+        params={"default-graph-uri": DATA0},
+        content=b"SELECT (1 AS ?value) {}",
+        headers={"Content-Type": QUERY},
+    )
     assert_success(r)
     assert media(r) in TABULAR_MEDIA
     rows = list(ox.parse_query_results(r.content, format=ox.QueryResultsFormat.from_media_type(media(r))))
@@ -220,8 +243,7 @@ def test_query_content_type_select(http):
 
 
 def test_query_content_type_ask(http):
-    r = http.post("/sparql", params={"default-graph-uri": DATA0}, content=b"ASK {}",
-                  headers={"Content-Type": QUERY})
+    r = http.post("/sparql", params={"default-graph-uri": DATA0}, content=b"ASK {}", headers={"Content-Type": QUERY})
     assert boolean(r) is True
 
 
@@ -233,14 +255,22 @@ def rdf(resp: httpx.Response) -> list[ox.Triple]:
 
 
 def test_query_content_type_describe(http):
-    r = http.post("/sparql", params={"default-graph-uri": DATA0}, content=b"DESCRIBE <http://example.org/>",
-                  headers={"Content-Type": QUERY})
+    r = http.post(
+        "/sparql",
+        params={"default-graph-uri": DATA0},
+        content=b"DESCRIBE <http://example.org/>",
+        headers={"Content-Type": QUERY},
+    )
     assert rdf(r) == []  # nothing is said of <http://example.org/> in data0
 
 
 def test_query_content_type_construct(http, served):
-    r = http.post("/sparql", params={"default-graph-uri": DATA0}, content=b"CONSTRUCT { <s> <p> 1 } WHERE {}",
-                  headers={"Content-Type": QUERY})
+    r = http.post(
+        "/sparql",
+        params={"default-graph-uri": DATA0},
+        content=b"CONSTRUCT { <s> <p> 1 } WHERE {}",
+        headers={"Content-Type": QUERY},
+    )
     (triple,) = rdf(r)
     # The relative IRIs resolve against the service's base IRI: the query endpoint.
     assert triple.subject == ox.NamedNode(served.url + "/s")
@@ -249,8 +279,11 @@ def test_query_content_type_construct(http, served):
 
 # ---- update operation --------------------------------------------------------------------
 
+
 def test_update_dataset_default_graph(http):
-    update = PREFIXES + f"""CLEAR ALL ;
+    update = (
+        PREFIXES
+        + f"""CLEAR ALL ;
 INSERT DATA {{
     GRAPH <{DATA1}> {{
         <{DATA1}> a foaf:Document
@@ -264,14 +297,22 @@ INSERT {{
 WHERE {{
     ?s a foaf:Document
 }}"""
-    r = http.post("/update", params={"using-graph-uri": DATA1}, content=update.encode(),
-                  headers={"Content-Type": UPDATE})
+    )
+    r = http.post(
+        "/update", params={"using-graph-uri": DATA1}, content=update.encode(), headers={"Content-Type": UPDATE}
+    )
     assert_success(r)
-    assert ask(http, f"""ASK {{
+    assert (
+        ask(
+            http,
+            f"""ASK {{
     GRAPH <http://example.org/protocol-update-dataset-test/> {{
         <{DATA1}> a <{DC_BIB}>
     }}
-}}""") is True
+}}""",
+        )
+        is True
+    )
 
 
 THREE_DOCUMENTS = f"""DROP ALL ;
@@ -299,7 +340,10 @@ def only_1_and_2(graph: str) -> str:
 
 def test_update_dataset_default_graphs(http):
     target = "http://example.org/protocol-update-dataset-graphs-test/"
-    update = PREFIXES + THREE_DOCUMENTS + f"""INSERT {{
+    update = (
+        PREFIXES
+        + THREE_DOCUMENTS
+        + f"""INSERT {{
     GRAPH <{target}> {{
         ?s a dc:BibliographicResource
     }}
@@ -307,15 +351,23 @@ def test_update_dataset_default_graphs(http):
 WHERE {{
     ?s a foaf:Document
 }}"""
-    r = http.post("/update", params=[("using-graph-uri", DATA1), ("using-graph-uri", DATA2)],
-                  content=update.encode(), headers={"Content-Type": UPDATE})
+    )
+    r = http.post(
+        "/update",
+        params=[("using-graph-uri", DATA1), ("using-graph-uri", DATA2)],
+        content=update.encode(),
+        headers={"Content-Type": UPDATE},
+    )
     assert_success(r)
     assert ask(http, only_1_and_2(target)) is True
 
 
 def test_update_dataset_named_graphs(http):
     target = "http://example.org/protocol-update-dataset-named-graphs-test/"
-    update = PREFIXES + THREE_DOCUMENTS + f"""INSERT {{
+    update = (
+        PREFIXES
+        + THREE_DOCUMENTS
+        + f"""INSERT {{
     GRAPH <{target}> {{
         ?s a dc:BibliographicResource
     }}
@@ -325,15 +377,23 @@ WHERE {{
         ?s a foaf:Document
     }}
 }}"""
-    r = http.post("/update", params=[("using-named-graph-uri", DATA1), ("using-named-graph-uri", DATA2)],
-                  content=update.encode(), headers={"Content-Type": UPDATE})
+    )
+    r = http.post(
+        "/update",
+        params=[("using-named-graph-uri", DATA1), ("using-named-graph-uri", DATA2)],
+        content=update.encode(),
+        headers={"Content-Type": UPDATE},
+    )
     assert_success(r)
     assert ask(http, only_1_and_2(target)) is True
 
 
 def test_update_dataset_full(http):
     target = "http://example.org/protocol-update-dataset-full-test/"
-    update = PREFIXES + THREE_DOCUMENTS + f"""INSERT {{
+    update = (
+        PREFIXES
+        + THREE_DOCUMENTS
+        + f"""INSERT {{
     GRAPH <{target}> {{
         ?s <http://example.org/in> ?in
     }}
@@ -349,10 +409,18 @@ WHERE {{
         BIND("default" AS ?in)
     }}
 }}"""
-    r = http.post("/update", params=[("using-graph-uri", DATA1), ("using-named-graph-uri", DATA2)],
-                  content=update.encode(), headers={"Content-Type": UPDATE})
+    )
+    r = http.post(
+        "/update",
+        params=[("using-graph-uri", DATA1), ("using-named-graph-uri", DATA2)],
+        content=update.encode(),
+        headers={"Content-Type": UPDATE},
+    )
     assert_success(r)
-    assert ask(http, f"""ASK {{
+    assert (
+        ask(
+            http,
+            f"""ASK {{
     GRAPH <{target}> {{
         <{DATA1}> <http://example.org/in> "default" .
         <{DATA2}> <http://example.org/in> <{DATA2}> .
@@ -362,7 +430,10 @@ WHERE {{
             <{DATA3}> ?p ?o
         }}
     }}
-}}""") is True
+}}""",
+        )
+        is True
+    )
 
 
 def test_update_post_form(http):
@@ -379,15 +450,21 @@ def test_update_base_uri(http, served):
     # The case clears its graph first. CLEAR of a graph the store does not have is an
     # error (SPARQL 1.1 Update 3.2.2; the W3C update-silent tests), and Oxigraph records
     # graphs, so the graph must exist: a leftover triple of an earlier run stands in.
-    leftover = ("INSERT DATA { GRAPH <http://example.org/protocol-base-test/> "
-                "{ <http://example.org/s> <http://example.org/p> 0 } }")
+    leftover = (
+        "INSERT DATA { GRAPH <http://example.org/protocol-base-test/> "
+        "{ <http://example.org/s> <http://example.org/p> 0 } }"
+    )
     assert http.post("/update", content=leftover.encode(), headers={"Content-Type": UPDATE}).status_code == 204
-    update = ("CLEAR GRAPH <http://example.org/protocol-base-test/> ;\n"
-              "INSERT DATA { GRAPH <http://example.org/protocol-base-test/> "
-              "{ <http://example.org/s> <http://example.org/p> <test> } }")
+    update = (
+        "CLEAR GRAPH <http://example.org/protocol-base-test/> ;\n"
+        "INSERT DATA { GRAPH <http://example.org/protocol-base-test/> "
+        "{ <http://example.org/s> <http://example.org/p> <test> } }"
+    )
     assert_success(http.post("/update", content=update.encode(), headers={"Content-Type": UPDATE}))
-    query = ("SELECT ?o WHERE {\n    GRAPH <http://example.org/protocol-base-test/> {\n"
-             "        <http://example.org/s> <http://example.org/p> ?o\n    }\n}")
+    query = (
+        "SELECT ?o WHERE {\n    GRAPH <http://example.org/protocol-base-test/> {\n"
+        "        <http://example.org/s> <http://example.org/p> ?o\n    }\n}"
+    )
     r = http.post("/sparql", content=query.encode(), headers={"Content-Type": QUERY})
     assert_success(r)
     assert media(r) in TABULAR_MEDIA
@@ -403,9 +480,11 @@ def test_query_post_direct(http):
 
 # ---- requests the protocol refuses ---------------------------------------------------------
 
+
 def test_bad_query_method(http):
-    assert_refused(http.put("/sparql", params={"query": "ASK {}", "default-graph-uri": DATA0},
-                            headers={"Content-Type": FORM}))
+    assert_refused(
+        http.put("/sparql", params={"query": "ASK {}", "default-graph-uri": DATA0}, headers={"Content-Type": FORM})
+    )
 
 
 def test_bad_multiple_queries(http):
@@ -472,8 +551,10 @@ def test_bad_update_syntax(http):
 
 
 def test_bad_update_dataset_conflict(http):
-    bill = ("PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
-            "INSERT DATA { GRAPH <http://example/addresses> { <http://example/p1> foaf:givenName 'Bill' } }")
+    bill = (
+        "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
+        "INSERT DATA { GRAPH <http://example/addresses> { <http://example/p1> foaf:givenName 'Bill' } }"
+    )
     assert http.post("/update", content=bill.encode(), headers={"Content-Type": UPDATE}).status_code == 204
     update = """PREFIX foaf:  <http://xmlns.com/foaf/0.1/>
 WITH <http://example/addresses>
@@ -482,14 +563,19 @@ INSERT { ?person foaf:givenName 'William' }
 WHERE {
     ?person foaf:givenName 'Bill'
 }"""
-    r = http.post("/update", params={"using-named-graph-uri": "http://example/people"}, content=update.encode(),
-                  headers={"Content-Type": UPDATE})
+    r = http.post(
+        "/update",
+        params={"using-named-graph-uri": "http://example/people"},
+        content=update.encode(),
+        headers={"Content-Type": UPDATE},
+    )
     assert_refused(r)
     assert "WITH" in r.text
     assert ask(http, "ASK { GRAPH <http://example/addresses> { ?who <http://xmlns.com/foaf/0.1/givenName> 'Bill' } }")
 
 
 # ---- the count ------------------------------------------------------------------------------
+
 
 def test_the_suite_is_complete():
     """Each W3C case has exactly one test here, so the pass count is the suite's."""

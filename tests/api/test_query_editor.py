@@ -73,7 +73,8 @@ def test_vendored_release_is_the_pinned_one(vendor_script):
     assert "== codemirror" in notice and "== dompurify" in notice
     # The npm integrity format the script checks against, on a known input.
     assert vendor_script.integrity_of(b"") == (
-        "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==")
+        "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg=="
+    )
 
 
 def test_query_csp_allows_exactly_the_editor_tables_own_styles():

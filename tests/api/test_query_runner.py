@@ -32,6 +32,7 @@ def ask(runner: QueryRunner, label: str) -> int | str:
             return (await runner.respond(QueryRequest(f"ASK {{}} # {label}"))).status_code
         except QueryTimeoutError:
             return "timeout"
+
     # On a thread of its own: the session's Playwright keeps an event loop running on this one.
     out: list = []
     t = threading.Thread(target=lambda: out.append(asyncio.run(go())))

@@ -8,8 +8,10 @@ import pytest
 
 from .conftest import ARTICLES, S1, S2, S5
 
-HOSTILE = ("Intro line.\n\nA paragraph with </p><script>alert(1)</script> and <b>bold</b> & more. "
-           "Acme unveils a <img src=x onerror=alert(1)> gadget.")
+HOSTILE = (
+    "Intro line.\n\nA paragraph with </p><script>alert(1)</script> and <b>bold</b> & more. "
+    "Acme unveils a <img src=x onerror=alert(1)> gadget."
+)
 
 
 @pytest.mark.parametrize("store_text", [True, False])

@@ -33,7 +33,11 @@ def test_get_article_with_relations_and_evidence(client):
         body = client.get(f"/articles/{ref}").json()
         assert body["id"] == art.id and body["url"] == art.url and body["published"] == "2023-01-23"
         first = body["mentions"][0]
-        assert (first["subject"]["slug"], first["predicate"], first["object"]["slug"]) == ("microsoft", "investsIn", "openai")
+        assert (first["subject"]["slug"], first["predicate"], first["object"]["slug"]) == (
+            "microsoft",
+            "investsIn",
+            "openai",
+        )
         assert first["evidence"] == S1 and first["confidence"] == 0.95
 
 
@@ -42,8 +46,12 @@ def test_unknown_article_is_404(client, ref):
     assert client.get(f"/articles/{ref}").status_code == 404
 
 
-NEW = {"text": "Nvidia supplies chips to Microsoft.", "title": "Chips", "url": "https://news.example/chips",
-       "published": "2024-06-01"}
+NEW = {
+    "text": "Nvidia supplies chips to Microsoft.",
+    "title": "Chips",
+    "url": "https://news.example/chips",
+    "published": "2024-06-01",
+}
 
 
 def test_post_article_needs_the_token(client):
@@ -67,7 +75,10 @@ def test_post_known_article_reports_its_relations(client, auth):
     (item,) = client.post("/articles", json=body, headers=auth).json()["articles"]
     assert item["status"] == "unchanged"
     assert {(m["subject"]["slug"], m["predicate"], m["object"]["slug"]) for m in item["relations"]} == {
-        ("microsoft", "investsIn", "openai"), ("anthropic", "competesWith", "openai"), ("openai", "develops", "gpt-4")}
+        ("microsoft", "investsIn", "openai"),
+        ("anthropic", "competesWith", "openai"),
+        ("openai", "develops", "gpt-4"),
+    }
 
 
 def test_post_new_text_at_a_known_url_replaces_it(client, auth):
@@ -80,14 +91,21 @@ def test_post_new_text_at_a_known_url_replaces_it(client, auth):
 
 
 def test_post_json_lines_and_files(client, auth):
-    lines = "\n".join(json.dumps({**NEW, "text": f"This is the story with number {i}.", "url": f"https://news.example/{i}"})
-                      for i in range(3)) + "\nnot json\n"
+    lines = (
+        "\n".join(
+            json.dumps({**NEW, "text": f"This is the story with number {i}.", "url": f"https://news.example/{i}"})
+            for i in range(3)
+        )
+        + "\nnot json\n"
+    )
     r = client.post("/articles", content=lines, headers={**auth, "Content-Type": "application/x-ndjson"})
     body = r.json()
     assert r.status_code == 200 and [a["status"] for a in body["articles"]] == ["new"] * 3
     assert len(body["skipped"]) == 1
-    files = [("file", ("a.txt", b"The first story uploaded as a file.", "text/plain")),
-             ("file", ("b.md", b"# Second\n\nThe second story uploaded as a file.", "text/markdown"))]
+    files = [
+        ("file", ("a.txt", b"The first story uploaded as a file.", "text/plain")),
+        ("file", ("b.md", b"# Second\n\nThe second story uploaded as a file.", "text/markdown")),
+    ]
     up = client.post("/articles", files=files, headers=auth).json()["articles"]
     assert [a["status"] for a in up] == ["new", "new"]
     assert client.get("/articles").json()["total"] == 9
@@ -119,12 +137,20 @@ def test_writes_are_403_without_a_server_token(store_dir):
 
 
 def test_entity_search_ranks_exact_then_prefix_then_substring(client, auth):
-    client.post("/update", headers={**auth, "Content-Type": "application/sparql-update"}, content=(
-        f'INSERT DATA {{ <{ENTITY}openai-foundation> <http://www.w3.org/2000/01/rdf-schema#label> "OpenAI Foundation" .'
-        f' <{ENTITY}not-openai> <http://www.w3.org/2000/01/rdf-schema#label> "NotOpenAI" }}'))
+    client.post(
+        "/update",
+        headers={**auth, "Content-Type": "application/sparql-update"},
+        content=(
+            f'INSERT DATA {{ <{ENTITY}openai-foundation> <http://www.w3.org/2000/01/rdf-schema#label> "OpenAI Foundation" .'
+            f' <{ENTITY}not-openai> <http://www.w3.org/2000/01/rdf-schema#label> "NotOpenAI" }}'
+        ),
+    )
     items = client.get("/entities", params={"q": "openai"}).json()["items"]
     assert [(i["slug"], i["match"]) for i in items] == [
-        ("openai", "exact"), ("openai-foundation", "prefix"), ("not-openai", "substring")]
+        ("openai", "exact"),
+        ("openai-foundation", "prefix"),
+        ("not-openai", "substring"),
+    ]
 
 
 def test_entity_search_by_alias_and_type(client):
@@ -151,7 +177,9 @@ def test_entity_detail(client):
     assert [ev["date"] for ev in top["evidence"]] == ["2023-01-23", "2024-03-19"]
     assert top["evidence"][0]["title"] == "Microsoft bets on OpenAI"
     openai = client.get("/entities/openai").json()
-    assert ("in", "investsIn", "microsoft") in {(r["direction"], r["predicate"], r["other"]["slug"]) for r in openai["relations"]}
+    assert ("in", "investsIn", "microsoft") in {
+        (r["direction"], r["predicate"], r["other"]["slug"]) for r in openai["relations"]
+    }
 
 
 @pytest.mark.parametrize("slug", ["nobody", "Not A Slug"])
@@ -162,24 +190,32 @@ def test_unknown_entity_is_404(client, slug):
 def test_relations_filters(client):
     inv = client.get("/relations", params={"predicate": "investsIn"}).json()
     assert [(r["subject"]["slug"], r["object"]["slug"], r["sources"]) for r in inv["items"]] == [
-        ("microsoft", "openai", 2), ("amazon", "anthropic", 1)]
+        ("microsoft", "openai", 2),
+        ("amazon", "anthropic", 1),
+    ]
     late = client.get("/relations", params={"predicate": "investsIn", "since": "2024-01-01"}).json()["items"]
     assert [(r["subject"]["slug"], r["sources"], r["first"]) for r in late] == [("microsoft", 1, "2024-03-19")]
     strong = client.get("/relations", params={"min_sources": 2}).json()["items"]
-    assert {(r["subject"]["slug"], r["predicate"]) for r in strong} == {("microsoft", "investsIn"), ("anthropic", "competesWith")}
+    assert {(r["subject"]["slug"], r["predicate"]) for r in strong} == {
+        ("microsoft", "investsIn"),
+        ("anthropic", "competesWith"),
+    }
     sure = client.get("/relations", params={"min_confidence": 0.92}).json()["items"]
     assert [r["predicate"] for r in sure] == ["investsIn"]
     by_obj = client.get("/relations", params={"object": "OpenAI"}).json()["items"]
     assert {r["subject"]["slug"] for r in by_obj} == {"microsoft", "anthropic"}
 
 
-@pytest.mark.parametrize("params, status, says", [
-    ({"predicate": "owns"}, 422, "investsIn"),
-    ({"since": "last year"}, 422, "date"),
-    ({"min_confidence": 2}, 422, "min_confidence must be a number from 0 to 1 (0 shows everything), got '2'"),
-    ({"min_confidence": "high"}, 422, "min_confidence must be a number from 0 to 1"),
-    ({"subject": "Nobody Inc"}, 404, "Nobody"),
-])
+@pytest.mark.parametrize(
+    "params, status, says",
+    [
+        ({"predicate": "owns"}, 422, "investsIn"),
+        ({"since": "last year"}, 422, "date"),
+        ({"min_confidence": 2}, 422, "min_confidence must be a number from 0 to 1 (0 shows everything), got '2'"),
+        ({"min_confidence": "high"}, 422, "min_confidence must be a number from 0 to 1"),
+        ({"subject": "Nobody Inc"}, 404, "Nobody"),
+    ],
+)
 def test_relations_bad_parameters(client, params, status, says):
     r = client.get("/relations", params=params)
     assert r.status_code == status and says in r.text
@@ -258,10 +294,15 @@ def test_post_article_runs_the_real_pipeline(tmp_path):
 
     text = "Microsoft invested $10 billion in OpenAI, the maker of ChatGPT, in January 2023."
     with TestClient(create_app(Settings(store=str(tmp_path / "s"), token=TOKEN, allowed_hosts=TEST_HOSTS))) as c:
-        r = c.post("/articles", json={"text": text, "url": "https://news.example/real", "published": "2023-01-23"},
-                   headers={"Authorization": f"Bearer {TOKEN}"})
+        r = c.post(
+            "/articles",
+            json={"text": text, "url": "https://news.example/real", "published": "2023-01-23"},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        )
         (item,) = r.json()["articles"]
         found = {(m["subject"]["slug"], m["predicate"], m["object"]["slug"]) for m in item["relations"]}
         assert ("microsoft", "investsIn", "openai") in found
         e = c.get("/entities/openai").json()
-        assert ("in", "investsIn", "microsoft") in {(x["direction"], x["predicate"], x["other"]["slug"]) for x in e["relations"]}
+        assert ("in", "investsIn", "microsoft") in {
+            (x["direction"], x["predicate"], x["other"]["slug"]) for x in e["relations"]
+        }

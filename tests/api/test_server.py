@@ -106,8 +106,13 @@ def test_rdflib_sparqlupdatestore_without_token_is_refused(server):
 def test_remote_store_ingests_a_batch_through_the_server(server):
     nvidia = Entity("Nvidia", "Organization", "Q182477")
     text = "Nvidia supplies chips to Microsoft. Microsoft buys Nvidia chips for Azure."
-    ex = make_extraction(text, "Chips", "https://news.example/nvidia-remote", date(2024, 6, 1),
-                         [(nvidia, "suppliesTo", MSFT, "Nvidia supplies chips to Microsoft.", 0.9)])
+    ex = make_extraction(
+        text,
+        "Chips",
+        "https://news.example/nvidia-remote",
+        date(2024, 6, 1),
+        [(nvidia, "suppliesTo", MSFT, "Nvidia supplies chips to Microsoft.", 0.9)],
+    )
     with RemoteStore(server.sparql, token=TOKEN) as remote:
         summary = ingest(remote, [ex.article], lambda batch: [ex] if batch else [])
         again = ingest(remote, [ex.article], fake_extract)
@@ -161,8 +166,11 @@ def test_cross_product_is_stopped_at_the_timeout_while_other_queries_are_answere
 
 def test_blocking_query_gets_503_at_the_timeout(server):
     t0 = time.monotonic()
-    r = httpx.get(server.sparql, params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j a ?k }"},
-                  timeout=30)
+    r = httpx.get(
+        server.sparql,
+        params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j a ?k }"},
+        timeout=30,
+    )
     assert r.status_code == 503
     assert "timeout" in r.text
     assert time.monotonic() - t0 < 4

@@ -14,10 +14,18 @@ from kg.store import LocalStore
 from .conftest import TOKEN, make_client
 
 
-@pytest.mark.parametrize("host, loopback", [
-    ("127.0.0.1", True), ("::1", True), ("localhost", True), ("127.8.9.1", True),
-    ("0.0.0.0", False), ("192.168.1.5", False), ("example.org", False),
-])
+@pytest.mark.parametrize(
+    "host, loopback",
+    [
+        ("127.0.0.1", True),
+        ("::1", True),
+        ("localhost", True),
+        ("127.8.9.1", True),
+        ("0.0.0.0", False),
+        ("192.168.1.5", False),
+        ("example.org", False),
+    ],
+)
 def test_is_loopback(host, loopback):
     assert is_loopback(host) is loopback
 
@@ -75,8 +83,11 @@ def test_serve_reports_a_locked_store_in_one_line(tmp_path, monkeypatch):
 def test_update_token_comparison_is_exact(store_dir):
     with make_client(store_dir, token=TOKEN) as c:
         for wrong in (TOKEN[:-1], TOKEN + "x", TOKEN.upper()):
-            r = c.post("/update", content="INSERT DATA { <http://x/a> <http://x/b> 1 }",
-                       headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {wrong}"})
+            r = c.post(
+                "/update",
+                content="INSERT DATA { <http://x/a> <http://x/b> 1 }",
+                headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {wrong}"},
+            )
             assert r.status_code == 401
 
 
@@ -94,8 +105,7 @@ def test_allowed_hosts_come_comma_separated_from_the_environment(monkeypatch):
     monkeypatch.setenv("AIKG_HEADER_TIMEOUT", "4.5")
     monkeypatch.setenv("AIKG_MAX_CONNECTIONS", "64")
     s = Settings()
-    assert s.trusted_hosts() == ["localhost", "127.0.0.1", "[::1]", "kg.example.org", "*.example.net",
-                                 "[2001:db8::1]"]
+    assert s.trusted_hosts() == ["localhost", "127.0.0.1", "[::1]", "kg.example.org", "*.example.net", "[2001:db8::1]"]
     assert s.header_timeout == 4.5 and s.max_connections == 64
 
 
@@ -104,10 +114,15 @@ def test_http_limits_have_safe_defaults():
     assert s.header_timeout == 10.0 and s.max_connections == 512 and s.allowed_hosts is None
 
 
-@pytest.mark.parametrize("hosts, says", [
-    ("kg.*.org", "wildcard"), ("*example.org", "wildcard"), ("example.org:8000", "without a port"),
-    ("[::1]:8000", "without a port"),
-])
+@pytest.mark.parametrize(
+    "hosts, says",
+    [
+        ("kg.*.org", "wildcard"),
+        ("*example.org", "wildcard"),
+        ("example.org:8000", "without a port"),
+        ("[::1]:8000", "without a port"),
+    ],
+)
 def test_bad_allowed_hosts_are_refused(hosts, says):
     with pytest.raises(ValidationError, match=says):
         Settings(allowed_hosts=hosts)

@@ -24,8 +24,20 @@ from kg.store import LocalStore
 
 from .conftest import ARTICLES, TOKEN, fake_extract, make_client, start_server
 
-COMPANIES = ["Microsoft", "OpenAI", "Google", "Nvidia", "Amazon", "Anthropic", "Meta", "Apple", "IBM",
-             "Oracle", "Intel", "Samsung"]
+COMPANIES = [
+    "Microsoft",
+    "OpenAI",
+    "Google",
+    "Nvidia",
+    "Amazon",
+    "Anthropic",
+    "Meta",
+    "Apple",
+    "IBM",
+    "Oracle",
+    "Intel",
+    "Samsung",
+]
 STOPPED = re.compile(r"server is shutting down: stopped after (\d+) of (\d+) batches; resend the rest")
 ARTICLES_HELD = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g <" + SCHEMA + "url> ?u } }"
 
@@ -37,23 +49,37 @@ def _corpus(n: int) -> list[dict]:
         a, b = COMPANIES[i % len(COMPANIES)], COMPANIES[(i * 5 + 1) % len(COMPANIES)]
         if a == b:
             b = COMPANIES[(i + 3) % len(COMPANIES)]
-        text = (f"{a} invested $ {i + 2} million in {b}, the companies said on Monday in story {i}. "
-                f"{b} also partners with {a} on cloud computing.")
-        out.append({"url": f"https://news.example/shutdown/{i}", "title": f"Story {i}",
-                    "published": "2024-06-03", "text": text})
+        text = (
+            f"{a} invested $ {i + 2} million in {b}, the companies said on Monday in story {i}. "
+            f"{b} also partners with {a} on cloud computing."
+        )
+        out.append(
+            {
+                "url": f"https://news.example/shutdown/{i}",
+                "title": f"Story {i}",
+                "published": "2024-06-03",
+                "text": text,
+            }
+        )
     return out
 
 
 def _held(url: str) -> int:
-    r = httpx.get(url + "/sparql", params={"query": ARTICLES_HELD}, timeout=10,
-                  headers={"Accept": "application/sparql-results+json"})
+    r = httpx.get(
+        url + "/sparql",
+        params={"query": ARTICLES_HELD},
+        timeout=10,
+        headers={"Accept": "application/sparql-results+json"},
+    )
     return int(r.json()["results"]["bindings"][0]["n"]["value"])
 
 
 def _stored(path: Path) -> dict[str, int]:
     """Return url -> number of relation statements, read from the store directory itself."""
-    q = (f"SELECT ?u (COUNT(?st) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{SCHEMA}url> ?u "
-         f"OPTIONAL {{ ?st a <{ONTOLOGY}RelationStatement> }} }} }} GROUP BY ?u")
+    q = (
+        f"SELECT ?u (COUNT(?st) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{SCHEMA}url> ?u "
+        f"OPTIONAL {{ ?st a <{ONTOLOGY}RelationStatement> }} }} }} GROUP BY ?u"
+    )
     with LocalStore(path) as store:
         counts = {r["u"].value: int(r["n"].value) for r in store.query(q)}
         graphs = store.query(f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{SCHEMA}url> ?u }} }}")
@@ -74,8 +100,11 @@ def test_sigterm_stops_a_long_post_after_its_batch_and_answers_503(tmp_path):
         body = "".join(json.dumps(r) + "\n" for r in records).encode()
         try:
             outcome["response"] = httpx.post(
-                server.url + "/articles", content=body, timeout=120,
-                headers={"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {TOKEN}"})
+                server.url + "/articles",
+                content=body,
+                timeout=120,
+                headers={"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {TOKEN}"},
+            )
         except httpx.HTTPError as exc:
             outcome["error"] = repr(exc)
 
@@ -108,7 +137,7 @@ def test_sigterm_stops_a_long_post_after_its_batch_and_answers_503(tmp_path):
     assert body["committed"]["batches"] == done
     assert body["committed"]["articles"] == body["committed"]["new"] == 2 * done
     assert [a["url"] for a in body["articles"]] == order[: 2 * done]
-    assert [a["url"] for a in body["remaining"]] == order[2 * done:]
+    assert [a["url"] for a in body["remaining"]] == order[2 * done :]
     assert body["committed"]["relations"] == sum(len(a["relations"]) for a in body["articles"]) > 0
     assert "Traceback" not in log
 
@@ -120,9 +149,12 @@ def test_sigterm_stops_a_long_post_after_its_batch_and_answers_503(tmp_path):
     again = start_server(store, command="aikg", AIKG_BATCH_SIZE="50")
     try:
         rest = [records[order.index(a["url"])] for a in body["remaining"]]
-        r2 = httpx.post(again.url + "/articles", timeout=300,
-                        content="".join(json.dumps(x) + "\n" for x in rest).encode(),
-                        headers={"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {TOKEN}"})
+        r2 = httpx.post(
+            again.url + "/articles",
+            timeout=300,
+            content="".join(json.dumps(x) + "\n" for x in rest).encode(),
+            headers={"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {TOKEN}"},
+        )
         assert r2.status_code == 200, r2.text[:300]
         assert {a["status"] for a in r2.json()["articles"]} == {"new"}
     finally:
@@ -149,16 +181,24 @@ def test_a_shutdown_during_a_post_stops_after_the_current_batch(tmp_path):
     with make_client(tmp_path / "store", token=TOKEN, batch_size=1) as client:
         app = client.app
         app.dependency_overrides[get_extract] = lambda: _stopping_extract(app, 2)
-        payload = [{"text": a.text, "title": a.title, "url": a.url, "published": a.published.isoformat()}
-                   for a in ARTICLES]
+        payload = [
+            {"text": a.text, "title": a.title, "url": a.url, "published": a.published.isoformat()} for a in ARTICLES
+        ]
         r = client.post("/articles", json=payload, headers={"Authorization": f"Bearer {TOKEN}"})
         assert r.status_code == 503 and r.headers["retry-after"] == "10"
         body = r.json()
         assert body["detail"] == "server is shutting down: stopped after 2 of 4 batches; resend the rest"
         assert [a["url"] for a in body["articles"]] == [a.url for a in ARTICLES[:2]]
         assert [a["url"] for a in body["remaining"]] == [a.url for a in ARTICLES[2:]]
-        assert body["committed"] == {"batches": 2, "total_batches": 4, "articles": 2, "new": 2, "unchanged": 0,
-                                     "replaced": 0, "relations": 5}
+        assert body["committed"] == {
+            "batches": 2,
+            "total_batches": 4,
+            "articles": 2,
+            "new": 2,
+            "unchanged": 0,
+            "replaced": 0,
+            "relations": 5,
+        }
         # Reads go on while the server drains.
         listed = client.get("/articles").json()
         assert sorted(a["url"] for a in listed["items"]) == sorted(a.url for a in ARTICLES[:2])
@@ -178,7 +218,8 @@ def test_writes_arriving_during_the_shutdown_are_refused_at_once(store_dir):
             assert r.status_code == 503, r.text
             assert r.headers["retry-after"] == "10"
             assert "server is shutting down" in r.text
-        assert answers[0].json() == {"detail": "server is shutting down: no writes are taken now; send it again "
-                                               "when the server is back"}
+        assert answers[0].json() == {
+            "detail": "server is shutting down: no writes are taken now; send it again when the server is back"
+        }
         assert client.get("/articles").json()["total"] == before == len(ARTICLES)
         assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200

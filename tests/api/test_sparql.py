@@ -32,21 +32,25 @@ def test_get_select_defaults_to_sparql_json(client):
 
 def test_post_form_and_direct_body_answer_like_get(client):
     form = client.post("/sparql", data={"query": INVESTORS})
-    direct = client.post("/sparql", content=INVESTORS.encode(),
-                         headers={"Content-Type": "application/sparql-query; charset=utf-8"})
+    direct = client.post(
+        "/sparql", content=INVESTORS.encode(), headers={"Content-Type": "application/sparql-query; charset=utf-8"}
+    )
     assert form.status_code == direct.status_code == 200
     assert bindings(form) == bindings(direct) == [{"who": ENTITY + "amazon"}, {"who": ENTITY + "microsoft"}]
 
 
-@pytest.mark.parametrize("accept, ctype", [
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv; charset=utf-8"),
-    ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8"),
-    ("application/json", "application/sparql-results+json"),
-    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
-    ("text/*", "text/csv; charset=utf-8"),
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+json"),
-])
+@pytest.mark.parametrize(
+    "accept, ctype",
+    [
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv; charset=utf-8"),
+        ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8"),
+        ("application/json", "application/sparql-results+json"),
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+        ("text/*", "text/csv; charset=utf-8"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+json"),
+    ],
+)
 def test_select_content_negotiation(client, accept, ctype):
     r = client.get("/sparql", params={"query": INVESTORS}, headers={"Accept": accept})
     assert r.status_code == 200
@@ -67,8 +71,11 @@ def test_select_formats_parse_back_to_the_same_rows(client):
 
 
 def test_format_parameter_overrides_accept_and_can_download(client):
-    r = client.get("/sparql", params={"query": INVESTORS, "format": "csv", "download": "1"},
-                   headers={"Accept": "application/sparql-results+json"})
+    r = client.get(
+        "/sparql",
+        params={"query": INVESTORS, "format": "csv", "download": "1"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert r.headers["content-type"].startswith("text/csv")
     assert 'filename="results.csv"' in r.headers["content-disposition"]
 
@@ -76,13 +83,16 @@ def test_format_parameter_overrides_accept_and_can_download(client):
 CONSTRUCT = PREFIX + "CONSTRUCT { ?a aikg:investsIn ?b } WHERE { ?a aikg:investsIn ?b }"
 
 
-@pytest.mark.parametrize("accept, fmt", [
-    (None, ox.RdfFormat.TURTLE),
-    ("text/turtle", ox.RdfFormat.TURTLE),
-    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    ("application/ld+json", ox.RdfFormat.JSON_LD),
-    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-])
+@pytest.mark.parametrize(
+    "accept, fmt",
+    [
+        (None, ox.RdfFormat.TURTLE),
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ],
+)
 def test_construct_serializations_parse_back(client, accept, fmt):
     headers = {"Accept": accept} if accept else {}
     r = client.get("/sparql", params={"query": CONSTRUCT}, headers=headers)
@@ -92,13 +102,19 @@ def test_construct_serializations_parse_back(client, accept, fmt):
     assert triples == {(ENTITY + "microsoft", ENTITY + "openai"), (ENTITY + "amazon", ENTITY + "anthropic")}
 
 
-@pytest.mark.parametrize("accept, body", [
-    ("application/sparql-results+json", b'{"head":{},"boolean":true}'),
-    ("text/csv", b"true"),
-])
+@pytest.mark.parametrize(
+    "accept, body",
+    [
+        ("application/sparql-results+json", b'{"head":{},"boolean":true}'),
+        ("text/csv", b"true"),
+    ],
+)
 def test_ask(client, accept, body):
-    r = client.get("/sparql", params={"query": PREFIX + "ASK { ent:microsoft aikg:investsIn ent:openai }"},
-                   headers={"Accept": accept})
+    r = client.get(
+        "/sparql",
+        params={"query": PREFIX + "ASK { ent:microsoft aikg:investsIn ent:openai }"},
+        headers={"Accept": accept},
+    )
     assert r.status_code == 200
     assert r.content == body
 
@@ -159,10 +175,12 @@ def test_bad_graph_iri_is_400(client):
 
 def test_body_over_the_limit_is_413(store_dir):
     with make_client(store_dir, max_body_bytes=1000) as c:
-        r = c.post("/sparql", content=b"#" * 2000 + b"\nASK {}",
-                   headers={"Content-Type": "application/sparql-query"})
+        r = c.post("/sparql", content=b"#" * 2000 + b"\nASK {}", headers={"Content-Type": "application/sparql-query"})
         assert r.status_code == 413
-        assert c.post("/sparql", content=b"ASK {}", headers={"Content-Type": "application/sparql-query"}).status_code == 200
+        assert (
+            c.post("/sparql", content=b"ASK {}", headers={"Content-Type": "application/sparql-query"}).status_code
+            == 200
+        )
 
 
 UPDATE = f"PREFIX aikg: <{ONTOLOGY}> INSERT DATA {{ <{ENTITY}x> aikg:investsIn <{ENTITY}y> }}"
@@ -190,13 +208,18 @@ def test_update_without_the_right_token_is_401_and_changes_nothing(client, heade
 
 def test_update_is_403_when_the_server_has_no_token(store_dir):
     with make_client(store_dir) as c:
-        r = c.post("/update", content=UPDATE,
-                   headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer anything"})
+        r = c.post(
+            "/update",
+            content=UPDATE,
+            headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer anything"},
+        )
         assert r.status_code == 403
 
 
 def test_malformed_update_is_400(client, auth):
-    r = client.post("/update", content="INSERT DATA { oops", headers={"Content-Type": "application/sparql-update", **auth})
+    r = client.post(
+        "/update", content="INSERT DATA { oops", headers={"Content-Type": "application/sparql-update", **auth}
+    )
     assert r.status_code == 400
 
 
@@ -209,8 +232,10 @@ def test_row_cap_answers_400_before_streaming(store_dir):
         assert ok.status_code == 200 and len(ok.json()["results"]["bindings"]) == 3
 
 
-@pytest.mark.parametrize("accept", ["text/csv", "text/tab-separated-values", "application/sparql-results+xml",
-                                    "application/sparql-results+json"])
+@pytest.mark.parametrize(
+    "accept",
+    ["text/csv", "text/tab-separated-values", "application/sparql-results+xml", "application/sparql-results+json"],
+)
 def test_row_cap_counts_rows_in_every_format(store_dir, accept):
     q = "SELECT ?i WHERE { VALUES ?i { 1 2 3 4 5 } }"
     with make_client(store_dir, max_rows=5) as c:
@@ -227,13 +252,16 @@ def test_blocking_query_past_the_timeout_is_503(store_dir):
         assert "timeout" in r.text
 
 
-@pytest.mark.parametrize("accept, offers, expected", [
-    ("*/*", ["a/x", "b/y"], "a/x"),
-    ("b/y, a/x;q=0.5", ["a/x", "b/y"], "b/y"),
-    ("a/*;q=0.2, b/y;q=0", ["a/x", "b/y"], "a/x"),
-    ("c/z", ["a/x", "b/y"], None),
-    ("a/x;q=0", ["a/x"], None),
-])
+@pytest.mark.parametrize(
+    "accept, offers, expected",
+    [
+        ("*/*", ["a/x", "b/y"], "a/x"),
+        ("b/y, a/x;q=0.5", ["a/x", "b/y"], "b/y"),
+        ("a/*;q=0.2, b/y;q=0", ["a/x", "b/y"], "a/x"),
+        ("c/z", ["a/x", "b/y"], None),
+        ("a/x;q=0", ["a/x"], None),
+    ],
+)
 def test_negotiate(accept, offers, expected):
     assert negotiate(accept, offers) == expected
 
@@ -241,8 +269,11 @@ def test_negotiate(accept, offers, expected):
 def test_json_results_are_valid_json_for_odd_literals(client, auth):
     odd = 'quote " brace },{" tab \t newline \n <result>'
     lit = ox.Literal(odd)
-    client.post("/update", content=f"INSERT DATA {{ <http://x/s> <http://x/p> {lit} }}",
-                headers={"Content-Type": "application/sparql-update", **auth})
+    client.post(
+        "/update",
+        content=f"INSERT DATA {{ <http://x/s> <http://x/p> {lit} }}",
+        headers={"Content-Type": "application/sparql-update", **auth},
+    )
     r = client.get("/sparql", params={"query": "SELECT ?o WHERE { <http://x/s> <http://x/p> ?o }"})
     assert json.loads(r.content)["results"]["bindings"][0]["o"]["value"] == odd
 
@@ -251,16 +282,22 @@ def test_row_cap_counts_construct_triples(store_dir):
     with make_client(store_dir, max_rows=3) as c:
         r = c.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
         assert r.status_code == 400 and "AIKG_MAX_ROWS" in r.text
-        ok = c.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3"},
-                   headers={"Accept": "application/n-triples"})
+        ok = c.get(
+            "/sparql",
+            params={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3"},
+            headers={"Accept": "application/n-triples"},
+        )
         assert ok.status_code == 200 and len(ok.text.strip().splitlines()) == 3
 
 
 def test_large_result_streams_complete(store_dir):
     """A result past the buffer is streamed; it must still arrive whole."""
     with make_client(store_dir, stream_buffer_bytes=1024, max_rows=0) as c:
-        r = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } LIMIT 20000"},
-                  headers={"Accept": "text/tab-separated-values"})
+        r = c.get(
+            "/sparql",
+            params={"query": "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } LIMIT 20000"},
+            headers={"Accept": "text/tab-separated-values"},
+        )
         assert r.status_code == 200
         assert len(r.text.splitlines()) == 20001
 
@@ -272,18 +309,21 @@ def test_deeply_nested_text_is_refused_before_the_parser(client, auth, how):
     if how == "get":
         r = client.get("/sparql", params={"query": "SELECT * WHERE " + deep})
     elif how == "post":
-        r = client.post("/sparql", content=("SELECT * WHERE " + deep).encode(),
-                        headers={"Content-Type": "application/sparql-query"})
+        r = client.post(
+            "/sparql", content=("SELECT * WHERE " + deep).encode(), headers={"Content-Type": "application/sparql-query"}
+        )
     else:
-        r = client.post("/update", content=("INSERT DATA " + deep).encode(),
-                        headers={"Content-Type": "application/sparql-update", **auth})
+        r = client.post(
+            "/update",
+            content=("INSERT DATA " + deep).encode(),
+            headers={"Content-Type": "application/sparql-update", **auth},
+        )
     assert r.status_code == 400
     assert "more than 200 levels deep" in r.text and "AIKG_MAX_NESTING" in r.text
 
 
 OUT = "http://example.org/out"
-COPY_INVESTORS = (PREFIX + f"INSERT {{ GRAPH <{OUT}> {{ ?who aikg:investsIn ?x }} }} "
-                  "WHERE { ?who aikg:investsIn ?x }")
+COPY_INVESTORS = PREFIX + f"INSERT {{ GRAPH <{OUT}> {{ ?who aikg:investsIn ?x }} }} WHERE {{ ?who aikg:investsIn ?x }}"
 INVESTORS_COPIED = f"SELECT ?who WHERE {{ GRAPH <{OUT}> {{ ?who ?p ?x }} }} ORDER BY ?who"
 
 
@@ -293,45 +333,62 @@ def test_using_graph_uri_restricts_the_where_clause_to_one_article(client, auth,
     if how == "form":
         r = client.post("/update", data={"update": COPY_INVESTORS, "using-graph-uri": one}, headers=auth)
     else:
-        r = client.post("/update", params={"using-graph-uri": one}, content=COPY_INVESTORS,
-                        headers={"Content-Type": "application/sparql-update", **auth})
+        r = client.post(
+            "/update",
+            params={"using-graph-uri": one},
+            content=COPY_INVESTORS,
+            headers={"Content-Type": "application/sparql-update", **auth},
+        )
     assert r.status_code == 204, r.text
     assert bindings(client.get("/sparql", params={"query": INVESTORS_COPIED})) == [{"who": ENTITY + "amazon"}]
 
 
 def test_using_named_graph_uri_names_the_graphs_a_where_clause_may_read(client, auth):
-    update = (PREFIX + f"INSERT {{ GRAPH <{OUT}> {{ ?who aikg:investsIn ?x }} }} "
-              "WHERE { GRAPH ?g { ?who aikg:investsIn ?x } }")
+    update = (
+        PREFIX + f"INSERT {{ GRAPH <{OUT}> {{ ?who aikg:investsIn ?x }} }} "
+        "WHERE { GRAPH ?g { ?who aikg:investsIn ?x } }"
+    )
     named = [ARTICLE + ARTICLES[0].id, ARTICLE + ARTICLES[3].id]
     r = client.post("/update", data={"update": update, "using-named-graph-uri": named}, headers=auth)
     assert r.status_code == 204, r.text
     assert bindings(client.get("/sparql", params={"query": INVESTORS_COPIED})) == [{"who": ENTITY + "microsoft"}]
 
 
-@pytest.mark.parametrize("update, reason", [
-    (PREFIX + f"INSERT {{ GRAPH <{OUT}> {{ ?a ?b ?c }} }} USING <{ARTICLE}x> WHERE {{ ?a ?b ?c }}", "own USING"),
-    (PREFIX + f"WITH <{OUT}> DELETE {{ ?a ?b ?c }} WHERE {{ ?a ?b ?c }}", "own WITH"),
-    (PREFIX + "DELETE WHERE { ?who aikg:investsIn ?x }", "DELETE WHERE"),
-])
+@pytest.mark.parametrize(
+    "update, reason",
+    [
+        (PREFIX + f"INSERT {{ GRAPH <{OUT}> {{ ?a ?b ?c }} }} USING <{ARTICLE}x> WHERE {{ ?a ?b ?c }}", "own USING"),
+        (PREFIX + f"WITH <{OUT}> DELETE {{ ?a ?b ?c }} WHERE {{ ?a ?b ?c }}", "own WITH"),
+        (PREFIX + "DELETE WHERE { ?who aikg:investsIn ?x }", "DELETE WHERE"),
+    ],
+)
 def test_a_dataset_the_update_cannot_take_is_400_and_changes_nothing(client, auth, update, reason):
-    r = client.post("/update", params={"using-graph-uri": ARTICLE + ARTICLES[1].id}, content=update,
-                    headers={"Content-Type": "application/sparql-update", **auth})
+    r = client.post(
+        "/update",
+        params={"using-graph-uri": ARTICLE + ARTICLES[1].id},
+        content=update,
+        headers={"Content-Type": "application/sparql-update", **auth},
+    )
     assert r.status_code == 400
     assert reason in r.text and r.headers["content-type"].startswith("text/plain")
     assert bindings(client.get("/sparql", params={"query": INVESTORS})) == [
-        {"who": ENTITY + "amazon"}, {"who": ENTITY + "microsoft"}]
+        {"who": ENTITY + "amazon"},
+        {"who": ENTITY + "microsoft"},
+    ]
 
 
 def test_a_using_graph_uri_that_is_not_an_iri_is_400(client, auth):
-    r = client.post("/update", data={"update": COPY_INVESTORS, "using-graph-uri": "<nope> } ; DROP ALL"},
-                    headers=auth)
+    r = client.post("/update", data={"update": COPY_INVESTORS, "using-graph-uri": "<nope> } ; DROP ALL"}, headers=auth)
     assert r.status_code == 400 and "using-graph-uri" in r.text
     assert bindings(client.get("/sparql", params={"query": INVESTORS})) != []
 
 
 def test_relative_iris_in_an_update_resolve_against_the_update_url(client, auth):
-    r = client.post("/update", content="INSERT DATA { <http://x/s> <http://x/p> <thing> }",
-                    headers={"Content-Type": "application/sparql-update", **auth})
+    r = client.post(
+        "/update",
+        content="INSERT DATA { <http://x/s> <http://x/p> <thing> }",
+        headers={"Content-Type": "application/sparql-update", **auth},
+    )
     assert r.status_code == 204, r.text
     r = client.get("/sparql", params={"query": "SELECT ?o WHERE { <http://x/s> <http://x/p> ?o }"})
     assert bindings(r) == [{"o": "http://testserver/thing"}]
@@ -345,8 +402,9 @@ def test_an_update_that_fails_while_running_is_400_and_writes_nothing(client, au
     assert client.get("/sparql", params={"query": "ASK { <http://x/s> ?p ?o }"}).json()["boolean"] is False
 
 
-@pytest.mark.parametrize("path, ctype", [("/sparql", "application/sparql-query"),
-                                         ("/update", "application/sparql-update")])
+@pytest.mark.parametrize(
+    "path, ctype", [("/sparql", "application/sparql-query"), ("/update", "application/sparql-update")]
+)
 def test_a_body_in_another_charset_than_utf8_is_415(client, auth, path, ctype):
     body = ("ASK {}" if path == "/sparql" else "CLEAR ALL").encode("latin-1")
     r = client.post(path, content=body, headers={"Content-Type": f"{ctype}; charset=ISO-8859-1", **auth})
@@ -356,7 +414,11 @@ def test_a_body_in_another_charset_than_utf8_is_415(client, auth, path, ctype):
 
 
 def test_update_in_the_body_and_in_the_url_is_400(client, auth):
-    r = client.post("/update", params={"update": "CLEAR ALL"}, content=UPDATE,
-                    headers={"Content-Type": "application/sparql-update", **auth})
+    r = client.post(
+        "/update",
+        params={"update": "CLEAR ALL"},
+        content=UPDATE,
+        headers={"Content-Type": "application/sparql-update", **auth},
+    )
     assert r.status_code == 400
     assert client.get("/sparql", params={"query": ASK_X}).json()["boolean"] is False

@@ -30,7 +30,7 @@ def read(body: str) -> tuple[str, list[str], str]:
     lines = body.rstrip("\n").split("\n")
     assert lines[2].strip(" \t") == "^", body
     assert lines[3].startswith("detail: "), body
-    return lines[0], lines[1:3], "\n".join(lines[3:])[len("detail: "):]
+    return lines[0], lines[1:3], "\n".join(lines[3:])[len("detail: ") :]
 
 
 def test_get_answers_400_with_line_column_and_a_caret(client):
@@ -60,8 +60,10 @@ def test_a_misspelt_query_form_is_named(client):
     r = client.get("/sparql", params={"query": "SELEC ?s WHERE { ?s ?p ?o }"})
     assert r.status_code == 400
     message, pointer, parser = read(r.text)
-    assert message == ("line 1, column 1: expected SELECT, ASK, CONSTRUCT or DESCRIBE (or PREFIX/BASE) but "
-                       "found `SELEC` (did you mean SELECT?)")
+    assert message == (
+        "line 1, column 1: expected SELECT, ASK, CONSTRUCT or DESCRIBE (or PREFIX/BASE) but "
+        "found `SELEC` (did you mean SELECT?)"
+    )
     assert parser == "error at 1:10: expected CONSTRUCT"
 
 
@@ -108,8 +110,14 @@ def test_every_broken_variant_is_a_400_with_a_line_and_column(client):
     seen = {"400": 0, "200": 0}
 
     @given(text=broken_variants())
-    @settings(max_examples=250, deadline=None, database=None, derandomize=True,
-              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=250,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     def run(text: str) -> None:
         r = client.post("/sparql", data={"query": text})
         if r.status_code == 200:
@@ -135,8 +143,7 @@ def test_every_broken_variant_is_a_400_with_a_line_and_column(client):
 @pytest.mark.server
 def test_a_real_server_answers_400_then_serves_the_next_query(server):
     q = "SELECT ?s WHERE {\n  ?s ?p ?o\n  FILTER(STRLEN(?o) > 3\n}"
-    r = httpx.post(server.sparql, content=q.encode(), headers={"Content-Type": "application/sparql-query"},
-                   timeout=10)
+    r = httpx.post(server.sparql, content=q.encode(), headers={"Content-Type": "application/sparql-query"}, timeout=10)
     assert r.status_code == 400
     message, pointer, parser = read(r.text)
     assert message == "line 4, column 1: expected `)` to close the `(` at line 3, column 9 but found `}`"

@@ -28,8 +28,10 @@ def time_client(tmp_path: Path) -> Iterator[TestClient]:
 
 
 def triples(items: list[dict]) -> dict[tuple[str, str, str], tuple]:
-    return {(r["subject"]["slug"], r["predicate"], r["object"]["slug"]): (r["ended"], r["start_date"], r["end_date"])
-            for r in items}
+    return {
+        (r["subject"]["slug"], r["predicate"], r["object"]["slug"]): (r["ended"], r["start_date"], r["end_date"])
+        for r in items
+    }
 
 
 WORKS = ("dana-okafor", "worksFor", "helix-robotics")
@@ -44,10 +46,16 @@ def test_relations_as_of_2020_2023_2025(time_client):
         return triples(r.json()["items"])
 
     assert at(as_of="2020-06-30") == {WORKS: (False, "2019-03", None)}
-    assert at(as_of="2023-06-30") == {WORKS: (False, "2019-03", None), LEADS: (False, "2022-05", None),
-                                      STAKE: (False, "2022-05-03", None)}
-    assert at(as_of="2025-01-01") == {WORKS: (True, "2019-03", "2024-08"), LEADS: (True, "2022-05", "2024-08"),
-                                      STAKE: (False, "2022-05-03", None)}
+    assert at(as_of="2023-06-30") == {
+        WORKS: (False, "2019-03", None),
+        LEADS: (False, "2022-05", None),
+        STAKE: (False, "2022-05-03", None),
+    }
+    assert at(as_of="2025-01-01") == {
+        WORKS: (True, "2019-03", "2024-08"),
+        LEADS: (True, "2022-05", "2024-08"),
+        STAKE: (False, "2022-05-03", None),
+    }
     assert at(as_of="2025-01-01", include_ended="false") == {STAKE: (False, "2022-05-03", None)}
     # Without a day: the whole history, ended relations flagged.
     assert at() == at(as_of="2025-01-01")
@@ -68,8 +76,14 @@ def test_entity_as_of_2020_2023_2025_with_statement_fields(time_client):
     assert found == {("worksFor", True, "2019-03", "2024-08"), ("leads", True, "2022-05", "2024-08")}
     evidence = {ev["sentence"]: ev for r in body["relations"] for ev in r["evidence"]}
     left = evidence[tw.S_LEFT]
-    assert (left["ended"], left["date"], left["stated_date"], left["end_date"], left["claim_date"], left["date_text"]) == (
-        True, "2024-09-16", "2024-08", "2024-08", "2024-08", "in August 2024")
+    assert (
+        left["ended"],
+        left["date"],
+        left["stated_date"],
+        left["end_date"],
+        left["claim_date"],
+        left["date_text"],
+    ) == (True, "2024-09-16", "2024-08", "2024-08", "2024-08", "in August 2024")
     assert (evidence[tw.S_JOINED]["ended"], evidence[tw.S_JOINED]["start_date"]) == (False, "2019-03")
     assert rels(as_of="2025-01-01", include_ended="false")[1] == set()
     stake = time_client.get("/entities/northwind-capital").json()["relations"][0]["evidence"][0]
@@ -79,17 +93,26 @@ def test_entity_as_of_2020_2023_2025_with_statement_fields(time_client):
 def test_article_mentions_carry_their_time_and_amount(time_client):
     body = time_client.get(f"/articles/{tw.EXTRACTIONS[1].article.id}").json()
     by = {m["predicate"]: m for m in body["mentions"]}
-    assert (by["leads"]["start_date"], by["leads"]["date_text"], by["leads"]["ended"]) == ("2022-05", "in May 2022", False)
+    assert (by["leads"]["start_date"], by["leads"]["date_text"], by["leads"]["ended"]) == (
+        "2022-05",
+        "in May 2022",
+        False,
+    )
     assert (by["investsIn"]["amount"], by["investsIn"]["amount_value"], by["investsIn"]["stake_percent"]) == (
-        "$40 million", 40000000.0, 12.0)
+        "$40 million",
+        40000000.0,
+        12.0,
+    )
 
 
 def test_graph_page_data_as_of(time_client):
     def data(**params):
         r = time_client.get("/graph", params=params)
         assert r.status_code == 200, r.text
-        return r.text, {(e["from"].rsplit("/", 1)[-1], e["predicate"], e["to"].rsplit("/", 1)[-1]): e
-                        for e in page_data(r.text)["edges"]}
+        return r.text, {
+            (e["from"].rsplit("/", 1)[-1], e["predicate"], e["to"].rsplit("/", 1)[-1]): e
+            for e in page_data(r.text)["edges"]
+        }
 
     _, early = data(as_of="2020-06-30")
     assert set(early) == {WORKS} and early[WORKS]["ended"] is False
@@ -123,25 +146,33 @@ def test_entity_page_lists_past_relations_under_their_own_heading(time_client):
 
 def hops(r) -> list[tuple]:
     assert r.status_code == 200, r.text
-    return [(h["from"]["slug"], h["predicate"], h["to"]["slug"], h["direction"], h["ended"], h["end_date"])
-            for h in r.json()["hops"]]
+    return [
+        (h["from"]["slug"], h["predicate"], h["to"]["slug"], h["direction"], h["ended"], h["end_date"])
+        for h in r.json()["hops"]
+    ]
 
 
 def test_paths_as_of_a_day_go_through_the_relations_of_that_day(time_client):
     def path(**params):
         return time_client.get("/paths", params={"from": "Dana Okafor", "to": "Northwind Capital", **params})
 
-    in_2023 = [("dana-okafor", "worksFor", "helix-robotics", "forward", False, None),
-               ("helix-robotics", "investsIn", "northwind-capital", "backward", False, None)]
+    in_2023 = [
+        ("dana-okafor", "worksFor", "helix-robotics", "forward", False, None),
+        ("helix-robotics", "investsIn", "northwind-capital", "backward", False, None),
+    ]
     assert hops(path(as_of="2023-06-30")) == in_2023
     # By 2025 her roles at Helix are over: the graph of that day has no chain to her.
     gone = path(as_of="2025-01-01")
     assert gone.status_code == 404
-    assert gone.json()["detail"] == ("'Dana Okafor' has no relations in this graph as of 2025-01-01 "
-                                     "(ended ones are left out; include_ended=true counts them)")
+    assert gone.json()["detail"] == (
+        "'Dana Okafor' has no relations in this graph as of 2025-01-01 "
+        "(ended ones are left out; include_ended=true counts them)"
+    )
     # Counted on request, and flagged: the first step is a relation that ended in August 2024.
     assert hops(path(as_of="2025-01-01", include_ended="true")) == [
-        ("dana-okafor", "worksFor", "helix-robotics", "forward", True, "2024-08"), in_2023[1]]
+        ("dana-okafor", "worksFor", "helix-robotics", "forward", True, "2024-08"),
+        in_2023[1],
+    ]
     # Without a day the whole history counts, unless ended relations are left out.
     assert hops(path())[0][4] is True
     assert path(include_ended="false").status_code == 404
@@ -150,18 +181,27 @@ def test_paths_as_of_a_day_go_through_the_relations_of_that_day(time_client):
 
 def test_a_path_shows_an_active_relation_before_an_ended_one(tmp_path):
     s = "Dana Okafor now partners with Helix Robotics on its sensors."
-    later = tw.extraction("Okafor and Helix", "https://news.example/okafor-partner", date(2024, 10, 1), [s], [
-        (s, tw.DANA, "partnersWith", tw.HELIX, {})])
+    later = tw.extraction(
+        "Okafor and Helix",
+        "https://news.example/okafor-partner",
+        date(2024, 10, 1),
+        [s],
+        [(s, tw.DANA, "partnersWith", tw.HELIX, {})],
+    )
     store = tmp_path / "store"
     with LocalStore(store) as st:
         tw.load(st, [*tw.EXTRACTIONS, later])
     with make_client(store) as client:
-        r = client.get("/paths", params={"from": "dana-okafor", "to": "helix-robotics", "as_of": "2025-01-01",
-                                         "include_ended": "true"})
+        r = client.get(
+            "/paths",
+            params={"from": "dana-okafor", "to": "helix-robotics", "as_of": "2025-01-01", "include_ended": "true"},
+        )
         # worksFor and leads (ended) have two sources each, the partnership one: it is still shown.
         assert hops(r) == [("dana-okafor", "partnersWith", "helix-robotics", "forward", False, None)]
-        r = client.get("/paths", params={"from": "dana-okafor", "to": "helix-robotics", "as_of": "2024-09-30",
-                                         "include_ended": "true"})
+        r = client.get(
+            "/paths",
+            params={"from": "dana-okafor", "to": "helix-robotics", "as_of": "2024-09-30", "include_ended": "true"},
+        )
         assert hops(r) == [("dana-okafor", "worksFor", "helix-robotics", "forward", True, "2024-08")]
 
 
@@ -187,9 +227,15 @@ def test_analytics_as_of_rank_and_split_the_graph_of_that_day(time_client):
     assert groups() == [["dana-okafor", "helix-robotics", "northwind-capital"]]
 
 
-TIME_ROUTES = [("/relations", {}), ("/entities/dana-okafor", {}), ("/graph", {}), ("/entity/dana-okafor", {}),
-               ("/paths", {"from": "Dana Okafor", "to": "Northwind Capital"}),
-               ("/analytics/centrality", {}), ("/analytics/communities", {})]
+TIME_ROUTES = [
+    ("/relations", {}),
+    ("/entities/dana-okafor", {}),
+    ("/graph", {}),
+    ("/entity/dana-okafor", {}),
+    ("/paths", {"from": "Dana Okafor", "to": "Northwind Capital"}),
+    ("/analytics/centrality", {}),
+    ("/analytics/communities", {}),
+]
 
 
 @pytest.mark.parametrize("path, params", TIME_ROUTES, ids=[p for p, _ in TIME_ROUTES])

@@ -28,8 +28,12 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 AIKG = Namespace(ONTOLOGY)
-RDF_ACCEPT = {"text/turtle": "turtle", "application/ld+json": "json-ld",
-              "application/rdf+xml": "xml", "application/n-triples": "nt"}
+RDF_ACCEPT = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+}
 
 
 def aikg(*args: str) -> subprocess.CompletedProcess:
@@ -55,19 +59,33 @@ def one(g: Graph, s, p):
 def void_counts(g: Graph) -> dict:
     """Read back the numbers a VoID consumer would: totals, class and property partitions."""
     (ds,) = g.subjects(RDF.type, VOID.Dataset)
-    classes = {str(one(g, part, VOID["class"])).removeprefix(ONTOLOGY): one(g, part, VOID.entities).toPython()
-               for part in g.objects(ds, VOID.classPartition)}
-    props = {str(one(g, part, VOID.property)).removeprefix(ONTOLOGY): one(g, part, VOID.triples).toPython()
-             for part in g.objects(ds, VOID.propertyPartition)}
-    return {"triples": one(g, ds, VOID.triples).toPython(), "entities": one(g, ds, VOID.entities).toPython(),
-            "documents": one(g, ds, VOID.documents).toPython(), "classes": classes, "properties": props,
-            "dataset": ds}
+    classes = {
+        str(one(g, part, VOID["class"])).removeprefix(ONTOLOGY): one(g, part, VOID.entities).toPython()
+        for part in g.objects(ds, VOID.classPartition)
+    }
+    props = {
+        str(one(g, part, VOID.property)).removeprefix(ONTOLOGY): one(g, part, VOID.triples).toPython()
+        for part in g.objects(ds, VOID.propertyPartition)
+    }
+    return {
+        "triples": one(g, ds, VOID.triples).toPython(),
+        "entities": one(g, ds, VOID.entities).toPython(),
+        "documents": one(g, ds, VOID.documents).toPython(),
+        "classes": classes,
+        "properties": props,
+        "dataset": ds,
+    }
 
 
 def expected_counts(stats: dict) -> dict:
     classes = dict(stats["entities_by_type"], Article=stats["articles"], RelationStatement=stats["statements"])
-    return {"triples": stats["triples"], "entities": stats["entities"], "documents": stats["articles"],
-            "classes": classes, "properties": stats["relations_by_predicate"]}
+    return {
+        "triples": stats["triples"],
+        "entities": stats["entities"],
+        "documents": stats["articles"],
+        "classes": classes,
+        "properties": stats["relations_by_predicate"],
+    }
 
 
 def test_service_description_by_accept_and_the_hint_otherwise(store_dir: Path) -> None:
@@ -82,8 +100,10 @@ def test_service_description_by_accept_and_the_hint_otherwise(store_dir: Path) -
             r = client.get("/sparql", headers={"Accept": accept} if accept else {})
             assert r.status_code == 400 and "/query" in r.text, accept
         # sd:UnionDefaultGraph holds: no triple is in one graph and not the other.
-        for ask in ("ASK { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }",
-                    "ASK { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"):
+        for ask in (
+            "ASK { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }",
+            "ASK { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }",
+        ):
             assert client.get("/sparql", params={"query": ask}).json()["boolean"] is False, ask
         # Every format the description names, the endpoint answers in.
         g = graphs["text/turtle"]
@@ -92,8 +112,11 @@ def test_service_description_by_accept_and_the_hint_otherwise(store_dir: Path) -
         offered = {media: FORMATS[RESULT_FORMATS[media]] for media in RESULT_FORMATS}
         assert named == set(offered.values())
         for media, fmt_iri in offered.items():
-            query = "SELECT * WHERE { ?s ?p ?o } LIMIT 1" if media in RESULTS_MEDIA else \
-                "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"
+            query = (
+                "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+                if media in RESULTS_MEDIA
+                else "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"
+            )
             assert media in RESULTS_MEDIA or media in GRAPH_MEDIA
             r = client.get("/sparql", params={"query": query}, headers={"Accept": media})
             assert r.status_code == 200 and r.headers["content-type"].startswith(media), (media, fmt_iri)
@@ -146,9 +169,12 @@ def test_void_statistics_equal_aikg_stats(store_dir: Path) -> None:
             ask = client.get("/sparql", params={"query": f"ASK {{ <{iri}> ?p ?o }}"})
             assert ask.json()["boolean"] is True, iri
         latest = client.get("/sparql", params={"query": f"SELECT (MAX(?t) AS ?m) {{ ?a <{ONTOLOGY}ingestedAt> ?t }}"})
-        assert one(g, ds, DCTERMS.modified).toPython() == Literal(
-            latest.json()["results"]["bindings"][0]["m"]["value"], datatype=one(g, ds, DCTERMS.modified).datatype
-        ).toPython()
+        assert (
+            one(g, ds, DCTERMS.modified).toPython()
+            == Literal(
+                latest.json()["results"]["bindings"][0]["m"]["value"], datatype=one(g, ds, DCTERMS.modified).datatype
+            ).toPython()
+        )
         assert not list(g.objects(ds, DCTERMS.license))
     assert counts == expected_counts(cli_stats(store_dir))
     assert counts["properties"] and counts["classes"]["Organization"] > 0
@@ -215,8 +241,10 @@ def test_a_real_server_streams_the_dump(server) -> None:
         body = r.read()
     lines = gzip.decompress(body).decode().splitlines()
     assert lines and all(line.endswith(" .") for line in lines)
-    stats_quads = httpx.get(server.sparql, params={"query": "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } "
-                                                             "UNION { GRAPH ?g { ?s ?p ?o } } }"}).json()
+    stats_quads = httpx.get(
+        server.sparql,
+        params={"query": "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"},
+    ).json()
     assert len(lines) == int(stats_quads["results"]["bindings"][0]["n"]["value"])
     r = httpx.get(server.url + "/dumps/aikg.nq.gz", headers={"If-None-Match": r.headers["etag"]})
     assert r.status_code == 304

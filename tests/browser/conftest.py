@@ -52,7 +52,8 @@ def open_watched(chromium, allowed_origin: str | None = None, **context_options)
     def route(r):
         parts = urlsplit(r.request.url)
         if parts.scheme in ("file", "data", "blob") or (
-                allowed_origin and f"{parts.scheme}://{parts.netloc}" == allowed_origin):
+            allowed_origin and f"{parts.scheme}://{parts.netloc}" == allowed_origin
+        ):
             r.continue_()
         else:
             w.blocked.append(r.request.url)
@@ -125,14 +126,18 @@ def wait_for(page, condition: str, timeout_s: float = 30.0) -> None:
     the page's Content-Security-Policy forbids; a function given to ``evaluate`` is
     compiled by the debugger protocol instead.
     """
-    page.evaluate("""ms => new Promise((resolve, reject) => {
+    page.evaluate(
+        """ms => new Promise((resolve, reject) => {
         const t0 = performance.now();
         (function check() {
             if (%s) resolve(true);
             else if (performance.now() - t0 > ms) reject(new Error("timed out"));
             else setTimeout(check, 10);
         })();
-    })""" % condition, timeout_s * 1000)  # noqa: UP031 - a JavaScript template whose one hole is %s
+    })"""  # noqa: UP031 - a JavaScript template whose one hole is %s
+        % condition,
+        timeout_s * 1000,
+    )
 
 
 def wait_ready(page, timeout_s: float = 30.0) -> None:

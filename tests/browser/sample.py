@@ -37,8 +37,9 @@ S_GOOGLE = "Google is reportedly weighing a stake in Anthropic."
 S_XSS = "</script><script>alert(1)</script> said <img src=x onerror=alert(1)> teams up with Microsoft."
 
 
-def _extraction(text: str, title: str, url: str, day: date,
-                triples: list[tuple[Entity, str, Entity, str, float, bool]]) -> Extraction:
+def _extraction(
+    text: str, title: str, url: str, day: date, triples: list[tuple[Entity, str, Entity, str, float, bool]]
+) -> Extraction:
     art = Article(text=text, url=url, title=title, published=day)
     rels = []
     for s, p, o, sentence, conf, hedged in triples:
@@ -49,22 +50,51 @@ def _extraction(text: str, title: str, url: str, day: date,
 
 
 EXTRACTIONS = [
-    _extraction(f"{S_INVEST} {S_DEVELOPS}", "Microsoft bets big on OpenAI", "https://news.example/msft-openai",
-                date(2023, 1, 23), [(MSFT, "investsIn", OPENAI, S_INVEST, 0.95, False),
-                                    (OPENAI, "develops", GPT4, S_DEVELOPS, 0.9, False)]),
-    _extraction(f"{S_AMAZON} {S_RIVAL}", "Amazon backs Anthropic", "https://news.example/amazon-anthropic",
-                date(2023, 9, 25), [(AMAZON, "investsIn", ANTHROPIC, S_AMAZON, 0.9, False),
-                                    (ANTHROPIC, "competesWith", OPENAI, S_RIVAL, 0.8, False)]),
-    _extraction(f"{S_LEADS} {S_USES}", "Suleyman takes over Microsoft AI", "https://news.example/suleyman",
-                date(2024, 3, 19), [(SULEYMAN, "leads", MSAI, S_LEADS, 0.85, False),
-                                    (COPILOT, "uses", GPT4, S_USES, 0.8, False)]),
-    _extraction(f"{S_SUPPLY} {S_GOOGLE}", "Chips and stakes", "https://news.example/chips",
-                date(2024, 4, 2), [(NVIDIA, "suppliesTo", MSFT, S_SUPPLY, 0.9, False),
-                                   (GOOGLE, "investsIn", ANTHROPIC, S_GOOGLE, 0.6, True)]),
-    _extraction(S_XSS, "<b>Labs</b> & friends", "javascript:alert(1)", date(2024, 5, 1),
-                [(XSS, "partnersWith", MSFT, S_XSS, 0.7, False)]),
-    _extraction(f"Again: {S_INVEST}", "More Microsoft money", "https://news.example/msft-again",
-                date(2024, 6, 1), [(MSFT, "investsIn", OPENAI, S_INVEST, 0.8, False)]),
+    _extraction(
+        f"{S_INVEST} {S_DEVELOPS}",
+        "Microsoft bets big on OpenAI",
+        "https://news.example/msft-openai",
+        date(2023, 1, 23),
+        [(MSFT, "investsIn", OPENAI, S_INVEST, 0.95, False), (OPENAI, "develops", GPT4, S_DEVELOPS, 0.9, False)],
+    ),
+    _extraction(
+        f"{S_AMAZON} {S_RIVAL}",
+        "Amazon backs Anthropic",
+        "https://news.example/amazon-anthropic",
+        date(2023, 9, 25),
+        [
+            (AMAZON, "investsIn", ANTHROPIC, S_AMAZON, 0.9, False),
+            (ANTHROPIC, "competesWith", OPENAI, S_RIVAL, 0.8, False),
+        ],
+    ),
+    _extraction(
+        f"{S_LEADS} {S_USES}",
+        "Suleyman takes over Microsoft AI",
+        "https://news.example/suleyman",
+        date(2024, 3, 19),
+        [(SULEYMAN, "leads", MSAI, S_LEADS, 0.85, False), (COPILOT, "uses", GPT4, S_USES, 0.8, False)],
+    ),
+    _extraction(
+        f"{S_SUPPLY} {S_GOOGLE}",
+        "Chips and stakes",
+        "https://news.example/chips",
+        date(2024, 4, 2),
+        [(NVIDIA, "suppliesTo", MSFT, S_SUPPLY, 0.9, False), (GOOGLE, "investsIn", ANTHROPIC, S_GOOGLE, 0.6, True)],
+    ),
+    _extraction(
+        S_XSS,
+        "<b>Labs</b> & friends",
+        "javascript:alert(1)",
+        date(2024, 5, 1),
+        [(XSS, "partnersWith", MSFT, S_XSS, 0.7, False)],
+    ),
+    _extraction(
+        f"Again: {S_INVEST}",
+        "More Microsoft money",
+        "https://news.example/msft-again",
+        date(2024, 6, 1),
+        [(MSFT, "investsIn", OPENAI, S_INVEST, 0.8, False)],
+    ),
 ]
 
 

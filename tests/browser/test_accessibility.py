@@ -34,12 +34,23 @@ SIZES = ((1280, 800), (390, 844))
 BLOCKING = ("serious", "critical")
 
 S_PAST = "Nvidia sold its former stake in OpenAI last year."
-PAST = Article(text=f"Chip news first. {S_PAST} More chip news after.", url="https://news.example/nvidia-sold",
-               title="Nvidia leaves OpenAI", published=date(2024, 7, 1))
+PAST = Article(
+    text=f"Chip news first. {S_PAST} More chip news after.",
+    url="https://news.example/nvidia-sold",
+    title="Nvidia leaves OpenAI",
+    published=date(2024, 7, 1),
+)
 _start = PAST.text.index(S_PAST)
-PAST_EX = Extraction(PAST, (sample.NVIDIA, sample.OPENAI), (RelationMention(
-    sample.NVIDIA, "investsIn", sample.OPENAI, 0.9, S_PAST, _start, _start + len(S_PAST), ended=True),),
-    "axe-test-1")
+PAST_EX = Extraction(
+    PAST,
+    (sample.NVIDIA, sample.OPENAI),
+    (
+        RelationMention(
+            sample.NVIDIA, "investsIn", sample.OPENAI, 0.9, S_PAST, _start, _start + len(S_PAST), ended=True
+        ),
+    ),
+    "axe-test-1",
+)
 # The first sample articles and the ended one keep their whole text; the rest only their evidence.
 WITH_TEXT = [ex for ex in sample.EXTRACTIONS[:3]] + [PAST_EX]
 EXCERPTS = sample.EXTRACTIONS[3:]
@@ -112,12 +123,15 @@ def run_axe(page, axe_source: str) -> list[dict]:
     """Inject axe-core into ``page`` (once) and return its WCAG A/AA violations, summarised."""
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(content=axe_source)
-    return page.evaluate("""async tags => {
+    return page.evaluate(
+        """async tags => {
         const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
             nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
                                       summary: n.failureSummary}))}));
-    }""", TAGS)
+    }""",
+        TAGS,
+    )
 
 
 def _prepare(name: str, page) -> None:
@@ -165,12 +179,18 @@ def test_page_has_no_serious_accessibility_violation(name, a11y_server, chromium
             violations = run_axe(page, axe_source)
             report[f"{width}x{height}"] = {"counts": counts(violations), "violations": violations}
         ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(
-            {"page": PAGES[name], "axe": _vendor_script().VERSION, "tags": TAGS, **report}, indent=2))
+        (ARTIFACTS / f"axe-{name}.json").write_text(
+            json.dumps({"page": PAGES[name], "axe": _vendor_script().VERSION, "tags": TAGS, **report}, indent=2)
+        )
         assert w.foreign(a11y_server.url) == []
-        blocking = {size: [(v["id"], v["impact"], [n["target"] for n in v["nodes"]])
-                           for v in r["violations"] if v["impact"] in BLOCKING]
-                    for size, r in report.items()}
+        blocking = {
+            size: [
+                (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
+                for v in r["violations"]
+                if v["impact"] in BLOCKING
+            ]
+            for size, r in report.items()
+        }
         assert blocking == {f"{w_}x{h}": [] for w_, h in SIZES}
     finally:
         page.context.close()
@@ -182,9 +202,11 @@ def test_axe_finds_what_a_reader_would_miss(chromium, axe_source):
     w = open_watched(chromium, None, bypass_csp=True)
     page = w.page
     try:
-        page.set_content('<!doctype html><html lang="en"><head><title>bad</title></head><body><main>'
-                         '<p style="color:#ccc;background:#fff">faint words</p><input type="text">'
-                         '</main></body></html>')
+        page.set_content(
+            '<!doctype html><html lang="en"><head><title>bad</title></head><body><main>'
+            '<p style="color:#ccc;background:#fff">faint words</p><input type="text">'
+            "</main></body></html>"
+        )
         found = {v["id"]: v["impact"] for v in run_axe(page, axe_source)}
         assert found.get("color-contrast") == "serious"
         assert found.get("label") == "critical"

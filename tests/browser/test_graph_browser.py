@@ -15,9 +15,22 @@ from tests.browser.conftest import ARTIFACTS, wait_ready
 
 pytestmark = pytest.mark.browser
 
-ALL_NODES = {ENTITY + e.slug for e in (
-    sample.MSFT, sample.OPENAI, sample.ANTHROPIC, sample.AMAZON, sample.GOOGLE, sample.NVIDIA,
-    sample.SULEYMAN, sample.MSAI, sample.GPT4, sample.COPILOT, sample.XSS)}
+ALL_NODES = {
+    ENTITY + e.slug
+    for e in (
+        sample.MSFT,
+        sample.OPENAI,
+        sample.ANTHROPIC,
+        sample.AMAZON,
+        sample.GOOGLE,
+        sample.NVIDIA,
+        sample.SULEYMAN,
+        sample.MSAI,
+        sample.GPT4,
+        sample.COPILOT,
+        sample.XSS,
+    )
+}
 XSS_ID = ENTITY + sample.XSS.slug
 
 
@@ -30,20 +43,19 @@ def dataset(w) -> tuple[set[str], set[tuple[str, str, str]]]:
     """Return the visible node ids and (from, predicate, to) of visible edges, from vis's DataSets."""
     nodes = w.page.evaluate("aikg.nodes.get({filter: n => !n.hidden}).map(n => n.id)")
     edges = w.page.evaluate(
-        "aikg.edges.get({filter: e => !e.hidden}).map(e => [e.from, aikg.data.edges.find(d => d.id === e.id).predicate, e.to])")
+        "aikg.edges.get({filter: e => !e.hidden}).map(e => [e.from, aikg.data.edges.find(d => d.id === e.id).predicate, e.to])"
+    )
     return set(nodes), {tuple(e) for e in edges}
 
 
 def click_node(w, node_id: str) -> None:
-    pos = w.page.evaluate(
-        "id => aikg.network.canvasToDOM(aikg.network.getPositions([id])[id])", node_id)
+    pos = w.page.evaluate("id => aikg.network.canvasToDOM(aikg.network.getPositions([id])[id])", node_id)
     box = w.page.locator("#network canvas").bounding_box()
     w.page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
 
 
 def hover_node(w, node_id: str) -> None:
-    pos = w.page.evaluate(
-        "id => aikg.network.canvasToDOM(aikg.network.getPositions([id])[id])", node_id)
+    pos = w.page.evaluate("id => aikg.network.canvasToDOM(aikg.network.getPositions([id])[id])", node_id)
     box = w.page.locator("#network canvas").bounding_box()
     w.page.mouse.move(box["x"] + pos["x"] - 5, box["y"] + pos["y"] - 5)
     w.page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"])
@@ -126,8 +138,10 @@ def test_as_of_slider_replays_growth(watched, standalone_page):
     slider.evaluate("(s) => { s.value = '0'; s.dispatchEvent(new Event('input')); }")
     assert w.page.locator("#asof-label").inner_text() == "2023-01-23"
     nodes, edges = dataset(w)
-    assert edges == {(ENTITY + "microsoft", "investsIn", ENTITY + "openai"),
-                     (ENTITY + "openai", "develops", ENTITY + "gpt-4")}
+    assert edges == {
+        (ENTITY + "microsoft", "investsIn", ENTITY + "openai"),
+        (ENTITY + "openai", "develops", ENTITY + "gpt-4"),
+    }
     assert nodes == {ENTITY + s for s in ("microsoft", "openai", "gpt-4")}
     slider.evaluate("(s) => { s.value = s.max; s.dispatchEvent(new Event('input')); }")
     assert len(dataset(w)[1]) == 9
@@ -187,8 +201,10 @@ def test_served_form_asks_the_server_with_a_short_link(watched, graph_server):
 @pytest.mark.server
 def test_served_page_keeps_to_its_policy_and_gets_vis_network_from_the_server(watched, graph_server):
     w = watched(graph_server.url)
-    w.page.add_init_script("window.violations = []; document.addEventListener('securitypolicyviolation', "
-                           "e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));")
+    w.page.add_init_script(
+        "window.violations = []; document.addEventListener('securitypolicyviolation', "
+        "e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     load(w, graph_server.url + "/graph")
     # Drawn, with no inline code refused: the page's own script and style pass by their hashes.
     assert w.page.evaluate("window.violations") == [] and w.errors == []
@@ -196,13 +212,19 @@ def test_served_page_keeps_to_its_policy_and_gets_vis_network_from_the_server(wa
     assert graph_server.url + VIS_PATH + "/vis-network.css" in w.requests
     assert w.foreign(graph_server.url) == []
     # The legend keeps its colours without style attributes.
-    assert w.page.evaluate("getComputedStyle(document.querySelector('#color-by .t-Organization'))"
-                           ".backgroundColor") == "rgb(78, 121, 167)"
-    assert w.page.evaluate("document.querySelector('[data-predicate=competesWith] line')"
-                           ".getAttribute('stroke')") == PREDICATE_COLOR["competesWith"]
+    assert (
+        w.page.evaluate("getComputedStyle(document.querySelector('#color-by .t-Organization')).backgroundColor")
+        == "rgb(78, 121, 167)"
+    )
+    assert (
+        w.page.evaluate("document.querySelector('[data-predicate=competesWith] line').getAttribute('stroke')")
+        == PREDICATE_COLOR["competesWith"]
+    )
     # A script the page did not ship does not run.
-    w.page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1'; "
-                    "document.body.appendChild(s); }")
+    w.page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1'; "
+        "document.body.appendChild(s); }"
+    )
     assert w.page.evaluate("window.injected === undefined")
     assert any(v.startswith("script-src") for v in w.page.evaluate("window.violations"))
 
@@ -213,8 +235,11 @@ def test_clicking_an_edge_shows_its_sentences(watched, standalone_page):
     edge_id = w.page.evaluate("""() => aikg.data.edges.find(e =>
         e.from.endsWith('/amazon') && e.predicate === 'investsIn').id""")
     # vis-network draws edges as curves: take the point halfway along the drawn one.
-    pos = w.page.evaluate("""id => aikg.network.canvasToDOM(
-        aikg.network.body.edges[id].edgeType.getPoint(0.5))""", edge_id)
+    pos = w.page.evaluate(
+        """id => aikg.network.canvasToDOM(
+        aikg.network.body.edges[id].edgeType.getPoint(0.5))""",
+        edge_id,
+    )
     box = w.page.locator("#network canvas").bounding_box()
     w.page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
     w.page.locator("#panel h2").wait_for()
@@ -244,8 +269,9 @@ def test_weaker_statements_are_counted_and_one_link_shows_them(watched, tmp_path
         wait_ready(w.page)
         assert w.page.url == srv.url + "/graph?min_confidence=0"
         assert len(dataset(w)[1]) == 3 and w.page.input_value("#f-conf") == "0"
-        w.page.evaluate("id => aikg.showEdge(id)", w.page.evaluate(
-            "aikg.data.edges.find(e => e.predicate === 'partnersWith').id"))
+        w.page.evaluate(
+            "id => aikg.showEdge(id)", w.page.evaluate("aikg.data.edges.find(e => e.predicate === 'partnersWith').id")
+        )
         assert MIXED_WEAK in w.page.locator("#panel").inner_text()
         # Back to the default from the form: the link names no threshold, the server applies its own.
         w.page.fill("#f-conf", "0.5")
@@ -262,6 +288,7 @@ def test_weaker_statements_are_counted_and_one_link_shows_them(watched, tmp_path
 # The 18 example articles through the real pipeline (`aikg demo --no-serve`): a graph of
 # about 180 entities and all 13 predicates, bigger than the first view.
 
+
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory):
     import os
@@ -271,9 +298,13 @@ def demo_store(tmp_path_factory):
     from tests.browser.conftest import REPO
 
     store = tmp_path_factory.mktemp("demo") / "store"
-    subprocess.run([sys.executable, "-c", "from aikg.cli import main; main()", "demo", "--no-serve",
-                    "--store", str(store)], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-c", "from aikg.cli import main; main()", "demo", "--no-serve", "--store", str(store)],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+        capture_output=True,
+    )
     return store
 
 
@@ -373,8 +404,11 @@ def test_demo_graph_predicates_have_their_own_colours_arrows_and_legend_filter(w
     before = {p for p, *_ in rows}
     assert "develops" in before
     w.page.click("[data-predicate=develops]")
-    after = set(w.page.evaluate(
-        "aikg.edges.get({filter: e => !e.hidden}).map(e => aikg.data.edges.find(d => d.id === e.id).predicate)"))
+    after = set(
+        w.page.evaluate(
+            "aikg.edges.get({filter: e => !e.hidden}).map(e => aikg.data.edges.find(d => d.id === e.id).predicate)"
+        )
+    )
     assert "develops" not in after and after == before - {"develops"}
     assert "predicates=" in w.page.url and "develops" not in w.page.url.split("predicates=")[1].split("&")[0]
     assert w.page.locator("[data-predicate=develops] .count").inner_text() == "hidden"
@@ -442,8 +476,11 @@ def test_hover_tooltip_and_panel_describe_the_same_edge_over_50_edges(watched, d
     box = w.page.locator("#network canvas").bounding_box()
     compared = edges_seen = 0
     for edge_id in picked:
-        pos = w.page.evaluate("""id => aikg.network.canvasToDOM(
-            aikg.network.body.edges[id].edgeType.getPoint(0.5))""", edge_id)
+        pos = w.page.evaluate(
+            """id => aikg.network.canvasToDOM(
+            aikg.network.body.edges[id].edgeType.getPoint(0.5))""",
+            edge_id,
+        )
         x, y = box["x"] + pos["x"], box["y"] + pos["y"]
         w.page.mouse.move(box["x"] + 2, box["y"] + 2)
         w.page.mouse.move(x, y)
@@ -524,8 +561,9 @@ def test_escape_closes_the_panel_and_the_address_keeps_the_view(watched, graph_s
     assert other.page.evaluate("aikg.network.getSelectedNodes()") == []
     assert "node=" not in other.page.url and "color=community" in other.page.url
     # An edge is kept too.
-    edge_id = other.page.evaluate("aikg.data.edges.find(e => e.predicate === 'investsIn' && "
-                                  "e.from.endsWith('/amazon')).id")
+    edge_id = other.page.evaluate(
+        "aikg.data.edges.find(e => e.predicate === 'investsIn' && e.from.endsWith('/amazon')).id"
+    )
     other.page.evaluate("id => aikg.showEdge(id)", edge_id)
     again = watched(graph_server.url)
     load(again, other.page.url)

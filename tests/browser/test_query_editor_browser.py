@@ -22,7 +22,9 @@ SELECT ?investor ?target WHERE { ?investor aikg:investsIn ?target } ORDER BY ?in
 def open_editor(watched, server):
     w = watched(server.url)
     # A CSP violation is logged with where it came from, which the browser's own note omits.
-    w.page.add_init_script("document.addEventListener('securitypolicyviolation', e => console.error('CSPV', e.violatedDirective, e.sample, e.sourceFile, e.lineNumber, e.columnNumber))")
+    w.page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error('CSPV', e.violatedDirective, e.sample, e.sourceFile, e.lineNumber, e.columnNumber))"
+    )
     w.page.goto(server.url + "/query")
     wait_for(w.page, "window.aikgEditor && document.querySelector('#editor .CodeMirror') !== null")
     return w
@@ -41,15 +43,20 @@ def type_fresh(page, text: str) -> None:
 
 def hints(page, typed: str) -> list[str]:
     """Return the completions on screen once they all fit what was ``typed`` (they follow the keys)."""
-    wait_for(page, "(() => { const li = [...document.querySelectorAll('.CodeMirror-hints li')];"
-                   f" return li.length > 0 && li.every(x => x.textContent.startsWith({typed!r})); }})()", 10)
+    wait_for(
+        page,
+        "(() => { const li = [...document.querySelectorAll('.CodeMirror-hints li')];"
+        f" return li.length > 0 && li.every(x => x.textContent.startsWith({typed!r})); }})()",
+        10,
+    )
     return page.eval_on_selector_all(".CodeMirror-hints li", "items => items.map(li => li.textContent)")
 
 
 def table_cells(page) -> list[dict]:
     return page.eval_on_selector_all(
         "#results table.dataTable tbody td a.iri",
-        "links => links.map(a => ({text: a.textContent, title: a.title, href: a.getAttribute('href')}))")
+        "links => links.map(a => ({text: a.textContent, title: a.title, href: a.getAttribute('href')}))",
+    )
 
 
 def clean(w, server) -> None:
@@ -73,7 +80,8 @@ def test_prefix_and_aikg_terms_autocomplete_from_the_page(watched, graph_server)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     assert page.evaluate("aikgEditor.yasqe.getValue()") == (
-        f"PREFIX aikg: <{ONTOLOGY}>\nSELECT * WHERE {{ ?s aikg:investsIn")
+        f"PREFIX aikg: <{ONTOLOGY}>\nSELECT * WHERE {{ ?s aikg:investsIn"
+    )
     # Keywords are highlighted: CodeMirror's SPARQL mode gives them their own class.
     assert page.locator("#editor .CodeMirror-line .cm-keyword", has_text="SELECT").count() == 1
     clean(w, graph_server)
@@ -123,8 +131,7 @@ def test_a_result_table_shows_labels_with_the_iri_on_hover(watched, graph_server
     wait_for(page, "document.querySelectorAll('#results table.dataTable tbody tr').length > 0")
     cells = table_cells(page)
     microsoft = next(c for c in cells if c["text"] == "Microsoft")
-    assert microsoft == {"text": "Microsoft", "title": ENTITY + sample.MSFT.slug,
-                         "href": "/entity/" + sample.MSFT.slug}
+    assert microsoft == {"text": "Microsoft", "title": ENTITY + sample.MSFT.slug, "href": "/entity/" + sample.MSFT.slug}
     assert {"Microsoft", "OpenAI", "Amazon", "Anthropic"} <= {c["text"] for c in cells}
     assert not any(c["text"].startswith(("ent:", "<", "http")) for c in cells)
     page.hover("#results a.iri >> text=Microsoft")
@@ -151,8 +158,9 @@ def test_a_new_run_clears_the_old_result_before_the_new_one_arrives(watched, gra
     wait_for(page, "document.querySelectorAll('#results table.dataTable tbody tr').length > 0")
     held = []
     page.route("**/sparql?*", lambda route: held.append(route))
-    set_query(page, "SELECT ?label WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label } "
-                    "ORDER BY ?label LIMIT 2")
+    set_query(
+        page, "SELECT ?label WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label LIMIT 2"
+    )
     page.click("#run")
     wait_for(page, "document.getElementById('status').textContent === 'Running…'")
     # The answer is held back: the old table must already be gone.
@@ -192,18 +200,23 @@ def test_named_examples_and_screenshots(watched, graph_server):
 def test_a_chart_view_draws_a_number_column_with_labels(watched, graph_server):
     w = open_editor(watched, graph_server)
     page = w.page
-    set_query(page, """PREFIX aikg: <https://w3id.org/aikg/ontology#>
-SELECT ?org (COUNT(?x) AS ?n) WHERE { ?org aikg:investsIn ?x } GROUP BY ?org ORDER BY DESC(?n) ?org""")
+    set_query(
+        page,
+        """PREFIX aikg: <https://w3id.org/aikg/ontology#>
+SELECT ?org (COUNT(?x) AS ?n) WHERE { ?org aikg:investsIn ?x } GROUP BY ?org ORDER BY DESC(?n) ?org""",
+    )
     page.click("#run")
     wait_for(page, "document.querySelectorAll('#results table.dataTable tbody tr').length > 0")
     rows = page.eval_on_selector_all("#results table.dataTable tbody tr", "trs => trs.length")
     page.click("#results .yasr_btn.select_chart")
     wait_for(page, "document.querySelector('#results svg.aikg-chart') !== null")
     bars = page.eval_on_selector_all("#results svg.aikg-chart rect.bar", "rs => rs.map(r => +r.getAttribute('width'))")
-    values = page.eval_on_selector_all("#results svg.aikg-chart > text:not([text-anchor])",
-                                       "ts => ts.map(t => +t.textContent)")
-    names = page.eval_on_selector_all("#results svg.aikg-chart > text[text-anchor=end]",
-                                      "ts => ts.map(t => t.textContent)")
+    values = page.eval_on_selector_all(
+        "#results svg.aikg-chart > text:not([text-anchor])", "ts => ts.map(t => +t.textContent)"
+    )
+    names = page.eval_on_selector_all(
+        "#results svg.aikg-chart > text[text-anchor=end]", "ts => ts.map(t => t.textContent)"
+    )
     assert len(bars) == len(values) == len(names) == rows
     assert max(bars) == 420 and all(abs(b - 420 * v / max(values)) <= 1 for b, v in zip(bars, values))
     assert "Microsoft" in names and not any(n.startswith("http") for n in names)  # labels, not IRIs

@@ -33,9 +33,12 @@ TWO = f"On Monday, {ROE.name}, who leads {FUND.name}, said it would also back {S
 PAST = f"{FUND.name} sold its former stake in {OPENAI.name} last year."
 MAYBE = f"{FUND.name} may invest in {HEDGED.name}."
 # (subject, predicate, object, sentence, hedged, ended)
-LONG_RELS = ([(FUND, "investsIn", e, f"{FUND.name} invested in {e.name}.", False, False) for e in STARTUPS]
-             + [(ROE, "leads", FUND, TWO, False, False), (FUND, "investsIn", STARTUPS[0], TWO, False, False),
-                (FUND, "investsIn", OPENAI, PAST, False, True), (FUND, "investsIn", HEDGED, MAYBE, True, False)])
+LONG_RELS = [(FUND, "investsIn", e, f"{FUND.name} invested in {e.name}.", False, False) for e in STARTUPS] + [
+    (ROE, "leads", FUND, TWO, False, False),
+    (FUND, "investsIn", STARTUPS[0], TWO, False, False),
+    (FUND, "investsIn", OPENAI, PAST, False, True),
+    (FUND, "investsIn", HEDGED, MAYBE, True, False),
+]
 LONG_TEXT = "\n\n".join([FILLER] * 3 + [f"{r[3]} {FILLER}" for r in LONG_RELS if r[3] != TWO] + [FILLER] * 4 + [TWO])
 
 SHORT_A = f"{FUND.name} partners with {ACME.name}."
@@ -84,18 +87,24 @@ def _shots(page, name: str) -> None:
 
 
 def _triples(page) -> list[dict]:
-    return page.eval_on_selector_all("li.triple", """lis => lis.map(li => {
+    return page.eval_on_selector_all(
+        "li.triple",
+        """lis => lis.map(li => {
         const links = li.querySelectorAll('.spo a');
         const s = document.getElementById(li.dataset.sentence);
         return {id: li.id, s: links[0].textContent, p: li.querySelector('.pred').textContent,
                 o: links[links.length - 1].textContent, tag: s && s.tagName,
                 text: s && s.textContent, bg: s && getComputedStyle(s).backgroundColor};
-    })""")
+    })""",
+    )
 
 
 def _in_view(page, selector: str) -> bool:
-    return page.evaluate("""sel => { const r = document.querySelector(sel).getBoundingClientRect();
-        return r.top >= 0 && r.bottom <= window.innerHeight; }""", selector)
+    return page.evaluate(
+        """sel => { const r = document.querySelector(sel).getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= window.innerHeight; }""",
+        selector,
+    )
 
 
 def test_article_page_marks_every_evidence_sentence_and_links_both_ways(reader_server, chromium):
@@ -123,17 +132,24 @@ def test_article_page_marks_every_evidence_sentence_and_links_both_ways(reader_s
     assert not _in_view(page, f"#{target}")
     page.click(f"#{last['id']} .meta")
     wait_for(page, f"document.getElementById('{target}').classList.contains('is-current')")
-    wait_for(page, f"(r => r.top >= 0 && r.bottom <= window.innerHeight)"
-                   f"(document.getElementById('{target}').getBoundingClientRect())")
+    wait_for(
+        page,
+        f"(r => r.top >= 0 && r.bottom <= window.innerHeight)"
+        f"(document.getElementById('{target}').getBoundingClientRect())",
+    )
     assert page.get_attribute(f"#{last['id']}", "aria-current") == "true"
 
     # The sentence that states two relations selects both, and only them.
-    two = page.eval_on_selector_all("mark.evidence", "ms => ms.filter(m => m.dataset.triples.split(' ').length > 1)"
-                                    ".map(m => [m.id, m.dataset.triples])")
+    two = page.eval_on_selector_all(
+        "mark.evidence",
+        "ms => ms.filter(m => m.dataset.triples.split(' ').length > 1).map(m => [m.id, m.dataset.triples])",
+    )
     assert len(two) == 1
     sid, ids = two[0]
     page.locator(f"#{sid}").scroll_into_view_if_needed()
-    box = page.evaluate(f"(r => [r.left + 4, r.top + r.height / 2])(document.getElementById('{sid}').getClientRects()[0])")
+    box = page.evaluate(
+        f"(r => [r.left + 4, r.top + r.height / 2])(document.getElementById('{sid}').getClientRects()[0])"
+    )
     page.mouse.click(*box)  # "On Monday," is plain text: no link under the pointer
     wait_for(page, f"document.getElementById('{sid}').classList.contains('is-current')")
     current = page.eval_on_selector_all("li.triple.is-current", "lis => lis.map(li => li.id)")
@@ -141,7 +157,9 @@ def test_article_page_marks_every_evidence_sentence_and_links_both_ways(reader_s
     assert page.url.endswith(LONG.article.id)  # the click selected, it did not navigate
 
     # Names of entities are links to their pages.
-    assert page.locator(f'a.mention[href="/entity/{FUND.slug}"]').count() == len({r[3] for r in LONG_RELS})  # once per sentence
+    assert page.locator(f'a.mention[href="/entity/{FUND.slug}"]').count() == len(
+        {r[3] for r in LONG_RELS}
+    )  # once per sentence
     _shots(page, "article")
     assert w.errors == [] and w.dialogs == [] and w.foreign(reader_server.url) == []
     page.context.close()
@@ -195,8 +213,10 @@ def test_entity_page_groups_collapses_and_draws_its_network(reader_server, chrom
     assert page.locator("svg.ego-net a.node").count() == 12
     # The schema.org block for crawlers: a data block the strict CSP lets be (w.errors
     # below would hold a CSP report), readable as JSON, naming the entity.
-    assert page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]')"
-                         ".textContent).name") == FUND.name
+    assert (
+        page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent).name")
+        == FUND.name
+    )
     _shots(page, "entity")
     box = page.locator("svg.ego-net").bounding_box()
     assert page.locator("svg.ego-net").is_visible() and box["width"] > 250 and box["height"] > 120

@@ -127,14 +127,18 @@ def test_page_looks_like_its_reference(name, size, graph_server, chromium):
         REFERENCE.mkdir(exist_ok=True)
         reference.write_bytes(shot)
         return
-    assert reference.exists(), (f"no reference picture {reference.name}: run with AIKG_UPDATE_SCREENSHOTS=1 "
-                                "and commit tests/browser/reference/")
+    assert reference.exists(), (
+        f"no reference picture {reference.name}: run with AIKG_UPDATE_SCREENSHOTS=1 and commit tests/browser/reference/"
+    )
     result = difference(chromium, shot, reference.read_bytes())
     print(f"{stem}: {result['changed']:.2%} changed")
-    assert result["sizes"][0] == result["sizes"][1], f"{stem}: size {result['sizes'][0]}, reference {result['sizes'][1]}"
+    assert result["sizes"][0] == result["sizes"][1], (
+        f"{stem}: size {result['sizes'][0]}, reference {result['sizes'][1]}"
+    )
     assert result["changed"] <= MAX_CHANGED, (
         f"{stem}: {result['changed']:.1%} of the pixels changed (at most {MAX_CHANGED:.0%}); "
-        f"compare test-artifacts/screens/{stem}.png with {reference}")
+        f"compare test-artifacts/screens/{stem}.png with {reference}"
+    )
 
 
 def test_the_comparison_sees_a_changed_page(graph_server, chromium):

@@ -36,18 +36,20 @@ def drawn(w) -> dict[tuple[str, str, str], dict]:
         const d = aikg.data.edges.find(x => x.id === e.id);
         return [e.from, d.predicate, e.to, e.color.color, e.dashes, e.tip, e.id];
     })""")
-    return {(f, p, t): {"color": c, "dashes": dashes, "title": title, "id": i}
-            for f, p, t, c, dashes, title, i in rows}
+    return {(f, p, t): {"color": c, "dashes": dashes, "title": title, "id": i} for f, p, t, c, dashes, title, i in rows}
 
 
 def slide_to(w, day: str) -> None:
-    w.page.evaluate("""day => {
+    w.page.evaluate(
+        """day => {
         const s = document.getElementById('asof');
         let i = 0;
         while (document.getElementById('asof-label').textContent !== day && i <= +s.max) {
             s.value = String(i++); s.dispatchEvent(new Event('input'));
         }
-    }""", day)
+    }""",
+        day,
+    )
     assert w.page.locator("#asof-label").inner_text() == day
 
 

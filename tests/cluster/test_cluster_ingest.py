@@ -38,14 +38,24 @@ INGESTED_AT = f"<{ONTOLOGY}ingestedAt>"
 
 
 def aikg(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "aikg", *args], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "aikg", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def start_aikg(*args: str) -> subprocess.Popen:
     """Start ``aikg`` in its own process group (its local cluster's processes join it)."""
-    return subprocess.Popen([sys.executable, "-m", "aikg", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "aikg", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def wait_for_line(proc: subprocess.Popen, needle: str, timeout: float = 180) -> list[str]:
@@ -87,8 +97,10 @@ def nquads(store_dir: Path) -> list[str]:
 
 def timestamps_per_article(store_dir: Path) -> dict[str, int]:
     """Return article graph -> how many ingestion timestamps it holds (an article written twice has two)."""
-    q = (f"SELECT ?g (COUNT(?t) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{ONTOLOGY}sha256> ?h ; "
-         f"<{ONTOLOGY}ingestedAt> ?t }} }} GROUP BY ?g")
+    q = (
+        f"SELECT ?g (COUNT(?t) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{ONTOLOGY}sha256> ?h ; "
+        f"<{ONTOLOGY}ingestedAt> ?t }} }} GROUP BY ?g"
+    )
     with LocalStore(store_dir, read_only=True) as s:
         return {row["g"].value: int(row["n"].value) for row in s.query(q)}
 
@@ -135,9 +147,15 @@ def run_in_process(cluster: Cluster, store_dir: Path, on_batch=None):
     from kg.validate import validate_batch
 
     with LocalStore(store_dir) as store:
-        return cluster_ingest(store, read_paths([str(EXAMPLES)]), cluster, batch_size=int(BATCH),
-                              validate=validate_batch, on_batch=on_batch,
-                              max_relations=MAX_ARTICLE_RELATIONS)
+        return cluster_ingest(
+            store,
+            read_paths([str(EXAMPLES)]),
+            cluster,
+            batch_size=int(BATCH),
+            validate=validate_batch,
+            on_batch=on_batch,
+            max_relations=MAX_ARTICLE_RELATIONS,
+        )
 
 
 def test_two_workers_build_the_serial_store(cluster, serial, tmp_path):
@@ -176,8 +194,9 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(cluster, serial, tm
 
 def test_a_client_killed_mid_run_and_run_again_ends_as_serial(cluster, serial, tmp_path):
     store = tmp_path / "store"
-    proc = start_aikg("-v", "ingest", str(EXAMPLES), "--store", str(store), "--cluster", "local:1",
-                      "--batch-size", BATCH, "--json")
+    proc = start_aikg(
+        "-v", "ingest", str(EXAMPLES), "--store", str(store), "--cluster", "local:1", "--batch-size", BATCH, "--json"
+    )
     try:
         wait_for_line(proc, "batch 2 committed")
     finally:
@@ -185,8 +204,17 @@ def test_a_client_killed_mid_run_and_run_again_ends_as_serial(cluster, serial, t
     done = len(timestamps_per_article(store))
     assert 0 < done < N_ARTICLES
     # The rerun joins the module's cluster by its address, as a run on a real cluster would.
-    again = aikg("ingest", str(EXAMPLES), "--store", str(store), "--cluster", cluster.client.scheduler.address,
-                 "--batch-size", BATCH, "--json")
+    again = aikg(
+        "ingest",
+        str(EXAMPLES),
+        "--store",
+        str(store),
+        "--cluster",
+        cluster.client.scheduler.address,
+        "--batch-size",
+        BATCH,
+        "--json",
+    )
     assert again.returncode == 0, again.stderr
     report = json.loads(again.stdout)
     assert (report["unchanged"], report["new"]) == (done, N_ARTICLES - done)
@@ -197,17 +225,33 @@ def test_the_scheduler_going_away_is_one_line_and_the_store_resumes(cluster, ser
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     bin_dir = Path(sys.executable).parent
-    scheduler = subprocess.Popen([str(bin_dir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                  "--dashboard-address", "127.0.0.1:0"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    worker = subprocess.Popen([str(bin_dir / "dask"), "worker", address, "--nthreads", "1", "--nworkers", "1",
-                               "--no-dashboard"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    scheduler = subprocess.Popen(
+        [
+            str(bin_dir / "dask"),
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dashboard-address",
+            "127.0.0.1:0",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    worker = subprocess.Popen(
+        [str(bin_dir / "dask"), "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     store = tmp_path / "store"
     client = None
     try:
-        client = start_aikg("-v", "ingest", str(EXAMPLES), "--store", str(store), "--cluster", address,
-                            "--batch-size", BATCH)
+        client = start_aikg(
+            "-v", "ingest", str(EXAMPLES), "--store", str(store), "--cluster", address, "--batch-size", BATCH
+        )
         wait_for_line(client, "batch 1 committed")
         scheduler.kill()
         scheduler.wait(timeout=30)
@@ -225,8 +269,17 @@ def test_the_scheduler_going_away_is_one_line_and_the_store_resumes(cluster, ser
                 p.wait(timeout=30)
     done = len(timestamps_per_article(store))
     assert 0 < done < N_ARTICLES
-    again = aikg("ingest", str(EXAMPLES), "--store", str(store), "--cluster", cluster.client.scheduler.address,
-                 "--batch-size", BATCH, "--json")
+    again = aikg(
+        "ingest",
+        str(EXAMPLES),
+        "--store",
+        str(store),
+        "--cluster",
+        cluster.client.scheduler.address,
+        "--batch-size",
+        BATCH,
+        "--json",
+    )
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["unchanged"] == done
     assert_same_as_serial(store, serial)
@@ -234,8 +287,16 @@ def test_the_scheduler_going_away_is_one_line_and_the_store_resumes(cluster, ser
 
 def test_a_scheduler_that_does_not_answer_is_one_line_and_exit_1(tmp_path):
     port = free_port()  # closed again: nothing listens there
-    proc = aikg("ingest", str(EXAMPLES), "--store", str(tmp_path / "store"), "--cluster",
-                f"tcp://127.0.0.1:{port}", env={"AIKG_CLUSTER_TIMEOUT": "2"}, timeout=120)
+    proc = aikg(
+        "ingest",
+        str(EXAMPLES),
+        "--store",
+        str(tmp_path / "store"),
+        "--cluster",
+        f"tcp://127.0.0.1:{port}",
+        env={"AIKG_CLUSTER_TIMEOUT": "2"},
+        timeout=120,
+    )
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
@@ -252,29 +313,33 @@ def test_a_malformed_cluster_is_a_usage_error(value, tmp_path):
     assert not (tmp_path / "store").exists()
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("local:3", ClusterSpec(workers=3)),
-    (" local:1 ", ClusterSpec(workers=1)),
-    ("tcp://10.0.0.5:8786", ClusterSpec(address="tcp://10.0.0.5:8786")),
-    ("tcp://scheduler.example:8786", ClusterSpec(address="tcp://scheduler.example:8786")),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("local:3", ClusterSpec(workers=3)),
+        (" local:1 ", ClusterSpec(workers=1)),
+        ("tcp://10.0.0.5:8786", ClusterSpec(address="tcp://10.0.0.5:8786")),
+        ("tcp://scheduler.example:8786", ClusterSpec(address="tcp://scheduler.example:8786")),
+    ],
+)
 def test_cluster_values_read(value, expected):
     assert parse_cluster(value) == expected
 
 
-@pytest.mark.parametrize("value", ["local:0", "local:", "local", "2", "tcp://host", "http://host:80",
-                                   "tcp://host:99999", "tcp://host:80/x"])
+@pytest.mark.parametrize(
+    "value", ["local:0", "local:", "local", "2", "tcp://host", "http://host:80", "tcp://host:99999", "tcp://host:80/x"]
+)
 def test_cluster_values_refused(value):
     with pytest.raises(ClusterSpecError, match="--cluster"):
         parse_cluster(value)
 
 
 def test_n_process_with_a_cluster_is_a_usage_error(tmp_path):
-    proc = aikg("ingest", str(EXAMPLES), "--store", str(tmp_path / "store"), "--cluster", "local:2",
-                "--n-process", "2")
+    proc = aikg("ingest", str(EXAMPLES), "--store", str(tmp_path / "store"), "--cluster", "local:2", "--n-process", "2")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == ("aikg: error: --n-process is for a run without --cluster; "
-                                   "size the cluster with local:N")
+    assert proc.stderr.strip() == (
+        "aikg: error: --n-process is for a run without --cluster; size the cluster with local:N"
+    )
     assert not (tmp_path / "store").exists()
 
 
@@ -284,9 +349,11 @@ def test_without_dask_the_error_names_the_extra(tmp_path):
     shadow.mkdir(parents=True)
     (shadow / "__init__.py").write_text("raise ImportError('No module named distributed')\n")
     path = os.pathsep.join(p for p in [str(shadow.parent), os.environ.get("PYTHONPATH", "")] if p)
-    proc = aikg("ingest", str(EXAMPLES), "--store", str(tmp_path / "store"), "--cluster", "local:1",
-                env={"PYTHONPATH": path})
+    proc = aikg(
+        "ingest", str(EXAMPLES), "--store", str(tmp_path / "store"), "--cluster", "local:1", env={"PYTHONPATH": path}
+    )
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
         "aikg: error: --cluster needs dask.distributed; install it with: pip install 'aikg[cluster]' "
-        "(nothing was written)"]
+        "(nothing was written)"
+    ]

@@ -3,6 +3,7 @@
 Usage (from the repository root):  python tests/gold_blind26/check.py
 Prints one line per problem, then a summary; exit code 1 if any problem.
 """
+
 import glob
 import json
 import os
@@ -12,9 +13,19 @@ from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PREDICATES = {
-    "partnersWith", "investsIn", "acquires", "competesWith", "subsidiaryOf",
-    "suppliesTo", "disputesWith", "sues", "develops", "uses", "leads",
-    "founded", "worksFor",
+    "partnersWith",
+    "investsIn",
+    "acquires",
+    "competesWith",
+    "subsidiaryOf",
+    "suppliesTo",
+    "disputesWith",
+    "sues",
+    "develops",
+    "uses",
+    "leads",
+    "founded",
+    "worksFor",
 }
 SYMMETRIC = {"partnersWith", "competesWith", "disputesWith"}
 TYPES = {"Organization", "Person", "AIModel", "Product"}

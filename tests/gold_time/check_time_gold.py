@@ -30,12 +30,44 @@ from kg.model import ENTITY_TYPES, PREDICATES, SYMMETRIC_PREDICATES  # noqa: E40
 
 FILE_RE = re.compile(r"^t(\d{3})-[a-z0-9]+(?:-[a-z0-9]+)*\.json$")
 TOP_KEYS = {"id", "style", "title", "url", "published", "text", "entities", "relations"}
-REL_KEYS = {"subject", "predicate", "object", "note", "hedged", "ended", "date", "date_text",
-            "amount", "amount_value", "amount_currency", "stake_percent"}
+REL_KEYS = {
+    "subject",
+    "predicate",
+    "object",
+    "note",
+    "hedged",
+    "ended",
+    "date",
+    "date_text",
+    "amount",
+    "amount_value",
+    "amount_currency",
+    "stake_percent",
+}
 NEG_KEYS = {"subject", "predicate", "object", "note"}
 STYLES = {"wire", "analysis", "press-release", "blog", "feature", "brief", "explainer", "long-form"}
-CURRENCIES = {"USD", "EUR", "GBP", "JPY", "CNY", "INR", "CAD", "CHF", "KRW", "AUD", "SEK", "NOK",
-              "DKK", "SGD", "HKD", "BRL", "ILS", "AED", "SAR", "TWD"}
+CURRENCIES = {
+    "USD",
+    "EUR",
+    "GBP",
+    "JPY",
+    "CNY",
+    "INR",
+    "CAD",
+    "CHF",
+    "KRW",
+    "AUD",
+    "SEK",
+    "NOK",
+    "DKK",
+    "SGD",
+    "HKD",
+    "BRL",
+    "ILS",
+    "AED",
+    "SAR",
+    "TWD",
+}
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
@@ -169,8 +201,11 @@ def check_file(path: str, sigs: dict) -> list[str]:
         bad(f"{sentences} sentences (1-4)")
     pub = None
     if d["published"] is not None:
-        if not (isinstance(d["published"], str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", d["published"])
-                and valid_iso(d["published"])):
+        if not (
+            isinstance(d["published"], str)
+            and re.fullmatch(r"\d{4}-\d{2}-\d{2}", d["published"])
+            and valid_iso(d["published"])
+        ):
             bad(f"published {d['published']!r}")
         else:
             pub = dt.date.fromisoformat(d["published"])
@@ -288,9 +323,10 @@ def counts(files: list[str]) -> str:
     grain = Counter({4: "year", 7: "month", 10: "day"}[len(r["date"])] for r in rels if r["date"])
     words = [len(d["text"].split()) for d in docs]
     out = [
-        "| | |", "|---|---|",
+        "| | |",
+        "|---|---|",
         f"| files | {len(docs)} |",
-        f"| files with `\"published\": null` | {sum(d['published'] is None for d in docs)} |",
+        f'| files with `"published": null` | {sum(d["published"] is None for d in docs)} |',
         f"| entities | {sum(len(d['entities']) for d in docs)} |",
         f"| relations | {len(rels)} |",
         f"| ended | {total['ended']} ({100 * total['ended'] / max(len(rels), 1):.0f}%) |",
@@ -308,8 +344,10 @@ def counts(files: list[str]) -> str:
     ]
     for p in sorted(PREDICATES, key=lambda p: (-by[p]["relations"], p)):
         c = by[p]
-        out.append(f"| {p} | {c['relations']} | {c['ended']} | {c['hedged']} | {c['date']} | "
-                   f"{c['amount']} | {c['stake']} | {c['negatives']} |")
+        out.append(
+            f"| {p} | {c['relations']} | {c['ended']} | {c['hedged']} | {c['date']} | "
+            f"{c['amount']} | {c['stake']} | {c['negatives']} |"
+        )
     styles = Counter(d["style"] for d in docs)
     out += ["", "Styles: " + ", ".join(f"{s} {n}" for s, n in styles.most_common()) + "."]
     return "\n".join(out)
@@ -320,8 +358,7 @@ def main(argv: list[str]) -> int:
     sigs = signatures(os.path.join(HERE, "README.md"))
     missing = [p for p in PREDICATES if p not in sigs]
     problems = [f"README.md: no domain/range row for {p}" for p in missing]
-    ids = Counter(FILE_RE.match(os.path.basename(f)).group(1) for f in files
-                  if FILE_RE.match(os.path.basename(f)))
+    ids = Counter(FILE_RE.match(os.path.basename(f)).group(1) for f in files if FILE_RE.match(os.path.basename(f)))
     problems += [f"number t{n} used by {c} files" for n, c in ids.items() if c > 1]
     for f in files:
         problems += check_file(f, sigs)

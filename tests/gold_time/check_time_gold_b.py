@@ -29,8 +29,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP_KEYS = {"id", "style", "title", "url", "published", "text", "entities", "relations"}
 STYLES = {"wire", "analysis", "press-release", "blog", "feature", "brief", "long-form", "explainer"}
 TYPES = {"Organization", "Person", "AIModel", "Product"}
-REL_KEYS = ["subject", "predicate", "object", "note", "hedged", "ended", "date", "date_text",
-            "amount", "amount_value", "amount_currency", "stake_percent"]
+REL_KEYS = [
+    "subject",
+    "predicate",
+    "object",
+    "note",
+    "hedged",
+    "ended",
+    "date",
+    "date_text",
+    "amount",
+    "amount_value",
+    "amount_currency",
+    "stake_percent",
+]
 NEG_KEYS = {"subject", "predicate", "object", "note"}
 
 ORG, PER, MOD, PRO = "Organization", "Person", "AIModel", "Product"
@@ -50,14 +62,56 @@ SIGNATURES = {
     "founded": ({PER, ORG}, {ORG}, False),
     "worksFor": ({PER}, {ORG}, False),
 }
-CURRENCIES = {"USD", "EUR", "GBP", "JPY", "CNY", "INR", "CAD", "CHF", "KRW", "SGD", "AUD",
-              "SEK", "NOK", "DKK", "HKD", "AED", "SAR", "BRL", "ILS", "TWD", "NZD", "MXN", "ZAR"}
+CURRENCIES = {
+    "USD",
+    "EUR",
+    "GBP",
+    "JPY",
+    "CNY",
+    "INR",
+    "CAD",
+    "CHF",
+    "KRW",
+    "SGD",
+    "AUD",
+    "SEK",
+    "NOK",
+    "DKK",
+    "HKD",
+    "AED",
+    "SAR",
+    "BRL",
+    "ILS",
+    "TWD",
+    "NZD",
+    "MXN",
+    "ZAR",
+}
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 ISO_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-ABBREVIATIONS = ("Calif.", "Nov.", "Oct.", "Dec.", "Jan.", "Feb.", "Aug.", "Sept.", "Sep.",
-                 "Mr.", "Ms.", "Dr.", "Inc.", "Co.", "Corp.", "Ltd.", "U.S.", "St.", "vs.")
+ABBREVIATIONS = (
+    "Calif.",
+    "Nov.",
+    "Oct.",
+    "Dec.",
+    "Jan.",
+    "Feb.",
+    "Aug.",
+    "Sept.",
+    "Sep.",
+    "Mr.",
+    "Ms.",
+    "Dr.",
+    "Inc.",
+    "Co.",
+    "Corp.",
+    "Ltd.",
+    "U.S.",
+    "St.",
+    "vs.",
+)
 
 
 def iso_ok(value):
@@ -128,16 +182,40 @@ def expected_dates(date_text, pub):
     return None
 
 
-SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9,
-          "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "crore": 1e7, "lakh": 1e5}
+SCALES = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+    "crore": 1e7,
+    "lakh": 1e5,
+}
 CURRENCY_WORDS = [
-    (r"US\$", "USD"), (r"C\$", "CAD"), (r"A\$", "AUD"), (r"S\$", "SGD"), (r"HK\$", "HKD"),
-    (r"\$", "USD"), (r"€|\bEUR(?![A-Za-z])|\beuros?\b", "EUR"), (r"£|\bGBP\b|\bpounds?\b", "GBP"),
-    (r"¥|\byen\b", "JPY"), (r"\byuan\b|\bRMB\b|\brenminbi\b", "CNY"), (r"₹|\bRs\.?|\brupees?\b", "INR"),
-    (r"\bCHF\b|Swiss francs?", "CHF"), (r"₩|\bwon\b", "KRW"), (r"\bSEK\b|kronor", "SEK"),
+    (r"US\$", "USD"),
+    (r"C\$", "CAD"),
+    (r"A\$", "AUD"),
+    (r"S\$", "SGD"),
+    (r"HK\$", "HKD"),
+    (r"\$", "USD"),
+    (r"€|\bEUR(?![A-Za-z])|\beuros?\b", "EUR"),
+    (r"£|\bGBP\b|\bpounds?\b", "GBP"),
+    (r"¥|\byen\b", "JPY"),
+    (r"\byuan\b|\bRMB\b|\brenminbi\b", "CNY"),
+    (r"₹|\bRs\.?|\brupees?\b", "INR"),
+    (r"\bCHF\b|Swiss francs?", "CHF"),
+    (r"₩|\bwon\b", "KRW"),
+    (r"\bSEK\b|kronor", "SEK"),
     (r"\bdollars?\b", "USD"),
 ]
-VAGUE = re.compile(r"\b(between|hundreds|tens|several|dozens|figure|billions|millions|undisclosed)\b|\bto\b|–|(?<=\d)-(?=\d)")
+VAGUE = re.compile(
+    r"\b(between|hundreds|tens|several|dozens|figure|billions|millions|undisclosed)\b|\bto\b|–|(?<=\d)-(?=\d)"
+)
 
 
 def parse_amount(amount):
@@ -193,7 +271,11 @@ def check_file(path, problems, stats):
         bad(f"unknown style {d['style']!r}")
     pub = None
     if d["published"] is not None:
-        if not (isinstance(d["published"], str) and re.match(r"^\d{4}-\d{2}-\d{2}$", d["published"]) and iso_ok(d["published"])):
+        if not (
+            isinstance(d["published"], str)
+            and re.match(r"^\d{4}-\d{2}-\d{2}$", d["published"])
+            and iso_ok(d["published"])
+        ):
             bad(f"published {d['published']!r} is not YYYY-MM-DD")
         else:
             pub = dt.date.fromisoformat(d["published"])
@@ -273,7 +355,9 @@ def check_file(path, problems, stats):
                 bad(f"{label}: absolute {date_text!r} left unresolved")
             exp = expected_dates(date_text, pub)
             if exp is not None and date not in exp:
-                bad(f"{label}: {date_text!r} against published {d['published']} gives {sorted(map(str, exp))}, not {date!r}")
+                bad(
+                    f"{label}: {date_text!r} against published {d['published']} gives {sorted(map(str, exp))}, not {date!r}"
+                )
             if exp is None and not years:
                 stats["unchecked_dates"].append(f"{name}: {date_text!r} -> {date}")
             if pub is not None and date is not None and date > pub.isoformat() and not r["hedged"]:
@@ -302,7 +386,10 @@ def check_file(path, problems, stats):
         if stake is not None:
             if isinstance(stake, bool) or not isinstance(stake, (int, float)) or not 0 < stake <= 100:
                 bad(f"{label}: stake_percent {stake!r}")
-            elif not re.search(rf"\b{re.escape(str(stake).rstrip('0').rstrip('.') if isinstance(stake, float) else str(stake))}\s*(%|percent|per cent)", text):
+            elif not re.search(
+                rf"\b{re.escape(str(stake).rstrip('0').rstrip('.') if isinstance(stake, float) else str(stake))}\s*(%|percent|per cent)",
+                text,
+            ):
                 bad(f"{label}: stake {stake} not written as a percentage in the text")
 
         stats["relations"] += 1
@@ -325,7 +412,11 @@ def check_file(path, problems, stats):
             bad(f"{label}: unknown predicate or end")
             continue
         symmetric = SIGNATURES[n["predicate"]][2]
-        key = (frozenset((n["subject"], n["object"])), n["predicate"]) if symmetric else (n["subject"], n["predicate"], n["object"])
+        key = (
+            (frozenset((n["subject"], n["object"])), n["predicate"])
+            if symmetric
+            else (n["subject"], n["predicate"], n["object"])
+        )
         if key in seen:
             bad(f"{label}: also a relation")
         stats["negatives"] += 1
@@ -350,22 +441,43 @@ def main(argv=None):
     if not files:
         print("no files", file=sys.stderr)
         return 2
-    stats = {"files": 0, "relations": 0, "ended": 0, "hedged": 0, "dated": 0, "date_text": 0,
-             "amounts": 0, "stakes": 0, "negatives": 0, "published_null": 0, "words": [],
-             "entities": Counter(), "predicates": Counter(), "ended_by_predicate": Counter(),
-             "currencies": Counter(), "styles": Counter(), "unchecked_dates": [], "future_dates": []}
+    stats = {
+        "files": 0,
+        "relations": 0,
+        "ended": 0,
+        "hedged": 0,
+        "dated": 0,
+        "date_text": 0,
+        "amounts": 0,
+        "stakes": 0,
+        "negatives": 0,
+        "published_null": 0,
+        "words": [],
+        "entities": Counter(),
+        "predicates": Counter(),
+        "ended_by_predicate": Counter(),
+        "currencies": Counter(),
+        "styles": Counter(),
+        "unchecked_dates": [],
+        "future_dates": [],
+    }
     problems = []
     for path in files:
         check_file(path, problems, stats)
     for p in problems:
         print(p)
     w = stats["words"]
-    print(f"{stats['files']} files ({stats['published_null']} unpublished), "
-          f"{sum(stats['entities'].values())} entities {dict(stats['entities'])}, "
-          f"{stats['relations']} relations (ended {stats['ended']}, hedged {stats['hedged']}, "
-          f"date {stats['dated']}, date_text {stats['date_text']}, amount {stats['amounts']}, "
-          f"stake {stats['stakes']}), {stats['negatives']} negatives; words {min(w)}-{max(w)}, mean {sum(w) / len(w):.0f}")
-    print("predicates:", ", ".join(f"{p} {n} (ended {stats['ended_by_predicate'][p]})" for p, n in stats["predicates"].most_common()))
+    print(
+        f"{stats['files']} files ({stats['published_null']} unpublished), "
+        f"{sum(stats['entities'].values())} entities {dict(stats['entities'])}, "
+        f"{stats['relations']} relations (ended {stats['ended']}, hedged {stats['hedged']}, "
+        f"date {stats['dated']}, date_text {stats['date_text']}, amount {stats['amounts']}, "
+        f"stake {stats['stakes']}), {stats['negatives']} negatives; words {min(w)}-{max(w)}, mean {sum(w) / len(w):.0f}"
+    )
+    print(
+        "predicates:",
+        ", ".join(f"{p} {n} (ended {stats['ended_by_predicate'][p]})" for p, n in stats["predicates"].most_common()),
+    )
     print("currencies:", dict(stats["currencies"]), "styles:", dict(stats["styles"]))
     if args.verbose:
         for line in stats["unchecked_dates"]:

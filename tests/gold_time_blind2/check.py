@@ -45,8 +45,20 @@ SYMMETRIC = {"partnersWith", "competesWith", "disputesWith"}
 TYPES = {"Organization", "Person", "AIModel", "Product"}
 STYLES = {"wire", "analysis", "press-release", "blog", "feature", "brief", "long-form"}
 FILE_KEYS = {"id", "style", "title", "url", "published", "text", "entities", "relations"}
-REL_KEYS = {"subject", "predicate", "object", "note", "hedged", "ended", "date", "date_text",
-            "amount", "amount_value", "amount_currency", "stake_percent"}
+REL_KEYS = {
+    "subject",
+    "predicate",
+    "object",
+    "note",
+    "hedged",
+    "ended",
+    "date",
+    "date_text",
+    "amount",
+    "amount_value",
+    "amount_currency",
+    "stake_percent",
+}
 NEG_KEYS = {"subject", "predicate", "object", "note"}
 CURRENCIES = {"USD", "EUR", "GBP", "JPY", "CNY", "INR", "CAD", "CHF", "KRW"}
 
@@ -55,10 +67,22 @@ WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 
 # Words that make an amount a range, a bound or a vague sum: value must be null.
-VAGUE = re.compile(r"\b(between|as much as|up to|more than|at least|over|under|billions|millions)\b"
-                   r"|\d\s*(-|to)\s*[$€£¥₹]?\d", re.I)
-SCALES = [("trillion", 10**12), ("billion", 10**9), ("bn", 10**9), ("million", 10**6),
-          ("crore", 10**7), ("lakh", 10**5), ("thousand", 10**3), ("m", 10**6), ("k", 10**3)]
+VAGUE = re.compile(
+    r"\b(between|as much as|up to|more than|at least|over|under|billions|millions)\b"
+    r"|\d\s*(-|to)\s*[$€£¥₹]?\d",
+    re.I,
+)
+SCALES = [
+    ("trillion", 10**12),
+    ("billion", 10**9),
+    ("bn", 10**9),
+    ("million", 10**6),
+    ("crore", 10**7),
+    ("lakh", 10**5),
+    ("thousand", 10**3),
+    ("m", 10**6),
+    ("k", 10**3),
+]
 
 
 # --------------------------------------------------------------------------- amounts
@@ -149,10 +173,22 @@ def resolve(date_text: str, pub: dt.date | None, future: bool) -> tuple[bool, st
     m = re.fullmatch(r"([a-z]+) (\d{4})", t)
     if m and m.group(1) in MONTHS:
         return True, f"{m.group(2)}-{MONTHS[m.group(1)]:02d}"
-    relative = {"today", "yesterday", "last month", "last year", "next year", "this year",
-                "earlier this year", "earlier this month", "this month", "last week",
-                "the third quarter of this year", "the second quarter of this year",
-                "the first quarter of this year", "the fourth quarter of this year"}
+    relative = {
+        "today",
+        "yesterday",
+        "last month",
+        "last year",
+        "next year",
+        "this year",
+        "earlier this year",
+        "earlier this month",
+        "this month",
+        "last week",
+        "the third quarter of this year",
+        "the second quarter of this year",
+        "the first quarter of this year",
+        "the fourth quarter of this year",
+    }
     is_weekday = t in WEEKDAYS
     is_month = t in MONTHS
     m_day = re.fullmatch(r"([a-z]+) (\d{1,2})", t)
@@ -290,8 +326,12 @@ def check_file(path: str, problems: list[str], by_hand: list[str]) -> dict:
                 bad(f"{tag}: {k} is not true/false")
         if not isinstance(r["note"], str) or not r["note"]:
             bad(f"{tag}: empty note")
-        key = (frozenset((r["subject"], r["object"])) if p in SYMMETRIC else (r["subject"], r["object"]),
-               p, r["date"], r["amount"])
+        key = (
+            frozenset((r["subject"], r["object"])) if p in SYMMETRIC else (r["subject"], r["object"]),
+            p,
+            r["date"],
+            r["amount"],
+        )
         if key in seen:
             bad(f"{tag}: duplicate relation")
         seen.add(key)
@@ -361,36 +401,45 @@ def counts(docs: list[dict], by_hand: list[str]) -> str:
         return sum(1 for r in rels if pred(r))
 
     gran = {10: "day", 7: "month", 4: "year"}
-    out = ["| | |", "|---|---:|",
-           f"| passages | {len(docs)} |",
-           f"| passages with `published: null` | {sum(d['published'] is None for d in docs)} |",
-           f"| entities | {len(ents)} ({', '.join(f'{k} {v}' for k, v in sorted(etypes.items(), key=lambda x: -x[1]))}) |",
-           f"| relations | {len(rels)} |",
-           f"| ended | {n(lambda r: r['ended'])} |",
-           f"| hedged | {n(lambda r: r['hedged'])} |",
-           f"| with date | {n(lambda r: r['date'] is not None)} ("
-           + ", ".join(f"{g} {n(lambda r, L=L: r['date'] is not None and len(r['date']) == L)}" for L, g in gran.items()) + ") |",
-           f"| with date_text but date null | {n(lambda r: r['date_text'] is not None and r['date'] is None)} |",
-           f"| dates resolved by hand (words the checker does not parse) | {len(by_hand)} |",
-           f"| with amount | {n(lambda r: r['amount'] is not None)} |",
-           f"| with amount but amount_value null | {n(lambda r: r['amount'] is not None and r['amount_value'] is None)} |",
-           f"| with stake_percent | {n(lambda r: r['stake_percent'] is not None)} |",
-           f"| negatives | {len(negs)} |",
-           f"| words per passage | {min(wc)}-{max(wc)}, mean {sum(wc) / len(wc):.0f} |",
-           "",
-           "Styles: " + ", ".join(f"{k} {v}" for k, v in sorted(styles.items(), key=lambda x: (-x[1], x[0]))) + ".",
-           "",
-           "Currencies: " + ", ".join(
-               f"{c} {n(lambda r, c=c: r['amount_currency'] == c)}"
-               for c in sorted({r['amount_currency'] for r in rels if r['amount_currency']})) + ".",
-           "",
-           "| predicate | relations | ended | hedged | with date | with amount | negatives |",
-           "|---|---:|---:|---:|---:|---:|---:|"]
+    out = [
+        "| | |",
+        "|---|---:|",
+        f"| passages | {len(docs)} |",
+        f"| passages with `published: null` | {sum(d['published'] is None for d in docs)} |",
+        f"| entities | {len(ents)} ({', '.join(f'{k} {v}' for k, v in sorted(etypes.items(), key=lambda x: -x[1]))}) |",
+        f"| relations | {len(rels)} |",
+        f"| ended | {n(lambda r: r['ended'])} |",
+        f"| hedged | {n(lambda r: r['hedged'])} |",
+        f"| with date | {n(lambda r: r['date'] is not None)} ("
+        + ", ".join(f"{g} {n(lambda r, L=L: r['date'] is not None and len(r['date']) == L)}" for L, g in gran.items())
+        + ") |",
+        f"| with date_text but date null | {n(lambda r: r['date_text'] is not None and r['date'] is None)} |",
+        f"| dates resolved by hand (words the checker does not parse) | {len(by_hand)} |",
+        f"| with amount | {n(lambda r: r['amount'] is not None)} |",
+        f"| with amount but amount_value null | {n(lambda r: r['amount'] is not None and r['amount_value'] is None)} |",
+        f"| with stake_percent | {n(lambda r: r['stake_percent'] is not None)} |",
+        f"| negatives | {len(negs)} |",
+        f"| words per passage | {min(wc)}-{max(wc)}, mean {sum(wc) / len(wc):.0f} |",
+        "",
+        "Styles: " + ", ".join(f"{k} {v}" for k, v in sorted(styles.items(), key=lambda x: (-x[1], x[0]))) + ".",
+        "",
+        "Currencies: "
+        + ", ".join(
+            f"{c} {n(lambda r, c=c: r['amount_currency'] == c)}"
+            for c in sorted({r["amount_currency"] for r in rels if r["amount_currency"]})
+        )
+        + ".",
+        "",
+        "| predicate | relations | ended | hedged | with date | with amount | negatives |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for p in sorted(PREDICATES, key=lambda p: (-n(lambda r: r["predicate"] == p), p)):  # noqa: B023
         rp = [r for r in rels if r["predicate"] == p]
-        out.append(f"| {p} | {len(rp)} | {sum(r['ended'] for r in rp)} | {sum(r['hedged'] for r in rp)} | "
-                   f"{sum(r['date'] is not None for r in rp)} | {sum(r['amount'] is not None for r in rp)} | "
-                   f"{sum(x['predicate'] == p for x in negs)} |")
+        out.append(
+            f"| {p} | {len(rp)} | {sum(r['ended'] for r in rp)} | {sum(r['hedged'] for r in rp)} | "
+            f"{sum(r['date'] is not None for r in rp)} | {sum(r['amount'] is not None for r in rp)} | "
+            f"{sum(x['predicate'] == p for x in negs)} |"
+        )
     return "\n".join(out)
 
 

@@ -37,10 +37,24 @@ from tests.servers import (
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "hardening-token-7c41e2b9d0"
 
-COMPANIES = ["Microsoft", "OpenAI", "Nvidia", "Google", "Anthropic", "Amazon", "Meta",
-             "Mistral AI", "xAI", "Apple", "Oracle", "CoreWeave", "IBM", "Intel", "AMD"]
+COMPANIES = [
+    "Microsoft",
+    "OpenAI",
+    "Nvidia",
+    "Google",
+    "Anthropic",
+    "Amazon",
+    "Meta",
+    "Mistral AI",
+    "xAI",
+    "Apple",
+    "Oracle",
+    "CoreWeave",
+    "IBM",
+    "Intel",
+    "AMD",
+]
 VERBS = ["invested in", "partnered with", "competes with", "sued", "acquired", "supplies chips to"]
-
 
 
 def make_corpus(path: Path, n: int, *, seed: int = 7, prefix: str = "hard") -> list[dict]:
@@ -49,16 +63,25 @@ def make_corpus(path: Path, n: int, *, seed: int = 7, prefix: str = "hard") -> l
     records = []
     for i in range(n):
         a, b, c = rnd.sample(COMPANIES, 3)
-        text = (f"{a} {rnd.choice(VERBS)} {b} in deal number {i} of the {prefix} series. "
-                f"{c} said it {rnd.choice(VERBS)} {a} last week. "
-                f"Analysts expect more news from {b}.")
-        records.append({"url": f"https://example.org/{prefix}/{i}", "title": f"{prefix} story {i}",
-                        "published": "2024-05-01", "text": text})
+        text = (
+            f"{a} {rnd.choice(VERBS)} {b} in deal number {i} of the {prefix} series. "
+            f"{c} said it {rnd.choice(VERBS)} {a} last week. "
+            f"Analysts expect more news from {b}."
+        )
+        records.append(
+            {
+                "url": f"https://example.org/{prefix}/{i}",
+                "title": f"{prefix} story {i}",
+                "published": "2024-05-01",
+                "text": text,
+            }
+        )
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return records
 
 
 # ---------------------------------------------------------------- store checks
+
 
 def article_urls(store: LocalStore) -> list[str]:
     """Return the url of every article graph (with repeats, if an article were doubled)."""
@@ -68,8 +91,7 @@ def article_urls(store: LocalStore) -> list[str]:
 
 def graph_sizes(store: LocalStore) -> dict[str, int]:
     """Return url -> number of quads in that article's graph."""
-    q = (f"SELECT ?u (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{SCHEMA}url> ?u }} "
-         "GRAPH ?g { ?s ?p ?o } } GROUP BY ?u")
+    q = f"SELECT ?u (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{SCHEMA}url> ?u }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?u"
     return {r["u"].value: int(r["n"].value) for r in store.query(q)}
 
 
@@ -140,24 +162,30 @@ class AikgServer(_AikgServer):
         super().__init__(store, workdir, token=token, **kw)
 
 
-def run_ingest(paths: list[str], store: str, *, batch_size: int = 10, env: dict | None = None,
-               timeout: float = 300) -> subprocess.CompletedProcess:
+def run_ingest(
+    paths: list[str], store: str, *, batch_size: int = 10, env: dict | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
     """Run ``aikg ingest --json`` to completion and return the finished process."""
     return subprocess.run(
         [aikg_bin(), "ingest", *paths, "--store", store, "--batch-size", str(batch_size), "--json"],
-        capture_output=True, text=True, env=env or child_env(), timeout=timeout,
+        capture_output=True,
+        text=True,
+        env=env or child_env(),
+        timeout=timeout,
     )
 
 
 def sparql_json(base_or_url: str, query: str, timeout: float = 30) -> list[dict]:
     """GET a SELECT from a SPARQL endpoint and return its bindings."""
-    r = httpx.get(base_or_url, params={"query": query}, timeout=timeout,
-                  headers={"Accept": "application/sparql-results+json"})
+    r = httpx.get(
+        base_or_url, params={"query": query}, timeout=timeout, headers={"Accept": "application/sparql-results+json"}
+    )
     r.raise_for_status()
     return r.json()["results"]["bindings"]
 
 
 # ---------------------------------------------------------------- fixtures
+
 
 @pytest.fixture(scope="session")
 def corpus200(tmp_path_factory) -> tuple[Path, list[dict]]:

@@ -64,10 +64,8 @@ def _slug(name: str) -> str:
 def _store_with(path: Path, entities: list[Entity]) -> None:
     """Ingest one article in which every entity invests in Plain Corp."""
     text = "Investments. " + " ".join(f"Deal {i}." for i in range(len(entities)))
-    art = Article(text=text, url=f"https://news.example/{path.name}", title="Investments",
-                  published=date(2024, 5, 1))
-    rels = tuple(RelationMention(e, "investsIn", PLAIN, 0.9, f"Deal {i}.", 13, 20)
-                 for i, e in enumerate(entities))
+    art = Article(text=text, url=f"https://news.example/{path.name}", title="Investments", published=date(2024, 5, 1))
+    rels = tuple(RelationMention(e, "investsIn", PLAIN, 0.9, f"Deal {i}.", 13, 20) for i, e in enumerate(entities))
     ex = Extraction(art, (PLAIN, *entities), rels, "test-1")
     with LocalStore(path) as store:
         summary = ingest(store, [art], lambda batch: [ex])
@@ -86,10 +84,13 @@ def hostile_store(tmp_path_factory) -> Path:
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
             f"DELETE {{ <{ENTITY}{slug}> ?k ?old }} "
             f'INSERT {{ <{ENTITY}{slug}> rdfs:label "{sparql_text}" }} '
-            f"WHERE {{ VALUES ?k {{ rdfs:label skos:prefLabel }} <{ENTITY}{slug}> ?k ?old }}")
+            f"WHERE {{ VALUES ?k {{ rdfs:label skos:prefLabel }} <{ENTITY}{slug}> ?k ?old }}"
+        )
         slug, sparql_text, _ = UPDATED_ALIAS
-        store.update("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-                     f'INSERT DATA {{ <{ENTITY}{slug}> skos:altLabel "{sparql_text}" }}')
+        store.update(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+            f'INSERT DATA {{ <{ENTITY}{slug}> skos:altLabel "{sparql_text}" }}'
+        )
     return path
 
 
@@ -103,13 +104,15 @@ def big_store(tmp_path_factory) -> Path:
 
 def aikg(*args: str, limit: int | None = None) -> subprocess.CompletedProcess:
     """Run ``aikg``; with ``limit``, no file the process writes may grow past that many bytes."""
+
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     # No bytecode: a capped interpreter must not leave truncated .pyc files behind.
     env = child_env(PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run([aikg_bin(), *args], capture_output=True, env=env, timeout=120,
-                          preexec_fn=cap if limit else None)
+    return subprocess.run(
+        [aikg_bin(), *args], capture_output=True, env=env, timeout=120, preexec_fn=cap if limit else None
+    )
 
 
 def _expected_labels() -> dict[str, str]:
@@ -219,12 +222,16 @@ def test_a_store_error_writes_nothing(hostile_store, tmp_path):
     assert target.read_bytes() == b"kept\n" and sorted(tmp_path.iterdir()) == [target]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--format", "xlsx"], "unknown --format"),
-    (["--format", "graphml", "--raw"], "--raw applies to --format csv only"),
-    (["--format", "csv", "-o", "{tmp}/missing/dir/edges.csv"], "no directory"),
-    (["--format", "csv", "-o", "{tmp}"], "is a directory"),
-], ids=["format", "raw-not-csv", "missing-dir", "directory"])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--format", "xlsx"], "unknown --format"),
+        (["--format", "graphml", "--raw"], "--raw applies to --format csv only"),
+        (["--format", "csv", "-o", "{tmp}/missing/dir/edges.csv"], "no directory"),
+        (["--format", "csv", "-o", "{tmp}"], "is a directory"),
+    ],
+    ids=["format", "raw-not-csv", "missing-dir", "directory"],
+)
 def test_bad_export_arguments_exit_2_and_create_nothing(hostile_store, tmp_path, args, message):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     proc = aikg("export", "--store", str(hostile_store), *args)

@@ -36,15 +36,17 @@ BATCH = 10
 
 # ---------------------------------------------------------------- disk full
 
+
 @pytest.fixture(scope="module")
 def small_disk(tmp_path_factory):
     """Mount an 8 MiB tmpfs (needs root / CAP_SYS_ADMIN); unmount it at the end."""
     mnt = tmp_path_factory.mktemp("tmpfs")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mnt)],
-                          capture_output=True, text=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mnt)], capture_output=True, text=True)
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or done.returncode}): "
-                    "the disk-full test needs root or CAP_SYS_ADMIN")
+        pytest.skip(
+            f"cannot mount a tmpfs here ({done.stderr.strip() or done.returncode}): "
+            "the disk-full test needs root or CAP_SYS_ADMIN"
+        )
     try:
         yield mnt
     finally:
@@ -94,10 +96,12 @@ def test_disk_full_is_reported_without_a_traceback(filled):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr, (
         "aikg ingest printed a traceback on a full disk: LocalStore.close() flushes and lets the "
-        "OSError out (kg/store.py close -> flush), after the clear message:\n" + done.stderr[-600:])
+        "OSError out (kg/store.py close -> flush), after the clear message:\n" + done.stderr[-600:]
+    )
 
 
 # ---------------------------------------------------------------- remote server lost
+
 
 def _count_articles(url: str) -> int:
     q = f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{SCHEMA}url> ?u }} }}"
@@ -116,7 +120,11 @@ def test_remote_server_killed_mid_ingest_is_clear_and_resumable(corpus200, refer
     try:
         proc = subprocess.Popen(
             [aikg_bin(), "ingest", str(path), "--store", server.url, "--batch-size", str(BATCH), "--json"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env(), start_new_session=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=child_env(),
+            start_new_session=True,
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None and _count_articles(server.url) < 5 * BATCH:

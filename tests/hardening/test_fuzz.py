@@ -52,8 +52,14 @@ def _fuzzer(strategy, key: str, base: str, auth: dict, tried: dict, failures: li
     """Return a Hypothesis test sending every generated case and noting what went wrong."""
 
     @given(case=strategy)
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case):
         response = case.call(base_url=base, headers=auth, timeout=30)
         tried[key][str(response.status_code)] = tried[key].get(str(response.status_code), 0) + 1
@@ -91,10 +97,20 @@ def test_fuzz_every_operation(fuzz_server):
                 pass
     fuzz_server.stop()
     log = fuzz_server.output()
-    print(json.dumps({"fuzz": {"operations": len(operations), "cases": sum(sum(c.values()) for c in tried.values()),
-                               "seconds": round(time.monotonic() - started, 1), "statuses": tried}}))
+    print(
+        json.dumps(
+            {
+                "fuzz": {
+                    "operations": len(operations),
+                    "cases": sum(sum(c.values()) for c in tried.values()),
+                    "seconds": round(time.monotonic() - started, 1),
+                    "statuses": tried,
+                }
+            }
+        )
+    )
     assert not failures, "\n".join(failures[:15])
     assert TOKEN not in log
-    assert "Traceback" not in log, log[log.index("Traceback"):][:1500]
+    assert "Traceback" not in log, log[log.index("Traceback") :][:1500]
     # The budget must not have left operations unfuzzed.
     assert len(tried) == 2 * len(operations), sorted(tried)

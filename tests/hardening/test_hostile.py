@@ -39,35 +39,73 @@ XSS = [
     "<iframe src=javascript:alert('x5')></iframe>",
     "' onmouseover='alert(6)' data-x='",
 ]
-SCRIPT_URLS = ["javascript:alert('u1')", "JaVaScRiPt:alert('u2')", "data:text/html,<script>alert('u3')</script>",
-               " javascript:alert('u4')", "vbscript:msgbox('u5')"]
-LIVE = [re.compile(p, re.I) for p in (r"<script>alert", r"<img src=x onerror", r"<svg onload",
-                                      r"<iframe src=javascript", r"onmouseover='alert",
-                                      r"<[^>]*\b(href|src|action)\s*=\s*[\"']?\s*(javascript|data|vbscript):")]
+SCRIPT_URLS = [
+    "javascript:alert('u1')",
+    "JaVaScRiPt:alert('u2')",
+    "data:text/html,<script>alert('u3')</script>",
+    " javascript:alert('u4')",
+    "vbscript:msgbox('u5')",
+]
+LIVE = [
+    re.compile(p, re.I)
+    for p in (
+        r"<script>alert",
+        r"<img src=x onerror",
+        r"<svg onload",
+        r"<iframe src=javascript",
+        r"onmouseover='alert",
+        r"<[^>]*\b(href|src|action)\s*=\s*[\"']?\s*(javascript|data|vbscript):",
+    )
+]
 
 INJECTIONS = [
-    '"', "'", '" } ; DROP ALL ; #', "' } ; DROP ALL ; #", "} ; DROP ALL ; SELECT * WHERE {",
-    '"} } ; DELETE WHERE { ?s ?p ?o } ; #', '<http://x> } ; CLEAR ALL ; #', "\\\" } DROP ALL #",
-    "microsoft> } ; DROP ALL ; #", "?s ?p ?o", "%22%7D%20DROP%20ALL", "\u0000", "\u202e}",
+    '"',
+    "'",
+    '" } ; DROP ALL ; #',
+    "' } ; DROP ALL ; #",
+    "} ; DROP ALL ; SELECT * WHERE {",
+    '"} } ; DELETE WHERE { ?s ?p ?o } ; #',
+    "<http://x> } ; CLEAR ALL ; #",
+    '\\" } DROP ALL #',
+    "microsoft> } ; DROP ALL ; #",
+    "?s ?p ?o",
+    "%22%7D%20DROP%20ALL",
+    "\u0000",
+    "\u202e}",
 ]
-TRAVERSALS = ["../../etc/passwd", "..%2f..%2fetc%2fpasswd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-              "....//....//etc/passwd", "..\\..\\etc\\passwd", "%252e%252e%252fetc%252fpasswd",
-              "/etc/passwd", "..%00/etc/passwd"]
+TRAVERSALS = [
+    "../../etc/passwd",
+    "..%2f..%2fetc%2fpasswd",
+    "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "....//....//etc/passwd",
+    "..\\..\\etc\\passwd",
+    "%252e%252e%252fetc%252fpasswd",
+    "/etc/passwd",
+    "..%00/etc/passwd",
+]
 
 
 def xss_records() -> list[dict]:
     out = []
     for i, p in enumerate(XSS):
-        out.append({
-            "url": f"https://example.org/xss/{i}?q={quote(p)}",
-            "title": f"Hostile title {i} {p}",
-            "published": "2024-07-01",
-            "text": f"Microsoft invested in OpenAI in round {i} {p} this week. "
-                    f"Nvidia partnered with Google {p} on chips.",
-        })
+        out.append(
+            {
+                "url": f"https://example.org/xss/{i}?q={quote(p)}",
+                "title": f"Hostile title {i} {p}",
+                "published": "2024-07-01",
+                "text": f"Microsoft invested in OpenAI in round {i} {p} this week. "
+                f"Nvidia partnered with Google {p} on chips.",
+            }
+        )
     for i, url in enumerate(SCRIPT_URLS):
-        out.append({"url": url, "title": f"Script link {i}", "published": "2024-07-02",
-                    "text": f"Amazon invested in Anthropic in tranche {i}, a filing showed."})
+        out.append(
+            {
+                "url": url,
+                "title": f"Script link {i}",
+                "published": "2024-07-02",
+                "text": f"Amazon invested in Anthropic in tranche {i}, a filing showed.",
+            }
+        )
     return out
 
 
@@ -102,6 +140,7 @@ def assert_clear_4xx(r: httpx.Response, *allowed: int) -> None:
 
 # ---------------------------------------------------------------- bodies
 
+
 def _nested(depth: int) -> bytes:
     return b"[" * depth + b"]" * depth
 
@@ -127,19 +166,33 @@ BAD_BODIES = {
 def test_bad_article_bodies_are_clear_4xx_and_change_nothing(hostile, name):
     ctype, body = BAD_BODIES[name]
     before = quads(hostile)
-    r = httpx.post(hostile.base + "/articles", content=body, timeout=60,
-                   headers={"Content-Type": ctype, "Authorization": f"Bearer {TOKEN}"})
+    r = httpx.post(
+        hostile.base + "/articles",
+        content=body,
+        timeout=60,
+        headers={"Content-Type": ctype, "Authorization": f"Bearer {TOKEN}"},
+    )
     assert_clear_4xx(r)
     assert quads(hostile) == before
 
 
-@pytest.mark.parametrize("path, ctype", [("/articles", "application/json"), ("/sparql", "application/sparql-query"),
-                                          ("/update", "application/sparql-update"),
-                                          ("/articles", "application/x-ndjson")])
+@pytest.mark.parametrize(
+    "path, ctype",
+    [
+        ("/articles", "application/json"),
+        ("/sparql", "application/sparql-query"),
+        ("/update", "application/sparql-update"),
+        ("/articles", "application/x-ndjson"),
+    ],
+)
 def test_body_over_the_limit_is_413(hostile, path, ctype):
     body = b'{"text": "' + b"a" * (BODY_LIMIT + 1) + b'"}'
-    r = httpx.post(hostile.base + path, content=body, timeout=60,
-                   headers={"Content-Type": ctype, "Authorization": f"Bearer {TOKEN}"})
+    r = httpx.post(
+        hostile.base + path,
+        content=body,
+        timeout=60,
+        headers={"Content-Type": ctype, "Authorization": f"Bearer {TOKEN}"},
+    )
     assert r.status_code == 413, r.text[:200]
     assert "limit" in r.text
 
@@ -148,14 +201,24 @@ def test_body_over_the_limit_is_413(hostile, path, ctype):
         for _ in range(BODY_LIMIT // 4096 + 4):
             yield b"a" * 4096
 
-    r = httpx.post(hostile.base + path, content=chunks(), timeout=60,
-                   headers={"Content-Type": ctype, "Authorization": f"Bearer {TOKEN}"})
+    r = httpx.post(
+        hostile.base + path,
+        content=chunks(),
+        timeout=60,
+        headers={"Content-Type": ctype, "Authorization": f"Bearer {TOKEN}"},
+    )
     assert r.status_code == 413, r.text[:200]
 
 
 def test_bad_lines_are_skipped_and_the_rest_of_the_batch_goes_on(hostile):
-    good = [{"url": f"https://example.org/mixed/{i}", "title": f"Mixed {i}",
-             "text": f"Amazon invested in Anthropic in tranche {i}. Intel competes with AMD."} for i in range(3)]
+    good = [
+        {
+            "url": f"https://example.org/mixed/{i}",
+            "title": f"Mixed {i}",
+            "text": f"Amazon invested in Anthropic in tranche {i}. Intel competes with AMD.",
+        }
+        for i in range(3)
+    ]
     lines = [
         json.dumps(good[0]).encode(),
         b'{"text": "unterminated',
@@ -166,8 +229,12 @@ def test_bad_lines_are_skipped_and_the_rest_of_the_batch_goes_on(hostile):
         b"",
         json.dumps(good[2]).encode(),
     ]
-    r = httpx.post(hostile.base + "/articles", content=b"\n".join(lines) + b"\n", timeout=120,
-                   headers={"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {TOKEN}"})
+    r = httpx.post(
+        hostile.base + "/articles",
+        content=b"\n".join(lines) + b"\n",
+        timeout=120,
+        headers={"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {TOKEN}"},
+    )
     assert r.status_code == 200, r.text[:500]
     body = r.json()
     assert len(body["articles"]) == 3, body
@@ -179,21 +246,35 @@ def test_bad_lines_are_skipped_and_the_rest_of_the_batch_goes_on(hostile):
 
 
 def test_a_binary_line_does_not_sink_the_rest_of_a_json_lines_body(hostile):
-    good = {"url": "https://example.org/nul/1", "title": "After a NUL line",
-            "text": "Oracle supplies cloud capacity to OpenAI, the companies said."}
+    good = {
+        "url": "https://example.org/nul/1",
+        "title": "After a NUL line",
+        "text": "Oracle supplies cloud capacity to OpenAI, the companies said.",
+    }
     body = b'{"text": "before"}\n' + b"\x00\x01\x02 binary line\n" + json.dumps(good).encode() + b"\n"
-    r = httpx.post(hostile.base + "/articles", content=body, timeout=120,
-                   headers={"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {TOKEN}"})
+    r = httpx.post(
+        hostile.base + "/articles",
+        content=body,
+        timeout=120,
+        headers={"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {TOKEN}"},
+    )
     assert r.status_code == 200, f"one binary line refused the whole body: {r.status_code} {r.text[:300]}"
     assert good["url"] in {a["url"] for a in r.json()["articles"]}
 
 
 def test_a_deeply_nested_json_line_is_skipped_not_a_500(hostile):
-    good = {"url": "https://example.org/deep/1", "title": "After a deep line",
-            "text": "IBM partnered with AMD on accelerators, the companies said."}
+    good = {
+        "url": "https://example.org/deep/1",
+        "title": "After a deep line",
+        "text": "IBM partnered with AMD on accelerators, the companies said.",
+    }
     body = b"[" * 5000 + b"]" * 5000 + b"\n" + json.dumps(good).encode() + b"\n"
-    r = httpx.post(hostile.base + "/articles", content=body, timeout=120,
-                   headers={"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {TOKEN}"})
+    r = httpx.post(
+        hostile.base + "/articles",
+        content=body,
+        timeout=120,
+        headers={"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {TOKEN}"},
+    )
     assert r.status_code == 200, f"{r.status_code} {r.text[:300]}"
     assert good["url"] in {a["url"] for a in r.json()["articles"]}
     assert r.json()["skipped"]
@@ -204,8 +285,13 @@ def test_cli_reader_survives_deeply_nested_json(tmp_path):
     src.mkdir()
     (src / "deep.json").write_bytes(_nested(200_000))
     (src / "good.txt").write_text("Nvidia supplies chips to Oracle, the company said.\n")
-    done = subprocess.run([_aikg(), "ingest", str(src), "--store", str(tmp_path / "store"), "--json"],
-                          capture_output=True, text=True, env=child_env(), timeout=300)
+    done = subprocess.run(
+        [_aikg(), "ingest", str(src), "--store", str(tmp_path / "store"), "--json"],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=300,
+    )
     assert "Traceback" not in done.stderr, done.stderr[-800:]
     assert done.returncode == 0
     skipped = [s["source"] for s in json.loads(done.stdout)["skipped"]]
@@ -218,8 +304,13 @@ def test_cli_article_longer_than_spacys_limit_is_skipped_or_read(tmp_path):
     # 1.2 million characters: under the reader's 20 MiB limit, over spaCy's nlp.max_length.
     (src / "long.txt").write_text("Microsoft invested in OpenAI. " * 40_000)
     (src / "good.txt").write_text("Nvidia supplies chips to Oracle, the company said.\n")
-    done = subprocess.run([_aikg(), "ingest", str(src), "--store", str(tmp_path / "store"), "--json"],
-                          capture_output=True, text=True, env=child_env(), timeout=300)
+    done = subprocess.run(
+        [_aikg(), "ingest", str(src), "--store", str(tmp_path / "store"), "--json"],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=300,
+    )
     assert "Traceback" not in done.stderr, done.stderr[-800:]
     assert done.returncode == 0
     summary = json.loads(done.stdout)
@@ -245,8 +336,12 @@ def test_cli_readers_skip_hostile_files_and_ingest_the_rest(tmp_path):
     (src / "badfront.md").write_text("---\ntitle: [unclosed\n---\nIntel acquired AMD.\n")
     store = tmp_path / "store"
     done = subprocess.run(
-        [_aikg(), "ingest", str(src), "--store", str(store),
-         "--json"], capture_output=True, text=True, env=child_env(), timeout=300)
+        [_aikg(), "ingest", str(src), "--store", str(store), "--json"],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     summary = json.loads(done.stdout)
@@ -260,6 +355,7 @@ def test_cli_readers_skip_hostile_files_and_ingest_the_rest(tmp_path):
 
 
 # ---------------------------------------------------------------- SPARQL injection
+
 
 def _injection_requests(payload: str) -> list[tuple[str, dict]]:
     enc = quote(payload, safe="")
@@ -307,16 +403,24 @@ def test_sparql_injection_through_rest_parameters_is_data(hostile):
 
 def test_sparql_update_smuggled_into_the_query_endpoint_is_refused(hostile):
     before = quads(hostile)
-    for q in ["DROP ALL", "SELECT * WHERE { ?s ?p ?o } ; DROP ALL", "CLEAR DEFAULT",
-              "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "DELETE WHERE { ?s ?p ?o }"]:
-        for r in (httpx.get(hostile.sparql, params={"query": q}),
-                  httpx.post(hostile.sparql, content=q, headers={"Content-Type": "application/sparql-query"}),
-                  httpx.post(hostile.sparql, data={"query": q})):
+    for q in [
+        "DROP ALL",
+        "SELECT * WHERE { ?s ?p ?o } ; DROP ALL",
+        "CLEAR DEFAULT",
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "DELETE WHERE { ?s ?p ?o }",
+    ]:
+        for r in (
+            httpx.get(hostile.sparql, params={"query": q}),
+            httpx.post(hostile.sparql, content=q, headers={"Content-Type": "application/sparql-query"}),
+            httpx.post(hostile.sparql, data={"query": q}),
+        ):
             assert_clear_4xx(r, 400)
     assert quads(hostile) == before
 
 
 # ---------------------------------------------------------------- path traversal
+
 
 def _raw_get(server: AikgServer, path: str) -> tuple[int, bytes]:
     """GET a path exactly as written (no client-side normalisation of dot segments)."""
@@ -331,8 +435,7 @@ def _raw_get(server: AikgServer, path: str) -> tuple[int, bytes]:
 
 
 def test_path_traversal_never_serves_a_file(hostile):
-    prefixes = ["/articles/", "/entities/", "/entity/", "/article/", "/static/", "/static-docs/",
-                "/queries/", "/"]
+    prefixes = ["/articles/", "/entities/", "/entity/", "/article/", "/static/", "/static-docs/", "/queries/", "/"]
     secrets = [b"root:x:0:0", b"root:*:0:0", Path("/etc/hostname").read_bytes().strip() or b"\x00\x01"]
     seen = 0
     for prefix in prefixes:
@@ -343,8 +446,12 @@ def test_path_traversal_never_serves_a_file(hostile):
                 assert status in (400, 404, 405, 422), f"{path} -> {status}: {body[:200]!r}"
                 assert not any(s in body for s in secrets), f"{path} served a file"
     # The server's own source is not reachable either.
-    for path in ["/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2fsettings.py",
-                 "/static/../../pyproject.toml"]:
+    for path in [
+        "/static/../app.py",
+        "/static/%2e%2e/app.py",
+        "/static/..%2fsettings.py",
+        "/static/../../pyproject.toml",
+    ]:
         status, body = _raw_get(hostile, path)
         assert status in (400, 404), f"{path} -> {status}"
         assert b"def create_app" not in body and b"[project]" not in body
@@ -352,6 +459,7 @@ def test_path_traversal_never_serves_a_file(hostile):
 
 
 # ---------------------------------------------------------------- markup in articles
+
 
 def _article_ids(server: AikgServer) -> list[str]:
     items = httpx.get(server.base + "/articles", params={"limit": 500}).json()["items"]
@@ -361,14 +469,25 @@ def _article_ids(server: AikgServer) -> list[str]:
 def test_markup_in_articles_is_escaped_on_every_page(hostile):
     ids = _article_ids(hostile)
     assert len(ids) == len(XSS), ids
-    pages = ["/", "/query", "/search?q=" + quote(XSS[0]), "/search?q=Hostile",
-             "/entity/microsoft", "/entity/openai", "/entity/nvidia", "/entity/google",
-             "/graph", "/graph?focus=microsoft", "/graph?focus=nvidia&depth=2",
-             "/query?query=" + quote("SELECT * WHERE { ?s ?p ?o } # " + XSS[3])]
+    pages = [
+        "/",
+        "/query",
+        "/search?q=" + quote(XSS[0]),
+        "/search?q=Hostile",
+        "/entity/microsoft",
+        "/entity/openai",
+        "/entity/nvidia",
+        "/entity/google",
+        "/graph",
+        "/graph?focus=microsoft",
+        "/graph?focus=nvidia&depth=2",
+        "/query?query=" + quote("SELECT * WHERE { ?s ?p ?o } # " + XSS[3]),
+    ]
     pages += [f"/article/{i}" for i in ids]
     items = httpx.get(hostile.base + "/articles", params={"limit": 500}).json()["items"]
-    script_links = [a["id"] for a in items if (a.get("url") or "").strip().lower().startswith(
-        ("javascript:", "data:", "vbscript:"))]
+    script_links = [
+        a["id"] for a in items if (a.get("url") or "").strip().lower().startswith(("javascript:", "data:", "vbscript:"))
+    ]
     assert len(script_links) == len(SCRIPT_URLS), "articles with script urls were not stored"
     pages += [f"/article/{i}" for i in script_links]
     escaped_somewhere = 0
@@ -378,8 +497,8 @@ def test_markup_in_articles_is_escaped_on_every_page(hostile):
         html = r.text
         for live in LIVE:
             m = live.search(html)
-            assert m is None, f"{page} carries live markup: ...{html[max(m.start() - 80, 0):m.end() + 80]}..."
-        escaped_somewhere += ("&lt;script&gt;" in html or "\\u003cscript" in html or "&lt;img" in html)
+            assert m is None, f"{page} carries live markup: ...{html[max(m.start() - 80, 0) : m.end() + 80]}..."
+        escaped_somewhere += "&lt;script&gt;" in html or "\\u003cscript" in html or "&lt;img" in html
     # The hostile text is shown (escaped), not silently dropped: on the article pages at least.
     for i in ids:
         html = httpx.get(f"{hostile.base}/article/{i}").text
@@ -399,8 +518,9 @@ def test_markup_in_articles_stays_inert_in_chromium(hostile, chromium):
             page.wait_for_timeout(300)
             page.mouse.move(400, 300)
             injected = page.evaluate(
-                "() => document.querySelectorAll('img[src=\"x\"], svg[onload], iframe[src^=\"javascript\"],"
-                " [onmouseover]').length")
+                '() => document.querySelectorAll(\'img[src="x"], svg[onload], iframe[src^="javascript"],'
+                " [onmouseover]').length"
+            )
             assert injected == 0, f"{p}: {injected} injected elements"
         assert dialogs == [], dialogs
     finally:
@@ -416,8 +536,19 @@ WRITES = [
 ]
 
 
-@pytest.mark.parametrize("auth", [None, "Bearer wrong-token", f"Basic {TOKEN}", f"Bearer {TOKEN}x",
-                                  f"Bearer {TOKEN[:-1]}", "Bearer", f"bearer{TOKEN}", f"Bearer {TOKEN} {TOKEN}"])
+@pytest.mark.parametrize(
+    "auth",
+    [
+        None,
+        "Bearer wrong-token",
+        f"Basic {TOKEN}",
+        f"Bearer {TOKEN}x",
+        f"Bearer {TOKEN[:-1]}",
+        "Bearer",
+        f"bearer{TOKEN}",
+        f"Bearer {TOKEN} {TOKEN}",
+    ],
+)
 def test_writes_without_the_right_token_are_refused(hostile, auth):
     before = quads(hostile)
     for method, path, ctype, body in WRITES:
@@ -436,8 +567,13 @@ def test_a_server_without_a_token_refuses_every_write(reference200, tmp_path, se
     servers.append(server)
     server.start()
     for method, path, ctype, body in WRITES:
-        r = httpx.request(method, server.base + path, content=body, timeout=30,
-                          headers={"Authorization": f"Bearer {TOKEN}", **({"Content-Type": ctype} if ctype else {})})
+        r = httpx.request(
+            method,
+            server.base + path,
+            content=body,
+            timeout=30,
+            headers={"Authorization": f"Bearer {TOKEN}", **({"Content-Type": ctype} if ctype else {})},
+        )
         assert r.status_code == 403, (path, r.status_code)
     server.stop()
     with LocalStore(tmp_path / "store") as s:
@@ -451,16 +587,26 @@ def test_the_token_never_reaches_logs_or_error_messages(hostile, tmp_path):
     make_corpus(corpus, 12, prefix="tokentest")
     done = subprocess.run(
         [_aikg(), "ingest", str(corpus), "--store", hostile.sparql, "--batch-size", "1"],
-        capture_output=True, text=True, env=child_env(AIKG_TOKEN=wrong), timeout=120)
+        capture_output=True,
+        text=True,
+        env=child_env(AIKG_TOKEN=wrong),
+        timeout=120,
+    )
     assert done.returncode == 1
     assert "401" in done.stderr or "token" in done.stderr.lower(), done.stderr
     assert wrong not in done.stderr + done.stdout and TOKEN not in done.stderr
     # The right token, in a URL where it does not belong, and in headers: never logged.
     httpx.get(hostile.sparql, params={"query": "ASK {}", "token": TOKEN})
-    httpx.post(hostile.base + "/update", content=b"INSERT DATA { <urn:t:a> <urn:t:b> <urn:t:c> }",
-               headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
-    httpx.post(hostile.base + "/update", content=b"DELETE DATA { <urn:t:a> <urn:t:b> <urn:t:c> }",
-               headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+    httpx.post(
+        hostile.base + "/update",
+        content=b"INSERT DATA { <urn:t:a> <urn:t:b> <urn:t:c> }",
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+    )
+    httpx.post(
+        hostile.base + "/update",
+        content=b"DELETE DATA { <urn:t:a> <urn:t:b> <urn:t:c> }",
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+    )
     log = hostile.output()
     # Our own request above put it in a query string, which uvicorn's access log shows;
     # apart from that line, the token must appear nowhere.
@@ -490,9 +636,11 @@ def _laughs() -> str:
     doc = '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol0 "lollollollollollollollollollol">\n'
     for i in range(1, 10):
         doc += f' <!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">\n'
-    return doc + ("]>\n<rss version=\"2.0\"><channel><title>t</title><item><title>Bomb</title>"
-                  "<link>https://example.org/bomb</link><description>Microsoft invested in OpenAI. &lol9;"
-                  "</description></item></channel></rss>\n")
+    return doc + (
+        ']>\n<rss version="2.0"><channel><title>t</title><item><title>Bomb</title>'
+        "<link>https://example.org/bomb</link><description>Microsoft invested in OpenAI. &lol9;"
+        "</description></item></channel></rss>\n"
+    )
 
 
 def _literals(store_dir: Path) -> str:
@@ -506,8 +654,13 @@ def test_xml_entities_are_never_expanded_from_files(tmp_path):
     (src / "feed.rss").write_text(XXE_FEED.format(n=1))
     (src / "page.html").write_text(XXE_HTML)
     (src / "bomb.rss").write_text(_laughs())
-    done = subprocess.run([_aikg(), "ingest", str(src), "--store", str(tmp_path / "store"), "--json"],
-                          capture_output=True, text=True, env=child_env(), timeout=120)
+    done = subprocess.run(
+        [_aikg(), "ingest", str(src), "--store", str(tmp_path / "store"), "--json"],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=120,
+    )
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-600:]
     text = _literals(tmp_path / "store")
     assert "root:x:0:0" not in text and "/bin/" not in text, "an external entity was read from disk"
@@ -516,8 +669,12 @@ def test_xml_entities_are_never_expanded_from_files(tmp_path):
 
 def test_xml_entities_are_never_expanded_over_http(hostile):
     for body in (XXE_FEED.format(n=2), _laughs()):
-        r = httpx.post(hostile.base + "/articles", content=body.encode(), timeout=120,
-                       headers={"Content-Type": "application/rss+xml", "Authorization": f"Bearer {TOKEN}"})
+        r = httpx.post(
+            hostile.base + "/articles",
+            content=body.encode(),
+            timeout=120,
+            headers={"Content-Type": "application/rss+xml", "Authorization": f"Bearer {TOKEN}"},
+        )
         assert r.status_code in (200, 422), r.text[:300]
         assert "root:x:0:0" not in r.text and "lollollol" * 10 not in r.text
     for a in httpx.get(hostile.base + "/articles", params={"limit": 500}).json()["items"]:
@@ -527,8 +684,12 @@ def test_xml_entities_are_never_expanded_over_http(hostile):
 def test_upload_file_names_are_labels_not_paths(hostile, tmp_path):
     target = Path("/tmp") / f"aikg-hardening-{hostile.port}.txt"
     name = f"../../../../..{target}"
-    r = httpx.post(hostile.base + "/articles", timeout=120, headers={"Authorization": f"Bearer {TOKEN}"},
-                   files={"file": (name, b"Amazon invested in Anthropic, the filing showed.", "text/plain")})
+    r = httpx.post(
+        hostile.base + "/articles",
+        timeout=120,
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        files={"file": (name, b"Amazon invested in Anthropic, the filing showed.", "text/plain")},
+    )
     assert r.status_code == 200, r.text[:300]
     assert not target.exists(), "an upload's file name was used as a path"
 
@@ -539,11 +700,19 @@ def test_the_token_stays_out_of_the_most_verbose_logs(tmp_path, servers):
     server.start()
     corpus = tmp_path / "c.jsonl"
     make_corpus(corpus, 6, prefix="verbose")
-    done = subprocess.run([_aikg(), "-vv", "ingest", str(corpus), "--store", server.sparql, "--batch-size", "3"],
-                          capture_output=True, text=True, env=child_env(AIKG_TOKEN=TOKEN), timeout=120)
+    done = subprocess.run(
+        [_aikg(), "-vv", "ingest", str(corpus), "--store", server.sparql, "--batch-size", "3"],
+        capture_output=True,
+        text=True,
+        env=child_env(AIKG_TOKEN=TOKEN),
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
-    httpx.post(server.base + "/update", content=b"DROP ALL", headers={
-        "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}-wrong"})
+    httpx.post(
+        server.base + "/update",
+        content=b"DROP ALL",
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}-wrong"},
+    )
     server.stop()
     log = server.output()
     assert "ASGI" in log or "TRACE" in log.upper(), "the server did not log at trace level"
@@ -553,22 +722,27 @@ def test_the_token_stays_out_of_the_most_verbose_logs(tmp_path, servers):
 SPARQL_BODIES = {
     "zero bytes": b"",
     "binary": bytes(range(256)) * 4,
-    "latin-1": "SELECT * WHERE { ?s ?p \"caf\u00e9\" }".encode("latin-1"),
+    "latin-1": 'SELECT * WHERE { ?s ?p "caf\u00e9" }'.encode("latin-1"),
     "utf-16": "SELECT * WHERE { ?s ?p ?o }".encode("utf-16"),
     "nul": b"SELECT * WHERE { ?s ?p ?o }\x00",
     "unbalanced": b"SELECT * WHERE { { { ?s ?p ?o }",
 }
 
 
-@pytest.mark.parametrize("path, ctype", [("/sparql", "application/sparql-query"),
-                                          ("/update", "application/sparql-update")])
+@pytest.mark.parametrize(
+    "path, ctype", [("/sparql", "application/sparql-query"), ("/update", "application/sparql-update")]
+)
 @pytest.mark.parametrize("name", list(SPARQL_BODIES))
 def test_bad_sparql_bodies_are_clear_4xx_and_change_nothing(hostile, path, ctype, name):
     if (path, name) == ("/update", "zero bytes"):
         pytest.skip("an empty update is valid SPARQL (it does nothing): 204 is right")
     before = quads(hostile)
-    r = httpx.post(hostile.base + path, content=SPARQL_BODIES[name], timeout=60,
-                   headers={"Content-Type": ctype, "Authorization": f"Bearer {TOKEN}"})
+    r = httpx.post(
+        hostile.base + path,
+        content=SPARQL_BODIES[name],
+        timeout=60,
+        headers={"Content-Type": ctype, "Authorization": f"Bearer {TOKEN}"},
+    )
     assert_clear_4xx(r)
     assert quads(hostile) == before
 
@@ -590,8 +764,12 @@ def test_deeply_nested_sparql_is_refused_and_the_server_lives(name, reference200
             # 3,000 levels in a 6 KB URL are enough in the server's worker threads.
             status = _raw_get(server, "/sparql?query=SELECT%20*%20WHERE%20" + "{" * 3000 + "}" * 3000)[0]
         else:
-            status = httpx.post(server.sparql, content=DEEP_SPARQL[name], timeout=60,
-                                headers={"Content-Type": "application/sparql-query"}).status_code
+            status = httpx.post(
+                server.sparql,
+                content=DEEP_SPARQL[name],
+                timeout=60,
+                headers={"Content-Type": "application/sparql-query"},
+            ).status_code
     except (httpx.HTTPError, http.client.HTTPException, OSError) as exc:
         status = type(exc).__name__
     try:
@@ -605,29 +783,51 @@ def test_deeply_nested_sparql_is_refused_and_the_server_lives(name, reference200
 def test_deep_markup_and_rdf_are_read_or_skipped_cleanly(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
-    (src / "nested.html").write_text("<html><body>" + "<div>" * 100_000
-                                     + "<p>Microsoft invested in OpenAI, the filing showed.</p>"
-                                     + "</div>" * 100_000 + "</body></html>")
+    (src / "nested.html").write_text(
+        "<html><body>"
+        + "<div>" * 100_000
+        + "<p>Microsoft invested in OpenAI, the filing showed.</p>"
+        + "</div>" * 100_000
+        + "</body></html>"
+    )
     (src / "quotes.md").write_text("---\ntitle: t\n---\n" + ">" * 50_000 + " Microsoft invested in OpenAI.\n")
-    (src / "bold.rss").write_text('<?xml version="1.0"?><rss version="2.0"><channel><item><title>x</title>'
-                                  "<description>" + "<b>" * 50_000 + "Apple partnered with OpenAI."
-                                  + "</b>" * 50_000 + "</description><link>https://e.org/d</link></item>"
-                                  "</channel></rss>")
-    done = subprocess.run([_aikg(), "ingest", str(src), "--store", str(tmp_path / "store"), "--json"],
-                          capture_output=True, text=True, env=child_env(), timeout=180)
+    (src / "bold.rss").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><item><title>x</title>'
+        "<description>"
+        + "<b>" * 50_000
+        + "Apple partnered with OpenAI."
+        + "</b>" * 50_000
+        + "</description><link>https://e.org/d</link></item>"
+        "</channel></rss>"
+    )
+    done = subprocess.run(
+        [_aikg(), "ingest", str(src), "--store", str(tmp_path / "store"), "--json"],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=180,
+    )
     assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr[-600:]
     summary = json.loads(done.stdout)
     assert summary["articles"] + len(summary["skipped"]) == 3, summary
     assert all(s["reason"].strip() for s in summary["skipped"])
     ttl = tmp_path / "deep.ttl"
-    ttl.write_text("@prefix : <http://e.org/> .\n:a :p " + "[ :p " * 20_000 + ":b" + " ]" * 20_000 + " .\n"
-                   ":c :p " + "( " * 20_000 + ":d" + " )" * 20_000 + " .\n")
-    done = subprocess.run([_aikg(), "load", str(ttl), "--store", str(tmp_path / "rdf")],
-                          capture_output=True, text=True, env=child_env(), timeout=180)
+    ttl.write_text(
+        "@prefix : <http://e.org/> .\n:a :p " + "[ :p " * 20_000 + ":b" + " ]" * 20_000 + " .\n"
+        ":c :p " + "( " * 20_000 + ":d" + " )" * 20_000 + " .\n"
+    )
+    done = subprocess.run(
+        [_aikg(), "load", str(ttl), "--store", str(tmp_path / "rdf")],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=180,
+    )
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-600:]
 
 
 # ---------------------------------------------------------------- clients that hang up
+
 
 def _truncated_posts(server: AikgServer) -> None:
     """Announce a body and hang up a tenth of the way through it, on every write path."""
@@ -635,11 +835,19 @@ def _truncated_posts(server: AikgServer) -> None:
     import time
 
     body = b"INSERT DATA { <urn:cut:a> <urn:cut:b> <urn:cut:c> } ; " * 200
-    for path, ctype in (("/update", "application/sparql-update"), ("/articles", "application/x-ndjson"),
-                        ("/sparql", "application/sparql-query")):
+    for path, ctype in (
+        ("/update", "application/sparql-update"),
+        ("/articles", "application/x-ndjson"),
+        ("/sparql", "application/sparql-query"),
+    ):
         with socket.create_connection(("127.0.0.1", server.port)) as s:
-            s.sendall((f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n"
-                       f"Content-Type: {ctype}\r\nContent-Length: {len(body) * 10}\r\n\r\n").encode() + body)
+            s.sendall(
+                (
+                    f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+                    f"Content-Type: {ctype}\r\nContent-Length: {len(body) * 10}\r\n\r\n"
+                ).encode()
+                + body
+            )
             time.sleep(0.3)
         time.sleep(0.3)
 
@@ -655,8 +863,11 @@ def hung_up(reference200, tmp_path, servers) -> AikgServer:
 
 
 def test_a_client_hanging_up_mid_upload_writes_nothing(hung_up):
-    r = httpx.get(hung_up.sparql, params={"query": "ASK { <urn:cut:a> ?p ?o }"},
-                  headers={"Accept": "application/sparql-results+json"})
+    r = httpx.get(
+        hung_up.sparql,
+        params={"query": "ASK { <urn:cut:a> ?p ?o }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert r.json()["boolean"] is False
     assert quads(hung_up) > 0 and hung_up.proc.poll() is None
 

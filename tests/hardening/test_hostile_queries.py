@@ -32,8 +32,7 @@ from tests.hardening.conftest import TOKEN, AikgServer
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 TIMEOUT = 3  # AIKG_QUERY_TIMEOUT of the servers here
-ONE_HOP = ("PREFIX aikg: <https://w3id.org/aikg/ontology#> "
-           "SELECT ?o WHERE { ?s aikg:investsIn ?o } LIMIT 5")
+ONE_HOP = "PREFIX aikg: <https://w3id.org/aikg/ontology#> SELECT ?o WHERE { ?s aikg:investsIn ?o } LIMIT 5"
 CARTESIAN = "?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -70,7 +69,7 @@ class Listener:
 class TurtleServer:
     """A tiny HTTP server on loopback serving one Turtle document (and 404 elsewhere)."""
 
-    BODY = b"<https://example.org/loaded> <https://example.org/p> \"from a LOAD\" .\n"
+    BODY = b'<https://example.org/loaded> <https://example.org/p> "from a LOAD" .\n'
     SECRET = "internal-secret-body-4417"
 
     def __init__(self) -> None:
@@ -132,8 +131,14 @@ def big(reference200, tmp_path_factory) -> Iterator[AikgServer]:
     store = work / "store"
     shutil.copytree(reference200.store, store)
     _add_synthetic(store, 50_000)
-    server = AikgServer(str(store), work, query_timeout=str(TIMEOUT), max_rows="100000",
-                        query_memory_mb="1024", max_response_bytes=str(64 * 1024 * 1024))
+    server = AikgServer(
+        str(store),
+        work,
+        query_timeout=str(TIMEOUT),
+        max_rows="100000",
+        query_memory_mb="1024",
+        max_response_bytes=str(64 * 1024 * 1024),
+    )
     server.start()
     yield server
     server.stop()
@@ -174,17 +179,24 @@ def assert_healthy(server: AikgServer, *, after_503: bool = False) -> None:
 
 
 def sparql(server: AikgServer, query: str, *, timeout: float = 30, **headers: str) -> httpx.Response:
-    return httpx.post(server.sparql, content=query.encode(), timeout=timeout,
-                      headers={"Content-Type": "application/sparql-query", **headers})
+    return httpx.post(
+        server.sparql,
+        content=query.encode(),
+        timeout=timeout,
+        headers={"Content-Type": "application/sparql-query", **headers},
+    )
 
 
 # ---------------------------------------------------------------- outbound requests
 
+
 def test_service_to_loopback_is_refused_and_no_connection_is_made(big, listener):
     before = listener.connections
-    for q in (f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}",
-              f"SELECT * WHERE {{ SERVICE SILENT <http://localhost:{listener.port}/x> {{ ?s ?p ?o }} }}",
-              "SELECT * WHERE { VALUES ?u { <http://127.0.0.1:9/> } SERVICE ?u { ?s ?p ?o } }"):
+    for q in (
+        f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <http://localhost:{listener.port}/x> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE { VALUES ?u { <http://127.0.0.1:9/> } SERVICE ?u { ?s ?p ?o } }",
+    ):
         r = sparql(big, q)
         assert r.status_code == 400, r.text
         assert "AIKG_ALLOW_REMOTE" in r.text and "\n" not in r.text.strip()
@@ -195,8 +207,11 @@ def test_service_to_loopback_is_refused_and_no_connection_is_made(big, listener)
 
 def test_load_to_loopback_is_refused_even_with_the_token(big, listener):
     before = listener.connections
-    r = httpx.post(big.base + "/update", content=f"LOAD <http://127.0.0.1:{listener.port}/x.ttl>".encode(),
-                   headers={"Content-Type": "application/sparql-update", **AUTH})
+    r = httpx.post(
+        big.base + "/update",
+        content=f"LOAD <http://127.0.0.1:{listener.port}/x.ttl>".encode(),
+        headers={"Content-Type": "application/sparql-update", **AUTH},
+    )
     assert r.status_code == 400 and "AIKG_ALLOW_REMOTE" in r.text
     time.sleep(0.3)
     assert listener.connections == before
@@ -207,19 +222,24 @@ def test_allowlisted_hosts_are_reached_and_remote_errors_are_one_line(reference2
     try:
         store = tmp_path / "store"
         shutil.copytree(reference200.store, store)
-        server = AikgServer(str(store), tmp_path, query_timeout=str(TIMEOUT),
-                            allow_remote=f"127.0.0.1:{turtle.port}")
+        server = AikgServer(str(store), tmp_path, query_timeout=str(TIMEOUT), allow_remote=f"127.0.0.1:{turtle.port}")
         servers.append(server)
         server.start()
-        ok = httpx.post(server.base + "/update",
-                        content=f"LOAD <http://127.0.0.1:{turtle.port}/data.ttl> INTO GRAPH <https://example.org/g>".encode(),
-                        headers={"Content-Type": "application/sparql-update", **AUTH}, timeout=30)
+        ok = httpx.post(
+            server.base + "/update",
+            content=f"LOAD <http://127.0.0.1:{turtle.port}/data.ttl> INTO GRAPH <https://example.org/g>".encode(),
+            headers={"Content-Type": "application/sparql-update", **AUTH},
+            timeout=30,
+        )
         assert ok.status_code == 204, ok.text
         ask = sparql(server, 'ASK { <https://example.org/loaded> ?p "from a LOAD" }')
         assert ask.json()["boolean"] is True
-        missing = httpx.post(server.base + "/update",
-                             content=f"LOAD <http://127.0.0.1:{turtle.port}/missing.ttl>".encode(),
-                             headers={"Content-Type": "application/sparql-update", **AUTH}, timeout=30)
+        missing = httpx.post(
+            server.base + "/update",
+            content=f"LOAD <http://127.0.0.1:{turtle.port}/missing.ttl>".encode(),
+            headers={"Content-Type": "application/sparql-update", **AUTH},
+            timeout=30,
+        )
         assert missing.status_code == 400
         assert "404" in missing.text and TurtleServer.SECRET not in missing.text
         assert len(missing.text.strip().splitlines()) == 1
@@ -232,6 +252,7 @@ def test_allowlisted_hosts_are_reached_and_remote_errors_are_one_line(reference2
 
 
 # ---------------------------------------------------------------- engine crashes and limits
+
 
 @pytest.mark.parametrize("n, status", [(1000, 200), (3000, 400), (10_000, 400)])
 def test_wide_bgps_are_refused_past_the_limit_and_the_server_lives(big, n, status):
@@ -249,8 +270,9 @@ def test_a_crashing_query_past_raised_limits_fails_alone(reference200, tmp_path,
     """With the static limit lifted, the wide BGP reaches the engine: only its process dies."""
     store = tmp_path / "store"
     shutil.copytree(reference200.store, store)
-    server = AikgServer(str(store), tmp_path, query_timeout="10", max_triple_patterns="100000",
-                        max_query_bytes=str(4 * 1024 * 1024))
+    server = AikgServer(
+        str(store), tmp_path, query_timeout="10", max_triple_patterns="100000", max_query_bytes=str(4 * 1024 * 1024)
+    )
     servers.append(server)
     server.start()
     q = "SELECT * WHERE { " + " ".join(f"?s{i} <http://e/p> ?o{i} ." for i in range(10_000)) + " }"
@@ -273,12 +295,16 @@ def test_huge_values_are_refused(big):
     assert_healthy(big)
 
 
-@pytest.mark.parametrize("query", [
-    f"SELECT (COUNT(*) AS ?n) WHERE {{ {CARTESIAN} }}",
-    f"SELECT ?a WHERE {{ {CARTESIAN} }} ORDER BY ?c ?f ?i ?l LIMIT 1",
-    "PREFIX e: <https://example.org/> SELECT (COUNT(*) AS ?n) WHERE { ?x (e:p|e:q)* ?y }",
-    'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s2 ?p2 ?o2 FILTER(REGEX(STR(?o), "^(a|aa)*b$") || REGEX(STR(?o2), ".*z.*z.*z")) }',
-], ids=["count-cartesian", "orderby-cartesian", "path-star-100k", "regex-every-literal"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ {CARTESIAN} }}",
+        f"SELECT ?a WHERE {{ {CARTESIAN} }} ORDER BY ?c ?f ?i ?l LIMIT 1",
+        "PREFIX e: <https://example.org/> SELECT (COUNT(*) AS ?n) WHERE { ?x (e:p|e:q)* ?y }",
+        'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s2 ?p2 ?o2 FILTER(REGEX(STR(?o), "^(a|aa)*b$") || REGEX(STR(?o2), ".*z.*z.*z")) }',
+    ],
+    ids=["count-cartesian", "orderby-cartesian", "path-star-100k", "regex-every-literal"],
+)
 def test_runaway_queries_stop_at_the_timeout_and_free_the_cpu(big, query):
     t0 = time.monotonic()
     r = sparql(big, query, timeout=60)
@@ -301,8 +327,10 @@ def test_unbound_rows_count_against_the_row_cap(big):
 
 def test_a_group_concat_blow_up_is_capped_and_the_server_stays_small(big):
     before = psutil.Process(big.proc.pid).memory_info().rss
-    q = ("SELECT (GROUP_CONCAT(?l; separator=\"------------------------------------------------\") AS ?all) "
-         "WHERE { ?s ?p ?l . ?s2 ?p2 ?l2 } ")
+    q = (
+        'SELECT (GROUP_CONCAT(?l; separator="------------------------------------------------") AS ?all) '
+        "WHERE { ?s ?p ?l . ?s2 ?p2 ?l2 } "
+    )
     r = sparql(big, q, timeout=60)
     assert r.status_code in (400, 500, 503), r.text[:200]
     assert len(r.content) < 1024
@@ -321,6 +349,7 @@ def test_a_memory_hungry_query_fails_alone(big):
 
 # ---------------------------------------------------------------- many clients
 
+
 def test_fifty_hostile_queries_from_ten_clients(big):
     queries = [
         f"SELECT (COUNT(*) AS ?n) WHERE {{ {CARTESIAN} }}",
@@ -332,8 +361,14 @@ def test_fifty_hostile_queries_from_ten_clients(big):
 
     def client(k: int) -> list[int]:
         with httpx.Client(timeout=60) as c:
-            return [c.post(big.sparql, content=queries[(k + i) % len(queries)].encode(),
-                           headers={"Content-Type": "application/sparql-query"}).status_code for i in range(5)]
+            return [
+                c.post(
+                    big.sparql,
+                    content=queries[(k + i) % len(queries)].encode(),
+                    headers={"Content-Type": "application/sparql-query"},
+                ).status_code
+                for i in range(5)
+            ]
 
     with ThreadPoolExecutor(10) as pool:
         codes = [c for batch in pool.map(client, range(10)) for c in batch]
@@ -350,8 +385,11 @@ def test_slow_readers_do_not_hold_the_engine(big):
     for _ in range(4):
         s = socket.create_connection(("127.0.0.1", big.port))
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
-                  + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        s.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
         socks.append(s)
     try:
         # Wait until every result is computed and its sending has begun (the client has bytes).
@@ -379,15 +417,18 @@ def test_engine_processes_end_with_a_killed_server(reference200, tmp_path, serve
     servers.append(server)
     server.start()
     runaway = threading.Thread(
-        target=lambda: _quietly(lambda: sparql(server, f"SELECT (COUNT(*) AS ?n) WHERE {{ {CARTESIAN} }}",
-                                               timeout=90)),
-        daemon=True)
+        target=lambda: _quietly(lambda: sparql(server, f"SELECT (COUNT(*) AS ?n) WHERE {{ {CARTESIAN} }}", timeout=90)),
+        daemon=True,
+    )
     runaway.start()
     deadline = time.monotonic() + 30
     engines: list[psutil.Process] = []
     while time.monotonic() < deadline:
-        engines = [p for p in psutil.Process(server.proc.pid).children(recursive=True)
-                   if "kg.query_worker" in " ".join(p.cmdline())]
+        engines = [
+            p
+            for p in psutil.Process(server.proc.pid).children(recursive=True)
+            if "kg.query_worker" in " ".join(p.cmdline())
+        ]
         if any(p.cpu_percent(0.2) > 50 for p in engines):
             break
     assert engines, "no engine process was started"

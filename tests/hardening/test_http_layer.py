@@ -37,8 +37,7 @@ def guarded(sample_store, tmp_path_factory):
     """A server with a short header timeout and one extra allowed host name."""
     work = tmp_path_factory.mktemp("guarded")
     shutil.copytree(sample_store, work / "store")
-    server = AikgServer(str(work / "store"), work, header_timeout=str(HEADER_TIMEOUT),
-                        allowed_hosts="kg.example.org")
+    server = AikgServer(str(work / "store"), work, header_timeout=str(HEADER_TIMEOUT), allowed_hosts="kg.example.org")
     server.start()
     yield server
     server.stop()
@@ -84,6 +83,7 @@ def timed_get(url: str, **kwargs) -> tuple[httpx.Response, float]:
 
 
 # ---------------------------------------------------------------- slow clients
+
 
 def test_slow_loris_connections_are_closed_and_others_are_served_meanwhile(guarded):
     sel = selectors.DefaultSelector()
@@ -138,14 +138,24 @@ def test_slow_loris_connections_are_closed_and_others_are_served_meanwhile(guard
                     sel.unregister(s)
         assert len(closed_after) == len(received), f"{len(received) - len(closed_after)} connections still open"
         latest = max(closed_after.values())
-        assert HEADER_TIMEOUT - 0.5 <= min(closed_after.values()) and latest <= HEADER_TIMEOUT + 3, \
-            (min(closed_after.values()), latest)
+        assert HEADER_TIMEOUT - 0.5 <= min(closed_after.values()) and latest <= HEADER_TIMEOUT + 3, (
+            min(closed_after.values()),
+            latest,
+        )
         # A partial request is told why; a connection that sent nothing is just closed.
         assert all(received[s].startswith(b"HTTP/1.1 408 ") for s in slow)
         assert b"request headers not complete within 3 s" in received[slow[0]]
         assert all(received[s] == b"" for s in silent)
-        print(json.dumps({"slow_loris": len(slow), "ask_s": round(ask_s, 3), "home_s": round(home_s, 3),
-                          "closed_between_s": [round(min(closed_after.values()), 2), round(latest, 2)]}))
+        print(
+            json.dumps(
+                {
+                    "slow_loris": len(slow),
+                    "ask_s": round(ask_s, 3),
+                    "home_s": round(home_s, 3),
+                    "closed_between_s": [round(min(closed_after.values()), 2), round(latest, 2)],
+                }
+            )
+        )
     finally:
         sel.close()
         for s in slow + silent:
@@ -155,8 +165,10 @@ def test_slow_loris_connections_are_closed_and_others_are_served_meanwhile(guard
 
 
 def test_a_stalled_request_body_is_closed(guarded):
-    head = (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
-            b"Content-Length: 100\r\n\r\nASK {")
+    head = (
+        b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 100\r\n\r\nASK {"
+    )
     out, closed, seconds = exchange(guarded.port, head, wait=HEADER_TIMEOUT + 10)
     assert closed and out == b"" and HEADER_TIMEOUT - 0.5 <= seconds <= HEADER_TIMEOUT + 3, (out, seconds)
     assert timed_get(guarded.base + ASK.decode())[0].status_code == 200
@@ -202,10 +214,13 @@ def test_connections_past_the_cap_get_503_and_the_server_recovers(sample_store, 
 
 # ---------------------------------------------------------------- request framing
 
+
 def test_content_length_with_transfer_encoding_is_refused_and_the_connection_closed(guarded):
     smuggled = b"GET " + ASK + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-    request = (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
-               b"Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nASK {}\r\n0\r\n\r\n" + smuggled)
+    request = (
+        b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nASK {}\r\n0\r\n\r\n" + smuggled
+    )
     out, closed, seconds = exchange(guarded.port, request)
     status, headers, body = split(out)
     assert status == 400 and headers.get("connection") == "close"
@@ -214,17 +229,28 @@ def test_content_length_with_transfer_encoding_is_refused_and_the_connection_clo
     assert closed and seconds < 2 and out.count(b"HTTP/1.1 ") == 1
     # Either header alone is fine.
     for framing in (b"Content-Length: 6\r\n\r\nASK {}", b"Transfer-Encoding: chunked\r\n\r\n6\r\nASK {}\r\n0\r\n\r\n"):
-        out, _, _ = exchange(guarded.port, b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                                            b"Content-Type: application/sparql-query\r\n" + framing)
+        out, _, _ = exchange(
+            guarded.port,
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            b"Content-Type: application/sparql-query\r\n" + framing,
+        )
         assert split(out)[0] == 200, out[:200]
 
 
 # ---------------------------------------------------------------- Host header
 
-@pytest.mark.parametrize("path", ["/", "/articles/", "/graph", "/sparql?query=ASK%20%7B%7D", "/docs", "/static/style.css"])
+
+@pytest.mark.parametrize(
+    "path", ["/", "/articles/", "/graph", "/sparql?query=ASK%20%7B%7D", "/docs", "/static/style.css"]
+)
 def test_a_foreign_host_header_gets_400_and_no_redirect(guarded, path):
-    for host in ("evil.example", f"evil.example:{guarded.port}", "www.kg.example.org", "kg.example.org.evil.example",
-                 "127.0.0.1.evil.example"):
+    for host in (
+        "evil.example",
+        f"evil.example:{guarded.port}",
+        "www.kg.example.org",
+        "kg.example.org.evil.example",
+        "127.0.0.1.evil.example",
+    ):
         out, _, _ = exchange(guarded.port, f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
         status, headers, body = split(out)
         assert status == 400, (host, path, out[:200])
@@ -232,8 +258,13 @@ def test_a_foreign_host_header_gets_400_and_no_redirect(guarded, path):
 
 
 def test_loopback_names_and_the_configured_host_are_answered(guarded):
-    for host in (f"127.0.0.1:{guarded.port}", f"localhost:{guarded.port}", f"[::1]:{guarded.port}", "kg.example.org",
-                 "KG.Example.Org:443"):
+    for host in (
+        f"127.0.0.1:{guarded.port}",
+        f"localhost:{guarded.port}",
+        f"[::1]:{guarded.port}",
+        "kg.example.org",
+        "KG.Example.Org:443",
+    ):
         r = httpx.get(guarded.base + "/articles/", headers={"Host": host}, follow_redirects=False, timeout=10)
         # The trailing-slash redirect stays on the host the client named.
         assert r.status_code == 307, (host, r.status_code)
@@ -243,16 +274,34 @@ def test_loopback_names_and_the_configured_host_are_answered(guarded):
 
 # ---------------------------------------------------------------- HEAD
 
-HEAD_PATHS = ["/", "/graph", "/query", "/search?q=Open", "/entity/microsoft", "/entity/nobody", "/articles",
-              "/entities?q=Open", "/relations", "/paths?from=Amazon&to=OpenAI", "/analytics/centrality", "/queries",
-              "/sparql?query=ASK%20%7B%7D", "/openapi.json", "/docs", "/static/style.css",
-              f"{VIS_PATH}/vis-network.min.js", "/nowhere"]
+HEAD_PATHS = [
+    "/",
+    "/graph",
+    "/query",
+    "/search?q=Open",
+    "/entity/microsoft",
+    "/entity/nobody",
+    "/articles",
+    "/entities?q=Open",
+    "/relations",
+    "/paths?from=Amazon&to=OpenAI",
+    "/analytics/centrality",
+    "/queries",
+    "/sparql?query=ASK%20%7B%7D",
+    "/openapi.json",
+    "/docs",
+    "/static/style.css",
+    f"{VIS_PATH}/vis-network.min.js",
+    "/nowhere",
+]
 
 
 @pytest.mark.parametrize("path", HEAD_PATHS)
 def test_head_answers_like_get_without_a_body(guarded, path):
     get, _, _ = exchange(guarded.port, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
-    head, closed, _ = exchange(guarded.port, f"HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+    head, closed, _ = exchange(
+        guarded.port, f"HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+    )
     g_status, g_headers, g_body = split(get)
     h_status, h_headers, h_body = split(head)
     assert h_status == g_status and h_status != 405, (path, h_status, g_status)

@@ -63,7 +63,10 @@ class Ingest:
     def __init__(self, corpus: Path, store: Path):
         self.proc = subprocess.Popen(
             [aikg_bin(), "-v", "ingest", str(corpus), "--store", str(store), "--batch-size", str(BATCH), "--json"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env(), start_new_session=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=child_env(),
+            start_new_session=True,
         )
         self.started = time.monotonic()
         self.commits: list[float] = []  # monotonic time of each "batch N committed" line
@@ -112,8 +115,7 @@ class Ingest:
         return b"".join(self.stderr).decode(errors="replace")
 
 
-def _kill_by_events(run: Ingest, rnd: random.Random, startup: list[float], gaps: list[float],
-                    held: int = 0) -> int:
+def _kill_by_events(run: Ingest, rnd: random.Random, startup: list[float], gaps: list[float], held: int = 0) -> int:
     """Kill ``run`` at a seeded random point chosen by its commit lines; return the commits it waited for.
 
     ``startup`` and ``gaps`` are what earlier rounds measured (seconds to the first commit,
@@ -202,9 +204,18 @@ def test_kill_9_during_ingest_loses_nothing_committed(corpus200, reference200, t
     assert (check.articles, check.distinct_urls) == (200, 200)
     assert check.union_ok and check.conforms
     assert sizes == reference200.sizes
-    print(json.dumps({"kills": kills, "rounds": rounds, "completions": completions,
-                      "resumed_completions": resumed_completions,
-                      "seconds": round(time.monotonic() - started, 1), "log": log}))
+    print(
+        json.dumps(
+            {
+                "kills": kills,
+                "rounds": rounds,
+                "completions": completions,
+                "resumed_completions": resumed_completions,
+                "seconds": round(time.monotonic() - started, 1),
+                "log": log,
+            }
+        )
+    )
 
 
 REPLACE_KILLS = 10
@@ -215,8 +226,10 @@ def test_kill_9_while_replacing_articles_leaves_old_or_new_never_both(corpus200,
     _, records = corpus200
     order = [r["url"] for r in records]
     revised = tmp_path / "revised.jsonl"
-    revised.write_text("".join(json.dumps({**r, "text": r["text"] + " The deal was revised later."}) + "\n"
-                               for r in records), encoding="utf-8")
+    revised.write_text(
+        "".join(json.dumps({**r, "text": r["text"] + " The deal was revised later."}) + "\n" for r in records),
+        encoding="utf-8",
+    )
     new_ref = tmp_path / "new-reference"
     done = run_ingest([str(revised)], str(new_ref), batch_size=BATCH)
     assert done.returncode == 0, done.stderr
@@ -242,13 +255,18 @@ def test_kill_9_while_replacing_articles_leaves_old_or_new_never_both(corpus200,
         assert (check.articles, check.distinct_urls) == (200, 200), f"round {rounds}: an article lost or doubled"
         assert check.union_ok and check.conforms and check.orphan_graphs == 0, f"round {rounds}: {check}"
         with LocalStore(store) as s:
-            texts = {r["u"].value: r["h"].value for r in s.query(
-                "SELECT ?u ?h WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u ; "
-                "<https://w3id.org/aikg/ontology#sha256> ?h } }")}
+            texts = {
+                r["u"].value: r["h"].value
+                for r in s.query(
+                    "SELECT ?u ?h WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u ; "
+                    "<https://w3id.org/aikg/ontology#sha256> ?h } }"
+                )
+            }
         replaced = [u for u in order if texts[u] != old_ids[u]]
         assert replaced == order[: len(replaced)] and len(replaced) % BATCH == 0, f"round {rounds}: {len(replaced)}"
         assert announced <= len(replaced) // BATCH <= announced + 1, (
-            f"round {rounds}: {announced} commits announced, {len(replaced) // BATCH} batches replaced")
+            f"round {rounds}: {announced} commits announced, {len(replaced) // BATCH} batches replaced"
+        )
         for u in order:
             want = new_sizes[u] if u in replaced else reference200.sizes[u]
             assert sizes[u] == want, f"round {rounds}: {u} holds {sizes[u]} quads, a whole version has {want}"
@@ -259,5 +277,9 @@ def test_kill_9_while_replacing_articles_leaves_old_or_new_never_both(corpus200,
 
 def _ids(store_dir):
     with LocalStore(store_dir, read_only=True) as s:
-        return list(s.query("SELECT ?u ?h WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u ; "
-                            "<https://w3id.org/aikg/ontology#sha256> ?h } }"))
+        return list(
+            s.query(
+                "SELECT ?u ?h WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u ; "
+                "<https://w3id.org/aikg/ontology#sha256> ?h } }"
+            )
+        )

@@ -64,18 +64,29 @@ def test_readers_never_see_half_an_article_under_post_articles(bench, tmp_path, 
 def _invariant_can_fail(bench, server, prepared) -> None:
     """Break one article by hand and check that the invariant query reports it."""
     url = next(u for u, n in prepared.expected.items() if n > 0 and "/preload/" in u)
-    breakage = bench.PREFIXES + f"""
+    breakage = (
+        bench.PREFIXES
+        + f"""
     DELETE {{ ?s ?p ?o }} WHERE {{
       ?a schema:url ?u FILTER(STR(?u) = "{url}")
       ?st prov:wasDerivedFrom ?a ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
       GRAPH ?g {{ ?s ?p ?o }} }} ;
     INSERT DATA {{ <https://example.org/st/x> prov:wasDerivedFrom <https://example.org/no-such-article> }}
     """
-    r = httpx.post(server.base + "/update", content=breakage, timeout=30,
-                   headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+    )
+    r = httpx.post(
+        server.base + "/update",
+        content=breakage,
+        timeout=30,
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+    )
     assert r.status_code == 204, r.text
-    rows = httpx.get(server.sparql, params={"query": bench.INVARIANT}, timeout=30,
-                     headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    rows = httpx.get(
+        server.sparql,
+        params={"query": bench.INVARIANT},
+        timeout=30,
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()["results"]["bindings"]
     problems = bench.check_rows(rows, prepared.expected)
     assert any("without their article" in p for p in problems), problems
     assert any(url in p and "without direct triple" in p for p in problems), problems

@@ -35,8 +35,7 @@ from .conftest import (
 
 pytestmark = [pytest.mark.server]
 
-COUNTS = ("SELECT (COUNT(DISTINCT ?g) AS ?articles) (COUNT(*) AS ?quads) "
-          "WHERE { GRAPH ?g { ?s ?p ?o } }")
+COUNTS = "SELECT (COUNT(DISTINCT ?g) AS ?articles) (COUNT(*) AS ?quads) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 @dataclass
@@ -136,8 +135,9 @@ def slow_server(reference200, tmp_path, servers):
 def _timed_get(url: str, query: str, timeout: float = 60) -> tuple[int | str, float]:
     t0 = time.monotonic()
     try:
-        with httpx.stream("GET", url, params={"query": query}, timeout=timeout,
-                          headers={"Accept": "application/sparql-results+json"}) as r:
+        with httpx.stream(
+            "GET", url, params={"query": query}, timeout=timeout, headers={"Accept": "application/sparql-results+json"}
+        ) as r:
             for _ in r.iter_bytes():
                 pass
             status: int | str = r.status_code
@@ -146,8 +146,11 @@ def _timed_get(url: str, query: str, timeout: float = 60) -> tuple[int | str, fl
     return status, time.monotonic() - t0
 
 
-@pytest.mark.parametrize("query", [CROSS, CROSS_COUNT, PATH, PATH_COUNT],
-                         ids=["cross-product", "count-of-cross-product", "property-path", "count-of-path"])
+@pytest.mark.parametrize(
+    "query",
+    [CROSS, CROSS_COUNT, PATH, PATH_COUNT],
+    ids=["cross-product", "count-of-cross-product", "property-path", "count-of-path"],
+)
 def test_runaway_query_is_cut_and_others_are_answered(slow_server, query):
     with ThreadPoolExecutor(max_workers=2) as pool:
         runaway = pool.submit(_timed_get, slow_server.sparql, query)
@@ -182,8 +185,12 @@ def test_serve_killed_while_a_pipeline_writes_through_it(corpus200, reference200
     server.start()
     proc = subprocess.Popen(
         [aikg_bin(), "ingest", str(path), "--store", server.sparql, "--batch-size", "10", "--json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env(AIKG_TOKEN=TOKEN),
-        start_new_session=True)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_env(AIKG_TOKEN=TOKEN),
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None:
@@ -226,10 +233,16 @@ def test_concurrent_pipelines_with_overlapping_input_store_each_article_once(cor
     procs = []
     try:
         for i, feed in enumerate(feeds):
-            procs.append(subprocess.Popen(
-                [aikg_bin(), "ingest", str(feed), "--store", server.sparql, "--batch-size", "5", "--json"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                env=child_env(AIKG_TOKEN=TOKEN), start_new_session=True))
+            procs.append(
+                subprocess.Popen(
+                    [aikg_bin(), "ingest", str(feed), "--store", server.sparql, "--batch-size", "5", "--json"],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    env=child_env(AIKG_TOKEN=TOKEN),
+                    start_new_session=True,
+                )
+            )
             time.sleep(1.1 * i)
         outs = [p.communicate(timeout=240) for p in procs]
     finally:
@@ -242,8 +255,10 @@ def test_concurrent_pipelines_with_overlapping_input_store_each_article_once(cor
     print({"concurrent_pipelines": {"articles": check.articles, "new_reported": written}})
     assert (check.articles, check.distinct_urls) == (60, 60)
     assert check.union_ok
-    assert check.conforms, (f"three pipelines reported {written} new articles for 60: the same article was "
-                            "written more than once, with two sources / ingestedAt values")
+    assert check.conforms, (
+        f"three pipelines reported {written} new articles for 60: the same article was "
+        "written more than once, with two sources / ingestedAt values"
+    )
 
 
 @pytest.mark.slow
@@ -256,8 +271,9 @@ def test_concurrent_posts_of_the_same_articles_store_each_once(corpus200, tmp_pa
     server.start()
 
     def post(_: int) -> httpx.Response:
-        return httpx.post(server.base + "/articles", json=records, timeout=180,
-                          headers={"Authorization": f"Bearer {TOKEN}"})
+        return httpx.post(
+            server.base + "/articles", json=records, timeout=180, headers={"Authorization": f"Bearer {TOKEN}"}
+        )
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         answers = list(pool.map(post, range(3)))
@@ -283,8 +299,11 @@ def test_serve_stopped_during_post_articles_keeps_whole_batches(sig, corpus200, 
     def post() -> None:
         try:
             outcome["response"] = httpx.post(
-                server.base + "/articles", content=path.read_bytes(), timeout=300,
-                headers={"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {TOKEN}"})
+                server.base + "/articles",
+                content=path.read_bytes(),
+                timeout=300,
+                headers={"Content-Type": "application/x-ndjson", "Authorization": f"Bearer {TOKEN}"},
+            )
         except httpx.HTTPError as exc:
             outcome["error"] = type(exc).__name__
 
@@ -307,8 +326,19 @@ def test_serve_stopped_during_post_articles_keeps_whole_batches(sig, corpus200, 
     if sig == signal.SIGTERM:
         r = outcome.get("response")
         assert r is not None, outcome
-        assert (r.status_code, k) == (200, 20) or (
-            r.status_code == 503 and r.json()["committed"]["batches"] == k), (r.status_code, r.text[:300], k)
+        assert (r.status_code, k) == (200, 20) or (r.status_code == 503 and r.json()["committed"]["batches"] == k), (
+            r.status_code,
+            r.text[:300],
+            k,
+        )
     elif "response" in outcome:
         assert outcome["response"].status_code == 200 and k == 20, (outcome, k)
-    print({"serve_stopped_mid_post": {"signal": sig.name, "batches": k, "client": outcome["response"].status_code if "response" in outcome else outcome.get("error")}})
+    print(
+        {
+            "serve_stopped_mid_post": {
+                "signal": sig.name,
+                "batches": k,
+                "client": outcome["response"].status_code if "response" in outcome else outcome.get("error"),
+            }
+        }
+    )

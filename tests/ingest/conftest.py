@@ -25,8 +25,7 @@ def triples(extractor):
 
     def run(text: str, *, include_hedged: bool = False) -> set[tuple[str, str, str]]:
         ex = extractor.extract(Article(text=text))
-        return {(r.subject.name, r.predicate, r.object.name) for r in ex.relations
-                if include_hedged or not r.hedged}
+        return {(r.subject.name, r.predicate, r.object.name) for r in ex.relations if include_hedged or not r.hedged}
 
     return run
 
@@ -48,7 +47,6 @@ def rules_triples(rules_nlp):
 
     def run(text: str, *, include_hedged: bool = False) -> set[tuple[str, str, str]]:
         ex = extractor.extract(Article(text=text))
-        return {(r.subject.name, r.predicate, r.object.name) for r in ex.relations
-                if include_hedged or not r.hedged}
+        return {(r.subject.name, r.predicate, r.object.name) for r in ex.relations if include_hedged or not r.hedged}
 
     return run

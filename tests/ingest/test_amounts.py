@@ -45,11 +45,11 @@ VALUES = [
     ("US$3 billion", "3000000000", "USD"),
     ("C$500 million", "500000000", "CAD"),
     ("A$1 billion", "1000000000", "AUD"),
-    ("a $1 billion", "1000000000", "USD"),        # the article, not the Australian dollar
+    ("a $1 billion", "1000000000", "USD"),  # the article, not the Australian dollar
     ("HK$10 billion", "10000000000", "HKD"),
     ("Rs 1,200 crore", "12000000000", "INR"),
     ("₹500 crore", "5000000000", "INR"),
-    ("Rs 1,20,000", "120000", "INR"),             # Indian digit grouping
+    ("Rs 1,20,000", "120000", "INR"),  # Indian digit grouping
     ("10 lakh rupees", "1000000", "INR"),
     ("$10", "10", "USD"),
     ("$19.99", "19.99", "USD"),
@@ -91,7 +91,7 @@ def test_reads_the_amount_and_its_currency(text, value, currency):
 
 def test_values_are_exact_and_whole_when_the_words_are():
     a = parse_amount("$1.03 billion")
-    assert str(a.value) == "1030000000"            # not 1030000000.00, not 1.03E+9
+    assert str(a.value) == "1030000000"  # not 1030000000.00, not 1.03E+9
     assert json.dumps(int(a.value)) == "1030000000"
     assert str(parse_amount("$19.99").value) == "19.99"
 
@@ -167,13 +167,13 @@ STAKES = [
     ("a 4.9% stake", "4.9"),
     ("More than 99%", "99"),
     ("forty-nine percent", "49"),
-    ("a quarter of", "25"),                  # an exact share, stated as exactly as "25%"
+    ("a quarter of", "25"),  # an exact share, stated as exactly as "25%"
     ("half of the company", "50"),
     ("three-quarters of its shares", "75"),
     ("a minority stake", None),
     ("a majority stake", None),
     ("a controlling interest", None),
-    ("a third", None),                       # 33.33...: no exact number to store
+    ("a third", None),  # 33.33...: no exact number to store
     ("10-15%", None),
     ("from 20% to 49%", None),
     ("49,5 %", None),
@@ -189,16 +189,26 @@ def test_stake(text, percent):
 
 # --- whatever the words, the answer is consistent -----------------------------------
 
-_TOKENS = ("$ € £ ¥ US$ C$ Rs ₹ EUR usd 1 5 10 1.5 .5 1,200 1,20,000 1,5 1.500.000 0 "
-           "999999999999 billion bn b m k million trillion t crore lakh Mrd. dollars euros "
-           "yuan won a an two half twenty-five between and to - or ( ) of about more than up "
-           "% percent stake quarter third at valuation").split()
+_TOKENS = (
+    "$ € £ ¥ US$ C$ Rs ₹ EUR usd 1 5 10 1.5 .5 1,200 1,20,000 1,5 1.500.000 0 "
+    "999999999999 billion bn b m k million trillion t crore lakh Mrd. dollars euros "
+    "yuan won a an two half twenty-five between and to - or ( ) of about more than up "
+    "% percent stake quarter third at valuation"
+).split()
 
 
-@given(parts=st.lists(st.sampled_from(_TOKENS), min_size=1, max_size=6) | st.text(max_size=40).map(lambda t: [t]),
-       glue=st.sampled_from([" ", ""]))
-@settings(max_examples=800, deadline=None, database=None, derandomize=True,
-          phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+@given(
+    parts=st.lists(st.sampled_from(_TOKENS), min_size=1, max_size=6) | st.text(max_size=40).map(lambda t: [t]),
+    glue=st.sampled_from([" ", ""]),
+)
+@settings(
+    max_examples=800,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 def test_any_words_give_a_value_a_range_or_a_reason(parts, glue):
     text = glue.join(parts)
     a = parse_amount(text)
@@ -211,4 +221,3 @@ def test_any_words_give_a_value_a_range_or_a_reason(parts, glue):
         assert a.low <= a.high and a.value is None and a.currency
     stake = parse_stake(text)
     assert stake is None or 0 < stake <= 100
-

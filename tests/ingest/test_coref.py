@@ -39,14 +39,18 @@ def test_description_far_from_any_name_is_the_topic(links):
 
 
 def test_possessive_pronoun_far_from_any_name_is_the_topic(links):
-    found = links("Cohere hired a new chief executive. Cohere also opened an office in Seoul. "
-                  "Nvidia supplies chips to Cohere. " + FILLER + "Its board approved the plan.")
+    found = links(
+        "Cohere hired a new chief executive. Cohere also opened an office in Seoul. "
+        "Nvidia supplies chips to Cohere. " + FILLER + "Its board approved the plan."
+    )
     assert _target(found, "Its") == [("Cohere", "topic")]
 
 
 def test_topic_is_the_most_named_organization(links):
-    found = links("Nvidia supplies chips to Cohere. Cohere hired a new chief executive. "
-                  "Cohere also opened an office in Seoul. " + FILLER + "The company plans to list its shares.")
+    found = links(
+        "Nvidia supplies chips to Cohere. Cohere hired a new chief executive. "
+        "Cohere also opened an office in Seoul. " + FILLER + "The company plans to list its shares."
+    )
     assert _target(found, "company") == [("Cohere", "topic")]
 
 
@@ -57,8 +61,11 @@ def test_no_topic_among_organizations_named_once(links):
 
 def test_topic_never_another_argument_of_the_clause(links):
     # Amazon is the topic, but cannot be the startup it takes a stake in
-    found = links("Amazon opened a data center in Ohio. Amazon also hired engineers. "
-                  + FILLER + "Amazon took a stake in the startup.")
+    found = links(
+        "Amazon opened a data center in Ohio. Amazon also hired engineers. "
+        + FILLER
+        + "Amazon took a stake in the startup."
+    )
     assert _target(found, "startup") == []
 
 
@@ -79,8 +86,10 @@ def test_they_is_never_resolved(links):
 
 def test_description_skips_a_name_its_own_clause_holds(links, triples, rules_triples):
     # the nearest name (Amazon) is another argument of the clause: the topic instead
-    text = ("Anthropic trains large models. Anthropic sells them to banks. Amazon led the round. "
-            "Amazon's stake in the startup is large.")
+    text = (
+        "Anthropic trains large models. Anthropic sells them to banks. Amazon led the round. "
+        "Amazon's stake in the startup is large."
+    )
     assert _target(links(text), "startup") == [("Anthropic", "topic")]
     for run in (rules_triples, triples):
         assert ("Amazon", "investsIn", "Anthropic") in run(text)
@@ -114,37 +123,52 @@ def test_pronoun_and_description_kinds(links):
 # units of a named owner
 
 
-@pytest.mark.parametrize("text,word,unit", [
-    ("Mustafa Suleyman, who runs Microsoft's AI division, spoke on Tuesday.", "division", "Microsoft AI"),
-    ("Google's cloud arm signed a deal with Anthropic.", "arm", "Google Cloud"),
-    ("Amazon's cloud computing business grew fast.", "business", "Amazon Web Services"),
-    ("Meta's AI research lab released a new model.", "lab", "FAIR"),
-    ("Microsoft released Copilot. The company's AI unit is run by Mustafa Suleyman.", "unit", "Microsoft AI"),
-    ("Google is expanding its new cloud business in India.", "business", "Google Cloud"),
-    ("The cloud unit of Alibaba cut its prices.", "unit", "Alibaba Cloud"),
-])
+@pytest.mark.parametrize(
+    "text,word,unit",
+    [
+        ("Mustafa Suleyman, who runs Microsoft's AI division, spoke on Tuesday.", "division", "Microsoft AI"),
+        ("Google's cloud arm signed a deal with Anthropic.", "arm", "Google Cloud"),
+        ("Amazon's cloud computing business grew fast.", "business", "Amazon Web Services"),
+        ("Meta's AI research lab released a new model.", "lab", "FAIR"),
+        ("Microsoft released Copilot. The company's AI unit is run by Mustafa Suleyman.", "unit", "Microsoft AI"),
+        ("Google is expanding its new cloud business in India.", "business", "Google Cloud"),
+        ("The cloud unit of Alibaba cut its prices.", "unit", "Alibaba Cloud"),
+    ],
+)
 def test_unit_description_names_the_unit(links, text, word, unit):
     assert _target(links(text), word) == [(unit, "unit")]
 
 
-@pytest.mark.parametrize("text,word", [
-    ("Microsoft's gaming division had a good year.", "division"),  # no such unit in the gazetteer
-    ("Meta's AI division hired researchers.", "division"),  # Meta's AI units change too often to guess
-    ("Google's cloud AI unit hired researchers.", "unit"),  # "cloud AI" is not "AI"
-])
+@pytest.mark.parametrize(
+    "text,word",
+    [
+        ("Microsoft's gaming division had a good year.", "division"),  # no such unit in the gazetteer
+        ("Meta's AI division hired researchers.", "division"),  # Meta's AI units change too often to guess
+        ("Google's cloud AI unit hired researchers.", "unit"),  # "cloud AI" is not "AI"
+    ],
+)
 def test_unknown_unit_is_not_linked(links, text, word):
     assert _target(links(text), word) == []
 
 
-@pytest.mark.parametrize("text,triple", [
-    ("Mustafa Suleyman, who runs Microsoft's AI division, spoke on Tuesday.",
-     ("Mustafa Suleyman", "leads", "Microsoft AI")),
-    ("Mustafa Suleyman, who runs Microsoft's AI division, spoke on Tuesday.",
-     ("Microsoft AI", "subsidiaryOf", "Microsoft")),
-    ("Microsoft released Copilot. The company's AI unit is run by Mustafa Suleyman.",
-     ("Mustafa Suleyman", "leads", "Microsoft AI")),
-    ("Google's cloud arm signed a deal with Anthropic.", ("Google Cloud", "subsidiaryOf", "Google")),
-])
+@pytest.mark.parametrize(
+    "text,triple",
+    [
+        (
+            "Mustafa Suleyman, who runs Microsoft's AI division, spoke on Tuesday.",
+            ("Mustafa Suleyman", "leads", "Microsoft AI"),
+        ),
+        (
+            "Mustafa Suleyman, who runs Microsoft's AI division, spoke on Tuesday.",
+            ("Microsoft AI", "subsidiaryOf", "Microsoft"),
+        ),
+        (
+            "Microsoft released Copilot. The company's AI unit is run by Mustafa Suleyman.",
+            ("Mustafa Suleyman", "leads", "Microsoft AI"),
+        ),
+        ("Google's cloud arm signed a deal with Anthropic.", ("Google Cloud", "subsidiaryOf", "Google")),
+    ],
+)
 def test_unit_relations(rules_triples, triples, text, triple):
     assert triple in rules_triples(text)
     assert triple in triples(text)

@@ -41,15 +41,18 @@ def test_ner_only_organization_is_kept_with_suffix_stripped(extractor):
     assert ents["Globex"].wikidata is None
 
 
-@pytest.mark.parametrize("text,label,expected", [
-    ("Kestrel Labs hired staff.", "PERSON", "Organization"),  # organization head noun
-    ("Kestrel Inc. hired staff.", "PERSON", "Organization"),   # corporate suffix after the span
-    ("Jane Kowalski hired staff.", "PERSON", "Person"),
-    ("Kowalski hired staff.", "PERSON", "Person?"),            # one word: only a later short mention
-    ("the CEO of Kestrel said so.", "PERSON", "Organization"),  # role context: "CEO of X"
-    ("AI hired staff.", "GPE", None),
-    ("startup hired staff.", "ORG", None),
-])
+@pytest.mark.parametrize(
+    "text,label,expected",
+    [
+        ("Kestrel Labs hired staff.", "PERSON", "Organization"),  # organization head noun
+        ("Kestrel Inc. hired staff.", "PERSON", "Organization"),  # corporate suffix after the span
+        ("Jane Kowalski hired staff.", "PERSON", "Person"),
+        ("Kowalski hired staff.", "PERSON", "Person?"),  # one word: only a later short mention
+        ("the CEO of Kestrel said so.", "PERSON", "Organization"),  # role context: "CEO of X"
+        ("AI hired staff.", "GPE", None),
+        ("startup hired staff.", "ORG", None),
+    ],
+)
 def test_ner_type_corrects_and_filters(nlp, text, label, expected):
     doc = nlp(text)
     if text.startswith("the CEO"):
@@ -60,7 +63,9 @@ def test_ner_type_corrects_and_filters(nlp, text, label, expected):
 
 
 def test_later_surname_maps_to_full_name(extractor):
-    ex = extractor.extract(Article(text="Jane Kowalski founded Kestrel Labs in 2021. Kowalski said the lab would hire."))
+    ex = extractor.extract(
+        Article(text="Jane Kowalski founded Kestrel Labs in 2021. Kowalski said the lab would hire.")
+    )
     names = {e.name for e in ex.entities}
     assert "Jane Kowalski" in names and "Kowalski" not in names
 
@@ -71,10 +76,17 @@ def test_same_entity_from_two_articles_gets_one_name(extractor):
     assert "Globex" in a and "Globex" in b
 
 
-@pytest.mark.parametrize("surface,key", [
-    ("OpenAI's", "openai"), ("Microsoft Corp.", "microsoft"), ("The New York Times", "new york times"),
-    ("Mistral AI SAS", "mistral ai sas"), ("Acme Holdings, Inc.", "acme holdings"), ("OPENAI", "openai"),
-])
+@pytest.mark.parametrize(
+    "surface,key",
+    [
+        ("OpenAI's", "openai"),
+        ("Microsoft Corp.", "microsoft"),
+        ("The New York Times", "new york times"),
+        ("Mistral AI SAS", "mistral ai sas"),
+        ("Acme Holdings, Inc.", "acme holdings"),
+        ("OPENAI", "openai"),
+    ],
+)
 def test_name_key_folds_variants(surface, key):
     assert name_key(surface) == key
 
@@ -132,9 +144,14 @@ def test_patterns_are_case_sensitive_for_short_names(tiny_gazetteer, nlp):
 
 
 def test_lower_case_words_that_are_names_elsewhere_are_not_entities(extractor):
-    ex = extractor.extract(Article(text=(
-        "The market reached an inflection point, and the perplexity of investors grew. "
-        "Alexa+ is built on Amazon's models.")))
+    ex = extractor.extract(
+        Article(
+            text=(
+                "The market reached an inflection point, and the perplexity of investors grew. "
+                "Alexa+ is built on Amazon's models."
+            )
+        )
+    )
     names = {e.name for e in ex.entities}
     assert "Perplexity" not in names and "Inflection AI" not in names
     assert "Alexa+" in names and "Alexa" not in names
@@ -142,11 +159,14 @@ def test_lower_case_words_that_are_names_elsewhere_are_not_entities(extractor):
 
 def test_organization_slot_retypes_an_unknown_ner_person(extractor):
     # the small model calls "Activision Blizzard" a PERSON; only a company can be acquired
-    ex = extractor.extract(Article(text="Microsoft bought Activision Blizzard for $69 billion. Activision Blizzard makes games."))
+    ex = extractor.extract(
+        Article(text="Microsoft bought Activision Blizzard for $69 billion. Activision Blizzard makes games.")
+    )
     ents = {e.name: e for e in ex.entities}
     assert ents["Activision Blizzard"].type == "Organization"
     assert [(r.subject.name, r.object.name) for r in ex.relations if r.predicate == "acquires"] == [
-        ("Microsoft", "Activision Blizzard")]
+        ("Microsoft", "Activision Blizzard")
+    ]
 
 
 # Models the gazetteer does not know, named as newsrooms name them: (text, model, not a model)

@@ -31,12 +31,16 @@ class _Stub:
 def gold_dir(tmp_path):
     gold = {
         "text": "one",
-        "entities": [{"name": "Microsoft", "type": ORG, "aliases": []},
-                     {"name": "OpenAI", "type": ORG, "aliases": []},
-                     {"name": "Google DeepMind", "type": ORG, "aliases": ["DeepMind"]}],
-        "relations": [{"subject": "Microsoft", "predicate": "partnersWith", "object": "OpenAI"},
-                      {"subject": "Microsoft", "predicate": "investsIn", "object": "OpenAI"},
-                      {"subject": "OpenAI", "predicate": "competesWith", "object": "DeepMind"}],
+        "entities": [
+            {"name": "Microsoft", "type": ORG, "aliases": []},
+            {"name": "OpenAI", "type": ORG, "aliases": []},
+            {"name": "Google DeepMind", "type": ORG, "aliases": ["DeepMind"]},
+        ],
+        "relations": [
+            {"subject": "Microsoft", "predicate": "partnersWith", "object": "OpenAI"},
+            {"subject": "Microsoft", "predicate": "investsIn", "object": "OpenAI"},
+            {"subject": "OpenAI", "predicate": "competesWith", "object": "DeepMind"},
+        ],
         "negatives": [{"subject": "Microsoft", "predicate": "acquires", "object": "OpenAI"}],
     }
     (tmp_path / "001-a.json").write_text(json.dumps(gold), encoding="utf-8")
@@ -51,15 +55,20 @@ def test_prf_arithmetic():
 
 
 def test_scores_symmetric_alias_negative_and_hedge(gold_dir):
-    stub = _Stub({
-        "one": (["Microsoft", "OpenAI", "DeepMind", "Reuters"], [
-            _rel("OpenAI", "partnersWith", "Microsoft"),           # symmetric, reversed: tp
-            _rel("DeepMind", "competesWith", "OpenAI"),            # alias + symmetric: tp
-            _rel("Microsoft", "acquires", "OpenAI"),               # a negative: fp, counted
-            _rel("Microsoft", "investsIn", "OpenAI", hedged=True),  # hedged: still output, so a tp
-        ]),
-        "two": ([], []),
-    })
+    stub = _Stub(
+        {
+            "one": (
+                ["Microsoft", "OpenAI", "DeepMind", "Reuters"],
+                [
+                    _rel("OpenAI", "partnersWith", "Microsoft"),  # symmetric, reversed: tp
+                    _rel("DeepMind", "competesWith", "OpenAI"),  # alias + symmetric: tp
+                    _rel("Microsoft", "acquires", "OpenAI"),  # a negative: fp, counted
+                    _rel("Microsoft", "investsIn", "OpenAI", hedged=True),  # hedged: still output, so a tp
+                ],
+            ),
+            "two": ([], []),
+        }
+    )
     r = evaluate(gold_dir, stub)
     assert r.files == 2
     d = r.to_dict()
@@ -90,20 +99,29 @@ def test_subset_selects_by_number_parity(gold_dir):
 
 # ------------------------------------------------------------------ confidence
 
+
 def test_a_triple_counts_once_at_its_highest_confidence_and_bin_edges_hold(gold_dir):
-    stub = _Stub({
-        "one": ([], [
-            _rel("Microsoft", "partnersWith", "OpenAI", conf=0.3),
-            _rel("OpenAI", "partnersWith", "Microsoft", conf=0.5),     # same triple: its best is 0.5
-            _rel("DeepMind", "competesWith", "OpenAI", conf=1.0),      # the last bin is closed
-            _rel("Microsoft", "acquires", "OpenAI", conf=0.8),         # a wrong one at an edge
-        ]),
-        "two": ([], []),
-    })
+    stub = _Stub(
+        {
+            "one": (
+                [],
+                [
+                    _rel("Microsoft", "partnersWith", "OpenAI", conf=0.3),
+                    _rel("OpenAI", "partnersWith", "Microsoft", conf=0.5),  # same triple: its best is 0.5
+                    _rel("DeepMind", "competesWith", "OpenAI", conf=1.0),  # the last bin is closed
+                    _rel("Microsoft", "acquires", "OpenAI", conf=0.8),  # a wrong one at an edge
+                ],
+            ),
+            "two": ([], []),
+        }
+    )
     r = evaluate(gold_dir, stub)
     bins = {(b["low"], b["high"]): b for b in r.reliability()}
     assert [(k, b["count"], b["correct"]) for k, b in bins.items()] == [
-        ((0.0, 0.5), 0, 0), ((0.5, 0.8), 1, 1), ((0.8, 1.0), 2, 1)]
+        ((0.0, 0.5), 0, 0),
+        ((0.5, 0.8), 1, 1),
+        ((0.8, 1.0), 2, 1),
+    ]
     assert bins[(0.0, 0.5)]["precision"] is None and bins[(0.0, 0.5)]["mean_confidence"] is None
     assert bins[(0.8, 1.0)]["mean_confidence"] == pytest.approx(0.9)
     rows = {row["threshold"]: row for row in r.by_confidence()}
@@ -114,16 +132,21 @@ def test_a_triple_counts_once_at_its_highest_confidence_and_bin_edges_hold(gold_
 
 
 GOLD_TEXTS = [
-    ("Microsoft invested $10 billion in OpenAI. Google DeepMind competes with OpenAI. "
-     "Nvidia supplies chips to Microsoft.",
-     [("Microsoft", "investsIn", "OpenAI"), ("Google DeepMind", "competesWith", "OpenAI")]),
-    ("Amazon is reportedly in talks to acquire Anthropic. Sam Altman leads OpenAI. "
-     "Anthropic released Claude, which competes with ChatGPT.",
-     [("Sam Altman", "leads", "OpenAI"), ("Anthropic", "develops", "Claude"),
-      ("Claude", "competesWith", "ChatGPT")]),
-    ("Meta uses Llama in its products, while Apple sued Samsung over patents. "
-     "Satya Nadella, the chief executive of Microsoft, praised OpenAI.",
-     [("Apple", "sues", "Samsung"), ("Meta", "develops", "Llama"), ("Satya Nadella", "leads", "Microsoft")]),
+    (
+        "Microsoft invested $10 billion in OpenAI. Google DeepMind competes with OpenAI. "
+        "Nvidia supplies chips to Microsoft.",
+        [("Microsoft", "investsIn", "OpenAI"), ("Google DeepMind", "competesWith", "OpenAI")],
+    ),
+    (
+        "Amazon is reportedly in talks to acquire Anthropic. Sam Altman leads OpenAI. "
+        "Anthropic released Claude, which competes with ChatGPT.",
+        [("Sam Altman", "leads", "OpenAI"), ("Anthropic", "develops", "Claude"), ("Claude", "competesWith", "ChatGPT")],
+    ),
+    (
+        "Meta uses Llama in its products, while Apple sued Samsung over patents. "
+        "Satya Nadella, the chief executive of Microsoft, praised OpenAI.",
+        [("Apple", "sues", "Samsung"), ("Meta", "develops", "Llama"), ("Satya Nadella", "leads", "Microsoft")],
+    ),
 ]
 
 
@@ -132,8 +155,11 @@ def small_gold(tmp_path):
     """Three gold files the real extractor gets partly right and partly wrong."""
     for i, (text, rels) in enumerate(GOLD_TEXTS, 1):
         names = sorted({n for s, _, o in rels for n in (s, o)})
-        gold = {"text": text, "entities": [{"name": n, "type": ORG, "aliases": []} for n in names],
-                "relations": [{"subject": s, "predicate": p, "object": o} for s, p, o in rels]}
+        gold = {
+            "text": text,
+            "entities": [{"name": n, "type": ORG, "aliases": []} for n in names],
+            "relations": [{"subject": s, "predicate": p, "object": o} for s, p, o in rels],
+        }
         (tmp_path / f"{i:03d}-gold.json").write_text(json.dumps(gold), encoding="utf-8")
     return tmp_path
 
@@ -164,7 +190,10 @@ def test_reliability_bins_of_a_real_run_add_up(small_gold, extractor):
     first = d["by_confidence"][0]
     assert first["threshold"] == 0.0
     assert (first["precision"], first["recall"], first["f1"]) == (
-        d["relations"]["precision"], d["relations"]["recall"], d["relations"]["f1"])
+        d["relations"]["precision"],
+        d["relations"]["recall"],
+        d["relations"]["f1"],
+    )
     text = r.format()
     assert "reliability" in text and "[0.0, 0.5)" in text and "[0.8, 1.0]" in text
     assert ">= 0.5" not in text and ">= 0.5" in r.format(by_confidence=True)
@@ -205,5 +234,6 @@ def test_cli_bad_min_confidence_is_a_one_line_usage_error(small_gold, value):
     proc = _aikg("eval", str(small_gold), "--by-confidence", "--min-confidence", value)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
-        f"aikg: error: --min-confidence must be a number from 0 to 1, got {value!r}"]
+        f"aikg: error: --min-confidence must be a number from 0 to 1, got {value!r}"
+    ]
     assert proc.stdout == ""

@@ -15,8 +15,14 @@ import pytest
 
 from ingest.knowledgenet import KnowledgeNetError, load_passages, summarize
 
-PROPS = {"SUBSIDIARY_OF": "1", "FOUNDED_BY": "2", "EMPLOYEE_OR_MEMBER_OF": "3", "CEO": "4",
-         "EDUCATED_AT": "9", "SPOUSE": "25"}
+PROPS = {
+    "SUBSIDIARY_OF": "1",
+    "FOUNDED_BY": "2",
+    "EMPLOYEE_OR_MEMBER_OF": "3",
+    "CEO": "4",
+    "EDUCATED_AT": "9",
+    "SPOUSE": "25",
+}
 
 
 def _doc(doc_id: str, fold: int, passages: list[tuple[str, list[str], list[tuple]]]) -> dict:
@@ -35,52 +41,114 @@ def _doc(doc_id: str, fold: int, passages: list[tuple[str, list[str], list[tuple
         pfacts = []
         for j, (prop, s, s_uri, o, o_uri) in enumerate(facts):
             ss, os_ = start + sentence.index(s), start + sentence.index(o)
-            pfacts.append({"factId": f"{doc_id}:{k}:{j}", "propertyId": PROPS[prop], "humanReadable": "",
-                           "subjectStart": ss, "subjectEnd": ss + len(s), "subjectText": s, "subjectUri": s_uri,
-                           "objectStart": os_, "objectEnd": os_ + len(o), "objectText": o, "objectUri": o_uri})
-        out.append({"passageId": f"{doc_id}:{start}:{len(text)}", "passageStart": start, "passageEnd": len(text),
-                    "passageText": sentence,
-                    "exhaustivelyAnnotatedProperties": [{"propertyId": PROPS[p], "propertyName": p,
-                                                         "propertyDescription": ""} for p in props],
-                    "facts": pfacts})
-    return {"fold": fold, "documentId": doc_id, "source": "synthetic", "documentText": text,
-            "reconstructed": True, "passages": out}
+            pfacts.append(
+                {
+                    "factId": f"{doc_id}:{k}:{j}",
+                    "propertyId": PROPS[prop],
+                    "humanReadable": "",
+                    "subjectStart": ss,
+                    "subjectEnd": ss + len(s),
+                    "subjectText": s,
+                    "subjectUri": s_uri,
+                    "objectStart": os_,
+                    "objectEnd": os_ + len(o),
+                    "objectText": o,
+                    "objectUri": o_uri,
+                }
+            )
+        out.append(
+            {
+                "passageId": f"{doc_id}:{start}:{len(text)}",
+                "passageStart": start,
+                "passageEnd": len(text),
+                "passageText": sentence,
+                "exhaustivelyAnnotatedProperties": [
+                    {"propertyId": PROPS[p], "propertyName": p, "propertyDescription": ""} for p in props
+                ],
+                "facts": pfacts,
+            }
+        )
+    return {
+        "fold": fold,
+        "documentId": doc_id,
+        "source": "synthetic",
+        "documentText": text,
+        "reconstructed": True,
+        "passages": out,
+    }
 
 
 Q = "http://www.wikidata.org/entity/"
 DOCS = [
-    _doc("1", 1, [
-        ("Mira Quell, who runs Ferrow Labs, sat on a panel with Tobin Asker of Dunmore Group.",
-         ["CEO", "EMPLOYEE_OR_MEMBER_OF", "SUBSIDIARY_OF"],   # no subsidiary stated here
-         [("CEO", "Ferrow Labs", Q + "Q101", "Mira Quell", Q + "Q100"),
-          ("EMPLOYEE_OR_MEMBER_OF", "Tobin Asker", Q + "Q102", "Dunmore Group", Q + "Q103")]),
-        ("Ferrow Labs is a unit of Dunmore Group.", ["SUBSIDIARY_OF"],
-         [("SUBSIDIARY_OF", "Ferrow Labs", Q + "Q101", "Dunmore Group", Q + "Q103")]),
-        ("She founded it in a garage.", ["FOUNDED_BY"],
-         [("FOUNDED_BY", "it", Q + "Q101", "She", Q + "Q100")]),
-        # names Tobin Asker and Dunmore Group again, in a sentence not annotated for CEO
-        ("Tobin Asker married Ada Venn at a lodge of Dunmore Group.", ["SPOUSE"],
-         [("SPOUSE", "Tobin Asker", Q + "Q102", "Ada Venn", "")]),
-    ]),
-    _doc("2", 2, [
-        ("Harlow Holdings set up Brindle Works, and Vantor is part of Brindle Works.",
-         ["FOUNDED_BY", "SUBSIDIARY_OF"],
-         [("FOUNDED_BY", "Brindle Works", "", "Harlow Holdings", ""),
-          ("SUBSIDIARY_OF", "Vantor", Q + "Q200", "Brindle Works", "")]),
-        ("Ada Venn met Tobin Asker at Corran College.", ["SPOUSE", "EDUCATED_AT"],
-         [("SPOUSE", "Ada Venn", "", "Tobin Asker", ""),
-          ("EDUCATED_AT", "Ada Venn", "", "Corran College", ""),
-          ("EDUCATED_AT", "Tobin Asker", "", "Corran College", "")]),
-    ]),
-    _doc("3", 3, [
-        ("Quay Mills was started by Vantor and by Pell Varn; Pell Varn works at Quay Mills.",
-         ["FOUNDED_BY", "EMPLOYEE_OR_MEMBER_OF"],
-         [("FOUNDED_BY", "Quay Mills", "", "Vantor", Q + "Q200"),
-          ("FOUNDED_BY", "Quay Mills", "", "Pell Varn", ""),
-          ("EMPLOYEE_OR_MEMBER_OF", "Pell Varn", "", "Quay Mills", "")]),
-        ("Pell Varn said he left Quay Mills.", ["EMPLOYEE_OR_MEMBER_OF"],
-         [("EMPLOYEE_OR_MEMBER_OF", "he", "", "Quay Mills", "")]),
-    ]),
+    _doc(
+        "1",
+        1,
+        [
+            (
+                "Mira Quell, who runs Ferrow Labs, sat on a panel with Tobin Asker of Dunmore Group.",
+                ["CEO", "EMPLOYEE_OR_MEMBER_OF", "SUBSIDIARY_OF"],  # no subsidiary stated here
+                [
+                    ("CEO", "Ferrow Labs", Q + "Q101", "Mira Quell", Q + "Q100"),
+                    ("EMPLOYEE_OR_MEMBER_OF", "Tobin Asker", Q + "Q102", "Dunmore Group", Q + "Q103"),
+                ],
+            ),
+            (
+                "Ferrow Labs is a unit of Dunmore Group.",
+                ["SUBSIDIARY_OF"],
+                [("SUBSIDIARY_OF", "Ferrow Labs", Q + "Q101", "Dunmore Group", Q + "Q103")],
+            ),
+            ("She founded it in a garage.", ["FOUNDED_BY"], [("FOUNDED_BY", "it", Q + "Q101", "She", Q + "Q100")]),
+            # names Tobin Asker and Dunmore Group again, in a sentence not annotated for CEO
+            (
+                "Tobin Asker married Ada Venn at a lodge of Dunmore Group.",
+                ["SPOUSE"],
+                [("SPOUSE", "Tobin Asker", Q + "Q102", "Ada Venn", "")],
+            ),
+        ],
+    ),
+    _doc(
+        "2",
+        2,
+        [
+            (
+                "Harlow Holdings set up Brindle Works, and Vantor is part of Brindle Works.",
+                ["FOUNDED_BY", "SUBSIDIARY_OF"],
+                [
+                    ("FOUNDED_BY", "Brindle Works", "", "Harlow Holdings", ""),
+                    ("SUBSIDIARY_OF", "Vantor", Q + "Q200", "Brindle Works", ""),
+                ],
+            ),
+            (
+                "Ada Venn met Tobin Asker at Corran College.",
+                ["SPOUSE", "EDUCATED_AT"],
+                [
+                    ("SPOUSE", "Ada Venn", "", "Tobin Asker", ""),
+                    ("EDUCATED_AT", "Ada Venn", "", "Corran College", ""),
+                    ("EDUCATED_AT", "Tobin Asker", "", "Corran College", ""),
+                ],
+            ),
+        ],
+    ),
+    _doc(
+        "3",
+        3,
+        [
+            (
+                "Quay Mills was started by Vantor and by Pell Varn; Pell Varn works at Quay Mills.",
+                ["FOUNDED_BY", "EMPLOYEE_OR_MEMBER_OF"],
+                [
+                    ("FOUNDED_BY", "Quay Mills", "", "Vantor", Q + "Q200"),
+                    ("FOUNDED_BY", "Quay Mills", "", "Pell Varn", ""),
+                    ("EMPLOYEE_OR_MEMBER_OF", "Pell Varn", "", "Quay Mills", ""),
+                ],
+            ),
+            (
+                "Pell Varn said he left Quay Mills.",
+                ["EMPLOYEE_OR_MEMBER_OF"],
+                [("EMPLOYEE_OR_MEMBER_OF", "he", "", "Quay Mills", "")],
+            ),
+        ],
+    ),
 ]
 
 
@@ -104,7 +172,7 @@ def test_ceo_and_founded_by_are_turned_around_subsidiary_and_employee_are_not(tm
     assert rec["id"] == "kn-1" and rec["fold"] == 1
     assert _triples(rec) == {
         ("Mira Quell", "leads", "Ferrow Labs"),
-        ("Mira Quell", "founded", "Ferrow Labs"),     # through the pronouns' URIs
+        ("Mira Quell", "founded", "Ferrow Labs"),  # through the pronouns' URIs
         ("Ferrow Labs", "subsidiaryOf", "Dunmore Group"),
         ("Tobin Asker", "worksFor", "Dunmore Group"),
     }
@@ -159,10 +227,10 @@ def test_folds_are_filtered(tmp_path):
 
 def test_founder_types_follow_the_evidence(tmp_path):
     recs = {r["id"]: r for r in load_passages(_write(tmp_path, DOCS), {2, 3})}
-    assert _types(recs["kn-2"])["Harlow Holdings"] == "Organization"   # a company word
+    assert _types(recs["kn-2"])["Harlow Holdings"] == "Organization"  # a company word
     t3 = _types(recs["kn-3"])
-    assert t3["Vantor"] == "Organization"     # its URI is a SUBSIDIARY_OF subject in document 2
-    assert t3["Pell Varn"] == "Person"        # an employee in its own document
+    assert t3["Vantor"] == "Organization"  # its URI is a SUBSIDIARY_OF subject in document 2
+    assert t3["Pell Varn"] == "Person"  # an employee in its own document
     assert _triples(recs["kn-3"]) == {
         ("Vantor", "founded", "Quay Mills"),
         ("Pell Varn", "founded", "Quay Mills"),
@@ -172,8 +240,11 @@ def test_founder_types_follow_the_evidence(tmp_path):
 
 
 def test_a_founder_without_evidence_is_a_person(tmp_path):
-    doc = _doc("9", 1, [("Sela Brook started Marlin Yard.", ["FOUNDED_BY"],
-                         [("FOUNDED_BY", "Marlin Yard", "", "Sela Brook", "")])])
+    doc = _doc(
+        "9",
+        1,
+        [("Sela Brook started Marlin Yard.", ["FOUNDED_BY"], [("FOUNDED_BY", "Marlin Yard", "", "Sela Brook", "")])],
+    )
     [rec] = load_passages(_write(tmp_path, [doc]), {1})
     assert _types(rec) == {"Sela Brook": "Person", "Marlin Yard": "Organization"}
     assert _triples(rec) == {("Sela Brook", "founded", "Marlin Yard")}
@@ -181,18 +252,27 @@ def test_a_founder_without_evidence_is_a_person(tmp_path):
 
 def test_duplicate_facts_give_one_relation(tmp_path):
     sentence = "Orla Penn is the chief of Tessen Bay."
-    doc = _doc("5", 1, [(sentence, ["CEO"], [("CEO", "Tessen Bay", "", "Orla Penn", "")]),
-                        (sentence, ["CEO"], [("CEO", "Tessen Bay", "", "Orla Penn", "")])])
+    doc = _doc(
+        "5",
+        1,
+        [
+            (sentence, ["CEO"], [("CEO", "Tessen Bay", "", "Orla Penn", "")]),
+            (sentence, ["CEO"], [("CEO", "Tessen Bay", "", "Orla Penn", "")]),
+        ],
+    )
     [rec] = load_passages(_write(tmp_path, [doc]), {1})
     assert rec["relations"] == [{"subject": "Orla Penn", "predicate": "leads", "object": "Tessen Bay"}]
     assert len(rec["entities"]) == 2
 
 
-@pytest.mark.parametrize("bad, says", [
-    ("{not json", "not JSON"),
-    ('{"fold": 1, "documentId": "7", "documentText": "x"}', "'passages'"),
-    ("[1, 2]", "expected a JSON object"),
-])
+@pytest.mark.parametrize(
+    "bad, says",
+    [
+        ("{not json", "not JSON"),
+        ('{"fold": 1, "documentId": "7", "documentText": "x"}', "'passages'"),
+        ("[1, 2]", "expected a JSON object"),
+    ],
+)
 def test_a_malformed_line_stops_the_load_with_a_one_line_error_naming_it(tmp_path, bad, says):
     path = _write(tmp_path, DOCS[:1], (bad,))
     with pytest.raises(KnowledgeNetError) as err:
@@ -213,8 +293,7 @@ def test_a_missing_file_is_a_one_line_error(tmp_path):
         load_passages(tmp_path / "absent.jsonl", {1})
 
 
-REAL = Path(os.environ.get("AIKG_KNOWLEDGENET")
-            or "/work/shared/benchmarks/knowledgenet/knowledgenet-folds1-3.jsonl")
+REAL = Path(os.environ.get("AIKG_KNOWLEDGENET") or "/work/shared/benchmarks/knowledgenet/knowledgenet-folds1-3.jsonl")
 
 
 @pytest.mark.skipif(not REAL.is_file(), reason="KnowledgeNet not present (set AIKG_KNOWLEDGENET)")

@@ -29,7 +29,7 @@ def test_extract_returns_records_with_version_and_offsets(extractor):
     assert ex.article is art
     (rel,) = [r for r in ex.relations if r.predicate == "investsIn"]
     assert (rel.subject.name, rel.object.name) == ("Microsoft", "OpenAI")
-    assert art.text[rel.start:rel.end].strip() == rel.sentence
+    assert art.text[rel.start : rel.end].strip() == rel.sentence
 
 
 def test_text_without_entities_yields_nothing(extractor):
@@ -54,8 +54,11 @@ def test_two_processes_give_the_same_output_as_one(extractor):
 
 def test_custom_gazetteer_changes_what_is_recognized(tmp_path):
     gaz = tmp_path / "gaz.jsonl"
-    gaz.write_text(json.dumps({"name": "Zorblax Dynamics", "type": "Organization", "wikidata": "Q1",
-                               "aliases": ["Zorblax"]}) + "\n", encoding="utf-8")
+    gaz.write_text(
+        json.dumps({"name": "Zorblax Dynamics", "type": "Organization", "wikidata": "Q1", "aliases": ["Zorblax"]})
+        + "\n",
+        encoding="utf-8",
+    )
     ex = Extractor(build_nlp(gazetteer_path=gaz)).extract(Article(text="Zorblax released a report."))
     assert [(e.name, e.wikidata) for e in ex.entities] == [("Zorblax Dynamics", "Q1")]
 
@@ -71,8 +74,18 @@ def test_extract_command_prints_one_json_line_per_relation(tmp_path, capsys, ext
     commands.extract([str(f), str(tmp_path / "missing.txt")], date="2024-01-02")
     out, err = capsys.readouterr()
     lines = [json.loads(x) for x in out.splitlines()]
-    assert lines and {"subject", "subject_type", "predicate", "object", "object_type", "confidence",
-                      "evidence", "source", "subject_id", "object_id"} <= set(lines[0])
+    assert lines and {
+        "subject",
+        "subject_type",
+        "predicate",
+        "object",
+        "object_type",
+        "confidence",
+        "evidence",
+        "source",
+        "subject_id",
+        "object_id",
+    } <= set(lines[0])
     assert lines[0]["subject_id"] == "Q2283" and lines[0]["source"].endswith("a.txt")
     assert lines[0]["published"] == "2024-01-02"
     assert "skipped" in err and "missing.txt" in err
@@ -92,7 +105,7 @@ def test_long_article_is_read_in_pieces_with_whole_article_offsets(extractor, mo
     text = para + "\n\n" + para + "\n\nMicrosoft invested in OpenAI.\n\n" + para
     ex = extractor.extract(Article(text=text))
     [rel] = [r for r in ex.relations if r.predicate == "investsIn"]
-    assert text[rel.start:rel.end].strip() == "Microsoft invested in OpenAI."
+    assert text[rel.start : rel.end].strip() == "Microsoft invested in OpenAI."
 
 
 def test_split_text_cuts_at_paragraphs_and_covers_the_text():

@@ -27,8 +27,10 @@ from kg.model import Article
 
 DATA = Path(__file__).parent / "data" / "readers"
 
-LONG_TEXT = ("OpenAI and Microsoft extended their partnership with a multiyear, "
-             "multibillion-dollar investment announced on Monday.")
+LONG_TEXT = (
+    "OpenAI and Microsoft extended their partnership with a multiyear, "
+    "multibillion-dollar investment announced on Monday."
+)
 
 
 def read_all(*paths, **kw) -> list:
@@ -63,12 +65,25 @@ def test_markdown_front_matter_and_syntax_stripped():
     assert a.url == "https://news.example.org/2024/02/26/mistral-microsoft"
     assert a.published == date(2024, 2, 26)
     # Link targets, images, emphasis, heading and bullet markers are gone...
-    for residue in ("](", "https://azure", "mensch.jpg", "**", "__", "# ", "- Mistral",
-                    "[prev]", "> Microsoft", "Arthur Mensch on stage", "tags:"):
+    for residue in (
+        "](",
+        "https://azure",
+        "mensch.jpg",
+        "**",
+        "__",
+        "# ",
+        "- Mistral",
+        "[prev]",
+        "> Microsoft",
+        "Arthur Mensch on stage",
+        "tags:",
+    ):
         assert residue not in a.text, residue
     # ...their text stays, wrapped paragraph lines are joined, code is kept as text.
-    assert ("Paris-based Mistral AI said its flagship model, Mistral Large, will be sold "
-            "through Azure as part of a multiyear partnership.") in a.text
+    assert (
+        "Paris-based Mistral AI said its flagship model, Mistral Large, will be sold "
+        "through Azure as part of a multiyear partnership."
+    ) in a.text
     assert "Microsoft will also take a small stake in the startup" in a.text
     assert "Timothée Lacroix" in a.text
     assert 'model = "mistral-large-latest"' in a.text
@@ -77,20 +92,24 @@ def test_markdown_front_matter_and_syntax_stripped():
 
 def test_markdown_date_key_and_heading_as_title(tmp_path):
     p = tmp_path / "note.markdown"
-    p.write_text("---\ndate: March 11, 2025\n---\n## OpenAI ships an agents SDK\n\n"
-                 + LONG_TEXT + "\n", encoding="utf-8")
+    p.write_text(
+        "---\ndate: March 11, 2025\n---\n## OpenAI ships an agents SDK\n\n" + LONG_TEXT + "\n", encoding="utf-8"
+    )
     a = only_article(read_all(p))
     assert a.title == "OpenAI ships an agents SDK"
     assert a.published == date(2025, 3, 11)
 
 
-@pytest.mark.parametrize("md, expected", [
-    ("See [the filing](https://sec.example/x) now.", "See the filing now."),
-    ("![logo](a.png)Nvidia *rose* and **fell**.", "Nvidia rose and fell."),
-    ("Keep snake_case_names and `inline code`.", "Keep snake_case_names and inline code."),
-    ("A _light_ touch, ~~struck~~ text.", "A light touch, struck text."),
-    ("Title\n=====\nBody line", "Title\nBody line"),
-])
+@pytest.mark.parametrize(
+    "md, expected",
+    [
+        ("See [the filing](https://sec.example/x) now.", "See the filing now."),
+        ("![logo](a.png)Nvidia *rose* and **fell**.", "Nvidia rose and fell."),
+        ("Keep snake_case_names and `inline code`.", "Keep snake_case_names and inline code."),
+        ("A _light_ touch, ~~struck~~ text.", "A light touch, struck text."),
+        ("Title\n=====\nBody line", "Title\nBody line"),
+    ],
+)
 def test_strip_markdown_inline(md, expected):
     assert strip_markdown(md)[0] == expected
 
@@ -102,9 +121,17 @@ def test_html_main_text_metadata_and_no_boilerplate():
     assert a.published == date(2024, 12, 23)
     assert "has raised $6 billion in a new round of funding" in a.text
     assert "Andreessen Horowitz, Sequoia Capital and Fidelity" in a.text
-    for boilerplate in ("TRACKING-SCRIPT", "trackPageView", "font-family", "cookies",
-                        "AI section", "newsletter", "FOOTER-TEXT", "Privacy policy",
-                        "SIDEBAR-LINK"):
+    for boilerplate in (
+        "TRACKING-SCRIPT",
+        "trackPageView",
+        "font-family",
+        "cookies",
+        "AI section",
+        "newsletter",
+        "FOOTER-TEXT",
+        "Privacy policy",
+        "SIDEBAR-LINK",
+    ):
         assert boilerplate not in a.text, boilerplate
 
 
@@ -114,7 +141,9 @@ def test_html_falls_back_to_page_structure_for_short_pages(tmp_path):
     p.write_text(
         "<html><head><title>Short</title><script>var SECRET=1;</script></head><body>"
         "<nav>Home | World | Tech</nav><article><p>" + LONG_TEXT + "</p></article>"
-        "<footer>Contact us</footer></body></html>", encoding="utf-8")
+        "<footer>Contact us</footer></body></html>",
+        encoding="utf-8",
+    )
     a = only_article(read_all(p))
     assert LONG_TEXT in a.text
     assert "SECRET" not in a.text and "Home" not in a.text and "Contact" not in a.text
@@ -123,9 +152,12 @@ def test_html_falls_back_to_page_structure_for_short_pages(tmp_path):
 
 def test_html_without_main_text_is_a_failure(tmp_path):
     p = tmp_path / "empty.html"
-    p.write_text("<html><head><title>Nothing here</title></head><body><nav>Home</nav>"
-                 "<script>var x = 'a long script that is not article text';</script>"
-                 "</body></html>", encoding="utf-8")
+    p.write_text(
+        "<html><head><title>Nothing here</title></head><body><nav>Home</nav>"
+        "<script>var x = 'a long script that is not article text';</script>"
+        "</body></html>",
+        encoding="utf-8",
+    )
     [f] = read_all(p)
     assert f == ReadFailure(str(p), "HTML page with no main text")
 
@@ -140,11 +172,16 @@ def test_json_object_with_alternative_field_names():
 
 def test_json_list_reports_items_without_text(tmp_path):
     p = tmp_path / "batch.json"
-    p.write_text(json.dumps([
-        {"text": LONG_TEXT, "published_at": "2023-01-23"},
-        {"title": "no body at all"},
-        "not an object",
-    ]), encoding="utf-8")
+    p.write_text(
+        json.dumps(
+            [
+                {"text": LONG_TEXT, "published_at": "2023-01-23"},
+                {"title": "no body at all"},
+                "not an object",
+            ]
+        ),
+        encoding="utf-8",
+    )
     a, f1, f2 = read_all(p)
     assert isinstance(a, Article) and a.published == date(2023, 1, 23)
     assert a.source == f"{p}#1"
@@ -154,8 +191,7 @@ def test_json_list_reports_items_without_text(tmp_path):
 
 def test_json_text_field_holding_html_is_reduced_to_text(tmp_path):
     p = tmp_path / "html-field.json"
-    p.write_text(json.dumps({"text": "<p>" + LONG_TEXT + "</p><script>evil()</script>"}),
-                 encoding="utf-8")
+    p.write_text(json.dumps({"text": "<p>" + LONG_TEXT + "</p><script>evil()</script>"}), encoding="utf-8")
     a = only_article(read_all(p))
     assert a.text == LONG_TEXT
 
@@ -191,8 +227,10 @@ def test_rss_feed_items():
     assert first.title == "Microsoft hires Inflection co-founders"
     assert first.url == first.source == "https://news.example.org/2024/03/19/inflection"
     assert first.published == date(2024, 3, 19)
-    assert first.text == ("Microsoft has hired Mustafa Suleyman and Karén Simonyan, the "
-                          "co-founders of Inflection AI, to lead a new consumer AI group.")
+    assert first.text == (
+        "Microsoft has hired Mustafa Suleyman and Karén Simonyan, the "
+        "co-founders of Inflection AI, to lead a new consumer AI group."
+    )
     assert second.published == date(2025, 1, 21)
     assert second.text.startswith("OpenAI, SoftBank and Oracle said")
 
@@ -212,9 +250,12 @@ def test_atom_feed_prefers_content_over_summary():
 
 def test_feed_with_no_items_is_a_failure(tmp_path):
     p = tmp_path / "quiet.rss"
-    p.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title>'
-                 "<link>https://x.example</link><description>d</description>"
-                 "</channel></rss>", encoding="utf-8")
+    p.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title>'
+        "<link>https://x.example</link><description>d</description>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
     [f] = read_all(p)
     assert f == ReadFailure(str(p), "feed with no items")
 
@@ -236,23 +277,25 @@ def test_unknown_extension_is_sniffed(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("text, fmt", [
-    ('{"text": "a"}\n\n{"text": "b"}\n', "jsonl"),
-    ('[\n  {"text": "a"}\n]', "json"),
-    ('{\n  "text": "a"\n}', "json"),
-    ('<?xml version="1.0"?>\n<rss version="2.0"></rss>', "feed"),
-    ("<feed xmlns='http://www.w3.org/2005/Atom'></feed>", "feed"),
-    ("<!DOCTYPE html><html><body>x</body></html>", "html"),
-    ("---\ntitle: x\n---\nbody", "markdown"),
-    ("Microsoft <3 OpenAI, said nobody.", "text"),
-])
+@pytest.mark.parametrize(
+    "text, fmt",
+    [
+        ('{"text": "a"}\n\n{"text": "b"}\n', "jsonl"),
+        ('[\n  {"text": "a"}\n]', "json"),
+        ('{\n  "text": "a"\n}', "json"),
+        ('<?xml version="1.0"?>\n<rss version="2.0"></rss>', "feed"),
+        ("<feed xmlns='http://www.w3.org/2005/Atom'></feed>", "feed"),
+        ("<!DOCTYPE html><html><body>x</body></html>", "html"),
+        ("---\ntitle: x\n---\nbody", "markdown"),
+        ("Microsoft <3 OpenAI, said nobody.", "text"),
+    ],
+)
 def test_sniff_format(text, fmt):
     assert sniff_format(text) == fmt
 
 
 def test_supported_extensions_cover_the_documented_formats():
-    assert {".txt", ".md", ".html", ".json", ".jsonl", ".ndjson", ".rss", ".atom",
-            ".xml"} <= SUPPORTED_EXTENSIONS
+    assert {".txt", ".md", ".html", ".json", ".jsonl", ".ndjson", ".rss", ".atom", ".xml"} <= SUPPORTED_EXTENSIONS
 
 
 # -------------------------------------------------------------------------- stdin
@@ -264,8 +307,12 @@ def test_stdin_plain_text():
 
 
 def test_stdin_jsonl_text_stream():
-    stream = io.StringIO(json.dumps({"text": LONG_TEXT, "url": "https://a.example/1"})
-                         + "\n\n" + json.dumps({"content": LONG_TEXT + " Again."}) + "\n")
+    stream = io.StringIO(
+        json.dumps({"text": LONG_TEXT, "url": "https://a.example/1"})
+        + "\n\n"
+        + json.dumps({"content": LONG_TEXT + " Again."})
+        + "\n"
+    )
     first, second = read_paths(["-"], stdin=stream)
     assert first.url == "https://a.example/1" and first.source == "-#1"
     assert second.source == "-#3" and second.text.endswith("Again.")
@@ -307,8 +354,7 @@ def test_read_bytes_uses_content_type_then_name():
 
 def test_read_bytes_honours_declared_charset():
     body = "Timothée Lacroix — Mistral AI’s co-founder, said Monday.".encode("cp1252")
-    a = only_article(read_bytes(body, name="x.txt",
-                                content_type="text/plain; charset=windows-1252"))
+    a = only_article(read_bytes(body, name="x.txt", content_type="text/plain; charset=windows-1252"))
     assert a.text == "Timothée Lacroix — Mistral AI’s co-founder, said Monday."
 
 
@@ -321,17 +367,21 @@ def test_read_bytes_rejects_binary_and_oversize():
 
 # ---------------------------------------------------------------------- encodings
 
-ACCENTED = ("Timothée Lacroix, a co-founder of Mistral AI — the Paris startup — "
-            "said the café meeting with Microsoft went well.")
+ACCENTED = (
+    "Timothée Lacroix, a co-founder of Mistral AI — the Paris startup — said the café meeting with Microsoft went well."
+)
 
 
-@pytest.mark.parametrize("encoding, raw", [
-    ("cp1252", ACCENTED.encode("cp1252")),
-    ("latin-1", ACCENTED.replace("—", "-").encode("latin-1")),
-    ("utf-8-sig", ACCENTED.encode("utf-8-sig")),
-    ("utf-16", ACCENTED.encode("utf-16")),          # with BOM (little endian here)
-    ("utf-16-be", b"\xfe\xff" + ACCENTED.encode("utf-16-be")),
-])
+@pytest.mark.parametrize(
+    "encoding, raw",
+    [
+        ("cp1252", ACCENTED.encode("cp1252")),
+        ("latin-1", ACCENTED.replace("—", "-").encode("latin-1")),
+        ("utf-8-sig", ACCENTED.encode("utf-8-sig")),
+        ("utf-16", ACCENTED.encode("utf-16")),  # with BOM (little endian here)
+        ("utf-16-be", b"\xfe\xff" + ACCENTED.encode("utf-16-be")),
+    ],
+)
 def test_encodings_decode_right(tmp_path, encoding, raw):
     p = tmp_path / f"{encoding}.txt"
     p.write_bytes(raw)
@@ -369,12 +419,10 @@ def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path, caplog):
     (tmp_path / "g-big.txt").write_text(LONG_TEXT * 50, encoding="utf-8")
     (tmp_path / "h-broken-link.txt").symlink_to(tmp_path / "does-not-exist.txt")
     (tmp_path / "i-no-text.json").write_text('{"title": "headline only"}', encoding="utf-8")
-    (tmp_path / "j-good.md").write_text("---\ntitle: Fine\n---\n" + LONG_TEXT,
-                                        encoding="utf-8")
+    (tmp_path / "j-good.md").write_text("---\ntitle: Fine\n---\n" + LONG_TEXT, encoding="utf-8")
     with caplog.at_level(logging.INFO, logger="ingest.readers"):
         items = read_all(tmp_path, max_bytes=1000)
-    got = {Path(i.source).name: (i.reason if isinstance(i, ReadFailure) else "ok")
-           for i in items}
+    got = {Path(i.source).name: (i.reason if isinstance(i, ReadFailure) else "ok") for i in items}
     assert got == {
         "a-good.txt": "ok",
         "b-binary.txt": "binary file (NUL bytes)",
@@ -393,8 +441,7 @@ def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path, caplog):
             assert name in caplog.text
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
-                    reason="root reads files whatever their permissions")
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads files whatever their permissions")
 def test_unreadable_file_is_reported(tmp_path):
     p = tmp_path / "secret.txt"
     p.write_text(LONG_TEXT, encoding="utf-8")
@@ -413,8 +460,7 @@ def test_missing_path_is_reported(tmp_path):
 
 def test_oversize_jsonl_line_is_skipped_not_the_file(tmp_path):
     p = tmp_path / "corpus.jsonl"
-    p.write_text(json.dumps({"text": LONG_TEXT}) + "\n"
-                 + json.dumps({"text": LONG_TEXT * 40}) + "\n", encoding="utf-8")
+    p.write_text(json.dumps({"text": LONG_TEXT}) + "\n" + json.dumps({"text": LONG_TEXT * 40}) + "\n", encoding="utf-8")
     ok, big = read_all(p, max_bytes=1000)
     assert isinstance(ok, Article)
     assert big.source == f"{p}#2" and "longer than 1000 bytes" in big.reason
@@ -424,8 +470,7 @@ def test_oversize_jsonl_line_is_skipped_not_the_file(tmp_path):
 
 
 def test_directory_recursion_sorted_and_hidden_skipped(tmp_path):
-    for rel in ("b.txt", "a/z.md", "a/b/c.txt", "c.json", ".hidden.txt", ".git/HEAD.txt",
-                "a/.cache/x.txt"):
+    for rel in ("b.txt", "a/z.md", "a/b/c.txt", "c.json", ".hidden.txt", ".git/HEAD.txt", "a/.cache/x.txt"):
         p = tmp_path / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         body = json.dumps({"text": LONG_TEXT + rel}) if rel.endswith(".json") else LONG_TEXT + rel
@@ -467,20 +512,23 @@ def test_example_corpus_reads_completely():
 # -------------------------------------------------------------------------- dates
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("2025-03-11", date(2025, 3, 11)),
-    ("2025-03-11T23:30:00-05:00", date(2025, 3, 11)),
-    ("March 11, 2025", date(2025, 3, 11)),
-    ("11 March 2025", date(2025, 3, 11)),
-    ("Tue, 11 Mar 2025 09:00:00 GMT", date(2025, 3, 11)),
-    (date(2024, 1, 2), date(2024, 1, 2)),
-    (1741651200, date(2025, 3, 11)),
-    (1741651200000, date(2025, 3, 11)),
-    ("", None),
-    (None, None),
-    ("sometime soon", None),
-    ("2025-13-45", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2025-03-11", date(2025, 3, 11)),
+        ("2025-03-11T23:30:00-05:00", date(2025, 3, 11)),
+        ("March 11, 2025", date(2025, 3, 11)),
+        ("11 March 2025", date(2025, 3, 11)),
+        ("Tue, 11 Mar 2025 09:00:00 GMT", date(2025, 3, 11)),
+        (date(2024, 1, 2), date(2024, 1, 2)),
+        (1741651200, date(2025, 3, 11)),
+        (1741651200000, date(2025, 3, 11)),
+        ("", None),
+        (None, None),
+        ("sometime soon", None),
+        ("2025-13-45", None),
+    ],
+)
 def test_parse_date(value, expected):
     assert parse_date(value) == expected
 
@@ -506,8 +554,13 @@ def test_stdin_jsonl_streams_past_the_size_limit():
 
 def test_jsonl_line_separator_inside_a_string_does_not_split_the_line(tmp_path):
     p = tmp_path / "ls.jsonl"
-    p.write_text(json.dumps({"text": LONG_TEXT + "\u2028Second part."}, ensure_ascii=False)
-                 + "\n" + json.dumps({"text": LONG_TEXT}) + "\n", encoding="utf-8")
+    p.write_text(
+        json.dumps({"text": LONG_TEXT + "\u2028Second part."}, ensure_ascii=False)
+        + "\n"
+        + json.dumps({"text": LONG_TEXT})
+        + "\n",
+        encoding="utf-8",
+    )
     items = read_all(p)
     assert [type(i) for i in items] == [Article, Article]
     assert [i.source for i in items] == [f"{p}#1", f"{p}#2"]
@@ -521,8 +574,11 @@ def test_cp1252_and_utf16_jsonl_lines(tmp_path):
     cp.write_bytes((json.dumps({"text": ACCENTED}, ensure_ascii=False) + "\n").encode("cp1252"))
     assert only_article(read_all(cp)).text == ACCENTED
     u16 = tmp_path / "u16.jsonl"
-    u16.write_bytes((json.dumps({"text": ACCENTED}, ensure_ascii=False) + "\n"
-                     + json.dumps({"text": LONG_TEXT}) + "\n").encode("utf-16"))
+    u16.write_bytes(
+        (json.dumps({"text": ACCENTED}, ensure_ascii=False) + "\n" + json.dumps({"text": LONG_TEXT}) + "\n").encode(
+            "utf-16"
+        )
+    )
     items = read_all(u16)
     assert [i.text for i in items] == [ACCENTED, LONG_TEXT]
 
@@ -531,15 +587,18 @@ def test_html_meta_charset_is_honoured(tmp_path):
     # iso-8859-7 (Greek) would be misread as cp1252 without the page's declaration.
     greek = "Η OpenAI ανακοίνωσε συνεργασία με τη Microsoft για την Ευρώπη σήμερα."
     p = tmp_path / "el.html"
-    p.write_bytes(('<html><head><meta charset="iso-8859-7"><title>t</title></head><body>'
-                   f"<article><p>{greek}</p></article></body></html>").encode("iso-8859-7"))
+    p.write_bytes(
+        (
+            '<html><head><meta charset="iso-8859-7"><title>t</title></head><body>'
+            f"<article><p>{greek}</p></article></body></html>"
+        ).encode("iso-8859-7")
+    )
     assert only_article(read_all(p)).text == greek
 
 
 def test_json_text_as_list_of_paragraphs(tmp_path):
     p = tmp_path / "paras.json"
-    p.write_text(json.dumps({"body": [LONG_TEXT, "A second paragraph follows here."]}),
-                 encoding="utf-8")
+    p.write_text(json.dumps({"body": [LONG_TEXT, "A second paragraph follows here."]}), encoding="utf-8")
     assert only_article(read_all(p)).text == LONG_TEXT + "\n\nA second paragraph follows here."
 
 
@@ -562,7 +621,8 @@ def test_html_fallback_keeps_wrapped_paragraphs_and_article_wrappers(tmp_path):
         "extended their partnership.</p></article></div>"
         '<div class="social-share">Share on every network</div>'
         '<div id="cookie-consent">Accept our cookies please</div></body></html>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     a = only_article(read_all(p))
     assert a.text == "OpenAI and Microsoft extended their partnership."
     assert a.title == "Wrapped title"

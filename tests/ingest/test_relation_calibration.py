@@ -23,8 +23,7 @@ def _weights(feature_weights: dict[str, float]) -> np.ndarray:
 
 
 def test_same_score_is_less_sure_without_a_rule(tmp_path):
-    model = RelationModel(_weights({"x": 1.0}), BITS, Calibration(1.0, 0.0), 0.5,
-                          unsupported=Calibration(1.0, -2.0))
+    model = RelationModel(_weights({"x": 1.0}), BITS, Calibration(1.0, 0.0), 0.5, unsupported=Calibration(1.0, -2.0))
     with_rule = model.probabilities(["x", rule_feature(P)], (P,))[P]
     without = model.probabilities(["x"], (P,))[P]
     assert with_rule == pytest.approx(1 / (1 + np.exp(-1.0)), abs=1e-3)

@@ -23,8 +23,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _aikg(*args, env=None, input_text=None):
-    return subprocess.run([sys.executable, "-m", "aikg", *args], capture_output=True, text=True, timeout=600,
-                          env={**os.environ, **(env or {})}, input=input_text, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "aikg", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+        input=input_text,
+        cwd=ROOT,
+    )
 
 
 def test_packaged_model_loads_and_has_its_card():
@@ -51,8 +58,10 @@ def test_a_pair_can_hold_several_predicates(extractor):
 def test_candidates_follow_the_signatures(nlp):
     doc = nlp("Satya Nadella said Microsoft would put GPT-4 into Copilot.")
     mentions = doc._.aikg_mentions
-    pairs = {(mentions[c.a]["name"], mentions[c.b]["name"]): c.predicates for c in
-             candidates(doc, mentions, doc._.aikg_coref)}
+    pairs = {
+        (mentions[c.a]["name"], mentions[c.b]["name"]): c.predicates
+        for c in candidates(doc, mentions, doc._.aikg_coref)
+    }
     assert "leads" in pairs[("Satya Nadella", "Microsoft")]
     assert "develops" not in pairs.get(("GPT-4", "Microsoft"), ())  # a model develops nothing
     assert all(p in ("uses", "develops", "acquires") for p in pairs.get(("Microsoft", "GPT-4"), ()))
@@ -62,15 +71,15 @@ def test_rules_only_pipeline_is_still_available():
     from ingest.pipeline import RULES_ONLY, Extractor, build_nlp
 
     ex = Extractor(build_nlp(relation_model=RULES_ONLY)).extract(Article(text="Microsoft acquired GitHub."))
-    assert [(r.subject.name, r.predicate, r.object.name) for r in ex.relations] == [
-        ("Microsoft", "acquires", "GitHub")]
+    assert [(r.subject.name, r.predicate, r.object.name) for r in ex.relations] == [("Microsoft", "acquires", "GitHub")]
 
 
 def test_missing_model_is_one_line_naming_aikg_train(tmp_path):
     with pytest.raises(ModelMissingError, match="aikg train"):
         load_model(tmp_path / "nowhere")
-    r = _aikg("extract", "-", env={"AIKG_RELATION_MODEL": str(tmp_path / "nowhere")},
-              input_text="Microsoft acquired GitHub.")
+    r = _aikg(
+        "extract", "-", env={"AIKG_RELATION_MODEL": str(tmp_path / "nowhere")}, input_text="Microsoft acquired GitHub."
+    )
     assert r.returncode == 1
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "aikg train" in lines[0] and "Traceback" not in r.stderr, r.stderr
@@ -115,8 +124,19 @@ def test_training_is_a_deterministic_command(tmp_path):
     outs = []
     for k in (1, 2):
         out = tmp_path / f"m{k}"
-        r = _aikg("train", "--corpus", str(corpus), "--ended-corpus", str(ended), "--calibration", str(cal),
-                  "--heldout", str(cal), "--out", str(out))
+        r = _aikg(
+            "train",
+            "--corpus",
+            str(corpus),
+            "--ended-corpus",
+            str(ended),
+            "--calibration",
+            str(cal),
+            "--heldout",
+            str(cal),
+            "--out",
+            str(out),
+        )
         assert r.returncode == 0, r.stderr
         assert "calibrated on 8 passages" in r.stderr
         outs.append(out)
@@ -136,12 +156,15 @@ def test_training_is_a_deterministic_command(tmp_path):
     assert all(0.0 < r.confidence < 1.0 for r in ex.relations)
 
 
-@pytest.mark.parametrize("args,needle", [
-    (["--corpus", "no/such/dir"], "no such file or directory"),
-    (["--calibration", "no/such/gold"], "no such directory"),
-    (["--calibration", "tests/gold:third"], "a subset must be :odd or :even"),
-    (["--knowledgenet", "no/such.jsonl"], "no such file"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--corpus", "no/such/dir"], "no such file or directory"),
+        (["--calibration", "no/such/gold"], "no such directory"),
+        (["--calibration", "tests/gold:third"], "a subset must be :odd or :even"),
+        (["--knowledgenet", "no/such.jsonl"], "no such file"),
+    ],
+)
 def test_train_usage_errors_are_one_line(args, needle):
     r = _aikg("train", *args)
     assert r.returncode == 2

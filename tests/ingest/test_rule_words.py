@@ -91,10 +91,17 @@ def test_cli_reports_a_broken_shipped_file_in_one_line(tmp_path):
     data["neg_lemmas"]["words"].append("Deny")
     broken.write_text(json.dumps(data), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(tmp_path)}
-    proc = subprocess.run([sys.executable, "-c", "from aikg.cli import main; main()", "extract", "-"],
-                          input="Microsoft acquired GitHub.", capture_output=True, text=True, env=env,
-                          cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", "from aikg.cli import main; main()", "extract", "-"],
+        input="Microsoft acquired GitHub.",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert proc.returncode == 1
-    assert proc.stderr.strip() == (f"aikg: error: {broken}: word list 'neg_lemmas': 'Deny' has capitals; "
-                                   "the rules match lower case")
+    assert proc.stderr.strip() == (
+        f"aikg: error: {broken}: word list 'neg_lemmas': 'Deny' has capitals; the rules match lower case"
+    )
     assert proc.stdout == ""

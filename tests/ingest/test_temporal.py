@@ -30,10 +30,10 @@ from ingest.temporal import (
     xsd_datatype,
 )
 
-THU = date(2025, 6, 12)     # a Thursday in Q2
-MON = date(2025, 6, 9)      # a Monday
-JAN = date(2025, 1, 6)      # early January: "last year" is 2024
-FEB = date(2025, 2, 10)     # Q1: "last quarter" is 2024's fourth
+THU = date(2025, 6, 12)  # a Thursday in Q2
+MON = date(2025, 6, 9)  # a Monday
+JAN = date(2025, 1, 6)  # early January: "last year" is 2024
+FEB = date(2025, 2, 10)  # Q1: "last quarter" is 2024's fourth
 D = date
 
 
@@ -138,8 +138,7 @@ RESOLVED = [
     ("late Friday", MON, "past", "2025-06-06", D(2025, 6, 6), D(2025, 6, 6)),
     ("Tuesday morning", THU, "past", "2025-06-10", D(2025, 6, 10), D(2025, 6, 10)),
     ("Friday's", MON, "past", "2025-06-06", D(2025, 6, 6), D(2025, 6, 6)),
-    ("Saturday, September 21, 2024\n\nGood morning", THU, "past", "2024-09-21",
-     D(2024, 9, 21), D(2024, 9, 21)),
+    ("Saturday, September 21, 2024\n\nGood morning", THU, "past", "2024-09-21", D(2024, 9, 21), D(2024, 9, 21)),
     # weeks: the month (or year) that holds them, the week as the interval
     ("this week", THU, "past", "2025-06", MON, THU),
     ("this week", THU, "future", "2025-06", THU, D(2025, 6, 15)),
@@ -158,8 +157,9 @@ RESOLVED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "ref", "prefer", "value", "start", "end"), RESOLVED,
-                         ids=[f"{r[0]}@{r[1]}/{r[2]}" for r in RESOLVED])
+@pytest.mark.parametrize(
+    ("text", "ref", "prefer", "value", "start", "end"), RESOLVED, ids=[f"{r[0]}@{r[1]}/{r[2]}" for r in RESOLVED]
+)
 def test_resolves_like_a_careful_reader(text, ref, prefer, value, start, end):
     r = resolve_date(text, ref, prefer=prefer)
     assert (r.value, r.start, r.end, r.reason) == (value, start, end, None)
@@ -181,7 +181,7 @@ UNRESOLVED = [
     ("the '90s", THU, DECADE),
     ("30 years", THU, DURATION),
     ("for two years", THU, DURATION),
-    ("in two years", THU, DURATION),      # past tense: "the first profit in two years"
+    ("in two years", THU, DURATION),  # past tense: "the first profit in two years"
     ("more than a decade", THU, DURATION),
     ("a 10-year", THU, DURATION),
     ("the past year", THU, SPAN),
@@ -216,8 +216,10 @@ def test_refuses_what_a_reader_could_not_date(text, ref, reason):
     assert resolve_date(text, ref) == ResolvedDate(text, reason=reason)
 
 
-@pytest.mark.parametrize("text", ["recently", "the year", "the quarter", "a few years ago",
-                                  "recent years", "one day", "Llama 3", "6000D", "18", ""])
+@pytest.mark.parametrize(
+    "text",
+    ["recently", "the year", "the quarter", "a few years ago", "recent years", "one day", "Llama 3", "6000D", "18", ""],
+)
 def test_vague_or_foreign_words_give_no_date(text):
     r = resolve_date(text, THU)
     assert r.value is None and r.start is None and r.end is None
@@ -226,18 +228,40 @@ def test_vague_or_foreign_words_give_no_date(text):
 
 # --- no article date ----------------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["last month", "in March", "on Tuesday", "yesterday",
-                                  "this year", "two years ago", "earlier this year", "Q3",
-                                  "the fourth quarter", "this week", "March 3"])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "last month",
+        "in March",
+        "on Tuesday",
+        "yesterday",
+        "this year",
+        "two years ago",
+        "earlier this year",
+        "Q3",
+        "the fourth quarter",
+        "this week",
+        "March 3",
+    ],
+)
 def test_relative_words_need_the_article_date(text):
     assert resolve_date(text, None) == ResolvedDate(text, reason=NO_REFERENCE)
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("in 2019", "2019"), ("on March 3, 2024", "2024-03-03"), ("Q3 2025", "2025"),
-    ("the third quarter of 2025", "2025"), ("late 2023", "2023"), ("March 2024", "2024-03"),
-    ("since 2021", "2021"), ("2024-03-05", "2024-03-05"),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("in 2019", "2019"),
+        ("on March 3, 2024", "2024-03-03"),
+        ("Q3 2025", "2025"),
+        ("the third quarter of 2025", "2025"),
+        ("late 2023", "2023"),
+        ("March 2024", "2024-03"),
+        ("since 2021", "2021"),
+        ("2024-03-05", "2024-03-05"),
+    ],
+)
 def test_absolute_words_resolve_without_an_article_date(text, value):
     assert resolve_date(text, None).value == value
 
@@ -248,7 +272,7 @@ def test_fiscal_words_are_refused_as_fiscal_even_without_an_article_date():
 
 # --- weekdays and month ends around the article date ----------------------------------
 
-WEEK = [D(2025, 6, 9) + timedelta(days=k) for k in range(7)]   # Monday .. Sunday
+WEEK = [D(2025, 6, 9) + timedelta(days=k) for k in range(7)]  # Monday .. Sunday
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
@@ -259,26 +283,34 @@ def test_a_weekday_is_the_nearest_one_in_the_tense(ref, weekday):
     future = resolve_date(f"on {DAYS[weekday]}", ref, prefer="future").start
     last = resolve_date(f"last {DAYS[weekday]}", ref).start
     assert past.weekday() == future.weekday() == last.weekday() == weekday
-    assert ref - timedelta(days=6) <= past <= ref           # on or before publication
-    assert ref <= future <= ref + timedelta(days=6)         # on or after
-    assert ref - timedelta(days=7) <= last < ref            # strictly before
+    assert ref - timedelta(days=6) <= past <= ref  # on or before publication
+    assert ref <= future <= ref + timedelta(days=6)  # on or after
+    assert ref - timedelta(days=7) <= last < ref  # strictly before
     if weekday == ref.weekday():
         assert past == future == ref and last == ref - timedelta(days=7)
 
 
-@pytest.mark.parametrize(("ref", "value"), [
-    (D(2025, 1, 1), "2024-12"), (D(2025, 3, 31), "2025-02"), (D(2024, 3, 31), "2024-02"),
-    (D(2025, 12, 31), "2025-11"),
-])
+@pytest.mark.parametrize(
+    ("ref", "value"),
+    [
+        (D(2025, 1, 1), "2024-12"),
+        (D(2025, 3, 31), "2025-02"),
+        (D(2024, 3, 31), "2024-02"),
+        (D(2025, 12, 31), "2025-11"),
+    ],
+)
 def test_last_month_at_the_edges_of_months_and_years(ref, value):
     assert resolve_date("last month", ref).value == value
 
 
-@pytest.mark.parametrize(("ref", "past", "future"), [
-    (D(2025, 3, 20), "2025-03", "2025-03"),    # published in March: this March both ways
-    (D(2025, 2, 20), "2024-03", "2025-03"),
-    (D(2025, 4, 1), "2025-03", "2026-03"),
-])
+@pytest.mark.parametrize(
+    ("ref", "past", "future"),
+    [
+        (D(2025, 3, 20), "2025-03", "2025-03"),  # published in March: this March both ways
+        (D(2025, 2, 20), "2024-03", "2025-03"),
+        (D(2025, 4, 1), "2025-03", "2026-03"),
+    ],
+)
 def test_a_bare_month_around_the_article_date(ref, past, future):
     assert resolve_date("in March", ref).value == past
     assert resolve_date("in March", ref, prefer="future").value == future
@@ -296,13 +328,13 @@ def test_far_references_give_a_reason_not_an_error():
 
 # --- decisions not handled (strict: a fix makes them pass and must remove the mark) ----
 
+
 @pytest.mark.xfail(strict=True, reason="holidays are not in the grammar; they stay unresolved")
 def test_holidays():
     assert resolve_date("Christmas Eve", THU).value == "2024-12-24"
 
 
-@pytest.mark.xfail(strict=True, reason="a run of days ('March 3-5') is refused as a span, "
-                                       "though its month is certain")
+@pytest.mark.xfail(strict=True, reason="a run of days ('March 3-5') is refused as a span, though its month is certain")
 def test_a_run_of_days_in_one_month():
     assert resolve_date("March 3-5, 2024", THU).value == "2024-03"
 
@@ -314,9 +346,15 @@ def test_the_week_of_a_day():
 
 # --- xsd_datatype and usage errors --------------------------------------------------
 
-@pytest.mark.parametrize(("value", "datatype"), [
-    ("2024-03-05", "date"), ("2024-03", "gYearMonth"), ("2024", "gYear"),
-])
+
+@pytest.mark.parametrize(
+    ("value", "datatype"),
+    [
+        ("2024-03-05", "date"),
+        ("2024-03", "gYearMonth"),
+        ("2024", "gYear"),
+    ],
+)
 def test_xsd_datatype(value, datatype):
     assert xsd_datatype(value) == datatype
 
@@ -338,17 +376,27 @@ def test_usage_errors_are_clear():
 
 # --- whatever the words, the answer is consistent -----------------------------------
 
-_WORDS = ("in on the last next this past early late mid- of year years month week weekend "
-          "day ago quarter Q3 1H H2 third half summer winter March May Dec. Tuesday Friday "
-          "2019 2025 '24 0 31 29 99999 fiscal since before between and to - / , 's "
-          "2024-02-30 02/29/2023 a two several decade 1990s today").split()
+_WORDS = (
+    "in on the last next this past early late mid- of year years month week weekend "
+    "day ago quarter Q3 1H H2 third half summer winter March May Dec. Tuesday Friday "
+    "2019 2025 '24 0 31 29 99999 fiscal since before between and to - / , 's "
+    "2024-02-30 02/29/2023 a two several decade 1990s today"
+).split()
 
 
-@given(words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=5) | st.text(max_size=40).map(lambda t: [t]),
-       ref=st.none() | st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
-       prefer=st.sampled_from(["past", "future"]))
-@settings(max_examples=800, deadline=None, database=None, derandomize=True,
-          phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+@given(
+    words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=5) | st.text(max_size=40).map(lambda t: [t]),
+    ref=st.none() | st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+    prefer=st.sampled_from(["past", "future"]),
+)
+@settings(
+    max_examples=800,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 def test_any_words_give_a_value_with_its_interval_or_a_reason(words, ref, prefer):
     text = " ".join(words)
     r = resolve_date(text, ref, prefer=prefer)
@@ -361,7 +409,6 @@ def test_any_words_give_a_value_with_its_interval_or_a_reason(words, ref, prefer
         assert r.start.isoformat().startswith(r.value) and r.end.isoformat().startswith(r.value)
         if ref is None:
             assert resolve_date(text, date(2025, 6, 12), prefer=prefer).value == r.value
-
 
 
 # Words told from another date of the text: (words, anchor words, article date, value).
@@ -387,12 +434,15 @@ def test_words_told_from_another_date(text, anchor, ref, value):
     assert (resolved.value, resolved.reason) == (value, None)
 
 
-@pytest.mark.parametrize(("text", "anchor"), [
-    ("that month", "in 2023"),        # finer than the anchor
-    ("the same day", "in May 2022"),
-    ("then", "in 2023"),              # not a date the grammar can count from
-    ("that year", "last month"),      # the anchor itself is unresolved (no article date)
-])
+@pytest.mark.parametrize(
+    ("text", "anchor"),
+    [
+        ("that month", "in 2023"),  # finer than the anchor
+        ("the same day", "in May 2022"),
+        ("then", "in 2023"),  # not a date the grammar can count from
+        ("that year", "last month"),  # the anchor itself is unresolved (no article date)
+    ],
+)
 def test_no_date_finer_than_its_anchor(text, anchor):
     resolved = resolve_from_anchor(text, resolve_date(anchor, None))
     assert resolved.value is None and resolved.reason == ANAPHORIC

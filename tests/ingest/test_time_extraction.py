@@ -20,20 +20,33 @@ def _rels(extractor, text, published=PUB):
 
 # (text, (subject, predicate, object), ended)
 ENDED = [
-    ("Former Halvorsen Labs researcher Priya Venkataraman joined Quillon Systems last week.",
-     ("Priya Venkataraman", "worksFor", "Halvorsen Labs"), True),
-    pytest.param("Former Halvorsen Labs researcher Priya Venkataraman joined Quillon Systems last week.",
-                 ("Priya Venkataraman", "worksFor", "Quillon Systems"), False,
-                 marks=pytest.mark.xfail(strict=True, reason="the 'former' of the old employer leaks to the "
-                                         "new one: the ended classifier scores it just over its threshold")),
-    ("Tomas Reyes stepped down as chief executive of Borealis Robotics in 2023.",
-     ("Tomas Reyes", "leads", "Borealis Robotics"), True),
-    ("Tomas Reyes, who left Borealis Robotics in 2023, now advises startups.",
-     ("Tomas Reyes", "worksFor", "Borealis Robotics"), True),
-    ("Carla Mendez has led Borealis Robotics since 2021.",
-     ("Carla Mendez", "leads", "Borealis Robotics"), False),
-    ("Tomas Reyes is the chief executive of Borealis Robotics.",
-     ("Tomas Reyes", "leads", "Borealis Robotics"), False),
+    (
+        "Former Halvorsen Labs researcher Priya Venkataraman joined Quillon Systems last week.",
+        ("Priya Venkataraman", "worksFor", "Halvorsen Labs"),
+        True,
+    ),
+    pytest.param(
+        "Former Halvorsen Labs researcher Priya Venkataraman joined Quillon Systems last week.",
+        ("Priya Venkataraman", "worksFor", "Quillon Systems"),
+        False,
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="the 'former' of the old employer leaks to the "
+            "new one: the ended classifier scores it just over its threshold",
+        ),
+    ),
+    (
+        "Tomas Reyes stepped down as chief executive of Borealis Robotics in 2023.",
+        ("Tomas Reyes", "leads", "Borealis Robotics"),
+        True,
+    ),
+    (
+        "Tomas Reyes, who left Borealis Robotics in 2023, now advises startups.",
+        ("Tomas Reyes", "worksFor", "Borealis Robotics"),
+        True,
+    ),
+    ("Carla Mendez has led Borealis Robotics since 2021.", ("Carla Mendez", "leads", "Borealis Robotics"), False),
+    ("Tomas Reyes is the chief executive of Borealis Robotics.", ("Tomas Reyes", "leads", "Borealis Robotics"), False),
 ]
 
 
@@ -85,32 +98,56 @@ def test_reporting_day_is_not_the_deals_date(extractor):
 # expected date words). The published day is PUB.
 ATTACHED = [
     # the date nearest the trigger wins over one higher up the sentence
-    ("Ruth Calder succeeded Ian Ward at Amazon in February 2014 and has overseen Amazon's investment "
-     "in Anthropic, which began in 2023.",
-     ("Amazon", "investsIn", "Anthropic"), "2023"),
+    (
+        "Ruth Calder succeeded Ian Ward at Amazon in February 2014 and has overseen Amazon's investment "
+        "in Anthropic, which began in 2023.",
+        ("Amazon", "investsIn", "Anthropic"),
+        "2023",
+    ),
     # a date after the first of two coordinated verbs is that verb's own
-    ("Brantley Capital sold its shares in Ostrava Logic in May and has since invested in Kelvin Dynamics.",
-     ("Brantley Capital", "investsIn", "Kelvin Dynamics"), None),
+    (
+        "Brantley Capital sold its shares in Ostrava Logic in May and has since invested in Kelvin Dynamics.",
+        ("Brantley Capital", "investsIn", "Kelvin Dynamics"),
+        None,
+    ),
     # a fronted date covers both verbs
-    ("In 2022, Brantley Capital sold its shares in Ostrava Logic and invested in Kelvin Dynamics.",
-     ("Brantley Capital", "investsIn", "Kelvin Dynamics"), "2022"),
+    (
+        "In 2022, Brantley Capital sold its shares in Ostrava Logic and invested in Kelvin Dynamics.",
+        ("Brantley Capital", "investsIn", "Kelvin Dynamics"),
+        "2022",
+    ),
     # "said on Monday the company had agreed": the parser may hang the day on the deal
-    ("Ruth Okafor said on Monday the Tamsin Group had agreed to buy Velloran Data for $90 million.",
-     ("Tamsin Group", "acquires", "Velloran Data"), None),
+    (
+        "Ruth Okafor said on Monday the Tamsin Group had agreed to buy Velloran Data for $90 million.",
+        ("Tamsin Group", "acquires", "Velloran Data"),
+        None,
+    ),
     # a purpose clause shares the main verb's day; a length of time is no date
-    ("Ferncastle Compute signed a deal on Friday to supply chips to Odessa Robotics for three years.",
-     ("Ferncastle Compute", "suppliesTo", "Odessa Robotics"), "Friday"),
+    (
+        "Ferncastle Compute signed a deal on Friday to supply chips to Odessa Robotics for three years.",
+        ("Ferncastle Compute", "suppliesTo", "Odessa Robotics"),
+        "Friday",
+    ),
     # another subject's clause says nothing of the pair
-    ("Its largest backer, Harrowgate Partners, put money into Lumora Labs last year, "
-     "while its former parent, Tessit Group, spun it off in 2021.",
-     ("Harrowgate Partners", "investsIn", "Lumora Labs"), "last year"),
+    (
+        "Its largest backer, Harrowgate Partners, put money into Lumora Labs last year, "
+        "while its former parent, Tessit Group, spun it off in 2021.",
+        ("Harrowgate Partners", "investsIn", "Lumora Labs"),
+        "last year",
+    ),
     # "from ... until ...": an ended role's date is its end
-    ("Irene Castell, the chief executive of Dunmore Freight from 2016 until last year, signed the contract.",
-     ("Irene Castell", "leads", "Dunmore Freight"), "last year"),
+    (
+        "Irene Castell, the chief executive of Dunmore Freight from 2016 until last year, signed the contract.",
+        ("Irene Castell", "leads", "Dunmore Freight"),
+        "last year",
+    ),
     # a founding is dated by a founding verb, not by another event in the clause
-    ("Juno Tabata, who founded Arvalo Robotics in 2018, said the stake that Kestrel Capital took in it "
-     "in 2021 was sold.",
-     ("Juno Tabata", "founded", "Arvalo Robotics"), "2018"),
+    (
+        "Juno Tabata, who founded Arvalo Robotics in 2018, said the stake that Kestrel Capital took in it "
+        "in 2021 was sold.",
+        ("Juno Tabata", "founded", "Arvalo Robotics"),
+        "2018",
+    ),
 ]
 
 
@@ -125,7 +162,9 @@ def test_that_year_leans_on_the_date_before_it(extractor):
     rels = _rels(extractor, "Dara Quinn left Ostrava Logic in 2020 and founded Tidewater Data the same year.")
     rel = rels[("Dara Quinn", "founded", "Tidewater Data")]
     assert (rel.date_text, rel.date) == ("the same year", "2020")
-    rels = _rels(extractor, "Kofi Mensah sold Lanthorn to Dovecote Bank in 2022 and left in 2023. "
-                            "That year he started Abena Capital.")
+    rels = _rels(
+        extractor,
+        "Kofi Mensah sold Lanthorn to Dovecote Bank in 2022 and left in 2023. That year he started Abena Capital.",
+    )
     rel = rels[("Kofi Mensah", "founded", "Abena Capital")]
     assert (rel.date_text, rel.date) == ("That year", "2023")

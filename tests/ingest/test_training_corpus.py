@@ -71,7 +71,9 @@ def test_every_passage_is_well_formed():
             dom, rng = SIGNATURES[pred]
             if names[r["subject"]] not in dom or names[r["object"]] not in rng:
                 problems.append(f"{where}: {pred} does not fit {names[r['subject']]} -> {names[r['object']]}")
-            key = (pred, *sorted((r["subject"], r["object"]))) if pred in SYMMETRIC else (pred, r["subject"], r["object"])
+            key = (
+                (pred, *sorted((r["subject"], r["object"]))) if pred in SYMMETRIC else (pred, r["subject"], r["object"])
+            )
             if key in seen:
                 problems.append(f"{where}: {key} twice")
             seen.add(key)

@@ -30,49 +30,89 @@ MAI1 = Entity("MAI-1", "AIModel")
 # (title, published, [(subject, predicate, object, confidence, hedged[, amount]), ...]);
 # each tuple is one mention, so a repeated tuple is a second sentence of one article.
 ARTICLES = [
-    ("Microsoft puts $1 billion into OpenAI", date(2019, 7, 22), [
-        (MSFT, "investsIn", OPENAI, 0.9, False, "$1 billion"),
-        (MSFT, "suppliesTo", OPENAI, 0.8, False),
-    ]),
-    ("Microsoft extends its OpenAI bet", date(2023, 1, 23), [
-        (MSFT, "investsIn", OPENAI, 0.95, False),
-        (MSFT, "investsIn", OPENAI, 0.7, False),
-        (MSFT, "partnersWith", OPENAI, 0.85, False),
-        (MSFT, "develops", COPILOT, 0.8, False),
-    ]),
-    ("Amazon backs Anthropic", date(2023, 9, 25), [
-        (AMAZON, "investsIn", ANTHROPIC, 0.9, False),
-        (OPENAI, "competesWith", ANTHROPIC, 0.75, False),
-    ]),
-    ("Google said to weigh Anthropic stake", date(2023, 10, 27), [
-        (GOOGLE, "investsIn", ANTHROPIC, 0.6, True),
-    ]),
-    ("The Times sues OpenAI and Microsoft", date(2023, 12, 27), [
-        (NYT, "sues", OPENAI, 0.9, False),
-        (NYT, "sues", MSFT, 0.9, False),
-    ]),
-    ("Microsoft takes a stake in Mistral", date(2024, 2, 26), [
-        (MSFT, "investsIn", MISTRAL, 0.85, False),
-        (MSFT, "partnersWith", MISTRAL, 0.8, False),
-        (OPENAI, "competesWith", MISTRAL, 0.7, False),
-        (META, "partnersWith", MSFT, 0.7, False),
-    ]),
-    ("Suleyman to run Microsoft AI", date(2024, 3, 19), [
-        (SULEYMAN, "leads", MAI, 0.9, False),
-        (MAI, "subsidiaryOf", MSFT, 0.8, False),
-        (TRICKY, "worksFor", MSFT, 0.5, False),
-        (MAI, "develops", MAI1, 0.7, False),
-    ]),
-    ("Nvidia buys Run:ai", date(2024, 4, 24), [
-        (NVIDIA, "acquires", RUNAI, 0.9, False, "$700 million"),
-    ]),
-    ("A profile of Sam Altman", date(2024, 5, 1), [
-        (ALTMAN, "founded", OPENAI, 0.9, False),
-        (ALTMAN, "leads", OPENAI, 0.9, False),
-    ]),
-    ("An undated note on Microsoft and OpenAI", None, [
-        (MSFT, "investsIn", OPENAI, 0.8, False),
-    ]),
+    (
+        "Microsoft puts $1 billion into OpenAI",
+        date(2019, 7, 22),
+        [
+            (MSFT, "investsIn", OPENAI, 0.9, False, "$1 billion"),
+            (MSFT, "suppliesTo", OPENAI, 0.8, False),
+        ],
+    ),
+    (
+        "Microsoft extends its OpenAI bet",
+        date(2023, 1, 23),
+        [
+            (MSFT, "investsIn", OPENAI, 0.95, False),
+            (MSFT, "investsIn", OPENAI, 0.7, False),
+            (MSFT, "partnersWith", OPENAI, 0.85, False),
+            (MSFT, "develops", COPILOT, 0.8, False),
+        ],
+    ),
+    (
+        "Amazon backs Anthropic",
+        date(2023, 9, 25),
+        [
+            (AMAZON, "investsIn", ANTHROPIC, 0.9, False),
+            (OPENAI, "competesWith", ANTHROPIC, 0.75, False),
+        ],
+    ),
+    (
+        "Google said to weigh Anthropic stake",
+        date(2023, 10, 27),
+        [
+            (GOOGLE, "investsIn", ANTHROPIC, 0.6, True),
+        ],
+    ),
+    (
+        "The Times sues OpenAI and Microsoft",
+        date(2023, 12, 27),
+        [
+            (NYT, "sues", OPENAI, 0.9, False),
+            (NYT, "sues", MSFT, 0.9, False),
+        ],
+    ),
+    (
+        "Microsoft takes a stake in Mistral",
+        date(2024, 2, 26),
+        [
+            (MSFT, "investsIn", MISTRAL, 0.85, False),
+            (MSFT, "partnersWith", MISTRAL, 0.8, False),
+            (OPENAI, "competesWith", MISTRAL, 0.7, False),
+            (META, "partnersWith", MSFT, 0.7, False),
+        ],
+    ),
+    (
+        "Suleyman to run Microsoft AI",
+        date(2024, 3, 19),
+        [
+            (SULEYMAN, "leads", MAI, 0.9, False),
+            (MAI, "subsidiaryOf", MSFT, 0.8, False),
+            (TRICKY, "worksFor", MSFT, 0.5, False),
+            (MAI, "develops", MAI1, 0.7, False),
+        ],
+    ),
+    (
+        "Nvidia buys Run:ai",
+        date(2024, 4, 24),
+        [
+            (NVIDIA, "acquires", RUNAI, 0.9, False, "$700 million"),
+        ],
+    ),
+    (
+        "A profile of Sam Altman",
+        date(2024, 5, 1),
+        [
+            (ALTMAN, "founded", OPENAI, 0.9, False),
+            (ALTMAN, "leads", OPENAI, 0.9, False),
+        ],
+    ),
+    (
+        "An undated note on Microsoft and OpenAI",
+        None,
+        [
+            (MSFT, "investsIn", OPENAI, 0.8, False),
+        ],
+    ),
 ]
 
 
@@ -85,8 +125,9 @@ def extractions() -> dict[str, Extraction]:
         art = Article(text=text, url=f"https://news.example/{i}", title=title, published=published)
         mentions, pos = [], len(title) + 3
         for (s, p, o, conf, hedged, *amount), sent in zip(rels, sentences):
-            mentions.append(RelationMention(s, p, o, conf, sent, pos, pos + len(sent), hedged,
-                                            amount[0] if amount else None))
+            mentions.append(
+                RelationMention(s, p, o, conf, sent, pos, pos + len(sent), hedged, amount[0] if amount else None)
+            )
             pos += len(sent) + 1
         ents = tuple({e.slug: e for r in rels for e in (r[0], r[2])}.values())
         out[art.id] = Extraction(art, ents, tuple(mentions), "test-1")

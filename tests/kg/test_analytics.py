@@ -24,8 +24,12 @@ MSFT, OPENAI, ANTHROPIC, MISTRAL = (ENTITY + s for s in ("microsoft", "openai", 
 
 def test_nodes_carry_label_type_wikidata_and_aliases(world):
     G = to_networkx(world)
-    assert G.nodes[MSFT] == {"label": "Microsoft", "type": "Organization", "wikidata": "Q2283",
-                             "aliases": ["MSFT", "Microsoft Corporation"]}
+    assert G.nodes[MSFT] == {
+        "label": "Microsoft",
+        "type": "Organization",
+        "wikidata": "Q2283",
+        "aliases": ["MSFT", "Microsoft Corporation"],
+    }
     assert G.nodes[ENTITY + "mustafa-suleyman"]["type"] == "Person"
 
 
@@ -129,10 +133,20 @@ def test_ego_and_top_subgraphs(world):
     assert top.has_edge(MSFT, OPENAI, "investsIn")
 
 
-@pytest.mark.parametrize("text", [
-    "Microsoft", "microsoft", "MSFT", "Microsoft Corporation", "Q2283", "wd:Q2283",
-    "http://www.wikidata.org/entity/Q2283", ENTITY + "microsoft", "Microsof",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Microsoft",
+        "microsoft",
+        "MSFT",
+        "Microsoft Corporation",
+        "Q2283",
+        "wd:Q2283",
+        "http://www.wikidata.org/entity/Q2283",
+        ENTITY + "microsoft",
+        "Microsof",
+    ],
+)
 def test_resolve_entity_by_any_name(world, text):
     assert resolve_entity(world, text) == MSFT
 
@@ -244,21 +258,31 @@ def _scan_answer(store, text: str) -> str | None:
     rows = store.query(
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
         "SELECT ?e ?rank ?l WHERE { { ?e rdfs:label ?l BIND(0 AS ?rank) } UNION { ?e skos:prefLabel ?l BIND(0 AS ?rank) }"
-        " UNION { ?e skos:altLabel ?l BIND(1 AS ?rank) } }")
-    found = sorted((int(r["rank"].value), len(r["l"].value), r["e"].value) for r in rows
-                   if r["e"].value.startswith(ENTITY) and r["l"].value.lower() == text.lower())
+        " UNION { ?e skos:altLabel ?l BIND(1 AS ?rank) } }"
+    )
+    found = sorted(
+        (int(r["rank"].value), len(r["l"].value), r["e"].value)
+        for r in rows
+        if r["e"].value.startswith(ENTITY) and r["l"].value.lower() == text.lower()
+    )
     return found[0][2] if found else None
 
 
 def test_resolve_by_label_picks_what_the_label_scan_picks(world):
-    labels = [r["l"].value for r in world.query(
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-        "SELECT DISTINCT ?l WHERE { { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } }")]
+    labels = [
+        r["l"].value
+        for r in world.query(
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+            "SELECT DISTINCT ?l WHERE { { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } }"
+        )
+    ]
     assert len(labels) > 20
     checked = 0
     for label in labels:
         for text in {label, label.lower(), label.upper(), label.title()}:
-            if text.startswith(("http://", "https://")) or re.fullmatch(r"(?:wd:)?[Qq]\d+|[a-z0-9]+(?:-[a-z0-9]+)*", text):
+            if text.startswith(("http://", "https://")) or re.fullmatch(
+                r"(?:wd:)?[Qq]\d+|[a-z0-9]+(?:-[a-z0-9]+)*", text
+            ):
                 continue  # an IRI, Wikidata id or slug is looked up before any label
             assert resolve_entity(world, text) == _scan_answer(world, text), text
             checked += 1
@@ -274,8 +298,10 @@ def test_resolve_by_label_when_labels_differ_only_in_case(tmp_path):
     upper, lower = Entity("ACME Labs", "Organization"), Entity("Acme Labs", "Organization")
     omega, small = Entity("Ω", "Organization"), Entity("ω", "Organization")
     text = "ACME Labs works with Acme Labs; Ω works with ω."
-    rels = (RelationMention(upper, "partnersWith", lower, 0.9, text, 0, len(text)),
-            RelationMention(omega, "partnersWith", small, 0.9, text, 0, len(text)))
+    rels = (
+        RelationMention(upper, "partnersWith", lower, 0.9, text, 0, len(text)),
+        RelationMention(omega, "partnersWith", small, 0.9, text, 0, len(text)),
+    )
     ex = Extraction(Article(text=text, url="https://news.example/case"), (upper, lower, omega, small), rels, "t")
     with LocalStore(tmp_path / "s") as store:
         ingest(store, [ex.article], lambda batch: [ex])

@@ -30,14 +30,17 @@ ent:microsoft aikg:investsIn ent:openai .
 ent:nvidia aikg:investsIn ent:openai .
 """
 
-QUERY = ("PREFIX aikg: <https://w3id.org/aikg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-         "SELECT ?investor WHERE { ?i aikg:investsIn ?o . ?o rdfs:label \"OpenAI\" . ?i rdfs:label ?investor } "
-         "ORDER BY ?investor")
+QUERY = (
+    "PREFIX aikg: <https://w3id.org/aikg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    'SELECT ?investor WHERE { ?i aikg:investsIn ?o . ?o rdfs:label "OpenAI" . ?i rdfs:label ?investor } '
+    "ORDER BY ?investor"
+)
 
 
 def aikg(*args, stdin=None, env=None):
-    return subprocess.run([sys.executable, "-m", "aikg", *args], input=stdin, capture_output=True,
-                          text=True, timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "aikg", *args], input=stdin, capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 @pytest.fixture
@@ -76,8 +79,10 @@ def test_query_formats_parse_back(loaded, fmt):
 
 def test_query_from_rq_file_and_construct_as_turtle(loaded, tmp_path):
     rq = tmp_path / "q.rq"
-    rq.write_text("CONSTRUCT { ?s <https://w3id.org/aikg/ontology#investsIn> ?o } "
-                  "WHERE { ?s <https://w3id.org/aikg/ontology#investsIn> ?o }")
+    rq.write_text(
+        "CONSTRUCT { ?s <https://w3id.org/aikg/ontology#investsIn> ?o } "
+        "WHERE { ?s <https://w3id.org/aikg/ontology#investsIn> ?o }"
+    )
     proc = aikg("query", str(rq), "--store", str(loaded))
     assert proc.returncode == 0, proc.stderr
     triples = list(ox.parse(proc.stdout.encode(), format=ox.RdfFormat.TURTLE))
@@ -109,8 +114,10 @@ def test_unknown_extension_is_refused(tmp_path):
     assert proc.returncode == 2 and "unknown RDF format" in proc.stderr
 
 
-@pytest.mark.parametrize("fmt,oxfmt", [("turtle", "TURTLE"), ("ntriples", "N_TRIPLES"),
-                                       ("nquads", "N_QUADS"), ("trig", "TRIG"), ("jsonld", "JSON_LD")])
+@pytest.mark.parametrize(
+    "fmt,oxfmt",
+    [("turtle", "TURTLE"), ("ntriples", "N_TRIPLES"), ("nquads", "N_QUADS"), ("trig", "TRIG"), ("jsonld", "JSON_LD")],
+)
 def test_export_round_trips(loaded, tmp_path, fmt, oxfmt):
     out = tmp_path / f"out.{fmt}"
     proc = aikg("export", "--format", fmt, "-o", str(out), "--store", str(loaded))
@@ -150,6 +157,7 @@ def test_help_lists_every_subcommand():
 
 # ------------------------------------------------------------------ what the README promises
 
+
 def test_version_comes_from_the_package_and_python_m_aikg_works_like_aikg():
     from aikg import __version__
 
@@ -166,10 +174,31 @@ def _help_pages() -> dict[str, str]:
     """Return the --help text of the command and of every subcommand, by command line."""
     from concurrent.futures import ThreadPoolExecutor
 
-    cmds = ("", "load", "query", "export", "stats", "validate", "ingest", "delete", "demo", "extract",
-            "eval", "serve", "viz", "analytics", "analytics centrality", "analytics communities",
-            "analytics path", "curate", "curate duplicates", "curate suspects", "curate merge",
-            "watch", "mcp")
+    cmds = (
+        "",
+        "load",
+        "query",
+        "export",
+        "stats",
+        "validate",
+        "ingest",
+        "delete",
+        "demo",
+        "extract",
+        "eval",
+        "serve",
+        "viz",
+        "analytics",
+        "analytics centrality",
+        "analytics communities",
+        "analytics path",
+        "curate",
+        "curate duplicates",
+        "curate suspects",
+        "curate merge",
+        "watch",
+        "mcp",
+    )
     with ThreadPoolExecutor(4) as pool:
         done = dict(zip(cmds, pool.map(lambda cmd: aikg(*cmd.split(), "--help"), cmds)))
     for cmd, proc in done.items():
@@ -226,8 +255,10 @@ def busy_port():
 
 def test_demo_reports_a_busy_port_before_ingesting_anything(tmp_path, busy_port):
     store = tmp_path / "store"
-    expected = (f"aikg: error: port {busy_port} on 127.0.0.1 is already in use: pick a free one with "
-                "--port N (or AIKG_PORT=N, or make demo PORT=N)\n")
+    expected = (
+        f"aikg: error: port {busy_port} on 127.0.0.1 is already in use: pick a free one with "
+        "--port N (or AIKG_PORT=N, or make demo PORT=N)\n"
+    )
     started = time.monotonic()
     by_flag = aikg("demo", "--port", str(busy_port), "--store", str(store))
     by_env = aikg("demo", "--store", str(store), env={**os.environ, "AIKG_PORT": str(busy_port)})
@@ -240,8 +271,10 @@ def test_demo_reports_a_busy_port_before_ingesting_anything(tmp_path, busy_port)
 def test_serve_reports_a_busy_port_in_one_line(tmp_path, busy_port):
     proc = aikg("serve", "--port", str(busy_port), "--store", str(tmp_path / "store"))
     assert proc.returncode == 1
-    assert proc.stderr == (f"aikg serve: error: port {busy_port} on 127.0.0.1 is already in use: pick a free "
-                           "one with --port N (or AIKG_PORT=N)\n")
+    assert proc.stderr == (
+        f"aikg serve: error: port {busy_port} on 127.0.0.1 is already in use: pick a free "
+        "one with --port N (or AIKG_PORT=N)\n"
+    )
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -252,9 +285,13 @@ def test_make_demo_port_picks_the_port(tmp_path, busy_port):
         pytest.skip("this Python has no aikg console script beside it")
     stamp = tmp_path / "installed"
     stamp.touch()
-    proc = subprocess.run(["make", "-C", str(REPO), "demo", f"PORT={busy_port}", f"VENV={venv}", f"STAMP={stamp}"],
-                          capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(REPO), "AIKG_STORE": str(tmp_path / "store")})
+    proc = subprocess.run(
+        ["make", "-C", str(REPO), "demo", f"PORT={busy_port}", f"VENV={venv}", f"STAMP={stamp}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO), "AIKG_STORE": str(tmp_path / "store")},
+    )
     assert proc.returncode != 0
     assert f"port {busy_port} on 127.0.0.1 is already in use" in proc.stderr
     assert f"--port {busy_port}" in proc.stdout  # the command make ran

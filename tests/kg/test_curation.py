@@ -23,15 +23,18 @@ from tests.kg.conftest import ANTHROPIC, GOOGLE, build_store, extractions
 
 REPO = Path(__file__).resolve().parents[2]
 GOOGLE_INVESTS = f"ASK {{ <{ENTITY}google> <{ONTOLOGY}investsIn> <{ENTITY}anthropic> }}"
-GOOGLE_STATEMENT = (f"ASK {{ ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{ENTITY}google> ; "
-                    f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> <{ONTOLOGY}investsIn> }}")
+GOOGLE_STATEMENT = (
+    f"ASK {{ ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{ENTITY}google> ; "
+    f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> <{ONTOLOGY}investsIn> }}"
+)
 RAW_GOOGLE_INVESTS = f"ASK {{ GRAPH ?g {{ <{ENTITY}google> <{ONTOLOGY}investsIn> <{ENTITY}anthropic> }} }}"
 
 
 def aikg(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO), "USER": "tester"}
-    return subprocess.run([sys.executable, "-m", "aikg", *args], capture_output=True, text=True,
-                          timeout=120, env=env, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "aikg", *args], capture_output=True, text=True, timeout=120, env=env, cwd=REPO
+    )
 
 
 def ask(path: Path, query: str) -> bool:
@@ -99,21 +102,45 @@ def test_every_operation_through_the_cli(store_dir):
     assert ask(store_dir, f"ASK {{ <{ENTITY}mistral-ai> <{OWL}sameAs> <http://www.wikidata.org/entity/Q100> }}")
     assert aikg("curate", "link", "Google LLC", "--clear", "--store", s).returncode == 0
     assert not ask(store_dir, f"ASK {{ <{ENTITY}google> <{OWL}sameAs> ?wd }}")
-    r = aikg("curate", "add", "Sam Altman", "investsIn", "Anthropic", "--url", "https://example.org/x",
-             "--quote", "Altman put money into Anthropic.", "--store", s)
+    r = aikg(
+        "curate",
+        "add",
+        "Sam Altman",
+        "investsIn",
+        "Anthropic",
+        "--url",
+        "https://example.org/x",
+        "--quote",
+        "Altman put money into Anthropic.",
+        "--store",
+        s,
+    )
     assert r.returncode == 0, r.stderr
     assert ask(store_dir, f"ASK {{ <{ENTITY}sam-altman> <{ONTOLOGY}investsIn> <{ENTITY}anthropic> }}")
     r = aikg("curate", "accept", "Microsoft", "investsIn", "OpenAI", "--store", s)
     assert r.returncode == 0, r.stderr
-    reviewed = (f"SELECT (COUNT(?st) AS ?n) WHERE {{ ?st <{ONTOLOGY}reviewed> true ; "
-                f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{ENTITY}microsoft> }}")
+    reviewed = (
+        f"SELECT (COUNT(?st) AS ?n) WHERE {{ ?st <{ONTOLOGY}reviewed> true ; "
+        f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{ENTITY}microsoft> }}"
+    )
     with LocalStore(store_dir) as st:
         assert int(next(iter(st.query(reviewed)))["n"].value) == 4  # the four statements of it
 
     r = aikg("curate", "log", "--store", s, "--json")
     ops = json.loads(r.stdout)
-    assert [o["type"] for o in ops] == ["Reject", "Merge", "Split", "AddAlias", "RemoveAlias", "Rename", "Retype",
-                                        "SetWikidata", "ClearWikidata", "AddRelation", "Accept"]
+    assert [o["type"] for o in ops] == [
+        "Reject",
+        "Merge",
+        "Split",
+        "AddAlias",
+        "RemoveAlias",
+        "Rename",
+        "Retype",
+        "SetWikidata",
+        "ClearWikidata",
+        "AddRelation",
+        "Accept",
+    ]
     assert ops[0]["by"] == "tester" and ops[0]["reason"] == "only talks"
     r = aikg("curate", "undo", ops[0]["id"], "--store", s)
     assert r.returncode == 0, r.stderr
@@ -123,8 +150,9 @@ def test_every_operation_through_the_cli(store_dir):
 
 
 def test_what_we_rejected_and_why_is_one_query_over_the_default_graph(world):
-    curation.verdict(world, "Reject", subject="Google", predicate="investsIn", obj="Anthropic", by="ana",
-                     reason="only talks")
+    curation.verdict(
+        world, "Reject", subject="Google", predicate="investsIn", obj="Anthropic", by="ana", reason="only talks"
+    )
     q = f"""SELECT ?who ?why WHERE {{ ?op a <{ONTOLOGY}Reject> ; <http://www.w3.org/ns/prov#wasAttributedTo> ?who ;
              <{ONTOLOGY}reason> ?why ; <http://purl.org/dc/terms/created> ?t FILTER(?t > "2020-01-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>) }}"""
     rows = list(world.query(q))
@@ -158,8 +186,9 @@ def test_reject_survives_reingest_new_source_delete_and_readd(world):
         delete_articles(world, find_articles(world, a.article.url))
     delete_articles(world, find_articles(world, new.article.url))
     assert not world.query(RAW_GOOGLE_INVESTS)
-    ingest(world, [a.article for a in google_articles] + [new.article],
-           lambda batch: [exs.get(a.id, new) for a in batch])
+    ingest(
+        world, [a.article for a in google_articles] + [new.article], lambda batch: [exs.get(a.id, new) for a in batch]
+    )
     assert world.query(RAW_GOOGLE_INVESTS)
     assert not world.query(GOOGLE_INVESTS) and not world.query(GOOGLE_STATEMENT)
 
@@ -180,7 +209,9 @@ def test_reject_survives_export_and_import(world, tmp_path):
     curation.merge(world, "Microsoft AI", "Microsoft")
     buf = io.BytesIO()
     # the export holds only the named graphs (raw articles + curation): the import projects again
-    named = [q for q in world.oxigraph.quads_for_pattern(None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)]
+    named = [
+        q for q in world.oxigraph.quads_for_pattern(None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)
+    ]
     ox.serialize(named, buf, format=ox.RdfFormat.N_QUADS)
     with LocalStore(tmp_path / "copy") as copy:
         copy.load(buf.getvalue(), ox.RdfFormat.N_QUADS)
@@ -206,17 +237,20 @@ def test_merge_then_split_gives_back_the_original_graph(world):
     assert without_curation(world) == before
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["merge", "Nobody Inc", "Microsoft"], "unknown entity"),
-    (["merge", "Microsoft", "Microsoft"], "into itself"),
-    (["merge", "Sam Altman", "Microsoft"], "across types"),
-    (["reject", "Google", "fundedBy", "Anthropic"], "unknown predicate"),
-    (["reject", "Google", "leads", "Anthropic"], "no relation"),
-    (["add", "Copilot", "investsIn", "Anthropic", "--url", "https://e.org", "--quote", "q"], "not allowed"),
-    (["undo", "0000"], "unknown operation"),
-    (["retype", "Google", "Planet"], "unknown type"),
-    (["link", "Google", "95"], "not a Wikidata item"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["merge", "Nobody Inc", "Microsoft"], "unknown entity"),
+        (["merge", "Microsoft", "Microsoft"], "into itself"),
+        (["merge", "Sam Altman", "Microsoft"], "across types"),
+        (["reject", "Google", "fundedBy", "Anthropic"], "unknown predicate"),
+        (["reject", "Google", "leads", "Anthropic"], "no relation"),
+        (["add", "Copilot", "investsIn", "Anthropic", "--url", "https://e.org", "--quote", "q"], "not allowed"),
+        (["undo", "0000"], "unknown operation"),
+        (["retype", "Google", "Planet"], "unknown type"),
+        (["link", "Google", "95"], "not a Wikidata item"),
+    ],
+)
 def test_bad_requests_exit_2_and_change_nothing(store_dir, args, message):
     with LocalStore(store_dir) as s:
         before = all_quads(s)
@@ -241,8 +275,9 @@ def test_cyclic_and_ambiguous_names_are_refused(world):
 
 
 def test_undo_of_a_hand_added_relation_takes_it_out(world):
-    change = curation.add_relation(world, "Sam Altman", "investsIn", "Anthropic", url="https://e.org/a",
-                                   quote_text="Altman invested.")
+    change = curation.add_relation(
+        world, "Sam Altman", "investsIn", "Anthropic", url="https://e.org/a", quote_text="Altman invested."
+    )
     q = f"ASK {{ <{ENTITY}sam-altman> <{ONTOLOGY}investsIn> <{ENTITY}anthropic> }}"
     assert world.query(q)
     curation.undo(world, change.operation.iri.value)
@@ -269,8 +304,9 @@ def test_export_labels_writes_the_trainers_format(world, tmp_path):
 def test_a_curated_store_conforms_to_the_shapes(world):
     from kg.validate import validate_store
 
-    curation.add_relation(world, "Sam Altman", "investsIn", "Anthropic", url="https://e.org/a",
-                          quote_text="Altman invested.")
+    curation.add_relation(
+        world, "Sam Altman", "investsIn", "Anthropic", url="https://e.org/a", quote_text="Altman invested."
+    )
     curation.verdict(world, "Accept", subject="Nvidia", predicate="acquires", obj="Run:ai", reason="checked")
     curation.merge(world, "Microsoft AI", "Microsoft")
     curation.undo(world, curation.log(world)[-1]["id"])
@@ -331,19 +367,25 @@ def test_the_trainer_learns_the_verdicts_as_positives_and_negatives(tmp_path):
     bad = "Google and Amazon both invested in Anthropic last year."
     text = f"Cloud money.\n\n{good} {bad}"
     art = Article(text=text, url="https://news.example/cloud", title="Cloud money")
-    rels = (RelationMention(microsoft, "investsIn", openai, 0.9, good, text.index(good), text.index(good) + len(good)),
-            RelationMention(GOOGLE, "investsIn", amazon, 0.6, bad, text.index(bad), text.index(bad) + len(bad)))
+    rels = (
+        RelationMention(microsoft, "investsIn", openai, 0.9, good, text.index(good), text.index(good) + len(good)),
+        RelationMention(GOOGLE, "investsIn", amazon, 0.6, bad, text.index(bad), text.index(bad) + len(bad)),
+    )
     ex = Extraction(art, (microsoft, openai, GOOGLE, amazon), rels, "test-1")
     with LocalStore(tmp_path / "store") as store:
         ingest(store, [art], lambda batch: [ex])
         curation.verdict(store, "Accept", subject="Microsoft", predicate="investsIn", obj="OpenAI")
         curation.verdict(store, "Reject", subject="Google", predicate="investsIn", obj="Amazon")
         assert write_labels(store, tmp_path / "labels.jsonl") == {"accepted": 1, "rejected": 1}
-    data = build_labels([tmp_path / "labels.jsonl"], build_nlp(relation_model=RULES_ONLY), load_gazetteer(),
-                        Featurizer(load_lexicon()))
+    data = build_labels(
+        [tmp_path / "labels.jsonl"], build_nlp(relation_model=RULES_ONLY), load_gazetteer(), Featurizer(load_lexicon())
+    )
     learnt = {(data.ids[e.doc], p, p in e.labels) for e in data.examples for p in (e.trained or ())}
     texts = {r["id"]: r["text"] for r in map(json.loads, (tmp_path / "labels.jsonl").read_text().splitlines())}
-    assert {(texts[i], p, positive) for i, p, positive in learnt} == {(good, "investsIn", True), (bad, "investsIn", False)}
+    assert {(texts[i], p, positive) for i, p, positive in learnt} == {
+        (good, "investsIn", True),
+        (bad, "investsIn", False),
+    }
 
 
 def test_train_refuses_a_missing_labels_file_in_one_line():

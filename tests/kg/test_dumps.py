@@ -114,10 +114,14 @@ def big_store(path, n: int = 200_000) -> LocalStore:
     """Return a store of ``n`` quads in 1,000 graphs (bulk-loaded: no union copies)."""
     store = LocalStore(path)
     store.oxigraph.bulk_extend(
-        ox.Quad(ox.NamedNode(f"https://w3id.org/aikg/entity/e{i}"), ox.NamedNode(ONTOLOGY + "investsIn"),
-                ox.NamedNode(f"https://w3id.org/aikg/entity/f{i % 977}"),
-                ox.NamedNode(f"https://w3id.org/aikg/article/a{i % 1000}"))
-        for i in range(n))
+        ox.Quad(
+            ox.NamedNode(f"https://w3id.org/aikg/entity/e{i}"),
+            ox.NamedNode(ONTOLOGY + "investsIn"),
+            ox.NamedNode(f"https://w3id.org/aikg/entity/f{i % 977}"),
+            ox.NamedNode(f"https://w3id.org/aikg/article/a{i % 1000}"),
+        )
+        for i in range(n)
+    )
     return store
 
 
@@ -176,8 +180,12 @@ def test_reingest_mints_the_same_iris(tmp_path) -> None:
     later = extraction_quads(next(iter(exs.values())), ingested_at=datetime(2026, 6, 1, tzinfo=UTC))
 
     def iris(quads):
-        return {t.value for q in quads for t in (q.subject, q.object, q.graph_name)
-                if isinstance(t, ox.NamedNode) and t.value.startswith("https://w3id.org/aikg/")}
+        return {
+            t.value
+            for q in quads
+            for t in (q.subject, q.object, q.graph_name)
+            if isinstance(t, ox.NamedNode) and t.value.startswith("https://w3id.org/aikg/")
+        }
 
     assert iris(first) == iris(later)
     assert any(i.startswith(STATEMENT) for i in iris(first))
@@ -185,6 +193,5 @@ def test_reingest_mints_the_same_iris(tmp_path) -> None:
     for name in ("a", "b"):
         with LocalStore(tmp_path / name) as s:
             ingest(s, [e.article for e in exs.values()], lambda batch: [exs[a.id] for a in batch])
-            stores.append({r["s"].value for r in s.query(
-                f"SELECT ?s WHERE {{ ?s a <{ONTOLOGY}RelationStatement> }}")})
+            stores.append({r["s"].value for r in s.query(f"SELECT ?s WHERE {{ ?s a <{ONTOLOGY}RelationStatement> }}")})
     assert stores[0] == stores[1] and len(stores[0]) > 10

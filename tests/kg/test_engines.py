@@ -31,21 +31,36 @@ from tests.servers import start_server
 
 INGESTED_AT = ox.NamedNode(ONTOLOGY + "ingestedAt")
 PARAMS = {
-    "entity": "Microsoft", "a": "OpenAI", "b": "Microsoft", "subject": "Microsoft",
-    "object": "OpenAI", "predicate": "investsIn", "date": "2024-01-01", "year": "2024", "currency": "USD",
+    "entity": "Microsoft",
+    "a": "OpenAI",
+    "b": "Microsoft",
+    "subject": "Microsoft",
+    "object": "OpenAI",
+    "predicate": "investsIn",
+    "date": "2024-01-01",
+    "year": "2024",
+    "currency": "USD",
 }
 
 
 # --- the store URL picks the adapter (no server needed) ---
 
-@pytest.mark.parametrize("url, cls, query, update", [
-    ("http://h:7878/query", SparqlEngine, "http://h:7878/query", "http://h:7878/update"),
-    ("fuseki+http://h:3030/aikg", FusekiEngine, "http://h:3030/aikg/query", "http://h:3030/aikg/update"),
-    ("fuseki+http://h:3030/aikg/sparql", FusekiEngine, "http://h:3030/aikg/query", "http://h:3030/aikg/update"),
-    ("virtuoso+http://h:8890/sparql", VirtuosoEngine, "http://h:8890/sparql", "http://h:8890/sparql"),
-    ("virtuoso+http://dba:s%40cret@h:8890/sparql", VirtuosoEngine, "http://h:8890/sparql",
-     "http://h:8890/sparql-auth"),
-])
+
+@pytest.mark.parametrize(
+    "url, cls, query, update",
+    [
+        ("http://h:7878/query", SparqlEngine, "http://h:7878/query", "http://h:7878/update"),
+        ("fuseki+http://h:3030/aikg", FusekiEngine, "http://h:3030/aikg/query", "http://h:3030/aikg/update"),
+        ("fuseki+http://h:3030/aikg/sparql", FusekiEngine, "http://h:3030/aikg/query", "http://h:3030/aikg/update"),
+        ("virtuoso+http://h:8890/sparql", VirtuosoEngine, "http://h:8890/sparql", "http://h:8890/sparql"),
+        (
+            "virtuoso+http://dba:s%40cret@h:8890/sparql",
+            VirtuosoEngine,
+            "http://h:8890/sparql",
+            "http://h:8890/sparql-auth",
+        ),
+    ],
+)
 def test_the_url_names_the_engine_and_its_endpoints(url, cls, query, update):
     engine = engine_for(url)
     assert type(engine) is cls
@@ -64,13 +79,19 @@ def test_an_unknown_engine_is_a_clear_error():
         open_store("blazegraph+http://h:9999/sparql")
 
 
-@pytest.mark.parametrize("text, form", [
-    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT"),
-    ("PREFIX ex: <http://select.example/ask/> # SELECT in a comment\nconstruct WHERE { ?s ex:p 'ASK' }", "CONSTRUCT"),
-    ('BASE <http://x/> SELECT ?s WHERE { ?s ?p "CONSTRUCT" }', "SELECT"),
-    ("DESCRIBE <http://x/s>", "DESCRIBE"),
-    ("INSERT DATA { <http://x/s> <http://x/p> 1 }", None),
-])
+@pytest.mark.parametrize(
+    "text, form",
+    [
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT"),
+        (
+            "PREFIX ex: <http://select.example/ask/> # SELECT in a comment\nconstruct WHERE { ?s ex:p 'ASK' }",
+            "CONSTRUCT",
+        ),
+        ('BASE <http://x/> SELECT ?s WHERE { ?s ?p "CONSTRUCT" }', "SELECT"),
+        ("DESCRIBE <http://x/s>", "DESCRIBE"),
+        ("INSERT DATA { <http://x/s> <http://x/p> 1 }", None),
+    ],
+)
 def test_the_query_form_is_read_past_prologue_strings_and_comments(text, form):
     assert query_form(text) == form
 
@@ -81,6 +102,7 @@ def test_a_fuseki_url_must_name_its_dataset():
 
 
 # --- the same suite on every engine ---
+
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso", "fuseki"])
 def server(request, tmp_path_factory):
@@ -207,8 +229,12 @@ def test_an_entitys_rdf_is_built_the_same(remote, reference):
 
 @pytest.mark.server
 def test_the_cli_counts_the_same_as_on_the_embedded_store(server, remote, reference):
-    proc = subprocess.run([sys.executable, "-m", "aikg", "stats", "--json", "--store", server.url],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "aikg", "stats", "--json", "--store", server.url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     mine = json.loads(proc.stdout)
     expected = store_stats(reference)
@@ -292,14 +318,24 @@ def test_literal_datatypes_come_back_unchanged(remote):
 @pytest.mark.server
 def test_blank_nodes_are_stored(remote, request):
     if remote.engine.name == "virtuoso":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "Virtuoso 7.2 refuses blank nodes in INSERT DATA (SP031) and fails on them in an "
-            "INSERT template (SR002, an internal error); aikg's articles have none")))
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason=(
+                    "Virtuoso 7.2 refuses blank nodes in INSERT DATA (SP031) and fails on them in an "
+                    "INSERT template (SR002, an internal error); aikg's articles have none"
+                ),
+            )
+        )
     graph = "https://w3id.org/aikg/test/blank"
     remote.load(BLANK.encode(), ox.RdfFormat.TURTLE, graph=graph)
-    rows = list(remote.query("SELECT ?city WHERE { GRAPH ?g { ?s <https://w3id.org/aikg/test/address> ?b . "
-                             "?b <https://w3id.org/aikg/test/city> ?city } }",
-                             substitutions={"g": ox.NamedNode(graph)}))
+    rows = list(
+        remote.query(
+            "SELECT ?city WHERE { GRAPH ?g { ?s <https://w3id.org/aikg/test/address> ?b . "
+            "?b <https://w3id.org/aikg/test/city> ?city } }",
+            substitutions={"g": ox.NamedNode(graph)},
+        )
+    )
     remote.update(f"DROP SILENT GRAPH <{graph}>")  # last test of the module: the mirror may keep its copy
     assert [r["city"].value for r in rows] == ["Paris"]
 
@@ -308,8 +344,10 @@ def test_blank_nodes_are_stored(remote, request):
 def test_virtuoso_logins_refused_and_granted(server, remote):
     if server.kind != "virtuoso":
         pytest.skip("Virtuoso's users and roles")
-    write = ("INSERT DATA { GRAPH <https://w3id.org/aikg/test/login> "
-             "{ <https://w3id.org/aikg/test/s> <https://w3id.org/aikg/test/p> 1 } }")
+    write = (
+        "INSERT DATA { GRAPH <https://w3id.org/aikg/test/login> "
+        "{ <https://w3id.org/aikg/test/s> <https://w3id.org/aikg/test/p> 1 } }"
+    )
     wrong = open_store(server.url.replace("dba:dba@", "dba:wrong@"))
     with pytest.raises(WriteRefusedError, match="user or password in the store URL is wrong"):
         wrong.update(write)
@@ -329,8 +367,9 @@ def test_virtuoso_logins_refused_and_granted(server, remote):
 
 @pytest.mark.server
 def test_a_server_gone_mid_ingest_is_one_clear_error_and_the_rerun_finishes(server, remote):
-    arts = [Article(f"Report {i}: Microsoft invests in OpenAI.", url=f"https://news.example/down/{i}")
-            for i in range(6)]
+    arts = [
+        Article(f"Report {i}: Microsoft invests in OpenAI.", url=f"https://news.example/down/{i}") for i in range(6)
+    ]
     table = {a.url: [(MS, "investsIn", OA)] for a in arts}
     base = fake_extract(table)
     calls = {"n": 0}
@@ -366,9 +405,23 @@ def test_aikg_serve_over_the_server_draws_the_graph_page(server, remote, tmp_pat
     log = tmp_path / "serve.log"
     with log.open("wb") as sink:
         proc = subprocess.Popen(
-            [sys.executable, "-c", "from aikg.cli import main; main()", "serve", "--store", server.url,
-             "--port", str(port), "--log-level", "warning"],
-            env={**os.environ, "AIKG_STORE": ""}, stdout=subprocess.DEVNULL, stderr=sink, start_new_session=True)
+            [
+                sys.executable,
+                "-c",
+                "from aikg.cli import main; main()",
+                "serve",
+                "--store",
+                server.url,
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            env={**os.environ, "AIKG_STORE": ""},
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -382,10 +435,17 @@ def test_aikg_serve_over_the_server_draws_the_graph_page(server, remote, tmp_pat
                 time.sleep(0.2)
         assert page.status_code == 200
         assert "Microsoft" in page.text and "OpenAI" in page.text
-        answer = httpx.get(base + "/sparql", params={"query": (
-            "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/aikg/entity/microsoft> "
-            "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")},
-            headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+        answer = httpx.get(
+            base + "/sparql",
+            params={
+                "query": (
+                    "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/aikg/entity/microsoft> "
+                    "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+                )
+            },
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        ).json()
         assert answer["results"]["bindings"][0]["n"]["value"] == "1"  # the union graph: once, not per article
     finally:
         kill_group(proc, signal.SIGTERM)

@@ -43,7 +43,10 @@ def test_graph_files_reread_with_attributes(world, tmp_path, fmt, reader):
     assert invest["family"] == "cooperation"
     # Microsoft and OpenAI are linked by three predicates: three edges, not one
     assert {d["predicate"] for d in H.get_edge_data(MSFT, OPENAI).values()} == {
-        "investsIn", "suppliesTo", "partnersWith"}
+        "investsIn",
+        "suppliesTo",
+        "partnersWith",
+    }
 
 
 def test_graphml_to_an_open_stream(world):
@@ -60,7 +63,9 @@ def test_csv_edge_list(world, tmp_path):
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert tuple(rows[0]) == CSV_COLUMNS
-    invest = next(r for r in rows if (r["subject"], r["predicate"], r["object"]) == ("Microsoft", "investsIn", "OpenAI"))
+    invest = next(
+        r for r in rows if (r["subject"], r["predicate"], r["object"]) == ("Microsoft", "investsIn", "OpenAI")
+    )
     assert invest["subject_type"] == "Organization" and invest["sources"] == "3"
     assert (invest["first"], invest["last"], invest["confidence"]) == ("2019-07-22", "2023-01-23", "0.95")
     tricky = next(r for r in rows if r["predicate"] == "worksFor")
@@ -74,25 +79,40 @@ def test_empty_graph_and_unknown_format(tmp_path):
         export_graph(nx.MultiDiGraph(), "dot", tmp_path / "x.dot")
 
 
-@pytest.mark.parametrize("text, cell", [
-    ("=1+1", "'=1+1"), ("+44 20 7946", "'+44 20 7946"), ("-2+3", "'-2+3"), ("@Scale Labs", "'@Scale Labs"),
-    ("\tTab", "'\tTab"), ("\rCR", "'\rCR"), ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),
-    ("-0.5", "-0.5"), ("+3", "+3"), ("1e-3", "1e-3"), ("Microsoft", "Microsoft"), ("a=b", "a=b"),
-    ("", ""), (" =1", " =1"), (3, 3), (-1.5, -1.5),
-])
+@pytest.mark.parametrize(
+    "text, cell",
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20 7946", "'+44 20 7946"),
+        ("-2+3", "'-2+3"),
+        ("@Scale Labs", "'@Scale Labs"),
+        ("\tTab", "'\tTab"),
+        ("\rCR", "'\rCR"),
+        ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),
+        ("-0.5", "-0.5"),
+        ("+3", "+3"),
+        ("1e-3", "1e-3"),
+        ("Microsoft", "Microsoft"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (" =1", " =1"),
+        (3, 3),
+        (-1.5, -1.5),
+    ],
+)
 def test_spreadsheet_cells(text, cell):
     assert spreadsheet_cell(text) == cell
 
 
 def test_xml_text_keeps_what_xml_allows():
     assert xml_text("a\x00b\x01c\x08d\x0be\x0cf\x1fg\ufffeh\uffffi\ud800j") == "abcdefghij"
-    kept = "tab\t lf\n cr\r \x7f \u0085 \ue000 \ufffd \U0001f600 <&>\""
+    kept = 'tab\t lf\n cr\r \x7f \u0085 \ue000 \ufffd \U0001f600 <&>"'
     assert xml_text(kept) == kept
 
 
 def test_csv_of_formula_labels_raw_and_neutralised(tmp_path):
     G = nx.MultiDiGraph()
-    G.add_node("urn:a", label="=HYPERLINK(\"http://evil.example\")", type="Organization")
+    G.add_node("urn:a", label='=HYPERLINK("http://evil.example")', type="Organization")
     G.add_node("urn:b", label="@Scale Labs", type="Organization")
     G.add_edge("urn:a", "urn:b", key="investsIn", predicate="investsIn", sources=1, confidence=0.5)
     for raw, prefix in ((False, "'"), (True, "")):
@@ -100,7 +120,7 @@ def test_csv_of_formula_labels_raw_and_neutralised(tmp_path):
         export_graph(G, "csv", path, raw=raw)
         with path.open(newline="", encoding="utf-8") as fh:
             row = next(csv.DictReader(fh))
-        assert row["subject"] == prefix + "=HYPERLINK(\"http://evil.example\")"
+        assert row["subject"] == prefix + '=HYPERLINK("http://evil.example")'
         assert row["object"] == prefix + "@Scale Labs"
         assert row["confidence"] == "0.5"
 
@@ -148,8 +168,19 @@ def test_atomic_output_writes_a_pipe_directly(tmp_path):
 
 # The columns of the CSV before relations had a time: a script that reads them by
 # position must find them where they were.
-CSV_COLUMNS_BEFORE_TIME = ("subject", "subject_type", "predicate", "object", "object_type", "sources",
-                           "first", "last", "confidence", "subject_iri", "object_iri")
+CSV_COLUMNS_BEFORE_TIME = (
+    "subject",
+    "subject_type",
+    "predicate",
+    "object",
+    "object_type",
+    "sources",
+    "first",
+    "last",
+    "confidence",
+    "subject_iri",
+    "object_iri",
+)
 WORKS = ("Dana Okafor", "worksFor", "Helix Robotics")
 LEADS = ("Dana Okafor", "leads", "Helix Robotics")
 STAKE = ("Northwind Capital", "investsIn", "Helix Robotics")
@@ -163,8 +194,10 @@ def career_dir(tmp_path):
 
 def csv_times(path) -> dict[tuple[str, str, str], tuple[str, str, str]]:
     with open(path, newline="", encoding="utf-8") as fh:
-        return {(r["subject"], r["predicate"], r["object"]): (r["ended"], r["start_date"], r["end_date"])
-                for r in csv.DictReader(fh)}
+        return {
+            (r["subject"], r["predicate"], r["object"]): (r["ended"], r["start_date"], r["end_date"])
+            for r in csv.DictReader(fh)
+        }
 
 
 def test_career_as_csv_shows_the_ended_relations_with_their_end_date(career_dir, tmp_path):
@@ -172,8 +205,11 @@ def test_career_as_csv_shows_the_ended_relations_with_their_end_date(career_dir,
         G = to_networkx(store)
     path = tmp_path / "career.csv"
     export_graph(G, "csv", path)
-    assert csv_times(path) == {WORKS: ("true", "2019-03", "2024-08"), LEADS: ("true", "2022-05", "2024-08"),
-                               STAKE: ("false", "2022-05-03", "")}
+    assert csv_times(path) == {
+        WORKS: ("true", "2019-03", "2024-08"),
+        LEADS: ("true", "2022-05", "2024-08"),
+        STAKE: ("false", "2022-05-03", ""),
+    }
     with open(path, newline="", encoding="utf-8") as fh:
         header, *rows = list(csv.reader(fh))
     assert tuple(header[:11]) == CSV_COLUMNS_BEFORE_TIME
@@ -208,11 +244,17 @@ def test_export_command_takes_as_of_and_ended(career_dir, tmp_path):
         assert result.exit_code == 0, result.output
         return csv_times(out)
 
-    history = {WORKS: ("true", "2019-03", "2024-08"), LEADS: ("true", "2022-05", "2024-08"),
-               STAKE: ("false", "2022-05-03", "")}
+    history = {
+        WORKS: ("true", "2019-03", "2024-08"),
+        LEADS: ("true", "2022-05", "2024-08"),
+        STAKE: ("false", "2022-05-03", ""),
+    }
     assert export() == history
-    assert export("--as-of", "2023-06-30") == {WORKS: ("false", "2019-03", ""), LEADS: ("false", "2022-05", ""),
-                                               STAKE: ("false", "2022-05-03", "")}
+    assert export("--as-of", "2023-06-30") == {
+        WORKS: ("false", "2019-03", ""),
+        LEADS: ("false", "2022-05", ""),
+        STAKE: ("false", "2022-05-03", ""),
+    }
     # The graph of a day is its active relations; --ended keeps the ones over by then, flagged.
     assert export("--as-of", "2025-01-01") == {STAKE: ("false", "2022-05-03", "")}
     assert export("--as-of", "2025", "--ended") == history
@@ -221,13 +263,19 @@ def test_export_command_takes_as_of_and_ended(career_dir, tmp_path):
 
     before = out.read_bytes()
     for args, message in [
-        (["-f", "csv", "--as-of", "yesterday"],
-         "aikg: error: --as-of must be a date YYYY-MM-DD (or a month YYYY-MM, or a year YYYY), got 'yesterday'"),
-        (["-f", "turtle", "--as-of", "2024"],
-         "aikg: error: --as-of applies to --format graphml, gexf, csv only (RDF exports hold every statement)"),
-        (["-f", "nquads", "--no-ended"],
-         "aikg: error: --ended/--no-ended applies to --format graphml, gexf, csv only "
-         "(RDF exports hold every statement)"),
+        (
+            ["-f", "csv", "--as-of", "yesterday"],
+            "aikg: error: --as-of must be a date YYYY-MM-DD (or a month YYYY-MM, or a year YYYY), got 'yesterday'",
+        ),
+        (
+            ["-f", "turtle", "--as-of", "2024"],
+            "aikg: error: --as-of applies to --format graphml, gexf, csv only (RDF exports hold every statement)",
+        ),
+        (
+            ["-f", "nquads", "--no-ended"],
+            "aikg: error: --ended/--no-ended applies to --format graphml, gexf, csv only "
+            "(RDF exports hold every statement)",
+        ),
     ]:
         result = CliRunner().invoke(app, ["export", "--store", str(career_dir), "-o", str(out), *args])
         assert (result.exit_code, result.output.strip()) == (2, message)

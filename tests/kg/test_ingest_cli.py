@@ -23,8 +23,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "articles"
 
 
 def aikg(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "aikg", *args], input=stdin, capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "aikg", *args], input=stdin, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,17 +63,22 @@ def test_second_run_changes_nothing(corpus_store, tmp_path):
 def test_changed_text_under_same_url_replaces_then_delete_removes(tmp_path):
     store = tmp_path / "store"
     src = tmp_path / "a.md"
-    src.write_text("---\ntitle: Deal\nurl: https://news.example.org/deal\npublished: 2024-02-26\n---\n"
-                   "Microsoft invested in Mistral AI, the Paris-based startup said on Monday.\n")
+    src.write_text(
+        "---\ntitle: Deal\nurl: https://news.example.org/deal\npublished: 2024-02-26\n---\n"
+        "Microsoft invested in Mistral AI, the Paris-based startup said on Monday.\n"
+    )
     assert aikg("ingest", str(src), "--store", str(store), "--quiet").returncode == 0
-    src.write_text("---\ntitle: Deal\nurl: https://news.example.org/deal\npublished: 2024-02-27\n---\n"
-                   "Amazon invested in Anthropic, the San Francisco startup said on Tuesday.\n")
+    src.write_text(
+        "---\ntitle: Deal\nurl: https://news.example.org/deal\npublished: 2024-02-27\n---\n"
+        "Amazon invested in Anthropic, the San Francisco startup said on Tuesday.\n"
+    )
     proc = aikg("ingest", str(src), "--store", str(store), "--json")
     summary = json.loads(proc.stdout)
     assert summary["replaced"] == 1
     with LocalStore(store) as s:
-        labels = {r["l"].value for r in s.query(
-            "SELECT ?l WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }")}
+        labels = {
+            r["l"].value for r in s.query("SELECT ?l WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+        }
     assert "Anthropic" in labels and "Mistral AI" not in labels
     proc = aikg("delete", "https://news.example.org/deal", "--store", str(store))
     assert proc.returncode == 0 and "deleted 1 article" in proc.stdout
@@ -101,7 +107,8 @@ def test_nothing_readable_is_bad_input_exit_2(tmp_path):
     proc = aikg("ingest", str(tmp_path / "empty.txt"), "--store", str(tmp_path / "store"))
     assert proc.returncode == 2, proc.stderr
     assert [ln for ln in proc.stderr.splitlines() if "empty.txt" in ln] == [
-        f"skipped {tmp_path / 'empty.txt'}: empty file"]
+        f"skipped {tmp_path / 'empty.txt'}: empty file"
+    ]
     missing = aikg("ingest", str(tmp_path / "nowhere.md"), "--store", str(tmp_path / "store"))
     assert missing.returncode == 2 and "nowhere.md: unreadable: no such file" in missing.stderr
 
@@ -112,9 +119,15 @@ def test_bad_date_is_usage_error(tmp_path):
 
 
 def test_stdin_jsonl(tmp_path):
-    lines = "\n".join(json.dumps({"text": t, "url": f"https://news.example.org/{i}", "published": "2024-06-10"})
-                      for i, t in enumerate(["Apple partnered with OpenAI to bring ChatGPT to Siri.",
-                                             "Nvidia supplies H100 chips to Meta for Llama training."]))
+    lines = "\n".join(
+        json.dumps({"text": t, "url": f"https://news.example.org/{i}", "published": "2024-06-10"})
+        for i, t in enumerate(
+            [
+                "Apple partnered with OpenAI to bring ChatGPT to Siri.",
+                "Nvidia supplies H100 chips to Meta for Llama training.",
+            ]
+        )
+    )
     proc = aikg("ingest", "-", "--store", str(tmp_path / "store"), "--json", stdin=lines)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["new"] == 2
@@ -136,14 +149,22 @@ def test_eval_of_a_missing_directory_is_bad_input(tmp_path):
 
 # ------------------------------------------------------------------ huge and long inputs
 
+
 def _measured(*args: str, cwd: Path | None = None) -> tuple[subprocess.CompletedProcess, int]:
     """Run ``aikg ARGS`` under a small parent that reports the child's peak RSS in MB."""
-    probe = ("import resource, subprocess, sys\n"
-             "p = subprocess.run(sys.argv[1:])\n"
-             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr)\n"
-             "sys.exit(p.returncode)\n")
-    proc = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "aikg", *args],
-                          capture_output=True, text=True, timeout=600, cwd=cwd)
+    probe = (
+        "import resource, subprocess, sys\n"
+        "p = subprocess.run(sys.argv[1:])\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr)\n"
+        "sys.exit(p.returncode)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, sys.executable, "-m", "aikg", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cwd,
+    )
     *lines, peak = proc.stderr.splitlines()
     proc.stderr = "\n".join(lines) + ("\n" if lines else "")
     return proc, int(peak)
@@ -154,9 +175,12 @@ def _one_line_text(path: Path, size: int, plain: int = 0) -> None:
 
     Each sentence naming companies is followed by ``plain`` sentences that name none.
     """
-    sentence = ("Microsoft invested in OpenAI, and Nvidia said it supplies chips to Meta while "
-                "Google competes with Anthropic in the market for large models. "
-                + "Analysts wrote long notes about the week, and the markets moved slowly. " * plain)
+    sentence = (
+        "Microsoft invested in OpenAI, and Nvidia said it supplies chips to Meta while "
+        "Google competes with Anthropic in the market for large models. "
+        + "Analysts wrote long notes about the week, and the markets moved slowly. "
+        * plain
+    )
     with path.open("w", encoding="utf-8") as fh:
         written = 0
         while written < size:
@@ -172,8 +196,8 @@ def test_a_19_mb_one_line_article_is_skipped_in_one_line_with_memory_bounded(tmp
     seconds = time.monotonic() - started
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.splitlines()[0] == (
-        f"skipped {big}: article too large (19.0 MB, limit 2.0 MB); "
-        "raise the limit with --max-article-bytes")
+        f"skipped {big}: article too large (19.0 MB, limit 2.0 MB); raise the limit with --max-article-bytes"
+    )
     assert "Traceback" not in proc.stderr and len(proc.stderr.splitlines()) == 2  # the skip, the summary
     assert peak_mb < 1024, f"peak RSS {peak_mb} MB"
     assert seconds < 120, f"took {seconds:.0f} s to say it skips"
@@ -181,8 +205,11 @@ def test_a_19_mb_one_line_article_is_skipped_in_one_line_with_memory_bounded(tmp
 
 def test_an_oversized_record_is_skipped_and_the_rest_ingested(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
-    small = {"url": "https://news.example.org/small", "published": "2024-06-10",
-             "text": "Apple partnered with OpenAI to bring ChatGPT to Siri, the companies said."}
+    small = {
+        "url": "https://news.example.org/small",
+        "published": "2024-06-10",
+        "text": "Apple partnered with OpenAI to bring ChatGPT to Siri, the companies said.",
+    }
     huge = {"url": "https://news.example.org/huge", "text": "Nvidia supplies chips to Meta. " * 100_000}
     corpus.write_text(json.dumps(huge) + "\n" + json.dumps(small) + "\n", encoding="utf-8")
     proc = aikg("ingest", str(corpus), "--store", str(tmp_path / "store"), "--json")
@@ -190,8 +217,9 @@ def test_an_oversized_record_is_skipped_and_the_rest_ingested(tmp_path):
     summary = json.loads(proc.stdout)
     assert summary["new"] == 1
     huge_mb = f"{len(huge['text']) / 2**20:.1f} MB"
-    assert summary["skipped"] == [{"source": f"{corpus}#1",
-                                   "reason": f"article text too large ({huge_mb}, limit 2.0 MB)"}]
+    assert summary["skipped"] == [
+        {"source": f"{corpus}#1", "reason": f"article text too large ({huge_mb}, limit 2.0 MB)"}
+    ]
     # The limit is the user's to set, either way.
     hint = "raise the limit with --max-article-bytes"
     lowered = aikg("extract", str(corpus), "--max-article-bytes", "50")
@@ -208,22 +236,39 @@ def test_a_long_article_is_parsed_in_pieces_with_progress_and_memory_bounded(tmp
 
     long_text = tmp_path / "long.txt"
     _one_line_text(long_text, 120_000, plain=4)
-    probe = ("import os, pty, resource, sys\n"
-             "out = bytearray()\n"
-             "def read(fd):\n"
-             "    data = os.read(fd, 65536)\n"
-             "    out.extend(data)\n"
-             "    return data\n"
-             "status = pty.spawn(sys.argv[1:], read)\n"
-             "open(os.environ['PTY_LOG'], 'wb').write(bytes(out))\n"
-             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)\n"
-             "sys.exit(os.waitstatus_to_exitcode(status))\n")
+    probe = (
+        "import os, pty, resource, sys\n"
+        "out = bytearray()\n"
+        "def read(fd):\n"
+        "    data = os.read(fd, 65536)\n"
+        "    out.extend(data)\n"
+        "    return data\n"
+        "status = pty.spawn(sys.argv[1:], read)\n"
+        "open(os.environ['PTY_LOG'], 'wb').write(bytes(out))\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)\n"
+        "sys.exit(os.waitstatus_to_exitcode(status))\n"
+    )
     log = tmp_path / "terminal.log"
     assert pty  # the probe needs a POSIX terminal
-    proc = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "aikg", "ingest",
-                           str(long_text), "--store", str(tmp_path / "store")],
-                          capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PTY_LOG": str(log), "COLUMNS": "160"}, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            probe,
+            sys.executable,
+            "-m",
+            "aikg",
+            "ingest",
+            str(long_text),
+            "--store",
+            str(tmp_path / "store"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PTY_LOG": str(log), "COLUMNS": "160"},
+        stdin=subprocess.DEVNULL,
+    )
     screen = log.read_bytes().decode("utf-8", "replace")
     assert proc.returncode == 0, screen[-2000:]
     from ingest.pipeline import CHUNK_CHARS
@@ -239,10 +284,12 @@ def test_a_long_article_is_parsed_in_pieces_with_progress_and_memory_bounded(tmp
 
 # ------------------------------------------------------------------ a server that refuses writes
 
+
 @pytest.mark.server
-@pytest.mark.parametrize("server_token,client_token,status", [("right-token", "wrong-token", 401),
-                                                               ("right-token", None, 401),
-                                                               (None, "any-token", 403)])
+@pytest.mark.parametrize(
+    "server_token,client_token,status",
+    [("right-token", "wrong-token", 401), ("right-token", None, 401), (None, "any-token", 403)],
+)
 def test_a_refused_write_says_the_token_is_wrong(tmp_path, server_token, client_token, status):
     from tests.servers import AikgServer
 
@@ -253,12 +300,23 @@ def test_a_refused_write_says_the_token_is_wrong(tmp_path, server_token, client_
         env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
         if client_token:
             env["AIKG_TOKEN"] = client_token
-        record = json.dumps({"text": "Apple partnered with OpenAI to bring ChatGPT to Siri.",
-                             "url": "https://news.example.org/siri"})
-        proc = subprocess.run([sys.executable, "-m", "aikg", "ingest", "-", "--store", url + "/sparql"],
-                              input=record, capture_output=True, text=True, timeout=300, env=env)
-        count = httpx.get(url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
-                          headers={"Accept": "application/sparql-results+json"}, timeout=10).json()
+        record = json.dumps(
+            {"text": "Apple partnered with OpenAI to bring ChatGPT to Siri.", "url": "https://news.example.org/siri"}
+        )
+        proc = subprocess.run(
+            [sys.executable, "-m", "aikg", "ingest", "-", "--store", url + "/sparql"],
+            input=record,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
+        count = httpx.get(
+            url + "/sparql",
+            params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=10,
+        ).json()
     finally:
         server.stop()
     assert proc.returncode == 1
@@ -275,8 +333,11 @@ def test_an_article_of_too_many_relations_is_reported_once_and_not_written(tmp_p
     proc, peak_mb = _measured("ingest", str(dense), "--store", str(tmp_path / "store"))
     assert proc.returncode == 2, proc.stderr
     first, summary = proc.stderr.splitlines()
-    assert re.fullmatch(rf"skipped {re.escape(str(dense))}: too many relations \(\d,\d{{3}}, limit 2,000\); "
-                        r"not written", first), first
+    assert re.fullmatch(
+        rf"skipped {re.escape(str(dense))}: too many relations \(\d,\d{{3}}, limit 2,000\); "
+        r"not written",
+        first,
+    ), first
     assert summary.startswith("0 articles (0 new") and peak_mb < 1024
     with LocalStore(tmp_path / "store") as s:
         assert len(s) == 0

@@ -52,8 +52,9 @@ def test_values_rows_are_counted_in_both_forms():
     text = 'SELECT * WHERE { VALUES ?x { <a> "b c" 3 } VALUES (?a ?b) { (1 2) (UNDEF "(") } }'
     assert values_rows(mask(text)) == 5
     with pytest.raises(QueryLimitError, match="AIKG_MAX_VALUES_ROWS"):
-        check_text("SELECT * WHERE { VALUES ?x { " + " ".join(map(str, range(20)))
-                   + " } }", QueryLimits(max_values_rows=10))
+        check_text(
+            "SELECT * WHERE { VALUES ?x { " + " ".join(map(str, range(20))) + " } }", QueryLimits(max_values_rows=10)
+        )
 
 
 def test_size_and_depth_name_their_settings():
@@ -74,28 +75,34 @@ def test_updates_count_patterns_in_where_groups_only():
         check_text("INSERT { <a> <b> <c> } WHERE { " + triples + " }", update=True)
 
 
-@pytest.mark.parametrize("iri, allow, ok", [
-    ("http://127.0.0.1:7878/query", ["127.0.0.1:7878"], True),
-    ("http://127.0.0.1:7879/query", ["127.0.0.1:7878"], False),
-    ("http://127.0.0.1:7879/query", ["127.0.0.1"], True),
-    ("https://query.wikidata.org/sparql", ["query.wikidata.org"], True),
-    ("https://query.wikidata.org/sparql", ["query.wikidata.org:443"], True),
-    ("http://query.wikidata.org/sparql", ["query.wikidata.org:443"], False),
-    ("http://evil.example/?x=query.wikidata.org", ["query.wikidata.org"], False),
-    ("http://[::1]:7878/q", ["[::1]:7878"], True),
-    ("file:///etc/passwd", ["localhost"], False),
-    ("http://169.254.169.254/latest/meta-data/", [], False),
-])
+@pytest.mark.parametrize(
+    "iri, allow, ok",
+    [
+        ("http://127.0.0.1:7878/query", ["127.0.0.1:7878"], True),
+        ("http://127.0.0.1:7879/query", ["127.0.0.1:7878"], False),
+        ("http://127.0.0.1:7879/query", ["127.0.0.1"], True),
+        ("https://query.wikidata.org/sparql", ["query.wikidata.org"], True),
+        ("https://query.wikidata.org/sparql", ["query.wikidata.org:443"], True),
+        ("http://query.wikidata.org/sparql", ["query.wikidata.org:443"], False),
+        ("http://evil.example/?x=query.wikidata.org", ["query.wikidata.org"], False),
+        ("http://[::1]:7878/q", ["[::1]:7878"], True),
+        ("file:///etc/passwd", ["localhost"], False),
+        ("http://169.254.169.254/latest/meta-data/", [], False),
+    ],
+)
 def test_allowlist_matching(iri, allow, ok):
     assert host_allowed(iri, allow) is ok
 
 
 def test_service_and_load_are_found_outside_strings_and_comments_only():
-    text = ('SELECT * WHERE { ?service <http://e/p> "SERVICE <http://x>" . # SERVICE <http://y>\n'
-            ' SERVICE SILENT <http://127.0.0.1:9/s> { ?a ?b ?c } SERVICE ?endpoint { ?d ?e ?f } }')
+    text = (
+        'SELECT * WHERE { ?service <http://e/p> "SERVICE <http://x>" . # SERVICE <http://y>\n'
+        " SERVICE SILENT <http://127.0.0.1:9/s> { ?a ?b ?c } SERVICE ?endpoint { ?d ?e ?f } }"
+    )
     assert remote_targets(text, update=False) == [("SERVICE", "http://127.0.0.1:9/s"), ("SERVICE", None)]
-    assert remote_targets("LOAD SILENT <http://h/x.ttl> INTO GRAPH <http://g>", update=True) == \
-        [("LOAD", "http://h/x.ttl")]
+    assert remote_targets("LOAD SILENT <http://h/x.ttl> INTO GRAPH <http://g>", update=True) == [
+        ("LOAD", "http://h/x.ttl")
+    ]
     assert remote_targets("SELECT ?load WHERE { ?load ?p ?o }", update=False) == []
 
 

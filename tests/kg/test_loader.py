@@ -16,16 +16,19 @@ WHEN = datetime(2025, 1, 2, tzinfo=UTC)
 
 
 def _all_quads(store: LocalStore) -> set[str]:
-    return {f"{r['s']} {r['p']} {r['o']} {r['g']}" for r in store.query(
-        "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")}
+    return {
+        f"{r['s']} {r['p']} {r['o']} {r['g']}"
+        for r in store.query("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+    }
 
 
 def _ingest(path, monkeypatch, commit_quads: int, **kw):
     exs = extractions()
     monkeypatch.setattr(loader, "COMMIT_QUADS", commit_quads)
     store = LocalStore(path)
-    report = loader.commit_batch(store, [e.article for e in exs.values()],
-                                 lambda batch: [exs[a.id] for a in batch], ingested_at=WHEN, **kw)
+    report = loader.commit_batch(
+        store, [e.article for e in exs.values()], lambda batch: [exs[a.id] for a in batch], ingested_at=WHEN, **kw
+    )
     return store, report
 
 
@@ -35,8 +38,11 @@ def test_a_batch_over_the_quad_budget_is_written_whole_in_several_transactions(t
     try:
         assert _all_quads(many) == _all_quads(one)
         exs = extractions().values()
-        assert (report_many.new, report_many.relations) == (report_one.new, report_one.relations) \
+        assert (
+            (report_many.new, report_many.relations)
+            == (report_one.new, report_one.relations)
             == (len(exs), sum(len(ex.relations) for ex in exs))
+        )
         assert report_many.entities == report_one.entities
     finally:
         one.close()
@@ -48,8 +54,9 @@ def test_an_article_with_too_many_relations_is_reported_and_not_written(tmp_path
     try:
         big = [ex for ex in extractions().values() if len(ex.relations) > 3]
         assert big, "the hand-made corpus needs an article with more than 3 relations"
-        assert report.skipped == [(ex.article.url, f"too many relations ({len(ex.relations)}, limit 3); not written")
-                                  for ex in big]
+        assert report.skipped == [
+            (ex.article.url, f"too many relations ({len(ex.relations)}, limit 3); not written") for ex in big
+        ]
         assert report.new == len(extractions()) - len(big)
         urls = {r["u"].value for r in store.query("SELECT ?u WHERE { ?a <https://schema.org/url> ?u }")}
         assert urls.isdisjoint({ex.article.url for ex in big}) and len(urls) == report.new
@@ -69,8 +76,9 @@ def test_should_stop_ends_an_ingest_between_batches_with_the_batches_before_whol
         return asked == 3
 
     with LocalStore(tmp_path / "s") as store:
-        summary = loader.ingest(store, articles, lambda batch: [exs[a.id] for a in batch], batch_size=2,
-                                should_stop=stop_on_third_ask)
+        summary = loader.ingest(
+            store, articles, lambda batch: [exs[a.id] for a in batch], batch_size=2, should_stop=stop_on_third_ask
+        )
         urls = {r["u"].value for r in store.query("SELECT ?u WHERE { ?a <https://schema.org/url> ?u }")}
     assert (summary.stopped, summary.batches, summary.new) == (True, 2, 4)
     assert urls == {a.url for a in articles[:4]}

@@ -14,8 +14,10 @@ from kg.store import count, iter_solutions
 
 def rows(store, name, **params):
     """Return the rows as dicts of plain values."""
-    return [{k: (v.value if v is not None else None) for k, v in r.items()}
-            for r in iter_solutions(run_named(store, name, params))]
+    return [
+        {k: (v.value if v is not None else None) for k, v in r.items()}
+        for r in iter_solutions(run_named(store, name, params))
+    ]
 
 
 def labels(store, name, column, **params):
@@ -36,38 +38,73 @@ def test_at_least_twelve_documented_queries():
 # answer a reader of its articles gives: (params, columns compared, rows in those columns).
 ANSWERS = {
     "acquisitions": ({}, ("buyerLabel", "targetLabel"), [("Nvidia", "Run:ai")]),
-    "as-of": ({"date": "2020-01-01"}, ("sLabel", "predicate", "oLabel"),
-              [("Microsoft", "investsIn", "OpenAI"), ("Microsoft", "suppliesTo", "OpenAI")]),
+    "as-of": (
+        {"date": "2020-01-01"},
+        ("sLabel", "predicate", "oLabel"),
+        [("Microsoft", "investsIn", "OpenAI"), ("Microsoft", "suppliesTo", "OpenAI")],
+    ),
     "corroborated": ({}, ("sLabel", "predicate", "oLabel", "sources"), [("Microsoft", "investsIn", "OpenAI", "3")]),
-    "current-employer-of": ({"entity": "Mustafa Suleyman"}, ("orgLabel", "predicate", "since"),
-                            [("Microsoft AI", "leads", "2024-03-19")]),
-    "disputes-and-lawsuits": ({}, ("aLabel", "predicate", "bLabel"),
-                              [("The New York Times", "sues", "Microsoft"), ("The New York Times", "sues", "OpenAI")]),
+    "current-employer-of": (
+        {"entity": "Mustafa Suleyman"},
+        ("orgLabel", "predicate", "since"),
+        [("Microsoft AI", "leads", "2024-03-19")],
+    ),
+    "disputes-and-lawsuits": (
+        {},
+        ("aLabel", "predicate", "bLabel"),
+        [("The New York Times", "sues", "Microsoft"), ("The New York Times", "sues", "OpenAI")],
+    ),
     "founders": ({}, ("founderLabel", "orgLabel"), [("Sam Altman", "OpenAI")]),
     "investments-as-of": ({"entity": "Microsoft", "date": "2024-01-01"}, ("targetLabel", "sources"), [("OpenAI", "2")]),
-    "investors-of": ({"entity": "Anthropic"}, ("investorLabel", "first"),
-                     [("Amazon", "2023-09-25"), ("Google", "2023-10-27")]),
+    "investors-of": (
+        {"entity": "Anthropic"},
+        ("investorLabel", "first"),
+        [("Amazon", "2023-09-25"), ("Google", "2023-10-27")],
+    ),
     "leaders-of": ({"entity": "OpenAI"}, ("personLabel", "first"), [("Sam Altman", "2024-05-01")]),
     "models-by-developer": ({}, ("developerLabel", "modelLabel"), [("Microsoft AI", "MAI-1")]),
-    "new-since": ({"date": "2024-04-01"}, ("sLabel", "predicate", "oLabel"),
-                  [("Nvidia", "acquires", "Run:ai"), ("Sam Altman", "founded", "OpenAI"),
-                   ("Sam Altman", "leads", "OpenAI")]),
+    "new-since": (
+        {"date": "2024-04-01"},
+        ("sLabel", "predicate", "oLabel"),
+        [("Nvidia", "acquires", "Run:ai"), ("Sam Altman", "founded", "OpenAI"), ("Sam Altman", "leads", "OpenAI")],
+    ),
     "partners-of": ({"entity": "Microsoft"}, ("partnerLabel",), [("Meta",), ("Mistral AI",), ("OpenAI",)]),
-    "partnerships-in-year": ({"year": "2024"}, ("aLabel", "bLabel"), [("Meta", "Microsoft"), ("Microsoft", "Mistral AI")]),
+    "partnerships-in-year": (
+        {"year": "2024"},
+        ("aLabel", "bLabel"),
+        [("Meta", "Microsoft"), ("Microsoft", "Mistral AI")],
+    ),
     "portfolio-of": ({"entity": "Microsoft"}, ("targetLabel", "sources"), [("Mistral AI", "1"), ("OpenAI", "3")]),
-    "relation-evidence": ({"subject": "Microsoft", "predicate": "investsIn", "object": "OpenAI"}, ("date", "confidence"),
-                          [(None, "0.8"), ("2019-07-22", "0.9"), ("2023-01-23", "0.7"), ("2023-01-23", "0.95")]),
-    "relations-of": ({"entity": "Anthropic"}, ("predicate", "direction", "otherLabel"),
-                     [("competesWith", "both", "OpenAI"), ("investsIn", "in", "Amazon"),
-                      ("investsIn", "in", "Google")]),
+    "relation-evidence": (
+        {"subject": "Microsoft", "predicate": "investsIn", "object": "OpenAI"},
+        ("date", "confidence"),
+        [(None, "0.8"), ("2019-07-22", "0.9"), ("2023-01-23", "0.7"), ("2023-01-23", "0.95")],
+    ),
+    "relations-of": (
+        {"entity": "Anthropic"},
+        ("predicate", "direction", "otherLabel"),
+        [("competesWith", "both", "OpenAI"), ("investsIn", "in", "Amazon"), ("investsIn", "in", "Google")],
+    ),
     "rivals-of": ({"entity": "OpenAI"}, ("rivalLabel",), [("Anthropic",), ("Mistral AI",)]),
     "suppliers-of": ({"entity": "OpenAI"}, ("supplierLabel", "last"), [("Microsoft", "2019-07-22")]),
-    "timeline-of-pair": ({"a": "OpenAI", "b": "Microsoft"}, ("date", "predicate"),
-                         [(None, "investsIn"), ("2019-07-22", "investsIn"), ("2019-07-22", "suppliesTo"),
-                          ("2023-01-23", "investsIn"), ("2023-01-23", "investsIn"), ("2023-01-23", "partnersWith")]),
+    "timeline-of-pair": (
+        {"a": "OpenAI", "b": "Microsoft"},
+        ("date", "predicate"),
+        [
+            (None, "investsIn"),
+            ("2019-07-22", "investsIn"),
+            ("2019-07-22", "suppliesTo"),
+            ("2023-01-23", "investsIn"),
+            ("2023-01-23", "investsIn"),
+            ("2023-01-23", "partnersWith"),
+        ],
+    ),
     "who-leads": ({}, ("personLabel", "orgLabel"), [("Mustafa Suleyman", "Microsoft AI"), ("Sam Altman", "OpenAI")]),
-    "who-led-on": ({"entity": "Microsoft AI", "date": "2024-06-01"}, ("personLabel", "since"),
-                   [("Mustafa Suleyman", "2024-03-19")]),
+    "who-led-on": (
+        {"entity": "Microsoft AI", "date": "2024-06-01"},
+        ("personLabel", "since"),
+        [("Mustafa Suleyman", "2024-03-19")],
+    ),
 }
 # Answered on stores that hold what they ask about (ended relations, normalised amounts).
 ANSWERED_IN_TEST_TIME_QUERIES = {"investment-totals", "people-who-left"}
@@ -81,8 +118,10 @@ def test_every_named_query_has_a_known_answer():
 @pytest.mark.parametrize("name", sorted(ANSWERS))
 def test_every_query_answers_its_question(world, name):
     params, columns, expected = ANSWERS[name]
-    got = sorted((tuple(r[c] for c in columns) for r in rows(world, name, **params)),
-                 key=lambda t: tuple("" if v is None else v for v in t))
+    got = sorted(
+        (tuple(r[c] for c in columns) for r in rows(world, name, **params)),
+        key=lambda t: tuple("" if v is None else v for v in t),
+    )
     assert got == expected
 
 
@@ -117,7 +156,10 @@ def test_as_of_answers_two_dates(world):
 
 def test_investments_as_of(world):
     assert labels(world, "investments-as-of", "targetLabel", entity="Microsoft", date="2023-12-31") == ["OpenAI"]
-    assert labels(world, "investments-as-of", "targetLabel", entity="MSFT", date="2024-12-31") == ["Mistral AI", "OpenAI"]
+    assert labels(world, "investments-as-of", "targetLabel", entity="MSFT", date="2024-12-31") == [
+        "Mistral AI",
+        "OpenAI",
+    ]
     assert rows(world, "investments-as-of", entity="Microsoft", date="2019-07-21") == []
 
 
@@ -128,11 +170,14 @@ def test_corroboration_counts_distinct_articles_not_mentions(world):
     assert (row["first"], row["last"]) == ("2019-07-22", "2023-01-23")
 
 
-@pytest.mark.parametrize("entity, expected", [
-    ("OpenAI", ["Anthropic", "Mistral AI"]),
-    ("Anthropic", ["OpenAI"]),
-    ("Mistral", ["OpenAI"]),
-])
+@pytest.mark.parametrize(
+    "entity, expected",
+    [
+        ("OpenAI", ["Anthropic", "Mistral AI"]),
+        ("Anthropic", ["OpenAI"]),
+        ("Mistral", ["OpenAI"]),
+    ],
+)
 def test_rivals_found_from_either_side(world, entity, expected):
     assert labels(world, "rivals-of", "rivalLabel", entity=entity) == expected
 
@@ -154,14 +199,19 @@ def test_symmetric_evidence_in_either_order_directed_only_one_way(world):
 
 def test_year_leaders_founders_models_acquisitions(world):
     assert {(r["aLabel"], r["bLabel"]) for r in rows(world, "partnerships-in-year", year="2024")} == {
-        ("Meta", "Microsoft"), ("Microsoft", "Mistral AI")}
+        ("Meta", "Microsoft"),
+        ("Microsoft", "Mistral AI"),
+    }
     assert rows(world, "partnerships-in-year", year="2019") == []
     assert labels(world, "leaders-of", "personLabel", entity="OpenAI") == ["Sam Altman"]
     assert {(r["personLabel"], r["orgLabel"]) for r in rows(world, "who-leads")} == {
-        ("Sam Altman", "OpenAI"), ("Mustafa Suleyman", "Microsoft AI")}
+        ("Sam Altman", "OpenAI"),
+        ("Mustafa Suleyman", "Microsoft AI"),
+    }
     assert [(r["founderLabel"], r["orgLabel"]) for r in rows(world, "founders")] == [("Sam Altman", "OpenAI")]
     assert [(r["developerLabel"], r["modelLabel"]) for r in rows(world, "models-by-developer")] == [
-        ("Microsoft AI", "MAI-1")]  # Copilot is a Product, not a model
+        ("Microsoft AI", "MAI-1")
+    ]  # Copilot is a Product, not a model
     assert [(r["buyerLabel"], r["targetLabel"]) for r in rows(world, "acquisitions")] == [("Nvidia", "Run:ai")]
     assert labels(world, "disputes-and-lawsuits", "bLabel") == ["Microsoft", "OpenAI"]
     top = rows(world, "most-connected")
@@ -175,9 +225,15 @@ def test_timeline_of_pair_in_date_order(world):
     assert all(r["evidence"] and r["title"] for r in timeline)
 
 
-@pytest.mark.parametrize("hostile", [
-    '"} ; DROP ALL', "x' } ; DROP ALL ; #", "OpenAI\" } UNION { ?s ?p ?o", "<http://evil/> }",
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '"} ; DROP ALL',
+        "x' } ; DROP ALL ; #",
+        'OpenAI" } UNION { ?s ?p ?o',
+        "<http://evil/> }",
+    ],
+)
 def test_hostile_params_are_data(world, hostile):
     before = count(world, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert rows(world, "investors-of", entity=hostile) == []
@@ -190,34 +246,43 @@ def test_entity_named_with_quotes_and_braces_is_found(world):
     assert [r["predicate"] for r in timeline] == ["worksFor"]
 
 
-@pytest.mark.parametrize("name, params, message", [
-    ("as-of", {"date": "yesterday"}, "YYYY-MM-DD"),
-    ("as-of", {"date": "2024-02-30"}, "YYYY-MM-DD"),
-    ("partnerships-in-year", {"year": "24"}, "four-digit"),
-    ("relation-evidence", {"subject": "a", "predicate": "fundedBy", "object": "b"}, "investsIn"),
-    ("investors-of", {}, "needs parameters: entity"),
-    ("investors-of", {"entity": "OpenAI", "year": "2020"}, "unknown: year"),
-    ("investors-of", {"entity": "  "}, "empty"),
-])
+@pytest.mark.parametrize(
+    "name, params, message",
+    [
+        ("as-of", {"date": "yesterday"}, "YYYY-MM-DD"),
+        ("as-of", {"date": "2024-02-30"}, "YYYY-MM-DD"),
+        ("partnerships-in-year", {"year": "24"}, "four-digit"),
+        ("relation-evidence", {"subject": "a", "predicate": "fundedBy", "object": "b"}, "investsIn"),
+        ("investors-of", {}, "needs parameters: entity"),
+        ("investors-of", {"entity": "OpenAI", "year": "2020"}, "unknown: year"),
+        ("investors-of", {"entity": "  "}, "empty"),
+    ],
+)
 def test_bad_params_say_what_is_wrong(world, name, params, message):
     with pytest.raises(ValueError, match=message):
         run_named(world, name, params)
 
 
 def test_header_parsing_joins_continuation_lines():
-    q = parse_query("x", "# title: T\n# description: one\n#   two\n# param: entity — the firm\n"
-                         "#   or its alias\nSELECT * WHERE { ?entity ?p ?o }\n")
+    q = parse_query(
+        "x",
+        "# title: T\n# description: one\n#   two\n# param: entity — the firm\n"
+        "#   or its alias\nSELECT * WHERE { ?entity ?p ?o }\n",
+    )
     assert (q.title, q.description, q.params) == ("T", "one two", ("entity",))
     assert q.param_help["entity"] == "the firm or its alias"
     assert q.to_dict()["params"] == [{"name": "entity", "description": "the firm or its alias"}]
-    q = parse_query("y", "# title: T\n# description: d\n# param: currency = all — a code, or all\n"
-                         "SELECT * WHERE { ?s ?p ?currency }\n")
+    q = parse_query(
+        "y",
+        "# title: T\n# description: d\n# param: currency = all — a code, or all\nSELECT * WHERE { ?s ?p ?currency }\n",
+    )
     assert (q.params, q.defaults, q.param_help["currency"]) == (("currency",), {"currency": "all"}, "a code, or all")
 
 
 def test_predicates_param_accepts_every_predicate(world):
-    answered = {p: len(rows(world, "relation-evidence", subject="Microsoft", predicate=p, object="OpenAI"))
-                for p in PREDICATES}
+    answered = {
+        p: len(rows(world, "relation-evidence", subject="Microsoft", predicate=p, object="OpenAI")) for p in PREDICATES
+    }
     # every predicate is accepted; the store's articles say three things about the pair
     assert {p: n for p, n in answered.items() if n} == {"investsIn": 4, "suppliesTo": 1, "partnersWith": 1}
 
@@ -230,30 +295,51 @@ def _on_sample(store, name, column, **params):
 
 
 def _triples(store, name, **params):
-    return {(r.get("sLabel") or r.get("aLabel"), r["predicate"], r.get("oLabel") or r.get("bLabel"))
-            for r in rows(store, name, **params)}
+    return {
+        (r.get("sLabel") or r.get("aLabel"), r["predicate"], r.get("oLabel") or r.get("bLabel"))
+        for r in rows(store, name, **params)
+    }
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("query, entity, column, expected", [
-    ("investors-of", "OpenAI", "investorLabel", {"Microsoft"}),
-    ("investors-of", "Anthropic", "investorLabel", {"Amazon", "Google"}),
-    ("leaders-of", "Microsoft", "personLabel", {"Satya Nadella"}),
-    ("leaders-of", "OpenAI", "personLabel", {"Sam Altman"}),
-    ("rivals-of", "OpenAI", "rivalLabel", {"Anthropic", "xAI"}),
-    ("partners-of", "Microsoft", "partnerLabel", {"OpenAI", "Mistral AI"}),
-    ("portfolio-of", "Amazon", "targetLabel", {"Anthropic"}),
-    # article 11: 'alongside Google as a competitor in search', 'names OpenAI among the
-    # companies it competes with' (found since the trained classifier)
-    ("rivals-of", "OpenAI", "rivalLabel", {"Google"}),
-    ("rivals-of", "Microsoft", "rivalLabel", {"OpenAI"}),
-    pytest.param("investors-of", "OpenAI", "investorLabel", {"Microsoft", "Nvidia", "SoftBank", "Thrive Capital"},
-                 marks=pytest.mark.xfail(strict=True, reason="article 12: the backers of OpenAI's $6.6 billion round "
-                                                "('Thrive Capital led the round', 'So did Nvidia') are missed")),
-    pytest.param("investors-of", "Scale AI", "investorLabel", {"Meta"}, marks=pytest.mark.xfail(
-        strict=True, reason="article 17: 'a significant investment from Meta' (nominal, passive) is not extracted")),
-    ("partners-of", "OpenAI", "partnerLabel", {"SoftBank", "Oracle"}),
-])
+@pytest.mark.parametrize(
+    "query, entity, column, expected",
+    [
+        ("investors-of", "OpenAI", "investorLabel", {"Microsoft"}),
+        ("investors-of", "Anthropic", "investorLabel", {"Amazon", "Google"}),
+        ("leaders-of", "Microsoft", "personLabel", {"Satya Nadella"}),
+        ("leaders-of", "OpenAI", "personLabel", {"Sam Altman"}),
+        ("rivals-of", "OpenAI", "rivalLabel", {"Anthropic", "xAI"}),
+        ("partners-of", "Microsoft", "partnerLabel", {"OpenAI", "Mistral AI"}),
+        ("portfolio-of", "Amazon", "targetLabel", {"Anthropic"}),
+        # article 11: 'alongside Google as a competitor in search', 'names OpenAI among the
+        # companies it competes with' (found since the trained classifier)
+        ("rivals-of", "OpenAI", "rivalLabel", {"Google"}),
+        ("rivals-of", "Microsoft", "rivalLabel", {"OpenAI"}),
+        pytest.param(
+            "investors-of",
+            "OpenAI",
+            "investorLabel",
+            {"Microsoft", "Nvidia", "SoftBank", "Thrive Capital"},
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="article 12: the backers of OpenAI's $6.6 billion round "
+                "('Thrive Capital led the round', 'So did Nvidia') are missed",
+            ),
+        ),
+        pytest.param(
+            "investors-of",
+            "Scale AI",
+            "investorLabel",
+            {"Meta"},
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="article 17: 'a significant investment from Meta' (nominal, passive) is not extracted",
+            ),
+        ),
+        ("partners-of", "OpenAI", "partnerLabel", {"SoftBank", "Oracle"}),
+    ],
+)
 def test_sample_corpus_answers(sample_store, query, entity, column, expected):
     assert _on_sample(sample_store, query, column, entity=entity) >= expected
 
@@ -261,8 +347,11 @@ def test_sample_corpus_answers(sample_store, query, entity, column, expected):
 @pytest.mark.slow
 def test_sample_corpus_lawsuits_and_deals(sample_store):
     suits = _triples(sample_store, "disputes-and-lawsuits")
-    assert {("The New York Times", "sues", "OpenAI"), ("The New York Times", "sues", "Microsoft"),
-            ("Elon Musk", "sues", "OpenAI")} <= suits
+    assert {
+        ("The New York Times", "sues", "OpenAI"),
+        ("The New York Times", "sues", "Microsoft"),
+        ("Elon Musk", "sues", "OpenAI"),
+    } <= suits
     assert ("xAI", "X") in {(r["buyerLabel"], r["targetLabel"]) for r in rows(sample_store, "acquisitions")}
     founders = {(r["founderLabel"], r["orgLabel"]) for r in rows(sample_store, "founders")}
     assert {("Arthur Mensch", "Mistral AI"), ("Mustafa Suleyman", "Inflection AI")} <= founders
@@ -270,8 +359,9 @@ def test_sample_corpus_lawsuits_and_deals(sample_store):
 
 @pytest.mark.slow
 def test_sample_corpus_corroboration_and_as_of(sample_store):
-    corroborated = {(r["sLabel"], r["predicate"], r["oLabel"]): int(r["sources"])
-                    for r in rows(sample_store, "corroborated")}
+    corroborated = {
+        (r["sLabel"], r["predicate"], r["oLabel"]): int(r["sources"]) for r in rows(sample_store, "corroborated")
+    }
     assert corroborated[("Microsoft", "investsIn", "OpenAI")] >= 3
     assert corroborated[("Sam Altman", "leads", "OpenAI")] >= 3
     assert all(n >= 3 for n in corroborated.values())
@@ -284,8 +374,9 @@ def test_sample_corpus_corroboration_and_as_of(sample_store):
 @pytest.mark.slow
 def test_sample_corpus_has_no_obvious_false_leaders_or_founders(sample_store):
     assert "Dario Amodei" not in _on_sample(sample_store, "leaders-of", "personLabel", entity="Google")
-    founders_of_openai = {f for f, o in ((r["founderLabel"], r["orgLabel"]) for r in rows(sample_store, "founders"))
-                          if o == "OpenAI"}
+    founders_of_openai = {
+        f for f, o in ((r["founderLabel"], r["orgLabel"]) for r in rows(sample_store, "founders")) if o == "OpenAI"
+    }
     assert "Tesla" not in founders_of_openai
 
 

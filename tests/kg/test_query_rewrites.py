@@ -49,21 +49,27 @@ def dense(tmp_path_factory):
     store = LocalStore(tmp_path_factory.mktemp("dense") / "store")
     # ties: an article of the same day telling a relation as over, for every fifth job,
     # post and holding, so that the ending and the claim share their claim day
-    ties = [(ex.article, r) for ex in exs for r in ex.relations
-            if r.predicate in ("worksFor", "leads", "investsIn") and not r.ended and not r.date]
+    ties = [
+        (ex.article, r)
+        for ex in exs
+        for r in ex.relations
+        if r.predicate in ("worksFor", "leads", "investsIn") and not r.ended and not r.date
+    ]
     for i, (a, r) in enumerate(ties[::5]):
         text = f"Tie {i}. {r.sentence}"
         art = Article(text, url=f"https://news.example.org/tie/{i}", title=f"Tie {i}", published=a.published)
-        ended = dataclasses.replace(r, ended=True, start=text.index(r.sentence),
-                                    end=text.index(r.sentence) + len(r.sentence))
+        ended = dataclasses.replace(
+            r, ended=True, start=text.index(r.sentence), end=text.index(r.sentence) + len(r.sentence)
+        )
         exs.append(Extraction(art, (r.subject, r.object), (ended,), "bench/1"))
     by_id = {ex.article.id: ex for ex in exs}
     ingest(store, [ex.article for ex in exs], lambda batch: [by_id[a.id] for a in batch], batch_size=50)
     # a second label on a few investors and employers: a row per label, before and after
     for name in ("Organization 0", "Organization 3", "Organization 1"):
         iri = bind_param(store, "entity", name)
-        store.update(f"INSERT DATA {{ {iri} <http://www.w3.org/2000/01/rdf-schema#label> "
-                     f"{ox.Literal(name + ' (also)')} }}")
+        store.update(
+            f"INSERT DATA {{ {iri} <http://www.w3.org/2000/01/rdf-schema#label> {ox.Literal(name + ' (also)')} }}"
+        )
     yield store
     store.close()
 
@@ -106,15 +112,26 @@ def same_answer(store, name: str, params: dict[str, str]) -> int:
 
 
 def entities(store, side: str, predicates: str) -> list[str]:
-    text = ("PREFIX aikg: <https://w3id.org/aikg/ontology#> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
-            f"SELECT DISTINCT ?e WHERE {{ VALUES ?p {{ {predicates} }} ?st rdf:predicate ?p ; rdf:{side} ?e }}")
+    text = (
+        "PREFIX aikg: <https://w3id.org/aikg/ontology#> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+        f"SELECT DISTINCT ?e WHERE {{ VALUES ?p {{ {predicates} }} ?st rdf:predicate ?p ; rdf:{side} ?e }}"
+    )
     return sorted(r["e"].value for r in store.query(text))
 
 
 def test_the_dense_store_has_what_the_rules_turn_on(dense):
-    count = lambda q: int(next(iter(dense.query(  # noqa: E731
-        "PREFIX aikg: <https://w3id.org/aikg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
-        "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> SELECT (COUNT(*) AS ?n) WHERE { " + q + " }")))["n"].value)
+    count = lambda q: int(  # noqa: E731
+        next(
+            iter(
+                dense.query(
+                    "PREFIX aikg: <https://w3id.org/aikg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+                    "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> SELECT (COUNT(*) AS ?n) WHERE { "
+                    + q
+                    + " }"
+                )
+            )
+        )["n"].value
+    )
     assert count("?st aikg:ended true") > 100
     assert count("?st aikg:startDate ?d") > 50 and count("?st aikg:endDate ?d") > 20
     assert count("?st rdf:predicate aikg:investsIn ; aikg:amountValue ?v") > 50

@@ -36,20 +36,24 @@ def _extraction(text: str, triples, extra=()) -> Extraction:
     return Extraction(art, ents, tuple(rels), "t-1")
 
 
-EX = _extraction(TEXT, [(MSFT, "investsIn", OPENAI, S1, 0.9, False), (ROE, "leads", MSAI, S2, 0.4, False)],
-                 extra=(META,))
+EX = _extraction(
+    TEXT, [(MSFT, "investsIn", OPENAI, S1, 0.9, False), (ROE, "leads", MSAI, S2, 0.4, False)], extra=(META,)
+)
 FUND_TEXT = " ".join(f"Big Fund invested in {e.name}." for e in STARTUPS) + " Big Fund once backed OpenAI."
-FUND_EX = _extraction(FUND_TEXT, [(FUND, "investsIn", e, f"Big Fund invested in {e.name}.", 0.9, False)
-                                  for e in STARTUPS]
-                      + [(FUND, "investsIn", OPENAI, "Big Fund once backed OpenAI.", 0.9, True),
-                         (ROE, "leads", FUND, f"Big Fund invested in {STARTUPS[0].name}.", 0.9, False)])
+FUND_EX = _extraction(
+    FUND_TEXT,
+    [(FUND, "investsIn", e, f"Big Fund invested in {e.name}.", 0.9, False) for e in STARTUPS]
+    + [
+        (FUND, "investsIn", OPENAI, "Big Fund once backed OpenAI.", 0.9, True),
+        (ROE, "leads", FUND, f"Big Fund invested in {STARTUPS[0].name}.", 0.9, False),
+    ],
+)
 
 
 def _store(path: Path, store_text: bool) -> LocalStore:
     store = LocalStore(path)
     by_id = {ex.article.id: ex for ex in (EX, FUND_EX)}
-    ingest(store, [EX.article, FUND_EX.article], lambda batch: (by_id[a.id] for a in batch),
-           store_text=store_text)
+    ingest(store, [EX.article, FUND_EX.article], lambda batch: (by_id[a.id] for a in batch), store_text=store_text)
     return store
 
 
@@ -105,10 +109,20 @@ def test_without_stored_text_a_hidden_statement_hides_its_sentence(bare):
 
 def test_mentions_are_names_matched_longest_first_case_sensitive_on_word_boundaries(full):
     v = article_view(full, EX.article.id)
-    linked = [(p["text"], p["entity"]["slug"]) for passage in v["passages"] for it in passage
-              for p in it["pieces"] if p["entity"]]
-    assert linked == [("Microsoft", "microsoft"), ("OpenAI", "openai"), ("Jane Roe", "jane-roe"),
-                      ("Microsoft AI", "microsoft-ai"), ("MSFT", "microsoft")]
+    linked = [
+        (p["text"], p["entity"]["slug"])
+        for passage in v["passages"]
+        for it in passage
+        for p in it["pieces"]
+        if p["entity"]
+    ]
+    assert linked == [
+        ("Microsoft", "microsoft"),
+        ("OpenAI", "openai"),
+        ("Jane Roe", "jane-roe"),
+        ("Microsoft AI", "microsoft-ai"),
+        ("MSFT", "microsoft"),
+    ]
     # "Metadata" does not hold the name Meta, and "openai" is not spelled like OpenAI.
 
 

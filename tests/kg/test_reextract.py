@@ -87,9 +87,13 @@ def old_store(tmp_path: Path) -> tuple[Path, Path, ox.NamedNode, ox.NamedNode]:
     done = aikg("ingest", str(inputs), "--store", str(store), "--json")
     assert done.returncode == 0, done.stderr
     with LocalStore(store) as s:
-        [dated], [other] = find_articles(s, "https://news.example/rx/dated"), find_articles(s, "https://news.example/rx/other")
-        assert any(st["date"] is not None for st in _statements(s, dated).values()), \
+        [dated], [other] = (
+            find_articles(s, "https://news.example/rx/dated"),
+            find_articles(s, "https://news.example/rx/other"),
+        )
+        assert any(st["date"] is not None for st in _statements(s, dated).values()), (
             "the dated article needs a statement with a date"
+        )
         s.update(MAKE_OLD.replace("GRAPH_IRI", str(dated)))
         made_old = _statements(s, dated)
         assert made_old and all(st["version"] == OLD and st["ended"] is None for st in made_old.values())
@@ -102,7 +106,9 @@ def test_reextract_replaces_the_statements_of_an_older_extractor_and_nothing_els
     with LocalStore(store) as s:
         before = _statements(s, dated)
         other_before = _quads(s, other)
-        first_ingested = next(iter(s.query(f"SELECT ?t WHERE {{ GRAPH {dated} {{ {dated} <{ONTOLOGY}ingestedAt> ?t }} }}")))["t"]
+        first_ingested = next(
+            iter(s.query(f"SELECT ?t WHERE {{ GRAPH {dated} {{ {dated} <{ONTOLOGY}ingestedAt> ?t }} }}"))
+        )["t"]
 
     done = aikg("ingest", str(inputs), "--store", str(store), "--reextract", "--json")
     assert done.returncode == 0, done.stderr
@@ -114,18 +120,28 @@ def test_reextract_replaces_the_statements_of_an_older_extractor_and_nothing_els
         # The same statements (same nodes), none doubled, now as the current extractor makes them.
         assert set(after) == set(before)
         assert all(st["version"] != OLD for st in after.values())
-        assert all(st["ended"] is not None and st["ended"].datatype == ox.NamedNode(XSD + "boolean")
-                   for st in after.values())
+        assert all(
+            st["ended"] is not None and st["ended"].datatype == ox.NamedNode(XSD + "boolean") for st in after.values()
+        )
         dates = [st["date"] for st in after.values() if st["date"] is not None]
         assert dates and {d.datatype.value.rsplit("#", 1)[1] for d in dates} <= {"date", "gYearMonth", "gYear"}
         assert {d.value for d in dates} >= {"2023-03", "2023", "2024-01"}
         assert sum(st["ended"].value == "true" for st in after.values()) == 2
-        assert list(s.query(f"SELECT ?st WHERE {{ GRAPH {dated} {{ ?st <{ONTOLOGY}statedDate> ?d "
-                           "FILTER(DATATYPE(?d) = <http://www.w3.org/2001/XMLSchema#string>) } }")) == []
+        assert (
+            list(
+                s.query(
+                    f"SELECT ?st WHERE {{ GRAPH {dated} {{ ?st <{ONTOLOGY}statedDate> ?d "
+                    "FILTER(DATATYPE(?d) = <http://www.w3.org/2001/XMLSchema#string>) } }"
+                )
+            )
+            == []
+        )
         # Still one graph for the url, the first ingestion time kept, the other article as it was.
         urls = [r["u"].value for r in s.query("SELECT ?u WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u } }")]
         assert sorted(urls) == ["https://news.example/rx/dated", "https://news.example/rx/other"]
-        again_ingested = next(iter(s.query(f"SELECT ?t WHERE {{ GRAPH {dated} {{ {dated} <{ONTOLOGY}ingestedAt> ?t }} }}")))["t"]
+        again_ingested = next(
+            iter(s.query(f"SELECT ?t WHERE {{ GRAPH {dated} {{ {dated} <{ONTOLOGY}ingestedAt> ?t }} }}"))
+        )["t"]
         assert again_ingested == first_ingested
         assert _quads(s, other) == other_before
         report = validate_store(s)
@@ -147,7 +163,9 @@ def test_default_graph_keeps_mirroring_the_articles_after_a_reextract(old_store)
     assert done.returncode == 0, done.stderr
     assert "1 re-extracted" in done.stderr
     with LocalStore(store) as s:
-        named = {f"{r['s']} {r['p']} {r['o']}" for r in s.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")}
+        named = {
+            f"{r['s']} {r['p']} {r['o']}" for r in s.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+        }
         default = {f"{q.subject} {q.predicate} {q.object}" for q in s.graph_quads(ox.DefaultGraph())}
     # No statedDate string or version tag of the old extraction is left in the union.
     assert named == default

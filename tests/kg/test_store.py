@@ -48,8 +48,10 @@ def test_same_process_second_open_is_refused_not_corrupting(tmp_path):
 
 def test_union_graph_lists_each_triple_once_and_keeps_shared_support(tmp_path):
     table = {"u1": [(MS, "investsIn", OA)], "u2": [(MS, "investsIn", OA), (NV, "investsIn", OA)]}
-    arts = [Article("First story about Microsoft and OpenAI.", url="u1"),
-            Article("Second story about Microsoft, Nvidia and OpenAI.", url="u2")]
+    arts = [
+        Article("First story about Microsoft and OpenAI.", url="u1"),
+        Article("Second story about Microsoft, Nvidia and OpenAI.", url="u2"),
+    ]
     with LocalStore(tmp_path / "s") as s:
         loader.ingest(s, arts, fake_extract(table))
         assert investors(s) == [("microsoft", "openai"), ("nvidia", "openai")]
@@ -62,10 +64,12 @@ def test_union_graph_lists_each_triple_once_and_keeps_shared_support(tmp_path):
 
 def test_replacing_an_article_swaps_its_graph_in_one_commit(tmp_path):
     with LocalStore(tmp_path / "s") as s:
-        loader.ingest(s, [Article("Old text: Microsoft backs OpenAI.", url="u1")],
-                      fake_extract({"u1": [(MS, "investsIn", OA)]}))
-        summary = loader.ingest(s, [Article("New text: Nvidia backs OpenAI.", url="u1")],
-                                fake_extract({"u1": [(NV, "investsIn", OA)]}))
+        loader.ingest(
+            s, [Article("Old text: Microsoft backs OpenAI.", url="u1")], fake_extract({"u1": [(MS, "investsIn", OA)]})
+        )
+        summary = loader.ingest(
+            s, [Article("New text: Nvidia backs OpenAI.", url="u1")], fake_extract({"u1": [(NV, "investsIn", OA)]})
+        )
         assert (summary.replaced, summary.new) == (1, 0)
         assert investors(s) == [("nvidia", "openai")]
         graphs = {r["g"].value for r in s.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a ?b ?c } }")}
@@ -94,8 +98,12 @@ def test_failed_commit_leaves_store_as_before(tmp_path):
         loader.ingest(s, [Article("Microsoft backs OpenAI.", url="u0")], good)
         before = len(s)
         with pytest.raises(RuntimeError):
-            loader.ingest(s, [Article("Microsoft backs OpenAI.", url="u1"),
-                              Article("Another one entirely.", url="u2")], broken, batch_size=10)
+            loader.ingest(
+                s,
+                [Article("Microsoft backs OpenAI.", url="u1"), Article("Another one entirely.", url="u2")],
+                broken,
+                batch_size=10,
+            )
         assert len(s) == before
 
 
@@ -107,17 +115,20 @@ def test_malformed_query_raises_parser_message(tmp_path):
 
 def test_substitution_treats_hostile_value_as_data(tmp_path):
     with LocalStore(tmp_path / "s") as s:
-        loader.ingest(s, [Article("Microsoft backs OpenAI.", url="u1")],
-                      fake_extract({"u1": [(MS, "investsIn", OA)]}))
+        loader.ingest(s, [Article("Microsoft backs OpenAI.", url="u1")], fake_extract({"u1": [(MS, "investsIn", OA)]}))
         n = len(s)
-        rows = list(s.query("SELECT ?e WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?name }",
-                            substitutions={"name": ox.Literal('x" } ; DROP ALL ; #')}))
+        rows = list(
+            s.query(
+                "SELECT ?e WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?name }",
+                substitutions={"name": ox.Literal('x" } ; DROP ALL ; #')},
+            )
+        )
         assert rows == [] and len(s) == n
 
 
 def test_load_is_all_or_nothing(tmp_path):
     with LocalStore(tmp_path / "s") as s:
-        bad = b"<http://a> <http://b> <http://c> .\n<http://a> <http://b> \"unterminated .\n"
+        bad = b'<http://a> <http://b> <http://c> .\n<http://a> <http://b> "unterminated .\n'
         with pytest.raises(RDFParseError, match="line 2|2:"):
             s.load(bad, rdf_format("x.nt"))
         assert len(s) == 0
@@ -149,8 +160,11 @@ def test_open_store_reads_env(tmp_path, monkeypatch):
 def test_bound_variable_restricts_before_aggregation(tmp_path):
     table = {"u1": [(MS, "investsIn", OA), (NV, "investsIn", OA)], "u2": [(MS, "investsIn", NV)]}
     with LocalStore(tmp_path / "s") as s:
-        loader.ingest(s, [Article("Story one about investors.", url="u1"),
-                          Article("Story two about investors.", url="u2")], fake_extract(table))
+        loader.ingest(
+            s,
+            [Article("Story one about investors.", url="u1"), Article("Story two about investors.", url="u2")],
+            fake_extract(table),
+        )
         q = f"SELECT (COUNT(?o) AS ?n) WHERE {{ ?s <{INVESTS}> ?o }}"
         rows = list(s.query(q, substitutions={"s": ox.NamedNode("https://w3id.org/aikg/entity/microsoft")}))
         assert int(rows[0]["n"].value) == 2

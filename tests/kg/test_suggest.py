@@ -43,45 +43,69 @@ EVIL = Entity("<script>alert('x')</script> Holdings", "Organization")
 
 # (title, [(subject, predicate, object, sentence, confidence)])
 STORIES = [
-    ("Halcyon signs with Brightwater", [
-        (HALCYON, "partnersWith", BANK, "Halcyon Robotics signed a banking deal with Brightwater Bank.", 0.95),
-        (HALCYON, "suppliesTo", FOUNDRY, "Halcyon Robotics delivers arms to Tallis Foundry.", 0.9),
-    ]),
-    ("A robot maker's new partners", [
-        (HALCYON_TYPO, "partnersWith", BANK, "Halcyon Robotcs and Brightwater Bank agreed to work together.", 0.9),
-        (HALCYON_TYPO, "suppliesTo", FOUNDRY, "Halcyon Robotcs ships its arms to Tallis Foundry.", 0.85),
-    ]),
-    ("Kestrel renames itself", [
-        (KESTREL, "partnersWith", FOUNDRY, "Kestrel AI teamed up with Tallis Foundry.", 0.9),
-        (KESTREL_SYS, "competesWith", ORION_CO, "Kestrel Systems competes with Orion Labs.", 0.9),
-    ]),
-    ("Orion's product", [
-        (ORION_CO, "develops", ORION_PRODUCT, "Orion Labs develops Orion Lab, its notebook tool.", 0.9),
-        (VEGA, "investsIn", ORION_CO, "Vega Capital invested in Orion Labs.", 0.95),
-        (VELA, "investsIn", ORION_CO, "Vela Capital joined the round in Orion Labs.", 0.95),
-        (ORION_CO, "develops", ZEPHYR2, "Orion Labs released Zephyr-2.", 0.95),
-        (ORION_CO, "develops", ZEPHYR3, "Orion Labs released Zephyr-3 a year later.", 0.95),
-    ]),
-    ("A banker's bet", [
-        # A person as the subject of acquires: the ontology allows only organizations.
-        (MIRA, "acquires", FOUNDRY, "Mira Castell bought Tallis Foundry outright.", 0.9),
-        # Weak, hedged by nothing but its confidence, and stated once.
-        (BANK, "investsIn", KESTREL, "Brightwater Bank is said to have looked at Kestrel AI.", 0.55),
-    ]),
-    ("Foundry deals", [
-        (FOUNDRY, "acquires", BANK, "Tallis Foundry acquired Brightwater Bank's leasing arm.", 0.95),
-        (BANK, "acquires", FOUNDRY, "Brightwater Bank took over Tallis Foundry, one report said.", 0.6),
-        (EVIL, "partnersWith", BANK, "<script>alert('x')</script> Holdings partners with Brightwater Bank.", 0.6),
-    ]),
-    ("Zephyr's makers", [
-        (ORION_CO, "develops", ZEPHYR2, "Orion Labs built Zephyr-2 in house.", 0.9),
-        # A bank that runs a model is not its developer; the better-backed developer says so.
-        (BANK, "develops", ZEPHYR2, "Brightwater Bank runs Zephyr-2 for its clients.", 0.8),
-    ]),
-    ("Foundry deals, again", [
-        (FOUNDRY, "acquires", BANK, "Tallis Foundry completed its purchase of Brightwater Bank's unit.", 0.95),
-        (HALCYON, "partnersWith", BANK, "Halcyon Robotics and Brightwater Bank renewed their deal.", 0.9),
-    ]),
+    (
+        "Halcyon signs with Brightwater",
+        [
+            (HALCYON, "partnersWith", BANK, "Halcyon Robotics signed a banking deal with Brightwater Bank.", 0.95),
+            (HALCYON, "suppliesTo", FOUNDRY, "Halcyon Robotics delivers arms to Tallis Foundry.", 0.9),
+        ],
+    ),
+    (
+        "A robot maker's new partners",
+        [
+            (HALCYON_TYPO, "partnersWith", BANK, "Halcyon Robotcs and Brightwater Bank agreed to work together.", 0.9),
+            (HALCYON_TYPO, "suppliesTo", FOUNDRY, "Halcyon Robotcs ships its arms to Tallis Foundry.", 0.85),
+        ],
+    ),
+    (
+        "Kestrel renames itself",
+        [
+            (KESTREL, "partnersWith", FOUNDRY, "Kestrel AI teamed up with Tallis Foundry.", 0.9),
+            (KESTREL_SYS, "competesWith", ORION_CO, "Kestrel Systems competes with Orion Labs.", 0.9),
+        ],
+    ),
+    (
+        "Orion's product",
+        [
+            (ORION_CO, "develops", ORION_PRODUCT, "Orion Labs develops Orion Lab, its notebook tool.", 0.9),
+            (VEGA, "investsIn", ORION_CO, "Vega Capital invested in Orion Labs.", 0.95),
+            (VELA, "investsIn", ORION_CO, "Vela Capital joined the round in Orion Labs.", 0.95),
+            (ORION_CO, "develops", ZEPHYR2, "Orion Labs released Zephyr-2.", 0.95),
+            (ORION_CO, "develops", ZEPHYR3, "Orion Labs released Zephyr-3 a year later.", 0.95),
+        ],
+    ),
+    (
+        "A banker's bet",
+        [
+            # A person as the subject of acquires: the ontology allows only organizations.
+            (MIRA, "acquires", FOUNDRY, "Mira Castell bought Tallis Foundry outright.", 0.9),
+            # Weak, hedged by nothing but its confidence, and stated once.
+            (BANK, "investsIn", KESTREL, "Brightwater Bank is said to have looked at Kestrel AI.", 0.55),
+        ],
+    ),
+    (
+        "Foundry deals",
+        [
+            (FOUNDRY, "acquires", BANK, "Tallis Foundry acquired Brightwater Bank's leasing arm.", 0.95),
+            (BANK, "acquires", FOUNDRY, "Brightwater Bank took over Tallis Foundry, one report said.", 0.6),
+            (EVIL, "partnersWith", BANK, "<script>alert('x')</script> Holdings partners with Brightwater Bank.", 0.6),
+        ],
+    ),
+    (
+        "Zephyr's makers",
+        [
+            (ORION_CO, "develops", ZEPHYR2, "Orion Labs built Zephyr-2 in house.", 0.9),
+            # A bank that runs a model is not its developer; the better-backed developer says so.
+            (BANK, "develops", ZEPHYR2, "Brightwater Bank runs Zephyr-2 for its clients.", 0.8),
+        ],
+    ),
+    (
+        "Foundry deals, again",
+        [
+            (FOUNDRY, "acquires", BANK, "Tallis Foundry completed its purchase of Brightwater Bank's unit.", 0.95),
+            (HALCYON, "partnersWith", BANK, "Halcyon Robotics and Brightwater Bank renewed their deal.", 0.9),
+        ],
+    ),
 ]
 
 
@@ -188,8 +212,10 @@ def test_a_name_that_is_the_end_of_another_is_a_pair(tmp_path):
     text = "Brainwave works with Tallis Foundry. Norda Brainwave works with Tallis Foundry too."
     a = Article(text=text, url="https://news.example/brainwave", title="t", published=date(2025, 2, 1))
     s1, s2 = "Brainwave works with Tallis Foundry.", "Norda Brainwave works with Tallis Foundry too."
-    rels = (RelationMention(brain, "partnersWith", FOUNDRY, 0.9, s1, 0, len(s1)),
-            RelationMention(google_brain, "partnersWith", FOUNDRY, 0.9, s2, text.index(s2), len(text)))
+    rels = (
+        RelationMention(brain, "partnersWith", FOUNDRY, 0.9, s1, 0, len(s1)),
+        RelationMention(google_brain, "partnersWith", FOUNDRY, 0.9, s2, text.index(s2), len(text)),
+    )
     ex = Extraction(a, (brain, google_brain, FOUNDRY), rels, "t")
     with LocalStore(tmp_path / "s") as s:
         ingest(s, [a], lambda batch: [ex])
@@ -259,9 +285,12 @@ def test_the_lowest_threshold_doubts_no_confidence(store):
 
 def test_a_self_loop_is_the_first_suspect(tmp_path):
     with LocalStore(tmp_path / "s") as s:
-        s.load(b"@prefix aikg: <https://w3id.org/aikg/ontology#> . @prefix ent: <https://w3id.org/aikg/entity/> .\n"
-               b"ent:loop a aikg:Organization ; <http://www.w3.org/2000/01/rdf-schema#label> \"Loopwise\" .\n"
-               b"ent:loop aikg:partnersWith ent:loop .\n", __import__("pyoxigraph").RdfFormat.TURTLE)
+        s.load(
+            b"@prefix aikg: <https://w3id.org/aikg/ontology#> . @prefix ent: <https://w3id.org/aikg/entity/> .\n"
+            b'ent:loop a aikg:Organization ; <http://www.w3.org/2000/01/rdf-schema#label> "Loopwise" .\n'
+            b"ent:loop aikg:partnersWith ent:loop .\n",
+            __import__("pyoxigraph").RdfFormat.TURTLE,
+        )
         rows = likely_wrong(s)
     assert rows[0]["checks"][:1] == ["self-loop"]
     assert "Loopwise is related to itself" in rows[0]["reasons"]
@@ -287,8 +316,9 @@ def test_the_signatures_come_from_the_ontology_and_match_the_extractor():
 def aikg(*args: str) -> subprocess.CompletedProcess:
     # A wide terminal, so that a table row stays on one line.
     env = {**os.environ, "COLUMNS": "250"}
-    return subprocess.run([sys.executable, "-m", "aikg", "curate", *args], capture_output=True, text=True, timeout=120,
-                          env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "aikg", "curate", *args], capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 def test_duplicates_command_prints_json_a_user_can_read(store_dir, store):
@@ -315,12 +345,15 @@ def test_commands_on_a_missing_store_fail_with_one_line(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ("suspects", "--limit", "-1"),
-    ("duplicates", "--min-score", "2"),
-    ("suspects", "--server", "ftp://example.org"),
-    ("duplicates", "--store", "x", "--server", "http://127.0.0.1:1"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("suspects", "--limit", "-1"),
+        ("duplicates", "--min-score", "2"),
+        ("suspects", "--server", "ftp://example.org"),
+        ("duplicates", "--store", "x", "--server", "http://127.0.0.1:1"),
+    ],
+)
 def test_usage_errors_exit_2(args):
     proc = aikg(*args)
     assert proc.returncode == 2, proc.stderr
@@ -345,7 +378,7 @@ def test_blocking_finds_a_one_letter_typo_anywhere_in_a_name():
         for i in range(len(norm)):
             if norm[i] == " ":
                 continue
-            typo = norm[:i] + norm[i + 1:]
+            typo = norm[:i] + norm[i + 1 :]
             names = [*fillers, norm, typo]
             assert (len(fillers), len(fillers) + 1) in similar_names(names), (norm, typo)
     # Names unlike each other are never paired, whatever their blocks.
@@ -370,20 +403,28 @@ def test_a_sparql_server_gives_the_same_lists(tmp_path, store):
 
 
 def test_a_company_suffix_or_a_generic_word_counts_once(tmp_path):
-    names = [Entity("Quintara", "Organization"), Entity("Quintara Inc.", "Organization"),
-             Entity("Belmor", "Organization"), Entity("Belmor AI", "Organization")]
+    names = [
+        Entity("Quintara", "Organization"),
+        Entity("Quintara Inc.", "Organization"),
+        Entity("Belmor", "Organization"),
+        Entity("Belmor AI", "Organization"),
+    ]
     sentences = [f"{e.name} opened an office next to Tallis Foundry." for e in names]
     text = " ".join(sentences)
     a = Article(text=text, url="https://news.example/suffixes", title="t", published=date(2025, 3, 1))
-    rels = tuple(RelationMention(e, "partnersWith", FOUNDRY, 0.9, sent, text.index(sent), text.index(sent) + len(sent))
-                 for e, sent in zip(names, sentences))
+    rels = tuple(
+        RelationMention(e, "partnersWith", FOUNDRY, 0.9, sent, text.index(sent), text.index(sent) + len(sent))
+        for e, sent in zip(names, sentences)
+    )
     ex = Extraction(a, (*names, FOUNDRY), rels, "t")
     with LocalStore(tmp_path / "s") as s:
         ingest(s, [a], lambda batch: [ex])
         pairs = likely_duplicates(s, limit=None)
     suffix = _pair(pairs, names[0], names[1])
-    assert suffix["reasons"] == ["the same name apart from case, spaces, punctuation or a company suffix",
-                                 "1 of 1 neighbours shared"]
+    assert suffix["reasons"] == [
+        "the same name apart from case, spaces, punctuation or a company suffix",
+        "1 of 1 neighbours shared",
+    ]
     generic = _pair(pairs, names[2], names[3])
     assert generic["reasons"][0] == "the same name apart from a word such as AI or Labs"
     assert _pair(pairs, names[0], names[2]) is None
@@ -395,7 +436,9 @@ def test_a_pair_already_declared_one_is_not_suggested(tmp_path):
     path = build_store(tmp_path / "s")
     with LocalStore(path) as s:
         assert _pair(likely_duplicates(s, limit=None), HALCYON, HALCYON_TYPO) is not None
-        same = (f"<https://w3id.org/aikg/entity/{HALCYON_TYPO.slug}> <http://www.w3.org/2002/07/owl#sameAs> "
-                f"<https://w3id.org/aikg/entity/{HALCYON.slug}> .\n")
+        same = (
+            f"<https://w3id.org/aikg/entity/{HALCYON_TYPO.slug}> <http://www.w3.org/2002/07/owl#sameAs> "
+            f"<https://w3id.org/aikg/entity/{HALCYON.slug}> .\n"
+        )
         s.load(same.encode(), ox.RdfFormat.N_TRIPLES, graph="https://w3id.org/aikg/graph/curation")
         assert _pair(likely_duplicates(s, limit=None), HALCYON, HALCYON_TYPO) is None

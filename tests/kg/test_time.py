@@ -45,13 +45,18 @@ def test_the_graph_as_it_stood_in_2020_2023_and_2025(career):
     # 2020: she worked there (a 2021 profile says since March 2019), not yet chief executive.
     assert states(to_networkx(career, as_of="2020-06-30")) == {WORKS: (False, "2019-03", None)}
     assert states(to_networkx(career, as_of="2023-06-30")) == {
-        WORKS: (False, "2019-03", None), LEADS: (False, "2022-05", None), STAKE: (False, "2022-05-03", None)}
+        WORKS: (False, "2019-03", None),
+        LEADS: (False, "2022-05", None),
+        STAKE: (False, "2022-05-03", None),
+    }
     # 2025: both roles are over. The graph of that day holds only the active stake...
     assert states(to_networkx(career, as_of="2025-01-01")) == {STAKE: (False, "2022-05-03", None)}
     # ... and the history of that day flags the two roles ended in August 2024.
     assert states(to_networkx(career, as_of="2025-01-01", include_ended=True)) == {
-        WORKS: (True, "2019-03", "2024-08"), LEADS: (True, "2022-05", "2024-08"),
-        STAKE: (False, "2022-05-03", None)}
+        WORKS: (True, "2019-03", "2024-08"),
+        LEADS: (True, "2022-05", "2024-08"),
+        STAKE: (False, "2022-05-03", None),
+    }
     # Without a day: the whole history, ended relations kept and flagged.
     assert states(to_networkx(career)) == states(to_networkx(career, as_of="2025", include_ended=True))
     assert states(to_networkx(career, include_ended=False)) == {STAKE: (False, "2022-05-03", None)}
@@ -86,13 +91,33 @@ def test_analytics_as_of_a_day_count_only_active_relations(career):
 def test_a_later_restatement_reopens_only_when_its_claim_day_is_later(career):
     # Published after the ending, but about June 2024: the ending (August) stays the latest.
     s = "Helix Robotics chief executive Dana Okafor spoke at a June 2024 conference."
-    tw.load(career, [tw.extraction("Conference notes", "https://news.example/conf", date(2024, 11, 20), [s], [
-        (s, tw.DANA, "leads", tw.HELIX, dict(date="2024-06", date_text="June 2024"))])])
+    tw.load(
+        career,
+        [
+            tw.extraction(
+                "Conference notes",
+                "https://news.example/conf",
+                date(2024, 11, 20),
+                [s],
+                [(s, tw.DANA, "leads", tw.HELIX, dict(date="2024-06", date_text="June 2024"))],
+            )
+        ],
+    )
     assert states(to_networkx(career, include_ended=True))[LEADS] == (True, "2022-05", "2024-08")
     # A present-tense statement published in March 2025 is later than the ending: it reopens.
     s = "Dana Okafor leads Helix Robotics again."
-    tw.load(career, [tw.extraction("Okafor returns", "https://news.example/return", date(2025, 3, 10), [s], [
-        (s, tw.DANA, "leads", tw.HELIX, {})])])
+    tw.load(
+        career,
+        [
+            tw.extraction(
+                "Okafor returns",
+                "https://news.example/return",
+                date(2025, 3, 10),
+                [s],
+                [(s, tw.DANA, "leads", tw.HELIX, {})],
+            )
+        ],
+    )
     assert states(to_networkx(career))[LEADS] == (False, "2022-05", None)
     assert states(to_networkx(career, as_of="2025-01-01", include_ended=True))[LEADS] == (True, "2022-05", "2024-08")
     assert states(to_networkx(career, as_of="2025-06-30"))[LEADS] == (False, "2022-05", None)
@@ -103,15 +128,40 @@ def test_a_later_restatement_reopens_only_when_its_claim_day_is_later(career):
 def test_an_ending_and_an_opening_on_the_same_day_read_as_ended(career):
     a = "Northwind Capital and Helix Robotics ended their partnership on 1 April 2023."
     b = "Helix Robotics began a partnership with Northwind Capital on 1 April 2023."
-    tw.load(career, [
-        tw.extraction("Partnership over", "https://news.example/p-end", date(2023, 4, 3), [a], [
-            (a, tw.NORTHWIND, "partnersWith", tw.HELIX, dict(ended=True, date="2023-04-01", end_date="2023-04-01"))]),
-        tw.extraction("Partnership begins", "https://news.example/p-start", date(2023, 4, 5), [b], [
-            (b, tw.HELIX, "partnersWith", tw.NORTHWIND, dict(date="2023-04-01", start_date="2023-04-01"))]),
-    ])
+    tw.load(
+        career,
+        [
+            tw.extraction(
+                "Partnership over",
+                "https://news.example/p-end",
+                date(2023, 4, 3),
+                [a],
+                [
+                    (
+                        a,
+                        tw.NORTHWIND,
+                        "partnersWith",
+                        tw.HELIX,
+                        dict(ended=True, date="2023-04-01", end_date="2023-04-01"),
+                    )
+                ],
+            ),
+            tw.extraction(
+                "Partnership begins",
+                "https://news.example/p-start",
+                date(2023, 4, 5),
+                [b],
+                [(b, tw.HELIX, "partnersWith", tw.NORTHWIND, dict(date="2023-04-01", start_date="2023-04-01"))],
+            ),
+        ],
+    )
     pair = ("helix-robotics", "partnersWith", "northwind-capital")
     assert states(to_networkx(career))[pair] == (True, "2023-04-01", "2023-04-01")
-    assert states(to_networkx(career, as_of="2023-04-01", include_ended=True))[pair] == (True, "2023-04-01", "2023-04-01")
+    assert states(to_networkx(career, as_of="2023-04-01", include_ended=True))[pair] == (
+        True,
+        "2023-04-01",
+        "2023-04-01",
+    )
     assert pair not in edges(to_networkx(career, as_of="2023-04-01"))
     # The entity reader applies the same rule.
     helix = graphdata.get_entity(career, "helix-robotics")
@@ -122,8 +172,18 @@ def test_an_ending_and_an_opening_on_the_same_day_read_as_ended(career):
 def test_undated_statements_are_left_out_of_as_of_views(career):
     s = "Dana Okafor advises Northwind Capital."
     t = "Dana Okafor no longer works for Helix Robotics."
-    tw.load(career, [tw.extraction("An undated note", "https://news.example/undated", None, [s, t], [
-        (s, tw.DANA, "worksFor", tw.NORTHWIND, {}), (t, tw.DANA, "worksFor", tw.HELIX, dict(ended=True))])])
+    tw.load(
+        career,
+        [
+            tw.extraction(
+                "An undated note",
+                "https://news.example/undated",
+                None,
+                [s, t],
+                [(s, tw.DANA, "worksFor", tw.NORTHWIND, {}), (t, tw.DANA, "worksFor", tw.HELIX, dict(ended=True))],
+            )
+        ],
+    )
     advises = ("dana-okafor", "worksFor", "northwind-capital")
     # Without a day it counts (as older than any dated statement) ...
     assert states(to_networkx(career))[advises] == (False, None, None)
@@ -150,14 +210,24 @@ def test_entity_reader_as_of_and_its_evidence_fields(career):
     assert [r["ended"] for r in helix["relations"]] == [False, True, True]  # current first
     stake = helix["relations"][0]["evidence"][0]
     assert (stake["amount"], stake["amount_value"], stake["amount_currency"], stake["stake_percent"]) == (
-        "$40 million", 40000000.0, "USD", 12.0)
+        "$40 million",
+        40000000.0,
+        "USD",
+        12.0,
+    )
     left = next(ev for r in helix["relations"] if r["predicate"] == "worksFor" for ev in r["evidence"] if ev["ended"])
     assert (left["claim_date"], left["end_date"], left["date_text"], str(left["date"])) == (
-        "2024-08", "2024-08", "in August 2024", "2024-09-16")
+        "2024-08",
+        "2024-08",
+        "in August 2024",
+        "2024-09-16",
+    )
     # The article reader gives each mention its own fields, as the article states them.
     art = graphdata.get_article(career, tw.EXTRACTIONS[2].article.id)
     assert {(m["predicate"], m["ended"], m["end_date"]) for m in art["mentions"]} == {
-        ("worksFor", True, "2024-08"), ("leads", True, "2024-08")}
+        ("worksFor", True, "2024-08"),
+        ("leads", True, "2024-08"),
+    }
 
 
 def test_network_view_draws_ended_relations_apart_and_replays_them(career):
@@ -182,8 +252,15 @@ def test_network_view_draws_ended_relations_apart_and_replays_them(career):
 def test_changes_replay_the_same_answer_as_fold():
     from kg.timeline import changes
 
-    statements = [("2019-03", False), ("2021-02-01", False), ("2024-08", True), ("2024-09-16", True),
-                  ("2025-03-10", False), (None, True), ("2025-03-10", True)]
+    statements = [
+        ("2019-03", False),
+        ("2021-02-01", False),
+        ("2024-08", True),
+        ("2024-09-16", True),
+        ("2025-03-10", False),
+        (None, True),
+        ("2025-03-10", True),
+    ]
     ch = changes(statements)
     for day in ("2019-02-28", "2019-03-01", "2022-01-01", "2024-08-31", "2024-12-31", "2025-03-10", "2026-01-01"):
         st = fold(statements, parse_day(day))
@@ -192,12 +269,17 @@ def test_changes_replay_the_same_answer_as_fold():
         if st is not None:
             opens = [c[0] for c in upto if not c[1]]
             assert (st.ended, st.end_date, st.start_date) == (
-                upto[-1][1], upto[-1][0] if upto[-1][1] else None, opens[0] if opens else None), day
+                upto[-1][1],
+                upto[-1][0] if upto[-1][1] else None,
+                opens[0] if opens else None,
+            ), day
 
 
 @pytest.mark.parametrize("text", ["last tuesday", "2024-13", "2024-02-30", "24-01-01", "2024/01/01"])
 def test_a_malformed_day_is_one_clear_line(career, text):
-    with pytest.raises(ValueError, match=r"^as_of must be a date YYYY-MM-DD \(or a month YYYY-MM, or a year YYYY\), got ") as err:
+    with pytest.raises(
+        ValueError, match=r"^as_of must be a date YYYY-MM-DD \(or a month YYYY-MM, or a year YYYY\), got "
+    ) as err:
         to_networkx(career, as_of=text)
     assert "\n" not in str(err.value)
     assert parse_day("2024-02") == date(2024, 2, 29) and parse_day("2024", "since", last=False) == date(2024, 1, 1)
@@ -225,8 +307,9 @@ def test_cli_analytics_and_viz_take_as_of_and_ended(tmp_path):
     assert ranked() == everyone and ranked("--no-ended") == {"Helix Robotics", "Northwind Capital"}
     bad = CliRunner().invoke(analytics_app, ["communities", "--store", store, "--as-of", "yesterday"])
     assert bad.exit_code == 2
-    assert bad.output.strip() == ("aikg: error: --as-of must be a date YYYY-MM-DD (or a month YYYY-MM, "
-                                  "or a year YYYY), got 'yesterday'")
+    assert bad.output.strip() == (
+        "aikg: error: --as-of must be a date YYYY-MM-DD (or a month YYYY-MM, or a year YYYY), got 'yesterday'"
+    )
 
     import typer
 

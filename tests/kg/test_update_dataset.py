@@ -17,8 +17,14 @@ def store() -> ox.Store:
     """Three graphs, each holding one document typed in it."""
     s = ox.Store()
     for g in (G1, G2, G3):
-        s.add(ox.Quad(ox.NamedNode(g + "#d"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                      ox.NamedNode(DOC), ox.NamedNode(g)))
+        s.add(
+            ox.Quad(
+                ox.NamedNode(g + "#d"),
+                ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode(DOC),
+                ox.NamedNode(g),
+            )
+        )
     return s
 
 
@@ -59,8 +65,10 @@ def test_the_rewrite_means_what_the_clauses_written_by_hand_mean():
 
 
 def test_every_modify_operation_gets_the_clauses_and_the_others_are_left_alone():
-    update = (f"CLEAR GRAPH <{OUT}> ;\nINSERT DATA {{ GRAPH <{G3}> {{ <http://example.org/x> a <{DOC}> }} }} ;\n"
-              f"{COPY_DEFAULT} ;\nDELETE {{ GRAPH <{G3}> {{ ?s a <{DOC}> }} }} WHERE {{ ?s a <{DOC}> }}")
+    update = (
+        f"CLEAR GRAPH <{OUT}> ;\nINSERT DATA {{ GRAPH <{G3}> {{ <http://example.org/x> a <{DOC}> }} }} ;\n"
+        f"{COPY_DEFAULT} ;\nDELETE {{ GRAPH <{G3}> {{ ?s a <{DOC}> }} }} WHERE {{ ?s a <{DOC}> }}"
+    )
     text = with_using(update, [G3])
     assert text.count(f"USING <{G3}>") == 2
     s = store()
@@ -75,14 +83,16 @@ def test_every_modify_operation_gets_the_clauses_and_the_others_are_left_alone()
 def test_keywords_and_brackets_inside_tokens_do_not_count():
     # Outside any group: a comment, an IRI and prefixed names holding WITH, USING, WHERE,
     # brackets or ';'. Inside the template: strings holding brackets, ';' and keywords.
-    update = ("PREFIX with: <http://example.org/using;WHERE#>\n"
-              "PREFIX using: <http://example.org/>\n"
-              "# WITH <http://example.org/nothing> USING ; } WHERE {\n"
-              "CLEAR SILENT GRAPH with:where\\;using ;\n"
-              f"INSERT {{ GRAPH <{OUT}> {{ ?s with:where "
-              """"USING } } ; WHERE" , '''WITH\n} } ;''' , 'x } } ;' , """
-              "\"\"\"y } } ;\n\"\"\" } }\n"
-              f"WHERE {{ ?s a <{DOC}> FILTER(?s != using:WHERE) }}")
+    update = (
+        "PREFIX with: <http://example.org/using;WHERE#>\n"
+        "PREFIX using: <http://example.org/>\n"
+        "# WITH <http://example.org/nothing> USING ; } WHERE {\n"
+        "CLEAR SILENT GRAPH with:where\\;using ;\n"
+        f"INSERT {{ GRAPH <{OUT}> {{ ?s with:where "
+        """"USING } } ; WHERE" , '''WITH\n} } ;''' , 'x } } ;' , """
+        '"""y } } ;\n""" } }\n'
+        f"WHERE {{ ?s a <{DOC}> FILTER(?s != using:WHERE) }}"
+    )
     text = with_using(update, [G2])
     assert text.count(f"USING <{G2}>") == 1
     assert text.index("'x } } ;'") < text.index(f"USING <{G2}>") < text.rindex("WHERE {")
@@ -91,17 +101,19 @@ def test_keywords_and_brackets_inside_tokens_do_not_count():
     assert out(s) == {G2 + "#d"}
 
 
-@pytest.mark.parametrize("update", [
-    "INSERT DATA { <http://x/a> <http://x/b> 'WITH' } ; CLEAR SILENT GRAPH <http://x/USING> # WITH",
-    "PREFIX with: <http://x/> CLEAR SILENT GRAPH with:using",
-])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <http://x/a> <http://x/b> 'WITH' } ; CLEAR SILENT GRAPH <http://x/USING> # WITH",
+        "PREFIX with: <http://x/> CLEAR SILENT GRAPH with:using",
+    ],
+)
 def test_a_keyword_in_a_token_is_no_dataset_clause(update):
     assert with_using(update, [G1]) == update
 
 
 def test_a_where_in_a_subquery_is_not_the_operations():
-    update = (f"INSERT {{ GRAPH <{OUT}> {{ ?s a <{DOC}> }} }}\n"
-              f"WHERE {{ {{ SELECT ?s WHERE {{ ?s a <{DOC}> }} }} }}")
+    update = f"INSERT {{ GRAPH <{OUT}> {{ ?s a <{DOC}> }} }}\nWHERE {{ {{ SELECT ?s WHERE {{ ?s a <{DOC}> }} }} }}"
     text = with_using(update, [G1])
     assert text.count("USING") == 1 and text.index("USING") < text.index("WHERE")
     s = store()
@@ -109,13 +121,18 @@ def test_a_where_in_a_subquery_is_not_the_operations():
     assert out(s) == {G1 + "#d"}
 
 
-@pytest.mark.parametrize("update, clause", [
-    ("WITH <http://example.org/g1> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH"),
-    ("DELETE { ?s ?p ?o } USING <http://example.org/g1> WHERE { ?s ?p ?o }", "USING"),
-    ("prefix e: <http://example.org/> insert { ?s ?p ?o } using named e:g1 where { graph ?g { ?s ?p ?o } }",
-     "USING"),
-    ("CLEAR ALL ; with <http://example.org/g1> insert { ?s a ?o } where { ?s a ?o }", "WITH"),
-])
+@pytest.mark.parametrize(
+    "update, clause",
+    [
+        ("WITH <http://example.org/g1> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH"),
+        ("DELETE { ?s ?p ?o } USING <http://example.org/g1> WHERE { ?s ?p ?o }", "USING"),
+        (
+            "prefix e: <http://example.org/> insert { ?s ?p ?o } using named e:g1 where { graph ?g { ?s ?p ?o } }",
+            "USING",
+        ),
+        ("CLEAR ALL ; with <http://example.org/g1> insert { ?s a ?o } where { ?s a ?o }", "WITH"),
+    ],
+)
 def test_an_update_with_its_own_dataset_is_refused(update, clause):
     with pytest.raises(UpdateDatasetError, match=f"own {clause} clause"):
         with_using(update, using_named=[G1])
@@ -131,10 +148,15 @@ def test_delete_where_is_refused_with_the_form_that_takes_a_dataset():
     assert {q.subject.value for q in s.quads_for_pattern(None, None, None, ox.DefaultGraph())} == {G2 + "#d"}
 
 
-@pytest.mark.parametrize("update", ["INSERT DATA { <http://x/a> <http://x/b> 1 }",
-                                    "DELETE DATA { <http://x/a> <http://x/b> 1 }",
-                                    "CLEAR SILENT GRAPH <http://x/g> ; DROP ALL ; CREATE GRAPH <http://x/g>",
-                                    "ADD <http://x/g> TO <http://x/h> ; MOVE DEFAULT TO <http://x/i>"])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <http://x/a> <http://x/b> 1 }",
+        "DELETE DATA { <http://x/a> <http://x/b> 1 }",
+        "CLEAR SILENT GRAPH <http://x/g> ; DROP ALL ; CREATE GRAPH <http://x/g>",
+        "ADD <http://x/g> TO <http://x/h> ; MOVE DEFAULT TO <http://x/i>",
+    ],
+)
 def test_operations_without_a_where_clause_are_unchanged(update):
     assert with_using(update, [G1], [G2]) == update
 

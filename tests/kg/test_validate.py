@@ -31,9 +31,13 @@ def quads_for(*rels):
 
 
 def predicates(quads):
-    return {(q.subject.value.rsplit("/", 1)[1], q.predicate.value.rsplit("#", 1)[1], q.object.value.rsplit("/", 1)[1])
-            for q in quads if q.predicate.value.startswith(AIKG) and isinstance(q.object, ox.NamedNode)
-            and q.object.value.startswith("https://w3id.org/aikg/entity/")}
+    return {
+        (q.subject.value.rsplit("/", 1)[1], q.predicate.value.rsplit("#", 1)[1], q.object.value.rsplit("/", 1)[1])
+        for q in quads
+        if q.predicate.value.startswith(AIKG)
+        and isinstance(q.object, ox.NamedNode)
+        and q.object.value.startswith("https://w3id.org/aikg/entity/")
+    }
 
 
 def test_valid_batch_is_kept_whole():
@@ -56,8 +60,7 @@ def test_person_leading_check_catches_wrong_domain():
 
 
 def test_statement_without_direct_triple_is_reported():
-    quads = [q for q in quads_for(rel(MS, "investsIn", OA))
-             if not (q.predicate.value == AIKG + "investsIn")]
+    quads = [q for q in quads_for(rel(MS, "investsIn", OA)) if not (q.predicate.value == AIKG + "investsIn")]
     kept, violations = validate_batch(quads)
     assert any("direct triple" in v for v in violations)
 
@@ -72,14 +75,18 @@ def test_validate_store_and_cli_exit_codes(tmp_path):
     with LocalStore(path) as s:
         loader.ingest(s, [Article("Microsoft backs OpenAI again.", url="u1")], extract)
         assert validate_store(s).conforms
-    ok = subprocess.run([sys.executable, "-m", "aikg", "validate", "--store", str(path)],
-                        capture_output=True, text=True, timeout=120)
+    ok = subprocess.run(
+        [sys.executable, "-m", "aikg", "validate", "--store", str(path)], capture_output=True, text=True, timeout=120
+    )
     assert ok.returncode == 0 and "conforms" in ok.stdout
     with LocalStore(path) as s:
-        s.update(f"INSERT DATA {{ <https://w3id.org/aikg/entity/openai> <{AIKG}leads> "
-                 "<https://w3id.org/aikg/entity/microsoft> }")
-    bad = subprocess.run([sys.executable, "-m", "aikg", "validate", "--store", str(path)],
-                         capture_output=True, text=True, timeout=120)
+        s.update(
+            f"INSERT DATA {{ <https://w3id.org/aikg/entity/openai> <{AIKG}leads> "
+            "<https://w3id.org/aikg/entity/microsoft> }"
+        )
+    bad = subprocess.run(
+        [sys.executable, "-m", "aikg", "validate", "--store", str(path)], capture_output=True, text=True, timeout=120
+    )
     assert bad.returncode == 1
     assert "Violation: ent:openai: leads: subject must be a Person" in bad.stdout
 
@@ -98,8 +105,10 @@ def test_class_constraints_report_focus_path_and_value():
     triples.append(ox.Triple(ms, rdf_type, ox.NamedNode(AIKG + "Product")))
     triples.append(ox.Triple(oa, ox.NamedNode(AIKG + "investsIn"), ox.Literal("not an entity")))
     report = validate_triples(triples)
-    found = {(v.focus.rsplit("/", 1)[-1], v.path and v.path.rsplit("#", 1)[-1], v.value and v.value.rsplit("/", 1)[-1])
-             for v in report.violations}
+    found = {
+        (v.focus.rsplit("/", 1)[-1], v.path and v.path.rsplit("#", 1)[-1], v.value and v.value.rsplit("/", 1)[-1])
+        for v in report.violations
+    }
     assert ("microsoft", None, "microsoft") in found  # node-level: the value is the focus node
     assert ("openai", "investsIn", "not an entity") in found  # property-level: path and value
     assert not report.conforms

@@ -56,9 +56,22 @@ def edge(view, s: str, p: str, o: str) -> dict:
 
 def test_small_graph_is_drawn_whole_laid_out_here_the_same_every_time(store):
     view = view_from_store(store)
-    assert {n["id"] for n in view.nodes} == {ent(e.slug) for e in (
-        sample.MSFT, sample.OPENAI, sample.ANTHROPIC, sample.AMAZON, sample.GOOGLE, sample.NVIDIA,
-        sample.SULEYMAN, sample.MSAI, sample.GPT4, sample.COPILOT, sample.XSS)}
+    assert {n["id"] for n in view.nodes} == {
+        ent(e.slug)
+        for e in (
+            sample.MSFT,
+            sample.OPENAI,
+            sample.ANTHROPIC,
+            sample.AMAZON,
+            sample.GOOGLE,
+            sample.NVIDIA,
+            sample.SULEYMAN,
+            sample.MSAI,
+            sample.GPT4,
+            sample.COPILOT,
+            sample.XSS,
+        )
+    }
     assert len(view.edges) == 9
     assert not view.physics and view.notes == [] and view.first == 11
     assert all("x" in n and "y" in n for n in view.nodes)
@@ -100,11 +113,15 @@ def test_filters_reach_the_projection(store):
     people = view_from_store(store, types=["Person", "Organization"])
     assert {n["type"] for n in people.nodes} == {"Person", "Organization"}
     assert [(e["from"], e["to"]) for e in view_from_store(store, min_sources=2).edges] == [
-        (ent("microsoft"), ent("openai"))]
+        (ent("microsoft"), ent("openai"))
+    ]
     early = view_from_store(store, as_of="2023-12-31")
     assert {(e["predicate"], e["to"]) for e in early.edges} == {
-        ("investsIn", ent("openai")), ("develops", ent("gpt-4")),
-        ("investsIn", ent("anthropic")), ("competesWith", ent("openai"))}
+        ("investsIn", ent("openai")),
+        ("develops", ent("gpt-4")),
+        ("investsIn", ent("anthropic")),
+        ("competesWith", ent("openai")),
+    }
     with pytest.raises(ValueError, match="unknown predicate"):
         view_from_store(store, predicates=["likes"])
 
@@ -118,7 +135,10 @@ def test_style_follows_type_family_direction_sources_and_hedging(store):
     assert by_id[ent("microsoft")]["size"] > by_id[ent("copilot")]["size"]
     invest = edge(view, "microsoft", "investsIn", "openai")
     rival = edge(view, "anthropic", "competesWith", "openai")
-    assert invest["color"]["color"] == PREDICATE_COLOR["investsIn"] and rival["color"]["color"] == PREDICATE_COLOR["competesWith"]
+    assert (
+        invest["color"]["color"] == PREDICATE_COLOR["investsIn"]
+        and rival["color"]["color"] == PREDICATE_COLOR["competesWith"]
+    )
     assert invest["arrows"]["to"]["enabled"] and not rival["arrows"]["to"]["enabled"]
     assert invest["width"] > rival["width"] and invest["sources"] == 2
     assert edge(view, "google", "investsIn", "anthropic")["dashes"] is True
@@ -129,15 +149,22 @@ def test_hover_title_is_plain_text_with_type_aliases_wikidata_degree(store):
     view = view_from_store(store)
     msft = next(n for n in view.nodes if n["id"] == ent("microsoft"))
     assert isinstance(msft["title"], str)
-    assert msft["title"].splitlines() == ["Microsoft", "Type: Organization", "Aliases: MSFT",
-                                          "Wikidata: Q2283", "Relations: 3"]
+    assert msft["title"].splitlines() == [
+        "Microsoft",
+        "Type: Organization",
+        "Aliases: MSFT",
+        "Wikidata: Q2283",
+        "Relations: 3",
+    ]
 
 
 def test_evidence_has_sentences_titles_dates_and_only_web_links(store):
     view = view_from_store(store)
     ev = edge(view, "microsoft", "investsIn", "openai")["evidence"]
     assert [(e["title"], e["date"], e["confidence"]) for e in ev] == [
-        ("Microsoft bets big on OpenAI", "2023-01-23", 0.95), ("More Microsoft money", "2024-06-01", 0.8)]
+        ("Microsoft bets big on OpenAI", "2023-01-23", 0.95),
+        ("More Microsoft money", "2024-06-01", 0.8),
+    ]
     assert ev[0]["sentence"] == sample.S_INVEST and ev[0]["url"] == "https://news.example/msft-openai"
     xss = next(e for e in view.edges if e["from"] == ent(sample.XSS.slug) or e["to"] == ent(sample.XSS.slug))
     assert xss["evidence"][0]["url"] is None  # the article's javascript: URL never becomes a link
@@ -162,7 +189,8 @@ def test_page_is_self_contained_and_data_stays_inert(store):
     # literal, but no closing tag).
     assert page.count("</script>") == 4 and len(re.findall(r"^<script", page, re.M)) == 4
     assert "alert(1)" not in page.replace("onerror=alert(1)\\u003e", "").replace(
-        "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e", "")
+        "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e", ""
+    )
     assert "<img" not in page
     assert "<title>&lt;i&gt;t&lt;/i&gt;</title>" in page
     # Nothing loads from elsewhere: no external script/style/font/image reference.
@@ -198,9 +226,19 @@ def tree(n: int, *, extra_pairs: int = 0) -> nx.MultiDiGraph:
         G.add_node(f"{ENTITY}n{i}", label=f"N{i}", type="Organization", wikidata=None, aliases=[])
     links = [(i, i // 3) for i in range(1, n)] + [(n + 2 * k, n + 2 * k + 1) for k in range(extra_pairs)]
     for a, b in links:
-        G.add_edge(f"{ENTITY}n{a}", f"{ENTITY}n{b}", key="investsIn", predicate="investsIn",
-                   family="cooperation", symmetric=False, sources=1, first="2024-01-01",
-                   last="2024-01-01", confidence=0.9, hedged=False)
+        G.add_edge(
+            f"{ENTITY}n{a}",
+            f"{ENTITY}n{b}",
+            key="investsIn",
+            predicate="investsIn",
+            family="cooperation",
+            symmetric=False,
+            sources=1,
+            first="2024-01-01",
+            last="2024-01-01",
+            confidence=0.9,
+            hedged=False,
+        )
     return G
 
 
@@ -256,9 +294,19 @@ def test_small_components_sit_next_to_the_main_one():
 
 def test_relations_between_the_same_two_entities_are_bent_apart(store):
     G = to_networkx(store)
-    G.add_edge(ent("microsoft"), ent("openai"), key="partnersWith", predicate="partnersWith",
-               family="cooperation", symmetric=True, sources=1, first="2024-01-01", last="2024-01-01",
-               confidence=0.9, hedged=False)
+    G.add_edge(
+        ent("microsoft"),
+        ent("openai"),
+        key="partnersWith",
+        predicate="partnersWith",
+        family="cooperation",
+        symmetric=True,
+        sources=1,
+        first="2024-01-01",
+        last="2024-01-01",
+        confidence=0.9,
+        hedged=False,
+    )
     view = build_view(G)
     pair = [e for e in view.edges if {e["from"], e["to"]} == {ent("microsoft"), ent("openai")}]
     assert len(pair) == 2 and all(e["smooth"]["enabled"] for e in pair)
@@ -281,8 +329,19 @@ def test_cli_writes_a_standalone_page(tmp_path: Path):
     app = typer.Typer()
     app.command()(viz)
     out = tmp_path / "g.html"
-    result = CliRunner().invoke(app, ["--store", str(store_dir), "-o", str(out), "--predicates", "investsIn",
-                                      "--link-base", "http://127.0.0.1:8000/"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "--store",
+            str(store_dir),
+            "-o",
+            str(out),
+            "--predicates",
+            "investsIn",
+            "--link-base",
+            "http://127.0.0.1:8000/",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = page_data(out.read_text(encoding="utf-8"))
     assert {e["predicate"] for e in data["edges"]} == {"investsIn"} and len(data["edges"]) == 3
@@ -325,4 +384,5 @@ def test_evidence_of_a_statement_that_is_a_blank_node(store):
     store.load(turtle.encode(), ox.RdfFormat.TURTLE)
     ev = edge(view_from_store(store), "microsoft", "partnersWith", "openai")["evidence"]
     assert [(e["sentence"], e["date"]) for e in ev] == [
-        ("Microsoft and OpenAI work together, a partner says.", "2024-02-02")]
+        ("Microsoft and OpenAI work together, a partner says.", "2024-02-02")
+    ]

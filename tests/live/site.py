@@ -31,11 +31,13 @@ def example_text(name: str) -> tuple[str, str]:
 def article_page(title: str, body: str, published: str) -> str:
     """Return an article page as news sites write them: furniture around an <article>."""
     paras = "\n".join(f"<p>{html.escape(p)}</p>" for p in body.split("\n\n"))
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<meta property='article:published_time' content='{published}'></head><body>"
-            "<nav><a href='/'>Home</a> <a href='/tech'>Tech</a></nav>"
-            f"<article><h1>{html.escape(title)}</h1>{paras}</article>"
-            "<footer>Copyright Example Wire. Subscribe to our newsletter.</footer></body></html>")
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<meta property='article:published_time' content='{published}'></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/tech'>Tech</a></nav>"
+        f"<article><h1>{html.escape(title)}</h1>{paras}</article>"
+        "<footer>Copyright Example Wire. Subscribe to our newsletter.</footer></body></html>"
+    )
 
 
 @dataclass
@@ -62,8 +64,16 @@ class Site:
     max_inflight: int = 0
     starts: list[float] = field(default_factory=list)
 
-    def put(self, path: str, body: str | bytes, content_type: str, *, etag: bool = True,
-            last_modified: bool = True, headers: dict | None = None) -> None:
+    def put(
+        self,
+        path: str,
+        body: str | bytes,
+        content_type: str,
+        *,
+        etag: bool = True,
+        last_modified: bool = True,
+        headers: dict | None = None,
+    ) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         tag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"' if etag else None
         when = email.utils.formatdate(time.time(), usegmt=True) if last_modified else None
@@ -138,7 +148,8 @@ def _handler(site: Site):
             inm = self.headers.get("If-None-Match")
             ims = self.headers.get("If-Modified-Since")
             if (inm is not None and res.etag and inm == res.etag) or (
-                    inm is None and ims is not None and res.last_modified and ims == res.last_modified):
+                inm is None and ims is not None and res.last_modified and ims == res.last_modified
+            ):
                 self._send(304, b"", validators)
                 return
             self._send(200, res.body, {"Content-Type": res.content_type, **validators, **res.headers})
@@ -170,9 +181,11 @@ class SiteServer:
 
 def rss(base: str, items: list[dict]) -> str:
     """Return an RSS 2.0 feed; an item has title, link, date (RFC 822), and a summary or full content."""
-    out = ["<?xml version='1.0' encoding='utf-8'?>",
-           "<rss version='2.0' xmlns:content='http://purl.org/rss/1.0/modules/content/'><channel>",
-           f"<title>Example Wire</title><link>{base}/</link><description>AI news</description>"]
+    out = [
+        "<?xml version='1.0' encoding='utf-8'?>",
+        "<rss version='2.0' xmlns:content='http://purl.org/rss/1.0/modules/content/'><channel>",
+        f"<title>Example Wire</title><link>{base}/</link><description>AI news</description>",
+    ]
     for it in items:
         out.append("<item>")
         out.append(f"<title>{html.escape(it['title'])}</title><link>{html.escape(it['link'])}</link>")

@@ -54,10 +54,12 @@ def test_article_page_read_like_a_saved_page(served):
 
 def test_json_ld_date_when_no_meta(served):
     site, base = served
-    page = PAGE.replace("<meta property='article:published_time' content='2023-04-20T09:00:00Z'>",
-                        '<script type="application/ld+json">{"@context": "https://schema.org", '
-                        '"@type": "NewsArticle", "headline": "x", "datePublished": "2023-05-02T10:00:00Z"}'
-                        "</script>")
+    page = PAGE.replace(
+        "<meta property='article:published_time' content='2023-04-20T09:00:00Z'>",
+        '<script type="application/ld+json">{"@context": "https://schema.org", '
+        '"@type": "NewsArticle", "headline": "x", "datePublished": "2023-05-02T10:00:00Z"}'
+        "</script>",
+    )
     site.put("/ld", page, "text/html")
     [article], _ = fetch_all([base + "/ld"])
     assert article.published.isoformat() == "2023-05-02"
@@ -73,8 +75,15 @@ def test_bad_urls_each_reported_once_and_the_rest_read(served):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{s.getsockname()[1]}/x"
-    urls = [base + "/image", base + "/huge", base + "/gone", base + "/private/x", closed,
-            "http://nonexistent.invalid/x", base + "/a"]
+    urls = [
+        base + "/image",
+        base + "/huge",
+        base + "/gone",
+        base + "/private/x",
+        closed,
+        "http://nonexistent.invalid/x",
+        base + "/a",
+    ]
     items, fetcher = fetch_all(urls, max_bytes=100_000)
     reasons = failures(items)
     assert len([i for i in items if isinstance(i, ReadFailure)]) == len(reasons) == 6
@@ -95,8 +104,12 @@ def test_compressed_pages_read_and_a_compression_bomb_cut_at_the_limit(served):
 
     site, base = served
     site.put("/gz", gzip.compress(PAGE.encode()), "text/html", headers={"Content-Encoding": "gzip"})
-    site.put("/bomb", gzip.compress(b"<html><body><p>" + b"a" * 50_000_000), "text/html",
-             headers={"Content-Encoding": "gzip"})
+    site.put(
+        "/bomb",
+        gzip.compress(b"<html><body><p>" + b"a" * 50_000_000),
+        "text/html",
+        headers={"Content-Encoding": "gzip"},
+    )
     assert len(site.resources["/bomb"].body) < 100_000
     items, fetcher = fetch_all([base + "/gz", base + "/bomb"], max_bytes=1_000_000)
     assert failures(items) == {base + "/bomb": "larger than the 977 KB limit"}
@@ -145,15 +158,26 @@ def test_per_host_concurrency_and_delay(served):
 def test_opml_lists_feeds_and_full_text_items_are_not_fetched(served):
     site, base = served
     paras = "".join(f"<p>{p}</p>" for p in BODY.split("\n\n"))
-    site.put("/full.xml", rss(base, [{"title": TITLE, "link": base + "/never", "date": "Thu, 20 Apr 2023 09:00:00 GMT",
-                                      "content": paras}]), "application/rss+xml")
+    site.put(
+        "/full.xml",
+        rss(
+            base, [{"title": TITLE, "link": base + "/never", "date": "Thu, 20 Apr 2023 09:00:00 GMT", "content": paras}]
+        ),
+        "application/rss+xml",
+    )
     site.put("/a", PAGE, "text/html")
-    site.put("/short.xml", rss(base, [{"title": "A", "link": base + "/a", "date": "Thu, 20 Apr 2023 09:00:00 GMT"}]),
-             "application/xml")
-    site.put("/subs.opml", "<?xml version='1.0'?><opml version='2.0'><head><title>AI</title></head><body>"
-             "<outline text='AI'><outline type='rss' text='full' xmlUrl='/full.xml'/>"
-             f"<outline type='rss' text='short' xmlUrl='{base}/short.xml'/></outline></body></opml>",
-             "text/x-opml")
+    site.put(
+        "/short.xml",
+        rss(base, [{"title": "A", "link": base + "/a", "date": "Thu, 20 Apr 2023 09:00:00 GMT"}]),
+        "application/xml",
+    )
+    site.put(
+        "/subs.opml",
+        "<?xml version='1.0'?><opml version='2.0'><head><title>AI</title></head><body>"
+        "<outline text='AI'><outline type='rss' text='full' xmlUrl='/full.xml'/>"
+        f"<outline type='rss' text='short' xmlUrl='{base}/short.xml'/></outline></body></opml>",
+        "text/x-opml",
+    )
     items, _ = fetch_all([base + "/subs.opml"])
     articles = [i for i in items if isinstance(i, Article)]
     assert [a.url for a in articles] == [base + "/never", base + "/a"]
@@ -207,8 +231,11 @@ def test_failed_item_waits_its_backoff_then_is_retried_behind_a_304(served):
     site, base = served
     site.errors["/a"] = 503
     site.put("/a", PAGE, "text/html")
-    site.put("/feed", rss(base, [{"title": "A", "link": base + "/a", "date": "Thu, 20 Apr 2023 09:00:00 GMT"}]),
-             "application/rss+xml")
+    site.put(
+        "/feed",
+        rss(base, [{"title": "A", "link": base + "/a", "date": "Thu, 20 Apr 2023 09:00:00 GMT"}]),
+        "application/rss+xml",
+    )
     state = FetchState(None)
     fetcher = Fetcher(FetchConfig(host_delay=0, retry_due_only=True, backoff=1.0), state)
 
@@ -242,8 +269,13 @@ def test_links_from_public_feeds_may_not_reach_private_addresses(served):
         with pytest.raises(FetchError, match=r"^refused: 127\.0\.0\.1 is a local or private address"):
             fetcher.fetch(base + "/a", allow_private=False)
         assert fetcher.private_address("http://localhost:8000/") in ("127.0.0.1", "::1")
-        for private in ("http://10.1.2.3/", "http://169.254.169.254/latest/meta-data", "http://[::1]:9/",
-                        "http://192.168.0.1/", "http://[::ffff:127.0.0.1]/"):
+        for private in (
+            "http://10.1.2.3/",
+            "http://169.254.169.254/latest/meta-data",
+            "http://[::1]:9/",
+            "http://192.168.0.1/",
+            "http://[::ffff:127.0.0.1]/",
+        ):
             assert fetcher.private_address(private), private
         assert fetcher.private_address("http://93.184.216.34/") is None
         assert fetcher.private_address("http://nonexistent.invalid/") is None

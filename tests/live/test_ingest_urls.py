@@ -16,13 +16,16 @@ from tests.live.conftest import BROKEN, FETCH_TIMEOUT, FULL_TEXT, PAGES, PRIVATE
 
 pytestmark = pytest.mark.slow
 
-ARTICLES_Q = ("SELECT ?g ?u ?d WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u "
-              "OPTIONAL { ?g <http://purl.org/dc/terms/issued> ?d } } }")
+ARTICLES_Q = (
+    "SELECT ?g ?u ?d WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u "
+    "OPTIONAL { ?g <http://purl.org/dc/terms/issued> ?d } } }"
+)
 
 
 def ingest(feed: str, store, *extra: str) -> tuple[dict, str]:
-    proc = aikg("ingest", feed, "--store", str(store), "--json", "--fetch-timeout", FETCH_TIMEOUT,
-                "--host-delay", "0", *extra)
+    proc = aikg(
+        "ingest", feed, "--store", str(store), "--json", "--fetch-timeout", FETCH_TIMEOUT, "--host-delay", "0", *extra
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout), proc.stderr
 

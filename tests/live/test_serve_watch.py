@@ -18,8 +18,14 @@ def test_server_polls_feed_and_queries_see_new_articles(news_site, tmp_path):
     site, base = news_site.site, news_site.base
     site.slow.clear()  # the server fetches with the default timeout: the slow page is read too
     expected = {base + p[0] for p in PAGES} | {base + FULL_TEXT[0], base + SLOW}
-    server = AikgServer(tmp_path / "store", tmp_path, log_level="warning", verbose=False,
-                        args=("--watch", base + "/feed.xml", "--every", "1s"), query_workers="1")
+    server = AikgServer(
+        tmp_path / "store",
+        tmp_path,
+        log_level="warning",
+        verbose=False,
+        args=("--watch", base + "/feed.xml", "--every", "1s"),
+        query_workers="1",
+    )
     server.start(180)
     proc, url = server.proc, server.url
     try:
@@ -34,9 +40,12 @@ def test_server_polls_feed_and_queries_see_new_articles(news_site, tmp_path):
             time.sleep(0.5)
         assert total == len(expected), server.output()
         # The query engine sees the write (SPARQL goes through the isolated engines).
-        rows = httpx.get(url + "/sparql", params={"query": "SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE { "
-                                                           "?a <https://schema.org/url> ?u }"},
-                         headers={"Accept": "application/sparql-results+json"}, timeout=10).json()
+        rows = httpx.get(
+            url + "/sparql",
+            params={"query": "SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE { ?a <https://schema.org/url> ?u }"},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=10,
+        ).json()
         assert rows["results"]["bindings"][0]["n"]["value"] == str(len(expected))
         listed = {a["url"] for a in httpx.get(url + "/articles", timeout=5).json()["items"]}
         assert listed == expected

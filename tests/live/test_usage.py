@@ -8,14 +8,17 @@ from api.settings import parse_every
 from tests.live.conftest import aikg
 
 
-@pytest.mark.parametrize("args, message", [
-    (["watch", "feeds/ai.xml"], "aikg watch polls http(s) URLs; 'feeds/ai.xml' is not one"),
-    (["watch", "https://example.org/feed.xml", "--every", "soon"], "--every takes an interval"),
-    (["watch", "https://example.org/feed.xml", "--every", "0s"], "--every must be above zero"),
-    (["watch", "https://example.org/feed.xml", "--date", "May 5"], "--date must be YYYY-MM-DD"),
-    (["serve", "--watch", "feeds/ai.xml"], "watch source 'feeds/ai.xml' is not an http(s) URL"),
-    (["serve", "--watch", "https://example.org/feed.xml", "--every", "often"], "--every takes an interval"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["watch", "feeds/ai.xml"], "aikg watch polls http(s) URLs; 'feeds/ai.xml' is not one"),
+        (["watch", "https://example.org/feed.xml", "--every", "soon"], "--every takes an interval"),
+        (["watch", "https://example.org/feed.xml", "--every", "0s"], "--every must be above zero"),
+        (["watch", "https://example.org/feed.xml", "--date", "May 5"], "--date must be YYYY-MM-DD"),
+        (["serve", "--watch", "feeds/ai.xml"], "watch source 'feeds/ai.xml' is not an http(s) URL"),
+        (["serve", "--watch", "https://example.org/feed.xml", "--every", "often"], "--every takes an interval"),
+    ],
+)
 def test_usage_errors_are_one_line_exit_2(args, message, tmp_path):
     proc = aikg(*args, "--store", str(tmp_path / "store"), timeout=120)
     assert proc.returncode == 2, proc.stderr

@@ -28,9 +28,28 @@ URLS_Q = "SELECT ?g ?u WHERE { GRAPH ?g { ?g <https://schema.org/url> ?u } }"
 
 def start_watch(feed: str, store, *extra: str) -> tuple[subprocess.Popen, queue.Queue]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "aikg", "watch", feed, "--store", str(store), "--every", "1s", "--json",
-         "--fetch-timeout", FETCH_TIMEOUT, "--host-delay", "0", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "aikg",
+            "watch",
+            feed,
+            "--store",
+            str(store),
+            "--every",
+            "1s",
+            "--json",
+            "--fetch-timeout",
+            FETCH_TIMEOUT,
+            "--host-delay",
+            "0",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     lines: queue.Queue = queue.Queue()
 
     def pump() -> None:
@@ -105,8 +124,7 @@ def test_watch_rounds_survive_kill_and_restart_without_duplicates(news_site, tmp
     assert os.path.exists(store / "aikg-fetch-state.json")
     # As many statements as one clean ingest of the site as it is now: nothing twice, nothing stale.
     fresh = tmp_path / "fresh"
-    done = aikg("ingest", feed, "--store", str(fresh), "--quiet", "--fetch-timeout", FETCH_TIMEOUT,
-                "--host-delay", "0")
+    done = aikg("ingest", feed, "--store", str(fresh), "--quiet", "--fetch-timeout", FETCH_TIMEOUT, "--host-delay", "0")
     assert done.returncode == 0, done.stderr
     assert contents(fresh) == (expected, after_statements)
 

@@ -112,8 +112,9 @@ def test_files_load_from_a_zipped_install(tmp_path):
         "assert ontology.__file__.startswith(sys.path[0]), ontology.__file__; "
         "print(len(ontology.load_ontology()), len(ontology.load_shapes()))"
     )
-    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
-                         text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert [int(n) for n in out] == [len(ontology.load_ontology()), len(ontology.load_shapes())]
 
 
@@ -153,16 +154,35 @@ def test_statement_and_article_classes(onto):
 
 def test_object_properties_are_exactly_the_13_predicates(onto):
     # The curation vocabulary's object properties name operations' targets, not relations.
-    curation = {str(p) for p in onto.subjects(RDFS.domain, None)
-                if str(onto.value(p, RDFS.domain)).startswith(str(AIKG)) and
-                str(onto.value(p, RDFS.domain)).removeprefix(str(AIKG)) in CURATION_CLASSES}
-    declared = {str(p).removeprefix(str(AIKG)) for p in onto.subjects(RDF.type, OWL.ObjectProperty)
-                if str(p).startswith(str(AIKG)) and str(p) not in curation}
+    curation = {
+        str(p)
+        for p in onto.subjects(RDFS.domain, None)
+        if str(onto.value(p, RDFS.domain)).startswith(str(AIKG))
+        and str(onto.value(p, RDFS.domain)).removeprefix(str(AIKG)) in CURATION_CLASSES
+    }
+    declared = {
+        str(p).removeprefix(str(AIKG))
+        for p in onto.subjects(RDF.type, OWL.ObjectProperty)
+        if str(p).startswith(str(AIKG)) and str(p) not in curation
+    }
     assert declared == set(PREDICATES) == set(RELATIONS)
 
 
-CURATION_CLASSES = {"CurationOperation", "Reject", "Accept", "Merge", "Split", "Rename", "AddAlias",
-                    "RemoveAlias", "Retype", "SetWikidata", "ClearWikidata", "AddRelation", "Undo"}
+CURATION_CLASSES = {
+    "CurationOperation",
+    "Reject",
+    "Accept",
+    "Merge",
+    "Split",
+    "Rename",
+    "AddAlias",
+    "RemoveAlias",
+    "Retype",
+    "SetWikidata",
+    "ClearWikidata",
+    "AddRelation",
+    "Undo",
+}
 
 
 def test_every_aikg_term_curation_writes_is_declared(onto):
@@ -244,8 +264,12 @@ def test_wikidata_matches_run_in_the_right_direction(onto):
     assert (AIKG.uses, SKOS.closeMatch, WDT.P2283) in onto
     # Wikidata states these from the other end (the organization's founder, the work's
     # developer, the company's investor): an exact or close match would reverse them.
-    for prop, wikidata in [(AIKG.founded, WDT.P112), (AIKG.develops, WDT.P178),
-                           (AIKG.investsIn, WDT.P1951), (AIKG.leads, WDT.P169)]:
+    for prop, wikidata in [
+        (AIKG.founded, WDT.P112),
+        (AIKG.develops, WDT.P178),
+        (AIKG.investsIn, WDT.P1951),
+        (AIKG.leads, WDT.P169),
+    ]:
         assert (prop, AIKG.inverseMatch, wikidata) in onto
         assert (prop, SKOS.exactMatch, wikidata) not in onto
         assert (prop, SKOS.closeMatch, wikidata) not in onto

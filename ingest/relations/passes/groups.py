@@ -23,8 +23,11 @@ def plural_groups(doc, mentions, coref) -> dict[int, list[tuple]]:
     both, the pair).
     """
     out: dict[int, list[tuple]] = {}
-    orgs = sorted((m["s"], idx) for idx, m in enumerate(mentions)
-                  if m["type"] == ORG and not m.get("virtual") and not m.get("fallback") and not m["agency"])
+    orgs = sorted(
+        (m["s"], idx)
+        for idx, m in enumerate(mentions)
+        if m["type"] == ORG and not m.get("virtual") and not m.get("fallback") and not m["agency"]
+    )
     if len(orgs) < 2:
         return out
     sents = list(doc.sents)
@@ -75,7 +78,8 @@ def group_pass(ctx: Context, sent, sent_args: list, tok, trigs: list[Trigger]) -
                 continue
             for x in range(len(members)):
                 for y in range(x + 1, len(members)):
-                    rel = make_relation(doc, sent, tok, trig, mentions, members[x], members[y], a[1] + 2,
-                                        "coref", "coref", rule="group")
+                    rel = make_relation(
+                        doc, sent, tok, trig, mentions, members[x], members[y], a[1] + 2, "coref", "coref", rule="group"
+                    )
                     if rel is not None:
                         keep(out, rel)

@@ -18,8 +18,7 @@ def _lists(doc, mentions) -> dict[int, int]:
     or "or" before its last member. It is read from the surface, not the parse: the
     small model splits long lists ("with Cisco, AMD and Fujitsu also taking part").
     """
-    named = sorted((m["s"], m["e"], idx) for idx, m in enumerate(mentions)
-                   if not m.get("virtual") and m["e"] > m["s"])
+    named = sorted((m["s"], m["e"], idx) for idx, m in enumerate(mentions) if not m.get("virtual") and m["e"] > m["s"])
     groups: list[list[int]] = []
     run: list[int] = []
     prev = None
@@ -28,9 +27,13 @@ def _lists(doc, mentions) -> dict[int, int]:
             _ps, pe, pidx = prev
             glue = doc[pe:s]
             words = [t.lower_ for t in glue if not t.is_space]
-            ok = 0 < len(words) <= 3 and all(w in (",", "and", "or") for w in words) \
-                and mentions[pidx]["type"] == mentions[idx]["type"] and doc[pe - 1].sent.start == doc[s].sent.start \
+            ok = (
+                0 < len(words) <= 3
+                and all(w in (",", "and", "or") for w in words)
+                and mentions[pidx]["type"] == mentions[idx]["type"]
+                and doc[pe - 1].sent.start == doc[s].sent.start
                 and not (pe < len(doc) and doc[pe].tag_ == "POS")
+            )
             if ok:
                 if not run:
                     run = [pidx]
@@ -61,8 +64,11 @@ def _describes_member(doc, tok, member_ids, mentions) -> bool:
         if a.dep_ in ("relcl", "acl", "appos") and a.head.i in inside:
             # "A and B, the co-founders of X" / "A and B, which are backed by X": plural
             # agreement says the clause is about the whole list
-            plural = a.tag_ in ("NNS", "NNPS") if a.dep_ == "appos" else any(
-                x.tag_ == "VBP" or x.lower_ in ("are", "were") for x in [a, *a.children])
+            plural = (
+                a.tag_ in ("NNS", "NNPS")
+                if a.dep_ == "appos"
+                else any(x.tag_ == "VBP" or x.lower_ in ("are", "were") for x in [a, *a.children])
+            )
             return not plural
     return False
 
@@ -99,8 +105,10 @@ def expand_lists(ctx: Context) -> None:
             for idx in members[gid]:
                 if idx == getattr(rel, slot) or mentions[idx]["name"] == mentions[other]["name"]:
                     continue
-                taken = any(r.predicate == rel.predicate and r.sent_start == rel.sent_start and getattr(r, slot) == idx
-                            for r in out.values())
+                taken = any(
+                    r.predicate == rel.predicate and r.sent_start == rel.sent_start and getattr(r, slot) == idx
+                    for r in out.values()
+                )
                 if taken:
                     continue
                 keep(out, replace(rel, **{slot: idx}, confidence=round(rel.confidence * 0.9, 3), rule="list"))

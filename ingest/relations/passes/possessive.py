@@ -23,9 +23,18 @@ def _surface_possessor(doc, sent, m: dict, by_tok: dict, mentions=(), depth: int
             k = j - 1 if t.tag_ == "POS" else j
             if k < sent.start:
                 return None
-            return by_tok.get(k) or next((by_tok[x] for x in range(max(sent.start, k - 5), k + 1)
-                                          if x in by_tok and doc[x].head.i == k
-                                          and doc[x].dep_ in ("compound", "flat", "nmod", "amod")), None) or False
+            return (
+                by_tok.get(k)
+                or next(
+                    (
+                        by_tok[x]
+                        for x in range(max(sent.start, k - 5), k + 1)
+                        if x in by_tok and doc[x].head.i == k and doc[x].dep_ in ("compound", "flat", "nmod", "amod")
+                    ),
+                    None,
+                )
+                or False
+            )
         if t.lower_ in ("and", "or") and steps == 0 and depth == 0 and j - 1 >= sent.start:
             # "OpenAI's GPT-4o and o1-preview": the possessor of the first name, shared
             prev = next((mm for mm in mentions if mm["e"] == j and not mm.get("virtual")), None)
@@ -33,7 +42,7 @@ def _surface_possessor(doc, sent, m: dict, by_tok: dict, mentions=(), depth: int
                 got = _surface_possessor(doc, sent, prev, by_tok, mentions, depth=1)
                 return ("shared", got) if got else False
             return False
-        if t.text == "," and steps == 0 and doc[m["s"]:m["e"]].root.dep_ == "appos":
+        if t.text == "," and steps == 0 and doc[m["s"] : m["e"]].root.dep_ == "appos":
             return None  # "Its chatbot, Le Chat": the noun it is apposed to has the owner
         if t.is_punct or t.lower_ in ("and", "or") or t.i in by_tok or t.pos_ in ("VERB", "AUX", "ADP"):
             return False if (t.i in by_tok or t.text in (",", ";") or t.lower_ in ("and", "or")) else None
@@ -59,9 +68,13 @@ def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
     for h, idx, src in sent_args:
         m = mentions[idx]
         if m["type"] == ORG and m["src"] == "ner" and src != "coref":
-            root = doc[m["s"]:m["e"]].root
-            if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.lemma_.lower() in WORDS.product_nouns \
-                    and any(c.dep_ == "poss" for c in root.head.children):
+            root = doc[m["s"] : m["e"]].root
+            if (
+                root.dep_ == "compound"
+                and root.head.pos_ == "NOUN"
+                and root.head.lemma_.lower() in WORDS.product_nouns
+                and any(c.dep_ == "poss" for c in root.head.children)
+            ):
                 for other in mentions:
                     if other["name"] == m["name"] and other["src"] == "ner":
                         other["type"] = PRD  # "whose Firefly models": NER said ORG
@@ -70,12 +83,22 @@ def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
             for c in h.children:
                 hit = by_tok.get(c.i) if c.dep_ == "poss" else None
                 if hit is not None and mentions[hit[0]]["type"] == ORG and mentions[hit[0]]["name"] != m["name"]:
-                    keep(out, Record(
-                        subject=hit[0], object=idx, predicate="develops",
-                        confidence=confidence(0.7, 2, hit[1], src, False), hedged=False,
-                        sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
-                        trigger="'s", rule="possessive",
-                    ))
+                    keep(
+                        out,
+                        Record(
+                            subject=hit[0],
+                            object=idx,
+                            predicate="develops",
+                            confidence=confidence(0.7, 2, hit[1], src, False),
+                            hedged=False,
+                            sent_start=sent.start_char,
+                            sent_end=sent.end_char,
+                            amount=None,
+                            date=None,
+                            trigger="'s",
+                            rule="possessive",
+                        ),
+                    )
         if m["type"] not in (MOD, PRD) or src == "coref":
             continue
         surf = _surface_possessor(doc, sent, m, by_tok, mentions)
@@ -83,32 +106,59 @@ def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
             # a shared possessor, unless the name says its own maker ("GitHub Copilot")
             # or a clause of its own does ("..., which Microsoft sells")
             sharer = mentions[surf[1][0]]["name"]
-            own = any(o["type"] == ORG and not o.get("virtual") and o["name"] != sharer
-                      and m["name"].startswith(o["name"] + " ") for o in mentions) \
-                or any(c.dep_ == "relcl" for c in doc[m["s"]:m["e"]].root.children)
+            own = any(
+                o["type"] == ORG
+                and not o.get("virtual")
+                and o["name"] != sharer
+                and m["name"].startswith(o["name"] + " ")
+                for o in mentions
+            ) or any(c.dep_ == "relcl" for c in doc[m["s"] : m["e"]].root.children)
             if own:
                 continue
             surf = surf[1]
-        nxt = doc[m["s"]:m["e"]].root
-        while nxt.dep_ in ("compound", "nmod", "amod") and nxt.head.pos_ in ("NOUN", "PROPN") \
-                and m["e"] <= nxt.head.i < sent.end and nxt.head.i not in in_mention:
+        nxt = doc[m["s"] : m["e"]].root
+        while (
+            nxt.dep_ in ("compound", "nmod", "amod")
+            and nxt.head.pos_ in ("NOUN", "PROPN")
+            and m["e"] <= nxt.head.i < sent.end
+            and nxt.head.i not in in_mention
+        ):
             nxt = nxt.head  # "its Lunar Lake laptop processors": the phrase's head noun decides
-        if nxt.i >= m["e"] and nxt.pos_ == "NOUN" and nxt.text.isalpha() and nxt.text.islower() \
-                and nxt.lemma_.lower() not in WORDS.product_nouns:
+        if (
+            nxt.i >= m["e"]
+            and nxt.pos_ == "NOUN"
+            and nxt.text.isalpha()
+            and nxt.text.islower()
+            and nxt.lemma_.lower() not in WORDS.product_nouns
+        ):
             continue  # "Apple's ChatGPT integration": the possessor owns the integration
         if surf:
             o_idx, o_src = surf
             if mentions[o_idx]["type"] in (ORG, PER) and mentions[o_idx]["name"] != m["name"]:
-                keep(out, Record(
-                    subject=o_idx, object=idx, predicate="develops",
-                    confidence=confidence(0.75, 2, o_src, src, False), hedged=False,
-                    sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
-                    trigger="'s", rule="possessive",
-                ))
+                keep(
+                    out,
+                    Record(
+                        subject=o_idx,
+                        object=idx,
+                        predicate="develops",
+                        confidence=confidence(0.75, 2, o_src, src, False),
+                        hedged=False,
+                        sent_start=sent.start_char,
+                        sent_end=sent.end_char,
+                        amount=None,
+                        date=None,
+                        trigger="'s",
+                        rule="possessive",
+                    ),
+                )
             continue
-        if surf is False and (h.dep_ != "conj" or any(
-                o["type"] == ORG and not o.get("virtual") and m["name"].startswith(o["name"] + " ")
-                for o in mentions) or any(c.dep_ == "relcl" for c in doc[m["s"]:m["e"]].root.children)):
+        if surf is False and (
+            h.dep_ != "conj"
+            or any(
+                o["type"] == ORG and not o.get("virtual") and m["name"].startswith(o["name"] + " ") for o in mentions
+            )
+            or any(c.dep_ == "relcl" for c in doc[m["s"] : m["e"]].root.children)
+        ):
             continue  # "OpenAI's Codex and GitHub Copilot, which Microsoft sells": not OpenAI's
         while h.dep_ == "conj" and h.head.i != h.i:
             h = h.head  # "Nvidia's Grace Blackwell and Vera Rubin systems"
@@ -119,9 +169,15 @@ def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
         holders = [owner, *(c for c in owner.children if c.dep_ == "appos" and c.pos_ == "NOUN")]
         if owner.dep_ == "appos" and owner.head.pos_ == "NOUN" and owner.head.lemma_.lower() in WORDS.product_nouns:
             holders.append(owner.head)  # "Its chatbot, Le Chat"
-        if owner.dep_ == "pobj" and (owner.head.lower_ in ("including", "like") or (
-                owner.head.lower_ == "as" and doc[owner.head.i - 1].lower_ == "such")) \
-                and owner.head.head.pos_ == "NOUN" and owner.head.head.lemma_.lower() in WORDS.product_nouns:
+        if (
+            owner.dep_ == "pobj"
+            and (
+                owner.head.lower_ in ("including", "like")
+                or (owner.head.lower_ == "as" and doc[owner.head.i - 1].lower_ == "such")
+            )
+            and owner.head.head.pos_ == "NOUN"
+            and owner.head.head.lemma_.lower() in WORDS.product_nouns
+        ):
             holders.append(owner.head.head)  # "Runway's video tools, including Gen-3 Alpha"
         for c in (c for o in holders for c in o.children):
             if c.dep_ != "poss" or c.i not in by_tok:
@@ -129,9 +185,19 @@ def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
             o_idx, o_src = by_tok[c.i]
             if mentions[o_idx]["type"] not in (ORG, PER) or mentions[o_idx]["name"] == m["name"]:
                 continue
-            keep(out, Record(
-                subject=o_idx, object=idx, predicate="develops",
-                confidence=confidence(0.75, 2, o_src, src, False), hedged=False,
-                sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
-                trigger="'s", rule="possessive",
-            ))
+            keep(
+                out,
+                Record(
+                    subject=o_idx,
+                    object=idx,
+                    predicate="develops",
+                    confidence=confidence(0.75, 2, o_src, src, False),
+                    hedged=False,
+                    sent_start=sent.start_char,
+                    sent_end=sent.end_char,
+                    amount=None,
+                    date=None,
+                    trigger="'s",
+                    rule="possessive",
+                ),
+            )

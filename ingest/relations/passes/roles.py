@@ -17,8 +17,14 @@ _TITLE_PREDICATES = ("leads", "founded", "worksFor")
 def unit_head(tok) -> bool:
     """Return True for the head of a unit rather than the company ("services chief")."""
     return tok.pos_ == "NOUN" and any(
-        c.dep_ == "compound" and c.pos_ == "NOUN" and c.text.isalpha() and c.text.islower()
-        and c.lower_ not in WORDS.title_glue and not lexicon_nouns(c.lower_) for c in tok.children)
+        c.dep_ == "compound"
+        and c.pos_ == "NOUN"
+        and c.text.isalpha()
+        and c.text.islower()
+        and c.lower_ not in WORDS.title_glue
+        and not lexicon_nouns(c.lower_)
+        for c in tok.children
+    )
 
 
 def title_relations(ctx: Context, sent, sent_args: list) -> None:
@@ -51,8 +57,14 @@ def title_relations(ctx: Context, sent, sent_args: list) -> None:
                 if doc[j].tag_ not in ("NNS", "NNPS"):
                     claimed.add(j)  # "co-founders A and B": a plural role is shared
                 j -= 1
-            for key in [k for k, r in out.items() if r.token in claimed and r.predicate in _TITLE_PREDICATES
-                        and mentions[r.subject]["name"] != m["name"] and r.sent_start == sent.start_char]:
+            for key in [
+                k
+                for k, r in out.items()
+                if r.token in claimed
+                and r.predicate in _TITLE_PREDICATES
+                and mentions[r.subject]["name"] != m["name"]
+                and r.sent_start == sent.start_char
+            ]:
                 del out[key]
         head_roles, head_owner = roots_done.get(h.head.i, ([], None)) if h.dep_ == "conj" else ([], None)
         if not roles and doc[m["s"] - 1].lower_ in ("and", ","):
@@ -69,12 +81,22 @@ def title_relations(ctx: Context, sent, sent_args: list) -> None:
         for trig, o_idx, o_src in found:
             if mentions[o_idx]["name"] == m["name"]:
                 continue
-            keep(out, Record(
-                subject=idx, object=o_idx, predicate=trig.predicate,
-                confidence=confidence(trig.weight * (0.7 if bare else 0.95), 2, src, o_src, False), hedged=False,
-                sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
-                trigger="title", rule="title",
-            ))
+            keep(
+                out,
+                Record(
+                    subject=idx,
+                    object=o_idx,
+                    predicate=trig.predicate,
+                    confidence=confidence(trig.weight * (0.7 if bare else 0.95), 2, src, o_src, False),
+                    hedged=False,
+                    sent_start=sent.start_char,
+                    sent_end=sent.end_char,
+                    amount=None,
+                    date=None,
+                    trigger="title",
+                    rule="title",
+                ),
+            )
 
 
 def _salient_org(doc, mentions, coref, before: int) -> tuple[int, str] | None:
@@ -86,15 +108,23 @@ def _salient_org(doc, mentions, coref, before: int) -> tuple[int, str] | None:
     guide: it is as often about investors or rivals as about the company.
     """
     sent = doc[before].sent
-    usable = [(idx, m) for idx, m in enumerate(mentions) if m["type"] == ORG and not m.get("virtual")
-              and not m.get("fallback") and not m["agency"]]
+    usable = [
+        (idx, m)
+        for idx, m in enumerate(mentions)
+        if m["type"] == ORG and not m.get("virtual") and not m.get("fallback") and not m["agency"]
+    ]
     here = {m["name"]: idx for idx, m in usable if sent.start <= m["s"] < before}
-    here.update({mentions[idx]["name"]: idx for t_i, idx, *_ in coref
-                 if sent.start <= t_i < before and mentions[idx]["type"] == ORG})
+    here.update(
+        {
+            mentions[idx]["name"]: idx
+            for t_i, idx, *_ in coref
+            if sent.start <= t_i < before and mentions[idx]["type"] == ORG
+        }
+    )
     if len(here) == 1:
         return next(iter(here.values())), "coref"  # "the MosaicML team, including co-founders A and B"
     for idx, m in usable:
-        root = doc[m["s"]:m["e"]].root
+        root = doc[m["s"] : m["e"]].root
         if sent.start <= m["s"] < before and root.dep_ in ("nsubj", "nsubjpass"):
             return idx, "coref"  # "Figure AI is ending its deal with OpenAI, founder X said"
     if here:
@@ -120,13 +150,25 @@ def _title_before(doc, sent, start: int, arg_at: dict, mentions, lexicon: Lexico
     unit = False
     while j >= sent.start and start - j <= 6:
         t = doc[j]
-        trigs = [tr for tr in lexicon.by_lemma.get((t.lemma_.lower(), "NOUN"), ())
-                 if tr.predicate in _TITLE_PREDICATES and trigger_matches(t, tr)]
-        if trigs and t.lower_ in ("chief", "head") and j + 1 < start and doc[j + 1].pos_ in ("NOUN", "PROPN", "ADJ") \
-                and doc[j + 1].is_alpha:
+        trigs = [
+            tr
+            for tr in lexicon.by_lemma.get((t.lemma_.lower(), "NOUN"), ())
+            if tr.predicate in _TITLE_PREDICATES and trigger_matches(t, tr)
+        ]
+        if (
+            trigs
+            and t.lower_ in ("chief", "head")
+            and j + 1 < start
+            and doc[j + 1].pos_ in ("NOUN", "PROPN", "ADJ")
+            and doc[j + 1].is_alpha
+        ):
             trigs = []  # "chief scientist", "Chief Technology Officer": a modifier of the role that follows
-        elif trigs and t.lower_ in ("chief", "head", "boss", "leader") and j - 1 >= sent.start \
-                and doc[j - 1].lower_ in WORDS.unit_words:
+        elif (
+            trigs
+            and t.lower_ in ("chief", "head", "boss", "leader")
+            and j - 1 >= sent.start
+            and doc[j - 1].lower_ in WORDS.unit_words
+        ):
             # "research chief Bob McGrew": the head of a unit, on the company's staff
             trigs = [replace(tr, predicate="worksFor") if tr.predicate == "leads" else tr for tr in trigs]
         if trigs:
@@ -141,8 +183,10 @@ def _title_before(doc, sent, start: int, arg_at: dict, mentions, lexicon: Lexico
     if not roles:
         return [], None
     if unit:
-        roles = [(t, [replace(tr, predicate="worksFor") if tr.predicate == "leads" else tr for tr in trigs])
-                 for t, trigs in roles]
+        roles = [
+            (t, [replace(tr, predicate="worksFor") if tr.predicate == "leads" else tr for tr in trigs])
+            for t, trigs in roles
+        ]
     seen = set()
     trig_list = []
     for _t, trigs in roles:
@@ -171,8 +215,12 @@ def _title_before(doc, sent, start: int, arg_at: dict, mentions, lexicon: Lexico
 def _role_verb(t):
     if t.dep_ in ("attr", "oprd", "acomp") and t.head.lemma_ in WORDS.role_copulas:
         return t.head
-    if t.dep_ == "pobj" and t.head.lower_ == "as" and t.head.head.pos_ in ("VERB", "AUX") \
-            and t.head.head.lemma_ in WORDS.role_as_verbs:
+    if (
+        t.dep_ == "pobj"
+        and t.head.lower_ == "as"
+        and t.head.head.pos_ in ("VERB", "AUX")
+        and t.head.head.lemma_ in WORDS.role_as_verbs
+    ):
         return t.head.head
     return None
 
@@ -191,12 +239,19 @@ def implicit_roles(ctx: Context, sent, sent_args: list) -> None:
     for t in sent:
         if t.pos_ not in ("NOUN", "PROPN"):
             continue
-        trigs = [tr for tr in lexicon.by_lemma.get((t.lemma_.lower(), "NOUN"), ())
-                 if tr.predicate == "leads" and trigger_matches(t, tr)]
+        trigs = [
+            tr
+            for tr in lexicon.by_lemma.get((t.lemma_.lower(), "NOUN"), ())
+            if tr.predicate == "leads" and trigger_matches(t, tr)
+        ]
         if not trigs or unit_head(t):
             continue
-        if any(c.dep_ in ("poss", "compound", "prep") and c.lower_ not in ("interim", "acting")
-               and (c.dep_ != "prep" or c.lower_ in ("of", "at", "for")) for c in t.children):
+        if any(
+            c.dep_ in ("poss", "compound", "prep")
+            and c.lower_ not in ("interim", "acting")
+            and (c.dep_ != "prep" or c.lower_ in ("of", "at", "for"))
+            for c in t.children
+        ):
             continue  # "chief executive of X": the lexicon reads it
         verb = _role_verb(t)
         if verb is None or negated(verb):
@@ -210,8 +265,20 @@ def implicit_roles(ctx: Context, sent, sent_args: list) -> None:
             typ = mentions[idx]["type"]
             if typ == PER and a[0] in (("dobj", "nsubjpass") if naming else ("nsubj", "nsubjpass")):
                 people.append((idx, src))
-            elif typ == ORG and naming and (a[0] == "nsubj" or (a[0] == "nsubj>poss" and any(
-                    c.dep_ == "nsubj" and c.lemma_ in ("board", "director", "shareholder") for c in verb.children))):
+            elif (
+                typ == ORG
+                and naming
+                and (
+                    a[0] == "nsubj"
+                    or (
+                        a[0] == "nsubj>poss"
+                        and any(
+                            c.dep_ == "nsubj" and c.lemma_ in ("board", "director", "shareholder")
+                            for c in verb.children
+                        )
+                    )
+                )
+            ):
                 orgs.append((idx, src))  # "OpenAI named ...", "OpenAI's board named ..."
         if not people:
             continue
@@ -222,29 +289,52 @@ def implicit_roles(ctx: Context, sent, sent_args: list) -> None:
                     break
                 rep = rep.head
                 if rep.lemma_ in WORDS.reporting:
-                    orgs = [(idx, src) for h, idx, src in sent_args if mentions[idx]["type"] == ORG
-                            and (arm(rep, h) or ("",))[0] == "nsubj"]
+                    orgs = [
+                        (idx, src)
+                        for h, idx, src in sent_args
+                        if mentions[idx]["type"] == ORG and (arm(rep, h) or ("",))[0] == "nsubj"
+                    ]
                     break
         hedge = hedged(verb)
         for p_idx, p_src in people:
             name = mentions[p_idx]["name"]
-            cands = orgs or [(r.object, "coref") for r in out.values() if r.sent_start == sent.start_char
-                             and r.predicate in ("worksFor", "leads", "founded") and mentions[r.subject]["name"] == name]
+            cands = orgs or [
+                (r.object, "coref")
+                for r in out.values()
+                if r.sent_start == sent.start_char
+                and r.predicate in ("worksFor", "leads", "founded")
+                and mentions[r.subject]["name"] == name
+            ]
             if not cands:
                 # the leadership change the sentence before states
-                prev = [r for r in out.values() if r.predicate == "leads" and mentions[r.subject]["name"] != name
-                        and 0 <= sent.start_char - r.sent_end < 3]
+                prev = [
+                    r
+                    for r in out.values()
+                    if r.predicate == "leads"
+                    and mentions[r.subject]["name"] != name
+                    and 0 <= sent.start_char - r.sent_end < 3
+                ]
                 if prev:
                     cands = [(max(prev, key=lambda r: r.sent_start).object, "coref")]
             for o_idx, o_src in cands[:1]:
                 if mentions[o_idx]["type"] != ORG or mentions[o_idx]["agency"]:
                     continue
-                keep(out, Record(
-                    subject=p_idx, object=o_idx, predicate="leads",
-                    confidence=confidence(trigs[0].weight * 0.75, 3, p_src, o_src, hedge), hedged=hedge,
-                    sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
-                    trigger=t.text, rule="implicit_role",
-                ))
+                keep(
+                    out,
+                    Record(
+                        subject=p_idx,
+                        object=o_idx,
+                        predicate="leads",
+                        confidence=confidence(trigs[0].weight * 0.75, 3, p_src, o_src, hedge),
+                        hedged=hedge,
+                        sent_start=sent.start_char,
+                        sent_end=sent.end_char,
+                        amount=None,
+                        date=None,
+                        trigger=t.text,
+                        rule="implicit_role",
+                    ),
+                )
 
 
 def succession(ctx: Context, sent, sent_args: list) -> None:
@@ -273,16 +363,31 @@ def succession(ctx: Context, sent, sent_args: list) -> None:
         if not new or not old:
             continue
         old_names = {mentions[i]["name"] for i in old}
-        led = [r for r in out.values() if r.predicate == "leads" and mentions[r.subject]["name"] in old_names
-               and (r.sent_start == sent.start_char or 0 <= sent.start_char - r.sent_end < 3)]
+        led = [
+            r
+            for r in out.values()
+            if r.predicate == "leads"
+            and mentions[r.subject]["name"] in old_names
+            and (r.sent_start == sent.start_char or 0 <= sent.start_char - r.sent_end < 3)
+        ]
         hedge = hedged(tok)
         for r in led:
             for idx, src in new:
                 if mentions[idx]["name"] in old_names:
                     continue
-                keep(out, Record(
-                    subject=idx, object=r.object, predicate="leads",
-                    confidence=confidence(0.75, 3, src, "coref", hedge), hedged=hedge,
-                    sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
-                    trigger=tok.text, rule="succession",
-                ))
+                keep(
+                    out,
+                    Record(
+                        subject=idx,
+                        object=r.object,
+                        predicate="leads",
+                        confidence=confidence(0.75, 3, src, "coref", hedge),
+                        hedged=hedge,
+                        sent_start=sent.start_char,
+                        sent_end=sent.end_char,
+                        amount=None,
+                        date=None,
+                        trigger=tok.text,
+                        rule="succession",
+                    ),
+                )

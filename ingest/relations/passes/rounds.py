@@ -17,8 +17,12 @@ def _raiser_in(sent, sent_args, mentions) -> tuple[int, str] | None:
             continue
         objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
         objs += [g for o in objs for g in o.conjuncts]
-        if not any(funding_noun(o) if tok.lemma_.lower() not in WORDS.round_only_verbs
-                   else o.lemma_.lower() in WORDS.round_nouns for o in objs):
+        if not any(
+            funding_noun(o)
+            if tok.lemma_.lower() not in WORDS.round_only_verbs
+            else o.lemma_.lower() in WORDS.round_nouns
+            for o in objs
+        ):
             continue
         if negated(tok):
             continue
@@ -44,16 +48,25 @@ def _add_investor(out, mentions, sent, tok, investor, target, weight: float, ste
     if target is None or idx == target[0]:
         return
     m, t = mentions[idx], mentions[target[0]]
-    if m["type"] not in (ORG, PER) or m.get("fallback") or m["agency"] or m["name"] == t["name"] \
-            or t["type"] != ORG:
+    if m["type"] not in (ORG, PER) or m.get("fallback") or m["agency"] or m["name"] == t["name"] or t["type"] != ORG:
         return
     hedge = hedged(tok)
-    keep(out, Record(
-        subject=idx, object=target[0], predicate="investsIn",
-        confidence=confidence(weight, steps, src, target[1], hedge), hedged=hedge,
-        sent_start=sent.start_char, sent_end=sent.end_char, amount=None, date=None,
-        trigger=tok.text, rule="round",
-    ))
+    keep(
+        out,
+        Record(
+            subject=idx,
+            object=target[0],
+            predicate="investsIn",
+            confidence=confidence(weight, steps, src, target[1], hedge),
+            hedged=hedge,
+            sent_start=sent.start_char,
+            sent_end=sent.end_char,
+            amount=None,
+            date=None,
+            trigger=tok.text,
+            rule="round",
+        ),
+    )
 
 
 def round_participants(ctx: Context, sent, sent_args: list) -> None:
@@ -86,10 +99,14 @@ def round_participants(ctx: Context, sent, sent_args: list) -> None:
         if carry.get("raiser") and ctx.sent_index - carry["raiser"][2] <= 2:
             cands.append((carry["raiser"][1], carry["raiser"][0]))
         else:
-            cands += [(r.sent_start, (r.object, "coref")) for r in out.values() if r.predicate == "investsIn"
-                      and r.sent_start < sent.start_char and sent.start_char - r.sent_end < 400]
+            cands += [
+                (r.sent_start, (r.object, "coref"))
+                for r in out.values()
+                if r.predicate == "investsIn" and r.sent_start < sent.start_char and sent.start_char - r.sent_end < 400
+            ]
         earlier_cache.append(max(cands, key=lambda c: c[0])[1] if cands else None)
         return earlier_cache[0]
+
     for tok in sent:
         if tok.pos_ != "NOUN" or tok.lemma_.lower() not in WORDS.investor_nouns:
             continue
@@ -115,11 +132,19 @@ def round_participants(ctx: Context, sent, sent_args: list) -> None:
         if tok.pos_ not in ("VERB", "AUX"):
             continue
         objs = [c for c in tok.children if c.dep_ == "dobj"]
-        preps = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("in", "into") for g in c.children
-                 if g.dep_ == "pobj"]
+        preps = [
+            g
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ in ("in", "into")
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
         arms_ok = ("nsubj",)
-        if lem == "participate" or (lem == "take" and any(o.lower_ == "part" for o in objs)) \
-                or (lem in ("invest", "co-invest", "chip") and not any(o.i in by_tok for o in objs)):
+        if (
+            lem == "participate"
+            or (lem == "take" and any(o.lower_ == "part" for o in objs))
+            or (lem in ("invest", "co-invest", "chip") and not any(o.i in by_tok for o in objs))
+        ):
             rounds = [g for g in preps if g.lemma_.lower() in WORDS.round_nouns]
             if preps and not rounds:
                 continue  # "invested in AI": a field, not the round
@@ -127,17 +152,27 @@ def round_participants(ctx: Context, sent, sent_args: list) -> None:
             rounds = objs[:1]
         elif lem == "join" and not objs and not any(c.dep_ in ("prep", "agent") for c in tok.children):
             rounds = []  # "Nvidia, Samsung and IBM all joined", in a story about a round
-        elif lem in ("put", "pour", "plow", "plough") and any(funding_noun(o) for o in objs) \
-                and not any(c.dep_ == "prep" and c.lower_ in ("into", "in") and any(g.dep_ == "pobj" for g in c.children)
-                            for c in tok.children):
+        elif (
+            lem in ("put", "pour", "plow", "plough")
+            and any(funding_noun(o) for o in objs)
+            and not any(
+                c.dep_ == "prep" and c.lower_ in ("into", "in") and any(g.dep_ == "pobj" for g in c.children)
+                for c in tok.children
+            )
+        ):
             rounds = []  # "Returning backers A and B put in more money"
         elif lem in WORDS.lead_verbs and objs and objs[0].lemma_.lower() in WORDS.round_nouns:
             rounds = objs[:1]
-        elif lem in WORDS.lead_verbs and tok.tag_ == "VBN" and tok.dep_ in ("acl", "relcl") \
-                and tok.head.lemma_.lower() in WORDS.round_nouns:
+        elif (
+            lem in WORDS.lead_verbs
+            and tok.tag_ == "VBN"
+            and tok.dep_ in ("acl", "relcl")
+            and tok.head.lemma_.lower() in WORDS.round_nouns
+        ):
             rounds, arms_ok = [tok.head], ("agent",)  # "a round led by X"
-        elif lem in WORDS.lead_verbs and any(c.dep_ == "nsubjpass" and c.lemma_.lower() in WORDS.round_nouns
-                                             for c in tok.children):
+        elif lem in WORDS.lead_verbs and any(
+            c.dep_ == "nsubjpass" and c.lemma_.lower() in WORDS.round_nouns for c in tok.children
+        ):
             rounds, arms_ok = [c for c in tok.children if c.dep_ == "nsubjpass"], ("agent",)  # "the round was led by X"
         else:
             continue
@@ -154,8 +189,13 @@ def round_participants(ctx: Context, sent, sent_args: list) -> None:
             continue
         for h, idx, src in sent_args:
             a = arm(tok, h)
-            if a is None and arms_ok == ("nsubj",) and tok.dep_ in ("pcomp", "advcl") and h.i < tok.i and \
-                    any(c.dep_ == "prep" and c.lower_ == "with" and c.i < h.i for c in [tok.head, *tok.head.children]):
+            if (
+                a is None
+                and arms_ok == ("nsubj",)
+                and tok.dep_ in ("pcomp", "advcl")
+                and h.i < tok.i
+                and any(c.dep_ == "prep" and c.lower_ == "with" and c.i < h.i for c in [tok.head, *tok.head.children])
+            ):
                 a = ("nsubj", 2)  # "with Cisco, AMD and Fujitsu also taking part": the parser splits the list
             if a is not None and a[0] in arms_ok and a[1] <= 3:
                 _add_investor(out, mentions, sent, tok, (idx, src), target, 0.7, a[1] + 1)

@@ -15,6 +15,7 @@ from kg.model import SYMMETRIC_PREDICATES
 
 def fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
     """Return True if arm1 fills the trigger's subject slot and arm2 its object slot."""
+
     def ok(arm_label: str, allowed: frozenset[str]) -> bool:
         if arm_label in allowed:
             return True
@@ -25,9 +26,12 @@ def fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
 
     if arm1 == arm2:
         # "OpenAI and Microsoft have a partnership": both fill the support verb's subject
-        return arm1 in trig.pair or (arm1.startswith("sup_subj:") and "sup_subj" in trig.pair
-                                     and arm1.split(":", 1)[1] in lexicon.support_verbs
-                                     and arm1.split(":", 1)[1] not in WORDS.not_pairing)
+        return arm1 in trig.pair or (
+            arm1.startswith("sup_subj:")
+            and "sup_subj" in trig.pair
+            and arm1.split(":", 1)[1] in lexicon.support_verbs
+            and arm1.split(":", 1)[1] not in WORDS.not_pairing
+        )
     if not (ok(arm1, trig.subj) and ok(arm2, trig.obj)):
         return False
     # a possessor fills the subject slot of a noun itself ("Y's investment in Z"): the
@@ -37,8 +41,9 @@ def fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
     return True
 
 
-def make_relation(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps: int,
-                  src1: str, src2: str, *, rule: str) -> Record | None:
+def make_relation(
+    doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: int, steps: int, src1: str, src2: str, *, rule: str
+) -> Record | None:
     """Return the record of ``trig`` relating two mentions, or None if the pair cannot hold it.
 
     The subject and object must be different names of the types the predicate takes
@@ -66,12 +71,16 @@ def make_relation(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: in
     if subj["name"] == obj["name"]:
         return None
     if trig.predicate == "acquires" and not obj.get("virtual"):
-        root = doc[obj["s"]:obj["e"]].root
-        if root.dep_ in ("compound", "nmod") and root.head.pos_ == "NOUN" and root.head.text.islower() \
-                and root.head.lemma_ not in ("company", "startup", "firm", "business", "unit", "maker"):
+        root = doc[obj["s"] : obj["e"]].root
+        if (
+            root.dep_ in ("compound", "nmod")
+            and root.head.pos_ == "NOUN"
+            and root.head.text.islower()
+            and root.head.lemma_ not in ("company", "startup", "firm", "business", "unit", "maker")
+        ):
             return None  # "buys Nvidia hardware": the goods, not the company
     if trig.predicate in ("founded", "leads", "worksFor") and subj["type"] == ORG and not subj.get("virtual"):
-        root = doc[subj["s"]:subj["e"]].root
+        root = doc[subj["s"] : subj["e"]].root
         if root.dep_ in ("compound", "poss", "nmod") and root.head.lemma_ in WORDS.staff and root.head.pos_ == "NOUN":
             return None  # "founded by OpenAI researchers": people founded it, not OpenAI
     # NER tags unfamiliar company names as people ("Activision Blizzard"); a slot that only
@@ -80,20 +89,26 @@ def make_relation(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: in
         slot = dom if m is subj else rng
         if m.get("fallback") and ORG not in slot and PER in slot and " " in m["name"].strip():
             m["type"] = PER  # an unrecognized two-word name in a person-only slot ("Laurent Kratz is the CEO")
-        if m["type"] == PER and m["src"] == "ner" and PER not in slot and ORG in slot \
-                and len(m["name"].split()) > 1:
+        if m["type"] == PER and m["src"] == "ner" and PER not in slot and ORG in slot and len(m["name"].split()) > 1:
             for other in mentions:
                 if other["name"] == m["name"] and other["src"] == "ner":
                     other["type"] = ORG  # every mention of the name, so the entity has one type
-        elif m["type"] == ORG and m["src"] == "ner" and slot == {PER} and ORG in (rng if m is subj else dom) \
-                and " " not in m["name"] and m["name"][:1].isupper() and m["name"][1:].islower():
+        elif (
+            m["type"] == ORG
+            and m["src"] == "ner"
+            and slot == {PER}
+            and ORG in (rng if m is subj else dom)
+            and " " not in m["name"]
+            and m["name"][:1].isupper()
+            and m["name"][1:].islower()
+        ):
             # and a lone surname or first name ("Sidhu served as ...") as a company: a
             # person-only slot, filled opposite an organization, settles that too
             for other in mentions:
                 if other["name"] == m["name"] and other["src"] == "ner":
                     other["type"] = PER
     if obj["type"] == ORG and obj["src"] == "ner" and ORG not in rng and PRD in rng:
-        root = doc[obj["s"]:obj["e"]].root
+        root = doc[obj["s"] : obj["e"]].root
         if root.dep_ in ("compound", "nmod", "amod") and root.head.lemma_.lower() in WORDS.product_nouns:
             for other in mentions:
                 if other["name"] == obj["name"] and other["src"] == "ner":
@@ -108,11 +123,18 @@ def make_relation(doc, sent, tok, trig: Trigger, mentions, s_idx: int, o_idx: in
     hedge = hedged(tok)
     amount, date = amount_and_date(tok, sent)
     return Record(
-        subject=s_idx, object=o_idx,
+        subject=s_idx,
+        object=o_idx,
         predicate="worksFor" if trig.predicate == "leads" and unit_head(tok) else trig.predicate,
-        confidence=confidence(trig.weight, steps, src1, src2, hedge), hedged=hedge,
-        sent_start=sent.start_char, sent_end=sent.end_char, amount=amount, date=date,
-        trigger=tok.text, token=tok.i, rule=rule,
+        confidence=confidence(trig.weight, steps, src1, src2, hedge),
+        hedged=hedge,
+        sent_start=sent.start_char,
+        sent_end=sent.end_char,
+        amount=amount,
+        date=date,
+        trigger=tok.text,
+        token=tok.i,
+        rule=rule,
     )
 
 
@@ -127,7 +149,7 @@ def _product_owner(doc, sent, mentions, p_idx: int, coref=()) -> int | None:
     the same sentence.
     """
     m = mentions[p_idx]
-    root = doc[m["s"]:m["e"]].root
+    root = doc[m["s"] : m["e"]].root
     head = root.head if root.dep_ == "compound" else root
     for c in [*root.children, *head.children]:
         if c.dep_ == "poss":
@@ -138,8 +160,12 @@ def _product_owner(doc, sent, mentions, p_idx: int, coref=()) -> int | None:
                 if t_i == c.i and mentions[idx]["type"] == ORG:
                     return idx  # "Microsoft, whose GitHub Copilot ..."
     for idx, o in enumerate(mentions):
-        if o["type"] == ORG and not o.get("virtual") and sent.start <= o["s"] < sent.end \
-                and m["name"].startswith(o["name"] + " "):
+        if (
+            o["type"] == ORG
+            and not o.get("virtual")
+            and sent.start <= o["s"] < sent.end
+            and m["name"].startswith(o["name"] + " ")
+        ):
             return idx
     return None
 
@@ -161,7 +187,7 @@ def trigger_pass(ctx: Context, sent, sent_args: list, tok, trigs: list[Trigger])
             arms[h.i] = a
     for hi, (lab, _) in list(arms.items()):
         owned = doc[hi].head.i
-        if lab.endswith(">poss") and owned in arms and arms[owned][0] == lab[:-len(">poss")]:
+        if lab.endswith(">poss") and owned in arms and arms[owned][0] == lab[: -len(">poss")]:
             del arms[hi]  # "compete with Alphabet's Google": Google fills the slot, not Alphabet
     if len(arms) < 2:
         return
@@ -188,7 +214,18 @@ def trigger_pass(ctx: Context, sent, sent_args: list, tok, trigs: list[Trigger])
                 if neg:
                     continue
                 s_idx, o_idx = (i2, i1) if trig.invert else (i1, i2)
-                rel = make_relation(doc, sent, tok, trig, mentions, s_idx, o_idx, a1[1] + a2[1], src1, src2,
-                                    rule="trigger:" + trig.lemma)
+                rel = make_relation(
+                    doc,
+                    sent,
+                    tok,
+                    trig,
+                    mentions,
+                    s_idx,
+                    o_idx,
+                    a1[1] + a2[1],
+                    src1,
+                    src2,
+                    rule="trigger:" + trig.lemma,
+                )
                 if rel is not None:
                     keep(out, rel)
