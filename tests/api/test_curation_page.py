@@ -78,7 +78,7 @@ def test_the_command_asks_a_running_server(served):
     srv, expected = served
     env = {**os.environ, "AIKG_STORE": "/nonexistent/store/set/in/the/environment"}
     proc = subprocess.run(
-        [sys.executable, "-m", "aikg", "suspects", "--server", srv.url, "--json"],
+        [sys.executable, "-m", "aikg", "curate", "suspects", "--server", srv.url, "--json"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -87,7 +87,7 @@ def test_the_command_asks_a_running_server(served):
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == expected["suspects"]
     proc = subprocess.run(
-        [sys.executable, "-m", "aikg", "duplicates", "--server", srv.url + "/", "--json", "-n", "1"],
+        [sys.executable, "-m", "aikg", "curate", "duplicates", "--server", srv.url + "/", "--json", "-n", "1"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -100,7 +100,7 @@ def test_the_command_asks_a_running_server(served):
 def test_the_command_reports_a_server_without_the_lists(served):
     srv, _ = served
     proc = subprocess.run(
-        [sys.executable, "-m", "aikg", "suspects", "--server", srv.url + "/nothing-here"],
+        [sys.executable, "-m", "aikg", "curate", "suspects", "--server", srv.url + "/nothing-here"],
         capture_output=True,
         text=True,
         timeout=120,
