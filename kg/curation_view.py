@@ -22,6 +22,7 @@ from kg.curation import (
 )
 from kg.model import SYMMETRIC_PREDICATES
 from kg.namespaces import ENTITY, ONTOLOGY, RDF
+from kg.store import Term
 
 _SUBJ = ox.NamedNode(RDF + "subject")
 _PRED = ox.NamedNode(RDF + "predicate")
@@ -35,7 +36,7 @@ def _state(store) -> CurationState:
     return cached() if cached is not None else curation.read_state(live)
 
 
-def _statement_spo(store, st: ox.Term) -> tuple | None:
+def _statement_spo(store, st: Term) -> tuple | None:
     """Return the (subject, predicate, object) a statement has in its article graph, or None."""
     q = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?st ?ps ?s ; ?pp ?p ; ?po ?o } } LIMIT 1"
     for row in store.query(q, substitutions={"st": st, "ps": _SUBJ, "pp": _PRED, "po": _OBJ}):
@@ -44,7 +45,7 @@ def _statement_spo(store, st: ox.Term) -> tuple | None:
 
 
 def _support(
-    store, state: CurationState, s: ox.Term, p: ox.Term, o: ox.Term, statement: ox.Term | None
+    store, state: CurationState, s: Term, p: ox.NamedNode, o: Term, statement: Term | None
 ) -> tuple[int, int]:
     """Return how many statements, in how many named graphs, state the relation (or the one statement)."""
     if statement is not None:
