@@ -44,9 +44,7 @@ def _statement_spo(store, st: Term) -> tuple | None:
     return None
 
 
-def _support(
-    store, state: CurationState, s: Term, p: ox.NamedNode, o: Term, statement: Term | None
-) -> tuple[int, int]:
+def _support(store, state: CurationState, s: Term, p: ox.NamedNode, o: Term, statement: Term | None) -> tuple[int, int]:
     """Return how many statements, in how many named graphs, state the relation (or the one statement)."""
     if statement is not None:
         q = "SELECT (COUNT(DISTINCT ?g) AS ?a) WHERE { GRAPH ?g { ?st ?ps ?x } }"
