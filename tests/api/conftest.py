@@ -147,8 +147,9 @@ def start_server(store: Path, *, command: str = "uvicorn", timeout: float = 60, 
         env: extra ``AIKG_*`` settings for the process (``AIKG_QUERY_TIMEOUT="2"``).
     """
     settings = {k.removeprefix("AIKG_").lower(): v for k, v in env.items()}
+    token = settings.pop("token", TOKEN)  # AIKG_TOKEN="NAME:SECRET" names the curator
     server = AikgServer(
-        store, Path(store).parent, token=TOKEN, log_level="warning", command=command, verbose=False, **settings
+        store, Path(store).parent, token=token, log_level="warning", command=command, verbose=False, **settings
     )
     server.start(timeout)
     return server

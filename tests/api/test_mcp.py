@@ -215,7 +215,7 @@ def test_stdio_with_a_token_offers_the_ingest_tool(store: Path) -> None:
     async def main() -> None:
         async with Client(stdio(store, AIKG_TOKEN=TOKEN)) as c:
             tools = {t.name: t for t in (await c.list_tools()).tools}
-            assert set(tools) == READ_TOOLS | {"ingest_text"}
+            assert set(tools) == READ_TOOLS | {"ingest_text", "ingest_url"}
             assert tools["ingest_text"].annotations.read_only_hint is False
             error, message = await call(c, "ingest_text", {"text": "Acme buys Beta.", "published": "someday"})
             assert error and "published" in message  # refused before any extraction

@@ -39,9 +39,9 @@ BATCH = 10
 
 @pytest.fixture(scope="module")
 def small_disk(tmp_path_factory):
-    """Mount an 8 MiB tmpfs (needs root / CAP_SYS_ADMIN); unmount it at the end."""
+    """Mount a 3 MiB tmpfs (a whole 200-article store takes about 4.7 MiB) (needs root / CAP_SYS_ADMIN); unmount it at the end."""
     mnt = tmp_path_factory.mktemp("tmpfs")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mnt)], capture_output=True, text=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)], capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(
             f"cannot mount a tmpfs here ({done.stderr.strip() or done.returncode}): "
@@ -67,7 +67,7 @@ def filled(small_disk, corpus200):
 def test_disk_full_fails_the_batch_and_keeps_committed_batches(filled, small_disk, corpus200, reference200):
     store, done = filled
     _, records = corpus200
-    assert done.returncode == 1, f"ingest did not fail on a full 8 MiB disk: {done.stdout}{done.stderr}"
+    assert done.returncode == 1, f"ingest did not fail on a full 3 MiB disk: {done.stdout}{done.stderr}"
     assert "write failed, nothing committed" in done.stderr
     assert "No space left on device" in done.stderr
     assert "Run the same command again" in done.stderr
