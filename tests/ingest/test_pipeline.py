@@ -66,7 +66,8 @@ def test_custom_gazetteer_changes_what_is_recognized(tmp_path):
 def test_extract_command_prints_one_json_line_per_relation(tmp_path, capsys, extractor, monkeypatch):
     import typer
 
-    from ingest import commands, pipeline
+    from aikg import cli_extract as commands
+    from ingest import pipeline
 
     monkeypatch.setattr(pipeline, "Extractor", lambda: extractor)
     f = tmp_path / "a.txt"
