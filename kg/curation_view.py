@@ -255,3 +255,151 @@ def curation_source(store, ref_text: str) -> dict | None:
         "gap_before": False,
         "unplaced": 0,
     }
+
+
+_RAW_LABEL = """
+SELECT ?l WHERE { GRAPH ?g { ?e ?p ?l } VALUES ?p { <http://www.w3.org/2000/01/rdf-schema#label>
+  <http://www.w3.org/2004/02/skos/core#prefLabel> } } ORDER BY STRLEN(?l) ?l LIMIT 1"""
+
+
+def _labels(store, nodes: set[Term]) -> dict[Term, str]:
+    """Return a label for each entity: its curated name, else the name its articles give it.
+
+    An entity merged away has no name of its own in the curated graph any more (its names
+    are the target's aliases there), so its articles' first name stands in.
+    """
+    from kg import graphdata
+
+    entities = {n for n in nodes if isinstance(n, ox.NamedNode) and n.value.startswith(ENTITY)}
+    info = graphdata._props_of(store, {n.value for n in entities})
+    out: dict[Term, str] = {}
+    for n in entities:
+        props = info.get(n.value, {})
+        if props.get("label") or props.get("prefLabel"):
+            out[n] = graphdata._describe(n.value, props)["label"]
+            continue
+        rows = list(store.query(_RAW_LABEL, substitutions={"e": n}))
+        out[n] = rows[0]["l"].value if rows else n.value.removeprefix(ENTITY)
+    return out
+
+
+def merged_entities(store, slug: str) -> list[dict]:
+    """Return the entities merged directly into this one, by name, each with who merged it, when and why.
+
+    Each row is what a split takes back: ``slug`` and ``label`` (the name its articles
+    give it), ``operation`` (the merge's id), ``by``, ``created`` (``YYYY-MM-DD``) and
+    ``reason``. Entities merged into one of these are listed on its own page's row here
+    only through it: a split takes back one merge at a time.
+    """
+    state = _state(store)
+    node = ox.NamedNode(ENTITY + slug)
+    sources = [a for a, b in state.merges.items() if b == node]
+    if not sources:
+        return []
+    labels = _labels(store, set(sources))
+    out = []
+    for a in sources:
+        op = next(
+            (
+                op
+                for op in reversed(state.ops)
+                if op.kind == "Merge"
+                and op.iri not in state.undone
+                and op.one(curation.P_MERGED) == a
+                and op.one(curation.P_INTO) == node
+            ),
+            None,
+        )
+        out.append(
+            {
+                "slug": a.value.removeprefix(ENTITY),
+                "label": labels.get(a, a.value),
+                "operation": op.iri.value.removeprefix(curation.OP_PREFIX) if op else None,
+                "by": op.by if op else "",
+                "created": op.created[:10] if op else "",
+                "reason": op.reason if op else "",
+            }
+        )
+    return sorted(out, key=lambda r: (r["label"].lower(), r["slug"]))
+
+
+def _what(op: Operation, labels: dict[Term, str], spo: dict[Term, tuple], kinds: dict[ox.NamedNode, str]) -> str:
+    """Return one plain sentence saying what an operation changed."""
+
+    def name(term: ox.Term | None) -> str:
+        if term is None:
+            return "?"
+        return labels.get(term, term.value.removeprefix(ENTITY))
+
+    def pred(term: ox.Term | None) -> str:
+        return term.value.removeprefix(ONTOLOGY) if term is not None else "?"
+
+    k, ent = op.kind, op.one(curation.P_ENTITY)
+    value = op.one(curation.P_LABEL)
+    if value is None:
+        value = op.one(curation.P_ALIAS)
+    if k in ("Reject", "Accept"):
+        verb = "Rejected" if k == "Reject" else "Accepted"
+        statement = op.one(P_STATEMENT)
+        if statement is not None:
+            s, p, o = spo.get(statement) or (None, None, None)
+            return f"{verb} one statement of {name(s)} {pred(p)} {name(o)}"
+        return f"{verb} {name(op.one(P_SUBJECT))} {pred(op.one(P_PREDICATE))} {name(op.one(P_OBJECT))}"
+    if k in ("Merge", "Split"):
+        a, b = name(op.one(curation.P_MERGED)), name(op.one(curation.P_INTO))
+        return f"Merged {a} into {b}" if k == "Merge" else f"Split {a} out of {b}"
+    if k == "Rename":
+        return f"Renamed {name(ent)} to “{value.value if value else '?'}”"
+    if k == "AddAlias":
+        return f"Added the alias “{value.value if value else '?'}” to {name(ent)}"
+    if k == "RemoveAlias":
+        return f"Removed the alias “{value.value if value else '?'}” from {name(ent)}"
+    if k == "Retype":
+        return f"Made {name(ent)} {pred(op.one(curation.P_NEWTYPE))}"
+    if k == "SetWikidata":
+        item = op.one(curation.P_WIKIDATA)
+        return f"Linked {name(ent)} to Wikidata {item.value.rsplit('/', 1)[-1] if item else '?'}"
+    if k == "ClearWikidata":
+        return f"Removed the Wikidata link of {name(ent)}"
+    if k == "AddRelation":
+        return f"Added {name(op.one(P_SUBJECT))} {pred(op.one(P_PREDICATE))} {name(op.one(P_OBJECT))} by hand"
+    target = op.one(curation.P_UNDOES)
+    undone = target.value.removeprefix(curation.OP_PREFIX) if target is not None else "?"
+    return f"Undid {kinds.get(target, 'operation')} {undone}" if isinstance(target, ox.NamedNode) else "Undid ?"
+
+
+def history(store, limit: int = 50) -> tuple[list[dict], int]:
+    """Return the latest operations, newest first, in words, and how many there are in all.
+
+    Each row: ``id``, ``type``, ``by``, ``created`` (``YYYY-MM-DD HH:MM`` UTC), ``reason``,
+    ``what`` (one plain sentence naming the entities as the graph now names them),
+    ``undone_by`` (the id of the undo, or None) and ``can_undo`` (not undone, not an undo).
+    """
+    state = _state(store)
+    ops = list(reversed(state.ops))[: max(0, limit)]
+    statements = {op.one(P_STATEMENT) for op in ops} - {None}
+    spo = {st: found for st in statements if (found := _statement_spo(store, st)) is not None}
+    nodes: set[Term] = {t for parts in spo.values() for t in parts}
+    for op in ops:
+        for prop in (P_SUBJECT, P_OBJECT, curation.P_MERGED, curation.P_INTO, curation.P_ENTITY):
+            term = op.one(prop)
+            if term is not None:
+                nodes.add(term)
+    labels = _labels(store, nodes)
+    kinds = {op.iri: op.kind for op in state.ops}
+    rows = []
+    for op in ops:
+        undone = state.undone.get(op.iri)
+        rows.append(
+            {
+                "id": op.iri.value.removeprefix(curation.OP_PREFIX),
+                "type": op.kind,
+                "by": op.by,
+                "created": op.created[:16].replace("T", " "),
+                "reason": op.reason,
+                "what": _what(op, labels, spo, kinds),
+                "undone_by": undone.value.removeprefix(curation.OP_PREFIX) if undone is not None else None,
+                "can_undo": undone is None and op.kind != "Undo",
+            }
+        )
+    return rows, len(state.ops)

@@ -28,6 +28,7 @@ from kg import describe, reader
 from kg import graphdata as data
 from kg.analytics import centrality
 from kg.errors import NotFoundError
+from kg.model import PREDICATES
 from kg.namespaces import ARTICLE, ENTITY, PREFIXES, sparql_prologue
 
 router = APIRouter(include_in_schema=False)
@@ -180,9 +181,11 @@ def entity_page(
         return _with(render(request, "missing.html", 404, message=str(exc)), headers)
     current = [r for r in e["relations"] if not r["ended"]]
     past = [r for r in e["relations"] if r["ended"]]
-    from kg.curation_view import rejected_relations  # the relations curators took out, with who and why
+    # The relations curators took out (with who and why), and the entities merged into this one.
+    from kg.curation_view import merged_entities, rejected_relations
 
     rejected = rejected_relations(store, slug)
+    merged = merged_entities(store, slug)
     keep = {"min_confidence": request.query_params.get("min_confidence", "")}
     jsonld = json_for_script(entity_jsonld(e, str(request.url_for("entity_page", slug=slug))))
     return _with(
@@ -199,6 +202,8 @@ def entity_page(
             ego=reader.ego_network(e, e["relations"]),
             jsonld=jsonld,
             rejected=rejected,
+            merged=merged,
+            predicates=PREDICATES,
         ),
         headers,
     )

@@ -110,10 +110,12 @@ def curation_page(
     low_confidence: LowConfidenceQuery = suggest.LOW_CONFIDENCE,
     min_suspect_score: MinSuspectQuery = suggest.MIN_SUSPECT_SCORE,
 ) -> HTMLResponse:
-    """Return the page listing likely duplicates and relations to check, each linking to its entities and evidence."""
+    """Return the page listing likely duplicates, relations to check and the latest operations (to undo)."""
     from api.routes.pages import render
+    from kg.curation_view import history  # the operations, newest first, in words
 
     lists = suggestions(request, store, limit, min_score, low_confidence, min_suspect_score=min_suspect_score)
+    ops, ops_total = history(getattr(store, "live", store), limit=limit)
     return render(
         request,
         "curation.html",
@@ -123,5 +125,7 @@ def curation_page(
         min_suspect_score=min_suspect_score,
         duplicates=lists["duplicates"],
         suspects=lists["suspects"],
+        history=ops,
+        history_total=ops_total,
         nav_current="curation",
     )

@@ -1,4 +1,6 @@
-// The curator's buttons on the entity page, on /curation and in the evidence panel of /graph.
+// The curator's buttons on the entity page, on /curation and in the evidence panel of /graph:
+// reject and accept relations, merge, split, rename, aliases, type, Wikidata link, add a
+// relation by hand, and undo any operation from the history on /curation.
 //
 // A curator signs in once per browser session: the token is checked against
 // GET /curation/whoami and kept in sessionStorage (never in a URL or a cookie). Without it
@@ -153,6 +155,7 @@
   }
   function confirmAction(opener, text, route, body, done) {
     if (!dialog) makeDialog();
+    say("");
     pending = { opener: opener, route: route, body: body, done: done };
     document.getElementById("curate-dialog-text").textContent = text;
     document.getElementById("curate-reason").value = "";
@@ -206,12 +209,16 @@
     { value: "merge", text: "Merge into another entity", field: "The entity to merge it into (name or ent:slug)" },
     { value: "rename", text: "Rename", field: "The new name" },
     { value: "alias", text: "Add an alias", field: "The alias" },
+    { value: "unalias", text: "Remove an alias", field: "The alias to remove" },
     { value: "retype", text: "Change the type", field: "The new type (" + TYPES.join(", ") + ")" },
     { value: "link", text: "Link to Wikidata", field: "The Wikidata id, e.g. Q95 (empty: remove the link)" }
   ];
+  function aliasesOf(d) {
+    try { var a = JSON.parse(d.aliases || "[]"); return Array.isArray(a) ? a.map(String) : []; } catch (x) { return []; }
+  }
   function entityForm(host) {
     var d = host.dataset;
-    var e = { ref: ref(d.slug), label: d.label, type: d.type || "", wikidata: d.wikidata || "" };
+    var e = { ref: ref(d.slug), label: d.label, type: d.type || "", wikidata: d.wikidata || "", aliases: aliasesOf(d) };
     var f = el("form", null, "curate-entity");
     f.setAttribute("aria-label", "Curate " + e.label);
     var pick = el("select");
@@ -223,6 +230,9 @@
     input.id = "curate-value";
     input.type = "text";
     input.maxLength = 2000;
+    var known = el("datalist");
+    known.id = "curate-aliases";
+    e.aliases.forEach(function (a) { var o = el("option"); o.value = a; known.appendChild(o); });
     var l2 = el("label", "");
     var l2text = el("span", ENTITY_ACTIONS[0].field);
     l2.appendChild(l2text);
@@ -233,11 +243,15 @@
     f.appendChild(el("h2", "Curate this entity"));
     f.appendChild(l1);
     f.appendChild(l2);
+    f.appendChild(known);
     f.appendChild(go);
     pick.addEventListener("change", function () {
       var a = ENTITY_ACTIONS.filter(function (x) { return x.value === pick.value; })[0];
-      l2text.textContent = a.field;
+      l2text.textContent = pick.value === "unalias" && e.aliases.length ?
+        a.field + " (" + e.aliases.join(", ") + ")" : a.field;
       input.value = pick.value === "link" ? e.wikidata : "";
+      if (pick.value === "unalias") input.setAttribute("list", known.id);
+      else input.removeAttribute("list");
     });
     f.addEventListener("submit", function (ev) {
       ev.preventDefault();
@@ -255,6 +269,17 @@
       } else if (what === "alias") {
         confirmAction(go, "Add an alias: " + e.label + " is also called \u201c" + v + "\u201d.", "alias",
           { entity: e.ref, alias: v }, "added the alias " + v + " to " + e.label);
+      } else if (what === "unalias") {
+        var have = e.aliases.filter(function (a) { return a.toLowerCase() === v.toLowerCase(); })[0];
+        if (!have) {
+          say(v + " is not an alias of " + e.label + (e.aliases.length ? "; its aliases are: " + e.aliases.join(", ") :
+            "; it has none") + ".", true);
+          input.focus();
+          return;
+        }
+        confirmAction(go, "Remove an alias: " + e.label + " is no longer also called \u201c" + have + "\u201d; " +
+          "the articles that use the name keep it in their own graphs.", "alias",
+          { entity: e.ref, alias: have, remove: true }, "removed the alias " + have + " from " + e.label);
       } else if (what === "retype") {
         var t = TYPES.filter(function (x) { return x.toLowerCase() === v.toLowerCase(); })[0] || v;
         confirmAction(go, "Change the type: " + e.label + " becomes " + t + (e.type ? " (now " + e.type + ")" : "") +
@@ -272,9 +297,92 @@
     return f;
   }
 
+  // A relation added by hand: this entity at one end, a named source and its sentence.
+  function addForm(host) {
+    var d = host.dataset;
+    var e = { ref: ref(d.slug), label: d.label };
+    var preds = (d.predicates || "").split(" ").filter(Boolean);
+    var f = el("form", null, "curate-add");
+    f.setAttribute("aria-label", "Add a relation of " + e.label + " by hand");
+    f.appendChild(el("h2", "Add a relation by hand"));
+    function field(label, node, id) {
+      node.id = id;
+      var l = el("label", label + " ");
+      l.appendChild(node);
+      f.appendChild(l);
+      return node;
+    }
+    var side = el("select");
+    [["subject", e.label + " is the subject"], ["object", e.label + " is the object"]].forEach(function (x) {
+      var o = el("option", x[1]); o.value = x[0]; side.appendChild(o);
+    });
+    field("Direction", side, "curate-add-side");
+    var pred = el("select");
+    preds.forEach(function (p) { var o = el("option", p); o.value = p; pred.appendChild(o); });
+    field("Relation", pred, "curate-add-predicate");
+    var other = el("input");
+    other.type = "text";
+    other.maxLength = 2000;
+    field("The other entity (name or ent:slug)", other, "curate-add-other");
+    var url = el("input");
+    url.type = "url";
+    url.maxLength = 2000;
+    url.placeholder = "https://";
+    field("Source address", url, "curate-add-url");
+    var quote = el("textarea");
+    quote.rows = 2;
+    quote.maxLength = 2000;
+    field("The source's sentence that states it", quote, "curate-add-quote");
+    var go = el("button", "Review the addition");
+    go.type = "submit";
+    f.appendChild(go);
+    f.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var o = other.value.trim(), u = url.value.trim(), q = quote.value.trim();
+      var missing = !o ? [other, "the other entity"] : !/^https?:\/\/\S+$/.test(u) ? [url, "an http(s) source address"] :
+        !q ? [quote, "the source's sentence"] : null;
+      if (missing) { say("Fill in: " + missing[1] + ".", true); missing[0].focus(); return; }
+      var first = side.value === "subject";
+      var sLabel = first ? e.label : o, oLabel = first ? o : e.label;
+      confirmAction(go, "Add by hand: " + sLabel + " " + pred.value + " " + oLabel + ", from " + u + ": \u201c" + q +
+        "\u201d. It is shown as reviewed, whatever the threshold, with this source as its evidence; an undo takes it " +
+        "back.", "add", { subject: first ? e.ref : o, predicate: pred.value, object: first ? o : e.ref, url: u, quote: q },
+        "added " + sLabel + " " + pred.value + " " + oLabel);
+    });
+    return f;
+  }
+  function splitButton(node) {
+    var d = node.dataset;
+    var span = el("span", null, "curate-actions");
+    var b = el("button", "Split", "curate split");
+    b.type = "button";
+    b.setAttribute("aria-label", "Split " + d.sourceLabel + " out of " + d.targetLabel);
+    b.addEventListener("click", function () {
+      confirmAction(b, "Split: " + d.sourceLabel + " out of " + d.targetLabel + ". " + d.sourceLabel +
+        " gets its own page back, with the relations and names the articles give it; the merge stays in the history.",
+        "split", { source: d.source, target: d.target }, "split " + d.sourceLabel + " out of " + d.targetLabel);
+    });
+    span.appendChild(b);
+    return span;
+  }
+  function undoButton(node) {
+    var d = node.dataset;
+    var span = el("span", null, "curate-actions");
+    var b = el("button", "Undo", "curate undo");
+    b.type = "button";
+    b.setAttribute("aria-label", "Undo: " + d.what);
+    b.addEventListener("click", function () {
+      confirmAction(b, "Undo: " + d.what + " (by " + d.by + ", " + d.created + " UTC). The graph then reads as if it " +
+        "had not been made; the history keeps both.", "undo", { operation: d.operation }, "undid: " + d.what);
+    });
+    span.appendChild(b);
+    return span;
+  }
+
   // ------------------------------------------------------------------- drawing
   function clear() {
-    document.querySelectorAll(".curate-actions, .curate-panel, form.curate-entity").forEach(function (n) { n.remove(); });
+    document.querySelectorAll(".curate-actions, .curate-panel, form.curate-entity, form.curate-add")
+      .forEach(function (n) { n.remove(); });
   }
   function draw() {
     clear();
@@ -299,8 +407,17 @@
       span.appendChild(b);
       slotOf(node).appendChild(span);
     });
+    document.querySelectorAll("[data-curate-split]").forEach(function (node) {
+      slotOf(node).appendChild(splitButton(node));
+    });
+    document.querySelectorAll("[data-curate-undo]").forEach(function (node) {
+      slotOf(node).appendChild(undoButton(node));
+    });
     var host = document.getElementById("entity-curate");
-    if (host) host.appendChild(entityForm(host));
+    if (host) {
+      host.appendChild(entityForm(host));
+      host.appendChild(addForm(host));
+    }
     if (lastEdge) edgeButtons(lastEdge);
   }
 
