@@ -407,6 +407,8 @@ def project(quads: Sequence[ox.Quad], state: CurationState) -> list[ox.Quad]:
                 rel = state.relation_verdict(s, p, o)
                 kept = rel is None or rel[1]
             fo = resolve(o)
+            if p in _SYMMETRIC and fo.value < fs.value:  # one direction, as the loader stores it
+                fs, fo = fo, fs
             if kept and (fs != fo or s == o):  # a merge makes no self-loop
                 out.append(ox.Quad(fs, p, fo, dg))
             continue

@@ -408,3 +408,15 @@ def test_an_articles_view_leaves_out_its_rejected_statements(world):
     curation.verdict(world, "Accept", subject="Nvidia", predicate="acquires", obj="Run:ai")
     shown = get_article(world, nvidia.article.id, min_confidence=0.95)
     assert shown["hidden"] == 0 and [m["reviewed"] for m in shown["mentions"]] == [True]
+
+
+def test_a_merge_keeps_one_direction_of_a_symmetric_relation(world):
+    # meta partnersWith microsoft (one article) becomes openai–microsoft, which another
+    # article states as microsoft partnersWith openai: one edge, in the stored order.
+    both = (
+        f"SELECT ?s ?o WHERE {{ VALUES (?s ?o) {{ (<{ENTITY}microsoft> <{ENTITY}openai>) "
+        f"(<{ENTITY}openai> <{ENTITY}microsoft>) }} ?s <{ONTOLOGY}partnersWith> ?o }}"
+    )
+    assert [(r["s"].value, r["o"].value) for r in world.query(both)] == [(f"{ENTITY}microsoft", f"{ENTITY}openai")]
+    curation.merge(world, "Meta", "OpenAI")
+    assert [(r["s"].value, r["o"].value) for r in world.query(both)] == [(f"{ENTITY}microsoft", f"{ENTITY}openai")]
