@@ -231,3 +231,67 @@ def test_undo_from_the_history(server, chromium):
         assert w.errors == [] and w.foreign(server.url) == []
     finally:
         page.context.close()
+
+
+def test_accept_add_alias_retype_and_link_from_the_entity_page(server, chromium):
+    invests = f"ASK {{ <{ENTITY}amazon> <{ONTOLOGY}investsIn> <{ENTITY}anthropic> }}"
+    post(server, "reject", {"subject": "Amazon", "predicate": "investsIn", "object": "Anthropic"})
+    assert not ask(server, invests)
+    w = open_watched(chromium, server.url)
+    page = w.page
+    try:
+        page.goto(f"{server.url}/entity/{sample.AMAZON.slug}")
+        sign_in(page, TOKEN)
+        page.click("details#rejected summary")
+        page.get_by_role("button", name="Accept Amazon investsIn Anthropic").click()
+        assert (
+            page.locator("#curate-dialog-text")
+            .inner_text()
+            .startswith("Accept: Amazon investsIn Anthropic (1 statement from 1 article). It is marked reviewed")
+        )
+        with page.expect_navigation():
+            page.click("#curate-confirm")
+        assert ask(server, invests)
+        assert page.locator("details#rejected").count() == 0
+
+        page.goto(f"{server.url}/entity/{sample.COPILOT.slug}")
+        page.select_option("#curate-action", "alias")
+        page.fill("#curate-value", "Copilot <assistant>")
+        page.click("form.curate-entity button[type=submit]")
+        assert page.locator("#curate-dialog-text").inner_text() == (
+            "Add an alias: Copilot is also called \u201cCopilot <assistant>\u201d."
+        )
+        with page.expect_navigation():
+            page.click("#curate-confirm")
+        assert "Copilot <assistant>" in page.locator("dl.facts").inner_text()
+
+        page.select_option("#curate-action", "retype")
+        page.fill("#curate-value", "aimodel")
+        page.click("form.curate-entity button[type=submit]")
+        assert page.locator("#curate-dialog-text").inner_text() == (
+            "Change the type: Copilot becomes AIModel (now Product), whatever type the articles gave it."
+        )
+        with page.expect_navigation():
+            page.click("#curate-confirm")
+        assert page.locator("h1 .badge").inner_text() == "AIModel"
+
+        page.select_option("#curate-action", "link")
+        page.fill("#curate-value", "not-an-id")
+        page.click("form.curate-entity button[type=submit]")
+        page.click("#curate-confirm")
+        wait_for(page, "document.getElementById('curate-error').textContent !== ''")
+        assert page.locator("#curate-error").inner_text() == (
+            "The server refused (400): not a Wikidata item id: 'not-an-id' (e.g. Q95)"
+        )
+        page.click("#curate-cancel")
+        page.fill("#curate-value", "Q100")
+        page.click("form.curate-entity button[type=submit]")
+        with page.expect_navigation():
+            page.click("#curate-confirm")
+        assert page.locator("dl.facts a[href='https://www.wikidata.org/wiki/Q100']").count() == 1
+        log = httpx.get(f"{server.url}/curation/log", timeout=30).json()["operations"]
+        assert [o["type"] for o in log[-5:]] == ["Reject", "Accept", "AddAlias", "Retype", "SetWikidata"]
+        assert w.errors == [] or all("400" in e for e in w.errors)
+        assert w.foreign(server.url) == []
+    finally:
+        page.context.close()
