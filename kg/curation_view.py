@@ -326,13 +326,13 @@ def merged_entities(store, slug: str) -> list[dict]:
 def _what(op: Operation, labels: dict[Term, str], spo: dict[Term, tuple], kinds: dict[ox.NamedNode, str]) -> str:
     """Return one plain sentence saying what an operation changed."""
 
-    def name(term: ox.Term | None) -> str:
+    def name(term: Term | None) -> str:
         if term is None:
             return "?"
-        return labels.get(term, term.value.removeprefix(ENTITY))
+        return labels.get(term, str(getattr(term, "value", term)).removeprefix(ENTITY))
 
-    def pred(term: ox.Term | None) -> str:
-        return term.value.removeprefix(ONTOLOGY) if term is not None else "?"
+    def pred(term: Term | None) -> str:
+        return str(getattr(term, "value", term)).removeprefix(ONTOLOGY) if term is not None else "?"
 
     k, ent = op.kind, op.one(curation.P_ENTITY)
     value = op.one(curation.P_LABEL)
@@ -377,7 +377,7 @@ def history(store, limit: int = 50) -> tuple[list[dict], int]:
     """
     state = _state(store)
     ops = list(reversed(state.ops))[: max(0, limit)]
-    statements = {op.one(P_STATEMENT) for op in ops} - {None}
+    statements = {st for op in ops if (st := op.one(P_STATEMENT)) is not None}
     spo = {st: found for st in statements if (found := _statement_spo(store, st)) is not None}
     nodes: set[Term] = {t for parts in spo.values() for t in parts}
     for op in ops:
