@@ -24,6 +24,7 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 # Below this many characters of text there is nothing worth extracting relations from.
 MIN_TEXT_CHARS = 20
+
 # Field names tried in order; the first present, non-empty one wins.
 _TEXT_KEYS = ("text", "content", "body", "article", "articleBody")
 _TITLE_KEYS = ("title", "headline")
