@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from ingest.readers import (
+    FORMATS,
     SUPPORTED_EXTENSIONS,
     ReadFailure,
     iter_articles,
     parse_date,
+    read,
     read_bytes,
     read_paths,
     sniff_format,
@@ -498,6 +500,39 @@ def test_read_paths_streams():
 def test_iter_articles_drops_failures():
     articles = list(iter_articles([DATA / "articles.jsonl", DATA / "plain.txt"]))
     assert [type(a) for a in articles] == [Article] * 3
+
+
+def test_read_one_path_picks_the_reader_of_its_suffix(caplog):
+    # Each sample file is read by the format its suffix names; the bad JSON line is logged.
+    with caplog.at_level(logging.WARNING, logger="ingest.readers"):
+        by_file = {p.name: list(read(p)) for p in sorted(DATA.iterdir())}
+    assert {name: len(articles) for name, articles in by_file.items()} == {
+        "article.html": 1,
+        "article.json": 1,
+        "article.md": 1,
+        "articles.jsonl": 2,
+        "feed.atom": 2,
+        "feed.rss": 2,
+        "plain.txt": 1,
+    }
+    assert by_file["article.md"][0].title == "Mistral AI signs distribution deal with Microsoft"
+    assert by_file["plain.txt"][0].title is None
+    assert "articles.jsonl#2: line 2: invalid JSON" in caplog.text
+
+
+def test_every_format_the_readers_name_has_a_reader():
+    # A suffix, a media type or a sniffed format without a registry entry would be read
+    # as plain text without a word; the registry is the one table all three come from.
+    assert SUPPORTED_EXTENSIONS == {suffix for entry in FORMATS.values() for suffix in entry.suffixes}
+    samples = [
+        '{"text": "x"}\n{"text": "y"}',
+        '[{"text": "x"}]',
+        "<rss><channel/></rss>",
+        "<p>x</p>",
+        "---\na: 1\n---\nx",
+        "x",
+    ]
+    assert {sniff_format(s) for s in samples} == set(FORMATS)
 
 
 def test_example_corpus_reads_completely():
