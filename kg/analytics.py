@@ -226,7 +226,7 @@ def to_networkx(
     )
     G = nx.MultiDiGraph()
     edges = []
-    for row in store.query(sparql):
+    for row in store.select(sparql):
         sources = int(row["sources"].value)
         if sources < min_sources:
             continue
@@ -294,7 +294,7 @@ def _entity_info(store: Store, iris: set[str]) -> dict[str, dict]:
     if len(iris) <= _NODES_VALUES_MAX:
         restrict = "VALUES ?e { " + " ".join(term_sparql(ox.NamedNode(i)) for i in sorted(iris)) + " }"
     raw: dict[str, dict[str, list[str]]] = {}
-    for row in store.query(_NODES.format(restrict=restrict, entity=ENTITY)):
+    for row in store.select(_NODES.format(restrict=restrict, entity=ENTITY)):
         key = row["k"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         raw.setdefault(row["e"].value, {}).setdefault(key, []).append(row["v"].value)
     info = {}
@@ -569,7 +569,7 @@ def _exists(store: Store, iri: str) -> bool:
         node = ox.NamedNode(iri)
     except ValueError:
         return False
-    return any(True for _ in store.query(_EXISTS, substitutions={"e": node}))
+    return any(True for _ in store.select(_EXISTS, substitutions={"e": node}))
 
 
 def _best(rows: Iterable, name: str) -> str | None:
@@ -596,7 +596,7 @@ def _exact_label(store: Store, text: str) -> str | None:
     if not re.search(r"[A-Za-z0-9]", text) or re.fullmatch(r"x[0-9a-f]{12}", slug):
         return None
     want = ENTITY + slug
-    hits = {r["e"].value for r in store.query(_RESOLVE_LABEL, substitutions={"name": ox.Literal(text)})}
+    hits = {r["e"].value for r in store.select(_RESOLVE_LABEL, substitutions={"name": ox.Literal(text)})}
     return want if want in hits and min(h for h in hits if h.startswith(ENTITY)) == want else None
 
 
@@ -621,7 +621,7 @@ def resolve_entity(store: Store, text: str) -> str | None:
     m = _WIKIDATA_ID.match(text)
     if m:
         wd = ox.NamedNode(WD + m.group(1).upper())
-        hits = sorted(r["e"].value for r in store.query(_RESOLVE_WIKIDATA, substitutions={"wd": wd}))
+        hits = sorted(r["e"].value for r in store.select(_RESOLVE_WIKIDATA, substitutions={"wd": wd}))
         hits = [h for h in hits if h.startswith(ENTITY)]
         if hits:
             return hits[0]
@@ -631,12 +631,12 @@ def resolve_entity(store: Store, text: str) -> str | None:
     if hit:
         return hit
     name = ox.Literal(text)
-    hit = _best(store.query(_RESOLVE_EXACT, substitutions={"name": name}), text)
+    hit = _best(store.select(_RESOLVE_EXACT, substitutions={"name": name}), text)
     if hit:
         return hit
     slug = slugify(text)
     if _exists(store, ENTITY + slug):
         return ENTITY + slug
     if len(text) >= 2:
-        return _best(store.query(_RESOLVE_PREFIX, substitutions={"name": name}), text)
+        return _best(store.select(_RESOLVE_PREFIX, substitutions={"name": name}), text)
     return None

@@ -37,7 +37,7 @@ def labelled_records(store) -> list[dict]:
     if state.empty:
         return []
     by_sentence: dict[tuple, dict] = {}
-    for row in store.query(_STATEMENTS):
+    for row in store.select(_STATEMENTS):
         v = state.statement_verdict(row["st"], (row["s"], row["p"], row["o"]))
         if v is None or row["sl"] is None or row["ol"] is None:
             continue

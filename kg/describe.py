@@ -88,9 +88,7 @@ WHERE {
 
 
 def _construct(store, sparql: str, var: str, node: ox.NamedNode, what: str) -> list[ox.Triple]:
-    triples = sorted(
-        {t.triple if isinstance(t, ox.Quad) else t for t in store.query(sparql, substitutions={var: node})}, key=str
-    )
+    triples = sorted(set(store.construct(sparql, substitutions={var: node})), key=str)
     if not triples:
         raise NotFoundError(f"no {what}")
     return triples

@@ -365,7 +365,7 @@ class VirtuosoEngine(SparqlEngine):
         dropped: set[ox.Triple] = set()
         for g in drop_graphs:
             dropped.update(q.triple for q in store.graph_quads(g))
-            rows = store.query(
+            rows = store.select(
                 "SELECT DISTINCT ?s ?p ?o ?other WHERE { GRAPH ?g { ?s ?p ?o } GRAPH ?other { ?s ?p ?o } "
                 f"FILTER (?other != ?g && ?other != {self.union_graph}) }}",
                 substitutions={"g": g},

@@ -167,7 +167,7 @@ ORDER BY ?start ?st
 
 def count_articles(store: Store) -> int:
     """Return how many articles the store holds."""
-    for row in store.query(_ARTICLE_COUNT):
+    for row in store.select(_ARTICLE_COUNT):
         return int(row["n"].value)
     return 0
 
@@ -175,7 +175,7 @@ def count_articles(store: Store) -> int:
 def list_articles(store: Store, limit: int, offset: int) -> list[dict]:
     """Return a page of articles, newest first, with their relation counts."""
     out = []
-    for row in store.query(_ARTICLES + f"LIMIT {int(limit)} OFFSET {int(offset)}"):
+    for row in store.select(_ARTICLES + f"LIMIT {int(limit)} OFFSET {int(offset)}"):
         out.append(
             {
                 "id": _v(row, "id"),
@@ -213,7 +213,7 @@ def mentions(store: Store, graph: ox.NamedNode) -> list[dict]:
     (``amount_value``, ``amount_currency``, ``stake_percent``), as the article states them.
     """
     out: dict[str, dict] = {}
-    for row in store.query(_MENTIONS, substitutions={"a": graph}):
+    for row in store.select(_MENTIONS, substitutions={"a": graph}):
         key = _v(row, "st")
         if key in out:
             continue
@@ -245,7 +245,7 @@ def get_article(store: Store, ref_text: str, min_confidence: float = 0.0) -> dic
         NotFoundError: no such article.
     """
     graph = resolve_article(store, ref_text)
-    rows = list(store.query(_ARTICLE, substitutions={"a": graph}))
+    rows = list(store.select(_ARTICLE, substitutions={"a": graph}))
     if not rows:
         raise NotFoundError(f"no article {ref_text!r}")
     row = rows[0]
@@ -416,7 +416,7 @@ def _props_of(store: Store, iris: Iterable[str]) -> dict[str, dict[str, list[str
         "SELECT ?e ?k ?v WHERE { VALUES ?e { " + terms + " } "
         "VALUES ?k { rdf:type rdfs:label skos:altLabel owl:sameAs } ?e ?k ?v . }"
     )
-    return _props(store.query(q), "e")
+    return _props(store.select(q), "e")
 
 
 def _props(rows: Iterable[ox.QuerySolution], key: str | None = None) -> dict[str, dict[str, list[str]]]:
@@ -458,9 +458,9 @@ def search_entities(store: Store, q: str | None, etype: str | None, limit: int, 
     """
     text = (q or "").strip()
     if text:
-        rows = store.query(_SEARCH, substitutions={"q": ox.Literal(text)})
+        rows = store.select(_SEARCH, substitutions={"q": ox.Literal(text)})
     else:
-        rows = store.query(_ALL_ENTITIES)
+        rows = store.select(_ALL_ENTITIES)
     want = text.casefold()
     best: dict[str, tuple[int, str]] = {}
     types: dict[str, set[str]] = {}
@@ -559,7 +559,7 @@ def get_entity(
         NotFoundError: no entity with this slug.
     """
     node = entity_iri_for(slug)
-    props = _props(store.query(_ENTITY_PROPS, substitutions={"e": node})).get("", {})
+    props = _props(store.select(_ENTITY_PROPS, substitutions={"e": node})).get("", {})
     if not props:
         raise NotFoundError(f"no entity {slug!r}")
     out = _describe(node.value, props)
@@ -567,7 +567,7 @@ def get_entity(
     out["as_of"] = as_of
     groups: dict[tuple[str, str, str], dict] = {}
     seen: set[str] = set()
-    for row in store.query(_ENTITY_STATEMENTS, substitutions={"e": node}):
+    for row in store.select(_ENTITY_STATEMENTS, substitutions={"e": node}):
         st = _v(row, "st")
         if st in seen:
             continue

@@ -51,6 +51,7 @@ from kg.errors import (
     ResultTooLargeError,
     StoreError,
 )
+from kg.store import QueryForms
 
 log = logging.getLogger(__name__)
 
@@ -498,7 +499,7 @@ def _syntax_error(text: str, exc: SyntaxError, operation: str, base_iri: str | N
     return syntax_error(text, exc, operation=operation, base_iri=base_iri)
 
 
-class IsolatedStore:
+class IsolatedStore(QueryForms):
     """A :class:`kg.store.LocalStore` whose reads run in a :class:`QueryPool`.
 
     Writes go to the live store in this process and mark the pool's snapshot stale;

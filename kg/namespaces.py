@@ -24,7 +24,12 @@ The RDF model (see README "RDF model"):
 
 from __future__ import annotations
 
-from pyoxigraph import NamedNode
+from typing import Union
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+#: An RDF term as pyoxigraph gives it (the object of a triple; also :data:`kg.store.Term`).
+Term = Union[NamedNode, BlankNode, Literal, Triple]
 
 BASE = "https://w3id.org/aikg/"
 ONTOLOGY = BASE + "ontology#"

@@ -93,7 +93,7 @@ def _names(store: Store, graph: ox.NamedNode) -> tuple[re.Pattern | None, dict[s
     labels: dict[str, str] = {}
     types: dict[str, str | None] = {}
     names: dict[str, str] = {}
-    for row in store.query(_NAMES, substitutions={"a": graph}):
+    for row in store.select(_NAMES, substitutions={"a": graph}):
         e, name = row["e"].value, row["name"].value
         kind = local(row["type"].value) if row["type"] is not None else None
         if kind and not types.get(e):
@@ -180,7 +180,7 @@ def article_view(store: Store, ref_text: str, min_confidence: float = 0.0) -> di
     graph = resolve_article(store, ref_text)
     a = get_article(store, ref_text, min_confidence=0.0)
     every = a["mentions"]
-    stored = next((row["text"].value for row in store.query(_TEXT, substitutions={"a": graph})), None)
+    stored = next((row["text"].value for row in store.select(_TEXT, substitutions={"a": graph})), None)
     pattern, by_name = _names(store, graph)
 
     shown = []

@@ -27,6 +27,7 @@ from kg.errors import (
     StoreLockedError,
     UnsupportedFormatError,
 )
+from kg.namespaces import Term
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,10 @@ BULK_MARKER = "AIKG_BULK_LOAD_INCOMPLETE"
 #: LocalStore._insert): half of the million quads Oxigraph's loader takes in one chunk.
 ATOMIC_BULK_QUADS = 500_000
 
-Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
-QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+#: What ``query`` returns: SELECT rows, an ASK boolean, or CONSTRUCT/DESCRIBE triples
+#: (pyoxigraph's own from a local store, a list from a server or a query worker).
+#: Callers that know the form of their query use ``select`` and ``ask`` instead.
+QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples, list[ox.Triple]]
 
 # Serialization names a user types -> pyoxigraph formats.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -174,6 +177,19 @@ class Store(Protocol):
         base_iri: str | None = None,
     ) -> QueryResult: ...
 
+    def select(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> ox.QuerySolutions: ...
+
+    def ask(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> bool: ...
+
+    def construct(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> list[ox.Triple]: ...
+
     def update(self, sparql: str, *, base_iri: str | None = None) -> None: ...
 
     def commit(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode] = ()) -> None: ...
@@ -189,6 +205,67 @@ class Store(Protocol):
     def __enter__(self) -> Self: ...
 
     def __exit__(self, *exc: object) -> None: ...
+
+
+class _Queries(Protocol):
+    """A store's ``query`` as :class:`QueryForms` calls it."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult: ...
+
+
+class QueryForms:
+    """``select``, ``ask`` and ``construct`` over a store's ``query``, typed by the query form.
+
+    ``query`` returns what the text asks for (rows, a boolean or triples); a caller that
+    wrote its own query knows the form and calls one of these instead.
+    """
+
+    def select(
+        self: _Queries,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> ox.QuerySolutions:
+        """Run a SELECT query and return its rows (see ``query`` for the arguments).
+
+        Raises:
+            StoreError: the query is not a SELECT (a mistake in the caller's text).
+        """
+        result = self.query(sparql, substitutions=substitutions, default_graph=default_graph, named_graphs=named_graphs)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError(f"expected the rows of a SELECT query, got {type(result).__name__}")
+        return result
+
+    def ask(self: _Queries, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> bool:
+        """Run an ASK query and return its answer.
+
+        Raises:
+            StoreError: the query is not an ASK (a mistake in the caller's text).
+        """
+        result = self.query(sparql, substitutions=substitutions)
+        if not isinstance(result, ox.QueryBoolean):
+            raise StoreError(f"expected the answer of an ASK query, got {type(result).__name__}")
+        return bool(result)
+
+    def construct(self: _Queries, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> list[ox.Triple]:
+        """Run a CONSTRUCT or DESCRIBE query and return its triples.
+
+        Raises:
+            StoreError: the query is a SELECT or an ASK (a mistake in the caller's text).
+        """
+        result = self.query(sparql, substitutions=substitutions)
+        if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+            raise StoreError(f"expected the triples of a CONSTRUCT query, got {type(result).__name__}")
+        return list(result)
 
 
 def parse_rdf(
@@ -383,7 +460,7 @@ def _union_copies(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return [ox.Quad(s, p, o) for s, p, o, g in quads if not isinstance(g, ox.DefaultGraph)]
 
 
-class LocalStore:
+class LocalStore(QueryForms):
     """An Oxigraph store in a directory on disk; one writer process at a time."""
 
     def __init__(self, path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = False):
@@ -699,6 +776,6 @@ def iter_solutions(result: QueryResult) -> Iterator[dict[str, Term | None]]:
 
 def count(store: Store, sparql: str, **kw) -> int:
     """Return the integer ``?n`` of a one-row COUNT query."""
-    for row in store.query(sparql, **kw):
+    for row in store.select(sparql, **kw):
         return int(row["n"].value) if row["n"] is not None else 0
     return 0

@@ -170,7 +170,7 @@ class _Entity:
 
 def _read_entities(store: Store) -> dict[str, _Entity]:
     out: dict[str, _Entity] = {}
-    for row in store.query(_ENTITIES):
+    for row in store.select(_ENTITIES):
         iri, k, v = row["e"].value, row["k"].value, row["v"]
         e = out.get(iri) or out.setdefault(iri, _Entity(iri))
         if k.endswith("#type"):
@@ -191,7 +191,7 @@ def _neighbours(store: Store) -> tuple[dict[str, set[str]], set[tuple[str, str, 
     """Return each entity's relation partners (either direction) and the relation triples."""
     partners: dict[str, set[str]] = defaultdict(set)
     triples: set[tuple[str, str, str]] = set()
-    for row in store.query(_edges_query()):
+    for row in store.select(_edges_query()):
         s, p, o = row["s"].value, row["p"].value.removeprefix(ONTOLOGY), row["o"].value
         triples.add((s, p, o))
         if s != o:
@@ -518,7 +518,7 @@ def likely_wrong(
 
     articles = {
         row["a"].value: {k: row[k].value if row[k] is not None else None for k in ("id", "title", "url", "published")}
-        for row in store.query(_ARTICLES)
+        for row in store.select(_ARTICLES)
     }
     mentions: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for st, props in _statements(store).items():
@@ -662,7 +662,7 @@ def likely_wrong(
 def _statements(store: Store) -> dict[str, dict[str, str]]:
     """Return each statement node's values: s, p, o, a (its article), evidence, conf, hedged."""
     out: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in store.query(_STATEMENTS):
+    for row in store.select(_STATEMENTS):
         out[row["st"].value][_STATEMENT_KEYS[row["k"].value]] = row["v"].value
     return out
 

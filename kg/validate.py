@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import cast
 
 import pyoxigraph as ox
 import rdflib
@@ -184,7 +185,8 @@ def _sparql_violations(triples: list[ox.Triple]) -> list[Violation]:
     mem.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     out = []
     for query, message, path in constraints:
-        for row in mem.query(query):
+        # The shapes' SPARQL constraints are SELECT queries (sh:select).
+        for row in cast(ox.QuerySolutions, mem.query(query)):
             value = _get(row, "value")
             out.append(
                 Violation(
@@ -280,7 +282,7 @@ def _validate(triples: list[ox.Triple]) -> ValidationReport:
 
 def validate_store(store) -> ValidationReport:
     """Validate the store's union graph."""
-    triples = [ox.Triple(r["s"], r["p"], r["o"]) for r in store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")]
+    triples = [ox.Triple(r["s"], r["p"], r["o"]) for r in store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")]
     return validate_triples(triples)
 
 

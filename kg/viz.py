@@ -679,7 +679,7 @@ def _load_evidence(
     named: set[str] = set()
     blank: set[str] = set()
     for chunk in _values(nodes):
-        for row in store.query(_STATEMENTS.replace("{subjects}", chunk)):
+        for row in store.select(_STATEMENTS.replace("{subjects}", chunk)):
             if row["o"].value in keep:
                 if isinstance(row["st"], ox.NamedNode):
                     named.add(row["st"].value)
@@ -688,7 +688,7 @@ def _load_evidence(
     steps = [_BY_STATEMENT.format(chunk) for chunk in _values(named)]
     steps += [_BY_SUBJECT.format(chunk) for chunk in _values(blank)]
     for step in steps:
-        for row in store.query(_EVIDENCE.replace("{statements}", step).replace("{filters}", where)):
+        for row in store.select(_EVIDENCE.replace("{statements}", step).replace("{filters}", where)):
             o = row["o"].value
             if o not in keep or row["s"].value not in keep:
                 continue

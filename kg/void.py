@@ -218,7 +218,7 @@ _MODIFIED = f"SELECT (MAX(?t) AS ?m) WHERE {{ ?a <{ONTOLOGY}ingestedAt> ?t }}"
 
 def last_ingest(store) -> str | None:
     """Return the latest ``aikg:ingestedAt`` in the store (an xsd:dateTime form), or None."""
-    for row in store.query(_MODIFIED):
+    for row in store.select(_MODIFIED):
         term = row["m"]
         return term.value if term is not None else None
     return None
@@ -228,7 +228,7 @@ def example_resources(store) -> list[str]:
     """Return up to three example IRIs: an entity, an article and a statement."""
     out = []
     for cls in ("Organization", "Article", "RelationStatement"):
-        for row in store.query(f"SELECT ?x WHERE {{ ?x <{RDF}type> <{ONTOLOGY}{cls}> }} LIMIT 1"):
+        for row in store.select(f"SELECT ?x WHERE {{ ?x <{RDF}type> <{ONTOLOGY}{cls}> }} LIMIT 1"):
             if row["x"] is not None:
                 out.append(row["x"].value)
     return out
