@@ -50,7 +50,6 @@ from kg.namespaces import (
     STATEMENT,
     WD,
     XSD,
-    Term,
     aikg,
     article_iri,
 )
@@ -158,9 +157,9 @@ class Operation:
     created: str
     by: str
     reason: str
-    props: dict[ox.NamedNode, list[Term]] = field(default_factory=dict)
+    props: dict[ox.NamedNode, list[ox.Term]] = field(default_factory=dict)
 
-    def one(self, prop: ox.NamedNode) -> Term | None:
+    def one(self, prop: ox.NamedNode) -> ox.Term | None:
         """Return the (first) value of a property, or None."""
         values = self.props.get(prop)
         return values[0] if values else None
@@ -202,7 +201,7 @@ class CurationState:
         """Return True when no operation was ever recorded (the projection is the union)."""
         return not self.ops
 
-    def resolve(self, node: Term) -> Term:
+    def resolve(self, node: ox.Term) -> ox.Term:
         """Return the entity a merged one now is (itself when not merged)."""
         seen = 0
         while node in self.merges and seen < 64:
@@ -210,7 +209,7 @@ class CurationState:
             seen += 1
         return node
 
-    def preimage(self, nodes: Iterable[Term]) -> set[Term]:
+    def preimage(self, nodes: Iterable[ox.Term]) -> set[ox.Term]:
         """Return the nodes and every entity merged (directly or not) into one of them."""
         targets = set(nodes)
         out = set(targets)
@@ -219,14 +218,14 @@ class CurationState:
                 out.add(a)
         return out
 
-    def chain(self, node: Term) -> list[Term]:
+    def chain(self, node: ox.Term) -> list[ox.Term]:
         """Return the node and the entities it was merged into, in order."""
         out = [node]
         while out[-1] in self.merges and len(out) < 64:
             out.append(self.merges[out[-1]])
         return out
 
-    def relation_verdict(self, s: Term, p: Term, o: Term) -> tuple[int, bool] | None:
+    def relation_verdict(self, s: ox.Term, p: ox.Term, o: ox.Term) -> tuple[int, bool] | None:
         """Return the latest (order, accepted) decided on a relation, or None.
 
         A decision on (A, p, X) holds for every statement whose subject is A or was merged
@@ -244,7 +243,7 @@ class CurationState:
                         best = v
         return best
 
-    def statement_verdict(self, st: Term, spo: tuple | None) -> bool | None:
+    def statement_verdict(self, st: ox.Term, spo: tuple | None) -> bool | None:
         """Return True (accepted), False (rejected) or None, the later decision winning."""
         best = self.stmt_verdicts.get(st)
         if spo is not None and None not in spo:
@@ -347,7 +346,7 @@ def read_state(store) -> CurationState:
 # ---------------------------------------------------------------------------------------
 
 
-def _is_entity(term: Term) -> bool:
+def _is_entity(term: ox.Term) -> bool:
     return isinstance(term, ox.NamedNode) and term.value.startswith(ENTITY)
 
 
@@ -369,8 +368,8 @@ def project(quads: Sequence[ox.Quad], state: CurationState) -> list[ox.Quad]:
     if state.empty:
         return [ox.Quad(q.subject, q.predicate, q.object, _DG) for q in named]
     # Pass 1: each statement's subject/predicate/object, then its verdict.
-    spo: dict[Term, list] = {}
-    graph_of: dict[Term, Term] = {}
+    spo: dict[ox.Term, list] = {}
+    graph_of: dict[ox.Term, ox.Term] = {}
     slot = {_SUBJ: 0, _PRED: 1, _OBJ: 2}
     for q in named:
         i = slot.get(q.predicate)
@@ -458,7 +457,7 @@ def derived(state: CurationState) -> set[ox.Quad]:
 
 
 def _graphs_mentioning(
-    store, nodes: Iterable[Term], *, as_object: bool = True, exclude: Iterable[ox.NamedNode] = ()
+    store, nodes: Iterable[ox.Term], *, as_object: bool = True, exclude: Iterable[ox.NamedNode] = ()
 ) -> list[ox.NamedNode]:
     """Return the named graphs holding one of ``nodes`` as subject (or object too)."""
     values = " ".join(str(n) for n in set(nodes) if isinstance(n, ox.NamedNode))
@@ -540,7 +539,7 @@ def new_operation(
     *,
     by: str | None,
     reason: str | None,
-    props: Sequence[tuple[ox.NamedNode, Term]],
+    props: Sequence[tuple[ox.NamedNode, ox.Term]],
     extra: Sequence[ox.Quad] = (),
 ) -> tuple[ox.NamedNode, list[ox.Quad]]:
     """Return the IRI and the curation-graph quads of a new operation."""
@@ -561,9 +560,9 @@ def new_operation(
     return iri, quads
 
 
-def _involved(quads: Iterable[ox.Quad]) -> set[Term]:
+def _involved(quads: Iterable[ox.Quad]) -> set[ox.Term]:
     """Return the entities and statements an operation's quads name."""
-    out: set[Term] = set()
+    out: set[ox.Term] = set()
     for q in quads:
         for t in (q.subject, q.object):
             if isinstance(t, ox.NamedNode) and (t.value.startswith(ENTITY) or t.value.startswith(STATEMENT)):
@@ -655,7 +654,7 @@ def _graphs_stating(store, old: CurationState, new: CurationState, op: Operation
     return [r["g"] for r in store.query(q)]
 
 
-def _is_op(term: Term) -> bool:
+def _is_op(term: ox.Term) -> bool:
     return isinstance(term, ox.NamedNode) and term.value.startswith(OP_PREFIX)
 
 

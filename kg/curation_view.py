@@ -326,12 +326,12 @@ def merged_entities(store, slug: str) -> list[dict]:
 def _what(op: Operation, labels: dict[Term, str], spo: dict[Term, tuple], kinds: dict[ox.NamedNode, str]) -> str:
     """Return one plain sentence saying what an operation changed."""
 
-    def name(term: Term | None) -> str:
+    def name(term: ox.Term | None) -> str:
         if term is None:
             return "?"
         return labels.get(term, term.value.removeprefix(ENTITY))
 
-    def pred(term: Term | None) -> str:
+    def pred(term: ox.Term | None) -> str:
         return term.value.removeprefix(ONTOLOGY) if term is not None else "?"
 
     k, ent = op.kind, op.one(curation.P_ENTITY)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.errors import NotFoundError
-from kg.namespaces import PREFIXES, article_iri, entity_iri, sparql_prologue, statement_iri
+from kg.namespaces import PREFIXES, article_iri, entity_iri, sparql_prologue, statement_iri, term_value
 
 _PROLOGUE = sparql_prologue()
 
@@ -124,4 +124,4 @@ def describe_statement(store, digest: str) -> list[ox.Triple]:
 def statement_article(triples: list[ox.Triple]) -> str | None:
     """Return the IRI of the article a described statement was derived from, if any."""
     derived = PREFIXES["prov"] + "wasDerivedFrom"
-    return next((t.object.value for t in triples if t.predicate.value == derived), None)
+    return next((term_value(t.object) for t in triples if t.predicate.value == derived), None)

@@ -372,7 +372,8 @@ class VirtuosoEngine(SparqlEngine):
             )
             kept.update(ox.Triple(r["s"], r["p"], r["o"]) for r in rows if str(r["other"]) not in gone)
         text = self._insert_and_copy(inserts, drop_graphs)
-        plain, typed = [], []
+        plain: list[ox.Triple] = []
+        typed: list[ox.Triple] = []
         for t in dropped - kept:
             odd = isinstance(t.object, ox.Literal) and t.object.datatype.value == _XSD_ANYURI
             (typed if odd else plain).append(t)
@@ -383,10 +384,10 @@ class VirtuosoEngine(SparqlEngine):
             parts.append(f"DELETE DATA {{ GRAPH {self.union_graph} {{\n{lines}}} }}")
         # DELETE DATA misses xsd:anyURI literals on Virtuoso; a pattern finds them (a few per article).
         for i in range(0, len(typed), 200):
-            rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in typed[i : i + 200])
+            values = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in typed[i : i + 200])
             parts.append(
                 f"DELETE {{ GRAPH {self.union_graph} {{ ?s ?p ?o }} }} "
-                f"WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} GRAPH {self.union_graph} {{ ?s ?p ?o }} }}"
+                f"WHERE {{ VALUES (?s ?p ?o) {{ {values} }} GRAPH {self.union_graph} {{ ?s ?p ?o }} }}"
             )
         text = " ;\n".join(p for p in [text, *parts] if p)
         return text

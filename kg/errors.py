@@ -110,6 +110,9 @@ class RemoteAccessError(AikgError):
 class QueryCrashedError(AikgError):
     """The query engine process died while evaluating one query (a crash or its memory limit)."""
 
+    #: Whether the query may run again in a fresh process (set by kg.isolation).
+    retryable: bool = False
+
 
 class QueryEvaluationError(AikgError):
     """The engine refused to evaluate a well-formed query or update (nothing was written)."""

@@ -37,6 +37,12 @@ def _v(row: ox.QuerySolution, name: str) -> str | None:
     return term.value if term is not None else None
 
 
+def _bound(row: ox.QuerySolution, name: str) -> str:
+    """Return the value of a variable the query always binds."""
+    value: str = row[name].value
+    return value
+
+
 def _day(text: str | None) -> date | None:
     if not text:
         return None
@@ -214,20 +220,20 @@ def mentions(store: Store, graph: ox.NamedNode) -> list[dict]:
     """
     out: dict[str, dict] = {}
     for row in store.select(_MENTIONS, substitutions={"a": graph}):
-        key = _v(row, "st")
+        key = _bound(row, "st")
         if key in out:
             continue
         out[key] = {
-            "subject": ref(_v(row, "s"), _v(row, "sl"), local(_v(row, "stype"))),
+            "subject": ref(_bound(row, "s"), _v(row, "sl"), local(_v(row, "stype"))),
             "predicate": local(_v(row, "p")),
-            "object": ref(_v(row, "o"), _v(row, "ol"), local(_v(row, "otype"))),
+            "object": ref(_bound(row, "o"), _v(row, "ol"), local(_v(row, "otype"))),
             "confidence": _float(_v(row, "conf")),
             "evidence": _v(row, "evidence"),
             "hedged": _v(row, "hedged") == "true",
             "reviewed": _v(row, "reviewed") == "true",
             **time_fields(row, _v(row, "date")),
-            "start": int(_v(row, "start")) if _v(row, "start") else None,
-            "end": int(_v(row, "end")) if _v(row, "end") else None,
+            "start": int(start) if (start := _v(row, "start")) else None,
+            "end": int(end) if (end := _v(row, "end")) else None,
         }
     return list(out.values())
 
@@ -422,11 +428,12 @@ def _props_of(store: Store, iris: Iterable[str]) -> dict[str, dict[str, list[str
 def _props(rows: Iterable[ox.QuerySolution], key: str | None = None) -> dict[str, dict[str, list[str]]]:
     out: dict[str, dict[str, list[str]]] = {}
     for row in rows:
-        e = _v(row, key) if key else ""
-        k = _v(row, "k").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        e = _bound(row, key) if key else ""
+        k = _bound(row, "k").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         vals = out.setdefault(e, {}).setdefault(k, [])
-        if _v(row, "v") not in vals:
-            vals.append(_v(row, "v"))
+        v = _bound(row, "v")
+        if v not in vals:
+            vals.append(v)
     return out
 
 
@@ -465,12 +472,12 @@ def search_entities(store: Store, q: str | None, etype: str | None, limit: int, 
     best: dict[str, tuple[int, str]] = {}
     types: dict[str, set[str]] = {}
     for row in rows:
-        name = _v(row, "name")
+        name = _bound(row, "name")
         folded = name.casefold()
         rank = 3 if not want else 0 if folded == want else 1 if folded.startswith(want) else 2
         if rank == 2 and want not in folded:
             continue  # SPARQL LCASE and casefold differ on a few letters (German sharp s)
-        e = _v(row, "e")
+        e = _bound(row, "e")
         types.setdefault(e, set()).add(local(_v(row, "type")) or "")
         if e not in best or (rank, name) < best[e]:
             best[e] = (rank, name)
@@ -568,7 +575,7 @@ def get_entity(
     groups: dict[tuple[str, str, str], dict] = {}
     seen: set[str] = set()
     for row in store.select(_ENTITY_STATEMENTS, substitutions={"e": node}):
-        st = _v(row, "st")
+        st = _bound(row, "st")
         if st in seen:
             continue
         seen.add(st)
@@ -576,7 +583,7 @@ def get_entity(
         times = time_fields(row, _v(row, "date"))
         if not in_view(times["claim_date"], as_of):
             continue
-        s, p, o = _v(row, "s"), local(_v(row, "p")), _v(row, "o")
+        s, p, o = _bound(row, "s"), _bound(row, "p").removeprefix(ONTOLOGY), _bound(row, "o")
         outward = s == node.value
         if s == o:
             outward = True
@@ -599,7 +606,7 @@ def get_entity(
         if conf is not None and conf < min_confidence and _v(row, "reviewed") != "true":
             g["weaker"] += 1
             continue
-        g["articles"].add(_v(row, "art"))
+        g["articles"].add(_bound(row, "art"))
         if day:
             g["dates"].append(day)
         if conf is not None:
@@ -607,7 +614,7 @@ def get_entity(
         g["evidence"].append(
             {
                 "sentence": _v(row, "evidence"),
-                "article": _v(row, "art").removeprefix(ARTICLE),
+                "article": _bound(row, "art").removeprefix(ARTICLE),
                 "title": _v(row, "title"),
                 "url": _v(row, "url"),
                 "date": day,

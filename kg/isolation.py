@@ -265,10 +265,10 @@ class QueryPool:
     def _release(self, worker: _Worker, *, healthy: bool) -> None:
         with self._lock:
             self._busy.discard(worker)
-            if healthy and not self._closed:
+            reuse = healthy and not self._closed
+            if reuse:
                 self._idle.append(worker)
-                worker = None
-        if worker is not None:
+        if not reuse:
             worker.kill()
         self._free.release()
 

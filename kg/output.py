@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, cast
 
 import pyoxigraph as ox
 
@@ -71,7 +71,7 @@ def ending_newline(out: IO[bytes]) -> Iterator[IO[bytes]]:
     Nothing is added to an empty output or one that ends with a newline already.
     """
     tracked = _LastByte(out)
-    yield tracked
+    yield cast(IO[bytes], tracked)  # a binary stream, though not typed as IO
     if tracked.last not in (b"", b"\n"):
         out.write(b"\n")
 

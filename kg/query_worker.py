@@ -26,6 +26,7 @@ import os
 import resource
 import sys
 from multiprocessing.connection import Connection
+from typing import IO, cast
 
 import pyoxigraph as ox
 
@@ -35,7 +36,7 @@ CHUNK = 64 * 1024
 # separated by '},{' (an empty row is '{}'), XML rows open with '<result>', TSV and CSV
 # rows end with a newline. A literal holding the JSON mark is counted as a row too (the
 # cap errs strict); the first JSON row is counted by its opening '[{'.
-_ROW_MARK = {
+_ROW_MARK: dict[str, tuple[bytes, bytes | None]] = {
     "application/sparql-results+json": (b"},{", b'"bindings":[{'),
     "application/sparql-results+xml": (b"<result>", None),
     "text/tab-separated-values": (b"\n", None),
@@ -60,7 +61,8 @@ class _Sink:
         self.max_rows = max_rows
         self.max_bytes = max_bytes
         marks = _ROW_MARK.get(media)
-        self.mark, self.first = marks if marks else (None, None)
+        self.mark: bytes | None = marks[0] if marks else None
+        self.first: bytes | None = marks[1] if marks else None
         self.rows = -_HEADER_LINES.get(media, 0)
         self.tail = b""
         self.size = 0
@@ -142,11 +144,12 @@ def _query(store: ox.Store, job: dict, out: Connection) -> None:
     out.send_bytes(b"M" + f"{kind}\0{media}".encode())
     sink = _Sink(out, media if kind == "solutions" else "", job["max_rows"], job["max_bytes"])
     if kind == "graph":
-        fmt = ox.RdfFormat.from_media_type(media)
-        ox.serialize(_capped(iter(result), job["max_rows"]), sink, format=fmt)
+        # _Sink is a binary file as far as pyoxigraph goes: it only calls write.
+        ox.serialize(
+            _capped(iter(result), job["max_rows"]), cast(IO[bytes], sink), format=ox.RdfFormat.from_media_type(media)
+        )
     else:
-        fmt = ox.QueryResultsFormat.from_media_type(media)
-        result.serialize(sink, format=fmt)
+        result.serialize(cast(IO[bytes], sink), format=ox.QueryResultsFormat.from_media_type(media))
     sink.flush()
     out.send_bytes(b"E")
 
@@ -174,7 +177,7 @@ def serve(inbox: Connection, out: Connection) -> None:
             if job["op"] == "update":
                 _update(job, out)
                 continue
-            if job["path"] != path:
+            if job["path"] != path or store is None:
                 store = None
                 store = ox.Store.read_only(job["path"])
                 path = job["path"]

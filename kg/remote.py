@@ -234,7 +234,7 @@ class RemoteStore(QueryForms):
         try:
             resp = self._client.post(
                 url,
-                params=params,
+                params=tuple(params),
                 headers={**request.pop("headers", {}), **headers},
                 auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
                 **request,

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Protocol, Self, Union
+from typing import IO, Protocol, Self, Union, cast
 
 import pyoxigraph as ox
 
@@ -39,7 +39,7 @@ ATOMIC_BULK_QUADS = 500_000
 
 #: What ``query`` returns: SELECT rows, an ASK boolean, or CONSTRUCT/DESCRIBE triples
 #: (pyoxigraph's own from a local store, a list from a server or a query worker).
-#: Callers that know the form of their query use ``select`` and ``ask`` instead.
+#: Callers that know the form of their query use ``select`` or ``construct`` instead.
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples, list[ox.Triple]]
 
 # Serialization names a user types -> pyoxigraph formats.
@@ -186,8 +186,6 @@ class Store(Protocol):
         named_graphs: Sequence[str] | None = None,
     ) -> ox.QuerySolutions: ...
 
-    def ask(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> bool: ...
-
     def construct(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> list[ox.Triple]: ...
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None: ...
@@ -221,7 +219,7 @@ class _Queries(Protocol):
 
 
 class QueryForms:
-    """``select``, ``ask`` and ``construct`` over a store's ``query``, typed by the query form.
+    """``select`` and ``construct`` over a store's ``query``, typed by the query form.
 
     ``query`` returns what the text asks for (rows, a boolean or triples); a caller that
     wrote its own query knows the form and calls one of these instead.
@@ -244,17 +242,6 @@ class QueryForms:
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError(f"expected the rows of a SELECT query, got {type(result).__name__}")
         return result
-
-    def ask(self: _Queries, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> bool:
-        """Run an ASK query and return its answer.
-
-        Raises:
-            StoreError: the query is not an ASK (a mistake in the caller's text).
-        """
-        result = self.query(sparql, substitutions=substitutions)
-        if not isinstance(result, ox.QueryBoolean):
-            raise StoreError(f"expected the answer of an ASK query, got {type(result).__name__}")
-        return bool(result)
 
     def construct(self: _Queries, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> list[ox.Triple]:
         """Run a CONSTRUCT or DESCRIBE query and return its triples.
@@ -311,6 +298,12 @@ def group_by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
     return {str(g): qs for g, qs in by_node.items()}
 
 
+def _nquads(quads: Sequence[ox.Quad]) -> str:
+    """Return quads as N-Quads text."""
+    # Without an output, pyoxigraph returns the bytes (its stubs say bytes | None).
+    return cast(bytes, ox.serialize(quads, format=ox.RdfFormat.N_QUADS)).decode("utf-8")
+
+
 def triple_lines(quads: Sequence[ox.Quad], graph: str) -> str:
     """Return quads of one graph as ``s p o .`` lines, the form of a SPARQL data block.
 
@@ -325,7 +318,7 @@ def triple_lines(quads: Sequence[ox.Quad], graph: str) -> str:
     """
     if not quads:
         return ""
-    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    text = _nquads(quads)
     if graph == str(ox.DefaultGraph()):
         return text
     cut = len(graph) + 4  # " <graph> .\n"
@@ -344,7 +337,7 @@ def _guarded_insert(inserts: Sequence[ox.Quad], union_graph: ox.NamedNode | None
     """
     if not inserts or any(isinstance(q.graph_name, ox.DefaultGraph) for q in inserts):
         return None
-    text = ox.serialize(inserts, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    text = _nquads(inserts)
     if "_:" in text:
         return None
     rows = "".join(f"({line[:-3]})\n" for line in text.splitlines(keepends=True))  # "s p o g .\n"

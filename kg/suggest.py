@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pyoxigraph as ox
@@ -557,7 +558,7 @@ def likely_wrong(
     def entity(iri: str) -> _Entity:
         return entities.get(iri) or _Entity(iri)
 
-    out = []
+    out: list[dict[str, Any]] = []
     for s, p, o in relations:
         weights: list[float] = []
         reasons: list[str] = []
@@ -599,13 +600,13 @@ def likely_wrong(
                 who = " and ".join(e.label for e in unnamed)
                 reasons.append(f"no sentence names {who}: found through a pronoun or a description elsewhere")
         sources = support[(s, p, o)][0]
-        for other in _contradicting(s, p, o, relations):
+        for clash in _contradicting(s, p, o, relations):
             if "contradiction" not in checks:
                 checks.append("contradiction")
-            weights.append(0.6 if _stronger(support[other], support[(s, p, o)]) else 0.25)
+            weights.append(0.6 if _stronger(support[clash], support[(s, p, o)]) else 0.25)
             reasons.append(
-                f"contradicts {entity(other[0]).label} {other[1]} {entity(other[2]).label} "
-                f"({_versus(support[other], support[(s, p, o)])})"
+                f"contradicts {entity(clash[0]).label} {clash[1]} {entity(clash[2]).label} "
+                f"({_versus(support[clash], support[(s, p, o)])})"
             )
         if p in SINGLE_VALUED and (s, p, o) not in over:
             for other in sorted(by_subject[(s, p)] - {o} - {x for x in by_subject[(s, p)] if (s, p, x) in over}):
@@ -692,7 +693,7 @@ def _versus(theirs: tuple[int, float], mine: tuple[int, float]) -> str:
 
 def _contradicting(s: str, p: str, o: str, relations: set[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """Return the relations that cannot hold together with (s, p, o)."""
-    found = []
+    found: list[tuple[str, str, str]] = []
     if s == o or p in SYMMETRIC_PREDICATES:
         return found
     for a, b, reverse in CONTRADICTIONS:

@@ -14,7 +14,7 @@ import rdflib
 import rdflib.collection
 from rdflib.namespace import SH
 
-from kg.namespaces import ONTOLOGY, RDF
+from kg.namespaces import ONTOLOGY, RDF, term_value
 
 log = logging.getLogger(__name__)
 
@@ -123,14 +123,14 @@ def _split_shapes() -> tuple[rdflib.Graph, tuple[tuple[str, str, str | None], ..
     shapes = load_shapes()
     core = rdflib.Graph()
     drop = set(shapes.triples((None, SH.sparql, None)))
-    constraints = []
+    constraints: list[tuple[str, str, str | None]] = []
     for shape, _, constraint in sorted(drop):
         select = str(shapes.value(constraint, SH.select)).replace("$this", "?this")
         message = str(shapes.value(constraint, SH.message) or "SPARQL constraint violated")
         focuses = [f"?this a <{t}> ." for t in shapes.objects(shape, SH.targetClass)]
         focuses += [f"VALUES ?this {{ <{n}> }}" for n in shapes.objects(shape, SH.targetNode)]
-        for focus in focuses:
-            constraints.append((f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {{ {select} }} }}", message, None))
+        for target in focuses:
+            constraints.append((f"SELECT DISTINCT ?this ?value WHERE {{ {target} {{ {select} }} }}", message, None))
 
     def values(classes):
         return " ".join(f"<{c}>" for c in classes)
@@ -298,7 +298,7 @@ def validate_batch(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[str]]:
     if report.conforms:
         return quads, []
     bad_nodes: set[str] = set()
-    bad_triples: set[tuple[str, str, str]] = set()
+    bad_triples: set[tuple[str | None, str | None, str | None]] = set()
     for v in report.violations:
         if v.path and v.path.startswith(ONTOLOGY) and v.value:
             bad_triples.add((v.focus, v.path, v.value))
@@ -309,7 +309,7 @@ def validate_batch(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[str]]:
     by_subject: dict[str, dict[str, str]] = {}
     for q in quads:
         if q.predicate.value in _STATEMENT_PARTS:
-            by_subject.setdefault(q.subject.value, {})[q.predicate.value] = q.object.value
+            by_subject.setdefault(term_value(q.subject), {})[q.predicate.value] = term_value(q.object)
     bad_statements = set()
     for st, parts in by_subject.items():
         spo = (parts.get(RDF + "subject"), parts.get(RDF + "predicate"), parts.get(RDF + "object"))
@@ -324,7 +324,7 @@ def validate_batch(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[str]]:
     }
     kept = []
     for q in quads:
-        s, p, o = q.subject.value, q.predicate.value, getattr(q.object, "value", None)
+        s, p, o = term_value(q.subject), q.predicate.value, getattr(q.object, "value", None)
         if s in bad_statements or s in bad_nodes:
             continue
         if p.startswith(ONTOLOGY) and (s, p, o) in bad_triples and (s, p, o) not in supported:

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -308,7 +309,7 @@ def build_view(
         nodes.append(node)
 
     edges_in = sorted(sub.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
-    evidence = (
+    edge_evidence = (
         _load_evidence(
             store, keep, since=since, until=until, as_of=as_of, min_confidence=min_confidence, per_edge=max_evidence
         )
@@ -338,7 +339,7 @@ def build_view(
         sources = int(d.get("sources") or 1)
         ended = bool(d.get("ended"))
         color = ENDED_COLOR if ended else PREDICATE_COLOR.get(pred, ENDED_COLOR)
-        found = evidence.get((s, pred, o), ([], 0, []))
+        found = edge_evidence.get((s, pred, o), ([], 0, []))
         edge = {
             "id": f"e{i}",
             "from": s,
@@ -488,7 +489,7 @@ def view_from_store(
         "include_ended": bool(show_ended),
     }
     # The evidence shown obeys the same dates as the edges ("2023" means the whole year).
-    kw = dict(
+    kw: dict[str, Any] = dict(
         depth=depth,
         limit=limit,
         store=store,
@@ -790,7 +791,7 @@ def spring_layout(
     side = math.sqrt(n)
     pos = (rng.random((n, 2)) - 0.5) * side
     held = np.zeros(n, dtype=bool)
-    if fixed:
+    if fixed and scale is not None:  # held positions come with their scale (checked above)
         for v, (x, y) in fixed.items():
             pos[index[v]] = (x / scale, y / scale)
             held[index[v]] = True
@@ -803,6 +804,7 @@ def spring_layout(
     temp = side / 4
     cool = (0.02 / 4) ** (1 / max(1, iterations))
     for _ in range(iterations):
+        chosen: slice | np.ndarray[Any, Any]
         if n <= 2 * sample:
             chosen = slice(None)
             factor = 1.0

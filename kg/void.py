@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -209,8 +210,11 @@ def serialize(triples: Sequence[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     """Return the triples in an RDF format, with the project's prefixes where it has them."""
     prefixes = {**PREFIXES, "void": VOID, "sd": SD, "formats": FORMATS, "foaf": FOAF}
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.TRIG):
-        return ox.serialize(triples, format=fmt, prefixes=prefixes)
-    return ox.serialize(triples, format=fmt)
+        data = ox.serialize(triples, format=fmt, prefixes=prefixes)
+    else:
+        data = ox.serialize(triples, format=fmt)
+    # Without an output, pyoxigraph returns the bytes (its stubs say bytes | None).
+    return cast(bytes, data)
 
 
 _MODIFIED = f"SELECT (MAX(?t) AS ?m) WHERE {{ ?a <{ONTOLOGY}ingestedAt> ?t }}"
