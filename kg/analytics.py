@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
@@ -283,12 +284,12 @@ def _confidence_or_none(term: ox.Literal | None) -> float | None:
     return value if value >= 0 else None
 
 
-def _fallback_info(iri: str) -> dict:
+def _fallback_info(iri: str) -> dict[str, Any]:
     slug = iri.rsplit("/", 1)[-1]
     return {"label": slug, "type": None, "wikidata": None, "aliases": []}
 
 
-def _entity_info(store: Store, iris: set[str]) -> dict[str, dict]:
+def _entity_info(store: Store, iris: set[str]) -> dict[str, dict[str, Any]]:
     """Return IRI -> node attributes for these entities, in one query."""
     restrict = ""
     if len(iris) <= _NODES_VALUES_MAX:
@@ -326,12 +327,12 @@ def _undirected(G: nx.MultiDiGraph) -> nx.Graph:
     return U
 
 
-def _node_dict(G: nx.Graph, n: str) -> dict:
+def _node_dict(G: nx.Graph, n: str) -> dict[str, Any]:
     d = G.nodes[n]
     return {"id": n, "label": d.get("label", n), "type": d.get("type")}
 
 
-def centrality(G: nx.MultiDiGraph, measure: str = "pagerank", top: int = 20) -> list[dict]:
+def centrality(G: nx.MultiDiGraph, measure: str = "pagerank", top: int = 20) -> list[dict[str, Any]]:
     """Rank entities by a centrality measure on the undirected projection.
 
     Args:
@@ -361,13 +362,16 @@ def _scores(G: nx.MultiDiGraph, measure: str) -> dict[str, float]:
     U = _undirected(G)
     if measure == "pagerank":
         return _pagerank(U)
+    scores: dict[str, float]
     if measure == "degree":
-        return nx.degree_centrality(U)
-    if U.number_of_nodes() > _BETWEENNESS_EXACT_MAX:
+        scores = nx.degree_centrality(U)
+    elif U.number_of_nodes() > _BETWEENNESS_EXACT_MAX:
         # Exact betweenness is O(nodes x edges): 47 s on 2,500 nodes and 50k edges here.
         # Sampling pivots keeps the ranking of the top entities at a fraction of that.
-        return nx.betweenness_centrality(U, k=_BETWEENNESS_PIVOTS, seed=42)
-    return nx.betweenness_centrality(U)
+        scores = nx.betweenness_centrality(U, k=_BETWEENNESS_PIVOTS, seed=42)
+    else:
+        scores = nx.betweenness_centrality(U)
+    return scores
 
 
 def _pagerank(U: nx.Graph, alpha: float = 0.85, tol: float = 1e-10, max_iter: int = 200) -> dict[str, float]:
@@ -398,7 +402,7 @@ def _pagerank(U: nx.Graph, alpha: float = 0.85, tol: float = 1e-10, max_iter: in
     return rank
 
 
-def communities(G: nx.MultiDiGraph, seed: int = 42) -> list[list[dict]]:
+def communities(G: nx.MultiDiGraph, seed: int = 42) -> list[list[dict[str, Any]]]:
     """Split the graph into Louvain communities (undirected, weighted by sources).
 
     Args:
@@ -438,17 +442,17 @@ def find_node(G: nx.Graph, ref: str) -> str:
             values = d.get(key) or []
             values = [values] if isinstance(values, str) else values
             if any(v.casefold() == want for v in values):
-                return n
+                return str(n)
     for n, d in G.nodes(data=True):
         if m and (d.get("wikidata") or "").upper() == m.group(1).upper():
-            return n
+            return str(n)
     slug = ENTITY + slugify(ref)
     if slug in G:
         return slug
     raise NotFoundError(f"no entity {ref!r} in the graph")
 
 
-def shortest_path(G: nx.MultiDiGraph, a: str, b: str, max_length: int = 6) -> list[dict]:
+def shortest_path(G: nx.MultiDiGraph, a: str, b: str, max_length: int = 6) -> list[dict[str, Any]]:
     """Return the shortest chain of relations linking two entities, either direction.
 
     Args:
@@ -572,7 +576,7 @@ def _exists(store: Store, iri: str) -> bool:
     return any(True for _ in store.select(_EXISTS, substitutions={"e": node}))
 
 
-def _best(rows: Iterable, name: str) -> str | None:
+def _best(rows: Iterable[Any], name: str) -> str | None:
     """Pick the match: canonical label before alias, then shortest label, then IRI."""
     found = sorted(
         (int(r["rank"].value), len(r["l"].value), r["e"].value) for r in rows if r["e"].value.startswith(ENTITY)
@@ -621,7 +625,7 @@ def resolve_entity(store: Store, text: str) -> str | None:
     m = _WIKIDATA_ID.match(text)
     if m:
         wd = ox.NamedNode(WD + m.group(1).upper())
-        hits = sorted(r["e"].value for r in store.select(_RESOLVE_WIKIDATA, substitutions={"wd": wd}))
+        hits: list[str] = sorted(r["e"].value for r in store.select(_RESOLVE_WIKIDATA, substitutions={"wd": wd}))
         hits = [h for h in hits if h.startswith(ENTITY)]
         if hits:
             return hits[0]

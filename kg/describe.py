@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from kg.errors import NotFoundError
 from kg.namespaces import PREFIXES, article_iri, entity_iri, sparql_prologue, statement_iri, term_value
+from kg.store import Store
 
 _PROLOGUE = sparql_prologue()
 
@@ -87,14 +88,14 @@ WHERE {
 )
 
 
-def _construct(store, sparql: str, var: str, node: ox.NamedNode, what: str) -> list[ox.Triple]:
+def _construct(store: Store, sparql: str, var: str, node: ox.NamedNode, what: str) -> list[ox.Triple]:
     triples = sorted(set(store.construct(sparql, substitutions={var: node})), key=str)
     if not triples:
         raise NotFoundError(f"no {what}")
     return triples
 
 
-def describe_entity(store, slug: str) -> list[ox.Triple]:
+def describe_entity(store: Store, slug: str) -> list[ox.Triple]:
     """Return the description of an entity (see the module docstring).
 
     Raises:
@@ -103,7 +104,7 @@ def describe_entity(store, slug: str) -> list[ox.Triple]:
     return _construct(store, _ENTITY, "e", entity_iri(slug), f"entity {slug!r}")
 
 
-def describe_article(store, article_id: str) -> list[ox.Triple]:
+def describe_article(store: Store, article_id: str) -> list[ox.Triple]:
     """Return everything an article asserts: its metadata and its statements.
 
     Raises:
@@ -112,7 +113,7 @@ def describe_article(store, article_id: str) -> list[ox.Triple]:
     return _construct(store, _ARTICLE, "a", article_iri(article_id), f"article {article_id!r}")
 
 
-def describe_statement(store, digest: str) -> list[ox.Triple]:
+def describe_statement(store: Store, digest: str) -> list[ox.Triple]:
     """Return a statement's triples, its entities' names and its article's metadata.
 
     Raises:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
@@ -160,11 +160,11 @@ class SparqlEngine:
         """Return the Accept header for a query: SPARQL JSON results, else N-Triples."""
         return f"{_SELECT_ACCEPT}, {_GRAPH_ACCEPT};q=0.9"
 
-    def query_body(self, sparql: str) -> dict:
+    def query_body(self, sparql: str) -> dict[str, Any]:
         """Return the httpx arguments carrying a query's text."""
         return {"content": sparql.encode("utf-8"), "headers": {"Content-Type": "application/sparql-query"}}
 
-    def update_body(self, sparql: str) -> dict:
+    def update_body(self, sparql: str) -> dict[str, Any]:
         """Return the httpx arguments carrying an update's text."""
         return {"content": sparql.encode("utf-8"), "headers": {"Content-Type": "application/sparql-update"}}
 
@@ -304,10 +304,10 @@ class VirtuosoEngine(SparqlEngine):
         # Virtuoso answers a CONSTRUCT in SPARQL JSON when that is what Accept prefers.
         return _GRAPH_ACCEPT if query_form(sparql) in ("CONSTRUCT", "DESCRIBE") else _SELECT_ACCEPT
 
-    def query_body(self, sparql: str) -> dict:
+    def query_body(self, sparql: str) -> dict[str, Any]:
         return {"data": {"query": sparql}}
 
-    def update_body(self, sparql: str) -> dict:
+    def update_body(self, sparql: str) -> dict[str, Any]:
         # The union graph is the default graph of updates too: a user's INSERT DATA without
         # GRAPH would otherwise be refused (SP031, "no plain default graph").
         return {"data": {"update": f"define input:default-graph-uri {self.union_graph} {sparql}"}}

@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kg.errors import NotFoundError
 from kg.loader import Extract, existing_ids, find_articles, graphs_for_urls, ingest
 from kg.mapping import oriented
-from kg.model import ENTITY_TYPES, SYMMETRIC_PREDICATES, Article, Extraction, slugify
+from kg.model import ENTITY_TYPES, SYMMETRIC_PREDICATES, Article, Extraction, RelationMention, slugify
 from kg.namespaces import ARTICLE, ENTITY, ONTOLOGY, WD, article_iri, entity_iri, sparql_prologue
 from kg.store import Store
 from kg.timeline import claim_day, fold, in_view
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +83,7 @@ _STATEMENT_VALUES = """
 _STATEMENT_VARS = "?ended ?stated ?startDate ?endDate ?dateText ?amount ?amountValue ?currency ?stake"
 
 
-def time_fields(row: ox.QuerySolution, published: str | None) -> dict:
+def time_fields(row: ox.QuerySolution, published: str | None) -> dict[str, Any]:
     """Return a statement's time and amount fields from a row that selected ``_STATEMENT_VARS``.
 
     ``claim_date`` is the day the time rule places the statement at (:mod:`kg.timeline`);
@@ -101,7 +105,7 @@ def time_fields(row: ox.QuerySolution, published: str | None) -> dict:
     }
 
 
-def ref(iri: str, label: str | None = None, etype: str | None = None) -> dict:
+def ref(iri: str, label: str | None = None, etype: str | None = None) -> dict[str, Any]:
     """Return the JSON of an entity reference."""
     slug = iri.removeprefix(ENTITY)
     return {"slug": slug, "iri": iri, "label": label or slug, "type": etype}
@@ -178,7 +182,7 @@ def count_articles(store: Store) -> int:
     return 0
 
 
-def list_articles(store: Store, limit: int, offset: int) -> list[dict]:
+def list_articles(store: Store, limit: int, offset: int) -> list[dict[str, Any]]:
     """Return a page of articles, newest first, with their relation counts."""
     out = []
     for row in store.select(_ARTICLES + f"LIMIT {int(limit)} OFFSET {int(offset)}"):
@@ -211,14 +215,14 @@ def resolve_article(store: Store, ref_text: str) -> ox.NamedNode:
     return graphs[0]
 
 
-def mentions(store: Store, graph: ox.NamedNode) -> list[dict]:
+def mentions(store: Store, graph: ox.NamedNode) -> list[dict[str, Any]]:
     """Return the relation mentions an article's graph holds, in text order.
 
     Each carries its time fields (``ended``, ``stated_date``, ``date_text``,
     ``start_date``, ``end_date``, ``claim_date``) and its amount normalized
     (``amount_value``, ``amount_currency``, ``stake_percent``), as the article states them.
     """
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for row in store.select(_MENTIONS, substitutions={"a": graph}):
         key = _bound(row, "st")
         if key in out:
@@ -238,7 +242,7 @@ def mentions(store: Store, graph: ox.NamedNode) -> list[dict]:
     return list(out.values())
 
 
-def get_article(store: Store, ref_text: str, min_confidence: float = 0.0) -> dict:
+def get_article(store: Store, ref_text: str, min_confidence: float = 0.0) -> dict[str, Any]:
     """Return an article's metadata and its relations.
 
     Args:
@@ -270,7 +274,7 @@ def get_article(store: Store, ref_text: str, min_confidence: float = 0.0) -> dic
     }
 
 
-def _mention_of(rel, article_published: date | None = None) -> dict:
+def _mention_of(rel: RelationMention, article_published: date | None = None) -> dict[str, Any]:
     s, o = oriented(rel)
     published = article_published.isoformat() if article_published else None
     return {
@@ -306,7 +310,9 @@ class IngestStopped(Exception):
         remaining: the articles not read, in input order (send them again).
     """
 
-    def __init__(self, articles: list[dict], violations: list[str], batches: int, total: int, remaining: list[Article]):
+    def __init__(
+        self, articles: list[dict[str, Any]], violations: list[str], batches: int, total: int, remaining: list[Article]
+    ):
         super().__init__(f"stopped after {batches} of {total} batches")
         self.articles = articles
         self.violations = violations
@@ -321,10 +327,10 @@ def ingest_articles(
     extract: Extract,
     *,
     batch_size: int,
-    validate=None,
-    should_stop=None,
+    validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
+    should_stop: Callable[[], bool] | None = None,
     store_text: bool = False,
-) -> tuple[list[dict], list[str]]:
+) -> tuple[list[dict[str, Any]], list[str]]:
     """Ingest articles and report, per article, its status and relations.
 
     Args:
@@ -437,7 +443,7 @@ def _props(rows: Iterable[ox.QuerySolution], key: str | None = None) -> dict[str
     return out
 
 
-def _describe(iri: str, props: dict[str, list[str]]) -> dict:
+def _describe(iri: str, props: dict[str, list[str]]) -> dict[str, Any]:
     types = [t.removeprefix(ONTOLOGY) for t in props.get("type", []) if t.startswith(ONTOLOGY)]
     etype = next((t for t in ENTITY_TYPES if t in types), None)
     labels = sorted(set(props.get("label", []) + props.get("prefLabel", [])), key=lambda s: (len(s), s))
@@ -453,7 +459,9 @@ def _describe(iri: str, props: dict[str, list[str]]) -> dict:
     }
 
 
-def search_entities(store: Store, q: str | None, etype: str | None, limit: int, offset: int) -> tuple[list[dict], int]:
+def search_entities(
+    store: Store, q: str | None, etype: str | None, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
     """Find entities by label or alias: exact matches, then prefixes, then substrings.
 
     Args:
@@ -542,7 +550,7 @@ def get_entity(
     min_confidence: float = 0.0,
     as_of: date | None = None,
     include_ended: bool = True,
-) -> dict:
+) -> dict[str, Any]:
     """Return an entity: types, labels, aliases, Wikidata, relations in and out with evidence.
 
     Args:
@@ -572,7 +580,7 @@ def get_entity(
     out = _describe(node.value, props)
     out["wikidata_url"] = WD + out["wikidata"] if out["wikidata"] else None
     out["as_of"] = as_of
-    groups: dict[tuple[str, str, str], dict] = {}
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
     seen: set[str] = set()
     for row in store.select(_ENTITY_STATEMENTS, substitutions={"e": node}):
         st = _bound(row, "st")
@@ -658,13 +666,13 @@ def get_entity(
 # ---------------------------------------------------------------- relations
 
 
-def node_ref(G, iri: str) -> dict:
+def node_ref(G: nx.Graph, iri: str) -> dict[str, Any]:
     """Return the entity reference of a networkx node."""
     d = G.nodes[iri] if iri in G else {}
     return ref(iri, d.get("label"), d.get("type"))
 
 
-def relations_from_graph(G, subject: str | None, obj: str | None) -> list[dict]:
+def relations_from_graph(G: nx.Graph, subject: str | None, obj: str | None) -> list[dict[str, Any]]:
     """Return the edges of a projection as relation dicts, best supported first."""
     out = []
     for s, o, data in G.edges(data=True):

@@ -8,14 +8,14 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
 from kg.mapping import extraction_quads
 from kg.model import Article, Extraction
-from kg.namespaces import ONTOLOGY, SCHEMA, XSD, article_iri
-from kg.store import Store, Term
+from kg.namespaces import ONTOLOGY, SCHEMA, XSD, Term, article_iri
+from kg.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class IngestSummary:
         self.skipped.extend(b.skipped)
         self.batches += 1
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {
             "articles": self.articles,
@@ -358,9 +358,9 @@ def commit_batch(
     return write_plan(store, plan, after_commit)
 
 
-def batched(items: Iterable, size: int) -> Iterator[list]:
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     """Yield lists of at most ``size`` items, streaming."""
-    buf: list = []
+    buf: list[Any] = []
     for item in items:
         buf.append(item)
         if len(buf) >= size:
@@ -459,7 +459,7 @@ def ingest(
         return summary
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aikg-writer") as writer:
-        pending: tuple[Future, set[str]] | None = None  # the write in flight, and its batch's keys
+        pending: tuple[Future[Any], set[str]] | None = None  # the write in flight, and its batch's keys
 
         def finish() -> None:
             nonlocal pending

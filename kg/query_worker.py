@@ -25,8 +25,9 @@ import json
 import os
 import resource
 import sys
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
-from typing import IO, cast
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -100,15 +101,15 @@ def _fail(out: Connection, kind: str, message: str, line: int | None = None, col
     )
 
 
-def _capped(triples, max_rows: int):
+def _capped(triples: Iterator[ox.Triple], max_rows: int) -> Iterator[ox.Triple]:
     for n, t in enumerate(triples, 1):
         if max_rows and n > max_rows:
             raise _Stop("rows")
         yield t
 
 
-def _evaluate(store: ox.Store, job: dict):
-    kwargs: dict = {}
+def _evaluate(store: ox.Store, job: dict[str, Any]) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    kwargs: dict[str, Any] = {}
     if job.get("default_graph"):
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graph"]]
     if job.get("named_graphs"):
@@ -129,7 +130,7 @@ def _evaluate(store: ox.Store, job: dict):
     return store.query(text, **kwargs)
 
 
-def _query(store: ox.Store, job: dict, out: Connection) -> None:
+def _query(store: ox.Store, job: dict[str, Any], out: Connection) -> None:
     result = _evaluate(store, job)
     if isinstance(result, ox.QuerySolutions):
         kind = "solutions"
@@ -143,8 +144,8 @@ def _query(store: ox.Store, job: dict, out: Connection) -> None:
         return
     out.send_bytes(b"M" + f"{kind}\0{media}".encode())
     sink = _Sink(out, media if kind == "solutions" else "", job["max_rows"], job["max_bytes"])
-    if kind == "graph":
-        # _Sink is a binary file as far as pyoxigraph goes: it only calls write.
+    # _Sink is a binary file as far as pyoxigraph goes: it only calls write.
+    if isinstance(result, ox.QueryTriples):
         ox.serialize(
             _capped(iter(result), job["max_rows"]), cast(IO[bytes], sink), format=ox.RdfFormat.from_media_type(media)
         )
@@ -154,7 +155,7 @@ def _query(store: ox.Store, job: dict, out: Connection) -> None:
     out.send_bytes(b"E")
 
 
-def _update(job: dict, out: Connection) -> None:
+def _update(job: dict[str, Any], out: Connection) -> None:
     store = ox.Store(job["path"])
     try:
         kwargs = {"base_iri": job["base_iri"]} if job.get("base_iri") else {}

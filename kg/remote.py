@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import IO
+from typing import IO, Any
 
 import httpx
 import pyoxigraph as ox
 
 from kg.engines import SparqlEngine, endpoints, engine_for, public_url  # noqa: F401 (endpoints: re-exported)
 from kg.errors import RemoteStoreError, WriteRefusedError
+from kg.namespaces import Term
 from kg.sparql_errors import server_error
 from kg.store import (
     QUAD_FORMATS,
     QueryForms,
     QueryResult,
-    Term,
     bind_values,
     check_query,
     parse_rdf,
@@ -260,5 +260,5 @@ class RemoteStore(QueryForms):
         return resp
 
 
-class _Triples(list):
+class _Triples(list[Any]):
     """CONSTRUCT/DESCRIBE results of a remote query, iterable like pyoxigraph's."""

@@ -1315,7 +1315,10 @@ class _Analysis:
                     and not toks[k - 1].is_("^^")
                 )
                 if values != len(names):
-                    s = lambda n: "" if n == 1 else "s"  # noqa: E731
+
+                    def s(n: int) -> str:
+                        return "" if n == 1 else "s"
+
                     self.add(
                         row.start,
                         f"this VALUES row has {values} value{s(values)} for {len(names)} "

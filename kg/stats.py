@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kg.model import ENTITY_TYPES, PREDICATES
 from kg.namespaces import ONTOLOGY, RDF
 from kg.store import Store, count
@@ -9,7 +11,7 @@ from kg.store import Store, count
 _TYPE = f"<{RDF}type>"
 
 
-def store_stats(store: Store) -> dict:
+def store_stats(store: Store) -> dict[str, Any]:
     """Return counts of articles, entities (by type), relations (by predicate), triples."""
     by_type = {t: 0 for t in ENTITY_TYPES}
     for row in store.select(f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e {_TYPE} ?t }} GROUP BY ?t"):

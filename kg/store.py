@@ -13,10 +13,10 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Protocol, Self, Union, cast
+from typing import IO, TYPE_CHECKING, Any, Protocol, Self, Union, cast
 
 import pyoxigraph as ox
 
@@ -28,6 +28,9 @@ from kg.errors import (
     UnsupportedFormatError,
 )
 from kg.namespaces import Term
+
+if TYPE_CHECKING:
+    from kg.curation import CurationState
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +79,7 @@ _EXTENSIONS = {
 QUAD_FORMATS = frozenset({ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD})
 
 
-def rdf_format(name_or_path: str | os.PathLike) -> ox.RdfFormat:
+def rdf_format(name_or_path: str | os.PathLike[str]) -> ox.RdfFormat:
     """Return the RDF format named, or guessed from a file extension.
 
     Raises:
@@ -357,7 +360,7 @@ def union_update(
     union_graph: ox.NamedNode | None = None,
     template: bool = False,
     copies: Sequence[ox.Quad] | None = None,
-    project=None,
+    project: Callable[[list[ox.Quad]], Sequence[ox.Quad]] | None = None,
     max_values_rows: int | None = 0,
 ) -> str:
     """Return one SPARQL update that drops graphs, inserts quads and keeps the union.
@@ -456,7 +459,7 @@ def _union_copies(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 class LocalStore(QueryForms):
     """An Oxigraph store in a directory on disk; one writer process at a time."""
 
-    def __init__(self, path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE, *, read_only: bool = False):
         """Open (or create) the store directory.
 
         Args:
@@ -471,7 +474,7 @@ class LocalStore(QueryForms):
         self.location = str(self.path)
         self.read_only = read_only
         self._bulk = False
-        self._curation = None  # the curation state, read once until a write may change it
+        self._curation: CurationState | None = None  # the curation state, read once until a write may change it
         self._curation_lock = threading.RLock()  # orders this process's writes (kg.curation)
         if (self.path / BULK_MARKER).exists():
             raise StoreError(
@@ -515,7 +518,7 @@ class LocalStore(QueryForms):
         Raises:
             QuerySyntaxError: the query does not parse (the parser's message).
         """
-        kwargs: dict = {}
+        kwargs: dict[str, Any] = {}
         if default_graph is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
         if named_graphs is not None:
@@ -607,7 +610,9 @@ class LocalStore(QueryForms):
         else:
             self._store.extend(quads)
 
-    def _commit_curated(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode], state) -> None:
+    def _commit_curated(
+        self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode], state: CurationState
+    ) -> None:
         """Commit through the curated projection (kg.curation): the default graph is not the plain union."""
         from kg.curation import data_block, drop_deletes, project
 
@@ -623,7 +628,7 @@ class LocalStore(QueryForms):
             parts.append(union_update(inserts, (), (), copies=copies))
         self._store.update(" ;\n".join(parts))
 
-    def curation_state(self):
+    def curation_state(self) -> CurationState:
         """Return the curation state (kg.curation), read from the store once and kept until a write changes it."""
         if self._curation is None:
             from kg.curation import read_state
@@ -745,7 +750,7 @@ class LocalStore(QueryForms):
             raise StoreError(f"the store {self.path} is open read-only")
 
 
-def resolve_location(location: str | os.PathLike | None = None) -> str:
+def resolve_location(location: str | os.PathLike[str] | None = None) -> str:
     """Return the store location: the argument, else ``$AIKG_STORE``, else ``./aikg-data``."""
     return str(location or os.environ.get("AIKG_STORE") or DEFAULT_STORE)
 
@@ -767,7 +772,7 @@ def iter_solutions(result: QueryResult) -> Iterator[dict[str, Term | None]]:
         yield {n: row[n] for n in names}
 
 
-def count(store: Store, sparql: str, **kw) -> int:
+def count(store: Store, sparql: str, **kw: Any) -> int:
     """Return the integer ``?n`` of a one-row COUNT query."""
     for row in store.select(sparql, **kw):
         return int(row["n"].value) if row["n"] is not None else 0

@@ -164,7 +164,7 @@ class _Entity:
     def type(self) -> str | None:
         return next((t for t in ENTITY_TYPES if t in self.types), None)
 
-    def ref(self) -> dict:
+    def ref(self) -> dict[str, Any]:
         """Return the JSON reference pages and the CLI show (the shape of kg.graphdata.ref)."""
         return {"slug": self.iri.removeprefix(ENTITY), "iri": self.iri, "label": self.label, "type": self.type}
 
@@ -235,7 +235,7 @@ def _block_keys(norm: str) -> set[str]:
 
 def likely_duplicates(
     store: Store, limit: int | None = 50, *, name_cutoff: float = NAME_CUTOFF, min_score: float = MIN_DUPLICATE_SCORE
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Return pairs of entities of one type that are probably one thing, most likely first.
 
     Evidence, each weighed and combined into the score (1 - the product of 1 - weight):
@@ -342,7 +342,7 @@ def similar_names(names: list[str], cutoff: float = NAME_CUTOFF) -> set[tuple[in
     return found
 
 
-def _judge(x: _Entity, y: _Entity, etype: str, partners: dict[str, set[str]], name_cutoff: float) -> dict:
+def _judge(x: _Entity, y: _Entity, etype: str, partners: dict[str, set[str]], name_cutoff: float) -> dict[str, Any]:
     """Return the verdict on one candidate pair: score, reasons and the figures behind them."""
     weights: list[float] = []
     reasons: list[str] = []
@@ -392,7 +392,7 @@ def _judge(x: _Entity, y: _Entity, etype: str, partners: dict[str, set[str]], na
         score /= 2
         reasons.append("related to each other, so perhaps two things")
 
-    def keeps(e: _Entity) -> tuple:
+    def keeps(e: _Entity) -> tuple[Any, ...]:
         # The one to merge into: linked to Wikidata, the fuller name of the two, more partners.
         fuller = tail is not None and normalize_name(e.label) == tail[1]
         return (bool(e.wikidata), fuller, len(partners.get(e.iri, ())), e.iri)
@@ -467,7 +467,7 @@ def likely_wrong(
     *,
     low_confidence: float = LOW_CONFIDENCE,
     min_score: float = MIN_SUSPECT_SCORE,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Return relations a curator should check, most suspicious first.
 
     Reasons, each weighed and combined into the score (1 - the product of 1 - weight):
@@ -521,7 +521,7 @@ def likely_wrong(
         row["a"].value: {k: row[k].value if row[k] is not None else None for k in ("id", "title", "url", "published")}
         for row in store.select(_ARTICLES)
     }
-    mentions: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    mentions: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for st, props in _statements(store).items():
         if not {"s", "p", "o", "a"} <= props.keys() or not props["p"].startswith(ONTOLOGY):
             continue

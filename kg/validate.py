@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 import pyoxigraph as ox
 import rdflib
@@ -15,6 +15,7 @@ import rdflib.collection
 from rdflib.namespace import SH
 
 from kg.namespaces import ONTOLOGY, RDF, term_value
+from kg.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class ValidationReport:
         lines += ["  " + v.format() for v in self.violations]
         return "\n".join(lines)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {"conforms": self.conforms, "triples": self.triples, "violations": [v.__dict__ for v in self.violations]}
 
@@ -74,7 +75,7 @@ def _short(iri: str | None) -> str:
     return iri
 
 
-def _class_alternatives(shapes: rdflib.Graph, node) -> list[str] | None:
+def _class_alternatives(shapes: rdflib.Graph, node: rdflib.term.Node) -> list[str] | None:
     """Return the classes of ``sh:class C`` or ``sh:or ([sh:class C1] ...)`` on a shape, else None."""
     direct = list(shapes.objects(node, SH["class"]))
     if len(direct) == 1 and shapes.value(node, SH["or"]) is None:
@@ -92,7 +93,7 @@ def _class_alternatives(shapes: rdflib.Graph, node) -> list[str] | None:
     return out
 
 
-def _focus_pattern(shapes: rdflib.Graph, shape) -> str | None:
+def _focus_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str | None:
     """Return a SPARQL pattern binding ?this to a node shape's targets, if it has one kind."""
     targets = [
         (SH.targetClass, "?this a <{}> ."),
@@ -132,10 +133,10 @@ def _split_shapes() -> tuple[rdflib.Graph, tuple[tuple[str, str, str | None], ..
         for target in focuses:
             constraints.append((f"SELECT DISTINCT ?this ?value WHERE {{ {target} {{ {select} }} }}", message, None))
 
-    def values(classes):
+    def values(classes: list[str]) -> str:
         return " ".join(f"<{c}>" for c in classes)
 
-    converted_props: dict = {}
+    converted_props: dict[rdflib.term.Node, bool] = {}
     for shape in set(shapes.subjects(rdflib.RDF.type, SH.NodeShape)):
         focus = _focus_pattern(shapes, shape)
         if focus is None:
@@ -200,7 +201,7 @@ def _sparql_violations(triples: list[ox.Triple]) -> list[Violation]:
     return out
 
 
-def _get(row, name: str):
+def _get(row: ox.QuerySolution, name: str) -> Any:
     try:
         return row[name]
     except (KeyError, IndexError):
@@ -237,7 +238,7 @@ def validate_triples(triples: Iterable[ox.Triple]) -> ValidationReport:
         if len(slices[-1]) >= SLICE_TRIPLES:
             slices.append([])
         slices[-1].extend(group)
-    violations: dict[tuple, Violation] = {}
+    violations: dict[tuple[Any, ...], Violation] = {}
     for part in slices:
         # The nodes outside the statements are in every slice; their results are merged.
         for v in _validate(common + part).violations:
@@ -261,7 +262,7 @@ def _validate(triples: list[ox.Triple]) -> ValidationReport:
     violations = []
     for res in results.subjects(rdflib.RDF.type, SH.ValidationResult):
 
-        def one(p, res=res):
+        def one(p: rdflib.term.Node, res: rdflib.term.Node = res) -> str | None:
             v = results.value(res, p)
             return None if v is None else str(v)
 
@@ -280,7 +281,7 @@ def _validate(triples: list[ox.Triple]) -> ValidationReport:
     return ValidationReport(not violations, violations, len(triples))
 
 
-def validate_store(store) -> ValidationReport:
+def validate_store(store: Store) -> ValidationReport:
     """Validate the store's union graph."""
     triples = [ox.Triple(r["s"], r["p"], r["o"]) for r in store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")]
     return validate_triples(triples)
