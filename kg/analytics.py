@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
@@ -226,7 +227,7 @@ def to_networkx(
     )
     G = nx.MultiDiGraph()
     edges = []
-    for row in store.query(sparql):
+    for row in store.select(sparql):
         sources = int(row["sources"].value)
         if sources < min_sources:
             continue
@@ -283,18 +284,18 @@ def _confidence_or_none(term: ox.Literal | None) -> float | None:
     return value if value >= 0 else None
 
 
-def _fallback_info(iri: str) -> dict:
+def _fallback_info(iri: str) -> dict[str, Any]:
     slug = iri.rsplit("/", 1)[-1]
     return {"label": slug, "type": None, "wikidata": None, "aliases": []}
 
 
-def _entity_info(store: Store, iris: set[str]) -> dict[str, dict]:
+def _entity_info(store: Store, iris: set[str]) -> dict[str, dict[str, Any]]:
     """Return IRI -> node attributes for these entities, in one query."""
     restrict = ""
     if len(iris) <= _NODES_VALUES_MAX:
         restrict = "VALUES ?e { " + " ".join(term_sparql(ox.NamedNode(i)) for i in sorted(iris)) + " }"
     raw: dict[str, dict[str, list[str]]] = {}
-    for row in store.query(_NODES.format(restrict=restrict, entity=ENTITY)):
+    for row in store.select(_NODES.format(restrict=restrict, entity=ENTITY)):
         key = row["k"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         raw.setdefault(row["e"].value, {}).setdefault(key, []).append(row["v"].value)
     info = {}
@@ -326,12 +327,12 @@ def _undirected(G: nx.MultiDiGraph) -> nx.Graph:
     return U
 
 
-def _node_dict(G: nx.Graph, n: str) -> dict:
+def _node_dict(G: nx.Graph, n: str) -> dict[str, Any]:
     d = G.nodes[n]
     return {"id": n, "label": d.get("label", n), "type": d.get("type")}
 
 
-def centrality(G: nx.MultiDiGraph, measure: str = "pagerank", top: int = 20) -> list[dict]:
+def centrality(G: nx.MultiDiGraph, measure: str = "pagerank", top: int = 20) -> list[dict[str, Any]]:
     """Rank entities by a centrality measure on the undirected projection.
 
     Args:
@@ -361,13 +362,16 @@ def _scores(G: nx.MultiDiGraph, measure: str) -> dict[str, float]:
     U = _undirected(G)
     if measure == "pagerank":
         return _pagerank(U)
+    scores: dict[str, float]
     if measure == "degree":
-        return nx.degree_centrality(U)
-    if U.number_of_nodes() > _BETWEENNESS_EXACT_MAX:
+        scores = nx.degree_centrality(U)
+    elif U.number_of_nodes() > _BETWEENNESS_EXACT_MAX:
         # Exact betweenness is O(nodes x edges): 47 s on 2,500 nodes and 50k edges here.
         # Sampling pivots keeps the ranking of the top entities at a fraction of that.
-        return nx.betweenness_centrality(U, k=_BETWEENNESS_PIVOTS, seed=42)
-    return nx.betweenness_centrality(U)
+        scores = nx.betweenness_centrality(U, k=_BETWEENNESS_PIVOTS, seed=42)
+    else:
+        scores = nx.betweenness_centrality(U)
+    return scores
 
 
 def _pagerank(U: nx.Graph, alpha: float = 0.85, tol: float = 1e-10, max_iter: int = 200) -> dict[str, float]:
@@ -398,7 +402,7 @@ def _pagerank(U: nx.Graph, alpha: float = 0.85, tol: float = 1e-10, max_iter: in
     return rank
 
 
-def communities(G: nx.MultiDiGraph, seed: int = 42) -> list[list[dict]]:
+def communities(G: nx.MultiDiGraph, seed: int = 42) -> list[list[dict[str, Any]]]:
     """Split the graph into Louvain communities (undirected, weighted by sources).
 
     Args:
@@ -438,17 +442,17 @@ def find_node(G: nx.Graph, ref: str) -> str:
             values = d.get(key) or []
             values = [values] if isinstance(values, str) else values
             if any(v.casefold() == want for v in values):
-                return n
+                return str(n)
     for n, d in G.nodes(data=True):
         if m and (d.get("wikidata") or "").upper() == m.group(1).upper():
-            return n
+            return str(n)
     slug = ENTITY + slugify(ref)
     if slug in G:
         return slug
     raise NotFoundError(f"no entity {ref!r} in the graph")
 
 
-def shortest_path(G: nx.MultiDiGraph, a: str, b: str, max_length: int = 6) -> list[dict]:
+def shortest_path(G: nx.MultiDiGraph, a: str, b: str, max_length: int = 6) -> list[dict[str, Any]]:
     """Return the shortest chain of relations linking two entities, either direction.
 
     Args:
@@ -569,10 +573,10 @@ def _exists(store: Store, iri: str) -> bool:
         node = ox.NamedNode(iri)
     except ValueError:
         return False
-    return any(True for _ in store.query(_EXISTS, substitutions={"e": node}))
+    return any(True for _ in store.select(_EXISTS, substitutions={"e": node}))
 
 
-def _best(rows: Iterable, name: str) -> str | None:
+def _best(rows: Iterable[Any], name: str) -> str | None:
     """Pick the match: canonical label before alias, then shortest label, then IRI."""
     found = sorted(
         (int(r["rank"].value), len(r["l"].value), r["e"].value) for r in rows if r["e"].value.startswith(ENTITY)
@@ -596,7 +600,7 @@ def _exact_label(store: Store, text: str) -> str | None:
     if not re.search(r"[A-Za-z0-9]", text) or re.fullmatch(r"x[0-9a-f]{12}", slug):
         return None
     want = ENTITY + slug
-    hits = {r["e"].value for r in store.query(_RESOLVE_LABEL, substitutions={"name": ox.Literal(text)})}
+    hits = {r["e"].value for r in store.select(_RESOLVE_LABEL, substitutions={"name": ox.Literal(text)})}
     return want if want in hits and min(h for h in hits if h.startswith(ENTITY)) == want else None
 
 
@@ -621,7 +625,7 @@ def resolve_entity(store: Store, text: str) -> str | None:
     m = _WIKIDATA_ID.match(text)
     if m:
         wd = ox.NamedNode(WD + m.group(1).upper())
-        hits = sorted(r["e"].value for r in store.query(_RESOLVE_WIKIDATA, substitutions={"wd": wd}))
+        hits: list[str] = sorted(r["e"].value for r in store.select(_RESOLVE_WIKIDATA, substitutions={"wd": wd}))
         hits = [h for h in hits if h.startswith(ENTITY)]
         if hits:
             return hits[0]
@@ -631,12 +635,12 @@ def resolve_entity(store: Store, text: str) -> str | None:
     if hit:
         return hit
     name = ox.Literal(text)
-    hit = _best(store.query(_RESOLVE_EXACT, substitutions={"name": name}), text)
+    hit = _best(store.select(_RESOLVE_EXACT, substitutions={"name": name}), text)
     if hit:
         return hit
     slug = slugify(text)
     if _exists(store, ENTITY + slug):
         return ENTITY + slug
     if len(text) >= 2:
-        return _best(store.query(_RESOLVE_PREFIX, substitutions={"name": name}), text)
+        return _best(store.select(_RESOLVE_PREFIX, substitutions={"name": name}), text)
     return None

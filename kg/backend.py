@@ -15,7 +15,7 @@ from kg.store import LocalStore, Store, is_remote, resolve_location
 
 
 def open_store(
-    location: str | os.PathLike | None = None, *, read_only: bool = False, token: str | None = None
+    location: str | os.PathLike[str] | None = None, *, read_only: bool = False, token: str | None = None
 ) -> Store:
     """Open the store at a directory or a SPARQL server URL.
 

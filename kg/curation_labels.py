@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from kg.curation import read_state
 from kg.namespaces import ONTOLOGY, sparql_prologue
+from kg.store import Store
 
 _STATEMENTS = (
     sparql_prologue()
@@ -31,13 +33,13 @@ SELECT ?st ?s ?p ?o ?ev ?sl ?ol ?st_t ?ot ?url ?date WHERE {
 )
 
 
-def labelled_records(store) -> list[dict]:
+def labelled_records(store: Store) -> list[dict[str, Any]]:
     """Return the gold-format records of every sentence with a curator's verdict."""
     state = read_state(store)
     if state.empty:
         return []
-    by_sentence: dict[tuple, dict] = {}
-    for row in store.query(_STATEMENTS):
+    by_sentence: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in store.select(_STATEMENTS):
         v = state.statement_verdict(row["st"], (row["s"], row["p"], row["o"]))
         if v is None or row["sl"] is None or row["ol"] is None:
             continue
@@ -82,7 +84,7 @@ def labelled_records(store) -> list[dict]:
     return out
 
 
-def write_labels(store, path: str | Path) -> dict[str, int]:
+def write_labels(store: Store, path: str | Path) -> dict[str, int]:
     """Write the labelled sentences to a JSON Lines file; return counts of accepted and rejected ones."""
     records = labelled_records(store)
     path = Path(path)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.errors import NotFoundError
-from kg.namespaces import PREFIXES, article_iri, entity_iri, sparql_prologue, statement_iri
+from kg.namespaces import PREFIXES, article_iri, entity_iri, sparql_prologue, statement_iri, term_value
+from kg.store import Store
 
 _PROLOGUE = sparql_prologue()
 
@@ -87,16 +88,14 @@ WHERE {
 )
 
 
-def _construct(store, sparql: str, var: str, node: ox.NamedNode, what: str) -> list[ox.Triple]:
-    triples = sorted(
-        {t.triple if isinstance(t, ox.Quad) else t for t in store.query(sparql, substitutions={var: node})}, key=str
-    )
+def _construct(store: Store, sparql: str, var: str, node: ox.NamedNode, what: str) -> list[ox.Triple]:
+    triples = sorted(set(store.construct(sparql, substitutions={var: node})), key=str)
     if not triples:
         raise NotFoundError(f"no {what}")
     return triples
 
 
-def describe_entity(store, slug: str) -> list[ox.Triple]:
+def describe_entity(store: Store, slug: str) -> list[ox.Triple]:
     """Return the description of an entity (see the module docstring).
 
     Raises:
@@ -105,7 +104,7 @@ def describe_entity(store, slug: str) -> list[ox.Triple]:
     return _construct(store, _ENTITY, "e", entity_iri(slug), f"entity {slug!r}")
 
 
-def describe_article(store, article_id: str) -> list[ox.Triple]:
+def describe_article(store: Store, article_id: str) -> list[ox.Triple]:
     """Return everything an article asserts: its metadata and its statements.
 
     Raises:
@@ -114,7 +113,7 @@ def describe_article(store, article_id: str) -> list[ox.Triple]:
     return _construct(store, _ARTICLE, "a", article_iri(article_id), f"article {article_id!r}")
 
 
-def describe_statement(store, digest: str) -> list[ox.Triple]:
+def describe_statement(store: Store, digest: str) -> list[ox.Triple]:
     """Return a statement's triples, its entities' names and its article's metadata.
 
     Raises:
@@ -126,4 +125,4 @@ def describe_statement(store, digest: str) -> list[ox.Triple]:
 def statement_article(triples: list[ox.Triple]) -> str | None:
     """Return the IRI of the article a described statement was derived from, if any."""
     derived = PREFIXES["prov"] + "wasDerivedFrom"
-    return next((t.object.value for t in triples if t.predicate.value == derived), None)
+    return next((term_value(t.object) for t in triples if t.predicate.value == derived), None)

@@ -23,13 +23,14 @@ from __future__ import annotations
 import queue
 import threading
 import zlib
-from collections.abc import Iterator
-from typing import IO
+from collections.abc import Callable, Iterator
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError, UnsupportedFormatError
 from kg.namespaces import PREFIXES
+from kg.store import Store
 
 #: Dump name -> (RDF format, whether it holds every graph (True) or the union graph).
 DUMPS: dict[str, tuple[ox.RdfFormat, bool]] = {
@@ -67,7 +68,7 @@ class _GzipSink:
     same bytes.
     """
 
-    def __init__(self, emit, *, level: int = 6, chunk_bytes: int = 0):
+    def __init__(self, emit: Callable[[bytes], object], *, level: int = 6, chunk_bytes: int = 0) -> None:
         self._emit = emit
         self._comp = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
         self._chunk = chunk_bytes
@@ -98,7 +99,7 @@ class _GzipSink:
             self._emit(data)
 
 
-def _native_dump(oxstore: ox.Store, fmt: ox.RdfFormat, all_graphs: bool, output) -> None:
+def _native_dump(oxstore: ox.Store, fmt: ox.RdfFormat, all_graphs: bool, output: IO[bytes]) -> None:
     if all_graphs:
         oxstore.dump(output, format=fmt)
     else:
@@ -122,10 +123,10 @@ _END = object()
 
 
 def _threaded(oxstore: ox.Store, fmt: ox.RdfFormat, all_graphs: bool) -> Iterator[bytes]:
-    chunks: queue.Queue = queue.Queue(maxsize=QUEUE_CHUNKS)
+    chunks: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_CHUNKS)
     stop = threading.Event()
 
-    def put(item) -> None:
+    def put(item: object) -> None:
         while True:
             if stop.is_set():
                 raise DumpAbandoned()
@@ -138,7 +139,7 @@ def _threaded(oxstore: ox.Store, fmt: ox.RdfFormat, all_graphs: bool) -> Iterato
     def run() -> None:
         try:
             sink = _GzipSink(put, chunk_bytes=CHUNK_BYTES)
-            _native_dump(oxstore, fmt, all_graphs, sink)
+            _native_dump(oxstore, fmt, all_graphs, cast(IO[bytes], sink))  # a binary file to pyoxigraph
             sink.close()
             put(_END)
         except DumpAbandoned:
@@ -164,7 +165,7 @@ def _threaded(oxstore: ox.Store, fmt: ox.RdfFormat, all_graphs: bool) -> Iterato
         stop.set()
 
 
-def write_dump(store, name: str, output: IO[bytes]) -> None:
+def write_dump(store: Store, name: str, output: IO[bytes]) -> None:
     """Write one dump of a store (local or remote) to a binary stream.
 
     A local store is read through :func:`dump_stream`, as the server's ``/dumps`` reads
@@ -183,5 +184,5 @@ def write_dump(store, name: str, output: IO[bytes]) -> None:
             output.write(chunk)
         return
     sink = _GzipSink(output.write, chunk_bytes=CHUNK_BYTES)
-    store.dump(sink, fmt)
+    store.dump(cast(IO[bytes], sink), fmt)  # a binary file as far as dump goes: write and flush
     sink.close()

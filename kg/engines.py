@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
@@ -160,11 +160,11 @@ class SparqlEngine:
         """Return the Accept header for a query: SPARQL JSON results, else N-Triples."""
         return f"{_SELECT_ACCEPT}, {_GRAPH_ACCEPT};q=0.9"
 
-    def query_body(self, sparql: str) -> dict:
+    def query_body(self, sparql: str) -> dict[str, Any]:
         """Return the httpx arguments carrying a query's text."""
         return {"content": sparql.encode("utf-8"), "headers": {"Content-Type": "application/sparql-query"}}
 
-    def update_body(self, sparql: str) -> dict:
+    def update_body(self, sparql: str) -> dict[str, Any]:
         """Return the httpx arguments carrying an update's text."""
         return {"content": sparql.encode("utf-8"), "headers": {"Content-Type": "application/sparql-update"}}
 
@@ -304,10 +304,10 @@ class VirtuosoEngine(SparqlEngine):
         # Virtuoso answers a CONSTRUCT in SPARQL JSON when that is what Accept prefers.
         return _GRAPH_ACCEPT if query_form(sparql) in ("CONSTRUCT", "DESCRIBE") else _SELECT_ACCEPT
 
-    def query_body(self, sparql: str) -> dict:
+    def query_body(self, sparql: str) -> dict[str, Any]:
         return {"data": {"query": sparql}}
 
-    def update_body(self, sparql: str) -> dict:
+    def update_body(self, sparql: str) -> dict[str, Any]:
         # The union graph is the default graph of updates too: a user's INSERT DATA without
         # GRAPH would otherwise be refused (SP031, "no plain default graph").
         return {"data": {"update": f"define input:default-graph-uri {self.union_graph} {sparql}"}}
@@ -365,14 +365,15 @@ class VirtuosoEngine(SparqlEngine):
         dropped: set[ox.Triple] = set()
         for g in drop_graphs:
             dropped.update(q.triple for q in store.graph_quads(g))
-            rows = store.query(
+            rows = store.select(
                 "SELECT DISTINCT ?s ?p ?o ?other WHERE { GRAPH ?g { ?s ?p ?o } GRAPH ?other { ?s ?p ?o } "
                 f"FILTER (?other != ?g && ?other != {self.union_graph}) }}",
                 substitutions={"g": g},
             )
             kept.update(ox.Triple(r["s"], r["p"], r["o"]) for r in rows if str(r["other"]) not in gone)
         text = self._insert_and_copy(inserts, drop_graphs)
-        plain, typed = [], []
+        plain: list[ox.Triple] = []
+        typed: list[ox.Triple] = []
         for t in dropped - kept:
             odd = isinstance(t.object, ox.Literal) and t.object.datatype.value == _XSD_ANYURI
             (typed if odd else plain).append(t)
@@ -383,10 +384,10 @@ class VirtuosoEngine(SparqlEngine):
             parts.append(f"DELETE DATA {{ GRAPH {self.union_graph} {{\n{lines}}} }}")
         # DELETE DATA misses xsd:anyURI literals on Virtuoso; a pattern finds them (a few per article).
         for i in range(0, len(typed), 200):
-            rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in typed[i : i + 200])
+            values = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in typed[i : i + 200])
             parts.append(
                 f"DELETE {{ GRAPH {self.union_graph} {{ ?s ?p ?o }} }} "
-                f"WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} GRAPH {self.union_graph} {{ ?s ?p ?o }} }}"
+                f"WHERE {{ VALUES (?s ?p ?o) {{ {values} }} GRAPH {self.union_graph} {{ ?s ?p ?o }} }}"
             )
         text = " ;\n".join(p for p in [text, *parts] if p)
         return text

@@ -1,5 +1,7 @@
 """The one exception hierarchy of aikg; ``api`` maps these to HTTP status codes."""
 
+from typing import Any
+
 
 class AikgError(Exception):
     """Base class of every error aikg raises on purpose."""
@@ -56,7 +58,7 @@ class QuerySyntaxError(AikgError):
         self.pointer = pointer
         self.detail = detail
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         # Keep the attributes when the error crosses a process boundary (pickle).
         return (_rebuild_syntax_error, (type(self), self.message, self.__dict__.copy()))
 
@@ -93,7 +95,7 @@ class NotFoundError(AikgError):
     """A requested article, entity or named query does not exist."""
 
 
-def _rebuild_syntax_error(cls: type[QuerySyntaxError], message: str, state: dict) -> QuerySyntaxError:
+def _rebuild_syntax_error(cls: type[QuerySyntaxError], message: str, state: dict[str, Any]) -> QuerySyntaxError:
     err = cls(message)
     err.__dict__.update(state)
     return err
@@ -109,6 +111,9 @@ class RemoteAccessError(AikgError):
 
 class QueryCrashedError(AikgError):
     """The query engine process died while evaluating one query (a crash or its memory limit)."""
+
+    #: Whether the query may run again in a fresh process (set by kg.isolation).
+    retryable: bool = False
 
 
 class QueryEvaluationError(AikgError):

@@ -27,7 +27,7 @@ import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import networkx as nx
 
@@ -54,7 +54,7 @@ CSV_COLUMNS = (
     "end_date",
 )
 
-Output = str | os.PathLike | IO[bytes]
+Output = str | os.PathLike[str] | IO[bytes]
 
 # XML 1.0 ``Char``: tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF. The
 # complement below is what no XML 1.0 document may hold, not even as a reference.
@@ -136,7 +136,7 @@ def flat_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return H
 
 
-def _csv_rows(G: nx.MultiDiGraph) -> Iterator[list]:
+def _csv_rows(G: nx.MultiDiGraph) -> Iterator[list[Any]]:
     for u, v, key, d in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1])):
         su, sv = G.nodes[u], G.nodes[v]
         conf = d.get("confidence")
@@ -184,7 +184,7 @@ def _create_beside(target: Path) -> tuple[int, Path]:
 
 
 @contextmanager
-def atomic_output(path: str | os.PathLike) -> Iterator[IO[bytes]]:
+def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     """Open a binary file that appears at ``path`` whole, or not at all.
 
     The bytes go to a temporary file in the same directory (``.NAME.XXXX.tmp``), which is
@@ -258,7 +258,7 @@ def export_graph(G: nx.MultiDiGraph, fmt: str, output: Output, *, raw: bool = Fa
         writers[key](fh)
 
 
-def check_target(path: str | os.PathLike) -> str | None:
+def check_target(path: str | os.PathLike[str]) -> str | None:
     """Return why ``path`` cannot be an export's output file, or None when it can be.
 
     Checked before any work so that a mistyped path is a usage error, not a failure

@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kg.errors import NotFoundError
 from kg.loader import Extract, existing_ids, find_articles, graphs_for_urls, ingest
 from kg.mapping import oriented
-from kg.model import ENTITY_TYPES, SYMMETRIC_PREDICATES, Article, Extraction, slugify
+from kg.model import ENTITY_TYPES, SYMMETRIC_PREDICATES, Article, Extraction, RelationMention, slugify
 from kg.namespaces import ARTICLE, ENTITY, ONTOLOGY, WD, article_iri, entity_iri, sparql_prologue
 from kg.store import Store
 from kg.timeline import claim_day, fold, in_view
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,12 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def _v(row: ox.QuerySolution, name: str) -> str | None:
     term = row[name]
     return term.value if term is not None else None
+
+
+def _bound(row: ox.QuerySolution, name: str) -> str:
+    """Return the value of a variable the query always binds."""
+    value: str = row[name].value
+    return value
 
 
 def _day(text: str | None) -> date | None:
@@ -73,7 +83,7 @@ _STATEMENT_VALUES = """
 _STATEMENT_VARS = "?ended ?stated ?startDate ?endDate ?dateText ?amount ?amountValue ?currency ?stake"
 
 
-def time_fields(row: ox.QuerySolution, published: str | None) -> dict:
+def time_fields(row: ox.QuerySolution, published: str | None) -> dict[str, Any]:
     """Return a statement's time and amount fields from a row that selected ``_STATEMENT_VARS``.
 
     ``claim_date`` is the day the time rule places the statement at (:mod:`kg.timeline`);
@@ -95,7 +105,7 @@ def time_fields(row: ox.QuerySolution, published: str | None) -> dict:
     }
 
 
-def ref(iri: str, label: str | None = None, etype: str | None = None) -> dict:
+def ref(iri: str, label: str | None = None, etype: str | None = None) -> dict[str, Any]:
     """Return the JSON of an entity reference."""
     slug = iri.removeprefix(ENTITY)
     return {"slug": slug, "iri": iri, "label": label or slug, "type": etype}
@@ -167,15 +177,15 @@ ORDER BY ?start ?st
 
 def count_articles(store: Store) -> int:
     """Return how many articles the store holds."""
-    for row in store.query(_ARTICLE_COUNT):
+    for row in store.select(_ARTICLE_COUNT):
         return int(row["n"].value)
     return 0
 
 
-def list_articles(store: Store, limit: int, offset: int) -> list[dict]:
+def list_articles(store: Store, limit: int, offset: int) -> list[dict[str, Any]]:
     """Return a page of articles, newest first, with their relation counts."""
     out = []
-    for row in store.query(_ARTICLES + f"LIMIT {int(limit)} OFFSET {int(offset)}"):
+    for row in store.select(_ARTICLES + f"LIMIT {int(limit)} OFFSET {int(offset)}"):
         out.append(
             {
                 "id": _v(row, "id"),
@@ -205,34 +215,34 @@ def resolve_article(store: Store, ref_text: str) -> ox.NamedNode:
     return graphs[0]
 
 
-def mentions(store: Store, graph: ox.NamedNode) -> list[dict]:
+def mentions(store: Store, graph: ox.NamedNode) -> list[dict[str, Any]]:
     """Return the relation mentions an article's graph holds, in text order.
 
     Each carries its time fields (``ended``, ``stated_date``, ``date_text``,
     ``start_date``, ``end_date``, ``claim_date``) and its amount normalized
     (``amount_value``, ``amount_currency``, ``stake_percent``), as the article states them.
     """
-    out: dict[str, dict] = {}
-    for row in store.query(_MENTIONS, substitutions={"a": graph}):
-        key = _v(row, "st")
+    out: dict[str, dict[str, Any]] = {}
+    for row in store.select(_MENTIONS, substitutions={"a": graph}):
+        key = _bound(row, "st")
         if key in out:
             continue
         out[key] = {
-            "subject": ref(_v(row, "s"), _v(row, "sl"), local(_v(row, "stype"))),
+            "subject": ref(_bound(row, "s"), _v(row, "sl"), local(_v(row, "stype"))),
             "predicate": local(_v(row, "p")),
-            "object": ref(_v(row, "o"), _v(row, "ol"), local(_v(row, "otype"))),
+            "object": ref(_bound(row, "o"), _v(row, "ol"), local(_v(row, "otype"))),
             "confidence": _float(_v(row, "conf")),
             "evidence": _v(row, "evidence"),
             "hedged": _v(row, "hedged") == "true",
             "reviewed": _v(row, "reviewed") == "true",
             **time_fields(row, _v(row, "date")),
-            "start": int(_v(row, "start")) if _v(row, "start") else None,
-            "end": int(_v(row, "end")) if _v(row, "end") else None,
+            "start": int(start) if (start := _v(row, "start")) else None,
+            "end": int(end) if (end := _v(row, "end")) else None,
         }
     return list(out.values())
 
 
-def get_article(store: Store, ref_text: str, min_confidence: float = 0.0) -> dict:
+def get_article(store: Store, ref_text: str, min_confidence: float = 0.0) -> dict[str, Any]:
     """Return an article's metadata and its relations.
 
     Args:
@@ -245,7 +255,7 @@ def get_article(store: Store, ref_text: str, min_confidence: float = 0.0) -> dic
         NotFoundError: no such article.
     """
     graph = resolve_article(store, ref_text)
-    rows = list(store.query(_ARTICLE, substitutions={"a": graph}))
+    rows = list(store.select(_ARTICLE, substitutions={"a": graph}))
     if not rows:
         raise NotFoundError(f"no article {ref_text!r}")
     row = rows[0]
@@ -264,7 +274,7 @@ def get_article(store: Store, ref_text: str, min_confidence: float = 0.0) -> dic
     }
 
 
-def _mention_of(rel, article_published: date | None = None) -> dict:
+def _mention_of(rel: RelationMention, article_published: date | None = None) -> dict[str, Any]:
     s, o = oriented(rel)
     published = article_published.isoformat() if article_published else None
     return {
@@ -300,7 +310,9 @@ class IngestStopped(Exception):
         remaining: the articles not read, in input order (send them again).
     """
 
-    def __init__(self, articles: list[dict], violations: list[str], batches: int, total: int, remaining: list[Article]):
+    def __init__(
+        self, articles: list[dict[str, Any]], violations: list[str], batches: int, total: int, remaining: list[Article]
+    ):
         super().__init__(f"stopped after {batches} of {total} batches")
         self.articles = articles
         self.violations = violations
@@ -315,10 +327,10 @@ def ingest_articles(
     extract: Extract,
     *,
     batch_size: int,
-    validate=None,
-    should_stop=None,
+    validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
+    should_stop: Callable[[], bool] | None = None,
     store_text: bool = False,
-) -> tuple[list[dict], list[str]]:
+) -> tuple[list[dict[str, Any]], list[str]]:
     """Ingest articles and report, per article, its status and relations.
 
     Args:
@@ -416,21 +428,22 @@ def _props_of(store: Store, iris: Iterable[str]) -> dict[str, dict[str, list[str
         "SELECT ?e ?k ?v WHERE { VALUES ?e { " + terms + " } "
         "VALUES ?k { rdf:type rdfs:label skos:altLabel owl:sameAs } ?e ?k ?v . }"
     )
-    return _props(store.query(q), "e")
+    return _props(store.select(q), "e")
 
 
 def _props(rows: Iterable[ox.QuerySolution], key: str | None = None) -> dict[str, dict[str, list[str]]]:
     out: dict[str, dict[str, list[str]]] = {}
     for row in rows:
-        e = _v(row, key) if key else ""
-        k = _v(row, "k").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        e = _bound(row, key) if key else ""
+        k = _bound(row, "k").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         vals = out.setdefault(e, {}).setdefault(k, [])
-        if _v(row, "v") not in vals:
-            vals.append(_v(row, "v"))
+        v = _bound(row, "v")
+        if v not in vals:
+            vals.append(v)
     return out
 
 
-def _describe(iri: str, props: dict[str, list[str]]) -> dict:
+def _describe(iri: str, props: dict[str, list[str]]) -> dict[str, Any]:
     types = [t.removeprefix(ONTOLOGY) for t in props.get("type", []) if t.startswith(ONTOLOGY)]
     etype = next((t for t in ENTITY_TYPES if t in types), None)
     labels = sorted(set(props.get("label", []) + props.get("prefLabel", [])), key=lambda s: (len(s), s))
@@ -446,7 +459,9 @@ def _describe(iri: str, props: dict[str, list[str]]) -> dict:
     }
 
 
-def search_entities(store: Store, q: str | None, etype: str | None, limit: int, offset: int) -> tuple[list[dict], int]:
+def search_entities(
+    store: Store, q: str | None, etype: str | None, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
     """Find entities by label or alias: exact matches, then prefixes, then substrings.
 
     Args:
@@ -458,19 +473,19 @@ def search_entities(store: Store, q: str | None, etype: str | None, limit: int, 
     """
     text = (q or "").strip()
     if text:
-        rows = store.query(_SEARCH, substitutions={"q": ox.Literal(text)})
+        rows = store.select(_SEARCH, substitutions={"q": ox.Literal(text)})
     else:
-        rows = store.query(_ALL_ENTITIES)
+        rows = store.select(_ALL_ENTITIES)
     want = text.casefold()
     best: dict[str, tuple[int, str]] = {}
     types: dict[str, set[str]] = {}
     for row in rows:
-        name = _v(row, "name")
+        name = _bound(row, "name")
         folded = name.casefold()
         rank = 3 if not want else 0 if folded == want else 1 if folded.startswith(want) else 2
         if rank == 2 and want not in folded:
             continue  # SPARQL LCASE and casefold differ on a few letters (German sharp s)
-        e = _v(row, "e")
+        e = _bound(row, "e")
         types.setdefault(e, set()).add(local(_v(row, "type")) or "")
         if e not in best or (rank, name) < best[e]:
             best[e] = (rank, name)
@@ -535,7 +550,7 @@ def get_entity(
     min_confidence: float = 0.0,
     as_of: date | None = None,
     include_ended: bool = True,
-) -> dict:
+) -> dict[str, Any]:
     """Return an entity: types, labels, aliases, Wikidata, relations in and out with evidence.
 
     Args:
@@ -559,16 +574,16 @@ def get_entity(
         NotFoundError: no entity with this slug.
     """
     node = entity_iri_for(slug)
-    props = _props(store.query(_ENTITY_PROPS, substitutions={"e": node})).get("", {})
+    props = _props(store.select(_ENTITY_PROPS, substitutions={"e": node})).get("", {})
     if not props:
         raise NotFoundError(f"no entity {slug!r}")
     out = _describe(node.value, props)
     out["wikidata_url"] = WD + out["wikidata"] if out["wikidata"] else None
     out["as_of"] = as_of
-    groups: dict[tuple[str, str, str], dict] = {}
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
     seen: set[str] = set()
-    for row in store.query(_ENTITY_STATEMENTS, substitutions={"e": node}):
-        st = _v(row, "st")
+    for row in store.select(_ENTITY_STATEMENTS, substitutions={"e": node}):
+        st = _bound(row, "st")
         if st in seen:
             continue
         seen.add(st)
@@ -576,7 +591,7 @@ def get_entity(
         times = time_fields(row, _v(row, "date"))
         if not in_view(times["claim_date"], as_of):
             continue
-        s, p, o = _v(row, "s"), local(_v(row, "p")), _v(row, "o")
+        s, p, o = _bound(row, "s"), _bound(row, "p").removeprefix(ONTOLOGY), _bound(row, "o")
         outward = s == node.value
         if s == o:
             outward = True
@@ -599,7 +614,7 @@ def get_entity(
         if conf is not None and conf < min_confidence and _v(row, "reviewed") != "true":
             g["weaker"] += 1
             continue
-        g["articles"].add(_v(row, "art"))
+        g["articles"].add(_bound(row, "art"))
         if day:
             g["dates"].append(day)
         if conf is not None:
@@ -607,7 +622,7 @@ def get_entity(
         g["evidence"].append(
             {
                 "sentence": _v(row, "evidence"),
-                "article": _v(row, "art").removeprefix(ARTICLE),
+                "article": _bound(row, "art").removeprefix(ARTICLE),
                 "title": _v(row, "title"),
                 "url": _v(row, "url"),
                 "date": day,
@@ -651,13 +666,13 @@ def get_entity(
 # ---------------------------------------------------------------- relations
 
 
-def node_ref(G, iri: str) -> dict:
+def node_ref(G: nx.Graph, iri: str) -> dict[str, Any]:
     """Return the entity reference of a networkx node."""
     d = G.nodes[iri] if iri in G else {}
     return ref(iri, d.get("label"), d.get("type"))
 
 
-def relations_from_graph(G, subject: str | None, obj: str | None) -> list[dict]:
+def relations_from_graph(G: nx.Graph, subject: str | None, obj: str | None) -> list[dict[str, Any]]:
     """Return the edges of a projection as relation dicts, best supported first."""
     out = []
     for s, o, data in G.edges(data=True):

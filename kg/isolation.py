@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -51,6 +51,11 @@ from kg.errors import (
     ResultTooLargeError,
     StoreError,
 )
+from kg.namespaces import Term
+from kg.store import LocalStore, QueryForms, QueryResult
+
+if TYPE_CHECKING:
+    from kg.limits import QueryLimits
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +96,7 @@ class QueryJob:
 
     query: str
     formats: Mapping[str, str | None]
-    substitutions: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode] | None = None
+    substitutions: Mapping[str, Term] | None = None
     default_graph: Sequence[str] = ()
     named_graphs: Sequence[str] = ()
     base_iri: str | None = None
@@ -162,8 +167,13 @@ class QueryPool:
     """Engine processes over snapshots of one local store; see the module docstring."""
 
     def __init__(
-        self, store, *, workers: int = 4, limits: EngineLimits = EngineLimits(), spool_memory: int = 8 * 1024 * 1024
-    ):
+        self,
+        store: LocalStore,
+        *,
+        workers: int = 4,
+        limits: EngineLimits = EngineLimits(),
+        spool_memory: int = 8 * 1024 * 1024,
+    ) -> None:
         """Prepare the pool; workers start on first use.
 
         Args:
@@ -264,10 +274,10 @@ class QueryPool:
     def _release(self, worker: _Worker, *, healthy: bool) -> None:
         with self._lock:
             self._busy.discard(worker)
-            if healthy and not self._closed:
+            reuse = healthy and not self._closed
+            if reuse:
                 self._idle.append(worker)
-                worker = None
-        if worker is not None:
+        if not reuse:
             worker.kill()
         self._free.release()
 
@@ -316,7 +326,15 @@ class QueryPool:
             log.warning("retrying a query on a fresh engine process after a reused one failed")
             return self._run_once(job, deadline, on_start, started, fresh=True)
 
-    def _run_once(self, job: QueryJob, deadline: float, on_start, started: float, *, fresh: bool) -> Outcome:
+    def _run_once(
+        self,
+        job: QueryJob,
+        deadline: float,
+        on_start: Callable[[str, str], None] | None,
+        started: float,
+        *,
+        fresh: bool,
+    ) -> Outcome:
         worker = self._acquire(deadline, fresh=fresh)
         healthy = False
         kind = ""
@@ -391,7 +409,7 @@ class QueryPool:
                 "nothing else was affected: simplify the query"
             ) from None
 
-    def _raise(self, failure: dict, job: QueryJob, max_rows: int, *, operation: str = "query") -> None:
+    def _raise(self, failure: dict[str, Any], job: QueryJob, max_rows: int, *, operation: str = "query") -> None:
         kind = failure["type"]
         if kind == "syntax":
             exc = SyntaxError(failure["message"])
@@ -452,11 +470,11 @@ class QueryPool:
         self,
         sparql: str,
         *,
-        substitutions=None,
+        substitutions: Mapping[str, Term] | None = None,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         deadline: float | None = None,
-    ):
+    ) -> QueryResult:
         """Run a query in a worker and return pyoxigraph results, like ``Store.query``.
 
         SELECT and ASK come back as :class:`pyoxigraph.QuerySolutions` / ``QueryBoolean``,
@@ -485,10 +503,10 @@ _NATIVE_FORMATS = {
 }
 
 
-class _Triples(list):
+class _Triples(list[Any]):
     """CONSTRUCT/DESCRIBE results from a worker, iterable like pyoxigraph's."""
 
-    def __init__(self, triples: Iterator):
+    def __init__(self, triples: Iterator[Any]):
         super().__init__(t.triple if isinstance(t, ox.Quad) else t for t in triples)
 
 
@@ -498,27 +516,34 @@ def _syntax_error(text: str, exc: SyntaxError, operation: str, base_iri: str | N
     return syntax_error(text, exc, operation=operation, base_iri=base_iri)
 
 
-class IsolatedStore:
+class IsolatedStore(QueryForms):
     """A :class:`kg.store.LocalStore` whose reads run in a :class:`QueryPool`.
 
     Writes go to the live store in this process and mark the pool's snapshot stale;
     every other attribute is the live store's.
     """
 
-    def __init__(self, store, pool: QueryPool, *, limits=None):
+    def __init__(self, store: LocalStore, pool: QueryPool, *, limits: QueryLimits | None = None) -> None:
         self._live = store
         self.pool = pool
         self.limits = limits
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._live, name)
 
     @property
-    def live(self):
+    def live(self) -> LocalStore:
         """Return the store this process writes."""
         return self._live
 
-    def query(self, sparql: str, *, substitutions=None, default_graph=None, named_graphs=None):
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
         """Run a query in an engine process (see :meth:`QueryPool.query`)."""
         from kg.limits import DEFAULT_LIMITS, check_text
 
@@ -527,19 +552,19 @@ class IsolatedStore:
             sparql, substitutions=substitutions, default_graph=default_graph, named_graphs=named_graphs
         )
 
-    def update(self, sparql: str, **kwargs) -> None:
+    def update(self, sparql: str, **kwargs: Any) -> None:
         try:
             self._live.update(sparql, **kwargs)
         finally:
             self.pool.note_write()
 
-    def commit(self, *args, **kwargs) -> None:
+    def commit(self, *args: Any, **kwargs: Any) -> None:
         try:
             self._live.commit(*args, **kwargs)
         finally:
             self.pool.note_write()
 
-    def load(self, *args, **kwargs) -> int:
+    def load(self, *args: Any, **kwargs: Any) -> int:
         try:
             return self._live.load(*args, **kwargs)
         finally:

@@ -52,7 +52,7 @@ def mask(text: str) -> str:
     IRIs keep their angle brackets, so a masked IRI is still one token.
     """
 
-    def blank(m: re.Match) -> str:
+    def blank(m: re.Match[str]) -> str:
         s = m.group(0)
         if s.startswith("<"):
             return "<" + " " * (len(s) - 2) + ">"

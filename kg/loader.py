@@ -8,14 +8,14 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
 from kg.mapping import extraction_quads
 from kg.model import Article, Extraction
-from kg.namespaces import ONTOLOGY, SCHEMA, XSD, article_iri
-from kg.store import Store, Term
+from kg.namespaces import ONTOLOGY, SCHEMA, XSD, Term, article_iri
+from kg.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class IngestSummary:
         self.skipped.extend(b.skipped)
         self.batches += 1
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {
             "articles": self.articles,
@@ -119,7 +119,7 @@ def existing_ids(store: Store, ids: Iterable[str]) -> set[str]:
     if not graphs:
         return set()
     q = "SELECT ?g WHERE { VALUES ?g { " + _literal_rows(graphs) + f" }} GRAPH ?g {{ ?g <{ONTOLOGY}sha256> ?h }} }}"
-    return {row["g"].value.rsplit("/", 1)[1] for row in store.query(q)}
+    return {row["g"].value.rsplit("/", 1)[1] for row in store.select(q)}
 
 
 def graphs_for_urls(store: Store, urls: Iterable[str]) -> dict[str, list[ox.NamedNode]]:
@@ -129,7 +129,7 @@ def graphs_for_urls(store: Store, urls: Iterable[str]) -> dict[str, list[ox.Name
         return {}
     q = "SELECT ?g ?u WHERE { VALUES ?u { " + _literal_rows(lits) + f" }} GRAPH ?g {{ ?g <{SCHEMA}url> ?u }} }}"
     out: dict[str, list[ox.NamedNode]] = {}
-    for row in store.query(q):
+    for row in store.select(q):
         out.setdefault(row["u"].value, []).append(row["g"])
     return out
 
@@ -164,7 +164,7 @@ def outdated_ids(store: Store, ids: Iterable[str], current: str) -> set[str]:
         f"GRAPH ?g {{ ?st a <{ONTOLOGY}RelationStatement> OPTIONAL {{ ?st <{ONTOLOGY}extractorVersion> ?v }} }} }}"
     )
     out: set[str] = set()
-    for row in store.query(q):
+    for row in store.select(q):
         v = row["v"]
         key = version_key(v.value if v is not None else None)
         if key is None or now is None or key < now:
@@ -186,7 +186,7 @@ def _stored_facts(store: Store, ids: Iterable[str]) -> tuple[dict[str, datetime]
     )
     first_seen: dict[str, datetime] = {}
     with_text: set[str] = set()
-    for row in store.query(q):
+    for row in store.select(q):
         key = row["g"].value.rsplit("/", 1)[1]
         if row["text"] is not None and row["text"].value == "true":
             with_text.add(key)
@@ -358,9 +358,9 @@ def commit_batch(
     return write_plan(store, plan, after_commit)
 
 
-def batched(items: Iterable, size: int) -> Iterator[list]:
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     """Yield lists of at most ``size`` items, streaming."""
-    buf: list = []
+    buf: list[Any] = []
     for item in items:
         buf.append(item)
         if len(buf) >= size:
@@ -459,7 +459,7 @@ def ingest(
         return summary
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aikg-writer") as writer:
-        pending: tuple[Future, set[str]] | None = None  # the write in flight, and its batch's keys
+        pending: tuple[Future[Any], set[str]] | None = None  # the write in flight, and its batch's keys
 
         def finish() -> None:
             nonlocal pending
@@ -504,7 +504,7 @@ def find_articles(store: Store, ref: str) -> list[ox.NamedNode]:
     ref = ref.strip()
     if re.fullmatch(r"[0-9a-f]{8,64}", ref):
         q = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g <{ONTOLOGY}sha256> ?h }} FILTER(STRSTARTS(?h, ?prefix)) }}"
-        rows = store.query(q, substitutions={"prefix": ox.Literal(ref)})
+        rows = store.select(q, substitutions={"prefix": ox.Literal(ref)})
         return [r["g"] for r in rows]
     return graphs_for_urls(store, [ref]).get(ref, [])
 

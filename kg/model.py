@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 ENTITY_TYPES = ("Organization", "Person", "AIModel", "Product")
 
@@ -90,14 +91,14 @@ class Article:
         """Return what identifies the article across versions: its url, else its id."""
         return self.url or f"urn:sha256:{self.id}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         d = asdict(self)
         d["published"] = self.published.isoformat() if self.published else None
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> Article:
+    def from_dict(cls, d: dict[str, Any]) -> Article:
         """Build from :meth:`to_dict` output."""
         pub = d.get("published")
         return cls(
@@ -123,12 +124,12 @@ class Entity:
         """Return the slug of its IRI."""
         return slugify(self.name)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {"name": self.name, "type": self.type, "wikidata": self.wikidata, "aliases": list(self.aliases)}
 
     @classmethod
-    def from_dict(cls, d: dict) -> Entity:
+    def from_dict(cls, d: dict[str, Any]) -> Entity:
         """Build from :meth:`to_dict` output."""
         return cls(d["name"], d["type"], d.get("wikidata"), tuple(d.get("aliases") or ()))
 
@@ -168,7 +169,7 @@ class RelationMention:
     stake_percent: str | None = None
     date_note: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {
             "subject": self.subject.to_dict(),
@@ -192,7 +193,7 @@ class RelationMention:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> RelationMention:
+    def from_dict(cls, d: dict[str, Any]) -> RelationMention:
         """Build from :meth:`to_dict` output."""
         return cls(
             Entity.from_dict(d["subject"]),
@@ -225,7 +226,7 @@ class Extraction:
     relations: tuple[RelationMention, ...]
     extractor_version: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {
             "article": self.article.to_dict(),
@@ -235,7 +236,7 @@ class Extraction:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> Extraction:
+    def from_dict(cls, d: dict[str, Any]) -> Extraction:
         """Build from :meth:`to_dict` output."""
         return cls(
             Article.from_dict(d["article"]),

@@ -24,7 +24,18 @@ The RDF model (see README "RDF model"):
 
 from __future__ import annotations
 
-from pyoxigraph import NamedNode
+from typing import Union
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+#: An RDF term as pyoxigraph gives it (the object of a triple; also :data:`kg.store.Term`).
+Term = Union[NamedNode, BlankNode, Literal, Triple]
+
+
+def term_value(term: Term) -> str:
+    """Return a term's value (an IRI, a blank node id, a literal's text); a quoted triple as SPARQL text."""
+    return str(term) if isinstance(term, Triple) else term.value
+
 
 BASE = "https://w3id.org/aikg/"
 ONTOLOGY = BASE + "ontology#"

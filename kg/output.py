@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
 from kg.errors import UnsupportedFormatError
 from kg.store import QueryResult
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 _RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -37,7 +40,7 @@ class _LastByte(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:
+    def write(self, data: ReadableBuffer) -> int:
         data = bytes(data)
         if data:
             self.last = data[-1:]
@@ -71,7 +74,7 @@ def ending_newline(out: IO[bytes]) -> Iterator[IO[bytes]]:
     Nothing is added to an empty output or one that ends with a newline already.
     """
     tracked = _LastByte(out)
-    yield tracked
+    yield cast(IO[bytes], tracked)  # a binary stream, though not typed as IO
     if tracked.last not in (b"", b"\n"):
         out.write(b"\n")
 

@@ -21,14 +21,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
+from typing import Any
 
 import pyoxigraph as ox
 
 from kg.analytics import resolve_entity
 from kg.errors import NotFoundError
 from kg.model import PREDICATES
-from kg.namespaces import ONTOLOGY, XSD
-from kg.store import QueryResult, Term
+from kg.namespaces import ONTOLOGY, XSD, Term
+from kg.store import QueryResult
 from kg.store import Store as StoreLike
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class NamedQuery:
     param_help: Mapping[str, str] = field(default_factory=dict)
     defaults: Mapping[str, str] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (what the API lists); a parameter's default only when it has one."""
         return {
             "name": self.name,

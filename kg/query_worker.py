@@ -25,7 +25,9 @@ import json
 import os
 import resource
 import sys
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -35,7 +37,7 @@ CHUNK = 64 * 1024
 # separated by '},{' (an empty row is '{}'), XML rows open with '<result>', TSV and CSV
 # rows end with a newline. A literal holding the JSON mark is counted as a row too (the
 # cap errs strict); the first JSON row is counted by its opening '[{'.
-_ROW_MARK = {
+_ROW_MARK: dict[str, tuple[bytes, bytes | None]] = {
     "application/sparql-results+json": (b"},{", b'"bindings":[{'),
     "application/sparql-results+xml": (b"<result>", None),
     "text/tab-separated-values": (b"\n", None),
@@ -60,7 +62,8 @@ class _Sink:
         self.max_rows = max_rows
         self.max_bytes = max_bytes
         marks = _ROW_MARK.get(media)
-        self.mark, self.first = marks if marks else (None, None)
+        self.mark: bytes | None = marks[0] if marks else None
+        self.first: bytes | None = marks[1] if marks else None
         self.rows = -_HEADER_LINES.get(media, 0)
         self.tail = b""
         self.size = 0
@@ -98,15 +101,15 @@ def _fail(out: Connection, kind: str, message: str, line: int | None = None, col
     )
 
 
-def _capped(triples, max_rows: int):
+def _capped(triples: Iterator[ox.Triple], max_rows: int) -> Iterator[ox.Triple]:
     for n, t in enumerate(triples, 1):
         if max_rows and n > max_rows:
             raise _Stop("rows")
         yield t
 
 
-def _evaluate(store: ox.Store, job: dict):
-    kwargs: dict = {}
+def _evaluate(store: ox.Store, job: dict[str, Any]) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    kwargs: dict[str, Any] = {}
     if job.get("default_graph"):
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graph"]]
     if job.get("named_graphs"):
@@ -127,7 +130,7 @@ def _evaluate(store: ox.Store, job: dict):
     return store.query(text, **kwargs)
 
 
-def _query(store: ox.Store, job: dict, out: Connection) -> None:
+def _query(store: ox.Store, job: dict[str, Any], out: Connection) -> None:
     result = _evaluate(store, job)
     if isinstance(result, ox.QuerySolutions):
         kind = "solutions"
@@ -141,17 +144,18 @@ def _query(store: ox.Store, job: dict, out: Connection) -> None:
         return
     out.send_bytes(b"M" + f"{kind}\0{media}".encode())
     sink = _Sink(out, media if kind == "solutions" else "", job["max_rows"], job["max_bytes"])
-    if kind == "graph":
-        fmt = ox.RdfFormat.from_media_type(media)
-        ox.serialize(_capped(iter(result), job["max_rows"]), sink, format=fmt)
+    # _Sink is a binary file as far as pyoxigraph goes: it only calls write.
+    if isinstance(result, ox.QueryTriples):
+        ox.serialize(
+            _capped(iter(result), job["max_rows"]), cast(IO[bytes], sink), format=ox.RdfFormat.from_media_type(media)
+        )
     else:
-        fmt = ox.QueryResultsFormat.from_media_type(media)
-        result.serialize(sink, format=fmt)
+        result.serialize(cast(IO[bytes], sink), format=ox.QueryResultsFormat.from_media_type(media))
     sink.flush()
     out.send_bytes(b"E")
 
 
-def _update(job: dict, out: Connection) -> None:
+def _update(job: dict[str, Any], out: Connection) -> None:
     store = ox.Store(job["path"])
     try:
         kwargs = {"base_iri": job["base_iri"]} if job.get("base_iri") else {}
@@ -174,7 +178,7 @@ def serve(inbox: Connection, out: Connection) -> None:
             if job["op"] == "update":
                 _update(job, out)
                 continue
-            if job["path"] != path:
+            if job["path"] != path or store is None:
                 store = None
                 store = ox.Store.read_only(job["path"])
                 path = job["path"]

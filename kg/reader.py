@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -88,12 +89,12 @@ class _Sentence:
     triples: list[str] = field(default_factory=list)
 
 
-def _names(store: Store, graph: ox.NamedNode) -> tuple[re.Pattern | None, dict[str, dict]]:
+def _names(store: Store, graph: ox.NamedNode) -> tuple[re.Pattern[str] | None, dict[str, dict[str, Any]]]:
     """Return the pattern of every entity name in the article's graph and name -> entity ref."""
     labels: dict[str, str] = {}
     types: dict[str, str | None] = {}
     names: dict[str, str] = {}
-    for row in store.query(_NAMES, substitutions={"a": graph}):
+    for row in store.select(_NAMES, substitutions={"a": graph}):
         e, name = row["e"].value, row["name"].value
         kind = local(row["type"].value) if row["type"] is not None else None
         if kind and not types.get(e):
@@ -110,9 +111,9 @@ def _names(store: Store, graph: ox.NamedNode) -> tuple[re.Pattern | None, dict[s
     return pattern, by_name
 
 
-def _pieces(text: str, pattern: re.Pattern | None, by_name: dict[str, dict]) -> list[dict]:
+def _pieces(text: str, pattern: re.Pattern[str] | None, by_name: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Cut text into pieces: plain runs and entity mentions (``entity`` set)."""
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     at = 0
     for m in pattern.finditer(text) if pattern else ():
         if m.start() > at:
@@ -138,9 +139,15 @@ def _merge(spans: list[_Sentence]) -> list[_Sentence]:
     return out
 
 
-def _items(text: str, base: int, sentences: list[_Sentence], pattern, by_name) -> list[dict]:
+def _items(
+    text: str,
+    base: int,
+    sentences: list[_Sentence],
+    pattern: re.Pattern[str] | None,
+    by_name: dict[str, dict[str, Any]],
+) -> list[dict[str, Any]]:
     """Return a region of text (starting at offset ``base``) as plain and sentence items."""
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     at = 0
     for s in sentences:
         lo, hi = s.start - base, s.end - base
@@ -156,7 +163,7 @@ def _items(text: str, base: int, sentences: list[_Sentence], pattern, by_name) -
     return items
 
 
-def article_view(store: Store, ref_text: str, min_confidence: float = 0.0) -> dict:
+def article_view(store: Store, ref_text: str, min_confidence: float = 0.0) -> dict[str, Any]:
     """Return an article for its page: metadata, triples, and its text cut into marked segments.
 
     Args:
@@ -180,7 +187,7 @@ def article_view(store: Store, ref_text: str, min_confidence: float = 0.0) -> di
     graph = resolve_article(store, ref_text)
     a = get_article(store, ref_text, min_confidence=0.0)
     every = a["mentions"]
-    stored = next((row["text"].value for row in store.query(_TEXT, substitutions={"a": graph})), None)
+    stored = next((row["text"].value for row in store.select(_TEXT, substitutions={"a": graph})), None)
     pattern, by_name = _names(store, graph)
 
     shown = []
@@ -213,7 +220,7 @@ def article_view(store: Store, ref_text: str, min_confidence: float = 0.0) -> di
             span.triples.append(m["id"])
 
     sentences = _merge(list(evidence.values()))
-    passages: list[list[dict]] = []
+    passages: list[list[dict[str, Any]]] = []
     gap_before = False
     prev_end = 0
     if stored is not None:
@@ -264,7 +271,7 @@ def article_view(store: Store, ref_text: str, min_confidence: float = 0.0) -> di
 # ---------------------------------------------------------------- entity page
 
 
-def relation_groups(relations: list[dict]) -> dict[str, list[dict]]:
+def relation_groups(relations: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Group an entity's relations by state, predicate and direction.
 
     Args:
@@ -275,9 +282,9 @@ def relation_groups(relations: list[dict]) -> dict[str, list[dict]]:
         "direction", "phrase", "count", "rows", "more"}``, ``rows`` the first
         :data:`GROUP_ROWS` relations and ``more`` the rest, biggest group first.
     """
-    out: dict[str, list[dict]] = {"current": [], "past": []}
+    out: dict[str, list[dict[str, Any]]] = {"current": [], "past": []}
     for state in out:
-        groups: dict[tuple[str, str], list[dict]] = {}
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for r in relations:
             if r["ended"] == (state == "past"):
                 groups.setdefault((r["predicate"], r["direction"]), []).append(r)
@@ -296,7 +303,7 @@ def relation_groups(relations: list[dict]) -> dict[str, list[dict]]:
     return out
 
 
-def ego_network(entity: dict, relations: list[dict], limit: int = EGO_NODES) -> dict:
+def ego_network(entity: dict[str, Any], relations: list[dict[str, Any]], limit: int = EGO_NODES) -> dict[str, Any]:
     """Lay out an entity and its best supported neighbours on a ring, for a small SVG.
 
     Args:
@@ -310,7 +317,7 @@ def ego_network(entity: dict, relations: list[dict], limit: int = EGO_NODES) -> 
         "width"}`` in a 520x250 box centred on 0,0 (``lx``/``ly`` place the label);
         ``predicates`` are those drawn, for the legend.
     """
-    by_other: dict[str, dict] = {}
+    by_other: dict[str, dict[str, Any]] = {}
     for r in relations:
         n = by_other.setdefault(
             r["other"]["slug"], {"ref": r["other"], "predicates": [], "phrases": [], "sources": 0, "ended": True}

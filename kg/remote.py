@@ -12,20 +12,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import IO
+from typing import IO, Any
 
 import httpx
 import pyoxigraph as ox
 
 from kg.engines import SparqlEngine, endpoints, engine_for, public_url  # noqa: F401 (endpoints: re-exported)
 from kg.errors import RemoteStoreError, WriteRefusedError
+from kg.namespaces import Term
 from kg.sparql_errors import server_error
-from kg.store import QUAD_FORMATS, QueryResult, Term, bind_values, check_query, parse_rdf, union_update
+from kg.store import (
+    QUAD_FORMATS,
+    QueryForms,
+    QueryResult,
+    bind_values,
+    check_query,
+    parse_rdf,
+    union_update,
+)
 
 log = logging.getLogger(__name__)
 
 
-class RemoteStore:
+class RemoteStore(QueryForms):
     """A SPARQL 1.1 server used as the aikg store."""
 
     def __init__(
@@ -145,7 +154,7 @@ class RemoteStore:
 
     def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
         """Return every quad of one named graph."""
-        res = self.query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", substitutions={"g": graph})
+        res = self.select("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", substitutions={"g": graph})
         return [ox.Quad(r["s"], r["p"], r["o"], graph) for r in res]
 
     def load(self, data: bytes | IO[bytes], fmt: ox.RdfFormat, *, graph: str | None = None) -> int:
@@ -172,7 +181,7 @@ class RemoteStore:
         if any(q.graph_name == CURATION_GRAPH for q in quads):
             # New operations: the whole default graph is projected again, in the same request.
             self._check_curation_engine()
-            rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
             raw = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
             ops = [q for q in [*raw, *quads] if q.graph_name == CURATION_GRAPH]
             new = state_from_operations(operations_from_quads(ops))
@@ -196,7 +205,7 @@ class RemoteStore:
     def dump(self, output: IO[bytes], fmt: ox.RdfFormat) -> None:
         """Write the server's data: every graph for quad formats, else the union graph."""
         if fmt in QUAD_FORMATS:
-            res = self.query(
+            res = self.select(
                 "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
                 + self.engine.graph_filter()
                 + " } }"
@@ -204,7 +213,7 @@ class RemoteStore:
             quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"] or ox.DefaultGraph()) for r in res]
             ox.serialize(quads, output, format=fmt)
         else:
-            triples = list(self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+            triples = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
             ox.serialize(triples, output, format=fmt)
 
     def close(self) -> None:
@@ -225,7 +234,7 @@ class RemoteStore:
         try:
             resp = self._client.post(
                 url,
-                params=params,
+                params=tuple(params),
                 headers={**request.pop("headers", {}), **headers},
                 auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
                 **request,
@@ -251,5 +260,5 @@ class RemoteStore:
         return resp
 
 
-class _Triples(list):
+class _Triples(list[Any]):
     """CONSTRUCT/DESCRIBE results of a remote query, iterable like pyoxigraph's."""

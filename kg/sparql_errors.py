@@ -497,7 +497,8 @@ class _Analysis:
 
     def group(self, open_i: int) -> list[int]:
         """Return the indexes of the tokens inside the bracket opened at ``open_i``."""
-        depth, out = 0, []
+        depth = 0
+        out: list[int] = []
         for j in range(open_i, len(self.tokens)):
             t = self.tokens[j]
             if t.kind == "punct" and t.text in _OPEN:
@@ -538,8 +539,8 @@ class _Analysis:
                     starts.append(i + 1)
         allowed = UPDATE_OPERATIONS if self.operation == "update" else QUERY_FORMS
         for start in starts:
-            i = self._prologue(start)
-            if i is not None and i >= len(toks) and i > start:
+            k = self._prologue(start)
+            if k is not None and k >= len(toks) and k > start:
                 what = "SELECT, ASK, CONSTRUCT or DESCRIBE" if self.operation != "update" else "an update operation"
                 self.add(
                     len(self.text),
@@ -547,9 +548,9 @@ class _Analysis:
                     None,
                     list(allowed),
                 )
-            if i is None or i >= len(toks) or toks[i].upper in allowed:
+            if k is None or k >= len(toks) or toks[k].upper in allowed:
                 continue
-            t = toks[i]
+            t = toks[k]
             if self.operation == "update":
                 words = "INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE, ADD or WITH (or PREFIX/BASE)"
                 hint = " (a query, not an update)" if t.upper in QUERY_FORMS and t.text.isupper() else ""
@@ -758,11 +759,11 @@ class _Analysis:
             if want is None:
                 continue
             words, _, test = want
-            t = self.tokens[i] if i < len(self.tokens) else None
-            if t is None:
+            at = self.tokens[i] if i < len(self.tokens) else None
+            if at is None:
                 self.add(len(self.text), f"unexpected end of {self.noun}; expected {words}", None, [words])
-            elif not test(t):
-                self.add(t.start, f"expected {words} but found {_show(t)}", t, [words])
+            elif not test(at):
+                self.add(at.start, f"expected {words} but found {_show(at)}", at, [words])
 
     def check_expressions(self) -> None:
         """Operators without a right-hand side, missing operators, empty arguments, wrong arity."""
@@ -1314,7 +1315,10 @@ class _Analysis:
                     and not toks[k - 1].is_("^^")
                 )
                 if values != len(names):
-                    s = lambda n: "" if n == 1 else "s"  # noqa: E731
+
+                    def s(n: int) -> str:
+                        return "" if n == 1 else "s"
+
                     self.add(
                         row.start,
                         f"this VALUES row has {values} value{s(values)} for {len(names)} "
@@ -1666,16 +1670,16 @@ def _from_sentences(an: _Analysis, parsed: _Parsed, offset: int) -> Finding | No
     for word in ("limit", "offset"):
         if f"query {word} should be" in said:
             toks = an.tokens
-            hits = [
+            numbers = [
                 toks[i + 1]
                 for i in range(len(toks) - 1)
                 if toks[i].upper == word.upper() and toks[i + 1].kind == "number" and toks[i + 1].start < offset
             ]
-            if hits:
+            if numbers:
                 return Finding(
-                    hits[-1].start,
-                    f"{word.upper()} {_show(hits[-1])} is too large",
-                    hits[-1],
+                    numbers[-1].start,
+                    f"{word.upper()} {_show(numbers[-1])} is too large",
+                    numbers[-1],
                     ("a smaller whole number",),
                 )
     before = len(an.findings)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kg.model import ENTITY_TYPES, PREDICATES
 from kg.namespaces import ONTOLOGY, RDF
 from kg.store import Store, count
@@ -9,15 +11,15 @@ from kg.store import Store, count
 _TYPE = f"<{RDF}type>"
 
 
-def store_stats(store: Store) -> dict:
+def store_stats(store: Store) -> dict[str, Any]:
     """Return counts of articles, entities (by type), relations (by predicate), triples."""
     by_type = {t: 0 for t in ENTITY_TYPES}
-    for row in store.query(f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e {_TYPE} ?t }} GROUP BY ?t"):
+    for row in store.select(f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e {_TYPE} ?t }} GROUP BY ?t"):
         local = row["t"].value.removeprefix(ONTOLOGY)
         if local in by_type:
             by_type[local] = int(row["n"].value)
     by_pred = {p: 0 for p in PREDICATES}
-    for row in store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"):
+    for row in store.select("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"):
         local = row["p"].value.removeprefix(ONTOLOGY)
         if local in by_pred and row["p"].value.startswith(ONTOLOGY):
             by_pred[local] = int(row["n"].value)

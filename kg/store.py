@@ -13,10 +13,10 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Protocol, Self, Union
+from typing import IO, TYPE_CHECKING, Any, Protocol, Self, Union, cast
 
 import pyoxigraph as ox
 
@@ -27,6 +27,10 @@ from kg.errors import (
     StoreLockedError,
     UnsupportedFormatError,
 )
+from kg.namespaces import Term
+
+if TYPE_CHECKING:
+    from kg.curation import CurationState
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +40,10 @@ BULK_MARKER = "AIKG_BULK_LOAD_INCOMPLETE"
 #: LocalStore._insert): half of the million quads Oxigraph's loader takes in one chunk.
 ATOMIC_BULK_QUADS = 500_000
 
-Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
-QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+#: What ``query`` returns: SELECT rows, an ASK boolean, or CONSTRUCT/DESCRIBE triples
+#: (pyoxigraph's own from a local store, a list from a server or a query worker).
+#: Callers that know the form of their query use ``select`` or ``construct`` instead.
+QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples, list[ox.Triple]]
 
 # Serialization names a user types -> pyoxigraph formats.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -73,7 +79,7 @@ _EXTENSIONS = {
 QUAD_FORMATS = frozenset({ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD})
 
 
-def rdf_format(name_or_path: str | os.PathLike) -> ox.RdfFormat:
+def rdf_format(name_or_path: str | os.PathLike[str]) -> ox.RdfFormat:
     """Return the RDF format named, or guessed from a file extension.
 
     Raises:
@@ -174,6 +180,17 @@ class Store(Protocol):
         base_iri: str | None = None,
     ) -> QueryResult: ...
 
+    def select(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> ox.QuerySolutions: ...
+
+    def construct(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> list[ox.Triple]: ...
+
     def update(self, sparql: str, *, base_iri: str | None = None) -> None: ...
 
     def commit(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode] = ()) -> None: ...
@@ -189,6 +206,56 @@ class Store(Protocol):
     def __enter__(self) -> Self: ...
 
     def __exit__(self, *exc: object) -> None: ...
+
+
+class _Queries(Protocol):
+    """A store's ``query`` as :class:`QueryForms` calls it."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult: ...
+
+
+class QueryForms:
+    """``select`` and ``construct`` over a store's ``query``, typed by the query form.
+
+    ``query`` returns what the text asks for (rows, a boolean or triples); a caller that
+    wrote its own query knows the form and calls one of these instead.
+    """
+
+    def select(
+        self: _Queries,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> ox.QuerySolutions:
+        """Run a SELECT query and return its rows (see ``query`` for the arguments).
+
+        Raises:
+            StoreError: the query is not a SELECT (a mistake in the caller's text).
+        """
+        result = self.query(sparql, substitutions=substitutions, default_graph=default_graph, named_graphs=named_graphs)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError(f"expected the rows of a SELECT query, got {type(result).__name__}")
+        return result
+
+    def construct(self: _Queries, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> list[ox.Triple]:
+        """Run a CONSTRUCT or DESCRIBE query and return its triples.
+
+        Raises:
+            StoreError: the query is a SELECT or an ASK (a mistake in the caller's text).
+        """
+        result = self.query(sparql, substitutions=substitutions)
+        if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+            raise StoreError(f"expected the triples of a CONSTRUCT query, got {type(result).__name__}")
+        return list(result)
 
 
 def parse_rdf(
@@ -234,6 +301,12 @@ def group_by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
     return {str(g): qs for g, qs in by_node.items()}
 
 
+def _nquads(quads: Sequence[ox.Quad]) -> str:
+    """Return quads as N-Quads text."""
+    # Without an output, pyoxigraph returns the bytes (its stubs say bytes | None).
+    return cast(bytes, ox.serialize(quads, format=ox.RdfFormat.N_QUADS)).decode("utf-8")
+
+
 def triple_lines(quads: Sequence[ox.Quad], graph: str) -> str:
     """Return quads of one graph as ``s p o .`` lines, the form of a SPARQL data block.
 
@@ -248,7 +321,7 @@ def triple_lines(quads: Sequence[ox.Quad], graph: str) -> str:
     """
     if not quads:
         return ""
-    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    text = _nquads(quads)
     if graph == str(ox.DefaultGraph()):
         return text
     cut = len(graph) + 4  # " <graph> .\n"
@@ -267,7 +340,7 @@ def _guarded_insert(inserts: Sequence[ox.Quad], union_graph: ox.NamedNode | None
     """
     if not inserts or any(isinstance(q.graph_name, ox.DefaultGraph) for q in inserts):
         return None
-    text = ox.serialize(inserts, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    text = _nquads(inserts)
     if "_:" in text:
         return None
     rows = "".join(f"({line[:-3]})\n" for line in text.splitlines(keepends=True))  # "s p o g .\n"
@@ -287,7 +360,7 @@ def union_update(
     union_graph: ox.NamedNode | None = None,
     template: bool = False,
     copies: Sequence[ox.Quad] | None = None,
-    project=None,
+    project: Callable[[list[ox.Quad]], Sequence[ox.Quad]] | None = None,
     max_values_rows: int | None = 0,
 ) -> str:
     """Return one SPARQL update that drops graphs, inserts quads and keeps the union.
@@ -383,10 +456,10 @@ def _union_copies(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return [ox.Quad(s, p, o) for s, p, o, g in quads if not isinstance(g, ox.DefaultGraph)]
 
 
-class LocalStore:
+class LocalStore(QueryForms):
     """An Oxigraph store in a directory on disk; one writer process at a time."""
 
-    def __init__(self, path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE, *, read_only: bool = False):
         """Open (or create) the store directory.
 
         Args:
@@ -401,7 +474,7 @@ class LocalStore:
         self.location = str(self.path)
         self.read_only = read_only
         self._bulk = False
-        self._curation = None  # the curation state, read once until a write may change it
+        self._curation: CurationState | None = None  # the curation state, read once until a write may change it
         self._curation_lock = threading.RLock()  # orders this process's writes (kg.curation)
         if (self.path / BULK_MARKER).exists():
             raise StoreError(
@@ -445,7 +518,7 @@ class LocalStore:
         Raises:
             QuerySyntaxError: the query does not parse (the parser's message).
         """
-        kwargs: dict = {}
+        kwargs: dict[str, Any] = {}
         if default_graph is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
         if named_graphs is not None:
@@ -537,7 +610,9 @@ class LocalStore:
         else:
             self._store.extend(quads)
 
-    def _commit_curated(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode], state) -> None:
+    def _commit_curated(
+        self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode], state: CurationState
+    ) -> None:
         """Commit through the curated projection (kg.curation): the default graph is not the plain union."""
         from kg.curation import data_block, drop_deletes, project
 
@@ -553,7 +628,7 @@ class LocalStore:
             parts.append(union_update(inserts, (), (), copies=copies))
         self._store.update(" ;\n".join(parts))
 
-    def curation_state(self):
+    def curation_state(self) -> CurationState:
         """Return the curation state (kg.curation), read from the store once and kept until a write changes it."""
         if self._curation is None:
             from kg.curation import read_state
@@ -675,7 +750,7 @@ class LocalStore:
             raise StoreError(f"the store {self.path} is open read-only")
 
 
-def resolve_location(location: str | os.PathLike | None = None) -> str:
+def resolve_location(location: str | os.PathLike[str] | None = None) -> str:
     """Return the store location: the argument, else ``$AIKG_STORE``, else ``./aikg-data``."""
     return str(location or os.environ.get("AIKG_STORE") or DEFAULT_STORE)
 
@@ -697,8 +772,8 @@ def iter_solutions(result: QueryResult) -> Iterator[dict[str, Term | None]]:
         yield {n: row[n] for n in names}
 
 
-def count(store: Store, sparql: str, **kw) -> int:
+def count(store: Store, sparql: str, **kw: Any) -> int:
     """Return the integer ``?n`` of a one-row COUNT query."""
-    for row in store.query(sparql, **kw):
+    for row in store.select(sparql, **kw):
         return int(row["n"].value) if row["n"] is not None else 0
     return 0

@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pyoxigraph as ox
@@ -163,14 +164,14 @@ class _Entity:
     def type(self) -> str | None:
         return next((t for t in ENTITY_TYPES if t in self.types), None)
 
-    def ref(self) -> dict:
+    def ref(self) -> dict[str, Any]:
         """Return the JSON reference pages and the CLI show (the shape of kg.graphdata.ref)."""
         return {"slug": self.iri.removeprefix(ENTITY), "iri": self.iri, "label": self.label, "type": self.type}
 
 
 def _read_entities(store: Store) -> dict[str, _Entity]:
     out: dict[str, _Entity] = {}
-    for row in store.query(_ENTITIES):
+    for row in store.select(_ENTITIES):
         iri, k, v = row["e"].value, row["k"].value, row["v"]
         e = out.get(iri) or out.setdefault(iri, _Entity(iri))
         if k.endswith("#type"):
@@ -191,7 +192,7 @@ def _neighbours(store: Store) -> tuple[dict[str, set[str]], set[tuple[str, str, 
     """Return each entity's relation partners (either direction) and the relation triples."""
     partners: dict[str, set[str]] = defaultdict(set)
     triples: set[tuple[str, str, str]] = set()
-    for row in store.query(_edges_query()):
+    for row in store.select(_edges_query()):
         s, p, o = row["s"].value, row["p"].value.removeprefix(ONTOLOGY), row["o"].value
         triples.add((s, p, o))
         if s != o:
@@ -234,7 +235,7 @@ def _block_keys(norm: str) -> set[str]:
 
 def likely_duplicates(
     store: Store, limit: int | None = 50, *, name_cutoff: float = NAME_CUTOFF, min_score: float = MIN_DUPLICATE_SCORE
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Return pairs of entities of one type that are probably one thing, most likely first.
 
     Evidence, each weighed and combined into the score (1 - the product of 1 - weight):
@@ -341,7 +342,7 @@ def similar_names(names: list[str], cutoff: float = NAME_CUTOFF) -> set[tuple[in
     return found
 
 
-def _judge(x: _Entity, y: _Entity, etype: str, partners: dict[str, set[str]], name_cutoff: float) -> dict:
+def _judge(x: _Entity, y: _Entity, etype: str, partners: dict[str, set[str]], name_cutoff: float) -> dict[str, Any]:
     """Return the verdict on one candidate pair: score, reasons and the figures behind them."""
     weights: list[float] = []
     reasons: list[str] = []
@@ -391,7 +392,7 @@ def _judge(x: _Entity, y: _Entity, etype: str, partners: dict[str, set[str]], na
         score /= 2
         reasons.append("related to each other, so perhaps two things")
 
-    def keeps(e: _Entity) -> tuple:
+    def keeps(e: _Entity) -> tuple[Any, ...]:
         # The one to merge into: linked to Wikidata, the fuller name of the two, more partners.
         fuller = tail is not None and normalize_name(e.label) == tail[1]
         return (bool(e.wikidata), fuller, len(partners.get(e.iri, ())), e.iri)
@@ -466,7 +467,7 @@ def likely_wrong(
     *,
     low_confidence: float = LOW_CONFIDENCE,
     min_score: float = MIN_SUSPECT_SCORE,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Return relations a curator should check, most suspicious first.
 
     Reasons, each weighed and combined into the score (1 - the product of 1 - weight):
@@ -518,9 +519,9 @@ def likely_wrong(
 
     articles = {
         row["a"].value: {k: row[k].value if row[k] is not None else None for k in ("id", "title", "url", "published")}
-        for row in store.query(_ARTICLES)
+        for row in store.select(_ARTICLES)
     }
-    mentions: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    mentions: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for st, props in _statements(store).items():
         if not {"s", "p", "o", "a"} <= props.keys() or not props["p"].startswith(ONTOLOGY):
             continue
@@ -557,7 +558,7 @@ def likely_wrong(
     def entity(iri: str) -> _Entity:
         return entities.get(iri) or _Entity(iri)
 
-    out = []
+    out: list[dict[str, Any]] = []
     for s, p, o in relations:
         weights: list[float] = []
         reasons: list[str] = []
@@ -599,13 +600,13 @@ def likely_wrong(
                 who = " and ".join(e.label for e in unnamed)
                 reasons.append(f"no sentence names {who}: found through a pronoun or a description elsewhere")
         sources = support[(s, p, o)][0]
-        for other in _contradicting(s, p, o, relations):
+        for clash in _contradicting(s, p, o, relations):
             if "contradiction" not in checks:
                 checks.append("contradiction")
-            weights.append(0.6 if _stronger(support[other], support[(s, p, o)]) else 0.25)
+            weights.append(0.6 if _stronger(support[clash], support[(s, p, o)]) else 0.25)
             reasons.append(
-                f"contradicts {entity(other[0]).label} {other[1]} {entity(other[2]).label} "
-                f"({_versus(support[other], support[(s, p, o)])})"
+                f"contradicts {entity(clash[0]).label} {clash[1]} {entity(clash[2]).label} "
+                f"({_versus(support[clash], support[(s, p, o)])})"
             )
         if p in SINGLE_VALUED and (s, p, o) not in over:
             for other in sorted(by_subject[(s, p)] - {o} - {x for x in by_subject[(s, p)] if (s, p, x) in over}):
@@ -662,7 +663,7 @@ def likely_wrong(
 def _statements(store: Store) -> dict[str, dict[str, str]]:
     """Return each statement node's values: s, p, o, a (its article), evidence, conf, hedged."""
     out: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in store.query(_STATEMENTS):
+    for row in store.select(_STATEMENTS):
         out[row["st"].value][_STATEMENT_KEYS[row["k"].value]] = row["v"].value
     return out
 
@@ -692,7 +693,7 @@ def _versus(theirs: tuple[int, float], mine: tuple[int, float]) -> str:
 
 def _contradicting(s: str, p: str, o: str, relations: set[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """Return the relations that cannot hold together with (s, p, o)."""
-    found = []
+    found: list[tuple[str, str, str]] = []
     if s == o or p in SYMMETRIC_PREDICATES:
         return found
     for a, b, reverse in CONTRADICTIONS:

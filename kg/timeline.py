@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 ACTIVE = "active"
 ENDED = "ended"
@@ -156,7 +157,7 @@ def in_view(day: str | None, as_of: date | None) -> bool:
     return as_of is None or (day is not None and day <= as_of.isoformat())
 
 
-def changes(statements: Iterable[tuple[str | None, bool]]) -> list[list]:
+def changes(statements: Iterable[tuple[str | None, bool]]) -> list[list[Any]]:
     """Return a relation's dated statements as what a replay needs, oldest first.
 
     Each item is ``[claim day, ended]``. An open statement is kept only where it opens
@@ -165,7 +166,7 @@ def changes(statements: Iterable[tuple[str | None, bool]]) -> list[list]:
     one decides (an ended statement sorts after an open one of the same day), its day is
     the end date when it is ended, and the first open item is the start date.
     """
-    out: list[list] = []
+    out: list[list[Any]] = []
     for day, ended in sorted({(d, bool(e)) for d, e in statements if d is not None}):
         if ended or not out or out[-1][1]:
             out.append([day, ended])

@@ -75,7 +75,7 @@ def _top_level_operations(update: str) -> list[list[_Token]]:
     operations: list[list[_Token]] = [[]]
     depth = 0
     for m in _TOKEN.finditer(update):
-        kind = m.lastgroup
+        kind = m.lastgroup or ""  # never None: every alternative of _TOKEN is a named group
         if kind == "opaque":
             continue
         if kind == "open":

@@ -7,13 +7,15 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, cast
 
 import pyoxigraph as ox
 import rdflib
 import rdflib.collection
 from rdflib.namespace import SH
 
-from kg.namespaces import ONTOLOGY, RDF
+from kg.namespaces import ONTOLOGY, RDF, term_value
+from kg.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,7 @@ class ValidationReport:
         lines += ["  " + v.format() for v in self.violations]
         return "\n".join(lines)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {"conforms": self.conforms, "triples": self.triples, "violations": [v.__dict__ for v in self.violations]}
 
@@ -73,7 +75,7 @@ def _short(iri: str | None) -> str:
     return iri
 
 
-def _class_alternatives(shapes: rdflib.Graph, node) -> list[str] | None:
+def _class_alternatives(shapes: rdflib.Graph, node: rdflib.term.Node) -> list[str] | None:
     """Return the classes of ``sh:class C`` or ``sh:or ([sh:class C1] ...)`` on a shape, else None."""
     direct = list(shapes.objects(node, SH["class"]))
     if len(direct) == 1 and shapes.value(node, SH["or"]) is None:
@@ -91,7 +93,7 @@ def _class_alternatives(shapes: rdflib.Graph, node) -> list[str] | None:
     return out
 
 
-def _focus_pattern(shapes: rdflib.Graph, shape) -> str | None:
+def _focus_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str | None:
     """Return a SPARQL pattern binding ?this to a node shape's targets, if it has one kind."""
     targets = [
         (SH.targetClass, "?this a <{}> ."),
@@ -122,19 +124,19 @@ def _split_shapes() -> tuple[rdflib.Graph, tuple[tuple[str, str, str | None], ..
     shapes = load_shapes()
     core = rdflib.Graph()
     drop = set(shapes.triples((None, SH.sparql, None)))
-    constraints = []
+    constraints: list[tuple[str, str, str | None]] = []
     for shape, _, constraint in sorted(drop):
         select = str(shapes.value(constraint, SH.select)).replace("$this", "?this")
         message = str(shapes.value(constraint, SH.message) or "SPARQL constraint violated")
         focuses = [f"?this a <{t}> ." for t in shapes.objects(shape, SH.targetClass)]
         focuses += [f"VALUES ?this {{ <{n}> }}" for n in shapes.objects(shape, SH.targetNode)]
-        for focus in focuses:
-            constraints.append((f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {{ {select} }} }}", message, None))
+        for target in focuses:
+            constraints.append((f"SELECT DISTINCT ?this ?value WHERE {{ {target} {{ {select} }} }}", message, None))
 
-    def values(classes):
+    def values(classes: list[str]) -> str:
         return " ".join(f"<{c}>" for c in classes)
 
-    converted_props: dict = {}
+    converted_props: dict[rdflib.term.Node, bool] = {}
     for shape in set(shapes.subjects(rdflib.RDF.type, SH.NodeShape)):
         focus = _focus_pattern(shapes, shape)
         if focus is None:
@@ -184,7 +186,8 @@ def _sparql_violations(triples: list[ox.Triple]) -> list[Violation]:
     mem.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     out = []
     for query, message, path in constraints:
-        for row in mem.query(query):
+        # The shapes' SPARQL constraints are SELECT queries (sh:select).
+        for row in cast(ox.QuerySolutions, mem.query(query)):
             value = _get(row, "value")
             out.append(
                 Violation(
@@ -198,7 +201,7 @@ def _sparql_violations(triples: list[ox.Triple]) -> list[Violation]:
     return out
 
 
-def _get(row, name: str):
+def _get(row: ox.QuerySolution, name: str) -> Any:
     try:
         return row[name]
     except (KeyError, IndexError):
@@ -235,7 +238,7 @@ def validate_triples(triples: Iterable[ox.Triple]) -> ValidationReport:
         if len(slices[-1]) >= SLICE_TRIPLES:
             slices.append([])
         slices[-1].extend(group)
-    violations: dict[tuple, Violation] = {}
+    violations: dict[tuple[Any, ...], Violation] = {}
     for part in slices:
         # The nodes outside the statements are in every slice; their results are merged.
         for v in _validate(common + part).violations:
@@ -259,7 +262,7 @@ def _validate(triples: list[ox.Triple]) -> ValidationReport:
     violations = []
     for res in results.subjects(rdflib.RDF.type, SH.ValidationResult):
 
-        def one(p, res=res):
+        def one(p: rdflib.term.Node, res: rdflib.term.Node = res) -> str | None:
             v = results.value(res, p)
             return None if v is None else str(v)
 
@@ -278,9 +281,9 @@ def _validate(triples: list[ox.Triple]) -> ValidationReport:
     return ValidationReport(not violations, violations, len(triples))
 
 
-def validate_store(store) -> ValidationReport:
+def validate_store(store: Store) -> ValidationReport:
     """Validate the store's union graph."""
-    triples = [ox.Triple(r["s"], r["p"], r["o"]) for r in store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")]
+    triples = [ox.Triple(r["s"], r["p"], r["o"]) for r in store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")]
     return validate_triples(triples)
 
 
@@ -296,7 +299,7 @@ def validate_batch(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[str]]:
     if report.conforms:
         return quads, []
     bad_nodes: set[str] = set()
-    bad_triples: set[tuple[str, str, str]] = set()
+    bad_triples: set[tuple[str | None, str | None, str | None]] = set()
     for v in report.violations:
         if v.path and v.path.startswith(ONTOLOGY) and v.value:
             bad_triples.add((v.focus, v.path, v.value))
@@ -307,7 +310,7 @@ def validate_batch(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[str]]:
     by_subject: dict[str, dict[str, str]] = {}
     for q in quads:
         if q.predicate.value in _STATEMENT_PARTS:
-            by_subject.setdefault(q.subject.value, {})[q.predicate.value] = q.object.value
+            by_subject.setdefault(term_value(q.subject), {})[q.predicate.value] = term_value(q.object)
     bad_statements = set()
     for st, parts in by_subject.items():
         spo = (parts.get(RDF + "subject"), parts.get(RDF + "predicate"), parts.get(RDF + "object"))
@@ -322,7 +325,7 @@ def validate_batch(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[str]]:
     }
     kept = []
     for q in quads:
-        s, p, o = q.subject.value, q.predicate.value, getattr(q.object, "value", None)
+        s, p, o = term_value(q.subject), q.predicate.value, getattr(q.object, "value", None)
         if s in bad_statements or s in bad_nodes:
             continue
         if p.startswith(ONTOLOGY) and (s, p, o) in bad_triples and (s, p, o) not in supported:

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -126,18 +127,18 @@ class View:
     ``type_color`` and ``community_color`` for the page's colour switch.
     """
 
-    nodes: list[dict]
-    edges: list[dict]
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
     total_entities: int
     focus: str | None = None
     depth: int = 1
     physics: bool = True
     notes: list[str] = field(default_factory=list)
-    filters: dict = field(default_factory=dict)
+    filters: dict[str, Any] = field(default_factory=dict[str, Any])
     first: int = 0
 
     @property
-    def legend(self) -> dict:
+    def legend(self) -> dict[str, Any]:
         """Return the colour/shape keys: ``types``, ``predicates``, ``communities`` and ``ended``."""
         return {
             "types": [{"type": t, "color": TYPE_STYLE[t][0], "shape": TYPE_STYLE[t][1]} for t in ENTITY_TYPES],
@@ -153,7 +154,7 @@ class View:
             "ended": {"color": ENDED_COLOR, "dashes": ENDED_DASHES},
         }
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the JSON the page embeds."""
         return {
             "nodes": self.nodes,
@@ -186,7 +187,7 @@ def build_view(
     max_evidence: int = 5,
     layout_threshold: int = DEFAULT_LAYOUT_THRESHOLD,
     seed: int = 42,
-    filters: Mapping | None = None,
+    filters: Mapping[str, Any] | None = None,
     first_view: int = FIRST_VIEW,
 ) -> View:
     """Select what to draw from a projected graph and dress it for the page.
@@ -308,7 +309,7 @@ def build_view(
         nodes.append(node)
 
     edges_in = sorted(sub.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
-    evidence = (
+    edge_evidence = (
         _load_evidence(
             store, keep, since=since, until=until, as_of=as_of, min_confidence=min_confidence, per_edge=max_evidence
         )
@@ -317,10 +318,10 @@ def build_view(
     )
     # Relations between the same two entities are drawn as curves bent apart, so each
     # can be seen, hovered and clicked on its own.
-    pairs: dict[frozenset, list[int]] = {}
+    pairs: dict[frozenset[Any], list[int]] = {}
     for i, (s, o, _key, _d) in enumerate(edges_in):
         pairs.setdefault(frozenset((s, o)), []).append(i)
-    bend: dict[int, dict] = {}
+    bend: dict[int, dict[str, Any]] = {}
     for members in pairs.values():
         if len(members) > 1:
             for rank, i in enumerate(members):
@@ -338,7 +339,7 @@ def build_view(
         sources = int(d.get("sources") or 1)
         ended = bool(d.get("ended"))
         color = ENDED_COLOR if ended else PREDICATE_COLOR.get(pred, ENDED_COLOR)
-        found = evidence.get((s, pred, o), ([], 0, []))
+        found = edge_evidence.get((s, pred, o), ([], 0, []))
         edge = {
             "id": f"e{i}",
             "from": s,
@@ -388,7 +389,7 @@ def build_view(
     )
 
 
-def _node_color(color: str) -> dict:
+def _node_color(color: str) -> dict[str, Any]:
     """Return vis-network's colour object for a node of this colour."""
     return {
         "background": color,
@@ -488,7 +489,7 @@ def view_from_store(
         "include_ended": bool(show_ended),
     }
     # The evidence shown obeys the same dates as the edges ("2023" means the whole year).
-    kw = dict(
+    kw: dict[str, Any] = dict(
         depth=depth,
         limit=limit,
         store=store,
@@ -543,7 +544,7 @@ def _node_title(label: str, etype: str | None, aliases: list[str], wikidata: str
     return "\n".join(lines)
 
 
-def _edge_title(a: str, pred: str, b: str, d: Mapping) -> str:
+def _edge_title(a: str, pred: str, b: str, d: Mapping[str, Any]) -> str:
     sources = int(d.get("sources") or 1)
     lines = [f"{a} {pred} {b}", f"{sources} source{'s' if sources != 1 else ''}"]
     if d.get("first"):
@@ -623,12 +624,12 @@ SELECT ?st ?s ?p ?o ?sentence ?c ?h ?d ?title ?url ?art ?ended ?stated ?startDat
 _SAFE_URL = re.compile(r"^https?://", re.I)
 
 
-def _text(row, name: str) -> str | None:
+def _text(row: ox.QuerySolution, name: str) -> str | None:
     term = row[name]
     return term.value if term is not None else None
 
 
-def _number(row, name: str) -> float | None:
+def _number(row: ox.QuerySolution, name: str) -> float | None:
     term = row[name]
     try:
         return float(term.value) if term is not None else None
@@ -650,12 +651,12 @@ def _load_evidence(
     store: Store,
     nodes: Iterable[str],
     *,
-    since=None,
-    until=None,
+    since: date | str | None = None,
+    until: date | str | None = None,
     as_of: date | None = None,
     min_confidence: float = 0.0,
     per_edge: int = 5,
-) -> dict[tuple[str, str, str], tuple[list[dict], int, list[list]]]:
+) -> dict[tuple[str, str, str], tuple[list[dict[str, Any]], int, list[list[Any]]]]:
     """Return (subject, predicate, object) -> (evidence dicts, most confident first; weaker; changes).
 
     The evidence holds up to ``per_edge`` statements at or above ``min_confidence`` (one
@@ -674,12 +675,12 @@ def _load_evidence(
         filters.append(f"BOUND(?d) && ?d <= {term_sparql(ox.Literal(_iso(until)[:10], datatype=date_type))}")
     where = f"FILTER({' && '.join(f'({f})' for f in filters)})" if filters else ""
     floor = float(min_confidence)
-    found: dict[tuple[str, str, str], dict[tuple, tuple[dict, bool]]] = {}
+    found: dict[tuple[str, str, str], dict[tuple[Any, ...], tuple[dict[str, Any], bool]]] = {}
     events: dict[tuple[str, str, str], set[tuple[str | None, bool]]] = {}
     named: set[str] = set()
     blank: set[str] = set()
     for chunk in _values(nodes):
-        for row in store.query(_STATEMENTS.replace("{subjects}", chunk)):
+        for row in store.select(_STATEMENTS.replace("{subjects}", chunk)):
             if row["o"].value in keep:
                 if isinstance(row["st"], ox.NamedNode):
                     named.add(row["st"].value)
@@ -688,7 +689,7 @@ def _load_evidence(
     steps = [_BY_STATEMENT.format(chunk) for chunk in _values(named)]
     steps += [_BY_SUBJECT.format(chunk) for chunk in _values(blank)]
     for step in steps:
-        for row in store.query(_EVIDENCE.replace("{statements}", step).replace("{filters}", where)):
+        for row in store.select(_EVIDENCE.replace("{statements}", step).replace("{filters}", where)):
             o = row["o"].value
             if o not in keep or row["s"].value not in keep:
                 continue
@@ -790,7 +791,7 @@ def spring_layout(
     side = math.sqrt(n)
     pos = (rng.random((n, 2)) - 0.5) * side
     held = np.zeros(n, dtype=bool)
-    if fixed:
+    if fixed and scale is not None:  # held positions come with their scale (checked above)
         for v, (x, y) in fixed.items():
             pos[index[v]] = (x / scale, y / scale)
             held[index[v]] = True
@@ -803,6 +804,7 @@ def spring_layout(
     temp = side / 4
     cool = (0.02 / 4) ** (1 / max(1, iterations))
     for _ in range(iterations):
+        chosen: slice | np.ndarray[Any, Any]
         if n <= 2 * sample:
             chosen = slice(None)
             factor = 1.0
@@ -835,7 +837,7 @@ def spring_layout(
     }, scale
 
 
-def spring_positions(G: nx.Graph, **kwargs) -> dict[str, tuple[float, float]]:
+def spring_positions(G: nx.Graph, **kwargs: Any) -> dict[str, tuple[float, float]]:
     """Return :func:`spring_layout`'s positions alone (same arguments)."""
     return spring_layout(G, **kwargs)[0]
 
@@ -850,7 +852,7 @@ def layout_scale(pos: np.ndarray, src: np.ndarray, dst: np.ndarray, edge_px: flo
 
 
 def _pack_components(
-    G: nx.Graph, nodes: list, index: dict, pos: np.ndarray, held: np.ndarray, gap: float = 1.0
+    G: nx.Graph, nodes: list[Any], index: dict[str, Any], pos: np.ndarray, held: np.ndarray, gap: float = 1.0
 ) -> None:
     """Move the small pieces of a graph next to its main part, in place.
 

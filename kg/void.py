@@ -24,11 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pyoxigraph as ox
 
 from kg.model import ENTITY_TYPES
 from kg.namespaces import BASE, DCTERMS, ONTOLOGY, PREFIXES, RDF, RDFS, XSD
+from kg.store import Store
 
 VOID = "http://rdfs.org/ns/void#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -94,7 +96,12 @@ class Site:
 
 
 def void_triples(
-    stats: dict, site: Site, *, modified: str | None = None, license: str | None = None, examples: Sequence[str] = ()
+    stats: dict[str, Any],
+    site: Site,
+    *,
+    modified: str | None = None,
+    license: str | None = None,
+    examples: Sequence[str] = (),
 ) -> list[ox.Triple]:
     """Return the VoID description of the dataset.
 
@@ -155,7 +162,7 @@ def void_triples(
     return out
 
 
-def service_triples(stats: dict, site: Site) -> list[ox.Triple]:
+def service_triples(stats: dict[str, Any], site: Site) -> list[ox.Triple]:
     """Return the SPARQL 1.1 Service Description of ``/sparql`` (and of ``/update`` when it writes).
 
     The default dataset is described by its default graph (``void:triples``, the union
@@ -209,26 +216,29 @@ def serialize(triples: Sequence[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     """Return the triples in an RDF format, with the project's prefixes where it has them."""
     prefixes = {**PREFIXES, "void": VOID, "sd": SD, "formats": FORMATS, "foaf": FOAF}
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.TRIG):
-        return ox.serialize(triples, format=fmt, prefixes=prefixes)
-    return ox.serialize(triples, format=fmt)
+        data = ox.serialize(triples, format=fmt, prefixes=prefixes)
+    else:
+        data = ox.serialize(triples, format=fmt)
+    # Without an output, pyoxigraph returns the bytes (its stubs say bytes | None).
+    return cast(bytes, data)
 
 
 _MODIFIED = f"SELECT (MAX(?t) AS ?m) WHERE {{ ?a <{ONTOLOGY}ingestedAt> ?t }}"
 
 
-def last_ingest(store) -> str | None:
+def last_ingest(store: Store) -> str | None:
     """Return the latest ``aikg:ingestedAt`` in the store (an xsd:dateTime form), or None."""
-    for row in store.query(_MODIFIED):
+    for row in store.select(_MODIFIED):
         term = row["m"]
         return term.value if term is not None else None
     return None
 
 
-def example_resources(store) -> list[str]:
+def example_resources(store: Store) -> list[str]:
     """Return up to three example IRIs: an entity, an article and a statement."""
     out = []
     for cls in ("Organization", "Article", "RelationStatement"):
-        for row in store.query(f"SELECT ?x WHERE {{ ?x <{RDF}type> <{ONTOLOGY}{cls}> }} LIMIT 1"):
+        for row in store.select(f"SELECT ?x WHERE {{ ?x <{RDF}type> <{ONTOLOGY}{cls}> }} LIMIT 1"):
             if row["x"] is not None:
                 out.append(row["x"].value)
     return out
