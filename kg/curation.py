@@ -26,10 +26,11 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, Union, overload
 from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
@@ -50,9 +51,19 @@ from kg.namespaces import (
     STATEMENT,
     WD,
     XSD,
+    Term,
     aikg,
     article_iri,
+    term_value,
 )
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+#: The subject of a triple as pyoxigraph gives it.
+Subject = Union[ox.NamedNode, ox.BlankNode, ox.Triple]
+#: The graph name of a quad as pyoxigraph gives it.
+GraphName = Union[ox.NamedNode, ox.BlankNode, ox.DefaultGraph]
 
 CURATION_GRAPH = ox.NamedNode(BASE + "graph/curation")
 OP_PREFIX = BASE + "curation/op/"
@@ -118,6 +129,22 @@ class CurationError(AikgError):
     """A curation request that cannot be carried out (a 400, or exit code 2)."""
 
 
+class CurationStore(Protocol):
+    """What curation reads and writes of a store.
+
+    :class:`kg.store.Store` offers it (``LocalStore``, ``RemoteStore``, ``IsolatedStore``);
+    kg.store imports this module to project what it writes, so this one does not import it.
+    """
+
+    def select(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> ox.QuerySolutions: ...
+
+    def ask(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> bool: ...
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None: ...
+
+    def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]: ...
+
+
 def _named(iri: str, what: str) -> ox.NamedNode:
     """Return an IRI a curator gave as a node.
 
@@ -157,16 +184,21 @@ class Operation:
     created: str
     by: str
     reason: str
-    props: dict[ox.NamedNode, list[ox.Term]] = field(default_factory=dict)
+    props: dict[ox.NamedNode, list[Term]] = field(default_factory=dict)
 
-    def one(self, prop: ox.NamedNode) -> ox.Term | None:
+    def one(self, prop: ox.NamedNode) -> Term | None:
         """Return the (first) value of a property, or None."""
         values = self.props.get(prop)
         return values[0] if values else None
 
-    def to_dict(self) -> dict:
+    def node(self, prop: ox.NamedNode) -> ox.NamedNode | None:
+        """Return the (first) value of a property when it is an IRI, else None."""
+        value = self.one(prop)
+        return value if isinstance(value, ox.NamedNode) else None
+
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready view of the operation."""
-        out = {
+        out: dict[str, Any] = {
             "id": self.iri.value.removeprefix(OP_PREFIX),
             "iri": self.iri.value,
             "type": self.kind,
@@ -176,7 +208,7 @@ class Operation:
         }
         for prop, values in sorted(self.props.items(), key=lambda kv: kv[0].value):
             name = prop.value.removeprefix(ONTOLOGY)
-            vals = [v.value for v in values]
+            vals = [term_value(v) for v in values]
             out[name] = vals[0] if len(vals) == 1 else vals
         return out
 
@@ -189,7 +221,7 @@ class CurationState:
     undone: dict[ox.NamedNode, ox.NamedNode] = field(default_factory=dict)
     merges: dict[ox.NamedNode, ox.NamedNode] = field(default_factory=dict)
     stmt_verdicts: dict[ox.NamedNode, tuple[int, bool]] = field(default_factory=dict)
-    rel_verdicts: dict[tuple, tuple[int, bool]] = field(default_factory=dict)
+    rel_verdicts: dict[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode], tuple[int, bool]] = field(default_factory=dict)
     names: dict[ox.NamedNode, str] = field(default_factory=dict)
     aliases_added: dict[ox.NamedNode, set[str]] = field(default_factory=dict)
     aliases_removed: dict[ox.NamedNode, set[str]] = field(default_factory=dict)
@@ -201,15 +233,21 @@ class CurationState:
         """Return True when no operation was ever recorded (the projection is the union)."""
         return not self.ops
 
-    def resolve(self, node: ox.Term) -> ox.Term:
+    @overload
+    def resolve(self, node: ox.NamedNode) -> ox.NamedNode: ...
+
+    @overload
+    def resolve(self, node: Term) -> Term: ...
+
+    def resolve(self, node: Term) -> Term:
         """Return the entity a merged one now is (itself when not merged)."""
         seen = 0
-        while node in self.merges and seen < 64:
+        while isinstance(node, ox.NamedNode) and node in self.merges and seen < 64:
             node = self.merges[node]
             seen += 1
         return node
 
-    def preimage(self, nodes: Iterable[ox.Term]) -> set[ox.Term]:
+    def preimage(self, nodes: Iterable[Term]) -> set[Term]:
         """Return the nodes and every entity merged (directly or not) into one of them."""
         targets = set(nodes)
         out = set(targets)
@@ -218,14 +256,14 @@ class CurationState:
                 out.add(a)
         return out
 
-    def chain(self, node: ox.Term) -> list[ox.Term]:
+    def chain(self, node: ox.NamedNode) -> list[ox.NamedNode]:
         """Return the node and the entities it was merged into, in order."""
         out = [node]
         while out[-1] in self.merges and len(out) < 64:
             out.append(self.merges[out[-1]])
         return out
 
-    def relation_verdict(self, s: ox.Term, p: ox.Term, o: ox.Term) -> tuple[int, bool] | None:
+    def relation_verdict(self, s: Term, p: Term, o: Term) -> tuple[int, bool] | None:
         """Return the latest (order, accepted) decided on a relation, or None.
 
         A decision on (A, p, X) holds for every statement whose subject is A or was merged
@@ -234,7 +272,10 @@ class CurationState:
         """
         if not self.rel_verdicts:
             return None
-        best = None
+        # Verdicts are recorded on IRIs only: another term has none.
+        if not (isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode) and isinstance(o, ox.NamedNode)):
+            return None
+        best: tuple[int, bool] | None = None
         for a in self.chain(s):
             for b in self.chain(o):
                 for key in ((a, p, b), (b, p, a)) if p in _SYMMETRIC else ((a, p, b),):
@@ -243,13 +284,15 @@ class CurationState:
                         best = v
         return best
 
-    def statement_verdict(self, st: ox.Term, spo: tuple | None) -> bool | None:
+    def statement_verdict(self, st: Term, spo: tuple[Term | None, Term | None, Term | None] | None) -> bool | None:
         """Return True (accepted), False (rejected) or None, the later decision winning."""
-        best = self.stmt_verdicts.get(st)
-        if spo is not None and None not in spo:
-            rel = self.relation_verdict(*spo)
-            if rel is not None and (best is None or rel[0] > best[0]):
-                best = rel
+        best = self.stmt_verdicts.get(st) if isinstance(st, ox.NamedNode) else None
+        if spo is not None:
+            s, p, o = spo
+            if s is not None and p is not None and o is not None:
+                rel = self.relation_verdict(s, p, o)
+                if rel is not None and (best is None or rel[0] > best[0]):
+                    best = rel
         return None if best is None else best[1]
 
 
@@ -261,19 +304,20 @@ def operations_from_quads(quads: Iterable[ox.Quad]) -> list[Operation]:
             by_subject.setdefault(q.subject, []).append(q)
     ops = []
     for iri, qs in by_subject.items():
-        kind, created, by, reason, props = "", "", "", "", {}
+        kind, created, by, reason = "", "", "", ""
+        props: dict[ox.NamedNode, list[Term]] = {}
         for q in qs:
-            p = q.predicate
-            if p == _TYPE and q.object.value.startswith(ONTOLOGY):
-                name = q.object.value.removeprefix(ONTOLOGY)
+            p, value = q.predicate, term_value(q.object)
+            if p == _TYPE and value.startswith(ONTOLOGY):
+                name = value.removeprefix(ONTOLOGY)
                 if name in OP_TYPES:
                     kind = name
             elif p == _CREATED:
-                created = q.object.value
+                created = value
             elif p == _ATTRIBUTED:
-                by = unquote(q.object.value.removeprefix(CURATOR_PREFIX))
+                by = unquote(value.removeprefix(CURATOR_PREFIX))
             elif p == P_REASON:
-                reason = q.object.value
+                reason = value
             else:
                 props.setdefault(p, []).append(q.object)
         if kind:
@@ -294,49 +338,61 @@ def state_from_operations(ops: list[Operation]) -> CurationState:
         if op.iri in st.undone or op.kind == "Undo":
             continue
         k = op.kind
-        ent = op.one(P_ENTITY)
+        # The operations this module writes name entities, statements, properties, types
+        # and Wikidata items by IRI, and give names as literals; a value of another kind
+        # (a curation graph edited by hand) is not read.
+        ent = op.node(P_ENTITY)
         if k in ("Reject", "Accept"):
             verdict = (seq, k == "Accept")
             target = op.one(P_STATEMENT)
             if target is not None:
-                st.stmt_verdicts[target] = verdict
+                if isinstance(target, ox.NamedNode):
+                    st.stmt_verdicts[target] = verdict
             else:
-                s, p, o = op.one(P_SUBJECT), op.one(P_PREDICATE), op.one(P_OBJECT)
-                if None not in (s, p, o):
+                s, p, o = op.node(P_SUBJECT), op.node(P_PREDICATE), op.node(P_OBJECT)
+                if s is not None and p is not None and o is not None:
                     st.rel_verdicts[(s, p, o)] = verdict
         elif k == "Merge":
-            a, b = op.one(P_MERGED), op.one(P_INTO)
+            a, b = op.node(P_MERGED), op.node(P_INTO)
             if a is not None and b is not None and st.resolve(b) != a:
                 st.merges[a] = b
         elif k == "Split":
-            a, b = op.one(P_MERGED), op.one(P_INTO)
+            a, b = op.node(P_MERGED), op.node(P_INTO)
             if a is not None and st.merges.get(a) == b:
                 del st.merges[a]
         elif k == "Rename" and ent is not None:
-            st.names[ent] = op.one(P_LABEL).value
+            label = op.one(P_LABEL)
+            if isinstance(label, ox.Literal):
+                st.names[ent] = label.value
         elif k in ("AddAlias", "RemoveAlias") and ent is not None:
-            alias = op.one(P_ALIAS).value
-            add, remove = (
-                (st.aliases_added, st.aliases_removed) if k == "AddAlias" else (st.aliases_removed, st.aliases_added)
-            )
-            add.setdefault(ent, set()).add(alias)
-            remove.get(ent, set()).discard(alias)
+            alias_term = op.one(P_ALIAS)
+            if isinstance(alias_term, ox.Literal):
+                alias = alias_term.value
+                add, remove = (
+                    (st.aliases_added, st.aliases_removed)
+                    if k == "AddAlias"
+                    else (st.aliases_removed, st.aliases_added)
+                )
+                add.setdefault(ent, set()).add(alias)
+                remove.get(ent, set()).discard(alias)
         elif k == "Retype" and ent is not None:
-            st.types[ent] = op.one(P_NEWTYPE)
+            new_type = op.node(P_NEWTYPE)
+            if new_type is not None:
+                st.types[ent] = new_type
         elif k == "SetWikidata" and ent is not None:
-            st.wikidata[ent] = op.one(P_WIKIDATA)
+            st.wikidata[ent] = op.node(P_WIKIDATA)
         elif k == "ClearWikidata" and ent is not None:
             st.wikidata[ent] = None
     # Undoing a hand-added relation takes its statement out of the curated view.
     for op in ops:
         if op.kind == "AddRelation" and op.iri in st.undone:
-            added = op.one(P_ADDED)
+            added = op.node(P_ADDED)
             if added is not None:
                 st.stmt_verdicts[added] = (len(ops), False)
     return st
 
 
-def read_state(store) -> CurationState:
+def read_state(store: CurationStore) -> CurationState:
     """Return the curation state of a store (one read of the curation graph)."""
     return state_from_operations(operations_from_quads(store.graph_quads(CURATION_GRAPH)))
 
@@ -346,7 +402,7 @@ def read_state(store) -> CurationState:
 # ---------------------------------------------------------------------------------------
 
 
-def _is_entity(term: ox.Term) -> bool:
+def _is_entity(term: Term) -> TypeGuard[ox.NamedNode]:
     return isinstance(term, ox.NamedNode) and term.value.startswith(ENTITY)
 
 
@@ -368,20 +424,21 @@ def project(quads: Sequence[ox.Quad], state: CurationState) -> list[ox.Quad]:
     if state.empty:
         return [ox.Quad(q.subject, q.predicate, q.object, _DG) for q in named]
     # Pass 1: each statement's subject/predicate/object, then its verdict.
-    spo: dict[ox.Term, list] = {}
-    graph_of: dict[ox.Term, ox.Term] = {}
+    spo: dict[Subject, list[Term | None]] = {}
+    graph_of: dict[Subject, GraphName] = {}
     slot = {_SUBJ: 0, _PRED: 1, _OBJ: 2}
     for q in named:
         i = slot.get(q.predicate)
         if i is not None:
             spo.setdefault(q.subject, [None, None, None])[i] = q.object
             graph_of[q.subject] = q.graph_name
-    verdicts = {st: state.statement_verdict(st, tuple(v)) for st, v in spo.items()}
-    support: dict[tuple, bool] = {}
+    verdicts = {st: state.statement_verdict(st, (v[0], v[1], v[2])) for st, v in spo.items()}
+    support: dict[tuple[GraphName, Term | None, Term | None, Term | None], bool] = {}
     for st, (s, p, o) in spo.items():
         key = (graph_of[st], s, p, o)
         support[key] = support.get(key, False) or verdicts[st] is not False
-    resolve, dg, out = state.resolve, _DG, []
+    resolve, dg = state.resolve, _DG
+    out: list[ox.Quad] = []
     for q in named:
         s, p, o = q.subject, q.predicate, q.object
         if isinstance(s, ox.NamedNode) and s.value.startswith(OP_PREFIX):
@@ -417,12 +474,12 @@ def project(quads: Sequence[ox.Quad], state: CurationState) -> list[ox.Quad]:
                 o = state.types[fs]
         elif p == _LABEL or p == _PREF:
             if fs != s or fs in state.names:
-                if state.names.get(fs) == o.value:
+                if state.names.get(fs) == term_value(o):
                     continue
                 p = _ALT
         elif p == _SAME and isinstance(o, ox.NamedNode) and o.value.startswith(WD) and fs in state.wikidata:
             continue
-        if p == _ALT and o.value in state.aliases_removed.get(fs, ()):
+        if p == _ALT and term_value(o) in state.aliases_removed.get(fs, ()):
             continue
         out.append(ox.Quad(fs, p, resolve(o) if _is_entity(o) else o, dg))
     return out
@@ -457,7 +514,7 @@ def derived(state: CurationState) -> set[ox.Quad]:
 
 
 def _graphs_mentioning(
-    store, nodes: Iterable[ox.Term], *, as_object: bool = True, exclude: Iterable[ox.NamedNode] = ()
+    store: CurationStore, nodes: Iterable[Term], *, as_object: bool = True, exclude: Iterable[ox.NamedNode] = ()
 ) -> list[ox.NamedNode]:
     """Return the named graphs holding one of ``nodes`` as subject (or object too)."""
     values = " ".join(str(n) for n in set(nodes) if isinstance(n, ox.NamedNode))
@@ -466,10 +523,20 @@ def _graphs_mentioning(
     pattern = "{ ?x ?p ?y } UNION { ?y ?p ?x }" if as_object else "{ ?x ?p ?y }"
     q = f"SELECT DISTINCT ?g WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ {pattern} }} }}"
     skip = set(exclude)
-    return [r["g"] for r in store.query(q) if r["g"] not in skip]
+    return _graphs(store.select(q), skip)
 
 
-def _quads_of(store, graphs: Iterable[ox.NamedNode]) -> list[ox.Quad]:
+def _graphs(rows: ox.QuerySolutions, skip: set[ox.NamedNode] | None = None) -> list[ox.NamedNode]:
+    """Return the named graphs ``?g`` of rows (aikg names every graph by IRI)."""
+    out: list[ox.NamedNode] = []
+    for r in rows:
+        g = r["g"]
+        if isinstance(g, ox.NamedNode) and not (skip and g in skip):
+            out.append(g)
+    return out
+
+
+def _quads_of(store: CurationStore, graphs: Iterable[ox.NamedNode]) -> list[ox.Quad]:
     out: list[ox.Quad] = []
     for g in graphs:
         out.extend(store.graph_quads(g))
@@ -477,7 +544,7 @@ def _quads_of(store, graphs: Iterable[ox.NamedNode]) -> list[ox.Quad]:
 
 
 def drop_deletes(
-    store, drop_graphs: Sequence[ox.NamedNode], inserts: Sequence[ox.Quad], state: CurationState
+    store: CurationStore, drop_graphs: Sequence[ox.NamedNode], inserts: Sequence[ox.Quad], state: CurationState
 ) -> set[ox.Triple]:
     """Return the default-graph triples that leave with ``drop_graphs``.
 
@@ -503,7 +570,7 @@ def data_block(triples: Iterable[ox.Triple | ox.Quad]) -> str:
 
 def graph_block(quads: Iterable[ox.Quad]) -> str:
     """Return quads as the body of a DATA block, each in its own graph."""
-    parts = []
+    parts: list[str] = []
     for q in quads:
         t = f"{q.subject} {q.predicate} {q.object} ."
         parts.append(t if isinstance(q.graph_name, ox.DefaultGraph) else f"GRAPH {q.graph_name} {{ {t} }}")
@@ -539,7 +606,7 @@ def new_operation(
     *,
     by: str | None,
     reason: str | None,
-    props: Sequence[tuple[ox.NamedNode, ox.Term]],
+    props: Sequence[tuple[ox.NamedNode, Term]],
     extra: Sequence[ox.Quad] = (),
 ) -> tuple[ox.NamedNode, list[ox.Quad]]:
     """Return the IRI and the curation-graph quads of a new operation."""
@@ -560,9 +627,9 @@ def new_operation(
     return iri, quads
 
 
-def _involved(quads: Iterable[ox.Quad]) -> set[ox.Term]:
+def _involved(quads: Iterable[ox.Quad]) -> set[Term]:
     """Return the entities and statements an operation's quads name."""
-    out: set[ox.Term] = set()
+    out: set[Term] = set()
     for q in quads:
         for t in (q.subject, q.object):
             if isinstance(t, ox.NamedNode) and (t.value.startswith(ENTITY) or t.value.startswith(STATEMENT)):
@@ -578,15 +645,16 @@ class Change:
     removed: int
     added: int
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {"operation": self.operation.to_dict(), "removed": self.removed, "added": self.added}
 
 
-def store_lock(store) -> threading.RLock:
+def store_lock(store: object) -> threading.RLock:
     """Return the lock that orders this process's writes to ``store``."""
-    live = getattr(store, "live", store)
-    lock = getattr(live, "_curation_lock", None)
+    # Any store: LocalStore keeps the lock; another store gets it as an attribute where it can.
+    live: Any = getattr(store, "live", store)
+    lock: threading.RLock | None = getattr(live, "_curation_lock", None)
     if lock is None:
         lock = threading.RLock()
         try:
@@ -596,7 +664,7 @@ def store_lock(store) -> threading.RLock:
     return lock
 
 
-def apply_operation(store, iri: ox.NamedNode, quads: list[ox.Quad]) -> Change:
+def apply_operation(store: CurationStore, iri: ox.NamedNode, quads: list[ox.Quad]) -> Change:
     """Record an operation and re-project what it touches, in one transaction.
 
     Only the named graphs that mention the operation's entities or statements (or the
@@ -606,7 +674,7 @@ def apply_operation(store, iri: ox.NamedNode, quads: list[ox.Quad]) -> Change:
     Raises:
         StoreError: the write failed; nothing of it is in the store.
     """
-    live = getattr(store, "live", store)
+    live: CurationStore = getattr(store, "live", store)
     with store_lock(store):
         cur = live.graph_quads(CURATION_GRAPH)
         old = state_from_operations(operations_from_quads(cur))
@@ -642,24 +710,30 @@ def apply_operation(store, iri: ox.NamedNode, quads: list[ox.Quad]) -> Change:
     return Change(op, sum(1 for t in removed if not _is_op(t.subject)), sum(1 for t in added if not _is_op(t.subject)))
 
 
-def _graphs_stating(store, old: CurationState, new: CurationState, op: Operation) -> list[ox.NamedNode]:
+def _graphs_stating(store: CurationStore, old: CurationState, new: CurationState, op: Operation) -> list[ox.NamedNode]:
     """Return the named graphs holding the direct triple of an operation's relation (either end merged in)."""
-    s, p, o = op.one(P_SUBJECT), op.one(P_PREDICATE), op.one(P_OBJECT)
+    s, p, o = op.node(P_SUBJECT), op.node(P_PREDICATE), op.node(P_OBJECT)
+    if s is None or p is None or o is None:
+        return []
     pre_s = " ".join(str(n) for n in old.preimage([s]) | new.preimage([s]))
     pre_o = " ".join(str(n) for n in old.preimage([o]) | new.preimage([o]))
     q = (
         f"SELECT DISTINCT ?g WHERE {{ VALUES ?a {{ {pre_s} }} VALUES ?b {{ {pre_o} }} "
         f"GRAPH ?g {{ {{ ?a {p} ?b }} UNION {{ ?b {p} ?a }} }} }}"
     )
-    return [r["g"] for r in store.query(q)]
+    return _graphs(store.select(q))
 
 
-def _is_op(term: ox.Term) -> bool:
+def _is_op(term: Term) -> bool:
     return isinstance(term, ox.NamedNode) and term.value.startswith(OP_PREFIX)
 
 
 def reproject_all(
-    store, old: CurationState, new: CurationState, extra: Sequence[ox.Quad] = (), raw: Sequence[ox.Quad] | None = None
+    store: object,
+    old: CurationState,
+    new: CurationState,
+    extra: Sequence[ox.Quad] = (),
+    raw: Sequence[ox.Quad] | None = None,
 ) -> str:
     """Return the update that inserts ``extra`` and moves the whole default graph from ``old`` to ``new``.
 
@@ -671,16 +745,14 @@ def reproject_all(
         raw: every named-graph quad of the store, when the caller has read them.
     """
     if raw is None:
-        live = getattr(store, "live", store)
-        raw = [
-            q
-            for q in live.oxigraph.quads_for_pattern(None, None, None)
-            if not isinstance(q.graph_name, ox.DefaultGraph)
-        ]
+        oxigraph = getattr(getattr(store, "live", store), "oxigraph", None)
+        if not isinstance(oxigraph, ox.Store):
+            raise TypeError("reproject_all reads the named graphs of a local store only; pass raw")
+        raw = [q for q in oxigraph.quads_for_pattern(None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)]
     extra_named = [q for q in extra if not isinstance(q.graph_name, ox.DefaultGraph)]
     before = {q.triple for q in project(raw, old)} | {q.triple for q in derived(old)}
     after = {q.triple for q in project([*raw, *extra_named], new)} | {q.triple for q in derived(new)}
-    parts = []
+    parts: list[str] = []
     if before - after:
         parts.append("DELETE DATA {\n" + data_block(before - after) + "}")
     parts.append("INSERT DATA {\n" + graph_block(extra) + data_block(after) + "}")
@@ -699,23 +771,28 @@ SELECT DISTINCT ?e ?t WHERE {{
 }}"""
 
 
-def _label_matches(store, text: str, props: str, raw: bool) -> dict[ox.NamedNode, ox.NamedNode]:
+def _label_matches(store: CurationStore, text: str, props: str, raw: bool) -> dict[ox.NamedNode, ox.NamedNode]:
     types = " ".join(str(t) for t in _ENTITY_CLASSES)
     q = _LABEL_QUERY.format(
         graph_open="GRAPH ?g {" if raw else "", graph_close="}" if raw else "", props=props, types=types
     )
-    return {r["e"]: r["t"] for r in store.query(q, substitutions={"x": ox.Literal(text)})}
+    out: dict[ox.NamedNode, ox.NamedNode] = {}
+    for r in store.select(q, substitutions={"x": ox.Literal(text)}):
+        e, t = r["e"], r["t"]
+        if isinstance(e, ox.NamedNode) and isinstance(t, ox.NamedNode):
+            out[e] = t
+    return out
 
 
-def entity_types(store, node: ox.NamedNode, *, raw: bool = False) -> set[str]:
+def entity_types(store: CurationStore, node: ox.NamedNode, *, raw: bool = False) -> set[str]:
     """Return the entity types of a node (in the curated graph, or in any article with ``raw``)."""
     types = " ".join(str(t) for t in _ENTITY_CLASSES)
     body = "GRAPH ?g { ?e a ?t }" if raw else "?e a ?t"
     q = f"SELECT DISTINCT ?t WHERE {{ {body} VALUES ?t {{ {types} }} }}"
-    return {_ENTITY_CLASSES[r["t"]] for r in store.query(q, substitutions={"e": node})}
+    return {_ENTITY_CLASSES[r["t"]] for r in store.select(q, substitutions={"e": node})}
 
 
-def resolve_entity(store, ref: str, *, raw: bool = False) -> ox.NamedNode:
+def resolve_entity(store: CurationStore, ref: str, *, raw: bool = False) -> ox.NamedNode:
     """Return the entity a label, a slug (``ent:slug``) or an IRI names.
 
     Labels are matched without regard to case: names first, then aliases. With ``raw``
@@ -771,19 +848,19 @@ def signatures() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
 
     graph = ontology.load_ontology()
 
-    def classes(node) -> frozenset[str]:
+    def classes(node: Node | None) -> frozenset[str]:
         union = graph.value(node, rdflib.OWL.unionOf)
-        members = list(Collection(graph, union)) if union is not None else [node]
+        members: list[Node | None] = list(Collection(graph, union)) if union is not None else [node]
         return frozenset(str(m).removeprefix(ONTOLOGY) for m in members)
 
-    out = {}
+    out: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
     for p in PREDICATES:
         prop = rdflib.URIRef(ONTOLOGY + p)
         out[p] = (classes(graph.value(prop, rdflib.RDFS.domain)), classes(graph.value(prop, rdflib.RDFS.range)))
     return out
 
 
-def check_signature(store, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode) -> None:
+def check_signature(store: CurationStore, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode) -> None:
     """Refuse a relation the ontology does not allow between these entities' types.
 
     Raises:
@@ -805,19 +882,21 @@ def check_signature(store, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode) ->
 # ---------------------------------------------------------------------------------------
 
 
-def _relation_exists(store, state: CurationState, s, p, o) -> bool:
+def _relation_exists(
+    store: CurationStore, state: CurationState, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode
+) -> bool:
     pre_s = " ".join(str(n) for n in state.preimage([s]))
     pre_o = " ".join(str(n) for n in state.preimage([o]))
     pairs = f"{{ ?a {p} ?b }}"
     if p in _SYMMETRIC:
         pairs = f"{{ ?a {p} ?b }} UNION {{ ?b {p} ?a }}"
     q = f"ASK {{ VALUES ?a {{ {pre_s} }} VALUES ?b {{ {pre_o} }} GRAPH ?g {{ {pairs} }} }}"
-    return bool(store.query(q))
+    return store.ask(q)
 
 
-def _statement_exists(store, st: ox.NamedNode) -> bool:
+def _statement_exists(store: CurationStore, st: ox.NamedNode) -> bool:
     q = f"ASK {{ GRAPH ?g {{ ?st a {_STATEMENT_CLASS} }} }}"
-    return bool(store.query(q, substitutions={"st": st}))
+    return store.ask(q, substitutions={"st": st})
 
 
 def statement_node(text: str) -> ox.NamedNode:
@@ -831,7 +910,7 @@ def statement_node(text: str) -> ox.NamedNode:
 
 
 def verdict(
-    store,
+    store: CurationStore,
     kind: str,
     *,
     statement: str | None = None,
@@ -848,6 +927,7 @@ def verdict(
     """
     if kind not in ("Reject", "Accept"):
         raise CurationError(f"unknown verdict {kind!r}")
+    props: list[tuple[ox.NamedNode, Term]]
     if statement:
         st = statement_node(statement)
         if not _statement_exists(store, st):
@@ -865,7 +945,9 @@ def verdict(
     return apply_operation(store, *new_operation(kind, by=by, reason=reason, props=props))
 
 
-def merge(store, source: str, target: str, *, by: str | None = None, reason: str | None = None) -> Change:
+def merge(
+    store: CurationStore, source: str, target: str, *, by: str | None = None, reason: str | None = None
+) -> Change:
     """Merge entity ``source`` into ``target``.
 
     Raises:
@@ -889,7 +971,9 @@ def merge(store, source: str, target: str, *, by: str | None = None, reason: str
     return apply_operation(store, *new_operation("Merge", by=by, reason=reason, props=[(P_MERGED, a), (P_INTO, b)]))
 
 
-def split(store, source: str, target: str, *, by: str | None = None, reason: str | None = None) -> Change:
+def split(
+    store: CurationStore, source: str, target: str, *, by: str | None = None, reason: str | None = None
+) -> Change:
     """Take entity ``source`` out of ``target`` again (the merge stays in the history).
 
     Raises:
@@ -903,7 +987,13 @@ def split(store, source: str, target: str, *, by: str | None = None, reason: str
 
 
 def entity_op(
-    store, kind: str, entity: str, value: str | None = None, *, by: str | None = None, reason: str | None = None
+    store: CurationStore,
+    kind: str,
+    entity: str,
+    value: str | None = None,
+    *,
+    by: str | None = None,
+    reason: str | None = None,
 ) -> Change:
     """Rename, add or remove an alias, retype, or set or clear the Wikidata item of an entity.
 
@@ -912,6 +1002,7 @@ def entity_op(
     """
     e = resolve_entity(store, entity)
     value = (value or "").strip()
+    props: list[tuple[ox.NamedNode, Term]]
     if kind in ("Rename", "AddAlias", "RemoveAlias"):
         if not value:
             raise CurationError("the name is empty")
@@ -933,7 +1024,7 @@ def entity_op(
 
 
 def add_relation(
-    store,
+    store: CurationStore,
     subject: str,
     predicate: str,
     obj: str,
@@ -1003,7 +1094,7 @@ def add_relation(
     return apply_operation(store, iri, quads)
 
 
-def undo(store, op_ref: str, *, by: str | None = None, reason: str | None = None) -> Change:
+def undo(store: CurationStore, op_ref: str, *, by: str | None = None, reason: str | None = None) -> Change:
     """Take back an operation (history stays: the undo is an operation naming it).
 
     Raises:
@@ -1038,7 +1129,7 @@ OPERATIONS = {
 }
 
 
-def log(store, *, kind: str | None = None, since: str | None = None) -> list[dict]:
+def log(store: CurationStore, *, kind: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
     """Return the operations, oldest first, each with whether it is undone.
 
     A rejected relation also says how many articles stating it arrived after the rejection
@@ -1057,7 +1148,7 @@ def log(store, *, kind: str | None = None, since: str | None = None) -> list[dic
         except ValueError as exc:
             raise CurationError(f"since must be a date or date-time (YYYY-MM-DD), got {since!r}") from exc
     state = read_state(store)
-    out = []
+    out: list[dict[str, Any]] = []
     for op in state.ops:
         if kind and op.kind != kind or since and op.created < since:
             continue
@@ -1069,10 +1160,12 @@ def log(store, *, kind: str | None = None, since: str | None = None) -> list[dic
     return out
 
 
-def _new_sources(store, state: CurationState, op: Operation) -> int:
-    pre_s = " ".join(str(n) for n in state.preimage([op.one(P_SUBJECT)]))
-    pre_o = " ".join(str(n) for n in state.preimage([op.one(P_OBJECT)]))
-    p = op.one(P_PREDICATE)
+def _new_sources(store: CurationStore, state: CurationState, op: Operation) -> int:
+    s, p, o = op.node(P_SUBJECT), op.node(P_PREDICATE), op.node(P_OBJECT)
+    if s is None or p is None or o is None:
+        return 0
+    pre_s = " ".join(str(n) for n in state.preimage([s]))
+    pre_o = " ".join(str(n) for n in state.preimage([o]))
     q = (
         f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ VALUES ?a {{ {pre_s} }} VALUES ?b {{ {pre_o} }} "
         f"GRAPH ?g {{ {{ ?a {p} ?b }} UNION {{ ?b {p} ?a }} ?g <{ONTOLOGY}ingestedAt> ?t }} "
@@ -1080,12 +1173,13 @@ def _new_sources(store, state: CurationState, op: Operation) -> int:
     )
     # ingestedAt is kept to the second: an article counts when ingested in a later second.
     created = ox.Literal(op.created[:19] + "Z", datatype=_XSD_DATETIME)
-    for row in store.query(q, substitutions={"since": created}):
-        return int(row["n"].value)
+    for row in store.select(q, substitutions={"since": created}):
+        n = row["n"]
+        return int(n.value) if isinstance(n, ox.Literal) else 0
     return 0
 
 
-def merged_into(store, slug: str) -> str | None:
+def merged_into(store: CurationStore, slug: str) -> str | None:
     """Return the slug of the entity a merged one now is (following merges), or None.
 
     Reads the curated default graph: a merge leaves ``A owl:sameAs B`` there, and A has no
@@ -1098,6 +1192,7 @@ def merged_into(store, slug: str) -> str | None:
         f'SELECT ?b WHERE {{ ?a <{OWL}sameAs> ?b FILTER(STRSTARTS(STR(?b), "{ENTITY}")) '
         f"FILTER NOT EXISTS {{ ?a a ?t }} }} LIMIT 1"
     )
-    for row in store.query(q, substitutions={"a": node}):
-        return row["b"].value.removeprefix(ENTITY)
+    for row in store.select(q, substitutions={"a": node}):
+        b = row["b"]
+        return b.value.removeprefix(ENTITY) if isinstance(b, (ox.NamedNode, ox.Literal)) else None
     return None
