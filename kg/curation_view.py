@@ -8,6 +8,7 @@ instead, and says who rejected what, when, why, and how many articles stated it 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -21,50 +22,67 @@ from kg.curation import (
     Operation,
 )
 from kg.model import SYMMETRIC_PREDICATES
-from kg.namespaces import ENTITY, ONTOLOGY, RDF
-from kg.store import Term
+from kg.namespaces import ENTITY, ONTOLOGY, RDF, Term, term_value
+from kg.store import Store
 
 _SUBJ = ox.NamedNode(RDF + "subject")
 _PRED = ox.NamedNode(RDF + "predicate")
 _OBJ = ox.NamedNode(RDF + "object")
 
 
-def _state(store) -> CurationState:
+_TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)
+
+#: A relation as (subject, predicate, object).
+Spo = tuple[Term, Term, Term]
+
+
+def _state(store: Store) -> CurationState:
     """Return the store's curation state, from its cache when it keeps one."""
-    live = getattr(store, "live", store)
+    live: Store = getattr(store, "live", store)
     cached = getattr(live, "curation_state", None)
-    return cached() if cached is not None else curation.read_state(live)
+    if cached is not None:
+        state = cached()
+        if isinstance(state, CurationState):
+            return state
+    return curation.read_state(live)
 
 
-def _statement_spo(store, st: Term) -> tuple | None:
+def _count(value: object) -> int:
+    """Return the integer a COUNT bound (0 when unbound)."""
+    return int(value.value) if isinstance(value, ox.Literal) else 0
+
+
+def _statement_spo(store: Store, st: Term) -> Spo | None:
     """Return the (subject, predicate, object) a statement has in its article graph, or None."""
     q = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?st ?ps ?s ; ?pp ?p ; ?po ?o } } LIMIT 1"
-    for row in store.query(q, substitutions={"st": st, "ps": _SUBJ, "pp": _PRED, "po": _OBJ}):
-        return row["s"], row["p"], row["o"]
+    for row in store.select(q, substitutions={"st": st, "ps": _SUBJ, "pp": _PRED, "po": _OBJ}):
+        s, p, o = row["s"], row["p"], row["o"]
+        if isinstance(s, _TERMS) and isinstance(p, _TERMS) and isinstance(o, _TERMS):
+            return s, p, o
     return None
 
 
-def _support(store, state: CurationState, s: Term, p: ox.NamedNode, o: Term, statement: Term | None) -> tuple[int, int]:
+def _support(store: Store, state: CurationState, s: Term, p: Term, o: Term, statement: Term | None) -> tuple[int, int]:
     """Return how many statements, in how many named graphs, state the relation (or the one statement)."""
     if statement is not None:
         q = "SELECT (COUNT(DISTINCT ?g) AS ?a) WHERE { GRAPH ?g { ?st ?ps ?x } }"
-        for row in store.query(q, substitutions={"st": statement, "ps": _SUBJ}):
-            return 1, int(row["a"].value)
+        for row in store.select(q, substitutions={"st": statement, "ps": _SUBJ}):
+            return 1, _count(row["a"])
         return 1, 0
     pre_s = " ".join(str(n) for n in state.preimage([s]))
     pre_o = " ".join(str(n) for n in state.preimage([o]))
-    both = p.value.removeprefix(ONTOLOGY) in SYMMETRIC_PREDICATES
+    both = term_value(p).removeprefix(ONTOLOGY) in SYMMETRIC_PREDICATES
     pattern = "{ ?st ?ps ?a ; ?po ?b } UNION { ?st ?ps ?b ; ?po ?a }" if both else "?st ?ps ?a ; ?po ?b ."
     q = (
         f"SELECT (COUNT(DISTINCT ?st) AS ?n) (COUNT(DISTINCT ?g) AS ?m) WHERE {{ "
         f"VALUES ?a {{ {pre_s} }} VALUES ?b {{ {pre_o} }} GRAPH ?g {{ {pattern} ?st ?pp ?p }} }}"
     )
-    for row in store.query(q, substitutions={"ps": _SUBJ, "po": _OBJ, "pp": _PRED, "p": p}):
-        return int(row["n"].value), int(row["m"].value)
+    for row in store.select(q, substitutions={"ps": _SUBJ, "po": _OBJ, "pp": _PRED, "p": p}):
+        return _count(row["n"]), _count(row["m"])
     return 0, 0
 
 
-def rejected_relations(store, slug: str) -> list[dict]:
+def rejected_relations(store: Store, slug: str) -> list[dict[str, Any]]:
     """Return the relations to or from an entity that stand rejected, the latest rejection first.
 
     A relation counts while its latest verdict is a rejection (an accept after it, or an
@@ -88,8 +106,8 @@ def rejected_relations(store, slug: str) -> list[dict]:
     if state.empty:
         return []
     node = ox.NamedNode(ENTITY + slug)
-    seen: set[tuple] = set()
-    out = []
+    seen: set[tuple[Term, Term, Term, Term | None]] = set()
+    out: list[dict[str, Any]] = []
     for op in reversed(state.ops):
         if op.kind != "Reject" or op.iri in state.undone:
             continue
@@ -107,21 +125,29 @@ def rejected_relations(store, slug: str) -> list[dict]:
     return out
 
 
-def _rejection(store, state: CurationState, op: Operation, node: ox.NamedNode, seen: set[tuple]) -> dict | None:
+def _rejection(
+    store: Store,
+    state: CurationState,
+    op: Operation,
+    node: ox.NamedNode,
+    seen: set[tuple[Term, Term, Term, Term | None]],
+) -> dict[str, Any] | None:
     """Return the row of one rejection when it stands and touches ``node``, else None."""
     statement = op.one(P_STATEMENT)
+    spo: Spo | None
     if statement is not None:
         spo = _statement_spo(store, statement)
         if spo is None or state.statement_verdict(statement, spo) is not False:
             return None
-        s, p, o = spo
     else:
-        s, p, o = op.one(P_SUBJECT), op.one(P_PREDICATE), op.one(P_OBJECT)
-        if None in (s, p, o):
+        rs, rp, ro = op.one(P_SUBJECT), op.one(P_PREDICATE), op.one(P_OBJECT)
+        if rs is None or rp is None or ro is None:
             return None
-        verdict = state.relation_verdict(s, p, o)
+        spo = (rs, rp, ro)
+        verdict = state.relation_verdict(*spo)
         if verdict is None or verdict[1]:
             return None
+    s, p, o = spo
     fs, fo = state.resolve(s), state.resolve(o)
     key = (fs, p, fo, statement)
     if node not in (fs, fo) or key in seen:
@@ -129,10 +155,10 @@ def _rejection(store, state: CurationState, op: Operation, node: ox.NamedNode, s
     seen.add(key)
     statements, sources = _support(store, state, s, p, o, statement)
     return {
-        "subject": fs.value,
-        "predicate": p.value.removeprefix(ONTOLOGY),
-        "object": fo.value,
-        "statement": statement.value if statement is not None else None,
+        "subject": term_value(fs),
+        "predicate": term_value(p).removeprefix(ONTOLOGY),
+        "object": term_value(fo),
+        "statement": term_value(statement) if statement is not None else None,
         "operation": op.iri.value.removeprefix(curation.OP_PREFIX),
         "by": op.by,
         "created": op.created[:10],
@@ -156,7 +182,7 @@ SELECT ?st ?s ?p ?o ?quote ?conf WHERE {
 } ORDER BY ?st"""
 
 
-def curation_source(store, ref_text: str) -> dict | None:
+def curation_source(store: Store, ref_text: str) -> dict[str, Any] | None:
     """Return the page of the source a curator gave for a hand-added relation, or None.
 
     A hand-added relation's statement is derived from an article node of its own (its id
@@ -179,7 +205,7 @@ def curation_source(store, ref_text: str) -> dict | None:
     if not re.fullmatch(r"[0-9a-f]{8,64}", text):
         return None
     rows = list(
-        store.query(
+        store.select(
             _SOURCE,
             substitutions={
                 "cg": curation.CURATION_GRAPH,
@@ -195,9 +221,10 @@ def curation_source(store, ref_text: str) -> dict | None:
         return None
     row = rows[0]
     art = row["a"]
-    mentions, passages = [], []
+    mentions: list[dict[str, Any]] = []
+    passages: list[list[dict[str, Any]]] = []
     found = list(
-        store.query(
+        store.select(
             _QUOTES,
             substitutions={
                 "a": art,
@@ -212,7 +239,7 @@ def curation_source(store, ref_text: str) -> dict | None:
     )
     info = graphdata._props_of(store, {r[k].value for r in found for k in ("s", "o")})
 
-    def entity(iri: str) -> dict:
+    def entity(iri: str) -> dict[str, Any]:
         d = graphdata._describe(iri, info.get(iri, {}))
         return graphdata.ref(iri, d["label"], d["type"])
 
@@ -262,7 +289,7 @@ SELECT ?l WHERE { GRAPH ?g { ?e ?p ?l } VALUES ?p { <http://www.w3.org/2000/01/r
   <http://www.w3.org/2004/02/skos/core#prefLabel> } } ORDER BY STRLEN(?l) ?l LIMIT 1"""
 
 
-def _labels(store, nodes: set[Term]) -> dict[Term, str]:
+def _labels(store: Store, nodes: set[Term]) -> dict[Term, str]:
     """Return a label for each entity: its curated name, else the name its articles give it.
 
     An entity merged away has no name of its own in the curated graph any more (its names
@@ -278,12 +305,12 @@ def _labels(store, nodes: set[Term]) -> dict[Term, str]:
         if props.get("label") or props.get("prefLabel"):
             out[n] = graphdata._describe(n.value, props)["label"]
             continue
-        rows = list(store.query(_RAW_LABEL, substitutions={"e": n}))
+        rows = list(store.select(_RAW_LABEL, substitutions={"e": n}))
         out[n] = rows[0]["l"].value if rows else n.value.removeprefix(ENTITY)
     return out
 
 
-def merged_entities(store, slug: str) -> list[dict]:
+def merged_entities(store: Store, slug: str) -> list[dict[str, Any]]:
     """Return the entities merged directly into this one, by name, each with who merged it, when and why.
 
     Each row is what a split takes back: ``slug`` and ``label`` (the name its articles
@@ -297,7 +324,7 @@ def merged_entities(store, slug: str) -> list[dict]:
     if not sources:
         return []
     labels = _labels(store, set(sources))
-    out = []
+    out: list[dict[str, Any]] = []
     for a in sources:
         op = next(
             (
@@ -323,21 +350,22 @@ def merged_entities(store, slug: str) -> list[dict]:
     return sorted(out, key=lambda r: (r["label"].lower(), r["slug"]))
 
 
-def _what(op: Operation, labels: dict[Term, str], spo: dict[Term, tuple], kinds: dict[ox.NamedNode, str]) -> str:
+def _what(op: Operation, labels: dict[Term, str], spo: dict[Term, Spo], kinds: dict[ox.NamedNode, str]) -> str:
     """Return one plain sentence saying what an operation changed."""
 
     def name(term: Term | None) -> str:
         if term is None:
             return "?"
-        return labels.get(term, str(getattr(term, "value", term)).removeprefix(ENTITY))
+        return labels.get(term, term_value(term).removeprefix(ENTITY))
 
     def pred(term: Term | None) -> str:
-        return str(getattr(term, "value", term)).removeprefix(ONTOLOGY) if term is not None else "?"
+        return term_value(term).removeprefix(ONTOLOGY) if term is not None else "?"
 
     k, ent = op.kind, op.one(curation.P_ENTITY)
-    value = op.one(curation.P_LABEL)
-    if value is None:
-        value = op.one(curation.P_ALIAS)
+    label = op.one(curation.P_LABEL)
+    if label is None:
+        label = op.one(curation.P_ALIAS)
+    value = term_value(label) if label is not None else "?"
     if k in ("Reject", "Accept"):
         verb = "Rejected" if k == "Reject" else "Accepted"
         statement = op.one(P_STATEMENT)
@@ -349,26 +377,27 @@ def _what(op: Operation, labels: dict[Term, str], spo: dict[Term, tuple], kinds:
         a, b = name(op.one(curation.P_MERGED)), name(op.one(curation.P_INTO))
         return f"Merged {a} into {b}" if k == "Merge" else f"Split {a} out of {b}"
     if k == "Rename":
-        return f"Renamed {name(ent)} to “{value.value if value else '?'}”"
+        return f"Renamed {name(ent)} to “{value}”"
     if k == "AddAlias":
-        return f"Added the alias “{value.value if value else '?'}” to {name(ent)}"
+        return f"Added the alias “{value}” to {name(ent)}"
     if k == "RemoveAlias":
-        return f"Removed the alias “{value.value if value else '?'}” from {name(ent)}"
+        return f"Removed the alias “{value}” from {name(ent)}"
     if k == "Retype":
         return f"Made {name(ent)} {pred(op.one(curation.P_NEWTYPE))}"
     if k == "SetWikidata":
         item = op.one(curation.P_WIKIDATA)
-        return f"Linked {name(ent)} to Wikidata {item.value.rsplit('/', 1)[-1] if item else '?'}"
+        return f"Linked {name(ent)} to Wikidata {term_value(item).rsplit('/', 1)[-1] if item is not None else '?'}"
     if k == "ClearWikidata":
         return f"Removed the Wikidata link of {name(ent)}"
     if k == "AddRelation":
         return f"Added {name(op.one(P_SUBJECT))} {pred(op.one(P_PREDICATE))} {name(op.one(P_OBJECT))} by hand"
     target = op.one(curation.P_UNDOES)
-    undone = target.value.removeprefix(curation.OP_PREFIX) if target is not None else "?"
-    return f"Undid {kinds.get(target, 'operation')} {undone}" if isinstance(target, ox.NamedNode) else "Undid ?"
+    if not isinstance(target, ox.NamedNode):
+        return "Undid ?"
+    return f"Undid {kinds.get(target, 'operation')} {target.value.removeprefix(curation.OP_PREFIX)}"
 
 
-def history(store, limit: int = 50) -> tuple[list[dict], int]:
+def history(store: Store, limit: int = 50) -> tuple[list[dict[str, Any]], int]:
     """Return the latest operations, newest first, in words, and how many there are in all.
 
     Each row: ``id``, ``type``, ``by``, ``created`` (``YYYY-MM-DD HH:MM`` UTC), ``reason``,
@@ -387,7 +416,7 @@ def history(store, limit: int = 50) -> tuple[list[dict], int]:
                 nodes.add(term)
     labels = _labels(store, nodes)
     kinds = {op.iri: op.kind for op in state.ops}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for op in ops:
         undone = state.undone.get(op.iri)
         rows.append(

@@ -191,6 +191,8 @@ class Store(Protocol):
 
     def construct(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> list[ox.Triple]: ...
 
+    def ask(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> bool: ...
+
     def update(self, sparql: str, *, base_iri: str | None = None) -> None: ...
 
     def commit(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode] = ()) -> None: ...
@@ -222,7 +224,7 @@ class _Queries(Protocol):
 
 
 class QueryForms:
-    """``select`` and ``construct`` over a store's ``query``, typed by the query form.
+    """``select``, ``construct`` and ``ask`` over a store's ``query``, typed by the query form.
 
     ``query`` returns what the text asks for (rows, a boolean or triples); a caller that
     wrote its own query knows the form and calls one of these instead.
@@ -256,6 +258,17 @@ class QueryForms:
         if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
             raise StoreError(f"expected the triples of a CONSTRUCT query, got {type(result).__name__}")
         return list(result)
+
+    def ask(self: _Queries, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> bool:
+        """Run an ASK query and return its answer.
+
+        Raises:
+            StoreError: the query is not an ASK (a mistake in the caller's text).
+        """
+        result = self.query(sparql, substitutions=substitutions)
+        if not isinstance(result, ox.QueryBoolean):
+            raise StoreError(f"expected the answer of an ASK query, got {type(result).__name__}")
+        return bool(result)
 
 
 def parse_rdf(
