@@ -12,6 +12,7 @@ the odd halves of ``tests/gold_blind`` and ``tests/gold_long``. The held-out set
 Parsing the corpus with the pipeline is most of the time, so the labelled candidates are built
 once and kept in ``--cache`` (pickles; default ``$TMPDIR/aikg-model-families``); delete it after
 the corpus or the features change. The results file holds scores, times and sizes only.
+The tree configurations need LightGBM (``pip install lightgbm``); ``--only NAME ...`` runs some.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def families() -> dict[str, dict]:
         "lr-c3": {"family": "lr", "c": 3.0},
         "lr-c1-balanced": {"family": "lr", "c": 1.0, "class_weight": "balanced"},
         "gbdt-200": {"family": "gbdt", "rounds": 200},
+        "gbdt-400-31leaves": {"family": "gbdt", "rounds": 400, "params": {"num_leaves": 31, "max_depth": 10}},
     }
 
 
