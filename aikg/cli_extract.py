@@ -271,7 +271,7 @@ def train(
         try:
             import lightgbm  # noqa: F401
         except ImportError:
-            typer.echo("aikg: error: --family gbdt needs lightgbm to train: pip install lightgbm", err=True)
+            typer.echo("aikg: error: --family gbdt needs lightgbm to train: pip install 'aikg[train-trees]'", err=True)
             raise typer.Exit(1) from None
     corpus = corpus or ["training/corpus"]
     if ended_corpus is None:

@@ -12,7 +12,7 @@ the odd halves of ``tests/gold_blind`` and ``tests/gold_long``. The held-out set
 Parsing the corpus with the pipeline is most of the time, so the labelled candidates are built
 once and kept in ``--cache`` (pickles; default ``$TMPDIR/aikg-model-families``); delete it after
 the corpus or the features change. The results file holds scores, times and sizes only.
-The tree configurations need LightGBM (``pip install lightgbm``); ``--only NAME ...`` runs some.
+The tree configurations need LightGBM (``pip install 'aikg[train-trees]'``); ``--only NAME ...`` runs some.
 """
 
 from __future__ import annotations

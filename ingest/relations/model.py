@@ -77,8 +77,6 @@ class TreeEnsemble:
         depth: the longest root-to-leaf path.
     """
 
-    ARRAYS = ("buckets", "feature", "absent", "present", "value", "roots", "tree_predicate")
-
     def __init__(self, buckets, feature, absent, present, value, roots, tree_predicate, depth: int):
         self.buckets = np.asarray(buckets, dtype=np.int64)
         self.feature = np.asarray(feature, dtype=np.int32)
