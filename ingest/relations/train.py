@@ -546,7 +546,9 @@ def write_card(path: Path, facts: dict, heldout: dict) -> None:
         f"Trained {facts['trained']} by `aikg train` (ingest/relations/train.py).",
         "",
         "## Model",
-        f"- Family: {facts['model_family']}; C={facts['c']}, seed {facts['seed']}.",
+        f"- Family: {facts['model_family']}; "
+        + (f"C={facts['c']}, " if facts["model_family"] == FAMILIES["lr"] else "")
+        + f"seed {facts['seed']}.",
         "- Features (ingest/relations/features.py): the rules' verdicts for the pair and the reversed pair "
         "(predicate, rule, confidence band, hedging), every lexicon trigger in the sentence with the arms "
         "by which it reaches each side and its negation/hedging, the dependency path (labels, lemmas, top "
