@@ -235,6 +235,14 @@ def train(
     ] = None,
     c: Annotated[float, typer.Option("--c", help="Inverse regularization strength.", min=1e-6)] = 1.0,
     seed: Annotated[int, typer.Option("--seed", help="Solver seed.")] = 0,
+    family: Annotated[
+        str,
+        typer.Option(
+            "--family",
+            help="Model family: lr (logistic regression per predicate) or gbdt (gradient-boosted trees; "
+            "needs lightgbm to train). training/README.md compares them.",
+        ),
+    ] = "lr",
 ) -> None:
     """Rebuild the relation model from the training corpus, deterministically, with its model card.
 
@@ -256,6 +264,15 @@ def train(
             f"aikg: error: training needs the train extra ({exc.name} is missing): pip install 'aikg[train]'", err=True
         )
         raise typer.Exit(1) from None
+    if family not in ("lr", "gbdt"):
+        typer.echo(f"aikg: error: --family {family}: choose lr or gbdt", err=True)
+        raise typer.Exit(2)
+    if family == "gbdt":
+        try:
+            import lightgbm  # noqa: F401
+        except ImportError:
+            typer.echo("aikg: error: --family gbdt needs lightgbm to train: pip install 'aikg[train-trees]'", err=True)
+            raise typer.Exit(1) from None
     corpus = corpus or ["training/corpus"]
     if ended_corpus is None:
         ended_corpus = ["training/ended"] if Path("training/ended").is_dir() else []
@@ -294,6 +311,7 @@ def train(
             ended_calibration=ended_cal_files,
             c=c,
             seed=seed,
+            family=family,
             progress=lambda line: typer.echo(line, err=True),
             labels=labels or [],
         )

@@ -38,6 +38,7 @@ from ingest.relations.model import (
     FEATURE_VERSION,
     Calibration,
     RelationModel,
+    TreeEnsemble,
     hash_features,
     rule_feature,
 )
@@ -63,8 +64,18 @@ def _matrix(data: Dataset, rows: list[int], bits: int):
     )
 
 
+def _predicate_rows(data: Dataset, p: str) -> list[int]:
+    return [i for i, e in enumerate(data.examples) if p in e.predicates and (e.trained is None or p in e.trained)]
+
+
 def fit(
-    data: Dataset, *, bits: int = DEFAULT_BITS, c: float = 1.0, seed: int = 0, knowledgenet_weight: float = 1.0
+    data: Dataset,
+    *,
+    bits: int = DEFAULT_BITS,
+    c: float = 1.0,
+    seed: int = 0,
+    knowledgenet_weight: float = 1.0,
+    class_weight: str | None = None,
 ) -> np.ndarray:
     """Fit the per-predicate logistic models; return the weight matrix (intercepts last).
 
@@ -74,22 +85,147 @@ def fit(
         c: inverse regularization strength.
         seed: the solver's seed.
         knowledgenet_weight: sample weight of examples from partial (KnowledgeNet) records.
+        class_weight: scikit-learn's ``class_weight`` (None, or "balanced").
     """
     from sklearn.linear_model import LogisticRegression
 
     weights = np.zeros((len(PREDICATES), (1 << bits) + 1), dtype=np.float64)
     for k, p in enumerate(PREDICATES):
-        rows = [i for i, e in enumerate(data.examples) if p in e.predicates and (e.trained is None or p in e.trained)]
+        rows = _predicate_rows(data, p)
         y = np.array([p in data.examples[i].labels for i in rows], dtype=np.int8)
         if not rows or y.min() == y.max():
             log.warning("predicate %s: no examples of both classes, left at zero", p)
             continue
         sw = np.array([knowledgenet_weight if data.examples[i].trained is not None else 1.0 for i in rows])
-        m = LogisticRegression(C=c, solver="liblinear", max_iter=5000, random_state=seed)
+        m = LogisticRegression(C=c, solver="liblinear", max_iter=5000, random_state=seed, class_weight=class_weight)
         m.fit(_matrix(data, rows, bits), y, sample_weight=sw)
         weights[k, :-1] = m.coef_[0]
         weights[k, -1] = m.intercept_[0]
     return weights
+
+
+FAMILIES = {
+    "lr": "logistic regression per predicate (scikit-learn liblinear, L2), hashed features",
+    "gbdt": "gradient-boosted trees per predicate (LightGBM, deterministic, saved as numpy arrays), hashed features",
+}
+GBDT_PARAMS = {
+    "objective": "binary",
+    "learning_rate": 0.1,
+    "num_leaves": 15,
+    "max_depth": 8,
+    "min_data_in_leaf": 10,
+    "lambda_l2": 1.0,
+    "max_bin": 2,
+    "feature_pre_filter": True,
+    "zero_as_missing": False,
+    "deterministic": True,
+    "force_row_wise": True,
+    "num_threads": 1,
+    "verbose": -1,
+}
+
+
+def _tree_nodes(node: dict, out: dict, columns: dict[int, int], used: list[int]) -> int:
+    """Flatten one LightGBM tree (``dump_model`` form) into ``out``; return its root's index."""
+    k = len(out["value"])
+    for key in out:
+        out[key].append(0)
+    if "leaf_value" in node or "split_feature" not in node:
+        out["feature"][k], out["absent"][k], out["present"][k] = -1, k, k
+        out["value"][k] = float(node.get("leaf_value", 0.0))
+        return k
+    if node.get("decision_type", "<=") != "<=":
+        raise ValueError(f"unexpected split {node.get('decision_type')}")
+    b = used[int(node["split_feature"])]
+    thr = float(node["threshold"])
+    left = _tree_nodes(node["left_child"], out, columns, used)
+    right = _tree_nodes(node["right_child"], out, columns, used)
+    zero_left = node.get("default_left", True) if node.get("missing_type") == "Zero" else 0.0 <= thr
+    out["feature"][k] = columns.setdefault(b, len(columns))
+    out["absent"][k] = left if zero_left else right
+    out["present"][k] = left if 1.0 <= thr else right
+    return k
+
+
+def _depth(node: dict) -> int:
+    if "split_feature" not in node:
+        return 0
+    return 1 + max(_depth(node["left_child"]), _depth(node["right_child"]))
+
+
+def fit_trees(
+    data: Dataset,
+    *,
+    bits: int = DEFAULT_BITS,
+    rounds: int = 200,
+    seed: int = 0,
+    params: dict | None = None,
+    min_count: int = 10,
+) -> TreeEnsemble:
+    """Fit gradient-boosted trees per predicate (LightGBM, deterministic) on the hashed features.
+
+    Only buckets present in the predicate's training rows are columns; the trees are turned
+    into numpy arrays (:class:`TreeEnsemble`), so running them needs no LightGBM.
+    """
+    import lightgbm as lgb
+    from scipy.sparse import csr_matrix
+
+    out: dict[str, list] = {"feature": [], "absent": [], "present": [], "value": []}
+    columns: dict[int, int] = {}
+    roots, preds, depth = [], [], 0
+    for k, p in enumerate(PREDICATES):
+        rows = _predicate_rows(data, p)
+        y = np.array([p in data.examples[i].labels for i in rows], dtype=np.int8)
+        if not rows or y.min() == y.max():
+            log.warning("predicate %s: no examples of both classes, no trees", p)
+            continue
+        lists = [hash_features(data.examples[i].features, bits) for i in rows]
+        counts: dict[int, int] = {}
+        for idx in lists:
+            for b in idx:
+                counts[b] = counts.get(b, 0) + 1
+        # rare buckets cannot make a leaf of min_data_in_leaf rows anyway, and slow the search
+        used = sorted(b for b, n in counts.items() if n >= min_count)
+        lists = [[b for b in idx if counts[b] >= min_count] for idx in lists]
+        col = {b: j for j, b in enumerate(used)}
+        indptr = np.cumsum([0] + [len(idx) for idx in lists])
+        indices = np.array([col[b] for idx in lists for b in idx], dtype=np.int32)
+        x = csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(rows), len(used)))
+        booster = lgb.train(
+            {**GBDT_PARAMS, **(params or {}), "seed": seed},
+            lgb.Dataset(x, label=y, free_raw_data=True),
+            num_boost_round=rounds,
+        )
+        for tree in booster.dump_model()["tree_info"]:
+            roots.append(_tree_nodes(tree["tree_structure"], out, columns, used))
+            preds.append(k)
+            depth = max(depth, _depth(tree["tree_structure"]))
+    buckets = sorted(columns, key=columns.__getitem__)
+    # renumber the columns by bucket order, the never-present column last
+    order = {c: j for j, c in enumerate(np.argsort(buckets, kind="stable"))}
+    n_used = len(buckets)
+    feature = [n_used if f < 0 else order[f] for f in out["feature"]]
+    return TreeEnsemble(sorted(buckets), feature, out["absent"], out["present"], out["value"], roots, preds, depth)
+
+
+def fit_family(
+    data: Dataset,
+    *,
+    family: str = "lr",
+    bits: int = DEFAULT_BITS,
+    c: float = 1.0,
+    class_weight: str | None = None,
+    rounds: int = 200,
+    seed: int = 0,
+    params: dict | None = None,
+) -> RelationModel:
+    """Fit one model family (``lr`` or ``gbdt``) and return it uncalibrated."""
+    if family == "lr":
+        return RelationModel(fit(data, bits=bits, c=c, seed=seed, class_weight=class_weight), bits, Calibration(), 0.5)
+    if family == "gbdt":
+        trees = fit_trees(data, bits=bits, rounds=rounds, seed=seed, params=params)
+        return RelationModel(None, bits, Calibration(), 0.5, trees=trees)
+    raise ValueError(f"unknown model family {family!r}")
 
 
 def _ended_rows(data: Dataset) -> list[tuple[int, str]]:
@@ -157,6 +293,10 @@ def choose_ended_threshold(model: RelationModel, data: Dataset) -> tuple[float, 
 
 def raw_scores(model: RelationModel, data: Dataset) -> list[tuple[int, str, float]]:
     """Return ``(example index, predicate, raw score)`` for every scored candidate."""
+    if model.trees is not None:
+        table = model.batch_raw_scores([e.features for e in data.examples])
+        index = {p: k for k, p in enumerate(PREDICATES)}
+        return [(i, p, float(table[i, index[p]])) for i, e in enumerate(data.examples) for p in e.predicates]
     out = []
     for i, e in enumerate(data.examples):
         for p, s in model.raw_scores(e.features, e.predicates).items():
@@ -199,7 +339,13 @@ def calibrate(model: RelationModel, data: Dataset) -> tuple[Calibration, Calibra
     Returns:
         ``(calibration, calibration without a rule, threshold, scores at that threshold)``.
     """
-    scored = raw_scores(model, data)
+    return calibrate_scores(raw_scores(model, data), data)
+
+
+def calibrate_scores(
+    scored: list[tuple[int, str, float]], data: Dataset
+) -> tuple[Calibration, Calibration, float, dict]:
+    """:func:`calibrate` over raw scores already computed (``(example index, predicate, score)``)."""
     cals = (
         _platt([x for x in scored if _supported(data, x[0], x[1])], data),
         _platt([x for x in scored if not _supported(data, x[0], x[1])], data),
@@ -258,6 +404,7 @@ def train(
     n_process: int = 1,
     progress=print,
     labels: list[str | Path] = (),
+    family: str = "lr",
 ) -> dict:
     """Train, calibrate, save and document a relation model.
 
@@ -272,10 +419,12 @@ def train(
             relation models learn from (on the development sets they did not help them).
         ended_calibration: gold files or directories added to ``calibration`` to pick the
             ended threshold only (the calibration sets hold few ended relations).
-        c: inverse regularization strength.
+        c: inverse regularization strength (``lr``).
         bits: hashing width.
         seed: solver seed.
         n_process: processes for parsing.
+        family: ``lr`` (logistic regression per predicate) or ``gbdt`` (gradient-boosted
+            trees per predicate, LightGBM at training time, numpy at run time).
         progress: called with one line per step.
         labels: curators' verdicts (``aikg curate export-labels``): each accepted relation
             is a positive and each rejected one a negative; other pairs of those sentences
@@ -316,7 +465,7 @@ def train(
         curated = build_labels(label_files, nlp, gaz, featurizer, n_process=n_process)
         data.extend(curated)
         progress(f"curators' labels: {len(curated.gold)} sentences, {len(curated.examples)} candidates")
-    weights = fit(data, bits=bits, c=c, seed=seed)
+    fitted = fit_family(data, family=family, bits=bits, c=c, seed=seed)
     ended_files = corpus_files(list(ended_corpus))
     ended_data = data
     if ended_files:
@@ -329,9 +478,8 @@ def train(
     progress(f"fitted {len(PREDICATES)} predicate models and the ended model ({time.monotonic() - t0:.0f} s)")
     cal_files = corpus_files(calibration)
     cal_data = build(read_gold_records(cal_files), nlp, gaz, featurizer, group="calibration")
-    model = RelationModel(weights, bits, Calibration(), 0.5)
-    cal, cal_unsupported, tau, cal_scores = calibrate(model, cal_data)
-    model = RelationModel(weights, bits, cal, tau, unsupported=cal_unsupported, ended=ended)
+    cal, cal_unsupported, tau, cal_scores = calibrate(fitted, cal_data)
+    model = RelationModel(fitted.weights, bits, cal, tau, unsupported=cal_unsupported, ended=ended, trees=fitted.trees)
     ended_cal_files = corpus_files(list(ended_calibration))
     ended_cal = cal_data
     if ended_cal_files:
@@ -353,7 +501,7 @@ def train(
             positives[lab] += 1
     facts = {
         "trained": date.today().isoformat(),
-        "model_family": "logistic regression per predicate (scikit-learn liblinear, L2), hashed features",
+        "model_family": FAMILIES[family],
         "c": c,
         "seed": seed,
         "training_files": file_hashes(files),
@@ -398,7 +546,9 @@ def write_card(path: Path, facts: dict, heldout: dict) -> None:
         f"Trained {facts['trained']} by `aikg train` (ingest/relations/train.py).",
         "",
         "## Model",
-        f"- Family: {facts['model_family']}; C={facts['c']}, seed {facts['seed']}.",
+        f"- Family: {facts['model_family']}; "
+        + (f"C={facts['c']}, " if facts["model_family"] == FAMILIES["lr"] else "")
+        + f"seed {facts['seed']}.",
         "- Features (ingest/relations/features.py): the rules' verdicts for the pair and the reversed pair "
         "(predicate, rule, confidence band, hedging), every lexicon trigger in the sentence with the arms "
         "by which it reaches each side and its negation/hedging, the dependency path (labels, lemmas, top "

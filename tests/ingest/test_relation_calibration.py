@@ -6,6 +6,7 @@ import pytest
 from ingest.relations.dataset import Dataset, Example, doc_scores
 from ingest.relations.model import Calibration, RelationModel, hash_features, load_model, rule_feature
 from ingest.relations.train import MIN_PRECISION, calibrate
+from kg.errors import ModelMissingError
 from kg.model import PREDICATES
 
 BITS = 12
@@ -79,5 +80,36 @@ def test_a_damaged_calibration_is_a_clear_error(tmp_path):
     info = json.loads((tmp_path / "m" / "model.json").read_text())
     info["calibration_unsupported"] = "broken"
     (tmp_path / "m" / "model.json").write_text(json.dumps(info))
+    with pytest.raises(ModelMissingError, match="unreadable.*aikg train"):
+        load_model(tmp_path / "m")
+
+
+def _tree_model(tmp_path):
+    from ingest.relations.model import TreeEnsemble
+
+    # one tree for P: "x" present -> +2, absent -> -1; buckets sorted, the last column never present
+    b = hash_features(["x"], BITS)[0]
+    trees = TreeEnsemble([b], [0, 1, 1], [1, 1, 2], [2, 1, 2], [0.0, -1.0, 2.0], [0], [PREDICATES.index(P)], 1)
+    return RelationModel(None, BITS, Calibration(1.0, 0.0), 0.5, unsupported=Calibration(1.0, -2.0), trees=trees)
+
+
+def test_a_tree_model_scores_saves_and_loads_the_same(tmp_path):
+    model = _tree_model(tmp_path)
+    assert model.raw_scores(["x"], (P,))[P] == pytest.approx(2.0)
+    assert model.raw_scores(["y"], (P,))[P] == pytest.approx(-1.0)
+    model.save(tmp_path / "m")
+    assert not (tmp_path / "m" / "weights.npy").exists()
+    loaded = load_model(tmp_path / "m")
+    for feats in (["x", rule_feature(P)], ["x"], ["y"]):
+        assert loaded.probabilities(feats, (P,))[P] == pytest.approx(model.probabilities(feats, (P,))[P], abs=1e-6)
+
+
+def test_a_tree_model_without_its_arrays_is_refused_naming_aikg_train(tmp_path):
+    _tree_model(tmp_path).save(tmp_path / "m")
+    (tmp_path / "m" / "leaves.npy").unlink()
+    with pytest.raises(ModelMissingError, match="aikg train"):
+        load_model(tmp_path / "m")
+    _tree_model(tmp_path).save(tmp_path / "m")
+    (tmp_path / "m" / "trees.npy").write_bytes(b"not an array")
     with pytest.raises(ModelMissingError, match="unreadable.*aikg train"):
         load_model(tmp_path / "m")

@@ -169,3 +169,10 @@ def test_train_usage_errors_are_one_line(args, needle):
     r = _aikg("train", *args)
     assert r.returncode == 2
     assert needle in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_an_unknown_model_family_is_one_line():
+    r = _aikg("train", "--family", "forest")
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "lr or gbdt" in lines[0] and "Traceback" not in r.stderr, r.stderr
