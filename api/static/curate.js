@@ -351,32 +351,37 @@
     });
     return f;
   }
-  function splitButton(node) {
-    var d = node.dataset;
+  // One button in its own span: ``confirm(button)`` opens the confirmation when clicked.
+  function actionButton(text, cls, label, confirm) {
     var span = el("span", null, "curate-actions");
-    var b = el("button", "Split", "curate split");
+    var b = el("button", text, "curate " + cls);
     b.type = "button";
-    b.setAttribute("aria-label", "Split " + d.sourceLabel + " out of " + d.targetLabel);
-    b.addEventListener("click", function () {
+    b.setAttribute("aria-label", label);
+    b.addEventListener("click", function () { confirm(b); });
+    span.appendChild(b);
+    return span;
+  }
+  function mergeButton(d) {
+    return actionButton("Merge", "merge", "Merge " + d.sourceLabel + " into " + d.targetLabel, function (b) {
+      confirmAction(b, "Merge: " + d.sourceLabel + " into " + d.targetLabel + (d.type ? " (both " + d.type + ")" : "") +
+        ". " + d.sourceLabel + " is then shown as " + d.targetLabel + " everywhere: its relations become " +
+        d.targetLabel + "'s, its names " + d.targetLabel + "'s aliases, and its page leads to " + d.targetLabel +
+        "'s. A split takes it back.", "merge", { source: d.source, target: d.target },
+        "merged " + d.sourceLabel + " into " + d.targetLabel);
+    });
+  }
+  function splitButton(d) {
+    return actionButton("Split", "split", "Split " + d.sourceLabel + " out of " + d.targetLabel, function (b) {
       confirmAction(b, "Split: " + d.sourceLabel + " out of " + d.targetLabel + ". " + d.sourceLabel +
         " gets its own page back, with the relations and names the articles give it; the merge stays in the history.",
         "split", { source: d.source, target: d.target }, "split " + d.sourceLabel + " out of " + d.targetLabel);
     });
-    span.appendChild(b);
-    return span;
   }
-  function undoButton(node) {
-    var d = node.dataset;
-    var span = el("span", null, "curate-actions");
-    var b = el("button", "Undo", "curate undo");
-    b.type = "button";
-    b.setAttribute("aria-label", "Undo: " + d.what);
-    b.addEventListener("click", function () {
+  function undoButton(d) {
+    return actionButton("Undo", "undo", "Undo: " + d.what, function (b) {
       confirmAction(b, "Undo: " + d.what + " (by " + d.by + ", " + d.created + " UTC). The graph then reads as if it " +
         "had not been made; the history keeps both.", "undo", { operation: d.operation }, "undid: " + d.what);
     });
-    span.appendChild(b);
-    return span;
   }
 
   // ------------------------------------------------------------------- drawing
@@ -391,28 +396,12 @@
       var verbs = node.dataset.curateRelation === "rejected" ? ["accept"] : ["reject", "accept"];
       slotOf(node).appendChild(relationButtons(relationOf(node.dataset), verbs));
     });
-    document.querySelectorAll("[data-curate-merge]").forEach(function (node) {
-      var d = node.dataset;
-      var span = el("span", null, "curate-actions");
-      var b = el("button", "Merge", "curate merge");
-      b.type = "button";
-      b.setAttribute("aria-label", "Merge " + d.sourceLabel + " into " + d.targetLabel);
-      b.addEventListener("click", function () {
-        confirmAction(b, "Merge: " + d.sourceLabel + " into " + d.targetLabel + (d.type ? " (both " + d.type + ")" : "") +
-          ". " + d.sourceLabel + " is then shown as " + d.targetLabel + " everywhere: its relations become " +
-          d.targetLabel + "'s, its names " + d.targetLabel + "'s aliases, and its page leads to " + d.targetLabel +
-          "'s. A split takes it back.", "merge", { source: d.source, target: d.target },
-          "merged " + d.sourceLabel + " into " + d.targetLabel);
+    [["[data-curate-merge]", mergeButton], ["[data-curate-split]", splitButton], ["[data-curate-undo]", undoButton]]
+      .forEach(function (kind) {
+        document.querySelectorAll(kind[0]).forEach(function (node) {
+          slotOf(node).appendChild(kind[1](node.dataset));
+        });
       });
-      span.appendChild(b);
-      slotOf(node).appendChild(span);
-    });
-    document.querySelectorAll("[data-curate-split]").forEach(function (node) {
-      slotOf(node).appendChild(splitButton(node));
-    });
-    document.querySelectorAll("[data-curate-undo]").forEach(function (node) {
-      slotOf(node).appendChild(undoButton(node));
-    });
     var host = document.getElementById("entity-curate");
     if (host) {
       host.appendChild(entityForm(host));
