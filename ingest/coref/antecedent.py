@@ -1,0 +1,225 @@
+"""The earlier mention a pronoun or a description stands for: the most salient compatible
+name in the sentences before it, or the story's topic (:func:`_antecedent`, :func:`_topic`)."""
+
+from __future__ import annotations
+
+from ingest.coref.vocabulary import (
+    _MAX_SENT_BACK,
+    _SUBJ_DEPS,
+    _TOPIC_WORDS,
+)
+
+
+def _clause_verb(tok):
+    t = tok
+    while t.head.i != t.i and t.pos_ not in ("VERB", "AUX"):
+        t = t.head
+    return t
+
+
+def _antecedent(
+    tok, type_: str, mentions: list[dict], links: list[list], sent_of, *, is_pronoun: bool
+) -> tuple[int, str] | None:
+    """Return the most salient earlier compatible mention and the link's kind, or None.
+
+    Candidates are the names and the already resolved pronouns and descriptions ("The
+    startup, whose investors ..., says" makes "the startup" the topic). A pronoun or a
+    description in subject position continues the topic (the subject of the nearest
+    sentence that has one); elsewhere a description points at the nearest name. A name
+    that is another argument of the description's own clause is never taken, here or
+    in the sentences before. When the sentences before name nothing that fits, a
+    generic description ("the company") or "its" stands for the story's topic
+    (:func:`_topic`).
+    """
+    kind = "pronoun" if is_pronoun else "description"
+    doc = tok.doc
+    si = sent_of[tok.i]
+    types = type_.split("|")
+    verb = _clause_verb(tok)
+    subj_verb = verb
+    while (
+        not any(c.dep_ in _SUBJ_DEPS for c in subj_verb.children)
+        and subj_verb.dep_ in ("conj", "xcomp")
+        and subj_verb.head.i != subj_verb.i
+    ):
+        subj_verb = subj_verb.head  # "X will invest in Y and take a stake in the startup": X took it
+    appos_host = set()
+    for a in tok.ancestors:
+        if a.dep_ == "appos":
+            hit = _mention_at(mentions, a.head.i, links)
+            if hit is not None:
+                appos_host.add(hit)
+            break
+        if a.pos_ in ("VERB", "AUX"):
+            break
+    own_subject = set()
+    if tok.dep_ not in _SUBJ_DEPS:
+        for c in subj_verb.children:
+            if c.dep_ in _SUBJ_DEPS:
+                hit = _mention_at(mentions, c.i, links)
+                if hit is not None:
+                    own_subject.add(mentions[hit]["name"])
+    possessive = tok.tag_ == "PRP$" or tok.dep_ == "poss"
+    positions = [
+        (_mention_root(doc, m).i, idx) for idx, m in enumerate(mentions) if not m.get("virtual") and m["e"] <= tok.i
+    ]
+    positions += [(t, idx) for t, idx, *_ in links if t < tok.i]
+    positions.sort()
+    # names a description (or a non-possessive pronoun) cannot be: the other arguments
+    # of its own clause ("Amazon's stake in the startup": never Amazon)
+    excluded = set() if possessive else set(own_subject)
+    in_appos = bool(appos_host) and not is_pronoun
+    if in_appos:
+        # "Microsoft, the startup's biggest backer": an apposition is a clause of its
+        # own, about its host; a name before it in the sentence is a fit
+        excluded |= {mentions[i]["name"] for i in appos_host}
+    elif not (is_pronoun and possessive):
+        sent = doc[tok.i].sent
+        here = [
+            (_mention_root(doc, m).i, idx)
+            for idx, m in enumerate(mentions)
+            if not m.get("virtual") and sent.start <= m["s"] < sent.end
+        ]
+        here += [(t, idx) for t, idx in positions if t >= sent.start and t not in {p for p, _ in here}]
+        excluded |= {mentions[idx]["name"] for pos, idx in here if pos != tok.i and _clause_verb(doc[pos]).i == verb.i}
+    if (
+        possessive
+        and verb.dep_ == "relcl"
+        and any(c.dep_ in _SUBJ_DEPS and c.lower_ in ("which", "who", "that") for c in verb.children)
+    ):
+        # "the business, which counts OpenAI among its customers": its = the relative's head
+        idx = _mention_at(mentions, verb.head.i, links)
+        if idx is not None and mentions[idx]["type"] in type_.split("|"):
+            return idx, kind
+    if possessive and tok.head.dep_ == "pobj" and tok.head.head.dep_ == "prep" and tok.head.head.head.i == verb.i:
+        # "At its annual conference, GitHub said ...": a fronted phrase looks ahead to
+        # its clause's subject
+        for c in verb.children:
+            if c.dep_ in _SUBJ_DEPS and c.i > tok.i:
+                idx = _mention_at(mentions, c.i, links)
+                if idx is not None and mentions[idx]["type"] in types:
+                    return idx, kind
+    topic = (
+        is_pronoun
+        or tok.dep_ in _SUBJ_DEPS
+        or (tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in _SUBJ_DEPS)
+    )
+    blocked = tried_topic = False
+    for back in range(0, _MAX_SENT_BACK + 1):
+        sj = si - back
+        if sj < 0:
+            break
+        cands = []
+        for pos, idx in positions:
+            m = mentions[idx]
+            if m["type"] not in types or m["agency"] or sent_of.get(pos) != sj:
+                continue
+            head = doc[pos]
+            role = head
+            while role.dep_ == "conj" and role.head.i != role.i:
+                role = role.head
+            if back == 0 and role.dep_ in ("dobj", "dative") and role.head.i == verb.i:
+                continue  # "X counts Y and Z among its customers": its is not the object
+            if m["name"] in excluded:
+                # "Google owns a stake in the startup": never Google itself. When the
+                # clause holds the nearest name, a description names the story's topic
+                # (unless the clause holds that too: then the next name back); a
+                # pronoun ("it had an investment from Meta") names something else or
+                # nothing, not a name further back
+                blocked = blocked or m["name"] not in own_subject
+                continue
+            if possessive and idx in appos_host:
+                continue  # "Microsoft, its main backer": its is not Microsoft
+            if back == 0 and not possessive and head.dep_ in _SUBJ_DEPS and head.head.i in (verb.i, subj_verb.i):
+                # a non-possessive pronoun or a description is not the subject of its own verb
+                continue
+            if back == 0 and not is_pronoun and not in_appos and (head.head.i == verb.i or head.dep_ not in _SUBJ_DEPS):
+                # a description rarely points inside its own sentence, except to the
+                # subject of another clause ("X said the company would ...")
+                continue
+            cands.append((idx, head))
+        if blocked and not cands:
+            if is_pronoun:
+                return None
+            if "Organization" in types and not tried_topic:
+                tried_topic = True
+                found = _topic(mentions, positions, excluded)
+                if found is not None:
+                    return found, "topic"
+        if not cands:
+            continue
+        if back == 0 and in_appos:
+            return cands[-1][0], kind  # "to OpenAI, ..., and to Microsoft, the startup's backer"
+        subjects = [c for c in cands if c[1].dep_ in _SUBJ_DEPS]
+        own = [c for c in subjects if c[1].head.i == verb.i]
+        if back == 0 and possessive and own:
+            return own[-1][0], kind  # "Google is folding its models": its own clause's subject
+        if back == 0 and possessive and subjects:
+            # "..., and Baidu said its models would be free": the subject of the nearest
+            # clause that governs the pronoun's own
+            v = subj_verb
+            for _ in range(6):
+                gov = [c for c in subjects if c[1].head.i == v.i]
+                if gov:
+                    return gov[-1][0], kind
+                if v.head.i == v.i:
+                    break
+                v = v.head
+        if topic and not is_pronoun:
+            # "The company was later acquired ...": the entity the story is about, which
+            # is the subject of the nearest sentence that names one (centering), else
+            # the most mentioned name of that sentence
+            counts: dict[str, int] = {}
+            for _pos, idx in positions:
+                counts[mentions[idx]["name"]] = counts.get(mentions[idx]["name"], 0) + 1
+            subj_ids = {c[0] for c in subjects}
+            return max(cands, key=lambda c: (c[0] in subj_ids, counts.get(mentions[c[0]]["name"], 0)))[0], kind
+        pick = (subjects[0] if subjects else cands[-1]) if topic else cands[-1]
+        return pick[0], kind
+    if "Organization" in types and tok.lower_ in _TOPIC_WORDS and not tried_topic:
+        topic = _topic(mentions, positions, excluded | {mentions[i]["name"] for i in appos_host})
+        if topic is not None:
+            return topic, "topic"
+    return None
+
+
+def _topic(mentions: list[dict], positions: list[tuple[int, int]], excluded: set[str]) -> int | None:
+    """Return a mention of the story's topic so far, or None if the story has no clear one.
+
+    The topic is the organization named (or resolved to) most often before the token,
+    the first named on a tie. One named only once is the topic only when it is the
+    sole organization named so far; a topic in ``excluded`` yields None (the runner-up
+    is no safer a guess).
+    """
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for pos, idx in positions:
+        m = mentions[idx]
+        if m["type"] != "Organization" or m["agency"] or m.get("fallback"):
+            continue
+        counts[m["name"]] = counts.get(m["name"], 0) + 1
+        first.setdefault(m["name"], pos)
+        last[m["name"]] = idx
+    if not counts:
+        return None
+    name = min(counts, key=lambda n: (-counts[n], first[n]))
+    if name in excluded or (counts[name] < 2 and len(counts) > 1):
+        return None
+    return last[name]
+
+
+def _mention_at(mentions: list[dict], tok_i: int, links: list[list]) -> int | None:
+    for idx, m in enumerate(mentions):
+        if not m.get("virtual") and m["s"] <= tok_i < m["e"]:
+            return idx
+    for t, idx, *_ in links:
+        if t == tok_i:
+            return idx
+    return None
+
+
+def _mention_root(doc, m: dict):
+    if "r" not in m:
+        m["r"] = doc[m["s"] : m["e"]].root.i  # cached: pronouns ask for it again and again
+    return doc[m["r"]]
