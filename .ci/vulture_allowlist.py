@@ -21,11 +21,11 @@ _.model_config
 _.__context__
 # Public helpers the tests and benchmarks use as the library's API.
 _.worker_pids  # aikg.cluster.Cluster, tests/cluster
-LINK_KINDS  # ingest.coref, tests/ingest/test_coref.py
+LINK_KINDS  # ingest.coref (ingest/coref/vocabulary.py), tests/ingest/test_coref.py
 SUPPORTED_EXTENSIONS  # ingest.readers, tests/ingest/test_readers.py
 iter_articles  # ingest.readers, tests and benchmarks
 _.probabilities  # ingest.relations.model.RelationModel, calibration tests
-xsd_datatype  # ingest.temporal, tests/ingest/test_temporal.py
+xsd_datatype  # ingest.temporal (ingest/temporal/result.py), tests/ingest/test_temporal.py
 top_entities  # kg.analytics, tests/kg/test_analytics.py
 iter_solutions  # kg.store, query tests
 spring_positions  # kg.viz, tests/kg/test_viz.py
