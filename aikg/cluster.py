@@ -21,11 +21,14 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import sys
+import threading
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from kg.errors import AikgError
@@ -148,7 +151,7 @@ class Cluster:
                 # The scheduler serves HTTP (health, metrics) even without a dashboard:
                 # on a free port, so runs side by side do not fight over 8787. The
                 # workers' sampling profiler (every 10 ms) took 15-20% of their CPU.
-                with dask.config.set({WORKER_PROFILER: False}):
+                with dask.config.set({WORKER_PROFILER: False}), _interrupts_ignored():
                     self._local = LocalCluster(
                         n_workers=self.spec.workers,
                         threads_per_worker=1,
@@ -167,7 +170,7 @@ class Cluster:
             where = f"the Dask scheduler at {self.spec.address}" if self.spec.address else "a local Dask cluster"
             raise ClusterError(f"cannot reach {where}: {_reason(exc)}") from exc
         try:
-            _register_plugin(self.client)
+            _register_plugin(self.client, local=self._local is not None)
         except (OSError, TimeoutError) as exc:
             self.close()
             raise self.lost(exc) from exc
@@ -228,10 +231,27 @@ def _set_dask_log_level(level: int) -> None:
             logging.getLogger(name).setLevel(level)
 
 
-def _register_plugin(client) -> None:
+def _register_plugin(client, *, local: bool) -> None:
     from aikg.cluster_worker import PLUGIN_NAME, ExtractorPlugin
 
-    client.register_plugin(ExtractorPlugin(), name=PLUGIN_NAME)
+    client.register_plugin(ExtractorPlugin(ignore_interrupts=local), name=PLUGIN_NAME)
+
+
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """Start processes that ignore Ctrl-C: they inherit SIGINT ignored (see ``ignore_interrupts``).
+
+    A Ctrl-C while the local cluster starts is lost; the plugin makes the workers
+    ignore it for good once they are up, restarted ones included.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _reason(exc: BaseException) -> str:
@@ -270,6 +290,7 @@ def cluster_ingest(
     max_relations: int | None = None,
     redo: Redo | None = None,
     store_text: bool = False,
+    should_stop: Callable[[], bool] | None = None,
 ) -> IngestSummary:
     """Ingest like :func:`kg.loader.ingest`, with the extraction done by the cluster's workers.
 
@@ -288,6 +309,9 @@ def cluster_ingest(
         max_relations: see :func:`kg.loader.commit_batch`.
         redo: see :func:`kg.loader.commit_batch`.
         store_text: see :func:`kg.loader.commit_batch`.
+        should_stop: asked before each commit; when it returns True the run ends there
+            (``summary.stopped``): the batches being extracted are cancelled, the
+            committed ones stay, and a rerun of the same command picks up after them.
 
     Returns:
         The summary; batches committed before an exception stay committed.
@@ -339,6 +363,9 @@ def cluster_ingest(
 
     try:
         while True:
+            if should_stop is not None and should_stop():
+                summary.stopped = True
+                break
             if not exhausted:
                 window = max(IN_FLIGHT_PER_THREAD * cluster.threads(), IN_FLIGHT_PER_THREAD)
                 while len(pending) < window:

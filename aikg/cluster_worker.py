@@ -7,6 +7,7 @@ Imported by Dask workers (and by :mod:`aikg.cluster` when it starts a run); it n
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 
 from distributed.diagnostics.plugin import WorkerPlugin
@@ -59,12 +60,29 @@ class ExtractorPlugin(WorkerPlugin):
     idempotent = True
     name = PLUGIN_NAME
 
+    def __init__(self, ignore_interrupts: bool = False):
+        self.ignore_interrupts = ignore_interrupts
+
     def setup(self, worker) -> None:
         """Load the pipeline; a missing model is raised again by each task, for the client."""
+        if self.ignore_interrupts:
+            ignore_interrupts()
         try:
             worker_extractor()
         except AikgError as exc:
             log.error("aikg: %s", exc)
+
+
+def ignore_interrupts() -> None:
+    """Let Ctrl-C pass this worker by: it is meant for the ``aikg ingest`` that started it.
+
+    The workers of a local cluster share the command's terminal, so Ctrl-C reaches them
+    too; the command stops after the batch being written and closes the cluster itself.
+    A worker replacing a dead one gets this from the plugin again. Workers of a cluster
+    started by someone else keep their own handling.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def extract_batch(articles: list[Article]) -> list[Extraction]:

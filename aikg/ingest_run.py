@@ -12,9 +12,13 @@ from contextlib import nullcontext
 from datetime import date as Date
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.errors import AikgError, WriteRefusedError
 from kg.loader import MAX_ARTICLE_RELATIONS
+
+if TYPE_CHECKING:
+    from aikg.signals import StopOnSignal
 
 # Mirrors ingest.readers.DEFAULT_MAX_ARTICLE_BYTES, so `aikg --help` need not import it.
 DEFAULT_MAX_ARTICLE_BYTES = 2 * 1024 * 1024
@@ -82,7 +86,21 @@ def _save_fetch_state(state) -> None:
         )
 
 
-def run_ingest(
+def run_ingest(*args, **kwargs) -> int:
+    """Run ``aikg ingest`` (see :func:`_run_ingest`), stopping between batches on SIGINT/SIGTERM."""
+    from aikg.signals import StopOnSignal
+
+    def stopping(name: str) -> None:
+        _echo(f"aikg: {name}: stopping after the batch being written ({name} again stops at once)")
+
+    stop = StopOnSignal(on_first=stopping)
+    try:
+        return _run_ingest(*args, stop=stop, **kwargs)
+    finally:
+        stop.restore()
+
+
+def _run_ingest(
     paths: list[str],
     *,
     store: str | None,
@@ -99,6 +117,7 @@ def run_ingest(
     fetch=None,
     fetch_state: str | None = None,
     cluster: str | None = None,
+    stop: StopOnSignal,
 ) -> int:
     """Ingest paths into the store, reporting on stderr (or JSON on stdout); return the exit code.
 
@@ -118,10 +137,13 @@ def run_ingest(
         cluster: extract on Dask workers (see :mod:`aikg.cluster`): ``local:N`` starts N
             local worker processes, ``tcp://HOST:PORT`` joins a running scheduler; None
             extracts in this process (``n_process`` spaCy processes).
+        stop: asked between batches (see :class:`aikg.signals.StopOnSignal`): the first
+            SIGINT/SIGTERM ends the run after the batch being written, the second at once.
 
     Exit codes: 0 when at least one article was read, or a URL answered "not modified"
     (inputs skipped on the way are reported), 2 when nothing could be read (bad input) or on a usage error, 1 on a
-    runtime failure (the model is missing, the store is locked, a server refused or failed).
+    runtime failure (the model is missing, the store is locked, a server refused or failed),
+    128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM) when a signal stopped it.
     """
     from aikg.cluster import ClusterError, ClusterSpecError, parse_cluster
 
@@ -254,7 +276,7 @@ def run_ingest(
         )
     live = None
     try:
-        with s.bulk_mode() if bulk else nullcontext():
+        with stop, s.bulk_mode() if bulk else nullcontext():
             if spec is None:
                 summary = ingest(
                     s,
@@ -266,6 +288,7 @@ def run_ingest(
                     max_relations=MAX_ARTICLE_RELATIONS,
                     redo=redo,
                     store_text=store_text,
+                    should_stop=stop,
                 )
             else:
                 from aikg.cluster import Cluster, ClusterProgress, cluster_ingest
@@ -282,7 +305,20 @@ def run_ingest(
                         max_relations=MAX_ARTICLE_RELATIONS,
                         redo=redo,
                         store_text=store_text,
+                        should_stop=stop,
                     )
+    except KeyboardInterrupt:
+        # A second signal (or Ctrl-C before the handlers were set): the batch in hand
+        # was not committed; every batch before it was, whole.
+        if fetcher is not None:
+            fetcher.state.discard()
+        if progress is not None:
+            progress.stop()
+        done = "no batch was committed" if written == 0 else f"the {written} articles of the batches before it are"
+        _echo(
+            f"aikg: stopped at once: the batch in hand may not be written ({done}); run the same command again to go on"
+        )
+        return stop.exit_code or 130
     except ClusterError as exc:
         if fetcher is not None:
             fetcher.state.discard()
@@ -328,6 +364,7 @@ def run_ingest(
     if as_json:
         d = summary.to_dict()
         d["seconds"] = round(elapsed, 3)
+        d["stopped"] = stop.by.name if summary.stopped and stop.by is not None else None
         if stats is not None:
             d["fetch"] = stats.to_dict()
         sys.stdout.write(json.dumps(d) + "\n")
@@ -341,6 +378,12 @@ def run_ingest(
         )
         if stats is not None:
             _echo(fetch_line(stats))
+    if summary.stopped:
+        _echo(
+            f"aikg: stopped by {stop.by.name if stop.by else 'a signal'} after {summary.articles} articles; "
+            "run the same command again to go on (stored articles are skipped)"
+        )
+        return stop.exit_code or 130
     if summary.articles == 0 and stats is not None and stats.not_modified:
         return 0  # the sources answered "not modified": nothing new is not an error
     if summary.articles == 0:

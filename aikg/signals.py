@@ -1,0 +1,69 @@
+"""Stop a long command between two units of work on SIGINT (Ctrl-C) or SIGTERM.
+
+While the work runs, the first signal asks for a stop: the command finishes the unit in
+hand (a batch being written), says what it did and exits with 128 + the signal's
+number. A second signal stops it at once (``KeyboardInterrupt``). Once the work has
+ended, signals are ignored until :meth:`StopOnSignal.restore`: the command is only
+closing its store and printing its summary, which a signal must not cut short.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from types import FrameType, TracebackType
+from typing import Any
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class StopOnSignal:
+    """Enter around the work; call the object to ask whether a stop was asked for.
+
+    Outside the main thread (where Python cannot set handlers) it does nothing and never
+    asks for a stop.
+
+    Args:
+        on_first: called with the signal's name when the first signal arrives while the
+            work runs (from the signal handler: keep it short, e.g. write one line).
+    """
+
+    def __init__(self, on_first: Callable[[str], None] | None = None) -> None:
+        self.on_first = on_first
+        self.by: signal.Signals | None = None
+        self._running = False
+        self._previous: dict[signal.Signals, Any] = {}
+
+    def __call__(self) -> bool:
+        return self.by is not None
+
+    @property
+    def exit_code(self) -> int:
+        """Return the shell's code for a command ended by the signal (130 for SIGINT, 0 if none)."""
+        return 128 + int(self.by) if self.by is not None else 0
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        if not self._running:
+            return  # the work is over: closing and reporting go on
+        if self.by is not None:
+            raise KeyboardInterrupt
+        self.by = signal.Signals(signum)
+        if self.on_first is not None:
+            self.on_first(self.by.name)
+
+    def __enter__(self) -> StopOnSignal:
+        if threading.current_thread() is threading.main_thread() and not self._previous:
+            for sig in STOP_SIGNALS:
+                self._previous[sig] = signal.signal(sig, self._on_signal)
+        self._running = True
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._running = False
+
+    def restore(self) -> None:
+        """Put back the handlers that were there before :meth:`__enter__`."""
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        self._previous.clear()

@@ -1,0 +1,42 @@
+"""aikg.signals.StopOnSignal: the first SIGINT/SIGTERM asks for a stop, the second stops now.
+
+Real signals sent to this process (pytest runs tests in the main thread).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from aikg.signals import StopOnSignal
+
+
+def test_first_signal_asks_second_raises_and_after_the_work_they_are_ignored():
+    said: list[str] = []
+    before = signal.getsignal(signal.SIGINT)
+    stop = StopOnSignal(on_first=said.append)
+    try:
+        with stop:
+            assert not stop()
+            os.kill(os.getpid(), signal.SIGTERM)
+            assert stop() and said == ["SIGTERM"] and stop.exit_code == 143
+            with pytest.raises(KeyboardInterrupt):
+                os.kill(os.getpid(), signal.SIGINT)
+        # The work is over (closing, reporting): a signal now changes nothing.
+        os.kill(os.getpid(), signal.SIGINT)
+        assert said == ["SIGTERM"] and stop.by is signal.SIGTERM
+    finally:
+        stop.restore()
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_no_signal_no_stop():
+    stop = StopOnSignal()
+    try:
+        with stop:
+            pass
+    finally:
+        stop.restore()
+    assert not stop() and stop.exit_code == 0
