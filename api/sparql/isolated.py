@@ -11,9 +11,10 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from api.sparql.formats import (
     GRAPH_MEDIA,
@@ -26,6 +27,10 @@ from api.sparql.formats import (
     not_acceptable_message,
 )
 from api.sparql.request import QueryRequest
+
+if TYPE_CHECKING:
+    from kg.isolation import QueryPool
+    from kg.limits import QueryLimits
 
 # The logger of the module this came from (api/sparql.py), so log filters keep matching.
 log = logging.getLogger("api.sparql")
@@ -61,7 +66,7 @@ class SpooledResponse(Response):
         self.send_timeout = send_timeout
         self.on_close = on_close
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
             if scope.get("method") == "HEAD":
@@ -93,14 +98,14 @@ class IsolatedRunner:
 
     def __init__(
         self,
-        pool,
+        pool: QueryPool,
         *,
         buffer_bytes: int,
         send_timeout: float = 10.0,
         max_streams_per_client: int = 4,
-        limits=None,
+        limits: QueryLimits | None = None,
         allow_remote: Sequence[str] = (),
-    ):
+    ) -> None:
         self.pool = pool
         self.allow_remote = tuple(allow_remote)
         self.buffer_bytes = buffer_bytes

@@ -30,6 +30,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
 import pyoxigraph as ox
 from starlette.responses import Response, StreamingResponse
@@ -37,7 +38,10 @@ from starlette.responses import Response, StreamingResponse
 from api.sparql.formats import check_format_names, choose_format, download_extension
 from api.sparql.request import QueryRequest
 from kg.errors import QueryTimeoutError, ResultTooLargeError
-from kg.store import Store
+from kg.store import QueryResult, Store
+
+if TYPE_CHECKING:
+    from kg.limits import QueryLimits
 
 # The logger of the module this came from (api/sparql.py), so log filters keep matching.
 log = logging.getLogger("api.sparql")
@@ -53,6 +57,17 @@ _ROW_MARK = {
 }
 
 
+_Format = ox.QueryResultsFormat | ox.RdfFormat
+# What the producer thread sends the response, in order: "meta" (the Content-Type and the
+# serialization), then "chunk"s, then "end"; or "error" at any point.
+_Message = (
+    tuple[Literal["meta"], tuple[str, _Format]]
+    | tuple[Literal["chunk"], bytes]
+    | tuple[Literal["end"], None]
+    | tuple[Literal["error"], Exception]
+)
+
+
 class _Cancelled(Exception):
     """The response no longer wants this query's output."""
 
@@ -63,7 +78,7 @@ class _Job:
     deadline: float
     timeout: float
     max_rows: int
-    queue: asyncio.Queue = field(default_factory=asyncio.Queue)
+    queue: asyncio.Queue[_Message] = field(default_factory=asyncio.Queue)
     credits: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(32))
     cancelled: threading.Event = field(default_factory=threading.Event)
     # Guarded by QueryRunner._lock.
@@ -73,7 +88,7 @@ class _Job:
     # Set on the event loop once the producer's last message ("end" or "error") arrived.
     done: bool = False
 
-    def send(self, item: tuple) -> None:
+    def send(self, item: _Message) -> None:
         if self.cancelled.is_set():
             return
         try:
@@ -105,7 +120,7 @@ def _timeout_message(timeout: float) -> str:
 class _Sink:
     """A binary file for pyoxigraph's serializers that feeds the response, or stops them."""
 
-    def __init__(self, job: _Job, mark: bytes | None, header_rows: int):
+    def __init__(self, job: _Job, mark: bytes | None, header_rows: int) -> None:
         self.job = job
         self.mark = mark
         self.rows = -header_rows
@@ -129,12 +144,24 @@ class _Sink:
     def flush(self) -> None:
         """Nothing is buffered here."""
 
+    @classmethod
+    def of(cls, job: _Job, mark: bytes | None, header_rows: int) -> IO[bytes]:
+        """Return a sink, typed as the file pyoxigraph writes to (it calls only write and flush)."""
+        return cast(IO[bytes], cls(job, mark, header_rows))
+
 
 def _capped(triples: Iterator[ox.Triple], job: _Job) -> Iterator[ox.Triple]:
     for n, t in enumerate(triples, 1):
         if job.max_rows and n > job.max_rows:
             raise job.too_many()
         yield t
+
+
+def _unexpected(item: _Message) -> Exception:
+    """Return the error a message ends the response with: its own, or a protocol slip."""
+    if item[0] == "error":
+        return item[1]
+    return RuntimeError(f"a SPARQL worker sent {item[0]!r} after the result's format")
 
 
 def _rows_before_first_mark(fmt: ox.QueryResultsFormat) -> int:
@@ -154,9 +181,9 @@ class QueryRunner:
         max_rows: int,
         buffer_bytes: int,
         max_abandoned: int = 16,
-        limits=None,
+        limits: QueryLimits | None = None,
         allow_remote: Sequence[str] = (),
-    ):
+    ) -> None:
         """Start the worker threads."""
         self.store = store
         self.limits = limits
@@ -171,7 +198,7 @@ class QueryRunner:
         self._spawned = 0
         # Daemon threads, not a ThreadPoolExecutor: a query abandoned at its deadline may
         # still be inside a blocking operator, and must not hold up the process's exit.
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[_Job, QueryRequest] | None] = queue.SimpleQueue()
         for _ in range(workers):
             self._spawn()
 
@@ -256,31 +283,33 @@ class QueryRunner:
         job = _Job(asyncio.get_running_loop(), time.monotonic() + self.timeout, self.timeout, self.max_rows)
         self._jobs.put((job, req))
         try:
-            kind, payload = await self._next(job)
-            if kind == "error":
-                raise payload
-            media, fmt = payload
+            item = await self._next(job)
+            if item[0] == "error":
+                raise item[1]
+            if item[0] != "meta":
+                raise RuntimeError(f"a SPARQL worker sent {item[0]!r} before the result's format")
+            media, fmt = item[1]
             headers = {}
             if req.download:
                 headers["Content-Disposition"] = f'attachment; filename="results.{download_extension(fmt)}"'
             head: list[bytes] = []
             size = 0
             while size < self.buffer_bytes:
-                kind, payload = await self._next(job)
-                if kind == "chunk":
+                item = await self._next(job)
+                if item[0] == "chunk":
                     job.credits.release()
-                    head.append(payload)
-                    size += len(payload)
-                elif kind == "end":
+                    head.append(item[1])
+                    size += len(item[1])
+                elif item[0] == "end":
                     return Response(b"".join(head), media_type=media, headers=headers)
                 else:
-                    raise payload
+                    raise _unexpected(item)
         except BaseException:
             self._abandon(job)
             raise
         return StreamingResponse(self._stream(job, head), media_type=media, headers=headers)
 
-    async def _next(self, job: _Job) -> tuple[str, object]:
+    async def _next(self, job: _Job) -> _Message:
         remaining = job.deadline - time.monotonic()
         try:
             item = await asyncio.wait_for(job.queue.get(), timeout=max(remaining, 0.0))
@@ -295,14 +324,14 @@ class QueryRunner:
             for chunk in head:
                 yield chunk
             while True:
-                kind, payload = await self._next(job)
-                if kind == "chunk":
+                item = await self._next(job)
+                if item[0] == "chunk":
                     job.credits.release()
-                    yield payload
-                elif kind == "end":
+                    yield item[1]
+                elif item[0] == "end":
                     return
                 else:
-                    raise payload
+                    raise _unexpected(item)
         except (QueryTimeoutError, ResultTooLargeError) as exc:
             # Headers are sent: ending without the last chunk is the only honest signal left.
             log.warning("streamed SPARQL response cut: %s", exc)
@@ -317,12 +346,16 @@ class QueryRunner:
             result = self.evaluate(req)
             fmt, media = choose_format(result, req.accept, req.format)
             job.send(("meta", (media, fmt)))
+            # choose_format gives a results format to solutions and booleans, an RDF one to triples.
             if isinstance(result, ox.QuerySolutions):
-                result.serialize(_Sink(job, _ROW_MARK[fmt], _rows_before_first_mark(fmt)), format=fmt)
+                assert isinstance(fmt, ox.QueryResultsFormat)
+                result.serialize(_Sink.of(job, _ROW_MARK[fmt], _rows_before_first_mark(fmt)), format=fmt)
             elif isinstance(result, ox.QueryBoolean):
-                result.serialize(_Sink(job, None, 0), format=fmt)
+                assert isinstance(fmt, ox.QueryResultsFormat)
+                result.serialize(_Sink.of(job, None, 0), format=fmt)
             else:
-                ox.serialize(_capped(iter(result), job), _Sink(job, None, 0), format=fmt)
+                assert isinstance(fmt, ox.RdfFormat)
+                ox.serialize(_capped(iter(result), job), _Sink.of(job, None, 0), format=fmt)
             job.send(("end", None))
         except _Cancelled:
             log.debug("SPARQL query abandoned by its response")
@@ -332,13 +365,13 @@ class QueryRunner:
             exc.__context__ = None
             job.send(("error", exc.with_traceback(None)))
 
-    def evaluate(self, req: QueryRequest) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    def evaluate(self, req: QueryRequest) -> QueryResult:
         """Evaluate the query on the store (no serialization).
 
         Raises:
             QuerySyntaxError: the query does not parse.
         """
-        kwargs: dict = {}
+        kwargs: dict[str, Any] = {}
         if req.substitutions:
             kwargs["substitutions"] = req.substitutions
         if req.default_graphs:
