@@ -8,15 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
+from fastapi import FastAPI
 from fastapi.encoders import jsonable_encoder
 from mcp.server.mcpserver.exceptions import ToolError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
 
 from kg.errors import AikgError, NotFoundError
+
+if TYPE_CHECKING:
+    from api.settings import Settings
+    from kg.store import Store
+
+T = TypeVar("T")
 
 #: Largest SPARQL result a tool hands back (bytes of the serialized result); past it the
 #: assistant is told to add a LIMIT.
@@ -29,17 +36,19 @@ WRITE_TOOLS = ("ingest_text", "ingest_url")
 MAX_URL_ARTICLES = 100
 
 
-def _request(app) -> SimpleNamespace:
-    """Return what the dependencies of :mod:`api.deps` read of a request: its app."""
-    return SimpleNamespace(app=app)
+def _request(app: FastAPI) -> Request:
+    """Return a request to the app, for the dependencies of :mod:`api.deps` (they read its app)."""
+    return Request({"type": "http", "app": app})
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: dict[str, Any]) -> dict[str, Any]:
     """Return a JSON-ready copy (dates as ISO text)."""
-    return jsonable_encoder(value)
+    out = jsonable_encoder(value)
+    assert isinstance(out, dict)
+    return out
 
 
-def _evidence(items: list[dict], limit: int) -> list[dict]:
+def _evidence(items: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
     """Return the citable part of evidence sentences: the sentence, its article and day."""
     out = []
     for e in items[:limit]:
@@ -65,7 +74,7 @@ def _article_iri(ref_text: str | None) -> str | None:
     return ref_text if ref_text.startswith(("http://", "https://")) else ARTICLE + ref_text
 
 
-def _entity_ref(d: dict) -> dict:
+def _entity_ref(d: dict[str, Any]) -> dict[str, Any]:
     return {"label": d.get("label"), "type": d.get("type"), "slug": d.get("slug"), "iri": d.get("iri")}
 
 
@@ -87,18 +96,20 @@ def _count(value: int, name: str, low: int, high: int) -> int:
 class ToolsBase:
     """The app the tools read through, and how they call blocking code (see :class:`GraphTools`)."""
 
-    def __init__(self, app):
+    def __init__(self, app: FastAPI) -> None:
         self.app = app
 
     @property
-    def store(self):
-        return self.app.state.store
+    def store(self) -> Store:
+        store: Store = self.app.state.store
+        return store
 
     @property
-    def settings(self):
-        return self.app.state.settings
+    def settings(self) -> Settings:
+        settings: Settings = self.app.state.settings
+        return settings
 
-    async def _thread(self, fn: Callable[[], Any]) -> Any:
+    async def _thread(self, fn: Callable[[], T]) -> T:
         try:
             return await anyio.to_thread.run_sync(fn)
         except (AikgError, ValueError) as exc:

@@ -7,6 +7,7 @@ and IRI, so an assistant can cite them.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from mcp.server.mcpserver.exceptions import ToolError
 
@@ -17,7 +18,7 @@ from kg.errors import NotFoundError
 class EntityTools(ToolsBase):
     """search_entities, get_entity, relations_between and shortest_path."""
 
-    async def search_entities(self, query: str, type: str | None, limit: int) -> dict:
+    async def search_entities(self, query: str, type: str | None, limit: int) -> dict[str, Any]:
         from kg import graphdata as data
         from kg.model import ENTITY_TYPES
 
@@ -42,7 +43,7 @@ class EntityTools(ToolsBase):
 
     def _entity(
         self, text: str, name: str, *, as_of: date | None, include_ended: bool, min_confidence: float | None
-    ) -> dict:
+    ) -> dict[str, Any]:
         from kg import graphdata as data
         from kg.namespaces import ENTITY
 
@@ -55,7 +56,7 @@ class EntityTools(ToolsBase):
         )
 
     @staticmethod
-    def _relation(entity: dict, r: dict, evidence: int) -> dict:
+    def _relation(entity: dict[str, Any], r: dict[str, Any], evidence: int) -> dict[str, Any]:
         me, other = _entity_ref(entity), _entity_ref(r["other"])
         subject, obj = (me, other) if r["direction"] == "out" else (other, me)
         return {
@@ -80,7 +81,7 @@ class EntityTools(ToolsBase):
         include_ended: bool,
         evidence_per_relation: int,
         min_confidence: float | None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         day = _day(as_of, "as_of")
         evidence = _count(evidence_per_relation, "evidence_per_relation", 1, 20)
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
@@ -90,7 +91,7 @@ class EntityTools(ToolsBase):
                 entity, "entity", as_of=day, include_ended=include_ended, min_confidence=min_confidence
             )
         )
-        groups: dict[str, dict[str, list[dict]]] = {"current": {}, "ended": {}}
+        groups: dict[str, dict[str, list[dict[str, Any]]]] = {"current": {}, "ended": {}}
         for r in e["relations"]:
             key = "ended" if r["ended"] else "current"
             groups[key].setdefault(r["predicate"], []).append(self._relation(e, r, evidence))
@@ -118,13 +119,13 @@ class EntityTools(ToolsBase):
         include_ended: bool,
         evidence_per_relation: int,
         min_confidence: float | None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         day = _day(as_of, "as_of")
         evidence = _count(evidence_per_relation, "evidence_per_relation", 1, 20)
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
             raise ToolError("min_confidence must be a number from 0 to 1 (0 shows everything)")
 
-        def read() -> tuple[dict, str]:
+        def read() -> tuple[dict[str, Any], str]:
             other = self._resolve(b, "b")
             return self._entity(a, "a", as_of=day, include_ended=include_ended, min_confidence=min_confidence), other
 
@@ -143,7 +144,9 @@ class EntityTools(ToolsBase):
         as_of: str | None,
         include_ended: bool | None,
         evidence_per_hop: int,
-    ) -> dict:
+    ) -> dict[str, Any]:
+        import pyoxigraph as ox
+
         from api.deps import projection
         from kg import graphdata as data
         from kg.analytics import shortest_path
@@ -153,7 +156,7 @@ class EntityTools(ToolsBase):
         max_length = _count(max_length, "max_length", 1, 10)
         evidence = _count(evidence_per_hop, "evidence_per_hop", 1, 10)
 
-        def read() -> dict:
+        def read() -> dict[str, Any]:
             a, b = self._resolve(from_entity, "from_entity"), self._resolve(to_entity, "to_entity")
             G = projection(_request(self.app), self.store, as_of=day, include_ended=include_ended)
             for iri, name in ((a, from_entity), (b, to_entity)):
@@ -167,6 +170,7 @@ class EntityTools(ToolsBase):
                 rows = run_named(
                     self.store, "relation-evidence", {"subject": s, "predicate": h["predicate"], "object": o}
                 )
+                assert isinstance(rows, ox.QuerySolutions)  # relation-evidence is a SELECT
                 cited = [
                     {
                         "sentence": r["evidence"].value,

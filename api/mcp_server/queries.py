@@ -7,17 +7,22 @@ refusals), and answer plain JSON rows (or Turtle for CONSTRUCT and DESCRIBE).
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.exceptions import ToolError
+from starlette.responses import Response, StreamingResponse
 
 from api.mcp_server.base import MAX_RESULT_BYTES, ToolsBase
 from kg.errors import AikgError, NotFoundError, QuerySyntaxError
+
+if TYPE_CHECKING:
+    from kg.namespaces import Term
 
 
 class QueryTools(ToolsBase):
     """sparql and run_named_query."""
 
-    async def _run(self, query: str, substitutions=None) -> dict:
+    async def _run(self, query: str, substitutions: dict[str, Term] | None = None) -> dict[str, Any]:
         """Run a query through the server's runner, as /sparql does, and return its result as JSON."""
         from api.sparql import (
             NotAcceptableError,
@@ -31,7 +36,7 @@ class QueryTools(ToolsBase):
             query=query, substitutions=substitutions, accept="application/sparql-results+json, text/turtle"
         )
         try:
-            response = await self.app.state.runner.respond(req, "mcp")
+            response: Response = await self.app.state.runner.respond(req, "mcp")
         except QuerySyntaxError as exc:
             if looks_like_update(query):
                 raise ToolError(
@@ -47,12 +52,12 @@ class QueryTools(ToolsBase):
             return _results(json.loads(body))
         return {"kind": "graph", "turtle": body.decode("utf-8")}
 
-    async def sparql(self, query: str) -> dict:
+    async def sparql(self, query: str) -> dict[str, Any]:
         if not query.strip():
             raise ToolError("the query is empty")
         return await self._run(query)
 
-    async def run_named_query(self, name: str, params: dict[str, str] | None) -> dict:
+    async def run_named_query(self, name: str, params: dict[str, str] | None) -> dict[str, Any]:
         from kg.queries import bind_param, get_query
 
         try:
@@ -79,32 +84,36 @@ def _syntax_message(exc: QuerySyntaxError) -> str:
     return message + ("\n" + pointer if pointer else "")
 
 
-async def _read_body(response, limit: int) -> bytes:
+async def _read_body(response: Response, limit: int) -> bytes:
     """Return a runner response's body, refusing one larger than ``limit`` bytes.
+
+    A runner answers a spooled, a streamed or a whole body (:mod:`api.sparql`).
 
     Raises:
         ToolError: the result is larger than a tool answer may be.
     """
+    from api.sparql import SpooledResponse
+
     too_big = ToolError(
         f"the result is larger than {limit // 1024} KiB, more than a tool answer holds: "
         "add a LIMIT (or select fewer variables)"
     )
-    spool = getattr(response, "spool", None)
-    if spool is not None:
+    if isinstance(response, SpooledResponse):
         try:
-            data = spool.read(limit + 1)
+            data = response.spool.read(limit + 1)
         finally:
-            spool.close()
+            response.spool.close()
             response.on_close()
         if len(data) > limit:
             raise too_big
         return data
-    iterator = getattr(response, "body_iterator", None)
-    if iterator is not None:
-        chunks, size = [], 0
+    if isinstance(response, StreamingResponse):
+        iterator = response.body_iterator
+        chunks: list[bytes] = []
+        size = 0
         try:
-            async for chunk in iterator:
-                chunk = chunk.encode() if isinstance(chunk, str) else chunk
+            async for part in iterator:
+                chunk = part.encode() if isinstance(part, str) else bytes(part)
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > limit:
@@ -116,10 +125,10 @@ async def _read_body(response, limit: int) -> bytes:
         return b"".join(chunks)
     if len(response.body) > limit:
         raise too_big
-    return response.body
+    return bytes(response.body)
 
 
-def _results(doc: dict) -> dict:
+def _results(doc: dict[str, Any]) -> dict[str, Any]:
     """Return SPARQL JSON results as rows of plain values (ASK as its boolean)."""
     if "boolean" in doc:
         return {"kind": "ask", "boolean": doc["boolean"]}

@@ -7,7 +7,9 @@ and its arguments' defaults; a read-only server answers a write tool's call with
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
+from fastapi import FastAPI
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
@@ -17,6 +19,9 @@ from api.mcp_server.entities import EntityTools
 from api.mcp_server.queries import QueryTools
 from api.mcp_server.writes import WriteTools
 from kg.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 
 _INSTRUCTIONS = """\
 aikg is a knowledge graph of the AI industry: organizations, people, models and products,
@@ -28,6 +33,8 @@ relations_between or shortest_path; sparql and the named queries answer anything
 A relation can be over (ended: a former role, a stake sold); as_of=YYYY-MM-DD asks how the
 graph stood on a day."""
 
+# Every tool answers its JSON as text, with no output schema (``structured_output=False``),
+# as the SDK does for a tool typed to return a bare ``dict``.
 _READ = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 _WRITE = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
@@ -43,7 +50,7 @@ class GraphTools(EntityTools, QueryTools, WriteTools):
     """
 
 
-async def _refuse_writes(ctx, call_next):
+async def _refuse_writes(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
     """Answer a call of a write tool on a read-only server with why, not "Unknown tool"."""
     name = (ctx.params or {}).get("name") if ctx.method == "tools/call" else None
     if name in WRITE_TOOLS:
@@ -62,7 +69,7 @@ async def _refuse_writes(ctx, call_next):
     return await call_next(ctx)
 
 
-def build_server(app, *, writable: bool) -> MCPServer:
+def build_server(app: FastAPI, *, writable: bool) -> MCPServer:
     """Return the MCP server of an app: its tools and resources.
 
     Args:
@@ -82,8 +89,8 @@ def build_server(app, *, writable: bool) -> MCPServer:
         middleware=[] if writable else [_refuse_writes],
     )
 
-    @server.tool(annotations=_READ)
-    async def search_entities(query: str = "", type: str | None = None, limit: int = 20) -> dict:
+    @server.tool(annotations=_READ, structured_output=False)
+    async def search_entities(query: str = "", type: str | None = None, limit: int = 20) -> dict[str, Any]:
         """Find entities by name or alias (case-insensitive): exact matches first, then prefixes, then substrings.
 
         Args:
@@ -93,14 +100,14 @@ def build_server(app, *, writable: bool) -> MCPServer:
         """
         return await tools.search_entities(query, type, limit)
 
-    @server.tool(annotations=_READ)
+    @server.tool(annotations=_READ, structured_output=False)
     async def get_entity(
         entity: str,
         as_of: str | None = None,
         include_ended: bool = True,
         evidence_per_relation: int = EVIDENCE_PER_RELATION,
         min_confidence: float | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """One entity with its relations, grouped into current and ended, then by predicate, each with evidence.
 
         Each relation gives its dates (start, end, first and last reported), how many
@@ -115,7 +122,7 @@ def build_server(app, *, writable: bool) -> MCPServer:
         """
         return await tools.get_entity(entity, as_of, include_ended, evidence_per_relation, min_confidence)
 
-    @server.tool(annotations=_READ)
+    @server.tool(annotations=_READ, structured_output=False)
     async def relations_between(
         a: str,
         b: str,
@@ -123,7 +130,7 @@ def build_server(app, *, writable: bool) -> MCPServer:
         include_ended: bool = True,
         evidence_per_relation: int = 5,
         min_confidence: float | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """The relations that link two entities directly, either way, with evidence sentences and sources.
 
         Args:
@@ -136,7 +143,7 @@ def build_server(app, *, writable: bool) -> MCPServer:
         """
         return await tools.relations_between(a, b, as_of, include_ended, evidence_per_relation, min_confidence)
 
-    @server.tool(annotations=_READ)
+    @server.tool(annotations=_READ, structured_output=False)
     async def shortest_path(
         from_entity: str,
         to_entity: str,
@@ -144,7 +151,7 @@ def build_server(app, *, writable: bool) -> MCPServer:
         as_of: str | None = None,
         include_ended: bool | None = None,
         evidence_per_hop: int = 2,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """The shortest chain of relations (either direction) linking two entities, each hop with evidence.
 
         Args:
@@ -157,8 +164,8 @@ def build_server(app, *, writable: bool) -> MCPServer:
         """
         return await tools.shortest_path(from_entity, to_entity, max_length, as_of, include_ended, evidence_per_hop)
 
-    @server.tool(annotations=_READ)
-    async def sparql(query: str) -> dict:
+    @server.tool(annotations=_READ, structured_output=False)
+    async def sparql(query: str) -> dict[str, Any]:
         """Run a read-only SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) with the limits of /sparql.
 
         SELECT answers rows of plain values; CONSTRUCT and DESCRIBE answer Turtle. The
@@ -173,15 +180,15 @@ def build_server(app, *, writable: bool) -> MCPServer:
         """
         return await tools.sparql(query)
 
-    @server.tool(annotations=_READ)
-    async def list_named_queries() -> dict:
+    @server.tool(annotations=_READ, structured_output=False)
+    async def list_named_queries() -> dict[str, Any]:
         """List the shipped named SPARQL queries: name, title, description and parameters."""
         from kg.queries import list_queries
 
         return {"queries": [{k: v for k, v in q.to_dict().items() if k != "sparql"} for q in list_queries()]}
 
-    @server.tool(annotations=_READ)
-    async def run_named_query(name: str, params: dict[str, str] | None = None) -> dict:
+    @server.tool(annotations=_READ, structured_output=False)
+    async def run_named_query(name: str, params: dict[str, str] | None = None) -> dict[str, Any]:
         """Run a named query (see list_named_queries) with its parameters, bound as data.
 
         Args:
@@ -192,14 +199,14 @@ def build_server(app, *, writable: bool) -> MCPServer:
 
     if writable:
 
-        @server.tool(annotations=_WRITE)
+        @server.tool(annotations=_WRITE, structured_output=False)
         async def ingest_text(
             text: str,
             title: str | None = None,
             url: str | None = None,
             published: str | None = None,
             store_text: bool = False,
-        ) -> dict:
+        ) -> dict[str, Any]:
             """Extract relations from one article's text and add them to the graph (as POST /articles).
 
             An article already stored (same text) is "unchanged"; a new text at a stored url
@@ -214,8 +221,8 @@ def build_server(app, *, writable: bool) -> MCPServer:
             """
             return await tools.ingest_text(text, title, url, published, store_text)
 
-        @server.tool(annotations=_WRITE)
-        async def ingest_url(url: str, published: str | None = None, store_text: bool = False) -> dict:
+        @server.tool(annotations=_WRITE, structured_output=False)
+        async def ingest_url(url: str, published: str | None = None, store_text: bool = False) -> dict[str, Any]:
             """Fetch an article page, an RSS/Atom feed or an OPML list and add its articles to the graph.
 
             robots.txt is honoured; a feed's items are fetched (at most 100 articles a call).

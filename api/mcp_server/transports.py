@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 
 import anyio
+from fastapi import FastAPI
 from mcp.server.mcpserver import MCPServer
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
@@ -17,7 +18,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from api.mcp_server.server import build_server
 
 
-def run_stdio(app, *, writable: bool) -> None:
+def run_stdio(app: FastAPI, *, writable: bool) -> None:
     """Serve MCP over stdin/stdout until the client closes stdin.
 
     Args:
@@ -38,7 +39,7 @@ def run_stdio(app, *, writable: bool) -> None:
 # ---------------------------------------------------------------- streamable HTTP under aikg serve
 
 
-def http_managers(app, path: str) -> tuple[StreamableHTTPSessionManager, StreamableHTTPSessionManager | None]:
+def http_managers(app: FastAPI, path: str) -> tuple[StreamableHTTPSessionManager, StreamableHTTPSessionManager | None]:
     """Return the session managers of ``path`` (``/mcp``): read-only, and writable when the server has a token.
 
     Stateless JSON responses: every request stands alone, so a client needs no session

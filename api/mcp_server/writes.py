@@ -7,14 +7,28 @@ lock and ingest as ``POST /articles`` does.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.exceptions import ToolError
 
 from api.mcp_server.base import MAX_URL_ARTICLES, ToolsBase, _entity_ref, _plain, _request
 
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
 # The logger of the module this came from (api/mcp_server.py), so log filters keep matching.
 log = logging.getLogger("api.mcp_server")
+
+
+def _validator() -> Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None:
+    """Return the SHACL check of a batch, or None where :mod:`kg.validate` cannot be imported."""
+    try:
+        from kg.validate import validate_batch
+    except ImportError:
+        return None
+    return validate_batch
 
 
 class WriteTools(ToolsBase):
@@ -22,7 +36,7 @@ class WriteTools(ToolsBase):
 
     async def ingest_text(
         self, text: str, title: str | None, url: str | None, published: str | None, store_text: bool
-    ) -> dict:
+    ) -> dict[str, Any]:
         from pydantic import ValidationError
 
         from api.deps import get_extract, get_write_lock, note_write, shutting_down
@@ -31,18 +45,15 @@ class WriteTools(ToolsBase):
         from kg.model import Article
 
         try:
-            item = ArticleIn(text=text, title=title, url=url, published=published)
+            item = ArticleIn.model_validate({"text": text, "title": title, "url": url, "published": published})
         except ValidationError as exc:
             first = exc.errors(include_url=False, include_input=False)[0]
             raise ToolError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
         article = Article(text=item.text, title=item.title, url=item.url, published=item.published)
         request = _request(self.app)
-        try:
-            from kg.validate import validate_batch
-        except ImportError:
-            validate_batch = None
+        validate_batch = _validator()
 
-        def run() -> tuple[list[dict], list[str]]:
+        def run() -> tuple[list[dict[str, Any]], list[str]]:
             lock = get_write_lock(request)
             extract = get_extract(request)
             with lock:
@@ -67,7 +78,7 @@ class WriteTools(ToolsBase):
         log.info("ingested %d article(s) over MCP", len(results))
         return _plain({"articles": [_ingested(a) for a in results], "violations": violations})
 
-    async def ingest_url(self, url: str, published: str | None, store_text: bool) -> dict:
+    async def ingest_url(self, url: str, published: str | None, store_text: bool) -> dict[str, Any]:
         from api.deps import get_extract, get_write_lock, note_write, shutting_down
         from ingest.fetch import FetchConfig, Fetcher, is_url, read_urls
         from ingest.readers import DEFAULT_MAX_ARTICLE_BYTES
@@ -83,10 +94,7 @@ class WriteTools(ToolsBase):
             raise ToolError(f"published must be YYYY-MM-DD, got {published!r}") from None
         request = _request(self.app)
         allowed = self.settings.remote_hosts()
-        try:
-            from kg.validate import validate_batch
-        except ImportError:
-            validate_batch = None
+        validate_batch = _validator()
 
         def fetch() -> tuple[list[Article], list[str]]:
             # A URL sent over the network is untrusted: it may not lead into the network the
@@ -112,7 +120,7 @@ class WriteTools(ToolsBase):
                 + ("; ".join(skipped[:3]) if skipped else "no article text found there")
             )
 
-        def run() -> tuple[list[dict], list[str]]:
+        def run() -> tuple[list[dict[str, Any]], list[str]]:
             with get_write_lock(request):
                 return data.ingest_articles(
                     self.store,
@@ -136,7 +144,7 @@ class WriteTools(ToolsBase):
         return _plain({"articles": [_ingested(a) for a in results], "skipped": skipped[:20], "violations": violations})
 
 
-def _ingested(a: dict) -> dict:
+def _ingested(a: dict[str, Any]) -> dict[str, Any]:
     from kg.namespaces import article_iri
 
     return {

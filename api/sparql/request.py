@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
+if TYPE_CHECKING:
+    from kg.namespaces import Term
 
 _UPDATE_START = re.compile(
     r"^\s*(?:(?:#[^\n]*\n|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
@@ -33,5 +35,5 @@ class QueryRequest:
     accept: str | None = None
     format: tuple[str, ...] = ()
     download: bool = False
-    substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None
+    substitutions: dict[str, Term] | None = None
     base_iri: str | None = None
