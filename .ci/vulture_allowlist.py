@@ -17,7 +17,7 @@ _.committed
 _.wikidata_url
 # pydantic's configuration attribute (api/models.py, api/settings.py).
 _.model_config
-# Exception chaining set by hand so a translated error keeps its cause (api/sparql.py).
+# Exception chaining set by hand so a translated error keeps its cause (api/sparql/runner.py).
 _.__context__
 # Public helpers the tests and benchmarks use as the library's API.
 _.worker_pids  # aikg.cluster.Cluster, tests/cluster

@@ -330,6 +330,33 @@ def test_stdio_over_a_running_server_reads_through_its_endpoint(server: AikgServ
     run(main)
 
 
+def padded_rows(n: int) -> str:
+    """Return a SELECT of ``n`` rows of about 150 bytes each, from no data."""
+    values = " ".join(str(i) for i in range(n))
+    return f'SELECT ?i ?pad WHERE {{ VALUES ?i {{ {values} }} BIND("{"x" * 120}" AS ?pad) }}'
+
+
+@pytest.mark.parametrize("over", ["local store", "running server"])
+def test_stdio_results_past_the_stream_buffer_are_read_whole_or_refused(
+    over: str, store: Path, server: AikgServer
+) -> None:
+    """A result larger than the stream buffer reaches the tool whole (spooled by the engine
+    over a local store, streamed by the thread runner over a server); one past the tool's
+    512 KiB is refused with a hint, and the next query is answered as before."""
+    target = str(store) if over == "local store" else server.url + "/sparql"
+
+    async def main() -> None:
+        async with Client(stdio(target, AIKG_STREAM_BUFFER_BYTES="1024")) as c:
+            for _ in range(2):
+                error, rows = await call(c, "sparql", {"query": padded_rows(400)})
+                assert not error, rows
+                assert rows["row_count"] == 400 and rows["rows"][399] == {"i": "399", "pad": "x" * 120}
+                error, message = await call(c, "sparql", {"query": padded_rows(9000)})
+                assert error and "larger than 512 KiB" in message and "add a LIMIT" in message
+
+    run(main)
+
+
 def test_http_ingest_url_fetches_a_page_and_refuses_local_addresses(server: AikgServer, tmp_path: Path) -> None:
     """``ingest_url`` reads a page into the graph; a local address not in AIKG_ALLOW_REMOTE is refused."""
     import http.server
