@@ -86,7 +86,7 @@ def main() -> None:
                 if k == "baseline":
                     continue
                 ms = statistics.median(times[k])
-                same = first[k] == first[name] if k.startswith(name) else None
+                same = first[k] == first[name] if k != name and k.startswith(name) else None
                 results.append(
                     {
                         "query": name,
