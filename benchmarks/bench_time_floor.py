@@ -47,6 +47,10 @@ def main() -> None:
     ap.add_argument("--out", default=str(Path(__file__).with_name("results") / "time_floor.json"))
     args = ap.parse_args()
     load_before = [round(x, 2) for x in os.getloadavg()]
+    if not (Path(args.store) / "BENCH_STORE_COMPLETE").exists():
+        raise SystemExit(
+            f"no benchmark store in {args.store}: build it with bench_time_queries.py --store {args.store}"
+        )
     store = LocalStore(Path(args.store))
     people = pick(store, "subject", "aikg:worksFor aikg:leads")
     investors = pick(store, "subject", "aikg:investsIn")
