@@ -1,4 +1,4 @@
-"""KnowledgeNet documents become training records in the gold format (ingest/knowledgenet.py).
+"""KnowledgeNet documents become training records in the gold format (ingest/knowledgenet/).
 
 The synthetic documents below are our own invented sentences in KnowledgeNet's shape:
 KnowledgeNet's text (CC BY-SA) is never copied into the repository. The last test reads

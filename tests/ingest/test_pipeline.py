@@ -99,9 +99,9 @@ def test_extract_command_prints_one_json_line_per_relation(tmp_path, capsys, ext
 
 
 def test_long_article_is_read_in_pieces_with_whole_article_offsets(extractor, monkeypatch):
-    from ingest import pipeline
+    from ingest.pipeline import extractor as extractor_module
 
-    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 200)
+    monkeypatch.setattr(extractor_module, "CHUNK_CHARS", 200)
     para = "Filler text about the weather and nothing else at all. " * 3
     text = para + "\n\n" + para + "\n\nMicrosoft invested in OpenAI.\n\n" + para
     ex = extractor.extract(Article(text=text))

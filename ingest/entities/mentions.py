@@ -1,0 +1,222 @@
+"""The entity mentions of a parsed doc: gazetteer spans, NER spans, short forms, longer names.
+
+:func:`find_mentions` is what the pipeline's ``aikg_entities`` component runs: gazetteer
+spans as they are (or a longer proper name that begins with one), NER spans typed and
+canonicalized (:mod:`ingest.entities.ner`), a later short form mapped to its earlier full
+name, then AI model names (:mod:`ingest.entities.models`) and shared surnames.
+"""
+
+from __future__ import annotations
+
+from ingest.entities.gazetteer import Gazetteer
+from ingest.entities.models import _model_names
+from ingest.entities.names import _HONORIFICS, clean_surface, name_key
+from ingest.entities.ner import _mention, canonical_entity, ner_type
+
+
+def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
+    """Return the entity mentions of a parsed doc, filtered, typed and canonicalized.
+
+    Gazetteer spans (EntityRuler, ``ent_id_`` = canonical name) are taken as they are;
+    NER spans go through :func:`ner_type` and :func:`canonical_entity`. A later
+    single-word mention ("Altman", "Inflection") maps to the earlier full name of the
+    same type in the same article.
+
+    Args:
+        doc: a spaCy Doc after NER.
+        gaz: the gazetteer.
+
+    Returns:
+        Plain dicts (msgpack-safe, so docs cross process boundaries): ``s``/``e`` token
+        offsets, ``name``, ``type``, ``qid``, ``src`` ("gaz", "ner" or "short") and
+        ``agency``.
+    """
+    out: list[dict] = []
+    for ent in doc.ents:
+        entry = gaz.by_name.get(ent.ent_id_) if ent.ent_id_ else None
+        if entry is not None:
+            longer = _longer_name(doc, ent, entry.type)
+            if longer is not None and gaz.lookup(clean_surface(longer.text)) is None:
+                # "Cisco Investments", "Snapdragon X Elite": a name of its own that
+                # begins with a known one
+                out.append(_mention(longer, clean_surface(longer.text), entry.type, None, "ner"))
+                continue
+            out.append(_mention(ent, entry.name, entry.type, entry.wikidata, "gaz"))
+            continue
+        text = clean_surface(ent.text)
+        type_ = ner_type(ent.label_, text, list(ent))
+        if type_ is None:
+            continue
+        entry = gaz.lookup(text)
+        if entry is not None:
+            out.append(_mention(ent, entry.name, entry.type, entry.wikidata, "gaz"))
+            continue
+        short = _earlier_full_name(out, text, type_)
+        if short is None and len(text.split()) == 1:
+            # NER often tags a lone surname as ORG ("with Sutskever")
+            short = _earlier_full_name(out, text, "Person?")
+        if short is not None:
+            out.append(_mention(ent, short["name"], short["type"], short["qid"], "short"))
+            continue
+        if type_ == "Person?":
+            if not _lone_name_is_person(ent):
+                continue
+            type_ = "Person"
+        entity = canonical_entity(gaz, text, type_)
+        out.append(
+            _mention(
+                ent,
+                entity.name,
+                entity.type,
+                entity.wikidata,
+                "gaz" if entity.wikidata or entity.name in gaz.by_name else "ner",
+            )
+        )
+    _model_names(doc, out, gaz)
+    _share_surnames(doc, out, gaz)
+    return out
+
+
+def _share_surnames(doc, mentions: list[dict], gaz: Gazetteer) -> None:
+    """Give a lone first name the surname of the name it is coordinated with.
+
+    "siblings Dario and Daniela Amodei" names Dario Amodei, not a "Dario".
+    """
+    by_start = {m["s"]: m for m in mentions}
+    for m in mentions:
+        if (
+            m["type"] != "Person"
+            or m["e"] - m["s"] != 1
+            or m["e"] + 1 >= len(doc)
+            or " " in m["name"]
+            or any(o["type"] == "Person" and o["name"].split()[-1] == m["name"] for o in mentions)
+        ):
+            continue  # "Altman and Greg Brockman": a surname already known
+        if doc[m["e"]].lower_ not in ("and", "&"):
+            continue
+        nxt = by_start.get(m["e"] + 1)
+        if nxt is None or nxt["type"] != "Person" or nxt["e"] - nxt["s"] < 2:
+            continue
+        full = f"{doc[m['s']].text} {doc[nxt['e'] - 1].text}"
+        entry = gaz.lookup(full)
+        m["name"] = entry.name if entry is not None else full
+        m["qid"] = entry.wikidata if entry is not None else None
+
+
+# Last words that make "<known company> <words>" an organization of its own
+_ORG_TAILS = {
+    "investments",
+    "ventures",
+    "capital",
+    "partners",
+    "fund",
+    "funds",
+    "foundation",
+    "research",
+    "foundry",
+    "securities",
+    "bank",
+    "asset",
+    "management",
+    "labs",
+    "studios",
+    "institute",
+}
+# Words that continue a model or product name ("Snapdragon X Elite", "Ernie Speed")
+_VARIANT_STOP = {
+    "ceo",
+    "cto",
+    "cfo",
+    "coo",
+    "chief",
+    "president",
+    "chairman",
+    "founder",
+    "inc",
+    "corp",
+    "ltd",
+    "llc",
+    "ai",
+}
+
+
+def _longer_name(doc, ent, type_: str):
+    """Return the span of a longer proper name that starts with gazetteer match ``ent``, if any."""
+    end = ent.end
+    run = []
+    while end < len(doc) and len(run) < 4:
+        t = doc[end]
+        if t.ent_iob_ == "B" or t.lower_ in _VARIANT_STOP or t.is_sent_start:
+            break
+        if (
+            t.text == "-"
+            and end + 1 < len(doc)
+            and doc[end + 1].is_alpha
+            and not t.whitespace_
+            and not doc[end - 1].whitespace_
+        ):
+            run += [t, doc[end + 1]]  # "Hunyuan-lite"
+            end += 2
+            continue
+        if t.pos_ == "PROPN" and t.text[:1].isupper() and t.is_alpha:
+            run.append(t)
+        elif type_ != "Organization" and (t.like_num or (t.is_upper and len(t) <= 3)) and not t.is_punct:
+            run.append(t)
+        else:
+            break
+        end += 1
+    if not run:
+        return None
+    if type_ == "Organization":
+        # only a run ending in a word that names a separate body ("Cisco Investments")
+        while run and run[-1].lower_ not in _ORG_TAILS:
+            run.pop()
+        if not run:
+            return None
+    elif run[-1].tag_ in ("NNPS", "NNS"):
+        return None  # "Nvidia GPUs": the product's plural, not a new name
+    return doc[ent.start : run[-1].i + 1]
+
+
+def _lone_name_is_person(span) -> bool:
+    """Return True if a one-word PERSON span is a person even without an earlier full name.
+
+    After an honorific ("Mr. Otley") it is; as the subject of a clause ("Anupam co-founded
+    Occams Advisory") it is a name used alone, which profiles and bios do.
+    """
+    prev = span.doc[span.start - 1] if span.start > 0 else None
+    if prev is not None and prev.lower_.rstrip(".") in _HONORIFICS | {"mister", "miss", "master"}:
+        return True
+    root = span.root
+    return (
+        root.dep_ in ("nsubj", "nsubjpass")
+        and span.text.isalpha()
+        and span.text[0].isupper()
+        and not span.text.isupper()
+    )
+
+
+def _earlier_full_name(mentions: list[dict], text: str, type_: str) -> dict | None:
+    """Return an earlier mention this short form refers to ("Altman" -> "Sam Altman")."""
+    key = name_key(text)
+    if not key:
+        return None
+    want = {"Person?": "Person"}.get(type_, type_)
+    for m in reversed(mentions):
+        if m["type"] != want and not (type_ == "Person?" and m["type"] == "Person"):
+            continue
+        full = name_key(m["name"])
+        if full == key:
+            return m
+        toks = full.split()
+        if len(toks) > 1 and len(key.split()) < len(toks):
+            if want == "Person" and key in (toks[-1], " ".join(toks[-len(key.split()) :])):
+                return m
+            if (
+                want == "Organization"
+                and full.startswith(key + " ")
+                and len(text.split()) == 1
+                and key == text.casefold()
+            ):
+                return m  # "Inflection" after "Inflection AI", but never "CBS Corp." after "CBS Radio"
+    return None

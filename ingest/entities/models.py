@@ -1,0 +1,135 @@
+"""AI model names the gazetteer does not know, found as newsrooms write them ("Atlas-2").
+
+NER has no label for models; :func:`_model_names` adds them to the mentions of a doc,
+from a versioned name in a sentence about models or a capitalized name before "model".
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.entities.gazetteer import Gazetteer
+from ingest.entities.names import _NOT_ENTITIES, clean_surface, name_key
+from ingest.entities.ner import _mention
+
+# An AI model's name as newsrooms write it: a capitalized word with a version ("Atlas-2",
+# "Marlin-70B", "Orion-1.5"), or a name standing before "model" ("its Haneul vision model").
+_VERSIONED = re.compile(r"^[A-Z][A-Za-z]{2,}-(?:\d+(?:\.\d+)?[A-Za-z]{0,2}|[A-Z]{1,2}\d*)$")
+_PARAM_SIZE = re.compile(r"-\d+(?:\.\d+)?[BbMm]$")
+# Words between a model's name and "model" ("the Haneul vision model").
+_MODEL_MODIFIERS = {
+    "language",
+    "vision",
+    "reasoning",
+    "coding",
+    "code",
+    "speech",
+    "voice",
+    "image",
+    "video",
+    "foundation",
+    "frontier",
+    "ai",
+    "open",
+    "open-source",
+    "open-weight",
+    "large",
+    "small",
+    "multimodal",
+    "flagship",
+    "translation",
+    "audio",
+    "music",
+    "text",
+    "chat",
+    "forecasting",
+    "weather",
+    "protein",
+    "embedding",
+    "generative",
+    "diffusion",
+    "base",
+    "instruction",
+}
+_MODEL_NOUNS = {"model", "models", "llm", "llms"}
+# Words in the sentence that say it speaks of AI models (for a versioned name alone).
+_MODEL_CUES = _MODEL_NOUNS | {
+    "weights",
+    "parameters",
+    "chatbot",
+    "assistant",
+    "fine-tuned",
+    "trained",
+    "benchmark",
+    "benchmarks",
+    "open-source",
+    "open-weight",
+    "inference",
+    "tokens",
+    "release",
+    "released",
+    "launched",
+    "runs",
+    "powered",
+    "built",
+}
+
+
+def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
+    """Add the AI models the gazetteer does not know, named as newsrooms name them.
+
+    NER has no label for models: it drops "Atlas-2" or calls it an organization or a
+    product. A versioned name ("Atlas-2", "Marlin-70B") is a model when its sentence
+    speaks of models (or the version is a parameter size); a capitalized name right
+    before "model" ("its own Haneul vision model") is one unless the text uses the same
+    name for an organization. A model found here replaces an NER mention on the same
+    tokens; gazetteer mentions are never touched.
+    """
+    taken = {i: k for k, m in enumerate(out) for i in range(m["s"], m["e"])}
+    org_names = {name_key(m["name"]) for m in out if m["type"] == "Organization"}
+    org_words = {w for n in org_names for w in n.split()}
+    found: list[tuple[int, int]] = []
+    for tok in doc:
+        text = tok.text
+        if _VERSIONED.match(text) and name_key(text) not in _NOT_ENTITIES:
+            cue = _PARAM_SIZE.search(text) or any(t.lower_ in _MODEL_CUES for t in tok.sent)
+            if cue:
+                found.append((tok.i, tok.i + 1))
+            continue
+        if tok.lower_ not in _MODEL_NOUNS or tok.dep_ == "compound":
+            continue  # "the French model maker": a maker, not a model
+        k = tok.i - 1
+        while k >= tok.sent.start and doc[k].lower_ in _MODEL_MODIFIERS and not doc[k].text.isupper():
+            k -= 1
+        end = k + 1
+        while (
+            k >= tok.sent.start
+            and doc[k].text[:1].isupper()
+            and doc[k].is_alpha
+            and doc[k].i != doc[k].sent.start
+            and end - k <= 3
+        ):
+            k -= 1
+        start = k + 1
+        if start >= end:
+            continue
+        key = name_key(doc[start:end].text)
+        if any(t.ent_type_ in ("NORP", "LOC", "DATE") for t in doc[start:end]):
+            continue  # "a Korean language model", "its March model"
+        if not key or key in _NOT_ENTITIES or key in org_names or any(w in org_words for w in key.split()):
+            continue
+        found.append((start, end))
+    for start, end in found:
+        ks = {taken[i] for i in range(start, end) if i in taken}
+        if any(out[k]["src"] == "gaz" or out[k]["type"] in ("Person", "AIModel") for k in ks):
+            continue
+        span = doc[start:end]
+        entry = gaz.lookup(clean_surface(span.text))
+        if entry is not None:
+            continue
+        for k in sorted(ks, reverse=True):
+            del out[k]
+        mention = _mention(span, clean_surface(span.text), "AIModel", None, "ner")
+        out.append(mention)
+        out.sort(key=lambda m: m["s"])
+        taken = {i: k for k, m in enumerate(out) for i in range(m["s"], m["e"])}

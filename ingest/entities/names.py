@@ -1,0 +1,297 @@
+"""Entity names: the comparison key and display form of a surface form, and the word lists they use.
+
+Every surface form goes through :func:`name_key`, so "OpenAI's", "OpenAI Inc." and
+"openai" meet at one key; :func:`clean_surface` turns NER's span text into a display
+name. The word lists (company suffixes, honorifics, non-entities, news agencies,
+organization heads) are shared by the gazetteer, the NER filter and coreference.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Suffixes that do not change which company is meant ("Microsoft Corp." is Microsoft).
+_CORP_SUFFIXES = {
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "ltd",
+    "limited",
+    "llc",
+    "plc",
+    "gmbh",
+    "ag",
+    "sa",
+    "s a",
+    "co",
+    "company",
+    "lp",
+    "llp",
+    "nv",
+    "bv",
+    "se",
+}
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "prof", "sir", "dame"}
+
+# Surface forms NER returns that are never an entity of ours, however tagged.
+_NOT_ENTITIES = {
+    "ai",
+    "a i",
+    "agi",
+    "genai",
+    "gen ai",
+    "llm",
+    "llms",
+    "api",
+    "apis",
+    "gpu",
+    "gpus",
+    "cpu",
+    "company",
+    "companies",
+    "startup",
+    "firm",
+    "lab",
+    "board",
+    "group",
+    "team",
+    "ceo",
+    "cto",
+    "cfo",
+    "coo",
+    "chief executive",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "this",
+    "that",
+    "the company",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "chatbot",
+    "cloud",
+    "ml",
+    "nlp",
+    "us",
+    "u s",
+    "eu",
+    "uk",
+    "congress",
+    "senate",
+    "ftc",
+    "sec",
+    "doj",
+    "nasdaq",
+    "nyse",
+    "wall street",
+    "silicon valley",
+    "twitter x",
+    "covid",
+    "covid 19",
+    "series a",
+    "series b",
+    "series c",
+    "series d",
+    "series e",
+    "bot",
+    "bots",
+    "pro",
+    "plus",
+    "max",
+    "mini",
+    "ultra",
+    "turbo",
+    "copyright",
+    "board of directors",
+    "executive board",
+    "board of trustees",
+    "scientific",
+    # page furniture and finance words NER takes for names
+    "ipo",
+    "analysis",
+    "compute",
+    "related",
+    "read more",
+    "editing",
+    "reporting",
+    "opinion",
+    "exclusive",
+    "update",
+    "breaking",
+    "newsletter",
+    "subscribe",
+    # places the small model often tags as organizations
+    "uae",
+    "abu dhabi",
+    "dubai",
+    "saudi arabia",
+    "china",
+    "beijing",
+    "shanghai",
+    "washington",
+    "taiwan",
+    "brussels",
+    "paris",
+    "london",
+    "tokyo",
+    "seoul",
+    "europe",
+    "asia",
+    "india",
+    "japan",
+    "korea",
+    "south korea",
+    "emirati",
+}
+# News agencies: real organizations, but in articles they are sources, so coreference
+# never resolves "the company" to them.
+NEWS_AGENCIES = {
+    "reuters",
+    "bloomberg",
+    "associated press",
+    "ap",
+    "afp",
+    "the information",
+    "cnbc",
+    "axios",
+    "techcrunch",
+    "the verge",
+    "financial times",
+    "ft",
+}
+
+# Last tokens that make a name an organization whatever NER said.
+_ORG_HEADS = {
+    "inc",
+    "corp",
+    "corporation",
+    "ltd",
+    "llc",
+    "plc",
+    "gmbh",
+    "ag",
+    "labs",
+    "lab",
+    "technologies",
+    "technology",
+    "systems",
+    "ai",
+    "capital",
+    "ventures",
+    "partners",
+    "group",
+    "holdings",
+    "research",
+    "robotics",
+    "semiconductor",
+    "foundation",
+    "institute",
+    "university",
+    "networks",
+    "software",
+    "computing",
+    "cloud",
+    "bank",
+    "fund",
+    "motors",
+    "studios",
+    "media",
+    "intelligence",
+    "dynamics",
+    "analytics",
+    "platforms",
+    "microsystems",
+    "automotive",
+    "foods",
+    "enterprises",
+    "industries",
+    "communications",
+    "solutions",
+    "services",
+    "stations",
+    "airlines",
+    "airways",
+    "insurance",
+    "energy",
+    "pharmaceuticals",
+    "entertainment",
+    "electronics",
+    "logistics",
+    "mortgage",
+    "manufacturing",
+    "associates",
+    "consulting",
+    "marketing",
+    "academy",
+    "school",
+    "college",
+    "society",
+    "association",
+    "council",
+    "agency",
+    "company",
+    "bancorp",
+    "financial",
+    "securities",
+    "telecom",
+    "games",
+    "inc.",
+    "corp.",
+    "co.",
+    "ltd.",
+}
+
+
+def name_key(name: str) -> str:
+    """Return the comparison key of a surface form: case, accents, possessive, suffix folded.
+
+    Args:
+        name: a surface form such as "OpenAI's" or "Microsoft Corp.".
+
+    Returns:
+        The key ("openai", "microsoft"), or "" if nothing is left.
+    """
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c)).replace("\u2019", "'")
+    s = re.sub(r"'s?$", "", s.strip())
+    # "Alexa+" is a product of its own, not "Alexa": the plus is part of the name
+    s = s.replace("&", " and ").replace(".", "").replace("+", " plus ")
+    toks = re.findall(r"[^\W_]+", s.casefold())
+    while len(toks) > 1 and (toks[0] == "the" or toks[0] in _HONORIFICS):
+        toks = toks[1:]
+    while len(toks) > 1 and toks[-1] in _CORP_SUFFIXES:
+        toks = toks[:-1]
+    return " ".join(toks)
+
+
+def clean_surface(text: str) -> str:
+    """Return a surface form as a display name: possessive, leading "the", suffix removed.
+
+    Args:
+        text: the span text NER found.
+
+    Returns:
+        The cleaned name ("Acme Robotics Inc.'s" -> "Acme Robotics").
+    """
+    s = text.replace("\u2019", "'").strip(" \t\n,;:\"'()[]")
+    s = re.sub(r"'s?$", "", s).strip()
+    s = re.sub(r"^(?:the|The)\s+", "", s)
+    parts = s.split()
+    while len(parts) > 1 and parts[-1].lower().strip(".,") in _CORP_SUFFIXES:
+        parts = parts[:-1]
+    # "Walden International and", "Chase &": NER spans that stop inside a coordination
+    while len(parts) > 1 and parts[-1].lower() in ("and", "&", "of", "the", "or", "for"):
+        parts = parts[:-1]
+    s = " ".join(parts).rstrip(",")
+    return s

@@ -1,0 +1,159 @@
+"""NER spans: drop what is no entity, correct the type NER gave, canonicalize, make a mention.
+
+What spaCy's NER finds on its own is filtered here (roles, tickers, exchanges, bare
+suffixes), its type corrected by the words around it ("CEO of X" makes X an
+organization), and its name mapped to a gazetteer entry or the cleaned surface form.
+"""
+
+from __future__ import annotations
+
+from ingest.entities.gazetteer import Gazetteer
+from ingest.entities.names import _CORP_SUFFIXES, _NOT_ENTITIES, _ORG_HEADS, NEWS_AGENCIES, clean_surface, name_key
+from kg.model import Entity
+
+_ROLE_WORDS = {
+    "ceo",
+    "chief",
+    "executive",
+    "founder",
+    "cofounder",
+    "co-founder",
+    "president",
+    "head",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "director",
+    "cto",
+    "cfo",
+    "coo",
+    "investor",
+    "researcher",
+    "engineer",
+    "scientist",
+    "employee",
+    "officer",
+}
+
+
+def ner_type(label: str, text: str, tokens: list) -> str | None:
+    """Return our entity type for a span NER found, or None to drop it.
+
+    Args:
+        label: the spaCy NER label.
+        text: the cleaned span text.
+        tokens: the span's tokens (spaCy Token objects) for context checks.
+
+    Returns:
+        "Organization", "Person", "Product" or None.
+    """
+    key = name_key(text)
+    if not key or key in _NOT_ENTITIES or not any(c.isupper() for c in text):
+        return None
+    first = text.split()[0].lower().strip(".,")
+    if label != "PERSON" and (first in _ROLE_WORDS or first in ("professor", "board", "scientific")):
+        return None  # "Board & CEO", "Professor and University": a title, not a name
+    if ":" in text or key in _EXCHANGES or _in_ticker_parens(tokens):
+        return None  # "(NYSE: LVS)" is a listing, not a party to anything
+    if key.replace(" ", "").isdigit() or len(key) < 2 or len(tokens) > 6 or key in _CORP_SUFFIXES:
+        return None  # "Nippon Express USA, INC": the suffix alone is no entity
+    if label not in ("ORG", "PERSON", "PRODUCT"):
+        return None
+    words = text.split()
+    last = words[-1].lower().strip(".,")
+    if label == "PERSON":
+        if last in _ORG_HEADS or any(ch.isdigit() for ch in text) or _org_context(tokens):
+            return "Organization"
+        # A person has a first and a last name, each capitalized; single tokens are
+        # either later short mentions (resolved by the caller) or misfires.
+        if len(words) < 2 or not all(w[0].isupper() for w in words if w[0].isalpha()):
+            return "Person?" if len(words) == 1 and words[0][0].isupper() else None
+        return "Person"
+    if label == "ORG":
+        if len(words) == 1 and text.islower():
+            return None
+        return "Organization"
+    return "Product"
+
+
+_EXCHANGES = {
+    "nyse",
+    "nasdaq",
+    "tsx",
+    "hkse",
+    "hkex",
+    "lse",
+    "new york stock exchange",
+    "london stock exchange",
+    "otc",
+    "amex",
+    "asx",
+    "sgx",
+    "euronext",
+}
+
+
+def _in_ticker_parens(tokens: list) -> bool:
+    """Return True if the span sits in a parenthesis holding a ticker, like "(NASDAQ: BECN)"."""
+    doc = tokens[0].doc
+    before = [t.text for t in doc[max(0, tokens[0].i - 3) : tokens[0].i]]
+    after = [t.text for t in doc[tokens[-1].i + 1 : min(len(doc), tokens[-1].i + 3)]]
+    return "(" in before and ":" in after + before
+
+
+def _org_context(tokens: list) -> bool:
+    """Return True if the words around a PERSON span show it is an organization.
+
+    "CEO of X", "X's chief executive", "X Inc." - a role noun governing the span through
+    "of"/"at" or a possessive/compound link means the span is the employer.
+    """
+    root = tokens[-1]
+    for t in tokens:
+        if t.head not in tokens:
+            root = t
+            break
+    if root.dep_ in ("poss", "compound") and root.head.lower_ in _ROLE_WORDS:
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ in ("of", "at") and root.head.head.lower_ in _ROLE_WORDS:
+        return True
+    if any(t.lower_.strip(".") in _CORP_SUFFIXES for t in tokens[1:]):
+        return True
+    nxt = tokens[-1].nbor(1) if tokens[-1].i + 1 < len(tokens[-1].doc) else None
+    return nxt is not None and nxt.lower_.strip(".") in ("inc", "corp", "ltd", "llc")
+
+
+def canonical_entity(gaz: Gazetteer, text: str, type_: str) -> Entity:
+    """Return the canonical entity for a NER surface form of a known type.
+
+    Exact gazetteer key first (any type: the gazetteer knows better than NER), then a
+    fuzzy match within the type, else the cleaned surface form itself, which is
+    deterministic, so two articles naming "Acme Corp." and "Acme" meet at "Acme".
+
+    Args:
+        gaz: the gazetteer.
+        text: the surface form.
+        type_: the corrected type.
+
+    Returns:
+        The canonical :class:`Entity`.
+    """
+    entry = gaz.lookup(text) or gaz.fuzzy(text, type_)
+    if entry is not None:
+        return entry.entity()
+    return Entity(clean_surface(text), type_, None, ())
+
+
+def _mention(span, name: str, type_: str, qid: str | None, src: str) -> dict:
+    start, end = span.start, span.end
+    # "OpenAI's" must not carry the possessive into the mention
+    while end - start > 1 and span.doc[end - 1].tag_ == "POS":
+        end -= 1
+    return {
+        "s": start,
+        "e": end,
+        "name": name,
+        "type": type_,
+        "qid": qid,
+        "src": src,
+        "agency": name_key(name) in NEWS_AGENCIES,
+    }

@@ -1,0 +1,5 @@
+"""Run :func:`ingest.knowledgenet.cli.main` (``python -m ingest.knowledgenet``)."""
+
+from ingest.knowledgenet.cli import main
+
+raise SystemExit(main())
