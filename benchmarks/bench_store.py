@@ -29,10 +29,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import loader
-from kg import store as store_mod
 from kg.mapping import extraction_quads
 from kg.model import PREDICATES, Article, Entity, Extraction, RelationMention
 from kg.store import LocalStore
+from kg.store import local as store_mod  # LocalStore reads ATOMIC_BULK_QUADS there
 
 TYPES_FOR = {
     "develops": ("Organization", "AIModel"),

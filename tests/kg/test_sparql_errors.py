@@ -1,4 +1,4 @@
-"""Readable SPARQL syntax errors (kg/sparql_errors.py), through a real on-disk LocalStore.
+"""Readable SPARQL syntax errors (kg/sparql_errors/), through a real on-disk LocalStore.
 
 Each family of mistake is checked for what a person reads: the line and column, the words,
 what was found there, the caret under it, and the parser's own message kept in ``detail``.

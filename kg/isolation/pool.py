@@ -1,45 +1,17 @@
-"""Untrusted SPARQL runs in engine processes the server can lose: crashes and runaways stay there.
-
-pyoxigraph evaluates a query on the calling thread and cannot be interrupted from Python;
-some inputs overflow its native stack and kill the whole process. So the serving process
-never evaluates user-shaped queries itself. It keeps the store open as the only writer and,
-for reads, hands each query to a small pool of worker processes (:mod:`kg.query_worker`):
-
-* **Snapshots.** A worker reads a checkpoint of the store (``Store.backup``: hard links to
-  the immutable data files, about 10 ms), opened read-only. RocksDB supports a read-only
-  open of a directory no process writes to; it does not support one beside a live writer,
-  which is why workers never open the live store. A new snapshot is taken when a query
-  arrives after a write, so every query sees every write committed before it started.
-  Old snapshots are deleted once no worker holds them.
-* **Timeouts.** At the deadline the worker is killed (SIGKILL): its CPU is free at once,
-  and a fresh worker takes its place.
-* **Crashes and memory.** Each worker caps its address space; a query that overflows the
-  stack or passes the cap ends only its worker, and that request gets a one-line error.
-* **Updates.** An update is first applied to a private copy of the store in a worker (a
-  dry run): if it crashes, runs out of memory or time there, the live store never sees it.
-  Only an update that completed is applied to the live store, under the write lock, so
-  it meets the same data it was tried on.
-"""
+"""``QueryPool``: engine processes over snapshots of one local store (queries, dry-run updates)."""
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import logging
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -51,127 +23,31 @@ from kg.errors import (
     ResultTooLargeError,
     StoreError,
 )
+from kg.isolation.worker import (
+    _CLEAN_FAILURES,
+    SNAPSHOT_DIR,
+    EngineLimits,
+    NotAcceptable,
+    Outcome,
+    QueryJob,
+    _Worker,
+    timeout_message,
+)
 from kg.namespaces import Term
-from kg.store import LocalStore, QueryForms, QueryResult
+from kg.store import LocalStore, QueryResult
 
-if TYPE_CHECKING:
-    from kg.limits import QueryLimits
-
-log = logging.getLogger(__name__)
-
-SNAPSHOT_DIR = "aikg-snapshots"
-# Failures after which a worker is known to be fine: refused before or cut during output.
-_CLEAN_FAILURES = frozenset({"syntax", "too_many_rows", "too_large", "not_acceptable", "evaluation"})
-
-
-def timeout_message(timeout: float) -> str:
-    """Return the message of a query stopped at the server's deadline."""
-    return (
-        f"the query ran longer than the server's {timeout:g} s timeout (AIKG_QUERY_TIMEOUT) "
-        "and was stopped: add a LIMIT, or narrow the patterns"
-    )
-
-
-class NotAcceptable(Exception):
-    """The result's kind has no serialization the client accepts; ``kind`` names it."""
-
-    def __init__(self, kind: str):
-        super().__init__(kind)
-        self.kind = kind
-
-
-@dataclass(frozen=True)
-class EngineLimits:
-    """What one query may use in its engine process."""
-
-    timeout: float = 30.0
-    max_rows: int = 100_000
-    max_bytes: int = 256 * 1024 * 1024
-    memory_mb: int = 4096
-
-
-@dataclass
-class QueryJob:
-    """One evaluation: the text, its dataset, and the media type to write per result kind."""
-
-    query: str
-    formats: Mapping[str, str | None]
-    substitutions: Mapping[str, Term] | None = None
-    default_graph: Sequence[str] = ()
-    named_graphs: Sequence[str] = ()
-    base_iri: str | None = None
-    max_rows: int | None = None
-
-
-@dataclass
-class Outcome:
-    """A finished evaluation: the result kind, its media type and the serialized bytes."""
-
-    kind: str
-    media: str
-    body: IO[bytes]
-    size: int
-    elapsed: float = 0.0
-
-
-class _Worker:
-    """One engine process and the two pipes to it."""
-
-    _ids = itertools.count(1)
-
-    def __init__(self, memory_mb: int):
-        self.id = next(self._ids)
-        to_child_r, to_child_w = os.pipe()
-        from_child_r, from_child_w = os.pipe()
-        env = dict(os.environ)
-        # The worker must import the same kg as this process (a checkout on PYTHONPATH).
-        root = str(Path(__file__).resolve().parents[1])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kg.query_worker", str(to_child_r), str(from_child_w), str(memory_mb)],
-            pass_fds=(to_child_r, from_child_w),
-            stdin=subprocess.DEVNULL,
-            env=env,
-        )
-        os.close(to_child_r)
-        os.close(from_child_w)
-        self.send = Connection(to_child_w, readable=False)
-        self.recv = Connection(from_child_r, writable=False)
-        self.path: str | None = None
-        self.jobs = 0
-
-    def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError, OSError):
-            self.proc.kill()
-        with contextlib.suppress(OSError):
-            self.send.close()
-        with contextlib.suppress(OSError):
-            self.recv.close()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=5)
-
-    def died_how(self) -> str:
-        try:
-            code = self.proc.wait(timeout=1)
-        except subprocess.TimeoutExpired:
-            return "stopped answering"
-        if code < 0:
-            try:
-                return f"was killed by {signal.Signals(-code).name}"
-            except ValueError:
-                return f"was killed by signal {-code}"
-        return f"exited with status {code}"
+log = logging.getLogger("kg.isolation")  # the name of the module before it became a package
 
 
 class QueryPool:
-    """Engine processes over snapshots of one local store; see the module docstring."""
+    """Engine processes over snapshots of one local store; see :mod:`kg.isolation`."""
 
     def __init__(
         self,
         store: LocalStore,
         *,
         workers: int = 4,
-        limits: EngineLimits = EngineLimits(),
+        limits: EngineLimits = EngineLimits(),  # noqa: B008 (a frozen dataclass: one shared default is safe)
         spool_memory: int = 8 * 1024 * 1024,
     ) -> None:
         """Prepare the pool; workers start on first use.
@@ -514,62 +390,3 @@ def _syntax_error(text: str, exc: SyntaxError, operation: str, base_iri: str | N
     from kg.sparql_errors import syntax_error
 
     return syntax_error(text, exc, operation=operation, base_iri=base_iri)
-
-
-class IsolatedStore(QueryForms):
-    """A :class:`kg.store.LocalStore` whose reads run in a :class:`QueryPool`.
-
-    Writes go to the live store in this process and mark the pool's snapshot stale;
-    every other attribute is the live store's.
-    """
-
-    def __init__(self, store: LocalStore, pool: QueryPool, *, limits: QueryLimits | None = None) -> None:
-        self._live = store
-        self.pool = pool
-        self.limits = limits
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._live, name)
-
-    @property
-    def live(self) -> LocalStore:
-        """Return the store this process writes."""
-        return self._live
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        substitutions: Mapping[str, Term] | None = None,
-        default_graph: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-    ) -> QueryResult:
-        """Run a query in an engine process (see :meth:`QueryPool.query`)."""
-        from kg.limits import DEFAULT_LIMITS, check_text
-
-        check_text(sparql, self.limits or DEFAULT_LIMITS)
-        return self.pool.query(
-            sparql, substitutions=substitutions, default_graph=default_graph, named_graphs=named_graphs
-        )
-
-    def update(self, sparql: str, **kwargs: Any) -> None:
-        try:
-            self._live.update(sparql, **kwargs)
-        finally:
-            self.pool.note_write()
-
-    def commit(self, *args: Any, **kwargs: Any) -> None:
-        try:
-            self._live.commit(*args, **kwargs)
-        finally:
-            self.pool.note_write()
-
-    def load(self, *args: Any, **kwargs: Any) -> int:
-        try:
-            return self._live.load(*args, **kwargs)
-        finally:
-            self.pool.note_write()
-
-    def close(self) -> None:
-        self.pool.close()
-        self._live.close()
