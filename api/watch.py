@@ -26,6 +26,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from datetime import date as Date
+from typing import Any
 
 from api.settings import parse_every
 
@@ -64,7 +65,7 @@ class RoundReport:
             f"{_size(self.bytes)} downloaded, {self.seconds:.1f} s{tail}"
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {
             "round": self.number,
