@@ -30,3 +30,6 @@ top_entities  # kg.analytics, tests/kg/test_analytics.py
 iter_solutions  # kg.store, query tests
 spring_positions  # kg.viz, tests/kg/test_viz.py
 relation_families  # ontology, tests/ontology/test_ontology.py
+# Keys of a TypedDict that types keyword arguments (api/routes/curation.py, **_WRITE).
+_.dependencies
+_.responses

@@ -23,7 +23,7 @@ from api.sparql import IsolatedRunner, QueryRunner
 from kg import __version__
 from kg.backend import open_store
 from kg.isolation import EngineLimits, IsolatedStore, QueryPool
-from kg.store import LocalStore
+from kg.store import LocalStore, Store
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +52,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = open_store(settings.store, token=settings.token_value())
-        if isinstance(store, LocalStore):
+        opened = open_store(settings.store, token=settings.token_value())
+        # What the routes get as their Store. IsolatedStore lacks query(base_iri=) so it is not
+        # one to mypy; base_iri goes to the runner, which queries the pool, not this store.
+        store: Store | IsolatedStore = opened
+        if isinstance(opened, LocalStore):
             # Untrusted queries run in engine processes over snapshots (kg.isolation).
             pool = QueryPool(
-                store,
+                opened,
                 workers=settings.query_workers,
                 limits=EngineLimits(
                     timeout=settings.query_timeout,
@@ -65,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     memory_mb=settings.query_memory_mb,
                 ),
             )
-            store = IsolatedStore(store, pool, limits=settings.query_limits())
+            store = IsolatedStore(opened, pool, limits=settings.query_limits())
             app.state.runner = IsolatedRunner(
                 pool,
                 buffer_bytes=settings.stream_buffer_bytes,
@@ -76,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         else:
             app.state.runner = QueryRunner(
-                store,
+                opened,
                 workers=settings.query_workers,
                 timeout=settings.query_timeout,
                 max_abandoned=settings.max_abandoned_queries,

@@ -6,14 +6,17 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 
 from api.settings import Settings
 from api.sparql import QueryRunner
 from kg.model import Article, Extraction
 from kg.store import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 log = logging.getLogger(__name__)
 
@@ -22,17 +25,27 @@ Extract = Callable[[list[Article]], Iterable[Extraction]]
 
 def get_settings(request: Request) -> Settings:
     """Return the app's settings."""
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_store(request: Request) -> Store:
     """Return the store the app opened at startup."""
-    return request.app.state.store
+    store: Store = request.app.state.store
+    return store
+
+
+def live_store(store: Store) -> Store:
+    """Return the store this process writes: the live one behind an isolated store, else ``store``."""
+    from kg.isolation import IsolatedStore
+
+    return store.live if isinstance(store, IsolatedStore) else store
 
 
 def get_runner(request: Request) -> QueryRunner:
     """Return the SPARQL query runner (worker threads, deadline, row cap)."""
-    return request.app.state.runner
+    runner: QueryRunner = request.app.state.runner
+    return runner
 
 
 #: Seconds a client is told to wait (Retry-After) when a write meets a server shutting
@@ -61,7 +74,8 @@ class ShutdownFlag:
 
 def shutting_down(request: Request) -> bool:
     """Return whether the server has begun to shut down (``aikg serve`` got SIGTERM or Ctrl-C)."""
-    return request.app.state.shutting_down.is_set()
+    flag: ShutdownFlag = request.app.state.shutting_down
+    return flag.is_set()
 
 
 def get_write_lock(request: Request) -> threading.Lock:
@@ -77,7 +91,8 @@ def get_write_lock(request: Request) -> threading.Lock:
             "server is shutting down: no writes are taken now; send it again when the server is back",
             headers={"Retry-After": str(SHUTDOWN_RETRY_AFTER)},
         )
-    return request.app.state.write_lock
+    lock: threading.Lock = request.app.state.write_lock
+    return lock
 
 
 def get_extract(request: Request) -> Extract:
@@ -103,7 +118,8 @@ def get_extract(request: Request) -> Extract:
                 raise HTTPException(
                     503, "article extraction is not available here: the server has no spaCy model installed"
                 ) from exc
-    return state.extractor.extract_many
+    extract: Extract = state.extractor.extract_many
+    return extract
 
 
 def require_token(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
@@ -144,14 +160,15 @@ def get_min_confidence(
     """
     text = (min_confidence or "").strip()
     if not text:
-        return request.app.state.settings.min_confidence
+        return get_settings(request).min_confidence
     try:
         value = float(text)
     except ValueError:
         value = float("nan")
     if not 0.0 <= value <= 1.0:
         raise HTTPException(
-            422, f"min_confidence must be a number from 0 to 1 (0 shows everything), got {min_confidence[:40]!r}"
+            422,
+            f"min_confidence must be a number from 0 to 1 (0 shows everything), got {(min_confidence or '')[:40]!r}",
         )
     return value
 
@@ -205,7 +222,7 @@ def note_write(request: Request) -> None:
     note_app_write(request.app)
 
 
-def note_app_write(app) -> None:
+def note_app_write(app: FastAPI) -> None:
     """Record a write made outside a request (the watch thread); see :func:`note_write`."""
     app.state.generation += 1
     app.state.last_write = datetime.now(UTC)
@@ -214,7 +231,7 @@ def note_app_write(app) -> None:
         pool.note_write()
 
 
-def projection(request: Request, store: Store, **filters):
+def projection(request: Request, store: Store, **filters: Any) -> nx.MultiDiGraph:
     """Return the networkx projection of the relations (kg.analytics.to_networkx).
 
     The projection of the embedded store, unfiltered or filtered by confidence alone (the
@@ -240,7 +257,7 @@ def projection(request: Request, store: Store, **filters):
     if (
         set(active) - {"min_confidence"}
         or key not in (0.0, state.settings.min_confidence)
-        or not isinstance(getattr(store, "live", store), LocalStore)
+        or not isinstance(live_store(store), LocalStore)
     ):
         return to_networkx(store, **active)
     with state.graph_lock:

@@ -140,7 +140,9 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
     import json
 
     from fastapi.encoders import jsonable_encoder
+    from fastapi.exceptions import RequestValidationError
 
+    assert isinstance(exc, RequestValidationError)
     body = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True)
     return Response(body, status_code=422, media_type="application/json")
 

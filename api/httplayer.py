@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import h11
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -68,8 +69,9 @@ class _GuardedH11Protocol(H11Protocol):
     """
 
     header_timeout: float = 10.0
+    conn: _FramedOnce
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         size = self.config.h11_max_incomplete_event_size
         self.conn = _FramedOnce(h11.SERVER) if size is None else _FramedOnce(h11.SERVER, size)

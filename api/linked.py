@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 from starlette.responses import Response
@@ -91,10 +92,17 @@ def negotiation_headers(path: str) -> dict[str, str]:
 
 
 def serialize(triples: Iterable[ox.Triple], fmt: Format) -> bytes:
-    """Return the triples in an RDF format, with the project's prefixes where the format has them."""
+    """Return the triples in an RDF format, with the project's prefixes where the format has them.
+
+    Raises:
+        ValueError: ``fmt`` is the HTML page, not an RDF format.
+    """
+    if fmt.rdf is None:
+        raise ValueError(f"{fmt.media} is not an RDF format")
+    # Without an output pyoxigraph returns the bytes (its stub says bytes | None).
     if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        return ox.serialize(triples, format=fmt.rdf, prefixes=PREFIXES)
-    return ox.serialize(triples, format=fmt.rdf)
+        return cast(bytes, ox.serialize(triples, format=fmt.rdf, prefixes=PREFIXES))
+    return cast(bytes, ox.serialize(triples, format=fmt.rdf))
 
 
 def rdf_response(triples: Iterable[ox.Triple], fmt: Format, path: str) -> Response:

@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Any, Protocol
 
 import anyio
+import anyio.abc
+from fastapi import FastAPI
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from api.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +34,21 @@ log = logging.getLogger(__name__)
 MCP_PATH = "/mcp"
 
 
+class SessionManager(Protocol):
+    """What this endpoint uses of the MCP SDK's ``StreamableHTTPSessionManager``."""
+
+    def run(self) -> AbstractAsyncContextManager[None]: ...
+
+    async def handle_request(self, scope: Scope, receive: Receive, send: Send) -> None: ...
+
+
 class McpEndpoint:
     """The ASGI endpoint at ``/mcp``; :func:`mount` wires it to the app's lifespan."""
 
-    def __init__(self, app):
+    def __init__(self, app: FastAPI) -> None:
         self.app = app
-        self.read = None
-        self.write = None
+        self.read: SessionManager | None = None
+        self.write: SessionManager | None = None
         self._tasks: anyio.abc.TaskGroup | None = None
         self._lock = anyio.Lock()
 
@@ -61,9 +74,10 @@ class McpEndpoint:
                 return False
             from api.mcp_server import http_managers
 
-            read, write = http_managers(self.app, MCP_PATH)
+            managers: tuple[SessionManager, SessionManager | None] = http_managers(self.app, MCP_PATH)
+            read, write = managers
 
-            async def run(*, task_status=anyio.TASK_STATUS_IGNORED) -> None:
+            async def run(*, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
                 async with AsyncExitStack() as stack:
                     for manager in (read, write):
                         if manager is not None:
@@ -76,18 +90,19 @@ class McpEndpoint:
             log.info("MCP at %s: ready (%s)", MCP_PATH, "ingest with the token" if write else "read-only")
             return True
 
-    async def __call__(self, scope, receive, send) -> None:
-        if not await self._start():
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not await self._start() or (read := self.read) is None:
             await JSONResponse({"detail": "the server is not running"}, status_code=503)(scope, receive, send)
             return
-        read, write = self.read, self.write
+        write = self.write
         given = Headers(scope=scope).get("authorization")
-        token = self.app.state.settings.token_value()
+        settings: Settings = self.app.state.settings
+        token = settings.token_value()
         if given is None or token is None or write is None:
             await read.handle_request(scope, receive, send)
             return
         scheme, _, value = given.partition(" ")
-        if scheme.lower() != "bearer" or not self.app.state.settings.accepts(value):
+        if scheme.lower() != "bearer" or not settings.accepts(value):
             response = JSONResponse(
                 {
                     "detail": "wrong token: send 'Authorization: Bearer <token>' with the server's write token, "
@@ -101,7 +116,7 @@ class McpEndpoint:
         await write.handle_request(scope, receive, send)
 
 
-def mount(app) -> None:
+def mount(app: FastAPI) -> None:
     """Answer MCP at ``/mcp`` on an aikg app, inside the app's lifespan (which this wraps).
 
     The app's own lifespan is entered first: the tools need the store and the SPARQL
@@ -115,7 +130,7 @@ def mount(app) -> None:
     inner = app.router.lifespan_context
 
     @asynccontextmanager
-    async def lifespan(app_) -> AsyncIterator[Any]:
+    async def lifespan(app_: FastAPI) -> AsyncIterator[Any]:
         async with inner(app_) as state, endpoint.running():
             yield state
 

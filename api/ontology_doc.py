@@ -10,6 +10,7 @@ range comes from the Turtle file, so the page cannot drift from the ontology.
 from __future__ import annotations
 
 import functools
+from typing import Any
 from urllib.parse import quote
 
 import rdflib
@@ -55,7 +56,7 @@ def _text(g: rdflib.Graph, s: rdflib.term.Node, p: rdflib.URIRef) -> str:
     return " ".join(" ".join(v.split()) for v in sorted(values))
 
 
-def _ref(g: rdflib.Graph, node: rdflib.term.Node) -> list[dict]:
+def _ref(g: rdflib.Graph, node: rdflib.term.Node) -> list[dict[str, Any]]:
     """Return the terms a domain or range names: one, or each member of an owl:unionOf."""
     if isinstance(node, rdflib.URIRef):
         iri = str(node)
@@ -89,15 +90,17 @@ LIMIT 20"""
     )
 
 
-def _term(g: rdflib.Graph, s: rdflib.URIRef) -> dict:
+def _term(g: rdflib.Graph, s: rdflib.URIRef) -> dict[str, Any]:
     iri = str(s)
     local = iri[len(NAMESPACE) :] if iri.startswith(NAMESPACE) else None
-    term = {
+    label = _text(g, s, RDFS.label)
+    example = example_query(local, label) if local is not None and local in PREDICATES else None
+    return {
         "iri": iri,
         "curie": curie(iri),
         "anchor": anchor(iri),
         "ours": local is not None,
-        "label": _text(g, s, RDFS.label),
+        "label": label,
         "definition": _text(g, s, SKOS.definition),
         "comment": _text(g, s, RDFS.comment),
         "domain": [r for d in g.objects(s, RDFS.domain) for r in _ref(g, d)],
@@ -112,17 +115,13 @@ def _term(g: rdflib.Graph, s: rdflib.URIRef) -> dict:
             for p in _MAPPINGS
             for o in sorted(g.objects(s, p), key=str)
         ],
-        "example": None,
-        "example_href": None,
+        "example": example,
+        "example_href": None if example is None else "/query?query=" + quote(example, safe=""),
     }
-    if local in PREDICATES:
-        term["example"] = example_query(local, term["label"])
-        term["example_href"] = "/query?query=" + quote(term["example"], safe="")
-    return term
 
 
 @functools.cache
-def ontology_doc() -> dict:
+def ontology_doc() -> dict[str, Any]:
     """Return everything the documentation page shows, read from the ontology once.
 
     Returns:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import re
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from kg.model import DEFAULT_MIN_CONFIDENCE
 from kg.store import DEFAULT_STORE
+
+if TYPE_CHECKING:
+    from kg.limits import QueryLimits
 
 _LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost"})
 #: Host header names a server answers to whatever it binds: this machine's own names.
@@ -249,7 +252,7 @@ class Settings(BaseSettings):
         """Return the hosts SERVICE and LOAD may reach."""
         return tuple(h.strip() for h in self.allow_remote.split(",") if h.strip())
 
-    def query_limits(self):
+    def query_limits(self) -> QueryLimits:
         """Return the static limits on SPARQL text (:class:`kg.limits.QueryLimits`)."""
         from kg.limits import QueryLimits
 

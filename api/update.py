@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import httpx
@@ -27,6 +28,14 @@ import pyoxigraph as ox
 from kg.errors import QueryEvaluationError, QuerySyntaxError, RDFParseError, RemoteAccessError, UnsupportedFormatError
 from kg.limits import check_remote, check_text, host_allowed, mask, remote_targets
 from kg.store import parse_rdf, rdf_format
+
+if TYPE_CHECKING:
+    import threading
+
+    from starlette.requests import Request
+
+    from api.settings import Settings
+    from kg.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +145,9 @@ def fetch(url: str, *, allow: tuple[str, ...], timeout: float, max_bytes: int) -
         raise RemoteAccessError(f"LOAD <{url}> failed: more than {MAX_REDIRECTS} redirects")
 
 
-def apply_update(request, store, lock, text: str, *, base_iri: str | None = None) -> None:
+def apply_update(
+    request: Request, store: Store, lock: threading.Lock, text: str, *, base_iri: str | None = None
+) -> None:
     """Check, try and apply one update request (see the module docstring).
 
     Raises:
@@ -145,7 +156,7 @@ def apply_update(request, store, lock, text: str, *, base_iri: str | None = None
         QueryTimeoutError, QueryCrashedError: the dry run did not complete.
         StoreError: the write failed; nothing of it was committed.
     """
-    settings = request.app.state.settings
+    settings: Settings = request.app.state.settings
     allow = settings.remote_hosts()
     check_text(text, settings.query_limits(), update=True)
     check_remote(text, allow, update=True)
@@ -166,7 +177,7 @@ def apply_update(request, store, lock, text: str, *, base_iri: str | None = None
             raise QueryEvaluationError(f"the update failed and nothing was written: {reason}") from exc
 
 
-def _apply_loads(store, lock, ops: list[LoadOp], settings) -> None:
+def _apply_loads(store: Store, lock: threading.Lock, ops: list[LoadOp], settings: Settings) -> None:
     fetched: list[tuple[bytes, ox.RdfFormat, str | None]] = []
     for op in ops:
         try:

@@ -21,13 +21,29 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from datetime import date as Date
+from typing import TYPE_CHECKING, Any
 
-from api.settings import parse_every
+from api.settings import Settings, parse_every
+
+if TYPE_CHECKING:
+    import os
+
+    import pyoxigraph as ox
+    from fastapi import FastAPI
+
+    from ingest.fetch import FetchConfig
+    from ingest.readers import ReadFailure
+    from kg.loader import Extract
+    from kg.model import Article
+    from kg.store import Store
+
+    #: Shape validation of a batch's quads: the quads to keep and the violations left out.
+    Validate = Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]]
 
 log = logging.getLogger("aikg.watch")
 
@@ -64,7 +80,7 @@ class RoundReport:
             f"{_size(self.bytes)} downloaded, {self.seconds:.1f} s{tail}"
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {
             "round": self.number,
@@ -102,17 +118,17 @@ class Watcher:
     def __init__(
         self,
         sources: list[str],
-        extract,
+        extract: Extract,
         *,
-        state_path=None,
-        fetch=None,
+        state_path: str | os.PathLike[str] | None = None,
+        fetch: FetchConfig | None = None,
         default_published: Date | None = None,
         batch_size: int = 32,
-        validate=None,
+        validate: Validate | None = None,
         store_text: bool = False,
         max_article_bytes: int | None = None,
         should_stop: Callable[[], bool] | None = None,
-    ):
+    ) -> None:
         from dataclasses import replace
 
         from ingest.fetch import FetchConfig, Fetcher, FetchState
@@ -134,7 +150,7 @@ class Watcher:
         """Close the fetcher's connections."""
         self.fetcher.close()
 
-    def round(self, store, write_lock=None) -> RoundReport:
+    def round(self, store: Store, write_lock: threading.Lock | None = None) -> RoundReport:
         """Fetch every source once and ingest what is new into an open store.
 
         The fetch state is written when the round ends with its articles committed; a
@@ -155,19 +171,20 @@ class Watcher:
         report = RoundReport(self.rounds)
         started = time.monotonic()
         self.fetcher.reset_stats()
-        items = read_urls(
+        fetched = read_urls(
             self.sources,
             self.fetcher,
             default_published=self.default_published,
             max_article_bytes=self.max_article_bytes,
         )
         try:
-            if write_lock is not None:
-                items = list(items)
+            # under a write lock, everything is fetched first and only the ingest holds it
+            items: Iterable[Article | ReadFailure] = list(fetched) if write_lock is not None else fetched
             with write_lock if write_lock is not None else nullcontext():
                 summary = ingest(
                     store,
-                    items,
+                    # kg.loader.Failure declares settable source/reason; ReadFailure is frozen (a kg/ fix)
+                    items,  # type: ignore[arg-type]
                     self.extract,
                     batch_size=self.batch_size,
                     validate=self.validate,
@@ -179,8 +196,8 @@ class Watcher:
             self.state.discard()
             raise
         finally:
-            if hasattr(items, "close"):
-                items.close()
+            if hasattr(fetched, "close"):
+                fetched.close()
         stats = self.fetcher.stats
         report.fetched, report.not_modified, report.failed = stats.fetched, stats.not_modified, stats.failed
         report.bytes = stats.bytes
@@ -210,7 +227,7 @@ class ServerWatch:
         settings: the server's settings (``watch``, ``watch_every``, ``fetch_state``).
     """
 
-    def __init__(self, app, settings):
+    def __init__(self, app: FastAPI, settings: Settings) -> None:
         self.app = app
         self.settings = settings
         self.interval = parse_every(settings.watch_every)
@@ -222,7 +239,10 @@ class ServerWatch:
             log.setLevel(logging.INFO)
 
     def _stopping(self) -> bool:
-        return self._stop or self.app.state.shutting_down.is_set()
+        from api.deps import ShutdownFlag
+
+        flag: ShutdownFlag = self.app.state.shutting_down
+        return self._stop or flag.is_set()
 
     def start(self) -> None:
         """Start polling; the first round begins at once."""
@@ -235,14 +255,15 @@ class ServerWatch:
         if self._thread.is_alive():
             log.warning("the watch thread is still in a round after %g s; leaving it", timeout)
 
-    def _extract(self):
+    def _extract(self) -> Extract:
         state = self.app.state
         with state.extractor_lock:
             if state.extractor is None:
                 from ingest.pipeline import Extractor
 
                 state.extractor = Extractor()
-        return state.extractor.extract_many
+        extract: Extract = state.extractor.extract_many
+        return extract
 
     def _run(self) -> None:
         from ingest.fetch import state_path_for
@@ -253,17 +274,18 @@ class ServerWatch:
         except (ImportError, AikgError) as exc:
             log.error("watch: article extraction is not available here, no polling: %s", exc)
             return
+        validate: Validate | None
         try:
-            from kg.validate import validate_batch
+            from kg.validate import validate_batch as validate
         except ImportError:
-            validate_batch = None
+            validate = None
         settings = self.settings
         watcher = Watcher(
-            list(settings.watch),
+            list(settings.watch or ()),
             extract,
             state_path=state_path_for(settings.store, settings.fetch_state),
             batch_size=settings.batch_size,
-            validate=validate_batch,
+            validate=validate,
             should_stop=self._stopping,
         )
         try:
@@ -278,7 +300,7 @@ class ServerWatch:
         finally:
             watcher.close()
 
-    def _round(self, watcher) -> None:
+    def _round(self, watcher: Watcher) -> None:
         from api.deps import note_app_write
         from kg.errors import AikgError
 

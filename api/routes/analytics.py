@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -26,7 +26,7 @@ def get_centrality(
     top: Annotated[int, Query(ge=1, le=500)] = 20,
     as_of: AsOfDep = None,
     include_ended: CountEnded = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Rank entities by centrality on the undirected relation graph.
 
     ``as_of=2023-06-30`` ranks the graph as it stood on that day: the relations active
@@ -46,7 +46,7 @@ def get_communities(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     as_of: AsOfDep = None,
     include_ended: CountEnded = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Split the relation graph into communities, largest first.
 
     ``as_of`` and ``include_ended`` choose the relations as for /analytics/centrality.
@@ -56,7 +56,7 @@ def get_communities(
 
 
 @router.get("/queries", response_model=list[NamedQueryOut], summary="Named SPARQL queries")
-def list_named_queries() -> list[dict]:
+def list_named_queries() -> list[dict[str, Any]]:
     """List the shipped SPARQL queries (run them at /sparql, parameters bound as VALUES)."""
     from kg.queries import list_queries
 
@@ -114,7 +114,7 @@ async def run_named_query(name: str, request: Request, store: StoreDep, runner: 
             + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
         )
 
-    def bind() -> dict:
+    def bind() -> dict[str, Any]:
         try:
             return {p: bind_param(store, p, given[p]) for p in q.params}
         except ValueError as exc:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from pydantic import TypeAdapter, ValidationError
@@ -173,7 +175,7 @@ async def post_articles(
     lock: WriteLockDep,
     extract: ExtractDep,
     store_text: StoreTextParam = False,
-) -> dict:
+) -> dict[str, Any] | JSONResponse:
     """Extract relations from articles and store them, one transaction per batch.
 
     Send one JSON article, a JSON list, JSON Lines, plain text, or files as
@@ -189,19 +191,20 @@ async def post_articles(
     articles, skipped = await _read_articles(request, settings.max_body_bytes)
     if not articles:
         raise HTTPException(422, {"message": "no readable article in the request", "skipped": skipped})
+    validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None
     try:
-        from kg.validate import validate_batch
+        from kg.validate import validate_batch as validate
     except ImportError:
-        validate_batch = None
+        validate = None
 
-    def run() -> tuple[list[dict], list[str]]:
+    def run() -> tuple[list[dict[str, Any]], list[str]]:
         with lock:
             return data.ingest_articles(
                 store,
                 articles,
                 extract,
                 batch_size=settings.batch_size,
-                validate=validate_batch,
+                validate=validate,
                 should_stop=lambda: shutting_down(request),
                 store_text=store_text,
             )
@@ -224,7 +227,7 @@ async def post_articles(
 
 
 @router.get("", response_model=Page[ArticleSummary], summary="List articles")
-def list_articles(store: StoreDep, limit: Limit = 50, offset: Offset = 0) -> dict:
+def list_articles(store: StoreDep, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """List articles, newest first, with how many relations each yielded."""
     return {
         "items": data.list_articles(store, limit, offset),
@@ -240,7 +243,7 @@ def list_articles(store: StoreDep, limit: Limit = 50, offset: Offset = 0) -> dic
     summary="One article and its relations",
     responses={404: {"description": "No such article."}},
 )
-def get_article(article_id: str, store: StoreDep) -> dict:
+def get_article(article_id: str, store: StoreDep) -> dict[str, Any]:
     """Return an article's metadata and every relation extracted from it, with evidence."""
     return data.get_article(store, article_id)
 

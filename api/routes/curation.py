@@ -9,15 +9,17 @@ changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+import threading
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, TypedDict
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, params
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep, WriteLockDep, get_settings, note_write, require_token
+from api.deps import StoreDep, WriteLockDep, get_settings, live_store, note_write, require_token
 from api.settings import Settings
 from kg import curation
+from kg.store import Store
 
 router = APIRouter(prefix="/curation", tags=["curation"])
 
@@ -80,11 +82,15 @@ class Undo(Common):
     operation: Text = Field(description="The operation's id or IRI.")
 
 
-def _run(request: Request, store, lock, action: Callable[[Any], curation.Change]) -> dict:
-    live = getattr(store, "live", store)
+def _run(
+    request: Request,
+    store: Store,
+    lock: threading.Lock,
+    action: Callable[[curation.CurationStore], curation.Change],
+) -> dict[str, Any]:
     with lock:
         try:
-            change = action(live)
+            change = action(live_store(store))
         except curation.CurationError as exc:
             raise HTTPException(400, str(exc)) from exc
     note_write(request)
@@ -93,14 +99,21 @@ def _run(request: Request, store, lock, action: Callable[[Any], curation.Change]
 
 def _by(request: Request) -> str:
     """Return the curator a write is recorded under: the name of the token it came with."""
-    holder = getattr(request.state, "curator", None)
+    holder: str | None = getattr(request.state, "curator", None)
     if holder:
         return holder
     settings: Settings = get_settings(request)
     return settings.token_name()
 
 
-_WRITE = {
+class _RouteOptions(TypedDict):
+    """The keyword arguments every write route shares (``**_WRITE``)."""
+
+    dependencies: Sequence[params.Depends]
+    responses: dict[int | str, dict[str, Any]]
+
+
+_WRITE: _RouteOptions = {
     "dependencies": [Depends(require_token)],
     "responses": {
         400: {"description": "The operation cannot be carried out (one-line reason)."},
@@ -111,7 +124,7 @@ _WRITE = {
 
 
 @router.post("/reject", summary="Reject a statement or a relation (token)", **_WRITE)
-def post_reject(body: Verdict, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
+def post_reject(body: Verdict, request: Request, store: StoreDep, lock: WriteLockDep) -> dict[str, Any]:
     """Take a statement, or every statement of a relation (now and later), out of the curated graph."""
     return _run(
         request,
@@ -131,7 +144,7 @@ def post_reject(body: Verdict, request: Request, store: StoreDep, lock: WriteLoc
 
 
 @router.post("/accept", summary="Accept a statement or a relation (token)", **_WRITE)
-def post_accept(body: Verdict, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
+def post_accept(body: Verdict, request: Request, store: StoreDep, lock: WriteLockDep) -> dict[str, Any]:
     """Mark a statement, or every statement of a relation, reviewed (``aikg:reviewed true``)."""
     return _run(
         request,
@@ -151,7 +164,7 @@ def post_accept(body: Verdict, request: Request, store: StoreDep, lock: WriteLoc
 
 
 @router.post("/merge", summary="Merge one entity into another (token)", **_WRITE)
-def post_merge(body: Pair, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
+def post_merge(body: Pair, request: Request, store: StoreDep, lock: WriteLockDep) -> dict[str, Any]:
     """Show ``source`` as ``target`` everywhere; ``target`` keeps its labels as aliases."""
     return _run(
         request, store, lock, lambda s: curation.merge(s, body.source, body.target, by=_by(request), reason=body.reason)
@@ -159,7 +172,7 @@ def post_merge(body: Pair, request: Request, store: StoreDep, lock: WriteLockDep
 
 
 @router.post("/split", summary="Split a merged entity out again (token)", **_WRITE)
-def post_split(body: Pair, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
+def post_split(body: Pair, request: Request, store: StoreDep, lock: WriteLockDep) -> dict[str, Any]:
     """Take ``source`` out of ``target`` again."""
     return _run(
         request, store, lock, lambda s: curation.split(s, body.source, body.target, by=_by(request), reason=body.reason)
@@ -167,7 +180,7 @@ def post_split(body: Pair, request: Request, store: StoreDep, lock: WriteLockDep
 
 
 @router.post("/rename", summary="Rename an entity (token)", **_WRITE)
-def post_rename(body: Rename, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
+def post_rename(body: Rename, request: Request, store: StoreDep, lock: WriteLockDep) -> dict[str, Any]:
     """Give an entity a new name; the names articles gave it stay as aliases."""
     return _run(
         request,
@@ -178,7 +191,7 @@ def post_rename(body: Rename, request: Request, store: StoreDep, lock: WriteLock
 
 
 @router.post("/alias", summary="Add or remove an alias (token)", **_WRITE)
-def post_alias(body: Alias, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
+def post_alias(body: Alias, request: Request, store: StoreDep, lock: WriteLockDep) -> dict[str, Any]:
     """Add an alias to an entity, or remove one."""
     return _run(
         request,
@@ -196,7 +209,7 @@ def post_alias(body: Alias, request: Request, store: StoreDep, lock: WriteLockDe
 
 
 @router.post("/retype", summary="Change an entity's type (token)", **_WRITE)
-def post_retype(body: Retype, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
+def post_retype(body: Retype, request: Request, store: StoreDep, lock: WriteLockDep) -> dict[str, Any]:
     """Give an entity another of the four types."""
     return _run(
         request,
@@ -207,7 +220,7 @@ def post_retype(body: Retype, request: Request, store: StoreDep, lock: WriteLock
 
 
 @router.post("/link", summary="Set or clear an entity's Wikidata item (token)", **_WRITE)
-def post_link(body: Link, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
+def post_link(body: Link, request: Request, store: StoreDep, lock: WriteLockDep) -> dict[str, Any]:
     """Link an entity to a Wikidata item (replacing the ones articles gave), or clear it."""
     kind = "SetWikidata" if body.wikidata else "ClearWikidata"
     return _run(
@@ -219,7 +232,7 @@ def post_link(body: Link, request: Request, store: StoreDep, lock: WriteLockDep)
 
 
 @router.post("/add", summary="Add a relation by hand (token)", **_WRITE)
-def post_add(body: AddRelation, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
+def post_add(body: AddRelation, request: Request, store: StoreDep, lock: WriteLockDep) -> dict[str, Any]:
     """Add a relation with its source URL and quote (a reviewed statement in the curation graph)."""
     return _run(
         request,
@@ -239,13 +252,13 @@ def post_add(body: AddRelation, request: Request, store: StoreDep, lock: WriteLo
 
 
 @router.post("/undo", summary="Undo an operation (token)", **_WRITE)
-def post_undo(body: Undo, request: Request, store: StoreDep, lock: WriteLockDep) -> dict:
+def post_undo(body: Undo, request: Request, store: StoreDep, lock: WriteLockDep) -> dict[str, Any]:
     """Take an operation back; the history keeps both."""
     return _run(request, store, lock, lambda s: curation.undo(s, body.operation, by=_by(request), reason=body.reason))
 
 
 @router.get("/whoami", summary="The curator the token stands for (token)", **_WRITE)
-def get_whoami(request: Request) -> dict:
+def get_whoami(request: Request) -> dict[str, Any]:
     """Return the name operations made with this token are recorded under (the pages' sign-in checks it)."""
     return {"name": _by(request)}
 
@@ -257,11 +270,10 @@ def get_log(
     store: StoreDep,
     type: Annotated[str | None, Query(description=f"Only this type: {', '.join(curation.OP_TYPES)}.")] = None,
     since: Annotated[str | None, Query(description="Only operations made on or after this day (YYYY-MM-DD).")] = None,
-) -> dict:
+) -> dict[str, Any]:
     """Return every operation with who, when, why, what it names and whether it is undone."""
-    live = getattr(store, "live", store)
     try:
-        ops = curation.log(live, kind=type, since=since)
+        ops = curation.log(live_store(store), kind=type, since=since)
     except curation.CurationError as exc:
         raise HTTPException(400, str(exc)) from exc
     return {"operations": ops, "count": len(ops)}

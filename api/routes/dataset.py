@@ -13,18 +13,21 @@ Statistics are computed once per write: they are cached under the app's write co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response, StreamingResponse
 
-from api.deps import StoreDep
+from api.deps import StoreDep, get_settings, live_store
 from api.httplayer import HEAD_SCOPE_KEY
 from api.sparql import parse_accept
 from kg import void
 from kg.dumps import DUMP_STEM, DUMPS, dump_stream
 from kg.stats import store_stats
+from kg.store import Store
 
 router = APIRouter(tags=["linked data"])
 
@@ -44,17 +47,17 @@ _CONTENT_TYPE = {
 
 
 def _site(request: Request) -> void.Site:
-    settings = request.app.state.settings
+    settings = get_settings(request)
     return void.Site(
         base=str(request.base_url), update=settings.token is not None, federated=bool(settings.remote_hosts())
     )
 
 
-def _stats(request: Request, store) -> dict:
+def _stats(request: Request, store: Store) -> dict[str, Any]:
     """Return ``store_stats`` of the store, cached until the next write through this app."""
     state = request.app.state
     generation = state.generation
-    cached = getattr(state, "linked_stats", None)
+    cached: tuple[int, dict[str, Any]] | None = getattr(state, "linked_stats", None)
     if cached is not None and cached[0] == generation:
         return cached[1]
     stats = store_stats(store)
@@ -64,10 +67,10 @@ def _stats(request: Request, store) -> dict:
     return stats
 
 
-def _modified(request: Request, store) -> str | None:
+def _modified(request: Request, store: Store) -> str | None:
     """Return the last update known: the latest article ingest, or a later write through this server."""
     last = void.last_ingest(store)
-    written = getattr(request.app.state, "last_write", None)
+    written: datetime | None = getattr(request.app.state, "last_write", None)
     if written is not None:
         stamp = written.isoformat(timespec="seconds")
         if last is None or _instant(stamp) > _instant(last):
@@ -104,11 +107,11 @@ def rdf_choice(accept: str | None, *, default: bool) -> ox.RdfFormat | None:
     return DESCRIPTION_MEDIA[best]
 
 
-def _rdf_response(triples, fmt: ox.RdfFormat) -> Response:
+def _rdf_response(triples: Sequence[ox.Triple], fmt: ox.RdfFormat) -> Response:
     return Response(void.serialize(triples, fmt), media_type=_CONTENT_TYPE[fmt], headers={"Vary": "Accept"})
 
 
-def service_description(request: Request, store) -> Response | None:
+def service_description(request: Request, store: Store) -> Response | None:
     """Return the Service Description when the request asks for RDF by name, else None.
 
     ``/sparql`` calls this for a GET without a query: a browser or ``curl`` (no RDF
@@ -142,7 +145,7 @@ def void_description(request: Request, store: StoreDep) -> Response:
         stats,
         _site(request),
         modified=stats["modified"],
-        license=request.app.state.settings.data_license,
+        license=get_settings(request).data_license,
         examples=stats["examples"],
     )
     return _rdf_response(triples, fmt)
@@ -184,7 +187,7 @@ def get_dump(filename: str, request: Request, store: StoreDep) -> Response:
         raise HTTPException(
             404, f"no dump {filename!r}; the dumps are " + ", ".join(f"/dumps/{DUMP_STEM}.{n}" for n in DUMPS)
         )
-    oxstore = getattr(getattr(store, "live", store), "oxigraph", None)
+    oxstore = getattr(live_store(store), "oxigraph", None)
     if oxstore is None:
         raise HTTPException(
             404,

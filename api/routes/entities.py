@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
@@ -22,7 +22,7 @@ def search_entities(
     type: Annotated[str | None, Query(description=f"One of: {', '.join(ENTITY_TYPES)}.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,
-) -> dict:
+) -> dict[str, Any]:
     """Find entities: exact label/alias matches first, then prefixes, then substrings."""
     if type is not None and type not in ENTITY_TYPES:
         raise HTTPException(422, f"unknown type {type!r}; use one of: {', '.join(ENTITY_TYPES)}")
@@ -35,7 +35,7 @@ def search_entities(
 )
 def get_entity(
     slug: str, request: Request, store: StoreDep, as_of: AsOfDep = None, include_ended: IncludeEnded = True
-) -> dict:
+) -> dict[str, Any] | RedirectResponse:
     """Return types, labels, aliases, the Wikidata link and relations in and out with evidence.
 
     Each relation is ``ended`` or not by the time rule (docs/TIME.md); with ``as_of`` it

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from starlette.responses import HTMLResponse, Response
@@ -145,7 +145,7 @@ def graph_neighbours(
     limit: Annotated[
         int, Query(ge=1, le=MAX_NEIGHBOURS, description="Most neighbours returned (the most central).")
     ] = MAX_NEIGHBOURS,
-) -> dict:
+) -> dict[str, Any]:
     """Return an entity and its direct neighbours under the page's filters, as the page's JSON.
 
     The network page calls this when a node is double-clicked: the answer has the same

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from starlette.responses import PlainTextResponse, Response
 
-from api.linked import BY_SUFFIX, Format, negotiation_headers
+from api.linked import BY_SUFFIX, negotiation_headers
 from api.ontology_doc import ontology_doc
 from api.routes.pages import pick_format, render
 from ontology import ONTOLOGY_PATH, SHAPES_PATH, load_ontology
@@ -26,11 +26,11 @@ _RDFLIB_FORMATS = {ox.RdfFormat.N_TRIPLES: "nt", ox.RdfFormat.JSON_LD: "json-ld"
 
 
 @functools.cache
-def ontology_bytes(fmt: Format) -> bytes:
+def ontology_bytes(rdf: ox.RdfFormat) -> bytes:
     """Return the ontology in an RDF format (Turtle: the shipped file as written)."""
-    if fmt.rdf == ox.RdfFormat.TURTLE:
+    if rdf == ox.RdfFormat.TURTLE:
         return ONTOLOGY_PATH.read_bytes()
-    return load_ontology().serialize(format=_RDFLIB_FORMATS[fmt.rdf], encoding="utf-8")
+    return load_ontology().serialize(format=_RDFLIB_FORMATS[rdf], encoding="utf-8")
 
 
 def _answer(request: Request, name: str) -> Response:
@@ -44,7 +44,7 @@ def _answer(request: Request, name: str) -> Response:
         resp.headers.update(headers)
         return resp
     return Response(
-        ontology_bytes(fmt), media_type=fmt.content_type, headers={**headers, "X-Content-Type-Options": "nosniff"}
+        ontology_bytes(fmt.rdf), media_type=fmt.content_type, headers={**headers, "X-Content-Type-Options": "nosniff"}
     )
 
 

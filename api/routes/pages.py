@@ -11,7 +11,7 @@ import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -70,7 +70,7 @@ def templates() -> Jinja2Templates:
     return t
 
 
-def render(request: Request, name: str, status: int = 200, csp: str = CSP, **context) -> HTMLResponse:
+def render(request: Request, name: str, status: int = 200, csp: str = CSP, **context: object) -> HTMLResponse:
     """Render a page with the security headers every page carries."""
     resp = templates().TemplateResponse(request, name, context, status_code=status)
     resp.headers.update(page_headers(csp))
@@ -131,13 +131,13 @@ SCHEMA_TYPES = {
 }
 
 
-def entity_jsonld(e: dict, url: str) -> dict:
+def entity_jsonld(e: dict[str, Any], url: str) -> dict[str, Any]:
     """Return the schema.org description of an entity that its page embeds.
 
     The context is written out (``@vocab``) rather than fetched from schema.org, so any
     JSON-LD processor reads it without a network request.
     """
-    doc: dict = {
+    doc: dict[str, Any] = {
         "@context": {"@vocab": "https://schema.org/"},
         "@type": SCHEMA_TYPES.get(e.get("type") or "", "Thing"),
         "@id": e["iri"],
@@ -219,6 +219,7 @@ def article_page(article_id: str, request: Request, store: StoreDep, min_confide
     if fmt.rdf is not None:
         return _rdf_or_404(fmt, path, lambda: describe.describe_article(store, article_id))
     headers = negotiation_headers(path)
+    a: dict[str, Any] | None
     try:
         a = reader.article_view(store, article_id, min_confidence=min_confidence)
     except NotFoundError as exc:
@@ -281,7 +282,7 @@ def query_page(request: Request, query: Annotated[str | None, Query(max_length=1
 
 
 @functools.lru_cache(maxsize=1)
-def editor_vocabulary() -> dict:
+def editor_vocabulary() -> dict[str, Any]:
     """Return what the SPARQL editor completes: the project's prefixes and the ontology's terms.
 
     The editor offers these from the page itself; it asks no prefix service.

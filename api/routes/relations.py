@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
@@ -13,13 +13,12 @@ from kg import graphdata as data
 from kg.analytics import resolve_entity, shortest_path
 from kg.errors import NotFoundError
 from kg.model import PREDICATES
+from kg.store import Store
 
 router = APIRouter(tags=["relations"])
 
 
-def _entity(store, text: str | None, name: str) -> str | None:
-    if text is None:
-        return None
+def _entity(store: Store, text: str, name: str) -> str:
     iri = resolve_entity(store, text)
     if iri is None:
         raise NotFoundError(f"{name}: no entity {text!r} (try GET /entities?q=...)")
@@ -46,7 +45,7 @@ def list_relations(
     min_sources: Annotated[int | None, Query(ge=1, description="At least this many distinct articles.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,
-) -> dict:
+) -> dict[str, Any]:
     """List relations (one per subject, predicate, object), best supported first.
 
     Filters apply to the mentions: ``since=2024-01-01`` keeps a relation only when an
@@ -61,7 +60,8 @@ def list_relations(
     """
     if predicate is not None and predicate not in PREDICATES:
         raise HTTPException(422, f"unknown predicate {predicate!r}; use one of: {', '.join(PREDICATES)}")
-    s, o = _entity(store, subject, "subject"), _entity(store, object, "object")
+    s = None if subject is None else _entity(store, subject, "subject")
+    o = None if object is None else _entity(store, object, "object")
     G = projection(
         request,
         store,
@@ -91,7 +91,7 @@ def get_path(
     max_length: Annotated[int, Query(ge=1, le=10)] = 6,
     as_of: AsOfDep = None,
     include_ended: CountEnded = None,
-) -> dict:
+) -> dict[str, Any]:
     """Return the shortest chain of relations (either direction) linking two entities.
 
     ``as_of=2023-06-30`` searches the graph as it stood on that day: only the relations

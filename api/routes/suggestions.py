@@ -7,7 +7,7 @@ this server, like the graph projection (``api.deps.projection``).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, JSONResponse
@@ -39,7 +39,7 @@ def suggestions(
     low_confidence: float,
     which: tuple[str, ...] = ("duplicates", "suspects"),
     min_suspect_score: float = suggest.MIN_SUSPECT_SCORE,
-) -> dict[str, list[dict]]:
+) -> dict[str, list[dict[str, Any]]]:
     """Return the lists asked for, from the cache when nothing was written since.
 
     Args:
