@@ -183,8 +183,7 @@ class Watcher:
             with write_lock if write_lock is not None else nullcontext():
                 summary = ingest(
                     store,
-                    # kg.loader.Failure declares settable source/reason; ReadFailure is frozen (a kg/ fix)
-                    items,  # type: ignore[arg-type]
+                    items,
                     self.extract,
                     batch_size=self.batch_size,
                     validate=self.validate,

@@ -25,10 +25,13 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class Failure(Protocol):
-    """A reader's report of a skipped input (``ingest.readers.ReadFailure``)."""
+    """A reader's report of a skipped input (``ingest.readers.ReadFailure``, a frozen dataclass)."""
 
-    source: str
-    reason: str
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def reason(self) -> str: ...
 
 
 # An article that yields more relations than this is reported and not written: its one
