@@ -43,7 +43,6 @@ FAMILIES: dict[str, str] = {
 
 _XSD_DATE = ox.NamedNode(XSD + "date")
 
-
 _PREFIXES = (
     f"PREFIX aikg: <{ONTOLOGY}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
     f"PREFIX skos: <{SKOS}>\nPREFIX owl: <{OWL}>\nPREFIX prov: <{PROV}>\n"

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-
 _SEARCH = (
     _P
     + """
