@@ -26,9 +26,9 @@ SUPPORTED_EXTENSIONS  # ingest.readers, tests/ingest/test_readers.py
 iter_articles  # ingest.readers, tests and benchmarks
 _.probabilities  # ingest.relations.model.RelationModel, calibration tests
 xsd_datatype  # ingest.temporal (ingest/temporal/result.py), tests/ingest/test_temporal.py
-top_entities  # kg.analytics, tests/kg/test_analytics.py
+top_entities  # kg.analytics.measures, tests/kg/test_analytics.py
 iter_solutions  # kg.store, query tests
-spring_positions  # kg.viz, tests/kg/test_viz.py
+spring_positions  # kg.viz.layout, tests/kg/test_viz.py
 relation_families  # ontology, tests/ontology/test_ontology.py
 # Keys of a TypedDict that types keyword arguments (api/routes/curation.py, **_WRITE).
 _.dependencies
