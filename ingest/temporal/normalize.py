@@ -22,7 +22,7 @@ _DASHES = str.maketrans(
 )
 # Words in front of the date that do not change which date is meant.
 _LEAD = re.compile(
-    r"(?:in|on|at|during|since|from|until|till|til|through|throughout|by|as of|as early as"
+    r"(?:in|on|at|during|since|from|until|till|til|to(?!\s+date\b)|thru|through|throughout|by|as of|as early as"
     r"|as recently as|as late as|back in|sometime in|some time in|sometime|starting|"
     r"starting in|starting on|starting from|beginning in|beginning on|effective|effective on"
     r"|around|about|circa|approximately|roughly|nearly|almost|some|just|only|for|of|so far"

@@ -45,7 +45,9 @@ def main() -> int:
             if got.value == rel["date"]:
                 exact += 1
             elif not quiet:
-                print(f"{doc['id']}: {rel['date_text']!r} @ {doc['published']}: want {rel['date']}, got {got.value} ({got.reason})")
+                print(
+                    f"{doc['id']}: {rel['date_text']!r} @ {doc['published']}: want {rel['date']}, got {got.value} ({got.reason})"
+                )
     print(f"exact {exact}/{total} = {exact / total:.3f}")
     return 0
 
