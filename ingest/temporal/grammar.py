@@ -47,12 +47,14 @@ from ingest.temporal.vocabulary import (
     _AGO,
     _ANAPHORIC,
     _DAY_WORDS,
+    _DAY_WORDS_ORDINAL,
     _DECADE,
     _DMY,
     _DURATION,
     _FISCAL,
     _FROM_NOW,
     _HALF,
+    _HALF_YEAR_FIRST,
     _HOLIDAY,
     _HOLIDAYS,
     _ISO_FULL,
@@ -170,6 +172,13 @@ def _parse(s: str, ctx: _Ctx, quantifier: str | None) -> _Period:
     raise _Unresolved(UNRECOGNISED)
 
 
+def _day_number(words: str) -> int:
+    """A day of the month as written: "12", "12th" or "twelfth"."""
+    if words in _DAY_WORDS_ORDINAL:
+        return _DAY_WORDS_ORDINAL[words]
+    return int(words.rstrip("stndrh"))
+
+
 def _day(d: date) -> _Period:
     return _Period("day", d, d, d)
 
@@ -243,7 +252,7 @@ def _numeric(m: re.Match[str], ctx: _Ctx) -> _Period:
 
 def _month_day(m: re.Match[str], ctx: _Ctx) -> _Period:
     month = _MONTHS[m["month"]]
-    day = int(m["day"])
+    day = _day_number(m["day"])
     if not 1 <= day <= 31:
         raise _Unresolved(NO_SUCH_DAY)
     year = _year_from(m, ctx)
@@ -273,12 +282,12 @@ def _ordinal_day(m: re.Match[str], ctx: _Ctx) -> _Period:
     """A day of the month said alone ("on the 12th"): of the article's month when that day
     has come (past tense) or is still to come (future tense), else of the month before or
     after; "the 3rd of last month" names its month."""
-    day = int(m["day"])
+    day = _day_number(m["day"] or m["dayw"])
     if not 1 <= day <= 31:
         raise _Unresolved(NO_SUCH_DAY)
     ref = ctx.ref
     first = ref.replace(day=1)
-    kind = _rel_kind(m["mrel"])
+    kind = _rel_kind(m["mrel"] or m["mrelw"])
     if kind == "last":
         months = -1
     elif kind == "next":
@@ -433,6 +442,7 @@ _HANDLERS: list[tuple[re.Pattern[str], Callable[[re.Match[str], _Ctx], _Period]]
     (_QUARTER_YEAR_FIRST, _quarter),
     (_QUARTER_REL, _quarter_rel),
     (_HALF, _half),
+    (_HALF_YEAR_FIRST, _half),
     (_SEASON, _season),
     (_MONTH_YEAR, _month_year),
     (_YEAR_ONLY, _year_only),

@@ -151,6 +151,16 @@ _MODS = {
     "the fourth week of": "w4",
     "the last week of": "wl",
     "the final week of": "wl",
+    "the early part of": "early",
+    "the first part of": "early",
+    "the later part of": "late",
+    "the latter part of": "late",
+    "the last part of": "late",
+    "mid-year": "mid",
+    "midyear": "mid",
+    "year-end": "late",
+    "year end": "late",
+    "end": "late",  # "end-2023", "end-March"
     # A few weeks or days at one end of a period: a year's are its first or last month.
     "the final weeks of": "tail",
     "the last weeks of": "tail",
@@ -258,12 +268,23 @@ _WEEKDAY_ONLY = _c(rf"(?:{_REL}\s+)?(?:(?:early|late)\s+(?:on\s+)?)?{_WEEKDAY}{_
 _ISO_FULL = _c(r"(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})")
 _NUMERIC = _c(r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d\d)")
 _LEAD_WEEKDAY = rf"(?:(?:{_alt(_WEEKDAYS)})\.?,?\s+)?"
-_DAYNUM = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+# Days of the month as ordinal words ("the first of June", "March twenty-first").
+_DAY_WORDS_ORDINAL = {
+    w: i + 1
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+    )
+}
+_DAY_WORDS_ORDINAL |= {f"twenty-{w}": 20 + n for w, n in list(_DAY_WORDS_ORDINAL.items())[:9]}
+_DAY_WORDS_ORDINAL |= {"thirtieth": 30, "thirty-first": 31}
+_DAYNUM = rf"(?P<day>\d{{1,2}}(?:st|nd|rd|th)?|{_alt(_DAY_WORDS_ORDINAL)})"
 _YEAR_TAIL = rf"(?:,?\s+(?:of\s+)?{_YEARX})?"
 # A day of the month said alone: "on the 12th", "the 1st of this month".
+_OF_MONTH = r"\s+of\s+(?P<mrel>the|this|last|next|the previous|the current|the coming) month"
 _ORDINAL_DAY = _c(
-    r"(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)"
-    r"(?:\s+of\s+(?P<mrel>this|last|next|the previous|the current|the coming) month)?"
+    rf"(?:the\s+)?(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?:{_OF_MONTH})?"
+    rf"|(?P<dayw>{_alt(_DAY_WORDS_ORDINAL)}){_OF_MONTH.replace('mrel', 'mrelw')})"
 )
 _HOLIDAY = _c(rf"(?P<holiday>{_alt(_HOLIDAYS)}){_YEAR_TAIL}")
 _MDY = _c(rf"{_LEAD_WEEKDAY}(?:the\s+)?{_MONTH}\s+(?:the\s+)?{_DAYNUM}{_YEAR_TAIL}")
@@ -285,6 +306,7 @@ _HALF = _c(
     r"back|front)\s+half)"
     rf"(?:(?:\s*[-',]?\s*|\s+of\s+)(?:{_YEARX}|(?P<yy2>\d\d)))?"
 )
+_HALF_YEAR_FIRST = _c(rf"(?P<year>{_YEAR4})(?:'s)?\s+(?:h(?P<h1>[12])|(?P<hw>first|second|latter|back|front)\s+half)")
 _SEASON = _c(
     rf"{_MOD}(?:{_REL}\s+)?(?P<season>spring|summer|fall|autumn|winter)"
     rf"(?:(?:\s+of)?,?\s+{_YEARX})?"

@@ -390,6 +390,40 @@ def test_to_before_a_date_is_its_end_and_to_date_stays_vague():
     assert resolve_date("from 2016 to 2021", THU).value is None  # a span
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("the first of June", "2025-06-01"),  # ordinal words for the day
+        ("June twenty-first", "2024-06-21"),
+        ("the thirty-first of December 2024", "2024-12-31"),
+        ("the first of the month", "2025-06-01"),
+        ("late in 2023", "2023"),  # the part of a period said before "in"
+        ("early in the year", "2025"),
+        ("earlier in 2024", "2024"),
+        ("end-2023", "2023"),
+        ("year-end 2023", "2023"),
+        ("end-March", "2025-03"),
+        ("in mid-year 2023", "2023"),
+        ("in the latter part of 2023", "2023"),
+        ("in the early part of the year", "2025"),
+        ("in 2024's second half", "2024"),
+        ("calendar 2024", "2024"),
+        ("in calendar year 2024", "2024"),
+        ("the month before last", "2025-04"),
+        ("the week before last", "2025"),  # May 26 - June 1: two months, so the year
+    ],
+)
+def test_more_ways_news_words_a_date(text, value):
+    assert resolve_date(text, THU).value == value
+
+
+def test_words_that_only_look_like_the_new_rules_stay_unresolved():
+    assert resolve_date("on the first", THU).value is None  # the first what?
+    assert resolve_date("in the end", THU).value is None
+    assert resolve_date("late in the third quarter", THU).value is None
+    assert resolve_date("the first quarter of fiscal 2025", THU).value is None
+
+
 def test_the_new_development_set_resolves_exactly():
     """Every date word of tests/gold_time_dev2 resolves to its annotated value (the set's
     own scorer, which the eval of the whole pipeline complements)."""
