@@ -29,6 +29,15 @@ Rules a reader relies on:
   ago", "the weekend" give the month (or year) that contains the whole week, with the
   week as the interval; "this week" in a past-tense clause ends at the article's date.
 - "N years/months/days ago" keep the unit's granularity ("two years ago" is a year).
+- A day of the month said alone ("on the 12th") is of the article's month when that day
+  has come (future tense: is still to come), else of the month before (after). Holidays
+  on a fixed day ("New Year's Eve", "Christmas Eve", "Halloween") are that day, picked
+  like a bare month and day; movable ones (Easter, Thanksgiving) and "over Christmas"
+  stay unresolved. "The final weeks / closing days of 2024" are its last month
+  ("2024-12"), "the first weeks of" its first; "to 2021" reads like "until 2021".
+  "Late in 2023", "end-2023", "year-end 2023", "mid-year 2023", "2024's second half" and
+  "calendar 2024" are read like "late 2023", ...; "the week before last" like "two weeks
+  ago"; days may be ordinal words ("the first of June").
 - Decisions: a decade ("the 2010s") is unresolved (no year is meant); "fiscal 2025",
   "FY25", "its fiscal third quarter" and a company's own quarter ("its third quarter",
   "its latest quarter") are refused (company calendars differ); winter is

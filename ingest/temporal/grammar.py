@@ -47,12 +47,16 @@ from ingest.temporal.vocabulary import (
     _AGO,
     _ANAPHORIC,
     _DAY_WORDS,
+    _DAY_WORDS_ORDINAL,
     _DECADE,
     _DMY,
     _DURATION,
     _FISCAL,
     _FROM_NOW,
     _HALF,
+    _HALF_YEAR_FIRST,
+    _HOLIDAY,
+    _HOLIDAYS,
     _ISO_FULL,
     _MDY,
     _MODS,
@@ -61,6 +65,7 @@ from ingest.temporal.vocabulary import (
     _NOT_A_DATE,
     _NUMBERS,
     _NUMERIC,
+    _ORDINAL_DAY,
     _ORDINALS,
     _QUARTER,
     _QUARTER_REL,
@@ -167,6 +172,13 @@ def _parse(s: str, ctx: _Ctx, quantifier: str | None) -> _Period:
     raise _Unresolved(UNRECOGNISED)
 
 
+def _day_number(words: str) -> int:
+    """A day of the month as written: "12", "12th" or "twelfth"."""
+    if words in _DAY_WORDS_ORDINAL:
+        return _DAY_WORDS_ORDINAL[words]
+    return int(words.rstrip("stndrh"))
+
+
 def _day(d: date) -> _Period:
     return _Period("day", d, d, d)
 
@@ -240,7 +252,7 @@ def _numeric(m: re.Match[str], ctx: _Ctx) -> _Period:
 
 def _month_day(m: re.Match[str], ctx: _Ctx) -> _Period:
     month = _MONTHS[m["month"]]
-    day = int(m["day"])
+    day = _day_number(m["day"])
     if not 1 <= day <= 31:
         raise _Unresolved(NO_SUCH_DAY)
     year = _year_from(m, ctx)
@@ -255,6 +267,39 @@ def _month_day(m: re.Match[str], ctx: _Ctx) -> _Period:
 
         year = _pick(ctx, None, make)
     return _day(_safe_date(year, month, day))
+
+
+def _holiday(m: re.Match[str], ctx: _Ctx) -> _Period:
+    """A holiday on a fixed calendar day ("on New Year's Eve", "Christmas Eve 2023")."""
+    month, day = _HOLIDAYS[m["holiday"]]
+    year = _year_from(m, ctx)
+    if year is None:
+        year = _pick(ctx, None, lambda y: (date(y, month, day), date(y, month, day)))
+    return _day(date(year, month, day))
+
+
+def _ordinal_day(m: re.Match[str], ctx: _Ctx) -> _Period:
+    """A day of the month said alone ("on the 12th"): of the article's month when that day
+    has come (past tense) or is still to come (future tense), else of the month before or
+    after; "the 3rd of last month" names its month."""
+    day = _day_number(m["day"] or m["dayw"])
+    if not 1 <= day <= 31:
+        raise _Unresolved(NO_SUCH_DAY)
+    ref = ctx.ref
+    first = ref.replace(day=1)
+    kind = _rel_kind(m["mrel"] or m["mrelw"])
+    if kind == "last":
+        months = -1
+    elif kind == "next":
+        months = 1
+    elif kind == "this":
+        months = 0
+    elif ctx.future:
+        months = 0 if day >= ref.day else 1
+    else:
+        months = 0 if day <= ref.day else -1
+    month = first + relativedelta(months=months)
+    return _day(_safe_date(month.year, month.month, day))
 
 
 def _month_year(m: re.Match[str], ctx: _Ctx) -> _Period:
@@ -390,11 +435,14 @@ _HANDLERS: list[tuple[re.Pattern[str], Callable[[re.Match[str], _Ctx], _Period]]
     (_ISO_FULL, _iso_full),
     (_NUMERIC, _numeric),
     (_MDY, _month_day),
+    (_ORDINAL_DAY, _ordinal_day),
+    (_HOLIDAY, _holiday),
     (_DMY, _month_day),
     (_QUARTER, _quarter),
     (_QUARTER_YEAR_FIRST, _quarter),
     (_QUARTER_REL, _quarter_rel),
     (_HALF, _half),
+    (_HALF_YEAR_FIRST, _half),
     (_SEASON, _season),
     (_MONTH_YEAR, _month_year),
     (_YEAR_ONLY, _year_only),

@@ -22,12 +22,12 @@ _DASHES = str.maketrans(
 )
 # Words in front of the date that do not change which date is meant.
 _LEAD = re.compile(
-    r"(?:in|on|at|during|since|from|until|till|til|through|throughout|by|as of|as early as"
+    r"(?:in|on|at|during|since|from|until|till|til|to(?!\s+date\b)|thru|through|throughout|by|as of|as early as"
     r"|as recently as|as late as|back in|sometime in|some time in|sometime|starting|"
     r"starting in|starting on|starting from|beginning in|beginning on|effective|effective on"
     r"|around|about|circa|approximately|roughly|nearly|almost|some|just|only|for|of|so far"
     r"|as far back as|dating back to|dating to|ending|ended|expected in|due in"
-    r"|over(?=\s+(?:the|this|last|next|recent)\b))\s+"
+    r"|over(?=\s+(?:the|this|last|next|recent)\b)|calendar(?:\s+year)?(?=\s+\d{4}\b))\s+"
 )
 # A clock time said with the date ("March 3 at 5 p.m. ET", "noon Friday") is dropped.
 _CLOCK = re.compile(
@@ -51,7 +51,14 @@ _REWRITES = {
     "later in the week": "later this week",
     "month-end": "the end of this month",
     "the turn of the year": "the start of this year",
+    "midyear": "the middle of this year",
+    "mid-year": "the middle of this year",
+    "the week before last": "two weeks ago",
+    "the month before last": "two months ago",
+    "the year before last": "two years ago",
 }
+# "late in 2023", "early in the year", "earlier in 2024": the part said before "in".
+_PART_IN = re.compile(r"(early|mid|late|earlier|later)\s+in\s+(?=\S)")
 # Bound quantifiers: "more than two years ago" is a bound, "more than a year" a duration.
 _QUANT = re.compile(
     r"(?:more than|over(?!\s+(?:the|this|last|next|recent)\b)|less than|under"
@@ -92,4 +99,6 @@ def _normalize(text: str) -> tuple[str, str | None, str | None]:
             s = s[m.end() :]
             continue
         break
-    return _REWRITES.get(s, s), prep, quantifier
+    if s in _REWRITES:
+        return _REWRITES[s], prep, quantifier
+    return _PART_IN.sub(r"\1 ", s, count=1) if _PART_IN.match(s) else s, prep, quantifier

@@ -45,6 +45,8 @@ def _year_period(y: int, mod: str | None, ctx: _Ctx, *, this: bool = False) -> _
     sub = {"early": (1, 4), "mid": (5, 8), "late": (9, 12), "h1": (1, 6), "h2": (7, 12)}
     if mod in sub:
         start, end = _months_bounds(y, *sub[mod])
+    elif mod in ("head", "tail"):
+        return _month_period(y, 1 if mod == "head" else 12, mod, ctx)
     elif mod and mod.startswith("w"):
         return _month_period(y, 12 if mod == "wl" else 1, mod, ctx)._replace_unit("year")
     elif mod in ("earlier", "later"):
@@ -66,6 +68,8 @@ def _month_period(y: int, m: int, mod: str | None, ctx: _Ctx, *, this: bool = Fa
         "w3": (15, 21),
         "w4": (22, 28),
         "wl": (last - 6, last),
+        "head": (1, 10),
+        "tail": (last - 9, last),
     }
     if mod in sub:
         a, b = sub[mod]

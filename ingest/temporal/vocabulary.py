@@ -82,6 +82,19 @@ _NUMBERS = {
     "a couple": 2,
 }
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+# Holidays on a fixed day of the calendar (the movable ones, Easter or Thanksgiving, are
+# left out: their day differs by year and by country).
+_HOLIDAYS = {
+    "new year's eve": (12, 31),
+    "new years eve": (12, 31),
+    "new year's day": (1, 1),
+    "new years day": (1, 1),
+    "christmas eve": (12, 24),
+    "christmas day": (12, 25),
+    "boxing day": (12, 26),
+    "valentine's day": (2, 14),
+    "halloween": (10, 31),
+}
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11)}
 
 
@@ -138,6 +151,35 @@ _MODS = {
     "the fourth week of": "w4",
     "the last week of": "wl",
     "the final week of": "wl",
+    "the early part of": "early",
+    "the first part of": "early",
+    "the later part of": "late",
+    "the latter part of": "late",
+    "the last part of": "late",
+    "mid-year": "mid",
+    "midyear": "mid",
+    "year-end": "late",
+    "year end": "late",
+    "end": "late",  # "end-2023", "end-March"
+    # A few weeks or days at one end of a period: a year's are its first or last month.
+    "the final weeks of": "tail",
+    "the last weeks of": "tail",
+    "the closing weeks of": "tail",
+    "the last few weeks of": "tail",
+    "the final few weeks of": "tail",
+    "the final days of": "tail",
+    "the last days of": "tail",
+    "the closing days of": "tail",
+    "the dying days of": "tail",
+    "the last few days of": "tail",
+    "the final few days of": "tail",
+    "the first weeks of": "head",
+    "the opening weeks of": "head",
+    "the first few weeks of": "head",
+    "the early weeks of": "head",
+    "the first days of": "head",
+    "the opening days of": "head",
+    "the first few days of": "head",
 }
 _MOD = rf"(?:(?P<mod>{_alt(_MODS)})(?:\s*-\s*|\s+))?"
 
@@ -226,8 +268,25 @@ _WEEKDAY_ONLY = _c(rf"(?:{_REL}\s+)?(?:(?:early|late)\s+(?:on\s+)?)?{_WEEKDAY}{_
 _ISO_FULL = _c(r"(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})")
 _NUMERIC = _c(r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d\d)")
 _LEAD_WEEKDAY = rf"(?:(?:{_alt(_WEEKDAYS)})\.?,?\s+)?"
-_DAYNUM = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+# Days of the month as ordinal words ("the first of June", "March twenty-first").
+_DAY_WORDS_ORDINAL = {
+    w: i + 1
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+    )
+}
+_DAY_WORDS_ORDINAL |= {f"twenty-{w}": 20 + n for w, n in list(_DAY_WORDS_ORDINAL.items())[:9]}
+_DAY_WORDS_ORDINAL |= {"thirtieth": 30, "thirty-first": 31}
+_DAYNUM = rf"(?P<day>\d{{1,2}}(?:st|nd|rd|th)?|{_alt(_DAY_WORDS_ORDINAL)})"
 _YEAR_TAIL = rf"(?:,?\s+(?:of\s+)?{_YEARX})?"
+# A day of the month said alone: "on the 12th", "the 1st of this month".
+_OF_MONTH = r"\s+of\s+(?P<mrel>the|this|last|next|the previous|the current|the coming) month"
+_ORDINAL_DAY = _c(
+    rf"(?:the\s+)?(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?:{_OF_MONTH})?"
+    rf"|(?P<dayw>{_alt(_DAY_WORDS_ORDINAL)}){_OF_MONTH.replace('mrel', 'mrelw')})"
+)
+_HOLIDAY = _c(rf"(?P<holiday>{_alt(_HOLIDAYS)}){_YEAR_TAIL}")
 _MDY = _c(rf"{_LEAD_WEEKDAY}(?:the\s+)?{_MONTH}\s+(?:the\s+)?{_DAYNUM}{_YEAR_TAIL}")
 _DMY = _c(rf"{_LEAD_WEEKDAY}(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{_MONTH}{_YEAR_TAIL}")
 _MONTH_YEAR = _c(rf"{_MOD}(?:{_REL}\s+)?{_MONTH}{_YEAR_TAIL}")
@@ -247,6 +306,7 @@ _HALF = _c(
     r"back|front)\s+half)"
     rf"(?:(?:\s*[-',]?\s*|\s+of\s+)(?:{_YEARX}|(?P<yy2>\d\d)))?"
 )
+_HALF_YEAR_FIRST = _c(rf"(?P<year>{_YEAR4})(?:'s)?\s+(?:h(?P<h1>[12])|(?P<hw>first|second|latter|back|front)\s+half)")
 _SEASON = _c(
     rf"{_MOD}(?:{_REL}\s+)?(?P<season>spring|summer|fall|autumn|winter)"
     rf"(?:(?:\s+of)?,?\s+{_YEARX})?"
