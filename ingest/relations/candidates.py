@@ -1,10 +1,11 @@
 """Candidate pairs: every two entity mentions in a sentence that some predicate could link.
 
-Across a sentence boundary, pairs are made between a sentence's topics (the subject of
-its main verb, and its first argument) and every argument of the next sentence, in both
-orders ("X raised $600 million. The round was led by A, and B and C took part."): a
-funding round, a suit or a team told over two sentences. These candidates carry
-``cross=1`` and features of their own (:mod:`ingest.relations.features`).
+With ``cross_sentence=True`` (an experiment, off: see training/README.md, "Recall"),
+pairs are also made across a sentence boundary, between a sentence's topics (the subject
+of its main verb, and its first argument) and every argument of the next sentence, in
+both orders ("X raised $600 million. The round was led by A, and B and C took part.").
+These candidates carry ``cross=1`` and features of their own
+(:mod:`ingest.relations.features`); the shipped model was not trained with them.
 
 A candidate is an ordered pair (subject side, object side) of mentions that share a
 sentence, where each side is reached through one token: the root of a named mention or
@@ -102,7 +103,7 @@ def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dic
 
 
 def candidates(
-    doc, mentions: list[dict], coref: list[list[int]], max_pairs: int = 400, cross_sentence: bool = True
+    doc, mentions: list[dict], coref: list[list[int]], max_pairs: int = 400, cross_sentence: bool = False
 ) -> list[Candidate]:
     """Return the candidate pairs of a parsed doc, sentence by sentence.
 
@@ -114,7 +115,7 @@ def candidates(
         max_pairs: at most this many pairs per sentence (nearest first), so one
             sentence that lists 80 companies costs no more than a normal one.
         cross_sentence: also pair the topics of each sentence with the arguments of
-            the next (``cross=1``).
+            the next (``cross=1``); off, as the shipped model was trained.
 
     Returns:
         The candidates, in text order.

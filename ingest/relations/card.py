@@ -26,10 +26,7 @@ def write_card(path: Path, facts: dict, heldout: dict, *, min_precision: float, 
         "(predicate, rule, confidence band, hedging), every lexicon trigger in the sentence with the arms "
         "by which it reaches each side and its negation/hedging, the dependency path (labels, lemmas, top "
         "word), the words between and around, entity types, how each side was found (gazetteer, NER, "
-        'coreference, fallback), order, distance, lists, appositions, possessives, "former" cues. Pairs '
-        "across two adjacent sentences (a sentence's topics with the next sentence's names, when the two "
-        "names share no sentence) have features of their own: each side's role and main verb, the later "
-        "sentence's opening words, the triggers reaching each side, other names of the same type.",
+        'coreference, fallback), order, distance, lists, appositions, possessives, "former" cues.',
         "- Output: for each candidate pair, a calibrated probability per predicate whose signature fits "
         "(several may pass); relations at or above the threshold are emitted with it as confidence.",
         "- Calibration: sigmoids over the raw score fitted on the calibration set, one for the verdicts "
