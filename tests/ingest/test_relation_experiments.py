@@ -1,4 +1,4 @@
-"""Entity renaming for training (ingest/relations/rename.py): same wording, other invented names."""
+"""Training experiments of issue 14: entity renaming (ingest/relations/rename.py) and pairs across sentences."""
 
 from __future__ import annotations
 
@@ -45,3 +45,19 @@ def test_another_seed_gives_other_names(corpus):
     gaz, records, pool = corpus
     texts = [(rename(r, pool, gaz, seed=0)["text"], rename(r, pool, gaz, seed=1)["text"]) for r in records[:20]]
     assert any(a != b for a, b in texts)
+
+
+def test_pairs_across_sentences_only_when_asked(nlp):
+    """The cross-sentence candidates (an experiment, off by default) pair a sentence's subject with the next's names."""
+    from ingest.relations.candidates import candidates
+    from ingest.relations.features import Featurizer
+    from ingest.relations.lexicon import load_lexicon
+
+    doc = nlp("Zentrix Labs raised $600 million on Tuesday. Norrow Ventures and Pell Group also took part.")
+    mentions, coref = doc._.aikg_mentions, doc._.aikg_coref or []
+    assert not any(c.cross for c in candidates(doc, mentions, coref))
+    cross = [c for c in candidates(doc, mentions, coref, cross_sentence=True) if c.cross]
+    pairs = {(mentions[c.a]["name"], mentions[c.b]["name"]) for c in cross}
+    assert ("Norrow Ventures", "Zentrix Labs") in pairs and ("Zentrix Labs", "Pell Group") in pairs
+    feats = Featurizer(load_lexicon()).doc_features(doc, mentions, cross, doc._.aikg_relations or [])
+    assert all("xsent" in f for f in feats)
