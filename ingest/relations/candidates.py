@@ -1,5 +1,12 @@
 """Candidate pairs: every two entity mentions in a sentence that some predicate could link.
 
+With ``cross_sentence=True`` (an experiment, off: see training/README.md, "Recall"),
+pairs are also made across a sentence boundary, between a sentence's topics (the subject
+of its main verb, and its first argument) and every argument of the next sentence, in
+both orders ("X raised $600 million. The round was led by A, and B and C took part.").
+These candidates carry ``cross=1`` and features of their own
+(:mod:`ingest.relations.features`); the shipped model was not trained with them.
+
 A candidate is an ordered pair (subject side, object side) of mentions that share a
 sentence, where each side is reached through one token: the root of a named mention or
 a pronoun / description that coreference resolved to a mention. The pair is kept when
@@ -32,6 +39,9 @@ class Candidate:
         sent_end: token index where the sentence ends.
         predicates: the predicates whose signature the two types fit, in
             :data:`kg.model.PREDICATES` order.
+        cross: 0 for a pair in one sentence; 1 for a pair across two adjacent
+            sentences (then ``sent_start`` is the earlier sentence's start and
+            ``sent_end`` the later one's end).
     """
 
     a: int
@@ -43,6 +53,20 @@ class Candidate:
     sent_start: int
     sent_end: int
     predicates: tuple[str, ...]
+    cross: int = 0
+
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+
+
+def _topics(doc, args: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Return a sentence's topic arguments: the subject of its main verb, and its first argument."""
+    out = [args[0]]
+    for a in args[1:]:
+        tok = doc[a[0]]
+        if tok.dep_ in _SUBJECTS and tok.head.dep_ == "ROOT":
+            out.append(a)
+    return out
 
 
 def _fits(type_a: str, type_b: str, fallback: bool) -> tuple[str, ...]:
@@ -78,7 +102,9 @@ def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dic
     return by_sent
 
 
-def candidates(doc, mentions: list[dict], coref: list[list[int]], max_pairs: int = 400) -> list[Candidate]:
+def candidates(
+    doc, mentions: list[dict], coref: list[list[int]], max_pairs: int = 400, cross_sentence: bool = False
+) -> list[Candidate]:
     """Return the candidate pairs of a parsed doc, sentence by sentence.
 
     Args:
@@ -88,6 +114,8 @@ def candidates(doc, mentions: list[dict], coref: list[list[int]], max_pairs: int
         coref: ``[token, mention, kind]`` links (:func:`ingest.coref.resolve`).
         max_pairs: at most this many pairs per sentence (nearest first), so one
             sentence that lists 80 companies costs no more than a normal one.
+        cross_sentence: also pair the topics of each sentence with the arguments of
+            the next (``cross=1``); off, as the shipped model was trained.
 
     Returns:
         The candidates, in text order.
@@ -116,4 +144,40 @@ def candidates(doc, mentions: list[dict], coref: list[list[int]], max_pairs: int
             pairs = sorted(pairs[:max_pairs], key=lambda x: (x[1], x[2]))
         for _, ta, tb, ia, ib, sa, sb, preds in pairs:
             out.append(Candidate(ia, ib, ta, tb, sa, sb, sent.start, sent.end, preds))
+    if cross_sentence:
+        within = {(mentions[c.a]["name"], mentions[c.b]["name"]) for c in out}
+        out += _cross_candidates(doc, mentions, by_sent, max_pairs, within)
+    return out
+
+
+def _cross_candidates(
+    doc, mentions: list[dict], by_sent: dict, max_pairs: int, within: set[tuple[str, str]]
+) -> list[Candidate]:
+    """Pairs across adjacent sentences: each topic of one sentence with each argument of the next.
+
+    A pair of names that also stand together in one sentence of the doc (``within``) is
+    left to that sentence: what the passage says of them there is what it says.
+    """
+    out: list[Candidate] = []
+    for sent in doc.sents:
+        if sent.end >= len(doc):
+            break
+        nxt = doc[sent.end].sent
+        first, second = sorted(by_sent.get(sent.start, ())), sorted(by_sent.get(nxt.start, ()))
+        if not first or not second:
+            continue
+        links = {(t, x) for t in _topics(doc, first) for x in second}
+        links |= {(x, t) for t in _topics(doc, second) for x in first}
+        seen: set[tuple[int, int]] = set()
+        for early, late in sorted(links):
+            for (ta, ia, sa), (tb, ib, sb) in ((early, late), (late, early)):
+                ma, mb = mentions[ia], mentions[ib]
+                if ia == ib or ma["name"] == mb["name"] or (ia, ib) in seen or (ma["name"], mb["name"]) in within:
+                    continue
+                preds = _fits(ma["type"], mb["type"], bool(ma.get("fallback") or mb.get("fallback")))
+                if preds:
+                    seen.add((ia, ib))
+                    out.append(Candidate(ia, ib, ta, tb, sa, sb, sent.start, nxt.end, preds, cross=1))
+                if len(seen) >= max_pairs:
+                    break
     return out

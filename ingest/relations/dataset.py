@@ -149,6 +149,11 @@ def build(
     return data
 
 
+def predicate_rows(data: Dataset, p: str) -> list[int]:
+    """Return the indices of the examples a model of predicate ``p`` learns from."""
+    return [i for i, e in enumerate(data.examples) if p in e.predicates and (e.trained is None or p in e.trained)]
+
+
 def doc_scores(data: Dataset, decided: dict[int, set]) -> dict:
     """Score document-level predictions the way ``aikg eval`` does.
 

@@ -122,11 +122,12 @@ def decide(
                     best[key]["stake"] = stake
             source[key] = (c, f)
     _mark_ended(doc, best, source, model, path_of)
-    covered = {(mentions[c.a]["name"], mentions[c.b]["name"], doc[c.sent_start].idx) for c in cands}
+    covered = {(mentions[c.a]["name"], mentions[c.b]["name"], doc[c.sent_start].idx) for c in cands if not c.cross}
     for r in rule_hits:
         # the rules link some pairs across sentences (a funding round named in one
-        # sentence, its investors in the next); no candidate stands for those, so the
-        # rule's own verdict and confidence are kept
+        # sentence, its investors in the next); no candidate within a sentence stands for
+        # those, so the rule's own verdict and confidence are kept (beside the model's
+        # verdict on the pair across sentences, when it has one)
         na, nb = mentions[r["s"]]["name"], mentions[r["o"]]["name"]
         if (na, nb, r["ss"]) in covered or (nb, na, r["ss"]) in covered:
             continue

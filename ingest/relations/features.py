@@ -13,6 +13,12 @@ the model hashes them (:mod:`ingest.relations.model`). The groups:
 - **shape**: entity types, how each side was found (gazetteer, NER, coreference),
   order, distance, other names in between, lists, appositions, possessives, cues such
   as "former".
+
+A pair across two adjacent sentences (``Candidate.cross``) has no path or words
+between; it gets features of its own, all prefixed ``x``: each side's role in its
+sentence and its sentence's main verb, the later sentence's opening words, the
+triggers that reach each side, and how many other names of the same type the later
+sentence holds (:meth:`Featurizer._cross_features`).
 """
 
 from __future__ import annotations
@@ -103,6 +109,9 @@ class Featurizer:
         in_name = names_tokens(doc, mentions)
         out = []
         for c in cands:
+            if c.cross:
+                out.append(self._cross_features(doc, mentions, c, rules, sent_triggers, trig_state, arms, in_name))
+                continue
             if c.sent_start not in sent_triggers:
                 trigs = []
                 for tok in doc[c.sent_start : c.sent_end]:
@@ -116,6 +125,78 @@ class Featurizer:
                 self._features(doc, mentions, c, rules, sent_triggers[c.sent_start], trig_state, mention_at, arms)
             )
         return out
+
+    def _triggers(self, sent, in_name) -> list:
+        trigs = []
+        for tok in sent:
+            if tok.i in in_name:
+                continue
+            found = self.lexicon.by_lemma.get((tok.lemma_.lower(), coarse_pos(tok)))
+            if found:
+                trigs.append((tok, found))
+        return trigs
+
+    def _cross_features(
+        self, doc, mentions, c: Candidate, rules, sent_triggers, trig_state, arms, in_name
+    ) -> list[str]:
+        """Features of a pair across two adjacent sentences."""
+        ma, mb = mentions[c.a], mentions[c.b]
+        ta, tb = doc[c.ha], doc[c.hb]
+        early, late = (ta, tb) if c.ha < c.hb else (tb, ta)
+        f = [
+            "xsent",
+            f"xT={ma['type']}|{mb['type']}",
+            f"xsrc={c.src_a}|{c.src_b}",
+            f"xorder={'ab' if c.ha < c.hb else 'ba'}",
+        ]
+        for ss in {early.sent.start_char, late.sent.start_char}:
+            for r in rules.get((ma["name"], mb["name"], ss), ()):
+                f += [f"R={r['p']}", f"R={r['p']}|{r.get('rule', 'rule')}"]
+            for r in rules.get((mb["name"], ma["name"], ss), ()):
+                f.append(f"Rrev={r['p']}")
+        late_sent = late.sent
+        for where, tok in (("E", early), ("L", late)):
+            side = "A" if tok.i == c.ha else "B"
+            f.append(f"xdep{where}{side}={tok.dep_}")
+            f.append(f"xhead{where}{side}={tok.head.lemma_.lower()}|{tok.dep_}")
+            f.append(f"xroot{where}={tok.sent.root.lemma_.lower()}")
+            f.append(f"xroot{where}{side}={tok.sent.root.lemma_.lower()}|{tok.dep_}")
+            start = tok.sent.start
+            if start not in sent_triggers:
+                sent_triggers[start] = self._triggers(tok.sent, in_name)
+            for trig, found in sent_triggers[start]:
+                a = arms.get((trig.i, tok.i), False)
+                if a is False:
+                    a = arms[(trig.i, tok.i)] = arm(trig, tok)
+                if a is None:
+                    continue
+                state = trig_state.get(trig.i)
+                if state is None:
+                    state = trig_state[trig.i] = (negated(trig), hedged(trig))
+                for t in found:
+                    fill = "s" if a[0] in t.subj else "o" if a[0] in t.obj else "p" if a[0] in t.pair else "-"
+                    if t.invert:
+                        fill = {"s": "o", "o": "s"}.get(fill, fill)
+                    f.append(f"xarm{side}={t.predicate}|{fill}")
+                    f.append(f"xarm{side}={t.predicate}|{fill}|{where}")
+                    if state[0]:
+                        f.append(f"xarm{side}={t.predicate}|neg")
+                    if state[1]:
+                        f.append(f"xarm{side}={t.predicate}|hedge")
+        opening = [_lemma(t) for t in late_sent[:6] if not t.is_punct and t.i not in in_name]
+        f += [f"xw={w}" for w in opening[:4]]
+        if opening:
+            f.append(f"xfirst={opening[0]}")
+        early_type = (ma if early.i == c.ha else mb)["type"]
+        same = {
+            m["name"]
+            for m in mentions
+            if not m.get("virtual") and m["type"] == early_type and late_sent.start <= m["s"] < late_sent.end
+        } - {ma["name"], mb["name"]}
+        f.append(f"xsame={min(len(same), 2)}")
+        if late.dep_ == "conj" or any(ch.dep_ == "conj" for ch in late.children):
+            f.append("xconj")
+        return f
 
     def _features(self, doc, mentions, c: Candidate, rules, trigs, trig_state, mention_at, arms) -> list[str]:
         ma, mb = mentions[c.a], mentions[c.b]

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.relations.dataset import Dataset, build, doc_scores, read_gold_records
+from ingest.relations.card import FAMILIES, write_card
+from ingest.relations.dataset import Dataset, build, doc_scores, predicate_rows, read_gold_records
 from ingest.relations.ended import features as ended_features
 from ingest.relations.features import Featurizer
 from ingest.relations.model import (
@@ -38,7 +39,6 @@ from ingest.relations.model import (
     FEATURE_VERSION,
     Calibration,
     RelationModel,
-    TreeEnsemble,
     hash_features,
     rule_feature,
 )
@@ -64,10 +64,6 @@ def _matrix(data: Dataset, rows: list[int], bits: int):
     )
 
 
-def _predicate_rows(data: Dataset, p: str) -> list[int]:
-    return [i for i, e in enumerate(data.examples) if p in e.predicates and (e.trained is None or p in e.trained)]
-
-
 def fit(
     data: Dataset,
     *,
@@ -91,7 +87,7 @@ def fit(
 
     weights = np.zeros((len(PREDICATES), (1 << bits) + 1), dtype=np.float64)
     for k, p in enumerate(PREDICATES):
-        rows = _predicate_rows(data, p)
+        rows = predicate_rows(data, p)
         y = np.array([p in data.examples[i].labels for i in rows], dtype=np.int8)
         if not rows or y.min() == y.max():
             log.warning("predicate %s: no examples of both classes, left at zero", p)
@@ -102,110 +98,6 @@ def fit(
         weights[k, :-1] = m.coef_[0]
         weights[k, -1] = m.intercept_[0]
     return weights
-
-
-FAMILIES = {
-    "lr": "logistic regression per predicate (scikit-learn liblinear, L2), hashed features",
-    "gbdt": "gradient-boosted trees per predicate (LightGBM, deterministic, saved as numpy arrays), hashed features",
-}
-GBDT_PARAMS = {
-    "objective": "binary",
-    "learning_rate": 0.1,
-    "num_leaves": 15,
-    "max_depth": 8,
-    "min_data_in_leaf": 10,
-    "lambda_l2": 1.0,
-    "max_bin": 2,
-    "feature_pre_filter": True,
-    "zero_as_missing": False,
-    "deterministic": True,
-    "force_row_wise": True,
-    "num_threads": 1,
-    "verbose": -1,
-}
-
-
-def _tree_nodes(node: dict, out: dict, columns: dict[int, int], used: list[int]) -> int:
-    """Flatten one LightGBM tree (``dump_model`` form) into ``out``; return its root's index."""
-    k = len(out["value"])
-    for key in out:
-        out[key].append(0)
-    if "leaf_value" in node or "split_feature" not in node:
-        out["feature"][k], out["absent"][k], out["present"][k] = -1, k, k
-        out["value"][k] = float(node.get("leaf_value", 0.0))
-        return k
-    if node.get("decision_type", "<=") != "<=":
-        raise ValueError(f"unexpected split {node.get('decision_type')}")
-    b = used[int(node["split_feature"])]
-    thr = float(node["threshold"])
-    left = _tree_nodes(node["left_child"], out, columns, used)
-    right = _tree_nodes(node["right_child"], out, columns, used)
-    zero_left = node.get("default_left", True) if node.get("missing_type") == "Zero" else 0.0 <= thr
-    out["feature"][k] = columns.setdefault(b, len(columns))
-    out["absent"][k] = left if zero_left else right
-    out["present"][k] = left if 1.0 <= thr else right
-    return k
-
-
-def _depth(node: dict) -> int:
-    if "split_feature" not in node:
-        return 0
-    return 1 + max(_depth(node["left_child"]), _depth(node["right_child"]))
-
-
-def fit_trees(
-    data: Dataset,
-    *,
-    bits: int = DEFAULT_BITS,
-    rounds: int = 200,
-    seed: int = 0,
-    params: dict | None = None,
-    min_count: int = 10,
-) -> TreeEnsemble:
-    """Fit gradient-boosted trees per predicate (LightGBM, deterministic) on the hashed features.
-
-    Only buckets present in the predicate's training rows are columns; the trees are turned
-    into numpy arrays (:class:`TreeEnsemble`), so running them needs no LightGBM.
-    """
-    import lightgbm as lgb
-    from scipy.sparse import csr_matrix
-
-    out: dict[str, list] = {"feature": [], "absent": [], "present": [], "value": []}
-    columns: dict[int, int] = {}
-    roots, preds, depth = [], [], 0
-    for k, p in enumerate(PREDICATES):
-        rows = _predicate_rows(data, p)
-        y = np.array([p in data.examples[i].labels for i in rows], dtype=np.int8)
-        if not rows or y.min() == y.max():
-            log.warning("predicate %s: no examples of both classes, no trees", p)
-            continue
-        lists = [hash_features(data.examples[i].features, bits) for i in rows]
-        counts: dict[int, int] = {}
-        for idx in lists:
-            for b in idx:
-                counts[b] = counts.get(b, 0) + 1
-        # rare buckets cannot make a leaf of min_data_in_leaf rows anyway, and slow the search
-        used = sorted(b for b, n in counts.items() if n >= min_count)
-        lists = [[b for b in idx if counts[b] >= min_count] for idx in lists]
-        col = {b: j for j, b in enumerate(used)}
-        indptr = np.cumsum([0] + [len(idx) for idx in lists])
-        indices = np.array([col[b] for idx in lists for b in idx], dtype=np.int32)
-        x = csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(rows), len(used)))
-        booster = lgb.train(
-            {**GBDT_PARAMS, **(params or {}), "seed": seed},
-            lgb.Dataset(x, label=y, free_raw_data=True),
-            num_boost_round=rounds,
-        )
-        for tree in booster.dump_model()["tree_info"]:
-            roots.append(_tree_nodes(tree["tree_structure"], out, columns, used))
-            preds.append(k)
-            depth = max(depth, _depth(tree["tree_structure"]))
-    buckets = sorted(columns, key=columns.__getitem__)
-    # renumber the columns by bucket order, the never-present column last
-    order = {c: j for j, c in enumerate(np.argsort(buckets, kind="stable"))}
-    n_used = len(buckets)
-    feature = [n_used if f < 0 else order[f] for f in out["feature"]]
-    return TreeEnsemble(sorted(buckets), feature, out["absent"], out["present"], out["value"], roots, preds, depth)
 
 
 def fit_family(
@@ -223,6 +115,8 @@ def fit_family(
     if family == "lr":
         return RelationModel(fit(data, bits=bits, c=c, seed=seed, class_weight=class_weight), bits, Calibration(), 0.5)
     if family == "gbdt":
+        from ingest.relations.trees import fit_trees
+
         trees = fit_trees(data, bits=bits, rounds=rounds, seed=seed, params=params)
         return RelationModel(None, bits, Calibration(), 0.5, trees=trees)
     raise ValueError(f"unknown model family {family!r}")
@@ -532,66 +426,8 @@ def train(
                 f"held out {d}: P {rep['relations']['precision']:.3f} R {rep['relations']['recall']:.3f} "
                 f"F1 {rep['relations']['f1']:.3f}"
             )
-    write_card(Path(out_dir) / "MODEL_CARD.md", facts, heldout_scores)
+    write_card(
+        Path(out_dir) / "MODEL_CARD.md", facts, heldout_scores, min_precision=MIN_PRECISION, tolerance=F1_TOLERANCE
+    )
     progress(f"saved {out_dir} ({time.monotonic() - t0:.0f} s)")
     return {**facts, "heldout": heldout_scores}
-
-
-def write_card(path: Path, facts: dict, heldout: dict) -> None:
-    """Write the model card: data, family, features, scores, date."""
-    cs = facts["calibration_scores"]
-    lines = [
-        "# Relation model card",
-        "",
-        f"Trained {facts['trained']} by `aikg train` (ingest/relations/train.py).",
-        "",
-        "## Model",
-        f"- Family: {facts['model_family']}; "
-        + (f"C={facts['c']}, " if facts["model_family"] == FAMILIES["lr"] else "")
-        + f"seed {facts['seed']}.",
-        "- Features (ingest/relations/features.py): the rules' verdicts for the pair and the reversed pair "
-        "(predicate, rule, confidence band, hedging), every lexicon trigger in the sentence with the arms "
-        "by which it reaches each side and its negation/hedging, the dependency path (labels, lemmas, top "
-        "word), the words between and around, entity types, how each side was found (gazetteer, NER, "
-        'coreference, fallback), order, distance, lists, appositions, possessives, "former" cues.',
-        "- Output: for each candidate pair, a calibrated probability per predicate whose signature fits "
-        "(several may pass); relations at or above the threshold are emitted with it as confidence.",
-        "- Calibration: sigmoids over the raw score fitted on the calibration set, one for the verdicts "
-        "a rule agrees with and one for the rest (the model is far less often right without a rule in "
-        f"news than in the passages it learnt from); emission threshold "
-        f"{cs['threshold']} (best F1 there with precision >= {MIN_PRECISION}, the most precise within "
-        f"{F1_TOLERANCE} of it): P {cs['precision']}, "
-        f"R {cs['recall']}, F1 {cs['f1']}.",
-        f"- Ended (the relation stated as over): one logistic regression over the relation's features plus "
-        f"the cues of ingest/relations/ended.py, trained on the {facts['ended_training_relations']} gold "
-        f"relations the candidates found ({facts['ended_training_positives']} flagged past); threshold "
-        f"{facts['ended_calibration']['threshold']} (best F1 on the gold relations of the calibration "
-        f"set{' and the ended calibration set' if facts.get('ended_calibration_files') else ''}: "
-        f"P {facts['ended_calibration']['precision']}, R {facts['ended_calibration']['recall']}, "
-        f"F1 {facts['ended_calibration']['f1']} over {facts['ended_calibration']['ended']} ended of "
-        f"{facts['ended_calibration']['relations']}).",
-        "",
-        "## Data",
-        f"- Training candidates: {facts['training_candidates']}; KnowledgeNet documents (folds 1-2): "
-        f"{facts['knowledgenet_documents']}.",
-        "- Positive candidates per predicate: "
-        + ", ".join(f"{p} {n}" for p, n in facts["positive_candidates"].items())
-        + ".",
-        "- Training files (SHA-256):",
-        *[f"  - `{n}` {h}" for n, h in facts["training_files"].items()],
-        "- Ended classifier's own training files (SHA-256; it also learns from the files above):",
-        *([f"  - `{n}` {h}" for n, h in facts["ended_training_files"].items()] or ["  - none"]),
-        "- Calibration files (SHA-256):",
-        *[f"  - `{n}` {h}" for n, h in facts["calibration_files"].items()],
-        "- Ended calibration files, for the ended threshold only (SHA-256):",
-        *([f"  - `{n}` {h}" for n, h in facts.get("ended_calibration_files", {}).items()] or ["  - none"]),
-        "",
-        "## Held-out scores (never trained or tuned on)",
-    ]
-    if not heldout:
-        lines.append("- none given to this run (`aikg train --heldout DIR`).")
-    for d, rel in heldout.items():
-        lines.append(f"- `{d}`: P {rel['precision']}, R {rel['recall']}, F1 {rel['f1']}")
-        for p, s in rel["per_predicate"].items():
-            lines.append(f"  - {p}: tp {s['tp']} fp {s['fp']} fn {s['fn']}, F1 {s['f1']}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
