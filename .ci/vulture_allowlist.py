@@ -33,3 +33,7 @@ relation_families  # ontology, tests/ontology/test_ontology.py
 # Keys of a TypedDict that types keyword arguments (api/routes/curation.py, **_WRITE).
 _.dependencies
 _.responses
+# Training experiment kept for the next try (training/README.md, "Entity renaming"): not wired
+# into `aikg train` as it did not reach the +0.01 dev F1 bar; tests/ingest/test_relation_experiments.py.
+name_pool  # ingest/relations/rename.py
+rename  # ingest/relations/rename.py
