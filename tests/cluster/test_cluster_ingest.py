@@ -359,25 +359,36 @@ def test_without_dask_the_error_names_the_extra(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("where", ["serial", "local:2"])
-def test_ctrl_c_stops_after_a_batch_says_so_and_a_rerun_completes(where, serial, tmp_path):
-    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) ends the run
-    after the batch being written, with the summary and no traceback; the rerun finishes."""
-    store = tmp_path / "store"
+def interrupted(where: str, store: Path, times: int) -> tuple[tuple[str, ...], subprocess.CompletedProcess]:
+    """Start ``aikg -v ingest`` (``where``: serial or a cluster), send Ctrl-C ``times`` times
+    (SIGINT to the whole process group, as a terminal sends it, each after the command has
+    answered the one before) once a batch is committed; return its arguments and how it ended."""
     extra = [] if where == "serial" else ["--cluster", where]
     args = ("ingest", str(EXAMPLES), "--store", str(store), "--batch-size", BATCH, "--json", *extra)
     proc = start_aikg("-v", *args)
     try:
         wait_for_line(proc, "batch 1 committed")
-        os.killpg(proc.pid, signal.SIGINT)
+        for n in range(times):
+            if n:
+                wait_for_line(proc, "stopping after the batch being written")
+            os.killpg(proc.pid, signal.SIGINT)
         out, err = proc.communicate(timeout=180)
     finally:
         if proc.poll() is None:
             kill_group(proc)
     assert proc.returncode == 130, err
     assert "Traceback" not in err, err
-    assert "stopped by SIGINT" in err
-    report = json.loads(out)
+    return args, subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+@pytest.mark.parametrize("where", ["serial", "local:2"])
+def test_ctrl_c_stops_after_a_batch_says_so_and_a_rerun_completes(where, serial, tmp_path):
+    """Ctrl-C ends the run after the batch being written, with the summary, exit 130 and no
+    traceback (a local cluster's workers ignore it); the rerun finishes the work."""
+    store = tmp_path / "store"
+    args, ended = interrupted(where, store, times=1)
+    assert "stopped by SIGINT" in ended.stderr
+    report = json.loads(ended.stdout)
     assert report["stopped"] == "SIGINT"
     done = len(timestamps_per_article(store))
     assert done == report["articles"]
@@ -398,27 +409,15 @@ def test_ctrl_c_twice_stops_at_once_and_a_rerun_completes(where, serial, tmp_pat
     allowed, a traceback, a lost summary or a half-written article are not.
     """
     store = tmp_path / "store"
-    extra = [] if where == "serial" else ["--cluster", where]
-    args = ("ingest", str(EXAMPLES), "--store", str(store), "--batch-size", BATCH, "--json", *extra)
-    proc = start_aikg("-v", *args)
-    try:
-        wait_for_line(proc, "batch 1 committed")
-        os.killpg(proc.pid, signal.SIGINT)
-        wait_for_line(proc, "stopping after the batch being written")
-        os.killpg(proc.pid, signal.SIGINT)
-        out, err = proc.communicate(timeout=180)
-    finally:
-        if proc.poll() is None:
-            kill_group(proc)
-    assert proc.returncode == 130, err
-    assert "Traceback" not in err, err
-    if "aikg: stopped at once" in err:
-        assert out == ""
+    args, ended = interrupted(where, store, times=2)
+    if "aikg: stopped at once" in ended.stderr:
+        assert ended.stdout == ""
     else:
-        assert "aikg: stopped by SIGINT" in err, err
-        assert json.loads(out)["stopped"] == "SIGINT"
+        assert "aikg: stopped by SIGINT" in ended.stderr, ended.stderr
+        assert json.loads(ended.stdout)["stopped"] == "SIGINT"
     # Whatever the second signal cut, each stored article is whole: the rerun ends as serial.
     again = aikg(*args)
     assert again.returncode == 0, again.stderr
-    assert json.loads(again.stdout)["new"] + json.loads(again.stdout)["unchanged"] == N_ARTICLES
+    rerun = json.loads(again.stdout)
+    assert rerun["new"] + rerun["unchanged"] == N_ARTICLES
     assert_same_as_serial(store, serial)
