@@ -11,7 +11,6 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import pytest
 
 from kg.namespaces import ONTOLOGY
 from kg.store import LocalStore
+from tests.servers import free_port
 
 pytest.importorskip("distributed", reason="dask.distributed is missing: pip install -c constraints.txt -e '.[test]'")
 
@@ -79,12 +79,6 @@ def kill_group(proc: subprocess.Popen) -> None:
     proc.wait(timeout=30)
     gone, alive = psutil.wait_procs([psutil.Process(p) for p in members if psutil.pid_exists(p)], timeout=20)
     assert not alive, f"left running after the kill: {alive}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def nquads(store_dir: Path) -> list[str]:
