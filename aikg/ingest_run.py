@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from datetime import date as Date
 from importlib import resources
@@ -65,6 +66,14 @@ def _reported(items: Iterable, show: bool) -> Iterator:
         yield item
 
 
+def _until(stop: Callable[[], bool], items: Iterable) -> Iterator:
+    """Pass items on until ``stop()``: after Ctrl-C no more files are read, no more URLs fetched."""
+    for item in items:
+        if stop():
+            return
+        yield item
+
+
 def fetch_line(stats) -> str:
     """Return the one line that says what fetching URLs did (``ingest.fetch.FetchStats``)."""
     from ingest.readers import _size
@@ -91,7 +100,9 @@ def run_ingest(*args, **kwargs) -> int:
     from aikg.signals import StopOnSignal
 
     def stopping(name: str) -> None:
-        _echo(f"aikg: {name}: stopping after the batch being written ({name} again stops at once)")
+        # Straight to the descriptor: a signal that lands while sys.stderr is being written
+        # would make a second write through it fail ("reentrant call").
+        os.write(2, f"aikg: {name}: stopping after the batch being written ({name} again stops at once)\n".encode())
 
     stop = StopOnSignal(on_first=stopping)
     try:
@@ -280,7 +291,7 @@ def _run_ingest(
             if spec is None:
                 summary = ingest(
                     s,
-                    _reported(items, not (quiet or as_json)),
+                    _reported(_until(stop, items), not (quiet or as_json)),
                     extract,
                     batch_size=batch_size,
                     validate=validator,
@@ -297,7 +308,7 @@ def _run_ingest(
                     live = ClusterProgress(workers, started, plain=not (quiet or as_json) and progress is None)
                     summary = cluster_ingest(
                         s,
-                        _reported(items, not (quiet or as_json)),
+                        _reported(_until(stop, items), not (quiet or as_json)),
                         workers,
                         batch_size=batch_size,
                         validate=validator,
@@ -307,6 +318,9 @@ def _run_ingest(
                         store_text=store_text,
                         should_stop=stop,
                     )
+            # The reader stops at a signal too: a stop that fell between two batches ends
+            # the input rather than a batch, and is a stop all the same.
+            summary.stopped = summary.stopped or stop()
     except KeyboardInterrupt:
         # A second signal (or Ctrl-C before the handlers were set): the batch in hand
         # was not committed; every batch before it was, whole.
@@ -359,7 +373,12 @@ def _run_ingest(
     stats = None
     if fetcher is not None:
         stats = fetcher.stats
-        _save_fetch_state(fetcher.state)
+        if summary.stopped:
+            # Pages read for batches that were then dropped have their ETags noted: kept,
+            # the rerun would be told "not modified" and never store them.
+            fetcher.state.discard()
+        else:
+            _save_fetch_state(fetcher.state)
     elapsed = time.monotonic() - started
     if as_json:
         d = summary.to_dict()

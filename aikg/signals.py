@@ -4,11 +4,14 @@ While the work runs, the first signal asks for a stop: the command finishes the 
 hand (a batch being written), says what it did and exits with 128 + the signal's
 number. A second signal stops it at once (``KeyboardInterrupt``). Once the work has
 ended, signals are ignored until :meth:`StopOnSignal.restore`: the command is only
-closing its store and printing its summary, which a signal must not cut short.
+closing its store and printing its summary, which a signal must not cut short. A child
+forked while the handler is set (spaCy's ``n_process`` workers) ignores the signals: the
+terminal sends Ctrl-C to the whole group, and the parent ends the work.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -33,6 +36,7 @@ class StopOnSignal:
         self.on_first = on_first
         self.by: signal.Signals | None = None
         self._running = False
+        self._pid = os.getpid()
         self._previous: dict[signal.Signals, Any] = {}
 
     def __call__(self) -> bool:
@@ -44,6 +48,8 @@ class StopOnSignal:
         return 128 + int(self.by) if self.by is not None else 0
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != self._pid:
+            return  # a forked child (spaCy's n_process workers): the parent decides
         if not self._running:
             return  # the work is over: closing and reporting go on
         if self.by is not None:
@@ -53,6 +59,7 @@ class StopOnSignal:
             self.on_first(self.by.name)
 
     def __enter__(self) -> StopOnSignal:
+        self._pid = os.getpid()
         if threading.current_thread() is threading.main_thread() and not self._previous:
             for sig in STOP_SIGNALS:
                 self._previous[sig] = signal.signal(sig, self._on_signal)

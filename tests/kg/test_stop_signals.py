@@ -40,3 +40,24 @@ def test_no_signal_no_stop():
     finally:
         stop.restore()
     assert not stop() and stop.exit_code == 0
+
+
+def test_a_forked_child_leaves_the_signals_to_its_parent():
+    """spaCy's n_process workers are forked with the handler set: Ctrl-C reaches them too."""
+    stop = StopOnSignal()
+    try:
+        with stop:
+            pid = os.fork()
+            if pid == 0:  # the child: two signals change nothing, no KeyboardInterrupt
+                code = 3
+                try:
+                    os.kill(os.getpid(), signal.SIGINT)
+                    os.kill(os.getpid(), signal.SIGINT)
+                    code = 1 if stop() else 0
+                finally:
+                    os._exit(code)
+            _, status = os.waitpid(pid, 0)
+            assert os.waitstatus_to_exitcode(status) == 0
+            assert not stop()
+    finally:
+        stop.restore()

@@ -8,6 +8,10 @@ one answering after the fetch timeout. Every run is the real command in a subpro
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -96,3 +100,37 @@ def test_feed_ingested_then_unchanged_then_changed_item_once(news_site, tmp_path
     summary, _ = ingest(feed, store)
     assert (summary["new"], summary["replaced"], summary["articles"]) == (0, 0, 0)
     assert stored(store) == (changed_urls, changed_statements)
+
+
+def test_ctrl_c_mid_feed_then_the_rerun_stores_every_page(news_site, tmp_path):
+    """Pages fetched for a batch that Ctrl-C dropped must not be remembered as seen: the
+    rerun would get "not modified" for them and never store them."""
+    base = news_site.base
+    feed = base + "/feed.xml"
+    store = tmp_path / "store"
+    args = ["ingest", feed, "--store", str(store), "--json", "--fetch-timeout", FETCH_TIMEOUT, "--host-delay", "0"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aikg", "-v", *args, "--batch-size", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        for line in proc.stderr:
+            if "batch 1 committed" in line:
+                break
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert json.loads(out)["stopped"] == "SIGINT"
+    first, _ = stored(store)
+    assert 1 <= len(first) < 5
+    summary, _ = ingest(feed, store)
+    urls, _ = stored(store)
+    assert sorted(urls) == sorted([base + p[0] for p in PAGES] + [base + FULL_TEXT[0]])
+    assert summary["new"] == 5 - len(first)
