@@ -44,7 +44,9 @@ def test_readers_never_see_half_an_article_under_a_writer(bench, tmp_path, serve
     assert result["queries"] > 50
     # The writer really wrote while the readers read.
     assert result["articles_max_seen"] > prepared.preload
-    assert result["writer"]["exit"] in (0, -15), result["writer"]
+    # Done in time (0), or stopped by the SIGTERM at the end of the load after the batch
+    # it was writing (143, with its summary).
+    assert result["writer"]["exit"] in (0, 143), result["writer"]
     _invariant_can_fail(bench, server, prepared)
 
 
