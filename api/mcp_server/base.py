@@ -93,6 +93,15 @@ def _count(value: int, name: str, low: int, high: int) -> int:
     return value
 
 
+def _view(as_of: str | None, evidence_per_relation: int, min_confidence: float | None) -> tuple[date | None, int]:
+    """Check the options of an entity or pair view; return the day and the evidence count."""
+    day = _day(as_of, "as_of")
+    evidence = _count(evidence_per_relation, "evidence_per_relation", 1, 20)
+    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+        raise ToolError("min_confidence must be a number from 0 to 1 (0 shows everything)")
+    return day, evidence
+
+
 class ToolsBase:
     """The app the tools read through, and how they call blocking code (see :class:`GraphTools`)."""
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from mcp.server.mcpserver.exceptions import ToolError
 
-from api.mcp_server.base import ToolsBase, _count, _day, _entity_ref, _evidence, _plain, _request
+from api.mcp_server.base import ToolsBase, _count, _day, _entity_ref, _evidence, _plain, _request, _view
 from kg.errors import NotFoundError
 
 
@@ -82,10 +82,7 @@ class EntityTools(ToolsBase):
         evidence_per_relation: int,
         min_confidence: float | None,
     ) -> dict[str, Any]:
-        day = _day(as_of, "as_of")
-        evidence = _count(evidence_per_relation, "evidence_per_relation", 1, 20)
-        if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
-            raise ToolError("min_confidence must be a number from 0 to 1 (0 shows everything)")
+        day, evidence = _view(as_of, evidence_per_relation, min_confidence)
         e = await self._thread(
             lambda: self._entity(
                 entity, "entity", as_of=day, include_ended=include_ended, min_confidence=min_confidence
@@ -120,10 +117,7 @@ class EntityTools(ToolsBase):
         evidence_per_relation: int,
         min_confidence: float | None,
     ) -> dict[str, Any]:
-        day = _day(as_of, "as_of")
-        evidence = _count(evidence_per_relation, "evidence_per_relation", 1, 20)
-        if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
-            raise ToolError("min_confidence must be a number from 0 to 1 (0 shows everything)")
+        day, evidence = _view(as_of, evidence_per_relation, min_confidence)
 
         def read() -> tuple[dict[str, Any], str]:
             other = self._resolve(b, "b")
