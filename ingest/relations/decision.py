@@ -187,7 +187,12 @@ def _mark_ended(doc, best: dict[tuple, dict], source: dict[tuple, tuple], model:
     if model.ended is None:
         verdicts = [_ended.rule_ended(found) for found in cue_lists]
     else:
-        verdicts = list(model.ended_probabilities(rows) >= model.ended_threshold)
+        probs = model.ended_probabilities(rows)
+        # "joined Vexis Labs in 2015" starts the relation; it is not stated as over
+        verdicts = [
+            bool(p >= model.ended_threshold) and not _ended.started_here(doc, source[k][0].hb, found)
+            for k, p, found in zip(keys, probs, cue_lists)
+        ]
     for key, found, is_ended in zip(keys, cue_lists, verdicts):
         r = best[key]
         r["ended"] = bool(is_ended)

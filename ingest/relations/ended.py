@@ -218,6 +218,17 @@ def rule_ended(cue_list: list[str]) -> bool:
     return bool(cs & {"former", "nolonger", "end@path"}) or any(c.startswith("end=") and "_" in c for c in cs)
 
 
+def started_here(doc, hb: int, cue_list: list[str]) -> bool:
+    """Return True when a starting verb takes the object side as its own ("joined Vexis in 2015") and nothing ends it.
+
+    Such a sentence tells the relation's start; that it is over needs words of its own.
+    """
+    tok = doc[hb]
+    if tok.dep_ != "dobj" or tok.head.lemma_.lower() not in _START:
+        return False
+    return not any(c.startswith(("end", "former")) or c in ("until", "nolonger") for c in cue_list)
+
+
 def date_role(ended: bool, cue_list: list[str]) -> str | None:
     """Return "end" when an ended relation's date is its end, "start" when the words start it, else None."""
     if ended:

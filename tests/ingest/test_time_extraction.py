@@ -25,16 +25,14 @@ ENDED = [
         ("Priya Venkataraman", "worksFor", "Halvorsen Labs"),
         True,
     ),
-    pytest.param(
+    (
         "Former Halvorsen Labs researcher Priya Venkataraman joined Quillon Systems last week.",
         ("Priya Venkataraman", "worksFor", "Quillon Systems"),
         False,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="the 'former' of the old employer leaks to the "
-            "new one: the ended classifier scores it just over its threshold",
-        ),
     ),
+    # a starting verb with the employer as its object tells the start, not an ending
+    ("Jane Doerr joined Vexis Labs in 2015.", ("Jane Doerr", "worksFor", "Vexis Labs"), False),
+    ("Jane Doerr joined Vexis Labs in 2015 and left in 2019.", ("Jane Doerr", "worksFor", "Vexis Labs"), True),
     (
         "Tomas Reyes stepped down as chief executive of Borealis Robotics in 2023.",
         ("Tomas Reyes", "leads", "Borealis Robotics"),
@@ -69,6 +67,9 @@ def test_end_date_and_start_date(extractor):
     since = _rels(extractor, "Carla Mendez has led Borealis Robotics since 2021.")
     rel = since[("Carla Mendez", "leads", "Borealis Robotics")]
     assert (rel.date, rel.start_date, rel.end_date) == ("2021", "2021", None)
+    joined = _rels(extractor, "Jane Doerr joined Vexis Labs in 2015.")
+    rel = joined[("Jane Doerr", "worksFor", "Vexis Labs")]
+    assert (rel.date, rel.start_date, rel.end_date) == ("2015", "2015", None)
 
 
 def test_relative_date_resolved_against_the_article(extractor):
