@@ -13,6 +13,7 @@ plus the hand-made story of test_time_queries.py.
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -94,7 +95,7 @@ def rows(store, query, bindings) -> list[tuple]:
 
 def order_keys(query, table: list[tuple], names: list[str]) -> list[tuple]:
     """Return the values of the ORDER BY variables, row by row."""
-    keys = [k.lstrip("?") for k in query.text.rsplit("ORDER BY", 1)[1].split()]
+    keys = re.findall(r"\?(\w+)", query.text.rsplit("ORDER BY", 1)[1])
     at = [names.index(k) for k in keys]
     return [tuple(row[i] for i in at) for row in table]
 
@@ -166,3 +167,11 @@ def test_investments_as_of_unchanged_for_every_investor(dense, story, day):
     assert found >= (0 if day < "2019-12" else 10)
     for name in ("Vega Capital", "Lumen Partners", "Acme AI"):
         same_answer(story, "investments-as-of", {"entity": name, "date": day})
+
+
+def test_people_who_left_unchanged_for_every_organization(dense, story):
+    orgs = entities(dense, "object", "aikg:worksFor aikg:leads")
+    assert len(orgs) >= 15
+    assert sum(same_answer(dense, "people-who-left", {"entity": o}) for o in orgs) >= 10
+    for name in ("Acme AI", "Orbit Labs", "Nimbus Labs"):
+        same_answer(story, "people-who-left", {"entity": name})
