@@ -175,3 +175,13 @@ def test_people_who_left_unchanged_for_every_organization(dense, story):
     assert sum(same_answer(dense, "people-who-left", {"entity": o}) for o in orgs) >= 10
     for name in ("Acme AI", "Orbit Labs", "Nimbus Labs"):
         same_answer(story, "people-who-left", {"entity": name})
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_who_led_on_unchanged_for_every_organization(dense, story, day):
+    orgs = entities(dense, "object", "aikg:leads")
+    assert len(orgs) >= 15
+    found = sum(same_answer(dense, "who-led-on", {"entity": o, "date": day}) for o in orgs)
+    assert found >= (0 if day < "2019-12" else 5)
+    for name in ("Acme AI", "Orbit Labs", "Nimbus Labs"):
+        same_answer(story, "who-led-on", {"entity": name, "date": day})
