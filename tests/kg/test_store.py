@@ -243,3 +243,18 @@ def test_bound_values_reach_the_subqueries_joined_in_the_top_group_and_no_others
     # ?entity is its own variable and every x is there, unbound by the value
     assert rows == [("1", "2"), ("2", "2"), ("3", "2")]
     store.close()
+
+
+def test_bound_values_leave_a_limited_subquery_alone(tmp_path):
+    """Binding inside a subquery with LIMIT would change which rows the limit keeps: it is not bound there."""
+    from kg.store import bind_values
+
+    e = ox.NamedNode("https://example.org/a")
+    text = "SELECT ?x WHERE { { SELECT ?entity ?x WHERE { ?entity <urn:p> ?x } ORDER BY ?x LIMIT 1 } }"
+    assert bind_values(text, {"entity": e}).count("VALUES") == 1
+    store = LocalStore(tmp_path / "s")
+    for s, o in (("b", "1"), ("a", "2")):
+        store.update(f'INSERT DATA {{ <https://example.org/{s}> <urn:p> "{o}" }}')
+    # the first row of all is b's, so bound to a the answer is empty, as SPARQL says
+    assert list(store.query(text, substitutions={"entity": e})) == []
+    store.close()
