@@ -78,15 +78,213 @@ def time_fields(rnd: random.Random, predicate: str, published: date) -> dict:
     return out
 
 
+def _precision(rnd: random.Random, d: date) -> str:
+    """Return the day, its month or its year, as a sentence might give it."""
+    return rnd.choice((d.isoformat(), d.isoformat()[:7], d.isoformat()[:4]))
+
+
+def _zipf_cum(n: int, s: float) -> list[float]:
+    """Return the cumulative weights of ranks 0..n-1 under Zipf's law with exponent ``s``."""
+    out, total = [], 0.0
+    for r in range(n):
+        total += 1.0 / (r + 1) ** s
+        out.append(total)
+    return out
+
+
+class RealisticShape:
+    """Who is said to relate to whom in ``synthetic_corpus(shape="realistic")``.
+
+    Chosen from what AI news looks like, before any query was timed on it, and not
+    changed after (docs/TIME.md, "How fast"):
+
+    - **Mentions are heavy-tailed** (``MENTION_ZIPF = 1.0``). An entity's share of the
+      subjects (and of the objects) of a predicate falls as 1/rank, Zipf's law, which is
+      how names are spread over news text: with 5,000 organizations the first takes
+      about 11% of the picks, as OpenAI, Nvidia or Microsoft are in a large share of AI
+      stories, the tenth about 1%, the median a few in 100,000. Both sides are skewed,
+      so the most mentioned company is also the most common object (the pareto shape
+      drew objects uniformly).
+    - **A career is a handful of jobs** (``CAREER_JOBS``: 1 to 5 employers, 1 or 2 the
+      most common). Careers begin between 2000 and 2018 (``CAREER_START``); each job
+      lasts 1 to 8 years (``JOB_YEARS``), the next one starts within six months; the
+      last job is still held with probability ``STILL_THERE = 0.75``. Employers are drawn
+      with a flatter Zipf (``EMPLOYER_ZIPF = 0.8``): the big companies employ many of the
+      people in the news, less overwhelmingly than they are mentioned. A job includes a
+      leading role (chief executive, head of a lab) with probability ``LEADS = 0.25``,
+      from some time into the job until its end. A person mentioned a thousand times is
+      mentioned about the same few organizations.
+    - **Which job a sentence tells**: of the jobs begun by the article's day, the latest
+      with probability ``TELLS_LATEST = 0.7`` (news is about the present), else any (a
+      profile's history). A job over by then is told as over ("former", "left") with
+      probability ``SAYS_ENDED = 0.9``, with its end date given in 60% of those; the rest
+      recount it in the present with its start ("who joined in 2015"), as profiles do. A
+      job still held is told with its start in 30% of sentences. A leads sentence about
+      someone who never led anything is a works-for sentence.
+    - **A portfolio is bounded** (``PORTFOLIO_MAX = 300``, ``PORTFOLIO_DECAY = 0.75``):
+      the investor of mention rank r holds max(2, 300 / (r + 1) ** 0.75) companies, 300
+      for the most mentioned (the largest venture firms hold a few hundred AI companies,
+      not thousands), about 53 for the tenth, 2 for the long tail. Its companies are
+      drawn with ``EMPLOYER_ZIPF`` (popular companies raise from many investors); each
+      holding starts between 2012 and mid-2025, has one deal size and currency (disclosed in 60%
+      of sentences), and is sold with probability ``EXITS = 0.15`` one to six years later.
+      A sentence names the holding by a 1/rank pick within the portfolio (the big deals
+      are retold), among those begun by its day; a sold one is told as sold with
+      probability ``SAYS_ENDED``.
+    - **Founders found their first employer**; every other predicate draws subject and
+      object by ``MENTION_ZIPF`` and takes its time fields from :func:`time_fields`.
+    """
+
+    MENTION_ZIPF = 1.0
+    EMPLOYER_ZIPF = 0.8
+    CAREER_JOBS = ((1, 30), (2, 30), (3, 20), (4, 12), (5, 8))
+    CAREER_START = (date(2000, 1, 1), date(2018, 12, 31))
+    JOB_YEARS = (1, 8)
+    STILL_THERE = 0.75
+    LEADS = 0.25
+    TELLS_LATEST = 0.7
+    SAYS_ENDED = 0.9
+    PORTFOLIO_MAX = 300
+    PORTFOLIO_DECAY = 0.75
+    HOLDING_START = (date(2012, 1, 1), date(2025, 6, 30))
+    EXITS = 0.15
+
+    def __init__(self, by_type: dict[str, list[Entity]], rnd: random.Random):
+        self.by_type = by_type
+        self.mention_cum = {t: _zipf_cum(len(es), self.MENTION_ZIPF) for t, es in by_type.items()}
+        orgs = by_type["Organization"]
+        employer_cum = _zipf_cum(len(orgs), self.EMPLOYER_ZIPF)
+        self.index = {e.name: i for t in by_type for i, e in enumerate(by_type[t])}
+        self.careers: list[list[tuple[Entity, date, date | None, date | None]]] = []
+        for _person in by_type["Person"]:
+            n = rnd.choices([k for k, _ in self.CAREER_JOBS], [w for _, w in self.CAREER_JOBS])[0]
+            lo, hi = self.CAREER_START
+            day = lo + timedelta(days=rnd.randrange((hi - lo).days))
+            jobs = []
+            for j in range(n):
+                org = rnd.choices(orgs, cum_weights=employer_cum)[0]
+                length = timedelta(days=rnd.randrange(365 * self.JOB_YEARS[0], 365 * self.JOB_YEARS[1]))
+                last = j == n - 1
+                end = None if (last and rnd.random() < self.STILL_THERE) else day + length
+                if end is not None and end > date(2025, 12, 31):
+                    end = None
+                lead = None
+                if rnd.random() < self.LEADS:
+                    lead = day + timedelta(days=rnd.randrange(1 + length.days // 2))
+                jobs.append((org, day, end, lead))
+                if end is None:
+                    break
+                day = end + timedelta(days=rnd.randrange(180))
+            self.careers.append(jobs)
+        self.employer_cum = employer_cum
+        self.portfolios: dict[int, list[tuple[Entity, date, date | None, str, str]]] = {}
+        self.seed = rnd.randrange(2**32)
+
+    def pick(self, rnd: random.Random, kind: str) -> Entity:
+        """Return an entity of a type, drawn by mention rank."""
+        return rnd.choices(self.by_type[kind], cum_weights=self.mention_cum[kind])[0]
+
+    def portfolio(self, at: int) -> list[tuple[Entity, date, date | None, str, str]]:
+        """Return the holdings of the investor of rank ``at``: (company, start, sold on, millions, currency)."""
+        if at not in self.portfolios:
+            rnd = random.Random(self.seed + at)
+            orgs = self.by_type["Organization"]
+            size = min(len(orgs) - 1, max(2, round(self.PORTFOLIO_MAX / (at + 1) ** self.PORTFOLIO_DECAY)))
+            chosen: dict[int, None] = {}
+            while len(chosen) < size:
+                i = rnd.choices(range(len(orgs)), cum_weights=self.employer_cum)[0]
+                if i != at:
+                    chosen[i] = None
+            lo, hi = self.HOLDING_START
+            held = []
+            for i in chosen:
+                start = lo + timedelta(days=rnd.randrange((hi - lo).days))
+                sold = start + timedelta(days=rnd.randrange(365, 6 * 365)) if rnd.random() < self.EXITS else None
+                millions = rnd.choice((10, 25, 50, 100, 250, 500, 1000, 2000, 10000))
+                currency = rnd.choices([c for c, _ in CURRENCIES], [w for _, w in CURRENCIES])[0]
+                held.append((orgs[i], start, sold, str(millions), currency))
+            self.portfolios[at] = held
+        return self.portfolios[at]
+
+    def mention(
+        self, rnd: random.Random, trnd: random.Random, predicate: str, day: date, with_time: bool
+    ) -> tuple[str, Entity, Entity, dict | None]:
+        """Return (predicate, subject, object, time fields or None for :func:`time_fields`) of one sentence."""
+        st, ot = TYPES_FOR.get(predicate, ("Organization", "Organization"))
+        if predicate in ("worksFor", "leads", "founded"):
+            person = self.pick(rnd, "Person")
+            jobs = self.careers[self.index[person.name]]
+            if predicate == "founded":
+                return predicate, person, jobs[0][0], None
+            if predicate == "leads" and not any(j[3] for j in jobs):
+                predicate = "worksFor"
+            spells = [(org, lead if predicate == "leads" else begun, end) for org, begun, end, lead in jobs]
+            spells = [sp for sp in spells if sp[1] is not None]
+            begun = [sp for sp in spells if sp[1] <= day] or spells[:1]
+            org, begin, end = begun[-1] if rnd.random() < self.TELLS_LATEST else rnd.choice(begun)
+            return predicate, person, org, (self._told(trnd, begin, end, day) if with_time else {})
+        if predicate == "investsIn":
+            investor = self.pick(rnd, "Organization")
+            held = self.portfolio(self.index[investor.name])
+            begun = [h for h in held if h[1] <= day] or held
+            cum = _zipf_cum(len(begun), self.MENTION_ZIPF)
+            target, begin, sold, millions, currency = rnd.choices(begun, cum_weights=cum)[0]
+            if not with_time:
+                return predicate, investor, target, {}
+            out = self._told(trnd, begin, sold, day, start_share=0.4)
+            if trnd.random() < 0.6:
+                out["amount"] = f"{millions} million"
+                out["amount_value"] = str(int(millions) * 1_000_000)
+                out["amount_currency"] = currency
+            return predicate, investor, target, out
+        return predicate, self.pick(rnd, st), self.pick(rnd, ot), None
+
+    def _told(self, rnd: random.Random, begin: date, end: date | None, day: date, start_share: float = 0.3) -> dict:
+        """Return the time fields of a sentence of ``day`` about a spell from ``begin`` to ``end``."""
+        if end is not None and end <= day and rnd.random() < self.SAYS_ENDED:
+            out: dict = {"ended": True}
+            if rnd.random() < 0.6:
+                when = _precision(rnd, end)
+                out.update(date=when, date_text=f"in {when}", end_date=when)
+            return out
+        out = {"ended": False}
+        over = end is not None and end <= day
+        if begin <= day and (over or rnd.random() < start_share):
+            when = _precision(rnd, begin)
+            out.update(date=when, date_text=f"since {when}", start_date=when)
+        return out
+
+
+SHAPES = ("pareto", "realistic")
+
+
 def synthetic_corpus(
-    n_articles: int, n_entities: int = 5000, rels_per_article: int = 6, seed: int = 7, with_time: bool = False
+    n_articles: int,
+    n_entities: int = 5000,
+    rels_per_article: int = 6,
+    seed: int = 7,
+    with_time: bool = False,
+    shape: str = "pareto",
 ):
     """Return (articles, extraction by article id) with a skewed, realistic-looking entity use.
 
-    ``with_time`` gives the mentions endings, dates and amounts (see :func:`time_fields`),
+    ``shape`` says how subjects and objects are drawn:
+
+    - ``"pareto"`` (the default, what every benchmark used before): each subject is a
+      Pareto(1.2) pick among the entities of its type, each object a uniform pick. The
+      skew piles one entity's statements on every predicate it is subject of, so the
+      busiest person "works for" thousands of organizations at once and the busiest
+      investor holds thousands of companies: no one in the news does.
+    - ``"realistic"``: see :class:`RealisticShape` (mentions heavy-tailed on both sides,
+      careers and portfolios bounded as they are in the world).
+
+    ``with_time`` gives the mentions endings, dates and amounts (see :func:`time_fields`;
+    with the realistic shape, careers and holdings fix them, see :class:`RealisticShape`),
     drawn from a second random stream: the articles, entities and triples are the same
     either way.
     """
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {SHAPES}, got {shape!r}")
     rnd = random.Random(seed)
     trnd = random.Random(seed + 1)
     by_type = {
@@ -94,6 +292,7 @@ def synthetic_corpus(
         for t in ("Organization", "Person", "AIModel", "Product")
     }
     start = date(2019, 1, 1)
+    real = RealisticShape(by_type, random.Random(seed + 2)) if shape == "realistic" else None
     articles, extractions = [], {}
     for i in range(n_articles):
         words = " ".join(
@@ -125,12 +324,17 @@ def synthetic_corpus(
         for _ in range(rels_per_article):
             p = rnd.choice(PREDICATES)
             st, ot = TYPES_FOR.get(p, ("Organization", "Organization"))
-            # Pareto-skewed picks: a few hubs, a long tail.
-            s = by_type[st][min(int(rnd.paretovariate(1.2)) - 1, len(by_type[st]) - 1)]
-            o = by_type[ot][rnd.randrange(len(by_type[ot]))]
+            if real is not None:
+                p, s, o, extra = real.mention(rnd, trnd, p, a.published, with_time)
+            else:
+                # Pareto-skewed picks: a few hubs, a long tail.
+                s = by_type[st][min(int(rnd.paretovariate(1.2)) - 1, len(by_type[st]) - 1)]
+                o = by_type[ot][rnd.randrange(len(by_type[ot]))]
+                extra = None
             if s != o:
                 sent = f"{s.name} and {o.name} in sentence {rnd.randrange(1000)}."
-                extra = time_fields(trnd, p, a.published) if with_time else {}
+                if extra is None:
+                    extra = time_fields(trnd, p, a.published) if with_time else {}
                 rels.append(
                     RelationMention(
                         s,

@@ -7,15 +7,17 @@ median entity, alternately with the baseline count of bench_time_queries.py so e
 time is also a multiple of it:
 
 - the shipped ``current-employer-of`` / ``investments-as-of`` (substitutions, as run_named);
-- ``time_floor/current-employer-of-two-passes.rq``, a rewrite not shipped (same rows,
-  checked here): the person's statements read twice, the latest ending per relation
-  joined by hash, where the shipped text tests each open statement for a later ending;
+- ``time_floor/current-employer-of-two-passes.rq`` (same rows, checked here): the
+  person's statements read twice, the latest ending per relation joined by hash, with the
+  person pasted into each subquery; the shipped text has done the same since issue 15's
+  realistic store, binding the person through ``kg.store.bind_values``;
 - two floors no answer can go under: the entity's asserted triples with one label each
   (the rows of the answer, nothing about time), and its statements with one property
   looked up each (what any query over its statements pays before dates and endings).
 
-Usage: python benchmarks/bench_time_floor.py --store DIR [--repeat 5]
-Writes benchmarks/results/time_floor.json.
+Usage: python benchmarks/bench_time_floor.py --store DIR [--repeat 5] [--out FILE]
+Writes benchmarks/results/time_floor.json (the pareto store; time_floor_realistic.json
+holds a run on the realistic one).
 """
 
 from __future__ import annotations

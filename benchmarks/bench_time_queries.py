@@ -32,10 +32,11 @@ import platform
 import statistics
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
-from bench_store import synthetic_corpus
+from bench_store import SHAPES, RealisticShape, synthetic_corpus
 
 from kg.mapping import extraction_quads
 from kg.queries import bind_param, get_query, parse_query
@@ -51,9 +52,11 @@ TARGET_MS = 100.0
 DAY = "2022-06-30"
 
 
-def build(path: Path, n_articles: int) -> LocalStore:
+def build(path: Path, n_articles: int, shape: str = "realistic") -> LocalStore:
     """Bulk-load the mapped quads of the synthetic corpus (the layout kg writes); open it through kg."""
-    articles, extractions = synthetic_corpus(n_articles, n_entities=20000, rels_per_article=5, seed=11, with_time=True)
+    articles, extractions = synthetic_corpus(
+        n_articles, n_entities=20000, rels_per_article=5, seed=11, with_time=True, shape=shape
+    )
     quads = []
     for a in articles:
         qs = extraction_quads(extractions[a.id])
@@ -145,21 +148,32 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--store", help="build the store here once and reuse it in later runs")
     ap.add_argument("--before", help="a folder of former query texts (NAME.rq) to time alongside, alternately")
-    ap.add_argument("--out", default=str(Path(__file__).with_name("results") / "time_queries.json"))
+    ap.add_argument(
+        "--shape",
+        choices=SHAPES,
+        default="realistic",
+        help="how the generator spreads relations over entities (bench_store.synthetic_corpus)",
+    )
+    ap.add_argument("--out", help="default: results/time_queries_realistic.json, or time_queries.json for pareto")
     args = ap.parse_args()
+    if args.out is None:
+        results = Path(__file__).with_name("results")
+        args.out = str(results / ("time_queries.json" if args.shape == "pareto" else "time_queries_realistic.json"))
+    mark = str(args.articles) if args.shape == "pareto" else f"{args.articles} {args.shape}"
     load_before = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory() as d:
         t0 = time.perf_counter()
         path = Path(args.store) if args.store else Path(d) / "s"
         done = path / "BENCH_STORE_COMPLETE"
-        if done.exists() and done.read_text().strip() == str(args.articles):
+        if done.exists() and done.read_text().strip() == mark:
             store, built = LocalStore(path), float(json.loads((path / "BENCH_STORE_BUILD").read_text()))
         else:
-            store = build(path, args.articles)
+            store = build(path, args.articles, args.shape)
             built = time.perf_counter() - t0
             (path / "BENCH_STORE_BUILD").write_text(str(built))
-            done.write_text(str(args.articles))
+            done.write_text(mark)
         info = {
+            "shape": args.shape,
             "articles": args.articles,
             "quads": len(store),
             "build_seconds": round(built, 1),
@@ -168,6 +182,12 @@ def main() -> None:
             "ended_statements": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?st aikg:ended true }"),
             "statements_with_amount": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?st aikg:amountValue ?v }"),
         }
+        if args.shape == "realistic":
+            info["shape_parameters"] = {
+                k: [str(x) if isinstance(x, date) else x for x in v] if isinstance(v, tuple) else v
+                for k, v in vars(RealisticShape).items()
+                if k.isupper()
+            }
         people = pick(store, "subject", "aikg:worksFor aikg:leads")
         orgs = pick(store, "object", "aikg:worksFor aikg:leads")
         led = pick(store, "object", "aikg:leads")

@@ -49,24 +49,95 @@ def check_query(sparql: str, *, max_depth: int = MAX_NESTING) -> None:
             depth -= 1
 
 
-def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
-    """Return the query with a VALUES block binding variables at the top of its WHERE group.
-
-    The values are written by pyoxigraph (escaped), so a user's text stays data. The
-    block goes inside the outermost WHERE group, so it restricts the pattern before any
-    aggregation, whether or not the variable is projected.
-
-    Raises:
-        QuerySyntaxError: the query has no WHERE group to bind into.
-    """
-    names = list(substitutions)
-    block = (
+def _values_block(names: list[str], substitutions: Mapping[str, Term]) -> str:
+    return (
         " VALUES ("
         + " ".join("?" + n for n in names)
         + ") { ("
         + " ".join(term_sparql(substitutions[n]) for n in names)
         + ") } "
     )
+
+
+_SUBSELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_PARENS = re.compile(r"\([^()]*\)")
+
+
+def _projected(projection: str, names: list[str]) -> list[str]:
+    """Return the names a SELECT clause passes through as plain variables (not ``(... AS ?x)``)."""
+    while True:
+        bare = _PARENS.sub(" ", projection)
+        if bare == projection:
+            break
+        projection = bare
+    return [n for n in names if re.search(r"[?$]" + re.escape(n) + r"\b", projection)]
+
+
+_LIMITED = re.compile(r"\b(LIMIT|OFFSET)\b", re.IGNORECASE)
+
+
+def _closing(masked: str, opening: int) -> int:
+    """Return the offset of the brace that closes the one at ``opening`` (the text's end if none)."""
+    depth = 0
+    for k in range(opening, len(masked)):
+        if masked[k] == "{":
+            depth += 1
+        elif masked[k] == "}":
+            depth -= 1
+            if depth == 0:
+                return k
+    return len(masked)
+
+
+def _top_subqueries(masked: str, brace: int, names: list[str]) -> list[tuple[int, list[str]]]:
+    """Return (offset after its opening brace, names it projects) for each subquery joined in the top group.
+
+    Only a ``{ SELECT ... }`` that is a member of the outermost WHERE group itself
+    (after ``{``, ``}`` or ``.``; not inside OPTIONAL, MINUS, UNION, GRAPH, EXISTS or a
+    deeper group) and that projects a bound variable as it is: there the outer binding
+    joins its rows anyway, so binding the variable inside as well changes no answer,
+    and the subquery reads only the rows of that value instead of the whole store.
+    """
+    found = []
+    depth = 0
+    i = brace + 1
+    while i < len(masked):
+        ch = masked[i]
+        if ch == "}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif ch == "{":
+            if depth == 0 and masked[:i].rstrip()[-1:] in ("{", "}", "."):
+                m = _SUBSELECT.match(masked, i + 1)
+                if m:
+                    where = _WHERE.search(masked, m.end())
+                    inner = masked.find("{", m.end())
+                    if where is not None and where.start() < inner:
+                        inner = masked.find("{", where.end())
+                    projected = _projected(masked[m.end() : min(inner, where.start() if where else inner)], names)
+                    if projected and inner > 0 and not _LIMITED.search(masked, i, _closing(masked, i)):
+                        found.append((inner + 1, projected))
+            depth += 1
+        i += 1
+    return found
+
+
+def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
+    """Return the query with a VALUES block binding variables at the top of its WHERE group.
+
+    The values are written by pyoxigraph (escaped), so a user's text stays data. The
+    block goes inside the outermost WHERE group, so it restricts the pattern before any
+    aggregation, whether or not the variable is projected. A subquery of that group
+    which projects a bound variable gets the same block inside its own WHERE group
+    (see :func:`_top_subqueries`): the answer is the same, and the subquery is no longer
+    evaluated for every value before the join keeps one.
+
+    Raises:
+        QuerySyntaxError: the query has no WHERE group to bind into.
+    """
+    names = list(substitutions)
+    block = _values_block(names, substitutions)
     # Blank out comments, strings and IRIs so braces and keywords inside them are not seen.
     masked = _SKIP.sub(lambda m: " " * len(m.group(0)), sparql)
     where = _WHERE.search(masked)
@@ -74,4 +145,10 @@ def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
     brace = masked.find("{", start)
     if brace < 0:
         raise QuerySyntaxError("cannot bind parameters: the query has no WHERE { ... } group")
-    return sparql[: brace + 1] + block + sparql[brace + 1 :]
+    inserts = [(brace + 1, block)]
+    inserts += [
+        (at, _values_block(projected, substitutions)) for at, projected in _top_subqueries(masked, brace, names)
+    ]
+    for at, text in sorted(inserts, reverse=True):
+        sparql = sparql[:at] + text + sparql[at:]
+    return sparql

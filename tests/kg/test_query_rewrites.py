@@ -13,6 +13,7 @@ plus the hand-made story of test_time_queries.py.
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -94,7 +95,7 @@ def rows(store, query, bindings) -> list[tuple]:
 
 def order_keys(query, table: list[tuple], names: list[str]) -> list[tuple]:
     """Return the values of the ORDER BY variables, row by row."""
-    keys = [k.lstrip("?") for k in query.text.rsplit("ORDER BY", 1)[1].split()]
+    keys = re.findall(r"\?(\w+)", query.text.rsplit("ORDER BY", 1)[1])
     at = [names.index(k) for k in keys]
     return [tuple(row[i] for i in at) for row in table]
 
@@ -148,3 +149,39 @@ def test_investment_totals_unchanged(dense, story, currency):
 def test_as_of_unchanged(dense, story, day):
     assert same_answer(dense, "as-of", {"date": day}) >= (0 if day < "2019-12" else 50)
     same_answer(story, "as-of", {"date": day})
+
+
+def test_current_employer_of_unchanged_for_every_person(dense, story):
+    people = entities(dense, "subject", "aikg:worksFor aikg:leads")
+    assert len(people) >= 15
+    assert sum(same_answer(dense, "current-employer-of", {"entity": p}) for p in people) >= 10
+    for name in ("Jane Doe", "Bob Roe", "Carl Poe", "Dana Wu", "Eve Sun", "Frank Li", "Gus Ho", "Nobody Known"):
+        same_answer(story, "current-employer-of", {"entity": name})
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_investments_as_of_unchanged_for_every_investor(dense, story, day):
+    investors = entities(dense, "subject", "aikg:investsIn")
+    assert len(investors) >= 10
+    found = sum(same_answer(dense, "investments-as-of", {"entity": i, "date": day}) for i in investors)
+    assert found >= (0 if day < "2019-12" else 10)
+    for name in ("Vega Capital", "Lumen Partners", "Acme AI"):
+        same_answer(story, "investments-as-of", {"entity": name, "date": day})
+
+
+def test_people_who_left_unchanged_for_every_organization(dense, story):
+    orgs = entities(dense, "object", "aikg:worksFor aikg:leads")
+    assert len(orgs) >= 15
+    assert sum(same_answer(dense, "people-who-left", {"entity": o}) for o in orgs) >= 10
+    for name in ("Acme AI", "Orbit Labs", "Nimbus Labs"):
+        same_answer(story, "people-who-left", {"entity": name})
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_who_led_on_unchanged_for_every_organization(dense, story, day):
+    orgs = entities(dense, "object", "aikg:leads")
+    assert len(orgs) >= 15
+    found = sum(same_answer(dense, "who-led-on", {"entity": o, "date": day}) for o in orgs)
+    assert found >= (0 if day < "2019-12" else 5)
+    for name in ("Acme AI", "Orbit Labs", "Nimbus Labs"):
+        same_answer(story, "who-led-on", {"entity": name, "date": day})

@@ -218,3 +218,43 @@ def test_bulk_mode_writes_the_same_store_and_an_interrupted_one_refuses_to_open(
                 loader.ingest(s, arts, dies, batch_size=2)
     with pytest.raises(StoreError, match="interrupted bulk load"):
         LocalStore(tmp_path / "broken")
+
+
+def test_bound_values_reach_the_subqueries_joined_in_the_top_group_and_no_others(tmp_path):
+    """A subquery of the top group that projects a bound variable is bound inside too; the answer is the same."""
+    from kg.store import bind_values
+
+    e = ox.NamedNode("https://example.org/a")
+    text = (
+        "SELECT ?x ?n WHERE { { SELECT ?entity (COUNT(*) AS ?n) WHERE { ?entity <urn:p> ?y } GROUP BY ?entity } "
+        "OPTIONAL { SELECT ?entity ?z WHERE { ?entity <urn:q> ?z } } "
+        "{ SELECT ?x WHERE { ?entity <urn:p> ?x } } "
+        '?entity <urn:r> "{ SELECT ?entity }" }'
+    )
+    bound = bind_values(text, {"entity": e})
+    assert bound.count("VALUES") == 2
+    assert bound.startswith("SELECT ?x ?n WHERE { VALUES (?entity) { (<https://example.org/a>) }  { SELECT ?entity")
+    assert "GROUP BY ?entity" in bound and '"{ SELECT ?entity }"' in bound
+    store = LocalStore(tmp_path / "s")
+    for s, p, o in (("a", "p", "1"), ("a", "p", "2"), ("b", "p", "3"), ("a", "r", "{ SELECT ?entity }")):
+        store.update(f'INSERT DATA {{ <https://example.org/{s}> <urn:{p}> "{o}" }}')
+    rows = sorted((r["x"].value, r["n"].value) for r in store.query(text, substitutions={"entity": e}))
+    # n counts a's two values only; the last subquery does not project ?entity, so its
+    # ?entity is its own variable and every x is there, unbound by the value
+    assert rows == [("1", "2"), ("2", "2"), ("3", "2")]
+    store.close()
+
+
+def test_bound_values_leave_a_limited_subquery_alone(tmp_path):
+    """Binding inside a subquery with LIMIT would change which rows the limit keeps: it is not bound there."""
+    from kg.store import bind_values
+
+    e = ox.NamedNode("https://example.org/a")
+    text = "SELECT ?x WHERE { { SELECT ?entity ?x WHERE { ?entity <urn:p> ?x } ORDER BY ?x LIMIT 1 } }"
+    assert bind_values(text, {"entity": e}).count("VALUES") == 1
+    store = LocalStore(tmp_path / "s")
+    for s, o in (("b", "1"), ("a", "2")):
+        store.update(f'INSERT DATA {{ <https://example.org/{s}> <urn:p> "{o}" }}')
+    # the first row of all is b's, so bound to a the answer is empty, as SPARQL says
+    assert list(store.query(text, substitutions={"entity": e})) == []
+    store.close()
