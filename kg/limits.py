@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from kg.errors import QueryLimitError, RemoteAccessError
 from kg.store import _SKIP
+from kg.store.query_text import closing_brace
 
 # Strings (long and short forms), IRIs and comments are blanked before counting, with the
 # same pattern the store's nesting check uses.
@@ -119,19 +120,12 @@ def where_groups(masked: str) -> str:
         brace = masked.find("{", m.end())
         if brace < 0:
             break
-        depth = 0
-        for i in range(brace, len(masked)):
-            if masked[i] == "{":
-                depth += 1
-            elif masked[i] == "}":
-                depth -= 1
-                if depth == 0:
-                    parts.append(masked[brace : i + 1])
-                    pos = i + 1
-                    break
-        else:
+        end = closing_brace(masked, brace)
+        if end == len(masked):
             parts.append(masked[brace:])
             break
+        parts.append(masked[brace : end + 1])
+        pos = end + 1
     return " ".join(parts)
 
 

@@ -76,7 +76,7 @@ def _projected(projection: str, names: list[str]) -> list[str]:
 _LIMITED = re.compile(r"\b(LIMIT|OFFSET)\b", re.IGNORECASE)
 
 
-def _closing(masked: str, opening: int) -> int:
+def closing_brace(masked: str, opening: int) -> int:
     """Return the offset of the brace that closes the one at ``opening`` (the text's end if none)."""
     depth = 0
     for k in range(opening, len(masked)):
@@ -116,7 +116,7 @@ def _top_subqueries(masked: str, brace: int, names: list[str]) -> list[tuple[int
                     if where is not None and where.start() < inner:
                         inner = masked.find("{", where.end())
                     projected = _projected(masked[m.end() : min(inner, where.start() if where else inner)], names)
-                    if projected and inner > 0 and not _LIMITED.search(masked, i, _closing(masked, i)):
+                    if projected and inner > 0 and not _LIMITED.search(masked, i, closing_brace(masked, i)):
                         found.append((inner + 1, projected))
             depth += 1
         i += 1
