@@ -9,7 +9,7 @@ alone, and rule hits that no candidate stands for).
 
 Cues are looked for where they can speak of this pair: on the dependency path between
 the two sides, on each side's way up to its clause's verb, and on the modifiers of those
-words. The words themselves are data (``ingest/data/rule_words.json``: ``ended_verbs``, ``ended_phrasal``,
+words. The words themselves are data (``ingest/data/rule_words.json``: ``ended_verbs``, ``ousting_verbs``, ``ended_phrasal``,
 ``ended_nouns``, ``former_words``, ``start_verbs``).
 """
 
@@ -19,6 +19,7 @@ from ingest.relations.clauses import sentence_ents
 from ingest.relations.words import WORDS
 
 _END = WORDS.ended_verbs
+_OUSTING = WORDS.ousting_verbs
 _END_PARTICLES = {tuple(x.split()) for x in WORDS.ended_phrasal}
 _END_NOUNS = WORDS.ended_nouns
 _FORMER = WORDS.former_words
@@ -47,7 +48,7 @@ def _scope(doc, ha: int, hb: int, path) -> list:
     return list(seen.values())
 
 
-def cues(doc, ha: int, hb: int, path) -> list[str]:
+def cues(doc, ha: int, hb: int, path, *, parties: tuple[dict[int, str], set[str]] | None = None) -> list[str]:
     """Return the ended/started cues for the pair whose sides stand at ``ha`` and ``hb``.
 
     Args:
@@ -55,6 +56,10 @@ def cues(doc, ha: int, hb: int, path) -> list[str]:
         ha: token index of the subject side.
         hb: token index of the object side.
         path: :func:`ingest.relations.features.dep_path` for the pair (or None).
+        parties: ``(names_by_token(...), the pair's two names)`` to leave out the
+            ending verbs whose subject or object is a third party
+            (:func:`_speaks_of_another`). The classifier's features are the full list
+            (it was trained on it); its verdict asks for the pair's own words.
 
     Returns:
         Short strings such as ``end=leave``, ``end=step_down``, ``former``, ``until``,
@@ -69,10 +74,11 @@ def cues(doc, ha: int, hb: int, path) -> list[str]:
         where = "arg" if t.i in sides else "path"
         if t.pos_ in _CLAUSE_POS or t.pos_ == "NOUN":
             prts = [c.lemma_.lower() for c in t.children if c.dep_ in ("prt", "advmod")]
+            other = parties is not None and t.pos_ != "NOUN" and _speaks_of_another(t, *parties)
             for prt in prts:
-                if (lemma, prt) in _END_PARTICLES:
+                if (lemma, prt) in _END_PARTICLES and not other:
                     out.append(f"end={lemma}_{prt}")
-            if t.pos_ != "NOUN" and lemma in _END:
+            if t.pos_ != "NOUN" and lemma in _END and not other:
                 out.append(f"end={lemma}")
                 out.append(f"end@{where}")
             if t.pos_ == "NOUN" and lemma in _END_NOUNS:
@@ -98,7 +104,9 @@ def cues(doc, ha: int, hb: int, path) -> list[str]:
                 # "the chief executive, who left in 2024": a clause hanging on the pair's words
                 cm = c.lemma_.lower()
                 cprts = {x.lemma_.lower() for x in c.children if x.dep_ in ("prt", "advmod")}
-                if cm in _END or any((cm, x) in _END_PARTICLES for x in cprts):
+                if parties is not None and _speaks_of_another(c, *parties):
+                    pass
+                elif cm in _END or any((cm, x) in _END_PARTICLES for x in cprts):
                     out.append(f"endrel={cm}")
                     out.append(f"end@{c.dep_}")
                 elif cm in _START:
@@ -122,6 +130,110 @@ def cues(doc, ha: int, hb: int, path) -> list[str]:
                 out.append("former")
                 out.append("former=ex")
     return sorted(set(out))
+
+
+def names_by_token(mentions: list[dict], coref: list | None = None) -> dict[int, str]:
+    """Return the entity name each token stands for: the tokens of every mention, and resolved pronouns and descriptions."""
+    out: dict[int, str] = {}
+    for m in mentions:
+        if not m.get("virtual"):
+            for k in range(m["s"], m["e"]):
+                out.setdefault(k, m["name"])
+    for tok_i, idx, *_ in coref or ():
+        out.setdefault(tok_i, mentions[idx]["name"])
+    return out
+
+
+def _party(tok, names: dict[int, str], mine: set[str], *, poss: bool = True) -> str | None:
+    """Return "mine" if a subject or object stands for one of the pair, "other" for a third party, else None.
+
+    The word itself, its appositions ("its former parent, Oldfield Instruments"), name
+    parts and (with ``poss``) possessors ("OpenAI's board", "its remaining shares") are
+    looked at; one of them standing for the pair makes the phrase the pair's own. A word
+    no mention covers ("the company") and a name that only modifies a noun after it ("the
+    Oslo robotics startup", :func:`_described`) name nobody.
+    """
+    deps = ("appos", "poss", "compound", "flat") if poss else ("appos", "compound", "flat")
+    words = [tok] + [c for c in tok.children if c.dep_ in deps]
+    said = {names[w.i] for w in words if w.i in names and not _described(w, names)}
+    if said & mine:
+        return "mine"
+    return "other" if said else None
+
+
+def _described(tok, names: dict[int, str]) -> bool:
+    """Return True if a name only modifies a common noun after it ("left the Oslo robotics startup").
+
+    The phrase is then a description (of a side, often), whatever the parser made of it.
+    """
+    k = tok.i
+    while k + 1 < len(tok.doc) and names.get(k + 1) == names[tok.i]:
+        k += 1
+    return k + 1 < len(tok.doc) and tok.doc[k + 1].pos_ == "NOUN"
+
+
+def _subject(verb):
+    """Return a verb's subject: its own, else (a coordinated verb) its first conjunct's; a relative pronoun stands for the noun the clause hangs on."""
+    v = verb
+    for _ in range(4):
+        subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            if subj.tag_ in ("WP", "WDT") and v.dep_ == "relcl":
+                return v.head
+            return subj
+        if v.dep_ != "conj" or v.head.i == v.i:
+            return None
+        v = v.head
+    return None
+
+
+def _speaks_of_another(verb, names: dict[int, str], mine: set[str]) -> bool:
+    """Return True if an ending verb ends a third party's tie, not the pair's.
+
+    Most ending verbs end the tie between their subject and their object. "While its
+    former parent, Oldfield Instruments, spun it off": the subject is another company, so
+    Corsant's stake told in the same sentence is not over. "Polaris, which she left when
+    Bakare hired her": the object is another name, so her new employer is not. An ousting
+    verb (``ousting_verbs``: "Nadella succeeded Ballmer", "the board removed Lee") ends
+    its object's tie whoever the subject is: only an object that names a third party
+    ("Jones replaced Smith as chief executive of X": Jones's role) speaks of another.
+    """
+    objects = []
+    for c in verb.children:
+        if c.dep_ == "dobj":
+            objects.append(verb.head if c.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" else c)
+    if verb.lemma_.lower() in _OUSTING:
+        return any(_party(o, names, mine, poss=False) == "other" for o in objects)
+    subj = _subject(verb)
+    if subj is not None and _party(subj, names, mine) == "other":
+        return True
+    return any(_party(o, names, mine) == "other" for o in objects)
+
+
+def says_over(cue_list: list[str]) -> bool:
+    """Return True if the cues hold words that state an ending (not tense or start words alone)."""
+    return any(
+        c.startswith(("end=", "end@", "endrel=", "endnoun=", "former")) or c in ("until", "nolonger") for c in cue_list
+    )
+
+
+#: Below this probability the ended classifier's verdict needs ending words of the pair's own.
+SURE = 0.5
+
+
+def confirmed(prob: float, found: list[str], own: list[str]) -> bool:
+    """Return whether the classifier's "ended" (``prob`` at or above its threshold) stands.
+
+    Words that say the pair's tie is over confirm it. Ending words that all speak of a
+    third party (``found`` has some, ``own`` none) refute it. With no ending words at
+    all ("began supplying cameras to X", "rejoined X"), a past tense and the relation's
+    features alone must make the classifier sure (:data:`SURE`).
+    """
+    if says_over(own):
+        return True
+    if says_over(found):
+        return False
+    return prob >= SURE
 
 
 _CLAUSE_DEPS = ("relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "parataxis", "ROOT")
@@ -238,7 +350,7 @@ def date_role(ended: bool, cue_list: list[str]) -> str | None:
     return None
 
 
-def mark_rule_records(doc, mentions: list[dict], records: list[dict]) -> None:
+def mark_rule_records(doc, mentions: list[dict], records: list[dict], coref: list | None = None) -> None:
     """Set ``ended`` and ``date_role`` on rule records that have none, by :func:`rule_ended`.
 
     The sides are the mentions' head tokens where they stand in the record's sentence;
@@ -247,6 +359,7 @@ def mark_rule_records(doc, mentions: list[dict], records: list[dict]) -> None:
     """
     from ingest.relations.features import dep_path
 
+    names = names_by_token(mentions, coref)
     for r in records:
         if "ended" in r:
             continue
@@ -262,7 +375,8 @@ def mark_rule_records(doc, mentions: list[dict], records: list[dict]) -> None:
         a, b = (heads + heads)[:2]
         path = dep_path(doc, a, b) if a != b else None
         found = cues(doc, a, b, path)
-        r["ended"] = rule_ended(found)
+        mine = {mentions[r["s"]]["name"], mentions[r["o"]]["name"]}
+        r["ended"] = rule_ended(cues(doc, a, b, path, parties=(names, mine)))
         _date_from_verbs(r, verb_dates(doc, a, b, path, r["p"]))
         r["date_role"] = date_role(r["ended"], found)
         r["future"] = "tense=future" in found

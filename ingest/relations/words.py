@@ -57,6 +57,7 @@ class RuleWords:
     naming_verbs: frozenset[str]
     reporting: frozenset[str]
     ended_verbs: frozenset[str]
+    ousting_verbs: frozenset[str]
     ended_phrasal: frozenset[str]
     ended_nouns: frozenset[str]
     former_words: frozenset[str]
