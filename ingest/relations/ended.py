@@ -147,18 +147,19 @@ def names_by_token(mentions: list[dict], coref: list | None = None) -> dict[int,
 def _party(tok, names: dict[int, str], mine: set[str], *, poss: bool = True) -> str | None:
     """Return "mine" if a subject or object stands for one of the pair, "other" for a third party, else None.
 
-    The word itself, its appositions ("its former parent, Oldfield Instruments"), name
-    parts and (with ``poss``) possessors ("OpenAI's board", "its remaining shares") are
-    looked at; one of them standing for the pair makes the phrase the pair's own. A word
-    no mention covers ("the company") and a name that only modifies a noun after it ("the
+    The phrase's own words (the word, its name parts, its appositions: "its former parent,
+    Oldfield Instruments" is Oldfield) say who it is; only when they name nobody does the
+    possessor speak (with ``poss``: "OpenAI's board", "its remaining shares"). A word no
+    mention covers ("the company") and a name that only modifies a noun after it ("the
     Oslo robotics startup", :func:`_described`) name nobody.
     """
-    deps = ("appos", "poss", "compound", "flat") if poss else ("appos", "compound", "flat")
-    words = [tok] + [c for c in tok.children if c.dep_ in deps]
-    said = {names[w.i] for w in words if w.i in names and not _described(w, names)}
-    if said & mine:
-        return "mine"
-    return "other" if said else None
+    for deps in (("appos", "compound", "flat"), ("poss",) if poss else ()):
+        words = [tok] if "appos" in deps else []
+        words += [c for c in tok.children if c.dep_ in deps]
+        said = {names[w.i] for w in words if w.i in names and not _described(w, names)}
+        if said:
+            return "mine" if said & mine else "other"
+    return None
 
 
 def _described(tok, names: dict[int, str]) -> bool:
