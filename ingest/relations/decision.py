@@ -196,12 +196,12 @@ def _mark_ended(
         verdicts = [_ended.rule_ended(own) for own in own_lists]
     else:
         probs = model.ended_probabilities(rows)
-        # "joined Vexis Labs in 2015" starts the relation; "Polaris, which she left when
-        # Bakare hired her" ends another tie; "began supplying X" says nothing is over
+        # "joined Vexis Labs in 2015", "began supplying X" start the relation; "Polaris,
+        # which she left when Bakare hired her" ends another tie
         verdicts = [
             bool(p >= model.ended_threshold)
             and not _ended.started_here(doc, source[k][0].hb, found)
-            and _ended.confirmed(float(p), found, own)
+            and _ended.confirmed(found, own)
             for k, p, found, own in zip(keys, probs, cue_lists, own_lists)
         ]
     for key, found, is_ended in zip(keys, cue_lists, verdicts):

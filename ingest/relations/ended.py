@@ -25,6 +25,7 @@ _END_NOUNS = WORDS.ended_nouns
 _FORMER = WORDS.former_words
 _START = WORDS.start_verbs
 _FOUNDING = WORDS.founding_verbs
+_RESTART = WORDS.restart_verbs
 _CLAUSE_POS = ("VERB", "AUX")
 
 
@@ -218,23 +219,13 @@ def says_over(cue_list: list[str]) -> bool:
     )
 
 
-#: Below this probability the ended classifier's verdict needs ending words of the pair's own.
-SURE = 0.5
+def confirmed(found: list[str], own: list[str]) -> bool:
+    """Return whether the classifier's "ended" stands: not when its ending words all speak of a third party.
 
-
-def confirmed(prob: float, found: list[str], own: list[str]) -> bool:
-    """Return whether the classifier's "ended" (``prob`` at or above its threshold) stands.
-
-    Words that say the pair's tie is over confirm it. Ending words that all speak of a
-    third party (``found`` has some, ``own`` none) refute it. With no ending words at
-    all ("began supplying cameras to X", "rejoined X"), a past tense and the relation's
-    features alone must make the classifier sure (:data:`SURE`).
+    ``found`` are the pair's cues, ``own`` the same without the ending verbs whose
+    subject or object is another party (:func:`cues` with ``parties``).
     """
-    if says_over(own):
-        return True
-    if says_over(found):
-        return False
-    return prob >= SURE
+    return says_over(own) or not says_over(found)
 
 
 _CLAUSE_DEPS = ("relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "parataxis", "ROOT")
@@ -332,14 +323,28 @@ def rule_ended(cue_list: list[str]) -> bool:
 
 
 def started_here(doc, hb: int, cue_list: list[str]) -> bool:
-    """Return True when a starting verb takes the object side as its own ("joined Vexis in 2015") and nothing ends it.
+    """Return True when a starting verb takes the object side as its own and nothing ends it.
 
-    Such a sentence tells the relation's start; that it is over needs words of its own.
+    "Joined Vexis in 2015", "rejoined Nettle Systems", "began working with Marrow
+    Analytics", "began supplying cameras to Brennan Foods": the object hangs on a starting
+    (or restarting, ``restart_verbs``) verb through its object, its prepositions and the
+    verb it starts ("began working"). Such a sentence tells the relation's start; that it is
+    over needs words of its own. "Joined from Ravel" is no such start: "from" names the
+    place left.
     """
-    tok = doc[hb]
-    if tok.dep_ != "dobj" or tok.head.lemma_.lower() not in _START:
+    if any(c.startswith(("end", "former")) or c in ("until", "nolonger") for c in cue_list):
         return False
-    return not any(c.startswith(("end", "former")) or c in ("until", "nolonger") for c in cue_list)
+    tok = doc[hb]
+    for _ in range(5):
+        if tok.dep_ not in ("dobj", "pobj", "prep", "xcomp", "dative") or tok.head.i == tok.i:
+            return False
+        if tok.dep_ == "prep" and tok.lower_ == "from":
+            return False
+        tok = tok.head
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "VERB" and (lemma in _START or lemma in _RESTART):
+            return True
+    return False
 
 
 def date_role(ended: bool, cue_list: list[str]) -> str | None:

@@ -62,6 +62,7 @@ class RuleWords:
     ended_nouns: frozenset[str]
     former_words: frozenset[str]
     start_verbs: frozenset[str]
+    restart_verbs: frozenset[str]
     founding_verbs: frozenset[str]
     verb_like_nouns: frozenset[str]
 
