@@ -121,7 +121,7 @@ def decide(
                 if stake:
                     best[key]["stake"] = stake
             source[key] = (c, f)
-    _mark_ended(doc, best, source, model, path_of, _ended.names_by_token(mentions, coref), mentions)
+    _mark_ended(doc, best, source, model, path_of, _ended.doc_parties(mentions, coref), mentions)
     covered = {(mentions[c.a]["name"], mentions[c.b]["name"], doc[c.sent_start].idx) for c in cands if not c.cross}
     for r in rule_hits:
         # the rules link some pairs across sentences (a funding round named in one
@@ -173,24 +173,25 @@ def _sole_amount(sent) -> str | None:
 
 
 def _mark_ended(
-    doc, best: dict[tuple, dict], source: dict[tuple, tuple], model: RelationModel, path_of, names, mentions
+    doc, best: dict[tuple, dict], source: dict[tuple, tuple], model: RelationModel, path_of, parties, mentions
 ) -> None:
     """Set ``ended`` (the ended classifier's verdict) and ``date_role`` on the model's records.
 
     The classifier reads every cue of the pair (its features); its verdict then stands
     only as :func:`ingest.relations.ended.confirmed` says: ending words of the pair's own
     confirm it, ending words that all speak of a third party refute it. ``path_of`` gives
-    a candidate's dependency path (computed once per pair); ``names`` the entity name
-    each token stands for (:func:`ingest.relations.ended.names_by_token`).
+    a candidate's dependency path (computed once per pair); ``parties`` who the doc's
+    tokens stand for (:func:`ingest.relations.ended.doc_parties`).
     """
     keys = list(source)
-    cue_lists, own_lists, rows = [], [], []
+    cue_lists, own_lists, rows, pair_parties = [], [], [], []
     for key in keys:
         c, f = source[key]
         found = _ended.cues(doc, c.ha, c.hb, path_of(c))
         cue_lists.append(found)
-        mine = {mentions[c.a]["name"], mentions[c.b]["name"]}
-        own_lists.append(_ended.cues(doc, c.ha, c.hb, path_of(c), parties=(names, mine)))
+        mine = parties.pair(mentions[c.a]["name"], mentions[c.b]["name"])
+        pair_parties.append(mine)
+        own_lists.append(_ended.cues(doc, c.ha, c.hb, path_of(c), parties=mine))
         rows.append(_ended.features(best[key]["p"], f, found))
     if model.ended is None:
         verdicts = [_ended.rule_ended(own) for own in own_lists]
@@ -200,9 +201,9 @@ def _mark_ended(
         # which she left when Bakare hired her" ends another tie
         verdicts = [
             bool(p >= model.ended_threshold)
-            and not _ended.started_here(doc, source[k][0].hb, found)
+            and not _ended.started_here(doc, source[k][0].hb, found, mine)
             and _ended.confirmed(found, own)
-            for k, p, found, own in zip(keys, probs, cue_lists, own_lists)
+            for k, p, found, own, mine in zip(keys, probs, cue_lists, own_lists, pair_parties)
         ]
     for key, found, is_ended in zip(keys, cue_lists, verdicts):
         r = best[key]

@@ -15,6 +15,8 @@ words. The words themselves are data (``ingest/data/rule_words.json``: ``ended_v
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ingest.relations.clauses import sentence_ents
 from ingest.relations.words import WORDS
 
@@ -49,7 +51,7 @@ def _scope(doc, ha: int, hb: int, path) -> list:
     return list(seen.values())
 
 
-def cues(doc, ha: int, hb: int, path, *, parties: tuple[dict[int, str], set[str]] | None = None) -> list[str]:
+def cues(doc, ha: int, hb: int, path, *, parties: Parties | None = None) -> list[str]:
     """Return the ended/started cues for the pair whose sides stand at ``ha`` and ``hb``.
 
     Args:
@@ -57,7 +59,7 @@ def cues(doc, ha: int, hb: int, path, *, parties: tuple[dict[int, str], set[str]
         ha: token index of the subject side.
         hb: token index of the object side.
         path: :func:`ingest.relations.features.dep_path` for the pair (or None).
-        parties: ``(names_by_token(...), the pair's two names)`` to leave out the
+        parties: the doc's :class:`Parties` for this pair, to leave out the
             ending verbs whose subject or object is a third party
             (:func:`_speaks_of_another`). The classifier's features are the full list
             (it was trained on it); its verdict asks for the pair's own words.
@@ -75,7 +77,7 @@ def cues(doc, ha: int, hb: int, path, *, parties: tuple[dict[int, str], set[str]
         where = "arg" if t.i in sides else "path"
         if t.pos_ in _CLAUSE_POS or t.pos_ == "NOUN":
             prts = [c.lemma_.lower() for c in t.children if c.dep_ in ("prt", "advmod")]
-            other = parties is not None and t.pos_ != "NOUN" and _speaks_of_another(t, *parties)
+            other = parties is not None and t.pos_ != "NOUN" and _speaks_of_another(t, parties)
             for prt in prts:
                 if (lemma, prt) in _END_PARTICLES and not other:
                     out.append(f"end={lemma}_{prt}")
@@ -105,7 +107,7 @@ def cues(doc, ha: int, hb: int, path, *, parties: tuple[dict[int, str], set[str]
                 # "the chief executive, who left in 2024": a clause hanging on the pair's words
                 cm = c.lemma_.lower()
                 cprts = {x.lemma_.lower() for x in c.children if x.dep_ in ("prt", "advmod")}
-                if parties is not None and _speaks_of_another(c, *parties):
+                if parties is not None and _speaks_of_another(c, parties):
                     pass
                 elif cm in _END or any((cm, x) in _END_PARTICLES for x in cprts):
                     out.append(f"endrel={cm}")
@@ -133,19 +135,35 @@ def cues(doc, ha: int, hb: int, path, *, parties: tuple[dict[int, str], set[str]
     return sorted(set(out))
 
 
-def names_by_token(mentions: list[dict], coref: list | None = None) -> dict[int, str]:
-    """Return the entity name each token stands for: the tokens of every mention, and resolved pronouns and descriptions."""
-    out: dict[int, str] = {}
+class Parties(NamedTuple):
+    """Who the tokens of a doc stand for, and which two names a pair joins."""
+
+    #: the entity name each token stands for: every mention's tokens, resolved pronouns and descriptions
+    names: dict[int, str]
+    #: the names of organisations
+    orgs: frozenset[str]
+    #: the pair's two names (empty for the doc as a whole)
+    mine: frozenset[str] = frozenset()
+
+    def pair(self, a: str, b: str) -> Parties:
+        """Return the same doc's parties for the pair of names ``a`` and ``b``."""
+        return self._replace(mine=frozenset((a, b)))
+
+
+def doc_parties(mentions: list[dict], coref: list | None = None) -> Parties:
+    """Return the :class:`Parties` of a doc from its mentions and coreference links."""
+    names: dict[int, str] = {}
     for m in mentions:
         if not m.get("virtual"):
             for k in range(m["s"], m["e"]):
-                out.setdefault(k, m["name"])
+                names.setdefault(k, m["name"])
     for tok_i, idx, *_ in coref or ():
-        out.setdefault(tok_i, mentions[idx]["name"])
-    return out
+        names.setdefault(tok_i, mentions[idx]["name"])
+    orgs = frozenset(m["name"] for m in mentions if m.get("type") == "Organization")
+    return Parties(names, orgs)
 
 
-def _party(tok, names: dict[int, str], mine: set[str], *, poss: bool = True) -> str | None:
+def _party(tok, parties: Parties, *, poss: bool = True) -> str | None:
     """Return "mine" if a subject or object stands for one of the pair, "other" for a third party, else None.
 
     The phrase's own words (the word, its name parts, its appositions: "its former parent,
@@ -157,9 +175,10 @@ def _party(tok, names: dict[int, str], mine: set[str], *, poss: bool = True) -> 
     for deps in (("appos", "compound", "flat"), ("poss",) if poss else ()):
         words = [tok] if "appos" in deps else []
         words += [c for c in tok.children if c.dep_ in deps]
+        names = parties.names
         said = {names[w.i] for w in words if w.i in names and not _described(w, names)}
         if said:
-            return "mine" if said & mine else "other"
+            return "mine" if said & parties.mine else "other"
     return None
 
 
@@ -189,7 +208,7 @@ def _subject(verb):
     return None
 
 
-def _speaks_of_another(verb, names: dict[int, str], mine: set[str]) -> bool:
+def _speaks_of_another(verb, parties: Parties) -> bool:
     """Return True if an ending verb ends a third party's tie, not the pair's.
 
     Most ending verbs end the tie between their subject and their object. "While its
@@ -197,19 +216,29 @@ def _speaks_of_another(verb, names: dict[int, str], mine: set[str]) -> bool:
     Corsant's stake told in the same sentence is not over. "Polaris, which she left when
     Bakare hired her": the object is another name, so her new employer is not. An ousting
     verb (``ousting_verbs``: "Nadella succeeded Ballmer", "the board removed Lee") ends
-    its object's tie whoever the subject is: only an object that names a third party
-    ("Jones replaced Smith as chief executive of X": Jones's role) speaks of another.
+    its object's tie with the subject's company, or with the company the successor takes
+    over: an object that names a third party ("Jones replaced Smith as chief executive of
+    X": Jones's role) or a subject that is another company ("Orlo hired her after
+    Ferncastle fired her": her job at Orlo) speaks of another.
     """
     objects = []
     for c in verb.children:
         if c.dep_ == "dobj":
             objects.append(verb.head if c.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" else c)
-    if verb.lemma_.lower() in _OUSTING:
-        return any(_party(o, names, mine, poss=False) == "other" for o in objects)
     subj = _subject(verb)
-    if subj is not None and _party(subj, names, mine) == "other":
+    if verb.lemma_.lower() in _OUSTING:
+        if any(_party(o, parties, poss=False) == "other" for o in objects):
+            return True
+        return subj is not None and _party(subj, parties) == "other" and _company(subj, parties)
+    if subj is not None and _party(subj, parties) == "other":
         return True
-    return any(_party(o, names, mine) == "other" for o in objects)
+    return any(_party(o, parties) == "other" for o in objects)
+
+
+def _company(tok, parties: Parties) -> bool:
+    """Return True if the phrase's own words name an organisation."""
+    words = [tok] + [c for c in tok.children if c.dep_ in ("appos", "compound", "flat")]
+    return any(parties.names.get(w.i) in parties.orgs for w in words)
 
 
 def says_over(cue_list: list[str]) -> bool:
@@ -322,7 +351,7 @@ def rule_ended(cue_list: list[str]) -> bool:
     return bool(cs & {"former", "nolonger", "end@path"}) or any(c.startswith("end=") and "_" in c for c in cs)
 
 
-def started_here(doc, hb: int, cue_list: list[str]) -> bool:
+def started_here(doc, hb: int, cue_list: list[str], parties: Parties | None = None) -> bool:
     """Return True when a starting verb takes the object side as its own and nothing ends it.
 
     "Joined Vexis in 2015", "rejoined Nettle Systems", "began working with Marrow
@@ -330,7 +359,8 @@ def started_here(doc, hb: int, cue_list: list[str]) -> bool:
     (or restarting, ``restart_verbs``) verb through its object, its prepositions and the
     verb it starts ("began working"). Such a sentence tells the relation's start; that it is
     over needs words of its own. "Joined from Ravel" is no such start: "from" names the
-    place left.
+    place left; nor is a start whose subject is a third party (with ``parties``: "Brenlow
+    took a stake in Quatrix when Dunmore sold it" starts Brenlow's tie, not Dunmore's).
     """
     if any(c.startswith(("end", "former")) or c in ("until", "nolonger") for c in cue_list):
         return False
@@ -343,7 +373,8 @@ def started_here(doc, hb: int, cue_list: list[str]) -> bool:
         tok = tok.head
         lemma = tok.lemma_.lower()
         if tok.pos_ == "VERB" and (lemma in _START or lemma in _RESTART):
-            return True
+            subj = _subject(tok)
+            return parties is None or subj is None or _party(subj, parties) != "other"
     return False
 
 
@@ -365,7 +396,7 @@ def mark_rule_records(doc, mentions: list[dict], records: list[dict], coref: lis
     """
     from ingest.relations.features import dep_path
 
-    names = names_by_token(mentions, coref)
+    parties = doc_parties(mentions, coref)
     for r in records:
         if "ended" in r:
             continue
@@ -381,8 +412,8 @@ def mark_rule_records(doc, mentions: list[dict], records: list[dict], coref: lis
         a, b = (heads + heads)[:2]
         path = dep_path(doc, a, b) if a != b else None
         found = cues(doc, a, b, path)
-        mine = {mentions[r["s"]]["name"], mentions[r["o"]]["name"]}
-        r["ended"] = rule_ended(cues(doc, a, b, path, parties=(names, mine)))
+        mine = parties.pair(mentions[r["s"]]["name"], mentions[r["o"]]["name"])
+        r["ended"] = rule_ended(cues(doc, a, b, path, parties=mine))
         _date_from_verbs(r, verb_dates(doc, a, b, path, r["p"]))
         r["date_role"] = date_role(r["ended"], found)
         r["future"] = "tense=future" in found

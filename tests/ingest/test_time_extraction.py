@@ -51,9 +51,25 @@ ENDED = [
         ("Mira Toldo", "worksFor", "Ferncastle Robotics"),
         True,
     ),
-    ("Mira Toldo left Ferncastle Robotics in 2023 to join Orlo Systems.", ("Mira Toldo", "worksFor", "Orlo Systems"), False),
+    (
+        "Mira Toldo left Ferncastle Robotics in 2023 to join Orlo Systems.",
+        ("Mira Toldo", "worksFor", "Orlo Systems"),
+        False,
+    ),
     (
         "Mira Toldo spent five years at Ferncastle Robotics, which she left when Orlo Systems hired her.",
+        ("Mira Toldo", "worksFor", "Orlo Systems"),
+        False,
+    ),
+    # an ending verb whose subject is a third party: Dunmore's sale ends Dunmore's stake
+    (
+        "Brenlow Capital took a stake in Quatrix Labs after Dunmore Industries sold its shares in the startup.",
+        ("Brenlow Capital", "investsIn", "Quatrix Labs"),
+        False,
+    ),
+    # an ousting verb ends its object's tie with the company that is its subject, not another
+    (
+        "Orlo Systems hired Mira Toldo after Ferncastle Robotics fired her.",
         ("Mira Toldo", "worksFor", "Orlo Systems"),
         False,
     ),
