@@ -178,8 +178,15 @@ def _party(tok, parties: Parties, *, poss: bool = True) -> str | None:
         names = parties.names
         said = {names[w.i] for w in words if w.i in names and not _described(w, names)}
         if said:
-            return "mine" if said & parties.mine else "other"
+            return "mine" if any(_same_party(n, m) for n in said for m in parties.mine) else "other"
     return None
+
+
+def _same_party(a: str, b: str) -> bool:
+    """Return True if two names can stand for one party: equal, or one the first words of the other ("Croskine" and "Croskine Partners")."""
+    wa, wb = a.lower().split(), b.lower().split()
+    n = min(len(wa), len(wb))
+    return n > 0 and wa[:n] == wb[:n]
 
 
 def _described(tok, names: dict[int, str]) -> bool:
