@@ -121,7 +121,7 @@ def decide(
                 if stake:
                     best[key]["stake"] = stake
             source[key] = (c, f)
-    _mark_ended(doc, best, source, model, path_of)
+    _mark_ended(doc, best, source, model, path_of, _ended.doc_parties(mentions, coref), mentions)
     covered = {(mentions[c.a]["name"], mentions[c.b]["name"], doc[c.sent_start].idx) for c in cands if not c.cross}
     for r in rule_hits:
         # the rules link some pairs across sentences (a funding round named in one
@@ -134,7 +134,7 @@ def decide(
         names = tuple(sorted((na, nb))) if r["p"] in SYMMETRIC_PREDICATES else (na, nb)
         best.setdefault((names, r["p"], r["ss"]), {**r, "rule": r.get("rule", "rule")})
     rels = _conventions(list(best.values()), mentions)
-    _ended.mark_rule_records(doc, mentions, rels)
+    _ended.mark_rule_records(doc, mentions, rels, coref)
     return rels
 
 
@@ -172,26 +172,38 @@ def _sole_amount(sent) -> str | None:
     return None if near & {"valuation", "value", "worth"} else money_text(e)
 
 
-def _mark_ended(doc, best: dict[tuple, dict], source: dict[tuple, tuple], model: RelationModel, path_of) -> None:
+def _mark_ended(
+    doc, best: dict[tuple, dict], source: dict[tuple, tuple], model: RelationModel, path_of, parties, mentions
+) -> None:
     """Set ``ended`` (the ended classifier's verdict) and ``date_role`` on the model's records.
 
-    ``path_of`` gives a candidate's dependency path (computed once per pair).
+    The classifier reads every cue of the pair (its features); its verdict then stands
+    only as :func:`ingest.relations.ended.confirmed` says: ending words of the pair's own
+    confirm it, ending words that all speak of a third party refute it. ``path_of`` gives
+    a candidate's dependency path (computed once per pair); ``parties`` who the doc's
+    tokens stand for (:func:`ingest.relations.ended.doc_parties`).
     """
     keys = list(source)
-    cue_lists, rows = [], []
+    cue_lists, own_lists, rows, pair_parties = [], [], [], []
     for key in keys:
         c, f = source[key]
         found = _ended.cues(doc, c.ha, c.hb, path_of(c))
         cue_lists.append(found)
+        mine = parties.pair(mentions[c.a]["name"], mentions[c.b]["name"])
+        pair_parties.append(mine)
+        own_lists.append(_ended.cues(doc, c.ha, c.hb, path_of(c), parties=mine))
         rows.append(_ended.features(best[key]["p"], f, found))
     if model.ended is None:
-        verdicts = [_ended.rule_ended(found) for found in cue_lists]
+        verdicts = [_ended.rule_ended(own) for own in own_lists]
     else:
         probs = model.ended_probabilities(rows)
-        # "joined Vexis Labs in 2015" starts the relation; it is not stated as over
+        # "joined Vexis Labs in 2015", "began supplying X" start the relation; "Polaris,
+        # which she left when Bakare hired her" ends another tie
         verdicts = [
-            bool(p >= model.ended_threshold) and not _ended.started_here(doc, source[k][0].hb, found)
-            for k, p, found in zip(keys, probs, cue_lists)
+            bool(p >= model.ended_threshold)
+            and not _ended.started_here(doc, source[k][0].hb, found, mine)
+            and _ended.confirmed(found, own)
+            for k, p, found, own, mine in zip(keys, probs, cue_lists, own_lists, pair_parties)
         ]
     for key, found, is_ended in zip(keys, cue_lists, verdicts):
         r = best[key]

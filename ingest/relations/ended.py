@@ -9,21 +9,25 @@ alone, and rule hits that no candidate stands for).
 
 Cues are looked for where they can speak of this pair: on the dependency path between
 the two sides, on each side's way up to its clause's verb, and on the modifiers of those
-words. The words themselves are data (``ingest/data/rule_words.json``: ``ended_verbs``, ``ended_phrasal``,
+words. The words themselves are data (``ingest/data/rule_words.json``: ``ended_verbs``, ``ousting_verbs``, ``ended_phrasal``,
 ``ended_nouns``, ``former_words``, ``start_verbs``).
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ingest.relations.clauses import sentence_ents
 from ingest.relations.words import WORDS
 
 _END = WORDS.ended_verbs
+_OUSTING = WORDS.ousting_verbs
 _END_PARTICLES = {tuple(x.split()) for x in WORDS.ended_phrasal}
 _END_NOUNS = WORDS.ended_nouns
 _FORMER = WORDS.former_words
 _START = WORDS.start_verbs
 _FOUNDING = WORDS.founding_verbs
+_RESTART = WORDS.restart_verbs
 _CLAUSE_POS = ("VERB", "AUX")
 
 
@@ -47,7 +51,7 @@ def _scope(doc, ha: int, hb: int, path) -> list:
     return list(seen.values())
 
 
-def cues(doc, ha: int, hb: int, path) -> list[str]:
+def cues(doc, ha: int, hb: int, path, *, parties: Parties | None = None) -> list[str]:
     """Return the ended/started cues for the pair whose sides stand at ``ha`` and ``hb``.
 
     Args:
@@ -55,6 +59,10 @@ def cues(doc, ha: int, hb: int, path) -> list[str]:
         ha: token index of the subject side.
         hb: token index of the object side.
         path: :func:`ingest.relations.features.dep_path` for the pair (or None).
+        parties: the doc's :class:`Parties` for this pair, to leave out the
+            ending verbs whose subject or object is a third party
+            (:func:`_speaks_of_another`). The classifier's features are the full list
+            (it was trained on it); its verdict asks for the pair's own words.
 
     Returns:
         Short strings such as ``end=leave``, ``end=step_down``, ``former``, ``until``,
@@ -69,10 +77,11 @@ def cues(doc, ha: int, hb: int, path) -> list[str]:
         where = "arg" if t.i in sides else "path"
         if t.pos_ in _CLAUSE_POS or t.pos_ == "NOUN":
             prts = [c.lemma_.lower() for c in t.children if c.dep_ in ("prt", "advmod")]
+            other = parties is not None and t.pos_ != "NOUN" and _speaks_of_another(t, parties)
             for prt in prts:
-                if (lemma, prt) in _END_PARTICLES:
+                if (lemma, prt) in _END_PARTICLES and not other:
                     out.append(f"end={lemma}_{prt}")
-            if t.pos_ != "NOUN" and lemma in _END:
+            if t.pos_ != "NOUN" and lemma in _END and not other:
                 out.append(f"end={lemma}")
                 out.append(f"end@{where}")
             if t.pos_ == "NOUN" and lemma in _END_NOUNS:
@@ -98,7 +107,9 @@ def cues(doc, ha: int, hb: int, path) -> list[str]:
                 # "the chief executive, who left in 2024": a clause hanging on the pair's words
                 cm = c.lemma_.lower()
                 cprts = {x.lemma_.lower() for x in c.children if x.dep_ in ("prt", "advmod")}
-                if cm in _END or any((cm, x) in _END_PARTICLES for x in cprts):
+                if parties is not None and _speaks_of_another(c, parties):
+                    pass
+                elif cm in _END or any((cm, x) in _END_PARTICLES for x in cprts):
                     out.append(f"endrel={cm}")
                     out.append(f"end@{c.dep_}")
                 elif cm in _START:
@@ -122,6 +133,135 @@ def cues(doc, ha: int, hb: int, path) -> list[str]:
                 out.append("former")
                 out.append("former=ex")
     return sorted(set(out))
+
+
+class Parties(NamedTuple):
+    """Who the tokens of a doc stand for, and which two names a pair joins."""
+
+    #: the entity name each token stands for: every mention's tokens, resolved pronouns and descriptions
+    names: dict[int, str]
+    #: the names of organisations
+    orgs: frozenset[str]
+    #: the pair's two names (empty for the doc as a whole)
+    mine: frozenset[str] = frozenset()
+
+    def pair(self, a: str, b: str) -> Parties:
+        """Return the same doc's parties for the pair of names ``a`` and ``b``."""
+        return self._replace(mine=frozenset((a, b)))
+
+
+def doc_parties(mentions: list[dict], coref: list | None = None) -> Parties:
+    """Return the :class:`Parties` of a doc from its mentions and coreference links."""
+    names: dict[int, str] = {}
+    for m in mentions:
+        if not m.get("virtual"):
+            for k in range(m["s"], m["e"]):
+                names.setdefault(k, m["name"])
+    for tok_i, idx, *_ in coref or ():
+        names.setdefault(tok_i, mentions[idx]["name"])
+    orgs = frozenset(m["name"] for m in mentions if m.get("type") == "Organization")
+    return Parties(names, orgs)
+
+
+def _party(tok, parties: Parties, *, poss: bool = True) -> str | None:
+    """Return "mine" if a subject or object stands for one of the pair, "other" for a third party, else None.
+
+    The phrase's own words (the word, its name parts, its appositions: "its former parent,
+    Oldfield Instruments" is Oldfield) say who it is; only when they name nobody does the
+    possessor speak (with ``poss``: "OpenAI's board", "its remaining shares"). A word no
+    mention covers ("the company") and a name that only modifies a noun after it ("the
+    Oslo robotics startup", :func:`_described`) name nobody.
+    """
+    for deps in (("appos", "compound", "flat"), ("poss",) if poss else ()):
+        words = [tok] if "appos" in deps else []
+        words += [c for c in tok.children if c.dep_ in deps]
+        names = parties.names
+        said = {names[w.i] for w in words if w.i in names and not _described(w, names)}
+        if said:
+            return "mine" if any(_same_party(n, m) for n in said for m in parties.mine) else "other"
+    return None
+
+
+def _same_party(a: str, b: str) -> bool:
+    """Return True if two names can stand for one party: equal, or one the first words of the other ("Croskine" and "Croskine Partners")."""
+    wa, wb = a.lower().split(), b.lower().split()
+    n = min(len(wa), len(wb))
+    return n > 0 and wa[:n] == wb[:n]
+
+
+def _described(tok, names: dict[int, str]) -> bool:
+    """Return True if a name only modifies a common noun after it ("left the Oslo robotics startup").
+
+    The phrase is then a description (of a side, often), whatever the parser made of it.
+    """
+    k = tok.i
+    while k + 1 < len(tok.doc) and names.get(k + 1) == names[tok.i]:
+        k += 1
+    return k + 1 < len(tok.doc) and tok.doc[k + 1].pos_ == "NOUN"
+
+
+def _subject(verb):
+    """Return a verb's subject: its own, else (a coordinated verb) its first conjunct's; a relative pronoun stands for the noun the clause hangs on."""
+    v = verb
+    for _ in range(4):
+        subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            if subj.tag_ in ("WP", "WDT") and v.dep_ == "relcl":
+                return v.head
+            return subj
+        if v.dep_ != "conj" or v.head.i == v.i:
+            return None
+        v = v.head
+    return None
+
+
+def _speaks_of_another(verb, parties: Parties) -> bool:
+    """Return True if an ending verb ends a third party's tie, not the pair's.
+
+    Most ending verbs end the tie between their subject and their object. "While its
+    former parent, Oldfield Instruments, spun it off": the subject is another company, so
+    Corsant's stake told in the same sentence is not over. "Polaris, which she left when
+    Bakare hired her": the object is another name, so her new employer is not. An ousting
+    verb (``ousting_verbs``: "Nadella succeeded Ballmer", "the board removed Lee") ends
+    its object's tie with the subject's company, or with the company the successor takes
+    over: an object that names a third party ("Jones replaced Smith as chief executive of
+    X": Jones's role) or a subject that is another company ("Orlo hired her after
+    Ferncastle fired her": her job at Orlo) speaks of another.
+    """
+    objects = []
+    for c in verb.children:
+        if c.dep_ == "dobj":
+            objects.append(verb.head if c.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" else c)
+    subj = _subject(verb)
+    if verb.lemma_.lower() in _OUSTING:
+        if any(_party(o, parties, poss=False) == "other" for o in objects):
+            return True
+        return subj is not None and _party(subj, parties) == "other" and _company(subj, parties)
+    if subj is not None and _party(subj, parties) == "other":
+        return True
+    return any(_party(o, parties) == "other" for o in objects)
+
+
+def _company(tok, parties: Parties) -> bool:
+    """Return True if the phrase's own words name an organisation."""
+    words = [tok] + [c for c in tok.children if c.dep_ in ("appos", "compound", "flat")]
+    return any(parties.names.get(w.i) in parties.orgs for w in words)
+
+
+def says_over(cue_list: list[str]) -> bool:
+    """Return True if the cues hold words that state an ending (not tense or start words alone)."""
+    return any(
+        c.startswith(("end=", "end@", "endrel=", "endnoun=", "former")) or c in ("until", "nolonger") for c in cue_list
+    )
+
+
+def confirmed(found: list[str], own: list[str]) -> bool:
+    """Return whether the classifier's "ended" stands: not when its ending words all speak of a third party.
+
+    ``found`` are the pair's cues, ``own`` the same without the ending verbs whose
+    subject or object is another party (:func:`cues` with ``parties``).
+    """
+    return says_over(own) or not says_over(found)
 
 
 _CLAUSE_DEPS = ("relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "parataxis", "ROOT")
@@ -218,15 +358,31 @@ def rule_ended(cue_list: list[str]) -> bool:
     return bool(cs & {"former", "nolonger", "end@path"}) or any(c.startswith("end=") and "_" in c for c in cs)
 
 
-def started_here(doc, hb: int, cue_list: list[str]) -> bool:
-    """Return True when a starting verb takes the object side as its own ("joined Vexis in 2015") and nothing ends it.
+def started_here(doc, hb: int, cue_list: list[str], parties: Parties | None = None) -> bool:
+    """Return True when a starting verb takes the object side as its own and nothing ends it.
 
-    Such a sentence tells the relation's start; that it is over needs words of its own.
+    "Joined Vexis in 2015", "rejoined Nettle Systems", "began working with Marrow
+    Analytics", "began supplying cameras to Brennan Foods": the object hangs on a starting
+    (or restarting, ``restart_verbs``) verb through its object, its prepositions and the
+    verb it starts ("began working"). Such a sentence tells the relation's start; that it is
+    over needs words of its own. "Joined from Ravel" is no such start: "from" names the
+    place left; nor is a start whose subject is a third party (with ``parties``: "Brenlow
+    took a stake in Quatrix when Dunmore sold it" starts Brenlow's tie, not Dunmore's).
     """
-    tok = doc[hb]
-    if tok.dep_ != "dobj" or tok.head.lemma_.lower() not in _START:
+    if any(c.startswith(("end", "former")) or c in ("until", "nolonger") for c in cue_list):
         return False
-    return not any(c.startswith(("end", "former")) or c in ("until", "nolonger") for c in cue_list)
+    tok = doc[hb]
+    for _ in range(5):
+        if tok.dep_ not in ("dobj", "pobj", "prep", "xcomp", "dative") or tok.head.i == tok.i:
+            return False
+        if tok.dep_ == "prep" and tok.lower_ == "from":
+            return False
+        tok = tok.head
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "VERB" and (lemma in _START or lemma in _RESTART):
+            subj = _subject(tok)
+            return parties is None or subj is None or _party(subj, parties) != "other"
+    return False
 
 
 def date_role(ended: bool, cue_list: list[str]) -> str | None:
@@ -238,7 +394,7 @@ def date_role(ended: bool, cue_list: list[str]) -> str | None:
     return None
 
 
-def mark_rule_records(doc, mentions: list[dict], records: list[dict]) -> None:
+def mark_rule_records(doc, mentions: list[dict], records: list[dict], coref: list | None = None) -> None:
     """Set ``ended`` and ``date_role`` on rule records that have none, by :func:`rule_ended`.
 
     The sides are the mentions' head tokens where they stand in the record's sentence;
@@ -247,6 +403,7 @@ def mark_rule_records(doc, mentions: list[dict], records: list[dict]) -> None:
     """
     from ingest.relations.features import dep_path
 
+    parties = doc_parties(mentions, coref)
     for r in records:
         if "ended" in r:
             continue
@@ -262,7 +419,8 @@ def mark_rule_records(doc, mentions: list[dict], records: list[dict]) -> None:
         a, b = (heads + heads)[:2]
         path = dep_path(doc, a, b) if a != b else None
         found = cues(doc, a, b, path)
-        r["ended"] = rule_ended(found)
+        mine = parties.pair(mentions[r["s"]]["name"], mentions[r["o"]]["name"])
+        r["ended"] = rule_ended(cues(doc, a, b, path, parties=mine))
         _date_from_verbs(r, verb_dates(doc, a, b, path, r["p"]))
         r["date_role"] = date_role(r["ended"], found)
         r["future"] = "tense=future" in found

@@ -57,10 +57,12 @@ class RuleWords:
     naming_verbs: frozenset[str]
     reporting: frozenset[str]
     ended_verbs: frozenset[str]
+    ousting_verbs: frozenset[str]
     ended_phrasal: frozenset[str]
     ended_nouns: frozenset[str]
     former_words: frozenset[str]
     start_verbs: frozenset[str]
+    restart_verbs: frozenset[str]
     founding_verbs: frozenset[str]
     verb_like_nouns: frozenset[str]
 

@@ -45,6 +45,52 @@ ENDED = [
     ),
     ("Carla Mendez has led Borealis Robotics since 2021.", ("Carla Mendez", "leads", "Borealis Robotics"), False),
     ("Tomas Reyes is the chief executive of Borealis Robotics.", ("Tomas Reyes", "leads", "Borealis Robotics"), False),
+    # an ending verb whose object is a third party ends that tie, not the one told beside it
+    (
+        "Mira Toldo left Ferncastle Robotics in 2023 to join Orlo Systems.",
+        ("Mira Toldo", "worksFor", "Ferncastle Robotics"),
+        True,
+    ),
+    (
+        "Mira Toldo left Ferncastle Robotics in 2023 to join Orlo Systems.",
+        ("Mira Toldo", "worksFor", "Orlo Systems"),
+        False,
+    ),
+    (
+        "Mira Toldo spent five years at Ferncastle Robotics, which she left when Orlo Systems hired her.",
+        ("Mira Toldo", "worksFor", "Orlo Systems"),
+        False,
+    ),
+    # an ending verb whose subject is a third party: Dunmore's sale ends Dunmore's stake
+    (
+        "Brenlow Capital took a stake in Quatrix Labs after Dunmore Industries sold its shares in the startup.",
+        ("Brenlow Capital", "investsIn", "Quatrix Labs"),
+        False,
+    ),
+    # an ousting verb ends its object's tie with the company that is its subject, not another
+    (
+        "Orlo Systems hired Mira Toldo after Ferncastle Robotics fired her.",
+        ("Mira Toldo", "worksFor", "Orlo Systems"),
+        False,
+    ),
+    # a starting or restarting verb that takes the other side tells a start, not an ending
+    (
+        "Selva Mart began working with Corvane Analytics in the spring.",
+        ("Selva Mart", "partnersWith", "Corvane Analytics"),
+        False,
+    ),
+    (
+        "Tollan Devices began supplying sensors to Harwick Foods in April.",
+        ("Tollan Devices", "suppliesTo", "Harwick Foods"),
+        False,
+    ),
+    ("Idris Pell rejoined Marlowe Systems earlier this year.", ("Idris Pell", "worksFor", "Marlowe Systems"), False),
+    # "joined from X": X is the employer left
+    (
+        "Idris Pell joined Marlowe Systems from Kestrel Data last year.",
+        ("Idris Pell", "worksFor", "Kestrel Data"),
+        True,
+    ),
 ]
 
 
