@@ -227,19 +227,25 @@ def _described(tok, names: dict[int, str]) -> bool:
     """Return True if a name only modifies a common noun after it ("left the Oslo robotics startup").
 
     The phrase is then a description (of a side, often), whatever name the mention gave
-    it. A name merely followed by a noun ("left Ferncastle Robotics months ago", "its
-    shares") is no description: its last word must modify the noun after it, and that
-    noun be no date ("left Ferncastle Robotics weeks earlier", which the parser may read
-    as a compound).
+    it. A name merely followed by a noun is no description ("left Ferncastle Robotics
+    months ago", "its shares"): the noun must be no date ("left Ferncastle Robotics weeks
+    earlier", which the parser may read as a compound), and the name must modify it, by
+    its dependency or by standing between an article and the noun ("the Oslo robotics
+    startup", which the parser may read as the object).
     """
     doc = tok.doc
-    k = tok.i
-    while k + 1 < len(doc) and names.get(k + 1) == names[tok.i]:
+    name = names[tok.i]
+    first, k = tok.i, tok.i
+    while first > 0 and names.get(first - 1) == name:
+        first -= 1
+    while k + 1 < len(doc) and names.get(k + 1) == name:
         k += 1
     if k + 1 >= len(doc) or doc[k + 1].pos_ != "NOUN" or doc[k + 1].ent_type_ in _TIME_ENTS:
         return False
     last = doc[k]
-    return last.dep_ in ("compound", "amod", "nmod") and last.head.i > k
+    if last.dep_ in ("compound", "amod", "nmod") and last.head.i > k:
+        return True
+    return first > 0 and doc[first - 1].lower_ in ("the", "a", "an")
 
 
 def _subject(verb):
