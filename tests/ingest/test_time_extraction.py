@@ -157,6 +157,14 @@ def test_a_succession_gives_the_end_date(extractor):
     assert (rel.ended, rel.end_date) == (True, "2024")
 
 
+def test_a_third_partys_ending_does_not_date_the_pair(extractor):
+    rel = _rels(extractor, "Mira Toldo quit Orlo Systems, which had fired Idris Pell in 2023.")[
+        ("Mira Toldo", "worksFor", "Orlo Systems")
+    ]
+    # 2023 is when Idris Pell was fired, not when she quit
+    assert (rel.ended, rel.end_date) == (True, None)
+
+
 def test_rules_alone_ask_whose_tie_an_ending_word_ends(rules_nlp):
     """With no trained model the rules' verdict reads the same words."""
     from ingest.pipeline import Extractor
