@@ -307,7 +307,9 @@ def _speaks_of_another(verb, parties: Parties) -> bool:
     (``ousting_verbs``: "the board removed Lee", "Ferncastle fired her") ends its object's
     tie with the subject's company: a third-party object, or a subject that is another
     company ("Orlo hired her after Ferncastle fired her", "after Ferncastle's board fired
-    her", "after she was fired by Ferncastle": her job at Orlo), speaks of another.
+    her", "after she was fired by Ferncastle": her job at Orlo), speaks of another, unless
+    the verb's own clause names the pair's company ("was removed as chief executive of
+    Brevetto by its main shareholder, Mandria": her post at Brevetto is over).
     """
     doer, objects = _roles(verb)
     lemma = verb.lemma_.lower()
@@ -317,7 +319,13 @@ def _speaks_of_another(verb, parties: Parties) -> bool:
         if lemma in _SUCCESSION or doer is None:
             return False
         who, names = _party(doer, parties)
-        return who == "other" and any(n in parties.orgs for n in names)
+        if who != "other" or not any(n in parties.orgs for n in names):
+            return False
+        doers = {t.i for t in doer.subtree}
+        pair_orgs = parties.mine & parties.orgs
+        return not any(
+            parties.names.get(t.i) in pair_orgs and _hangs_on(t, verb) for t in verb.subtree if t.i not in doers
+        )
     if doer is not None and _party(doer, parties)[0] == "other":
         return True
     return any(_party(o, parties)[0] == "other" for o in objects)

@@ -124,6 +124,13 @@ ENDED = [
         ("Mira Toldo", "worksFor", "Orlo Systems"),
         False,
     ),
+    # ... unless the ousting clause names the pair's company: a shareholder ousts from it
+    (
+        "Mira Toldo was removed as chief executive of Orlo Systems on Monday by its largest shareholder, "
+        "Ferncastle Holdings.",
+        ("Mira Toldo", "leads", "Orlo Systems"),
+        True,
+    ),
 ]
 
 
