@@ -342,9 +342,28 @@ def own_cues(doc, ha: int, hb: int, path, found: list[str], parties: Parties) ->
     """Return the pair's own cues: ``found`` (:func:`cues`) without the ending verbs that speak of a third party.
 
     Only cues that say the relation is over can lose anything, so the second look is
-    taken only when ``found`` says so.
+    taken only when ``found`` says so. "Joined Orlo from Ferncastle" is the pair's own
+    word that Ferncastle was left (``end=from``), whoever else the sentence ends.
     """
-    return cues(doc, ha, hb, path, parties=parties) if says_over(found) else found
+    if not says_over(found):
+        return found
+    own = cues(doc, ha, hb, path, parties=parties)
+    if any(_joined_from(doc[h]) for h in (ha, hb)):
+        own.append("end=from")
+    return own
+
+
+def _joined_from(tok) -> bool:
+    """Return True if a side is the place a starting verb's subject came from ("joined Orlo in 2018 from Ferncastle")."""
+    prep = tok.head
+    verb = prep.head
+    return (
+        tok.dep_ == "pobj"
+        and prep.dep_ == "prep"
+        and prep.lower_ == "from"
+        and verb.pos_ == "VERB"
+        and verb.lemma_.lower() in _START
+    )
 
 
 def confirmed(found: list[str], own: list[str]) -> bool:

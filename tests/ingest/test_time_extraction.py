@@ -91,6 +91,12 @@ ENDED = [
         ("Idris Pell", "worksFor", "Kestrel Data"),
         True,
     ),
+    # the successor's "joined ... from X" still ends X, though "succeeded by" ends another's tie
+    (
+        "Pell will be succeeded by Mira Toldo, who joined Orlo Systems in 2019 from Ferncastle Robotics.",
+        ("Mira Toldo", "worksFor", "Ferncastle Robotics"),
+        True,
+    ),
     # a succession verb ends its object's tie, whoever (a company too) takes its place
     (
         "Orlo Systems replaced Ferncastle Robotics as the main supplier to Harwick Foods.",
