@@ -99,7 +99,7 @@ class _RelationsComponent:
             if self.model is not None:
                 rules = _decision.decide(doc, mentions, coref, rules, self.featurizer, self.model)
             else:
-                _ended.mark_rule_records(doc, mentions, rules, coref)
+                _ended.mark_rule_records(doc, mentions, rules, _ended.doc_parties(mentions, coref))
         finally:
             doc.user_data.pop(_clauses.SENT_ENTS, None)
             doc.user_data.pop("aikg_mention_tokens", None)

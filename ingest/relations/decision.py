@@ -121,7 +121,8 @@ def decide(
                 if stake:
                     best[key]["stake"] = stake
             source[key] = (c, f)
-    _mark_ended(doc, best, source, model, path_of, _ended.doc_parties(mentions, coref), mentions)
+    parties = _ended.doc_parties(mentions, coref)
+    _mark_ended(doc, best, source, model, path_of, parties, mentions)
     covered = {(mentions[c.a]["name"], mentions[c.b]["name"], doc[c.sent_start].idx) for c in cands if not c.cross}
     for r in rule_hits:
         # the rules link some pairs across sentences (a funding round named in one
@@ -134,7 +135,7 @@ def decide(
         names = tuple(sorted((na, nb))) if r["p"] in SYMMETRIC_PREDICATES else (na, nb)
         best.setdefault((names, r["p"], r["ss"]), {**r, "rule": r.get("rule", "rule")})
     rels = _conventions(list(best.values()), mentions)
-    _ended.mark_rule_records(doc, mentions, rels, coref)
+    _ended.mark_rule_records(doc, mentions, rels, parties)
     return rels
 
 
@@ -173,7 +174,13 @@ def _sole_amount(sent) -> str | None:
 
 
 def _mark_ended(
-    doc, best: dict[tuple, dict], source: dict[tuple, tuple], model: RelationModel, path_of, parties, mentions
+    doc,
+    best: dict[tuple, dict],
+    source: dict[tuple, tuple],
+    model: RelationModel,
+    path_of,
+    parties: _ended.DocParties,
+    mentions: list[dict],
 ) -> None:
     """Set ``ended`` (the ended classifier's verdict) and ``date_role`` on the model's records.
 
@@ -191,7 +198,7 @@ def _mark_ended(
         cue_lists.append(found)
         mine = parties.pair(mentions[c.a]["name"], mentions[c.b]["name"])
         pair_parties.append(mine)
-        own_lists.append(_ended.cues(doc, c.ha, c.hb, path_of(c), parties=mine))
+        own_lists.append(_ended.own_cues(doc, c.ha, c.hb, path_of(c), found, mine))
         rows.append(_ended.features(best[key]["p"], f, found))
     if model.ended is None:
         verdicts = [_ended.rule_ended(own) for own in own_lists]
@@ -205,13 +212,13 @@ def _mark_ended(
             and _ended.confirmed(found, own)
             for k, p, found, own, mine in zip(keys, probs, cue_lists, own_lists, pair_parties)
         ]
-    for key, found, is_ended in zip(keys, cue_lists, verdicts):
+    for key, found, is_ended, mine in zip(keys, cue_lists, verdicts, pair_parties):
         r = best[key]
         r["ended"] = bool(is_ended)
         r["date_role"] = _ended.date_role(bool(is_ended), found)
         r["future"] = "tense=future" in found
         c = source[key][0]
-        _ended._date_from_verbs(r, _ended.verb_dates(doc, c.ha, c.hb, path_of(c), r["p"]))
+        _ended._date_from_verbs(r, _ended.verb_dates(doc, c.ha, c.hb, path_of(c), r["p"], mine))
 
 
 def _conventions(rels: list[dict], mentions: list[dict]) -> list[dict]:

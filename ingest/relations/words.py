@@ -58,6 +58,7 @@ class RuleWords:
     reporting: frozenset[str]
     ended_verbs: frozenset[str]
     ousting_verbs: frozenset[str]
+    succession_verbs: frozenset[str]
     ended_phrasal: frozenset[str]
     ended_nouns: frozenset[str]
     former_words: frozenset[str]

@@ -91,6 +91,52 @@ ENDED = [
         ("Idris Pell", "worksFor", "Kestrel Data"),
         True,
     ),
+    # the successor's "joined ... from X" still ends X, though "succeeded by" ends another's tie
+    (
+        "Pell will be succeeded by Mira Toldo, who joined Orlo Systems in 2019 from Ferncastle Robotics.",
+        ("Mira Toldo", "worksFor", "Ferncastle Robotics"),
+        True,
+    ),
+    # a succession verb ends its object's tie, whoever (a company too) takes its place
+    (
+        "Orlo Systems replaced Ferncastle Robotics as the main supplier to Harwick Foods.",
+        ("Ferncastle Robotics", "suppliesTo", "Harwick Foods"),
+        True,
+    ),
+    (
+        "Brenlow Capital replaced Dunmore Industries as the lead investor in Quatrix Labs.",
+        ("Dunmore Industries", "investsIn", "Quatrix Labs"),
+        True,
+    ),
+    # a name followed by a date is still the object it is, not a description
+    (
+        "Mira Toldo joined Orlo Systems after she left Ferncastle Robotics months ago.",
+        ("Mira Toldo", "worksFor", "Orlo Systems"),
+        False,
+    ),
+    (
+        "Mira Toldo joined Orlo Systems after she left Ferncastle Robotics weeks earlier.",
+        ("Mira Toldo", "worksFor", "Orlo Systems"),
+        False,
+    ),
+    # the company that ousts may be told by a possessor, or by the agent of a passive
+    (
+        "Mira Toldo took a job at Orlo Systems after Ferncastle's board fired her.",
+        ("Mira Toldo", "worksFor", "Orlo Systems"),
+        False,
+    ),
+    (
+        "Orlo Systems hired Mira Toldo after she was fired by Ferncastle Robotics.",
+        ("Mira Toldo", "worksFor", "Orlo Systems"),
+        False,
+    ),
+    # ... unless the ousting clause names the pair's company: a shareholder ousts from it
+    (
+        "Mira Toldo was removed as chief executive of Orlo Systems on Monday by its largest shareholder, "
+        "Ferncastle Holdings.",
+        ("Mira Toldo", "leads", "Orlo Systems"),
+        True,
+    ),
 ]
 
 
@@ -116,6 +162,48 @@ def test_end_date_and_start_date(extractor):
     joined = _rels(extractor, "Jane Doerr joined Vexis Labs in 2015.")
     rel = joined[("Jane Doerr", "worksFor", "Vexis Labs")]
     assert (rel.date, rel.start_date, rel.end_date) == ("2015", "2015", None)
+
+
+def test_a_succession_gives_the_end_date(extractor):
+    rels = _rels(extractor, "Orlo Systems succeeded Ferncastle Robotics as the supplier of Harwick Foods in 2024.")
+    rel = rels[("Ferncastle Robotics", "suppliesTo", "Harwick Foods")]
+    assert (rel.ended, rel.end_date) == (True, "2024")
+
+
+def test_a_third_partys_ending_does_not_date_the_pair(extractor):
+    rel = _rels(extractor, "Mira Toldo quit Orlo Systems, which had fired Idris Pell in 2023.")[
+        ("Mira Toldo", "worksFor", "Orlo Systems")
+    ]
+    # 2023 is when Idris Pell was fired, not when she quit
+    assert (rel.ended, rel.end_date) == (True, None)
+
+
+def test_rules_alone_ask_whose_tie_an_ending_word_ends(rules_nlp):
+    """With no trained model the rules' verdict reads the same words."""
+    from ingest.pipeline import Extractor
+
+    rules = Extractor(rules_nlp)
+    text = "Orlo Systems replaced Ferncastle Robotics as the main supplier to Harwick Foods."
+    ex = rules.extract(Article(text=text, published=PUB))
+    rels = {(r.subject.name, r.predicate, r.object.name): r for r in ex.relations}
+    assert rels[("Ferncastle Robotics", "suppliesTo", "Harwick Foods")].ended is True
+    text = "Mira Toldo left Ferncastle Robotics in 2023 to join Orlo Systems."
+    ex = rules.extract(Article(text=text, published=PUB))
+    rels = {(r.subject.name, r.predicate, r.object.name): r for r in ex.relations}
+    assert rels[("Mira Toldo", "worksFor", "Ferncastle Robotics")].ended is True
+    assert rels[("Mira Toldo", "worksFor", "Orlo Systems")].ended is False
+
+
+def test_a_short_form_is_the_same_party_only_as_a_company_name():
+    from ingest.relations.ended import _same_party
+
+    orgs = frozenset({"Croskine Partners", "Tamsin Vision"})
+    assert _same_party("Croskine", "Croskine Partners", orgs)
+    assert _same_party("Croskine Partners", "croskine partners", orgs)
+    # "Vision" names another unit, not that "Tamsin" is a company
+    assert not _same_party("Tamsin", "Tamsin Vision", orgs)
+    # "Croskine Labs" is not known as an organisation here (a person, a product)
+    assert not _same_party("Croskine", "Croskine Labs", orgs)
 
 
 def test_relative_date_resolved_against_the_article(extractor):
