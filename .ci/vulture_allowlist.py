@@ -28,6 +28,7 @@ _.probabilities  # ingest.relations.model.RelationModel, calibration tests
 xsd_datatype  # ingest.temporal (ingest/temporal/result.py), tests/ingest/test_temporal.py
 top_entities  # kg.analytics.measures, tests/kg/test_analytics.py
 iter_solutions  # kg.store, query tests
+commit_batch  # kg.loader (one batch, extracted here), tests/kg/test_loader.py
 spring_positions  # kg.viz.layout, tests/kg/test_viz.py
 relation_families  # ontology, tests/ontology/test_ontology.py
 # Keys of a TypedDict that types keyword arguments (api/routes/curation.py, **_WRITE).

@@ -2,10 +2,13 @@
 
 Each worker process loads the spaCy pipeline and the relation model once (a worker
 plugin, run again on a worker that replaces a dead one) and turns batches of articles
-into :class:`kg.model.Extraction` records. The client keeps the store: it skips the
-articles the store already holds (by content hash) before sending a batch, keeps a few
-batches in flight, and maps and commits each batch in input order with
-:func:`kg.loader.commit_batch`, one transaction per batch as without a cluster.
+into validated RDF, cut into transactions as :func:`kg.loader.commit_batch` cuts them
+(:func:`aikg.cluster_worker.map_batch`). The client keeps the store: before sending a
+batch it reads what the store holds of it (:func:`kg.loader.stored_facts`: which
+articles to write, by content hash), keeps a few batches in flight, and commits each
+batch in input order, one transaction per batch as without a cluster. If the store
+changed in between (an article of an earlier batch repeated), the batch is mapped again
+on what the store holds then.
 
 Exactly once: a batch is committed only by the client, only after its extraction came
 back, so a worker killed mid-batch costs a rerun of that batch on another worker and
@@ -30,10 +33,23 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from kg.errors import AikgError
-from kg.loader import FLUSH_QUADS, BatchReport, Failure, IngestSummary, Redo, batched, commit_batch, existing_ids
-from kg.model import Article, Extraction
+from kg.loader import (
+    FLUSH_QUADS,
+    BatchReport,
+    Failure,
+    IngestSummary,
+    MappedBatch,
+    Redo,
+    StoredFacts,
+    batched,
+    plan_batch,
+    stored_facts,
+    write_plan,
+)
+from kg.model import Article
 from kg.store import Store
 
 log = logging.getLogger(__name__)
@@ -259,18 +275,6 @@ def _reason(exc: BaseException) -> str:
     return text[:200]
 
 
-def _to_send(store: Store, batch: list[Article], redo: Redo | None) -> list[Article]:
-    """Return the articles of a batch that need extracting, as commit_batch will see them now."""
-    by_key: dict[str, Article] = {}
-    for a in batch:
-        by_key.pop(a.key, None)
-        by_key[a.key] = a
-    unique = list({a.id: a for a in by_key.values()}.values())
-    present = existing_ids(store, [a.id for a in unique])
-    again = redo(store, sorted(present)) & present if redo is not None and present else set()
-    return [a for a in unique if a.id not in present or a.id in again]
-
-
 def _articles(items: Iterable[Article | Failure], summary: IngestSummary) -> Iterator[Article]:
     for item in items:
         if isinstance(item, Article):
@@ -295,8 +299,10 @@ def cluster_ingest(
     """Ingest like :func:`kg.loader.ingest`, with the extraction done by the cluster's workers.
 
     Batches are cut as :func:`kg.loader.ingest` cuts them and committed in the same
-    order, each in its own transaction(s) by :func:`kg.loader.commit_batch`, so the
-    store ends as a run without a cluster leaves it. While one batch is committed, up to
+    order, each in its own transaction(s) as :func:`kg.loader.commit_batch` writes
+    them, so the store ends as a run without a cluster leaves it. The workers extract,
+    map and validate; this process reads the store, parses the quads sent back and
+    commits. While one batch is committed, up to
     two per worker thread are being extracted.
 
     Args:
@@ -322,7 +328,7 @@ def cluster_ingest(
     """
     from distributed import KilledWorker
 
-    from aikg.cluster_worker import extract_batch
+    from aikg.cluster_worker import map_batch, unwire
 
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -335,14 +341,16 @@ def cluster_ingest(
     run = uuid.uuid4().hex[:12]
     count = 0
 
-    def submit(articles: list[Article]):
+    def submit(facts: StoredFacts, when: datetime):
         nonlocal count
         count += 1
-        return client.submit(extract_batch, articles, key=f"aikg-extract-{run}-{count}", pure=False)
+        return client.submit(
+            map_batch, facts, when, validate, max_relations, store_text, key=f"aikg-map-{run}-{count}", pure=False
+        )
 
-    def result(future, batch: list[Article]) -> list[Extraction]:
+    def result(future, batch: list[Article]) -> MappedBatch:
         try:
-            return future.result()
+            return unwire(future.result())
         except KilledWorker as exc:
             first = batch[0].source or batch[0].url or batch[0].id
             raise ClusterError(
@@ -373,37 +381,43 @@ def cluster_ingest(
                     if batch is None:
                         exhausted = True
                         break
-                    todo = _to_send(store, batch, redo)
-                    pending.append((batch, submit(todo) if todo else None))
+                    # What the store holds of the batch now, and the time new articles
+                    # get, travel with it: the worker maps and validates as
+                    # commit_batch would here.
+                    sent = stored_facts(store, batch, redo)
+                    when = datetime.now(UTC)
+                    pending.append((batch, sent, when, submit(sent, when) if sent.todo else None))
             if not pending:
                 break
-            batch, future = pending.popleft()
-            found = {ex.article.id: ex for ex in result(future, batch)} if future is not None else {}
+            batch, sent, sent_when, future = pending.popleft()
 
-            def extract(todo: list[Article], found=found, batch=batch) -> list[Extraction]:
+            def mapper(facts: StoredFacts, when: datetime, batch=batch, sent=sent, sent_when=sent_when, future=future):
                 # The store may have changed since the batch was sent (an article of an
-                # earlier batch repeated here): whatever commit_batch asks for that was
-                # not sent is extracted now.
-                missing = [a for a in todo if a.id not in found]
-                if missing:
-                    found.update((ex.article.id, ex) for ex in result(submit(missing), batch))
-                return [found[a.id] for a in todo]
+                # earlier batch repeated here): then the batch is mapped again, on what
+                # the store holds now.
+                if future is not None and facts == sent:
+                    return result(future, batch)
+                return result(submit(facts, when), batch)
 
-            report = commit_batch(
+            report = write_plan(
                 store,
-                batch,
-                extract,
-                validate=validate,
-                max_relations=max_relations,
-                after_commit=flush_now_and_then,
-                redo=redo,
-                store_text=store_text,
+                plan_batch(
+                    store,
+                    batch,
+                    None,
+                    validate=validate,
+                    max_relations=max_relations,
+                    redo=redo,
+                    store_text=store_text,
+                    mapper=mapper,
+                ),
+                flush_now_and_then,
             )
             summary.add(report)
             if on_batch is not None:
                 on_batch(report, summary)
     finally:
-        for _, future in pending:
+        for _, _, _, future in pending:
             if future is not None:
                 try:
                     future.cancel()

@@ -1,5 +1,7 @@
 """The worker side of ``aikg ingest --cluster``: one extractor per worker process, batch tasks.
 
+A task extracts a batch, maps it to RDF and validates it, so the client only commits.
+
 Imported by Dask workers (and by :mod:`aikg.cluster` when it starts a run); it needs
 ``dask.distributed``.
 """
@@ -9,11 +11,13 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from datetime import datetime
 
+import pyoxigraph as ox
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from kg.errors import AikgError
-from kg.model import Article, Extraction
+from kg.loader import MappedArticle, MappedBatch, MappedPart, StoredFacts, Validate, map_extractions
 
 log = logging.getLogger(__name__)
 
@@ -85,16 +89,60 @@ def ignore_interrupts() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def extract_batch(articles: list[Article]) -> list[Extraction]:
-    """Extract a batch on a worker (one Dask task).
+#: A part of a mapped batch as it travels back to the client: the articles it writes
+#: (id, url, relations, entity slugs), its quads as N-Quads (parsed 4x faster than
+#: unpickling the quads), the violations validation left out.
+WirePart = tuple[list[tuple[str, str | None, int, tuple[str, ...]]], bytes, list[str]]
 
-    Args:
-        articles: the articles to parse.
+
+def map_batch(
+    facts: StoredFacts,
+    when: datetime,
+    validate: Validate | None,
+    max_relations: int | None,
+    store_text: bool,
+) -> tuple[list[WirePart], list[tuple[str, str]]]:
+    """Extract, map and validate a batch on a worker (one Dask task).
+
+    The same as :func:`kg.loader.map_extractions` of this worker's extractions of
+    ``facts.todo``, in a compact form for the trip back (:func:`unwire`).
 
     Returns:
-        Their extractions, in input order.
+        The parts (one transaction each) and the articles not written, with why.
 
     Raises:
         ModelMissingError: the worker has no model to load.
     """
-    return list(worker_extractor().extract_many(articles))
+    mapped = map_extractions(
+        worker_extractor().extract_many(list(facts.todo)),
+        facts,
+        when=when,
+        validate=validate,
+        max_relations=max_relations,
+        store_text=store_text,
+    )
+    parts = [
+        (
+            [(a.id, a.url, a.relations, a.entities) for a in part.articles],
+            ox.serialize(part.quads, format=ox.RdfFormat.N_QUADS),
+            part.violations,
+        )
+        for part in mapped.parts
+    ]
+    return parts, mapped.skipped
+
+
+def unwire(payload: tuple[list[WirePart], list[tuple[str, str]]]) -> MappedBatch:
+    """Return what :func:`map_batch` sent back as the :class:`kg.loader.MappedBatch` it was."""
+    parts, skipped = payload
+    return MappedBatch(
+        parts=[
+            MappedPart(
+                [MappedArticle(*a) for a in articles],
+                list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)),
+                violations,
+            )
+            for articles, nquads, violations in parts
+        ],
+        skipped=skipped,
+    )

@@ -13,7 +13,7 @@ model loaded, after the run.
 Target: ``local:2`` at least 1.7x the articles/s of the serial run on a 2-core machine.
 
 Usage: python benchmarks/bench_cluster.py [--articles 200] [--batch-size 16] [--workers 1 2]
-Writes benchmarks/results/cluster.json.
+Writes benchmarks/results/cluster.json (--out to write elsewhere).
 """
 
 from __future__ import annotations

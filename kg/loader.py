@@ -214,27 +214,33 @@ class BatchPlan:
     writes: list[tuple[list[ox.Quad], list[ox.NamedNode]]] = field(default_factory=list)
 
 
-def plan_batch(
-    store: Store,
-    articles: list[Article],
-    extract: Extract,
-    *,
-    validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
-    ingested_at: datetime | None = None,
-    max_relations: int | None = None,
-    redo: Redo | None = None,
-    store_text: bool = False,
-) -> BatchPlan:
-    """Read what the store holds of a batch, extract and map it: everything but the write.
+@dataclass(frozen=True)
+class StoredFacts:
+    """What the store says about a batch's articles before it is mapped (see :func:`stored_facts`).
 
-    The arguments are :func:`commit_batch`'s. Nothing is written; :func:`write_plan`
-    writes the result.
+    Attributes:
+        todo: the articles to extract and write, in batch order (duplicates resolved).
+        unchanged: how many of the batch's articles the store holds and keeps.
+        again: the ids of stored articles extracted again (``redo``).
+        first_seen: for those, id -> the ``aikg:ingestedAt`` they keep.
+        kept_text: the ids of those that keep their ``aikg:text``.
+    """
+
+    todo: tuple[Article, ...]
+    unchanged: int = 0
+    again: frozenset[str] = frozenset()
+    first_seen: tuple[tuple[str, datetime], ...] = ()
+    kept_text: frozenset[str] = frozenset()
+
+
+def stored_facts(store: Store, articles: list[Article], redo: Redo | None = None) -> StoredFacts:
+    """Read what a batch's mapping depends on in the store: which articles to write, and how.
+
+    Later duplicates (same id or same url) win, as in :func:`commit_batch`.
 
     Raises:
         StoreError: reading the store failed.
     """
-    report = BatchReport()
-    plan = BatchPlan(report)
     by_key: dict[str, Article] = {}
     for a in articles:
         by_key.pop(a.key, None)
@@ -242,30 +248,87 @@ def plan_batch(
     batch = list({a.id: a for a in by_key.values()}.values())
     present = existing_ids(store, [a.id for a in batch])
     again = redo(store, sorted(present)) & present if redo is not None and present else set()
-    todo = [a for a in batch if a.id not in present or a.id in again]
-    report.unchanged = len(batch) - len(todo)
-    if not todo:
-        return plan
+    todo = tuple(a for a in batch if a.id not in present or a.id in again)
     first_seen, kept_text = _stored_facts(store, again)  # a re-extracted article keeps both
-    old = graphs_for_urls(store, [a.url for a in todo if a.url])
-    quads: list[ox.Quad] = []
-    drops: list[ox.NamedNode] = []
-    entities: set[str] = set()
-    when = ingested_at or datetime.now(UTC)
+    return StoredFacts(
+        todo=todo,
+        unchanged=len(batch) - len(todo),
+        again=frozenset(again),
+        first_seen=tuple(sorted(first_seen.items())),
+        kept_text=frozenset(kept_text),
+    )
+
+
+@dataclass(frozen=True)
+class MappedArticle:
+    """One article of a :class:`MappedPart`: what the batch report counts of it."""
+
+    id: str
+    url: str | None
+    relations: int
+    entities: tuple[str, ...]
+
+
+@dataclass
+class MappedPart:
+    """The quads of whole articles that one transaction writes, validated (see :func:`map_extractions`)."""
+
+    articles: list[MappedArticle]
+    quads: list[ox.Quad]
+    violations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MappedBatch:
+    """A batch's extractions as RDF: the transactions' parts, and the articles not written."""
+
+    parts: list[MappedPart] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+Validate = Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]]
+
+
+def map_extractions(
+    extractions: Iterable[Extraction],
+    facts: StoredFacts,
+    *,
+    when: datetime,
+    validate: Validate | None = None,
+    max_relations: int | None = None,
+    store_text: bool = False,
+) -> MappedBatch:
+    """Map a batch's extractions to quads, cut them into transactions and validate each.
+
+    Needs no store: what it depends on is in ``facts`` and the arguments, so it runs
+    where the extraction ran (a cluster's worker) as well as in the writer. A part ends
+    before the article that would take it past :data:`COMMIT_QUADS`.
+
+    Args:
+        extractions: the extractions of ``facts.todo``, in that order.
+        facts: what the store holds of the batch (:func:`stored_facts`).
+        when: ``aikg:ingestedAt`` of the articles first written now.
+        validate: returns (quads to keep, violation messages) of a part; None keeps all.
+        max_relations: an article with more relations is not written but reported.
+        store_text: record each new article's text (``aikg:text``).
+    """
+    out = MappedBatch()
+    first_seen = dict(facts.first_seen)
+    part = MappedPart([], [])
 
     def cut() -> None:
-        nonlocal quads, drops
-        if quads or drops:
+        nonlocal part
+        if part.articles:
             if validate is not None:
-                quads, violations = validate(quads)
-                report.violations.extend(violations)
-            plan.writes.append((quads, drops))
-        quads, drops = [], []
+                part.quads, violations = validate(part.quads)
+                part.violations.extend(violations)
+            out.parts.append(part)
+        part = MappedPart([], [])
 
-    for ex in extract(todo):
+    for ex in extractions:
         a = ex.article
         if max_relations is not None and len(ex.relations) > max_relations:
-            report.skipped.append(
+            out.skipped.append(
                 (
                     a.source or a.url or a.id,
                     f"too many relations ({len(ex.relations):,}, limit {max_relations:,}); not written",
@@ -273,25 +336,89 @@ def plan_batch(
             )
             continue
         mapped = extraction_quads(
-            ex, ingested_at=first_seen.get(a.id, when), store_text=store_text or a.id in kept_text
+            ex, ingested_at=first_seen.get(a.id, when), store_text=store_text or a.id in facts.kept_text
         )
-        if quads and len(quads) + len(mapped) > COMMIT_QUADS:
+        if part.quads and len(part.quads) + len(mapped) > COMMIT_QUADS:
             cut()
-        stale = [g for g in old.get(a.url or "", []) if g != article_iri(a.id)]
-        if a.id in again:
-            # Its old statements go in the transaction that writes the new ones.
-            report.reextracted += 1
-            drops.append(article_iri(a.id))
-            drops.extend(stale)
-        elif stale:
-            report.replaced += 1
-            drops.extend(stale)
-        else:
-            report.new += 1
-        quads.extend(mapped)
-        report.relations += len(ex.relations)
-        entities.update(e.slug for e in ex.entities)
+        part.articles.append(MappedArticle(a.id, a.url, len(ex.relations), tuple(e.slug for e in ex.entities)))
+        part.quads.extend(mapped)
     cut()
+    return out
+
+
+#: Maps a batch: (the facts read from the store, ``aikg:ingestedAt`` for new articles) ->
+#: the batch as RDF. :func:`plan_batch` extracts and maps in this process by default.
+Mapper = Callable[[StoredFacts, datetime], MappedBatch]
+
+
+def plan_batch(
+    store: Store,
+    articles: list[Article],
+    extract: Extract | None,
+    *,
+    validate: Validate | None = None,
+    ingested_at: datetime | None = None,
+    max_relations: int | None = None,
+    redo: Redo | None = None,
+    store_text: bool = False,
+    mapper: Mapper | None = None,
+) -> BatchPlan:
+    """Read what the store holds of a batch, extract and map it: everything but the write.
+
+    The arguments are :func:`commit_batch`'s. Nothing is written; :func:`write_plan`
+    writes the result.
+
+    Args:
+        mapper: extracts, maps and validates the batch elsewhere (a cluster's workers),
+            given what the store holds of it; it must return what :func:`map_extractions`
+            returns for the same facts. None: ``extract`` here, then
+            :func:`map_extractions` with ``validate``, ``max_relations`` and
+            ``store_text``.
+
+    Raises:
+        StoreError: reading the store failed.
+    """
+    report = BatchReport()
+    plan = BatchPlan(report)
+    facts = stored_facts(store, articles, redo)
+    report.unchanged = facts.unchanged
+    if not facts.todo:
+        return plan
+    old = graphs_for_urls(store, [a.url for a in facts.todo if a.url])
+    when = ingested_at or datetime.now(UTC)
+    if mapper is not None:
+        mapped = mapper(facts, when)
+    else:
+        if extract is None:
+            raise ValueError("plan_batch needs extract or mapper")
+        mapped = map_extractions(
+            extract(list(facts.todo)),
+            facts,
+            when=when,
+            validate=validate,
+            max_relations=max_relations,
+            store_text=store_text,
+        )
+    report.skipped.extend(mapped.skipped)
+    entities: set[str] = set()
+    for part in mapped.parts:
+        drops: list[ox.NamedNode] = []
+        for a in part.articles:
+            stale = [g for g in old.get(a.url or "", []) if g != article_iri(a.id)]
+            if a.id in facts.again:
+                # Its old statements go in the transaction that writes the new ones.
+                report.reextracted += 1
+                drops.append(article_iri(a.id))
+                drops.extend(stale)
+            elif stale:
+                report.replaced += 1
+                drops.extend(stale)
+            else:
+                report.new += 1
+            report.relations += a.relations
+            entities.update(a.entities)
+        report.violations.extend(part.violations)
+        plan.writes.append((part.quads, drops))
     report.entities = len(entities)
     return plan
 
@@ -315,7 +442,7 @@ def commit_batch(
     articles: list[Article],
     extract: Extract,
     *,
-    validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
+    validate: Validate | None = None,
     ingested_at: datetime | None = None,
     max_relations: int | None = None,
     after_commit: Callable[[int], None] | None = None,
@@ -384,7 +511,7 @@ def ingest(
     extract: Extract,
     *,
     batch_size: int = 32,
-    validate: Callable[[list[ox.Quad]], tuple[list[ox.Quad], list[str]]] | None = None,
+    validate: Validate | None = None,
     on_batch: Callable[[BatchReport, IngestSummary], None] | None = None,
     max_relations: int | None = None,
     should_stop: Callable[[], bool] | None = None,

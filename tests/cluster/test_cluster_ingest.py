@@ -159,6 +159,28 @@ def test_two_workers_build_the_serial_store(cluster, serial, tmp_path):
     assert_same_as_serial(tmp_path / "store", serial)
 
 
+def test_an_article_repeated_while_its_first_batch_is_in_flight_is_stored_once(cluster, serial, tmp_path):
+    # The first article again in the second batch: both batches go to the workers before
+    # either is committed, so the second is mapped again once the first is in the store.
+    from ingest.readers import read_paths
+    from kg.loader import MAX_ARTICLE_RELATIONS
+    from kg.validate import validate_batch
+
+    articles = list(read_paths([str(EXAMPLES)]))
+    items = [articles[0], articles[1], articles[0], *articles[2:]]
+    with LocalStore(tmp_path / "store") as store:
+        summary = cluster_ingest(
+            store,
+            items,
+            cluster,
+            batch_size=int(BATCH),
+            validate=validate_batch,
+            max_relations=MAX_ARTICLE_RELATIONS,
+        )
+    assert (summary.new, summary.unchanged) == (N_ARTICLES, 1)
+    assert_same_as_serial(tmp_path / "store", serial)
+
+
 def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(cluster, serial, tmp_path):
     wait_for_workers(cluster, 2)
     before = cluster.worker_pids()
