@@ -175,7 +175,12 @@ def assert_healthy(server: AikgServer, *, after_503: bool = False) -> None:
             assert time.monotonic() < deadline, f"the process tree still uses {cpu:.0f}% CPU 2 s after the 503"
     t0 = time.monotonic()
     r = httpx.get(server.sparql, params={"query": ONE_HOP}, timeout=5)
-    assert r.status_code == 200 and time.monotonic() - t0 < 1.0, (r.status_code, time.monotonic() - t0, r.text, server.output()[-3000:])
+    assert r.status_code == 200 and time.monotonic() - t0 < 1.0, (
+        r.status_code,
+        time.monotonic() - t0,
+        r.text,
+        server.output()[-3000:],
+    )
 
 
 def sparql(server: AikgServer, query: str, *, timeout: float = 30, **headers: str) -> httpx.Response:
