@@ -10,6 +10,9 @@ class AikgError(Exception):
 class StoreError(AikgError):
     """The store could not be opened, read or written."""
 
+    #: Whether a query may run again in a fresh engine process (set by kg.isolation).
+    retryable: bool = False
+
 
 class StoreLockedError(StoreError):
     """Another process holds the embedded store open for writing."""

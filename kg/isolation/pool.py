@@ -192,10 +192,11 @@ class QueryPool:
         deadline = deadline if deadline is not None else started + self.limits.timeout
         try:
             return self._run_once(job, deadline, on_start, started, fresh=False)
-        except QueryCrashedError as exc:
-            # A worker that served earlier queries may have died of their aftermath (memory
-            # its allocator kept after a huge result): the query gets one fresh engine
-            # before it is blamed. A query that kills a fresh engine too fails as before.
+        except (QueryCrashedError, StoreError) as exc:
+            # A worker that served earlier queries may have died or failed of their aftermath
+            # (memory its allocator kept after a huge result, a process killed from outside):
+            # the query gets one fresh engine before it is blamed. A query that fails on a
+            # fresh engine too fails as before.
             if not getattr(exc, "retryable", False) or time.monotonic() >= deadline:
                 raise
             self.stats["retries"] = self.stats.get("retries", 0) + 1
@@ -214,6 +215,7 @@ class QueryPool:
         worker = self._acquire(deadline, fresh=fresh)
         healthy = False
         kind = ""
+        told = False  # whether on_start has told the caller a result kind
         spool = tempfile.SpooledTemporaryFile(max_size=self.spool_memory)
         try:
             path = self._current_snapshot(worker)
@@ -245,6 +247,7 @@ class QueryPool:
                 elif tag == b"M":
                     kind, media = msg[1:].decode().split("\0")
                     if on_start is not None:
+                        told = True
                         on_start(kind, media)
                 elif tag == b"E":
                     healthy = True
@@ -256,9 +259,11 @@ class QueryPool:
                     # in a bad state: it is replaced, not reused.
                     healthy = failure["type"] in _CLEAN_FAILURES
                     self._raise(failure, job, max_rows)
-        except QueryCrashedError as exc:
+        except (QueryCrashedError, StoreError) as exc:
             spool.close()
-            exc.retryable = not fresh and worker.jobs > 1 and not kind
+            # The result is spooled, so nothing reached the client yet unless on_start told it
+            # (pyoxigraph evaluates lazily: most failures come after the result kind is sent).
+            exc.retryable = not fresh and worker.jobs > 1 and not told
             raise
         except BaseException:
             spool.close()
