@@ -20,10 +20,14 @@ time):
   (every column, in order; the run stops on the first difference), with how many answer
   under 100 ms;
 - the write cost: ``kg.loader.ingest`` of a synthetic corpus with and without the links
-  added to each article's quads, alternately, wall and CPU seconds.
+  added to each article's quads, alternately, wall and CPU seconds; and bench_ingest.py
+  (end to end, spaCy included) twice each way, alternately;
+- (b) a state derived per works-for / leads relation for current-employer-of (``derived``):
+  built from the whole linked store, added to it, and ``time_links/current-employer-of-derived.rq``
+  timed and checked against the shipped text in the same way.
 
 Usage: python benchmarks/bench_time_links.py --store DIR --links-store DIR2 [--repeat 7]
-    [--write-articles 5000] [--out FILE]
+    [--write-articles 5000] [--write-rounds 2] [--skip busiest sweeps write derived ingest] [--out FILE]
 Writes benchmarks/results/time_links_realistic.json by default.
 """
 
@@ -42,7 +46,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from bench_store import synthetic_corpus
-from bench_time_queries import BASELINE, DAY, PREFIXES, TARGET_MS, _count, entities, p50_ms, pick
+from bench_time_queries import BASELINE, DAY, PREFIXES, TARGET_MS, _count, entities, pick
 
 from kg import loader
 from kg.mapping import extraction_quads
@@ -187,6 +191,139 @@ def sweeps(store: LocalStore) -> list[dict]:
     return out
 
 
+_DERIVED_READ = """PREFIX aikg: <https://w3id.org/aikg/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?st ?s ?p ?o ?ended ?end ?stated ?published ?start ?article WHERE {
+  VALUES ?p { aikg:worksFor aikg:leads }
+  ?st rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o .
+  OPTIONAL { ?st aikg:ended ?ended }
+  OPTIONAL { ?st aikg:endDate ?end }
+  OPTIONAL { ?st aikg:statedDate ?stated }
+  OPTIONAL { ?st dcterms:date ?published }
+  OPTIONAL { ?st aikg:startDate ?start }
+  OPTIONAL { ?st prov:wasDerivedFrom ?article }
+}"""
+
+
+def derived_state(store: LocalStore) -> list[ox.Quad]:
+    """The current-employer-of state of every worksFor / leads relation, by the rule of the shipped text.
+
+    Per relation (subject, predicate, object): the latest ending's claim day; the open
+    claims later than it (any dated one when the ending is undated, all of them when there
+    is none); when some are left, since (their earliest claim day, "" when all are undated)
+    and sources (their distinct articles). One node per relation, linked from its subject.
+    """
+    import hashlib
+
+    v = lambda r, k: "" if r[k] is None else r[k].value  # noqa: E731
+    by_key: dict[tuple, dict] = {}
+    for r in store.query(_DERIVED_READ):
+        k = (r["s"], r["p"], r["o"])
+        e = by_key.setdefault(k, {"last_end": "", "open": []})
+        if r["ended"] is not None and r["ended"].value == "true":
+            e["last_end"] = max(e["last_end"], "#" + (v(r, "end") or v(r, "stated") or v(r, "published")))
+        elif r["article"] is not None:
+            e["open"].append((v(r, "start") or v(r, "stated") or v(r, "published"), r["article"]))
+    out = []
+    dg = ox.DefaultGraph()
+    for (s, p, o), e in by_key.items():
+        after = e["last_end"][1:]
+        kept = [(day, a) for day, a in e["open"] if e["last_end"] == "" or day > after]
+        node = ox.NamedNode("https://w3id.org/aikg/relation/" + hashlib.sha1(f"{s} {p} {o}".encode()).hexdigest())
+        name = p.value.rsplit("#", 1)[1]
+        out += [
+            ox.Quad(s, ox.NamedNode(f"{AIKG}{name}Relation"), node, dg),
+            ox.Quad(node, ox.NamedNode(AIKG + "relationObject"), o, dg),
+        ]
+        if kept:
+            since = min(day or "~" for day, _ in kept).replace("~", "")
+            n = len({a for _, a in kept})
+            out += [
+                ox.Quad(node, ox.NamedNode(AIKG + "openSince"), ox.Literal(since), dg),
+                ox.Quad(
+                    node,
+                    ox.NamedNode(AIKG + "openSources"),
+                    ox.Literal(str(n), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+                    dg,
+                ),
+            ]
+    return out
+
+
+def derived(path: Path, repeat: int) -> dict:
+    """Add the derived state to the linked store; time and check current-employer-of from it."""
+    mark = path / "DERIVED_COMPLETE"
+    if not mark.exists():
+        store = LocalStore(path)
+        t0 = time.perf_counter()
+        quads = derived_state(store)
+        store.close()
+        raw = ox.Store(str(path))
+        buf = io.BytesIO()
+        ox.serialize(quads, buf, format=ox.RdfFormat.N_QUADS)
+        raw.bulk_load(buf.getvalue(), format=ox.RdfFormat.N_QUADS)
+        raw.flush()
+        del raw
+        mark.write_text(json.dumps({"derived_quads": len(quads), "seconds": time.perf_counter() - t0}))
+    store = LocalStore(path, read_only=True)
+    name = "current-employer-of"
+    shipped = get_query(name)
+    state = parse_query(name, (HERE / f"{name}-derived.rq").read_text(encoding="utf-8"))
+    out: dict = {"built": json.loads(mark.read_text()), "busiest": []}
+    for rank, label, n in pick(store, "subject", "aikg:worksFor aikg:leads"):
+        bound = {"entity": bind_param(store, "entity", label)}
+        assert _rows(store, shipped.text, bound) == _rows(store, state.text, bound), rank
+        fns = (
+            lambda: _count(store, BASELINE[len(PREFIXES) :]),
+            lambda: sum(1 for _ in store.query(shipped.text, substitutions=bound)),
+            lambda: sum(1 for _ in store.query(state.text, substitutions=bound)),
+        )
+        times: list[list[float]] = [[], [], []]
+        for f in fns:
+            f()
+        for _ in range(repeat):
+            for i, f in enumerate(fns):
+                t0 = time.perf_counter()
+                f()
+                times[i].append(1000 * (time.perf_counter() - t0))
+        base, before, after = (round(statistics.median(t), 2) for t in times)
+        out["busiest"].append(
+            {
+                "entity": f"{rank} ({n} statements)",
+                "baseline_ms": base,
+                "shipped_ms": before,
+                "derived_ms": after,
+                "shipped_x_baseline": round(before / base, 1),
+                "derived_x_baseline": round(after / base, 1),
+            }
+        )
+        print(json.dumps(out["busiest"][-1]), flush=True)
+    t_shipped, t_state, rows = [], [], 0
+    for node in entities(store, "subject", "aikg:worksFor aikg:leads"):
+        bound = {"entity": node}
+        t0 = time.perf_counter()
+        a = _rows(store, shipped.text, bound)
+        t1 = time.perf_counter()
+        b = _rows(store, state.text, bound)
+        t2 = time.perf_counter()
+        assert a == b, (node, a, b)
+        rows += len(a)
+        t_shipped.append(1000 * (t1 - t0))
+        t_state.append(1000 * (t2 - t1))
+    out["sweep"] = {
+        "entities": len(t_state),
+        "rows_all_entities": rows,
+        "same_rows": True,
+        "shipped": _spread(t_shipped),
+        "derived": _spread(t_state),
+    }
+    print(json.dumps(out["sweep"]), flush=True)
+    store.close()
+    return out
+
+
 def write_cost(n_articles: int, batch_size: int, rounds: int) -> dict:
     """kg.loader.ingest of the same synthetic corpus without and with links, alternately."""
     articles, extractions = synthetic_corpus(n_articles, with_time=True, shape="realistic")
@@ -231,6 +368,31 @@ def write_cost(n_articles: int, batch_size: int, rounds: int) -> dict:
     }
 
 
+def ingest_cost(rounds: int) -> list[dict]:
+    """bench_ingest.py (spaCy, mapping, validation, commits) without and with the links, alternately."""
+    import sys
+
+    import bench_ingest
+
+    def with_links(ex, **kw):
+        qs = extraction_quads(ex, **kw)
+        return qs + link_quads(qs)
+
+    saved, argv, out = loader.extraction_quads, sys.argv, []
+    with tempfile.TemporaryDirectory() as d:
+        try:
+            for r in range(rounds):
+                for kind in ("without", "with"):
+                    loader.extraction_quads = with_links if kind == "with" else saved  # type: ignore[assignment]
+                    f = Path(d) / f"{kind}{r}.json"
+                    sys.argv = ["bench_ingest.py", "--out", str(f)]
+                    bench_ingest.main()
+                    out.append({"links": kind, **json.loads(f.read_text())})
+        finally:
+            loader.extraction_quads, sys.argv = saved, argv  # type: ignore[assignment]
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", required=True, help="the realistic benchmark store (bench_time_queries.py --store)")
@@ -238,7 +400,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--write-articles", type=int, default=5000)
     ap.add_argument("--write-rounds", type=int, default=2)
-    ap.add_argument("--skip", nargs="*", default=[], choices=["busiest", "sweeps", "write"])
+    ap.add_argument("--skip", nargs="*", default=[], choices=["busiest", "sweeps", "write", "derived", "ingest"])
     ap.add_argument("--out", default=str(Path(__file__).with_name("results") / "time_links_realistic.json"))
     args = ap.parse_args()
     src, dst = Path(args.store), Path(args.links_store)
@@ -258,9 +420,13 @@ def main() -> None:
     if "sweeps" not in args.skip:
         info["sweeps"] = sweeps(store)
     store.close()
+    if "derived" not in args.skip:
+        info["derived"] = derived(dst, args.repeat)
     if "write" not in args.skip:
         info["write"] = write_cost(args.write_articles, 32, args.write_rounds)
         print(json.dumps(info["write"]), flush=True)
+    if "ingest" not in args.skip:
+        info["ingest"] = ingest_cost(2)
     info["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     Path(args.out).write_text(json.dumps(info, indent=2) + "\n")
     print("wrote", args.out)
