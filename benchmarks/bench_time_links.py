@@ -368,7 +368,7 @@ def write_cost(n_articles: int, batch_size: int, rounds: int) -> dict:
     }
 
 
-def ingest_cost(rounds: int) -> list[dict]:
+def ingest_cost(rounds: int, words: int = 60000) -> list[dict]:
     """bench_ingest.py (spaCy, mapping, validation, commits) without and with the links, alternately."""
     import sys
 
@@ -385,7 +385,7 @@ def ingest_cost(rounds: int) -> list[dict]:
                 for kind in ("without", "with"):
                     loader.extraction_quads = with_links if kind == "with" else saved  # type: ignore[assignment]
                     f = Path(d) / f"{kind}{r}.json"
-                    sys.argv = ["bench_ingest.py", "--out", str(f)]
+                    sys.argv = ["bench_ingest.py", "--words", str(words), "--out", str(f)]
                     bench_ingest.main()
                     out.append({"links": kind, **json.loads(f.read_text())})
         finally:
