@@ -17,6 +17,8 @@ from kg.model import PREDICATES
 
 CORPUS = Path(__file__).resolve().parents[2] / "training" / "corpus"
 ENDED = CORPUS.parent / "ended"  # passages for the ended classifier (same format)
+# passages written and measured but not in the default training (training/README.md)
+SPARE = (CORPUS.parent / "corpus_c10", CORPUS.parent / "ended_c9")
 TYPES = {"Organization", "Person", "AIModel", "Product"}
 SYMMETRIC = {"partnersWith", "competesWith", "disputesWith"}
 FIELDS = {"id", "style", "title", "url", "published", "text", "entities", "relations"}
@@ -24,7 +26,7 @@ FIELDS = {"id", "style", "title", "url", "published", "text", "entities", "relat
 
 def _passages() -> list[tuple[str, dict]]:
     out = []
-    for path in sorted(CORPUS.glob("*.jsonl")) + sorted(ENDED.glob("*.jsonl")):
+    for path in [p for d in (CORPUS, ENDED, *SPARE) for p in sorted(d.glob("*.jsonl"))]:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
                 out.append((f"{path.name}:{n}", json.loads(line)))
