@@ -90,8 +90,9 @@ class _Recording:
                 self.spans.sents.append(tuple(t.text for t in doc[c.sent_start : c.sent_end]))
 
             def side(h, m):
+                # the mention's tokens, cut to the sentence (a name can run over a bad split)
                 if m["s"] <= h < m["e"] and not m.get("virtual"):
-                    return m["s"] - c.sent_start, m["e"] - c.sent_start
+                    return max(m["s"], c.sent_start) - c.sent_start, min(m["e"], c.sent_end) - c.sent_start
                 return h - c.sent_start, h - c.sent_start + 1
 
             ma, mb = mentions[c.a], mentions[c.b]
@@ -123,7 +124,7 @@ def load_data(cache: Path, knowledgenet: Path | None):
     cache.mkdir(parents=True, exist_ok=True)
     names = ("train.pkl", "calibration.pkl", "train_spans.pkl", "calibration_spans.pkl")
     if all((cache / n).exists() for n in names):
-        return tuple(pickle.loads((cache / n).read_bytes()) for n in names)
+        return tuple(pickle.loads((cache / n).read_bytes()) for n in names)  # type: ignore[return-value]
     nlp = build_nlp(relation_model=RULES_ONLY)
     gaz = load_gazetteer()
     plain = Featurizer(load_lexicon())
@@ -488,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         if name in want:
             tau, s = _calibrated(cal, cal_logits)
-            record(name, tau, s, **extra)
+            record(f"{name}-e{args.epochs}", tau, s, **extra)
         if "stacked-" + name in want:
             t = time.monotonic()
             train_probs = np.zeros((len(data.examples), comp.n_out), dtype="float32")
@@ -502,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
             cal_probs = 1.0 / (1.0 + np.exp(-cal_logits))
             tau, s = stacked(data, cal, train_probs, cal_probs)
             record(
-                "stacked-" + name,
+                f"stacked-{name}-e{args.epochs}",
                 tau,
                 s,
                 **{**extra, "folds": args.folds, "fit_seconds": round(secs + time.monotonic() - t, 1)},
