@@ -154,6 +154,7 @@ CONFIGS: dict[str, dict] = {
     "component-w96-d4": {"width": 96, "depth": 4, "mask_names": False},
     "component-w96-d4-masked": {"width": 96, "depth": 4, "mask_names": True},
     "component-sm-init-masked": {"width": 96, "depth": 4, "mask_names": True, "init": "sm"},
+    "component-sm-frozen-d2": {"width": 96, "depth": 2, "mask_names": False, "init": "frozen-sm"},
 }
 EPOCHS = 4
 BATCH_SENTS = 64
@@ -187,8 +188,20 @@ class Component:
         self.mask_names = mask_names
         self.types = {t: k for k, t in enumerate(type_names)}
         self.extra = 2 * len(type_names) + 1
-        self.pretrained = init == "sm"
-        if self.pretrained:
+        self.pretrained = init in ("sm", "frozen-sm")
+        self.frozen = None
+        self._tensors: dict[tuple[int, int], np.ndarray] = {}
+        if init == "frozen-sm":
+            # the pipeline's own token vectors (doc.tensor, computed at run time anyway),
+            # frozen, with a trainable window encoder of ``depth`` layers on top
+            from ingest.pipeline import MODEL_NAME
+
+            nlp = spacy.load(MODEL_NAME, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
+            self.vocab = nlp.vocab
+            self.frozen = nlp.get_pipe("tok2vec").model
+            self.tok2vec = MaxoutWindowEncoder(width=width, window_size=1, maxout_pieces=3, depth=depth)
+            self.pretrained = False
+        elif self.pretrained:
             # en_core_web_sm's own tok2vec (width 96, depth 4), copied and then updated
             from ingest.pipeline import MODEL_NAME
 
@@ -214,6 +227,8 @@ class Component:
     def docs(self, spans: Spans, sent_ids: list[int], rows_by_sent: dict[int, list[int]]):
         from spacy.tokens import Doc
 
+        if self.frozen is not None:
+            return self.tensors(spans, sent_ids)
         out = []
         for s in sent_ids:
             words = list(spans.sents[s])
@@ -226,6 +241,18 @@ class Component:
                             words[k] = "Ent" + t.lower()
             out.append(Doc(self.vocab, words=words))
         return out
+
+    def tensors(self, spans: Spans, sent_ids: list[int]) -> list[np.ndarray]:
+        """The frozen pipeline vectors of these sentences (computed once; at run time they are ``doc.tensor``)."""
+        from spacy.tokens import Doc
+
+        todo = [s for s in sent_ids if (id(spans), s) not in self._tensors]
+        if todo:
+            assert self.frozen is not None
+            vecs = self.frozen.predict([Doc(self.vocab, words=list(spans.sents[s])) for s in todo])
+            for s, v in zip(todo, vecs):
+                self._tensors[(id(spans), s)] = v
+        return [self._tensors[(id(spans), s)] for s in sent_ids]
 
     def _instances(self, spans: Spans, tokvecs, sent_ids, rows_by_sent):
         """Return ``(X, row indices, pooling plan)`` for the rows of these sentences."""
@@ -395,6 +422,9 @@ def speed(comp: Component, spans: Spans, repeat: int = 2) -> dict:
     texts = [" ".join(s) for s in spans.sents]
     bare = spacy.load(MODEL_NAME)
     list(bare.pipe(texts[:50]))
+    if comp.frozen is not None:
+        # the frozen vectors are the pipeline's doc.tensor at run time: not the component's cost
+        comp.tensors(spans, list(range(len(spans.sents))))
     comp.logits(spans, rows[:50])
     best_c, best_n = float("inf"), float("inf")
     for _ in range(repeat):
