@@ -38,6 +38,7 @@ Usage: python benchmarks/bench_rel_component.py [--cache DIR] [--only NAME ...] 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import pickle
@@ -153,6 +154,7 @@ def load_data(cache: Path, knowledgenet: Path | None):
 CONFIGS: dict[str, dict] = {
     "component-w96-d4": {"width": 96, "depth": 4, "mask_names": False},
     "component-w96-d4-masked": {"width": 96, "depth": 4, "mask_names": True},
+    "component-sm-init": {"width": 96, "depth": 4, "mask_names": False, "init": "sm"},
     "component-sm-init-masked": {"width": 96, "depth": 4, "mask_names": True, "init": "sm"},
     "component-sm-frozen-d2": {"width": 96, "depth": 2, "mask_names": False, "init": "frozen-sm"},
 }
@@ -515,6 +517,8 @@ def main(argv: list[str] | None = None) -> int:
             "epochs": args.epochs,
             "fit_seconds": round(secs, 1),
             "artifact_bytes": len(comp.to_bytes()),
+            # the same seed and data twice give the same hash when training is deterministic
+            "weights_sha256": hashlib.sha256(comp.to_bytes()).hexdigest()[:16],
             "speed": speed(comp, s_cal),
         }
         if name in want:
