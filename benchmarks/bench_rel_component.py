@@ -162,8 +162,8 @@ EPOCHS = 4
 BATCH_SENTS = 64
 
 
-def _setup(threads: int) -> None:
-    from thinc.api import fix_random_seed, set_gpu_allocator  # noqa: F401
+def _setup(threads: int, seed: int = 0) -> None:
+    from thinc.api import fix_random_seed
 
     try:
         from threadpoolctl import threadpool_limits
@@ -171,7 +171,7 @@ def _setup(threads: int) -> None:
         threadpool_limits(threads)
     except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
         pass
-    fix_random_seed(0)
+    fix_random_seed(seed)
 
 
 class Component:
@@ -490,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", default=None)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--epochs", type=int, default=EPOCHS)
+    ap.add_argument("--seed", type=int, default=0, help="initialization and shuffling seed of the component")
     ap.add_argument(
         "--speed-only",
         action="store_true",
@@ -498,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=2, help="cross-fitting folds for the stacked configurations")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/rel_component.json")
     args = ap.parse_args(argv)
-    _setup(args.threads)
+    _setup(args.threads, args.seed)
     kn = find_dataset()
     t0 = time.monotonic()
     data, cal, s_train, s_cal = load_data(args.cache, kn if kn and kn.is_file() else None)
@@ -536,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         want = [n for n in (name, "stacked-" + name) if not args.only or n in args.only]
         if not want:
             continue
-        _setup(args.threads)
+        _setup(args.threads, args.seed)
         comp = Component(types, **kw)
         if args.speed_only:
             comp.fit(data, s_train, all_rows[:2000], epochs=1)
@@ -546,7 +547,7 @@ def main(argv: list[str] | None = None) -> int:
             args.out.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
             continue
         t = time.monotonic()
-        comp.fit(data, s_train, all_rows, epochs=args.epochs)
+        comp.fit(data, s_train, all_rows, epochs=args.epochs, seed=args.seed)
         secs = time.monotonic() - t
         cal_logits = comp.logits(s_cal, cal_rows)
         extra = {
@@ -560,21 +561,21 @@ def main(argv: list[str] | None = None) -> int:
         }
         if name in want:
             tau, s = _calibrated(cal, cal_logits)
-            record(f"{name}-e{args.epochs}", tau, s, **extra)
+            record(f"{name}-e{args.epochs}{'-seed%d' % args.seed if args.seed else ''}", tau, s, **extra)
         if "stacked-" + name in want:
             t = time.monotonic()
             train_probs = np.zeros((len(data.examples), comp.n_out), dtype="float32")
             folds = _folds(data, args.folds)
             for k, held in enumerate(folds):
-                _setup(args.threads)
+                _setup(args.threads, args.seed)
                 sub = Component(types, **kw)
-                sub.fit(data, s_train, sorted(set(all_rows) - set(held)), epochs=args.epochs)
+                sub.fit(data, s_train, sorted(set(all_rows) - set(held)), epochs=args.epochs, seed=args.seed)
                 train_probs[held] = 1.0 / (1.0 + np.exp(-sub.logits(s_train, held)))
                 print(f"  fold {k + 1}/{len(folds)} done ({time.monotonic() - t:.0f} s)", flush=True)
             cal_probs = 1.0 / (1.0 + np.exp(-cal_logits))
             tau, s = stacked(data, cal, train_probs, cal_probs)
             record(
-                f"stacked-{name}-e{args.epochs}",
+                f"stacked-{name}-e{args.epochs}{'-seed%d' % args.seed if args.seed else ''}",
                 tau,
                 s,
                 **{**extra, "folds": args.folds, "fit_seconds": round(secs + time.monotonic() - t, 1)},
