@@ -159,6 +159,7 @@ def load_data(cache: Path, knowledgenet: Path | None):
 
 CONFIGS: dict[str, dict] = {
     "component-w96-d4": {"width": 96, "depth": 4, "mask_names": False},
+    "component-w96-d2": {"width": 96, "depth": 2, "mask_names": False},
     "component-w96-d4-masked": {"width": 96, "depth": 4, "mask_names": True},
     "component-sm-init": {"width": 96, "depth": 4, "mask_names": False, "init": "sm"},
     "component-sm-init-masked": {"width": 96, "depth": 4, "mask_names": True, "init": "sm"},
