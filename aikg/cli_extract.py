@@ -202,7 +202,7 @@ def train(
         list[str] | None,
         typer.Option(
             "--ended-corpus",
-            help="Passages that teach only the ended classifier (repeatable; default: training/ended when present).",
+            help="Passages that teach only the ended classifier (repeatable; default: training/ended and training/ended_c9 when present).",
         ),
     ] = None,
     ended_calibration: Annotated[
@@ -246,7 +246,7 @@ def train(
 ) -> None:
     """Rebuild the relation model from the training corpus, deterministically, with its model card.
 
-    Defaults fit a checkout of the repository: training/corpus (and training/ended for the ended
+    Defaults fit a checkout of the repository: training/corpus (and training/ended, training/ended_c9 for the ended
     classifier), calibration on tests/gold and the
     odd halves of tests/gold_blind and tests/gold_long (and of tests/gold_time for the ended
     threshold), held-out scores on tests/gold_blind26 and tests/gold_long26. Exits 2 on bad input, 1 when the spaCy model is missing.
@@ -275,7 +275,7 @@ def train(
             raise typer.Exit(1) from None
     corpus = corpus or ["training/corpus"]
     if ended_corpus is None:
-        ended_corpus = ["training/ended"] if Path("training/ended").is_dir() else []
+        ended_corpus = [d for d in ("training/ended", "training/ended_c9") if Path(d).is_dir()]
     for p in [*corpus, *ended_corpus, *(labels or [])]:
         if not Path(p).exists():
             typer.echo(f"aikg: error: {p}: no such file or directory (run from a checkout, or pass --corpus)", err=True)

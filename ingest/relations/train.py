@@ -308,7 +308,7 @@ def train(
         out_dir: where the artifact goes.
         knowledgenet: the KnowledgeNet JSON Lines file; folds 1-2 join the training data.
         heldout: gold directories to score the saved model on (figures go in the card).
-        ended_corpus: passages that teach only the ended classifier (``training/ended``):
+        ended_corpus: passages that teach only the ended classifier (``training/ended``, ``training/ended_c9``):
             written for the relations stated as over, they are not added to what the
             relation models learn from (on the development sets they did not help them).
         ended_calibration: gold files or directories added to ``calibration`` to pick the

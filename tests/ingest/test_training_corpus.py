@@ -17,8 +17,8 @@ from kg.model import PREDICATES
 
 CORPUS = Path(__file__).resolve().parents[2] / "training" / "corpus"
 ENDED = CORPUS.parent / "ended"  # passages for the ended classifier (same format)
-# passages written and measured but not in the default training (training/README.md)
-SPARE = (CORPUS.parent / "corpus_c10", CORPUS.parent / "ended_c9")
+# more ended passages (trained on), and passages measured but not trained on (training/README.md)
+SPARE = (CORPUS.parent / "ended_c9", CORPUS.parent / "corpus_c10")
 TYPES = {"Organization", "Person", "AIModel", "Product"}
 SYMMETRIC = {"partnersWith", "competesWith", "disputesWith"}
 FIELDS = {"id", "style", "title", "url", "published", "text", "entities", "relations"}
