@@ -8,7 +8,7 @@ Block:  @ style | title | YYYY-MM-DD
         N subject predicate object [# note]
 Blocks are separated by blank lines; ids (c8-NNNN) are assigned in order across batches.
 ``+p`` marks a relation stated as over (past), ``+h`` one that is reported or planned.
-Run ``python training/corpus/build_c8.py`` after editing a source, then
+Run ``python training/ended/build_c8.py`` after editing a source, then
 ``python training/corpus/check_corpus.py training/ended/*.jsonl``.
 """
 import glob
@@ -43,9 +43,13 @@ def rel(line):
     return r
 
 
-def main():
+def build(here, prefix):
+    """Build ``{prefix}-batch-NN.jsonl`` in ``here`` from ``here/src_{prefix}/batch-NN.txt``.
+
+    Also used by the later corpora written in this format (training/ended_c9, training/corpus_c10).
+    """
     n = 0
-    for src in sorted(glob.glob(os.path.join(HERE, "src_c8", "batch-*.txt"))):
+    for src in sorted(glob.glob(os.path.join(here, f"src_{prefix}", "batch-*.txt"))):
         num = re.search(r"batch-(\d+)", src).group(1)
         out = []
         for block in re.split(r"\n\s*\n", open(src, encoding="utf-8").read().strip()):
@@ -66,17 +70,17 @@ def main():
                 else:
                     text.append(l.strip())
             n += 1
-            pid = f"c8-{n:04d}"
+            pid = f"{prefix}-{n:04d}"
             d = {"id": pid, "style": style, "title": title, "url": f"https://news.example.org/train/{pid}",
                  "published": date, "text": " ".join(text), "entities": ents, "relations": rels}
             if negs:
                 d["negatives"] = negs
             out.append(d)
-        with open(os.path.join(HERE, f"c8-batch-{num}.jsonl"), "w", encoding="utf-8") as f:
+        with open(os.path.join(here, f"{prefix}-batch-{num}.jsonl"), "w", encoding="utf-8") as f:
             for d in out:
                 f.write(json.dumps(d, ensure_ascii=False) + "\n")
         print(os.path.basename(src), len(out))
 
 
 if __name__ == "__main__":
-    main()
+    build(HERE, "c8")
