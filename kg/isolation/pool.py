@@ -215,7 +215,6 @@ class QueryPool:
         worker = self._acquire(deadline, fresh=fresh)
         healthy = False
         kind = ""
-        told = False  # whether on_start has told the caller a result kind
         spool = tempfile.SpooledTemporaryFile(max_size=self.spool_memory)
         try:
             path = self._current_snapshot(worker)
@@ -247,7 +246,6 @@ class QueryPool:
                 elif tag == b"M":
                     kind, media = msg[1:].decode().split("\0")
                     if on_start is not None:
-                        told = True
                         on_start(kind, media)
                 elif tag == b"E":
                     healthy = True
@@ -261,9 +259,9 @@ class QueryPool:
                     self._raise(failure, job, max_rows)
         except (QueryCrashedError, StoreError) as exc:
             spool.close()
-            # The result is spooled, so nothing reached the client yet unless on_start told it
-            # (pyoxigraph evaluates lazily: most failures come after the result kind is sent).
-            exc.retryable = not fresh and worker.jobs > 1 and not told
+            # The result is spooled, so nothing reached the client yet unless on_start was told
+            # the kind (pyoxigraph evaluates lazily: most failures come after the kind is sent).
+            exc.retryable = not fresh and worker.jobs > 1 and not (kind and on_start is not None)
             raise
         except BaseException:
             spool.close()
