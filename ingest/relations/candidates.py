@@ -12,7 +12,12 @@ sentence, where each side is reached through one token: the root of a named ment
 a pronoun / description that coreference resolved to a mention. The pair is kept when
 the two types fit the domain and range of at least one predicate
 (:data:`ingest.relations.SIGNATURES`, the one place signatures are declared); the
-classifier then scores those predicates only.
+classifier then scores those predicates only. A name NER typed as a person or an
+organization (not a gazetteer name) may also stand as the other: NER confuses the two on
+names it has not seen, and on passages by new writers a sixth of the relations were lost
+to it (``benchmarks/bench_fresh_writers.py``). The predicates reached that way are listed
+in ``flips``, a feature tells the classifier so, and the decision retypes the name when
+it keeps such a relation (:func:`ingest.relations.decision._retype`).
 """
 
 from __future__ import annotations
@@ -54,6 +59,9 @@ class Candidate:
     sent_end: int
     predicates: tuple[str, ...]
     cross: int = 0
+    #: ``(predicate, side)`` for the predicates reachable only by reading side "a" or "b",
+    #: a name NER typed as a person or organization, as the other type (:func:`_pair_fits`)
+    flips: tuple[tuple[str, str], ...] = ()
 
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -75,6 +83,35 @@ def _fits(type_a: str, type_b: str, fallback: bool) -> tuple[str, ...]:
         for p in PREDICATES
         if type_a in SIGNATURES[p][0] and type_b in SIGNATURES[p][1] and (not fallback or p in FALLBACK_PREDICATES)
     )
+
+
+#: NER's person and organization labels are the ones it confuses on names it has not seen
+#: ("Naqsh" a person, "Okonkwo Ventures" an organization); a gazetteer name keeps its type
+FLIP = {"Person": "Organization", "Organization": "Person"}
+
+
+def _pair_fits(ma: dict, mb: dict) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Return the predicates two mentions fit, and those they fit only with one side's type flipped.
+
+    A side NER found (not the gazetteer, not a rule's fallback name) typed as a person or
+    an organization may also be read as the other; the classifier sees which side was
+    flipped (a feature) and learns how far to trust it, and the decision retypes the
+    name when a relation resting on the flip is kept.
+    """
+    fallback = bool(ma.get("fallback") or mb.get("fallback"))
+    preds = _fits(ma["type"], mb["type"], fallback)
+    flips: list[tuple[str, str]] = []
+    if not fallback:
+        for side, m in (("a", ma), ("b", mb)):
+            other = FLIP.get(m["type"])
+            if other is None or m.get("src", "ner") != "ner":
+                continue
+            ta, tb = (other, mb["type"]) if side == "a" else (ma["type"], other)
+            flips += [(p, side) for p in _fits(ta, tb, False) if p not in preds and p not in dict(flips)]
+    if flips:
+        order = {p: k for k, p in enumerate(PREDICATES)}
+        preds = tuple(sorted((*preds, *(p for p, _ in flips)), key=order.__getitem__))
+    return preds, tuple(flips)
 
 
 def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dict[int, list[tuple[int, int, str]]]:
@@ -136,14 +173,14 @@ def candidates(
                 mb = mentions[ib]
                 if ma["name"] == mb["name"]:
                     continue
-                preds = _fits(ma["type"], mb["type"], bool(ma.get("fallback") or mb.get("fallback")))
+                preds, flips = _pair_fits(ma, mb)
                 if preds:
-                    pairs.append((abs(ta - tb), ta, tb, ia, ib, sa, sb, preds))
+                    pairs.append((abs(ta - tb), ta, tb, ia, ib, sa, sb, preds, flips))
         if len(pairs) > max_pairs:
             pairs.sort()
             pairs = sorted(pairs[:max_pairs], key=lambda x: (x[1], x[2]))
-        for _, ta, tb, ia, ib, sa, sb, preds in pairs:
-            out.append(Candidate(ia, ib, ta, tb, sa, sb, sent.start, sent.end, preds))
+        for _, ta, tb, ia, ib, sa, sb, preds, flips in pairs:
+            out.append(Candidate(ia, ib, ta, tb, sa, sb, sent.start, sent.end, preds, flips=flips))
     if cross_sentence:
         within = {(mentions[c.a]["name"], mentions[c.b]["name"]) for c in out}
         out += _cross_candidates(doc, mentions, by_sent, max_pairs, within)

@@ -13,7 +13,7 @@ founder is not also listed as staff.
 from __future__ import annotations
 
 from ingest.relations import ended as _ended
-from ingest.relations.candidates import candidates
+from ingest.relations.candidates import FLIP, candidates
 from ingest.relations.clauses import amount_and_date, money_text, negated, sentence_ents, stake_of
 from ingest.relations.features import Featurizer, dep_path
 from ingest.relations.lexicon import coarse_pos
@@ -134,9 +134,37 @@ def decide(
             continue
         names = tuple(sorted((na, nb))) if r["p"] in SYMMETRIC_PREDICATES else (na, nb)
         best.setdefault((names, r["p"], r["ss"]), {**r, "rule": r.get("rule", "rule")})
+    _retype(best, source, mentions)
     rels = _conventions(list(best.values()), mentions)
     _ended.mark_rule_records(doc, mentions, rels, parties)
     return rels
+
+
+def _retype(best: dict[tuple, dict], source: dict[tuple, tuple], mentions: list[dict]) -> None:
+    """Settle the relations that read a name as the other of person and organization.
+
+    A kept relation resting on a flip (:func:`ingest.relations.candidates._pair_fits`)
+    retypes every mention of that name, unless another kept relation (the model's or a
+    rule's) uses the name with its own type: then the flipped ones are dropped, so a name
+    is never both a person and an organization.
+    """
+    flipped: dict[tuple, tuple[str, str]] = {}
+    as_typed: set[str] = set()
+    for key, r in best.items():
+        c = source.get(key, (None,))[0]
+        side = dict(c.flips).get(r["p"]) if c is not None else None
+        if side is None:
+            as_typed.update((mentions[r["s"]]["name"], mentions[r["o"]]["name"]))
+        else:
+            m = mentions[c.a if side == "a" else c.b]
+            flipped[key] = (m["name"], FLIP[m["type"]])
+    retype: dict[str, str] = {}
+    for key, (name, new_type) in flipped.items():
+        if name in as_typed or retype.setdefault(name, new_type) != new_type:
+            del best[key]
+    for m in mentions:
+        if m["name"] in retype:
+            m["type"] = retype[m["name"]]
 
 
 def _says_no(path, top, lexicon, predicate: str) -> bool:

@@ -202,6 +202,7 @@ class Featurizer:
         ma, mb = mentions[c.a], mentions[c.b]
         ta, tb = doc[c.ha], doc[c.hb]
         f = [f"T={ma['type']}|{mb['type']}", f"src={c.src_a}|{c.src_b}", f"order={'ab' if c.ha < c.hb else 'ba'}"]
+        f += [f"flip={p}|{side}" for p, side in c.flips]
         if c.src_a == "coref":
             f.append(f"corefA={ta.lower_}")
         if c.src_b == "coref":

@@ -176,3 +176,43 @@ def test_an_unknown_model_family_is_one_line():
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "lr or gbdt" in lines[0] and "Traceback" not in r.stderr, r.stderr
+
+
+def test_a_name_ner_typed_as_a_person_may_be_read_as_an_organization():
+    from ingest.relations.candidates import _pair_fits
+
+    rail = {"name": "Kivu Rail", "type": "Organization", "src": "gaz"}
+    preds, flips = _pair_fits({"name": "Naqsh", "type": "Person", "src": "ner"}, rail)
+    assert "worksFor" in preds and "suppliesTo" in preds and ("suppliesTo", "a") in flips
+    assert ("worksFor", "a") not in flips  # a person working for the operator needs no flip
+    # a gazetteer name keeps its type; so does a rule's fallback name
+    assert "suppliesTo" not in _pair_fits({"name": "Naqsh", "type": "Person", "src": "gaz"}, rail)[0]
+    assert _pair_fits({"name": "Naqsh", "type": "Person", "src": "ner", "fallback": True}, rail)[1] == ()
+
+
+def test_a_kept_flipped_relation_retypes_the_name_unless_it_is_used_as_typed():
+    from ingest.relations.candidates import Candidate
+    from ingest.relations.decision import _retype
+
+    def setup():
+        mentions = [
+            {"name": "Naqsh", "type": "Person"},
+            {"name": "Kivu Rail", "type": "Organization"},
+            {"name": "Naqsh", "type": "Person"},
+            {"name": "Amina Diallo", "type": "Person"},
+        ]
+        flipped = Candidate(0, 1, 0, 3, "ner", "gaz", 0, 6, ("suppliesTo", "worksFor"), flips=(("suppliesTo", "a"),))
+        best = {("sup",): {"s": 0, "o": 1, "p": "suppliesTo"}}
+        return mentions, best, {("sup",): (flipped, [])}
+
+    mentions, best, source = setup()
+    _retype(best, source, mentions)
+    assert list(best) == [("sup",)]
+    assert [m["type"] for m in mentions] == ["Organization", "Organization", "Organization", "Person"]
+
+    # the same name also works for the operator as a person (a rule's record): the flip loses
+    mentions, best, source = setup()
+    best[("rule",)] = {"s": 2, "o": 1, "p": "worksFor"}
+    _retype(best, source, mentions)
+    assert list(best) == [("rule",)]
+    assert mentions[0]["type"] == mentions[2]["type"] == "Person"
