@@ -466,8 +466,15 @@ def _own_subject(verb, sides: set[int]) -> bool:
 
 
 def features(predicate: str, relation_features: list[str], cue_list: list[str]) -> list[str]:
-    """Return the ended classifier's features for one (pair, predicate)."""
-    return [f"P={predicate}"] + relation_features + cue_list + [f"{predicate}|{c}" for c in cue_list]
+    """Return the ended classifier's features for one (pair, predicate).
+
+    The pair's flips (``flip=P|side``: a side read as the other of person and
+    organization for predicate P) are kept for this predicate only: one ended model
+    serves every predicate, and a flip another predicate needed says nothing here.
+    """
+    own = f"flip={predicate}|"
+    kept = [f for f in relation_features if not f.startswith("flip=") or f.startswith(own)]
+    return [f"P={predicate}"] + kept + cue_list + [f"{predicate}|{c}" for c in cue_list]
 
 
 def rule_ended(cue_list: list[str]) -> bool:
