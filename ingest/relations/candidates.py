@@ -101,13 +101,17 @@ def _pair_fits(ma: dict, mb: dict) -> tuple[tuple[str, ...], tuple[tuple[str, st
     fallback = bool(ma.get("fallback") or mb.get("fallback"))
     preds = _fits(ma["type"], mb["type"], fallback)
     flips: list[tuple[str, str]] = []
+    reached = set(preds)
     if not fallback:
         for side, m in (("a", ma), ("b", mb)):
             other = FLIP.get(m["type"])
             if other is None or m.get("src", "ner") != "ner":
                 continue
             ta, tb = (other, mb["type"]) if side == "a" else (ma["type"], other)
-            flips += [(p, side) for p in _fits(ta, tb, False) if p not in preds and p not in dict(flips)]
+            for p in _fits(ta, tb, False):
+                if p not in reached:
+                    reached.add(p)
+                    flips.append((p, side))
     if flips:
         order = {p: k for k, p in enumerate(PREDICATES)}
         preds = tuple(sorted((*preds, *(p for p, _ in flips)), key=order.__getitem__))

@@ -1,15 +1,9 @@
 #!/usr/bin/env python3
-"""Build c11-batch-NN.jsonl from src_c11/batch-NN.txt (compact block format).
+"""Build c11-batch-NN.jsonl from src_c11/batch-NN.txt with build_c8.py's builder.
 
-Block:  @ style | title | YYYY-MM-DD
-        text (one or more lines)
-        E name | O/P/M/R | alias; alias
-        R subject predicate object [+h] [+p] [# note]
-        N subject predicate object [# note]
-Blocks are separated by blank lines; ids (c11-NNNN) are assigned in order across batches.
-``+p`` marks a relation stated as over (past), ``+h`` one that is reported or planned.
-Run ``python training/ended_c11/build_c11.py`` after editing a source, then
-``python training/corpus/check_corpus.py training/ended_c11/*.jsonl``.
+The source notation is build_c8.py's (training/ended/build_c8.py, its docstring); only the
+id prefix (c11-NNNN) and the folder differ. Run ``python training/ended_c11/build_c11.py``
+after editing a source, then ``python training/corpus/check_corpus.py training/ended_c11/*.jsonl``.
 """
 import os
 import sys
