@@ -238,12 +238,19 @@ class Cluster:
         self.client = self._local = None
 
 
+#: the loggers of the event loop the Dask client runs on: a Ctrl-C that lands while the
+#: client waits makes distributed's own cancel callback fail there, and tornado logs that
+#: with a traceback (distributed's ``sync``: ``future`` is read before it is set)
+_LOOP_LOGGERS = ("tornado", "tornado.application", "tornado.general")
+
+
 def _set_dask_log_level(level: int) -> None:
-    """Set the level of Dask's loggers, those its config gave a level of their own included."""
+    """Set the level of Dask's loggers (those its config gave a level of their own included)
+    and of the tornado loop under its client."""
     import distributed  # noqa: F401  (its import configures the loggers first)
 
-    for name in ["distributed", *logging.root.manager.loggerDict]:
-        if name == "distributed" or name.startswith("distributed."):
+    for name in ["distributed", *_LOOP_LOGGERS, *logging.root.manager.loggerDict]:
+        if name == "distributed" or name.startswith("distributed.") or name in _LOOP_LOGGERS:
             logging.getLogger(name).setLevel(level)
 
 

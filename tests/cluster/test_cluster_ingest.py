@@ -437,3 +437,36 @@ def test_ctrl_c_twice_stops_at_once_and_a_rerun_completes(where, serial, tmp_pat
     rerun = json.loads(again.stdout)
     assert rerun["new"] + rerun["unchanged"] == N_ARTICLES
     assert_same_as_serial(store, serial)
+
+
+# The client's loop is kept busy, so the Ctrl-C lands before the call it waits on has
+# started: distributed's own cancel callback then fails on the loop (its `sync`), and
+# tornado used to log that with a traceback under aikg's -v logging.
+CTRL_C_WHILE_WAITING = """
+import logging, signal, sys, time
+from aikg.cluster import Cluster, parse_cluster
+
+def interrupt(*_):
+    raise KeyboardInterrupt
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    with Cluster(parse_cluster("local:1")) as workers:
+        workers.client.loop.add_callback(time.sleep, 2)
+        signal.signal(signal.SIGALRM, interrupt)
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        try:
+            workers.threads()
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+        time.sleep(2.5)
+"""
+
+
+def test_ctrl_c_while_the_client_waits_logs_no_traceback(tmp_path):
+    script = tmp_path / "ctrl_c.py"
+    script.write_text(CTRL_C_WHILE_WAITING)
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "interrupted" in proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
