@@ -76,9 +76,10 @@ def _candidate_coverage(passages: list[dict]) -> dict:
 
     Buckets: a candidate pair stands for it (and the model scored it >= 0.5 or not); a
     side was not found; both were found but never in one sentence; in one sentence but
-    their types fit no signature of the predicate; a side is a rule's fallback name,
-    which may fill only four predicates; the two names share a head word (one nested in
-    the other, "Acme Robotics" and "Acme"); anything else.
+    their types fit no signature of the predicate; a side is a rule's fallback name (until
+    feature version 5 such a name filled only four predicates; since, the pair has no
+    candidate for another reason); the two names share a head word (one nested in the
+    other, "Acme Robotics" and "Acme"); anything else.
     """
     from collections import Counter
 

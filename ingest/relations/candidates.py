@@ -17,14 +17,15 @@ organization (not a gazetteer name) may also stand as the other: NER confuses th
 names it has not seen, and on passages by new writers a sixth of the relations were lost
 to it (``benchmarks/bench_fresh_writers.py``). The predicates reached that way are listed
 in ``flips``, a feature tells the classifier so, and the decision retypes the name when
-it keeps such a relation (:func:`ingest.relations.decision._retype`).
+it keeps such a relation (:func:`ingest.relations.decision._retype`). A rule's fallback
+name (a capitalized phrase neither the gazetteer nor NER found) pairs like any organization;
+its source is a feature.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.relations.names import FALLBACK_PREDICATES
 from ingest.relations.signatures import SIGNATURES
 from kg.model import PREDICATES
 
@@ -77,12 +78,8 @@ def _topics(doc, args: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]
     return out
 
 
-def _fits(type_a: str, type_b: str, fallback: bool) -> tuple[str, ...]:
-    return tuple(
-        p
-        for p in PREDICATES
-        if type_a in SIGNATURES[p][0] and type_b in SIGNATURES[p][1] and (not fallback or p in FALLBACK_PREDICATES)
-    )
+def _fits(type_a: str, type_b: str) -> tuple[str, ...]:
+    return tuple(p for p in PREDICATES if type_a in SIGNATURES[p][0] and type_b in SIGNATURES[p][1])
 
 
 #: NER's person and organization labels are the ones it confuses on names it has not seen
@@ -99,7 +96,7 @@ def _pair_fits(ma: dict, mb: dict) -> tuple[tuple[str, ...], tuple[tuple[str, st
     name when a relation resting on the flip is kept.
     """
     fallback = bool(ma.get("fallback") or mb.get("fallback"))
-    preds = _fits(ma["type"], mb["type"], fallback)
+    preds = _fits(ma["type"], mb["type"])
     flips: list[tuple[str, str]] = []
     reached = set(preds)
     if not fallback:
@@ -108,7 +105,7 @@ def _pair_fits(ma: dict, mb: dict) -> tuple[tuple[str, ...], tuple[tuple[str, st
             if other is None or m.get("src", "ner") != "ner":
                 continue
             ta, tb = (other, mb["type"]) if side == "a" else (ma["type"], other)
-            for p in _fits(ta, tb, False):
+            for p in _fits(ta, tb):
                 if p not in reached:
                     reached.add(p)
                     flips.append((p, side))
@@ -215,7 +212,7 @@ def _cross_candidates(
                 ma, mb = mentions[ia], mentions[ib]
                 if ia == ib or ma["name"] == mb["name"] or (ia, ib) in seen or (ma["name"], mb["name"]) in within:
                     continue
-                preds = _fits(ma["type"], mb["type"], bool(ma.get("fallback") or mb.get("fallback")))
+                preds = _fits(ma["type"], mb["type"])
                 if preds:
                     seen.add((ia, ib))
                     out.append(Candidate(ia, ib, ta, tb, sa, sb, sent.start, nxt.end, preds, cross=1))

@@ -38,8 +38,9 @@ def add_fallback_names(doc, mentions: list[dict]) -> None:
 
     Only a phrase of capitalized proper nouns in an argument position (subject, object,
     object of a preposition), outside every mention and every non-organization entity,
-    qualifies; it may fill only the slots of :data:`FALLBACK_PREDICATES`, and is listed
-    as an entity only if a relation uses it.
+    qualifies; the rules let it fill only the slots of :data:`FALLBACK_PREDICATES` (the
+    classifier's candidates take it for any predicate its type fits, and see its source),
+    and it is listed as an entity only if a relation uses it.
     """
     taken = set()
     for m in mentions:

@@ -34,6 +34,7 @@ from ingest.relations.card import FAMILIES, write_card
 from ingest.relations.dataset import Dataset, build, doc_scores, predicate_rows, read_gold_records
 from ingest.relations.ended import features as ended_features
 from ingest.relations.features import Featurizer
+from ingest.relations.names import FALLBACK_PREDICATES
 from ingest.relations.model import (
     DEFAULT_BITS,
     FEATURE_VERSION,
@@ -130,15 +131,22 @@ def _ended_rows(data: Dataset) -> list[tuple[int, str]]:
     organization (a flip, :mod:`ingest.relations.candidates`): learnt from, they moved the
     ended model on the pairs that need no flip (a current investment beside a sale in the
     same sentence was flagged as over), and the flag is judged the same way with or without
-    the flip.
+    the flip. For the same reason a rule's fallback name (a phrase neither the gazetteer
+    nor NER found) counts only on the predicates the rules let it fill.
     """
     return [
         (i, p)
         for i, e in enumerate(data.examples)
         if e.trained is None
         for p in sorted(e.labels)
-        if f"flip={p}|a" not in e.features and f"flip={p}|b" not in e.features
+        if f"flip={p}|a" not in e.features
+        and f"flip={p}|b" not in e.features
+        and (p in FALLBACK_PREDICATES or not _has_fallback_side(e.features))
     ]
+
+
+def _has_fallback_side(features) -> bool:
+    return any(f.startswith("src=") and "fallback" in f[4:].split("|") for f in features)
 
 
 def _ended_matrix(data: Dataset, rows: list[tuple[int, str]], bits: int):

@@ -67,6 +67,19 @@ def test_candidates_follow_the_signatures(nlp):
     assert all(p in ("uses", "develops", "acquires") for p in pairs.get(("Microsoft", "GPT-4"), ()))
 
 
+def test_a_fallback_name_is_a_candidate_for_every_predicate_its_type_fits(nlp):
+    # neither the gazetteer nor NER knows "Quellbrook": a rule's fallback name stands for it
+    doc = nlp("Microsoft signed a partnership with Quellbrook.")
+    mentions = doc._.aikg_mentions
+    assert [m["name"] for m in mentions if m.get("fallback")] == ["Quellbrook"]
+    pairs = {
+        (mentions[c.a]["name"], mentions[c.b]["name"]): c.predicates
+        for c in candidates(doc, mentions, doc._.aikg_coref)
+    }
+    # not only the four predicates the rules let such a name fill
+    assert {"partnersWith", "suppliesTo", "acquires", "subsidiaryOf"} <= set(pairs[("Microsoft", "Quellbrook")])
+
+
 def test_rules_only_pipeline_is_still_available():
     from ingest.pipeline import RULES_ONLY, Extractor, build_nlp
 
