@@ -34,7 +34,6 @@ from ingest.relations.card import FAMILIES, write_card
 from ingest.relations.dataset import Dataset, build, doc_scores, predicate_rows, read_gold_records
 from ingest.relations.ended import features as ended_features
 from ingest.relations.features import Featurizer
-from ingest.relations.names import FALLBACK_PREDICATES
 from ingest.relations.model import (
     DEFAULT_BITS,
     FEATURE_VERSION,
@@ -43,6 +42,7 @@ from ingest.relations.model import (
     hash_features,
     rule_feature,
 )
+from ingest.relations.names import FALLBACK_PREDICATES
 from kg.model import PREDICATES
 
 log = logging.getLogger(__name__)
