@@ -328,7 +328,19 @@ def _speaks_of_another(verb, parties: Parties) -> bool:
         )
     if doer is not None and _party(doer, parties)[0] == "other":
         return True
-    return any(_party(o, parties)[0] == "other" for o in objects)
+    return any(_party(o, parties)[0] == "other" for o in _held(verb, objects))
+
+
+def _held(verb, objects: list) -> list:
+    """Return the objects, and for a holding ("sold its shares in Ostrava Logic") the company it is in.
+
+    The parser hangs the "in" phrase on the holding noun or on the verb.
+    """
+    holdings = [o for o in objects if o.lemma_.lower() in WORDS.holding_nouns or o.lemma_.lower() in WORDS.shares]
+    out = list(objects)
+    for head in (*holdings, verb) if holdings else ():
+        out += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("in", "of") for g in c.children if g.dep_ == "pobj"]
+    return out
 
 
 def says_over(cue_list: list[str]) -> bool:

@@ -271,6 +271,9 @@ FOUND = [
     # a possessive descriptor names the product and its maker
     ("Siri will pass the question to OpenAI's chatbot, which is powered by GPT-4o.", ("ChatGPT", "uses", "GPT-4o")),
     ("Siri will pass the question to OpenAI's chatbot, which is powered by GPT-4o.", ("OpenAI", "develops", "ChatGPT")),
+    # a one-word name NER takes for a person, in a slot only a company fills
+    ("Almendra is owned by the pharmacy chain Calvera.", ("Almendra", "subsidiaryOf", "Calvera")),
+    ("Belcosta was acquired by Minera Aconque in 2021.", ("Minera Aconque", "acquires", "Belcosta")),
 ]
 
 

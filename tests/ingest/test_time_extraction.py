@@ -67,6 +67,17 @@ ENDED = [
         ("Brenlow Capital", "investsIn", "Quatrix Labs"),
         False,
     ),
+    # a sale of a holding in a third party ends that holding, not the investment told beside it
+    (
+        "Brantley Capital sold its shares in Ostrava Logic in May and has since invested in Kelvin Dynamics.",
+        ("Brantley Capital", "investsIn", "Kelvin Dynamics"),
+        False,
+    ),
+    (
+        "Harlow Ventures sold its stake in Pemberton Data last year and now backs Quillon Robotics.",
+        ("Harlow Ventures", "investsIn", "Quillon Robotics"),
+        False,
+    ),
     # an ousting verb ends its object's tie with the company that is its subject, not another
     (
         "Orlo Systems hired Mira Toldo after Ferncastle Robotics fired her.",

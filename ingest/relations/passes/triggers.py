@@ -83,13 +83,14 @@ def make_relation(
         root = doc[subj["s"] : subj["e"]].root
         if root.dep_ in ("compound", "poss", "nmod") and root.head.lemma_ in WORDS.staff and root.head.pos_ == "NOUN":
             return None  # "founded by OpenAI researchers": people founded it, not OpenAI
-    # NER tags unfamiliar company names as people ("Activision Blizzard"); a slot that only
-    # an organization can fill settles it, for names the gazetteer does not know
+    # NER tags unfamiliar company names as people ("Activision Blizzard", "Almendra is owned
+    # by ..."); a slot that only an organization can fill settles it, for names the
+    # gazetteer does not know, one word or several
     for m in (subj, obj):
         slot = dom if m is subj else rng
         if m.get("fallback") and ORG not in slot and PER in slot and " " in m["name"].strip():
             m["type"] = PER  # an unrecognized two-word name in a person-only slot ("Laurent Kratz is the CEO")
-        if m["type"] == PER and m["src"] == "ner" and PER not in slot and ORG in slot and len(m["name"].split()) > 1:
+        if m["type"] == PER and m["src"] == "ner" and PER not in slot and ORG in slot:
             for other in mentions:
                 if other["name"] == m["name"] and other["src"] == "ner":
                     other["type"] = ORG  # every mention of the name, so the entity has one type
