@@ -339,7 +339,13 @@ def _held(verb, objects: list) -> list:
     holdings = [o for o in objects if o.lemma_.lower() in WORDS.holding_nouns or o.lemma_.lower() in WORDS.shares]
     out = list(objects)
     for head in (*holdings, verb) if holdings else ():
-        out += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("in", "of") for g in c.children if g.dep_ == "pobj"]
+        out += [
+            g
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ in ("in", "of")
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
     return out
 
 
