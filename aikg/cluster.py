@@ -249,9 +249,10 @@ def _set_dask_log_level(level: int) -> None:
     and of the tornado loop under its client."""
     import distributed  # noqa: F401  (its import configures the loggers first)
 
-    for name in ["distributed", *_LOOP_LOGGERS, *logging.root.manager.loggerDict]:
-        if name == "distributed" or name.startswith("distributed.") or name in _LOOP_LOGGERS:
-            logging.getLogger(name).setLevel(level)
+    names = {"distributed", *_LOOP_LOGGERS}
+    names.update(n for n in logging.root.manager.loggerDict if n.startswith("distributed."))
+    for name in names:
+        logging.getLogger(name).setLevel(level)
 
 
 def _register_plugin(client, *, local: bool) -> None:

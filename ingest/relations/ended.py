@@ -31,6 +31,7 @@ _SUCCESSION = WORDS.succession_verbs
 _END_PARTICLES = {tuple(x.split()) for x in WORDS.ended_phrasal}
 _END_NOUNS = WORDS.ended_nouns
 _FORMER = WORDS.former_words
+_HOLDINGS = WORDS.holding_nouns | WORDS.shares
 _START = WORDS.start_verbs
 _FOUNDING = WORDS.founding_verbs
 _RESTART = WORDS.restart_verbs
@@ -336,9 +337,11 @@ def _held(verb, objects: list) -> list:
 
     The parser hangs the "in" phrase on the holding noun or on the verb.
     """
-    holdings = [o for o in objects if o.lemma_.lower() in WORDS.holding_nouns or o.lemma_.lower() in WORDS.shares]
+    holdings = [o for o in objects if o.lemma_.lower() in _HOLDINGS]
+    if not holdings:
+        return objects
     out = list(objects)
-    for head in (*holdings, verb) if holdings else ():
+    for head in (*holdings, verb):
         out += [
             g
             for c in head.children
