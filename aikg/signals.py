@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from types import FrameType, TracebackType
@@ -38,6 +39,7 @@ class StopOnSignal:
         self._running = False
         self._pid = os.getpid()
         self._previous: dict[signal.Signals, Any] = {}
+        self._previous_hook = sys.unraisablehook
 
     def __call__(self) -> bool:
         return self.by is not None
@@ -58,11 +60,22 @@ class StopOnSignal:
         if self.on_first is not None:
             self.on_first(self.by.name)
 
+    def _on_unraisable(self, unraisable: Any) -> None:
+        # The second signal's KeyboardInterrupt may be raised inside a finalizer (a Dask
+        # future's __del__), where Python only prints it: deliver it to the main thread
+        # again, a moment later, once the finalizer is done.
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and self._running:
+            threading.Timer(0.01, os.kill, (self._pid, self.by or signal.SIGINT)).start()
+            return
+        self._previous_hook(unraisable)
+
     def __enter__(self) -> StopOnSignal:
         self._pid = os.getpid()
         if threading.current_thread() is threading.main_thread() and not self._previous:
             for sig in STOP_SIGNALS:
                 self._previous[sig] = signal.signal(sig, self._on_signal)
+            self._previous_hook = sys.unraisablehook
+            sys.unraisablehook = self._on_unraisable
         self._running = True
         return self
 
@@ -73,4 +86,6 @@ class StopOnSignal:
         """Put back the handlers that were there before :meth:`__enter__`."""
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)
+        if self._previous:
+            sys.unraisablehook = self._previous_hook
         self._previous.clear()

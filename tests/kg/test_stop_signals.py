@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import pytest
 
@@ -59,5 +60,23 @@ def test_a_forked_child_leaves_the_signals_to_its_parent():
             _, status = os.waitpid(pid, 0)
             assert os.waitstatus_to_exitcode(status) == 0
             assert not stop()
+    finally:
+        stop.restore()
+
+
+def test_a_second_signal_raised_inside_a_finalizer_still_stops_at_once():
+    # Python only prints an exception raised in __del__ (a Dask future's, in a cluster run):
+    # the stop at once must reach the main thread all the same, with no traceback printed.
+    class Finalized:
+        def __del__(self):
+            raise KeyboardInterrupt
+
+    stop = StopOnSignal()
+    try:
+        with stop, pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)  # the first signal asks for a stop
+            assert stop()
+            Finalized()
+            time.sleep(5)  # the stop at once cuts this short
     finally:
         stop.restore()
