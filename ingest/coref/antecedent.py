@@ -3,10 +3,13 @@ name in the sentences before it, or the story's topic (:func:`_antecedent`, :fun
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ingest.coref.vocabulary import (
     _MAX_SENT_BACK,
     _SUBJ_DEPS,
     _TOPIC_WORDS,
+    _YOUNG_WORDS,
 )
 
 
@@ -18,7 +21,14 @@ def _clause_verb(tok):
 
 
 def _antecedent(
-    tok, type_: str, mentions: list[dict], links: list[list], sent_of, *, is_pronoun: bool
+    tok,
+    type_: str,
+    mentions: list[dict],
+    links: list[list],
+    sent_of,
+    *,
+    is_pronoun: bool,
+    not_startup: Callable[[str], bool] | None = None,
 ) -> tuple[int, str] | None:
     """Return the most salient earlier compatible mention and the link's kind, or None.
 
@@ -29,10 +39,14 @@ def _antecedent(
     that is another argument of the description's own clause is never taken, here or
     in the sentences before. When the sentences before name nothing that fits, a
     generic description ("the company") or "its" stands for the story's topic
-    (:func:`_topic`).
+    (:func:`_topic`). "The startup" never stands for a name ``not_startup`` rejects
+    (a long-established company or a unit of one). A possessive that opens a new
+    member of a list or an apposition holding a name ("OpenAI, its chief executive
+    Sam Altman and its president ...") stands for the name the list starts from.
     """
     kind = "pronoun" if is_pronoun else "description"
     doc = tok.doc
+    unfit = not_startup if not_startup is not None and tok.lower_ in _YOUNG_WORDS else None
     si = sent_of[tok.i]
     types = type_.split("|")
     verb = _clause_verb(tok)
@@ -87,9 +101,17 @@ def _antecedent(
         and verb.dep_ == "relcl"
         and any(c.dep_ in _SUBJ_DEPS and c.lower_ in ("which", "who", "that") for c in verb.children)
     ):
-        # "the business, which counts OpenAI among its customers": its = the relative's head
+        # "the business, which counts OpenAI among its customers": its = the relative's
+        # head, or the name that head is in apposition to ("Microsoft, the startup's
+        # biggest backer, which has built ... into its Bing")
         idx = _mention_at(mentions, verb.head.i, links)
+        if idx is None and verb.head.dep_ == "appos":
+            idx = _mention_at(mentions, verb.head.head.i, links)
         if idx is not None and mentions[idx]["type"] in type_.split("|"):
+            return idx, kind
+    if possessive and is_pronoun:
+        idx = _list_owner(tok, mentions, links)
+        if idx is not None and mentions[idx]["type"] in types:
             return idx, kind
     if possessive and tok.head.dep_ == "pobj" and tok.head.head.dep_ == "prep" and tok.head.head.head.i == verb.i:
         # "At its annual conference, GitHub said ...": a fronted phrase looks ahead to
@@ -114,6 +136,8 @@ def _antecedent(
             m = mentions[idx]
             if m["type"] not in types or m["agency"] or sent_of.get(pos) != sj:
                 continue
+            if unfit is not None and unfit(m["name"]):
+                continue  # "the startup, led by ...": never Google Cloud or Amazon
             head = doc[pos]
             role = head
             while role.dep_ == "conj" and role.head.i != role.i:
@@ -143,11 +167,13 @@ def _antecedent(
                 return None
             if "Organization" in types and not tried_topic:
                 tried_topic = True
-                found = _topic(mentions, positions, excluded)
+                found = _topic(mentions, positions, excluded, unfit)
                 if found is not None:
                     return found, "topic"
         if not cands:
             continue
+        # a name that only modifies a noun ("former OpenAI employees") is the least salient
+        cands = [c for c in cands if c[1].dep_ != "compound"] or cands
         if back == 0 and in_appos:
             return cands[-1][0], kind  # "to OpenAI, ..., and to Microsoft, the startup's backer"
         subjects = [c for c in cands if c[1].dep_ in _SUBJ_DEPS]
@@ -177,19 +203,25 @@ def _antecedent(
         pick = (subjects[0] if subjects else cands[-1]) if topic else cands[-1]
         return pick[0], kind
     if "Organization" in types and tok.lower_ in _TOPIC_WORDS and not tried_topic:
-        topic = _topic(mentions, positions, excluded | {mentions[i]["name"] for i in appos_host})
+        topic = _topic(mentions, positions, excluded | {mentions[i]["name"] for i in appos_host}, unfit)
         if topic is not None:
             return topic, "topic"
     return None
 
 
-def _topic(mentions: list[dict], positions: list[tuple[int, int]], excluded: set[str]) -> int | None:
+def _topic(
+    mentions: list[dict],
+    positions: list[tuple[int, int]],
+    excluded: set[str],
+    unfit: Callable[[str], bool] | None = None,
+) -> int | None:
     """Return a mention of the story's topic so far, or None if the story has no clear one.
 
     The topic is the organization named (or resolved to) most often before the token,
     the first named on a tie. One named only once is the topic only when it is the
     sole organization named so far; a topic in ``excluded`` yields None (the runner-up
-    is no safer a guess).
+    is no safer a guess). Names ``unfit`` rejects are not counted at all ("the
+    startup" in a story about Amazon's stake in Anthropic is Anthropic).
     """
     counts: dict[str, int] = {}
     first: dict[str, int] = {}
@@ -197,6 +229,8 @@ def _topic(mentions: list[dict], positions: list[tuple[int, int]], excluded: set
     for pos, idx in positions:
         m = mentions[idx]
         if m["type"] != "Organization" or m["agency"] or m.get("fallback"):
+            continue
+        if unfit is not None and unfit(m["name"]):
             continue
         counts[m["name"]] = counts.get(m["name"], 0) + 1
         first.setdefault(m["name"], pos)
@@ -207,6 +241,39 @@ def _topic(mentions: list[dict], positions: list[tuple[int, int]], excluded: set
     if name in excluded or (counts[name] < 2 and len(counts) > 1):
         return None
     return last[name]
+
+
+def _list_owner(tok, mentions: list[dict], links: list[list]) -> int | None:
+    """Return the name a list or apposition starts from when a possessive opens a new member.
+
+    "Musk accused OpenAI, its chief executive Sam Altman and its president Greg
+    Brockman": each "its" sits in a conjunct (or an apposition) that holds a name of its
+    own, so the member is another party and "its" is the name the list starts from.
+    Without a name inside ("Microsoft, its main backer") the phrase describes its
+    host, and nothing is returned here.
+    """
+    member = None
+    for a in tok.ancestors:
+        if a.dep_ in ("conj", "appos"):
+            member = a
+            break
+        if a.pos_ in ("VERB", "AUX") or a.dep_ in ("prep", "pobj", "relcl", "acl"):
+            return None
+    if member is None:
+        return None
+    # the member's own name: its head ("its chief executive Sam Altman") or a name in
+    # apposition to it ("its president Greg Brockman")
+    heads = [member, *(c for c in member.children if c.dep_ == "appos" and c.i > tok.i)]
+    if not any(_mention_at(mentions, t.i, links) is not None and not _is_link(t.i, links) for t in heads):
+        return None
+    first = member
+    while first.dep_ in ("conj", "appos") and first.head.i != first.i:
+        first = first.head
+    return _mention_at(mentions, first.i, links)
+
+
+def _is_link(tok_i: int, links: list[list]) -> bool:
+    return any(t == tok_i for t, *_ in links)
 
 
 def _mention_at(mentions: list[dict], tok_i: int, links: list[list]) -> int | None:

@@ -107,7 +107,9 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list]:
             continue
         if type_ is None:
             continue
-        found = _antecedent(tok, type_, mentions, links, sent_of, is_pronoun=low in _PRONOUNS)
+        found = _antecedent(
+            tok, type_, mentions, links, sent_of, is_pronoun=low in _PRONOUNS, not_startup=gaz.not_startup
+        )
         if found is not None:
             links.append([tok.i, *found])
     return links

@@ -80,6 +80,9 @@ _UNIT_EPITHETS = {
 # Descriptions (and the possessive pronoun) that may stand for the story's topic: the
 # generic ones only ("the chipmaker" says more than the topic may fit).
 _TOPIC_WORDS = {"company", "startup", "start-up", "firm", "its"}
+# Descriptions that never stand for a long-established company or a unit of one
+# (:meth:`ingest.entities.Gazetteer.not_startup`).
+_YOUNG_WORDS = {"startup", "start-up", "unicorn", "upstart"}
 # How a link was made: a pronoun or a description resolved to an earlier name, the
 # story's topic, a gazetteer descriptor ("the ChatGPT maker"), a unit of a named owner,
 # an apposition ("Cognition, the maker of Devin"), a copula ("X is the firm ...") or a

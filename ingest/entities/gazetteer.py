@@ -35,6 +35,7 @@ class GazEntry:
 
     ``units`` are the named parts of an organization, as ``(modifier, unit name)``
     pairs: ``("ai", "Microsoft AI")`` lets "Microsoft's AI division" name Microsoft AI.
+    ``established`` marks a long-established company that "the startup" never stands for.
     """
 
     name: str
@@ -43,6 +44,7 @@ class GazEntry:
     aliases: tuple[str, ...] = ()
     descriptors: tuple[str, ...] = ()
     units: tuple[tuple[str, str], ...] = ()
+    established: bool = False
 
     def entity(self) -> Entity:
         """Return the canonical :class:`Entity`."""
@@ -57,6 +59,7 @@ class Gazetteer:
     by_key: dict[str, GazEntry] = field(default_factory=dict)
     by_name: dict[str, GazEntry] = field(default_factory=dict)
     descriptors: dict[str, GazEntry] = field(default_factory=dict)
+    unit_names: set[str] = field(default_factory=set)
 
     def add(self, entry: GazEntry) -> None:
         """Index one entry; a key already taken keeps its first owner."""
@@ -73,6 +76,16 @@ class Gazetteer:
             key = name_key(desc)
             if key:
                 self.descriptors.setdefault(key, entry)
+        self.unit_names.update(n for _, n in entry.units)
+
+    def not_startup(self, name: str) -> bool:
+        """Whether "the startup" cannot stand for this canonical name.
+
+        True for a company marked ``established``, one with units of its own, and a
+        unit of another company ("the startup, led by ..." is never Google Cloud).
+        """
+        entry = self.by_name.get(name)
+        return name in self.unit_names or (entry is not None and (entry.established or bool(entry.units)))
 
     def unit(self, parent: str, modifier: str) -> GazEntry | None:
         """Return the unit of an organization a modifier names ("Microsoft", "AI"), if any.
@@ -217,6 +230,7 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
                     aliases=tuple(a for a in d.get("aliases") or () if a),
                     descriptors=tuple(x for x in d.get("descriptors") or () if x),
                     units=tuple((str(k), str(v)) for k, v in (d.get("units") or {}).items() if k and v),
+                    established=d.get("established") is True,
                 )
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 log.warning("%s:%d: skipped gazetteer line (%s)", p, lineno, exc)

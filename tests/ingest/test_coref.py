@@ -88,9 +88,9 @@ def test_description_skips_a_name_its_own_clause_holds(links, triples, rules_tri
     # the nearest name (Amazon) is another argument of the clause: the topic instead
     text = (
         "Anthropic trains large models. Anthropic sells them to banks. Amazon led the round. "
-        "Amazon's stake in the startup is large."
+        "Amazon's stake in the company is large."
     )
-    assert _target(links(text), "startup") == [("Anthropic", "topic")]
+    assert _target(links(text), "company") == [("Anthropic", "topic")]
     for run in (rules_triples, triples):
         assert ("Amazon", "investsIn", "Anthropic") in run(text)
 
@@ -184,3 +184,63 @@ def test_description_in_an_apposition_names_the_name_before_it(links):
     # the apposition is about Microsoft; "the startup" is the name just before, not the subject
     text = "Google competes with Cohere and with Microsoft, the startup's largest customer."
     assert _target(links(text), "startup") == [("Cohere", "description")]
+
+
+# ---------------------------------------------------------------------------
+# "the startup" is never a long-established company or a unit of one
+
+
+def test_the_startup_skips_an_established_company_and_a_unit(links, triples):
+    text = (
+        "Anthropic builds language models. Google invested in Anthropic last year, and its "
+        "models are also sold through Google Cloud. The deal spares the startup, led by Dario "
+        "Amodei, from depending on one backer."
+    )
+    assert _target(links(text), "startup") == [("Anthropic", "description")]
+    found = triples(text)
+    assert ("Dario Amodei", "leads", "Anthropic") in found
+    assert ("Dario Amodei", "leads", "Google Cloud") not in found
+
+
+def test_the_startup_takes_a_topic_that_fits_over_the_most_named_company(links):
+    # Amazon is named most often, but "the startup" cannot be Amazon
+    text = (
+        "Amazon will invest more in Anthropic. Amazon said so on Friday. Amazon shares rose. "
+        + FILLER
+        + "The startup has raised more money."
+    )
+    assert _target(links(text), "startup") == [("Anthropic", "topic")]
+
+
+def test_the_company_may_still_be_an_established_company(links):
+    found = links("Microsoft reported its results on Tuesday. " + FILLER + "The company beat forecasts.")
+    assert _target(found, "company") == [("Microsoft", "topic")]
+
+
+# ---------------------------------------------------------------------------
+# "its" in a list that names its members
+
+
+def test_its_in_a_list_of_named_members_is_the_name_the_list_starts_from(links, triples):
+    text = (
+        "In a complaint filed in the Delaware Court of Chancery, Halvorsen accused Corvanta Labs, its "
+        "chief executive Mira Tessaline and its president Owen Brask of breaking the agreement."
+    )
+    found = links(text)
+    assert _target(found, "its") == [("Corvanta Labs", "pronoun")] * 2
+    got = triples(text)
+    assert ("Mira Tessaline", "leads", "Corvanta Labs") in got
+    assert not any(s in ("Mira Tessaline", "Owen Brask") and "Court" in o for s, _, o in got)
+
+
+def test_its_in_an_apposition_without_a_name_is_still_another_party(links):
+    found = links("OpenAI trains large models. Its revenue grew, said Microsoft, its main backer.")
+    assert _target(found, "its") == [("OpenAI", "pronoun")]
+
+
+def test_its_in_a_relative_clause_on_an_apposition_is_the_apposition_host(links):
+    text = (
+        "Google is hurrying to respond to OpenAI, and to Microsoft, the startup's largest investor, "
+        "which has put OpenAI's models into its Bing search engine."
+    )
+    assert _target(links(text), "its") == [("Microsoft", "pronoun")]

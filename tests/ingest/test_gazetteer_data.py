@@ -13,7 +13,7 @@ from kg.model import ENTITY_TYPES
 GAZETTEER = Path(__file__).resolve().parents[2] / "ingest" / "data" / "gazetteer.jsonl"
 QID = re.compile(r"^Q[1-9][0-9]*$")
 REQUIRED_KEYS = {"name", "type", "wikidata", "aliases"}
-ALLOWED_KEYS = REQUIRED_KEYS | {"descriptors", "units"}
+ALLOWED_KEYS = REQUIRED_KEYS | {"descriptors", "units", "established"}
 
 # Lower-case ordinary words and first names that must never be a surface form:
 # the EntityRuler would fire on them in ordinary prose.
@@ -236,6 +236,17 @@ def test_units_name_organizations_of_their_own(entries, by_name):
             assert by_name[unit]["type"] == "Organization" and unit != record["name"], (number, unit)
             seen += 1
     assert seen > 0
+
+
+def test_established_marks_only_organizations_and_is_only_ever_true(entries):
+    # "established": true keeps "the startup" from standing for a long-established company
+    marked = {record["name"] for _, record in entries if "established" in record}
+    for number, record in entries:
+        if "established" in record:
+            assert record["established"] is True, f"line {number}: established is only ever true"
+            assert record["type"] == "Organization", f"line {number}: only an organization is established"
+    assert {"Microsoft", "Google", "Amazon", "Nvidia"} <= marked
+    assert not marked & {"OpenAI", "Anthropic", "Mistral AI", "Inflection AI"}
 
 
 def test_no_ordinary_word_is_a_surface_form(entries):
