@@ -118,15 +118,21 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list]:
 def _surface_apposition(tok, mentions: list[dict]) -> int | None:
     """Return the mention a "Name, the <description>" phrase sits right after, if any.
 
-    Only a name opening its sentence qualifies ("Anysphere, the company behind Cursor,
-    has raised"): after a name in mid-sentence the phrase may begin a list.
+    A name opening its sentence qualifies ("Anysphere, the company behind Cursor,
+    has raised"): after a name in mid-sentence the phrase may begin a list, so there
+    only when the parser left the phrase hanging as an adverbial noun, which a list
+    member never is ("pushing its chips to Anthropic, the startup it has backed").
     """
     start = tok.left_edge.i
     doc = tok.doc
     if start < 2 or doc[start - 1].text != "," or doc[start].lower_ != "the":
         return None
     for idx, m in enumerate(mentions):
-        if not m.get("virtual") and m["e"] == start - 1 and m["s"] == doc[m["s"]].sent.start:
+        if (
+            not m.get("virtual")
+            and m["e"] == start - 1
+            and (m["s"] == doc[m["s"]].sent.start or tok.dep_ == "npadvmod")
+        ):
             return idx
     return None
 

@@ -140,6 +140,23 @@ def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dic
     return by_sent
 
 
+def _inside_descriptors(doc, coref: list[list[int]]) -> dict[int, int]:
+    """Return token -> descriptor token for the modifiers of each gazetteer descriptor.
+
+    A name inside a descriptor ("ChatGPT" in "Microsoft invested in the ChatGPT maker")
+    is said of the entity the descriptor names, so it pairs with that entity only.
+    """
+    inside: dict[int, int] = {}
+    for t, _idx, kind, *_ in coref:
+        if kind != "descriptor":
+            continue
+        for c in doc[t].children:
+            if c.dep_ in ("compound", "amod", "nmod") and c.i < t:
+                for x in c.subtree:
+                    inside[x.i] = t
+    return inside
+
+
 def candidates(
     doc, mentions: list[dict], coref: list[list[int]], max_pairs: int = 400, cross_sentence: bool = False
 ) -> list[Candidate]:
@@ -160,6 +177,7 @@ def candidates(
     """
     out: list[Candidate] = []
     by_sent = sentence_arguments(doc, mentions, coref)
+    inside = _inside_descriptors(doc, coref)
     for start in sorted(by_sent):
         args = sorted(by_sent[start])
         if len(args) < 2:
@@ -169,7 +187,7 @@ def candidates(
         for ta, ia, sa in args:
             ma = mentions[ia]
             for tb, ib, sb in args:
-                if ia == ib or ta == tb:
+                if ia == ib or ta == tb or inside.get(ta, tb) != tb or inside.get(tb, ta) != ta:
                     continue
                 mb = mentions[ib]
                 if ma["name"] == mb["name"]:
