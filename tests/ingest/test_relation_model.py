@@ -67,6 +67,15 @@ def test_candidates_follow_the_signatures(nlp):
     assert all(p in ("uses", "develops", "acquires") for p in pairs.get(("Microsoft", "GPT-4"), ()))
 
 
+def test_a_name_inside_a_descriptor_pairs_only_with_the_entity_the_descriptor_names(nlp):
+    # "the ChatGPT maker" is OpenAI: ChatGPT is said of OpenAI, not of Microsoft
+    doc = nlp("Microsoft has put about $13 billion into the ChatGPT maker, and uses its models in Copilot.")
+    mentions = doc._.aikg_mentions
+    pairs = {(mentions[c.a]["name"], mentions[c.b]["name"]) for c in candidates(doc, mentions, doc._.aikg_coref)}
+    assert ("OpenAI", "ChatGPT") in pairs and ("Microsoft", "OpenAI") in pairs
+    assert not {("Microsoft", "ChatGPT"), ("ChatGPT", "Microsoft"), ("ChatGPT", "Copilot")} & pairs
+
+
 def test_a_fallback_name_is_a_candidate_for_every_predicate_its_type_fits(nlp):
     # neither the gazetteer nor NER knows "Quellbrook": a rule's fallback name stands for it
     doc = nlp("Microsoft signed a partnership with Quellbrook.")
