@@ -248,6 +248,7 @@ def test_its_in_a_relative_clause_on_an_apposition_is_the_apposition_host(links)
 
 def test_an_apposition_the_parser_left_hanging_still_names_the_name_before_it(links):
     # the parser reads "the startup" as an adverbial noun of "keeps", not as Anthropic's apposition
-    found = links("Amazon keeps selling its Trainium chips, above all to Anthropic, the startup it has funded with billions.")
+    found = links(
+        "Amazon keeps selling its Trainium chips, above all to Anthropic, the startup it has funded with billions."
+    )
     assert _target(found, "startup") == [("Anthropic", "apposition")]
-
