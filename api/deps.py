@@ -149,7 +149,7 @@ def get_min_confidence(
         Query(
             description="A number from 0 to 1: show a relation when one of its statements is at least this "
             "confident, with only those statements as evidence; 0 shows everything "
-            "[default: the server's AIKG_MIN_CONFIDENCE, 0.5]."
+            "[default: the server's AIKG_MIN_CONFIDENCE, 0.8]."
         ),
     ] = None,
 ) -> float:

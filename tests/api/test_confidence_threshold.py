@@ -76,7 +76,7 @@ def store_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(store_dir: Path) -> Iterator[TestClient]:
-    with make_client(store_dir) as c:
+    with make_client(store_dir, min_confidence=None) as c:
         yield c
 
 
@@ -84,9 +84,9 @@ def _triples(body: dict) -> set[tuple[str, str, str]]:
     return {(r["subject"]["slug"], r["predicate"], r["object"]["slug"]) for r in body["items"]}
 
 
-def test_the_default_is_documented_at_one_half(monkeypatch):
+def test_the_default_is_the_confident_band(monkeypatch):
     monkeypatch.delenv("AIKG_MIN_CONFIDENCE", raising=False)
-    assert DEFAULT_MIN_CONFIDENCE == 0.5 and Settings().min_confidence == 0.5
+    assert DEFAULT_MIN_CONFIDENCE == 0.8 and Settings().min_confidence == 0.8
 
 
 def test_relations_hide_weak_ones_by_default_and_show_all_at_zero(client):
@@ -137,8 +137,8 @@ def test_graph_page_data_leaves_out_weak_relations_and_weaker_evidence(client):
     mixed = edges[("meta", "partnersWith", "openai")]
     assert [ev["sentence"] for ev in mixed["evidence"]] == [MIXED_STRONG] and mixed["weaker"] == 1
     assert edges[("nvidia", "investsIn", "mistral-ai")]["weaker"] == 0
-    assert data["filters"]["min_confidence"] == 0.5 and 'id="f-conf"' in r.text and 'value="0.5"' in r.text
-    assert '"defaultMinConfidence":0.5' in r.text
+    assert data["filters"]["min_confidence"] == 0.8 and 'id="f-conf"' in r.text and 'value="0.8"' in r.text
+    assert '"defaultMinConfidence":0.8' in r.text
     assert MIXED_WEAK not in r.text and WEAK not in r.text
 
     everything = page_data(client.get("/graph", params={"min_confidence": 0}).text)
@@ -151,7 +151,7 @@ def test_entity_page_shows_strong_statements_and_says_how_many_are_hidden(client
     html = client.get("/entity/meta").text
     assert MIXED_STRONG in html and MIXED_WEAK not in html
     assert re.search(
-        r"1 weaker statement hidden \(confidence below 0\.50\) · "
+        r"1 weaker statement hidden \(confidence below 0\.80\) · "
         r'<a class="show-all" href="\?min_confidence=0">show all</a>',
         html,
     )
@@ -159,7 +159,7 @@ def test_entity_page_shows_strong_statements_and_says_how_many_are_hidden(client
     assert MIXED_STRONG in full and MIXED_WEAK in full and "weaker statement" not in full
 
     only_weak = client.get("/entity/acme-robotics").text
-    assert "1 relation below confidence 0.50 hidden" in only_weak and WEAK not in only_weak
+    assert "1 relation below confidence 0.80 hidden" in only_weak and WEAK not in only_weak
     assert "No relations this confident." in only_weak
     assert WEAK in client.get("/entity/acme-robotics", params={"min_confidence": "0"}).text
     # The JSON of an entity stays complete: it carries every statement with its confidence.
@@ -170,7 +170,7 @@ def test_entity_page_shows_strong_statements_and_says_how_many_are_hidden(client
 def test_article_page_hides_its_weak_statements(client):
     html = client.get(f"/article/{SECOND.article.id}").text
     assert WEAK not in html and MIXED_WEAK not in html
-    assert "2 weaker statements hidden (confidence below 0.50)" in html and 'href="?min_confidence=0"' in html
+    assert "2 weaker statements hidden (confidence below 0.80)" in html and 'href="?min_confidence=0"' in html
     assert "No relation was extracted" not in html
     full = client.get(f"/article/{SECOND.article.id}", params={"min_confidence": 0}).text
     assert WEAK in full and MIXED_WEAK in full and "weaker statements hidden" not in full
@@ -216,7 +216,7 @@ def test_aikg_viz_follows_the_same_default(store_dir, tmp_path):
 
     default = run()
     assert {e["predicate"] for e in default["edges"]} == {"investsIn", "partnersWith"}
-    assert default["filters"]["min_confidence"] == 0.5
+    assert default["filters"]["min_confidence"] == 0.8
     assert next(e for e in default["edges"] if e["predicate"] == "partnersWith")["weaker"] == 1
     assert len(run("--min-confidence", "0")["edges"]) == 3
     assert len(run(AIKG_MIN_CONFIDENCE="0.25")["edges"]) == 3

@@ -13,14 +13,15 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import Settings
 from kg.namespaces import ENTITY
-from tests.api.conftest import TEST_HOSTS
+from tests.api.conftest import SAMPLE_MIN_CONFIDENCE, TEST_HOSTS
 from tests.browser import sample
 
 
 @pytest.fixture
 def graph_client(tmp_path: Path) -> Iterator[TestClient]:
     store = sample.build_store(tmp_path / "store")
-    with TestClient(create_app(Settings(store=str(store), allowed_hosts=TEST_HOSTS))) as c:
+    settings = Settings(store=str(store), allowed_hosts=TEST_HOSTS, min_confidence=SAMPLE_MIN_CONFIDENCE)
+    with TestClient(create_app(settings)) as c:
         yield c
 
 

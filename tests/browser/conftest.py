@@ -103,7 +103,11 @@ def standalone_page(sample_store: Path, tmp_path_factory) -> Path:
     app = typer.Typer()
     app.command()(viz)
     out = tmp_path_factory.mktemp("page") / "graph.html"
-    result = CliRunner().invoke(app, ["--store", str(sample_store), "-o", str(out)])
+    from tests.api.conftest import SAMPLE_MIN_CONFIDENCE
+
+    # the sample's weaker statements (0.6, the XSS name at 0.7) are on the page
+    args = ["--store", str(sample_store), "-o", str(out), "--min-confidence", str(SAMPLE_MIN_CONFIDENCE)]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     return out
 
