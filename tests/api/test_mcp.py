@@ -31,6 +31,7 @@ from tests.api.conftest import (  # noqa: E402
     S3,
     S5,
     S6,
+    SAMPLE_MIN_CONFIDENCE,
     TOKEN,
     build_store,
     start_server,
@@ -62,7 +63,12 @@ def stdio(store: Path, **env: str) -> StdioServerParameters:
     return StdioServerParameters(
         command=sys.executable,
         args=["-c", "from aikg.cli import main; main()", "mcp", "--store", str(store)],
-        env={"PYTHONPATH": str(REPO), "AIKG_QUERY_WORKERS": "1", **env},
+        env={
+            "PYTHONPATH": str(REPO),
+            "AIKG_QUERY_WORKERS": "1",
+            "AIKG_MIN_CONFIDENCE": str(SAMPLE_MIN_CONFIDENCE),  # the sample's 0.6 statement counts
+            **env,
+        },
         cwd=str(REPO),
     )
 

@@ -325,7 +325,7 @@ def demo_server(demo_store, tmp_path_factory):
 
     copy = tmp_path_factory.mktemp("demo-served") / "store"
     shutil.copytree(demo_store, copy)
-    srv = start_server(copy)
+    srv = start_server(copy, AIKG_MIN_CONFIDENCE=None)  # what a user gets: the server's own default
     yield srv
     stop_server(srv)
 
