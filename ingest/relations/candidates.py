@@ -115,6 +115,15 @@ def _pair_fits(ma: dict, mb: dict) -> tuple[tuple[str, ...], tuple[tuple[str, st
     return preds, tuple(flips)
 
 
+#: The last word of a name that is a venue, never a party ("San Francisco Superior Court",
+#: "the Delaware Court of Chancery" ends in "Chancery", so the word is looked for anywhere)
+VENUE_WORDS = frozenset({"court", "tribunal"})
+
+
+def _venue(m: dict) -> bool:
+    return m["type"] == "Organization" and any(w.lower() in VENUE_WORDS for w in m["name"].split())
+
+
 def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dict[int, list[tuple[int, int, str]]]:
     """Return, per sentence start token, the argument tokens: ``(token, mention, source)``.
 
@@ -124,7 +133,7 @@ def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dic
     by_sent: dict[int, list[tuple[int, int, str]]] = {}
     seen: set[int] = set()
     for idx, m in enumerate(mentions):
-        if m.get("virtual"):
+        if m.get("virtual") or _venue(m):
             continue
         root = doc[m["s"] : m["e"]].root
         if root.i in seen:

@@ -76,6 +76,16 @@ def test_a_name_inside_a_descriptor_pairs_only_with_the_entity_the_descriptor_na
     assert not {("Microsoft", "ChatGPT"), ("ChatGPT", "Microsoft"), ("ChatGPT", "Copilot")} & pairs
 
 
+def test_a_court_is_a_venue_and_never_a_side_of_a_candidate(nlp, triples):
+    text = "In a complaint filed in San Francisco Superior Court, Musk accused OpenAI of breaking its promise."
+    doc = nlp(text)
+    mentions = doc._.aikg_mentions
+    assert "San Francisco Superior Court" in {m["name"] for m in mentions}  # still an entity of the article
+    sides = {mentions[i]["name"] for c in candidates(doc, mentions, doc._.aikg_coref) for i in (c.a, c.b)}
+    assert "OpenAI" in sides and not any("Court" in name for name in sides)
+    assert not any("Court" in s or "Court" in o for s, _, o in triples(text))
+
+
 def test_a_fallback_name_is_a_candidate_for_every_predicate_its_type_fits(nlp):
     # neither the gazetteer nor NER knows "Quellbrook": a rule's fallback name stands for it
     doc = nlp("Microsoft signed a partnership with Quellbrook.")
