@@ -11,6 +11,7 @@ from ingest.coref.vocabulary import (
     _TOPIC_WORDS,
     _YOUNG_WORDS,
 )
+from ingest.entities import is_venue
 
 
 def _clause_verb(tok):
@@ -134,8 +135,8 @@ def _antecedent(
         cands = []
         for pos, idx in positions:
             m = mentions[idx]
-            if m["type"] not in types or m["agency"] or sent_of.get(pos) != sj:
-                continue
+            if m["type"] not in types or m["agency"] or sent_of.get(pos) != sj or is_venue(m["name"]):
+                continue  # a court is where a case is heard: never "the startup" or "its"
             if unfit is not None and unfit(m["name"]):
                 continue  # "the startup, led by ...": never Google Cloud or Amazon
             head = doc[pos]
@@ -228,7 +229,7 @@ def _topic(
     last: dict[str, int] = {}
     for pos, idx in positions:
         m = mentions[idx]
-        if m["type"] != "Organization" or m["agency"] or m.get("fallback"):
+        if m["type"] != "Organization" or m["agency"] or m.get("fallback") or is_venue(m["name"]):
             continue
         if unfit is not None and unfit(m["name"]):
             continue

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ingest.entities.gazetteer import DEFAULT_GAZETTEER, TYPE_TO_LABEL, GazEntry, Gazetteer, load_gazetteer
 from ingest.entities.mentions import find_mentions
-from ingest.entities.names import NEWS_AGENCIES, clean_surface, name_key
+from ingest.entities.names import NEWS_AGENCIES, clean_surface, is_venue, name_key
 from ingest.entities.ner import canonical_entity, ner_type
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "canonical_entity",
     "clean_surface",
     "find_mentions",
+    "is_venue",
     "load_gazetteer",
     "name_key",
     "ner_type",

@@ -295,3 +295,13 @@ def clean_surface(text: str) -> str:
         parts = parts[:-1]
     s = " ".join(parts).rstrip(",")
     return s
+
+
+#: Words that make an organization's name a venue, never a party to a relation
+#: ("San Francisco Superior Court", "the Delaware Court of Chancery", "an employment tribunal").
+VENUE_WORDS = frozenset({"court", "tribunal"})
+
+
+def is_venue(name: str) -> bool:
+    """Whether a name is a court or tribunal: where a dispute is heard, not who is in it."""
+    return any(w.lower() in VENUE_WORDS for w in name.split())

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ingest.entities import is_venue
 from ingest.relations.signatures import SIGNATURES
 from kg.model import PREDICATES
 
@@ -115,13 +116,8 @@ def _pair_fits(ma: dict, mb: dict) -> tuple[tuple[str, ...], tuple[tuple[str, st
     return preds, tuple(flips)
 
 
-#: The last word of a name that is a venue, never a party ("San Francisco Superior Court",
-#: "the Delaware Court of Chancery" ends in "Chancery", so the word is looked for anywhere)
-VENUE_WORDS = frozenset({"court", "tribunal"})
-
-
 def _venue(m: dict) -> bool:
-    return m["type"] == "Organization" and any(w.lower() in VENUE_WORDS for w in m["name"].split())
+    return m["type"] == "Organization" and is_venue(m["name"])
 
 
 def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dict[int, list[tuple[int, int, str]]]:
@@ -142,7 +138,7 @@ def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dic
         src = "fallback" if m.get("fallback") else m.get("src", "ner")
         by_sent.setdefault(root.sent.start, []).append((root.i, idx, src))
     for tok_i, idx, *_ in coref:
-        if tok_i in seen:
+        if tok_i in seen or _venue(mentions[idx]):
             continue
         seen.add(tok_i)
         by_sent.setdefault(doc[tok_i].sent.start, []).append((tok_i, idx, "coref"))
