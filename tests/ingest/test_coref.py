@@ -252,3 +252,14 @@ def test_an_apposition_the_parser_left_hanging_still_names_the_name_before_it(li
         "Amazon keeps selling its Trainium chips, above all to Anthropic, the startup it has funded with billions."
     )
     assert _target(found, "startup") == [("Anthropic", "apposition")]
+
+
+def test_a_court_is_never_the_startup_or_its(links, triples):
+    text = (
+        "Getty Images sued Stability AI in the High Court in London. The startup's founder, "
+        "Emad Mostaque, has argued that training on public images is fair use."
+    )
+    assert _target(links(text), "startup") == [("Stability AI", "description")]
+    found = triples(text)
+    assert ("Emad Mostaque", "founded", "Stability AI") in found
+    assert not any("Court" in s or "Court" in o for s, _, o in found)
