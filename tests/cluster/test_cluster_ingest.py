@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -70,6 +71,26 @@ def wait_for_line(proc: subprocess.Popen, needle: str, timeout: float = 180) -> 
         if needle in line:
             return lines
     raise AssertionError(f"no {needle!r} on stderr: {''.join(lines)[-2000:]}")
+
+
+def finish(proc: subprocess.Popen, timeout: float) -> tuple[str, str]:
+    """Wait for ``proc`` and return the rest of its stdout and stderr.
+
+    Read through the pipes' file objects, not with ``communicate``: that reads the file
+    descriptors and misses what :func:`wait_for_line`'s ``readline`` already pulled into
+    the buffer (a last line that came in the same read as the one waited for).
+    """
+    outputs: dict[str, str] = {}
+    readers = [
+        threading.Thread(target=lambda name=name, f=f: outputs.__setitem__(name, f.read()), daemon=True)
+        for name, f in (("out", proc.stdout), ("err", proc.stderr))
+    ]
+    for r in readers:
+        r.start()
+    proc.wait(timeout=timeout)
+    for r in readers:
+        r.join(timeout=30)
+    return outputs.get("out", ""), outputs.get("err", "")
 
 
 def kill_group(proc: subprocess.Popen) -> None:
@@ -271,7 +292,7 @@ def test_the_scheduler_going_away_is_one_line_and_the_store_resumes(cluster, ser
         wait_for_line(client, "batch 1 committed")
         scheduler.kill()
         scheduler.wait(timeout=30)
-        _, err = client.communicate(timeout=120)
+        _, err = finish(client, timeout=120)
         assert client.returncode == 1
         assert "Traceback" not in err
         errors = [line for line in err.splitlines() if not line.startswith("INFO ")]
@@ -388,7 +409,7 @@ def interrupted(where: str, store: Path, times: int) -> tuple[tuple[str, ...], s
             if n:
                 wait_for_line(proc, "stopping after the batch being written")
             os.killpg(proc.pid, signal.SIGINT)
-        out, err = proc.communicate(timeout=180)
+        out, err = finish(proc, timeout=180)
     finally:
         if proc.poll() is None:
             kill_group(proc)
