@@ -10,6 +10,7 @@ from ingest.coref.vocabulary import (
     _SUBJ_DEPS,
     _TOPIC_WORDS,
     _YOUNG_WORDS,
+    word,
 )
 from ingest.entities import is_venue
 
@@ -47,7 +48,7 @@ def _antecedent(
     """
     kind = "pronoun" if is_pronoun else "description"
     doc = tok.doc
-    unfit = not_startup if not_startup is not None and tok.lower_ in _YOUNG_WORDS else None
+    unfit = not_startup if not_startup is not None and word(tok) in _YOUNG_WORDS else None
     si = sent_of[tok.i]
     types = type_.split("|")
     verb = _clause_verb(tok)
@@ -203,7 +204,7 @@ def _antecedent(
             return max(cands, key=lambda c: (c[0] in subj_ids, counts.get(mentions[c[0]]["name"], 0)))[0], kind
         pick = (subjects[0] if subjects else cands[-1]) if topic else cands[-1]
         return pick[0], kind
-    if "Organization" in types and tok.lower_ in _TOPIC_WORDS and not tried_topic:
+    if "Organization" in types and word(tok) in _TOPIC_WORDS and not tried_topic:
         topic = _topic(mentions, positions, excluded | {mentions[i]["name"] for i in appos_host}, unfit)
         if topic is not None:
             return topic, "topic"

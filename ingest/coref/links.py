@@ -10,6 +10,7 @@ from ingest.coref.vocabulary import (
     _PRONOUNS,
     _UNIT_EPITHETS,
     _UNIT_NOUNS,
+    word,
 )
 from ingest.entities import Gazetteer, name_key
 
@@ -64,12 +65,12 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list]:
                 kind = "unit" if target is not None else kind
             if (
                 target is None
-                and tok.lower_ in _DESCRIPTION_NOUNS
+                and word(tok) in _DESCRIPTION_NOUNS
                 and not _has_entity_inside(tok, in_mention)
-                and not ("Organization" not in _DESCRIPTION_NOUNS[tok.lower_] and tok.dep_ in ("attr", "oprd"))
+                and not ("Organization" not in _DESCRIPTION_NOUNS[word(tok)] and tok.dep_ in ("attr", "oprd"))
             ):
                 # ("X is the most used assistant" predicates a class, it names no earlier product)
-                type_ = _DESCRIPTION_NOUNS[tok.lower_]
+                type_ = _DESCRIPTION_NOUNS[word(tok)]
         elif low == "whose" and tok.dep_ == "poss":
             # "Microsoft, whose GitHub Copilot ...": the relative clause's head noun
             clause = tok.head

@@ -263,3 +263,10 @@ def test_a_court_is_never_the_startup_or_its(links, triples):
     found = triples(text)
     assert ("Emad Mostaque", "founded", "Stability AI") in found
     assert not any("Court" in s or "Court" in o for s, _, o in found)
+
+
+def test_a_hyphenated_start_up_is_a_description_like_startup(links, triples):
+    # the tokenizer splits "start-up" into three tokens; the description is read whole
+    text = "Mistral AI builds open models. " + FILLER + "The Paris start-up said it had raised money from Nvidia."
+    assert _target(links(text), "up") == [("Mistral AI", "topic")]
+    assert ("Nvidia", "investsIn", "Mistral AI") in triples(text)
