@@ -136,7 +136,7 @@ def _antecedent(
         cands = []
         for pos, idx in positions:
             m = mentions[idx]
-            if m["type"] not in types or m["agency"] or sent_of.get(pos) != sj or is_venue(m["name"]):
+            if m["type"] not in types or m["agency"] or sent_of.get(pos) != sj or is_venue(m):
                 continue  # a court is where a case is heard: never "the startup" or "its"
             if unfit is not None and unfit(m["name"]):
                 continue  # "the startup, led by ...": never Google Cloud or Amazon
@@ -230,7 +230,7 @@ def _topic(
     last: dict[str, int] = {}
     for pos, idx in positions:
         m = mentions[idx]
-        if m["type"] != "Organization" or m["agency"] or m.get("fallback") or is_venue(m["name"]):
+        if m["type"] != "Organization" or m["agency"] or m.get("fallback") or is_venue(m):
             continue
         if unfit is not None and unfit(m["name"]):
             continue

@@ -63,14 +63,15 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list]:
             if target is None:
                 target = _unit_entry(tok, mentions, links, gaz)  # "the AI division of Microsoft"
                 kind = "unit" if target is not None else kind
+            noun = word(tok)
             if (
                 target is None
-                and word(tok) in _DESCRIPTION_NOUNS
+                and noun in _DESCRIPTION_NOUNS
                 and not _has_entity_inside(tok, in_mention)
-                and not ("Organization" not in _DESCRIPTION_NOUNS[word(tok)] and tok.dep_ in ("attr", "oprd"))
+                and not ("Organization" not in _DESCRIPTION_NOUNS[noun] and tok.dep_ in ("attr", "oprd"))
             ):
                 # ("X is the most used assistant" predicates a class, it names no earlier product)
-                type_ = _DESCRIPTION_NOUNS[word(tok)]
+                type_ = _DESCRIPTION_NOUNS[noun]
         elif low == "whose" and tok.dep_ == "poss":
             # "Microsoft, whose GitHub Copilot ...": the relative clause's head noun
             clause = tok.head

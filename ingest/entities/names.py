@@ -302,6 +302,9 @@ def clean_surface(text: str) -> str:
 VENUE_WORDS = frozenset({"court", "tribunal"})
 
 
-def is_venue(name: str) -> bool:
-    """Whether a name is a court or tribunal: where a dispute is heard, not who is in it."""
-    return any(w.lower() in VENUE_WORDS for w in name.split())
+def is_venue(mention: dict) -> bool:
+    """Whether a mention is a court or tribunal: where a dispute is heard, not who is in it.
+
+    Only an organization's name is read ("Margaret Court" stays a person).
+    """
+    return mention["type"] == "Organization" and any(w.lower() in VENUE_WORDS for w in mention["name"].split())

@@ -116,10 +116,6 @@ def _pair_fits(ma: dict, mb: dict) -> tuple[tuple[str, ...], tuple[tuple[str, st
     return preds, tuple(flips)
 
 
-def _venue(m: dict) -> bool:
-    return m["type"] == "Organization" and is_venue(m["name"])
-
-
 def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dict[int, list[tuple[int, int, str]]]:
     """Return, per sentence start token, the argument tokens: ``(token, mention, source)``.
 
@@ -129,7 +125,7 @@ def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dic
     by_sent: dict[int, list[tuple[int, int, str]]] = {}
     seen: set[int] = set()
     for idx, m in enumerate(mentions):
-        if m.get("virtual") or _venue(m):
+        if m.get("virtual") or is_venue(m):
             continue
         root = doc[m["s"] : m["e"]].root
         if root.i in seen:
@@ -138,7 +134,7 @@ def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dic
         src = "fallback" if m.get("fallback") else m.get("src", "ner")
         by_sent.setdefault(root.sent.start, []).append((root.i, idx, src))
     for tok_i, idx, *_ in coref:
-        if tok_i in seen or _venue(mentions[idx]):
+        if tok_i in seen or is_venue(mentions[idx]):
             continue
         seen.add(tok_i)
         by_sent.setdefault(doc[tok_i].sent.start, []).append((tok_i, idx, "coref"))
@@ -192,6 +188,7 @@ def candidates(
         for ta, ia, sa in args:
             ma = mentions[ia]
             for tb, ib, sb in args:
+                # a side inside a descriptor pairs only with that descriptor's own token
                 if ia == ib or ta == tb or inside.get(ta, tb) != tb or inside.get(tb, ta) != ta:
                     continue
                 mb = mentions[ib]

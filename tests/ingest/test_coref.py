@@ -270,3 +270,8 @@ def test_a_hyphenated_start_up_is_a_description_like_startup(links, triples):
     text = "Mistral AI builds open models. " + FILLER + "The Paris start-up said it had raised money from Nvidia."
     assert _target(links(text), "up") == [("Mistral AI", "topic")]
     assert ("Nvidia", "investsIn", "Mistral AI") in triples(text)
+
+
+def test_a_person_named_court_is_still_a_person_a_pronoun_can_stand_for(links):
+    found = links("Margaret Court joined the board of Corvanta Labs. She will chair its ethics committee.")
+    assert _target(found, "She") == [("Margaret Court", "pronoun")]
