@@ -1,7 +1,8 @@
 """AI model names the gazetteer does not know, found as newsrooms write them ("Atlas-2").
 
 NER has no label for models; :func:`_model_names` adds them to the mentions of a doc,
-from a versioned name in a sentence about models or a capitalized name before "model".
+from a versioned name in a sentence about models, a capitalized name before "model", or a
+quoted name a sentence gives a model ('its "Kite" model', 'systems such as "K2"').
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ _MODEL_MODIFIERS = {
     "instruction",
 }
 _MODEL_NOUNS = {"model", "models", "llm", "llms"}
+# A quoted name is a model when it stands before a model noun or is given to one (or, in a
+# sentence about models, to a system) by these words: 'models such as "K2"', 'a model
+# called "Kite"'.
+_QUOTES = {'"', "\u201c", "\u201d", "'", "\u2018", "\u2019", "``", "''"}
+_NAMING_WORDS = {"as", "like", "called", "named", "dubbed", "codenamed", "code-named"}
+_SYSTEM_NOUNS = {"system", "systems"}
 # Words in the sentence that say it speaks of AI models (for a versioned name alone).
 _MODEL_CUES = _MODEL_NOUNS | {
     "weights",
@@ -88,7 +95,17 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
     taken = {i: k for k, m in enumerate(out) for i in range(m["s"], m["e"])}
     org_names = {name_key(m["name"]) for m in out if m["type"] == "Organization"}
     org_words = {w for n in org_names for w in n.split()}
-    found: list[tuple[int, int]] = []
+    # a quoted name NER took for an organization is a model all the same, unless the
+    # text names an organization so elsewhere
+    found = [
+        (s, e)
+        for s, e in _quoted_model_names(doc)
+        if (key := name_key(doc[s:e].text))
+        and key not in _NOT_ENTITIES
+        and not any(
+            m["type"] == "Organization" and name_key(m["name"]) == key and not (m["s"] < e and s < m["e"]) for m in out
+        )
+    ]
     for tok in doc:
         text = tok.text
         if _VERSIONED.match(text) and name_key(text) not in _NOT_ENTITIES:
@@ -133,3 +150,55 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
         out.append(mention)
         out.sort(key=lambda m: m["s"])
         taken = {i: k for k, m in enumerate(out) for i in range(m["s"], m["e"])}
+
+
+def _quoted_model_names(doc) -> list[tuple[int, int]]:
+    """Spans of quoted names the sentence gives a model: 'its "Kite" model', 'a model
+    called "Kite"', 'systems such as "K2"' (systems only in a sentence about models).
+
+    The name is one to three tokens between quotes, holding a capital or a digit, so a
+    quoted phrase ("the "best" model") is not taken for a name.
+    """
+    spans: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        toks = list(sent)
+        about_models = any(t.lower_ in _MODEL_CUES for t in toks)
+        k = 0
+        while k < len(toks):
+            if toks[k].text not in _QUOTES:
+                k += 1
+                continue
+            close = next((j for j in range(k + 1, min(k + 6, len(toks))) if toks[j].text in _QUOTES), None)
+            if close is None:
+                k += 1
+                continue
+            inner = toks[k + 1 : close]
+            while inner and inner[-1].is_punct:
+                inner = inner[:-1]
+            name = "".join(t.text_with_ws for t in inner).strip()
+            if 1 <= len(inner) <= 3 and any(c.isupper() or c.isdigit() for c in name):
+                if _names_a_model(toks, k, close, about_models):
+                    spans.append((inner[0].i, inner[-1].i + 1))
+            k = close + 1
+    return spans
+
+
+def _names_a_model(toks: list, open_: int, close: int, about_models: bool) -> bool:
+    """Whether the quotes at toks[open_] .. toks[close] name a model: a model noun after
+    them (past its modifiers), or a naming word before them whose head is a model noun
+    (or a system, in a sentence about models)."""
+    j = close + 1
+    while j < len(toks) and toks[j].lower_ in _MODEL_MODIFIERS:
+        j += 1
+    if j < len(toks) and toks[j].lower_ in _MODEL_NOUNS and toks[j].dep_ != "compound":
+        return True
+    j = open_ - 1
+    if j >= 0 and toks[j].text == ",":
+        j -= 1
+    if j < 0 or toks[j].lower_ not in _NAMING_WORDS:
+        return False
+    cue = toks[j]
+    if cue.lower_ == "as" and (j == 0 or toks[j - 1].lower_ != "such"):
+        return False
+    head = cue.head
+    return head.lower_ in _MODEL_NOUNS or (about_models and head.lower_ in _SYSTEM_NOUNS)

@@ -177,6 +177,17 @@ MODEL_NAMES = [
     ("Mistral is the French model maker behind Le Chat.", None, "French"),
     ("Brightwell Labs trained the Brightwell model on public data.", None, "Brightwell"),
     ("The F-35 program is over budget.", None, "F-35"),
+    # quoted names a sentence gives a model
+    ("Brightwell Labs showed off its \u201cTR3\u201d model on Monday.", "TR3", None),
+    (
+        "Brightwell Labs is building its own large systems, such as \u201cOsk2,\u201d to rival bigger models.",
+        "Osk2",
+        None,
+    ),
+    ('Brightwell Labs shipped a model called "Sable" in May.', "Sable", None),
+    ("Brightwell Labs said the \u201cbest\u201d model would win.", None, "best"),
+    ("Brightwell Labs called the plan \u201cProject Dawn\u201d in a memo.", None, "Project Dawn"),
+    ("Brightwell Labs sells robotic systems such as \u201cArm7\u201d to farms.", None, "Arm7"),
 ]
 
 
@@ -187,3 +198,9 @@ def test_model_names_the_gazetteer_does_not_know(extractor, text, model, not_mod
         assert ents.get(model) == "AIModel", ents
     if not_model:
         assert ents.get(not_model) != "AIModel", ents
+
+
+@pytest.mark.parametrize("text", [MODEL_NAMES[6][0], MODEL_NAMES[7][0]])
+def test_a_quoted_model_name_gets_its_developer(extractor, text):
+    ex = extractor.extract(Article(text=text))
+    assert {(r.subject.name, r.predicate) for r in ex.relations} == {("Brightwell Labs", "develops")}
