@@ -232,11 +232,13 @@ def _mark_ended(
         verdicts = [_ended.rule_ended(own) for own in own_lists]
     else:
         probs = model.ended_probabilities(rows)
-        # "joined Vexis Labs in 2015", "began supplying X" start the relation; "Polaris,
-        # which she left when Bakare hired her" ends another tie
+        # "joined Vexis Labs in 2015", "began supplying X" start the relation; "has led
+        # it since 2021" holds it; "Polaris, which she left when Bakare hired her" ends
+        # another tie
         verdicts = [
             bool(p >= model.ended_threshold)
             and not _ended.started_here(doc, source[k][0].hb, found, mine)
+            and not _ended.held_since(found)
             and _ended.confirmed(found, own)
             for k, p, found, own, mine in zip(keys, probs, cue_lists, own_lists, pair_parties)
         ]

@@ -359,6 +359,17 @@ def says_over(cue_list: list[str]) -> bool:
     )
 
 
+def held_since(cue_list: list[str]) -> bool:
+    """Return True when the words say the tie has held since a day and nothing ends it.
+
+    "Amara Nwosu, who has led research at Cinder AI since 2021": "since" on the pair's
+    words, no ending word, and a present tense or none ("had led it since 2019" may be
+    over; "which has supplied X since 2023, said ..." is present: the past is the report).
+    """
+    cs = set(cue_list)
+    return "since" in cs and ("tense=present" in cs or "tense=past" not in cs) and not says_over(cue_list)
+
+
 def own_cues(doc, ha: int, hb: int, path, found: list[str], parties: Parties) -> list[str]:
     """Return the pair's own cues: ``found`` (:func:`cues`) without the ending verbs that speak of a third party.
 

@@ -44,6 +44,18 @@ ENDED = [
         True,
     ),
     ("Carla Mendez has led Borealis Robotics since 2021.", ("Carla Mendez", "leads", "Borealis Robotics"), False),
+    # a tie held "since" a day, with no word that ends it, is current, in a relative
+    # clause too and beside a past-tense report
+    (
+        "Carla Mendez, who has led research at Borealis Robotics since 2020, spoke at the summit.",
+        ("Carla Mendez", "worksFor", "Borealis Robotics"),
+        False,
+    ),
+    (
+        "Wren Analytics, which has supplied fraud models to Harwick Foods since 2023, said the contract is unaffected.",
+        ("Wren Analytics", "suppliesTo", "Harwick Foods"),
+        False,
+    ),
     ("Tomas Reyes is the chief executive of Borealis Robotics.", ("Tomas Reyes", "leads", "Borealis Robotics"), False),
     # an ending verb whose object is a third party ends that tie, not the one told beside it
     (
