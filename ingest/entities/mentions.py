@@ -74,7 +74,23 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         )
     _model_names(doc, out, gaz)
     _share_surnames(doc, out, gaz)
+    _names_as_compounds(doc, out)
     return out
+
+
+def _names_as_compounds(doc, mentions: list[dict]) -> None:
+    """Relabel a name the parser took for a number before a noun as that noun's compound.
+
+    In 'its "01" model' or 'the 360 camera' a model's or product's name that is all digits
+    is parsed as a count (``nummod``); it names the thing as "Kite" does in "its Kite
+    model", and the rules and the classifier read it so.
+    """
+    for m in mentions:
+        if m.get("virtual") or m["type"] not in ("AIModel", "Product"):
+            continue
+        root = doc[m["s"] : m["e"]].root
+        if root.dep_ == "nummod" and root.head.pos_ in ("NOUN", "PROPN") and root.head.i > root.i:
+            root.dep_ = "compound"
 
 
 def _share_surnames(doc, mentions: list[dict], gaz: Gazetteer) -> None:

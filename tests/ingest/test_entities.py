@@ -200,7 +200,15 @@ def test_model_names_the_gazetteer_does_not_know(extractor, text, model, not_mod
         assert ents.get(not_model) != "AIModel", ents
 
 
-@pytest.mark.parametrize("text", [MODEL_NAMES[6][0], MODEL_NAMES[7][0]])
+@pytest.mark.parametrize(
+    "text",
+    [
+        MODEL_NAMES[6][0],
+        MODEL_NAMES[7][0],
+        # a name all digits, which the parser reads as a count of models
+        "Brightwell Labs showed off its \u201c07\u201d model on Monday.",
+    ],
+)
 def test_a_quoted_model_name_gets_its_developer(extractor, text):
     ex = extractor.extract(Article(text=text))
     assert {(r.subject.name, r.predicate) for r in ex.relations} == {("Brightwell Labs", "develops")}
