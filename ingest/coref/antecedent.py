@@ -193,6 +193,22 @@ def _antecedent(
                 if v.head.i == v.i:
                     break
                 v = v.head
+        if back == 0 and is_pronoun and not possessive and tok.dep_ in _SUBJ_DEPS and verb.dep_ == "relcl":
+            # "Amazon is pushing its chips to Anthropic, the startup it has backed": the
+            # subject of a relative clause without a relative pronoun is the subject of
+            # the nearest clause that governs the clause's noun (or the name that noun
+            # follows as an apposition, where the parser lost it)
+            v = verb.head
+            host = _surface_host(v, mentions)
+            if host is not None:
+                v = host
+            for _ in range(8):
+                gov = [c for c in subjects if c[1].head.i == v.i and v.pos_ in ("VERB", "AUX")]
+                if gov:
+                    return gov[-1][0], kind
+                if v.head.i == v.i:
+                    break
+                v = v.head
         if topic and not is_pronoun:
             # "The company was later acquired ...": the entity the story is about, which
             # is the subject of the nearest sentence that names one (centering), else
@@ -243,6 +259,17 @@ def _topic(
     if name in excluded or (counts[name] < 2 and len(counts) > 1):
         return None
     return last[name]
+
+
+def _surface_host(noun, mentions: list[dict]):
+    """Return the root of the name a description follows as an apposition by the surface
+    ("Anthropic, the startup"), when the parse did not attach it there, else None."""
+    doc = noun.doc
+    det = next((c for c in noun.children if c.dep_ == "det" and c.i < noun.i), None)
+    if noun.dep_ == "appos" or det is None or det.i < 2 or doc[det.i - 1].text != ",":
+        return None
+    m = next((m for m in mentions if not m.get("virtual") and m["e"] == det.i - 1), None)
+    return _mention_root(doc, m) if m is not None else None
 
 
 def _list_owner(tok, mentions: list[dict], links: list[list]) -> int | None:

@@ -57,6 +57,8 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
         return None  # "(NYSE: LVS)" is a listing, not a party to anything
     if key.replace(" ", "").isdigit() or len(key) < 2 or len(tokens) > 6 or key in _CORP_SUFFIXES:
         return None  # "Nippon Express USA, INC": the suffix alone is no entity
+    if label != "ORG" and _org_apposition(tokens):
+        return "Organization"  # "a stake in Altera, the chip maker": NER called it a place
     if label not in ("ORG", "PERSON", "PRODUCT"):
         return None
     words = text.split()
@@ -91,6 +93,53 @@ _EXCHANGES = {
     "sgx",
     "euronext",
 }
+
+
+# Head nouns of an apposition that says its name is an organization ("Altera, the
+# programmable-chip maker"); a person's or a place's epithets are not among them.
+_ORG_APPOSITION_NOUNS = {
+    "company",
+    "startup",
+    "start-up",
+    "firm",
+    "lab",
+    "laboratory",
+    "maker",
+    "chipmaker",
+    "developer",
+    "manufacturer",
+    "supplier",
+    "provider",
+    "conglomerate",
+    "unicorn",
+    "spinout",
+    "spin-off",
+    "subsidiary",
+}
+
+
+def _org_apposition(tokens: list) -> bool:
+    """Return True if the span's head has an apposition headed by an organization noun.
+
+    "Altera, the programmable-chip maker it bought in 2015", "Mistral, the French
+    startup": the apposition says what NER mislabelled (a place, a person). A
+    hyphenated head ("start-up") is read whole.
+    """
+    root = tokens[-1]
+    for t in tokens:
+        if t.head not in tokens:
+            root = t
+            break
+    doc = root.doc
+    for c in root.children:
+        if c.dep_ != "appos" or c.i < tokens[-1].i:
+            continue
+        word = c.lower_
+        if c.i >= 2 and doc[c.i - 1].text == "-" and not doc[c.i - 1].whitespace_ and not doc[c.i - 2].whitespace_:
+            word = f"{doc[c.i - 2].lower_}-{word}"
+        if word in _ORG_APPOSITION_NOUNS and any(d.dep_ == "det" for d in c.children):
+            return True
+    return False
 
 
 def _in_ticker_parens(tokens: list) -> bool:

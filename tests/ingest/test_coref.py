@@ -180,6 +180,16 @@ def test_unit_of_a_listed_name_is_not_the_list_head(links, triples):
     assert ("Nvidia", "subsidiaryOf", "Salesforce") not in triples(text)
 
 
+def test_subject_of_a_bare_relative_clause_is_the_governing_clause_subject(links):
+    # "the startup it has backed": "it" is who does the pushing, also where the parser
+    # hangs the apposition on the first clause's verb
+    found = links(
+        "Tarvo Labs is selling its chips to Delmont Labs and Pryce Robotics, and Brightwell Labs is "
+        "pushing its sensors to Quillon Systems, the startup it has backed for years."
+    )
+    assert _target(found, "it") == [("Brightwell Labs", "pronoun")]
+
+
 def test_description_in_an_apposition_names_the_name_before_it(links):
     # the apposition is about Microsoft; "the startup" is the name just before, not the subject
     text = "Google competes with Cohere and with Microsoft, the startup's largest customer."

@@ -212,3 +212,18 @@ def test_model_names_the_gazetteer_does_not_know(extractor, text, model, not_mod
 def test_a_quoted_model_name_gets_its_developer(extractor, text):
     ex = extractor.extract(Article(text=text))
     assert {(r.subject.name, r.predicate) for r in ex.relations} == {("Brightwell Labs", "develops")}
+
+
+# NER calls some companies places or people; an apposition headed by an organization
+# noun says what they are: (text, name, organization or not)
+APPOSITION_TYPES = [
+    ("Brightwell Labs is preparing to sell its stake in Montara, the sensor maker it bought in 2019.", "Montara", True),
+    ("Brightwell Labs bought Kalmar, the Swedish start-up, last year.", "Kalmar", True),
+    ("Brightwell Labs held its summit in Verona, the city of the Arena, last week.", "Verona", False),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "is_org"), APPOSITION_TYPES)
+def test_an_organization_apposition_retypes_what_ner_called_a_place(extractor, text, name, is_org):
+    ents = {e.name: e.type for e in extractor.extract(Article(text=text)).entities}
+    assert (ents.get(name) == "Organization") is is_org, ents
