@@ -185,30 +185,18 @@ def _antecedent(
         if back == 0 and possessive and subjects:
             # "..., and Baidu said its models would be free": the subject of the nearest
             # clause that governs the pronoun's own
-            v = subj_verb
-            for _ in range(6):
-                gov = [c for c in subjects if c[1].head.i == v.i]
-                if gov:
-                    return gov[-1][0], kind
-                if v.head.i == v.i:
-                    break
-                v = v.head
+            gov = _governing_subject(subjects, subj_verb)
+            if gov is not None:
+                return gov, kind
         if back == 0 and is_pronoun and not possessive and tok.dep_ in _SUBJ_DEPS and verb.dep_ == "relcl":
             # "Amazon is pushing its chips to Anthropic, the startup it has backed": the
             # subject of a relative clause without a relative pronoun is the subject of
             # the nearest clause that governs the clause's noun (or the name that noun
             # follows as an apposition, where the parser lost it)
-            v = verb.head
-            host = _surface_host(v, mentions)
-            if host is not None:
-                v = host
-            for _ in range(8):
-                gov = [c for c in subjects if c[1].head.i == v.i and v.pos_ in ("VERB", "AUX")]
-                if gov:
-                    return gov[-1][0], kind
-                if v.head.i == v.i:
-                    break
-                v = v.head
+            host = _surface_host(verb.head, mentions)
+            gov = _governing_subject(subjects, verb.head if host is None else host)
+            if gov is not None:
+                return gov, kind
         if topic and not is_pronoun:
             # "The company was later acquired ...": the entity the story is about, which
             # is the subject of the nearest sentence that names one (centering), else
@@ -261,15 +249,37 @@ def _topic(
     return last[name]
 
 
+def _governing_subject(subjects: list[tuple], v) -> int | None:
+    """Return the mention of the subject of ``v``'s clause or of the nearest clause above it.
+
+    ``subjects`` are ``(mention, head token)`` candidates in subject position; the climb
+    goes up to six heads.
+    """
+    for _ in range(6):
+        gov = [c for c in subjects if c[1].head.i == v.i]
+        if gov:
+            return gov[-1][0]
+        if v.head.i == v.i:
+            return None
+        v = v.head
+    return None
+
+
+def _name_before_comma(doc, start: int, mentions: list[dict]) -> int | None:
+    """Return the named mention that ends right before ", " and token ``start``, if any."""
+    if start < 2 or doc[start - 1].text != ",":
+        return None
+    return next((k for k, m in enumerate(mentions) if not m.get("virtual") and m["e"] == start - 1), None)
+
+
 def _surface_host(noun, mentions: list[dict]):
     """Return the root of the name a description follows as an apposition by the surface
     ("Anthropic, the startup"), when the parse did not attach it there, else None."""
-    doc = noun.doc
     det = next((c for c in noun.children if c.dep_ == "det" and c.i < noun.i), None)
-    if noun.dep_ == "appos" or det is None or det.i < 2 or doc[det.i - 1].text != ",":
+    if noun.dep_ == "appos" or det is None:
         return None
-    m = next((m for m in mentions if not m.get("virtual") and m["e"] == det.i - 1), None)
-    return _mention_root(doc, m) if m is not None else None
+    idx = _name_before_comma(noun.doc, det.i, mentions)
+    return _mention_root(noun.doc, mentions[idx]) if idx is not None else None
 
 
 def _list_owner(tok, mentions: list[dict], links: list[list]) -> int | None:

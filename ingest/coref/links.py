@@ -4,7 +4,7 @@ maker") and units ("Microsoft's AI division") name a gazetteer entity outright."
 
 from __future__ import annotations
 
-from ingest.coref.antecedent import _antecedent, _mention_at
+from ingest.coref.antecedent import _antecedent, _mention_at, _name_before_comma
 from ingest.coref.vocabulary import (
     _DESCRIPTION_NOUNS,
     _PRONOUNS,
@@ -125,18 +125,13 @@ def _surface_apposition(tok, mentions: list[dict]) -> int | None:
     only when the parser left the phrase hanging as an adverbial noun, which a list
     member never is ("pushing its chips to Anthropic, the startup it has backed").
     """
-    start = tok.left_edge.i
     doc = tok.doc
-    if start < 2 or doc[start - 1].text != "," or doc[start].lower_ != "the":
+    start = tok.left_edge.i
+    idx = _name_before_comma(doc, start, mentions) if doc[start].lower_ == "the" else None
+    if idx is None:
         return None
-    for idx, m in enumerate(mentions):
-        if (
-            not m.get("virtual")
-            and m["e"] == start - 1
-            and (m["s"] == doc[m["s"]].sent.start or tok.dep_ == "npadvmod")
-        ):
-            return idx
-    return None
+    m = mentions[idx]
+    return idx if m["s"] == doc[m["s"]].sent.start or tok.dep_ == "npadvmod" else None
 
 
 def _is_definite(tok) -> bool:

@@ -4,17 +4,9 @@ unit nouns and their epithets, the words that may name the story's topic, and
 
 from __future__ import annotations
 
+from ingest.entities.names import joined_word as word
 
-def word(tok) -> str:
-    """Return a token's lower-case word, with a hyphenated compound joined back.
-
-    The tokenizer splits "start-up" into "start", "-", "up", and the parser makes "up"
-    the head noun; read there, the description is "start-up".
-    """
-    doc = tok.doc
-    if tok.i >= 2 and doc[tok.i - 1].text == "-" and not doc[tok.i - 2].whitespace_ and not doc[tok.i - 1].whitespace_:
-        return f"{doc[tok.i - 2].lower_}-{tok.lower_}"
-    return tok.lower_
+__all__ = ["word"]
 
 
 # Pronouns and the entity type they can stand for.

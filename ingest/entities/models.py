@@ -162,6 +162,8 @@ def _quoted_model_names(doc) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for sent in doc.sents:
         toks = list(sent)
+        if not any(t.text in _QUOTES for t in toks):
+            continue
         about_models = any(t.lower_ in _MODEL_CUES for t in toks)
         k = 0
         while k < len(toks):

@@ -302,6 +302,18 @@ def clean_surface(text: str) -> str:
 VENUE_WORDS = frozenset({"court", "tribunal"})
 
 
+def joined_word(tok) -> str:
+    """Return a token's lower-case word, with a hyphenated compound joined back.
+
+    The tokenizer splits "start-up" into "start", "-", "up", and the parser makes "up"
+    the head noun; read there, the word is "start-up".
+    """
+    doc = tok.doc
+    if tok.i >= 2 and doc[tok.i - 1].text == "-" and not doc[tok.i - 2].whitespace_ and not doc[tok.i - 1].whitespace_:
+        return f"{doc[tok.i - 2].lower_}-{tok.lower_}"
+    return tok.lower_
+
+
 def is_venue(mention: dict) -> bool:
     """Whether a mention is a court or tribunal: where a dispute is heard, not who is in it.
 

@@ -8,7 +8,15 @@ organization), and its name mapped to a gazetteer entry or the cleaned surface f
 from __future__ import annotations
 
 from ingest.entities.gazetteer import Gazetteer
-from ingest.entities.names import _CORP_SUFFIXES, _NOT_ENTITIES, _ORG_HEADS, NEWS_AGENCIES, clean_surface, name_key
+from ingest.entities.names import (
+    _CORP_SUFFIXES,
+    _NOT_ENTITIES,
+    _ORG_HEADS,
+    NEWS_AGENCIES,
+    clean_surface,
+    joined_word,
+    name_key,
+)
 from kg.model import Entity
 
 _ROLE_WORDS = {
@@ -125,21 +133,18 @@ def _org_apposition(tokens: list) -> bool:
     startup": the apposition says what NER mislabelled (a place, a person). A
     hyphenated head ("start-up") is read whole.
     """
-    root = tokens[-1]
-    for t in tokens:
-        if t.head not in tokens:
-            root = t
-            break
-    doc = root.doc
-    for c in root.children:
-        if c.dep_ != "appos" or c.i < tokens[-1].i:
-            continue
-        word = c.lower_
-        if c.i >= 2 and doc[c.i - 1].text == "-" and not doc[c.i - 1].whitespace_ and not doc[c.i - 2].whitespace_:
-            word = f"{doc[c.i - 2].lower_}-{word}"
-        if word in _ORG_APPOSITION_NOUNS and any(d.dep_ == "det" for d in c.children):
-            return True
-    return False
+    return any(
+        c.dep_ == "appos"
+        and c.i >= tokens[-1].i
+        and joined_word(c) in _ORG_APPOSITION_NOUNS
+        and any(d.dep_ == "det" for d in c.children)
+        for c in _span_root(tokens).children
+    )
+
+
+def _span_root(tokens: list):
+    """Return the span's head token: the first whose head lies outside it (else the last)."""
+    return next((t for t in tokens if t.head not in tokens), tokens[-1])
 
 
 def _in_ticker_parens(tokens: list) -> bool:
@@ -156,11 +161,7 @@ def _org_context(tokens: list) -> bool:
     "CEO of X", "X's chief executive", "X Inc." - a role noun governing the span through
     "of"/"at" or a possessive/compound link means the span is the employer.
     """
-    root = tokens[-1]
-    for t in tokens:
-        if t.head not in tokens:
-            root = t
-            break
+    root = _span_root(tokens)
     if root.dep_ in ("poss", "compound") and root.head.lower_ in _ROLE_WORDS:
         return True
     if root.dep_ == "pobj" and root.head.lower_ in ("of", "at") and root.head.head.lower_ in _ROLE_WORDS:
