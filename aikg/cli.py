@@ -10,7 +10,7 @@ import typer
 
 from aikg.cli_common import tidy_help
 from aikg.cli_ingest import demo, ingest, watch
-from aikg.cli_store import delete, export, load, query, stats, validate
+from aikg.cli_store import delete, export, index, load, query, stats, validate
 from kg.errors import AikgError
 
 app = typer.Typer(
@@ -50,6 +50,7 @@ app.command()(validate)
 app.command()(ingest)
 app.command()(watch)
 app.command()(delete)
+app.command()(index)
 app.command()(demo)
 
 

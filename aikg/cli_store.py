@@ -68,6 +68,10 @@ def load(
             except AikgError as exc:
                 raise fail(f"{f}: {exc}", 1) from exc
             typer.echo(f"loaded {n} statements from {f}")
+        # a load removes the time index (kg.timeindex): build it again for the named time queries
+        from kg import timeindex
+
+        timeindex.ensure(s)
     finally:
         s.close()
 
@@ -290,3 +294,22 @@ def delete(
     finally:
         s.close()
     typer.echo(f"deleted {n} article(s)")
+
+
+def index(store: StoreOpt = None) -> None:
+    """Build the time index (kg.timeindex) that the named time queries read; an ingest keeps it fresh."""
+    import time
+
+    from kg import timeindex
+
+    s = open_for_command(store, must_exist=True)
+    try:
+        if timeindex.embedded(s) is None:
+            raise fail(
+                "only an embedded store (a directory) keeps a time index; a server's queries read the statements", 2
+            )
+        t0 = time.perf_counter()
+        n = timeindex.build(s)
+    finally:
+        s.close()
+    typer.echo(f"time index built: {n} quads in {time.perf_counter() - t0:.1f} s")

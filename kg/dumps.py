@@ -28,6 +28,7 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
+from kg.derived import WithoutDerived
 from kg.errors import StoreError, UnsupportedFormatError
 from kg.namespaces import PREFIXES
 from kg.store import Store
@@ -101,7 +102,9 @@ class _GzipSink:
 
 def _native_dump(oxstore: ox.Store, fmt: ox.RdfFormat, all_graphs: bool, output: IO[bytes]) -> None:
     if all_graphs:
-        oxstore.dump(output, format=fmt)
+        sink = WithoutDerived(output)  # every graph but the time index (kg.derived)
+        oxstore.dump(cast(IO[bytes], sink), format=fmt)
+        sink.finish()
     else:
         oxstore.dump(output, format=fmt, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
 

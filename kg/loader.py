@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from kg import timeindex
 from kg.mapping import extraction_quads
 from kg.model import Article, Extraction
 from kg.namespaces import ONTOLOGY, SCHEMA, XSD, Term, article_iri
@@ -430,7 +431,7 @@ def write_plan(store: Store, plan: BatchPlan, after_commit: Callable[[int], None
         StoreError: a commit failed; the transactions before it stay written.
     """
     for quads, drops in plan.writes:
-        store.commit(quads, drops)
+        timeindex.commit(store, quads, drops)
         plan.report.quads += len(quads)
         if after_commit is not None:
             after_commit(len(quads))
@@ -586,6 +587,7 @@ def ingest(
                 summary.stopped = True
                 break
             done(write_plan(store, plan(batch), flush_now_and_then))
+        _index(store, summary)
         return summary
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aikg-writer") as writer:
@@ -618,7 +620,14 @@ def ingest(
                 if future.exception() is None:
                     done(future.result())
             raise
+    _index(store, summary)
     return summary
+
+
+def _index(store: Store, summary: IngestSummary) -> None:
+    """Build the time index whole after a run that wrote and found it out of date (kg.timeindex)."""
+    if summary.articles:
+        timeindex.ensure(store)
 
 
 def _split_failures(items: Iterable[Article | Failure], summary: IngestSummary) -> Iterator[Article]:
@@ -642,5 +651,5 @@ def find_articles(store: Store, ref: str) -> list[ox.NamedNode]:
 def delete_articles(store: Store, graphs: list[ox.NamedNode]) -> int:
     """Drop articles in one transaction; triples no other article supports go with them."""
     if graphs:
-        store.commit([], graphs)
+        timeindex.commit(store, [], graphs)
     return len(graphs)

@@ -210,4 +210,19 @@ def run_named(store: StoreLike, name: str, params: Mapping[str, str] | None = No
     if missing:
         raise ValueError(f"query {q.name} needs parameters: {', '.join(missing)} (e.g. --param {missing[0]}=...)")
     bindings = {p: bind_param(store, p, given[p]) for p in q.params}
-    return store.query(q.text, substitutions=bindings or None)
+    return store.query(query_text(store, q.name), substitutions=bindings or None)
+
+
+def query_text(store: StoreLike, name: str) -> str:
+    """Return the text to run for a named query: its indexed text while the store's time index is fresh.
+
+    The five named time queries have a second text that reads the time index
+    (:mod:`kg.timeindex`) and gives the same rows; any other query, or a store whose
+    index is missing or out of date, gets the shipped text.
+    """
+    from kg import timeindex
+
+    text = timeindex.indexed_text(name)
+    if text is not None and timeindex.is_fresh(store):
+        return text
+    return get_query(name).text

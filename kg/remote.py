@@ -17,6 +17,7 @@ from typing import IO, Any
 import httpx
 import pyoxigraph as ox
 
+from kg.derived import DROP_INDEX, HAS_STATE, NOT_DERIVED, is_derived
 from kg.engines import SparqlEngine, endpoints, engine_for, public_url  # noqa: F401 (endpoints: re-exported)
 from kg.errors import RemoteStoreError, WriteRefusedError
 from kg.namespaces import Term
@@ -57,6 +58,7 @@ class RemoteStore(QueryForms):
         self.query_url, self.update_url = self.engine.query_url, self.engine.update_url
         headers = {"User-Agent": "aikg"}
         self._client = httpx.Client(timeout=timeout, headers=headers)
+        self._index_checked = False  # whether a time index mark has been looked for (see update)
 
     def query(
         self,
@@ -114,6 +116,12 @@ class RemoteStore(QueryForms):
         """
         if base_iri is not None:
             sparql = f"BASE {ox.NamedNode(base_iri)} {sparql}"
+        if not self._index_checked:
+            # aikg indexes only embedded stores (kg.timeindex), but a store directory
+            # indexed there may be served later: its index goes before the first write.
+            if self.ask(HAS_STATE):
+                self._send(self.update_url, DROP_INDEX, "update", self.engine.update_headers(), [])
+            self._index_checked = True
         self._send(self.update_url, sparql, "update", self.engine.update_headers(), [])
 
     def commit(self, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode] = ()) -> None:
@@ -167,7 +175,8 @@ class RemoteStore(QueryForms):
         Raises:
             RDFParseError: the document does not parse.
         """
-        quads = parse_rdf(data, fmt, graph=graph)
+        # The time index is derived (kg.timeindex): a dump's copy of it is not loaded.
+        quads = [q for q in parse_rdf(data, fmt, graph=graph) if not is_derived(q.graph_name)]
         from kg.curation import (
             CURATION_GRAPH,
             operations_from_quads,
@@ -181,7 +190,7 @@ class RemoteStore(QueryForms):
         if any(q.graph_name == CURATION_GRAPH for q in quads):
             # New operations: the whole default graph is projected again, in the same request.
             self._check_curation_engine()
-            rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } " + NOT_DERIVED + " }")
             raw = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
             ops = [q for q in [*raw, *quads] if q.graph_name == CURATION_GRAPH]
             new = state_from_operations(operations_from_quads(ops))
@@ -208,6 +217,7 @@ class RemoteStore(QueryForms):
             res = self.select(
                 "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
                 + self.engine.graph_filter()
+                + NOT_DERIVED
                 + " } }"
             )
             quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"] or ox.DefaultGraph()) for r in res]

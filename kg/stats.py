@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kg.derived import NOT_DERIVED
 from kg.model import ENTITY_TYPES, PREDICATES
 from kg.namespaces import ONTOLOGY, RDF
 from kg.store import Store, count
@@ -25,7 +26,8 @@ def store_stats(store: Store) -> dict[str, Any]:
             by_pred[local] = int(row["n"].value)
     # A server may hold graphs of its own (Virtuoso's system graphs): its adapter says which are ours.
     engine = getattr(store, "engine", None)
-    ours = engine.graph_filter() if engine is not None else ""
+    # The time index (kg.timeindex) is derived data, not counted with the store's own.
+    ours = (engine.graph_filter() if engine is not None else "") + " " + NOT_DERIVED
     return {
         "location": store.location,
         "articles": count(store, f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a {_TYPE} <{ONTOLOGY}Article> }}"),

@@ -58,7 +58,7 @@ class QueryTools(ToolsBase):
         return await self._run(query)
 
     async def run_named_query(self, name: str, params: dict[str, str] | None) -> dict[str, Any]:
-        from kg.queries import bind_param, get_query
+        from kg.queries import bind_param, get_query, query_text
 
         try:
             q = get_query(name)
@@ -75,7 +75,8 @@ class QueryTools(ToolsBase):
                 + (f"; unknown: {', '.join(unknown)}" if unknown else "")
             )
         bindings = await self._thread(lambda: {p: bind_param(self.store, p, given[p]) for p in q.params})
-        return {"query": q.name, "title": q.title, **await self._run(q.text, bindings or None)}
+        text = await self._thread(lambda: query_text(self.store, q.name))
+        return {"query": q.name, "title": q.title, **await self._run(text, bindings or None)}
 
 
 def _syntax_message(exc: QuerySyntaxError) -> str:

@@ -99,7 +99,7 @@ def _check_formats(text: str, values: list[str]) -> None:
 )
 async def run_named_query(name: str, request: Request, store: StoreDep, runner: RunnerDep) -> Response:
     """Run a named query; its parameters come as URL parameters (``?entity=OpenAI``), bound as data."""
-    from kg.queries import bind_param, get_query
+    from kg.queries import bind_param, get_query, query_text
 
     q = get_query(name)
     given = {k: v for k, v in request.query_params.items() if k not in _NOT_PARAMS}
@@ -114,17 +114,17 @@ async def run_named_query(name: str, request: Request, store: StoreDep, runner: 
             + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
         )
 
-    def bind() -> dict[str, Any]:
+    def bind() -> tuple[dict[str, Any], str]:
         try:
-            return {p: bind_param(store, p, given[p]) for p in q.params}
+            return {p: bind_param(store, p, given[p]) for p in q.params}, query_text(store, q.name)
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from exc
 
     formats = request.query_params.getlist("format")
     _check_formats(q.text, formats)
-    bindings = await run_in_threadpool(bind)
+    bindings, text = await run_in_threadpool(bind)
     req = QueryRequest(
-        query=q.text,
+        query=text,
         substitutions=bindings or None,
         accept=request.headers.get("accept"),
         format=tuple(formats),

@@ -32,6 +32,7 @@ from kg.curation.records import (
     CurationState,
     CurationStore,
 )
+from kg.derived import INDEX_GRAPH, is_derived
 from kg.model import PREDICATES
 from kg.namespaces import (
     ENTITY,
@@ -169,7 +170,7 @@ def _graphs_mentioning(
         return []
     pattern = "{ ?x ?p ?y } UNION { ?y ?p ?x }" if as_object else "{ ?x ?p ?y }"
     q = f"SELECT DISTINCT ?g WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ {pattern} }} }}"
-    skip = set(exclude)
+    skip = {*exclude, INDEX_GRAPH}  # the time index names entities too, but is derived data
     return _graphs(store.select(q), skip)
 
 
@@ -244,7 +245,11 @@ def reproject_all(
         oxigraph = getattr(getattr(store, "live", store), "oxigraph", None)
         if not isinstance(oxigraph, ox.Store):
             raise TypeError("reproject_all reads the named graphs of a local store only; pass raw")
-        raw = [q for q in oxigraph.quads_for_pattern(None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)]
+        raw = [
+            q
+            for q in oxigraph.quads_for_pattern(None, None, None)
+            if not isinstance(q.graph_name, ox.DefaultGraph) and not is_derived(q.graph_name)
+        ]
     extra_named = [q for q in extra if not isinstance(q.graph_name, ox.DefaultGraph)]
     before = {q.triple for q in project(raw, old)} | {q.triple for q in derived(old)}
     after = {q.triple for q in project([*raw, *extra_named], new)} | {q.triple for q in derived(new)}

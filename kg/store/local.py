@@ -7,10 +7,11 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
+from kg.derived import DROP_INDEX, INVALIDATE, WithoutDerived, is_derived
 from kg.errors import StoreError, StoreLockedError
 from kg.namespaces import Term
 from kg.store.formats import QUAD_FORMATS, parse_rdf
@@ -132,7 +133,9 @@ class LocalStore(QueryForms):
         check_query(sparql)
         self._curation = None  # an update may touch the curation graph
         try:
-            self._store.update(sparql, base_iri=base_iri)
+            with self._curation_lock:  # not while this process builds the time index
+                self._invalidate(DROP_INDEX)
+                self._store.update(sparql, base_iri=base_iri)
         except SyntaxError as exc:
             from kg.sparql_errors import syntax_error
 
@@ -152,6 +155,7 @@ class LocalStore(QueryForms):
         with store_lock(self):
             state = self.curation_state()
             try:
+                self._invalidate()
                 if not state.empty:
                     self._commit_curated(inserts, drop_graphs, state)
                     return
@@ -250,7 +254,8 @@ class LocalStore(QueryForms):
             RDFParseError: the document does not parse; the store is untouched.
         """
         self._writable()
-        quads = parse_rdf(data, fmt, graph=graph)
+        # The time index is derived (kg.timeindex): a dump's copy of it is not loaded.
+        quads = [q for q in parse_rdf(data, fmt, graph=graph) if not is_derived(q.graph_name)]
         from kg.curation import (
             CURATION_GRAPH,
             operations_from_quads,
@@ -263,6 +268,7 @@ class LocalStore(QueryForms):
         with store_lock(self):
             state = self.curation_state()
             try:
+                self._invalidate(DROP_INDEX)
                 if any(q.graph_name == CURATION_GRAPH for q in quads):
                     # New operations: the whole default graph is projected again, in one transaction.
                     ops = [*self.graph_quads(CURATION_GRAPH), *(q for q in quads if q.graph_name == CURATION_GRAPH)]
@@ -279,9 +285,14 @@ class LocalStore(QueryForms):
         return len(quads)
 
     def dump(self, output: IO[bytes], fmt: ox.RdfFormat) -> None:
-        """Write the store: quad formats get every graph, triple formats the union graph."""
-        if fmt in QUAD_FORMATS:
-            self._store.dump(output, format=fmt)
+        """Write the store: quad formats get every graph but the time index, triple formats the union graph."""
+        if fmt == ox.RdfFormat.N_QUADS:
+            sink = WithoutDerived(output)
+            self._store.dump(cast(IO[bytes], sink), format=fmt)  # a binary file as far as dump goes
+            sink.finish()
+        elif fmt in QUAD_FORMATS:
+            quads = (q for q in self._store.quads_for_pattern(None, None, None) if not is_derived(q.graph_name))
+            ox.serialize(quads, output, format=fmt)
         else:
             self._store.dump(output, format=fmt, from_graph=ox.DefaultGraph())
 
@@ -316,6 +327,11 @@ class LocalStore(QueryForms):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _invalidate(self, how: str = INVALIDATE) -> None:
+        """Mark the time index out of date, or remove it, before a write (kg.derived); a bulk load has none."""
+        if not self._bulk:
+            self._store.update(how)
 
     def _writable(self) -> None:
         if self.read_only:

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kg.derived import NOT_DERIVED
 from kg.namespaces import ONTOLOGY, SCHEMA
 from kg.store import LocalStore
 from tests.servers import (  # noqa: F401 (re-exported to the tests here)
@@ -95,12 +96,15 @@ def graph_sizes(store: LocalStore) -> dict[str, int]:
     return {r["u"].value: int(r["n"].value) for r in store.query(q)}
 
 
+# The time index (kg.timeindex) is derived data in a graph of its own, outside the union
+# and not an article: both checks leave it out by name.
 UNION_BROKEN = (
     "ASK { { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } "
-    "UNION { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } } }"
+    f"UNION {{ GRAPH ?g {{ ?s ?p ?o }} {NOT_DERIVED} FILTER NOT EXISTS {{ ?s ?p ?o }} }} }}"
 )
 ORPHAN_GRAPHS = (
-    f"SELECT ?g WHERE {{ GRAPH ?g {{ ?x ?y ?z }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?g <{ONTOLOGY}sha256> ?h }} }} }}"
+    f"SELECT ?g WHERE {{ GRAPH ?g {{ ?x ?y ?z }} {NOT_DERIVED} "
+    f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?g <{ONTOLOGY}sha256> ?h }} }} }}"
 )
 
 

@@ -1,0 +1,247 @@
+"""The time index (kg.timeindex): the indexed texts answer what the shipped ones answer, and no write leaves it wrong.
+
+Each named time query has a second text that reads the index; aikg runs it while the
+index is fresh. Both texts run here on the dense synthetic store and the hand-made story
+of test_query_rewrites.py (ties, undated articles, relations that end and re-open, a
+second label on a few entities), for every entity and day, and must give the same rows
+in the same ORDER BY order. Then the upkeep: an ingest keeps the index fresh batch by
+batch, every other write marks it out of date (and the answer falls back to the
+statements, still right), and the index stays out of dumps, statistics and curation.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections import Counter
+
+import pyoxigraph as ox
+import pytest
+
+from kg import timeindex
+from kg.derived import INDEX_GRAPH
+from kg.loader import ingest
+from kg.queries import bind_param, get_query, query_text, run_named
+from kg.store import LocalStore
+from tests.kg.test_query_rewrites import DAYS, dense, entities, order_keys, story  # noqa: F401 (fixtures)
+from tests.timeworld import EXTRACTIONS
+
+PEOPLE = "aikg:worksFor aikg:leads"
+
+
+@pytest.fixture(scope="module")
+def indexed(dense, story):  # noqa: F811 - the fixtures imported above
+    """The two stores with a fresh index (dense's extra labels were written after its ingest)."""
+    for store in (dense, story):
+        timeindex.build(store)
+        assert timeindex.is_fresh(store)
+    return dense, story
+
+
+def table(store, text: str, bindings) -> tuple[list[str], list[tuple]]:
+    result = store.query(text, substitutions=bindings or None)
+    names = [v.value for v in result.variables]
+    return names, [tuple(None if r[n] is None else str(r[n]) for n in names) for r in result]
+
+
+def same_rows(store, name: str, params: dict[str, str]) -> int:
+    """Assert the indexed text gives the shipped text's rows, in its order; return how many."""
+    shipped = get_query(name)
+    bindings = {p: bind_param(store, p, v) for p, v in {**shipped.defaults, **params}.items()}
+    names, want = table(store, shipped.text, bindings)
+    got_names, got = table(store, timeindex.indexed_text(name), bindings)
+    assert got_names == names
+    assert Counter(got) == Counter(want), (name, params)
+    assert order_keys(shipped, got, names) == order_keys(shipped, want, names), (name, params)
+    return len(got)
+
+
+def test_current_employer_of_same_rows_for_every_person(indexed):
+    dense_store, story_store = indexed
+    people = entities(dense_store, "subject", PEOPLE)
+    assert sum(same_rows(dense_store, "current-employer-of", {"entity": p}) for p in people) >= 10
+    for name in ("Jane Doe", "Bob Roe", "Carl Poe", "Dana Wu", "Eve Sun", "Frank Li", "Gus Ho", "Nobody Known"):
+        same_rows(story_store, "current-employer-of", {"entity": name})
+
+
+def test_people_who_left_same_rows_for_every_organization(indexed):
+    dense_store, story_store = indexed
+    orgs = entities(dense_store, "object", PEOPLE)
+    assert sum(same_rows(dense_store, "people-who-left", {"entity": o}) for o in orgs) >= 10
+    for name in ("Acme AI", "Orbit Labs", "Nimbus Labs"):
+        same_rows(story_store, "people-who-left", {"entity": name})
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_investments_as_of_same_rows_for_every_investor(indexed, day):
+    dense_store, story_store = indexed
+    found = sum(
+        same_rows(dense_store, "investments-as-of", {"entity": i, "date": day})
+        for i in entities(dense_store, "subject", "aikg:investsIn")
+    )
+    assert found >= (0 if day < "2019-12" else 10)
+    for name in ("Vega Capital", "Lumen Partners", "Acme AI"):
+        same_rows(story_store, "investments-as-of", {"entity": name, "date": day})
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_who_led_on_same_rows_for_every_organization(indexed, day):
+    dense_store, story_store = indexed
+    found = sum(
+        same_rows(dense_store, "who-led-on", {"entity": o, "date": day})
+        for o in entities(dense_store, "object", "aikg:leads")
+    )
+    assert found >= (0 if day < "2019-12" else 5)
+    for name in ("Acme AI", "Orbit Labs", "Nimbus Labs"):
+        same_rows(story_store, "who-led-on", {"entity": name, "date": day})
+
+
+@pytest.mark.parametrize("currency", ["all", "USD", "EUR", "GBP", "JPY"])
+def test_investment_totals_same_rows(indexed, currency):
+    dense_store, story_store = indexed
+    assert same_rows(dense_store, "investment-totals", {"currency": currency}) >= (0 if currency == "JPY" else 5)
+    same_rows(story_store, "investment-totals", {"currency": currency})
+
+
+# ---------------------------------------------------------------- upkeep
+
+
+def employers(store, person: str = "Dana Okafor") -> list[tuple[str, str]]:
+    return sorted(
+        (r["orgLabel"].value, r["predicate"].value) for r in run_named(store, "current-employer-of", {"entity": person})
+    )
+
+
+@pytest.fixture
+def world(tmp_path):
+    """The career of tests/timeworld.py without its last article (she has not left yet), indexed by the ingest."""
+    exs = EXTRACTIONS
+    first, last = exs[:-1], exs[-1]
+    store = LocalStore(tmp_path / "store")
+    by_id = {e.article.id: e for e in exs}
+    ingest(store, [e.article for e in first], lambda batch: [by_id[a.id] for a in batch])
+    yield store, last, by_id
+    store.close()
+
+
+def test_an_ingest_builds_the_index_and_keeps_it_fresh_batch_by_batch(world):
+    store, last, by_id = world
+    assert timeindex.is_fresh(store)
+    assert query_text(store, "current-employer-of") == timeindex.indexed_text("current-employer-of")
+    assert employers(store) == [("Helix Robotics", "leads"), ("Helix Robotics", "worksFor")]
+    # the article saying she left: written by the batch path, the index follows it
+    ingest(store, [last.article], lambda batch: [by_id[a.id] for a in batch])
+    assert timeindex.is_fresh(store)
+    assert employers(store) == []
+    left = run_named(store, "people-who-left", {"entity": "Helix Robotics"})
+    assert {(r["personLabel"].value, r["endDate"].value) for r in left} == {("Dana Okafor", "2024-08")}
+
+
+def test_a_sparql_update_marks_the_index_out_of_date_and_the_answer_stays_right(world):
+    store, _, _ = world
+    assert timeindex.is_fresh(store)
+    # a later statement that she left, written by hand through SPARQL Update
+    store.update(
+        """PREFIX aikg: <https://w3id.org/aikg/ontology#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        INSERT { ?st rdf:subject ?p ; rdf:predicate aikg:worksFor ; rdf:object ?o ; aikg:ended true ;
+                     aikg:endDate "2025-01"^^<http://www.w3.org/2001/XMLSchema#gYearMonth> ;
+                     aikg:evidence "She left." ; prov:wasDerivedFrom ?a }
+        WHERE { ?x rdf:subject ?p ; rdf:predicate aikg:worksFor ; rdf:object ?o ; prov:wasDerivedFrom ?a .
+                BIND(<https://w3id.org/aikg/statement/by-hand> AS ?st) }"""
+    )
+    assert not timeindex.is_fresh(store)
+    assert query_text(store, "current-employer-of") == get_query("current-employer-of").text
+    assert employers(store) == [("Helix Robotics", "leads")]
+    # `aikg index` (timeindex.build) makes it fresh again, with the same answer
+    timeindex.build(store)
+    assert timeindex.is_fresh(store)
+    assert employers(store) == [("Helix Robotics", "leads")]
+
+
+def test_a_deleted_article_leaves_the_index_fresh_and_right(world):
+    from kg.loader import delete_articles, find_articles
+
+    store, _, _ = world
+    graphs = find_articles(store, "https://news.example/helix-ceo")
+    assert graphs, "the timeworld article naming her chief executive"
+    delete_articles(store, graphs)
+    assert timeindex.is_fresh(store)
+    assert employers(store) == [("Helix Robotics", "worksFor")]
+    assert [
+        r["person"] for r in run_named(store, "who-led-on", {"entity": "Helix Robotics", "date": "2023-01-01"})
+    ] == []
+
+
+def test_the_index_stays_out_of_dumps_statistics_and_loads(world, tmp_path):
+    from kg.stats import store_stats
+
+    store, _, _ = world
+    assert store.graph_quads(INDEX_GRAPH), "an ingest built the index"
+    stats = store_stats(store)
+    assert stats["graphs"] == 2  # the two articles, not the index
+    out = io.BytesIO()
+    store.dump(out, ox.RdfFormat.N_QUADS)
+    dumped = out.getvalue().decode()
+    assert "graph/time-index" not in dumped and "aikg/article/" in dumped
+    trig = io.BytesIO()
+    store.dump(trig, ox.RdfFormat.TRIG)
+    assert "graph/time-index" not in trig.getvalue().decode()
+    # a file that holds the index graph (an older dump, another tool) loads without it
+    with_index = (
+        dumped
+        + f'<{INDEX_GRAPH.value}> <https://w3id.org/aikg/ontology#indexState> "fresh 1" <{INDEX_GRAPH.value}> .\n'
+    )
+    other = LocalStore(tmp_path / "other")
+    try:
+        other.load(with_index.encode(), ox.RdfFormat.N_QUADS)
+        assert not other.graph_quads(INDEX_GRAPH)
+        assert not timeindex.is_fresh(other)
+        assert store_stats(other)["quads"] == stats["quads"]
+    finally:
+        other.close()
+
+
+def test_the_gzip_dump_leaves_the_index_out(world):
+    from kg.dumps import dump_stream
+
+    store, _, _ = world
+    data = gzip.decompress(b"".join(dump_stream(store.oxigraph, "nq.gz"))).decode()
+    assert "graph/time-index" not in data and "indexSubject" not in data
+    assert data.count("\n") == sum(1 for _ in store.oxigraph) - len(store.graph_quads(INDEX_GRAPH))
+
+
+def test_a_curation_merge_marks_the_index_out_of_date_and_copies_none_of_it(world):
+    from kg.curation import merge
+
+    store, _, _ = world
+    merge(store, "helix-robotics", "northwind-capital")
+    assert not timeindex.is_fresh(store)
+    leaked = store.ask(
+        "ASK { { ?s <https://w3id.org/aikg/ontology#indexSubject> ?o } UNION "
+        "{ ?s <https://w3id.org/aikg/ontology#openClaim> ?o } }"
+    )
+    assert not leaked, "no index triple in the default graph"
+    timeindex.build(store)
+    assert employers(store) == [("Northwind Capital", "leads"), ("Northwind Capital", "worksFor")]
+
+
+def test_the_index_command_builds_and_refuses_a_server(world, tmp_path):
+    from typer.testing import CliRunner
+
+    from aikg.cli import app
+
+    store, _, _ = world
+    path = store.path
+    store.update("INSERT DATA { <urn:x> <urn:y> <urn:z> }")
+    assert not timeindex.is_fresh(store)
+    store.close()
+    res = CliRunner().invoke(app, ["index", "--store", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "time index built" in res.output
+    with LocalStore(path) as again:
+        assert timeindex.is_fresh(again)
+    res = CliRunner().invoke(app, ["index", "--store", "http://127.0.0.1:9/sparql"])
+    assert res.exit_code == 2
+    assert "embedded store" in res.output
