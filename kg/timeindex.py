@@ -15,7 +15,7 @@ object), one node in :data:`kg.derived.INDEX_GRAPH`::
         ...
     <statement> aikg:indexDay "2024-08" .             # (in the index graph) an ending's claim day
         ...
-    <investor> aikg:dealClaim "<target IRI> 40000000 USD 2022-05-03" .  # a disclosed amount
+    <investor> aikg:dealClaim "<target IRI> 40000000 USD 2022-05-03 <article IRI>" .  # a disclosed amount
 
 so a query reaches an entity's relations of one predicate by one index prefix and each
 claim as one literal. The index holds no rule: the claim day of each statement
@@ -24,20 +24,22 @@ claim as one literal. The index holds no rule: the claim day of each statement
 (tests/kg/test_timeindex.py compares them for every entity of a generated store).
 
 Upkeep. Every write of a store removes the index's freshness mark first
-(:mod:`kg.derived`); :func:`kg.queries.query_text` picks the indexed text only
-while the mark is there, else the shipped one. The loader keeps the index of an embedded
-store fresh batch by batch (:func:`commit`: the relations of the subjects a batch touches
-are read again, in the store's write lock), and builds it whole at the end of a run that
-found it missing (:func:`ensure`). Any other write (SPARQL Update, curation, ``aikg
-load``) removes it until the next ingest or ``aikg index``. A server store (a URL) is not
-indexed: its named queries read the statements.
+(:mod:`kg.derived`); :func:`kg.queries.query_text` picks the indexed text only while the
+mark is there, else the shipped one. The index is a projection of the statements, one
+statement at a time (no entry depends on another statement), so the loader keeps the
+index of an embedded store fresh batch by batch from the batch alone (:func:`commit`: the
+entries of the dropped articles' statements go, the new ones come), and builds it whole
+at the end of a run that found it missing (:func:`ensure`). Any other write (SPARQL
+Update, curation, ``aikg load``) removes it until the next ingest or ``aikg index``. A
+server store (a URL) is not indexed: its named queries read the statements.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from typing import Any
 
@@ -64,38 +66,35 @@ _DAY = ox.NamedNode(ONTOLOGY + "indexDay")
 _DEAL = ox.NamedNode(ONTOLOGY + "dealClaim")
 
 _PREFIXES = f"PREFIX aikg: <{ONTOLOGY}> PREFIX rdf: <{RDF}> PREFIX prov: <{PROV}> PREFIX dcterms: <{DCTERMS}>\n"
-_VALUES_P = "VALUES ?p { " + " ".join(f"aikg:{p}" for p in INDEXED_PREDICATES) + " }"
+_IS_INDEXED = "FILTER(?p IN (" + ", ".join(f"aikg:{p}" for p in INDEXED_PREDICATES) + "))"
 # Every statement of an indexed predicate with what its claim day is made of.
 _CLAIMS = (
     _PREFIXES
     + "SELECT ?st ?s ?p ?o ?ended ?start ?end ?stated ?published ?article WHERE { "
-    + _VALUES_P
-    + " {subjects} ?st rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o . "
+    + "?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . "
+    + _IS_INDEXED
+    + " "
     "OPTIONAL { ?st aikg:ended ?ended } OPTIONAL { ?st aikg:startDate ?start } "
     "OPTIONAL { ?st aikg:endDate ?end } OPTIONAL { ?st aikg:statedDate ?stated } "
     "OPTIONAL { ?st dcterms:date ?published } OPTIONAL { ?st prov:wasDerivedFrom ?article } }"
 )
 # The investsIn statements investment-totals counts: a normalized amount, not ended, not hedged.
 _DEALS = (
-    _PREFIXES + "SELECT ?s ?o ?value ?currency ?start ?stated ?published WHERE { {subjects} "
+    _PREFIXES + "SELECT ?s ?o ?value ?currency ?start ?stated ?published ?article WHERE { "
     "?st rdf:predicate aikg:investsIn ; rdf:subject ?s ; rdf:object ?o ; aikg:amountValue ?value ; "
     "aikg:currency ?currency . "
     "FILTER NOT EXISTS { ?st aikg:ended true } FILTER NOT EXISTS { ?st aikg:hedged true } "
     "OPTIONAL { ?st aikg:startDate ?start } OPTIONAL { ?st aikg:statedDate ?stated } "
-    "OPTIONAL { ?st dcterms:date ?published } }"
+    "OPTIONAL { ?st dcterms:date ?published } OPTIONAL { ?st prov:wasDerivedFrom ?article } }"
 )
-# What the index holds of some subjects: their relations' nodes, their endings' days, their deals.
-_DROP_SUBJECTS = (
-    f"DELETE {{ GRAPH {INDEX_GRAPH} {{ ?st {_DAY} ?day }} }} WHERE {{ {{subjects}} GRAPH {INDEX_GRAPH} "
-    f"{{ ?r {_SUBJECT} ?s ; {_ENDING} ?st . ?st {_DAY} ?day }} }} ;\n"
-    f"DELETE {{ GRAPH {INDEX_GRAPH} {{ ?r ?x ?y }} }} WHERE {{ {{subjects}} GRAPH {INDEX_GRAPH} "
-    f"{{ ?r {_SUBJECT} ?s ; ?x ?y }} }} ;\n"
-    f"DELETE {{ GRAPH {INDEX_GRAPH} {{ ?s {_DEAL} ?deal }} }} WHERE {{ {{subjects}} GRAPH {INDEX_GRAPH} "
-    f"{{ ?s {_DEAL} ?deal }} }}"
-)
-
-
 _HOLDS_ANY = f"ASK {{ GRAPH {INDEX_GRAPH} {{ ?s {_SUBJECT} ?o }} }}"
+# The relation nodes left with no claim once some statements are gone.
+_ORPHANS = (
+    f"SELECT ?r WHERE {{ VALUES ?r {{ {{nodes}} }} GRAPH {INDEX_GRAPH} {{ ?r {_SUBJECT} ?s }} "
+    f"FILTER NOT EXISTS {{ GRAPH {INDEX_GRAPH} {{ ?r {_OPEN}|{_END} ?claim }} }} }}"
+)
+
+Row = Mapping[str, Any]
 
 
 def _text(term: Any) -> str | None:
@@ -107,50 +106,99 @@ def _key(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode) -> ox.NamedNode:
     return ox.NamedNode(_KEY + digest)
 
 
-def _subjects_block(subjects: Iterable[ox.NamedNode] | None) -> str:
-    return "" if subjects is None else "VALUES ?s { " + " ".join(str(s) for s in subjects) + " }"
+def _claim_quads(r: Row, out: set[ox.Quad]) -> None:
+    """Add what one solution of :data:`_CLAIMS` (a statement with one value of each field) puts in the index."""
+    s, p, o, st = r["s"], r["p"], r["o"], r["st"]
+    if not (isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and isinstance(st, ox.NamedNode)):
+        return
+    g, node = INDEX_GRAPH, _key(s, p, o)
+    ended = _text(r["ended"]) in ("true", "1")
+    day = claim_day(ended, _text(r["start"]), _text(r["end"]), _text(r["stated"]), _text(r["published"])) or ""
+    if ended:
+        out.add(ox.Quad(node, _END, ox.Literal(f"{day} {st.value}"), g))
+        out.add(ox.Quad(node, _ENDING, st, g))
+        out.add(ox.Quad(st, _DAY, ox.Literal(day), g))
+    elif isinstance(r["article"], ox.NamedNode):
+        out.add(ox.Quad(node, _OPEN, ox.Literal(f"{day} {r['article'].value}"), g))
+    else:
+        return
+    out.update((ox.Quad(node, _SUBJECT, s, g), ox.Quad(node, _PREDICATE, p, g), ox.Quad(node, _OBJECT, o, g)))
 
 
-def index_quads(store: Store, subjects: Iterable[ox.NamedNode] | None = None) -> list[ox.Quad]:
-    """Return the index of the relations of ``subjects`` (None: of every subject) as quads.
+def _deal_quads(r: Row, out: set[ox.Quad]) -> None:
+    """Add what one solution of :data:`_DEALS` puts in the index: a deal literal of the investor, with its article."""
+    value, currency = _text(r["value"]), _text(r["currency"])
+    if not (isinstance(r["s"], ox.NamedNode) and isinstance(r["o"], ox.NamedNode) and value and currency):
+        return
+    day = claim_day(False, _text(r["start"]), None, _text(r["stated"]), _text(r["published"])) or "~"
+    article = r["article"].value if isinstance(r["article"], ox.NamedNode) else ""
+    out.add(ox.Quad(r["s"], _DEAL, ox.Literal(f"{r['o'].value} {value} {currency} {day} {article}"), INDEX_GRAPH))
 
-    Args:
-        store: the store whose statements (in the default graph) are read.
-        subjects: the subjects whose relations are wanted; None for all.
-    """
-    block = _subjects_block(subjects)
-    g = INDEX_GRAPH
+
+def index_quads(store: Store) -> list[ox.Quad]:
+    """Return the whole index of a store's statements (read in its default graph) as quads."""
     out: set[ox.Quad] = set()
-    keys: set[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode]] = set()
-
-    def key(s: Any, p: ox.NamedNode, o: Any) -> ox.NamedNode | None:
-        if not (isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode)):
-            return None
-        keys.add((s, p, o))
-        return _key(s, p, o)
-
-    for r in store.select(_CLAIMS.replace("{subjects}", block)):
-        node = key(r["s"], r["p"], r["o"])
-        if node is None:
-            continue
-        ended = _text(r["ended"]) in ("true", "1")
-        day = claim_day(ended, _text(r["start"]), _text(r["end"]), _text(r["stated"]), _text(r["published"])) or ""
-        if ended:
-            out.add(ox.Quad(node, _END, ox.Literal(f"{day} {r['st'].value}"), g))
-            out.add(ox.Quad(node, _ENDING, r["st"], g))
-            out.add(ox.Quad(r["st"], _DAY, ox.Literal(day), g))
-        elif isinstance(r["article"], ox.NamedNode):
-            out.add(ox.Quad(node, _OPEN, ox.Literal(f"{day} {r['article'].value}"), g))
-    for r in store.select(_DEALS.replace("{subjects}", block)):
-        value, currency = _text(r["value"]), _text(r["currency"])
-        if not (isinstance(r["s"], ox.NamedNode) and isinstance(r["o"], ox.NamedNode) and value and currency):
-            continue
-        day = claim_day(False, _text(r["start"]), None, _text(r["stated"]), _text(r["published"])) or "~"
-        out.add(ox.Quad(r["s"], _DEAL, ox.Literal(f"{r['o'].value} {value} {currency} {day}"), g))
-    for s, p, o in keys:
-        node = _key(s, p, o)
-        out.update((ox.Quad(node, _SUBJECT, s, g), ox.Quad(node, _PREDICATE, p, g), ox.Quad(node, _OBJECT, o, g)))
+    for r in store.select(_CLAIMS):
+        _claim_quads(r, out)
+    for r in store.select(_DEALS):
+        _deal_quads(r, out)
     return sorted(out, key=str)
+
+
+_FIELDS = {
+    RDF + "subject": "s",
+    RDF + "predicate": "p",
+    RDF + "object": "o",
+    ONTOLOGY + "ended": "ended",
+    ONTOLOGY + "startDate": "start",
+    ONTOLOGY + "endDate": "end",
+    ONTOLOGY + "statedDate": "stated",
+    DCTERMS + "date": "published",
+    PROV + "wasDerivedFrom": "article",
+    ONTOLOGY + "amountValue": "value",
+    ONTOLOGY + "currency": "currency",
+    ONTOLOGY + "hedged": "hedged",
+}
+_INDEXED = frozenset(ONTOLOGY + p for p in INDEXED_PREDICATES)
+
+
+def _rows(values: dict[str, list[Any]], required: Sequence[str], optional: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """Return the solutions a statement's values give a pattern: every combination, an OPTIONAL field unbound when absent."""
+    names = [*required, *optional]
+    choices = [values.get(n, []) for n in required] + [values.get(n) or [None] for n in optional]
+    for combo in itertools.product(*choices):
+        yield dict(zip(names, combo))
+
+
+def quads_index(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+    """Return the index of the statements among some quads (an article batch), as :func:`index_quads` builds it.
+
+    Each statement's values are read from the quads alone, and give the index what the
+    same statement gives when read from the store: the solutions of :data:`_CLAIMS` and
+    :data:`_DEALS` for it, every combination of its values (one each, from the loader).
+    """
+    by_statement: dict[Any, dict[str, list[Any]]] = {}
+    for q in quads:
+        field = _FIELDS.get(q.predicate.value)
+        if field is not None:
+            values = by_statement.setdefault(q.subject, {})
+            if q.object not in values.setdefault(field, []):
+                values[field].append(q.object)
+    out: set[ox.Quad] = set()
+    for st, values in by_statement.items():
+        kinds = [p for p in values.get("p", []) if isinstance(p, ox.NamedNode) and p.value in _INDEXED]
+        if not kinds:
+            continue
+        values = {**values, "st": [st], "p": kinds}
+        for r in _rows(values, ("st", "s", "p", "o"), ("ended", "start", "end", "stated", "published", "article")):
+            _claim_quads(r, out)
+        flags = {n: {_text(v) for v in values.get(n, [])} for n in ("ended", "hedged")}
+        if ONTOLOGY + "investsIn" in {p.value for p in kinds} and not (
+            flags["ended"] & {"true", "1"} or flags["hedged"] & {"true", "1"}
+        ):
+            for r in _rows(values, ("s", "o", "value", "currency"), ("start", "stated", "published", "article")):
+                _deal_quads(r, out)
+    return out
 
 
 def embedded(store: Store, *, writable: bool = True) -> LocalStore | None:
@@ -171,13 +219,11 @@ def _curated(live: LocalStore) -> bool:
     return not live.curation_state().empty
 
 
-def build(store: Store, subjects: Sequence[ox.NamedNode] | None = None) -> int:
-    """Build the time index of an embedded store (whole, or for some subjects) and mark it fresh.
+def build(store: Store) -> int:
+    """Build the time index of an embedded store whole and mark it fresh.
 
-    With ``subjects``, only their relations are read and written again: the rest of the
-    index must be fresh already, as :func:`commit` checks. Runs in the store's write lock,
-    so no write of this process comes in between (and no other process writes an
-    embedded store).
+    Runs in the store's write lock, so no write of this process comes in between (and no
+    other process writes an embedded store).
 
     Returns:
         The number of index quads written.
@@ -192,21 +238,21 @@ def build(store: Store, subjects: Sequence[ox.NamedNode] | None = None) -> int:
     if live is None:
         raise StoreError("only an embedded store (a directory, open for writing) keeps a time index")
     with store_lock(live):
-        quads = index_quads(live, subjects)
+        quads = index_quads(live)
         raw = live.oxigraph
-        if subjects is None:
-            raw.update(DROP_INDEX)
-        elif subjects:
-            raw.update(_DROP_SUBJECTS.replace("{subjects}", _subjects_block(subjects)))
+        raw.update(DROP_INDEX)
         raw.extend(quads)
-        # A store with nothing to index keeps no index (an emptied store is empty); its
-        # queries read the statements, of which there are none.
-        if quads or raw.query(_HOLDS_ANY):
-            raw.add(ox.Quad(INDEX_GRAPH, INDEX_STATE, FRESH, INDEX_GRAPH))
-        else:
-            raw.update(DROP_INDEX)
+        _mark(raw)
     _note_write(store)
     return len(quads)
+
+
+def _mark(raw: ox.Store) -> None:
+    """Mark the index fresh; a store with nothing to index keeps no index (an emptied store is empty)."""
+    if raw.query(_HOLDS_ANY):
+        raw.add(ox.Quad(INDEX_GRAPH, INDEX_STATE, FRESH, INDEX_GRAPH))
+    else:
+        raw.update(DROP_INDEX)
 
 
 def _note_write(store: Store) -> None:
@@ -215,39 +261,14 @@ def _note_write(store: Store) -> None:
         pool.note_write()
 
 
-_TOUCHED = (
-    _PREFIXES
-    + "SELECT DISTINCT ?s WHERE { VALUES ?g { {graphs} } GRAPH ?g { ?st rdf:subject ?s ; rdf:predicate ?p } "
-    + _VALUES_P
-    + " }"
-)
-
-
-def touched_subjects(
-    store: Store, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode]
-) -> list[ox.NamedNode]:
-    """Return the subjects of the indexed statements a commit writes or drops (read before it drops them)."""
-    kinds = {ox.NamedNode(ONTOLOGY + p) for p in INDEXED_PREDICATES}
-    statements = {q.subject for q in inserts if q.predicate.value == RDF + "predicate" and q.object in kinds}
-    out = {
-        q.object
-        for q in inserts
-        if q.predicate.value == RDF + "subject" and q.subject in statements and isinstance(q.object, ox.NamedNode)
-    }
-    if drop_graphs:
-        graphs = " ".join(str(g) for g in drop_graphs)
-        out.update(
-            r["s"] for r in store.select(_TOUCHED.replace("{graphs}", graphs)) if isinstance(r["s"], ox.NamedNode)
-        )
-    return sorted(out, key=str)
-
-
 def commit(store: Store, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.NamedNode] = ()) -> None:
     """Commit a batch (:meth:`Store.commit`), keeping a fresh time index fresh.
 
     When the embedded store's index is fresh (and no curation projects its statements),
-    the relations of the subjects the batch touches are read again after the commit, in
-    the same write lock. Otherwise the commit alone: the index stays out of date.
+    the index entries of the statements in the dropped graphs (read before the commit)
+    go, and those of the inserted statements come, computed from the quads alone: the
+    work is the batch's, whatever the size of the store. A relation node left with no
+    claim goes too. Otherwise the commit alone, and an index left behind is removed.
 
     Raises:
         StoreError: the commit failed (the index is then out of date, not wrong).
@@ -261,12 +282,27 @@ def commit(store: Store, inserts: Sequence[ox.Quad], drop_graphs: Sequence[ox.Na
     with store_lock(live):
         fresh = is_fresh(live)
         keep = fresh and not _curated(live)
-        subjects = touched_subjects(live, inserts, drop_graphs) if keep else None
+        gone = quads_index(q for g in drop_graphs for q in live.graph_quads(g)) if keep else set()
         store.commit(inserts, drop_graphs)
-        if subjects is not None:
-            build(store, subjects)
-        elif fresh:
-            live.oxigraph.update(DROP_INDEX)  # out of date: no stale copy is left behind
+        raw = live.oxigraph
+        if not keep:
+            if fresh:
+                raw.update(DROP_INDEX)  # out of date: no stale copy is left behind
+            return
+        come = quads_index(inserts)
+        for q in gone - come:
+            # a relation node's own triples may still serve another article's claims:
+            # they go below, with the nodes left without any
+            if q.predicate not in (_SUBJECT, _PREDICATE, _OBJECT):
+                raw.remove(q)
+        raw.extend(come)
+        nodes = {q.subject for q in gone if q.predicate in (_OPEN, _END)}
+        if nodes:
+            for r in live.select(_ORPHANS.replace("{nodes}", " ".join(str(n) for n in nodes))):
+                for q in list(raw.quads_for_pattern(r["r"], None, None, INDEX_GRAPH)):
+                    raw.remove(q)
+        _mark(raw)
+    _note_write(store)
 
 
 def ensure(store: Store) -> bool:

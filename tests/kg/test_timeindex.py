@@ -11,20 +11,27 @@ statements, still right), and the index stays out of dumps, statistics and curat
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from kg import timeindex
 from kg.derived import INDEX_GRAPH
-from kg.loader import ingest
+from kg.loader import delete_articles, find_articles, ingest
+from kg.model import Article
 from kg.queries import bind_param, get_query, query_text, run_named
 from kg.store import LocalStore
 from tests.kg.test_query_rewrites import DAYS, dense, entities, order_keys, story  # noqa: F401 (fixtures)
 from tests.timeworld import EXTRACTIONS
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from bench_store import synthetic_corpus  # noqa: E402
 
 PEOPLE = "aikg:worksFor aikg:leads"
 
@@ -137,6 +144,32 @@ def test_an_ingest_builds_the_index_and_keeps_it_fresh_batch_by_batch(world):
     assert {(r["personLabel"].value, r["endDate"].value) for r in left} == {("Dana Okafor", "2024-08")}
 
 
+def index_of(store) -> set[str]:
+    return {str(q) for q in store.graph_quads(INDEX_GRAPH)}
+
+
+def test_an_index_kept_batch_by_batch_is_the_index_built_whole(tmp_path):
+    # the benchmark's generator, dense: relations that end, re-open and repeat their deals
+    articles, extractions = synthetic_corpus(300, n_entities=60, rels_per_article=6, seed=9, with_time=True)
+    by_id = {a.id: extractions[a.id] for a in articles}
+    with LocalStore(tmp_path / "store") as store:
+        ingest(store, articles[:100], lambda batch: [by_id[a.id] for a in batch], batch_size=25)
+        assert timeindex.is_fresh(store)
+        # later batches, then one article replaced (same url, new text) and two deleted
+        ingest(store, articles[100:], lambda batch: [by_id[a.id] for a in batch], batch_size=25)
+        old = articles[150]
+        new = Article(old.text + " Updated.", url=old.url, title=old.title, published=old.published)
+        by_id[new.id] = dataclasses.replace(by_id[old.id], article=new, relations=by_id[old.id].relations[:2])
+        assert ingest(store, [new], lambda batch: [by_id[a.id] for a in batch]).replaced == 1
+        gone = find_articles(store, articles[7].url) + find_articles(store, articles[201].url)
+        assert delete_articles(store, gone) == 2
+        assert timeindex.is_fresh(store)
+        kept = index_of(store)
+        timeindex.build(store)
+        assert kept == index_of(store)
+        assert sum("openClaim" in q for q in kept) > 100 and sum("endClaim" in q for q in kept) > 20
+
+
 def test_a_sparql_update_marks_the_index_out_of_date_and_the_answer_stays_right(world):
     store, _, _ = world
     assert timeindex.is_fresh(store)
@@ -161,8 +194,6 @@ def test_a_sparql_update_marks_the_index_out_of_date_and_the_answer_stays_right(
 
 
 def test_a_deleted_article_leaves_the_index_fresh_and_right(world):
-    from kg.loader import delete_articles, find_articles
-
     store, _, _ = world
     graphs = find_articles(store, "https://news.example/helix-ceo")
     assert graphs, "the timeworld article naming her chief executive"
