@@ -23,7 +23,7 @@ INDEX_GRAPH = ox.NamedNode(BASE + "graph/time-index")
 #: The property of :data:`INDEX_GRAPH` that holds the index's state.
 INDEX_STATE = ox.NamedNode(ONTOLOGY + "indexState")
 #: The layout of the index; a store built by another layout is not read.
-LAYOUT = "1"
+LAYOUT = "2"
 #: The state of an index that says what the statements say.
 FRESH = ox.Literal(f"fresh {LAYOUT}")
 

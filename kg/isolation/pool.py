@@ -148,6 +148,11 @@ class QueryPool:
         return worker
 
     def _release(self, worker: _Worker, *, healthy: bool) -> None:
+        if healthy and self.limits.memory_mb > 0:
+            # An engine whose address space grew past 3/4 of its cap during a query (memory its
+            # allocator keeps) would fail the next query's allocations: it is replaced instead.
+            used = worker.address_space()
+            healthy = used is None or used < self.limits.memory_mb * 1024 * 1024 * 3 // 4
         with self._lock:
             self._busy.discard(worker)
             reuse = healthy and not self._closed
