@@ -94,6 +94,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         ontology_doc()
         log.info("serving store %s", store.location)
+        from api.index_keeper import IndexKeeper
+
+        keeper = IndexKeeper(app)
+        app.state.index_keeper = keeper
+        keeper.start()
         watch = None
         if settings.watch:
             from api.watch import ServerWatch
@@ -105,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if watch is not None:
                 watch.stop()
+            keeper.stop()
             app.state.runner.close()
             with app.state.write_lock:
                 store.close()
@@ -128,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # This run of the server: dump ETags name it, so a tag from an earlier run never matches.
     app.state.instance = secrets.token_hex(6)
     app.state.last_write = None
+    app.state.index_keeper = None
     app.state.graph_cache = None
     app.state.graph_lock = threading.Lock()
     errors.install(app)

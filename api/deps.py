@@ -229,6 +229,9 @@ def note_app_write(app: FastAPI) -> None:
     pool = getattr(app.state.store, "pool", None)
     if pool is not None:
         pool.note_write()
+    keeper = getattr(app.state, "index_keeper", None)
+    if keeper is not None:
+        keeper.poke()  # a write that dropped the time index: it is built again once writes pause
 
 
 def projection(request: Request, store: Store, **filters: Any) -> nx.MultiDiGraph:
