@@ -98,14 +98,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         keeper = IndexKeeper(app)
         app.state.index_keeper = keeper
-        keeper.start()
         watch = None
-        if settings.watch:
-            from api.watch import ServerWatch
-
-            watch = ServerWatch(app, settings)
-            watch.start()
         try:
+            keeper.start()
+            if settings.watch:
+                from api.watch import ServerWatch
+
+                watch = ServerWatch(app, settings)
+                watch.start()
             yield
         finally:
             if watch is not None:

@@ -80,8 +80,8 @@ class IndexKeeper:
             return
         try:
             with self.app.state.write_lock:
-                if self._stop:
-                    return
+                if self._stop or self.app.state.shutting_down.is_set():
+                    return  # a build would hold the shutdown up; the next start builds it
                 started = time.monotonic()
                 if not timeindex.ensure(live):
                     return

@@ -308,8 +308,10 @@ class ServerWatch:
             report = watcher.round(state.store, write_lock=state.write_lock)
         except AikgError as exc:
             report = RoundReport(watcher.rounds, error=f"{exc} (batches before it are committed)")
+            note_app_write(self.app)  # those batches: caches and the time index hear of them
         except Exception:  # a bug must not end polling silently, nor the server
             log.exception("watch round %d failed", watcher.rounds)
+            note_app_write(self.app)
             return
         if report.new or report.replaced:
             note_app_write(self.app)

@@ -28,7 +28,7 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from kg.derived import WithoutDerived
+from kg.derived import dump_nquads
 from kg.errors import StoreError, UnsupportedFormatError
 from kg.namespaces import PREFIXES
 from kg.store import Store
@@ -102,9 +102,7 @@ class _GzipSink:
 
 def _native_dump(oxstore: ox.Store, fmt: ox.RdfFormat, all_graphs: bool, output: IO[bytes]) -> None:
     if all_graphs:
-        sink = WithoutDerived(output)  # every graph but the time index (kg.derived)
-        oxstore.dump(cast(IO[bytes], sink), format=fmt)
-        sink.finish()
+        dump_nquads(oxstore, output)  # every graph but the time index (kg.derived)
     else:
         oxstore.dump(output, format=fmt, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
 

@@ -221,6 +221,11 @@ async def post_articles(
             len(stop.articles),
         )
         return _stopped_reply(stop, skipped)
+    except Exception:
+        # batches before the failure are committed: caches, statistics and the time index
+        # (api.index_keeper) must hear of them
+        note_write(request)
+        raise
     note_write(request)
     log.info("ingested %d articles over HTTP", len(results))
     return {"articles": results, "skipped": skipped, "violations": violations}

@@ -151,8 +151,9 @@ class QueryPool:
         if healthy and self.limits.memory_mb > 0:
             # An engine whose address space grew past 3/4 of its cap during a query (memory its
             # allocator keeps) would fail the next query's allocations: it is replaced instead.
+            # Under 256 MB it is kept whatever the cap (an idle engine holds about 185 MB).
             used = worker.address_space()
-            healthy = used is None or used < self.limits.memory_mb * 1024 * 1024 * 3 // 4
+            healthy = used is None or used < max(self.limits.memory_mb * 1024 * 1024 * 3 // 4, 256 << 20)
         with self._lock:
             self._busy.discard(worker)
             reuse = healthy and not self._closed

@@ -7,11 +7,11 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from kg.derived import DROP_INDEX, INVALIDATE, WithoutDerived, is_derived
+from kg.derived import DROP_INDEX, INVALIDATE, dump_nquads, is_derived
 from kg.errors import StoreError, StoreLockedError
 from kg.namespaces import Term
 from kg.store.formats import QUAD_FORMATS, parse_rdf
@@ -287,9 +287,7 @@ class LocalStore(QueryForms):
     def dump(self, output: IO[bytes], fmt: ox.RdfFormat) -> None:
         """Write the store: quad formats get every graph but the time index, triple formats the union graph."""
         if fmt == ox.RdfFormat.N_QUADS:
-            sink = WithoutDerived(output)
-            self._store.dump(cast(IO[bytes], sink), format=fmt)  # a binary file as far as dump goes
-            sink.finish()
+            dump_nquads(self._store, output)
         elif fmt in QUAD_FORMATS:
             quads = (q for q in self._store.quads_for_pattern(None, None, None) if not is_derived(q.graph_name))
             ox.serialize(quads, output, format=fmt)

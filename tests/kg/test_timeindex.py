@@ -114,9 +114,9 @@ def test_investment_totals_rows_sort_by_label_and_sum_exactly(tmp_path):
     """The ready-made rows sort as the labels do and add amounts as xsd:decimal does.
 
     The indexed text sorts by pieces of the label (kg/queries/indexed/investment-totals.rq):
-    labels here differ only after 30 characters, differ in case, carry accents and a
-    character outside the basic plane, or are missing; amounts have fractions and more
-    digits than a float holds.
+    labels here differ only after 30 characters, differ in case or in language tag only,
+    carry accents and a character outside the basic plane, or are missing; amounts have
+    fractions and more digits than a float holds.
     """
     from kg.namespaces import DCTERMS, ENTITY, ONTOLOGY, PROV, RDF, RDFS, STATEMENT, XSD
 
@@ -128,6 +128,8 @@ def test_investment_totals_rows_sort_by_label_and_sum_exactly(tmp_path):
         "e": "Zeta \U0001f680 Labs",
         "f": None,
         "g": "Northwind Capital Partners",
+        "h": ("Northwind Capital Partners Fund I", "en"),  # written by an update: the same text, tagged
+        "i": ("Northwind Capital Partners Fund II", "de"),
     }
     amounts = ["2.5", "0.75", "123456789012345678901.25", "40000000", "40000000.0"]
     quads = []
@@ -155,7 +157,8 @@ def test_investment_totals_rows_sort_by_label_and_sum_exactly(tmp_path):
                 ox.Quad(st, ox.NamedNode(PROV + "wasDerivedFrom"), g, g),
             ]
             if label is not None:
-                quads.append(ox.Quad(investor, ox.NamedNode(RDFS + "label"), ox.Literal(label), g))
+                text, lang = label if isinstance(label, tuple) else (label, None)
+                quads.append(ox.Quad(investor, ox.NamedNode(RDFS + "label"), ox.Literal(text, language=lang), g))
     with LocalStore(tmp_path / "store") as store:
         # as the loader writes them: in the article's graph and in the default graph
         store.oxigraph.extend(quads + [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads])
