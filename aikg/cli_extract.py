@@ -230,6 +230,14 @@ def train(
             help="KnowledgeNet JSON Lines: folds 1-2 join the training data (fold 3 stays for testing).",
         ),
     ] = None,
+    knowledgenet_folds: Annotated[
+        str,
+        typer.Option(
+            "--knowledgenet-folds",
+            help="The KnowledgeNet folds that join the training data, comma-separated (1,2 for a fold-3 "
+            "test; 1 to score fold 2).",
+        ),
+    ] = "1,2",
     out: Annotated[
         str | None, typer.Option("--out", help="Where to write the model (default: the packaged model directory).")
     ] = None,
@@ -286,6 +294,13 @@ def train(
     if knowledgenet and not Path(knowledgenet).is_file():
         typer.echo(f"aikg: error: {knowledgenet}: no such file (--knowledgenet / AIKG_KNOWLEDGENET)", err=True)
         raise typer.Exit(2)
+    try:
+        kn_folds = tuple(sorted({int(f) for f in knowledgenet_folds.split(",") if f.strip()}))
+    except ValueError:
+        kn_folds = ()
+    if not kn_folds or not set(kn_folds) <= {1, 2, 3}:
+        typer.echo(f"aikg: error: --knowledgenet-folds {knowledgenet_folds}: give folds 1-3, comma-separated", err=True)
+        raise typer.Exit(2)
     cal_files = [
         f
         for spec in (calibration or ["tests/gold", "tests/gold_blind:odd", "tests/gold_long:odd"])
@@ -306,6 +321,7 @@ def train(
             cal_files,
             out or _default_model_dir(),
             knowledgenet=knowledgenet,
+            knowledgenet_folds=kn_folds,
             heldout=held,
             ended_corpus=ended_corpus,
             ended_calibration=ended_cal_files,

@@ -12,6 +12,7 @@ from ingest.entities.gazetteer import Gazetteer
 from ingest.entities.models import _model_names
 from ingest.entities.names import _HONORIFICS, clean_surface, name_key
 from ingest.entities.ner import _mention, canonical_entity, ner_type
+from ingest.entities.repair import has_legal_form, repair_ents
 
 
 def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
@@ -32,6 +33,7 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         ``agency``.
     """
     out: list[dict] = []
+    repair_ents(doc)
     for ent in doc.ents:
         entry = gaz.by_name.get(ent.ent_id_) if ent.ent_id_ else None
         if entry is not None:
@@ -51,8 +53,9 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         if entry is not None:
             out.append(_mention(ent, entry.name, entry.type, entry.wikidata, "gaz"))
             continue
-        short = _earlier_full_name(out, text, type_)
-        if short is None and len(text.split()) == 1:
+        # "Corvane Inc." after "Corvane Mobility LLC": a legal name is never a short form
+        short = None if has_legal_form(ent) else _earlier_full_name(out, text, type_)
+        if short is None and len(text.split()) == 1 and not has_legal_form(ent):
             # NER often tags a lone surname as ORG ("with Sutskever")
             short = _earlier_full_name(out, text, "Person?")
         if short is not None:

@@ -213,6 +213,7 @@ _ORG_HEADS = {
     "platforms",
     "microsystems",
     "automotive",
+    "automobiles",
     "foods",
     "enterprises",
     "industries",

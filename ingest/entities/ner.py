@@ -65,12 +65,16 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
         return None  # "(NYSE: LVS)" is a listing, not a party to anything
     if key.replace(" ", "").isdigit() or len(key) < 2 or len(tokens) > 6 or key in _CORP_SUFFIXES:
         return None  # "Nippon Express USA, INC": the suffix alone is no entity
-    if label != "ORG" and _org_apposition(tokens):
+    if label != "ORG" and (_org_apposition(tokens) or _org_descriptor(tokens)):
         return "Organization"  # "a stake in Altera, the chip maker": NER called it a place
-    if label not in ("ORG", "PERSON", "PRODUCT"):
-        return None
+    if label not in ("PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL") and _person_noun(tokens):
+        return "Person"  # "Ana Rivas, a chemist,", "Osk Delvan is a Dutch composer": NER called it a company
     words = text.split()
     last = words[-1].lower().strip(".,")
+    if label in ("GPE", "LOC", "FAC") and len(words) > 1 and last in _ORG_HEADS and last not in _PLACE_HEADS:
+        return "Organization"  # "at Tervo Labs": NER called it a place
+    if label not in ("ORG", "PERSON", "PRODUCT"):
+        return None
     if label == "PERSON":
         if last in _ORG_HEADS or any(ch.isdigit() for ch in text) or _org_context(tokens):
             return "Organization"
@@ -140,6 +144,80 @@ def _org_apposition(tokens: list) -> bool:
         and any(d.dep_ == "det" for d in c.children)
         for c in _span_root(tokens).children
     )
+
+
+# Organization heads that also end place names ("West Bank", "Stanford Research Park").
+_PLACE_HEADS = {"bank", "cloud", "stations", "school", "college", "academy", "university", "institute"}
+
+# Occupations only a person has ("a chemist"); words a company shares ("designer",
+# "developer", "pioneer", "leader") are left out.
+_PERSON_NOUNS = {
+    "actor",
+    "actress",
+    "architect",
+    "artist",
+    "attorney",
+    "author",
+    "banker",
+    "biologist",
+    "businessman",
+    "businesswoman",
+    "chemist",
+    "composer",
+    "diplomat",
+    "economist",
+    "entrepreneur",
+    "historian",
+    "journalist",
+    "lawyer",
+    "linguist",
+    "mathematician",
+    "musician",
+    "novelist",
+    "philosopher",
+    "physician",
+    "physicist",
+    "pianist",
+    "poet",
+    "politician",
+    "psychologist",
+    "scientist",
+    "singer",
+    "surgeon",
+    "writer",
+}
+
+
+def _org_descriptor(tokens: list) -> bool:
+    """Return True if the span stands in apposition after an organization noun with a determiner.
+
+    "the video game company Mojang", "the startup Kestrel": the noun before the name says
+    what NER mislabelled.
+    """
+    root = _span_root(tokens)
+    head = root.head
+    return (
+        root.dep_ == "appos"
+        and head.i < tokens[0].i
+        and joined_word(head) in _ORG_APPOSITION_NOUNS
+        and any(d.dep_ == "det" for d in head.children)
+    )
+
+
+def _person_noun(tokens: list) -> bool:
+    """Return True if an apposition or a copula's complement calls the span a person's occupation.
+
+    "Ana Rivas, a chemist, founded ...", "Osk Delvan is a Dutch composer": only a name
+    of two capitalized words or more, the noun with a determiner.
+    """
+    words = [t for t in tokens if t.is_alpha]
+    if len(words) < 2 or not all(t.text[:1].isupper() for t in words):
+        return False
+    root = _span_root(tokens)
+    nouns = [c for c in root.children if c.dep_ == "appos" and c.i > tokens[-1].i]
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        nouns += [c for c in root.head.children if c.dep_ == "attr"]
+    return any(n.lower_ in _PERSON_NOUNS and any(d.dep_ == "det" for d in n.children) for n in nouns)
 
 
 def _span_root(tokens: list):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.entities.ner import _person_noun
 from ingest.relations.lexicon import lexicon_nouns
 from ingest.relations.signatures import ORG, PER
 from ingest.relations.words import WORDS
@@ -109,7 +110,7 @@ def add_fallback_names(doc, mentions: list[dict]) -> None:
                 "s": span.start,
                 "e": span.end,
                 "name": span.text,
-                "type": ORG,
+                "type": PER if _person_noun(list(span)) else ORG,
                 "qid": None,
                 "src": "np",
                 "agency": False,

@@ -308,6 +308,7 @@ def train(
     out_dir: str | Path,
     *,
     knowledgenet: str | Path | None = None,
+    knowledgenet_folds: tuple[int, ...] = (1, 2),
     heldout: list[str | Path] = (),
     ended_corpus: list[str | Path] = (),
     ended_calibration: list[str | Path] = (),
@@ -326,6 +327,8 @@ def train(
         calibration: gold files or directories to calibrate and pick the threshold on.
         out_dir: where the artifact goes.
         knowledgenet: the KnowledgeNet JSON Lines file; folds 1-2 join the training data.
+        knowledgenet_folds: the folds that do (default 1 and 2, for a fold-3 test; one fold to
+            score the other, whose errors may then be read, with fold 3 kept held out).
         heldout: gold directories to score the saved model on (figures go in the card).
         ended_corpus: passages that teach only the ended classifier (``training/ended``, ``training/ended_c9``):
             written for the relations stated as over, they are not added to what the
@@ -362,7 +365,7 @@ def train(
         from ingest.knowledgenet import load_passages
 
         kn = build(
-            load_passages(knowledgenet, {1, 2}),
+            load_passages(knowledgenet, set(knowledgenet_folds)),
             nlp,
             gaz,
             featurizer,
@@ -372,7 +375,8 @@ def train(
         )
         kn_docs = len(kn.gold)
         data.extend(kn)
-        progress(f"KnowledgeNet folds 1-2: {kn_docs} documents, {len(kn.examples)} candidates")
+        folds = ", ".join(map(str, sorted(knowledgenet_folds)))
+        progress(f"KnowledgeNet folds {folds}: {kn_docs} documents, {len(kn.examples)} candidates")
     label_files = corpus_files(list(labels))
     if label_files:
         curated = build_labels(label_files, nlp, gaz, featurizer, n_process=n_process)
@@ -420,6 +424,7 @@ def train(
         "training_files": file_hashes(files),
         "calibration_files": file_hashes(cal_files),
         "knowledgenet_documents": kn_docs,
+        "knowledgenet_folds": sorted(knowledgenet_folds) if kn_docs else [],
         "label_files": file_hashes(label_files),
         "training_candidates": len(data.examples),
         "positive_candidates": positives,

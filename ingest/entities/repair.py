@@ -1,0 +1,167 @@
+"""Span repairs before mentions are read: names NER cut short, missed or typed by the wrong cue.
+
+Three patterns whose spelling says more than NER's guess, in every kind of text:
+
+- a legal form ends a company name ("Corvane Mobility LLC", "Provistas, Incorporated"):
+  the capitalized run before it is an organization, even where NER found nothing or
+  only part of it;
+- a nickname in brackets or quotes inside a person's name ('Samuel D. "Sam" Kettler',
+  "Robert (Bob) Korsec"): one person, not a broken span and a stray surname;
+- a generational suffix after a person's name ("John M. Starcher, Jr."): part of it;
+- a birth date in brackets right after a name ("Ana Rivas (born 4 May 1970)"): a person,
+  whatever NER called it.
+
+:func:`repair_ents` rewrites ``doc.ents`` in place; gazetteer spans are never touched.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+from spacy.util import filter_spans
+
+from ingest.entities.ner import _ROLE_WORDS
+
+# Legal forms as written after a company name, compared without a trailing full stop.
+_LEGAL_FORMS = {
+    "Inc",
+    "INC",
+    "Incorporated",
+    "LLC",
+    "L.L.C",
+    "Ltd",
+    "LTD",
+    "Limited",
+    "Corp",
+    "CORP",
+    "Corporation",
+    "PLC",
+    "Plc",
+    "plc",
+    "GmbH",
+    "AG",
+    "LLP",
+    "S.A",
+    "N.V",
+    "B.V",
+    "S.p.A",
+    "SpA",
+    "Pty",
+}
+_MAX_RUN = 5
+_GENERATIONS = {"Jr", "Sr", "II", "III", "IV"}
+_OPEN_QUOTES = {"(": ")", '"': '"', "\u201c": "\u201d"}
+
+
+def repair_ents(doc) -> None:
+    """Rewrite ``doc.ents`` with the repaired spans (see the module docstring)."""
+    new = _legal_names(doc) + _nicknamed_people(doc) + _generational_suffixes(doc)
+    ents = list(doc.ents)
+    born = {e.start for e in ents if e.label_ != "PERSON" and not e.ent_id_ and _born_after(e)}
+    if not new and not born:
+        return
+    ents = [Span(doc, e.start, e.end, label="PERSON") if e.start in born else e for e in ents]
+    for span in new:
+        if any(e.ent_id_ and e.start < span.end and span.start < e.end for e in ents):
+            continue  # the gazetteer knows this name
+        ents = [e for e in ents if not (e.start < span.end and span.start < e.end)]
+        ents.append(span)
+    doc.ents = filter_spans(ents)
+
+
+def _legal_names(doc) -> list:
+    """Return ORG spans for capitalized runs that a legal form ends ("Dastra Mobility LLC")."""
+    out = []
+    for tok in doc:
+        if tok.text.rstrip(".") not in _LEGAL_FORMS or tok.i == 0:
+            continue
+        if tok.ent_type_ == "ORG" and tok.ent_iob_ == "I":
+            continue  # NER has the whole name already
+        end = tok.i
+        start = end - 1 if doc[end - 1].text == "," else end
+        first = start
+        while first > 0 and start - first < _MAX_RUN and _name_word(doc[first - 1]):
+            first -= 1
+        while first < start and doc[first].lower_ in ("the", "a", "an"):
+            first += 1
+        if first == start or doc[first].text in ("&", "-"):
+            continue
+        # a name NER started further left ("Bank of Osland Corp."): keep its start
+        for e in doc.ents:
+            if e.start < first < e.end and e.label_ == "ORG":
+                first = e.start
+        out.append(Span(doc, first, end + 1, label="ORG"))
+    return out
+
+
+def has_legal_form(span) -> bool:
+    """Return True if a legal form ends the span ("Corvane Inc.") or directly follows it."""
+    doc = span.doc
+    if len(span) > 1 and span[-1].text.rstrip(".") in _LEGAL_FORMS:
+        return True
+    return span.end < len(doc) and doc[span.end].text.rstrip(".") in _LEGAL_FORMS
+
+
+def _name_word(tok) -> bool:
+    """Return True for a word that can stand inside a company name before its legal form."""
+    if tok.text in ("&", "-"):
+        return True
+    return (
+        tok.text[:1].isupper()
+        and any(c.isalpha() for c in tok.text)
+        and tok.pos_ in ("PROPN", "NOUN", "ADJ")
+        and tok.lower_ not in _ROLE_WORDS
+    )
+
+
+def _nicknamed_people(doc) -> list:
+    """Return PERSON spans for 'First "Nick" Last' and "First (Nick) Last" where NER saw a person."""
+    out = []
+    for tok in doc[1:-3]:
+        close = _OPEN_QUOTES.get(tok.text)
+        if close is None:
+            continue
+        i = tok.i
+        nick, shut, last = doc[i + 1], doc[i + 2], doc[i + 3]
+        if shut.text not in (close, "\u201d", '"') or not (_cap(nick) and _cap(last) and _cap(doc[i - 1])):
+            continue
+        first = i - 1
+        while first > 0 and i - first < 3 and (_cap(doc[first - 1]) or _initial(doc[first - 1])):
+            first -= 1
+        end = i + 4
+        while end < len(doc) and end - i < 6 and _cap(doc[end]) and doc[end].pos_ == "PROPN":
+            end += 1
+        span = Span(doc, first, end, label="PERSON")
+        if any(e.label_ == "PERSON" and e.start < span.end and span.start < e.end for e in doc.ents):
+            out.append(span)
+    return out
+
+
+def _generational_suffixes(doc) -> list:
+    """Return PERSON spans that take in a generational suffix NER left out ("John M. Starcher, Jr.")."""
+    out = []
+    for e in doc.ents:
+        if e.label_ != "PERSON" or len(e) < 2:
+            continue
+        i = e.end + (1 if e.end < len(doc) and doc[e.end].text == "," else 0)
+        if i < len(doc) and doc[i].text.rstrip(".") in _GENERATIONS:
+            out.append(Span(doc, e.start, i + 1, label="PERSON"))
+    return out
+
+
+def _cap(tok) -> bool:
+    return tok.is_alpha and tok.text[:1].isupper()
+
+
+def _initial(tok) -> bool:
+    return len(tok.text) == 2 and tok.text[0].isupper() and tok.text[1] == "."
+
+
+def _born_after(span) -> bool:
+    """Return True if "(born ..." follows the span: a person's birth date."""
+    doc = span.doc
+    return (
+        span.end + 1 < len(doc)
+        and doc[span.end].text == "("
+        and doc[span.end + 1].lower_ in ("born", "b.")
+        and sum(t.text[:1].isupper() for t in span) >= 2
+    )

@@ -1,0 +1,88 @@
+"""Names NER cuts short, misses or mistypes, repaired from their spelling (ingest.entities.repair, ner).
+
+Every text here is our own wording; each case failed before the repair it tests.
+"""
+
+import pytest
+
+from kg.model import Article
+
+
+def _extract(extractor, text):
+    ex = extractor.extract(Article(text=text))
+    ents = {e.name: e.type for e in ex.entities}
+    rels = {(r.subject.name, r.predicate, r.object.name) for r in ex.relations}
+    return ents, rels
+
+
+# (text, the entities a reader must see with their types)
+NAMES = [
+    # a legal form ends a company name NER did not find at all
+    (
+        "Corvane Mobility LLC is a subsidiary of Dastra Inc.",
+        {"Corvane Mobility": "Organization", "Dastra": "Organization"},
+    ),
+    # ... and a legal name is not a short form of an earlier, longer name
+    (
+        "Corvane Mobility LLC is the wholly owned wireless subsidiary of Corvane Inc.",
+        {"Corvane Mobility": "Organization", "Corvane": "Organization"},
+    ),
+    # a name NER began further left keeps its start
+    ("Shares of Bank of Osland Corp. fell 3% after the report.", {"Bank of Osland": "Organization"}),
+    # a nickname inside a person's name
+    ("Halvard Coins was founded by Robert (Bob) Korsec in 1971.", {"Robert (Bob) Korsec": "Person"}),
+    ('Samuel D. "Sam" Kettler is the founder of Vantel Systems.', {'Samuel D. "Sam" Kettler': "Person"}),
+    # a generational suffix
+    ("Cordell Health's current interim CEO is John M. Starcher, Jr.", {"John M. Starcher, Jr.": "Person"}),
+    # a birth date in brackets after the name: NER had called him a company
+    (
+        "Gildo Pallanca Pastor (born 1 April 1967) is a Monegasque businessman, CEO and owner of Venturi Automobiles.",
+        {"Gildo Pallanca Pastor": "Person", "Venturi Automobiles": "Organization"},
+    ),
+    # an organization noun before the name: NER had called it a place
+    ("She founded the video game company Mojang alongside Carl Manneh in 2010.", {"Mojang": "Organization"}),
+    # an organization head word ends a name NER called a place
+    ("Osk Delvan is a Dutch composer. He worked at Tervo Labs from 1994 to 2000.", {"Tervo Labs": "Organization"}),
+    # an occupation in apposition: a person, though no model knew the name
+    ("Ana Guthrie, a chemist, founded Corvel Bio in 2004.", {"Ana Guthrie": "Person", "Corvel Bio": "Organization"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMES)
+def test_repaired_names_and_types(extractor, text, expected):
+    ents, _ = _extract(extractor, text)
+    assert {n: ents.get(n) for n in expected} == expected, ents
+
+
+# (text, a relation the repair makes possible)
+RELATIONS = [
+    ("Corvane Mobility LLC is a subsidiary of Dastra Inc.", ("Corvane Mobility", "subsidiaryOf", "Dastra")),
+    (
+        "Gildo Pallanca Pastor (born 1 April 1967) is a Monegasque businessman, CEO and owner of Venturi Automobiles.",
+        ("Gildo Pallanca Pastor", "leads", "Venturi Automobiles"),
+    ),
+    ("Osk Delvan is a Dutch composer. He worked at Tervo Labs from 1994 to 2000.", ("Osk Delvan", "worksFor", "Tervo Labs")),
+    ("Ana Guthrie, a chemist, founded Corvel Bio in 2004.", ("Ana Guthrie", "founded", "Corvel Bio")),
+]
+
+
+@pytest.mark.parametrize(("text", "triple"), RELATIONS)
+def test_a_repaired_name_takes_its_relation(extractor, text, triple):
+    _, rels = _extract(extractor, text)
+    assert triple in rels, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        # the chip designer is a company: "designer" is no person's occupation here
+        ("Arm, the chip designer, is a subsidiary of SoftBank.", "Arm", "Organization"),
+        # a place ending in an organization word stays a place
+        ("Protests spread across the West Bank on Friday.", "West Bank", None),
+        # brackets holding no nickname do not join two names
+        ("Vantel Systems (Osland) said on Monday that sales rose.", "Vantel Systems (Osland)", None),
+    ],
+)
+def test_what_the_repairs_leave_alone(extractor, text, name, kind):
+    ents, _ = _extract(extractor, text)
+    assert ents.get(name) == kind, ents
