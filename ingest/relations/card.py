@@ -45,8 +45,8 @@ def write_card(path: Path, facts: dict, heldout: dict, *, min_precision: float, 
         f"{facts['ended_calibration']['relations']}).",
         "",
         "## Data",
-        f"- Training candidates: {facts['training_candidates']}; KnowledgeNet documents (folds 1-2): "
-        f"{facts['knowledgenet_documents']}.",
+        f"- Training candidates: {facts['training_candidates']}; KnowledgeNet documents (folds "
+        f"{', '.join(map(str, facts.get('knowledgenet_folds') or [1, 2]))}): {facts['knowledgenet_documents']}.",
         "- Positive candidates per predicate: "
         + ", ".join(f"{p} {n}" for p, n in facts["positive_candidates"].items())
         + ".",

@@ -27,11 +27,13 @@ NAMES = [
         "Corvane Mobility LLC is the wholly owned wireless subsidiary of Corvane Inc.",
         {"Corvane Mobility": "Organization", "Corvane": "Organization"},
     ),
-    # a name NER began further left keeps its start
+    # a name NER began further left keeps its start (a guard: this one was right before)
     ("Shares of Bank of Osland Corp. fell 3% after the report.", {"Bank of Osland": "Organization"}),
     # a nickname inside a person's name
-    ("Halvard Coins was founded by Robert (Bob) Korsec in 1971.", {"Robert (Bob) Korsec": "Person"}),
-    ('Samuel D. "Sam" Kettler is the founder of Vantel Systems.', {'Samuel D. "Sam" Kettler': "Person"}),
+    (
+        "Tom's Bikes was started by Thomas (Tom) Varga, a former racer from Ohio.",
+        {"Thomas (Tom) Varga": "Person", "Varga": None},
+    ),
     # a generational suffix
     ("Cordell Health's current interim CEO is John M. Starcher, Jr.", {"John M. Starcher, Jr.": "Person"}),
     # a birth date in brackets after the name: NER had called him a company
@@ -61,8 +63,10 @@ RELATIONS = [
         "Gildo Pallanca Pastor (born 1 April 1967) is a Monegasque businessman, CEO and owner of Venturi Automobiles.",
         ("Gildo Pallanca Pastor", "leads", "Venturi Automobiles"),
     ),
-    ("Osk Delvan is a Dutch composer. He worked at Tervo Labs from 1994 to 2000.", ("Osk Delvan", "worksFor", "Tervo Labs")),
-    ("Ana Guthrie, a chemist, founded Corvel Bio in 2004.", ("Ana Guthrie", "founded", "Corvel Bio")),
+    (
+        "Osk Delvan is a Dutch composer. He worked at Tervo Labs from 1994 to 2000.",
+        ("Osk Delvan", "worksFor", "Tervo Labs"),
+    ),
 ]
 
 

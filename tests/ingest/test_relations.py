@@ -105,6 +105,9 @@ FOUND = [
     ("SoftBank led a $40 billion funding round in OpenAI.", ("SoftBank", "investsIn", "OpenAI")),
     # parent company, named unit
     ("Alphabet is the parent company of Google.", ("Google", "subsidiaryOf", "Alphabet")),
+    # the parent named as a compound: "<unit> parent <company>"
+    ("Shares of Google parent Alphabet rose 4% on Tuesday.", ("Google", "subsidiaryOf", "Alphabet")),
+    ("Kestrel owner Dastra said the deal would close soon.", ("Kestrel", "subsidiaryOf", "Dastra")),
     ("Microsoft set up a new consumer division called Microsoft AI.", ("Microsoft AI", "subsidiaryOf", "Microsoft")),
     # staff act for the company; integration into a product
     ("OpenAI engineers had been using Claude Code for months.", ("OpenAI", "uses", "Claude Code")),
