@@ -227,15 +227,15 @@ def train(
         typer.Option(
             "--knowledgenet",
             envvar="AIKG_KNOWLEDGENET",
-            help="KnowledgeNet JSON Lines: folds 1-2 join the training data (fold 3 stays for testing).",
+            help="KnowledgeNet JSON Lines: folds 1-2 (or --knowledgenet-folds) join the training data (fold 3 stays for testing).",
         ),
     ] = None,
     knowledgenet_folds: Annotated[
         str,
         typer.Option(
             "--knowledgenet-folds",
-            help="The KnowledgeNet folds that join the training data, comma-separated (1,2 for a fold-3 "
-            "test; 1 to score fold 2).",
+            help="The KnowledgeNet folds that join the training data, comma-separated: 1,2 (fold 3 is the "
+            "test fold), or 1 to score fold 2.",
         ),
     ] = "1,2",
     out: Annotated[
@@ -298,8 +298,12 @@ def train(
         kn_folds = tuple(sorted({int(f) for f in knowledgenet_folds.split(",") if f.strip()}))
     except ValueError:
         kn_folds = ()
-    if not kn_folds or not set(kn_folds) <= {1, 2, 3}:
-        typer.echo(f"aikg: error: --knowledgenet-folds {knowledgenet_folds}: give folds 1-3, comma-separated", err=True)
+    if not kn_folds or not set(kn_folds) <= {1, 2}:
+        typer.echo(
+            f"aikg: error: --knowledgenet-folds {knowledgenet_folds}: give folds 1 and/or 2, comma-separated "
+            "(fold 3 is the held-out test fold)",
+            err=True,
+        )
         raise typer.Exit(2)
     cal_files = [
         f

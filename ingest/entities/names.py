@@ -32,6 +32,7 @@ _CORP_SUFFIXES = {
     "nv",
     "bv",
     "se",
+    "pty",
 }
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "prof", "sir", "dame"}
 
@@ -289,8 +290,8 @@ def clean_surface(text: str) -> str:
     s = re.sub(r"'s?$", "", s).strip()
     s = re.sub(r"^(?:the|The)\s+", "", s)
     parts = s.split()
-    while len(parts) > 1 and parts[-1].lower().strip(".,") in _CORP_SUFFIXES:
-        parts = parts[:-1]
+    while len(parts) > 1 and parts[-1].lower().strip(",").replace(".", "") in _CORP_SUFFIXES:
+        parts = parts[:-1]  # "Inc.", "N.V.", "L.L.C."
     # "Walden International and", "Chase &": NER spans that stop inside a coordination
     while len(parts) > 1 and parts[-1].lower() in ("and", "&", "of", "the", "or", "for"):
         parts = parts[:-1]

@@ -67,7 +67,11 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
         return None  # "Nippon Express USA, INC": the suffix alone is no entity
     if label != "ORG" and (_org_apposition(tokens) or _org_descriptor(tokens)):
         return "Organization"  # "a stake in Altera, the chip maker": NER called it a place
-    if label not in ("PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL") and _person_noun(tokens):
+    if (
+        label not in ("PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL")
+        and text.split()[-1].lower().strip(".,") not in _ORG_HEADS
+        and _person_noun(tokens)
+    ):
         return "Person"  # "Ana Rivas, a chemist,", "Osk Delvan is a Dutch composer": NER called it a company
     words = text.split()
     last = words[-1].lower().strip(".,")
@@ -146,7 +150,8 @@ def _org_apposition(tokens: list) -> bool:
     )
 
 
-# Organization heads that also end place names ("West Bank", "Stanford Research Park").
+# Organization heads that also end place names ("the West Bank"): a name NER called a place
+# and ending in one of them stays a place.
 _PLACE_HEADS = {"bank", "cloud", "stations", "school", "college", "academy", "university", "institute"}
 
 # Occupations only a person has ("a chemist"); words a company shares ("designer",
@@ -154,11 +159,8 @@ _PLACE_HEADS = {"bank", "cloud", "stations", "school", "college", "academy", "un
 _PERSON_NOUNS = {
     "actor",
     "actress",
-    "architect",
     "artist",
     "attorney",
-    "author",
-    "banker",
     "biologist",
     "businessman",
     "businesswoman",

@@ -1,12 +1,12 @@
 """Span repairs before mentions are read: names NER cut short, missed or typed by the wrong cue.
 
-Three patterns whose spelling says more than NER's guess, in every kind of text:
+Patterns whose spelling says more than NER's guess, in every kind of text:
 
 - a legal form ends a company name ("Corvane Mobility LLC", "Provistas, Incorporated"):
   the capitalized run before it is an organization, even where NER found nothing or
   only part of it;
 - a nickname in brackets or quotes inside a person's name ('Samuel D. "Sam" Kettler',
-  "Robert (Bob) Korsec"): one person, not a broken span and a stray surname;
+  "Thomas (Tom) Varga"): one person, not a broken span and a stray surname;
 - a generational suffix after a person's name ("John M. Starcher, Jr."): part of it;
 - a birth date in brackets right after a name ("Ana Rivas (born 4 May 1970)"): a person,
   whatever NER called it.
@@ -21,7 +21,9 @@ from spacy.util import filter_spans
 
 from ingest.entities.ner import _ROLE_WORDS
 
-# Legal forms as written after a company name, compared without a trailing full stop.
+# Legal forms as written after a company name, compared without a trailing full stop. Case
+# matters here ("Inc", not the word "inc" in prose), so this is not ``names._CORP_SUFFIXES``,
+# the lower-case keys that name comparison drops.
 _LEGAL_FORMS = {
     "Inc",
     "INC",
@@ -81,9 +83,9 @@ def _legal_names(doc) -> list:
         first = start
         while first > 0 and start - first < _MAX_RUN and _name_word(doc[first - 1]):
             first -= 1
-        while first < start and doc[first].lower_ in ("the", "a", "an"):
+        while first < start and (doc[first].lower_ in ("the", "a", "an") or doc[first].text in ("&", "-")):
             first += 1
-        if first == start or doc[first].text in ("&", "-"):
+        if first == start:
             continue
         # a name NER started further left ("Bank of Osland Corp."): keep its start
         for e in doc.ents:
@@ -102,7 +104,12 @@ def has_legal_form(span) -> bool:
 
 
 def _name_word(tok) -> bool:
-    """Return True for a word that can stand inside a company name before its legal form."""
+    """Return True for a word that can stand inside a company name before its legal form.
+
+    Not a word another kind of entity holds: "On Monday Dastra Inc.", "New York AG".
+    """
+    if tok.ent_type_ and tok.ent_type_ != "ORG":
+        return False
     if tok.text in ("&", "-"):
         return True
     return (
@@ -121,18 +128,25 @@ def _nicknamed_people(doc) -> list:
         if close is None:
             continue
         i = tok.i
-        nick, shut, last = doc[i + 1], doc[i + 2], doc[i + 3]
-        if shut.text not in (close, "\u201d", '"') or not (_cap(nick) and _cap(last) and _cap(doc[i - 1])):
+        nick, shut, last, before = doc[i + 1], doc[i + 2], doc[i + 3], doc[i - 1]
+        if (
+            shut.text not in (close, "\u201d", '"')
+            or not (_cap(nick) and _cap(last) and (_cap(before) or _initial(before)))
+            or nick.is_upper  # "Microsoft (MSFT) Chief Executive ...": a ticker, not a nickname
+            or "PERSON" not in (before.ent_type_, nick.ent_type_, last.ent_type_)
+        ):
             continue
         first = i - 1
         while first > 0 and i - first < 3 and (_cap(doc[first - 1]) or _initial(doc[first - 1])):
+            if doc[first - 1].lower_ in _ROLE_WORDS or doc[first - 1].ent_type_ not in ("", "PERSON"):
+                break  # "CEO Thomas (Tom) Varga": the title is no part of the name
             first -= 1
         end = i + 4
         while end < len(doc) and end - i < 6 and _cap(doc[end]) and doc[end].pos_ == "PROPN":
+            if doc[end].ent_type_ not in ("", "PERSON"):
+                break
             end += 1
-        span = Span(doc, first, end, label="PERSON")
-        if any(e.label_ == "PERSON" and e.start < span.end and span.start < e.end for e in doc.ents):
-            out.append(span)
+        out.append(Span(doc, first, end, label="PERSON"))
     return out
 
 

@@ -35,7 +35,10 @@ _NAME_DEPS = ("nsubj", "nsubjpass", "pobj", "dobj", "appos", "attr", "conj")
 
 
 def add_fallback_names(doc, mentions: list[dict]) -> None:
-    """Append ``fallback`` Organization mentions for unrecognized proper-noun phrases.
+    """Append ``fallback`` mentions for unrecognized proper-noun phrases.
+
+    A fallback name is an Organization, or a Person where an occupation only a person has
+    stands in apposition or as the copula's complement ("Ana Guthrie, a chemist,").
 
     Only a phrase of capitalized proper nouns in an argument position (subject, object,
     object of a preposition), outside every mention and every non-organization entity,
@@ -66,6 +69,16 @@ def add_fallback_names(doc, mentions: list[dict]) -> None:
             and doc[start - 1].text[:1].isupper()
         ):
             start -= 1
+        while (
+            start > 1
+            and doc[start - 1].text == "-"
+            and not doc[start - 1].whitespace_
+            and not doc[start - 2].whitespace_
+            and doc[start - 2].text[:1].isupper()
+            and doc[start - 2].i not in taken
+            and doc[start - 2].ent_type_ not in _NOT_NAMES
+        ):
+            start -= 2  # "TIAA-CREF": a hyphen inside the name, not before it
         if (
             tok.i == tok.sent.start
             and start == tok.i

@@ -326,7 +326,7 @@ def train(
         corpus: training files or directories (gold-format JSON Lines / JSON).
         calibration: gold files or directories to calibrate and pick the threshold on.
         out_dir: where the artifact goes.
-        knowledgenet: the KnowledgeNet JSON Lines file; folds 1-2 join the training data.
+        knowledgenet: the KnowledgeNet JSON Lines file; the folds of ``knowledgenet_folds`` join the training data.
         knowledgenet_folds: the folds that do (default 1 and 2, for a fold-3 test; one fold to
             score the other, whose errors may then be read, with fold 3 kept held out).
         heldout: gold directories to score the saved model on (figures go in the card).

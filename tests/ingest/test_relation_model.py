@@ -195,8 +195,9 @@ def test_training_is_a_deterministic_command(tmp_path):
         (["--calibration", "no/such/gold"], "no such directory"),
         (["--calibration", "tests/gold:third"], "a subset must be :odd or :even"),
         (["--knowledgenet", "no/such.jsonl"], "no such file"),
-        (["--knowledgenet-folds", "4"], "give folds 1-3"),
-        (["--knowledgenet-folds", "one"], "give folds 1-3"),
+        (["--knowledgenet-folds", "3"], "held-out test fold"),
+        (["--knowledgenet-folds", "one"], "give folds 1 and/or 2"),
+        (["--knowledgenet-folds", ","], "give folds 1 and/or 2"),
     ],
 )
 def test_train_usage_errors_are_one_line(args, needle):

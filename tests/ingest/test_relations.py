@@ -108,6 +108,11 @@ FOUND = [
     # the parent named as a compound: "<unit> parent <company>"
     ("Shares of Google parent Alphabet rose 4% on Tuesday.", ("Google", "subsidiaryOf", "Alphabet")),
     ("Kestrel owner Dastra said the deal would close soon.", ("Kestrel", "subsidiaryOf", "Dastra")),
+    # the unit named before its noun: "<parent>'s <unit> unit"
+    ("Nvidia's Mellanox unit supplies the networking gear.", ("Mellanox", "subsidiaryOf", "Nvidia")),
+    ("Microsoft's LinkedIn division laid off staff.", ("LinkedIn", "subsidiaryOf", "Microsoft")),
+    # a hyphen inside a name no model knows
+    ("Dana Reyes joined TRX-Halden as a research scientist in 2019.", ("Dana Reyes", "worksFor", "TRX-Halden")),
     ("Microsoft set up a new consumer division called Microsoft AI.", ("Microsoft AI", "subsidiaryOf", "Microsoft")),
     # staff act for the company; integration into a product
     ("OpenAI engineers had been using Claude Code for months.", ("OpenAI", "uses", "Claude Code")),
