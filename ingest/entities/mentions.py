@@ -54,8 +54,9 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
             out.append(_mention(ent, entry.name, entry.type, entry.wikidata, "gaz"))
             continue
         # "Corvane Inc." after "Corvane Mobility LLC": a legal name is never a short form
-        short = None if has_legal_form(ent) else _earlier_full_name(out, text, type_)
-        if short is None and len(text.split()) == 1 and not has_legal_form(ent):
+        legal = has_legal_form(ent)
+        short = None if legal else _earlier_full_name(out, text, type_)
+        if short is None and len(text.split()) == 1 and not legal:
             # NER often tags a lone surname as ORG ("with Sutskever")
             short = _earlier_full_name(out, text, "Person?")
         if short is not None:

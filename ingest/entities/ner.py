@@ -67,14 +67,14 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
         return None  # "Nippon Express USA, INC": the suffix alone is no entity
     if label != "ORG" and (_org_apposition(tokens) or _org_descriptor(tokens)):
         return "Organization"  # "a stake in Altera, the chip maker": NER called it a place
+    words = text.split()
+    last = words[-1].lower().strip(".,")
     if (
         label not in ("PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL")
-        and text.split()[-1].lower().strip(".,") not in _ORG_HEADS
+        and last not in _ORG_HEADS
         and _person_noun(tokens)
     ):
         return "Person"  # "Ana Rivas, a chemist,", "Osk Delvan is a Dutch composer": NER called it a company
-    words = text.split()
-    last = words[-1].lower().strip(".,")
     if label in ("GPE", "LOC", "FAC") and len(words) > 1 and last in _ORG_HEADS and last not in _PLACE_HEADS:
         return "Organization"  # "at Tervo Labs": NER called it a place
     if label not in ("ORG", "PERSON", "PRODUCT"):
