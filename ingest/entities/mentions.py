@@ -56,6 +56,8 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         # "Corvane Inc." after "Corvane Mobility LLC": a legal name is never a short form
         legal = has_legal_form(ent)
         short = None if legal else _earlier_full_name(out, text, type_)
+        if short is None and not legal:
+            short = _acronym_of(out, text)  # "Corvane Enterprises (CE)", then "CE"
         if short is None and len(text.split()) == 1 and not legal:
             # NER often tags a lone surname as ORG ("with Sutskever")
             short = _earlier_full_name(out, text, "Person?")
@@ -214,6 +216,28 @@ def _lone_name_is_person(span) -> bool:
         and span.text[0].isupper()
         and not span.text.isupper()
     )
+
+
+# Words an acronym skips ("Bank for International Settlements" -> "BIS")
+_ACRONYM_SKIP = {"of", "and", "&", "the", "for", "de", "la"}
+
+
+def _acronym_of(mentions: list[dict], text: str) -> dict | None:
+    """Return the earlier organization whose initials ``text`` spells ("CE" after
+    "Corvane Enterprises"), or None.
+
+    Only an all-capital word of two to six letters, and a name of two words or more
+    (legal forms and small words left out).
+    """
+    if not (2 <= len(text) <= 6 and text.isalpha() and text.isupper()):
+        return None
+    for m in reversed(mentions):
+        if m["type"] != "Organization":
+            continue
+        words = [w for w in m["name"].replace("-", " ").split() if w.lower() not in _ACRONYM_SKIP]
+        if len(words) > 1 and "".join(w[0] for w in words).upper() == text:
+            return m
+    return None
 
 
 def _earlier_full_name(mentions: list[dict], text: str, type_: str) -> dict | None:

@@ -75,7 +75,7 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
         and _person_noun(tokens)
     ):
         return "Person"  # "Ana Rivas, a chemist,", "Osk Delvan is a Dutch composer": NER called it a company
-    if label in ("GPE", "LOC", "FAC") and len(words) > 1 and last in _ORG_HEADS and last not in _PLACE_HEADS:
+    if label in ("GPE", "LOC", "FAC", "NORP") and len(words) > 1 and last in _ORG_HEADS and last not in _PLACE_HEADS:
         return "Organization"  # "at Tervo Labs": NER called it a place
     if label not in ("ORG", "PERSON", "PRODUCT"):
         return None
@@ -182,6 +182,8 @@ _PERSON_NOUNS = {
     "pianist",
     "poet",
     "politician",
+    "professor",
+    "researcher",
     "psychologist",
     "scientist",
     "singer",
@@ -207,19 +209,60 @@ def _org_descriptor(tokens: list) -> bool:
 
 
 def _person_noun(tokens: list) -> bool:
-    """Return True if an apposition or a copula's complement calls the span a person's occupation.
+    """Return True if an apposition or a copula's complement calls the span a person's
+    occupation or a role only a person holds.
 
-    "Ana Rivas, a chemist, founded ...", "Osk Delvan is a Dutch composer": only a name
-    of two capitalized words or more, the noun with a determiner.
+    "Ana Rivas, a chemist, founded ...", "Osk Delvan is a Dutch composer" (an occupation
+    with a determiner); "Nadia Petrova, chief executive of ...", "Nadia Petrova is the
+    co-founder and chief executive of ...", "Nadia Petrova has served as chief operating
+    officer of ..." (a role, with or without one). Only a name of two capitalized words
+    or more.
     """
     words = [t for t in tokens if t.is_alpha]
     if len(words) < 2 or not all(t.text[:1].isupper() for t in words):
         return False
     root = _span_root(tokens)
     nouns = [c for c in root.children if c.dep_ == "appos" and c.i > tokens[-1].i]
-    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
-        nouns += [c for c in root.head.children if c.dep_ == "attr"]
-    return any(n.lower_ in _PERSON_NOUNS and any(d.dep_ == "det" for d in n.children) for n in nouns)
+    verb = root.head
+    if root.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ in ("be", "become", "remain"):
+        nouns += [c for c in verb.children if c.dep_ == "attr"]
+    elif root.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ in _ROLE_AS_VERBS:
+        nouns += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children if g.dep_ == "pobj"]
+    if root.dep_ in ("nsubj", "nsubjpass"):
+        nouns += [c for c in verb.children if _fronted_phrase(c, root)]
+    nouns += [c for n in nouns for c in n.conjuncts]
+    if any(n.lower_ in _PERSON_NOUNS and any(d.dep_ == "det" for d in n.children) for n in nouns):
+        return True
+    return any(_is_person_role(n) for n in nouns)
+
+
+def _fronted_phrase(c, subj) -> bool:
+    """Return True if ``c`` heads a phrase that opens the sentence and ends in the comma
+    right before subject ``subj`` ("A professor at Brandeis, Ana Polk said ...")."""
+    return (
+        c.i < subj.i
+        and c.dep_ in ("nsubj", "nsubjpass", "advcl", "npadvmod", "dep")
+        and c.left_edge.i == c.sent.start
+        and c.doc[c.right_edge.i + 1].text == ","
+        and c.right_edge.i + 2 == subj.left_edge.i
+    )
+
+
+# Verbs whose "as" phrase gives their subject a role ("has served as chief executive")
+_ROLE_AS_VERBS = {"serve", "act", "name", "appoint", "elect", "promote", "return", "join", "continue", "remain", "install"}
+
+# Roles only a person holds ("chief executive", "co-founder", "president")
+_PERSON_ROLES = {"ceo", "cto", "cfo", "coo", "founder", "cofounder", "co-founder", "chairman", "chairwoman", "president"}
+
+
+def _is_person_role(n) -> bool:
+    """Return True if noun ``n`` names a role only a person holds: "founder", "chief
+    operating officer", "chief executive" (the last two need "chief" before the noun)."""
+    low = n.lower_
+    if low in _PERSON_ROLES:
+        return True
+    before = {c.lower_ for c in n.children if c.i < n.i}
+    return low in ("officer", "executive") and "chief" in before
 
 
 def _span_root(tokens: list):

@@ -308,6 +308,14 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             return "nsubj"  # "Prior to joining X, Y was ...": the clause's subject did the joining
         if ups == ["^advcl"] and downs == ["nsubj"] and t.tag_ == "VBN" and not _has_subject(t):
             return "nsubjpass"  # "Founded in 2015 by X, OpenAI ...": the main subject underwent it
+        if (
+            ups == ["^acl", "^attr"]
+            and downs == ["nsubj"]
+            and t.tag_ == "VBN"
+            and up_tokens[-1].head.lemma_ == "be"
+            and not _has_subject(t)
+        ):
+            return "nsubjpass"  # "X is a brand established by Y": the copula's subject underwent it
         k = 0
         infinitival = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
         while k < len(ups) and (
@@ -325,12 +333,16 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
                 return "nsubj"  # "X is expected to join Y": X does the joining
             return "nsubjpass" if up_tokens[-1].tag_ == "VBN" else None
         return None
+    if _fronted(t, up_tokens, ups, downs):
+        return "appos"  # "A subsidiary of Tervo Media, Brightpath is ...": the fronted phrase describes the subject
     # noun trigger reached from a support verb's subject
     if downs in (["nsubj"], ["nsubjpass"]) and all(
         u in _SUPPORT_UP or u.startswith("^prep:") or (u == "^conj" and not _has_subject(tok))
         for u, tok in zip(ups, up_tokens)
     ):
         verb = up_tokens[-1].head
+        if "^prep:unlike" in ups:
+            return "sup_subj:unlike"  # "Unlike rivals Google and Microsoft, Apple has ...": a contrast of peers
         if len(ups) >= 2 and (
             ups[-1] in _FRAME_PREPS or (ups[-1] == "^prep:as" and not any(c.dep_ == "dobj" for c in verb.children))
         ):
@@ -369,13 +381,48 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
     # "Perplexity's investors include Jeff Bezos": the role noun is the subject of "include"
     if ups == ["^nsubj"] and downs == ["dobj"] and up_tokens[-1].head.lemma_ in ("include", "be"):
         return "incl_obj"
+    # "OpenAI's biggest rival is Anthropic", "Quorra's parent company is Dastra": the
+    # copula's complement names who holds the role its subject noun names
+    if ups == ["^nsubj"] and downs == ["attr"] and up_tokens[-1].head.lemma_ == "be" and t.tag_ in ("NN", "NNS"):
+        return "incl_obj"
     # "counts Nvidia as an investor", "named Jane Doe as its chief executive"
     if len(ups) == 2 and ups[0] == "^pobj" and ups[1] == "^prep:as" and downs == ["dobj"]:
         return "oprd_obj"
     # "Anthropic named AWS its cloud provider": the naming verb's object holds the role
     if ups == ["^oprd"] and downs == ["dobj"]:
         return "oprd_obj"
+    # "after Mwangi's ten years as Safaricom CEO": a span of time in a role is its holder's
+    if ups == ["^pobj", "^prep:as"] and downs == ["poss"] and up_tokens[-1].head.lemma_ in _TENURE_NOUNS:
+        return "appos"
     return None
+
+
+# Nouns for a span of time spent in a role ("his ten years as chief executive")
+_TENURE_NOUNS = {"year", "tenure", "stint", "time", "term", "career", "decade", "day", "month", "spell", "run"}
+
+
+# How the parser hangs a fronted descriptive phrase on the verb of the subject it describes
+_FRONTED_UP = ("^nsubj", "^nsubjpass", "^advcl", "^npadvmod", "^dep")
+
+
+def _fronted(t, up_tokens, ups, downs) -> bool:
+    """Return True if noun ``t`` heads a phrase that opens the sentence, ends in a comma,
+    and describes the subject right after it ("A professor at Brandeis, Ana Polk said",
+    "The former CEO of Dastra Inc., Venn was named ..."): the parser makes the phrase a
+    second subject or an adverbial clause of the verb."""
+    if t.pos_ != "NOUN" or len(ups) != 1 or ups[0] not in _FRONTED_UP:
+        return False
+    if downs not in (["nsubj"], ["nsubjpass"]):
+        return False
+    phrase = up_tokens[0]
+    end = phrase.right_edge.i
+    subj = [c for c in phrase.head.children if c.dep_ == downs[0] and c.i != phrase.i]
+    return (
+        len(subj) == 1
+        and phrase.left_edge.i == phrase.sent.start
+        and t.doc[end + 1].text == ","
+        and subj[0].left_edge.i == end + 2
+    )
 
 
 def _coagent(tok, h) -> bool:

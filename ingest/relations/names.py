@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.entities.mentions import _acronym_of
 from ingest.entities.ner import _person_noun
 from ingest.relations.lexicon import lexicon_nouns
 from ingest.relations.signatures import ORG, PER
@@ -118,6 +119,12 @@ def add_fallback_names(doc, mentions: list[dict]) -> None:
                     }
                 )
                 continue
+        full = _acronym_of([m for m in mentions if m["s"] < span.start], span.text)
+        if full is not None:
+            # "Corvane Enterprises (CE)": the initials name the same company
+            mentions.append({**full, "s": span.start, "e": span.end, "src": "short"})
+            mentions[-1].pop("r", None)
+            continue
         mentions.append(
             {
                 "s": span.start,

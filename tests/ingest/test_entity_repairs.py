@@ -48,6 +48,20 @@ NAMES = [
     ("Osk Delvan is a Dutch composer. He worked at Tervo Labs from 1994 to 2000.", {"Tervo Labs": "Organization"}),
     # an occupation in apposition: a person, though no model knew the name
     ("Ana Guthrie, a chemist, founded Corvel Bio in 2004.", {"Ana Guthrie": "Person", "Corvel Bio": "Organization"}),
+    # a role only a person holds, after a copula or "serve as": NER had called them companies
+    # initials in brackets, and later on their own, name the company before them
+    (
+        "Harbor Pine Capital (HPC) invested in Osprey Labs. HPC also backs Brightwell Robotics.",
+        {"Harbor Pine Capital": "Organization", "HPC": None},
+    ),
+    ("Dana Ruiz moved to Spain in 1999 and set up Corvane Enterprises (CE) in 2001.", {"CE": None}),
+    # a fronted occupation describes the subject after the comma
+    (
+        "A professor at Brandeis University, Antony Polonsky said the research was sound.",
+        {"Antony Polonsky": "Person", "Brandeis University": "Organization"},
+    ),
+    ("Nadia Petrova is the co-founder and chief executive of Quorra Labs.", {"Nadia Petrova": "Person"}),
+    ("Nadia Petrova has served as chief operating officer of Lumen Robotics since 2019.", {"Nadia Petrova": "Person"}),
 ]
 
 
@@ -67,6 +81,11 @@ RELATIONS = [
     (
         "Osk Delvan is a Dutch composer. He worked at Tervo Labs from 1994 to 2000.",
         ("Osk Delvan", "worksFor", "Tervo Labs"),
+    ),
+    ("Nadia Petrova is the co-founder and chief executive of Quorra Labs.", ("Nadia Petrova", "leads", "Quorra Labs")),
+    (
+        "Harbor Pine Capital (HPC) invested in Osprey Labs. HPC also backs Brightwell Robotics.",
+        ("Harbor Pine Capital", "investsIn", "Brightwell Robotics"),
     ),
 ]
 

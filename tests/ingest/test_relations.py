@@ -111,6 +111,34 @@ FOUND = [
     # the unit named before its noun: "<parent>'s <unit> unit"
     ("Nvidia's Mellanox unit supplies the networking gear.", ("Mellanox", "subsidiaryOf", "Nvidia")),
     ("Microsoft's LinkedIn division laid off staff.", ("LinkedIn", "subsidiaryOf", "Microsoft")),
+    # a copula whose subject is the role noun and whose complement names its holder
+    ("Quorra's parent company is Dastra Holdings.", ("Quorra", "subsidiaryOf", "Dastra Holdings")),
+    ("Quorra's chief executive is Jane Doria.", ("Jane Doria", "leads", "Quorra")),
+    ("OpenAI's biggest rival is Google.", ("Google", "competesWith", "OpenAI")),
+    # competition stated through a contrast, a race or a chase
+    ("Unlike rivals Google and Microsoft, Apple has no large model of its own.", ("Google", "competesWith", "Apple")),
+    ("Nvidia and AMD are locked in a battle for data-centre customers.", ("Nvidia", "competesWith", "AMD")),
+    ("xAI is racing to catch up with OpenAI and Google.", ("xAI", "competesWith", "OpenAI")),
+    ("Anthropic has been gaining ground on OpenAI in the enterprise market.", ("Anthropic", "competesWith", "OpenAI")),
+    ("OpenAI is racing to keep ahead of Google.", ("OpenAI", "competesWith", "Google")),
+    ("Microsoft now counts OpenAI as a competitor in search and advertising.", ("OpenAI", "competesWith", "Microsoft")),
+    # a battle in court stays a dispute
+    ("Nvidia and AMD are locked in a legal battle over patents.", ("Nvidia", "disputesWith", "AMD")),
+    # years spent in a role belong to the role's holder
+    ("After Joseph Mwangi's ten years as Safaricom CEO, the board looked outside.", ("Joseph Mwangi", "leads", "Safaricom")),
+    # a partner in a firm works for it
+    ("Greta Lind, a partner in the venture firm Accel, joined the board.", ("Greta Lind", "worksFor", "Accel")),
+    # a phrase fronted before the subject describes it
+    ("A subsidiary of Tervo Media, Brightpath is an online retail platform.", ("Brightpath", "subsidiaryOf", "Tervo Media")),
+    ("An investor in Anthropic, Amazon said the startup was growing fast.", ("Amazon", "investsIn", "Anthropic")),
+    ("The former president and CEO of Dastra Inc., Venn was named chairman.", ("Venn", "leads", "Dastra")),
+    # an occupation noun between the employer and the name
+    ("The study was run by Stanford psychologist Lena Marsh.", ("Lena Marsh", "worksFor", "Stanford University")),
+    # a participle on the copula's complement: its subject underwent it
+    (
+        "Marchesa Studio is a fashion brand established in 2004 by Georgina Hale and Keren Craig.",
+        ("Keren Craig", "founded", "Marchesa Studio"),
+    ),
     # a hyphen inside a name no model knows
     ("Dana Reyes joined TRX-Halden as a research scientist in 2019.", ("Dana Reyes", "worksFor", "TRX-Halden")),
     ("Microsoft set up a new consumer division called Microsoft AI.", ("Microsoft AI", "subsidiaryOf", "Microsoft")),
@@ -320,6 +348,10 @@ def test_relation_found(triples, text, triple):
 
 
 ABSENT = [
+    # a battle for customers is competition, not a dispute
+    ("Nvidia and AMD are locked in a battle for data-centre customers.", ("Nvidia", "disputesWith", "AMD")),
+    # a legal battle is not competition
+    ("Nvidia and AMD are locked in a legal battle over patents.", ("Nvidia", "competesWith", "AMD")),
     # negation
     ("Microsoft did not acquire OpenAI.", ("Microsoft", "acquires", "OpenAI")),
     ("Apple denied that it would invest in OpenAI.", ("Apple", "investsIn", "OpenAI")),
@@ -463,12 +495,11 @@ def test_gapped_coordination(triples):
 
 
 def test_mis_tagged_verb(triples):
-    # the small model tags "competes" as a noun after a sentence-initial name; the rules
-    # miss it, the trained model does not
+    # the small model tags "competes" as a noun after a sentence-initial name (and the
+    # name as its adjective); the lexicon reads that parse too
     assert _has(triples("Anthropic competes with OpenAI and Google."), "Anthropic", "competesWith", "OpenAI")
 
 
-@pytest.mark.xfail(strict=True, reason="the small model tags 'competes' as a noun after a sentence-initial name")
 def test_mis_tagged_verb_rules_alone(rules_triples):
     assert _has(rules_triples("Anthropic competes with OpenAI and Google."), "Anthropic", "competesWith", "OpenAI")
 
