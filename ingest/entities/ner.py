@@ -227,7 +227,9 @@ def _person_noun(tokens: list) -> bool:
     if root.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ in ("be", "become", "remain"):
         nouns += [c for c in verb.children if c.dep_ == "attr"]
     elif root.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ in _ROLE_AS_VERBS:
-        nouns += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children if g.dep_ == "pobj"]
+        nouns += [
+            g for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children if g.dep_ == "pobj"
+        ]
     if root.dep_ in ("nsubj", "nsubjpass"):
         nouns += [c for c in verb.children if _fronted_phrase(c, root)]
     nouns += [c for n in nouns for c in n.conjuncts]
@@ -249,10 +251,33 @@ def _fronted_phrase(c, subj) -> bool:
 
 
 # Verbs whose "as" phrase gives their subject a role ("has served as chief executive")
-_ROLE_AS_VERBS = {"serve", "act", "name", "appoint", "elect", "promote", "return", "join", "continue", "remain", "install"}
+_ROLE_AS_VERBS = {
+    "serve",
+    "act",
+    "name",
+    "appoint",
+    "elect",
+    "promote",
+    "return",
+    "join",
+    "continue",
+    "remain",
+    "install",
+}
 
 # Roles only a person holds ("chief executive", "co-founder", "president")
-_PERSON_ROLES = {"ceo", "cto", "cfo", "coo", "founder", "cofounder", "co-founder", "chairman", "chairwoman", "president"}
+_PERSON_ROLES = {
+    "ceo",
+    "cto",
+    "cfo",
+    "coo",
+    "founder",
+    "cofounder",
+    "co-founder",
+    "chairman",
+    "chairwoman",
+    "president",
+}
 
 
 def _is_person_role(n) -> bool:

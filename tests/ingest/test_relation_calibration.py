@@ -64,11 +64,19 @@ def test_calibration_learns_that_unsupported_verdicts_are_weaker():
     assert p >= MIN_PRECISION and r > 0.3
     # the reported scores are those of the chosen threshold
     tuned = RelationModel(model.weights, BITS, cal, tau, unsupported=cal_unsupported)
-    decided = {}
-    for e in data.examples:
-        if tuned.probabilities(e.features, e.predicates)[P] >= tau:
-            decided.setdefault(e.doc, set()).add(e.triple_keys[P])
-    assert doc_scores(data, decided)["micro"] == pytest.approx(s["micro"], abs=1e-9)
+
+    def scores_at(t):
+        decided = {}
+        for e in data.examples:
+            if tuned.probabilities(e.features, e.predicates)[P] >= t:
+                decided.setdefault(e.doc, set()).add(e.triple_keys[P])
+        return doc_scores(data, decided)["micro"]
+
+    assert scores_at(tau) == pytest.approx(s["micro"], abs=1e-9)
+    # the lowest threshold from 0.5 that keeps the precision: one step lower falls short
+    assert tau >= 0.5
+    if tau > 0.5:
+        assert scores_at(round(tau - 0.05, 2))[0] < MIN_PRECISION
 
 
 def test_a_damaged_calibration_is_a_clear_error(tmp_path):

@@ -125,11 +125,17 @@ FOUND = [
     # a battle in court stays a dispute
     ("Nvidia and AMD are locked in a legal battle over patents.", ("Nvidia", "disputesWith", "AMD")),
     # years spent in a role belong to the role's holder
-    ("After Joseph Mwangi's ten years as Safaricom CEO, the board looked outside.", ("Joseph Mwangi", "leads", "Safaricom")),
+    (
+        "After Joseph Mwangi's ten years as Safaricom CEO, the board looked outside.",
+        ("Joseph Mwangi", "leads", "Safaricom"),
+    ),
     # a partner in a firm works for it
     ("Greta Lind, a partner in the venture firm Accel, joined the board.", ("Greta Lind", "worksFor", "Accel")),
     # a phrase fronted before the subject describes it
-    ("A subsidiary of Tervo Media, Brightpath is an online retail platform.", ("Brightpath", "subsidiaryOf", "Tervo Media")),
+    (
+        "A subsidiary of Tervo Media, Brightpath is an online retail platform.",
+        ("Brightpath", "subsidiaryOf", "Tervo Media"),
+    ),
     ("An investor in Anthropic, Amazon said the startup was growing fast.", ("Amazon", "investsIn", "Anthropic")),
     ("The former president and CEO of Dastra Inc., Venn was named chairman.", ("Venn", "leads", "Dastra")),
     # an occupation noun between the employer and the name
