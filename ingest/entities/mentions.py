@@ -56,8 +56,8 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         # "Corvane Inc." after "Corvane Mobility LLC": a legal name is never a short form
         legal = has_legal_form(ent)
         short = None if legal else _earlier_full_name(out, text, type_)
-        if short is None and not legal:
-            short = _acronym_of(out, text)  # "Corvane Enterprises (CE)", then "CE"
+        if short is None and not legal and type_ == "Organization":
+            short = acronym_of(out, text, doc, ent.start)  # "Corvane Enterprises (CE)", then "CE"
         if short is None and len(text.split()) == 1 and not legal:
             # NER often tags a lone surname as ORG ("with Sutskever")
             short = _earlier_full_name(out, text, "Person?")
@@ -222,22 +222,28 @@ def _lone_name_is_person(span) -> bool:
 _ACRONYM_SKIP = {"of", "and", "&", "the", "for", "de", "la"}
 
 
-def _acronym_of(mentions: list[dict], text: str) -> dict | None:
-    """Return the earlier organization whose initials ``text`` spells ("CE" after
-    "Corvane Enterprises"), or None.
+def acronym_of(mentions: list[dict], text: str, doc=None, start: int = -1) -> dict | None:
+    """Return the earlier organization whose initials ``text`` spells, or None.
 
-    Only an all-capital word of two to six letters, and a name of two words or more
-    (legal forms and small words left out).
+    "Corvane Enterprises (CE)": two letters only in brackets right after the name (``doc``
+    and the token index ``start`` of ``text`` say where it stands); three to six, also
+    later on their own ("HPC also backs ..."), the nearest such name before. Only an
+    all-capital word, a name of two words or more (small words left out), and not a
+    mention that coreference added.
     """
     if not (2 <= len(text) <= 6 and text.isalpha() and text.isupper()):
         return None
-    for m in reversed(mentions):
-        if m["type"] != "Organization":
+    bracketed = doc is not None and start >= 2 and doc[start - 1].text == "("
+    best = None
+    for m in mentions:
+        if m["type"] != "Organization" or m.get("virtual") or (best is not None and m["s"] < best["s"]):
+            continue
+        if len(text) == 2 and not (bracketed and m["e"] == start - 1):
             continue
         words = [w for w in m["name"].replace("-", " ").split() if w.lower() not in _ACRONYM_SKIP]
         if len(words) > 1 and "".join(w[0] for w in words).upper() == text:
-            return m
-    return None
+            best = m
+    return best
 
 
 def _earlier_full_name(mentions: list[dict], text: str, type_: str) -> dict | None:

@@ -72,7 +72,7 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
     if (
         label not in ("PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL")
         and last not in _ORG_HEADS
-        and _person_noun(tokens)
+        and _person_noun(tokens, roles=label not in ("GPE", "LOC", "NORP"))
     ):
         return "Person"  # "Ana Rivas, a chemist,", "Osk Delvan is a Dutch composer": NER called it a company
     if label in ("GPE", "LOC", "FAC", "NORP") and len(words) > 1 and last in _ORG_HEADS and last not in _PLACE_HEADS:
@@ -208,15 +208,16 @@ def _org_descriptor(tokens: list) -> bool:
     )
 
 
-def _person_noun(tokens: list) -> bool:
+def _person_noun(tokens: list, roles: bool = True) -> bool:
     """Return True if an apposition or a copula's complement calls the span a person's
     occupation or a role only a person holds.
 
     "Ana Rivas, a chemist, founded ...", "Osk Delvan is a Dutch composer" (an occupation
     with a determiner); "Nadia Petrova, chief executive of ...", "Nadia Petrova is the
     co-founder and chief executive of ...", "Nadia Petrova has served as chief operating
-    officer of ..." (a role, with or without one). Only a name of two capitalized words
-    or more.
+    officer of ...", "Jane Doe was appointed as chief executive" (a role, with or without
+    one; ``roles=False`` leaves roles out). Only a name of two capitalized words or more.
+    The active subject of "appoint ... as" is who appoints, not who takes the role.
     """
     words = [t for t in tokens if t.is_alpha]
     if len(words) < 2 or not all(t.text[:1].isupper() for t in words):
@@ -224,70 +225,70 @@ def _person_noun(tokens: list) -> bool:
     root = _span_root(tokens)
     nouns = [c for c in root.children if c.dep_ == "appos" and c.i > tokens[-1].i]
     verb = root.head
-    if root.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ in ("be", "become", "remain"):
-        nouns += [c for c in verb.children if c.dep_ == "attr"]
-    elif root.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ in _ROLE_AS_VERBS:
-        nouns += [
-            g for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children if g.dep_ == "pobj"
-        ]
+    as_roles = []
     if root.dep_ in ("nsubj", "nsubjpass"):
-        nouns += [c for c in verb.children if _fronted_phrase(c, root)]
+        if verb.lemma_ in ("be", "become", "remain"):
+            nouns += [c for c in verb.children if c.dep_ == "attr"]
+        if verb.lemma_ in _TAKE_ROLE_VERBS or (root.dep_ == "nsubjpass" and verb.lemma_ in _GIVE_ROLE_VERBS):
+            as_roles = [
+                g
+                for c in verb.children
+                if c.dep_ == "prep" and c.lower_ == "as"
+                for g in c.children
+                if g.dep_ == "pobj"
+            ]
+        nouns += [c for c in verb.children if fronted_phrase(c, root)]
     nouns += [c for n in nouns for c in n.conjuncts]
+    as_roles += [c for n in as_roles for c in n.conjuncts]
     if any(n.lower_ in _PERSON_NOUNS and any(d.dep_ == "det" for d in n.children) for n in nouns):
         return True
-    return any(_is_person_role(n) for n in nouns)
+    if not roles:
+        return False
+    # "joined the alliance as a co-founder": a company can be one, so not after "as"
+    return any(_is_person_role(n) for n in nouns) or any(_is_person_role(n, founder=False) for n in as_roles)
 
 
-def _fronted_phrase(c, subj) -> bool:
+def fronted_phrase(c, subj) -> bool:
     """Return True if ``c`` heads a phrase that opens the sentence and ends in the comma
-    right before subject ``subj`` ("A professor at Brandeis, Ana Polk said ...")."""
+    right before subject ``subj`` ("A professor at Brandeis, Ana Polk said ...", "A
+    subsidiary of Tervo Media, Brightpath is ..."): the parser makes such a phrase a second
+    subject, an adverbial clause or a ``dep`` of the verb."""
+    end = c.right_edge.i
     return (
         c.i < subj.i
         and c.dep_ in ("nsubj", "nsubjpass", "advcl", "npadvmod", "dep")
         and c.left_edge.i == c.sent.start
-        and c.doc[c.right_edge.i + 1].text == ","
-        and c.right_edge.i + 2 == subj.left_edge.i
+        and end + 2 < len(c.doc)
+        and c.doc[end + 1].text == ","
+        and end + 2 == subj.left_edge.i
     )
 
 
-# Verbs whose "as" phrase gives their subject a role ("has served as chief executive")
-_ROLE_AS_VERBS = {
-    "serve",
-    "act",
-    "name",
-    "appoint",
-    "elect",
-    "promote",
-    "return",
-    "join",
-    "continue",
-    "remain",
-    "install",
-}
+# Verbs whose subject takes the role their "as" phrase names ("has served as chief executive")
+_TAKE_ROLE_VERBS = {"serve", "act", "return", "join", "continue", "remain", "stay"}
+
+# Verbs that give the role of their "as" phrase to their object, so to a passive subject
+# ("was appointed as chief executive"), never to the active one ("X appointed Y as ...")
+_GIVE_ROLE_VERBS = {"name", "appoint", "elect", "promote", "install"}
 
 # Roles only a person holds ("chief executive", "co-founder", "president")
-_PERSON_ROLES = {
-    "ceo",
-    "cto",
-    "cfo",
-    "coo",
-    "founder",
-    "cofounder",
-    "co-founder",
-    "chairman",
-    "chairwoman",
-    "president",
-}
+_PERSON_ROLES = {"ceo", "cto", "cfo", "coo", "chairman", "chairwoman", "president"}
+_FOUNDER_ROLES = {"founder", "cofounder", "co-founder"}
 
 
-def _is_person_role(n) -> bool:
-    """Return True if noun ``n`` names a role only a person holds: "founder", "chief
-    operating officer", "chief executive" (the last two need "chief" before the noun)."""
+def _is_person_role(n, founder: bool = True) -> bool:
+    """Return True if noun ``n`` names a role only a person holds: "president", "chief
+    operating officer", "chief executive (officer)" ("chief" before the noun, or on
+    "executive" before "officer"); "founder" too unless ``founder`` is False."""
     low = n.lower_
-    if low in _PERSON_ROLES:
+    if low in _PERSON_ROLES or (founder and low in _FOUNDER_ROLES):
         return True
-    before = {c.lower_ for c in n.children if c.i < n.i}
-    return low in ("officer", "executive") and "chief" in before
+    before = [c for c in n.children if c.i < n.i]
+    if low in ("officer", "executive") and any(c.lower_ == "chief" for c in before):
+        return True
+    return low == "officer" and any(
+        c.lower_ == "executive" and any(g.lower_ == "chief" for g in c.children) for c in before
+    )
 
 
 def _span_root(tokens: list):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.entities.ner import fronted_phrase
 from ingest.relations.words import WORDS
 
 # Dependency labels through which a noun trigger reaches the verb whose subject is the
@@ -110,6 +111,15 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
         and down[1].dep_ == "prep"
     ):
         down = down[1:]
+    if (
+        len(up) == 1
+        and up[0].dep_ == "nsubj"
+        and up[0].head.lemma_ == "be"
+        and len(down) > 1
+        and down[0].dep_ == "attr"
+        and down[0].pos_ == "NOUN"
+    ):
+        return None  # "Anthropic's founders are OpenAI alumni": a name inside the complement holds no role
     if (
         len(down) > 1
         and (down[-1].dep_ in ("compound", "nmod") or (down[-1].dep_ == "amod" and down[-1].pos_ == "PROPN"))
@@ -342,7 +352,13 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
     ):
         verb = up_tokens[-1].head
         if "^prep:unlike" in ups:
-            return "sup_subj:unlike"  # "Unlike rivals Google and Microsoft, Apple has ...": a contrast of peers
+            # "Unlike rivals Google and Microsoft, Apple has ...": a contrast of peers; not
+            # when the noun names its own other side ("Unlike Nvidia's rivals AMD and Intel")
+            own = any(
+                c.dep_ in ("poss", "compound") or (c.dep_ == "prep" and c.lower_ in ("of", "to", "with"))
+                for c in t.children
+            )
+            return None if own else "sup_subj:unlike"
         if len(ups) >= 2 and (
             ups[-1] in _FRAME_PREPS or (ups[-1] == "^prep:as" and not any(c.dep_ == "dobj" for c in verb.children))
         ):
@@ -401,28 +417,16 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
 _TENURE_NOUNS = {"year", "tenure", "stint", "time", "term", "career", "decade", "day", "month", "spell", "run"}
 
 
-# How the parser hangs a fronted descriptive phrase on the verb of the subject it describes
-_FRONTED_UP = ("^nsubj", "^nsubjpass", "^advcl", "^npadvmod", "^dep")
-
-
 def _fronted(t, up_tokens, ups, downs) -> bool:
     """Return True if noun ``t`` heads a phrase that opens the sentence, ends in a comma,
     and describes the subject right after it ("A professor at Brandeis, Ana Polk said",
-    "The former CEO of Dastra Inc., Venn was named ..."): the parser makes the phrase a
-    second subject or an adverbial clause of the verb."""
-    if t.pos_ != "NOUN" or len(ups) != 1 or ups[0] not in _FRONTED_UP:
-        return False
-    if downs not in (["nsubj"], ["nsubjpass"]):
+    "The former CEO of Dastra Inc., Venn was named ...";
+    :func:`ingest.entities.ner.fronted_phrase`)."""
+    if t.pos_ not in ("NOUN", "PROPN") or len(ups) != 1 or downs not in (["nsubj"], ["nsubjpass"]):
         return False
     phrase = up_tokens[0]
-    end = phrase.right_edge.i
     subj = [c for c in phrase.head.children if c.dep_ == downs[0] and c.i != phrase.i]
-    return (
-        len(subj) == 1
-        and phrase.left_edge.i == phrase.sent.start
-        and t.doc[end + 1].text == ","
-        and subj[0].left_edge.i == end + 2
-    )
+    return len(subj) == 1 and fronted_phrase(phrase, subj[0])
 
 
 def _coagent(tok, h) -> bool:

@@ -32,8 +32,8 @@ def write_card(path: Path, facts: dict, heldout: dict, *, min_precision: float) 
         "- Calibration: sigmoids over the raw score fitted on the calibration set, one for the verdicts "
         "a rule agrees with and one for the rest (the model is far less often right without a rule in "
         f"news than in the passages it learnt from); emission threshold "
-        f"{cs['threshold']} (the lowest from 0.5, where a relation is more likely right than wrong, whose "
-        f"precision there is >= {min_precision}): P {cs['precision']}, "
+        f"{cs['threshold']} (0.5, where a relation is more likely right than wrong, or the lowest above "
+        f"it whose precision there is >= {min_precision}; the best F1 from 0.5 if none is): P {cs['precision']}, "
         f"R {cs['recall']}, F1 {cs['f1']}.",
         f"- Ended (the relation stated as over): one logistic regression over the relation's features plus "
         f"the cues of ingest/relations/ended.py, trained on the {facts['ended_training_relations']} gold "

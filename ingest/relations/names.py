@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ingest.entities.mentions import _acronym_of
+from ingest.entities.mentions import acronym_of
+from ingest.entities.names import _ORG_HEADS
 from ingest.entities.ner import _person_noun
 from ingest.relations.lexicon import lexicon_nouns
 from ingest.relations.signatures import ORG, PER
@@ -119,18 +120,29 @@ def add_fallback_names(doc, mentions: list[dict]) -> None:
                     }
                 )
                 continue
-        full = _acronym_of([m for m in mentions if m["s"] < span.start], span.text)
+        full = acronym_of([m for m in mentions if m["s"] < span.start], span.text, doc, span.start)
         if full is not None:
             # "Corvane Enterprises (CE)": the initials name the same company
-            mentions.append({**full, "s": span.start, "e": span.end, "src": "short"})
-            mentions[-1].pop("r", None)
+            mentions.append(
+                {
+                    "s": span.start,
+                    "e": span.end,
+                    "name": full["name"],
+                    "type": full["type"],
+                    "qid": full["qid"],
+                    "src": "short",
+                    "agency": full["agency"],
+                    **({"fallback": True} if full.get("fallback") else {}),
+                }
+            )
             continue
+        person = words[-1] not in _ORG_HEADS and _person_noun(list(span))
         mentions.append(
             {
                 "s": span.start,
                 "e": span.end,
                 "name": span.text,
-                "type": PER if _person_noun(list(span)) else ORG,
+                "type": PER if person else ORG,
                 "qid": None,
                 "src": "np",
                 "agency": False,

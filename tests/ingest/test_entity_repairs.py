@@ -48,18 +48,25 @@ NAMES = [
     ("Osk Delvan is a Dutch composer. He worked at Tervo Labs from 1994 to 2000.", {"Tervo Labs": "Organization"}),
     # an occupation in apposition: a person, though no model knew the name
     ("Ana Guthrie, a chemist, founded Corvel Bio in 2004.", {"Ana Guthrie": "Person", "Corvel Bio": "Organization"}),
-    # a role only a person holds, after a copula or "serve as": NER had called them companies
-    # initials in brackets, and later on their own, name the company before them
+    # initials in brackets, and later on their own, name the company before them ...
     (
         "Harbor Pine Capital (HPC) invested in Osprey Labs. HPC also backs Brightwell Robotics.",
         {"Harbor Pine Capital": "Organization", "HPC": None},
     ),
     ("Dana Ruiz moved to Spain in 1999 and set up Corvane Enterprises (CE) in 2001.", {"CE": None}),
+    # ... but two letters only in brackets right after the name
+    (
+        "Lumen Group makes phones. Rivals Samsung and LG cut prices.",
+        {"Lumen Group": "Organization", "LG": "Organization"},
+    ),
+    # the active subject of "appointed ... as" is who appoints: still a company
+    ("Corvane Health appointed Jane Doe as chief executive.", {"Corvane Health": "Organization", "Jane Doe": "Person"}),
     # a fronted occupation describes the subject after the comma
     (
         "A professor at Brandeis University, Antony Polonsky said the research was sound.",
         {"Antony Polonsky": "Person", "Brandeis University": "Organization"},
     ),
+    # a role only a person holds, after a copula or "serve as": NER had called them companies
     ("Nadia Petrova is the co-founder and chief executive of Quorra Labs.", {"Nadia Petrova": "Person"}),
     ("Nadia Petrova has served as chief operating officer of Lumen Robotics since 2019.", {"Nadia Petrova": "Person"}),
 ]
@@ -83,6 +90,10 @@ RELATIONS = [
         ("Osk Delvan", "worksFor", "Tervo Labs"),
     ),
     ("Nadia Petrova is the co-founder and chief executive of Quorra Labs.", ("Nadia Petrova", "leads", "Quorra Labs")),
+    (
+        "Dana Ruiz moved to Spain in 1999 and set up Corvane Enterprises (CE) in 2001.",
+        ("Dana Ruiz", "founded", "Corvane Enterprises"),
+    ),
     (
         "Harbor Pine Capital (HPC) invested in Osprey Labs. HPC also backs Brightwell Robotics.",
         ("Harbor Pine Capital", "investsIn", "Brightwell Robotics"),

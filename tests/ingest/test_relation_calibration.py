@@ -5,7 +5,7 @@ import pytest
 
 from ingest.relations.dataset import Dataset, Example, doc_scores
 from ingest.relations.model import Calibration, RelationModel, hash_features, load_model, rule_feature
-from ingest.relations.train import MIN_PRECISION, calibrate
+from ingest.relations.train import MIN_PRECISION, calibrate, choose_threshold
 from kg.errors import ModelMissingError
 from kg.model import PREDICATES
 
@@ -121,3 +121,24 @@ def test_a_tree_model_without_its_arrays_is_refused_naming_aikg_train(tmp_path):
     (tmp_path / "m" / "trees.npy").write_bytes(b"not an array")
     with pytest.raises(ModelMissingError, match="unreadable.*aikg train"):
         load_model(tmp_path / "m")
+
+
+def _rows(*pf):
+    return [(t, {"micro": (p, 0.5, f)}) for t, p, f in pf]
+
+
+def test_threshold_is_half_when_precise_enough():
+    # F1 is a little higher at 0.45 and precision higher at 0.6: 0.5 is still the pick
+    rows = _rows((0.45, 0.79, 0.73), (0.5, 0.82, 0.72), (0.55, 0.85, 0.719), (0.6, 0.9, 0.716))
+    assert choose_threshold(rows)[0] == 0.5
+
+
+def test_threshold_rises_only_as_far_as_precision_needs():
+    rows = _rows((0.5, 0.7, 0.72), (0.55, 0.78, 0.72), (0.6, 0.81, 0.70), (0.65, 0.9, 0.66))
+    assert choose_threshold(rows)[0] == 0.6
+
+
+def test_threshold_without_a_precise_one_is_the_best_f1_from_half(caplog):
+    rows = _rows((0.3, 0.7, 0.8), (0.5, 0.6, 0.6), (0.55, 0.65, 0.62), (0.9, 0.75, 0.1))
+    assert choose_threshold(rows)[0] == 0.55
+    assert "no threshold" in caplog.text

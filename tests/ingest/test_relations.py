@@ -124,6 +124,7 @@ FOUND = [
     ("Microsoft now counts OpenAI as a competitor in search and advertising.", ("OpenAI", "competesWith", "Microsoft")),
     # a battle in court stays a dispute
     ("Nvidia and AMD are locked in a legal battle over patents.", ("Nvidia", "disputesWith", "AMD")),
+    ("Epic's fight against Apple for lower app-store fees continues.", ("Epic", "disputesWith", "Apple")),
     # years spent in a role belong to the role's holder
     (
         "After Joseph Mwangi's ten years as Safaricom CEO, the board looked outside.",
@@ -358,6 +359,16 @@ ABSENT = [
     ("Nvidia and AMD are locked in a battle for data-centre customers.", ("Nvidia", "disputesWith", "AMD")),
     # a legal battle is not competition
     ("Nvidia and AMD are locked in a legal battle over patents.", ("Nvidia", "competesWith", "AMD")),
+    (
+        "Microsoft's battle with the FTC for approval of the deal dragged on.",
+        ("Microsoft", "competesWith", "Federal Trade Commission"),
+    ),
+    ("Epic's fight against Apple for lower app-store fees continues.", ("Epic", "competesWith", "Apple")),
+    # a name inside the copula's complement holds no role
+    ("Anthropic's founders are OpenAI alumni.", ("OpenAI", "founded", "Anthropic")),
+    ("Quorra's chief rival is a Google spin-off.", ("Google", "competesWith", "Quorra")),
+    # a noun that names its own other side is not a contrast with the subject
+    ("Unlike Nvidia's rivals AMD and Intel, TSMC does not design chips.", ("AMD", "competesWith", "TSMC")),
     # negation
     ("Microsoft did not acquire OpenAI.", ("Microsoft", "acquires", "OpenAI")),
     ("Apple denied that it would invest in OpenAI.", ("Apple", "investsIn", "OpenAI")),
