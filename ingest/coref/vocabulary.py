@@ -54,6 +54,15 @@ _DESCRIPTION_NOUNS = {
     "chip": "Product",
     "processor": "Product",
     "service": "Product|AIModel",
+    "agent": "AIModel|Product",
+    "robot": "Product",
+    "tool": "Product",
+    "platform": "Product",
+    "engine": "Product",
+    "software": "Product",
+    "device": "Product",
+    "headset": "Product",
+    "drone": "Product",
 }
 # Nouns naming a part of an organization ("Microsoft's AI division").
 _UNIT_NOUNS = {"division", "unit", "arm", "lab", "labs", "laboratory", "group", "business", "subsidiary"}

@@ -3,6 +3,9 @@
 NER has no label for models; :func:`_model_names` adds them to the mentions of a doc,
 from a versioned name in a sentence about models, a capitalized name before "model", or a
 quoted name a sentence gives a model ('its "Kite" model', 'systems such as "K2"').
+Products named the same way are added too: a capitalized name before a product noun ("its
+Naran driving system", "Selva's Onca inspection robot"), and a name in apposition to a
+model or product noun ("its customer-service model, Dol", "its Pashto chatbot, Zarghuna").
 """
 
 from __future__ import annotations
@@ -53,6 +56,37 @@ _MODEL_MODIFIERS = {
     "instruction",
 }
 _MODEL_NOUNS = {"model", "models", "llm", "llms"}
+# Nouns a product's name stands before or beside ("its Naran driving system", "the Sauti voice
+# assistant", "its Pashto chatbot, Zarghuna"). Not "arm" or "unit" (a company's "venture arm",
+# "cloud unit"), nor "service" (a public service, a news service).
+_PRODUCT_NOUNS = {
+    "assistant",
+    "chatbot",
+    "app",
+    "robot",
+    "robots",
+    "engine",
+    "tool",
+    "software",
+    "filter",
+    "reader",
+    "platform",
+    "agent",
+    "headset",
+    "glasses",
+    "chip",
+    "chips",
+    "processor",
+    "processors",
+    "accelerator",
+    "accelerators",
+    "drone",
+    "drones",
+    "humanoid",
+    "system",
+}
+# Words that cannot stand between a name and its noun: the name would not be the noun's.
+_NOT_MODIFIERS = {"new", "own", "latest", "first", "next", "other", "same"}
 # A quoted name is a model when it stands before a model noun or is given to one (or, in a
 # sentence about models, to a system) by these words: 'models such as "K2"', 'a model
 # called "Kite"'.
@@ -93,8 +127,18 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
     tokens; gazetteer mentions are never touched.
     """
     taken = {i: k for k, m in enumerate(out) for i in range(m["s"], m["e"])}
-    org_names = {name_key(m["name"]) for m in out if m["type"] == "Organization"}
-    org_words = {w for n in org_names for w in n.split()}
+
+    def org_name(key: str, start: int, end: int) -> bool:
+        """Whether the text names an organization so, or with one of its words, elsewhere
+        than on these tokens (NER's guess on the tokens themselves is what is replaced)."""
+        words = set(key.split())
+        return any(
+            m["type"] == "Organization"
+            and not (m["s"] < end and start < m["e"])
+            and (name_key(m["name"]) == key or words & set(name_key(m["name"]).split()))
+            for m in out
+        )
+
     # a quoted name NER took for an organization is a model all the same, unless the
     # text names an organization so elsewhere
     found = [
@@ -113,10 +157,11 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
             if cue:
                 found.append((tok.i, tok.i + 1))
             continue
-        if tok.lower_ not in _MODEL_NOUNS or tok.dep_ == "compound":
+        kind = _noun_kind(tok)
+        if kind is None or tok.dep_ == "compound":
             continue  # "the French model maker": a maker, not a model
         k = tok.i - 1
-        while k >= tok.sent.start and doc[k].lower_ in _MODEL_MODIFIERS and not doc[k].text.isupper():
+        while k >= tok.sent.start and tok.i - k <= 4 and _modifier(doc[k], kind):
             k -= 1
         end = k + 1
         while (
@@ -133,10 +178,17 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
         key = name_key(doc[start:end].text)
         if any(t.ent_type_ in ("NORP", "LOC", "DATE") for t in doc[start:end]):
             continue  # "a Korean language model", "its March model"
-        if not key or key in _NOT_ENTITIES or key in org_names or any(w in org_words for w in key.split()):
+        if not key or key in _NOT_ENTITIES or org_name(key, start, end):
             continue
-        found.append((start, end))
-    for start, end in found:
+        found.append((start, end, kind))
+    for start, end, kind in _appositive_names(doc):
+        # NER's type on an invented name beside "its chatbot" is a guess: only a date is kept
+        key = name_key(doc[start:end].text)
+        if any(t.ent_type_ == "DATE" for t in doc[start:end]):
+            continue
+        if key and key not in _NOT_ENTITIES and not org_name(key, start, end):
+            found.append((start, end, kind))
+    for start, end, *kinds in found:
         ks = {taken[i] for i in range(start, end) if i in taken}
         if any(out[k]["src"] == "gaz" or out[k]["type"] in ("Person", "AIModel") for k in ks):
             continue
@@ -146,10 +198,67 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
             continue
         for k in sorted(ks, reverse=True):
             del out[k]
-        mention = _mention(span, clean_surface(span.text), "AIModel", None, "ner")
+        mention = _mention(span, clean_surface(span.text), kinds[0] if kinds else "AIModel", None, "ner")
         out.append(mention)
         out.sort(key=lambda m: m["s"])
         taken = {i: k for k, m in enumerate(out) for i in range(m["s"], m["e"])}
+
+
+def _noun_kind(tok) -> str | None:
+    """The type a name before or beside ``tok`` gets: AIModel for a model noun, Product for a
+    product noun written in lower case ("system", not the "System" of a name), else None."""
+    if tok.lower_ in _MODEL_NOUNS:
+        return "AIModel"
+    if tok.text in _PRODUCT_NOUNS:
+        return "Product"
+    return None
+
+
+def _modifier(tok, kind: str) -> bool:
+    """Whether ``tok`` may stand between a name and its noun: a model word ("vision"), or for
+    any noun a lower-case word that modifies it ("driving", "spam", "driver-assistance")."""
+    if tok.lower_ in _MODEL_MODIFIERS and not tok.text.isupper():
+        return True
+    if tok.text == "-":
+        return tok.i > 0 and tok.nbor(-1).text.islower()
+    return (
+        tok.text.islower()
+        and tok.is_alpha
+        and tok.lower_ not in _NOT_MODIFIERS
+        and tok.pos_ in ("NOUN", "ADJ", "VERB")
+        and tok.dep_ in ("compound", "amod", "nmod", "npadvmod")
+    )
+
+
+def _appositive_names(doc) -> list[tuple[int, int, str]]:
+    """Spans of names in apposition to a possessed or determined model or product noun:
+    "Zermatt AI's compliance model, Gornergrat", "a scoring model, Isiphepho,", and the other
+    way round, "Zarghuna, its Pashto chatbot"."""
+    spans = []
+    for tok in doc:
+        if tok.dep_ != "appos" or tok.i == tok.sent.start:
+            continue
+        noun, name = (tok.head, tok) if tok.pos_ == "PROPN" else (tok, tok.head)
+        kind = _noun_kind(noun)
+        if (
+            kind is None
+            or name.pos_ != "PROPN"
+            or not name.text[:1].isupper()
+            or name.i == name.sent.start
+            or not any(c.dep_ in ("poss", "det") for c in noun.children)
+        ):
+            continue
+        start = name.i
+        while (
+            start - 1 > name.sent.start and doc[start - 1].dep_ in ("compound", "flat") and doc[start - 1].head == name
+        ):
+            start -= 1
+        if (
+            all(doc[i].text[:1].isupper() or doc[i].like_num for i in range(start, name.i + 1))
+            and name.i + 1 - start <= 3
+        ):
+            spans.append((start, name.i + 1, kind))
+    return spans
 
 
 def _quoted_model_names(doc) -> list[tuple[int, int]]:

@@ -38,6 +38,7 @@ _HONORIFICS = {"mr", "mrs", "ms", "dr", "prof", "sir", "dame"}
 
 # Surface forms NER returns that are never an entity of ours, however tagged.
 _NOT_ENTITIES = {
+    "general counsel",
     "ai",
     "a i",
     "agi",
@@ -218,6 +219,12 @@ _ORG_HEADS = {
     "foods",
     "enterprises",
     "industries",
+    "international",
+    "resorts",
+    "hotels",
+    "therapeutics",
+    "biosciences",
+    "brands",
     "communications",
     "solutions",
     "services",

@@ -77,6 +77,8 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
         return "Person"  # "Ana Rivas, a chemist,", "Osk Delvan is a Dutch composer": NER called it a company
     if label in ("GPE", "LOC", "FAC", "NORP") and len(words) > 1 and last in _ORG_HEADS and last not in _PLACE_HEADS:
         return "Organization"  # "at Tervo Labs": NER called it a place
+    if label == "FAC" and len(words) > 1 and last in _INSTITUTION_HEADS:
+        return "Organization"  # "worked at the Walters Art Gallery": a building's name, and its employer
     if label not in ("ORG", "PERSON", "PRODUCT"):
         return None
     if label == "PERSON":
@@ -149,6 +151,9 @@ def _org_apposition(tokens: list) -> bool:
         for c in _span_root(tokens).children
     )
 
+
+# A facility NER found that is also an institution people work for or found.
+_INSTITUTION_HEADS = {"gallery", "museum", "conservatory", "hospital", "library", "orchestra", "observatory", "clinic"}
 
 # Organization heads that also end place names ("the West Bank"): a name NER called a place
 # and ending in one of them stays a place.

@@ -9,7 +9,11 @@ Patterns whose spelling says more than NER's guess, in every kind of text:
   "Thomas (Tom) Varga"): one person, not a broken span and a stray surname;
 - a generational suffix after a person's name ("John M. Starcher, Jr."): part of it;
 - a birth date in brackets right after a name ("Ana Rivas (born 4 May 1970)"): a person,
-  whatever NER called it.
+  whatever NER called it;
+- a bracket opened inside a name and not closed there ("Fulford Enterprises (FE"): the name
+  ends before it;
+- an institution placed with "at" ("the Institute for Cognitive Studies at Rutgers"): the
+  name ends before "at", so the span is no longer too long to be a name.
 
 :func:`repair_ents` rewrites ``doc.ents`` in place; gazetteer spans are never touched.
 """
@@ -57,6 +61,7 @@ _OPEN_QUOTES = {"(": ")", '"': '"', "\u201c": "\u201d"}
 def repair_ents(doc) -> None:
     """Rewrite ``doc.ents`` with the repaired spans (see the module docstring)."""
     new = _legal_names(doc) + _nicknamed_people(doc) + _generational_suffixes(doc)
+    new += _trimmed_names(doc)
     ents = list(doc.ents)
     born = {e.start for e in ents if e.label_ != "PERSON" and not e.ent_id_ and _born_after(e)}
     if not new and not born:
@@ -82,6 +87,8 @@ def _legal_names(doc) -> list:
         start = end - 1 if doc[end - 1].text == "," else end
         first = start
         while first > 0 and start - first < _MAX_RUN and _name_word(doc[first - 1]):
+            if tok.text == "AG" and doc[first - 1].ent_type_ in ("GPE", "LOC"):
+                break
             first -= 1
         while first < start and (doc[first].lower_ in ("the", "a", "an") or doc[first].text in ("&", "-")):
             first += 1
@@ -92,6 +99,31 @@ def _legal_names(doc) -> list:
             if e.start < first < e.end and e.label_ == "ORG":
                 first = e.start
         out.append(Span(doc, first, end + 1, label="ORG"))
+    return out
+
+
+def _trimmed_names(doc) -> list:
+    """Return NER spans cut before an unclosed bracket or before an "at" that places them.
+
+    "Fulford Enterprises (FE" becomes "Fulford Enterprises"; "the Institute for Cognitive
+    Studies at Rutgers" becomes "the Institute for Cognitive Studies". Gazetteer spans and
+    people are left alone.
+    """
+    out = []
+    for e in doc.ents:
+        if e.ent_id_ or e.label_ in ("PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"):
+            continue
+        texts = [t.text for t in e]
+        cut = None
+        if "(" in texts[1:] and ")" not in texts[texts.index("(", 1) :]:
+            cut = texts.index("(", 1)
+        elif e.label_ == "ORG" and "at" in texts[2:]:
+            cut = texts.index("at", 2)
+        if cut is None:
+            continue
+        first = 1 if texts[0].lower() == "the" else 0
+        if cut - first >= 1 and e[cut - 1].text[:1].isupper():
+            out.append(Span(doc, e.start, e.start + cut, label=e.label_))
     return out
 
 
@@ -106,9 +138,11 @@ def has_legal_form(span) -> bool:
 def _name_word(tok) -> bool:
     """Return True for a word that can stand inside a company name before its legal form.
 
-    Not a word another kind of entity holds: "On Monday Dastra Inc.", "New York AG".
+    Not a word a date, a number or a person holds ("On Monday Dastra Inc."); a word NER put
+    in a place or a facility may be ("Las Vegas Sands Corp.", "Glanbia, Inc"), except
+    before "AG", which after a place is an attorney general ("New York AG").
     """
-    if tok.ent_type_ and tok.ent_type_ != "ORG":
+    if tok.ent_type_ and tok.ent_type_ not in ("ORG", "GPE", "FAC", "LOC", "NORP", "PRODUCT"):
         return False
     if tok.text in ("&", "-"):
         return True

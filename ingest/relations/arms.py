@@ -253,6 +253,8 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             return downs[0] + ">poss"
         return ">".join(downs)
     is_verb = t.pos_ in ("VERB", "AUX")
+    if ups in (["^compound"], ["^amod"]) and downs == ["poss"] and t.pos_ in ("NOUN", "ADJ"):
+        return "poss"  # "Alphabet and its subsidiary Waymo": the possessor sits on the name the role word modifies
     # h governs t: relative clause, participle, apposition, compound
     if (
         not downs

@@ -191,6 +191,24 @@ MODEL_NAMES = [
 ]
 
 
+# (text, name, the type a reader must see): products and models named before their noun or
+# beside it, which NER had called companies, people or nothing; and what stays as it was
+PRODUCT_NAMES = [
+    ("Selva Robotics said its Onca inspection robot would ship in May.", "Onca", "Product"),
+    ("Lazaro Motors unveiled its driver-assistance system, Vigilo, on Tuesday.", "Vigilo", "Product"),
+    ("Zermatt AI said its compliance model, Gornergrat, passed the audit.", "Gornergrat", "AIModel"),
+    ("Kauai Labs trained its Honu claims model on ten years of records.", "Honu", "AIModel"),
+    ("Microsoft said its venture arm, M12, led the round.", "M12", "Organization"),
+    ("The Federal Reserve System raised rates.", "Federal Reserve System", "Organization"),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "kind"), PRODUCT_NAMES)
+def test_products_named_by_their_noun(extractor, text, name, kind):
+    ents = {e.name: e.type for e in extractor.extract(Article(text=text)).entities}
+    assert ents.get(name) == kind, ents
+
+
 @pytest.mark.parametrize(("text", "model", "not_model"), MODEL_NAMES)
 def test_model_names_the_gazetteer_does_not_know(extractor, text, model, not_model):
     ents = {e.name: e.type for e in extractor.extract(Article(text=text)).entities}

@@ -69,6 +69,28 @@ NAMES = [
     # a role only a person holds, after a copula or "serve as": NER had called them companies
     ("Nadia Petrova is the co-founder and chief executive of Quorra Labs.", {"Nadia Petrova": "Person"}),
     ("Nadia Petrova has served as chief operating officer of Lumen Robotics since 2019.", {"Nadia Petrova": "Person"}),
+    # a bracket NER opened inside the name and did not close: the name ends before it
+    (
+        "Mei Tan moved to Kenya in 2001 and set up Brightwater Enterprises (BE) in 2004.",
+        {"Brightwater Enterprises": "Organization", "Brightwater Enterprises (BE": None},
+    ),
+    # an institution placed with "at": the name ends before it, and is no longer too long to keep
+    (
+        "Later he co-founded the Institute for Learning Sciences at Northwestern with Roger Schank.",
+        {"Institute for Learning Sciences": "Organization", "Institute": None},
+    ),
+    # a legal form after words NER put in a place
+    ("Las Vegas Sands Corp. owns a majority of Sands China.", {"Las Vegas Sands": "Organization"}),
+    # a gallery or museum NER called a building is also an employer
+    (
+        "Before joining Osprey Labs she worked at the Walters Art Gallery for six years.",
+        {"Walters Art Gallery": "Organization"},
+    ),
+    # a job title NER called a company
+    (
+        "Mara Quist was Vice President and General Counsel at Aseptic Solutions until 2019.",
+        {"General Counsel": None, "Aseptic Solutions": "Organization", "Mara Quist": "Person"},
+    ),
 ]
 
 
@@ -97,6 +119,10 @@ RELATIONS = [
     (
         "Harbor Pine Capital (HPC) invested in Osprey Labs. HPC also backs Brightwell Robotics.",
         ("Harbor Pine Capital", "investsIn", "Brightwell Robotics"),
+    ),
+    (
+        "Later he co-founded the Institute for Learning Sciences at Northwestern with Roger Schank.",
+        ("Roger Schank", "founded", "Institute for Learning Sciences"),
     ),
 ]
 

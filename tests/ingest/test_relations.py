@@ -111,6 +111,9 @@ FOUND = [
     # the unit named before its noun: "<parent>'s <unit> unit"
     ("Nvidia's Mellanox unit supplies the networking gear.", ("Mellanox", "subsidiaryOf", "Nvidia")),
     ("Microsoft's LinkedIn division laid off staff.", ("LinkedIn", "subsidiaryOf", "Microsoft")),
+    # "its" on the name the role word modifies: the possessor is the other side
+    ("Alphabet said its subsidiary Waymo would expand to Tokyo.", ("Waymo", "subsidiaryOf", "Alphabet")),
+    ("Dastra said its chief executive Jane Doria would step down.", ("Jane Doria", "leads", "Dastra")),
     # a copula whose subject is the role noun and whose complement names its holder
     ("Quorra's parent company is Dastra Holdings.", ("Quorra", "subsidiaryOf", "Dastra Holdings")),
     ("Quorra's chief executive is Jane Doria.", ("Jane Doria", "leads", "Quorra")),
@@ -290,6 +293,16 @@ FOUND = [
     ),
     ("Mistral AI grew fast. Its chatbot, Le Chat, has millions of users.", ("Mistral AI", "develops", "Le Chat")),
     ("Adobe, whose Firefly models are trained on licensed images, disagreed.", ("Adobe", "develops", "Firefly")),
+    # a product or model named before or beside its noun: NER had called it a company
+    ("Selva Robotics said its Onca inspection robot would ship in May.", ("Selva Robotics", "develops", "Onca")),
+    (
+        "Lazaro Motors unveiled its driver-assistance system, Vigilo, on Tuesday.",
+        ("Lazaro Motors", "develops", "Vigilo"),
+    ),
+    (
+        "Kauri Digital released Wiremu, a pasture-planning tool, in May. The tool uses Gemini to answer questions.",
+        ("Wiremu", "uses", "Gemini"),
+    ),
     # partitives, competition, snapping up, the helm, launching a company, teaming with
     (
         "Runway, the New York startup that is now one of Stability AI's closest rivals, raised money.",
