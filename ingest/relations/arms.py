@@ -128,6 +128,14 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
     ):
         # "use AWS Trainium chips": the name classifies the noun that fills the slot
         down = down[:-1]
+    elif len(down) > 2 and down[-1].dep_ in ("compound", "nmod") and down[-1].pos_ == "PROPN":
+        # "the Bingxue welding robots are used by ...": lower-case modifiers between the name
+        # and the noun that fills the slot leave the name classifying that noun
+        j = len(down) - 2
+        while j > 0 and down[j].dep_ in ("compound", "amod", "nmod") and down[j].text.islower():
+            j -= 1
+        if j < len(down) - 2 and down[j].pos_ == "NOUN" and down[j].dep_ not in ("compound", "appos"):
+            down = down[: j + 1]
     if (
         not up
         and down

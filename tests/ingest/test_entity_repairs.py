@@ -86,6 +86,8 @@ NAMES = [
         "Before joining Osprey Labs she worked at the Walters Art Gallery for six years.",
         {"Walters Art Gallery": "Organization"},
     ),
+    # a name ending in a business word NER called a person
+    ("Tervo Mobility said on Monday it would cut prices.", {"Tervo Mobility": "Organization"}),
     # a job title NER called a company
     (
         "Mara Quist was Vice President and General Counsel at Aseptic Solutions until 2019.",

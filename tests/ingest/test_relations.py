@@ -303,6 +303,8 @@ FOUND = [
         "Kauri Digital released Wiremu, a pasture-planning tool, in May. The tool uses Gemini to answer questions.",
         ("Wiremu", "uses", "Gemini"),
     ),
+    # lower-case words between a name and the noun that fills the slot
+    ("The Dalnim welding robots are used by Gaon Motors in three plants.", ("Gaon Motors", "uses", "Dalnim")),
     # partitives, competition, snapping up, the helm, launching a company, teaming with
     (
         "Runway, the New York startup that is now one of Stability AI's closest rivals, raised money.",
