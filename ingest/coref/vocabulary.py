@@ -54,7 +54,6 @@ _DESCRIPTION_NOUNS = {
     "chip": "Product",
     "processor": "Product",
     "service": "Product|AIModel",
-    "agent": "AIModel|Product",
     "robot": "Product",
     "tool": "Product",
     "platform": "Product",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ingest.entities.gazetteer import Gazetteer
-from ingest.entities.names import _NOT_ENTITIES, clean_surface, name_key
+from ingest.entities.names import _NOT_ENTITIES, _ORG_HEADS, clean_surface, name_key
 from ingest.entities.ner import _mention
 
 # An AI model's name as newsrooms write it: a capitalized word with a version ("Atlas-2",
@@ -160,6 +160,10 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
         kind = _noun_kind(tok)
         if kind is None or tok.dep_ == "compound":
             continue  # "the French model maker": a maker, not a model
+        if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in tok.children) or (
+            tok.dep_ == "appos" and tok.head.pos_ == "PROPN"
+        ):
+            continue  # "its Pashto chatbot, Zarghuna": the name beside the noun is its name
         k = tok.i - 1
         while k >= tok.sent.start and tok.i - k <= 4 and _modifier(doc[k], kind):
             k -= 1
@@ -175,18 +179,22 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
         start = k + 1
         if start >= end:
             continue
+        if k >= tok.sent.start and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper():
+            continue  # the name goes on past where it may be read ("Tervo Robotics welding robots" opening a sentence)
         key = name_key(doc[start:end].text)
-        if any(t.ent_type_ in ("NORP", "LOC", "DATE") for t in doc[start:end]):
-            continue  # "a Korean language model", "its March model"
-        if not key or key in _NOT_ENTITIES or org_name(key, start, end):
+        if any(t.ent_type_ in ("NORP", "LOC", "DATE", "LANGUAGE") for t in doc[start:end]):
+            continue  # "a Korean language model", "its March model", "its Pashto chatbot"
+        if not key or key in _NOT_ENTITIES or org_name(key, start, end) or _company_name(doc[start:end], tok):
             continue
         found.append((start, end, kind))
     for start, end, kind in _appositive_names(doc):
         # NER's type on an invented name beside "its chatbot" is a guess: only a date is kept
         key = name_key(doc[start:end].text)
-        if any(t.ent_type_ == "DATE" for t in doc[start:end]):
+        if any(t.ent_type_ in ("DATE", "LANGUAGE") for t in doc[start:end]):
             continue
-        if key and key not in _NOT_ENTITIES and not org_name(key, start, end):
+        if not key or key.split()[-1] in _ORG_HEADS:
+            continue  # "Kestrel Labs, its chatbot maker's unit": a company's name, whatever it is beside
+        if key not in _NOT_ENTITIES and not org_name(key, start, end):
             found.append((start, end, kind))
     for start, end, *kinds in found:
         ks = {taken[i] for i in range(start, end) if i in taken}
@@ -214,6 +222,19 @@ def _noun_kind(tok) -> str | None:
     return None
 
 
+def _company_name(span, noun) -> bool:
+    """Whether the name before a product noun is a company's, not the product's: it ends in a
+    company word ("the Tervo Robotics welding robots", "the Quorra AI assistant"), or NER
+    called it an organization and no possessive says whose the product is ("the Yandex
+    search engine", "the NHS app", "the Kaiser Permanente health system"; but "its Onca
+    inspection robot", "Selva's Onca robot")."""
+    if name_key(span[-1].text) in _ORG_HEADS:
+        return True
+    if any(t.ent_type_ == "ORG" for t in span):
+        return not any(c.dep_ == "poss" for c in noun.children)
+    return False
+
+
 def _modifier(tok, kind: str) -> bool:
     """Whether ``tok`` may stand between a name and its noun: a model word ("vision"), or for
     any noun a lower-case word that modifies it ("driving", "spam", "driver-assistance")."""
@@ -231,12 +252,13 @@ def _modifier(tok, kind: str) -> bool:
 
 
 def _appositive_names(doc) -> list[tuple[int, int, str]]:
-    """Spans of names in apposition to a possessed or determined model or product noun:
-    "Zermatt AI's compliance model, Gornergrat", "a scoring model, Isiphepho,", and the other
-    way round, "Zarghuna, its Pashto chatbot"."""
+    """Spans of names in apposition to a possessed model or product noun: "Zermatt AI's
+    compliance model, Gornergrat", and the other way round, "Zarghuna, its Pashto chatbot".
+    A determiner is enough for a model ("R1, a reasoning model"), not for a product:
+    "Harvey, a legal AI platform" introduces a company by what it sells."""
     spans = []
     for tok in doc:
-        if tok.dep_ != "appos" or tok.i == tok.sent.start:
+        if tok.dep_ != "appos":
             continue
         noun, name = (tok.head, tok) if tok.pos_ == "PROPN" else (tok, tok.head)
         kind = _noun_kind(noun)
@@ -244,13 +266,12 @@ def _appositive_names(doc) -> list[tuple[int, int, str]]:
             kind is None
             or name.pos_ != "PROPN"
             or not name.text[:1].isupper()
-            or name.i == name.sent.start
-            or not any(c.dep_ in ("poss", "det") for c in noun.children)
+            or not any(c.dep_ == "poss" or (c.dep_ == "det" and kind == "AIModel") for c in noun.children)
         ):
             continue
         start = name.i
         while (
-            start - 1 > name.sent.start and doc[start - 1].dep_ in ("compound", "flat") and doc[start - 1].head == name
+            start - 1 >= name.sent.start and doc[start - 1].dep_ in ("compound", "flat") and doc[start - 1].head == name
         ):
             start -= 1
         if (

@@ -219,7 +219,6 @@ _ORG_HEADS = {
     "foods",
     "enterprises",
     "industries",
-    "international",
     "resorts",
     "hotels",
     "therapeutics",

@@ -87,7 +87,7 @@ def _legal_names(doc) -> list:
         start = end - 1 if doc[end - 1].text == "," else end
         first = start
         while first > 0 and start - first < _MAX_RUN and _name_word(doc[first - 1]):
-            if tok.text == "AG" and doc[first - 1].ent_type_ in ("GPE", "LOC"):
+            if tok.text == "AG" and first == start and doc[first - 1].ent_type_ in ("GPE", "LOC"):
                 break
             first -= 1
         while first < start and (doc[first].lower_ in ("the", "a", "an") or doc[first].text in ("&", "-")):
@@ -117,8 +117,8 @@ def _trimmed_names(doc) -> list:
         cut = None
         if "(" in texts[1:] and ")" not in texts[texts.index("(", 1) :]:
             cut = texts.index("(", 1)
-        elif e.label_ == "ORG" and "at" in texts[2:]:
-            cut = texts.index("at", 2)
+        elif e.label_ == "ORG" and "at" in texts[2:] and "University" not in texts[: texts.index("at", 2)]:
+            cut = texts.index("at", 2)  # not "the University of Texas at Austin", a campus's own name
         if cut is None:
             continue
         first = 1 if texts[0].lower() == "the" else 0

@@ -198,9 +198,28 @@ PRODUCT_NAMES = [
     ("Lazaro Motors unveiled its driver-assistance system, Vigilo, on Tuesday.", "Vigilo", "Product"),
     ("Zermatt AI said its compliance model, Gornergrat, passed the audit.", "Gornergrat", "AIModel"),
     ("Kauai Labs trained its Honu claims model on ten years of records.", "Honu", "AIModel"),
+    ("Dastra Labs said its Pashto chatbot, Zarghuna, launched in May.", "Zarghuna", "Product"),
     ("Microsoft said its venture arm, M12, led the round.", "M12", "Organization"),
     ("The Federal Reserve System raised rates.", "Federal Reserve System", "Organization"),
 ]
+
+
+# names beside or before a product noun that are no product: a company introduced by what it
+# sells, a company's name before its product, a language before "chatbot", a name cut short
+NOT_PRODUCTS = [
+    ("Thrive Capital led the round in Harvey, a legal AI platform, on Monday.", "Harvey"),
+    ("Patients can book visits through the NHS app.", "NHS"),
+    ("The Quorra AI assistant answers questions about tax.", "Quorra AI"),
+    ("Dastra Labs said its Pashto chatbot, Zarghuna, launched in May.", "Pashto"),
+    ("Tervo Robotics welding robots now work in three plants.", "Robotics"),
+    ("Banks in the region answer to the Federal Reserve system.", "Federal Reserve"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), NOT_PRODUCTS)
+def test_names_beside_product_nouns_that_are_no_product(extractor, text, name):
+    ents = {e.name: e.type for e in extractor.extract(Article(text=text)).entities}
+    assert ents.get(name) not in ("Product", "AIModel"), ents
 
 
 @pytest.mark.parametrize(("text", "name", "kind"), PRODUCT_NAMES)

@@ -20,8 +20,9 @@ GOLD_ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIRS = [d for d in ("gold", "gold_blind", "gold_long") if (GOLD_ROOT / d).is_dir()]
 # The 2025-2026 blind sets: checked for form here, scored only on purpose (their READMEs log it).
 HELD_OUT_DIRS = [d for d in ("gold_blind26", "gold_long26", "gold_blind27", "gold_long27") if (GOLD_ROOT / d).is_dir()]
-# The demo corpus's gold set: checked for form here; its target is in its README.
-EXAMPLE_DIRS = [d for d in ("gold_examples",) if (GOLD_ROOT / d).is_dir()]
+# The demo corpus's gold set and the 2026-12-06 development set of real news (read for
+# errors): checked for form here; their figures are in their READMEs and training/README.md.
+EXAMPLE_DIRS = [d for d in ("gold_examples", "gold_dev27") if (GOLD_ROOT / d).is_dir()]
 TYPES = {"Organization", "Person", "AIModel", "Product"}
 
 

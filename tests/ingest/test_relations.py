@@ -113,7 +113,6 @@ FOUND = [
     ("Microsoft's LinkedIn division laid off staff.", ("LinkedIn", "subsidiaryOf", "Microsoft")),
     # "its" on the name the role word modifies: the possessor is the other side
     ("Alphabet said its subsidiary Waymo would expand to Tokyo.", ("Waymo", "subsidiaryOf", "Alphabet")),
-    ("Dastra said its chief executive Jane Doria would step down.", ("Jane Doria", "leads", "Dastra")),
     # a copula whose subject is the role noun and whose complement names its holder
     ("Quorra's parent company is Dastra Holdings.", ("Quorra", "subsidiaryOf", "Dastra Holdings")),
     ("Quorra's chief executive is Jane Doria.", ("Jane Doria", "leads", "Quorra")),
@@ -300,7 +299,7 @@ FOUND = [
         ("Lazaro Motors", "develops", "Vigilo"),
     ),
     (
-        "Kauri Digital released Wiremu, a pasture-planning tool, in May. The tool uses Gemini to answer questions.",
+        "Kauri Digital released its pasture-planning tool, Wiremu, in May. The tool uses Gemini to answer questions.",
         ("Wiremu", "uses", "Gemini"),
     ),
     # lower-case words between a name and the noun that fills the slot
