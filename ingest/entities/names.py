@@ -226,7 +226,6 @@ _ORG_HEADS = {
     "brands",
     "mobility",
     "health",
-    "telecom",
     "auto",
     "bio",
     "pharma",
