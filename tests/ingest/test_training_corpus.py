@@ -18,7 +18,12 @@ from kg.model import PREDICATES
 CORPUS = Path(__file__).resolve().parents[2] / "training" / "corpus"
 ENDED = CORPUS.parent / "ended"  # passages for the ended classifier (same format)
 # more ended passages (trained on), and passages measured but not trained on (training/README.md)
-SPARE = (CORPUS.parent / "ended_c9", CORPUS.parent / "corpus_c10", CORPUS.parent / "ended_c11", CORPUS.parent / "corpus_c12")
+SPARE = (
+    CORPUS.parent / "ended_c9",
+    CORPUS.parent / "corpus_c10",
+    CORPUS.parent / "ended_c11",
+    CORPUS.parent / "corpus_c12",
+)
 TYPES = {"Organization", "Person", "AIModel", "Product"}
 SYMMETRIC = {"partnersWith", "competesWith", "disputesWith"}
 FIELDS = {"id", "style", "title", "url", "published", "text", "entities", "relations"}
