@@ -57,7 +57,9 @@ _MODEL_MODIFIERS = {
 }
 _MODEL_NOUNS = {"model", "models", "llm", "llms"}
 # Nouns a product's name stands before or beside ("its Naran driving system", "the Sauti voice
-# assistant", "its Pashto chatbot, Zarghuna"). Not "arm" or "unit" (a company's "venture arm",
+# assistant", "its Pashto chatbot, Zarghuna"). Narrower than the rules' ``product_nouns``
+# (ingest/data/rule_words.json), which also holds "cloud", "series", "program", "part":
+# words that say what a thing is, but before which a capitalized word is rarely its name. Not "arm" or "unit" (a company's "venture arm",
 # "cloud unit"), nor "service" (a public service, a news service).
 _PRODUCT_NOUNS = {
     "assistant",
@@ -142,7 +144,7 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
     # a quoted name NER took for an organization is a model all the same, unless the
     # text names an organization so elsewhere
     found = [
-        (s, e)
+        (s, e, "AIModel")
         for s, e in _quoted_model_names(doc)
         if (key := name_key(doc[s:e].text))
         and key not in _NOT_ENTITIES
@@ -155,7 +157,7 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
         if _VERSIONED.match(text) and name_key(text) not in _NOT_ENTITIES:
             cue = _PARAM_SIZE.search(text) or any(t.lower_ in _MODEL_CUES for t in tok.sent)
             if cue:
-                found.append((tok.i, tok.i + 1))
+                found.append((tok.i, tok.i + 1, "AIModel"))
             continue
         kind = _noun_kind(tok)
         if kind is None or tok.dep_ == "compound":
@@ -196,7 +198,7 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
             continue  # "Kestrel Labs, its chatbot maker's unit": a company's name, whatever it is beside
         if key not in _NOT_ENTITIES and not org_name(key, start, end):
             found.append((start, end, kind))
-    for start, end, *kinds in found:
+    for start, end, kind in found:
         ks = {taken[i] for i in range(start, end) if i in taken}
         if any(out[k]["src"] == "gaz" or out[k]["type"] in ("Person", "AIModel") for k in ks):
             continue
@@ -206,7 +208,7 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
             continue
         for k in sorted(ks, reverse=True):
             del out[k]
-        mention = _mention(span, clean_surface(span.text), kinds[0] if kinds else "AIModel", None, "ner")
+        mention = _mention(span, clean_surface(span.text), kind, None, "ner")
         out.append(mention)
         out.sort(key=lambda m: m["s"])
         taken = {i: k for k, m in enumerate(out) for i in range(m["s"], m["e"])}
