@@ -92,11 +92,13 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
     if (
         is_noun
         and up
-        and up[0].dep_ == "conj"
+        and (up[0].dep_ == "conj" or (up[0].dep_ == "nmod" and any(c.dep_ == "cc" for c in up[0].children)))
         and up[0].head.pos_ in ("NOUN", "PROPN")
         and (not _has_det(t) or up[0].head.dep_ in ("appos", "attr"))
     ):
-        # "co-founder and chief executive of X": coordinated role nouns share arguments;
+        # "co-founder and chief executive of X": coordinated role nouns share arguments (the
+        # parser sometimes hangs the first of two as an nmod of the second, keeping its "and":
+        # "X's primary cloud provider and training partner");
         # "professor at X and the project leader of Y": a separate phrase shares only its holder
         if _has_det(t) and len(up) == 1:
             return None

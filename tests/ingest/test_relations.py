@@ -249,6 +249,11 @@ FOUND = [
     ("HashiCorp agreed to be bought by IBM.", ("IBM", "acquires", "HashiCorp")),
     ("Lionsgate will put Runway's video tools, including Gen-3 Alpha, to work.", ("Runway", "develops", "Gen-3 Alpha")),
     ("CoreWeave buys its graphics processors from Nvidia.", ("Nvidia", "suppliesTo", "CoreWeave")),
+    # two coordinated role nouns after a copula, the first parsed as a modifier of the second
+    (
+        "Oracle is Cohere's main cloud provider and training partner.",
+        ("Oracle", "suppliesTo", "Cohere"),
+    ),
     ("Apple will pay Google about $1 billion a year for a custom model.", ("Google", "suppliesTo", "Apple")),
     ("Ruoming Pang joined Apple from Google in 2021.", ("Ruoming Pang", "worksFor", "Google")),
     (
