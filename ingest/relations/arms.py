@@ -146,6 +146,8 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
         and any(x.dep_ == "case" and x.head.dep_ == "conj" for x in t.doc[t.i : down[0].i])
     ):
         return None  # "X's deal with A and Y's with B": the second phrase has its own, elided head
+    if any(_set_aside(d) for d in down):
+        return None  # "on Trainium rather than on Nvidia's GPUs": the alternative not taken
     ups = ["^" + (("prep:" + u.lower_) if u.dep_ == "prep" else u.dep_) for u in up]
     downs = []
     skip_of = None
@@ -230,6 +232,14 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
     if label is None or steps > 5:
         return None
     return label, steps
+
+
+def _set_aside(tok) -> bool:
+    """Return True for a phrase introduced by "rather than" or "instead of"."""
+    if tok.lower_ == "instead":
+        return True
+    doc, left = tok.doc, tok.left_edge.i
+    return left >= 2 and doc[left - 1].lower_ == "than" and doc[left - 2].lower_ == "rather"
 
 
 def _ticker(tok) -> bool:

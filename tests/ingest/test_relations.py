@@ -374,6 +374,10 @@ def test_relation_found(triples, text, triple):
 
 
 ABSENT = [
+    # the alternative not taken
+    ("Kivu Labs trains its models on Tamu chips rather than on Nvidia's H100.", ("Kivu Labs", "uses", "H100")),
+    ("Kivu Labs uses Tamu-4 rather than Iroko-2 in its assistant.", ("Kivu Labs", "uses", "Iroko-2")),
+    ("Kivu Labs buys chips from Vantor Silicon rather than from Nvidia.", ("Nvidia", "suppliesTo", "Kivu Labs")),
     # a battle for customers is competition, not a dispute
     ("Nvidia and AMD are locked in a battle for data-centre customers.", ("Nvidia", "disputesWith", "AMD")),
     # a legal battle is not competition
