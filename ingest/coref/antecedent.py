@@ -159,9 +159,17 @@ def _antecedent(
             if back == 0 and not possessive and head.dep_ in _SUBJ_DEPS and head.head.i in (verb.i, subj_verb.i):
                 # a non-possessive pronoun or a description is not the subject of its own verb
                 continue
-            if back == 0 and not is_pronoun and not in_appos and (head.head.i == verb.i or head.dep_ not in _SUBJ_DEPS):
+            if (
+                back == 0
+                and not is_pronoun
+                and not in_appos
+                and (head.head.i == verb.i or head.dep_ not in _SUBJ_DEPS)
+                and not (possessive and head.dep_ in ("pobj", "dobj") and _clause_verb(head).i != verb.i)
+            ):
                 # a description rarely points inside its own sentence, except to the
-                # subject of another clause ("X said the company would ...")
+                # subject of another clause ("X said the company would ...") or, as a
+                # possessive, to the object of a clause above ("sued Y, alleging that
+                # the developer's chatbot ...")
                 continue
             cands.append((idx, head))
         if blocked and not cands:
@@ -180,6 +188,9 @@ def _antecedent(
             return cands[-1][0], kind  # "to OpenAI, ..., and to Microsoft, the startup's backer"
         subjects = [c for c in cands if c[1].dep_ in _SUBJ_DEPS]
         own = [c for c in subjects if c[1].head.i == verb.i]
+        objects = [c for c in cands if c[1].dep_ in ("pobj", "dobj")]
+        if back == 0 and possessive and not is_pronoun and objects and objects[-1][1].i > max(c[1].i for c in subjects or cands):
+            return objects[-1][0], kind
         if back == 0 and possessive and own:
             return own[-1][0], kind  # "Google is folding its models": its own clause's subject
         if back == 0 and possessive and subjects:

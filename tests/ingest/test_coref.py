@@ -285,3 +285,12 @@ def test_a_hyphenated_start_up_is_a_description_like_startup(links, triples):
 def test_a_person_named_court_is_still_a_person_a_pronoun_can_stand_for(links):
     found = links("Margaret Court joined the board of Corvanta Labs. She will chair its ethics committee.")
     assert _target(found, "She") == [("Margaret Court", "pronoun")]
+
+
+def test_possessive_description_after_a_clause_names_its_object(links, triples):
+    text = (
+        "Two record labels, Sonora Music and Kaleva Records, sued Varuna Labs in Delaware, "
+        "arguing that the AI developer's Tide chatbot repeats song lyrics."
+    )
+    assert _target(links(text), "developer") == [("Varuna Labs", "description")]
+    assert ("Sonora Music", "develops", "Tide") not in triples(text)
