@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ingest.entities.gazetteer import Gazetteer
 from ingest.entities.models import _model_names
-from ingest.entities.names import _HONORIFICS, clean_surface, name_key
+from ingest.entities.names import _HONORIFICS, _ORG_HEADS, clean_surface, name_key
 from ingest.entities.ner import _mention, canonical_entity, ner_type
 from ingest.entities.repair import has_legal_form, repair_ents
 
@@ -79,9 +79,51 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
             )
         )
     _model_names(doc, out, gaz)
+    _bare_short_forms(doc, out)
     _share_surnames(doc, out, gaz)
     _names_as_compounds(doc, out)
     return out
+
+
+# Name endings after which the first word alone still names the whole organization
+# ("Stability" after "Stability AI"); a unit's ending does not ("Vantor" is not "Vantor Cloud").
+_UNIT_ENDINGS = {"cloud", "research", "foundation", "ventures", "capital"}
+# Entity types NER may give a short form that still make it no organization's name.
+_NOT_ORG_LABELS = {"PERSON", "GPE", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"}
+
+
+def _bare_short_forms(doc, mentions: list[dict]) -> None:
+    """Add the first word of an organization's name, where NER left it, as that organization.
+
+    "Stability, which released Stable Diffusion, had burned through ..." after "Stability
+    AI": NER misses the lone word (or the tagger takes it for a noun), so the sentence's
+    subject would be nobody, and its pronouns would find the wrong company. Only a
+    capitalized word that is not the start of a longer name, after the full name, and
+    only where the rest of that name is an organization's ending ("AI", "Labs", "Inc").
+    """
+    taken = {i for m in mentions for i in range(m["s"], m["e"])}
+    orgs = sorted((m for m in mentions if m["type"] == "Organization" and not m.get("virtual")), key=lambda m: m["s"])
+    if not orgs:
+        return
+    for tok in doc:
+        if (
+            tok.i in taken
+            or not tok.is_title
+            or tok.pos_ not in ("PROPN", "NOUN")
+            or tok.ent_type_ in _NOT_ORG_LABELS
+            or tok.i <= orgs[0]["s"]
+        ):
+            continue
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is not None and nxt.text[:1].isupper() and nxt.pos_ in ("PROPN", "NOUN"):
+            continue  # "Stability Fund": the start of another name
+        full = _earlier_full_name([m for m in orgs if m["e"] <= tok.i], tok.text, "Organization")
+        if full is None:
+            continue
+        rest = name_key(full["name"]).split()[1:]
+        if not rest or any(w not in _ORG_HEADS or w in _UNIT_ENDINGS for w in rest):
+            continue
+        mentions.append(_mention(doc[tok.i : tok.i + 1], full["name"], full["type"], full["qid"], "short"))
 
 
 def _names_as_compounds(doc, mentions: list[dict]) -> None:

@@ -70,6 +70,24 @@ def test_later_surname_maps_to_full_name(extractor):
     assert "Jane Kowalski" in names and "Kowalski" not in names
 
 
+def test_first_word_of_an_earlier_company_name_names_that_company(extractor):
+    # NER leaves the lone "Stability" (the tagger reads a noun); taken as nobody, the
+    # subject's pronouns then found the round's investors
+    ex = extractor.extract(
+        Article(
+            text=(
+                "Stability AI has a new board. Stability, which released Stable Diffusion in 2022, raised "
+                "money that year in a round led by Coatue and Lightspeed Venture Partners. By 2024 it owed "
+                "large sums to cloud providers. Emad Mostaque, its founder, stepped down as chief executive in March."
+            )
+        )
+    )
+    assert "Stability" not in {e.name for e in ex.entities}
+    found = {(r.subject.name, r.predicate, r.object.name) for r in ex.relations}
+    assert {("Emad Mostaque", "founded", "Stability AI"), ("Coatue", "investsIn", "Stability AI")} <= found
+    assert not [t for t in found if t[0] == "Emad Mostaque" and t[2] != "Stability AI"]
+
+
 def test_same_entity_from_two_articles_gets_one_name(extractor):
     a = _entities(extractor, "Globex Corp. raised $20 million from investors.")
     b = _entities(extractor, "Shares of Globex fell after the report.")
