@@ -249,6 +249,8 @@ FOUND = [
     ("HashiCorp agreed to be bought by IBM.", ("IBM", "acquires", "HashiCorp")),
     ("Lionsgate will put Runway's video tools, including Gen-3 Alpha, to work.", ("Runway", "develops", "Gen-3 Alpha")),
     ("CoreWeave buys its graphics processors from Nvidia.", ("Nvidia", "suppliesTo", "CoreWeave")),
+    # a platform named after the offered model's noun ("offers X's models through Y")
+    ("Amazon offers Meta's Llama 3 models through Amazon Bedrock.", ("Amazon Bedrock", "uses", "Llama 3")),
     # two coordinated role nouns after a copula, the first parsed as a modifier of the second
     (
         "Oracle is Cohere's main cloud provider and training partner.",
