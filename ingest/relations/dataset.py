@@ -64,17 +64,37 @@ class Dataset:
         self.groups += other.groups
 
 
+#: The file beside a corpus's JSON Lines that lists passages never to learn from, one
+#: "id | why" per line ("#" starts a comment): passages that retell an event a test set tells.
+EXCLUDED_FILE = "excluded.txt"
+
+
+def excluded_ids(directory: str | Path) -> frozenset[str]:
+    """Return the ids listed in the directory's :data:`EXCLUDED_FILE` (empty if there is none)."""
+    path = Path(directory) / EXCLUDED_FILE
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(ln.split("|")[0].strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#"))
+
+
 def read_gold_records(paths: Iterable[str | Path]) -> Iterator[dict]:
-    """Yield gold records from ``*.json`` files, ``*.jsonl`` files and directories of them."""
+    """Yield gold records from ``*.json`` files, ``*.jsonl`` files and directories of them.
+
+    A JSON Lines passage whose id the directory's :data:`EXCLUDED_FILE` lists is skipped.
+    """
     for p in paths:
         p = Path(p)
         if p.is_dir():
             yield from read_gold_records(sorted(p.glob("*.json")) + sorted(p.glob("*.jsonl")))
         elif p.suffix == ".jsonl":
+            skip = excluded_ids(p.parent)
             with p.open(encoding="utf-8") as fh:
                 for line in fh:
                     if line.strip():
-                        yield json.loads(line)
+                        record = json.loads(line)
+                        if record.get("id") not in skip:
+                            yield record
         else:
             yield json.loads(p.read_text(encoding="utf-8"))
 

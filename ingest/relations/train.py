@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.relations.card import FAMILIES, write_card
-from ingest.relations.dataset import Dataset, build, doc_scores, predicate_rows, read_gold_records
+from ingest.relations.dataset import EXCLUDED_FILE, Dataset, build, doc_scores, predicate_rows, read_gold_records
 from ingest.relations.ended import features as ended_features
 from ingest.relations.features import Featurizer
 from ingest.relations.model import (
@@ -290,7 +290,13 @@ def choose_threshold(rows: list[tuple[float, dict]]) -> tuple[float, dict]:
 
 
 def file_hashes(paths: list[Path]) -> dict[str, str]:
-    """Return the SHA-256 of each file, by name."""
+    """Return the SHA-256 of each file, by name, and of the exclusion lists beside them.
+
+    The list of passages left out (:data:`ingest.relations.dataset.EXCLUDED_FILE`) decides
+    what was learnt as much as the passages do.
+    """
+    lists = {p.parent / EXCLUDED_FILE for p in paths} - set(paths)
+    paths = [*paths, *(q for q in lists if q.is_file())]
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(paths)}
 
 

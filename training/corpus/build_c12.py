@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build training/corpus_c12/c12-batch-NN.jsonl from src_c12/batch-NN.txt.
+"""Build training/corpus/c12-batch-NN.jsonl from src_c12/batch-NN.txt.
 
 Block format (one passage per block):
   # c12-0001 | style | 2025-03-04 | Title
@@ -52,9 +52,13 @@ def parse(path):
     return out
 
 
+# passages that retell an event a test set tells (excluded_c12.txt): kept in the source, never built
+EXCLUDED = {l.split("|")[0].strip() for l in open(os.path.join(HERE, "excluded_c12.txt"), encoding="utf-8")
+            if l.strip() and not l.startswith("#")}
+
 for src in sorted(glob.glob(os.path.join(HERE, "src_c12", "batch-*.txt"))):
     n = os.path.basename(src)[6:8]
-    ps = parse(src)
+    ps = [d for d in parse(src) if d["id"] not in EXCLUDED]
     with open(os.path.join(HERE, f"c12-batch-{n}.jsonl"), "w", encoding="utf-8") as fh:
         for d in ps:
             fh.write(json.dumps(d, ensure_ascii=False) + "\n")

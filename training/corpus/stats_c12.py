@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Counts for README_c12.md: python training/corpus_c12/stats_c12.py"""
+"""Counts for README_c12.md: python training/corpus/stats_c12.py"""
 import json, glob, os, statistics
 from collections import Counter
 H = os.path.dirname(os.path.abspath(__file__))
