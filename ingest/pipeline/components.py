@@ -20,6 +20,7 @@ from ingest.relations import decision as _decision
 from ingest.relations import ended as _ended
 from ingest.relations import features as _features
 from ingest.relations import model as _relation_model
+from ingest.relations import verbs as _verbs
 
 for _ext in ("aikg_mentions", "aikg_coref", "aikg_relations"):
     if not Doc.has_extension(_ext):
@@ -95,6 +96,7 @@ class _RelationsComponent:
         # whole doc would be quadratic in a long article)
         doc.user_data[_clauses.SENT_ENTS] = _clauses.ents_by_sentence(doc)
         try:
+            _verbs.retag_verbs(doc, self.lexicon)
             rules = _relations.extract(doc, mentions, coref, self.lexicon)
             if self.model is not None:
                 rules = _decision.decide(doc, mentions, coref, rules, self.featurizer, self.model)

@@ -249,6 +249,9 @@ FOUND = [
     ("HashiCorp agreed to be bought by IBM.", ("IBM", "acquires", "HashiCorp")),
     ("Lionsgate will put Runway's video tools, including Gen-3 Alpha, to work.", ("Runway", "develops", "Gen-3 Alpha")),
     ("CoreWeave buys its graphics processors from Nvidia.", ("Nvidia", "suppliesTo", "CoreWeave")),
+    # a verb whose subject the parser hung on it as a modifier; a licence taken from a maker
+    ("Tencent's Yuanbao assistant runs on its own Hunyuan models.", ("Yuanbao", "uses", "Hunyuan")),
+    ("Lautaro Robotics licenses its vision models from Quillay AI.", ("Quillay AI", "suppliesTo", "Lautaro Robotics")),
     # a platform named after the offered model's noun ("offers X's models through Y")
     ("Amazon offers Meta's Llama 3 models through Amazon Bedrock.", ("Amazon Bedrock", "uses", "Llama 3")),
     # two coordinated role nouns after a copula, the first parsed as a modifier of the second
