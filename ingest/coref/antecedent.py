@@ -189,7 +189,13 @@ def _antecedent(
         subjects = [c for c in cands if c[1].dep_ in _SUBJ_DEPS]
         own = [c for c in subjects if c[1].head.i == verb.i]
         objects = [c for c in cands if c[1].dep_ in ("pobj", "dobj")]
-        if back == 0 and possessive and not is_pronoun and objects and objects[-1][1].i > max(c[1].i for c in subjects or cands):
+        if (
+            back == 0
+            and possessive
+            and not is_pronoun
+            and objects
+            and objects[-1][1].i > max(c[1].i for c in subjects or cands)
+        ):
             return objects[-1][0], kind
         if back == 0 and possessive and own:
             return own[-1][0], kind  # "Google is folding its models": its own clause's subject

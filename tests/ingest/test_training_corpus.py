@@ -98,4 +98,6 @@ def test_every_excluded_id_names_a_passage_the_trainer_then_skips():
         assert listed <= ids, sorted(listed - ids)[:5]
         read = {r["id"] for r in read_gold_records([directory])}
         assert not read & listed
-        assert len(read) == len({p["id"] for w, p in PASSAGES if w.split(":")[0] in {f.name for f in directory.glob("*.jsonl")}}) - len(listed)
+        assert len(read) == len(
+            {p["id"] for w, p in PASSAGES if w.split(":")[0] in {f.name for f in directory.glob("*.jsonl")}}
+        ) - len(listed)
