@@ -79,6 +79,7 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
             )
         )
     _model_names(doc, out, gaz)
+    _head_named_orgs(doc, out)
     _bare_short_forms(doc, out)
     _share_surnames(doc, out, gaz)
     _names_as_compounds(doc, out)
@@ -90,6 +91,90 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
 _UNIT_ENDINGS = {"cloud", "research", "foundation", "ventures", "capital"}
 # Entity types NER may give a short form that still make it no organization's name.
 _NOT_ORG_LABELS = {"PERSON", "GPE", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"}
+
+
+# Endings that make a run of capitalized proper nouns an organization's name even where NER
+# saw nothing ("Clarity AI released ...", which the small model tags as no entity at all).
+_NAMING_HEADS = {
+    "ai",
+    "labs",
+    "lab",
+    "technologies",
+    "systems",
+    "robotics",
+    "semiconductor",
+    "semiconductors",
+    "capital",
+    "ventures",
+    "partners",
+    "holdings",
+    "therapeutics",
+    "biosciences",
+    "analytics",
+    "microsystems",
+    "computing",
+    "networks",
+    "industries",
+    "inc",
+    "corp",
+    "ltd",
+    "llc",
+    "plc",
+    "gmbh",
+}
+# Words that open a generic phrase, not a name, before such an ending ("Generative AI").
+_GENERIC_OPENERS = {
+    "generative",
+    "artificial",
+    "responsible",
+    "conversational",
+    "agentic",
+    "applied",
+    "open",
+    "enterprise",
+    "sovereign",
+    "frontier",
+    "physical",
+    "general",
+    "the",
+    "venture",
+    "private",
+    "our",
+    "their",
+    "its",
+}
+
+
+def _head_named_orgs(doc, mentions: list[dict]) -> None:
+    """Add a capitalized proper-noun name ending in an organization's word, where no entity is.
+
+    The small model tags no entity in "Clarity AI released an image model" or calls
+    "Brisvane AI" a person at a sentence's start; a name of capitalized proper nouns whose
+    last word is one of :data:`_NAMING_HEADS` ("AI", "Labs", "Robotics", "Inc") is an
+    organization wherever it stands.
+    """
+    taken = {i for m in mentions for i in range(m["s"], m["e"])}
+    for tok in doc:
+        if tok.lower_ not in _NAMING_HEADS or tok.i in taken or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            continue
+        start = tok.i
+        while (
+            start > tok.sent.start
+            and doc[start - 1].pos_ == "PROPN"
+            and doc[start - 1].text[:1].isupper()
+            and doc[start - 1].i not in taken
+            and doc[start - 1].ent_type_ in ("", "ORG", "PERSON", "PRODUCT", "NORP", "GPE")
+        ):
+            start -= 1
+        if start == tok.i or doc[start].lower_ in _GENERIC_OPENERS:
+            continue
+        if any(doc[k].ent_type_ and doc[k].ent_type_ not in ("ORG", "PERSON", "PRODUCT") for k in range(start, tok.i + 1)):
+            continue
+        span = doc[start : tok.i + 1]
+        if any(m["s"] < span.end and span.start < m["e"] for m in mentions):
+            continue
+        mentions.append(_mention(span, clean_surface(span.text), "Organization", None, "ner"))
+        taken.update(range(span.start, span.end))
 
 
 def _bare_short_forms(doc, mentions: list[dict]) -> None:

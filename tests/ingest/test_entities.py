@@ -88,6 +88,20 @@ def test_first_word_of_an_earlier_company_name_names_that_company(extractor):
     assert not [t for t in found if t[0] == "Emad Mostaque" and t[2] != "Stability AI"]
 
 
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("Clarity AI released an image model in 2023.", "Clarity AI"),
+        ("Brisvane AI makes Kestrel-3, a vision model.", "Brisvane AI"),
+        ("Ondrej Kral left Pavlov Robotics last year.", "Pavlov Robotics"),
+    ],
+)
+def test_a_proper_name_ending_in_an_organization_word_is_an_organization(extractor, text, name):
+    # the small model tags nothing, or a person, at a sentence's start
+    ents = _entities(extractor, text)
+    assert name in ents and ents[name].type == "Organization"
+
+
 def test_same_entity_from_two_articles_gets_one_name(extractor):
     a = _entities(extractor, "Globex Corp. raised $20 million from investors.")
     b = _entities(extractor, "Shares of Globex fell after the report.")
