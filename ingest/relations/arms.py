@@ -105,6 +105,18 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
         up = up[1:]
     if (
         is_noun
+        and len(up) > 1
+        and up[0].i == t.i
+        and up[0].dep_ == "appos"
+        and up[0].head.dep_ == "attr"
+        and up[0].head.pos_ == "NOUN"
+        and not _has_det(up[0])
+    ):
+        # "X is a Monegasque businessman, CEO of Y": the role stands in the complement's place
+        # (the role itself only: "..., CEO and owner of Y" lends "owner" no holder)
+        up = up[1:]
+    if (
+        is_noun
         and not up
         and len(down) > 1
         and down[0].dep_ == "conj"

@@ -249,6 +249,11 @@ FOUND = [
     ("HashiCorp agreed to be bought by IBM.", ("IBM", "acquires", "HashiCorp")),
     ("Lionsgate will put Runway's video tools, including Gen-3 Alpha, to work.", ("Runway", "develops", "Gen-3 Alpha")),
     ("CoreWeave buys its graphics processors from Nvidia.", ("Nvidia", "suppliesTo", "CoreWeave")),
+    # a role in apposition to the copula's complement
+    (
+        "Tomas Berg is a Swedish businessman, chief executive of Kestrel Marine.",
+        ("Tomas Berg", "leads", "Kestrel Marine"),
+    ),
     # a verb whose subject the parser hung on it as a modifier; a licence taken from a maker
     ("Tencent's Yuanbao assistant runs on its own Hunyuan models.", ("Yuanbao", "uses", "Hunyuan")),
     ("Lautaro Robotics licenses its vision models from Quillay AI.", ("Quillay AI", "suppliesTo", "Lautaro Robotics")),
@@ -344,7 +349,8 @@ FOUND = [
 ]
 
 
-# Cases the full extractor (rules + trained model) gets wrong, by sentence start, and why.
+# Cases the full extractor (rules + trained model) gets wrong, by sentence start (or
+# "predicate:sentence start" where the sentence has other cases), and why.
 MODEL_MISSES: dict[str, str] = {
     "Mistral AI has raised $640 million. Gene": "the round's investors are named a sentence after the company; "
     "candidates are pairs within one sentence",
@@ -354,15 +360,15 @@ MODEL_MISSES: dict[str, str] = {
     "an investment (few sold-stake negatives in the corpus)",
     "As part of the expanded collaboration, A": "the model takes the collaboration noun for a partnership of the "
     "two names in the sentence",
-    "OpenAI is competing with Alphabet's Goog": "the possessor takes the competitor's slot in the model, "
-    "though the rules give it to the possessed name",
+    "disputesWith:Epic's fight against Apple for lower app": "the model reads a fight 'against' a company as a suit (c13 "
+    "taught it many suits brought against one), though the rules say dispute",
 }
 
 
 def _model_cases(table):
     out = []
     for text, triple in table:
-        why = MODEL_MISSES.get(text[:40])
+        why = MODEL_MISSES.get(f"{triple[1]}:{text[:40]}") or MODEL_MISSES.get(text[:40])
         marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
         out.append(pytest.param(text, triple, marks=marks, id=f"{triple[1]}:{text[:40]}"))
     return out
