@@ -168,7 +168,9 @@ def _head_named_orgs(doc, mentions: list[dict]) -> None:
             start -= 1
         if start == tok.i or doc[start].lower_ in _GENERIC_OPENERS:
             continue
-        if any(doc[k].ent_type_ and doc[k].ent_type_ not in ("ORG", "PERSON", "PRODUCT") for k in range(start, tok.i + 1)):
+        if any(
+            doc[k].ent_type_ and doc[k].ent_type_ not in ("ORG", "PERSON", "PRODUCT") for k in range(start, tok.i + 1)
+        ):
             continue
         span = doc[start : tok.i + 1]
         if any(m["s"] < span.end and span.start < m["e"] for m in mentions):
