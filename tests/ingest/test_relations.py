@@ -249,6 +249,9 @@ FOUND = [
     ("HashiCorp agreed to be bought by IBM.", ("IBM", "acquires", "HashiCorp")),
     ("Lionsgate will put Runway's video tools, including Gen-3 Alpha, to work.", ("Runway", "develops", "Gen-3 Alpha")),
     ("CoreWeave buys its graphics processors from Nvidia.", ("Nvidia", "suppliesTo", "CoreWeave")),
+    # pitted or put up against a rival
+    ("The deal pits Microsoft against Google in cloud computing.", ("Microsoft", "competesWith", "Google")),
+    ("Its new chip puts Qualcomm up against Apple and Intel.", ("Qualcomm", "competesWith", "Intel")),
     # a role in apposition to the copula's complement
     (
         "Tomas Berg is a Swedish businessman, chief executive of Kestrel Marine.",
