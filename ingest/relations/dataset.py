@@ -83,12 +83,15 @@ def read_gold_records(paths: Iterable[str | Path]) -> Iterator[dict]:
 
     A JSON Lines passage whose id the directory's :data:`EXCLUDED_FILE` lists is skipped.
     """
+    skips: dict[Path, frozenset[str]] = {}  # one exclusion list per directory, read once
     for p in paths:
         p = Path(p)
         if p.is_dir():
             yield from read_gold_records(sorted(p.glob("*.json")) + sorted(p.glob("*.jsonl")))
         elif p.suffix == ".jsonl":
-            skip = excluded_ids(p.parent)
+            if p.parent not in skips:
+                skips[p.parent] = excluded_ids(p.parent)
+            skip = skips[p.parent]
             with p.open(encoding="utf-8") as fh:
                 for line in fh:
                     if line.strip():
