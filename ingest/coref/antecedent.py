@@ -76,6 +76,18 @@ def _antecedent(
                 if hit is not None:
                     own_subject.add(mentions[hit]["name"])
     possessive = tok.tag_ == "PRP$" or tok.dep_ == "poss"
+    if (
+        is_pronoun
+        and tok.dep_ == "nsubj"
+        and verb.lemma_ in ("do", "be", "have")
+        and any(c.dep_ == "mark" and c.lower_ in ("as", "than") for c in verb.children)
+    ):
+        # "X says as much about A as it does about B": the pronoun of an elided
+        # comparison is the compared clause's own subject, a name or nothing
+        main = verb.head
+        subj = next((c for c in main.children if c.dep_ in _SUBJ_DEPS), None) if main.i != verb.i else None
+        idx = _mention_at(mentions, subj.i, links) if subj is not None else None
+        return (idx, kind) if idx is not None and mentions[idx]["type"] in type_.split("|") else None
     positions = [
         (_mention_root(doc, m).i, idx) for idx, m in enumerate(mentions) if not m.get("virtual") and m["e"] <= tok.i
     ]
@@ -84,6 +96,10 @@ def _antecedent(
     # names a description (or a non-possessive pronoun) cannot be: the other arguments
     # of its own clause ("Amazon's stake in the startup": never Amazon)
     excluded = set() if possessive else set(own_subject)
+    if possessive and verb.lemma_ == "be" and any(a.dep_ in ("attr", "acomp") and a.head.i == verb.i for a in tok.ancestors):
+        # "Nvidia is also one of its investors": a copula's subject is not the possessor
+        # of its own complement (that would be "its own")
+        excluded |= own_subject
     in_appos = bool(appos_host) and not is_pronoun
     if in_appos:
         # "Microsoft, the startup's biggest backer": an apposition is a clause of its
@@ -186,7 +202,20 @@ def _antecedent(
         cands = [c for c in cands if c[1].dep_ != "compound"] or cands
         if back == 0 and in_appos:
             return cands[-1][0], kind  # "to OpenAI, ..., and to Microsoft, the startup's backer"
-        subjects = [c for c in cands if c[1].dep_ in _SUBJ_DEPS]
+        # the possessor of an active subject that names nothing else stands as the
+        # subject ("CoreWeave's listing put a number on its dependence": CoreWeave)
+        heads = {c[1].i for c in cands}
+        subjects = sorted(
+            [c for c in cands if c[1].dep_ in _SUBJ_DEPS]
+            + [
+                (c[0], c[1].head)
+                for c in cands
+                if c[1].dep_ == "poss"
+                and c[1].head.dep_ == "nsubj"
+                and not any(x.dep_ == "appos" and x.i in heads for x in c[1].head.children)
+            ],
+            key=lambda c: c[1].i,
+        )
         own = [c for c in subjects if c[1].head.i == verb.i]
         objects = [c for c in cands if c[1].dep_ in ("pobj", "dobj")]
         if (

@@ -294,3 +294,31 @@ def test_possessive_description_after_a_clause_names_its_object(links, triples):
     )
     assert _target(links(text), "developer") == [("Varuna Labs", "description")]
     assert ("Sonora Music", "develops", "Tide") not in triples(text)
+
+
+def test_possessor_of_the_subject_is_the_one_its_stands_for(links):
+    found = links(
+        "Vantrel's listing on Nasdaq in May put a number on its reliance on a single client: "
+        "Ostrava Bank paid 70% of its bills."
+    )
+    assert _target(found, "its")[0] == ("Vantrel", "pronoun")
+
+
+def test_copula_subject_is_not_the_owner_of_its_own_complement(links, triples):
+    text = "Crusoe leases Nvidia servers to AI labs. Nvidia is also one of its shareholders, with a small stake."
+    assert _target(links(text), "its") == [("Crusoe", "pronoun")]
+    assert ("Nvidia", "investsIn", "Crusoe") in triples(text)
+
+
+def test_pronoun_of_an_elided_comparison_is_the_compared_subject_or_nothing(links, triples):
+    text = (
+        "Orlanda, the Lisbon start-up, raised money from Halvern Capital. "
+        "The round says as much about the appetite for a rival to Nvidia as it does about the company. "
+        "Its two founders, chief executive Ines Carvalho and Rui Mota, came from Siemens."
+    )
+    found = links(text)
+    assert _target(found, "it") == []
+    assert _target(found, "Its") == [("Orlanda", "pronoun")]
+    got = triples(text)
+    assert ("Ines Carvalho", "leads", "Orlanda") in got
+    assert not any(s == "Ines Carvalho" and o == "Nvidia" for s, _, o in got)
