@@ -96,7 +96,11 @@ def _antecedent(
     # names a description (or a non-possessive pronoun) cannot be: the other arguments
     # of its own clause ("Amazon's stake in the startup": never Amazon)
     excluded = set() if possessive else set(own_subject)
-    if possessive and verb.lemma_ == "be" and any(a.dep_ in ("attr", "acomp") and a.head.i == verb.i for a in tok.ancestors):
+    if (
+        possessive
+        and verb.lemma_ == "be"
+        and any(a.dep_ in ("attr", "acomp") and a.head.i == verb.i for a in tok.ancestors)
+    ):
         # "Nvidia is also one of its investors": a copula's subject is not the possessor
         # of its own complement (that would be "its own")
         excluded |= own_subject
