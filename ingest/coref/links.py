@@ -15,6 +15,10 @@ from ingest.coref.vocabulary import (
 from ingest.entities import Gazetteer, name_key
 
 
+# "the merged group", "the combined company": the company a merger makes, not one named before
+_MERGED_WORDS = {"merged", "combined", "enlarged"}
+
+
 def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list]:
     """Link pronouns and definite descriptions to mentions.
 
@@ -69,6 +73,7 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list]:
                 and noun in _DESCRIPTION_NOUNS
                 and not _has_entity_inside(tok, in_mention)
                 and not ("Organization" not in _DESCRIPTION_NOUNS[noun] and tok.dep_ in ("attr", "oprd"))
+                and not any(c.dep_ == "amod" and c.lower_ in _MERGED_WORDS for c in tok.children)
             ):
                 # ("X is the most used assistant" predicates a class, it names no earlier product)
                 type_ = _DESCRIPTION_NOUNS[noun]

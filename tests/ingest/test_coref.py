@@ -322,3 +322,11 @@ def test_pronoun_of_an_elided_comparison_is_the_compared_subject_or_nothing(link
     got = triples(text)
     assert ("Ines Carvalho", "leads", "Orlanda") in got
     assert not any(s == "Ines Carvalho" and o == "Nvidia" for s, _, o in got)
+
+
+def test_the_merged_group_is_no_company_named_before(links, triples):
+    text = "Synopsys and Ansys agreed to combine last year. Sassine Ghazi, Synopsys's chief executive, will run the merged group."
+    assert _target(links(text), "group") == []
+    got = triples(text)
+    assert ("Sassine Ghazi", "leads", "Synopsys") in got
+    assert ("Sassine Ghazi", "leads", "Ansys") not in got
