@@ -86,6 +86,8 @@ _PRODUCT_NOUNS = {
     "drones",
     "humanoid",
     "system",
+    "browser",
+    "browsers",
 }
 # Words that cannot stand between a name and its noun: the name would not be the noun's.
 _NOT_MODIFIERS = {"new", "own", "latest", "first", "next", "other", "same"}

@@ -231,6 +231,7 @@ PRODUCT_NAMES = [
     ("Zermatt AI said its compliance model, Gornergrat, passed the audit.", "Gornergrat", "AIModel"),
     ("Kauai Labs trained its Honu claims model on ten years of records.", "Honu", "AIModel"),
     ("Dastra Labs said its Pashto chatbot, Zarghuna, launched in May.", "Zarghuna", "Product"),
+    ("Vessla, the Oslo start-up, launched its own browser, Fjord, in July.", "Fjord", "Product"),
     ("Microsoft said its venture arm, M12, led the round.", "M12", "Organization"),
     ("The Federal Reserve System raised rates.", "Federal Reserve System", "Organization"),
 ]
