@@ -88,6 +88,12 @@ _PRODUCT_NOUNS = {
     "system",
     "browser",
     "browsers",
+    "CPU",
+    "CPUs",
+    "GPU",
+    "GPUs",
+    "database",
+    "chiplets",
 }
 # Words that cannot stand between a name and its noun: the name would not be the noun's.
 _NOT_MODIFIERS = {"new", "own", "latest", "first", "next", "other", "same"}

@@ -232,6 +232,8 @@ PRODUCT_NAMES = [
     ("Kauai Labs trained its Honu claims model on ten years of records.", "Honu", "AIModel"),
     ("Dastra Labs said its Pashto chatbot, Zarghuna, launched in May.", "Zarghuna", "Product"),
     ("Vessla, the Oslo start-up, launched its own browser, Fjord, in July.", "Fjord", "Product"),
+    ("Kestrel sells its Halo GPUs to banks.", "Halo", "Product"),
+    ("The server deal includes custom Tarn CPUs that connect to Nvidia GPUs.", "Tarn", "Product"),
     ("Microsoft said its venture arm, M12, led the round.", "M12", "Organization"),
     ("The Federal Reserve System raised rates.", "Federal Reserve System", "Organization"),
 ]
