@@ -14,7 +14,6 @@ from ingest.coref.vocabulary import (
 )
 from ingest.entities import Gazetteer, name_key
 
-
 # "the merged group", "the combined company": the company a merger makes, not one named before
 _MERGED_WORDS = {"merged", "combined", "enlarged"}
 
