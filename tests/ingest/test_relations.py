@@ -185,6 +185,10 @@ FOUND = [
     # the head of an unnamed unit is on the company's staff, not its leader
     ("Apple's services chief Eddy Cue testified on Tuesday.", ("Eddy Cue", "worksFor", "Apple")),
     ("Demis Hassabis, who heads Google's AI efforts, spoke on Tuesday.", ("Demis Hassabis", "worksFor", "Google")),
+    (
+        "Dana Ortiz, Lumora's head of sales and partnerships, said the deal would close.",
+        ("Dana Ortiz", "worksFor", "Lumora"),
+    ),
     ("Mistral AI takes on OpenAI in Europe.", ("Mistral AI", "competesWith", "OpenAI")),
     # a possessor before coordinated names owns each of them
     ("Others rely on Google's Gemini Pro and Imagen 2 models.", ("Google", "develops", "Imagen 2")),
@@ -388,6 +392,11 @@ def test_relation_found(triples, text, triple):
 
 
 ABSENT = [
+    # the head of a function is on the company's staff, not its leader
+    (
+        "Dana Ortiz, Lumora's head of sales and partnerships, said the deal would close.",
+        ("Dana Ortiz", "leads", "Lumora"),
+    ),
     # the alternative not taken
     ("Kivu Labs trains its models on Tamu chips rather than on Nvidia's H100.", ("Kivu Labs", "uses", "H100")),
     ("Kivu Labs uses Tamu-4 rather than Iroko-2 in its assistant.", ("Kivu Labs", "uses", "Iroko-2")),

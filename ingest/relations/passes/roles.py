@@ -15,14 +15,30 @@ _TITLE_PREDICATES = ("leads", "founded", "worksFor")
 
 
 def unit_head(tok) -> bool:
-    """Return True for the head of a unit rather than the company ("services chief")."""
-    return tok.pos_ == "NOUN" and any(
+    """Return True for the head of a unit rather than the company ("services chief", "head
+    of sales")."""
+    if tok.pos_ != "NOUN":
+        return False
+    if any(
         c.dep_ == "compound"
         and c.pos_ == "NOUN"
         and c.text.isalpha()
         and c.text.islower()
         and c.lower_ not in WORDS.title_glue
         and not lexicon_nouns(c.lower_)
+        for c in tok.children
+    ):
+        return True
+    return tok.lower_ in ("head", "chief", "leader", "boss") and any(
+        c.dep_ == "prep"
+        and c.lower_ == "of"
+        and any(
+            g.dep_ == "pobj"
+            and g.lower_ in WORDS.unit_words
+            and (g.text.islower() or g.text == "AI")
+            and not any(x.dep_ in ("compound", "poss") and x.pos_ == "PROPN" for x in g.children)
+            for g in c.children
+        )
         for c in tok.children
     )
 
