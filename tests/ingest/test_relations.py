@@ -189,6 +189,10 @@ FOUND = [
         "Dana Ortiz, Lumora's head of sales and partnerships, said the deal would close.",
         ("Dana Ortiz", "worksFor", "Lumora"),
     ),
+    (
+        "Maya Lund, Lumora's president of global affairs, said the models would be shared.",
+        ("Maya Lund", "worksFor", "Lumora"),
+    ),
     ("Mistral AI takes on OpenAI in Europe.", ("Mistral AI", "competesWith", "OpenAI")),
     # a possessor before coordinated names owns each of them
     ("Others rely on Google's Gemini Pro and Imagen 2 models.", ("Google", "develops", "Imagen 2")),
@@ -396,6 +400,15 @@ ABSENT = [
     (
         "Dana Ortiz, Lumora's head of sales and partnerships, said the deal would close.",
         ("Dana Ortiz", "leads", "Lumora"),
+    ),
+    (
+        "Maya Lund, Lumora's president of global affairs, said the models would be shared.",
+        ("Maya Lund", "leads", "Lumora"),
+    ),
+    # a bare title belongs to no company whose clause is only coordinated with the name's
+    (
+        "Oracle agreed on Monday to buy a stake in Arm, and a week later chief executive Rene Haas told staff to expect cuts.",
+        ("Rene Haas", "leads", "Oracle"),
     ),
     # the alternative not taken
     ("Kivu Labs trains its models on Tamu chips rather than on Nvidia's H100.", ("Kivu Labs", "uses", "H100")),

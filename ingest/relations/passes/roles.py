@@ -29,18 +29,26 @@ def unit_head(tok) -> bool:
         for c in tok.children
     ):
         return True
-    return tok.lower_ in ("head", "chief", "leader", "boss") and any(
+    # "head of sales", "president of global affairs", "chief executive of its applications
+    # business": the head of a function or of an unnamed unit
+    return tok.lower_ in _UNIT_HEADS and any(
         c.dep_ == "prep"
         and c.lower_ == "of"
         and any(
             g.dep_ == "pobj"
-            and g.lower_ in WORDS.unit_words
+            and (g.lower_ in WORDS.unit_words or g.lower_ in _UNIT_NOUNS)
             and (g.text.islower() or g.text == "AI")
-            and not any(x.dep_ in ("compound", "poss") and x.pos_ == "PROPN" for x in g.children)
+            and not any(x.dep_ == "compound" and x.pos_ == "PROPN" for x in g.children)
             for g in c.children
         )
         for c in tok.children
     )
+
+
+# Role nouns that head a function or a unit when an "of" names one ("head of sales")
+_UNIT_HEADS = {"head", "chief", "leader", "boss", "president", "executive"}
+# Nouns that name a part of a company ("its applications business", "Samsung's mobile division")
+_UNIT_NOUNS = {"affairs", "division", "unit", "arm", "operations", "team", "group"}
 
 
 def title_relations(ctx: Context, sent, sent_args: list) -> None:
@@ -139,10 +147,24 @@ def _salient_org(doc, mentions, coref, before: int) -> tuple[int, str] | None:
     )
     if len(here) == 1:
         return next(iter(here.values())), "coref"  # "the MosaicML team, including co-founders A and B"
+    person = doc[before]
+    governing = set()
+    for a in person.ancestors:
+        governing.add(a.i)
+        if a.dep_ == "conj" and a.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in a.children):
+            break  # a clause coordinated with its own subject is governed by neither
+    person_verb = next((a for a in person.ancestors if a.pos_ in ("VERB", "AUX")), None)
     for idx, m in usable:
         root = doc[m["s"] : m["e"]].root
-        if sent.start <= m["s"] < before and root.dep_ in ("nsubj", "nsubjpass"):
-            return idx, "coref"  # "Figure AI is ending its deal with OpenAI, founder X said"
+        if (
+            sent.start <= m["s"] < before
+            and root.dep_ in ("nsubj", "nsubjpass")
+            and (root.head.i in governing or (person_verb is not None and root.head.head.i == person_verb.i))
+        ):
+            # "Figure AI is ending its deal with OpenAI, founder X said": the subject of a
+            # clause that governs the name's, or that its verb reports; not of a clause
+            # beside it ("after SoftBank agreed to buy shares, ... chief executive X")
+            return idx, "coref"
     if here:
         return None
     counts: dict[str, int] = {}
