@@ -194,6 +194,8 @@ FOUND = [
         ("Maya Lund", "worksFor", "Lumora"),
     ),
     ("Mistral AI takes on OpenAI in Europe.", ("Mistral AI", "competesWith", "OpenAI")),
+    # a regulator's fine is a finding against the company it fines
+    ("Clearview AI was fined 20 million euros by the Garante in March.", ("Garante", "disputesWith", "Clearview AI")),
     # a possessor before coordinated names owns each of them
     ("Others rely on Google's Gemini Pro and Imagen 2 models.", ("Google", "develops", "Imagen 2")),
     ("Scale AI received a significant investment from Meta.", ("Meta", "investsIn", "Scale AI")),
