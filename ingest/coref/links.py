@@ -7,15 +7,13 @@ from __future__ import annotations
 from ingest.coref.antecedent import _antecedent, _mention_at, _name_before_comma
 from ingest.coref.vocabulary import (
     _DESCRIPTION_NOUNS,
+    _MERGED_WORDS,
     _PRONOUNS,
     _UNIT_EPITHETS,
     _UNIT_NOUNS,
     word,
 )
 from ingest.entities import Gazetteer, name_key
-
-# "the merged group", "the combined company": the company a merger makes, not one named before
-_MERGED_WORDS = {"merged", "combined", "enlarged"}
 
 
 def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list]:

@@ -63,6 +63,9 @@ _DESCRIPTION_NOUNS = {
     "headset": "Product",
     "drone": "Product",
 }
+# Modifiers that make a description name the company a merger makes, never one named
+# before ("the merged group", "the combined company").
+_MERGED_WORDS = {"merged", "combined", "enlarged"}
 # Nouns naming a part of an organization ("Microsoft's AI division").
 _UNIT_NOUNS = {"division", "unit", "arm", "lab", "labs", "laboratory", "group", "business", "subsidiary"}
 # Words before a unit's modifier that leave the unit as it is ("its new AI division").

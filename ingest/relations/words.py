@@ -52,6 +52,8 @@ class RuleWords:
     lead_verbs: frozenset[str]
     title_glue: frozenset[str]
     unit_words: frozenset[str]
+    unit_heads: frozenset[str]
+    unit_nouns: frozenset[str]
     role_copulas: frozenset[str]
     role_as_verbs: frozenset[str]
     naming_verbs: frozenset[str]

@@ -31,24 +31,18 @@ def unit_head(tok) -> bool:
         return True
     # "head of sales", "president of global affairs", "chief executive of its applications
     # business": the head of a function or of an unnamed unit
-    return tok.lower_ in _UNIT_HEADS and any(
+    return tok.lower_ in WORDS.unit_heads and any(
         c.dep_ == "prep"
         and c.lower_ == "of"
         and any(
             g.dep_ == "pobj"
-            and (g.lower_ in WORDS.unit_words or g.lower_ in _UNIT_NOUNS)
+            and (g.lower_ in WORDS.unit_words or g.lower_ in WORDS.unit_nouns)
             and (g.text.islower() or g.text == "AI")
             and not any(x.dep_ == "compound" and x.pos_ == "PROPN" for x in g.children)
             for g in c.children
         )
         for c in tok.children
     )
-
-
-# Role nouns that head a function or a unit when an "of" names one ("head of sales")
-_UNIT_HEADS = {"head", "chief", "leader", "boss", "president", "executive"}
-# Nouns that name a part of a company ("its applications business", "Samsung's mobile division")
-_UNIT_NOUNS = {"affairs", "division", "unit", "arm", "operations", "team", "group"}
 
 
 def title_relations(ctx: Context, sent, sent_args: list) -> None:
