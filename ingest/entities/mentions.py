@@ -8,6 +8,8 @@ name, then AI model names (:mod:`ingest.entities.models`) and shared surnames.
 
 from __future__ import annotations
 
+import unicodedata
+
 from ingest.entities.gazetteer import Gazetteer
 from ingest.entities.models import _model_names
 from ingest.entities.names import _HONORIFICS, _ORG_HEADS, clean_surface, name_key
@@ -80,6 +82,7 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         )
     _model_names(doc, out, gaz)
     _head_named_orgs(doc, out)
+    first_words_taken_for_people(out)
     _bare_short_forms(doc, out)
     _share_surnames(doc, out, gaz)
     _names_as_compounds(doc, out)
@@ -207,10 +210,35 @@ def _bare_short_forms(doc, mentions: list[dict]) -> None:
         full = _earlier_full_name([m for m in orgs if m["e"] <= tok.i], tok.text, "Organization")
         if full is None:
             continue
-        rest = name_key(full["name"]).split()[1:]
-        if not rest or any(w not in _ORG_HEADS or w in _UNIT_ENDINGS for w in rest):
+        if not _first_word_names(full):
             continue
         mentions.append(_mention(doc[tok.i : tok.i + 1], full["name"], full["type"], full["qid"], "short"))
+
+
+def first_words_taken_for_people(mentions: list[dict]) -> None:
+    """Give back to its organization the first word of its name that NER took for a
+    person, or the rules as a name of its own ("Jegyzet could not handle accents" after
+    "Jegyzet Systems"), also where the full name was found after NER (a fallback name). A
+    company NER found stays as it is: "Corvane Inc." is not "Corvane Mobility"."""
+    for m in mentions:
+        if (
+            not ((m["type"] == "Person" and m["src"] == "ner") or m["src"] == "np")
+            or m.get("qid")
+            or len(m["name"].split()) != 1
+        ):
+            continue
+        full = _earlier_full_name([o for o in mentions if o["e"] <= m["s"]], m["name"], "Organization")
+        if full is not None and _first_word_names(full):
+            m.update(name=full["name"], type=full["type"], qid=full["qid"], src="short")
+            if not full.get("fallback"):
+                m.pop("fallback", None)
+
+
+def _first_word_names(full: dict) -> bool:
+    """Whether the first word of an organization's name still names it: the rest is an
+    organization's ending ("Stability" for "Stability AI"), not a unit's ("Vantor Cloud")."""
+    rest = name_key(full["name"]).split()[1:]
+    return bool(rest) and all(w in _ORG_HEADS and w not in _UNIT_ENDINGS for w in rest)
 
 
 def _names_as_compounds(doc, mentions: list[dict]) -> None:
@@ -375,6 +403,10 @@ def acronym_of(mentions: list[dict], text: str, doc=None, start: int = -1) -> di
     return best
 
 
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def _earlier_full_name(mentions: list[dict], text: str, type_: str) -> dict | None:
     """Return an earlier mention this short form refers to ("Altman" -> "Sam Altman")."""
     key = name_key(text)
@@ -395,7 +427,7 @@ def _earlier_full_name(mentions: list[dict], text: str, type_: str) -> dict | No
                 want == "Organization"
                 and full.startswith(key + " ")
                 and len(text.split()) == 1
-                and key == text.casefold()
+                and key == _unaccented(text.casefold())
             ):
                 return m  # "Inflection" after "Inflection AI", but never "CBS Corp." after "CBS Radio"
     return None

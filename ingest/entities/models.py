@@ -94,6 +94,42 @@ _PRODUCT_NOUNS = {
     "GPUs",
     "database",
     "chiplets",
+    "assistants",
+    "chatbots",
+    "apps",
+    "tools",
+    "platforms",
+    "agents",
+    "engines",
+    "sensor",
+    "sensors",
+    "camera",
+    "cameras",
+    "scanner",
+    "scanners",
+    "scales",
+    "mower",
+    "mowers",
+    "phone",
+    "phones",
+    "smartphone",
+    "smartphones",
+    "handset",
+    "handsets",
+    "tablet",
+    "tablets",
+    "laptop",
+    "laptops",
+    "modem",
+    "modems",
+    "harvester",
+    "harvesters",
+    "wallet",
+    "ledger",
+    "tutor",
+    "scribe",
+    "checker",
+    "dashboard",
 }
 # Words that cannot stand between a name and its noun: the name would not be the noun's.
 _NOT_MODIFIERS = {"new", "own", "latest", "first", "next", "other", "same"}
@@ -163,6 +199,11 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
     for tok in doc:
         text = tok.text
         if _VERSIONED.match(text) and name_key(text) not in _NOT_ENTITIES:
+            noun = _noun_after(tok)
+            if noun is not None:
+                # "Stilla-9 accelerators", "its Halla-2 chips": the noun says what it is
+                found.append((tok.i, tok.i + 1, noun))
+                continue
             cue = _PARAM_SIZE.search(text) or any(t.lower_ in _MODEL_CUES for t in tok.sent)
             if cue:
                 found.append((tok.i, tok.i + 1, "AIModel"))
@@ -232,6 +273,19 @@ def _noun_kind(tok) -> str | None:
     return None
 
 
+def _noun_after(tok) -> str | None:
+    """The kind of the model or product noun right after a name (past at most three
+    modifiers: "Sidro-7 inference chips"), or None."""
+    doc = tok.doc
+    for k in range(tok.i + 1, min(tok.i + 5, tok.sent.end)):
+        kind = _noun_kind(doc[k])
+        if kind is not None:
+            return kind if doc[k].dep_ != "compound" else None
+        if not _modifier(doc[k], "Product"):
+            return None
+    return None
+
+
 def _company_name(span, noun) -> bool:
     """Whether the name before a product noun is a company's, not the product's: it ends in a
     company word ("the Tervo Robotics welding robots", "the Quorra AI assistant"), or NER
@@ -241,7 +295,8 @@ def _company_name(span, noun) -> bool:
     if name_key(span[-1].text) in _ORG_HEADS:
         return True
     if any(t.ent_type_ == "ORG" for t in span):
-        return not any(c.dep_ == "poss" for c in noun.children)
+        # whose the product is may hang on the noun or on the name ("Orvane's Pika vision chip")
+        return not any(c.dep_ == "poss" for t in (noun, *span) for c in t.children)
     return False
 
 

@@ -75,8 +75,13 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
         and _person_noun(tokens, roles=label not in ("GPE", "LOC", "NORP"))
     ):
         return "Person"  # "Ana Rivas, a chemist,", "Osk Delvan is a Dutch composer": NER called it a company
-    if label in ("GPE", "LOC", "FAC", "NORP") and len(words) > 1 and last in _ORG_HEADS and last not in _PLACE_HEADS:
-        return "Organization"  # "at Tervo Labs": NER called it a place
+    if (
+        label in ("GPE", "LOC", "FAC", "NORP", "WORK_OF_ART", "EVENT")
+        and len(words) > 1
+        and last in _ORG_HEADS
+        and last not in _PLACE_HEADS
+    ):
+        return "Organization"  # "at Tervo Labs": NER called it a place (or a title)
     if label == "FAC" and len(words) > 1 and last in _INSTITUTION_HEADS:
         return "Organization"  # "worked at the Walters Art Gallery": a building's name, and its employer
     if label not in ("ORG", "PERSON", "PRODUCT"):
@@ -291,6 +296,8 @@ def _is_person_role(n, founder: bool = True) -> bool:
     before = [c for c in n.children if c.i < n.i]
     if low in ("officer", "executive") and any(c.lower_ == "chief" for c in before):
         return True
+    if low == "partner" and any(c.lower_ in ("managing", "general", "founding") for c in before):
+        return True  # "managing partner" of a fund: a person, where "a partner" may be a company
     return low == "officer" and any(
         c.lower_ == "executive" and any(g.lower_ == "chief" for g in c.children) for c in before
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.entities.mentions import acronym_of
+from ingest.entities.mentions import acronym_of, first_words_taken_for_people
 from ingest.entities.names import _ORG_HEADS
 from ingest.entities.ner import _person_noun
 from ingest.relations.lexicon import lexicon_nouns
@@ -149,3 +149,5 @@ def add_fallback_names(doc, mentions: list[dict]) -> None:
                 "fallback": True,
             }
         )
+    # a fallback name may be the company whose first word NER took for a person
+    first_words_taken_for_people(mentions)

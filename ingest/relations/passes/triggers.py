@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ingest.entities.names import _ORG_HEADS, name_key
+from ingest.entities.ner import _person_noun
 from ingest.relations.arms import arm, coagents
 from ingest.relations.clauses import amount_and_date, hedged, negated
 from ingest.relations.lexicon import Lexicon, Trigger, trigger_matches
@@ -88,9 +90,21 @@ def make_relation(
     # gazetteer does not know, one word or several
     for m in (subj, obj):
         slot = dom if m is subj else rng
-        if m.get("fallback") and ORG not in slot and PER in slot and " " in m["name"].strip():
+        if (
+            m.get("fallback")
+            and ORG not in slot
+            and PER in slot
+            and " " in m["name"].strip()
+            and name_key(m["name"]).split()[-1] not in _ORG_HEADS
+        ):
             m["type"] = PER  # an unrecognized two-word name in a person-only slot ("Laurent Kratz is the CEO")
-        if m["type"] == PER and m["src"] == "ner" and PER not in slot and ORG in slot:
+        if (
+            m["type"] == PER
+            and m["src"] == "ner"
+            and PER not in slot
+            and ORG in slot
+            and not _person_noun(list(doc[m["s"] : m["e"]]))
+        ):
             for other in mentions:
                 if other["name"] == m["name"] and other["src"] == "ner":
                     other["type"] = ORG  # every mention of the name, so the entity has one type
