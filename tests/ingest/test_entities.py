@@ -102,6 +102,46 @@ def test_a_proper_name_ending_in_an_organization_word_is_an_organization(extract
     assert name in ents and ents[name].type == "Organization"
 
 
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        # the small model calls these people; their last word says they are companies
+        ("The bank licensed its ledger from Okapa Soft in 2019.", "Okapa Soft"),
+        ("Tavi Clinics signed a scanning contract in May.", "Tavi Clinics"),
+        ("The order went to Jarno Silicon, which makes the chip in Dresden.", "Jarno Silicon"),
+        ("Halme Marine looked hard at cheaper models this spring.", "Halme Marine"),
+    ],
+)
+def test_an_organization_ending_makes_a_company_of_a_person_ner_saw(extractor, text, name):
+    ents = _entities(extractor, text)
+    assert name in ents and ents[name].type == "Organization", {n: e.type for n, e in ents.items()}
+
+
+def test_a_lone_first_word_ner_took_for_a_person_names_the_company(extractor):
+    # "Jegyzet Systems" is found only after NER (the rules' name in a list); the lone
+    # "Kallavesi" later is a PERSON to the small model, and must be that company
+    ex = extractor.extract(
+        Article(
+            text=(
+                "The radio station compared transcription from Tarvas AI, Kuikka Labs and Kallavesi Systems. "
+                "Tarvas was fast, but Kallavesi could not follow the northern dialects."
+            )
+        )
+    )
+    ents = {e.name: e.type for e in ex.entities}
+    assert ents.get("Kallavesi Systems") == "Organization", ents
+    assert "Kallavesi" not in ents, ents
+
+
+def test_a_managing_partner_is_a_person_not_a_partnership(extractor):
+    ex = extractor.extract(
+        Article(text="Maren Holt, managing partner and head of Fjell Capital, will join the board of Vika Systems.")
+    )
+    ents = {e.name: e.type for e in ex.entities}
+    assert ents.get("Maren Holt") == "Person", ents
+    assert not [r for r in ex.relations if r.predicate == "partnersWith"], ex.relations
+
+
 def test_same_entity_from_two_articles_gets_one_name(extractor):
     a = _entities(extractor, "Globex Corp. raised $20 million from investors.")
     b = _entities(extractor, "Shares of Globex fell after the report.")
@@ -234,6 +274,12 @@ PRODUCT_NAMES = [
     ("Vessla, the Oslo start-up, launched its own browser, Fjord, in July.", "Fjord", "Product"),
     ("Kestrel sells its Halo GPUs to banks.", "Halo", "Product"),
     ("The server deal includes custom Tarn CPUs that connect to Nvidia GPUs.", "Tarn", "Product"),
+    # a versioned name before a product noun is that product, not a model, even in a
+    # sentence about training; a possessive may hang on the name; plural and device nouns
+    ("Pelto Labs trained Saari-4 on Varpu-9 accelerators rented from Kumpu Silicon.", "Varpu-9", "Product"),
+    ("Ilmari Foods ordered 300 of Rauta Works' Kide smart scales.", "Kide", "Product"),
+    ("Its drones carry Vire thermal cameras bought from Pelto Optics.", "Vire", "Product"),
+    ("Most of the Tuuli phones sold this year carry the Kipinä chip.", "Tuuli", "Product"),
     ("Microsoft said its venture arm, M12, led the round.", "M12", "Organization"),
     ("The Federal Reserve System raised rates.", "Federal Reserve System", "Organization"),
 ]
