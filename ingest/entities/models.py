@@ -131,6 +131,36 @@ _PRODUCT_NOUNS = {
     "checker",
     "dashboard",
 }
+# Product nouns narrow enough that "Koyo, a customer-service chatbot" names a product with
+# an indefinite article alone (where "Harvey, a legal AI platform" introduces a company,
+# and so does "Frelto, the note-taking app").
+_DEVICE_NOUNS = {
+    "chatbot",
+    "assistant",
+    "robot",
+    "drone",
+    "chip",
+    "processor",
+    "accelerator",
+    "headset",
+    "phone",
+    "smartphone",
+    "handset",
+    "tablet",
+    "laptop",
+    "modem",
+    "browser",
+    "scanner",
+    "camera",
+    "sensor",
+    "mower",
+    "harvester",
+    "wallet",
+    "tutor",
+    "checker",
+}
+# Verbs that say who made a product ("an assistant built by X", "a modem Apple designed").
+_MAKER_VERBS = {"build", "make", "develop", "design", "create", "write", "train", "sell", "offer"}
 # Words that cannot stand between a name and its noun: the name would not be the noun's.
 _NOT_MODIFIERS = {"new", "own", "latest", "first", "next", "other", "same"}
 # A quoted name is a model when it stands before a model noun or is given to one (or, in a
@@ -286,6 +316,19 @@ def _noun_after(tok) -> str | None:
     return None
 
 
+def _has_maker(noun) -> bool:
+    """Whether a product noun names who made it: "a routing assistant built by X", "a
+    tablet system from X", "an internal assistant the bank built", "a modem Apple designed"."""
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in ("from", "by") and any(t.pos_ == "PROPN" for t in c.subtree):
+            return True
+        if c.dep_ in ("acl", "relcl") and (
+            c.lemma_ in _MAKER_VERBS or any(t.dep_ == "nsubj" and t.pos_ in ("PROPN", "NOUN") for t in c.children)
+        ):
+            return c.lemma_ in _MAKER_VERBS
+    return False
+
+
 def _company_name(span, noun) -> bool:
     """Whether the name before a product noun is a company's, not the product's: it ends in a
     company word ("the Tervo Robotics welding robots", "the Quorra AI assistant"), or NER
@@ -295,8 +338,9 @@ def _company_name(span, noun) -> bool:
     if name_key(span[-1].text) in _ORG_HEADS:
         return True
     if any(t.ent_type_ == "ORG" for t in span):
-        # whose the product is may hang on the noun or on the name ("Orvane's Pika vision chip")
-        return not any(c.dep_ == "poss" for t in (noun, *span) for c in t.children)
+        # whose the product is may hang on the noun or on the name ("Orvane's Pika vision
+        # chip"), or be said after it ("the Hoiva tablet system from Savel Care")
+        return not any(c.dep_ == "poss" for t in (noun, *span) for c in t.children) and not _has_maker(noun)
     return False
 
 
@@ -331,7 +375,12 @@ def _appositive_names(doc) -> list[tuple[int, int, str]]:
             kind is None
             or name.pos_ != "PROPN"
             or not name.text[:1].isupper()
-            or not any(c.dep_ == "poss" or (c.dep_ == "det" and kind == "AIModel") for c in noun.children)
+            or not any(
+                c.dep_ == "poss"
+                or (c.dep_ == "det" and (kind == "AIModel" or _has_maker(noun)))
+                or (c.dep_ == "det" and c.lower_ in ("a", "an") and noun.text in _DEVICE_NOUNS)
+                for c in noun.children
+            )
         ):
             continue
         start = name.i

@@ -280,6 +280,9 @@ PRODUCT_NAMES = [
     ("Ilmari Foods ordered 300 of Rauta Works' Kide smart scales.", "Kide", "Product"),
     ("Its drones carry Vire thermal cameras bought from Pelto Optics.", "Vire", "Product"),
     ("Most of the Tuuli phones sold this year carry the Kipinä chip.", "Tuuli", "Product"),
+    # a determiner is enough beside a narrow device noun, or where the maker is named
+    ("Sarvi Digital launched Toivo, a customer-service chatbot, on Monday.", "Toivo", "Product"),
+    ("Hauki Logistics rolled out Virta, a routing assistant built by its data team.", "Virta", "Product"),
     ("Microsoft said its venture arm, M12, led the round.", "M12", "Organization"),
     ("The Federal Reserve System raised rates.", "Federal Reserve System", "Organization"),
 ]
@@ -290,6 +293,7 @@ PRODUCT_NAMES = [
 NOT_PRODUCTS = [
     ("Thrive Capital led the round in Harvey, a legal AI platform, on Monday.", "Harvey"),
     ("Patients can book visits through the NHS app.", "NHS"),
+    ("Readers ask whether Lintu, the note-taking app, is still independent.", "Lintu"),
     ("The Quorra AI assistant answers questions about tax.", "Quorra AI"),
     ("Dastra Labs said its Pashto chatbot, Zarghuna, launched in May.", "Pashto"),
     ("Tervo Robotics welding robots now work in three plants.", "Robotics"),

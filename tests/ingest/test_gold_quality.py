@@ -18,10 +18,19 @@ from kg.model import PREDICATES
 
 GOLD_ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIRS = [d for d in ("gold", "gold_blind", "gold_long") if (GOLD_ROOT / d).is_dir()]
-# The 2025-2026 blind sets (26, 27, 28): checked for form here, scored only on purpose (their READMEs log it).
+# The 2025-2026 blind sets (26 to 29): checked for form here, scored only on purpose (their READMEs log it).
 HELD_OUT_DIRS = [
     d
-    for d in ("gold_blind26", "gold_long26", "gold_blind27", "gold_long27", "gold_blind28", "gold_long28")
+    for d in (
+        "gold_blind26",
+        "gold_long26",
+        "gold_blind27",
+        "gold_long27",
+        "gold_blind28",
+        "gold_long28",
+        "gold_blind29",
+        "gold_long29",
+    )
     if (GOLD_ROOT / d).is_dir()
 ]
 # The demo corpus's gold set and the 2026-12-06 development set of real news (read for
