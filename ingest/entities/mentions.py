@@ -12,8 +12,8 @@ import unicodedata
 
 from ingest.entities.gazetteer import Gazetteer
 from ingest.entities.models import _model_names
-from ingest.entities.names import _HONORIFICS, _ORG_HEADS, clean_surface, name_key
-from ingest.entities.ner import _mention, canonical_entity, ner_type
+from ingest.entities.names import _HONORIFICS, _NOT_ENTITIES, _ORG_HEADS, clean_surface, joined_word, name_key
+from ingest.entities.ner import DESCRIPTOR_NOUNS, _mention, canonical_entity, ner_type, opened_by_determiner
 from ingest.entities.repair import has_legal_form, repair_ents
 
 
@@ -82,6 +82,7 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         )
     _model_names(doc, out, gaz)
     _head_named_orgs(doc, out)
+    _descriptor_named_orgs(doc, out)
     first_words_taken_for_people(out)
     _bare_short_forms(doc, out)
     _share_surnames(doc, out, gaz)
@@ -124,7 +125,39 @@ _NAMING_HEADS = {
     "llc",
     "plc",
     "gmbh",
+    # endings of the many small companies fresh reporting names ("Tirta Data", "Xemx
+    # Grid" aside): a run of capitalized words ending so is a company's name
+    "cloud",
+    "media",
+    "health",
+    "bank",
+    "data",
+    "compute",
+    "silicon",
+    "tech",
+    "mobile",
+    "soft",
+    "foundry",
+    "aero",
+    "energy",
+    "motors",
+    "foods",
+    "group",
+    "telecom",
+    "games",
+    "studios",
+    "digital",
+    "solutions",
+    "services",
+    "logistics",
+    "devices",
+    "instruments",
+    "optics",
+    "payments",
+    "clinics",
 }
+# NER labels that make a capitalized word no organization's name after such a noun.
+_NOT_NAME_LABELS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LANGUAGE"}
 # Words that open a generic phrase, not a name, before such an ending ("Generative AI").
 _GENERIC_OPENERS = {
     "generative",
@@ -179,6 +212,42 @@ def _head_named_orgs(doc, mentions: list[dict]) -> None:
         if any(m["s"] < span.end and span.start < m["e"] for m in mentions):
             continue
         mentions.append(_mention(span, clean_surface(span.text), "Organization", None, "ner"))
+        taken.update(range(span.start, span.end))
+
+
+def _descriptor_named_orgs(doc, mentions: list[dict]) -> None:
+    """Add the name an organization noun introduces, where no entity is: "the Lagos payroll
+    startup Owoeni", "the insurer Seguros Cordillera", "the pension fund Sameign".
+
+    The noun stands right before the name, lower-case, in a phrase opened by a determiner
+    or a possessive within a few words; the name is one to three capitalized words that end
+    where the phrase does (before punctuation or a lower-case word). NER leaves such names
+    out or calls them places or people.
+    """
+    taken = {i for m in mentions for i in range(m["s"], m["e"])}
+    for tok in doc:
+        if joined_word(tok) not in DESCRIPTOR_NOUNS or not tok.text.islower() or tok.i + 1 >= len(doc):
+            continue
+        if not opened_by_determiner(doc, tok):
+            continue
+        end = tok.i + 1
+        while (
+            end < len(doc)
+            and end - tok.i <= 3
+            and doc[end].text[:1].isupper()
+            and doc[end].is_alpha
+            and doc[end].sent.start == tok.sent.start
+        ):
+            end += 1
+        if end == tok.i + 1 or (end < len(doc) and doc[end].text[:1].isupper()):
+            continue
+        span = doc[tok.i + 1 : end]
+        if any(t.i in taken for t in span) or any(t.ent_type_ in _NOT_NAME_LABELS for t in span):
+            continue
+        name = clean_surface(span.text)
+        if not name or name_key(name) in _NOT_ENTITIES or span[0].lower_ in _GENERIC_OPENERS:
+            continue
+        mentions.append(_mention(span, name, "Organization", None, "ner"))
         taken.update(range(span.start, span.end))
 
 

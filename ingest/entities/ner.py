@@ -202,6 +202,62 @@ _PERSON_NOUNS = {
 }
 
 
+# Nouns that introduce an organization's name right after them ("the payroll startup
+# Owoeni", "the insurer Seguros Cordillera"); not those a person's name follows as often
+# ("the investor Peter Thiel", "the designer Jony Ive", "his rival Elon Musk").
+DESCRIPTOR_NOUNS = {
+    "startup",
+    "start-up",
+    "firm",
+    "company",
+    "group",
+    "fund",
+    "bank",
+    "lab",
+    "insurer",
+    "operator",
+    "maker",
+    "chipmaker",
+    "carmaker",
+    "automaker",
+    "developer",
+    "broadcaster",
+    "carrier",
+    "lender",
+    "retailer",
+    "conglomerate",
+    "manufacturer",
+    "supplier",
+    "provider",
+    "agency",
+    "regulator",
+    "publisher",
+    "newspaper",
+    "brokerage",
+    "airline",
+    "utility",
+    "unicorn",
+    "subsidiary",
+    "shipbuilder",
+    "distributor",
+    "cooperative",
+    "co-op",
+    "watchdog",
+    "outfit",
+}
+
+def opened_by_determiner(doc, tok) -> bool:
+    """Whether a determiner or a possessive opens the phrase of noun ``tok`` within four
+    words ("the Lagos payroll startup", "its venture arm", "a rival lab")."""
+    for k in range(tok.i - 1, max(tok.sent.start, tok.i - 5) - 1, -1):
+        t = doc[k]
+        if t.lower_ in ("the", "a", "an", "its", "their", "his", "her") or t.tag_ == "POS":
+            return True
+        if t.is_punct and t.text != "-":
+            return False
+    return False
+
+
 def _org_descriptor(tokens: list) -> bool:
     """Return True if the span stands in apposition after an organization noun with a determiner.
 
@@ -210,11 +266,21 @@ def _org_descriptor(tokens: list) -> bool:
     """
     root = _span_root(tokens)
     head = root.head
-    return (
+    if (
         root.dep_ == "appos"
         and head.i < tokens[0].i
         and joined_word(head) in _ORG_APPOSITION_NOUNS
         and any(d.dep_ == "det" for d in head.children)
+    ):
+        return True
+    # "the insurer Seguros Montana": the noun right before the name, the parse aside
+    doc = tokens[0].doc
+    before = doc[tokens[0].i - 1] if tokens[0].i > tokens[0].sent.start else None
+    return (
+        before is not None
+        and before.text.islower()
+        and joined_word(before) in DESCRIPTOR_NOUNS
+        and opened_by_determiner(doc, before)
     )
 
 

@@ -117,6 +117,21 @@ def test_an_organization_ending_makes_a_company_of_a_person_ner_saw(extractor, t
     assert name in ents and ents[name].type == "Organization", {n: e.type for n, e in ents.items()}
 
 
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        # the name an organization noun introduces, which the small model leaves out or
+        # calls a place
+        ("Halko Systems bought the Turku payroll startup Palkka for $30 million.", "Palkka"),
+        ("Vire Labs is a unit of the Icelandic pension fund Lifeyrir.", "Lifeyrir"),
+        ("A second buyer, the insurer Seguros Montaña, uses the data.", "Seguros Montaña"),
+    ],
+)
+def test_a_name_an_organization_noun_introduces_is_an_organization(extractor, text, name):
+    ents = _entities(extractor, text)
+    assert name in ents and ents[name].type == "Organization", {n: e.type for n, e in ents.items()}
+
+
 def test_a_lone_first_word_ner_took_for_a_person_names_the_company(extractor):
     # "Jegyzet Systems" is found only after NER (the rules' name in a list); the lone
     # "Kallavesi" later is a PERSON to the small model, and must be that company
