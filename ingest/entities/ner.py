@@ -246,6 +246,7 @@ DESCRIPTOR_NOUNS = {
     "outfit",
 }
 
+
 def opened_by_determiner(doc, tok) -> bool:
     """Whether a determiner or a possessive opens the phrase of noun ``tok`` within four
     words ("the Lagos payroll startup", "its venture arm", "a rival lab")."""
