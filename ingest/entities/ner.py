@@ -321,8 +321,35 @@ def _person_noun(tokens: list, roles: bool = True) -> bool:
         return True
     if not roles:
         return False
+    if _role_before(root, tokens):
+        return True
     # "joined the alliance as a co-founder": a company can be one, so not after "as"
     return any(_is_person_role(n) for n in nouns) or any(_is_person_role(n, founder=False) for n in as_roles)
+
+
+# Verbs whose agent, after a company noun, is a person ("the chipmaker led by X", "a
+# startup founded by X"); a round "led by" a fund is not after such a noun.
+_PERSON_AGENT_VERBS = {"lead", "run", "head", "chair", "found", "co-found", "cofound"}
+
+
+def _role_before(root, tokens: list) -> bool:
+    """Whether a role only a person holds stands before the name: "Y's chief executive,
+    Ama Boateng", "chief executive Asgeir Palsson", "its founder, Beatriz Anaya", or the
+    name is the agent of leading or founding a company noun ("the Maribor chipmaker led by
+    Tadej Kovacic")."""
+    head = root.head
+    if root.dep_ == "appos" and head.i < tokens[0].i and _is_person_role(head):
+        return True
+    if any(c.dep_ in ("compound", "amod") and c.i < tokens[0].i and _is_person_role(c) for c in root.children):
+        return True
+    verb = head.head
+    return (
+        root.dep_ == "pobj"
+        and head.lower_ == "by"
+        and verb.lemma_ in _PERSON_AGENT_VERBS
+        and verb.dep_ in ("acl", "relcl")
+        and joined_word(verb.head) in (DESCRIPTOR_NOUNS | _ORG_APPOSITION_NOUNS)
+    )
 
 
 def fronted_phrase(c, subj) -> bool:

@@ -148,6 +148,22 @@ def test_a_lone_first_word_ner_took_for_a_person_names_the_company(extractor):
     assert "Kallavesi" not in ents, ents
 
 
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        # a role only a person holds before the name, which the small model calls a company
+        ("Korvala's chief executive, Ama Serwaa Boateng, says the line will reopen.", "Ama Serwaa Boateng"),
+        ('"We are not for sale," said chief executive Asgeir Palsson.', "Asgeir Palsson"),
+        ("Its founder, Beatriz Anaya, still runs the lab.", "Beatriz Anaya"),
+        ("Rasa Works, the Kaunas chipmaker led by Tadej Kovačič, makes radar chips.", "Tadej Kovačič"),
+        ("Veska is a Tartu startup founded by Kertu Sild in 2018.", "Kertu Sild"),
+    ],
+)
+def test_a_role_before_the_name_makes_a_person(extractor, text, name):
+    ents = _entities(extractor, text)
+    assert name in ents and ents[name].type == "Person", {n: e.type for n, e in ents.items()}
+
+
 def test_a_managing_partner_is_a_person_not_a_partnership(extractor):
     ex = extractor.extract(
         Article(text="Maren Holt, managing partner and head of Fjell Capital, will join the board of Vika Systems.")
