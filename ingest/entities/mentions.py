@@ -13,7 +13,7 @@ import unicodedata
 from ingest.entities.gazetteer import Gazetteer
 from ingest.entities.models import _model_names
 from ingest.entities.names import _HONORIFICS, _NOT_ENTITIES, _ORG_HEADS, clean_surface, joined_word, name_key
-from ingest.entities.ner import DESCRIPTOR_NOUNS, _mention, canonical_entity, ner_type, opened_by_determiner
+from ingest.entities.ner import DESCRIPTOR_NOUNS, _mention, _org_descriptor, canonical_entity, ner_type, opened_by_determiner
 from ingest.entities.repair import has_legal_form, repair_ents
 
 
@@ -55,8 +55,9 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         if entry is not None:
             out.append(_mention(ent, entry.name, entry.type, entry.wikidata, "gaz"))
             continue
-        # "Corvane Inc." after "Corvane Mobility LLC": a legal name is never a short form
-        legal = has_legal_form(ent)
+        # "Corvane Inc." after "Corvane Mobility LLC", "the appliance maker Pelizzari" after
+        # "Pelizzari Silicon": a legal name, or one a company noun introduces, is never a short form
+        legal = has_legal_form(ent) or _org_descriptor(list(ent))
         short = None if legal else _earlier_full_name(out, text, type_)
         if short is None and not legal and type_ == "Organization":
             short = acronym_of(out, text, doc, ent.start)  # "Corvane Enterprises (CE)", then "CE"
@@ -66,6 +67,12 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         if short is not None:
             out.append(_mention(ent, short["name"], short["type"], short["qid"], "short"))
             continue
+        if type_ == "Person?" and not legal:
+            # the first word of a company's name NER took for a person ("Verrano's rival" after "Verrano Media")
+            full = _earlier_full_name(out, text, "Organization")
+            if full is not None and _first_word_names(full):
+                out.append(_mention(ent, full["name"], full["type"], full["qid"], "short"))
+                continue
         if type_ == "Person?":
             if not _lone_name_is_person(ent):
                 continue

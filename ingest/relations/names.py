@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.entities.mentions import acronym_of, first_words_taken_for_people
-from ingest.entities.names import _ORG_HEADS
+from ingest.entities.names import _ORG_HEADS, name_key
 from ingest.entities.ner import _person_noun
 from ingest.relations.lexicon import lexicon_nouns
 from ingest.relations.signatures import ORG, PER
@@ -135,6 +135,11 @@ def add_fallback_names(doc, mentions: list[dict]) -> None:
                     **({"fallback": True} if full.get("fallback") else {}),
                 }
             )
+            continue
+        same = next((m for m in mentions if not m.get("virtual") and name_key(m["name"]) == name_key(span.text)), None)
+        if same is not None:
+            # "already uses Sable-2": a name found elsewhere in the text keeps its type there
+            mentions.append({**same, "s": span.start, "e": span.end, "src": "short"})
             continue
         person = words[-1] not in _ORG_HEADS and _person_noun(list(span))
         mentions.append(

@@ -164,6 +164,29 @@ def test_a_role_before_the_name_makes_a_person(extractor, text, name):
     assert name in ents and ents[name].type == "Person", {n: e.type for n, e in ents.items()}
 
 
+def test_the_first_word_of_a_company_before_its_rival_names_the_company(extractor):
+    # the small model calls the lone "Sorvino" a person, and drops it
+    ex = extractor.extract(
+        Article(
+            text=(
+                "Sorvino Media has dropped its plan to license the Vela-2 video model from Tarn Labs. "
+                "Sorvino's rival, Quellar Studios, already uses Vela-2 under a licence signed last year."
+            )
+        )
+    )
+    found = {(r.subject.name, r.predicate, r.object.name) for r in ex.relations}
+    assert ("Quellar Studios", "competesWith", "Sorvino Media") in found
+    assert {e.name: e.type for e in ex.entities}.get("Vela-2") == "AIModel"
+
+
+def test_a_company_noun_keeps_a_parent_apart_from_its_unit(extractor):
+    # the parent's lone name is no short form of its unit's, whatever the unit's name ends in
+    ents = _entities(
+        extractor, "Ana Petrescu has joined Velluto Silicon, the chip arm of the appliance maker Velluto, as architect."
+    )
+    assert ents.get("Velluto") is not None and ents["Velluto"].type == "Organization", ents
+
+
 def test_a_managing_partner_is_a_person_not_a_partnership(extractor):
     ex = extractor.extract(
         Article(text="Maren Holt, managing partner and head of Fjell Capital, will join the board of Vika Systems.")
