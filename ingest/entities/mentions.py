@@ -13,7 +13,14 @@ import unicodedata
 from ingest.entities.gazetteer import Gazetteer
 from ingest.entities.models import _model_names
 from ingest.entities.names import _HONORIFICS, _NOT_ENTITIES, _ORG_HEADS, clean_surface, joined_word, name_key
-from ingest.entities.ner import DESCRIPTOR_NOUNS, _mention, _org_descriptor, canonical_entity, ner_type, opened_by_determiner
+from ingest.entities.ner import (
+    DESCRIPTOR_NOUNS,
+    _mention,
+    _org_descriptor,
+    canonical_entity,
+    ner_type,
+    opened_by_determiner,
+)
 from ingest.entities.repair import has_legal_form, repair_ents
 
 
