@@ -97,6 +97,7 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
     _model_names(doc, out, gaz)
     _head_named_orgs(doc, out)
     _descriptor_named_orgs(doc, out)
+    _listed_with_orgs(doc, out)
     first_words_taken_for_people(out)
     _bare_short_forms(doc, out)
     _share_surnames(doc, out, gaz)
@@ -227,6 +228,42 @@ def _head_named_orgs(doc, mentions: list[dict]) -> None:
             continue
         mentions.append(_mention(span, clean_surface(span.text), "Organization", None, "ner"))
         taken.update(range(span.start, span.end))
+
+
+def _listed_with_orgs(doc, mentions: list[dict]) -> None:
+    """Add the capitalized names NER left out of a list of companies: "Jardelle, Kuramo and
+    Pexwell are the bidders" where only "Kuramo" was tagged. A name coordinated with an
+    organization's name, of capitalized proper nouns, is one; NER's place or person on a
+    lone word of such a list is its guess at an unfamiliar name."""
+    taken = {i for m in mentions for i in range(m["s"], m["e"])}
+    for m in [m for m in mentions if m["type"] == "Organization" and not m.get("virtual")]:
+        root = doc[m["s"] : m["e"]].root
+        for tok in root.conjuncts:
+            if (
+                tok.i in taken
+                or tok.pos_ != "PROPN"
+                or not tok.text[:1].isupper()
+                or not tok.is_alpha
+                or tok.ent_type_ not in ("", "ORG", "PERSON", "GPE")
+                or (tok.ent_type_ in ("PERSON", "GPE") and any(c.dep_ == "compound" for c in tok.children))
+            ):
+                continue
+            start = tok.i
+            while (
+                start - 1 > tok.sent.start
+                and doc[start - 1].dep_ == "compound"
+                and doc[start - 1].head.i == tok.i
+                and doc[start - 1].pos_ == "PROPN"
+                and doc[start - 1].text[:1].isupper()
+                and doc[start - 1].i not in taken
+            ):
+                start -= 1
+            span = doc[start : tok.i + 1]
+            name = clean_surface(span.text)
+            if not name or name_key(name) in _NOT_ENTITIES or span[0].lower_ in _GENERIC_OPENERS:
+                continue
+            mentions.append(_mention(span, name, "Organization", None, "ner"))
+            taken.update(range(span.start, span.end))
 
 
 def _descriptor_named_orgs(doc, mentions: list[dict]) -> None:

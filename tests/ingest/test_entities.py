@@ -132,6 +132,14 @@ def test_a_name_an_organization_noun_introduces_is_an_organization(extractor, te
     assert name in ents and ents[name].type == "Organization", {n: e.type for n, e in ents.items()}
 
 
+def test_names_listed_with_a_company_are_companies(extractor):
+    # the small model tags one name of the list and calls the others a place and a person
+    ents = _entities(extractor, "Jorvell, Kuramo and Pexwin are the three bidders for the hospital contract.")
+    assert {n: e.type for n, e in ents.items() if n in ("Jorvell", "Kuramo", "Pexwin")} == dict.fromkeys(
+        ("Jorvell", "Kuramo", "Pexwin"), "Organization"
+    ), ents
+
+
 def test_a_lone_first_word_ner_took_for_a_person_names_the_company(extractor):
     # "Jegyzet Systems" is found only after NER (the rules' name in a list); the lone
     # "Kallavesi" later is a PERSON to the small model, and must be that company
