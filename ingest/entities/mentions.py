@@ -270,10 +270,11 @@ def _descriptor_named_orgs(doc, mentions: list[dict]) -> None:
     """Add the name an organization noun introduces, where no entity is: "the Lagos payroll
     startup Owoeni", "the insurer Seguros Cordillera", "the pension fund Sameign".
 
-    The noun stands right before the name, lower-case, in a phrase opened by a determiner
-    or a possessive within a few words; the name is one to three capitalized words that end
-    where the phrase does (before punctuation or a lower-case word). NER leaves such names
-    out or calls them places or people.
+    The noun stands right before the name (or before a comma and the name: "his startup,
+    Annuito,"), lower-case, in a phrase opened by a determiner or a possessive within a few
+    words; the name is one to three capitalized words that end where the phrase does
+    (before punctuation or a lower-case word). NER leaves such names out or calls them
+    places or people.
     """
     taken = {i for m in mentions for i in range(m["s"], m["e"])}
     for tok in doc:
@@ -281,18 +282,23 @@ def _descriptor_named_orgs(doc, mentions: list[dict]) -> None:
             continue
         if not opened_by_determiner(doc, tok):
             continue
-        end = tok.i + 1
+        first = tok.i + 1
+        if doc[first].text == "," and first + 1 < len(doc):
+            first += 1  # "His startup, Annuito, reads forms": the name in apposition
+        end = first
         while (
             end < len(doc)
-            and end - tok.i <= 3
+            and end - first < 3
             and doc[end].text[:1].isupper()
             and doc[end].is_alpha
             and doc[end].sent.start == tok.sent.start
         ):
             end += 1
-        if end == tok.i + 1 or (end < len(doc) and doc[end].text[:1].isupper()):
+        if end == first or (end < len(doc) and doc[end].text[:1].isupper()):
             continue
-        span = doc[tok.i + 1 : end]
+        if first > tok.i + 1 and (end >= len(doc) or not doc[end].is_punct):
+            continue  # after a comma, only a name the next comma or stop closes
+        span = doc[first:end]
         if any(t.i in taken for t in span) or any(t.ent_type_ in _NOT_NAME_LABELS for t in span):
             continue
         name = clean_surface(span.text)

@@ -125,6 +125,7 @@ def test_an_organization_ending_makes_a_company_of_a_person_ner_saw(extractor, t
         ("Halko Systems bought the Turku payroll startup Palkka for $30 million.", "Palkka"),
         ("Vire Labs is a unit of the Icelandic pension fund Lifeyrir.", "Lifeyrir"),
         ("A second buyer, the insurer Seguros Montaña, uses the data.", "Seguros Montaña"),
+        ("His startup, Annuito, reads pension transfer forms.", "Annuito"),
     ],
 )
 def test_a_name_an_organization_noun_introduces_is_an_organization(extractor, text, name):
