@@ -236,7 +236,7 @@ def _mark_ended(
         # it since 2021" holds it; "Polaris, which she left when Bakare hired her" ends
         # another tie
         verdicts = [
-            bool(p >= model.ended_threshold)
+            bool(p >= model.ended_threshold or _ended.succeeded(own))
             and not _ended.started_here(doc, source[k][0].hb, found, mine)
             and not _ended.held_since(found)
             and _ended.confirmed(found, own)

@@ -515,6 +515,13 @@ def rule_ended(cue_list: list[str]) -> bool:
     return bool(cs & {"former", "nolonger", "end@path"}) or any(c.startswith("end=") and "_" in c for c in cs)
 
 
+def succeeded(own: list[str]) -> bool:
+    """Return True when a succession verb on the pair's own path ends it ("Orlo replaced
+    Ferncastle as the supplier of Harwick", for Ferncastle and Harwick): the one cue that
+    says so whatever the classifier, trained on few such sentences, weighs it at."""
+    return "end@path" in own and any(c == f"end={v}" for v in _SUCCESSION for c in own)
+
+
 def started_here(doc, hb: int, cue_list: list[str], parties: Parties | None = None) -> bool:
     """Return True when a starting verb takes the object side as its own and nothing ends it.
 
