@@ -14,6 +14,8 @@ The modules, each with one job:
 - :mod:`ingest.entities.ner`: filtering and typing NER spans, canonical entities.
 - :mod:`ingest.entities.models`: AI model names the gazetteer does not know.
 - :mod:`ingest.entities.mentions`: :func:`find_mentions`, the mentions of a doc.
+- :mod:`ingest.entities.unnamed`: the organizations NER left out, found by their ending,
+  the company noun that introduces them, or the list they stand in.
 
 Callers import from :mod:`ingest.entities` itself; the names below are its public face.
 """
