@@ -9,11 +9,9 @@ name, then AI model names (:mod:`ingest.entities.models`), the organizations NER
 
 from __future__ import annotations
 
-import unicodedata
-
 from ingest.entities.gazetteer import Gazetteer
 from ingest.entities.models import _model_names
-from ingest.entities.names import _HONORIFICS, _ORG_HEADS, clean_surface, name_key
+from ingest.entities.names import _HONORIFICS, _ORG_HEADS, clean_surface, fold_accents, name_key
 from ingest.entities.ner import (
     _mention,
     _org_descriptor,
@@ -331,10 +329,6 @@ def acronym_of(mentions: list[dict], text: str, doc=None, start: int = -1) -> di
     return best
 
 
-def _unaccented(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
 def _earlier_full_name(mentions: list[dict], text: str, type_: str) -> dict | None:
     """Return an earlier mention this short form refers to ("Altman" -> "Sam Altman")."""
     key = name_key(text)
@@ -355,7 +349,7 @@ def _earlier_full_name(mentions: list[dict], text: str, type_: str) -> dict | No
                 want == "Organization"
                 and full.startswith(key + " ")
                 and len(text.split()) == 1
-                and key == _unaccented(text.casefold())
+                and key == fold_accents(text.casefold())
             ):
                 return m  # "Inflection" after "Inflection AI", but never "CBS Corp." after "CBS Radio"
     return None

@@ -322,10 +322,11 @@ def _has_maker(noun) -> bool:
     for c in noun.children:
         if c.dep_ == "prep" and c.lower_ in ("from", "by") and any(t.pos_ == "PROPN" for t in c.subtree):
             return True
-        if c.dep_ in ("acl", "relcl") and (
-            c.lemma_ in _MAKER_VERBS or any(t.dep_ == "nsubj" and t.pos_ in ("PROPN", "NOUN") for t in c.children)
-        ):
-            return c.lemma_ in _MAKER_VERBS
+        if c.dep_ in ("acl", "relcl"):
+            if c.lemma_ in _MAKER_VERBS:
+                return True
+            if any(t.dep_ == "nsubj" and t.pos_ in ("PROPN", "NOUN") for t in c.children):
+                return False  # "a tool the bank uses": its clause says who uses it, not who made it
     return False
 
 

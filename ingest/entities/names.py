@@ -319,6 +319,11 @@ _ORG_HEADS = {
 }
 
 
+def fold_accents(text: str) -> str:
+    """Return ``text`` without its accents ("Hallás" -> "Hallas")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def name_key(name: str) -> str:
     """Return the comparison key of a surface form: case, accents, possessive, suffix folded.
 
@@ -328,8 +333,7 @@ def name_key(name: str) -> str:
     Returns:
         The key ("openai", "microsoft"), or "" if nothing is left.
     """
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c)).replace("\u2019", "'")
+    s = fold_accents(name).replace("\u2019", "'")
     s = re.sub(r"'s?$", "", s.strip())
     # "Alexa+" is a product of its own, not "Alexa": the plus is part of the name
     s = s.replace("&", " and ").replace(".", "").replace("+", " plus ")

@@ -51,6 +51,9 @@ def add_fallback_names(doc, mentions: list[dict]) -> None:
     taken = set()
     for m in mentions:
         taken.update(range(m["s"], m["e"]))
+    # the first mention of each name key, indexed as mentions are added (name_key is not cheap)
+    by_key: dict[str, dict] = {}
+    indexed = 0
     for tok in doc:
         if (
             tok.pos_ != "PROPN"
@@ -136,7 +139,11 @@ def add_fallback_names(doc, mentions: list[dict]) -> None:
                 }
             )
             continue
-        same = next((m for m in mentions if not m.get("virtual") and name_key(m["name"]) == name_key(span.text)), None)
+        for m in mentions[indexed:]:
+            if not m.get("virtual"):
+                by_key.setdefault(name_key(m["name"]), m)
+        indexed = len(mentions)
+        same = by_key.get(name_key(span.text))
         if same is not None:
             # "already uses Sable-2": a name found elsewhere in the text keeps its type there
             mentions.append({**same, "s": span.start, "e": span.end, "src": "short"})
