@@ -15,154 +15,22 @@ import re
 from ingest.entities.gazetteer import Gazetteer
 from ingest.entities.names import _NOT_ENTITIES, _ORG_HEADS, clean_surface, name_key
 from ingest.entities.ner import _mention
+from ingest.entities.nouns import (
+    _MODEL_MODIFIERS,
+    _MODEL_NOUNS,
+    _appositive_names,
+    _company_name,
+    _has_maker,
+    _modifier,
+    _noun_after,
+    _noun_kind,
+    _owner_before,
+)
 
 # An AI model's name as newsrooms write it: a capitalized word with a version ("Atlas-2",
 # "Marlin-70B", "Orion-1.5"), or a name standing before "model" ("its Haneul vision model").
 _VERSIONED = re.compile(r"^[A-Z][A-Za-z]{2,}-(?:\d+(?:\.\d+)?[A-Za-z]{0,2}|[A-Z]{1,2}\d*)$")
 _PARAM_SIZE = re.compile(r"-\d+(?:\.\d+)?[BbMm]$")
-# Words between a model's name and "model" ("the Haneul vision model").
-_MODEL_MODIFIERS = {
-    "language",
-    "vision",
-    "reasoning",
-    "coding",
-    "code",
-    "speech",
-    "voice",
-    "image",
-    "video",
-    "foundation",
-    "frontier",
-    "ai",
-    "open",
-    "open-source",
-    "open-weight",
-    "large",
-    "small",
-    "multimodal",
-    "flagship",
-    "translation",
-    "audio",
-    "music",
-    "text",
-    "chat",
-    "forecasting",
-    "weather",
-    "protein",
-    "embedding",
-    "generative",
-    "diffusion",
-    "base",
-    "instruction",
-}
-_MODEL_NOUNS = {"model", "models", "llm", "llms"}
-# Nouns a product's name stands before or beside ("its Naran driving system", "the Sauti voice
-# assistant", "its Pashto chatbot, Zarghuna"). Narrower than the rules' ``product_nouns``
-# (ingest/data/rule_words.json), which also holds "cloud", "series", "program", "part":
-# words that say what a thing is, but before which a capitalized word is rarely its name. Not "arm" or "unit" (a company's "venture arm",
-# "cloud unit"), nor "service" (a public service, a news service).
-_PRODUCT_NOUNS = {
-    "assistant",
-    "chatbot",
-    "app",
-    "robot",
-    "robots",
-    "engine",
-    "tool",
-    "software",
-    "filter",
-    "reader",
-    "platform",
-    "agent",
-    "headset",
-    "glasses",
-    "chip",
-    "chips",
-    "processor",
-    "processors",
-    "accelerator",
-    "accelerators",
-    "drone",
-    "drones",
-    "humanoid",
-    "system",
-    "browser",
-    "browsers",
-    "CPU",
-    "CPUs",
-    "GPU",
-    "GPUs",
-    "database",
-    "chiplets",
-    "assistants",
-    "chatbots",
-    "apps",
-    "tools",
-    "platforms",
-    "agents",
-    "engines",
-    "sensor",
-    "sensors",
-    "camera",
-    "cameras",
-    "scanner",
-    "scanners",
-    "scales",
-    "mower",
-    "mowers",
-    "phone",
-    "phones",
-    "smartphone",
-    "smartphones",
-    "handset",
-    "handsets",
-    "tablet",
-    "tablets",
-    "laptop",
-    "laptops",
-    "modem",
-    "modems",
-    "harvester",
-    "harvesters",
-    "wallet",
-    "ledger",
-    "tutor",
-    "scribe",
-    "checker",
-    "dashboard",
-}
-# Product nouns narrow enough that "Koyo, a customer-service chatbot" names a product with
-# an indefinite article alone (where "Harvey, a legal AI platform" introduces a company,
-# and so does "Frelto, the note-taking app").
-_DEVICE_NOUNS = {
-    "chatbot",
-    "assistant",
-    "robot",
-    "drone",
-    "chip",
-    "processor",
-    "accelerator",
-    "headset",
-    "phone",
-    "smartphone",
-    "handset",
-    "tablet",
-    "laptop",
-    "modem",
-    "browser",
-    "scanner",
-    "camera",
-    "sensor",
-    "mower",
-    "harvester",
-    "wallet",
-    "tutor",
-    "checker",
-}
-# Verbs that say who made a product ("an assistant built by X", "a modem Apple designed").
-_MAKER_VERBS = {"build", "make", "develop", "design", "create", "write", "train", "sell", "offer"}
-# Words that cannot stand between a name and its noun: the name would not be the noun's.
-_NOT_MODIFIERS = {"new", "own", "latest", "first", "next", "other", "same"}
 # A quoted name is a model when it stands before a model noun or is given to one (or, in a
 # sentence about models, to a system) by these words: 'models such as "K2"', 'a model
 # called "Kite"'.
@@ -204,13 +72,17 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
     """
     taken = {i: k for k, m in enumerate(out) for i in range(m["s"], m["e"])}
 
-    def org_name(key: str, start: int, end: int) -> bool:
+    def org_name(key: str, start: int, end: int, sure: bool = False) -> bool:
         """Whether the text names an organization so, or with one of its words, elsewhere
-        than on these tokens (NER's guess on the tokens themselves is what is replaced)."""
+        than on these tokens (NER's guess on the tokens themselves is what is replaced).
+        When the words here say for sure that the name is a product's (``sure``), NER's
+        guess on the same name elsewhere does not count: "Tanya, a chatbot the council
+        commissioned from X", then "Tanya answers..."."""
         words = set(key.split())
         return any(
             m["type"] == "Organization"
             and not (m["s"] < end and start < m["e"])
+            and not (sure and m["src"] == "ner" and name_key(m["name"]) == key)
             and (name_key(m["name"]) == key or words & set(name_key(m["name"]).split()))
             for m in out
         )
@@ -218,7 +90,7 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
     # a quoted name NER took for an organization is a model all the same, unless the
     # text names an organization so elsewhere
     found = [
-        (s, e, "AIModel")
+        (s, e, "AIModel", False)
         for s, e in _quoted_model_names(doc)
         if (key := name_key(doc[s:e].text))
         and key not in _NOT_ENTITIES
@@ -232,11 +104,11 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
             noun = _noun_after(tok)
             if noun is not None:
                 # "Stilla-9 accelerators", "its Halla-2 chips": the noun says what it is
-                found.append((tok.i, tok.i + 1, noun))
+                found.append((tok.i, tok.i + 1, noun, False))
                 continue
             cue = _PARAM_SIZE.search(text) or any(t.lower_ in _MODEL_CUES for t in tok.sent)
             if cue:
-                found.append((tok.i, tok.i + 1, "AIModel"))
+                found.append((tok.i, tok.i + 1, "AIModel", False))
             continue
         kind = _noun_kind(tok)
         if kind is None or tok.dep_ == "compound":
@@ -265,21 +137,27 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
         key = name_key(doc[start:end].text)
         if any(t.ent_type_ in ("NORP", "LOC", "DATE", "LANGUAGE") for t in doc[start:end]):
             continue  # "a Korean language model", "its March model", "its Pashto chatbot"
-        if not key or key in _NOT_ENTITIES or org_name(key, start, end) or _company_name(doc[start:end], tok):
+        sure = kind == "Product" and (_owner_before(doc, start) or _has_maker(tok))
+        if not key or key in _NOT_ENTITIES or org_name(key, start, end, sure) or _company_name(doc[start:end], tok):
             continue
-        found.append((start, end, kind))
-    for start, end, kind in _appositive_names(doc):
+        found.append((start, end, kind, sure))
+    for start, end, kind, sure in _appositive_names(doc):
         # NER's type on an invented name beside "its chatbot" is a guess: only a date is kept
         key = name_key(doc[start:end].text)
         if any(t.ent_type_ in ("DATE", "LANGUAGE") for t in doc[start:end]):
             continue
         if not key or key.split()[-1] in _ORG_HEADS:
             continue  # "Kestrel Labs, its chatbot maker's unit": a company's name, whatever it is beside
-        if key not in _NOT_ENTITIES and not org_name(key, start, end):
-            found.append((start, end, kind))
-    for start, end, kind in found:
+        if key not in _NOT_ENTITIES and not org_name(key, start, end, sure):
+            found.append((start, end, kind, sure))
+    sure_keys = {}
+    for start, end, kind, sure in found:
         ks = {taken[i] for i in range(start, end) if i in taken}
-        if any(out[k]["src"] == "gaz" or out[k]["type"] in ("Person", "AIModel") for k in ks):
+        owned = kind == "Product" and _owner_before(doc, start)  # "its Hilla robot": no person's name
+        if any(
+            out[k]["src"] == "gaz" or out[k]["type"] == "AIModel" or (out[k]["type"] == "Person" and not owned)
+            for k in ks
+        ):
             continue
         span = doc[start:end]
         entry = gaz.lookup(clean_surface(span.text))
@@ -291,110 +169,12 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
         out.append(mention)
         out.sort(key=lambda m: m["s"])
         taken = {i: k for k, m in enumerate(out) for i in range(m["s"], m["e"])}
-
-
-def _noun_kind(tok) -> str | None:
-    """The type a name before or beside ``tok`` gets: AIModel for a model noun, Product for a
-    product noun written in lower case ("system", not the "System" of a name), else None."""
-    if tok.lower_ in _MODEL_NOUNS:
-        return "AIModel"
-    if tok.text in _PRODUCT_NOUNS:
-        return "Product"
-    return None
-
-
-def _noun_after(tok) -> str | None:
-    """The kind of the model or product noun right after a name (past at most three
-    modifiers: "Sidro-7 inference chips"), or None."""
-    doc = tok.doc
-    for k in range(tok.i + 1, min(tok.i + 5, tok.sent.end)):
-        kind = _noun_kind(doc[k])
-        if kind is not None:
-            return kind if doc[k].dep_ != "compound" else None
-        if not _modifier(doc[k], "Product"):
-            return None
-    return None
-
-
-def _has_maker(noun) -> bool:
-    """Whether a product noun names who made it: "a routing assistant built by X", "a
-    tablet system from X", "an internal assistant the bank built", "a modem Apple designed"."""
-    for c in noun.children:
-        if c.dep_ == "prep" and c.lower_ in ("from", "by") and any(t.pos_ == "PROPN" for t in c.subtree):
-            return True
-        if c.dep_ in ("acl", "relcl"):
-            if c.lemma_ in _MAKER_VERBS:
-                return True
-            if any(t.dep_ == "nsubj" and t.pos_ in ("PROPN", "NOUN") for t in c.children):
-                return False  # "a tool the bank uses": its clause says who uses it, not who made it
-    return False
-
-
-def _company_name(span, noun) -> bool:
-    """Whether the name before a product noun is a company's, not the product's: it ends in a
-    company word ("the Tervo Robotics welding robots", "the Quorra AI assistant"), or NER
-    called it an organization and no possessive says whose the product is ("the Yandex
-    search engine", "the NHS app", "the Kaiser Permanente health system"; but "its Onca
-    inspection robot", "Selva's Onca robot")."""
-    if name_key(span[-1].text) in _ORG_HEADS:
-        return True
-    if any(t.ent_type_ == "ORG" for t in span):
-        # whose the product is may hang on the noun or on the name ("Orvane's Pika vision
-        # chip"), or be said after it ("the Hoiva tablet system from Savel Care")
-        return not any(c.dep_ == "poss" for t in (noun, *span) for c in t.children) and not _has_maker(noun)
-    return False
-
-
-def _modifier(tok, kind: str) -> bool:
-    """Whether ``tok`` may stand between a name and its noun: a model word ("vision"), or for
-    any noun a lower-case word that modifies it ("driving", "spam", "driver-assistance")."""
-    if tok.lower_ in _MODEL_MODIFIERS and not tok.text.isupper():
-        return True
-    if tok.text == "-":
-        return tok.i > 0 and tok.nbor(-1).text.islower()
-    return (
-        tok.text.islower()
-        and tok.is_alpha
-        and tok.lower_ not in _NOT_MODIFIERS
-        and tok.pos_ in ("NOUN", "ADJ", "VERB")
-        and tok.dep_ in ("compound", "amod", "nmod", "npadvmod")
-    )
-
-
-def _appositive_names(doc) -> list[tuple[int, int, str]]:
-    """Spans of names in apposition to a possessed model or product noun: "Zermatt AI's
-    compliance model, Gornergrat", and the other way round, "Zarghuna, its Pashto chatbot".
-    A determiner is enough for a model ("R1, a reasoning model"), not for a product:
-    "Harvey, a legal AI platform" introduces a company by what it sells."""
-    spans = []
-    for tok in doc:
-        if tok.dep_ != "appos":
-            continue
-        noun, name = (tok.head, tok) if tok.pos_ == "PROPN" else (tok, tok.head)
-        kind = _noun_kind(noun)
-        if (
-            kind is None
-            or name.pos_ != "PROPN"
-            or not name.text[:1].isupper()
-            or not any(
-                c.dep_ == "poss"
-                or (c.dep_ == "det" and (kind == "AIModel" or _has_maker(noun)))
-                or (c.dep_ == "det" and c.lower_ in ("a", "an") and noun.text in _DEVICE_NOUNS)
-                for c in noun.children
-            )
-        ):
-            continue
-        start = name.i
-        while (
-            start - 1 >= name.sent.start and doc[start - 1].dep_ in ("compound", "flat") and doc[start - 1].head == name
-        ):
-            start -= 1
-        if (
-            all(doc[i].text[:1].isupper() or doc[i].like_num for i in range(start, name.i + 1))
-            and name.i + 1 - start <= 3
-        ):
-            spans.append((start, name.i + 1, kind))
-    return spans
+        if sure:
+            sure_keys[name_key(mention["name"])] = kind
+    for m in out:
+        # NER's guess on the same name elsewhere gives way to what these words said for sure
+        if m["src"] == "ner" and m["type"] in ("Organization", "Person") and name_key(m["name"]) in sure_keys:
+            m["type"] = sure_keys[name_key(m["name"])]
 
 
 def _quoted_model_names(doc) -> list[tuple[int, int]]:

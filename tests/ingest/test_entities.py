@@ -346,6 +346,17 @@ PRODUCT_NAMES = [
     # a determiner is enough beside a narrow device noun, or where the maker is named
     ("Sarvi Digital launched Toivo, a customer-service chatbot, on Monday.", "Toivo", "Product"),
     ("Hauki Logistics rolled out Virta, a routing assistant built by its data team.", "Virta", "Product"),
+    # a possessive right before the name says it is no person's, whatever the parser made
+    # of the words between; a service is a product when it is somebody's or comes from
+    # somebody; a source named after the noun ("licenses to", "from") names a maker
+    ("Corvid Health moved its Talvi picking robot to a new warehouse in Tampere.", "Talvi", "Product"),
+    ("Herders check Tundra, a weather service from Aalto Media, every morning.", "Tundra", "Product"),
+    ("Ostra Mobile, whose Kumo hosting service runs most local apps, raised its prices.", "Kumo", "Product"),
+    ("Kaira Clinics prefers Ilta, a scheduling tool that Vuono Soft licenses to hospitals.", "Ilta", "Product"),
+    ("Pirkko Media dropped Lehti's Kynä transcriber after a month.", "Kynä", "Product"),
+    ("Tarvo, the news service, reported the deal first.", "Tarvo", "Organization"),
+    ("Kestrel Cloud, the cloud service of Kestrel Telecom, hosts the model.", "Kestrel Cloud", "Organization"),
+    ("Ruth Mwangi, its assistant director, joined in May.", "Ruth Mwangi", "Person"),
     ("Microsoft said its venture arm, M12, led the round.", "M12", "Organization"),
     ("The Federal Reserve System raised rates.", "Federal Reserve System", "Organization"),
 ]
