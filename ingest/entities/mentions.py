@@ -14,6 +14,7 @@ from ingest.entities.models import _model_names
 from ingest.entities.names import _HONORIFICS, _ORG_HEADS, clean_surface, fold_accents, name_key
 from ingest.entities.ner import (
     _mention,
+    _org_context,
     _org_descriptor,
     canonical_entity,
     ner_type,
@@ -69,6 +70,11 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         if short is None and len(text.split()) == 1 and not legal:
             # NER often tags a lone surname as ORG ("with Sutskever")
             short = _earlier_full_name(out, text, "Person?")
+            if short is not None and type_ == "Organization" and _org_context(list(ent)):
+                # "Lanthorne's chief executive" after "Lanthorne had the market": the earlier
+                # lone word was the company, not a person
+                _retype(out, name_key(text), "Person", "Organization")
+                short = None
         if short is not None:
             out.append(_mention(ent, short["name"], short["type"], short["qid"], "short"))
             continue
@@ -95,6 +101,7 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
     _model_names(doc, out, gaz)
     add_unnamed_orgs(doc, out)
     first_words_taken_for_people(out)
+    _one_type_per_name(out)
     _bare_short_forms(doc, out)
     _share_surnames(doc, out, gaz)
     _names_as_compounds(doc, out)
@@ -158,6 +165,22 @@ def first_words_taken_for_people(mentions: list[dict]) -> None:
             m.update(name=full["name"], type=full["type"], qid=full["qid"], src="short")
             if not full.get("fallback"):
                 m.pop("fallback", None)
+
+
+def _retype(mentions: list[dict], key: str, old: str, new: str) -> None:
+    """Give the type ``new`` to the mentions NER typed ``old`` by the name ``key``."""
+    for m in mentions:
+        if m["type"] == old and m["src"] in ("ner", "short") and not m.get("qid") and name_key(m["name"]) == key:
+            m["type"] = new
+
+
+def _one_type_per_name(mentions: list[dict]) -> None:
+    """Make an organization of every mention NER called a person by a name the text also
+    gives an organization: "Lanthorne had the market to itself", then "Lanthorne's chief
+    executive". A person and a company that share one exact name in one story are rarer
+    than NER's guesses on invented company names."""
+    for key in {name_key(m["name"]) for m in mentions if m["type"] == "Organization"}:
+        _retype(mentions, key, "Person", "Organization")
 
 
 def _first_word_names(full: dict) -> bool:

@@ -410,6 +410,37 @@ def _in_ticker_parens(tokens: list) -> bool:
     return "(" in before and ":" in after + before
 
 
+# What only an organization has, said with a possessive ("Corridan's speech model",
+# "Kaskara's board"). Not "company" or "startup" ("Altman's company") nor "rival".
+_ORG_POSSESSIONS = {
+    "model",
+    "models",
+    "chips",
+    "app",
+    "apps",
+    "software",
+    "platform",
+    "customers",
+    "clients",
+    "shareholders",
+    "board",
+    "staff",
+    "employees",
+    "headquarters",
+    "subsidiary",
+    "subsidiaries",
+    "unit",
+    "division",
+    "parent",
+    "revenue",
+    "shares",
+    "prospectus",
+    "spokesperson",
+    "spokeswoman",
+    "spokesman",
+}
+
+
 def _org_context(tokens: list) -> bool:
     """Return True if the words around a PERSON span show it is an organization.
 
@@ -419,6 +450,8 @@ def _org_context(tokens: list) -> bool:
     root = _span_root(tokens)
     if root.dep_ in ("poss", "compound") and root.head.lower_ in _ROLE_WORDS:
         return True
+    if root.dep_ == "poss" and root.head.lower_ in _ORG_POSSESSIONS:
+        return True  # "Gardelle's image model", "Tovelo's shareholders": only a company has them
     if root.dep_ == "pobj" and root.head.lower_ in ("of", "at") and root.head.head.lower_ in _ROLE_WORDS:
         return True
     if any(t.lower_.strip(".") in _CORP_SUFFIXES for t in tokens[1:]):

@@ -351,7 +351,13 @@ def _comma_name_before(noun):
     doc, k = noun.doc, noun.i - 1
     while k > noun.sent.start and noun.i - k <= 3 and _modifier(doc[k], "Product"):
         k -= 1
-    if k - 2 < noun.sent.start or doc[k].dep_ not in ("det", "poss") or doc[k].head != noun or doc[k - 1].text != ",":
+    if (
+        k - 2 < noun.sent.start
+        or doc[k].dep_ not in ("det", "poss")
+        or doc[k].lower_ in ("whose", "which")  # "Humwell, whose sensors": the owner, not the thing
+        or doc[k].head != noun
+        or doc[k - 1].text != ","
+    ):
         return None
     name = doc[k - 2]
     if (

@@ -141,6 +141,27 @@ def test_names_listed_with_a_company_are_companies(extractor):
     ), ents
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        # a lone name NER called a person, then given a chief executive: a company throughout
+        (
+            "Zorvath cut the price of its translation app by a third. "
+            "Zorvath's chief executive, Emre Kaya, said the cut was overdue.",
+            "Zorvath",
+            "Organization",
+        ),
+        # company words of payments and finance end a company's name
+        ("Kaveri Pay and Sunda Finance both cut their fees on Monday.", "Kaveri Pay", "Organization"),
+        # a surname that is a company word elsewhere stays a person's
+        ("Kevin Mutua joined Kaveri Pay in May as head of risk.", "Kevin Mutua", "Person"),
+    ],
+)
+def test_one_name_gets_one_type_from_what_only_a_company_has(extractor, text, name, kind):
+    ents = _entities(extractor, text)
+    assert ents[name].type == kind, ents
+
+
 def test_a_lone_first_word_ner_took_for_a_person_names_the_company(extractor):
     # "Jegyzet Systems" is found only after NER (the rules' name in a list); the lone
     # "Kallavesi" later is a PERSON to the small model, and must be that company
@@ -371,6 +392,7 @@ NOT_PRODUCTS = [
     ("The Quorra AI assistant answers questions about tax.", "Quorra AI"),
     ("Dastra Labs said its Pashto chatbot, Zarghuna, launched in May.", "Pashto"),
     ("Tervo Robotics welding robots now work in three plants.", "Robotics"),
+    ("Pradel Pumps has signed a supply deal with Humvale, whose sensors it now fits to its pumps.", "Humvale"),
     ("Banks in the region answer to the Federal Reserve system.", "Federal Reserve"),
 ]
 
