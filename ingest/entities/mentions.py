@@ -81,7 +81,7 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         if type_ == "Person?" and not legal:
             # the first word of a company's name NER took for a person ("Verrano's rival" after "Verrano Media")
             full = _earlier_full_name(out, text, "Organization")
-            if full is not None and _first_word_names(full):
+            if full is not None and (name_key(full["name"]) == name_key(text) or _first_word_names(full)):
                 out.append(_mention(ent, full["name"], full["type"], full["qid"], "short"))
                 continue
         if type_ == "Person?":
@@ -111,6 +111,10 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
 # Name endings after which the first word alone still names the whole organization
 # ("Stability" after "Stability AI"); a unit's ending does not ("Vantor" is not "Vantor Cloud").
 _UNIT_ENDINGS = {"cloud", "research", "foundation", "ventures", "capital"}
+# Endings after which the rest of a name of several words still names the organization
+# ("Truc Lam" for "Truc Lam AI"); a business's word makes another company ("Calloway Mills"
+# is not "Calloway Mills Data").
+_NAME_ENDINGS = {"ai", "labs", "lab", "systems", "technologies", "technology", "tech", "inc", "corp", "ltd", "llc"}
 # Entity types NER may give a short form that still make it no organization's name.
 _NOT_ORG_LABELS = {"PERSON", "GPE", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"}
 
@@ -129,13 +133,7 @@ def _bare_short_forms(doc, mentions: list[dict]) -> None:
     if not orgs:
         return
     for tok in doc:
-        if (
-            tok.i in taken
-            or not tok.is_title
-            or tok.pos_ not in ("PROPN", "NOUN")
-            or tok.ent_type_ in _NOT_ORG_LABELS
-            or tok.i <= orgs[0]["s"]
-        ):
+        if tok.i in taken or not tok.is_title or tok.pos_ not in ("PROPN", "NOUN") or tok.i <= orgs[0]["s"]:
             continue
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         if nxt is not None and nxt.text[:1].isupper() and nxt.pos_ in ("PROPN", "NOUN"):
@@ -143,7 +141,12 @@ def _bare_short_forms(doc, mentions: list[dict]) -> None:
         full = _earlier_full_name([m for m in orgs if m["e"] <= tok.i], tok.text, "Organization")
         if full is None:
             continue
-        if not _first_word_names(full):
+        # the whole name again, which NER took for a person this time ("Tivelli's largest
+        # customer" after "Odaro Systems and Tivelli"), or the first word of a longer one
+        same = name_key(full["name"]) == name_key(tok.text)
+        if tok.ent_type_ in _NOT_ORG_LABELS and not (same and tok.ent_type_ == "PERSON"):
+            continue
+        if not same and not _first_word_names(full):
             continue
         mentions.append(_mention(doc[tok.i : tok.i + 1], full["name"], full["type"], full["qid"], "short"))
 
@@ -371,8 +374,10 @@ def _earlier_full_name(mentions: list[dict], text: str, type_: str) -> dict | No
             if (
                 want == "Organization"
                 and full.startswith(key + " ")
-                and len(text.split()) == 1
                 and key == fold_accents(text.casefold())
+                and (len(text.split()) == 1 or all(w in _NAME_ENDINGS for w in full[len(key) :].split()))
             ):
-                return m  # "Inflection" after "Inflection AI", but never "CBS Corp." after "CBS Radio"
+                # "Inflection" after "Inflection AI", "Truc Lam" after "Truc Lam AI", but
+                # never "CBS Corp." after "CBS Radio"
+                return m
     return None

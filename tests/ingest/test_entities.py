@@ -162,6 +162,26 @@ def test_one_name_gets_one_type_from_what_only_a_company_has(extractor, text, na
     assert ents[name].type == kind, ents
 
 
+def test_a_name_less_its_ai_ending_names_the_same_company(extractor):
+    ents = _entities(
+        extractor,
+        "The market is led by Kesta Tech and Lumo Data, and a third company, Vinh Phat AI, has spent two "
+        "years catching up. Vinh Phat's models run on GPUs rented from Song Da Cloud.",
+    )
+    assert "Vinh Phat AI" in ents and "Vinh Phat" not in ents, ents
+
+
+def test_a_company_named_again_where_ner_saw_a_person_is_still_found(nlp):
+    # both "Lucetti" are a PERSON to the small model; the list makes the first a company, and
+    # the second must still stand for it
+    doc = nlp(
+        "Brenmor Systems and Lucetti denied on Tuesday that they were discussing a merger. "
+        "Lucetti's largest customer is the phone maker Zhenlu."
+    )
+    lucetti = [m for m in doc._.aikg_mentions if m["name"] == "Lucetti"]
+    assert len(lucetti) == 2 and {m["type"] for m in lucetti} == {"Organization"}, doc._.aikg_mentions
+
+
 def test_a_lone_first_word_ner_took_for_a_person_names_the_company(extractor):
     # "Jegyzet Systems" is found only after NER (the rules' name in a list); the lone
     # "Kallavesi" later is a PERSON to the small model, and must be that company
