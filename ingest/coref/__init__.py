@@ -23,6 +23,10 @@ Two further sources of links:
   on to the next name back, in case (1) nothing is linked. A pronoun whose clause
   holds the nearest name is not linked at all ("it had an investment from Meta").
 
+Plural subjects ("Both buy chips from X", "They rent GPUs from X", "the two companies")
+are not linked here: :mod:`ingest.coref.plural` gives the candidates and the rules one
+argument per member of the coordination named before them ("A and B ... Both ...").
+
 Each link says how it was made: ``[token, mention, kind]`` with kind one of
 :data:`LINK_KINDS`.
 """

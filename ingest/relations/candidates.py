@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ingest.coref.plural import plural_members
 from ingest.entities import is_venue
 from ingest.relations.signatures import SIGNATURES
 from kg.model import PREDICATES
@@ -116,11 +117,16 @@ def _pair_fits(ma: dict, mb: dict) -> tuple[tuple[str, ...], tuple[tuple[str, st
     return preds, tuple(flips)
 
 
-def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dict[int, list[tuple[int, int, str]]]:
+def sentence_arguments(
+    doc, mentions: list[dict], coref: list[list[int]], plural: dict[int, list[int]] | None = None
+) -> dict[int, list[tuple[int, int, str]]]:
     """Return, per sentence start token, the argument tokens: ``(token, mention, source)``.
 
     A named mention stands by its root token; a resolved pronoun or description by its
-    own token, with source "coref". One token per mention per sentence position.
+    own token, with source "coref". One token per mention per sentence position, but for
+    a plural word standing for companies named together before it (``plural``: token ->
+    members, :func:`ingest.coref.plural.plural_members`), one per member ("Both buy chips
+    from X").
     """
     by_sent: dict[int, list[tuple[int, int, str]]] = {}
     seen: set[int] = set()
@@ -138,6 +144,9 @@ def sentence_arguments(doc, mentions: list[dict], coref: list[list[int]]) -> dic
             continue
         seen.add(tok_i)
         by_sent.setdefault(doc[tok_i].sent.start, []).append((tok_i, idx, "coref"))
+    for tok_i, members in (plural or {}).items():
+        if tok_i not in seen:
+            by_sent.setdefault(doc[tok_i].sent.start, []).extend((tok_i, idx, "coref") for idx in members)
     return by_sent
 
 
@@ -177,7 +186,8 @@ def candidates(
         The candidates, in text order.
     """
     out: list[Candidate] = []
-    by_sent = sentence_arguments(doc, mentions, coref)
+    plural = dict(plural_members(doc, mentions))
+    by_sent = sentence_arguments(doc, mentions, coref, plural)
     inside = _inside_descriptors(doc, coref)
     for start in sorted(by_sent):
         args = sorted(by_sent[start])
@@ -191,6 +201,8 @@ def candidates(
                 # a side inside a descriptor pairs only with that descriptor's own token
                 if ia == ib or ta == tb or inside.get(ta, tb) != tb or inside.get(tb, ta) != ta:
                     continue
+                if ib in plural.get(ta, ()) or ia in plural.get(tb, ()):
+                    continue  # "A and B said they ...": the group is not its own member's partner
                 mb = mentions[ib]
                 if ma["name"] == mb["name"]:
                     continue

@@ -40,7 +40,7 @@ from kg.model import PREDICATES
 FORMAT_VERSION = 2
 # Bump when features.py or ended.py changes what it emits: an artifact trained on other features
 # must not be used silently.
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 DEFAULT_BITS = 18
 MODEL_ENV = "AIKG_RELATION_MODEL"
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "relation_model"

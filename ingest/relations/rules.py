@@ -16,7 +16,9 @@ first, so the order of the lists matters.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
+from ingest.coref.plural import plural_members
 from ingest.relations.clauses import SENT_ENTS, ents_by_sentence
 from ingest.relations.lexicon import Lexicon, coarse_pos
 from ingest.relations.names import add_fallback_names
@@ -81,7 +83,12 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
                 args.setdefault(t.i, (idx, m["src"]))
     for tok_i, idx, *_ in coref:
         args.setdefault(tok_i, (idx, "coref"))
-    ctx.coref_tokens = {link[0] for link in coref}
+    # "Both buy chips from X": the plural word stands for its first member here, and what the
+    # rules find of that member there is said of every member (:func:`_plural_records`)
+    plural = [(t, members) for t, members in plural_members(doc, mentions) if t not in args]
+    for tok_i, members in plural:
+        args[tok_i] = (members[0], "coref")
+    ctx.coref_tokens = {link[0] for link in coref} | {t for t, _ in plural}
     in_name = names_tokens(doc, mentions)
     # arguments and named-entity spans bucketed by sentence in one pass: filtering the
     # whole doc per sentence is quadratic, and a book-length article has 10,000 sentences
@@ -110,7 +117,27 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
     finally:
         if own_cache:
             doc.user_data.pop(SENT_ENTS, None)
-    return _settle(ctx.out.values(), mentions)
+    return _settle(_plural_records(doc, mentions, plural, list(ctx.out.values())), mentions)
+
+
+def _plural_records(doc, mentions: list[dict], plural: list[tuple[int, list[int]]], records: list) -> list:
+    """Add, for a record of the first member of a plural word's group in the plural word's
+    sentence (where that member is not named itself), the same record for each other member."""
+    out = list(records)
+    for tok_i, members in plural:
+        sent = doc[tok_i].sent
+        ss = sent.start_char
+        if any(sent.start <= mentions[i]["s"] < sent.end for i in members):
+            continue  # "A and B said they ...": the members are named in the sentence itself
+        first = members[0]
+        for r in records:
+            if r.sent_start != ss or first not in (r.subject, r.object):
+                continue
+            for other in members[1:]:
+                side = {"subject": other} if r.subject == first else {"object": other}
+                if other not in (r.subject, r.object):
+                    out.append(replace(r, **side))
+    return out
 
 
 def names_tokens(doc, mentions: list[dict]) -> set[int]:

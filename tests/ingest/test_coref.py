@@ -330,3 +330,36 @@ def test_the_merged_group_is_no_company_named_before(links, triples):
     got = triples(text)
     assert ("Sassine Ghazi", "leads", "Synopsys") in got
     assert ("Sassine Ghazi", "leads", "Ansys") not in got
+
+
+# ---------------------------------------------------------------------------
+# plural subjects: "both", "they", "the two" after companies named together
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Corvidae Systems and Saltmoor told a court on Tuesday that they do not compete. "
+            "Both buy chips from Tervuren Semiconductor.",
+            {
+                ("Tervuren Semiconductor", "suppliesTo", "Corvidae Systems"),
+                ("Tervuren Semiconductor", "suppliesTo", "Saltmoor"),
+            },
+        ),
+        (
+            "Halvard Robotics and Ostrem Logistics signed a joint venture in May. "
+            "They buy their lidar sensors from Kesko Optics.",
+            {("Kesko Optics", "suppliesTo", "Halvard Robotics"), ("Kesko Optics", "suppliesTo", "Ostrem Logistics")},
+        ),
+    ],
+)
+def test_a_plural_subject_stands_for_each_company_named_together_before_it(triples, rules_triples, text, expected):
+    for run in (rules_triples, triples):
+        assert expected <= run(text), run(text)
+
+
+def test_a_plural_subject_with_no_companies_named_together_stands_for_nobody(triples):
+    # "they" here are the regulators: no company pair precedes it
+    found = triples("Regulators fined Pellworm Bank in March. They said Tessin Cloud had hosted its data.")
+    assert not {t for t in found if t[1] == "suppliesTo"}, found
