@@ -73,7 +73,7 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
             if short is not None and type_ == "Organization" and _org_context(list(ent)):
                 # "Lanthorne's chief executive" after "Lanthorne had the market": the earlier
                 # lone word was the company, not a person
-                _retype(out, name_key(text), "Person", "Organization")
+                _retype(out, {name_key(text)}, "Person", "Organization")
                 short = None
         if short is not None:
             out.append(_mention(ent, short["name"], short["type"], short["qid"], "short"))
@@ -170,10 +170,10 @@ def first_words_taken_for_people(mentions: list[dict]) -> None:
                 m.pop("fallback", None)
 
 
-def _retype(mentions: list[dict], key: str, old: str, new: str) -> None:
-    """Give the type ``new`` to the mentions NER typed ``old`` by the name ``key``."""
+def _retype(mentions: list[dict], keys: set[str], old: str, new: str) -> None:
+    """Give the type ``new`` to the mentions NER typed ``old`` by a name of ``keys``."""
     for m in mentions:
-        if m["type"] == old and m["src"] in ("ner", "short") and not m.get("qid") and name_key(m["name"]) == key:
+        if m["type"] == old and m["src"] in ("ner", "short") and not m.get("qid") and name_key(m["name"]) in keys:
             m["type"] = new
 
 
@@ -181,9 +181,9 @@ def _one_type_per_name(mentions: list[dict]) -> None:
     """Make an organization of every mention NER called a person by a name the text also
     gives an organization: "Lanthorne had the market to itself", then "Lanthorne's chief
     executive". A person and a company that share one exact name in one story are rarer
-    than NER's guesses on invented company names."""
-    for key in {name_key(m["name"]) for m in mentions if m["type"] == "Organization"}:
-        _retype(mentions, key, "Person", "Organization")
+    than NER's guesses on invented company names. One pass over the mentions, so a
+    book-length text with thousands of names costs no more than their number."""
+    _retype(mentions, {name_key(m["name"]) for m in mentions if m["type"] == "Organization"}, "Person", "Organization")
 
 
 def _first_word_names(full: dict) -> bool:

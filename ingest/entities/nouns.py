@@ -313,8 +313,12 @@ def _appositive_names(doc) -> list[tuple[int, int, str, bool]]:
     for tok in doc:
         if tok.dep_ == "appos":
             noun, name = (tok.head, tok) if tok.pos_ == "PROPN" else (tok, tok.head)
-        elif (name := _comma_name_before(tok)) is not None:
-            noun = tok  # "Sade, a chatbot built by X": the parser missed the apposition
+        elif (tok.lower_ in _MODEL_NOUNS or tok.text in _PRODUCT_NOUNS or tok.lower_ in _OWNED_NOUNS) and (
+            name := _comma_name_before(tok)
+        ) is not None:
+            # "Sade, a chatbot built by X": the parser missed the apposition (only a model or
+            # product noun is looked at: this runs on every token of the text)
+            noun = tok
         else:
             continue
         kind = _noun_kind(noun)
