@@ -268,6 +268,24 @@ def _has_maker(noun) -> bool:
     return False
 
 
+# Verbs whose subject brings out what its object names: "X released Sonar, a transcription tool"
+_LAUNCH_VERBS = {"release", "launch", "unveil", "introduce", "debut", "announce", "roll", "ship", "open-source"}
+
+
+def _launched(name, noun) -> bool:
+    """Whether the name and its apposed noun are what a company brought out: "Halvorsen
+    released Sonar, a transcription tool" (and not "Harvey, a legal AI platform, raised")."""
+    head = name if name.dep_ != "appos" else name.head
+    if head.i == noun.i:
+        head = name
+    verb = head.head
+    return (
+        head.dep_ == "dobj"
+        and verb.lemma_ in _LAUNCH_VERBS
+        and any(c.dep_ == "nsubj" and c.pos_ in ("PROPN", "PRON") for c in verb.children)
+    )
+
+
 def _company_name(span, noun) -> bool:
     """Whether the name before a product noun is a company's, not the product's: it ends in a
     company word ("the Tervo Robotics welding robots", "the Quorra AI assistant"), or NER
@@ -333,6 +351,7 @@ def _appositive_names(doc) -> list[tuple[int, int, str, bool]]:
                 or (c.dep_ == "det" and c.lower_ in ("a", "an") and noun.text in _DEVICE_NOUNS)
                 for c in noun.children
             )
+            and not _launched(name, noun)
         ):
             continue
         start = name.i
@@ -344,7 +363,14 @@ def _appositive_names(doc) -> list[tuple[int, int, str, bool]]:
             all(doc[i].text[:1].isupper() or doc[i].like_num for i in range(start, name.i + 1))
             and name.i + 1 - start <= 3
         ):
-            spans.append((start, name.i + 1, kind, kind == "Product" and (_has_maker(noun) or _owned(noun))))
+            spans.append(
+                (
+                    start,
+                    name.i + 1,
+                    kind,
+                    kind == "Product" and (_has_maker(noun) or _owned(noun) or _launched(name, noun)),
+                )
+            )
     return spans
 
 

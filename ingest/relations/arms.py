@@ -158,6 +158,10 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
         and any(x.dep_ == "case" and x.head.dep_ == "conj" for x in t.doc[t.i : down[0].i])
     ):
         return None  # "X's deal with A and Y's with B": the second phrase has its own, elided head
+    if not up and len(down) > 2 and _gerund_modifier(t, down[0]) and down[1].dep_ == "prep":
+        # "will supply targeting software to X": the parser took the noun's gerund modifier
+        # for a verb of its own, and the "to" phrase for the gerund's
+        down = down[1:]
     if any(_set_aside(d) for d in down):
         return None  # "on Trainium rather than on Nvidia's GPUs": the alternative not taken
     ups = ["^" + (("prep:" + u.lower_) if u.dep_ == "prep" else u.dep_) for u in up]
@@ -490,3 +494,19 @@ def coagents(tok, sent_args, arms: dict) -> None:
 
 def _has_subject(t) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in t.children)
+
+
+def _gerund_modifier(t, d) -> bool:
+    """Whether ``d`` is a gerund the parser hung off verb ``t`` that really modifies its object.
+
+    "supply targeting software", "provide computing power": the gerund follows the verb
+    at once and its own direct object, a common noun, follows the gerund at once.
+    """
+    return (
+        t.pos_ in ("VERB", "AUX")
+        and d.head.i == t.i
+        and d.dep_ in ("xcomp", "acl", "advcl")
+        and d.tag_ == "VBG"
+        and d.i == t.i + 1
+        and any(c.dep_ == "dobj" and c.i == d.i + 1 and c.pos_ == "NOUN" for c in d.children)
+    )

@@ -9,9 +9,10 @@ from ingest.relations.lexicon import lexicon_nouns
 from ingest.relations.signatures import ORG, PER
 from ingest.relations.words import WORDS
 
-# Predicates whose arguments may be names that neither the gazetteer nor NER found:
-# biographies and company profiles name small firms no model knows ("Airstream is a
-# subsidiary of Thor Industries"). News-only predicates keep to recognized names.
+# Predicates of biographies and company profiles, which name small firms no model knows
+# ("Airstream is a subsidiary of Thor Industries"): the ended classifier learns a fallback
+# name's relations only on these. The rules fire on fallback names for every predicate
+# ("X will supply software to Tasman Shield"); the classifier sees the side's source.
 FALLBACK_PREDICATES = {"leads", "founded", "subsidiaryOf", "worksFor"}
 
 _NOT_NAMES = {
@@ -44,9 +45,9 @@ def add_fallback_names(doc, mentions: list[dict]) -> None:
 
     Only a phrase of capitalized proper nouns in an argument position (subject, object,
     object of a preposition), outside every mention and every non-organization entity,
-    qualifies; the rules let it fill only the slots of :data:`FALLBACK_PREDICATES` (the
-    classifier's candidates take it for any predicate its type fits, and see its source),
-    and it is listed as an entity only if a relation uses it.
+    qualifies; the rules and the classifier's candidates take it for any predicate its type
+    fits (the classifier sees its source), and it is listed as an entity only if a
+    relation uses it.
     """
     taken = set()
     for m in mentions:

@@ -25,7 +25,7 @@ from ingest.relations.names import add_fallback_names
 from ingest.relations.passes.anaphora import anaphoric_partnerships
 from ingest.relations.passes.groups import group_pass, plural_groups
 from ingest.relations.passes.lists import expand_lists
-from ingest.relations.passes.possessive import possessive_develops
+from ingest.relations.passes.possessive import maker_develops, possessive_develops
 from ingest.relations.passes.roles import implicit_roles, succession, title_relations
 from ingest.relations.passes.rounds import round_participants
 from ingest.relations.passes.triggers import trigger_pass
@@ -41,6 +41,7 @@ TOKEN_PASSES: tuple[tuple[str, Callable], ...] = (
 SENTENCE_PASSES: tuple[tuple[str, Callable], ...] = (
     ("round", round_participants),  # "Thrive Capital led the round": investors of the company raising
     ("possessive", possessive_develops),  # "OpenAI's GPT-4"
+    ("maker", maker_develops),  # "Nvidia H100 GPUs"
     ("title", title_relations),  # "OpenAI chief executive Sam Altman"
     ("implicit_role", implicit_roles),  # "X will serve as interim chief executive"
     ("succession", succession),  # "X will be replaced by Y"

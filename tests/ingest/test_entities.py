@@ -364,6 +364,10 @@ MODEL_NAMES = [
     ("Brightwell Labs said the \u201cbest\u201d model would win.", None, "best"),
     ("Brightwell Labs called the plan \u201cProject Dawn\u201d in a memo.", None, "Project Dawn"),
     ("Brightwell Labs sells robotic systems such as \u201cArm7\u201d to farms.", None, "Arm7"),
+    # a versioned name, or a name and a version number, that a verb takes as its argument
+    ("Meridia said it would adopt Velto-3 for its call centres.", "Velto-3", None),
+    ("Brightwell Labs released Kestrel 2 last week.", "Kestrel 2", None),
+    ("Article 5 of the act bans the practice.", None, "Article 5"),
 ]
 
 
@@ -377,6 +381,9 @@ PRODUCT_NAMES = [
     ("Dastra Labs said its Pashto chatbot, Zarghuna, launched in May.", "Zarghuna", "Product"),
     ("Vessla, the Oslo start-up, launched its own browser, Fjord, in July.", "Fjord", "Product"),
     ("Kestrel sells its Halo GPUs to banks.", "Halo", "Product"),
+    # a name and a version number beside a product noun; a product a company released
+    ("Brightwell Robotics unveiled Tarn 3, a humanoid robot, on Monday.", "Tarn 3", "Product"),
+    ("Halvorsen released Sonar, a transcription tool, on Monday.", "Sonar", "Product"),
     ("The server deal includes custom Tarn CPUs that connect to Nvidia GPUs.", "Tarn", "Product"),
     # a versioned name before a product noun is that product, not a model, even in a
     # sentence about training; a possessive may hang on the name; plural and device nouns

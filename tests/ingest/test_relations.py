@@ -359,6 +359,72 @@ FOUND = [
     # a one-word name NER takes for a person, in a slot only a company fills
     ("Almendra is owned by the pharmacy chain Calvera.", ("Almendra", "subsidiaryOf", "Calvera")),
     ("Belcosta was acquired by Minera Aconque in 2021.", ("Minera Aconque", "acquires", "Belcosta")),
+    # a gerund the parser takes for a verb of its own ("supply targeting software to");
+    # a name neither the gazetteer nor NER knows, in a supply frame
+    (
+        "Corvane Systems will supply targeting software to Halvorsen Robotics.",
+        ("Corvane Systems", "suppliesTo", "Halvorsen Robotics"),
+    ),
+    (
+        "Corvane Systems will supply targeting software to Tasman Shield.",
+        ("Corvane Systems", "suppliesTo", "Tasman Shield"),
+    ),
+    # goods from a supplier, in the customer's use of them; buyers of a maker's goods
+    (
+        "Halvorsen Robotics's robots use sensors from Brightwater Cloud.",
+        ("Brightwater Cloud", "suppliesTo", "Halvorsen Robotics"),
+    ),
+    (
+        "Halvorsen Robotics trains its models on compute rented from Brightwater Cloud.",
+        ("Brightwater Cloud", "suppliesTo", "Halvorsen Robotics"),
+    ),
+    (
+        "Halvorsen Robotics is among the largest buyers of Brightwater Cloud's GPUs.",
+        ("Brightwater Cloud", "suppliesTo", "Halvorsen Robotics"),
+    ),
+    (
+        "Brightwater Cloud ships its memory chips for Halvorsen Robotics's servers.",
+        ("Brightwater Cloud", "suppliesTo", "Halvorsen Robotics"),
+    ),
+    ("Kaltrek's routing models come from Yelder Labs.", ("Yelder Labs", "suppliesTo", "Kaltrek")),
+    ("Sorvino's models run on Etna Cloud.", ("Etna Cloud", "suppliesTo", "Sorvino")),
+    ("Orsk Labs relied on Tengri Data's servers for two years.", ("Tengri Data", "suppliesTo", "Orsk Labs")),
+    # rivals who lose to, race, beat or square off against each other; a dispute "at odds"
+    (
+        "Halvorsen Robotics lost the contract to Brightwater Cloud.",
+        ("Halvorsen Robotics", "competesWith", "Brightwater Cloud"),
+    ),
+    (
+        "Halvorsen Robotics is racing Brightwater Cloud to build the first humanoid for warehouses.",
+        ("Halvorsen Robotics", "competesWith", "Brightwater Cloud"),
+    ),
+    (
+        "Arbelo Cloud beat Dniester Data and Prut Systems in the tender.",
+        ("Arbelo Cloud", "competesWith", "Prut Systems"),
+    ),
+    (
+        "Orenda Analytics and Kisik Systems will square off for the contract.",
+        ("Orenda Analytics", "competesWith", "Kisik Systems"),
+    ),
+    (
+        "Halvorsen Robotics is at odds with Brightwater Cloud over fees.",
+        ("Halvorsen Robotics", "disputesWith", "Brightwater Cloud"),
+    ),
+    # owners a company belongs to or is part of
+    (
+        "Kurzeme Cloud, which belongs to the telecoms group Baltnet, cut prices.",
+        ("Kurzeme Cloud", "subsidiaryOf", "Baltnet"),
+    ),
+    ("Sanvik Clinical is part of the hospital operator Aurum Care.", ("Sanvik Clinical", "subsidiaryOf", "Aurum Care")),
+    # the maker's name right before its product's
+    ("xAI brought its cluster online with 100,000 Nvidia H100 GPUs.", ("Nvidia", "develops", "H100")),
+    # a versioned name alone is a model; a product a company released, then named alone
+    ("Meridia said it would adopt Kestrel-2 for its call centres.", ("Meridia", "uses", "Kestrel-2")),
+    (
+        "Halvorsen Robotics released Sonar, a transcription tool, on Monday. Sonar is now available to Meridia's "
+        "2,000 doctors.",
+        ("Meridia", "uses", "Sonar"),
+    ),
 ]
 
 
@@ -524,6 +590,32 @@ ABSENT = [
         "Nvidia and Salesforce Ventures, the investment arm of Salesforce, joined.",
         ("Nvidia", "subsidiaryOf", "Salesforce"),
     ),
+    # the buyer of a company acquires it; people hired from a company are not its goods;
+    # the alternative not taken
+    (
+        "Halvorsen Robotics emerged as the likely buyer of Brightwater Cloud.",
+        ("Brightwater Cloud", "suppliesTo", "Halvorsen Robotics"),
+    ),
+    (
+        "Halvorsen Robotics hired engineers from Brightwater Cloud.",
+        ("Brightwater Cloud", "suppliesTo", "Halvorsen Robotics"),
+    ),
+    (
+        "Halvorsen Robotics trains its models on its own chips rather than on chips from Brightwater Cloud.",
+        ("Brightwater Cloud", "suppliesTo", "Halvorsen Robotics"),
+    ),
+    # people lost to a rival, a chief executive who came from a company, staff moved: no rivalry, no supply
+    (
+        "Apple has since lost several researchers to Halvorsen Robotics.",
+        ("Apple", "competesWith", "Halvorsen Robotics"),
+    ),
+    ("Kaltrek's chief executive came from Yelder Labs.", ("Yelder Labs", "suppliesTo", "Kaltrek")),
+    (
+        "Halvorsen Robotics moved its staff to Brightwater Cloud after the merger.",
+        ("Brightwater Cloud", "suppliesTo", "Halvorsen Robotics"),
+    ),
+    # a customer's name before the product is not its maker
+    ("The Pentagon ChatGPT contract was signed on Monday.", ("US Department of Defense", "develops", "ChatGPT")),
 ]
 
 
@@ -604,6 +696,7 @@ RULES = [
         "round",
     ),
     ("OpenAI's GPT-4 impressed many researchers.", ("OpenAI", "develops", "GPT-4"), "possessive"),
+    ("The lab trains on Nvidia H100 GPUs.", ("Nvidia", "develops", "H100"), "maker"),
     (
         "Google met Samsung in Seoul. The phones follow an expanded partnership between the two companies.",
         ("Samsung Electronics", "partnersWith", "Google"),

@@ -51,6 +51,45 @@ def _surface_possessor(doc, sent, m: dict, by_tok: dict, mentions=(), depth: int
     return None
 
 
+def _develops(out, sent, subject: int, obj: int, conf: float, trigger: str, rule: str) -> None:
+    """Keep the record develops(subject, obj) of ``sent``."""
+    keep(
+        out,
+        Record(
+            subject=subject,
+            object=obj,
+            predicate="develops",
+            confidence=conf,
+            hedged=False,
+            sent_start=sent.start_char,
+            sent_end=sent.end_char,
+            amount=None,
+            date=None,
+            trigger=trigger,
+            rule=rule,
+        ),
+    )
+
+
+def _heads_other_noun(doc, sent, m: dict, in_mention: set[int]) -> bool:
+    """Whether the name modifies a common noun that is no product ("the ChatGPT integration")."""
+    nxt = doc[m["s"] : m["e"]].root
+    while (
+        nxt.dep_ in ("compound", "nmod", "amod")
+        and nxt.head.pos_ in ("NOUN", "PROPN")
+        and m["e"] <= nxt.head.i < sent.end
+        and nxt.head.i not in in_mention
+    ):
+        nxt = nxt.head  # "its Lunar Lake laptop processors": the phrase's head noun decides
+    return (
+        nxt.i >= m["e"]
+        and nxt.pos_ == "NOUN"
+        and nxt.text.isalpha()
+        and nxt.text.islower()
+        and nxt.lemma_.lower() not in WORDS.product_nouns
+    )
+
+
 def _mention_tokens(doc, mentions: list[dict]) -> set[int]:
     """Return the token indexes inside a named mention, computed once per doc (and again if names were added)."""
     cached = doc.user_data.get("aikg_mention_tokens")
@@ -83,22 +122,7 @@ def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
             for c in h.children:
                 hit = by_tok.get(c.i) if c.dep_ == "poss" else None
                 if hit is not None and mentions[hit[0]]["type"] == ORG and mentions[hit[0]]["name"] != m["name"]:
-                    keep(
-                        out,
-                        Record(
-                            subject=hit[0],
-                            object=idx,
-                            predicate="develops",
-                            confidence=confidence(0.7, 2, hit[1], src, False),
-                            hedged=False,
-                            sent_start=sent.start_char,
-                            sent_end=sent.end_char,
-                            amount=None,
-                            date=None,
-                            trigger="'s",
-                            rule="possessive",
-                        ),
-                    )
+                    _develops(out, sent, hit[0], idx, confidence(0.7, 2, hit[1], src, False), "'s", "possessive")
         if m["type"] not in (MOD, PRD) or src == "coref":
             continue
         surf = _surface_possessor(doc, sent, m, by_tok, mentions)
@@ -116,41 +140,12 @@ def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
             if own:
                 continue
             surf = surf[1]
-        nxt = doc[m["s"] : m["e"]].root
-        while (
-            nxt.dep_ in ("compound", "nmod", "amod")
-            and nxt.head.pos_ in ("NOUN", "PROPN")
-            and m["e"] <= nxt.head.i < sent.end
-            and nxt.head.i not in in_mention
-        ):
-            nxt = nxt.head  # "its Lunar Lake laptop processors": the phrase's head noun decides
-        if (
-            nxt.i >= m["e"]
-            and nxt.pos_ == "NOUN"
-            and nxt.text.isalpha()
-            and nxt.text.islower()
-            and nxt.lemma_.lower() not in WORDS.product_nouns
-        ):
+        if _heads_other_noun(doc, sent, m, in_mention):
             continue  # "Apple's ChatGPT integration": the possessor owns the integration
         if surf:
             o_idx, o_src = surf
             if mentions[o_idx]["type"] in (ORG, PER) and mentions[o_idx]["name"] != m["name"]:
-                keep(
-                    out,
-                    Record(
-                        subject=o_idx,
-                        object=idx,
-                        predicate="develops",
-                        confidence=confidence(0.75, 2, o_src, src, False),
-                        hedged=False,
-                        sent_start=sent.start_char,
-                        sent_end=sent.end_char,
-                        amount=None,
-                        date=None,
-                        trigger="'s",
-                        rule="possessive",
-                    ),
-                )
+                _develops(out, sent, o_idx, idx, confidence(0.75, 2, o_src, src, False), "'s", "possessive")
             continue
         if surf is False and (
             h.dep_ != "conj"
@@ -185,19 +180,38 @@ def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
             o_idx, o_src = by_tok[c.i]
             if mentions[o_idx]["type"] not in (ORG, PER) or mentions[o_idx]["name"] == m["name"]:
                 continue
-            keep(
-                out,
-                Record(
-                    subject=o_idx,
-                    object=idx,
-                    predicate="develops",
-                    confidence=confidence(0.75, 2, o_src, src, False),
-                    hedged=False,
-                    sent_start=sent.start_char,
-                    sent_end=sent.end_char,
-                    amount=None,
-                    date=None,
-                    trigger="'s",
-                    rule="possessive",
-                ),
-            )
+            _develops(out, sent, o_idx, idx, confidence(0.75, 2, o_src, src, False), "'s", "possessive")
+
+
+def maker_develops(ctx: Context, sent, sent_args: list) -> None:
+    """Add develops(X, M) for "X M" where the company's name stands right before a model or product's.
+
+    "100,000 Nvidia H100 GPUs", "runs on Microsoft Azure": the maker's name modifies the
+    name after it (compound or nmod of a token at or after it), with nothing in between.
+    """
+    doc, mentions, out = ctx.doc, ctx.mentions, ctx.out
+    in_mention = _mention_tokens(doc, mentions)
+    ends = {}
+    for _h, idx, src in sent_args:
+        m = mentions[idx]
+        if src != "coref" and m["type"] == ORG and not m.get("virtual"):
+            ends[m["e"]] = (idx, src)
+    if not ends:
+        return
+    for _h, idx, src in sent_args:
+        m = mentions[idx]
+        if src == "coref" or m["type"] not in (MOD, PRD) or m.get("virtual") or m["s"] not in ends:
+            continue
+        o_idx, o_src = ends[m["s"]]
+        o = mentions[o_idx]
+        last = doc[o["e"] - 1]
+        if (
+            o["name"] == m["name"]
+            or last.dep_ not in ("compound", "nmod")
+            or last.head.i < m["s"]
+            or last.is_punct
+            or doc[o["s"]].tag_ == "POS"
+            or _heads_other_noun(doc, sent, m, in_mention)
+        ):
+            continue
+        _develops(out, sent, o_idx, idx, confidence(0.7, 1, o_src, src, False), last.text, "maker")

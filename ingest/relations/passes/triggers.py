@@ -7,7 +7,6 @@ from ingest.entities.ner import _person_noun
 from ingest.relations.arms import arm, coagents
 from ingest.relations.clauses import amount_and_date, hedged, negated
 from ingest.relations.lexicon import Lexicon, Trigger, trigger_matches
-from ingest.relations.names import FALLBACK_PREDICATES
 from ingest.relations.passes.roles import unit_head
 from ingest.relations.records import Context, Record, confidence, keep
 from ingest.relations.signatures import MOD, ORG, PER, PRD, SIGNATURES
@@ -56,8 +55,6 @@ def make_relation(
     """
     subj, obj = mentions[s_idx], mentions[o_idx]
     if subj["name"] == obj["name"]:
-        return None
-    if (subj.get("fallback") or obj.get("fallback")) and trig.predicate not in FALLBACK_PREDICATES:
         return None
     dom, rng = SIGNATURES[trig.predicate]
     if trig.predicate in _METONYMIC:
