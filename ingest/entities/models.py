@@ -99,7 +99,10 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
             m["type"] == "Organization" and name_key(m["name"]) == key and not (m["s"] < e and s < m["e"]) for m in out
         )
     ]
-    for start, end in _numbered_names(doc):
+    for start, end in _numbered_names(doc, taken):
+        key = name_key(doc[start:end].text)
+        if not key or key in _NOT_ENTITIES or org_name(key, start, end):
+            continue
         last = doc[end - 1]
         noun = _noun_after(last) or next(
             (
@@ -112,12 +115,10 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
         )  # "Reachy 3, a humanoid robot"
         if noun is not None:
             found.append((start, end, noun, False))  # "its Figure 03 robot"
-        elif (
-            last.dep_ in _ARGUMENT_DEPS
-            or doc[start:end].root.dep_ in _ARGUMENT_DEPS
-            or any(t.lower_ in _MODEL_CUES for t in last.sent)
-        ):
-            found.append((start, end, "AIModel", False))  # "it would adopt Kestrel 2"
+        elif last.dep_ in _ARGUMENT_DEPS or doc[start:end].root.dep_ in _ARGUMENT_DEPS:
+            # "it would adopt Kestrel 2"; a name NER called a product stays one ("Windows 11")
+            kind = "Product" if any(t.ent_type_ == "PRODUCT" for t in doc[start:end]) else "AIModel"
+            found.append((start, end, kind, False))
     for tok in doc:
         text = tok.text
         if _VERSIONED.match(text) and name_key(text) not in _NOT_ENTITIES:
@@ -127,7 +128,7 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
                 found.append((tok.i, tok.i + 1, noun, False))
                 continue
             cue = _PARAM_SIZE.search(text) or any(t.lower_ in _MODEL_CUES for t in tok.sent)
-            if cue or tok.dep_ in _ARGUMENT_DEPS:
+            if cue or (tok.dep_ in _ARGUMENT_DEPS and text.split("-")[0].lower() not in _NUMBERED_WORDS):
                 # a versioned name a verb or preposition takes as its argument is a model
                 # ("Meridia will roll out Velto-3"): of the versioned names in the training
                 # corpus's annotations, 92% are models and most of the rest products
@@ -255,11 +256,16 @@ _NUMBERED_WORDS = {
 _RELATIVE_DATE_WORDS = {"last", "next", "this", "earlier", "later", "on", "in", "early", "late"}
 
 
-def _numbered_names(doc) -> list[tuple[int, int]]:
+# Entity types of the word before a number that make no model's name ("Proposition 22", "Game 7")
+_NOT_NUMBERED_ENTS = {"DATE", "GPE", "LOC", "NORP", "MONEY", "TIME", "LAW", "EVENT", "FAC", "WORK_OF_ART"}
+
+
+def _numbered_names(doc, taken: dict | set = frozenset()) -> list[tuple[int, int]]:
     """Spans of a capitalized name of one or two words and a version number: "Kestrel 2".
 
-    The name must be a proper noun outside a date, a place or a money amount, the number
-    not a year, a count of something after it, or part of a longer number.
+    The name must be a proper noun outside a date, a place, a law, an event or a money
+    amount, the number not a year, a count of something after it, or part of a longer
+    number; a word of another mention (``taken``) is not taken into the name.
     """
     spans = []
     for tok in doc:
@@ -279,15 +285,22 @@ def _numbered_names(doc) -> list[tuple[int, int]]:
             prev.pos_ != "PROPN"
             or not prev.text[:1].isupper()
             or prev.lower_ in _NUMBERED_WORDS
-            or prev.ent_type_ in ("DATE", "GPE", "LOC", "NORP", "MONEY", "TIME")
+            or prev.ent_type_ in _NOT_NUMBERED_ENTS
             or name_key(prev.text) in _ORG_HEADS
+            or (prev.i > 0 and doc[prev.i - 1].text == "-")  # "Wi-Fi 7"
         ):
             continue
         start = prev.i
-        if start - 1 >= tok.sent.start and doc[start - 1].pos_ == "PROPN" and doc[start - 1].text[:1].isupper():
-            start -= 1  # "Mistral Large 3"
-            if doc[start].is_sent_start or name_key(doc[start].text) in _ORG_HEADS:
-                start += 1
+        before = doc[start - 1] if start - 1 >= tok.sent.start else None
+        if (
+            before is not None
+            and before.pos_ == "PROPN"
+            and before.text[:1].isupper()
+            and not before.is_sent_start
+            and name_key(before.text) not in _ORG_HEADS
+            and before.i not in taken
+        ):
+            start -= 1  # "Mistral Large 3"; not a word of another name ("Cohere Command 3")
         spans.append((start, tok.i + 1))
     return spans
 

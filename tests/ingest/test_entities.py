@@ -367,7 +367,9 @@ MODEL_NAMES = [
     # a versioned name, or a name and a version number, that a verb takes as its argument
     ("Meridia said it would adopt Velto-3 for its call centres.", "Velto-3", None),
     ("Brightwell Labs released Kestrel 2 last week.", "Kestrel 2", None),
-    ("Article 5 of the act bans the practice.", None, "Article 5"),
+    ("Under Article 5, the practice is banned.", None, "Article 5"),
+    ("Microsoft upgraded its PCs to Windows 11 last year.", None, "Windows 11"),
+    ("Banks deployed Cohere Command 3 across their branches.", "Command 3", None),
 ]
 
 

@@ -379,10 +379,6 @@ FOUND = [
         ("Brightwater Cloud", "suppliesTo", "Halvorsen Robotics"),
     ),
     (
-        "Halvorsen Robotics is among the largest buyers of Brightwater Cloud's GPUs.",
-        ("Brightwater Cloud", "suppliesTo", "Halvorsen Robotics"),
-    ),
-    (
         "Brightwater Cloud ships its memory chips for Halvorsen Robotics's servers.",
         ("Brightwater Cloud", "suppliesTo", "Halvorsen Robotics"),
     ),
@@ -410,19 +406,13 @@ FOUND = [
         "Halvorsen Robotics is at odds with Brightwater Cloud over fees.",
         ("Halvorsen Robotics", "disputesWith", "Brightwater Cloud"),
     ),
-    # owners a company belongs to or is part of
-    (
-        "Kurzeme Cloud, which belongs to the telecoms group Baltnet, cut prices.",
-        ("Kurzeme Cloud", "subsidiaryOf", "Baltnet"),
-    ),
-    ("Sanvik Clinical is part of the hospital operator Aurum Care.", ("Sanvik Clinical", "subsidiaryOf", "Aurum Care")),
     # the maker's name right before its product's
     ("xAI brought its cluster online with 100,000 Nvidia H100 GPUs.", ("Nvidia", "develops", "H100")),
     # a versioned name alone is a model; a product a company released, then named alone
     ("Meridia said it would adopt Kestrel-2 for its call centres.", ("Meridia", "uses", "Kestrel-2")),
     (
-        "Halvorsen Robotics released Sonar, a transcription tool, on Monday. Sonar is now available to Meridia's "
-        "2,000 doctors.",
+        "Halvorsen Robotics released Sonar, a transcription tool, on Monday. Sonar is now available to Meridia "
+        "doctors.",
         ("Meridia", "uses", "Sonar"),
     ),
 ]
@@ -439,6 +429,8 @@ MODEL_MISSES: dict[str, str] = {
     "an investment (few sold-stake negatives in the corpus)",
     "As part of the expanded collaboration, A": "the model takes the collaboration noun for a partnership of the "
     "two names in the sentence",
+    "Halvorsen Robotics moved its staff to Br": "the model reads 'moved ... to' a company as a move of business "
+    "(0.55) though the rule, which wants work, hosting or data moved, says nothing",
     "disputesWith:Epic's fight against Apple for lower app": "the model reads a fight 'against' a company as a suit (c13 "
     "taught it many suits brought against one), though the rules say dispute",
 }
@@ -616,6 +608,17 @@ ABSENT = [
     ),
     # a customer's name before the product is not its maker
     ("The Pentagon ChatGPT contract was signed on Monday.", ("US Department of Defense", "develops", "ChatGPT")),
+    ("The Walmart ChatGPT app lets shoppers ask questions.", ("Walmart", "develops", "ChatGPT")),
+    # one name NER split in two; membership is not ownership; people lost, films or a focus moved, a
+    # meeting with a bank: no rivalry, no supply
+    ("Lockheed Martin builds fighter jets.", ("Lockheed", "develops", "Martin")),
+    ("Microsoft is part of the Frontier Model Forum.", ("Microsoft", "subsidiaryOf", "Frontier Model Forum")),
+    ("Google belongs to the Partnership on AI.", ("Google", "subsidiaryOf", "Partnership on AI")),
+    ("OpenAI lost its chief scientist to Anthropic.", ("OpenAI", "competesWith", "Anthropic")),
+    ("Disney moved its films to Netflix.", ("Netflix", "suppliesTo", "Disney")),
+    ("Microsoft shifted its focus to OpenAI.", ("OpenAI", "suppliesTo", "Microsoft")),
+    ("Nvidia ran the numbers with Goldman Sachs.", ("Goldman Sachs", "suppliesTo", "Nvidia")),
+    ("Meta faces the Federal Trade Commission in court.", ("Meta", "competesWith", "Federal Trade Commission")),
 ]
 
 

@@ -71,8 +71,12 @@ def _develops(out, sent, subject: int, obj: int, conf: float, trigger: str, rule
     )
 
 
-def _heads_other_noun(doc, sent, m: dict, in_mention: set[int]) -> bool:
-    """Whether the name modifies a common noun that is no product ("the ChatGPT integration")."""
+# Nouns that make "X M <noun>" the company's use of M, not its making: "the Walmart ChatGPT app"
+_CUSTOMER_NOUNS = {"app", "apps", "integration", "deal", "contract", "partnership", "plugin", "feature", "rollout"}
+
+
+def _phrase_head(doc, sent, m: dict, in_mention: set[int]):
+    """The head noun of the phrase a name modifies ("its Lunar Lake laptop processors"), or its own root."""
     nxt = doc[m["s"] : m["e"]].root
     while (
         nxt.dep_ in ("compound", "nmod", "amod")
@@ -80,7 +84,13 @@ def _heads_other_noun(doc, sent, m: dict, in_mention: set[int]) -> bool:
         and m["e"] <= nxt.head.i < sent.end
         and nxt.head.i not in in_mention
     ):
-        nxt = nxt.head  # "its Lunar Lake laptop processors": the phrase's head noun decides
+        nxt = nxt.head
+    return nxt
+
+
+def _heads_other_noun(doc, sent, m: dict, in_mention: set[int]) -> bool:
+    """Whether the name modifies a common noun that is no product ("the ChatGPT integration")."""
+    nxt = _phrase_head(doc, sent, m, in_mention)
     return (
         nxt.i >= m["e"]
         and nxt.pos_ == "NOUN"
@@ -187,7 +197,8 @@ def maker_develops(ctx: Context, sent, sent_args: list) -> None:
     """Add develops(X, M) for "X M" where the company's name stands right before a model or product's.
 
     "100,000 Nvidia H100 GPUs", "runs on Microsoft Azure": the maker's name modifies the
-    name after it (compound or nmod of a token at or after it), with nothing in between.
+    name after it (compound or nmod of a token at or after it), with nothing in between;
+    not where the phrase is the company's use of the product ("the Walmart ChatGPT app").
     """
     doc, mentions, out = ctx.doc, ctx.mentions, ctx.out
     in_mention = _mention_tokens(doc, mentions)
@@ -209,9 +220,10 @@ def maker_develops(ctx: Context, sent, sent_args: list) -> None:
             o["name"] == m["name"]
             or last.dep_ not in ("compound", "nmod")
             or last.head.i < m["s"]
-            or last.is_punct
-            or doc[o["s"]].tag_ == "POS"
+            or doc[m["s"]].ent_iob_ == "I"
+            or doc[m["s"] : m["e"]].root.dep_ in ("nsubj", "nsubjpass")  # "Lockheed Martin builds": one name NER split
             or _heads_other_noun(doc, sent, m, in_mention)
+            or _phrase_head(doc, sent, m, in_mention).lower_ in _CUSTOMER_NOUNS
         ):
             continue
         _develops(out, sent, o_idx, idx, confidence(0.7, 1, o_src, src, False), last.text, "maker")
