@@ -275,9 +275,8 @@ _LAUNCH_VERBS = {"release", "launch", "unveil", "introduce", "debut", "announce"
 def _launched(name, noun) -> bool:
     """Whether the name and its apposed noun are what a company brought out: "Halvorsen
     released Sonar, a transcription tool" (and not "Harvey, a legal AI platform, raised")."""
-    head = name if name.dep_ != "appos" else name.head
-    if head.i == noun.i:
-        head = name
+    # the verb's object is the name, or what the name stands in apposition to
+    head = name.head if name.dep_ == "appos" and name.head.i != noun.i else name
     verb = head.head
     return (
         head.dep_ == "dobj"

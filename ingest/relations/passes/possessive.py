@@ -90,7 +90,11 @@ def _phrase_head(doc, sent, m: dict, in_mention: set[int]):
 
 def _heads_other_noun(doc, sent, m: dict, in_mention: set[int]) -> bool:
     """Whether the name modifies a common noun that is no product ("the ChatGPT integration")."""
-    nxt = _phrase_head(doc, sent, m, in_mention)
+    return _other_noun(_phrase_head(doc, sent, m, in_mention), m)
+
+
+def _other_noun(nxt, m: dict) -> bool:
+    """Whether ``nxt``, the head of the phrase name ``m`` stands in, is a common noun that is no product."""
     return (
         nxt.i >= m["e"]
         and nxt.pos_ == "NOUN"
@@ -222,8 +226,8 @@ def maker_develops(ctx: Context, sent, sent_args: list) -> None:
             or last.head.i < m["s"]
             or doc[m["s"]].ent_iob_ == "I"
             or doc[m["s"] : m["e"]].root.dep_ in ("nsubj", "nsubjpass")  # "Lockheed Martin builds": one name NER split
-            or _heads_other_noun(doc, sent, m, in_mention)
-            or _phrase_head(doc, sent, m, in_mention).lower_ in _CUSTOMER_NOUNS
+            or _other_noun(head := _phrase_head(doc, sent, m, in_mention), m)
+            or head.lower_ in _CUSTOMER_NOUNS
         ):
             continue
         _develops(out, sent, o_idx, idx, confidence(0.7, 1, o_src, src, False), last.text, "maker")
