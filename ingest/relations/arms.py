@@ -141,6 +141,8 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
         and down[-2].dep_ not in ("compound", "appos")
     ):
         # "use AWS Trainium chips": the name classifies the noun that fills the slot
+        if down[-2].dep_ == "nsubj" and down[-2].lemma_ in _STOCK_NOUNS:
+            return None  # "Nvidia shares trailed the Nasdaq": the stock acts, not the company
         down = down[:-1]
     elif len(down) > 2 and down[-1].dep_ in ("compound", "nmod") and down[-1].pos_ == "PROPN":
         # "the Bingxue welding robots are used by ...": lower-case modifiers between the name
@@ -402,6 +404,8 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         ):
             # "Under the partnership with Y, X will ...", "X returned as chief executive"
             return "sup_subj:*"
+        if ups[-1] == "^xcomp" and len(ups) >= 2 and verb.lemma_ in WORDS.control:
+            verb = up_tokens[-1]  # "X aims to become a rival of Y": the infinitive's verb supports the noun
         return "sup_subj:" + verb.lemma_
     # "took a stake in X": the parser often hangs the noun's preposition on the verb
     if (
@@ -450,6 +454,9 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         return "appos"
     return None
 
+
+# Nouns for a company's traded stock, which as a subject acts in market reports only
+_STOCK_NOUNS = {"share", "stock", "bond", "valuation", "price"}
 
 # Nouns for a span of time spent in a role ("his ten years as chief executive")
 _TENURE_NOUNS = {"year", "tenure", "stint", "time", "term", "career", "decade", "day", "month", "spell", "run"}

@@ -30,6 +30,7 @@ class RuleWords:
     naming: frozenset[str]
     wh: frozenset[str]
     raising: frozenset[str]
+    control: frozenset[str]
     partitives: frozenset[str]
     parts: frozenset[str]
     neg_lemmas: frozenset[str]

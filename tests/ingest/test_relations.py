@@ -415,6 +415,50 @@ FOUND = [
         "doctors.",
         ("Meridia", "uses", "Sonar"),
     ),
+    # "compete for X with Y"; "trail"
+    (
+        "Halvorsen Robotics will compete for port contracts with Brightwater Cloud.",
+        ("Halvorsen Robotics", "competesWith", "Brightwater Cloud"),
+    ),
+    ("Aleph Alpha trails DeepL and Google in German translation.", ("Aleph Alpha", "competesWith", "DeepL")),
+    # a customer or user of a product uses it; a company's assistant stands for the company
+    (
+        "The deal makes OpenAI the anchor customer of Oracle's OCI cloud.",
+        ("OpenAI", "uses", "Oracle Cloud Infrastructure"),
+    ),
+    ("Anthropic is a heavy user of Google's TPUs.", ("Anthropic", "uses", "TPU")),
+    ("Klarna's customer-service assistant is built on OpenAI's GPT-4o.", ("Klarna", "uses", "GPT-4o")),
+    ("Microsoft added Claude to GitHub Copilot this week.", ("GitHub Copilot", "uses", "Claude")),
+    ("Perplexity added DeepSeek R1 to its search engine.", ("Perplexity", "uses", "DeepSeek-R1")),
+    # a company's customer; goods made, hosted or licensed for a company; a company's goods used
+    ("OpenAI is a Microsoft customer.", ("Microsoft", "suppliesTo", "OpenAI")),
+    ("Nvidia signed Meta as a customer.", ("Nvidia", "suppliesTo", "Meta")),
+    ("Nvidia's chips are made by TSMC.", ("TSMC", "suppliesTo", "Nvidia")),
+    ("Samsung will manufacture Tesla's AI6 chips at its Texas plant.", ("Samsung Electronics", "suppliesTo", "Tesla")),
+    ("Foxconn assembles servers for Nvidia in Mexico.", ("Foxconn", "suppliesTo", "Nvidia")),
+    ("Tepora Cloud will host the open-weight models of Mavrik AI.", ("Tepora Cloud", "suppliesTo", "Mavrik AI")),
+    (
+        "Arm licenses its processor designs to companies including Apple and Qualcomm.",
+        ("Arm", "suppliesTo", "Qualcomm"),
+    ),
+    ("Ford will put Mobileye's driver-assistance chips in its next pickup.", ("Mobileye", "suppliesTo", "Ford")),
+    # disputes: hitting back, lashing out, pushing back, blocking a deal, criticism, opposition
+    ("Arm hit back at Qualcomm on Tuesday.", ("Arm", "disputesWith", "Qualcomm")),
+    ("OpenAI lashed out at Elon Musk in a blog post.", ("OpenAI", "disputesWith", "Elon Musk")),
+    ("Meta pushed back against the European Commission's rules.", ("Meta", "disputesWith", "European Commission")),
+    ("The FTC blocked Nvidia's purchase of Arm.", ("Federal Trade Commission", "disputesWith", "Nvidia")),
+    (
+        "Getty Images is at loggerheads with Stability AI over training data.",
+        ("Getty Images", "disputesWith", "Stability AI"),
+    ),
+    ("Musk criticised OpenAI's plan to become a for-profit company.", ("Elon Musk", "disputesWith", "OpenAI")),
+    # a product whose name begins with its maker's, the maker named elsewhere in the sentence
+    (
+        "G42 will run its services on Microsoft Azure, and Brad Smith, Microsoft's vice chair, will join its board.",
+        ("Microsoft", "develops", "Microsoft Azure"),
+    ),
+    # a product's apposition names its maker: "M, a Google feature"
+    ("Circle to Search, a Google feature, reaches the S24 first.", ("Google", "develops", "Circle to Search")),
 ]
 
 
@@ -619,6 +663,17 @@ ABSENT = [
     ("Microsoft shifted its focus to OpenAI.", ("OpenAI", "suppliesTo", "Microsoft")),
     ("Nvidia ran the numbers with Goldman Sachs.", ("Goldman Sachs", "suppliesTo", "Nvidia")),
     ("Meta faces the Federal Trade Commission in court.", ("Meta", "competesWith", "Federal Trade Commission")),
+    # stock that trails an index; growth made possible; goods kept out; a driver pushed out
+    ("Nvidia shares trailed the Nasdaq on Friday.", ("Nvidia", "competesWith", "Nasdaq")),
+    ("Nvidia's growth was made possible by Microsoft.", ("Microsoft", "suppliesTo", "Nvidia")),
+    ("Amazon blocked Nvidia chips from its data centres.", ("Amazon", "disputesWith", "Nvidia")),
+    ("Nvidia pushed out a new driver for Microsoft's Windows.", ("Nvidia", "disputesWith", "Microsoft")),
+    ("Microsoft bought OpenAI's shares last year.", ("OpenAI", "suppliesTo", "Microsoft")),
+    # the name says its one maker, not every member of a list
+    (
+        "Microsoft and Nvidia will invest in Anthropic, which will buy compute on Microsoft Azure.",
+        ("Nvidia", "develops", "Microsoft Azure"),
+    ),
 ]
 
 
@@ -665,6 +720,14 @@ def test_symmetric_relation_emitted_once_per_sentence(extractor):
 def test_gapped_coordination(triples):
     found = triples("Microsoft will invest up to $5 billion in Anthropic and Nvidia up to $10 billion.")
     assert ("Nvidia", "investsIn", "Anthropic") in found
+
+
+def test_role_noun_after_an_aim_is_the_subjects_and_hedged(triples, rules_triples):
+    # "aims to become a rival": the role is the subject's, stated as an aim
+    text = "Halvorsen Robotics aims to become a rival to Brightwater Cloud."
+    for found in (rules_triples, triples):
+        assert _has(found(text, include_hedged=True), "Halvorsen Robotics", "competesWith", "Brightwater Cloud")
+        assert not _has(found(text), "Halvorsen Robotics", "competesWith", "Brightwater Cloud")
 
 
 def test_mis_tagged_verb(triples):

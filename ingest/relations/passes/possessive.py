@@ -197,6 +197,26 @@ def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
             _develops(out, sent, o_idx, idx, confidence(0.75, 2, o_src, src, False), "'s", "possessive")
 
 
+def _prefix_makers(doc, sent, mentions, out, sent_args, ends: dict) -> None:
+    """develops(X, M) where M's own words begin with the name of X, named elsewhere in the
+    sentence: "Microsoft will run it on Microsoft Azure", "Meta ... its Meta AI assistant"."""
+    for _h, idx, src in sent_args:
+        m = mentions[idx]
+        if src == "coref" or m["type"] not in (MOD, PRD) or m.get("virtual"):
+            continue
+        words = doc[m["s"] : m["e"]].text
+        for o_idx, o_src in ends.values():
+            o = mentions[o_idx]
+            name = doc[o["s"] : o["e"]].text
+            if (
+                o["name"] != m["name"]
+                and not (o["s"] < m["e"] and m["s"] < o["e"])
+                and (words.startswith(name + " ") or words.startswith(o["name"] + " "))
+            ):
+                _develops(out, sent, o_idx, idx, confidence(0.7, 1, o_src, src, False), name, "maker")
+                break
+
+
 def maker_develops(ctx: Context, sent, sent_args: list) -> None:
     """Add develops(X, M) for "X M" where the company's name stands right before a model or product's.
 
@@ -213,6 +233,7 @@ def maker_develops(ctx: Context, sent, sent_args: list) -> None:
             ends[m["e"]] = (idx, src)
     if not ends:
         return
+    _prefix_makers(doc, sent, mentions, out, sent_args, ends)
     for _h, idx, src in sent_args:
         m = mentions[idx]
         if src == "coref" or m["type"] not in (MOD, PRD) or m.get("virtual") or m["s"] not in ends:
