@@ -134,6 +134,7 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
         and down[0].pos_ == "NOUN"
     ):
         return None  # "Anthropic's founders are OpenAI alumni": a name inside the complement holds no role
+    stake = False
     if (
         len(down) > 1
         and (down[-1].dep_ in ("compound", "nmod") or (down[-1].dep_ == "amod" and down[-1].pos_ == "PROPN"))
@@ -143,6 +144,15 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
         # "use AWS Trainium chips": the name classifies the noun that fills the slot
         if down[-2].dep_ == "nsubj" and down[-2].lemma_ in _STOCK_NOUNS:
             return None  # "Nvidia shares trailed the Nasdaq": the stock acts, not the company
+        stake = down[-2].lower_ in WORDS.shares  # "bought $2 billion of Intel shares": a share of Intel
+        down = down[:-1]
+    elif (
+        len(down) > 1
+        and down[-1].dep_ == "poss"
+        and down[-2].lower_ in WORDS.shares
+        and down[-2].dep_ in ("dobj", "pobj", "nsubjpass")
+    ):
+        stake = True  # "bought OpenAI's shares"
         down = down[:-1]
     elif len(down) > 2 and down[-1].dep_ in ("compound", "nmod") and down[-1].pos_ == "PROPN":
         # "the Bingxue welding robots are used by ...": lower-case modifiers between the name
@@ -244,6 +254,8 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
         lab = _down_label(d)
         if lab is not None:
             downs.append(lab)
+    if stake and downs and downs[-1] in ("dobj", "nsubjpass", "prep:of") and "share_of" not in downs:
+        downs[-1] = "share_of"
     # "agent" keeps its meaning (passive by-phrase); prep:by on a noun is its agent too
     steps = len(ups) + len(downs)
     label = _reduce(t, ups, downs, up)
@@ -320,6 +332,17 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         and any(c.lower_ in WORDS.wh and c.dep_ == "nsubj" for c in up_tokens[1].children)
     ):
         return "sup_subj:" + up_tokens[1].lemma_  # "Microsoft, which was CoreWeave's largest customer"
+    if (
+        not downs
+        and is_verb
+        and ups[0] == "^relcl"
+        and (len(ups) == 1 or (ups[1:] == ["^appos"] and up_tokens[0].head.pos_ == "NOUN"))
+    ):
+        # "Anthropic, the start-up in which Amazon has invested": the relative pronoun
+        # stands for the name in the preposition's slot
+        for c in t.children:
+            if c.dep_ == "prep" and any(g.dep_ == "pobj" and g.lower_ in ("which", "whom") for g in c.children):
+                return "prep:" + c.lower_
     if not downs:
         if len(ups) == 1:
             u = ups[0]
@@ -371,6 +394,8 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         while k < len(ups) and (
             ups[k] in _CONTROL_UP
             or (infinitival and (ups[k] == "^acl" or ups[k] in _SUPPORT_UP or ups[k].startswith("^prep:")))
+            # "signed an $11.9 billion, five-year contract to supply": the deal noun hangs on its amount
+            or (infinitival and ups[k] == "^appos" and _is_amount(up_tokens[k].head))
         ):
             k += 1
         if infinitival and ups == ["^acl"] and downs == ["poss"]:
@@ -404,7 +429,12 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         ):
             # "Under the partnership with Y, X will ...", "X returned as chief executive"
             return "sup_subj:*"
-        if ups[-1] == "^xcomp" and len(ups) >= 2 and verb.lemma_ in WORDS.control:
+        if (
+            ups[-1] == "^xcomp"
+            and len(ups) >= 2
+            and verb.lemma_ in WORDS.control
+            and up_tokens[-1].lemma_ in ("be", "become", "remain")
+        ):
             verb = up_tokens[-1]  # "X aims to become a rival of Y": the infinitive's verb supports the noun
         return "sup_subj:" + verb.lemma_
     # "took a stake in X": the parser often hangs the noun's preposition on the verb

@@ -106,7 +106,10 @@ def trigger_matches(tok, trig: Trigger) -> bool:
         if not (near & trig.with_words):
             return False
     if trig.without_words:
-        near = {c.lower_ for c in tok.children}
+        # the trigger's own words and its prepositions' objects ("compete for talent with X")
+        near = {c.lower_ for c in tok.children} | {
+            g.lower_ for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"
+        }
         if tok.i > 0:
             near.add(tok.doc[tok.i - 1].lower_)
         if near & trig.without_words:

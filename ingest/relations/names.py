@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.entities.mentions import acronym_of, first_words_taken_for_people
-from ingest.entities.names import _ORG_HEADS, name_key
+from ingest.entities.names import _NOT_ENTITIES, _ORG_HEADS, name_key
 from ingest.entities.ner import _person_noun
 from ingest.relations.lexicon import lexicon_nouns
 from ingest.relations.signatures import ORG, PER
@@ -102,6 +102,7 @@ def add_fallback_names(doc, mentions: list[dict]) -> None:
             or words[-1] in WORDS.not_name_words
             or any(w in WORDS.title_words for w in words)
             or (len(words) == 1 and tok.i > 0 and doc[tok.i - 1].pos_ == "PROPN")
+            or name_key(span.text) in _NOT_ENTITIES
         ):
             continue  # "Chairman", "LLC", "(NYSE: ...)": a title, suffix or exchange, not a name
         taken.update(range(span.start, span.end))

@@ -66,6 +66,8 @@ def title_relations(ctx: Context, sent, sent_args: list) -> None:
         if m["type"] != PER or src == "coref":
             continue
         roles, owner = _title_before(doc, sent, m["s"], arg_at, mentions, lexicon)
+        if not roles:
+            _possessed_person(ctx, sent, m, idx, src, arg_at)
         if roles:
             # the title words right before the name are that person's alone: "Groq's
             # founder and chief executive Jonathan Ross, its president Sunny Madra"
@@ -115,6 +117,32 @@ def title_relations(ctx: Context, sent, sent_args: list) -> None:
                     rule="title",
                 ),
             )
+
+
+def _possessed_person(ctx: Context, sent, m: dict, idx: int, src: str, arg_at: dict) -> None:
+    """worksFor(P, X) for "X's P" with no title between: "Salesforce's Marc Benioff said"."""
+    j = m["s"] - 1
+    if j - 1 < sent.start or ctx.doc[j].tag_ != "POS" or (j - 1) not in arg_at:
+        return
+    o_idx, o_src = arg_at[j - 1]
+    if ctx.mentions[o_idx]["type"] != ORG or ctx.mentions[o_idx]["name"] == m["name"]:
+        return
+    keep(
+        ctx.out,
+        Record(
+            subject=idx,
+            object=o_idx,
+            predicate="worksFor",
+            confidence=confidence(0.6, 1, src, o_src, False),
+            hedged=False,
+            sent_start=sent.start_char,
+            sent_end=sent.end_char,
+            amount=None,
+            date=None,
+            trigger="'s",
+            rule="title",
+        ),
+    )
 
 
 def _salient_org(doc, mentions, coref, before: int) -> tuple[int, str] | None:
