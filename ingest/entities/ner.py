@@ -97,8 +97,26 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
     if label == "ORG":
         if len(words) == 1 and text.islower():
             return None
+        if last not in _ORG_HEADS and _a_companys(tokens):
+            return "Product"  # "Motorola's Razr Ultra": what a company has, by name, is mostly a product
         return "Organization"
     return "Product"
+
+
+# Nouns after "X's <Name>" that make the name a part of the company, not a product
+_UNIT_AFTER = {"unit", "division", "arm", "subsidiary", "subsidiaries", "lab", "labs", "team", "business", "group"}
+
+
+def _a_companys(tokens: list) -> bool:
+    """Whether a company's possessive stands right before the span ("Motorola's Razr Ultra")
+    and no unit noun right after it ("Amazon's Zoox unit")."""
+    if not tokens:
+        return False
+    first, end = tokens[0], tokens[-1].i + 1
+    doc = first.doc
+    if first.i < first.sent.start + 2 or doc[first.i - 1].tag_ != "POS" or doc[first.i - 2].ent_type_ != "ORG":
+        return False
+    return not (end < len(doc) and doc[end].lower_ in _UNIT_AFTER)
 
 
 _EXCHANGES = {

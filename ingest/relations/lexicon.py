@@ -100,7 +100,11 @@ def trigger_matches(tok, trig: Trigger) -> bool:
     ):
         return False  # "took $13 billion from Microsoft", never "took market share from Intel"
     if trig.with_words:
-        near = {c.lower_ for c in tok.children} | {c.lower_ for c in tok.lefts}
+        near = (
+            {c.lower_ for c in tok.children}
+            | {c.lower_ for c in tok.lefts}
+            | {g.lower_ for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"}
+        )
         if tok.i > 0:
             near.add(tok.doc[tok.i - 1].lower_)
         if not (near & trig.with_words):

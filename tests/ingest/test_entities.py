@@ -237,6 +237,15 @@ def test_a_company_noun_keeps_a_parent_apart_from_its_unit(extractor):
     assert ents.get("Velluto") is not None and ents["Velluto"].type == "Organization", ents
 
 
+def test_a_name_a_company_has_is_a_product_unless_a_unit_noun_follows(extractor):
+    # "Xiaomi's HyperOS": NER calls it a company; right after a company's possessive a name is
+    # mostly the company's product ("Amazon's Zoox unit" stays a company)
+    ents = _entities(extractor, "Xiaomi's HyperOS uses DeepSeek's models.")
+    assert ents.get("HyperOS") is not None and ents["HyperOS"].type == "Product", ents
+    ents = _entities(extractor, "Nvidia's Mellanox business grew.")
+    assert ents.get("Mellanox") is not None and ents["Mellanox"].type == "Organization", ents
+
+
 def test_a_managing_partner_is_a_person_not_a_partnership(extractor):
     ex = extractor.extract(
         Article(text="Maren Holt, managing partner and head of Fjell Capital, will join the board of Vika Systems.")

@@ -428,6 +428,11 @@ FOUND = [
     ("Anthropic is a heavy user of Google's TPUs.", ("Anthropic", "uses", "TPU")),
     ("Klarna's customer-service assistant is built on OpenAI's GPT-4o.", ("Klarna", "uses", "GPT-4o")),
     ("Microsoft added Claude to GitHub Copilot this week.", ("GitHub Copilot", "uses", "Claude")),
+    # a product tried, tested, piloted or trialled is used; rolled out to a company's own staff
+    ("Walmart piloted Microsoft Copilot in two stores last year.", ("Walmart", "uses", "Microsoft Copilot")),
+    ("Unilever tried Claude in its marketing team in 2024.", ("Unilever", "uses", "Claude")),
+    ("Ford is trialling Gemini in its service centres.", ("Ford", "uses", "Gemini")),
+    ("Lufthansa has rolled out Gemini to its cabin crew.", ("Lufthansa", "uses", "Gemini")),
     # a company's customer; goods made, hosted or licensed for a company; a company's goods used
     ("OpenAI is a Microsoft customer.", ("Microsoft", "suppliesTo", "OpenAI")),
     ("Nvidia signed Meta as a customer.", ("Nvidia", "suppliesTo", "Meta")),
@@ -699,6 +704,8 @@ ABSENT = [
     ("Elon Musk blocked OpenAI's account on X.", ("Elon Musk", "disputesWith", "OpenAI")),
     ("Midnight Blizzard attacked Microsoft's email systems.", ("Midnight Blizzard", "disputesWith", "Microsoft")),
     ("Grok, a Tesla feature, arrived in cars in July.", ("Tesla", "develops", "Grok")),
+    # a product rolled out to a company's own staff is not its own
+    ("Lufthansa has rolled out Gemini to its cabin crew.", ("Lufthansa", "develops", "Gemini")),
     # chips bought are goods, not a stake
     ("Amazon bought Nvidia chips for its data centres.", ("Amazon", "investsIn", "Nvidia")),
     # the name says its one maker, not every member of a list
