@@ -706,6 +706,8 @@ ABSENT = [
     ("Grok, a Tesla feature, arrived in cars in July.", ("Tesla", "develops", "Grok")),
     # a product rolled out to a company's own staff is not its own
     ("Lufthansa has rolled out Gemini to its cabin crew.", ("Lufthansa", "develops", "Gemini")),
+    # rolled out to a company's developers: the maker's release
+    ("Google rolled out Gemini 2.5 to its developers.", ("Google", "uses", "Gemini 2.5 Pro")),
     # chips bought are goods, not a stake
     ("Amazon bought Nvidia chips for its data centres.", ("Amazon", "investsIn", "Nvidia")),
     # the name says its one maker, not every member of a list
