@@ -90,6 +90,26 @@ def keep(out: dict, rel: Record) -> None:
         out[key] = rel
 
 
+def keep_plain(out: dict, sent, subject: int, obj: int, predicate: str, conf: float, trigger: str, rule: str) -> None:
+    """Keep a record of ``sent`` that states the relation plainly: not hedged, no amount or date."""
+    keep(
+        out,
+        Record(
+            subject=subject,
+            object=obj,
+            predicate=predicate,
+            confidence=conf,
+            hedged=False,
+            sent_start=sent.start_char,
+            sent_end=sent.end_char,
+            amount=None,
+            date=None,
+            trigger=trigger,
+            rule=rule,
+        ),
+    )
+
+
 @dataclass
 class Context:
     """What the passes over one doc share; :func:`ingest.relations.rules.extract` builds it.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.relations.records import Context, Record, confidence, keep
+from ingest.relations.records import Context, confidence, keep_plain
 from ingest.relations.signatures import MOD, ORG, PER, PRD
 from ingest.relations.words import WORDS
 
@@ -53,22 +53,7 @@ def _surface_possessor(doc, sent, m: dict, by_tok: dict, mentions=(), depth: int
 
 def _develops(out, sent, subject: int, obj: int, conf: float, trigger: str, rule: str) -> None:
     """Keep the record develops(subject, obj) of ``sent``."""
-    keep(
-        out,
-        Record(
-            subject=subject,
-            object=obj,
-            predicate="develops",
-            confidence=conf,
-            hedged=False,
-            sent_start=sent.start_char,
-            sent_end=sent.end_char,
-            amount=None,
-            date=None,
-            trigger=trigger,
-            rule=rule,
-        ),
-    )
+    keep_plain(out, sent, subject, obj, "develops", conf, trigger, rule)
 
 
 # Nouns that make "X M <noun>" the company's use of M, not its making: "the Walmart ChatGPT app"

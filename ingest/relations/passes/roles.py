@@ -7,7 +7,7 @@ from dataclasses import replace
 from ingest.relations.arms import arm
 from ingest.relations.clauses import hedged, negated
 from ingest.relations.lexicon import Lexicon, lexicon_nouns, trigger_matches
-from ingest.relations.records import Context, Record, confidence, keep
+from ingest.relations.records import Context, Record, confidence, keep, keep_plain
 from ingest.relations.signatures import ORG, PER
 from ingest.relations.words import WORDS
 
@@ -101,22 +101,8 @@ def title_relations(ctx: Context, sent, sent_args: list) -> None:
         for trig, o_idx, o_src in found:
             if mentions[o_idx]["name"] == m["name"]:
                 continue
-            keep(
-                out,
-                Record(
-                    subject=idx,
-                    object=o_idx,
-                    predicate=trig.predicate,
-                    confidence=confidence(trig.weight * (0.7 if bare else 0.95), 2, src, o_src, False),
-                    hedged=False,
-                    sent_start=sent.start_char,
-                    sent_end=sent.end_char,
-                    amount=None,
-                    date=None,
-                    trigger="title",
-                    rule="title",
-                ),
-            )
+            conf = confidence(trig.weight * (0.7 if bare else 0.95), 2, src, o_src, False)
+            keep_plain(out, sent, idx, o_idx, trig.predicate, conf, "title", "title")
 
 
 def _possessed_person(ctx: Context, sent, m: dict, idx: int, src: str, arg_at: dict) -> None:
@@ -127,22 +113,7 @@ def _possessed_person(ctx: Context, sent, m: dict, idx: int, src: str, arg_at: d
     o_idx, o_src = arg_at[j - 1]
     if ctx.mentions[o_idx]["type"] != ORG or ctx.mentions[o_idx]["name"] == m["name"]:
         return
-    keep(
-        ctx.out,
-        Record(
-            subject=idx,
-            object=o_idx,
-            predicate="worksFor",
-            confidence=confidence(0.6, 1, src, o_src, False),
-            hedged=False,
-            sent_start=sent.start_char,
-            sent_end=sent.end_char,
-            amount=None,
-            date=None,
-            trigger="'s",
-            rule="title",
-        ),
-    )
+    keep_plain(ctx.out, sent, idx, o_idx, "worksFor", confidence(0.6, 1, src, o_src, False), "'s", "title")
 
 
 def _salient_org(doc, mentions, coref, before: int) -> tuple[int, str] | None:
