@@ -108,15 +108,18 @@ _UNIT_AFTER = {"unit", "division", "arm", "subsidiary", "subsidiaries", "lab", "
 
 
 def _a_companys(tokens: list) -> bool:
-    """Whether a company's possessive stands right before the span ("Motorola's Razr Ultra")
-    and no unit noun right after it ("Amazon's Zoox unit")."""
+    """Whether a company's possessive stands right before the span ("Xiaomi's HyperOS") and
+    no common noun right after it: a unit ("Amazon's Zoox unit", "Baidu's Kunlun chip unit")
+    or the company's deal for it ("Salesforce's Informatica purchase")."""
     if not tokens:
         return False
     first, end = tokens[0], tokens[-1].i + 1
     doc = first.doc
     if first.i < first.sent.start + 2 or doc[first.i - 1].tag_ != "POS" or doc[first.i - 2].ent_type_ != "ORG":
         return False
-    return not (end < len(doc) and doc[end].lower_ in _UNIT_AFTER)
+    if end < len(doc) and (doc[end].lower_ in _UNIT_AFTER or (doc[end].pos_ == "NOUN" and doc[end].text.islower())):
+        return False  # "Amazon's Zoox unit", "Salesforce's Informatica purchase": a company, or its deal
+    return not (end + 1 < len(doc) and doc[end].text.islower() and doc[end + 1].lower_ in _UNIT_AFTER)
 
 
 _EXCHANGES = {

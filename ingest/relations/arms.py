@@ -144,15 +144,17 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
         # "use AWS Trainium chips": the name classifies the noun that fills the slot
         if down[-2].dep_ == "nsubj" and down[-2].lemma_ in _STOCK_NOUNS:
             return None  # "Nvidia shares trailed the Nasdaq": the stock acts, not the company
-        stake = down[-2].lower_ in WORDS.shares  # "bought $2 billion of Intel shares": a share of Intel
+        # "bought $2 billion of Intel shares": a share of Intel (not "market share")
+        stake = down[-2].lower_ in _EQUITY_NOUNS and not any(c.lower_ == "market" for c in down[-2].children)
         down = down[:-1]
     elif (
         len(down) > 1
         and down[-1].dep_ == "poss"
-        and down[-2].lower_ in WORDS.shares
+        and down[-2].lower_ in _EQUITY_NOUNS
         and down[-2].dep_ in ("dobj", "pobj", "nsubjpass")
+        and not any(c.dep_ == "prep" for c in down[-2].children)
     ):
-        stake = True  # "bought OpenAI's shares"
+        stake = True  # "bought OpenAI's shares" (not "SoftBank's shares in Arm": the seller's)
         down = down[:-1]
     elif len(down) > 2 and down[-1].dep_ in ("compound", "nmod") and down[-1].pos_ == "PROPN":
         # "the Bingxue welding robots are used by ...": lower-case modifiers between the name
@@ -341,7 +343,11 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         # "Anthropic, the start-up in which Amazon has invested": the relative pronoun
         # stands for the name in the preposition's slot
         for c in t.children:
-            if c.dep_ == "prep" and any(g.dep_ == "pobj" and g.lower_ in ("which", "whom") for g in c.children):
+            if (
+                c.dep_ == "prep"
+                and c.lower_ != "to"  # "Oracle, to which OpenAI pledged $300 billion": a commitment, not a stake
+                and any(g.dep_ == "pobj" and g.lower_ in ("which", "whom") for g in c.children)
+            ):
                 return "prep:" + c.lower_
     if not downs:
         if len(ups) == 1:
@@ -484,6 +490,9 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         return "appos"
     return None
 
+
+# Nouns for equity as such: "bought Intel shares" is a stake ("took Intel's share" is not)
+_EQUITY_NOUNS = {"shares", "stock", "stocks"}
 
 # Nouns for a company's traded stock, which as a subject acts in market reports only
 _STOCK_NOUNS = {"share", "stock", "bond", "valuation", "price"}

@@ -103,7 +103,13 @@ def trigger_matches(tok, trig: Trigger) -> bool:
         near = (
             {c.lower_ for c in tok.children}
             | {c.lower_ for c in tok.lefts}
-            | {g.lower_ for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"}
+            | {
+                g.lower_
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ in ("to", "across", "at")
+                for g in c.children
+                if g.dep_ == "pobj"
+            }
         )
         if tok.i > 0:
             near.add(tok.doc[tok.i - 1].lower_)

@@ -244,6 +244,8 @@ def test_a_name_a_company_has_is_a_product_unless_a_unit_noun_follows(extractor)
     assert ents.get("HyperOS") is not None and ents["HyperOS"].type == "Product", ents
     ents = _entities(extractor, "Nvidia's Mellanox business grew.")
     assert ents.get("Mellanox") is not None and ents["Mellanox"].type == "Organization", ents
+    ents = _entities(extractor, "Salesforce's Informatica purchase closed in November.")
+    assert ents.get("Informatica") is not None and ents["Informatica"].type == "Organization", ents
 
 
 def test_a_managing_partner_is_a_person_not_a_partnership(extractor):

@@ -706,6 +706,18 @@ ABSENT = [
     ("Lufthansa has rolled out Gemini to its cabin crew.", ("Lufthansa", "develops", "Gemini")),
     # rolled out to a company's developers: the maker's release
     ("Google rolled out Gemini 2.5 to its developers.", ("Google", "uses", "Gemini 2.5 Pro")),
+    # second review: a maker testing its own model, customers' drivers, a product extended to
+    # another product, a site built for models, a name modifying a noun, a person hired away,
+    # market share, the seller's shares, a pledge
+    ("OpenAI is testing GPT-5 with a small group of users.", ("OpenAI", "uses", "GPT-5")),
+    ("Tesla rolled out FSD v13 to drivers in China.", ("Tesla", "uses", "Full Self-Driving")),
+    ("Microsoft extended Copilot to Teams and Outlook.", ("Microsoft", "uses", "Microsoft Copilot")),
+    ("Meta's Hyperion data center was built by Entergy for AI models.", ("Entergy", "suppliesTo", "Meta")),
+    ("OpenAI's Elon Musk problem grew.", ("Elon Musk", "worksFor", "OpenAI")),
+    ("Meta hired Apple's Ruoming Pang last month.", ("Ruoming Pang", "worksFor", "Apple")),
+    ("AMD took Intel's market share in server chips.", ("AMD", "investsIn", "Intel")),
+    ("Nvidia bought SoftBank's shares in Arm.", ("Nvidia", "investsIn", "SoftBank")),
+    ("Oracle, to which OpenAI pledged $300 billion, rose.", ("OpenAI", "investsIn", "Oracle")),
     # chips bought are goods, not a stake
     ("Amazon bought Nvidia chips for its data centres.", ("Amazon", "investsIn", "Nvidia")),
     # the name says its one maker, not every member of a list

@@ -105,6 +105,10 @@ def title_relations(ctx: Context, sent, sent_args: list) -> None:
             keep_plain(out, sent, idx, o_idx, trig.predicate, conf, "title", "title")
 
 
+# Verbs that take a person away from the company named in their possessive
+_MOVE_VERBS = {"hire", "poach", "lure", "recruit", "woo", "snag", "tap", "bring", "nab"}
+
+
 def _possessed_person(ctx: Context, sent, m: dict, idx: int, src: str, arg_at: dict) -> None:
     """worksFor(P, X) for "X's P" with no title between: "Salesforce's Marc Benioff said"."""
     j = m["s"] - 1
@@ -113,6 +117,17 @@ def _possessed_person(ctx: Context, sent, m: dict, idx: int, src: str, arg_at: d
     o_idx, o_src = arg_at[j - 1]
     if ctx.mentions[o_idx]["type"] != ORG or ctx.mentions[o_idx]["name"] == m["name"]:
         return
+    doc = ctx.doc
+    words = doc[m["s"] : m["e"]]
+    if len(words) < 2 or not all(w.text[:1].isupper() for w in words):
+        return  # "IBM's Watson": one word is as often a product as a person
+    if m["e"] < len(doc) and doc[m["e"]].pos_ in ("NOUN", "PROPN"):
+        return  # "OpenAI's Elon Musk problem": the name modifies a noun
+    root = words.root
+    if (root.dep_ == "dobj" and root.head.lemma_ in _MOVE_VERBS) or (
+        root.dep_ == "nsubj" and root.head.lemma_ in ("leave", "quit", "return", "join", "depart", "exit")
+    ):
+        return  # "Meta hired Apple's Ruoming Pang", "X's Noam Shazeer returned to Google": no longer theirs
     keep_plain(ctx.out, sent, idx, o_idx, "worksFor", confidence(0.6, 1, src, o_src, False), "'s", "title")
 
 
