@@ -98,7 +98,7 @@ def ner_type(label: str, text: str, tokens: list) -> str | None:
         if len(words) == 1 and text.islower():
             return None
         if last not in _ORG_HEADS and _a_companys(tokens):
-            return "Product"  # "Motorola's Razr Ultra": what a company has, by name, is mostly a product
+            return "Product"  # "Xiaomi's HyperOS": what a company has, by name, is mostly a product
         return "Organization"
     return "Product"
 

@@ -92,6 +92,21 @@ def load_lexicon(path: str | None = None) -> Lexicon:
     return Lexicon(by_lemma=by_lemma, support_verbs=frozenset(data.get("support_verbs", ())))
 
 
+# Prepositions whose objects count among a trigger's 'with' words ("rolled out X to its staff")
+_WITH_PREPS = frozenset({"to", "across", "at"})
+
+
+def _prep_objects(tok, preps: frozenset[str] | None = None) -> set[str]:
+    """The lower-cased objects of the trigger's prepositions (of ``preps`` only, if given)."""
+    return {
+        g.lower_
+        for c in tok.children
+        if c.dep_ == "prep" and (preps is None or c.lower_ in preps)
+        for g in c.children
+        if g.dep_ == "pobj"
+    }
+
+
 def trigger_matches(tok, trig: Trigger) -> bool:
     """Return True if token ``tok`` meets the trigger's conditions (funding object, with/without words)."""
     if trig.needs_funding_object and not any(
@@ -100,26 +115,15 @@ def trigger_matches(tok, trig: Trigger) -> bool:
     ):
         return False  # "took $13 billion from Microsoft", never "took market share from Intel"
     if trig.with_words:
-        near = (
-            {c.lower_ for c in tok.children}
-            | {c.lower_ for c in tok.lefts}
-            | {
-                g.lower_
-                for c in tok.children
-                if c.dep_ == "prep" and c.lower_ in ("to", "across", "at")
-                for g in c.children
-                if g.dep_ == "pobj"
-            }
-        )
+        # also "rolled out X to its staff": the objects of to, across and at
+        near = {c.lower_ for c in tok.children} | {c.lower_ for c in tok.lefts} | _prep_objects(tok, _WITH_PREPS)
         if tok.i > 0:
             near.add(tok.doc[tok.i - 1].lower_)
         if not (near & trig.with_words):
             return False
     if trig.without_words:
         # the trigger's own words and its prepositions' objects ("compete for talent with X")
-        near = {c.lower_ for c in tok.children} | {
-            g.lower_ for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"
-        }
+        near = {c.lower_ for c in tok.children} | _prep_objects(tok)
         if tok.i > 0:
             near.add(tok.doc[tok.i - 1].lower_)
         if near & trig.without_words:
