@@ -5,6 +5,7 @@ maker") and units ("Microsoft's AI division") name a gazetteer entity outright."
 from __future__ import annotations
 
 from ingest.coref.antecedent import _antecedent, _mention_at, _name_before_comma
+from ingest.coref.speaker import speaker_links
 from ingest.coref.vocabulary import (
     _DESCRIPTION_NOUNS,
     _MERGED_WORDS,
@@ -116,6 +117,7 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list]:
         )
         if found is not None:
             links.append([tok.i, *found])
+    speaker_links(doc, mentions, links)
     return links
 
 

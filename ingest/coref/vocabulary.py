@@ -105,7 +105,7 @@ _YOUNG_WORDS = {"startup", "start-up", "unicorn", "upstart"}
 # story's topic, a gazetteer descriptor ("the ChatGPT maker"), a unit of a named owner,
 # an apposition ("Cognition, the maker of Devin"), a copula ("X is the firm ...") or a
 # relative "whose".
-LINK_KINDS = ("pronoun", "description", "topic", "descriptor", "unit", "apposition", "copula", "relative")
+LINK_KINDS = ("pronoun", "description", "topic", "descriptor", "unit", "apposition", "copula", "relative", "speaker")
 _SUBJ_DEPS = {"nsubj", "nsubjpass"}
 # How many sentences back an antecedent may be.
 _MAX_SENT_BACK = 3

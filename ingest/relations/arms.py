@@ -222,7 +222,7 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
         if (
             d.dep_ in ("nsubj", "nsubjpass", "agent", "pobj")
             and k == len(down) - 2
-            and d.lemma_ in WORDS.staff
+            and d.lemma_.lower() in WORDS.staff
             and down[-1].dep_ in ("compound", "poss", "nmod")
         ):
             if any(c.lower_ in ("former", "ex", "ex-", "onetime", "one-time") for c in d.children):
@@ -264,6 +264,30 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
     if label is None or steps > 5:
         return None
     return label, steps
+
+
+# Objects of a support verb through which a role noun in their prepositional phrase is still
+# the subject's own ("took a seat on X's board", "the post of chief executive at X")
+_HOLDING_OBJECTS = {"role", "position", "post", "job", "title", "seat", "place", "spot", "status", "part"}
+
+
+def _in_other_object(ups: list[str], up_tokens: list, verb) -> bool:
+    """Whether the noun trigger is not the support verb's own: it sits in a phrase of another
+    object ("made a bet on X's business") or in an amount the verb makes up ("makes up a fifth
+    of X's business"), so the verb's subject does not hold the noun's role."""
+    if verb.lemma_ == "make" and any(c.dep_ == "prt" and c.lower_ == "up" for c in verb.children):
+        return True
+    if len(ups) > 1 and ups[1] == "^prep:as":
+        return False  # "won a contract as X's supplier": the role is named by "as"
+    if any(
+        u == "^dobj" and tok.pos_ == "NOUN" and tok.lemma_.lower() not in _HOLDING_OBJECTS
+        for u, tok in zip(ups[1:], up_tokens[1:])
+    ):
+        return True
+    # the parser often hangs the phrase on the verb: "made a bet | on X's business"
+    return ups[-1].startswith("^prep:") and any(
+        c.dep_ == "dobj" and c.pos_ == "NOUN" and c.lemma_.lower() not in _HOLDING_OBJECTS for c in verb.children
+    )
 
 
 def _set_aside(tok) -> bool:
@@ -354,6 +378,11 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             u = ups[0]
             if u == "^relcl" and is_verb:
                 for c in t.children:
+                    if c.dep_ in ("nsubj", "nsubjpass") and any(g.lower_ == "whose" for g in c.children):
+                        # "Cerebras, whose processors compete with X": its products act for it;
+                        # "X, whose shares fell": nothing of the name's own is the subject
+                        return c.dep_ if c.lemma_.lower() in WORDS.staff else None
+                for c in t.children:
                     if c.lower_ in WORDS.wh and c.dep_ in ("nsubj", "nsubjpass", "dobj"):
                         return c.dep_
                     if c.lower_ in ("where", "when", "why", "how") and c.dep_ == "advmod":
@@ -422,6 +451,8 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         for u, tok in zip(ups, up_tokens)
     ):
         verb = up_tokens[-1].head
+        if _in_other_object(ups, up_tokens, verb):
+            return None
         if "^prep:unlike" in ups:
             # "Unlike rivals Google and Microsoft, Apple has ...": a contrast of peers; not
             # when the noun names its own other side ("Unlike Nvidia's rivals AMD and Intel")

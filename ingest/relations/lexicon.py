@@ -98,13 +98,10 @@ _WITH_PREPS = frozenset({"to", "across", "at"})
 
 def _prep_objects(tok, preps: frozenset[str] | None = None) -> set[str]:
     """The lower-cased objects of the trigger's prepositions (of ``preps`` only, if given)."""
-    return {
-        g.lower_
-        for c in tok.children
-        if c.dep_ == "prep" and (preps is None or c.lower_ in preps)
-        for g in c.children
-        if g.dep_ == "pobj"
-    }
+    objects = [g for c in tok.children if c.dep_ == "prep" and (preps is None or c.lower_ in preps) for g in c.children]
+    # and a part's whole: "to 20,000 of its developers", "across all of its offices"
+    wholes = [w for g in objects for c in g.children if c.dep_ == "prep" and c.lower_ == "of" for w in c.children]
+    return {g.lower_ for g in (*objects, *wholes) if g.dep_ == "pobj"}
 
 
 def trigger_matches(tok, trig: Trigger) -> bool:
@@ -135,6 +132,8 @@ def coarse_pos(tok) -> str:
     """Return the part of speech the lexicon indexes ``tok`` under (VERB, NOUN, ADJ, ...)."""
     if tok.pos_ in ("VERB", "AUX"):
         return "VERB"
+    if tok.pos_ == "NOUN" and tok.text.islower() and any(c.dep_ in ("nsubj", "prt") for c in tok.children):
+        return "VERB"  # "Google and Microsoft vie for ...", "SAP teams up with": a verb the tagger took for a noun
     if tok.pos_ in ("NOUN", "PROPN"):
         return "NOUN"
     if tok.pos_ == "ADJ":

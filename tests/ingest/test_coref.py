@@ -363,3 +363,43 @@ def test_a_plural_subject_with_no_companies_named_together_stands_for_nobody(tri
     # "they" here are the regulators: no company pair precedes it
     found = triples("Regulators fined Pellworm Bank in March. They said Tessin Cloud had hosted its data.")
     assert not {t for t in found if t[1] == "suppliesTo"}, found
+
+
+# ---------------------------------------------------------------------------
+# first-person words in a quotation
+
+
+@pytest.mark.parametrize(
+    "text,word,entity",
+    [
+        # the speaker's own phrase names their organization, before or after the quotation
+        ('"We compete with Nvidia every day," said AMD chief executive Lisa Su.', "We", "AMD"),
+        ('Satya Nadella, Microsoft\'s chief executive, said: "Our customers want choice."', "Our", "Microsoft"),
+        # an organization speaks for itself; a spokesperson for it speaks for it
+        ('"Our customers include Meta," Micron said in a statement.', "Our", "Micron"),
+        ('"We are hiring in Paris," said a spokesperson for Anthropic.', "We", "Anthropic"),
+        # "he said": the person's phrase where they were named before
+        (
+            'Jensen Huang is Nvidia\'s chief executive. "Our chips are sold out," he said on Tuesday.',
+            "Our",
+            "Nvidia",
+        ),
+        # "I" is the speaker
+        ('"I left Google in 2021," said Mustafa Suleyman.', "I", "Mustafa Suleyman"),
+    ],
+)
+def test_first_person_words_in_a_quotation_stand_for_the_speaker(links, text, word, entity):
+    assert _target(links(text), word) == [(entity, "speaker")]
+
+
+def test_first_person_words_with_no_named_speaker_are_not_linked(links):
+    # no reporting verb names the speaker, or the speaker's phrase names two companies
+    assert _target(links('"We compete with Nvidia every day." The line drew applause.'), "We") == []
+    assert _target(links('"We will grow," said Ana Ruiz, who left Intel for AMD.'), "We") == []
+
+
+def test_a_quoted_first_person_relation_is_said_of_the_speakers_company(triples):
+    got = triples('"Anthropic is one of our largest customers," said Thomas Kurian, head of Google Cloud.')
+    assert ("Google Cloud", "suppliesTo", "Anthropic") in got
+    got = triples('"We compete with Nvidia every day," said AMD chief executive Lisa Su.')
+    assert ("AMD", "competesWith", "Nvidia") in got or ("Nvidia", "competesWith", "AMD") in got

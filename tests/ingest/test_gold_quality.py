@@ -18,7 +18,7 @@ from kg.model import PREDICATES
 
 GOLD_ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIRS = [d for d in ("gold", "gold_blind", "gold_long") if (GOLD_ROOT / d).is_dir()]
-# The 2025-2026 blind sets (26 to 31): checked for form here, scored only on purpose (their READMEs log it).
+# The 2025-2026 blind sets (26 to 32): checked for form here, scored only on purpose (their READMEs log it).
 HELD_OUT_DIRS = [
     d
     for d in (
@@ -34,6 +34,8 @@ HELD_OUT_DIRS = [
         "gold_long30",
         "gold_blind31",
         "gold_long31",
+        "gold_blind32",
+        "gold_long32",
     )
     if (GOLD_ROOT / d).is_dir()
 ]

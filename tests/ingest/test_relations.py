@@ -473,6 +473,48 @@ FOUND = [
     ),
     # a product's apposition names its maker: "M, a Google tool"
     ("Circle to Search, a Google tool, reaches the S24 first.", ("Google", "develops", "Circle to Search")),
+    # goods supplied or licensed to a company ("to" on the goods); a customer's share of revenue;
+    # a company turned to, leaned on, picked or paid for goods; a company's goods shipped to another
+    ("Axel Springer licenses its news archive to OpenAI.", ("Axel Springer", "suppliesTo", "OpenAI")),
+    ("Dell accounted for a third of Nvidia's revenue in the quarter.", ("Nvidia", "suppliesTo", "Dell")),
+    ("Snap turned to Google for extra cloud capacity.", ("Google", "suppliesTo", "Snap")),
+    ("Apple picked Broadcom to design its server chips.", ("Broadcom", "suppliesTo", "Apple")),
+    ("Uber leans on Oracle for its databases.", ("Oracle", "suppliesTo", "Uber")),
+    ("Samsung will pay Perplexity to use its search engine.", ("Perplexity", "suppliesTo", "Samsung Electronics")),
+    ("Broadcom's networking chips are shipped to Meta.", ("Broadcom", "suppliesTo", "Meta")),
+    # rivals: battling or vying for the same buyers, head to head, a price war, a threat to
+    ("Samsung and Micron are battling for memory orders.", ("Samsung Electronics", "competesWith", "Micron")),
+    ("Google and Microsoft vie for customers.", ("Google", "competesWith", "Microsoft")),
+    ("Alibaba is going head-to-head with Tencent in cloud.", ("Alibaba", "competesWith", "Tencent")),
+    ("Baidu and Tencent are locked in a price war.", ("Baidu", "competesWith", "Tencent")),
+    ("Lenovo poses a threat to Dell in servers.", ("Lenovo", "competesWith", "Dell")),
+    ("Nokia, which has long fought Ericsson for 5G contracts, cut jobs.", ("Nokia", "competesWith", "Ericsson")),
+    ("AMD is taking the fight to Intel in laptops.", ("AMD", "competesWith", "Intel")),
+    ("Groq's chips compete with Nvidia's in inference.", ("Groq", "competesWith", "Nvidia")),
+    ("Graphcore, whose processors compete with Nvidia GPUs, was sold.", ("Graphcore", "competesWith", "Nvidia")),
+    # partners: teaming up, tying up, a tie-up, working or developing together, joining hands
+    ("Oracle teams up with Nvidia on sovereign cloud", ("Oracle", "partnersWith", "Nvidia")),
+    ("Bharti Airtel has tied up with Google to sell cloud services.", ("Bharti Airtel", "partnersWith", "Google")),
+    ("Meta and Qualcomm inked a tie-up on smart glasses.", ("Meta", "partnersWith", "Qualcomm")),
+    ("Sony and Honda are working together on an electric car.", ("Sony", "partnersWith", "Honda")),
+    ("Nokia and Microsoft are jointly developing network software.", ("Nokia", "partnersWith", "Microsoft")),
+    ("Infosys joined hands with Nvidia to build AI agents.", ("Infosys", "partnersWith", "Nvidia")),
+    # disputes: barbs traded, an objection to a company's plan, mockery, a quarrel
+    ("Oracle and Microsoft traded barbs over cloud pricing.", ("Oracle", "disputesWith", "Microsoft")),
+    ("Epic Games objected to Apple's new fees.", ("Epic Games", "disputesWith", "Apple")),
+    ("Uber mocked Lyft in a new advert.", ("Uber", "disputesWith", "Lyft")),
+    ("Tesla and BYD are locked in a bitter quarrel over patents.", ("Tesla", "disputesWith", "BYD")),
+    # ownership: control, "part of", "an Alphabet company", a group's named business
+    ("Mobileye, controlled by Intel, raised its forecast.", ("Mobileye", "subsidiaryOf", "Intel")),
+    ("Tata Electronics is part of the Tata Group.", ("Tata Electronics", "subsidiaryOf", "Tata Group")),
+    ("Waymo, an Alphabet company, expanded to Austin.", ("Waymo", "subsidiaryOf", "Alphabet")),
+    ("Naver Cloud is a unit of Naver.", ("Naver Cloud", "subsidiaryOf", "Naver")),
+    # use: rolled out to some of a company's engineers; a product featuring a model; leaning on,
+    # turning to a model
+    ("Siemens has rolled out GitHub Copilot to 5,000 of its engineers.", ("Siemens", "uses", "GitHub Copilot")),
+    ("The Galaxy S24 features Gemini Nano.", ("Galaxy S24", "uses", "Gemini Nano")),
+    ("Canva leans on Claude for its design assistant.", ("Canva", "uses", "Claude")),
+    ("Zalando turned to GPT-4 to power its shopping assistant.", ("Zalando", "uses", "GPT-4")),
 ]
 
 
@@ -725,6 +767,19 @@ ABSENT = [
         "Microsoft and Nvidia will invest in Anthropic, which will buy compute on Microsoft Azure.",
         ("Nvidia", "develops", "Microsoft Azure"),
     ),
+    # a stake or a loan is no supply; a noun in another object's phrase or in an amount is not the
+    # verb subject's role; a possessor does not reach a name of another phrase; staff are not makers;
+    # a consortium, a partner company, a court fight are no ownership or rivalry
+    ("Intel sold its stake in Mobileye to Brookfield.", ("Intel", "suppliesTo", "Brookfield")),
+    ("SoftBank turned to Mizuho for a bridge loan.", ("Mizuho", "suppliesTo", "SoftBank")),
+    ("Nvidia made a big bet on CoreWeave's business.", ("Nvidia", "subsidiaryOf", "CoreWeave")),
+    ("Microsoft makes up about a fifth of CoreWeave's business.", ("Microsoft", "subsidiaryOf", "CoreWeave")),
+    ("Tencent's assistant runs on its own Hunyuan models and DeepSeek-R1.", ("Tencent", "develops", "DeepSeek-R1")),
+    ("Petrobras is rolling out ChatGPT Enterprise to its engineers.", ("Petrobras", "develops", "ChatGPT Enterprise")),
+    ("Mistral AI is part of a consortium with Nvidia.", ("Mistral AI", "subsidiaryOf", "Nvidia")),
+    ("OpenAI, a Microsoft partner company, raised money.", ("OpenAI", "subsidiaryOf", "Microsoft")),
+    ("Google and Microsoft are fighting over the contract in court.", ("Google", "competesWith", "Microsoft")),
+    ("Apple picked Google over Anthropic.", ("Anthropic", "suppliesTo", "Apple")),
 ]
 
 

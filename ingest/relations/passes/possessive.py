@@ -154,6 +154,8 @@ def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
             or any(c.dep_ == "relcl" for c in doc[m["s"] : m["e"]].root.children)
         ):
             continue  # "OpenAI's Codex and GitHub Copilot, which Microsoft sells": not OpenAI's
+        if h.dep_ == "conj" and _own_phrase(h):
+            continue  # "its own Hunyuan models and DeepSeek-R1", "its iPhone and the Galaxy S24"
         while h.dep_ == "conj" and h.head.i != h.i:
             h = h.head  # "Nvidia's Grace Blackwell and Vera Rubin systems"
         owner = h.head if h.dep_ in ("compound", "nmod") else h
@@ -237,3 +239,15 @@ def maker_develops(ctx: Context, sent, sent_args: list) -> None:
         ):
             continue
         _develops(out, sent, o_idx, idx, confidence(0.7, 1, o_src, src, False), last.text, "maker")
+
+
+def _own_phrase(conj) -> bool:
+    """Whether a conjoined name is a phrase of its own, out of reach of the first conjunct's
+    possessor: it has its own determiner ("its iPhone and the Galaxy S24"), or the first
+    conjunct is a common noun that the possessor owns ("its own Hunyuan models and
+    DeepSeek-R1"), not a name that shares a noun with it ("Nvidia's Grace Blackwell and Vera
+    Rubin systems")."""
+    if any(c.dep_ in ("det", "poss") for c in conj.children):
+        return True
+    first = conj.head
+    return first.pos_ == "NOUN" and first.text.islower() and any(c.dep_ == "poss" for c in first.children)
