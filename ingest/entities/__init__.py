@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from ingest.entities.gazetteer import DEFAULT_GAZETTEER, TYPE_TO_LABEL, GazEntry, Gazetteer, load_gazetteer
 from ingest.entities.mentions import find_mentions
-from ingest.entities.names import NEWS_AGENCIES, clean_surface, is_venue, name_key
+from ingest.entities.names import NEWS_AGENCIES, clean_surface, is_regulator, is_venue, name_key
 from ingest.entities.ner import canonical_entity, ner_type
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "canonical_entity",
     "clean_surface",
     "find_mentions",
+    "is_regulator",
     "is_venue",
     "load_gazetteer",
     "name_key",

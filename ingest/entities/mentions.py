@@ -252,12 +252,15 @@ _ORG_TAILS = {
     "labs",
     "studios",
     "institute",
-    # a group's named businesses: "Naver Cloud", "Kakao Brain", "Siemens Healthineers"
+}
+# Business words after a known company's name that make "<company> <word>" a business of
+# its own ("Naver Cloud", "Kakao Brain", "Siemens Healthineers"); only right after the name
+# and with no capitalized word after ("Salesforce Data Cloud", "Google Health Connect" are products)
+_BUSINESS_TAILS = {
     "cloud",
     "brain",
     "digital",
     "healthineers",
-    "health",
     "healthcare",
     "electronics",
     "semiconductor",
@@ -267,7 +270,6 @@ _ORG_TAILS = {
     "robotics",
     "telecom",
     "networks",
-    "games",
     "entertainment",
     "logistics",
     "automotive",
@@ -329,6 +331,9 @@ def _longer_name(doc, ent, type_: str):
     if not run:
         return None
     if type_ == "Organization":
+        if run[0].lower_ in _BUSINESS_TAILS and (len(run) == 1 or run[1].lower_ not in _ORG_TAILS):
+            # "Naver Cloud": one business word right after the name, and the name ends there
+            return None if len(run) > 1 else doc[ent.start : run[0].i + 1]
         # only a run ending in a word that names a separate body ("Cisco Investments")
         while run and run[-1].lower_ not in _ORG_TAILS:
             run.pop()

@@ -148,7 +148,7 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
         while (
             k >= tok.sent.start
             and doc[k].text[:1].isupper()
-            and doc[k].is_alpha
+            and (doc[k].is_alpha or (doc[k].text.isalnum() and doc[k].text.isupper()))  # "its HBM3E chips"
             and doc[k].i != doc[k].sent.start
             and end - k <= 3
         ):
@@ -159,7 +159,10 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
         if k >= tok.sent.start and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper():
             continue  # the name goes on past where it may be read ("Tervo Robotics welding robots" opening a sentence)
         key = name_key(doc[start:end].text)
-        if any(t.ent_type_ in ("NORP", "LOC", "DATE", "LANGUAGE") for t in doc[start:end]):
+        if any(
+            t.ent_type_ in ("LOC", "DATE", "LANGUAGE") or (t.ent_type_ == "NORP" and _demonym(t))
+            for t in doc[start:end]
+        ):
             continue  # "a Korean language model", "its March model", "its Pashto chatbot"
         sure = kind == "Product" and (_owner_before(doc, start) or _has_maker(tok))
         if not key or key in _NOT_ENTITIES or org_name(key, start, end, sure) or _company_name(doc[start:end], tok):
@@ -269,7 +272,9 @@ def _numbered_names(doc, taken: dict | set = frozenset()) -> list[tuple[int, int
     """
     spans = []
     for tok in doc:
-        if not _VERSION_NUMBER.match(tok.text) or tok.i == 0 or tok.ent_type_ in ("MONEY", "PERCENT", "TIME"):
+        if not (_VERSION_NUMBER.match(tok.text) or _model_number(tok)) or tok.i == 0:
+            continue
+        if tok.ent_type_ in ("MONEY", "PERCENT", "TIME"):
             continue
         if tok.ent_type_ == "DATE" and not (
             tok.ent_iob_ == "B" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in _RELATIVE_DATE_WORDS
@@ -303,6 +308,16 @@ def _numbered_names(doc, taken: dict | set = frozenset()) -> list[tuple[int, int
             start -= 1  # "Mistral Large 3"; not a word of another name ("Cohere Command 3")
         spans.append((start, tok.i + 1))
     return spans
+
+
+# A product's model number: three or four digits, not a year ("Exynos 2500", "Dimensity 9400")
+_MODEL_NUMBER = re.compile(r"^(?!19\d\d$|20\d\d$)\d{3,4}$")
+
+
+def _model_number(tok) -> bool:
+    """Whether ``tok`` is a model number a product noun follows ("the Exynos 2500 processor")."""
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return bool(_MODEL_NUMBER.match(tok.text)) and nxt is not None and _noun_kind(nxt) is not None
 
 
 def _quoted_model_names(doc) -> list[tuple[int, int]]:
@@ -357,3 +372,13 @@ def _names_a_model(toks: list, open_: int, close: int, about_models: bool) -> bo
         return False
     head = cue.head
     return head.lower_ in _MODEL_NOUNS or (about_models and head.lower_ in _SYSTEM_NOUNS)
+
+
+# Endings of nationality and group words ("Korean", "Chinese", "British", "Emirati",
+# "Arabic"): NER's NORP on another word ("its Instinct accelerators") is a guess
+_DEMONYM_ENDINGS = ("an", "ese", "ish", "ch", "i", "ic", "ss", "k")
+
+
+def _demonym(tok) -> bool:
+    """Whether a word NER tagged NORP reads as a nationality or group word."""
+    return tok.lower_.endswith(_DEMONYM_ENDINGS)

@@ -401,6 +401,35 @@ def clean_surface(text: str) -> str:
 #: Words that make an organization's name a venue, never a party to a relation
 #: ("San Francisco Superior Court", "the Delaware Court of Chancery", "an employment tribunal").
 VENUE_WORDS = frozenset({"court", "tribunal"})
+# Words of a regulator's, court's or legislature's name: a public body that rules on companies
+# ("Federal Trade Commission", "Justice Department", "Competition and Markets Authority")
+REGULATOR_WORDS = frozenset(
+    {
+        "commission",
+        "court",
+        "tribunal",
+        "department",
+        "ministry",
+        "parliament",
+        "congress",
+        "senate",
+        "authority",
+        "office",
+        "administration",
+        "bureau",
+        "regulator",
+        "garante",
+        "cnil",
+        "bundeskartellamt",
+        "ftc",
+        "doj",
+        "cma",
+        "sec",
+    }
+)
+# Words that make such a name a buyer or an investor all the same ("Qatar Investment Authority",
+# "Department of Defense")
+_NOT_REGULATOR_WORDS = frozenset({"investment", "defense", "defence", "war", "energy", "health", "veterans"})
 
 
 def joined_word(tok) -> str:
@@ -421,3 +450,12 @@ def is_venue(mention: dict) -> bool:
     Only an organization's name is read ("Margaret Court" stays a person).
     """
     return mention["type"] == "Organization" and any(w.lower() in VENUE_WORDS for w in mention["name"].split())
+
+
+def is_regulator(mention: dict) -> bool:
+    """Whether a mention is a regulator, court or legislature: a public body that rules on
+    companies, which no company competes with, supplies, owns or invests in."""
+    if mention["type"] != "Organization":
+        return False
+    words = set(name_key(mention["name"]).split())
+    return bool(words & REGULATOR_WORDS) and not words & _NOT_REGULATOR_WORDS

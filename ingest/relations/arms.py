@@ -222,7 +222,7 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
         if (
             d.dep_ in ("nsubj", "nsubjpass", "agent", "pobj")
             and k == len(down) - 2
-            and d.lemma_.lower() in WORDS.staff
+            and (d.lemma_.lower() in WORDS.staff or (d.dep_ == "nsubj" and d.lemma_.lower() in WORDS.goods))
             and down[-1].dep_ in ("compound", "poss", "nmod")
         ):
             if any(c.lower_ in ("former", "ex", "ex-", "onetime", "one-time") for c in d.children):
@@ -380,8 +380,12 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
                 for c in t.children:
                     if c.dep_ in ("nsubj", "nsubjpass") and any(g.lower_ == "whose" for g in c.children):
                         # "Cerebras, whose processors compete with X": its products act for it;
-                        # "X, whose shares fell": nothing of the name's own is the subject
-                        return c.dep_ if c.lemma_.lower() in WORDS.staff else None
+                        # "Apple, whose chips are made by X": it owns what is made; "X, whose
+                        # shares fell": nothing of the name's own is the subject
+                        word = c.lemma_.lower()
+                        if word in WORDS.staff or (c.dep_ == "nsubj" and word in WORDS.goods):
+                            return c.dep_
+                        return "nsubjpass>poss" if c.dep_ == "nsubjpass" and word in WORDS.goods else None
                 for c in t.children:
                     if c.lower_ in WORDS.wh and c.dep_ in ("nsubj", "nsubjpass", "dobj"):
                         return c.dep_
@@ -451,7 +455,7 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         for u, tok in zip(ups, up_tokens)
     ):
         verb = up_tokens[-1].head
-        if _in_other_object(ups, up_tokens, verb):
+        if ups[-1] not in ("^prep:unlike", "^prep:as", *_FRAME_PREPS) and _in_other_object(ups, up_tokens, verb):
             return None
         if "^prep:unlike" in ups:
             # "Unlike rivals Google and Microsoft, Apple has ...": a contrast of peers; not

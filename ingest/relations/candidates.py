@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.coref.plural import plural_members
-from ingest.entities import is_venue
+from ingest.entities import is_regulator, is_venue
 from ingest.relations.signatures import SIGNATURES
 from kg.model import PREDICATES
 
@@ -114,7 +114,17 @@ def _pair_fits(ma: dict, mb: dict) -> tuple[tuple[str, ...], tuple[tuple[str, st
     if flips:
         order = {p: k for k, p in enumerate(PREDICATES)}
         preds = tuple(sorted((*preds, *(p for p, _ in flips)), key=order.__getitem__))
+    if is_regulator(ma) or is_regulator(mb):
+        # a regulator rules on companies: it is no rival, customer, owner or investment
+        preds = tuple(p for p in preds if p not in NOT_WITH_REGULATORS)
+        flips = [f for f in flips if f[0] not in NOT_WITH_REGULATORS]
     return preds, tuple(flips)
+
+
+#: What no company does with a regulator, court or legislature (:func:`ingest.entities.is_regulator`)
+NOT_WITH_REGULATORS = frozenset(
+    {"competesWith", "suppliesTo", "uses", "acquires", "investsIn", "subsidiaryOf", "develops"}
+)
 
 
 def sentence_arguments(

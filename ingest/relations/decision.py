@@ -16,7 +16,6 @@ from ingest.relations import ended as _ended
 from ingest.relations.candidates import FLIP, candidates
 from ingest.relations.clauses import amount_and_date, money_text, negated, sentence_ents, stake_of
 from ingest.relations.features import Featurizer, dep_path
-from ingest.relations.lexicon import coarse_pos
 from ingest.relations.model import RelationModel
 from kg.model import PREDICATES, SYMMETRIC_PREDICATES
 
@@ -183,7 +182,7 @@ def _says_no(path, top, lexicon, predicate: str) -> bool:
 
 def _is_trigger(lexicon, tok, predicate: str) -> bool:
     """Return True if the token is one of the lexicon's words for ``predicate``."""
-    found = lexicon.by_lemma.get((tok.lemma_.lower(), coarse_pos(tok))) or ()
+    found = lexicon.at(tok) or ()
     return any(t.predicate == predicate for t in found)
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 from ingest.relations.arms import _path, arm
 from ingest.relations.candidates import Candidate
 from ingest.relations.clauses import hedged, negated
-from ingest.relations.lexicon import Lexicon, coarse_pos
+from ingest.relations.lexicon import Lexicon
 from ingest.relations.rules import names_tokens
 
 _FORMER = {
@@ -117,7 +117,7 @@ class Featurizer:
                 for tok in doc[c.sent_start : c.sent_end]:
                     if tok.i in in_name:
                         continue
-                    found = self.lexicon.by_lemma.get((tok.lemma_.lower(), coarse_pos(tok)))
+                    found = self.lexicon.at(tok)
                     if found:
                         trigs.append((tok, found))
                 sent_triggers[c.sent_start] = trigs
@@ -131,7 +131,7 @@ class Featurizer:
         for tok in sent:
             if tok.i in in_name:
                 continue
-            found = self.lexicon.by_lemma.get((tok.lemma_.lower(), coarse_pos(tok)))
+            found = self.lexicon.at(tok)
             if found:
                 trigs.append((tok, found))
         return trigs

@@ -37,6 +37,25 @@ class Lexicon:
     by_lemma: dict
     support_verbs: frozenset[str]
 
+    def at(self, tok) -> list | None:
+        """The triggers token ``tok`` may be, by its lemma and coarse part of speech; a word
+        the tokenizer split at a hyphen is read whole ("start-up", "tie-up": the parser makes
+        "up" the head noun), with or without its hyphen."""
+        pos = coarse_pos(tok)
+        lemma = tok.lemma_.lower()
+        doc = tok.doc
+        if (
+            tok.i >= 2
+            and doc[tok.i - 1].text == "-"
+            and not doc[tok.i - 2].whitespace_
+            and not doc[tok.i - 1].whitespace_
+        ):
+            first = doc[tok.i - 2].lower_
+            for key in (f"{first}-{lemma}", f"{first}{lemma}"):
+                if (key, pos) in self.by_lemma:
+                    return self.by_lemma[(key, pos)]
+        return self.by_lemma.get((lemma, pos))
+
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: str | None = None) -> Lexicon:
@@ -93,7 +112,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
 
 
 # Prepositions whose objects count among a trigger's 'with' words ("rolled out X to its staff")
-_WITH_PREPS = frozenset({"to", "across", "at"})
+_WITH_PREPS = frozenset({"to", "across", "at", "of"})
 
 
 def _prep_objects(tok, preps: frozenset[str] | None = None) -> set[str]:
@@ -132,8 +151,20 @@ def coarse_pos(tok) -> str:
     """Return the part of speech the lexicon indexes ``tok`` under (VERB, NOUN, ADJ, ...)."""
     if tok.pos_ in ("VERB", "AUX"):
         return "VERB"
-    if tok.pos_ == "NOUN" and tok.text.islower() and any(c.dep_ in ("nsubj", "prt") for c in tok.children):
-        return "VERB"  # "Google and Microsoft vie for ...", "SAP teams up with": a verb the tagger took for a noun
+    if (
+        tok.pos_ == "NOUN"
+        and tok.text.islower()
+        and (
+            any(c.dep_ == "prt" for c in tok.children)
+            or (
+                any(c.dep_ == "nsubj" for c in tok.children)
+                and not any(c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in tok.lefts)
+            )
+        )
+    ):
+        # "Google and Microsoft vie for ...", "SAP teams up with": a verb the tagger took for a
+        # noun (a noun with a determiner is a noun: "makes OpenAI the anchor customer")
+        return "VERB"
     if tok.pos_ in ("NOUN", "PROPN"):
         return "NOUN"
     if tok.pos_ == "ADJ":

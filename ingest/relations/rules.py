@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from ingest.coref.plural import plural_members
 from ingest.relations.clauses import SENT_ENTS, ents_by_sentence
-from ingest.relations.lexicon import Lexicon, coarse_pos
+from ingest.relations.lexicon import Lexicon
 from ingest.relations.names import add_fallback_names
 from ingest.relations.passes.anaphora import anaphoric_partnerships
 from ingest.relations.passes.groups import group_pass, plural_groups
@@ -106,7 +106,7 @@ def extract(doc, mentions: list[dict], coref: list[list[int]], lexicon: Lexicon)
             if not sent_args and not ctx.groups.get(sent.start):
                 continue
             for tok in sent:
-                trigs = lexicon.by_lemma.get((tok.lemma_.lower(), coarse_pos(tok)))
+                trigs = lexicon.at(tok)
                 if not trigs or tok.i in in_name or (len(sent_args) < 2 and not ctx.groups.get(sent.start)):
                     continue
                 for _, run in TOKEN_PASSES:

@@ -27,6 +27,7 @@ class RuleWords:
 
     shares: frozenset[str]
     staff: frozenset[str]
+    goods: frozenset[str]
     naming: frozenset[str]
     wh: frozenset[str]
     raising: frozenset[str]

@@ -485,3 +485,27 @@ APPOSITION_TYPES = [
 def test_an_organization_apposition_retypes_what_ner_called_a_place(extractor, text, name, is_org):
     ents = {e.name: e.type for e in extractor.extract(Article(text=text)).entities}
     assert (ents.get(name) == "Organization") is is_org, ents
+
+
+@pytest.mark.parametrize(
+    "text,name,type_",
+    [
+        # a name of capitals and digits before a product noun ("its HBM3E chips")
+        ("Micron ships its HBM3E chips to Nvidia.", "HBM3E", "Product"),
+        # a word NER took for a nationality is still a product's name before its noun
+        ("AMD's servers are built around its Instinct accelerators.", "Instinct", "Product"),
+        # a model number of three or four digits before a product noun, not a year
+        ("Samsung launched the Exynos 2500 processor.", "Exynos 2500", "Product"),
+        # a known company's name and a business word is another organization ("Naver Cloud")
+        ("Naver Cloud is a unit of Naver.", "Naver Cloud", "Organization"),
+        ("Kakao Brain released an image model.", "Kakao Brain", "Organization"),
+    ],
+)
+def test_product_and_business_names_are_found_whole(extractor, text, name, type_):
+    ents = _entities(extractor, text)
+    assert ents.get(name) is not None and ents[name].type == type_, ents
+
+
+def test_a_nationality_before_a_model_noun_names_no_model(extractor):
+    ents = _entities(extractor, "Upstage released a Korean language model.")
+    assert "Korean" not in ents, ents

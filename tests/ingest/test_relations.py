@@ -504,10 +504,9 @@ FOUND = [
     ("Epic Games objected to Apple's new fees.", ("Epic Games", "disputesWith", "Apple")),
     ("Uber mocked Lyft in a new advert.", ("Uber", "disputesWith", "Lyft")),
     ("Tesla and BYD are locked in a bitter quarrel over patents.", ("Tesla", "disputesWith", "BYD")),
-    # ownership: control, "part of", "an Alphabet company", a group's named business
+    # ownership: control, "part of" a group, a group's named business
     ("Mobileye, controlled by Intel, raised its forecast.", ("Mobileye", "subsidiaryOf", "Intel")),
     ("Tata Electronics is part of the Tata Group.", ("Tata Electronics", "subsidiaryOf", "Tata Group")),
-    ("Waymo, an Alphabet company, expanded to Austin.", ("Waymo", "subsidiaryOf", "Alphabet")),
     ("Naver Cloud is a unit of Naver.", ("Naver Cloud", "subsidiaryOf", "Naver")),
     # use: rolled out to some of a company's engineers; a product featuring a model; leaning on,
     # turning to a model
@@ -515,6 +514,11 @@ FOUND = [
     ("The Galaxy S24 features Gemini Nano.", ("Galaxy S24", "uses", "Gemini Nano")),
     ("Canva leans on Claude for its design assistant.", ("Canva", "uses", "Claude")),
     ("Zalando turned to GPT-4 to power its shopping assistant.", ("Zalando", "uses", "GPT-4")),
+    # a trigger the tokenizer split at its hyphen is read whole: "the start-up behind", "a tie-up"
+    (
+        "Hugging Face bought Pollen Robotics, the French start-up behind the Reachy 2 robot.",
+        ("Pollen Robotics", "develops", "Reachy 2"),
+    ),
 ]
 
 
@@ -780,6 +784,18 @@ ABSENT = [
     ("OpenAI, a Microsoft partner company, raised money.", ("OpenAI", "subsidiaryOf", "Microsoft")),
     ("Google and Microsoft are fighting over the contract in court.", ("Google", "competesWith", "Microsoft")),
     ("Apple picked Google over Anthropic.", ("Anthropic", "suppliesTo", "Apple")),
+    ("Honda turned to Nissan for a merger.", ("Nissan", "suppliesTo", "Honda")),
+    ("Apple leaned on the European Commission to drop the case.", ("European Commission", "suppliesTo", "Apple")),
+    # a regulator is no customer, rival or owner
+    (
+        "Google provided its search data to the Justice Department under a court order.",
+        ("Google", "suppliesTo", "United States Department of Justice"),
+    ),
+    ("Microsoft fought the FTC for months over the deal.", ("Microsoft", "competesWith", "Federal Trade Commission")),
+    # allies battling over a deal are no rivals; developers a product is rolled out to are not its staff
+    ("Microsoft and OpenAI battled for months over OpenAI's restructuring.", ("Microsoft", "competesWith", "OpenAI")),
+    ("Apple rolled out iOS 18 to its developers for beta testing.", ("Apple", "uses", "iOS 18")),
+    ("Nvidia is part of the Dow Jones Industrial Average.", ("Nvidia", "subsidiaryOf", "Dow Jones")),
 ]
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ingest.entities.names import _ORG_HEADS, name_key
+from ingest.entities.names import _ORG_HEADS, is_regulator, name_key
 from ingest.entities.ner import _person_noun
 from ingest.relations.arms import arm, coagents
+from ingest.relations.candidates import NOT_WITH_REGULATORS
 from ingest.relations.clauses import amount_and_date, hedged, negated
 from ingest.relations.lexicon import Lexicon, Trigger, trigger_matches
 from ingest.relations.passes.roles import unit_head
@@ -56,6 +57,8 @@ def make_relation(
     subj, obj = mentions[s_idx], mentions[o_idx]
     if subj["name"] == obj["name"]:
         return None
+    if trig.predicate in NOT_WITH_REGULATORS and (is_regulator(subj) or is_regulator(obj)):
+        return None  # "provided its search data to the Justice Department", "fought the FTC"
     dom, rng = SIGNATURES[trig.predicate]
     if trig.predicate in _METONYMIC:
         # "Microsoft's Azure cloud will remain the provider": the product stands for its maker
