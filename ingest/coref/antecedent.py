@@ -10,6 +10,7 @@ from ingest.coref.vocabulary import (
     _SUBJ_DEPS,
     _TOPIC_WORDS,
     _YOUNG_WORDS,
+    REPORTING,
     word,
 )
 from ingest.entities import is_venue
@@ -205,6 +206,17 @@ def _antecedent(
         # a name that only modifies a noun ("former OpenAI employees") is the least salient
         cands = [c for c in cands if c[1].dep_ != "compound"] or cands
         if back == 0 and in_appos:
+            speaker = any(
+                mentions[i]["type"] == "Person"
+                and (r := _mention_root(doc, mentions[i])).dep_ == "nsubj"
+                and r.head.lemma_ in REPORTING
+                for i in appos_host
+            )
+            subjects = [c for c in cands if c[1].dep_ in _SUBJ_DEPS]
+            if speaker and subjects:
+                # "X is ending its deal with Y, Z, the robot maker's founder, said": the
+                # speaker's title is of the reported clause's subject
+                return subjects[0][0], kind
             return cands[-1][0], kind  # "to OpenAI, ..., and to Microsoft, the startup's backer"
         # the possessor of an active subject that names nothing else stands as the
         # subject ("CoreWeave's listing put a number on its dependence": CoreWeave)

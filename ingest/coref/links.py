@@ -5,7 +5,7 @@ maker") and units ("Microsoft's AI division") name a gazetteer entity outright."
 from __future__ import annotations
 
 from ingest.coref.antecedent import _antecedent, _mention_at, _name_before_comma
-from ingest.coref.speaker import speaker_links
+from ingest.coref.speaker import reattach_speakers, speaker_links
 from ingest.coref.vocabulary import (
     _DESCRIPTION_NOUNS,
     _MERGED_WORDS,
@@ -32,6 +32,7 @@ def resolve(doc, mentions: list[dict], gaz: Gazetteer) -> list[list]:
         noun. When a descriptor or a unit names a gazetteer entity not mentioned
         before, a mention is appended to ``mentions``.
     """
+    reattach_speakers(doc, mentions)
     in_mention = {i for m in mentions for i in range(m["s"], m["e"])}
     sents = list(doc.sents)
     sent_of = {}

@@ -14,9 +14,8 @@ verb, or more or fewer than one such organization, says who speaks.
 from __future__ import annotations
 
 from ingest.coref.antecedent import _mention_at
+from ingest.coref.vocabulary import REPORTING as _REPORTING
 
-# Verbs that report speech
-_REPORTING = {"say", "tell", "add", "state", "note", "explain", "write", "insist", "argue", "declare", "remark"}
 _QUOTES = {'"', "\u201c", "\u201d"}
 _WE = {"we", "our", "us", "ours", "ourselves"}
 _I = {"i", "my", "me", "mine", "myself"}
@@ -109,3 +108,38 @@ def _orgs_in(head, start: int, end: int, mentions: list[dict], links: list[list]
         and (o := _mention_at(mentions, t.i, links)) is not None
         and mentions[o]["type"] == "Organization"
     }
+
+
+def reattach_speakers(doc, mentions: list[dict]) -> None:
+    """Make a person named before a closing reporting verb its subject again.
+
+    '..., a deal with OpenAI, Brett Adcock, the company's founder, said.': the small parser
+    often hangs the person (and the title after it) on the last noun before it as an
+    apposition, so the title reads as that noun's. When a reporting verb ends the
+    sentence with no subject of its own, and a person's name in apposition, with only its
+    own apposition and commas after it, stands right before the verb, the person is the
+    verb's subject.
+    """
+    for m in mentions:
+        if m["type"] != "Person" or m.get("virtual"):
+            continue
+        person = doc[m["s"] : m["e"]].root
+        if person.dep_ != "appos":
+            continue
+        end = person.right_edge.i + 1
+        while end < len(doc) and doc[end].text == ",":
+            end += 1
+        if end >= len(doc) or end >= person.sent.end:
+            continue
+        verb = doc[end]
+        if (
+            verb.lemma_ not in _REPORTING
+            or verb.pos_ != "VERB"
+            or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+            or person.head.i == verb.i
+        ):
+            continue
+        if not any(a.i == verb.i for a in person.ancestors):
+            continue
+        person.head = verb
+        person.dep_ = "nsubj"

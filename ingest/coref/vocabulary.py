@@ -123,6 +123,10 @@ _YOUNG_WORDS = {"startup", "start-up", "unicorn", "upstart"}
 # story's topic, a gazetteer descriptor ("the ChatGPT maker"), a unit of a named owner,
 # an apposition ("Cognition, the maker of Devin"), a copula ("X is the firm ...") or a
 # relative "whose".
+# Verbs that report speech: their subject speaks ("said Lisa Su", "an Nvidia engineer told")
+REPORTING = frozenset(
+    {"say", "tell", "add", "state", "note", "explain", "write", "insist", "argue", "declare", "remark"}
+)
 LINK_KINDS = ("pronoun", "description", "topic", "descriptor", "unit", "apposition", "copula", "relative", "speaker")
 _SUBJ_DEPS = {"nsubj", "nsubjpass"}
 # How many sentences back an antecedent may be.

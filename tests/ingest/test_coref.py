@@ -403,3 +403,11 @@ def test_a_quoted_first_person_relation_is_said_of_the_speakers_company(triples)
     assert ("Google Cloud", "suppliesTo", "Anthropic") in got
     got = triples('"We compete with Nvidia every day," said AMD chief executive Lisa Su.')
     assert ("AMD", "competesWith", "Nvidia") in got or ("Nvidia", "competesWith", "AMD") in got
+
+
+def test_a_speakers_title_after_a_reported_clause_is_of_its_subject(triples):
+    # "<clause>, NAME, the company's TITLE, told reporters": the parser hangs the name on the
+    # clause's last noun; the speaker is the reporting verb's subject, the title the subject's
+    got = triples("Cohere has signed a supply deal with Oracle, Aidan Gomez, the company's co-founder, told reporters.")
+    assert ("Aidan Gomez", "founded", "Cohere") in got
+    assert ("Aidan Gomez", "founded", "Oracle") not in got
