@@ -402,20 +402,20 @@ def clean_surface(text: str) -> str:
 #: ("San Francisco Superior Court", "the Delaware Court of Chancery", "an employment tribunal").
 VENUE_WORDS = frozenset({"court", "tribunal"})
 # Words of a regulator's, court's or legislature's name: a public body that rules on companies
-# ("Federal Trade Commission", "Justice Department", "Competition and Markets Authority")
+# ("Federal Trade Commission", "Justice Department", "Competition and Markets Authority"); not a
+# ministry, department or administration as such, which may buy, invest or own ("the Commerce
+# Department will take a stake")
 REGULATOR_WORDS = frozenset(
     {
         "commission",
         "court",
         "tribunal",
-        "department",
-        "ministry",
+        "justice",
         "parliament",
         "congress",
         "senate",
         "authority",
         "office",
-        "administration",
         "bureau",
         "regulator",
         "garante",

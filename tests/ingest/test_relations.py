@@ -535,6 +535,10 @@ MODEL_MISSES: dict[str, str] = {
     "two names in the sentence",
     "disputesWith:Epic's fight against Apple for lower app": "the model reads a fight 'against' a company as a suit (c13 "
     "taught it many suits brought against one), though the rules say dispute",
+    "suppliesTo:Halvorsen Robotics moved its staff to Br": "the rules find nothing; the model (stop 49) reads 'moved X "
+    "to Y' as a move to a supplier even when X is the staff (0.53)",
+    "competesWith:Google and Microsoft are fighting over t": "the rules find nothing; the model reads two companies "
+    "'fighting' as rivals (0.61), though a fight over a contract in court is a dispute",
 }
 
 
