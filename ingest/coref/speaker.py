@@ -39,8 +39,8 @@ def speaker_links(doc, mentions: list[dict], links: list[list]) -> None:
 
 
 def _quotations(doc) -> list[tuple[int, int]]:
-    """Token ranges inside quotation marks (the marks left out); an unclosed quotation runs
-    to the end of its paragraph's last sentence at most (here: of the doc)."""
+    """Token ranges inside quotation marks (the marks left out); an opening mark that is never
+    closed opens no quotation."""
     spans, open_at = [], None
     for t in doc:
         if t.text not in _QUOTES:
