@@ -129,7 +129,7 @@ def reattach_speakers(doc, mentions: list[dict]) -> None:
         end = person.right_edge.i + 1
         while end < len(doc) and doc[end].text == ",":
             end += 1
-        if end >= len(doc) or end >= person.sent.end:
+        if end >= person.sent.end:
             continue
         verb = doc[end]
         if (

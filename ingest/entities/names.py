@@ -438,10 +438,17 @@ def joined_word(tok) -> str:
     The tokenizer splits "start-up" into "start", "-", "up", and the parser makes "up"
     the head noun; read there, the word is "start-up".
     """
+    first = hyphen_first(tok)
+    return f"{first}-{tok.lower_}" if first is not None else tok.lower_
+
+
+def hyphen_first(tok) -> str | None:
+    """The lower-case first part of a word the tokenizer split at a hyphen ("start" of
+    "start-up", read at "up"), or None when ``tok`` does not end such a word."""
     doc = tok.doc
     if tok.i >= 2 and doc[tok.i - 1].text == "-" and not doc[tok.i - 2].whitespace_ and not doc[tok.i - 1].whitespace_:
-        return f"{doc[tok.i - 2].lower_}-{tok.lower_}"
-    return tok.lower_
+        return doc[tok.i - 2].lower_
+    return None
 
 
 def is_venue(mention: dict) -> bool:

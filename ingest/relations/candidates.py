@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from ingest.coref.plural import plural_members
 from ingest.entities import is_regulator, is_venue
-from ingest.relations.signatures import SIGNATURES
+from ingest.relations.signatures import NOT_WITH_REGULATORS, SIGNATURES
 from kg.model import PREDICATES
 
 
@@ -119,12 +119,6 @@ def _pair_fits(ma: dict, mb: dict) -> tuple[tuple[str, ...], tuple[tuple[str, st
         preds = tuple(p for p in preds if p not in NOT_WITH_REGULATORS)
         flips = [f for f in flips if f[0] not in NOT_WITH_REGULATORS]
     return preds, tuple(flips)
-
-
-#: What no company does with a regulator, court or legislature (:func:`ingest.entities.is_regulator`)
-NOT_WITH_REGULATORS = frozenset(
-    {"competesWith", "suppliesTo", "uses", "acquires", "investsIn", "subsidiaryOf", "develops"}
-)
 
 
 def sentence_arguments(

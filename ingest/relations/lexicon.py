@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.entities.names import hyphen_first
 from ingest.relations.words import WORDS
 from kg.model import PREDICATES
 
@@ -43,14 +44,8 @@ class Lexicon:
         "up" the head noun), with or without its hyphen."""
         pos = coarse_pos(tok)
         lemma = tok.lemma_.lower()
-        doc = tok.doc
-        if (
-            tok.i >= 2
-            and doc[tok.i - 1].text == "-"
-            and not doc[tok.i - 2].whitespace_
-            and not doc[tok.i - 1].whitespace_
-        ):
-            first = doc[tok.i - 2].lower_
+        first = hyphen_first(tok)
+        if first is not None:
             for key in (f"{first}-{lemma}", f"{first}{lemma}"):
                 if (key, pos) in self.by_lemma:
                     return self.by_lemma[(key, pos)]

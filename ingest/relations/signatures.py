@@ -18,3 +18,9 @@ SIGNATURES = {
     "founded": ({PER, ORG}, {ORG}),
     "worksFor": ({PER}, {ORG}),
 }
+
+# What no company does with a regulator, court or legislature (ingest.entities.is_regulator):
+# a body that rules on companies is no rival, customer, owner, investment or product user
+NOT_WITH_REGULATORS = frozenset(
+    {"competesWith", "suppliesTo", "uses", "acquires", "investsIn", "subsidiaryOf", "develops"}
+)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from ingest.entities.names import _ORG_HEADS, is_regulator, name_key
 from ingest.entities.ner import _person_noun
 from ingest.relations.arms import arm, coagents
-from ingest.relations.candidates import NOT_WITH_REGULATORS
 from ingest.relations.clauses import amount_and_date, hedged, negated
 from ingest.relations.lexicon import Lexicon, Trigger, trigger_matches
 from ingest.relations.passes.roles import unit_head
 from ingest.relations.records import Context, Record, confidence, keep
-from ingest.relations.signatures import MOD, ORG, PER, PRD, SIGNATURES
+from ingest.relations.signatures import MOD, NOT_WITH_REGULATORS, ORG, PER, PRD, SIGNATURES
 from ingest.relations.words import WORDS
 from kg.model import SYMMETRIC_PREDICATES
 
