@@ -130,6 +130,11 @@ def _antecedent(
         idx = _mention_at(mentions, verb.head.i, links)
         if idx is None and verb.head.dep_ == "appos":
             idx = _mention_at(mentions, verb.head.head.i, links)
+        if idx is None:
+            # "AMD's rack systems, which are built around its accelerators": the owner of
+            # the relative's head
+            owner = next((c for c in verb.head.children if c.dep_ == "poss"), None)
+            idx = _mention_at(mentions, owner.i, links) if owner is not None else None
         if idx is not None and mentions[idx]["type"] in type_.split("|"):
             return idx, kind
     if possessive and is_pronoun:

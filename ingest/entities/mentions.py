@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from ingest.entities.gazetteer import Gazetteer
 from ingest.entities.models import _model_names
-from ingest.entities.names import _HONORIFICS, _ORG_HEADS, clean_surface, fold_accents, name_key
+from ingest.entities.names import (
+    _HONORIFICS,
+    _ORG_HEADS,
+    adjective_after_hyphen,
+    clean_surface,
+    fold_accents,
+    name_key,
+)
 from ingest.entities.ner import (
     _mention,
     _org_context,
@@ -21,6 +28,19 @@ from ingest.entities.ner import (
 )
 from ingest.entities.repair import has_legal_form, repair_ents
 from ingest.entities.unnamed import add_unnamed_orgs
+
+
+def _hyphen_tail(ent) -> bool:
+    """Return True for a name of one or two characters glued after a hyphen ("Spectrum-X")."""
+    doc = ent.doc
+    return (
+        len(ent) == 1
+        and len(ent.text) <= 2
+        and ent.start >= 2
+        and doc[ent.start - 1].text == "-"
+        and not doc[ent.start - 1].whitespace_
+        and not doc[ent.start - 2].whitespace_
+    )
 
 
 def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
@@ -44,6 +64,8 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
     repair_ents(doc)
     for ent in doc.ents:
         entry = gaz.by_name.get(ent.ent_id_) if ent.ent_id_ else None
+        if entry is not None and _hyphen_tail(ent):
+            continue  # "Nvidia's Spectrum-X platform": the letter closes another name, not X
         if entry is not None:
             longer = _longer_name(doc, ent, entry.type)
             if longer is not None and gaz.lookup(clean_surface(longer.text)) is None:
@@ -105,6 +127,7 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
     _bare_short_forms(doc, out)
     _share_surnames(doc, out, gaz)
     _names_as_compounds(doc, out)
+    _names_as_subjects(doc, out)
     return out
 
 
@@ -206,6 +229,38 @@ def _names_as_compounds(doc, mentions: list[dict]) -> None:
         root = doc[m["s"] : m["e"]].root
         if root.dep_ == "nummod" and root.head.pos_ in ("NOUN", "PROPN") and root.head.i > root.i:
             root.dep_ = "compound"
+
+
+def _names_as_subjects(doc, mentions: list[dict]) -> None:
+    """Make a name the parser took for its sentence's verb the subject of the verb after it.
+
+    The small model reads some company names that open a clause as verbs ("Spotify
+    criticised Apple", "Uber partnered with Waymo"): the name becomes the root, and the
+    real verb a modifier of the word after it, so no rule sees who acted. When a name is
+    its sentence's root and a tensed or past-participle verb without a subject follows it
+    directly, that verb becomes the root, the name its subject, and the words the name
+    governed after it the verb's.
+    """
+    for m in mentions:
+        if m.get("virtual") or m["e"] >= len(doc):
+            continue
+        name = doc[m["s"] : m["e"]].root
+        verb = doc[m["e"]]
+        if (
+            name.head.i != name.i
+            or verb.tag_ not in ("VBD", "VBZ", "VBN")
+            or not verb.text.islower()
+            or verb.is_sent_start
+            or any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children)
+        ):
+            continue
+        moved = [c for c in name.children if c.i > verb.i]
+        verb.head = verb
+        verb.dep_ = "ROOT"
+        for c in moved:
+            c.head = verb
+        name.head = verb
+        name.dep_ = "nsubj"
 
 
 def _share_surnames(doc, mentions: list[dict], gaz: Gazetteer) -> None:
@@ -317,6 +372,7 @@ def _longer_name(doc, ent, type_: str):
             and doc[end + 1].is_alpha
             and not t.whitespace_
             and not doc[end - 1].whitespace_
+            and not adjective_after_hyphen(doc, end)
         ):
             run += [t, doc[end + 1]]  # "Hunyuan-lite"
             end += 2

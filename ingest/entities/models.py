@@ -145,14 +145,20 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
         while k >= tok.sent.start and tok.i - k <= 4 and _modifier(doc[k], kind):
             k -= 1
         end = k + 1
-        while (
-            k >= tok.sent.start
-            and doc[k].text[:1].isupper()
-            and (doc[k].is_alpha or (doc[k].text.isalnum() and doc[k].text.isupper()))  # "its HBM3E chips"
-            and doc[k].i != doc[k].sent.start
-            and end - k <= 3
-        ):
+        words = 0
+        while k >= tok.sent.start and doc[k].i != doc[k].sent.start and words < 3:
+            if _glued_hyphen(doc, k) and words:
+                k -= 1  # "Nvidia's Spectrum-X Ethernet platform": one name across the hyphen
+                continue
+            if not (
+                doc[k].text[:1].isupper()
+                and (doc[k].is_alpha or (doc[k].text.isalnum() and doc[k].text.isupper()))  # "its HBM3E chips"
+            ):
+                break
+            words += 1
             k -= 1
+        if k + 1 < end and doc[k + 1].text == "-":
+            k += 1
         start = k + 1
         if start >= end:
             continue
@@ -312,6 +318,17 @@ def _numbered_names(doc, taken: dict | set = frozenset()) -> list[tuple[int, int
 
 # A product's model number: three or four digits, not a year ("Exynos 2500", "Dimensity 9400")
 _MODEL_NUMBER = re.compile(r"^(?!19\d\d$|20\d\d$)\d{3,4}$")
+
+
+def _glued_hyphen(doc, k: int) -> bool:
+    """Return True for a hyphen with no space on either side and a capitalized word before it."""
+    return (
+        doc[k].text == "-"
+        and k > 0
+        and not doc[k].whitespace_
+        and not doc[k - 1].whitespace_
+        and doc[k - 1].text[:1].isupper()
+    )
 
 
 def _model_number(tok) -> bool:

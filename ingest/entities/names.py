@@ -432,6 +432,41 @@ REGULATOR_WORDS = frozenset(
 _NOT_REGULATOR_WORDS = frozenset({"investment", "defense", "defence", "war", "energy", "health", "veterans"})
 
 
+# Words that make a name before a hyphen into an adjective ("GPT-4-powered", "Claude-based"),
+# not a longer name ("Hunyuan-lite")
+_HYPHEN_ADJECTIVES = {
+    "based",
+    "like",
+    "style",
+    "class",
+    "level",
+    "grade",
+    "scale",
+    "sized",
+    "native",
+    "only",
+    "first",
+    "focused",
+    "centric",
+    "specific",
+    "compatible",
+    "related",
+    "friendly",
+    "ready",
+    "free",
+    "heavy",
+}
+
+
+def adjective_after_hyphen(doc, i: int) -> bool:
+    """Return True if ``doc[i]`` is a hyphen, glued on both sides, before a word that makes
+    the name before it an adjective ("GPT-4-powered", "Claude-based"; not "Hunyuan-lite")."""
+    if not (0 < i < len(doc) - 1 and doc[i].text == "-" and not doc[i].whitespace_ and not doc[i - 1].whitespace_):
+        return False
+    after = doc[i + 1]
+    return after.lower_ in _HYPHEN_ADJECTIVES or (after.tag_ in ("VBN", "VBD", "VBG") and after.text.islower())
+
+
 def joined_word(tok) -> str:
     """Return a token's lower-case word, with a hyphenated compound joined back.
 

@@ -102,12 +102,17 @@ def _legal_names(doc) -> list:
     return out
 
 
+# Words no name ends with, where NER ran one name into the next word.
+_TRAILING_WORDS = frozenset({"to", "from", "and", "or", "of", "for", "with", "by"})
+
+
 def _trimmed_names(doc) -> list:
-    """Return NER spans cut before an unclosed bracket or before an "at" that places them.
+    """Return NER spans cut before an unclosed bracket, an "at" that places them or a range's "to".
 
     "Fulford Enterprises (FE" becomes "Fulford Enterprises"; "the Institute for Cognitive
-    Studies at Rutgers" becomes "the Institute for Cognitive Studies". Gazetteer spans and
-    people are left alone.
+    Studies at Rutgers" becomes "the Institute for Cognitive Studies"; "Search to" (a name
+    run into the next word) becomes "Search"; "from Search to Maps" gives "Search" and
+    "Maps". Gazetteer spans and people are left alone.
     """
     out = []
     for e in doc.ents:
@@ -117,6 +122,12 @@ def _trimmed_names(doc) -> list:
         cut = None
         if "(" in texts[1:] and ")" not in texts[texts.index("(", 1) :]:
             cut = texts.index("(", 1)
+        elif texts[-1] in _TRAILING_WORDS and len(e) > 1:
+            cut = len(e) - 1  # "products from Search to Workspace": NER took "Search to"
+        elif "to" in texts[1:-1] and e.start > 0 and doc[e.start - 1].lower_ == "from":
+            cut = texts.index("to", 1)  # "from Search to Maps": the two ends of a range
+            if e[cut + 1].text[:1].isupper():
+                out.append(Span(doc, e.start + cut + 1, e.end, label=e.label_))
         elif e.label_ == "ORG" and "at" in texts[2:] and "University" not in texts[: texts.index("at", 2)]:
             cut = texts.index("at", 2)  # not "the University of Texas at Austin", a campus's own name
         if cut is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.entities.names import hyphen_first
 from ingest.entities.ner import fronted_phrase
 from ingest.relations.words import WORDS
 
@@ -418,6 +419,8 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             and all(u.startswith("^prep:") or u in ("^advmod", "^advcl") for u in ups[1:])
         ):
             return "nsubj"  # "Prior to joining X, Y was ...": the clause's subject did the joining
+        if ups == ["^amod"] and downs == ["poss"] and t.tag_ == "VBN" and hyphen_first(t) is not None:
+            return "nsubjpass>poss"  # "Klarna's GPT-4-powered assistant": the owner of what it powers
         if ups == ["^advcl"] and downs == ["nsubj"] and t.tag_ == "VBN" and not _has_subject(t):
             return "nsubjpass"  # "Founded in 2015 by X, OpenAI ...": the main subject underwent it
         if (

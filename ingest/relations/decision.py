@@ -255,12 +255,31 @@ def _conventions(rels: list[dict], mentions: list[dict]) -> list[dict]:
         return mentions[r["s"]]["name"], mentions[r["o"]]["name"], r["ss"]
 
     sued = {(frozenset(named(r)[:2]), r["ss"]) for r in rels if r["p"] == "sues"}
-    made = {named(r)[:2] for r in rels if r["p"] == "develops"}
     leads = {named(r) for r in rels if r["p"] in ("leads", "founded")}
+    # a maker does not also use its own product, so one of "develops" and "uses" goes for
+    # a pair: the surer one stays (a weak "develops" read off "working with X on the
+    # chip" no longer hides "X will use the chip" said with certainty); a tie, or a
+    # product named after the company ("Mistral Large"), keeps "develops"
+    surest: dict[tuple, dict[str, float]] = {}
+    for r in rels:
+        if r["p"] in ("develops", "uses"):
+            best = surest.setdefault(named(r)[:2], {})
+            best[r["p"]] = max(best.get(r["p"], 0.0), r["c"])
+    loser = {
+        pair: ("uses" if by["develops"] >= by["uses"] or _named_after(*pair) else "develops")
+        for pair, by in surest.items()
+        if len(by) == 2
+    }
     return [
         r
         for r in rels
         if not (r["p"] == "disputesWith" and (frozenset(named(r)[:2]), r["ss"]) in sued)
-        and not (r["p"] == "uses" and named(r)[:2] in made)
+        and loser.get(named(r)[:2]) != r["p"]
         and not (r["p"] == "worksFor" and named(r) in leads)
     ]
+
+
+def _named_after(maker: str, product: str) -> bool:
+    """Return True if the product's name opens with the company's first word ("Mistral Large")."""
+    m, p = maker.lower().split(), product.lower().split()
+    return bool(m and p) and m[0] == p[0]

@@ -93,6 +93,13 @@ NAMES = [
         "Mara Quist was Vice President and General Counsel at Aseptic Solutions until 2019.",
         {"General Counsel": None, "Aseptic Solutions": "Organization", "Mara Quist": "Person"},
     ),
+    # a range of two names: NER ran them together, or ran the first into "to"
+    ("Their models now run everything from Search to Maps.", {"Search to Maps": None}),
+    ("The models sit behind products from Search to Workspace.", {"Search to": None}),
+    # a letter after a hyphen closes a product's name; it is not the company X
+    ("Nvidia's Spectrum-X networking platform connects the servers.", {"X": None, "Spectrum-X": "Product"}),
+    # "-powered" makes an adjective of a name, not a longer name
+    ("Klarna's GPT-4-powered assistant now answers most of its chats.", {"GPT-4-powered": None, "GPT-4": "AIModel"}),
 ]
 
 

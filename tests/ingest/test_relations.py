@@ -519,6 +519,28 @@ FOUND = [
         "Hugging Face bought Pollen Robotics, the French start-up behind the Reachy 2 robot.",
         ("Pollen Robotics", "develops", "Reachy 2"),
     ),
+    # a company name before a product noun in apposition: "X, a Perplexity browser"
+    ("Comet, a Perplexity browser, now runs on more Android phones.", ("Perplexity", "develops", "Comet")),
+    # "its" in a relative clause on a possessed noun is that noun's owner
+    (
+        "Jabil will assemble AMD's rack systems, which are built around its Instinct accelerators.",
+        ("AMD", "develops", "Instinct"),
+    ),
+    # a product written out in lower case; a product name across a hyphen
+    ("The startup rents time on Google's tensor processing units.", ("Google", "develops", "TPU")),
+    ("xAI wired its cluster with Nvidia's Spectrum-X networking platform.", ("Nvidia", "develops", "Spectrum-X")),
+    # a weak "develops" read off working together on a chip does not hide a use said plainly
+    (
+        "Amazon will put another $4 billion into Anthropic. Anthropic will use AWS Trainium chips to train "
+        "its next models. Engineers at Annapurna Labs work with Anthropic on later versions of the chip.",
+        ("Anthropic", "uses", "AWS Trainium"),
+    ),
+    # a name before "-powered" or "-based" is what the owner of the modified noun uses
+    ("Klarna's GPT-4-powered assistant now answers most of its chats.", ("Klarna", "uses", "GPT-4")),
+    ("Uber's Gemini-based support bot answers riders.", ("Uber", "uses", "Gemini")),
+    # a company name the tagger took for the verb of its sentence ("to spotify")
+    ("Spotify criticised Apple for blocking its app updates.", ("Spotify", "disputesWith", "Apple")),
+    ("Uber partnered with Waymo in Austin.", ("Uber", "partnersWith", "Waymo")),
 ]
 
 
@@ -802,6 +824,13 @@ ABSENT = [
     ("Microsoft and OpenAI battled for months over OpenAI's restructuring.", ("Microsoft", "competesWith", "OpenAI")),
     ("Apple rolled out iOS 18 to its developers for beta testing.", ("Apple", "uses", "iOS 18")),
     ("Nvidia is part of the Dow Jones Industrial Average.", ("Nvidia", "subsidiaryOf", "Dow Jones")),
+    # "its" in a relative clause on a possessed noun is not the main clause's subject
+    (
+        "Jabil will assemble AMD's rack systems, which are built around its Instinct accelerators.",
+        ("Jabil", "develops", "Instinct"),
+    ),
+    # a model an owner's product is powered by is not the owner's own
+    ("Klarna's GPT-4-powered assistant now answers most of its chats.", ("Klarna", "develops", "GPT-4")),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.entities.names import adjective_after_hyphen
 from ingest.relations.records import Context, confidence, keep_plain
 from ingest.relations.signatures import MOD, ORG, PER, PRD
 from ingest.relations.words import WORDS
@@ -124,6 +125,8 @@ def possessive_develops(ctx: Context, sent, sent_args: list) -> None:
                     _develops(out, sent, hit[0], idx, confidence(0.7, 2, hit[1], src, False), "'s", "possessive")
         if m["type"] not in (MOD, PRD) or src == "coref":
             continue
+        if adjective_after_hyphen(doc, m["e"]):
+            continue  # "Klarna's GPT-4-powered assistant": Klarna owns the assistant, not GPT-4
         surf = _surface_possessor(doc, sent, m, by_tok, mentions)
         if surf and surf[0] == "shared":
             # a shared possessor, unless the name says its own maker ("GitHub Copilot")
