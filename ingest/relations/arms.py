@@ -435,7 +435,8 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
         infinitival = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
         while k < len(ups) and (
             ups[k] in _CONTROL_UP
-            or (infinitival and (ups[k] == "^acl" or ups[k] in _SUPPORT_UP or ups[k].startswith("^prep:")))
+            # "signed a deal to buy X from Y": the parser may make the infinitive a relative clause
+            or (infinitival and (ups[k] in ("^acl", "^relcl") or ups[k] in _SUPPORT_UP or ups[k].startswith("^prep:")))
             # "signed an $11.9 billion, five-year contract to supply": the deal noun hangs on its amount
             or (infinitival and ups[k] == "^appos" and _is_amount(up_tokens[k].head))
         ):

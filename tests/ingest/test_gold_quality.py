@@ -36,6 +36,8 @@ HELD_OUT_DIRS = [
         "gold_long31",
         "gold_blind32",
         "gold_long32",
+        "gold_blind33",
+        "gold_long33",
     )
     if (GOLD_ROOT / d).is_dir()
 ]

@@ -541,6 +541,13 @@ FOUND = [
     # a company name the tagger took for the verb of its sentence ("to spotify")
     ("Spotify criticised Apple for blocking its app updates.", ("Spotify", "disputesWith", "Apple")),
     ("Uber partnered with Waymo in Austin.", ("Uber", "partnersWith", "Waymo")),
+    # rivals: "X's rival Y" (the tagger makes "rival" an adjective), lagging behind, being
+    # listed or seen as a competitor
+    ("OpenAI's rival Anthropic raised more money.", ("Anthropic", "competesWith", "OpenAI")),
+    ("Baidu lags behind ByteDance in chatbot users.", ("Baidu", "competesWith", "ByteDance")),
+    ("Microsoft now lists OpenAI as a competitor.", ("Microsoft", "competesWith", "OpenAI")),
+    # a deal to buy from a supplier, the parser making the infinitive a relative clause
+    ("Meta signed a deal to buy cloud capacity from Oracle.", ("Oracle", "suppliesTo", "Meta")),
 ]
 
 
