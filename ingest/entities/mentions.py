@@ -30,17 +30,16 @@ from ingest.entities.repair import has_legal_form, repair_ents
 from ingest.entities.unnamed import add_unnamed_orgs
 
 
-def _hyphen_tail(ent) -> bool:
-    """Return True for a name of one or two characters glued after a hyphen ("Spectrum-X")."""
+def _name_tail(ent) -> bool:
+    """Return True for a name of one or two characters that closes another name: glued after
+    a hyphen ("Spectrum-X") or after a capitalized name word ("HyperCLOVA X", "Model X")."""
     doc = ent.doc
-    return (
-        len(ent) == 1
-        and len(ent.text) <= 2
-        and ent.start >= 2
-        and doc[ent.start - 1].text == "-"
-        and not doc[ent.start - 1].whitespace_
-        and not doc[ent.start - 2].whitespace_
-    )
+    if len(ent) != 1 or len(ent.text) > 2 or ent.start < 1:
+        return False
+    prev = doc[ent.start - 1]
+    if prev.text == "-":
+        return ent.start >= 2 and not prev.whitespace_ and not doc[ent.start - 2].whitespace_
+    return prev.is_alpha and prev.text[:1].isupper() and prev.pos_ == "PROPN" and not prev.is_sent_start
 
 
 def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
@@ -64,8 +63,8 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
     repair_ents(doc)
     for ent in doc.ents:
         entry = gaz.by_name.get(ent.ent_id_) if ent.ent_id_ else None
-        if entry is not None and _hyphen_tail(ent):
-            continue  # "Nvidia's Spectrum-X platform": the letter closes another name, not X
+        if entry is not None and _name_tail(ent):
+            continue  # "Nvidia's Spectrum-X platform", "HyperCLOVA X": the letter closes another name
         if entry is not None:
             longer = _longer_name(doc, ent, entry.type)
             if longer is not None and gaz.lookup(clean_surface(longer.text)) is None:

@@ -138,7 +138,11 @@ def arm(t, h, redirect: bool = True) -> tuple[str, int] | None:
     stake = False
     if (
         len(down) > 1
-        and (down[-1].dep_ in ("compound", "nmod") or (down[-1].dep_ == "amod" and down[-1].pos_ == "PROPN"))
+        # a name the tagger took for an adjective still classifies ("Inferentia chips")
+        and (
+            down[-1].dep_ in ("compound", "nmod")
+            or (down[-1].dep_ == "amod" and (down[-1].pos_ == "PROPN" or down[-1].text[:1].isupper()))
+        )
         and down[-2].pos_ == "NOUN"
         and down[-2].dep_ not in ("compound", "appos")
     ):

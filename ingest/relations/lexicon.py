@@ -112,7 +112,13 @@ _WITH_PREPS = frozenset({"to", "across", "at", "of"})
 
 def _prep_objects(tok, preps: frozenset[str] | None = None) -> set[str]:
     """The lower-cased objects of the trigger's prepositions (of ``preps`` only, if given)."""
-    objects = [g for c in tok.children if c.dep_ == "prep" and (preps is None or c.lower_ in preps) for g in c.children]
+    # ("gave X to its staff": the parser may label that "to" a dative)
+    objects = [
+        g
+        for c in tok.children
+        if c.dep_ in ("prep", "dative") and (preps is None or c.lower_ in preps)
+        for g in c.children
+    ]
     # and a part's whole: "to 20,000 of its developers", "across all of its offices"
     wholes = [w for g in objects for c in g.children if c.dep_ == "prep" and c.lower_ == "of" for w in c.children]
     return {g.lower_ for g in (*objects, *wholes) if g.dep_ == "pobj"}

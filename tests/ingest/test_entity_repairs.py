@@ -100,6 +100,8 @@ NAMES = [
     ("Nvidia's Spectrum-X networking platform connects the servers.", {"X": None, "Spectrum-X": "Product"}),
     # "-powered" makes an adjective of a name, not a longer name
     ("Klarna's GPT-4-powered assistant now answers most of its chats.", {"GPT-4-powered": None, "GPT-4": "AIModel"}),
+    # ... or after a capitalized name word
+    ("Naver's search engine now leans on HyperCLOVA X to answer questions.", {"X": None}),
 ]
 
 

@@ -548,6 +548,14 @@ FOUND = [
     ("Microsoft now lists OpenAI as a competitor.", ("Microsoft", "competesWith", "OpenAI")),
     # a deal to buy from a supplier, the parser making the infinitive a relative clause
     ("Meta signed a deal to buy cloud capacity from Oracle.", ("Oracle", "suppliesTo", "Meta")),
+    # use: a chip name the tagger made an adjective; packed with; serving from; handing a
+    # product to the staff (the parser's "to" a dative); a company's advisers; brought to
+    ("Rufus, Amazon's shopping assistant, runs on Inferentia chips.", ("Rufus", "uses", "AWS Inferentia")),
+    ("xAI's Colossus supercomputer is packed with Nvidia H100 chips.", ("Colossus", "uses", "H100")),
+    ("Character.AI serves its chatbots from Google Cloud TPUs.", ("Character.AI", "uses", "TPU")),
+    ("KT will give Microsoft Copilot to all of its employees.", ("KT", "uses", "Microsoft Copilot")),
+    ("Morgan Stanley's wealth advisers rely on GPT-4 to search research notes.", ("Morgan Stanley", "uses", "GPT-4")),
+    ("Apple and OpenAI signed a deal to bring ChatGPT to Siri.", ("Siri", "uses", "ChatGPT")),
 ]
 
 
