@@ -455,6 +455,8 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
                 return "nsubj"  # "X is expected to join Y": X does the joining
             return "nsubjpass" if up_tokens[-1].tag_ == "VBN" else None
         return None
+    if ups == ["^nsubj"] and downs == ["prep:between"]:
+        return "prep:between"  # "a war of words broke out between X and Y": the verb holds the sides
     if _fronted(t, up_tokens, ups, downs):
         return "appos"  # "A subsidiary of Tervo Media, Brightpath is ...": the fronted phrase describes the subject
     # noun trigger reached from a support verb's subject

@@ -556,6 +556,10 @@ FOUND = [
     ("KT will give Microsoft Copilot to all of its employees.", ("KT", "uses", "Microsoft Copilot")),
     ("Morgan Stanley's wealth advisers rely on GPT-4 to search research notes.", ("Morgan Stanley", "uses", "GPT-4")),
     ("Apple and OpenAI signed a deal to bring ChatGPT to Siri.", ("Siri", "uses", "ChatGPT")),
+    # disputes: getting into one; one breaking out or erupting "between" the two
+    ("Intel and AMD got into a war of words over benchmark claims.", ("Intel", "disputesWith", "AMD")),
+    ("A war of words broke out between Cohere and Mistral AI over pricing.", ("Cohere", "disputesWith", "Mistral AI")),
+    ("A bitter dispute has erupted between Oracle and SAP.", ("Oracle", "disputesWith", "SAP")),
 ]
 
 
