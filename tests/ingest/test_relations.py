@@ -560,6 +560,8 @@ FOUND = [
     ("Intel and AMD got into a war of words over benchmark claims.", ("Intel", "disputesWith", "AMD")),
     ("A war of words broke out between Cohere and Mistral AI over pricing.", ("Cohere", "disputesWith", "Mistral AI")),
     ("A bitter dispute has erupted between Oracle and SAP.", ("Oracle", "disputesWith", "SAP")),
+    # "teams up" tagged a noun, its "with" hung on the particle
+    ("BMW teams up with Google on navigation.", ("BMW", "partnersWith", "Google")),
 ]
 
 
