@@ -23,6 +23,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
+from ingest.entities.names import adjective_after_hyphen
 from ingest.entities.ner import _ROLE_WORDS
 
 # Legal forms as written after a company name, compared without a trailing full stop. Case
@@ -116,6 +117,11 @@ def _trimmed_names(doc) -> list:
     """
     out = []
     for e in doc.ents:
+        if len(e) > 2 and not e.ent_id_ and adjective_after_hyphen(doc, e.end - 2):
+            # "a Reliance Jio-owned firm": NER took the adjective, often for a person
+            label = "ORG" if e[-1].lower_ in ("owned", "backed", "funded", "controlled") else e.label_
+            out.append(Span(doc, e.start, e.end - 2, label=label))
+            continue
         if e.ent_id_ or e.label_ in ("PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"):
             continue
         texts = [t.text for t in e]

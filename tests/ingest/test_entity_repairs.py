@@ -102,6 +102,12 @@ NAMES = [
     ("Klarna's GPT-4-powered assistant now answers most of its chats.", {"GPT-4-powered": None, "GPT-4": "AIModel"}),
     # ... or after a capitalized name word
     ("Naver's search engine now leans on HyperCLOVA X to answer questions.", {"X": None}),
+    # an adjective NER took into a name ("-owned", "-led"), often calling it a person
+    (
+        "Haptik, a Reliance Jio-owned chatbot firm, is hiring engineers.",
+        {"Reliance Jio-owned": None, "Reliance Jio": "Organization"},
+    ),
+    ("The Musk-led company raised money.", {"Musk-led": None}),
 ]
 
 
