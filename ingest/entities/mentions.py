@@ -238,12 +238,33 @@ def _names_as_subjects(doc, mentions: list[dict]) -> None:
     real verb a modifier of the word after it, so no rule sees who acted. When a name is
     its sentence's root and a tensed or past-participle verb without a subject follows it
     directly, that verb becomes the root, the name its subject, and the words the name
-    governed after it the verb's.
+    governed after it the verb's. A name the parser ran into a fronted date ("In March
+    Databricks released ...") is likewise made the subject of the verb after it.
     """
     for m in mentions:
         if m.get("virtual") or m["e"] >= len(doc):
             continue
         name = doc[m["s"] : m["e"]].root
+        prep = name.head
+        if (
+            name.dep_ == "pobj"
+            and m["s"] > 0
+            and doc[m["s"] - 1].dep_ == "compound"
+            and doc[m["s"] - 1].head.i == name.i
+            and doc[m["s"] - 1].ent_type_ == "DATE"
+            and prep.dep_ == "prep"
+            and prep.i == m["s"] - 2
+            and prep.head.pos_ in ("VERB", "AUX")
+            and prep.head.i > name.i
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in prep.head.children)
+        ):
+            # "In March Databricks released DBRX": the parser read "March Databricks" as
+            # the date phrase; the date is the preposition's object, the name the subject
+            doc[m["s"] - 1].head = prep
+            doc[m["s"] - 1].dep_ = "pobj"
+            name.head = prep.head
+            name.dep_ = "nsubj"
+            continue
         verb = doc[m["e"]]
         if (
             name.head.i != name.i

@@ -562,6 +562,9 @@ FOUND = [
     ("A bitter dispute has erupted between Oracle and SAP.", ("Oracle", "disputesWith", "SAP")),
     # "teams up" tagged a noun, its "with" hung on the particle
     ("BMW teams up with Google on navigation.", ("BMW", "partnersWith", "Google")),
+    # a company name the parser ran into a fronted month; "put out" a model
+    ("In March Databricks released DBRX.", ("Databricks", "develops", "DBRX")),
+    ("Alibaba put out Qwen 3 in April.", ("Alibaba", "develops", "Qwen3")),
 ]
 
 
