@@ -30,6 +30,10 @@ from ingest.entities.repair import has_legal_form, repair_ents
 from ingest.entities.unnamed import add_unnamed_orgs
 
 
+# Words after a name's hyphen that compare something with it ("a Claude-like chatbot")
+_LIKENESS = {"like", "style", "class", "level", "grade", "sized"}
+
+
 def _name_tail(ent) -> bool:
     """Return True for a name of one or two characters that closes another name: glued after
     a hyphen ("Spectrum-X") or after a capitalized name word ("HyperCLOVA X", "Model X")."""
@@ -65,6 +69,8 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         entry = gaz.by_name.get(ent.ent_id_) if ent.ent_id_ else None
         if entry is not None and _name_tail(ent):
             continue  # "Nvidia's Spectrum-X platform", "HyperCLOVA X": the letter closes another name
+        if ent.end + 1 < len(doc) and adjective_after_hyphen(doc, ent.end) and doc[ent.end + 1].lower_ in _LIKENESS:
+            continue  # "a Claude-like chatbot": a comparison, not a mention of Claude
         if entry is not None:
             longer = _longer_name(doc, ent, entry.type)
             if longer is not None and gaz.lookup(clean_surface(longer.text)) is None:

@@ -15,8 +15,12 @@ _SUPPORT_UP = {"^dobj", "^attr", "^oprd", "^xcomp", "^pobj", "^ccomp", "^acomp"}
 # "agreed to acquire" (xcomp), "built and released" (conj).
 _CONTROL_UP = {"^xcomp", "^conj", "^advcl"}
 
+# What a company offers that a model powers ("Klarna's GPT-4-powered assistant"); not its
+# rivals, results or plans ("Google's Gemini-powered rivals")
+_POWERED_NOUNS = {"assistant", "chatbot", "bot", "agent", "app", "tool", "service", "copilot", "helper"}
+
 # Prepositions that frame a whole clause as part of an arrangement
-_FRAME_PREPS = {"^prep:under", "^prep:through", "^prep:via"}
+_FRAME_PREPS = {"^prep:under", "^prep:through", "^prep:via", "^prep:in"}
 
 # Noun-phrase-internal links that keep the path inside one argument ("Anthropic, DeepMind
 # and Meta"): dropped when walking down to an argument.
@@ -423,7 +427,13 @@ def _reduce(t, ups: list[str], downs: list[str], up_tokens: list) -> str | None:
             and all(u.startswith("^prep:") or u in ("^advmod", "^advcl") for u in ups[1:])
         ):
             return "nsubj"  # "Prior to joining X, Y was ...": the clause's subject did the joining
-        if ups == ["^amod"] and downs == ["poss"] and t.tag_ == "VBN" and hyphen_first(t) is not None:
+        if (
+            ups == ["^amod"]
+            and downs == ["poss"]
+            and t.tag_ == "VBN"
+            and hyphen_first(t) is not None
+            and up_tokens[0].head.lemma_.lower() in _POWERED_NOUNS
+        ):
             return "nsubjpass>poss"  # "Klarna's GPT-4-powered assistant": the owner of what it powers
         if ups == ["^advcl"] and downs == ["nsubj"] and t.tag_ == "VBN" and not _has_subject(t):
             return "nsubjpass"  # "Founded in 2015 by X, OpenAI ...": the main subject underwent it

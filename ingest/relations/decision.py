@@ -275,6 +275,8 @@ def _conventions(rels: list[dict], mentions: list[dict]) -> list[dict]:
         for r in rels
         if not (r["p"] == "disputesWith" and (frozenset(named(r)[:2]), r["ss"]) in sued)
         and loser.get(named(r)[:2]) != r["p"]
+        # "Microsoft serves Copilot from Azure": a product named after the company is its own
+        and not (r["p"] == "uses" and _named_after(*named(r)[:2]))
         and not (r["p"] == "worksFor" and named(r) in leads)
     ]
 

@@ -106,8 +106,9 @@ def load_lexicon(path: str | None = None) -> Lexicon:
     return Lexicon(by_lemma=by_lemma, support_verbs=frozenset(data.get("support_verbs", ())))
 
 
-# Prepositions whose objects count among a trigger's 'with' words ("rolled out X to its staff")
-_WITH_PREPS = frozenset({"to", "across", "at", "of"})
+# Prepositions whose objects count among a trigger's 'with' words ("rolled out X to its staff",
+# "packed with GPUs")
+_WITH_PREPS = frozenset({"to", "across", "at", "of", "with"})
 
 
 def _prep_objects(tok, preps: frozenset[str] | None = None) -> set[str]:

@@ -14,6 +14,16 @@ from ingest.relations.words import WORDS
 from kg.model import SYMMETRIC_PREDICATES
 
 
+# Verbs by which one names another as a rival ("lists X as a competitor"): the namer is the
+# other side only when the noun names none itself
+_NAMING_VERBS = frozenset({"list", "name", "see", "view", "regard", "consider", "identify", "cite"})
+
+
+def _own_object(tok) -> bool:
+    """Return True if a noun trigger names its other side itself ("a rival to AWS", "Nvidia's rival")."""
+    return any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("to", "of", "with")) for c in tok.children)
+
+
 def fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
     """Return True if arm1 fills the trigger's subject slot and arm2 its object slot."""
 
@@ -30,11 +40,13 @@ def fills(trig: Trigger, arm1: str, arm2: str, tok, lexicon: Lexicon) -> bool:
         return arm1 in trig.pair or (
             arm1.startswith("sup_subj:")
             and "sup_subj" in trig.pair
-            and arm1.split(":", 1)[1] in lexicon.support_verbs
+            and (arm1.split(":", 1)[1] in lexicon.support_verbs or arm1 == "sup_subj:*")
             and arm1.split(":", 1)[1] not in WORDS.not_pairing
         )
     if not (ok(arm1, trig.subj) and ok(arm2, trig.obj)):
         return False
+    if arm2.split(":", 1)[-1] in _NAMING_VERBS and arm2.startswith("sup_subj:") and _own_object(tok):
+        return False  # "Forrester cites Google as a rival to AWS": the noun names its own other side
     # a possessor fills the subject slot of a noun itself ("Y's investment in Z"): the
     # support verb's subject is then someone else ("X criticized Y's investment in Z")
     if arm1.startswith("sup_subj") and "poss" in trig.subj and any(c.dep_ == "poss" for c in tok.children):
