@@ -29,7 +29,6 @@ from ingest.entities.ner import (
 from ingest.entities.repair import has_legal_form, repair_ents
 from ingest.entities.unnamed import add_unnamed_orgs
 
-
 # Words after a name's hyphen that compare something with it ("a Claude-like chatbot")
 _LIKENESS = {"like", "style", "class", "level", "grade", "sized"}
 

@@ -13,7 +13,6 @@ from ingest.relations.signatures import MOD, NOT_WITH_REGULATORS, ORG, PER, PRD,
 from ingest.relations.words import WORDS
 from kg.model import SYMMETRIC_PREDICATES
 
-
 # Verbs by which one names another as a rival ("lists X as a competitor"): the namer is the
 # other side only when the noun names none itself
 _NAMING_VERBS = frozenset({"list", "name", "see", "view", "regard", "consider", "identify", "cite"})
