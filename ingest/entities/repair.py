@@ -13,7 +13,12 @@ Patterns whose spelling says more than NER's guess, in every kind of text:
 - a bracket opened inside a name and not closed there ("Fulford Enterprises (FE"): the name
   ends before it;
 - an institution placed with "at" ("the Institute for Cognitive Studies at Rutgers"): the
-  name ends before "at", so the span is no longer too long to be a name.
+  name ends before "at", so the span is no longer too long to be a name;
+- a name run into a function word or across a range ("products from Search to Maps"):
+  the name ends before the word, and a range's two ends are two names;
+- an adjective made of a name and a hyphen ("a Reliance Jio-owned firm", "the Musk-led
+  company"): the name ends before the hyphen, and "-owned", "-backed", "-funded" or
+  "-controlled" make it an organization, whatever NER called it.
 
 :func:`repair_ents` rewrites ``doc.ents`` in place; gazetteer spans are never touched.
 """
