@@ -257,7 +257,7 @@ def train(
     Defaults fit a checkout of the repository: training/corpus (and training/ended, training/ended_c9 for the ended
     classifier), calibration on tests/gold and the
     odd halves of tests/gold_blind and tests/gold_long (and of tests/gold_time for the ended
-    threshold), held-out scores on tests/gold_blind26, tests/gold_long26, tests/gold_blind27, tests/gold_long27, tests/gold_blind28, tests/gold_long28, tests/gold_blind29, tests/gold_long29, tests/gold_blind30, tests/gold_long30, tests/gold_blind31, tests/gold_long31, tests/gold_blind32, tests/gold_long32, tests/gold_blind33 and tests/gold_long33. Exits 2 on bad input, 1 when the spaCy model is missing.
+    threshold), held-out scores on tests/gold_blind26, tests/gold_long26, tests/gold_blind27, tests/gold_long27, tests/gold_blind28, tests/gold_long28, tests/gold_blind29, tests/gold_long29, tests/gold_blind30, tests/gold_long30, tests/gold_blind31, tests/gold_long31, tests/gold_blind32, tests/gold_long32, tests/gold_blind33, tests/gold_long33, tests/gold_blind34 and tests/gold_long34. Exits 2 on bad input, 1 when the spaCy model is missing.
     """
     import logging
     from pathlib import Path
@@ -335,6 +335,8 @@ def train(
                 "tests/gold_long32",
                 "tests/gold_blind33",
                 "tests/gold_long33",
+                "tests/gold_blind34",
+                "tests/gold_long34",
             )
             if Path(d).is_dir()
         ]

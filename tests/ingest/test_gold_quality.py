@@ -38,6 +38,8 @@ HELD_OUT_DIRS = [
         "gold_long32",
         "gold_blind33",
         "gold_long33",
+        "gold_blind34",
+        "gold_long34",
     )
     if (GOLD_ROOT / d).is_dir()
 ]
