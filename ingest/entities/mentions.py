@@ -14,9 +14,11 @@ from ingest.entities.models import _model_names
 from ingest.entities.names import (
     _HONORIFICS,
     _ORG_HEADS,
+    LIKENESS_WORDS,
     adjective_after_hyphen,
     clean_surface,
     fold_accents,
+    glued_hyphen,
     name_key,
 )
 from ingest.entities.ner import (
@@ -29,9 +31,6 @@ from ingest.entities.ner import (
 from ingest.entities.repair import has_legal_form, repair_ents
 from ingest.entities.unnamed import add_unnamed_orgs
 
-# Words after a name's hyphen that compare something with it ("a Claude-like chatbot")
-_LIKENESS = {"like", "style", "class", "level", "grade", "sized"}
-
 
 def _name_tail(ent) -> bool:
     """Return True for a name of one or two characters that closes another name: glued after
@@ -41,7 +40,7 @@ def _name_tail(ent) -> bool:
         return False
     prev = doc[ent.start - 1]
     if prev.text == "-":
-        return ent.start >= 2 and not prev.whitespace_ and not doc[ent.start - 2].whitespace_
+        return glued_hyphen(doc, ent.start - 1)
     return prev.is_alpha and prev.text[:1].isupper() and prev.pos_ == "PROPN" and not prev.is_sent_start
 
 
@@ -68,7 +67,11 @@ def find_mentions(doc, gaz: Gazetteer) -> list[dict]:
         entry = gaz.by_name.get(ent.ent_id_) if ent.ent_id_ else None
         if entry is not None and _name_tail(ent):
             continue  # "Nvidia's Spectrum-X platform", "HyperCLOVA X": the letter closes another name
-        if ent.end + 1 < len(doc) and adjective_after_hyphen(doc, ent.end) and doc[ent.end + 1].lower_ in _LIKENESS:
+        if (
+            ent.end + 1 < len(doc)
+            and adjective_after_hyphen(doc, ent.end)
+            and doc[ent.end + 1].lower_ in LIKENESS_WORDS
+        ):
             continue  # "a Claude-like chatbot": a comparison, not a mention of Claude
         if entry is not None:
             longer = _longer_name(doc, ent, entry.type)
@@ -392,11 +395,9 @@ def _longer_name(doc, ent, type_: str):
         if t.ent_iob_ == "B" or t.lower_ in _VARIANT_STOP or t.is_sent_start:
             break
         if (
-            t.text == "-"
+            glued_hyphen(doc, end)
             and end + 1 < len(doc)
             and doc[end + 1].is_alpha
-            and not t.whitespace_
-            and not doc[end - 1].whitespace_
             and not adjective_after_hyphen(doc, end)
         ):
             run += [t, doc[end + 1]]  # "Hunyuan-lite"

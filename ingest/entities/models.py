@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ingest.entities.gazetteer import Gazetteer
-from ingest.entities.names import _NOT_ENTITIES, _ORG_HEADS, clean_surface, name_key
+from ingest.entities.names import _NOT_ENTITIES, _ORG_HEADS, clean_surface, glued_hyphen, name_key
 from ingest.entities.ner import _mention
 from ingest.entities.nouns import (
     _MODEL_MODIFIERS,
@@ -147,7 +147,7 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
         end = k + 1
         words = 0
         while k >= tok.sent.start and doc[k].i != doc[k].sent.start and words < 3:
-            if _glued_hyphen(doc, k) and words:
+            if words and glued_hyphen(doc, k):
                 k -= 1  # "Nvidia's Spectrum-X Ethernet platform": one name across the hyphen
                 continue
             if not (
@@ -158,7 +158,7 @@ def _model_names(doc, out: list[dict], gaz: Gazetteer) -> None:
             words += 1
             k -= 1
         if k + 1 < end and doc[k + 1].text == "-":
-            k += 1
+            k += 1  # a hyphen stepped over before a word that names nothing: the name starts after it
         start = k + 1
         if start >= end:
             continue
@@ -318,17 +318,6 @@ def _numbered_names(doc, taken: dict | set = frozenset()) -> list[tuple[int, int
 
 # A product's model number: three or four digits, not a year ("Exynos 2500", "Dimensity 9400")
 _MODEL_NUMBER = re.compile(r"^(?!19\d\d$|20\d\d$)\d{3,4}$")
-
-
-def _glued_hyphen(doc, k: int) -> bool:
-    """Return True for a hyphen with no space on either side and a capitalized word before it."""
-    return (
-        doc[k].text == "-"
-        and k > 0
-        and not doc[k].whitespace_
-        and not doc[k - 1].whitespace_
-        and doc[k - 1].text[:1].isupper()
-    )
 
 
 def _model_number(tok) -> bool:

@@ -432,17 +432,14 @@ REGULATOR_WORDS = frozenset(
 _NOT_REGULATOR_WORDS = frozenset({"investment", "defense", "defence", "war", "energy", "health", "veterans"})
 
 
+# Words after a name's hyphen that compare something with it ("a Claude-like chatbot"): the
+# name is not mentioned
+LIKENESS_WORDS = frozenset({"like", "style", "class", "level", "grade", "sized"})
 # Words that make a name before a hyphen into an adjective ("GPT-4-powered", "Claude-based"),
 # not a longer name ("Hunyuan-lite")
-_HYPHEN_ADJECTIVES = {
+_HYPHEN_ADJECTIVES = LIKENESS_WORDS | {
     "based",
-    "like",
-    "style",
-    "class",
-    "level",
-    "grade",
     "scale",
-    "sized",
     "native",
     "only",
     "first",
@@ -458,10 +455,15 @@ _HYPHEN_ADJECTIVES = {
 }
 
 
+def glued_hyphen(doc, i: int) -> bool:
+    """Return True if ``doc[i]`` is a hyphen with no space on either side ("start-up", "Spectrum-X")."""
+    return 0 < i < len(doc) and doc[i].text == "-" and not doc[i].whitespace_ and not doc[i - 1].whitespace_
+
+
 def adjective_after_hyphen(doc, i: int) -> bool:
     """Return True if ``doc[i]`` is a hyphen, glued on both sides, before a word that makes
     the name before it an adjective ("GPT-4-powered", "Claude-based"; not "Hunyuan-lite")."""
-    if not (0 < i < len(doc) - 1 and doc[i].text == "-" and not doc[i].whitespace_ and not doc[i - 1].whitespace_):
+    if not (i < len(doc) - 1 and glued_hyphen(doc, i)):
         return False
     after = doc[i + 1]
     return after.lower_ in _HYPHEN_ADJECTIVES or (after.tag_ in ("VBN", "VBD", "VBG") and after.text.islower())
@@ -481,7 +483,7 @@ def hyphen_first(tok) -> str | None:
     """The lower-case first part of a word the tokenizer split at a hyphen ("start" of
     "start-up", read at "up"), or None when ``tok`` does not end such a word."""
     doc = tok.doc
-    if tok.i >= 2 and doc[tok.i - 1].text == "-" and not doc[tok.i - 2].whitespace_ and not doc[tok.i - 1].whitespace_:
+    if tok.i >= 2 and glued_hyphen(doc, tok.i - 1):
         return doc[tok.i - 2].lower_
     return None
 

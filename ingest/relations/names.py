@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.entities.mentions import acronym_of, first_words_taken_for_people
-from ingest.entities.names import _NOT_ENTITIES, _ORG_HEADS, name_key
+from ingest.entities.names import _NOT_ENTITIES, _ORG_HEADS, glued_hyphen, name_key
 from ingest.entities.ner import _person_noun
 from ingest.relations.lexicon import lexicon_nouns
 from ingest.relations.signatures import ORG, PER
@@ -77,9 +77,7 @@ def add_fallback_names(doc, mentions: list[dict]) -> None:
             start -= 1
         while (
             start > 1
-            and doc[start - 1].text == "-"
-            and not doc[start - 1].whitespace_
-            and not doc[start - 2].whitespace_
+            and glued_hyphen(doc, start - 1)
             and doc[start - 2].text[:1].isupper()
             and doc[start - 2].i not in taken
             and doc[start - 2].ent_type_ not in _NOT_NAMES
