@@ -578,16 +578,10 @@ MODEL_MISSES: dict[str, str] = {
     "an investment (few sold-stake negatives in the corpus)",
     "As part of the expanded collaboration, A": "the model takes the collaboration noun for a partnership of the "
     "two names in the sentence",
-    "competesWith:Epic's fight against Apple for lower app": "the rules find nothing; the model (stop 50) reads a fight "
-    "'against' a company 'for' lower fees as rivalry (0.52)",
+    "uses:Character.AI serves its chatbots from Go": "the model (stop 51, calibrated on fresh writing as well) "
+    "scores the use of the cloud's TPUs 0.505, under the threshold of 0.55",
     "disputesWith:Epic's fight against Apple for lower app": "the model reads a fight 'against' a company as a suit (c13 "
     "taught it many suits brought against one), though the rules say dispute",
-    "suppliesTo:Halvorsen Robotics moved its staff to Br": "the rules find nothing; the model (stop 49) reads 'moved X "
-    "to Y' as a move to a supplier even when X is the staff (0.53)",
-    "competesWith:Google and Microsoft are fighting over t": "the rules find nothing; the model reads two companies "
-    "'fighting' as rivals (0.61), though a fight over a contract in court is a dispute",
-    "founded:Groq's founder and chief executive Jonat": "the rules give the founder to Jonathan Ross alone; the model "
-    "(stop 49) lets the founder noun reach the president named after him too (0.51)",
 }
 
 
