@@ -40,6 +40,8 @@ HELD_OUT_DIRS = [
         "gold_long33",
         "gold_blind34",
         "gold_long34",
+        "gold_blind35",
+        "gold_long35",
     )
     if (GOLD_ROOT / d).is_dir()
 ]
