@@ -157,9 +157,9 @@ def eval(  # noqa: A001 - the command is called "eval"
 
 
 #: What ``aikg train`` calibrates on by default: the development sets, whose errors the rules were
-#: written from, and the round-26 to round-30 blind sets, written fresh and never trained on nor read
-#: but in aggregate (calibrated on the development sets alone, the model was sure of more than held on
-#: fresh writing: its 0.5-0.8 band was right 42% of the time on those rounds, training/README.md).
+#: written from, and the round-26 to round-30 blind sets: fresh writing, never trained on, read only in
+#: aggregate. Calibrated on the development sets alone, the model was surer than it was right on fresh
+#: writing (its 0.5-0.8 band was right 42% of the time on those rounds; training/README.md, stop 51).
 DEFAULT_CALIBRATION = (
     "tests/gold",
     "tests/gold_blind:odd",

@@ -578,6 +578,10 @@ MODEL_MISSES: dict[str, str] = {
     "an investment (few sold-stake negatives in the corpus)",
     "As part of the expanded collaboration, A": "the model takes the collaboration noun for a partnership of the "
     "two names in the sentence",
+    "Clearview AI was fined 20 million euros ": "the rules find the fine; the model (stop 51, calibrated on "
+    "fresh writing as well) scores the regulator's dispute 0.547, under the threshold of 0.55",
+    "Arm hit back at Qualcomm on Tuesday.": "the rules find the retort; the model (stop 51, calibrated on fresh "
+    "writing as well) scores it 0.544, under the threshold of 0.55",
     "uses:Character.AI serves its chatbots from Go": "the model (stop 51, calibrated on fresh writing as well) "
     "scores the use of the cloud's TPUs 0.505, under the threshold of 0.55",
     "disputesWith:Epic's fight against Apple for lower app": "the model reads a fight 'against' a company as a suit (c13 "

@@ -22,6 +22,7 @@ SPARE = (
     CORPUS.parent / "ended_c9",
     CORPUS.parent / "corpus_c10",
     CORPUS.parent / "ended_c11",
+    CORPUS.parent / "corpus_c18",
 )
 TYPES = {"Organization", "Person", "AIModel", "Product"}
 SYMMETRIC = {"partnersWith", "competesWith", "disputesWith"}
