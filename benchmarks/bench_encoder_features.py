@@ -98,6 +98,14 @@ def _record(e) -> tuple[str, tuple[int, int], tuple[int, int]]:
     return t, a, b
 
 
+def tokenize(tok, texts: list[str], max_length: int):
+    """Word pieces of a batch, padded, as tensors, and each piece's character span (numpy)."""
+    enc = tok(
+        texts, return_offsets_mapping=True, padding=True, truncation=True, max_length=max_length, return_tensors="pt"
+    )
+    return enc, enc.pop("offset_mapping").numpy()
+
+
 class Encoder:
     """all-MiniLM-L6-v2 from the packaged wheel, run with transformers on the CPU."""
 
@@ -120,15 +128,7 @@ class Encoder:
         with self.torch.inference_mode():
             for k in range(0, len(order), batch):
                 idx = order[k : k + batch]
-                enc = self.tok(
-                    [texts[i] for i in idx],
-                    return_offsets_mapping=True,
-                    padding=True,
-                    truncation=True,
-                    max_length=256,
-                    return_tensors="pt",
-                )
-                offsets = enc.pop("offset_mapping").numpy()
+                enc, offsets = tokenize(self.tok, [texts[i] for i in idx], 256)
                 hidden = self.model(**enc).last_hidden_state.numpy()
                 mask = enc["attention_mask"].numpy().astype(bool)
                 for j, i in enumerate(idx):

@@ -214,15 +214,9 @@ class EncoderScorer:
 
     def forward(self, batch):
         torch = self.torch
-        enc = self.tok(
-            [t for t, _ in batch],
-            return_offsets_mapping=True,
-            padding=True,
-            truncation=True,
-            max_length=128,
-            return_tensors="pt",
-        )
-        offsets = enc.pop("offset_mapping").numpy()
+        import bench_encoder_features as enc_bench
+
+        enc, offsets = enc_bench.tokenize(self.tok, [t for t, _ in batch], 128)
         hidden = self.enc(**enc).last_hidden_state
         width = hidden.shape[-1]
         rows, ys, masks = [], [], []
