@@ -46,6 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import bench_encoder_features as enc_bench
+
 #: the validation split in file order: passages of rounds 26-30, then articles of rounds 26-30
 VALIDATION = [f"tests/gold_blind{r}" for r in range(26, 31)] + [f"tests/gold_long{r}" for r in range(26, 31)]
 FOLD_A = {"tests/gold_blind26", "tests/gold_blind27", "tests/gold_blind28"} | {
@@ -57,7 +59,6 @@ FOLD_A = {"tests/gold_blind26", "tests/gold_blind27", "tests/gold_blind28"} | {
 
 def load(cache: Path):
     """Return ``(training, calibration, validation, validation fold-A doc indices)``, cached."""
-    import bench_encoder_features as enc_bench
     import bench_model_families
     from bench_knowledgenet import find_dataset
 
@@ -191,8 +192,6 @@ class EncoderScorer:
 
     def sentences(self, data) -> list[tuple[str, list]]:
         """Group a dataset's candidates by sentence: ``(text, [(index, span A, span B, types, mask, labels)])``."""
-        import bench_encoder_features as enc_bench
-
         from kg.model import PREDICATES
 
         index = {p: k for k, p in enumerate(PREDICATES)}
@@ -214,8 +213,6 @@ class EncoderScorer:
 
     def forward(self, batch):
         torch = self.torch
-        import bench_encoder_features as enc_bench
-
         enc, offsets = enc_bench.tokenize(self.tok, [t for t, _ in batch], 128)
         hidden = self.enc(**enc).last_hidden_state
         width = hidden.shape[-1]
