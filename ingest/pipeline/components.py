@@ -20,6 +20,7 @@ from ingest.relations import decision as _decision
 from ingest.relations import ended as _ended
 from ingest.relations import features as _features
 from ingest.relations import model as _relation_model
+from ingest.relations import parties as _parties
 from ingest.relations import verbs as _verbs
 
 for _ext in ("aikg_mentions", "aikg_coref", "aikg_relations"):
@@ -101,7 +102,7 @@ class _RelationsComponent:
             if self.model is not None:
                 rules = _decision.decide(doc, mentions, coref, rules, self.featurizer, self.model)
             else:
-                _ended.mark_rule_records(doc, mentions, rules, _ended.doc_parties(mentions, coref))
+                _ended.mark_rule_records(doc, mentions, rules, _parties.doc_parties(mentions, coref))
         finally:
             doc.user_data.pop(_clauses.SENT_ENTS, None)
             doc.user_data.pop("aikg_mention_tokens", None)

@@ -41,7 +41,8 @@ The package, one step a module:
 - :mod:`.lexicon`: the trigger lexicon (:class:`Trigger`, :class:`Lexicon`,
   :func:`load_lexicon`) and the tests of a token against it.
 - :mod:`.words`: the rules' word lists, read from ``data/rule_words.json`` and checked.
-- :mod:`.arms`: the reduction of a dependency path to an arm (:func:`arm`).
+- :mod:`.arms`: the walk of a dependency path from a trigger to an argument (:func:`arm`),
+  and :mod:`.shapes`: the label that path folds into.
 - :mod:`.clauses`: negation, hedging, the amount and the date of a trigger's clause.
 - :mod:`.names`: fallback names for proper nouns no gazetteer or NER found.
 - :mod:`.records`: a record's confidence, one kept per pair, predicate and sentence,
@@ -54,6 +55,8 @@ The package, one step a module:
 - :mod:`.model`: the artifact (hashed features, a logistic model per predicate, the
   calibration and threshold) and :func:`~.model.load_model`.
 - :mod:`.decision`: probabilities to relation records, the gold conventions applied.
+- :mod:`.ended`: whether a pair's words state its relation as over, and its start and
+  end dates; :mod:`.parties`: whose tie an ending verb ends.
 - :mod:`.dataset` and :mod:`.train`: labelled candidates from gold passages, and
   ``aikg train``.
 """

@@ -13,6 +13,7 @@ founder is not also listed as staff.
 from __future__ import annotations
 
 from ingest.relations import ended as _ended
+from ingest.relations import parties as _parties
 from ingest.relations.candidates import FLIP, candidates
 from ingest.relations.clauses import amount_and_date, money_text, negated, sentence_ents, stake_of
 from ingest.relations.features import Featurizer, dep_path
@@ -120,7 +121,7 @@ def decide(
                 if stake:
                     best[key]["stake"] = stake
             source[key] = (c, f)
-    parties = _ended.doc_parties(mentions, coref)
+    parties = _parties.doc_parties(mentions, coref)
     _mark_ended(doc, best, source, model, path_of, parties, mentions)
     covered = {(mentions[c.a]["name"], mentions[c.b]["name"], doc[c.sent_start].idx) for c in cands if not c.cross}
     for r in rule_hits:
@@ -206,7 +207,7 @@ def _mark_ended(
     source: dict[tuple, tuple],
     model: RelationModel,
     path_of,
-    parties: _ended.DocParties,
+    parties: _parties.DocParties,
     mentions: list[dict],
 ) -> None:
     """Set ``ended`` (the ended classifier's verdict) and ``date_role`` on the model's records.
@@ -215,7 +216,7 @@ def _mark_ended(
     only as :func:`ingest.relations.ended.confirmed` says: ending words of the pair's own
     confirm it, ending words that all speak of a third party refute it. ``path_of`` gives
     a candidate's dependency path (computed once per pair); ``parties`` who the doc's
-    tokens stand for (:func:`ingest.relations.ended.doc_parties`).
+    tokens stand for (:func:`ingest.relations.parties.doc_parties`).
     """
     keys = list(source)
     cue_lists, own_lists, rows, pair_parties = [], [], [], []
@@ -247,7 +248,7 @@ def _mark_ended(
         r["date_role"] = _ended.date_role(bool(is_ended), found)
         r["future"] = "tense=future" in found
         c = source[key][0]
-        _ended._date_from_verbs(r, _ended.verb_dates(doc, c.ha, c.hb, path_of(c), r["p"], mine))
+        _ended.date_from_verbs(r, _ended.verb_dates(doc, c.ha, c.hb, path_of(c), r["p"], mine))
 
 
 def _conventions(rels: list[dict], mentions: list[dict]) -> list[dict]:

@@ -38,8 +38,8 @@ from kg.errors import ModelMissingError
 from kg.model import PREDICATES
 
 FORMAT_VERSION = 2
-# Bump when features.py or ended.py changes what it emits: an artifact trained on other features
-# must not be used silently.
+# Bump when features.py, ended.py, parties.py, arms.py or shapes.py changes what they emit: an
+# artifact trained on other features must not be used silently.
 FEATURE_VERSION = 7
 DEFAULT_BITS = 18
 MODEL_ENV = "AIKG_RELATION_MODEL"

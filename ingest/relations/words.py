@@ -70,6 +70,11 @@ class RuleWords:
     restart_verbs: frozenset[str]
     founding_verbs: frozenset[str]
     verb_like_nouns: frozenset[str]
+    powered_nouns: frozenset[str]
+    holding_objects: frozenset[str]
+    equity_nouns: frozenset[str]
+    stock_nouns: frozenset[str]
+    tenure_nouns: frozenset[str]
 
 
 class RuleWordsError(AikgError, ValueError):

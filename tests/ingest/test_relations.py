@@ -576,10 +576,6 @@ MODEL_MISSES: dict[str, str] = {
     "model does not trust the rule's cross-clause link",
     "Microsoft sold its stake in OpenAI.": "the rules see the sale and drop it; the model reads 'stake in' as "
     "an investment (few sold-stake negatives in the corpus)",
-    "As part of the expanded collaboration, A": "the model takes the collaboration noun for a partnership of the "
-    "two names in the sentence",
-    "Clearview AI was fined 20 million euros ": "the rules find the fine; the model (stop 51, calibrated on "
-    "fresh writing as well) scores the regulator's dispute 0.547, under the threshold of 0.55",
     "Arm hit back at Qualcomm on Tuesday.": "the rules find the retort; the model (stop 51, calibrated on fresh "
     "writing as well) scores it 0.544, under the threshold of 0.55",
     "uses:Character.AI serves its chatbots from Go": "the model (stop 51, calibrated on fresh writing as well) "

@@ -223,15 +223,15 @@ def test_rules_alone_ask_whose_tie_an_ending_word_ends(rules_nlp):
 
 
 def test_a_short_form_is_the_same_party_only_as_a_company_name():
-    from ingest.relations.ended import _same_party
+    from ingest.relations.parties import same_party
 
     orgs = frozenset({"Croskine Partners", "Tamsin Vision"})
-    assert _same_party("Croskine", "Croskine Partners", orgs)
-    assert _same_party("Croskine Partners", "croskine partners", orgs)
+    assert same_party("Croskine", "Croskine Partners", orgs)
+    assert same_party("Croskine Partners", "croskine partners", orgs)
     # "Vision" names another unit, not that "Tamsin" is a company
-    assert not _same_party("Tamsin", "Tamsin Vision", orgs)
+    assert not same_party("Tamsin", "Tamsin Vision", orgs)
     # "Croskine Labs" is not known as an organisation here (a person, a product)
-    assert not _same_party("Croskine", "Croskine Labs", orgs)
+    assert not same_party("Croskine", "Croskine Labs", orgs)
 
 
 def test_relative_date_resolved_against_the_article(extractor):
