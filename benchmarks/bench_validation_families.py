@@ -113,17 +113,25 @@ def _subset(data, docs: set[int]):
     return out, pos
 
 
+def _joined(*parts):
+    """One dataset of several, their docs renumbered in order."""
+    from ingest.relations.dataset import Dataset
+
+    out = Dataset()
+    for part in parts:
+        out.extend(part)
+    return out
+
+
 def two_fold(cal, val, fold_a: set[int], cal_scores: dict, val_scores: dict) -> dict:
     """Calibrate on the development sets plus one fold, score the other; counts summed over both."""
-    from ingest.relations.dataset import Dataset, doc_scores
+    from ingest.relations.dataset import doc_scores
     from ingest.relations.train import _decided, calibrate_scores
 
     folds = [_subset(val, fold_a), _subset(val, set(range(len(val.gold))) - fold_a)]
     counts, taus = np.zeros(3), []
     for (test, tpos), (other, opos) in ((folds[0], folds[1]), (folds[1], folds[0])):
-        joined = Dataset()
-        joined.extend(cal)
-        joined.extend(other)
+        joined = _joined(cal, other)
         off = len(cal.examples)
         scored = [(i, p, s) for (i, p), s in cal_scores.items()]
         scored += [(off + opos[i], p, s) for (i, p), s in val_scores.items() if i in opos]
@@ -148,20 +156,15 @@ def learning_curve(data, cal, val, fold_a: set[int], seeds=(0, 1)) -> list[dict]
     """The logistic regression trained on the corpus and/or shares of blind writing (``curve``, module docstring)."""
     import random
 
-    from ingest.relations.dataset import Dataset, doc_scores
+    from ingest.relations.dataset import doc_scores
     from ingest.relations.train import _decided, calibrate_scores, fit_family, raw_scores
 
-    def joined(*parts):
-        out = Dataset()
-        for part in parts:
-            out.extend(part)
-        return out
-
     def news(ids):  # blind documents learnt from count as news, like the validation split
-        out = joined(_subset(val, ids)[0])
+        out = _joined(_subset(val, ids)[0])
         out.groups = ["news"] * len(out.gold)
         return out
 
+    corpus_model = fit_family(_plain(data), c=1.0)  # the same for every fold and seed: fitted once
     rows = []
     for seed in seeds:
         counts: dict[str, np.ndarray] = {}
@@ -172,16 +175,16 @@ def learning_curve(data, cal, val, fold_a: set[int], seeds=(0, 1)) -> list[dict]
             half = len(ids) // 2
             cal_half, pool = _subset(val, set(ids[:half]))[0], ids[half:]
             test = _subset(val, test_ids)[0]
-            calibration = joined(cal, cal_half)
+            calibration = _joined(cal, cal_half)
             variants = {
-                "corpus": [data],
+                "corpus": [],
                 "corpus + half the pool": [data, news(set(pool[: len(pool) // 2]))],
                 "corpus + the pool": [data, news(set(pool))],
                 "half the pool alone": [news(set(pool[: len(pool) // 2]))],
                 "the pool alone": [news(set(pool))],
             }
             for name, parts in variants.items():
-                model = fit_family(_plain(joined(*parts)), c=1.0)
+                model = fit_family(_plain(_joined(*parts)), c=1.0) if parts else corpus_model
                 cal_scores = raw_scores(model, _plain(calibration))
                 c0, c1, tau, _ = calibrate_scores(cal_scores, calibration)
                 mine = raw_scores(model, _plain(test))
